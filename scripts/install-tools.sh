@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Installs the pinned scanner/signing tools chaingate orchestrates, from package
+# registries only (pip, the Go module proxy, Debian apt). Idempotent: a tool whose
+# pinned version is already installed is skipped. Versions live in src/tools/versions.json.
+#
+#   scripts/install-tools.sh [tool ...]     (default: all)
+#
+# Tools go to $CHAINGATE_TOOLS_DIR (default ~/.cache/chaingate/tools)/bin.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+versions="$here/src/tools/versions.json"
+tools_dir="${CHAINGATE_TOOLS_DIR:-$HOME/.cache/chaingate/tools}"
+bin="$tools_dir/bin"
+mkdir -p "$bin"
+
+field() { node -e 'const v=require(process.argv[1]);process.stdout.write(String(v[process.argv[2]][process.argv[3]]))' "$versions" "$1" "$2"; }
+log() { printf '[install-tools] %s\n' "$*" >&2; }
+
+have_version() { # tool binary expected-version
+  local out
+  [ -x "$2" ] || return 1
+  case "$1" in
+    semgrep) out="$("$2" --version 2>/dev/null || true)" ;;
+    trivy) out="$("$2" --version 2>/dev/null | head -1 || true)" ;;
+    cosign) out="$("$2" version 2>/dev/null | grep -i gitversion || true)" ;;
+    crane) out="$("$2" version 2>/dev/null || true)" ;;
+    actionlint) out="$("$2" --version 2>/dev/null | head -1 || true)" ;;
+  esac
+  [[ "$out" == *"$3"* ]]
+}
+
+install_go() { # tool
+  local mod ver
+  mod="$(field "$1" module)"; ver="$(field "$1" version)"
+  if have_version "$1" "$bin/$1" "$ver"; then log "$1 $ver already installed"; return; fi
+  log "building $1 v$ver from the Go module proxy (this takes a few minutes the first time)"
+  local ldflags=""
+  case "$1" in
+    trivy) ldflags="-X github.com/aquasecurity/trivy/pkg/version/app.ver=$ver" ;;
+    cosign) ldflags="-X sigs.k8s.io/release-utils/version.gitVersion=v$ver" ;;
+    crane) ldflags="-X github.com/google/go-containerregistry/cmd/crane/cmd.Version=v$ver" ;;
+    actionlint) ldflags="-X github.com/rhysd/actionlint.version=v$ver" ;;
+  esac
+  GOBIN="$bin" GOFLAGS="-trimpath" go install -ldflags "$ldflags" "$mod@v$ver"
+  if ! have_version "$1" "$bin/$1" "$ver"; then
+    log "warning: $1 installed but does not report version $ver"
+  fi
+}
+
+install_semgrep() {
+  local ver; ver="$(field semgrep version)"
+  if have_version semgrep "$bin/semgrep" "$ver"; then log "semgrep $ver already installed"; return; fi
+  log "installing semgrep $ver into a virtualenv"
+  python3 -m venv "$tools_dir/semgrep-venv"
+  "$tools_dir/semgrep-venv/bin/pip" install --quiet --disable-pip-version-check "semgrep==$ver"
+  ln -sf "$tools_dir/semgrep-venv/bin/semgrep" "$bin/semgrep"
+}
+
+install_registry() {
+  if [ -x /usr/bin/docker-registry ]; then log "docker-registry already installed"; return; fi
+  log "installing Debian's docker-registry"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends docker-registry >/dev/null
+  # The package starts a system service with its own config; tests run their own instance.
+  (systemctl stop docker-registry 2>/dev/null || service docker-registry stop 2>/dev/null || true) >/dev/null 2>&1
+}
+
+want=("$@")
+[ ${#want[@]} -gt 0 ] || want=(semgrep trivy cosign crane actionlint docker-registry)
+for t in "${want[@]}"; do
+  case "$t" in
+    semgrep) install_semgrep ;;
+    trivy|cosign|crane|actionlint) install_go "$t" ;;
+    docker-registry) install_registry ;;
+    *) log "unknown tool: $t"; exit 2 ;;
+  esac
+done
+log "tools in $bin"

@@ -1,0 +1,151 @@
+// zod schemas: the single source of config types, defaults and validation. The JSON Schemas in
+// schemas/ are generated from these (npm run schemas) and checked to match in the tests.
+import { z } from 'zod';
+
+export const FailOnLevelSchema = z.enum(['critical', 'high', 'medium', 'low', 'info', 'none']);
+export type FailOnLevel = z.infer<typeof FailOnLevelSchema>;
+
+export const ScannerNameSchema = z.enum(['semgrep', 'trivy-fs', 'trivy-image', 'audit']);
+export type ScannerName = z.infer<typeof ScannerNameSchema>;
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'is not a real calendar date');
+
+const toolPathSchema = z.strictObject({ path: z.string().min(1).optional() });
+
+export const PolicySchema = z
+  .strictObject({
+    version: z.literal(1).default(1),
+    'fail-on': z
+      .strictObject({
+        vulnerability: FailOnLevelSchema.default('high'),
+        code: FailOnLevelSchema.default('high'),
+        secret: FailOnLevelSchema.default('low'),
+        misconfiguration: FailOnLevelSchema.default('high'),
+        license: FailOnLevelSchema.default('none'),
+        signature: FailOnLevelSchema.default('low'),
+      })
+      .prefault({}),
+    'unknown-severity': z.enum(['critical', 'high', 'medium', 'low', 'info']).default('medium'),
+    'ignore-unfixed': z.boolean().default(false),
+    'on-scanner-error': z.enum(['fail', 'warn']).default('fail'),
+    exceptions: z
+      .strictObject({
+        file: z.string().min(1).default('.chaingate-exceptions.yml'),
+        'max-active': z.number().int().min(0).optional(),
+        'max-days': z.number().int().min(1).optional(),
+        'warn-within-days': z.number().int().min(0).default(14),
+        vex: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
+    scanners: z.array(ScannerNameSchema).default(['semgrep', 'trivy-fs', 'audit']),
+    semgrep: z
+      .strictObject({
+        /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */
+        config: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
+    trivy: z
+      .strictObject({
+        scanners: z.array(z.enum(['vuln', 'secret', 'misconfig', 'license'])).min(1).default(['vuln', 'secret', 'misconfig']),
+        image: z.string().min(1).optional(),
+        'db-repository': z.array(z.string().min(1)).default([]),
+        'cache-dir': z.string().min(1).optional(),
+        'insecure-registry': z.boolean().default(false),
+      })
+      .prefault({}),
+    audit: z
+      .strictObject({
+        'osv-db': z.string().min(1).optional(),
+        /** Run the package managers' own audit commands when their endpoint answers. */
+        'package-managers': z.boolean().default(true),
+      })
+      .prefault({}),
+    'timeout-minutes': z.number().positive().max(360).default(15),
+    sbom: z.boolean().default(false),
+    'skip-dirs': z.array(z.string().min(1)).default(['node_modules', 'vendor', '.git']),
+    tools: z
+      .strictObject({
+        semgrep: toolPathSchema.optional(),
+        trivy: toolPathSchema.optional(),
+        cosign: toolPathSchema.optional(),
+        crane: toolPathSchema.optional(),
+        npm: toolPathSchema.optional(),
+        yarn: toolPathSchema.optional(),
+        pnpm: toolPathSchema.optional(),
+        'pip-audit': toolPathSchema.optional(),
+      })
+      .prefault({}),
+    verify: z
+      .strictObject({
+        image: z.string().min(1).optional(),
+        keys: z.array(z.string().min(1)).default([]),
+        'revoked-keys': z.array(z.string().min(1)).default([]),
+        identity: z.string().min(1).optional(),
+        issuer: z.string().min(1).optional(),
+        'require-attestations': z.array(z.enum(['cyclonedx', 'vsa'])).default([]),
+        'insecure-registry': z.boolean().default(false),
+      })
+      .optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.verify && p.verify.identity && !p.verify.issuer) {
+      ctx.addIssue({ code: 'custom', path: ['verify', 'issuer'], message: 'verify.identity needs verify.issuer too' });
+    }
+    if (p.scanners.includes('trivy-image') && !p.trivy.image) {
+      // The image can still come from --image; the CLI checks again after flags are laid over.
+    }
+  });
+export type Policy = z.infer<typeof PolicySchema>;
+export type PolicyInput = z.input<typeof PolicySchema>;
+
+export const ExceptionSchema = z.strictObject({
+  id: z.string().min(1, 'id must not be empty'),
+  package: z
+    .string()
+    .regex(/^pkg:[a-z0-9.+-]+\/.+/i, 'must be a package URL such as pkg:npm/lodash or pkg:npm/lodash@4.17.20')
+    .optional(),
+  paths: z.array(z.string().min(1)).optional(),
+  kind: z.enum(['vulnerability', 'code', 'secret', 'misconfiguration', 'license', 'signature']).optional(),
+  reason: z.string().trim().min(1, 'reason must say why the risk is accepted'),
+  expires: isoDate,
+  owner: z.string().min(1).optional(),
+  ticket: z.string().min(1).optional(),
+});
+export type ExceptionEntry = z.infer<typeof ExceptionSchema>;
+
+export const ExceptionsFileSchema = z.strictObject({
+  version: z.literal(1).default(1),
+  exceptions: z.array(ExceptionSchema).default([]),
+});
+export type ExceptionsFile = z.infer<typeof ExceptionsFileSchema>;
+
+/** OpenVEX 0.2 — the parts the gate uses; other fields are allowed and ignored. */
+export const VexStatementSchema = z.looseObject({
+  vulnerability: z.union([
+    z.looseObject({ name: z.string().min(1).optional(), '@id': z.string().optional(), aliases: z.array(z.string()).optional() }),
+    z.string().min(1),
+  ]),
+  products: z
+    .array(z.union([z.looseObject({ '@id': z.string().min(1), identifiers: z.record(z.string(), z.string()).optional() }), z.string().min(1)]))
+    .optional(),
+  status: z.enum(['not_affected', 'affected', 'fixed', 'under_investigation']),
+  justification: z.string().optional(),
+  impact_statement: z.string().optional(),
+  action_statement: z.string().optional(),
+  timestamp: z.string().optional(),
+});
+export const VexDocumentSchema = z.looseObject({
+  '@context': z.string().regex(/openvex/, 'is not an OpenVEX context'),
+  '@id': z.string().optional(),
+  author: z.string().optional(),
+  timestamp: z.string().optional(),
+  statements: z.array(VexStatementSchema),
+});
+export type VexDocument = z.infer<typeof VexDocumentSchema>;
+export type VexStatement = z.infer<typeof VexStatementSchema>;

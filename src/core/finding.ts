@@ -1,0 +1,273 @@
+// The one finding model every scanner feeds. Pure: no I/O.
+import { createHash } from 'node:crypto';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info', 'unknown'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Rank for comparisons: higher is worse. `unknown` is ranked by policy, see policy.ts. */
+export const SEVERITY_RANK: Record<Exclude<Severity, 'unknown'>, number> = {
+  critical: 4,
+  high: 3,
+  medium: 2,
+  low: 1,
+  info: 0,
+};
+
+export const KINDS = ['vulnerability', 'code', 'secret', 'misconfiguration', 'license', 'signature'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export interface PackageRef {
+  /** Package URL without qualifiers where we could build one, e.g. pkg:npm/lodash@4.17.20 */
+  purl?: string;
+  /** Ecosystem as purl type: npm, pypi, golang, maven, gem, deb, apk, rpm, cargo, nuget, composer... */
+  ecosystem?: string;
+  name: string;
+  version?: string;
+  fixedVersions: string[];
+}
+
+export interface Location {
+  path: string;
+  startLine?: number;
+  endLine?: number;
+}
+
+export interface Finding {
+  /** Tools that reported it, sorted. */
+  tools: string[];
+  kind: Kind;
+  severity: Severity;
+  /** Primary rule or advisory id. */
+  id: string;
+  /** Every other id the same issue is known by (CVE, GHSA, PYSEC...), sorted, without `id`. */
+  aliases: string[];
+  title: string;
+  description?: string;
+  package?: PackageRef;
+  location?: Location;
+  /** CVSS base score where a tool gave one. */
+  cvssScore?: number;
+  cwes?: string[];
+  url?: string;
+  fingerprint: string;
+}
+
+/** What a parser produces before fingerprinting and merging. */
+export type FindingInput = Omit<Finding, 'fingerprint' | 'aliases' | 'tools'> & {
+  tool: string;
+  aliases?: string[];
+};
+
+const SEVERITY_WORDS: Record<string, Severity> = {
+  critical: 'critical',
+  high: 'high',
+  error: 'high',
+  medium: 'medium',
+  moderate: 'medium',
+  warning: 'medium',
+  low: 'low',
+  negligible: 'low',
+  info: 'info',
+  informational: 'info',
+  note: 'info',
+  none: 'info',
+  unknown: 'unknown',
+};
+
+/**
+ * Maps any tool's severity word to ours. Semgrep's legacy ERROR/WARNING/INFO are High/Medium/Low
+ * (callers pass `{ semgrepLegacy: true }`), SARIF levels error/warning/note map the same way.
+ */
+export function normalizeSeverity(word: string | undefined | null, opts: { semgrepLegacy?: boolean } = {}): Severity {
+  if (word === undefined || word === null) return 'unknown';
+  const w = String(word).trim().toLowerCase();
+  if (opts.semgrepLegacy && w === 'info') return 'low';
+  return SEVERITY_WORDS[w] ?? 'unknown';
+}
+
+/** CVSS v3/v4 qualitative rating from a base score. */
+export function severityFromScore(score: number | undefined): Severity {
+  if (score === undefined || Number.isNaN(score)) return 'unknown';
+  if (score >= 9) return 'critical';
+  if (score >= 7) return 'high';
+  if (score >= 4) return 'medium';
+  if (score > 0) return 'low';
+  return 'info';
+}
+
+/** code-scanning `security-severity` value for a severity. */
+export function securitySeverityScore(sev: Severity): string {
+  switch (sev) {
+    case 'critical':
+      return '9.5';
+    case 'high':
+      return '8.0';
+    case 'medium':
+      return '5.5';
+    case 'low':
+      return '2.0';
+    default:
+      return '0.0';
+  }
+}
+
+const ID_PREFERENCE = [/^CVE-/, /^GHSA-/, /^GO-/, /^PYSEC-/, /^RUSTSEC-/, /^OSV-/];
+
+function idRank(id: string): number {
+  const i = ID_PREFERENCE.findIndex((re) => re.test(id));
+  return i === -1 ? ID_PREFERENCE.length : i;
+}
+
+/** The id a merged vulnerability is known by: a CVE when any tool knows one, then GHSA, ... */
+export function canonicalId(ids: Iterable<string>): string {
+  return [...new Set(ids)].sort((a, b) => idRank(a) - idRank(b) || (a < b ? -1 : a > b ? 1 : 0))[0];
+}
+
+/** Lower-cased ecosystem + normalized name: how two tools' views of one package compare. */
+export function packageKey(p: PackageRef): string {
+  const eco = (p.ecosystem ?? '').toLowerCase();
+  let name = p.name;
+  // PyPI names are case-insensitive and treat -, _ and . alike (PEP 503).
+  if (eco === 'pypi') name = name.toLowerCase().replace(/[-_.]+/g, '-');
+  return `${eco}/${name}`;
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+function locationKey(l: Location | undefined): string {
+  if (!l) return '';
+  return `${l.path.replace(/\\/g, '/')}:${l.startLine ?? ''}`;
+}
+
+export function computeFingerprint(f: Pick<Finding, 'kind' | 'id' | 'aliases' | 'package' | 'location'>): string {
+  const id = f.kind === 'vulnerability' ? canonicalId([f.id, ...f.aliases]) : f.id;
+  const pkg = f.package ? `${packageKey(f.package)}@${f.package.version ?? ''}` : '';
+  return sha256([f.kind, id, pkg, locationKey(f.location)].join('\n')).slice(0, 32);
+}
+
+function sortedUnique(xs: Iterable<string>): string[] {
+  return [...new Set(xs)].sort();
+}
+
+/** Builds a finding from a parser's input: dedupes aliases, computes the fingerprint. */
+export function makeFinding(input: FindingInput): Finding {
+  const { tool, aliases = [], ...rest } = input;
+  const f: Finding = {
+    ...rest,
+    tools: [tool],
+    aliases: sortedUnique(aliases.filter((a) => a && a !== input.id)),
+    fingerprint: '',
+  };
+  if (f.package) f.package = { ...f.package, fixedVersions: sortedUnique(f.package.fixedVersions) };
+  f.fingerprint = computeFingerprint(f);
+  return f;
+}
+
+function worse(a: Severity, b: Severity): Severity {
+  // A known severity beats unknown; otherwise the higher rank wins.
+  if (a === 'unknown') return b;
+  if (b === 'unknown') return a;
+  return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
+}
+
+function mergeKey(f: Finding): string | undefined {
+  if (f.kind !== 'vulnerability' || !f.package) return undefined;
+  return packageKey(f.package);
+}
+
+function sameVersion(a: Finding, b: Finding): boolean {
+  const va = a.package?.version;
+  const vb = b.package?.version;
+  return va === undefined || vb === undefined || va === vb;
+}
+
+function mergeTwo(a: Finding, b: Finding): Finding {
+  const ids = sortedUnique([a.id, ...a.aliases, b.id, ...b.aliases]);
+  const id = canonicalId(ids);
+  const pa = a.package as PackageRef;
+  const pb = b.package as PackageRef;
+  const merged: Finding = {
+    ...a,
+    tools: sortedUnique([...a.tools, ...b.tools]),
+    severity: worse(a.severity, b.severity),
+    id,
+    aliases: ids.filter((x) => x !== id),
+    title: a.title || b.title,
+    description: a.description ?? b.description,
+    package: {
+      ...pa,
+      purl: pa.purl ?? pb.purl,
+      version: pa.version ?? pb.version,
+      fixedVersions: sortedUnique([...pa.fixedVersions, ...pb.fixedVersions]),
+    },
+    location: a.location ?? b.location,
+    cvssScore: a.cvssScore ?? b.cvssScore,
+    cwes: a.cwes || b.cwes ? sortedUnique([...(a.cwes ?? []), ...(b.cwes ?? [])]) : undefined,
+    url: a.url ?? b.url,
+  };
+  if (merged.description === undefined) delete merged.description;
+  if (merged.location === undefined) delete merged.location;
+  if (merged.cvssScore === undefined) delete merged.cvssScore;
+  if (merged.cwes === undefined) delete merged.cwes;
+  if (merged.url === undefined) delete merged.url;
+  merged.fingerprint = computeFingerprint(merged);
+  return merged;
+}
+
+/**
+ * Folds findings from all tools into one list: the same vulnerability (any shared id or alias)
+ * in the same package version is one finding listing every tool; identical findings from one
+ * tool collapse too. Linear in the number of findings (grouped by package, then by id).
+ * Output is sorted by fingerprint for reproducible reports.
+ */
+export function mergeFindings(findings: Finding[]): Finding[] {
+  const byFingerprint = new Map<string, Finding>();
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = mergeKey(f);
+    if (key === undefined) {
+      const prev = byFingerprint.get(f.fingerprint);
+      byFingerprint.set(f.fingerprint, prev ? { ...prev, tools: sortedUnique([...prev.tools, ...f.tools]), severity: worse(prev.severity, f.severity) } : f);
+      continue;
+    }
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(f);
+  }
+  for (const group of groups.values()) {
+    // Within one package: union findings that share an id and whose versions agree.
+    const out: Finding[] = [];
+    const idIndex = new Map<string, number[]>();
+    for (const f of group) {
+      const ids = [f.id, ...f.aliases];
+      let target: number | undefined;
+      for (const id of ids) {
+        for (const i of idIndex.get(id) ?? []) {
+          if (sameVersion(out[i], f)) {
+            target = i;
+            break;
+          }
+        }
+        if (target !== undefined) break;
+      }
+      if (target === undefined) {
+        out.push(f);
+        target = out.length - 1;
+      } else {
+        out[target] = mergeTwo(out[target], f);
+      }
+      for (const id of [out[target].id, ...out[target].aliases]) {
+        const list = idIndex.get(id) ?? [];
+        if (!list.includes(target)) list.push(target);
+        idIndex.set(id, list);
+      }
+    }
+    for (const f of out) {
+      const prev = byFingerprint.get(f.fingerprint);
+      byFingerprint.set(f.fingerprint, prev ? mergeTwo(prev, f) : f);
+    }
+  }
+  return [...byFingerprint.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+}

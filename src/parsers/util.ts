@@ -1,0 +1,38 @@
+// Shared helpers for parsers. Pure.
+import { z } from 'zod';
+
+/** A report that is not in the format the parser expects. The shell adds the file name. */
+export class FormatError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+    this.name = 'FormatError';
+  }
+}
+
+/** JSON.parse with a message that says where the text stopped being JSON (truncation etc.). */
+export function parseJson(text: string, what: string): unknown {
+  if (text.trim() === '') throw new FormatError(`${what}: the report is empty`);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const m = /position (\d+)/.exec(msg);
+    let line: number | undefined;
+    if (m) line = text.slice(0, Number(m[1])).split('\n').length;
+    throw new FormatError(`${what}: not valid JSON (${msg}); is the file truncated or of another format?`, line);
+  }
+}
+
+/** Validates with zod and turns the first issues into one readable message. */
+export function validate<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
+  const r = schema.safeParse(data);
+  if (r.success) return r.data;
+  const issues = r.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+  throw new FormatError(`${what}: unexpected format: ${issues}`);
+}
