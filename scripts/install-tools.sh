@@ -41,7 +41,10 @@ install_go() { # tool
     crane) ldflags="-X github.com/google/go-containerregistry/cmd/crane/cmd.Version=v$ver" ;;
     actionlint) ldflags="-X github.com/rhysd/actionlint.version=v$ver" ;;
   esac
-  GOBIN="$bin" GOFLAGS="-trimpath" go install -ldflags "$ldflags" "$mod@v$ver"
+  local experiment=""
+  # Trivy 0.74 builds against encoding/json/v2, still behind an experiment flag in Go 1.25/1.26.
+  [ "$1" = trivy ] && experiment="jsonv2"
+  GOEXPERIMENT="$experiment" GOBIN="$bin" GOFLAGS="-trimpath" go install -ldflags "$ldflags" "$mod@v$ver"
   if ! have_version "$1" "$bin/$1" "$ver"; then
     log "warning: $1 installed but does not report version $ver"
   fi

@@ -1,0 +1,69 @@
+// The gate's verdict and everything the reports render. Pure data.
+import type { Finding, Severity } from './finding';
+import type { ExceptionEntry } from '../config/schema';
+
+export type Verdict = 'pass' | 'fail' | 'incomplete';
+
+export interface AppliedException {
+  /** Index in the exceptions file (0-based) and the file it came from. */
+  index: number;
+  source: string;
+  entry: ExceptionEntry;
+  /** Fingerprints of the findings it suppressed (or, when expired, would have). */
+  matched: string[];
+  daysLeft: number;
+}
+
+export interface VexSuppression {
+  source: string;
+  vulnerability: string;
+  status: 'not_affected' | 'fixed';
+  justification?: string;
+  statement?: string;
+}
+
+export interface EvaluatedFinding extends Finding {
+  blocking: boolean;
+  /** Why it blocks or not, e.g. "high >= fail-on.vulnerability high". */
+  rationale: string;
+  exception?: { source: string; index: number; id: string; reason: string; expires: string; owner?: string; ticket?: string };
+  vex?: VexSuppression;
+}
+
+export interface ScannerStatus {
+  name: string;
+  status: 'ok' | 'failed' | 'skipped';
+  durationMs: number;
+  findings: number;
+  error?: string;
+  /** Raw output files kept, and notes such as fallbacks taken. */
+  outputs?: string[];
+  notes?: string[];
+}
+
+export type Summary = Record<Severity, number> & { blocking: number; suppressed: number; total: number };
+
+export interface GateResult {
+  schemaVersion: 1;
+  tool: { name: 'chaingate'; version: string };
+  generatedAt: string;
+  verdict: Verdict;
+  mode: 'enforce' | 'warn';
+  /** Human sentences, most important first. */
+  reasons: string[];
+  summary: Summary;
+  /** Counts by kind then severity, for the summary table. */
+  byKind: Record<string, Record<Severity, number>>;
+  findings: EvaluatedFinding[];
+  exceptions: {
+    applied: AppliedException[];
+    expired: AppliedException[];
+    unused: AppliedException[];
+    expiringSoon: AppliedException[];
+    active: number;
+    maxActive?: number;
+  };
+  scanners: ScannerStatus[];
+  /** sha256 of the policy and exceptions files used, for the VSA. */
+  inputs: { policy?: { path: string; sha256: string }; exceptions?: { path: string; sha256: string }; vex: { path: string; sha256: string }[] };
+}
