@@ -1,0 +1,174 @@
+// The policy: one severity model across tools, a threshold per kind, exceptions and VEX.
+// Pure: evaluate() takes findings, the policy, exceptions, VEX, scanner statuses and the clock,
+// and returns the whole GateResult. The shell decides nothing.
+import type { Policy } from '../config/schema';
+import { SEVERITIES, SEVERITY_RANK, type Finding, type Kind, type Severity } from './finding';
+import { compileExceptions, indexExceptions, matchExceptions, type CompiledException, type ExceptionSource } from './exceptions';
+import type { AppliedException, EvaluatedFinding, GateResult, ScannerStatus, Summary } from './result';
+import { indexVex, matchVex, type VexSource } from './vex';
+
+export interface EvaluateInput {
+  findings: Finding[];
+  policy: Policy;
+  exceptions: ExceptionSource[];
+  vex: VexSource[];
+  scanners: ScannerStatus[];
+  now: Date;
+  mode: 'enforce' | 'warn';
+  inputs: GateResult['inputs'];
+  version: string;
+}
+
+function rankOf(sev: Severity, policy: Policy): number {
+  return SEVERITY_RANK[sev === 'unknown' ? policy['unknown-severity'] : sev];
+}
+
+/** Why a finding blocks or not; undefined threshold kinds never block. */
+function decide(f: Finding, policy: Policy): { blocking: boolean; rationale: string } {
+  const threshold = policy['fail-on'][f.kind as Kind];
+  const shown = f.severity === 'unknown' ? `unknown (ranked ${policy['unknown-severity']})` : f.severity;
+  if (threshold === 'none') return { blocking: false, rationale: `fail-on.${f.kind} is none` };
+  if (rankOf(f.severity, policy) < SEVERITY_RANK[threshold]) {
+    return { blocking: false, rationale: `${shown} is below fail-on.${f.kind} ${threshold}` };
+  }
+  if (policy['ignore-unfixed'] && f.kind === 'vulnerability' && (f.package?.fixedVersions.length ?? 0) === 0) {
+    return { blocking: false, rationale: 'no fixed version and ignore-unfixed is true' };
+  }
+  return { blocking: true, rationale: `${shown} is at or above fail-on.${f.kind} ${threshold}` };
+}
+
+function emptyCounts(): Record<Severity, number> {
+  return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+}
+
+function applied(c: CompiledException): AppliedException {
+  return { index: c.index, source: c.source, entry: c.entry, matched: c.matched, daysLeft: c.daysLeft };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function evaluate(input: EvaluateInput): GateResult {
+  const { policy, now } = input;
+  const compiled = compileExceptions(input.exceptions, now);
+  const exIdx = indexExceptions(compiled);
+  const vexIdx = indexVex(input.vex);
+  const summary: Summary = { ...emptyCounts(), blocking: 0, suppressed: 0, total: 0 };
+  const byKind: Record<string, Record<Severity, number>> = {};
+  const blockingByKind = new Map<string, Map<Severity, number>>();
+
+  const findings: EvaluatedFinding[] = input.findings.map((f) => {
+    summary.total++;
+    const matches = matchExceptions(exIdx, f);
+    for (const c of matches) c.matched.push(f.fingerprint);
+    const active = matches.find((c) => !c.expired);
+    const vex = active ? undefined : matchVex(vexIdx, f);
+    const ev: EvaluatedFinding = { ...f, blocking: false, rationale: '' };
+    if (active) {
+      const e = active.entry;
+      ev.exception = { source: active.source, index: active.index, id: e.id, reason: e.reason, expires: e.expires };
+      if (e.owner) ev.exception.owner = e.owner;
+      if (e.ticket) ev.exception.ticket = e.ticket;
+      ev.rationale = `suppressed by exception ${e.id} (${active.source}#${active.index + 1}) until ${e.expires}`;
+      summary.suppressed++;
+      return ev;
+    }
+    if (vex) {
+      ev.vex = vex;
+      ev.rationale = `suppressed by VEX ${vex.status} (${vex.source})`;
+      summary.suppressed++;
+      return ev;
+    }
+    const d = decide(f, policy);
+    ev.blocking = d.blocking;
+    ev.rationale = d.rationale;
+    summary[f.severity]++;
+    (byKind[f.kind] ??= emptyCounts())[f.severity]++;
+    if (d.blocking) {
+      summary.blocking++;
+      let m = blockingByKind.get(f.kind);
+      if (!m) blockingByKind.set(f.kind, (m = new Map()));
+      m.set(f.severity, (m.get(f.severity) ?? 0) + 1);
+    }
+    return ev;
+  });
+
+  const exceptions: GateResult['exceptions'] = {
+    applied: [],
+    expired: [],
+    unused: [],
+    expiringSoon: [],
+    active: 0,
+  };
+  if (policy.exceptions['max-active'] !== undefined) exceptions.maxActive = policy.exceptions['max-active'];
+  for (const c of compiled) {
+    if (c.expired) {
+      exceptions.expired.push(applied(c));
+      continue;
+    }
+    exceptions.active++;
+    if (c.matched.length > 0) exceptions.applied.push(applied(c));
+    else exceptions.unused.push(applied(c));
+    if (c.daysLeft <= policy.exceptions['warn-within-days']) exceptions.expiringSoon.push(applied(c));
+  }
+
+  const reasons: string[] = [];
+  let fail = false;
+  if (summary.blocking > 0) {
+    fail = true;
+    const parts: string[] = [];
+    for (const [kind, m] of [...blockingByKind].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      for (const sev of SEVERITIES) {
+        const n = m.get(sev);
+        if (n) parts.push(`${n} ${sev} ${kind}`);
+      }
+    }
+    reasons.push(`${plural(summary.blocking, 'finding')} at or above the policy threshold: ${parts.join(', ')}`);
+  }
+  const maxActive = policy.exceptions['max-active'];
+  if (maxActive !== undefined && exceptions.active > maxActive) {
+    fail = true;
+    reasons.push(
+      `${plural(exceptions.active, 'active exception')}, more than exceptions.max-active ${maxActive}: fix findings or retire exceptions`,
+    );
+  }
+  const failed = input.scanners.filter((s) => s.status === 'failed');
+  for (const s of failed) {
+    const what = `scanner ${s.name} could not scan: ${s.error ?? 'unknown error'}`;
+    reasons.push(policy['on-scanner-error'] === 'fail' ? what : `${what} (on-scanner-error: warn)`);
+  }
+  const incomplete = failed.length > 0 && policy['on-scanner-error'] === 'fail';
+  if (exceptions.expired.length > 0) {
+    const hit = exceptions.expired.filter((e) => e.matched.length > 0).length;
+    reasons.push(`${plural(exceptions.expired.length, 'exception')} expired (${hit} still matching findings)`);
+  }
+  const verdict = fail ? 'fail' : incomplete ? 'incomplete' : 'pass';
+  if (verdict === 'pass') {
+    const ran = input.scanners.filter((s) => s.status === 'ok').map((s) => s.name);
+    reasons.unshift(
+      `no finding at or above the policy threshold${ran.length ? ` (scanned by ${ran.join(', ')})` : ''}${summary.suppressed ? `; ${summary.suppressed} suppressed` : ''}`,
+    );
+  }
+
+  return {
+    schemaVersion: 1,
+    tool: { name: 'chaingate', version: input.version },
+    generatedAt: now.toISOString(),
+    verdict,
+    mode: input.mode,
+    reasons,
+    summary,
+    byKind,
+    findings,
+    exceptions,
+    scanners: input.scanners,
+    inputs: input.inputs,
+  };
+}
+
+/** The one mapping from outcome to exit code: 0 pass, 1 blocked, 3 incomplete; warn mode exits 0. */
+export function exitCodeFor(result: Pick<GateResult, 'verdict' | 'mode'>): number {
+  if (result.mode === 'warn') return 0;
+  return result.verdict === 'pass' ? 0 : result.verdict === 'fail' ? 1 : 3;
+}
