@@ -1,0 +1,111 @@
+// Package URL helpers shared by the parsers. Pure.
+//
+// Findings carry a purl without qualifiers or subpath (see PackageRef in core/finding.ts): the
+// qualifiers (arch, distro, repository_url...) differ between tools for the same package and
+// would only stop two reports of one issue from lining up.
+import { PackageURL } from 'packageurl-js';
+
+/** OSV `ecosystem` (without a `:release` suffix, e.g. `Debian:12` → `Debian`) → purl type. */
+const OSV_ECOSYSTEMS: Record<string, string> = {
+  npm: 'npm',
+  pypi: 'pypi',
+  go: 'golang',
+  maven: 'maven',
+  rubygems: 'gem',
+  'crates.io': 'cargo',
+  nuget: 'nuget',
+  packagist: 'composer',
+  pub: 'pub',
+  hex: 'hex',
+  conancenter: 'conan',
+  cran: 'cran',
+  swifturl: 'swift',
+  bitnami: 'bitnami',
+  hackage: 'hackage',
+  debian: 'deb',
+  ubuntu: 'deb',
+  alpine: 'apk',
+  wolfi: 'apk',
+  chainguard: 'apk',
+  'red hat': 'rpm',
+  rocky: 'rpm',
+  'rocky linux': 'rpm',
+  almalinux: 'rpm',
+  opensuse: 'rpm',
+  suse: 'rpm',
+  mageia: 'rpm',
+};
+
+/** Distribution ecosystems whose purl carries the distribution as namespace (pkg:deb/debian/...). */
+const OSV_DISTRO_NAMESPACE: Record<string, string> = {
+  debian: 'debian',
+  ubuntu: 'ubuntu',
+  alpine: 'alpine',
+  wolfi: 'wolfi',
+  chainguard: 'chainguard',
+  'red hat': 'redhat',
+  rocky: 'rocky',
+  'rocky linux': 'rocky',
+  almalinux: 'almalinux',
+  opensuse: 'opensuse',
+  suse: 'suse',
+  mageia: 'mageia',
+};
+
+function osvBase(ecosystem: string): string {
+  return ecosystem.split(':')[0].trim().toLowerCase();
+}
+
+/** purl type for an OSV ecosystem name (`PyPI` → `pypi`, `Go` → `golang`); undefined when unknown. */
+export function purlTypeForOsvEcosystem(ecosystem: string): string | undefined {
+  return OSV_ECOSYSTEMS[osvBase(ecosystem)];
+}
+
+/** purl namespace implied by an OSV distribution ecosystem (`Debian:12` → `debian`). */
+export function purlNamespaceForOsvEcosystem(ecosystem: string): string | undefined {
+  return OSV_DISTRO_NAMESPACE[osvBase(ecosystem)];
+}
+
+/**
+ * Builds `pkg:type/namespace/name@version` from a tool's package name. Names that carry their own
+ * namespace are split the way each ecosystem spells them: Maven `group:artifact`, npm `@scope/name`,
+ * Go module paths and Composer `vendor/name` at the last `/`. Returns undefined rather than a
+ * malformed purl when the parts are not valid for the type.
+ */
+export function buildPurl(type: string, name: string, version?: string, namespace?: string): string | undefined {
+  let ns = namespace;
+  let n = name;
+  if (type === 'maven' && n.includes(':')) {
+    const i = n.indexOf(':');
+    ns = n.slice(0, i);
+    n = n.slice(i + 1);
+  } else if (n.includes('/')) {
+    const i = n.lastIndexOf('/');
+    ns = ns ? `${ns}/${n.slice(0, i)}` : n.slice(0, i);
+    n = n.slice(i + 1);
+  }
+  try {
+    return new PackageURL(type, ns || undefined, n, version || undefined).toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A purl without its qualifiers and subpath, normalized by the purl rules (e.g. PyPI names
+ * lower-cased). Returns undefined when `purl` is not a package URL at all.
+ */
+export function purlWithoutQualifiers(purl: string): string | undefined {
+  try {
+    const p = PackageURL.fromString(purl);
+    return new PackageURL(p.type, p.namespace, p.name, p.version).toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The type of a package URL (`pkg:npm/x@1` → `npm`), or undefined when it is not one. */
+export function purlType(purl: string): string | undefined {
+  const m = /^pkg:\/*([A-Za-z.+-][A-Za-z0-9.+-]*)\//.exec(purl);
+  return m ? m[1].toLowerCase() : undefined;
+}

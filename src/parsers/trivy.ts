@@ -1,0 +1,335 @@
+// Trivy `--format json` reports (SchemaVersion 2): vulnerabilities, misconfigurations, secrets
+// and licenses. Pure. `--format sarif` goes through sarif.ts; CycloneDX output is not read here.
+import { z } from 'zod';
+import { makeFinding, normalizeSeverity, type Finding, type FindingInput, type Location, type PackageRef } from '../core/finding';
+import type { Parser } from './types';
+import { buildPurl, purlType, purlWithoutQualifiers } from './purl';
+import { FormatError, parseJson, validate } from './util';
+
+const WHAT = 'trivy report';
+const TOOL = 'trivy';
+
+const CvssEntrySchema = z.looseObject({
+  V3Score: z.number().optional(),
+  V40Score: z.number().optional(),
+});
+
+const VulnerabilitySchema = z.looseObject({
+  VulnerabilityID: z.string().min(1),
+  VendorIDs: z.array(z.string()).nullish(),
+  PkgName: z.string(),
+  PkgPath: z.string().optional(),
+  PkgIdentifier: z.looseObject({ PURL: z.string().optional() }).optional(),
+  InstalledVersion: z.string().optional(),
+  FixedVersion: z.string().optional(),
+  Status: z.string().optional(),
+  SeveritySource: z.string().optional(),
+  PrimaryURL: z.string().optional(),
+  Title: z.string().optional(),
+  Description: z.string().optional(),
+  Severity: z.string(),
+  CweIDs: z.array(z.string()).nullish(),
+  CVSS: z.record(z.string(), CvssEntrySchema).nullish(),
+  References: z.array(z.string()).nullish(),
+});
+type Vulnerability = z.infer<typeof VulnerabilitySchema>;
+
+const MisconfigurationSchema = z.looseObject({
+  ID: z.string().min(1),
+  AVDID: z.string().optional(),
+  Title: z.string().optional(),
+  Description: z.string().optional(),
+  Message: z.string().optional(),
+  Resolution: z.string().optional(),
+  Severity: z.string(),
+  PrimaryURL: z.string().optional(),
+  Status: z.string().optional(),
+  CauseMetadata: z
+    .looseObject({
+      StartLine: z.number().int().optional(),
+      EndLine: z.number().int().optional(),
+    })
+    .optional(),
+});
+type Misconfiguration = z.infer<typeof MisconfigurationSchema>;
+
+// Match and Code hold the secret itself (Trivy masks it, but only as well as its rule allows):
+// they are deliberately absent from the schema so that nothing downstream can reach them.
+const SecretSchema = z.looseObject({
+  RuleID: z.string().min(1),
+  Category: z.string().optional(),
+  Severity: z.string(),
+  Title: z.string().optional(),
+  StartLine: z.number().int().optional(),
+  EndLine: z.number().int().optional(),
+});
+type Secret = z.infer<typeof SecretSchema>;
+
+const LicenseSchema = z.looseObject({
+  Name: z.string().min(1),
+  Severity: z.string(),
+  Category: z.string().optional(),
+  PkgName: z.string().optional(),
+  FilePath: z.string().optional(),
+  Link: z.string().optional(),
+});
+type License = z.infer<typeof LicenseSchema>;
+
+const ResultSchema = z.looseObject({
+  Target: z.string(),
+  Class: z.string().optional(),
+  Type: z.string().optional(),
+  Vulnerabilities: z.array(VulnerabilitySchema).nullish(),
+  Misconfigurations: z.array(MisconfigurationSchema).nullish(),
+  Secrets: z.array(SecretSchema).nullish(),
+  Licenses: z.array(LicenseSchema).nullish(),
+});
+type Result = z.infer<typeof ResultSchema>;
+
+export const TrivyReportSchema = z.looseObject({
+  SchemaVersion: z.literal(2),
+  // Trivy leaves Results out when nothing was scanned.
+  Results: z.array(ResultSchema).nullish(),
+});
+export type TrivyReport = z.infer<typeof TrivyReportSchema>;
+
+/** Trivy result Type → purl type. OS types also give the purl namespace (pkg:deb/debian/...). */
+const LANG_TYPES: Record<string, string> = {
+  npm: 'npm',
+  yarn: 'npm',
+  pnpm: 'npm',
+  bun: 'npm',
+  'node-pkg': 'npm',
+  javascript: 'npm',
+  pip: 'pypi',
+  pipenv: 'pypi',
+  poetry: 'pypi',
+  uv: 'pypi',
+  pylock: 'pypi',
+  'python-pkg': 'pypi',
+  'conda-pkg': 'conda',
+  'conda-environment': 'conda',
+  gomod: 'golang',
+  gobinary: 'golang',
+  jar: 'maven',
+  pom: 'maven',
+  gradle: 'maven',
+  sbt: 'maven',
+  gemspec: 'gem',
+  bundler: 'gem',
+  cargo: 'cargo',
+  rustbinary: 'cargo',
+  composer: 'composer',
+  'composer-vendor': 'composer',
+  nuget: 'nuget',
+  'dotnet-core': 'nuget',
+  'packages-props': 'nuget',
+  conan: 'conan',
+  cocoapods: 'cocoapods',
+  swift: 'swift',
+  pub: 'pub',
+  hex: 'hex',
+  bitnami: 'bitnami',
+  julia: 'julia',
+};
+const OS_TYPES: Record<string, string> = {
+  debian: 'deb',
+  ubuntu: 'deb',
+  alpine: 'apk',
+  wolfi: 'apk',
+  chainguard: 'apk',
+  minimos: 'apk',
+  redhat: 'rpm',
+  centos: 'rpm',
+  'centos-stream': 'rpm',
+  rocky: 'rpm',
+  alma: 'rpm',
+  amazon: 'rpm',
+  oracle: 'rpm',
+  fedora: 'rpm',
+  photon: 'rpm',
+  'cbl-mariner': 'rpm',
+  azurelinux: 'rpm',
+  opensuse: 'rpm',
+  'opensuse-leap': 'rpm',
+  'opensuse-tumbleweed': 'rpm',
+  sles: 'rpm',
+  slem: 'rpm',
+};
+/**
+ * Types whose packages Trivy gathers from many files under one made-up Target ("Java",
+ * "Node.js", "Python", "Ruby", "Conda"): that Target is not a path.
+ */
+const AGGREGATED_TYPES = new Set(['jar', 'node-pkg', 'python-pkg', 'gemspec', 'conda-pkg']);
+
+const CVE = /\bCVE-\d{4}-\d{4,}\b/g;
+const GHSA_URL = /\/advisories\/(GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b/g;
+
+function uniqueMatches(texts: string[], re: RegExp, group: number): string[] {
+  const found = new Set<string>();
+  for (const t of texts) for (const m of t.matchAll(re)) found.add(m[group]);
+  return [...found];
+}
+
+/**
+ * Other ids of the same vulnerability: VendorIDs that are CVE/GHSA ids, and the CVE or GHSA
+ * named by the references. References often cite related issues too, so an id taken from them
+ * counts only when it is the only one of its kind there: a wrong alias would merge two distinct
+ * vulnerabilities.
+ */
+function vulnerabilityAliases(v: Vulnerability): string[] {
+  const vendor = (v.VendorIDs ?? []).filter((id) => /^(CVE|GHSA)-/.test(id));
+  const refs = v.References ?? [];
+  const cves = uniqueMatches(refs, CVE, 0);
+  const ghsas = uniqueMatches(refs, GHSA_URL, 1);
+  return [...vendor, ...(cves.length === 1 ? cves : []), ...(ghsas.length === 1 ? ghsas : [])];
+}
+
+/** "11.0.14, 10.1.49, 9.0.112" → three versions (Trivy joins one fix per release line). */
+function splitFixedVersions(s: string | undefined): string[] {
+  return (s ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+}
+
+/**
+ * One CVSS base score: NVD's v3 (then v4) when present, else the vendor Trivy took the severity
+ * from, else the first other vendor by name. CVSS v2 scores are left out: they use another scale.
+ */
+function cvssScore(v: Vulnerability): number | undefined {
+  const cvss = v.CVSS ?? {};
+  const vendors = ['nvd', ...(v.SeveritySource ? [v.SeveritySource] : []), ...Object.keys(cvss).sort()];
+  for (const name of vendors) {
+    const e = cvss[name];
+    const score = e?.V3Score ?? e?.V40Score;
+    if (score !== undefined) return score;
+  }
+  return undefined;
+}
+
+function packageOf(v: Vulnerability, r: Result): PackageRef {
+  const type = (r.Type ?? '').toLowerCase();
+  const fromReport = v.PkgIdentifier?.PURL ? purlWithoutQualifiers(v.PkgIdentifier.PURL) : undefined;
+  const built = OS_TYPES[type]
+    ? buildPurl(OS_TYPES[type], v.PkgName, v.InstalledVersion, type)
+    : LANG_TYPES[type]
+      ? buildPurl(LANG_TYPES[type], v.PkgName, v.InstalledVersion)
+      : undefined;
+  const purl = fromReport ?? built;
+  const ecosystem = (purl && purlType(purl)) ?? OS_TYPES[type] ?? LANG_TYPES[type];
+  const pkg: PackageRef = { name: v.PkgName, fixedVersions: splitFixedVersions(v.FixedVersion) };
+  if (purl) pkg.purl = purl;
+  if (ecosystem) pkg.ecosystem = ecosystem;
+  if (v.InstalledVersion) pkg.version = v.InstalledVersion;
+  return pkg;
+}
+
+function vulnerabilityLocation(v: Vulnerability, r: Result): Location | undefined {
+  if (v.PkgPath) return { path: v.PkgPath };
+  // os-pkgs Targets name the image ("img (alpine 3.10.2)"), not a file.
+  if (r.Class === 'lang-pkgs' && !AGGREGATED_TYPES.has((r.Type ?? '').toLowerCase())) return { path: r.Target };
+  return undefined;
+}
+
+function lines(path: string, start: number | undefined, end: number | undefined): Location {
+  const loc: Location = { path };
+  if (start !== undefined && start > 0) loc.startLine = start;
+  if (end !== undefined && end > 0) loc.endLine = end;
+  return loc;
+}
+
+function optional<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined || o[k] === '') delete o[k];
+  return o;
+}
+
+function fromVulnerability(v: Vulnerability, r: Result): FindingInput {
+  return optional({
+    tool: TOOL,
+    kind: 'vulnerability',
+    severity: normalizeSeverity(v.Severity),
+    id: v.VulnerabilityID,
+    aliases: vulnerabilityAliases(v),
+    title: v.Title || v.VulnerabilityID,
+    description: v.Description,
+    package: packageOf(v, r),
+    location: vulnerabilityLocation(v, r),
+    cvssScore: cvssScore(v),
+    cwes: v.CweIDs?.length ? v.CweIDs : undefined,
+    url: v.PrimaryURL,
+  });
+}
+
+function fromMisconfiguration(m: Misconfiguration, r: Result): FindingInput {
+  return optional({
+    tool: TOOL,
+    kind: 'misconfiguration',
+    severity: normalizeSeverity(m.Severity),
+    id: m.ID,
+    aliases: m.AVDID ? [m.AVDID] : [],
+    title: m.Title || m.ID,
+    description: [m.Message, m.Description, m.Resolution && `Resolution: ${m.Resolution}`].filter(Boolean).join('\n\n'),
+    location: lines(r.Target, m.CauseMetadata?.StartLine, m.CauseMetadata?.EndLine),
+    url: m.PrimaryURL,
+  });
+}
+
+function fromSecret(s: Secret, r: Result): FindingInput {
+  return optional({
+    tool: TOOL,
+    kind: 'secret',
+    severity: normalizeSeverity(s.Severity),
+    id: s.RuleID,
+    title: s.Title || s.RuleID,
+    description: s.Category && `Category: ${s.Category}`,
+    location: lines(r.Target, s.StartLine, s.EndLine),
+  });
+}
+
+function fromLicense(l: License, r: Result): FindingInput {
+  const category = l.Category ? ` (${l.Category})` : '';
+  return optional({
+    tool: TOOL,
+    kind: 'license',
+    severity: normalizeSeverity(l.Severity),
+    id: l.Name,
+    title: l.PkgName ? `License ${l.Name}${category} of ${l.PkgName}` : `License ${l.Name}${category}`,
+    package: l.PkgName ? { name: l.PkgName, fixedVersions: [] } : undefined,
+    // License results of packages have a made-up Target ("Node.js", "OS Packages").
+    location: l.FilePath ? { path: l.FilePath } : r.Class === 'license-file' ? { path: r.Target } : undefined,
+    url: l.Link,
+  });
+}
+
+function explainWrongFormat(data: unknown): void {
+  if (Array.isArray(data)) {
+    throw new FormatError(
+      `${WHAT}: a top-level array is the JSON of Trivy before 0.20 (no SchemaVersion); run a current Trivy with --format json`,
+    );
+  }
+  if (typeof data !== 'object' || data === null) throw new FormatError(`${WHAT}: expected a JSON object, got ${JSON.stringify(data)}`);
+  const o = data as Record<string, unknown>;
+  if ('SchemaVersion' in o || 'Results' in o) return;
+  let hint = 'was it written by `trivy ... --format json`?';
+  if (o.bomFormat === 'CycloneDX') hint = 'this is a CycloneDX document; write the report with --format json';
+  else if (typeof o.version === 'string' && Array.isArray(o.runs)) hint = 'this is a SARIF log; read it as format sarif';
+  const keys = Object.keys(o).slice(0, 5).join(', ') || 'none';
+  throw new FormatError(`${WHAT}: not a Trivy JSON report (no SchemaVersion or Results; top-level keys: ${keys}); ${hint}`);
+}
+
+export const parseTrivy: Parser = (text: string): Finding[] => {
+  const data = parseJson(text, WHAT);
+  explainWrongFormat(data);
+  const report = validate(TrivyReportSchema, data, WHAT);
+  const out: FindingInput[] = [];
+  for (const r of report.Results ?? []) {
+    for (const v of r.Vulnerabilities ?? []) out.push(fromVulnerability(v, r));
+    // PASS and EXCEPTION entries (--include-non-failures) are checks that held; reports from
+    // before Trivy had Status listed failures only.
+    for (const m of r.Misconfigurations ?? []) if ((m.Status ?? 'FAIL') === 'FAIL') out.push(fromMisconfiguration(m, r));
+    for (const s of r.Secrets ?? []) out.push(fromSecret(s, r));
+    for (const l of r.Licenses ?? []) out.push(fromLicense(l, r));
+  }
+  return out.map(makeFinding);
+};
