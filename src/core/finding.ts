@@ -120,7 +120,7 @@ function idRank(id: string): number {
 
 /** The id a merged vulnerability is known by: a CVE when any tool knows one, then GHSA, ... */
 export function canonicalId(ids: Iterable<string>): string {
-  return [...new Set(ids)].sort((a, b) => idRank(a) - idRank(b) || (a < b ? -1 : a > b ? 1 : 0))[0];
+  return [...new Set(ids)].sort((a, b) => idRank(a) - idRank(b) || a.localeCompare(b, 'en'))[0];
 }
 
 /** Lower-cased ecosystem + normalized name: how two tools' views of one package compare. */
@@ -264,10 +264,9 @@ export function mergeFindings(findings: Finding[]): Finding[] {
         idIndex.set(id, list);
       }
     }
-    for (const f of out) {
-      const prev = byFingerprint.get(f.fingerprint);
-      byFingerprint.set(f.fingerprint, prev ? mergeTwo(prev, f) : f);
-    }
+    // Distinct entries of one package differ in id or version, hence in fingerprint.
+    for (const f of out) byFingerprint.set(f.fingerprint, f);
   }
-  return [...byFingerprint.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+  // Fingerprints are unique keys of the map, so no two compare equal.
+  return [...byFingerprint.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
 }

@@ -118,7 +118,7 @@ export function evaluate(input: EvaluateInput): GateResult {
   if (summary.blocking > 0) {
     fail = true;
     const parts: string[] = [];
-    for (const [kind, m] of [...blockingByKind].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [kind, m] of [...blockingByKind].sort(([a], [b]) => a.localeCompare(b, 'en'))) {
       for (const sev of SEVERITIES) {
         const n = m.get(sev);
         if (n) parts.push(`${n} ${sev} ${kind}`);

@@ -1,0 +1,217 @@
+import {
+  canonicalId,
+  computeFingerprint,
+  makeFinding,
+  mergeFindings,
+  normalizeSeverity,
+  packageKey,
+  securitySeverityScore,
+  severityFromScore,
+  type FindingInput,
+} from '../../src/core/finding';
+
+const vuln = (over: Partial<FindingInput> = {}): FindingInput => ({
+  tool: 'trivy',
+  kind: 'vulnerability',
+  severity: 'high',
+  id: 'CVE-2021-23337',
+  aliases: ['GHSA-35jh-r3h4-6jhm'],
+  title: 'lodash command injection',
+  package: { ecosystem: 'npm', name: 'lodash', version: '4.17.20', purl: 'pkg:npm/lodash@4.17.20', fixedVersions: ['4.17.21'] },
+  ...over,
+});
+
+describe('normalizeSeverity', () => {
+  it.each([
+    ['CRITICAL', 'critical'],
+    ['High', 'high'],
+    ['moderate', 'medium'],
+    ['Negligible', 'low'],
+    ['ERROR', 'high'],
+    ['WARNING', 'medium'],
+    ['note', 'info'],
+    ['none', 'info'],
+    ['weird', 'unknown'],
+    [undefined, 'unknown'],
+    [null, 'unknown'],
+  ])('maps %s to %s', (word, want) => {
+    expect(normalizeSeverity(word as string)).toBe(want);
+  });
+  it('reads semgrep legacy INFO as low, other INFO as info', () => {
+    expect(normalizeSeverity('INFO', { semgrepLegacy: true })).toBe('low');
+    expect(normalizeSeverity('INFO')).toBe('info');
+  });
+});
+
+describe('severityFromScore', () => {
+  it.each([
+    [9.8, 'critical'],
+    [9.0, 'critical'],
+    [8.9, 'high'],
+    [7.0, 'high'],
+    [6.9, 'medium'],
+    [4.0, 'medium'],
+    [3.9, 'low'],
+    [0.1, 'low'],
+    [0, 'info'],
+    [undefined, 'unknown'],
+    [Number.NaN, 'unknown'],
+  ])('score %s is %s', (s, want) => expect(severityFromScore(s as number)).toBe(want));
+});
+
+describe('securitySeverityScore', () => {
+  it('gives code scanning a score per severity', () => {
+    expect(['critical', 'high', 'medium', 'low', 'info', 'unknown'].map((s) => securitySeverityScore(s as never))).toEqual([
+      '9.5',
+      '8.0',
+      '5.5',
+      '2.0',
+      '0.0',
+      '0.0',
+    ]);
+  });
+});
+
+describe('canonicalId', () => {
+  it('prefers CVE, then GHSA, then others alphabetically', () => {
+    expect(canonicalId(['GHSA-x', 'CVE-2', 'CVE-1'])).toBe('CVE-1');
+    expect(canonicalId(['PYSEC-1', 'GHSA-b'])).toBe('GHSA-b');
+    expect(canonicalId(['ZZ-1', 'AA-1'])).toBe('AA-1');
+    expect(canonicalId(['AA-1', 'AA-1'])).toBe('AA-1');
+  });
+});
+
+describe('packageKey', () => {
+  it('normalizes PyPI names per PEP 503', () => {
+    expect(packageKey({ ecosystem: 'PyPI', name: 'Jinja_2.x', fixedVersions: [] })).toBe('pypi/jinja-2-x');
+    expect(packageKey({ ecosystem: 'npm', name: 'Lodash', fixedVersions: [] })).toBe('npm/Lodash');
+    expect(packageKey({ name: 'x', fixedVersions: [] })).toBe('/x');
+  });
+});
+
+describe('makeFinding', () => {
+  it('dedupes and sorts aliases without the id, sorts fixed versions, fingerprints', () => {
+    const f = makeFinding(vuln({ aliases: ['GHSA-b', 'CVE-2021-23337', 'GHSA-a', 'GHSA-b', ''] }));
+    expect(f.aliases).toEqual(['GHSA-a', 'GHSA-b']);
+    expect(f.tools).toEqual(['trivy']);
+    expect(f.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+  });
+  it('works without aliases or package', () => {
+    const f = makeFinding({ tool: 'semgrep', kind: 'code', severity: 'high', id: 'r', title: 't', location: { path: 'a\\b.js', startLine: 3 } });
+    expect(f.aliases).toEqual([]);
+    expect(f.package).toBeUndefined();
+  });
+  it('gives the same fingerprint for the same vulnerability known by different primary ids', () => {
+    const a = makeFinding(vuln({ id: 'GHSA-35jh-r3h4-6jhm', aliases: ['CVE-2021-23337'] }));
+    const b = makeFinding(vuln());
+    expect(a.fingerprint).toBe(b.fingerprint);
+  });
+  it('fingerprints code findings by path and line, with Windows separators folded', () => {
+    const a = computeFingerprint({ kind: 'code', id: 'r', aliases: [], location: { path: 'src\\a.js', startLine: 1 } });
+    const b = computeFingerprint({ kind: 'code', id: 'r', aliases: [], location: { path: 'src/a.js', startLine: 1 } });
+    const c = computeFingerprint({ kind: 'code', id: 'r', aliases: [], location: { path: 'src/a.js' } });
+    expect(a).toBe(b);
+    expect(c).not.toBe(a);
+  });
+});
+
+describe('mergeFindings', () => {
+  it('folds the same vulnerability from several tools into one finding listing all tools', () => {
+    const trivy = makeFinding(vuln({ severity: 'high' }));
+    const npm = makeFinding(
+      vuln({
+        tool: 'npm-audit',
+        id: 'GHSA-35jh-r3h4-6jhm',
+        aliases: [],
+        severity: 'critical',
+        package: { ecosystem: 'npm', name: 'lodash', fixedVersions: [] },
+        cvssScore: 7.2,
+        cwes: ['CWE-94'],
+        url: 'https://example.test/a',
+        description: 'd',
+        location: { path: 'package-lock.json' },
+      }),
+    );
+    const merged = mergeFindings([trivy, npm]);
+    expect(merged).toHaveLength(1);
+    const m = merged[0];
+    expect(m.tools).toEqual(['npm-audit', 'trivy']);
+    expect(m.id).toBe('CVE-2021-23337');
+    expect(m.aliases).toEqual(['GHSA-35jh-r3h4-6jhm']);
+    expect(m.severity).toBe('critical');
+    expect(m.package?.version).toBe('4.17.20');
+    expect(m.package?.fixedVersions).toEqual(['4.17.21']);
+    expect(m.cvssScore).toBe(7.2);
+    expect(m.cwes).toEqual(['CWE-94']);
+    expect(m.url).toBe('https://example.test/a');
+    expect(m.description).toBe('d');
+    expect(m.location).toEqual({ path: 'package-lock.json' });
+  });
+  it('keeps different versions of one package apart', () => {
+    const a = makeFinding(vuln());
+    const b = makeFinding(vuln({ tool: 'osv', package: { ecosystem: 'npm', name: 'lodash', version: '4.17.19', fixedVersions: [] } }));
+    expect(mergeFindings([a, b])).toHaveLength(2);
+  });
+  it('keeps different advisories on one package apart, and merges transitively through aliases', () => {
+    const a = makeFinding(vuln({ id: 'CVE-1', aliases: [] }));
+    const b = makeFinding(vuln({ id: 'CVE-2', aliases: [] }));
+    const c = makeFinding(vuln({ tool: 'osv', id: 'GHSA-x', aliases: ['CVE-2'], package: { ecosystem: 'npm', name: 'lodash', fixedVersions: [] } }));
+    const out = mergeFindings([a, b, c]);
+    expect(out).toHaveLength(2);
+    const two = out.find((f) => f.id === 'CVE-2');
+    expect(two?.tools).toEqual(['osv', 'trivy']);
+    expect(two?.aliases).toEqual(['GHSA-x']);
+  });
+  it('unknown severity yields to a known one, either way round', () => {
+    const a = makeFinding(vuln({ severity: 'unknown' }));
+    const b = makeFinding(vuln({ tool: 'osv', severity: 'medium' }));
+    expect(mergeFindings([a, b])[0].severity).toBe('medium');
+    expect(mergeFindings([b, a])[0].severity).toBe('medium');
+  });
+  it('collapses identical non-vulnerability findings and keeps the worst severity', () => {
+    const a = makeFinding({ tool: 'semgrep', kind: 'code', severity: 'medium', id: 'r', title: 't', location: { path: 'a.js', startLine: 1 } });
+    const b = { ...a, tools: ['sarif'], severity: 'high' as const };
+    const c = makeFinding({ tool: 'semgrep', kind: 'code', severity: 'low', id: 'r', title: 't', location: { path: 'b.js', startLine: 1 } });
+    const out = mergeFindings([a, b, c]);
+    expect(out).toHaveLength(2);
+    const m = out.find((f) => f.location?.path === 'a.js');
+    expect(m?.tools).toEqual(['sarif', 'semgrep']);
+    expect(m?.severity).toBe('high');
+  });
+  it('merges the cwes of the second when only it has them', () => {
+    const a = makeFinding(vuln());
+    const b = makeFinding(vuln({ tool: 'osv', cwes: ['CWE-1'] }));
+    expect(mergeFindings([a, b])[0].cwes).toEqual(['CWE-1']);
+    expect(mergeFindings([b, a])[0].cwes).toEqual(['CWE-1']);
+  });
+  it('merges one advisory reported twice by one tool', () => {
+    const a = makeFinding(vuln({ id: 'CVE-9', aliases: [] }));
+    const b = makeFinding(vuln({ tool: 'grype', id: 'CVE-9', aliases: [], title: '' }));
+    const out = mergeFindings([a, b]);
+    expect(out).toHaveLength(1);
+    expect(out[0].title).toBe('lodash command injection');
+  });
+  it('takes the title of the second when the first has none, and drops absent optional fields', () => {
+    const a = makeFinding(vuln({ title: '' }));
+    const b = makeFinding(vuln({ tool: 'osv', title: 'from osv' }));
+    const [m] = mergeFindings([a, b]);
+    expect(m.title).toBe('from osv');
+    expect('description' in m).toBe(false);
+    expect('location' in m).toBe(false);
+    expect('cvssScore' in m).toBe(false);
+    expect('cwes' in m).toBe(false);
+    expect('url' in m).toBe(false);
+  });
+  it('is sorted by fingerprint', () => {
+    const fs = [1, 2, 3, 4, 5].map((i) => makeFinding(vuln({ id: `CVE-${i}`, aliases: [] })));
+    const out = mergeFindings(fs);
+    expect(out.map((f) => f.fingerprint)).toEqual([...out.map((f) => f.fingerprint)].sort());
+  });
+  it('merges purl and version from the second when the first lacks them', () => {
+    const a = makeFinding(vuln({ tool: 'npm-audit', package: { ecosystem: 'npm', name: 'lodash', fixedVersions: [] } }));
+    const b = makeFinding(vuln());
+    const [m] = mergeFindings([a, b]);
+    expect(m.package?.purl).toBe('pkg:npm/lodash@4.17.20');
+    expect(m.package?.version).toBe('4.17.20');
+  });
+});

@@ -1,0 +1,310 @@
+import { PolicySchema, type ExceptionEntry, type PolicyInput, type VexDocument } from '../../src/config/schema';
+import { checkExceptionLimits, daysUntil } from '../../src/core/exceptions';
+import { makeFinding, type Finding, type FindingInput } from '../../src/core/finding';
+import { evaluate, exitCodeFor, type EvaluateInput } from '../../src/core/policy';
+import { parsePurl, purlMatches } from '../../src/core/purl-key';
+import type { ScannerStatus } from '../../src/core/result';
+
+const NOW = new Date('2026-11-28T10:00:00Z');
+
+const f = (over: Partial<FindingInput> = {}): Finding =>
+  makeFinding({
+    tool: 'trivy',
+    kind: 'vulnerability',
+    severity: 'high',
+    id: 'CVE-2021-23337',
+    aliases: ['GHSA-35jh-r3h4-6jhm'],
+    title: 'lodash command injection',
+    package: { ecosystem: 'npm', name: 'lodash', version: '4.17.20', purl: 'pkg:npm/lodash@4.17.20', fixedVersions: ['4.17.21'] },
+    location: { path: 'legacy/package-lock.json' },
+    ...over,
+  });
+
+const code = (over: Partial<FindingInput> = {}): Finding =>
+  f({ tool: 'semgrep', kind: 'code', id: 'chaingate.js.eval', aliases: [], package: undefined, location: { path: 'src/app.js', startLine: 3 }, ...over });
+
+const ex = (over: Partial<ExceptionEntry> = {}): ExceptionEntry => ({
+  id: 'CVE-2021-23337',
+  reason: 'template() never receives user input',
+  expires: '2027-01-31',
+  ...over,
+});
+
+const ok = (name: string): ScannerStatus => ({ name, status: 'ok', durationMs: 10, findings: 0 });
+
+function run(over: Partial<EvaluateInput> & { policyInput?: PolicyInput; entries?: ExceptionEntry[] } = {}) {
+  const { policyInput = {}, entries, ...rest } = over;
+  return evaluate({
+    findings: [],
+    policy: PolicySchema.parse(policyInput),
+    exceptions: entries ? [{ source: '.chaingate-exceptions.yml', entries }] : [],
+    vex: [],
+    scanners: [ok('trivy-fs')],
+    now: NOW,
+    mode: 'enforce',
+    inputs: { vex: [] },
+    version: '0.0.0-test',
+    ...rest,
+  });
+}
+
+describe('purl-key', () => {
+  it('parses scoped npm, maven and versioned purls', () => {
+    expect(parsePurl('pkg:npm/%40babel/core@7.0.0')).toEqual({ type: 'npm', name: '@babel/core', version: '7.0.0' });
+    expect(parsePurl('pkg:npm/@babel/core')).toEqual({ type: 'npm', name: '@babel/core', version: undefined });
+    expect(parsePurl('pkg:maven/org.apache/log4j@2.0?type=jar')).toEqual({ type: 'maven', name: 'org.apache:log4j', version: '2.0' });
+    expect(parsePurl('pkg:npm/lodash@')).toEqual({ type: 'npm', name: 'lodash', version: undefined });
+    expect(parsePurl('lodash')).toBeUndefined();
+  });
+  it('matches by purl or by ecosystem and name, with or without version', () => {
+    const any = parsePurl('pkg:npm/lodash')!;
+    const exact = parsePurl('pkg:npm/lodash@4.17.20')!;
+    const other = parsePurl('pkg:npm/lodash@4.17.21')!;
+    const byPurl = { name: 'x', purl: 'pkg:npm/lodash@4.17.20', fixedVersions: [] };
+    const byName = { ecosystem: 'npm', name: 'lodash', version: '4.17.20', fixedVersions: [] };
+    expect(purlMatches(any, byPurl)).toBe(true);
+    expect(purlMatches(exact, byPurl)).toBe(true);
+    expect(purlMatches(exact, byName)).toBe(true);
+    expect(purlMatches(other, byName)).toBe(false);
+    expect(purlMatches(parsePurl('pkg:pypi/Jinja2')!, { ecosystem: 'pypi', name: 'jinja2', fixedVersions: [] })).toBe(true);
+    expect(purlMatches(parsePurl('pkg:npm/qs')!, byName)).toBe(false);
+    expect(purlMatches(any, undefined)).toBe(false);
+  });
+});
+
+describe('exception lifecycle helpers', () => {
+  it('counts days to expiry in UTC, the expiry day itself being 0', () => {
+    expect(daysUntil('2026-11-28', NOW)).toBe(0);
+    expect(daysUntil('2026-11-27', NOW)).toBe(-1);
+    expect(daysUntil('2027-01-31', NOW)).toBe(64);
+  });
+  it('flags entries expiring beyond max-days, with their line', () => {
+    const src = { source: 'ex.yml', entries: [ex(), ex({ expires: '2027-06-01' })], lines: [3, 9] };
+    expect(checkExceptionLimits(src, undefined, NOW)).toEqual([]);
+    const p = checkExceptionLimits(src, 90, NOW);
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatchObject({ index: 1, line: 9, source: 'ex.yml' });
+    expect(p[0].message).toMatch(/2027-06-01, 185 days from today, beyond the policy's exceptions.max-days 90/);
+  });
+});
+
+describe('evaluate', () => {
+  describe('when nothing is found', () => {
+    it('passes and says which scanners ran', () => {
+      const r = run();
+      expect(r.verdict).toBe('pass');
+      expect(r.reasons[0]).toBe('no finding at or above the policy threshold (scanned by trivy-fs)');
+      expect(exitCodeFor(r)).toBe(0);
+      expect(r.generatedAt).toBe('2026-11-28T10:00:00.000Z');
+    });
+    it('does not claim scanners when none ran', () => {
+      expect(run({ scanners: [] }).reasons[0]).toBe('no finding at or above the policy threshold');
+    });
+  });
+
+  describe('thresholds per kind', () => {
+    it('blocks a high vulnerability at the default threshold and explains why', () => {
+      const r = run({ findings: [f()] });
+      expect(r.verdict).toBe('fail');
+      expect(exitCodeFor(r)).toBe(1);
+      expect(r.findings[0].blocking).toBe(true);
+      expect(r.findings[0].rationale).toBe('high is at or above fail-on.vulnerability high');
+      expect(r.reasons[0]).toBe('1 finding at or above the policy threshold: 1 high vulnerability');
+      expect(r.summary).toMatchObject({ high: 1, blocking: 1, suppressed: 0, total: 1 });
+      expect(r.byKind.vulnerability.high).toBe(1);
+    });
+    it('does not block below the threshold', () => {
+      const r = run({ findings: [f({ severity: 'medium' })] });
+      expect(r.verdict).toBe('pass');
+      expect(r.findings[0].rationale).toBe('medium is below fail-on.vulnerability high');
+    });
+    it('never blocks a kind set to none', () => {
+      const r = run({ findings: [f({ kind: 'license', severity: 'critical' })] });
+      expect(r.verdict).toBe('pass');
+      expect(r.findings[0].rationale).toBe('fail-on.license is none');
+    });
+    it('blocks any secret at the default low threshold', () => {
+      const r = run({ findings: [code({ kind: 'secret', id: 'aws-access-key-id', severity: 'low' })] });
+      expect(r.verdict).toBe('fail');
+    });
+    it('ranks unknown severity as the policy says', () => {
+      const unknown = f({ severity: 'unknown' });
+      expect(run({ findings: [unknown] }).verdict).toBe('pass');
+      const r = run({ findings: [unknown], policyInput: { 'unknown-severity': 'high' } });
+      expect(r.verdict).toBe('fail');
+      expect(r.findings[0].rationale).toBe('unknown (ranked high) is at or above fail-on.vulnerability high');
+      expect(r.summary.unknown).toBe(1);
+    });
+    it('lets unfixed vulnerabilities pass with ignore-unfixed, but not fixed ones', () => {
+      const unfixed = f({ package: { ecosystem: 'npm', name: 'x', version: '1', fixedVersions: [] } });
+      const nopkg = f({ package: undefined, id: 'CVE-3', aliases: [] });
+      const r = run({ findings: [unfixed, nopkg, f()], policyInput: { 'ignore-unfixed': true } });
+      expect(r.findings.filter((x) => x.blocking)).toHaveLength(1);
+      expect(r.findings.filter((x) => x.rationale === 'no fixed version and ignore-unfixed is true')).toHaveLength(2);
+    });
+    it('lists blocking counts by kind and severity in the reason', () => {
+      const r = run({ findings: [f({ severity: 'critical' }), f({ id: 'CVE-2', aliases: [] }), code(), code({ location: { path: 'b.js' } })] });
+      expect(r.reasons[0]).toBe('4 findings at or above the policy threshold: 2 high code, 1 critical vulnerability, 1 high vulnerability');
+    });
+  });
+
+  describe('exceptions', () => {
+    it('suppress a matching finding, which stays in the result with its exception', () => {
+      const r = run({ findings: [f()], entries: [ex({ owner: '@web', ticket: 'SEC-1' })] });
+      expect(r.verdict).toBe('pass');
+      const x = r.findings[0];
+      expect(x.blocking).toBe(false);
+      expect(x.exception).toEqual({
+        source: '.chaingate-exceptions.yml',
+        index: 0,
+        id: 'CVE-2021-23337',
+        reason: 'template() never receives user input',
+        expires: '2027-01-31',
+        owner: '@web',
+        ticket: 'SEC-1',
+      });
+      expect(x.rationale).toBe('suppressed by exception CVE-2021-23337 (.chaingate-exceptions.yml#1) until 2027-01-31');
+      expect(r.summary).toMatchObject({ suppressed: 1, high: 0, blocking: 0 });
+      expect(r.exceptions.applied[0].matched).toEqual([x.fingerprint]);
+      expect(r.reasons[0]).toMatch(/; 1 suppressed$/);
+    });
+    it('match any alias, case-insensitively', () => {
+      expect(run({ findings: [f()], entries: [ex({ id: 'ghsa-35jh-r3h4-6jhm' })] }).verdict).toBe('pass');
+    });
+    it('must match every field they give: package, version, paths and kind', () => {
+      const finding = [f()];
+      expect(run({ findings: finding, entries: [ex({ package: 'pkg:npm/lodash' })] }).verdict).toBe('pass');
+      expect(run({ findings: finding, entries: [ex({ package: 'pkg:npm/lodash@4.17.20' })] }).verdict).toBe('pass');
+      expect(run({ findings: finding, entries: [ex({ package: 'pkg:npm/lodash@4.17.19' })] }).verdict).toBe('fail');
+      expect(run({ findings: finding, entries: [ex({ package: 'pkg:npm/underscore' })] }).verdict).toBe('fail');
+      expect(run({ findings: finding, entries: [ex({ paths: ['legacy/**'] })] }).verdict).toBe('pass');
+      expect(run({ findings: finding, entries: [ex({ paths: ['src/**'] })] }).verdict).toBe('fail');
+      expect(run({ findings: finding, entries: [ex({ kind: 'vulnerability' })] }).verdict).toBe('pass');
+      expect(run({ findings: finding, entries: [ex({ kind: 'code' })] }).verdict).toBe('fail');
+      const noLoc = [f({ location: undefined })];
+      expect(run({ findings: noLoc, entries: [ex({ paths: ['**'] })] }).verdict).toBe('fail');
+      const winPath = [code({ location: { path: '.\\legacy\\a.js', startLine: 1 } })];
+      expect(run({ findings: winPath, entries: [ex({ id: 'chaingate.js.eval', paths: ['legacy/*.js'] })] }).verdict).toBe('pass');
+    });
+    it('when expired, suppress nothing and report what they would have matched', () => {
+      const r = run({ findings: [f()], entries: [ex({ expires: '2026-11-27' })] });
+      expect(r.verdict).toBe('fail');
+      expect(r.findings[0].exception).toBeUndefined();
+      expect(r.exceptions.expired).toHaveLength(1);
+      expect(r.exceptions.expired[0].matched).toHaveLength(1);
+      expect(r.exceptions.expired[0].daysLeft).toBe(-1);
+      expect(r.exceptions.active).toBe(0);
+      expect(r.reasons).toContain('1 exception expired (1 still matching findings)');
+    });
+    it('an active exception wins over an expired one for the same finding', () => {
+      const r = run({ findings: [f()], entries: [ex({ expires: '2020-01-01' }), ex({ id: 'GHSA-35jh-r3h4-6jhm' })] });
+      expect(r.verdict).toBe('pass');
+      expect(r.findings[0].exception?.index).toBe(1);
+      expect(r.reasons).toContain('2 exceptions expired (1 still matching findings)'.replace('2 exceptions', '1 exception'));
+    });
+    it('still valid on their expiry day', () => {
+      expect(run({ findings: [f()], entries: [ex({ expires: '2026-11-28' })] }).verdict).toBe('pass');
+    });
+    it('report unused and expiring-soon entries', () => {
+      const r = run({ findings: [f()], entries: [ex({ expires: '2026-12-05' }), ex({ id: 'CVE-0000-1' })] });
+      expect(r.exceptions.unused.map((e) => e.entry.id)).toEqual(['CVE-0000-1']);
+      expect(r.exceptions.expiringSoon.map((e) => [e.entry.id, e.daysLeft])).toEqual([['CVE-2021-23337', 7]]);
+    });
+    it('fail the gate when more are active than max-active, even with no finding', () => {
+      const entries = [ex(), ex({ id: 'A' }), ex({ id: 'B' })];
+      const r = run({ entries, policyInput: { exceptions: { 'max-active': 2 } } });
+      expect(r.verdict).toBe('fail');
+      expect(r.exceptions.maxActive).toBe(2);
+      expect(r.reasons[0]).toBe('3 active exceptions, more than exceptions.max-active 2: fix findings or retire exceptions');
+      expect(run({ entries: [ex()], policyInput: { exceptions: { 'max-active': 1 } } }).reasons[0]).toMatch(/^no finding/);
+      expect(run({ entries: [ex(), ex()], policyInput: { exceptions: { 'max-active': 1 } } }).reasons[0]).toMatch(/^2 active exceptions/);
+    });
+  });
+
+  describe('VEX', () => {
+    const vex = (statement: Partial<VexDocument['statements'][number]>): EvaluateInput['vex'] => [
+      {
+        source: 'app.openvex.json',
+        doc: {
+          '@context': 'https://openvex.dev/ns/v0.2.0',
+          statements: [{ vulnerability: { name: 'CVE-2021-23337' }, status: 'not_affected', products: [{ '@id': 'pkg:npm/lodash@4.17.20' }], ...statement }],
+        },
+      },
+    ];
+    it('not_affected for the product suppresses, with the justification', () => {
+      const r = run({ findings: [f()], vex: vex({ justification: 'vulnerable_code_not_in_execute_path', impact_statement: 'never called' }) });
+      expect(r.verdict).toBe('pass');
+      expect(r.findings[0].vex).toEqual({
+        source: 'app.openvex.json',
+        vulnerability: 'CVE-2021-23337',
+        status: 'not_affected',
+        justification: 'vulnerable_code_not_in_execute_path',
+        statement: 'never called',
+      });
+      expect(r.findings[0].rationale).toBe('suppressed by VEX not_affected (app.openvex.json)');
+      expect(r.summary.suppressed).toBe(1);
+    });
+    it('fixed suppresses too; affected and under_investigation do not', () => {
+      expect(run({ findings: [f()], vex: vex({ status: 'fixed' }) }).verdict).toBe('pass');
+      expect(run({ findings: [f()], vex: vex({ status: 'affected' }) }).verdict).toBe('fail');
+      expect(run({ findings: [f()], vex: vex({ status: 'under_investigation' }) }).verdict).toBe('fail');
+    });
+    it('matches aliases, string forms and identifiers; other products do not match', () => {
+      expect(run({ findings: [f()], vex: vex({ vulnerability: 'GHSA-35jh-r3h4-6jhm', products: ['pkg:npm/lodash'] }) }).verdict).toBe('pass');
+      expect(
+        run({ findings: [f()], vex: vex({ vulnerability: { '@id': 'x', aliases: ['CVE-2021-23337'] }, products: [{ '@id': 'urn:x', identifiers: { purl: 'pkg:npm/lodash' } }] }) })
+          .verdict,
+      ).toBe('pass');
+      expect(run({ findings: [f()], vex: vex({ products: [{ '@id': 'pkg:npm/lodash@1.0.0' }] }) }).verdict).toBe('fail');
+      expect(run({ findings: [f()], vex: vex({ products: ['not-a-purl'] }) }).verdict).toBe('fail');
+    });
+    it('with no products applies to every package', () => {
+      expect(run({ findings: [f()], vex: vex({ products: [] }) }).verdict).toBe('pass');
+      expect(run({ findings: [f()], vex: vex({ products: undefined }) }).verdict).toBe('pass');
+    });
+    it('the first matching statement of several wins', () => {
+      const docs = vex({});
+      docs[0].doc.statements.push({ vulnerability: { name: 'CVE-2021-23337' }, status: 'fixed' });
+      expect(run({ findings: [f()], vex: docs }).findings[0].vex?.status).toBe('not_affected');
+    });
+    it('never suppresses code findings', () => {
+      expect(run({ findings: [code()], vex: vex({ vulnerability: 'chaingate.js.eval', products: undefined }) }).verdict).toBe('fail');
+    });
+  });
+
+  describe('scanner failures', () => {
+    const failed: ScannerStatus = { name: 'semgrep', status: 'failed', durationMs: 5, findings: 0, error: 'semgrep: exit 2: invalid rule' };
+    it('make the verdict incomplete (exit 3), never pass', () => {
+      const r = run({ scanners: [ok('trivy-fs'), failed] });
+      expect(r.verdict).toBe('incomplete');
+      expect(exitCodeFor(r)).toBe(3);
+      expect(r.reasons).toEqual(['scanner semgrep could not scan: semgrep: exit 2: invalid rule']);
+    });
+    it('with on-scanner-error warn, report the failure but decide on the findings', () => {
+      const r = run({ scanners: [failed], policyInput: { 'on-scanner-error': 'warn' } });
+      expect(r.verdict).toBe('pass');
+      expect(r.reasons[1]).toBe('scanner semgrep could not scan: semgrep: exit 2: invalid rule (on-scanner-error: warn)');
+    });
+    it('a blocking finding still fails, with the failure listed too', () => {
+      const r = run({ findings: [f()], scanners: [{ ...failed, error: undefined }] });
+      expect(r.verdict).toBe('fail');
+      expect(r.reasons[1]).toBe('scanner semgrep could not scan: unknown error');
+    });
+  });
+
+  it('warn mode keeps the verdict but exits 0', () => {
+    const r = run({ findings: [f()], mode: 'warn' });
+    expect(r.verdict).toBe('fail');
+    expect(exitCodeFor(r)).toBe(0);
+    expect(exitCodeFor({ verdict: 'incomplete', mode: 'enforce' })).toBe(3);
+  });
+
+  it('matches 20,000 findings against 1,000 exceptions (indexed; bench/core.mjs measures 100,000)', () => {
+    const findings: Finding[] = [];
+    for (let i = 0; i < 20_000; i++) findings.push(f({ id: `CVE-2024-${i}`, aliases: [] }));
+    const entries = Array.from({ length: 1000 }, (_, i) => ex({ id: `CVE-2024-${i * 20}` }));
+    const r = run({ findings, entries });
+    expect(r.summary.suppressed).toBe(1000);
+    expect(r.summary.blocking).toBe(19_000);
+  });
+});

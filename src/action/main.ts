@@ -1,0 +1,112 @@
+// The GitHub Action entry: inputs arrive as CHAINGATE_INPUT_* environment variables (action.yml
+// maps them with `env:`, never by interpolating into a script). Runs the same engine as the
+// CLI, sets outputs, writes the job summary, and is the one place that calls setFailed.
+import * as fs from 'node:fs';
+import * as core from '@actions/core';
+import { ScannerNameSchema, type ScannerName } from '../config/schema';
+import { exitCodeFor } from '../core/policy';
+import { ChaingateError, ConfigError } from '../errors';
+import { defaultDeps } from '../gate/deps';
+import { runGate, type GateOptions, type Logger } from '../gate/run-gate';
+import { REPORT_TOOLS, type ReportTool } from '../parsers/types';
+
+export function input(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const v = env[`CHAINGATE_INPUT_${name.toUpperCase().replace(/-/g, '_')}`];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function lines(v: string | undefined): string[] {
+  return (v ?? '')
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const v = input(env, name);
+  if (v === undefined) return undefined;
+  if (/^(true|yes|1)$/i.test(v)) return true;
+  if (/^(false|no|0)$/i.test(v)) return false;
+  throw new ConfigError(`input ${name} must be true or false, got "${v}"`);
+}
+
+/** Builds the gate options from the action's inputs; unset inputs leave the config file in charge. */
+export function optionsFromInputs(env: NodeJS.ProcessEnv, now: () => Date, log: Logger): GateOptions {
+  const mode = input(env, 'mode') ?? 'enforce';
+  if (mode !== 'enforce' && mode !== 'warn') throw new ConfigError(`input mode must be enforce or warn, got "${mode}"`);
+  const reports = lines(input(env, 'reports')).map((r) => {
+    const eq = r.indexOf('=');
+    const tool = r.slice(0, eq);
+    if (eq <= 0 || !(REPORT_TOOLS as readonly string[]).includes(tool)) {
+      throw new ConfigError(`input reports: "${r}" is not TOOL=PATH with TOOL one of ${REPORT_TOOLS.join(', ')}`);
+    }
+    return { tool: tool as ReportTool, path: r.slice(eq + 1) };
+  });
+  const scannersInput = input(env, 'scanners');
+  let scanners: ScannerName[] | undefined;
+  if (scannersInput !== undefined) {
+    const list = lines(scannersInput);
+    scanners = list.length === 1 && list[0] === 'none' ? [] : list.map((s) => {
+      const r = ScannerNameSchema.safeParse(s);
+      if (!r.success) throw new ConfigError(`input scanners: unknown scanner "${s}"`);
+      return r.data;
+    });
+  }
+  return {
+    dir: input(env, 'working-directory') ?? '.',
+    configFile: input(env, 'config'),
+    exceptionsFile: input(env, 'exceptions'),
+    vexFiles: lines(input(env, 'vex')),
+    reports,
+    outputDir: input(env, 'output-dir') ?? 'chaingate-out',
+    mode,
+    scanners,
+    image: input(env, 'image'),
+    osvDb: input(env, 'osv-db'),
+    sbom: bool(env, 'sbom'),
+    insecureRegistry: bool(env, 'insecure-registry'),
+    env,
+    now,
+    log,
+  };
+}
+
+export function actionLogger(): Logger {
+  return {
+    info: (l) => core.info(l),
+    warning: (l) => core.warning(l),
+    group: (title, ls) => {
+      core.startGroup(title);
+      for (const l of ls) core.info(l);
+      core.endGroup();
+    },
+  };
+}
+
+export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () => Date = () => new Date()): Promise<number> {
+  try {
+    const opts = optionsFromInputs(env, now, actionLogger());
+    const out = await runGate(opts, defaultDeps());
+    const r = out.result;
+    core.setOutput('verdict', r.verdict);
+    core.setOutput('blocking', String(r.summary.blocking));
+    for (const s of ['critical', 'high', 'medium', 'low'] as const) core.setOutput(s, String(r.summary[s]));
+    core.setOutput('result-file', out.resultFile);
+    core.setOutput('sarif-file', out.sarifFile);
+    if (out.sbomFile) core.setOutput('sbom-file', out.sbomFile);
+    if (env.GITHUB_STEP_SUMMARY && fs.existsSync(env.GITHUB_STEP_SUMMARY)) {
+      fs.appendFileSync(env.GITHUB_STEP_SUMMARY, out.summary);
+    }
+    const code = exitCodeFor(r);
+    if (code !== 0) core.setFailed(`chaingate: ${r.verdict}: ${r.reasons[0] ?? ''}`);
+    else if (r.verdict !== 'pass') core.warning(`chaingate (warn mode): ${r.verdict}: ${r.reasons[0] ?? ''}`);
+    return code;
+  } catch (e) {
+    if (e instanceof ChaingateError) {
+      core.setFailed(`chaingate: ${e.message}`);
+      return e.code === 'REPORT_INVALID' || e.code === 'TOOL_FAILED' ? 3 : 2;
+    }
+    core.setFailed(`chaingate: internal error (a bug, please report it): ${(e as Error)?.stack ?? String(e)}`);
+    return 70;
+  }
+}

@@ -1,0 +1,1 @@
+export { command as scan } from './scan';

@@ -1,0 +1,124 @@
+// `chaingate scan [DIR] ...`: run the gate and exit with its verdict.
+import { parseArgs } from 'node:util';
+import { ScannerNameSchema, type ScannerName } from '../../config/schema';
+import { exitCodeFor } from '../../core/policy';
+import { UsageError } from '../../errors';
+import { runGate, type GateOptions, type Logger } from '../../gate/run-gate';
+import { defaultDeps } from '../../gate/deps';
+import { REPORT_TOOLS, type ReportTool } from '../../parsers/types';
+import type { Command, CommandIO } from '../types';
+
+const USAGE = `chaingate scan [DIR] [options]
+
+  --config FILE            policy file (default: DIR/.chaingate.yml when present)
+  --exceptions FILE        exceptions file (default: exceptions.file of the policy)
+  --vex FILE               OpenVEX document (repeatable)
+  --report TOOL=PATH       ingest an existing report instead of running TOOL (repeatable);
+                           TOOL: ${REPORT_TOOLS.join(', ')}
+  --scanners LIST|none     comma-separated: semgrep, trivy-fs, trivy-image, audit
+  --image REF              image for trivy-image (registry reference, tarball or OCI layout)
+  --insecure-registry      allow a plain-HTTP registry (a local test registry)
+  --osv-db DIR             offline OSV advisories (folder of OSV JSON or an OSV zip export)
+  --sbom FILE              audit this CycloneDX SBOM instead of lockfiles
+  --write-sbom             also write sbom.cdx.json to the output dir
+  --output-dir DIR         where reports go (default: chaingate-out)
+  --mode enforce|warn      warn reports everything and exits 0
+
+Exit codes: 0 pass, 1 blocked by policy, 2 invalid configuration or usage, 3 incomplete.`;
+
+export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>, log: Logger): GateOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        config: { type: 'string' },
+        exceptions: { type: 'string' },
+        vex: { type: 'string', multiple: true },
+        report: { type: 'string', multiple: true },
+        scanners: { type: 'string' },
+        image: { type: 'string' },
+        'insecure-registry': { type: 'boolean' },
+        'osv-db': { type: 'string' },
+        sbom: { type: 'string' },
+        'write-sbom': { type: 'boolean' },
+        'output-dir': { type: 'string' },
+        mode: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
+  }
+  const { values: v, positionals } = parsed;
+  if (positionals.length > 1) throw new UsageError(`scan takes one directory, got: ${positionals.join(' ')}`);
+  const mode = v.mode ?? 'enforce';
+  if (mode !== 'enforce' && mode !== 'warn') throw new UsageError(`--mode must be enforce or warn, got "${mode}"`);
+  const reports = (v.report ?? []).map((r) => {
+    const eq = r.indexOf('=');
+    const tool = r.slice(0, eq);
+    if (eq <= 0 || !(REPORT_TOOLS as readonly string[]).includes(tool) || eq === r.length - 1) {
+      throw new UsageError(`--report ${r}: expected TOOL=PATH with TOOL one of ${REPORT_TOOLS.join(', ')}`);
+    }
+    return { tool: tool as ReportTool, path: r.slice(eq + 1) };
+  });
+  let scanners: ScannerName[] | undefined;
+  if (v.scanners !== undefined) {
+    const list = v.scanners.split(',').map((s) => s.trim()).filter(Boolean);
+    scanners = list.length === 1 && list[0] === 'none' ? [] : list.map((s) => {
+      const r = ScannerNameSchema.safeParse(s);
+      if (!r.success) throw new UsageError(`--scanners: unknown scanner "${s}"; use ${ScannerNameSchema.options.join(', ')} or none`);
+      return r.data;
+    });
+  }
+  return {
+    dir: positionals[0] ?? '.',
+    configFile: v.config,
+    exceptionsFile: v.exceptions,
+    vexFiles: v.vex ?? [],
+    reports,
+    outputDir: v['output-dir'] ?? 'chaingate-out',
+    mode,
+    scanners,
+    image: v.image,
+    osvDb: v['osv-db'],
+    sbomInput: v.sbom,
+    sbom: v['write-sbom'] ? true : undefined,
+    insecureRegistry: v['insecure-registry'],
+    env: io.env,
+    now: io.now,
+    log,
+  };
+}
+
+export function cliLogger(io: CommandIO): Logger {
+  return {
+    info: (l) => io.stderr(`${l}\n`),
+    warning: (l) => io.stderr(`warning: ${l}\n`),
+    group: (title, lines) => io.stderr([`── ${title}`, ...lines.map((l) => `   ${l}`)].join('\n') + '\n'),
+  };
+}
+
+export const command: Command = {
+  name: 'scan',
+  summary: 'run the scanners, apply the policy and exceptions, write the reports',
+  usage: USAGE,
+  async run(argv, io) {
+    const log = cliLogger(io);
+    const opts = parseScanArgs(argv, io, log);
+    const out = await runGate(opts, defaultDeps());
+    const r = out.result;
+    const s = r.summary;
+    io.stdout(
+      [
+        `chaingate: ${r.verdict.toUpperCase()}${r.mode === 'warn' ? ' (warn mode: not enforced)' : ''}`,
+        ...r.reasons.map((x) => `  - ${x}`),
+        `  findings: ${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info, ${s.unknown} unknown; ${s.blocking} blocking, ${s.suppressed} suppressed`,
+        `  reports: ${out.resultFile}, ${out.sarifFile}, ${out.summaryFile}${out.sbomFile ? `, ${out.sbomFile}` : ''}`,
+        '',
+      ].join('\n'),
+    );
+    return exitCodeFor(r);
+  },
+};

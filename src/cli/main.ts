@@ -1,0 +1,59 @@
+// The CLI dispatcher: picks the subcommand, runs it, and is the one place that turns errors
+// into exit codes. A user's mistake prints its message; anything else is reported as a bug.
+import { ChaingateError } from '../errors';
+import { VERSION } from '../version';
+import * as COMMANDS from './commands';
+import { EXIT, type CommandIO } from './types';
+
+function help(): string {
+  const lines = [`chaingate ${VERSION}: supply-chain security gate`, '', 'Usage: chaingate <command> [options]', '', 'Commands:'];
+  for (const c of Object.values(COMMANDS)) lines.push(`  ${c.name.padEnd(8)} ${c.summary}`);
+  lines.push('', "Run 'chaingate <command> --help' for a command's options.");
+  return lines.join('\n') + '\n';
+}
+
+/** Exit code for a thrown error: configuration/usage 2, an unreadable report or tool 3. */
+export function exitCodeForError(e: ChaingateError): number {
+  switch (e.code) {
+    case 'REPORT_INVALID':
+    case 'TOOL_FAILED':
+      return EXIT.INCOMPLETE;
+    case 'VERIFY_FAILED':
+    case 'SIGN_FAILED':
+      return EXIT.FAIL;
+    default:
+      return EXIT.CONFIG;
+  }
+}
+
+export async function main(argv: string[], io: CommandIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(help());
+    return name ? 0 : EXIT.CONFIG;
+  }
+  if (name === '--version' || name === 'version') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  const cmd = Object.values(COMMANDS).find((c) => c.name === name);
+  if (!cmd) {
+    io.stderr(`chaingate: unknown command "${name}"\n\n${help()}`);
+    return EXIT.CONFIG;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`${cmd.usage}\n`);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    if (e instanceof ChaingateError) {
+      io.stderr(`chaingate: error: ${e.message}\n`);
+      return exitCodeForError(e);
+    }
+    const err = e as Error;
+    io.stderr(`chaingate: internal error (a bug, please report it): ${err && err.stack ? err.stack : String(e)}\n`);
+    return 70;
+  }
+}

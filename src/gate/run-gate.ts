@@ -1,0 +1,267 @@
+// Shell: wires config, reports, scanners, the pure policy and the renderers. It reads and
+// writes files and runs scanners; every decision is made by the pure core.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { defaultPolicy, loadExceptionsFile, loadPolicyFile, loadVexFile } from '../config/load';
+import type { Policy, PolicyInput, ScannerName } from '../config/schema';
+import { checkExceptionLimits, type ExceptionSource } from '../core/exceptions';
+import { mergeFindings, type Finding } from '../core/finding';
+import { evaluate } from '../core/policy';
+import type { GateResult, ScannerStatus } from '../core/result';
+import type { VexSource } from '../core/vex';
+import { ChaingateError, ConfigError, ToolError } from '../errors';
+import { parseReport } from '../parsers';
+import type { ReportTool } from '../parsers/types';
+import { FormatError } from '../parsers/util';
+import { renderResultJson } from '../reports/result-json';
+import { renderSarif } from '../reports/sarif';
+import { renderSummary } from '../reports/summary';
+import type { ScanContext, Scanner } from '../scanners/types';
+import { VERSION } from '../version';
+
+export interface Logger {
+  info(line: string): void;
+  warning(line: string): void;
+  /** A titled, collapsible section (a log group in Actions). */
+  group(title: string, lines: string[]): void;
+}
+
+export interface GateOptions {
+  dir: string;
+  configFile?: string;
+  exceptionsFile?: string;
+  vexFiles: string[];
+  reports: { tool: ReportTool; path: string }[];
+  outputDir: string;
+  mode: 'enforce' | 'warn';
+  scanners?: ScannerName[];
+  image?: string;
+  osvDb?: string;
+  sbomInput?: string;
+  sbom?: boolean;
+  insecureRegistry?: boolean;
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  log: Logger;
+}
+
+export interface GateDeps {
+  createScanner(name: ScannerName, policy: Policy, opts: GateOptions): Scanner;
+  writeSbom?(dir: string, policy: Policy, outFile: string, opts: GateOptions): Promise<{ components: number }>;
+}
+
+export interface GateOutput {
+  result: GateResult;
+  resultFile: string;
+  sarifFile: string;
+  summaryFile: string;
+  summary: string;
+  sbomFile?: string;
+}
+
+/** Which scanners a `--report TOOL=...` stands in for: that tool is not run again. */
+const REPORT_COVERS: Partial<Record<ReportTool, ScannerName[]>> = {
+  trivy: ['trivy-fs'],
+  semgrep: ['semgrep'],
+  'npm-audit': ['audit'],
+  'yarn-audit': ['audit'],
+  'pnpm-audit': ['audit'],
+  'pip-audit': ['audit'],
+  'osv-scanner': ['audit'],
+};
+
+function overridesFrom(opts: GateOptions) {
+  return (raw: PolicyInput): PolicyInput => {
+    const r: PolicyInput = { ...raw };
+    if (opts.scanners) r.scanners = opts.scanners;
+    if (opts.image) r.trivy = { ...(r.trivy ?? {}), image: opts.image };
+    if (opts.insecureRegistry) r.trivy = { ...(r.trivy ?? {}), 'insecure-registry': true };
+    if (opts.osvDb) r.audit = { ...(r.audit ?? {}), 'osv-db': opts.osvDb };
+    if (opts.sbom !== undefined) r.sbom = opts.sbom;
+    return r;
+  };
+}
+
+function resolveFrom(base: string, p: string): string {
+  return path.isAbsolute(p) ? p : path.resolve(base, p);
+}
+
+export function loadInputs(opts: GateOptions) {
+  const dir = path.resolve(opts.dir);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new ConfigError(`project directory ${opts.dir} does not exist`);
+  }
+  const explicitConfig = opts.configFile !== undefined;
+  const configPath = resolveFrom(dir, opts.configFile ?? '.chaingate.yml');
+  const policyLoaded = explicitConfig || fs.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : undefined;
+  const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
+  const baseDir = policyLoaded ? path.dirname(configPath) : dir;
+
+  const exceptions: ExceptionSource[] = [];
+  let exceptionsInput: GateResult['inputs']['exceptions'];
+  const exPath = opts.exceptionsFile !== undefined ? resolveFrom(process.cwd(), opts.exceptionsFile) : resolveFrom(baseDir, policy.exceptions.file);
+  if (opts.exceptionsFile !== undefined || fs.existsSync(exPath)) {
+    const ex = loadExceptionsFile(exPath);
+    const source = path.relative(dir, exPath) || exPath;
+    exceptions.push({ source, entries: ex.value.exceptions, lines: ex.itemLines });
+    exceptionsInput = { path: source, sha256: ex.sha256 };
+    const problems = checkExceptionLimits(exceptions[0], policy.exceptions['max-days'], opts.now());
+    if (problems.length > 0) {
+      const p = problems[0];
+      throw new ConfigError(p.message + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''), exPath, p.line);
+    }
+  }
+
+  const vex: VexSource[] = [];
+  const vexInputs: GateResult['inputs']['vex'] = [];
+  const vexFiles = [...policy.exceptions.vex.map((v) => resolveFrom(baseDir, v)), ...opts.vexFiles.map((v) => resolveFrom(process.cwd(), v))];
+  for (const f of vexFiles) {
+    const v = loadVexFile(f);
+    const source = path.relative(dir, f) || f;
+    vex.push({ source, doc: v.value });
+    vexInputs.push({ path: source, sha256: v.sha256 });
+  }
+  const inputs: GateResult['inputs'] = { vex: vexInputs };
+  if (policyLoaded) inputs.policy = { path: path.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
+  if (exceptionsInput) inputs.exceptions = exceptionsInput;
+  return { dir, policy, exceptions, vex, inputs };
+}
+
+function ingestReport(tool: ReportTool, file: string): { findings: Finding[]; status: ScannerStatus } {
+  const started = Date.now();
+  const name = `report:${tool}`;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return {
+      findings: [],
+      status: { name, status: 'failed', durationMs: 0, findings: 0, error: `${file}: ${code === 'ENOENT' ? 'report file not found' : (e as Error).message}` },
+    };
+  }
+  try {
+    const findings = parseReport(tool, text);
+    return { findings, status: { name, status: 'ok', durationMs: Date.now() - started, findings: findings.length, outputs: [file] } };
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    const where = e.line ? `${file}:${e.line}` : file;
+    return {
+      findings: [],
+      status: { name, status: 'failed', durationMs: Date.now() - started, findings: 0, error: `${where}: ${e.message}` },
+    };
+  }
+}
+
+/** Runs async tasks with at most `limit` at once, keeping the input order in the output. */
+async function bounded<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function toolPathResolver(policy: Policy, env: NodeJS.ProcessEnv) {
+  return (tool: string): string => {
+    const envName = `CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_PATH`;
+    if (env[envName]) return env[envName] as string;
+    const fromPolicy = (policy.tools as Record<string, { path?: string } | undefined>)[tool]?.path;
+    if (fromPolicy) return fromPolicy;
+    // The pinned tools installed by scripts/install-tools.sh, then PATH.
+    const installed = path.join(env.CHAINGATE_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'chaingate', 'tools'), 'bin', tool);
+    if (fs.existsSync(installed)) return installed;
+    return tool;
+  };
+}
+
+export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOutput> {
+  const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);
+  const outDir = path.resolve(opts.outputDir);
+  fs.mkdirSync(outDir, { recursive: true });
+
+  const statuses: ScannerStatus[] = [];
+  const all: Finding[] = [];
+  const covered = new Set<ScannerName>();
+  for (const r of opts.reports) {
+    const { findings, status } = ingestReport(r.tool, resolveFrom(process.cwd(), r.path));
+    statuses.push(status);
+    all.push(...findings);
+    for (const s of REPORT_COVERS[r.tool] ?? []) covered.add(s);
+  }
+
+  const toRun = policy.scanners.filter((s) => !covered.has(s));
+  for (const s of policy.scanners.filter((s) => covered.has(s))) {
+    statuses.push({ name: s, status: 'skipped', durationMs: 0, findings: 0, notes: ['its report was given with --report'] });
+  }
+  const workRoot = path.join(outDir, 'raw');
+  const toolPath = toolPathResolver(policy, opts.env);
+  const concurrency = Math.max(1, Number(opts.env.CHAINGATE_CONCURRENCY ?? 3) || 3);
+  const results = await bounded(toRun, concurrency, async (name) => {
+    const started = Date.now();
+    const lines: string[] = [];
+    const workDir = path.join(workRoot, name);
+    fs.mkdirSync(workDir, { recursive: true });
+    const ctx: ScanContext = {
+      dir,
+      workDir,
+      toolPath,
+      timeoutMs: policy['timeout-minutes'] * 60_000,
+      env: opts.env,
+      log: (l) => lines.push(l),
+    };
+    let status: ScannerStatus;
+    let findings: Finding[] = [];
+    try {
+      const scanner = deps.createScanner(name, policy, opts);
+      const out = await scanner.run(ctx);
+      findings = out.findings;
+      status = { name, status: 'ok', durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => path.relative(outDir, o) || o) };
+      if (out.notes.length) status.notes = out.notes;
+    } catch (e) {
+      if (!(e instanceof ChaingateError)) throw e;
+      status = { name, status: 'failed', durationMs: Date.now() - started, findings: 0, error: e instanceof ToolError ? e.message : e.message };
+      lines.push(`error: ${e.message}`);
+    }
+    opts.log.group(`${name}: ${status.status}, ${status.findings} findings, ${(status.durationMs / 1000).toFixed(1)} s`, lines);
+    return { status, findings };
+  });
+  for (const r of results) {
+    statuses.push(r.status);
+    all.push(...r.findings);
+  }
+
+  let sbomFile: string | undefined;
+  if (policy.sbom && deps.writeSbom) {
+    sbomFile = path.join(outDir, 'sbom.cdx.json');
+    const { components } = await deps.writeSbom(dir, policy, sbomFile, opts);
+    opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
+  }
+
+  const result = evaluate({
+    findings: mergeFindings(all),
+    policy,
+    exceptions,
+    vex,
+    scanners: statuses,
+    now: opts.now(),
+    mode: opts.mode,
+    inputs,
+    version: VERSION,
+  });
+
+  const resultFile = path.join(outDir, 'chaingate-result.json');
+  const sarifFile = path.join(outDir, 'chaingate.sarif');
+  const summaryFile = path.join(outDir, 'summary.md');
+  fs.writeFileSync(resultFile, renderResultJson(result));
+  fs.writeFileSync(sarifFile, JSON.stringify(renderSarif(result, { toolVersion: VERSION }), null, 2) + '\n');
+  const summary = renderSummary(result, { resultFile: path.basename(resultFile), sarifFile: path.basename(sarifFile) });
+  fs.writeFileSync(summaryFile, summary);
+  return { result, resultFile, sarifFile, summaryFile, summary, sbomFile };
+}

@@ -1,0 +1,5 @@
+import { runAction } from './action/main';
+
+void runAction().then((code) => {
+  process.exitCode = code;
+});
