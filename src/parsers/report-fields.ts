@@ -1,0 +1,125 @@
+// Field helpers shared by the semgrep and package-audit parsers. Pure.
+import type { z } from 'zod';
+import { FormatError, validate } from './util';
+
+/**
+ * CWE ids from whatever a tool puts in its `cwe` field: an array, a single "CWE-89: Improper ..."
+ * string, or (npm 6) a JSON-encoded array such as "[\"CWE-400\"]". Anything without a CWE number
+ * is dropped rather than guessed at. Sorted, unique, upper-case.
+ */
+export function parseCwes(value: unknown): string[] {
+  const found = new Set<string>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      v.forEach(visit);
+    } else if (typeof v === 'string') {
+      for (const m of v.matchAll(/CWE-(\d+)/gi)) found.add(`CWE-${m[1]}`);
+    }
+  };
+  visit(value);
+  return [...found].sort();
+}
+
+const MAX_HEADLINE = 120;
+
+/**
+ * A title from a tool's free text: the first sentence of its first paragraph, cut at a word
+ * boundary. Not simply the first line: older Semgrep rules hard-wrap their messages ("MD5 is
+ * not\ncollision resistant"), and a title cut there says the opposite of the message. A leading
+ * Markdown heading ("### Summary", as in GitHub advisories) is dropped.
+ */
+export function headline(text: string): string {
+  const paragraph =
+    text
+      .split(/\n\s*\n/)
+      .map((p) => p.replace(/\s+/g, ' ').trim())
+      .find((p) => p !== '') ?? '';
+  const body = paragraph.replace(/^#+\s*(summary|impact|details|description|overview)\b:?\s*/i, '').replace(/^#+\s*/, '');
+  // A sentence ends before an upper-case start, so "e.g. foo" and "v1.2.3" do not end one.
+  const sentence = /^(.+?[.!?])\s+(?=[A-Z`'"(\[])/.exec(body)?.[1] ?? body;
+  if (sentence.length <= MAX_HEADLINE) return sentence;
+  const cut = sentence.slice(0, MAX_HEADLINE);
+  const space = cut.lastIndexOf(' ');
+  return `${space > MAX_HEADLINE / 3 ? cut.slice(0, space) : cut}…`;
+}
+
+/**
+ * Removes `user:password@` from URLs in a message. Package managers echo the configured registry
+ * URL in their errors, and that URL may carry credentials, which must never reach a log.
+ */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@"']+@/gi, '$1***@');
+}
+
+/** The GHSA id at the end of an advisory URL (…/advisories/GHSA-xxxx-xxxx-xxxx). */
+export function ghsaFromUrl(url: string | undefined): string | undefined {
+  const m = url ? /\/(GHSA(?:-[0-9a-z]{4}){3})\/?$/i.exec(url) : null;
+  return m ? `GHSA-${m[1].slice(5).toLowerCase()}` : undefined;
+}
+
+/** The fields an object has, for "this looks like X" hints in format errors. */
+function keysOf(data: unknown): Set<string> {
+  return new Set(data !== null && typeof data === 'object' && !Array.isArray(data) ? Object.keys(data) : []);
+}
+
+/**
+ * Names the tool a report probably came from, so that a report given to the wrong parser fails
+ * with "this looks like Trivy output" instead of only a schema complaint.
+ */
+export function guessReportKind(data: unknown): string | undefined {
+  const k = keysOf(data);
+  if (k.has('runs') && (k.has('$schema') || k.has('version'))) return 'a SARIF log';
+  if (k.has('SchemaVersion') || k.has('ArtifactName')) return 'Trivy JSON output';
+  if (k.has('matches') && k.has('descriptor')) return 'grype JSON output';
+  if (k.has('auditReportVersion')) return 'npm audit (npm 7+) output';
+  if (k.has('advisories')) return 'npm 6 / pnpm / yarn 2-3 audit output';
+  if (k.has('dependencies') && k.has('fixes')) return 'pip-audit output';
+  if (k.has('results') && (k.has('errors') || k.has('paths'))) return 'semgrep JSON output';
+  if (k.has('results') && k.has('experimental_config')) return 'osv-scanner output';
+  if (k.has('bomFormat')) return 'a CycloneDX SBOM';
+  if (k.has('type') && k.has('data')) return 'yarn 1 audit NDJSON';
+  return undefined;
+}
+
+/**
+ * `validate` for a whole report: on failure, says which tool the data looks like when it is
+ * another one, since "wrong file for this parser" is the common mistake.
+ */
+export function validateReport<T>(schema: z.ZodType<T>, data: unknown, what: string, kind: string): T {
+  try {
+    return validate(schema, data, what);
+  } catch (e) {
+    const guess = guessReportKind(data);
+    if (guess === undefined || guess === kind) throw e;
+    throw new FormatError(`${(e as Error).message} (this looks like ${guess}, not ${kind})`);
+  }
+}
+
+/**
+ * Parses newline-delimited JSON. A line that is not JSON (a truncated last line, a log line mixed
+ * into stdout) fails with its line number rather than being skipped: skipping could drop findings.
+ */
+export function parseNdjson(text: string, what: string): { line: number; value: unknown }[] {
+  const out: { line: number; value: unknown }[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i].trim();
+    if (raw === '') continue;
+    try {
+      out.push({ line: i + 1, value: JSON.parse(raw) });
+    } catch (e) {
+      throw new FormatError(
+        `${what}: line ${i + 1} is not valid JSON (${(e as Error).message}); is the file truncated, or was other output mixed into it?`,
+        i + 1,
+      );
+    }
+  }
+  if (out.length === 0) throw new FormatError(`${what}: the report is empty`);
+  return out;
+}
+
+/** Drops keys whose value is undefined so goldens and equality checks see only real fields. */
+export function compact<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}

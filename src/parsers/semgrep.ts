@@ -1,0 +1,170 @@
+// `semgrep --json` (scan / ci). SARIF from semgrep goes to the SARIF parser. Pure.
+import { z } from 'zod';
+import { makeFinding, normalizeSeverity, type Finding, type Severity } from '../core/finding';
+import { compact, headline, parseCwes, validateReport } from './report-fields';
+import type { Parser } from './types';
+import { parseJson } from './util';
+
+const WHAT = 'semgrep --json report';
+const KIND = 'semgrep JSON output';
+
+const StringOrList = z.union([z.string(), z.array(z.string())]);
+
+const PositionSchema = z.looseObject({ line: z.number().int() });
+
+/** Only the metadata fields we read; rules put anything else there. */
+const MetadataSchema = z.looseObject({
+  cwe: StringOrList.nullish(),
+  category: z.string().nullish(),
+  subcategory: StringOrList.nullish(),
+  tags: StringOrList.nullish(),
+  technology: StringOrList.nullish(),
+  source: z.string().nullish(),
+  references: StringOrList.nullish(),
+});
+
+const ResultSchema = z.looseObject({
+  check_id: z.string().min(1),
+  path: z.string().min(1),
+  start: PositionSchema,
+  end: PositionSchema,
+  extra: z.looseObject({
+    message: z.string(),
+    severity: z.string(),
+    metadata: MetadataSchema.nullish(),
+    metavars: z.record(z.string(), z.looseObject({ abstract_content: z.string().optional() })).nullish(),
+  }),
+});
+type Result = z.infer<typeof ResultSchema>;
+type Metadata = z.infer<typeof MetadataSchema>;
+
+const ErrorSchema = z.looseObject({
+  level: z.string(),
+  // A name ("Syntax error"), or [name, details] for some (["PartialParsing", [locations]]).
+  type: z.union([z.string(), z.tuple([z.string()], z.unknown())]),
+  message: z.string().optional(),
+  // InvalidRuleSchemaError carries short_msg/long_msg instead of message.
+  short_msg: z.string().optional(),
+  long_msg: z.string().optional(),
+  path: z.string().optional(),
+  rule_id: z.string().optional(),
+  spans: z.array(z.looseObject({ file: z.string() })).optional(),
+});
+
+const ReportSchema = z.looseObject({
+  results: z.array(ResultSchema),
+  errors: z.array(ErrorSchema).optional(),
+});
+
+function list(v: string | string[] | null | undefined): string[] {
+  if (v === undefined || v === null) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** A secrets rule: by its metadata (Semgrep's secrets rules say so there) or by its id. */
+function isSecretRule(checkId: string, meta: Metadata): boolean {
+  if (/secret/i.test(checkId)) return true;
+  const words = [meta.category ?? '', ...list(meta.subcategory), ...list(meta.tags), ...list(meta.technology)];
+  return words.some((w) => /\bsecrets?\b/i.test(w));
+}
+
+/**
+ * Semgrep's newer rules use CRITICAL/HIGH/MEDIUM/LOW; legacy ones ERROR/WARNING/INFO, which are
+ * its High/Medium/Low. INVENTORY and EXPERIMENTAL rules only describe the code.
+ */
+function severity(word: string): Severity {
+  if (/^(inventory|experimental)$/i.test(word.trim())) return 'info';
+  return normalizeSeverity(word, { semgrepLegacy: true });
+}
+
+/**
+ * Messages interpolate metavariables; in a secrets rule one of them is usually the secret itself,
+ * which must not reach a report. Recent releases omit `metavars` unless logged in, so besides
+ * the metavariable values we know, every token that looks like key material (12+ characters
+ * mixing letters and digits, or 20+ characters of one "word") is replaced too.
+ */
+function redactSecret(text: string, r: Result): string {
+  let out = text;
+  for (const mv of Object.values(r.extra.metavars ?? {})) {
+    const v = mv.abstract_content;
+    // Short values are not secrets, and replacing them would mangle ordinary words.
+    if (v && v.length >= 6) out = out.split(v).join('[redacted]');
+  }
+  return out.replace(/[A-Za-z0-9+/_=-]{12,}/g, (t) => (t.length >= 20 || (/\d/.test(t) && /[A-Za-z]/.test(t)) ? '[redacted]' : t));
+}
+
+function toFinding(r: Result): Finding {
+  const meta = r.extra.metadata ?? {};
+  const secret = isSecretRule(r.check_id, meta);
+  const message = secret ? redactSecret(r.extra.message.trim(), r) : r.extra.message.trim();
+  const title = headline(message) || r.check_id;
+  const cwes = parseCwes(meta.cwe);
+  const url = [meta.source ?? '', ...list(meta.references)].find((u) => /^https?:\/\//i.test(u));
+  return makeFinding(
+    compact({
+      tool: 'semgrep',
+      kind: secret ? ('secret' as const) : ('code' as const),
+      severity: severity(r.extra.severity),
+      id: r.check_id,
+      title,
+      description: message !== title ? message : undefined,
+      location: { path: r.path, startLine: r.start.line, endLine: r.end.line },
+      cwes: cwes.length ? cwes : undefined,
+      url,
+    }),
+  );
+}
+
+/**
+ * Findings of a `semgrep --json` report. Reads only the rule's message and metadata, never
+ * `extra.lines` or `extra.fingerprint`: those are "requires login" placeholders in recent
+ * releases when not logged in, and `lines` is the matched source, a secret for secrets rules.
+ */
+export const parseSemgrep: Parser = (text) => {
+  const report = validateReport(ReportSchema, parseJson(text, WHAT), WHAT, KIND);
+  return report.results.map(toFinding);
+};
+
+export interface SemgrepError {
+  level: string;
+  type: string;
+  message: string;
+  path?: string;
+  ruleId?: string;
+  /** Whether this error means the scan's result cannot be trusted (see `isFatal`). */
+  fatal: boolean;
+}
+
+/**
+ * Parse problems in one target file. Semgrep could not read that file of the user's code, skipped
+ * (part of) it and scanned the rest; it is the file's problem, not a broken scan, and Semgrep
+ * itself exits 0 for it. Older releases reported some of these at level "error".
+ */
+const TARGET_PARSE_ERRORS = new Set(['syntax error', 'lexical error', 'other syntax error', 'ast builder error', 'partialparsing', 'partial parsing']);
+
+/**
+ * Fail closed: anything Semgrep calls an error, other than a target file it could not parse,
+ * makes the run fail: an invalid rule or rule file (the scan ran fewer rules than configured), a
+ * missing target, a fatal error, a timeout or out-of-memory at level "error" (that file was not
+ * scanned), and any error type we do not know yet. Warnings never do.
+ */
+function isFatal(level: string, type: string): boolean {
+  return level.trim().toLowerCase() === 'error' && !TARGET_PARSE_ERRORS.has(type.trim().toLowerCase());
+}
+
+/** The `errors[]` of a `semgrep --json` report, normalized, each marked fatal or not. */
+export function semgrepErrors(text: string): SemgrepError[] {
+  const report = validateReport(ReportSchema, parseJson(text, WHAT), WHAT, KIND);
+  return (report.errors ?? []).map((e) => {
+    const type = typeof e.type === 'string' ? e.type : e.type[0];
+    const message = e.message ?? ([e.short_msg, e.long_msg].filter(Boolean).join(': ') || type);
+    return compact({
+      level: e.level,
+      type,
+      message: message.trim(),
+      path: e.path ?? e.spans?.[0]?.file,
+      ruleId: e.rule_id,
+      fatal: isFatal(e.level, type),
+    });
+  });
+}
