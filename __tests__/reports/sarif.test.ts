@@ -1,0 +1,245 @@
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import { FINGERPRINT_KEY, renderSarif, SARIF_SCHEMA_URI, toArtifactUri } from '../../src/reports/sarif';
+import type { Severity } from '../../src/core/finding';
+import type { GateResult } from '../../src/core/result';
+import { expectGolden } from '../helpers/golden';
+import { evaluated, gateResult, representative } from './build';
+
+// The SARIF 2.1.0 schema as shipped by Microsoft's @microsoft/jest-sarif (a devDependency; we
+// commit nothing fetched). It is draft-04, hence ajv-draft-04. The OASIS errata01 file differs
+// from it only by `type: "string"` next to enums, the `language` pattern, and a rule that a
+// region has a startLine, charOffset or byteOffset: the last one is asserted separately below.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const SARIF_SCHEMA = require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+
+// unicodeRegExp off: rtm.5's `language` pattern has a stray `]` that a /u regex rejects (the
+// errata fixed it); our logs set no language, so the pattern is never exercised anyway.
+const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+addFormats(ajv);
+const validateSarif = ajv.compile(SARIF_SCHEMA);
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function render(r: GateResult, extra: Partial<Parameters<typeof renderSarif>[1]> = {}): Obj {
+  return renderSarif(r, { toolVersion: '0.1.0', ...extra }) as Obj;
+}
+
+function expectValid(log: Obj): void {
+  // Through JSON, exactly as the file on disk is read.
+  const parsed = JSON.parse(JSON.stringify(log));
+  const ok = validateSarif(parsed);
+  expect(validateSarif.errors ?? []).toEqual([]);
+  expect(ok).toBe(true);
+  for (const run of parsed.runs)
+    for (const res of run.results) {
+      expect(res.locations.length).toBeGreaterThan(0); // code scanning rejects a result without one
+      for (const loc of res.locations) {
+        const region = loc.physicalLocation.region;
+        if (region) expect(Number.isInteger(region.startLine) && region.startLine >= 1).toBe(true);
+      }
+    }
+}
+
+function allResults(log: Obj): Obj[] {
+  return log.runs.flatMap((r: Obj) => r.results);
+}
+
+function resultFor(log: Obj, ruleId: string): Obj {
+  return allResults(log).find((r) => r.ruleId === ruleId) as Obj;
+}
+
+describe('renderSarif', () => {
+  it('renders the representative result as a valid SARIF 2.1.0 log (golden)', () => {
+    const log = render(representative(), { lockfiles: { npm: 'package-lock.json' } });
+    expectValid(log);
+    expectGolden('reports/chaingate.sarif', log);
+  });
+
+  it('is valid for a clean result too, with one empty chaingate run', () => {
+    const log = render(gateResult());
+    expectValid(log);
+    expect(log.$schema).toBe(SARIF_SCHEMA_URI);
+    expect(log.runs).toHaveLength(1);
+    expect(log.runs[0].tool.driver.name).toBe('chaingate');
+    expect(log.runs[0].results).toEqual([]);
+  });
+
+  it('makes one run per tool, sorted, with chaingate as the converter', () => {
+    const log = render(representative());
+    expect(log.runs.map((r: Obj) => r.tool.driver.name)).toEqual(['cosign', 'npm-audit', 'pip-audit', 'semgrep', 'trivy']);
+    for (const run of log.runs) {
+      expect(run.conversion.tool.driver).toEqual({ name: 'chaingate', version: '0.1.0' });
+      expect(run.automationDetails.id).toBe(`chaingate/${run.tool.driver.name}/`);
+    }
+  });
+
+  it('puts a finding several tools reported in the run of the first, naming the others', () => {
+    const log = render(representative());
+    const lodash = resultFor(log, 'CVE-2021-23337');
+    const npmRun = log.runs.find((r: Obj) => r.tool.driver.name === 'npm-audit');
+    expect(npmRun.results).toContain(lodash);
+    expect(allResults(log).filter((r) => r.ruleId === 'CVE-2021-23337')).toHaveLength(1);
+    expect(lodash.properties.tools).toEqual(['npm-audit', 'osv', 'trivy']);
+    expect(lodash.properties.alsoReportedBy).toEqual(['osv', 'trivy']);
+    expect(lodash.properties.aliases).toEqual(['GHSA-35jh-r3h4-6jhm']);
+    expect(resultFor(log, 'DS026').properties.alsoReportedBy).toBeUndefined();
+  });
+
+  it('gives rules security-severity, kind and CWE tags, and indexes them', () => {
+    const log = render(representative());
+    const semgrepRun = log.runs.find((r: Obj) => r.tool.driver.name === 'semgrep');
+    const rule = semgrepRun.tool.driver.rules[0];
+    expect(rule.properties).toEqual({ 'security-severity': '8.0', tags: ['security', 'code', 'external/cwe/cwe-89'] });
+    expect(rule.fullDescription.text).toBe('User input reaches a SQL string.');
+    // A javascript: URL from a tool never becomes a link.
+    expect(rule.helpUri).toBeUndefined();
+    const npmRun = log.runs.find((r: Obj) => r.tool.driver.name === 'npm-audit');
+    const lodashRule = npmRun.tool.driver.rules.find((r: Obj) => r.id === 'CVE-2021-23337');
+    expect(lodashRule.helpUri).toBe('https://nvd.example/CVE-2021-23337');
+    expect(lodashRule.properties.tags).toEqual(['security', 'vulnerability', 'external/cwe/cwe-77', 'external/cwe/cwe-94']);
+    for (const run of log.runs) {
+      const ids = run.tool.driver.rules.map((r: Obj) => r.id);
+      expect(ids).toEqual([...ids].sort());
+      for (const res of run.results) expect(run.tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
+    }
+  });
+
+  it('rates a rule by the worst severity among its findings', () => {
+    const mk = (severity: Severity, file: string) => evaluated({ tool: 'semgrep', kind: 'code', severity, id: 'same-rule', title: 'x', cwes: ['not-a-number'], location: { path: file, startLine: 1 } });
+    const log = render(gateResult({ findings: [mk('low', 'a.js'), mk('critical', 'b.js'), mk('medium', 'c.js')] }));
+    expectValid(log);
+    expect(log.runs[0].tool.driver.rules).toHaveLength(1);
+    expect(log.runs[0].tool.driver.rules[0].properties).toEqual({ 'security-severity': '9.5', tags: ['security', 'code', 'not-a-number'] });
+  });
+
+  it.each([
+    ['critical', 'error'],
+    ['high', 'error'],
+    ['medium', 'warning'],
+    ['low', 'note'],
+    ['info', 'note'],
+    ['unknown', 'note'],
+  ] as [Severity, string][])('maps severity %s to level %s', (severity, level) => {
+    const log = render(gateResult({ findings: [evaluated({ tool: 'trivy', kind: 'misconfiguration', severity, id: 'X1', title: 't', location: { path: 'main.tf', startLine: 2 } })] }));
+    expectValid(log);
+    expect(log.runs[0].results[0].level).toBe(level);
+  });
+
+  it('writes messages naming the package and its fix, or the title and rule', () => {
+    const log = render(representative());
+    expect(resultFor(log, 'CVE-2021-23337').message.text).toBe('CVE-2021-23337 in lodash@4.17.20: lodash: command injection via template. Fixed in 4.17.21.');
+    expect(resultFor(log, 'GPL-3.0').message.text).toBe('GPL-3.0 in readline-sync: GPL-3.0 license. No fixed version yet.');
+    expect(resultFor(log, 'DS026').message.text).toBe('No HEALTHCHECK defined (DS026)');
+    const untitled = render(gateResult({ findings: [evaluated({ tool: 'x', kind: 'code', severity: 'low', id: 'bare', title: '', location: { path: 'a', startLine: 1 } })] }));
+    expectValid(untitled);
+    expect(untitled.runs[0].results[0].message.text).toBe('bare');
+    expect(untitled.runs[0].tool.driver.rules[0].shortDescription.text).toBe('bare');
+    expect(untitled.runs[0].tool.driver.rules[0].help.text).toBe('bare');
+    const pkgUntitled = render(gateResult({ findings: [evaluated({ tool: 'x', kind: 'vulnerability', severity: 'low', id: 'OSV-1', title: '', package: { name: 'p', fixedVersions: [] } })] }));
+    expect(pkgUntitled.runs[0].results[0].message.text).toBe('OSV-1 in p: OSV-1. No fixed version yet.');
+  });
+
+  describe('locations', () => {
+    it('uses forward slashes, no ./ prefix, and percent-encodes each path segment', () => {
+      const log = render(representative());
+      expect(resultFor(log, 'aws-access-key-id').locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'config/prod%20settings.env' }, region: { startLine: 3, endLine: 3 } });
+      expect(resultFor(log, 'javascript.express.security.injection.tainted-sql-string').locations[0].physicalLocation.region).toEqual({ startLine: 12, endLine: 14 });
+      // Line 0 means "the whole file": no region.
+      expect(resultFor(log, 'DS026').locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'Dockerfile' } });
+    });
+
+    it('makes absolute paths under the checkout root relative', () => {
+      expect(toArtifactUri('/home/runner/work/app/src/a b.ts', '/home/runner/work/app/')).toBe('src/a%20b.ts');
+      expect(toArtifactUri('C:\\work\\app\\src\\x.ts', 'C:\\work\\app')).toBe('src/x.ts');
+      expect(toArtifactUri('/home/runner/work/app', '/home/runner/work/app')).toBe('.');
+      expect(toArtifactUri('/elsewhere/x.ts', '/home/runner/work/app')).toBe('/elsewhere/x.ts');
+      expect(toArtifactUri('./a/#b?.ts')).toBe('a/%23b%3F.ts');
+      const log = render(gateResult({ findings: [evaluated({ tool: 'semgrep', kind: 'code', severity: 'low', id: 'r', title: 't', location: { path: '/ci/repo/lib/x.py', startLine: 4, endLine: 2 } })] }), { root: '/ci/repo' });
+      expectValid(log);
+      expect(log.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'lib/x.py' }, region: { startLine: 4 } });
+    });
+
+    it('shows a vulnerability without a file on its ecosystem lockfile, with the package as logical location', () => {
+      const log = render(representative(), { lockfiles: { npm: 'package-lock.json', pypi: 'requirements.txt' } });
+      const lodash = resultFor(log, 'CVE-2021-23337').locations[0];
+      expect(lodash.physicalLocation).toEqual({ artifactLocation: { uri: 'package-lock.json' } });
+      expect(lodash.logicalLocations).toEqual([{ fullyQualifiedName: 'pkg:npm/lodash@4.17.20', kind: 'package' }]);
+      expect(resultFor(log, 'PYSEC-2023-74').locations[0].physicalLocation.artifactLocation.uri).toBe('requirements.txt');
+      expect(resultFor(log, 'PYSEC-2023-74').locations[0].logicalLocations).toEqual([{ fullyQualifiedName: 'requests@2.30.0', kind: 'package' }]);
+      // A file the tool did name wins over the lockfile.
+      expect(resultFor(log, 'GHSA-xvch-5gv4-984h').locations[0].physicalLocation.artifactLocation.uri).toBe('web/package-lock.json');
+    });
+
+    it('falls back to fallbackUri, then the policy file, then .chaingate.yml', () => {
+      const sig = resultFor(render(representative(), { fallbackUri: 'deploy/image.txt' }), 'image-unsigned');
+      expect(sig.locations[0].physicalLocation.artifactLocation.uri).toBe('deploy/image.txt');
+      expect(sig.locations[0].logicalLocations).toBeUndefined();
+      const r = representative();
+      r.inputs.policy = { path: 'ci/gate.yml', sha256: 'a'.repeat(64) };
+      expect(resultFor(render(r), 'image-unsigned').locations[0].physicalLocation.artifactLocation.uri).toBe('ci/gate.yml');
+      // The pypi finding has no lockfile given: it falls back too.
+      expect(resultFor(render(r, { lockfiles: { npm: 'package-lock.json' } }), 'PYSEC-2023-74').locations[0].physicalLocation.artifactLocation.uri).toBe('ci/gate.yml');
+      r.inputs.policy = undefined;
+      expect(resultFor(render(r), 'image-unsigned').locations[0].physicalLocation.artifactLocation.uri).toBe('.chaingate.yml');
+    });
+  });
+
+  describe('suppressions', () => {
+    it('marks a finding suppressed by an exception as externally accepted, with the reason, owner and expiry', () => {
+      const res = resultFor(render(representative()), 'aws-access-key-id');
+      expect(res.suppressions).toEqual([
+        {
+          kind: 'external',
+          status: 'accepted',
+          justification: 'revoked test key kept as fixture (owner @sec-team, expires 2026-12-03, ticket SEC-42; exception aws-access-key-id #1 in .chaingate-exceptions.yml)',
+          properties: { exception: { source: '.chaingate-exceptions.yml', index: 0, id: 'aws-access-key-id', reason: 'revoked test key kept as fixture', expires: '2026-12-03', owner: '@sec-team', ticket: 'SEC-42' } },
+        },
+      ]);
+      expect(res.properties.blocking).toBe(false);
+    });
+
+    it('takes the justification of a VEX suppression from the VEX statement', () => {
+      const res = resultFor(render(representative()), 'GHSA-xvch-5gv4-984h');
+      expect(res.suppressions).toHaveLength(1);
+      expect(res.suppressions[0].justification).toBe('VEX not_affected: vulnerable_code_not_in_execute_path: minimist only parses our own build flags (vex/app.openvex.json)');
+      expect(res.suppressions[0].properties.vex.status).toBe('not_affected');
+    });
+
+    it('handles bare VEX statements, exceptions without owner or ticket, and both at once', () => {
+      const f = evaluated(
+        { tool: 'trivy', kind: 'vulnerability', severity: 'high', id: 'CVE-1', title: 't', package: { name: 'p', version: '1', fixedVersions: [] } },
+        { exception: { source: 'x.yml', index: 4, id: 'CVE-1', reason: 'why', expires: '2027-01-01' }, vex: { source: 'v.json', vulnerability: 'CVE-1', status: 'fixed' } },
+      );
+      const log = render(gateResult({ findings: [f] }));
+      expectValid(log);
+      expect(log.runs[0].results[0].suppressions.map((s: Obj) => s.justification)).toEqual(['why (expires 2027-01-01; exception CVE-1 #5 in x.yml)', 'VEX fixed (v.json)']);
+    });
+
+    it('leaves unsuppressed findings without suppressions', () => {
+      expect(resultFor(render(representative()), 'CVE-2021-23337').suppressions).toBeUndefined();
+    });
+  });
+
+  it('flags blocking findings and carries our fingerprint', () => {
+    const r = representative();
+    const log = render(r);
+    for (const f of r.findings) {
+      const res = allResults(log).find((x) => x.partialFingerprints[FINGERPRINT_KEY] === f.fingerprint) as Obj;
+      expect(res).toBeDefined();
+      expect(res.properties.blocking).toBe(f.blocking);
+      expect(res.properties.rationale).toBe(f.rationale);
+    }
+    expect(allResults(log)).toHaveLength(r.findings.length);
+    expect(resultFor(log, 'CVE-2021-23337').properties.cvssScore).toBe(7.2);
+  });
+
+  it('orders results like the other reports and does not depend on input order', () => {
+    const a = render(representative());
+    const shuffled = representative();
+    shuffled.findings.reverse();
+    expect(JSON.stringify(render(shuffled))).toBe(JSON.stringify(a));
+    const trivy = a.runs.find((r: Obj) => r.tool.driver.name === 'trivy');
+    expect(trivy.results.map((r: Obj) => r.properties.severity)).toEqual(['critical', 'low', 'unknown']);
+  });
+});

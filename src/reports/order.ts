@@ -1,0 +1,50 @@
+// Order and labels shared by every renderer, so the JSON, the SARIF log and the summary list
+// findings the same way. Pure.
+import { SEVERITIES, type Location, type PackageRef, type Severity } from '../core/finding';
+import type { EvaluatedFinding } from '../core/result';
+
+/** critical first, `unknown` last: the renderers do not know how the policy ranked it. */
+const SEVERITY_POSITION: Record<Severity, number> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Blocking first, then worst severity, then fingerprint: a total order, so output is reproducible. */
+export function compareFindings(a: EvaluatedFinding, b: EvaluatedFinding): number {
+  if (a.blocking !== b.blocking) return a.blocking ? -1 : 1;
+  return SEVERITY_POSITION[a.severity] - SEVERITY_POSITION[b.severity] || compareStrings(a.fingerprint, b.fingerprint);
+}
+
+export function sortFindings<T extends EvaluatedFinding>(findings: readonly T[]): T[] {
+  return [...findings].sort(compareFindings);
+}
+
+export function packageLabel(p: PackageRef): string {
+  return p.version === undefined ? p.name : `${p.name}@${p.version}`;
+}
+
+export function locationLabel(l: Location): string {
+  const path = normalizePath(l.path);
+  if (l.startLine === undefined) return path;
+  return l.endLine !== undefined && l.endLine !== l.startLine ? `${path}:${l.startLine}-${l.endLine}` : `${path}:${l.startLine}`;
+}
+
+/** Forward slashes and no leading `./`: how the reports name files on every platform. */
+export function normalizePath(p: string): string {
+  return p.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+
+/** Where a finding is: the package for a dependency, else the file and line. */
+export function whereLabel(f: Pick<EvaluatedFinding, 'package' | 'location'>): string {
+  const parts: string[] = [];
+  if (f.package) parts.push(packageLabel(f.package));
+  if (f.location) parts.push(locationLabel(f.location));
+  return parts.join(' in ');
+}
+
+/** "CVE-2021-23337 in lodash@4.17.20" / "rule-id at src/a.js:3": one line naming a finding. */
+export function findingLabel(f: Pick<EvaluatedFinding, 'id' | 'package' | 'location'>): string {
+  const where = whereLabel(f);
+  return where === '' ? f.id : `${f.id} in ${where}`;
+}

@@ -1,0 +1,209 @@
+// chaingate.sarif: every finding, suppressed ones included, as one SARIF 2.1.0 log with one run per
+// tool, shaped for GitHub code scanning (security-severity on rules, one physical location per
+// result, our fingerprint as a partial fingerprint). Pure.
+import { securitySeverityScore, SEVERITIES, type Severity } from '../core/finding';
+import type { EvaluatedFinding, GateResult } from '../core/result';
+import { compareStrings, normalizePath, packageLabel, sortFindings } from './order';
+
+export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+/** partialFingerprints key: versioned, so a change to how we fingerprint can be told apart. */
+export const FINGERPRINT_KEY = 'chaingateFingerprint/v1';
+const DEFAULT_FALLBACK_URI = '.chaingate.yml';
+
+export interface SarifOptions {
+  /** chaingate's version, recorded as the converter of every run. */
+  toolVersion: string;
+  /**
+   * Lockfile or manifest per package ecosystem (purl type: npm, pypi...), repository-relative.
+   * A vulnerability reported without a file is shown on its ecosystem's lockfile.
+   */
+  lockfiles?: Record<string, string>;
+  /**
+   * Where any other finding without a file is shown. Code scanning rejects a result without a
+   * physical location, so there must be one: default the policy file the gate ran with, else
+   * `.chaingate.yml` at the repository root.
+   */
+  fallbackUri?: string;
+  /** Absolute checkout root: absolute paths under it are made relative. */
+  root?: string;
+}
+
+type Obj = Record<string, unknown>;
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+  unknown: 'note',
+};
+
+const SEVERITY_POSITION: Record<Severity, number> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
+
+/** A repository-relative URI reference: forward slashes, each segment percent-encoded. */
+export function toArtifactUri(path: string, root?: string): string {
+  let p = normalizePath(path);
+  if (root) {
+    const r = normalizePath(root).replace(/\/+$/, '');
+    if (p === r) p = '.';
+    else if (p.startsWith(`${r}/`)) p = p.slice(r.length + 1);
+  }
+  return p
+    .split('/')
+    .map((seg) => encodeURIComponent(seg))
+    .join('/');
+}
+
+/** Only web links become helpUri: a tool-provided `javascript:` or relative URL must not. */
+function isWebUrl(u: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(u).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function cweTag(cwe: string): string {
+  const m = /(\d+)/.exec(cwe);
+  return m ? `external/cwe/cwe-${m[1]}` : cwe;
+}
+
+function messageText(f: EvaluatedFinding): string {
+  if (f.package) {
+    const fixed = f.package.fixedVersions.length ? `Fixed in ${f.package.fixedVersions.join(', ')}.` : 'No fixed version yet.';
+    return `${f.id} in ${packageLabel(f.package)}: ${f.title || f.id}. ${fixed}`;
+  }
+  return f.title ? `${f.title} (${f.id})` : f.id;
+}
+
+function region(f: EvaluatedFinding): Obj | undefined {
+  const l = f.location;
+  // SARIF lines are 1-based; a tool's 0 or missing start means "the whole file".
+  if (!l || l.startLine === undefined || !Number.isInteger(l.startLine) || l.startLine < 1) return undefined;
+  const r: Obj = { startLine: l.startLine };
+  if (l.endLine !== undefined && Number.isInteger(l.endLine) && l.endLine >= l.startLine) r.endLine = l.endLine;
+  return r;
+}
+
+function location(f: EvaluatedFinding, opts: SarifOptions, fallback: string): Obj {
+  const eco = f.package?.ecosystem?.toLowerCase();
+  const file = f.location?.path ?? (eco !== undefined ? opts.lockfiles?.[eco] : undefined) ?? fallback;
+  const physical: Obj = { artifactLocation: { uri: toArtifactUri(file, opts.root) } };
+  const r = region(f);
+  if (r) physical.region = r;
+  const loc: Obj = { physicalLocation: physical };
+  if (f.package) loc.logicalLocations = [{ fullyQualifiedName: f.package.purl ?? packageLabel(f.package), kind: 'package' }];
+  return loc;
+}
+
+function suppressions(f: EvaluatedFinding): Obj[] | undefined {
+  const out: Obj[] = [];
+  if (f.exception) {
+    const e = f.exception;
+    const who = [e.owner ? `owner ${e.owner}` : '', `expires ${e.expires}`, e.ticket ? `ticket ${e.ticket}` : ''].filter(Boolean).join(', ');
+    out.push({
+      kind: 'external',
+      status: 'accepted',
+      justification: `${e.reason} (${who}; exception ${e.id} #${e.index + 1} in ${e.source})`,
+      properties: { exception: { ...e } },
+    });
+  }
+  if (f.vex) {
+    const v = f.vex;
+    const why = [v.justification, v.statement].filter(Boolean).join(': ');
+    out.push({
+      kind: 'external',
+      status: 'accepted',
+      justification: `VEX ${v.status}${why ? `: ${why}` : ''} (${v.source})`,
+      properties: { vex: { ...v } },
+    });
+  }
+  return out.length ? out : undefined;
+}
+
+function resultProperties(f: EvaluatedFinding): Obj {
+  const props: Obj = { blocking: f.blocking, rationale: f.rationale, severity: f.severity, kind: f.kind, tools: f.tools };
+  if (f.tools.length > 1) props.alsoReportedBy = f.tools.slice(1);
+  if (f.aliases.length) props.aliases = f.aliases;
+  if (f.package) props.package = { ...f.package };
+  if (f.cvssScore !== undefined) props.cvssScore = f.cvssScore;
+  return props;
+}
+
+interface RuleAcc {
+  first: EvaluatedFinding;
+  worst: Severity;
+  cwes: Set<string>;
+}
+
+function rule(id: string, acc: RuleAcc): Obj {
+  const f = acc.first;
+  const r: Obj = { id, shortDescription: { text: f.title || id } };
+  if (f.description) r.fullDescription = { text: f.description };
+  if (f.url && isWebUrl(f.url)) r.helpUri = f.url;
+  r.help = { text: [f.description || f.title, f.url].filter(Boolean).join('\n\n') || id };
+  r.properties = {
+    'security-severity': securitySeverityScore(acc.worst),
+    tags: ['security', f.kind, ...[...acc.cwes].sort().map(cweTag)],
+  };
+  return r;
+}
+
+function worseOf(a: Severity, b: Severity): Severity {
+  return SEVERITY_POSITION[b] < SEVERITY_POSITION[a] ? b : a;
+}
+
+function buildRun(tool: string, findings: EvaluatedFinding[], opts: SarifOptions, fallback: string): Obj {
+  const rules = new Map<string, RuleAcc>();
+  for (const f of findings) {
+    const acc = rules.get(f.id);
+    if (!acc) rules.set(f.id, { first: f, worst: f.severity, cwes: new Set(f.cwes) });
+    else {
+      acc.worst = worseOf(acc.worst, f.severity);
+      for (const c of f.cwes ?? []) acc.cwes.add(c);
+    }
+  }
+  const ruleIds = [...rules.keys()].sort(compareStrings);
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  const results = findings.map((f) => {
+    const r: Obj = {
+      ruleId: f.id,
+      ruleIndex: ruleIndex.get(f.id),
+      level: LEVEL[f.severity],
+      message: { text: messageText(f) },
+      locations: [location(f, opts, fallback)],
+      partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+    };
+    const s = suppressions(f);
+    if (s) r.suppressions = s;
+    r.properties = resultProperties(f);
+    return r;
+  });
+  return {
+    tool: { driver: { name: tool, rules: ruleIds.map((id) => rule(id, rules.get(id) as RuleAcc)) } },
+    conversion: { tool: { driver: { name: 'chaingate', version: opts.toolVersion } } },
+    // A distinct category per tool, so code scanning tracks each tool's alerts separately.
+    automationDetails: { id: `chaingate/${tool}/` },
+    results,
+  };
+}
+
+/** The SARIF log object; serialize with JSON.stringify. */
+export function renderSarif(result: GateResult, opts: SarifOptions): Obj {
+  const fallback = opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI;
+  const byTool = new Map<string, EvaluatedFinding[]>();
+  // Sorted once up front, so each run's results come out in the same order as the other reports.
+  for (const f of sortFindings(result.findings)) {
+    // A finding several tools reported lives in the run of the first (tools are sorted).
+    const tool = f.tools[0];
+    let list = byTool.get(tool);
+    if (!list) byTool.set(tool, (list = []));
+    list.push(f);
+  }
+  const tools = [...byTool.keys()].sort(compareStrings);
+  const runs = tools.map((t) => buildRun(t, byTool.get(t) as EvaluatedFinding[], opts, fallback));
+  // A log without runs tells code scanning nothing; an empty chaingate run says "no findings".
+  if (runs.length === 0) runs.push(buildRun('chaingate', [], opts, fallback));
+  return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs };
+}
