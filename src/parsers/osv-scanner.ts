@@ -216,9 +216,10 @@ function groupsOf(p: PackageResult): { group: Group; vulns: OsvVulnerability[] }
 }
 
 export const parseOsvScanner: Parser = (text: string): Finding[] => {
-  const data = parseReport(text);
-  if (typeof data !== 'object' || data === null || Array.isArray(data) || !('results' in data)) {
-    const keys = data && typeof data === 'object' ? Object.keys(data).slice(0, 5).join(', ') : typeof data;
+  // Always an object: the text parsed starts with `{`.
+  const data = parseReport(text) as object;
+  if (!('results' in data)) {
+    const keys = Object.keys(data).slice(0, 5).join(', ');
     throw new FormatError(`${WHAT}: not an osv-scanner JSON report (no "results"; found ${keys || 'nothing'}); write it with \`osv-scanner --format json\``);
   }
   const report = validate(OsvScannerReportSchema, data, WHAT);
