@@ -1,0 +1,140 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { defaultPolicy, loadExceptionsFile, loadPolicyFile, loadVexFile } from '../../src/config/load';
+import { ExceptionsFileSchema, PolicySchema } from '../../src/config/schema';
+import { ConfigError } from '../../src/errors';
+import { REPO, tmpDir } from '../helpers/paths';
+
+const dir = tmpDir();
+function write(name: string, text: string): string {
+  const p = path.join(dir, name);
+  fs.writeFileSync(p, text);
+  return p;
+}
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('policy file', () => {
+  it('reads a valid policy and fills defaults', () => {
+    const p = write('ok.yml', 'version: 1\nfail-on:\n  vulnerability: critical\nexceptions:\n  max-active: 5\n');
+    const l = loadPolicyFile(p);
+    expect(l.value['fail-on']).toMatchObject({ vulnerability: 'critical', code: 'high', secret: 'low' });
+    expect(l.value.exceptions).toMatchObject({ file: '.chaingate-exceptions.yml', 'max-active': 5, 'warn-within-days': 14 });
+    expect(l.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+  it('an empty file is the default policy', () => {
+    expect(loadPolicyFile(write('empty.yml', '')).value).toEqual(defaultPolicy());
+  });
+  it('lays overrides over the file', () => {
+    const p = write('ov.yml', 'scanners: [semgrep]\n');
+    expect(loadPolicyFile(p, (r) => ({ ...r, scanners: [] })).value.scanners).toEqual([]);
+  });
+  it('names file, line and column of broken YAML', () => {
+    const e = errorOf(() => loadPolicyFile(write('bad.yml', 'fail-on:\n  vulnerability: high\n   code: [\n')));
+    expect(e.message).toMatch(/bad\.yml:2:18: policy is not valid YAML\/JSON: Nested mappings are not allowed/);
+    expect(e.line).toBe(2);
+  });
+  it('points at an unknown key and says how to fix it', () => {
+    const e = errorOf(() => loadPolicyFile(write('unknown.yml', 'version: 1\nfail-on:\n  vulnerability: high\n  vulnerabilty: low\n')));
+    expect(e.message).toContain('unknown.yml:4:3: invalid policy: fail-on: unknown key "vulnerabilty"');
+    expect(e.message).toContain('JSON Schema');
+  });
+  it('points at an unknown top-level key', () => {
+    const e = errorOf(() => loadPolicyFile(write('unknown-top.yml', 'version: 1\nfailon: {}\n')));
+    expect(e.message).toContain('unknown-top.yml:2:1: invalid policy: unknown key "failon"');
+  });
+  it('points at a wrong type with the allowed values', () => {
+    const e = errorOf(() => loadPolicyFile(write('type.yml', 'fail-on:\n  code: severe\n')));
+    expect(e.message).toMatch(/type\.yml:2:9: invalid policy: fail-on\.code: Invalid option: expected one of "critical"\|"high"/);
+  });
+  it('counts further problems', () => {
+    const e = errorOf(() => loadPolicyFile(write('many.yml', 'fail-on:\n  code: severe\n  secret: 3\nmode: x\n')));
+    expect(e.message).toMatch(/\(and 2 more problems\)$/);
+    const e2 = errorOf(() => loadPolicyFile(write('two.yml', 'fail-on:\n  code: severe\n  secret: 3\n')));
+    expect(e2.message).toMatch(/\(and 1 more problem\)$/);
+  });
+  it('rejects duplicate keys', () => {
+    const e = errorOf(() => loadPolicyFile(write('dup.yml', 'sbom: true\nsbom: false\n')));
+    expect(e.message).toMatch(/dup\.yml:2:1: policy is not valid YAML\/JSON: Map keys must be unique/);
+  });
+  it('enforces cross-field rules', () => {
+    const e = errorOf(() => loadPolicyFile(write('verify.yml', 'verify:\n  identity: me@example.test\n')));
+    expect(e.message).toContain('verify.issuer: verify.identity needs verify.issuer too');
+  });
+  it('reports a bad override without a file position', () => {
+    const p = write('o.yml', '');
+    const e = errorOf(() => loadPolicyFile(p, (r) => ({ ...r, 'timeout-minutes': -1 })));
+    expect(e.message).toMatch(/^invalid option timeout-minutes: /);
+    const e2 = errorOf(() => defaultPolicy((r) => ({ ...r, 'timeout-minutes': -1 })));
+    expect(e2.message).toMatch(/^invalid option timeout-minutes: /);
+  });
+  it('says when the file is missing or a directory', () => {
+    expect(errorOf(() => loadPolicyFile(path.join(dir, 'nope.yml'))).message).toMatch(/nope\.yml: policy file not found; create it/);
+    expect(errorOf(() => loadPolicyFile(dir)).message).toMatch(/policy file is a directory/);
+  });
+});
+
+describe('exceptions file', () => {
+  it('reads entries with their lines', () => {
+    const p = write(
+      'ex.yml',
+      'version: 1\nexceptions:\n  - id: CVE-2021-23337\n    package: pkg:npm/lodash\n    reason: "not reachable"\n    expires: 2027-01-31\n  - id: X\n    reason: r\n    expires: "2027-02-01"\n',
+    );
+    const l = loadExceptionsFile(p);
+    expect(l.value.exceptions.map((e) => e.expires)).toEqual(['2027-01-31', '2027-02-01']);
+    expect(l.itemLines).toEqual([3, 7]);
+  });
+  it('requires a reason and an expiry, at the entry', () => {
+    const e = errorOf(() => loadExceptionsFile(write('noreason.yml', 'exceptions:\n  - id: CVE-1\n    expires: 2027-01-01\n')));
+    expect(e.message).toMatch(/noreason\.yml:2:5: invalid exceptions file: exceptions\.0\.reason: is required/);
+    const e2 = errorOf(() => loadExceptionsFile(write('noexp.yml', 'exceptions:\n  - id: CVE-1\n    reason: because\n')));
+    expect(e2.message).toMatch(/exceptions\.0\.expires: is required/);
+  });
+  it('rejects an impossible date and a bad purl at their line', () => {
+    const e = errorOf(() => loadExceptionsFile(write('date.yml', 'exceptions:\n  - id: CVE-1\n    reason: r\n    expires: 2027-02-30\n')));
+    expect(e.message).toMatch(/date\.yml:4:14: invalid exceptions file: exceptions\.0\.expires: is not a real calendar date/);
+    const e2 = errorOf(() => loadExceptionsFile(write('purl.yml', 'exceptions:\n  - id: CVE-1\n    package: lodash\n    reason: r\n    expires: 2027-01-01\n')));
+    expect(e2.message).toMatch(/purl\.yml:3:14: .*must be a package URL/);
+  });
+  it('an empty exceptions list has no item lines', () => {
+    expect(loadExceptionsFile(write('none.yml', 'version: 1\n')).itemLines).toEqual([]);
+  });
+});
+
+describe('VEX', () => {
+  it('reads OpenVEX JSON and rejects a non-OpenVEX document', () => {
+    const ok = write(
+      'v.json',
+      JSON.stringify({ '@context': 'https://openvex.dev/ns/v0.2.0', statements: [{ vulnerability: { name: 'CVE-1' }, status: 'not_affected', products: [{ '@id': 'pkg:npm/x' }] }] }),
+    );
+    expect(loadVexFile(ok).value.statements).toHaveLength(1);
+    const bad = write('v2.json', '{"@context": "https://example.test", "statements": []}');
+    expect(errorOf(() => loadVexFile(bad)).message).toMatch(/v2\.json:1:\d+: invalid OpenVEX document: @context: is not an OpenVEX context/);
+    const trunc = write('v3.json', '{"@context": "https://openvex.dev/ns/v0.2.0", "statements": [');
+    expect(errorOf(() => loadVexFile(trunc)).message).toMatch(/v3\.json:1:\d+: OpenVEX document is not valid YAML\/JSON/);
+  });
+});
+
+describe('published JSON Schemas', () => {
+  // `npm run schemas` regenerates them (UPDATE_GOLDENS=1 on this test).
+  it.each([
+    ['chaingate-policy.schema.json', PolicySchema],
+    ['chaingate-exceptions.schema.json', ExceptionsFileSchema],
+  ])('%s matches the zod schema', (name, schema) => {
+    const file = path.join(REPO, 'schemas', name);
+    const generated = JSON.stringify(z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' }), null, 2) + '\n';
+    if (process.env.UPDATE_GOLDENS === '1') {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, generated);
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe(generated);
+  });
+});
