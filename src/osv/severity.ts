@@ -1,0 +1,44 @@
+// An advisory's severity. Pure.
+import { normalizeSeverity, severityFromScore, type Severity } from '../core/finding';
+import { cvss3BaseScore, cvss4ApproxScore } from './cvss';
+import type { OsvAdvisory, OsvAffected, OsvSeverity } from './schema';
+
+export interface AdvisorySeverity {
+  severity: Severity;
+  /** The CVSS v3 base score computed from the vector, when there is one. */
+  cvssScore?: number;
+  /** Where the rating came from, for reports and tests. */
+  source: 'cvss-v3' | 'database-specific' | 'cvss-v4-approx' | 'malicious' | 'none';
+}
+
+function firstScore(list: OsvSeverity[], pick: (s: OsvSeverity) => number | undefined): number | undefined {
+  for (const s of list) {
+    const score = pick(s);
+    if (score !== undefined) return score;
+  }
+  return undefined;
+}
+
+function stringField(o: Record<string, unknown> | null | undefined, key: string): string | undefined {
+  const v = o?.[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * Order of trust: a CVSS v3 vector (its base score, computed here; the package's own `severity`
+ * before the advisory's), then the database's qualitative rating (GitHub's CRITICAL/HIGH/MODERATE/
+ * LOW), then an approximation from a CVSS v4 vector. Malicious-package records (MAL-…) carry no
+ * rating: installing one runs an attacker's code, so they are critical.
+ */
+export function advisorySeverity(advisory: OsvAdvisory, affected?: OsvAffected): AdvisorySeverity {
+  const vectors = [...(affected?.severity ?? []), ...(advisory.severity ?? [])];
+  const v3 = firstScore(vectors, (s) => (s.type === 'CVSS_V3' || s.score.startsWith('CVSS:3.') ? cvss3BaseScore(s.score) : undefined));
+  if (v3 !== undefined) return { severity: severityFromScore(v3), cvssScore: v3, source: 'cvss-v3' };
+  const word = stringField(affected?.database_specific, 'severity') ?? stringField(advisory.database_specific, 'severity');
+  const fromWord = normalizeSeverity(word);
+  if (fromWord !== 'unknown') return { severity: fromWord, source: 'database-specific' };
+  const v4 = firstScore(vectors, (s) => (s.type === 'CVSS_V4' || s.score.startsWith('CVSS:4.') ? cvss4ApproxScore(s.score) : undefined));
+  if (v4 !== undefined) return { severity: severityFromScore(v4), source: 'cvss-v4-approx' };
+  if (/^MAL-/.test(advisory.id)) return { severity: 'critical', source: 'malicious' };
+  return { severity: 'unknown', source: 'none' };
+}
