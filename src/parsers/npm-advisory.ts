@@ -1,0 +1,157 @@
+// npm 6-style advisories: the `advisories` map of npm 6 `npm audit --json`, `pnpm audit --json`
+// and yarn 2/3 `yarn npm audit --json`, and the `advisory` of yarn 1 `auditAdvisory` lines. Also
+// the `{error: …}` object npm and pnpm print instead of a report. Pure.
+import semver from 'semver';
+import { z } from 'zod';
+import { makeFinding, normalizeSeverity, type Finding, type FindingInput } from '../core/finding';
+import { buildPurl } from './purl';
+import { compact, ghsaFromUrl, parseCwes, redactUrlCredentials } from './report-fields';
+import { FormatError } from './util';
+
+export const CvssSchema = z.looseObject({ score: z.number(), vectorString: z.string().nullish() });
+export type Cvss = z.infer<typeof CvssSchema>;
+
+/** npm 6 sends `cwe` as an array or, in some registry answers, as a JSON-encoded array string. */
+export const CweFieldSchema = z.union([z.string(), z.array(z.string())]).nullish();
+
+export const NpmAdvisorySchema = z.looseObject({
+  id: z.union([z.number(), z.string()]),
+  module_name: z.string().min(1),
+  severity: z.string(),
+  title: z.string(),
+  url: z.string().nullish(),
+  findings: z.array(z.looseObject({ version: z.string().min(1), paths: z.array(z.string()).optional() })),
+  cves: z.array(z.string()).nullish(),
+  github_advisory_id: z.string().nullish(),
+  patched_versions: z.string().nullish(),
+  cwe: CweFieldSchema,
+  cvss: CvssSchema.nullish(),
+  overview: z.string().nullish(),
+});
+export type NpmAdvisory = z.infer<typeof NpmAdvisorySchema>;
+
+export const NpmAdvisoriesReportSchema = z.looseObject({
+  advisories: z.record(z.string(), NpmAdvisorySchema),
+});
+
+const NpmErrorSchema = z.looseObject({
+  error: z.looseObject({
+    code: z.string().nullish(),
+    summary: z.string().nullish(),
+    message: z.string().nullish(),
+    detail: z.string().nullish(),
+  }),
+});
+
+/** What to do about the error codes users actually hit. */
+const ERROR_HINTS: Record<string, string> = {
+  ENOAUDIT: "the registry's audit endpoint did not answer: check network access and the registry setting, then rerun",
+  ENOLOCK: 'the audit needs a lockfile: create one (e.g. `npm install --package-lock-only`) and rerun',
+};
+
+/**
+ * npm (and pnpm) print `{"error": {code, summary, detail}}` when the audit could not run, e.g.
+ * ENOAUDIT when the registry's audit endpoint does not answer. That is a failed scan, never
+ * "no findings", so it throws.
+ */
+export function throwIfAuditError(data: unknown, what: string): void {
+  const r = NpmErrorSchema.safeParse(data);
+  if (!r.success) return;
+  const { code, summary, message, detail } = r.data.error;
+  const said = redactUrlCredentials([summary ?? message, detail].filter((s) => s && s.trim()).join(' ') || 'no details given');
+  const hint = (code && ERROR_HINTS[code]) ?? 'fix the cause and rerun';
+  throw new FormatError(`${what}: the audit did not run (${code ?? 'no error code'}: ${said}); this is not a clean result: ${hint}`);
+}
+
+/** The numeric npm advisory id as an id of ours: `NPM-1096`. Non-numeric ids are kept as they are. */
+export function npmAdvisoryId(id: number | string): string {
+  return /^\d+$/.test(String(id)) ? `NPM-${id}` : String(id);
+}
+
+/**
+ * Primary id and aliases of an npm-family advisory. The GHSA id (from the field or the URL) is
+ * the primary id; CVEs and npm's own number are aliases. The number is kept so that an exception
+ * written against it (as audit-ci allowlists are) still matches; the merge across tools relies on
+ * the GHSA and CVE ids, since npm numbers differ between registry answers for one advisory.
+ */
+export function advisoryIds(
+  numericId: number | string,
+  ghsa: string | null | undefined,
+  url: string | null | undefined,
+  cves: readonly string[] = [],
+): { id: string; aliases: string[] } {
+  const g = ghsa || ghsaFromUrl(url ?? undefined);
+  const npm = npmAdvisoryId(numericId);
+  const id = g ?? cves[0] ?? npm;
+  return { id, aliases: [g, ...cves, npm].filter((x): x is string => !!x && x !== id) };
+}
+
+/** A CVSS score only when the tool gave one: npm sends `{score: 0, vectorString: null}` for none. */
+export function cvssScore(cvss: Cvss | null | undefined): number | undefined {
+  if (!cvss || (cvss.score === 0 && !cvss.vectorString)) return undefined;
+  return cvss.score;
+}
+
+/**
+ * The first fixed version of each branch of a `patched_versions` range (">=1.14.8" → 1.14.8).
+ * Only inclusive lower bounds and exact versions count: ">1.2.3" names no version that exists,
+ * and "<0.0.0" is npm's way of saying there is no fix.
+ */
+export function fixedVersionsFromRange(range: string | null | undefined): string[] {
+  if (!range) return [];
+  let parsed: semver.Range;
+  try {
+    parsed = new semver.Range(range);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const set of parsed.set) {
+    const lower = set.find((c) => c.operator === '>=' || (c.operator === '' && c.value !== ''));
+    if (lower) out.push(lower.semver.version);
+  }
+  return out;
+}
+
+export function npmPackage(name: string, version: string | undefined, fixedVersions: string[]): FindingInput['package'] {
+  return compact({ purl: buildPurl('npm', name, version), ecosystem: 'npm', name, version, fixedVersions });
+}
+
+/**
+ * Findings for npm 6-style advisories: one per advisory per installed version of its package.
+ * `findings[]` lists a version once per group of dependency paths, and yarn 1 repeats the whole
+ * advisory once per path, so both collapse here.
+ */
+export function npmAdvisoryFindings(tool: string, advisories: Iterable<NpmAdvisory>): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const adv of advisories) {
+    const { id, aliases } = advisoryIds(adv.id, adv.github_advisory_id, adv.url, adv.cves ?? []);
+    const cwes = parseCwes(adv.cwe);
+    // An advisory without installed versions still names a vulnerable package: keep it, unversioned.
+    const versions = adv.findings.length ? adv.findings.map((f) => f.version) : [undefined];
+    for (const version of versions) {
+      const key = `${adv.id}\n${adv.module_name}\n${version ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(
+        makeFinding(
+          compact({
+            tool,
+            kind: 'vulnerability',
+            severity: normalizeSeverity(adv.severity),
+            id,
+            aliases,
+            title: adv.title.trim() || id,
+            description: adv.overview?.trim() || undefined,
+            package: npmPackage(adv.module_name, version, fixedVersionsFromRange(adv.patched_versions)),
+            cvssScore: cvssScore(adv.cvss),
+            cwes: cwes.length ? cwes : undefined,
+            url: adv.url || undefined,
+          }),
+        ),
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+// `npm audit --json`: npm 7+ (`auditReportVersion: 2`) and npm 6 (`advisories` map). Pure.
+import { z } from 'zod';
+import { makeFinding, normalizeSeverity, type Finding } from '../core/finding';
+import {
+  advisoryIds,
+  CweFieldSchema,
+  CvssSchema,
+  cvssScore,
+  NpmAdvisoriesReportSchema,
+  npmAdvisoryFindings,
+  npmPackage,
+  throwIfAuditError,
+} from './npm-advisory';
+import { compact, parseCwes, validateReport } from './report-fields';
+import type { Parser } from './types';
+import { FormatError, parseJson } from './util';
+
+const WHAT = 'npm audit --json report';
+const KIND = 'npm audit (npm 7+) output';
+
+/** An advisory inside `via`; the other `via` entries are names of vulnerable dependencies. */
+const ViaAdvisorySchema = z.looseObject({
+  source: z.union([z.number(), z.string()]),
+  name: z.string().min(1),
+  title: z.string(),
+  url: z.string(),
+  severity: z.string(),
+  range: z.string().optional(),
+  cwe: CweFieldSchema,
+  cvss: CvssSchema.nullish(),
+});
+type ViaAdvisory = z.infer<typeof ViaAdvisorySchema>;
+
+const FixAvailableSchema = z.union([z.boolean(), z.looseObject({ name: z.string(), version: z.string() })]);
+
+const VulnerabilitySchema = z.looseObject({
+  name: z.string(),
+  severity: z.string(),
+  via: z.array(z.union([z.string(), ViaAdvisorySchema])),
+  fixAvailable: FixAvailableSchema.optional(),
+});
+
+const NpmAuditV2Schema = z.looseObject({
+  auditReportVersion: z.literal(2, { error: 'only auditReportVersion 2 (npm 7 and later) is supported' }),
+  vulnerabilities: z.record(z.string(), VulnerabilitySchema),
+});
+type NpmAuditV2 = z.infer<typeof NpmAuditV2Schema>;
+
+/**
+ * npm 7+: one finding per advisory per package. Only advisory objects in `via` make findings,
+ * attributed to the package the advisory names; string entries only say that a dependency is
+ * vulnerable, and that dependency has its own entry with the advisory. The report has no
+ * installed versions, so findings carry none (the lockfile matcher knows them).
+ */
+function fromV2(report: NpmAuditV2): Finding[] {
+  const byKey = new Map<string, { via: ViaAdvisory; fixed: Set<string> }>();
+  for (const vuln of Object.values(report.vulnerabilities)) {
+    for (const via of vuln.via) {
+      if (typeof via === 'string') continue;
+      const key = `${via.source}\n${via.name}`;
+      let entry = byKey.get(key);
+      if (!entry) byKey.set(key, (entry = { via, fixed: new Set() }));
+      // `fixAvailable` names the package `npm audit fix` would change: a fixed version for this
+      // advisory only when that is the advisory's own package. npm 7+ cannot tell us more offline.
+      const fix = vuln.fixAvailable;
+      if (typeof fix === 'object' && fix.name === via.name) entry.fixed.add(fix.version);
+    }
+  }
+  if (byKey.size === 0 && Object.keys(report.vulnerabilities).length > 0) {
+    // Every entry points at another one and none carries an advisory: the report is cut or edited.
+    throw new FormatError(`${WHAT}: vulnerable packages are listed but no advisory is; the report is incomplete, rerun npm audit`);
+  }
+  return [...byKey.values()].map(({ via, fixed }) => {
+    const { id, aliases } = advisoryIds(via.source, undefined, via.url);
+    const cwes = parseCwes(via.cwe);
+    return makeFinding(
+      compact({
+        tool: 'npm-audit',
+        kind: 'vulnerability' as const,
+        severity: normalizeSeverity(via.severity),
+        id,
+        aliases,
+        title: via.title.trim() || id,
+        package: npmPackage(via.name, undefined, [...fixed]),
+        cvssScore: cvssScore(via.cvss),
+        cwes: cwes.length ? cwes : undefined,
+        url: via.url || undefined,
+      }),
+    );
+  });
+}
+
+export const parseNpmAudit: Parser = (text) => {
+  const data = parseJson(text, WHAT);
+  throwIfAuditError(data, WHAT);
+  if (data !== null && typeof data === 'object' && 'advisories' in data && !('auditReportVersion' in data)) {
+    const report = validateReport(NpmAdvisoriesReportSchema, data, WHAT, 'npm 6 / pnpm / yarn 2-3 audit output');
+    return npmAdvisoryFindings('npm-audit', Object.values(report.advisories));
+  }
+  return fromV2(validateReport(NpmAuditV2Schema, data, WHAT, KIND));
+};

@@ -1,0 +1,124 @@
+// Yarn audit JSON, all three shapes. Pure.
+//  - yarn 1 `yarn audit --json`: NDJSON of `{type, data}` lines; `auditAdvisory` lines carry an
+//    npm 6-style advisory (repeated once per dependency path), `auditSummary` ends a complete run.
+//  - yarn 2/3 `yarn npm audit --json`: one npm 6-style object with an `advisories` map, then an
+//    `info` line "No audit suggestions" when nothing was found.
+//  - yarn 4 `yarn npm audit --json`: NDJSON of `{value: name, children: {ID, Issue, URL, Severity,
+//    "Vulnerable Versions", "Tree Versions", Dependents}}`.
+import { z } from 'zod';
+import { makeFinding, normalizeSeverity, type Finding } from '../core/finding';
+import {
+  advisoryIds,
+  NpmAdvisoriesReportSchema,
+  NpmAdvisorySchema,
+  npmAdvisoryFindings,
+  npmPackage,
+  throwIfAuditError,
+  type NpmAdvisory,
+} from './npm-advisory';
+import { compact, parseNdjson, redactUrlCredentials } from './report-fields';
+import type { Parser } from './types';
+import { FormatError, validate } from './util';
+
+const WHAT = 'yarn audit --json report';
+const TOOL = 'yarn-audit';
+
+const AuditAdvisoryDataSchema = z.looseObject({ advisory: NpmAdvisorySchema });
+
+const Yarn4LineSchema = z.looseObject({
+  value: z.string().min(1),
+  children: z.looseObject({
+    ID: z.union([z.number(), z.string()]),
+    Issue: z.string(),
+    URL: z.string(),
+    Severity: z.string(),
+    'Vulnerable Versions': z.string().optional(),
+    'Tree Versions': z.array(z.string()),
+    Dependents: z.array(z.string()).optional(),
+  }),
+});
+type Yarn4Line = z.infer<typeof Yarn4LineSchema>;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function validateLine<T>(schema: z.ZodType<T>, value: unknown, line: number): T {
+  try {
+    return validate(schema, value, `${WHAT}, line ${line}`);
+  } catch (e) {
+    throw new FormatError((e as Error).message, line);
+  }
+}
+
+/** A pretty-printed single object (yarn 2/3 output saved through a formatter) or NDJSON. */
+function readRecords(text: string): { line: number; value: unknown }[] {
+  try {
+    return [{ line: 1, value: JSON.parse(text) }];
+  } catch {
+    return parseNdjson(text, WHAT);
+  }
+}
+
+/** Yarn 4: one finding per advisory per installed ("tree") version. */
+function fromYarn4(lines: Yarn4Line[]): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const { value: name, children: c } of lines) {
+    const { id, aliases } = advisoryIds(c.ID, undefined, c.URL);
+    const versions = c['Tree Versions'].length ? c['Tree Versions'] : [undefined];
+    for (const version of versions) {
+      const key = `${c.ID}\n${name}\n${version ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(
+        makeFinding(
+          compact({
+            tool: TOOL,
+            kind: 'vulnerability' as const,
+            severity: normalizeSeverity(c.Severity),
+            id,
+            aliases,
+            title: c.Issue.trim() || id,
+            package: npmPackage(name, version, []),
+            url: c.URL || undefined,
+          }),
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+export const parseYarnAudit: Parser = (text) => {
+  const advisories: NpmAdvisory[] = [];
+  const yarn4: Yarn4Line[] = [];
+  const errors: string[] = [];
+  // Only these prove the audit ran to the end; a stream of warnings and errors does not.
+  let complete = false;
+  for (const { line, value } of readRecords(text)) {
+    throwIfAuditError(value, WHAT);
+    if (isRecord(value) && 'advisories' in value) {
+      advisories.push(...Object.values(validateLine(NpmAdvisoriesReportSchema, value, line).advisories));
+      complete = true;
+    } else if (isRecord(value) && 'children' in value) {
+      yarn4.push(validateLine(Yarn4LineSchema, value, line));
+      complete = true;
+    } else if (isRecord(value) && typeof value.type === 'string') {
+      const data = value.data;
+      if (value.type === 'auditAdvisory') advisories.push(validateLine(AuditAdvisoryDataSchema, data, line).advisory);
+      else if (value.type === 'auditSummary') complete = true;
+      else if (value.type === 'error') errors.push(typeof data === 'string' ? data : JSON.stringify(data));
+      // yarn 2+ says this, and nothing else, when no advisory matched.
+      else if (value.type === 'info' && typeof data === 'string' && /^no audit suggestions/i.test(data.trim())) complete = true;
+      // warnings, info, auditAction and progress lines carry nothing we gate on.
+    } else {
+      throw new FormatError(`${WHAT}: line ${line} is not a yarn audit record (expected {type, data}, an advisories object or {value, children})`, line);
+    }
+  }
+  if (errors.length > 0 || !complete) {
+    const why = errors.length ? redactUrlCredentials(errors.join(' ')) : 'no audit summary or result in the output';
+    throw new FormatError(`${WHAT}: the audit did not complete (${why}); this is not a clean result: fix the cause (network, registry, lockfile) and rerun`);
+  }
+  return [...npmAdvisoryFindings(TOOL, advisories), ...fromYarn4(yarn4)];
+};
