@@ -1,0 +1,97 @@
+// `pip-audit -f json`: `{dependencies: [...], fixes: [...]}` (2.x) or, before 2.0, a top-level
+// list of dependencies. Pure.
+import { z } from 'zod';
+import { makeFinding, type Finding } from '../core/finding';
+import { buildPurl } from './purl';
+import { compact, headline, validateReport } from './report-fields';
+import type { Parser } from './types';
+import { FormatError, parseJson } from './util';
+
+const WHAT = 'pip-audit JSON report';
+const KIND = 'pip-audit output';
+
+const VulnSchema = z.looseObject({
+  id: z.string().min(1),
+  fix_versions: z.array(z.string()).optional(),
+  aliases: z.array(z.string()).optional(),
+  description: z.string().nullish(),
+});
+
+const DependencySchema = z.looseObject({
+  name: z.string().min(1),
+  version: z.string().optional(),
+  vulns: z.array(VulnSchema).optional(),
+  skip_reason: z.string().optional(),
+});
+type Dependency = z.infer<typeof DependencySchema>;
+
+const PipAuditSchema = z.union([
+  z.looseObject({ dependencies: z.array(DependencySchema), fixes: z.array(z.unknown()).optional() }),
+  z.array(DependencySchema),
+]);
+
+function dependencies(text: string): Dependency[] {
+  const report = validateReport(PipAuditSchema, parseJson(text, WHAT), WHAT, KIND);
+  const deps = Array.isArray(report) ? report : report.dependencies;
+  deps.forEach((d, i) => {
+    // An audited dependency has a version and a vulns list; one without either and without a
+    // skip reason would silently count as clean.
+    if (d.skip_reason === undefined && (d.version === undefined || d.vulns === undefined)) {
+      throw new FormatError(`${WHAT}: dependency ${i} (${d.name}) has no ${d.version === undefined ? 'version' : 'vulns list'} and no skip_reason`);
+    }
+  });
+  return deps;
+}
+
+/**
+ * One finding per vulnerability per audited dependency. Severity is `unknown`: pip-audit reports
+ * none, and the policy's rule for unknown severities decides.
+ */
+export const parsePipAudit: Parser = (text) => {
+  const out: Finding[] = [];
+  for (const dep of dependencies(text)) {
+    if (dep.skip_reason !== undefined) continue;
+    for (const v of dep.vulns ?? []) {
+      const description = v.description?.trim() || undefined;
+      out.push(
+        makeFinding(
+          compact({
+            tool: 'pip-audit',
+            kind: 'vulnerability' as const,
+            severity: 'unknown' as const,
+            id: v.id,
+            aliases: v.aliases ?? [],
+            title: (description && headline(description)) || `${v.id} in ${dep.name} ${dep.version}`,
+            description,
+            package: compact({
+              purl: buildPurl('pypi', dep.name, dep.version),
+              ecosystem: 'pypi',
+              name: dep.name,
+              version: dep.version,
+              fixedVersions: v.fix_versions ?? [],
+            }),
+            // pip-audit links nothing; every id it reports (PYSEC, GHSA, ...) has an OSV page.
+            url: `https://osv.dev/vulnerability/${encodeURIComponent(v.id)}`,
+          }),
+        ),
+      );
+    }
+  }
+  return out;
+};
+
+export interface SkippedDependency {
+  name: string;
+  version?: string;
+  reason: string;
+}
+
+/**
+ * Dependencies pip-audit could not audit (not on the index, local path...). They are not
+ * findings, but the adapter lists them so nobody mistakes them for audited and clean.
+ */
+export function pipAuditSkipped(text: string): SkippedDependency[] {
+  return dependencies(text)
+    .filter((d) => d.skip_reason !== undefined)
+    .map((d) => compact({ name: d.name, version: d.version, reason: d.skip_reason as string }));
+}
