@@ -1,1 +1,3 @@
 export { command as scan } from './scan';
+export { command as sign } from './sign';
+export { command as verify } from './verify';

@@ -1,0 +1,60 @@
+// What the sign and verify commands share: argv parsing into UsageErrors, GitHub step outputs,
+// and reading the gate's result file.
+import * as fs from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
+import type { GateResult } from '../core/result';
+import { ConfigError, UsageError } from '../errors';
+
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string) {
+  try {
+    const parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
+    return parsed.values;
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${usage}`);
+  }
+}
+
+/** Sets a step output when running in GitHub Actions (values here never hold newlines or secrets). */
+export function setStepOutputs(env: NodeJS.ProcessEnv, outputs: Record<string, string>): void {
+  const file = env.GITHUB_OUTPUT;
+  if (!file) return;
+  fs.appendFileSync(file, Object.entries(outputs).map(([k, v]) => `${k}=${v}\n`).join(''));
+}
+
+const ResultFileSchema = z.looseObject({
+  schemaVersion: z.literal(1),
+  tool: z.looseObject({ name: z.literal('chaingate'), version: z.string() }),
+  verdict: z.enum(['pass', 'fail', 'incomplete']),
+  mode: z.enum(['enforce', 'warn']),
+  reasons: z.array(z.string()),
+  summary: z.record(z.string(), z.number()),
+  scanners: z.array(z.looseObject({ name: z.string(), status: z.string() })),
+  exceptions: z.looseObject({ active: z.number(), applied: z.array(z.unknown()), expired: z.array(z.unknown()) }),
+  inputs: z.looseObject({
+    policy: z.looseObject({ path: z.string(), sha256: z.string() }).optional(),
+    exceptions: z.looseObject({ path: z.string(), sha256: z.string() }).optional(),
+    vex: z.array(z.looseObject({ path: z.string(), sha256: z.string() })),
+  }),
+});
+
+export function readGateResult(file: string): GateResult {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read the gate result: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} (chaingate scan writes chaingate-out/chaingate-result.json)`, file);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new ConfigError('the gate result is not JSON; is the file truncated?', file);
+  }
+  const r = ResultFileSchema.safeParse(data);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new ConfigError(`not a chaingate result: ${i.path.join('.') || '(root)'}: ${i.message}`, file);
+  }
+  return r.data as unknown as GateResult;
+}
