@@ -1,0 +1,210 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LockfileError } from '../../src/errors';
+import {
+  parseGoMod,
+  parseLockfile,
+  parsePackageLock,
+  parsePnpmLock,
+  parseRequirements,
+  parseYarnLock,
+  readLockfile,
+  type LockPackage,
+} from '../../src/lockfiles';
+
+const FIX = path.join(__dirname, 'fixtures');
+const read = (...p: string[]) => fs.readFileSync(path.join(FIX, ...p), 'utf8');
+const byName = (pkgs: LockPackage[], name: string) => pkgs.filter((p) => p.name === name);
+const key = (p: LockPackage) => `${p.purl}${p.dev ? ' dev' : ''}${p.optional ? ' optional' : ''}`;
+
+function thrown(f: () => unknown): LockfileError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(LockfileError);
+    return e as LockfileError;
+  }
+  throw new Error('expected a LockfileError');
+}
+
+describe('package-lock.json v3 (npm-small)', () => {
+  const lock = readLockfile(path.join(FIX, 'npm-small', 'package-lock.json'));
+  const raw = JSON.parse(read('npm-small', 'package-lock.json')) as { packages: Record<string, { version?: string; name?: string }> };
+
+  it('has one package per distinct name@version entry of the lockfile', () => {
+    const expected = new Set(
+      Object.entries(raw.packages)
+        .filter(([k]) => k !== '')
+        .map(([k, v]) => `${v.name ?? k.slice(k.lastIndexOf('node_modules/') + 13)}@${v.version}`),
+    );
+    expect(new Set(lock.packages.map((p) => `${p.name}@${p.version}`))).toEqual(expected);
+  });
+
+  it('takes the root from the lockfile and marks the manifest dependencies direct', () => {
+    expect(lock.root).toEqual({ name: 'lock-small', version: '1.2.3' });
+    expect(lock.packages.filter((p) => p.direct).map((p) => p.name).sort()).toEqual(['@types/node', 'chalk', 'express', 'fsevents', 'mocha']);
+    expect(lock.rootDependencies).toContain('pkg:npm/express@4.21.2');
+  });
+
+  it('keeps dev, optional, license and integrity', () => {
+    const [mocha] = byName(lock.packages, 'mocha');
+    expect(mocha).toMatchObject({ purl: 'pkg:npm/mocha@10.4.0', dev: true, licenses: ['MIT'] });
+    expect(byName(lock.packages, 'express')[0].dev).toBe(false);
+    expect(byName(lock.packages, 'fsevents')[0].optional).toBe(true);
+    const [types] = byName(lock.packages, '@types/node');
+    expect(types.purl).toBe('pkg:npm/%40types/node@20.11.0');
+    expect(types.integrity).toEqual([
+      { alg: 'SHA-512', hex: Buffer.from('o9bjXmDNcF7GbM4CNQpmi+TutCgap/K3w1JyKgxAjqx41zp9qlIAVFi0IhCNsJcXolEqLWhbFbEeL0PvYm4pcQ==', 'base64').toString('hex') },
+    ]);
+  });
+
+  it('resolves every dependency edge to a package of the lockfile', () => {
+    const purls = new Set(lock.packages.map((p) => p.purl));
+    for (const p of lock.packages) for (const d of p.dependencies) expect(purls).toContain(d);
+    expect(byName(lock.packages, '@types/node')[0].dependencies).toEqual(['pkg:npm/undici-types@5.26.5']);
+  });
+});
+
+describe('the same package.json locked by every JS package manager', () => {
+  const npm = readLockfile(path.join(FIX, 'npm-small', 'package-lock.json'));
+  const set = (f: string) => new Set(readLockfile(path.join(FIX, f)).packages.map(key));
+  const npmSet = new Set(npm.packages.map(key));
+
+  it.each(['npm-v1/package-lock.json', 'npm-v2/package-lock.json', 'shrink/npm-shrinkwrap.json', 'pnpm9/pnpm-lock.yaml', 'pnpm6/pnpm-lock.yaml'])(
+    '%s gives exactly the packages, dev and optional flags of the v3 lockfile',
+    (f) => {
+      expect(set(f)).toEqual(npmSet);
+    },
+  );
+
+  it('yarn classic resolves two ranges to other versions than npm and nothing else differs', () => {
+    const yarn = set('yarn1/yarn.lock');
+    expect([...npmSet].filter((x) => !yarn.has(x))).toEqual([]);
+    // yarn 1 does not dedupe these onto the version npm shares between dependants.
+    expect([...yarn].filter((x) => !npmSet.has(x)).sort()).toEqual(['pkg:npm/minimatch@5.1.9 dev', 'pkg:npm/yargs-parser@20.2.9 dev']);
+  });
+
+  it('yarn berry adds node-gyp and its tree (for fsevents, optional) and the same two versions as yarn 1', () => {
+    const berry = readLockfile(path.join(FIX, 'berry', 'yarn.lock'));
+    const s = new Set(berry.packages.map((p) => p.purl));
+    const npmPurls = new Set(npm.packages.map((p) => p.purl));
+    expect([...npmPurls].filter((x) => !s.has(x))).toEqual([]);
+    const extra = berry.packages.filter((p) => !npmPurls.has(p.purl));
+    expect(extra.map((p) => p.name)).toContain('node-gyp');
+    for (const p of extra)
+      if (p.name === 'minimatch' || p.name === 'yargs-parser') expect(key(p)).toMatch(/^pkg:npm\/(minimatch@5\.1\.9|yargs-parser@20\.2\.9) dev$/);
+      else expect(p.optional).toBe(true);
+  });
+});
+
+describe('package-lock.json v1', () => {
+  it('marks direct dependencies from the manifest only', () => {
+    const lock = readLockfile(path.join(FIX, 'npm-v1', 'package-lock.json'));
+    expect(lock.packages.filter((p) => p.direct).map((p) => p.name).sort()).toEqual(['@types/node', 'chalk', 'express', 'fsevents', 'mocha']);
+  });
+});
+
+describe('bad lockfiles', () => {
+  it('names the file and line of corrupt JSON', () => {
+    const text = read('npm-small', 'package-lock.json').slice(0, 2000);
+    const e = thrown(() => parsePackageLock(text, 'app/package-lock.json'));
+    expect(e.code).toBe('LOCKFILE_INVALID');
+    expect(e.file).toBe('app/package-lock.json');
+    expect(e.line).toBe(text.split('\n').length);
+    expect(e.message).toMatch(/^app\/package-lock\.json:\d+: not valid JSON .*npm install --package-lock-only/);
+  });
+
+  it('rejects an unknown lockfileVersion', () => {
+    const e = thrown(() => parsePackageLock('{"lockfileVersion": 4, "packages": {}}', 'package-lock.json'));
+    expect(e.message).toMatch(/unknown lockfileVersion 4/);
+  });
+
+  it('names the line of corrupt YAML', () => {
+    const text = read('pnpm9', 'pnpm-lock.yaml').replace('\nsnapshots:\n', '\nsnapshots:\n  - : [\n');
+    const line = text.split('\n').indexOf('snapshots:') + 2;
+    const e = thrown(() => parsePnpmLock(text, 'pnpm-lock.yaml'));
+    expect(e.file).toBe('pnpm-lock.yaml');
+    expect(e.line).toBeGreaterThanOrEqual(line);
+    expect(e.message).toMatch(/^pnpm-lock\.yaml:\d+:\d+: not valid YAML/);
+  });
+
+  it('rejects an unknown pnpm lockfileVersion', () => {
+    expect(thrown(() => parsePnpmLock("lockfileVersion: '5.4'\n", 'pnpm-lock.yaml')).message).toMatch(/unknown lockfileVersion "5.4"/);
+  });
+
+  it('rejects a truncated yarn.lock instead of returning fewer packages', () => {
+    const text = read('yarn1', 'yarn.lock');
+    const cut = text.slice(0, text.indexOf('\n', 3000)) + '\n  dependenc';
+    const e = thrown(() => parseYarnLock(cut, 'yarn.lock'));
+    expect(e.line).toBe(cut.split('\n').length);
+  });
+
+  it('rejects a lockfile whose dependency is missing', () => {
+    const data = JSON.parse(read('npm-small', 'package-lock.json')) as { packages: Record<string, unknown> };
+    delete data.packages['node_modules/undici-types'];
+    expect(thrown(() => parsePackageLock(JSON.stringify(data), 'package-lock.json')).message).toMatch(/"node_modules\/@types\/node" depends on "undici-types"/);
+  });
+
+  it('rejects a yarn berry lockfile of an unknown version', () => {
+    expect(thrown(() => parseYarnLock('__metadata:\n  version: 99\n', 'yarn.lock')).message).toMatch(/unknown yarn berry __metadata.version 99/);
+  });
+});
+
+describe('requirements.txt', () => {
+  const text = [
+    '# pinned by pip-compile',
+    'Django==4.2.7 \\',
+    '    --hash=sha256:8e0f1c2c2786b5c0e39fe1afce24c926040fad47c8ea8ad30aaf1188df29fc41',
+    'requests[socks]==2.31.0 ; python_version >= "3.8"',
+    'flask>=2.0',
+    '-r other.txt',
+    'zope.interface===6.1',
+    '',
+  ].join('\n');
+  const lock = parseRequirements(text, 'requirements.txt');
+
+  it('reads pinned lines with normalized names and hashes', () => {
+    expect(lock.packages.map((p) => p.purl)).toEqual(['pkg:pypi/django@4.2.7', 'pkg:pypi/requests@2.31.0', 'pkg:pypi/zope-interface@6.1']);
+    expect(lock.packages[0].integrity).toEqual([{ alg: 'SHA-256', hex: '8e0f1c2c2786b5c0e39fe1afce24c926040fad47c8ea8ad30aaf1188df29fc41' }]);
+  });
+
+  it('reports unpinned lines and options with their line numbers', () => {
+    expect(lock.warnings).toEqual([
+      'requirements.txt:5: "flask>=2.0" is not pinned to one version (name==version); it is not in the SBOM',
+      'requirements.txt:6: option "-r" is not followed (only pinned name==version lines are read)',
+    ]);
+  });
+});
+
+describe('go.mod', () => {
+  it('lists every required module, direct and indirect', () => {
+    const lock = readLockfile(path.join(FIX, 'gomod', 'go.mod'));
+    expect(lock.root?.name).toBe('example.com/lockgo');
+    expect(lock.packages.map((p) => `${p.purl} ${p.direct}`)).toEqual([
+      'pkg:golang/github.com/inconshreveable/mousetrap@v1.1.0 false',
+      'pkg:golang/github.com/spf13/cobra@v1.8.1 true',
+      'pkg:golang/github.com/spf13/pflag@v1.0.5 false',
+      'pkg:golang/golang.org/x/text@v0.19.0 true',
+    ]);
+  });
+
+  it('follows replace directives and reports local ones', () => {
+    const lock = parseGoMod(
+      'module m\n\ngo 1.21\n\nrequire (\n\ta.io/x v1.0.0\n\tb.io/y v1.0.0\n)\n\nreplace a.io/x => c.io/x v1.2.0\nreplace b.io/y => ../y\n',
+      'go.mod',
+    );
+    expect(lock.packages.map((p) => p.purl)).toEqual(['pkg:golang/c.io/x@v1.2.0']);
+    expect(lock.warnings).toEqual(['go.mod: b.io/y is replaced by the local directory ../y; it is not in the SBOM']);
+  });
+
+  it('takes indirect modules from go.sum before go 1.17', () => {
+    const lock = parseGoMod('module m\ngo 1.16\nrequire a.io/x v1.0.0\n', 'go.mod', 'a.io/x v1.0.0 h1:AAA=\na.io/x v1.0.0/go.mod h1:BBB=\nb.io/z v0.1.0 h1:CCC=\nc.io/w v0.2.0/go.mod h1:DDD=\n');
+    expect(lock.packages.map((p) => p.purl)).toEqual(['pkg:golang/a.io/x@v1.0.0', 'pkg:golang/b.io/z@v0.1.0']);
+  });
+});
+
+describe('parseLockfile', () => {
+  it('rejects a file name it does not know', () => {
+    expect(thrown(() => parseLockfile({ path: 'Gemfile.lock', text: '' })).message).toMatch(/^Gemfile\.lock: not a lockfile/);
+  });
+});

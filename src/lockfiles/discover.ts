@@ -1,0 +1,90 @@
+// The shell around the parsers: finds lockfiles under a directory and reads them (and the
+// manifests beside them). Everything after reading is pure.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LockfileError } from '../errors';
+import { parsePackageJson } from './manifest';
+import { isLockfileName, LOCKFILE_NAMES, parseLockfile } from './parse';
+import { parsePyproject } from './poetry';
+import type { Lockfile, Manifest } from './types';
+
+/** Folders never searched unless the caller says otherwise: installed code and test data. */
+export const DEFAULT_SKIP_DIRS = ['node_modules', 'vendor', '.git', 'fixtures', '__fixtures__', 'testdata', '.venv', 'venv'];
+
+export interface DiscoverOptions {
+  /** Folder names (any depth) or paths relative to the root that are not searched. */
+  skipDirs?: string[];
+}
+
+/** Lockfile paths under `root`, sorted, one kind per folder for npm (shrinkwrap wins). */
+export function findLockfiles(root: string, opts: DiscoverOptions = {}): string[] {
+  const skip = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
+  const skipNames = new Set(skip.filter((s) => !s.includes('/')));
+  const skipPaths = new Set(skip.filter((s) => s.includes('/')).map((s) => path.normalize(s).replace(/\/$/, '')));
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      throw new LockfileError(`cannot read the directory (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, dir);
+    }
+    const files = entries.filter((e) => e.isFile() && isLockfileName(e.name)).map((e) => e.name);
+    // npm reads npm-shrinkwrap.json instead of package-lock.json when both exist.
+    const chosen = files.includes('npm-shrinkwrap.json') ? files.filter((f) => f !== 'package-lock.json') : files;
+    for (const f of chosen.sort()) out.push(path.join(dir, f));
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      const rel = path.relative(root, path.join(dir, e.name));
+      if (skipNames.has(e.name) || skipPaths.has(rel)) continue;
+      walk(path.join(dir, e.name));
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+function readOptional(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function readManifest(dir: string): Manifest | undefined {
+  const pj = path.join(dir, 'package.json');
+  const pjText = readOptional(pj);
+  if (pjText !== undefined) return parsePackageJson(pjText, pj);
+  const py = path.join(dir, 'pyproject.toml');
+  const pyText = readOptional(py);
+  if (pyText !== undefined) return parsePyproject(pyText, py);
+  return undefined;
+}
+
+/** Reads and parses one lockfile; `display` is the name used in messages and the SBOM. */
+export function readLockfile(file: string, display = file): Lockfile {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new LockfileError(`cannot read the lockfile (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, display);
+  }
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  const manifest = base === 'go.mod' || base.startsWith('requirements') ? undefined : readManifest(dir);
+  const goSum = base === 'go.mod' ? readOptional(path.join(dir, 'go.sum')) : undefined;
+  const lock = parseLockfile({ path: display, text, manifest, goSum });
+  return lock;
+}
+
+/** All lockfiles under `root`, paths in the result relative to it. */
+export function discoverLockfiles(root: string, opts: DiscoverOptions = {}): Lockfile[] {
+  const found = findLockfiles(root, opts);
+  if (found.length === 0)
+    throw new LockfileError(
+      `no lockfile found (looked for ${LOCKFILE_NAMES.join(', ')}, requirements*.txt, skipping ${(opts.skipDirs ?? DEFAULT_SKIP_DIRS).join(', ')}); generate one, e.g. \`npm install --package-lock-only\``,
+      root,
+    );
+  return found.map((f) => readLockfile(f, path.relative(root, f) || path.basename(f)));
+}

@@ -1,0 +1,215 @@
+// package-lock.json (lockfileVersion 1, 2, 3) and npm-shrinkwrap.json. Pure.
+import { LockfileError } from '../errors';
+import type { Lockfile, LockPackage, Manifest } from './types';
+import { fromSri, isRecord, mergeByPurl, npmPurl, parseJsonLockfile, recordOf, sortedUnique, str } from './util';
+
+const FIX = 'regenerate it with `npm install --package-lock-only`';
+
+type Entry = Record<string, unknown>;
+
+/** `manifest` (package.json) only matters for v1, whose lockfile does not say what is direct. */
+export function parsePackageLock(text: string, file: string, manifest?: Manifest): Lockfile {
+  const kind = /npm-shrinkwrap\.json$/.test(file) ? 'npm-shrinkwrap' : 'package-lock';
+  const data = parseJsonLockfile(text, file, FIX);
+  if (!isRecord(data)) throw new LockfileError(`expected a JSON object; ${FIX}`, file);
+  const version = data.lockfileVersion;
+  if (version === 2 || version === 3) {
+    if (!isRecord(data.packages)) throw new LockfileError(`lockfileVersion ${version} without "packages"; ${FIX}`, file);
+    return fromPackages(data, data.packages, file, kind);
+  }
+  if (version === 1) {
+    if (data.dependencies !== undefined && !isRecord(data.dependencies))
+      throw new LockfileError(`"dependencies" is not an object; ${FIX}`, file);
+    return fromV1(data, file, kind, manifest);
+  }
+  throw new LockfileError(
+    `unknown lockfileVersion ${JSON.stringify(version)} (chaingate reads 1, 2 and 3); ${FIX} using npm 7 or later`,
+    file,
+  );
+}
+
+/** "node_modules/a/node_modules/@s/b" -> "@s/b": the last path segment(s) after node_modules. */
+function nameFromKey(key: string): string {
+  const i = key.lastIndexOf('node_modules/');
+  return i < 0 ? key.slice(key.lastIndexOf('/') + 1) : key.slice(i + 'node_modules/'.length);
+}
+
+function depNames(e: Entry): { name: string; optional: boolean }[] {
+  const out: { name: string; optional: boolean }[] = [];
+  for (const n of Object.keys(recordOf(e.dependencies))) out.push({ name: n, optional: false });
+  for (const n of Object.keys(recordOf(e.optionalDependencies))) out.push({ name: n, optional: true });
+  // npm 7+ installs peer dependencies, so they are part of the resolved graph.
+  for (const n of Object.keys(recordOf(e.peerDependencies))) out.push({ name: n, optional: true });
+  return out;
+}
+
+function fromPackages(data: Entry, packages: Record<string, unknown>, file: string, kind: Lockfile['kind']): Lockfile {
+  const rootEntry = recordOf(packages['']);
+  const keyToPurl = new Map<string, string>();
+  const entries: [string, Entry][] = [];
+  for (const [key, raw] of Object.entries(packages)) {
+    if (key === '' || !isRecord(raw)) continue;
+    // A link points at a workspace folder whose own entry carries the package.
+    if (raw.link === true) continue;
+    const name = str(raw.name) ?? nameFromKey(key);
+    const version = str(raw.version);
+    if (!version) {
+      // A workspace folder without a version, or an entry npm could not resolve: never a registry package.
+      if (!key.includes('node_modules/')) continue;
+      throw new LockfileError(`entry "${key}" has no version; ${FIX}`, file);
+    }
+    keyToPurl.set(key, npmPurl(name, version));
+    entries.push([key, raw]);
+  }
+  // Links resolve to their target's purl, so dependency edges through a link still land.
+  for (const [key, raw] of Object.entries(packages)) {
+    if (isRecord(raw) && raw.link === true) {
+      const target = keyToPurl.get(str(raw.resolved) ?? '');
+      if (target) keyToPurl.set(key, target);
+    }
+  }
+  const resolve = (from: string, dep: string): string | undefined => {
+    // Node's lookup: the nearest node_modules/<dep> walking up from the dependant's folder.
+    let base = from;
+    for (;;) {
+      const hit = keyToPurl.get(base === '' ? `node_modules/${dep}` : `${base}/node_modules/${dep}`);
+      if (hit) return hit;
+      if (base === '') return undefined;
+      const i = base.lastIndexOf('/node_modules/');
+      if (i >= 0) base = base.slice(0, i);
+      else base = '';
+    }
+  };
+  const rootDeps: string[] = [];
+  for (const d of depNames(rootEntry)) {
+    const p = resolve('', d.name);
+    if (p) rootDeps.push(p);
+  }
+  for (const n of Object.keys(recordOf(rootEntry.devDependencies))) {
+    const p = resolve('', n);
+    if (p) rootDeps.push(p);
+  }
+  const direct = new Set(rootDeps);
+  const list: LockPackage[] = [];
+  for (const [key, e] of entries) {
+    const purl = keyToPurl.get(key) as string;
+    const deps: string[] = [];
+    for (const d of depNames(e)) {
+      const p = resolve(key, d.name);
+      // A missing required dependency means the lockfile is out of date with itself.
+      if (p) deps.push(p);
+      else if (!d.optional) throw new LockfileError(`"${key}" depends on "${d.name}" which the lockfile does not contain; ${FIX}`, file);
+    }
+    const license = str(e.license);
+    const pkg: LockPackage = {
+      ecosystem: 'npm',
+      name: str(e.name) ?? nameFromKey(key),
+      version: str(e.version) as string,
+      purl,
+      dev: e.dev === true,
+      direct: direct.has(purl),
+      dependencies: deps,
+    };
+    const integrity = fromSri(str(e.integrity));
+    if (integrity) pkg.integrity = integrity;
+    if (license) pkg.licenses = [license];
+    if (e.optional === true || e.devOptional === true) pkg.optional = true;
+    list.push(pkg);
+  }
+  return {
+    path: file,
+    kind,
+    root: rootOf(rootEntry, data),
+    packages: mergeByPurl(list),
+    rootDependencies: sortedUnique(rootDeps),
+  };
+}
+
+function rootOf(rootEntry: Entry, data: Entry): Lockfile['root'] {
+  const name = str(rootEntry.name) ?? str(data.name);
+  if (!name) return undefined;
+  return { name, version: str(rootEntry.version) ?? str(data.version) ?? '0.0.0' };
+}
+
+/** v1 nests `dependencies` the way node_modules is laid out; `requires` name what each needs. */
+function fromV1(data: Entry, file: string, kind: Lockfile['kind'], manifest?: Manifest): Lockfile {
+  const list: LockPackage[] = [];
+  const rootDeps: string[] = [];
+  interface Frame {
+    deps: Record<string, unknown>;
+    parent?: Frame;
+    resolved: Map<string, string>;
+  }
+  const purlOf = (name: string, e: Entry, path: string): { name: string; version: string } => {
+    const v = str(e.version);
+    if (!v) throw new LockfileError(`"${path}" has no version; ${FIX}`, file);
+    // An alias (`"x": "npm:real@1.0.0"`) installs the real package under another folder name.
+    const alias = /^npm:(@?[^@]+)@(.+)$/.exec(v);
+    return alias ? { name: alias[1], version: alias[2] } : { name, version: v };
+  };
+  const build = (deps: Record<string, unknown>, parent: Frame | undefined, path: string): Frame => {
+    const frame: Frame = { deps, parent, resolved: new Map() };
+    for (const [name, raw] of Object.entries(deps)) {
+      const e = recordOf(raw);
+      const real = purlOf(name, e, `${path}${name}`);
+      frame.resolved.set(name, npmPurl(real.name, real.version));
+    }
+    return frame;
+  };
+  const lookup = (frame: Frame | undefined, name: string): string | undefined => {
+    for (let f = frame; f; f = f.parent) {
+      const hit = f.resolved.get(name);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  const visit = (frame: Frame, path: string) => {
+    for (const [name, raw] of Object.entries(frame.deps)) {
+      const e = recordOf(raw);
+      const real = purlOf(name, e, `${path}${name}`);
+      const nested = isRecord(e.dependencies) ? build(e.dependencies, frame, `${path}${name}/`) : undefined;
+      const deps: string[] = [];
+      for (const req of Object.keys(recordOf(e.requires))) {
+        const p = lookup(nested ?? frame, req);
+        if (p) deps.push(p);
+        else if (e.optional !== true)
+          throw new LockfileError(`"${path}${name}" requires "${req}" which the lockfile does not contain; ${FIX}`, file);
+      }
+      const pkg: LockPackage = {
+        ecosystem: 'npm',
+        name: real.name,
+        version: real.version,
+        purl: frame.resolved.get(name) as string,
+        dev: e.dev === true,
+        direct: frame.parent === undefined,
+        dependencies: deps,
+      };
+      const integrity = fromSri(str(e.integrity));
+      if (integrity) pkg.integrity = integrity;
+      if (e.optional === true) pkg.optional = true;
+      if (frame.parent === undefined) rootDeps.push(pkg.purl);
+      list.push(pkg);
+      if (nested) visit(nested, `${path}${name}/`);
+    }
+  };
+  const top = build(recordOf(data.dependencies), undefined, '');
+  visit(top, '');
+  // v1 has no root entry: every top-level entry is hoisted, so only the manifest says what is direct.
+  if (manifest) {
+    const names = [manifest.dependencies, manifest.devDependencies, manifest.optionalDependencies].flatMap((m) =>
+      Object.keys(m),
+    );
+    const wanted = new Set(names.map((n) => top.resolved.get(n)).filter((x): x is string => Boolean(x)));
+    rootDeps.length = 0;
+    rootDeps.push(...wanted);
+    for (const p of list) p.direct = wanted.has(p.purl);
+  } else for (const p of list) p.direct = false;
+  const name = str(data.name);
+  return {
+    path: file,
+    kind,
+    root: name ? { name, version: str(data.version) ?? '0.0.0' } : undefined,
+    packages: mergeByPurl(list),
+    rootDependencies: sortedUnique(rootDeps),
+  };
+}
