@@ -35,7 +35,9 @@ export function parseImageRef(ref: string): ImageRef | undefined {
     rest = rest.slice(0, colon);
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) return undefined;
   }
-  if (!rest || rest.startsWith('/') || rest.endsWith('/')) return undefined;
+  if (!rest || rest.startsWith('/') || rest.endsWith('/') || rest.includes('//')) return undefined;
+  const first = rest.split('/')[0];
+  if (first.includes(':') && !/^[^:]+:\d+$/.test(first)) return undefined;
   return { repository: rest, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
 
