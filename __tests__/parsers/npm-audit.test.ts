@@ -125,6 +125,13 @@ describe('parseNpmAudit, npm 7+ (auditReportVersion 2)', () => {
     expect(findings[0]).toMatchObject({ id: 'GHSA-aaaa-bbbb-cccc', severity: 'critical', package: { fixedVersions: ['4.17.21'] } });
   });
 
+  it('falls back to the id for an empty title and drops an empty url', () => {
+    const via = { source: 8, name: 'x', title: '', url: '', severity: 'info' };
+    const [f] = parseNpmAudit(JSON.stringify({ auditReportVersion: 2, vulnerabilities: { x: { name: 'x', severity: 'info', via: [via] } } }));
+    expect(f).toMatchObject({ id: 'NPM-8', title: 'NPM-8', severity: 'info' });
+    expect(f.url).toBeUndefined();
+  });
+
   it('fails when packages are listed as vulnerable but no advisory is', () => {
     const text = JSON.stringify({ auditReportVersion: 2, vulnerabilities: { a: { name: 'a', severity: 'high', via: ['b'] } } });
     expect(() => parseNpmAudit(text)).toThrow(/no advisory is; the report is incomplete/);

@@ -139,10 +139,10 @@ describe('parseSemgrep', () => {
 
   it('redacts metavariable values and key-like tokens from a secrets rule message, not from other rules', () => {
     const metavars = { $KEY: { abstract_content: 'hunter-two!' }, $X: { abstract_content: 'key' } };
-    const message = 'Hard-coded key hunter-two! found.\nAlso AKIAIOSFODNN7EXAMPLE and correcthorsebatterystaple, a key and a password_field.';
+    const message = 'Hard-coded key hunter-two! found.\nAlso AKIAIOSFODNN7EXAMPLE and correcthorsebatterystaple, a key and a password_field, call 123456789012.';
     const [secret] = parseSemgrep(report([result({ message, metavars, metadata: { subcategory: ['secrets'] } })]));
     expect(secret.title).toBe('Hard-coded key [redacted] found.');
-    expect(secret.description).toBe('Hard-coded key [redacted] found.\nAlso [redacted] and [redacted], a key and a password_field.');
+    expect(secret.description).toBe('Hard-coded key [redacted] found.\nAlso [redacted] and [redacted], a key and a password_field, call 123456789012.');
     const [code] = parseSemgrep(report([result({ message, metavars })]));
     expect(code.description).toBe(message);
   });

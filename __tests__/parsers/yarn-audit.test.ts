@@ -145,3 +145,11 @@ describe('parseYarnAudit, yarn 4 (NDJSON tree)', () => {
     expect(() => parseYarnAudit(text)).toThrow(/line 1: unexpected format: children\.Tree Versions/);
   });
 });
+
+describe('parseYarnAudit, yarn 4 sparse lines', () => {
+  it('falls back to the id for an empty Issue and drops an empty URL', () => {
+    const [f] = parseYarnAudit(JSON.stringify({ value: 'x', children: { ID: 9, Issue: '', URL: '', Severity: 'low', 'Tree Versions': ['1.0.0'] } }));
+    expect(f).toMatchObject({ id: 'NPM-9', title: 'NPM-9', severity: 'low' });
+    expect(f.url).toBeUndefined();
+  });
+});

@@ -30,17 +30,25 @@ const PipAuditSchema = z.union([
   z.array(DependencySchema),
 ]);
 
-function dependencies(text: string): Dependency[] {
+type Audited = Dependency & { version: string; vulns: z.infer<typeof VulnSchema>[] };
+
+/** The report's dependencies, split into audited ones and those pip-audit skipped. */
+function dependencies(text: string): { audited: Audited[]; skipped: Dependency[] } {
   const report = validateReport(PipAuditSchema, parseJson(text, WHAT), WHAT, KIND);
   const deps = Array.isArray(report) ? report : report.dependencies;
+  const audited: Audited[] = [];
+  const skipped: Dependency[] = [];
   deps.forEach((d, i) => {
-    // An audited dependency has a version and a vulns list; one without either and without a
-    // skip reason would silently count as clean.
-    if (d.skip_reason === undefined && (d.version === undefined || d.vulns === undefined)) {
+    if (d.skip_reason !== undefined) {
+      skipped.push(d);
+    } else if (d.version !== undefined && d.vulns !== undefined) {
+      audited.push({ ...d, version: d.version, vulns: d.vulns });
+    } else {
+      // Neither audited nor skipped: reading it as clean could hide a vulnerability.
       throw new FormatError(`${WHAT}: dependency ${i} (${d.name}) has no ${d.version === undefined ? 'version' : 'vulns list'} and no skip_reason`);
     }
   });
-  return deps;
+  return { audited, skipped };
 }
 
 /**
@@ -49,9 +57,8 @@ function dependencies(text: string): Dependency[] {
  */
 export const parsePipAudit: Parser = (text) => {
   const out: Finding[] = [];
-  for (const dep of dependencies(text)) {
-    if (dep.skip_reason !== undefined) continue;
-    for (const v of dep.vulns ?? []) {
+  for (const dep of dependencies(text).audited) {
+    for (const v of dep.vulns) {
       const description = v.description?.trim() || undefined;
       out.push(
         makeFinding(
@@ -91,7 +98,5 @@ export interface SkippedDependency {
  * findings, but the adapter lists them so nobody mistakes them for audited and clean.
  */
 export function pipAuditSkipped(text: string): SkippedDependency[] {
-  return dependencies(text)
-    .filter((d) => d.skip_reason !== undefined)
-    .map((d) => compact({ name: d.name, version: d.version, reason: d.skip_reason as string }));
+  return dependencies(text).skipped.map((d) => compact({ name: d.name, version: d.version, reason: d.skip_reason as string }));
 }

@@ -68,14 +68,14 @@ function keysOf(data: unknown): Set<string> {
  */
 export function guessReportKind(data: unknown): string | undefined {
   const k = keysOf(data);
-  if (k.has('runs') && (k.has('$schema') || k.has('version'))) return 'a SARIF log';
-  if (k.has('SchemaVersion') || k.has('ArtifactName')) return 'Trivy JSON output';
-  if (k.has('matches') && k.has('descriptor')) return 'grype JSON output';
+  if (k.has('runs')) return 'a SARIF log';
+  if (k.has('SchemaVersion')) return 'Trivy JSON output';
+  if (k.has('matches')) return 'grype JSON output';
   if (k.has('auditReportVersion')) return 'npm audit (npm 7+) output';
   if (k.has('advisories')) return 'npm 6 / pnpm / yarn 2-3 audit output';
   if (k.has('dependencies') && k.has('fixes')) return 'pip-audit output';
-  if (k.has('results') && (k.has('errors') || k.has('paths'))) return 'semgrep JSON output';
-  if (k.has('results') && k.has('experimental_config')) return 'osv-scanner output';
+  if (k.has('experimental_config')) return 'osv-scanner output';
+  if (k.has('results') && k.has('errors')) return 'semgrep JSON output';
   if (k.has('bomFormat')) return 'a CycloneDX SBOM';
   if (k.has('type') && k.has('data')) return 'yarn 1 audit NDJSON';
   return undefined;
