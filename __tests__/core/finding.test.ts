@@ -29,7 +29,7 @@ describe('normalizeSeverity', () => {
     ['Negligible', 'low'],
     ['ERROR', 'high'],
     ['WARNING', 'medium'],
-    ['note', 'info'],
+    ['note', 'low'],
     ['none', 'info'],
     ['weird', 'unknown'],
     [undefined, 'unknown'],

@@ -69,7 +69,8 @@ const SEVERITY_WORDS: Record<string, Severity> = {
   negligible: 'low',
   info: 'info',
   informational: 'info',
-  note: 'info',
+  // SARIF's note level sits below warning (medium): low, as code scanning shows it.
+  note: 'low',
   none: 'info',
   unknown: 'unknown',
 };
@@ -165,7 +166,7 @@ export function makeFinding(input: FindingInput): Finding {
   return f;
 }
 
-function worse(a: Severity, b: Severity): Severity {
+export function worseSeverity(a: Severity, b: Severity): Severity {
   // A known severity beats unknown; otherwise the higher rank wins.
   if (a === 'unknown') return b;
   if (b === 'unknown') return a;
@@ -191,7 +192,7 @@ function mergeTwo(a: Finding, b: Finding): Finding {
   const merged: Finding = {
     ...a,
     tools: sortedUnique([...a.tools, ...b.tools]),
-    severity: worse(a.severity, b.severity),
+    severity: worseSeverity(a.severity, b.severity),
     id,
     aliases: ids.filter((x) => x !== id),
     title: a.title || b.title,
@@ -229,7 +230,7 @@ export function mergeFindings(findings: Finding[]): Finding[] {
     const key = mergeKey(f);
     if (key === undefined) {
       const prev = byFingerprint.get(f.fingerprint);
-      byFingerprint.set(f.fingerprint, prev ? { ...prev, tools: sortedUnique([...prev.tools, ...f.tools]), severity: worse(prev.severity, f.severity) } : f);
+      byFingerprint.set(f.fingerprint, prev ? { ...prev, tools: sortedUnique([...prev.tools, ...f.tools]), severity: worseSeverity(prev.severity, f.severity) } : f);
       continue;
     }
     let g = groups.get(key);

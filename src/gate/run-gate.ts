@@ -41,6 +41,8 @@ export interface GateOptions {
   sbomInput?: string;
   sbom?: boolean;
   insecureRegistry?: boolean;
+  /** Never touch the network: cached Trivy DB, offline OSV advisories only. */
+  offline?: boolean;
   env: NodeJS.ProcessEnv;
   now: () => Date;
   log: Logger;

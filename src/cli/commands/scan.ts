@@ -19,6 +19,7 @@ const USAGE = `chaingate scan [DIR] [options]
   --image REF              image for trivy-image (registry reference, tarball or OCI layout)
   --insecure-registry      allow a plain-HTTP registry (a local test registry)
   --osv-db DIR             offline OSV advisories (folder of OSV JSON or an OSV zip export)
+  --offline                never touch the network (cached Trivy DB, --osv-db advisories)
   --sbom FILE              audit this CycloneDX SBOM instead of lockfiles
   --write-sbom             also write sbom.cdx.json to the output dir
   --output-dir DIR         where reports go (default: chaingate-out)
@@ -42,6 +43,7 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
         image: { type: 'string' },
         'insecure-registry': { type: 'boolean' },
         'osv-db': { type: 'string' },
+        offline: { type: 'boolean' },
         sbom: { type: 'string' },
         'write-sbom': { type: 'boolean' },
         'output-dir': { type: 'string' },
@@ -86,6 +88,7 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
     sbomInput: v.sbom,
     sbom: v['write-sbom'] ? true : undefined,
     insecureRegistry: v['insecure-registry'],
+    offline: v.offline,
     env: io.env,
     now: io.now,
     log,

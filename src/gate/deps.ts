@@ -1,0 +1,42 @@
+// Wires the real scanner adapters and the SBOM writer into the gate: the one place that knows
+// which implementation serves which scanner name.
+import * as path from 'node:path';
+import type { Policy, ScannerName } from '../config/schema';
+import { ConfigError } from '../errors';
+import { createAuditScanner } from '../scanners/audit';
+import { createSemgrepScanner } from '../scanners/semgrep';
+import { createTrivyFsScanner, createTrivyImageScanner, trivyOptionsFromPolicy } from '../scanners/trivy';
+import type { Scanner } from '../scanners/types';
+import type { GateDeps, GateOptions } from './run-gate';
+
+function offline(opts: GateOptions): boolean {
+  return opts.offline === true || opts.env.CHAINGATE_OFFLINE === '1';
+}
+
+export function createScanner(name: ScannerName, policy: Policy, opts: GateOptions): Scanner {
+  const trivyCommon = { ...trivyOptionsFromPolicy(policy, opts.env), offline: offline(opts) };
+  const projectDir = path.resolve(opts.dir);
+  switch (name) {
+    case 'semgrep':
+      return createSemgrepScanner({ config: policy.semgrep.config.map((c) => (c.startsWith('p/') || c.startsWith('r/') || /^https?:/.test(c) ? c : path.resolve(projectDir, c))) });
+    case 'trivy-fs':
+      return createTrivyFsScanner({ ...trivyCommon, skipDirs: policy['skip-dirs'] }, opts.now);
+    case 'trivy-image': {
+      const image = policy.trivy.image;
+      if (!image) throw new ConfigError('scanner trivy-image needs an image: set trivy.image in the policy or pass --image');
+      return createTrivyImageScanner({ ...trivyCommon, image, insecureRegistry: policy.trivy['insecure-registry'] }, opts.now);
+    }
+    case 'audit':
+      return createAuditScanner({
+        osvDb: policy.audit['osv-db'] ? path.resolve(projectDir, policy.audit['osv-db']) : undefined,
+        packageManagers: policy.audit['package-managers'],
+        sbom: opts.sbomInput ? path.resolve(opts.sbomInput) : undefined,
+        offline: offline(opts),
+        skipDirs: policy['skip-dirs'],
+      });
+  }
+}
+
+export function defaultDeps(): GateDeps {
+  return { createScanner };
+}
