@@ -87,6 +87,7 @@ describe('parseYarnAudit, yarn 1', () => {
 
   it('throws for a line that is no yarn record at all', () => {
     expect(() => parseYarnAudit('{"type":"auditSummary","data":{}}\n[1,2]\n')).toThrow(/line 2 is not a yarn audit record/);
+    expect(() => parseYarnAudit(readFixture('trivy', 'fs-npm-package-lock.json'))).toThrow(/line 1 is not a yarn audit record .*; this looks like Trivy JSON output$/);
     expect(() => parseYarnAudit('')).toThrow(/empty/);
   });
 });
@@ -151,5 +152,53 @@ describe('parseYarnAudit, yarn 4 sparse lines', () => {
     const [f] = parseYarnAudit(JSON.stringify({ value: 'x', children: { ID: 9, Issue: '', URL: '', Severity: 'low', 'Tree Versions': ['1.0.0'] } }));
     expect(f).toMatchObject({ id: 'NPM-9', title: 'NPM-9', severity: 'low' });
     expect(f.url).toBeUndefined();
+  });
+});
+
+// Later Yarn 4 releases print the registry's bulk answer as received (see yarn-audit.ts). No real
+// output of that shape is among the fixtures, so these reports are written from the format.
+describe('parseYarnAudit, yarn 4 bulk answer', () => {
+  const bulk = {
+    lodash: [
+      {
+        id: 1106913,
+        url: 'https://github.com/advisories/GHSA-35jh-r3h4-6jhm',
+        title: 'Command Injection in lodash',
+        severity: 'high',
+        vulnerable_versions: '<4.17.21',
+        cwe: ['CWE-77', 'CWE-94'],
+        cvss: { score: 7.2, vectorString: 'CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H' },
+      },
+      { id: 1106918, url: 'https://github.com/advisories/GHSA-29mw-wpgm-hmr9', title: 'ReDoS in lodash', severity: 'moderate', vulnerable_versions: '<4.17.21', cwe: [], cvss: { score: 0, vectorString: null } },
+    ],
+    request: [{ id: 'request (deprecation)', title: 'request has been deprecated', severity: 'moderate', vulnerable_versions: '2.88.2' }],
+  };
+
+  it('makes one finding per advisory per package, unversioned, and keeps deprecations with their version', () => {
+    const findings = parseYarnAudit(`${JSON.stringify(bulk)}\n`);
+    expect(findings.map((f) => [f.id, f.package?.name, f.package?.version, f.severity])).toEqual([
+      ['GHSA-35jh-r3h4-6jhm', 'lodash', undefined, 'high'],
+      ['GHSA-29mw-wpgm-hmr9', 'lodash', undefined, 'medium'],
+      ['request (deprecation)', 'request', '2.88.2', 'medium'],
+    ]);
+    expect(findings[0]).toMatchObject({ aliases: ['NPM-1106913'], cwes: ['CWE-77', 'CWE-94'], cvssScore: 7.2 });
+    expect(findings[1].cvssScore).toBeUndefined();
+    expect(findings[1].cwes).toBeUndefined();
+    expect(findings[2]).toMatchObject({ title: 'request has been deprecated', aliases: [] });
+    expect(findings[2].url).toBeUndefined();
+  });
+
+  it('reads an empty answer followed by "No audit suggestions" as clean', () => {
+    expect(parseYarnAudit('{}\n{"type":"info","name":null,"displayName":"YN0000","indent":"","data":"No audit suggestions"}\n')).toEqual([]);
+  });
+
+  it('throws with the line number for an entry missing a required field', () => {
+    const text = `{"type":"info","data":"x"}\n${JSON.stringify({ lodash: [{ id: 1, title: 't', severity: 'high' }] })}`;
+    expect(() => parseYarnAudit(text)).toThrow(/line 2: unexpected format: lodash\.0\.vulnerable_versions/);
+  });
+
+  it('falls back to the id for an empty title', () => {
+    const [f] = parseYarnAudit(JSON.stringify({ x: [{ id: 3, title: '', severity: 'low', vulnerable_versions: '*' }] }));
+    expect(f.title).toBe('NPM-3');
   });
 });

@@ -3,12 +3,18 @@
 //    npm 6-style advisory (repeated once per dependency path), `auditSummary` ends a complete run.
 //  - yarn 2/3 `yarn npm audit --json`: one npm 6-style object with an `advisories` map, then an
 //    `info` line "No audit suggestions" when nothing was found.
-//  - yarn 4 `yarn npm audit --json`: NDJSON of `{value: name, children: {ID, Issue, URL, Severity,
-//    "Vulnerable Versions", "Tree Versions", Dependents}}`.
+//  - yarn 4 `yarn npm audit --json`, early releases: NDJSON of `{value: name, children: {ID, Issue,
+//    URL, Severity, "Vulnerable Versions", "Tree Versions", Dependents}}`.
+//  - yarn 4 `yarn npm audit --json`, later releases: the registry's bulk answer as received, one
+//    object `{package: [{id, url, title, severity, vulnerable_versions, cwe, cvss}]}`, then the
+//    "No audit suggestions" line when nothing matched. It names no installed versions.
 import { z } from 'zod';
 import { makeFinding, normalizeSeverity, type Finding } from '../core/finding';
 import {
   advisoryIds,
+  CweFieldSchema,
+  CvssSchema,
+  cvssScore,
   NpmAdvisoriesReportSchema,
   NpmAdvisorySchema,
   npmAdvisoryFindings,
@@ -16,7 +22,7 @@ import {
   throwIfAuditError,
   type NpmAdvisory,
 } from './npm-advisory';
-import { compact, parseNdjson, redactUrlCredentials } from './report-fields';
+import { compact, guessReportKind, parseCwes, parseNdjson, redactUrlCredentials } from './report-fields';
 import type { Parser } from './types';
 import { FormatError, validate } from './util';
 
@@ -38,6 +44,23 @@ const Yarn4LineSchema = z.looseObject({
   }),
 });
 type Yarn4Line = z.infer<typeof Yarn4LineSchema>;
+
+const BulkAdvisorySchema = z.looseObject({
+  id: z.union([z.number(), z.string()]),
+  title: z.string(),
+  severity: z.string(),
+  vulnerable_versions: z.string(),
+  url: z.string().nullish(),
+  cwe: CweFieldSchema,
+  cvss: CvssSchema.nullish(),
+});
+const BulkSchema = z.record(z.string(), z.array(BulkAdvisorySchema));
+type Bulk = z.infer<typeof BulkSchema>;
+
+/** The bulk answer: an object of arrays, none of the keys the other shapes have. */
+function isBulk(v: Record<string, unknown>): boolean {
+  return !('type' in v) && Object.values(v).every((x) => Array.isArray(x));
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -90,9 +113,40 @@ function fromYarn4(lines: Yarn4Line[]): Finding[] {
   return out;
 }
 
+/**
+ * Yarn 4 bulk answer: one finding per advisory per package, unversioned (the answer does not say
+ * which installed versions matched). Yarn adds deprecated package versions as moderate entries
+ * with id "<name> (deprecation)" and the deprecated version as range; they are kept, as Yarn
+ * counts them, with that version (run with --no-deprecations to leave them out).
+ */
+function fromBulk(bulk: Bulk): Finding[] {
+  return Object.entries(bulk).flatMap(([name, advisories]) =>
+    advisories.map((a) => {
+      const deprecation = typeof a.id === 'string' && a.id.endsWith('(deprecation)');
+      const { id, aliases } = advisoryIds(a.id, undefined, a.url);
+      const cwes = parseCwes(a.cwe);
+      return makeFinding(
+        compact({
+          tool: TOOL,
+          kind: 'vulnerability' as const,
+          severity: normalizeSeverity(a.severity),
+          id,
+          aliases,
+          title: a.title.trim() || id,
+          package: npmPackage(name, deprecation ? a.vulnerable_versions : undefined, []),
+          cvssScore: cvssScore(a.cvss),
+          cwes: cwes.length ? cwes : undefined,
+          url: a.url || undefined,
+        }),
+      );
+    }),
+  );
+}
+
 export const parseYarnAudit: Parser = (text) => {
   const advisories: NpmAdvisory[] = [];
   const yarn4: Yarn4Line[] = [];
+  const bulk: Finding[] = [];
   const errors: string[] = [];
   // Only these prove the audit ran to the end; a stream of warnings and errors does not.
   let complete = false;
@@ -104,6 +158,9 @@ export const parseYarnAudit: Parser = (text) => {
     } else if (isRecord(value) && 'children' in value) {
       yarn4.push(validateLine(Yarn4LineSchema, value, line));
       complete = true;
+    } else if (isRecord(value) && isBulk(value)) {
+      bulk.push(...fromBulk(validateLine(BulkSchema, value, line)));
+      complete = true;
     } else if (isRecord(value) && typeof value.type === 'string') {
       const data = value.data;
       if (value.type === 'auditAdvisory') advisories.push(validateLine(AuditAdvisoryDataSchema, data, line).advisory);
@@ -113,12 +170,17 @@ export const parseYarnAudit: Parser = (text) => {
       else if (value.type === 'info' && typeof data === 'string' && /^no audit suggestions/i.test(data.trim())) complete = true;
       // warnings, info, auditAction and progress lines carry nothing we gate on.
     } else {
-      throw new FormatError(`${WHAT}: line ${line} is not a yarn audit record (expected {type, data}, an advisories object or {value, children})`, line);
+      const guess = guessReportKind(value);
+      const hint = guess ? `; this looks like ${guess}` : '';
+      throw new FormatError(
+        `${WHAT}: line ${line} is not a yarn audit record (expected {type, data}, an advisories object, {value, children} or {package: [advisories]})${hint}`,
+        line,
+      );
     }
   }
   if (errors.length > 0 || !complete) {
     const why = errors.length ? redactUrlCredentials(errors.join(' ')) : 'no audit summary or result in the output';
     throw new FormatError(`${WHAT}: the audit did not complete (${why}); this is not a clean result: fix the cause (network, registry, lockfile) and rerun`);
   }
-  return [...npmAdvisoryFindings(TOOL, advisories), ...fromYarn4(yarn4)];
+  return [...npmAdvisoryFindings(TOOL, advisories), ...fromYarn4(yarn4), ...bulk];
 };
