@@ -1,0 +1,241 @@
+// The dependency audit: (a) the package managers' own audit commands where the lockfile and the
+// tool are present and their endpoint answers, and (b) our OSV matcher over every lockfile (or an
+// SBOM), with advisories from an offline OSV database or the OSV API. An audit endpoint that does
+// not answer is a note, not a failure, because (b) still covers every package; having no advisory
+// source at all is a failure: the audit never reports clean without having looked.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { computeFingerprint, type Finding } from '../core/finding';
+import { ToolError } from '../errors';
+import { discoverLockfiles, packagesFromCycloneDx, type Lockfile, type LockfileKind, type LockPackage } from '../lockfiles';
+import { queryOsvApi, OsvApiUnreachable, osvApiBaseUrl } from '../osv/api';
+import { loadOsvDb } from '../osv/db';
+import { findingsForMatchedIds, matchPackages } from '../osv/matcher';
+import type { OsvPackage } from '../osv/types';
+import { packageIndexKey } from '../osv/versions';
+import { parseNpmAudit } from '../parsers/npm-audit';
+import { parsePipAudit, pipAuditSkipped } from '../parsers/pip-audit';
+import { parsePnpmAudit } from '../parsers/pnpm-audit';
+import type { Parser } from '../parsers/types';
+import { FormatError } from '../parsers/util';
+import { parseYarnAudit } from '../parsers/yarn-audit';
+import { firstErrorLine, runTool, type RunResult } from '../process/run-tool';
+import type { ScanContext, Scanner, ScannerOutcome } from './types';
+
+export interface AuditOptions {
+  /** audit.osv-db: a folder of OSV JSON files or an OSV zip export (relative to the project). */
+  osvDb?: string;
+  /** audit.package-managers: also run npm/yarn/pnpm audit and pip-audit. Default true. */
+  packageManagers?: boolean;
+  /** Audit the packages of this CycloneDX JSON SBOM instead of the project's lockfiles. */
+  sbom?: string;
+  /** Never call the OSV API (air-gapped runners): an osv-db is then required. */
+  offline?: boolean;
+  skipDirs?: string[];
+  /** OSV API base URL; default CHAINGATE_OSV_API_URL from the scan's environment, then the public API. */
+  osvApiUrl?: string;
+}
+
+/** The longest a package manager's audit may take: it is a network round trip, not a scan. */
+const PM_AUDIT_TIMEOUT_MS = 5 * 60_000;
+
+interface PmAudit {
+  /** The tool name as ctx.toolPath and tools.<tool>.path know it. */
+  tool: 'npm' | 'yarn' | 'pnpm' | 'pip-audit';
+  label: string;
+  args: (lockfile: string) => string[];
+  parse: Parser;
+}
+
+const PM_AUDITS: Partial<Record<LockfileKind, PmAudit>> = {
+  'package-lock': { tool: 'npm', label: 'npm audit', args: () => ['audit', '--json'], parse: parseNpmAudit },
+  'npm-shrinkwrap': { tool: 'npm', label: 'npm audit', args: () => ['audit', '--json'], parse: parseNpmAudit },
+  'yarn-classic': { tool: 'yarn', label: 'yarn audit', args: () => ['audit', '--json'], parse: parseYarnAudit },
+  'yarn-berry': { tool: 'yarn', label: 'yarn npm audit', args: () => ['npm', 'audit', '--json', '--all', '--recursive'], parse: parseYarnAudit },
+  pnpm: { tool: 'pnpm', label: 'pnpm audit', args: () => ['audit', '--json'], parse: parsePnpmAudit },
+  // --disable-pip with --no-deps: audit the pins as written, without pip resolving (and
+  // installing) anything into a temporary environment.
+  requirements: {
+    tool: 'pip-audit',
+    label: 'pip-audit',
+    args: (lock) => ['-f', 'json', '-r', path.basename(lock), '--no-deps', '--disable-pip', '--progress-spinner', 'off'],
+    parse: parsePipAudit,
+  },
+};
+
+/** Error codes and words that mean "the advisory endpoint did not answer", not "the tool broke". */
+const UNREACHABLE =
+  /\b(ENOAUDIT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|CERT_|UNABLE_TO_|SELF_SIGNED|certificate|audit endpoint|\b5\d\d\b|\b4\d\d\b|socket hang up|network|Connection ?Error|Max retries exceeded|Name or service not known|Temporary failure in name resolution)\b/i;
+
+/**
+ * An error object instead of a report: npm 7+ prints `{message, error: {summary, detail}}` (npm 6
+ * `{error: {code: "ENOAUDIT", ...}}`) when its endpoint fails. Returns the reason, or undefined
+ * when the text is a report.
+ */
+export function auditErrorObject(text: string): string | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const o = data as Record<string, unknown>;
+  if (!('error' in o) || 'vulnerabilities' in o || 'advisories' in o) return undefined;
+  const err = o.error as Record<string, unknown> | null;
+  const parts = [o.message, err?.code, err?.summary, err?.detail].filter((s): s is string => typeof s === 'string' && s.trim() !== '');
+  return parts.join(': ') || 'the audit endpoint returned an error';
+}
+
+function withLocation(f: Finding, lockfile: string): Finding {
+  if (f.location) return f;
+  const g = { ...f, location: { path: lockfile } };
+  return { ...g, fingerprint: computeFingerprint(g) };
+}
+
+function slug(s: string): string {
+  return s.replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+interface PmResult {
+  findings: Finding[];
+  output?: string;
+  note?: string;
+}
+
+/** Runs one package manager audit for one lockfile. Throws ToolError when the tool itself failed. */
+async function runPmAudit(ctx: ScanContext, lock: Lockfile, pm: PmAudit): Promise<PmResult> {
+  const lockAbs = path.resolve(ctx.dir, lock.path);
+  const bin = ctx.toolPath(pm.tool);
+  const outputFile = path.join(ctx.workDir, `${slug(pm.label)}-${slug(lock.path)}.json`);
+  const r: RunResult = await runTool(bin, pm.args(lockAbs), {
+    cwd: path.dirname(lockAbs),
+    env: ctx.env,
+    stdoutFile: outputFile,
+    timeoutMs: Math.min(ctx.timeoutMs, PM_AUDIT_TIMEOUT_MS),
+  });
+  const where = `${pm.label} (${bin}) for ${lock.path}`;
+  if (r.spawnError) return { findings: [], note: `${where}: not run, ${r.spawnError}; the OSV matcher covers these packages` };
+  if (r.timedOut) return { findings: [], output: outputFile, note: `${where}: no answer within ${Math.round(Math.min(ctx.timeoutMs, PM_AUDIT_TIMEOUT_MS) / 1000)} s; the OSV matcher covers these packages` };
+  if (r.signal) throw new ToolError(pm.tool, `${where} was killed by ${r.signal}: ${toolMessage(r.stderr) ?? 'no message'}`);
+  const text = fs.readFileSync(outputFile, 'utf8');
+  const errorObject = auditErrorObject(text);
+  if (errorObject !== undefined) {
+    return { findings: [], output: outputFile, note: `${where}: endpoint unavailable (${errorObject.slice(0, 300)}); the OSV matcher covers these packages` };
+  }
+  try {
+    const findings = pm.parse(text).map((f) => withLocation(f, lock.path));
+    const notes = pm.tool === 'pip-audit' ? pipAuditSkipped(text).map((s) => `${s.name}${s.version ? ` ${s.version}` : ''}: ${s.reason}`) : [];
+    return { findings, output: outputFile, note: notes.length ? `${where}: not audited by pip-audit (the OSV matcher still checks them): ${notes.join('; ')}` : undefined };
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    const said = toolMessage(r.stderr) ?? e.message;
+    // No report, and the tool says it could not reach its service: an unavailable endpoint.
+    if ((text.trim() === '' || /did not (run|complete)/.test(e.message)) && UNREACHABLE.test(`${r.stderr}\n${e.message}`)) {
+      return { findings: [], output: outputFile, note: `${where}: endpoint unavailable (${said.slice(0, 300)}); the OSV matcher covers these packages` };
+    }
+    throw new ToolError(pm.tool, `${where} failed (exit ${r.exitCode}): ${said}; raw output in ${outputFile}`);
+  }
+}
+
+/** The tool's own message: a Python traceback's last line (the exception), else the first error line. */
+function toolMessage(stderr: string): string | undefined {
+  if (/^Traceback \(most recent call last\)/m.test(stderr)) {
+    const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    return lines[lines.length - 1];
+  }
+  return firstErrorLine(stderr);
+}
+
+function toOsvPackages(packages: LockPackage[], where: string): OsvPackage[] {
+  return packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, purl: p.purl, path: where }));
+}
+
+async function osvFindings(ctx: ScanContext, opts: AuditOptions, packages: OsvPackage[]): Promise<{ findings: Finding[]; source: string }> {
+  if (opts.osvDb) {
+    const db = path.resolve(ctx.dir, opts.osvDb);
+    const wanted = new Set(packages.map((p) => packageIndexKey(p.ecosystem, p.name)));
+    const t = Date.now();
+    const { index, files } = loadOsvDb(db, { wanted });
+    ctx.log(`osv: ${files} advisory files read from ${opts.osvDb} (${index.count} about these packages) in ${Date.now() - t} ms`);
+    return { findings: matchPackages(packages, index), source: `osv-db ${opts.osvDb}` };
+  }
+  if (opts.offline) throw new ToolError('osv', 'no advisory source: set audit.osv-db or allow network (the OSV API is off in offline mode)');
+  // One query per distinct package version; findings per lockfile that holds it.
+  const groups = new Map<string, OsvPackage[]>();
+  for (const p of packages) {
+    const k = `${packageIndexKey(p.ecosystem, p.name)}@${p.version}`;
+    groups.set(k, [...(groups.get(k) ?? []), p]);
+  }
+  const unique = [...groups.values()].map((g) => g[0]);
+  const base = osvApiBaseUrl({ baseUrl: opts.osvApiUrl, env: ctx.env });
+  let result;
+  try {
+    result = await queryOsvApi(unique, { baseUrl: base, timeoutMs: Math.min(ctx.timeoutMs, 120_000) });
+  } catch (e) {
+    if (e instanceof OsvApiUnreachable) throw new ToolError('osv', `no advisory source: set audit.osv-db or allow network (${e.message})`);
+    throw e;
+  }
+  ctx.log(`osv: ${unique.length} package versions queried at ${base} (${result.requests} requests, ${result.advisories.size} advisories)`);
+  const findings: Finding[] = [];
+  unique.forEach((u, i) => {
+    for (const p of groups.get(`${packageIndexKey(u.ecosystem, u.name)}@${u.version}`) ?? []) {
+      findings.push(...findingsForMatchedIds(p, result.ids[i], result.advisories));
+    }
+  });
+  return { findings, source: `OSV API ${base}` };
+}
+
+function readPackages(ctx: ScanContext, opts: AuditOptions): { locks: Lockfile[]; packages: OsvPackage[]; notes: string[] } {
+  const notes: string[] = [];
+  if (opts.sbom) {
+    const file = path.resolve(ctx.dir, opts.sbom);
+    const display = path.relative(ctx.dir, file) || path.basename(file);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ToolError('audit', `${display}: cannot read the SBOM (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    return { locks: [], packages: toOsvPackages(packagesFromCycloneDx(text, display), display), notes };
+  }
+  const locks = discoverLockfiles(ctx.dir, opts.skipDirs ? { skipDirs: opts.skipDirs } : {});
+  for (const l of locks) for (const w of l.warnings ?? []) notes.push(`${l.path}: ${w}`);
+  return { locks, packages: locks.flatMap((l) => toOsvPackages(l.packages, l.path)), notes };
+}
+
+export function createAuditScanner(opts: AuditOptions = {}): Scanner {
+  return {
+    name: 'audit',
+    async run(ctx: ScanContext): Promise<ScannerOutcome> {
+      const { locks, packages, notes } = readPackages(ctx, opts);
+      const rawOutputs: string[] = [];
+      const findings: Finding[] = [];
+      ctx.log(`audit: ${packages.length} packages from ${opts.sbom ?? `${locks.length} lockfile(s)`}`);
+
+      // The package managers' audits and the OSV lookup run side by side.
+      const pmRuns: Promise<PmResult>[] = [];
+      if (opts.packageManagers !== false && opts.offline) {
+        if (locks.some((l) => PM_AUDITS[l.kind])) notes.push('package manager audits not run: offline mode (they query their registries)');
+      } else if (opts.packageManagers !== false) {
+        for (const lock of locks) {
+          const pm = PM_AUDITS[lock.kind];
+          if (pm) pmRuns.push(runPmAudit(ctx, lock, pm));
+        }
+      }
+      const osvRun = osvFindings(ctx, opts, packages);
+      const [pmResults, osv] = await Promise.all([Promise.all(pmRuns), osvRun]);
+      for (const r of pmResults) {
+        findings.push(...r.findings);
+        if (r.output) rawOutputs.push(r.output);
+        if (r.note) notes.push(r.note);
+      }
+      findings.push(...osv.findings);
+      const osvOut = path.join(ctx.workDir, 'osv-findings.json');
+      fs.writeFileSync(osvOut, JSON.stringify(osv.findings, null, 2) + '\n');
+      rawOutputs.push(osvOut);
+      notes.push(`OSV matcher: ${packages.length} packages, ${osv.findings.length} findings, advisories from ${osv.source}`);
+      return { findings, rawOutputs, notes };
+    },
+  };
+}
