@@ -15,6 +15,8 @@ function offline(opts: GateOptions): boolean {
 
 export function createScanner(name: ScannerName, policy: Policy, opts: GateOptions): Scanner {
   const trivyCommon = { ...trivyOptionsFromPolicy(policy, opts.env), offline: offline(opts) };
+  // CHAINGATE_TRIVY_CACHE_DIR: where the DB lives when the policy does not say (CI caches, demo).
+  if (!policy.trivy['cache-dir'] && opts.env.CHAINGATE_TRIVY_CACHE_DIR) trivyCommon.cacheDir = opts.env.CHAINGATE_TRIVY_CACHE_DIR;
   const projectDir = path.resolve(opts.dir);
   switch (name) {
     case 'semgrep':

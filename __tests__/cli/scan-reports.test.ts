@@ -1,0 +1,237 @@
+// `chaingate scan` end to end on real tool outputs (--report), in process: exit codes, reports,
+// exceptions, VEX, and bad input.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { main } from '../../src/cli/main';
+import type { CommandIO } from '../../src/cli/types';
+import { fixture, tmpDir } from '../helpers/paths';
+
+const NOW = new Date('2026-11-28T12:00:00Z');
+
+async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  const io: CommandIO = {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    cwd: process.cwd(),
+    now: () => NOW,
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+function project(files: Record<string, string> = {}): string {
+  const d = tmpDir('chaingate-cli-');
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(d, name)), { recursive: true });
+    fs.writeFileSync(path.join(d, name), text);
+  }
+  return d;
+}
+
+const readJson = (p: string) => JSON.parse(fs.readFileSync(p, 'utf8'));
+
+describe('chaingate scan with --report', () => {
+  it('fails (exit 1) on a real npm audit report with high findings, and writes every report', async () => {
+    const dir = project();
+    const out = path.join(dir, 'out');
+    const r = await cli(['scan', dir, '--scanners', 'none', '--report', `npm-audit=${fixture('npm-audit', 'npm7-v2-vercel-cwe-cvss.json')}`, '--output-dir', out]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^chaingate: FAIL/);
+    const result = readJson(path.join(out, 'chaingate-result.json'));
+    expect(result.verdict).toBe('fail');
+    expect(result.summary.blocking).toBeGreaterThan(0);
+    expect(result.scanners).toEqual([expect.objectContaining({ name: 'report:npm-audit', status: 'ok' })]);
+    const sarif = readJson(path.join(out, 'chaingate.sarif'));
+    expect(sarif.version).toBe('2.1.0');
+    expect(fs.readFileSync(path.join(out, 'summary.md'), 'utf8')).toMatch(/fail/i);
+  });
+
+  it('passes (exit 0) on a report with no vulnerabilities', async () => {
+    const dir = project();
+    const r = await cli(['scan', dir, '--scanners', 'none', '--report', `npm-audit=${fixture('npm-audit', 'npm7-v2-no-vulnerabilities.json')}`, '--output-dir', path.join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^chaingate: PASS/);
+  });
+
+  it('merges the same vulnerability reported by several tools into one finding', async () => {
+    const dir = project();
+    const out = path.join(dir, 'out');
+    const report = fixture('trivy', 'fs-npm-package-lock.json');
+    await cli(['scan', dir, '--scanners', 'none', '--report', `trivy=${report}`, '--report', `trivy=${report}`, '--output-dir', out, '--mode', 'warn']);
+    const once = readJson(path.join(out, 'chaingate-result.json'));
+    const dir2 = project();
+    await cli(['scan', dir2, '--scanners', 'none', '--report', `trivy=${report}`, '--output-dir', path.join(dir2, 'out'), '--mode', 'warn']);
+    const single = readJson(path.join(dir2, 'out', 'chaingate-result.json'));
+    expect(once.summary.total).toBe(single.summary.total);
+  });
+
+  it('ingests every supported report format', async () => {
+    const dir = project();
+    const reports = [
+      `trivy=${fixture('trivy', 'image-alpine-310.json')}`,
+      `semgrep=${fixture('semgrep', 'json-1.97.0-dataflow-trace.json')}`,
+      `semgrep=${fixture('semgrep', 'sarif-dataflow-codeflows-snapshot.sarif.json')}`,
+      `npm-audit=${fixture('npm-audit', 'npm6-v1-advisories-axios-follow-redirects.json')}`,
+      `yarn-audit=${fixture('yarn-audit', 'yarn1-classic-qs-high.ndjson')}`,
+      `pnpm-audit=${fixture('pnpm-audit', 'pnpm-audit-qs-high.json')}`,
+      `pip-audit=${fixture('pip-audit', 'pip-audit-with-aliases-fastapi-jinja2.json')}`,
+      `osv-scanner=${fixture('osv-scanner', 'osv-scanner-v1-yarn-malicious-package.json')}`,
+      `grype=${fixture('grype', 'grype-0.94.0-image-epss-risk.json')}`,
+      `sarif=${fixture('trivy', 'sarif-image-alpine-310.sarif.json')}`,
+    ];
+    const out = path.join(dir, 'out');
+    const r = await cli(['scan', dir, '--scanners', 'none', ...reports.flatMap((x) => ['--report', x]), '--output-dir', out]);
+    expect(r.code).toBe(1);
+    const result = readJson(path.join(out, 'chaingate-result.json'));
+    expect(result.scanners.map((s: { status: string }) => s.status)).toEqual(reports.map(() => 'ok'));
+    const tools = new Set(result.findings.flatMap((f: { tools: string[] }) => f.tools));
+    for (const t of ['trivy', 'semgrep', 'npm-audit', 'yarn-audit', 'pnpm-audit', 'pip-audit', 'osv-scanner', 'grype']) expect(tools).toContain(t);
+  });
+
+  describe('fails closed (exit 3) when a report cannot be read', () => {
+    it.each([
+      ['truncated', (d: string) => {
+        const t = fs.readFileSync(fixture('trivy', 'fs-npm-package-lock.json'), 'utf8');
+        fs.writeFileSync(path.join(d, 'r.json'), t.slice(0, Math.floor(t.length / 2)));
+        return path.join(d, 'r.json');
+      }, /r\.json(:\d+)?: .*not valid JSON/],
+      ['wrong format', () => fixture('npm-audit', 'npm7-v2-no-vulnerabilities.json'), /unexpected format|not a Trivy/i],
+      ['missing', (d: string) => path.join(d, 'nope.json'), /nope\.json: report file not found/],
+      ['empty', (d: string) => {
+        fs.writeFileSync(path.join(d, 'e.json'), '');
+        return path.join(d, 'e.json');
+      }, /empty/],
+    ])('%s report', async (_name, make, message) => {
+      const dir = project();
+      const out = path.join(dir, 'out');
+      const r = await cli(['scan', dir, '--scanners', 'none', '--report', `trivy=${make(dir)}`, '--output-dir', out]);
+      expect(r.code).toBe(3);
+      expect(r.stdout).toMatch(/^chaingate: INCOMPLETE/);
+      const result = readJson(path.join(out, 'chaingate-result.json'));
+      expect(result.verdict).toBe('incomplete');
+      expect(result.scanners[0].status).toBe('failed');
+      expect(result.scanners[0].error).toMatch(message);
+      expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+    });
+    it('the npm audit error object (endpoint down) is not "clean"', async () => {
+      const dir = project();
+      const r = await cli(['scan', dir, '--scanners', 'none', '--report', `npm-audit=${fixture('npm-audit', 'npm-audit-error-ENOAUDIT.json')}`, '--output-dir', path.join(dir, 'out')]);
+      expect(r.code).toBe(3);
+    });
+    it('unless on-scanner-error is warn', async () => {
+      const dir = project({ '.chaingate.yml': 'on-scanner-error: warn\n' });
+      const r = await cli(['scan', dir, '--scanners', 'none', '--report', `trivy=${path.join(dir, 'missing.json')}`, '--output-dir', path.join(dir, 'out')]);
+      expect(r.code).toBe(0);
+    });
+  });
+
+  it('applies an exceptions file and a VEX document, keeping suppressed findings in the reports', async () => {
+    const report = fixture('trivy', 'fs-npm-package-lock.json');
+    const base = await (async () => {
+      const d = project();
+      await cli(['scan', d, '--scanners', 'none', '--report', `trivy=${report}`, '--output-dir', path.join(d, 'out'), '--mode', 'warn']);
+      return readJson(path.join(d, 'out', 'chaingate-result.json'));
+    })();
+    const blocking = base.findings.filter((f: { blocking: boolean }) => f.blocking);
+    expect(blocking.length).toBeGreaterThan(1);
+    const [first, ...rest] = blocking;
+    const exceptions = [
+      'version: 1',
+      'exceptions:',
+      `  - id: ${first.aliases[0] ?? first.id}`,
+      `    package: ${first.package.purl.replace(/@[^@/]*$/, '')}`,
+      '    reason: "not reachable from our code"',
+      '    expires: 2027-01-15',
+      '    owner: "@web-team"',
+      '  - id: CVE-1999-0001',
+      '    reason: "stale entry"',
+      '    expires: 2027-01-15',
+      '  - id: CVE-1999-0002',
+      '    reason: "expired entry"',
+      '    expires: 2026-01-01',
+    ].join('\n');
+    const vex = {
+      '@context': 'https://openvex.dev/ns/v0.2.0',
+      '@id': 'https://example.test/vex/1',
+      author: 'security@example.test',
+      timestamp: '2026-11-01T00:00:00Z',
+      version: 1,
+      statements: rest.map((f: { id: string; package: { purl: string } }) => ({
+        vulnerability: { name: f.id },
+        products: [{ '@id': f.package.purl }],
+        status: 'not_affected',
+        justification: 'vulnerable_code_not_in_execute_path',
+      })),
+    };
+    const dir = project({ 'ex.yml': exceptions, 'app.openvex.json': JSON.stringify(vex) });
+    const out = path.join(dir, 'out');
+    const r = await cli([
+      'scan', dir, '--scanners', 'none', '--report', `trivy=${report}`,
+      '--exceptions', path.join(dir, 'ex.yml'), '--vex', path.join(dir, 'app.openvex.json'), '--output-dir', out,
+    ]);
+    const result = readJson(path.join(out, 'chaingate-result.json'));
+    expect(result.findings.filter((f: { blocking: boolean }) => f.blocking)).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(result.summary.suppressed).toBe(base.summary.suppressed + blocking.length);
+    const suppressed = result.findings.find((f: { fingerprint: string }) => f.fingerprint === first.fingerprint);
+    expect(suppressed.exception).toMatchObject({ reason: 'not reachable from our code', owner: '@web-team', expires: '2027-01-15' });
+    expect(result.exceptions.unused.map((e: { entry: { id: string } }) => e.entry.id)).toEqual(['CVE-1999-0001']);
+    expect(result.exceptions.expired.map((e: { entry: { id: string } }) => e.entry.id)).toEqual(['CVE-1999-0002']);
+    expect(result.inputs.exceptions.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const sarif = readJson(path.join(out, 'chaingate.sarif'));
+    const withSuppression = sarif.runs.flatMap((run: { results: { suppressions?: unknown[] }[] }) => run.results).filter((x: { suppressions?: unknown[] }) => x.suppressions?.length);
+    expect(withSuppression.length).toBe(blocking.length);
+  });
+
+  it('warn mode reports a failing verdict and exits 0', async () => {
+    const dir = project();
+    const r = await cli(['scan', dir, '--scanners', 'none', '--report', `npm-audit=${fixture('npm-audit', 'npm7-v2-vercel-cwe-cvss.json')}`, '--output-dir', path.join(dir, 'out'), '--mode', 'warn']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^chaingate: FAIL \(warn mode: not enforced\)/);
+  });
+
+  describe('configuration mistakes exit 2 with file and line, nothing evaluated', () => {
+    it.each([
+      [{ '.chaingate.yml': 'fail-on:\n  vulnerabilty: high\n' }, [], /\.chaingate\.yml:2:3: invalid policy: fail-on: unknown key "vulnerabilty"/],
+      [{ '.chaingate.yml': 'exceptions:\n  max-days: 30\n', '.chaingate-exceptions.yml': 'exceptions:\n  - id: CVE-1\n    reason: r\n    expires: 2027-06-01\n' }, [], /\.chaingate-exceptions\.yml:2: exception CVE-1 expires 2027-06-01, 185 days from today, beyond the policy's exceptions.max-days 30/],
+      [{ 'x.yml': 'exceptions:\n  - id: CVE-1\n    expires: 2027-01-01\n' }, ['--exceptions', 'x.yml'], /x\.yml:2:5: invalid exceptions file: exceptions\.0\.reason: is required/],
+      [{}, ['--config', 'missing.yml'], /missing\.yml: policy file not found/],
+      [{}, ['--mode', 'loud'], /--mode must be enforce or warn/],
+      [{}, ['--report', 'nessus=x.json'], /--report nessus=x\.json: expected TOOL=PATH/],
+      [{}, ['--scanners', 'semgrep,zap'], /unknown scanner "zap"/],
+      [{}, ['--bogus'], /Unknown option '--bogus'/],
+    ])('%#', async (files, extra, message) => {
+      const dir = project(files as Record<string, string>);
+      const cwd = process.cwd();
+      process.chdir(dir);
+      try {
+        const out = path.join(dir, 'out');
+        const r = await cli(['scan', dir, '--scanners', 'none', '--output-dir', out, ...(extra as string[])]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+        expect(fs.existsSync(path.join(out, 'chaingate-result.json'))).toBe(false);
+      } finally {
+        process.chdir(cwd);
+      }
+    });
+    it('a missing project directory', async () => {
+      const r = await cli(['scan', '/nonexistent/dir', '--scanners', 'none']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/project directory \/nonexistent\/dir does not exist/);
+    });
+  });
+
+  it('prints help and version, and rejects unknown commands', async () => {
+    expect((await cli(['--help'])).stdout).toMatch(/Commands:\n  scan/);
+    expect((await cli([])).code).toBe(2);
+    expect((await cli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+    expect((await cli(['scan', '--help'])).stdout).toMatch(/--report TOOL=PATH/);
+    const u = await cli(['frobnicate']);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+});
