@@ -201,6 +201,14 @@ describe('parseNpmAudit errors', () => {
     expect(() => parseNpmAudit(text)).toThrow(/not a clean result: the registry's audit endpoint did not answer/);
   });
 
+  it('reads the npm 10+ shape with the reason in a top-level message', () => {
+    const text = JSON.stringify({
+      message: 'request to http://127.0.0.1:9/-/npm/v1/security/advisories/bulk failed, reason: connect ECONNREFUSED 127.0.0.1:9',
+      error: { summary: '', detail: '' },
+    });
+    expect(() => parseNpmAudit(text)).toThrow(/the audit did not run \(no error code: request to .* failed, reason: connect ECONNREFUSED 127\.0\.0\.1:9\)/);
+  });
+
   it('keeps credentials in a registry URL out of the message', () => {
     const text = JSON.stringify({ error: { code: 'E401', summary: 'Unable to authenticate with https://ci-user:s3cr3t-token@127.0.0.1:4873/', detail: '' } });
     expect(() => parseNpmAudit(text)).toThrow(/E401: Unable to authenticate with https:\/\/\*\*\*@127\.0\.0\.1:4873\/\); this is not a clean result: fix the cause and rerun/);

@@ -35,6 +35,8 @@ export const NpmAdvisoriesReportSchema = z.looseObject({
 });
 
 const NpmErrorSchema = z.looseObject({
+  // npm 10+ puts the reason here (e.g. the failed request) and leaves error.summary empty.
+  message: z.string().nullish(),
   error: z.looseObject({
     code: z.string().nullish(),
     summary: z.string().nullish(),
@@ -51,14 +53,16 @@ const ERROR_HINTS: Record<string, string> = {
 
 /**
  * npm (and pnpm) print `{"error": {code, summary, detail}}` when the audit could not run, e.g.
- * ENOAUDIT when the registry's audit endpoint does not answer. That is a failed scan, never
+ * ENOAUDIT when the registry's audit endpoint does not answer; npm 10+ prints
+ * `{"message": "request to … failed", "error": {"summary": "", "detail": ""}}` instead. That is a failed scan, never
  * "no findings", so it throws.
  */
 export function throwIfAuditError(data: unknown, what: string): void {
   const r = NpmErrorSchema.safeParse(data);
   if (!r.success) return;
   const { code, summary, message, detail } = r.data.error;
-  const said = redactUrlCredentials([summary ?? message, detail].filter((s) => s && s.trim()).join(' ') || 'no details given');
+  const parts = [summary, message, detail, r.data.message].map((s) => s?.trim()).filter((s) => s);
+  const said = redactUrlCredentials(parts.join(' ') || 'no details given');
   const hint = (code && ERROR_HINTS[code]) ?? 'fix the cause and rerun';
   throw new FormatError(`${what}: the audit did not run (${code ?? 'no error code'}: ${said}); this is not a clean result: ${hint}`);
 }
