@@ -88,8 +88,24 @@ describe('parsePipAudit', () => {
       { name: 'azure-devops', reason: 'Dependency not found on PyPI and could not be audited: azure-devops (0.17.0)' },
     ]);
     expect(pipAuditSkipped(readFixture('pip-audit', 'pip-audit-no-vulns.json'))).toEqual([]);
-    const text = JSON.stringify({ dependencies: [{ name: 'local', version: '0.1', skip_reason: 'local package' }], fixes: [] });
+    const text = JSON.stringify({
+      dependencies: [
+        { name: 'local', version: '0.1', skip_reason: 'local package' },
+        { name: 'six', version: '1.16.0', vulns: [] },
+      ],
+      fixes: [],
+    });
     expect(pipAuditSkipped(text)).toEqual([{ name: 'local', version: '0.1', reason: 'local package' }]);
+    expect(parsePipAudit(text)).toEqual([]);
+  });
+
+  it('throws when every dependency was skipped: nothing was audited', () => {
+    // What pip-audit 2.10.1 printed (exit 0) for `-r requirements.txt --no-deps --disable-pip` without network.
+    const text = '{"dependencies": [{"name": "flask", "skip_reason": "Dependency not found on PyPI and could not be audited: flask (0.5)"}], "fixes": []}';
+    expect(() => parsePipAudit(text)).toThrow(FormatError);
+    expect(() => parsePipAudit(text)).toThrow(/audited none of the 1 dependencies \(flask: Dependency not found .*\); this is not a clean result/);
+    expect(() => pipAuditSkipped(text)).toThrow(FormatError);
+    expect(parsePipAudit('{"dependencies": [], "fixes": []}')).toEqual([]);
   });
 
   it('throws FormatError for a dependency that was neither audited nor skipped', () => {
