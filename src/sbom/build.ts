@@ -1,0 +1,185 @@
+// Lockfiles (+ an image) -> a CycloneDX document, via @cyclonedx/cyclonedx-library. Pure.
+import { createHash } from 'node:crypto';
+import { Enums, Models, Serialize, SPDX, Spec } from '@cyclonedx/cyclonedx-library';
+import type { LockPackage } from '../lockfiles/types';
+import { mergeByPurl } from '../lockfiles/util';
+import type { ForeignComponent, SbomInput, SbomOptions } from './types';
+
+const SPECS = { '1.6': Spec.Spec1dot6, '1.5': Spec.Spec1dot5 } as const;
+
+function licensesOf(values: string[], declared: boolean): Models.LicenseRepository {
+  // From a lockfile the license is what the package declares, not what anyone concluded.
+  const acknowledgement = declared ? Enums.LicenseAcknowledgement.Declared : undefined;
+  const repo = new Models.LicenseRepository();
+  // CycloneDX allows one SPDX expression or a list of licenses, not a mix.
+  const expr = values.find((v) => /\s(OR|AND|WITH)\s|^\(/.test(v));
+  if (expr) {
+    const e = new Models.LicenseExpression(expr);
+    e.acknowledgement = acknowledgement;
+    repo.add(e);
+    return repo;
+  }
+  for (const v of values) {
+    const id = SPDX.fixupSpdxId(v);
+    repo.add(id ? new Models.SpdxLicense(id, { acknowledgement }) : new Models.NamedLicense(v, { acknowledgement }));
+  }
+  return repo;
+}
+
+function hashesOf(list: { alg: string; content: string }[] | undefined): Models.HashDictionary {
+  const dict = new Models.HashDictionary();
+  const seen = new Map<string, Set<string>>();
+  for (const h of list ?? []) {
+    if (!(Object.values(Enums.HashAlgorithm) as string[]).includes(h.alg)) continue;
+    const s = seen.get(h.alg) ?? new Set<string>();
+    s.add(h.content);
+    seen.set(h.alg, s);
+  }
+  // Several files per version (poetry's wheels) have several digests: none of them is *the*
+  // component's hash, so an ambiguous algorithm is left out rather than picked at random.
+  for (const [alg, contents] of seen) if (contents.size === 1) dict.set(alg as Enums.HashAlgorithm, [...contents][0]);
+  return dict;
+}
+
+function splitNpmName(name: string): { group?: string; name: string } {
+  const slash = name.startsWith('@') ? name.indexOf('/') : -1;
+  return slash > 0 ? { group: name.slice(0, slash), name: name.slice(slash + 1) } : { name };
+}
+
+function fromLockPackage(p: LockPackage, byRef: Map<string, Models.Component>): Models.Component {
+  const n = p.ecosystem === 'npm' ? splitNpmName(p.name) : { name: p.name };
+  const c = new Models.Component(Enums.ComponentType.Library, n.name, {
+    bomRef: p.purl,
+    group: 'group' in n ? n.group : undefined,
+    version: p.version,
+    purl: p.purl,
+    scope: p.dev || p.optional ? Enums.ComponentScope.Optional : Enums.ComponentScope.Required,
+    hashes: hashesOf(p.integrity?.map((i) => ({ alg: i.alg, content: i.hex }))),
+    licenses: p.licenses ? licensesOf(p.licenses, true) : undefined,
+  });
+  if (p.dev) c.properties.add(new Models.Property('cdx:npm:package:development', 'true'));
+  byRef.set(p.purl, c);
+  return c;
+}
+
+function fromForeign(f: ForeignComponent): Models.Component {
+  const type = (Object.values(Enums.ComponentType) as string[]).includes(f.type) ? (f.type as Enums.ComponentType) : Enums.ComponentType.Library;
+  const c = new Models.Component(type, f.name, {
+    bomRef: f.ref,
+    group: f.group,
+    version: f.version,
+    purl: f.purl,
+    hashes: hashesOf(f.hashes),
+    licenses: f.licenses.length ? licensesOf(f.licenses, false) : undefined,
+  });
+  for (const p of f.properties) c.properties.add(new Models.Property(p.name, p.value));
+  return c;
+}
+
+function toolComponent(version: string): Models.Component {
+  return new Models.Component(Enums.ComponentType.Application, 'chaingate', { version });
+}
+
+/** The document as a plain object, keys in the spec's order, lists sorted. */
+export function buildSbom(input: SbomInput, opts: SbomOptions): Record<string, unknown> {
+  const byRef = new Map<string, Models.Component>();
+  const bom = new Models.Bom();
+  bom.metadata.timestamp = opts.timestamp;
+  bom.metadata.tools.components.add(toolComponent(opts.toolVersion));
+
+  const image = input.image;
+  const rootComponent = image
+    ? new Models.Component(Enums.ComponentType.Container, image.ref, { bomRef: 'image', version: image.digest, purl: image.purl })
+    : new Models.Component(Enums.ComponentType.Application, input.root.name, { bomRef: 'root', version: input.root.version });
+  bom.metadata.component = rootComponent;
+
+  const keep = (p: LockPackage) => !(opts.excludeDev && p.dev);
+  // One package in several projects is one component: required if any project needs it in production.
+  const all = mergeByPurl(input.lockfiles.flatMap((l) => l.packages.filter(keep)));
+  for (const p of all) bom.components.add(fromLockPackage(p, byRef));
+  for (const p of all) {
+    const c = byRef.get(p.purl) as Models.Component;
+    for (const d of p.dependencies) {
+      const dc = byRef.get(d);
+      if (dc?.bomRef) c.dependencies.add(dc.bomRef);
+    }
+  }
+
+  // A single lockfile describing the root itself needs no extra project component.
+  const single = input.lockfiles.length === 1 && !image && !input.lockfiles[0].path.includes('/');
+  for (const lock of input.lockfiles) {
+    let project = rootComponent;
+    if (!single) {
+      const name = lock.root?.name ?? lock.path;
+      project = new Models.Component(Enums.ComponentType.Application, name, {
+        bomRef: `project:${lock.path}`,
+        version: lock.root?.version || undefined,
+      });
+      project.properties.add(new Models.Property('chaingate:lockfile', lock.path));
+      bom.components.add(project);
+      rootComponent.dependencies.add(project.bomRef);
+    } else {
+      rootComponent.properties.add(new Models.Property('chaingate:lockfile', lock.path));
+    }
+    for (const d of lock.rootDependencies ?? []) {
+      const dc = byRef.get(d);
+      if (dc?.bomRef) project.dependencies.add(dc.bomRef);
+    }
+  }
+
+  if (image) {
+    const foreign = new Map<string, Models.Component>();
+    for (const f of image.components) {
+      // Dedup by purl: a package both in a lockfile and in the image is one component.
+      const existing = f.purl ? byRef.get(f.purl) : undefined;
+      const c = existing ?? fromForeign(f);
+      if (!existing) bom.components.add(c);
+      foreign.set(f.ref, c);
+    }
+    for (const f of image.components) {
+      const c = foreign.get(f.ref) as Models.Component;
+      for (const d of f.dependsOn) {
+        const dc = foreign.get(d);
+        if (dc?.bomRef) c.dependencies.add(dc.bomRef);
+      }
+    }
+    for (const d of image.dependsOn) {
+      const dc = foreign.get(d);
+      if (dc?.bomRef) rootComponent.dependencies.add(dc.bomRef);
+    }
+  }
+
+  const spec = SPECS[opts.specVersion];
+  const normalizer = new Serialize.JSON.Normalize.Factory(spec).makeForBom();
+  const doc = normalizer.normalize(bom, { sortLists: true }) as unknown as Record<string, unknown>;
+  const serial = opts.serialNumber ?? contentSerial(doc);
+  const { $schema, bomFormat, specVersion, version, serialNumber: _unset, ...rest } = doc;
+  void _unset;
+  return { $schema, bomFormat, specVersion, serialNumber: serial, version, ...rest };
+}
+
+/** urn:uuid from a SHA-256 of the document (without serial): same content, same serial. */
+export function contentSerial(doc: unknown): string {
+  const h = createHash('sha256').update(JSON.stringify(doc)).digest('hex');
+  // Shaped as a version-5-style UUID (name-based) so validators accept it.
+  const v = `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return `urn:uuid:${v}`;
+}
+
+export function serializeSbom(doc: Record<string, unknown>): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+/** Number of components (nested included), for summaries. */
+export function countComponents(doc: Record<string, unknown>): number {
+  let n = 0;
+  const walk = (list: unknown) => {
+    if (!Array.isArray(list)) return;
+    for (const c of list) {
+      n++;
+      walk((c as { components?: unknown }).components);
+    }
+  };
+  walk(doc.components);
+  return n;
+}
