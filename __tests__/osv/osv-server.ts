@@ -57,6 +57,14 @@ export async function startOsvServer(opts: OsvServerOptions): Promise<OsvServer>
         if (results.some((r) => 'error' in r)) return send(res, 400, { code: 3, message: 'invalid query' });
         return send(res, 200, { results });
       }
+      // POST /v1/query: one package version, the full advisories in the answer ({} when none).
+      if (req.method === 'POST' && req.url === '/v1/query') {
+        const { package: p, version } = (body ?? {}) as { package?: { ecosystem?: string; name?: string }; version?: string };
+        if (!p?.ecosystem || !p.name || !version) return send(res, 400, { code: 3, message: 'invalid query' });
+        const ids = (opts.answers[`${p.ecosystem}/${p.name}@${version}`] ?? []).flat();
+        const vulns = ids.map((id) => byId.get(id)).filter((a) => a !== undefined);
+        return send(res, 200, vulns.length ? { vulns } : {});
+      }
       const m = /^\/v1\/vulns\/([^/]+)$/.exec(req.url ?? '');
       if (req.method === 'GET' && m) {
         const a = byId.get(decodeURIComponent(m[1]));

@@ -218,6 +218,42 @@ describe('audit scanner', () => {
     });
   });
 
+  describe('pip-audit asking the configured OSV API (a local one speaking /v1/query)', () => {
+    it('reports what the real pip-audit finds, merged with the OSV matcher', async () => {
+      const api = await startOsvServer({
+        advisories: allAdvisories(),
+        answers: { 'PyPI/jinja2@3.1.3': [['GHSA-h75v-3vvj-5mfj']], 'PyPI/pyyaml@5.3.1': [['GHSA-8q59-q68h-6hv4']] },
+      });
+      try {
+        const dead = `http://127.0.0.1:${await closedPort()}/`;
+        const ctx = context(project, await sealedEnv({ CHAINGATE_OSV_API_URL: api.url, npm_config_registry: dead }));
+        const out = await createAuditScanner({ osvDb: OSV_DB }).run(ctx);
+        const asked = api.requests.filter((r) => r.url === '/v1/query').map((r) => r.body);
+        expect(asked).toEqual(
+          expect.arrayContaining([
+            { package: { name: 'jinja2', ecosystem: 'PyPI' }, version: '3.1.3' },
+            { package: { name: 'pyyaml', ecosystem: 'PyPI' }, version: '5.3.1' },
+            { package: { name: 'requests', ecosystem: 'PyPI' }, version: '2.31.0' },
+          ]),
+        );
+        const pip = out.findings.filter((f) => f.tools.includes('pip-audit'));
+        // pip-audit takes fixed versions only where the advisory spells the name in canonical
+        // form (these say PyYAML and Jinja2); the merge takes them from the OSV matcher.
+        expect(summary(pip)).toEqual([
+          ['pip-audit', 'CVE-2020-14343', 'pyyaml@5.3.1', 'unknown', 'py/requirements.txt', ''],
+          ['pip-audit', 'CVE-2024-34064', 'jinja2@3.1.3', 'unknown', 'py/requirements.txt', ''],
+        ]);
+        const merged = summary(mergeFindings(out.findings)).filter((r) => r[4] === 'py/requirements.txt');
+        expect(merged).toEqual([
+          ['osv+pip-audit', 'CVE-2020-14343', 'pyyaml@5.3.1', 'critical', 'py/requirements.txt', '5.4'],
+          ['osv+pip-audit', 'CVE-2024-34064', 'jinja2@3.1.3', 'medium', 'py/requirements.txt', '3.1.4'],
+        ]);
+      } finally {
+        await api.close();
+      }
+    }, 180_000);
+  });
+
   describe('when npm’s audit endpoint does not answer', () => {
     it('notes it and still reports the OSV findings', async () => {
       const dead = `http://127.0.0.1:${await closedPort()}/`;

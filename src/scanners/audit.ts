@@ -43,7 +43,8 @@ interface PmAudit {
   /** The tool name as ctx.toolPath and tools.<tool>.path know it. */
   tool: 'npm' | 'yarn' | 'pnpm' | 'pip-audit';
   label: string;
-  args: (lockfile: string) => string[];
+  /** `osvApi`: the OSV API base URL our matcher uses, so pip-audit asks the same (mirror) endpoint. */
+  args: (lockfile: string, osvApi: string) => string[];
   parse: Parser;
 }
 
@@ -54,11 +55,12 @@ const PM_AUDITS: Partial<Record<LockfileKind, PmAudit>> = {
   'yarn-berry': { tool: 'yarn', label: 'yarn npm audit', args: () => ['npm', 'audit', '--json', '--all', '--recursive'], parse: parseYarnAudit },
   pnpm: { tool: 'pnpm', label: 'pnpm audit', args: () => ['audit', '--json'], parse: parsePnpmAudit },
   // --disable-pip with --no-deps: audit the pins as written, without pip resolving (and
-  // installing) anything into a temporary environment.
+  // installing) anything into a temporary environment. The OSV service at the configured base URL
+  // keeps pip-audit on the same (possibly mirrored) endpoint as the matcher.
   requirements: {
     tool: 'pip-audit',
     label: 'pip-audit',
-    args: (lock) => ['-f', 'json', '-r', path.basename(lock), '--no-deps', '--disable-pip', '--progress-spinner', 'off'],
+    args: (lock, osvApi) => ['-f', 'json', '-r', path.basename(lock), '--no-deps', '--disable-pip', '--progress-spinner', 'off', '-s', 'osv', '--osv-url', `${osvApi}/v1/query`],
     parse: parsePipAudit,
   },
 };
@@ -104,11 +106,11 @@ interface PmResult {
 }
 
 /** Runs one package manager audit for one lockfile. Throws ToolError when the tool itself failed. */
-async function runPmAudit(ctx: ScanContext, lock: Lockfile, pm: PmAudit): Promise<PmResult> {
+async function runPmAudit(ctx: ScanContext, lock: Lockfile, pm: PmAudit, osvApi: string): Promise<PmResult> {
   const lockAbs = path.resolve(ctx.dir, lock.path);
   const bin = ctx.toolPath(pm.tool);
   const outputFile = path.join(ctx.workDir, `${slug(pm.label)}-${slug(lock.path)}.json`);
-  const r: RunResult = await runTool(bin, pm.args(lockAbs), {
+  const r: RunResult = await runTool(bin, pm.args(lockAbs, osvApi), {
     cwd: path.dirname(lockAbs),
     env: ctx.env,
     stdoutFile: outputFile,
@@ -220,7 +222,7 @@ export function createAuditScanner(opts: AuditOptions = {}): Scanner {
       } else if (opts.packageManagers !== false) {
         for (const lock of locks) {
           const pm = PM_AUDITS[lock.kind];
-          if (pm) pmRuns.push(runPmAudit(ctx, lock, pm));
+          if (pm) pmRuns.push(runPmAudit(ctx, lock, pm, osvApiBaseUrl({ baseUrl: opts.osvApiUrl, env: ctx.env })));
         }
       }
       const osvRun = osvFindings(ctx, opts, packages);
