@@ -5,8 +5,10 @@ import * as path from 'node:path';
 import { ChaingateError } from '../../src/errors';
 import * as runToolModule from '../../src/process/run-tool';
 import type { Command } from '../../src/cli/types';
-import { runTool } from '../../src/process/run-tool';
 import { toolBin } from '../helpers/paths';
+
+// Taken before any spy replaces the export, so the recorder can call the real runner.
+const runTool = runToolModule.runTool;
 
 export interface Captured {
   code: number;

@@ -105,7 +105,7 @@ describe('an image signed with SBOM and verdict attestations', () => {
   it('fails with revoked-key when its key is revoked, although the signature is valid', async () => {
     const v = await verifyImage(ref, ['--key', keys.old.pub, '--key', keys.new.pub, '--revoked-key', keys.old.pub]);
     expect(v.code).toBe(1);
-    expect(v.stdout).toMatch(/\[revoked-key\]/);
+    expect(v.stdout).toMatch(/\[revoked-key\]: signed with a revoked key \(.*old\.pub\)/);
     expect(v.stdout).not.toMatch(/\[wrong-key\]/);
   });
 
@@ -192,5 +192,6 @@ describe('blobs', () => {
     fs.writeFileSync(file, 'release artifact bytes, tampered');
     const modified = await runCommand(verify, ['--blob', file, '--bundle', bundle, '--key', keys.new.pub], env, work);
     expect(modified.code).toBe(1);
+    expect(modified.stdout).toMatch(/\[artifact-mismatch\]/);
   });
 });

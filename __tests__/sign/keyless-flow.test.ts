@@ -87,7 +87,7 @@ describe('keyless verification of an image', () => {
     fakeRunner((cmd) => (cmd === 'crane' ? ok(`${DIGEST}\n`) : failed(stderr)));
     return runVerifyImage(
       { image: 'ghcr.io/o/app:v1', keys: [], revokedKeys: [], identity: ID, requireAttestations: [] },
-      { tools: { cosign: 'cosign', crane: 'crane' }, env: {}, log: () => undefined, mask: () => undefined },
+      { tools: { cosign: 'cosign', crane: 'crane' }, env: {}, log: () => undefined, mask: () => undefined, workDir: tmpDir() },
     );
   };
 
@@ -110,7 +110,7 @@ describe('keyless verification of an image', () => {
   it('treats a cosign that could not run as a tool failure, never as verified', async () => {
     fakeRunner((cmd) => (cmd === 'crane' ? ok(`${DIGEST}\n`) : { ...failed(''), exitCode: null, spawnError: 'cosign: not found' }));
     await expect(
-      runVerifyImage({ image: 'ghcr.io/o/app:v1', keys: [], revokedKeys: [], identity: ID, requireAttestations: [] }, { tools: { cosign: 'cosign', crane: 'crane' }, env: {}, log: () => undefined, mask: () => undefined }),
+      runVerifyImage({ image: 'ghcr.io/o/app:v1', keys: [], revokedKeys: [], identity: ID, requireAttestations: [] }, { tools: { cosign: 'cosign', crane: 'crane' }, env: {}, log: () => undefined, mask: () => undefined, workDir: tmpDir() }),
     ).rejects.toMatchObject({ code: 'TOOL_FAILED' });
   });
 });

@@ -29,11 +29,16 @@ export function runProblem(r: RunResult, tool: string, insecureRegistry: boolean
   if (r.timedOut) return { problem: `${tool} timed out after ${Math.round(r.durationMs / 1000)}s` };
   if (r.signal) return { problem: `${tool} was killed by ${r.signal}` };
   if (r.exitCode === 0) return undefined;
-  if (NETWORK.test(r.stderr)) {
+  // cosign warns about an unreachable TUF mirror even when it then works offline: judge errors only.
+  const errors = r.stderr
+    .split(/\r?\n/)
+    .filter((l) => !/^\s*WARNING:/.test(l))
+    .join('\n');
+  if (NETWORK.test(errors)) {
     const http = /server gave HTTP response to HTTPS client/.test(r.stderr) && !insecureRegistry;
     return { problem: `${tool} could not reach the registry: ${cosignError(r.stderr)}${http ? ' (a plain-HTTP registry needs --insecure-registry)' : ''}` };
   }
-  if (UNAUTHORIZED.test(r.stderr)) return { problem: `${tool}: the registry refused access: ${cosignError(r.stderr)} (log in to the registry first)` };
+  if (UNAUTHORIZED.test(errors)) return { problem: `${tool}: the registry refused access: ${cosignError(r.stderr)} (log in to the registry first)` };
   return undefined;
 }
 

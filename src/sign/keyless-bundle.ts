@@ -35,11 +35,12 @@ export function identityMatches(expected: string, actual: string): boolean {
   }
 }
 
-function parseBundle(json: unknown): Bundle | string {
+/** Parses a bundle's JSON, or says why it is not one. */
+export function parseBundleJson(json: unknown): Bundle | { error: string } {
   try {
     return bundleFromJSON(json);
   } catch (e) {
-    return (e as Error).message;
+    return { error: (e as Error).message };
   }
 }
 
@@ -65,6 +66,25 @@ function dsseSubjectCovers(bundle: Bundle, artifact: Buffer): { ok: boolean; pre
 }
 
 /**
+ * Does the bundle sign these bytes? A message signature names the artifact's digest, an
+ * attestation names it as a subject. Checked before the signature so a modified artifact is
+ * reported as such rather than as a bad signature.
+ */
+export function artifactCovered(bundle: Bundle, artifact: Buffer): { failure?: VerifyFailure; predicateType?: string } {
+  if (bundle.content.$case === 'messageSignature') {
+    const md = bundle.content.messageSignature.messageDigest;
+    if (md && !Buffer.from(md.digest).equals(createHash('sha256').update(artifact).digest())) {
+      return { failure: { reason: 'artifact-mismatch', check: CHECK, message: 'the artifact was modified: its sha256 differs from the digest the bundle signs' } };
+    }
+    return {};
+  }
+  const cover = dsseSubjectCovers(bundle, artifact);
+  if (cover.error) return { failure: { reason: 'invalid-bundle', check: CHECK, message: cover.error } };
+  if (!cover.ok) return { failure: { reason: 'artifact-mismatch', check: CHECK, message: "the artifact's digest is not a subject of the attestation in the bundle" } };
+  return { predicateType: cover.predicateType };
+}
+
+/**
  * Verifies `bundleJson` for `artifact` (omit for a DSSE attestation checked on its own) and the
  * expected signer. Each failure names its cause: modified artifact, identity, issuer, or trust.
  */
@@ -74,25 +94,14 @@ export function verifyKeylessBundle(
   trustedRoot: TrustedRoot,
   expected: KeylessIdentity,
 ): BundleOutcome {
-  const bundle = parseBundle(bundleJson);
-  if (typeof bundle === 'string') return fail('invalid-bundle', `not a valid Sigstore bundle: ${bundle}`);
+  const bundle = parseBundleJson(bundleJson);
+  if ('error' in bundle) return fail('invalid-bundle', `not a valid Sigstore bundle: ${bundle.error}`);
 
   let predicateType: string | undefined;
   if (artifact !== undefined) {
-    if (bundle.content.$case === 'messageSignature') {
-      const md = bundle.content.messageSignature.messageDigest;
-      if (md) {
-        const actual = createHash('sha256').update(artifact).digest();
-        if (!Buffer.from(md.digest).equals(actual)) {
-          return fail('artifact-mismatch', 'the artifact was modified: its sha256 differs from the digest the bundle signs');
-        }
-      }
-    } else {
-      const cover = dsseSubjectCovers(bundle, artifact);
-      if (cover.error) return fail('invalid-bundle', cover.error);
-      if (!cover.ok) return fail('artifact-mismatch', "the artifact's digest is not a subject of the attestation in the bundle");
-      predicateType = cover.predicateType;
-    }
+    const cover = artifactCovered(bundle, artifact);
+    if (cover.failure) return { ok: false, failure: cover.failure };
+    predicateType = cover.predicateType;
   }
 
   const verifier = new Verifier(toTrustMaterial(trustedRoot), { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });

@@ -19,7 +19,7 @@ import {
 import { decodeAttestations, judgeAttestations } from './attestations';
 import { classifyVerifyFailure, runProblem } from './classify';
 import { parseKeyRef } from './key-mode';
-import { loadTrustedRoot, verifyKeylessBundle } from './keyless-bundle';
+import { artifactCovered, loadTrustedRoot, parseBundleJson, verifyKeylessBundle } from './keyless-bundle';
 import { failureToFinding, type VerifyFailure } from './reasons';
 import { listTags, resolveDigest } from './resolve-digest';
 import { signatureTag } from './image-ref';
@@ -32,6 +32,8 @@ export type AttestationType = keyof typeof ATTESTATION_TYPES;
 
 export interface VerifyEnv {
   tools: SignTools;
+  /** Scratch directory (the key-only trusted root is written there). */
+  workDir: string;
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
   mask?: (value: string) => void;
@@ -160,8 +162,14 @@ class Runner {
   }
 }
 
-function vo(by: VerifyBy, t: TrustOptions, insecure: boolean): VerifyOpts {
-  return { by, tlog: t.tlog, insecureRegistry: insecure, ...('key' in by ? {} : t.trustedRoot ? { trustedRoot: t.trustedRoot } : {}) };
+/**
+ * Keys offline get a trusted root with no authorities (nothing but the key is trusted, and cosign
+ * does not go looking for the public-good root over the network); keyless gets the given root,
+ * or cosign's TUF one.
+ */
+function vo(by: VerifyBy, t: TrustOptions, insecure: boolean, keyOnlyRoot: string): VerifyOpts {
+  const root = 'key' in by ? (t.tlog ? t.trustedRoot : keyOnlyRoot) : t.trustedRoot;
+  return { by, tlog: t.tlog, insecureRegistry: insecure, ...(root ? { trustedRoot: root } : {}) };
 }
 
 /** Runs one check with each trusted verifier until one passes; then tries the revoked keys. */
@@ -210,7 +218,8 @@ export async function runVerifyImage(o: VerifyImageOptions, e: VerifyEnv): Promi
   const checks: CheckRecord[] = [];
   const failures: VerifyFailure[] = [];
 
-  const sig = await checkSignature(runner, plan, (v) => cosignVerifyArgv(resolved.image, vo(v.by, o, insecure)), 'signature', o.identity);
+  const keyOnlyRoot = keyOnlyTrustedRoot(e.workDir);
+  const sig = await checkSignature(runner, plan, (v) => cosignVerifyArgv(resolved.image, vo(v.by, o, insecure, keyOnlyRoot)), 'signature', o.identity);
   if (sig.ok) {
     checks.push({ check: 'signature', ok: true, by: sig.by.label });
   } else {
@@ -237,7 +246,7 @@ export async function runVerifyImage(o: VerifyImageOptions, e: VerifyEnv): Promi
     const check = `attestation ${type}`;
     let judged: VerifyFailure | undefined;
     let decided: Verifier | undefined;
-    const att = await checkSignature(runner, plan, (v) => cosignVerifyAttestationArgv(resolved.image, spec.cosignType, vo(v.by, o, insecure)), check, o.identity);
+    const att = await checkSignature(runner, plan, (v) => cosignVerifyAttestationArgv(resolved.image, spec.cosignType, vo(v.by, o, insecure, keyOnlyRoot)), check, o.identity);
     if (att.ok) {
       // cosign verified the envelopes; now read what they say about this digest.
       try {
@@ -276,7 +285,7 @@ function readFile(file: string, what: string): Buffer {
  * Keyless with a trusted root is checked in-process, fully offline. Keys go through cosign; the
  * key-only trusted root we hand it holds no authorities, so nothing but the key is trusted.
  */
-export async function runVerifyBlob(o: VerifyBlobOptions, e: VerifyEnv & { workDir: string }): Promise<VerifyOutcome> {
+export async function runVerifyBlob(o: VerifyBlobOptions, e: VerifyEnv): Promise<VerifyOutcome> {
   const runner = new Runner(e, false);
   const plan = planVerifiers(o, e.env);
   const artifact = readFile(o.file, 'file to verify');
@@ -289,6 +298,12 @@ export async function runVerifyBlob(o: VerifyBlobOptions, e: VerifyEnv & { workD
   }
   const checks: CheckRecord[] = [];
   const failures: VerifyFailure[] = [];
+  const parsed = parseBundleJson(bundleJson);
+  const early = 'error' in parsed ? { reason: 'invalid-bundle' as const, check: 'bundle', message: `not a valid Sigstore bundle: ${parsed.error}` } : artifactCovered(parsed, artifact).failure;
+  if (early) {
+    checks.push({ check: 'bundle', ok: false, detail: early.message });
+    return outcome(o.file, checks, [early]);
+  }
   const keyPlan = { trusted: plan.trusted.filter((v) => 'key' in v.by), revoked: plan.revoked };
   let ok: Verifier | undefined;
   const tried: VerifyFailure[] = [];
@@ -306,7 +321,7 @@ export async function runVerifyBlob(o: VerifyBlobOptions, e: VerifyEnv & { workD
     const r = await checkSignature(
       runner,
       keyPlan,
-      (v) => cosignVerifyBlobArgv(o.file, o.bundle, { by: v.by, tlog: o.tlog, trustedRoot: 'key' in v.by ? emptyRoot : o.trustedRoot }),
+      (v) => cosignVerifyBlobArgv(o.file, o.bundle, vo(v.by, o, false, emptyRoot)),
       'bundle',
       o.identity,
     );

@@ -12,6 +12,7 @@ export function secretValues(env: NodeJS.ProcessEnv, key?: SigningKey): string[]
     const v = env[n];
     if (!v) continue;
     out.add(v);
+    if (v.trim()) out.add(v.trim());
     // The runner masks line by line, so a PEM must be registered one line at a time.
     for (const line of v.split(/\r?\n/)) {
       const t = line.trim();

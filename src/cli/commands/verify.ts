@@ -85,18 +85,20 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     tlog: v.tlog,
     trustedRoot: v['trusted-root'] ? rel(v['trusted-root']) : undefined,
   };
-  const e = { tools: signTools(io.env), env: io.env, log: (l: string) => io.stderr(`${l}\n`) };
-  const outcome = v.blob
-    ? await runVerifyBlob({ ...trust, file: rel(v.blob), bundle: rel(v.bundle as string) }, { ...e, workDir: fs.mkdtempSync(path.join(os.tmpdir(), 'chaingate-verify-')) })
-    : await runVerifyImage(
-        {
-          ...trust,
-          image: image as string,
-          requireAttestations: attestationTypes(v['require-attestation'] ?? policyVerify?.['require-attestations'] ?? []),
-          insecureRegistry: v['insecure-registry'] ?? policyVerify?.['insecure-registry'],
-        },
-        e,
-      );
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaingate-verify-'));
+  const e = { tools: signTools(io.env), env: io.env, log: (l: string) => io.stderr(`${l}\n`), workDir };
+  const requireAttestations = attestationTypes(v['require-attestation'] ?? policyVerify?.['require-attestations'] ?? []);
+  let outcome: VerifyOutcome;
+  try {
+    outcome = v.blob
+      ? await runVerifyBlob({ ...trust, file: rel(v.blob), bundle: rel(v.bundle as string) }, e)
+      : await runVerifyImage(
+          { ...trust, image: image as string, requireAttestations, insecureRegistry: v['insecure-registry'] ?? policyVerify?.['insecure-registry'] },
+          e,
+        );
+  } finally {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
   io.stdout(render(outcome));
   if (v.output) fs.writeFileSync(rel(v.output), JSON.stringify(outcome, null, 2) + '\n');
   setStepOutputs(io.env, { verified: String(outcome.verified), ...(outcome.digest ? { digest: outcome.digest } : {}) });
