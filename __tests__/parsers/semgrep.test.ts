@@ -147,6 +147,14 @@ describe('parseSemgrep', () => {
     expect(code.description).toBe(message);
   });
 
+  it('reads odd custom-rule metadata without failing the report', () => {
+    const metadata = { cwe: 89, references: { a: 1 }, source: 7, category: 5, technology: [1, 'secrets'], subcategory: null };
+    const [f] = parseSemgrep(report([result({ metadata })]));
+    expect(f).toMatchObject({ kind: 'secret', id: 'rules.example' });
+    expect(f.cwes).toBeUndefined();
+    expect(f.url).toBeUndefined();
+  });
+
   it('throws FormatError on truncated JSON', () => {
     const text = readFixture('semgrep', 'json-1.30.0-go-findings.json');
     expect(() => parseSemgrep(text.slice(0, text.length / 2))).toThrow(FormatError);

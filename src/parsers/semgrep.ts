@@ -8,20 +8,14 @@ import { parseJson } from './util';
 const WHAT = 'semgrep --json report';
 const KIND = 'semgrep JSON output';
 
-const StringOrList = z.union([z.string(), z.array(z.string())]);
-
 const PositionSchema = z.looseObject({ line: z.number().int() });
 
-/** Only the metadata fields we read; rules put anything else there. */
-const MetadataSchema = z.looseObject({
-  cwe: StringOrList.nullish(),
-  category: z.string().nullish(),
-  subcategory: StringOrList.nullish(),
-  tags: StringOrList.nullish(),
-  technology: StringOrList.nullish(),
-  source: z.string().nullish(),
-  references: StringOrList.nullish(),
-});
+/**
+ * Rule metadata is free-form: rule authors put anything there (`cwe: 89`, objects...). It is read
+ * defensively and never validated, so an odd custom rule cannot make a whole report unreadable.
+ */
+const MetadataSchema = z.record(z.string(), z.unknown());
+type Metadata = z.infer<typeof MetadataSchema>;
 
 const ResultSchema = z.looseObject({
   check_id: z.string().min(1),
@@ -36,7 +30,6 @@ const ResultSchema = z.looseObject({
   }),
 });
 type Result = z.infer<typeof ResultSchema>;
-type Metadata = z.infer<typeof MetadataSchema>;
 
 const ErrorSchema = z.looseObject({
   level: z.string(),
@@ -56,15 +49,15 @@ const ReportSchema = z.looseObject({
   errors: z.array(ErrorSchema).optional(),
 });
 
-function list(v: string | string[] | null | undefined): string[] {
-  if (v === undefined || v === null) return [];
-  return Array.isArray(v) ? v : [v];
+/** The strings of a metadata field that may be one string or a list. */
+function strings(v: unknown): string[] {
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
 }
 
 /** A secrets rule: by its metadata (Semgrep's secrets rules say so there) or by its id. */
 function isSecretRule(checkId: string, meta: Metadata): boolean {
   if (/secret/i.test(checkId)) return true;
-  const words = [meta.category ?? '', ...list(meta.subcategory), ...list(meta.tags), ...list(meta.technology)];
+  const words = [meta.category, meta.subcategory, meta.tags, meta.technology].flatMap(strings);
   return words.some((w) => /\bsecrets?\b/i.test(w));
 }
 
@@ -99,7 +92,7 @@ function toFinding(r: Result): Finding {
   const message = secret ? redactSecret(r.extra.message.trim(), r) : r.extra.message.trim();
   const title = headline(message) || r.check_id;
   const cwes = parseCwes(meta.cwe);
-  const url = [meta.source ?? '', ...list(meta.references)].find((u) => /^https?:\/\//i.test(u));
+  const url = [meta.source, meta.references].flatMap(strings).find((u) => /^https?:\/\//i.test(u));
   return makeFinding(
     compact({
       tool: 'semgrep',
