@@ -68,7 +68,7 @@ describe('renderResultJson', () => {
     const out = JSON.parse(renderResultJson(r));
     expect(out.exceptions.applied.map((e: { index: number; source: string }) => `${e.source}#${e.index}`)).toEqual(['a.yml#9', '.chaingate-exceptions.yml#1', '.chaingate-exceptions.yml#3'].sort());
     expect(out.exceptions.applied.find((e: { index: number }) => e.index === 3).matched).toEqual(['f1', 'f2']);
-    expect('maxActive' in out.exceptions).toBe(false);
+    expect('maxActive' in out.exceptions).toBe(false); // parsed from the text: undefined members are not written
   });
 
   it('leaves absent optional fields out rather than writing null', () => {

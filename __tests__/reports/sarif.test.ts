@@ -97,6 +97,10 @@ describe('renderSarif', () => {
     const npmRun = log.runs.find((r: Obj) => r.tool.driver.name === 'npm-audit');
     const lodashRule = npmRun.tool.driver.rules.find((r: Obj) => r.id === 'CVE-2021-23337');
     expect(lodashRule.helpUri).toBe('https://nvd.example/CVE-2021-23337');
+    const junk = render(gateResult({ findings: [evaluated({ tool: 'x', kind: 'code', severity: 'low', id: 'r', title: 't', url: 'see the docs', location: { path: 'a', startLine: 1 } })] }));
+    expectValid(junk);
+    expect(junk.runs[0].tool.driver.rules[0].helpUri).toBeUndefined();
+    expect(junk.runs[0].tool.driver.rules[0].help.text).toBe('t\n\nsee the docs');
     expect(lodashRule.properties.tags).toEqual(['security', 'vulnerability', 'external/cwe/cwe-77', 'external/cwe/cwe-94']);
     for (const run of log.runs) {
       const ids = run.tool.driver.rules.map((r: Obj) => r.id);
@@ -106,8 +110,10 @@ describe('renderSarif', () => {
   });
 
   it('rates a rule by the worst severity among its findings', () => {
-    const mk = (severity: Severity, file: string) => evaluated({ tool: 'semgrep', kind: 'code', severity, id: 'same-rule', title: 'x', cwes: ['not-a-number'], location: { path: file, startLine: 1 } });
-    const log = render(gateResult({ findings: [mk('low', 'a.js'), mk('critical', 'b.js'), mk('medium', 'c.js')] }));
+    const mk = (severity: Severity, file: string, blocking = false, cwes?: string[]) => evaluated({ tool: 'semgrep', kind: 'code', severity, id: 'same-rule', title: 'x', cwes, location: { path: file, startLine: 1 } }, { blocking });
+    // The blocking low one is listed first; the rule still takes the critical.
+    const log = render(gateResult({ findings: [mk('low', 'a.js', true), mk('critical', 'b.js', false, ['not-a-number']), mk('medium', 'c.js')] }));
+    expect(log.runs[0].results.map((r: Obj) => r.properties.severity)).toEqual(['low', 'critical', 'medium']);
     expectValid(log);
     expect(log.runs[0].tool.driver.rules).toHaveLength(1);
     expect(log.runs[0].tool.driver.rules[0].properties).toEqual({ 'security-severity': '9.5', tags: ['security', 'code', 'not-a-number'] });

@@ -10,14 +10,21 @@ export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Blocking first, then worst severity, then fingerprint: a total order, so output is reproducible. */
-export function compareFindings(a: EvaluatedFinding, b: EvaluatedFinding): number {
-  if (a.blocking !== b.blocking) return a.blocking ? -1 : 1;
-  return SEVERITY_POSITION[a.severity] - SEVERITY_POSITION[b.severity] || compareStrings(a.fingerprint, b.fingerprint);
-}
-
+/**
+ * Blocking first, then worst severity, then fingerprint: a total order, so output is
+ * reproducible. Buckets by (blocking, severity) in one pass, then sorts each bucket by
+ * fingerprint; the engine hands findings over already in fingerprint order (mergeFindings
+ * sorts them), which the merge sort behind Array.prototype.sort finishes in linear time.
+ */
 export function sortFindings<T extends EvaluatedFinding>(findings: readonly T[]): T[] {
-  return [...findings].sort(compareFindings);
+  const buckets: { fp: string; f: T }[][] = Array.from({ length: 2 * SEVERITIES.length }, () => []);
+  for (const f of findings) buckets[(f.blocking ? 0 : SEVERITIES.length) + SEVERITY_POSITION[f.severity]].push({ fp: f.fingerprint, f });
+  const out: T[] = [];
+  for (const b of buckets) {
+    b.sort((x, y) => compareStrings(x.fp, y.fp));
+    for (const k of b) out.push(k.f);
+  }
+  return out;
 }
 
 export function packageLabel(p: PackageRef): string {
@@ -26,7 +33,8 @@ export function packageLabel(p: PackageRef): string {
 
 export function locationLabel(l: Location): string {
   const path = normalizePath(l.path);
-  if (l.startLine === undefined) return path;
+  // Line 0 or none: the finding is about the whole file.
+  if (l.startLine === undefined || l.startLine < 1) return path;
   return l.endLine !== undefined && l.endLine !== l.startLine ? `${path}:${l.startLine}-${l.endLine}` : `${path}:${l.startLine}`;
 }
 

@@ -6,7 +6,7 @@ import type { EvaluatedFinding, GateResult } from '../core/result';
 import { compareStrings, normalizePath, packageLabel, sortFindings } from './order';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-/** partialFingerprints key: versioned, so a change to how we fingerprint can be told apart. */
+/** partialFingerprints key (written literally in buildRun): versioned, so a change to how we fingerprint can be told apart. */
 export const FINGERPRINT_KEY = 'chaingateFingerprint/v1';
 const DEFAULT_FALLBACK_URI = '.chaingate.yml';
 
@@ -81,23 +81,34 @@ function region(f: EvaluatedFinding): Obj | undefined {
   const l = f.location;
   // SARIF lines are 1-based; a tool's 0 or missing start means "the whole file".
   if (!l || l.startLine === undefined || !Number.isInteger(l.startLine) || l.startLine < 1) return undefined;
-  const r: Obj = { startLine: l.startLine };
-  if (l.endLine !== undefined && Number.isInteger(l.endLine) && l.endLine >= l.startLine) r.endLine = l.endLine;
-  return r;
+  const end = l.endLine !== undefined && Number.isInteger(l.endLine) && l.endLine >= l.startLine ? l.endLine : undefined;
+  return { startLine: l.startLine, endLine: end };
 }
 
-function location(f: EvaluatedFinding, opts: SarifOptions, fallback: string): Obj {
-  const eco = f.package?.ecosystem?.toLowerCase();
-  const file = f.location?.path ?? (eco !== undefined ? opts.lockfiles?.[eco] : undefined) ?? fallback;
-  const physical: Obj = { artifactLocation: { uri: toArtifactUri(file, opts.root) } };
-  const r = region(f);
-  if (r) physical.region = r;
-  const loc: Obj = { physicalLocation: physical };
-  if (f.package) loc.logicalLocations = [{ fullyQualifiedName: f.package.purl ?? packageLabel(f.package), kind: 'package' }];
-  return loc;
+/** Per-render state: findings share few distinct files, so each URI is built once. */
+interface Ctx {
+  opts: SarifOptions;
+  fallback: string;
+  uris: Map<string, string>;
 }
 
-function suppressions(f: EvaluatedFinding): Obj[] | undefined {
+function uriFor(file: string, ctx: Ctx): string {
+  let uri = ctx.uris.get(file);
+  if (uri === undefined) ctx.uris.set(file, (uri = toArtifactUri(file, ctx.opts.root)));
+  return uri;
+}
+
+function location(f: EvaluatedFinding, ctx: Ctx): Obj {
+  const p = f.package;
+  const eco = p?.ecosystem?.toLowerCase();
+  const file = f.location?.path ?? (eco !== undefined ? ctx.opts.lockfiles?.[eco] : undefined) ?? ctx.fallback;
+  return {
+    physicalLocation: { artifactLocation: { uri: uriFor(file, ctx) }, region: region(f) },
+    logicalLocations: p && [{ fullyQualifiedName: p.purl ?? packageLabel(p), kind: 'package' }],
+  };
+}
+
+function suppressions(f: EvaluatedFinding): Obj[] {
   const out: Obj[] = [];
   if (f.exception) {
     const e = f.exception;
@@ -106,7 +117,7 @@ function suppressions(f: EvaluatedFinding): Obj[] | undefined {
       kind: 'external',
       status: 'accepted',
       justification: `${e.reason} (${who}; exception ${e.id} #${e.index + 1} in ${e.source})`,
-      properties: { exception: { ...e } },
+      properties: { exception: e },
     });
   }
   if (f.vex) {
@@ -116,19 +127,24 @@ function suppressions(f: EvaluatedFinding): Obj[] | undefined {
       kind: 'external',
       status: 'accepted',
       justification: `VEX ${v.status}${why ? `: ${why}` : ''} (${v.source})`,
-      properties: { vex: { ...v } },
+      properties: { vex: v },
     });
   }
-  return out.length ? out : undefined;
+  return out;
 }
 
 function resultProperties(f: EvaluatedFinding): Obj {
-  const props: Obj = { blocking: f.blocking, rationale: f.rationale, severity: f.severity, kind: f.kind, tools: f.tools };
-  if (f.tools.length > 1) props.alsoReportedBy = f.tools.slice(1);
-  if (f.aliases.length) props.aliases = f.aliases;
-  if (f.package) props.package = { ...f.package };
-  if (f.cvssScore !== undefined) props.cvssScore = f.cvssScore;
-  return props;
+  return {
+    blocking: f.blocking,
+    rationale: f.rationale,
+    severity: f.severity,
+    kind: f.kind,
+    tools: f.tools,
+    alsoReportedBy: f.tools.length > 1 ? f.tools.slice(1) : undefined,
+    aliases: f.aliases.length ? f.aliases : undefined,
+    package: f.package,
+    cvssScore: f.cvssScore,
+  };
 }
 
 interface RuleAcc {
@@ -145,7 +161,8 @@ function rule(id: string, acc: RuleAcc): Obj {
   r.help = { text: [f.description || f.title, f.url].filter(Boolean).join('\n\n') || id };
   r.properties = {
     'security-severity': securitySeverityScore(acc.worst),
-    tags: ['security', f.kind, ...[...acc.cwes].sort().map(cweTag)],
+    // Code scanning rejects a rule with more than 20 tags.
+    tags: ['security', f.kind, ...[...acc.cwes].sort().map(cweTag)].slice(0, 20),
   };
   return r;
 }
@@ -154,44 +171,43 @@ function worseOf(a: Severity, b: Severity): Severity {
   return SEVERITY_POSITION[b] < SEVERITY_POSITION[a] ? b : a;
 }
 
-function buildRun(tool: string, findings: EvaluatedFinding[], opts: SarifOptions, fallback: string): Obj {
+function buildRun(tool: string, findings: EvaluatedFinding[], ctx: Ctx): Obj {
   const rules = new Map<string, RuleAcc>();
   for (const f of findings) {
     const acc = rules.get(f.id);
     if (!acc) rules.set(f.id, { first: f, worst: f.severity, cwes: new Set(f.cwes) });
     else {
       acc.worst = worseOf(acc.worst, f.severity);
-      for (const c of f.cwes ?? []) acc.cwes.add(c);
+      if (f.cwes) for (const c of f.cwes) acc.cwes.add(c);
     }
   }
   const ruleIds = [...rules.keys()].sort(compareStrings);
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
-  const results = findings.map((f) => {
-    const r: Obj = {
-      ruleId: f.id,
-      ruleIndex: ruleIndex.get(f.id),
-      level: LEVEL[f.severity],
-      message: { text: messageText(f) },
-      locations: [location(f, opts, fallback)],
-      partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
-    };
-    const s = suppressions(f);
-    if (s) r.suppressions = s;
-    r.properties = resultProperties(f);
-    return r;
-  });
+  const results = findings.map((f) => ({
+    ruleId: f.id,
+    ruleIndex: ruleIndex.get(f.id),
+    level: LEVEL[f.severity],
+    message: { text: messageText(f) },
+    locations: [location(f, ctx)],
+    partialFingerprints: { 'chaingateFingerprint/v1': f.fingerprint },
+    suppressions: f.exception || f.vex ? suppressions(f) : undefined,
+    properties: resultProperties(f),
+  }));
   return {
     tool: { driver: { name: tool, rules: ruleIds.map((id) => rule(id, rules.get(id) as RuleAcc)) } },
-    conversion: { tool: { driver: { name: 'chaingate', version: opts.toolVersion } } },
+    conversion: { tool: { driver: { name: 'chaingate', version: ctx.opts.toolVersion } } },
     // A distinct category per tool, so code scanning tracks each tool's alerts separately.
     automationDetails: { id: `chaingate/${tool}/` },
     results,
   };
 }
 
-/** The SARIF log object; serialize with JSON.stringify. */
+/**
+ * The SARIF log object. Members left undefined are not written by JSON.stringify, which is how
+ * it is meant to be serialized (compact: the log of a big scan is tens of MB pretty-printed).
+ */
 export function renderSarif(result: GateResult, opts: SarifOptions): Obj {
-  const fallback = opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI;
+  const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, uris: new Map() };
   const byTool = new Map<string, EvaluatedFinding[]>();
   // Sorted once up front, so each run's results come out in the same order as the other reports.
   for (const f of sortFindings(result.findings)) {
@@ -202,8 +218,8 @@ export function renderSarif(result: GateResult, opts: SarifOptions): Obj {
     list.push(f);
   }
   const tools = [...byTool.keys()].sort(compareStrings);
-  const runs = tools.map((t) => buildRun(t, byTool.get(t) as EvaluatedFinding[], opts, fallback));
+  const runs = tools.map((t) => buildRun(t, byTool.get(t) as EvaluatedFinding[], ctx));
   // A log without runs tells code scanning nothing; an empty chaingate run says "no findings".
-  if (runs.length === 0) runs.push(buildRun('chaingate', [], opts, fallback));
+  if (runs.length === 0) runs.push(buildRun('chaingate', [], ctx));
   return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs };
 }
