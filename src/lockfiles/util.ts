@@ -80,7 +80,9 @@ export function parseJsonLockfile(text: string, file: string, fix: string): unkn
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
     const lc = /line (\d+) column (\d+)/.exec(msg);
-    const line = lc ? Number(lc[1]) : pos ? lineOfOffset(text, Number(pos[1])) : undefined;
+    // A truncated file ends mid-value: the error is at its last line.
+    const end = /Unexpected end of JSON/.test(msg) ? text.trimEnd().split('\n').length : undefined;
+    const line = lc ? Number(lc[1]) : pos ? lineOfOffset(text, Number(pos[1])) : end;
     throw new LockfileError(`not valid JSON (${msg.replace(/ in JSON at .*$/, '')}); ${fix}`, file, line);
   }
 }
