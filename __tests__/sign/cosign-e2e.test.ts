@@ -96,6 +96,19 @@ describe('an image signed with SBOM and verdict attestations', () => {
     expect(v.code).toBe(0);
   });
 
+  it('takes image, keys and required attestations from the policy file\'s verify: section', async () => {
+    const dir = path.join(work, 'policy');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.copyFileSync(keys.old.pub, path.join(dir, 'release.pub'));
+    fs.writeFileSync(
+      path.join(dir, '.chaingate.yml'),
+      ['version: 1', 'verify:', `  image: ${reg.host}/app@${digest}`, '  keys: [release.pub]', '  require-attestations: [cyclonedx, vsa]', '  insecure-registry: true', ''].join('\n'),
+    );
+    const v = await runCommand(verify, ['--config', path.join(dir, '.chaingate.yml')], env, work);
+    expect(v.stdout).toMatch(/ok {3}attestation cyclonedx/);
+    expect(v.code).toBe(0);
+  });
+
   it('fails with wrong-key for another key', async () => {
     const v = await verifyImage(ref, ['--key', keys.other.pub]);
     expect(v.code).toBe(1);

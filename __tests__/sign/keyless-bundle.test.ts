@@ -1,6 +1,10 @@
 // Real public-good keyless bundles, verified fully offline against the public-good trusted root.
 import * as fs from 'node:fs';
-import { fixture, readFixture } from '../helpers/paths';
+import * as path from 'node:path';
+import { fixture, readFixture, tmpDir, toolBin } from '../helpers/paths';
+import { runTool } from '../../src/process/run-tool';
+import { cosignVerifyBlobArgv } from '../../src/sign/argv';
+import { classifyVerifyFailure } from '../../src/sign/classify';
 import { identityMatches, loadTrustedRoot, verifyKeylessBundle } from '../../src/sign/keyless-bundle';
 
 const GHA_IDENTITY =
@@ -114,5 +118,42 @@ describe('identityMatches', () => {
     expect(identityMatches('^https://github\\.com/org/', 'https://github.com/org/repo')).toBe(true);
     expect(identityMatches('^https://github\\.com/org/', 'https://github.com/other/repo')).toBe(false);
     expect(identityMatches('^([$', 'x')).toBe(false);
+  });
+});
+
+// The same bundles through the pinned cosign (sigstore-go inside), offline with --trusted-root:
+// checks our verify-blob argv and that cosign's own wording maps to the same reasons.
+describe('cosign verify-blob on the public keyless bundles', () => {
+  const trustedRoot = fixture('sigstore', 'trusted_root.public-good.json');
+  const bundleFile = fixture('sigstore', HASHEDREKORD[1]);
+  const env = { PATH: process.env.PATH, HOME: tmpDir() };
+  const cosign = (identity: string, issuer: string, file = fixture('sigstore', 'conformance-a.txt')) =>
+    runTool(toolBin('cosign'), cosignVerifyBlobArgv(file, bundleFile, { by: { identity, issuer }, trustedRoot }), { env, timeoutMs: 60_000 });
+
+  it('verifies the right identity and issuer', async () => {
+    const r = await cosign(GHA_IDENTITY, GHA_ISSUER);
+    expect(r.stderr).toContain('Verified OK');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('fails a wrong identity as identity-mismatch', async () => {
+    const r = await cosign(GHA_IDENTITY.replace('main', 'evil'), GHA_ISSUER);
+    expect(r.exitCode).not.toBe(0);
+    expect(classifyVerifyFailure(r.stderr, 'bundle').reason).toBe('identity-mismatch');
+  });
+
+  it('fails a wrong issuer as issuer-mismatch', async () => {
+    const r = await cosign(GHA_IDENTITY, 'https://accounts.google.com');
+    expect(r.exitCode).not.toBe(0);
+    expect(classifyVerifyFailure(r.stderr, 'bundle').reason).toBe('issuer-mismatch');
+  });
+
+  it('fails a modified artifact', async () => {
+    const dir = tmpDir();
+    const modified = path.join(dir, 'a.txt');
+    fs.writeFileSync(modified, Buffer.concat([artifact, Buffer.from('!')]));
+    const r = await cosign(GHA_IDENTITY, GHA_ISSUER, modified);
+    expect(r.exitCode).not.toBe(0);
+    expect(classifyVerifyFailure(r.stderr, 'bundle').reason).not.toBe('error');
   });
 });

@@ -64,6 +64,11 @@ const BAD_SIGNATURE = /invalid signature|verification error|failed to verify sig
 export function classifyVerifyFailure(stderr: string, check: string, expected?: KeylessIdentity): VerifyFailure {
   const err = cosignError(stderr);
   if (/none of the expected identities matched/.test(stderr)) return identityFailure(stderr, expected, check);
+  // Bundles are checked by sigstore-go inside cosign, which words it differently.
+  const san = /expected SAN value "([^"]*)", got "([^"]*)"/.exec(stderr);
+  if (san) return { reason: 'identity-mismatch', check, message: `signed by ${san[2]}, expected ${san[1]}` };
+  const iss = /expected issuer value "([^"]*)", got "([^"]*)"/.exec(stderr);
+  if (iss) return { reason: 'issuer-mismatch', check, message: `identity issued by ${iss[2]}, expected ${iss[1]}` };
   if (/none of the attestations matched the predicate type/.test(stderr)) {
     return { reason: 'attestation-missing', check, message: `no ${check.replace(/^attestation /, '')} attestation: ${err}` };
   }

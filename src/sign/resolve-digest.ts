@@ -15,9 +15,14 @@ export interface ResolvedImage {
   image: string;
 }
 
-export async function resolveDigest(ref: string, crane: string, o: RegistryOpts & { timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<ResolvedImage> {
+export function requireImageRef(ref: string): ImageRef {
   const parsed = parseImageRef(ref);
   if (!parsed) throw new UsageError(`--image ${ref}: not an image reference; write REGISTRY/REPOSITORY[:TAG][@sha256:DIGEST]`);
+  return parsed;
+}
+
+export async function resolveDigest(ref: string, crane: string, o: RegistryOpts & { timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<ResolvedImage> {
+  const parsed = requireImageRef(ref);
   const r = await runTool(crane, craneDigestArgv(ref, o), { timeoutMs: o.timeoutMs ?? 120_000, env: o.env });
   const problem = runProblem(r, 'crane', Boolean(o.insecureRegistry));
   if (problem) throw new ToolError('crane', problem.problem);

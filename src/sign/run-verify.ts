@@ -21,7 +21,7 @@ import { classifyVerifyFailure, runProblem } from './classify';
 import { parseKeyRef } from './key-mode';
 import { artifactCovered, loadTrustedRoot, parseBundleJson, verifyKeylessBundle } from './keyless-bundle';
 import { failureToFinding, type VerifyFailure } from './reasons';
-import { listTags, resolveDigest } from './resolve-digest';
+import { listTags, requireImageRef, resolveDigest } from './resolve-digest';
 import { signatureTag } from './image-ref';
 import { defaultMask, redact, secretValues } from './secrets';
 import type { SignTools } from './tool-paths';
@@ -210,6 +210,7 @@ function outcome(subject: string, checks: CheckRecord[], failures: VerifyFailure
 
 export async function runVerifyImage(o: VerifyImageOptions, e: VerifyEnv): Promise<VerifyOutcome> {
   const insecure = Boolean(o.insecureRegistry);
+  requireImageRef(o.image);
   const runner = new Runner(e, insecure);
   const plan = planVerifiers(o, e.env);
   const regOpts = { insecureRegistry: insecure, timeoutMs: e.timeoutMs, env: e.env };
