@@ -7,12 +7,12 @@ import { command as verify } from '../../src/cli/commands/verify';
 import { runTool } from '../../src/process/run-tool';
 import { startRegistry, type TestRegistry } from '../helpers/registry';
 import { tmpDir, toolBin } from '../helpers/paths';
-import { allFiles, pushImage, runCommand } from './cli-harness';
+import { pushImage, runCommand } from './cli-harness';
 import { gateResult } from './gate-result';
 
 jest.setTimeout(240_000);
 
-const PASSWORD = 'canary-pw-7f3a9c1e5b';
+const PASSWORD = 'e2e-key-password';
 let reg: TestRegistry;
 let work: string;
 let env: NodeJS.ProcessEnv;
