@@ -1,0 +1,18 @@
+const crypto = require('crypto');
+
+// ruleid: chaingate.js.insecure-random-for-secret
+const resetToken = Math.random().toString(36).slice(2);
+
+function makeSessionId() {
+  // ruleid: chaingate.js.insecure-random-for-secret
+  return Math.floor(Math.random() * 1e16).toString(16);
+}
+
+// ruleid: chaingate.js.insecure-random-for-secret
+const user = { name: 'a', apiKey: String(Math.random()).slice(2) };
+
+// ok: chaingate.js.insecure-random-for-secret
+const jitterMs = Math.random() * 1000;
+// ok: chaingate.js.insecure-random-for-secret
+const csrfToken = crypto.randomBytes(32).toString('hex');
+module.exports = { resetToken, makeSessionId, user, jitterMs, csrfToken };
