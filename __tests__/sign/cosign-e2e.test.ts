@@ -185,6 +185,20 @@ describe('images missing something', () => {
   });
 });
 
+describe('registry problems', () => {
+  it('says the image does not exist (exit 1)', async () => {
+    const v = await verifyImage(`${reg.host}/app:no-such-tag`, ['--key', keys.old.pub]);
+    expect(v.code).toBe(1);
+    expect(v.stderr).toMatch(/image .*app:no-such-tag does not exist in the registry/);
+  });
+
+  it('cannot check an unreachable registry: exit 3 (incomplete), never "not signed"', async () => {
+    const v = await verifyImage('127.0.0.1:1/app:v1', ['--key', keys.old.pub]);
+    expect(v.code).toBe(3);
+    expect(v.stderr).toMatch(/could not reach the registry/);
+  });
+});
+
 describe('blobs', () => {
   it('signs into FILE.sigstore.json and verifies; a wrong key, a revoked key or a modified file fail', async () => {
     const file = path.join(work, 'release.tgz');
