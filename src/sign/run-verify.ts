@@ -18,7 +18,7 @@ import {
 } from './argv';
 import { decodeAttestations, judgeAttestations } from './attestations';
 import { classifyVerifyFailure, runProblem } from './classify';
-import { parseKeyRef } from './key-mode';
+import { keyArg, parseKeyRef } from './key-mode';
 import { artifactCovered, loadTrustedRoot, parseBundleJson, verifyKeylessBundle } from './keyless-bundle';
 import { failureToFinding, type VerifyFailure } from './reasons';
 import { listTags, requireImageRef, resolveDigest } from './resolve-digest';
@@ -101,8 +101,8 @@ function keyFingerprint(ref: string, env: NodeJS.ProcessEnv): string {
 }
 
 function keyArgFor(ref: string, env: NodeJS.ProcessEnv): string {
-  const k = parseKeyRef(ref, env, '--key');
-  return k.kind === 'file' ? k.path : k.kind === 'env' ? `env://${k.variable}` : k.kind === 'kms' ? k.uri : ref;
+  // parseKeyRef never yields keyless, so there always is a --key value.
+  return keyArg(parseKeyRef(ref, env, '--key')) as string;
 }
 
 /** Trusted verifiers (keys not revoked, then the keyless identity) and the revoked keys. */
