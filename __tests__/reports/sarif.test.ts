@@ -1,6 +1,6 @@
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { FINGERPRINT_KEY, renderSarif, SARIF_SCHEMA_URI, toArtifactUri } from '../../src/reports/sarif';
+import { FINGERPRINT_KEY, renderSarif, renderSarifJson, SARIF_SCHEMA_URI, toArtifactUri } from '../../src/reports/sarif';
 import type { Severity } from '../../src/core/finding';
 import type { GateResult } from '../../src/core/result';
 import { expectGolden } from '../helpers/golden';
@@ -166,6 +166,15 @@ describe('renderSarif', () => {
       expect(log.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'lib/x.py' }, region: { startLine: 4 } });
     });
 
+    it('writes every path as toArtifactUri would, whether or not it needs encoding', () => {
+      const paths = ['src/a.ts', "odd!~*'()_-.ts", 'C:/work/x.ts', './x.ts', 'a b/c%d.ts', '/abs/p.ts', 'weird$&+,;=@.ts', 'ünï/cödé.ts'];
+      const findings = paths.map((p) => evaluated({ tool: 'semgrep', kind: 'code', severity: 'low', id: p, title: 't', location: { path: p, startLine: 1 } }));
+      const log = render(gateResult({ findings }));
+      expectValid(log);
+      for (const p of paths) expect(resultFor(log, p).locations[0].physicalLocation.artifactLocation.uri).toBe(toArtifactUri(p));
+      expect(resultFor(log, 'C:/work/x.ts').locations[0].physicalLocation.artifactLocation.uri).toBe('C%3A/work/x.ts');
+    });
+
     it('shows a vulnerability without a file on its ecosystem lockfile, with the package as logical location', () => {
       const log = render(representative(), { lockfiles: { npm: 'package-lock.json', pypi: 'requirements.txt' } });
       const lodash = resultFor(log, 'CVE-2021-23337').locations[0];
@@ -225,6 +234,13 @@ describe('renderSarif', () => {
     it('leaves unsuppressed findings without suppressions', () => {
       expect(resultFor(render(representative()), 'CVE-2021-23337').suppressions).toBeUndefined();
     });
+  });
+
+  it('serializes compactly with a final newline', () => {
+    const text = renderSarifJson(representative(), { toolVersion: '0.1.0' });
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text.split('\n')).toHaveLength(2);
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(render(representative()))));
   });
 
   it('flags blocking findings and carries our fingerprint', () => {

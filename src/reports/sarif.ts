@@ -85,17 +85,17 @@ function region(f: EvaluatedFinding): Obj | undefined {
   return { startLine: l.startLine, endLine: end };
 }
 
-/** Per-render state: findings share few distinct files, so each URI is built once. */
+/** Per-render state. */
 interface Ctx {
   opts: SarifOptions;
   fallback: string;
-  uris: Map<string, string>;
 }
 
+/** Paths toArtifactUri would return unchanged (what encodeURIComponent leaves alone, and `/`). */
+const PLAIN_PATH = /^(?!\.\/)[A-Za-z0-9\-_.!~*'()/]*$/;
+
 function uriFor(file: string, ctx: Ctx): string {
-  let uri = ctx.uris.get(file);
-  if (uri === undefined) ctx.uris.set(file, (uri = toArtifactUri(file, ctx.opts.root)));
-  return uri;
+  return ctx.opts.root === undefined && PLAIN_PATH.test(file) ? file : toArtifactUri(file, ctx.opts.root);
 }
 
 function location(f: EvaluatedFinding, ctx: Ctx): Obj {
@@ -207,7 +207,7 @@ function buildRun(tool: string, findings: EvaluatedFinding[], ctx: Ctx): Obj {
  * it is meant to be serialized (compact: the log of a big scan is tens of MB pretty-printed).
  */
 export function renderSarif(result: GateResult, opts: SarifOptions): Obj {
-  const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, uris: new Map() };
+  const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI };
   const byTool = new Map<string, EvaluatedFinding[]>();
   // Sorted once up front, so each run's results come out in the same order as the other reports.
   for (const f of sortFindings(result.findings)) {
@@ -222,4 +222,9 @@ export function renderSarif(result: GateResult, opts: SarifOptions): Obj {
   // A log without runs tells code scanning nothing; an empty chaingate run says "no findings".
   if (runs.length === 0) runs.push(buildRun('chaingate', [], ctx));
   return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs };
+}
+
+/** chaingate.sarif text: compact, because the log of a large scan runs to tens of MB. */
+export function renderSarifJson(result: GateResult, opts: SarifOptions): string {
+  return JSON.stringify(renderSarif(result, opts)) + '\n';
 }
