@@ -1,0 +1,17 @@
+import httpx
+import requests
+
+
+def fetch(url):
+    # ruleid: chaingate.python.tls-verify-disabled
+    r = requests.get(url, verify=False, timeout=10)
+    session = requests.Session()
+    # ruleid: chaingate.python.tls-verify-disabled
+    session.verify = False
+    # ruleid: chaingate.python.tls-verify-disabled
+    client = httpx.Client(verify=False)
+    # ok: chaingate.python.tls-verify-disabled
+    s = requests.get(url, timeout=10)
+    # ok: chaingate.python.tls-verify-disabled
+    t = requests.get(url, verify="/etc/ssl/private-ca.pem", timeout=10)
+    return r, session, client, s, t
