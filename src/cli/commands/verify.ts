@@ -65,7 +65,8 @@ function render(o: VerifyOutcome): string {
 async function run(argv: string[], io: CommandIO): Promise<number> {
   const v = parseCommandArgs(argv, OPTIONS, USAGE);
   const rel = (p: string) => path.resolve(io.cwd, p);
-  const policyVerify: NonNullable<Policy['verify']> | undefined = v.config ? loadPolicyFile(rel(v.config)).value.verify : undefined;
+  const policy: Policy | undefined = v.config ? loadPolicyFile(rel(v.config)).value : undefined;
+  const policyVerify = policy?.verify;
   const image = v.image ?? (v.blob ? undefined : policyVerify?.image);
   if (Boolean(image) === Boolean(v.blob)) throw new UsageError(`give exactly one of --image REF or --blob FILE\n\n${USAGE}`);
   if (v.blob && !v.bundle) throw new UsageError('--blob needs --bundle FILE.sigstore.json');
@@ -86,7 +87,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     trustedRoot: v['trusted-root'] ? rel(v['trusted-root']) : undefined,
   };
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaingate-verify-'));
-  const e = { tools: signTools(io.env), env: io.env, log: (l: string) => io.stderr(`${l}\n`), workDir };
+  const e = { tools: signTools(io.env, { cosign: policy?.tools.cosign?.path, crane: policy?.tools.crane?.path }), env: io.env, log: (l: string) => io.stderr(`${l}\n`), workDir };
   const requireAttestations = attestationTypes(v['require-attestation'] ?? policyVerify?.['require-attestations'] ?? []);
   let outcome: VerifyOutcome;
   try {
