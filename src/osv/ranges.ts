@@ -18,7 +18,18 @@ function isZero(v: string): boolean {
   return v === '0';
 }
 
+// Advisories are immutable once loaded: sort each range's events once per comparator.
+const SORTED = new WeakMap<OsvEvent[], Map<Compare, OsvEvent[]>>();
+
 function sortEvents(events: OsvEvent[], compare: Compare): OsvEvent[] {
+  let byCompare = SORTED.get(events);
+  if (!byCompare) SORTED.set(events, (byCompare = new Map()));
+  let sorted = byCompare.get(compare);
+  if (!sorted) byCompare.set(compare, (sorted = sortEventsUncached(events, compare)));
+  return sorted;
+}
+
+function sortEventsUncached(events: OsvEvent[], compare: Compare): OsvEvent[] {
   return [...events].sort((a, b) => {
     const va = eventVersion(a);
     const vb = eventVersion(b);

@@ -31,6 +31,17 @@ function stringField(o: Record<string, unknown> | null | undefined, key: string)
  * rating: installing one runs an attacker's code, so they are critical.
  */
 export function advisorySeverity(advisory: OsvAdvisory, affected?: OsvAffected): AdvisorySeverity {
+  // One advisory can match thousands of packages: rate each (advisory, affected) pair once.
+  let byAffected = CACHE.get(advisory);
+  if (!byAffected) CACHE.set(advisory, (byAffected = new Map()));
+  let sev = byAffected.get(affected);
+  if (!sev) byAffected.set(affected, (sev = rate(advisory, affected)));
+  return { ...sev };
+}
+
+const CACHE = new WeakMap<OsvAdvisory, Map<OsvAffected | undefined, AdvisorySeverity>>();
+
+function rate(advisory: OsvAdvisory, affected?: OsvAffected): AdvisorySeverity {
   const vectors = [...(affected?.severity ?? []), ...(advisory.severity ?? [])];
   const v3 = firstScore(vectors, (s) => (s.type === 'CVSS_V3' || s.score.startsWith('CVSS:3.') ? cvss3BaseScore(s.score) : undefined));
   if (v3 !== undefined) return { severity: severityFromScore(v3), cvssScore: v3, source: 'cvss-v3' };

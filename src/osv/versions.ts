@@ -39,9 +39,21 @@ export function compareGeneric(a: string, b: string): number {
   return 0;
 }
 
+// Parsing dominates matching time (every package version is compared with every bound of its
+// advisories), and the same strings recur: parse each once. Bounded so a long run cannot grow it
+// without limit.
+const SEMVER_CACHE = new Map<string, semver.SemVer | null>();
+const SEMVER_CACHE_MAX = 100_000;
+
 function semverOf(v: string): semver.SemVer | null {
-  // Go module versions carry a leading v; semver's loose mode accepts it and "=1.2.3".
-  return semver.parse(v.trim(), { loose: true });
+  let parsed = SEMVER_CACHE.get(v);
+  if (parsed === undefined) {
+    // Go module versions carry a leading v; semver's loose mode accepts it and "=1.2.3".
+    parsed = semver.parse(v.trim(), { loose: true });
+    if (SEMVER_CACHE.size >= SEMVER_CACHE_MAX) SEMVER_CACHE.clear();
+    SEMVER_CACHE.set(v, parsed);
+  }
+  return parsed;
 }
 
 /** Semantic Versioning 2.0 order (prereleases before their release); build metadata ignored. */
