@@ -5,3 +5,4 @@ export { resolveSigningKey, type SigningKey } from './key-mode';
 export { signTools, type SignTools } from './tool-paths';
 export { buildVsaStatement, VSA_PREDICATE_TYPE, CYCLONEDX_PREDICATE_TYPE } from './vsa';
 export { VERIFY_REASONS, type VerifyReason, type VerifyFailure } from './reasons';
+export { verifyScannerStatus, verifyScannerFailed, VERIFY_SCANNER_NAME } from './gate-link';
