@@ -1,10 +1,10 @@
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { FINGERPRINT_KEY, renderSarif, renderSarifJson, SARIF_SCHEMA_URI, toArtifactUri } from '../../src/reports/sarif';
+import { CODE_SCANNING_MAX_RESULTS_PER_RUN, FINGERPRINT_KEY, renderSarif, renderSarifJson, SARIF_SCHEMA_URI, toArtifactUri } from '../../src/reports/sarif';
 import type { Severity } from '../../src/core/finding';
 import type { GateResult } from '../../src/core/result';
 import { expectGolden } from '../helpers/golden';
-import { evaluated, gateResult, representative } from './build';
+import { evaluated, gateResult, many, representative } from './build';
 
 // The SARIF 2.1.0 schema as shipped by Microsoft's @microsoft/jest-sarif (a devDependency; we
 // commit nothing fetched). It is draft-04, hence ajv-draft-04. The OASIS errata01 file differs
@@ -234,6 +234,28 @@ describe('renderSarif', () => {
     it('leaves unsuppressed findings without suppressions', () => {
       expect(resultFor(render(representative()), 'CVE-2021-23337').suppressions).toBeUndefined();
     });
+  });
+
+  it('keeps the most important results when capped for code scanning, and says how many it left out', () => {
+    const r = gateResult({ findings: many(300) });
+    const full = render(r);
+    const capped = render(r, { maxResultsPerRun: 40 });
+    expectValid(capped);
+    for (const run of capped.runs) {
+      const whole = full.runs.find((x: Obj) => x.tool.driver.name === run.tool.driver.name);
+      // Same results in the same order; rule indexes differ, as fewer rules remain.
+      const strip = (res: Obj) => ({ ...res, ruleIndex: undefined });
+      expect(run.results.map(strip)).toEqual(whole.results.slice(0, 40).map(strip));
+      expect(run.tool.driver.rules.length).toBeLessThan(whole.tool.driver.rules.length);
+      expect(run.results[0].properties.blocking).toBe(whole.results.some((x: Obj) => x.properties.blocking));
+      const omitted = whole.results.length - 40;
+      expect(run.properties).toEqual({ omittedResults: omitted });
+      expect(run.invocations[0].toolExecutionNotifications[0].message.text).toBe(`${omitted} less important ${run.tool.driver.name} results left out of this log (limit 40 per run); chaingate-result.json lists every finding.`);
+      for (const res of run.results) expect(run.tool.driver.rules[res.ruleIndex].id).toBe(res.ruleId);
+    }
+    expect(CODE_SCANNING_MAX_RESULTS_PER_RUN).toBe(25_000);
+    const roomy = render(r, { maxResultsPerRun: 1000 });
+    expect(roomy.runs.every((run: Obj) => run.invocations === undefined && run.properties === undefined)).toBe(true);
   });
 
   it('serializes compactly with a final newline', () => {

@@ -26,7 +26,16 @@ export interface SarifOptions {
   fallbackUri?: string;
   /** Absolute checkout root: absolute paths under it are made relative. */
   root?: string;
+  /**
+   * Keep at most this many results per run, the most important first (blocking, then worst
+   * severity). Unset, the log holds every finding. Code scanning rejects a run with more than
+   * CODE_SCANNING_MAX_RESULTS_PER_RUN results, so a log meant for upload should set it.
+   */
+  maxResultsPerRun?: number;
 }
+
+/** Code scanning's hard limit on results in one run: a larger run fails the upload. */
+export const CODE_SCANNING_MAX_RESULTS_PER_RUN = 25_000;
 
 type Obj = Record<string, unknown>;
 
@@ -171,7 +180,10 @@ function worseOf(a: Severity, b: Severity): Severity {
   return SEVERITY_POSITION[b] < SEVERITY_POSITION[a] ? b : a;
 }
 
-function buildRun(tool: string, findings: EvaluatedFinding[], ctx: Ctx): Obj {
+function buildRun(tool: string, all: EvaluatedFinding[], ctx: Ctx): Obj {
+  const max = ctx.opts.maxResultsPerRun;
+  const findings = max !== undefined && all.length > max ? all.slice(0, max) : all;
+  const omitted = all.length - findings.length;
   const rules = new Map<string, RuleAcc>();
   for (const f of findings) {
     const acc = rules.get(f.id);
@@ -198,6 +210,18 @@ function buildRun(tool: string, findings: EvaluatedFinding[], ctx: Ctx): Obj {
     conversion: { tool: { driver: { name: 'chaingate', version: ctx.opts.toolVersion } } },
     // A distinct category per tool, so code scanning tracks each tool's alerts separately.
     automationDetails: { id: `chaingate/${tool}/` },
+    // Said where a reader of the log looks: the run's own invocation notifications.
+    invocations: omitted
+      ? [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: [
+              { level: 'warning', message: { text: `${omitted} less important ${tool} results left out of this log (limit ${max} per run); chaingate-result.json lists every finding.` } },
+            ],
+          },
+        ]
+      : undefined,
+    properties: omitted ? { omittedResults: omitted } : undefined,
     results,
   };
 }
