@@ -56,8 +56,10 @@ function intervals(r: OsvRange): { lo: string; hi?: string; inclusive: boolean }
   let lo: string | undefined;
   for (const e of r.events) {
     if (e.introduced !== undefined) lo = e.introduced;
-    else if (lo !== undefined && e.fixed !== undefined) out.push({ lo, hi: e.fixed, inclusive: false }), (lo = undefined);
-    else if (lo !== undefined && e.last_affected !== undefined) out.push({ lo, hi: e.last_affected, inclusive: true }), (lo = undefined);
+    else if (lo !== undefined && (e.fixed ?? e.last_affected) !== undefined) {
+      out.push({ lo, hi: (e.fixed ?? e.last_affected) as string, inclusive: e.fixed === undefined });
+      lo = undefined;
+    }
   }
   if (lo !== undefined) out.push({ lo, inclusive: false });
   return out;

@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { mergeFindings, type Finding } from '../../src/core/finding';
 import { ChaingateError, ToolError } from '../../src/errors';
-import { createAuditScanner, auditErrorObject, type AuditOptions } from '../../src/scanners/audit';
+import { createAuditScanner, auditErrorObject } from '../../src/scanners/audit';
 import type { ScanContext } from '../../src/scanners/types';
 import { expectGolden } from '../helpers/golden';
 import { fixture, tmpDir, toolBin } from '../helpers/paths';

@@ -182,7 +182,9 @@ export function findingsForMatchedIds(pkg: OsvPackage, ids: string[], advisories
     const fixed: string[] = [];
     for (const a of entries) {
       const m = matchAffected(pkg.version, a, a.package?.ecosystem ?? pkg.ecosystem);
-      if (m.affected) matched.push(a), fixed.push(...m.fixed);
+      if (!m.affected) continue;
+      matched.push(a);
+      fixed.push(...m.fixed);
     }
     out.push(osvFinding(pkg, advisory, matched.length ? matched : entries, fixed));
   }

@@ -81,8 +81,14 @@ export function listZip(read: ReadAt, size: number): ZipEntry[] {
       const len = cd.readUInt16LE(e + 2);
       if (id === 0x0001) {
         let q = e + 4;
-        if (uncompressed === MAX32) (uncompressed = u64(cd, q)), (q += 8);
-        if (compressedSize === MAX32) (compressedSize = u64(cd, q)), (q += 8);
+        if (uncompressed === MAX32) {
+          uncompressed = u64(cd, q);
+          q += 8;
+        }
+        if (compressedSize === MAX32) {
+          compressedSize = u64(cd, q);
+          q += 8;
+        }
         if (localHeaderOffset === MAX32) localHeaderOffset = u64(cd, q);
       }
       e += 4 + len;
