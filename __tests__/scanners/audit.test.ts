@@ -470,6 +470,18 @@ describe('audit scanner', () => {
       expect((err as Error).message).toMatch(/^no advisory source: set audit\.osv-db or allow network \(OSV API http:\/\/127\.0\.0\.1:\d+\/v1\/querybatch: ECONNREFUSED\)/);
     });
 
+    it('keeps credentials in registry and API URLs out of notes and errors', async () => {
+      const port = await closedPort();
+      const ctx = context(project, await sealedEnv({ npm_config_registry: `http://ci:s3cret-token@127.0.0.1:${port}/`, CHAINGATE_OSV_API_URL: `http://ci:s3cret-token@127.0.0.1:${port}` }));
+      const err = (await createAuditScanner({}).run(ctx).catch((e: unknown) => e)) as Error;
+      expect(err.message).toMatch(/^no advisory source/);
+      expect(err.message).not.toContain('s3cret');
+      const out = await createAuditScanner({ osvDb: OSV_DB }).run(ctx);
+      expect(out.notes.join('\n')).toMatch(/npm audit .* endpoint unavailable/);
+      expect(JSON.stringify(out)).not.toContain('s3cret');
+      expect(ctx.lines.join('\n')).not.toContain('s3cret');
+    }, 180_000);
+
     it('asks the OSV API (CHAINGATE_OSV_API_URL) once per package version and reports what it answers', async () => {
       const api = await startOsvServer({
         advisories: allAdvisories(),

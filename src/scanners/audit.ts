@@ -17,6 +17,7 @@ import { parseNpmAudit } from '../parsers/npm-audit';
 import { parsePipAudit, pipAuditSkipped } from '../parsers/pip-audit';
 import { parsePnpmAudit } from '../parsers/pnpm-audit';
 import type { Parser } from '../parsers/types';
+import { redactUrlCredentials } from '../parsers/report-fields';
 import { FormatError } from '../parsers/util';
 import { parseYarnAudit } from '../parsers/yarn-audit';
 import { firstErrorLine, runTool, type RunResult } from '../process/run-tool';
@@ -34,6 +35,23 @@ export interface AuditOptions {
   skipDirs?: string[];
   /** OSV API base URL; default CHAINGATE_OSV_API_URL from the scan's environment, then the public API. */
   osvApiUrl?: string;
+}
+
+/** A monorepo may hold dozens of lockfiles: run their audits a few at a time. */
+const PM_AUDIT_CONCURRENCY = 2;
+
+/** Runs jobs at most `n` at a time; results in job order. */
+async function runBounded<T>(jobs: (() => Promise<T>)[], n: number): Promise<T[]> {
+  const out: T[] = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      out[i] = await jobs[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, jobs.length) }, worker));
+  return out;
 }
 
 /** The longest a package manager's audit may take: it is a network round trip, not a scan. */
@@ -105,8 +123,21 @@ interface PmResult {
   note?: string;
 }
 
-/** Runs one package manager audit for one lockfile. Throws ToolError when the tool itself failed. */
+/**
+ * Runs one package manager audit for one lockfile. Throws ToolError when the tool itself failed.
+ * Registry URLs in what the tools print may carry credentials: notes and errors are redacted.
+ */
 async function runPmAudit(ctx: ScanContext, lock: Lockfile, pm: PmAudit, osvApi: string): Promise<PmResult> {
+  try {
+    const r = await runPmAuditRaw(ctx, lock, pm, osvApi);
+    return r.note === undefined ? r : { ...r, note: redactUrlCredentials(r.note) };
+  } catch (e) {
+    if (e instanceof ToolError) throw new ToolError(e.tool, redactUrlCredentials(e.message));
+    throw e;
+  }
+}
+
+async function runPmAuditRaw(ctx: ScanContext, lock: Lockfile, pm: PmAudit, osvApi: string): Promise<PmResult> {
   const lockAbs = path.resolve(ctx.dir, lock.path);
   const bin = ctx.toolPath(pm.tool);
   const outputFile = path.join(ctx.workDir, `${slug(pm.label)}-${slug(lock.path)}.json`);
@@ -167,7 +198,9 @@ async function osvFindings(ctx: ScanContext, opts: AuditOptions, packages: OsvPa
   const groups = new Map<string, OsvPackage[]>();
   for (const p of packages) {
     const k = `${packageIndexKey(p.ecosystem, p.name)}@${p.version}`;
-    groups.set(k, [...(groups.get(k) ?? []), p]);
+    const g = groups.get(k);
+    if (g) g.push(p);
+    else groups.set(k, [p]);
   }
   const unique = [...groups.values()].map((g) => g[0]);
   const base = osvApiBaseUrl({ baseUrl: opts.osvApiUrl, env: ctx.env });
@@ -175,17 +208,18 @@ async function osvFindings(ctx: ScanContext, opts: AuditOptions, packages: OsvPa
   try {
     result = await queryOsvApi(unique, { baseUrl: base, timeoutMs: Math.min(ctx.timeoutMs, 120_000) });
   } catch (e) {
-    if (e instanceof OsvApiUnreachable) throw new ToolError('osv', `no advisory source: set audit.osv-db or allow network (${e.message})`);
+    if (e instanceof OsvApiUnreachable) throw new ToolError('osv', `no advisory source: set audit.osv-db or allow network (${redactUrlCredentials(e.message)})`);
+    if (e instanceof ToolError) throw new ToolError(e.tool, redactUrlCredentials(e.message));
     throw e;
   }
-  ctx.log(`osv: ${unique.length} package versions queried at ${base} (${result.requests} requests, ${result.advisories.size} advisories)`);
+  ctx.log(`osv: ${unique.length} package versions queried at ${redactUrlCredentials(base)} (${result.requests} requests, ${result.advisories.size} advisories)`);
   const findings: Finding[] = [];
   unique.forEach((u, i) => {
     for (const p of groups.get(`${packageIndexKey(u.ecosystem, u.name)}@${u.version}`) ?? []) {
       findings.push(...findingsForMatchedIds(p, result.ids[i], result.advisories));
     }
   });
-  return { findings, source: `OSV API ${base}` };
+  return { findings, source: `OSV API ${redactUrlCredentials(base)}` };
 }
 
 function readPackages(ctx: ScanContext, opts: AuditOptions): { locks: Lockfile[]; packages: OsvPackage[]; notes: string[] } {
@@ -216,17 +250,18 @@ export function createAuditScanner(opts: AuditOptions = {}): Scanner {
       ctx.log(`audit: ${packages.length} packages from ${opts.sbom ?? `${locks.length} lockfile(s)`}`);
 
       // The package managers' audits and the OSV lookup run side by side.
-      const pmRuns: Promise<PmResult>[] = [];
+      const jobs: (() => Promise<PmResult>)[] = [];
       if (opts.packageManagers !== false && opts.offline) {
         if (locks.some((l) => PM_AUDITS[l.kind])) notes.push('package manager audits not run: offline mode (they query their registries)');
       } else if (opts.packageManagers !== false) {
+        const osvApi = osvApiBaseUrl({ baseUrl: opts.osvApiUrl, env: ctx.env });
         for (const lock of locks) {
           const pm = PM_AUDITS[lock.kind];
-          if (pm) pmRuns.push(runPmAudit(ctx, lock, pm, osvApiBaseUrl({ baseUrl: opts.osvApiUrl, env: ctx.env })));
+          if (pm) jobs.push(() => runPmAudit(ctx, lock, pm, osvApi));
         }
       }
       const osvRun = osvFindings(ctx, opts, packages);
-      const [pmResults, osv] = await Promise.all([Promise.all(pmRuns), osvRun]);
+      const [pmResults, osv] = await Promise.all([runBounded(jobs, PM_AUDIT_CONCURRENCY), osvRun]);
       for (const r of pmResults) {
         findings.push(...r.findings);
         if (r.output) rawOutputs.push(r.output);
