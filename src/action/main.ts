@@ -7,8 +7,10 @@ import { ScannerNameSchema, type ScannerName } from '../config/schema';
 import { exitCodeFor } from '../core/policy';
 import { ChaingateError, ConfigError } from '../errors';
 import { defaultDeps } from '../gate/deps';
-import { runGate, type GateOptions, type Logger } from '../gate/run-gate';
+import { runGate, type GateOptions, type GateOutput, type Logger } from '../gate/run-gate';
 import { REPORT_TOOLS, type ReportTool } from '../parsers/types';
+import { resolveSigningKey, runSignBlob, runSignImage, signTools } from '../sign';
+
 
 export function input(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const v = env[`CHAINGATE_INPUT_${name.toUpperCase().replace(/-/g, '_')}`];
@@ -65,6 +67,7 @@ export function optionsFromInputs(env: NodeJS.ProcessEnv, now: () => Date, log: 
     osvDb: input(env, 'osv-db'),
     sbom: bool(env, 'sbom'),
     insecureRegistry: bool(env, 'insecure-registry'),
+    verifyImage: input(env, 'verify-image'),
     env,
     now,
     log,
@@ -83,9 +86,56 @@ export function actionLogger(): Logger {
   };
 }
 
+/**
+ * Release pipelines: after a passing gate, sign the image by digest, attest the SBOM and the
+ * verdict (a SLSA VSA), and sign release files. Keys never reach argv or logs: cosign reads
+ * COSIGN_PRIVATE_KEY / COSIGN_PASSWORD from the environment, and they are masked.
+ */
+export async function signAfterGate(env: NodeJS.ProcessEnv, now: () => Date, opts: GateOptions, out: GateOutput): Promise<void> {
+  const image = input(env, 'sign-image');
+  const blobs = lines(input(env, 'sign-blobs'));
+  if (!image && blobs.length === 0) return;
+  const signEnv = {
+    tools: signTools(env),
+    env,
+    now,
+    log: (l: string) => core.info(l),
+    mask: (v: string) => core.setSecret(v),
+  };
+  const key = resolveSigningKey({ key: input(env, 'sign-key') }, env);
+  const tlog = bool(env, 'sign-tlog');
+  if (image) {
+    const sbomInput = input(env, 'sign-sbom');
+    let sbom: string | undefined;
+    if (sbomInput === 'true') {
+      if (!out.sbomFile) throw new ConfigError('input sign-sbom is true but no SBOM was written');
+      sbom = out.sbomFile;
+    } else if (sbomInput && sbomInput !== 'false') sbom = sbomInput;
+    const attestVerdict = bool(env, 'attest-verdict') ?? true;
+    const signed = await runSignImage(
+      {
+        image,
+        key,
+        sbom,
+        result: attestVerdict ? { path: out.resultFile, value: out.result } : undefined,
+        insecureRegistry: opts.insecureRegistry,
+        tlog,
+        workDir: opts.outputDir,
+      },
+      signEnv,
+    );
+    core.setOutput('digest', signed.digest);
+    core.setOutput('signed-image', signed.image);
+  }
+  const bundles: string[] = [];
+  for (const file of blobs) bundles.push((await runSignBlob({ file, key, tlog }, signEnv)).bundle);
+  if (bundles.length) core.setOutput('bundles', bundles.join('\n'));
+}
+
 export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () => Date = () => new Date()): Promise<number> {
   try {
     const opts = optionsFromInputs(env, now, actionLogger());
+    if (input(env, 'sign-sbom') === 'true' && opts.sbom === undefined) opts.sbom = true;
     const out = await runGate(opts, defaultDeps());
     const r = out.result;
     core.setOutput('verdict', r.verdict);
@@ -98,6 +148,11 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () =>
       fs.appendFileSync(env.GITHUB_STEP_SUMMARY, out.summary);
     }
     const code = exitCodeFor(r);
+    if (out.result.scanners.some((x) => x.name === 'cosign-verify')) {
+      core.setOutput('verified', String(!r.findings.some((f) => f.kind === 'signature' && !f.exception && !f.vex)));
+    }
+    if (code === 0) await signAfterGate(env, now, opts, out);
+    else if (input(env, 'sign-image') || input(env, 'sign-blobs')) core.warning('chaingate: the gate did not pass, so nothing was signed');
     if (code !== 0) core.setFailed(`chaingate: ${r.verdict}: ${r.reasons[0] ?? ''}`);
     else if (r.verdict !== 'pass') core.warning(`chaingate (warn mode): ${r.verdict}: ${r.reasons[0] ?? ''}`);
     return code;

@@ -10,7 +10,7 @@ import { mergeFindings, type Finding } from '../core/finding';
 import { evaluate } from '../core/policy';
 import type { GateResult, ScannerStatus } from '../core/result';
 import type { VexSource } from '../core/vex';
-import { ChaingateError, ConfigError, ToolError } from '../errors';
+import { ChaingateError, ConfigError } from '../errors';
 import { parseReport } from '../parsers';
 import type { ReportTool } from '../parsers/types';
 import { FormatError } from '../parsers/util';
@@ -18,6 +18,7 @@ import { renderResultJson } from '../reports/result-json';
 import { renderSarif } from '../reports/sarif';
 import { renderSummary } from '../reports/summary';
 import type { ScanContext, Scanner } from '../scanners/types';
+import { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } from '../sign';
 import { VERSION } from '../version';
 
 export interface Logger {
@@ -41,6 +42,8 @@ export interface GateOptions {
   sbomInput?: string;
   sbom?: boolean;
   insecureRegistry?: boolean;
+  /** Verify this image's signatures (overrides verify.image of the policy). */
+  verifyImage?: string;
   /** Never touch the network: cached Trivy DB, offline OSV advisories only. */
   offline?: boolean;
   env: NodeJS.ProcessEnv;
@@ -228,7 +231,7 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
       if (out.notes.length) status.notes = out.notes;
     } catch (e) {
       if (!(e instanceof ChaingateError)) throw e;
-      status = { name, status: 'failed', durationMs: Date.now() - started, findings: 0, error: e instanceof ToolError ? e.message : e.message };
+      status = { name, status: 'failed', durationMs: Date.now() - started, findings: 0, error: e.message };
       lines.push(`error: ${e.message}`);
     }
     opts.log.group(`${name}: ${status.status}, ${status.findings} findings, ${(status.durationMs / 1000).toFixed(1)} s`, lines);
@@ -237,6 +240,37 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
   for (const r of results) {
     statuses.push(r.status);
     all.push(...r.findings);
+  }
+
+  // The policy's verify: section (and the action's verify-image) checks signatures of an image;
+  // its failures are findings of kind `signature`, its outage makes the gate incomplete.
+  const verifyImage = opts.verifyImage ?? policy.verify?.image;
+  if (verifyImage) {
+    const v = policy.verify ?? { keys: [], 'revoked-keys': [], 'require-attestations': [], 'insecure-registry': false };
+    const started = Date.now();
+    const lines: string[] = [];
+    const workDir = path.join(workRoot, 'cosign-verify');
+    fs.mkdirSync(workDir, { recursive: true });
+    try {
+      const o = await runVerifyImage(
+        {
+          image: verifyImage,
+          keys: v.keys.map((k) => (k.includes('://') ? k : resolveFrom(dir, k))),
+          revokedKeys: v['revoked-keys'].map((k) => (k.includes('://') ? k : resolveFrom(dir, k))),
+          identity: v.identity && v.issuer ? { identity: v.identity, issuer: v.issuer } : undefined,
+          requireAttestations: v['require-attestations'],
+          insecureRegistry: v['insecure-registry'] || opts.insecureRegistry === true,
+        },
+        { tools: signTools(opts.env, { cosign: policy.tools.cosign?.path, crane: policy.tools.crane?.path }), env: opts.env, log: (l) => lines.push(l), workDir },
+      );
+      all.push(...o.findings);
+      statuses.push(verifyScannerStatus(o, Date.now() - started));
+    } catch (e) {
+      if (!(e instanceof ChaingateError)) throw e;
+      statuses.push(verifyScannerFailed(e.message, Date.now() - started));
+      lines.push(`error: ${e.message}`);
+    }
+    opts.log.group(`cosign-verify: ${verifyImage}, ${((Date.now() - started) / 1000).toFixed(1)} s`, lines);
   }
 
   let sbomFile: string | undefined;
