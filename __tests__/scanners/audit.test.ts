@@ -511,6 +511,30 @@ describe('audit scanner', () => {
     });
   });
 
+  describe('a project without lockfiles', () => {
+    it('has nothing to audit when it declares no dependencies', async () => {
+      const dir = tmpDir('chaingate-nodeps-');
+      try {
+        fs.writeFileSync(path.join(dir, 'main.tf'), 'resource "null_resource" "x" {}\n');
+        const out = await createAuditScanner({ offline: true }).run(context(dir, await sealedEnv()));
+        expect(out.findings).toEqual([]);
+        expect(out.notes[0]).toMatch(/^no lockfile and no manifest .* no dependencies to audit$/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('fails when a manifest has no lockfile, saying how to make one', async () => {
+      const dir = tmpDir('chaingate-nolock-');
+      try {
+        fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(PACKAGE_JSON));
+        await expect(createAuditScanner({ osvDb: OSV_DB }).run(context(dir, await sealedEnv()))).rejects.toThrow(/no lockfile found .*npm install --package-lock-only/);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+
   describe('with an SBOM instead of lockfiles', () => {
     it('audits the CycloneDX components and locates findings at the SBOM', async () => {
       const dir = tmpDir('chaingate-sbom-');

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { computeFingerprint, type Finding } from '../core/finding';
 import { ToolError } from '../errors';
-import { discoverLockfiles, packagesFromCycloneDx, type Lockfile, type LockfileKind, type LockPackage } from '../lockfiles';
+import { discoverLockfiles, findLockfiles, packagesFromCycloneDx, type Lockfile, type LockfileKind, type LockPackage } from '../lockfiles';
 import { queryOsvApi, OsvApiUnreachable, osvApiBaseUrl } from '../osv/api';
 import { loadOsvDb } from '../osv/db';
 import { findingsForMatchedIds, matchPackages } from '../osv/matcher';
@@ -36,6 +36,9 @@ export interface AuditOptions {
   /** OSV API base URL; default CHAINGATE_OSV_API_URL from the scan's environment, then the public API. */
   osvApiUrl?: string;
 }
+
+/** Files that declare dependencies: with one of these at the root, a missing lockfile is an error. */
+const MANIFESTS = ['package.json', 'pyproject.toml', 'Pipfile', 'setup.py', 'setup.cfg', 'requirements.in'];
 
 /** A monorepo may hold dozens of lockfiles: run their audits a few at a time. */
 const PM_AUDIT_CONCURRENCY = 2;
@@ -235,7 +238,14 @@ function readPackages(ctx: ScanContext, opts: AuditOptions): { locks: Lockfile[]
     }
     return { locks: [], packages: toOsvPackages(packagesFromCycloneDx(text, display), display), notes };
   }
-  const locks = discoverLockfiles(ctx.dir, opts.skipDirs ? { skipDirs: opts.skipDirs } : {});
+  const discover = opts.skipDirs ? { skipDirs: opts.skipDirs } : {};
+  // A project without dependencies has nothing to audit; one whose manifest has no lockfile
+  // cannot be audited, and discoverLockfiles' error says how to make one.
+  if (findLockfiles(ctx.dir, discover).length === 0 && !MANIFESTS.some((m) => fs.existsSync(path.join(ctx.dir, m)))) {
+    notes.push(`no lockfile and no manifest (${MANIFESTS.join(', ')}) in the project: no dependencies to audit`);
+    return { locks: [], packages: [], notes };
+  }
+  const locks = discoverLockfiles(ctx.dir, discover);
   for (const l of locks) for (const w of l.warnings ?? []) notes.push(`${l.path}: ${w}`);
   return { locks, packages: locks.flatMap((l) => toOsvPackages(l.packages, l.path)), notes };
 }
@@ -260,7 +270,7 @@ export function createAuditScanner(opts: AuditOptions = {}): Scanner {
           if (pm) jobs.push(() => runPmAudit(ctx, lock, pm, osvApi));
         }
       }
-      const osvRun = osvFindings(ctx, opts, packages);
+      const osvRun = packages.length ? osvFindings(ctx, opts, packages) : Promise.resolve({ findings: [], source: 'none needed' });
       const [pmResults, osv] = await Promise.all([runBounded(jobs, PM_AUDIT_CONCURRENCY), osvRun]);
       for (const r of pmResults) {
         findings.push(...r.findings);
