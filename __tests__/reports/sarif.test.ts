@@ -258,6 +258,14 @@ describe('renderSarif', () => {
     expect(roomy.runs.every((run: Obj) => run.invocations === undefined && run.properties === undefined)).toBe(true);
   });
 
+  it('files a finding that names no tool under chaingate rather than writing an invalid run', () => {
+    const f = { ...evaluated({ tool: 'x', kind: 'code', severity: 'low', id: 'r', title: 't', location: { path: 'a', startLine: 1 } }), tools: [] };
+    const log = render(gateResult({ findings: [f] }));
+    expectValid(log);
+    expect(log.runs.map((r: Obj) => r.tool.driver.name)).toEqual(['chaingate']);
+    expect(log.runs[0].results[0].properties.alsoReportedBy).toBeUndefined();
+  });
+
   it('serializes compactly with a final newline', () => {
     const text = renderSarifJson(representative(), { toolVersion: '0.1.0' });
     expect(text.endsWith('}\n')).toBe(true);

@@ -236,7 +236,8 @@ export function renderSarif(result: GateResult, opts: SarifOptions): Obj {
   // Sorted once up front, so each run's results come out in the same order as the other reports.
   for (const f of sortFindings(result.findings)) {
     // A finding several tools reported lives in the run of the first (tools are sorted).
-    const tool = f.tools[0];
+    // The model always names a tool; should one slip through without, it still gets a run.
+    const tool = f.tools[0] ?? 'chaingate';
     let list = byTool.get(tool);
     if (!list) byTool.set(tool, (list = []));
     list.push(f);
