@@ -96,7 +96,7 @@ describe('trivy-db-fixture', () => {
       .map((v: Record<string, any>) => `${v.PkgName}@${v.InstalledVersion} ${v.VulnerabilityID} ${v.Severity}/${v.SeveritySource} fixed=${v.FixedVersion} ${v.DataSource.Name}`)
       .sort();
     expect(summary).toEqual([
-      'PyYAML@5.3.1 CVE-2020-14343 CRITICAL/ghsa fixed=5.4 GitHub Security Advisory pip',
+      'pyyaml@5.3.1 CVE-2020-14343 CRITICAL/ghsa fixed=5.4 GitHub Security Advisory pip',
       'lodash-es@4.17.15 CVE-2020-8203 HIGH/ghsa fixed=4.17.20 GitHub Security Advisory npm',
       'lodash-es@4.17.15 CVE-2021-23337 HIGH/ghsa fixed=4.17.21 GitHub Security Advisory npm',
     ].sort());
