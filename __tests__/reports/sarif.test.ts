@@ -266,6 +266,18 @@ describe('renderSarif', () => {
     expect(log.runs[0].results[0].properties.alsoReportedBy).toBeUndefined();
   });
 
+  it('gives every tool that completed a run, empty when it found nothing, so its old alerts close', () => {
+    const log = render(representative(), { completedTools: ['trivy', 'osv', 'semgrep'] });
+    expectValid(log);
+    expect(log.runs.map((r: Obj) => r.tool.driver.name)).toEqual(['cosign', 'npm-audit', 'osv', 'pip-audit', 'semgrep', 'trivy']);
+    const osv = log.runs.find((r: Obj) => r.tool.driver.name === 'osv');
+    expect(osv.results).toEqual([]);
+    expect(osv.automationDetails.id).toBe('chaingate/osv/');
+    const clean = render(gateResult(), { completedTools: ['semgrep'] });
+    expectValid(clean);
+    expect(clean.runs.map((r: Obj) => r.tool.driver.name)).toEqual(['semgrep']);
+  });
+
   it('serializes compactly with a final newline', () => {
     const text = renderSarifJson(representative(), { toolVersion: '0.1.0' });
     expect(text.endsWith('}\n')).toBe(true);

@@ -32,6 +32,12 @@ export interface SarifOptions {
    * CODE_SCANNING_MAX_RESULTS_PER_RUN results, so a log meant for upload should set it.
    */
   maxResultsPerRun?: number;
+  /**
+   * Tools (as findings name them: trivy, npm-audit...) that ran to completion. Each gets a run
+   * even with no results, so code scanning closes the alerts they no longer report. Leave out
+   * a tool that failed: its empty run would close its alerts as if they were fixed.
+   */
+  completedTools?: string[];
 }
 
 /** Code scanning's hard limit on results in one run: a larger run fails the upload. */
@@ -242,6 +248,7 @@ export function renderSarif(result: GateResult, opts: SarifOptions): Obj {
     if (!list) byTool.set(tool, (list = []));
     list.push(f);
   }
+  for (const t of opts.completedTools ?? []) if (!byTool.has(t)) byTool.set(t, []);
   const tools = [...byTool.keys()].sort(compareStrings);
   const runs = tools.map((t) => buildRun(t, byTool.get(t) as EvaluatedFinding[], ctx));
   // A log without runs tells code scanning nothing; an empty chaingate run says "no findings".
