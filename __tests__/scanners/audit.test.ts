@@ -135,6 +135,12 @@ const BULK_ADVISORIES: Record<string, unknown[]> = {
   'left-pad': [{ id: 1, url: 'https://github.com/advisories/GHSA-0000-0000-0000', title: 'never asked', severity: 'low', vulnerable_versions: '*', cwe: [], cvss: { score: 0, vectorString: null } }],
 };
 
+const PACKUMENT_VERSIONS: Record<string, string[]> = {
+  lodash: ['4.17.20', '4.17.21'],
+  minimist: ['1.2.5', '1.2.6'],
+  qs: ['6.5.2', '6.5.3'],
+};
+
 interface NpmServer {
   registry: string;
   bulkBodies: unknown[];
@@ -192,6 +198,7 @@ function npm6Report(tree: AuditNode): unknown {
 async function startNpmAdvisoryServer(): Promise<NpmServer> {
   const bulkBodies: unknown[] = [];
   const auditBodies: unknown[] = [];
+  let registry = '';
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -211,14 +218,22 @@ async function startNpmAdvisoryServer(): Promise<NpmServer> {
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(JSON.stringify(npm6Report(tree)));
       }
-      // Packuments are not needed for the report; a registry without them answers 404.
+      // Packuments (GET /name): yarn 4 reads them after the bulk request; npm uses them for fixAvailable.
+      const name = decodeURIComponent((req.url ?? '').slice(1));
+      const versions = req.method === 'GET' ? PACKUMENT_VERSIONS[name] : undefined;
+      if (versions) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const manifest = (version: string) => ({ name, version, dist: { tarball: `${registry}${name}/-/${name}-${version}.tgz` } });
+        return res.end(JSON.stringify({ name, 'dist-tags': { latest: versions[versions.length - 1] }, versions: Object.fromEntries(versions.map((v) => [v, manifest(v)])) }));
+      }
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end('{"error":"not found"}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { registry: `http://127.0.0.1:${port}/`, bulkBodies, auditBodies, close: () => new Promise((r) => server.close(() => r())) };
+  registry = `http://127.0.0.1:${port}/`;
+  return { registry, bulkBodies, auditBodies, close: () => new Promise((r) => server.close(() => r())) };
 }
 
 interface Ctx extends ScanContext {
@@ -298,8 +313,9 @@ describe('audit scanner', () => {
     it('reads the real npm audit report into findings located at the lockfile', () => {
       const npm = outcome.findings.filter((f) => f.tools.includes('npm-audit'));
       expect(summary(npm)).toEqual([
-        ['npm-audit', 'GHSA-35jh-r3h4-6jhm', 'lodash@?', 'high', 'package-lock.json', ''],
-        ['npm-audit', 'GHSA-xvch-5gv4-984h', 'minimist@?', 'critical', 'package-lock.json', ''],
+        // npm computes the fix from the packuments the registry serves.
+        ['npm-audit', 'GHSA-35jh-r3h4-6jhm', 'lodash@?', 'high', 'package-lock.json', '4.17.21'],
+        ['npm-audit', 'GHSA-xvch-5gv4-984h', 'minimist@?', 'critical', 'package-lock.json', '1.2.6'],
       ]);
       const lodash = npm.find((f) => f.id === 'GHSA-35jh-r3h4-6jhm');
       expect(lodash).toMatchObject({ cvssScore: 7.2, cwes: ['CWE-77', 'CWE-94'], title: 'Command Injection in lodash' });
