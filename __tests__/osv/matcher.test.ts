@@ -2,6 +2,7 @@
 import { buildIndex, findingsForMatchedIds, matchPackages } from '../../src/osv/matcher';
 import type { OsvPackage } from '../../src/osv/types';
 import { allAdvisories, advisoryById } from './advisories';
+import { expectGolden } from '../helpers/golden';
 
 const INDEX = buildIndex(allAdvisories());
 
@@ -160,5 +161,21 @@ describe('the OSV matcher on the real advisories', () => {
     const found = matchPackages(pkgs, INDEX);
     expect(Date.now() - t).toBeLessThan(1000);
     expect(found.length).toBe(600);
+  });
+
+  it('gives the findings in the golden for one vulnerable version of every fixture package', () => {
+    const pkgs: OsvPackage[] = [
+      ['npm', 'lodash', '4.17.11'], ['npm', 'lodash-es', '4.17.13'], ['npm', 'lodash-amd', '4.17.12'], ['npm', 'lodash.defaultsdeep', '4.6.0'],
+      ['npm', 'minimist', '0.2.3'], ['npm', 'semver', '7.5.1'], ['npm', 'express', '5.0.0-beta.1'], ['npm', 'path-to-regexp', '0.1.7'],
+      ['npm', 'body-parser', '1.20.2'], ['npm', 'cookie', '0.6.0'], ['npm', 'send', '0.18.0'], ['npm', 'qs', '6.9.6'], ['npm', 'ws', '8.17.0'],
+      ['npm', 'follow-redirects', '1.15.5'], ['npm', 'jsonwebtoken', '8.5.1'], ['npm', 'request', '2.88.2'], ['npm', '@cypress/request', '2.88.10'],
+      ['npm', 'axios', '0.27.2'], ['npm', 'tar', '6.1.0'], ['npm', 'minimatch', '3.0.4'], ['npm', 'chalk', '5.6.1'], ['npm', 'flatmap-stream', '0.1.1'],
+      ['pypi', 'Jinja2', '3.1.3'], ['pypi', 'requests', '2.30.0'], ['pypi', 'urllib3', '2.0.5'], ['pypi', 'PyYAML', '5.3.1'], ['pypi', 'Django', '3.2.13'],
+      ['golang', 'golang.org/x/text', 'v0.3.7'], ['golang', 'stdlib', 'v1.21.2'], ['golang', 'golang.org/x/net', 'v0.16.0'],
+    ].map(([ecosystem, name, version]) => ({ ecosystem, name, version, purl: `pkg:${ecosystem}/${name}@${version}`, path: 'lockfile' }));
+    const found = matchPackages(pkgs, INDEX);
+    // Every package but the withdrawn advisory's is found.
+    expect(new Set(found.map((f) => f.package?.name)).size).toBe(pkgs.length - 1);
+    expectGolden('osv/fixture-findings.json', found.map(({ description: _d, ...f }) => f));
   });
 });
