@@ -154,6 +154,18 @@ describe('trivyErrorLine', () => {
     ].join('\n');
     expect(trivyErrorLine(stderr)).toBe('FATAL Fatal error run error: init error: DB error: failed to download vulnerability DB');
   });
+  it('joins the causes Trivy lists under the FATAL line', () => {
+    const stderr = [
+      '2026-01-01T10:00:00Z\tINFO\t[vuln] Vulnerability scanning is enabled',
+      '2026-01-01T10:00:01Z\tFATAL\tFatal error\trun error: unable to find the specified image "r/app:1" in ["remote"]: 1 error occurred:',
+      '\t* remote error: GET http://127.0.0.1:5000/v2/r/app/manifests/1: MANIFEST_UNKNOWN',
+      '',
+      '',
+    ].join('\n');
+    expect(trivyErrorLine(stderr)).toBe(
+      'FATAL Fatal error run error: unable to find the specified image "r/app:1" in ["remote"]: 1 error occurred: * remote error: GET http://127.0.0.1:5000/v2/r/app/manifests/1: MANIFEST_UNKNOWN',
+    );
+  });
   it('falls back to the first error-looking line', () => expect(trivyErrorLine('panic: runtime error\ngoroutine 1')).toBe('panic: runtime error'));
   it('says nothing for empty stderr', () => expect(trivyErrorLine('')).toBeUndefined());
 });
@@ -260,6 +272,7 @@ describe('real trivy image from a registry the test starts', () => {
   let trivy: string;
   let digestRef: string;
   let layoutDir: string;
+  let tarball: string;
 
   beforeAll(async () => {
     trivy = toolBin('trivy');
@@ -279,6 +292,8 @@ describe('real trivy image from a registry the test starts', () => {
     digestRef = `${registry.host}/chaingate/vulnerable-app@${digest}`;
     layoutDir = path.join(tmpDir('chaingate-oci-'), 'layout');
     await run(['pull', '--insecure', '--format', 'oci', digestRef, layoutDir]);
+    tarball = path.join(path.dirname(layoutDir), 'image.tar');
+    await run(['pull', '--insecure', digestRef, tarball]);
   }, 300_000);
 
   afterAll(async () => {
@@ -303,10 +318,13 @@ describe('real trivy image from a registry the test starts', () => {
     expectImageFindings(outcome.findings);
   }, 300_000);
 
-  it('scans the same image from an OCI layout with --input', async () => {
+  it.each([
+    ['an OCI layout', () => layoutDir],
+    ['an image tarball', () => tarball],
+  ])('scans the same image from %s with --input', async (_what, where) => {
     const ctx = context(REPO, trivy);
-    const outcome = await createTrivyImageScanner(imageOptions({ image: layoutDir, cacheDir, offline: true })).run(ctx);
-    expect(ctx.lines[0]).toContain(`--input ${layoutDir}`);
+    const outcome = await createTrivyImageScanner(imageOptions({ image: where(), cacheDir, offline: true })).run(ctx);
+    expect(ctx.lines[0]).toContain(`--input ${where()}`);
     expectImageFindings(outcome.findings);
   }, 300_000);
 
@@ -314,7 +332,7 @@ describe('real trivy image from a registry the test starts', () => {
     const ctx = context(REPO, trivy);
     const missing = `${registry.host}/chaingate/absent@sha256:${'0'.repeat(64)}`;
     const run = createTrivyImageScanner(imageOptions({ image: missing, insecureRegistry: true, cacheDir, offline: true })).run(ctx);
-    await expect(run).rejects.toThrow(/^trivy exited with code 1: FATAL/);
+    await expect(run).rejects.toThrow(/^trivy exited with code 1: FATAL .*MANIFEST_UNKNOWN/);
   }, 300_000);
 });
 

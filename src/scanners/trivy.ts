@@ -166,17 +166,31 @@ export function trivyImageArgv(ctx: ScanContext, opts: TrivyImageOptions, db: Db
   return toInvocations(ctx, ['image'], target, commonArgs(ctx, opts, db, outputFile), outputFile);
 }
 
-/** Trivy logs `<time>\tFATAL\t...`: prefer its FATAL line, without the timestamp, tabs as spaces. */
+/**
+ * Trivy logs `<time>\tFATAL\t...`, with the causes of a multi-error on the lines after it
+ * (`\t* remote error: ...`). Prefer that FATAL message, without the timestamp, on one line.
+ */
 export function trivyErrorLine(stderr: string): string | undefined {
-  const lines = stderr.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const fatal = lines.find((l) => /\bFATAL\b/.test(l));
-  const line = fatal ?? firstErrorLine(stderr);
+  const lines = stderr.split(/\r?\n/);
+  const at = lines.findIndex((l) => /^\S*\s+FATAL\b/.test(l) || /^FATAL\b/.test(l));
+  let line: string | undefined;
+  if (at !== -1) {
+    const cont: string[] = [];
+    for (const l of lines.slice(at + 1)) {
+      if (l.trim() === '' || /^\d{4}-\d{2}-\d{2}T/.test(l)) break;
+      cont.push(l);
+    }
+    line = [lines[at], ...cont].join(' ');
+  } else {
+    line = firstErrorLine(stderr);
+  }
   if (line === undefined) return undefined;
   const clean = line
     .replace(/^\d{4}-\d{2}-\d{2}T\S+\s+/, '')
     .replace(/\s+/g, ' ')
     .trim();
-  return clean.length > 500 ? `${clean.slice(0, 500)}…` : clean;
+  // The wrapped chain is long; its start says what failed and its end says why.
+  return clean.length > 700 ? `${clean.slice(0, 250)} … ${clean.slice(-400)}` : clean;
 }
 
 /** The failure looks like the vulnerability DB could not be fetched (worth trying another mirror). */
