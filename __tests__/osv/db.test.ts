@@ -33,6 +33,45 @@ function fileReader(file: string): { read: ReadAt; size: number } {
   return { read: (o, l) => buf.subarray(o, o + l), size: buf.length };
 }
 
+/**
+ * A one-entry archive written by hand per APPNOTE 4.5.3: sizes in the central directory saturated
+ * to 0xFFFFFFFF, the real ones in a ZIP64 extended-information extra field.
+ */
+function handZip(name: string, data: Buffer, method: number): Buffer {
+  const n = Buffer.from(name);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(45, 4);
+  local.writeUInt16LE(method, 8);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(n.length, 26);
+  const extra = Buffer.alloc(20);
+  extra.writeUInt16LE(0x0001, 0);
+  extra.writeUInt16LE(16, 2);
+  extra.writeBigUInt64LE(BigInt(data.length), 4);
+  extra.writeBigUInt64LE(BigInt(data.length), 12);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(45, 4);
+  central.writeUInt16LE(45, 6);
+  central.writeUInt16LE(method, 10);
+  central.writeUInt32LE(0xffffffff, 20);
+  central.writeUInt32LE(0xffffffff, 24);
+  central.writeUInt16LE(n.length, 28);
+  central.writeUInt16LE(extra.length, 30);
+  central.writeUInt32LE(0, 42);
+  const cdOffset = local.length + n.length + data.length;
+  const cdSize = central.length + n.length + extra.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(cdSize, 12);
+  end.writeUInt32LE(cdOffset, 16);
+  return Buffer.concat([local, n, data, central, n, extra, end]);
+}
+
 const PROBE = [
   { ecosystem: 'npm', name: 'lodash', version: '4.17.20', path: 'package-lock.json' },
   { ecosystem: 'pypi', name: 'PyYAML', version: '5.3', path: 'requirements.txt' },
@@ -75,6 +114,18 @@ describe('OSV database loading', () => {
     expect(tail.readUInt16LE(10)).toBe(0xffff);
     expect(listZip(read, size)).toHaveLength(70000 + advisoryFiles().length + 1);
     expect(loadOsvDb(zip).index.count).toBe(advisoryFiles().length - 1);
+  });
+
+  it('reads ZIP64 sizes from the central directory’s extra field, and refuses unknown compression', () => {
+    const data = fs.readFileSync(path.join(ADVISORY_DIR, 'MAL-2025-46969-chalk.json'));
+    const zip = handZip('npm/MAL-2025-46969.json', data, 0);
+    const read: ReadAt = (o, l) => zip.subarray(o, o + l);
+    const [entry] = listZip(read, zip.length);
+    expect(entry).toMatchObject({ name: 'npm/MAL-2025-46969.json', size: data.length, compressedSize: data.length, localHeaderOffset: 0 });
+    expect(readZipEntry(read, entry).equals(data)).toBe(true);
+    const bz = handZip('x.json', data, 12);
+    const bzRead: ReadAt = (o, l) => bz.subarray(o, o + l);
+    expect(() => readZipEntry(bzRead, listZip(bzRead, bz.length)[0])).toThrow(/compression method 12 is not supported/);
   });
 
   it('keeps only the advisories about wanted packages', () => {
