@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../src/core/finding';
+import { PolicySchema } from '../../src/config/schema';
 import { ToolError } from '../../src/errors';
 import { runTool } from '../../src/process/run-tool';
 import type { ScanContext } from '../../src/scanners/types';
@@ -8,6 +9,7 @@ import {
   createTrivyFsScanner,
   createTrivyImageScanner,
   dbIsFresh,
+  trivyFsScannerFromPolicy,
   defaultTrivyCacheDir,
   skipDirPatterns,
   trivyErrorLine,
@@ -132,6 +134,20 @@ describe('argv builders', () => {
   });
 });
 
+describe('from the policy', () => {
+  it('takes scanners, cache dir, mirrors and skip dirs from .chaingate.yml', async () => {
+    const policy = PolicySchema.parse({ trivy: { 'db-repository': ['m/db:2'], 'cache-dir': '/c' }, 'skip-dirs': ['dist'] });
+    const dir = tmpDir('chaingate-policy-');
+    const bin = path.join(dir, 'trivy');
+    fs.writeFileSync(bin, '#!/bin/sh\necho "$@" > "$(dirname "$0")/args"\nexit 3\n', { mode: 0o755 });
+    await expect(trivyFsScannerFromPolicy(policy, { HOME: '/h' }).run(context(dir, bin))).rejects.toThrow(/code 3/);
+    const args = fs.readFileSync(path.join(dir, 'args'), 'utf8');
+    expect(args).toContain('--scanners vuln,secret,misconfig --cache-dir /c');
+    expect(args).toContain('--db-repository m/db:2');
+    expect(args).toContain('--skip-dirs dist --skip-dirs **/dist');
+  });
+});
+
 describe('DB freshness', () => {
   const now = new Date('2026-01-01T00:00:00Z');
   const meta = (o: object) => JSON.stringify({ Version: 2, NextUpdate: '2026-01-02T00:00:00Z', ...o });
@@ -247,6 +263,21 @@ describe('real trivy fs on the examples (offline, fixture DB)', () => {
     expect(ctx.lines.join('\n')).not.toContain('--offline-scan');
     expect(ids(outcome.findings, 'vulnerability')).toContain('CVE-2021-23337');
     expect(ids(outcome.findings, 'misconfiguration')).toEqual([]);
+  }, 300_000);
+
+  it('skip dirs apply at any depth (Trivy alone would skip only the top-level folder)', async () => {
+    const project = tmpDir('chaingate-skip-');
+    const creds = fs.readFileSync(path.join(EXAMPLES, 'vulnerable', 'config', 'credentials.ini'));
+    for (const rel of ['deploy/credentials.ini', 'generated/credentials.ini', 'web/generated/pkg/credentials.ini']) {
+      fs.mkdirSync(path.dirname(path.join(project, rel)), { recursive: true });
+      fs.writeFileSync(path.join(project, rel), creds);
+    }
+    const paths = async (skipDirs: string[]) => {
+      const outcome = await createTrivyFsScanner(fsOptions({ cacheDir, offline: true, scanners: ['secret'], skipDirs })).run(context(project, trivy));
+      return [...new Set(outcome.findings.map((f) => f.location?.path))].sort();
+    };
+    expect(await paths([])).toEqual(['deploy/credentials.ini', 'generated/credentials.ini', 'web/generated/pkg/credentials.ini']);
+    expect(await paths(['generated'])).toEqual(['deploy/credentials.ini']);
   }, 300_000);
 
   it('offline without a cached DB fails closed with Trivy\'s own reason', async () => {

@@ -297,6 +297,16 @@ export function createTrivyFsScanner(opts: TrivyFsOptions, now: () => Date = () 
   };
 }
 
+/** The trivy-fs scanner as the policy configures it. */
+export function trivyFsScannerFromPolicy(policy: Policy, env: NodeJS.ProcessEnv = process.env): Scanner {
+  return createTrivyFsScanner({ ...trivyOptionsFromPolicy(policy, env), skipDirs: [...policy['skip-dirs']] });
+}
+
+/** The trivy-image scanner for `image` (from --image or trivy.image) as the policy configures it. */
+export function trivyImageScannerFromPolicy(policy: Policy, image: string, env: NodeJS.ProcessEnv = process.env): Scanner {
+  return createTrivyImageScanner({ ...trivyOptionsFromPolicy(policy, env), image, insecureRegistry: policy.trivy['insecure-registry'] });
+}
+
 export function createTrivyImageScanner(opts: TrivyImageOptions, now: () => Date = () => new Date()): Scanner {
   return {
     name: 'trivy-image',
