@@ -419,6 +419,20 @@ describe('audit scanner', () => {
       expect(out.notes.join('\n')).toMatch(/yarn audit \(.*yarn\) for yarn\/yarn\.lock: endpoint unavailable \(.*(ECONNREFUSED|tunneling socket)/);
       expect(out.findings.filter((f) => f.location?.path === 'yarn/yarn.lock').map((f) => f.id).sort()).toEqual(['GHSA-35jh-r3h4-6jhm', 'GHSA-xvch-5gv4-984h']);
     }, 180_000);
+
+    it('notes pip-audit refusing a requirements file with an unpinned line; the pinned lines are still matched', async () => {
+      const api = await startOsvServer({ advisories: allAdvisories(), answers: {} });
+      const dir = tmpDir('chaingate-unpinned-');
+      try {
+        fs.writeFileSync(path.join(dir, 'requirements.txt'), 'jinja2==3.1.3\nflask>=2.0\n');
+        const out = await createAuditScanner({ osvDb: OSV_DB }).run(context(dir, await sealedEnv({ CHAINGATE_OSV_API_URL: api.url })));
+        expect(out.notes.join('\n')).toMatch(/pip-audit .* for requirements\.txt: pip-audit refused the file \(.*requirement flask is not pinned to an exact version.*\); the OSV matcher checks its pinned lines/);
+        expect(out.findings.map((f) => [f.tools.join('+'), f.id])).toEqual([['osv', 'GHSA-h75v-3vvj-5mfj']]);
+      } finally {
+        await api.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }, 180_000);
   });
 
   describe('when npm’s audit endpoint does not answer', () => {

@@ -90,6 +90,8 @@ const PM_AUDITS: Partial<Record<LockfileKind, PmAudit>> = {
 const UNREACHABLE =
   /\b(ENOAUDIT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|CERT_|UNABLE_TO_|SELF_SIGNED|certificate|audit endpoint|\b5\d\d\b|\b4\d\d\b|socket hang up|network|Connection ?Error|Max retries exceeded|Name or service not known|Temporary failure in name resolution)\b/i;
 
+const PIP_AUDIT_REFUSED = /is not pinned to an exact version|invalid requirements input/;
+
 /**
  * An error object instead of a report: npm 7+ prints `{message, error: {summary, detail}}` (npm 6
  * `{error: {code: "ENOAUDIT", ...}}`) when its endpoint fails. Returns the reason, or undefined
@@ -166,6 +168,11 @@ async function runPmAuditRaw(ctx: ScanContext, lock: Lockfile, pm: PmAudit, osvA
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
     const said = toolMessage(r.stderr) ?? e.message;
+    // pip-audit refuses a requirements file with unpinned or editable lines as a whole; the
+    // lockfile reader reports those lines and the OSV matcher still checks the pinned ones.
+    if (pm.tool === 'pip-audit' && text.trim() === '' && PIP_AUDIT_REFUSED.test(r.stderr)) {
+      return { findings: [], output: outputFile, note: `${where}: pip-audit refused the file (${said.slice(0, 300)}); the OSV matcher checks its pinned lines` };
+    }
     // No report, and the tool says it could not reach its service: an unavailable endpoint.
     if ((text.trim() === '' || /did not (run|complete)/.test(e.message)) && UNREACHABLE.test(`${r.stderr}\n${e.message}`)) {
       return { findings: [], output: outputFile, note: `${where}: endpoint unavailable (${said.slice(0, 300)}); the OSV matcher covers these packages` };
