@@ -128,6 +128,9 @@ function commonArgs(ctx: ScanContext, opts: TrivyCommonOptions, db: DbState, out
     '--disable-telemetry',
   ];
   if (opts.offline) {
+    // Trivy 0.74 embeds its misconfiguration checks: with --skip-check-update and no bundle in
+    // the cache it logs "Falling back to embedded checks" (an ERROR line, but not a failure) and
+    // scans with them, so misconfig works with no network at all.
     base.push('--skip-db-update', '--skip-java-db-update', '--skip-check-update', '--offline-scan');
     return [base];
   }
