@@ -11,6 +11,7 @@ import {
   readLockfile,
   type LockPackage,
 } from '../../src/lockfiles';
+import { npmPurl, npmPurlStrict } from '../../src/lockfiles/util';
 
 const FIX = path.join(__dirname, 'fixtures');
 const read = (...p: string[]) => fs.readFileSync(path.join(FIX, ...p), 'utf8');
@@ -200,6 +201,20 @@ describe('go.mod', () => {
   it('takes indirect modules from go.sum before go 1.17', () => {
     const lock = parseGoMod('module m\ngo 1.16\nrequire a.io/x v1.0.0\n', 'go.mod', 'a.io/x v1.0.0 h1:AAA=\na.io/x v1.0.0/go.mod h1:BBB=\nb.io/z v0.1.0 h1:CCC=\nc.io/w v0.2.0/go.mod h1:DDD=\n');
     expect(lock.packages.map((p) => p.purl)).toEqual(['pkg:golang/a.io/x@v1.0.0', 'pkg:golang/b.io/z@v0.1.0']);
+  });
+});
+
+describe('npm purls', () => {
+  it('equal packageurl-js PackageURL for every package of a real lockfile and odd names', () => {
+    const raw = JSON.parse(read('npm-large', 'package-lock.json')) as { packages: Record<string, { version?: string; name?: string }> };
+    const cases: [string, string][] = [
+      ['JSONStream', '1.3.5'],
+      ['@Scope/Pkg', '1.0.0-rc.1+build:7'],
+      ['a', '0.0.0-x y'],
+    ];
+    for (const [k, v] of Object.entries(raw.packages)) if (k && v.version) cases.push([v.name ?? k.slice(k.lastIndexOf('node_modules/') + 13), v.version]);
+    expect(cases.length).toBeGreaterThan(1800);
+    for (const [n, v] of cases) expect(npmPurl(n, v)).toBe(npmPurlStrict(n, v));
   });
 });
 

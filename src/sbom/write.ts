@@ -8,7 +8,6 @@ import { DEFAULT_SKIP_DIRS, discoverLockfiles, findLockfiles, readManifest } fro
 import type { Lockfile } from '../lockfiles/types';
 import { VERSION } from '../version';
 import { buildSbom, countComponents, serializeSbom } from './build';
-import { imageSbom } from './image';
 import type { ImageSbom, SpecVersion } from './types';
 
 export interface WriteSbomOptions {
@@ -62,6 +61,8 @@ export async function writeSbom(dir: string, opts: WriteSbomOptions = {}): Promi
   if (!opts.image || findLockfiles(root, { skipDirs }).length > 0) lockfiles = discoverLockfiles(root, { skipDirs });
   let image: ImageSbom | undefined;
   if (opts.image) {
+    // Loaded only for images: it brings the process runner (child_process) with it.
+    const { imageSbom } = await import('./image');
     image = await imageSbom(opts.image, {
       trivy: opts.trivy ?? trivyPath(env),
       cacheDir: path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache'), 'chaingate', 'trivy'),
