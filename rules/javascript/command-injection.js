@@ -29,3 +29,14 @@ app.get('/safe', (req, res) => {
   // ok: chaingate.js.command-injection
   /^[a-z]+$/.exec(req.query.name);
 });
+
+const { exec } = require('node:child_process');
+const http = require('node:http');
+
+http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://127.0.0.1');
+  // ruleid: chaingate.js.command-injection
+  exec('host ' + url.searchParams.get('name'), (err, out) => res.end(out));
+  // ok: chaingate.js.command-injection
+  exec('hostname', (err, out) => res.end(out));
+});
