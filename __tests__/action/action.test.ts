@@ -97,7 +97,7 @@ describe('action entry', () => {
       env({
         CHAINGATE_INPUT_WORKING_DIRECTORY: dir,
         CHAINGATE_INPUT_SCANNERS: 'none',
-        CHAINGATE_INPUT_REPORTS: `npm-audit=${fixture('npm-audit', 'npm7-v2-vercel-cwe-cvss.json')}`,
+        CHAINGATE_INPUT_REPORTS: `npm-audit=${fixture('npm-audit', 'npm7-v2-axios-follow-redirects-transitive.json')}`,
         CHAINGATE_INPUT_OUTPUT_DIR: path.join(dir, 'out'),
       }),
     );
@@ -118,7 +118,7 @@ describe('action entry', () => {
         CHAINGATE_INPUT_WORKING_DIRECTORY: dir,
         CHAINGATE_INPUT_SCANNERS: 'none',
         CHAINGATE_INPUT_MODE: 'warn',
-        CHAINGATE_INPUT_REPORTS: `npm-audit=${fixture('npm-audit', 'npm7-v2-vercel-cwe-cvss.json')}`,
+        CHAINGATE_INPUT_REPORTS: `npm-audit=${fixture('npm-audit', 'npm7-v2-axios-follow-redirects-transitive.json')}`,
         CHAINGATE_INPUT_OUTPUT_DIR: path.join(dir, 'out'),
       }),
     );

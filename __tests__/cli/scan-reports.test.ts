@@ -37,7 +37,7 @@ describe('chaingate scan with --report', () => {
   it('fails (exit 1) on a real npm audit report with high findings, and writes every report', async () => {
     const dir = project();
     const out = path.join(dir, 'out');
-    const r = await cli(['scan', dir, '--scanners', 'none', '--report', `npm-audit=${fixture('npm-audit', 'npm7-v2-vercel-cwe-cvss.json')}`, '--output-dir', out]);
+    const r = await cli(['scan', dir, '--scanners', 'none', '--report', `npm-audit=${fixture('npm-audit', 'npm7-v2-axios-follow-redirects-transitive.json')}`, '--output-dir', out]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^chaingate: FAIL/);
     const result = readJson(path.join(out, 'chaingate-result.json'));
@@ -129,7 +129,7 @@ describe('chaingate scan with --report', () => {
   });
 
   it('applies an exceptions file and a VEX document, keeping suppressed findings in the reports', async () => {
-    const report = fixture('trivy', 'fs-npm-package-lock.json');
+    const report = fixture('trivy', 'image-debian-fluentd-gems.json');
     const base = await (async () => {
       const d = project();
       await cli(['scan', d, '--scanners', 'none', '--report', `trivy=${report}`, '--output-dir', path.join(d, 'out'), '--mode', 'warn']);
@@ -188,7 +188,7 @@ describe('chaingate scan with --report', () => {
 
   it('warn mode reports a failing verdict and exits 0', async () => {
     const dir = project();
-    const r = await cli(['scan', dir, '--scanners', 'none', '--report', `npm-audit=${fixture('npm-audit', 'npm7-v2-vercel-cwe-cvss.json')}`, '--output-dir', path.join(dir, 'out'), '--mode', 'warn']);
+    const r = await cli(['scan', dir, '--scanners', 'none', '--report', `npm-audit=${fixture('npm-audit', 'npm7-v2-axios-follow-redirects-transitive.json')}`, '--output-dir', path.join(dir, 'out'), '--mode', 'warn']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^chaingate: FAIL \(warn mode: not enforced\)/);
   });
