@@ -157,7 +157,8 @@ function resultProperties(f: EvaluatedFinding): Obj {
     tools: f.tools,
     alsoReportedBy: f.tools.length > 1 ? f.tools.slice(1) : undefined,
     aliases: f.aliases.length ? f.aliases : undefined,
-    package: f.package,
+    // The package itself is the logical location; its fix is what a reader acts on.
+    fixedVersions: f.package?.fixedVersions,
     cvssScore: f.cvssScore,
   };
 }
