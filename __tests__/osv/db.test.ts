@@ -134,6 +134,18 @@ describe('OSV database loading', () => {
     expect([...index.byId.keys()].sort()).toEqual(['GHSA-35jh-r3h4-6jhm', 'GHSA-8q59-q68h-6hv4', 'GHSA-jf85-cpcp-j695', 'GHSA-p6mc-m468-83gw', 'GO-2023-2102']);
   });
 
+  it('still finds a wanted package whose name the advisory writes with JSON escapes or in another PyPI spelling', () => {
+    const escaped = path.join(dir, 'escaped');
+    fs.mkdirSync(escaped);
+    const text = fs.readFileSync(path.join(ADVISORY_DIR, 'GHSA-35jh-r3h4-6jhm-lodash.json'), 'utf8').replace('"name": "lodash"', '"name": "lod\\u0061sh"');
+    expect(text).toContain('lod\\u0061sh');
+    fs.writeFileSync(path.join(escaped, 'a.json'), text);
+    fs.copyFileSync(path.join(ADVISORY_DIR, 'GHSA-8q59-q68h-6hv4-pyyaml-pypi.json'), path.join(escaped, 'b.json'));
+    const wanted = new Set([packageIndexKey('npm', 'lodash'), packageIndexKey('pypi', 'pyyaml')]);
+    expect([...loadOsvDb(escaped, { wanted }).index.byId.keys()].sort()).toEqual(['GHSA-35jh-r3h4-6jhm', 'GHSA-8q59-q68h-6hv4']);
+    expect(loadOsvDb(escaped, { wanted: new Set([packageIndexKey('npm', 'left-pad')]) }).index.count).toBe(0);
+  });
+
   it('fails naming the file when an advisory is damaged, and names the setting when the path is wrong', async () => {
     const bad = path.join(dir, 'bad');
     fs.mkdirSync(path.join(bad, 'npm'), { recursive: true });

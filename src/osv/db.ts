@@ -36,9 +36,38 @@ function mentionsWanted(data: unknown, wanted: Set<string>): boolean {
   return false;
 }
 
-function ingest(index: AdvisoryIndex, text: string, what: string, opts: OsvDbOptions): void {
+/** Names (as written and PEP 503-normalized) of the wanted package keys, for the quick text check. */
+function wantedNames(wanted: Set<string>): Set<string> {
+  const names = new Set<string>();
+  for (const k of wanted) {
+    const name = k.slice(k.indexOf('/') + 1);
+    names.add(name);
+    names.add(name.toLowerCase().replace(/[-_.]+/g, '-'));
+  }
+  return names;
+}
+
+const NAME_FIELD = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+
+/**
+ * Whether the advisory text may be about a wanted package, without parsing it: most entries of a
+ * whole-ecosystem export are not, and JSON.parse dominates the load. A name written with escapes
+ * is not decoded here, so it counts as a maybe.
+ */
+function mayMention(text: string, names: Set<string>): boolean {
+  for (const m of text.matchAll(NAME_FIELD)) {
+    const n = m[1];
+    if (n.includes('\\') || names.has(n) || names.has(n.toLowerCase().replace(/[-_.]+/g, '-'))) return true;
+  }
+  return false;
+}
+
+function ingest(index: AdvisoryIndex, text: string, what: string, opts: OsvDbOptions, names?: Set<string>): void {
   try {
     if (opts.wanted) {
+      // Text naming no wanted package is skipped unparsed, like any advisory about other packages
+      // (damage to an archive is caught by the zip reader's inflate and size checks).
+      if (names && !mayMention(text, names)) return;
       // Invalid JSON still goes through parseAdvisories below, for its message.
       let data: unknown;
       try {
@@ -55,7 +84,7 @@ function ingest(index: AdvisoryIndex, text: string, what: string, opts: OsvDbOpt
   }
 }
 
-function loadZip(file: string, index: AdvisoryIndex, opts: OsvDbOptions): number {
+function loadZip(file: string, index: AdvisoryIndex, opts: OsvDbOptions, names?: Set<string>): number {
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
@@ -72,7 +101,7 @@ function loadZip(file: string, index: AdvisoryIndex, opts: OsvDbOptions): number
     let n = 0;
     for (const entry of listZip(read, size)) {
       if (!entry.name.endsWith('.json')) continue;
-      ingest(index, readZipEntry(read, entry).toString('utf8'), `${file}!${entry.name}`, opts);
+      ingest(index, readZipEntry(read, entry).toString('utf8'), `${file}!${entry.name}`, opts, names);
       n++;
     }
     return n;
@@ -103,12 +132,13 @@ export function loadOsvDb(dbPath: string, opts: OsvDbOptions = {}, configKey = '
   const index = emptyIndex();
   let files = 0;
   const paths: string[] = [];
+  const names = opts.wanted ? wantedNames(opts.wanted) : undefined;
   if (stat.isDirectory()) walk(dbPath, paths);
   else paths.push(dbPath);
   for (const p of paths) {
-    if (/\.zip$/i.test(p)) files += loadZip(p, index, opts);
+    if (/\.zip$/i.test(p)) files += loadZip(p, index, opts, names);
     else {
-      ingest(index, fs.readFileSync(p, 'utf8'), p, opts);
+      ingest(index, fs.readFileSync(p, 'utf8'), p, opts, names);
       files++;
     }
   }
