@@ -4,7 +4,7 @@ import { SEVERITIES, type Location, type PackageRef, type Severity } from '../co
 import type { EvaluatedFinding } from '../core/result';
 
 /** critical first, `unknown` last: the renderers do not know how the policy ranked it. */
-const SEVERITY_POSITION: Record<Severity, number> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
+export const SEVERITY_POSITION: Record<Severity, number> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
 
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

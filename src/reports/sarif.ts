@@ -1,9 +1,9 @@
 // chaingate.sarif: every finding, suppressed ones included, as one SARIF 2.1.0 log with one run per
 // tool, shaped for GitHub code scanning (security-severity on rules, one physical location per
 // result, our fingerprint as a partial fingerprint). Pure.
-import { securitySeverityScore, SEVERITIES, type Severity } from '../core/finding';
+import { securitySeverityScore, type Severity } from '../core/finding';
 import type { EvaluatedFinding, GateResult } from '../core/result';
-import { compareStrings, normalizePath, packageLabel, sortFindings } from './order';
+import { compareStrings, normalizePath, packageLabel, SEVERITY_POSITION, sortFindings } from './order';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** partialFingerprints key (written literally in buildRun): versioned, so a change to how we fingerprint can be told apart. */
@@ -53,8 +53,6 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   info: 'note',
   unknown: 'note',
 };
-
-const SEVERITY_POSITION: Record<Severity, number> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
 
 /** A repository-relative URI reference: forward slashes, each segment percent-encoded. */
 export function toArtifactUri(path: string, root?: string): string {
