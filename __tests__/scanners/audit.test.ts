@@ -9,7 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { mergeFindings, type Finding } from '../../src/core/finding';
 import { ChaingateError, ToolError } from '../../src/errors';
-import { createAuditScanner, auditErrorObject } from '../../src/scanners/audit';
+import { createAuditScanner, auditErrorObject, isEndpointFailure } from '../../src/scanners/audit';
 import type { ScanContext } from '../../src/scanners/types';
 import { expectGolden } from '../helpers/golden';
 import { fixture, tmpDir, toolBin } from '../helpers/paths';
@@ -444,6 +444,18 @@ describe('audit scanner', () => {
       expect(out.findings.some((f) => f.tools.includes('npm-audit'))).toBe(false);
       expect(out.findings.filter((f) => f.location?.path === 'package-lock.json').map((f) => f.id).sort()).toEqual(['GHSA-35jh-r3h4-6jhm', 'GHSA-hrpp-h998-j3pp', 'GHSA-xvch-5gv4-984h']);
     }, 180_000);
+
+    it.each([
+      ['npm', 'npm error audit endpoint returned an error', true],
+      ['npm 10+', '503 Service Unavailable - POST http://127.0.0.1:9/-/npm/v1/security/advisories/bulk', true],
+      ['yarn 1', 'Error: https://127.0.0.1:9/-/npm/v1/security/audits: Request "https://127.0.0.1:9/-/npm/v1/security/audits" returned a 405', true],
+      ['yarn 4', '➤ YN0035:   Response Code: 404 (Not Found)', true],
+      ['pip-audit', "requests.exceptions.ConnectionError: HTTPConnectionPool(host='127.0.0.1', port=9): Max retries exceeded", true],
+      ['pip-audit HTTP', 'requests.exceptions.HTTPError: 502 Server Error: Bad Gateway for url: http://127.0.0.1:9/v1/query', true],
+      ['TLS', 'request to https://127.0.0.1:9/ failed, reason: unable to get local issuer certificate (UNABLE_TO_GET_ISSUER_CERT_LOCALLY)', true],
+      ['a crash', 'Traceback (most recent call last):\n  File "x.py", line 423, in main\nKeyError: 404', false],
+      ['a bug', 'TypeError: Cannot read properties of undefined (reading "network")', false],
+    ])('%s: %p is an unreachable endpoint: %s', (_tool, text, expected) => expect(isEndpointFailure(text)).toBe(expected));
 
     it('recognises npm 6’s ENOAUDIT object and npm 7+’s {message, error} object', () => {
       const npm6 = fs.readFileSync(fixture('npm-audit', 'npm-audit-error-ENOAUDIT.json'), 'utf8');

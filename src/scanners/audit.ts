@@ -86,9 +86,27 @@ const PM_AUDITS: Partial<Record<LockfileKind, PmAudit>> = {
   },
 };
 
-/** Error codes and words that mean "the advisory endpoint did not answer", not "the tool broke". */
-const UNREACHABLE =
-  /\b(ENOAUDIT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|CERT_|UNABLE_TO_|SELF_SIGNED|certificate|audit endpoint|\b5\d\d\b|\b4\d\d\b|socket hang up|network|Connection ?Error|Max retries exceeded|Name or service not known|Temporary failure in name resolution)\b/i;
+/**
+ * What the tools print when the advisory service did not answer (network, TLS, proxy, HTTP error
+ * status), as opposed to the tool itself breaking. Kept narrow on purpose: a crash must stay a
+ * failure, so bare numbers (a traceback's "line 423") never count.
+ */
+const UNREACHABLE = new RegExp(
+  [
+    '\\b(ENOAUDIT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|EPROTO)\\b',
+    '\\b(CERT_[A-Z_]+|UNABLE_TO_[A-Z_]+|SELF_SIGNED_CERT[A-Z_]*|DEPTH_ZERO_SELF_SIGNED_CERT)\\b|certificate verify failed',
+    'audit endpoint',
+    '(returned an?|status( code)?:?|HTTP|Response Code:?)\\s*\\(?[45]\\d\\d\\b',
+    '\\b[45]\\d\\d (Service Unavailable|Bad Gateway|Gateway Time-?out|Not Found|Forbidden|Unauthorized|Method Not Allowed|Too Many Requests|Internal Server Error|Server Error|Client Error)',
+    'socket hang up|tunneling socket|\\bConnectionError\\b|\\bProxyError\\b|Max retries exceeded|Name or service not known|Temporary failure in name resolution|getaddrinfo',
+  ].join('|'),
+  'i',
+);
+
+/** Whether a tool's messages say its advisory service could not be reached. */
+export function isEndpointFailure(text: string): boolean {
+  return UNREACHABLE.test(text);
+}
 
 const PIP_AUDIT_REFUSED = /is not pinned to an exact version|invalid requirements input/;
 
@@ -174,7 +192,7 @@ async function runPmAuditRaw(ctx: ScanContext, lock: Lockfile, pm: PmAudit, osvA
       return { findings: [], output: outputFile, note: `${where}: pip-audit refused the file (${said.slice(0, 300)}); the OSV matcher checks its pinned lines` };
     }
     // No report, and the tool says it could not reach its service: an unavailable endpoint.
-    if ((text.trim() === '' || /did not (run|complete)/.test(e.message)) && UNREACHABLE.test(`${r.stderr}\n${e.message}`)) {
+    if ((text.trim() === '' || /did not (run|complete)/.test(e.message)) && isEndpointFailure(`${r.stderr}\n${e.message}`)) {
       return { findings: [], output: outputFile, note: `${where}: endpoint unavailable (${said.slice(0, 300)}); the OSV matcher covers these packages` };
     }
     throw new ToolError(pm.tool, `${where} failed (exit ${r.exitCode}): ${said}; raw output in ${outputFile}`);
