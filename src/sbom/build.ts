@@ -1,6 +1,10 @@
 // Lockfiles (+ an image) -> a CycloneDX document, via @cyclonedx/cyclonedx-library. Pure.
 import { createHash } from 'node:crypto';
-import { Enums, Models, Serialize, SPDX, Spec } from '@cyclonedx/cyclonedx-library';
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
+import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
+import * as SPDX from '@cyclonedx/cyclonedx-library/SPDX';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
 import type { LockPackage } from '../lockfiles/types';
 import { mergeByPurl } from '../lockfiles/util';
 import type { ForeignComponent, SbomInput, SbomOptions } from './types';
