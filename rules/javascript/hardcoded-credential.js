@@ -1,7 +1,7 @@
 const mysql = require('mysql2');
 
 // ruleid: chaingate.js.hardcoded-credential
-const API_KEY = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+const API_KEY = 'ak_9f8e7d6c5b4a3f2e1d0c9b8a';
 
 const db = mysql.createConnection({
   host: '127.0.0.1',

@@ -37,3 +37,9 @@ def safe():
 def static_page():
     # ok: chaingate.python.flask-reflected-xss
     return "<h1>Hello</h1>" + json.dumps({"v": 1})
+
+
+@app.route("/echo")
+def echo():
+    # ok: chaingate.python.flask-reflected-xss
+    return {"echo": request.args.get("v")}

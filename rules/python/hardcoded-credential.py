@@ -3,9 +3,9 @@ import os
 import psycopg2
 
 # ruleid: chaingate.python.hardcoded-credential
-AWS_SECRET_ACCESS_KEY = "q8Hn2vL0rT5wY7zK1pM4xB6cD9fG3jS0uA2eI5oN"
+SIGNING_SECRET = "q8Hn2vL0rT5wY7zK1pM4xB6cD9fG3jS0uA2eI5oN"
 # ruleid: chaingate.python.hardcoded-credential
-API_KEY = "sk_live_4eC39HqLyjWDarjtT1zdp7dc"
+API_KEY = "ak_9f8e7d6c5b4a3f2e1d0c9b8a"
 
 # ruleid: chaingate.python.hardcoded-credential
 conn = psycopg2.connect(host="127.0.0.1", user="app", password="Sup3rS3cretPassw0rd!")
