@@ -111,10 +111,14 @@ function uriFor(file: string, ctx: Ctx): string {
   return ctx.opts.root === undefined && PLAIN_PATH.test(file) ? file : toArtifactUri(file, ctx.opts.root);
 }
 
+function lockfileFor(p: EvaluatedFinding['package'], ctx: Ctx): string | undefined {
+  const eco = p?.ecosystem?.toLowerCase();
+  return eco === undefined ? undefined : ctx.opts.lockfiles?.[eco];
+}
+
 function location(f: EvaluatedFinding, ctx: Ctx): Obj {
   const p = f.package;
-  const eco = p?.ecosystem?.toLowerCase();
-  const file = f.location?.path ?? (eco !== undefined ? ctx.opts.lockfiles?.[eco] : undefined) ?? ctx.fallback;
+  const file = f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback;
   return {
     physicalLocation: { artifactLocation: { uri: uriFor(file, ctx) }, region: region(f) },
     logicalLocations: p && [{ fullyQualifiedName: p.purl ?? packageLabel(p), kind: 'package' }],
