@@ -282,7 +282,12 @@ describe('renderSarif', () => {
     const text = renderSarifJson(representative(), { toolVersion: '0.1.0' });
     expect(text.endsWith('}\n')).toBe(true);
     expect(text.split('\n')).toHaveLength(2);
-    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(render(representative()))));
+    expect(text).toBe(JSON.stringify(render(representative())) + '\n');
+    for (const opts of [{}, { maxResultsPerRun: 2, completedTools: ['osv', 'zz'] }]) {
+      const r = representative();
+      expect(renderSarifJson(r, { toolVersion: '0.1.0', ...opts })).toBe(JSON.stringify(render(r, opts)) + '\n');
+    }
+    expect(renderSarifJson(gateResult(), { toolVersion: '0.1.0' })).toBe(JSON.stringify(render(gateResult())) + '\n');
   });
 
   it('flags blocking findings and carries our fingerprint', () => {
