@@ -1,11 +1,19 @@
 // `chaingate sbom`: a CycloneDX SBOM from the lockfiles under DIR (and an image's packages).
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors';
-import { writeSbom, type WriteSbomOptions, type WriteSbomResult } from '../../sbom/write';
+import type { WriteSbomOptions, WriteSbomResult } from '../../sbom/write';
 import { EXIT, type Command, type CommandIO } from '../types';
 
-export { writeSbom };
 export type { WriteSbomOptions, WriteSbomResult };
+
+/**
+ * Writes the SBOM of `dir` (what `scan` calls when the policy says `sbom: true`). The SBOM code
+ * and the CycloneDX library load on first use, so other commands do not pay for them at start-up.
+ */
+export async function writeSbom(dir: string, opts: WriteSbomOptions = {}): Promise<WriteSbomResult> {
+  const impl = await import('../../sbom/write');
+  return impl.writeSbom(dir, opts);
+}
 
 const USAGE = `chaingate sbom [DIR] [options]
 
