@@ -105,6 +105,8 @@ describe('semgrep adapter with the real Semgrep', () => {
       'chaingate.python.subprocess-shell-true',
       'chaingate.python.yaml-unsafe-load',
       'chaingate.python.tls-verify-disabled',
+      'chaingate.js.template-injection',
+      'chaingate.python.template-injection',
     ]) {
       expect([id, ids.has(id)]).toEqual([id, true]);
     }
