@@ -89,6 +89,9 @@ describe('semgrep adapter with the real Semgrep', () => {
       expect(outcome.rawOutputs).toEqual([path.join(ctx.workDir, 'semgrep.json')]);
       expect(JSON.parse(fs.readFileSync(outcome.rawOutputs[0], 'utf8')).results).toHaveLength(10);
       expect(outcome.notes).toEqual([]);
+      // The planted credential's value never reaches the findings or the kept report.
+      expect(fs.readFileSync(outcome.rawOutputs[0], 'utf8')).not.toContain('p4ssw0rd-for-the-sample-db');
+      expect(JSON.stringify(outcome.findings)).not.toContain('p4ssw0rd-for-the-sample-db');
       expect(ctx.lines).toEqual([expect.stringContaining(`semgrep scan --json --metrics=off --disable-version-check --config ${RULES} .`)]);
     });
   });
@@ -189,6 +192,8 @@ describe('semgrepArgv and the ruleset location', () => {
     expect(resolveRulesDir('/app/dist', (p) => p === '/app/rules')).toBe('/app/rules');
     expect(resolveRulesDir('/repo/src/scanners', (p) => p === '/repo/rules')).toBe('/repo/rules');
     expect(resolveRulesDir()).toBe(RULES);
+    // The bundle: dist/cli.js runs with __dirname = dist/.
+    expect(resolveRulesDir(path.join(REPO, 'dist'))).toBe(RULES);
     expect(() => resolveRulesDir('/nowhere/dist', () => false)).toThrow(/Semgrep rules were not found \(looked in \/nowhere\/rules and \/rules\)/);
   });
 
