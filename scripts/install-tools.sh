@@ -25,6 +25,7 @@ have_version() { # tool binary expected-version
     cosign) out="$("$2" version 2>/dev/null | grep -i gitversion || true)" ;;
     crane) out="$("$2" version 2>/dev/null || true)" ;;
     actionlint) out="$("$2" --version 2>/dev/null | head -1 || true)" ;;
+    pip-audit|pnpm|yarn|yarn-berry) out="$("$2" --version 2>/dev/null || true)" ;;
   esac
   [[ "$out" == *"$3"* ]]
 }
@@ -59,6 +60,27 @@ install_semgrep() {
   ln -sf "$tools_dir/semgrep-venv/bin/semgrep" "$bin/semgrep"
 }
 
+install_pip_audit() {
+  local ver; ver="$(field pip-audit version)"
+  if have_version pip-audit "$bin/pip-audit" "$ver"; then log "pip-audit $ver already installed"; return; fi
+  log "installing pip-audit $ver into a virtualenv"
+  python3 -m venv "$tools_dir/pip-audit-venv"
+  "$tools_dir/pip-audit-venv/bin/pip" install --quiet --disable-pip-version-check "pip-audit==$ver"
+  ln -sf "$tools_dir/pip-audit-venv/bin/pip-audit" "$bin/pip-audit"
+}
+
+install_npm_tool() { # pnpm | yarn | yarn-berry
+  local ver pkg entry; ver="$(field "$1" version)"; pkg="$(field "$1" package)"
+  if have_version "$1" "$bin/$1" "$ver"; then log "$1 $ver already installed"; return; fi
+  log "installing $1 $ver with npm"
+  npm install --no-save --no-audit --no-fund --prefix "$tools_dir/$1-npm" "$pkg@$ver" >/dev/null
+  case "$1" in
+    yarn-berry) entry="$tools_dir/$1-npm/node_modules/@yarnpkg/cli-dist/bin/yarn.js" ;;
+    *) entry="$tools_dir/$1-npm/node_modules/.bin/$1" ;;
+  esac
+  ln -sf "$entry" "$bin/$1"
+}
+
 install_registry() {
   if [ -x /usr/bin/docker-registry ]; then log "docker-registry already installed"; return; fi
   log "installing Debian's docker-registry"
@@ -70,12 +92,14 @@ install_registry() {
 }
 
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(semgrep trivy cosign crane actionlint docker-registry)
+[ ${#want[@]} -gt 0 ] || want=(semgrep trivy cosign crane actionlint docker-registry pip-audit pnpm yarn yarn-berry)
 for t in "${want[@]}"; do
   case "$t" in
     semgrep) install_semgrep ;;
     trivy|cosign|crane|actionlint) install_go "$t" ;;
     docker-registry) install_registry ;;
+    pip-audit) install_pip_audit ;;
+    pnpm|yarn|yarn-berry) install_npm_tool "$t" ;;
     *) log "unknown tool: $t"; exit 2 ;;
   esac
 done
