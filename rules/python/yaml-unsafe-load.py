@@ -16,3 +16,11 @@ def read_config(text):
     # ok: chaingate.python.yaml-unsafe-load
     f = yaml.load(text, Loader=SafeLoader)
     return a, b, c, d, e, f
+
+
+def ruamel_roundtrip(text):
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    # ok: chaingate.python.yaml-unsafe-load
+    return yaml.load(text)
