@@ -92,7 +92,7 @@ describe('semgrep adapter with the real Semgrep', () => {
       // The planted credential's value never reaches the findings or the kept report.
       expect(fs.readFileSync(outcome.rawOutputs[0], 'utf8')).not.toContain('p4ssw0rd-for-the-sample-db');
       expect(JSON.stringify(outcome.findings)).not.toContain('p4ssw0rd-for-the-sample-db');
-      expect(ctx.lines).toEqual([expect.stringContaining(`semgrep scan --json --metrics=off --disable-version-check --config ${RULES} .`)]);
+      expect(ctx.lines).toEqual([expect.stringContaining(`semgrep scan --json --metrics=off --disable-version-check --disable-nosem --config ${RULES} .`)]);
     });
   });
 
@@ -137,11 +137,12 @@ describe('semgrep adapter with the real Semgrep', () => {
         '',
       ].join('\n'),
     );
-    fs.writeFileSync(path.join(dir, 'a.py'), 'x = 1\nprint(x)\n');
+    fs.writeFileSync(path.join(dir, 'a.py'), 'x = 1\nprint(x)\nprint(x)  # nosemgrep\n');
     // Semgrep parses what it can of a broken file and says so with a warning.
     fs.writeFileSync(path.join(dir, 'broken.js'), 'console.log(1);\nfunction (\n{{{\n');
     const outcome = await run(context(dir, toolBin('semgrep')), { config: ['semgrep/local.yml'] });
-    expect(summary(outcome)).toContain('a.py:2 semgrep.no-print low code');
+    // An inline nosemgrep does not exempt a finding from the gate: the exceptions file does.
+    expect(summary(outcome).filter((l) => l.startsWith('a.py'))).toEqual(['a.py:2 semgrep.no-print low code', 'a.py:3 semgrep.no-print low code']);
     expect(outcome.notes).toEqual([expect.stringContaining('broken.js')]);
   }, 300_000);
 
@@ -164,7 +165,7 @@ describe('semgrepArgv and the ruleset location', () => {
     expect(semgrepArgv(ctx, { config: ['/opt/chaingate/rules', 'p/default'] })).toEqual([
       {
         command: '/opt/tools/semgrep',
-        args: ['scan', '--json', '--metrics=off', '--disable-version-check', '--config', '/opt/chaingate/rules', '--config', 'p/default', '.'],
+        args: ['scan', '--json', '--metrics=off', '--disable-version-check', '--disable-nosem', '--config', '/opt/chaingate/rules', '--config', 'p/default', '.'],
         outputFile: '/tmp/work/semgrep.json',
         cwd: '/work/project',
         env: expect.objectContaining({ SEMGREP_SEND_METRICS: 'off', SEMGREP_ENABLE_VERSION_CHECK: '0' }),

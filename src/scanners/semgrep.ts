@@ -89,6 +89,9 @@ export function semgrepArgv(ctx: ScanContext, opts: SemgrepOptions): Invocation[
         // A gate in CI must not phone home or nag about upgrades.
         '--metrics=off',
         '--disable-version-check',
+        // A `nosemgrep` comment exempts a finding with no reason and no expiry, decided by whoever
+        // edits the file; in a gate, exceptions go through chaingate's exceptions file instead.
+        '--disable-nosem',
         ...opts.config.flatMap((c) => ['--config', c]),
         // Run from the project with "." so report paths are relative to the project.
         '.',
