@@ -235,3 +235,33 @@ describe('chaingate scan with --report', () => {
     expect(u.stderr).toMatch(/unknown command "frobnicate"/);
   });
 });
+
+describe('a report in SARIF where JSON was expected', () => {
+  it('reads a Semgrep SARIF report given as semgrep=, and fails closed on a truncated one', async () => {
+    const sarif = fixture('semgrep', 'sarif-dataflow-codeflows-snapshot.sarif.json');
+    const dir = project();
+    const ok = await cli(['scan', dir, '--scanners', 'none', '--report', `semgrep=${sarif}`, '--output-dir', path.join(dir, 'out'), '--mode', 'warn']);
+    expect(ok.code).toBe(0);
+    const text = fs.readFileSync(sarif, 'utf8');
+    fs.writeFileSync(path.join(dir, 'cut.sarif'), text.slice(0, text.length - 40));
+    const cut = await cli(['scan', dir, '--scanners', 'none', '--report', `semgrep=${path.join(dir, 'cut.sarif')}`, '--output-dir', path.join(dir, 'out2')]);
+    expect(cut.code).toBe(3);
+  });
+});
+
+describe('scan --write-sbom', () => {
+  it('writes a CycloneDX SBOM of the project next to the reports', async () => {
+    const dir = project();
+    const out = path.join(dir, 'out');
+    const example = path.join(__dirname, '..', '..', 'examples', 'vulnerable');
+    const r = await cli(['scan', example, '--scanners', 'none', '--write-sbom', '--output-dir', out]);
+    expect(r.code).toBe(0);
+    const sbom = readJson(path.join(out, 'sbom.cdx.json'));
+    expect(sbom.bomFormat).toBe('CycloneDX');
+    expect(sbom.specVersion).toBe('1.6');
+    const purls = JSON.stringify(sbom.components);
+    expect(purls).toContain('pkg:npm/lodash@4.17.20');
+    expect(purls).toContain('pkg:pypi/jinja2@3.1.3');
+    expect(r.stdout).toContain('sbom.cdx.json');
+  });
+});

@@ -148,6 +148,12 @@ describe('bad lockfiles', () => {
     expect(thrown(() => parsePackageLock(JSON.stringify(data), 'package-lock.json')).message).toMatch(/"node_modules\/@types\/node" depends on "undici-types"/);
   });
 
+  it('reads the lockfile version 10 that yarn 4.10+ writes like the earlier berry versions', () => {
+    const text = fs.readFileSync(path.join(FIX, 'berry', 'yarn.lock'), 'utf8');
+    const v10 = text.replace(/(__metadata:\n\s+version: )\d+/, '$110');
+    expect(v10).not.toBe(text);
+    expect(parseYarnLock(v10, 'yarn.lock').packages).toEqual(parseYarnLock(text, 'yarn.lock').packages);
+  });
   it('rejects a yarn berry lockfile of an unknown version', () => {
     expect(thrown(() => parseYarnLock('__metadata:\n  version: 99\n', 'yarn.lock')).message).toMatch(/unknown yarn berry __metadata.version 99/);
   });

@@ -39,6 +39,22 @@ export function createScanner(name: ScannerName, policy: Policy, opts: GateOptio
   }
 }
 
+/** `sbom: true` (or --write-sbom / the sbom input): the same SBOM `chaingate sbom` writes. */
+async function writeSbom(dir: string, policy: Policy, outFile: string, opts: GateOptions): Promise<{ components: number }> {
+  const { writeSbom: write } = await import('../sbom/write');
+  const image = policy.scanners.includes('trivy-image') ? policy.trivy.image : undefined;
+  const r = await write(dir, {
+    output: outFile,
+    skipDirs: policy['skip-dirs'],
+    image,
+    insecureRegistry: policy.trivy['insecure-registry'],
+    env: opts.env,
+    now: opts.now,
+  });
+  for (const w of r.warnings) opts.log.warning(`SBOM: ${w}`);
+  return { components: r.components };
+}
+
 export function defaultDeps(): GateDeps {
-  return { createScanner };
+  return { createScanner, writeSbom };
 }

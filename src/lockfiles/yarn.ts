@@ -115,9 +115,9 @@ function parseBerry(text: string, file: string, manifest?: Manifest): Lockfile {
   if (!isRecord(data)) throw new LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file, 1);
   const meta = recordOf(data.__metadata);
   const version = Number(meta.version);
-  // Berry lockfile versions 4 (yarn 2) to 8 (yarn 4) share the entry layout we read.
-  if (!Number.isInteger(version) || version < 4 || version > 8)
-    throw new LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta.version)} (chaingate reads 4 to 8); ${FIX_BERRY}`, file);
+  // Berry lockfile versions 4 (yarn 2) to 10 (yarn 4.10+) share the entry layout we read.
+  if (!Number.isInteger(version) || version < 4 || version > 10)
+    throw new LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file);
   const byDescriptor = new Map<string, string>();
   const entries: [string[], Record<string, unknown>, string | undefined][] = [];
   let workspaceDeps: Record<string, unknown> = {};
