@@ -15,7 +15,7 @@ import { parseReport } from '../parsers';
 import type { ReportTool } from '../parsers/types';
 import { FormatError } from '../parsers/util';
 import { renderResultJson } from '../reports/result-json';
-import { renderSarif } from '../reports/sarif';
+import { CODE_SCANNING_MAX_RESULTS_PER_RUN, renderSarifJson } from '../reports/sarif';
 import { renderSummary } from '../reports/summary';
 import type { ScanContext, Scanner } from '../scanners/types';
 import { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } from '../sign';
@@ -74,6 +74,16 @@ const REPORT_COVERS: Partial<Record<ReportTool, ScannerName[]>> = {
   'pnpm-audit': ['audit'],
   'pip-audit': ['audit'],
   'osv-scanner': ['audit'],
+};
+
+/** The tool names findings carry, per scanner/report status name. */
+const COMPLETED_TOOL_NAMES: Record<string, string[]> = {
+  semgrep: ['semgrep'],
+  'trivy-fs': ['trivy'],
+  'trivy-image': ['trivy'],
+  audit: ['osv'],
+  'cosign-verify': ['cosign'],
+  'report:sarif': [],
 };
 
 function overridesFrom(opts: GateOptions) {
@@ -296,7 +306,18 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
   const sarifFile = path.join(outDir, 'chaingate.sarif');
   const summaryFile = path.join(outDir, 'summary.md');
   fs.writeFileSync(resultFile, renderResultJson(result));
-  fs.writeFileSync(sarifFile, JSON.stringify(renderSarif(result, { toolVersion: VERSION }), null, 2) + '\n');
+  fs.writeFileSync(
+    sarifFile,
+    renderSarifJson(result, {
+      toolVersion: VERSION,
+      root: dir,
+      // Code scanning rejects a run over 25,000 results: keep the most important ones there;
+      // chaingate-result.json has them all.
+      maxResultsPerRun: CODE_SCANNING_MAX_RESULTS_PER_RUN,
+      // Tools that ran to the end get a run even when empty, so code scanning closes their alerts.
+      completedTools: [...new Set(statuses.filter((s) => s.status === 'ok').flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, '')]))],
+    }),
+  );
   const summary = renderSummary(result, { resultFile: path.basename(resultFile), sarifFile: path.basename(sarifFile) });
   fs.writeFileSync(summaryFile, summary);
   return { result, resultFile, sarifFile, summaryFile, summary, sbomFile };
