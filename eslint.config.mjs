@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/.work/**', 'tools/**', '__tests__/goldens/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/.work/**', 'tools/**', '__tests__/goldens/**', '__tests__/projects/**', 'rules/**', 'examples/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

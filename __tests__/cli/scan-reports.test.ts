@@ -226,7 +226,7 @@ describe('chaingate scan with --report', () => {
   });
 
   it('prints help and version, and rejects unknown commands', async () => {
-    expect((await cli(['--help'])).stdout).toMatch(/Commands:\n  scan/);
+    expect((await cli(['--help'])).stdout).toMatch(/^ {2}scan +run the scanners/m);
     expect((await cli([])).code).toBe(2);
     expect((await cli(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
     expect((await cli(['scan', '--help'])).stdout).toMatch(/--report TOOL=PATH/);

@@ -91,16 +91,17 @@ describe('trivy-db-fixture', () => {
     expect(r.stderr).not.toMatch(/FATAL/);
     expect(r.exitCode).toBe(0);
     const report = JSON.parse(fs.readFileSync(out, 'utf8'));
-    const vulns = report.Results.flatMap((res: { Vulnerabilities?: unknown[] }) => res.Vulnerabilities ?? []);
+    type TrivyVuln = { PkgName: string; InstalledVersion: string; VulnerabilityID: string; Severity: string; SeveritySource: string; FixedVersion: string; DataSource: { Name: string }; VendorIDs: string[]; CVSS: Record<string, { V3Score?: number; V3Vector?: string }>; Title: string };
+    const vulns: TrivyVuln[] = report.Results.flatMap((res: { Vulnerabilities?: TrivyVuln[] }) => res.Vulnerabilities ?? []);
     const summary = vulns
-      .map((v: Record<string, any>) => `${v.PkgName}@${v.InstalledVersion} ${v.VulnerabilityID} ${v.Severity}/${v.SeveritySource} fixed=${v.FixedVersion} ${v.DataSource.Name}`)
+      .map((v: TrivyVuln) => `${v.PkgName}@${v.InstalledVersion} ${v.VulnerabilityID} ${v.Severity}/${v.SeveritySource} fixed=${v.FixedVersion} ${v.DataSource.Name}`)
       .sort();
     expect(summary).toEqual([
       'pyyaml@5.3.1 CVE-2020-14343 CRITICAL/ghsa fixed=5.4 GitHub Security Advisory pip',
       'lodash-es@4.17.15 CVE-2020-8203 HIGH/ghsa fixed=4.17.20 GitHub Security Advisory npm',
       'lodash-es@4.17.15 CVE-2021-23337 HIGH/ghsa fixed=4.17.21 GitHub Security Advisory npm',
     ].sort());
-    const lodash = vulns.find((v: Record<string, any>) => v.VulnerabilityID === 'CVE-2021-23337');
+    const lodash = vulns.find((v: TrivyVuln) => v.VulnerabilityID === 'CVE-2021-23337')!;
     expect(lodash.VendorIDs).toEqual(['GHSA-35jh-r3h4-6jhm']);
     expect(lodash.CVSS.ghsa).toEqual({ V3Vector: 'CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:U/C:H/I:H/A:H', V3Score: 7.2 });
     expect(lodash.Title).toBe('Command Injection in lodash');

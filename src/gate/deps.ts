@@ -20,7 +20,8 @@ export function createScanner(name: ScannerName, policy: Policy, opts: GateOptio
   const projectDir = path.resolve(opts.dir);
   switch (name) {
     case 'semgrep':
-      return createSemgrepScanner({ config: policy.semgrep.config.map((c) => (c.startsWith('p/') || c.startsWith('r/') || /^https?:/.test(c) ? c : path.resolve(projectDir, c))) });
+      // The adapter resolves configs that exist on disk (relative to the project) itself.
+      return createSemgrepScanner({ config: policy.semgrep.config });
     case 'trivy-fs':
       return createTrivyFsScanner({ ...trivyCommon, skipDirs: policy['skip-dirs'] }, opts.now);
     case 'trivy-image': {

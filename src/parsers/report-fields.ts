@@ -36,7 +36,7 @@ export function headline(text: string): string {
       .find((p) => p !== '') ?? '';
   const body = paragraph.replace(/^#+\s*(summary|impact|details|description|overview)\b:?\s*/i, '').replace(/^#+\s*/, '');
   // A sentence ends before an upper-case start, so "e.g. foo" and "v1.2.3" do not end one.
-  const sentence = /^(.+?[.!?])\s+(?=[A-Z`'"(\[])/.exec(body)?.[1] ?? body;
+  const sentence = /^(.+?[.!?])\s+(?=[A-Z`'"([])/.exec(body)?.[1] ?? body;
   if (sentence.length <= MAX_HEADLINE) return sentence;
   const cut = sentence.slice(0, MAX_HEADLINE);
   const space = cut.lastIndexOf(' ');
