@@ -265,3 +265,26 @@ describe('scan --write-sbom', () => {
     expect(r.stdout).toContain('sbom.cdx.json');
   });
 });
+
+describe('scan --sbom', () => {
+  it('audits an SBOM produced elsewhere against offline OSV advisories given relative to the working directory', async () => {
+    const dir = project();
+    const example = path.join(__dirname, '..', '..', 'examples', 'vulnerable');
+    expect((await cli(['sbom', example, '--output', path.join(dir, 'app.cdx.json')])).code).toBe(0);
+    const { execFileSync } = await import('node:child_process');
+    execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'osv-from-advisories.mjs'), path.join(dir, 'osv')], { stdio: 'ignore' });
+    fs.mkdirSync(path.join(dir, 'empty'));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const r = await cli(['scan', 'empty', '--scanners', 'audit', '--sbom', 'app.cdx.json', '--osv-db', 'osv', '--offline', '--output-dir', 'out']);
+      expect(r.code).toBe(1);
+      const result = readJson(path.join(dir, 'out', 'chaingate-result.json'));
+      const ids = result.findings.map((f: { id: string; package: { name: string } }) => `${f.package.name} ${f.id}`);
+      expect(ids).toContain('lodash CVE-2021-23337');
+      expect(ids).toContain('jinja2 CVE-2024-34064');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});

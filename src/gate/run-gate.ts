@@ -90,9 +90,10 @@ function overridesFrom(opts: GateOptions) {
   return (raw: PolicyInput): PolicyInput => {
     const r: PolicyInput = { ...raw };
     if (opts.scanners) r.scanners = opts.scanners;
-    if (opts.image) r.trivy = { ...(r.trivy ?? {}), image: opts.image };
+    // Paths given on the command line are relative to where it runs, not to the project.
+    if (opts.image) r.trivy = { ...(r.trivy ?? {}), image: fs.existsSync(opts.image) ? path.resolve(opts.image) : opts.image };
     if (opts.insecureRegistry) r.trivy = { ...(r.trivy ?? {}), 'insecure-registry': true };
-    if (opts.osvDb) r.audit = { ...(r.audit ?? {}), 'osv-db': opts.osvDb };
+    if (opts.osvDb) r.audit = { ...(r.audit ?? {}), 'osv-db': path.resolve(opts.osvDb) };
     if (opts.sbom !== undefined) r.sbom = opts.sbom;
     return r;
   };
