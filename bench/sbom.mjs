@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stubOptionalProbes } from '../scripts/stub-optional-probes.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = path.join(REPO, 'bench', '.work');
@@ -21,23 +22,6 @@ const project = path.join(WORK, 'npm-large');
 fs.rmSync(project, { recursive: true, force: true });
 fs.mkdirSync(project);
 for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(FIXTURE, f), path.join(project, f));
-
-// The CycloneDX library probes its optional XML writer and JSON/XML validators with require() at
-// load time. The CLI writes JSON and never validates, so the bundle gets a stub for each that
-// throws like a missing package (the library then reports the feature as unavailable). Without
-// it, start-up parses ~1 MB of xmlbuilder2/ajv for nothing. scripts/build.mjs is asked to do the same.
-const OPTIONAL_PROBES = ['xmlbuilder2', 'libxmljs2', 'ajv', 'ajv-formats', 'ajv-formats-draft2019'];
-const stubOptionalProbes = {
-  name: 'stub-optional-probes',
-  setup(b) {
-    const filter = new RegExp(`^(${OPTIONAL_PROBES.join('|')})(/.*)?$`);
-    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'stub-optional-probe' }));
-    b.onLoad({ filter: /.*/, namespace: 'stub-optional-probe' }, (args) => ({
-      contents: `const e = new Error("Cannot find module '${args.path}' (not bundled)"); e.code = 'MODULE_NOT_FOUND'; throw e;`,
-      loader: 'js',
-    }));
-  },
-};
 
 /** The CLIs to measure: dist/cli.js as built, and the full CLI bundled the way this issue asks
  * scripts/build.mjs and src/cli.ts to (optional probes stubbed, batch-tuning imported first). */

@@ -1,6 +1,7 @@
 // Bundles the action entry and the CLI into self-contained CommonJS files in dist/.
 // Output is deterministic (no timestamps, no absolute paths) so CI can diff it.
 import { build } from 'esbuild';
+import { stubOptionalProbes } from './stub-optional-probes.mjs';
 
 const common = {
   bundle: true,
@@ -11,6 +12,7 @@ const common = {
   sourcemap: false,
   logLevel: 'warning',
   charset: 'utf8',
+  plugins: [stubOptionalProbes],
 };
 
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });

@@ -8,9 +8,6 @@ import { writeSbom } from '../../src/sbom';
 import { tmpDir } from '../helpers/paths';
 import { expectValidCycloneDx, layout, LOCK_FIXTURES, purls, type Cdx } from './helpers';
 
-// The real dispatcher, with only this command registered (the others are not this suite's concern).
-jest.mock('../../src/cli/commands', () => ({ sbom: jest.requireActual('../../src/cli/commands/sbom').command }));
-
 const EPOCH = { SOURCE_DATE_EPOCH: '1700000000' };
 
 async function sbomOf(dir: string, opts: Parameters<typeof writeSbom>[1] = {}): Promise<{ text: string; doc: Cdx }> {

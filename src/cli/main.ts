@@ -2,12 +2,12 @@
 // into exit codes. A user's mistake prints its message; anything else is reported as a bug.
 import { ChaingateError } from '../errors';
 import { VERSION } from '../version';
-import * as COMMANDS from './commands';
+import { COMMANDS } from './commands';
 import { EXIT, type CommandIO } from './types';
 
 function help(): string {
   const lines = [`chaingate ${VERSION}: supply-chain security gate`, '', 'Usage: chaingate <command> [options]', '', 'Commands:'];
-  for (const c of Object.values(COMMANDS)) lines.push(`  ${c.name.padEnd(8)} ${c.summary}`);
+  for (const c of COMMANDS) lines.push(`  ${c.name.padEnd(8)} ${c.summary}`);
   lines.push('', "Run 'chaingate <command> --help' for a command's options.");
   return lines.join('\n') + '\n';
 }
@@ -36,16 +36,18 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.stdout(`${VERSION}\n`);
     return 0;
   }
-  const cmd = Object.values(COMMANDS).find((c) => c.name === name);
-  if (!cmd) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`chaingate: unknown command "${name}"\n\n${help()}`);
     return EXIT.CONFIG;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`${cmd.usage}\n`);
-    return 0;
-  }
   try {
+    // Only the command that runs is loaded (see ./commands); a failure to load is a bug, below.
+    const cmd = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(`${cmd.usage}\n`);
+      return 0;
+    }
     return await cmd.run(rest, io);
   } catch (e) {
     if (e instanceof ChaingateError) {
