@@ -5,6 +5,14 @@ var __getOwnPropDesc = Object.getOwnPropertyDescriptor;
 var __getOwnPropNames = Object.getOwnPropertyNames;
 var __getProtoOf = Object.getPrototypeOf;
 var __hasOwnProp = Object.prototype.hasOwnProperty;
+var __esm = (fn, res, err) => function __init() {
+  if (err) throw err[0];
+  try {
+    return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
+  } catch (e) {
+    throw err = [e], e;
+  }
+};
 var __commonJS = (cb, mod) => function __require() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
@@ -98,11 +106,11 @@ var require_command = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.issue = exports2.issueCommand = void 0;
-    var os4 = __importStar(require("os"));
+    var os6 = __importStar(require("os"));
     var utils_1 = require_utils();
     function issueCommand(command, properties, message) {
       const cmd = new Command(command, properties, message);
-      process.stdout.write(cmd.toString() + os4.EOL);
+      process.stdout.write(cmd.toString() + os6.EOL);
     }
     exports2.issueCommand = issueCommand;
     function issue2(name, message = "") {
@@ -185,18 +193,18 @@ var require_file_command = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.prepareKeyValueMessage = exports2.issueFileCommand = void 0;
     var crypto = __importStar(require("crypto"));
-    var fs12 = __importStar(require("fs"));
-    var os4 = __importStar(require("os"));
+    var fs14 = __importStar(require("fs"));
+    var os6 = __importStar(require("os"));
     var utils_1 = require_utils();
     function issueFileCommand(command, message) {
       const filePath = process.env[`GITHUB_${command}`];
       if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
       }
-      if (!fs12.existsSync(filePath)) {
+      if (!fs14.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
       }
-      fs12.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os4.EOL}`, {
+      fs14.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os6.EOL}`, {
         encoding: "utf8"
       });
     }
@@ -210,7 +218,7 @@ var require_file_command = __commonJS({
       if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
       }
-      return `${key}<<${delimiter}${os4.EOL}${convertedValue}${os4.EOL}${delimiter}`;
+      return `${key}<<${delimiter}${os6.EOL}${convertedValue}${os6.EOL}${delimiter}`;
     }
     exports2.prepareKeyValueMessage = prepareKeyValueMessage;
   }
@@ -999,14 +1007,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol}//${url2.hostname}:${port}`;
-        let path12 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path14 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin.endsWith("/")) {
           origin = origin.substring(0, origin.length - 1);
         }
-        if (path12 && !path12.startsWith("/")) {
-          path12 = `/${path12}`;
+        if (path14 && !path14.startsWith("/")) {
+          path14 = `/${path14}`;
         }
-        url2 = new URL(origin + path12);
+        url2 = new URL(origin + path14);
       }
       return url2;
     }
@@ -2620,20 +2628,20 @@ var require_parseParams = __commonJS({
 var require_basename = __commonJS({
   "node_modules/@fastify/busboy/lib/utils/basename.js"(exports2, module2) {
     "use strict";
-    module2.exports = function basename6(path12) {
-      if (typeof path12 !== "string") {
+    module2.exports = function basename7(path14) {
+      if (typeof path14 !== "string") {
         return "";
       }
-      for (var i = path12.length - 1; i >= 0; --i) {
-        switch (path12.charCodeAt(i)) {
+      for (var i = path14.length - 1; i >= 0; --i) {
+        switch (path14.charCodeAt(i)) {
           case 47:
           // '/'
           case 92:
-            path12 = path12.slice(i + 1);
-            return path12 === ".." || path12 === "." ? "" : path12;
+            path14 = path14.slice(i + 1);
+            return path14 === ".." || path14 === "." ? "" : path14;
         }
       }
-      return path12 === ".." || path12 === "." ? "" : path12;
+      return path14 === ".." || path14 === "." ? "" : path14;
     };
   }
 });
@@ -2647,7 +2655,7 @@ var require_multipart = __commonJS({
     var Dicer = require_Dicer();
     var parseParams = require_parseParams();
     var decodeText = require_decodeText();
-    var basename6 = require_basename();
+    var basename7 = require_basename();
     var getLimit = require_getLimit();
     var RE_BOUNDARY = /^boundary$/i;
     var RE_FIELD = /^form-data$/i;
@@ -2764,7 +2772,7 @@ var require_multipart = __commonJS({
               } else if (RE_FILENAME.test(parsed[i][0])) {
                 filename = parsed[i][1];
                 if (!preservePath) {
-                  filename = basename6(filename);
+                  filename = basename7(filename);
                 }
               }
             }
@@ -4026,8 +4034,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise2 = new Promise((resolve6, reject) => {
+        res = resolve6;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -5531,8 +5539,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                 });
               }
             });
-            const busboyResolve = new Promise((resolve5, reject) => {
-              busboy.on("finish", resolve5);
+            const busboyResolve = new Promise((resolve6, reject) => {
+              busboy.on("finish", resolve6);
               busboy.on("error", (err) => reject(new TypeError(err)));
             });
             if (this.body !== null) for await (const chunk of consumeBody(this[kState].body)) busboy.write(chunk);
@@ -5663,7 +5671,7 @@ var require_request = __commonJS({
     }
     var Request = class _Request {
       constructor(origin, {
-        path: path12,
+        path: path14,
         method,
         body,
         headers,
@@ -5677,11 +5685,11 @@ var require_request = __commonJS({
         throwOnError,
         expectContinue
       }, handler) {
-        if (typeof path12 !== "string") {
+        if (typeof path14 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path12[0] !== "/" && !(path12.startsWith("http://") || path12.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path14[0] !== "/" && !(path14.startsWith("http://") || path14.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.exec(path12) !== null) {
+        } else if (invalidPathRegex.exec(path14) !== null) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -5744,7 +5752,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? util.buildURL(path12, query) : path12;
+        this.path = query ? util.buildURL(path14, query) : path14;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6066,9 +6074,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve6(data);
             });
           });
         }
@@ -6106,12 +6114,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve5(data);
+              ) : resolve6(data);
             });
           });
         }
@@ -6752,9 +6760,9 @@ var require_RedirectHandler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path12 = search ? `${pathname}${search}` : pathname;
+        const path14 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path12;
+        this.opts.path = path14;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7171,16 +7179,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve6) => {
           if (!this[kSize]) {
-            resolve5(null);
+            resolve6(null);
           } else {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve6;
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve6) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7191,7 +7199,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5();
+            resolve6();
           };
           if (this[kHTTP2Session] != null) {
             util.destroy(this[kHTTP2Session], err);
@@ -7771,7 +7779,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve6, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7783,7 +7791,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve6(socket2);
             }
           });
         });
@@ -7994,7 +8002,7 @@ var require_client = __commonJS({
         writeH2(client, client[kHTTP2Session], request2);
         return;
       }
-      const { body, method, path: path12, host, upgrade, headers, blocking, reset } = request2;
+      const { body, method, path: path14, host, upgrade, headers, blocking, reset } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
         body.read(0);
@@ -8044,7 +8052,7 @@ var require_client = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path12} HTTP/1.1\r
+      let header = `${method} ${path14} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -8107,7 +8115,7 @@ upgrade: ${upgrade}\r
       return true;
     }
     function writeH2(client, session, request2) {
-      const { body, method, path: path12, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { body, method, path: path14, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let headers;
       if (typeof reqHeaders === "string") headers = Request[kHTTP2CopyHeaders](reqHeaders.trim());
       else headers = reqHeaders;
@@ -8150,7 +8158,7 @@ upgrade: ${upgrade}\r
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path12;
+      headers[HTTP2_HEADER_PATH] = path14;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -8407,12 +8415,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve6;
         }
       });
       if (client[kHTTPConnVersion] === "h2") {
@@ -8757,8 +8765,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           return Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          return new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          return new Promise((resolve6) => {
+            this[kClosedResolve] = resolve6;
           });
         }
       }
@@ -9336,7 +9344,7 @@ var require_readable = __commonJS({
         if (this.closed) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           const signalListenerCleanup = signal ? util.addAbortListener(signal, () => {
             this.destroy();
           }) : noop;
@@ -9345,7 +9353,7 @@ var require_readable = __commonJS({
             if (signal && signal.aborted) {
               reject(signal.reason || Object.assign(new Error("The operation was aborted"), { name: "AbortError" }));
             } else {
-              resolve5(null);
+              resolve6(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9367,11 +9375,11 @@ var require_readable = __commonJS({
         throw new TypeError("unusable");
       }
       assert2(!stream[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve6, reject) => {
         stream[kConsume] = {
           type,
           stream,
-          resolve: resolve5,
+          resolve: resolve6,
           reject,
           length: 0,
           body: []
@@ -9406,12 +9414,12 @@ var require_readable = __commonJS({
       }
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve5, stream, length } = consume2;
+      const { type, body, resolve: resolve6, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve5(toUSVString(Buffer.concat(body)));
+          resolve6(toUSVString(Buffer.concat(body)));
         } else if (type === "json") {
-          resolve5(JSON.parse(Buffer.concat(body)));
+          resolve6(JSON.parse(Buffer.concat(body)));
         } else if (type === "arrayBuffer") {
           const dst = new Uint8Array(length);
           let pos = 0;
@@ -9419,12 +9427,12 @@ var require_readable = __commonJS({
             dst.set(buf, pos);
             pos += buf.byteLength;
           }
-          resolve5(dst.buffer);
+          resolve6(dst.buffer);
         } else if (type === "blob") {
           if (!Blob2) {
             Blob2 = require("buffer").Blob;
           }
-          resolve5(new Blob2(body, { type: stream[kContentType] }));
+          resolve6(new Blob2(body, { type: stream[kContentType] }));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9679,9 +9687,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -9854,9 +9862,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -10137,9 +10145,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -10228,9 +10236,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -10390,20 +10398,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path12) {
-      if (typeof path12 !== "string") {
-        return path12;
+    function safeUrl(path14) {
+      if (typeof path14 !== "string") {
+        return path14;
       }
-      const pathSegments = path12.split("?");
+      const pathSegments = path14.split("?");
       if (pathSegments.length !== 2) {
-        return path12;
+        return path14;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path12, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path12);
+    function matchKey(mockDispatch2, { path: path14, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path14);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10421,7 +10429,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path12 }) => matchValue(safeUrl(path12), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path14 }) => matchValue(safeUrl(path14), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10458,9 +10466,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path12, method, body, headers, query } = opts;
+      const { path: path14, method, body, headers, query } = opts;
       return {
-        path: path12,
+        path: path14,
         method,
         body,
         headers,
@@ -10909,10 +10917,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path12, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path14, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path12,
+            Path: path14,
             "Status code": statusCode,
             Persistent: persist ? "✅" : "❌",
             Invocations: timesInvoked,
@@ -13852,7 +13860,7 @@ var require_fetch = __commonJS({
       async function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve5, reject) => agent.dispatch(
+        return new Promise((resolve6, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -13928,7 +13936,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              resolve5({
+              resolve6({
                 status,
                 statusText,
                 headersList: headers[kHeadersList],
@@ -13971,7 +13979,7 @@ var require_fetch = __commonJS({
                 const val = headersList[n + 1].toString("latin1");
                 headers[kHeadersList].append(key, val);
               }
-              resolve5({
+              resolve6({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList: headers[kHeadersList],
@@ -15532,8 +15540,8 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path12) {
-      for (const char of path12) {
+    function validateCookiePath(path14) {
+      for (const char of path14) {
         const code = char.charCodeAt(0);
         if (code < 33 || char === ";") {
           throw new Error("Invalid cookie path");
@@ -17213,11 +17221,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path12 = opts.path;
+          let path14 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path12 = `/${path12}`;
+            path14 = `/${path14}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path12);
+          url2 = new URL(util.parseOrigin(url2).origin + path14);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -17325,11 +17333,11 @@ var require_lib = __commonJS({
     };
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -17345,7 +17353,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -17431,26 +17439,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
             let output2 = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output2 = Buffer.concat([output2, chunk]);
             });
             this.message.on("end", () => {
-              resolve5(output2.toString());
+              resolve6(output2.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve6) => __awaiter(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve5(Buffer.concat(chunks));
+              resolve6(Buffer.concat(chunks));
             });
           }));
         });
@@ -17659,14 +17667,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve5(res);
+                resolve6(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -17848,12 +17856,12 @@ var require_lib = __commonJS({
         return __awaiter(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
+          return new Promise((resolve6) => setTimeout(() => resolve6(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve6, reject) => __awaiter(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -17861,7 +17869,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes.NotFound) {
-              resolve5(response);
+              resolve6(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -17900,7 +17908,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve5(response);
+              resolve6(response);
             }
           }));
         });
@@ -17917,11 +17925,11 @@ var require_auth = __commonJS({
     "use strict";
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -17937,7 +17945,7 @@ var require_auth = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -18021,11 +18029,11 @@ var require_oidc_utils = __commonJS({
     "use strict";
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -18041,7 +18049,7 @@ var require_oidc_utils = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -18119,11 +18127,11 @@ var require_summary = __commonJS({
     "use strict";
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -18139,7 +18147,7 @@ var require_summary = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -18440,7 +18448,7 @@ var require_path_utils = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.toPlatformPath = exports2.toWin32Path = exports2.toPosixPath = void 0;
-    var path12 = __importStar(require("path"));
+    var path14 = __importStar(require("path"));
     function toPosixPath(pth) {
       return pth.replace(/[\\]/g, "/");
     }
@@ -18450,7 +18458,7 @@ var require_path_utils = __commonJS({
     }
     exports2.toWin32Path = toWin32Path;
     function toPlatformPath(pth) {
-      return pth.replace(/[/\\]/g, path12.sep);
+      return pth.replace(/[/\\]/g, path14.sep);
     }
     exports2.toPlatformPath = toPlatformPath;
   }
@@ -18485,11 +18493,11 @@ var require_io_util = __commonJS({
     };
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -18505,7 +18513,7 @@ var require_io_util = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -18513,12 +18521,12 @@ var require_io_util = __commonJS({
     var _a3;
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getCmdPath = exports2.tryGetExecutablePath = exports2.isRooted = exports2.isDirectory = exports2.exists = exports2.READONLY = exports2.UV_FS_O_EXLOCK = exports2.IS_WINDOWS = exports2.unlink = exports2.symlink = exports2.stat = exports2.rmdir = exports2.rm = exports2.rename = exports2.readlink = exports2.readdir = exports2.open = exports2.mkdir = exports2.lstat = exports2.copyFile = exports2.chmod = void 0;
-    var fs12 = __importStar(require("fs"));
-    var path12 = __importStar(require("path"));
-    _a3 = fs12.promises, exports2.chmod = _a3.chmod, exports2.copyFile = _a3.copyFile, exports2.lstat = _a3.lstat, exports2.mkdir = _a3.mkdir, exports2.open = _a3.open, exports2.readdir = _a3.readdir, exports2.readlink = _a3.readlink, exports2.rename = _a3.rename, exports2.rm = _a3.rm, exports2.rmdir = _a3.rmdir, exports2.stat = _a3.stat, exports2.symlink = _a3.symlink, exports2.unlink = _a3.unlink;
+    var fs14 = __importStar(require("fs"));
+    var path14 = __importStar(require("path"));
+    _a3 = fs14.promises, exports2.chmod = _a3.chmod, exports2.copyFile = _a3.copyFile, exports2.lstat = _a3.lstat, exports2.mkdir = _a3.mkdir, exports2.open = _a3.open, exports2.readdir = _a3.readdir, exports2.readlink = _a3.readlink, exports2.rename = _a3.rename, exports2.rm = _a3.rm, exports2.rmdir = _a3.rmdir, exports2.stat = _a3.stat, exports2.symlink = _a3.symlink, exports2.unlink = _a3.unlink;
     exports2.IS_WINDOWS = process.platform === "win32";
     exports2.UV_FS_O_EXLOCK = 268435456;
-    exports2.READONLY = fs12.constants.O_RDONLY;
+    exports2.READONLY = fs14.constants.O_RDONLY;
     function exists(fsPath) {
       return __awaiter(this, void 0, void 0, function* () {
         try {
@@ -18563,7 +18571,7 @@ var require_io_util = __commonJS({
         }
         if (stats && stats.isFile()) {
           if (exports2.IS_WINDOWS) {
-            const upperExt = path12.extname(filePath).toUpperCase();
+            const upperExt = path14.extname(filePath).toUpperCase();
             if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
               return filePath;
             }
@@ -18587,11 +18595,11 @@ var require_io_util = __commonJS({
           if (stats && stats.isFile()) {
             if (exports2.IS_WINDOWS) {
               try {
-                const directory = path12.dirname(filePath);
-                const upperName = path12.basename(filePath).toUpperCase();
+                const directory = path14.dirname(filePath);
+                const upperName = path14.basename(filePath).toUpperCase();
                 for (const actualName of yield exports2.readdir(directory)) {
                   if (upperName === actualName.toUpperCase()) {
-                    filePath = path12.join(directory, actualName);
+                    filePath = path14.join(directory, actualName);
                     break;
                   }
                 }
@@ -18658,11 +18666,11 @@ var require_io = __commonJS({
     };
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -18678,7 +18686,7 @@ var require_io = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -18686,7 +18694,7 @@ var require_io = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.findInPath = exports2.which = exports2.mkdirP = exports2.rmRF = exports2.mv = exports2.cp = void 0;
     var assert_1 = require("assert");
-    var path12 = __importStar(require("path"));
+    var path14 = __importStar(require("path"));
     var ioUtil = __importStar(require_io_util());
     function cp(source, dest, options = {}) {
       return __awaiter(this, void 0, void 0, function* () {
@@ -18695,7 +18703,7 @@ var require_io = __commonJS({
         if (destStat && destStat.isFile() && !force) {
           return;
         }
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path12.join(dest, path12.basename(source)) : dest;
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path14.join(dest, path14.basename(source)) : dest;
         if (!(yield ioUtil.exists(source))) {
           throw new Error(`no such file or directory: ${source}`);
         }
@@ -18707,7 +18715,7 @@ var require_io = __commonJS({
             yield cpDirRecursive(source, newDest, 0, force);
           }
         } else {
-          if (path12.relative(source, newDest) === "") {
+          if (path14.relative(source, newDest) === "") {
             throw new Error(`'${newDest}' and '${source}' are the same file`);
           }
           yield copyFile(source, newDest, force);
@@ -18720,7 +18728,7 @@ var require_io = __commonJS({
         if (yield ioUtil.exists(dest)) {
           let destExists = true;
           if (yield ioUtil.isDirectory(dest)) {
-            dest = path12.join(dest, path12.basename(source));
+            dest = path14.join(dest, path14.basename(source));
             destExists = yield ioUtil.exists(dest);
           }
           if (destExists) {
@@ -18731,7 +18739,7 @@ var require_io = __commonJS({
             }
           }
         }
-        yield mkdirP(path12.dirname(dest));
+        yield mkdirP(path14.dirname(dest));
         yield ioUtil.rename(source, dest);
       });
     }
@@ -18794,7 +18802,7 @@ var require_io = __commonJS({
         }
         const extensions = [];
         if (ioUtil.IS_WINDOWS && process.env["PATHEXT"]) {
-          for (const extension of process.env["PATHEXT"].split(path12.delimiter)) {
+          for (const extension of process.env["PATHEXT"].split(path14.delimiter)) {
             if (extension) {
               extensions.push(extension);
             }
@@ -18807,12 +18815,12 @@ var require_io = __commonJS({
           }
           return [];
         }
-        if (tool.includes(path12.sep)) {
+        if (tool.includes(path14.sep)) {
           return [];
         }
         const directories = [];
         if (process.env.PATH) {
-          for (const p of process.env.PATH.split(path12.delimiter)) {
+          for (const p of process.env.PATH.split(path14.delimiter)) {
             if (p) {
               directories.push(p);
             }
@@ -18820,7 +18828,7 @@ var require_io = __commonJS({
         }
         const matches = [];
         for (const directory of directories) {
-          const filePath = yield ioUtil.tryGetExecutablePath(path12.join(directory, tool), extensions);
+          const filePath = yield ioUtil.tryGetExecutablePath(path14.join(directory, tool), extensions);
           if (filePath) {
             matches.push(filePath);
           }
@@ -18906,11 +18914,11 @@ var require_toolrunner = __commonJS({
     };
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -18926,17 +18934,17 @@ var require_toolrunner = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.argStringToArray = exports2.ToolRunner = void 0;
-    var os4 = __importStar(require("os"));
+    var os6 = __importStar(require("os"));
     var events = __importStar(require("events"));
     var child = __importStar(require("child_process"));
-    var path12 = __importStar(require("path"));
+    var path14 = __importStar(require("path"));
     var io = __importStar(require_io());
     var ioUtil = __importStar(require_io_util());
     var timers_1 = require("timers");
@@ -18988,12 +18996,12 @@ var require_toolrunner = __commonJS({
       _processLineBuffer(data, strBuffer, onLine) {
         try {
           let s = strBuffer + data.toString();
-          let n = s.indexOf(os4.EOL);
+          let n = s.indexOf(os6.EOL);
           while (n > -1) {
             const line = s.substring(0, n);
             onLine(line);
-            s = s.substring(n + os4.EOL.length);
-            n = s.indexOf(os4.EOL);
+            s = s.substring(n + os6.EOL.length);
+            n = s.indexOf(os6.EOL);
           }
           return s;
         } catch (err) {
@@ -19151,10 +19159,10 @@ var require_toolrunner = __commonJS({
       exec() {
         return __awaiter(this, void 0, void 0, function* () {
           if (!ioUtil.isRooted(this.toolPath) && (this.toolPath.includes("/") || IS_WINDOWS && this.toolPath.includes("\\"))) {
-            this.toolPath = path12.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            this.toolPath = path14.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
           }
           this.toolPath = yield io.which(this.toolPath, true);
-          return new Promise((resolve5, reject) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve6, reject) => __awaiter(this, void 0, void 0, function* () {
             this._debug(`exec tool: ${this.toolPath}`);
             this._debug("arguments:");
             for (const arg of this.args) {
@@ -19162,7 +19170,7 @@ var require_toolrunner = __commonJS({
             }
             const optionsNonNull = this._cloneExecOptions(this.options);
             if (!optionsNonNull.silent && optionsNonNull.outStream) {
-              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os4.EOL);
+              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os6.EOL);
             }
             const state = new ExecState(optionsNonNull, this.toolPath);
             state.on("debug", (message) => {
@@ -19237,7 +19245,7 @@ var require_toolrunner = __commonJS({
               if (error62) {
                 reject(error62);
               } else {
-                resolve5(exitCode);
+                resolve6(exitCode);
               }
             });
             if (this.options.input) {
@@ -19390,11 +19398,11 @@ var require_exec = __commonJS({
     };
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19410,7 +19418,7 @@ var require_exec = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19501,11 +19509,11 @@ var require_platform = __commonJS({
     };
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19521,7 +19529,7 @@ var require_platform = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19620,11 +19628,11 @@ var require_core = __commonJS({
     };
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve6) {
+          resolve6(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve6, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19640,7 +19648,7 @@ var require_core = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19650,8 +19658,8 @@ var require_core = __commonJS({
     var command_1 = require_command();
     var file_command_1 = require_file_command();
     var utils_1 = require_utils();
-    var os4 = __importStar(require("os"));
-    var path12 = __importStar(require("path"));
+    var os6 = __importStar(require("os"));
+    var path14 = __importStar(require("path"));
     var oidc_utils_1 = require_oidc_utils();
     var ExitCode;
     (function(ExitCode2) {
@@ -19679,7 +19687,7 @@ var require_core = __commonJS({
       } else {
         (0, command_1.issueCommand)("add-path", {}, inputPath);
       }
-      process.env["PATH"] = `${inputPath}${path12.delimiter}${process.env["PATH"]}`;
+      process.env["PATH"] = `${inputPath}${path14.delimiter}${process.env["PATH"]}`;
     }
     exports2.addPath = addPath;
     function getInput(name, options) {
@@ -19718,7 +19726,7 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       if (filePath) {
         return (0, file_command_1.issueFileCommand)("OUTPUT", (0, file_command_1.prepareKeyValueMessage)(name, value));
       }
-      process.stdout.write(os4.EOL);
+      process.stdout.write(os6.EOL);
       (0, command_1.issueCommand)("set-output", { name }, (0, utils_1.toCommandValue)(value));
     }
     exports2.setOutput = setOutput2;
@@ -19752,7 +19760,7 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
     }
     exports2.notice = notice;
     function info2(message) {
-      process.stdout.write(message + os4.EOL);
+      process.stdout.write(message + os6.EOL);
     }
     exports2.info = info2;
     function startGroup2(name) {
@@ -20071,8 +20079,8 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports2.basename = (path12, { windows } = {}) => {
-      const segs = path12.split(windows ? /[\\/]/ : "/");
+    exports2.basename = (path14, { windows } = {}) => {
+      const segs = path14.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -21065,15 +21073,15 @@ var require_parse2 = __commonJS({
           }
           let output2 = ")";
           if (brace.dots === true) {
-            const arr = tokens.slice();
+            const arr2 = tokens.slice();
             const range = [];
-            for (let i = arr.length - 1; i >= 0; i--) {
+            for (let i = arr2.length - 1; i >= 0; i--) {
               tokens.pop();
-              if (arr[i].type === "brace") {
+              if (arr2[i].type === "brace") {
                 break;
               }
-              if (arr[i].type !== "dots") {
-                range.unshift(arr[i].value);
+              if (arr2[i].type !== "dots") {
+                range.unshift(arr2[i].value);
               }
             }
             output2 = expandRange(range, opts);
@@ -21589,6 +21597,59 @@ var require_picomatch2 = __commonJS({
     }
     Object.assign(picomatch2, pico);
     module2.exports = picomatch2;
+  }
+});
+
+// src/errors.ts
+function where(file2, line, column) {
+  if (!file2) return "";
+  if (line === void 0) return `${file2}: `;
+  return column === void 0 ? `${file2}:${line}: ` : `${file2}:${line}:${column}: `;
+}
+var ChaingateError, ConfigError, UsageError, LockfileError, ToolError;
+var init_errors = __esm({
+  "src/errors.ts"() {
+    "use strict";
+    ChaingateError = class extends Error {
+      constructor(code, message, file2, line, column) {
+        super(message);
+        this.code = code;
+        this.file = file2;
+        this.line = line;
+        this.column = column;
+        this.name = "ChaingateError";
+      }
+      code;
+      file;
+      line;
+      column;
+    };
+    ConfigError = class extends ChaingateError {
+      constructor(message, file2, line, column, code = "CONFIG_INVALID") {
+        super(code, `${where(file2, line, column)}${message}`, file2, line, column);
+        this.name = "ConfigError";
+      }
+    };
+    UsageError = class extends ChaingateError {
+      constructor(message) {
+        super("USAGE", message);
+        this.name = "UsageError";
+      }
+    };
+    LockfileError = class extends ChaingateError {
+      constructor(message, file2, line, column) {
+        super("LOCKFILE_INVALID", `${where(file2, line, column)}${message}`, file2, line, column);
+        this.name = "LockfileError";
+      }
+    };
+    ToolError = class extends ChaingateError {
+      constructor(tool, message) {
+        super("TOOL_FAILED", message);
+        this.tool = tool;
+        this.name = "ToolError";
+      }
+      tool;
+    };
   }
 });
 
@@ -22794,17 +22855,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path12) {
-      const ctrl = callVisitor(key, node2, visitor, path12);
+    function visit_(key, node2, visitor, path14) {
+      const ctrl = callVisitor(key, node2, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visit_(key, ctrl, visitor, path12);
+        replaceNode(key, path14, ctrl);
+        return visit_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path12 = Object.freeze(path12.concat(node2));
+          path14 = Object.freeze(path14.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path12);
+            const ci = visit_(i, node2.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -22815,13 +22876,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path12 = Object.freeze(path12.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path12);
+          path14 = Object.freeze(path14.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path12);
+          const cv = visit_("value", node2.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -22842,17 +22903,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path12) {
-      const ctrl = await callVisitor(key, node2, visitor, path12);
+    async function visitAsync_(key, node2, visitor, path14) {
+      const ctrl = await callVisitor(key, node2, visitor, path14);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path12, ctrl);
-        return visitAsync_(key, ctrl, visitor, path12);
+        replaceNode(key, path14, ctrl);
+        return visitAsync_(key, ctrl, visitor, path14);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path12 = Object.freeze(path12.concat(node2));
+          path14 = Object.freeze(path14.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path12);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path14);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -22863,13 +22924,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path12 = Object.freeze(path12.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path12);
+          path14 = Object.freeze(path14.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path14);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path12);
+          const cv = await visitAsync_("value", node2.value, visitor, path14);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -22896,23 +22957,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path12) {
+    function callVisitor(key, node2, visitor, path14) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path12);
+        return visitor(key, node2, path14);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path12);
+        return visitor.Map?.(key, node2, path14);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path12);
+        return visitor.Seq?.(key, node2, path14);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path12);
+        return visitor.Pair?.(key, node2, path14);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path12);
+        return visitor.Scalar?.(key, node2, path14);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path12);
+        return visitor.Alias?.(key, node2, path14);
       return void 0;
     }
-    function replaceNode(key, path12, node2) {
-      const parent = path12[path12.length - 1];
+    function replaceNode(key, path14, node2) {
+      const parent = path14[path14.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -23524,10 +23585,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path12, value) {
+    function collectionFromPath(schema, path14, value) {
       let v = value;
-      for (let i = path12.length - 1; i >= 0; --i) {
-        const k = path12[i];
+      for (let i = path14.length - 1; i >= 0; --i) {
+        const k = path14[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -23546,7 +23607,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path12) => path12 == null || typeof path12 === "object" && !!path12[Symbol.iterator]().next().done;
+    var isEmptyPath = (path14) => path14 == null || typeof path14 === "object" && !!path14[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -23576,11 +23637,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path12, value) {
-        if (isEmptyPath(path12))
+      addIn(path14, value) {
+        if (isEmptyPath(path14))
           this.add(value);
         else {
-          const [key, ...rest] = path12;
+          const [key, ...rest] = path14;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -23594,8 +23655,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        const [key, ...rest] = path12;
+      deleteIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -23609,8 +23670,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        const [key, ...rest] = path12;
+      getIn(path14, keepScalar) {
+        const [key, ...rest] = path14;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -23628,8 +23689,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path12) {
-        const [key, ...rest] = path12;
+      hasIn(path14) {
+        const [key, ...rest] = path14;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -23639,8 +23700,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        const [key, ...rest] = path12;
+      setIn(path14, value) {
+        const [key, ...rest] = path14;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -26155,9 +26216,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path12, value) {
+      addIn(path14, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path12, value);
+          this.contents.addIn(path14, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -26232,14 +26293,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path12) {
-        if (Collection.isEmptyPath(path12)) {
+      deleteIn(path14) {
+        if (Collection.isEmptyPath(path14)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path12) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path14) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -26254,10 +26315,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path12, keepScalar) {
-        if (Collection.isEmptyPath(path12))
+      getIn(path14, keepScalar) {
+        if (Collection.isEmptyPath(path14))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path12, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path14, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -26268,10 +26329,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path12) {
-        if (Collection.isEmptyPath(path12))
+      hasIn(path14) {
+        if (Collection.isEmptyPath(path14))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path12) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path14) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -26288,13 +26349,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path12, value) {
-        if (Collection.isEmptyPath(path12)) {
+      setIn(path14, value) {
+        if (Collection.isEmptyPath(path14)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path12), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path14), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path12, value);
+          this.contents.setIn(path14, value);
         }
       }
       /**
@@ -28255,9 +28316,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path12) => {
+    visit2.itemAtPath = (cst, path14) => {
       let item = cst;
-      for (const [field, index] of path12) {
+      for (const [field, index] of path14) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -28266,23 +28327,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path12) => {
-      const parent = visit2.itemAtPath(cst, path12.slice(0, -1));
-      const field = path12[path12.length - 1][0];
+    visit2.parentCollection = (cst, path14) => {
+      const parent = visit2.itemAtPath(cst, path14.slice(0, -1));
+      const field = path14[path14.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path12, item, visitor) {
-      let ctrl = visitor(item, path12);
+    function _visit(path14, item, visitor) {
+      let ctrl = visitor(item, path14);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path12.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path14.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -28293,10 +28354,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path12);
+            ctrl = ctrl(item, path14);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path12) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path14) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -29598,14 +29659,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs12 = this.flowScalar(this.type);
+              const fs14 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs12, sep: [] });
+                map2.items.push({ start, key: fs14, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs12);
+                this.stack.push(fs14);
               } else {
-                Object.assign(it, { key: fs12, sep: [] });
+                Object.assign(it, { key: fs14, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -29733,13 +29794,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs12 = this.flowScalar(this.type);
+              const fs14 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs12, sep: [] });
+                fc.items.push({ start: [], key: fs14, sep: [] });
               else if (it.sep)
-                this.stack.push(fs12);
+                this.stack.push(fs14);
               else
-                Object.assign(it, { key: fs12, sep: [] });
+                Object.assign(it, { key: fs14, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -30783,6 +30844,986 @@ ${tables}` : preamble || tables;
     exports2.default = src_default;
     exports2.parse = parse4;
     exports2.stringify = stringify;
+  }
+});
+
+// src/lockfiles/util.ts
+function npmPurl(name, version2) {
+  const lower = name.toLowerCase();
+  const slash = lower.startsWith("@") ? lower.indexOf("/") : -1;
+  const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);
+  return `pkg:npm/${head}@${enc.version.encode(version2)}`;
+}
+function pypiName(name) {
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+function pypiPurl(name, version2) {
+  return new import_packageurl_js.PackageURL("pypi", void 0, pypiName(name), version2, void 0, void 0).toString();
+}
+function golangPurl(modulePath, version2) {
+  const slash = modulePath.lastIndexOf("/");
+  const ns = slash > 0 ? modulePath.slice(0, slash) : void 0;
+  const n = slash > 0 ? modulePath.slice(slash + 1) : modulePath;
+  return new import_packageurl_js.PackageURL("golang", ns, n, version2, void 0, void 0).toString();
+}
+function fromSri(sri) {
+  if (!sri) return void 0;
+  const out = [];
+  for (const part of sri.trim().split(/\s+/)) {
+    const dash = part.indexOf("-");
+    const alg = SRI_ALGS[part.slice(0, dash).toLowerCase()];
+    if (!alg) continue;
+    const hex3 = Buffer.from(part.slice(dash + 1), "base64").toString("hex");
+    if (hex3.length === HEX_LEN[alg]) out.push({ alg, hex: hex3 });
+  }
+  return out.length ? out : void 0;
+}
+function fromPrefixedHex(s) {
+  const m = /^(sha1|sha256|sha384|sha512):([0-9a-fA-F]+)$/.exec(s.trim());
+  if (!m) return void 0;
+  const alg = SRI_ALGS[m[1]];
+  const hex3 = m[2].toLowerCase();
+  return hex3.length === HEX_LEN[alg] ? { alg, hex: hex3 } : void 0;
+}
+function lineOfOffset(text, offset) {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+function parseJsonLockfile(text, file2, fix) {
+  if (text.trim() === "") throw new LockfileError(`the file is empty; ${fix}`, file2);
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = e.message;
+    const pos = /position (\d+)/.exec(msg);
+    const lc = /line (\d+) column (\d+)/.exec(msg);
+    const end = /Unexpected end of JSON/.test(msg) ? text.trimEnd().split("\n").length : void 0;
+    const line = lc ? Number(lc[1]) : pos ? lineOfOffset(text, Number(pos[1])) : end;
+    throw new LockfileError(`not valid JSON (${msg.replace(/ in JSON at .*$/, "")}); ${fix}`, file2, line);
+  }
+}
+function parseYamlLockfile(text, file2, fix) {
+  if (text.trim() === "") throw new LockfileError(`the file is empty; ${fix}`, file2);
+  const { parseDocument: parseDocument2 } = require_dist();
+  const doc = parseDocument2(text, { uniqueKeys: false });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const first = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new LockfileError(`not valid YAML (${first}); ${fix}`, file2, e.linePos?.[0].line, e.linePos?.[0].col);
+  }
+  return doc.toJS({ maxAliasCount: -1 });
+}
+function parseTomlLockfile(text, file2, fix) {
+  if (text.trim() === "") throw new LockfileError(`the file is empty; ${fix}`, file2);
+  const { parse: parseToml, TomlError } = require_dist2();
+  try {
+    return parseToml(text);
+  } catch (e) {
+    if (e instanceof TomlError) {
+      const first = e.message.split("\n")[0];
+      throw new LockfileError(`not valid TOML (${first}); ${fix}`, file2, e.line, e.column);
+    }
+    throw e;
+  }
+}
+function isRecord(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function str(v) {
+  return typeof v === "string" ? v : void 0;
+}
+function recordOf(v) {
+  return isRecord(v) ? v : {};
+}
+function markReachability(packages, prodRoots, devRoots, optionalRoots = []) {
+  const prod = walk(packages, prodRoots);
+  const all = walk(packages, [...prodRoots, ...devRoots, ...optionalRoots]);
+  const optionalOnly = walk(packages, optionalRoots);
+  for (const [purl, p] of packages) {
+    if (!all.has(purl)) continue;
+    const inProd = prod.has(purl);
+    p.dev = !inProd && !optionalOnly.has(purl);
+    if (!inProd && optionalOnly.has(purl)) p.optional = true;
+  }
+}
+function walk(packages, roots) {
+  const seen = /* @__PURE__ */ new Set();
+  const stack = [...roots];
+  while (stack.length) {
+    const purl = stack.pop();
+    if (seen.has(purl)) continue;
+    seen.add(purl);
+    const p = packages.get(purl);
+    if (p) {
+      for (const d of p.dependencies) if (!seen.has(d)) stack.push(d);
+    }
+  }
+  return seen;
+}
+function mergeByPurl(list) {
+  const by = /* @__PURE__ */ new Map();
+  for (const p of list) {
+    const q = by.get(p.purl);
+    if (!q) {
+      by.set(p.purl, { ...p, dependencies: [...p.dependencies] });
+      continue;
+    }
+    q.dev = q.dev && p.dev;
+    if (q.optional !== void 0 || p.optional !== void 0) q.optional = Boolean(q.optional && p.optional);
+    q.direct = q.direct || p.direct;
+    q.dependencies.push(...p.dependencies);
+    if (!q.integrity && p.integrity) q.integrity = p.integrity;
+    if (!q.licenses && p.licenses) q.licenses = p.licenses;
+  }
+  const out = [...by.values()];
+  for (const p of out) {
+    p.dependencies = [...new Set(p.dependencies)].filter((d) => d !== p.purl).sort();
+    if (p.optional === false) delete p.optional;
+  }
+  return out.sort((a, b) => a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0);
+}
+function sortedUnique2(xs) {
+  return [...new Set(xs)].sort();
+}
+function withRoots(base, packages, manifest, resolveRoot, markDev = true) {
+  const roots = (m) => Object.entries(m).map(([n, r]) => resolveRoot(n, r)).filter((x) => Boolean(x));
+  let rootDependencies;
+  if (manifest) {
+    const prod = roots(manifest.dependencies);
+    const dev = roots(manifest.devDependencies);
+    const opt = roots(manifest.optionalDependencies);
+    if (markDev) markReachability(new Map(packages.map((p) => [p.purl, p])), prod, dev, opt);
+    rootDependencies = sortedUnique2([...prod, ...dev, ...opt]);
+  } else {
+    const needed = new Set(packages.flatMap((p) => p.dependencies));
+    rootDependencies = packages.filter((p) => !needed.has(p.purl)).map((p) => p.purl);
+  }
+  const direct = new Set(rootDependencies);
+  for (const p of packages) p.direct = direct.has(p.purl);
+  const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? "0.0.0" } : void 0;
+  return { ...base, root, packages, rootDependencies };
+}
+var import_packageurl_js, enc, SRI_ALGS, HEX_LEN;
+var init_util = __esm({
+  "src/lockfiles/util.ts"() {
+    "use strict";
+    import_packageurl_js = __toESM(require_packageurl_js());
+    init_errors();
+    enc = import_packageurl_js.PurlComponent;
+    SRI_ALGS = {
+      sha1: "SHA-1",
+      sha256: "SHA-256",
+      sha384: "SHA-384",
+      sha512: "SHA-512"
+    };
+    HEX_LEN = { "SHA-1": 40, "SHA-256": 64, "SHA-384": 96, "SHA-512": 128 };
+  }
+});
+
+// src/lockfiles/gomod.ts
+function parseGoMod(text, file2, goSum) {
+  let module2;
+  let goVersion;
+  const requires = [];
+  const replaces = /* @__PURE__ */ new Map();
+  const warnings = [];
+  let block;
+  const lines3 = text.split(/\r?\n/);
+  for (let i = 0; i < lines3.length; i++) {
+    const indirect = /\/\/\s*indirect\b/.test(lines3[i]);
+    const line = lines3[i].replace(/\/\/.*$/, "").trim();
+    if (line === "") continue;
+    if (block) {
+      if (line === ")") {
+        block = void 0;
+        continue;
+      }
+      directive(block, line, indirect, i + 1);
+      continue;
+    }
+    const m = /^(\w+)\s*(.*)$/.exec(line);
+    if (!m) throw new LockfileError(`unexpected line "${line}"; ${FIX}`, file2, i + 1);
+    if (m[2] === "(") {
+      block = m[1];
+      continue;
+    }
+    directive(m[1], m[2], indirect, i + 1);
+  }
+  function directive(verb, rest, indirect, line) {
+    const f = rest.split(/\s+/).map((s) => s.replace(/^"(.*)"$/, "$1"));
+    if (verb === "module") module2 = f[0];
+    else if (verb === "go") goVersion = f[0];
+    else if (verb === "require") {
+      if (f.length < 2 || !f[1].startsWith("v")) throw new LockfileError(`require "${rest}" has no version; ${FIX}`, file2, line);
+      requires.push({ path: f[0], version: f[1], indirect });
+    } else if (verb === "replace") {
+      const arrow = f.indexOf("=>");
+      if (arrow < 1) throw new LockfileError(`replace "${rest}" has no "=>"; ${FIX}`, file2, line);
+      replaces.set(f[0], { path: f[arrow + 1], version: f[arrow + 2] });
+    }
+  }
+  if (!module2) throw new LockfileError(`no "module" directive: is this a go.mod? ${FIX}`, file2, 1);
+  const old = goVersion !== void 0 && /^1\.(\d+)/.test(goVersion) && Number(/^1\.(\d+)/.exec(goVersion)?.[1]) < 17;
+  if (old && goSum) {
+    const known = new Set(requires.map((r) => r.path));
+    for (const l of goSum.split(/\r?\n/)) {
+      const m = /^(\S+)\s+(v\S+?)(\/go\.mod)?\s+h1:/.exec(l);
+      if (m && !m[3] && !known.has(m[1])) {
+        known.add(m[1]);
+        requires.push({ path: m[1], version: m[2], indirect: true });
+      }
+    }
+  } else if (old) warnings.push(`${file2}: go ${goVersion} modules list only direct requirements; add go.sum to include the others`);
+  const list = [];
+  for (const r of requires) {
+    const rep = replaces.get(r.path) ?? replaces.get(`${r.path}@${r.version}`);
+    let path14 = r.path;
+    let version2 = r.version;
+    if (rep) {
+      if (!rep.version) {
+        warnings.push(`${file2}: ${r.path} is replaced by the local directory ${rep.path}; it is not in the SBOM`);
+        continue;
+      }
+      path14 = rep.path;
+      version2 = rep.version;
+    }
+    list.push({ ecosystem: "golang", name: path14, version: version2, purl: golangPurl(path14, version2), dev: false, direct: !r.indirect, dependencies: [] });
+  }
+  const packages = mergeByPurl(list);
+  return {
+    path: file2,
+    kind: "gomod",
+    root: { name: module2, version: "" },
+    packages,
+    // go.mod has no graph: the module requires every listed module directly or not.
+    rootDependencies: packages.map((p) => p.purl),
+    warnings
+  };
+}
+var FIX;
+var init_gomod = __esm({
+  "src/lockfiles/gomod.ts"() {
+    "use strict";
+    init_errors();
+    init_util();
+    FIX = "fix it with `go mod tidy`";
+  }
+});
+
+// src/lockfiles/npm.ts
+function parsePackageLock(text, file2, manifest) {
+  const kind = /npm-shrinkwrap\.json$/.test(file2) ? "npm-shrinkwrap" : "package-lock";
+  const data = parseJsonLockfile(text, file2, FIX2);
+  if (!isRecord(data)) throw new LockfileError(`expected a JSON object; ${FIX2}`, file2);
+  const version2 = data.lockfileVersion;
+  if (version2 === 2 || version2 === 3) {
+    if (!isRecord(data.packages)) throw new LockfileError(`lockfileVersion ${version2} without "packages"; ${FIX2}`, file2);
+    return fromPackages(data, data.packages, file2, kind);
+  }
+  if (version2 === 1) {
+    if (data.dependencies !== void 0 && !isRecord(data.dependencies))
+      throw new LockfileError(`"dependencies" is not an object; ${FIX2}`, file2);
+    return fromV1(data, file2, kind, manifest);
+  }
+  throw new LockfileError(
+    `unknown lockfileVersion ${JSON.stringify(version2)} (chaingate reads 1, 2 and 3); ${FIX2} using npm 7 or later`,
+    file2
+  );
+}
+function nameFromKey(key) {
+  const i = key.lastIndexOf("node_modules/");
+  return i < 0 ? key.slice(key.lastIndexOf("/") + 1) : key.slice(i + "node_modules/".length);
+}
+function depNames(e) {
+  const out = [];
+  for (const n of Object.keys(recordOf(e.dependencies))) out.push({ name: n, optional: false });
+  for (const n of Object.keys(recordOf(e.optionalDependencies))) out.push({ name: n, optional: true });
+  for (const n of Object.keys(recordOf(e.peerDependencies))) out.push({ name: n, optional: true });
+  return out;
+}
+function fromPackages(data, packages, file2, kind) {
+  const rootEntry = recordOf(packages[""]);
+  const keyToPurl = /* @__PURE__ */ new Map();
+  const entries = [];
+  for (const [key, raw] of Object.entries(packages)) {
+    if (key === "" || !isRecord(raw)) continue;
+    if (raw.link === true) continue;
+    const name = str(raw.name) ?? nameFromKey(key);
+    const version2 = str(raw.version);
+    if (!version2) {
+      if (!key.includes("node_modules/")) continue;
+      throw new LockfileError(`entry "${key}" has no version; ${FIX2}`, file2);
+    }
+    keyToPurl.set(key, npmPurl(name, version2));
+    entries.push([key, raw]);
+  }
+  for (const [key, raw] of Object.entries(packages)) {
+    if (isRecord(raw) && raw.link === true) {
+      const target = keyToPurl.get(str(raw.resolved) ?? "");
+      if (target) keyToPurl.set(key, target);
+    }
+  }
+  const resolve6 = (from, dep) => {
+    let base = from;
+    for (; ; ) {
+      const hit = keyToPurl.get(base === "" ? `node_modules/${dep}` : `${base}/node_modules/${dep}`);
+      if (hit) return hit;
+      if (base === "") return void 0;
+      const i = base.lastIndexOf("/node_modules/");
+      if (i >= 0) base = base.slice(0, i);
+      else base = "";
+    }
+  };
+  const rootDeps = [];
+  for (const d of depNames(rootEntry)) {
+    const p = resolve6("", d.name);
+    if (p) rootDeps.push(p);
+  }
+  for (const n of Object.keys(recordOf(rootEntry.devDependencies))) {
+    const p = resolve6("", n);
+    if (p) rootDeps.push(p);
+  }
+  const direct = new Set(rootDeps);
+  const list = [];
+  for (const [key, e] of entries) {
+    const purl = keyToPurl.get(key);
+    const deps2 = [];
+    for (const d of depNames(e)) {
+      const p = resolve6(key, d.name);
+      if (p) deps2.push(p);
+      else if (!d.optional) throw new LockfileError(`"${key}" depends on "${d.name}" which the lockfile does not contain; ${FIX2}`, file2);
+    }
+    const license = str(e.license);
+    const pkg = {
+      ecosystem: "npm",
+      name: str(e.name) ?? nameFromKey(key),
+      version: str(e.version),
+      purl,
+      dev: e.dev === true,
+      direct: direct.has(purl),
+      dependencies: deps2
+    };
+    const integrity = fromSri(str(e.integrity));
+    if (integrity) pkg.integrity = integrity;
+    if (license) pkg.licenses = [license];
+    if (e.optional === true || e.devOptional === true) pkg.optional = true;
+    list.push(pkg);
+  }
+  return {
+    path: file2,
+    kind,
+    root: rootOf(rootEntry, data),
+    packages: mergeByPurl(list),
+    rootDependencies: sortedUnique2(rootDeps)
+  };
+}
+function rootOf(rootEntry, data) {
+  const name = str(rootEntry.name) ?? str(data.name);
+  if (!name) return void 0;
+  return { name, version: str(rootEntry.version) ?? str(data.version) ?? "0.0.0" };
+}
+function fromV1(data, file2, kind, manifest) {
+  const list = [];
+  const rootDeps = [];
+  const purlOf = (name2, e, path14) => {
+    const v = str(e.version);
+    if (!v) throw new LockfileError(`"${path14}" has no version; ${FIX2}`, file2);
+    const alias = /^npm:(@?[^@]+)@(.+)$/.exec(v);
+    return alias ? { name: alias[1], version: alias[2] } : { name: name2, version: v };
+  };
+  const build = (deps2, parent, path14) => {
+    const frame = { deps: deps2, parent, resolved: /* @__PURE__ */ new Map() };
+    for (const [name2, raw] of Object.entries(deps2)) {
+      const e = recordOf(raw);
+      const real = purlOf(name2, e, `${path14}${name2}`);
+      frame.resolved.set(name2, npmPurl(real.name, real.version));
+    }
+    return frame;
+  };
+  const lookup = (frame, name2) => {
+    for (let f = frame; f; f = f.parent) {
+      const hit = f.resolved.get(name2);
+      if (hit) return hit;
+    }
+    return void 0;
+  };
+  const visit2 = (frame, path14) => {
+    for (const [name2, raw] of Object.entries(frame.deps)) {
+      const e = recordOf(raw);
+      const real = purlOf(name2, e, `${path14}${name2}`);
+      const nested = isRecord(e.dependencies) ? build(e.dependencies, frame, `${path14}${name2}/`) : void 0;
+      const deps2 = [];
+      for (const req of Object.keys(recordOf(e.requires))) {
+        const p = lookup(nested ?? frame, req);
+        if (p) deps2.push(p);
+        else if (e.optional !== true)
+          throw new LockfileError(`"${path14}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file2);
+      }
+      const pkg = {
+        ecosystem: "npm",
+        name: real.name,
+        version: real.version,
+        purl: frame.resolved.get(name2),
+        dev: e.dev === true,
+        direct: frame.parent === void 0,
+        dependencies: deps2
+      };
+      const integrity = fromSri(str(e.integrity));
+      if (integrity) pkg.integrity = integrity;
+      if (e.optional === true) pkg.optional = true;
+      if (frame.parent === void 0) rootDeps.push(pkg.purl);
+      list.push(pkg);
+      if (nested) visit2(nested, `${path14}${name2}/`);
+    }
+  };
+  const top = build(recordOf(data.dependencies), void 0, "");
+  visit2(top, "");
+  if (manifest) {
+    const names = [manifest.dependencies, manifest.devDependencies, manifest.optionalDependencies].flatMap(
+      (m) => Object.keys(m)
+    );
+    const wanted = new Set(names.map((n) => top.resolved.get(n)).filter((x) => Boolean(x)));
+    rootDeps.length = 0;
+    rootDeps.push(...wanted);
+    for (const p of list) p.direct = wanted.has(p.purl);
+  } else for (const p of list) p.direct = false;
+  const name = str(data.name);
+  return {
+    path: file2,
+    kind,
+    root: name ? { name, version: str(data.version) ?? "0.0.0" } : void 0,
+    packages: mergeByPurl(list),
+    rootDependencies: sortedUnique2(rootDeps)
+  };
+}
+var FIX2;
+var init_npm = __esm({
+  "src/lockfiles/npm.ts"() {
+    "use strict";
+    init_errors();
+    init_util();
+    FIX2 = "regenerate it with `npm install --package-lock-only`";
+  }
+});
+
+// src/lockfiles/pnpm.ts
+function splitKey(key) {
+  const k = key.startsWith("/") ? key.slice(1) : key;
+  const paren = k.indexOf("(");
+  const base = paren < 0 ? k : k.slice(0, paren);
+  const at = base.indexOf("@", 1);
+  if (at < 0) return void 0;
+  return { name: base.slice(0, at), version: base.slice(at + 1) };
+}
+function parsePnpmLock(text, file2, manifest) {
+  const data = parseYamlLockfile(text, file2, FIX3);
+  if (!isRecord(data)) throw new LockfileError(`expected a YAML mapping; ${FIX3}`, file2, 1);
+  const lv = String(data.lockfileVersion ?? "");
+  const major = Number(lv.split(".")[0]);
+  if (major !== 6 && major !== 9)
+    throw new LockfileError(`unknown lockfileVersion ${JSON.stringify(data.lockfileVersion)} (chaingate reads 6.x and 9.x); ${FIX3} using pnpm 8 or later`, file2, 1);
+  const v9 = major === 9;
+  const graph = recordOf(v9 ? data.snapshots : data.packages);
+  const meta3 = recordOf(data.packages);
+  const keyOf = (name, ref) => {
+    if (ref.startsWith("link:") || ref.startsWith("workspace:")) return void 0;
+    if (ref.startsWith("/")) return ref;
+    const paren = ref.indexOf("(");
+    const aliased = (paren < 0 ? ref : ref.slice(0, paren)).indexOf("@", 1) > 0;
+    const k = aliased ? ref : `${name}@${ref}`;
+    return v9 ? k : `/${k}`;
+  };
+  const purlByKey = /* @__PURE__ */ new Map();
+  for (const key of Object.keys(graph)) {
+    const e = recordOf(graph[key]);
+    const nv = splitKey(key);
+    const m = recordOf(meta3[key.replace(/\(.*$/, "")]);
+    const name = str(e.name) ?? str(m.name) ?? nv?.name;
+    const version2 = str(e.version) ?? str(m.version) ?? nv?.version;
+    if (!name || !version2) throw new LockfileError(`entry "${key}" has no name@version; ${FIX3}`, file2);
+    purlByKey.set(key, npmPurl(name, version2));
+  }
+  const list = [];
+  for (const key of Object.keys(graph)) {
+    const e = recordOf(graph[key]);
+    const m = v9 ? recordOf(meta3[key.replace(/\(.*$/, "")]) : e;
+    const purl = purlByKey.get(key);
+    const deps2 = [];
+    for (const section of ["dependencies", "optionalDependencies"]) {
+      for (const [n, r] of Object.entries(recordOf(e[section]))) {
+        const k = keyOf(n, String(r));
+        if (!k) continue;
+        const p = purlByKey.get(k);
+        if (p) deps2.push(p);
+        else if (section === "dependencies")
+          throw new LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX3}`, file2);
+      }
+    }
+    const nv = splitKey(key) ?? { name: "", version: "" };
+    const pkg = {
+      ecosystem: "npm",
+      name: str(e.name) ?? str(m.name) ?? nv.name,
+      version: str(e.version) ?? str(m.version) ?? nv.version,
+      purl,
+      dev: e.dev === true,
+      direct: false,
+      dependencies: deps2
+    };
+    const integrity = fromSri(str(recordOf(m.resolution).integrity));
+    if (integrity) pkg.integrity = integrity;
+    if (e.optional === true) pkg.optional = true;
+    list.push(pkg);
+  }
+  const importers = isRecord(data.importers) ? data.importers : { ".": data };
+  const prod = [];
+  const dev = [];
+  const opt = [];
+  for (const imp of Object.values(importers)) {
+    const sections = [
+      ["dependencies", prod],
+      ["devDependencies", dev],
+      ["optionalDependencies", opt]
+    ];
+    for (const [section, into] of sections) {
+      for (const [n, spec] of Object.entries(recordOf(recordOf(imp)[section]))) {
+        const ref = isRecord(spec) ? str(spec.version) : str(spec);
+        const k = ref ? keyOf(n, ref) : void 0;
+        const p = k ? purlByKey.get(k) : void 0;
+        if (p) into.push(p);
+        else if (k) throw new LockfileError(`the project depends on "${n}" (${ref}) which the lockfile does not contain; ${FIX3}`, file2);
+      }
+    }
+  }
+  const packages = mergeByPurl(list);
+  markReachability(new Map(packages.map((p) => [p.purl, p])), prod, dev, opt);
+  const rootDependencies = sortedUnique2([...prod, ...dev, ...opt]);
+  const direct = new Set(rootDependencies);
+  for (const p of packages) p.direct = direct.has(p.purl);
+  const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? "0.0.0" } : void 0;
+  return { path: file2, kind: "pnpm", root, packages, rootDependencies };
+}
+var FIX3;
+var init_pnpm = __esm({
+  "src/lockfiles/pnpm.ts"() {
+    "use strict";
+    init_errors();
+    init_util();
+    FIX3 = "regenerate it with `pnpm install --lockfile-only`";
+  }
+});
+
+// src/lockfiles/poetry.ts
+function parsePoetryLock(text, file2, manifest) {
+  const data = parseTomlLockfile(text, file2, FIX4);
+  const meta3 = recordOf(data.metadata);
+  const lockVersion = str(meta3["lock-version"]);
+  if (lockVersion !== void 0 && !/^[12]\./.test(lockVersion))
+    throw new LockfileError(`unknown lock-version "${lockVersion}" (chaingate reads 1.x and 2.x); ${FIX4}`, file2);
+  if (!Array.isArray(data.package)) throw new LockfileError(`no [[package]] tables; ${FIX4}`, file2);
+  const legacyFiles = recordOf(meta3.files);
+  const purlByName = /* @__PURE__ */ new Map();
+  for (const raw of data.package) {
+    const e = recordOf(raw);
+    const name = str(e.name);
+    const version2 = str(e.version);
+    if (!name || !version2) throw new LockfileError(`a [[package]] without name or version; ${FIX4}`, file2);
+    if (!purlByName.has(pypiName(name))) purlByName.set(pypiName(name), pypiPurl(name, version2));
+  }
+  const list = [];
+  let categoriesKnown = false;
+  for (const raw of data.package) {
+    const e = recordOf(raw);
+    const name = str(e.name);
+    const version2 = str(e.version);
+    const deps2 = Object.keys(recordOf(e.dependencies)).map((d) => purlByName.get(pypiName(d))).filter((x) => Boolean(x));
+    const files = Array.isArray(e.files) ? e.files : Array.isArray(legacyFiles[name]) ? legacyFiles[name] : [];
+    const hashes = [];
+    for (const f of files) {
+      const d = fromPrefixedHex(str(recordOf(f).hash) ?? "");
+      if (d) hashes.push(d);
+    }
+    const groups = Array.isArray(e.groups) ? e.groups.map(String) : void 0;
+    const category = str(e.category);
+    if (groups || category) categoriesKnown = true;
+    const pkg = {
+      ecosystem: "pypi",
+      name: pypiName(name),
+      version: version2,
+      purl: pypiPurl(name, version2),
+      dev: groups ? !groups.includes("main") : category === "dev",
+      direct: false,
+      dependencies: deps2
+    };
+    if (e.optional === true) pkg.optional = true;
+    if (hashes.length) pkg.integrity = hashes.sort((a, b) => a.hex < b.hex ? -1 : 1);
+    list.push(pkg);
+  }
+  return withRoots({ path: file2, kind: "poetry" }, mergeByPurl(list), manifest, (n) => purlByName.get(pypiName(n)), !categoriesKnown);
+}
+function parsePyproject(text, file2) {
+  const data = parseTomlLockfile(text, file2, "fix the TOML syntax of pyproject.toml");
+  const project = recordOf(data.project);
+  const poetry = recordOf(recordOf(data.tool).poetry);
+  const deps2 = {};
+  for (const spec of Array.isArray(project.dependencies) ? project.dependencies : []) {
+    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)(.*)$/.exec(String(spec));
+    if (m) deps2[m[1]] = m[2].trim();
+  }
+  for (const [n, v] of Object.entries(recordOf(poetry.dependencies))) if (n !== "python") deps2[n] = isRecord(v) ? String(v.version ?? "") : String(v);
+  const dev = {};
+  for (const [n, v] of Object.entries(recordOf(poetry["dev-dependencies"]))) dev[n] = String(v);
+  for (const [g, grp] of Object.entries(recordOf(poetry.group))) {
+    if (g === "main") continue;
+    for (const [n, v] of Object.entries(recordOf(recordOf(grp).dependencies))) dev[n] = isRecord(v) ? String(v.version ?? "") : String(v);
+  }
+  return {
+    name: str(project.name) ?? str(poetry.name),
+    version: str(project.version) ?? str(poetry.version),
+    dependencies: deps2,
+    devDependencies: dev,
+    optionalDependencies: {}
+  };
+}
+var FIX4;
+var init_poetry = __esm({
+  "src/lockfiles/poetry.ts"() {
+    "use strict";
+    init_errors();
+    init_util();
+    FIX4 = "regenerate it with `poetry lock`";
+  }
+});
+
+// src/lockfiles/requirements.ts
+function parseRequirements(text, file2) {
+  const list = [];
+  const warnings = [];
+  const lines3 = text.split(/\r?\n/);
+  for (let i = 0; i < lines3.length; i++) {
+    const start = i + 1;
+    let logical = lines3[i];
+    while (/\\\s*$/.test(logical) && i + 1 < lines3.length) logical = logical.replace(/\\\s*$/, " ") + lines3[++i];
+    const noComment = logical.replace(/(^|\s)#.*$/, "").trim();
+    if (noComment === "") continue;
+    const hashes = [];
+    const reqPart = noComment.replace(/--hash[=\s]+(\S+)/g, (_m, h) => {
+      const d = fromPrefixedHex(h);
+      if (d) hashes.push(d);
+      return "";
+    }).trim();
+    if (reqPart.startsWith("-")) {
+      warnings.push(`${file2}:${start}: option "${reqPart.split(/\s+/)[0]}" is not followed (only pinned name==version lines are read)`);
+      continue;
+    }
+    const m = PINNED.exec(reqPart);
+    if (!m) {
+      warnings.push(`${file2}:${start}: "${reqPart}" is not pinned to one version (name==version); it is not in the SBOM`);
+      continue;
+    }
+    const pkg = {
+      ecosystem: "pypi",
+      name: pypiName(m[1]),
+      version: m[2],
+      purl: pypiPurl(m[1], m[2]),
+      dev: false,
+      direct: true,
+      dependencies: []
+    };
+    if (hashes.length) pkg.integrity = hashes;
+    list.push(pkg);
+  }
+  const packages = mergeByPurl(list);
+  return { path: file2, kind: "requirements", packages, rootDependencies: packages.map((p) => p.purl), warnings };
+}
+var PINNED;
+var init_requirements = __esm({
+  "src/lockfiles/requirements.ts"() {
+    "use strict";
+    init_util();
+    PINNED = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s;#,]+)\s*(?:;.*)?$/;
+  }
+});
+
+// src/lockfiles/yarn.ts
+function parseYarnLock(text, file2, manifest) {
+  if (/^__metadata:/m.test(text)) return parseBerry(text, file2, manifest);
+  if (/^# yarn lockfile v(\d+)/m.test(text) && !/^# yarn lockfile v1\b/m.test(text)) {
+    const v = /^# yarn lockfile v(\d+)/m.exec(text)?.[1];
+    throw new LockfileError(`unknown yarn lockfile version v${v} (chaingate reads v1 and berry); ${FIX_CLASSIC}`, file2, 1);
+  }
+  return parseClassic(text, file2, manifest);
+}
+function splitDescriptor(d) {
+  const at = d.indexOf("@", 1);
+  return at < 0 ? [d, ""] : [d.slice(0, at), d.slice(at + 1)];
+}
+function unquote(s) {
+  const t = s.trim();
+  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replace(/\\"/g, '"') : t;
+}
+function parseClassic(text, file2, manifest) {
+  const entries = [];
+  const lines3 = text.split(/\r?\n/);
+  let cur;
+  let section;
+  for (let i = 0; i < lines3.length; i++) {
+    const raw = lines3[i];
+    if (raw.trim() === "" || raw.trimStart().startsWith("#")) continue;
+    const indent = raw.length - raw.trimStart().length;
+    const line = raw.trim();
+    const bad = (why) => new LockfileError(`not a yarn v1 lockfile line (${why}): ${line.slice(0, 80)}; ${FIX_CLASSIC}`, file2, i + 1);
+    if (indent === 0) {
+      if (!line.endsWith(":")) throw bad('an entry header must end with ":"');
+      cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };
+      section = void 0;
+      entries.push(cur);
+    } else if (indent === 2 && cur) {
+      if (line.endsWith(":")) {
+        section = {};
+        cur.maps[unquote(line.slice(0, -1))] = section;
+        continue;
+      }
+      section = void 0;
+      const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
+      if (!m) throw bad("expected `key value`");
+      cur.fields[unquote(m[1])] = unquote(m[2]);
+    } else if (indent === 4 && section) {
+      const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
+      if (!m) throw bad("expected `name range`");
+      section[unquote(m[1])] = unquote(m[2]);
+    } else {
+      throw bad(`unexpected indentation ${indent}`);
+    }
+  }
+  if (entries.length === 0 && !/^# yarn lockfile v1/m.test(text))
+    throw new LockfileError(`no entries and no "# yarn lockfile v1" header: is this a yarn.lock? ${FIX_CLASSIC}`, file2, 1);
+  const byDescriptor = /* @__PURE__ */ new Map();
+  const list = [];
+  for (const e of entries) {
+    const version2 = e.fields.version;
+    if (!version2) throw new LockfileError(`entry "${e.keys.join(", ")}" has no version; ${FIX_CLASSIC}`, file2, e.line);
+    const [alias, range] = splitDescriptor(e.keys[0]);
+    const real = range.startsWith("npm:") ? splitDescriptor(range.slice(4))[0] : alias;
+    const purl = npmPurl(real, version2);
+    for (const k of e.keys) byDescriptor.set(k, purl);
+    const pkg = { ecosystem: "npm", name: real, version: version2, purl, dev: false, direct: false, dependencies: [] };
+    const integrity = fromSri(e.fields.integrity);
+    if (integrity) pkg.integrity = integrity;
+    list.push(pkg);
+  }
+  entries.forEach((e, idx) => {
+    const pkg = list[idx];
+    for (const section2 of ["dependencies", "optionalDependencies"]) {
+      for (const [n, r] of Object.entries(e.maps[section2] ?? {})) {
+        const p = byDescriptor.get(`${n}@${r}`);
+        if (p) pkg.dependencies.push(p);
+        else if (section2 === "dependencies")
+          throw new LockfileError(`"${e.keys[0]}" depends on "${n}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file2, e.line);
+      }
+    }
+  });
+  return finish(file2, "yarn-classic", list, manifest, (n, r) => byDescriptor.get(`${n}@${r}`));
+}
+function finish(file2, kind, list, manifest, resolveRoot) {
+  return withRoots({ path: file2, kind }, mergeByPurl(list), manifest, resolveRoot);
+}
+function parseBerry(text, file2, manifest) {
+  const data = parseYamlLockfile(text, file2, FIX_BERRY);
+  if (!isRecord(data)) throw new LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file2, 1);
+  const meta3 = recordOf(data.__metadata);
+  const version2 = Number(meta3.version);
+  if (!Number.isInteger(version2) || version2 < 4 || version2 > 10)
+    throw new LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta3.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file2);
+  const byDescriptor = /* @__PURE__ */ new Map();
+  const entries = [];
+  let workspaceDeps = {};
+  for (const [key, raw] of Object.entries(data)) {
+    if (key === "__metadata" || !isRecord(raw)) continue;
+    const keys = key.split(/,\s*/);
+    const resolution = str(raw.resolution) ?? "";
+    const [name, ref] = splitDescriptor(resolution);
+    const version3 = str(raw.version);
+    if (!version3 || !name) throw new LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file2);
+    if (/^(workspace|link|portal):/.test(ref)) {
+      if (ref === "workspace:.") workspaceDeps = { ...recordOf(raw.dependencies) };
+      entries.push([keys, raw, void 0]);
+      continue;
+    }
+    const purl = npmPurl(name, version3);
+    for (const k of keys) byDescriptor.set(k, purl);
+    entries.push([keys, raw, purl]);
+  }
+  const list = [];
+  for (const [keys, raw, purl] of entries) {
+    if (!purl) continue;
+    const [name] = splitDescriptor(str(raw.resolution));
+    const deps2 = [];
+    for (const [n, r] of Object.entries(recordOf(raw.dependencies))) {
+      const p = byDescriptor.get(`${n}@${String(r)}`);
+      if (p) deps2.push(p);
+    }
+    list.push({ ecosystem: "npm", name, version: str(raw.version), purl, dev: false, direct: false, dependencies: deps2 });
+    void keys;
+  }
+  const lookup = (n, r) => {
+    const spec = str(workspaceDeps[n]) ?? r;
+    return byDescriptor.get(`${n}@${spec}`) ?? byDescriptor.get(`${n}@npm:${spec}`);
+  };
+  const m = manifest ?? { dependencies: Object.fromEntries(Object.entries(workspaceDeps).map(([k, v]) => [k, String(v)])), devDependencies: {}, optionalDependencies: {} };
+  return finish(file2, "yarn-berry", list, m, lookup);
+}
+var FIX_CLASSIC, FIX_BERRY;
+var init_yarn = __esm({
+  "src/lockfiles/yarn.ts"() {
+    "use strict";
+    init_errors();
+    init_util();
+    FIX_CLASSIC = "regenerate it with `yarn install`";
+    FIX_BERRY = "regenerate it with `yarn install --mode=update-lockfile`";
+  }
+});
+
+// src/lockfiles/parse.ts
+function isLockfileName(base) {
+  return LOCKFILE_NAMES.includes(base) || /^requirements.*\.txt$/.test(base);
+}
+function parseLockfile(input3) {
+  const base = path.basename(input3.path);
+  let lock;
+  if (base === "package-lock.json" || base === "npm-shrinkwrap.json") lock = parsePackageLock(input3.text, input3.path, input3.manifest);
+  else if (base === "yarn.lock") lock = parseYarnLock(input3.text, input3.path, input3.manifest);
+  else if (base === "pnpm-lock.yaml") lock = parsePnpmLock(input3.text, input3.path, input3.manifest);
+  else if (base === "poetry.lock") lock = parsePoetryLock(input3.text, input3.path, input3.manifest);
+  else if (base === "go.mod") lock = parseGoMod(input3.text, input3.path, input3.goSum);
+  else if (/^requirements.*\.txt$/.test(base)) lock = parseRequirements(input3.text, input3.path);
+  else throw new LockfileError(`not a lockfile chaingate reads (${LOCKFILE_NAMES.join(", ")}, requirements*.txt)`, input3.path);
+  if (!lock.root && input3.manifest?.name) lock.root = { name: input3.manifest.name, version: input3.manifest.version ?? "0.0.0" };
+  return lock;
+}
+var path, LOCKFILE_NAMES;
+var init_parse = __esm({
+  "src/lockfiles/parse.ts"() {
+    "use strict";
+    path = __toESM(require("node:path"));
+    init_errors();
+    init_gomod();
+    init_npm();
+    init_pnpm();
+    init_poetry();
+    init_requirements();
+    init_yarn();
+    LOCKFILE_NAMES = [
+      "npm-shrinkwrap.json",
+      "package-lock.json",
+      "pnpm-lock.yaml",
+      "yarn.lock",
+      "poetry.lock",
+      "go.mod"
+    ];
+  }
+});
+
+// src/lockfiles/manifest.ts
+function deps(v) {
+  if (!isRecord(v)) return {};
+  return Object.fromEntries(Object.entries(v).map(([k, r]) => [k, String(r)]));
+}
+function parsePackageJson(text, file2) {
+  const data = parseJsonLockfile(text, file2, "fix the JSON syntax of package.json");
+  if (!isRecord(data)) throw new LockfileError("expected a JSON object", file2);
+  return {
+    name: str(data.name),
+    version: str(data.version),
+    dependencies: deps(data.dependencies),
+    devDependencies: deps(data.devDependencies),
+    optionalDependencies: deps(data.optionalDependencies)
+  };
+}
+var init_manifest = __esm({
+  "src/lockfiles/manifest.ts"() {
+    "use strict";
+    init_errors();
+    init_util();
+  }
+});
+
+// src/lockfiles/discover.ts
+function findLockfiles(root, opts = {}) {
+  const skip = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
+  const skipNames = new Set(skip.filter((s) => !s.includes("/")));
+  const skipPaths = new Set(skip.filter((s) => s.includes("/")).map((s) => path2.normalize(s).replace(/\/$/, "")));
+  const out = [];
+  const walk3 = (dir) => {
+    let entries;
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      throw new LockfileError(`cannot read the directory (${e.code ?? e.message})`, dir);
+    }
+    const files = entries.filter((e) => e.isFile() && isLockfileName(e.name)).map((e) => e.name);
+    const chosen = files.includes("npm-shrinkwrap.json") ? files.filter((f) => f !== "package-lock.json") : files;
+    for (const f of chosen.sort()) out.push(path2.join(dir, f));
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      const rel = path2.relative(root, path2.join(dir, e.name));
+      if (skipNames.has(e.name) || skipPaths.has(rel)) continue;
+      walk3(path2.join(dir, e.name));
+    }
+  };
+  walk3(root);
+  return out.sort();
+}
+function readOptional(file2) {
+  try {
+    return fs.readFileSync(file2, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function readManifest(dir) {
+  const pj = path2.join(dir, "package.json");
+  const pjText = readOptional(pj);
+  if (pjText !== void 0) return parsePackageJson(pjText, pj);
+  const py = path2.join(dir, "pyproject.toml");
+  const pyText = readOptional(py);
+  if (pyText !== void 0) return parsePyproject(pyText, py);
+  return void 0;
+}
+function readLockfile(file2, display = file2) {
+  let text;
+  try {
+    text = fs.readFileSync(file2, "utf8");
+  } catch (e) {
+    throw new LockfileError(`cannot read the lockfile (${e.code ?? e.message})`, display);
+  }
+  const dir = path2.dirname(file2);
+  const base = path2.basename(file2);
+  const manifest = base === "go.mod" || base.startsWith("requirements") ? void 0 : readManifest(dir);
+  const goSum = base === "go.mod" ? readOptional(path2.join(dir, "go.sum")) : void 0;
+  const lock = parseLockfile({ path: display, text, manifest, goSum });
+  return lock;
+}
+function discoverLockfiles(root, opts = {}) {
+  const found = findLockfiles(root, opts);
+  if (found.length === 0)
+    throw new LockfileError(
+      `no lockfile found (looked for ${LOCKFILE_NAMES.join(", ")}, requirements*.txt, skipping ${(opts.skipDirs ?? DEFAULT_SKIP_DIRS).join(", ")}); generate one, e.g. \`npm install --package-lock-only\``,
+      root
+    );
+  return found.map((f) => readLockfile(f, path2.relative(root, f) || path2.basename(f)));
+}
+var fs, path2, DEFAULT_SKIP_DIRS;
+var init_discover = __esm({
+  "src/lockfiles/discover.ts"() {
+    "use strict";
+    fs = __toESM(require("node:fs"));
+    path2 = __toESM(require("node:path"));
+    init_errors();
+    init_manifest();
+    init_parse();
+    init_poetry();
+    DEFAULT_SKIP_DIRS = ["node_modules", "vendor", ".git", "fixtures", "__fixtures__", "testdata", ".venv", "venv"];
   }
 });
 
@@ -32999,6 +34040,6535 @@ var require_semver2 = __commonJS({
   }
 });
 
+// src/process/run-tool.ts
+function runTool(command, args, opts = {}) {
+  const started = Date.now();
+  const max = opts.maxBuffer ?? DEFAULT_MAX;
+  return new Promise((resolve6) => {
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    let settled = false;
+    const child = (0, import_node_child_process.spawn)(command, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ["pipe", "pipe", "pipe"],
+      // A process group of its own, so a timeout kills the tool's children too.
+      detached: true
+    });
+    const out = opts.stdoutFile ? (0, import_node_fs.createWriteStream)(opts.stdoutFile) : void 0;
+    const finish2 = (r) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      const done = () => resolve6({ command, args, ...r, timedOut, stdout, stderr, durationMs: Date.now() - started });
+      if (out) out.end(done);
+      else done();
+    };
+    const timer = opts.timeoutMs ? setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    }, opts.timeoutMs) : void 0;
+    child.stdout.on("data", (b) => {
+      if (out) out.write(b);
+      else if (stdout.length < max) stdout += b.toString("utf8");
+    });
+    child.stderr.on("data", (b) => {
+      if (stderr.length < max) stderr += b.toString("utf8");
+    });
+    child.on("error", (e) => {
+      finish2({ exitCode: null, signal: null, spawnError: e.code === "ENOENT" ? `${command}: not found` : `${command}: ${e.message}` });
+    });
+    child.on("close", (code, signal) => finish2({ exitCode: code, signal }));
+    child.stdin.on("error", () => void 0);
+    if (opts.input !== void 0) child.stdin.end(opts.input);
+    else child.stdin.end();
+  });
+}
+function firstErrorLine(stderr) {
+  const lines3 = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return lines3.find((l) => /\b(error|fatal|panic|failed)\b/i.test(l)) ?? lines3[0];
+}
+var import_node_child_process, import_node_fs, DEFAULT_MAX;
+var init_run_tool = __esm({
+  "src/process/run-tool.ts"() {
+    "use strict";
+    import_node_child_process = require("node:child_process");
+    import_node_fs = require("node:fs");
+    DEFAULT_MAX = 1024 * 1024;
+  }
+});
+
+// package.json
+var package_default;
+var init_package = __esm({
+  "package.json"() {
+    package_default = {
+      name: "chaingate",
+      version: "0.1.0",
+      description: "Supply-chain security gate for CI: Semgrep, Trivy and dependency audit under one severity policy with expiring exceptions, CycloneDX SBOMs and cosign signing.",
+      license: "Apache-2.0",
+      private: true,
+      bin: {
+        chaingate: "dist/cli.js"
+      },
+      main: "dist/index.js",
+      engines: {
+        node: ">=20"
+      },
+      scripts: {
+        build: "node scripts/build.mjs",
+        typecheck: "tsc --noEmit",
+        lint: "eslint src __tests__",
+        test: "jest",
+        "test:all": "bash scripts/test-all.sh",
+        schemas: "UPDATE_GOLDENS=1 jest __tests__/config/load.test.ts -t 'published JSON Schemas'",
+        demo: "bash scripts/demo.sh"
+      },
+      dependencies: {
+        "@actions/core": "^1.11.1",
+        "@cyclonedx/cyclonedx-library": "^10.3.0",
+        "@sigstore/bundle": "^4.0.0",
+        "@sigstore/protobuf-specs": "^0.5.2",
+        "@sigstore/verify": "^3.1.1",
+        "packageurl-js": "^2.0.1",
+        picomatch: "^4.0.7",
+        semver: "^7.8.6",
+        "smol-toml": "^1.9.1",
+        yaml: "^2.9.1",
+        zod: "^4.6.7"
+      },
+      devDependencies: {
+        "@cyclonedx/cyclonedx-npm": "^4.2.1",
+        "@eslint/js": "^9.39.5",
+        "@microsoft/jest-sarif": "^1.0.0-beta.0",
+        "@types/jest": "^30.0.0",
+        "@types/markdown-it": "^14.2.0",
+        "@types/node": "^20.19.43",
+        "@types/picomatch": "^4.0.3",
+        "@types/semver": "^7.8.0",
+        ajv: "^8.20.0",
+        "ajv-draft-04": "^1.0.0",
+        "ajv-formats": "^3.0.1",
+        "ajv-formats-draft2019": "^1.6.1",
+        esbuild: "^0.28.2",
+        eslint: "^9.39.5",
+        jest: "^30.5.2",
+        "markdown-it": "^15.0.3",
+        "ts-jest": "^29.4.15",
+        typescript: "5.9",
+        "typescript-eslint": "^8.74.0"
+      }
+    };
+  }
+});
+
+// src/version.ts
+var VERSION;
+var init_version = __esm({
+  "src/version.ts"() {
+    "use strict";
+    init_package();
+    VERSION = package_default.version;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/attachmentEncoding.js
+var require_attachmentEncoding = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/attachmentEncoding.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.AttachmentEncoding = void 0;
+    var AttachmentEncoding;
+    (function(AttachmentEncoding2) {
+      AttachmentEncoding2["Base64"] = "base64";
+    })(AttachmentEncoding || (exports2.AttachmentEncoding = AttachmentEncoding = {}));
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/componentScope.js
+var require_componentScope = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/componentScope.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ComponentScope = void 0;
+    var ComponentScope2;
+    (function(ComponentScope3) {
+      ComponentScope3["Required"] = "required";
+      ComponentScope3["Optional"] = "optional";
+      ComponentScope3["Excluded"] = "excluded";
+    })(ComponentScope2 || (exports2.ComponentScope = ComponentScope2 = {}));
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/componentType.js
+var require_componentType = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/componentType.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ComponentType = void 0;
+    var ComponentType2;
+    (function(ComponentType3) {
+      ComponentType3["Application"] = "application";
+      ComponentType3["Framework"] = "framework";
+      ComponentType3["Library"] = "library";
+      ComponentType3["Container"] = "container";
+      ComponentType3["Platform"] = "platform";
+      ComponentType3["OperatingSystem"] = "operating-system";
+      ComponentType3["Device"] = "device";
+      ComponentType3["DeviceDriver"] = "device-driver";
+      ComponentType3["Firmware"] = "firmware";
+      ComponentType3["File"] = "file";
+      ComponentType3["MachineLearningModel"] = "machine-learning-model";
+      ComponentType3["Data"] = "data";
+      ComponentType3["CryptographicAsset"] = "cryptographic-asset";
+    })(ComponentType2 || (exports2.ComponentType = ComponentType2 = {}));
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/externalReferenceType.js
+var require_externalReferenceType = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/externalReferenceType.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ExternalReferenceType = void 0;
+    var ExternalReferenceType;
+    (function(ExternalReferenceType2) {
+      ExternalReferenceType2["VCS"] = "vcs";
+      ExternalReferenceType2["IssueTracker"] = "issue-tracker";
+      ExternalReferenceType2["Website"] = "website";
+      ExternalReferenceType2["Advisories"] = "advisories";
+      ExternalReferenceType2["BOM"] = "bom";
+      ExternalReferenceType2["MailingList"] = "mailing-list";
+      ExternalReferenceType2["Social"] = "social";
+      ExternalReferenceType2["Chat"] = "chat";
+      ExternalReferenceType2["Documentation"] = "documentation";
+      ExternalReferenceType2["Support"] = "support";
+      ExternalReferenceType2["SourceDistribution"] = "source-distribution";
+      ExternalReferenceType2["Distribution"] = "distribution";
+      ExternalReferenceType2["DistributionIntake"] = "distribution-intake";
+      ExternalReferenceType2["License"] = "license";
+      ExternalReferenceType2["BuildMeta"] = "build-meta";
+      ExternalReferenceType2["BuildSystem"] = "build-system";
+      ExternalReferenceType2["ReleaseNotes"] = "release-notes";
+      ExternalReferenceType2["SecurityContact"] = "security-contact";
+      ExternalReferenceType2["ModelCard"] = "model-card";
+      ExternalReferenceType2["Log"] = "log";
+      ExternalReferenceType2["Configuration"] = "configuration";
+      ExternalReferenceType2["Evidence"] = "evidence";
+      ExternalReferenceType2["Formulation"] = "formulation";
+      ExternalReferenceType2["Attestation"] = "attestation";
+      ExternalReferenceType2["ThreatModel"] = "threat-model";
+      ExternalReferenceType2["AdversaryModel"] = "adversary-model";
+      ExternalReferenceType2["RiskAssessment"] = "risk-assessment";
+      ExternalReferenceType2["VulnerabilityAssertion"] = "vulnerability-assertion";
+      ExternalReferenceType2["ExploitabilityStatement"] = "exploitability-statement";
+      ExternalReferenceType2["PentestReport"] = "pentest-report";
+      ExternalReferenceType2["StaticAnalysisReport"] = "static-analysis-report";
+      ExternalReferenceType2["DynamicAnalysisReport"] = "dynamic-analysis-report";
+      ExternalReferenceType2["RuntimeAnalysisReport"] = "runtime-analysis-report";
+      ExternalReferenceType2["ComponentAnalysisReport"] = "component-analysis-report";
+      ExternalReferenceType2["MaturityReport"] = "maturity-report";
+      ExternalReferenceType2["CertificationReport"] = "certification-report";
+      ExternalReferenceType2["CodifiedInfrastructure"] = "codified-infrastructure";
+      ExternalReferenceType2["QualityMetrics"] = "quality-metrics";
+      ExternalReferenceType2["POAM"] = "poam";
+      ExternalReferenceType2["ElectronicSignature"] = "electronic-signature";
+      ExternalReferenceType2["DigitalSignature"] = "digital-signature";
+      ExternalReferenceType2["RFC9116"] = "rfc-9116";
+      ExternalReferenceType2["Citation"] = "citation";
+      ExternalReferenceType2["Patent"] = "patent";
+      ExternalReferenceType2["PatentAssertion"] = "patent-assertion";
+      ExternalReferenceType2["PatentFamily"] = "patent-family";
+      ExternalReferenceType2["Other"] = "other";
+    })(ExternalReferenceType || (exports2.ExternalReferenceType = ExternalReferenceType = {}));
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/hashAlogorithm.js
+var require_hashAlogorithm = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/hashAlogorithm.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.HashAlgorithm = void 0;
+    var HashAlgorithm2;
+    (function(HashAlgorithm3) {
+      HashAlgorithm3["MD5"] = "MD5";
+      HashAlgorithm3["SHA-1"] = "SHA-1";
+      HashAlgorithm3["SHA-256"] = "SHA-256";
+      HashAlgorithm3["SHA-384"] = "SHA-384";
+      HashAlgorithm3["SHA-512"] = "SHA-512";
+      HashAlgorithm3["SHA3-256"] = "SHA3-256";
+      HashAlgorithm3["SHA3-384"] = "SHA3-384";
+      HashAlgorithm3["SHA3-512"] = "SHA3-512";
+      HashAlgorithm3["BLAKE2b-256"] = "BLAKE2b-256";
+      HashAlgorithm3["BLAKE2b-384"] = "BLAKE2b-384";
+      HashAlgorithm3["BLAKE2b-512"] = "BLAKE2b-512";
+      HashAlgorithm3["BLAKE3"] = "BLAKE3";
+      HashAlgorithm3["Streebog-256"] = "Streebog-256";
+      HashAlgorithm3["Streebog-512"] = "Streebog-512";
+    })(HashAlgorithm2 || (exports2.HashAlgorithm = HashAlgorithm2 = {}));
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/licenseAcknowledgement.js
+var require_licenseAcknowledgement = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/licenseAcknowledgement.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.LicenseAcknowledgement = void 0;
+    var LicenseAcknowledgement2;
+    (function(LicenseAcknowledgement3) {
+      LicenseAcknowledgement3["Declared"] = "declared";
+      LicenseAcknowledgement3["Concluded"] = "concluded";
+    })(LicenseAcknowledgement2 || (exports2.LicenseAcknowledgement = LicenseAcknowledgement2 = {}));
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/lifecyclePhase.js
+var require_lifecyclePhase = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/lifecyclePhase.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.LifecyclePhase = void 0;
+    var LifecyclePhase;
+    (function(LifecyclePhase2) {
+      LifecyclePhase2["Design"] = "design";
+      LifecyclePhase2["PreBuild"] = "pre-build";
+      LifecyclePhase2["Build"] = "build";
+      LifecyclePhase2["PostBuild"] = "post-build";
+      LifecyclePhase2["Operations"] = "operations";
+      LifecyclePhase2["Discovery"] = "discovery";
+      LifecyclePhase2["Decommission"] = "decommission";
+    })(LifecyclePhase || (exports2.LifecyclePhase = LifecyclePhase = {}));
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/vulnerability/affectStatus.js
+var require_affectStatus = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/vulnerability/affectStatus.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.AffectStatus = void 0;
+    var AffectStatus;
+    (function(AffectStatus2) {
+      AffectStatus2["Affected"] = "affected";
+      AffectStatus2["Unaffected"] = "unaffected";
+      AffectStatus2["Unknown"] = "unknown";
+    })(AffectStatus || (exports2.AffectStatus = AffectStatus = {}));
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/vulnerability/analysisJustification.js
+var require_analysisJustification = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/vulnerability/analysisJustification.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.AnalysisJustification = void 0;
+    var AnalysisJustification;
+    (function(AnalysisJustification2) {
+      AnalysisJustification2["CodeNotPresent"] = "code_not_present";
+      AnalysisJustification2["CodeNotReachable"] = "code_not_reachable";
+      AnalysisJustification2["RequiresConfiguration"] = "requires_configuration";
+      AnalysisJustification2["RequiresDependency"] = "requires_dependency";
+      AnalysisJustification2["RequiresEnvironment"] = "requires_environment";
+      AnalysisJustification2["ProtectedByCompiler"] = "protected_by_compiler";
+      AnalysisJustification2["ProtectedAtRuntime"] = "protected_at_runtime";
+      AnalysisJustification2["ProtectedAtPerimeter"] = "protected_at_perimeter";
+      AnalysisJustification2["ProtectedByMitigatingControl"] = "protected_by_mitigating_control";
+    })(AnalysisJustification || (exports2.AnalysisJustification = AnalysisJustification = {}));
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/_helpers/sortable.js
+var require_sortable = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/_helpers/sortable.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.SortableNumbers = exports2.SortableStringables = exports2.SortableComparables = exports2.SortableSet = exports2.compareObjectsSymbol = void 0;
+    exports2.compareObjectsSymbol = /* @__PURE__ */ Symbol("internal compare function");
+    var SortableSet = class extends Set {
+      sorted() {
+        return Array.from(this).sort(this[exports2.compareObjectsSymbol]);
+      }
+      compare(other) {
+        const sortedOther = other.sorted();
+        const sortedSelf = this.sorted();
+        if (sortedSelf.length !== sortedOther.length) {
+          return sortedSelf.length - sortedOther.length;
+        }
+        for (let i = sortedSelf.length - 1; i >= 0; --i) {
+          const iCompared = this[exports2.compareObjectsSymbol](sortedSelf[i], sortedOther[i]);
+          if (iCompared !== 0) {
+            return iCompared;
+          }
+        }
+        return 0;
+      }
+    };
+    exports2.SortableSet = SortableSet;
+    var SortableComparables = class extends SortableSet {
+      [exports2.compareObjectsSymbol](a, b) {
+        if (a.constructor === b.constructor) {
+          return a.compare(b);
+        }
+        return a.constructor.name.localeCompare(b.constructor.name);
+      }
+    };
+    exports2.SortableComparables = SortableComparables;
+    var SortableStringables = class extends SortableSet {
+      [exports2.compareObjectsSymbol](a, b) {
+        return a.toString().localeCompare(b.toString());
+      }
+    };
+    exports2.SortableStringables = SortableStringables;
+    var SortableNumbers = class extends SortableSet {
+      [exports2.compareObjectsSymbol](a, b) {
+        return a - b;
+      }
+    };
+    exports2.SortableNumbers = SortableNumbers;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/vulnerability/analysisResponse.js
+var require_analysisResponse = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/vulnerability/analysisResponse.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.AnalysisResponseRepository = exports2.AnalysisResponse = void 0;
+    var sortable_1 = require_sortable();
+    var AnalysisResponse;
+    (function(AnalysisResponse2) {
+      AnalysisResponse2["CanNotFix"] = "can_not_fix";
+      AnalysisResponse2["WillNotFix"] = "will_not_fix";
+      AnalysisResponse2["Update"] = "update";
+      AnalysisResponse2["Rollback"] = "rollback";
+      AnalysisResponse2["WorkaroundAvailable"] = "workaround_available";
+    })(AnalysisResponse || (exports2.AnalysisResponse = AnalysisResponse = {}));
+    var AnalysisResponseRepository = class extends sortable_1.SortableStringables {
+    };
+    exports2.AnalysisResponseRepository = AnalysisResponseRepository;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/vulnerability/analysisState.js
+var require_analysisState = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/vulnerability/analysisState.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.AnalysisState = void 0;
+    var AnalysisState;
+    (function(AnalysisState2) {
+      AnalysisState2["Resolved"] = "resolved";
+      AnalysisState2["ResolvedWithPedigree"] = "resolved_with_pedigree";
+      AnalysisState2["Exploitable"] = "exploitable";
+      AnalysisState2["InTriage"] = "in_triage";
+      AnalysisState2["FalsePositive"] = "false_positive";
+      AnalysisState2["NotAffected"] = "not_affected";
+    })(AnalysisState || (exports2.AnalysisState = AnalysisState = {}));
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/vulnerability/ratingMethod.js
+var require_ratingMethod = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/vulnerability/ratingMethod.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.RatingMethod = void 0;
+    var RatingMethod;
+    (function(RatingMethod2) {
+      RatingMethod2["CVSSv2"] = "CVSSv2";
+      RatingMethod2["CVSSv3"] = "CVSSv3";
+      RatingMethod2["CVSSv31"] = "CVSSv31";
+      RatingMethod2["CVSSv4"] = "CVSSv4";
+      RatingMethod2["OWASP"] = "OWASP";
+      RatingMethod2["SSVC"] = "SSVC";
+      RatingMethod2["Other"] = "other";
+    })(RatingMethod || (exports2.RatingMethod = RatingMethod = {}));
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/vulnerability/severity.js
+var require_severity = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/vulnerability/severity.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Severity = void 0;
+    var Severity;
+    (function(Severity2) {
+      Severity2["Critical"] = "critical";
+      Severity2["High"] = "high";
+      Severity2["Medium"] = "medium";
+      Severity2["Low"] = "low";
+      Severity2["Info"] = "info";
+      Severity2["None"] = "none";
+      Severity2["Unknown"] = "unknown";
+    })(Severity || (exports2.Severity = Severity = {}));
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/vulnerability/index.js
+var require_vulnerability = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/vulnerability/index.js"(exports2) {
+    "use strict";
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __exportStar = exports2 && exports2.__exportStar || function(m, exports3) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p)) __createBinding(exports3, m, p);
+    };
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    __exportStar(require_affectStatus(), exports2);
+    __exportStar(require_analysisJustification(), exports2);
+    __exportStar(require_analysisResponse(), exports2);
+    __exportStar(require_analysisState(), exports2);
+    __exportStar(require_ratingMethod(), exports2);
+    __exportStar(require_severity(), exports2);
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/index.js
+var require_enums = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/enums/index.js"(exports2) {
+    "use strict";
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __exportStar = exports2 && exports2.__exportStar || function(m, exports3) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p)) __createBinding(exports3, m, p);
+    };
+    var __importStar = exports2 && exports2.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Vulnerability = void 0;
+    __exportStar(require_attachmentEncoding(), exports2);
+    __exportStar(require_componentScope(), exports2);
+    __exportStar(require_componentType(), exports2);
+    __exportStar(require_externalReferenceType(), exports2);
+    __exportStar(require_hashAlogorithm(), exports2);
+    __exportStar(require_licenseAcknowledgement(), exports2);
+    __exportStar(require_lifecyclePhase(), exports2);
+    exports2.Vulnerability = __importStar(require_vulnerability());
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/attachment.js
+var require_attachment = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/attachment.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Attachment = void 0;
+    var Attachment = class {
+      contentType;
+      content;
+      encoding;
+      constructor(content, op = {}) {
+        this.contentType = op.contentType;
+        this.content = content;
+        this.encoding = op.encoding;
+      }
+    };
+    exports2.Attachment = Attachment;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/types/integer.js
+var require_integer = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/types/integer.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.isInteger = isInteger;
+    exports2.isNonNegativeInteger = isNonNegativeInteger;
+    exports2.isPositiveInteger = isPositiveInteger;
+    function isInteger(value) {
+      return Number.isInteger(value);
+    }
+    function isNonNegativeInteger(value) {
+      return isInteger(value) && value >= 0;
+    }
+    function isPositiveInteger(value) {
+      return isInteger(value) && value > 0;
+    }
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/_helpers/tree.js
+var require_tree = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/_helpers/tree.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.treeIteratorSymbol = void 0;
+    exports2.treeIteratorSymbol = /* @__PURE__ */ Symbol("iterator of a tree/nesting-like structure");
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/types/cpe.js
+var require_cpe = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/types/cpe.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.isCPE = isCPE;
+    var cpePattern = /^([c][pP][eE]:\/[AHOaho]?(:[A-Za-z0-9\._\-~%]*){0,6})$|^(cpe:2\.3:[aho\*\-](:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!"#$$%&'\(\)\+,\/:;<=>@\[\]\^`\{\|}~]))+(\?*|\*?))|[\*\-])){5}(:(([a-zA-Z]{2,3}(-([a-zA-Z]{2}|[0-9]{3}))?)|[\*\-]))(:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!"#$$%&'\(\)\+,\/:;<=>@\[\]\^`\{\|}~]))+(\?*|\*?))|[\*\-])){4})$/;
+    function isCPE(value) {
+      return typeof value === "string" && cpePattern.test(value);
+    }
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/bomRef.js
+var require_bomRef = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/bomRef.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.BomRefRepository = exports2.BomRef = void 0;
+    var BomRef = class {
+      value;
+      constructor(value) {
+        this.value = value;
+      }
+      compare(other) {
+        return this.toString().localeCompare(other.toString());
+      }
+      toString() {
+        return this.value ?? "";
+      }
+    };
+    exports2.BomRef = BomRef;
+    var BomRefRepository = class extends Set {
+    };
+    exports2.BomRefRepository = BomRefRepository;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/copyright.js
+var require_copyright = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/copyright.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.CopyrightRepository = void 0;
+    var sortable_1 = require_sortable();
+    var CopyrightRepository = class extends sortable_1.SortableStringables {
+    };
+    exports2.CopyrightRepository = CopyrightRepository;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/hash.js
+var require_hash = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/hash.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.HashDictionary = void 0;
+    var HashDictionary2 = class _HashDictionary extends Map {
+      static #compareItems([a1, c1], [a2, c2]) {
+        return a1.localeCompare(a2) || c1.localeCompare(c2);
+      }
+      sorted() {
+        return Array.from(this.entries()).sort(_HashDictionary.#compareItems);
+      }
+    };
+    exports2.HashDictionary = HashDictionary2;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/externalReference.js
+var require_externalReference = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/externalReference.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ExternalReferenceRepository = exports2.ExternalReference = void 0;
+    var sortable_1 = require_sortable();
+    var hash_1 = require_hash();
+    var ExternalReference = class {
+      url;
+      type;
+      hashes;
+      comment;
+      constructor(url2, type, op = {}) {
+        this.url = url2;
+        this.type = type;
+        this.hashes = op.hashes ?? new hash_1.HashDictionary();
+        this.comment = op.comment;
+      }
+      compare(other) {
+        return this.type.localeCompare(other.type) || this.url.toString().localeCompare(other.url.toString());
+      }
+    };
+    exports2.ExternalReference = ExternalReference;
+    var ExternalReferenceRepository = class extends sortable_1.SortableComparables {
+    };
+    exports2.ExternalReferenceRepository = ExternalReferenceRepository;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/property.js
+var require_property = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/property.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.PropertyRepository = exports2.Property = void 0;
+    var sortable_1 = require_sortable();
+    var Property2 = class {
+      name;
+      value;
+      constructor(name, value) {
+        this.name = name;
+        this.value = value;
+      }
+      compare(other) {
+        return this.name.localeCompare(other.name) || this.value.localeCompare(other.value);
+      }
+    };
+    exports2.Property = Property2;
+    var PropertyRepository = class extends sortable_1.SortableComparables {
+    };
+    exports2.PropertyRepository = PropertyRepository;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/license.js
+var require_license = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/license.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.LicenseRepository = exports2.SpdxLicense = exports2.NamedLicense = exports2.LicenseExpression = void 0;
+    var property_1 = require_property();
+    var LicenseExpression2 = class {
+      #expression;
+      acknowledgement;
+      constructor(expression) {
+        this.expression = expression;
+      }
+      get expression() {
+        return this.#expression;
+      }
+      set expression(value) {
+        if (value === "") {
+          throw new RangeError("value is empty string");
+        }
+        this.#expression = value;
+      }
+      compare(other) {
+        return this.#expression.localeCompare(other.#expression);
+      }
+    };
+    exports2.LicenseExpression = LicenseExpression2;
+    var DisjunctiveLicenseBase = class {
+      acknowledgement;
+      text;
+      #url;
+      properties;
+      constructor(op = {}) {
+        this.acknowledgement = op.acknowledgement;
+        this.text = op.text;
+        this.url = op.url;
+        this.properties = op.properties ?? new property_1.PropertyRepository();
+      }
+      get url() {
+        return this.#url;
+      }
+      set url(value) {
+        this.#url = value === "" ? void 0 : value;
+      }
+    };
+    var NamedLicense2 = class extends DisjunctiveLicenseBase {
+      name;
+      constructor(name, op = {}) {
+        super(op);
+        this.name = name;
+      }
+      compare(other) {
+        return this.name.localeCompare(other.name);
+      }
+    };
+    exports2.NamedLicense = NamedLicense2;
+    var SpdxLicense2 = class extends DisjunctiveLicenseBase {
+      #id;
+      constructor(id, op = {}) {
+        super(op);
+        this.id = id;
+      }
+      get id() {
+        return this.#id;
+      }
+      set id(value) {
+        if (value === "") {
+          throw new RangeError("value is empty string");
+        }
+        this.#id = value;
+      }
+      compare(other) {
+        return this.#id.localeCompare(other.#id);
+      }
+    };
+    exports2.SpdxLicense = SpdxLicense2;
+    var LicenseRepository2 = class _LicenseRepository extends Set {
+      static #compareItems(a, b) {
+        if (a.constructor === b.constructor) {
+          return a.compare(b);
+        }
+        return a.constructor.name.localeCompare(b.constructor.name);
+      }
+      sorted() {
+        return Array.from(this).sort(_LicenseRepository.#compareItems);
+      }
+    };
+    exports2.LicenseRepository = LicenseRepository2;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/component.js
+var require_component = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/component.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ComponentEvidence = exports2.ComponentRepository = exports2.Component = void 0;
+    var sortable_1 = require_sortable();
+    var tree_1 = require_tree();
+    var cpe_1 = require_cpe();
+    var bomRef_1 = require_bomRef();
+    var copyright_1 = require_copyright();
+    var externalReference_1 = require_externalReference();
+    var hash_1 = require_hash();
+    var license_1 = require_license();
+    var property_1 = require_property();
+    var Component2 = class {
+      type;
+      name;
+      author;
+      copyright;
+      description;
+      externalReferences;
+      group;
+      hashes;
+      licenses;
+      publisher;
+      purl;
+      scope;
+      supplier;
+      swid;
+      version;
+      components;
+      properties;
+      evidence;
+      #bomRef;
+      #cpe;
+      dependencies;
+      constructor(type, name, op = {}) {
+        this.#bomRef = new bomRef_1.BomRef(op.bomRef);
+        this.type = type;
+        this.name = name;
+        this.supplier = op.supplier;
+        this.author = op.author;
+        this.copyright = op.copyright;
+        this.externalReferences = op.externalReferences ?? new externalReference_1.ExternalReferenceRepository();
+        this.group = op.group;
+        this.hashes = op.hashes ?? new hash_1.HashDictionary();
+        this.licenses = op.licenses ?? new license_1.LicenseRepository();
+        this.publisher = op.publisher;
+        this.purl = op.purl;
+        this.scope = op.scope;
+        this.swid = op.swid;
+        this.version = op.version;
+        this.description = op.description;
+        this.components = op.components ?? new ComponentRepository();
+        this.cpe = op.cpe;
+        this.properties = op.properties ?? new property_1.PropertyRepository();
+        this.evidence = op.evidence;
+        this.dependencies = op.dependencies ?? new bomRef_1.BomRefRepository();
+      }
+      get bomRef() {
+        return this.#bomRef;
+      }
+      get cpe() {
+        return this.#cpe;
+      }
+      set cpe(value) {
+        if (value !== void 0 && !(0, cpe_1.isCPE)(value)) {
+          throw new TypeError("Not CPE nor undefined");
+        }
+        this.#cpe = value;
+      }
+      compare(other) {
+        const bomRefCompare = this.bomRef.compare(other.bomRef);
+        if (bomRefCompare !== 0) {
+          return bomRefCompare;
+        }
+        if (this.purl !== void 0 && other.purl !== void 0) {
+          return this.purl.localeCompare(other.purl);
+        }
+        if (this.#cpe !== void 0 && other.#cpe !== void 0) {
+          return this.#cpe.localeCompare(other.#cpe);
+        }
+        return (this.group ?? "").localeCompare(other.group ?? "") || this.name.localeCompare(other.name) || (this.version ?? "").localeCompare(other.version ?? "");
+      }
+    };
+    exports2.Component = Component2;
+    var ComponentRepository = class extends sortable_1.SortableComparables {
+      *[tree_1.treeIteratorSymbol]() {
+        for (const component of this) {
+          yield component;
+          yield* component.components[tree_1.treeIteratorSymbol]();
+        }
+      }
+    };
+    exports2.ComponentRepository = ComponentRepository;
+    var ComponentEvidence = class {
+      licenses;
+      copyright;
+      constructor(op = {}) {
+        this.licenses = op.licenses ?? new license_1.LicenseRepository();
+        this.copyright = op.copyright ?? new copyright_1.CopyrightRepository();
+      }
+    };
+    exports2.ComponentEvidence = ComponentEvidence;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/lifecycle.js
+var require_lifecycle = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/lifecycle.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.LifecycleRepository = exports2.NamedLifecycle = void 0;
+    var NamedLifecycle = class {
+      name;
+      description;
+      constructor(name, op = {}) {
+        this.name = name;
+        this.description = op.description;
+      }
+      compare(other) {
+        return this.name.localeCompare(other.name);
+      }
+    };
+    exports2.NamedLifecycle = NamedLifecycle;
+    var LifecycleRepository = class _LifecycleRepository extends Set {
+      static #compareItems(a, b) {
+        if (a.constructor === b.constructor) {
+          return a instanceof NamedLifecycle ? a.compare(b) : a.localeCompare(b);
+        }
+        return a.constructor.name.localeCompare(b.constructor.name);
+      }
+      sorted() {
+        return Array.from(this).sort(_LifecycleRepository.#compareItems);
+      }
+    };
+    exports2.LifecycleRepository = LifecycleRepository;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/organizationalContact.js
+var require_organizationalContact = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/organizationalContact.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.OrganizationalContactRepository = exports2.OrganizationalContact = void 0;
+    var sortable_1 = require_sortable();
+    var OrganizationalContact = class {
+      name;
+      email;
+      phone;
+      constructor(op = {}) {
+        this.name = op.name;
+        this.email = op.email;
+        this.phone = op.phone;
+      }
+      compare(other) {
+        return (this.name ?? "").localeCompare(other.name ?? "") || (this.email ?? "").localeCompare(other.email ?? "") || (this.phone ?? "").localeCompare(other.phone ?? "");
+      }
+    };
+    exports2.OrganizationalContact = OrganizationalContact;
+    var OrganizationalContactRepository = class extends sortable_1.SortableComparables {
+    };
+    exports2.OrganizationalContactRepository = OrganizationalContactRepository;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/service.js
+var require_service = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/service.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ServiceRepository = exports2.Service = void 0;
+    var sortable_1 = require_sortable();
+    var tree_1 = require_tree();
+    var bomRef_1 = require_bomRef();
+    var externalReference_1 = require_externalReference();
+    var license_1 = require_license();
+    var property_1 = require_property();
+    var Service = class {
+      provider;
+      group;
+      name;
+      version;
+      description;
+      licenses;
+      externalReferences;
+      services;
+      properties;
+      #bomRef;
+      dependencies;
+      constructor(name, op = {}) {
+        this.#bomRef = new bomRef_1.BomRef(op.bomRef);
+        this.provider = op.provider;
+        this.group = op.group;
+        this.name = name;
+        this.version = op.version;
+        this.description = op.description;
+        this.licenses = op.licenses ?? new license_1.LicenseRepository();
+        this.externalReferences = op.externalReferences ?? new externalReference_1.ExternalReferenceRepository();
+        this.services = op.services ?? new ServiceRepository();
+        this.properties = op.properties ?? new property_1.PropertyRepository();
+        this.dependencies = op.dependencies ?? new bomRef_1.BomRefRepository();
+      }
+      get bomRef() {
+        return this.#bomRef;
+      }
+      compare(other) {
+        const bomRefCompare = this.bomRef.compare(other.bomRef);
+        if (bomRefCompare !== 0) {
+          return bomRefCompare;
+        }
+        return (this.group ?? "").localeCompare(other.group ?? "") || this.name.localeCompare(other.name) || (this.version ?? "").localeCompare(other.version ?? "");
+      }
+    };
+    exports2.Service = Service;
+    var ServiceRepository = class extends sortable_1.SortableComparables {
+      *[tree_1.treeIteratorSymbol]() {
+        for (const service of this) {
+          yield service;
+          yield* service.services[tree_1.treeIteratorSymbol]();
+        }
+      }
+    };
+    exports2.ServiceRepository = ServiceRepository;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/tool.js
+var require_tool = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/tool.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Tools = exports2.ToolRepository = exports2.Tool = void 0;
+    var sortable_1 = require_sortable();
+    var component_1 = require_component();
+    var externalReference_1 = require_externalReference();
+    var hash_1 = require_hash();
+    var service_1 = require_service();
+    var Tool = class _Tool {
+      vendor;
+      name;
+      version;
+      hashes;
+      externalReferences;
+      constructor(op = {}) {
+        this.vendor = op.vendor;
+        this.name = op.name;
+        this.version = op.version;
+        this.hashes = op.hashes ?? new hash_1.HashDictionary();
+        this.externalReferences = op.externalReferences ?? new externalReference_1.ExternalReferenceRepository();
+      }
+      compare(other) {
+        return (this.vendor ?? "").localeCompare(other.vendor ?? "") || (this.name ?? "").localeCompare(other.name ?? "") || (this.version ?? "").localeCompare(other.version ?? "");
+      }
+      static fromComponent(component) {
+        return new _Tool({
+          vendor: component.group,
+          name: component.name,
+          version: component.version,
+          hashes: component.hashes,
+          externalReferences: component.externalReferences
+        });
+      }
+      static fromService(service) {
+        return new _Tool({
+          vendor: service.group,
+          name: service.name,
+          version: service.version,
+          externalReferences: service.externalReferences
+        });
+      }
+    };
+    exports2.Tool = Tool;
+    var ToolRepository = class extends sortable_1.SortableComparables {
+    };
+    exports2.ToolRepository = ToolRepository;
+    var Tools = class {
+      components;
+      services;
+      tools;
+      constructor(op = {}) {
+        this.components = op.components ?? new component_1.ComponentRepository();
+        this.services = op.services ?? new service_1.ServiceRepository();
+        this.tools = op.tools ?? new ToolRepository();
+      }
+      get size() {
+        return this.components.size + this.services.size + this.tools.size;
+      }
+    };
+    exports2.Tools = Tools;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/metadata.js
+var require_metadata = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/metadata.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Metadata = void 0;
+    var license_1 = require_license();
+    var lifecycle_1 = require_lifecycle();
+    var organizationalContact_1 = require_organizationalContact();
+    var property_1 = require_property();
+    var tool_1 = require_tool();
+    var Metadata = class {
+      timestamp;
+      lifecycles;
+      tools;
+      authors;
+      component;
+      manufacture;
+      supplier;
+      licenses;
+      properties;
+      constructor(op = {}) {
+        this.timestamp = op.timestamp;
+        this.lifecycles = op.lifecycles ?? new lifecycle_1.LifecycleRepository();
+        this.tools = op.tools ?? new tool_1.Tools();
+        this.authors = op.authors ?? new organizationalContact_1.OrganizationalContactRepository();
+        this.component = op.component;
+        this.manufacture = op.manufacture;
+        this.supplier = op.supplier;
+        this.licenses = op.licenses ?? new license_1.LicenseRepository();
+        this.properties = op.properties ?? new property_1.PropertyRepository();
+      }
+    };
+    exports2.Metadata = Metadata;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/types/cwe.js
+var require_cwe = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/types/cwe.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.CweRepository = void 0;
+    exports2.isCWE = isCWE;
+    var sortable_1 = require_sortable();
+    var integer_1 = require_integer();
+    function isCWE(value) {
+      return (0, integer_1.isPositiveInteger)(value);
+    }
+    var CweRepository = class extends sortable_1.SortableNumbers {
+    };
+    exports2.CweRepository = CweRepository;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/advisory.js
+var require_advisory = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/advisory.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.AdvisoryRepository = exports2.Advisory = void 0;
+    var sortable_1 = require_sortable();
+    var Advisory = class {
+      title;
+      url;
+      constructor(url2, op = {}) {
+        this.url = url2;
+        this.title = op.title;
+      }
+      compare(other) {
+        return this.url.toString().localeCompare(other.url.toString()) || (this.title ?? "").localeCompare(other.title ?? "");
+      }
+    };
+    exports2.Advisory = Advisory;
+    var AdvisoryRepository = class extends sortable_1.SortableComparables {
+    };
+    exports2.AdvisoryRepository = AdvisoryRepository;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/affect.js
+var require_affect = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/affect.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.AffectedVersionRepository = exports2.AffectedVersionRange = exports2.AffectedSingleVersion = exports2.AffectRepository = exports2.Affect = void 0;
+    var sortable_1 = require_sortable();
+    var Affect = class {
+      ref;
+      versions;
+      constructor(ref, op = {}) {
+        this.ref = ref;
+        this.versions = op.versions ?? new AffectedVersionRepository();
+      }
+      compare(other) {
+        return this.ref.compare(other.ref) || this.versions.compare(other.versions);
+      }
+    };
+    exports2.Affect = Affect;
+    var AffectRepository = class extends sortable_1.SortableComparables {
+    };
+    exports2.AffectRepository = AffectRepository;
+    var AffectedSingleVersion = class {
+      version;
+      status;
+      constructor(version2, op = {}) {
+        this.version = version2;
+        this.status = op.status;
+      }
+      compare(other) {
+        return this.version.localeCompare(other.version) || (this.status ?? "").localeCompare(other.status ?? "");
+      }
+    };
+    exports2.AffectedSingleVersion = AffectedSingleVersion;
+    var AffectedVersionRange = class {
+      range;
+      status;
+      constructor(range, op = {}) {
+        this.range = range;
+        this.status = op.status;
+      }
+      compare(other) {
+        return this.range.localeCompare(other.range) || (this.status ?? "").localeCompare(other.status ?? "");
+      }
+    };
+    exports2.AffectedVersionRange = AffectedVersionRange;
+    var AffectedVersionRepository = class extends sortable_1.SortableComparables {
+    };
+    exports2.AffectedVersionRepository = AffectedVersionRepository;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/rating.js
+var require_rating = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/rating.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.RatingRepository = exports2.Rating = void 0;
+    var sortable_1 = require_sortable();
+    var Rating = class {
+      source;
+      score;
+      severity;
+      method;
+      vector;
+      justification;
+      constructor(op = {}) {
+        this.source = op.source;
+        this.score = op.score;
+        this.severity = op.severity;
+        this.method = op.method;
+        this.vector = op.vector;
+        this.justification = op.justification;
+      }
+      compare(other) {
+        return (this.score ?? 0) - (other.score ?? 0) || (this.vector ?? "").localeCompare(other.vector ?? "") || (this.justification ?? "").localeCompare(other.justification ?? "") || (this.severity ?? "").localeCompare(other.severity ?? "") || (this.method ?? "").localeCompare(other.method ?? "") || (this.source && other.source ? this.source.compare(other.source) : 0);
+      }
+    };
+    exports2.Rating = Rating;
+    var RatingRepository = class extends sortable_1.SortableComparables {
+    };
+    exports2.RatingRepository = RatingRepository;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/reference.js
+var require_reference = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/reference.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ReferenceRepository = exports2.Reference = void 0;
+    var sortable_1 = require_sortable();
+    var Reference = class {
+      id;
+      source;
+      constructor(id, source) {
+        this.id = id;
+        this.source = source;
+      }
+      compare(other) {
+        return this.id.localeCompare(other.id) || this.source.compare(other.source);
+      }
+    };
+    exports2.Reference = Reference;
+    var ReferenceRepository = class extends sortable_1.SortableComparables {
+    };
+    exports2.ReferenceRepository = ReferenceRepository;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/vulnerability.js
+var require_vulnerability2 = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/vulnerability.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.VulnerabilityRepository = exports2.Vulnerability = void 0;
+    var sortable_1 = require_sortable();
+    var cwe_1 = require_cwe();
+    var bomRef_1 = require_bomRef();
+    var property_1 = require_property();
+    var tool_1 = require_tool();
+    var advisory_1 = require_advisory();
+    var affect_1 = require_affect();
+    var rating_1 = require_rating();
+    var reference_1 = require_reference();
+    var Vulnerability = class {
+      #bomRef;
+      id;
+      source;
+      references;
+      ratings;
+      cwes;
+      description;
+      detail;
+      recommendation;
+      advisories;
+      created;
+      published;
+      updated;
+      credits;
+      tools;
+      analysis;
+      affects;
+      properties;
+      constructor(op = {}) {
+        this.#bomRef = new bomRef_1.BomRef(op.bomRef);
+        this.id = op.id;
+        this.source = op.source;
+        this.references = op.references ?? new reference_1.ReferenceRepository();
+        this.ratings = op.ratings ?? new rating_1.RatingRepository();
+        this.cwes = op.cwes ?? new cwe_1.CweRepository();
+        this.description = op.description;
+        this.detail = op.detail;
+        this.recommendation = op.recommendation;
+        this.advisories = op.advisories ?? new advisory_1.AdvisoryRepository();
+        this.created = op.created;
+        this.published = op.published;
+        this.updated = op.updated;
+        this.credits = op.credits;
+        this.tools = op.tools ?? new tool_1.Tools();
+        this.analysis = op.analysis;
+        this.affects = op.affects ?? new affect_1.AffectRepository();
+        this.properties = op.properties ?? new property_1.PropertyRepository();
+      }
+      get bomRef() {
+        return this.#bomRef;
+      }
+      compare(other) {
+        const bomRefCompare = this.bomRef.compare(other.bomRef);
+        if (bomRefCompare !== 0) {
+          return bomRefCompare;
+        }
+        return (this.id ?? "").localeCompare(other.id ?? "") || (this.created?.getTime() ?? 0) - (other.created?.getTime() ?? 0) || (this.published?.getTime() ?? 0) - (other.published?.getTime() ?? 0) || (this.updated?.getTime() ?? 0) - (other.updated?.getTime() ?? 0) || this.ratings.compare(other.ratings) || this.cwes.compare(other.cwes) || (this.description ?? "").localeCompare(other.description ?? "") || (this.detail ?? "").localeCompare(other.detail ?? "") || (this.recommendation ?? "").localeCompare(other.recommendation ?? "") || (this.source && other.source ? this.source.compare(other.source) : 0) || this.properties.compare(other.properties);
+      }
+    };
+    exports2.Vulnerability = Vulnerability;
+    var VulnerabilityRepository = class extends sortable_1.SortableComparables {
+    };
+    exports2.VulnerabilityRepository = VulnerabilityRepository;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/bom.js
+var require_bom = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/bom.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Bom = void 0;
+    var integer_1 = require_integer();
+    var component_1 = require_component();
+    var metadata_1 = require_metadata();
+    var service_1 = require_service();
+    var vulnerability_1 = require_vulnerability2();
+    var Bom2 = class {
+      metadata;
+      components;
+      services;
+      vulnerabilities;
+      #version = 1;
+      #serialNumber;
+      constructor(op = {}) {
+        this.metadata = op.metadata ?? new metadata_1.Metadata();
+        this.components = op.components ?? new component_1.ComponentRepository();
+        this.services = op.services ?? new service_1.ServiceRepository();
+        this.version = op.version ?? this.version;
+        this.vulnerabilities = op.vulnerabilities ?? new vulnerability_1.VulnerabilityRepository();
+        this.serialNumber = op.serialNumber;
+      }
+      get version() {
+        return this.#version;
+      }
+      set version(value) {
+        if (!(0, integer_1.isPositiveInteger)(value)) {
+          throw new TypeError("Not PositiveInteger");
+        }
+        this.#version = value;
+      }
+      get serialNumber() {
+        return this.#serialNumber;
+      }
+      set serialNumber(value) {
+        this.#serialNumber = value === "" ? void 0 : value;
+      }
+    };
+    exports2.Bom = Bom2;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/bomLink.js
+var require_bomLink = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/bomLink.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.BomLinkElement = exports2.BomLinkDocument = void 0;
+    var BomLinkBase = class {
+      #value;
+      constructor(value) {
+        this.value = value;
+      }
+      get value() {
+        return this.#value;
+      }
+      set value(value) {
+        if (!this._isValid(value)) {
+          throw new RangeError("invalid value");
+        }
+        this.#value = value;
+      }
+      compare(other) {
+        return this.toString().localeCompare(other.toString());
+      }
+      toString() {
+        return this.value;
+      }
+    };
+    var BomLinkDocument = class _BomLinkDocument extends BomLinkBase {
+      static #pattern = /^urn:cdx:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[1-9][0-9]*$/;
+      static isValid(value) {
+        return typeof value === "string" && this.#pattern.test(value);
+      }
+      _isValid(value) {
+        return _BomLinkDocument.isValid(value);
+      }
+    };
+    exports2.BomLinkDocument = BomLinkDocument;
+    var BomLinkElement = class _BomLinkElement extends BomLinkBase {
+      static #pattern = /^urn:cdx:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[1-9][0-9]*#.+$/;
+      static isValid(value) {
+        return typeof value === "string" && this.#pattern.test(value);
+      }
+      _isValid(value) {
+        return _BomLinkElement.isValid(value);
+      }
+    };
+    exports2.BomLinkElement = BomLinkElement;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/organizationalEntity.js
+var require_organizationalEntity = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/organizationalEntity.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.OrganizationalEntityRepository = exports2.OrganizationalEntity = void 0;
+    var sortable_1 = require_sortable();
+    var organizationalContact_1 = require_organizationalContact();
+    var OrganizationalEntity = class {
+      name;
+      url;
+      contact;
+      constructor(op = {}) {
+        this.name = op.name;
+        this.url = op.url ?? /* @__PURE__ */ new Set();
+        this.contact = op.contact ?? new organizationalContact_1.OrganizationalContactRepository();
+      }
+      compare(other) {
+        return (this.name ?? "").localeCompare(other.name ?? "") || this.contact.compare(other.contact) || new sortable_1.SortableStringables(this.url).compare(new sortable_1.SortableStringables(other.url));
+      }
+    };
+    exports2.OrganizationalEntity = OrganizationalEntity;
+    var OrganizationalEntityRepository = class extends sortable_1.SortableComparables {
+    };
+    exports2.OrganizationalEntityRepository = OrganizationalEntityRepository;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/swid.js
+var require_swid = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/swid.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.SWID = void 0;
+    var integer_1 = require_integer();
+    var SWID = class {
+      tagId;
+      name;
+      version;
+      patch;
+      text;
+      url;
+      #tagVersion;
+      constructor(tagId, name, op = {}) {
+        this.tagId = tagId;
+        this.name = name;
+        this.version = op.version;
+        this.patch = op.patch;
+        this.text = op.text;
+        this.url = op.url;
+        this.tagVersion = op.tagVersion;
+      }
+      get tagVersion() {
+        return this.#tagVersion;
+      }
+      set tagVersion(value) {
+        if (value !== void 0 && !(0, integer_1.isNonNegativeInteger)(value)) {
+          throw new TypeError("Not NonNegativeInteger nor undefined");
+        }
+        this.#tagVersion = value;
+      }
+    };
+    exports2.SWID = SWID;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/analysis.js
+var require_analysis = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/analysis.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Analysis = void 0;
+    var analysisResponse_1 = require_analysisResponse();
+    var Analysis = class {
+      state;
+      justification;
+      response;
+      detail;
+      constructor(op = {}) {
+        this.state = op.state;
+        this.justification = op.justification;
+        this.response = op.response ?? new analysisResponse_1.AnalysisResponseRepository();
+        this.detail = op.detail;
+      }
+    };
+    exports2.Analysis = Analysis;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/credits.js
+var require_credits = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/credits.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Credits = void 0;
+    var organizationalContact_1 = require_organizationalContact();
+    var organizationalEntity_1 = require_organizationalEntity();
+    var Credits = class {
+      organizations;
+      individuals;
+      constructor(op = {}) {
+        this.organizations = op.organizations ?? new organizationalEntity_1.OrganizationalEntityRepository();
+        this.individuals = op.individuals ?? new organizationalContact_1.OrganizationalContactRepository();
+      }
+    };
+    exports2.Credits = Credits;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/source.js
+var require_source = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/source.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Source = void 0;
+    var Source = class {
+      name;
+      url;
+      constructor(op = {}) {
+        this.name = op.name;
+        this.url = op.url;
+      }
+      compare(other) {
+        return (this.url?.toString() ?? "").localeCompare(other.url?.toString() ?? "") || (this.name ?? "").localeCompare(other.name ?? "");
+      }
+    };
+    exports2.Source = Source;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/index.js
+var require_vulnerability3 = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/vulnerability/index.js"(exports2) {
+    "use strict";
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __exportStar = exports2 && exports2.__exportStar || function(m, exports3) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p)) __createBinding(exports3, m, p);
+    };
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    __exportStar(require_advisory(), exports2);
+    __exportStar(require_affect(), exports2);
+    __exportStar(require_analysis(), exports2);
+    __exportStar(require_credits(), exports2);
+    __exportStar(require_rating(), exports2);
+    __exportStar(require_reference(), exports2);
+    __exportStar(require_source(), exports2);
+    __exportStar(require_vulnerability2(), exports2);
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/models/index.js
+var require_models = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/models/index.js"(exports2) {
+    "use strict";
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __exportStar = exports2 && exports2.__exportStar || function(m, exports3) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p)) __createBinding(exports3, m, p);
+    };
+    var __importStar = exports2 && exports2.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Vulnerability = void 0;
+    __exportStar(require_attachment(), exports2);
+    __exportStar(require_bom(), exports2);
+    __exportStar(require_bomLink(), exports2);
+    __exportStar(require_bomRef(), exports2);
+    __exportStar(require_component(), exports2);
+    __exportStar(require_copyright(), exports2);
+    __exportStar(require_externalReference(), exports2);
+    __exportStar(require_hash(), exports2);
+    __exportStar(require_license(), exports2);
+    __exportStar(require_lifecycle(), exports2);
+    __exportStar(require_metadata(), exports2);
+    __exportStar(require_organizationalContact(), exports2);
+    __exportStar(require_organizationalEntity(), exports2);
+    __exportStar(require_property(), exports2);
+    __exportStar(require_service(), exports2);
+    __exportStar(require_swid(), exports2);
+    __exportStar(require_tool(), exports2);
+    exports2.Vulnerability = __importStar(require_vulnerability3());
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/bomRefDiscriminator.js
+var require_bomRefDiscriminator = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/bomRefDiscriminator.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.BomRefDiscriminator = void 0;
+    var BomRefDiscriminator = class {
+      #originalValues;
+      #prefix;
+      constructor(bomRefs, prefix = "BomRef") {
+        this.#originalValues = Array.from(bomRefs, (r) => [r, r.value]);
+        this.#prefix = prefix;
+      }
+      get prefix() {
+        return this.#prefix;
+      }
+      *[Symbol.iterator]() {
+        for (const [bomRef] of this.#originalValues) {
+          yield bomRef;
+        }
+      }
+      discriminate() {
+        const knownRefValues = /* @__PURE__ */ new Set([""]);
+        for (const [bomRef] of this.#originalValues) {
+          let value = bomRef.value;
+          if (value === void 0 || knownRefValues.has(value)) {
+            value = this.#makeUniqueId();
+            bomRef.value = value;
+          }
+          knownRefValues.add(value);
+        }
+      }
+      reset() {
+        for (const [bomRef, originalValue] of this.#originalValues) {
+          bomRef.value = originalValue;
+        }
+      }
+      #makeUniqueId() {
+        return `${this.#prefix}${Math.random().toString(32).substring(1)}${Math.random().toString(32).substring(1)}`;
+      }
+    };
+    exports2.BomRefDiscriminator = BomRefDiscriminator;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/_optPlug.node/errors.js
+var require_errors3 = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/_optPlug.node/errors.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.OptPlugError = void 0;
+    var OptPlugError = class extends Error {
+      cause;
+      constructor(message, cause) {
+        super(message);
+        this.cause = cause;
+      }
+    };
+    exports2.OptPlugError = OptPlugError;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/errors.js
+var require_errors4 = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/errors.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.MissingOptionalDependencyError = void 0;
+    var errors_1 = require_errors3();
+    var MissingOptionalDependencyError = class extends errors_1.OptPlugError {
+    };
+    exports2.MissingOptionalDependencyError = MissingOptionalDependencyError;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/types.js
+var require_types = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/types.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/baseSerializer.js
+var require_baseSerializer = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/baseSerializer.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.BaseSerializer = void 0;
+    var tree_1 = require_tree();
+    var bomRefDiscriminator_1 = require_bomRefDiscriminator();
+    var BaseSerializer = class {
+      *#getAllBomRefs(bom) {
+        if (bom.metadata.component !== void 0) {
+          yield bom.metadata.component.bomRef;
+          for (const { bomRef } of bom.metadata.component.components[tree_1.treeIteratorSymbol]()) {
+            yield bomRef;
+          }
+        }
+        for (const { bomRef } of bom.components[tree_1.treeIteratorSymbol]()) {
+          yield bomRef;
+        }
+        for (const { bomRef } of bom.services[tree_1.treeIteratorSymbol]()) {
+          yield bomRef;
+        }
+        for (const { bomRef } of bom.vulnerabilities) {
+          yield bomRef;
+        }
+      }
+      #normalize(bom, options) {
+        const bomRefDiscriminator = new bomRefDiscriminator_1.BomRefDiscriminator(this.#getAllBomRefs(bom));
+        bomRefDiscriminator.discriminate();
+        try {
+          return this._normalize(bom, options);
+        } finally {
+          bomRefDiscriminator.reset();
+        }
+      }
+      serialize(bom, options) {
+        return this._serialize(this.#normalize(bom, options), options);
+      }
+    };
+    exports2.BaseSerializer = BaseSerializer;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/_helpers/iterable.js
+var require_iterable = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/_helpers/iterable.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.chainI = chainI;
+    function* chainI(...iterables) {
+      for (const iterable of iterables) {
+        yield* iterable;
+      }
+    }
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/_helpers/notUndefined.js
+var require_notUndefined = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/_helpers/notUndefined.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.isNotUndefined = isNotUndefined;
+    function isNotUndefined(value) {
+      return value !== void 0;
+    }
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/_helpers/uri.js
+var require_uri = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/_helpers/uri.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.escapeUri = escapeUri;
+    var _ESCAPES = [
+      [/ /g, "%20"],
+      [/"/g, "%22"],
+      [/'/g, "%27"],
+      [/\[/g, "%5B"],
+      [/]/g, "%5D"],
+      [/</g, "%3C"],
+      [/>/g, "%3E"],
+      [/\{/g, "%7B"],
+      [/}/g, "%7D"]
+    ];
+    function escapeUri(value) {
+      if (value === void 0) {
+        return value;
+      }
+      for (const [s, r] of _ESCAPES) {
+        value = value.replace(s, r);
+      }
+      return value;
+    }
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/res/schema/spdx.SNAPSHOT.schema.json
+var require_spdx_SNAPSHOT_schema = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/res/schema/spdx.SNAPSHOT.schema.json"(exports2, module2) {
+    module2.exports = {
+      $schema: "http://json-schema.org/draft-07/schema#",
+      $id: "http://cyclonedx.org/schema/spdx.schema.json",
+      $comment: "v1.1-3.29.0",
+      type: "string",
+      enum: [
+        "0BSD",
+        "3D-Slicer-1.0",
+        "AAL",
+        "Abstyles",
+        "AdaCore-doc",
+        "Adobe-2006",
+        "Adobe-Display-PostScript",
+        "Adobe-Glyph",
+        "Adobe-Utopia",
+        "ADSL",
+        "Advanced-Cryptics-Dictionary",
+        "AFL-1.1",
+        "AFL-1.2",
+        "AFL-2.0",
+        "AFL-2.1",
+        "AFL-3.0",
+        "Afmparse",
+        "AGPL-1.0",
+        "AGPL-1.0-only",
+        "AGPL-1.0-or-later",
+        "AGPL-3.0",
+        "AGPL-3.0-only",
+        "AGPL-3.0-or-later",
+        "Aladdin",
+        "ALGLIB-Documentation",
+        "AMD-newlib",
+        "AMDPLPA",
+        "AML",
+        "AML-glslang",
+        "AMPAS",
+        "ANTLR-PD",
+        "ANTLR-PD-fallback",
+        "any-OSI",
+        "any-OSI-perl-modules",
+        "Apache-1.0",
+        "Apache-1.1",
+        "Apache-2.0",
+        "APAFML",
+        "APL-1.0",
+        "App-s2p",
+        "APSL-1.0",
+        "APSL-1.1",
+        "APSL-1.2",
+        "APSL-2.0",
+        "Arphic-1999",
+        "Artistic-1.0",
+        "Artistic-1.0-cl8",
+        "Artistic-1.0-Perl",
+        "Artistic-2.0",
+        "Artistic-dist",
+        "Aspell-RU",
+        "ASWF-Digital-Assets-1.0",
+        "ASWF-Digital-Assets-1.1",
+        "atc-game",
+        "Baekmuk",
+        "Bahyph",
+        "Barr",
+        "bcrypt-Solar-Designer",
+        "Beerware",
+        "Bitstream-Charter",
+        "Bitstream-Vera",
+        "BitTorrent-1.0",
+        "BitTorrent-1.1",
+        "blessing",
+        "BlueOak-1.0.0",
+        "Boehm-GC",
+        "Boehm-GC-without-fee",
+        "BOLA-1.1",
+        "Borceux",
+        "Brian-Gladman-2-Clause",
+        "Brian-Gladman-3-Clause",
+        "Brian-Gladman-3-Clause-no-conversion",
+        "BSD-1-Clause",
+        "BSD-2-Clause",
+        "BSD-2-Clause-Darwin",
+        "BSD-2-Clause-first-lines",
+        "BSD-2-Clause-FreeBSD",
+        "BSD-2-Clause-NetBSD",
+        "BSD-2-Clause-Patent",
+        "BSD-2-Clause-pkgconf-disclaimer",
+        "BSD-2-Clause-pos-unchanged",
+        "BSD-2-Clause-Views",
+        "BSD-3-Clause",
+        "BSD-3-Clause-acpica",
+        "BSD-3-Clause-Attribution",
+        "BSD-3-Clause-Clear",
+        "BSD-3-Clause-flex",
+        "BSD-3-Clause-HP",
+        "BSD-3-Clause-LBNL",
+        "BSD-3-Clause-Modification",
+        "BSD-3-Clause-No-Military-License",
+        "BSD-3-Clause-No-Nuclear-License",
+        "BSD-3-Clause-No-Nuclear-License-2014",
+        "BSD-3-Clause-No-Nuclear-Warranty",
+        "BSD-3-Clause-Open-MPI",
+        "BSD-3-Clause-OpenWebUI",
+        "BSD-3-Clause-Sun",
+        "BSD-3-Clause-Tso",
+        "BSD-4-Clause",
+        "BSD-4-Clause-Shortened",
+        "BSD-4-Clause-UC",
+        "BSD-4.3RENO",
+        "BSD-4.3TAHOE",
+        "BSD-Advertising-Acknowledgement",
+        "BSD-ask-to-endorse",
+        "BSD-Attribution-HPND-disclaimer",
+        "BSD-Inferno-Nettverk",
+        "BSD-Mark-Modifications",
+        "BSD-Protection",
+        "BSD-Source-alt-GPL",
+        "BSD-Source-beginning-file",
+        "BSD-Source-Code",
+        "BSD-Source-Code-no-disclaimer",
+        "BSD-Systemics",
+        "BSD-Systemics-W3Works",
+        "BSL-1.0",
+        "Buddy",
+        "Bugroff",
+        "BUSL-1.1",
+        "bzip2-1.0.5",
+        "bzip2-1.0.6",
+        "C-UDA-1.0",
+        "CAL-1.0",
+        "CAL-1.0-Combined-Work-Exception",
+        "Caldera",
+        "Caldera-no-preamble",
+        "CAPEC-tou",
+        "Catharon",
+        "CATOSL-1.1",
+        "CC-BY-1.0",
+        "CC-BY-2.0",
+        "CC-BY-2.5",
+        "CC-BY-2.5-AU",
+        "CC-BY-3.0",
+        "CC-BY-3.0-AT",
+        "CC-BY-3.0-AU",
+        "CC-BY-3.0-DE",
+        "CC-BY-3.0-IGO",
+        "CC-BY-3.0-NL",
+        "CC-BY-3.0-US",
+        "CC-BY-4.0",
+        "CC-BY-NC-1.0",
+        "CC-BY-NC-2.0",
+        "CC-BY-NC-2.5",
+        "CC-BY-NC-3.0",
+        "CC-BY-NC-3.0-DE",
+        "CC-BY-NC-3.0-IGO",
+        "CC-BY-NC-4.0",
+        "CC-BY-NC-ND-1.0",
+        "CC-BY-NC-ND-2.0",
+        "CC-BY-NC-ND-2.5",
+        "CC-BY-NC-ND-3.0",
+        "CC-BY-NC-ND-3.0-DE",
+        "CC-BY-NC-ND-3.0-IGO",
+        "CC-BY-NC-ND-4.0",
+        "CC-BY-NC-SA-1.0",
+        "CC-BY-NC-SA-2.0",
+        "CC-BY-NC-SA-2.0-DE",
+        "CC-BY-NC-SA-2.0-FR",
+        "CC-BY-NC-SA-2.0-UK",
+        "CC-BY-NC-SA-2.5",
+        "CC-BY-NC-SA-3.0",
+        "CC-BY-NC-SA-3.0-DE",
+        "CC-BY-NC-SA-3.0-IGO",
+        "CC-BY-NC-SA-4.0",
+        "CC-BY-ND-1.0",
+        "CC-BY-ND-2.0",
+        "CC-BY-ND-2.5",
+        "CC-BY-ND-3.0",
+        "CC-BY-ND-3.0-DE",
+        "CC-BY-ND-4.0",
+        "CC-BY-SA-1.0",
+        "CC-BY-SA-2.0",
+        "CC-BY-SA-2.0-UK",
+        "CC-BY-SA-2.1-JP",
+        "CC-BY-SA-2.5",
+        "CC-BY-SA-3.0",
+        "CC-BY-SA-3.0-AT",
+        "CC-BY-SA-3.0-DE",
+        "CC-BY-SA-3.0-IGO",
+        "CC-BY-SA-4.0",
+        "CC-PDDC",
+        "CC-PDM-1.0",
+        "CC-SA-1.0",
+        "CC0-1.0",
+        "CDDL-1.0",
+        "CDDL-1.1",
+        "CDL-1.0",
+        "CDLA-Permissive-1.0",
+        "CDLA-Permissive-2.0",
+        "CDLA-Sharing-1.0",
+        "CECILL-1.0",
+        "CECILL-1.1",
+        "CECILL-2.0",
+        "CECILL-2.1",
+        "CECILL-B",
+        "CECILL-C",
+        "CERN-OHL-1.1",
+        "CERN-OHL-1.2",
+        "CERN-OHL-P-2.0",
+        "CERN-OHL-S-2.0",
+        "CERN-OHL-W-2.0",
+        "CFITSIO",
+        "check-cvs",
+        "checkmk",
+        "ClArtistic",
+        "Clips",
+        "CMU-Mach",
+        "CMU-Mach-nodoc",
+        "CNRI-Jython",
+        "CNRI-Python",
+        "CNRI-Python-GPL-Compatible",
+        "COIL-1.0",
+        "Community-Spec-1.0",
+        "Condor-1.1",
+        "copyleft-next-0.3.0",
+        "copyleft-next-0.3.1",
+        "Cornell-Lossless-JPEG",
+        "CPAL-1.0",
+        "CPL-1.0",
+        "CPOL-1.02",
+        "Cronyx",
+        "Crossword",
+        "CryptoSwift",
+        "CrystalStacker",
+        "CUA-OPL-1.0",
+        "Cube",
+        "curl",
+        "cve-tou",
+        "D-FSL-1.0",
+        "DEC-3-Clause",
+        "diffmark",
+        "DL-DE-BY-2.0",
+        "DL-DE-ZERO-2.0",
+        "DOC",
+        "DocBook-DTD",
+        "DocBook-Schema",
+        "DocBook-Stylesheet",
+        "DocBook-XML",
+        "Dotseqn",
+        "DRL-1.0",
+        "DRL-1.1",
+        "DSDP",
+        "dtoa",
+        "dvipdfm",
+        "ECL-1.0",
+        "ECL-2.0",
+        "eCos-2.0",
+        "EFL-1.0",
+        "EFL-2.0",
+        "eGenix",
+        "Elastic-2.0",
+        "Entessa",
+        "EPICS",
+        "EPL-1.0",
+        "EPL-2.0",
+        "ErlPL-1.1",
+        "ESA-PL-permissive-2.4",
+        "ESA-PL-strong-copyleft-2.4",
+        "ESA-PL-weak-copyleft-2.4",
+        "etalab-2.0",
+        "EUDatagrid",
+        "EUPL-1.0",
+        "EUPL-1.1",
+        "EUPL-1.2",
+        "Eurosym",
+        "Fair",
+        "FBM",
+        "FDK-AAC",
+        "FDK-MPEG-H",
+        "Ferguson-Twofish",
+        "Frameworx-1.0",
+        "FreeBSD-DOC",
+        "FreeImage",
+        "FSFAP",
+        "FSFAP-no-warranty-disclaimer",
+        "FSFUL",
+        "FSFULLR",
+        "FSFULLRSD",
+        "FSFULLRWD",
+        "FSL-1.1-ALv2",
+        "FSL-1.1-MIT",
+        "FTL",
+        "Furuseth",
+        "fwlw",
+        "Game-Programming-Gems",
+        "GCR-docs",
+        "GD",
+        "generic-xts",
+        "GFDL-1.1",
+        "GFDL-1.1-invariants-only",
+        "GFDL-1.1-invariants-or-later",
+        "GFDL-1.1-no-invariants-only",
+        "GFDL-1.1-no-invariants-or-later",
+        "GFDL-1.1-only",
+        "GFDL-1.1-or-later",
+        "GFDL-1.2",
+        "GFDL-1.2-invariants-only",
+        "GFDL-1.2-invariants-or-later",
+        "GFDL-1.2-no-invariants-only",
+        "GFDL-1.2-no-invariants-or-later",
+        "GFDL-1.2-only",
+        "GFDL-1.2-or-later",
+        "GFDL-1.3",
+        "GFDL-1.3-invariants-only",
+        "GFDL-1.3-invariants-or-later",
+        "GFDL-1.3-no-invariants-only",
+        "GFDL-1.3-no-invariants-or-later",
+        "GFDL-1.3-only",
+        "GFDL-1.3-or-later",
+        "Giftware",
+        "GL2PS",
+        "Glide",
+        "Glulxe",
+        "GLWTPL",
+        "gnuplot",
+        "GPL-1.0",
+        "GPL-1.0+",
+        "GPL-1.0-only",
+        "GPL-1.0-or-later",
+        "GPL-2.0",
+        "GPL-2.0+",
+        "GPL-2.0-only",
+        "GPL-2.0-or-later",
+        "GPL-2.0-with-autoconf-exception",
+        "GPL-2.0-with-bison-exception",
+        "GPL-2.0-with-classpath-exception",
+        "GPL-2.0-with-font-exception",
+        "GPL-2.0-with-GCC-exception",
+        "GPL-3.0",
+        "GPL-3.0+",
+        "GPL-3.0-only",
+        "GPL-3.0-or-later",
+        "GPL-3.0-with-autoconf-exception",
+        "GPL-3.0-with-GCC-exception",
+        "Graphics-Gems",
+        "gSOAP-1.3b",
+        "gtkbook",
+        "Gutmann",
+        "HaskellReport",
+        "HDF5",
+        "hdparm",
+        "HIDAPI",
+        "Hippocratic-2.1",
+        "Hippocratic-3.0-core",
+        "HP-1986",
+        "HP-1989",
+        "HPND",
+        "HPND-DEC",
+        "HPND-doc",
+        "HPND-doc-sell",
+        "HPND-export-US",
+        "HPND-export-US-acknowledgement",
+        "HPND-export-US-modify",
+        "HPND-export2-US",
+        "HPND-Fenneberg-Livingston",
+        "HPND-INRIA-IMAG",
+        "HPND-Intel",
+        "HPND-Kevlin-Henney",
+        "HPND-Markus-Kuhn",
+        "HPND-merchantability-variant",
+        "HPND-MIT-disclaimer",
+        "HPND-Netrek",
+        "HPND-Pbmplus",
+        "HPND-sell-MIT-disclaimer-xserver",
+        "HPND-sell-regexpr",
+        "HPND-sell-variant",
+        "HPND-sell-variant-critical-systems",
+        "HPND-sell-variant-MIT-disclaimer",
+        "HPND-sell-variant-MIT-disclaimer-rev",
+        "HPND-SMC",
+        "HPND-UC",
+        "HPND-UC-export-US",
+        "HTMLTIDY",
+        "hyphen-bulgarian",
+        "IBM-pibs",
+        "ICU",
+        "IEC-Code-Components-EULA",
+        "IJG",
+        "IJG-short",
+        "ImageMagick",
+        "iMatix",
+        "Imlib2",
+        "Info-ZIP",
+        "Informatica",
+        "Inner-Net-2.0",
+        "InnoSetup",
+        "Intel",
+        "Intel-ACPI",
+        "Interbase-1.0",
+        "IPA",
+        "IPL-1.0",
+        "ISC",
+        "ISC-Veillard",
+        "ISO-permission",
+        "Jam",
+        "JasPer-2.0",
+        "jove",
+        "JPL-image",
+        "JPNIC",
+        "JSON",
+        "Kastrup",
+        "Kazlib",
+        "Knuth-CTAN",
+        "LAL-1.2",
+        "LAL-1.3",
+        "Latex2e",
+        "Latex2e-translated-notice",
+        "Leptonica",
+        "LGPL-2.0",
+        "LGPL-2.0+",
+        "LGPL-2.0-only",
+        "LGPL-2.0-or-later",
+        "LGPL-2.1",
+        "LGPL-2.1+",
+        "LGPL-2.1-only",
+        "LGPL-2.1-or-later",
+        "LGPL-3.0",
+        "LGPL-3.0+",
+        "LGPL-3.0-only",
+        "LGPL-3.0-or-later",
+        "LGPLLR",
+        "Libpng",
+        "libpng-1.6.35",
+        "libpng-2.0",
+        "libselinux-1.0",
+        "libtiff",
+        "libutil-David-Nugent",
+        "LiLiQ-P-1.1",
+        "LiLiQ-R-1.1",
+        "LiLiQ-Rplus-1.1",
+        "Linux-man-pages-1-para",
+        "Linux-man-pages-copyleft",
+        "Linux-man-pages-copyleft-2-para",
+        "Linux-man-pages-copyleft-var",
+        "Linux-OpenIB",
+        "LOOP",
+        "LPD-document",
+        "LPL-1.0",
+        "LPL-1.02",
+        "LPPL-1.0",
+        "LPPL-1.1",
+        "LPPL-1.2",
+        "LPPL-1.3a",
+        "LPPL-1.3c",
+        "lsof",
+        "Lucida-Bitmap-Fonts",
+        "LZMA-SDK-9.11-to-9.20",
+        "LZMA-SDK-9.22",
+        "Mackerras-3-Clause",
+        "Mackerras-3-Clause-acknowledgment",
+        "magaz",
+        "mailprio",
+        "MakeIndex",
+        "man2html",
+        "Martin-Birgmeier",
+        "McPhee-slideshow",
+        "metamail",
+        "Minpack",
+        "MIPS",
+        "MirOS",
+        "MIT",
+        "MIT-0",
+        "MIT-advertising",
+        "MIT-Click",
+        "MIT-CMU",
+        "MIT-enna",
+        "MIT-feh",
+        "MIT-Festival",
+        "MIT-Khronos-old",
+        "MIT-Modern-Variant",
+        "MIT-open-group",
+        "MIT-STK",
+        "MIT-testregex",
+        "MIT-Wu",
+        "MITNFA",
+        "MMIXware",
+        "MMPL-1.0.1",
+        "Motosoto",
+        "MPEG-SSG",
+        "mpi-permissive",
+        "mpich2",
+        "MPL-1.0",
+        "MPL-1.1",
+        "MPL-2.0",
+        "MPL-2.0-no-copyleft-exception",
+        "mplus",
+        "MS-LPL",
+        "MS-PL",
+        "MS-RL",
+        "MTLL",
+        "MulanPSL-1.0",
+        "MulanPSL-2.0",
+        "Multics",
+        "Mup",
+        "MVT-1.1",
+        "NAIST-2003",
+        "NASA-1.3",
+        "Naumen",
+        "NBPL-1.0",
+        "NCBI-PD",
+        "NCGL-UK-2.0",
+        "NCL",
+        "NCSA",
+        "Net-SNMP",
+        "NetCDF",
+        "Newsletr",
+        "NGPL",
+        "ngrep",
+        "NICTA-1.0",
+        "NIST-PD",
+        "NIST-PD-fallback",
+        "NIST-PD-TNT",
+        "NIST-Software",
+        "NLOD-1.0",
+        "NLOD-2.0",
+        "NLPL",
+        "Nokia",
+        "NOSL",
+        "Noweb",
+        "NPL-1.0",
+        "NPL-1.1",
+        "NPOSL-3.0",
+        "NRL",
+        "NTIA-PD",
+        "NTP",
+        "NTP-0",
+        "Nunit",
+        "O-UDA-1.0",
+        "OAR",
+        "OCCT-PL",
+        "OCLC-2.0",
+        "ODbL-1.0",
+        "ODC-By-1.0",
+        "OFFIS",
+        "OFL-1.0",
+        "OFL-1.0-no-RFN",
+        "OFL-1.0-RFN",
+        "OFL-1.1",
+        "OFL-1.1-no-RFN",
+        "OFL-1.1-RFN",
+        "OGC-1.0",
+        "OGDL-Taiwan-1.0",
+        "OGL-Canada-2.0",
+        "OGL-UK-1.0",
+        "OGL-UK-2.0",
+        "OGL-UK-3.0",
+        "OGTSL",
+        "OLDAP-1.1",
+        "OLDAP-1.2",
+        "OLDAP-1.3",
+        "OLDAP-1.4",
+        "OLDAP-2.0",
+        "OLDAP-2.0.1",
+        "OLDAP-2.1",
+        "OLDAP-2.2",
+        "OLDAP-2.2.1",
+        "OLDAP-2.2.2",
+        "OLDAP-2.3",
+        "OLDAP-2.4",
+        "OLDAP-2.5",
+        "OLDAP-2.6",
+        "OLDAP-2.7",
+        "OLDAP-2.8",
+        "OLFL-1.3",
+        "OML",
+        "OpenMDW-1.0",
+        "OpenPBS-2.3",
+        "OpenSSL",
+        "OpenSSL-standalone",
+        "OpenVision",
+        "OPL-1.0",
+        "OPL-UK-3.0",
+        "OPUBL-1.0",
+        "OSC-1.0",
+        "OSET-PL-2.1",
+        "OSL-1.0",
+        "OSL-1.1",
+        "OSL-2.0",
+        "OSL-2.1",
+        "OSL-3.0",
+        "OSSP",
+        "PADL",
+        "ParaType-Free-Font-1.3",
+        "Parity-6.0.0",
+        "Parity-7.0.0",
+        "PDDL-1.0",
+        "PHP-3.0",
+        "PHP-3.01",
+        "Pixar",
+        "pkgconf",
+        "Plexus",
+        "pnmstitch",
+        "PolyForm-Noncommercial-1.0.0",
+        "PolyForm-Small-Business-1.0.0",
+        "PostgreSQL",
+        "PPL",
+        "PSF-2.0",
+        "psfrag",
+        "psutils",
+        "Python-2.0",
+        "Python-2.0.1",
+        "python-ldap",
+        "Qhull",
+        "QPL-1.0",
+        "QPL-1.0-INRIA-2004",
+        "radvd",
+        "Rdisc",
+        "RHeCos-1.1",
+        "RPL-1.1",
+        "RPL-1.5",
+        "RPSL-1.0",
+        "RSA-MD",
+        "RSCPL",
+        "Ruby",
+        "Ruby-pty",
+        "SAX-PD",
+        "SAX-PD-2.0",
+        "Saxpath",
+        "SCEA",
+        "SchemeReport",
+        "Sendmail",
+        "Sendmail-8.23",
+        "Sendmail-Open-Source-1.1",
+        "SGI-B-1.0",
+        "SGI-B-1.1",
+        "SGI-B-2.0",
+        "SGI-OpenGL",
+        "SGMLUG-PM",
+        "SGP4",
+        "SHL-0.5",
+        "SHL-0.51",
+        "SimPL-2.0",
+        "SISSL",
+        "SISSL-1.2",
+        "SL",
+        "Sleepycat",
+        "SMAIL-GPL",
+        "SMLNJ",
+        "SMPPL",
+        "SNIA",
+        "snprintf",
+        "SOFA",
+        "softSurfer",
+        "Soundex",
+        "Spencer-86",
+        "Spencer-94",
+        "Spencer-99",
+        "SPL-1.0",
+        "ssh-keyscan",
+        "SSH-OpenSSH",
+        "SSH-short",
+        "SSLeay-standalone",
+        "SSPL-1.0",
+        "StandardML-NJ",
+        "SugarCRM-1.1.3",
+        "SUL-1.0",
+        "Sun-PPP",
+        "Sun-PPP-2000",
+        "SunPro",
+        "SWL",
+        "swrule",
+        "Symlinks",
+        "TAPR-OHL-1.0",
+        "TCL",
+        "TCP-wrappers",
+        "TekHVC",
+        "TermReadKey",
+        "TGPPL-1.0",
+        "ThirdEye",
+        "threeparttable",
+        "TMate",
+        "TORQUE-1.1",
+        "TOSL",
+        "TPDL",
+        "TPL-1.0",
+        "TrustedQSL",
+        "TTWL",
+        "TTYP0",
+        "TU-Berlin-1.0",
+        "TU-Berlin-2.0",
+        "Ubuntu-font-1.0",
+        "UCAR",
+        "UCL-1.0",
+        "ulem",
+        "UMich-Merit",
+        "Unicode-3.0",
+        "Unicode-DFS-2015",
+        "Unicode-DFS-2016",
+        "Unicode-TOU",
+        "UnixCrypt",
+        "Unlicense",
+        "Unlicense-libtelnet",
+        "Unlicense-libwhirlpool",
+        "UnRAR",
+        "UPL-1.0",
+        "URT-RLE",
+        "Vim",
+        "Vixie-Cron",
+        "VOSTROM",
+        "VSL-1.0",
+        "W3C",
+        "W3C-19980720",
+        "W3C-20150513",
+        "w3m",
+        "Watcom-1.0",
+        "Widget-Workshop",
+        "WordNet",
+        "Wsuipa",
+        "WTFNMFPL",
+        "WTFPL",
+        "wwl",
+        "wxWindows",
+        "X11",
+        "X11-distribute-modifications-variant",
+        "X11-no-permit-persons",
+        "X11-swapped",
+        "Xdebug-1.03",
+        "Xerox",
+        "Xfig",
+        "XFree86-1.1",
+        "xinetd",
+        "xkeyboard-config-Zinoviev",
+        "xlock",
+        "Xnet",
+        "xpp",
+        "XSkat",
+        "xzoom",
+        "YPL-1.0",
+        "YPL-1.1",
+        "Zed",
+        "Zeeff",
+        "Zend-2.0",
+        "Zimbra-1.3",
+        "Zimbra-1.4",
+        "Zlib",
+        "zlib-acknowledgement",
+        "ZPL-1.1",
+        "ZPL-2.0",
+        "ZPL-2.1",
+        "389-exception",
+        "Asterisk-exception",
+        "Asterisk-linking-protocols-exception",
+        "Autoconf-exception-2.0",
+        "Autoconf-exception-3.0",
+        "Autoconf-exception-generic",
+        "Autoconf-exception-generic-3.0",
+        "Autoconf-exception-macro",
+        "Bison-exception-1.24",
+        "Bison-exception-2.2",
+        "Bootloader-exception",
+        "CGAL-linking-exception",
+        "Classpath-exception-2.0",
+        "Classpath-exception-2.0-short",
+        "CLISP-exception-2.0",
+        "cryptsetup-OpenSSL-exception",
+        "Digia-Qt-LGPL-exception-1.1",
+        "DigiRule-FOSS-exception",
+        "eCos-exception-2.0",
+        "erlang-otp-linking-exception",
+        "Fawkes-Runtime-exception",
+        "FLTK-exception",
+        "fmt-exception",
+        "Font-exception-2.0",
+        "freertos-exception-2.0",
+        "GCC-exception-2.0",
+        "GCC-exception-2.0-note",
+        "GCC-exception-3.1",
+        "Gmsh-exception",
+        "GNAT-exception",
+        "GNOME-examples-exception",
+        "GNU-compiler-exception",
+        "gnu-javamail-exception",
+        "Google-Patent-WebM",
+        "GPL-3.0-389-ds-base-exception",
+        "GPL-3.0-interface-exception",
+        "GPL-3.0-linking-exception",
+        "GPL-3.0-linking-source-exception",
+        "GPL-CC-1.0",
+        "GStreamer-exception-2005",
+        "GStreamer-exception-2008",
+        "harbour-exception",
+        "i2p-gpl-java-exception",
+        "Independent-modules-exception",
+        "KiCad-libraries-exception",
+        "kvirc-openssl-exception",
+        "LGPL-3.0-linking-exception",
+        "libpri-OpenH323-exception",
+        "Libtool-exception",
+        "Linux-syscall-note",
+        "LLGPL",
+        "LLVM-exception",
+        "LZMA-exception",
+        "mif-exception",
+        "mxml-exception",
+        "Nokia-Qt-exception-1.1",
+        "OCaml-LGPL-linking-exception",
+        "OCCT-exception-1.0",
+        "OpenJDK-assembly-exception-1.0",
+        "openvpn-openssl-exception",
+        "PCRE2-exception",
+        "polyparse-exception",
+        "PS-or-PDF-font-exception-20170817",
+        "QPL-1.0-INRIA-2004-exception",
+        "Qt-GPL-exception-1.0",
+        "Qt-LGPL-exception-1.1",
+        "Qwt-exception-1.0",
+        "romic-exception",
+        "RRDtool-FLOSS-exception-2.0",
+        "rsync-linking-exception",
+        "SANE-exception",
+        "SHL-2.0",
+        "SHL-2.1",
+        "Simple-Library-Usage-exception",
+        "Spelling-Provider-LGPL-exception",
+        "sqlitestudio-OpenSSL-exception",
+        "stunnel-exception",
+        "SWI-exception",
+        "Swift-exception",
+        "Texinfo-exception",
+        "u-boot-exception-2.0",
+        "UBDL-exception",
+        "Universal-FOSS-exception-1.0",
+        "vsftpd-openssl-exception",
+        "WxWindows-exception-3.1",
+        "x11vnc-openssl-exception"
+      ],
+      "meta:enum": {
+        "0BSD": "BSD Zero Clause License",
+        "3D-Slicer-1.0": "3D Slicer License v1.0",
+        AAL: "Attribution Assurance License",
+        Abstyles: "Abstyles License",
+        "AdaCore-doc": "AdaCore Doc License",
+        "Adobe-2006": "Adobe Systems Incorporated Source Code License Agreement",
+        "Adobe-Display-PostScript": "Adobe Display PostScript License",
+        "Adobe-Glyph": "Adobe Glyph List License",
+        "Adobe-Utopia": "Adobe Utopia Font License",
+        ADSL: "Amazon Digital Services License",
+        "Advanced-Cryptics-Dictionary": "Advanced Cryptics Dictionary License",
+        "AFL-1.1": "Academic Free License v1.1",
+        "AFL-1.2": "Academic Free License v1.2",
+        "AFL-2.0": "Academic Free License v2.0",
+        "AFL-2.1": "Academic Free License v2.1",
+        "AFL-3.0": "Academic Free License v3.0",
+        Afmparse: "Afmparse License",
+        "AGPL-1.0": "Affero General Public License v1.0",
+        "AGPL-1.0-only": "Affero General Public License v1.0 only",
+        "AGPL-1.0-or-later": "Affero General Public License v1.0 or later",
+        "AGPL-3.0": "GNU Affero General Public License v3.0",
+        "AGPL-3.0-only": "GNU Affero General Public License v3.0 only",
+        "AGPL-3.0-or-later": "GNU Affero General Public License v3.0 or later",
+        Aladdin: "Aladdin Free Public License",
+        "ALGLIB-Documentation": "ALGLIB Documentation License",
+        "AMD-newlib": "AMD newlib License",
+        AMDPLPA: "AMD's plpa_map.c License",
+        AML: "Apple MIT License",
+        "AML-glslang": "AML glslang variant License",
+        AMPAS: "Academy of Motion Picture Arts and Sciences BSD",
+        "ANTLR-PD": "ANTLR Software Rights Notice",
+        "ANTLR-PD-fallback": "ANTLR Software Rights Notice with license fallback",
+        "any-OSI": "Any OSI License",
+        "any-OSI-perl-modules": "Any OSI License - Perl Modules",
+        "Apache-1.0": "Apache License 1.0",
+        "Apache-1.1": "Apache License 1.1",
+        "Apache-2.0": "Apache License 2.0",
+        APAFML: "Adobe Postscript AFM License",
+        "APL-1.0": "Adaptive Public License 1.0",
+        "App-s2p": "App::s2p License",
+        "APSL-1.0": "Apple Public Source License 1.0",
+        "APSL-1.1": "Apple Public Source License 1.1",
+        "APSL-1.2": "Apple Public Source License 1.2",
+        "APSL-2.0": "Apple Public Source License 2.0",
+        "Arphic-1999": "Arphic Public License",
+        "Artistic-1.0": "Artistic License 1.0",
+        "Artistic-1.0-cl8": "Artistic License 1.0 w/clause 8",
+        "Artistic-1.0-Perl": "Artistic License 1.0 (Perl)",
+        "Artistic-2.0": "Artistic License 2.0",
+        "Artistic-dist": "Artistic License 1.0 (dist)",
+        "Aspell-RU": "Aspell Russian License",
+        "ASWF-Digital-Assets-1.0": "ASWF Digital Assets License version 1.0",
+        "ASWF-Digital-Assets-1.1": "ASWF Digital Assets License 1.1",
+        "atc-game": "atc Game License",
+        Baekmuk: "Baekmuk License",
+        Bahyph: "Bahyph License",
+        Barr: "Barr License",
+        "bcrypt-Solar-Designer": "bcrypt Solar Designer License",
+        Beerware: "Beerware License",
+        "Bitstream-Charter": "Bitstream Charter Font License",
+        "Bitstream-Vera": "Bitstream Vera Font License",
+        "BitTorrent-1.0": "BitTorrent Open Source License v1.0",
+        "BitTorrent-1.1": "BitTorrent Open Source License v1.1",
+        blessing: "SQLite Blessing",
+        "BlueOak-1.0.0": "Blue Oak Model License 1.0.0",
+        "Boehm-GC": "Boehm-Demers-Weiser GC License",
+        "Boehm-GC-without-fee": "Boehm-Demers-Weiser GC License (without fee)",
+        "BOLA-1.1": "Buena Onda License Agreement v1.1",
+        Borceux: "Borceux license",
+        "Brian-Gladman-2-Clause": "Brian Gladman 2-Clause License",
+        "Brian-Gladman-3-Clause": "Brian Gladman 3-Clause License",
+        "Brian-Gladman-3-Clause-no-conversion": "Brian Gladman 3-Clause License (no conversion clause)",
+        "BSD-1-Clause": "BSD 1-Clause License",
+        "BSD-2-Clause": 'BSD 2-Clause "Simplified" License',
+        "BSD-2-Clause-Darwin": "BSD 2-Clause - Ian Darwin variant",
+        "BSD-2-Clause-first-lines": "BSD 2-Clause - first lines requirement",
+        "BSD-2-Clause-FreeBSD": "BSD 2-Clause FreeBSD License",
+        "BSD-2-Clause-NetBSD": "BSD 2-Clause NetBSD License",
+        "BSD-2-Clause-Patent": "BSD-2-Clause Plus Patent License",
+        "BSD-2-Clause-pkgconf-disclaimer": "BSD 2-Clause pkgconf disclaimer variant",
+        "BSD-2-Clause-pos-unchanged": "BSD 2-Clause - position unchanged variant",
+        "BSD-2-Clause-Views": "BSD 2-Clause with views sentence",
+        "BSD-3-Clause": 'BSD 3-Clause "New" or "Revised" License',
+        "BSD-3-Clause-acpica": "BSD 3-Clause acpica variant",
+        "BSD-3-Clause-Attribution": "BSD with attribution",
+        "BSD-3-Clause-Clear": "BSD 3-Clause Clear License",
+        "BSD-3-Clause-flex": "BSD 3-Clause Flex variant",
+        "BSD-3-Clause-HP": "Hewlett-Packard BSD variant license",
+        "BSD-3-Clause-LBNL": "Lawrence Berkeley National Labs BSD variant license",
+        "BSD-3-Clause-Modification": "BSD 3-Clause Modification",
+        "BSD-3-Clause-No-Military-License": "BSD 3-Clause No Military License",
+        "BSD-3-Clause-No-Nuclear-License": "BSD 3-Clause No Nuclear License",
+        "BSD-3-Clause-No-Nuclear-License-2014": "BSD 3-Clause No Nuclear License 2014",
+        "BSD-3-Clause-No-Nuclear-Warranty": "BSD 3-Clause No Nuclear Warranty",
+        "BSD-3-Clause-Open-MPI": "BSD 3-Clause Open MPI variant",
+        "BSD-3-Clause-OpenWebUI": "BSD 3-Clause - OpenWebUI variant",
+        "BSD-3-Clause-Sun": "BSD 3-Clause Sun Microsystems",
+        "BSD-3-Clause-Tso": "BSD 3-Clause Tso variant",
+        "BSD-4-Clause": 'BSD 4-Clause "Original" or "Old" License',
+        "BSD-4-Clause-Shortened": "BSD 4 Clause Shortened",
+        "BSD-4-Clause-UC": "BSD-4-Clause (University of California-Specific)",
+        "BSD-4.3RENO": "BSD 4.3 RENO License",
+        "BSD-4.3TAHOE": "BSD 4.3 TAHOE License",
+        "BSD-Advertising-Acknowledgement": "BSD Advertising Acknowledgement License",
+        "BSD-ask-to-endorse": "BSD - ask to endorse",
+        "BSD-Attribution-HPND-disclaimer": "BSD with Attribution and HPND disclaimer",
+        "BSD-Inferno-Nettverk": "BSD-Inferno-Nettverk",
+        "BSD-Mark-Modifications": "BSD Mark Modifications License",
+        "BSD-Protection": "BSD Protection License",
+        "BSD-Source-alt-GPL": "BSD Source Code Attribution - GPL alternative",
+        "BSD-Source-beginning-file": "BSD Source Code Attribution - beginning of file variant",
+        "BSD-Source-Code": "BSD Source Code Attribution",
+        "BSD-Source-Code-no-disclaimer": "BSD Source Code Attribution - no disclaimer",
+        "BSD-Systemics": "Systemics BSD variant license",
+        "BSD-Systemics-W3Works": "Systemics W3Works BSD variant license",
+        "BSL-1.0": "Boost Software License 1.0",
+        Buddy: "Buddy License",
+        Bugroff: "Bugroff License",
+        "BUSL-1.1": "Business Source License 1.1",
+        "bzip2-1.0.5": "bzip2 and libbzip2 License v1.0.5",
+        "bzip2-1.0.6": "bzip2 and libbzip2 License v1.0.6",
+        "C-UDA-1.0": "Computational Use of Data Agreement v1.0",
+        "CAL-1.0": "Cryptographic Autonomy License 1.0",
+        "CAL-1.0-Combined-Work-Exception": "Cryptographic Autonomy License 1.0 (Combined Work Exception)",
+        Caldera: "Caldera License",
+        "Caldera-no-preamble": "Caldera License (without preamble)",
+        "CAPEC-tou": "Common Attack    Pattern Enumeration and Classification License",
+        Catharon: "Catharon License",
+        "CATOSL-1.1": "Computer Associates Trusted Open Source License 1.1",
+        "CC-BY-1.0": "Creative Commons Attribution 1.0 Generic",
+        "CC-BY-2.0": "Creative Commons Attribution 2.0 Generic",
+        "CC-BY-2.5": "Creative Commons Attribution 2.5 Generic",
+        "CC-BY-2.5-AU": "Creative Commons Attribution 2.5 Australia",
+        "CC-BY-3.0": "Creative Commons Attribution 3.0 Unported",
+        "CC-BY-3.0-AT": "Creative Commons Attribution 3.0 Austria",
+        "CC-BY-3.0-AU": "Creative Commons Attribution 3.0 Australia",
+        "CC-BY-3.0-DE": "Creative Commons Attribution 3.0 Germany",
+        "CC-BY-3.0-IGO": "Creative Commons Attribution 3.0 IGO",
+        "CC-BY-3.0-NL": "Creative Commons Attribution 3.0 Netherlands",
+        "CC-BY-3.0-US": "Creative Commons Attribution 3.0 United States",
+        "CC-BY-4.0": "Creative Commons Attribution 4.0 International",
+        "CC-BY-NC-1.0": "Creative Commons Attribution Non Commercial 1.0 Generic",
+        "CC-BY-NC-2.0": "Creative Commons Attribution Non Commercial 2.0 Generic",
+        "CC-BY-NC-2.5": "Creative Commons Attribution Non Commercial 2.5 Generic",
+        "CC-BY-NC-3.0": "Creative Commons Attribution Non Commercial 3.0 Unported",
+        "CC-BY-NC-3.0-DE": "Creative Commons Attribution Non Commercial 3.0 Germany",
+        "CC-BY-NC-3.0-IGO": "Creative Commons Attribution Non Commercial 3.0 IGO",
+        "CC-BY-NC-4.0": "Creative Commons Attribution Non Commercial 4.0 International",
+        "CC-BY-NC-ND-1.0": "Creative Commons Attribution Non Commercial No Derivatives 1.0 Generic",
+        "CC-BY-NC-ND-2.0": "Creative Commons Attribution Non Commercial No Derivatives 2.0 Generic",
+        "CC-BY-NC-ND-2.5": "Creative Commons Attribution Non Commercial No Derivatives 2.5 Generic",
+        "CC-BY-NC-ND-3.0": "Creative Commons Attribution Non Commercial No Derivatives 3.0 Unported",
+        "CC-BY-NC-ND-3.0-DE": "Creative Commons Attribution Non Commercial No Derivatives 3.0 Germany",
+        "CC-BY-NC-ND-3.0-IGO": "Creative Commons Attribution Non Commercial No Derivatives 3.0 IGO",
+        "CC-BY-NC-ND-4.0": "Creative Commons Attribution Non Commercial No Derivatives 4.0 International",
+        "CC-BY-NC-SA-1.0": "Creative Commons Attribution Non Commercial Share Alike 1.0 Generic",
+        "CC-BY-NC-SA-2.0": "Creative Commons Attribution Non Commercial Share Alike 2.0 Generic",
+        "CC-BY-NC-SA-2.0-DE": "Creative Commons Attribution Non Commercial Share Alike 2.0 Germany",
+        "CC-BY-NC-SA-2.0-FR": "Creative Commons Attribution-NonCommercial-ShareAlike 2.0 France",
+        "CC-BY-NC-SA-2.0-UK": "Creative Commons Attribution Non Commercial Share Alike 2.0 England and Wales",
+        "CC-BY-NC-SA-2.5": "Creative Commons Attribution Non Commercial Share Alike 2.5 Generic",
+        "CC-BY-NC-SA-3.0": "Creative Commons Attribution Non Commercial Share Alike 3.0 Unported",
+        "CC-BY-NC-SA-3.0-DE": "Creative Commons Attribution Non Commercial Share Alike 3.0 Germany",
+        "CC-BY-NC-SA-3.0-IGO": "Creative Commons Attribution Non Commercial Share Alike 3.0 IGO",
+        "CC-BY-NC-SA-4.0": "Creative Commons Attribution Non Commercial Share Alike 4.0 International",
+        "CC-BY-ND-1.0": "Creative Commons Attribution No Derivatives 1.0 Generic",
+        "CC-BY-ND-2.0": "Creative Commons Attribution No Derivatives 2.0 Generic",
+        "CC-BY-ND-2.5": "Creative Commons Attribution No Derivatives 2.5 Generic",
+        "CC-BY-ND-3.0": "Creative Commons Attribution No Derivatives 3.0 Unported",
+        "CC-BY-ND-3.0-DE": "Creative Commons Attribution No Derivatives 3.0 Germany",
+        "CC-BY-ND-4.0": "Creative Commons Attribution No Derivatives 4.0 International",
+        "CC-BY-SA-1.0": "Creative Commons Attribution Share Alike 1.0 Generic",
+        "CC-BY-SA-2.0": "Creative Commons Attribution Share Alike 2.0 Generic",
+        "CC-BY-SA-2.0-UK": "Creative Commons Attribution Share Alike 2.0 England and Wales",
+        "CC-BY-SA-2.1-JP": "Creative Commons Attribution Share Alike 2.1 Japan",
+        "CC-BY-SA-2.5": "Creative Commons Attribution Share Alike 2.5 Generic",
+        "CC-BY-SA-3.0": "Creative Commons Attribution Share Alike 3.0 Unported",
+        "CC-BY-SA-3.0-AT": "Creative Commons Attribution Share Alike 3.0 Austria",
+        "CC-BY-SA-3.0-DE": "Creative Commons Attribution Share Alike 3.0 Germany",
+        "CC-BY-SA-3.0-IGO": "Creative Commons Attribution-ShareAlike 3.0 IGO",
+        "CC-BY-SA-4.0": "Creative Commons Attribution Share Alike 4.0 International",
+        "CC-PDDC": "Creative Commons Public Domain Dedication and Certification",
+        "CC-PDM-1.0": "Creative    Commons Public Domain Mark 1.0 Universal",
+        "CC-SA-1.0": "Creative Commons Share Alike 1.0 Generic",
+        "CC0-1.0": "Creative Commons Zero v1.0 Universal",
+        "CDDL-1.0": "Common Development and Distribution License 1.0",
+        "CDDL-1.1": "Common Development and Distribution License 1.1",
+        "CDL-1.0": "Common Documentation License 1.0",
+        "CDLA-Permissive-1.0": "Community Data License Agreement Permissive 1.0",
+        "CDLA-Permissive-2.0": "Community Data License Agreement Permissive 2.0",
+        "CDLA-Sharing-1.0": "Community Data License Agreement Sharing 1.0",
+        "CECILL-1.0": "CeCILL Free Software License Agreement v1.0",
+        "CECILL-1.1": "CeCILL Free Software License Agreement v1.1",
+        "CECILL-2.0": "CeCILL Free Software License Agreement v2.0",
+        "CECILL-2.1": "CeCILL Free Software License Agreement v2.1",
+        "CECILL-B": "CeCILL-B Free Software License Agreement",
+        "CECILL-C": "CeCILL-C Free Software License Agreement",
+        "CERN-OHL-1.1": "CERN Open Hardware Licence v1.1",
+        "CERN-OHL-1.2": "CERN Open Hardware Licence v1.2",
+        "CERN-OHL-P-2.0": "CERN Open Hardware Licence Version 2 - Permissive",
+        "CERN-OHL-S-2.0": "CERN Open Hardware Licence Version 2 - Strongly Reciprocal",
+        "CERN-OHL-W-2.0": "CERN Open Hardware Licence Version 2 - Weakly Reciprocal",
+        CFITSIO: "CFITSIO License",
+        "check-cvs": "check-cvs License",
+        checkmk: "Checkmk License",
+        ClArtistic: "Clarified Artistic License",
+        Clips: "Clips License",
+        "CMU-Mach": "CMU Mach License",
+        "CMU-Mach-nodoc": "CMU    Mach - no notices-in-documentation variant",
+        "CNRI-Jython": "CNRI Jython License",
+        "CNRI-Python": "CNRI Python License",
+        "CNRI-Python-GPL-Compatible": "CNRI Python Open Source GPL Compatible License Agreement",
+        "COIL-1.0": "Copyfree Open Innovation License",
+        "Community-Spec-1.0": "Community Specification License 1.0",
+        "Condor-1.1": "Condor Public License v1.1",
+        "copyleft-next-0.3.0": "copyleft-next 0.3.0",
+        "copyleft-next-0.3.1": "copyleft-next 0.3.1",
+        "Cornell-Lossless-JPEG": "Cornell Lossless JPEG License",
+        "CPAL-1.0": "Common Public Attribution License 1.0",
+        "CPL-1.0": "Common Public License 1.0",
+        "CPOL-1.02": "Code Project Open License 1.02",
+        Cronyx: "Cronyx License",
+        Crossword: "Crossword License",
+        CryptoSwift: "CryptoSwift License",
+        CrystalStacker: "CrystalStacker License",
+        "CUA-OPL-1.0": "CUA Office Public License v1.0",
+        Cube: "Cube License",
+        curl: "curl License",
+        "cve-tou": "Common Vulnerability Enumeration ToU License",
+        "D-FSL-1.0": "Deutsche Freie Software Lizenz",
+        "DEC-3-Clause": "DEC 3-Clause License",
+        diffmark: "diffmark license",
+        "DL-DE-BY-2.0": "Data licence Germany – attribution – version 2.0",
+        "DL-DE-ZERO-2.0": "Data licence Germany – zero – version 2.0",
+        DOC: "DOC License",
+        "DocBook-DTD": "DocBook DTD License",
+        "DocBook-Schema": "DocBook Schema License",
+        "DocBook-Stylesheet": "DocBook Stylesheet License",
+        "DocBook-XML": "DocBook XML License",
+        Dotseqn: "Dotseqn License",
+        "DRL-1.0": "Detection Rule License 1.0",
+        "DRL-1.1": "Detection Rule License 1.1",
+        DSDP: "DSDP License",
+        dtoa: "David M. Gay dtoa License",
+        dvipdfm: "dvipdfm License",
+        "ECL-1.0": "Educational Community License v1.0",
+        "ECL-2.0": "Educational Community License v2.0",
+        "eCos-2.0": "eCos license version 2.0",
+        "EFL-1.0": "Eiffel Forum License v1.0",
+        "EFL-2.0": "Eiffel Forum License v2.0",
+        eGenix: "eGenix.com Public License 1.1.0",
+        "Elastic-2.0": "Elastic License 2.0",
+        Entessa: "Entessa Public License v1.0",
+        EPICS: "EPICS Open License",
+        "EPL-1.0": "Eclipse Public License 1.0",
+        "EPL-2.0": "Eclipse Public License 2.0",
+        "ErlPL-1.1": "Erlang Public License v1.1",
+        "ESA-PL-permissive-2.4": "European Space Agency Public License – v2.4 – Permissive (Type 3)",
+        "ESA-PL-strong-copyleft-2.4": "European Space Agency Public License (ESA-PL) - V2.4 - Strong Copyleft (Type 1)",
+        "ESA-PL-weak-copyleft-2.4": "European Space Agency Public License – v2.4 – Weak Copyleft (Type 2)",
+        "etalab-2.0": "Etalab Open License 2.0",
+        EUDatagrid: "EU DataGrid Software License",
+        "EUPL-1.0": "European Union Public License 1.0",
+        "EUPL-1.1": "European Union Public License 1.1",
+        "EUPL-1.2": "European Union Public License 1.2",
+        Eurosym: "Eurosym License",
+        Fair: "Fair License",
+        FBM: "Fuzzy Bitmap License",
+        "FDK-AAC": "Fraunhofer FDK AAC Codec Library",
+        "FDK-MPEG-H": "Fraunhofer FDK MPEG-H Software",
+        "Ferguson-Twofish": "Ferguson Twofish License",
+        "Frameworx-1.0": "Frameworx Open License 1.0",
+        "FreeBSD-DOC": "FreeBSD Documentation License",
+        FreeImage: "FreeImage Public License v1.0",
+        FSFAP: "FSF All Permissive License",
+        "FSFAP-no-warranty-disclaimer": "FSF All Permissive License (without Warranty)",
+        FSFUL: "FSF Unlimited License",
+        FSFULLR: "FSF Unlimited License (with License Retention)",
+        FSFULLRSD: "FSF Unlimited License (with License Retention and Short Disclaimer)",
+        FSFULLRWD: "FSF Unlimited License (With License Retention and Warranty Disclaimer)",
+        "FSL-1.1-ALv2": "Functional Source License, Version 1.1, ALv2 Future License",
+        "FSL-1.1-MIT": "Functional Source License, Version 1.1, MIT Future License",
+        FTL: "Freetype Project License",
+        Furuseth: "Furuseth License",
+        fwlw: "fwlw License",
+        "Game-Programming-Gems": "Game Programming Gems License",
+        "GCR-docs": "Gnome GCR Documentation License",
+        GD: "GD License",
+        "generic-xts": "Generic XTS License",
+        "GFDL-1.1": "GNU Free Documentation License v1.1",
+        "GFDL-1.1-invariants-only": "GNU Free Documentation License v1.1 only - invariants",
+        "GFDL-1.1-invariants-or-later": "GNU Free Documentation License v1.1 or later - invariants",
+        "GFDL-1.1-no-invariants-only": "GNU Free Documentation License v1.1 only - no invariants",
+        "GFDL-1.1-no-invariants-or-later": "GNU Free Documentation License v1.1 or later - no invariants",
+        "GFDL-1.1-only": "GNU Free Documentation License v1.1 only",
+        "GFDL-1.1-or-later": "GNU Free Documentation License v1.1 or later",
+        "GFDL-1.2": "GNU Free Documentation License v1.2",
+        "GFDL-1.2-invariants-only": "GNU Free Documentation License v1.2 only - invariants",
+        "GFDL-1.2-invariants-or-later": "GNU Free Documentation License v1.2 or later - invariants",
+        "GFDL-1.2-no-invariants-only": "GNU Free Documentation License v1.2 only - no invariants",
+        "GFDL-1.2-no-invariants-or-later": "GNU Free Documentation License v1.2 or later - no invariants",
+        "GFDL-1.2-only": "GNU Free Documentation License v1.2 only",
+        "GFDL-1.2-or-later": "GNU Free Documentation License v1.2 or later",
+        "GFDL-1.3": "GNU Free Documentation License v1.3",
+        "GFDL-1.3-invariants-only": "GNU Free Documentation License v1.3 only - invariants",
+        "GFDL-1.3-invariants-or-later": "GNU Free Documentation License v1.3 or later - invariants",
+        "GFDL-1.3-no-invariants-only": "GNU Free Documentation License v1.3 only - no invariants",
+        "GFDL-1.3-no-invariants-or-later": "GNU Free Documentation License v1.3 or later - no invariants",
+        "GFDL-1.3-only": "GNU Free Documentation License v1.3 only",
+        "GFDL-1.3-or-later": "GNU Free Documentation License v1.3 or later",
+        Giftware: "Giftware License",
+        GL2PS: "GL2PS License",
+        Glide: "3dfx Glide License",
+        Glulxe: "Glulxe License",
+        GLWTPL: "Good Luck With That Public License",
+        gnuplot: "gnuplot License",
+        "GPL-1.0": "GNU General Public License v1.0 only",
+        "GPL-1.0+": "GNU General Public License v1.0 or later",
+        "GPL-1.0-only": "GNU General Public License v1.0 only",
+        "GPL-1.0-or-later": "GNU General Public License v1.0 or later",
+        "GPL-2.0": "GNU General Public License v2.0 only",
+        "GPL-2.0+": "GNU General Public License v2.0 or later",
+        "GPL-2.0-only": "GNU General Public License v2.0 only",
+        "GPL-2.0-or-later": "GNU General Public License v2.0 or later",
+        "GPL-2.0-with-autoconf-exception": "GNU General Public License v2.0 w/Autoconf exception",
+        "GPL-2.0-with-bison-exception": "GNU General Public License v2.0 w/Bison exception",
+        "GPL-2.0-with-classpath-exception": "GNU General Public License v2.0 w/Classpath exception",
+        "GPL-2.0-with-font-exception": "GNU General Public License v2.0 w/Font exception",
+        "GPL-2.0-with-GCC-exception": "GNU General Public License v2.0 w/GCC Runtime Library exception",
+        "GPL-3.0": "GNU General Public License v3.0 only",
+        "GPL-3.0+": "GNU General Public License v3.0 or later",
+        "GPL-3.0-only": "GNU General Public License v3.0 only",
+        "GPL-3.0-or-later": "GNU General Public License v3.0 or later",
+        "GPL-3.0-with-autoconf-exception": "GNU General Public License v3.0 w/Autoconf exception",
+        "GPL-3.0-with-GCC-exception": "GNU General Public License v3.0 w/GCC Runtime Library exception",
+        "Graphics-Gems": "Graphics Gems License",
+        "gSOAP-1.3b": "gSOAP Public License v1.3b",
+        gtkbook: "gtkbook License",
+        Gutmann: "Gutmann License",
+        HaskellReport: "Haskell Language Report License",
+        HDF5: "HDF5 License",
+        hdparm: "hdparm License",
+        HIDAPI: "HIDAPI License",
+        "Hippocratic-2.1": "Hippocratic License 2.1",
+        "Hippocratic-3.0-core": "Hippocratic License 3.0",
+        "HP-1986": "Hewlett-Packard 1986 License",
+        "HP-1989": "Hewlett-Packard 1989 License",
+        HPND: "Historical Permission Notice and Disclaimer",
+        "HPND-DEC": "Historical Permission Notice and Disclaimer - DEC variant",
+        "HPND-doc": "Historical Permission Notice and Disclaimer - documentation variant",
+        "HPND-doc-sell": "Historical Permission Notice and Disclaimer - documentation sell variant",
+        "HPND-export-US": "HPND with US Government export control warning",
+        "HPND-export-US-acknowledgement": "HPND with US Government export control warning and acknowledgment",
+        "HPND-export-US-modify": "HPND with US Government export control warning and modification rqmt",
+        "HPND-export2-US": "HPND with US Government export control and 2 disclaimers",
+        "HPND-Fenneberg-Livingston": "Historical Permission Notice and Disclaimer - Fenneberg-Livingston variant",
+        "HPND-INRIA-IMAG": "Historical Permission Notice and Disclaimer    - INRIA-IMAG variant",
+        "HPND-Intel": "Historical Permission Notice and Disclaimer - Intel variant",
+        "HPND-Kevlin-Henney": "Historical Permission Notice and Disclaimer - Kevlin Henney variant",
+        "HPND-Markus-Kuhn": "Historical Permission Notice and Disclaimer - Markus Kuhn variant",
+        "HPND-merchantability-variant": "Historical Permission Notice and Disclaimer - merchantability variant",
+        "HPND-MIT-disclaimer": "Historical Permission Notice and Disclaimer with MIT disclaimer",
+        "HPND-Netrek": "Historical Permission Notice and Disclaimer - Netrek variant",
+        "HPND-Pbmplus": "Historical Permission Notice and Disclaimer - Pbmplus variant",
+        "HPND-sell-MIT-disclaimer-xserver": "Historical Permission Notice and Disclaimer - sell xserver variant with MIT disclaimer",
+        "HPND-sell-regexpr": "Historical Permission Notice and Disclaimer - sell regexpr variant",
+        "HPND-sell-variant": "Historical Permission Notice and Disclaimer - sell variant",
+        "HPND-sell-variant-critical-systems": "HPND - sell variant with safety critical systems clause",
+        "HPND-sell-variant-MIT-disclaimer": "HPND sell variant with MIT disclaimer",
+        "HPND-sell-variant-MIT-disclaimer-rev": "HPND sell variant with MIT disclaimer - reverse",
+        "HPND-SMC": "Historical Permission Notice and Disclaimer - SMC variant",
+        "HPND-UC": "Historical Permission Notice and Disclaimer - University of California variant",
+        "HPND-UC-export-US": "Historical Permission Notice and Disclaimer - University of California, US export warning",
+        HTMLTIDY: "HTML Tidy License",
+        "hyphen-bulgarian": "hyphen-bulgarian License",
+        "IBM-pibs": "IBM PowerPC Initialization and Boot Software",
+        ICU: "ICU License",
+        "IEC-Code-Components-EULA": "IEC    Code Components End-user licence agreement",
+        IJG: "Independent JPEG Group License",
+        "IJG-short": "Independent JPEG Group License - short",
+        ImageMagick: "ImageMagick License",
+        iMatix: "iMatix Standard Function Library Agreement",
+        Imlib2: "Imlib2 License",
+        "Info-ZIP": "Info-ZIP License",
+        Informatica: "Informatica License",
+        "Inner-Net-2.0": "Inner Net License v2.0",
+        InnoSetup: "Inno Setup License",
+        Intel: "Intel Open Source License",
+        "Intel-ACPI": "Intel ACPI Software License Agreement",
+        "Interbase-1.0": "Interbase Public License v1.0",
+        IPA: "IPA Font License",
+        "IPL-1.0": "IBM Public License v1.0",
+        ISC: "ISC License",
+        "ISC-Veillard": "ISC Veillard variant",
+        "ISO-permission": "ISO permission notice",
+        Jam: "Jam License",
+        "JasPer-2.0": "JasPer License",
+        jove: "Jove License",
+        "JPL-image": "JPL Image Use Policy",
+        JPNIC: "Japan Network Information Center License",
+        JSON: "JSON License",
+        Kastrup: "Kastrup License",
+        Kazlib: "Kazlib License",
+        "Knuth-CTAN": "Knuth CTAN License",
+        "LAL-1.2": "Licence Art Libre 1.2",
+        "LAL-1.3": "Licence Art Libre 1.3",
+        Latex2e: "Latex2e License",
+        "Latex2e-translated-notice": "Latex2e with translated notice permission",
+        Leptonica: "Leptonica License",
+        "LGPL-2.0": "GNU Library General Public License v2 only",
+        "LGPL-2.0+": "GNU Library General Public License v2 or later",
+        "LGPL-2.0-only": "GNU Library General Public License v2 only",
+        "LGPL-2.0-or-later": "GNU Library General Public License v2 or later",
+        "LGPL-2.1": "GNU Lesser General Public License v2.1 only",
+        "LGPL-2.1+": "GNU Lesser General Public License v2.1 or later",
+        "LGPL-2.1-only": "GNU Lesser General Public License v2.1 only",
+        "LGPL-2.1-or-later": "GNU Lesser General Public License v2.1 or later",
+        "LGPL-3.0": "GNU Lesser General Public License v3.0 only",
+        "LGPL-3.0+": "GNU Lesser General Public License v3.0 or later",
+        "LGPL-3.0-only": "GNU Lesser General Public License v3.0 only",
+        "LGPL-3.0-or-later": "GNU Lesser General Public License v3.0 or later",
+        LGPLLR: "Lesser General Public License For Linguistic Resources",
+        Libpng: "libpng License",
+        "libpng-1.6.35": "PNG Reference Library License v1 (for libpng 0.5 through 1.6.35)",
+        "libpng-2.0": "PNG Reference Library version 2",
+        "libselinux-1.0": "libselinux public domain notice",
+        libtiff: "libtiff License",
+        "libutil-David-Nugent": "libutil David Nugent License",
+        "LiLiQ-P-1.1": "Licence Libre du Québec – Permissive version 1.1",
+        "LiLiQ-R-1.1": "Licence Libre du Québec – Réciprocité version 1.1",
+        "LiLiQ-Rplus-1.1": "Licence Libre du Québec – Réciprocité forte version 1.1",
+        "Linux-man-pages-1-para": "Linux man-pages - 1 paragraph",
+        "Linux-man-pages-copyleft": "Linux man-pages Copyleft",
+        "Linux-man-pages-copyleft-2-para": "Linux man-pages Copyleft - 2 paragraphs",
+        "Linux-man-pages-copyleft-var": "Linux man-pages Copyleft Variant",
+        "Linux-OpenIB": "Linux Kernel Variant of OpenIB.org license",
+        LOOP: "Common Lisp LOOP License",
+        "LPD-document": "LPD Documentation License",
+        "LPL-1.0": "Lucent Public License Version 1.0",
+        "LPL-1.02": "Lucent Public License v1.02",
+        "LPPL-1.0": "LaTeX Project Public License v1.0",
+        "LPPL-1.1": "LaTeX Project Public License v1.1",
+        "LPPL-1.2": "LaTeX Project Public License v1.2",
+        "LPPL-1.3a": "LaTeX Project Public License v1.3a",
+        "LPPL-1.3c": "LaTeX Project Public License v1.3c",
+        lsof: "lsof License",
+        "Lucida-Bitmap-Fonts": "Lucida Bitmap Fonts License",
+        "LZMA-SDK-9.11-to-9.20": "LZMA SDK License (versions 9.11 to 9.20)",
+        "LZMA-SDK-9.22": "LZMA SDK License (versions 9.22 and beyond)",
+        "Mackerras-3-Clause": "Mackerras 3-Clause License",
+        "Mackerras-3-Clause-acknowledgment": "Mackerras 3-Clause - acknowledgment variant",
+        magaz: "magaz License",
+        mailprio: "mailprio License",
+        MakeIndex: "MakeIndex License",
+        man2html: "man2html License",
+        "Martin-Birgmeier": "Martin Birgmeier License",
+        "McPhee-slideshow": "McPhee Slideshow License",
+        metamail: "metamail License",
+        Minpack: "Minpack License",
+        MIPS: "MIPS License",
+        MirOS: "The MirOS Licence",
+        MIT: "MIT License",
+        "MIT-0": "MIT No Attribution",
+        "MIT-advertising": "Enlightenment License (e16)",
+        "MIT-Click": "MIT Click License",
+        "MIT-CMU": "CMU License",
+        "MIT-enna": "enna License",
+        "MIT-feh": "feh License",
+        "MIT-Festival": "MIT Festival Variant",
+        "MIT-Khronos-old": "MIT Khronos - old variant",
+        "MIT-Modern-Variant": "MIT License Modern Variant",
+        "MIT-open-group": "MIT Open Group variant",
+        "MIT-STK": "MIT-STK License",
+        "MIT-testregex": "MIT testregex Variant",
+        "MIT-Wu": "MIT Tom Wu Variant",
+        MITNFA: "MIT +no-false-attribs license",
+        MMIXware: "MMIXware License",
+        "MMPL-1.0.1": "Minecraft Mod Public License v1.0.1",
+        Motosoto: "Motosoto License",
+        "MPEG-SSG": "MPEG Software Simulation",
+        "mpi-permissive": "mpi Permissive License",
+        mpich2: "mpich2 License",
+        "MPL-1.0": "Mozilla Public License 1.0",
+        "MPL-1.1": "Mozilla Public License 1.1",
+        "MPL-2.0": "Mozilla Public License 2.0",
+        "MPL-2.0-no-copyleft-exception": "Mozilla Public License 2.0 (no copyleft exception)",
+        mplus: "mplus Font License",
+        "MS-LPL": "Microsoft Limited Public License",
+        "MS-PL": "Microsoft Public License",
+        "MS-RL": "Microsoft Reciprocal License",
+        MTLL: "Matrix Template Library License",
+        "MulanPSL-1.0": "Mulan Permissive Software License, Version 1",
+        "MulanPSL-2.0": "Mulan Permissive Software License, Version 2",
+        Multics: "Multics License",
+        Mup: "Mup License",
+        "MVT-1.1": "MVT License 1.1",
+        "NAIST-2003": "Nara Institute of Science and Technology License (2003)",
+        "NASA-1.3": "NASA Open Source Agreement 1.3",
+        Naumen: "Naumen Public License",
+        "NBPL-1.0": "Net Boolean Public License v1",
+        "NCBI-PD": "NCBI Public Domain Notice",
+        "NCGL-UK-2.0": "Non-Commercial Government Licence",
+        NCL: "NCL Source Code License",
+        NCSA: "University of Illinois/NCSA Open Source License",
+        "Net-SNMP": "Net-SNMP License",
+        NetCDF: "NetCDF license",
+        Newsletr: "Newsletr License",
+        NGPL: "Nethack General Public License",
+        ngrep: "ngrep License",
+        "NICTA-1.0": "NICTA Public Software License, Version 1.0",
+        "NIST-PD": "NIST Public Domain Notice",
+        "NIST-PD-fallback": "NIST Public Domain Notice with license fallback",
+        "NIST-PD-TNT": "NIST    Public Domain Notice TNT variant",
+        "NIST-Software": "NIST Software License",
+        "NLOD-1.0": "Norwegian Licence for Open Government Data (NLOD) 1.0",
+        "NLOD-2.0": "Norwegian Licence for Open Government Data (NLOD) 2.0",
+        NLPL: "No Limit Public License",
+        Nokia: "Nokia Open Source License",
+        NOSL: "Netizen Open Source License",
+        Noweb: "Noweb License",
+        "NPL-1.0": "Netscape Public License v1.0",
+        "NPL-1.1": "Netscape Public License v1.1",
+        "NPOSL-3.0": "Non-Profit Open Software License 3.0",
+        NRL: "NRL License",
+        "NTIA-PD": "NTIA Public Domain Notice",
+        NTP: "NTP License",
+        "NTP-0": "NTP No Attribution",
+        Nunit: "Nunit License",
+        "O-UDA-1.0": "Open Use of Data Agreement v1.0",
+        OAR: "OAR License",
+        "OCCT-PL": "Open CASCADE Technology Public License",
+        "OCLC-2.0": "OCLC Research Public License 2.0",
+        "ODbL-1.0": "Open Data Commons Open Database License v1.0",
+        "ODC-By-1.0": "Open Data Commons Attribution License v1.0",
+        OFFIS: "OFFIS License",
+        "OFL-1.0": "SIL Open Font License 1.0",
+        "OFL-1.0-no-RFN": "SIL Open Font License 1.0 with no Reserved Font Name",
+        "OFL-1.0-RFN": "SIL Open Font License 1.0 with Reserved Font Name",
+        "OFL-1.1": "SIL Open Font License 1.1",
+        "OFL-1.1-no-RFN": "SIL Open Font License 1.1 with no Reserved Font Name",
+        "OFL-1.1-RFN": "SIL Open Font License 1.1 with Reserved Font Name",
+        "OGC-1.0": "OGC Software License, Version 1.0",
+        "OGDL-Taiwan-1.0": "Taiwan Open Government Data License, version 1.0",
+        "OGL-Canada-2.0": "Open Government Licence - Canada",
+        "OGL-UK-1.0": "Open Government Licence v1.0",
+        "OGL-UK-2.0": "Open Government Licence v2.0",
+        "OGL-UK-3.0": "Open Government Licence v3.0",
+        OGTSL: "Open Group Test Suite License",
+        "OLDAP-1.1": "Open LDAP Public License v1.1",
+        "OLDAP-1.2": "Open LDAP Public License v1.2",
+        "OLDAP-1.3": "Open LDAP Public License v1.3",
+        "OLDAP-1.4": "Open LDAP Public License v1.4",
+        "OLDAP-2.0": "Open LDAP Public License v2.0 (or possibly 2.0A and 2.0B)",
+        "OLDAP-2.0.1": "Open LDAP Public License v2.0.1",
+        "OLDAP-2.1": "Open LDAP Public License v2.1",
+        "OLDAP-2.2": "Open LDAP Public License v2.2",
+        "OLDAP-2.2.1": "Open LDAP Public License v2.2.1",
+        "OLDAP-2.2.2": "Open LDAP Public License 2.2.2",
+        "OLDAP-2.3": "Open LDAP Public License v2.3",
+        "OLDAP-2.4": "Open LDAP Public License v2.4",
+        "OLDAP-2.5": "Open LDAP Public License v2.5",
+        "OLDAP-2.6": "Open LDAP Public License v2.6",
+        "OLDAP-2.7": "Open LDAP Public License v2.7",
+        "OLDAP-2.8": "Open LDAP Public License v2.8",
+        "OLFL-1.3": "Open Logistics Foundation License Version 1.3",
+        OML: "Open Market License",
+        "OpenMDW-1.0": "OpenMDW License Agreement v1.0",
+        "OpenPBS-2.3": "OpenPBS v2.3 Software License",
+        OpenSSL: "OpenSSL License",
+        "OpenSSL-standalone": "OpenSSL License - standalone",
+        OpenVision: "OpenVision License",
+        "OPL-1.0": "Open Public License v1.0",
+        "OPL-UK-3.0": "United    Kingdom Open Parliament Licence v3.0",
+        "OPUBL-1.0": "Open Publication License v1.0",
+        "OSC-1.0": "OSC License 1.0",
+        "OSET-PL-2.1": "OSET Public License version 2.1",
+        "OSL-1.0": "Open Software License 1.0",
+        "OSL-1.1": "Open Software License 1.1",
+        "OSL-2.0": "Open Software License 2.0",
+        "OSL-2.1": "Open Software License 2.1",
+        "OSL-3.0": "Open Software License 3.0",
+        OSSP: "OSSP License",
+        PADL: "PADL License",
+        "ParaType-Free-Font-1.3": "ParaType Free Font Licensing Agreement v1.3",
+        "Parity-6.0.0": "The Parity Public License 6.0.0",
+        "Parity-7.0.0": "The Parity Public License 7.0.0",
+        "PDDL-1.0": "Open Data Commons Public Domain Dedication & License 1.0",
+        "PHP-3.0": "PHP License v3.0",
+        "PHP-3.01": "PHP License v3.01",
+        Pixar: "Pixar License",
+        pkgconf: "pkgconf License",
+        Plexus: "Plexus Classworlds License",
+        pnmstitch: "pnmstitch License",
+        "PolyForm-Noncommercial-1.0.0": "PolyForm Noncommercial License 1.0.0",
+        "PolyForm-Small-Business-1.0.0": "PolyForm Small Business License 1.0.0",
+        PostgreSQL: "PostgreSQL License",
+        PPL: "Peer Production License",
+        "PSF-2.0": "Python Software Foundation License 2.0",
+        psfrag: "psfrag License",
+        psutils: "psutils License",
+        "Python-2.0": "Python License 2.0",
+        "Python-2.0.1": "Python License 2.0.1",
+        "python-ldap": "Python ldap License",
+        Qhull: "Qhull License",
+        "QPL-1.0": "Q Public License 1.0",
+        "QPL-1.0-INRIA-2004": "Q Public License 1.0 - INRIA 2004 variant",
+        radvd: "radvd License",
+        Rdisc: "Rdisc License",
+        "RHeCos-1.1": "Red Hat eCos Public License v1.1",
+        "RPL-1.1": "Reciprocal Public License 1.1",
+        "RPL-1.5": "Reciprocal Public License 1.5",
+        "RPSL-1.0": "RealNetworks Public Source License v1.0",
+        "RSA-MD": "RSA Message-Digest License",
+        RSCPL: "Ricoh Source Code Public License",
+        Ruby: "Ruby License",
+        "Ruby-pty": "Ruby pty extension license",
+        "SAX-PD": "Sax Public Domain Notice",
+        "SAX-PD-2.0": "Sax Public Domain Notice 2.0",
+        Saxpath: "Saxpath License",
+        SCEA: "SCEA Shared Source License",
+        SchemeReport: "Scheme Language Report License",
+        Sendmail: "Sendmail License",
+        "Sendmail-8.23": "Sendmail License 8.23",
+        "Sendmail-Open-Source-1.1": "Sendmail Open Source License v1.1",
+        "SGI-B-1.0": "SGI Free Software License B v1.0",
+        "SGI-B-1.1": "SGI Free Software License B v1.1",
+        "SGI-B-2.0": "SGI Free Software License B v2.0",
+        "SGI-OpenGL": "SGI OpenGL License",
+        "SGMLUG-PM": "SGMLUG Parser Materials License",
+        SGP4: "SGP4 Permission Notice",
+        "SHL-0.5": "Solderpad Hardware License v0.5",
+        "SHL-0.51": "Solderpad Hardware License, Version 0.51",
+        "SimPL-2.0": "Simple Public License 2.0",
+        SISSL: "Sun Industry Standards Source License v1.1",
+        "SISSL-1.2": "Sun Industry Standards Source License v1.2",
+        SL: "SL License",
+        Sleepycat: "Sleepycat License",
+        "SMAIL-GPL": "SMAIL General Public License",
+        SMLNJ: "Standard ML of New Jersey License",
+        SMPPL: "Secure Messaging Protocol Public License",
+        SNIA: "SNIA Public License 1.1",
+        snprintf: "snprintf License",
+        SOFA: "SOFA Software License",
+        softSurfer: "softSurfer License",
+        Soundex: "Soundex License",
+        "Spencer-86": "Spencer License 86",
+        "Spencer-94": "Spencer License 94",
+        "Spencer-99": "Spencer License 99",
+        "SPL-1.0": "Sun Public License v1.0",
+        "ssh-keyscan": "ssh-keyscan License",
+        "SSH-OpenSSH": "SSH OpenSSH license",
+        "SSH-short": "SSH short notice",
+        "SSLeay-standalone": "SSLeay License - standalone",
+        "SSPL-1.0": "Server Side Public License, v 1",
+        "StandardML-NJ": "Standard ML of New Jersey License",
+        "SugarCRM-1.1.3": "SugarCRM Public License v1.1.3",
+        "SUL-1.0": "Sustainable Use License v1.0",
+        "Sun-PPP": "Sun PPP License",
+        "Sun-PPP-2000": "Sun PPP License (2000)",
+        SunPro: "SunPro License",
+        SWL: "Scheme Widget Library (SWL) Software License Agreement",
+        swrule: "swrule License",
+        Symlinks: "Symlinks License",
+        "TAPR-OHL-1.0": "TAPR Open Hardware License v1.0",
+        TCL: "TCL/TK License",
+        "TCP-wrappers": "TCP Wrappers License",
+        TekHVC: "TekHVC License",
+        TermReadKey: "TermReadKey License",
+        "TGPPL-1.0": "Transitive Grace Period Public Licence 1.0",
+        ThirdEye: "ThirdEye License",
+        threeparttable: "threeparttable License",
+        TMate: "TMate Open Source License",
+        "TORQUE-1.1": "TORQUE v2.5+ Software License v1.1",
+        TOSL: "Trusster Open Source License",
+        TPDL: "Time::ParseDate License",
+        "TPL-1.0": "THOR Public License 1.0",
+        TrustedQSL: "TrustedQSL License",
+        TTWL: "Text-Tabs+Wrap License",
+        TTYP0: "TTYP0 License",
+        "TU-Berlin-1.0": "Technische Universitaet Berlin License 1.0",
+        "TU-Berlin-2.0": "Technische Universitaet Berlin License 2.0",
+        "Ubuntu-font-1.0": "Ubuntu Font Licence v1.0",
+        UCAR: "UCAR License",
+        "UCL-1.0": "Upstream Compatibility License v1.0",
+        ulem: "ulem License",
+        "UMich-Merit": "Michigan/Merit Networks License",
+        "Unicode-3.0": "Unicode License v3",
+        "Unicode-DFS-2015": "Unicode License Agreement - Data Files and Software (2015)",
+        "Unicode-DFS-2016": "Unicode License Agreement - Data Files and Software (2016)",
+        "Unicode-TOU": "Unicode Terms of Use",
+        UnixCrypt: "UnixCrypt License",
+        Unlicense: "The Unlicense",
+        "Unlicense-libtelnet": "Unlicense - libtelnet variant",
+        "Unlicense-libwhirlpool": "Unlicense - libwhirlpool variant",
+        UnRAR: "UnRAR License",
+        "UPL-1.0": "Universal Permissive License v1.0",
+        "URT-RLE": "Utah Raster Toolkit Run Length Encoded License",
+        Vim: "Vim License",
+        "Vixie-Cron": "Vixie Cron License",
+        VOSTROM: "VOSTROM Public License for Open Source",
+        "VSL-1.0": "Vovida Software License v1.0",
+        W3C: "W3C Software Notice and License (2002-12-31)",
+        "W3C-19980720": "W3C Software Notice and License (1998-07-20)",
+        "W3C-20150513": "W3C Software Notice and Document License (2015-05-13)",
+        w3m: "w3m License",
+        "Watcom-1.0": "Sybase Open Watcom Public License 1.0",
+        "Widget-Workshop": "Widget Workshop License",
+        WordNet: "WordNet License",
+        Wsuipa: "Wsuipa License",
+        WTFNMFPL: "Do What The F*ck You Want To But It's Not My Fault Public License",
+        WTFPL: "Do What The F*ck You Want To Public License",
+        wwl: "WWL License",
+        wxWindows: "wxWindows Library License",
+        X11: "X11 License",
+        "X11-distribute-modifications-variant": "X11 License Distribution Modification Variant",
+        "X11-no-permit-persons": "X11 no permit persons clause",
+        "X11-swapped": "X11 swapped final paragraphs",
+        "Xdebug-1.03": "Xdebug License v 1.03",
+        Xerox: "Xerox License",
+        Xfig: "Xfig License",
+        "XFree86-1.1": "XFree86 License 1.1",
+        xinetd: "xinetd License",
+        "xkeyboard-config-Zinoviev": "xkeyboard-config Zinoviev License",
+        xlock: "xlock License",
+        Xnet: "X.Net License",
+        xpp: "XPP License",
+        XSkat: "XSkat License",
+        xzoom: "xzoom License",
+        "YPL-1.0": "Yahoo! Public License v1.0",
+        "YPL-1.1": "Yahoo! Public License v1.1",
+        Zed: "Zed License",
+        Zeeff: "Zeeff License",
+        "Zend-2.0": "Zend License v2.0",
+        "Zimbra-1.3": "Zimbra Public License v1.3",
+        "Zimbra-1.4": "Zimbra Public License v1.4",
+        Zlib: "zlib License",
+        "zlib-acknowledgement": "zlib/libpng License with Acknowledgement",
+        "ZPL-1.1": "Zope Public License 1.1",
+        "ZPL-2.0": "Zope Public License 2.0",
+        "ZPL-2.1": "Zope Public License 2.1",
+        "389-exception": "389 Directory Server Exception",
+        "Asterisk-exception": "Asterisk exception",
+        "Asterisk-linking-protocols-exception": "Asterisk linking protocols exception",
+        "Autoconf-exception-2.0": "Autoconf exception 2.0",
+        "Autoconf-exception-3.0": "Autoconf exception 3.0",
+        "Autoconf-exception-generic": "Autoconf generic exception",
+        "Autoconf-exception-generic-3.0": "Autoconf generic exception for GPL-3.0",
+        "Autoconf-exception-macro": "Autoconf macro exception",
+        "Bison-exception-1.24": "Bison exception 1.24",
+        "Bison-exception-2.2": "Bison exception 2.2",
+        "Bootloader-exception": "Bootloader Distribution Exception",
+        "CGAL-linking-exception": "CGAL Linking Exception",
+        "Classpath-exception-2.0": "Classpath exception 2.0",
+        "Classpath-exception-2.0-short": "Classpath exception 2.0 - short",
+        "CLISP-exception-2.0": "CLISP exception 2.0",
+        "cryptsetup-OpenSSL-exception": "cryptsetup OpenSSL exception",
+        "Digia-Qt-LGPL-exception-1.1": "Digia Qt LGPL Exception version 1.1",
+        "DigiRule-FOSS-exception": "DigiRule FOSS License Exception",
+        "eCos-exception-2.0": "eCos exception 2.0",
+        "erlang-otp-linking-exception": "Erlang/OTP Linking Exception",
+        "Fawkes-Runtime-exception": "Fawkes Runtime Exception",
+        "FLTK-exception": "FLTK exception",
+        "fmt-exception": "fmt exception",
+        "Font-exception-2.0": "Font exception 2.0",
+        "freertos-exception-2.0": "FreeRTOS Exception 2.0",
+        "GCC-exception-2.0": "GCC Runtime Library exception 2.0",
+        "GCC-exception-2.0-note": "GCC    Runtime Library exception 2.0 - note variant",
+        "GCC-exception-3.1": "GCC Runtime Library exception 3.1",
+        "Gmsh-exception": "Gmsh exception",
+        "GNAT-exception": "GNAT exception",
+        "GNOME-examples-exception": "GNOME examples exception",
+        "GNU-compiler-exception": "GNU Compiler Exception",
+        "gnu-javamail-exception": "GNU JavaMail exception",
+        "Google-Patent-WebM": "Google Additional IP Rights Grant (Patents) - WebM",
+        "GPL-3.0-389-ds-base-exception": "GPL-3.0 389 DS Base Exception",
+        "GPL-3.0-interface-exception": "GPL-3.0 Interface Exception",
+        "GPL-3.0-linking-exception": "GPL-3.0 Linking Exception",
+        "GPL-3.0-linking-source-exception": "GPL-3.0 Linking Exception (with Corresponding Source)",
+        "GPL-CC-1.0": "GPL Cooperation Commitment 1.0",
+        "GStreamer-exception-2005": "GStreamer Exception (2005)",
+        "GStreamer-exception-2008": "GStreamer Exception (2008)",
+        "harbour-exception": "harbour exception",
+        "i2p-gpl-java-exception": "i2p GPL+Java Exception",
+        "Independent-modules-exception": "Independent Module Linking exception",
+        "KiCad-libraries-exception": "KiCad Libraries Exception",
+        "kvirc-openssl-exception": "kvirc OpenSSL Exception",
+        "LGPL-3.0-linking-exception": "LGPL-3.0 Linking Exception",
+        "libpri-OpenH323-exception": "libpri OpenH323 exception",
+        "Libtool-exception": "Libtool Exception",
+        "Linux-syscall-note": "Linux Syscall Note",
+        LLGPL: "LLGPL Preamble",
+        "LLVM-exception": "LLVM Exception",
+        "LZMA-exception": "LZMA exception",
+        "mif-exception": "Macros and Inline Functions Exception",
+        "mxml-exception": "mxml Exception",
+        "Nokia-Qt-exception-1.1": "Nokia Qt LGPL exception 1.1",
+        "OCaml-LGPL-linking-exception": "OCaml LGPL Linking Exception",
+        "OCCT-exception-1.0": "Open CASCADE Exception 1.0",
+        "OpenJDK-assembly-exception-1.0": "OpenJDK Assembly exception 1.0",
+        "openvpn-openssl-exception": "OpenVPN OpenSSL Exception",
+        "PCRE2-exception": "PCRE2 exception",
+        "polyparse-exception": "Polyparse Exception",
+        "PS-or-PDF-font-exception-20170817": "PS/PDF font exception (2017-08-17)",
+        "QPL-1.0-INRIA-2004-exception": "INRIA QPL 1.0 2004 variant exception",
+        "Qt-GPL-exception-1.0": "Qt GPL exception 1.0",
+        "Qt-LGPL-exception-1.1": "Qt LGPL exception 1.1",
+        "Qwt-exception-1.0": "Qwt exception 1.0",
+        "romic-exception": "Romic Exception",
+        "RRDtool-FLOSS-exception-2.0": "RRDtool FLOSS exception 2.0",
+        "rsync-linking-exception": "rsync Linking Exception",
+        "SANE-exception": "SANE Exception",
+        "SHL-2.0": "Solderpad Hardware License v2.0",
+        "SHL-2.1": "Solderpad Hardware License v2.1",
+        "Simple-Library-Usage-exception": "Simple Library Usage Exception",
+        "Spelling-Provider-LGPL-exception": "Spelling Provider LGPL exception",
+        "sqlitestudio-OpenSSL-exception": "sqlitestudio OpenSSL exception",
+        "stunnel-exception": "stunnel Exception",
+        "SWI-exception": "SWI exception",
+        "Swift-exception": "Swift Exception",
+        "Texinfo-exception": "Texinfo exception",
+        "u-boot-exception-2.0": "U-Boot exception 2.0",
+        "UBDL-exception": "Unmodified Binary Distribution exception",
+        "Universal-FOSS-exception-1.0": "Universal FOSS Exception, Version 1.0",
+        "vsftpd-openssl-exception": "vsftpd OpenSSL exception",
+        "WxWindows-exception-3.1": "WxWindows Library Exception 3.1",
+        "x11vnc-openssl-exception": "x11vnc OpenSSL Exception"
+      }
+    };
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/spdx.js
+var require_spdx = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/spdx.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.isSupportedSpdxId = isSupportedSpdxId;
+    exports2.fixupSpdxId = fixupSpdxId2;
+    var spdx_SNAPSHOT_schema_json_1 = require_spdx_SNAPSHOT_schema();
+    var spdxIds = new Set(spdx_SNAPSHOT_schema_json_1.enum);
+    var spdxLowerToActual = Object.freeze(Object.fromEntries(spdx_SNAPSHOT_schema_json_1.enum.map((spdxId) => [spdxId.toLowerCase(), spdxId])));
+    function isSupportedSpdxId(value) {
+      return spdxIds.has(value);
+    }
+    function fixupSpdxId2(value) {
+      return typeof value === "string" && value.length > 0 ? spdxLowerToActual[value.toLowerCase()] : void 0;
+    }
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/spec/enums.js
+var require_enums2 = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/spec/enums.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Format = exports2.Version = void 0;
+    var Version;
+    (function(Version2) {
+      Version2["v1dot7"] = "1.7";
+      Version2["v1dot6"] = "1.6";
+      Version2["v1dot5"] = "1.5";
+      Version2["v1dot4"] = "1.4";
+      Version2["v1dot3"] = "1.3";
+      Version2["v1dot2"] = "1.2";
+      Version2["v1dot1"] = "1.1";
+      Version2["v1dot0"] = "1.0";
+    })(Version || (exports2.Version = Version = {}));
+    var Format;
+    (function(Format2) {
+      Format2["XML"] = "xml";
+      Format2["JSON"] = "json";
+    })(Format || (exports2.Format = Format = {}));
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/json/types.js
+var require_types2 = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/json/types.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.JsonSchema = void 0;
+    var JsonSchema;
+    (function(JsonSchema2) {
+      function isIriReference(value) {
+        return typeof value === "string" && value.length > 0;
+      }
+      JsonSchema2.isIriReference = isIriReference;
+      function isIdnEmail(value) {
+        return typeof value === "string" && value.length > 0;
+      }
+      JsonSchema2.isIdnEmail = isIdnEmail;
+    })(JsonSchema || (exports2.JsonSchema = JsonSchema = {}));
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/json/normalize.js
+var require_normalize2 = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/json/normalize.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.VulnerabilityAnalysisNormalizer = exports2.VulnerabilityAffectedVersionNormalizer = exports2.VulnerabilityAffectNormalizer = exports2.VulnerabilityCreditsNormalizer = exports2.VulnerabilityAdvisoryNormalizer = exports2.VulnerabilityRatingNormalizer = exports2.VulnerabilityReferenceNormalizer = exports2.VulnerabilitySourceNormalizer = exports2.VulnerabilityNormalizer = exports2.DependencyGraphNormalizer = exports2.PropertyNormalizer = exports2.AttachmentNormalizer = exports2.ExternalReferenceNormalizer = exports2.SWIDNormalizer = exports2.LicenseNormalizer = exports2.ComponentEvidenceNormalizer = exports2.ServiceNormalizer = exports2.ComponentNormalizer = exports2.OrganizationalEntityNormalizer = exports2.OrganizationalContactNormalizer = exports2.HashNormalizer = exports2.ToolsNormalizer = exports2.ToolNormalizer = exports2.LifecycleNormalizer = exports2.MetadataNormalizer = exports2.BomNormalizer = exports2.Factory = void 0;
+    var iterable_1 = require_iterable();
+    var notUndefined_1 = require_notUndefined();
+    var tree_1 = require_tree();
+    var uri_1 = require_uri();
+    var license_1 = require_license();
+    var lifecycle_1 = require_lifecycle();
+    var tool_1 = require_tool();
+    var affect_1 = require_affect();
+    var spdx_1 = require_spdx();
+    var enums_1 = require_enums2();
+    var types_1 = require_types2();
+    var Factory = class {
+      #spec;
+      constructor(spec) {
+        this.#spec = spec;
+      }
+      get spec() {
+        return this.#spec;
+      }
+      makeForBom() {
+        return new BomNormalizer(this);
+      }
+      makeForMetadata() {
+        return new MetadataNormalizer(this);
+      }
+      makeForComponent() {
+        return new ComponentNormalizer(this);
+      }
+      makeForService() {
+        return new ServiceNormalizer(this);
+      }
+      makeForComponentEvidence() {
+        return new ComponentEvidenceNormalizer(this);
+      }
+      makeForLifecycle() {
+        return new LifecycleNormalizer(this);
+      }
+      makeForTool() {
+        return new ToolNormalizer(this);
+      }
+      makeForTools() {
+        return new ToolsNormalizer(this);
+      }
+      makeForOrganizationalContact() {
+        return new OrganizationalContactNormalizer(this);
+      }
+      makeForOrganizationalEntity() {
+        return new OrganizationalEntityNormalizer(this);
+      }
+      makeForHash() {
+        return new HashNormalizer(this);
+      }
+      makeForLicense() {
+        return new LicenseNormalizer(this);
+      }
+      makeForSWID() {
+        return new SWIDNormalizer(this);
+      }
+      makeForExternalReference() {
+        return new ExternalReferenceNormalizer(this);
+      }
+      makeForAttachment() {
+        return new AttachmentNormalizer(this);
+      }
+      makeForProperty() {
+        return new PropertyNormalizer(this);
+      }
+      makeForDependencyGraph() {
+        return new DependencyGraphNormalizer(this);
+      }
+      makeForVulnerability() {
+        return new VulnerabilityNormalizer(this);
+      }
+      makeForVulnerabilitySource() {
+        return new VulnerabilitySourceNormalizer(this);
+      }
+      makeForVulnerabilityReference() {
+        return new VulnerabilityReferenceNormalizer(this);
+      }
+      makeForVulnerabilityRating() {
+        return new VulnerabilityRatingNormalizer(this);
+      }
+      makeForVulnerabilityAdvisory() {
+        return new VulnerabilityAdvisoryNormalizer(this);
+      }
+      makeForVulnerabilityCredits() {
+        return new VulnerabilityCreditsNormalizer(this);
+      }
+      makeForVulnerabilityAffect() {
+        return new VulnerabilityAffectNormalizer(this);
+      }
+      makeForVulnerabilityAffectedVersion() {
+        return new VulnerabilityAffectedVersionNormalizer(this);
+      }
+      makeForVulnerabilityAnalysis() {
+        return new VulnerabilityAnalysisNormalizer(this);
+      }
+    };
+    exports2.Factory = Factory;
+    var schemaUrl = /* @__PURE__ */ new Map([
+      [enums_1.Version.v1dot7, "http://cyclonedx.org/schema/bom-1.7.schema.json"],
+      [enums_1.Version.v1dot6, "http://cyclonedx.org/schema/bom-1.6.schema.json"],
+      [enums_1.Version.v1dot5, "http://cyclonedx.org/schema/bom-1.5.schema.json"],
+      [enums_1.Version.v1dot4, "http://cyclonedx.org/schema/bom-1.4.schema.json"],
+      [enums_1.Version.v1dot3, "http://cyclonedx.org/schema/bom-1.3a.schema.json"],
+      [enums_1.Version.v1dot2, "http://cyclonedx.org/schema/bom-1.2b.schema.json"]
+    ]);
+    var BaseJsonNormalizer = class {
+      _factory;
+      constructor(factory) {
+        this._factory = factory;
+      }
+      get factory() {
+        return this._factory;
+      }
+    };
+    var BomNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        return {
+          $schema: schemaUrl.get(this._factory.spec.version),
+          bomFormat: "CycloneDX",
+          specVersion: this._factory.spec.version,
+          version: data.version,
+          serialNumber: this.#isEligibleSerialNumber(data.serialNumber) ? data.serialNumber : void 0,
+          metadata: this._factory.makeForMetadata().normalize(data.metadata, options),
+          components: data.components.size > 0 ? this._factory.makeForComponent().normalizeIterable(data.components, options) : [],
+          services: this._factory.spec.supportsServices && data.services.size > 0 ? this._factory.makeForService().normalizeIterable(data.services, options) : void 0,
+          dependencies: this._factory.spec.supportsDependencyGraph ? this._factory.makeForDependencyGraph().normalize(data, options) : void 0,
+          vulnerabilities: this._factory.spec.supportsVulnerabilities && data.vulnerabilities.size > 0 ? this._factory.makeForVulnerability().normalizeIterable(data.vulnerabilities, options) : void 0
+        };
+      }
+      #isEligibleSerialNumber(v) {
+        return v !== void 0 && /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(v);
+      }
+    };
+    exports2.BomNormalizer = BomNormalizer;
+    var MetadataNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        const orgEntityNormalizer = this._factory.makeForOrganizationalEntity();
+        return {
+          timestamp: data.timestamp?.toISOString(),
+          lifecycles: this._factory.spec.supportsMetadataLifecycles && data.lifecycles.size > 0 ? this._factory.makeForLifecycle().normalizeIterable(data.lifecycles, options) : void 0,
+          tools: data.tools.size > 0 ? this._factory.makeForTools().normalize(data.tools, options) : void 0,
+          authors: data.authors.size > 0 ? this._factory.makeForOrganizationalContact().normalizeIterable(data.authors, options) : void 0,
+          component: data.component === void 0 ? void 0 : this._factory.makeForComponent().normalize(data.component, options),
+          manufacture: data.manufacture === void 0 ? void 0 : orgEntityNormalizer.normalize(data.manufacture, options),
+          supplier: data.supplier === void 0 ? void 0 : orgEntityNormalizer.normalize(data.supplier, options),
+          licenses: this._factory.spec.supportsMetadataLicenses && data.licenses.size > 0 ? this._factory.makeForLicense().normalizeIterable(data.licenses, options) : void 0,
+          properties: this._factory.spec.supportsMetadataProperties && data.properties.size > 0 ? this._factory.makeForProperty().normalizeIterable(data.properties, options) : void 0
+        };
+      }
+    };
+    exports2.MetadataNormalizer = MetadataNormalizer;
+    var LifecycleNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        return data instanceof lifecycle_1.NamedLifecycle ? { name: data.name, description: data.description } : { phase: data };
+      }
+      normalizeIterable(data, options) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((lc) => this.normalize(lc, options));
+      }
+    };
+    exports2.LifecycleNormalizer = LifecycleNormalizer;
+    var ToolNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        return {
+          vendor: data.vendor || void 0,
+          name: data.name || void 0,
+          version: data.version || void 0,
+          hashes: data.hashes.size > 0 ? this._factory.makeForHash().normalizeIterable(data.hashes, options) : void 0,
+          externalReferences: this._factory.spec.supportsToolReferences && data.externalReferences.size > 0 ? this._factory.makeForExternalReference().normalizeIterable(data.externalReferences, options) : void 0
+        };
+      }
+      normalizeIterable(data, options) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((t) => this.normalize(t, options));
+      }
+    };
+    exports2.ToolNormalizer = ToolNormalizer;
+    var ToolsNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        if (data.tools.size > 0 || !this._factory.spec.supportsToolsComponentsServices) {
+          return this._factory.makeForTool().normalizeIterable(new tool_1.ToolRepository((0, iterable_1.chainI)(Array.from(data.components, tool_1.Tool.fromComponent), Array.from(data.services, tool_1.Tool.fromService), data.tools)), options);
+        }
+        return {
+          components: data.components.size > 0 ? this._factory.makeForComponent().normalizeIterable(data.components, options) : void 0,
+          services: data.services.size > 0 ? this._factory.makeForService().normalizeIterable(data.services, options) : void 0
+        };
+      }
+    };
+    exports2.ToolsNormalizer = ToolsNormalizer;
+    var HashNormalizer = class extends BaseJsonNormalizer {
+      normalize([algorithm, content], options) {
+        const spec = this._factory.spec;
+        return spec.supportsHashAlgorithm(algorithm) && spec.supportsHashValue(content) ? {
+          alg: algorithm,
+          content
+        } : void 0;
+      }
+      normalizeIterable(data, options) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((h) => this.normalize(h, options)).filter(notUndefined_1.isNotUndefined);
+      }
+    };
+    exports2.HashNormalizer = HashNormalizer;
+    var OrganizationalContactNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        return {
+          name: data.name || void 0,
+          email: types_1.JsonSchema.isIdnEmail(data.email) ? data.email : void 0,
+          phone: data.phone || void 0
+        };
+      }
+      normalizeIterable(data, options) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((oc) => this.normalize(oc, options));
+      }
+    };
+    exports2.OrganizationalContactNormalizer = OrganizationalContactNormalizer;
+    var OrganizationalEntityNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        const urls = normalizeStringableIter(Array.from(data.url, (s) => (0, uri_1.escapeUri)(s.toString())), options).filter(types_1.JsonSchema.isIriReference);
+        return {
+          name: data.name || void 0,
+          url: urls.length > 0 ? urls : void 0,
+          contact: data.contact.size > 0 ? this._factory.makeForOrganizationalContact().normalizeIterable(data.contact, options) : void 0
+        };
+      }
+      normalizeIterable(data, options) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((oe) => this.normalize(oe, options));
+      }
+    };
+    exports2.OrganizationalEntityNormalizer = OrganizationalEntityNormalizer;
+    var ComponentNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        const spec = this._factory.spec;
+        if (!spec.supportsComponentType(data.type)) {
+          return void 0;
+        }
+        const version2 = data.version ?? "";
+        return {
+          type: data.type,
+          name: data.name,
+          group: data.group || void 0,
+          version: version2.length > 0 || spec.requiresComponentVersion ? version2 : void 0,
+          "bom-ref": data.bomRef.value || void 0,
+          supplier: data.supplier === void 0 ? void 0 : this._factory.makeForOrganizationalEntity().normalize(data.supplier, options),
+          author: data.author || void 0,
+          publisher: data.publisher || void 0,
+          description: data.description || void 0,
+          scope: data.scope,
+          hashes: data.hashes.size > 0 ? this._factory.makeForHash().normalizeIterable(data.hashes, options) : void 0,
+          licenses: data.licenses.size > 0 ? this._factory.makeForLicense().normalizeIterable(data.licenses, options) : void 0,
+          copyright: data.copyright?.toString() || void 0,
+          cpe: data.cpe || void 0,
+          purl: data.purl?.toString(),
+          swid: data.swid === void 0 ? void 0 : this._factory.makeForSWID().normalize(data.swid, options),
+          externalReferences: data.externalReferences.size > 0 ? this._factory.makeForExternalReference().normalizeIterable(data.externalReferences, options) : void 0,
+          properties: spec.supportsProperties(data) && data.properties.size > 0 ? this._factory.makeForProperty().normalizeIterable(data.properties, options) : void 0,
+          components: data.components.size > 0 ? this.normalizeIterable(data.components, options) : void 0,
+          evidence: spec.supportsComponentEvidence && data.evidence !== void 0 ? this._factory.makeForComponentEvidence().normalize(data.evidence, options) : void 0
+        };
+      }
+      normalizeIterable(data, options) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((c) => this.normalize(c, options)).filter(notUndefined_1.isNotUndefined);
+      }
+    };
+    exports2.ComponentNormalizer = ComponentNormalizer;
+    var ServiceNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        const spec = this._factory.spec;
+        return {
+          "bom-ref": data.bomRef.value || void 0,
+          provider: data.provider ? this._factory.makeForOrganizationalEntity().normalize(data.provider, options) : void 0,
+          group: data.group,
+          name: data.name,
+          version: data.version || void 0,
+          description: data.description || void 0,
+          licenses: data.licenses.size > 0 ? this._factory.makeForLicense().normalizeIterable(data.licenses, options) : void 0,
+          externalReferences: data.externalReferences.size > 0 ? this._factory.makeForExternalReference().normalizeIterable(data.externalReferences, options) : void 0,
+          services: data.services.size > 0 ? this._factory.makeForService().normalizeIterable(data.services, options) : void 0,
+          properties: spec.supportsProperties(data) && data.properties.size > 0 ? this._factory.makeForProperty().normalizeIterable(data.properties, options) : void 0
+        };
+      }
+      normalizeIterable(data, options) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((s) => this.normalize(s, options));
+      }
+    };
+    exports2.ServiceNormalizer = ServiceNormalizer;
+    var ComponentEvidenceNormalizer = class _ComponentEvidenceNormalizer extends BaseJsonNormalizer {
+      normalize(data, options) {
+        return {
+          licenses: data.licenses.size > 0 ? this._factory.makeForLicense().normalizeIterable(data.licenses, options) : void 0,
+          copyright: data.copyright.size > 0 ? options.sortLists ? data.copyright.sorted().map(_ComponentEvidenceNormalizer.#normalizeCopyright) : Array.from(data.copyright, _ComponentEvidenceNormalizer.#normalizeCopyright) : void 0
+        };
+      }
+      static #normalizeCopyright(c) {
+        return { text: c.toString() };
+      }
+    };
+    exports2.ComponentEvidenceNormalizer = ComponentEvidenceNormalizer;
+    var LicenseNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        switch (true) {
+          case data instanceof license_1.NamedLicense:
+            return this.#normalizeNamedLicense(data, options);
+          case data instanceof license_1.SpdxLicense:
+            return (0, spdx_1.isSupportedSpdxId)(data.id) ? this.#normalizeSpdxLicense(data, options) : this.#normalizeNamedLicense(new license_1.NamedLicense(data.id, { url: data.url }), options);
+          case data instanceof license_1.LicenseExpression:
+            return this.#normalizeLicenseExpression(data);
+          default:
+            throw new TypeError("Unexpected LicenseChoice");
+        }
+      }
+      #normalizeNamedLicense(data, options) {
+        const spec = this._factory.spec;
+        const url2 = (0, uri_1.escapeUri)(data.url?.toString());
+        return {
+          license: {
+            name: data.name,
+            acknowledgement: spec.supportsLicenseAcknowledgement ? data.acknowledgement : void 0,
+            text: data.text === void 0 ? void 0 : this._factory.makeForAttachment().normalize(data.text, options),
+            url: types_1.JsonSchema.isIriReference(url2) ? url2 : void 0,
+            properties: spec.supportsProperties(data) && data.properties.size > 0 ? this._factory.makeForProperty().normalizeIterable(data.properties, options) : void 0
+          }
+        };
+      }
+      #normalizeSpdxLicense(data, options) {
+        const spec = this._factory.spec;
+        const url2 = (0, uri_1.escapeUri)(data.url?.toString());
+        return {
+          license: {
+            id: data.id,
+            acknowledgement: spec.supportsLicenseAcknowledgement ? data.acknowledgement : void 0,
+            text: data.text === void 0 ? void 0 : this._factory.makeForAttachment().normalize(data.text, options),
+            url: types_1.JsonSchema.isIriReference(url2) ? url2 : void 0,
+            properties: spec.supportsProperties(data) && data.properties.size > 0 ? this._factory.makeForProperty().normalizeIterable(data.properties, options) : void 0
+          }
+        };
+      }
+      #normalizeLicenseExpression(data) {
+        return {
+          expression: data.expression,
+          acknowledgement: this._factory.spec.supportsLicenseAcknowledgement ? data.acknowledgement : void 0
+        };
+      }
+      normalizeIterable(data, options) {
+        const licenses = options.sortLists ?? false ? data.sorted() : Array.from(data);
+        if (licenses.length > 1) {
+          const expressions = licenses.filter((l) => l instanceof license_1.LicenseExpression);
+          if (expressions.length > 0) {
+            return [this.#normalizeLicenseExpression(expressions[0])];
+          }
+        }
+        return licenses.map((l) => this.normalize(l, options));
+      }
+    };
+    exports2.LicenseNormalizer = LicenseNormalizer;
+    var SWIDNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        const url2 = (0, uri_1.escapeUri)(data.url?.toString());
+        return {
+          tagId: data.tagId,
+          name: data.name,
+          version: data.version || void 0,
+          tagVersion: data.tagVersion,
+          patch: data.patch,
+          text: data.text === void 0 ? void 0 : this._factory.makeForAttachment().normalize(data.text, options),
+          url: types_1.JsonSchema.isIriReference(url2) ? url2 : void 0
+        };
+      }
+    };
+    exports2.SWIDNormalizer = SWIDNormalizer;
+    var ExternalReferenceNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        return this._factory.spec.supportsExternalReferenceType(data.type) ? {
+          url: (0, uri_1.escapeUri)(data.url.toString()),
+          type: data.type,
+          hashes: this._factory.spec.supportsExternalReferenceHashes && data.hashes.size > 0 ? this._factory.makeForHash().normalizeIterable(data.hashes, options) : void 0,
+          comment: data.comment || void 0
+        } : void 0;
+      }
+      normalizeIterable(data, options) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((r) => this.normalize(r, options)).filter(notUndefined_1.isNotUndefined);
+      }
+    };
+    exports2.ExternalReferenceNormalizer = ExternalReferenceNormalizer;
+    var AttachmentNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        return {
+          content: data.content.toString(),
+          contentType: data.contentType || void 0,
+          encoding: data.encoding
+        };
+      }
+    };
+    exports2.AttachmentNormalizer = AttachmentNormalizer;
+    var PropertyNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        return {
+          name: data.name,
+          value: data.value
+        };
+      }
+      normalizeIterable(data, options) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((p) => this.normalize(p, options));
+      }
+    };
+    exports2.PropertyNormalizer = PropertyNormalizer;
+    var DependencyGraphNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        const allRefs = /* @__PURE__ */ new Map();
+        if (data.metadata.component !== void 0) {
+          allRefs.set(data.metadata.component.bomRef, data.metadata.component.dependencies);
+          for (const component of data.metadata.component.components[tree_1.treeIteratorSymbol]()) {
+            allRefs.set(component.bomRef, component.dependencies);
+          }
+        }
+        for (const component of data.components[tree_1.treeIteratorSymbol]()) {
+          allRefs.set(component.bomRef, component.dependencies);
+        }
+        for (const service of data.services[tree_1.treeIteratorSymbol]()) {
+          allRefs.set(service.bomRef, service.dependencies);
+        }
+        const normalized = [];
+        for (const [ref, deps2] of allRefs) {
+          const dep = this.#normalizeDependency(ref, deps2, allRefs, options);
+          if ((0, notUndefined_1.isNotUndefined)(dep)) {
+            normalized.push(dep);
+          }
+        }
+        if (options.sortLists ?? false) {
+          normalized.sort(({ ref: a }, { ref: b }) => a.localeCompare(b));
+        }
+        return normalized;
+      }
+      #normalizeDependency(ref, deps2, allRefs, options) {
+        const bomRef = ref.toString();
+        if (bomRef.length === 0) {
+          return void 0;
+        }
+        const dependsOn = normalizeStringableIter(Array.from(deps2).filter((d) => allRefs.has(d) && d !== ref), options).filter((d) => d.length > 0);
+        return {
+          ref: bomRef,
+          dependsOn: dependsOn.length > 0 ? dependsOn : void 0
+        };
+      }
+    };
+    exports2.DependencyGraphNormalizer = DependencyGraphNormalizer;
+    var VulnerabilityNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        return {
+          "bom-ref": data.bomRef.value || void 0,
+          id: data.id || void 0,
+          source: data.source === void 0 ? void 0 : this._factory.makeForVulnerabilitySource().normalize(data.source, options),
+          references: data.references.size > 0 ? this._factory.makeForVulnerabilityReference().normalizeIterable(data.references, options) : void 0,
+          ratings: data.ratings.size > 0 ? this._factory.makeForVulnerabilityRating().normalizeIterable(data.ratings, options) : void 0,
+          cwes: data.cwes.size > 0 ? options.sortLists ?? false ? data.cwes.sorted() : Array.from(data.cwes) : void 0,
+          description: data.description,
+          detail: data.detail,
+          recommendation: data.recommendation,
+          advisories: data.advisories.size > 0 ? this._factory.makeForVulnerabilityAdvisory().normalizeIterable(data.advisories, options) : void 0,
+          created: data.created?.toISOString(),
+          published: data.published?.toISOString(),
+          updated: data.updated?.toISOString(),
+          credits: data.credits === void 0 ? void 0 : this._factory.makeForVulnerabilityCredits().normalize(data.credits, options),
+          tools: data.tools.size > 0 ? this._factory.makeForTools().normalize(data.tools, options) : void 0,
+          analysis: data.analysis === void 0 ? void 0 : this._factory.makeForVulnerabilityAnalysis().normalize(data.analysis, options),
+          affects: data.affects.size > 0 ? this._factory.makeForVulnerabilityAffect().normalizeIterable(data.affects, options) : void 0,
+          properties: data.properties.size > 0 ? this._factory.makeForProperty().normalizeIterable(data.properties, options) : void 0
+        };
+      }
+      normalizeIterable(data, options) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((v) => this.normalize(v, options));
+      }
+    };
+    exports2.VulnerabilityNormalizer = VulnerabilityNormalizer;
+    var VulnerabilitySourceNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        return {
+          name: data.name,
+          url: data.url?.toString()
+        };
+      }
+    };
+    exports2.VulnerabilitySourceNormalizer = VulnerabilitySourceNormalizer;
+    var VulnerabilityReferenceNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        return {
+          id: data.id,
+          source: this._factory.makeForVulnerabilitySource().normalize(data.source, options)
+        };
+      }
+      normalizeIterable(data, options) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((r) => this.normalize(r, options));
+      }
+    };
+    exports2.VulnerabilityReferenceNormalizer = VulnerabilityReferenceNormalizer;
+    var VulnerabilityRatingNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        return {
+          source: data.source === void 0 ? void 0 : this._factory.makeForVulnerabilitySource().normalize(data.source, options),
+          score: data.score,
+          severity: data.severity,
+          method: this._factory.spec.supportsVulnerabilityRatingMethod(data.method) ? data.method : void 0,
+          vector: data.vector,
+          justification: data.justification
+        };
+      }
+      normalizeIterable(data, options) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((r) => this.normalize(r, options));
+      }
+    };
+    exports2.VulnerabilityRatingNormalizer = VulnerabilityRatingNormalizer;
+    var VulnerabilityAdvisoryNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        const url2 = (0, uri_1.escapeUri)(data.url.toString());
+        if (!types_1.JsonSchema.isIriReference(url2)) {
+          return void 0;
+        }
+        return {
+          title: data.title,
+          url: url2
+        };
+      }
+      normalizeIterable(data, options) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((a) => this.normalize(a, options)).filter(notUndefined_1.isNotUndefined);
+      }
+    };
+    exports2.VulnerabilityAdvisoryNormalizer = VulnerabilityAdvisoryNormalizer;
+    var VulnerabilityCreditsNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        return {
+          organizations: data.organizations.size > 0 ? this._factory.makeForOrganizationalEntity().normalizeIterable(data.organizations, options) : void 0,
+          individuals: data.individuals.size > 0 ? this._factory.makeForOrganizationalContact().normalizeIterable(data.individuals, options) : void 0
+        };
+      }
+    };
+    exports2.VulnerabilityCreditsNormalizer = VulnerabilityCreditsNormalizer;
+    var VulnerabilityAffectNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        return {
+          ref: data.ref.toString(),
+          versions: data.versions.size > 0 ? this._factory.makeForVulnerabilityAffectedVersion().normalizeIterable(data.versions, options) : void 0
+        };
+      }
+      normalizeIterable(data, options) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((a) => this.normalize(a, options));
+      }
+    };
+    exports2.VulnerabilityAffectNormalizer = VulnerabilityAffectNormalizer;
+    var VulnerabilityAffectedVersionNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        switch (true) {
+          case data instanceof affect_1.AffectedSingleVersion:
+            return this.#normalizeAffectedSingleVersion(data);
+          case data instanceof affect_1.AffectedVersionRange:
+            return this.#normalizeAffectedVersionRange(data);
+          default:
+            throw new TypeError("Unexpected Vulnerability AffectedVersion");
+        }
+      }
+      #normalizeAffectedSingleVersion(data) {
+        return data.version.length < 1 ? void 0 : {
+          version: data.version.substring(0, 1024),
+          status: data.status
+        };
+      }
+      #normalizeAffectedVersionRange(data) {
+        return data.range.length < 1 ? void 0 : {
+          range: data.range.substring(0, 1024),
+          status: data.status
+        };
+      }
+      normalizeIterable(data, options) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((av) => this.normalize(av, options)).filter(notUndefined_1.isNotUndefined);
+      }
+    };
+    exports2.VulnerabilityAffectedVersionNormalizer = VulnerabilityAffectedVersionNormalizer;
+    var VulnerabilityAnalysisNormalizer = class extends BaseJsonNormalizer {
+      normalize(data, options) {
+        return {
+          state: data.state,
+          justification: data.justification,
+          response: data.response.size > 0 ? options.sortLists ?? false ? data.response.sorted() : Array.from(data.response) : void 0,
+          detail: data.detail
+        };
+      }
+    };
+    exports2.VulnerabilityAnalysisNormalizer = VulnerabilityAnalysisNormalizer;
+    function normalizeStringableIter(data, options) {
+      const r = Array.from(data, (d) => d.toString());
+      if (options.sortLists ?? false) {
+        r.sort((a, b) => a.localeCompare(b));
+      }
+      return r;
+    }
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/json/index.js
+var require_json = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/json/index.js"(exports2) {
+    "use strict";
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports2 && exports2.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Types = exports2.Normalize = void 0;
+    exports2.Normalize = __importStar(require_normalize2());
+    exports2.Types = __importStar(require_types2());
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/spec/errors.js
+var require_errors5 = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/spec/errors.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.UnsupportedFormatError = void 0;
+    var UnsupportedFormatError = class extends Error {
+    };
+    exports2.UnsupportedFormatError = UnsupportedFormatError;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/jsonSerializer.js
+var require_jsonSerializer = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/jsonSerializer.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.JsonSerializer = void 0;
+    var enums_1 = require_enums2();
+    var errors_1 = require_errors5();
+    var baseSerializer_1 = require_baseSerializer();
+    var JsonSerializer = class extends baseSerializer_1.BaseSerializer {
+      #normalizerFactory;
+      constructor(normalizerFactory) {
+        if (!normalizerFactory.spec.supportsFormat(enums_1.Format.JSON)) {
+          throw new errors_1.UnsupportedFormatError("Spec does not support JSON format.");
+        }
+        super();
+        this.#normalizerFactory = normalizerFactory;
+      }
+      get normalizerFactory() {
+        return this.#normalizerFactory;
+      }
+      _normalize(bom, options = {}) {
+        return this.#normalizerFactory.makeForBom().normalize(bom, options);
+      }
+      _serialize(bom, { space } = {}) {
+        return JSON.stringify(bom, null, space);
+      }
+    };
+    exports2.JsonSerializer = JsonSerializer;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/xml/_xsd.js
+var require_xsd = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/xml/_xsd.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.normalizedString = normalizedString;
+    exports2.token = token;
+    var _normalizeStringForbiddenSearch = /\r\n|\t|\n|\r/g;
+    var _normalizeStringForbiddenReplace = " ";
+    function normalizedString(s) {
+      return s.replace(_normalizeStringForbiddenSearch, _normalizeStringForbiddenReplace);
+    }
+    var _tokenMultispaceSearch = / {2,}/g;
+    var _tokenMultispaceReplace = " ";
+    function token(s) {
+      return normalizedString(s).trim().replace(_tokenMultispaceSearch, _tokenMultispaceReplace);
+    }
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/xml/types.js
+var require_types3 = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/xml/types.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.XmlSchema = void 0;
+    var XmlSchema;
+    (function(XmlSchema2) {
+      const _AnyUriSchemePattern = /^[a-z][a-z0-9+\-.]*$/i;
+      function isAnyURI(value) {
+        if (typeof value !== "string") {
+          return false;
+        }
+        if (value.length === 0) {
+          return false;
+        }
+        const fragmentPos = value.indexOf("#");
+        let beforeFragment = value;
+        if (fragmentPos >= 0) {
+          if (value.includes("#", fragmentPos + 1)) {
+            return false;
+          }
+          beforeFragment = value.slice(void 0, fragmentPos);
+        }
+        const schemePos = beforeFragment.indexOf(":");
+        if (schemePos >= 0) {
+          if (!_AnyUriSchemePattern.test(beforeFragment.slice(void 0, schemePos))) {
+            return false;
+          }
+        }
+        return true;
+      }
+      XmlSchema2.isAnyURI = isAnyURI;
+    })(XmlSchema || (exports2.XmlSchema = XmlSchema = {}));
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/xml/normalize.js
+var require_normalize3 = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/xml/normalize.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.VulnerabilityAffectedVersionNormalizer = exports2.VulnerabilityAffectNormalizer = exports2.VulnerabilityAnalysisNormalizer = exports2.VulnerabilityCreditsNormalizer = exports2.VulnerabilityAdvisoryNormalizer = exports2.VulnerabilityRatingNormalizer = exports2.VulnerabilityReferenceNormalizer = exports2.VulnerabilitySourceNormalizer = exports2.VulnerabilityNormalizer = exports2.DependencyGraphNormalizer = exports2.PropertyNormalizer = exports2.AttachmentNormalizer = exports2.ExternalReferenceNormalizer = exports2.SWIDNormalizer = exports2.LicenseNormalizer = exports2.ComponentEvidenceNormalizer = exports2.ServiceNormalizer = exports2.ComponentNormalizer = exports2.OrganizationalEntityNormalizer = exports2.OrganizationalContactNormalizer = exports2.HashNormalizer = exports2.ToolsNormalizer = exports2.ToolNormalizer = exports2.LifecycleNormalizer = exports2.MetadataNormalizer = exports2.BomNormalizer = exports2.Factory = void 0;
+    var iterable_1 = require_iterable();
+    var notUndefined_1 = require_notUndefined();
+    var tree_1 = require_tree();
+    var uri_1 = require_uri();
+    var models_1 = require_models();
+    var license_1 = require_license();
+    var lifecycle_1 = require_lifecycle();
+    var affect_1 = require_affect();
+    var spdx_1 = require_spdx();
+    var enums_1 = require_enums2();
+    var _xsd_1 = require_xsd();
+    var types_1 = require_types3();
+    var Factory = class {
+      #spec;
+      constructor(spec) {
+        this.#spec = spec;
+      }
+      get spec() {
+        return this.#spec;
+      }
+      makeForBom() {
+        return new BomNormalizer(this);
+      }
+      makeForMetadata() {
+        return new MetadataNormalizer(this);
+      }
+      makeForLifecycle() {
+        return new LifecycleNormalizer(this);
+      }
+      makeForComponent() {
+        return new ComponentNormalizer(this);
+      }
+      makeForService() {
+        return new ServiceNormalizer(this);
+      }
+      makeForComponentEvidence() {
+        return new ComponentEvidenceNormalizer(this);
+      }
+      makeForTool() {
+        return new ToolNormalizer(this);
+      }
+      makeForTools() {
+        return new ToolsNormalizer(this);
+      }
+      makeForOrganizationalContact() {
+        return new OrganizationalContactNormalizer(this);
+      }
+      makeForOrganizationalEntity() {
+        return new OrganizationalEntityNormalizer(this);
+      }
+      makeForHash() {
+        return new HashNormalizer(this);
+      }
+      makeForLicense() {
+        return new LicenseNormalizer(this);
+      }
+      makeForSWID() {
+        return new SWIDNormalizer(this);
+      }
+      makeForExternalReference() {
+        return new ExternalReferenceNormalizer(this);
+      }
+      makeForAttachment() {
+        return new AttachmentNormalizer(this);
+      }
+      makeForProperty() {
+        return new PropertyNormalizer(this);
+      }
+      makeForDependencyGraph() {
+        return new DependencyGraphNormalizer(this);
+      }
+      makeForVulnerability() {
+        return new VulnerabilityNormalizer(this);
+      }
+      makeForVulnerabilitySource() {
+        return new VulnerabilitySourceNormalizer(this);
+      }
+      makeForVulnerabilityReference() {
+        return new VulnerabilityReferenceNormalizer(this);
+      }
+      makeForVulnerabilityRating() {
+        return new VulnerabilityRatingNormalizer(this);
+      }
+      makeForVulnerabilityAdvisory() {
+        return new VulnerabilityAdvisoryNormalizer(this);
+      }
+      makeForVulnerabilityCredits() {
+        return new VulnerabilityCreditsNormalizer(this);
+      }
+      makeForVulnerabilityAffect() {
+        return new VulnerabilityAffectNormalizer(this);
+      }
+      makeForVulnerabilityAffectedVersion() {
+        return new VulnerabilityAffectedVersionNormalizer(this);
+      }
+      makeForVulnerabilityAnalysis() {
+        return new VulnerabilityAnalysisNormalizer(this);
+      }
+    };
+    exports2.Factory = Factory;
+    var xmlNamespace = /* @__PURE__ */ new Map([
+      [enums_1.Version.v1dot7, "http://cyclonedx.org/schema/bom/1.7"],
+      [enums_1.Version.v1dot6, "http://cyclonedx.org/schema/bom/1.6"],
+      [enums_1.Version.v1dot5, "http://cyclonedx.org/schema/bom/1.5"],
+      [enums_1.Version.v1dot4, "http://cyclonedx.org/schema/bom/1.4"],
+      [enums_1.Version.v1dot3, "http://cyclonedx.org/schema/bom/1.3"],
+      [enums_1.Version.v1dot2, "http://cyclonedx.org/schema/bom/1.2"],
+      [enums_1.Version.v1dot1, "http://cyclonedx.org/schema/bom/1.1"],
+      [enums_1.Version.v1dot0, "http://cyclonedx.org/schema/bom/1.0"]
+    ]);
+    var BaseXmlNormalizer = class {
+      _factory;
+      constructor(factory) {
+        this._factory = factory;
+      }
+      get factory() {
+        return this._factory;
+      }
+    };
+    var BomNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options) {
+        const components = {
+          type: "element",
+          name: "components",
+          children: data.components.size > 0 ? this._factory.makeForComponent().normalizeIterable(data.components, options, "component") : void 0
+        };
+        const services = this._factory.spec.supportsServices && data.services.size > 0 ? {
+          type: "element",
+          name: "services",
+          children: this._factory.makeForService().normalizeIterable(data.services, options, "service")
+        } : void 0;
+        const vulnerabilities = this._factory.spec.supportsVulnerabilities && data.vulnerabilities.size > 0 ? {
+          type: "element",
+          name: "vulnerabilities",
+          children: this._factory.makeForVulnerability().normalizeIterable(data.vulnerabilities, options, "vulnerability")
+        } : void 0;
+        return {
+          type: "element",
+          name: "bom",
+          namespace: xmlNamespace.get(this._factory.spec.version),
+          attributes: {
+            version: data.version,
+            serialNumber: this.#isEligibleSerialNumber(data.serialNumber) ? data.serialNumber : void 0
+          },
+          children: [
+            this._factory.makeForMetadata().normalize(data.metadata, options, "metadata"),
+            components,
+            services,
+            this._factory.spec.supportsDependencyGraph ? this._factory.makeForDependencyGraph().normalize(data, options, "dependencies") : void 0,
+            vulnerabilities
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+      #isEligibleSerialNumber(v) {
+        return v !== void 0 && /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/.test(v);
+      }
+    };
+    exports2.BomNormalizer = BomNormalizer;
+    var MetadataNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        const orgEntityNormalizer = this._factory.makeForOrganizationalEntity();
+        const lifecycles = this._factory.spec.supportsMetadataLifecycles && data.lifecycles.size > 0 ? {
+          type: "element",
+          name: "lifecycles",
+          children: this._factory.makeForLifecycle().normalizeIterable(data.lifecycles, options, "lifecycle")
+        } : void 0;
+        const tools = data.tools.size > 0 ? this._factory.makeForTools().normalize(data.tools, options, "tools") : void 0;
+        const authors = data.authors.size > 0 ? {
+          type: "element",
+          name: "authors",
+          children: this._factory.makeForOrganizationalContact().normalizeIterable(data.authors, options, "author")
+        } : void 0;
+        const licenses = this._factory.spec.supportsMetadataLicenses && data.licenses.size > 0 ? {
+          type: "element",
+          name: "licenses",
+          children: this._factory.makeForLicense().normalizeIterable(data.licenses, options)
+        } : void 0;
+        const properties = this._factory.spec.supportsMetadataProperties && data.properties.size > 0 ? {
+          type: "element",
+          name: "properties",
+          children: this._factory.makeForProperty().normalizeIterable(data.properties, options, "property")
+        } : void 0;
+        return {
+          type: "element",
+          name: elementName,
+          children: [
+            makeOptionalDateTimeElement(data.timestamp, "timestamp"),
+            lifecycles,
+            tools,
+            authors,
+            data.component === void 0 ? void 0 : this._factory.makeForComponent().normalize(data.component, options, "component"),
+            data.manufacture === void 0 ? void 0 : orgEntityNormalizer.normalize(data.manufacture, options, "manufacture"),
+            data.supplier === void 0 ? void 0 : orgEntityNormalizer.normalize(data.supplier, options, "supplier"),
+            licenses,
+            properties
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+    };
+    exports2.MetadataNormalizer = MetadataNormalizer;
+    var LifecycleNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        return data instanceof lifecycle_1.NamedLifecycle ? {
+          type: "element",
+          name: elementName,
+          children: [
+            makeTextElement(data.name, "name", _xsd_1.normalizedString),
+            makeOptionalTextElement(data.description, "description")
+          ].filter(notUndefined_1.isNotUndefined)
+        } : {
+          type: "element",
+          name: elementName,
+          children: [
+            makeTextElement(data, "phase")
+          ]
+        };
+      }
+      normalizeIterable(data, options, elementName) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((t) => this.normalize(t, options, elementName));
+      }
+    };
+    exports2.LifecycleNormalizer = LifecycleNormalizer;
+    var ToolNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        const hashes = data.hashes.size > 0 ? {
+          type: "element",
+          name: "hashes",
+          children: this._factory.makeForHash().normalizeIterable(data.hashes, options, "hash")
+        } : void 0;
+        const externalReferences = this._factory.spec.supportsToolReferences && data.externalReferences.size > 0 ? {
+          type: "element",
+          name: "externalReferences",
+          children: this._factory.makeForExternalReference().normalizeIterable(data.externalReferences, options, "reference")
+        } : void 0;
+        return {
+          type: "element",
+          name: elementName,
+          children: [
+            makeOptionalTextElement(data.vendor, "vendor", _xsd_1.normalizedString),
+            makeOptionalTextElement(data.name, "name", _xsd_1.normalizedString),
+            makeOptionalTextElement(data.version, "version", _xsd_1.normalizedString),
+            hashes,
+            externalReferences
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+      normalizeIterable(data, options, elementName) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((t) => this.normalize(t, options, elementName));
+      }
+    };
+    exports2.ToolNormalizer = ToolNormalizer;
+    var ToolsNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        let children = [];
+        if (data.tools.size > 0 || !this._factory.spec.supportsToolsComponentsServices) {
+          children = this._factory.makeForTool().normalizeIterable(new models_1.ToolRepository((0, iterable_1.chainI)(Array.from(data.components, models_1.Tool.fromComponent), Array.from(data.services, models_1.Tool.fromService), data.tools)), options, "tool");
+        } else {
+          if (data.components.size > 0) {
+            children.push({
+              type: "element",
+              name: "components",
+              children: this._factory.makeForComponent().normalizeIterable(data.components, options, "component")
+            });
+          }
+          if (data.services.size > 0) {
+            children.push({
+              type: "element",
+              name: "services",
+              children: this._factory.makeForService().normalizeIterable(data.services, options, "service")
+            });
+          }
+        }
+        return {
+          type: "element",
+          name: elementName,
+          children
+        };
+      }
+    };
+    exports2.ToolsNormalizer = ToolsNormalizer;
+    var HashNormalizer = class extends BaseXmlNormalizer {
+      normalize([algorithm, content], options, elementName) {
+        const spec = this._factory.spec;
+        return spec.supportsHashAlgorithm(algorithm) && spec.supportsHashValue(content) ? {
+          type: "element",
+          name: elementName,
+          attributes: { alg: algorithm },
+          children: (0, _xsd_1.token)(content)
+        } : void 0;
+      }
+      normalizeIterable(data, options, elementName) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((h) => this.normalize(h, options, elementName)).filter(notUndefined_1.isNotUndefined);
+      }
+    };
+    exports2.HashNormalizer = HashNormalizer;
+    var OrganizationalContactNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        return {
+          type: "element",
+          name: elementName,
+          children: [
+            makeOptionalTextElement(data.name, "name", _xsd_1.normalizedString),
+            makeOptionalTextElement(data.email, "email", _xsd_1.normalizedString),
+            makeOptionalTextElement(data.phone, "phone", _xsd_1.normalizedString)
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+      normalizeIterable(data, options, elementName) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((oc) => this.normalize(oc, options, elementName));
+      }
+    };
+    exports2.OrganizationalContactNormalizer = OrganizationalContactNormalizer;
+    var OrganizationalEntityNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        return {
+          type: "element",
+          name: elementName,
+          children: [
+            makeOptionalTextElement(data.name, "name", _xsd_1.normalizedString),
+            ...makeTextElementIter(Array.from(data.url, (s) => (0, uri_1.escapeUri)(s.toString())), options, "url").filter(({ children: u }) => types_1.XmlSchema.isAnyURI(u)),
+            ...this._factory.makeForOrganizationalContact().normalizeIterable(data.contact, options, "contact")
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+      normalizeIterable(data, options, elementName) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((oe) => this.normalize(oe, options, elementName));
+      }
+    };
+    exports2.OrganizationalEntityNormalizer = OrganizationalEntityNormalizer;
+    var ComponentNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        const spec = this._factory.spec;
+        if (!spec.supportsComponentType(data.type)) {
+          return void 0;
+        }
+        const supplier = data.supplier === void 0 ? void 0 : this._factory.makeForOrganizationalEntity().normalize(data.supplier, options, "supplier");
+        const version2 = (spec.requiresComponentVersion ? makeTextElement : makeOptionalTextElement)(data.version ?? "", "version", _xsd_1.normalizedString);
+        const hashes = data.hashes.size > 0 ? {
+          type: "element",
+          name: "hashes",
+          children: this._factory.makeForHash().normalizeIterable(data.hashes, options, "hash")
+        } : void 0;
+        const licenses = data.licenses.size > 0 ? {
+          type: "element",
+          name: "licenses",
+          children: this._factory.makeForLicense().normalizeIterable(data.licenses, options)
+        } : void 0;
+        const swid = data.swid === void 0 ? void 0 : this._factory.makeForSWID().normalize(data.swid, options, "swid");
+        const extRefs = data.externalReferences.size > 0 ? {
+          type: "element",
+          name: "externalReferences",
+          children: this._factory.makeForExternalReference().normalizeIterable(data.externalReferences, options, "reference")
+        } : void 0;
+        const properties = spec.supportsProperties(data) && data.properties.size > 0 ? {
+          type: "element",
+          name: "properties",
+          children: this._factory.makeForProperty().normalizeIterable(data.properties, options, "property")
+        } : void 0;
+        const components = data.components.size > 0 ? {
+          type: "element",
+          name: "components",
+          children: this.normalizeIterable(data.components, options, "component")
+        } : void 0;
+        const evidence = spec.supportsComponentEvidence && data.evidence !== void 0 ? this._factory.makeForComponentEvidence().normalize(data.evidence, options, "evidence") : void 0;
+        return {
+          type: "element",
+          name: elementName,
+          attributes: {
+            type: data.type,
+            "bom-ref": data.bomRef.value
+          },
+          children: [
+            supplier,
+            makeOptionalTextElement(data.author, "author", _xsd_1.normalizedString),
+            makeOptionalTextElement(data.publisher, "publisher", _xsd_1.normalizedString),
+            makeOptionalTextElement(data.group, "group", _xsd_1.normalizedString),
+            makeTextElement(data.name, "name", _xsd_1.normalizedString),
+            version2,
+            makeOptionalTextElement(data.description, "description", _xsd_1.normalizedString),
+            makeOptionalTextElement(data.scope, "scope"),
+            hashes,
+            licenses,
+            makeOptionalTextElement(data.copyright, "copyright", _xsd_1.normalizedString),
+            makeOptionalTextElement(data.cpe, "cpe"),
+            makeOptionalTextElement(data.purl, "purl"),
+            swid,
+            extRefs,
+            properties,
+            components,
+            evidence
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+      normalizeIterable(data, options, elementName) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((c) => this.normalize(c, options, elementName)).filter(notUndefined_1.isNotUndefined);
+      }
+    };
+    exports2.ComponentNormalizer = ComponentNormalizer;
+    var ServiceNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        const spec = this._factory.spec;
+        const provider = data.provider === void 0 ? void 0 : this._factory.makeForOrganizationalEntity().normalize(data.provider, options, "provider");
+        const licenses = data.licenses.size > 0 ? {
+          type: "element",
+          name: "licenses",
+          children: this._factory.makeForLicense().normalizeIterable(data.licenses, options)
+        } : void 0;
+        const extRefs = data.externalReferences.size > 0 ? {
+          type: "element",
+          name: "externalReferences",
+          children: this._factory.makeForExternalReference().normalizeIterable(data.externalReferences, options, "reference")
+        } : void 0;
+        const properties = spec.supportsProperties(data) && data.properties.size > 0 ? {
+          type: "element",
+          name: "properties",
+          children: this._factory.makeForProperty().normalizeIterable(data.properties, options, "property")
+        } : void 0;
+        const services = data.services.size > 0 ? {
+          type: "element",
+          name: "services",
+          children: this.normalizeIterable(data.services, options, "service")
+        } : void 0;
+        return {
+          type: "element",
+          name: elementName,
+          attributes: {
+            "bom-ref": data.bomRef.value
+          },
+          children: [
+            provider,
+            makeOptionalTextElement(data.group, "group", _xsd_1.normalizedString),
+            makeTextElement(data.name, "name", _xsd_1.normalizedString),
+            makeOptionalTextElement(data.version, "version", _xsd_1.normalizedString),
+            makeOptionalTextElement(data.description, "description", _xsd_1.normalizedString),
+            licenses,
+            extRefs,
+            properties,
+            services
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+      normalizeIterable(data, options, elementName) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((s) => this.normalize(s, options, elementName));
+      }
+    };
+    exports2.ServiceNormalizer = ServiceNormalizer;
+    var ComponentEvidenceNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        const licenses = data.licenses.size > 0 ? {
+          type: "element",
+          name: "licenses",
+          children: this._factory.makeForLicense().normalizeIterable(data.licenses, options)
+        } : void 0;
+        const copyright = data.copyright.size > 0 ? {
+          type: "element",
+          name: "copyright",
+          children: makeTextElementIter(data.copyright, options, "text")
+        } : void 0;
+        return {
+          type: "element",
+          name: elementName,
+          children: [
+            licenses,
+            copyright
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+    };
+    exports2.ComponentEvidenceNormalizer = ComponentEvidenceNormalizer;
+    var LicenseNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options) {
+        switch (true) {
+          case data instanceof license_1.NamedLicense:
+            return this.#normalizeNamedLicense(data, options);
+          case data instanceof license_1.SpdxLicense:
+            return (0, spdx_1.isSupportedSpdxId)(data.id) ? this.#normalizeSpdxLicense(data, options) : this.#normalizeNamedLicense(new license_1.NamedLicense(data.id, { url: data.url }), options);
+          case data instanceof license_1.LicenseExpression:
+            return this.#normalizeLicenseExpression(data);
+          default:
+            throw new TypeError("Unexpected LicenseChoice");
+        }
+      }
+      #normalizeNamedLicense(data, options) {
+        const spec = this._factory.spec;
+        const url2 = (0, uri_1.escapeUri)(data.url?.toString());
+        const properties = spec.supportsProperties(data) && data.properties.size > 0 ? {
+          type: "element",
+          name: "properties",
+          children: this._factory.makeForProperty().normalizeIterable(data.properties, options, "property")
+        } : void 0;
+        return {
+          type: "element",
+          name: "license",
+          attributes: {
+            acknowledgement: spec.supportsLicenseAcknowledgement ? data.acknowledgement : void 0
+          },
+          children: [
+            makeTextElement(data.name, "name", _xsd_1.normalizedString),
+            data.text === void 0 ? void 0 : this._factory.makeForAttachment().normalize(data.text, options, "text"),
+            types_1.XmlSchema.isAnyURI(url2) ? makeTextElement(url2, "url") : void 0,
+            properties
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+      #normalizeSpdxLicense(data, options) {
+        const spec = this._factory.spec;
+        const url2 = (0, uri_1.escapeUri)(data.url?.toString());
+        const properties = spec.supportsProperties(data) && data.properties.size > 0 ? {
+          type: "element",
+          name: "properties",
+          children: this._factory.makeForProperty().normalizeIterable(data.properties, options, "property")
+        } : void 0;
+        return {
+          type: "element",
+          name: "license",
+          attributes: {
+            acknowledgement: spec.supportsLicenseAcknowledgement ? data.acknowledgement : void 0
+          },
+          children: [
+            makeTextElement(data.id, "id"),
+            data.text === void 0 ? void 0 : this._factory.makeForAttachment().normalize(data.text, options, "text"),
+            types_1.XmlSchema.isAnyURI(url2) ? makeTextElement(url2, "url") : void 0,
+            properties
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+      #normalizeLicenseExpression(data) {
+        const elem = makeTextElement(data.expression, "expression", _xsd_1.normalizedString);
+        elem.attributes = {
+          acknowledgement: this._factory.spec.supportsLicenseAcknowledgement ? data.acknowledgement : void 0
+        };
+        return elem;
+      }
+      normalizeIterable(data, options) {
+        const licenses = options.sortLists ?? false ? data.sorted() : Array.from(data);
+        if (licenses.length > 1) {
+          const expressions = licenses.filter((l) => l instanceof license_1.LicenseExpression);
+          if (expressions.length > 0) {
+            return [this.#normalizeLicenseExpression(expressions[0])];
+          }
+        }
+        return licenses.map((l) => this.normalize(l, options));
+      }
+    };
+    exports2.LicenseNormalizer = LicenseNormalizer;
+    var SWIDNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        const url2 = (0, uri_1.escapeUri)(data.url?.toString());
+        return {
+          type: "element",
+          name: elementName,
+          attributes: {
+            tagId: data.tagId,
+            name: data.name,
+            version: data.version || void 0,
+            tagVersion: data.tagVersion,
+            patch: data.patch === void 0 ? void 0 : data.patch ? "true" : "false"
+          },
+          children: [
+            data.text === void 0 ? void 0 : this._factory.makeForAttachment().normalize(data.text, options, "text"),
+            types_1.XmlSchema.isAnyURI(url2) ? makeTextElement(url2, "url") : void 0
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+    };
+    exports2.SWIDNormalizer = SWIDNormalizer;
+    var ExternalReferenceNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        const url2 = (0, uri_1.escapeUri)(data.url.toString());
+        const hashes = this._factory.spec.supportsExternalReferenceHashes && data.hashes.size > 0 ? {
+          type: "element",
+          name: "hashes",
+          children: this._factory.makeForHash().normalizeIterable(data.hashes, options, "hash")
+        } : void 0;
+        return this._factory.spec.supportsExternalReferenceType(data.type) && types_1.XmlSchema.isAnyURI(url2) ? {
+          type: "element",
+          name: elementName,
+          attributes: {
+            type: data.type
+          },
+          children: [
+            makeTextElement(url2, "url"),
+            makeOptionalTextElement(data.comment, "comment"),
+            hashes
+          ].filter(notUndefined_1.isNotUndefined)
+        } : void 0;
+      }
+      normalizeIterable(data, options, elementName) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((r) => this.normalize(r, options, elementName)).filter(notUndefined_1.isNotUndefined);
+      }
+    };
+    exports2.ExternalReferenceNormalizer = ExternalReferenceNormalizer;
+    var AttachmentNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        return {
+          type: "element",
+          name: elementName,
+          attributes: {
+            "content-type": data.contentType ? (0, _xsd_1.normalizedString)(data.contentType) : void 0,
+            encoding: data.encoding || void 0
+          },
+          children: data.content.toString()
+        };
+      }
+    };
+    exports2.AttachmentNormalizer = AttachmentNormalizer;
+    var PropertyNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        return {
+          type: "element",
+          name: elementName,
+          attributes: {
+            name: data.name
+          },
+          children: (0, _xsd_1.normalizedString)(data.value)
+        };
+      }
+      normalizeIterable(data, options, elementName) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((p) => this.normalize(p, options, elementName));
+      }
+    };
+    exports2.PropertyNormalizer = PropertyNormalizer;
+    var DependencyGraphNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        const allRefs = /* @__PURE__ */ new Map();
+        if (data.metadata.component !== void 0) {
+          allRefs.set(data.metadata.component.bomRef, data.metadata.component.dependencies);
+          for (const component of data.metadata.component.components[tree_1.treeIteratorSymbol]()) {
+            allRefs.set(component.bomRef, component.dependencies);
+          }
+        }
+        for (const component of data.components[tree_1.treeIteratorSymbol]()) {
+          allRefs.set(component.bomRef, component.dependencies);
+        }
+        for (const service of data.services[tree_1.treeIteratorSymbol]()) {
+          allRefs.set(service.bomRef, service.dependencies);
+        }
+        const normalized = [];
+        for (const [ref, deps2] of allRefs) {
+          const dep = this.#normalizeDependency(ref, deps2, allRefs, options);
+          if ((0, notUndefined_1.isNotUndefined)(dep)) {
+            normalized.push(dep);
+          }
+        }
+        if (options.sortLists ?? false) {
+          normalized.sort(({ attributes: { ref: a } }, { attributes: { ref: b } }) => a.localeCompare(b));
+        }
+        return {
+          type: "element",
+          name: elementName,
+          children: normalized
+        };
+      }
+      #normalizeDependency(ref, deps2, allRefs, options) {
+        const bomRef = ref.toString();
+        if (bomRef.length === 0) {
+          return void 0;
+        }
+        const dependsOn = Array.from(deps2).filter((d) => allRefs.has(d) && d !== ref).map((d) => d.toString()).filter((d) => d.length > 0);
+        if (options.sortLists ?? false) {
+          dependsOn.sort((a, b) => a.localeCompare(b));
+        }
+        return {
+          type: "element",
+          name: "dependency",
+          attributes: { ref: bomRef },
+          children: dependsOn.map((d) => ({
+            type: "element",
+            name: "dependency",
+            attributes: { ref: d }
+          }))
+        };
+      }
+    };
+    exports2.DependencyGraphNormalizer = DependencyGraphNormalizer;
+    var VulnerabilityNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        const references = data.references.size > 0 ? {
+          type: "element",
+          name: "references",
+          children: this._factory.makeForVulnerabilityReference().normalizeIterable(data.references, options, "reference")
+        } : void 0;
+        const ratings = data.ratings.size > 0 ? {
+          type: "element",
+          name: "ratings",
+          children: this._factory.makeForVulnerabilityRating().normalizeIterable(data.ratings, options, "rating")
+        } : void 0;
+        const cwes = data.cwes.size > 0 ? {
+          type: "element",
+          name: "cwes",
+          children: (options.sortLists ? data.cwes.sorted() : Array.from(data.cwes)).map((cwe) => makeTextElement(cwe, "cwe"))
+        } : void 0;
+        const advisories = data.advisories.size > 0 ? {
+          type: "element",
+          name: "advisories",
+          children: this._factory.makeForVulnerabilityAdvisory().normalizeIterable(data.advisories, options, "advisory")
+        } : void 0;
+        const tools = data.tools.size > 0 ? this._factory.makeForTools().normalize(data.tools, options, "tools") : void 0;
+        const affects = data.affects.size > 0 ? {
+          type: "element",
+          name: "affects",
+          children: this._factory.makeForVulnerabilityAffect().normalizeIterable(data.affects, options, "target")
+        } : void 0;
+        const properties = data.properties.size > 0 ? {
+          type: "element",
+          name: "properties",
+          children: this._factory.makeForProperty().normalizeIterable(data.properties, options, "property")
+        } : void 0;
+        return {
+          type: "element",
+          name: elementName,
+          attributes: { "bom-ref": data.bomRef.value || void 0 },
+          children: [
+            makeOptionalTextElement(data.id, "id", _xsd_1.normalizedString),
+            data.source === void 0 ? void 0 : this._factory.makeForVulnerabilitySource().normalize(data.source, options, "source"),
+            references,
+            ratings,
+            cwes,
+            makeOptionalTextElement(data.description, "description"),
+            makeOptionalTextElement(data.detail, "detail"),
+            makeOptionalTextElement(data.recommendation, "recommendation"),
+            advisories,
+            makeOptionalDateTimeElement(data.created, "created"),
+            makeOptionalDateTimeElement(data.created, "published"),
+            makeOptionalDateTimeElement(data.created, "updated"),
+            data.credits === void 0 ? void 0 : this._factory.makeForVulnerabilityCredits().normalize(data.credits, options, "credits"),
+            tools,
+            data.analysis === void 0 ? void 0 : this._factory.makeForVulnerabilityAnalysis().normalize(data.analysis, options, "analysis"),
+            affects,
+            properties
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+      normalizeIterable(data, options, elementName) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((v) => this.normalize(v, options, elementName));
+      }
+    };
+    exports2.VulnerabilityNormalizer = VulnerabilityNormalizer;
+    var VulnerabilitySourceNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        const url2 = (0, uri_1.escapeUri)(data.url?.toString());
+        return {
+          type: "element",
+          name: elementName,
+          children: [
+            makeOptionalTextElement(data.name, "name", _xsd_1.normalizedString),
+            types_1.XmlSchema.isAnyURI(url2) ? makeTextElement(url2, "url") : void 0
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+    };
+    exports2.VulnerabilitySourceNormalizer = VulnerabilitySourceNormalizer;
+    var VulnerabilityReferenceNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        return {
+          type: "element",
+          name: elementName,
+          children: [
+            makeTextElement(data.id, "id"),
+            this._factory.makeForVulnerabilitySource().normalize(data.source, options, "source")
+          ]
+        };
+      }
+      normalizeIterable(data, options, elementName) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((r) => this.normalize(r, options, elementName));
+      }
+    };
+    exports2.VulnerabilityReferenceNormalizer = VulnerabilityReferenceNormalizer;
+    var VulnerabilityRatingNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        return {
+          type: "element",
+          name: elementName,
+          children: [
+            data.source === void 0 ? void 0 : this._factory.makeForVulnerabilitySource().normalize(data.source, options, "source"),
+            makeOptionalTextElement(data.score, "score"),
+            makeOptionalTextElement(data.severity, "severity"),
+            this._factory.spec.supportsVulnerabilityRatingMethod(data.method) ? makeOptionalTextElement(data.method, "method") : void 0,
+            makeOptionalTextElement(data.vector, "vector", _xsd_1.normalizedString),
+            makeOptionalTextElement(data.justification, "justification")
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+      normalizeIterable(data, options, elementName) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((r) => this.normalize(r, options, elementName));
+      }
+    };
+    exports2.VulnerabilityRatingNormalizer = VulnerabilityRatingNormalizer;
+    var VulnerabilityAdvisoryNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        const url2 = (0, uri_1.escapeUri)(data.url.toString());
+        if (!types_1.XmlSchema.isAnyURI(url2)) {
+          return void 0;
+        }
+        return {
+          type: "element",
+          name: elementName,
+          children: [
+            makeOptionalTextElement(data.title, "title"),
+            makeTextElement(url2, "url")
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+      normalizeIterable(data, options, elementName) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((a) => this.normalize(a, options, elementName)).filter(notUndefined_1.isNotUndefined);
+      }
+    };
+    exports2.VulnerabilityAdvisoryNormalizer = VulnerabilityAdvisoryNormalizer;
+    var VulnerabilityCreditsNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        const organizations = data.organizations.size > 0 ? {
+          type: "element",
+          name: "organizations",
+          children: this._factory.makeForOrganizationalEntity().normalizeIterable(data.organizations, options, "organization")
+        } : void 0;
+        const individuals = data.individuals.size > 0 ? {
+          type: "element",
+          name: "individuals",
+          children: this._factory.makeForOrganizationalContact().normalizeIterable(data.individuals, options, "individual")
+        } : void 0;
+        return {
+          type: "element",
+          name: elementName,
+          children: [
+            organizations,
+            individuals
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+    };
+    exports2.VulnerabilityCreditsNormalizer = VulnerabilityCreditsNormalizer;
+    var VulnerabilityAnalysisNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        const responses = data.response.size > 0 ? {
+          type: "element",
+          name: "responses",
+          children: (options.sortLists ?? false ? data.response.sorted() : Array.from(data.response)).map((ar) => makeTextElement(ar, "response"))
+        } : void 0;
+        return {
+          type: "element",
+          name: elementName,
+          children: [
+            makeOptionalTextElement(data.state, "state"),
+            makeOptionalTextElement(data.justification, "justification"),
+            responses,
+            makeOptionalTextElement(data.detail, "detail")
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+    };
+    exports2.VulnerabilityAnalysisNormalizer = VulnerabilityAnalysisNormalizer;
+    var VulnerabilityAffectNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        const versions = data.versions.size > 0 ? {
+          type: "element",
+          name: "versions",
+          children: this._factory.makeForVulnerabilityAffectedVersion().normalizeIterable(data.versions, options, "version")
+        } : void 0;
+        return {
+          type: "element",
+          name: elementName,
+          children: [
+            makeTextElement(data.ref, "ref"),
+            versions
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+      normalizeIterable(data, options, elementName) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((a) => this.normalize(a, options, elementName));
+      }
+    };
+    exports2.VulnerabilityAffectNormalizer = VulnerabilityAffectNormalizer;
+    var VulnerabilityAffectedVersionNormalizer = class extends BaseXmlNormalizer {
+      normalize(data, options, elementName) {
+        switch (true) {
+          case data instanceof affect_1.AffectedSingleVersion:
+            return this.#normalizeAffectedSingleVersion(data, elementName);
+          case data instanceof affect_1.AffectedVersionRange:
+            return this.#normalizeAffectedVersionRange(data, elementName);
+          default:
+            throw new TypeError("Unexpected Vulnerability AffectedVersion");
+        }
+      }
+      #normalizeAffectedSingleVersion(data, elementName) {
+        return {
+          type: "element",
+          name: elementName,
+          children: [
+            makeTextElement(data.version, "version", _xsd_1.normalizedString),
+            makeOptionalTextElement(data.status, "status")
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+      #normalizeAffectedVersionRange(data, elementName) {
+        return {
+          type: "element",
+          name: elementName,
+          children: [
+            makeTextElement(data.range, "range", _xsd_1.normalizedString),
+            makeOptionalTextElement(data.status, "status")
+          ].filter(notUndefined_1.isNotUndefined)
+        };
+      }
+      normalizeIterable(data, options, elementName) {
+        return (options.sortLists ?? false ? data.sorted() : Array.from(data)).map((av) => this.normalize(av, options, elementName));
+      }
+    };
+    exports2.VulnerabilityAffectedVersionNormalizer = VulnerabilityAffectedVersionNormalizer;
+    var noTEM = (s) => s;
+    function makeOptionalTextElement(data, elementName, mod = noTEM) {
+      const s = mod(data?.toString() ?? "");
+      return s.length > 0 ? makeTextElement(s, elementName) : void 0;
+    }
+    function makeTextElement(data, elementName, mod = noTEM) {
+      return {
+        type: "element",
+        name: elementName,
+        children: mod(data.toString())
+      };
+    }
+    function makeTextElementIter(data, options, elementName, mod = noTEM) {
+      const r = Array.from(data, (d) => makeTextElement(d, elementName, mod));
+      if (options.sortLists ?? false) {
+        r.sort(({ children: a }, { children: b }) => a.localeCompare(b));
+      }
+      return r;
+    }
+    function makeOptionalDateTimeElement(data, elementName, mod = noTEM) {
+      const d = data?.toISOString();
+      return d === void 0 ? void 0 : makeTextElement(d, elementName, mod);
+    }
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/xml/index.js
+var require_xml = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/xml/index.js"(exports2) {
+    "use strict";
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports2 && exports2.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.Types = exports2.Normalize = void 0;
+    exports2.Normalize = __importStar(require_normalize3());
+    exports2.Types = __importStar(require_types3());
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/xmlBaseSerializer.js
+var require_xmlBaseSerializer = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/xmlBaseSerializer.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.XmlBaseSerializer = void 0;
+    var enums_1 = require_enums2();
+    var errors_1 = require_errors5();
+    var baseSerializer_1 = require_baseSerializer();
+    var XmlBaseSerializer = class extends baseSerializer_1.BaseSerializer {
+      #normalizerFactory;
+      constructor(normalizerFactory) {
+        if (!normalizerFactory.spec.supportsFormat(enums_1.Format.XML)) {
+          throw new errors_1.UnsupportedFormatError("Spec does not support XML format.");
+        }
+        super();
+        this.#normalizerFactory = normalizerFactory;
+      }
+      get normalizerFactory() {
+        return this.#normalizerFactory;
+      }
+      _normalize(bom, options = {}) {
+        return this.#normalizerFactory.makeForBom().normalize(bom, options);
+      }
+    };
+    exports2.XmlBaseSerializer = XmlBaseSerializer;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/index.common.js
+var require_index_common = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/index.common.js"(exports2) {
+    "use strict";
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __exportStar = exports2 && exports2.__exportStar || function(m, exports3) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p)) __createBinding(exports3, m, p);
+    };
+    var __importStar = exports2 && exports2.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.XML = exports2.JSON = exports2.Types = void 0;
+    __exportStar(require_bomRefDiscriminator(), exports2);
+    __exportStar(require_errors4(), exports2);
+    exports2.Types = __importStar(require_types());
+    __exportStar(require_baseSerializer(), exports2);
+    exports2.JSON = __importStar(require_json());
+    __exportStar(require_jsonSerializer(), exports2);
+    exports2.XML = __importStar(require_xml());
+    __exportStar(require_xmlBaseSerializer(), exports2);
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/_optPlug.node/_wrapper.js
+var require_wrapper = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/_optPlug.node/_wrapper.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.default = default_1;
+    var errors_1 = require_errors3();
+    function makeWIllThrow(message) {
+      const f = function() {
+        throw new errors_1.OptPlugError(message);
+      };
+      f.fails = true;
+      return Object.freeze(f);
+    }
+    function default_1(name, pf) {
+      for (const [, getF] of pf) {
+        try {
+          return getF();
+        } catch {
+        }
+      }
+      return makeWIllThrow(`No ${name} available.
+Please install one of the optional dependencies: ` + pf.map((kv) => kv[0]).join(" || "));
+    }
+  }
+});
+
+// stub-optional-probe:xmlbuilder2
+var require_xmlbuilder2 = __commonJS({
+  "stub-optional-probe:xmlbuilder2"() {
+    var e = new Error("Cannot find module 'xmlbuilder2' (not bundled)");
+    e.code = "MODULE_NOT_FOUND";
+    throw e;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/_optPlug.node/__xmlStringifiers/xmlbuilder2.js
+var require_xmlbuilder22 = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/_optPlug.node/__xmlStringifiers/xmlbuilder2.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var xmlbuilder2_1 = require_xmlbuilder2();
+    if (typeof xmlbuilder2_1.create !== "function") {
+      throw new Error("`create` is not a function");
+    }
+    exports2.default = (function(rootElement, { space } = {}) {
+      const indent = makeIndent(space);
+      const doc = (0, xmlbuilder2_1.create)({ encoding: "UTF-8" });
+      addEle(doc, rootElement);
+      return doc.end({
+        format: "xml",
+        newline: "\n",
+        prettyPrint: indent.length > 0,
+        indent
+      });
+    });
+    function addEle(parent, element, parentNS = null) {
+      if (element.type !== "element") {
+        return;
+      }
+      const ns = getNS(element) ?? parentNS;
+      const ele = parent.ele(ns, element.name, element.attributes);
+      if (element.children === void 0) {
+      } else if (typeof element.children === "string" || typeof element.children === "number") {
+        ele.txt(element.children.toString());
+      } else {
+        for (const child of element.children) {
+          addEle(ele, child, ns);
+        }
+      }
+    }
+    function getNS(element) {
+      const ns = (element.namespace ?? element.attributes?.xmlns)?.toString() ?? "";
+      return ns.length > 0 ? ns : null;
+    }
+    function makeIndent(space) {
+      if (typeof space === "number") {
+        return " ".repeat(Math.max(0, space));
+      }
+      if (typeof space === "string") {
+        return space;
+      }
+      return "";
+    }
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/_optPlug.node/xmlStringify.js
+var require_xmlStringify = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/_optPlug.node/xmlStringify.js"(exports2) {
+    "use strict";
+    var __importDefault = exports2 && exports2.__importDefault || function(mod) {
+      return mod && mod.__esModule ? mod : { "default": mod };
+    };
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    var _wrapper_1 = __importDefault(require_wrapper());
+    exports2.default = (0, _wrapper_1.default)("XmlStringifier", [
+      ["xmlbuilder2", () => require_xmlbuilder22().default]
+    ]);
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/xmlSerializer.node.js
+var require_xmlSerializer_node = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/xmlSerializer.node.js"(exports2) {
+    "use strict";
+    var __importDefault = exports2 && exports2.__importDefault || function(mod) {
+      return mod && mod.__esModule ? mod : { "default": mod };
+    };
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.XmlSerializer = void 0;
+    var errors_1 = require_errors3();
+    var xmlStringify_1 = __importDefault(require_xmlStringify());
+    var errors_2 = require_errors4();
+    var xmlBaseSerializer_1 = require_xmlBaseSerializer();
+    var XmlSerializer = class extends xmlBaseSerializer_1.XmlBaseSerializer {
+      _serialize(normalizedBom, options = {}) {
+        try {
+          return (0, xmlStringify_1.default)(normalizedBom, options);
+        } catch (err) {
+          if (err instanceof errors_1.OptPlugError) {
+            throw new errors_2.MissingOptionalDependencyError(err.message, err);
+          }
+          throw err;
+        }
+      }
+    };
+    exports2.XmlSerializer = XmlSerializer;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/index.node.js
+var require_index_node = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/index.node.js"(exports2) {
+    "use strict";
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __exportStar = exports2 && exports2.__exportStar || function(m, exports3) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p)) __createBinding(exports3, m, p);
+    };
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    __exportStar(require_index_common(), exports2);
+    __exportStar(require_xmlSerializer_node(), exports2);
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/spec/_protocol.js
+var require_protocol = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/spec/_protocol.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2._Spec = void 0;
+    var models_1 = require_models();
+    var _Spec = class {
+      #version;
+      #formats;
+      #componentTypes;
+      #hashAlgorithms;
+      #hashValuePattern;
+      #externalReferenceTypes;
+      #vulnerabilityRatingMethods;
+      #supportsDependencyGraph;
+      #supportsToolReferences;
+      #requiresComponentVersion;
+      #supportsProperties;
+      #supportsVulnerabilities;
+      #supportsComponentEvidence;
+      #supportsMetadataLifecycles;
+      #supportsMetadataLicenses;
+      #supportsMetadataProperties;
+      #supportsExternalReferenceHashes;
+      #supportsLicenseAcknowledgement;
+      #supportsServices;
+      #supportsToolsComponentsServices;
+      #supportsLicenseProperties;
+      constructor(version2, formats, componentTypes, hashAlgorithms, hashValuePattern, externalReferenceTypes, supportsDependencyGraph, supportsToolReferences, requiresComponentVersion, supportsProperties, supportsVulnerabilities, vulnerabilityRatingMethods, supportsComponentEvidence, supportsMetadataLifecycles, supportsMetadataLicenses, supportsMetadataProperties, supportsExternalReferenceHashes, supportsLicenseAcknowledgement, supportsServices, supportsToolsComponentsServices, supportsLicenseProperties) {
+        this.#version = version2;
+        this.#formats = new Set(formats);
+        this.#componentTypes = new Set(componentTypes);
+        this.#hashAlgorithms = new Set(hashAlgorithms);
+        this.#hashValuePattern = hashValuePattern;
+        this.#externalReferenceTypes = new Set(externalReferenceTypes);
+        this.#supportsDependencyGraph = supportsDependencyGraph;
+        this.#supportsToolReferences = supportsToolReferences;
+        this.#requiresComponentVersion = requiresComponentVersion;
+        this.#supportsProperties = supportsProperties;
+        this.#supportsVulnerabilities = supportsVulnerabilities;
+        this.#vulnerabilityRatingMethods = new Set(vulnerabilityRatingMethods);
+        this.#supportsComponentEvidence = supportsComponentEvidence;
+        this.#supportsMetadataLifecycles = supportsMetadataLifecycles;
+        this.#supportsMetadataLicenses = supportsMetadataLicenses;
+        this.#supportsMetadataProperties = supportsMetadataProperties;
+        this.#supportsExternalReferenceHashes = supportsExternalReferenceHashes;
+        this.#supportsLicenseAcknowledgement = supportsLicenseAcknowledgement;
+        this.#supportsServices = supportsServices;
+        this.#supportsToolsComponentsServices = supportsToolsComponentsServices;
+        this.#supportsLicenseProperties = supportsLicenseProperties;
+      }
+      get version() {
+        return this.#version;
+      }
+      supportsFormat(f) {
+        return this.#formats.has(f);
+      }
+      supportsComponentType(ct) {
+        return this.#componentTypes.has(ct);
+      }
+      supportsHashAlgorithm(ha) {
+        return this.#hashAlgorithms.has(ha);
+      }
+      supportsHashValue(hv) {
+        return typeof hv === "string" && this.#hashValuePattern.test(hv);
+      }
+      supportsExternalReferenceType(ert) {
+        return this.#externalReferenceTypes.has(ert);
+      }
+      get supportsDependencyGraph() {
+        return this.#supportsDependencyGraph;
+      }
+      get supportsToolReferences() {
+        return this.#supportsToolReferences;
+      }
+      get requiresComponentVersion() {
+        return this.#requiresComponentVersion;
+      }
+      supportsProperties(model) {
+        switch (true) {
+          case (model instanceof models_1.NamedLicense || model instanceof models_1.SpdxLicense):
+            return this.#supportsLicenseProperties;
+          default:
+            return this.#supportsProperties;
+        }
+      }
+      get supportsVulnerabilities() {
+        return this.#supportsVulnerabilities;
+      }
+      supportsVulnerabilityRatingMethod(rm) {
+        return this.#vulnerabilityRatingMethods.has(rm);
+      }
+      get supportsComponentEvidence() {
+        return this.#supportsComponentEvidence;
+      }
+      get supportsMetadataLifecycles() {
+        return this.#supportsMetadataLifecycles;
+      }
+      get supportsMetadataLicenses() {
+        return this.#supportsMetadataLicenses;
+      }
+      get supportsMetadataProperties() {
+        return this.#supportsMetadataProperties;
+      }
+      get supportsExternalReferenceHashes() {
+        return this.#supportsExternalReferenceHashes;
+      }
+      get supportsLicenseAcknowledgement() {
+        return this.#supportsLicenseAcknowledgement;
+      }
+      get supportsServices() {
+        return this.#supportsServices;
+      }
+      get supportsToolsComponentsServices() {
+        return this.#supportsToolsComponentsServices;
+      }
+    };
+    exports2._Spec = _Spec;
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/spec/consts.js
+var require_consts = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/spec/consts.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.SpecVersionDict = exports2.Spec1dot7 = exports2.Spec1dot6 = exports2.Spec1dot5 = exports2.Spec1dot4 = exports2.Spec1dot3 = exports2.Spec1dot2 = void 0;
+    var componentType_1 = require_componentType();
+    var externalReferenceType_1 = require_externalReferenceType();
+    var hashAlogorithm_1 = require_hashAlogorithm();
+    var ratingMethod_1 = require_ratingMethod();
+    var _protocol_1 = require_protocol();
+    var enums_1 = require_enums2();
+    exports2.Spec1dot2 = Object.freeze(new _protocol_1._Spec(enums_1.Version.v1dot2, [
+      enums_1.Format.XML,
+      enums_1.Format.JSON
+    ], [
+      componentType_1.ComponentType.Application,
+      componentType_1.ComponentType.Framework,
+      componentType_1.ComponentType.Library,
+      componentType_1.ComponentType.Container,
+      componentType_1.ComponentType.OperatingSystem,
+      componentType_1.ComponentType.Device,
+      componentType_1.ComponentType.Firmware,
+      componentType_1.ComponentType.File
+    ], [
+      hashAlogorithm_1.HashAlgorithm.MD5,
+      hashAlogorithm_1.HashAlgorithm["SHA-1"],
+      hashAlogorithm_1.HashAlgorithm["SHA-256"],
+      hashAlogorithm_1.HashAlgorithm["SHA-384"],
+      hashAlogorithm_1.HashAlgorithm["SHA-512"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-256"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-384"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-512"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-256"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-384"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-512"],
+      hashAlogorithm_1.HashAlgorithm.BLAKE3
+    ], /^([a-fA-F0-9]{32})$|^([a-fA-F0-9]{40})$|^([a-fA-F0-9]{64})$|^([a-fA-F0-9]{96})$|^([a-fA-F0-9]{128})$/, [
+      externalReferenceType_1.ExternalReferenceType.VCS,
+      externalReferenceType_1.ExternalReferenceType.IssueTracker,
+      externalReferenceType_1.ExternalReferenceType.Website,
+      externalReferenceType_1.ExternalReferenceType.Advisories,
+      externalReferenceType_1.ExternalReferenceType.BOM,
+      externalReferenceType_1.ExternalReferenceType.MailingList,
+      externalReferenceType_1.ExternalReferenceType.Social,
+      externalReferenceType_1.ExternalReferenceType.Chat,
+      externalReferenceType_1.ExternalReferenceType.Documentation,
+      externalReferenceType_1.ExternalReferenceType.Support,
+      externalReferenceType_1.ExternalReferenceType.Distribution,
+      externalReferenceType_1.ExternalReferenceType.License,
+      externalReferenceType_1.ExternalReferenceType.BuildMeta,
+      externalReferenceType_1.ExternalReferenceType.BuildSystem,
+      externalReferenceType_1.ExternalReferenceType.Other
+    ], true, false, true, false, false, [], false, false, false, false, false, false, true, false, false));
+    exports2.Spec1dot3 = Object.freeze(new _protocol_1._Spec(enums_1.Version.v1dot3, [
+      enums_1.Format.XML,
+      enums_1.Format.JSON
+    ], [
+      componentType_1.ComponentType.Application,
+      componentType_1.ComponentType.Framework,
+      componentType_1.ComponentType.Library,
+      componentType_1.ComponentType.Container,
+      componentType_1.ComponentType.OperatingSystem,
+      componentType_1.ComponentType.Device,
+      componentType_1.ComponentType.Firmware,
+      componentType_1.ComponentType.File
+    ], [
+      hashAlogorithm_1.HashAlgorithm.MD5,
+      hashAlogorithm_1.HashAlgorithm["SHA-1"],
+      hashAlogorithm_1.HashAlgorithm["SHA-256"],
+      hashAlogorithm_1.HashAlgorithm["SHA-384"],
+      hashAlogorithm_1.HashAlgorithm["SHA-512"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-256"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-384"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-512"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-256"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-384"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-512"],
+      hashAlogorithm_1.HashAlgorithm.BLAKE3
+    ], /^([a-fA-F0-9]{32})$|^([a-fA-F0-9]{40})$|^([a-fA-F0-9]{64})$|^([a-fA-F0-9]{96})$|^([a-fA-F0-9]{128})$/, [
+      externalReferenceType_1.ExternalReferenceType.VCS,
+      externalReferenceType_1.ExternalReferenceType.IssueTracker,
+      externalReferenceType_1.ExternalReferenceType.Website,
+      externalReferenceType_1.ExternalReferenceType.Advisories,
+      externalReferenceType_1.ExternalReferenceType.BOM,
+      externalReferenceType_1.ExternalReferenceType.MailingList,
+      externalReferenceType_1.ExternalReferenceType.Social,
+      externalReferenceType_1.ExternalReferenceType.Chat,
+      externalReferenceType_1.ExternalReferenceType.Documentation,
+      externalReferenceType_1.ExternalReferenceType.Support,
+      externalReferenceType_1.ExternalReferenceType.Distribution,
+      externalReferenceType_1.ExternalReferenceType.License,
+      externalReferenceType_1.ExternalReferenceType.BuildMeta,
+      externalReferenceType_1.ExternalReferenceType.BuildSystem,
+      externalReferenceType_1.ExternalReferenceType.Other
+    ], true, false, true, true, false, [], true, false, true, true, true, false, true, false, false));
+    exports2.Spec1dot4 = Object.freeze(new _protocol_1._Spec(enums_1.Version.v1dot4, [
+      enums_1.Format.XML,
+      enums_1.Format.JSON
+    ], [
+      componentType_1.ComponentType.Application,
+      componentType_1.ComponentType.Framework,
+      componentType_1.ComponentType.Library,
+      componentType_1.ComponentType.Container,
+      componentType_1.ComponentType.OperatingSystem,
+      componentType_1.ComponentType.Device,
+      componentType_1.ComponentType.Firmware,
+      componentType_1.ComponentType.File
+    ], [
+      hashAlogorithm_1.HashAlgorithm.MD5,
+      hashAlogorithm_1.HashAlgorithm["SHA-1"],
+      hashAlogorithm_1.HashAlgorithm["SHA-256"],
+      hashAlogorithm_1.HashAlgorithm["SHA-384"],
+      hashAlogorithm_1.HashAlgorithm["SHA-512"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-256"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-384"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-512"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-256"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-384"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-512"],
+      hashAlogorithm_1.HashAlgorithm.BLAKE3
+    ], /^([a-fA-F0-9]{32})$|^([a-fA-F0-9]{40})$|^([a-fA-F0-9]{64})$|^([a-fA-F0-9]{96})$|^([a-fA-F0-9]{128})$/, [
+      externalReferenceType_1.ExternalReferenceType.VCS,
+      externalReferenceType_1.ExternalReferenceType.IssueTracker,
+      externalReferenceType_1.ExternalReferenceType.Website,
+      externalReferenceType_1.ExternalReferenceType.Advisories,
+      externalReferenceType_1.ExternalReferenceType.BOM,
+      externalReferenceType_1.ExternalReferenceType.MailingList,
+      externalReferenceType_1.ExternalReferenceType.Social,
+      externalReferenceType_1.ExternalReferenceType.Chat,
+      externalReferenceType_1.ExternalReferenceType.Documentation,
+      externalReferenceType_1.ExternalReferenceType.Support,
+      externalReferenceType_1.ExternalReferenceType.Distribution,
+      externalReferenceType_1.ExternalReferenceType.License,
+      externalReferenceType_1.ExternalReferenceType.BuildMeta,
+      externalReferenceType_1.ExternalReferenceType.BuildSystem,
+      externalReferenceType_1.ExternalReferenceType.ReleaseNotes,
+      externalReferenceType_1.ExternalReferenceType.Other
+    ], true, true, false, true, true, [
+      ratingMethod_1.RatingMethod.CVSSv2,
+      ratingMethod_1.RatingMethod.CVSSv3,
+      ratingMethod_1.RatingMethod.CVSSv31,
+      ratingMethod_1.RatingMethod.OWASP,
+      ratingMethod_1.RatingMethod.Other
+    ], true, false, true, true, true, false, true, false, false));
+    exports2.Spec1dot5 = Object.freeze(new _protocol_1._Spec(enums_1.Version.v1dot5, [
+      enums_1.Format.XML,
+      enums_1.Format.JSON
+    ], [
+      componentType_1.ComponentType.Application,
+      componentType_1.ComponentType.Framework,
+      componentType_1.ComponentType.Library,
+      componentType_1.ComponentType.Container,
+      componentType_1.ComponentType.Platform,
+      componentType_1.ComponentType.OperatingSystem,
+      componentType_1.ComponentType.Device,
+      componentType_1.ComponentType.DeviceDriver,
+      componentType_1.ComponentType.Firmware,
+      componentType_1.ComponentType.File,
+      componentType_1.ComponentType.MachineLearningModel,
+      componentType_1.ComponentType.Data
+    ], [
+      hashAlogorithm_1.HashAlgorithm.MD5,
+      hashAlogorithm_1.HashAlgorithm["SHA-1"],
+      hashAlogorithm_1.HashAlgorithm["SHA-256"],
+      hashAlogorithm_1.HashAlgorithm["SHA-384"],
+      hashAlogorithm_1.HashAlgorithm["SHA-512"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-256"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-384"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-512"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-256"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-384"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-512"],
+      hashAlogorithm_1.HashAlgorithm.BLAKE3
+    ], /^([a-fA-F0-9]{32})$|^([a-fA-F0-9]{40})$|^([a-fA-F0-9]{64})$|^([a-fA-F0-9]{96})$|^([a-fA-F0-9]{128})$/, [
+      externalReferenceType_1.ExternalReferenceType.VCS,
+      externalReferenceType_1.ExternalReferenceType.IssueTracker,
+      externalReferenceType_1.ExternalReferenceType.Website,
+      externalReferenceType_1.ExternalReferenceType.Advisories,
+      externalReferenceType_1.ExternalReferenceType.BOM,
+      externalReferenceType_1.ExternalReferenceType.MailingList,
+      externalReferenceType_1.ExternalReferenceType.Social,
+      externalReferenceType_1.ExternalReferenceType.Chat,
+      externalReferenceType_1.ExternalReferenceType.Documentation,
+      externalReferenceType_1.ExternalReferenceType.Support,
+      externalReferenceType_1.ExternalReferenceType.Distribution,
+      externalReferenceType_1.ExternalReferenceType.DistributionIntake,
+      externalReferenceType_1.ExternalReferenceType.License,
+      externalReferenceType_1.ExternalReferenceType.BuildMeta,
+      externalReferenceType_1.ExternalReferenceType.BuildSystem,
+      externalReferenceType_1.ExternalReferenceType.ReleaseNotes,
+      externalReferenceType_1.ExternalReferenceType.SecurityContact,
+      externalReferenceType_1.ExternalReferenceType.ModelCard,
+      externalReferenceType_1.ExternalReferenceType.Log,
+      externalReferenceType_1.ExternalReferenceType.Configuration,
+      externalReferenceType_1.ExternalReferenceType.Evidence,
+      externalReferenceType_1.ExternalReferenceType.Formulation,
+      externalReferenceType_1.ExternalReferenceType.Attestation,
+      externalReferenceType_1.ExternalReferenceType.ThreatModel,
+      externalReferenceType_1.ExternalReferenceType.AdversaryModel,
+      externalReferenceType_1.ExternalReferenceType.RiskAssessment,
+      externalReferenceType_1.ExternalReferenceType.VulnerabilityAssertion,
+      externalReferenceType_1.ExternalReferenceType.ExploitabilityStatement,
+      externalReferenceType_1.ExternalReferenceType.PentestReport,
+      externalReferenceType_1.ExternalReferenceType.StaticAnalysisReport,
+      externalReferenceType_1.ExternalReferenceType.DynamicAnalysisReport,
+      externalReferenceType_1.ExternalReferenceType.RuntimeAnalysisReport,
+      externalReferenceType_1.ExternalReferenceType.ComponentAnalysisReport,
+      externalReferenceType_1.ExternalReferenceType.MaturityReport,
+      externalReferenceType_1.ExternalReferenceType.CertificationReport,
+      externalReferenceType_1.ExternalReferenceType.CodifiedInfrastructure,
+      externalReferenceType_1.ExternalReferenceType.QualityMetrics,
+      externalReferenceType_1.ExternalReferenceType.POAM,
+      externalReferenceType_1.ExternalReferenceType.Other
+    ], true, true, false, true, true, [
+      ratingMethod_1.RatingMethod.CVSSv2,
+      ratingMethod_1.RatingMethod.CVSSv3,
+      ratingMethod_1.RatingMethod.CVSSv31,
+      ratingMethod_1.RatingMethod.CVSSv4,
+      ratingMethod_1.RatingMethod.OWASP,
+      ratingMethod_1.RatingMethod.SSVC,
+      ratingMethod_1.RatingMethod.Other
+    ], true, true, true, true, true, false, true, true, true));
+    exports2.Spec1dot6 = Object.freeze(new _protocol_1._Spec(enums_1.Version.v1dot6, [
+      enums_1.Format.XML,
+      enums_1.Format.JSON
+    ], [
+      componentType_1.ComponentType.Application,
+      componentType_1.ComponentType.Framework,
+      componentType_1.ComponentType.Library,
+      componentType_1.ComponentType.Container,
+      componentType_1.ComponentType.Platform,
+      componentType_1.ComponentType.OperatingSystem,
+      componentType_1.ComponentType.Device,
+      componentType_1.ComponentType.DeviceDriver,
+      componentType_1.ComponentType.Firmware,
+      componentType_1.ComponentType.File,
+      componentType_1.ComponentType.MachineLearningModel,
+      componentType_1.ComponentType.Data,
+      componentType_1.ComponentType.CryptographicAsset
+    ], [
+      hashAlogorithm_1.HashAlgorithm.MD5,
+      hashAlogorithm_1.HashAlgorithm["SHA-1"],
+      hashAlogorithm_1.HashAlgorithm["SHA-256"],
+      hashAlogorithm_1.HashAlgorithm["SHA-384"],
+      hashAlogorithm_1.HashAlgorithm["SHA-512"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-256"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-384"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-512"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-256"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-384"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-512"],
+      hashAlogorithm_1.HashAlgorithm.BLAKE3
+    ], /^([a-fA-F0-9]{32})$|^([a-fA-F0-9]{40})$|^([a-fA-F0-9]{64})$|^([a-fA-F0-9]{96})$|^([a-fA-F0-9]{128})$/, [
+      externalReferenceType_1.ExternalReferenceType.VCS,
+      externalReferenceType_1.ExternalReferenceType.IssueTracker,
+      externalReferenceType_1.ExternalReferenceType.Website,
+      externalReferenceType_1.ExternalReferenceType.Advisories,
+      externalReferenceType_1.ExternalReferenceType.BOM,
+      externalReferenceType_1.ExternalReferenceType.MailingList,
+      externalReferenceType_1.ExternalReferenceType.Social,
+      externalReferenceType_1.ExternalReferenceType.Chat,
+      externalReferenceType_1.ExternalReferenceType.Documentation,
+      externalReferenceType_1.ExternalReferenceType.Support,
+      externalReferenceType_1.ExternalReferenceType.SourceDistribution,
+      externalReferenceType_1.ExternalReferenceType.Distribution,
+      externalReferenceType_1.ExternalReferenceType.DistributionIntake,
+      externalReferenceType_1.ExternalReferenceType.License,
+      externalReferenceType_1.ExternalReferenceType.BuildMeta,
+      externalReferenceType_1.ExternalReferenceType.BuildSystem,
+      externalReferenceType_1.ExternalReferenceType.ReleaseNotes,
+      externalReferenceType_1.ExternalReferenceType.SecurityContact,
+      externalReferenceType_1.ExternalReferenceType.ModelCard,
+      externalReferenceType_1.ExternalReferenceType.Log,
+      externalReferenceType_1.ExternalReferenceType.Configuration,
+      externalReferenceType_1.ExternalReferenceType.Evidence,
+      externalReferenceType_1.ExternalReferenceType.Formulation,
+      externalReferenceType_1.ExternalReferenceType.Attestation,
+      externalReferenceType_1.ExternalReferenceType.ThreatModel,
+      externalReferenceType_1.ExternalReferenceType.AdversaryModel,
+      externalReferenceType_1.ExternalReferenceType.RiskAssessment,
+      externalReferenceType_1.ExternalReferenceType.VulnerabilityAssertion,
+      externalReferenceType_1.ExternalReferenceType.ExploitabilityStatement,
+      externalReferenceType_1.ExternalReferenceType.PentestReport,
+      externalReferenceType_1.ExternalReferenceType.StaticAnalysisReport,
+      externalReferenceType_1.ExternalReferenceType.DynamicAnalysisReport,
+      externalReferenceType_1.ExternalReferenceType.RuntimeAnalysisReport,
+      externalReferenceType_1.ExternalReferenceType.ComponentAnalysisReport,
+      externalReferenceType_1.ExternalReferenceType.MaturityReport,
+      externalReferenceType_1.ExternalReferenceType.CertificationReport,
+      externalReferenceType_1.ExternalReferenceType.CodifiedInfrastructure,
+      externalReferenceType_1.ExternalReferenceType.QualityMetrics,
+      externalReferenceType_1.ExternalReferenceType.POAM,
+      externalReferenceType_1.ExternalReferenceType.ElectronicSignature,
+      externalReferenceType_1.ExternalReferenceType.DigitalSignature,
+      externalReferenceType_1.ExternalReferenceType.RFC9116,
+      externalReferenceType_1.ExternalReferenceType.Other
+    ], true, true, false, true, true, [
+      ratingMethod_1.RatingMethod.CVSSv2,
+      ratingMethod_1.RatingMethod.CVSSv3,
+      ratingMethod_1.RatingMethod.CVSSv31,
+      ratingMethod_1.RatingMethod.CVSSv4,
+      ratingMethod_1.RatingMethod.OWASP,
+      ratingMethod_1.RatingMethod.SSVC,
+      ratingMethod_1.RatingMethod.Other
+    ], true, true, true, true, true, true, true, true, true));
+    exports2.Spec1dot7 = Object.freeze(new _protocol_1._Spec(enums_1.Version.v1dot7, [
+      enums_1.Format.XML,
+      enums_1.Format.JSON
+    ], [
+      componentType_1.ComponentType.Application,
+      componentType_1.ComponentType.Framework,
+      componentType_1.ComponentType.Library,
+      componentType_1.ComponentType.Container,
+      componentType_1.ComponentType.Platform,
+      componentType_1.ComponentType.OperatingSystem,
+      componentType_1.ComponentType.Device,
+      componentType_1.ComponentType.DeviceDriver,
+      componentType_1.ComponentType.Firmware,
+      componentType_1.ComponentType.File,
+      componentType_1.ComponentType.MachineLearningModel,
+      componentType_1.ComponentType.Data,
+      componentType_1.ComponentType.CryptographicAsset
+    ], [
+      hashAlogorithm_1.HashAlgorithm.MD5,
+      hashAlogorithm_1.HashAlgorithm["SHA-1"],
+      hashAlogorithm_1.HashAlgorithm["SHA-256"],
+      hashAlogorithm_1.HashAlgorithm["SHA-384"],
+      hashAlogorithm_1.HashAlgorithm["SHA-512"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-256"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-384"],
+      hashAlogorithm_1.HashAlgorithm["SHA3-512"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-256"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-384"],
+      hashAlogorithm_1.HashAlgorithm["BLAKE2b-512"],
+      hashAlogorithm_1.HashAlgorithm.BLAKE3,
+      hashAlogorithm_1.HashAlgorithm["Streebog-256"],
+      hashAlogorithm_1.HashAlgorithm["Streebog-512"]
+    ], /^([a-fA-F0-9]{32})$|^([a-fA-F0-9]{40})$|^([a-fA-F0-9]{64})$|^([a-fA-F0-9]{96})$|^([a-fA-F0-9]{128})$/, [
+      externalReferenceType_1.ExternalReferenceType.VCS,
+      externalReferenceType_1.ExternalReferenceType.IssueTracker,
+      externalReferenceType_1.ExternalReferenceType.Website,
+      externalReferenceType_1.ExternalReferenceType.Advisories,
+      externalReferenceType_1.ExternalReferenceType.BOM,
+      externalReferenceType_1.ExternalReferenceType.MailingList,
+      externalReferenceType_1.ExternalReferenceType.Social,
+      externalReferenceType_1.ExternalReferenceType.Chat,
+      externalReferenceType_1.ExternalReferenceType.Documentation,
+      externalReferenceType_1.ExternalReferenceType.Support,
+      externalReferenceType_1.ExternalReferenceType.SourceDistribution,
+      externalReferenceType_1.ExternalReferenceType.Distribution,
+      externalReferenceType_1.ExternalReferenceType.DistributionIntake,
+      externalReferenceType_1.ExternalReferenceType.License,
+      externalReferenceType_1.ExternalReferenceType.BuildMeta,
+      externalReferenceType_1.ExternalReferenceType.BuildSystem,
+      externalReferenceType_1.ExternalReferenceType.ReleaseNotes,
+      externalReferenceType_1.ExternalReferenceType.SecurityContact,
+      externalReferenceType_1.ExternalReferenceType.ModelCard,
+      externalReferenceType_1.ExternalReferenceType.Log,
+      externalReferenceType_1.ExternalReferenceType.Configuration,
+      externalReferenceType_1.ExternalReferenceType.Evidence,
+      externalReferenceType_1.ExternalReferenceType.Formulation,
+      externalReferenceType_1.ExternalReferenceType.Attestation,
+      externalReferenceType_1.ExternalReferenceType.ThreatModel,
+      externalReferenceType_1.ExternalReferenceType.AdversaryModel,
+      externalReferenceType_1.ExternalReferenceType.RiskAssessment,
+      externalReferenceType_1.ExternalReferenceType.VulnerabilityAssertion,
+      externalReferenceType_1.ExternalReferenceType.ExploitabilityStatement,
+      externalReferenceType_1.ExternalReferenceType.PentestReport,
+      externalReferenceType_1.ExternalReferenceType.StaticAnalysisReport,
+      externalReferenceType_1.ExternalReferenceType.DynamicAnalysisReport,
+      externalReferenceType_1.ExternalReferenceType.RuntimeAnalysisReport,
+      externalReferenceType_1.ExternalReferenceType.ComponentAnalysisReport,
+      externalReferenceType_1.ExternalReferenceType.MaturityReport,
+      externalReferenceType_1.ExternalReferenceType.CertificationReport,
+      externalReferenceType_1.ExternalReferenceType.CodifiedInfrastructure,
+      externalReferenceType_1.ExternalReferenceType.QualityMetrics,
+      externalReferenceType_1.ExternalReferenceType.POAM,
+      externalReferenceType_1.ExternalReferenceType.ElectronicSignature,
+      externalReferenceType_1.ExternalReferenceType.DigitalSignature,
+      externalReferenceType_1.ExternalReferenceType.RFC9116,
+      externalReferenceType_1.ExternalReferenceType.Citation,
+      externalReferenceType_1.ExternalReferenceType.Patent,
+      externalReferenceType_1.ExternalReferenceType.PatentAssertion,
+      externalReferenceType_1.ExternalReferenceType.PatentFamily,
+      externalReferenceType_1.ExternalReferenceType.RFC9116,
+      externalReferenceType_1.ExternalReferenceType.Other
+    ], true, true, false, true, true, [
+      ratingMethod_1.RatingMethod.CVSSv2,
+      ratingMethod_1.RatingMethod.CVSSv3,
+      ratingMethod_1.RatingMethod.CVSSv31,
+      ratingMethod_1.RatingMethod.CVSSv4,
+      ratingMethod_1.RatingMethod.OWASP,
+      ratingMethod_1.RatingMethod.SSVC,
+      ratingMethod_1.RatingMethod.Other
+    ], true, true, true, true, true, true, true, true, true));
+    exports2.SpecVersionDict = Object.freeze({
+      [enums_1.Version.v1dot7]: exports2.Spec1dot7,
+      [enums_1.Version.v1dot6]: exports2.Spec1dot6,
+      [enums_1.Version.v1dot5]: exports2.Spec1dot5,
+      [enums_1.Version.v1dot4]: exports2.Spec1dot4,
+      [enums_1.Version.v1dot3]: exports2.Spec1dot3,
+      [enums_1.Version.v1dot2]: exports2.Spec1dot2
+    });
+  }
+});
+
+// node_modules/@cyclonedx/cyclonedx-library/dist.node/spec/index.js
+var require_spec = __commonJS({
+  "node_modules/@cyclonedx/cyclonedx-library/dist.node/spec/index.js"(exports2) {
+    "use strict";
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __exportStar = exports2 && exports2.__exportStar || function(m, exports3) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p)) __createBinding(exports3, m, p);
+    };
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    __exportStar(require_consts(), exports2);
+    __exportStar(require_enums2(), exports2);
+    __exportStar(require_errors5(), exports2);
+  }
+});
+
+// src/sbom/build.ts
+function licensesOf(values, declared) {
+  const acknowledgement = declared ? Enums.LicenseAcknowledgement.Declared : void 0;
+  const repo = new Models.LicenseRepository();
+  const expr = values.find((v) => /\s(OR|AND|WITH)\s|^\(/.test(v));
+  if (expr) {
+    const e = new Models.LicenseExpression(expr);
+    e.acknowledgement = acknowledgement;
+    repo.add(e);
+    return repo;
+  }
+  for (const v of values) {
+    const id = SPDX.fixupSpdxId(v);
+    repo.add(id ? new Models.SpdxLicense(id, { acknowledgement }) : new Models.NamedLicense(v, { acknowledgement }));
+  }
+  return repo;
+}
+function hashesOf(list) {
+  const dict = new Models.HashDictionary();
+  const seen = /* @__PURE__ */ new Map();
+  for (const h of list ?? []) {
+    if (!Object.values(Enums.HashAlgorithm).includes(h.alg)) continue;
+    const s = seen.get(h.alg) ?? /* @__PURE__ */ new Set();
+    s.add(h.content);
+    seen.set(h.alg, s);
+  }
+  for (const [alg, contents] of seen) if (contents.size === 1) dict.set(alg, [...contents][0]);
+  return dict;
+}
+function splitNpmName(name) {
+  const slash = name.startsWith("@") ? name.indexOf("/") : -1;
+  return slash > 0 ? { group: name.slice(0, slash), name: name.slice(slash + 1) } : { name };
+}
+function fromLockPackage(p, byRef) {
+  const n = p.ecosystem === "npm" ? splitNpmName(p.name) : { name: p.name };
+  const c = new Models.Component(Enums.ComponentType.Library, n.name, {
+    bomRef: p.purl,
+    group: "group" in n ? n.group : void 0,
+    version: p.version,
+    purl: p.purl,
+    scope: p.dev || p.optional ? Enums.ComponentScope.Optional : Enums.ComponentScope.Required,
+    hashes: hashesOf(p.integrity?.map((i) => ({ alg: i.alg, content: i.hex }))),
+    licenses: p.licenses ? licensesOf(p.licenses, true) : void 0
+  });
+  if (p.dev) c.properties.add(new Models.Property("cdx:npm:package:development", "true"));
+  byRef.set(p.purl, c);
+  return c;
+}
+function fromForeign(f) {
+  const type = Object.values(Enums.ComponentType).includes(f.type) ? f.type : Enums.ComponentType.Library;
+  const c = new Models.Component(type, f.name, {
+    bomRef: f.ref,
+    group: f.group,
+    version: f.version,
+    purl: f.purl,
+    hashes: hashesOf(f.hashes),
+    licenses: f.licenses.length ? licensesOf(f.licenses, false) : void 0
+  });
+  for (const p of f.properties) c.properties.add(new Models.Property(p.name, p.value));
+  return c;
+}
+function toolComponent(version2) {
+  return new Models.Component(Enums.ComponentType.Application, "chaingate", { version: version2 });
+}
+function buildSbom(input3, opts) {
+  const byRef = /* @__PURE__ */ new Map();
+  const bom = new Models.Bom();
+  bom.metadata.timestamp = opts.timestamp;
+  bom.metadata.tools.components.add(toolComponent(opts.toolVersion));
+  const image = input3.image;
+  const rootComponent = image ? new Models.Component(Enums.ComponentType.Container, image.ref, { bomRef: "image", version: image.digest, purl: image.purl }) : new Models.Component(Enums.ComponentType.Application, input3.root.name, { bomRef: "root", version: input3.root.version });
+  bom.metadata.component = rootComponent;
+  const keep = (p) => !(opts.excludeDev && p.dev);
+  const all = mergeByPurl(input3.lockfiles.flatMap((l) => l.packages.filter(keep)));
+  for (const p of all) bom.components.add(fromLockPackage(p, byRef));
+  for (const p of all) {
+    const c = byRef.get(p.purl);
+    for (const d of p.dependencies) {
+      const dc = byRef.get(d);
+      if (dc?.bomRef) c.dependencies.add(dc.bomRef);
+    }
+  }
+  const single = input3.lockfiles.length === 1 && !image && !input3.lockfiles[0].path.includes("/");
+  for (const lock of input3.lockfiles) {
+    let project = rootComponent;
+    if (!single) {
+      const name = lock.root?.name ?? lock.path;
+      project = new Models.Component(Enums.ComponentType.Application, name, {
+        bomRef: `project:${lock.path}`,
+        version: lock.root?.version || void 0
+      });
+      project.properties.add(new Models.Property("chaingate:lockfile", lock.path));
+      bom.components.add(project);
+      rootComponent.dependencies.add(project.bomRef);
+    } else {
+      rootComponent.properties.add(new Models.Property("chaingate:lockfile", lock.path));
+    }
+    for (const d of lock.rootDependencies ?? []) {
+      const dc = byRef.get(d);
+      if (dc?.bomRef) project.dependencies.add(dc.bomRef);
+    }
+  }
+  if (image) {
+    const foreign = /* @__PURE__ */ new Map();
+    for (const f of image.components) {
+      const existing = f.purl ? byRef.get(f.purl) : void 0;
+      const c = existing ?? fromForeign(f);
+      if (!existing) bom.components.add(c);
+      foreign.set(f.ref, c);
+    }
+    for (const f of image.components) {
+      const c = foreign.get(f.ref);
+      for (const d of f.dependsOn) {
+        const dc = foreign.get(d);
+        if (dc?.bomRef) c.dependencies.add(dc.bomRef);
+      }
+    }
+    for (const d of image.dependsOn) {
+      const dc = foreign.get(d);
+      if (dc?.bomRef) rootComponent.dependencies.add(dc.bomRef);
+    }
+  }
+  const spec = SPECS[opts.specVersion];
+  const normalizer = new Serialize.JSON.Normalize.Factory(spec).makeForBom();
+  const doc = normalizer.normalize(bom, { sortLists: true });
+  const serial = opts.serialNumber ?? contentSerial(doc);
+  const { $schema, bomFormat, specVersion, version: version2, serialNumber: _unset, ...rest } = doc;
+  void _unset;
+  return { $schema, bomFormat, specVersion, serialNumber: serial, version: version2, ...rest };
+}
+function contentSerial(doc) {
+  const h = (0, import_node_crypto2.createHash)("sha256").update(JSON.stringify(doc)).digest("hex");
+  const v = `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${(parseInt(h[16], 16) & 3 | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return `urn:uuid:${v}`;
+}
+function serializeSbom(doc) {
+  return `${JSON.stringify(doc, null, 2)}
+`;
+}
+function countComponents(doc) {
+  let n = 0;
+  const walk3 = (list) => {
+    if (!Array.isArray(list)) return;
+    for (const c of list) {
+      n++;
+      walk3(c.components);
+    }
+  };
+  walk3(doc.components);
+  return n;
+}
+var import_node_crypto2, Enums, Models, Serialize, SPDX, Spec, SPECS;
+var init_build = __esm({
+  "src/sbom/build.ts"() {
+    "use strict";
+    import_node_crypto2 = require("node:crypto");
+    Enums = __toESM(require_enums());
+    Models = __toESM(require_models());
+    Serialize = __toESM(require_index_node());
+    SPDX = __toESM(require_spdx());
+    Spec = __toESM(require_spec());
+    init_util();
+    SPECS = { "1.6": Spec.Spec1dot6, "1.5": Spec.Spec1dot5 };
+  }
+});
+
+// src/sbom/trivy.ts
+function arr(v) {
+  return Array.isArray(v) ? v : [];
+}
+function parseTrivyCycloneDx(text, file2, imageRef) {
+  const data = parseJsonLockfile(text, file2, FIX6);
+  if (!isRecord(data) || data.bomFormat !== "CycloneDX") throw new LockfileError(`not a CycloneDX document; ${FIX6}`, file2);
+  const meta3 = recordOf(recordOf(data.metadata).component);
+  const refMap = /* @__PURE__ */ new Map();
+  const flat = [];
+  const visit2 = (list) => {
+    for (const x of arr(list)) {
+      const c = recordOf(x);
+      const name = str(c.name);
+      if (!name) throw new LockfileError(`a component without a name; ${FIX6}`, file2);
+      const purl = str(c.purl);
+      const ref = purl ?? `${str(c.type) ?? "library"}:${name}${str(c.version) ? `@${str(c.version)}` : ""}`;
+      const orig = str(c["bom-ref"]);
+      if (orig) refMap.set(orig, ref);
+      flat.push({ raw: c, ref });
+      visit2(c.components);
+    }
+  };
+  visit2(data.components);
+  const edges = /* @__PURE__ */ new Map();
+  for (const d of arr(data.dependencies)) {
+    const from = str(recordOf(d).ref);
+    if (!from) continue;
+    const to = edges.get(from) ?? /* @__PURE__ */ new Set();
+    for (const r of arr(recordOf(d).dependsOn)) to.add(String(r));
+    edges.set(from, to);
+  }
+  const mapRefs = (orig) => [...orig ? edges.get(orig) ?? [] : []].map((r) => refMap.get(r)).filter((x) => Boolean(x)).sort();
+  const seen = /* @__PURE__ */ new Set();
+  const components = [];
+  for (const { raw: c, ref } of flat) {
+    if (seen.has(ref)) continue;
+    seen.add(ref);
+    const licenses = arr(c.licenses).map((l) => str(recordOf(recordOf(l).license).id) ?? str(recordOf(recordOf(l).license).name) ?? str(recordOf(l).expression)).filter((x) => Boolean(x));
+    components.push({
+      ref,
+      type: str(c.type) ?? "library",
+      name: str(c.name),
+      group: str(c.group),
+      version: str(c.version),
+      purl: str(c.purl),
+      licenses,
+      hashes: arr(c.hashes).map((h) => ({ alg: str(recordOf(h).alg) ?? "", content: str(recordOf(h).content) ?? "" })),
+      properties: arr(c.properties).map((p) => ({ name: str(recordOf(p).name) ?? "", value: str(recordOf(p).value) ?? "" })).filter((p) => p.name !== ""),
+      dependsOn: mapRefs(str(c["bom-ref"]))
+    });
+  }
+  const props = arr(meta3.properties).map(recordOf);
+  const prop = (n) => props.filter((p) => p.name === n).map((p) => String(p.value));
+  const repoDigest = prop("aquasecurity:trivy:RepoDigest").sort()[0];
+  const imageId = prop("aquasecurity:trivy:ImageID")[0];
+  const digest2 = repoDigest ? repoDigest.slice(repoDigest.indexOf("@") + 1) : imageId;
+  return {
+    ref: imageRef,
+    digest: digest2,
+    purl: str(meta3.purl),
+    components: components.sort((a, b) => a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0),
+    dependsOn: mapRefs(str(meta3["bom-ref"]))
+  };
+}
+var FIX6;
+var init_trivy = __esm({
+  "src/sbom/trivy.ts"() {
+    "use strict";
+    init_errors();
+    init_util();
+    FIX6 = "run `trivy image --format cyclonedx` again; is the output truncated?";
+  }
+});
+
+// src/sbom/image.ts
+var image_exports = {};
+__export(image_exports, {
+  imageSbom: () => imageSbom,
+  trivyImageSbomArgv: () => trivyImageSbomArgv
+});
+function trivyImageSbomArgv(ref, isPath, outFile, opts) {
+  return [
+    "image",
+    // CycloneDX output lists packages only (no vulnerability DB needed) unless scanners are asked for.
+    "--format",
+    "cyclonedx",
+    "--output",
+    outFile,
+    "--cache-dir",
+    opts.cacheDir,
+    "--timeout",
+    `${Math.max(1, Math.ceil(opts.timeoutMs / 1e3))}s`,
+    "--no-progress",
+    "--skip-version-check",
+    "--disable-telemetry",
+    ...isPath ? ["--input", ref] : [...opts.insecureRegistry ? ["--insecure"] : [], "--image-src", "remote", ref]
+  ];
+}
+async function imageSbom(ref, opts) {
+  const work = fs6.mkdtempSync(path7.join(os2.tmpdir(), "chaingate-sbom-"));
+  try {
+    const out = path7.join(work, "image.cdx.json");
+    const isPath = fs6.existsSync(ref);
+    const r = await runTool(opts.trivy, trivyImageSbomArgv(ref, isPath, out, opts), { timeoutMs: opts.timeoutMs, env: opts.env });
+    if (r.spawnError) throw new ToolError("trivy", `trivy could not start (${r.spawnError}); run scripts/install-tools.sh or set CHAINGATE_TRIVY_PATH`);
+    if (r.timedOut) throw new ToolError("trivy", `trivy image ${ref} timed out after ${opts.timeoutMs} ms`);
+    if (r.exitCode !== 0 || !fs6.existsSync(out))
+      throw new ToolError("trivy", `trivy image ${ref} failed (exit ${r.exitCode ?? r.signal}): ${firstErrorLine(r.stderr) ?? "no message"}`);
+    return parseTrivyCycloneDx(fs6.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
+  } finally {
+    fs6.rmSync(work, { recursive: true, force: true });
+  }
+}
+var fs6, os2, path7;
+var init_image = __esm({
+  "src/sbom/image.ts"() {
+    "use strict";
+    fs6 = __toESM(require("node:fs"));
+    os2 = __toESM(require("node:os"));
+    path7 = __toESM(require("node:path"));
+    init_errors();
+    init_run_tool();
+    init_trivy();
+  }
+});
+
+// src/sbom/write.ts
+var write_exports = {};
+__export(write_exports, {
+  timestampFrom: () => timestampFrom,
+  writeSbom: () => writeSbom
+});
+function timestampFrom(env, now) {
+  const raw = env.SOURCE_DATE_EPOCH;
+  if (raw === void 0 || raw === "") return { timestamp: now(), reproducible: false };
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`SOURCE_DATE_EPOCH="${raw}" is not a number of seconds since 1970; unset it or fix it`);
+  return { timestamp: new Date(Number(raw) * 1e3), reproducible: true };
+}
+function trivyPath(env) {
+  if (env.CHAINGATE_TRIVY_PATH) return env.CHAINGATE_TRIVY_PATH;
+  const pinned = path8.join(env.CHAINGATE_TOOLS_DIR ?? path8.join(os3.homedir(), ".cache", "chaingate", "tools"), "bin", "trivy");
+  return fs7.existsSync(pinned) ? pinned : "trivy";
+}
+async function writeSbom(dir, opts = {}) {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const root = path8.resolve(cwd, dir);
+  if (!fs7.existsSync(root) || !fs7.statSync(root).isDirectory()) throw new ConfigError(`not a directory`, root);
+  const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
+  let lockfiles = [];
+  if (!opts.image || findLockfiles(root, { skipDirs }).length > 0) lockfiles = discoverLockfiles(root, { skipDirs });
+  let image;
+  if (opts.image) {
+    const { imageSbom: imageSbom2 } = await Promise.resolve().then(() => (init_image(), image_exports));
+    image = await imageSbom2(opts.image, {
+      trivy: opts.trivy ?? trivyPath(env),
+      cacheDir: path8.join(env.XDG_CACHE_HOME || path8.join(env.HOME || os3.homedir(), ".cache"), "chaingate", "trivy"),
+      timeoutMs: opts.timeoutMs ?? 10 * 6e4,
+      insecureRegistry: opts.insecureRegistry,
+      env
+    });
+  }
+  const manifest = readManifest(root);
+  const { timestamp, reproducible } = timestampFrom(env, opts.now ?? (() => /* @__PURE__ */ new Date()));
+  const doc = buildSbom(
+    { lockfiles, image, root: { name: manifest?.name ?? path8.basename(root), version: manifest?.version } },
+    {
+      specVersion: opts.specVersion ?? "1.6",
+      excludeDev: opts.excludeDev ?? false,
+      toolVersion: VERSION,
+      timestamp,
+      serialNumber: reproducible ? void 0 : `urn:uuid:${(0, import_node_crypto3.randomUUID)()}`
+    }
+  );
+  const text = serializeSbom(doc);
+  const result = {
+    components: countComponents(doc),
+    lockfiles: lockfiles.map((l) => l.path),
+    warnings: lockfiles.flatMap((l) => l.warnings ?? [])
+  };
+  if (opts.output === "-") return { file: "-", text, ...result };
+  const file2 = path8.resolve(cwd, opts.output ?? "sbom.cdx.json");
+  try {
+    fs7.mkdirSync(path8.dirname(file2), { recursive: true });
+    fs7.writeFileSync(file2, text);
+  } catch (e) {
+    throw new ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file2);
+  }
+  return { file: file2, ...result };
+}
+var import_node_crypto3, fs7, os3, path8;
+var init_write = __esm({
+  "src/sbom/write.ts"() {
+    "use strict";
+    import_node_crypto3 = require("node:crypto");
+    fs7 = __toESM(require("node:fs"));
+    os3 = __toESM(require("node:os"));
+    path8 = __toESM(require("node:path"));
+    init_errors();
+    init_discover();
+    init_version();
+    init_build();
+  }
+});
+
 // node_modules/@sigstore/protobuf-specs/dist/__generated__/envelope.js
 var require_envelope = __commonJS({
   "node_modules/@sigstore/protobuf-specs/dist/__generated__/envelope.js"(exports2) {
@@ -33048,8 +40618,8 @@ var require_envelope = __commonJS({
     function bytesFromBase64(b64) {
       return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
     }
-    function base64FromBytes(arr) {
-      return globalThis.Buffer.from(arr).toString("base64");
+    function base64FromBytes(arr2) {
+      return globalThis.Buffer.from(arr2).toString("base64");
     }
     function isSet(value) {
       return value !== null && value !== void 0;
@@ -33100,52 +40670,52 @@ var require_sigstore_common = __commonJS({
     exports2.subjectAlternativeNameTypeFromJSON = subjectAlternativeNameTypeFromJSON;
     exports2.subjectAlternativeNameTypeToJSON = subjectAlternativeNameTypeToJSON;
     var timestamp_1 = require_timestamp2();
-    var HashAlgorithm;
-    (function(HashAlgorithm2) {
-      HashAlgorithm2[HashAlgorithm2["HASH_ALGORITHM_UNSPECIFIED"] = 0] = "HASH_ALGORITHM_UNSPECIFIED";
-      HashAlgorithm2[HashAlgorithm2["SHA2_256"] = 1] = "SHA2_256";
-      HashAlgorithm2[HashAlgorithm2["SHA2_384"] = 2] = "SHA2_384";
-      HashAlgorithm2[HashAlgorithm2["SHA2_512"] = 3] = "SHA2_512";
-      HashAlgorithm2[HashAlgorithm2["SHA3_256"] = 4] = "SHA3_256";
-      HashAlgorithm2[HashAlgorithm2["SHA3_384"] = 5] = "SHA3_384";
-    })(HashAlgorithm || (exports2.HashAlgorithm = HashAlgorithm = {}));
+    var HashAlgorithm2;
+    (function(HashAlgorithm3) {
+      HashAlgorithm3[HashAlgorithm3["HASH_ALGORITHM_UNSPECIFIED"] = 0] = "HASH_ALGORITHM_UNSPECIFIED";
+      HashAlgorithm3[HashAlgorithm3["SHA2_256"] = 1] = "SHA2_256";
+      HashAlgorithm3[HashAlgorithm3["SHA2_384"] = 2] = "SHA2_384";
+      HashAlgorithm3[HashAlgorithm3["SHA2_512"] = 3] = "SHA2_512";
+      HashAlgorithm3[HashAlgorithm3["SHA3_256"] = 4] = "SHA3_256";
+      HashAlgorithm3[HashAlgorithm3["SHA3_384"] = 5] = "SHA3_384";
+    })(HashAlgorithm2 || (exports2.HashAlgorithm = HashAlgorithm2 = {}));
     function hashAlgorithmFromJSON(object2) {
       switch (object2) {
         case 0:
         case "HASH_ALGORITHM_UNSPECIFIED":
-          return HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED;
+          return HashAlgorithm2.HASH_ALGORITHM_UNSPECIFIED;
         case 1:
         case "SHA2_256":
-          return HashAlgorithm.SHA2_256;
+          return HashAlgorithm2.SHA2_256;
         case 2:
         case "SHA2_384":
-          return HashAlgorithm.SHA2_384;
+          return HashAlgorithm2.SHA2_384;
         case 3:
         case "SHA2_512":
-          return HashAlgorithm.SHA2_512;
+          return HashAlgorithm2.SHA2_512;
         case 4:
         case "SHA3_256":
-          return HashAlgorithm.SHA3_256;
+          return HashAlgorithm2.SHA3_256;
         case 5:
         case "SHA3_384":
-          return HashAlgorithm.SHA3_384;
+          return HashAlgorithm2.SHA3_384;
         default:
           throw new globalThis.Error("Unrecognized enum value " + object2 + " for enum HashAlgorithm");
       }
     }
     function hashAlgorithmToJSON(object2) {
       switch (object2) {
-        case HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED:
+        case HashAlgorithm2.HASH_ALGORITHM_UNSPECIFIED:
           return "HASH_ALGORITHM_UNSPECIFIED";
-        case HashAlgorithm.SHA2_256:
+        case HashAlgorithm2.SHA2_256:
           return "SHA2_256";
-        case HashAlgorithm.SHA2_384:
+        case HashAlgorithm2.SHA2_384:
           return "SHA2_384";
-        case HashAlgorithm.SHA2_512:
+        case HashAlgorithm2.SHA2_512:
           return "SHA2_512";
-        case HashAlgorithm.SHA3_256:
+        case HashAlgorithm2.SHA3_256:
           return "SHA3_256";
-        case HashAlgorithm.SHA3_384:
+        case HashAlgorithm2.SHA3_384:
           return "SHA3_384";
         default:
           throw new globalThis.Error("Unrecognized enum value " + object2 + " for enum HashAlgorithm");
@@ -33560,8 +41130,8 @@ var require_sigstore_common = __commonJS({
     function bytesFromBase64(b64) {
       return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
     }
-    function base64FromBytes(arr) {
-      return globalThis.Buffer.from(arr).toString("base64");
+    function base64FromBytes(arr2) {
+      return globalThis.Buffer.from(arr2).toString("base64");
     }
     function fromTimestamp(t) {
       let millis = (globalThis.Number(t.seconds) || 0) * 1e3;
@@ -33705,8 +41275,8 @@ var require_sigstore_rekor = __commonJS({
     function bytesFromBase64(b64) {
       return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
     }
-    function base64FromBytes(arr) {
-      return globalThis.Buffer.from(arr).toString("base64");
+    function base64FromBytes(arr2) {
+      return globalThis.Buffer.from(arr2).toString("base64");
     }
     function isSet(value) {
       return value !== null && value !== void 0;
@@ -34287,8 +41857,8 @@ var require_sigstore_verification = __commonJS({
     function bytesFromBase64(b64) {
       return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
     }
-    function base64FromBytes(arr) {
-      return globalThis.Buffer.from(arr).toString("base64");
+    function base64FromBytes(arr2) {
+      return globalThis.Buffer.from(arr2).toString("base64");
     }
     function isSet(value) {
       return value !== null && value !== void 0;
@@ -35281,7 +42851,7 @@ var require_encoding2 = __commonJS({
 });
 
 // node_modules/@sigstore/core/dist/json.js
-var require_json = __commonJS({
+var require_json2 = __commonJS({
   "node_modules/@sigstore/core/dist/json.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
@@ -36232,7 +43802,7 @@ var require_dist5 = __commonJS({
     exports2.crypto = __importStar(require_crypto());
     exports2.dsse = __importStar(require_dsse());
     exports2.encoding = __importStar(require_encoding2());
-    exports2.json = __importStar(require_json());
+    exports2.json = __importStar(require_json2());
     exports2.pem = __importStar(require_pem());
     var rfc3161_1 = require_rfc3161();
     Object.defineProperty(exports2, "RFC3161Timestamp", { enumerable: true, get: function() {
@@ -36575,15 +44145,15 @@ var require_certificate = __commonJS({
       sort() {
         const leafCert = this.untrustedCert;
         let paths = this.buildPaths(leafCert);
-        paths = paths.filter((path13) => path13.some((cert) => this.trustedCerts.includes(cert)));
+        paths = paths.filter((path15) => path15.some((cert) => this.trustedCerts.includes(cert)));
         if (paths.length === 0) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "no trusted certificate path found"
           });
         }
-        const path12 = paths.reduce((prev, curr) => prev.length < curr.length ? prev : curr);
-        return [leafCert, ...path12].slice(0, -1);
+        const path14 = paths.reduce((prev, curr) => prev.length < curr.length ? prev : curr);
+        return [leafCert, ...path14].slice(0, -1);
       }
       // Recursively build all possible paths from the leaf to the root
       buildPaths(certificate) {
@@ -36642,30 +44212,30 @@ var require_certificate = __commonJS({
         });
         return issuers;
       }
-      checkPath(path12) {
-        if (path12.length < 1) {
+      checkPath(path14) {
+        if (path14.length < 1) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "certificate chain must contain at least one certificate"
           });
         }
-        const validCAs = path12.slice(1).every((cert) => cert.isCA);
+        const validCAs = path14.slice(1).every((cert) => cert.isCA);
         if (!validCAs) {
           throw new error_1.VerificationError({
             code: "CERTIFICATE_ERROR",
             message: "intermediate certificate is not a CA"
           });
         }
-        for (let i = path12.length - 2; i >= 0; i--) {
-          if (!path12[i].issuer.equals(path12[i + 1].subject)) {
+        for (let i = path14.length - 2; i >= 0; i--) {
+          if (!path14[i].issuer.equals(path14[i + 1].subject)) {
             throw new error_1.VerificationError({
               code: "CERTIFICATE_ERROR",
               message: "incorrect certificate name chaining"
             });
           }
         }
-        for (let i = 0; i < path12.length; i++) {
-          const cert = path12[i];
+        for (let i = 0; i < path14.length; i++) {
+          const cert = path14[i];
           if (cert.extBasicConstraints?.isCA) {
             const pathLength = cert.extBasicConstraints.pathLenConstraint;
             if (pathLength !== void 0 && pathLength < i - 1) {
@@ -36769,13 +44339,13 @@ var require_key = __commonJS({
       return { key: key.publicKey };
     }
     function verifyCertificate(leaf, timestamps, trustMaterial) {
-      let path12 = [];
+      let path14 = [];
       timestamps.forEach((timestamp) => {
-        path12 = (0, certificate_1.verifyCertificateChain)(timestamp, leaf, trustMaterial.certificateAuthorities);
+        path14 = (0, certificate_1.verifyCertificateChain)(timestamp, leaf, trustMaterial.certificateAuthorities);
       });
       return {
-        scts: (0, sct_1.verifySCTs)(path12[0], path12[1], trustMaterial.ctlogs),
-        signer: getSigner(path12[0])
+        scts: (0, sct_1.verifySCTs)(path14[0], path14[1], trustMaterial.ctlogs),
+        signer: getSigner(path14[0])
       };
     }
     function getSigner(cert) {
@@ -37000,8 +44570,8 @@ var require_verifier = __commonJS({
     function bytesFromBase64(b64) {
       return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
     }
-    function base64FromBytes(arr) {
-      return globalThis.Buffer.from(arr).toString("base64");
+    function base64FromBytes(arr2) {
+      return globalThis.Buffer.from(arr2).toString("base64");
     }
     function isSet(value) {
       return value !== null && value !== void 0;
@@ -37107,8 +44677,8 @@ var require_hashedrekord = __commonJS({
     function bytesFromBase64(b64) {
       return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
     }
-    function base64FromBytes(arr) {
-      return globalThis.Buffer.from(arr).toString("base64");
+    function base64FromBytes(arr2) {
+      return globalThis.Buffer.from(arr2).toString("base64");
     }
     function isSet(value) {
       return value !== null && value !== void 0;
@@ -37847,10 +45417,10 @@ var require_verifier2 = __commonJS({
       }
     };
     exports2.Verifier = Verifier2;
-    function containsDupes(arr) {
-      for (let i = 0; i < arr.length; i++) {
-        for (let j = i + 1; j < arr.length; j++) {
-          if ((0, util_1.isDeepStrictEqual)(arr[i], arr[j])) {
+    function containsDupes(arr2) {
+      for (let i = 0; i < arr2.length; i++) {
+        for (let j = i + 1; j < arr2.length; j++) {
+          if ((0, util_1.isDeepStrictEqual)(arr2[i], arr2[j])) {
             return true;
           }
         }
@@ -37889,7 +45459,7 @@ var require_dist6 = __commonJS({
 });
 
 // src/action/main.ts
-var fs11 = __toESM(require("node:fs"));
+var fs13 = __toESM(require("node:fs"));
 var core2 = __toESM(require_core());
 
 // node_modules/zod/v4/classic/external.js
@@ -38709,10 +46279,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path12) {
-  if (!path12)
+function getElementAtPath(obj, path14) {
+  if (!path14)
     return obj;
-  return path12.reduce((acc, key) => acc?.[key], obj);
+  return path14.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -39052,11 +46622,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path12, issues) {
+function prefixIssues(path14, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path12);
+    iss.path.unshift(path14);
     return iss;
   });
 }
@@ -39518,16 +47088,16 @@ function flattenError(error62, mapper = (issue2) => issue2.message) {
 }
 function formatError(error62, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error63, path12 = []) => {
+  const processError = (error63, path14 = []) => {
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path12, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path14, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path12, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path14, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path12, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path14, ...issue2.path]);
       } else {
-        const fullpath = [...path12, ...issue2.path];
+        const fullpath = [...path14, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -39566,17 +47136,17 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error63, path12 = []) => {
+  const processError = (error63, path14 = []) => {
     var _a3;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path12, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path14, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path12, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path14, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path12, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path14, ...issue2.path]);
       } else {
-        const fullpath = [...path12, ...issue2.path];
+        const fullpath = [...path14, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -39615,8 +47185,8 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path12 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path12) {
+  const path14 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path14) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -42959,7 +50529,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve5) {
+function isRecursive(inst, stack, resolve6) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -42969,7 +50539,7 @@ function isRecursive(inst, stack, resolve5) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve5);
+      const answer = isRecursive(child, stack, resolve6);
       if (answer > result)
         result = answer;
     }
@@ -42980,7 +50550,7 @@ function isRecursive(inst, stack, resolve5) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve6) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -43044,7 +50614,7 @@ function isRecursive(inst, stack, resolve5) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve6 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -56754,13 +64324,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path12 = ref.slice(1).split("/").filter(Boolean);
-  if (path12.length === 0) {
+  const path14 = ref.slice(1).split("/").filter(Boolean);
+  if (path14.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path12[0] === defsKey) {
-    const key = path12[1] === void 0 ? void 0 : decodeJSONPointerSegment(path12[1]);
+  if (path14[0] === defsKey) {
+    const key = path14[1] === void 0 ? void 0 : decodeJSONPointerSegment(path14[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -57913,14 +65483,14 @@ function parsePurl(purl) {
   const m = /^pkg:([a-zA-Z][a-zA-Z0-9.+-]*)\/([^?#]+)/.exec(purl.trim());
   if (!m) return void 0;
   const type = m[1].toLowerCase();
-  let path12 = m[2];
+  let path14 = m[2];
   let version2;
-  const at = path12.lastIndexOf("@");
-  if (at > 0 && path12[at - 1] !== "/") {
-    version2 = decodeURIComponent(path12.slice(at + 1));
-    path12 = path12.slice(0, at);
+  const at = path14.lastIndexOf("@");
+  if (at > 0 && path14[at - 1] !== "/") {
+    version2 = decodeURIComponent(path14.slice(at + 1));
+    path14 = path14.slice(0, at);
   }
-  const segments = path12.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
+  const segments = path14.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
   const sep = type === "maven" ? ":" : "/";
   return { type, name: segments.join(sep), version: version2 || void 0 };
 }
@@ -57983,8 +65553,8 @@ function indexExceptions(list) {
   const idx = /* @__PURE__ */ new Map();
   for (const c of list) {
     const k = c.entry.id.toLowerCase();
-    const arr = idx.get(k);
-    if (arr) arr.push(c);
+    const arr2 = idx.get(k);
+    if (arr2) arr2.push(c);
     else idx.set(k, [c]);
   }
   return idx;
@@ -58038,8 +65608,8 @@ function indexVex(sources) {
       };
       for (const n of names) {
         const k = n.toLowerCase();
-        const arr = idx.get(k);
-        if (arr) arr.push(compiled);
+        const arr2 = idx.get(k);
+        if (arr2) arr2.push(compiled);
         else idx.set(k, [compiled]);
       }
     }
@@ -58203,891 +65773,32 @@ function exitCodeFor(result) {
   return result.verdict === "pass" ? 0 : result.verdict === "fail" ? 1 : 3;
 }
 
-// src/errors.ts
-var ChaingateError = class extends Error {
-  constructor(code, message, file2, line, column) {
-    super(message);
-    this.code = code;
-    this.file = file2;
-    this.line = line;
-    this.column = column;
-    this.name = "ChaingateError";
-  }
-  code;
-  file;
-  line;
-  column;
-};
-function where(file2, line, column) {
-  if (!file2) return "";
-  if (line === void 0) return `${file2}: `;
-  return column === void 0 ? `${file2}:${line}: ` : `${file2}:${line}:${column}: `;
-}
-var ConfigError = class extends ChaingateError {
-  constructor(message, file2, line, column, code = "CONFIG_INVALID") {
-    super(code, `${where(file2, line, column)}${message}`, file2, line, column);
-    this.name = "ConfigError";
-  }
-};
-var UsageError = class extends ChaingateError {
-  constructor(message) {
-    super("USAGE", message);
-    this.name = "UsageError";
-  }
-};
-var LockfileError = class extends ChaingateError {
-  constructor(message, file2, line, column) {
-    super("LOCKFILE_INVALID", `${where(file2, line, column)}${message}`, file2, line, column);
-    this.name = "LockfileError";
-  }
-};
-var ToolError = class extends ChaingateError {
-  constructor(tool, message) {
-    super("TOOL_FAILED", message);
-    this.tool = tool;
-    this.name = "ToolError";
-  }
-  tool;
-};
+// src/action/main.ts
+init_errors();
 
 // src/gate/deps.ts
-var path7 = __toESM(require("node:path"));
+var path9 = __toESM(require("node:path"));
+init_errors();
 
 // src/scanners/audit.ts
 var fs3 = __toESM(require("node:fs"));
 var path4 = __toESM(require("node:path"));
+init_errors();
 
-// src/lockfiles/parse.ts
-var path = __toESM(require("node:path"));
-
-// src/lockfiles/util.ts
-var import_packageurl_js = __toESM(require_packageurl_js());
-var enc = import_packageurl_js.PurlComponent;
-function npmPurl(name, version2) {
-  const lower = name.toLowerCase();
-  const slash = lower.startsWith("@") ? lower.indexOf("/") : -1;
-  const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);
-  return `pkg:npm/${head}@${enc.version.encode(version2)}`;
-}
-function pypiName(name) {
-  return name.toLowerCase().replace(/[-_.]+/g, "-");
-}
-function pypiPurl(name, version2) {
-  return new import_packageurl_js.PackageURL("pypi", void 0, pypiName(name), version2, void 0, void 0).toString();
-}
-function golangPurl(modulePath, version2) {
-  const slash = modulePath.lastIndexOf("/");
-  const ns = slash > 0 ? modulePath.slice(0, slash) : void 0;
-  const n = slash > 0 ? modulePath.slice(slash + 1) : modulePath;
-  return new import_packageurl_js.PackageURL("golang", ns, n, version2, void 0, void 0).toString();
-}
-var SRI_ALGS = {
-  sha1: "SHA-1",
-  sha256: "SHA-256",
-  sha384: "SHA-384",
-  sha512: "SHA-512"
-};
-var HEX_LEN = { "SHA-1": 40, "SHA-256": 64, "SHA-384": 96, "SHA-512": 128 };
-function fromSri(sri) {
-  if (!sri) return void 0;
-  const out = [];
-  for (const part of sri.trim().split(/\s+/)) {
-    const dash = part.indexOf("-");
-    const alg = SRI_ALGS[part.slice(0, dash).toLowerCase()];
-    if (!alg) continue;
-    const hex3 = Buffer.from(part.slice(dash + 1), "base64").toString("hex");
-    if (hex3.length === HEX_LEN[alg]) out.push({ alg, hex: hex3 });
-  }
-  return out.length ? out : void 0;
-}
-function fromPrefixedHex(s) {
-  const m = /^(sha1|sha256|sha384|sha512):([0-9a-fA-F]+)$/.exec(s.trim());
-  if (!m) return void 0;
-  const alg = SRI_ALGS[m[1]];
-  const hex3 = m[2].toLowerCase();
-  return hex3.length === HEX_LEN[alg] ? { alg, hex: hex3 } : void 0;
-}
-function lineOfOffset(text, offset) {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-function parseJsonLockfile(text, file2, fix) {
-  if (text.trim() === "") throw new LockfileError(`the file is empty; ${fix}`, file2);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const msg = e.message;
-    const pos = /position (\d+)/.exec(msg);
-    const lc = /line (\d+) column (\d+)/.exec(msg);
-    const end = /Unexpected end of JSON/.test(msg) ? text.trimEnd().split("\n").length : void 0;
-    const line = lc ? Number(lc[1]) : pos ? lineOfOffset(text, Number(pos[1])) : end;
-    throw new LockfileError(`not valid JSON (${msg.replace(/ in JSON at .*$/, "")}); ${fix}`, file2, line);
-  }
-}
-function parseYamlLockfile(text, file2, fix) {
-  if (text.trim() === "") throw new LockfileError(`the file is empty; ${fix}`, file2);
-  const { parseDocument: parseDocument2 } = require_dist();
-  const doc = parseDocument2(text, { uniqueKeys: false });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    const first = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    throw new LockfileError(`not valid YAML (${first}); ${fix}`, file2, e.linePos?.[0].line, e.linePos?.[0].col);
-  }
-  return doc.toJS({ maxAliasCount: -1 });
-}
-function parseTomlLockfile(text, file2, fix) {
-  if (text.trim() === "") throw new LockfileError(`the file is empty; ${fix}`, file2);
-  const { parse: parseToml, TomlError } = require_dist2();
-  try {
-    return parseToml(text);
-  } catch (e) {
-    if (e instanceof TomlError) {
-      const first = e.message.split("\n")[0];
-      throw new LockfileError(`not valid TOML (${first}); ${fix}`, file2, e.line, e.column);
-    }
-    throw e;
-  }
-}
-function isRecord(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function str(v) {
-  return typeof v === "string" ? v : void 0;
-}
-function recordOf(v) {
-  return isRecord(v) ? v : {};
-}
-function markReachability(packages, prodRoots, devRoots, optionalRoots = []) {
-  const prod = walk(packages, prodRoots);
-  const all = walk(packages, [...prodRoots, ...devRoots, ...optionalRoots]);
-  const optionalOnly = walk(packages, optionalRoots);
-  for (const [purl, p] of packages) {
-    if (!all.has(purl)) continue;
-    const inProd = prod.has(purl);
-    p.dev = !inProd && !optionalOnly.has(purl);
-    if (!inProd && optionalOnly.has(purl)) p.optional = true;
-  }
-}
-function walk(packages, roots) {
-  const seen = /* @__PURE__ */ new Set();
-  const stack = [...roots];
-  while (stack.length) {
-    const purl = stack.pop();
-    if (seen.has(purl)) continue;
-    seen.add(purl);
-    const p = packages.get(purl);
-    if (p) {
-      for (const d of p.dependencies) if (!seen.has(d)) stack.push(d);
-    }
-  }
-  return seen;
-}
-function mergeByPurl(list) {
-  const by = /* @__PURE__ */ new Map();
-  for (const p of list) {
-    const q = by.get(p.purl);
-    if (!q) {
-      by.set(p.purl, { ...p, dependencies: [...p.dependencies] });
-      continue;
-    }
-    q.dev = q.dev && p.dev;
-    if (q.optional !== void 0 || p.optional !== void 0) q.optional = Boolean(q.optional && p.optional);
-    q.direct = q.direct || p.direct;
-    q.dependencies.push(...p.dependencies);
-    if (!q.integrity && p.integrity) q.integrity = p.integrity;
-    if (!q.licenses && p.licenses) q.licenses = p.licenses;
-  }
-  const out = [...by.values()];
-  for (const p of out) {
-    p.dependencies = [...new Set(p.dependencies)].filter((d) => d !== p.purl).sort();
-    if (p.optional === false) delete p.optional;
-  }
-  return out.sort((a, b) => a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0);
-}
-function sortedUnique2(xs) {
-  return [...new Set(xs)].sort();
-}
-function withRoots(base, packages, manifest, resolveRoot, markDev = true) {
-  const roots = (m) => Object.entries(m).map(([n, r]) => resolveRoot(n, r)).filter((x) => Boolean(x));
-  let rootDependencies;
-  if (manifest) {
-    const prod = roots(manifest.dependencies);
-    const dev = roots(manifest.devDependencies);
-    const opt = roots(manifest.optionalDependencies);
-    if (markDev) markReachability(new Map(packages.map((p) => [p.purl, p])), prod, dev, opt);
-    rootDependencies = sortedUnique2([...prod, ...dev, ...opt]);
-  } else {
-    const needed = new Set(packages.flatMap((p) => p.dependencies));
-    rootDependencies = packages.filter((p) => !needed.has(p.purl)).map((p) => p.purl);
-  }
-  const direct = new Set(rootDependencies);
-  for (const p of packages) p.direct = direct.has(p.purl);
-  const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? "0.0.0" } : void 0;
-  return { ...base, root, packages, rootDependencies };
-}
-
-// src/lockfiles/gomod.ts
-var FIX = "fix it with `go mod tidy`";
-function parseGoMod(text, file2, goSum) {
-  let module2;
-  let goVersion;
-  const requires = [];
-  const replaces = /* @__PURE__ */ new Map();
-  const warnings = [];
-  let block;
-  const lines3 = text.split(/\r?\n/);
-  for (let i = 0; i < lines3.length; i++) {
-    const indirect = /\/\/\s*indirect\b/.test(lines3[i]);
-    const line = lines3[i].replace(/\/\/.*$/, "").trim();
-    if (line === "") continue;
-    if (block) {
-      if (line === ")") {
-        block = void 0;
-        continue;
-      }
-      directive(block, line, indirect, i + 1);
-      continue;
-    }
-    const m = /^(\w+)\s*(.*)$/.exec(line);
-    if (!m) throw new LockfileError(`unexpected line "${line}"; ${FIX}`, file2, i + 1);
-    if (m[2] === "(") {
-      block = m[1];
-      continue;
-    }
-    directive(m[1], m[2], indirect, i + 1);
-  }
-  function directive(verb, rest, indirect, line) {
-    const f = rest.split(/\s+/).map((s) => s.replace(/^"(.*)"$/, "$1"));
-    if (verb === "module") module2 = f[0];
-    else if (verb === "go") goVersion = f[0];
-    else if (verb === "require") {
-      if (f.length < 2 || !f[1].startsWith("v")) throw new LockfileError(`require "${rest}" has no version; ${FIX}`, file2, line);
-      requires.push({ path: f[0], version: f[1], indirect });
-    } else if (verb === "replace") {
-      const arrow = f.indexOf("=>");
-      if (arrow < 1) throw new LockfileError(`replace "${rest}" has no "=>"; ${FIX}`, file2, line);
-      replaces.set(f[0], { path: f[arrow + 1], version: f[arrow + 2] });
-    }
-  }
-  if (!module2) throw new LockfileError(`no "module" directive: is this a go.mod? ${FIX}`, file2, 1);
-  const old = goVersion !== void 0 && /^1\.(\d+)/.test(goVersion) && Number(/^1\.(\d+)/.exec(goVersion)?.[1]) < 17;
-  if (old && goSum) {
-    const known = new Set(requires.map((r) => r.path));
-    for (const l of goSum.split(/\r?\n/)) {
-      const m = /^(\S+)\s+(v\S+?)(\/go\.mod)?\s+h1:/.exec(l);
-      if (m && !m[3] && !known.has(m[1])) {
-        known.add(m[1]);
-        requires.push({ path: m[1], version: m[2], indirect: true });
-      }
-    }
-  } else if (old) warnings.push(`${file2}: go ${goVersion} modules list only direct requirements; add go.sum to include the others`);
-  const list = [];
-  for (const r of requires) {
-    const rep = replaces.get(r.path) ?? replaces.get(`${r.path}@${r.version}`);
-    let path12 = r.path;
-    let version2 = r.version;
-    if (rep) {
-      if (!rep.version) {
-        warnings.push(`${file2}: ${r.path} is replaced by the local directory ${rep.path}; it is not in the SBOM`);
-        continue;
-      }
-      path12 = rep.path;
-      version2 = rep.version;
-    }
-    list.push({ ecosystem: "golang", name: path12, version: version2, purl: golangPurl(path12, version2), dev: false, direct: !r.indirect, dependencies: [] });
-  }
-  const packages = mergeByPurl(list);
-  return {
-    path: file2,
-    kind: "gomod",
-    root: { name: module2, version: "" },
-    packages,
-    // go.mod has no graph: the module requires every listed module directly or not.
-    rootDependencies: packages.map((p) => p.purl),
-    warnings
-  };
-}
-
-// src/lockfiles/npm.ts
-var FIX2 = "regenerate it with `npm install --package-lock-only`";
-function parsePackageLock(text, file2, manifest) {
-  const kind = /npm-shrinkwrap\.json$/.test(file2) ? "npm-shrinkwrap" : "package-lock";
-  const data = parseJsonLockfile(text, file2, FIX2);
-  if (!isRecord(data)) throw new LockfileError(`expected a JSON object; ${FIX2}`, file2);
-  const version2 = data.lockfileVersion;
-  if (version2 === 2 || version2 === 3) {
-    if (!isRecord(data.packages)) throw new LockfileError(`lockfileVersion ${version2} without "packages"; ${FIX2}`, file2);
-    return fromPackages(data, data.packages, file2, kind);
-  }
-  if (version2 === 1) {
-    if (data.dependencies !== void 0 && !isRecord(data.dependencies))
-      throw new LockfileError(`"dependencies" is not an object; ${FIX2}`, file2);
-    return fromV1(data, file2, kind, manifest);
-  }
-  throw new LockfileError(
-    `unknown lockfileVersion ${JSON.stringify(version2)} (chaingate reads 1, 2 and 3); ${FIX2} using npm 7 or later`,
-    file2
-  );
-}
-function nameFromKey(key) {
-  const i = key.lastIndexOf("node_modules/");
-  return i < 0 ? key.slice(key.lastIndexOf("/") + 1) : key.slice(i + "node_modules/".length);
-}
-function depNames(e) {
-  const out = [];
-  for (const n of Object.keys(recordOf(e.dependencies))) out.push({ name: n, optional: false });
-  for (const n of Object.keys(recordOf(e.optionalDependencies))) out.push({ name: n, optional: true });
-  for (const n of Object.keys(recordOf(e.peerDependencies))) out.push({ name: n, optional: true });
-  return out;
-}
-function fromPackages(data, packages, file2, kind) {
-  const rootEntry = recordOf(packages[""]);
-  const keyToPurl = /* @__PURE__ */ new Map();
-  const entries = [];
-  for (const [key, raw] of Object.entries(packages)) {
-    if (key === "" || !isRecord(raw)) continue;
-    if (raw.link === true) continue;
-    const name = str(raw.name) ?? nameFromKey(key);
-    const version2 = str(raw.version);
-    if (!version2) {
-      if (!key.includes("node_modules/")) continue;
-      throw new LockfileError(`entry "${key}" has no version; ${FIX2}`, file2);
-    }
-    keyToPurl.set(key, npmPurl(name, version2));
-    entries.push([key, raw]);
-  }
-  for (const [key, raw] of Object.entries(packages)) {
-    if (isRecord(raw) && raw.link === true) {
-      const target = keyToPurl.get(str(raw.resolved) ?? "");
-      if (target) keyToPurl.set(key, target);
-    }
-  }
-  const resolve5 = (from, dep) => {
-    let base = from;
-    for (; ; ) {
-      const hit = keyToPurl.get(base === "" ? `node_modules/${dep}` : `${base}/node_modules/${dep}`);
-      if (hit) return hit;
-      if (base === "") return void 0;
-      const i = base.lastIndexOf("/node_modules/");
-      if (i >= 0) base = base.slice(0, i);
-      else base = "";
-    }
-  };
-  const rootDeps = [];
-  for (const d of depNames(rootEntry)) {
-    const p = resolve5("", d.name);
-    if (p) rootDeps.push(p);
-  }
-  for (const n of Object.keys(recordOf(rootEntry.devDependencies))) {
-    const p = resolve5("", n);
-    if (p) rootDeps.push(p);
-  }
-  const direct = new Set(rootDeps);
-  const list = [];
-  for (const [key, e] of entries) {
-    const purl = keyToPurl.get(key);
-    const deps2 = [];
-    for (const d of depNames(e)) {
-      const p = resolve5(key, d.name);
-      if (p) deps2.push(p);
-      else if (!d.optional) throw new LockfileError(`"${key}" depends on "${d.name}" which the lockfile does not contain; ${FIX2}`, file2);
-    }
-    const license = str(e.license);
-    const pkg = {
-      ecosystem: "npm",
-      name: str(e.name) ?? nameFromKey(key),
-      version: str(e.version),
-      purl,
-      dev: e.dev === true,
-      direct: direct.has(purl),
-      dependencies: deps2
-    };
-    const integrity = fromSri(str(e.integrity));
-    if (integrity) pkg.integrity = integrity;
-    if (license) pkg.licenses = [license];
-    if (e.optional === true || e.devOptional === true) pkg.optional = true;
-    list.push(pkg);
-  }
-  return {
-    path: file2,
-    kind,
-    root: rootOf(rootEntry, data),
-    packages: mergeByPurl(list),
-    rootDependencies: sortedUnique2(rootDeps)
-  };
-}
-function rootOf(rootEntry, data) {
-  const name = str(rootEntry.name) ?? str(data.name);
-  if (!name) return void 0;
-  return { name, version: str(rootEntry.version) ?? str(data.version) ?? "0.0.0" };
-}
-function fromV1(data, file2, kind, manifest) {
-  const list = [];
-  const rootDeps = [];
-  const purlOf = (name2, e, path12) => {
-    const v = str(e.version);
-    if (!v) throw new LockfileError(`"${path12}" has no version; ${FIX2}`, file2);
-    const alias = /^npm:(@?[^@]+)@(.+)$/.exec(v);
-    return alias ? { name: alias[1], version: alias[2] } : { name: name2, version: v };
-  };
-  const build = (deps2, parent, path12) => {
-    const frame = { deps: deps2, parent, resolved: /* @__PURE__ */ new Map() };
-    for (const [name2, raw] of Object.entries(deps2)) {
-      const e = recordOf(raw);
-      const real = purlOf(name2, e, `${path12}${name2}`);
-      frame.resolved.set(name2, npmPurl(real.name, real.version));
-    }
-    return frame;
-  };
-  const lookup = (frame, name2) => {
-    for (let f = frame; f; f = f.parent) {
-      const hit = f.resolved.get(name2);
-      if (hit) return hit;
-    }
-    return void 0;
-  };
-  const visit2 = (frame, path12) => {
-    for (const [name2, raw] of Object.entries(frame.deps)) {
-      const e = recordOf(raw);
-      const real = purlOf(name2, e, `${path12}${name2}`);
-      const nested = isRecord(e.dependencies) ? build(e.dependencies, frame, `${path12}${name2}/`) : void 0;
-      const deps2 = [];
-      for (const req of Object.keys(recordOf(e.requires))) {
-        const p = lookup(nested ?? frame, req);
-        if (p) deps2.push(p);
-        else if (e.optional !== true)
-          throw new LockfileError(`"${path12}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file2);
-      }
-      const pkg = {
-        ecosystem: "npm",
-        name: real.name,
-        version: real.version,
-        purl: frame.resolved.get(name2),
-        dev: e.dev === true,
-        direct: frame.parent === void 0,
-        dependencies: deps2
-      };
-      const integrity = fromSri(str(e.integrity));
-      if (integrity) pkg.integrity = integrity;
-      if (e.optional === true) pkg.optional = true;
-      if (frame.parent === void 0) rootDeps.push(pkg.purl);
-      list.push(pkg);
-      if (nested) visit2(nested, `${path12}${name2}/`);
-    }
-  };
-  const top = build(recordOf(data.dependencies), void 0, "");
-  visit2(top, "");
-  if (manifest) {
-    const names = [manifest.dependencies, manifest.devDependencies, manifest.optionalDependencies].flatMap(
-      (m) => Object.keys(m)
-    );
-    const wanted = new Set(names.map((n) => top.resolved.get(n)).filter((x) => Boolean(x)));
-    rootDeps.length = 0;
-    rootDeps.push(...wanted);
-    for (const p of list) p.direct = wanted.has(p.purl);
-  } else for (const p of list) p.direct = false;
-  const name = str(data.name);
-  return {
-    path: file2,
-    kind,
-    root: name ? { name, version: str(data.version) ?? "0.0.0" } : void 0,
-    packages: mergeByPurl(list),
-    rootDependencies: sortedUnique2(rootDeps)
-  };
-}
-
-// src/lockfiles/pnpm.ts
-var FIX3 = "regenerate it with `pnpm install --lockfile-only`";
-function splitKey(key) {
-  const k = key.startsWith("/") ? key.slice(1) : key;
-  const paren = k.indexOf("(");
-  const base = paren < 0 ? k : k.slice(0, paren);
-  const at = base.indexOf("@", 1);
-  if (at < 0) return void 0;
-  return { name: base.slice(0, at), version: base.slice(at + 1) };
-}
-function parsePnpmLock(text, file2, manifest) {
-  const data = parseYamlLockfile(text, file2, FIX3);
-  if (!isRecord(data)) throw new LockfileError(`expected a YAML mapping; ${FIX3}`, file2, 1);
-  const lv = String(data.lockfileVersion ?? "");
-  const major = Number(lv.split(".")[0]);
-  if (major !== 6 && major !== 9)
-    throw new LockfileError(`unknown lockfileVersion ${JSON.stringify(data.lockfileVersion)} (chaingate reads 6.x and 9.x); ${FIX3} using pnpm 8 or later`, file2, 1);
-  const v9 = major === 9;
-  const graph = recordOf(v9 ? data.snapshots : data.packages);
-  const meta3 = recordOf(data.packages);
-  const keyOf = (name, ref) => {
-    if (ref.startsWith("link:") || ref.startsWith("workspace:")) return void 0;
-    if (ref.startsWith("/")) return ref;
-    const paren = ref.indexOf("(");
-    const aliased = (paren < 0 ? ref : ref.slice(0, paren)).indexOf("@", 1) > 0;
-    const k = aliased ? ref : `${name}@${ref}`;
-    return v9 ? k : `/${k}`;
-  };
-  const purlByKey = /* @__PURE__ */ new Map();
-  for (const key of Object.keys(graph)) {
-    const e = recordOf(graph[key]);
-    const nv = splitKey(key);
-    const m = recordOf(meta3[key.replace(/\(.*$/, "")]);
-    const name = str(e.name) ?? str(m.name) ?? nv?.name;
-    const version2 = str(e.version) ?? str(m.version) ?? nv?.version;
-    if (!name || !version2) throw new LockfileError(`entry "${key}" has no name@version; ${FIX3}`, file2);
-    purlByKey.set(key, npmPurl(name, version2));
-  }
-  const list = [];
-  for (const key of Object.keys(graph)) {
-    const e = recordOf(graph[key]);
-    const m = v9 ? recordOf(meta3[key.replace(/\(.*$/, "")]) : e;
-    const purl = purlByKey.get(key);
-    const deps2 = [];
-    for (const section of ["dependencies", "optionalDependencies"]) {
-      for (const [n, r] of Object.entries(recordOf(e[section]))) {
-        const k = keyOf(n, String(r));
-        if (!k) continue;
-        const p = purlByKey.get(k);
-        if (p) deps2.push(p);
-        else if (section === "dependencies")
-          throw new LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX3}`, file2);
-      }
-    }
-    const nv = splitKey(key) ?? { name: "", version: "" };
-    const pkg = {
-      ecosystem: "npm",
-      name: str(e.name) ?? str(m.name) ?? nv.name,
-      version: str(e.version) ?? str(m.version) ?? nv.version,
-      purl,
-      dev: e.dev === true,
-      direct: false,
-      dependencies: deps2
-    };
-    const integrity = fromSri(str(recordOf(m.resolution).integrity));
-    if (integrity) pkg.integrity = integrity;
-    if (e.optional === true) pkg.optional = true;
-    list.push(pkg);
-  }
-  const importers = isRecord(data.importers) ? data.importers : { ".": data };
-  const prod = [];
-  const dev = [];
-  const opt = [];
-  for (const imp of Object.values(importers)) {
-    const sections = [
-      ["dependencies", prod],
-      ["devDependencies", dev],
-      ["optionalDependencies", opt]
-    ];
-    for (const [section, into] of sections) {
-      for (const [n, spec] of Object.entries(recordOf(recordOf(imp)[section]))) {
-        const ref = isRecord(spec) ? str(spec.version) : str(spec);
-        const k = ref ? keyOf(n, ref) : void 0;
-        const p = k ? purlByKey.get(k) : void 0;
-        if (p) into.push(p);
-        else if (k) throw new LockfileError(`the project depends on "${n}" (${ref}) which the lockfile does not contain; ${FIX3}`, file2);
-      }
-    }
-  }
-  const packages = mergeByPurl(list);
-  markReachability(new Map(packages.map((p) => [p.purl, p])), prod, dev, opt);
-  const rootDependencies = sortedUnique2([...prod, ...dev, ...opt]);
-  const direct = new Set(rootDependencies);
-  for (const p of packages) p.direct = direct.has(p.purl);
-  const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? "0.0.0" } : void 0;
-  return { path: file2, kind: "pnpm", root, packages, rootDependencies };
-}
-
-// src/lockfiles/poetry.ts
-var FIX4 = "regenerate it with `poetry lock`";
-function parsePoetryLock(text, file2, manifest) {
-  const data = parseTomlLockfile(text, file2, FIX4);
-  const meta3 = recordOf(data.metadata);
-  const lockVersion = str(meta3["lock-version"]);
-  if (lockVersion !== void 0 && !/^[12]\./.test(lockVersion))
-    throw new LockfileError(`unknown lock-version "${lockVersion}" (chaingate reads 1.x and 2.x); ${FIX4}`, file2);
-  if (!Array.isArray(data.package)) throw new LockfileError(`no [[package]] tables; ${FIX4}`, file2);
-  const legacyFiles = recordOf(meta3.files);
-  const purlByName = /* @__PURE__ */ new Map();
-  for (const raw of data.package) {
-    const e = recordOf(raw);
-    const name = str(e.name);
-    const version2 = str(e.version);
-    if (!name || !version2) throw new LockfileError(`a [[package]] without name or version; ${FIX4}`, file2);
-    if (!purlByName.has(pypiName(name))) purlByName.set(pypiName(name), pypiPurl(name, version2));
-  }
-  const list = [];
-  let categoriesKnown = false;
-  for (const raw of data.package) {
-    const e = recordOf(raw);
-    const name = str(e.name);
-    const version2 = str(e.version);
-    const deps2 = Object.keys(recordOf(e.dependencies)).map((d) => purlByName.get(pypiName(d))).filter((x) => Boolean(x));
-    const files = Array.isArray(e.files) ? e.files : Array.isArray(legacyFiles[name]) ? legacyFiles[name] : [];
-    const hashes = [];
-    for (const f of files) {
-      const d = fromPrefixedHex(str(recordOf(f).hash) ?? "");
-      if (d) hashes.push(d);
-    }
-    const groups = Array.isArray(e.groups) ? e.groups.map(String) : void 0;
-    const category = str(e.category);
-    if (groups || category) categoriesKnown = true;
-    const pkg = {
-      ecosystem: "pypi",
-      name: pypiName(name),
-      version: version2,
-      purl: pypiPurl(name, version2),
-      dev: groups ? !groups.includes("main") : category === "dev",
-      direct: false,
-      dependencies: deps2
-    };
-    if (e.optional === true) pkg.optional = true;
-    if (hashes.length) pkg.integrity = hashes.sort((a, b) => a.hex < b.hex ? -1 : 1);
-    list.push(pkg);
-  }
-  return withRoots({ path: file2, kind: "poetry" }, mergeByPurl(list), manifest, (n) => purlByName.get(pypiName(n)), !categoriesKnown);
-}
-function parsePyproject(text, file2) {
-  const data = parseTomlLockfile(text, file2, "fix the TOML syntax of pyproject.toml");
-  const project = recordOf(data.project);
-  const poetry = recordOf(recordOf(data.tool).poetry);
-  const deps2 = {};
-  for (const spec of Array.isArray(project.dependencies) ? project.dependencies : []) {
-    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)(.*)$/.exec(String(spec));
-    if (m) deps2[m[1]] = m[2].trim();
-  }
-  for (const [n, v] of Object.entries(recordOf(poetry.dependencies))) if (n !== "python") deps2[n] = isRecord(v) ? String(v.version ?? "") : String(v);
-  const dev = {};
-  for (const [n, v] of Object.entries(recordOf(poetry["dev-dependencies"]))) dev[n] = String(v);
-  for (const [g, grp] of Object.entries(recordOf(poetry.group))) {
-    if (g === "main") continue;
-    for (const [n, v] of Object.entries(recordOf(recordOf(grp).dependencies))) dev[n] = isRecord(v) ? String(v.version ?? "") : String(v);
-  }
-  return {
-    name: str(project.name) ?? str(poetry.name),
-    version: str(project.version) ?? str(poetry.version),
-    dependencies: deps2,
-    devDependencies: dev,
-    optionalDependencies: {}
-  };
-}
-
-// src/lockfiles/requirements.ts
-var PINNED = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s;#,]+)\s*(?:;.*)?$/;
-function parseRequirements(text, file2) {
-  const list = [];
-  const warnings = [];
-  const lines3 = text.split(/\r?\n/);
-  for (let i = 0; i < lines3.length; i++) {
-    const start = i + 1;
-    let logical = lines3[i];
-    while (/\\\s*$/.test(logical) && i + 1 < lines3.length) logical = logical.replace(/\\\s*$/, " ") + lines3[++i];
-    const noComment = logical.replace(/(^|\s)#.*$/, "").trim();
-    if (noComment === "") continue;
-    const hashes = [];
-    const reqPart = noComment.replace(/--hash[=\s]+(\S+)/g, (_m, h) => {
-      const d = fromPrefixedHex(h);
-      if (d) hashes.push(d);
-      return "";
-    }).trim();
-    if (reqPart.startsWith("-")) {
-      warnings.push(`${file2}:${start}: option "${reqPart.split(/\s+/)[0]}" is not followed (only pinned name==version lines are read)`);
-      continue;
-    }
-    const m = PINNED.exec(reqPart);
-    if (!m) {
-      warnings.push(`${file2}:${start}: "${reqPart}" is not pinned to one version (name==version); it is not in the SBOM`);
-      continue;
-    }
-    const pkg = {
-      ecosystem: "pypi",
-      name: pypiName(m[1]),
-      version: m[2],
-      purl: pypiPurl(m[1], m[2]),
-      dev: false,
-      direct: true,
-      dependencies: []
-    };
-    if (hashes.length) pkg.integrity = hashes;
-    list.push(pkg);
-  }
-  const packages = mergeByPurl(list);
-  return { path: file2, kind: "requirements", packages, rootDependencies: packages.map((p) => p.purl), warnings };
-}
-
-// src/lockfiles/yarn.ts
-var FIX_CLASSIC = "regenerate it with `yarn install`";
-var FIX_BERRY = "regenerate it with `yarn install --mode=update-lockfile`";
-function parseYarnLock(text, file2, manifest) {
-  if (/^__metadata:/m.test(text)) return parseBerry(text, file2, manifest);
-  if (/^# yarn lockfile v(\d+)/m.test(text) && !/^# yarn lockfile v1\b/m.test(text)) {
-    const v = /^# yarn lockfile v(\d+)/m.exec(text)?.[1];
-    throw new LockfileError(`unknown yarn lockfile version v${v} (chaingate reads v1 and berry); ${FIX_CLASSIC}`, file2, 1);
-  }
-  return parseClassic(text, file2, manifest);
-}
-function splitDescriptor(d) {
-  const at = d.indexOf("@", 1);
-  return at < 0 ? [d, ""] : [d.slice(0, at), d.slice(at + 1)];
-}
-function unquote(s) {
-  const t = s.trim();
-  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replace(/\\"/g, '"') : t;
-}
-function parseClassic(text, file2, manifest) {
-  const entries = [];
-  const lines3 = text.split(/\r?\n/);
-  let cur;
-  let section;
-  for (let i = 0; i < lines3.length; i++) {
-    const raw = lines3[i];
-    if (raw.trim() === "" || raw.trimStart().startsWith("#")) continue;
-    const indent = raw.length - raw.trimStart().length;
-    const line = raw.trim();
-    const bad = (why) => new LockfileError(`not a yarn v1 lockfile line (${why}): ${line.slice(0, 80)}; ${FIX_CLASSIC}`, file2, i + 1);
-    if (indent === 0) {
-      if (!line.endsWith(":")) throw bad('an entry header must end with ":"');
-      cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };
-      section = void 0;
-      entries.push(cur);
-    } else if (indent === 2 && cur) {
-      if (line.endsWith(":")) {
-        section = {};
-        cur.maps[unquote(line.slice(0, -1))] = section;
-        continue;
-      }
-      section = void 0;
-      const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad("expected `key value`");
-      cur.fields[unquote(m[1])] = unquote(m[2]);
-    } else if (indent === 4 && section) {
-      const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad("expected `name range`");
-      section[unquote(m[1])] = unquote(m[2]);
-    } else {
-      throw bad(`unexpected indentation ${indent}`);
-    }
-  }
-  if (entries.length === 0 && !/^# yarn lockfile v1/m.test(text))
-    throw new LockfileError(`no entries and no "# yarn lockfile v1" header: is this a yarn.lock? ${FIX_CLASSIC}`, file2, 1);
-  const byDescriptor = /* @__PURE__ */ new Map();
-  const list = [];
-  for (const e of entries) {
-    const version2 = e.fields.version;
-    if (!version2) throw new LockfileError(`entry "${e.keys.join(", ")}" has no version; ${FIX_CLASSIC}`, file2, e.line);
-    const [alias, range] = splitDescriptor(e.keys[0]);
-    const real = range.startsWith("npm:") ? splitDescriptor(range.slice(4))[0] : alias;
-    const purl = npmPurl(real, version2);
-    for (const k of e.keys) byDescriptor.set(k, purl);
-    const pkg = { ecosystem: "npm", name: real, version: version2, purl, dev: false, direct: false, dependencies: [] };
-    const integrity = fromSri(e.fields.integrity);
-    if (integrity) pkg.integrity = integrity;
-    list.push(pkg);
-  }
-  entries.forEach((e, idx) => {
-    const pkg = list[idx];
-    for (const section2 of ["dependencies", "optionalDependencies"]) {
-      for (const [n, r] of Object.entries(e.maps[section2] ?? {})) {
-        const p = byDescriptor.get(`${n}@${r}`);
-        if (p) pkg.dependencies.push(p);
-        else if (section2 === "dependencies")
-          throw new LockfileError(`"${e.keys[0]}" depends on "${n}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file2, e.line);
-      }
-    }
-  });
-  return finish(file2, "yarn-classic", list, manifest, (n, r) => byDescriptor.get(`${n}@${r}`));
-}
-function finish(file2, kind, list, manifest, resolveRoot) {
-  return withRoots({ path: file2, kind }, mergeByPurl(list), manifest, resolveRoot);
-}
-function parseBerry(text, file2, manifest) {
-  const data = parseYamlLockfile(text, file2, FIX_BERRY);
-  if (!isRecord(data)) throw new LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file2, 1);
-  const meta3 = recordOf(data.__metadata);
-  const version2 = Number(meta3.version);
-  if (!Number.isInteger(version2) || version2 < 4 || version2 > 8)
-    throw new LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta3.version)} (chaingate reads 4 to 8); ${FIX_BERRY}`, file2);
-  const byDescriptor = /* @__PURE__ */ new Map();
-  const entries = [];
-  let workspaceDeps = {};
-  for (const [key, raw] of Object.entries(data)) {
-    if (key === "__metadata" || !isRecord(raw)) continue;
-    const keys = key.split(/,\s*/);
-    const resolution = str(raw.resolution) ?? "";
-    const [name, ref] = splitDescriptor(resolution);
-    const version3 = str(raw.version);
-    if (!version3 || !name) throw new LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file2);
-    if (/^(workspace|link|portal):/.test(ref)) {
-      if (ref === "workspace:.") workspaceDeps = { ...recordOf(raw.dependencies) };
-      entries.push([keys, raw, void 0]);
-      continue;
-    }
-    const purl = npmPurl(name, version3);
-    for (const k of keys) byDescriptor.set(k, purl);
-    entries.push([keys, raw, purl]);
-  }
-  const list = [];
-  for (const [keys, raw, purl] of entries) {
-    if (!purl) continue;
-    const [name] = splitDescriptor(str(raw.resolution));
-    const deps2 = [];
-    for (const [n, r] of Object.entries(recordOf(raw.dependencies))) {
-      const p = byDescriptor.get(`${n}@${String(r)}`);
-      if (p) deps2.push(p);
-    }
-    list.push({ ecosystem: "npm", name, version: str(raw.version), purl, dev: false, direct: false, dependencies: deps2 });
-    void keys;
-  }
-  const lookup = (n, r) => {
-    const spec = str(workspaceDeps[n]) ?? r;
-    return byDescriptor.get(`${n}@${spec}`) ?? byDescriptor.get(`${n}@npm:${spec}`);
-  };
-  const m = manifest ?? { dependencies: Object.fromEntries(Object.entries(workspaceDeps).map(([k, v]) => [k, String(v)])), devDependencies: {}, optionalDependencies: {} };
-  return finish(file2, "yarn-berry", list, m, lookup);
-}
-
-// src/lockfiles/parse.ts
-var LOCKFILE_NAMES = [
-  "npm-shrinkwrap.json",
-  "package-lock.json",
-  "pnpm-lock.yaml",
-  "yarn.lock",
-  "poetry.lock",
-  "go.mod"
-];
-function isLockfileName(base) {
-  return LOCKFILE_NAMES.includes(base) || /^requirements.*\.txt$/.test(base);
-}
-function parseLockfile(input3) {
-  const base = path.basename(input3.path);
-  let lock;
-  if (base === "package-lock.json" || base === "npm-shrinkwrap.json") lock = parsePackageLock(input3.text, input3.path, input3.manifest);
-  else if (base === "yarn.lock") lock = parseYarnLock(input3.text, input3.path, input3.manifest);
-  else if (base === "pnpm-lock.yaml") lock = parsePnpmLock(input3.text, input3.path, input3.manifest);
-  else if (base === "poetry.lock") lock = parsePoetryLock(input3.text, input3.path, input3.manifest);
-  else if (base === "go.mod") lock = parseGoMod(input3.text, input3.path, input3.goSum);
-  else if (/^requirements.*\.txt$/.test(base)) lock = parseRequirements(input3.text, input3.path);
-  else throw new LockfileError(`not a lockfile chaingate reads (${LOCKFILE_NAMES.join(", ")}, requirements*.txt)`, input3.path);
-  if (!lock.root && input3.manifest?.name) lock.root = { name: input3.manifest.name, version: input3.manifest.version ?? "0.0.0" };
-  return lock;
-}
-
-// src/lockfiles/manifest.ts
-function deps(v) {
-  if (!isRecord(v)) return {};
-  return Object.fromEntries(Object.entries(v).map(([k, r]) => [k, String(r)]));
-}
-function parsePackageJson(text, file2) {
-  const data = parseJsonLockfile(text, file2, "fix the JSON syntax of package.json");
-  if (!isRecord(data)) throw new LockfileError("expected a JSON object", file2);
-  return {
-    name: str(data.name),
-    version: str(data.version),
-    dependencies: deps(data.dependencies),
-    devDependencies: deps(data.devDependencies),
-    optionalDependencies: deps(data.optionalDependencies)
-  };
-}
+// src/lockfiles/index.ts
+init_parse();
+init_npm();
+init_yarn();
+init_pnpm();
+init_requirements();
+init_poetry();
+init_gomod();
+init_manifest();
 
 // src/lockfiles/cyclonedx.ts
 var import_packageurl_js2 = __toESM(require_packageurl_js());
+init_errors();
+init_util();
 var FIX5 = 'pass a CycloneDX JSON SBOM (bomFormat "CycloneDX")';
 var ECOSYSTEMS = { npm: "npm", pypi: "pypi", golang: "golang" };
 var ALGS = /* @__PURE__ */ new Set(["SHA-1", "SHA-256", "SHA-384", "SHA-512"]);
@@ -59167,74 +65878,12 @@ function packagesFromCycloneDx(json2, file2 = "SBOM") {
   );
 }
 
-// src/lockfiles/discover.ts
-var fs = __toESM(require("node:fs"));
-var path2 = __toESM(require("node:path"));
-var DEFAULT_SKIP_DIRS = ["node_modules", "vendor", ".git", "fixtures", "__fixtures__", "testdata", ".venv", "venv"];
-function findLockfiles(root, opts = {}) {
-  const skip = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
-  const skipNames = new Set(skip.filter((s) => !s.includes("/")));
-  const skipPaths = new Set(skip.filter((s) => s.includes("/")).map((s) => path2.normalize(s).replace(/\/$/, "")));
-  const out = [];
-  const walk3 = (dir) => {
-    let entries;
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch (e) {
-      throw new LockfileError(`cannot read the directory (${e.code ?? e.message})`, dir);
-    }
-    const files = entries.filter((e) => e.isFile() && isLockfileName(e.name)).map((e) => e.name);
-    const chosen = files.includes("npm-shrinkwrap.json") ? files.filter((f) => f !== "package-lock.json") : files;
-    for (const f of chosen.sort()) out.push(path2.join(dir, f));
-    for (const e of entries) {
-      if (!e.isDirectory()) continue;
-      const rel = path2.relative(root, path2.join(dir, e.name));
-      if (skipNames.has(e.name) || skipPaths.has(rel)) continue;
-      walk3(path2.join(dir, e.name));
-    }
-  };
-  walk3(root);
-  return out.sort();
-}
-function readOptional(file2) {
-  try {
-    return fs.readFileSync(file2, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-function readManifest(dir) {
-  const pj = path2.join(dir, "package.json");
-  const pjText = readOptional(pj);
-  if (pjText !== void 0) return parsePackageJson(pjText, pj);
-  const py = path2.join(dir, "pyproject.toml");
-  const pyText = readOptional(py);
-  if (pyText !== void 0) return parsePyproject(pyText, py);
-  return void 0;
-}
-function readLockfile(file2, display = file2) {
-  let text;
-  try {
-    text = fs.readFileSync(file2, "utf8");
-  } catch (e) {
-    throw new LockfileError(`cannot read the lockfile (${e.code ?? e.message})`, display);
-  }
-  const dir = path2.dirname(file2);
-  const base = path2.basename(file2);
-  const manifest = base === "go.mod" || base.startsWith("requirements") ? void 0 : readManifest(dir);
-  const goSum = base === "go.mod" ? readOptional(path2.join(dir, "go.sum")) : void 0;
-  const lock = parseLockfile({ path: display, text, manifest, goSum });
-  return lock;
-}
-function discoverLockfiles(root, opts = {}) {
-  const found = findLockfiles(root, opts);
-  if (found.length === 0)
-    throw new LockfileError(
-      `no lockfile found (looked for ${LOCKFILE_NAMES.join(", ")}, requirements*.txt, skipping ${(opts.skipDirs ?? DEFAULT_SKIP_DIRS).join(", ")}); generate one, e.g. \`npm install --package-lock-only\``,
-      root
-    );
-  return found.map((f) => readLockfile(f, path2.relative(root, f) || path2.basename(f)));
-}
+// src/lockfiles/index.ts
+init_util();
+init_discover();
+
+// src/osv/api.ts
+init_errors();
 
 // src/parsers/util.ts
 var FormatError = class extends Error {
@@ -59569,6 +66218,7 @@ async function queryOsvApi(packages, opts = {}) {
 // src/osv/db.ts
 var fs2 = __toESM(require("node:fs"));
 var path3 = __toESM(require("node:path"));
+init_errors();
 
 // src/osv/ranges.ts
 function eventVersion(e) {
@@ -60005,9 +66655,27 @@ function mentionsWanted(data, wanted) {
   }
   return false;
 }
-function ingest(index, text, what, opts) {
+function wantedNames(wanted) {
+  const names = /* @__PURE__ */ new Set();
+  for (const k of wanted) {
+    const name = k.slice(k.indexOf("/") + 1);
+    names.add(name);
+    names.add(name.toLowerCase().replace(/[-_.]+/g, "-"));
+  }
+  return names;
+}
+var NAME_FIELD = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+function mayMention(text, names) {
+  for (const m of text.matchAll(NAME_FIELD)) {
+    const n = m[1];
+    if (n.includes("\\") || names.has(n) || names.has(n.toLowerCase().replace(/[-_.]+/g, "-"))) return true;
+  }
+  return false;
+}
+function ingest(index, text, what, opts, names) {
   try {
     if (opts.wanted) {
+      if (names && !mayMention(text, names)) return;
       let data;
       try {
         data = JSON.parse(text);
@@ -60022,7 +66690,7 @@ function ingest(index, text, what, opts) {
     throw e;
   }
 }
-function loadZip(file2, index, opts) {
+function loadZip(file2, index, opts, names) {
   const fd = fs2.openSync(file2, "r");
   try {
     const size = fs2.fstatSync(fd).size;
@@ -60039,7 +66707,7 @@ function loadZip(file2, index, opts) {
     let n = 0;
     for (const entry of listZip(read, size)) {
       if (!entry.name.endsWith(".json")) continue;
-      ingest(index, readZipEntry(read, entry).toString("utf8"), `${file2}!${entry.name}`, opts);
+      ingest(index, readZipEntry(read, entry).toString("utf8"), `${file2}!${entry.name}`, opts, names);
       n++;
     }
     return n;
@@ -60067,12 +66735,13 @@ function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
   const index = emptyIndex();
   let files = 0;
   const paths = [];
+  const names = opts.wanted ? wantedNames(opts.wanted) : void 0;
   if (stat.isDirectory()) walk2(dbPath, paths);
   else paths.push(dbPath);
   for (const p of paths) {
-    if (/\.zip$/i.test(p)) files += loadZip(p, index, opts);
+    if (/\.zip$/i.test(p)) files += loadZip(p, index, opts, names);
     else {
-      ingest(index, fs2.readFileSync(p, "utf8"), p, opts);
+      ingest(index, fs2.readFileSync(p, "utf8"), p, opts, names);
       files++;
     }
   }
@@ -60185,7 +66854,7 @@ var MAX_HEADLINE = 120;
 function headline(text) {
   const paragraph = text.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, " ").trim()).find((p) => p !== "") ?? "";
   const body = paragraph.replace(/^#+\s*(summary|impact|details|description|overview)\b:?\s*/i, "").replace(/^#+\s*/, "");
-  const sentence = /^(.+?[.!?])\s+(?=[A-Z`'"(\[])/.exec(body)?.[1] ?? body;
+  const sentence = /^(.+?[.!?])\s+(?=[A-Z`'"([])/.exec(body)?.[1] ?? body;
   if (sentence.length <= MAX_HEADLINE) return sentence;
   const cut = sentence.slice(0, MAX_HEADLINE);
   const space = cut.lastIndexOf(" ");
@@ -60642,64 +67311,8 @@ var parseYarnAudit = (text) => {
   return [...npmAdvisoryFindings(TOOL, advisories), ...fromYarn4(yarn4), ...bulk];
 };
 
-// src/process/run-tool.ts
-var import_node_child_process = require("node:child_process");
-var import_node_fs = require("node:fs");
-var DEFAULT_MAX = 1024 * 1024;
-function runTool(command, args, opts = {}) {
-  const started = Date.now();
-  const max = opts.maxBuffer ?? DEFAULT_MAX;
-  return new Promise((resolve5) => {
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    let settled = false;
-    const child = (0, import_node_child_process.spawn)(command, args, {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      stdio: ["pipe", "pipe", "pipe"],
-      // A process group of its own, so a timeout kills the tool's children too.
-      detached: true
-    });
-    const out = opts.stdoutFile ? (0, import_node_fs.createWriteStream)(opts.stdoutFile) : void 0;
-    const finish2 = (r) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      const done = () => resolve5({ command, args, ...r, timedOut, stdout, stderr, durationMs: Date.now() - started });
-      if (out) out.end(done);
-      else done();
-    };
-    const timer = opts.timeoutMs ? setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        child.kill("SIGKILL");
-      }
-    }, opts.timeoutMs) : void 0;
-    child.stdout.on("data", (b) => {
-      if (out) out.write(b);
-      else if (stdout.length < max) stdout += b.toString("utf8");
-    });
-    child.stderr.on("data", (b) => {
-      if (stderr.length < max) stderr += b.toString("utf8");
-    });
-    child.on("error", (e) => {
-      finish2({ exitCode: null, signal: null, spawnError: e.code === "ENOENT" ? `${command}: not found` : `${command}: ${e.message}` });
-    });
-    child.on("close", (code, signal) => finish2({ exitCode: code, signal }));
-    child.stdin.on("error", () => void 0);
-    if (opts.input !== void 0) child.stdin.end(opts.input);
-    else child.stdin.end();
-  });
-}
-function firstErrorLine(stderr) {
-  const lines3 = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  return lines3.find((l) => /\b(error|fatal|panic|failed)\b/i.test(l)) ?? lines3[0];
-}
-
 // src/scanners/audit.ts
+init_run_tool();
 var MANIFESTS = ["package.json", "pyproject.toml", "Pipfile", "setup.py", "setup.cfg", "requirements.in"];
 var PM_AUDIT_CONCURRENCY = 2;
 async function runBounded(jobs, n) {
@@ -60731,7 +67344,20 @@ var PM_AUDITS = {
     parse: parsePipAudit
   }
 };
-var UNREACHABLE = /\b(ENOAUDIT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|CERT_|UNABLE_TO_|SELF_SIGNED|certificate|audit endpoint|\b5\d\d\b|\b4\d\d\b|socket hang up|network|Connection ?Error|Max retries exceeded|Name or service not known|Temporary failure in name resolution)\b/i;
+var UNREACHABLE = new RegExp(
+  [
+    "\\b(ENOAUDIT|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|EPROTO)\\b",
+    "\\b(CERT_[A-Z_]+|UNABLE_TO_[A-Z_]+|SELF_SIGNED_CERT[A-Z_]*|DEPTH_ZERO_SELF_SIGNED_CERT)\\b|certificate verify failed",
+    "audit endpoint",
+    "(returned an?|status( code)?:?|HTTP|Response Code:?)\\s*\\(?[45]\\d\\d\\b",
+    "\\b[45]\\d\\d (Service Unavailable|Bad Gateway|Gateway Time-?out|Not Found|Forbidden|Unauthorized|Method Not Allowed|Too Many Requests|Internal Server Error|Server Error|Client Error)",
+    "socket hang up|tunneling socket|\\bConnectionError\\b|\\bProxyError\\b|Max retries exceeded|Name or service not known|Temporary failure in name resolution|getaddrinfo"
+  ].join("|"),
+  "i"
+);
+function isEndpointFailure(text) {
+  return UNREACHABLE.test(text);
+}
 var PIP_AUDIT_REFUSED = /is not pinned to an exact version|invalid requirements input/;
 function auditErrorObject(text) {
   let data;
@@ -60793,7 +67419,7 @@ async function runPmAuditRaw(ctx, lock, pm, osvApi) {
     if (pm.tool === "pip-audit" && text.trim() === "" && PIP_AUDIT_REFUSED.test(r.stderr)) {
       return { findings: [], output: outputFile, note: `${where2}: pip-audit refused the file (${said.slice(0, 300)}); the OSV matcher checks its pinned lines` };
     }
-    if ((text.trim() === "" || /did not (run|complete)/.test(e.message)) && UNREACHABLE.test(`${r.stderr}
+    if ((text.trim() === "" || /did not (run|complete)/.test(e.message)) && isEndpointFailure(`${r.stderr}
 ${e.message}`)) {
       return { findings: [], output: outputFile, note: `${where2}: endpoint unavailable (${said.slice(0, 300)}); the OSV matcher covers these packages` };
     }
@@ -60906,6 +67532,7 @@ function createAuditScanner(opts = {}) {
 // src/scanners/semgrep.ts
 var fs4 = __toESM(require("node:fs"));
 var path5 = __toESM(require("node:path"));
+init_errors();
 
 // src/parsers/semgrep.ts
 var WHAT5 = "semgrep --json report";
@@ -61006,6 +67633,7 @@ function semgrepErrors(text) {
 }
 
 // src/scanners/semgrep.ts
+init_run_tool();
 var SEMGREP = "semgrep";
 var EXIT_MEANINGS = {
   1: "findings (only with --error)",
@@ -61059,6 +67687,9 @@ function semgrepArgv(ctx, opts) {
         // A gate in CI must not phone home or nag about upgrades.
         "--metrics=off",
         "--disable-version-check",
+        // A `nosemgrep` comment exempts a finding with no reason and no expiry, decided by whoever
+        // edits the file; in a gate, exceptions go through chaingate's exceptions file instead.
+        "--disable-nosem",
         ...opts.config.flatMap((c) => ["--config", c]),
         // Run from the project with "." so report paths are relative to the project.
         "."
@@ -61178,6 +67809,7 @@ function createSemgrepScanner(opts) {
 var fs5 = __toESM(require("node:fs"));
 var os = __toESM(require("node:os"));
 var path6 = __toESM(require("node:path"));
+init_errors();
 
 // src/parsers/trivy.ts
 var WHAT6 = "trivy report";
@@ -61356,8 +67988,8 @@ function vulnerabilityLocation(v, r) {
   if (r.Class === "lang-pkgs" && !AGGREGATED_TYPES.has((r.Type ?? "").toLowerCase())) return { path: r.Target };
   return void 0;
 }
-function lines(path12, start, end) {
-  const loc = { path: path12 };
+function lines(path14, start, end) {
+  const loc = { path: path14 };
   if (start !== void 0 && start > 0) loc.startLine = start;
   if (end !== void 0 && end > 0) loc.endLine = end;
   return loc;
@@ -61450,6 +68082,7 @@ var parseTrivy = (text) => {
 };
 
 // src/scanners/trivy.ts
+init_run_tool();
 var TRIVY = "trivy";
 var TRIVY_DB_SCHEMA = 2;
 function defaultTrivyCacheDir(env = process.env) {
@@ -61656,10 +68289,10 @@ function offline(opts) {
 function createScanner(name, policy, opts) {
   const trivyCommon = { ...trivyOptionsFromPolicy(policy, opts.env), offline: offline(opts) };
   if (!policy.trivy["cache-dir"] && opts.env.CHAINGATE_TRIVY_CACHE_DIR) trivyCommon.cacheDir = opts.env.CHAINGATE_TRIVY_CACHE_DIR;
-  const projectDir = path7.resolve(opts.dir);
+  const projectDir = path9.resolve(opts.dir);
   switch (name) {
     case "semgrep":
-      return createSemgrepScanner({ config: policy.semgrep.config.map((c) => c.startsWith("p/") || c.startsWith("r/") || /^https?:/.test(c) ? c : path7.resolve(projectDir, c)) });
+      return createSemgrepScanner({ config: policy.semgrep.config });
     case "trivy-fs":
       return createTrivyFsScanner({ ...trivyCommon, skipDirs: policy["skip-dirs"] }, opts.now);
     case "trivy-image": {
@@ -61669,30 +68302,45 @@ function createScanner(name, policy, opts) {
     }
     case "audit":
       return createAuditScanner({
-        osvDb: policy.audit["osv-db"] ? path7.resolve(projectDir, policy.audit["osv-db"]) : void 0,
+        osvDb: policy.audit["osv-db"] ? path9.resolve(projectDir, policy.audit["osv-db"]) : void 0,
         packageManagers: policy.audit["package-managers"],
-        sbom: opts.sbomInput ? path7.resolve(opts.sbomInput) : void 0,
+        sbom: opts.sbomInput ? path9.resolve(opts.sbomInput) : void 0,
         offline: offline(opts),
         skipDirs: policy["skip-dirs"]
       });
   }
 }
+async function writeSbom2(dir, policy, outFile, opts) {
+  const { writeSbom: write } = await Promise.resolve().then(() => (init_write(), write_exports));
+  const image = policy.scanners.includes("trivy-image") ? policy.trivy.image : void 0;
+  const r = await write(dir, {
+    output: outFile,
+    skipDirs: policy["skip-dirs"],
+    image,
+    insecureRegistry: policy.trivy["insecure-registry"],
+    env: opts.env,
+    now: opts.now
+  });
+  for (const w of r.warnings) opts.log.warning(`SBOM: ${w}`);
+  return { components: r.components };
+}
 function defaultDeps() {
-  return { createScanner };
+  return { createScanner, writeSbom: writeSbom2 };
 }
 
 // src/gate/run-gate.ts
-var fs10 = __toESM(require("node:fs"));
-var os3 = __toESM(require("node:os"));
-var path11 = __toESM(require("node:path"));
+var fs12 = __toESM(require("node:fs"));
+var os5 = __toESM(require("node:os"));
+var path13 = __toESM(require("node:path"));
 
 // src/config/load.ts
-var fs6 = __toESM(require("node:fs"));
-var import_node_crypto2 = require("node:crypto");
+var fs8 = __toESM(require("node:fs"));
+var import_node_crypto4 = require("node:crypto");
 var import_yaml = __toESM(require_dist());
+init_errors();
 function readText(file2, what) {
   try {
-    return fs6.readFileSync(file2, "utf8");
+    return fs8.readFileSync(file2, "utf8");
   } catch (e) {
     const code = e.code;
     if (code === "ENOENT") throw new ConfigError(`${what} not found; create it or point to the right file`, file2);
@@ -61700,9 +68348,9 @@ function readText(file2, what) {
     throw new ConfigError(`cannot read ${what}: ${e.message}`, file2);
   }
 }
-function position(doc, lc, path12) {
-  for (let n = path12.length; n >= 0; n--) {
-    const node2 = doc.getIn(path12.slice(0, n), true);
+function position(doc, lc, path14) {
+  for (let n = path14.length; n >= 0; n--) {
+    const node2 = doc.getIn(path14.slice(0, n), true);
     if (node2 && node2.range) {
       const p = lc.linePos(node2.range[0]);
       return { line: p.line, col: p.col };
@@ -61710,8 +68358,8 @@ function position(doc, lc, path12) {
   }
   return {};
 }
-function keyPosition(doc, lc, path12, key) {
-  const parent = path12.length ? doc.getIn(path12, true) : doc.contents;
+function keyPosition(doc, lc, path14, key) {
+  const parent = path14.length ? doc.getIn(path14, true) : doc.contents;
   if ((0, import_yaml.isMap)(parent)) {
     for (const pair of parent.items) {
       const k = pair.key;
@@ -61721,7 +68369,7 @@ function keyPosition(doc, lc, path12, key) {
       }
     }
   }
-  return position(doc, lc, path12);
+  return position(doc, lc, path14);
 }
 function parseConfigText(text, file2, schema, what) {
   const lc = new import_yaml.LineCounter();
@@ -61736,14 +68384,14 @@ function parseConfigText(text, file2, schema, what) {
   const r = schema.safeParse(raw);
   if (!r.success) {
     const issue2 = r.error.issues[0];
-    const path12 = issue2.path;
-    const dotted = path12.length ? path12.map(String).join(".") : "(top level)";
-    let pos = position(doc, lc, path12);
+    const path14 = issue2.path;
+    const dotted = path14.length ? path14.map(String).join(".") : "(top level)";
+    let pos = position(doc, lc, path14);
     let message = `${dotted}: ${issue2.message}`;
     if (issue2.code === "unrecognized_keys") {
       const key = issue2.keys[0];
-      pos = keyPosition(doc, lc, path12, key);
-      message = `${path12.length ? `${dotted}: ` : ""}unknown key "${key}"; check its spelling against the JSON Schema in schemas/`;
+      pos = keyPosition(doc, lc, path14, key);
+      message = `${path14.length ? `${dotted}: ` : ""}unknown key "${key}"; check its spelling against the JSON Schema in schemas/`;
     } else if (issue2.code === "invalid_type" && issue2.input === void 0) {
       message = `${dotted}: is required (${issue2.message})`;
     }
@@ -61761,7 +68409,7 @@ function parseConfigText(text, file2, schema, what) {
   return { value: r.data, itemLines, raw };
 }
 function sha2562(text) {
-  return (0, import_node_crypto2.createHash)("sha256").update(text).digest("hex");
+  return (0, import_node_crypto4.createHash)("sha256").update(text).digest("hex");
 }
 function loadPolicyFile(file2, overrides = (r) => r) {
   const text = readText(file2, "policy file");
@@ -61791,6 +68439,9 @@ function loadVexFile(file2) {
   const { value } = parseConfigText(text, file2, VexDocumentSchema, "OpenVEX document");
   return { value, path: file2, sha256: sha2562(text) };
 }
+
+// src/gate/run-gate.ts
+init_errors();
 
 // src/parsers/grype.ts
 var WHAT7 = "grype report";
@@ -61877,8 +68528,8 @@ function fromMatch(m) {
   };
   const description = v.description ?? related.find((r) => r.description)?.description;
   if (description) f.description = description;
-  const path12 = m.artifact.locations?.[0]?.path;
-  if (path12) f.location = { path: path12 };
+  const path14 = m.artifact.locations?.[0]?.path;
+  if (path14) f.location = { path: path14 };
   const score = cvssScore3([v.cvss ?? [], ...related.map((r) => r.cvss ?? [])]);
   if (score !== void 0) f.cvssScore = score;
   if (v.dataSource) f.url = v.dataSource;
@@ -62013,7 +68664,7 @@ function cwesOf2(vulns) {
   }
   return [...cwes].sort();
 }
-function fromGroup(group, vulns, p, path12) {
+function fromGroup(group, vulns, p, path14) {
   const id = group.ids[0];
   const primary = vulns.find((v) => v.id === id) ?? vulns[0];
   const base = packageOf3(p);
@@ -62030,7 +68681,7 @@ function fromGroup(group, vulns, p, path12) {
     aliases: [...group.ids, ...group.aliases ?? [], ...vulns.flatMap((v) => v.aliases ?? [])],
     title: primary?.summary || `${id} in ${pkg.name}${pkg.version ? ` ${pkg.version}` : ""}`,
     package: pkg,
-    location: { path: path12 },
+    location: { path: path14 },
     url: primary?.references?.find((r) => r.type === "ADVISORY")?.url ?? `https://osv.dev/vulnerability/${id}`
   };
   const details = primary?.details?.trim();
@@ -62070,7 +68721,7 @@ var parseOsvScanner = (text) => {
 };
 
 // src/parsers/sarif.ts
-var path8 = __toESM(require("node:path"));
+var path10 = __toESM(require("node:path"));
 var WHAT9 = "SARIF log";
 var TextSchema = external_exports.looseObject({ text: external_exports.string().optional() });
 var RuleSchema = external_exports.looseObject({
@@ -62187,7 +68838,7 @@ function normalizeUri(uri) {
     p = decodeURIComponent(p);
   } catch {
   }
-  return path8.posix.normalize(p);
+  return path10.posix.normalize(p);
 }
 function locationOf(r) {
   const phys = r.locations?.[0]?.physicalLocation;
@@ -62318,9 +68969,9 @@ function packageLabel(p) {
   return p.version === void 0 ? p.name : `${p.name}@${p.version}`;
 }
 function locationLabel(l) {
-  const path12 = normalizePath(l.path);
-  if (l.startLine === void 0 || l.startLine < 1) return path12;
-  return l.endLine !== void 0 && l.endLine !== l.startLine ? `${path12}:${l.startLine}-${l.endLine}` : `${path12}:${l.startLine}`;
+  const path14 = normalizePath(l.path);
+  if (l.startLine === void 0 || l.startLine < 1) return path14;
+  return l.endLine !== void 0 && l.endLine !== l.startLine ? `${path14}:${l.startLine}-${l.endLine}` : `${path14}:${l.startLine}`;
 }
 function normalizePath(p) {
   return p.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
@@ -62413,6 +69064,7 @@ function renderResultJson(result) {
 // src/reports/sarif.ts
 var SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 var DEFAULT_FALLBACK_URI = ".chaingate.yml";
+var CODE_SCANNING_MAX_RESULTS_PER_RUN = 25e3;
 var LEVEL = {
   critical: "error",
   high: "error",
@@ -62421,9 +69073,8 @@ var LEVEL = {
   info: "note",
   unknown: "note"
 };
-var SEVERITY_POSITION2 = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
-function toArtifactUri(path12, root) {
-  let p = normalizePath(path12);
+function toArtifactUri(path14, root) {
+  let p = normalizePath(path14);
   if (root) {
     const r = normalizePath(root).replace(/\/+$/, "");
     if (p === r) p = ".";
@@ -62459,10 +69110,13 @@ var PLAIN_PATH = /^(?!\.\/)[A-Za-z0-9\-_.!~*'()/]*$/;
 function uriFor(file2, ctx) {
   return ctx.opts.root === void 0 && PLAIN_PATH.test(file2) ? file2 : toArtifactUri(file2, ctx.opts.root);
 }
+function lockfileFor(p, ctx) {
+  const eco = p?.ecosystem?.toLowerCase();
+  return eco === void 0 ? void 0 : ctx.opts.lockfiles?.[eco];
+}
 function location(f, ctx) {
   const p = f.package;
-  const eco = p?.ecosystem?.toLowerCase();
-  const file2 = f.location?.path ?? (eco !== void 0 ? ctx.opts.lockfiles?.[eco] : void 0) ?? ctx.fallback;
+  const file2 = f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback;
   return {
     physicalLocation: { artifactLocation: { uri: uriFor(file2, ctx) }, region: region(f) },
     logicalLocations: p && [{ fullyQualifiedName: p.purl ?? packageLabel(p), kind: "package" }]
@@ -62501,7 +69155,8 @@ function resultProperties(f) {
     tools: f.tools,
     alsoReportedBy: f.tools.length > 1 ? f.tools.slice(1) : void 0,
     aliases: f.aliases.length ? f.aliases : void 0,
-    package: f.package,
+    // The package itself is the logical location; its fix is what a reader acts on.
+    fixedVersions: f.package?.fixedVersions,
     cvssScore: f.cvssScore
   };
 }
@@ -62519,7 +69174,7 @@ function rule(id, acc) {
   return r;
 }
 function worseOf(a, b) {
-  return SEVERITY_POSITION2[b] < SEVERITY_POSITION2[a] ? b : a;
+  return SEVERITY_POSITION[b] < SEVERITY_POSITION[a] ? b : a;
 }
 function buildRun(tool, all, ctx) {
   const max = ctx.opts.maxResultsPerRun;
@@ -62578,6 +69233,9 @@ function renderSarif(result, opts) {
   const runs = tools.map((t) => buildRun(t, byTool.get(t), ctx));
   if (runs.length === 0) runs.push(buildRun("chaingate", [], ctx));
   return { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs };
+}
+function renderSarifJson(result, opts) {
+  return JSON.stringify(renderSarif(result, opts)) + "\n";
 }
 
 // src/reports/markdown.ts
@@ -62785,7 +69443,7 @@ function exceptionsSection(result) {
 function footer(result, opts) {
   return ["---", `Full results: ${md(opts.resultFile)} · SARIF: ${md(opts.sarifFile)} · chaingate ${md(result.tool.version)}`];
 }
-function join6(sections) {
+function join8(sections) {
   return sections.filter((s) => s.length > 0).map((s) => s.join("\n")).join("\n\n");
 }
 function hardCut(text, max, opts) {
@@ -62804,18 +69462,21 @@ function renderSummary(result, opts) {
   const maxBytes = opts.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES;
   const head = [verdictSection(result), countsSection(result)];
   const tail = [scannersSection(result), exceptionsSection(result), footer(result, opts)];
-  const fixed = bytes(join6([...head, ...tail])) + 4;
+  const fixed = bytes(join8([...head, ...tail])) + 4;
   const blocking = blockingSection(result, maxBytes - fixed, opts);
-  const text = join6([...head, blocking, ...tail]) + "\n";
+  const text = join8([...head, blocking, ...tail]) + "\n";
   return bytes(text) <= maxBytes ? text : hardCut(text, maxBytes, opts);
 }
 
 // src/sign/run-sign.ts
-var import_node_crypto3 = require("node:crypto");
-var fs7 = __toESM(require("node:fs"));
-var path9 = __toESM(require("node:path"));
+var import_node_crypto5 = require("node:crypto");
+var fs9 = __toESM(require("node:fs"));
+var path11 = __toESM(require("node:path"));
+init_errors();
+init_run_tool();
 
 // src/sign/key-mode.ts
+init_errors();
 var KMS_SCHEMES = ["awskms://", "gcpkms://", "azurekms://", "hashivault://"];
 var PRIVATE_KEY_ENV = "COSIGN_PRIVATE_KEY";
 var PASSWORD_ENV = "COSIGN_PASSWORD";
@@ -62921,6 +69582,9 @@ function cosignVerifyAttestationArgv(image, predicateType, o) {
 function cosignSignBlobArgv(file2, bundle, o) {
   return ["sign-blob", "--yes", ...signKeyFlags(o), "--new-bundle-format", "--bundle", bundle, file2];
 }
+
+// src/sign/classify.ts
+init_run_tool();
 
 // src/sign/keyless-bundle.ts
 var import_bundle = __toESM(require_dist4());
@@ -63075,6 +69739,10 @@ function classifyVerifyFailure(stderr, check2, expected) {
   return { reason: "error", check: check2, message: err || "cosign failed without a message" };
 }
 
+// src/sign/resolve-digest.ts
+init_errors();
+init_run_tool();
+
 // src/sign/image-ref.ts
 var DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
 function isDigest(s) {
@@ -63188,7 +69856,7 @@ function signFailure(what, r, secrets, insecure) {
 function readSbom(file2) {
   let text;
   try {
-    text = fs7.readFileSync(file2, "utf8");
+    text = fs9.readFileSync(file2, "utf8");
   } catch (e) {
     throw new ConfigError(`cannot read the SBOM: ${e.code ?? e.message}`, file2);
   }
@@ -63215,13 +69883,13 @@ async function runSignImage(o, e) {
   if (sig.exitCode !== 0) throw signFailure(`signing ${resolved.image}`, sig, secrets, Boolean(o.insecureRegistry));
   e.log(`signed ${resolved.image}`);
   const attestations = [];
-  fs7.mkdirSync(o.workDir, { recursive: true });
+  fs9.mkdirSync(o.workDir, { recursive: true });
   const inputAttestations = [];
   if (o.sbom !== void 0 && sbomText !== void 0) {
     const r = await run(cosignAttestArgv(resolved.image, "cyclonedx", o.sbom, so));
     if (r.exitCode !== 0) throw signFailure(`attesting the SBOM ${o.sbom} to ${resolved.image}`, r, secrets, Boolean(o.insecureRegistry));
     attestations.push({ type: "cyclonedx", predicateType: CYCLONEDX_PREDICATE_TYPE, predicate: o.sbom });
-    inputAttestations.push({ uri: path9.basename(o.sbom), digest: { sha256: (0, import_node_crypto3.createHash)("sha256").update(sbomText).digest("hex") } });
+    inputAttestations.push({ uri: path11.basename(o.sbom), digest: { sha256: (0, import_node_crypto5.createHash)("sha256").update(sbomText).digest("hex") } });
     e.log(`attested the SBOM ${o.sbom}`);
   }
   let vsa;
@@ -63234,9 +69902,9 @@ async function runSignImage(o, e) {
       verifierId: o.verifierId,
       inputAttestations
     });
-    const predicateFile = path9.join(o.workDir, "chaingate-vsa.predicate.json");
-    fs7.writeFileSync(predicateFile, JSON.stringify(vsa.predicate, null, 2) + "\n");
-    fs7.writeFileSync(path9.join(o.workDir, "chaingate-vsa.intoto.json"), JSON.stringify(vsa, null, 2) + "\n");
+    const predicateFile = path11.join(o.workDir, "chaingate-vsa.predicate.json");
+    fs9.writeFileSync(predicateFile, JSON.stringify(vsa.predicate, null, 2) + "\n");
+    fs9.writeFileSync(path11.join(o.workDir, "chaingate-vsa.intoto.json"), JSON.stringify(vsa, null, 2) + "\n");
     const r = await run(cosignAttestArgv(resolved.image, VSA_PREDICATE_TYPE, predicateFile, so));
     if (r.exitCode !== 0) throw signFailure(`attesting the verdict to ${resolved.image}`, r, secrets, Boolean(o.insecureRegistry));
     attestations.push({ type: "vsa", predicateType: VSA_PREDICATE_TYPE, predicate: predicateFile });
@@ -63259,21 +69927,23 @@ async function runSignBlob(o, e) {
   const secrets = prepareSecrets(e, o.key);
   let data;
   try {
-    data = fs7.readFileSync(o.file);
+    data = fs9.readFileSync(o.file);
   } catch (err) {
     throw new ConfigError(`cannot read the file to sign: ${err.code ?? err.message}`, o.file);
   }
   const bundle = o.bundle ?? bundlePathFor(o.file);
   const r = await runTool(e.tools.cosign, cosignSignBlobArgv(o.file, bundle, { key: o.key, tlog: o.tlog }), { env: e.env, timeoutMs: e.timeoutMs ?? 3e5 });
   if (r.exitCode !== 0) throw signFailure(`signing ${o.file}`, r, secrets, false);
-  if (!fs7.existsSync(bundle)) throw new ToolError("cosign", `cosign sign-blob succeeded but wrote no bundle at ${bundle}`);
+  if (!fs9.existsSync(bundle)) throw new ToolError("cosign", `cosign sign-blob succeeded but wrote no bundle at ${bundle}`);
   e.log(`signed ${o.file}: ${bundle}`);
-  return { file: o.file, bundle, sha256: (0, import_node_crypto3.createHash)("sha256").update(data).digest("hex"), keyless: isKeyless(o.key), tlog: tlogOn(o.key, o.tlog) };
+  return { file: o.file, bundle, sha256: (0, import_node_crypto5.createHash)("sha256").update(data).digest("hex"), keyless: isKeyless(o.key), tlog: tlogOn(o.key, o.tlog) };
 }
 
 // src/sign/run-verify.ts
-var import_node_crypto4 = require("node:crypto");
-var fs8 = __toESM(require("node:fs"));
+var import_node_crypto6 = require("node:crypto");
+var fs10 = __toESM(require("node:fs"));
+init_errors();
+init_run_tool();
 
 // src/sign/attestations.ts
 var EnvelopeSchema = external_exports.looseObject({
@@ -63380,15 +70050,15 @@ function keyFingerprint(ref, env) {
   let pem;
   if (k.kind === "file") {
     try {
-      pem = fs8.readFileSync(k.path, "utf8");
+      pem = fs10.readFileSync(k.path, "utf8");
     } catch (e) {
       throw new ConfigError(`cannot read the public key: ${e.code ?? e.message}`, k.path);
     }
   } else if (k.kind === "env") pem = env[k.variable];
   if (pem === void 0) return `ref:${ref}`;
   try {
-    const der = (0, import_node_crypto4.createPublicKey)(pem).export({ type: "spki", format: "der" });
-    return `spki:${(0, import_node_crypto4.createHash)("sha256").update(der).digest("hex")}`;
+    const der = (0, import_node_crypto6.createPublicKey)(pem).export({ type: "spki", format: "der" });
+    return `spki:${(0, import_node_crypto6.createHash)("sha256").update(der).digest("hex")}`;
   } catch {
     throw new ConfigError("not a PEM public key (cosign generate-key-pair writes cosign.pub)", k.kind === "file" ? k.path : ref);
   }
@@ -63534,9 +70204,9 @@ async function runVerifyImage(o, e) {
   return outcome(resolved.image, checks, failures, resolved.digest);
 }
 function keyOnlyTrustedRoot(workDir) {
-  fs8.mkdirSync(workDir, { recursive: true });
+  fs10.mkdirSync(workDir, { recursive: true });
   const file2 = `${workDir}/key-only.trusted_root.json`;
-  fs8.writeFileSync(
+  fs10.writeFileSync(
     file2,
     JSON.stringify({ mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1", tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] })
   );
@@ -63544,16 +70214,16 @@ function keyOnlyTrustedRoot(workDir) {
 }
 
 // src/sign/tool-paths.ts
-var fs9 = __toESM(require("node:fs"));
-var os2 = __toESM(require("node:os"));
-var path10 = __toESM(require("node:path"));
+var fs11 = __toESM(require("node:fs"));
+var os4 = __toESM(require("node:os"));
+var path12 = __toESM(require("node:path"));
 function signTools(env, fromPolicy = {}) {
-  const installedDir = path10.join(env.CHAINGATE_TOOLS_DIR ?? path10.join(os2.homedir(), ".cache", "chaingate", "tools"), "bin");
+  const installedDir = path12.join(env.CHAINGATE_TOOLS_DIR ?? path12.join(os4.homedir(), ".cache", "chaingate", "tools"), "bin");
   const pick2 = (name) => {
     const explicit = env[`CHAINGATE_${name.toUpperCase()}_PATH`] ?? fromPolicy[name];
     if (explicit) return explicit;
-    const pinned = path10.join(installedDir, name);
-    return fs9.existsSync(pinned) ? pinned : name;
+    const pinned = path12.join(installedDir, name);
+    return fs11.existsSync(pinned) ? pinned : name;
   };
   return { cosign: pick2("cosign"), crane: pick2("crane") };
 }
@@ -63573,69 +70243,8 @@ function verifyScannerFailed(error62, durationMs) {
   return { name: VERIFY_SCANNER_NAME, status: "failed", durationMs, findings: 0, error: error62 };
 }
 
-// package.json
-var package_default = {
-  name: "chaingate",
-  version: "0.1.0",
-  description: "Supply-chain security gate for CI: Semgrep, Trivy and dependency audit under one severity policy with expiring exceptions, CycloneDX SBOMs and cosign signing.",
-  license: "Apache-2.0",
-  private: true,
-  bin: {
-    chaingate: "dist/cli.js"
-  },
-  main: "dist/index.js",
-  engines: {
-    node: ">=20"
-  },
-  scripts: {
-    build: "node scripts/build.mjs",
-    typecheck: "tsc --noEmit",
-    lint: "eslint src __tests__",
-    test: "jest",
-    "test:all": "bash scripts/test-all.sh",
-    schemas: "UPDATE_GOLDENS=1 jest __tests__/config/load.test.ts -t 'published JSON Schemas'",
-    demo: "bash scripts/demo.sh"
-  },
-  dependencies: {
-    "@actions/core": "^1.11.1",
-    "@cyclonedx/cyclonedx-library": "^10.3.0",
-    "@sigstore/bundle": "^4.0.0",
-    "@sigstore/protobuf-specs": "^0.5.2",
-    "@sigstore/verify": "^3.1.1",
-    "packageurl-js": "^2.0.1",
-    picomatch: "^4.0.7",
-    semver: "^7.8.6",
-    "smol-toml": "^1.9.1",
-    yaml: "^2.9.1",
-    zod: "^4.6.7"
-  },
-  devDependencies: {
-    "@cyclonedx/cyclonedx-npm": "^4.2.1",
-    "@eslint/js": "^9.39.5",
-    "@microsoft/jest-sarif": "^1.0.0-beta.0",
-    "@types/jest": "^30.0.0",
-    "@types/markdown-it": "^14.2.0",
-    "@types/node": "^20.19.43",
-    "@types/picomatch": "^4.0.3",
-    "@types/semver": "^7.8.0",
-    ajv: "^8.20.0",
-    "ajv-draft-04": "^1.0.0",
-    "ajv-formats": "^3.0.1",
-    "ajv-formats-draft2019": "^1.6.1",
-    esbuild: "^0.28.2",
-    eslint: "^9.39.5",
-    jest: "^30.5.2",
-    "markdown-it": "^15.0.3",
-    "ts-jest": "^29.4.15",
-    typescript: "5.9",
-    "typescript-eslint": "^8.74.0"
-  }
-};
-
-// src/version.ts
-var VERSION = package_default.version;
-
 // src/gate/run-gate.ts
+init_version();
 var REPORT_COVERS = {
   trivy: ["trivy-fs"],
   semgrep: ["semgrep"],
@@ -63645,36 +70254,44 @@ var REPORT_COVERS = {
   "pip-audit": ["audit"],
   "osv-scanner": ["audit"]
 };
+var COMPLETED_TOOL_NAMES = {
+  semgrep: ["semgrep"],
+  "trivy-fs": ["trivy"],
+  "trivy-image": ["trivy"],
+  audit: ["osv"],
+  "cosign-verify": ["cosign"],
+  "report:sarif": []
+};
 function overridesFrom(opts) {
   return (raw) => {
     const r = { ...raw };
     if (opts.scanners) r.scanners = opts.scanners;
-    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: opts.image };
+    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs12.existsSync(opts.image) ? path13.resolve(opts.image) : opts.image };
     if (opts.insecureRegistry) r.trivy = { ...r.trivy ?? {}, "insecure-registry": true };
-    if (opts.osvDb) r.audit = { ...r.audit ?? {}, "osv-db": opts.osvDb };
+    if (opts.osvDb) r.audit = { ...r.audit ?? {}, "osv-db": path13.resolve(opts.osvDb) };
     if (opts.sbom !== void 0) r.sbom = opts.sbom;
     return r;
   };
 }
 function resolveFrom(base, p) {
-  return path11.isAbsolute(p) ? p : path11.resolve(base, p);
+  return path13.isAbsolute(p) ? p : path13.resolve(base, p);
 }
 function loadInputs(opts) {
-  const dir = path11.resolve(opts.dir);
-  if (!fs10.existsSync(dir) || !fs10.statSync(dir).isDirectory()) {
+  const dir = path13.resolve(opts.dir);
+  if (!fs12.existsSync(dir) || !fs12.statSync(dir).isDirectory()) {
     throw new ConfigError(`project directory ${opts.dir} does not exist`);
   }
   const explicitConfig = opts.configFile !== void 0;
   const configPath = resolveFrom(dir, opts.configFile ?? ".chaingate.yml");
-  const policyLoaded = explicitConfig || fs10.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
+  const policyLoaded = explicitConfig || fs12.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
   const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
-  const baseDir = policyLoaded ? path11.dirname(configPath) : dir;
+  const baseDir = policyLoaded ? path13.dirname(configPath) : dir;
   const exceptions = [];
   let exceptionsInput;
   const exPath = opts.exceptionsFile !== void 0 ? resolveFrom(process.cwd(), opts.exceptionsFile) : resolveFrom(baseDir, policy.exceptions.file);
-  if (opts.exceptionsFile !== void 0 || fs10.existsSync(exPath)) {
+  if (opts.exceptionsFile !== void 0 || fs12.existsSync(exPath)) {
     const ex = loadExceptionsFile(exPath);
-    const source = path11.relative(dir, exPath) || exPath;
+    const source = path13.relative(dir, exPath) || exPath;
     exceptions.push({ source, entries: ex.value.exceptions, lines: ex.itemLines });
     exceptionsInput = { path: source, sha256: ex.sha256 };
     const problems = checkExceptionLimits(exceptions[0], policy.exceptions["max-days"], opts.now());
@@ -63688,12 +70305,12 @@ function loadInputs(opts) {
   const vexFiles = [...policy.exceptions.vex.map((v) => resolveFrom(baseDir, v)), ...opts.vexFiles.map((v) => resolveFrom(process.cwd(), v))];
   for (const f of vexFiles) {
     const v = loadVexFile(f);
-    const source = path11.relative(dir, f) || f;
+    const source = path13.relative(dir, f) || f;
     vex.push({ source, doc: v.value });
     vexInputs.push({ path: source, sha256: v.sha256 });
   }
   const inputs = { vex: vexInputs };
-  if (policyLoaded) inputs.policy = { path: path11.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
+  if (policyLoaded) inputs.policy = { path: path13.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
   if (exceptionsInput) inputs.exceptions = exceptionsInput;
   return { dir, policy, exceptions, vex, inputs };
 }
@@ -63702,7 +70319,7 @@ function ingestReport(tool, file2) {
   const name = `report:${tool}`;
   let text;
   try {
-    text = fs10.readFileSync(file2, "utf8");
+    text = fs12.readFileSync(file2, "utf8");
   } catch (e) {
     const code = e.code;
     return {
@@ -63740,15 +70357,15 @@ function toolPathResolver(policy, env) {
     if (env[envName]) return env[envName];
     const fromPolicy = policy.tools[tool]?.path;
     if (fromPolicy) return fromPolicy;
-    const installed = path11.join(env.CHAINGATE_TOOLS_DIR ?? path11.join(os3.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
-    if (fs10.existsSync(installed)) return installed;
+    const installed = path13.join(env.CHAINGATE_TOOLS_DIR ?? path13.join(os5.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
+    if (fs12.existsSync(installed)) return installed;
     return tool;
   };
 }
 async function runGate(opts, deps2) {
   const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);
-  const outDir = path11.resolve(opts.outputDir);
-  fs10.mkdirSync(outDir, { recursive: true });
+  const outDir = path13.resolve(opts.outputDir);
+  fs12.mkdirSync(outDir, { recursive: true });
   const statuses = [];
   const all = [];
   const covered = /* @__PURE__ */ new Set();
@@ -63762,14 +70379,14 @@ async function runGate(opts, deps2) {
   for (const s of policy.scanners.filter((s2) => covered.has(s2))) {
     statuses.push({ name: s, status: "skipped", durationMs: 0, findings: 0, notes: ["its report was given with --report"] });
   }
-  const workRoot = path11.join(outDir, "raw");
+  const workRoot = path13.join(outDir, "raw");
   const toolPath = toolPathResolver(policy, opts.env);
   const concurrency = Math.max(1, Number(opts.env.CHAINGATE_CONCURRENCY ?? 3) || 3);
   const results = await bounded(toRun, concurrency, async (name) => {
     const started = Date.now();
     const lines3 = [];
-    const workDir = path11.join(workRoot, name);
-    fs10.mkdirSync(workDir, { recursive: true });
+    const workDir = path13.join(workRoot, name);
+    fs12.mkdirSync(workDir, { recursive: true });
     const ctx = {
       dir,
       workDir,
@@ -63784,7 +70401,7 @@ async function runGate(opts, deps2) {
       const scanner2 = deps2.createScanner(name, policy, opts);
       const out = await scanner2.run(ctx);
       findings = out.findings;
-      status = { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => path11.relative(outDir, o) || o) };
+      status = { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => path13.relative(outDir, o) || o) };
       if (out.notes.length) status.notes = out.notes;
     } catch (e) {
       if (!(e instanceof ChaingateError)) throw e;
@@ -63803,8 +70420,8 @@ async function runGate(opts, deps2) {
     const v = policy.verify ?? { keys: [], "revoked-keys": [], "require-attestations": [], "insecure-registry": false };
     const started = Date.now();
     const lines3 = [];
-    const workDir = path11.join(workRoot, "cosign-verify");
-    fs10.mkdirSync(workDir, { recursive: true });
+    const workDir = path13.join(workRoot, "cosign-verify");
+    fs12.mkdirSync(workDir, { recursive: true });
     try {
       const o = await runVerifyImage(
         {
@@ -63828,7 +70445,7 @@ async function runGate(opts, deps2) {
   }
   let sbomFile;
   if (policy.sbom && deps2.writeSbom) {
-    sbomFile = path11.join(outDir, "sbom.cdx.json");
+    sbomFile = path13.join(outDir, "sbom.cdx.json");
     const { components } = await deps2.writeSbom(dir, policy, sbomFile, opts);
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
   }
@@ -63843,13 +70460,24 @@ async function runGate(opts, deps2) {
     inputs,
     version: VERSION
   });
-  const resultFile = path11.join(outDir, "chaingate-result.json");
-  const sarifFile = path11.join(outDir, "chaingate.sarif");
-  const summaryFile = path11.join(outDir, "summary.md");
-  fs10.writeFileSync(resultFile, renderResultJson(result));
-  fs10.writeFileSync(sarifFile, JSON.stringify(renderSarif(result, { toolVersion: VERSION }), null, 2) + "\n");
-  const summary = renderSummary(result, { resultFile: path11.basename(resultFile), sarifFile: path11.basename(sarifFile) });
-  fs10.writeFileSync(summaryFile, summary);
+  const resultFile = path13.join(outDir, "chaingate-result.json");
+  const sarifFile = path13.join(outDir, "chaingate.sarif");
+  const summaryFile = path13.join(outDir, "summary.md");
+  fs12.writeFileSync(resultFile, renderResultJson(result));
+  fs12.writeFileSync(
+    sarifFile,
+    renderSarifJson(result, {
+      toolVersion: VERSION,
+      root: dir,
+      // Code scanning rejects a run over 25,000 results: keep the most important ones there;
+      // chaingate-result.json has them all.
+      maxResultsPerRun: CODE_SCANNING_MAX_RESULTS_PER_RUN,
+      // Tools that ran to the end get a run even when empty, so code scanning closes their alerts.
+      completedTools: [...new Set(statuses.filter((s) => s.status === "ok").flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, "")]))]
+    })
+  );
+  const summary = renderSummary(result, { resultFile: path13.basename(resultFile), sarifFile: path13.basename(sarifFile) });
+  fs12.writeFileSync(summaryFile, summary);
   return { result, resultFile, sarifFile, summaryFile, summary, sbomFile };
 }
 
@@ -63984,8 +70612,8 @@ async function runAction(env = process.env, now = () => /* @__PURE__ */ new Date
     core2.setOutput("result-file", out.resultFile);
     core2.setOutput("sarif-file", out.sarifFile);
     if (out.sbomFile) core2.setOutput("sbom-file", out.sbomFile);
-    if (env.GITHUB_STEP_SUMMARY && fs11.existsSync(env.GITHUB_STEP_SUMMARY)) {
-      fs11.appendFileSync(env.GITHUB_STEP_SUMMARY, out.summary);
+    if (env.GITHUB_STEP_SUMMARY && fs13.existsSync(env.GITHUB_STEP_SUMMARY)) {
+      fs13.appendFileSync(env.GITHUB_STEP_SUMMARY, out.summary);
     }
     const code = exitCodeFor(r);
     if (out.result.scanners.some((x) => x.name === "cosign-verify")) {
