@@ -27,56 +27,86 @@ describe('the command table', () => {
   });
 });
 
-// Which bundled modules a run of dist/cli.js initializes: esbuild wraps each module in an
-// __esm/__commonJS initializer; a copy of the bundle records every first call, per package.
-function instrumentedCli(): string {
-  let s = fs.readFileSync(path.join(REPO, 'dist', 'cli.js'), 'utf8');
-  const esm = 'var __esm = (fn, res, err) => function __init() {\n';
-  const cjs = 'var __commonJS = (cb, mod) => function __require() {\n';
-  expect(s).toContain(esm);
-  expect(s).toContain(cjs);
-  const record = `globalThis.__inits = new Set(); process.on('exit', () => require('fs').writeSync(2, 'INITIALIZED ' + JSON.stringify([...globalThis.__inits]) + '\\n'));\n`;
+// What a run of dist/cli.js loads: which dist/ files (the dispatcher require()s one bundle per
+// command) and, inside them, which packages it initializes (esbuild wraps each module in an
+// __esm/__commonJS initializer; a copy of every bundle records each first call).
+const DIST = path.join(REPO, 'dist');
+const CLI_FILES = fs.readdirSync(DIST).filter((f) => /^cli(-.*)?\.js$/.test(f));
+const ESM = 'var __esm = (fn, res, err) => function __init() {\n';
+const CJS = 'var __commonJS = (cb, mod) => function __require() {\n';
+
+function instrumentedCli(): { cli: string; preload: string } {
+  const dir = tmpDir('chaingate-lazy-');
   const pkg = (v: string) => `{ const m = /node_modules\\/((@[^/]+\\/)?[^/]+)/.exec(__getOwnPropNames(${v})[0]); globalThis.__inits.add(m ? m[1] : 'src'); }`;
-  s = s.replace(esm, `${record}${esm}  if (fn) ${pkg('fn')}\n`).replace(cjs, `${cjs}  if (!mod) ${pkg('cb')}\n`);
-  const file = path.join(tmpDir('chaingate-lazy-'), 'cli.js');
-  fs.writeFileSync(file, s);
-  return file;
+  for (const f of CLI_FILES) {
+    const s = fs.readFileSync(path.join(DIST, f), 'utf8');
+    if (f === 'cli-sbom.js' || f === 'cli-scan.js') expect(s).toContain(ESM);
+    fs.writeFileSync(path.join(dir, f), s.replace(ESM, `${ESM}  if (fn) ${pkg('fn')}\n`).replace(CJS, `${CJS}  if (!mod) ${pkg('cb')}\n`));
+  }
+  const preload = path.join(dir, 'record.cjs');
+  fs.writeFileSync(
+    preload,
+    `globalThis.__inits = new Set();
+process.on('exit', () => {
+  const files = Object.keys(require.cache).filter((f) => f.startsWith(${JSON.stringify(dir)}) && f.endsWith('.js')).map((f) => require('path').basename(f)).sort();
+  require('fs').writeSync(2, 'LOADED ' + JSON.stringify({ files, packages: [...globalThis.__inits].sort() }) + '\\n');
+});
+`,
+  );
+  return { cli: path.join(dir, 'cli.js'), preload };
 }
 
-async function initialized(cli: string, args: string[]): Promise<string[]> {
-  const r = await runTool(process.execPath, [cli, ...args], { cwd: REPO, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' }, timeoutMs: 60_000 });
+async function loaded(args: string[]): Promise<{ files: string[]; packages: string[] }> {
+  const { cli, preload } = instrumented;
+  const r = await runTool(process.execPath, ['-r', preload, cli, ...args], { cwd: REPO, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' }, timeoutMs: 60_000 });
   expect(r.exitCode).toBe(0);
-  const line = /^INITIALIZED (.*)$/m.exec(r.stderr);
+  const line = /^LOADED (.*)$/m.exec(r.stderr);
   expect(line).not.toBeNull();
-  return JSON.parse((line as RegExpExecArray)[1]) as string[];
+  return JSON.parse((line as RegExpExecArray)[1]);
 }
+
+let instrumented: { cli: string; preload: string };
 
 describe('dist/cli.js', () => {
   const HEAVY = ['zod', 'yaml', 'undici', '@sigstore/verify', '@actions/core', 'xmlbuilder2', 'ajv'];
-  let cli: string;
   beforeAll(() => {
-    cli = instrumentedCli();
+    instrumented = instrumentedCli();
   });
 
-  it('sbom --help and --help initialize no library', async () => {
-    expect(await initialized(cli, ['sbom', '--help'])).toEqual(['src']);
-    expect(await initialized(cli, ['--help'])).toEqual(['src']);
+  it('--help and --version load the dispatcher alone', async () => {
+    expect(await loaded(['--help'])).toEqual({ files: ['cli-errors.js', 'cli.js'], packages: [] });
+    expect(await loaded(['--version'])).toEqual({ files: ['cli-errors.js', 'cli.js'], packages: [] });
+  });
+
+  it('sbom --help loads the sbom bundle and initializes no library', async () => {
+    expect(await loaded(['sbom', '--help'])).toEqual({ files: ['cli-errors.js', 'cli-sbom.js', 'cli.js'], packages: [] });
   });
 
   it('sbom initializes the CycloneDX library and packageurl-js, none of the heavy ones', async () => {
     const out = path.join(tmpDir('chaingate-lazy-'), 'sbom.cdx.json');
-    const libs = await initialized(cli, ['sbom', path.join(REPO, 'examples', 'vulnerable'), '--output', out]);
-    expect(libs).toEqual(expect.arrayContaining(['@cyclonedx/cyclonedx-library', 'packageurl-js']));
-    for (const h of HEAVY) expect(libs).not.toContain(h);
+    const r = await loaded(['sbom', path.join(REPO, 'examples', 'vulnerable'), '--output', out]);
+    expect(r.files).toEqual(['cli-errors.js', 'cli-sbom.js', 'cli.js']);
+    expect(r.packages).toEqual(expect.arrayContaining(['@cyclonedx/cyclonedx-library', 'packageurl-js']));
+    for (const h of HEAVY) expect(r.packages).not.toContain(h);
     expect(JSON.parse(fs.readFileSync(out, 'utf8')).bomFormat).toBe('CycloneDX');
   });
 
-  it('scan --help does load the scan command (the table is not just skipping everything)', async () => {
-    expect(await initialized(cli, ['scan', '--help'])).toEqual(expect.arrayContaining(['zod', 'yaml']));
+  it('scan --help loads the scan bundle (the table is not just skipping everything)', async () => {
+    const r = await loaded(['scan', '--help']);
+    expect(r.files).toEqual(['cli-errors.js', 'cli-scan.js', 'cli.js']);
+    expect(r.packages).toEqual(expect.arrayContaining(['yaml', 'semver']));
   });
 
-  it('has no bundled copy of the CycloneDX library optional XML writer or validators', () => {
-    const s = fs.readFileSync(path.join(REPO, 'dist', 'cli.js'), 'utf8');
-    expect(s).not.toMatch(/^\/\/ node_modules\/(xmlbuilder2|ajv|libxmljs2)\//m);
+  it('a usage error thrown in a command bundle is still a ChaingateError to the dispatcher (exit 2, no stack)', async () => {
+    const r = await runTool(process.execPath, [path.join(DIST, 'cli.js'), 'sbom', '--no-such-option'], { cwd: REPO, timeoutMs: 60_000 });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^chaingate: error: Unknown option '--no-such-option'/);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it('has no bundled copy of the CycloneDX library optional XML writer or validators, and one of src/errors.ts', () => {
+    const text = CLI_FILES.map((f) => [f, fs.readFileSync(path.join(DIST, f), 'utf8')] as const);
+    for (const [, s] of text) expect(s).not.toMatch(/^\/\/ node_modules\/(xmlbuilder2|ajv|libxmljs2)\//m);
+    expect(text.filter(([, s]) => /^\/\/ src\/errors\.ts$/m.test(s)).map(([f]) => f)).toEqual(['cli-errors.js']);
   });
 });
