@@ -3,13 +3,13 @@
 // cyclonedx`, on the real 1,800-entry lockfile, side by side in one run. Wall time (median of
 // RUNS) and peak RSS (GNU time's maximum resident set size of the largest process; cyclonedx-npm
 // runs `npm ls` as a child, so its figure is the larger of the two, not their sum).
-//   node bench/sbom.mjs [RUNS]        (default 5)
+// `node -e 0` is measured too: Node's own start-up, the floor under any Node CLI.
+//   node bench/sbom.mjs [RUNS] [OTHER_CLI.js...]        (RUNS default 5)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stubOptionalProbes } from '../scripts/stub-optional-probes.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORK = path.join(REPO, 'bench', '.work');
@@ -23,26 +23,11 @@ fs.rmSync(project, { recursive: true, force: true });
 fs.mkdirSync(project);
 for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(FIXTURE, f), path.join(project, f));
 
-/** The CLIs to measure: dist/cli.js as built, and the full CLI bundled the way this issue asks
- * scripts/build.mjs and src/cli.ts to (optional probes stubbed, batch-tuning imported first). */
-async function chaingateClis() {
-  const { build } = await import('esbuild');
-  const out = [];
-  const dist = path.join(REPO, 'dist', 'cli.js');
-  if (fs.existsSync(dist)) out.push({ argv: [process.execPath, dist, 'sbom'], label: 'dist/cli.js as built' });
-  const full = fs.existsSync(path.join(REPO, 'src', 'cli.ts'));
-  const entry = path.join(WORK, 'proposed-entry.ts');
-  // The same first line the issue asks src/cli.ts to have; without src/cli.ts, the sbom command alone.
-  fs.writeFileSync(entry, full ? "import '../../src/sbom/batch-tuning';\nimport '../../src/cli';\n" : "import '../sbom.entry';\n");
-  const proposed = path.join(WORK, 'cli-proposed.js');
-  await build({ entryPoints: [entry], outfile: proposed, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error', plugins: [stubOptionalProbes] });
-  out.push({ argv: [process.execPath, proposed, 'sbom'], label: full ? 'full CLI, proposed build' : 'sbom command, proposed build' });
-  if (full) {
-    // What the CLI costs when only the command that runs is loaded (commands imported lazily).
-    const alone = path.join(WORK, 'sbom-cli.js');
-    await build({ entryPoints: [path.join(REPO, 'bench', 'sbom.entry.ts')], outfile: alone, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'error', plugins: [stubOptionalProbes] });
-    out.push({ argv: [process.execPath, alone, 'sbom'], label: 'sbom command alone, proposed build' });
-  }
+/** The CLIs to measure: dist/cli.js as built, and any other build given on the command line
+ * (e.g. a previous commit's dist/cli.js, to compare before and after side by side). */
+function chaingateClis() {
+  const out = [{ argv: [process.execPath, path.join(REPO, 'dist', 'cli.js'), 'sbom'], label: 'dist/cli.js' }];
+  for (const other of process.argv.slice(3)) out.push({ argv: [process.execPath, path.resolve(other), 'sbom'], label: path.relative(REPO, path.resolve(other)) });
   return out;
 }
 
@@ -67,9 +52,10 @@ function purls(file) {
   return s;
 }
 
-const clis = await chaingateClis();
+const clis = chaingateClis();
 const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000', npm_config_offline: 'true' };
 const contenders = [
+  { name: 'node -e 0 (Node start-up floor)', argv: () => [process.execPath, '-e', '0'] },
   ...clis.map((cli, i) => ({ name: `chaingate sbom (${cli.label})`, out: path.join(WORK, `chaingate-${i}.cdx.json`), argv: (o) => [...cli.argv, project, '--output', o] })),
   {
     name: 'cyclonedx-npm --package-lock-only',
@@ -109,6 +95,10 @@ const rows = [['tool', 'median wall s', 'min wall s', 'median CPU s', 'peak RSS 
 for (const r of results) {
   if (r.missing) {
     rows.push([r.name, '-', '-', '-', '-', '-', r.missing]);
+    continue;
+  }
+  if (!r.c.out) {
+    rows.push([r.name, median(r.walls).toFixed(2), Math.min(...r.walls).toFixed(2), median(r.cpus).toFixed(2), r.rss.toFixed(0), '-', '-']);
     continue;
   }
   const set = purls(r.c.out);
