@@ -73,10 +73,17 @@ describe('examples with the real tools', () => {
   });
 
   it('the bundled CLI runs without node_modules', async () => {
+    // dist/cli.js and the per-command bundles it loads (dist/cli-*.js), nothing else.
     const d = tmpDir('chaingate-dist-');
-    fs.copyFileSync(CLI, path.join(d, 'cli.js'));
+    const files = fs.readdirSync(path.dirname(CLI)).filter((f) => /^cli(-.*)?\.js$/.test(f));
+    expect(files).toEqual(expect.arrayContaining(['cli.js', 'cli-scan.js', 'cli-sbom.js']));
+    for (const f of files) fs.copyFileSync(path.join(path.dirname(CLI), f), path.join(d, f));
     const r = await runTool(process.execPath, [path.join(d, 'cli.js'), '--version'], { cwd: d });
     expect(r.exitCode).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect((await runTool(process.execPath, [path.join(d, 'cli.js'), 'scan', '--help'], { cwd: d })).exitCode).toBe(0);
+    const sbom = await runTool(process.execPath, [path.join(d, 'cli.js'), 'sbom', path.join(REPO, 'examples', 'vulnerable'), '--output', path.join(d, 'sbom.cdx.json')], { cwd: d });
+    expect(sbom.exitCode).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(d, 'sbom.cdx.json'), 'utf8')).bomFormat).toBe('CycloneDX');
   });
 });
