@@ -280,7 +280,7 @@ describe('scan --sbom', () => {
       const r = await cli(['scan', 'empty', '--scanners', 'audit', '--sbom', 'app.cdx.json', '--osv-db', 'osv', '--offline', '--output-dir', 'out']);
       expect(r.code).toBe(1);
       const result = readJson(path.join(dir, 'out', 'chaingate-result.json'));
-      const ids = result.findings.map((f: { id: string; package: { name: string } }) => `${f.package.name} ${f.id}`);
+      const ids = result.findings.flatMap((f: { id: string; aliases: string[]; package: { name: string } }) => [f.id, ...f.aliases].map((i) => `${f.package.name} ${i}`));
       expect(ids).toContain('lodash CVE-2021-23337');
       expect(ids).toContain('jinja2 CVE-2024-34064');
     } finally {
