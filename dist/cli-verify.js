@@ -27424,8 +27424,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache = this.#relevantRequestResponseList;
-        const backupCache = [...cache];
+        const cache2 = this.#relevantRequestResponseList;
+        const backupCache = [...cache2];
         const addedItems = [];
         const resultList = [];
         try {
@@ -27452,9 +27452,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert2(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -27484,11 +27484,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert2(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
-              cache.push([operation.request, operation.response]);
+              cache2.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -27628,13 +27628,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            return await cache2.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            const response = await cache2.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -27662,12 +27662,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, { header: "CacheStorage.open" });
         cacheName = webidl.converters.DOMString(cacheName);
         if (this.#caches.has(cacheName)) {
-          const cache2 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache2);
+          const cache3 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache3);
         }
-        const cache = [];
-        this.#caches.set(cacheName, cache);
-        return new Cache(kConstruct, cache);
+        const cache2 = [];
+        this.#caches.set(cacheName, cache2);
+        return new Cache(kConstruct, cache2);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -35614,7 +35614,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -35622,7 +35622,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -35758,7 +35758,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -35767,7 +35767,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -51554,21 +51554,21 @@ function visit(schema, fnOrHandlers) {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
   };
-  const cache = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   function run2(s) {
-    const cached2 = cache.get(s);
+    const cached2 = cache2.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache.get(s)
+        getter: () => cache2.get(s)
       });
     }
     if (cached2 !== void 0)
       return cached2;
-    cache.set(s, RESOLVING);
+    cache2.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
-    cache.set(s, mapped);
+    cache2.set(s, mapped);
     return mapped;
   }
   function mapInner(s) {
@@ -52017,30 +52017,30 @@ function packageKey(p) {
   if (eco === "pypi") name = name.toLowerCase().replace(/[-_.]+/g, "-");
   return `${eco}/${name}`;
 }
-function sha2562(s) {
-  return (0, import_node_crypto2.createHash)("sha256").update(s).digest("hex");
+function sha256Prefix(s) {
+  return (0, import_node_crypto2.createHash)("sha256").update(s).digest().toString("hex", 0, 16);
 }
 function locationKey(l) {
   if (!l) return "";
   return `${l.path.replace(/\\/g, "/")}:${l.startLine ?? ""}`;
 }
 function computeFingerprint(f) {
-  const id = f.kind === "vulnerability" ? canonicalId([f.id, ...f.aliases]) : f.id;
+  const id = f.kind === "vulnerability" && f.aliases.length > 0 ? canonicalId([f.id, ...f.aliases]) : f.id;
   const pkg = f.package ? `${packageKey(f.package)}@${f.package.version ?? ""}` : "";
-  return sha2562([f.kind, id, pkg, locationKey(f.location)].join("\n")).slice(0, 32);
+  return sha256Prefix([f.kind, id, pkg, locationKey(f.location)].join("\n"));
 }
 function sortedUnique(xs) {
-  return [...new Set(xs)].sort();
+  return xs.length < 2 ? xs.slice() : [...new Set(xs)].sort();
 }
 function makeFinding(input2) {
-  const { tool, aliases = [], ...rest } = input2;
-  const f = {
-    ...rest,
-    tools: [tool],
-    aliases: sortedUnique(aliases.filter((a) => a && a !== input2.id)),
-    fingerprint: ""
-  };
-  if (f.package) f.package = { ...f.package, fixedVersions: sortedUnique(f.package.fixedVersions) };
+  const f = {};
+  const src = input2;
+  const dst = f;
+  for (const k in src) if (k !== "tool" && k !== "aliases") dst[k] = src[k];
+  f.tools = [input2.tool];
+  f.aliases = sortedUnique((input2.aliases ?? []).filter((a) => a && a !== input2.id));
+  f.fingerprint = "";
+  if (f.package) f.package = Object.assign({}, f.package, { fixedVersions: sortedUnique(f.package.fixedVersions) });
   f.fingerprint = computeFingerprint(f);
   return f;
 }
@@ -52085,6 +52085,150 @@ var import_node_crypto4 = require("node:crypto");
 var fs3 = __toESM(require("node:fs"));
 var import_errors6 = require("./cli-errors.js");
 
+// src/parsers/conforms.ts
+var isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+function compileCheckDef(c) {
+  switch (c.check) {
+    // Length checks carry a `when` (zod skips them for values without a length): the value has
+    // passed its string or array type test by then, so they always apply here.
+    case "min_length":
+      return (v) => v.length >= c.minimum;
+    case "max_length":
+      return (v) => v.length <= c.maximum;
+    case "length_equals":
+      return (v) => v.length === c.length;
+  }
+  if (c.when !== void 0) return void 0;
+  switch (c.check) {
+    case "number_format":
+      return c.format === "safeint" ? (v) => Number.isSafeInteger(v) : void 0;
+    case "greater_than":
+      return c.inclusive ? (v) => v >= c.value : (v) => v > c.value;
+    case "less_than":
+      return c.inclusive ? (v) => v <= c.value : (v) => v < c.value;
+    default:
+      return void 0;
+  }
+}
+function withChecks2(def, base) {
+  const checks = [];
+  for (const c of def.checks ?? []) {
+    const compiled = compileCheckDef(c._zod.def);
+    if (compiled === void 0) return void 0;
+    checks.push(compiled);
+  }
+  if (checks.length === 0) return base;
+  return (v) => base(v) && checks.every((c) => c(v));
+}
+var cache = /* @__PURE__ */ new WeakMap();
+function compileSchema(s) {
+  const cached2 = cache.get(s);
+  if (cached2 !== void 0) return cached2 ?? void 0;
+  cache.set(s, null);
+  const compiled = compileDef(s._zod.def);
+  cache.set(s, compiled ?? null);
+  return compiled;
+}
+function compileAll(schemas) {
+  const out = [];
+  for (const s of schemas) {
+    const c = compileSchema(s);
+    if (c === void 0) return void 0;
+    out.push(c);
+  }
+  return out;
+}
+function compileObject(def) {
+  const catchall = def.catchall?._zod.def.type;
+  if (catchall !== "unknown" && catchall !== "never") return void 0;
+  const keys = Object.keys(def.shape);
+  const checks = compileAll(keys.map((k) => def.shape[k]));
+  if (checks === void 0) return void 0;
+  const optional2 = keys.map((k) => def.shape[k]._zod.def.type === "optional");
+  const known = new Set(keys);
+  const strict = catchall === "never";
+  return (v) => {
+    if (!isObject2(v) || Object.prototype.hasOwnProperty.call(v, "__proto__")) return false;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (!(k in v)) {
+        if (optional2[i]) continue;
+        return false;
+      }
+      if (!checks[i](v[k])) return false;
+    }
+    if (strict) {
+      for (const k in v) if (!known.has(k)) return false;
+    }
+    return true;
+  };
+}
+function compileDef(def) {
+  if (def.check !== void 0 || def.coerce) return void 0;
+  switch (def.type) {
+    case "string":
+      return withChecks2(def, (v) => typeof v === "string");
+    case "number":
+      return withChecks2(def, (v) => typeof v === "number" && Number.isFinite(v));
+    case "boolean":
+      return withChecks2(def, (v) => typeof v === "boolean");
+    case "null":
+      return withChecks2(def, (v) => v === null);
+    case "unknown":
+    case "any":
+      return withChecks2(def, () => true);
+    case "literal": {
+      const values = def.values;
+      return withChecks2(def, (v) => values.includes(v));
+    }
+    case "optional": {
+      const inner = compileSchema(def.innerType);
+      return inner && withChecks2(def, (v) => v === void 0 || inner(v));
+    }
+    case "nullable": {
+      const inner = compileSchema(def.innerType);
+      return inner && withChecks2(def, (v) => v === null || inner(v));
+    }
+    case "array": {
+      const el = compileSchema(def.element);
+      return el && withChecks2(def, (v) => Array.isArray(v) && v.every((x) => el(x)));
+    }
+    case "tuple": {
+      const items = compileAll(def.items);
+      const rest = def.rest ? compileSchema(def.rest) : null;
+      if (items === void 0 || rest === void 0) return void 0;
+      return withChecks2(def, (v) => {
+        if (!Array.isArray(v) || v.length < items.length || rest === null && v.length > items.length) return false;
+        return v.every((x, i) => i < items.length ? items[i](x) : rest(x));
+      });
+    }
+    case "record": {
+      const key = def.keyType;
+      const value = compileSchema(def.valueType);
+      if (key._zod.def.type !== "string" || (key._zod.def.checks?.length ?? 0) > 0 || value === void 0) return void 0;
+      return withChecks2(def, (v) => {
+        if (!isObject2(v) || Object.prototype.hasOwnProperty.call(v, "__proto__")) return false;
+        for (const k in v) if (!value(v[k])) return false;
+        return true;
+      });
+    }
+    case "union": {
+      if (def.discriminator !== void 0 || def.inclusive === false) return void 0;
+      const options = compileAll(def.options);
+      return options && withChecks2(def, (v) => options.some((o) => o(v)));
+    }
+    case "object": {
+      const obj = compileObject(def);
+      return obj && withChecks2(def, obj);
+    }
+    default:
+      return void 0;
+  }
+}
+function plainValidator(schema) {
+  return compileSchema(schema);
+}
+
 // src/parsers/util.ts
 var FormatError = class extends Error {
   constructor(message, line) {
@@ -52107,6 +52251,7 @@ function parseJson(text, what) {
   }
 }
 function validate2(schema, data, what) {
+  if (plainValidator(schema)?.(data)) return data;
   const r = schema.safeParse(data);
   if (r.success) return r.data;
   const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");

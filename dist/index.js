@@ -15212,8 +15212,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache = this.#relevantRequestResponseList;
-        const backupCache = [...cache];
+        const cache2 = this.#relevantRequestResponseList;
+        const backupCache = [...cache2];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15240,9 +15240,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert2(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15272,11 +15272,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache2.indexOf(requestResponse);
                 assert2(idx !== -1);
-                cache.splice(idx, 1);
+                cache2.splice(idx, 1);
               }
-              cache.push([operation.request, operation.response]);
+              cache2.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -15416,13 +15416,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request2, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            return await cache2.match(request2, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request2, options);
+            const cache2 = new Cache(kConstruct, cacheList);
+            const response = await cache2.match(request2, options);
             if (response !== void 0) {
               return response;
             }
@@ -15450,12 +15450,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, { header: "CacheStorage.open" });
         cacheName = webidl.converters.DOMString(cacheName);
         if (this.#caches.has(cacheName)) {
-          const cache2 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache2);
+          const cache3 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache3);
         }
-        const cache = [];
-        this.#caches.set(cacheName, cache);
-        return new Cache(kConstruct, cache);
+        const cache2 = [];
+        this.#caches.set(cacheName, cache2);
+        return new Cache(kConstruct, cache2);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -21451,7 +21451,7 @@ var require_picomatch = __commonJS({
     var parse4 = require_parse2();
     var utils = require_utils3();
     var constants = require_constants6();
-    var isObject2 = (val) => val && typeof val === "object" && !Array.isArray(val);
+    var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
         const fns = glob.map((input3) => picomatch2(input3, options, returnState));
@@ -21464,7 +21464,7 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject2(glob) && glob.tokens && glob.input;
+      const isState = isObject3(glob) && glob.tokens && glob.input;
       if (glob === "" || typeof glob !== "string" && !isState) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
@@ -21722,7 +21722,7 @@ var require_objects = __commonJS({
   "node_modules/packageurl-js/src/objects.js"(exports2, module2) {
     "use strict";
     var { LOOP_SENTINEL } = require_constants7();
-    function isObject2(value) {
+    function isObject3(value) {
       return value !== null && typeof value === "object";
     }
     function recursiveFreeze(value_) {
@@ -21760,7 +21760,7 @@ var require_objects = __commonJS({
       return value_;
     }
     module2.exports = {
-      isObject: isObject2,
+      isObject: isObject3,
       recursiveFreeze
     };
   }
@@ -21879,7 +21879,7 @@ var require_encode = __commonJS({
       REUSED_SEARCH_PARAMS_KEY,
       REUSED_SEARCH_PARAMS_OFFSET
     } = require_constants7();
-    var { isObject: isObject2 } = require_objects();
+    var { isObject: isObject3 } = require_objects();
     var { isNonEmptyString } = require_strings();
     var { encodeURIComponent: encodeURIComponent2 } = globalThis;
     function encodeNamespace(namespace) {
@@ -21895,7 +21895,7 @@ var require_encode = __commonJS({
       return "";
     }
     function encodeQualifiers(qualifiers) {
-      if (isObject2(qualifiers)) {
+      if (isObject3(qualifiers)) {
         const qualifiersKeys = Object.keys(qualifiers).sort();
         const searchParams = new URLSearchParams();
         for (let i = 0, { length } = qualifiersKeys; i < length; i += 1) {
@@ -21961,7 +21961,7 @@ var require_helpers = __commonJS({
 var require_normalize = __commonJS({
   "node_modules/packageurl-js/src/normalize.js"(exports2, module2) {
     "use strict";
-    var { isObject: isObject2 } = require_objects();
+    var { isObject: isObject3 } = require_objects();
     var { isBlank } = require_strings();
     function normalizeName2(rawName) {
       return typeof rawName === "string" ? rawName.trim() : void 0;
@@ -22021,7 +22021,7 @@ var require_normalize = __commonJS({
       return typeof rawVersion === "string" ? rawVersion.trim() : void 0;
     }
     function qualifiersToEntries(rawQualifiers) {
-      if (isObject2(rawQualifiers)) {
+      if (isObject3(rawQualifiers)) {
         return rawQualifiers instanceof URLSearchParams ? rawQualifiers.entries() : Object.entries(rawQualifiers);
       }
       return typeof rawQualifiers === "string" ? new URLSearchParams(rawQualifiers).entries() : Object.entries({});
@@ -22582,7 +22582,7 @@ var require_package_url = __commonJS({
   "node_modules/packageurl-js/src/package-url.js"(exports2, module2) {
     "use strict";
     var { decodePurlComponent } = require_decode();
-    var { isObject: isObject2, recursiveFreeze } = require_objects();
+    var { isObject: isObject3, recursiveFreeze } = require_objects();
     var { isBlank, isNonEmptyString, trimLeadingSlashes } = require_strings();
     var { PurlComponent: PurlComponent2 } = require_purl_component();
     var { PurlQualifierNames } = require_purl_qualifier_names();
@@ -22601,7 +22601,7 @@ var require_package_url = __commonJS({
         PurlComponent2.name.validate(name, true);
         const version2 = isNonEmptyString(rawVersion) ? PurlComponent2.version.normalize(rawVersion) : rawVersion;
         PurlComponent2.version.validate(version2, true);
-        const qualifiers = typeof rawQualifiers === "string" || isObject2(rawQualifiers) ? PurlComponent2.qualifiers.normalize(rawQualifiers) : rawQualifiers;
+        const qualifiers = typeof rawQualifiers === "string" || isObject3(rawQualifiers) ? PurlComponent2.qualifiers.normalize(rawQualifiers) : rawQualifiers;
         PurlComponent2.qualifiers.validate(qualifiers, true);
         const subpath = isNonEmptyString(rawSubpath) ? PurlComponent2.subpath.normalize(rawSubpath) : rawSubpath;
         PurlComponent2.subpath.validate(subpath, true);
@@ -33043,7 +33043,7 @@ var require_range = __commonJS({
         range = range.replace(BUILDSTRIPRE, "");
         const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
         const memoKey = memoOpts + ":" + range;
-        const cached2 = cache.get(memoKey);
+        const cached2 = cache2.get(memoKey);
         if (cached2) {
           return cached2;
         }
@@ -33077,7 +33077,7 @@ var require_range = __commonJS({
           rangeMap.delete("");
         }
         const result = [...rangeMap.values()];
-        cache.set(memoKey, result);
+        cache2.set(memoKey, result);
         return result;
       }
       intersects(range, options) {
@@ -33116,7 +33116,7 @@ var require_range = __commonJS({
     };
     module2.exports = Range;
     var LRU = require_lrucache();
-    var cache = new LRU();
+    var cache2 = new LRU();
     var parseOptions = require_parse_options();
     var Comparator = require_comparator();
     var debug = require_debug();
@@ -49024,7 +49024,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -49032,7 +49032,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input3 = payload.value;
-    if (!isObject2(input3)) {
+    if (!isObject3(input3)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -49168,7 +49168,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -49177,7 +49177,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input3 = payload.value;
-    if (!isObject2(input3)) {
+    if (!isObject3(input3)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -64964,21 +64964,21 @@ function visit(schema, fnOrHandlers) {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
   };
-  const cache = /* @__PURE__ */ new Map();
+  const cache2 = /* @__PURE__ */ new Map();
   function run(s) {
-    const cached2 = cache.get(s);
+    const cached2 = cache2.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache.get(s)
+        getter: () => cache2.get(s)
       });
     }
     if (cached2 !== void 0)
       return cached2;
-    cache.set(s, RESOLVING);
+    cache2.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
-    cache.set(s, mapped);
+    cache2.set(s, mapped);
     return mapped;
   }
   function mapInner(s) {
@@ -65356,30 +65356,30 @@ function packageKey(p) {
   if (eco === "pypi") name = name.toLowerCase().replace(/[-_.]+/g, "-");
   return `${eco}/${name}`;
 }
-function sha256(s) {
-  return (0, import_node_crypto.createHash)("sha256").update(s).digest("hex");
+function sha256Prefix(s) {
+  return (0, import_node_crypto.createHash)("sha256").update(s).digest().toString("hex", 0, 16);
 }
 function locationKey(l) {
   if (!l) return "";
   return `${l.path.replace(/\\/g, "/")}:${l.startLine ?? ""}`;
 }
 function computeFingerprint(f) {
-  const id = f.kind === "vulnerability" ? canonicalId([f.id, ...f.aliases]) : f.id;
+  const id = f.kind === "vulnerability" && f.aliases.length > 0 ? canonicalId([f.id, ...f.aliases]) : f.id;
   const pkg = f.package ? `${packageKey(f.package)}@${f.package.version ?? ""}` : "";
-  return sha256([f.kind, id, pkg, locationKey(f.location)].join("\n")).slice(0, 32);
+  return sha256Prefix([f.kind, id, pkg, locationKey(f.location)].join("\n"));
 }
 function sortedUnique(xs) {
-  return [...new Set(xs)].sort();
+  return xs.length < 2 ? xs.slice() : [...new Set(xs)].sort();
 }
 function makeFinding(input3) {
-  const { tool, aliases = [], ...rest } = input3;
-  const f = {
-    ...rest,
-    tools: [tool],
-    aliases: sortedUnique(aliases.filter((a) => a && a !== input3.id)),
-    fingerprint: ""
-  };
-  if (f.package) f.package = { ...f.package, fixedVersions: sortedUnique(f.package.fixedVersions) };
+  const f = {};
+  const src = input3;
+  const dst = f;
+  for (const k in src) if (k !== "tool" && k !== "aliases") dst[k] = src[k];
+  f.tools = [input3.tool];
+  f.aliases = sortedUnique((input3.aliases ?? []).filter((a) => a && a !== input3.id));
+  f.fingerprint = "";
+  if (f.package) f.package = Object.assign({}, f.package, { fixedVersions: sortedUnique(f.package.fixedVersions) });
   f.fingerprint = computeFingerprint(f);
   return f;
 }
@@ -65402,32 +65402,29 @@ function mergeTwo(a, b) {
   const id = canonicalId(ids);
   const pa = a.package;
   const pb = b.package;
-  const merged = {
-    ...a,
+  const merged = Object.assign({}, a, {
     tools: sortedUnique([...a.tools, ...b.tools]),
     severity: worseSeverity(a.severity, b.severity),
     id,
     aliases: ids.filter((x) => x !== id),
     title: a.title || b.title,
     description: a.description ?? b.description,
-    package: {
-      ...pa,
+    package: Object.assign({}, pa, {
       purl: pa.purl ?? pb.purl,
       version: pa.version ?? pb.version,
       fixedVersions: sortedUnique([...pa.fixedVersions, ...pb.fixedVersions])
-    },
+    }),
     location: a.location ?? b.location,
     cvssScore: a.cvssScore ?? b.cvssScore,
     cwes: a.cwes || b.cwes ? sortedUnique([...a.cwes ?? [], ...b.cwes ?? []]) : void 0,
     url: a.url ?? b.url
-  };
-  if (merged.description === void 0) delete merged.description;
-  if (merged.location === void 0) delete merged.location;
-  if (merged.cvssScore === void 0) delete merged.cvssScore;
-  if (merged.cwes === void 0) delete merged.cwes;
-  if (merged.url === void 0) delete merged.url;
-  merged.fingerprint = computeFingerprint(merged);
-  return merged;
+  });
+  const out = {};
+  const src = merged;
+  const dst = out;
+  for (const k in src) if (src[k] !== void 0) dst[k] = src[k];
+  out.fingerprint = computeFingerprint(out);
+  return out;
 }
 function mergeFindings(findings) {
   const byFingerprint = /* @__PURE__ */ new Map();
@@ -65436,7 +65433,7 @@ function mergeFindings(findings) {
     const key = mergeKey(f);
     if (key === void 0) {
       const prev = byFingerprint.get(f.fingerprint);
-      byFingerprint.set(f.fingerprint, prev ? { ...prev, tools: sortedUnique([...prev.tools, ...f.tools]), severity: worseSeverity(prev.severity, f.severity) } : f);
+      byFingerprint.set(f.fingerprint, prev ? Object.assign({}, prev, { tools: sortedUnique([...prev.tools, ...f.tools]), severity: worseSeverity(prev.severity, f.severity) }) : f);
       continue;
     }
     let g = groups.get(key);
@@ -65444,6 +65441,10 @@ function mergeFindings(findings) {
     g.push(f);
   }
   for (const group of groups.values()) {
+    if (group.length === 1) {
+      byFingerprint.set(group[0].fingerprint, group[0]);
+      continue;
+    }
     const out = [];
     const idIndex = /* @__PURE__ */ new Map();
     for (const f of group) {
@@ -65569,13 +65570,17 @@ function fieldsMatch(c, f) {
   return true;
 }
 function matchExceptions(idx, f) {
-  const seen = /* @__PURE__ */ new Set();
-  for (const id of [f.id, ...f.aliases]) {
-    for (const c of idx.get(id.toLowerCase()) ?? []) {
-      if (!seen.has(c) && fieldsMatch(c, f)) seen.add(c);
+  let found;
+  for (let i = -1; i < f.aliases.length; i++) {
+    const list = idx.get((i < 0 ? f.id : f.aliases[i]).toLowerCase());
+    if (list === void 0) continue;
+    for (const c of list) {
+      if (found?.includes(c) || !fieldsMatch(c, f)) continue;
+      (found ??= []).push(c);
     }
   }
-  return [...seen].sort((a, b) => Number(a.expired) - Number(b.expired));
+  if (found === void 0) return [];
+  return found.sort((a, b) => Number(a.expired) - Number(b.expired));
 }
 
 // src/core/vex.ts
@@ -65669,7 +65674,7 @@ function evaluate(input3) {
     for (const c of matches) c.matched.push(f.fingerprint);
     const active = matches.find((c) => !c.expired);
     const vex = active ? void 0 : matchVex(vexIdx, f);
-    const ev = { ...f, blocking: false, rationale: "" };
+    const ev = Object.assign({}, f, { blocking: false, rationale: "" });
     if (active) {
       const e = active.entry;
       ev.exception = { source: active.source, index: active.index, id: e.id, reason: e.reason, expires: e.expires };
@@ -65885,6 +65890,150 @@ init_discover();
 // src/osv/api.ts
 init_errors();
 
+// src/parsers/conforms.ts
+var isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+function compileCheckDef(c) {
+  switch (c.check) {
+    // Length checks carry a `when` (zod skips them for values without a length): the value has
+    // passed its string or array type test by then, so they always apply here.
+    case "min_length":
+      return (v) => v.length >= c.minimum;
+    case "max_length":
+      return (v) => v.length <= c.maximum;
+    case "length_equals":
+      return (v) => v.length === c.length;
+  }
+  if (c.when !== void 0) return void 0;
+  switch (c.check) {
+    case "number_format":
+      return c.format === "safeint" ? (v) => Number.isSafeInteger(v) : void 0;
+    case "greater_than":
+      return c.inclusive ? (v) => v >= c.value : (v) => v > c.value;
+    case "less_than":
+      return c.inclusive ? (v) => v <= c.value : (v) => v < c.value;
+    default:
+      return void 0;
+  }
+}
+function withChecks2(def, base) {
+  const checks = [];
+  for (const c of def.checks ?? []) {
+    const compiled = compileCheckDef(c._zod.def);
+    if (compiled === void 0) return void 0;
+    checks.push(compiled);
+  }
+  if (checks.length === 0) return base;
+  return (v) => base(v) && checks.every((c) => c(v));
+}
+var cache = /* @__PURE__ */ new WeakMap();
+function compileSchema(s) {
+  const cached2 = cache.get(s);
+  if (cached2 !== void 0) return cached2 ?? void 0;
+  cache.set(s, null);
+  const compiled = compileDef(s._zod.def);
+  cache.set(s, compiled ?? null);
+  return compiled;
+}
+function compileAll(schemas) {
+  const out = [];
+  for (const s of schemas) {
+    const c = compileSchema(s);
+    if (c === void 0) return void 0;
+    out.push(c);
+  }
+  return out;
+}
+function compileObject(def) {
+  const catchall = def.catchall?._zod.def.type;
+  if (catchall !== "unknown" && catchall !== "never") return void 0;
+  const keys = Object.keys(def.shape);
+  const checks = compileAll(keys.map((k) => def.shape[k]));
+  if (checks === void 0) return void 0;
+  const optional3 = keys.map((k) => def.shape[k]._zod.def.type === "optional");
+  const known = new Set(keys);
+  const strict = catchall === "never";
+  return (v) => {
+    if (!isObject2(v) || Object.prototype.hasOwnProperty.call(v, "__proto__")) return false;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i];
+      if (!(k in v)) {
+        if (optional3[i]) continue;
+        return false;
+      }
+      if (!checks[i](v[k])) return false;
+    }
+    if (strict) {
+      for (const k in v) if (!known.has(k)) return false;
+    }
+    return true;
+  };
+}
+function compileDef(def) {
+  if (def.check !== void 0 || def.coerce) return void 0;
+  switch (def.type) {
+    case "string":
+      return withChecks2(def, (v) => typeof v === "string");
+    case "number":
+      return withChecks2(def, (v) => typeof v === "number" && Number.isFinite(v));
+    case "boolean":
+      return withChecks2(def, (v) => typeof v === "boolean");
+    case "null":
+      return withChecks2(def, (v) => v === null);
+    case "unknown":
+    case "any":
+      return withChecks2(def, () => true);
+    case "literal": {
+      const values = def.values;
+      return withChecks2(def, (v) => values.includes(v));
+    }
+    case "optional": {
+      const inner = compileSchema(def.innerType);
+      return inner && withChecks2(def, (v) => v === void 0 || inner(v));
+    }
+    case "nullable": {
+      const inner = compileSchema(def.innerType);
+      return inner && withChecks2(def, (v) => v === null || inner(v));
+    }
+    case "array": {
+      const el = compileSchema(def.element);
+      return el && withChecks2(def, (v) => Array.isArray(v) && v.every((x) => el(x)));
+    }
+    case "tuple": {
+      const items = compileAll(def.items);
+      const rest = def.rest ? compileSchema(def.rest) : null;
+      if (items === void 0 || rest === void 0) return void 0;
+      return withChecks2(def, (v) => {
+        if (!Array.isArray(v) || v.length < items.length || rest === null && v.length > items.length) return false;
+        return v.every((x, i) => i < items.length ? items[i](x) : rest(x));
+      });
+    }
+    case "record": {
+      const key = def.keyType;
+      const value = compileSchema(def.valueType);
+      if (key._zod.def.type !== "string" || (key._zod.def.checks?.length ?? 0) > 0 || value === void 0) return void 0;
+      return withChecks2(def, (v) => {
+        if (!isObject2(v) || Object.prototype.hasOwnProperty.call(v, "__proto__")) return false;
+        for (const k in v) if (!value(v[k])) return false;
+        return true;
+      });
+    }
+    case "union": {
+      if (def.discriminator !== void 0 || def.inclusive === false) return void 0;
+      const options = compileAll(def.options);
+      return options && withChecks2(def, (v) => options.some((o) => o(v)));
+    }
+    case "object": {
+      const obj = compileObject(def);
+      return obj && withChecks2(def, obj);
+    }
+    default:
+      return void 0;
+  }
+}
+function plainValidator(schema) {
+  return compileSchema(schema);
+}
+
 // src/parsers/util.ts
 var FormatError = class extends Error {
   constructor(message, line) {
@@ -65907,6 +66056,7 @@ function parseJson(text, what) {
   }
 }
 function validate2(schema, data, what) {
+  if (plainValidator(schema)?.(data)) return data;
   const r = schema.safeParse(data);
   if (r.success) return r.data;
   const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");
@@ -66912,8 +67062,9 @@ function parseNdjson(text, what) {
   return out;
 }
 function compact(o) {
-  for (const k of Object.keys(o)) if (o[k] === void 0) delete o[k];
-  return o;
+  const out = {};
+  for (const k in o) if (o[k] !== void 0) out[k] = o[k];
+  return out;
 }
 
 // src/parsers/npm-advisory.ts
@@ -67971,11 +68122,20 @@ function cvssScore2(v) {
   }
   return void 0;
 }
-function packageOf(v, r) {
+function reportPurl(purl, cache2) {
+  if (cache2.has(purl)) return cache2.get(purl);
+  const p = purlWithoutQualifiers(purl);
+  cache2.set(purl, p);
+  return p;
+}
+function builtPurl(v, type) {
+  if (OS_TYPES[type]) return buildPurl(OS_TYPES[type], v.PkgName, v.InstalledVersion, type);
+  return LANG_TYPES[type] ? buildPurl(LANG_TYPES[type], v.PkgName, v.InstalledVersion) : void 0;
+}
+function packageOf(v, r, cache2) {
   const type = (r.Type ?? "").toLowerCase();
-  const fromReport = v.PkgIdentifier?.PURL ? purlWithoutQualifiers(v.PkgIdentifier.PURL) : void 0;
-  const built = OS_TYPES[type] ? buildPurl(OS_TYPES[type], v.PkgName, v.InstalledVersion, type) : LANG_TYPES[type] ? buildPurl(LANG_TYPES[type], v.PkgName, v.InstalledVersion) : void 0;
-  const purl = fromReport ?? built;
+  const fromReport = v.PkgIdentifier?.PURL ? reportPurl(v.PkgIdentifier.PURL, cache2) : void 0;
+  const purl = fromReport ?? builtPurl(v, type);
   const ecosystem = (purl && purlType2(purl)) ?? OS_TYPES[type] ?? LANG_TYPES[type];
   const pkg = { name: v.PkgName, fixedVersions: splitFixedVersions(v.FixedVersion) };
   if (purl) pkg.purl = purl;
@@ -67995,10 +68155,11 @@ function lines(path14, start, end) {
   return loc;
 }
 function optional2(o) {
-  for (const k of Object.keys(o)) if (o[k] === void 0 || o[k] === "") delete o[k];
-  return o;
+  const out = {};
+  for (const k in o) if (o[k] !== void 0 && o[k] !== "") out[k] = o[k];
+  return out;
 }
-function fromVulnerability(v, r) {
+function fromVulnerability(v, r, purls) {
   return optional2({
     tool: TOOL2,
     kind: "vulnerability",
@@ -68007,7 +68168,7 @@ function fromVulnerability(v, r) {
     aliases: vulnerabilityAliases(v),
     title: v.Title || v.VulnerabilityID,
     description: v.Description,
-    package: packageOf(v, r),
+    package: packageOf(v, r, purls),
     location: vulnerabilityLocation(v, r),
     cvssScore: cvssScore2(v),
     cwes: v.CweIDs?.length ? v.CweIDs : void 0,
@@ -68072,8 +68233,9 @@ var parseTrivy = (text) => {
   explainWrongFormat(data);
   const report = validate2(TrivyReportSchema, data, WHAT6);
   const out = [];
+  const purls = /* @__PURE__ */ new Map();
   for (const r of report.Results ?? []) {
-    for (const v of r.Vulnerabilities ?? []) out.push(fromVulnerability(v, r));
+    for (const v of r.Vulnerabilities ?? []) out.push(fromVulnerability(v, r, purls));
     for (const m of r.Misconfigurations ?? []) if ((m.Status ?? "FAIL") === "FAIL") out.push(fromMisconfiguration(m, r));
     for (const s of r.Secrets ?? []) out.push(fromSecret(s, r));
     for (const l of r.Licenses ?? []) out.push(fromLicense(l, r));
@@ -68408,7 +68570,7 @@ function parseConfigText(text, file2, schema, what) {
   }
   return { value: r.data, itemLines, raw };
 }
-function sha2562(text) {
+function sha256(text) {
   return (0, import_node_crypto4.createHash)("sha256").update(text).digest("hex");
 }
 function loadPolicyFile(file2, overrides = (r) => r) {
@@ -68419,7 +68581,7 @@ function loadPolicyFile(file2, overrides = (r) => r) {
     const i = merged.error.issues[0];
     throw new ConfigError(`invalid option ${i.path.map(String).join(".")}: ${i.message}`);
   }
-  return { value: merged.data, path: file2, sha256: sha2562(text) };
+  return { value: merged.data, path: file2, sha256: sha256(text) };
 }
 function defaultPolicy(overrides = (r) => r) {
   const r = PolicySchema.safeParse(overrides({}));
@@ -68432,12 +68594,12 @@ function defaultPolicy(overrides = (r) => r) {
 function loadExceptionsFile(file2) {
   const text = readText(file2, "exceptions file");
   const { value, itemLines } = parseConfigText(text, file2, ExceptionsFileSchema, "exceptions file");
-  return { value, path: file2, sha256: sha2562(text), itemLines };
+  return { value, path: file2, sha256: sha256(text), itemLines };
 }
 function loadVexFile(file2) {
   const text = readText(file2, "VEX document");
   const { value } = parseConfigText(text, file2, VexDocumentSchema, "OpenVEX document");
-  return { value, path: file2, sha256: sha2562(text) };
+  return { value, path: file2, sha256: sha256(text) };
 }
 
 // src/gate/run-gate.ts
@@ -69057,8 +69219,28 @@ function orderResult(result) {
     inputs: { policy: digest(inputs.policy), exceptions: digest(inputs.exceptions), vex: inputs.vex.map(digest) }
   };
 }
-function renderResultJson(result) {
-  return JSON.stringify(orderResult(result), null, 2) + "\n";
+var FINDINGS_MARK = "\0findings\0";
+var FINDINGS_AT = `"findings": ${JSON.stringify(FINDINGS_MARK)}`;
+var WRAP_HEAD = '{\n  "findings": [\n';
+var WRAP_TAIL = "\n  ]\n}";
+function* resultJsonChunks(result, chunkSize = 2e3) {
+  const findings = sortFindings(result.findings);
+  const head = orderResult({ ...result, findings: [] });
+  if (findings.length === 0) {
+    yield JSON.stringify(head, null, 2) + "\n";
+    return;
+  }
+  head.findings = FINDINGS_MARK;
+  const text = JSON.stringify(head, null, 2) + "\n";
+  const at = text.indexOf(FINDINGS_AT);
+  yield `${text.slice(0, at)}"findings": [
+`;
+  for (let i = 0; i < findings.length; i += chunkSize) {
+    const wrapped = JSON.stringify({ findings: findings.slice(i, i + chunkSize).map(finding) }, null, 2);
+    yield (i > 0 ? ",\n" : "") + wrapped.slice(WRAP_HEAD.length, wrapped.length - WRAP_TAIL.length);
+  }
+  yield `
+  ]${text.slice(at + FINDINGS_AT.length)}`;
 }
 
 // src/reports/sarif.ts
@@ -69176,6 +69358,18 @@ function rule(id, acc) {
 function worseOf(a, b) {
   return SEVERITY_POSITION[b] < SEVERITY_POSITION[a] ? b : a;
 }
+function sarifResult(f, ruleIndex, ctx) {
+  return {
+    ruleId: f.id,
+    ruleIndex: ruleIndex.get(f.id),
+    level: LEVEL[f.severity],
+    message: { text: messageText(f) },
+    locations: [location(f, ctx)],
+    partialFingerprints: { "chaingateFingerprint/v1": f.fingerprint },
+    suppressions: f.exception || f.vex ? suppressions(f) : void 0,
+    properties: resultProperties(f)
+  };
+}
 function buildRun(tool, all, ctx) {
   const max = ctx.opts.maxResultsPerRun;
   const findings = max !== void 0 && all.length > max ? all.slice(0, max) : all;
@@ -69191,17 +69385,7 @@ function buildRun(tool, all, ctx) {
   }
   const ruleIds = [...rules.keys()].sort(compareStrings);
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
-  const results = findings.map((f) => ({
-    ruleId: f.id,
-    ruleIndex: ruleIndex.get(f.id),
-    level: LEVEL[f.severity],
-    message: { text: messageText(f) },
-    locations: [location(f, ctx)],
-    partialFingerprints: { "chaingateFingerprint/v1": f.fingerprint },
-    suppressions: f.exception || f.vex ? suppressions(f) : void 0,
-    properties: resultProperties(f)
-  }));
-  return {
+  const run = {
     tool: { driver: { name: tool, rules: ruleIds.map((id) => rule(id, rules.get(id))) } },
     conversion: { tool: { driver: { name: "chaingate", version: ctx.opts.toolVersion } } },
     // A distinct category per tool, so code scanning tracks each tool's alerts separately.
@@ -69216,10 +69400,11 @@ function buildRun(tool, all, ctx) {
       }
     ] : void 0,
     properties: omitted ? { omittedResults: omitted } : void 0,
-    results
+    results: void 0
   };
+  return { run, findings, ruleIndex };
 }
-function renderSarif(result, opts) {
+function sarifParts(result, opts) {
   const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI };
   const byTool = /* @__PURE__ */ new Map();
   for (const f of sortFindings(result.findings)) {
@@ -69232,10 +69417,27 @@ function renderSarif(result, opts) {
   const tools = [...byTool.keys()].sort(compareStrings);
   const runs = tools.map((t) => buildRun(t, byTool.get(t), ctx));
   if (runs.length === 0) runs.push(buildRun("chaingate", [], ctx));
-  return { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs };
+  return { log: { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: runs.map((r) => r.run) }, runs, ctx };
 }
-function renderSarifJson(result, opts) {
-  return JSON.stringify(renderSarif(result, opts)) + "\n";
+var resultsMark = (i) => `\0results ${i}\0`;
+function* sarifJsonChunks(result, opts, chunkSize = 2e3) {
+  const { log, runs, ctx } = sarifParts(result, opts);
+  runs.forEach((p, i) => p.run.results = resultsMark(i));
+  const text = JSON.stringify(log) + "\n";
+  let from = 0;
+  for (let i = 0; i < runs.length; i++) {
+    const at = `"results":${JSON.stringify(resultsMark(i))}`;
+    const pos = text.indexOf(at, from);
+    yield `${text.slice(from, pos)}"results":[`;
+    const { findings, ruleIndex } = runs[i];
+    for (let j = 0; j < findings.length; j += chunkSize) {
+      const items = JSON.stringify(findings.slice(j, j + chunkSize).map((f) => sarifResult(f, ruleIndex, ctx)));
+      yield (j > 0 ? "," : "") + items.slice(1, -1);
+    }
+    yield "]";
+    from = pos + at.length;
+  }
+  yield text.slice(from);
 }
 
 // src/reports/markdown.ts
@@ -70362,6 +70564,14 @@ function toolPathResolver(policy, env) {
     return tool;
   };
 }
+function writeChunks(file2, chunks) {
+  const fd = fs12.openSync(file2, "w");
+  try {
+    for (const c of chunks) fs12.writeSync(fd, c);
+  } finally {
+    fs12.closeSync(fd);
+  }
+}
 async function runGate(opts, deps2) {
   const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);
   const outDir = path13.resolve(opts.outputDir);
@@ -70463,10 +70673,10 @@ async function runGate(opts, deps2) {
   const resultFile = path13.join(outDir, "chaingate-result.json");
   const sarifFile = path13.join(outDir, "chaingate.sarif");
   const summaryFile = path13.join(outDir, "summary.md");
-  fs12.writeFileSync(resultFile, renderResultJson(result));
-  fs12.writeFileSync(
+  writeChunks(resultFile, resultJsonChunks(result));
+  writeChunks(
     sarifFile,
-    renderSarifJson(result, {
+    sarifJsonChunks(result, {
       toolVersion: VERSION,
       root: dir,
       // Code scanning rejects a run over 25,000 results: keep the most important ones there;

@@ -111,11 +111,16 @@ function fieldsMatch(c: CompiledException, f: Finding): boolean {
  * expired one is returned only to report what it would have matched.
  */
 export function matchExceptions(idx: Map<string, CompiledException[]>, f: Finding): CompiledException[] {
-  const seen = new Set<CompiledException>();
-  for (const id of [f.id, ...f.aliases]) {
-    for (const c of idx.get(id.toLowerCase()) ?? []) {
-      if (!seen.has(c) && fieldsMatch(c, f)) seen.add(c);
+  // Called once per finding and nearly always empty: no allocation until something matches.
+  let found: CompiledException[] | undefined;
+  for (let i = -1; i < f.aliases.length; i++) {
+    const list = idx.get((i < 0 ? f.id : f.aliases[i]).toLowerCase());
+    if (list === undefined) continue;
+    for (const c of list) {
+      if (found?.includes(c) || !fieldsMatch(c, f)) continue;
+      (found ??= []).push(c);
     }
   }
-  return [...seen].sort((a, b) => Number(a.expired) - Number(b.expired));
+  if (found === undefined) return [];
+  return found.sort((a, b) => Number(a.expired) - Number(b.expired));
 }

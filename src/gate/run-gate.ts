@@ -14,8 +14,8 @@ import { ChaingateError, ConfigError } from '../errors';
 import { parseReport } from '../parsers';
 import type { ReportTool } from '../parsers/types';
 import { FormatError } from '../parsers/util';
-import { renderResultJson } from '../reports/result-json';
-import { CODE_SCANNING_MAX_RESULTS_PER_RUN, renderSarifJson } from '../reports/sarif';
+import { resultJsonChunks } from '../reports/result-json';
+import { CODE_SCANNING_MAX_RESULTS_PER_RUN, sarifJsonChunks } from '../reports/sarif';
 import { renderSummary } from '../reports/summary';
 import type { ScanContext, Scanner } from '../scanners/types';
 import { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } from '../sign';
@@ -197,6 +197,19 @@ function toolPathResolver(policy: Policy, env: NodeJS.ProcessEnv) {
   };
 }
 
+/**
+ * Writes a report piece by piece: the result of 100,000 findings is about 90 MB of JSON, which
+ * as one string (and its UTF-8 copy) would double the gate's peak memory.
+ */
+function writeChunks(file: string, chunks: Iterable<string>): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    for (const c of chunks) fs.writeSync(fd, c);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOutput> {
   const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);
   const outDir = path.resolve(opts.outputDir);
@@ -306,10 +319,10 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
   const resultFile = path.join(outDir, 'chaingate-result.json');
   const sarifFile = path.join(outDir, 'chaingate.sarif');
   const summaryFile = path.join(outDir, 'summary.md');
-  fs.writeFileSync(resultFile, renderResultJson(result));
-  fs.writeFileSync(
+  writeChunks(resultFile, resultJsonChunks(result));
+  writeChunks(
     sarifFile,
-    renderSarifJson(result, {
+    sarifJsonChunks(result, {
       toolVersion: VERSION,
       root: dir,
       // Code scanning rejects a run over 25,000 results: keep the most important ones there;

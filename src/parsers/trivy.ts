@@ -208,15 +208,28 @@ function cvssScore(v: Vulnerability): number | undefined {
   return undefined;
 }
 
-function packageOf(v: Vulnerability, r: Result): PackageRef {
+/**
+ * purlWithoutQualifiers, remembered for one report: a package with several vulnerabilities
+ * repeats its purl, and parsing one costs more than the rest of the finding.
+ */
+type PurlCache = Map<string, string | undefined>;
+
+function reportPurl(purl: string, cache: PurlCache): string | undefined {
+  if (cache.has(purl)) return cache.get(purl);
+  const p = purlWithoutQualifiers(purl);
+  cache.set(purl, p);
+  return p;
+}
+
+function builtPurl(v: Vulnerability, type: string): string | undefined {
+  if (OS_TYPES[type]) return buildPurl(OS_TYPES[type], v.PkgName, v.InstalledVersion, type);
+  return LANG_TYPES[type] ? buildPurl(LANG_TYPES[type], v.PkgName, v.InstalledVersion) : undefined;
+}
+
+function packageOf(v: Vulnerability, r: Result, cache: PurlCache): PackageRef {
   const type = (r.Type ?? '').toLowerCase();
-  const fromReport = v.PkgIdentifier?.PURL ? purlWithoutQualifiers(v.PkgIdentifier.PURL) : undefined;
-  const built = OS_TYPES[type]
-    ? buildPurl(OS_TYPES[type], v.PkgName, v.InstalledVersion, type)
-    : LANG_TYPES[type]
-      ? buildPurl(LANG_TYPES[type], v.PkgName, v.InstalledVersion)
-      : undefined;
-  const purl = fromReport ?? built;
+  const fromReport = v.PkgIdentifier?.PURL ? reportPurl(v.PkgIdentifier.PURL, cache) : undefined;
+  const purl = fromReport ?? builtPurl(v, type);
   const ecosystem = (purl && purlType(purl)) ?? OS_TYPES[type] ?? LANG_TYPES[type];
   const pkg: PackageRef = { name: v.PkgName, fixedVersions: splitFixedVersions(v.FixedVersion) };
   if (purl) pkg.purl = purl;
@@ -239,12 +252,14 @@ function lines(path: string, start: number | undefined, end: number | undefined)
   return loc;
 }
 
+/** A copy without undefined or empty-string fields (copied, not deleted: see compact()). */
 function optional<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined || o[k] === '') delete o[k];
-  return o;
+  const out = {} as T;
+  for (const k in o) if (o[k] !== undefined && o[k] !== '') out[k] = o[k];
+  return out;
 }
 
-function fromVulnerability(v: Vulnerability, r: Result): FindingInput {
+function fromVulnerability(v: Vulnerability, r: Result, purls: PurlCache): FindingInput {
   return optional({
     tool: TOOL,
     kind: 'vulnerability',
@@ -253,7 +268,7 @@ function fromVulnerability(v: Vulnerability, r: Result): FindingInput {
     aliases: vulnerabilityAliases(v),
     title: v.Title || v.VulnerabilityID,
     description: v.Description,
-    package: packageOf(v, r),
+    package: packageOf(v, r, purls),
     location: vulnerabilityLocation(v, r),
     cvssScore: cvssScore(v),
     cwes: v.CweIDs?.length ? v.CweIDs : undefined,
@@ -323,8 +338,9 @@ export const parseTrivy: Parser = (text: string): Finding[] => {
   explainWrongFormat(data);
   const report = validate(TrivyReportSchema, data, WHAT);
   const out: FindingInput[] = [];
+  const purls: PurlCache = new Map();
   for (const r of report.Results ?? []) {
-    for (const v of r.Vulnerabilities ?? []) out.push(fromVulnerability(v, r));
+    for (const v of r.Vulnerabilities ?? []) out.push(fromVulnerability(v, r, purls));
     // PASS and EXCEPTION entries (--include-non-failures) are checks that held; reports from
     // before Trivy had Status listed failures only.
     for (const m of r.Misconfigurations ?? []) if ((m.Status ?? 'FAIL') === 'FAIL') out.push(fromMisconfiguration(m, r));

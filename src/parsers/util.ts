@@ -1,5 +1,6 @@
 // Shared helpers for parsers. Pure.
 import { z } from 'zod';
+import { plainValidator } from './conforms';
 
 /** A report that is not in the format the parser expects. The shell adds the file name. */
 export class FormatError extends Error {
@@ -26,8 +27,12 @@ export function parseJson(text: string, what: string): unknown {
   }
 }
 
-/** Validates with zod and turns the first issues into one readable message. */
+/**
+ * Validates with zod and turns the first issues into one readable message. Valid data of a schema
+ * that only checks types is returned as it is (see conforms.ts): zod would return an equal copy.
+ */
 export function validate<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
+  if (plainValidator(schema)?.(data)) return data as T;
   const r = schema.safeParse(data);
   if (r.success) return r.data;
   const issues = r.error.issues

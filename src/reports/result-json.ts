@@ -87,7 +87,38 @@ export function orderResult(result: GateResult): Obj {
   };
 }
 
+/** Stands in for the findings array while the rest of the result is serialized. */
+const FINDINGS_MARK = '\u0000findings\u0000';
+const FINDINGS_AT = `"findings": ${JSON.stringify(FINDINGS_MARK)}`;
+/** What JSON.stringify(\{ findings: [...] \}, null, 2) puts around the items. */
+const WRAP_HEAD = '{\n  "findings": [\n';
+const WRAP_TAIL = '\n  ]\n}';
+
+/**
+ * chaingate-result.json text in pieces, `chunkSize` findings at a time: the same bytes as
+ * renderResultJson, for writing a large result without ever holding all of it (about 900 bytes
+ * a finding) as one string, nor every finding's ordered copy at once.
+ */
+export function* resultJsonChunks(result: GateResult, chunkSize = 2000): Generator<string> {
+  const findings = sortFindings(result.findings);
+  const head = orderResult({ ...result, findings: [] });
+  if (findings.length === 0) {
+    yield JSON.stringify(head, null, 2) + '\n';
+    return;
+  }
+  head.findings = FINDINGS_MARK;
+  const text = JSON.stringify(head, null, 2) + '\n';
+  const at = text.indexOf(FINDINGS_AT);
+  yield `${text.slice(0, at)}"findings": [\n`;
+  for (let i = 0; i < findings.length; i += chunkSize) {
+    // Wrapped one level deep, the items are indented exactly as inside the whole result.
+    const wrapped = JSON.stringify({ findings: findings.slice(i, i + chunkSize).map(finding) }, null, 2);
+    yield (i > 0 ? ',\n' : '') + wrapped.slice(WRAP_HEAD.length, wrapped.length - WRAP_TAIL.length);
+  }
+  yield `\n  ]${text.slice(at + FINDINGS_AT.length)}`;
+}
+
 /** chaingate-result.json text: pretty JSON and a final newline. */
 export function renderResultJson(result: GateResult): string {
-  return JSON.stringify(orderResult(result), null, 2) + '\n';
+  return [...resultJsonChunks(result)].join('');
 }

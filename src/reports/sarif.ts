@@ -189,7 +189,27 @@ function worseOf(a: Severity, b: Severity): Severity {
   return SEVERITY_POSITION[b] < SEVERITY_POSITION[a] ? b : a;
 }
 
-function buildRun(tool: string, all: EvaluatedFinding[], ctx: Ctx): Obj {
+/** A run whose `results` member is still to be filled from `findings`. */
+interface RunParts {
+  run: Obj;
+  findings: EvaluatedFinding[];
+  ruleIndex: Map<string, number>;
+}
+
+function sarifResult(f: EvaluatedFinding, ruleIndex: Map<string, number>, ctx: Ctx): Obj {
+  return {
+    ruleId: f.id,
+    ruleIndex: ruleIndex.get(f.id),
+    level: LEVEL[f.severity],
+    message: { text: messageText(f) },
+    locations: [location(f, ctx)],
+    partialFingerprints: { 'chaingateFingerprint/v1': f.fingerprint },
+    suppressions: f.exception || f.vex ? suppressions(f) : undefined,
+    properties: resultProperties(f),
+  };
+}
+
+function buildRun(tool: string, all: EvaluatedFinding[], ctx: Ctx): RunParts {
   const max = ctx.opts.maxResultsPerRun;
   const findings = max !== undefined && all.length > max ? all.slice(0, max) : all;
   const omitted = all.length - findings.length;
@@ -204,17 +224,7 @@ function buildRun(tool: string, all: EvaluatedFinding[], ctx: Ctx): Obj {
   }
   const ruleIds = [...rules.keys()].sort(compareStrings);
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
-  const results = findings.map((f) => ({
-    ruleId: f.id,
-    ruleIndex: ruleIndex.get(f.id),
-    level: LEVEL[f.severity],
-    message: { text: messageText(f) },
-    locations: [location(f, ctx)],
-    partialFingerprints: { 'chaingateFingerprint/v1': f.fingerprint },
-    suppressions: f.exception || f.vex ? suppressions(f) : undefined,
-    properties: resultProperties(f),
-  }));
-  return {
+  const run: Obj = {
     tool: { driver: { name: tool, rules: ruleIds.map((id) => rule(id, rules.get(id) as RuleAcc)) } },
     conversion: { tool: { driver: { name: 'chaingate', version: ctx.opts.toolVersion } } },
     // A distinct category per tool, so code scanning tracks each tool's alerts separately.
@@ -231,15 +241,13 @@ function buildRun(tool: string, all: EvaluatedFinding[], ctx: Ctx): Obj {
         ]
       : undefined,
     properties: omitted ? { omittedResults: omitted } : undefined,
-    results,
+    results: undefined,
   };
+  return { run, findings, ruleIndex };
 }
 
-/**
- * The SARIF log object. Members left undefined are not written by JSON.stringify, which is how
- * it is meant to be serialized (compact: the log of a big scan is tens of MB pretty-printed).
- */
-export function renderSarif(result: GateResult, opts: SarifOptions): Obj {
+/** The log with every run's results still to be filled: what renderSarif and sarifJsonChunks share. */
+function sarifParts(result: GateResult, opts: SarifOptions): { log: Obj; runs: RunParts[]; ctx: Ctx } {
   const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI };
   const byTool = new Map<string, EvaluatedFinding[]>();
   // Sorted once up front, so each run's results come out in the same order as the other reports.
@@ -256,10 +264,46 @@ export function renderSarif(result: GateResult, opts: SarifOptions): Obj {
   const runs = tools.map((t) => buildRun(t, byTool.get(t) as EvaluatedFinding[], ctx));
   // A log without runs tells code scanning nothing; an empty chaingate run says "no findings".
   if (runs.length === 0) runs.push(buildRun('chaingate', [], ctx));
-  return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs };
+  return { log: { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: runs.map((r) => r.run) }, runs, ctx };
+}
+
+/**
+ * The SARIF log object. Members left undefined are not written by JSON.stringify, which is how
+ * it is meant to be serialized (compact: the log of a big scan is tens of MB pretty-printed).
+ */
+export function renderSarif(result: GateResult, opts: SarifOptions): Obj {
+  const { log, runs, ctx } = sarifParts(result, opts);
+  for (const p of runs) p.run.results = p.findings.map((f) => sarifResult(f, p.ruleIndex, ctx));
+  return log;
+}
+
+const resultsMark = (i: number): string => `\u0000results ${i}\u0000`;
+
+/**
+ * chaingate.sarif text in pieces, `chunkSize` results at a time: the same bytes as
+ * renderSarifJson, without holding the whole log, or every result object, at once.
+ */
+export function* sarifJsonChunks(result: GateResult, opts: SarifOptions, chunkSize = 2000): Generator<string> {
+  const { log, runs, ctx } = sarifParts(result, opts);
+  runs.forEach((p, i) => (p.run.results = resultsMark(i)));
+  const text = JSON.stringify(log) + '\n';
+  let from = 0;
+  for (let i = 0; i < runs.length; i++) {
+    const at = `"results":${JSON.stringify(resultsMark(i))}`;
+    const pos = text.indexOf(at, from);
+    yield `${text.slice(from, pos)}"results":[`;
+    const { findings, ruleIndex } = runs[i];
+    for (let j = 0; j < findings.length; j += chunkSize) {
+      const items = JSON.stringify(findings.slice(j, j + chunkSize).map((f) => sarifResult(f, ruleIndex, ctx)));
+      yield (j > 0 ? ',' : '') + items.slice(1, -1);
+    }
+    yield ']';
+    from = pos + at.length;
+  }
+  yield text.slice(from);
 }
 
 /** chaingate.sarif text: compact, because the log of a large scan runs to tens of MB. */
 export function renderSarifJson(result: GateResult, opts: SarifOptions): string {
-  return JSON.stringify(renderSarif(result, opts)) + '\n';
+  return [...sarifJsonChunks(result, opts)].join('');
 }
