@@ -65926,6 +65926,7 @@ function buildPurl(type, name, version2, namespace) {
 function purlWithoutQualifiers(purl) {
   try {
     const p = import_packageurl_js.PackageURL.fromString(purl);
+    if (p.qualifiers === void 0 && p.subpath === void 0) return p.toString();
     return new import_packageurl_js.PackageURL(p.type, p.namespace, p.name, p.version).toString();
   } catch {
     return void 0;
@@ -67584,7 +67585,7 @@ var FINDINGS_MARK = "\0findings\0";
 var FINDINGS_AT = `"findings": ${JSON.stringify(FINDINGS_MARK)}`;
 var WRAP_HEAD = '{\n  "findings": [\n';
 var WRAP_TAIL = "\n  ]\n}";
-function* resultJsonChunks(result, chunkSize = 2e3) {
+function* resultJsonChunks(result, chunkSize = 100) {
   const findings = sortFindings(result.findings);
   const head = orderResult({ ...result, findings: [] });
   if (findings.length === 0) {
@@ -67781,7 +67782,7 @@ function sarifParts(result, opts) {
   return { log: { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: runs.map((r) => r.run) }, runs, ctx };
 }
 var resultsMark = (i) => `\0results ${i}\0`;
-function* sarifJsonChunks(result, opts, chunkSize = 2e3) {
+function* sarifJsonChunks(result, opts, chunkSize = 100) {
   const { log, runs, ctx } = sarifParts(result, opts);
   runs.forEach((p, i) => p.run.results = resultsMark(i));
   const text = JSON.stringify(log) + "\n";

@@ -98,6 +98,8 @@ export function buildPurl(type: string, name: string, version?: string, namespac
 export function purlWithoutQualifiers(purl: string): string | undefined {
   try {
     const p = PackageURL.fromString(purl);
+    // Nothing to drop (the usual case): the parsed purl is the answer, no second build needed.
+    if (p.qualifiers === undefined && p.subpath === undefined) return p.toString();
     return new PackageURL(p.type, p.namespace, p.name, p.version).toString();
   } catch {
     return undefined;

@@ -99,7 +99,7 @@ const WRAP_TAIL = '\n  ]\n}';
  * renderResultJson, for writing a large result without ever holding all of it (about 900 bytes
  * a finding) as one string, nor every finding's ordered copy at once.
  */
-export function* resultJsonChunks(result: GateResult, chunkSize = 2000): Generator<string> {
+export function* resultJsonChunks(result: GateResult, chunkSize = 100): Generator<string> {
   const findings = sortFindings(result.findings);
   const head = orderResult({ ...result, findings: [] });
   if (findings.length === 0) {

@@ -283,7 +283,7 @@ const resultsMark = (i: number): string => `\u0000results ${i}\u0000`;
  * chaingate.sarif text in pieces, `chunkSize` results at a time: the same bytes as
  * renderSarifJson, without holding the whole log, or every result object, at once.
  */
-export function* sarifJsonChunks(result: GateResult, opts: SarifOptions, chunkSize = 2000): Generator<string> {
+export function* sarifJsonChunks(result: GateResult, opts: SarifOptions, chunkSize = 100): Generator<string> {
   const { log, runs, ctx } = sarifParts(result, opts);
   runs.forEach((p, i) => (p.run.results = resultsMark(i)));
   const text = JSON.stringify(log) + '\n';
