@@ -68236,12 +68236,12 @@ var parseTrivy = (text) => {
   const out = [];
   const purls = /* @__PURE__ */ new Map();
   for (const r of report.Results ?? []) {
-    for (const v of r.Vulnerabilities ?? []) out.push(fromVulnerability(v, r, purls));
-    for (const m of r.Misconfigurations ?? []) if ((m.Status ?? "FAIL") === "FAIL") out.push(fromMisconfiguration(m, r));
-    for (const s of r.Secrets ?? []) out.push(fromSecret(s, r));
-    for (const l of r.Licenses ?? []) out.push(fromLicense(l, r));
+    for (const v of r.Vulnerabilities ?? []) out.push(makeFinding(fromVulnerability(v, r, purls)));
+    for (const m of r.Misconfigurations ?? []) if ((m.Status ?? "FAIL") === "FAIL") out.push(makeFinding(fromMisconfiguration(m, r)));
+    for (const s of r.Secrets ?? []) out.push(makeFinding(fromSecret(s, r)));
+    for (const l of r.Licenses ?? []) out.push(makeFinding(fromLicense(l, r)));
   }
-  return out.map(makeFinding);
+  return out;
 };
 
 // src/scanners/trivy.ts
@@ -69120,11 +69120,11 @@ function compareStrings(a, b) {
 }
 function sortFindings(findings) {
   const buckets = Array.from({ length: 2 * SEVERITIES.length }, () => []);
-  for (const f of findings) buckets[(f.blocking ? 0 : SEVERITIES.length) + SEVERITY_POSITION[f.severity]].push({ fp: f.fingerprint, f });
+  for (const f of findings) buckets[(f.blocking ? 0 : SEVERITIES.length) + SEVERITY_POSITION[f.severity]].push(f);
   const out = [];
   for (const b of buckets) {
-    b.sort((x, y) => compareStrings(x.fp, y.fp));
-    for (const k of b) out.push(k.f);
+    b.sort((x, y) => compareStrings(x.fingerprint, y.fingerprint));
+    for (const f of b) out.push(f);
   }
   return out;
 }

@@ -337,15 +337,17 @@ export const parseTrivy: Parser = (text: string): Finding[] => {
   const data = parseJson(text, WHAT);
   explainWrongFormat(data);
   const report = validate(TrivyReportSchema, data, WHAT);
-  const out: FindingInput[] = [];
+  // Each input becomes its finding at once: collected first, 80,000 inputs would outlive the
+  // young generation and be copied into the old one only to die there.
+  const out: Finding[] = [];
   const purls: PurlCache = new Map();
   for (const r of report.Results ?? []) {
-    for (const v of r.Vulnerabilities ?? []) out.push(fromVulnerability(v, r, purls));
+    for (const v of r.Vulnerabilities ?? []) out.push(makeFinding(fromVulnerability(v, r, purls)));
     // PASS and EXCEPTION entries (--include-non-failures) are checks that held; reports from
     // before Trivy had Status listed failures only.
-    for (const m of r.Misconfigurations ?? []) if ((m.Status ?? 'FAIL') === 'FAIL') out.push(fromMisconfiguration(m, r));
-    for (const s of r.Secrets ?? []) out.push(fromSecret(s, r));
-    for (const l of r.Licenses ?? []) out.push(fromLicense(l, r));
+    for (const m of r.Misconfigurations ?? []) if ((m.Status ?? 'FAIL') === 'FAIL') out.push(makeFinding(fromMisconfiguration(m, r)));
+    for (const s of r.Secrets ?? []) out.push(makeFinding(fromSecret(s, r)));
+    for (const l of r.Licenses ?? []) out.push(makeFinding(fromLicense(l, r)));
   }
-  return out.map(makeFinding);
+  return out;
 };

@@ -17,12 +17,12 @@ export function compareStrings(a: string, b: string): number {
  * sorts them), which the merge sort behind Array.prototype.sort finishes in linear time.
  */
 export function sortFindings<T extends EvaluatedFinding>(findings: readonly T[]): T[] {
-  const buckets: { fp: string; f: T }[][] = Array.from({ length: 2 * SEVERITIES.length }, () => []);
-  for (const f of findings) buckets[(f.blocking ? 0 : SEVERITIES.length) + SEVERITY_POSITION[f.severity]].push({ fp: f.fingerprint, f });
+  const buckets: T[][] = Array.from({ length: 2 * SEVERITIES.length }, () => []);
+  for (const f of findings) buckets[(f.blocking ? 0 : SEVERITIES.length) + SEVERITY_POSITION[f.severity]].push(f);
   const out: T[] = [];
   for (const b of buckets) {
-    b.sort((x, y) => compareStrings(x.fp, y.fp));
-    for (const k of b) out.push(k.f);
+    b.sort((x, y) => compareStrings(x.fingerprint, y.fingerprint));
+    for (const f of b) out.push(f);
   }
   return out;
 }
