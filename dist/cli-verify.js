@@ -52022,7 +52022,8 @@ function sha256Prefix(s) {
 }
 function locationKey(l) {
   if (!l) return "";
-  return `${l.path.replace(/\\/g, "/")}:${l.startLine ?? ""}`;
+  const p = l.path.includes("\\") ? l.path.replace(/\\/g, "/") : l.path;
+  return `${p}:${l.startLine ?? ""}`;
 }
 function computeFingerprint(f) {
   const id = f.kind === "vulnerability" && f.aliases.length > 0 ? canonicalId([f.id, ...f.aliases]) : f.id;

@@ -65361,7 +65361,8 @@ function sha256Prefix(s) {
 }
 function locationKey(l) {
   if (!l) return "";
-  return `${l.path.replace(/\\/g, "/")}:${l.startLine ?? ""}`;
+  const p = l.path.includes("\\") ? l.path.replace(/\\/g, "/") : l.path;
+  return `${p}:${l.startLine ?? ""}`;
 }
 function computeFingerprint(f) {
   const id = f.kind === "vulnerability" && f.aliases.length > 0 ? canonicalId([f.id, ...f.aliases]) : f.id;
@@ -65447,29 +65448,20 @@ function mergeFindings(findings) {
     }
     const out = [];
     const idIndex = /* @__PURE__ */ new Map();
+    const index = (id, i) => {
+      const list = idIndex.get(id);
+      if (!list) idIndex.set(id, [i]);
+      else if (!list.includes(i)) list.push(i);
+    };
     for (const f of group) {
-      const ids = [f.id, ...f.aliases];
       let target;
-      for (const id of ids) {
-        for (const i of idIndex.get(id) ?? []) {
-          if (sameVersion(out[i], f)) {
-            target = i;
-            break;
-          }
-        }
-        if (target !== void 0) break;
+      for (let a = -1; a < f.aliases.length && target === void 0; a++) {
+        target = idIndex.get(a < 0 ? f.id : f.aliases[a])?.find((i) => sameVersion(out[i], f));
       }
-      if (target === void 0) {
-        out.push(f);
-        target = out.length - 1;
-      } else {
-        out[target] = mergeTwo(out[target], f);
-      }
-      for (const id of [out[target].id, ...out[target].aliases]) {
-        const list = idIndex.get(id) ?? [];
-        if (!list.includes(target)) list.push(target);
-        idIndex.set(id, list);
-      }
+      if (target === void 0) target = out.push(f) - 1;
+      else out[target] = mergeTwo(out[target], f);
+      index(out[target].id, target);
+      for (const alias of out[target].aliases) index(alias, target);
     }
     for (const f of out) byFingerprint.set(f.fingerprint, f);
   }
@@ -65646,10 +65638,21 @@ function decide(f, policy) {
   if (rankOf(f.severity, policy) < SEVERITY_RANK[threshold]) {
     return { blocking: false, rationale: `${shown} is below fail-on.${f.kind} ${threshold}` };
   }
-  if (policy["ignore-unfixed"] && f.kind === "vulnerability" && (f.package?.fixedVersions.length ?? 0) === 0) {
+  if (policy["ignore-unfixed"] && unfixed(f)) {
     return { blocking: false, rationale: "no fixed version and ignore-unfixed is true" };
   }
   return { blocking: true, rationale: `${shown} is at or above fail-on.${f.kind} ${threshold}` };
+}
+function unfixed(f) {
+  return f.kind === "vulnerability" && (f.package?.fixedVersions.length ?? 0) === 0;
+}
+function decider(policy) {
+  const byKind = /* @__PURE__ */ new Map();
+  return (f) => {
+    let list = byKind.get(f.kind);
+    if (!list) byKind.set(f.kind, list = []);
+    return list[SEVERITIES.indexOf(f.severity) * 2 + Number(unfixed(f))] ??= decide(f, policy);
+  };
 }
 function emptyCounts() {
   return Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
@@ -65668,6 +65671,7 @@ function evaluate(input3) {
   const summary = { ...emptyCounts(), blocking: 0, suppressed: 0, total: 0 };
   const byKind = {};
   const blockingByKind = /* @__PURE__ */ new Map();
+  const decideFor = decider(policy);
   const findings = input3.findings.map((f) => {
     summary.total++;
     const matches = matchExceptions(exIdx, f);
@@ -65690,7 +65694,7 @@ function evaluate(input3) {
       summary.suppressed++;
       return ev;
     }
-    const d = decide(f, policy);
+    const d = decideFor(f);
     ev.blocking = d.blocking;
     ev.rationale = d.rationale;
     summary[f.severity]++;
@@ -68115,10 +68119,11 @@ function splitFixedVersions(s) {
 }
 function cvssScore2(v) {
   const cvss = v.CVSS ?? {};
-  const vendors = ["nvd", ...v.SeveritySource ? [v.SeveritySource] : [], ...Object.keys(cvss).sort()];
-  for (const name of vendors) {
-    const e = cvss[name];
-    const score = e?.V3Score ?? e?.V40Score;
+  const scoreOf = (name) => name === void 0 ? void 0 : cvss[name]?.V3Score ?? cvss[name]?.V40Score;
+  const first = scoreOf("nvd") ?? scoreOf(v.SeveritySource || void 0);
+  if (first !== void 0) return first;
+  for (const name of Object.keys(cvss).sort()) {
+    const score = scoreOf(name);
     if (score !== void 0) return score;
   }
   return void 0;
@@ -69607,8 +69612,12 @@ function daysAgo(daysLeft) {
 function exceptionsSection(result) {
   const ex = result.exceptions;
   if (ex.applied.length + ex.expired.length + ex.unused.length + ex.expiringSoon.length === 0) return [];
+  const wanted = /* @__PURE__ */ new Set();
+  for (const list of [ex.expired, ex.applied]) for (const e of list.slice(0, MAX_ROWS)) for (const fp of e.matched.slice(0, MAX_MATCHES_SHOWN)) wanted.add(fp);
   const byFingerprint = /* @__PURE__ */ new Map();
-  if (ex.expired.length || ex.applied.length) for (const f of result.findings) byFingerprint.set(f.fingerprint, f);
+  if (wanted.size > 0) {
+    for (const f of result.findings) if (wanted.has(f.fingerprint)) byFingerprint.set(f.fingerprint, f);
+  }
   const owner = (e) => e.entry.owner ? md(e.entry.owner) : "—";
   const limit = ex.maxActive === void 0 ? "" : ` of at most ${ex.maxActive}`;
   return [

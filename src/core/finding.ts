@@ -144,7 +144,8 @@ function sha256Prefix(s: string): string {
 
 function locationKey(l: Location | undefined): string {
   if (!l) return '';
-  return `${l.path.replace(/\\/g, '/')}:${l.startLine ?? ''}`;
+  const p = l.path.includes('\\') ? l.path.replace(/\\/g, '/') : l.path;
+  return `${p}:${l.startLine ?? ''}`;
 }
 
 export function computeFingerprint(f: Pick<Finding, 'kind' | 'id' | 'aliases' | 'package' | 'location'>): string {
@@ -253,29 +254,20 @@ export function mergeFindings(findings: Finding[]): Finding[] {
     // Within one package: union findings that share an id and whose versions agree.
     const out: Finding[] = [];
     const idIndex = new Map<string, number[]>();
+    const index = (id: string, i: number) => {
+      const list = idIndex.get(id);
+      if (!list) idIndex.set(id, [i]);
+      else if (!list.includes(i)) list.push(i);
+    };
     for (const f of group) {
-      const ids = [f.id, ...f.aliases];
       let target: number | undefined;
-      for (const id of ids) {
-        for (const i of idIndex.get(id) ?? []) {
-          if (sameVersion(out[i], f)) {
-            target = i;
-            break;
-          }
-        }
-        if (target !== undefined) break;
+      for (let a = -1; a < f.aliases.length && target === undefined; a++) {
+        target = idIndex.get(a < 0 ? f.id : f.aliases[a])?.find((i) => sameVersion(out[i], f));
       }
-      if (target === undefined) {
-        out.push(f);
-        target = out.length - 1;
-      } else {
-        out[target] = mergeTwo(out[target], f);
-      }
-      for (const id of [out[target].id, ...out[target].aliases]) {
-        const list = idIndex.get(id) ?? [];
-        if (!list.includes(target)) list.push(target);
-        idIndex.set(id, list);
-      }
+      if (target === undefined) target = out.push(f) - 1;
+      else out[target] = mergeTwo(out[target], f);
+      index(out[target].id, target);
+      for (const alias of out[target].aliases) index(alias, target);
     }
     // Distinct entries of one package differ in id or version, hence in fingerprint.
     for (const f of out) byFingerprint.set(f.fingerprint, f);

@@ -23,18 +23,41 @@ function rankOf(sev: Severity, policy: Policy): number {
   return SEVERITY_RANK[sev === 'unknown' ? policy['unknown-severity'] : sev];
 }
 
+interface Decision {
+  blocking: boolean;
+  rationale: string;
+}
+
 /** Why a finding blocks or not; undefined threshold kinds never block. */
-function decide(f: Finding, policy: Policy): { blocking: boolean; rationale: string } {
+function decide(f: Finding, policy: Policy): Decision {
   const threshold = policy['fail-on'][f.kind as Kind];
   const shown = f.severity === 'unknown' ? `unknown (ranked ${policy['unknown-severity']})` : f.severity;
   if (threshold === 'none') return { blocking: false, rationale: `fail-on.${f.kind} is none` };
   if (rankOf(f.severity, policy) < SEVERITY_RANK[threshold]) {
     return { blocking: false, rationale: `${shown} is below fail-on.${f.kind} ${threshold}` };
   }
-  if (policy['ignore-unfixed'] && f.kind === 'vulnerability' && (f.package?.fixedVersions.length ?? 0) === 0) {
+  if (policy['ignore-unfixed'] && unfixed(f)) {
     return { blocking: false, rationale: 'no fixed version and ignore-unfixed is true' };
   }
   return { blocking: true, rationale: `${shown} is at or above fail-on.${f.kind} ${threshold}` };
+}
+
+function unfixed(f: Finding): boolean {
+  return f.kind === 'vulnerability' && (f.package?.fixedVersions.length ?? 0) === 0;
+}
+
+/**
+ * decide() depends only on the kind, the severity and whether a fix exists: decided once per
+ * combination, so 100,000 findings share a handful of rationale strings instead of each
+ * building its own.
+ */
+function decider(policy: Policy): (f: Finding) => Decision {
+  const byKind = new Map<string, Decision[]>();
+  return (f) => {
+    let list = byKind.get(f.kind);
+    if (!list) byKind.set(f.kind, (list = []));
+    return (list[SEVERITIES.indexOf(f.severity) * 2 + Number(unfixed(f))] ??= decide(f, policy));
+  };
 }
 
 function emptyCounts(): Record<Severity, number> {
@@ -57,6 +80,7 @@ export function evaluate(input: EvaluateInput): GateResult {
   const summary: Summary = { ...emptyCounts(), blocking: 0, suppressed: 0, total: 0 };
   const byKind: Record<string, Record<Severity, number>> = {};
   const blockingByKind = new Map<string, Map<Severity, number>>();
+  const decideFor = decider(policy);
 
   const findings: EvaluatedFinding[] = input.findings.map((f) => {
     summary.total++;
@@ -81,7 +105,7 @@ export function evaluate(input: EvaluateInput): GateResult {
       summary.suppressed++;
       return ev;
     }
-    const d = decide(f, policy);
+    const d = decideFor(f);
     ev.blocking = d.blocking;
     ev.rationale = d.rationale;
     summary[f.severity]++;

@@ -199,10 +199,12 @@ function splitFixedVersions(s: string | undefined): string[] {
  */
 function cvssScore(v: Vulnerability): number | undefined {
   const cvss = v.CVSS ?? {};
-  const vendors = ['nvd', ...(v.SeveritySource ? [v.SeveritySource] : []), ...Object.keys(cvss).sort()];
-  for (const name of vendors) {
-    const e = cvss[name];
-    const score = e?.V3Score ?? e?.V40Score;
+  const scoreOf = (name: string | undefined) => (name === undefined ? undefined : (cvss[name]?.V3Score ?? cvss[name]?.V40Score));
+  // NVD's or the severity source's score nearly always exists: sort the other vendors only when not.
+  const first = scoreOf('nvd') ?? scoreOf(v.SeveritySource || undefined);
+  if (first !== undefined) return first;
+  for (const name of Object.keys(cvss).sort()) {
+    const score = scoreOf(name);
     if (score !== undefined) return score;
   }
   return undefined;

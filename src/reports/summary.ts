@@ -169,8 +169,11 @@ function daysAgo(daysLeft: number): string {
 function exceptionsSection(result: GateResult): string[] {
   const ex = result.exceptions;
   if (ex.applied.length + ex.expired.length + ex.unused.length + ex.expiringSoon.length === 0) return [];
+  // Only the findings the tables name: the first matches of the rows shown, not all 100,000.
+  const wanted = new Set<string>();
+  for (const list of [ex.expired, ex.applied]) for (const e of list.slice(0, MAX_ROWS)) for (const fp of e.matched.slice(0, MAX_MATCHES_SHOWN)) wanted.add(fp);
   const byFingerprint = new Map<string, EvaluatedFinding>();
-  if (ex.expired.length || ex.applied.length) for (const f of result.findings) byFingerprint.set(f.fingerprint, f);
+  if (wanted.size > 0) for (const f of result.findings) if (wanted.has(f.fingerprint)) byFingerprint.set(f.fingerprint, f);
   const owner = (e: AppliedException) => (e.entry.owner ? md(e.entry.owner) : '—');
   const limit = ex.maxActive === undefined ? '' : ` of at most ${ex.maxActive}`;
   return [
