@@ -52151,12 +52151,12 @@ function compileObject(def) {
   return (v) => {
     if (!isObject2(v) || Object.prototype.hasOwnProperty.call(v, "__proto__")) return false;
     for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
-      if (!(k in v)) {
+      const value = v[keys[i]];
+      if (value === void 0) {
         if (optional2[i]) continue;
-        return false;
+        if (!(keys[i] in v)) return false;
       }
-      if (!checks[i](v[k])) return false;
+      if (!checks[i](value)) return false;
     }
     if (strict) {
       for (const k in v) if (!known.has(k)) return false;

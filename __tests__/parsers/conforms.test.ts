@@ -64,6 +64,8 @@ describe('plainValidator', () => {
       [new Date(0), false],
     ]);
     expectAgreement(z.strictObject({ a: z.string() }), [[{ a: 'x' }, true], [{ a: 'x', extra: 1 }, false]]);
+    // A required field may hold undefined when its type allows it, but it must be there.
+    expectAgreement(z.looseObject({ a: z.unknown() }), [[{ a: undefined }, true], [{ a: 1 }, true]]);
   });
 
   it('is conservative: it may leave a value zod accepts to zod, never the other way round', () => {

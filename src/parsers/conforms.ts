@@ -126,12 +126,14 @@ function compileObject(def: Def): Check | undefined {
     // zod leaves an own `__proto__` out of its copy: let zod handle such input.
     if (!isObject(v) || Object.prototype.hasOwnProperty.call(v, '__proto__')) return false;
     for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
-      if (!(k in v)) {
+      const value = v[keys[i]];
+      // Presence matters only for an undefined value: absent is fine where the field is optional,
+      // present is required (and its check decides) everywhere else.
+      if (value === undefined) {
         if (optional[i]) continue;
-        return false;
+        if (!(keys[i] in v)) return false;
       }
-      if (!checks[i](v[k])) return false;
+      if (!checks[i](value)) return false;
     }
     if (strict) for (const k in v) if (!known.has(k)) return false;
     return true;
