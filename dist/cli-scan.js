@@ -68741,12 +68741,17 @@ function toolPathResolver(policy, env) {
   };
 }
 function writeChunks(file2, chunks) {
-  const fd = fs4.openSync(file2, "w");
+  const partial2 = `${file2}.partial`;
+  const fd = fs4.openSync(partial2, "w");
   try {
-    for (const c of chunks) fs4.writeSync(fd, c);
+    for (const c of chunks) {
+      const buf = Buffer.from(c, "utf8");
+      for (let off = 0; off < buf.length; ) off += fs4.writeSync(fd, buf, off);
+    }
   } finally {
     fs4.closeSync(fd);
   }
+  fs4.renameSync(partial2, file2);
 }
 async function runGate(opts, deps2) {
   const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);

@@ -70575,12 +70575,17 @@ function toolPathResolver(policy, env) {
   };
 }
 function writeChunks(file2, chunks) {
-  const fd = fs12.openSync(file2, "w");
+  const partial2 = `${file2}.partial`;
+  const fd = fs12.openSync(partial2, "w");
   try {
-    for (const c of chunks) fs12.writeSync(fd, c);
+    for (const c of chunks) {
+      const buf = Buffer.from(c, "utf8");
+      for (let off = 0; off < buf.length; ) off += fs12.writeSync(fd, buf, off);
+    }
   } finally {
     fs12.closeSync(fd);
   }
+  fs12.renameSync(partial2, file2);
 }
 async function runGate(opts, deps2) {
   const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);

@@ -199,15 +199,22 @@ function toolPathResolver(policy: Policy, env: NodeJS.ProcessEnv) {
 
 /**
  * Writes a report piece by piece: the result of 100,000 findings is about 90 MB of JSON, which
- * as one string (and its UTF-8 copy) would double the gate's peak memory.
+ * as one string (and its UTF-8 copy) would double the gate's peak memory. Written next to the
+ * target and renamed when complete, so a failure never leaves a truncated report behind.
  */
 function writeChunks(file: string, chunks: Iterable<string>): void {
-  const fd = fs.openSync(file, 'w');
+  const partial = `${file}.partial`;
+  const fd = fs.openSync(partial, 'w');
   try {
-    for (const c of chunks) fs.writeSync(fd, c);
+    for (const c of chunks) {
+      const buf = Buffer.from(c, 'utf8');
+      // writeSync may write less than asked: loop until the piece is out.
+      for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off);
+    }
   } finally {
     fs.closeSync(fd);
   }
+  fs.renameSync(partial, file);
 }
 
 export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOutput> {
