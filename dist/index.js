@@ -65614,9 +65614,9 @@ function indexVex(sources) {
   return idx;
 }
 function matchVex(idx, f) {
-  if (f.kind !== "vulnerability") return void 0;
-  for (const id of [f.id, ...f.aliases]) {
-    for (const s of idx.get(id.toLowerCase()) ?? []) {
+  if (f.kind !== "vulnerability" || idx.size === 0) return void 0;
+  for (let i = -1; i < f.aliases.length; i++) {
+    for (const s of idx.get((i < 0 ? f.id : f.aliases[i]).toLowerCase()) ?? []) {
       if (s.products && !s.products.some((p) => purlMatches(p, f.package))) continue;
       const sup = { source: s.source, vulnerability: s.vulnerability, status: s.status };
       if (s.justification) sup.justification = s.justification;

@@ -60,9 +60,10 @@ export function indexVex(sources: VexSource[]): Map<string, CompiledStatement[]>
 }
 
 export function matchVex(idx: Map<string, CompiledStatement[]>, f: Finding): VexSuppression | undefined {
-  if (f.kind !== 'vulnerability') return undefined;
-  for (const id of [f.id, ...f.aliases]) {
-    for (const s of idx.get(id.toLowerCase()) ?? []) {
+  // Called once per finding: nothing to allocate when there is no VEX at all.
+  if (f.kind !== 'vulnerability' || idx.size === 0) return undefined;
+  for (let i = -1; i < f.aliases.length; i++) {
+    for (const s of idx.get((i < 0 ? f.id : f.aliases[i]).toLowerCase()) ?? []) {
       if (s.products && !s.products.some((p) => purlMatches(p, f.package))) continue;
       const sup: VexSuppression = { source: s.source, vulnerability: s.vulnerability, status: s.status };
       if (s.justification) sup.justification = s.justification;

@@ -118,7 +118,11 @@ export function* resultJsonChunks(result: GateResult, chunkSize = 100): Generato
   yield `\n  ]${text.slice(at + FINDINGS_AT.length)}`;
 }
 
-/** chaingate-result.json text: pretty JSON and a final newline. */
+/**
+ * chaingate-result.json text: pretty JSON and a final newline, at any size. Compact output was
+ * measured on 100,000 findings: 28% fewer bytes, but no faster end to end (serializing is ~13%
+ * quicker, lost in run-to-run noise), and writing in pieces already bounds the memory.
+ */
 export function renderResultJson(result: GateResult): string {
   return [...resultJsonChunks(result)].join('');
 }
