@@ -154,12 +154,10 @@ describe('the OSV matcher on the real advisories', () => {
     expect(found.map((f) => [f.id, f.package?.fixedVersions])).toEqual([['GHSA-35jh-r3h4-6jhm', ['4.17.21']]]);
   });
 
-  it('looks each package up once: 20 000 packages against the index in well under a second', () => {
+  it('looks each package up once in the index: 20 000 packages (bench/ measures the speed)', () => {
     const pkgs: OsvPackage[] = [];
     for (let i = 0; i < 20000; i++) pkgs.push({ ecosystem: 'npm', name: i % 100 === 0 ? 'lodash' : `pkg-${i}`, version: `1.0.${i}`, path: 'package-lock.json' });
-    const t = Date.now();
     const found = matchPackages(pkgs, INDEX);
-    expect(Date.now() - t).toBeLessThan(1000);
     expect(found.length).toBe(600);
   });
 

@@ -1,10 +1,10 @@
 // Timing of the three renderers on 100,000 findings; not a test (no timing assertions on a shared
 // machine). Run:
-//   npx esbuild __tests__/reports/bench-renderers.ts --bundle --platform=node --outfile=/tmp/bench-renderers.js && node /tmp/bench-renderers.js [N]
-import { gateResult, many } from './build';
-import { renderResultJson } from '../../src/reports/result-json';
-import { renderSarifJson } from '../../src/reports/sarif';
-import { renderSummary } from '../../src/reports/summary';
+//   npx esbuild bench/renderers.ts --bundle --platform=node --outfile=/tmp/bench-renderers.js && node /tmp/bench-renderers.js [N]
+import { gateResult, many } from '../__tests__/reports/build';
+import { renderResultJson } from '../src/reports/result-json';
+import { renderSarifJson } from '../src/reports/sarif';
+import { renderSummary } from '../src/reports/summary';
 
 const n = Number(process.argv[2] ?? 100_000);
 const findings = many(n);
