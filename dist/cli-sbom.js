@@ -1244,17 +1244,17 @@ var require_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    function visit_(key, node, visitor, path5) {
-      const ctrl = callVisitor(key, node, visitor, path5);
+    function visit_(key, node, visitor, path6) {
+      const ctrl = callVisitor(key, node, visitor, path6);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path5, ctrl);
-        return visit_(key, ctrl, visitor, path5);
+        replaceNode(key, path6, ctrl);
+        return visit_(key, ctrl, visitor, path6);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path5 = Object.freeze(path5.concat(node));
+          path6 = Object.freeze(path6.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = visit_(i, node.items[i], visitor, path5);
+            const ci = visit_(i, node.items[i], visitor, path6);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -1265,13 +1265,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path5 = Object.freeze(path5.concat(node));
-          const ck = visit_("key", node.key, visitor, path5);
+          path6 = Object.freeze(path6.concat(node));
+          const ck = visit_("key", node.key, visitor, path6);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = visit_("value", node.value, visitor, path5);
+          const cv = visit_("value", node.value, visitor, path6);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -1292,17 +1292,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node, visitor, path5) {
-      const ctrl = await callVisitor(key, node, visitor, path5);
+    async function visitAsync_(key, node, visitor, path6) {
+      const ctrl = await callVisitor(key, node, visitor, path6);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path5, ctrl);
-        return visitAsync_(key, ctrl, visitor, path5);
+        replaceNode(key, path6, ctrl);
+        return visitAsync_(key, ctrl, visitor, path6);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
-          path5 = Object.freeze(path5.concat(node));
+          path6 = Object.freeze(path6.concat(node));
           for (let i = 0; i < node.items.length; ++i) {
-            const ci = await visitAsync_(i, node.items[i], visitor, path5);
+            const ci = await visitAsync_(i, node.items[i], visitor, path6);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -1313,13 +1313,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node)) {
-          path5 = Object.freeze(path5.concat(node));
-          const ck = await visitAsync_("key", node.key, visitor, path5);
+          path6 = Object.freeze(path6.concat(node));
+          const ck = await visitAsync_("key", node.key, visitor, path6);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node.key = null;
-          const cv = await visitAsync_("value", node.value, visitor, path5);
+          const cv = await visitAsync_("value", node.value, visitor, path6);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -1346,23 +1346,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node, visitor, path5) {
+    function callVisitor(key, node, visitor, path6) {
       if (typeof visitor === "function")
-        return visitor(key, node, path5);
+        return visitor(key, node, path6);
       if (identity.isMap(node))
-        return visitor.Map?.(key, node, path5);
+        return visitor.Map?.(key, node, path6);
       if (identity.isSeq(node))
-        return visitor.Seq?.(key, node, path5);
+        return visitor.Seq?.(key, node, path6);
       if (identity.isPair(node))
-        return visitor.Pair?.(key, node, path5);
+        return visitor.Pair?.(key, node, path6);
       if (identity.isScalar(node))
-        return visitor.Scalar?.(key, node, path5);
+        return visitor.Scalar?.(key, node, path6);
       if (identity.isAlias(node))
-        return visitor.Alias?.(key, node, path5);
+        return visitor.Alias?.(key, node, path6);
       return void 0;
     }
-    function replaceNode(key, path5, node) {
-      const parent = path5[path5.length - 1];
+    function replaceNode(key, path6, node) {
+      const parent = path6[path6.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node;
       } else if (identity.isPair(parent)) {
@@ -1974,10 +1974,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path5, value) {
+    function collectionFromPath(schema, path6, value) {
       let v = value;
-      for (let i = path5.length - 1; i >= 0; --i) {
-        const k = path5[i];
+      for (let i = path6.length - 1; i >= 0; --i) {
+        const k = path6[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -1996,7 +1996,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path5) => path5 == null || typeof path5 === "object" && !!path5[Symbol.iterator]().next().done;
+    var isEmptyPath = (path6) => path6 == null || typeof path6 === "object" && !!path6[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -2026,11 +2026,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path5, value) {
-        if (isEmptyPath(path5))
+      addIn(path6, value) {
+        if (isEmptyPath(path6))
           this.add(value);
         else {
-          const [key, ...rest] = path5;
+          const [key, ...rest] = path6;
           const node = this.get(key, true);
           if (identity.isCollection(node))
             node.addIn(rest, value);
@@ -2044,8 +2044,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        const [key, ...rest] = path5;
+      deleteIn(path6) {
+        const [key, ...rest] = path6;
         if (rest.length === 0)
           return this.delete(key);
         const node = this.get(key, true);
@@ -2059,8 +2059,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        const [key, ...rest] = path5;
+      getIn(path6, keepScalar) {
+        const [key, ...rest] = path6;
         const node = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node) ? node.value : node;
@@ -2078,8 +2078,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path5) {
-        const [key, ...rest] = path5;
+      hasIn(path6) {
+        const [key, ...rest] = path6;
         if (rest.length === 0)
           return this.has(key);
         const node = this.get(key, true);
@@ -2089,8 +2089,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        const [key, ...rest] = path5;
+      setIn(path6, value) {
+        const [key, ...rest] = path6;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -4605,9 +4605,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path5, value) {
+      addIn(path6, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path5, value);
+          this.contents.addIn(path6, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -4682,14 +4682,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path5) {
-        if (Collection.isEmptyPath(path5)) {
+      deleteIn(path6) {
+        if (Collection.isEmptyPath(path6)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path5) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path6) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -4704,10 +4704,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path5, keepScalar) {
-        if (Collection.isEmptyPath(path5))
+      getIn(path6, keepScalar) {
+        if (Collection.isEmptyPath(path6))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path5, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path6, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -4718,10 +4718,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path5) {
-        if (Collection.isEmptyPath(path5))
+      hasIn(path6) {
+        if (Collection.isEmptyPath(path6))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path5) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path6) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -4738,13 +4738,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path5, value) {
-        if (Collection.isEmptyPath(path5)) {
+      setIn(path6, value) {
+        if (Collection.isEmptyPath(path6)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path5), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path6), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path5, value);
+          this.contents.setIn(path6, value);
         }
       }
       /**
@@ -6705,9 +6705,9 @@ var require_cst_visit = __commonJS({
     visit.BREAK = BREAK;
     visit.SKIP = SKIP;
     visit.REMOVE = REMOVE;
-    visit.itemAtPath = (cst, path5) => {
+    visit.itemAtPath = (cst, path6) => {
       let item = cst;
-      for (const [field, index] of path5) {
+      for (const [field, index] of path6) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -6716,23 +6716,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit.parentCollection = (cst, path5) => {
-      const parent = visit.itemAtPath(cst, path5.slice(0, -1));
-      const field = path5[path5.length - 1][0];
+    visit.parentCollection = (cst, path6) => {
+      const parent = visit.itemAtPath(cst, path6.slice(0, -1));
+      const field = path6[path6.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path5, item, visitor) {
-      let ctrl = visitor(item, path5);
+    function _visit(path6, item, visitor) {
+      let ctrl = visitor(item, path6);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path5.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path6.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -6743,10 +6743,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path5);
+            ctrl = ctrl(item, path6);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path5) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path6) : ctrl;
     }
     exports2.visit = visit;
   }
@@ -8048,14 +8048,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs4 = this.flowScalar(this.type);
+              const fs5 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs4, sep: [] });
+                map.items.push({ start, key: fs5, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs4);
+                this.stack.push(fs5);
               } else {
-                Object.assign(it, { key: fs4, sep: [] });
+                Object.assign(it, { key: fs5, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -8183,13 +8183,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs4 = this.flowScalar(this.type);
+              const fs5 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs4, sep: [] });
+                fc.items.push({ start: [], key: fs5, sep: [] });
               else if (it.sep)
-                this.stack.push(fs4);
+                this.stack.push(fs5);
               else
-                Object.assign(it, { key: fs4, sep: [] });
+                Object.assign(it, { key: fs5, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -9492,17 +9492,17 @@ function parseGoMod(text, file, goSum) {
   const list = [];
   for (const r of requires) {
     const rep = replaces.get(r.path) ?? replaces.get(`${r.path}@${r.version}`);
-    let path5 = r.path;
+    let path6 = r.path;
     let version = r.version;
     if (rep) {
       if (!rep.version) {
         warnings.push(`${file}: ${r.path} is replaced by the local directory ${rep.path}; it is not in the SBOM`);
         continue;
       }
-      path5 = rep.path;
+      path6 = rep.path;
       version = rep.version;
     }
-    list.push({ ecosystem: "golang", name: path5, version, purl: golangPurl(path5, version), dev: false, direct: !r.indirect, dependencies: [] });
+    list.push({ ecosystem: "golang", name: path6, version, purl: golangPurl(path6, version), dev: false, direct: !r.indirect, dependencies: [] });
   }
   const packages = mergeByPurl(list);
   return {
@@ -9640,17 +9640,17 @@ function rootOf(rootEntry, data) {
 function fromV1(data, file, kind, manifest) {
   const list = [];
   const rootDeps = [];
-  const purlOf = (name2, e, path5) => {
+  const purlOf = (name2, e, path6) => {
     const v = str(e.version);
-    if (!v) throw new import_errors4.LockfileError(`"${path5}" has no version; ${FIX2}`, file);
+    if (!v) throw new import_errors4.LockfileError(`"${path6}" has no version; ${FIX2}`, file);
     const alias = /^npm:(@?[^@]+)@(.+)$/.exec(v);
     return alias ? { name: alias[1], version: alias[2] } : { name: name2, version: v };
   };
-  const build = (deps2, parent, path5) => {
+  const build = (deps2, parent, path6) => {
     const frame = { deps: deps2, parent, resolved: /* @__PURE__ */ new Map() };
     for (const [name2, raw] of Object.entries(deps2)) {
       const e = recordOf(raw);
-      const real = purlOf(name2, e, `${path5}${name2}`);
+      const real = purlOf(name2, e, `${path6}${name2}`);
       frame.resolved.set(name2, npmPurl(real.name, real.version));
     }
     return frame;
@@ -9662,17 +9662,17 @@ function fromV1(data, file, kind, manifest) {
     }
     return void 0;
   };
-  const visit = (frame, path5) => {
+  const visit = (frame, path6) => {
     for (const [name2, raw] of Object.entries(frame.deps)) {
       const e = recordOf(raw);
-      const real = purlOf(name2, e, `${path5}${name2}`);
-      const nested = isRecord(e.dependencies) ? build(e.dependencies, frame, `${path5}${name2}/`) : void 0;
+      const real = purlOf(name2, e, `${path6}${name2}`);
+      const nested = isRecord(e.dependencies) ? build(e.dependencies, frame, `${path6}${name2}/`) : void 0;
       const deps2 = [];
       for (const req of Object.keys(recordOf(e.requires))) {
         const p = lookup(nested ?? frame, req);
         if (p) deps2.push(p);
         else if (e.optional !== true)
-          throw new import_errors4.LockfileError(`"${path5}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file);
+          throw new import_errors4.LockfileError(`"${path6}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file);
       }
       const pkg = {
         ecosystem: "npm",
@@ -9688,7 +9688,7 @@ function fromV1(data, file, kind, manifest) {
       if (e.optional === true) pkg.optional = true;
       if (frame.parent === void 0) rootDeps.push(pkg.purl);
       list.push(pkg);
-      if (nested) visit(nested, `${path5}${name2}/`);
+      if (nested) visit(nested, `${path6}${name2}/`);
     }
   };
   const top = build(recordOf(data.dependencies), void 0, "");
@@ -10214,6 +10214,24 @@ var init_discover = __esm({
     init_parse();
     init_poetry();
     DEFAULT_SKIP_DIRS = ["node_modules", "vendor", ".git", "fixtures", "__fixtures__", "testdata", ".venv", "venv"];
+  }
+});
+
+// src/tools/resolve.ts
+function resolveToolPath(tool, env, fromPolicy) {
+  const fromEnv = env[`CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PATH`];
+  if (fromEnv) return fromEnv;
+  if (fromPolicy) return fromPolicy;
+  const pinned = path3.join(env.CHAINGATE_TOOLS_DIR ?? path3.join(os.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
+  return fs2.existsSync(pinned) ? pinned : tool;
+}
+var fs2, os, path3;
+var init_resolve = __esm({
+  "src/tools/resolve.ts"() {
+    "use strict";
+    fs2 = __toESM(require("node:fs"));
+    os = __toESM(require("node:os"));
+    path3 = __toESM(require("node:path"));
   }
 });
 
@@ -16640,27 +16658,27 @@ function trivyImageSbomArgv(ref, isPath, outFile, opts) {
   ];
 }
 async function imageSbom(ref, opts) {
-  const work = fs2.mkdtempSync(path3.join(os.tmpdir(), "chaingate-sbom-"));
+  const work = fs3.mkdtempSync(path4.join(os2.tmpdir(), "chaingate-sbom-"));
   try {
-    const out = path3.join(work, "image.cdx.json");
-    const isPath = fs2.existsSync(ref);
+    const out = path4.join(work, "image.cdx.json");
+    const isPath = fs3.existsSync(ref);
     const r = await runTool(opts.trivy, trivyImageSbomArgv(ref, isPath, out, opts), { timeoutMs: opts.timeoutMs, env: opts.env });
     if (r.spawnError) throw new import_errors11.ToolError("trivy", `trivy could not start (${r.spawnError}); run scripts/install-tools.sh or set CHAINGATE_TRIVY_PATH`);
     if (r.timedOut) throw new import_errors11.ToolError("trivy", `trivy image ${ref} timed out after ${opts.timeoutMs} ms`);
-    if (r.exitCode !== 0 || !fs2.existsSync(out))
+    if (r.exitCode !== 0 || !fs3.existsSync(out))
       throw new import_errors11.ToolError("trivy", `trivy image ${ref} failed (exit ${r.exitCode ?? r.signal}): ${firstErrorLine(r.stderr) ?? "no message"}`);
-    return parseTrivyCycloneDx(fs2.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
+    return parseTrivyCycloneDx(fs3.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
   } finally {
-    fs2.rmSync(work, { recursive: true, force: true });
+    fs3.rmSync(work, { recursive: true, force: true });
   }
 }
-var fs2, os, path3, import_errors11;
+var fs3, os2, path4, import_errors11;
 var init_image = __esm({
   "src/sbom/image.ts"() {
     "use strict";
-    fs2 = __toESM(require("node:fs"));
-    os = __toESM(require("node:os"));
-    path3 = __toESM(require("node:path"));
+    fs3 = __toESM(require("node:fs"));
+    os2 = __toESM(require("node:os"));
+    path4 = __toESM(require("node:path"));
     import_errors11 = require("./cli-errors.js");
     init_run_tool();
     init_trivy();
@@ -16679,16 +16697,11 @@ function timestampFrom(env, now) {
   if (!/^\d+$/.test(raw)) throw new import_errors12.ConfigError(`SOURCE_DATE_EPOCH="${raw}" is not a number of seconds since 1970; unset it or fix it`);
   return { timestamp: new Date(Number(raw) * 1e3), reproducible: true };
 }
-function trivyPath(env) {
-  if (env.CHAINGATE_TRIVY_PATH) return env.CHAINGATE_TRIVY_PATH;
-  const pinned = path4.join(env.CHAINGATE_TOOLS_DIR ?? path4.join(os2.homedir(), ".cache", "chaingate", "tools"), "bin", "trivy");
-  return fs3.existsSync(pinned) ? pinned : "trivy";
-}
 async function writeSbom(dir, opts = {}) {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
-  const root = path4.resolve(cwd, dir);
-  if (!fs3.existsSync(root) || !fs3.statSync(root).isDirectory()) throw new import_errors12.ConfigError(`not a directory`, root);
+  const root = path5.resolve(cwd, dir);
+  if (!fs4.existsSync(root) || !fs4.statSync(root).isDirectory()) throw new import_errors12.ConfigError(`not a directory`, root);
   const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   let lockfiles = [];
   if (!opts.image || findLockfiles(root, { skipDirs }).length > 0) lockfiles = discoverLockfiles(root, { skipDirs });
@@ -16696,8 +16709,8 @@ async function writeSbom(dir, opts = {}) {
   if (opts.image) {
     const { imageSbom: imageSbom2 } = await Promise.resolve().then(() => (init_image(), image_exports));
     image = await imageSbom2(opts.image, {
-      trivy: opts.trivy ?? trivyPath(env),
-      cacheDir: path4.join(env.XDG_CACHE_HOME || path4.join(env.HOME || os2.homedir(), ".cache"), "chaingate", "trivy"),
+      trivy: opts.trivy ?? resolveToolPath("trivy", env),
+      cacheDir: path5.join(env.XDG_CACHE_HOME || path5.join(env.HOME || os3.homedir(), ".cache"), "chaingate", "trivy"),
       timeoutMs: opts.timeoutMs ?? 10 * 6e4,
       insecureRegistry: opts.insecureRegistry,
       env
@@ -16706,7 +16719,7 @@ async function writeSbom(dir, opts = {}) {
   const manifest = readManifest(root);
   const { timestamp, reproducible } = timestampFrom(env, opts.now ?? (() => /* @__PURE__ */ new Date()));
   const doc = buildSbom(
-    { lockfiles, image, root: { name: manifest?.name ?? path4.basename(root), version: manifest?.version } },
+    { lockfiles, image, root: { name: manifest?.name ?? path5.basename(root), version: manifest?.version } },
     {
       specVersion: opts.specVersion ?? "1.6",
       excludeDev: opts.excludeDev ?? false,
@@ -16722,25 +16735,26 @@ async function writeSbom(dir, opts = {}) {
     warnings: lockfiles.flatMap((l) => l.warnings ?? [])
   };
   if (opts.output === "-") return { file: "-", text, ...result };
-  const file = path4.resolve(cwd, opts.output ?? "sbom.cdx.json");
+  const file = path5.resolve(cwd, opts.output ?? "sbom.cdx.json");
   try {
-    fs3.mkdirSync(path4.dirname(file), { recursive: true });
-    fs3.writeFileSync(file, text);
+    fs4.mkdirSync(path5.dirname(file), { recursive: true });
+    fs4.writeFileSync(file, text);
   } catch (e) {
     throw new import_errors12.ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file);
   }
   return { file, ...result };
 }
-var import_node_crypto2, fs3, os2, path4, import_errors12;
+var import_node_crypto2, fs4, os3, path5, import_errors12;
 var init_write = __esm({
   "src/sbom/write.ts"() {
     "use strict";
     import_node_crypto2 = require("node:crypto");
-    fs3 = __toESM(require("node:fs"));
-    os2 = __toESM(require("node:os"));
-    path4 = __toESM(require("node:path"));
+    fs4 = __toESM(require("node:fs"));
+    os3 = __toESM(require("node:os"));
+    path5 = __toESM(require("node:path"));
     import_errors12 = require("./cli-errors.js");
     init_discover();
+    init_resolve();
     init_version();
     init_build();
   }

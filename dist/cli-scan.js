@@ -17503,11 +17503,11 @@ var require_command = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.issue = exports2.issueCommand = void 0;
-    var os6 = __importStar(require("os"));
+    var os5 = __importStar(require("os"));
     var utils_1 = require_utils2();
     function issueCommand(command2, properties, message) {
       const cmd = new Command(command2, properties, message);
-      process.stdout.write(cmd.toString() + os6.EOL);
+      process.stdout.write(cmd.toString() + os5.EOL);
     }
     exports2.issueCommand = issueCommand;
     function issue2(name, message = "") {
@@ -17591,7 +17591,7 @@ var require_file_command = __commonJS({
     exports2.prepareKeyValueMessage = exports2.issueFileCommand = void 0;
     var crypto = __importStar(require("crypto"));
     var fs12 = __importStar(require("fs"));
-    var os6 = __importStar(require("os"));
+    var os5 = __importStar(require("os"));
     var utils_1 = require_utils2();
     function issueFileCommand(command2, message) {
       const filePath = process.env[`GITHUB_${command2}`];
@@ -17601,7 +17601,7 @@ var require_file_command = __commonJS({
       if (!fs12.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
       }
-      fs12.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os6.EOL}`, {
+      fs12.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os5.EOL}`, {
         encoding: "utf8"
       });
     }
@@ -17615,7 +17615,7 @@ var require_file_command = __commonJS({
       if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
       }
-      return `${key}<<${delimiter}${os6.EOL}${convertedValue}${os6.EOL}${delimiter}`;
+      return `${key}<<${delimiter}${os5.EOL}${convertedValue}${os5.EOL}${delimiter}`;
     }
     exports2.prepareKeyValueMessage = prepareKeyValueMessage;
   }
@@ -36338,7 +36338,7 @@ var require_toolrunner = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.argStringToArray = exports2.ToolRunner = void 0;
-    var os6 = __importStar(require("os"));
+    var os5 = __importStar(require("os"));
     var events = __importStar(require("events"));
     var child = __importStar(require("child_process"));
     var path13 = __importStar(require("path"));
@@ -36393,12 +36393,12 @@ var require_toolrunner = __commonJS({
       _processLineBuffer(data, strBuffer, onLine) {
         try {
           let s = strBuffer + data.toString();
-          let n = s.indexOf(os6.EOL);
+          let n = s.indexOf(os5.EOL);
           while (n > -1) {
             const line = s.substring(0, n);
             onLine(line);
-            s = s.substring(n + os6.EOL.length);
-            n = s.indexOf(os6.EOL);
+            s = s.substring(n + os5.EOL.length);
+            n = s.indexOf(os5.EOL);
           }
           return s;
         } catch (err) {
@@ -36567,7 +36567,7 @@ var require_toolrunner = __commonJS({
             }
             const optionsNonNull = this._cloneExecOptions(this.options);
             if (!optionsNonNull.silent && optionsNonNull.outStream) {
-              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os6.EOL);
+              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os5.EOL);
             }
             const state = new ExecState(optionsNonNull, this.toolPath);
             state.on("debug", (message) => {
@@ -37055,7 +37055,7 @@ var require_core = __commonJS({
     var command_1 = require_command();
     var file_command_1 = require_file_command();
     var utils_1 = require_utils2();
-    var os6 = __importStar(require("os"));
+    var os5 = __importStar(require("os"));
     var path13 = __importStar(require("path"));
     var oidc_utils_1 = require_oidc_utils();
     var ExitCode;
@@ -37123,7 +37123,7 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       if (filePath) {
         return (0, file_command_1.issueFileCommand)("OUTPUT", (0, file_command_1.prepareKeyValueMessage)(name, value));
       }
-      process.stdout.write(os6.EOL);
+      process.stdout.write(os5.EOL);
       (0, command_1.issueCommand)("set-output", { name }, (0, utils_1.toCommandValue)(value));
     }
     exports2.setOutput = setOutput;
@@ -37157,7 +37157,7 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
     }
     exports2.notice = notice;
     function info(message) {
-      process.stdout.write(message + os6.EOL);
+      process.stdout.write(message + os5.EOL);
     }
     exports2.info = info;
     function startGroup(name) {
@@ -37218,6 +37218,24 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       return path_utils_1.toPlatformPath;
     } });
     exports2.platform = __importStar(require_platform());
+  }
+});
+
+// src/tools/resolve.ts
+function resolveToolPath(tool, env, fromPolicy) {
+  const fromEnv = env[`CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PATH`];
+  if (fromEnv) return fromEnv;
+  if (fromPolicy) return fromPolicy;
+  const pinned = path2.join(env.CHAINGATE_TOOLS_DIR ?? path2.join(os.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
+  return fs3.existsSync(pinned) ? pinned : tool;
+}
+var fs3, os, path2;
+var init_resolve = __esm({
+  "src/tools/resolve.ts"() {
+    "use strict";
+    fs3 = __toESM(require("node:fs"));
+    os = __toESM(require("node:os"));
+    path2 = __toESM(require("node:path"));
   }
 });
 
@@ -45301,7 +45319,7 @@ function trivyImageSbomArgv(ref, isPath, outFile, opts) {
   ];
 }
 async function imageSbom(ref, opts) {
-  const work = fs10.mkdtempSync(path10.join(os4.tmpdir(), "chaingate-sbom-"));
+  const work = fs10.mkdtempSync(path10.join(os3.tmpdir(), "chaingate-sbom-"));
   try {
     const out = path10.join(work, "image.cdx.json");
     const isPath = fs10.existsSync(ref);
@@ -45315,12 +45333,12 @@ async function imageSbom(ref, opts) {
     fs10.rmSync(work, { recursive: true, force: true });
   }
 }
-var fs10, os4, path10, import_errors24;
+var fs10, os3, path10, import_errors24;
 var init_image = __esm({
   "src/sbom/image.ts"() {
     "use strict";
     fs10 = __toESM(require("node:fs"));
-    os4 = __toESM(require("node:os"));
+    os3 = __toESM(require("node:os"));
     path10 = __toESM(require("node:path"));
     import_errors24 = require("./cli-errors.js");
     init_run_tool();
@@ -45340,11 +45358,6 @@ function timestampFrom(env, now) {
   if (!/^\d+$/.test(raw)) throw new import_errors25.ConfigError(`SOURCE_DATE_EPOCH="${raw}" is not a number of seconds since 1970; unset it or fix it`);
   return { timestamp: new Date(Number(raw) * 1e3), reproducible: true };
 }
-function trivyPath(env) {
-  if (env.CHAINGATE_TRIVY_PATH) return env.CHAINGATE_TRIVY_PATH;
-  const pinned = path11.join(env.CHAINGATE_TOOLS_DIR ?? path11.join(os5.homedir(), ".cache", "chaingate", "tools"), "bin", "trivy");
-  return fs11.existsSync(pinned) ? pinned : "trivy";
-}
 async function writeSbom(dir, opts = {}) {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
@@ -45357,8 +45370,8 @@ async function writeSbom(dir, opts = {}) {
   if (opts.image) {
     const { imageSbom: imageSbom2 } = await Promise.resolve().then(() => (init_image(), image_exports));
     image = await imageSbom2(opts.image, {
-      trivy: opts.trivy ?? trivyPath(env),
-      cacheDir: path11.join(env.XDG_CACHE_HOME || path11.join(env.HOME || os5.homedir(), ".cache"), "chaingate", "trivy"),
+      trivy: opts.trivy ?? resolveToolPath("trivy", env),
+      cacheDir: path11.join(env.XDG_CACHE_HOME || path11.join(env.HOME || os4.homedir(), ".cache"), "chaingate", "trivy"),
       timeoutMs: opts.timeoutMs ?? 10 * 6e4,
       insecureRegistry: opts.insecureRegistry,
       env
@@ -45392,16 +45405,17 @@ async function writeSbom(dir, opts = {}) {
   }
   return { file: file2, ...result };
 }
-var import_node_crypto5, fs11, os5, path11, import_errors25;
+var import_node_crypto5, fs11, os4, path11, import_errors25;
 var init_write = __esm({
   "src/sbom/write.ts"() {
     "use strict";
     import_node_crypto5 = require("node:crypto");
     fs11 = __toESM(require("node:fs"));
-    os5 = __toESM(require("node:os"));
+    os4 = __toESM(require("node:os"));
     path11 = __toESM(require("node:path"));
     import_errors25 = require("./cli-errors.js");
     init_discover();
+    init_resolve();
     init_version();
     init_build();
   }
@@ -65742,7 +65756,6 @@ var import_errors27 = require("./cli-errors.js");
 
 // src/gate/run-gate.ts
 var fs4 = __toESM(require("node:fs"));
-var os2 = __toESM(require("node:os"));
 var path3 = __toESM(require("node:path"));
 
 // src/config/load.ts
@@ -66564,15 +66577,10 @@ function fixedVersions(vuln, pkg, osvEcosystem2) {
   }
   return out;
 }
-function worst(a, b) {
-  if (a === "unknown") return b;
-  if (b === "unknown") return a;
-  return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
-}
 function severityOf(group, vulns) {
   const score = group.max_severity ? Number(group.max_severity) : NaN;
   if (Number.isFinite(score)) return { severity: severityFromScore(score), cvssScore: score };
-  const severity2 = vulns.map((v) => normalizeSeverity(v.database_specific?.severity)).reduce(worst, "unknown");
+  const severity2 = vulns.map((v) => normalizeSeverity(v.database_specific?.severity)).reduce(worseSeverity, "unknown");
   if (severity2 === "unknown" && group.ids.some((id) => id.startsWith("MAL-"))) return { severity: "critical" };
   return { severity: severity2 };
 }
@@ -67722,9 +67730,6 @@ function rule(id, acc) {
   };
   return r;
 }
-function worseOf(a, b) {
-  return SEVERITY_POSITION[b] < SEVERITY_POSITION[a] ? b : a;
-}
 function sarifResult(f, ruleIndex, ctx) {
   return {
     ruleId: f.id,
@@ -67746,7 +67751,7 @@ function buildRun(tool, all, ctx) {
     const acc = rules.get(f.id);
     if (!acc) rules.set(f.id, { first: f, worst: f.severity, cwes: new Set(f.cwes) });
     else {
-      acc.worst = worseOf(acc.worst, f.severity);
+      acc.worst = worseSeverity(acc.worst, f.severity);
       if (f.cwes) for (const c of f.cwes) acc.cwes.add(c);
     }
   }
@@ -68592,18 +68597,9 @@ function keyOnlyTrustedRoot(workDir) {
 }
 
 // src/sign/tool-paths.ts
-var fs3 = __toESM(require("node:fs"));
-var os = __toESM(require("node:os"));
-var path2 = __toESM(require("node:path"));
+init_resolve();
 function signTools(env, fromPolicy = {}) {
-  const installedDir = path2.join(env.CHAINGATE_TOOLS_DIR ?? path2.join(os.homedir(), ".cache", "chaingate", "tools"), "bin");
-  const pick2 = (name) => {
-    const explicit = env[`CHAINGATE_${name.toUpperCase()}_PATH`] ?? fromPolicy[name];
-    if (explicit) return explicit;
-    const pinned = path2.join(installedDir, name);
-    return fs3.existsSync(pinned) ? pinned : name;
-  };
-  return { cosign: pick2("cosign"), crane: pick2("crane") };
+  return { cosign: resolveToolPath("cosign", env, fromPolicy.cosign), crane: resolveToolPath("crane", env, fromPolicy.crane) };
 }
 
 // src/sign/gate-link.ts
@@ -68622,6 +68618,7 @@ function verifyScannerFailed(error62, durationMs) {
 }
 
 // src/gate/run-gate.ts
+init_resolve();
 init_version();
 var REPORT_COVERS = {
   trivy: ["trivy-fs"],
@@ -68730,15 +68727,7 @@ async function bounded(items, limit, fn) {
   return out;
 }
 function toolPathResolver(policy, env) {
-  return (tool) => {
-    const envName = `CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PATH`;
-    if (env[envName]) return env[envName];
-    const fromPolicy = policy.tools[tool]?.path;
-    if (fromPolicy) return fromPolicy;
-    const installed = path3.join(env.CHAINGATE_TOOLS_DIR ?? path3.join(os2.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
-    if (fs4.existsSync(installed)) return installed;
-    return tool;
-  };
+  return (tool) => resolveToolPath(tool, env, policy.tools[tool]?.path);
 }
 function writeChunks(file2, chunks) {
   const partial2 = `${file2}.partial`;
@@ -70213,14 +70202,14 @@ function createSemgrepScanner(opts) {
 
 // src/scanners/trivy.ts
 var fs9 = __toESM(require("node:fs"));
-var os3 = __toESM(require("node:os"));
+var os2 = __toESM(require("node:os"));
 var path9 = __toESM(require("node:path"));
 var import_errors22 = require("./cli-errors.js");
 init_run_tool();
 var TRIVY = "trivy";
 var TRIVY_DB_SCHEMA = 2;
 function defaultTrivyCacheDir(env = process.env) {
-  const base = env.XDG_CACHE_HOME || path9.join(env.HOME || os3.homedir(), ".cache");
+  const base = env.XDG_CACHE_HOME || path9.join(env.HOME || os2.homedir(), ".cache");
   return path9.join(base, "chaingate", "trivy");
 }
 function trivyOptionsFromPolicy(policy, env = process.env) {

@@ -44940,19 +44940,21 @@ async function runSignBlob(o, e) {
   return { file: o.file, bundle, sha256: (0, import_node_crypto.createHash)("sha256").update(data).digest("hex"), keyless: isKeyless(o.key), tlog: tlogOn(o.key, o.tlog) };
 }
 
-// src/sign/tool-paths.ts
+// src/tools/resolve.ts
 var fs3 = __toESM(require("node:fs"));
 var os = __toESM(require("node:os"));
 var path2 = __toESM(require("node:path"));
+function resolveToolPath(tool, env, fromPolicy) {
+  const fromEnv = env[`CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PATH`];
+  if (fromEnv) return fromEnv;
+  if (fromPolicy) return fromPolicy;
+  const pinned = path2.join(env.CHAINGATE_TOOLS_DIR ?? path2.join(os.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
+  return fs3.existsSync(pinned) ? pinned : tool;
+}
+
+// src/sign/tool-paths.ts
 function signTools(env, fromPolicy = {}) {
-  const installedDir = path2.join(env.CHAINGATE_TOOLS_DIR ?? path2.join(os.homedir(), ".cache", "chaingate", "tools"), "bin");
-  const pick2 = (name) => {
-    const explicit = env[`CHAINGATE_${name.toUpperCase()}_PATH`] ?? fromPolicy[name];
-    if (explicit) return explicit;
-    const pinned = path2.join(installedDir, name);
-    return fs3.existsSync(pinned) ? pinned : name;
-  };
-  return { cosign: pick2("cosign"), crane: pick2("crane") };
+  return { cosign: resolveToolPath("cosign", env, fromPolicy.cosign), crane: resolveToolPath("crane", env, fromPolicy.crane) };
 }
 
 // src/cli/types.ts

@@ -52951,19 +52951,21 @@ function keyOnlyTrustedRoot(workDir) {
   return file2;
 }
 
-// src/sign/tool-paths.ts
+// src/tools/resolve.ts
 var fs4 = __toESM(require("node:fs"));
 var os = __toESM(require("node:os"));
 var path = __toESM(require("node:path"));
+function resolveToolPath(tool, env, fromPolicy) {
+  const fromEnv = env[`CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PATH`];
+  if (fromEnv) return fromEnv;
+  if (fromPolicy) return fromPolicy;
+  const pinned = path.join(env.CHAINGATE_TOOLS_DIR ?? path.join(os.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
+  return fs4.existsSync(pinned) ? pinned : tool;
+}
+
+// src/sign/tool-paths.ts
 function signTools(env, fromPolicy = {}) {
-  const installedDir = path.join(env.CHAINGATE_TOOLS_DIR ?? path.join(os.homedir(), ".cache", "chaingate", "tools"), "bin");
-  const pick2 = (name) => {
-    const explicit = env[`CHAINGATE_${name.toUpperCase()}_PATH`] ?? fromPolicy[name];
-    if (explicit) return explicit;
-    const pinned = path.join(installedDir, name);
-    return fs4.existsSync(pinned) ? pinned : name;
-  };
-  return { cosign: pick2("cosign"), crane: pick2("crane") };
+  return { cosign: resolveToolPath("cosign", env, fromPolicy.cosign), crane: resolveToolPath("crane", env, fromPolicy.crane) };
 }
 
 // src/cli/types.ts

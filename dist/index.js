@@ -106,11 +106,11 @@ var require_command = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.issue = exports2.issueCommand = void 0;
-    var os6 = __importStar(require("os"));
+    var os5 = __importStar(require("os"));
     var utils_1 = require_utils();
     function issueCommand(command, properties, message) {
       const cmd = new Command(command, properties, message);
-      process.stdout.write(cmd.toString() + os6.EOL);
+      process.stdout.write(cmd.toString() + os5.EOL);
     }
     exports2.issueCommand = issueCommand;
     function issue2(name, message = "") {
@@ -194,7 +194,7 @@ var require_file_command = __commonJS({
     exports2.prepareKeyValueMessage = exports2.issueFileCommand = void 0;
     var crypto = __importStar(require("crypto"));
     var fs14 = __importStar(require("fs"));
-    var os6 = __importStar(require("os"));
+    var os5 = __importStar(require("os"));
     var utils_1 = require_utils();
     function issueFileCommand(command, message) {
       const filePath = process.env[`GITHUB_${command}`];
@@ -204,7 +204,7 @@ var require_file_command = __commonJS({
       if (!fs14.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
       }
-      fs14.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os6.EOL}`, {
+      fs14.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os5.EOL}`, {
         encoding: "utf8"
       });
     }
@@ -218,7 +218,7 @@ var require_file_command = __commonJS({
       if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
       }
-      return `${key}<<${delimiter}${os6.EOL}${convertedValue}${os6.EOL}${delimiter}`;
+      return `${key}<<${delimiter}${os5.EOL}${convertedValue}${os5.EOL}${delimiter}`;
     }
     exports2.prepareKeyValueMessage = prepareKeyValueMessage;
   }
@@ -18941,7 +18941,7 @@ var require_toolrunner = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.argStringToArray = exports2.ToolRunner = void 0;
-    var os6 = __importStar(require("os"));
+    var os5 = __importStar(require("os"));
     var events = __importStar(require("events"));
     var child = __importStar(require("child_process"));
     var path14 = __importStar(require("path"));
@@ -18996,12 +18996,12 @@ var require_toolrunner = __commonJS({
       _processLineBuffer(data, strBuffer, onLine) {
         try {
           let s = strBuffer + data.toString();
-          let n = s.indexOf(os6.EOL);
+          let n = s.indexOf(os5.EOL);
           while (n > -1) {
             const line = s.substring(0, n);
             onLine(line);
-            s = s.substring(n + os6.EOL.length);
-            n = s.indexOf(os6.EOL);
+            s = s.substring(n + os5.EOL.length);
+            n = s.indexOf(os5.EOL);
           }
           return s;
         } catch (err) {
@@ -19170,7 +19170,7 @@ var require_toolrunner = __commonJS({
             }
             const optionsNonNull = this._cloneExecOptions(this.options);
             if (!optionsNonNull.silent && optionsNonNull.outStream) {
-              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os6.EOL);
+              optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os5.EOL);
             }
             const state = new ExecState(optionsNonNull, this.toolPath);
             state.on("debug", (message) => {
@@ -19658,7 +19658,7 @@ var require_core = __commonJS({
     var command_1 = require_command();
     var file_command_1 = require_file_command();
     var utils_1 = require_utils();
-    var os6 = __importStar(require("os"));
+    var os5 = __importStar(require("os"));
     var path14 = __importStar(require("path"));
     var oidc_utils_1 = require_oidc_utils();
     var ExitCode;
@@ -19726,7 +19726,7 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
       if (filePath) {
         return (0, file_command_1.issueFileCommand)("OUTPUT", (0, file_command_1.prepareKeyValueMessage)(name, value));
       }
-      process.stdout.write(os6.EOL);
+      process.stdout.write(os5.EOL);
       (0, command_1.issueCommand)("set-output", { name }, (0, utils_1.toCommandValue)(value));
     }
     exports2.setOutput = setOutput2;
@@ -19760,7 +19760,7 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
     }
     exports2.notice = notice;
     function info2(message) {
-      process.stdout.write(message + os6.EOL);
+      process.stdout.write(message + os5.EOL);
     }
     exports2.info = info2;
     function startGroup2(name) {
@@ -34103,6 +34103,24 @@ var init_run_tool = __esm({
   }
 });
 
+// src/tools/resolve.ts
+function resolveToolPath(tool, env, fromPolicy) {
+  const fromEnv = env[`CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PATH`];
+  if (fromEnv) return fromEnv;
+  if (fromPolicy) return fromPolicy;
+  const pinned = path7.join(env.CHAINGATE_TOOLS_DIR ?? path7.join(os2.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
+  return fs6.existsSync(pinned) ? pinned : tool;
+}
+var fs6, os2, path7;
+var init_resolve = __esm({
+  "src/tools/resolve.ts"() {
+    "use strict";
+    fs6 = __toESM(require("node:fs"));
+    os2 = __toESM(require("node:os"));
+    path7 = __toESM(require("node:path"));
+  }
+});
+
 // package.json
 var package_default;
 var init_package = __esm({
@@ -40463,27 +40481,27 @@ function trivyImageSbomArgv(ref, isPath, outFile, opts) {
   ];
 }
 async function imageSbom(ref, opts) {
-  const work = fs6.mkdtempSync(path7.join(os2.tmpdir(), "chaingate-sbom-"));
+  const work = fs7.mkdtempSync(path8.join(os3.tmpdir(), "chaingate-sbom-"));
   try {
-    const out = path7.join(work, "image.cdx.json");
-    const isPath = fs6.existsSync(ref);
+    const out = path8.join(work, "image.cdx.json");
+    const isPath = fs7.existsSync(ref);
     const r = await runTool(opts.trivy, trivyImageSbomArgv(ref, isPath, out, opts), { timeoutMs: opts.timeoutMs, env: opts.env });
     if (r.spawnError) throw new ToolError("trivy", `trivy could not start (${r.spawnError}); run scripts/install-tools.sh or set CHAINGATE_TRIVY_PATH`);
     if (r.timedOut) throw new ToolError("trivy", `trivy image ${ref} timed out after ${opts.timeoutMs} ms`);
-    if (r.exitCode !== 0 || !fs6.existsSync(out))
+    if (r.exitCode !== 0 || !fs7.existsSync(out))
       throw new ToolError("trivy", `trivy image ${ref} failed (exit ${r.exitCode ?? r.signal}): ${firstErrorLine(r.stderr) ?? "no message"}`);
-    return parseTrivyCycloneDx(fs6.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
+    return parseTrivyCycloneDx(fs7.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
   } finally {
-    fs6.rmSync(work, { recursive: true, force: true });
+    fs7.rmSync(work, { recursive: true, force: true });
   }
 }
-var fs6, os2, path7;
+var fs7, os3, path8;
 var init_image = __esm({
   "src/sbom/image.ts"() {
     "use strict";
-    fs6 = __toESM(require("node:fs"));
-    os2 = __toESM(require("node:os"));
-    path7 = __toESM(require("node:path"));
+    fs7 = __toESM(require("node:fs"));
+    os3 = __toESM(require("node:os"));
+    path8 = __toESM(require("node:path"));
     init_errors();
     init_run_tool();
     init_trivy();
@@ -40502,16 +40520,11 @@ function timestampFrom(env, now) {
   if (!/^\d+$/.test(raw)) throw new ConfigError(`SOURCE_DATE_EPOCH="${raw}" is not a number of seconds since 1970; unset it or fix it`);
   return { timestamp: new Date(Number(raw) * 1e3), reproducible: true };
 }
-function trivyPath(env) {
-  if (env.CHAINGATE_TRIVY_PATH) return env.CHAINGATE_TRIVY_PATH;
-  const pinned = path8.join(env.CHAINGATE_TOOLS_DIR ?? path8.join(os3.homedir(), ".cache", "chaingate", "tools"), "bin", "trivy");
-  return fs7.existsSync(pinned) ? pinned : "trivy";
-}
 async function writeSbom(dir, opts = {}) {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
-  const root = path8.resolve(cwd, dir);
-  if (!fs7.existsSync(root) || !fs7.statSync(root).isDirectory()) throw new ConfigError(`not a directory`, root);
+  const root = path9.resolve(cwd, dir);
+  if (!fs8.existsSync(root) || !fs8.statSync(root).isDirectory()) throw new ConfigError(`not a directory`, root);
   const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   let lockfiles = [];
   if (!opts.image || findLockfiles(root, { skipDirs }).length > 0) lockfiles = discoverLockfiles(root, { skipDirs });
@@ -40519,8 +40532,8 @@ async function writeSbom(dir, opts = {}) {
   if (opts.image) {
     const { imageSbom: imageSbom2 } = await Promise.resolve().then(() => (init_image(), image_exports));
     image = await imageSbom2(opts.image, {
-      trivy: opts.trivy ?? trivyPath(env),
-      cacheDir: path8.join(env.XDG_CACHE_HOME || path8.join(env.HOME || os3.homedir(), ".cache"), "chaingate", "trivy"),
+      trivy: opts.trivy ?? resolveToolPath("trivy", env),
+      cacheDir: path9.join(env.XDG_CACHE_HOME || path9.join(env.HOME || os4.homedir(), ".cache"), "chaingate", "trivy"),
       timeoutMs: opts.timeoutMs ?? 10 * 6e4,
       insecureRegistry: opts.insecureRegistry,
       env
@@ -40529,7 +40542,7 @@ async function writeSbom(dir, opts = {}) {
   const manifest = readManifest(root);
   const { timestamp, reproducible } = timestampFrom(env, opts.now ?? (() => /* @__PURE__ */ new Date()));
   const doc = buildSbom(
-    { lockfiles, image, root: { name: manifest?.name ?? path8.basename(root), version: manifest?.version } },
+    { lockfiles, image, root: { name: manifest?.name ?? path9.basename(root), version: manifest?.version } },
     {
       specVersion: opts.specVersion ?? "1.6",
       excludeDev: opts.excludeDev ?? false,
@@ -40545,25 +40558,26 @@ async function writeSbom(dir, opts = {}) {
     warnings: lockfiles.flatMap((l) => l.warnings ?? [])
   };
   if (opts.output === "-") return { file: "-", text, ...result };
-  const file2 = path8.resolve(cwd, opts.output ?? "sbom.cdx.json");
+  const file2 = path9.resolve(cwd, opts.output ?? "sbom.cdx.json");
   try {
-    fs7.mkdirSync(path8.dirname(file2), { recursive: true });
-    fs7.writeFileSync(file2, text);
+    fs8.mkdirSync(path9.dirname(file2), { recursive: true });
+    fs8.writeFileSync(file2, text);
   } catch (e) {
     throw new ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file2);
   }
   return { file: file2, ...result };
 }
-var import_node_crypto3, fs7, os3, path8;
+var import_node_crypto3, fs8, os4, path9;
 var init_write = __esm({
   "src/sbom/write.ts"() {
     "use strict";
     import_node_crypto3 = require("node:crypto");
-    fs7 = __toESM(require("node:fs"));
-    os3 = __toESM(require("node:os"));
-    path8 = __toESM(require("node:path"));
+    fs8 = __toESM(require("node:fs"));
+    os4 = __toESM(require("node:os"));
+    path9 = __toESM(require("node:path"));
     init_errors();
     init_discover();
+    init_resolve();
     init_version();
     init_build();
   }
@@ -65786,7 +65800,7 @@ function exitCodeFor(result) {
 init_errors();
 
 // src/gate/deps.ts
-var path9 = __toESM(require("node:path"));
+var path10 = __toESM(require("node:path"));
 init_errors();
 
 // src/scanners/audit.ts
@@ -68457,7 +68471,7 @@ function offline(opts) {
 function createScanner(name, policy, opts) {
   const trivyCommon = { ...trivyOptionsFromPolicy(policy, opts.env), offline: offline(opts) };
   if (!policy.trivy["cache-dir"] && opts.env.CHAINGATE_TRIVY_CACHE_DIR) trivyCommon.cacheDir = opts.env.CHAINGATE_TRIVY_CACHE_DIR;
-  const projectDir = path9.resolve(opts.dir);
+  const projectDir = path10.resolve(opts.dir);
   switch (name) {
     case "semgrep":
       return createSemgrepScanner({ config: policy.semgrep.config });
@@ -68470,9 +68484,9 @@ function createScanner(name, policy, opts) {
     }
     case "audit":
       return createAuditScanner({
-        osvDb: policy.audit["osv-db"] ? path9.resolve(projectDir, policy.audit["osv-db"]) : void 0,
+        osvDb: policy.audit["osv-db"] ? path10.resolve(projectDir, policy.audit["osv-db"]) : void 0,
         packageManagers: policy.audit["package-managers"],
-        sbom: opts.sbomInput ? path9.resolve(opts.sbomInput) : void 0,
+        sbom: opts.sbomInput ? path10.resolve(opts.sbomInput) : void 0,
         offline: offline(opts),
         skipDirs: policy["skip-dirs"]
       });
@@ -68498,17 +68512,16 @@ function defaultDeps() {
 
 // src/gate/run-gate.ts
 var fs12 = __toESM(require("node:fs"));
-var os5 = __toESM(require("node:os"));
 var path13 = __toESM(require("node:path"));
 
 // src/config/load.ts
-var fs8 = __toESM(require("node:fs"));
+var fs9 = __toESM(require("node:fs"));
 var import_node_crypto4 = require("node:crypto");
 var import_yaml = __toESM(require_dist());
 init_errors();
 function readText(file2, what) {
   try {
-    return fs8.readFileSync(file2, "utf8");
+    return fs9.readFileSync(file2, "utf8");
   } catch (e) {
     const code = e.code;
     if (code === "ENOENT") throw new ConfigError(`${what} not found; create it or point to the right file`, file2);
@@ -68800,15 +68813,10 @@ function fixedVersions(vuln, pkg, osvEcosystem2) {
   }
   return out;
 }
-function worst(a, b) {
-  if (a === "unknown") return b;
-  if (b === "unknown") return a;
-  return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
-}
 function severityOf(group, vulns) {
   const score = group.max_severity ? Number(group.max_severity) : NaN;
   if (Number.isFinite(score)) return { severity: severityFromScore(score), cvssScore: score };
-  const severity2 = vulns.map((v) => normalizeSeverity(v.database_specific?.severity)).reduce(worst, "unknown");
+  const severity2 = vulns.map((v) => normalizeSeverity(v.database_specific?.severity)).reduce(worseSeverity, "unknown");
   if (severity2 === "unknown" && group.ids.some((id) => id.startsWith("MAL-"))) return { severity: "critical" };
   return { severity: severity2 };
 }
@@ -68889,7 +68897,7 @@ var parseOsvScanner = (text) => {
 };
 
 // src/parsers/sarif.ts
-var path10 = __toESM(require("node:path"));
+var path11 = __toESM(require("node:path"));
 var WHAT9 = "SARIF log";
 var TextSchema = external_exports.looseObject({ text: external_exports.string().optional() });
 var RuleSchema = external_exports.looseObject({
@@ -69006,7 +69014,7 @@ function normalizeUri(uri) {
     p = decodeURIComponent(p);
   } catch {
   }
-  return path10.posix.normalize(p);
+  return path11.posix.normalize(p);
 }
 function locationOf(r) {
   const phys = r.locations?.[0]?.physicalLocation;
@@ -69361,9 +69369,6 @@ function rule(id, acc) {
   };
   return r;
 }
-function worseOf(a, b) {
-  return SEVERITY_POSITION[b] < SEVERITY_POSITION[a] ? b : a;
-}
 function sarifResult(f, ruleIndex, ctx) {
   return {
     ruleId: f.id,
@@ -69385,7 +69390,7 @@ function buildRun(tool, all, ctx) {
     const acc = rules.get(f.id);
     if (!acc) rules.set(f.id, { first: f, worst: f.severity, cwes: new Set(f.cwes) });
     else {
-      acc.worst = worseOf(acc.worst, f.severity);
+      acc.worst = worseSeverity(acc.worst, f.severity);
       if (f.cwes) for (const c of f.cwes) acc.cwes.add(c);
     }
   }
@@ -69655,7 +69660,7 @@ function exceptionsSection(result) {
 function footer(result, opts) {
   return ["---", `Full results: ${md(opts.resultFile)} · SARIF: ${md(opts.sarifFile)} · chaingate ${md(result.tool.version)}`];
 }
-function join8(sections) {
+function join9(sections) {
   return sections.filter((s) => s.length > 0).map((s) => s.join("\n")).join("\n\n");
 }
 function hardCut(text, max, opts) {
@@ -69674,16 +69679,16 @@ function renderSummary(result, opts) {
   const maxBytes = opts.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES;
   const head = [verdictSection(result), countsSection(result)];
   const tail = [scannersSection(result), exceptionsSection(result), footer(result, opts)];
-  const fixed = bytes(join8([...head, ...tail])) + 4;
+  const fixed = bytes(join9([...head, ...tail])) + 4;
   const blocking = blockingSection(result, maxBytes - fixed, opts);
-  const text = join8([...head, blocking, ...tail]) + "\n";
+  const text = join9([...head, blocking, ...tail]) + "\n";
   return bytes(text) <= maxBytes ? text : hardCut(text, maxBytes, opts);
 }
 
 // src/sign/run-sign.ts
 var import_node_crypto5 = require("node:crypto");
-var fs9 = __toESM(require("node:fs"));
-var path11 = __toESM(require("node:path"));
+var fs10 = __toESM(require("node:fs"));
+var path12 = __toESM(require("node:path"));
 init_errors();
 init_run_tool();
 
@@ -70068,7 +70073,7 @@ function signFailure(what, r, secrets, insecure) {
 function readSbom(file2) {
   let text;
   try {
-    text = fs9.readFileSync(file2, "utf8");
+    text = fs10.readFileSync(file2, "utf8");
   } catch (e) {
     throw new ConfigError(`cannot read the SBOM: ${e.code ?? e.message}`, file2);
   }
@@ -70095,13 +70100,13 @@ async function runSignImage(o, e) {
   if (sig.exitCode !== 0) throw signFailure(`signing ${resolved.image}`, sig, secrets, Boolean(o.insecureRegistry));
   e.log(`signed ${resolved.image}`);
   const attestations = [];
-  fs9.mkdirSync(o.workDir, { recursive: true });
+  fs10.mkdirSync(o.workDir, { recursive: true });
   const inputAttestations = [];
   if (o.sbom !== void 0 && sbomText !== void 0) {
     const r = await run(cosignAttestArgv(resolved.image, "cyclonedx", o.sbom, so));
     if (r.exitCode !== 0) throw signFailure(`attesting the SBOM ${o.sbom} to ${resolved.image}`, r, secrets, Boolean(o.insecureRegistry));
     attestations.push({ type: "cyclonedx", predicateType: CYCLONEDX_PREDICATE_TYPE, predicate: o.sbom });
-    inputAttestations.push({ uri: path11.basename(o.sbom), digest: { sha256: (0, import_node_crypto5.createHash)("sha256").update(sbomText).digest("hex") } });
+    inputAttestations.push({ uri: path12.basename(o.sbom), digest: { sha256: (0, import_node_crypto5.createHash)("sha256").update(sbomText).digest("hex") } });
     e.log(`attested the SBOM ${o.sbom}`);
   }
   let vsa;
@@ -70114,9 +70119,9 @@ async function runSignImage(o, e) {
       verifierId: o.verifierId,
       inputAttestations
     });
-    const predicateFile = path11.join(o.workDir, "chaingate-vsa.predicate.json");
-    fs9.writeFileSync(predicateFile, JSON.stringify(vsa.predicate, null, 2) + "\n");
-    fs9.writeFileSync(path11.join(o.workDir, "chaingate-vsa.intoto.json"), JSON.stringify(vsa, null, 2) + "\n");
+    const predicateFile = path12.join(o.workDir, "chaingate-vsa.predicate.json");
+    fs10.writeFileSync(predicateFile, JSON.stringify(vsa.predicate, null, 2) + "\n");
+    fs10.writeFileSync(path12.join(o.workDir, "chaingate-vsa.intoto.json"), JSON.stringify(vsa, null, 2) + "\n");
     const r = await run(cosignAttestArgv(resolved.image, VSA_PREDICATE_TYPE, predicateFile, so));
     if (r.exitCode !== 0) throw signFailure(`attesting the verdict to ${resolved.image}`, r, secrets, Boolean(o.insecureRegistry));
     attestations.push({ type: "vsa", predicateType: VSA_PREDICATE_TYPE, predicate: predicateFile });
@@ -70139,21 +70144,21 @@ async function runSignBlob(o, e) {
   const secrets = prepareSecrets(e, o.key);
   let data;
   try {
-    data = fs9.readFileSync(o.file);
+    data = fs10.readFileSync(o.file);
   } catch (err) {
     throw new ConfigError(`cannot read the file to sign: ${err.code ?? err.message}`, o.file);
   }
   const bundle = o.bundle ?? bundlePathFor(o.file);
   const r = await runTool(e.tools.cosign, cosignSignBlobArgv(o.file, bundle, { key: o.key, tlog: o.tlog }), { env: e.env, timeoutMs: e.timeoutMs ?? 3e5 });
   if (r.exitCode !== 0) throw signFailure(`signing ${o.file}`, r, secrets, false);
-  if (!fs9.existsSync(bundle)) throw new ToolError("cosign", `cosign sign-blob succeeded but wrote no bundle at ${bundle}`);
+  if (!fs10.existsSync(bundle)) throw new ToolError("cosign", `cosign sign-blob succeeded but wrote no bundle at ${bundle}`);
   e.log(`signed ${o.file}: ${bundle}`);
   return { file: o.file, bundle, sha256: (0, import_node_crypto5.createHash)("sha256").update(data).digest("hex"), keyless: isKeyless(o.key), tlog: tlogOn(o.key, o.tlog) };
 }
 
 // src/sign/run-verify.ts
 var import_node_crypto6 = require("node:crypto");
-var fs10 = __toESM(require("node:fs"));
+var fs11 = __toESM(require("node:fs"));
 init_errors();
 init_run_tool();
 
@@ -70262,7 +70267,7 @@ function keyFingerprint(ref, env) {
   let pem;
   if (k.kind === "file") {
     try {
-      pem = fs10.readFileSync(k.path, "utf8");
+      pem = fs11.readFileSync(k.path, "utf8");
     } catch (e) {
       throw new ConfigError(`cannot read the public key: ${e.code ?? e.message}`, k.path);
     }
@@ -70416,9 +70421,9 @@ async function runVerifyImage(o, e) {
   return outcome(resolved.image, checks, failures, resolved.digest);
 }
 function keyOnlyTrustedRoot(workDir) {
-  fs10.mkdirSync(workDir, { recursive: true });
+  fs11.mkdirSync(workDir, { recursive: true });
   const file2 = `${workDir}/key-only.trusted_root.json`;
-  fs10.writeFileSync(
+  fs11.writeFileSync(
     file2,
     JSON.stringify({ mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1", tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] })
   );
@@ -70426,18 +70431,9 @@ function keyOnlyTrustedRoot(workDir) {
 }
 
 // src/sign/tool-paths.ts
-var fs11 = __toESM(require("node:fs"));
-var os4 = __toESM(require("node:os"));
-var path12 = __toESM(require("node:path"));
+init_resolve();
 function signTools(env, fromPolicy = {}) {
-  const installedDir = path12.join(env.CHAINGATE_TOOLS_DIR ?? path12.join(os4.homedir(), ".cache", "chaingate", "tools"), "bin");
-  const pick2 = (name) => {
-    const explicit = env[`CHAINGATE_${name.toUpperCase()}_PATH`] ?? fromPolicy[name];
-    if (explicit) return explicit;
-    const pinned = path12.join(installedDir, name);
-    return fs11.existsSync(pinned) ? pinned : name;
-  };
-  return { cosign: pick2("cosign"), crane: pick2("crane") };
+  return { cosign: resolveToolPath("cosign", env, fromPolicy.cosign), crane: resolveToolPath("crane", env, fromPolicy.crane) };
 }
 
 // src/sign/gate-link.ts
@@ -70456,6 +70452,7 @@ function verifyScannerFailed(error62, durationMs) {
 }
 
 // src/gate/run-gate.ts
+init_resolve();
 init_version();
 var REPORT_COVERS = {
   trivy: ["trivy-fs"],
@@ -70564,15 +70561,7 @@ async function bounded(items, limit, fn) {
   return out;
 }
 function toolPathResolver(policy, env) {
-  return (tool) => {
-    const envName = `CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PATH`;
-    if (env[envName]) return env[envName];
-    const fromPolicy = policy.tools[tool]?.path;
-    if (fromPolicy) return fromPolicy;
-    const installed = path13.join(env.CHAINGATE_TOOLS_DIR ?? path13.join(os5.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
-    if (fs12.existsSync(installed)) return installed;
-    return tool;
-  };
+  return (tool) => resolveToolPath(tool, env, policy.tools[tool]?.path);
 }
 function writeChunks(file2, chunks) {
   const partial2 = `${file2}.partial`;

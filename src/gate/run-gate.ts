@@ -1,7 +1,6 @@
 // Shell: wires config, reports, scanners, the pure policy and the renderers. It reads and
 // writes files and runs scanners; every decision is made by the pure core.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultPolicy, loadExceptionsFile, loadPolicyFile, loadVexFile } from '../config/load';
 import type { Policy, PolicyInput, ScannerName } from '../config/schema';
@@ -19,6 +18,7 @@ import { CODE_SCANNING_MAX_RESULTS_PER_RUN, sarifJsonChunks } from '../reports/s
 import { renderSummary } from '../reports/summary';
 import type { ScanContext, Scanner } from '../scanners/types';
 import { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } from '../sign';
+import { resolveToolPath } from '../tools/resolve';
 import { VERSION } from '../version';
 
 export interface Logger {
@@ -185,16 +185,7 @@ async function bounded<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>
 }
 
 function toolPathResolver(policy: Policy, env: NodeJS.ProcessEnv) {
-  return (tool: string): string => {
-    const envName = `CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_PATH`;
-    if (env[envName]) return env[envName] as string;
-    const fromPolicy = (policy.tools as Record<string, { path?: string } | undefined>)[tool]?.path;
-    if (fromPolicy) return fromPolicy;
-    // The pinned tools installed by scripts/install-tools.sh, then PATH.
-    const installed = path.join(env.CHAINGATE_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'chaingate', 'tools'), 'bin', tool);
-    if (fs.existsSync(installed)) return installed;
-    return tool;
-  };
+  return (tool: string): string => resolveToolPath(tool, env, (policy.tools as Record<string, { path?: string } | undefined>)[tool]?.path);
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   normalizeSeverity,
   packageKey,
   severityFromScore,
-  SEVERITY_RANK,
+  worseSeverity,
   type Finding,
   type FindingInput,
   type PackageRef,
@@ -134,17 +134,11 @@ function fixedVersions(vuln: OsvVulnerability, pkg: PackageRef, osvEcosystem: st
   return out;
 }
 
-function worst(a: Severity, b: Severity): Severity {
-  if (a === 'unknown') return b;
-  if (b === 'unknown') return a;
-  return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
-}
-
 /** The group's CVSS score (osv-scanner computes max_severity), else the databases' own ratings, else unknown. */
 function severityOf(group: Group, vulns: OsvVulnerability[]): { severity: Severity; cvssScore?: number } {
   const score = group.max_severity ? Number(group.max_severity) : NaN;
   if (Number.isFinite(score)) return { severity: severityFromScore(score), cvssScore: score };
-  const severity = vulns.map((v) => normalizeSeverity(v.database_specific?.severity)).reduce(worst, 'unknown');
+  const severity = vulns.map((v) => normalizeSeverity(v.database_specific?.severity)).reduce(worseSeverity, 'unknown');
   // Malicious-package records (OpenSSF, MAL-*) carry no rating: installed malware is critical.
   if (severity === 'unknown' && group.ids.some((id) => id.startsWith('MAL-'))) return { severity: 'critical' };
   return { severity };

@@ -1,9 +1,9 @@
 // chaingate.sarif: every finding, suppressed ones included, as one SARIF 2.1.0 log with one run per
 // tool, shaped for GitHub code scanning (security-severity on rules, one physical location per
 // result, our fingerprint as a partial fingerprint). Pure.
-import { securitySeverityScore, type Severity } from '../core/finding';
+import { securitySeverityScore, worseSeverity, type Severity } from '../core/finding';
 import type { EvaluatedFinding, GateResult } from '../core/result';
-import { compareStrings, normalizePath, packageLabel, SEVERITY_POSITION, sortFindings } from './order';
+import { compareStrings, normalizePath, packageLabel, sortFindings } from './order';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** partialFingerprints key (written literally in buildRun): versioned, so a change to how we fingerprint can be told apart. */
@@ -185,10 +185,6 @@ function rule(id: string, acc: RuleAcc): Obj {
   return r;
 }
 
-function worseOf(a: Severity, b: Severity): Severity {
-  return SEVERITY_POSITION[b] < SEVERITY_POSITION[a] ? b : a;
-}
-
 /** A run whose `results` member is still to be filled from `findings`. */
 interface RunParts {
   run: Obj;
@@ -218,7 +214,7 @@ function buildRun(tool: string, all: EvaluatedFinding[], ctx: Ctx): RunParts {
     const acc = rules.get(f.id);
     if (!acc) rules.set(f.id, { first: f, worst: f.severity, cwes: new Set(f.cwes) });
     else {
-      acc.worst = worseOf(acc.worst, f.severity);
+      acc.worst = worseSeverity(acc.worst, f.severity);
       if (f.cwes) for (const c of f.cwes) acc.cwes.add(c);
     }
   }

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { ConfigError } from '../errors';
 import { DEFAULT_SKIP_DIRS, discoverLockfiles, findLockfiles, readManifest } from '../lockfiles/discover';
 import type { Lockfile } from '../lockfiles/types';
+import { resolveToolPath } from '../tools/resolve';
 import { VERSION } from '../version';
 import { buildSbom, countComponents, serializeSbom } from './build';
 import type { ImageSbom, SpecVersion } from './types';
@@ -44,11 +45,6 @@ export function timestampFrom(env: NodeJS.ProcessEnv, now: () => Date): { timest
   return { timestamp: new Date(Number(raw) * 1000), reproducible: true };
 }
 
-function trivyPath(env: NodeJS.ProcessEnv): string {
-  if (env.CHAINGATE_TRIVY_PATH) return env.CHAINGATE_TRIVY_PATH;
-  const pinned = path.join(env.CHAINGATE_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'chaingate', 'tools'), 'bin', 'trivy');
-  return fs.existsSync(pinned) ? pinned : 'trivy';
-}
 
 export async function writeSbom(dir: string, opts: WriteSbomOptions = {}): Promise<WriteSbomResult> {
   const env = opts.env ?? process.env;
@@ -64,7 +60,7 @@ export async function writeSbom(dir: string, opts: WriteSbomOptions = {}): Promi
     // Loaded only for images: it brings the process runner (child_process) with it.
     const { imageSbom } = await import('./image');
     image = await imageSbom(opts.image, {
-      trivy: opts.trivy ?? trivyPath(env),
+      trivy: opts.trivy ?? resolveToolPath('trivy', env),
       cacheDir: path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), '.cache'), 'chaingate', 'trivy'),
       timeoutMs: opts.timeoutMs ?? 10 * 60_000,
       insecureRegistry: opts.insecureRegistry,
