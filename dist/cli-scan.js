@@ -14978,7 +14978,7 @@ var require_tstinfo = __commonJS({
     })();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.TSTInfo = void 0;
-    var crypto = __importStar(require_crypto());
+    var crypto2 = __importStar(require_crypto());
     var oid_1 = require_oid();
     var error_1 = require_error4();
     var TSTInfo = class {
@@ -15003,8 +15003,8 @@ var require_tstinfo = __commonJS({
         return this.root.toDER();
       }
       verify(data) {
-        const digest2 = crypto.digest(this.messageImprintHashAlgorithm, data);
-        if (!crypto.bufferEqual(digest2, this.messageImprintHashedMessage)) {
+        const digest2 = crypto2.digest(this.messageImprintHashAlgorithm, data);
+        if (!crypto2.bufferEqual(digest2, this.messageImprintHashedMessage)) {
           throw new error_1.RFC3161TimestampVerificationError("message imprint does not match artifact");
         }
       }
@@ -15061,7 +15061,7 @@ var require_timestamp3 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.RFC3161Timestamp = void 0;
     var asn1_1 = require_asn1();
-    var crypto = __importStar(require_crypto());
+    var crypto2 = __importStar(require_crypto());
     var oid_1 = require_oid();
     var error_1 = require_error4();
     var tstinfo_1 = require_tstinfo();
@@ -15124,16 +15124,16 @@ var require_timestamp3 = __commonJS({
         this.verifySignature(publicKey);
       }
       verifyMessageDigest() {
-        const tstInfoDigest = crypto.digest(this.signerDigestAlgorithm, this.tstInfo.raw);
+        const tstInfoDigest = crypto2.digest(this.signerDigestAlgorithm, this.tstInfo.raw);
         const expectedDigest = this.messageDigestAttributeObj.subs[1].subs[0].value;
-        if (!crypto.bufferEqual(tstInfoDigest, expectedDigest)) {
+        if (!crypto2.bufferEqual(tstInfoDigest, expectedDigest)) {
           throw new error_1.RFC3161TimestampVerificationError("signed data does not match tstInfo");
         }
       }
       verifySignature(key) {
         const signedAttrs = this.signedAttrsObj.toDER();
         signedAttrs[0] = 49;
-        const verified = crypto.verify(signedAttrs, key, this.signatureValue, this.signatureAlgorithm);
+        const verified = crypto2.verify(signedAttrs, key, this.signatureValue, this.signatureAlgorithm);
         if (!verified) {
           throw new error_1.RFC3161TimestampVerificationError("signature verification failed");
         }
@@ -15263,7 +15263,7 @@ var require_sct = __commonJS({
     })();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.SignedCertificateTimestamp = void 0;
-    var crypto = __importStar(require_crypto());
+    var crypto2 = __importStar(require_crypto());
     var stream_1 = require_stream();
     var SignedCertificateTimestamp = class _SignedCertificateTimestamp {
       version;
@@ -15325,7 +15325,7 @@ var require_sct = __commonJS({
         if (this.extensions.byteLength > 0) {
           stream.appendView(this.extensions);
         }
-        return crypto.verify(stream.buffer, key, this.signature, this.algorithm);
+        return crypto2.verify(stream.buffer, key, this.signature, this.algorithm);
       }
       // Parses a SignedCertificateTimestamp from a buffer. SCTs are encoded using
       // TLS encoding which means the fields and lengths of most fields are
@@ -15538,7 +15538,7 @@ var require_cert = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.X509Certificate = exports2.EXTENSION_OID_SCT = void 0;
     var asn1_1 = require_asn1();
-    var crypto = __importStar(require_crypto());
+    var crypto2 = __importStar(require_crypto());
     var oid_1 = require_oid();
     var pem = __importStar(require_pem());
     var ext_1 = require_ext();
@@ -15642,8 +15642,8 @@ var require_cert = __commonJS({
       }
       verify(issuerCertificate) {
         const publicKey = issuerCertificate?.publicKey || this.publicKey;
-        const key = crypto.createPublicKey(publicKey);
-        return crypto.verify(this.tbsCertificate.toDER(), key, this.signatureValue, this.signatureAlgorithm);
+        const key = crypto2.createPublicKey(publicKey);
+        return crypto2.verify(this.tbsCertificate.toDER(), key, this.signatureValue, this.signatureAlgorithm);
       }
       validForDate(date5) {
         return this.notBefore <= date5 && date5 <= this.notAfter;
@@ -17589,7 +17589,7 @@ var require_file_command = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.prepareKeyValueMessage = exports2.issueFileCommand = void 0;
-    var crypto = __importStar(require("crypto"));
+    var crypto2 = __importStar(require("crypto"));
     var fs12 = __importStar(require("fs"));
     var os5 = __importStar(require("os"));
     var utils_1 = require_utils2();
@@ -17607,7 +17607,7 @@ var require_file_command = __commonJS({
     }
     exports2.issueFileCommand = issueFileCommand;
     function prepareKeyValueMessage(key, value) {
-      const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+      const delimiter = `ghadelimiter_${crypto2.randomUUID()}`;
       const convertedValue = (0, utils_1.toCommandValue)(value);
       if (key.includes(delimiter)) {
         throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
@@ -21042,11 +21042,11 @@ var require_util2 = __commonJS({
     var assert2 = require("assert");
     var { isUint8Array } = require("util/types");
     var supportedHashes = [];
-    var crypto;
+    var crypto2;
     try {
-      crypto = require("crypto");
+      crypto2 = require("crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
+      supportedHashes = crypto2.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
     } catch {
     }
     function responseURL(response) {
@@ -21323,7 +21323,7 @@ var require_util2 = __commonJS({
       }
     }
     function bytesMatch(bytes2, metadataList) {
-      if (crypto === void 0) {
+      if (crypto2 === void 0) {
         return true;
       }
       const parsedMetadata = parseMetadata(metadataList);
@@ -21338,7 +21338,7 @@ var require_util2 = __commonJS({
       for (const item of metadata) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto.createHash(algorithm).update(bytes2).digest("base64");
+        let actualValue = crypto2.createHash(algorithm).update(bytes2).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -22684,8 +22684,8 @@ var require_body = __commonJS({
     var { parseMIMEType, serializeAMimeType } = require_dataURL();
     var random;
     try {
-      const crypto = require("node:crypto");
-      random = (max) => crypto.randomInt(0, max);
+      const crypto2 = require("node:crypto");
+      random = (max) => crypto2.randomInt(0, max);
     } catch {
       random = (max) => Math.floor(Math.random(max));
     }
@@ -33735,9 +33735,9 @@ var require_connection = __commonJS({
     channels.open = diagnosticsChannel.channel("undici:websocket:open");
     channels.close = diagnosticsChannel.channel("undici:websocket:close");
     channels.socketError = diagnosticsChannel.channel("undici:websocket:socket_error");
-    var crypto;
+    var crypto2;
     try {
-      crypto = require("crypto");
+      crypto2 = require("crypto");
     } catch {
     }
     function establishWebSocketConnection(url2, protocols, ws, onEstablish, options) {
@@ -33756,7 +33756,7 @@ var require_connection = __commonJS({
         const headersList = new Headers(options.headers)[kHeadersList];
         request2.headersList = headersList;
       }
-      const keyValue = crypto.randomBytes(16).toString("base64");
+      const keyValue = crypto2.randomBytes(16).toString("base64");
       request2.headersList.append("sec-websocket-key", keyValue);
       request2.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
@@ -33785,7 +33785,7 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest2 = crypto.createHash("sha1").update(keyValue + uid).digest("base64");
+          const digest2 = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest2) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
@@ -33865,9 +33865,9 @@ var require_frame = __commonJS({
   "node_modules/undici/lib/websocket/frame.js"(exports2, module2) {
     "use strict";
     var { maxUnsigned16Bit } = require_constants8();
-    var crypto;
+    var crypto2;
     try {
-      crypto = require("crypto");
+      crypto2 = require("crypto");
     } catch {
     }
     var WebsocketFrameSend = class {
@@ -33876,7 +33876,7 @@ var require_frame = __commonJS({
        */
       constructor(data) {
         this.frameData = data;
-        this.maskKey = crypto.randomBytes(4);
+        this.maskKey = crypto2.randomBytes(4);
       }
       createFrame(opcode) {
         const bodyLength = this.frameData?.byteLength ?? 0;
@@ -45184,7 +45184,7 @@ function buildSbom(input2, opts) {
   return { $schema, bomFormat, specVersion, serialNumber: serial, version: version2, ...rest };
 }
 function contentSerial(doc) {
-  const h = (0, import_node_crypto4.createHash)("sha256").update(JSON.stringify(doc)).digest("hex");
+  const h = (0, import_node_crypto3.createHash)("sha256").update(JSON.stringify(doc)).digest("hex");
   const v = `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${(parseInt(h[16], 16) & 3 | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
   return `urn:uuid:${v}`;
 }
@@ -45204,11 +45204,11 @@ function countComponents(doc) {
   walk3(doc.components);
   return n;
 }
-var import_node_crypto4, Enums, Models, Serialize, SPDX, Spec, SPECS;
+var import_node_crypto3, Enums, Models, Serialize, SPDX, Spec, SPECS;
 var init_build = __esm({
   "src/sbom/build.ts"() {
     "use strict";
-    import_node_crypto4 = require("node:crypto");
+    import_node_crypto3 = require("node:crypto");
     Enums = __toESM(require_enums());
     Models = __toESM(require_models());
     Serialize = __toESM(require_index_node());
@@ -45386,7 +45386,7 @@ async function writeSbom(dir, opts = {}) {
       excludeDev: opts.excludeDev ?? false,
       toolVersion: VERSION,
       timestamp,
-      serialNumber: reproducible ? void 0 : `urn:uuid:${(0, import_node_crypto5.randomUUID)()}`
+      serialNumber: reproducible ? void 0 : `urn:uuid:${(0, import_node_crypto4.randomUUID)()}`
     }
   );
   const text = serializeSbom(doc);
@@ -45405,11 +45405,11 @@ async function writeSbom(dir, opts = {}) {
   }
   return { file: file2, ...result };
 }
-var import_node_crypto5, fs11, os4, path11, import_errors25;
+var import_node_crypto4, fs11, os4, path11, import_errors25;
 var init_write = __esm({
   "src/sbom/write.ts"() {
     "use strict";
-    import_node_crypto5 = require("node:crypto");
+    import_node_crypto4 = require("node:crypto");
     fs11 = __toESM(require("node:fs"));
     os4 = __toESM(require("node:os"));
     path11 = __toESM(require("node:path"));
@@ -65148,116 +65148,8 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/config/schema.ts
-var FailOnLevelSchema = external_exports.enum(["critical", "high", "medium", "low", "info", "none"]);
-var ScannerNameSchema = external_exports.enum(["semgrep", "trivy-fs", "trivy-image", "audit"]);
-var isoDate = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD").refine((s) => {
-  const d = /* @__PURE__ */ new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-}, "is not a real calendar date");
-var toolPathSchema = external_exports.strictObject({ path: external_exports.string().min(1).optional() });
-var PolicySchema = external_exports.strictObject({
-  version: external_exports.literal(1).default(1),
-  "fail-on": external_exports.strictObject({
-    vulnerability: FailOnLevelSchema.default("high"),
-    code: FailOnLevelSchema.default("high"),
-    secret: FailOnLevelSchema.default("low"),
-    misconfiguration: FailOnLevelSchema.default("high"),
-    license: FailOnLevelSchema.default("none"),
-    signature: FailOnLevelSchema.default("low")
-  }).prefault({}),
-  "unknown-severity": external_exports.enum(["critical", "high", "medium", "low", "info"]).default("medium"),
-  "ignore-unfixed": external_exports.boolean().default(false),
-  "on-scanner-error": external_exports.enum(["fail", "warn"]).default("fail"),
-  exceptions: external_exports.strictObject({
-    file: external_exports.string().min(1).default(".chaingate-exceptions.yml"),
-    "max-active": external_exports.number().int().min(0).optional(),
-    "max-days": external_exports.number().int().min(1).optional(),
-    "warn-within-days": external_exports.number().int().min(0).default(14),
-    vex: external_exports.array(external_exports.string().min(1)).default([])
-  }).prefault({}),
-  scanners: external_exports.array(ScannerNameSchema).default(["semgrep", "trivy-fs", "audit"]),
-  semgrep: external_exports.strictObject({
-    /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */
-    config: external_exports.array(external_exports.string().min(1)).default([])
-  }).prefault({}),
-  trivy: external_exports.strictObject({
-    scanners: external_exports.array(external_exports.enum(["vuln", "secret", "misconfig", "license"])).min(1).default(["vuln", "secret", "misconfig"]),
-    image: external_exports.string().min(1).optional(),
-    "db-repository": external_exports.array(external_exports.string().min(1)).default([]),
-    "cache-dir": external_exports.string().min(1).optional(),
-    "insecure-registry": external_exports.boolean().default(false)
-  }).prefault({}),
-  audit: external_exports.strictObject({
-    "osv-db": external_exports.string().min(1).optional(),
-    /** Run the package managers' own audit commands when their endpoint answers. */
-    "package-managers": external_exports.boolean().default(true)
-  }).prefault({}),
-  "timeout-minutes": external_exports.number().positive().max(360).default(15),
-  sbom: external_exports.boolean().default(false),
-  "skip-dirs": external_exports.array(external_exports.string().min(1)).default(["node_modules", "vendor", ".git"]),
-  tools: external_exports.strictObject({
-    semgrep: toolPathSchema.optional(),
-    trivy: toolPathSchema.optional(),
-    cosign: toolPathSchema.optional(),
-    crane: toolPathSchema.optional(),
-    npm: toolPathSchema.optional(),
-    yarn: toolPathSchema.optional(),
-    pnpm: toolPathSchema.optional(),
-    "pip-audit": toolPathSchema.optional()
-  }).prefault({}),
-  verify: external_exports.strictObject({
-    image: external_exports.string().min(1).optional(),
-    keys: external_exports.array(external_exports.string().min(1)).default([]),
-    "revoked-keys": external_exports.array(external_exports.string().min(1)).default([]),
-    identity: external_exports.string().min(1).optional(),
-    issuer: external_exports.string().min(1).optional(),
-    "require-attestations": external_exports.array(external_exports.enum(["cyclonedx", "vsa"])).default([]),
-    "insecure-registry": external_exports.boolean().default(false)
-  }).optional()
-}).superRefine((p, ctx) => {
-  if (p.verify && p.verify.identity && !p.verify.issuer) {
-    ctx.addIssue({ code: "custom", path: ["verify", "issuer"], message: "verify.identity needs verify.issuer too" });
-  }
-  if (p.scanners.includes("trivy-image") && !p.trivy.image) {
-  }
-});
-var ExceptionSchema = external_exports.strictObject({
-  id: external_exports.string().min(1, "id must not be empty"),
-  package: external_exports.string().regex(/^pkg:[a-z0-9.+-]+\/.+/i, "must be a package URL such as pkg:npm/lodash or pkg:npm/lodash@4.17.20").optional(),
-  paths: external_exports.array(external_exports.string().min(1)).optional(),
-  kind: external_exports.enum(["vulnerability", "code", "secret", "misconfiguration", "license", "signature"]).optional(),
-  reason: external_exports.string().trim().min(1, "reason must say why the risk is accepted"),
-  expires: isoDate,
-  owner: external_exports.string().min(1).optional(),
-  ticket: external_exports.string().min(1).optional()
-});
-var ExceptionsFileSchema = external_exports.strictObject({
-  version: external_exports.literal(1).default(1),
-  exceptions: external_exports.array(ExceptionSchema).default([])
-});
-var VexStatementSchema = external_exports.looseObject({
-  vulnerability: external_exports.union([
-    external_exports.looseObject({ name: external_exports.string().min(1).optional(), "@id": external_exports.string().optional(), aliases: external_exports.array(external_exports.string()).optional() }),
-    external_exports.string().min(1)
-  ]),
-  products: external_exports.array(external_exports.union([external_exports.looseObject({ "@id": external_exports.string().min(1), identifiers: external_exports.record(external_exports.string(), external_exports.string()).optional() }), external_exports.string().min(1)])).optional(),
-  status: external_exports.enum(["not_affected", "affected", "fixed", "under_investigation"]),
-  justification: external_exports.string().optional(),
-  impact_statement: external_exports.string().optional(),
-  action_statement: external_exports.string().optional(),
-  timestamp: external_exports.string().optional()
-});
-var VexDocumentSchema = external_exports.looseObject({
-  "@context": external_exports.string().regex(/openvex/, "is not an OpenVEX context"),
-  "@id": external_exports.string().optional(),
-  author: external_exports.string().optional(),
-  timestamp: external_exports.string().optional(),
-  statements: external_exports.array(VexStatementSchema)
-});
-
 // src/core/finding.ts
-var import_node_crypto = require("node:crypto");
+var crypto = __toESM(require("node:crypto"));
 var SEVERITIES = ["critical", "high", "medium", "low", "info", "unknown"];
 var SEVERITY_RANK = {
   critical: 4,
@@ -65325,8 +65217,14 @@ function packageKey(p) {
   if (eco === "pypi") name = name.toLowerCase().replace(/[-_.]+/g, "-");
   return `${eco}/${name}`;
 }
-function sha256Prefix(s) {
-  return (0, import_node_crypto.createHash)("sha256").update(s).digest().toString("hex", 0, 16);
+function oneShotHash(c) {
+  return c.hash ?? null;
+}
+var ONE_SHOT = oneShotHash(crypto);
+function sha256Prefix(s, hash2 = ONE_SHOT) {
+  if (hash2 === null) return crypto.createHash("sha256").update(s).digest().toString("hex", 0, 16);
+  const h = hash2("sha256", s);
+  return h.substring(0, 16) + h.substring(16, 32);
 }
 function locationKey(l) {
   if (!l) return "";
@@ -65436,6 +65334,353 @@ function mergeFindings(findings) {
   }
   return [...byFingerprint.values()].sort((a, b) => a.fingerprint < b.fingerprint ? -1 : 1);
 }
+
+// src/reports/order.ts
+var SEVERITY_POSITION = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function sortFindings(findings) {
+  const buckets = Array.from({ length: 2 * SEVERITIES.length }, () => []);
+  for (const f of findings) buckets[(f.blocking ? 0 : SEVERITIES.length) + SEVERITY_POSITION[f.severity]].push(f);
+  const out = [];
+  for (const b of buckets) {
+    b.sort((x, y) => compareStrings(x.fingerprint, y.fingerprint));
+    for (const f of b) out.push(f);
+  }
+  return out;
+}
+function packageLabel(p) {
+  return p.version === void 0 ? p.name : `${p.name}@${p.version}`;
+}
+function locationLabel(l) {
+  const path13 = normalizePath(l.path);
+  if (l.startLine === void 0 || l.startLine < 1) return path13;
+  return l.endLine !== void 0 && l.endLine !== l.startLine ? `${path13}:${l.startLine}-${l.endLine}` : `${path13}:${l.startLine}`;
+}
+function normalizePath(p) {
+  return p.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+}
+function whereLabel(f) {
+  const parts = [];
+  if (f.package) parts.push(packageLabel(f.package));
+  if (f.location) parts.push(locationLabel(f.location));
+  return parts.join(" in ");
+}
+function findingLabel(f) {
+  const where = whereLabel(f);
+  return where === "" ? f.id : `${f.id} in ${where}`;
+}
+
+// src/reports/sarif.ts
+var SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+var DEFAULT_FALLBACK_URI = ".chaingate.yml";
+var CODE_SCANNING_MAX_RESULTS_PER_RUN = 25e3;
+var LEVEL = {
+  critical: "error",
+  high: "error",
+  medium: "warning",
+  low: "note",
+  info: "note",
+  unknown: "note"
+};
+function toArtifactUri(path13, root) {
+  let p = normalizePath(path13);
+  if (root) {
+    const r = normalizePath(root).replace(/\/+$/, "");
+    if (p === r) p = ".";
+    else if (p.startsWith(`${r}/`)) p = p.slice(r.length + 1);
+  }
+  return p.split("/").map((seg) => encodeURIComponent(seg)).join("/");
+}
+function isWebUrl(u) {
+  try {
+    return /^https?:$/.test(new URL(u).protocol);
+  } catch {
+    return false;
+  }
+}
+function cweTag(cwe) {
+  const m = /(\d+)/.exec(cwe);
+  return m ? `external/cwe/cwe-${m[1]}` : cwe;
+}
+function messageText(f) {
+  if (f.package) {
+    const fixed = f.package.fixedVersions.length ? `Fixed in ${f.package.fixedVersions.join(", ")}.` : "No fixed version yet.";
+    return `${f.id} in ${packageLabel(f.package)}: ${f.title || f.id}. ${fixed}`;
+  }
+  return f.title ? `${f.title} (${f.id})` : f.id;
+}
+function region(f) {
+  const l = f.location;
+  if (!l || l.startLine === void 0 || !Number.isInteger(l.startLine) || l.startLine < 1) return void 0;
+  const end = l.endLine !== void 0 && Number.isInteger(l.endLine) && l.endLine >= l.startLine ? l.endLine : void 0;
+  return { startLine: l.startLine, endLine: end };
+}
+var PLAIN_PATH = /^(?!\.\/)[A-Za-z0-9\-_.!~*'()/]*$/;
+function uriFor(file2, ctx) {
+  return ctx.opts.root === void 0 && PLAIN_PATH.test(file2) ? file2 : toArtifactUri(file2, ctx.opts.root);
+}
+function lockfileFor(p, ctx) {
+  const eco = p?.ecosystem?.toLowerCase();
+  return eco === void 0 ? void 0 : ctx.opts.lockfiles?.[eco];
+}
+function location(f, ctx) {
+  const p = f.package;
+  const file2 = f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback;
+  return {
+    physicalLocation: { artifactLocation: { uri: uriFor(file2, ctx) }, region: region(f) },
+    logicalLocations: p && [{ fullyQualifiedName: p.purl ?? packageLabel(p), kind: "package" }]
+  };
+}
+function suppressions(f) {
+  const out = [];
+  if (f.exception) {
+    const e = f.exception;
+    const who = [e.owner ? `owner ${e.owner}` : "", `expires ${e.expires}`, e.ticket ? `ticket ${e.ticket}` : ""].filter(Boolean).join(", ");
+    out.push({
+      kind: "external",
+      status: "accepted",
+      justification: `${e.reason} (${who}; exception ${e.id} #${e.index + 1} in ${e.source})`,
+      properties: { exception: e }
+    });
+  }
+  if (f.vex) {
+    const v = f.vex;
+    const why = [v.justification, v.statement].filter(Boolean).join(": ");
+    out.push({
+      kind: "external",
+      status: "accepted",
+      justification: `VEX ${v.status}${why ? `: ${why}` : ""} (${v.source})`,
+      properties: { vex: v }
+    });
+  }
+  return out;
+}
+function resultProperties(f) {
+  return {
+    blocking: f.blocking,
+    rationale: f.rationale,
+    severity: f.severity,
+    kind: f.kind,
+    tools: f.tools,
+    alsoReportedBy: f.tools.length > 1 ? f.tools.slice(1) : void 0,
+    aliases: f.aliases.length ? f.aliases : void 0,
+    // The package itself is the logical location; its fix is what a reader acts on.
+    fixedVersions: f.package?.fixedVersions,
+    cvssScore: f.cvssScore
+  };
+}
+function rule(id, acc) {
+  const f = acc.first;
+  const r = { id, shortDescription: { text: f.title || id } };
+  if (f.description) r.fullDescription = { text: f.description };
+  if (f.url && isWebUrl(f.url)) r.helpUri = f.url;
+  r.help = { text: [f.description || f.title, f.url].filter(Boolean).join("\n\n") || id };
+  r.properties = {
+    "security-severity": securitySeverityScore(acc.worst),
+    // Code scanning rejects a rule with more than 20 tags.
+    tags: ["security", f.kind, ...[...acc.cwes].sort().map(cweTag)].slice(0, 20)
+  };
+  return r;
+}
+function sarifResult(f, ruleIndex, ctx) {
+  return {
+    ruleId: f.id,
+    ruleIndex: ruleIndex.get(f.id),
+    level: LEVEL[f.severity],
+    message: { text: messageText(f) },
+    locations: [location(f, ctx)],
+    partialFingerprints: { "chaingateFingerprint/v1": f.fingerprint },
+    suppressions: f.exception || f.vex ? suppressions(f) : void 0,
+    properties: resultProperties(f)
+  };
+}
+function buildRun(tool, all, ctx) {
+  const max = ctx.opts.maxResultsPerRun;
+  const findings = max !== void 0 && all.length > max ? all.slice(0, max) : all;
+  const omitted = all.length - findings.length;
+  const rules = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const acc = rules.get(f.id);
+    if (!acc) rules.set(f.id, { first: f, worst: f.severity, cwes: new Set(f.cwes) });
+    else {
+      acc.worst = worseSeverity(acc.worst, f.severity);
+      if (f.cwes) for (const c of f.cwes) acc.cwes.add(c);
+    }
+  }
+  const ruleIds = [...rules.keys()].sort(compareStrings);
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  const run = {
+    tool: { driver: { name: tool, rules: ruleIds.map((id) => rule(id, rules.get(id))) } },
+    conversion: { tool: { driver: { name: "chaingate", version: ctx.opts.toolVersion } } },
+    // A distinct category per tool, so code scanning tracks each tool's alerts separately.
+    automationDetails: { id: `chaingate/${tool}/` },
+    // Said where a reader of the log looks: the run's own invocation notifications.
+    invocations: omitted ? [
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: [
+          { level: "warning", message: { text: `${omitted} less important ${tool} results left out of this log (limit ${max} per run); chaingate-result.json lists every finding.` } }
+        ]
+      }
+    ] : void 0,
+    properties: omitted ? { omittedResults: omitted } : void 0,
+    results: void 0
+  };
+  return { run, findings, ruleIndex };
+}
+function sarifParts(result, opts) {
+  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI };
+  const byTool = /* @__PURE__ */ new Map();
+  for (const f of sortFindings(result.findings)) {
+    const tool = f.tools[0] ?? "chaingate";
+    let list = byTool.get(tool);
+    if (!list) byTool.set(tool, list = []);
+    list.push(f);
+  }
+  for (const t of opts.completedTools ?? []) if (!byTool.has(t)) byTool.set(t, []);
+  const tools = [...byTool.keys()].sort(compareStrings);
+  const runs = tools.map((t) => buildRun(t, byTool.get(t), ctx));
+  if (runs.length === 0) runs.push(buildRun("chaingate", [], ctx));
+  return { log: { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: runs.map((r) => r.run) }, runs, ctx };
+}
+var resultsMark = (i) => `\0results ${i}\0`;
+function* sarifJsonChunks(result, opts, chunkSize = 100) {
+  const { log, runs, ctx } = sarifParts(result, opts);
+  runs.forEach((p, i) => p.run.results = resultsMark(i));
+  const text = JSON.stringify(log) + "\n";
+  let from = 0;
+  for (let i = 0; i < runs.length; i++) {
+    const at = `"results":${JSON.stringify(resultsMark(i))}`;
+    const pos = text.indexOf(at, from);
+    yield `${text.slice(from, pos)}"results":[`;
+    const { findings, ruleIndex } = runs[i];
+    for (let j = 0; j < findings.length; j += chunkSize) {
+      const items = JSON.stringify(findings.slice(j, j + chunkSize).map((f) => sarifResult(f, ruleIndex, ctx)));
+      yield (j > 0 ? "," : "") + items.slice(1, -1);
+    }
+    yield "]";
+    from = pos + at.length;
+  }
+  yield text.slice(from);
+}
+
+// src/config/schema.ts
+var FailOnLevelSchema = external_exports.enum(["critical", "high", "medium", "low", "info", "none"]);
+var ScannerNameSchema = external_exports.enum(["semgrep", "trivy-fs", "trivy-image", "audit"]);
+var isoDate = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD").refine((s) => {
+  const d = /* @__PURE__ */ new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+}, "is not a real calendar date");
+var toolPathSchema = external_exports.strictObject({ path: external_exports.string().min(1).optional() });
+var PolicySchema = external_exports.strictObject({
+  version: external_exports.literal(1).default(1),
+  "fail-on": external_exports.strictObject({
+    vulnerability: FailOnLevelSchema.default("high"),
+    code: FailOnLevelSchema.default("high"),
+    secret: FailOnLevelSchema.default("low"),
+    misconfiguration: FailOnLevelSchema.default("high"),
+    license: FailOnLevelSchema.default("none"),
+    signature: FailOnLevelSchema.default("low")
+  }).prefault({}),
+  "unknown-severity": external_exports.enum(["critical", "high", "medium", "low", "info"]).default("medium"),
+  "ignore-unfixed": external_exports.boolean().default(false),
+  "on-scanner-error": external_exports.enum(["fail", "warn"]).default("fail"),
+  exceptions: external_exports.strictObject({
+    file: external_exports.string().min(1).default(".chaingate-exceptions.yml"),
+    "max-active": external_exports.number().int().min(0).optional(),
+    "max-days": external_exports.number().int().min(1).optional(),
+    "warn-within-days": external_exports.number().int().min(0).default(14),
+    vex: external_exports.array(external_exports.string().min(1)).default([])
+  }).prefault({}),
+  scanners: external_exports.array(ScannerNameSchema).default(["semgrep", "trivy-fs", "audit"]),
+  semgrep: external_exports.strictObject({
+    /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */
+    config: external_exports.array(external_exports.string().min(1)).default([])
+  }).prefault({}),
+  trivy: external_exports.strictObject({
+    scanners: external_exports.array(external_exports.enum(["vuln", "secret", "misconfig", "license"])).min(1).default(["vuln", "secret", "misconfig"]),
+    image: external_exports.string().min(1).optional(),
+    "db-repository": external_exports.array(external_exports.string().min(1)).default([]),
+    "cache-dir": external_exports.string().min(1).optional(),
+    "insecure-registry": external_exports.boolean().default(false)
+  }).prefault({}),
+  audit: external_exports.strictObject({
+    "osv-db": external_exports.string().min(1).optional(),
+    /** Run the package managers' own audit commands when their endpoint answers. */
+    "package-managers": external_exports.boolean().default(true)
+  }).prefault({}),
+  "timeout-minutes": external_exports.number().positive().max(360).default(15),
+  sbom: external_exports.boolean().default(false),
+  sarif: external_exports.strictObject({
+    /**
+     * Results kept in each run of chaingate.sarif, the most important first. Code scanning
+     * stores only the first 5,000 results of an analysis and refuses a run over 25,000;
+     * chaingate-result.json always lists every finding.
+     */
+    "max-results-per-run": external_exports.number().int().min(1).max(CODE_SCANNING_MAX_RESULTS_PER_RUN).default(5e3)
+  }).prefault({}),
+  "skip-dirs": external_exports.array(external_exports.string().min(1)).default(["node_modules", "vendor", ".git"]),
+  tools: external_exports.strictObject({
+    semgrep: toolPathSchema.optional(),
+    trivy: toolPathSchema.optional(),
+    cosign: toolPathSchema.optional(),
+    crane: toolPathSchema.optional(),
+    npm: toolPathSchema.optional(),
+    yarn: toolPathSchema.optional(),
+    pnpm: toolPathSchema.optional(),
+    "pip-audit": toolPathSchema.optional()
+  }).prefault({}),
+  verify: external_exports.strictObject({
+    image: external_exports.string().min(1).optional(),
+    keys: external_exports.array(external_exports.string().min(1)).default([]),
+    "revoked-keys": external_exports.array(external_exports.string().min(1)).default([]),
+    identity: external_exports.string().min(1).optional(),
+    issuer: external_exports.string().min(1).optional(),
+    "require-attestations": external_exports.array(external_exports.enum(["cyclonedx", "vsa"])).default([]),
+    "insecure-registry": external_exports.boolean().default(false)
+  }).optional()
+}).superRefine((p, ctx) => {
+  if (p.verify && p.verify.identity && !p.verify.issuer) {
+    ctx.addIssue({ code: "custom", path: ["verify", "issuer"], message: "verify.identity needs verify.issuer too" });
+  }
+  if (p.scanners.includes("trivy-image") && !p.trivy.image) {
+  }
+});
+var ExceptionSchema = external_exports.strictObject({
+  id: external_exports.string().min(1, "id must not be empty"),
+  package: external_exports.string().regex(/^pkg:[a-z0-9.+-]+\/.+/i, "must be a package URL such as pkg:npm/lodash or pkg:npm/lodash@4.17.20").optional(),
+  paths: external_exports.array(external_exports.string().min(1)).optional(),
+  kind: external_exports.enum(["vulnerability", "code", "secret", "misconfiguration", "license", "signature"]).optional(),
+  reason: external_exports.string().trim().min(1, "reason must say why the risk is accepted"),
+  expires: isoDate,
+  owner: external_exports.string().min(1).optional(),
+  ticket: external_exports.string().min(1).optional()
+});
+var ExceptionsFileSchema = external_exports.strictObject({
+  version: external_exports.literal(1).default(1),
+  exceptions: external_exports.array(ExceptionSchema).default([])
+});
+var VexStatementSchema = external_exports.looseObject({
+  vulnerability: external_exports.union([
+    external_exports.looseObject({ name: external_exports.string().min(1).optional(), "@id": external_exports.string().optional(), aliases: external_exports.array(external_exports.string()).optional() }),
+    external_exports.string().min(1)
+  ]),
+  products: external_exports.array(external_exports.union([external_exports.looseObject({ "@id": external_exports.string().min(1), identifiers: external_exports.record(external_exports.string(), external_exports.string()).optional() }), external_exports.string().min(1)])).optional(),
+  status: external_exports.enum(["not_affected", "affected", "fixed", "under_investigation"]),
+  justification: external_exports.string().optional(),
+  impact_statement: external_exports.string().optional(),
+  action_statement: external_exports.string().optional(),
+  timestamp: external_exports.string().optional()
+});
+var VexDocumentSchema = external_exports.looseObject({
+  "@context": external_exports.string().regex(/openvex/, "is not an OpenVEX context"),
+  "@id": external_exports.string().optional(),
+  author: external_exports.string().optional(),
+  timestamp: external_exports.string().optional(),
+  statements: external_exports.array(VexStatementSchema)
+});
 
 // src/core/exceptions.ts
 var import_picomatch = __toESM(require_picomatch2());
@@ -65760,7 +66005,7 @@ var path3 = __toESM(require("node:path"));
 
 // src/config/load.ts
 var fs = __toESM(require("node:fs"));
-var import_node_crypto2 = require("node:crypto");
+var import_node_crypto = require("node:crypto");
 var import_yaml = __toESM(require_dist());
 var import_errors2 = require("./cli-errors.js");
 function readText(file2, what) {
@@ -65834,7 +66079,7 @@ function parseConfigText(text, file2, schema, what) {
   return { value: r.data, itemLines, raw };
 }
 function sha256(text) {
-  return (0, import_node_crypto2.createHash)("sha256").update(text).digest("hex");
+  return (0, import_node_crypto.createHash)("sha256").update(text).digest("hex");
 }
 function loadPolicyFile(file2, overrides = (r) => r) {
   const text = readText(file2, "policy file");
@@ -65940,7 +66185,9 @@ function buildPurl(type, name, version2, namespace) {
     return void 0;
   }
 }
+var CANONICAL_PURL = /^pkg:(?:npm|pypi|gem|cargo|nuget|deb|apk|rpm|composer)\/(?:[a-z0-9][a-z0-9.-]*\/)*[a-z0-9][a-z0-9.-]*@[A-Za-z0-9][A-Za-z0-9.-]*$/;
 function purlWithoutQualifiers(purl) {
+  if (CANONICAL_PURL.test(purl)) return purl;
   try {
     const p = import_packageurl_js.PackageURL.fromString(purl);
     if (p.qualifiers === void 0 && p.subpath === void 0) return p.toString();
@@ -67487,43 +67734,6 @@ function parseReport2(tool, text) {
   return PARSERS[tool](text);
 }
 
-// src/reports/order.ts
-var SEVERITY_POSITION = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
-function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function sortFindings(findings) {
-  const buckets = Array.from({ length: 2 * SEVERITIES.length }, () => []);
-  for (const f of findings) buckets[(f.blocking ? 0 : SEVERITIES.length) + SEVERITY_POSITION[f.severity]].push(f);
-  const out = [];
-  for (const b of buckets) {
-    b.sort((x, y) => compareStrings(x.fingerprint, y.fingerprint));
-    for (const f of b) out.push(f);
-  }
-  return out;
-}
-function packageLabel(p) {
-  return p.version === void 0 ? p.name : `${p.name}@${p.version}`;
-}
-function locationLabel(l) {
-  const path13 = normalizePath(l.path);
-  if (l.startLine === void 0 || l.startLine < 1) return path13;
-  return l.endLine !== void 0 && l.endLine !== l.startLine ? `${path13}:${l.startLine}-${l.endLine}` : `${path13}:${l.startLine}`;
-}
-function normalizePath(p) {
-  return p.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-}
-function whereLabel(f) {
-  const parts = [];
-  if (f.package) parts.push(packageLabel(f.package));
-  if (f.location) parts.push(locationLabel(f.location));
-  return parts.join(" in ");
-}
-function findingLabel(f) {
-  const where = whereLabel(f);
-  return where === "" ? f.id : `${f.id} in ${where}`;
-}
-
 // src/reports/result-json.ts
 function severityCounts(c) {
   return { critical: c.critical, high: c.high, medium: c.medium, low: c.low, info: c.info, unknown: c.unknown };
@@ -67618,200 +67828,6 @@ function* resultJsonChunks(result, chunkSize = 100) {
   ]${text.slice(at + FINDINGS_AT.length)}`;
 }
 
-// src/reports/sarif.ts
-var SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-var DEFAULT_FALLBACK_URI = ".chaingate.yml";
-var CODE_SCANNING_MAX_RESULTS_PER_RUN = 25e3;
-var LEVEL = {
-  critical: "error",
-  high: "error",
-  medium: "warning",
-  low: "note",
-  info: "note",
-  unknown: "note"
-};
-function toArtifactUri(path13, root) {
-  let p = normalizePath(path13);
-  if (root) {
-    const r = normalizePath(root).replace(/\/+$/, "");
-    if (p === r) p = ".";
-    else if (p.startsWith(`${r}/`)) p = p.slice(r.length + 1);
-  }
-  return p.split("/").map((seg) => encodeURIComponent(seg)).join("/");
-}
-function isWebUrl(u) {
-  try {
-    return /^https?:$/.test(new URL(u).protocol);
-  } catch {
-    return false;
-  }
-}
-function cweTag(cwe) {
-  const m = /(\d+)/.exec(cwe);
-  return m ? `external/cwe/cwe-${m[1]}` : cwe;
-}
-function messageText(f) {
-  if (f.package) {
-    const fixed = f.package.fixedVersions.length ? `Fixed in ${f.package.fixedVersions.join(", ")}.` : "No fixed version yet.";
-    return `${f.id} in ${packageLabel(f.package)}: ${f.title || f.id}. ${fixed}`;
-  }
-  return f.title ? `${f.title} (${f.id})` : f.id;
-}
-function region(f) {
-  const l = f.location;
-  if (!l || l.startLine === void 0 || !Number.isInteger(l.startLine) || l.startLine < 1) return void 0;
-  const end = l.endLine !== void 0 && Number.isInteger(l.endLine) && l.endLine >= l.startLine ? l.endLine : void 0;
-  return { startLine: l.startLine, endLine: end };
-}
-var PLAIN_PATH = /^(?!\.\/)[A-Za-z0-9\-_.!~*'()/]*$/;
-function uriFor(file2, ctx) {
-  return ctx.opts.root === void 0 && PLAIN_PATH.test(file2) ? file2 : toArtifactUri(file2, ctx.opts.root);
-}
-function lockfileFor(p, ctx) {
-  const eco = p?.ecosystem?.toLowerCase();
-  return eco === void 0 ? void 0 : ctx.opts.lockfiles?.[eco];
-}
-function location(f, ctx) {
-  const p = f.package;
-  const file2 = f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback;
-  return {
-    physicalLocation: { artifactLocation: { uri: uriFor(file2, ctx) }, region: region(f) },
-    logicalLocations: p && [{ fullyQualifiedName: p.purl ?? packageLabel(p), kind: "package" }]
-  };
-}
-function suppressions(f) {
-  const out = [];
-  if (f.exception) {
-    const e = f.exception;
-    const who = [e.owner ? `owner ${e.owner}` : "", `expires ${e.expires}`, e.ticket ? `ticket ${e.ticket}` : ""].filter(Boolean).join(", ");
-    out.push({
-      kind: "external",
-      status: "accepted",
-      justification: `${e.reason} (${who}; exception ${e.id} #${e.index + 1} in ${e.source})`,
-      properties: { exception: e }
-    });
-  }
-  if (f.vex) {
-    const v = f.vex;
-    const why = [v.justification, v.statement].filter(Boolean).join(": ");
-    out.push({
-      kind: "external",
-      status: "accepted",
-      justification: `VEX ${v.status}${why ? `: ${why}` : ""} (${v.source})`,
-      properties: { vex: v }
-    });
-  }
-  return out;
-}
-function resultProperties(f) {
-  return {
-    blocking: f.blocking,
-    rationale: f.rationale,
-    severity: f.severity,
-    kind: f.kind,
-    tools: f.tools,
-    alsoReportedBy: f.tools.length > 1 ? f.tools.slice(1) : void 0,
-    aliases: f.aliases.length ? f.aliases : void 0,
-    // The package itself is the logical location; its fix is what a reader acts on.
-    fixedVersions: f.package?.fixedVersions,
-    cvssScore: f.cvssScore
-  };
-}
-function rule(id, acc) {
-  const f = acc.first;
-  const r = { id, shortDescription: { text: f.title || id } };
-  if (f.description) r.fullDescription = { text: f.description };
-  if (f.url && isWebUrl(f.url)) r.helpUri = f.url;
-  r.help = { text: [f.description || f.title, f.url].filter(Boolean).join("\n\n") || id };
-  r.properties = {
-    "security-severity": securitySeverityScore(acc.worst),
-    // Code scanning rejects a rule with more than 20 tags.
-    tags: ["security", f.kind, ...[...acc.cwes].sort().map(cweTag)].slice(0, 20)
-  };
-  return r;
-}
-function sarifResult(f, ruleIndex, ctx) {
-  return {
-    ruleId: f.id,
-    ruleIndex: ruleIndex.get(f.id),
-    level: LEVEL[f.severity],
-    message: { text: messageText(f) },
-    locations: [location(f, ctx)],
-    partialFingerprints: { "chaingateFingerprint/v1": f.fingerprint },
-    suppressions: f.exception || f.vex ? suppressions(f) : void 0,
-    properties: resultProperties(f)
-  };
-}
-function buildRun(tool, all, ctx) {
-  const max = ctx.opts.maxResultsPerRun;
-  const findings = max !== void 0 && all.length > max ? all.slice(0, max) : all;
-  const omitted = all.length - findings.length;
-  const rules = /* @__PURE__ */ new Map();
-  for (const f of findings) {
-    const acc = rules.get(f.id);
-    if (!acc) rules.set(f.id, { first: f, worst: f.severity, cwes: new Set(f.cwes) });
-    else {
-      acc.worst = worseSeverity(acc.worst, f.severity);
-      if (f.cwes) for (const c of f.cwes) acc.cwes.add(c);
-    }
-  }
-  const ruleIds = [...rules.keys()].sort(compareStrings);
-  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
-  const run = {
-    tool: { driver: { name: tool, rules: ruleIds.map((id) => rule(id, rules.get(id))) } },
-    conversion: { tool: { driver: { name: "chaingate", version: ctx.opts.toolVersion } } },
-    // A distinct category per tool, so code scanning tracks each tool's alerts separately.
-    automationDetails: { id: `chaingate/${tool}/` },
-    // Said where a reader of the log looks: the run's own invocation notifications.
-    invocations: omitted ? [
-      {
-        executionSuccessful: true,
-        toolExecutionNotifications: [
-          { level: "warning", message: { text: `${omitted} less important ${tool} results left out of this log (limit ${max} per run); chaingate-result.json lists every finding.` } }
-        ]
-      }
-    ] : void 0,
-    properties: omitted ? { omittedResults: omitted } : void 0,
-    results: void 0
-  };
-  return { run, findings, ruleIndex };
-}
-function sarifParts(result, opts) {
-  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI };
-  const byTool = /* @__PURE__ */ new Map();
-  for (const f of sortFindings(result.findings)) {
-    const tool = f.tools[0] ?? "chaingate";
-    let list = byTool.get(tool);
-    if (!list) byTool.set(tool, list = []);
-    list.push(f);
-  }
-  for (const t of opts.completedTools ?? []) if (!byTool.has(t)) byTool.set(t, []);
-  const tools = [...byTool.keys()].sort(compareStrings);
-  const runs = tools.map((t) => buildRun(t, byTool.get(t), ctx));
-  if (runs.length === 0) runs.push(buildRun("chaingate", [], ctx));
-  return { log: { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: runs.map((r) => r.run) }, runs, ctx };
-}
-var resultsMark = (i) => `\0results ${i}\0`;
-function* sarifJsonChunks(result, opts, chunkSize = 100) {
-  const { log, runs, ctx } = sarifParts(result, opts);
-  runs.forEach((p, i) => p.run.results = resultsMark(i));
-  const text = JSON.stringify(log) + "\n";
-  let from = 0;
-  for (let i = 0; i < runs.length; i++) {
-    const at = `"results":${JSON.stringify(resultsMark(i))}`;
-    const pos = text.indexOf(at, from);
-    yield `${text.slice(from, pos)}"results":[`;
-    const { findings, ruleIndex } = runs[i];
-    for (let j = 0; j < findings.length; j += chunkSize) {
-      const items = JSON.stringify(findings.slice(j, j + chunkSize).map((f) => sarifResult(f, ruleIndex, ctx)));
-      yield (j > 0 ? "," : "") + items.slice(1, -1);
-    }
-    yield "]";
-    from = pos + at.length;
-  }
-  yield text.slice(from);
-}
-
 // src/reports/markdown.ts
 var MAX_CELL_CHARS = 300;
 var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -67848,6 +67864,7 @@ var DEFAULT_SUMMARY_MAX_BYTES = 1e6;
 var MAX_ROWS = 50;
 var MAX_REASONS = 20;
 var MAX_MATCHES_SHOWN = 5;
+var DEFAULT_SUMMARY_MAX_BLOCKING_ROWS = 1e3;
 var HEADLINE = {
   pass: "# ✅ chaingate: pass",
   fail: "# ❌ chaingate: fail",
@@ -67922,10 +67939,12 @@ function blockingSection(result, budget, opts) {
   if (blocking.length === 0) return [];
   const head = [`## Blocking findings (${blocking.length})`, "", ...table(BLOCKING_HEADER, [])];
   const omittedNote = (n) => `
-_… ${plural3(n, "more blocking finding")} not shown to keep this summary under GitHub's size limit: ${see(opts)}._`;
+_… ${plural3(n, "more blocking finding")} not shown to keep this summary short and under GitHub's size limit: ${see(opts)}._`;
   let used = bytes(head.join("\n")) + bytes(omittedNote(blocking.length)) + 2;
   const rows = [];
+  const maxRows = opts.maxBlockingRows ?? DEFAULT_SUMMARY_MAX_BLOCKING_ROWS;
   for (const f of blocking) {
+    if (rows.length === maxRows) break;
     const r = blockingRow(f);
     const size = bytes(r) + 1;
     if (used + size > budget) break;
@@ -68323,7 +68342,7 @@ function redact(text, secrets) {
 }
 
 // src/sign/run-verify.ts
-var import_node_crypto3 = require("node:crypto");
+var import_node_crypto2 = require("node:crypto");
 var fs2 = __toESM(require("node:fs"));
 var import_errors6 = require("./cli-errors.js");
 init_run_tool();
@@ -68440,8 +68459,8 @@ function keyFingerprint(ref, env) {
   } else if (k.kind === "env") pem = env[k.variable];
   if (pem === void 0) return `ref:${ref}`;
   try {
-    const der = (0, import_node_crypto3.createPublicKey)(pem).export({ type: "spki", format: "der" });
-    return `spki:${(0, import_node_crypto3.createHash)("sha256").update(der).digest("hex")}`;
+    const der = (0, import_node_crypto2.createPublicKey)(pem).export({ type: "spki", format: "der" });
+    return `spki:${(0, import_node_crypto2.createHash)("sha256").update(der).digest("hex")}`;
   } catch {
     throw new import_errors6.ConfigError("not a PEM public key (cosign generate-key-pair writes cosign.pub)", k.kind === "file" ? k.path : ref);
   }
@@ -68849,9 +68868,9 @@ async function runGate(opts, deps2) {
     sarifJsonChunks(result, {
       toolVersion: VERSION,
       root: dir,
-      // Code scanning rejects a run over 25,000 results: keep the most important ones there;
-      // chaingate-result.json has them all.
-      maxResultsPerRun: CODE_SCANNING_MAX_RESULTS_PER_RUN,
+      // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
+      // important ones there; chaingate-result.json has them all.
+      maxResultsPerRun: policy.sarif["max-results-per-run"],
       // Tools that ran to the end get a run even when empty, so code scanning closes their alerts.
       completedTools: [...new Set(statuses.filter((s) => s.status === "ok").flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, "")]))]
     })

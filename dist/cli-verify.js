@@ -9793,7 +9793,7 @@ var require_tstinfo = __commonJS({
     })();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.TSTInfo = void 0;
-    var crypto = __importStar(require_crypto());
+    var crypto2 = __importStar(require_crypto());
     var oid_1 = require_oid();
     var error_1 = require_error3();
     var TSTInfo = class {
@@ -9818,8 +9818,8 @@ var require_tstinfo = __commonJS({
         return this.root.toDER();
       }
       verify(data) {
-        const digest = crypto.digest(this.messageImprintHashAlgorithm, data);
-        if (!crypto.bufferEqual(digest, this.messageImprintHashedMessage)) {
+        const digest = crypto2.digest(this.messageImprintHashAlgorithm, data);
+        if (!crypto2.bufferEqual(digest, this.messageImprintHashedMessage)) {
           throw new error_1.RFC3161TimestampVerificationError("message imprint does not match artifact");
         }
       }
@@ -9876,7 +9876,7 @@ var require_timestamp3 = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.RFC3161Timestamp = void 0;
     var asn1_1 = require_asn1();
-    var crypto = __importStar(require_crypto());
+    var crypto2 = __importStar(require_crypto());
     var oid_1 = require_oid();
     var error_1 = require_error3();
     var tstinfo_1 = require_tstinfo();
@@ -9939,16 +9939,16 @@ var require_timestamp3 = __commonJS({
         this.verifySignature(publicKey);
       }
       verifyMessageDigest() {
-        const tstInfoDigest = crypto.digest(this.signerDigestAlgorithm, this.tstInfo.raw);
+        const tstInfoDigest = crypto2.digest(this.signerDigestAlgorithm, this.tstInfo.raw);
         const expectedDigest = this.messageDigestAttributeObj.subs[1].subs[0].value;
-        if (!crypto.bufferEqual(tstInfoDigest, expectedDigest)) {
+        if (!crypto2.bufferEqual(tstInfoDigest, expectedDigest)) {
           throw new error_1.RFC3161TimestampVerificationError("signed data does not match tstInfo");
         }
       }
       verifySignature(key) {
         const signedAttrs = this.signedAttrsObj.toDER();
         signedAttrs[0] = 49;
-        const verified = crypto.verify(signedAttrs, key, this.signatureValue, this.signatureAlgorithm);
+        const verified = crypto2.verify(signedAttrs, key, this.signatureValue, this.signatureAlgorithm);
         if (!verified) {
           throw new error_1.RFC3161TimestampVerificationError("signature verification failed");
         }
@@ -10078,7 +10078,7 @@ var require_sct = __commonJS({
     })();
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.SignedCertificateTimestamp = void 0;
-    var crypto = __importStar(require_crypto());
+    var crypto2 = __importStar(require_crypto());
     var stream_1 = require_stream();
     var SignedCertificateTimestamp = class _SignedCertificateTimestamp {
       version;
@@ -10140,7 +10140,7 @@ var require_sct = __commonJS({
         if (this.extensions.byteLength > 0) {
           stream.appendView(this.extensions);
         }
-        return crypto.verify(stream.buffer, key, this.signature, this.algorithm);
+        return crypto2.verify(stream.buffer, key, this.signature, this.algorithm);
       }
       // Parses a SignedCertificateTimestamp from a buffer. SCTs are encoded using
       // TLS encoding which means the fields and lengths of most fields are
@@ -10353,7 +10353,7 @@ var require_cert = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.X509Certificate = exports2.EXTENSION_OID_SCT = void 0;
     var asn1_1 = require_asn1();
-    var crypto = __importStar(require_crypto());
+    var crypto2 = __importStar(require_crypto());
     var oid_1 = require_oid();
     var pem = __importStar(require_pem());
     var ext_1 = require_ext();
@@ -10457,8 +10457,8 @@ var require_cert = __commonJS({
       }
       verify(issuerCertificate) {
         const publicKey = issuerCertificate?.publicKey || this.publicKey;
-        const key = crypto.createPublicKey(publicKey);
-        return crypto.verify(this.tbsCertificate.toDER(), key, this.signatureValue, this.signatureAlgorithm);
+        const key = crypto2.createPublicKey(publicKey);
+        return crypto2.verify(this.tbsCertificate.toDER(), key, this.signatureValue, this.signatureAlgorithm);
       }
       validForDate(date5) {
         return this.notBefore <= date5 && date5 <= this.notAfter;
@@ -12404,7 +12404,7 @@ var require_file_command = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.prepareKeyValueMessage = exports2.issueFileCommand = void 0;
-    var crypto = __importStar(require("crypto"));
+    var crypto2 = __importStar(require("crypto"));
     var fs6 = __importStar(require("fs"));
     var os3 = __importStar(require("os"));
     var utils_1 = require_utils();
@@ -12422,7 +12422,7 @@ var require_file_command = __commonJS({
     }
     exports2.issueFileCommand = issueFileCommand;
     function prepareKeyValueMessage(key, value) {
-      const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+      const delimiter = `ghadelimiter_${crypto2.randomUUID()}`;
       const convertedValue = (0, utils_1.toCommandValue)(value);
       if (key.includes(delimiter)) {
         throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
@@ -15857,11 +15857,11 @@ var require_util2 = __commonJS({
     var assert2 = require("assert");
     var { isUint8Array } = require("util/types");
     var supportedHashes = [];
-    var crypto;
+    var crypto2;
     try {
-      crypto = require("crypto");
+      crypto2 = require("crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
+      supportedHashes = crypto2.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
     } catch {
     }
     function responseURL(response) {
@@ -16138,7 +16138,7 @@ var require_util2 = __commonJS({
       }
     }
     function bytesMatch(bytes, metadataList) {
-      if (crypto === void 0) {
+      if (crypto2 === void 0) {
         return true;
       }
       const parsedMetadata = parseMetadata(metadataList);
@@ -16153,7 +16153,7 @@ var require_util2 = __commonJS({
       for (const item of metadata) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto2.createHash(algorithm).update(bytes).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -17499,8 +17499,8 @@ var require_body = __commonJS({
     var { parseMIMEType, serializeAMimeType } = require_dataURL();
     var random;
     try {
-      const crypto = require("node:crypto");
-      random = (max) => crypto.randomInt(0, max);
+      const crypto2 = require("node:crypto");
+      random = (max) => crypto2.randomInt(0, max);
     } catch {
       random = (max) => Math.floor(Math.random(max));
     }
@@ -28550,9 +28550,9 @@ var require_connection = __commonJS({
     channels.open = diagnosticsChannel.channel("undici:websocket:open");
     channels.close = diagnosticsChannel.channel("undici:websocket:close");
     channels.socketError = diagnosticsChannel.channel("undici:websocket:socket_error");
-    var crypto;
+    var crypto2;
     try {
-      crypto = require("crypto");
+      crypto2 = require("crypto");
     } catch {
     }
     function establishWebSocketConnection(url2, protocols, ws, onEstablish, options) {
@@ -28571,7 +28571,7 @@ var require_connection = __commonJS({
         const headersList = new Headers(options.headers)[kHeadersList];
         request.headersList = headersList;
       }
-      const keyValue = crypto.randomBytes(16).toString("base64");
+      const keyValue = crypto2.randomBytes(16).toString("base64");
       request.headersList.append("sec-websocket-key", keyValue);
       request.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
@@ -28600,7 +28600,7 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto.createHash("sha1").update(keyValue + uid).digest("base64");
+          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
@@ -28680,9 +28680,9 @@ var require_frame = __commonJS({
   "node_modules/undici/lib/websocket/frame.js"(exports2, module2) {
     "use strict";
     var { maxUnsigned16Bit } = require_constants5();
-    var crypto;
+    var crypto2;
     try {
-      crypto = require("crypto");
+      crypto2 = require("crypto");
     } catch {
     }
     var WebsocketFrameSend = class {
@@ -28691,7 +28691,7 @@ var require_frame = __commonJS({
        */
       constructor(data) {
         this.frameData = data;
-        this.maskKey = crypto.randomBytes(4);
+        this.maskKey = crypto2.randomBytes(4);
       }
       createFrame(opcode) {
         const bodyLength = this.frameData?.byteLength ?? 0;
@@ -51769,6 +51769,64 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/core/finding.ts
+var crypto = __toESM(require("node:crypto"));
+var SEVERITIES = ["critical", "high", "medium", "low", "info", "unknown"];
+var ID_PREFERENCE = [/^CVE-/, /^GHSA-/, /^GO-/, /^PYSEC-/, /^RUSTSEC-/, /^OSV-/];
+function idRank(id) {
+  const i = ID_PREFERENCE.findIndex((re) => re.test(id));
+  return i === -1 ? ID_PREFERENCE.length : i;
+}
+function canonicalId(ids) {
+  return [...new Set(ids)].sort((a, b) => idRank(a) - idRank(b) || a.localeCompare(b, "en"))[0];
+}
+function packageKey(p) {
+  const eco = (p.ecosystem ?? "").toLowerCase();
+  let name = p.name;
+  if (eco === "pypi") name = name.toLowerCase().replace(/[-_.]+/g, "-");
+  return `${eco}/${name}`;
+}
+function oneShotHash(c) {
+  return c.hash ?? null;
+}
+var ONE_SHOT = oneShotHash(crypto);
+function sha256Prefix(s, hash2 = ONE_SHOT) {
+  if (hash2 === null) return crypto.createHash("sha256").update(s).digest().toString("hex", 0, 16);
+  const h = hash2("sha256", s);
+  return h.substring(0, 16) + h.substring(16, 32);
+}
+function locationKey(l) {
+  if (!l) return "";
+  const p = l.path.includes("\\") ? l.path.replace(/\\/g, "/") : l.path;
+  return `${p}:${l.startLine ?? ""}`;
+}
+function computeFingerprint(f) {
+  const id = f.kind === "vulnerability" && f.aliases.length > 0 ? canonicalId([f.id, ...f.aliases]) : f.id;
+  const pkg = f.package ? `${packageKey(f.package)}@${f.package.version ?? ""}` : "";
+  return sha256Prefix([f.kind, id, pkg, locationKey(f.location)].join("\n"));
+}
+function sortedUnique(xs) {
+  return xs.length < 2 ? xs.slice() : [...new Set(xs)].sort();
+}
+function makeFinding(input2) {
+  const f = {};
+  const src = input2;
+  const dst = f;
+  for (const k in src) if (k !== "tool" && k !== "aliases") dst[k] = src[k];
+  f.tools = [input2.tool];
+  f.aliases = sortedUnique((input2.aliases ?? []).filter((a) => a && a !== input2.id));
+  f.fingerprint = "";
+  if (f.package) f.package = Object.assign({}, f.package, { fixedVersions: sortedUnique(f.package.fixedVersions) });
+  f.fingerprint = computeFingerprint(f);
+  return f;
+}
+
+// src/reports/order.ts
+var SEVERITY_POSITION = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
+
+// src/reports/sarif.ts
+var CODE_SCANNING_MAX_RESULTS_PER_RUN = 25e3;
+
 // src/config/schema.ts
 var FailOnLevelSchema = external_exports.enum(["critical", "high", "medium", "low", "info", "none"]);
 var ScannerNameSchema = external_exports.enum(["semgrep", "trivy-fs", "trivy-image", "audit"]);
@@ -51816,6 +51874,14 @@ var PolicySchema = external_exports.strictObject({
   }).prefault({}),
   "timeout-minutes": external_exports.number().positive().max(360).default(15),
   sbom: external_exports.boolean().default(false),
+  sarif: external_exports.strictObject({
+    /**
+     * Results kept in each run of chaingate.sarif, the most important first. Code scanning
+     * stores only the first 5,000 results of an analysis and refuses a run over 25,000;
+     * chaingate-result.json always lists every finding.
+     */
+    "max-results-per-run": external_exports.number().int().min(1).max(CODE_SCANNING_MAX_RESULTS_PER_RUN).default(5e3)
+  }).prefault({}),
   "skip-dirs": external_exports.array(external_exports.string().min(1)).default(["node_modules", "vendor", ".git"]),
   tools: external_exports.strictObject({
     semgrep: toolPathSchema.optional(),
@@ -52001,51 +52067,6 @@ var ResultFileSchema = external_exports.looseObject({
   })
 });
 
-// src/core/finding.ts
-var import_node_crypto2 = require("node:crypto");
-var ID_PREFERENCE = [/^CVE-/, /^GHSA-/, /^GO-/, /^PYSEC-/, /^RUSTSEC-/, /^OSV-/];
-function idRank(id) {
-  const i = ID_PREFERENCE.findIndex((re) => re.test(id));
-  return i === -1 ? ID_PREFERENCE.length : i;
-}
-function canonicalId(ids) {
-  return [...new Set(ids)].sort((a, b) => idRank(a) - idRank(b) || a.localeCompare(b, "en"))[0];
-}
-function packageKey(p) {
-  const eco = (p.ecosystem ?? "").toLowerCase();
-  let name = p.name;
-  if (eco === "pypi") name = name.toLowerCase().replace(/[-_.]+/g, "-");
-  return `${eco}/${name}`;
-}
-function sha256Prefix(s) {
-  return (0, import_node_crypto2.createHash)("sha256").update(s).digest().toString("hex", 0, 16);
-}
-function locationKey(l) {
-  if (!l) return "";
-  const p = l.path.includes("\\") ? l.path.replace(/\\/g, "/") : l.path;
-  return `${p}:${l.startLine ?? ""}`;
-}
-function computeFingerprint(f) {
-  const id = f.kind === "vulnerability" && f.aliases.length > 0 ? canonicalId([f.id, ...f.aliases]) : f.id;
-  const pkg = f.package ? `${packageKey(f.package)}@${f.package.version ?? ""}` : "";
-  return sha256Prefix([f.kind, id, pkg, locationKey(f.location)].join("\n"));
-}
-function sortedUnique(xs) {
-  return xs.length < 2 ? xs.slice() : [...new Set(xs)].sort();
-}
-function makeFinding(input2) {
-  const f = {};
-  const src = input2;
-  const dst = f;
-  for (const k in src) if (k !== "tool" && k !== "aliases") dst[k] = src[k];
-  f.tools = [input2.tool];
-  f.aliases = sortedUnique((input2.aliases ?? []).filter((a) => a && a !== input2.id));
-  f.fingerprint = "";
-  if (f.package) f.package = Object.assign({}, f.package, { fixedVersions: sortedUnique(f.package.fixedVersions) });
-  f.fingerprint = computeFingerprint(f);
-  return f;
-}
-
 // src/sign/reasons.ts
 var TITLES = {
   "no-signature": "No signature",
@@ -52082,7 +52103,7 @@ function failureToFinding(f, subject, severity = "high") {
 }
 
 // src/sign/run-verify.ts
-var import_node_crypto4 = require("node:crypto");
+var import_node_crypto3 = require("node:crypto");
 var fs3 = __toESM(require("node:fs"));
 var import_errors6 = require("./cli-errors.js");
 
@@ -52486,7 +52507,7 @@ function judgeAttestations(statements, predicateType, digest, check2, opts = {})
 }
 
 // src/sign/keyless-bundle.ts
-var import_node_crypto3 = require("node:crypto");
+var import_node_crypto2 = require("node:crypto");
 var import_bundle = __toESM(require_dist3());
 var import_protobuf_specs = __toESM(require_dist2());
 var import_verify = __toESM(require_dist5());
@@ -52522,8 +52543,8 @@ function dsseSubjectCovers(bundle, artifact) {
     return { ok: false, error: "the DSSE payload is not an in-toto statement" };
   }
   const hashes = {
-    sha256: (0, import_node_crypto3.createHash)("sha256").update(artifact).digest("hex"),
-    sha512: (0, import_node_crypto3.createHash)("sha512").update(artifact).digest("hex")
+    sha256: (0, import_node_crypto2.createHash)("sha256").update(artifact).digest("hex"),
+    sha512: (0, import_node_crypto2.createHash)("sha512").update(artifact).digest("hex")
   };
   const ok = statement.subject.some((s) => Object.entries(s.digest).some(([alg, v]) => hashes[alg] !== void 0 && hashes[alg] === v.toLowerCase()));
   return { ok, predicateType: statement.predicateType };
@@ -52531,7 +52552,7 @@ function dsseSubjectCovers(bundle, artifact) {
 function artifactCovered(bundle, artifact) {
   if (bundle.content.$case === "messageSignature") {
     const md = bundle.content.messageSignature.messageDigest;
-    if (md && !Buffer.from(md.digest).equals((0, import_node_crypto3.createHash)("sha256").update(artifact).digest())) {
+    if (md && !Buffer.from(md.digest).equals((0, import_node_crypto2.createHash)("sha256").update(artifact).digest())) {
       return { failure: { reason: "artifact-mismatch", check: CHECK, message: "the artifact was modified: its sha256 differs from the digest the bundle signs" } };
     }
     return {};
@@ -52738,8 +52759,8 @@ function keyFingerprint(ref, env) {
   } else if (k.kind === "env") pem = env[k.variable];
   if (pem === void 0) return `ref:${ref}`;
   try {
-    const der = (0, import_node_crypto4.createPublicKey)(pem).export({ type: "spki", format: "der" });
-    return `spki:${(0, import_node_crypto4.createHash)("sha256").update(der).digest("hex")}`;
+    const der = (0, import_node_crypto3.createPublicKey)(pem).export({ type: "spki", format: "der" });
+    return `spki:${(0, import_node_crypto3.createHash)("sha256").update(der).digest("hex")}`;
   } catch {
     throw new import_errors6.ConfigError("not a PEM public key (cosign generate-key-pair writes cosign.pub)", k.kind === "file" ? k.path : ref);
   }

@@ -186,6 +186,24 @@ describe('chaingate scan with --report', () => {
     expect(withSuppression.length).toBe(blocking.length);
   });
 
+  it('keeps at most sarif.max-results-per-run results in each SARIF run, every finding in the result file', async () => {
+    const report = fixture('trivy', 'image-alpine-310.json');
+    const run = async (policy: string) => {
+      const dir = project({ '.chaingate.yml': policy });
+      const out = path.join(dir, 'out');
+      await cli(['scan', dir, '--scanners', 'none', '--report', `trivy=${report}`, '--output-dir', out, '--mode', 'warn']);
+      return { result: readJson(path.join(out, 'chaingate-result.json')), sarif: readJson(path.join(out, 'chaingate.sarif')) };
+    };
+    const roomy = await run('version: 1\n');
+    const total = roomy.result.summary.total;
+    expect(total).toBeGreaterThan(3);
+    expect(roomy.sarif.runs[0].results).toHaveLength(total);
+    const capped = await run('version: 1\nsarif:\n  max-results-per-run: 3\n');
+    expect(capped.result.summary.total).toBe(total);
+    expect(capped.sarif.runs[0].results).toHaveLength(3);
+    expect(capped.sarif.runs[0].properties).toEqual({ omittedResults: total - 3 });
+  });
+
   it('warn mode reports a failing verdict and exits 0', async () => {
     const dir = project();
     const r = await cli(['scan', dir, '--scanners', 'none', '--report', `npm-audit=${fixture('npm-audit', 'npm7-v2-axios-follow-redirects-transitive.json')}`, '--output-dir', path.join(dir, 'out'), '--mode', 'warn']);

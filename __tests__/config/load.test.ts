@@ -55,6 +55,11 @@ describe('policy file', () => {
     const e = errorOf(() => loadPolicyFile(write('type.yml', 'fail-on:\n  code: severe\n')));
     expect(e.message).toMatch(/type\.yml:2:9: invalid policy: fail-on\.code: Invalid option: expected one of "critical"\|"high"/);
   });
+  it('bounds the SARIF results per run by what code scanning accepts', () => {
+    expect(loadPolicyFile(write('sarif-default.yml', 'version: 1\n')).value.sarif['max-results-per-run']).toBe(5000);
+    const e = errorOf(() => loadPolicyFile(write('sarif.yml', 'sarif:\n  max-results-per-run: 30000\n')));
+    expect(e.message).toMatch(/sarif\.yml:2:\d+: .*max-results-per-run.*25000/);
+  });
   it('counts further problems', () => {
     const e = errorOf(() => loadPolicyFile(write('many.yml', 'fail-on:\n  code: severe\n  secret: 3\nmode: x\n')));
     expect(e.message).toMatch(/\(and 2 more problems\)$/);

@@ -1,10 +1,13 @@
+import * as crypto from 'node:crypto';
 import {
   canonicalId,
   computeFingerprint,
   makeFinding,
   mergeFindings,
   normalizeSeverity,
+  oneShotHash,
   packageKey,
+  sha256Prefix,
   securitySeverityScore,
   severityFromScore,
   type FindingInput,
@@ -100,6 +103,14 @@ describe('makeFinding', () => {
     const f = makeFinding({ tool: 'semgrep', kind: 'code', severity: 'high', id: 'r', title: 't', location: { path: 'a\\b.js', startLine: 3 } });
     expect(f.aliases).toEqual([]);
     expect(f.package).toBeUndefined();
+  });
+  it('fingerprints with the first 128 bits of sha256, one-shot or through createHash alike', () => {
+    // sha256("abc"), a published test vector.
+    const expected = 'ba7816bf8f01cfea414140de5dae2223';
+    expect(sha256Prefix('abc')).toBe(expected);
+    expect(oneShotHash({})).toBeNull();
+    expect(sha256Prefix('abc', oneShotHash({}))).toBe(expected);
+    expect(sha256Prefix('abc', oneShotHash(crypto as never))).toBe(expected);
   });
   it('gives the same fingerprint for the same vulnerability known by different primary ids', () => {
     const a = makeFinding(vuln({ id: 'GHSA-35jh-r3h4-6jhm', aliases: ['CVE-2021-23337'] }));

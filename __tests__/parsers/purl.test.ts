@@ -1,3 +1,7 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PackageURL } from 'packageurl-js';
+import { FIXTURES, GOLDENS } from '../helpers/paths';
 import { buildPurl, purlNamespaceForOsvEcosystem, purlType, purlTypeForOsvEcosystem, purlWithoutQualifiers } from '../../src/parsers/purl';
 
 describe('purl helpers', () => {
@@ -22,6 +26,53 @@ describe('purl helpers', () => {
   it('returns undefined instead of an invalid purl', () => {
     expect(buildPurl('maven', 'no-group', '1.0')).toBeUndefined();
     expect(buildPurl('golang', 'github.com/x/y', 'vNOT-SEMVER')).toBeUndefined();
+  });
+
+  it('writes every purl of the fixtures and goldens as packageurl-js does, fast path or not', () => {
+    const purls = new Set<string>([
+      // Around the fast path's edges: scopes, upper case, underscores, escapes, epochs, Go's v.
+      'pkg:npm/%40babel/core@7.0.0',
+      'pkg:npm/Lodash@4.17.21',
+      'pkg:pypi/Django_Rest@1.0',
+      'pkg:pypi/zope.interface@5.4.0',
+      'pkg:deb/debian/libc6@2.28-10+deb10u1',
+      'pkg:rpm/redhat/openssl@1:1.1.1k-7.el8',
+      'pkg:golang/github.com/a/b@v1.2.3',
+      'pkg:maven/org.a/b@1.0',
+      'pkg:pub/flutter-x@1.0.0',
+      'pkg:npm/a@1.0.0-RC.1',
+    ]);
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (fs.statSync(p).size < 20_000_000) for (const m of fs.readFileSync(p, 'utf8').matchAll(/pkg:[A-Za-z0-9.+-]+\/[^"'\s,<>\\]+/g)) purls.add(m[0]);
+      }
+    };
+    walk(FIXTURES);
+    walk(path.dirname(GOLDENS));
+    // And the purl of every package of a real 1,800-package npm lockfile, as the library writes it.
+    const lock = JSON.parse(fs.readFileSync(path.join(path.dirname(GOLDENS), 'lockfiles', 'fixtures', 'npm-large', 'package-lock.json'), 'utf8'));
+    for (const [key, entry] of Object.entries<{ version?: string }>(lock.packages)) {
+      const name = key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
+      if (!key || !entry.version) continue;
+      const [ns, n] = name.startsWith('@') ? name.split('/') : [undefined, name];
+      purls.add(new PackageURL('npm', ns, n, entry.version).toString());
+    }
+    expect(purls.size).toBeGreaterThan(1000);
+    let fast = 0;
+    for (const p of purls) {
+      let expected: string | undefined;
+      try {
+        const u = PackageURL.fromString(p);
+        expected = new PackageURL(u.type, u.namespace, u.name, u.version).toString();
+      } catch {
+        expected = undefined;
+      }
+      if (expected === p) fast++;
+      expect([p, purlWithoutQualifiers(p)]).toEqual([p, expected]);
+    }
+    expect(fast).toBeGreaterThan(500);
   });
 
   it('drops qualifiers and subpath, and recognizes purls', () => {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_SUMMARY_MAX_BYTES, renderSummary } from '../../src/reports/summary';
+import { DEFAULT_SUMMARY_MAX_BLOCKING_ROWS, DEFAULT_SUMMARY_MAX_BYTES, renderSummary } from '../../src/reports/summary';
 import { duration, md } from '../../src/reports/markdown';
 import type { GateResult } from '../../src/core/result';
 import { GOLDENS } from '../helpers/paths';
@@ -226,9 +226,23 @@ describe('renderSummary', () => {
   });
 
   describe('size', () => {
-    it('stays under the limit on 100,000 findings and says how many it left out', () => {
+    it('lists at most 1,000 blocking findings of 100,000 and says how many it left out', () => {
       const r = gateResult({ findings: many(100_000) });
       const text = render(r);
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(DEFAULT_SUMMARY_MAX_BYTES);
+      const shown = text.split('\n').filter((l) => /^\| (\*\*)?(critical|high|medium|low|info|unknown)/.test(l)).length;
+      const left = Number(/_… (\d+) more blocking findings not shown/.exec(text)?.[1]);
+      expect(shown).toBe(DEFAULT_SUMMARY_MAX_BLOCKING_ROWS);
+      expect(shown + left).toBe(r.summary.blocking);
+      expect(text).toContain("to keep this summary short and under GitHub's size limit: see out/chaingate-result.json and out/chaingate.sarif._");
+      // What follows the findings list survives the cut.
+      expect(text).toContain('## Findings');
+      expect(text).toContain('Full results:');
+    });
+
+    it('fills the room up to the size limit when more rows are allowed', () => {
+      const r = gateResult({ findings: many(100_000) });
+      const text = renderSummary(r, { ...OPTS, maxBlockingRows: Infinity });
       const size = Buffer.byteLength(text);
       expect(size).toBeLessThanOrEqual(DEFAULT_SUMMARY_MAX_BYTES);
       // Fills most of the room rather than giving up early.
@@ -236,10 +250,6 @@ describe('renderSummary', () => {
       const shown = text.split('\n').filter((l) => /^\| (\*\*)?(critical|high|medium|low|info|unknown)/.test(l)).length;
       const left = Number(/_… (\d+) more blocking findings not shown/.exec(text)?.[1]);
       expect(shown + left).toBe(r.summary.blocking);
-      expect(text).toContain("to keep this summary under GitHub's size limit: see out/chaingate-result.json and out/chaingate.sarif._");
-      // What follows the findings list survives the cut.
-      expect(text).toContain('## Findings');
-      expect(text).toContain('Full results:');
     });
 
     it('honours a smaller maxBytes', () => {

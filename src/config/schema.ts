@@ -1,6 +1,7 @@
 // zod schemas: the single source of config types, defaults and validation. The JSON Schemas in
 // schemas/ are generated from these (npm run schemas) and checked to match in the tests.
 import { z } from 'zod';
+import { CODE_SCANNING_MAX_RESULTS_PER_RUN } from '../reports/sarif';
 
 export const FailOnLevelSchema = z.enum(['critical', 'high', 'medium', 'low', 'info', 'none']);
 export type FailOnLevel = z.infer<typeof FailOnLevelSchema>;
@@ -68,6 +69,16 @@ export const PolicySchema = z
       .prefault({}),
     'timeout-minutes': z.number().positive().max(360).default(15),
     sbom: z.boolean().default(false),
+    sarif: z
+      .strictObject({
+        /**
+         * Results kept in each run of chaingate.sarif, the most important first. Code scanning
+         * stores only the first 5,000 results of an analysis and refuses a run over 25,000;
+         * chaingate-result.json always lists every finding.
+         */
+        'max-results-per-run': z.number().int().min(1).max(CODE_SCANNING_MAX_RESULTS_PER_RUN).default(5_000),
+      })
+      .prefault({}),
     'skip-dirs': z.array(z.string().min(1)).default(['node_modules', 'vendor', '.git']),
     tools: z
       .strictObject({

@@ -14,7 +14,7 @@ import { parseReport } from '../parsers';
 import type { ReportTool } from '../parsers/types';
 import { FormatError } from '../parsers/util';
 import { resultJsonChunks } from '../reports/result-json';
-import { CODE_SCANNING_MAX_RESULTS_PER_RUN, sarifJsonChunks } from '../reports/sarif';
+import { sarifJsonChunks } from '../reports/sarif';
 import { renderSummary } from '../reports/summary';
 import type { ScanContext, Scanner } from '../scanners/types';
 import { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } from '../sign';
@@ -323,9 +323,9 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
     sarifJsonChunks(result, {
       toolVersion: VERSION,
       root: dir,
-      // Code scanning rejects a run over 25,000 results: keep the most important ones there;
-      // chaingate-result.json has them all.
-      maxResultsPerRun: CODE_SCANNING_MAX_RESULTS_PER_RUN,
+      // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
+      // important ones there; chaingate-result.json has them all.
+      maxResultsPerRun: policy.sarif['max-results-per-run'],
       // Tools that ran to the end get a run even when empty, so code scanning closes their alerts.
       completedTools: [...new Set(statuses.filter((s) => s.status === 'ok').flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, '')]))],
     }),

@@ -95,7 +95,16 @@ export function buildPurl(type: string, name: string, version?: string, namespac
  * A purl without its qualifiers and subpath, normalized by the purl rules (e.g. PyPI names
  * lower-cased). Returns undefined when `purl` is not a package URL at all.
  */
+/**
+ * purls packageurl-js would write back unchanged: a type whose rules only lower-case or check
+ * parts it does not have here, lower-case names of characters that need no escaping, a plain
+ * version. Most purls tools print look like this, and parsing one costs more than the rest of a
+ * finding. Anything else goes through the library.
+ */
+const CANONICAL_PURL = /^pkg:(?:npm|pypi|gem|cargo|nuget|deb|apk|rpm|composer)\/(?:[a-z0-9][a-z0-9.-]*\/)*[a-z0-9][a-z0-9.-]*@[A-Za-z0-9][A-Za-z0-9.-]*$/;
+
 export function purlWithoutQualifiers(purl: string): string | undefined {
+  if (CANONICAL_PURL.test(purl)) return purl;
   try {
     const p = PackageURL.fromString(purl);
     // Nothing to drop (the usual case): the parsed purl is the answer, no second build needed.

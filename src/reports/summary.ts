@@ -12,9 +12,13 @@ export const DEFAULT_SUMMARY_MAX_BYTES = 1_000_000;
 const MAX_ROWS = 50;
 const MAX_REASONS = 20;
 const MAX_MATCHES_SHOWN = 5;
+/** Blocking findings listed at most: a longer table is for the full reports, not for reading. */
+export const DEFAULT_SUMMARY_MAX_BLOCKING_ROWS = 1000;
 
 export interface SummaryOptions {
   maxBytes?: number;
+  /** Blocking findings listed at most (DEFAULT_SUMMARY_MAX_BLOCKING_ROWS), within maxBytes. */
+  maxBlockingRows?: number;
   /** Paths of the full reports, named where the summary had to leave something out. */
   resultFile: string;
   sarifFile: string;
@@ -101,10 +105,12 @@ function blockingSection(result: GateResult, budget: number, opts: SummaryOption
   const blocking = sortFindings(result.findings.filter((f) => f.blocking));
   if (blocking.length === 0) return [];
   const head = [`## Blocking findings (${blocking.length})`, '', ...table(BLOCKING_HEADER, [])];
-  const omittedNote = (n: number) => `\n_… ${plural(n, 'more blocking finding')} not shown to keep this summary under GitHub's size limit: ${see(opts)}._`;
+  const omittedNote = (n: number) => `\n_… ${plural(n, 'more blocking finding')} not shown to keep this summary short and under GitHub's size limit: ${see(opts)}._`;
   let used = bytes(head.join('\n')) + bytes(omittedNote(blocking.length)) + 2;
   const rows: string[] = [];
+  const maxRows = opts.maxBlockingRows ?? DEFAULT_SUMMARY_MAX_BLOCKING_ROWS;
   for (const f of blocking) {
+    if (rows.length === maxRows) break;
     const r = blockingRow(f);
     const size = bytes(r) + 1;
     if (used + size > budget) break;
