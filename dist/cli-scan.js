@@ -46255,8 +46255,8 @@ function getElementAtPath(obj, path13) {
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
-  const promises = keys.map((key) => promisesObj[key]);
-  return Promise.all(promises).then((results) => {
+  const promises2 = keys.map((key) => promisesObj[key]);
+  return Promise.all(promises2).then((results) => {
     const resolvedObj = {};
     for (let i = 0; i < keys.length; i++) {
       resolvedObj[keys[i]] = results[i];
@@ -65393,7 +65393,9 @@ function toArtifactUri(path13, root) {
   }
   return p.split("/").map((seg) => encodeURIComponent(seg)).join("/");
 }
+var PLAIN_WEB_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9\-._~%/]*)?$/;
 function isWebUrl(u) {
+  if (PLAIN_WEB_URL.test(u)) return true;
   try {
     return /^https?:$/.test(new URL(u).protocol);
   } catch {
@@ -68748,16 +68750,23 @@ async function bounded(items, limit, fn) {
 function toolPathResolver(policy, env) {
   return (tool) => resolveToolPath(tool, env, policy.tools[tool]?.path);
 }
-function writeChunks(file2, chunks) {
+async function writeAll(fh, buf) {
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off)).bytesWritten;
+}
+async function writeChunks(file2, chunks) {
   const partial2 = `${file2}.partial`;
-  const fd = fs4.openSync(partial2, "w");
+  const fh = await fs4.promises.open(partial2, "w");
+  let inFlight = Promise.resolve();
   try {
     for (const c of chunks) {
       const buf = Buffer.from(c, "utf8");
-      for (let off = 0; off < buf.length; ) off += fs4.writeSync(fd, buf, off);
+      await inFlight;
+      inFlight = writeAll(fh, buf);
     }
+    await inFlight;
   } finally {
-    fs4.closeSync(fd);
+    await inFlight.catch(() => void 0);
+    await fh.close();
   }
   fs4.renameSync(partial2, file2);
 }
@@ -68862,8 +68871,8 @@ async function runGate(opts, deps2) {
   const resultFile = path3.join(outDir, "chaingate-result.json");
   const sarifFile = path3.join(outDir, "chaingate.sarif");
   const summaryFile = path3.join(outDir, "summary.md");
-  writeChunks(resultFile, resultJsonChunks(result));
-  writeChunks(
+  await writeChunks(resultFile, resultJsonChunks(result));
+  await writeChunks(
     sarifFile,
     sarifJsonChunks(result, {
       toolVersion: VERSION,

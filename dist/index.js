@@ -46300,8 +46300,8 @@ function getElementAtPath(obj, path14) {
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
-  const promises = keys.map((key) => promisesObj[key]);
-  return Promise.all(promises).then((results) => {
+  const promises2 = keys.map((key) => promisesObj[key]);
+  return Promise.all(promises2).then((results) => {
     const resolvedObj = {};
     for (let i = 0; i < keys.length; i++) {
       resolvedObj[keys[i]] = results[i];
@@ -65438,7 +65438,9 @@ function toArtifactUri(path14, root) {
   }
   return p.split("/").map((seg) => encodeURIComponent(seg)).join("/");
 }
+var PLAIN_WEB_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9\-._~%/]*)?$/;
 function isWebUrl(u) {
+  if (PLAIN_WEB_URL.test(u)) return true;
   try {
     return /^https?:$/.test(new URL(u).protocol);
   } catch {
@@ -70582,16 +70584,23 @@ async function bounded(items, limit, fn) {
 function toolPathResolver(policy, env) {
   return (tool) => resolveToolPath(tool, env, policy.tools[tool]?.path);
 }
-function writeChunks(file2, chunks) {
+async function writeAll(fh, buf) {
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off)).bytesWritten;
+}
+async function writeChunks(file2, chunks) {
   const partial2 = `${file2}.partial`;
-  const fd = fs12.openSync(partial2, "w");
+  const fh = await fs12.promises.open(partial2, "w");
+  let inFlight = Promise.resolve();
   try {
     for (const c of chunks) {
       const buf = Buffer.from(c, "utf8");
-      for (let off = 0; off < buf.length; ) off += fs12.writeSync(fd, buf, off);
+      await inFlight;
+      inFlight = writeAll(fh, buf);
     }
+    await inFlight;
   } finally {
-    fs12.closeSync(fd);
+    await inFlight.catch(() => void 0);
+    await fh.close();
   }
   fs12.renameSync(partial2, file2);
 }
@@ -70696,8 +70705,8 @@ async function runGate(opts, deps2) {
   const resultFile = path13.join(outDir, "chaingate-result.json");
   const sarifFile = path13.join(outDir, "chaingate.sarif");
   const summaryFile = path13.join(outDir, "summary.md");
-  writeChunks(resultFile, resultJsonChunks(result));
-  writeChunks(
+  await writeChunks(resultFile, resultJsonChunks(result));
+  await writeChunks(
     sarifFile,
     sarifJsonChunks(result, {
       toolVersion: VERSION,

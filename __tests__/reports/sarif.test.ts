@@ -1,6 +1,6 @@
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { CODE_SCANNING_MAX_RESULTS_PER_RUN, FINGERPRINT_KEY, renderSarif, renderSarifJson, SARIF_SCHEMA_URI, toArtifactUri } from '../../src/reports/sarif';
+import { CODE_SCANNING_MAX_RESULTS_PER_RUN, FINGERPRINT_KEY, isWebUrl, renderSarif, renderSarifJson, SARIF_SCHEMA_URI, toArtifactUri } from '../../src/reports/sarif';
 import type { Severity } from '../../src/core/finding';
 import type { GateResult } from '../../src/core/result';
 import { expectGolden } from '../helpers/golden';
@@ -84,6 +84,15 @@ describe('renderSarif', () => {
     expect(lodash.properties.alsoReportedBy).toEqual(['osv', 'trivy']);
     expect(lodash.properties.aliases).toEqual(['GHSA-35jh-r3h4-6jhm']);
     expect(resultFor(log, 'DS026').properties.alsoReportedBy).toBeUndefined();
+  });
+
+  it('takes only web URLs as links, plain ones without parsing them', () => {
+    for (const u of ['https://nvd.example/CVE-2021-23337', 'http://h.example:8080/a/b%20c', 'https://a.example', 'https://a.example/x?q=1#f', 'HTTPS://A.EXAMPLE/x']) {
+      expect([u, isWebUrl(u)]).toEqual([u, true]);
+    }
+    for (const u of ['javascript:alert(1)', 'https://', 'see the docs', '/relative/path', 'ftp://a.example/x', 'https://a b.example/']) {
+      expect([u, isWebUrl(u)]).toEqual([u, false]);
+    }
   });
 
   it('gives rules security-severity, kind and CWE tags, and indexes them', () => {

@@ -193,17 +193,30 @@ function toolPathResolver(policy: Policy, env: NodeJS.ProcessEnv) {
  * as one string (and its UTF-8 copy) would double the gate's peak memory. Written next to the
  * target and renamed when complete, so a failure never leaves a truncated report behind.
  */
-function writeChunks(file: string, chunks: Iterable<string>): void {
+/** Writes all of `buf`: a write may take less than asked. */
+async function writeAll(fh: fs.promises.FileHandle, buf: Buffer): Promise<void> {
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off)).bytesWritten;
+}
+
+/**
+ * Writes a report piece by piece to FILE.partial, then renames it into place, so a reader never
+ * sees half a report. One piece is written (by libuv's thread pool) while the next is rendered.
+ */
+async function writeChunks(file: string, chunks: Iterable<string>): Promise<void> {
   const partial = `${file}.partial`;
-  const fd = fs.openSync(partial, 'w');
+  const fh = await fs.promises.open(partial, 'w');
+  let inFlight: Promise<void> = Promise.resolve();
   try {
     for (const c of chunks) {
       const buf = Buffer.from(c, 'utf8');
-      // writeSync may write less than asked: loop until the piece is out.
-      for (let off = 0; off < buf.length; ) off += fs.writeSync(fd, buf, off);
+      await inFlight;
+      inFlight = writeAll(fh, buf);
     }
+    await inFlight;
   } finally {
-    fs.closeSync(fd);
+    // A failed write rejects inFlight; close either way, and let the write's error surface.
+    await inFlight.catch(() => undefined);
+    await fh.close();
   }
   fs.renameSync(partial, file);
 }
@@ -317,8 +330,8 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
   const resultFile = path.join(outDir, 'chaingate-result.json');
   const sarifFile = path.join(outDir, 'chaingate.sarif');
   const summaryFile = path.join(outDir, 'summary.md');
-  writeChunks(resultFile, resultJsonChunks(result));
-  writeChunks(
+  await writeChunks(resultFile, resultJsonChunks(result));
+  await writeChunks(
     sarifFile,
     sarifJsonChunks(result, {
       toolVersion: VERSION,

@@ -68,8 +68,12 @@ export function toArtifactUri(path: string, root?: string): string {
     .join('/');
 }
 
+/** An http(s) URL of plain characters: what advisory links look like, accepted without parsing. */
+const PLAIN_WEB_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9\-._~%/]*)?$/;
+
 /** Only web links become helpUri: a tool-provided `javascript:` or relative URL must not. */
-function isWebUrl(u: string): boolean {
+export function isWebUrl(u: string): boolean {
+  if (PLAIN_WEB_URL.test(u)) return true;
   try {
     return /^https?:$/.test(new URL(u).protocol);
   } catch {
