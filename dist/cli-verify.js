@@ -51772,13 +51772,22 @@ function date4(params) {
 // src/core/finding.ts
 var crypto = __toESM(require("node:crypto"));
 var SEVERITIES = ["critical", "high", "medium", "low", "info", "unknown"];
-var ID_PREFERENCE = [/^CVE-/, /^GHSA-/, /^GO-/, /^PYSEC-/, /^RUSTSEC-/, /^OSV-/];
+var ID_PREFERENCE = ["CVE-", "GHSA-", "GO-", "PYSEC-", "RUSTSEC-", "OSV-"];
 function idRank(id) {
-  const i = ID_PREFERENCE.findIndex((re) => re.test(id));
-  return i === -1 ? ID_PREFERENCE.length : i;
+  for (let i = 0; i < ID_PREFERENCE.length; i++) if (id.startsWith(ID_PREFERENCE[i])) return i;
+  return ID_PREFERENCE.length;
 }
 function canonicalId(ids) {
-  return [...new Set(ids)].sort((a, b) => idRank(a) - idRank(b) || a.localeCompare(b, "en"))[0];
+  let best;
+  let bestRank = Infinity;
+  for (const id of ids) {
+    const r = idRank(id);
+    if (r < bestRank || r === bestRank && id.localeCompare(best, "en") < 0) {
+      best = id;
+      bestRank = r;
+    }
+  }
+  return best;
 }
 function packageKey(p) {
   const eco = (p.ecosystem ?? "").toLowerCase();

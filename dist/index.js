@@ -65248,13 +65248,22 @@ function securitySeverityScore(sev) {
       return "0.0";
   }
 }
-var ID_PREFERENCE = [/^CVE-/, /^GHSA-/, /^GO-/, /^PYSEC-/, /^RUSTSEC-/, /^OSV-/];
+var ID_PREFERENCE = ["CVE-", "GHSA-", "GO-", "PYSEC-", "RUSTSEC-", "OSV-"];
 function idRank(id) {
-  const i = ID_PREFERENCE.findIndex((re) => re.test(id));
-  return i === -1 ? ID_PREFERENCE.length : i;
+  for (let i = 0; i < ID_PREFERENCE.length; i++) if (id.startsWith(ID_PREFERENCE[i])) return i;
+  return ID_PREFERENCE.length;
 }
 function canonicalId(ids) {
-  return [...new Set(ids)].sort((a, b) => idRank(a) - idRank(b) || a.localeCompare(b, "en"))[0];
+  let best;
+  let bestRank = Infinity;
+  for (const id of ids) {
+    const r = idRank(id);
+    if (r < bestRank || r === bestRank && id.localeCompare(best, "en") < 0) {
+      best = id;
+      bestRank = r;
+    }
+  }
+  return best;
 }
 function packageKey(p) {
   const eco = (p.ecosystem ?? "").toLowerCase();
@@ -65339,6 +65348,11 @@ function mergeTwo(a, b) {
   out.fingerprint = computeFingerprint(out);
   return out;
 }
+function indexId(idIndex, id, i) {
+  const list = idIndex.get(id);
+  if (!list) idIndex.set(id, [i]);
+  else if (!list.includes(i)) list.push(i);
+}
 function mergeFindings(findings) {
   const byFingerprint = /* @__PURE__ */ new Map();
   const groups = /* @__PURE__ */ new Map();
@@ -65360,11 +65374,6 @@ function mergeFindings(findings) {
     }
     const out = [];
     const idIndex = /* @__PURE__ */ new Map();
-    const index = (id, i) => {
-      const list = idIndex.get(id);
-      if (!list) idIndex.set(id, [i]);
-      else if (!list.includes(i)) list.push(i);
-    };
     for (const f of group) {
       let target;
       for (let a = -1; a < f.aliases.length && target === void 0; a++) {
@@ -65372,12 +65381,12 @@ function mergeFindings(findings) {
       }
       if (target === void 0) target = out.push(f) - 1;
       else out[target] = mergeTwo(out[target], f);
-      index(out[target].id, target);
-      for (const alias of out[target].aliases) index(alias, target);
+      indexId(idIndex, out[target].id, target);
+      for (const alias of out[target].aliases) indexId(idIndex, alias, target);
     }
     for (const f of out) byFingerprint.set(f.fingerprint, f);
   }
-  return [...byFingerprint.values()].sort((a, b) => a.fingerprint < b.fingerprint ? -1 : 1);
+  return [...byFingerprint.keys()].sort().map((fp) => byFingerprint.get(fp));
 }
 
 // src/reports/order.ts
@@ -68365,20 +68374,27 @@ var OS_TYPES = {
 var AGGREGATED_TYPES = /* @__PURE__ */ new Set(["jar", "node-pkg", "python-pkg", "gemspec", "conda-pkg"]);
 var CVE = /\bCVE-\d{4}-\d{4,}\b/g;
 var GHSA_URL = /\/advisories\/(GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b/g;
-function uniqueMatches(texts, re, group) {
+function uniqueMatches(texts, marker, re, group) {
   const found = /* @__PURE__ */ new Set();
-  for (const t of texts) for (const m of t.matchAll(re)) found.add(m[group]);
+  for (const t of texts) if (t.includes(marker)) for (const m of t.matchAll(re)) found.add(m[group]);
   return [...found];
 }
 function vulnerabilityAliases(v) {
-  const vendor = (v.VendorIDs ?? []).filter((id) => /^(CVE|GHSA)-/.test(id));
-  const refs = v.References ?? [];
-  const cves = uniqueMatches(refs, CVE, 0);
-  const ghsas = uniqueMatches(refs, GHSA_URL, 1);
+  const vendor = v.VendorIDs ? v.VendorIDs.filter((id) => /^(CVE|GHSA)-/.test(id)) : [];
+  const refs = v.References;
+  if (!refs || refs.length === 0) return vendor;
+  const cves = uniqueMatches(refs, "CVE-", CVE, 0);
+  const ghsas = uniqueMatches(refs, "/advisories/GHSA-", GHSA_URL, 1);
   return [...vendor, ...cves.length === 1 ? cves : [], ...ghsas.length === 1 ? ghsas : []];
 }
 function splitFixedVersions(s) {
-  return (s ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "");
+  const out = [];
+  if (!s) return out;
+  for (const part of s.split(",")) {
+    const x = part.trim();
+    if (x !== "") out.push(x);
+  }
+  return out;
 }
 function cvssScore2(v) {
   const cvss = v.CVSS ?? {};
@@ -68392,10 +68408,13 @@ function cvssScore2(v) {
   return void 0;
 }
 function reportPurl(purl, cache2) {
-  if (cache2.has(purl)) return cache2.get(purl);
-  const p = purlWithoutQualifiers(purl);
-  cache2.set(purl, p);
-  return p;
+  let hit = cache2.get(purl);
+  if (hit === void 0) {
+    const p = purlWithoutQualifiers(purl);
+    hit = { purl: p, type: p && purlType2(p) };
+    cache2.set(purl, hit);
+  }
+  return hit;
 }
 function builtPurl(v, type) {
   if (OS_TYPES[type]) return buildPurl(OS_TYPES[type], v.PkgName, v.InstalledVersion, type);
@@ -68404,8 +68423,13 @@ function builtPurl(v, type) {
 function packageOf(v, r, cache2) {
   const type = (r.Type ?? "").toLowerCase();
   const fromReport = v.PkgIdentifier?.PURL ? reportPurl(v.PkgIdentifier.PURL, cache2) : void 0;
-  const purl = fromReport ?? builtPurl(v, type);
-  const ecosystem = (purl && purlType2(purl)) ?? OS_TYPES[type] ?? LANG_TYPES[type];
+  let purl = fromReport?.purl;
+  let purlEcosystem = fromReport?.type;
+  if (purl === void 0) {
+    purl = builtPurl(v, type);
+    purlEcosystem = purl && purlType2(purl);
+  }
+  const ecosystem = purlEcosystem ?? OS_TYPES[type] ?? LANG_TYPES[type];
   const pkg = { name: v.PkgName, fixedVersions: splitFixedVersions(v.FixedVersion) };
   if (purl) pkg.purl = purl;
   if (ecosystem) pkg.ecosystem = ecosystem;

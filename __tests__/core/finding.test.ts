@@ -82,6 +82,23 @@ describe('canonicalId', () => {
     expect(canonicalId(['ZZ-1', 'AA-1'])).toBe('AA-1');
     expect(canonicalId(['AA-1', 'AA-1'])).toBe('AA-1');
   });
+
+  it('is the first of the ids ordered by kind, then English collation, in any input order', () => {
+    const pool = ['CVE-2021-1', 'CVE-2020-99', 'GHSA-aaaa-bbbb-cccc', 'GHSA-Zzzz-0000-1111', 'GO-2022-1', 'PYSEC-2020-1', 'RUSTSEC-2020-1', 'OSV-1', 'DLA-1', 'alpine-1', 'Alpine-2', 'cve-2021-1'];
+    const rank = (id: string) => {
+      const i = ['CVE-', 'GHSA-', 'GO-', 'PYSEC-', 'RUSTSEC-', 'OSV-'].findIndex((p) => id.startsWith(p));
+      return i === -1 ? 6 : i;
+    };
+    let seed = 7;
+    const next = () => (seed = (seed * 16807) % 2147483647);
+    for (let n = 0; n < 500; n++) {
+      const ids = pool.filter(() => next() % 3 === 0);
+      if (ids.length === 0) continue;
+      const shuffled = [...ids].sort(() => (next() % 2 ? 1 : -1));
+      const expected = [...ids].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b, 'en'))[0];
+      expect(canonicalId(shuffled)).toBe(expected);
+    }
+  });
 });
 
 describe('packageKey', () => {

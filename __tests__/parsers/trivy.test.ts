@@ -67,6 +67,11 @@ describe('parseTrivy', () => {
     expect(f?.location).toEqual({ path: 'catalina.jar' });
   });
 
+  it('ignores empty parts of a FixedVersion list', () => {
+    const [f] = parseTrivy(report([{ Target: 'package-lock.json', Class: 'lang-pkgs', Type: 'npm', Vulnerabilities: [vuln({ FixedVersion: '2.0.0, , 1.5.1,' })] }]));
+    expect(f.package?.fixedVersions).toEqual(['1.5.1', '2.0.0']);
+  });
+
   it("gives a misconfiguration its Target and the cause's lines", () => {
     const f = parseTrivy(readFixture('trivy', 'config-helm-testchart.json')).find((x) => x.id === 'KSV-0110');
     expect(f).toMatchObject({ kind: 'misconfiguration', severity: 'low', location: { path: 'templates/deployment.yaml', startLine: 4, endLine: 11 } });

@@ -112,16 +112,28 @@ export function securitySeverityScore(sev: Severity): string {
   }
 }
 
-const ID_PREFERENCE = [/^CVE-/, /^GHSA-/, /^GO-/, /^PYSEC-/, /^RUSTSEC-/, /^OSV-/];
+const ID_PREFERENCE = ['CVE-', 'GHSA-', 'GO-', 'PYSEC-', 'RUSTSEC-', 'OSV-'];
 
 function idRank(id: string): number {
-  const i = ID_PREFERENCE.findIndex((re) => re.test(id));
-  return i === -1 ? ID_PREFERENCE.length : i;
+  for (let i = 0; i < ID_PREFERENCE.length; i++) if (id.startsWith(ID_PREFERENCE[i])) return i;
+  return ID_PREFERENCE.length;
 }
 
-/** The id a merged vulnerability is known by: a CVE when any tool knows one, then GHSA, ... */
+/**
+ * The id a merged vulnerability is known by: a CVE when any tool knows one, then GHSA, ...;
+ * among ids of one kind, the first in English collation. The least by that order, in one pass.
+ */
 export function canonicalId(ids: Iterable<string>): string {
-  return [...new Set(ids)].sort((a, b) => idRank(a) - idRank(b) || a.localeCompare(b, 'en'))[0];
+  let best: string | undefined;
+  let bestRank = Infinity;
+  for (const id of ids) {
+    const r = idRank(id);
+    if (r < bestRank || (r === bestRank && id.localeCompare(best as string, 'en') < 0)) {
+      best = id;
+      bestRank = r;
+    }
+  }
+  return best as string;
 }
 
 /** Lower-cased ecosystem + normalized name: how two tools' views of one package compare. */
@@ -236,6 +248,13 @@ function mergeTwo(a: Finding, b: Finding): Finding {
   return out;
 }
 
+/** Records that entry `i` of a package's merged list is known by `id`. */
+function indexId(idIndex: Map<string, number[]>, id: string, i: number): void {
+  const list = idIndex.get(id);
+  if (!list) idIndex.set(id, [i]);
+  else if (!list.includes(i)) list.push(i);
+}
+
 /**
  * Folds findings from all tools into one list: the same vulnerability (any shared id or alias)
  * in the same package version is one finding listing every tool; identical findings from one
@@ -264,11 +283,6 @@ export function mergeFindings(findings: Finding[]): Finding[] {
     // Within one package: union findings that share an id and whose versions agree.
     const out: Finding[] = [];
     const idIndex = new Map<string, number[]>();
-    const index = (id: string, i: number) => {
-      const list = idIndex.get(id);
-      if (!list) idIndex.set(id, [i]);
-      else if (!list.includes(i)) list.push(i);
-    };
     for (const f of group) {
       let target: number | undefined;
       for (let a = -1; a < f.aliases.length && target === undefined; a++) {
@@ -276,12 +290,13 @@ export function mergeFindings(findings: Finding[]): Finding[] {
       }
       if (target === undefined) target = out.push(f) - 1;
       else out[target] = mergeTwo(out[target], f);
-      index(out[target].id, target);
-      for (const alias of out[target].aliases) index(alias, target);
+      indexId(idIndex, out[target].id, target);
+      for (const alias of out[target].aliases) indexId(idIndex, alias, target);
     }
     // Distinct entries of one package differ in id or version, hence in fingerprint.
     for (const f of out) byFingerprint.set(f.fingerprint, f);
   }
-  // Fingerprints are unique keys of the map, so no two compare equal.
-  return [...byFingerprint.values()].sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : 1));
+  // Fingerprints are unique keys of the map. Sorting the keys themselves uses the engine's own
+  // string order (UTF-16 code units, as `<` compares), several times faster than a comparator.
+  return [...byFingerprint.keys()].sort().map((fp) => byFingerprint.get(fp) as Finding);
 }

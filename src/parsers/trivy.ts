@@ -165,9 +165,10 @@ const AGGREGATED_TYPES = new Set(['jar', 'node-pkg', 'python-pkg', 'gemspec', 'c
 const CVE = /\bCVE-\d{4}-\d{4,}\b/g;
 const GHSA_URL = /\/advisories\/(GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b/g;
 
-function uniqueMatches(texts: string[], re: RegExp, group: number): string[] {
+/** Distinct matches of `re` in the texts that contain `marker` (a cheap test before the regex). */
+function uniqueMatches(texts: string[], marker: string, re: RegExp, group: number): string[] {
   const found = new Set<string>();
-  for (const t of texts) for (const m of t.matchAll(re)) found.add(m[group]);
+  for (const t of texts) if (t.includes(marker)) for (const m of t.matchAll(re)) found.add(m[group]);
   return [...found];
 }
 
@@ -178,19 +179,23 @@ function uniqueMatches(texts: string[], re: RegExp, group: number): string[] {
  * vulnerabilities.
  */
 function vulnerabilityAliases(v: Vulnerability): string[] {
-  const vendor = (v.VendorIDs ?? []).filter((id) => /^(CVE|GHSA)-/.test(id));
-  const refs = v.References ?? [];
-  const cves = uniqueMatches(refs, CVE, 0);
-  const ghsas = uniqueMatches(refs, GHSA_URL, 1);
+  const vendor = v.VendorIDs ? v.VendorIDs.filter((id) => /^(CVE|GHSA)-/.test(id)) : [];
+  const refs = v.References;
+  if (!refs || refs.length === 0) return vendor;
+  const cves = uniqueMatches(refs, 'CVE-', CVE, 0);
+  const ghsas = uniqueMatches(refs, '/advisories/GHSA-', GHSA_URL, 1);
   return [...vendor, ...(cves.length === 1 ? cves : []), ...(ghsas.length === 1 ? ghsas : [])];
 }
 
 /** "11.0.14, 10.1.49, 9.0.112" → three versions (Trivy joins one fix per release line). */
 function splitFixedVersions(s: string | undefined): string[] {
-  return (s ?? '')
-    .split(',')
-    .map((x) => x.trim())
-    .filter((x) => x !== '');
+  const out: string[] = [];
+  if (!s) return out;
+  for (const part of s.split(',')) {
+    const x = part.trim();
+    if (x !== '') out.push(x);
+  }
+  return out;
 }
 
 /**
@@ -211,16 +216,19 @@ function cvssScore(v: Vulnerability): number | undefined {
 }
 
 /**
- * purlWithoutQualifiers, remembered for one report: a package with several vulnerabilities
- * repeats its purl, and parsing one costs more than the rest of the finding.
+ * purlWithoutQualifiers and the purl's type, remembered for one report: a package with several
+ * vulnerabilities repeats its purl, and parsing one costs more than the rest of the finding.
  */
-type PurlCache = Map<string, string | undefined>;
+type PurlCache = Map<string, { purl?: string; type?: string }>;
 
-function reportPurl(purl: string, cache: PurlCache): string | undefined {
-  if (cache.has(purl)) return cache.get(purl);
-  const p = purlWithoutQualifiers(purl);
-  cache.set(purl, p);
-  return p;
+function reportPurl(purl: string, cache: PurlCache): { purl?: string; type?: string } {
+  let hit = cache.get(purl);
+  if (hit === undefined) {
+    const p = purlWithoutQualifiers(purl);
+    hit = { purl: p, type: p && purlType(p) };
+    cache.set(purl, hit);
+  }
+  return hit;
 }
 
 function builtPurl(v: Vulnerability, type: string): string | undefined {
@@ -231,8 +239,13 @@ function builtPurl(v: Vulnerability, type: string): string | undefined {
 function packageOf(v: Vulnerability, r: Result, cache: PurlCache): PackageRef {
   const type = (r.Type ?? '').toLowerCase();
   const fromReport = v.PkgIdentifier?.PURL ? reportPurl(v.PkgIdentifier.PURL, cache) : undefined;
-  const purl = fromReport ?? builtPurl(v, type);
-  const ecosystem = (purl && purlType(purl)) ?? OS_TYPES[type] ?? LANG_TYPES[type];
+  let purl = fromReport?.purl;
+  let purlEcosystem = fromReport?.type;
+  if (purl === undefined) {
+    purl = builtPurl(v, type);
+    purlEcosystem = purl && purlType(purl);
+  }
+  const ecosystem = purlEcosystem ?? OS_TYPES[type] ?? LANG_TYPES[type];
   const pkg: PackageRef = { name: v.PkgName, fixedVersions: splitFixedVersions(v.FixedVersion) };
   if (purl) pkg.purl = purl;
   if (ecosystem) pkg.ecosystem = ecosystem;
