@@ -42,6 +42,15 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
+// src/config/defaults.ts
+var DEFAULT_SKIP_DIRS;
+var init_defaults = __esm({
+  "src/config/defaults.ts"() {
+    "use strict";
+    DEFAULT_SKIP_DIRS = ["node_modules", "vendor", ".git", "fixtures", "__fixtures__", "testdata", ".venv", "venv"];
+  }
+});
+
 // node_modules/packageurl-js/src/error.js
 var require_error = __commonJS({
   "node_modules/packageurl-js/src/error.js"(exports2, module2) {
@@ -10203,17 +10212,17 @@ function discoverLockfiles(root, opts = {}) {
     );
   return found.map((f) => readLockfile(f, path2.relative(root, f) || path2.basename(f)));
 }
-var fs, path2, import_errors9, DEFAULT_SKIP_DIRS;
+var fs, path2, import_errors9;
 var init_discover = __esm({
   "src/lockfiles/discover.ts"() {
     "use strict";
     fs = __toESM(require("node:fs"));
     path2 = __toESM(require("node:path"));
+    init_defaults();
     import_errors9 = require("./cli-errors.js");
     init_manifest();
     init_parse();
     init_poetry();
-    DEFAULT_SKIP_DIRS = ["node_modules", "vendor", ".git", "fixtures", "__fixtures__", "testdata", ".venv", "venv"];
   }
 });
 

@@ -51836,6 +51836,9 @@ var SEVERITY_POSITION = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
 // src/reports/sarif.ts
 var CODE_SCANNING_MAX_RESULTS_PER_RUN = 25e3;
 
+// src/config/defaults.ts
+var DEFAULT_SKIP_DIRS = ["node_modules", "vendor", ".git", "fixtures", "__fixtures__", "testdata", ".venv", "venv"];
+
 // src/config/schema.ts
 var FailOnLevelSchema = external_exports.enum(["critical", "high", "medium", "low", "info", "none"]);
 var ScannerNameSchema = external_exports.enum(["semgrep", "trivy-fs", "trivy-image", "audit"]);
@@ -51891,7 +51894,8 @@ var PolicySchema = external_exports.strictObject({
      */
     "max-results-per-run": external_exports.number().int().min(1).max(CODE_SCANNING_MAX_RESULTS_PER_RUN).default(5e3)
   }).prefault({}),
-  "skip-dirs": external_exports.array(external_exports.string().min(1)).default(["node_modules", "vendor", ".git"]),
+  /** Folders (a name at any depth, or a path from the project root) not scanned and not in the SBOM. */
+  "skip-dirs": external_exports.array(external_exports.string().min(1)).default([...DEFAULT_SKIP_DIRS]),
   tools: external_exports.strictObject({
     semgrep: toolPathSchema.optional(),
     trivy: toolPathSchema.optional(),

@@ -19824,6 +19824,15 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
   }
 });
 
+// src/config/defaults.ts
+var DEFAULT_SKIP_DIRS;
+var init_defaults = __esm({
+  "src/config/defaults.ts"() {
+    "use strict";
+    DEFAULT_SKIP_DIRS = ["node_modules", "vendor", ".git", "fixtures", "__fixtures__", "testdata", ".venv", "venv"];
+  }
+});
+
 // node_modules/picomatch/lib/constants.js
 var require_constants6 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
@@ -31813,17 +31822,17 @@ function discoverLockfiles(root, opts = {}) {
     );
   return found.map((f) => readLockfile(f, path2.relative(root, f) || path2.basename(f)));
 }
-var fs, path2, DEFAULT_SKIP_DIRS;
+var fs, path2;
 var init_discover = __esm({
   "src/lockfiles/discover.ts"() {
     "use strict";
     fs = __toESM(require("node:fs"));
     path2 = __toESM(require("node:path"));
+    init_defaults();
     init_errors();
     init_manifest();
     init_parse();
     init_poetry();
-    DEFAULT_SKIP_DIRS = ["node_modules", "vendor", ".git", "fixtures", "__fixtures__", "testdata", ".venv", "venv"];
   }
 });
 
@@ -65623,6 +65632,7 @@ function* sarifJsonChunks(result, opts, chunkSize = 100) {
 }
 
 // src/config/schema.ts
+init_defaults();
 var FailOnLevelSchema = external_exports.enum(["critical", "high", "medium", "low", "info", "none"]);
 var ScannerNameSchema = external_exports.enum(["semgrep", "trivy-fs", "trivy-image", "audit"]);
 var isoDate = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD").refine((s) => {
@@ -65677,7 +65687,8 @@ var PolicySchema = external_exports.strictObject({
      */
     "max-results-per-run": external_exports.number().int().min(1).max(CODE_SCANNING_MAX_RESULTS_PER_RUN).default(5e3)
   }).prefault({}),
-  "skip-dirs": external_exports.array(external_exports.string().min(1)).default(["node_modules", "vendor", ".git"]),
+  /** Folders (a name at any depth, or a path from the project root) not scanned and not in the SBOM. */
+  "skip-dirs": external_exports.array(external_exports.string().min(1)).default([...DEFAULT_SKIP_DIRS]),
   tools: external_exports.strictObject({
     semgrep: toolPathSchema.optional(),
     trivy: toolPathSchema.optional(),

@@ -282,6 +282,24 @@ describe('scan --write-sbom', () => {
     expect(purls).toContain('pkg:pypi/jinja2@3.1.3');
     expect(r.stdout).toContain('sbom.cdx.json');
   });
+
+  it('leaves test fixtures out by default, as chaingate sbom does, and honours skip-dirs', async () => {
+    const lock = (name: string) =>
+      JSON.stringify({ name: 'app', version: '1.0.0', lockfileVersion: 3, packages: { '': { name: 'app', version: '1.0.0', dependencies: { [name]: '1.0.0' } }, [`node_modules/${name}`]: { version: '1.0.0' } } });
+    const files = { 'package-lock.json': lock('shipped'), 'test/fixtures/old/package-lock.json': lock('fixture-only') };
+    const sbomOf = async (policy: string) => {
+      const dir = project({ ...files, '.chaingate.yml': policy });
+      await cli(['scan', dir, '--scanners', 'none', '--write-sbom', '--output-dir', path.join(dir, 'out')]);
+      return JSON.stringify(readJson(path.join(dir, 'out', 'sbom.cdx.json')).components);
+    };
+    const byDefault = await sbomOf('version: 1\n');
+    expect(byDefault).toContain('pkg:npm/shipped@1.0.0');
+    expect(byDefault).not.toContain('fixture-only');
+    const dir = project(files);
+    await cli(['sbom', dir, '--output', path.join(dir, 'alone.cdx.json')]);
+    expect(JSON.stringify(readJson(path.join(dir, 'alone.cdx.json')).components)).toBe(byDefault);
+    expect(await sbomOf('version: 1\nskip-dirs: [node_modules]\n')).toContain('pkg:npm/fixture-only@1.0.0');
+  });
 });
 
 describe('scan --sbom', () => {

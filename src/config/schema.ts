@@ -2,6 +2,7 @@
 // schemas/ are generated from these (npm run schemas) and checked to match in the tests.
 import { z } from 'zod';
 import { CODE_SCANNING_MAX_RESULTS_PER_RUN } from '../reports/sarif';
+import { DEFAULT_SKIP_DIRS } from './defaults';
 
 export const FailOnLevelSchema = z.enum(['critical', 'high', 'medium', 'low', 'info', 'none']);
 export type FailOnLevel = z.infer<typeof FailOnLevelSchema>;
@@ -79,7 +80,8 @@ export const PolicySchema = z
         'max-results-per-run': z.number().int().min(1).max(CODE_SCANNING_MAX_RESULTS_PER_RUN).default(5_000),
       })
       .prefault({}),
-    'skip-dirs': z.array(z.string().min(1)).default(['node_modules', 'vendor', '.git']),
+    /** Folders (a name at any depth, or a path from the project root) not scanned and not in the SBOM. */
+    'skip-dirs': z.array(z.string().min(1)).default([...DEFAULT_SKIP_DIRS]),
     tools: z
       .strictObject({
         semgrep: toolPathSchema.optional(),

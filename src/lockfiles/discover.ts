@@ -2,6 +2,7 @@
 // manifests beside them). Everything after reading is pure.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_SKIP_DIRS } from '../config/defaults';
 import { LockfileError } from '../errors';
 import { parsePackageJson } from './manifest';
 import { isLockfileName, LOCKFILE_NAMES, parseLockfile } from './parse';
@@ -9,11 +10,11 @@ import { parsePyproject } from './poetry';
 import type { Lockfile, Manifest } from './types';
 
 /** Folders never searched unless the caller says otherwise: installed code and test data. */
-export const DEFAULT_SKIP_DIRS = ['node_modules', 'vendor', '.git', 'fixtures', '__fixtures__', 'testdata', '.venv', 'venv'];
+export { DEFAULT_SKIP_DIRS };
 
 export interface DiscoverOptions {
   /** Folder names (any depth) or paths relative to the root that are not searched. */
-  skipDirs?: string[];
+  skipDirs?: readonly string[];
 }
 
 /** Lockfile paths under `root`, sorted, one kind per folder for npm (shrinkwrap wins). */

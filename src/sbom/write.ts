@@ -16,7 +16,7 @@ export interface WriteSbomOptions {
   output?: string;
   specVersion?: SpecVersion;
   excludeDev?: boolean;
-  skipDirs?: string[];
+  skipDirs?: readonly string[];
   image?: string;
   insecureRegistry?: boolean;
   env?: NodeJS.ProcessEnv;
