@@ -982,27 +982,27 @@ var require_package_url = __commonJS({
     var { decodePurlComponent } = require_decode();
     var { isObject, recursiveFreeze } = require_objects();
     var { isBlank, isNonEmptyString, trimLeadingSlashes } = require_strings();
-    var { PurlComponent: PurlComponent2 } = require_purl_component();
+    var { PurlComponent } = require_purl_component();
     var { PurlQualifierNames } = require_purl_qualifier_names();
     var { PurlType } = require_purl_type();
     var { PurlError } = require_error();
-    var PackageURL2 = class _PackageURL {
-      static Component = recursiveFreeze(PurlComponent2);
+    var PackageURL = class _PackageURL {
+      static Component = recursiveFreeze(PurlComponent);
       static KnownQualifierNames = recursiveFreeze(PurlQualifierNames);
       static Type = recursiveFreeze(PurlType);
       constructor(rawType, rawNamespace, rawName, rawVersion, rawQualifiers, rawSubpath) {
-        const type = isNonEmptyString(rawType) ? PurlComponent2.type.normalize(rawType) : rawType;
-        PurlComponent2.type.validate(type, true);
-        const namespace = isNonEmptyString(rawNamespace) ? PurlComponent2.namespace.normalize(rawNamespace) : rawNamespace;
-        PurlComponent2.namespace.validate(namespace, true);
-        const name = isNonEmptyString(rawName) ? PurlComponent2.name.normalize(rawName) : rawName;
-        PurlComponent2.name.validate(name, true);
-        const version = isNonEmptyString(rawVersion) ? PurlComponent2.version.normalize(rawVersion) : rawVersion;
-        PurlComponent2.version.validate(version, true);
-        const qualifiers = typeof rawQualifiers === "string" || isObject(rawQualifiers) ? PurlComponent2.qualifiers.normalize(rawQualifiers) : rawQualifiers;
-        PurlComponent2.qualifiers.validate(qualifiers, true);
-        const subpath = isNonEmptyString(rawSubpath) ? PurlComponent2.subpath.normalize(rawSubpath) : rawSubpath;
-        PurlComponent2.subpath.validate(subpath, true);
+        const type = isNonEmptyString(rawType) ? PurlComponent.type.normalize(rawType) : rawType;
+        PurlComponent.type.validate(type, true);
+        const namespace = isNonEmptyString(rawNamespace) ? PurlComponent.namespace.normalize(rawNamespace) : rawNamespace;
+        PurlComponent.namespace.validate(namespace, true);
+        const name = isNonEmptyString(rawName) ? PurlComponent.name.normalize(rawName) : rawName;
+        PurlComponent.name.validate(name, true);
+        const version = isNonEmptyString(rawVersion) ? PurlComponent.version.normalize(rawVersion) : rawVersion;
+        PurlComponent.version.validate(version, true);
+        const qualifiers = typeof rawQualifiers === "string" || isObject(rawQualifiers) ? PurlComponent.qualifiers.normalize(rawQualifiers) : rawQualifiers;
+        PurlComponent.qualifiers.validate(qualifiers, true);
+        const subpath = isNonEmptyString(rawSubpath) ? PurlComponent.subpath.normalize(rawSubpath) : rawSubpath;
+        PurlComponent.subpath.validate(subpath, true);
         this.type = type;
         this.name = name;
         this.namespace = namespace ?? void 0;
@@ -1017,19 +1017,19 @@ var require_package_url = __commonJS({
       }
       toString() {
         const { namespace, name, version, qualifiers, subpath, type } = this;
-        let purlStr = `pkg:${PurlComponent2.type.encode(type)}/`;
+        let purlStr = `pkg:${PurlComponent.type.encode(type)}/`;
         if (namespace) {
-          purlStr = `${purlStr}${PurlComponent2.namespace.encode(namespace)}/`;
+          purlStr = `${purlStr}${PurlComponent.namespace.encode(namespace)}/`;
         }
-        purlStr = `${purlStr}${PurlComponent2.name.encode(name)}`;
+        purlStr = `${purlStr}${PurlComponent.name.encode(name)}`;
         if (version) {
-          purlStr = `${purlStr}@${PurlComponent2.version.encode(version)}`;
+          purlStr = `${purlStr}@${PurlComponent.version.encode(version)}`;
         }
         if (qualifiers) {
-          purlStr = `${purlStr}?${PurlComponent2.qualifiers.encode(qualifiers)}`;
+          purlStr = `${purlStr}?${PurlComponent.qualifiers.encode(qualifiers)}`;
         }
         if (subpath) {
-          purlStr = `${purlStr}#${PurlComponent2.subpath.encode(subpath)}`;
+          purlStr = `${purlStr}#${PurlComponent.subpath.encode(subpath)}`;
         }
         return purlStr;
       }
@@ -1142,15 +1142,15 @@ var require_package_url = __commonJS({
       }
     };
     for (const staticProp of ["Component", "KnownQualifierNames", "Type"]) {
-      Reflect.defineProperty(PackageURL2, staticProp, {
-        ...Reflect.getOwnPropertyDescriptor(PackageURL2, staticProp),
+      Reflect.defineProperty(PackageURL, staticProp, {
+        ...Reflect.getOwnPropertyDescriptor(PackageURL, staticProp),
         writable: false
       });
     }
-    Reflect.setPrototypeOf(PackageURL2.prototype, null);
+    Reflect.setPrototypeOf(PackageURL.prototype, null);
     module2.exports = {
-      PackageURL: PackageURL2,
-      PurlComponent: PurlComponent2,
+      PackageURL,
+      PurlComponent,
       PurlQualifierNames,
       PurlType
     };
@@ -1162,17 +1162,27 @@ var require_packageurl_js = __commonJS({
   "node_modules/packageurl-js/index.js"(exports2, module2) {
     "use strict";
     var {
-      PackageURL: PackageURL2,
-      PurlComponent: PurlComponent2,
+      PackageURL,
+      PurlComponent,
       PurlQualifierNames,
       PurlType
     } = require_package_url();
     module2.exports = {
-      PackageURL: PackageURL2,
-      PurlComponent: PurlComponent2,
+      PackageURL,
+      PurlComponent,
       PurlQualifierNames,
       PurlType
     };
+  }
+});
+
+// src/parsers/purl.ts
+function packageUrlLib() {
+  return require_packageurl_js();
+}
+var init_purl = __esm({
+  "src/parsers/purl.ts"() {
+    "use strict";
   }
 });
 
@@ -9248,6 +9258,9 @@ ${tables}` : preamble || tables;
 // src/lockfiles/util.ts
 function npmPurl(name, version) {
   const lower = name.toLowerCase();
+  const plain = PLAIN_NPM_NAME.exec(lower);
+  if (plain && PLAIN_VERSION.test(version)) return `pkg:npm/${plain[1] === void 0 ? "" : `%40${plain[1]}/`}${plain[2]}@${version}`;
+  const enc = packageUrlLib().PurlComponent;
   const slash = lower.startsWith("@") ? lower.indexOf("/") : -1;
   const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);
   return `pkg:npm/${head}@${enc.version.encode(version)}`;
@@ -9256,13 +9269,13 @@ function pypiName(name) {
   return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
 function pypiPurl(name, version) {
-  return new import_packageurl_js.PackageURL("pypi", void 0, pypiName(name), version, void 0, void 0).toString();
+  return new (packageUrlLib()).PackageURL("pypi", void 0, pypiName(name), version, void 0, void 0).toString();
 }
 function golangPurl(modulePath, version) {
   const slash = modulePath.lastIndexOf("/");
   const ns = slash > 0 ? modulePath.slice(0, slash) : void 0;
   const n = slash > 0 ? modulePath.slice(slash + 1) : modulePath;
-  return new import_packageurl_js.PackageURL("golang", ns, n, version, void 0, void 0).toString();
+  return new (packageUrlLib()).PackageURL("golang", ns, n, version, void 0, void 0).toString();
 }
 function fromSri(sri) {
   if (!sri) return void 0;
@@ -9402,13 +9415,14 @@ function withRoots(base, packages, manifest, resolveRoot, markDev = true) {
   const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? "0.0.0" } : void 0;
   return { ...base, root, packages, rootDependencies };
 }
-var import_packageurl_js, import_errors, enc, SRI_ALGS, HEX_LEN;
+var import_errors, PLAIN_NPM_NAME, PLAIN_VERSION, SRI_ALGS, HEX_LEN;
 var init_util = __esm({
   "src/lockfiles/util.ts"() {
     "use strict";
-    import_packageurl_js = __toESM(require_packageurl_js());
     import_errors = require("./cli-errors.js");
-    enc = import_packageurl_js.PurlComponent;
+    init_purl();
+    PLAIN_NPM_NAME = /^(?:@([a-z0-9][a-z0-9._-]*)\/)?([a-z0-9][a-z0-9._-]*)$/;
+    PLAIN_VERSION = /^[A-Za-z0-9.-]+$/;
     SRI_ALGS = {
       sha1: "SHA-1",
       sha256: "SHA-256",

@@ -91,6 +91,16 @@ describe('dist/cli.js', () => {
     expect(JSON.parse(fs.readFileSync(out, 'utf8')).bomFormat).toBe('CycloneDX');
   });
 
+  it('sbom of an npm-only project builds its purls without initializing packageurl-js', async () => {
+    const dir = tmpDir('chaingate-lazy-npm-');
+    for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(REPO, '__tests__', 'lockfiles', 'fixtures', 'npm-large', f), path.join(dir, f));
+    const out = path.join(dir, 'sbom.cdx.json');
+    const r = await loaded(['sbom', dir, '--output', out]);
+    expect(r.packages).toContain('@cyclonedx/cyclonedx-library');
+    expect(r.packages).not.toContain('packageurl-js');
+    expect(JSON.parse(fs.readFileSync(out, 'utf8')).components.length).toBeGreaterThan(1500);
+  });
+
   it('scan --help loads the scan bundle (the table is not just skipping everything)', async () => {
     const r = await loaded(['scan', '--help']);
     expect(r.files).toEqual(['cli-errors.js', 'cli-scan.js', 'cli.js']);
@@ -104,9 +114,12 @@ describe('dist/cli.js', () => {
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
   });
 
-  it('has no bundled copy of the CycloneDX library optional XML writer or validators, and one of src/errors.ts', () => {
+  it('has no bundled copy of the CycloneDX library optional XML writer or validators, nor of zod locales, and one of src/errors.ts', () => {
     const text = CLI_FILES.map((f) => [f, fs.readFileSync(path.join(DIST, f), 'utf8')] as const);
     for (const [, s] of text) expect(s).not.toMatch(/^\/\/ node_modules\/(xmlbuilder2|ajv|libxmljs2)\//m);
+    // zod's locales other than English (z.locales) are left out; English itself is bundled.
+    for (const [, s] of text) expect(s).not.toMatch(/^\/\/ node_modules\/zod\/v4\/locales\/(?!en\.js)/m);
+    expect(text.some(([, s]) => /^\/\/ node_modules\/zod\/v4\/locales\/en\.js$/m.test(s))).toBe(true);
     expect(text.filter(([, s]) => /^\/\/ src\/errors\.ts$/m.test(s)).map(([f]) => f)).toEqual(['cli-errors.js']);
   });
 });

@@ -1,7 +1,8 @@
 // Reads a CycloneDX JSON SBOM (ours or anyone's) as packages, so an SBOM can be audited like a
 // lockfile. Only components with a purl of an ecosystem we match are returned. Pure.
-import { PackageURL } from 'packageurl-js';
+import type { PackageURL } from 'packageurl-js';
 import { LockfileError } from '../errors';
+import { packageUrlLib } from '../parsers/purl';
 import type { Ecosystem, Integrity, LockPackage } from './types';
 import { isRecord, mergeByPurl, parseJsonLockfile, recordOf, str } from './util';
 
@@ -15,6 +16,7 @@ export function packagesFromCycloneDx(json: string | unknown, file = 'SBOM'): Lo
   if (!isRecord(data) || data.bomFormat !== 'CycloneDX') throw new LockfileError(`not a CycloneDX JSON document; ${FIX}`, file);
   const refToPurl = new Map<string, string>();
   const found: { c: Record<string, unknown>; purl: string; eco: Ecosystem; name: string; version: string }[] = [];
+  const { PackageURL } = packageUrlLib();
   const visit = (list: unknown) => {
     if (!Array.isArray(list)) return;
     for (const raw of list) {

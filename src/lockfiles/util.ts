@@ -1,20 +1,25 @@
 // Shared helpers for the lockfile parsers. Pure.
-import { PackageURL, PurlComponent } from 'packageurl-js';
 import type * as YamlLib from 'yaml';
 import type * as TomlLib from 'smol-toml';
 import { LockfileError } from '../errors';
+import { packageUrlLib } from '../parsers/purl';
 import type { Ecosystem, Integrity, Lockfile, LockPackage, Manifest } from './types';
 
 // npm purls are built from packageurl-js's component encoders rather than a PackageURL object
 // per package: npm needs no normalization beyond what the registry enforces (lower case), and
 // the object's validation path is hot enough at 2,000 packages to cost the optimizing compiler
-// several MB. A test holds the output equal to PackageURL's for every package of a real lockfile.
+// several MB. Names and versions of characters no encoder changes skip the library altogether.
+// A test holds the output equal to PackageURL's for every package of a real lockfile.
 type Encoders = { encode: (s: string) => string };
-const enc = PurlComponent as unknown as { namespace: Encoders; name: Encoders; version: Encoders };
+const PLAIN_NPM_NAME = /^(?:@([a-z0-9][a-z0-9._-]*)\/)?([a-z0-9][a-z0-9._-]*)$/;
+const PLAIN_VERSION = /^[A-Za-z0-9.-]+$/;
 
 export function npmPurl(name: string, version: string): string {
   // The purl spec's npm rule: namespace and name are lower-cased (old packages like JSONStream).
   const lower = name.toLowerCase();
+  const plain = PLAIN_NPM_NAME.exec(lower);
+  if (plain && PLAIN_VERSION.test(version)) return `pkg:npm/${plain[1] === undefined ? '' : `%40${plain[1]}/`}${plain[2]}@${version}`;
+  const enc = packageUrlLib().PurlComponent as unknown as { namespace: Encoders; name: Encoders; version: Encoders };
   const slash = lower.startsWith('@') ? lower.indexOf('/') : -1;
   const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);
   return `pkg:npm/${head}@${enc.version.encode(version)}`;
@@ -25,7 +30,7 @@ export function npmPurlStrict(name: string, version: string): string {
   const slash = name.startsWith('@') ? name.indexOf('/') : -1;
   const ns = slash > 0 ? name.slice(0, slash) : undefined;
   const n = slash > 0 ? name.slice(slash + 1) : name;
-  return new PackageURL('npm', ns, n, version, undefined, undefined).toString();
+  return new (packageUrlLib().PackageURL)('npm', ns, n, version, undefined, undefined).toString();
 }
 
 /** PEP 503 normalized name: what pip compares and what purls carry. */
@@ -34,14 +39,14 @@ export function pypiName(name: string): string {
 }
 
 export function pypiPurl(name: string, version: string): string {
-  return new PackageURL('pypi', undefined, pypiName(name), version, undefined, undefined).toString();
+  return new (packageUrlLib().PackageURL)('pypi', undefined, pypiName(name), version, undefined, undefined).toString();
 }
 
 export function golangPurl(modulePath: string, version: string): string {
   const slash = modulePath.lastIndexOf('/');
   const ns = slash > 0 ? modulePath.slice(0, slash) : undefined;
   const n = slash > 0 ? modulePath.slice(slash + 1) : modulePath;
-  return new PackageURL('golang', ns, n, version, undefined, undefined).toString();
+  return new (packageUrlLib().PackageURL)('golang', ns, n, version, undefined, undefined).toString();
 }
 
 export function purlFor(ecosystem: Ecosystem, name: string, version: string): string {

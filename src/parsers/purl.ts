@@ -3,7 +3,16 @@
 // Findings carry a purl without qualifiers or subpath (see PackageRef in core/finding.ts): the
 // qualifiers (arch, distro, repository_url...) differ between tools for the same package and
 // would only stop two reports of one issue from lining up.
-import { PackageURL } from 'packageurl-js';
+import type * as PurlLib from 'packageurl-js';
+
+/**
+ * packageurl-js, required on first use: its start-up (an Intl.Collator among others) costs about
+ * 10 ms, and most purls never need it (see CANONICAL_PURL; lockfiles build npm purls directly).
+ */
+export function packageUrlLib(): typeof PurlLib {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('packageurl-js') as typeof PurlLib;
+}
 
 /** OSV `ecosystem` (without a `:release` suffix, e.g. `Debian:12` → `Debian`) → purl type. */
 const OSV_ECOSYSTEMS: Record<string, string> = {
@@ -85,16 +94,12 @@ export function buildPurl(type: string, name: string, version?: string, namespac
     n = n.slice(i + 1);
   }
   try {
-    return new PackageURL(type, ns || undefined, n, version || undefined).toString();
+    return new (packageUrlLib().PackageURL)(type, ns || undefined, n, version || undefined).toString();
   } catch {
     return undefined;
   }
 }
 
-/**
- * A purl without its qualifiers and subpath, normalized by the purl rules (e.g. PyPI names
- * lower-cased). Returns undefined when `purl` is not a package URL at all.
- */
 /**
  * purls packageurl-js would write back unchanged: a type whose rules only lower-case or check
  * parts it does not have here, lower-case names of characters that need no escaping, a plain
@@ -103,8 +108,13 @@ export function buildPurl(type: string, name: string, version?: string, namespac
  */
 const CANONICAL_PURL = /^pkg:(?:npm|pypi|gem|cargo|nuget|deb|apk|rpm|composer)\/(?:[a-z0-9][a-z0-9.-]*\/)*[a-z0-9][a-z0-9.-]*@[A-Za-z0-9][A-Za-z0-9.-]*$/;
 
+/**
+ * A purl without its qualifiers and subpath, normalized by the purl rules (e.g. PyPI names
+ * lower-cased). Returns undefined when `purl` is not a package URL at all.
+ */
 export function purlWithoutQualifiers(purl: string): string | undefined {
   if (CANONICAL_PURL.test(purl)) return purl;
+  const { PackageURL } = packageUrlLib();
   try {
     const p = PackageURL.fromString(purl);
     // Nothing to drop (the usual case): the parsed purl is the answer, no second build needed.
