@@ -57974,6 +57974,10 @@ function mergeTwo(a, b) {
   out.fingerprint = computeFingerprint(out);
   return out;
 }
+function sameVersionIn(list, out, f) {
+  for (const i of list) if (sameVersion(out[i], f)) return i;
+  return void 0;
+}
 function indexId(idIndex, id, i) {
   const list = idIndex.get(id);
   if (!list) idIndex.set(id, [i]);
@@ -58003,7 +58007,8 @@ function mergeFindings(findings) {
     for (const f of group) {
       let target;
       for (let a = -1; a < f.aliases.length && target === void 0; a++) {
-        target = idIndex.get(a < 0 ? f.id : f.aliases[a])?.find((i) => sameVersion(out[i], f));
+        const list = idIndex.get(a < 0 ? f.id : f.aliases[a]);
+        if (list) target = sameVersionIn(list, out, f);
       }
       if (target === void 0) target = out.push(f) - 1;
       else out[target] = mergeTwo(out[target], f);
@@ -58576,7 +58581,25 @@ function evaluate(input2) {
     for (const c of matches) c.matched.push(f.fingerprint);
     const active = matches.find((c) => !c.expired);
     const vex = active ? void 0 : matchVex(vexIdx, f);
-    const ev = Object.assign({}, f, { blocking: false, rationale: "" });
+    const ev = {
+      tools: f.tools,
+      kind: f.kind,
+      severity: f.severity,
+      id: f.id,
+      aliases: f.aliases,
+      title: f.title,
+      description: f.description,
+      package: f.package,
+      location: f.location,
+      cvssScore: f.cvssScore,
+      cwes: f.cwes,
+      url: f.url,
+      fingerprint: f.fingerprint,
+      blocking: false,
+      rationale: "",
+      exception: void 0,
+      vex: void 0
+    };
     if (active) {
       const e = active.entry;
       ev.exception = { source: active.source, index: active.index, id: e.id, reason: e.reason, expires: e.expires };

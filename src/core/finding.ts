@@ -248,6 +248,12 @@ function mergeTwo(a: Finding, b: Finding): Finding {
   return out;
 }
 
+/** The first of the entries `list` names whose version agrees with `f`'s. */
+function sameVersionIn(list: number[], out: Finding[], f: Finding): number | undefined {
+  for (const i of list) if (sameVersion(out[i], f)) return i;
+  return undefined;
+}
+
 /** Records that entry `i` of a package's merged list is known by `id`. */
 function indexId(idIndex: Map<string, number[]>, id: string, i: number): void {
   const list = idIndex.get(id);
@@ -286,7 +292,8 @@ export function mergeFindings(findings: Finding[]): Finding[] {
     for (const f of group) {
       let target: number | undefined;
       for (let a = -1; a < f.aliases.length && target === undefined; a++) {
-        target = idIndex.get(a < 0 ? f.id : f.aliases[a])?.find((i) => sameVersion(out[i], f));
+        const list = idIndex.get(a < 0 ? f.id : f.aliases[a]);
+        if (list) target = sameVersionIn(list, out, f);
       }
       if (target === undefined) target = out.push(f) - 1;
       else out[target] = mergeTwo(out[target], f);

@@ -88,8 +88,27 @@ export function evaluate(input: EvaluateInput): GateResult {
     for (const c of matches) c.matched.push(f.fingerprint);
     const active = matches.find((c) => !c.expired);
     const vex = active ? undefined : matchVex(vexIdx, f);
-    // Object.assign, not a spread: V8 spreads objects of a finding's size five times slower.
-    const ev: EvaluatedFinding = Object.assign({}, f, { blocking: false, rationale: '' });
+    // One literal with every field (absent ones undefined, which JSON leaves out): all 100,000
+    // share one object shape, which copies several times faster than Object.assign or a spread.
+    const ev: EvaluatedFinding = {
+      tools: f.tools,
+      kind: f.kind,
+      severity: f.severity,
+      id: f.id,
+      aliases: f.aliases,
+      title: f.title,
+      description: f.description,
+      package: f.package,
+      location: f.location,
+      cvssScore: f.cvssScore,
+      cwes: f.cwes,
+      url: f.url,
+      fingerprint: f.fingerprint,
+      blocking: false,
+      rationale: '',
+      exception: undefined,
+      vex: undefined,
+    };
     if (active) {
       const e = active.entry;
       ev.exception = { source: active.source, index: active.index, id: e.id, reason: e.reason, expires: e.expires };
