@@ -8067,14 +8067,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs5 = this.flowScalar(this.type);
+              const fs6 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs5, sep: [] });
+                map.items.push({ start, key: fs6, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs5);
+                this.stack.push(fs6);
               } else {
-                Object.assign(it, { key: fs5, sep: [] });
+                Object.assign(it, { key: fs6, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -8202,13 +8202,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs5 = this.flowScalar(this.type);
+              const fs6 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs5, sep: [] });
+                fc.items.push({ start: [], key: fs6, sep: [] });
               else if (it.sep)
-                this.stack.push(fs5);
+                this.stack.push(fs6);
               else
-                Object.assign(it, { key: fs5, sep: [] });
+                Object.assign(it, { key: fs6, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -10161,6 +10161,20 @@ var init_parse = __esm({
   }
 });
 
+// src/read-text.ts
+function readText(file) {
+  const buf = fs.readFileSync(file);
+  return (0, import_node_buffer.isAscii)(buf) ? buf.toString("latin1") : buf.toString("utf8");
+}
+var import_node_buffer, fs;
+var init_read_text = __esm({
+  "src/read-text.ts"() {
+    "use strict";
+    import_node_buffer = require("node:buffer");
+    fs = __toESM(require("node:fs"));
+  }
+});
+
 // src/lockfiles/discover.ts
 function findLockfiles(root, opts = {}) {
   const skip = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
@@ -10170,7 +10184,7 @@ function findLockfiles(root, opts = {}) {
   const walk2 = (dir) => {
     let entries;
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      entries = fs2.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       throw new import_errors9.LockfileError(`cannot read the directory (${e.code ?? e.message})`, dir);
     }
@@ -10189,7 +10203,7 @@ function findLockfiles(root, opts = {}) {
 }
 function readOptional(file) {
   try {
-    return fs.readFileSync(file, "utf8");
+    return fs2.readFileSync(file, "utf8");
   } catch {
     return void 0;
   }
@@ -10206,7 +10220,7 @@ function readManifest(dir) {
 function readLockfile(file, display = file) {
   let text;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = readText(file);
   } catch (e) {
     throw new import_errors9.LockfileError(`cannot read the lockfile (${e.code ?? e.message})`, display);
   }
@@ -10226,17 +10240,18 @@ function discoverLockfiles(root, opts = {}) {
     );
   return found.map((f) => readLockfile(f, path2.relative(root, f) || path2.basename(f)));
 }
-var fs, path2, import_errors9;
+var fs2, path2, import_errors9;
 var init_discover = __esm({
   "src/lockfiles/discover.ts"() {
     "use strict";
-    fs = __toESM(require("node:fs"));
+    fs2 = __toESM(require("node:fs"));
     path2 = __toESM(require("node:path"));
     init_defaults();
     import_errors9 = require("./cli-errors.js");
     init_manifest();
     init_parse();
     init_poetry();
+    init_read_text();
   }
 });
 
@@ -10246,13 +10261,13 @@ function resolveToolPath(tool, env, fromPolicy) {
   if (fromEnv) return fromEnv;
   if (fromPolicy) return fromPolicy;
   const pinned = path3.join(env.CHAINGATE_TOOLS_DIR ?? path3.join(os.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
-  return fs2.existsSync(pinned) ? pinned : tool;
+  return fs3.existsSync(pinned) ? pinned : tool;
 }
-var fs2, os, path3;
+var fs3, os, path3;
 var init_resolve = __esm({
   "src/tools/resolve.ts"() {
     "use strict";
-    fs2 = __toESM(require("node:fs"));
+    fs3 = __toESM(require("node:fs"));
     os = __toESM(require("node:os"));
     path3 = __toESM(require("node:path"));
   }
@@ -16681,25 +16696,25 @@ function trivyImageSbomArgv(ref, isPath, outFile, opts) {
   ];
 }
 async function imageSbom(ref, opts) {
-  const work = fs3.mkdtempSync(path4.join(os2.tmpdir(), "chaingate-sbom-"));
+  const work = fs4.mkdtempSync(path4.join(os2.tmpdir(), "chaingate-sbom-"));
   try {
     const out = path4.join(work, "image.cdx.json");
-    const isPath = fs3.existsSync(ref);
+    const isPath = fs4.existsSync(ref);
     const r = await runTool(opts.trivy, trivyImageSbomArgv(ref, isPath, out, opts), { timeoutMs: opts.timeoutMs, env: opts.env });
     if (r.spawnError) throw new import_errors11.ToolError("trivy", `trivy could not start (${r.spawnError}); run scripts/install-tools.sh or set CHAINGATE_TRIVY_PATH`);
     if (r.timedOut) throw new import_errors11.ToolError("trivy", `trivy image ${ref} timed out after ${opts.timeoutMs} ms`);
-    if (r.exitCode !== 0 || !fs3.existsSync(out))
+    if (r.exitCode !== 0 || !fs4.existsSync(out))
       throw new import_errors11.ToolError("trivy", `trivy image ${ref} failed (exit ${r.exitCode ?? r.signal}): ${firstErrorLine(r.stderr) ?? "no message"}`);
-    return parseTrivyCycloneDx(fs3.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
+    return parseTrivyCycloneDx(fs4.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
   } finally {
-    fs3.rmSync(work, { recursive: true, force: true });
+    fs4.rmSync(work, { recursive: true, force: true });
   }
 }
-var fs3, os2, path4, import_errors11;
+var fs4, os2, path4, import_errors11;
 var init_image = __esm({
   "src/sbom/image.ts"() {
     "use strict";
-    fs3 = __toESM(require("node:fs"));
+    fs4 = __toESM(require("node:fs"));
     os2 = __toESM(require("node:os"));
     path4 = __toESM(require("node:path"));
     import_errors11 = require("./cli-errors.js");
@@ -16724,7 +16739,7 @@ async function writeSbom(dir, opts = {}) {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
   const root = path5.resolve(cwd, dir);
-  if (!fs4.existsSync(root) || !fs4.statSync(root).isDirectory()) throw new import_errors12.ConfigError(`not a directory`, root);
+  if (!fs5.existsSync(root) || !fs5.statSync(root).isDirectory()) throw new import_errors12.ConfigError(`not a directory`, root);
   const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   let lockfiles = [];
   if (!opts.image || findLockfiles(root, { skipDirs }).length > 0) lockfiles = discoverLockfiles(root, { skipDirs });
@@ -16760,19 +16775,19 @@ async function writeSbom(dir, opts = {}) {
   if (opts.output === "-") return { file: "-", text, ...result };
   const file = path5.resolve(cwd, opts.output ?? "sbom.cdx.json");
   try {
-    fs4.mkdirSync(path5.dirname(file), { recursive: true });
-    fs4.writeFileSync(file, text);
+    fs5.mkdirSync(path5.dirname(file), { recursive: true });
+    fs5.writeFileSync(file, text);
   } catch (e) {
     throw new import_errors12.ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file);
   }
   return { file, ...result };
 }
-var import_node_crypto2, fs4, os3, path5, import_errors12;
+var import_node_crypto2, fs5, os3, path5, import_errors12;
 var init_write = __esm({
   "src/sbom/write.ts"() {
     "use strict";
     import_node_crypto2 = require("node:crypto");
-    fs4 = __toESM(require("node:fs"));
+    fs5 = __toESM(require("node:fs"));
     os3 = __toESM(require("node:os"));
     path5 = __toESM(require("node:path"));
     import_errors12 = require("./cli-errors.js");

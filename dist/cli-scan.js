@@ -8708,14 +8708,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs12 = this.flowScalar(this.type);
+              const fs13 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs12, sep: [] });
+                map2.items.push({ start, key: fs13, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs12);
+                this.stack.push(fs13);
               } else {
-                Object.assign(it, { key: fs12, sep: [] });
+                Object.assign(it, { key: fs13, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -8843,13 +8843,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs12 = this.flowScalar(this.type);
+              const fs13 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs12, sep: [] });
+                fc.items.push({ start: [], key: fs13, sep: [] });
               else if (it.sep)
-                this.stack.push(fs12);
+                this.stack.push(fs13);
               else
-                Object.assign(it, { key: fs12, sep: [] });
+                Object.assign(it, { key: fs13, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -17696,7 +17696,7 @@ var require_file_command = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.prepareKeyValueMessage = exports2.issueFileCommand = void 0;
     var crypto2 = __importStar(require("crypto"));
-    var fs12 = __importStar(require("fs"));
+    var fs13 = __importStar(require("fs"));
     var os5 = __importStar(require("os"));
     var utils_1 = require_utils2();
     function issueFileCommand(command2, message) {
@@ -17704,10 +17704,10 @@ var require_file_command = __commonJS({
       if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command2}`);
       }
-      if (!fs12.existsSync(filePath)) {
+      if (!fs13.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
       }
-      fs12.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os5.EOL}`, {
+      fs13.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os5.EOL}`, {
         encoding: "utf8"
       });
     }
@@ -36024,12 +36024,12 @@ var require_io_util = __commonJS({
     var _a3;
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getCmdPath = exports2.tryGetExecutablePath = exports2.isRooted = exports2.isDirectory = exports2.exists = exports2.READONLY = exports2.UV_FS_O_EXLOCK = exports2.IS_WINDOWS = exports2.unlink = exports2.symlink = exports2.stat = exports2.rmdir = exports2.rm = exports2.rename = exports2.readlink = exports2.readdir = exports2.open = exports2.mkdir = exports2.lstat = exports2.copyFile = exports2.chmod = void 0;
-    var fs12 = __importStar(require("fs"));
+    var fs13 = __importStar(require("fs"));
     var path13 = __importStar(require("path"));
-    _a3 = fs12.promises, exports2.chmod = _a3.chmod, exports2.copyFile = _a3.copyFile, exports2.lstat = _a3.lstat, exports2.mkdir = _a3.mkdir, exports2.open = _a3.open, exports2.readdir = _a3.readdir, exports2.readlink = _a3.readlink, exports2.rename = _a3.rename, exports2.rm = _a3.rm, exports2.rmdir = _a3.rmdir, exports2.stat = _a3.stat, exports2.symlink = _a3.symlink, exports2.unlink = _a3.unlink;
+    _a3 = fs13.promises, exports2.chmod = _a3.chmod, exports2.copyFile = _a3.copyFile, exports2.lstat = _a3.lstat, exports2.mkdir = _a3.mkdir, exports2.open = _a3.open, exports2.readdir = _a3.readdir, exports2.readlink = _a3.readlink, exports2.rename = _a3.rename, exports2.rm = _a3.rm, exports2.rmdir = _a3.rmdir, exports2.stat = _a3.stat, exports2.symlink = _a3.symlink, exports2.unlink = _a3.unlink;
     exports2.IS_WINDOWS = process.platform === "win32";
     exports2.UV_FS_O_EXLOCK = 268435456;
-    exports2.READONLY = fs12.constants.O_RDONLY;
+    exports2.READONLY = fs13.constants.O_RDONLY;
     function exists(fsPath) {
       return __awaiter(this, void 0, void 0, function* () {
         try {
@@ -37416,6 +37416,20 @@ var init_version = __esm({
     "use strict";
     init_package();
     VERSION = package_default.version;
+  }
+});
+
+// src/read-text.ts
+function readText2(file2) {
+  const buf = fs4.readFileSync(file2);
+  return (0, import_node_buffer.isAscii)(buf) ? buf.toString("latin1") : buf.toString("utf8");
+}
+var import_node_buffer, fs4;
+var init_read_text = __esm({
+  "src/read-text.ts"() {
+    "use strict";
+    import_node_buffer = require("node:buffer");
+    fs4 = __toESM(require("node:fs"));
   }
 });
 
@@ -39073,7 +39087,7 @@ function findLockfiles(root, opts = {}) {
   const walk3 = (dir) => {
     let entries;
     try {
-      entries = fs5.readdirSync(dir, { withFileTypes: true });
+      entries = fs6.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       throw new import_errors17.LockfileError(`cannot read the directory (${e.code ?? e.message})`, dir);
     }
@@ -39092,7 +39106,7 @@ function findLockfiles(root, opts = {}) {
 }
 function readOptional(file2) {
   try {
-    return fs5.readFileSync(file2, "utf8");
+    return fs6.readFileSync(file2, "utf8");
   } catch {
     return void 0;
   }
@@ -39109,7 +39123,7 @@ function readManifest(dir) {
 function readLockfile(file2, display = file2) {
   let text;
   try {
-    text = fs5.readFileSync(file2, "utf8");
+    text = readText2(file2);
   } catch (e) {
     throw new import_errors17.LockfileError(`cannot read the lockfile (${e.code ?? e.message})`, display);
   }
@@ -39129,17 +39143,18 @@ function discoverLockfiles(root, opts = {}) {
     );
   return found.map((f) => readLockfile(f, path5.relative(root, f) || path5.basename(f)));
 }
-var fs5, path5, import_errors17;
+var fs6, path5, import_errors17;
 var init_discover = __esm({
   "src/lockfiles/discover.ts"() {
     "use strict";
-    fs5 = __toESM(require("node:fs"));
+    fs6 = __toESM(require("node:fs"));
     path5 = __toESM(require("node:path"));
     init_defaults();
     import_errors17 = require("./cli-errors.js");
     init_manifest();
     init_parse();
     init_poetry();
+    init_read_text();
   }
 });
 
@@ -45429,25 +45444,25 @@ function trivyImageSbomArgv(ref, isPath, outFile, opts) {
   ];
 }
 async function imageSbom(ref, opts) {
-  const work = fs10.mkdtempSync(path10.join(os3.tmpdir(), "chaingate-sbom-"));
+  const work = fs11.mkdtempSync(path10.join(os3.tmpdir(), "chaingate-sbom-"));
   try {
     const out = path10.join(work, "image.cdx.json");
-    const isPath = fs10.existsSync(ref);
+    const isPath = fs11.existsSync(ref);
     const r = await runTool(opts.trivy, trivyImageSbomArgv(ref, isPath, out, opts), { timeoutMs: opts.timeoutMs, env: opts.env });
     if (r.spawnError) throw new import_errors24.ToolError("trivy", `trivy could not start (${r.spawnError}); run scripts/install-tools.sh or set CHAINGATE_TRIVY_PATH`);
     if (r.timedOut) throw new import_errors24.ToolError("trivy", `trivy image ${ref} timed out after ${opts.timeoutMs} ms`);
-    if (r.exitCode !== 0 || !fs10.existsSync(out))
+    if (r.exitCode !== 0 || !fs11.existsSync(out))
       throw new import_errors24.ToolError("trivy", `trivy image ${ref} failed (exit ${r.exitCode ?? r.signal}): ${firstErrorLine(r.stderr) ?? "no message"}`);
-    return parseTrivyCycloneDx(fs10.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
+    return parseTrivyCycloneDx(fs11.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
   } finally {
-    fs10.rmSync(work, { recursive: true, force: true });
+    fs11.rmSync(work, { recursive: true, force: true });
   }
 }
-var fs10, os3, path10, import_errors24;
+var fs11, os3, path10, import_errors24;
 var init_image = __esm({
   "src/sbom/image.ts"() {
     "use strict";
-    fs10 = __toESM(require("node:fs"));
+    fs11 = __toESM(require("node:fs"));
     os3 = __toESM(require("node:os"));
     path10 = __toESM(require("node:path"));
     import_errors24 = require("./cli-errors.js");
@@ -45472,7 +45487,7 @@ async function writeSbom(dir, opts = {}) {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
   const root = path11.resolve(cwd, dir);
-  if (!fs11.existsSync(root) || !fs11.statSync(root).isDirectory()) throw new import_errors25.ConfigError(`not a directory`, root);
+  if (!fs12.existsSync(root) || !fs12.statSync(root).isDirectory()) throw new import_errors25.ConfigError(`not a directory`, root);
   const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   let lockfiles = [];
   if (!opts.image || findLockfiles(root, { skipDirs }).length > 0) lockfiles = discoverLockfiles(root, { skipDirs });
@@ -45508,19 +45523,19 @@ async function writeSbom(dir, opts = {}) {
   if (opts.output === "-") return { file: "-", text, ...result };
   const file2 = path11.resolve(cwd, opts.output ?? "sbom.cdx.json");
   try {
-    fs11.mkdirSync(path11.dirname(file2), { recursive: true });
-    fs11.writeFileSync(file2, text);
+    fs12.mkdirSync(path11.dirname(file2), { recursive: true });
+    fs12.writeFileSync(file2, text);
   } catch (e) {
     throw new import_errors25.ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file2);
   }
   return { file: file2, ...result };
 }
-var import_node_crypto4, fs11, os4, path11, import_errors25;
+var import_node_crypto4, fs12, os4, path11, import_errors25;
 var init_write = __esm({
   "src/sbom/write.ts"() {
     "use strict";
     import_node_crypto4 = require("node:crypto");
-    fs11 = __toESM(require("node:fs"));
+    fs12 = __toESM(require("node:fs"));
     os4 = __toESM(require("node:os"));
     path11 = __toESM(require("node:path"));
     import_errors25 = require("./cli-errors.js");
@@ -58707,7 +58722,7 @@ function exitCodeFor(result) {
 var import_errors27 = require("./cli-errors.js");
 
 // src/gate/run-gate.ts
-var fs4 = __toESM(require("node:fs"));
+var fs5 = __toESM(require("node:fs"));
 var path3 = __toESM(require("node:path"));
 
 // src/config/load.ts
@@ -61281,6 +61296,7 @@ function verifyScannerFailed(error2, durationMs) {
 // src/gate/run-gate.ts
 init_resolve();
 init_version();
+init_read_text();
 var REPORT_COVERS = {
   trivy: ["trivy-fs"],
   semgrep: ["semgrep"],
@@ -61302,7 +61318,7 @@ function overridesFrom(opts) {
   return (raw) => {
     const r = { ...raw };
     if (opts.scanners) r.scanners = opts.scanners;
-    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs4.existsSync(opts.image) ? path3.resolve(opts.image) : opts.image };
+    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs5.existsSync(opts.image) ? path3.resolve(opts.image) : opts.image };
     if (opts.insecureRegistry) r.trivy = { ...r.trivy ?? {}, "insecure-registry": true };
     if (opts.osvDb) r.audit = { ...r.audit ?? {}, "osv-db": path3.resolve(opts.osvDb) };
     if (opts.sbom !== void 0) r.sbom = opts.sbom;
@@ -61314,18 +61330,18 @@ function resolveFrom(base, p) {
 }
 function loadInputs(opts) {
   const dir = path3.resolve(opts.dir);
-  if (!fs4.existsSync(dir) || !fs4.statSync(dir).isDirectory()) {
+  if (!fs5.existsSync(dir) || !fs5.statSync(dir).isDirectory()) {
     throw new import_errors7.ConfigError(`project directory ${opts.dir} does not exist`);
   }
   const explicitConfig = opts.configFile !== void 0;
   const configPath = resolveFrom(dir, opts.configFile ?? ".chaingate.yml");
-  const policyLoaded = explicitConfig || fs4.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
+  const policyLoaded = explicitConfig || fs5.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
   const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
   const baseDir = policyLoaded ? path3.dirname(configPath) : dir;
   const exceptions = [];
   let exceptionsInput;
   const exPath = opts.exceptionsFile !== void 0 ? resolveFrom(process.cwd(), opts.exceptionsFile) : resolveFrom(baseDir, policy.exceptions.file);
-  if (opts.exceptionsFile !== void 0 || fs4.existsSync(exPath)) {
+  if (opts.exceptionsFile !== void 0 || fs5.existsSync(exPath)) {
     const ex = loadExceptionsFile(exPath);
     const source = path3.relative(dir, exPath) || exPath;
     exceptions.push({ source, entries: ex.value.exceptions, lines: ex.itemLines });
@@ -61355,7 +61371,7 @@ function ingestReport(tool, file2) {
   const name = `report:${tool}`;
   let text;
   try {
-    text = fs4.readFileSync(file2, "utf8");
+    text = readText2(file2);
   } catch (e) {
     const code = e.code;
     return {
@@ -61395,7 +61411,7 @@ async function writeAll(fh, buf) {
 }
 async function writeChunks(file2, chunks) {
   const partial2 = `${file2}.partial`;
-  const fh = await fs4.promises.open(partial2, "w");
+  const fh = await fs5.promises.open(partial2, "w");
   let inFlight = Promise.resolve();
   try {
     for (const c of chunks) {
@@ -61408,12 +61424,12 @@ async function writeChunks(file2, chunks) {
     await inFlight.catch(() => void 0);
     await fh.close();
   }
-  fs4.renameSync(partial2, file2);
+  fs5.renameSync(partial2, file2);
 }
 async function runGate(opts, deps2) {
   const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);
   const outDir = path3.resolve(opts.outputDir);
-  fs4.mkdirSync(outDir, { recursive: true });
+  fs5.mkdirSync(outDir, { recursive: true });
   const statuses = [];
   const all = [];
   const covered = /* @__PURE__ */ new Set();
@@ -61434,7 +61450,7 @@ async function runGate(opts, deps2) {
     const started = Date.now();
     const lines2 = [];
     const workDir = path3.join(workRoot, name);
-    fs4.mkdirSync(workDir, { recursive: true });
+    fs5.mkdirSync(workDir, { recursive: true });
     const ctx = {
       dir,
       workDir,
@@ -61469,7 +61485,7 @@ async function runGate(opts, deps2) {
     const started = Date.now();
     const lines2 = [];
     const workDir = path3.join(workRoot, "cosign-verify");
-    fs4.mkdirSync(workDir, { recursive: true });
+    fs5.mkdirSync(workDir, { recursive: true });
     try {
       const o = await runVerifyImage(
         {
@@ -61525,7 +61541,7 @@ async function runGate(opts, deps2) {
     })
   );
   const summary = renderSummary(result, { resultFile: path3.basename(resultFile), sarifFile: path3.basename(sarifFile) });
-  fs4.writeFileSync(summaryFile, summary);
+  fs5.writeFileSync(summaryFile, summary);
   return { result, resultFile, sarifFile, summaryFile, summary, sbomFile };
 }
 
@@ -61534,7 +61550,7 @@ var path12 = __toESM(require("node:path"));
 var import_errors26 = require("./cli-errors.js");
 
 // src/scanners/audit.ts
-var fs7 = __toESM(require("node:fs"));
+var fs8 = __toESM(require("node:fs"));
 var path7 = __toESM(require("node:path"));
 var import_errors20 = require("./cli-errors.js");
 
@@ -61942,7 +61958,7 @@ async function queryOsvApi(packages, opts = {}) {
 }
 
 // src/osv/db.ts
-var fs6 = __toESM(require("node:fs"));
+var fs7 = __toESM(require("node:fs"));
 var path6 = __toESM(require("node:path"));
 var import_errors19 = require("./cli-errors.js");
 
@@ -62417,14 +62433,14 @@ function ingest(index, text, what, opts, names) {
   }
 }
 function loadZip(file2, index, opts, names) {
-  const fd = fs6.openSync(file2, "r");
+  const fd = fs7.openSync(file2, "r");
   try {
-    const size = fs6.fstatSync(fd).size;
+    const size = fs7.fstatSync(fd).size;
     const read = (offset, length) => {
       const b = Buffer.alloc(length);
       let got = 0;
       while (got < length) {
-        const n2 = fs6.readSync(fd, b, got, length - got, offset + got);
+        const n2 = fs7.readSync(fd, b, got, length - got, offset + got);
         if (n2 === 0) break;
         got += n2;
       }
@@ -62441,11 +62457,11 @@ function loadZip(file2, index, opts, names) {
     if (e instanceof ZipError) throw new import_errors19.ToolError("osv", `${file2}: ${e.message}; download the OSV export again`);
     throw e;
   } finally {
-    fs6.closeSync(fd);
+    fs7.closeSync(fd);
   }
 }
 function walk2(dir, out) {
-  for (const d of fs6.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
+  for (const d of fs7.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
     const p = path6.join(dir, d.name);
     if (d.isDirectory()) walk2(p, out);
     else if (d.isFile() && /\.(json|zip)$/i.test(d.name)) out.push(p);
@@ -62454,7 +62470,7 @@ function walk2(dir, out) {
 function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
   let stat;
   try {
-    stat = fs6.statSync(dbPath);
+    stat = fs7.statSync(dbPath);
   } catch {
     throw new import_errors19.ConfigError(`${configKey}: ${dbPath} does not exist; point it at a folder of OSV JSON files or an OSV zip export`);
   }
@@ -62467,7 +62483,7 @@ function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
   for (const p of paths) {
     if (/\.zip$/i.test(p)) files += loadZip(p, index, opts, names);
     else {
-      ingest(index, fs6.readFileSync(p, "utf8"), p, opts, names);
+      ingest(index, fs7.readFileSync(p, "utf8"), p, opts, names);
       files++;
     }
   }
@@ -62477,6 +62493,7 @@ function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
 
 // src/scanners/audit.ts
 init_run_tool();
+init_read_text();
 var MANIFESTS = ["package.json", "pyproject.toml", "Pipfile", "setup.py", "setup.cfg", "requirements.in"];
 var PM_AUDIT_CONCURRENCY = 2;
 async function runBounded(jobs, n) {
@@ -62568,7 +62585,7 @@ async function runPmAuditRaw(ctx, lock, pm, osvApi) {
   if (r.spawnError) return { findings: [], note: `${where}: not run, ${r.spawnError}; the OSV matcher covers these packages` };
   if (r.timedOut) return { findings: [], output: outputFile, note: `${where}: no answer within ${Math.round(Math.min(ctx.timeoutMs, PM_AUDIT_TIMEOUT_MS) / 1e3)} s; the OSV matcher covers these packages` };
   if (r.signal) throw new import_errors20.ToolError(pm.tool, `${where} was killed by ${r.signal}: ${toolMessage(r.stderr) ?? "no message"}`);
-  const text = fs7.readFileSync(outputFile, "utf8");
+  const text = readText2(outputFile);
   const errorObject = auditErrorObject(text);
   if (errorObject !== void 0) {
     return { findings: [], output: outputFile, note: `${where}: endpoint unavailable (${errorObject.slice(0, 300)}); the OSV matcher covers these packages` };
@@ -62643,14 +62660,14 @@ function readPackages(ctx, opts) {
     const display = path7.relative(ctx.dir, file2) || path7.basename(file2);
     let text;
     try {
-      text = fs7.readFileSync(file2, "utf8");
+      text = fs8.readFileSync(file2, "utf8");
     } catch (e) {
       throw new import_errors20.ToolError("audit", `${display}: cannot read the SBOM (${e.code ?? e.message})`);
     }
     return { locks: [], packages: toOsvPackages(packagesFromCycloneDx(text, display), display), notes };
   }
   const discover = opts.skipDirs ? { skipDirs: opts.skipDirs } : {};
-  if (findLockfiles(ctx.dir, discover).length === 0 && !MANIFESTS.some((m) => fs7.existsSync(path7.join(ctx.dir, m)))) {
+  if (findLockfiles(ctx.dir, discover).length === 0 && !MANIFESTS.some((m) => fs8.existsSync(path7.join(ctx.dir, m)))) {
     notes.push(`no lockfile and no manifest (${MANIFESTS.join(", ")}) in the project: no dependencies to audit`);
     return { locks: [], packages: [], notes };
   }
@@ -62685,7 +62702,7 @@ function createAuditScanner(opts = {}) {
       }
       findings.push(...osv.findings);
       const osvOut = path7.join(ctx.workDir, "osv-findings.json");
-      fs7.writeFileSync(osvOut, JSON.stringify(osv.findings, null, 2) + "\n");
+      fs8.writeFileSync(osvOut, JSON.stringify(osv.findings, null, 2) + "\n");
       rawOutputs.push(osvOut);
       notes.push(`OSV matcher: ${packages.length} packages, ${osv.findings.length} findings, advisories from ${osv.source}`);
       return { findings, rawOutputs, notes };
@@ -62694,10 +62711,11 @@ function createAuditScanner(opts = {}) {
 }
 
 // src/scanners/semgrep.ts
-var fs8 = __toESM(require("node:fs"));
+var fs9 = __toESM(require("node:fs"));
 var path8 = __toESM(require("node:path"));
 var import_errors21 = require("./cli-errors.js");
 init_run_tool();
+init_read_text();
 var SEMGREP = "semgrep";
 var EXIT_MEANINGS = {
   1: "findings (only with --error)",
@@ -62725,12 +62743,12 @@ function resolveRulesDir(moduleDir = __dirname, isDir = isDirectory) {
 }
 function isDirectory(p) {
   try {
-    return fs8.statSync(p).isDirectory();
+    return fs9.statSync(p).isDirectory();
   } catch {
     return false;
   }
 }
-function absoluteConfigs(config2, dir, exists = fs8.existsSync) {
+function absoluteConfigs(config2, dir, exists = fs9.existsSync) {
   return config2.map((c) => {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(c)) return c;
     const abs = path8.resolve(dir, c);
@@ -62851,7 +62869,7 @@ function interpretSemgrep(inv, result, outputText) {
 }
 function readOutput(file2) {
   try {
-    return fs8.readFileSync(file2, "utf8");
+    return readText2(file2);
   } catch {
     return "";
   }
@@ -62859,7 +62877,7 @@ function readOutput(file2) {
 async function runSemgrep(ctx, opts, rulesDir = resolveRulesDir) {
   const config2 = opts.config.length === 0 ? [rulesDir()] : absoluteConfigs(opts.config, ctx.dir);
   const [inv] = semgrepArgv(ctx, { config: config2 });
-  fs8.rmSync(inv.outputFile, { force: true });
+  fs9.rmSync(inv.outputFile, { force: true });
   ctx.log(`${SEMGREP} ${inv.args.join(" ")}`);
   const result = await runTool(inv.command, inv.args, { cwd: inv.cwd, env: inv.env, timeoutMs: ctx.timeoutMs, stdoutFile: inv.outputFile });
   const { findings, notes } = interpretSemgrep(inv, result, readOutput(inv.outputFile));
@@ -62870,11 +62888,12 @@ function createSemgrepScanner(opts) {
 }
 
 // src/scanners/trivy.ts
-var fs9 = __toESM(require("node:fs"));
+var fs10 = __toESM(require("node:fs"));
 var os2 = __toESM(require("node:os"));
 var path9 = __toESM(require("node:path"));
 var import_errors22 = require("./cli-errors.js");
 init_run_tool();
+init_read_text();
 var TRIVY = "trivy";
 var TRIVY_DB_SCHEMA = 2;
 function defaultTrivyCacheDir(env = process.env) {
@@ -62907,11 +62926,11 @@ function readDbState(cacheDir, now) {
   const dbDir = path9.join(cacheDir, "db");
   let meta3;
   try {
-    meta3 = fs9.readFileSync(path9.join(dbDir, "metadata.json"), "utf8");
+    meta3 = fs10.readFileSync(path9.join(dbDir, "metadata.json"), "utf8");
   } catch {
     meta3 = void 0;
   }
-  return { fresh: dbIsFresh(meta3, fs9.existsSync(path9.join(dbDir, "trivy.db")), now) };
+  return { fresh: dbIsFresh(meta3, fs10.existsSync(path9.join(dbDir, "trivy.db")), now) };
 }
 function skipDirPatterns(skipDirs) {
   const out = [];
@@ -63025,7 +63044,7 @@ function interpretTrivy(inv, result, outputText) {
 }
 function readOutput2(file2) {
   try {
-    return fs9.readFileSync(file2, "utf8");
+    return readText2(file2);
   } catch {
     return "";
   }
@@ -63038,7 +63057,7 @@ async function runWithFallback(ctx, invocations, interpret) {
   const notes = [];
   const failures = [];
   for (const [i, inv] of invocations.entries()) {
-    fs9.rmSync(inv.outputFile, { force: true });
+    fs10.rmSync(inv.outputFile, { force: true });
     ctx.log(`${TRIVY} ${inv.args.join(" ")}`);
     const result = await runTool(inv.command, inv.args, { cwd: inv.cwd, env: inv.env, timeoutMs: ctx.timeoutMs });
     const last = i === invocations.length - 1;
@@ -63068,7 +63087,7 @@ function createTrivyImageScanner(opts, now = () => /* @__PURE__ */ new Date()) {
   return {
     name: "trivy-image",
     run: (ctx) => {
-      const resolved = { ...opts, imageIsPath: opts.imageIsPath ?? fs9.existsSync(opts.image) };
+      const resolved = { ...opts, imageIsPath: opts.imageIsPath ?? fs10.existsSync(opts.image) };
       return runWithFallback(ctx, trivyImageArgv(ctx, resolved, readDbState(opts.cacheDir, now())), interpretTrivy);
     }
   };

@@ -193,7 +193,7 @@ var require_file_command = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.prepareKeyValueMessage = exports2.issueFileCommand = void 0;
     var crypto2 = __importStar(require("crypto"));
-    var fs14 = __importStar(require("fs"));
+    var fs15 = __importStar(require("fs"));
     var os5 = __importStar(require("os"));
     var utils_1 = require_utils();
     function issueFileCommand(command, message) {
@@ -201,10 +201,10 @@ var require_file_command = __commonJS({
       if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
       }
-      if (!fs14.existsSync(filePath)) {
+      if (!fs15.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
       }
-      fs14.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os5.EOL}`, {
+      fs15.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os5.EOL}`, {
         encoding: "utf8"
       });
     }
@@ -18521,12 +18521,12 @@ var require_io_util = __commonJS({
     var _a3;
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getCmdPath = exports2.tryGetExecutablePath = exports2.isRooted = exports2.isDirectory = exports2.exists = exports2.READONLY = exports2.UV_FS_O_EXLOCK = exports2.IS_WINDOWS = exports2.unlink = exports2.symlink = exports2.stat = exports2.rmdir = exports2.rm = exports2.rename = exports2.readlink = exports2.readdir = exports2.open = exports2.mkdir = exports2.lstat = exports2.copyFile = exports2.chmod = void 0;
-    var fs14 = __importStar(require("fs"));
+    var fs15 = __importStar(require("fs"));
     var path14 = __importStar(require("path"));
-    _a3 = fs14.promises, exports2.chmod = _a3.chmod, exports2.copyFile = _a3.copyFile, exports2.lstat = _a3.lstat, exports2.mkdir = _a3.mkdir, exports2.open = _a3.open, exports2.readdir = _a3.readdir, exports2.readlink = _a3.readlink, exports2.rename = _a3.rename, exports2.rm = _a3.rm, exports2.rmdir = _a3.rmdir, exports2.stat = _a3.stat, exports2.symlink = _a3.symlink, exports2.unlink = _a3.unlink;
+    _a3 = fs15.promises, exports2.chmod = _a3.chmod, exports2.copyFile = _a3.copyFile, exports2.lstat = _a3.lstat, exports2.mkdir = _a3.mkdir, exports2.open = _a3.open, exports2.readdir = _a3.readdir, exports2.readlink = _a3.readlink, exports2.rename = _a3.rename, exports2.rm = _a3.rm, exports2.rmdir = _a3.rmdir, exports2.stat = _a3.stat, exports2.symlink = _a3.symlink, exports2.unlink = _a3.unlink;
     exports2.IS_WINDOWS = process.platform === "win32";
     exports2.UV_FS_O_EXLOCK = 268435456;
-    exports2.READONLY = fs14.constants.O_RDONLY;
+    exports2.READONLY = fs15.constants.O_RDONLY;
     function exists(fsPath) {
       return __awaiter(this, void 0, void 0, function* () {
         try {
@@ -29765,14 +29765,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs14 = this.flowScalar(this.type);
+              const fs15 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs14, sep: [] });
+                map2.items.push({ start, key: fs15, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs14);
+                this.stack.push(fs15);
               } else {
-                Object.assign(it, { key: fs14, sep: [] });
+                Object.assign(it, { key: fs15, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -29900,13 +29900,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs14 = this.flowScalar(this.type);
+              const fs15 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs14, sep: [] });
+                fc.items.push({ start: [], key: fs15, sep: [] });
               else if (it.sep)
-                this.stack.push(fs14);
+                this.stack.push(fs15);
               else
-                Object.assign(it, { key: fs14, sep: [] });
+                Object.assign(it, { key: fs15, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -31858,6 +31858,20 @@ var init_manifest = __esm({
   }
 });
 
+// src/read-text.ts
+function readText(file2) {
+  const buf = fs.readFileSync(file2);
+  return (0, import_node_buffer.isAscii)(buf) ? buf.toString("latin1") : buf.toString("utf8");
+}
+var import_node_buffer, fs;
+var init_read_text = __esm({
+  "src/read-text.ts"() {
+    "use strict";
+    import_node_buffer = require("node:buffer");
+    fs = __toESM(require("node:fs"));
+  }
+});
+
 // src/lockfiles/discover.ts
 function findLockfiles(root, opts = {}) {
   const skip = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
@@ -31867,7 +31881,7 @@ function findLockfiles(root, opts = {}) {
   const walk3 = (dir) => {
     let entries;
     try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
+      entries = fs2.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       throw new LockfileError(`cannot read the directory (${e.code ?? e.message})`, dir);
     }
@@ -31886,7 +31900,7 @@ function findLockfiles(root, opts = {}) {
 }
 function readOptional(file2) {
   try {
-    return fs.readFileSync(file2, "utf8");
+    return fs2.readFileSync(file2, "utf8");
   } catch {
     return void 0;
   }
@@ -31903,7 +31917,7 @@ function readManifest(dir) {
 function readLockfile(file2, display = file2) {
   let text;
   try {
-    text = fs.readFileSync(file2, "utf8");
+    text = readText(file2);
   } catch (e) {
     throw new LockfileError(`cannot read the lockfile (${e.code ?? e.message})`, display);
   }
@@ -31923,17 +31937,18 @@ function discoverLockfiles(root, opts = {}) {
     );
   return found.map((f) => readLockfile(f, path2.relative(root, f) || path2.basename(f)));
 }
-var fs, path2;
+var fs2, path2;
 var init_discover = __esm({
   "src/lockfiles/discover.ts"() {
     "use strict";
-    fs = __toESM(require("node:fs"));
+    fs2 = __toESM(require("node:fs"));
     path2 = __toESM(require("node:path"));
     init_defaults();
     init_errors();
     init_manifest();
     init_parse();
     init_poetry();
+    init_read_text();
   }
 });
 
@@ -34219,13 +34234,13 @@ function resolveToolPath(tool, env, fromPolicy) {
   if (fromEnv) return fromEnv;
   if (fromPolicy) return fromPolicy;
   const pinned = path7.join(env.CHAINGATE_TOOLS_DIR ?? path7.join(os2.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
-  return fs6.existsSync(pinned) ? pinned : tool;
+  return fs7.existsSync(pinned) ? pinned : tool;
 }
-var fs6, os2, path7;
+var fs7, os2, path7;
 var init_resolve = __esm({
   "src/tools/resolve.ts"() {
     "use strict";
-    fs6 = __toESM(require("node:fs"));
+    fs7 = __toESM(require("node:fs"));
     os2 = __toESM(require("node:os"));
     path7 = __toESM(require("node:path"));
   }
@@ -40591,25 +40606,25 @@ function trivyImageSbomArgv(ref, isPath, outFile, opts) {
   ];
 }
 async function imageSbom(ref, opts) {
-  const work = fs7.mkdtempSync(path8.join(os3.tmpdir(), "chaingate-sbom-"));
+  const work = fs8.mkdtempSync(path8.join(os3.tmpdir(), "chaingate-sbom-"));
   try {
     const out = path8.join(work, "image.cdx.json");
-    const isPath = fs7.existsSync(ref);
+    const isPath = fs8.existsSync(ref);
     const r = await runTool(opts.trivy, trivyImageSbomArgv(ref, isPath, out, opts), { timeoutMs: opts.timeoutMs, env: opts.env });
     if (r.spawnError) throw new ToolError("trivy", `trivy could not start (${r.spawnError}); run scripts/install-tools.sh or set CHAINGATE_TRIVY_PATH`);
     if (r.timedOut) throw new ToolError("trivy", `trivy image ${ref} timed out after ${opts.timeoutMs} ms`);
-    if (r.exitCode !== 0 || !fs7.existsSync(out))
+    if (r.exitCode !== 0 || !fs8.existsSync(out))
       throw new ToolError("trivy", `trivy image ${ref} failed (exit ${r.exitCode ?? r.signal}): ${firstErrorLine(r.stderr) ?? "no message"}`);
-    return parseTrivyCycloneDx(fs7.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
+    return parseTrivyCycloneDx(fs8.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
   } finally {
-    fs7.rmSync(work, { recursive: true, force: true });
+    fs8.rmSync(work, { recursive: true, force: true });
   }
 }
-var fs7, os3, path8;
+var fs8, os3, path8;
 var init_image = __esm({
   "src/sbom/image.ts"() {
     "use strict";
-    fs7 = __toESM(require("node:fs"));
+    fs8 = __toESM(require("node:fs"));
     os3 = __toESM(require("node:os"));
     path8 = __toESM(require("node:path"));
     init_errors();
@@ -40634,7 +40649,7 @@ async function writeSbom(dir, opts = {}) {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
   const root = path9.resolve(cwd, dir);
-  if (!fs8.existsSync(root) || !fs8.statSync(root).isDirectory()) throw new ConfigError(`not a directory`, root);
+  if (!fs9.existsSync(root) || !fs9.statSync(root).isDirectory()) throw new ConfigError(`not a directory`, root);
   const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   let lockfiles = [];
   if (!opts.image || findLockfiles(root, { skipDirs }).length > 0) lockfiles = discoverLockfiles(root, { skipDirs });
@@ -40670,19 +40685,19 @@ async function writeSbom(dir, opts = {}) {
   if (opts.output === "-") return { file: "-", text, ...result };
   const file2 = path9.resolve(cwd, opts.output ?? "sbom.cdx.json");
   try {
-    fs8.mkdirSync(path9.dirname(file2), { recursive: true });
-    fs8.writeFileSync(file2, text);
+    fs9.mkdirSync(path9.dirname(file2), { recursive: true });
+    fs9.writeFileSync(file2, text);
   } catch (e) {
     throw new ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file2);
   }
   return { file: file2, ...result };
 }
-var import_node_crypto2, fs8, os4, path9;
+var import_node_crypto2, fs9, os4, path9;
 var init_write = __esm({
   "src/sbom/write.ts"() {
     "use strict";
     import_node_crypto2 = require("node:crypto");
-    fs8 = __toESM(require("node:fs"));
+    fs9 = __toESM(require("node:fs"));
     os4 = __toESM(require("node:os"));
     path9 = __toESM(require("node:path"));
     init_errors();
@@ -45583,7 +45598,7 @@ var require_dist6 = __commonJS({
 });
 
 // src/action/main.ts
-var fs13 = __toESM(require("node:fs"));
+var fs14 = __toESM(require("node:fs"));
 var core = __toESM(require_core());
 
 // node_modules/zod/v4/classic/external.js
@@ -58756,7 +58771,7 @@ var path10 = __toESM(require("node:path"));
 init_errors();
 
 // src/scanners/audit.ts
-var fs3 = __toESM(require("node:fs"));
+var fs4 = __toESM(require("node:fs"));
 var path4 = __toESM(require("node:path"));
 init_errors();
 
@@ -59337,7 +59352,7 @@ async function queryOsvApi(packages, opts = {}) {
 }
 
 // src/osv/db.ts
-var fs2 = __toESM(require("node:fs"));
+var fs3 = __toESM(require("node:fs"));
 var path3 = __toESM(require("node:path"));
 init_errors();
 
@@ -59812,14 +59827,14 @@ function ingest(index, text, what, opts, names) {
   }
 }
 function loadZip(file2, index, opts, names) {
-  const fd = fs2.openSync(file2, "r");
+  const fd = fs3.openSync(file2, "r");
   try {
-    const size = fs2.fstatSync(fd).size;
+    const size = fs3.fstatSync(fd).size;
     const read = (offset, length) => {
       const b = Buffer.alloc(length);
       let got = 0;
       while (got < length) {
-        const n2 = fs2.readSync(fd, b, got, length - got, offset + got);
+        const n2 = fs3.readSync(fd, b, got, length - got, offset + got);
         if (n2 === 0) break;
         got += n2;
       }
@@ -59836,11 +59851,11 @@ function loadZip(file2, index, opts, names) {
     if (e instanceof ZipError) throw new ToolError("osv", `${file2}: ${e.message}; download the OSV export again`);
     throw e;
   } finally {
-    fs2.closeSync(fd);
+    fs3.closeSync(fd);
   }
 }
 function walk2(dir, out) {
-  for (const d of fs2.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
+  for (const d of fs3.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
     const p = path3.join(dir, d.name);
     if (d.isDirectory()) walk2(p, out);
     else if (d.isFile() && /\.(json|zip)$/i.test(d.name)) out.push(p);
@@ -59849,7 +59864,7 @@ function walk2(dir, out) {
 function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
   let stat;
   try {
-    stat = fs2.statSync(dbPath);
+    stat = fs3.statSync(dbPath);
   } catch {
     throw new ConfigError(`${configKey}: ${dbPath} does not exist; point it at a folder of OSV JSON files or an OSV zip export`);
   }
@@ -59862,7 +59877,7 @@ function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
   for (const p of paths) {
     if (/\.zip$/i.test(p)) files += loadZip(p, index, opts, names);
     else {
-      ingest(index, fs2.readFileSync(p, "utf8"), p, opts, names);
+      ingest(index, fs3.readFileSync(p, "utf8"), p, opts, names);
       files++;
     }
   }
@@ -60352,6 +60367,7 @@ var parseYarnAudit = (text) => {
 
 // src/scanners/audit.ts
 init_run_tool();
+init_read_text();
 var MANIFESTS = ["package.json", "pyproject.toml", "Pipfile", "setup.py", "setup.cfg", "requirements.in"];
 var PM_AUDIT_CONCURRENCY = 2;
 async function runBounded(jobs, n) {
@@ -60443,7 +60459,7 @@ async function runPmAuditRaw(ctx, lock, pm, osvApi) {
   if (r.spawnError) return { findings: [], note: `${where2}: not run, ${r.spawnError}; the OSV matcher covers these packages` };
   if (r.timedOut) return { findings: [], output: outputFile, note: `${where2}: no answer within ${Math.round(Math.min(ctx.timeoutMs, PM_AUDIT_TIMEOUT_MS) / 1e3)} s; the OSV matcher covers these packages` };
   if (r.signal) throw new ToolError(pm.tool, `${where2} was killed by ${r.signal}: ${toolMessage(r.stderr) ?? "no message"}`);
-  const text = fs3.readFileSync(outputFile, "utf8");
+  const text = readText(outputFile);
   const errorObject = auditErrorObject(text);
   if (errorObject !== void 0) {
     return { findings: [], output: outputFile, note: `${where2}: endpoint unavailable (${errorObject.slice(0, 300)}); the OSV matcher covers these packages` };
@@ -60518,14 +60534,14 @@ function readPackages(ctx, opts) {
     const display = path4.relative(ctx.dir, file2) || path4.basename(file2);
     let text;
     try {
-      text = fs3.readFileSync(file2, "utf8");
+      text = fs4.readFileSync(file2, "utf8");
     } catch (e) {
       throw new ToolError("audit", `${display}: cannot read the SBOM (${e.code ?? e.message})`);
     }
     return { locks: [], packages: toOsvPackages(packagesFromCycloneDx(text, display), display), notes };
   }
   const discover = opts.skipDirs ? { skipDirs: opts.skipDirs } : {};
-  if (findLockfiles(ctx.dir, discover).length === 0 && !MANIFESTS.some((m) => fs3.existsSync(path4.join(ctx.dir, m)))) {
+  if (findLockfiles(ctx.dir, discover).length === 0 && !MANIFESTS.some((m) => fs4.existsSync(path4.join(ctx.dir, m)))) {
     notes.push(`no lockfile and no manifest (${MANIFESTS.join(", ")}) in the project: no dependencies to audit`);
     return { locks: [], packages: [], notes };
   }
@@ -60560,7 +60576,7 @@ function createAuditScanner(opts = {}) {
       }
       findings.push(...osv.findings);
       const osvOut = path4.join(ctx.workDir, "osv-findings.json");
-      fs3.writeFileSync(osvOut, JSON.stringify(osv.findings, null, 2) + "\n");
+      fs4.writeFileSync(osvOut, JSON.stringify(osv.findings, null, 2) + "\n");
       rawOutputs.push(osvOut);
       notes.push(`OSV matcher: ${packages.length} packages, ${osv.findings.length} findings, advisories from ${osv.source}`);
       return { findings, rawOutputs, notes };
@@ -60569,7 +60585,7 @@ function createAuditScanner(opts = {}) {
 }
 
 // src/scanners/semgrep.ts
-var fs4 = __toESM(require("node:fs"));
+var fs5 = __toESM(require("node:fs"));
 var path5 = __toESM(require("node:path"));
 init_errors();
 
@@ -60673,6 +60689,7 @@ function semgrepErrors(text) {
 
 // src/scanners/semgrep.ts
 init_run_tool();
+init_read_text();
 var SEMGREP = "semgrep";
 var EXIT_MEANINGS = {
   1: "findings (only with --error)",
@@ -60700,12 +60717,12 @@ function resolveRulesDir(moduleDir = __dirname, isDir = isDirectory) {
 }
 function isDirectory(p) {
   try {
-    return fs4.statSync(p).isDirectory();
+    return fs5.statSync(p).isDirectory();
   } catch {
     return false;
   }
 }
-function absoluteConfigs(config2, dir, exists = fs4.existsSync) {
+function absoluteConfigs(config2, dir, exists = fs5.existsSync) {
   return config2.map((c) => {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(c)) return c;
     const abs = path5.resolve(dir, c);
@@ -60826,7 +60843,7 @@ function interpretSemgrep(inv, result, outputText) {
 }
 function readOutput(file2) {
   try {
-    return fs4.readFileSync(file2, "utf8");
+    return readText(file2);
   } catch {
     return "";
   }
@@ -60834,7 +60851,7 @@ function readOutput(file2) {
 async function runSemgrep(ctx, opts, rulesDir = resolveRulesDir) {
   const config2 = opts.config.length === 0 ? [rulesDir()] : absoluteConfigs(opts.config, ctx.dir);
   const [inv] = semgrepArgv(ctx, { config: config2 });
-  fs4.rmSync(inv.outputFile, { force: true });
+  fs5.rmSync(inv.outputFile, { force: true });
   ctx.log(`${SEMGREP} ${inv.args.join(" ")}`);
   const result = await runTool(inv.command, inv.args, { cwd: inv.cwd, env: inv.env, timeoutMs: ctx.timeoutMs, stdoutFile: inv.outputFile });
   const { findings, notes } = interpretSemgrep(inv, result, readOutput(inv.outputFile));
@@ -60845,7 +60862,7 @@ function createSemgrepScanner(opts) {
 }
 
 // src/scanners/trivy.ts
-var fs5 = __toESM(require("node:fs"));
+var fs6 = __toESM(require("node:fs"));
 var os = __toESM(require("node:os"));
 var path6 = __toESM(require("node:path"));
 init_errors();
@@ -61150,6 +61167,7 @@ var parseTrivy = (text) => {
 
 // src/scanners/trivy.ts
 init_run_tool();
+init_read_text();
 var TRIVY = "trivy";
 var TRIVY_DB_SCHEMA = 2;
 function defaultTrivyCacheDir(env = process.env) {
@@ -61182,11 +61200,11 @@ function readDbState(cacheDir, now) {
   const dbDir = path6.join(cacheDir, "db");
   let meta3;
   try {
-    meta3 = fs5.readFileSync(path6.join(dbDir, "metadata.json"), "utf8");
+    meta3 = fs6.readFileSync(path6.join(dbDir, "metadata.json"), "utf8");
   } catch {
     meta3 = void 0;
   }
-  return { fresh: dbIsFresh(meta3, fs5.existsSync(path6.join(dbDir, "trivy.db")), now) };
+  return { fresh: dbIsFresh(meta3, fs6.existsSync(path6.join(dbDir, "trivy.db")), now) };
 }
 function skipDirPatterns(skipDirs) {
   const out = [];
@@ -61300,7 +61318,7 @@ function interpretTrivy(inv, result, outputText) {
 }
 function readOutput2(file2) {
   try {
-    return fs5.readFileSync(file2, "utf8");
+    return readText(file2);
   } catch {
     return "";
   }
@@ -61313,7 +61331,7 @@ async function runWithFallback(ctx, invocations, interpret) {
   const notes = [];
   const failures = [];
   for (const [i, inv] of invocations.entries()) {
-    fs5.rmSync(inv.outputFile, { force: true });
+    fs6.rmSync(inv.outputFile, { force: true });
     ctx.log(`${TRIVY} ${inv.args.join(" ")}`);
     const result = await runTool(inv.command, inv.args, { cwd: inv.cwd, env: inv.env, timeoutMs: ctx.timeoutMs });
     const last = i === invocations.length - 1;
@@ -61343,7 +61361,7 @@ function createTrivyImageScanner(opts, now = () => /* @__PURE__ */ new Date()) {
   return {
     name: "trivy-image",
     run: (ctx) => {
-      const resolved = { ...opts, imageIsPath: opts.imageIsPath ?? fs5.existsSync(opts.image) };
+      const resolved = { ...opts, imageIsPath: opts.imageIsPath ?? fs6.existsSync(opts.image) };
       return runWithFallback(ctx, trivyImageArgv(ctx, resolved, readDbState(opts.cacheDir, now())), interpretTrivy);
     }
   };
@@ -61396,17 +61414,17 @@ function defaultDeps() {
 }
 
 // src/gate/run-gate.ts
-var fs12 = __toESM(require("node:fs"));
+var fs13 = __toESM(require("node:fs"));
 var path13 = __toESM(require("node:path"));
 
 // src/config/load.ts
-var fs9 = __toESM(require("node:fs"));
+var fs10 = __toESM(require("node:fs"));
 var import_node_crypto3 = require("node:crypto");
 var import_yaml = __toESM(require_dist());
 init_errors();
-function readText(file2, what) {
+function readText2(file2, what) {
   try {
-    return fs9.readFileSync(file2, "utf8");
+    return fs10.readFileSync(file2, "utf8");
   } catch (e) {
     const code = e.code;
     if (code === "ENOENT") throw new ConfigError(`${what} not found; create it or point to the right file`, file2);
@@ -61478,7 +61496,7 @@ function sha256(text) {
   return (0, import_node_crypto3.createHash)("sha256").update(text).digest("hex");
 }
 function loadPolicyFile(file2, overrides = (r) => r) {
-  const text = readText(file2, "policy file");
+  const text = readText2(file2, "policy file");
   const { raw } = parseConfigText(text, file2, PolicySchema, "policy");
   const merged = PolicySchema.safeParse(overrides(raw));
   if (!merged.success) {
@@ -61496,12 +61514,12 @@ function defaultPolicy(overrides = (r) => r) {
   return r.data;
 }
 function loadExceptionsFile(file2) {
-  const text = readText(file2, "exceptions file");
+  const text = readText2(file2, "exceptions file");
   const { value, itemLines } = parseConfigText(text, file2, ExceptionsFileSchema, "exceptions file");
   return { value, path: file2, sha256: sha256(text), itemLines };
 }
 function loadVexFile(file2) {
-  const text = readText(file2, "VEX document");
+  const text = readText2(file2, "VEX document");
   const { value } = parseConfigText(text, file2, VexDocumentSchema, "OpenVEX document");
   return { value, path: file2, sha256: sha256(text) };
 }
@@ -62346,7 +62364,7 @@ function renderSummary(result, opts) {
 
 // src/sign/run-sign.ts
 var import_node_crypto4 = require("node:crypto");
-var fs10 = __toESM(require("node:fs"));
+var fs11 = __toESM(require("node:fs"));
 var path12 = __toESM(require("node:path"));
 init_errors();
 init_run_tool();
@@ -62733,7 +62751,7 @@ function signFailure(what, r, secrets, insecure) {
 function readSbom(file2) {
   let text;
   try {
-    text = fs10.readFileSync(file2, "utf8");
+    text = fs11.readFileSync(file2, "utf8");
   } catch (e) {
     throw new ConfigError(`cannot read the SBOM: ${e.code ?? e.message}`, file2);
   }
@@ -62760,7 +62778,7 @@ async function runSignImage(o, e) {
   if (sig.exitCode !== 0) throw signFailure(`signing ${resolved.image}`, sig, secrets, Boolean(o.insecureRegistry));
   e.log(`signed ${resolved.image}`);
   const attestations = [];
-  fs10.mkdirSync(o.workDir, { recursive: true });
+  fs11.mkdirSync(o.workDir, { recursive: true });
   const inputAttestations = [];
   if (o.sbom !== void 0 && sbomText !== void 0) {
     const r = await run(cosignAttestArgv(resolved.image, "cyclonedx", o.sbom, so));
@@ -62780,8 +62798,8 @@ async function runSignImage(o, e) {
       inputAttestations
     });
     const predicateFile = path12.join(o.workDir, "chaingate-vsa.predicate.json");
-    fs10.writeFileSync(predicateFile, JSON.stringify(vsa.predicate, null, 2) + "\n");
-    fs10.writeFileSync(path12.join(o.workDir, "chaingate-vsa.intoto.json"), JSON.stringify(vsa, null, 2) + "\n");
+    fs11.writeFileSync(predicateFile, JSON.stringify(vsa.predicate, null, 2) + "\n");
+    fs11.writeFileSync(path12.join(o.workDir, "chaingate-vsa.intoto.json"), JSON.stringify(vsa, null, 2) + "\n");
     const r = await run(cosignAttestArgv(resolved.image, VSA_PREDICATE_TYPE, predicateFile, so));
     if (r.exitCode !== 0) throw signFailure(`attesting the verdict to ${resolved.image}`, r, secrets, Boolean(o.insecureRegistry));
     attestations.push({ type: "vsa", predicateType: VSA_PREDICATE_TYPE, predicate: predicateFile });
@@ -62804,21 +62822,21 @@ async function runSignBlob(o, e) {
   const secrets = prepareSecrets(e, o.key);
   let data;
   try {
-    data = fs10.readFileSync(o.file);
+    data = fs11.readFileSync(o.file);
   } catch (err) {
     throw new ConfigError(`cannot read the file to sign: ${err.code ?? err.message}`, o.file);
   }
   const bundle = o.bundle ?? bundlePathFor(o.file);
   const r = await runTool(e.tools.cosign, cosignSignBlobArgv(o.file, bundle, { key: o.key, tlog: o.tlog }), { env: e.env, timeoutMs: e.timeoutMs ?? 3e5 });
   if (r.exitCode !== 0) throw signFailure(`signing ${o.file}`, r, secrets, false);
-  if (!fs10.existsSync(bundle)) throw new ToolError("cosign", `cosign sign-blob succeeded but wrote no bundle at ${bundle}`);
+  if (!fs11.existsSync(bundle)) throw new ToolError("cosign", `cosign sign-blob succeeded but wrote no bundle at ${bundle}`);
   e.log(`signed ${o.file}: ${bundle}`);
   return { file: o.file, bundle, sha256: (0, import_node_crypto4.createHash)("sha256").update(data).digest("hex"), keyless: isKeyless(o.key), tlog: tlogOn(o.key, o.tlog) };
 }
 
 // src/sign/run-verify.ts
 var import_node_crypto5 = require("node:crypto");
-var fs11 = __toESM(require("node:fs"));
+var fs12 = __toESM(require("node:fs"));
 init_errors();
 init_run_tool();
 
@@ -62927,7 +62945,7 @@ function keyFingerprint(ref, env) {
   let pem;
   if (k.kind === "file") {
     try {
-      pem = fs11.readFileSync(k.path, "utf8");
+      pem = fs12.readFileSync(k.path, "utf8");
     } catch (e) {
       throw new ConfigError(`cannot read the public key: ${e.code ?? e.message}`, k.path);
     }
@@ -63081,9 +63099,9 @@ async function runVerifyImage(o, e) {
   return outcome(resolved.image, checks, failures, resolved.digest);
 }
 function keyOnlyTrustedRoot(workDir) {
-  fs11.mkdirSync(workDir, { recursive: true });
+  fs12.mkdirSync(workDir, { recursive: true });
   const file2 = `${workDir}/key-only.trusted_root.json`;
-  fs11.writeFileSync(
+  fs12.writeFileSync(
     file2,
     JSON.stringify({ mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1", tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] })
   );
@@ -63114,6 +63132,7 @@ function verifyScannerFailed(error2, durationMs) {
 // src/gate/run-gate.ts
 init_resolve();
 init_version();
+init_read_text();
 var REPORT_COVERS = {
   trivy: ["trivy-fs"],
   semgrep: ["semgrep"],
@@ -63135,7 +63154,7 @@ function overridesFrom(opts) {
   return (raw) => {
     const r = { ...raw };
     if (opts.scanners) r.scanners = opts.scanners;
-    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs12.existsSync(opts.image) ? path13.resolve(opts.image) : opts.image };
+    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs13.existsSync(opts.image) ? path13.resolve(opts.image) : opts.image };
     if (opts.insecureRegistry) r.trivy = { ...r.trivy ?? {}, "insecure-registry": true };
     if (opts.osvDb) r.audit = { ...r.audit ?? {}, "osv-db": path13.resolve(opts.osvDb) };
     if (opts.sbom !== void 0) r.sbom = opts.sbom;
@@ -63147,18 +63166,18 @@ function resolveFrom(base, p) {
 }
 function loadInputs(opts) {
   const dir = path13.resolve(opts.dir);
-  if (!fs12.existsSync(dir) || !fs12.statSync(dir).isDirectory()) {
+  if (!fs13.existsSync(dir) || !fs13.statSync(dir).isDirectory()) {
     throw new ConfigError(`project directory ${opts.dir} does not exist`);
   }
   const explicitConfig = opts.configFile !== void 0;
   const configPath = resolveFrom(dir, opts.configFile ?? ".chaingate.yml");
-  const policyLoaded = explicitConfig || fs12.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
+  const policyLoaded = explicitConfig || fs13.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
   const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
   const baseDir = policyLoaded ? path13.dirname(configPath) : dir;
   const exceptions = [];
   let exceptionsInput;
   const exPath = opts.exceptionsFile !== void 0 ? resolveFrom(process.cwd(), opts.exceptionsFile) : resolveFrom(baseDir, policy.exceptions.file);
-  if (opts.exceptionsFile !== void 0 || fs12.existsSync(exPath)) {
+  if (opts.exceptionsFile !== void 0 || fs13.existsSync(exPath)) {
     const ex = loadExceptionsFile(exPath);
     const source = path13.relative(dir, exPath) || exPath;
     exceptions.push({ source, entries: ex.value.exceptions, lines: ex.itemLines });
@@ -63188,7 +63207,7 @@ function ingestReport(tool, file2) {
   const name = `report:${tool}`;
   let text;
   try {
-    text = fs12.readFileSync(file2, "utf8");
+    text = readText(file2);
   } catch (e) {
     const code = e.code;
     return {
@@ -63228,7 +63247,7 @@ async function writeAll(fh, buf) {
 }
 async function writeChunks(file2, chunks) {
   const partial2 = `${file2}.partial`;
-  const fh = await fs12.promises.open(partial2, "w");
+  const fh = await fs13.promises.open(partial2, "w");
   let inFlight = Promise.resolve();
   try {
     for (const c of chunks) {
@@ -63241,12 +63260,12 @@ async function writeChunks(file2, chunks) {
     await inFlight.catch(() => void 0);
     await fh.close();
   }
-  fs12.renameSync(partial2, file2);
+  fs13.renameSync(partial2, file2);
 }
 async function runGate(opts, deps2) {
   const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);
   const outDir = path13.resolve(opts.outputDir);
-  fs12.mkdirSync(outDir, { recursive: true });
+  fs13.mkdirSync(outDir, { recursive: true });
   const statuses = [];
   const all = [];
   const covered = /* @__PURE__ */ new Set();
@@ -63267,7 +63286,7 @@ async function runGate(opts, deps2) {
     const started = Date.now();
     const lines3 = [];
     const workDir = path13.join(workRoot, name);
-    fs12.mkdirSync(workDir, { recursive: true });
+    fs13.mkdirSync(workDir, { recursive: true });
     const ctx = {
       dir,
       workDir,
@@ -63302,7 +63321,7 @@ async function runGate(opts, deps2) {
     const started = Date.now();
     const lines3 = [];
     const workDir = path13.join(workRoot, "cosign-verify");
-    fs12.mkdirSync(workDir, { recursive: true });
+    fs13.mkdirSync(workDir, { recursive: true });
     try {
       const o = await runVerifyImage(
         {
@@ -63358,7 +63377,7 @@ async function runGate(opts, deps2) {
     })
   );
   const summary = renderSummary(result, { resultFile: path13.basename(resultFile), sarifFile: path13.basename(sarifFile) });
-  fs12.writeFileSync(summaryFile, summary);
+  fs13.writeFileSync(summaryFile, summary);
   return { result, resultFile, sarifFile, summaryFile, summary, sbomFile };
 }
 
@@ -63493,8 +63512,8 @@ async function runAction(env = process.env, now = () => /* @__PURE__ */ new Date
     core.setOutput("result-file", out.resultFile);
     core.setOutput("sarif-file", out.sarifFile);
     if (out.sbomFile) core.setOutput("sbom-file", out.sbomFile);
-    if (env.GITHUB_STEP_SUMMARY && fs13.existsSync(env.GITHUB_STEP_SUMMARY)) {
-      fs13.appendFileSync(env.GITHUB_STEP_SUMMARY, out.summary);
+    if (env.GITHUB_STEP_SUMMARY && fs14.existsSync(env.GITHUB_STEP_SUMMARY)) {
+      fs14.appendFileSync(env.GITHUB_STEP_SUMMARY, out.summary);
     }
     const code = exitCodeFor(r);
     if (out.result.scanners.some((x) => x.name === "cosign-verify")) {

@@ -20,6 +20,7 @@ import type { ScanContext, Scanner } from '../scanners/types';
 import { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } from '../sign';
 import { resolveToolPath } from '../tools/resolve';
 import { VERSION } from '../version';
+import { readText } from '../read-text';
 
 export interface Logger {
   info(line: string): void;
@@ -149,7 +150,7 @@ function ingestReport(tool: ReportTool, file: string): { findings: Finding[]; st
   const name = `report:${tool}`;
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readText(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return {

@@ -8,6 +8,7 @@ import { parsePackageJson } from './manifest';
 import { isLockfileName, LOCKFILE_NAMES, parseLockfile } from './parse';
 import { parsePyproject } from './poetry';
 import type { Lockfile, Manifest } from './types';
+import { readText } from '../read-text';
 
 /** Folders never searched unless the caller says otherwise: installed code and test data. */
 export { DEFAULT_SKIP_DIRS };
@@ -67,7 +68,7 @@ export function readManifest(dir: string): Manifest | undefined {
 export function readLockfile(file: string, display = file): Lockfile {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readText(file);
   } catch (e) {
     throw new LockfileError(`cannot read the lockfile (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, display);
   }

@@ -22,6 +22,7 @@ import { FormatError } from '../parsers/util';
 import { parseYarnAudit } from '../parsers/yarn-audit';
 import { firstErrorLine, runTool, type RunResult } from '../process/run-tool';
 import type { ScanContext, Scanner, ScannerOutcome } from './types';
+import { readText } from '../read-text';
 
 export interface AuditOptions {
   /** audit.osv-db: a folder of OSV JSON files or an OSV zip export (relative to the project). */
@@ -174,7 +175,7 @@ async function runPmAuditRaw(ctx: ScanContext, lock: Lockfile, pm: PmAudit, osvA
   if (r.spawnError) return { findings: [], note: `${where}: not run, ${r.spawnError}; the OSV matcher covers these packages` };
   if (r.timedOut) return { findings: [], output: outputFile, note: `${where}: no answer within ${Math.round(Math.min(ctx.timeoutMs, PM_AUDIT_TIMEOUT_MS) / 1000)} s; the OSV matcher covers these packages` };
   if (r.signal) throw new ToolError(pm.tool, `${where} was killed by ${r.signal}: ${toolMessage(r.stderr) ?? 'no message'}`);
-  const text = fs.readFileSync(outputFile, 'utf8');
+  const text = readText(outputFile);
   const errorObject = auditErrorObject(text);
   if (errorObject !== undefined) {
     return { findings: [], output: outputFile, note: `${where}: endpoint unavailable (${errorObject.slice(0, 300)}); the OSV matcher covers these packages` };

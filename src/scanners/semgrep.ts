@@ -9,6 +9,7 @@ import { parseSemgrep, semgrepErrors, type SemgrepError } from '../parsers/semgr
 import { FormatError } from '../parsers/util';
 import { firstErrorLine, runTool, type RunResult } from '../process/run-tool';
 import type { Invocation, ScanContext, Scanner, ScannerOutcome, ToolAdapter } from './types';
+import { readText } from '../read-text';
 
 export const SEMGREP = 'semgrep';
 
@@ -224,7 +225,7 @@ export const semgrepAdapter: ToolAdapter<SemgrepOptions> = {
 
 function readOutput(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readText(file);
   } catch {
     return '';
   }

@@ -11,6 +11,7 @@ import { parseTrivy } from '../parsers/trivy';
 import { FormatError } from '../parsers/util';
 import { firstErrorLine, runTool, type RunResult } from '../process/run-tool';
 import type { Invocation, ScanContext, Scanner, ScannerOutcome, ToolAdapter } from './types';
+import { readText } from '../read-text';
 
 export const TRIVY = 'trivy';
 /** Trivy DB schema that Trivy 0.74 reads (metadata.json "Version"). */
@@ -248,7 +249,7 @@ export const trivyImageAdapter: ToolAdapter<{ opts: TrivyImageOptions; db: DbSta
 
 function readOutput(file: string): string {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readText(file);
   } catch {
     return '';
   }

@@ -1,0 +1,29 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { readText } from '../src/read-text';
+import { tmpDir } from './helpers/paths';
+
+describe('readText', () => {
+  const dir = tmpDir('chaingate-read-text-');
+  const write = (name: string, data: string | Buffer) => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, data);
+    return p;
+  };
+
+  it('reads ASCII, UTF-8 and empty files as fs.readFileSync(file, "utf8") does', () => {
+    const cases = [
+      write('ascii.json', '{"Title":"Prototype pollution in lodash","Severity":"HIGH"}\n'),
+      write('utf8.json', '{"Title":"Dépassement — ✓ 漏洞 🐛","Path":"C:\\\\x"}'),
+      write('bom.json', '\ufeff{"a":1}'),
+      write('invalid.bin', Buffer.from([0x7b, 0xff, 0xfe, 0x7d])),
+      write('empty.json', ''),
+    ];
+    for (const p of cases) expect([p, readText(p)]).toEqual([p, fs.readFileSync(p, 'utf8')]);
+    expect(JSON.parse(readText(cases[1])).Title).toBe('Dépassement — ✓ 漏洞 🐛');
+  });
+
+  it('throws like fs for a missing file', () => {
+    expect(() => readText(path.join(dir, 'nope.json'))).toThrow(expect.objectContaining({ code: 'ENOENT' }));
+  });
+});
