@@ -3,7 +3,8 @@
 // cyclonedx`, on the real 1,800-entry lockfile, side by side in one run. Wall time (median of
 // RUNS) and peak RSS (GNU time's maximum resident set size of the largest process; cyclonedx-npm
 // runs `npm ls` as a child, so its figure is the larger of the two, not their sum).
-// `node -e 0` is measured too: Node's own start-up, the floor under any Node CLI.
+// `node -e 0` is measured too: Node's own start-up, the floor under any Node CLI; and
+// bench/sbom-floor.mjs, the same lockfile written as CycloneDX-shaped JSON without the library.
 //   node bench/sbom.mjs [RUNS] [OTHER_CLI.js...]        (RUNS default 5)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -57,6 +58,12 @@ const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000', npm_config_offlin
 const contenders = [
   { name: 'node -e 0 (Node start-up floor)', argv: () => [process.execPath, '-e', '0'] },
   ...clis.map((cli, i) => ({ name: `chaingate sbom (${cli.label})`, out: path.join(WORK, `chaingate-${i}.cdx.json`), argv: (o) => [...cli.argv, project, '--output', o] })),
+  {
+    // Sizes the CycloneDX library's share: the same lockfile to CycloneDX-shaped JSON by hand.
+    name: 'floor: plain Node, no CycloneDX library (bench/sbom-floor.mjs)',
+    out: path.join(WORK, 'floor.cdx.json'),
+    argv: (o) => [process.execPath, path.join(REPO, 'bench', 'sbom-floor.mjs'), project, o],
+  },
   {
     name: 'cyclonedx-npm --package-lock-only',
     out: path.join(WORK, 'cyclonedx-npm.cdx.json'),
