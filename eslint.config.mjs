@@ -12,6 +12,14 @@ export default tseslint.config(
     },
   },
   {
+    // Build scripts and benchmarks: plain Node ES modules that print.
+    files: ['scripts/**/*.mjs', 'bench/**/*.mjs', 'bench/**/*.ts'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
+    rules: { 'no-console': 'off' },
+  },
+  {
     files: ['__tests__/**'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', 'no-console': 'off' },
   },

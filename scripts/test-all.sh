@@ -18,7 +18,7 @@ step "typecheck"
 npx tsc --noEmit -p .
 
 step "lint"
-npx eslint src __tests__
+npx eslint src __tests__ scripts bench
 
 step "dist matches a fresh build"
 bash scripts/check-dist.sh
