@@ -221,9 +221,9 @@ var require_strings = __commonJS({
       }
     }
     function lowerVersion(purl) {
-      const { version } = purl;
-      if (typeof version === "string") {
-        purl.version = version.toLowerCase();
+      const { version: version2 } = purl;
+      if (typeof version2 === "string") {
+        purl.version = version2.toLowerCase();
       }
     }
     function replaceDashesWithUnderscores(str2) {
@@ -307,8 +307,8 @@ var require_encode = __commonJS({
     function encodeSubpath(subpath) {
       return isNonEmptyString(subpath) ? encodeURIComponent(subpath).replace(/%2F/g, "/") : "";
     }
-    function encodeVersion(version) {
-      return isNonEmptyString(version) ? encodeURIComponent(version).replace(/%3A/g, ":").replace(/%2B/g, "+") : "";
+    function encodeVersion(version2) {
+      return isNonEmptyString(version2) ? encodeURIComponent(version2).replace(/%3A/g, ":").replace(/%2B/g, "+") : "";
     }
     function replacePlusSignWithPercentEncodedSpace(str2) {
       return str2.replace(/\+/g, "%20");
@@ -588,8 +588,8 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateVersion(version, throws2) {
-      return validateStrings("version", version, throws2);
+    function validateVersion(version2, throws2) {
+      return validateStrings("version", version2, throws2);
     }
     module2.exports = {
       validateEmptyByType,
@@ -893,9 +893,9 @@ var require_purl_type = __commonJS({
             },
             // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#golang
             golang(purl) {
-              const { version } = purl;
-              const length = typeof version === "string" ? version.length : 0;
-              if (length && version.charCodeAt(0) === 118 && !isSemverString(version.slice(1))) {
+              const { version: version2 } = purl;
+              const length = typeof version2 === "string" ? version2.length : 0;
+              if (length && version2.charCodeAt(0) === 118 && !isSemverString(version2.slice(1))) {
                 if (throws) {
                   throw new PurlError(
                     'golang "version" component starting with a "v" must be followed by a valid semver version'
@@ -997,8 +997,8 @@ var require_package_url = __commonJS({
         PurlComponent.namespace.validate(namespace, true);
         const name = isNonEmptyString(rawName) ? PurlComponent.name.normalize(rawName) : rawName;
         PurlComponent.name.validate(name, true);
-        const version = isNonEmptyString(rawVersion) ? PurlComponent.version.normalize(rawVersion) : rawVersion;
-        PurlComponent.version.validate(version, true);
+        const version2 = isNonEmptyString(rawVersion) ? PurlComponent.version.normalize(rawVersion) : rawVersion;
+        PurlComponent.version.validate(version2, true);
         const qualifiers = typeof rawQualifiers === "string" || isObject(rawQualifiers) ? PurlComponent.qualifiers.normalize(rawQualifiers) : rawQualifiers;
         PurlComponent.qualifiers.validate(qualifiers, true);
         const subpath = isNonEmptyString(rawSubpath) ? PurlComponent.subpath.normalize(rawSubpath) : rawSubpath;
@@ -1006,7 +1006,7 @@ var require_package_url = __commonJS({
         this.type = type;
         this.name = name;
         this.namespace = namespace ?? void 0;
-        this.version = version ?? void 0;
+        this.version = version2 ?? void 0;
         this.qualifiers = qualifiers ?? void 0;
         this.subpath = subpath ?? void 0;
         const typeHelpers = PurlType[type];
@@ -1016,14 +1016,14 @@ var require_package_url = __commonJS({
         }
       }
       toString() {
-        const { namespace, name, version, qualifiers, subpath, type } = this;
+        const { namespace, name, version: version2, qualifiers, subpath, type } = this;
         let purlStr = `pkg:${PurlComponent.type.encode(type)}/`;
         if (namespace) {
           purlStr = `${purlStr}${PurlComponent.namespace.encode(namespace)}/`;
         }
         purlStr = `${purlStr}${PurlComponent.name.encode(name)}`;
-        if (version) {
-          purlStr = `${purlStr}@${PurlComponent.version.encode(version)}`;
+        if (version2) {
+          purlStr = `${purlStr}@${PurlComponent.version.encode(version2)}`;
         }
         if (qualifiers) {
           purlStr = `${purlStr}?${PurlComponent.qualifiers.encode(qualifiers)}`;
@@ -1478,13 +1478,13 @@ var require_directives = __commonJS({
               onError(0, "%YAML directive should contain exactly one part");
               return false;
             }
-            const [version] = parts;
-            if (version === "1.1" || version === "1.2") {
-              this.yaml.version = version;
+            const [version2] = parts;
+            if (version2 === "1.1" || version2 === "1.2") {
+              this.yaml.version = version2;
               return true;
             } else {
-              const isValid = /^\d+\.\d+$/.test(version);
-              onError(6, `Unsupported YAML version ${version}`, isValid);
+              const isValid = /^\d+\.\d+$/.test(version2);
+              onError(6, `Unsupported YAML version ${version2}`, isValid);
               return false;
             }
           }
@@ -4586,14 +4586,14 @@ var require_Document = __commonJS({
           version: "1.2"
         }, options);
         this.options = opt;
-        let { version } = opt;
+        let { version: version2 } = opt;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
-            version = this.directives.yaml.version;
+            version2 = this.directives.yaml.version;
         } else
-          this.directives = new directives.Directives({ version });
-        this.setSchema(version, options);
+          this.directives = new directives.Directives({ version: version2 });
+        this.setSchema(version2, options);
         this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
       }
       /**
@@ -4773,11 +4773,11 @@ var require_Document = __commonJS({
        *
        * Overrides all previously set schema options.
        */
-      setSchema(version, options = {}) {
-        if (typeof version === "number")
-          version = String(version);
+      setSchema(version2, options = {}) {
+        if (typeof version2 === "number")
+          version2 = String(version2);
         let opt;
-        switch (version) {
+        switch (version2) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
@@ -4788,9 +4788,9 @@ var require_Document = __commonJS({
           case "1.2":
           case "next":
             if (this.directives)
-              this.directives.yaml.version = version;
+              this.directives.yaml.version = version2;
             else
-              this.directives = new directives.Directives({ version });
+              this.directives = new directives.Directives({ version: version2 });
             opt = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
@@ -4799,7 +4799,7 @@ var require_Document = __commonJS({
             opt = null;
             break;
           default: {
-            const sv = JSON.stringify(version);
+            const sv = JSON.stringify(version2);
             throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
           }
         }
@@ -9256,26 +9256,26 @@ ${tables}` : preamble || tables;
 });
 
 // src/lockfiles/util.ts
-function npmPurl(name, version) {
+function npmPurl(name, version2) {
   const lower = name.toLowerCase();
   const plain = PLAIN_NPM_NAME.exec(lower);
-  if (plain && PLAIN_VERSION.test(version)) return `pkg:npm/${plain[1] === void 0 ? "" : `%40${plain[1]}/`}${plain[2]}@${version}`;
+  if (plain && PLAIN_VERSION.test(version2)) return `pkg:npm/${plain[1] === void 0 ? "" : `%40${plain[1]}/`}${plain[2]}@${version2}`;
   const enc = packageUrlLib().PurlComponent;
   const slash = lower.startsWith("@") ? lower.indexOf("/") : -1;
   const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);
-  return `pkg:npm/${head}@${enc.version.encode(version)}`;
+  return `pkg:npm/${head}@${enc.version.encode(version2)}`;
 }
 function pypiName(name) {
   return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
-function pypiPurl(name, version) {
-  return new (packageUrlLib()).PackageURL("pypi", void 0, pypiName(name), version, void 0, void 0).toString();
+function pypiPurl(name, version2) {
+  return new (packageUrlLib()).PackageURL("pypi", void 0, pypiName(name), version2, void 0, void 0).toString();
 }
-function golangPurl(modulePath, version) {
+function golangPurl(modulePath, version2) {
   const slash = modulePath.lastIndexOf("/");
   const ns = slash > 0 ? modulePath.slice(0, slash) : void 0;
   const n = slash > 0 ? modulePath.slice(slash + 1) : modulePath;
-  return new (packageUrlLib()).PackageURL("golang", ns, n, version, void 0, void 0).toString();
+  return new (packageUrlLib()).PackageURL("golang", ns, n, version2, void 0, void 0).toString();
 }
 function fromSri(sri) {
   if (!sri) return void 0;
@@ -9516,16 +9516,16 @@ function parseGoMod(text, file, goSum) {
   for (const r of requires) {
     const rep = replaces.get(r.path) ?? replaces.get(`${r.path}@${r.version}`);
     let path6 = r.path;
-    let version = r.version;
+    let version2 = r.version;
     if (rep) {
       if (!rep.version) {
         warnings.push(`${file}: ${r.path} is replaced by the local directory ${rep.path}; it is not in the SBOM`);
         continue;
       }
       path6 = rep.path;
-      version = rep.version;
+      version2 = rep.version;
     }
-    list.push({ ecosystem: "golang", name: path6, version, purl: golangPurl(path6, version), dev: false, direct: !r.indirect, dependencies: [] });
+    list.push({ ecosystem: "golang", name: path6, version: version2, purl: golangPurl(path6, version2), dev: false, direct: !r.indirect, dependencies: [] });
   }
   const packages = mergeByPurl(list);
   return {
@@ -9553,18 +9553,18 @@ function parsePackageLock(text, file, manifest) {
   const kind = /npm-shrinkwrap\.json$/.test(file) ? "npm-shrinkwrap" : "package-lock";
   const data = parseJsonLockfile(text, file, FIX2);
   if (!isRecord(data)) throw new import_errors4.LockfileError(`expected a JSON object; ${FIX2}`, file);
-  const version = data.lockfileVersion;
-  if (version === 2 || version === 3) {
-    if (!isRecord(data.packages)) throw new import_errors4.LockfileError(`lockfileVersion ${version} without "packages"; ${FIX2}`, file);
+  const version2 = data.lockfileVersion;
+  if (version2 === 2 || version2 === 3) {
+    if (!isRecord(data.packages)) throw new import_errors4.LockfileError(`lockfileVersion ${version2} without "packages"; ${FIX2}`, file);
     return fromPackages(data, data.packages, file, kind);
   }
-  if (version === 1) {
+  if (version2 === 1) {
     if (data.dependencies !== void 0 && !isRecord(data.dependencies))
       throw new import_errors4.LockfileError(`"dependencies" is not an object; ${FIX2}`, file);
     return fromV1(data, file, kind, manifest);
   }
   throw new import_errors4.LockfileError(
-    `unknown lockfileVersion ${JSON.stringify(version)} (chaingate reads 1, 2 and 3); ${FIX2} using npm 7 or later`,
+    `unknown lockfileVersion ${JSON.stringify(version2)} (chaingate reads 1, 2 and 3); ${FIX2} using npm 7 or later`,
     file
   );
 }
@@ -9587,12 +9587,12 @@ function fromPackages(data, packages, file, kind) {
     if (key === "" || !isRecord(raw)) continue;
     if (raw.link === true) continue;
     const name = str(raw.name) ?? nameFromKey(key);
-    const version = str(raw.version);
-    if (!version) {
+    const version2 = str(raw.version);
+    if (!version2) {
       if (!key.includes("node_modules/")) continue;
       throw new import_errors4.LockfileError(`entry "${key}" has no version; ${FIX2}`, file);
     }
-    keyToPurl.set(key, npmPurl(name, version));
+    keyToPurl.set(key, npmPurl(name, version2));
     entries.push([key, raw]);
   }
   for (const [key, raw] of Object.entries(packages)) {
@@ -9777,9 +9777,9 @@ function parsePnpmLock(text, file, manifest) {
     const nv = splitKey(key);
     const m = recordOf(meta[key.replace(/\(.*$/, "")]);
     const name = str(e.name) ?? str(m.name) ?? nv?.name;
-    const version = str(e.version) ?? str(m.version) ?? nv?.version;
-    if (!name || !version) throw new import_errors5.LockfileError(`entry "${key}" has no name@version; ${FIX3}`, file);
-    purlByKey.set(key, npmPurl(name, version));
+    const version2 = str(e.version) ?? str(m.version) ?? nv?.version;
+    if (!name || !version2) throw new import_errors5.LockfileError(`entry "${key}" has no name@version; ${FIX3}`, file);
+    purlByKey.set(key, npmPurl(name, version2));
   }
   const list = [];
   for (const key of Object.keys(graph)) {
@@ -9863,16 +9863,16 @@ function parsePoetryLock(text, file, manifest) {
   for (const raw of data.package) {
     const e = recordOf(raw);
     const name = str(e.name);
-    const version = str(e.version);
-    if (!name || !version) throw new import_errors6.LockfileError(`a [[package]] without name or version; ${FIX4}`, file);
-    if (!purlByName.has(pypiName(name))) purlByName.set(pypiName(name), pypiPurl(name, version));
+    const version2 = str(e.version);
+    if (!name || !version2) throw new import_errors6.LockfileError(`a [[package]] without name or version; ${FIX4}`, file);
+    if (!purlByName.has(pypiName(name))) purlByName.set(pypiName(name), pypiPurl(name, version2));
   }
   const list = [];
   let categoriesKnown = false;
   for (const raw of data.package) {
     const e = recordOf(raw);
     const name = str(e.name);
-    const version = str(e.version);
+    const version2 = str(e.version);
     const deps2 = Object.keys(recordOf(e.dependencies)).map((d) => purlByName.get(pypiName(d))).filter((x) => Boolean(x));
     const files = Array.isArray(e.files) ? e.files : Array.isArray(legacyFiles[name]) ? legacyFiles[name] : [];
     const hashes = [];
@@ -9886,8 +9886,8 @@ function parsePoetryLock(text, file, manifest) {
     const pkg = {
       ecosystem: "pypi",
       name: pypiName(name),
-      version,
-      purl: pypiPurl(name, version),
+      version: version2,
+      purl: pypiPurl(name, version2),
       dev: groups ? !groups.includes("main") : category === "dev",
       direct: false,
       dependencies: deps2
@@ -10038,13 +10038,13 @@ function parseClassic(text, file, manifest) {
   const byDescriptor = /* @__PURE__ */ new Map();
   const list = [];
   for (const e of entries) {
-    const version = e.fields.version;
-    if (!version) throw new import_errors7.LockfileError(`entry "${e.keys.join(", ")}" has no version; ${FIX_CLASSIC}`, file, e.line);
+    const version2 = e.fields.version;
+    if (!version2) throw new import_errors7.LockfileError(`entry "${e.keys.join(", ")}" has no version; ${FIX_CLASSIC}`, file, e.line);
     const [alias, range] = splitDescriptor(e.keys[0]);
     const real = range.startsWith("npm:") ? splitDescriptor(range.slice(4))[0] : alias;
-    const purl = npmPurl(real, version);
+    const purl = npmPurl(real, version2);
     for (const k of e.keys) byDescriptor.set(k, purl);
-    const pkg = { ecosystem: "npm", name: real, version, purl, dev: false, direct: false, dependencies: [] };
+    const pkg = { ecosystem: "npm", name: real, version: version2, purl, dev: false, direct: false, dependencies: [] };
     const integrity = fromSri(e.fields.integrity);
     if (integrity) pkg.integrity = integrity;
     list.push(pkg);
@@ -10069,8 +10069,8 @@ function parseBerry(text, file, manifest) {
   const data = parseYamlLockfile(text, file, FIX_BERRY);
   if (!isRecord(data)) throw new import_errors7.LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file, 1);
   const meta = recordOf(data.__metadata);
-  const version = Number(meta.version);
-  if (!Number.isInteger(version) || version < 4 || version > 10)
+  const version2 = Number(meta.version);
+  if (!Number.isInteger(version2) || version2 < 4 || version2 > 10)
     throw new import_errors7.LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file);
   const byDescriptor = /* @__PURE__ */ new Map();
   const entries = [];
@@ -10080,14 +10080,14 @@ function parseBerry(text, file, manifest) {
     const keys = key.split(/,\s*/);
     const resolution = str(raw.resolution) ?? "";
     const [name, ref] = splitDescriptor(resolution);
-    const version2 = str(raw.version);
-    if (!version2 || !name) throw new import_errors7.LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file);
+    const version3 = str(raw.version);
+    if (!version3 || !name) throw new import_errors7.LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file);
     if (/^(workspace|link|portal):/.test(ref)) {
       if (ref === "workspace:.") workspaceDeps = { ...recordOf(raw.dependencies) };
       entries.push([keys, raw, void 0]);
       continue;
     }
-    const purl = npmPurl(name, version2);
+    const purl = npmPurl(name, version3);
     for (const k of keys) byDescriptor.set(k, purl);
     entries.push([keys, raw, purl]);
   }
@@ -10274,66 +10274,10 @@ var init_resolve = __esm({
 });
 
 // package.json
-var package_default;
+var version;
 var init_package = __esm({
   "package.json"() {
-    package_default = {
-      name: "chaingate",
-      version: "0.1.0",
-      description: "Supply-chain security gate for CI: Semgrep, Trivy and dependency audit under one severity policy with expiring exceptions, CycloneDX SBOMs and cosign signing.",
-      license: "Apache-2.0",
-      private: true,
-      bin: {
-        chaingate: "dist/cli.js"
-      },
-      main: "dist/index.js",
-      engines: {
-        node: ">=20"
-      },
-      scripts: {
-        build: "node scripts/build.mjs",
-        typecheck: "tsc --noEmit",
-        lint: "eslint src __tests__",
-        test: "jest",
-        "test:all": "bash scripts/test-all.sh",
-        schemas: "UPDATE_GOLDENS=1 jest __tests__/config/load.test.ts -t 'published JSON Schemas'",
-        demo: "bash scripts/demo.sh"
-      },
-      dependencies: {
-        "@actions/core": "^1.11.1",
-        "@cyclonedx/cyclonedx-library": "^10.3.0",
-        "@sigstore/bundle": "^4.0.0",
-        "@sigstore/protobuf-specs": "^0.5.2",
-        "@sigstore/verify": "^3.1.1",
-        "packageurl-js": "^2.0.1",
-        picomatch: "^4.0.7",
-        semver: "^7.8.6",
-        "smol-toml": "^1.9.1",
-        yaml: "^2.9.1",
-        zod: "^4.6.7"
-      },
-      devDependencies: {
-        "@cyclonedx/cyclonedx-npm": "^4.2.1",
-        "@eslint/js": "^9.39.5",
-        "@microsoft/jest-sarif": "^1.0.0-beta.0",
-        "@types/jest": "^30.0.0",
-        "@types/markdown-it": "^14.2.0",
-        "@types/node": "^20.19.43",
-        "@types/picomatch": "^4.0.3",
-        "@types/semver": "^7.8.0",
-        ajv: "^8.20.0",
-        "ajv-draft-04": "^1.0.0",
-        "ajv-formats": "^3.0.1",
-        "ajv-formats-draft2019": "^1.6.1",
-        esbuild: "^0.28.2",
-        eslint: "^9.39.5",
-        jest: "^30.5.2",
-        "markdown-it": "^15.0.3",
-        "ts-jest": "^29.4.15",
-        typescript: "5.9",
-        "typescript-eslint": "^8.74.0"
-      }
-    };
+    version = "0.1.0";
   }
 });
 
@@ -10343,7 +10287,7 @@ var init_version = __esm({
   "src/version.ts"() {
     "use strict";
     init_package();
-    VERSION = package_default.version;
+    VERSION = version;
   }
 });
 
@@ -11434,8 +11378,8 @@ var require_affect = __commonJS({
     var AffectedSingleVersion = class {
       version;
       status;
-      constructor(version, op = {}) {
-        this.version = version;
+      constructor(version2, op = {}) {
+        this.version = version2;
         this.status = op.status;
       }
       compare(other) {
@@ -14070,12 +14014,12 @@ var require_normalize2 = __commonJS({
         if (!spec.supportsComponentType(data.type)) {
           return void 0;
         }
-        const version = data.version ?? "";
+        const version2 = data.version ?? "";
         return {
           type: data.type,
           name: data.name,
           group: data.group || void 0,
-          version: version.length > 0 || spec.requiresComponentVersion ? version : void 0,
+          version: version2.length > 0 || spec.requiresComponentVersion ? version2 : void 0,
           "bom-ref": data.bomRef.value || void 0,
           supplier: data.supplier === void 0 ? void 0 : this._factory.makeForOrganizationalEntity().normalize(data.supplier, options),
           author: data.author || void 0,
@@ -14922,7 +14866,7 @@ var require_normalize3 = __commonJS({
           return void 0;
         }
         const supplier = data.supplier === void 0 ? void 0 : this._factory.makeForOrganizationalEntity().normalize(data.supplier, options, "supplier");
-        const version = (spec.requiresComponentVersion ? makeTextElement : makeOptionalTextElement)(data.version ?? "", "version", _xsd_1.normalizedString);
+        const version2 = (spec.requiresComponentVersion ? makeTextElement : makeOptionalTextElement)(data.version ?? "", "version", _xsd_1.normalizedString);
         const hashes = data.hashes.size > 0 ? {
           type: "element",
           name: "hashes",
@@ -14963,7 +14907,7 @@ var require_normalize3 = __commonJS({
             makeOptionalTextElement(data.publisher, "publisher", _xsd_1.normalizedString),
             makeOptionalTextElement(data.group, "group", _xsd_1.normalizedString),
             makeTextElement(data.name, "name", _xsd_1.normalizedString),
-            version,
+            version2,
             makeOptionalTextElement(data.description, "description", _xsd_1.normalizedString),
             makeOptionalTextElement(data.scope, "scope"),
             hashes,
@@ -15840,8 +15784,8 @@ var require_protocol = __commonJS({
       #supportsServices;
       #supportsToolsComponentsServices;
       #supportsLicenseProperties;
-      constructor(version, formats, componentTypes, hashAlgorithms, hashValuePattern, externalReferenceTypes, supportsDependencyGraph, supportsToolReferences, requiresComponentVersion, supportsProperties, supportsVulnerabilities, vulnerabilityRatingMethods, supportsComponentEvidence, supportsMetadataLifecycles, supportsMetadataLicenses, supportsMetadataProperties, supportsExternalReferenceHashes, supportsLicenseAcknowledgement, supportsServices, supportsToolsComponentsServices, supportsLicenseProperties) {
-        this.#version = version;
+      constructor(version2, formats, componentTypes, hashAlgorithms, hashValuePattern, externalReferenceTypes, supportsDependencyGraph, supportsToolReferences, requiresComponentVersion, supportsProperties, supportsVulnerabilities, vulnerabilityRatingMethods, supportsComponentEvidence, supportsMetadataLifecycles, supportsMetadataLicenses, supportsMetadataProperties, supportsExternalReferenceHashes, supportsLicenseAcknowledgement, supportsServices, supportsToolsComponentsServices, supportsLicenseProperties) {
+        this.#version = version2;
         this.#formats = new Set(formats);
         this.#componentTypes = new Set(componentTypes);
         this.#hashAlgorithms = new Set(hashAlgorithms);
@@ -16428,8 +16372,8 @@ function fromForeign(f) {
   for (const p of f.properties) c.properties.add(new Models.Property(p.name, p.value));
   return c;
 }
-function toolComponent(version) {
-  return new Models.Component(Enums.ComponentType.Application, "chaingate", { version });
+function toolComponent(version2) {
+  return new Models.Component(Enums.ComponentType.Application, "chaingate", { version: version2 });
 }
 function buildSbom(input, opts) {
   const byRef = /* @__PURE__ */ new Map();
@@ -16493,9 +16437,9 @@ function buildSbom(input, opts) {
   const normalizer = new Serialize.JSON.Normalize.Factory(spec).makeForBom();
   const doc = normalizer.normalize(bom, { sortLists: true });
   const serial = opts.serialNumber ?? contentSerial(doc);
-  const { $schema, bomFormat, specVersion, version, serialNumber: _unset, ...rest } = doc;
+  const { $schema, bomFormat, specVersion, version: version2, serialNumber: _unset, ...rest } = doc;
   void _unset;
-  return { $schema, bomFormat, specVersion, serialNumber: serial, version, ...rest };
+  return { $schema, bomFormat, specVersion, serialNumber: serial, version: version2, ...rest };
 }
 function contentSerial(doc) {
   const h = (0, import_node_crypto.createHash)("sha256").update(JSON.stringify(doc)).digest("hex");

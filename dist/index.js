@@ -19542,7 +19542,7 @@ var require_platform = __commonJS({
     var os_1 = __importDefault(require("os"));
     var exec = __importStar(require_exec());
     var getWindowsInfo = () => __awaiter(void 0, void 0, void 0, function* () {
-      const { stdout: version2 } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', void 0, {
+      const { stdout: version3 } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Version"', void 0, {
         silent: true
       });
       const { stdout: name } = yield exec.getExecOutput('powershell -command "(Get-CimInstance -ClassName Win32_OperatingSystem).Caption"', void 0, {
@@ -19550,7 +19550,7 @@ var require_platform = __commonJS({
       });
       return {
         name: name.trim(),
-        version: version2.trim()
+        version: version3.trim()
       };
     });
     var getMacOsInfo = () => __awaiter(void 0, void 0, void 0, function* () {
@@ -19558,21 +19558,21 @@ var require_platform = __commonJS({
       const { stdout } = yield exec.getExecOutput("sw_vers", void 0, {
         silent: true
       });
-      const version2 = (_b = (_a3 = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a3 === void 0 ? void 0 : _a3[1]) !== null && _b !== void 0 ? _b : "";
+      const version3 = (_b = (_a3 = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a3 === void 0 ? void 0 : _a3[1]) !== null && _b !== void 0 ? _b : "";
       const name = (_d = (_c = stdout.match(/ProductName:\s*(.+)/)) === null || _c === void 0 ? void 0 : _c[1]) !== null && _d !== void 0 ? _d : "";
       return {
         name,
-        version: version2
+        version: version3
       };
     });
     var getLinuxInfo = () => __awaiter(void 0, void 0, void 0, function* () {
       const { stdout } = yield exec.getExecOutput("lsb_release", ["-i", "-r", "-s"], {
         silent: true
       });
-      const [name, version2] = stdout.trim().split("\n");
+      const [name, version3] = stdout.trim().split("\n");
       return {
         name,
-        version: version2
+        version: version3
       };
     });
     exports2.platform = os_1.default.platform();
@@ -21832,9 +21832,9 @@ var require_strings = __commonJS({
       }
     }
     function lowerVersion(purl) {
-      const { version: version2 } = purl;
-      if (typeof version2 === "string") {
-        purl.version = version2.toLowerCase();
+      const { version: version3 } = purl;
+      if (typeof version3 === "string") {
+        purl.version = version3.toLowerCase();
       }
     }
     function replaceDashesWithUnderscores(str2) {
@@ -21918,8 +21918,8 @@ var require_encode = __commonJS({
     function encodeSubpath(subpath) {
       return isNonEmptyString(subpath) ? encodeURIComponent2(subpath).replace(/%2F/g, "/") : "";
     }
-    function encodeVersion(version2) {
-      return isNonEmptyString(version2) ? encodeURIComponent2(version2).replace(/%3A/g, ":").replace(/%2B/g, "+") : "";
+    function encodeVersion(version3) {
+      return isNonEmptyString(version3) ? encodeURIComponent2(version3).replace(/%3A/g, ":").replace(/%2B/g, "+") : "";
     }
     function replacePlusSignWithPercentEncodedSpace(str2) {
       return str2.replace(/\+/g, "%20");
@@ -22199,8 +22199,8 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateVersion(version2, throws2) {
-      return validateStrings("version", version2, throws2);
+    function validateVersion(version3, throws2) {
+      return validateStrings("version", version3, throws2);
     }
     module2.exports = {
       validateEmptyByType,
@@ -22504,9 +22504,9 @@ var require_purl_type = __commonJS({
             },
             // https://github.com/package-url/purl-spec/blob/master/PURL-TYPES.rst#golang
             golang(purl) {
-              const { version: version2 } = purl;
-              const length = typeof version2 === "string" ? version2.length : 0;
-              if (length && version2.charCodeAt(0) === 118 && !isSemverString(version2.slice(1))) {
+              const { version: version3 } = purl;
+              const length = typeof version3 === "string" ? version3.length : 0;
+              if (length && version3.charCodeAt(0) === 118 && !isSemverString(version3.slice(1))) {
                 if (throws) {
                   throw new PurlError(
                     'golang "version" component starting with a "v" must be followed by a valid semver version'
@@ -22608,8 +22608,8 @@ var require_package_url = __commonJS({
         PurlComponent.namespace.validate(namespace, true);
         const name = isNonEmptyString(rawName) ? PurlComponent.name.normalize(rawName) : rawName;
         PurlComponent.name.validate(name, true);
-        const version2 = isNonEmptyString(rawVersion) ? PurlComponent.version.normalize(rawVersion) : rawVersion;
-        PurlComponent.version.validate(version2, true);
+        const version3 = isNonEmptyString(rawVersion) ? PurlComponent.version.normalize(rawVersion) : rawVersion;
+        PurlComponent.version.validate(version3, true);
         const qualifiers = typeof rawQualifiers === "string" || isObject3(rawQualifiers) ? PurlComponent.qualifiers.normalize(rawQualifiers) : rawQualifiers;
         PurlComponent.qualifiers.validate(qualifiers, true);
         const subpath = isNonEmptyString(rawSubpath) ? PurlComponent.subpath.normalize(rawSubpath) : rawSubpath;
@@ -22617,7 +22617,7 @@ var require_package_url = __commonJS({
         this.type = type;
         this.name = name;
         this.namespace = namespace ?? void 0;
-        this.version = version2 ?? void 0;
+        this.version = version3 ?? void 0;
         this.qualifiers = qualifiers ?? void 0;
         this.subpath = subpath ?? void 0;
         const typeHelpers = PurlType[type];
@@ -22627,14 +22627,14 @@ var require_package_url = __commonJS({
         }
       }
       toString() {
-        const { namespace, name, version: version2, qualifiers, subpath, type } = this;
+        const { namespace, name, version: version3, qualifiers, subpath, type } = this;
         let purlStr = `pkg:${PurlComponent.type.encode(type)}/`;
         if (namespace) {
           purlStr = `${purlStr}${PurlComponent.namespace.encode(namespace)}/`;
         }
         purlStr = `${purlStr}${PurlComponent.name.encode(name)}`;
-        if (version2) {
-          purlStr = `${purlStr}@${PurlComponent.version.encode(version2)}`;
+        if (version3) {
+          purlStr = `${purlStr}@${PurlComponent.version.encode(version3)}`;
         }
         if (qualifiers) {
           purlStr = `${purlStr}?${PurlComponent.qualifiers.encode(qualifiers)}`;
@@ -22800,7 +22800,7 @@ function purlTypeForOsvEcosystem(ecosystem) {
 function purlNamespaceForOsvEcosystem(ecosystem) {
   return OSV_DISTRO_NAMESPACE[osvBase(ecosystem)];
 }
-function buildPurl(type, name, version2, namespace) {
+function buildPurl(type, name, version3, namespace) {
   let ns = namespace;
   let n = name;
   if (type === "maven" && n.includes(":")) {
@@ -22813,7 +22813,7 @@ function buildPurl(type, name, version2, namespace) {
     n = n.slice(i + 1);
   }
   try {
-    return new (packageUrlLib()).PackageURL(type, ns || void 0, n, version2 || void 0).toString();
+    return new (packageUrlLib()).PackageURL(type, ns || void 0, n, version3 || void 0).toString();
   } catch {
     return void 0;
   }
@@ -23176,13 +23176,13 @@ var require_directives = __commonJS({
               onError(0, "%YAML directive should contain exactly one part");
               return false;
             }
-            const [version2] = parts;
-            if (version2 === "1.1" || version2 === "1.2") {
-              this.yaml.version = version2;
+            const [version3] = parts;
+            if (version3 === "1.1" || version3 === "1.2") {
+              this.yaml.version = version3;
               return true;
             } else {
-              const isValid = /^\d+\.\d+$/.test(version2);
-              onError(6, `Unsupported YAML version ${version2}`, isValid);
+              const isValid = /^\d+\.\d+$/.test(version3);
+              onError(6, `Unsupported YAML version ${version3}`, isValid);
               return false;
             }
           }
@@ -26284,14 +26284,14 @@ var require_Document = __commonJS({
           version: "1.2"
         }, options);
         this.options = opt;
-        let { version: version2 } = opt;
+        let { version: version3 } = opt;
         if (options?._directives) {
           this.directives = options._directives.atDocument();
           if (this.directives.yaml.explicit)
-            version2 = this.directives.yaml.version;
+            version3 = this.directives.yaml.version;
         } else
-          this.directives = new directives.Directives({ version: version2 });
-        this.setSchema(version2, options);
+          this.directives = new directives.Directives({ version: version3 });
+        this.setSchema(version3, options);
         this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
       }
       /**
@@ -26471,11 +26471,11 @@ var require_Document = __commonJS({
        *
        * Overrides all previously set schema options.
        */
-      setSchema(version2, options = {}) {
-        if (typeof version2 === "number")
-          version2 = String(version2);
+      setSchema(version3, options = {}) {
+        if (typeof version3 === "number")
+          version3 = String(version3);
         let opt;
-        switch (version2) {
+        switch (version3) {
           case "1.1":
             if (this.directives)
               this.directives.yaml.version = "1.1";
@@ -26486,9 +26486,9 @@ var require_Document = __commonJS({
           case "1.2":
           case "next":
             if (this.directives)
-              this.directives.yaml.version = version2;
+              this.directives.yaml.version = version3;
             else
-              this.directives = new directives.Directives({ version: version2 });
+              this.directives = new directives.Directives({ version: version3 });
             opt = { resolveKnownTags: true, schema: "core" };
             break;
           case null:
@@ -26497,7 +26497,7 @@ var require_Document = __commonJS({
             opt = null;
             break;
           default: {
-            const sv = JSON.stringify(version2);
+            const sv = JSON.stringify(version3);
             throw new Error(`Expected '1.1', '1.2' or null as first argument, but found: ${sv}`);
           }
         }
@@ -30954,26 +30954,26 @@ ${tables}` : preamble || tables;
 });
 
 // src/lockfiles/util.ts
-function npmPurl(name, version2) {
+function npmPurl(name, version3) {
   const lower = name.toLowerCase();
   const plain = PLAIN_NPM_NAME.exec(lower);
-  if (plain && PLAIN_VERSION.test(version2)) return `pkg:npm/${plain[1] === void 0 ? "" : `%40${plain[1]}/`}${plain[2]}@${version2}`;
+  if (plain && PLAIN_VERSION.test(version3)) return `pkg:npm/${plain[1] === void 0 ? "" : `%40${plain[1]}/`}${plain[2]}@${version3}`;
   const enc = packageUrlLib().PurlComponent;
   const slash = lower.startsWith("@") ? lower.indexOf("/") : -1;
   const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);
-  return `pkg:npm/${head}@${enc.version.encode(version2)}`;
+  return `pkg:npm/${head}@${enc.version.encode(version3)}`;
 }
 function pypiName(name) {
   return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
-function pypiPurl(name, version2) {
-  return new (packageUrlLib()).PackageURL("pypi", void 0, pypiName(name), version2, void 0, void 0).toString();
+function pypiPurl(name, version3) {
+  return new (packageUrlLib()).PackageURL("pypi", void 0, pypiName(name), version3, void 0, void 0).toString();
 }
-function golangPurl(modulePath, version2) {
+function golangPurl(modulePath, version3) {
   const slash = modulePath.lastIndexOf("/");
   const ns = slash > 0 ? modulePath.slice(0, slash) : void 0;
   const n = slash > 0 ? modulePath.slice(slash + 1) : modulePath;
-  return new (packageUrlLib()).PackageURL("golang", ns, n, version2, void 0, void 0).toString();
+  return new (packageUrlLib()).PackageURL("golang", ns, n, version3, void 0, void 0).toString();
 }
 function fromSri(sri) {
   if (!sri) return void 0;
@@ -31189,16 +31189,16 @@ function parseGoMod(text, file2, goSum) {
   for (const r of requires) {
     const rep = replaces.get(r.path) ?? replaces.get(`${r.path}@${r.version}`);
     let path14 = r.path;
-    let version2 = r.version;
+    let version3 = r.version;
     if (rep) {
       if (!rep.version) {
         warnings.push(`${file2}: ${r.path} is replaced by the local directory ${rep.path}; it is not in the SBOM`);
         continue;
       }
       path14 = rep.path;
-      version2 = rep.version;
+      version3 = rep.version;
     }
-    list.push({ ecosystem: "golang", name: path14, version: version2, purl: golangPurl(path14, version2), dev: false, direct: !r.indirect, dependencies: [] });
+    list.push({ ecosystem: "golang", name: path14, version: version3, purl: golangPurl(path14, version3), dev: false, direct: !r.indirect, dependencies: [] });
   }
   const packages = mergeByPurl(list);
   return {
@@ -31226,18 +31226,18 @@ function parsePackageLock(text, file2, manifest) {
   const kind = /npm-shrinkwrap\.json$/.test(file2) ? "npm-shrinkwrap" : "package-lock";
   const data = parseJsonLockfile(text, file2, FIX2);
   if (!isRecord(data)) throw new LockfileError(`expected a JSON object; ${FIX2}`, file2);
-  const version2 = data.lockfileVersion;
-  if (version2 === 2 || version2 === 3) {
-    if (!isRecord(data.packages)) throw new LockfileError(`lockfileVersion ${version2} without "packages"; ${FIX2}`, file2);
+  const version3 = data.lockfileVersion;
+  if (version3 === 2 || version3 === 3) {
+    if (!isRecord(data.packages)) throw new LockfileError(`lockfileVersion ${version3} without "packages"; ${FIX2}`, file2);
     return fromPackages(data, data.packages, file2, kind);
   }
-  if (version2 === 1) {
+  if (version3 === 1) {
     if (data.dependencies !== void 0 && !isRecord(data.dependencies))
       throw new LockfileError(`"dependencies" is not an object; ${FIX2}`, file2);
     return fromV1(data, file2, kind, manifest);
   }
   throw new LockfileError(
-    `unknown lockfileVersion ${JSON.stringify(version2)} (chaingate reads 1, 2 and 3); ${FIX2} using npm 7 or later`,
+    `unknown lockfileVersion ${JSON.stringify(version3)} (chaingate reads 1, 2 and 3); ${FIX2} using npm 7 or later`,
     file2
   );
 }
@@ -31260,12 +31260,12 @@ function fromPackages(data, packages, file2, kind) {
     if (key === "" || !isRecord(raw)) continue;
     if (raw.link === true) continue;
     const name = str(raw.name) ?? nameFromKey(key);
-    const version2 = str(raw.version);
-    if (!version2) {
+    const version3 = str(raw.version);
+    if (!version3) {
       if (!key.includes("node_modules/")) continue;
       throw new LockfileError(`entry "${key}" has no version; ${FIX2}`, file2);
     }
-    keyToPurl.set(key, npmPurl(name, version2));
+    keyToPurl.set(key, npmPurl(name, version3));
     entries.push([key, raw]);
   }
   for (const [key, raw] of Object.entries(packages)) {
@@ -31450,9 +31450,9 @@ function parsePnpmLock(text, file2, manifest) {
     const nv = splitKey(key);
     const m = recordOf(meta3[key.replace(/\(.*$/, "")]);
     const name = str(e.name) ?? str(m.name) ?? nv?.name;
-    const version2 = str(e.version) ?? str(m.version) ?? nv?.version;
-    if (!name || !version2) throw new LockfileError(`entry "${key}" has no name@version; ${FIX3}`, file2);
-    purlByKey.set(key, npmPurl(name, version2));
+    const version3 = str(e.version) ?? str(m.version) ?? nv?.version;
+    if (!name || !version3) throw new LockfileError(`entry "${key}" has no name@version; ${FIX3}`, file2);
+    purlByKey.set(key, npmPurl(name, version3));
   }
   const list = [];
   for (const key of Object.keys(graph)) {
@@ -31536,16 +31536,16 @@ function parsePoetryLock(text, file2, manifest) {
   for (const raw of data.package) {
     const e = recordOf(raw);
     const name = str(e.name);
-    const version2 = str(e.version);
-    if (!name || !version2) throw new LockfileError(`a [[package]] without name or version; ${FIX4}`, file2);
-    if (!purlByName.has(pypiName(name))) purlByName.set(pypiName(name), pypiPurl(name, version2));
+    const version3 = str(e.version);
+    if (!name || !version3) throw new LockfileError(`a [[package]] without name or version; ${FIX4}`, file2);
+    if (!purlByName.has(pypiName(name))) purlByName.set(pypiName(name), pypiPurl(name, version3));
   }
   const list = [];
   let categoriesKnown = false;
   for (const raw of data.package) {
     const e = recordOf(raw);
     const name = str(e.name);
-    const version2 = str(e.version);
+    const version3 = str(e.version);
     const deps2 = Object.keys(recordOf(e.dependencies)).map((d) => purlByName.get(pypiName(d))).filter((x) => Boolean(x));
     const files = Array.isArray(e.files) ? e.files : Array.isArray(legacyFiles[name]) ? legacyFiles[name] : [];
     const hashes = [];
@@ -31559,8 +31559,8 @@ function parsePoetryLock(text, file2, manifest) {
     const pkg = {
       ecosystem: "pypi",
       name: pypiName(name),
-      version: version2,
-      purl: pypiPurl(name, version2),
+      version: version3,
+      purl: pypiPurl(name, version3),
       dev: groups ? !groups.includes("main") : category === "dev",
       direct: false,
       dependencies: deps2
@@ -31711,13 +31711,13 @@ function parseClassic(text, file2, manifest) {
   const byDescriptor = /* @__PURE__ */ new Map();
   const list = [];
   for (const e of entries) {
-    const version2 = e.fields.version;
-    if (!version2) throw new LockfileError(`entry "${e.keys.join(", ")}" has no version; ${FIX_CLASSIC}`, file2, e.line);
+    const version3 = e.fields.version;
+    if (!version3) throw new LockfileError(`entry "${e.keys.join(", ")}" has no version; ${FIX_CLASSIC}`, file2, e.line);
     const [alias, range] = splitDescriptor(e.keys[0]);
     const real = range.startsWith("npm:") ? splitDescriptor(range.slice(4))[0] : alias;
-    const purl = npmPurl(real, version2);
+    const purl = npmPurl(real, version3);
     for (const k of e.keys) byDescriptor.set(k, purl);
-    const pkg = { ecosystem: "npm", name: real, version: version2, purl, dev: false, direct: false, dependencies: [] };
+    const pkg = { ecosystem: "npm", name: real, version: version3, purl, dev: false, direct: false, dependencies: [] };
     const integrity = fromSri(e.fields.integrity);
     if (integrity) pkg.integrity = integrity;
     list.push(pkg);
@@ -31742,8 +31742,8 @@ function parseBerry(text, file2, manifest) {
   const data = parseYamlLockfile(text, file2, FIX_BERRY);
   if (!isRecord(data)) throw new LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file2, 1);
   const meta3 = recordOf(data.__metadata);
-  const version2 = Number(meta3.version);
-  if (!Number.isInteger(version2) || version2 < 4 || version2 > 10)
+  const version3 = Number(meta3.version);
+  if (!Number.isInteger(version3) || version3 < 4 || version3 > 10)
     throw new LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta3.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file2);
   const byDescriptor = /* @__PURE__ */ new Map();
   const entries = [];
@@ -31753,14 +31753,14 @@ function parseBerry(text, file2, manifest) {
     const keys = key.split(/,\s*/);
     const resolution = str(raw.resolution) ?? "";
     const [name, ref] = splitDescriptor(resolution);
-    const version3 = str(raw.version);
-    if (!version3 || !name) throw new LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file2);
+    const version4 = str(raw.version);
+    if (!version4 || !name) throw new LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file2);
     if (/^(workspace|link|portal):/.test(ref)) {
       if (ref === "workspace:.") workspaceDeps = { ...recordOf(raw.dependencies) };
       entries.push([keys, raw, void 0]);
       continue;
     }
-    const purl = npmPurl(name, version3);
+    const purl = npmPurl(name, version4);
     for (const k of keys) byDescriptor.set(k, purl);
     entries.push([keys, raw, purl]);
   }
@@ -32176,31 +32176,31 @@ var require_semver = __commonJS({
       return true;
     };
     var SemVer = class _SemVer {
-      constructor(version2, options) {
+      constructor(version3, options) {
         options = parseOptions(options);
-        if (version2 instanceof _SemVer) {
-          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
-            return version2;
+        if (version3 instanceof _SemVer) {
+          if (version3.loose === !!options.loose && version3.includePrerelease === !!options.includePrerelease) {
+            return version3;
           } else {
-            version2 = version2.version;
+            version3 = version3.version;
           }
-        } else if (typeof version2 !== "string") {
-          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
+        } else if (typeof version3 !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version3}".`);
         }
-        if (version2.length > MAX_LENGTH) {
+        if (version3.length > MAX_LENGTH) {
           throw new TypeError(
             `version is longer than ${MAX_LENGTH} characters`
           );
         }
-        debug("SemVer", version2, options);
+        debug("SemVer", version3, options);
         this.options = options;
         this.loose = !!options.loose;
         this.includePrerelease = !!options.includePrerelease;
-        const m = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        const m = version3.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
         if (!m) {
-          throw new TypeError(`Invalid Version: ${version2}`);
+          throw new TypeError(`Invalid Version: ${version3}`);
         }
-        this.raw = version2;
+        this.raw = version3;
         this.major = +m[1];
         this.minor = +m[2];
         this.patch = +m[3];
@@ -32451,12 +32451,12 @@ var require_parse3 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = (version2, options, throwErrors = false) => {
-      if (version2 instanceof SemVer) {
-        return version2;
+    var parse4 = (version3, options, throwErrors = false) => {
+      if (version3 instanceof SemVer) {
+        return version3;
       }
       try {
-        return new SemVer(version2, options);
+        return new SemVer(version3, options);
       } catch (er) {
         if (!throwErrors) {
           return null;
@@ -32473,8 +32473,8 @@ var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports2, module2) {
     "use strict";
     var parse4 = require_parse3();
-    var valid = (version2, options) => {
-      const v = parse4(version2, options);
+    var valid = (version3, options) => {
+      const v = parse4(version3, options);
       return v ? v.version : null;
     };
     module2.exports = valid;
@@ -32486,8 +32486,8 @@ var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module2) {
     "use strict";
     var parse4 = require_parse3();
-    var clean = (version2, options) => {
-      const s = parse4(version2.trim().replace(/^[=v]+/, ""), options);
+    var clean = (version3, options) => {
+      const s = parse4(version3.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module2.exports = clean;
@@ -32499,7 +32499,7 @@ var require_inc = __commonJS({
   "node_modules/semver/functions/inc.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var inc = (version2, release, options, identifier, identifierBase) => {
+    var inc = (version3, release, options, identifier, identifierBase) => {
       if (typeof options === "string") {
         identifierBase = identifier;
         identifier = options;
@@ -32507,7 +32507,7 @@ var require_inc = __commonJS({
       }
       try {
         return new SemVer(
-          version2 instanceof SemVer ? version2.version : version2,
+          version3 instanceof SemVer ? version3.version : version3,
           options
         ).inc(release, identifier, identifierBase).version;
       } catch (er) {
@@ -32523,9 +32523,9 @@ var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports2, module2) {
     "use strict";
     var parse4 = require_parse3();
-    var diff = (version1, version2) => {
+    var diff = (version1, version22) => {
       const v1 = parse4(version1, null, true);
-      const v2 = parse4(version2, null, true);
+      const v2 = parse4(version22, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -32597,8 +32597,8 @@ var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports2, module2) {
     "use strict";
     var parse4 = require_parse3();
-    var prerelease = (version2, options) => {
-      const parsed = parse4(version2, options);
+    var prerelease = (version3, options) => {
+      const parsed = parse4(version3, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module2.exports = prerelease;
@@ -32786,24 +32786,24 @@ var require_coerce = __commonJS({
     var SemVer = require_semver();
     var parse4 = require_parse3();
     var { safeRe: re, t } = require_re();
-    var coerce = (version2, options) => {
-      if (version2 instanceof SemVer) {
-        return version2;
+    var coerce = (version3, options) => {
+      if (version3 instanceof SemVer) {
+        return version3;
       }
-      if (typeof version2 === "number") {
-        version2 = String(version2);
+      if (typeof version3 === "number") {
+        version3 = String(version3);
       }
-      if (typeof version2 !== "string") {
+      if (typeof version3 !== "string") {
         return null;
       }
       options = options || {};
       let match = null;
       if (!options.rtl) {
-        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+        match = version3.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
       } else {
         const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
         let next;
-        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
+        while ((next = coerceRtlRegex.exec(version3)) && (!match || match.index + match[0].length !== version3.length)) {
           if (!match || next.index + next[0].length !== match.index + match[0].length) {
             match = next;
           }
@@ -32832,32 +32832,32 @@ var require_truncate = __commonJS({
     var parse4 = require_parse3();
     var constants = require_constants8();
     var SemVer = require_semver();
-    var truncate = (version2, truncation, options) => {
+    var truncate = (version3, truncation, options) => {
       if (!constants.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
-      const clonedVersion = cloneInputVersion(version2, options);
+      const clonedVersion = cloneInputVersion(version3, options);
       return clonedVersion && doTruncation(clonedVersion, truncation);
     };
-    var cloneInputVersion = (version2, options) => {
-      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
+    var cloneInputVersion = (version3, options) => {
+      const versionStringToParse = version3 instanceof SemVer ? version3.version : version3;
       return parse4(versionStringToParse, options);
     };
-    var doTruncation = (version2, truncation) => {
+    var doTruncation = (version3, truncation) => {
       if (isPrerelease(truncation)) {
-        return version2.version;
+        return version3.version;
       }
-      version2.prerelease = [];
+      version3.prerelease = [];
       switch (truncation) {
         case "major":
-          version2.minor = 0;
-          version2.patch = 0;
+          version3.minor = 0;
+          version3.patch = 0;
           break;
         case "minor":
-          version2.patch = 0;
+          version3.patch = 0;
           break;
       }
-      return version2.format();
+      return version3.format();
     };
     var isPrerelease = (type) => {
       return type.startsWith("pre");
@@ -33220,19 +33220,19 @@ var require_range = __commonJS({
         });
       }
       // if ANY of the sets match ALL of its comparators, then pass
-      test(version2) {
-        if (!version2) {
+      test(version3) {
+        if (!version3) {
           return false;
         }
-        if (typeof version2 === "string") {
+        if (typeof version3 === "string") {
           try {
-            version2 = new SemVer(version2, this.options);
+            version3 = new SemVer(version3, this.options);
           } catch (er) {
             return false;
           }
         }
         for (let i = 0; i < this.set.length; i++) {
-          if (testSet(this.set[i], version2, this.options)) {
+          if (testSet(this.set[i], version3, this.options)) {
             return true;
           }
         }
@@ -33454,13 +33454,13 @@ var require_range = __commonJS({
       }
       return `${from} ${to}`.trim();
     };
-    var testSet = (set2, version2, options) => {
+    var testSet = (set2, version3, options) => {
       for (let i = 0; i < set2.length; i++) {
-        if (!set2[i].test(version2)) {
+        if (!set2[i].test(version3)) {
           return false;
         }
       }
-      if (version2.prerelease.length && !options.includePrerelease) {
+      if (version3.prerelease.length && !options.includePrerelease) {
         for (let i = 0; i < set2.length; i++) {
           debug(set2[i].semver);
           if (set2[i].semver === Comparator.ANY) {
@@ -33468,7 +33468,7 @@ var require_range = __commonJS({
           }
           if (set2[i].semver.prerelease.length > 0) {
             const allowed = set2[i].semver;
-            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
+            if (allowed.major === version3.major && allowed.minor === version3.minor && allowed.patch === version3.patch) {
               return true;
             }
           }
@@ -33529,19 +33529,19 @@ var require_comparator = __commonJS({
       toString() {
         return this.value;
       }
-      test(version2) {
-        debug("Comparator.test", version2, this.options.loose);
-        if (this.semver === ANY || version2 === ANY) {
+      test(version3) {
+        debug("Comparator.test", version3, this.options.loose);
+        if (this.semver === ANY || version3 === ANY) {
           return true;
         }
-        if (typeof version2 === "string") {
+        if (typeof version3 === "string") {
           try {
-            version2 = new SemVer(version2, this.options);
+            version3 = new SemVer(version3, this.options);
           } catch (er) {
             return false;
           }
         }
-        return cmp2(version2, this.operator, this.semver, this.options);
+        return cmp2(version3, this.operator, this.semver, this.options);
       }
       intersects(comp, options) {
         if (!(comp instanceof _Comparator)) {
@@ -33598,13 +33598,13 @@ var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports2, module2) {
     "use strict";
     var Range = require_range();
-    var satisfies = (version2, range, options) => {
+    var satisfies = (version3, range, options) => {
       try {
         range = new Range(range, options);
       } catch (er) {
         return false;
       }
-      return range.test(version2);
+      return range.test(version3);
     };
     module2.exports = satisfies;
   }
@@ -33766,8 +33766,8 @@ var require_outside = __commonJS({
     var lt = require_lt();
     var lte = require_lte();
     var gte = require_gte();
-    var outside = (version2, range, hilo, options) => {
-      version2 = new SemVer(version2, options);
+    var outside = (version3, range, hilo, options) => {
+      version3 = new SemVer(version3, options);
       range = new Range(range, options);
       let gtfn, ltefn, ltfn, comp, ecomp;
       switch (hilo) {
@@ -33788,7 +33788,7 @@ var require_outside = __commonJS({
         default:
           throw new TypeError('Must provide a hilo val of "<" or ">"');
       }
-      if (satisfies(version2, range, options)) {
+      if (satisfies(version3, range, options)) {
         return false;
       }
       for (let i = 0; i < range.set.length; ++i) {
@@ -33810,9 +33810,9 @@ var require_outside = __commonJS({
         if (high.operator === comp || high.operator === ecomp) {
           return false;
         }
-        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
+        if ((!low.operator || low.operator === comp) && ltefn(version3, low.semver)) {
           return false;
-        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
+        } else if (low.operator === ecomp && ltfn(version3, low.semver)) {
           return false;
         }
       }
@@ -33827,7 +33827,7 @@ var require_gtr = __commonJS({
   "node_modules/semver/ranges/gtr.js"(exports2, module2) {
     "use strict";
     var outside = require_outside();
-    var gtr = (version2, range, options) => outside(version2, range, ">", options);
+    var gtr = (version3, range, options) => outside(version3, range, ">", options);
     module2.exports = gtr;
   }
 });
@@ -33837,7 +33837,7 @@ var require_ltr = __commonJS({
   "node_modules/semver/ranges/ltr.js"(exports2, module2) {
     "use strict";
     var outside = require_outside();
-    var ltr = (version2, range, options) => outside(version2, range, "<", options);
+    var ltr = (version3, range, options) => outside(version3, range, "<", options);
     module2.exports = ltr;
   }
 });
@@ -33867,12 +33867,12 @@ var require_simplify = __commonJS({
       let first = null;
       let prev = null;
       const v = versions.sort((a, b) => compare(a, b, options));
-      for (const version2 of v) {
-        const included = satisfies(version2, range, options);
+      for (const version3 of v) {
+        const included = satisfies(version3, range, options);
         if (included) {
-          prev = version2;
+          prev = version3;
           if (!first) {
-            first = version2;
+            first = version3;
           }
         } else {
           if (prev) {
@@ -34247,66 +34247,10 @@ var init_resolve = __esm({
 });
 
 // package.json
-var package_default;
+var version2;
 var init_package = __esm({
   "package.json"() {
-    package_default = {
-      name: "chaingate",
-      version: "0.1.0",
-      description: "Supply-chain security gate for CI: Semgrep, Trivy and dependency audit under one severity policy with expiring exceptions, CycloneDX SBOMs and cosign signing.",
-      license: "Apache-2.0",
-      private: true,
-      bin: {
-        chaingate: "dist/cli.js"
-      },
-      main: "dist/index.js",
-      engines: {
-        node: ">=20"
-      },
-      scripts: {
-        build: "node scripts/build.mjs",
-        typecheck: "tsc --noEmit",
-        lint: "eslint src __tests__",
-        test: "jest",
-        "test:all": "bash scripts/test-all.sh",
-        schemas: "UPDATE_GOLDENS=1 jest __tests__/config/load.test.ts -t 'published JSON Schemas'",
-        demo: "bash scripts/demo.sh"
-      },
-      dependencies: {
-        "@actions/core": "^1.11.1",
-        "@cyclonedx/cyclonedx-library": "^10.3.0",
-        "@sigstore/bundle": "^4.0.0",
-        "@sigstore/protobuf-specs": "^0.5.2",
-        "@sigstore/verify": "^3.1.1",
-        "packageurl-js": "^2.0.1",
-        picomatch: "^4.0.7",
-        semver: "^7.8.6",
-        "smol-toml": "^1.9.1",
-        yaml: "^2.9.1",
-        zod: "^4.6.7"
-      },
-      devDependencies: {
-        "@cyclonedx/cyclonedx-npm": "^4.2.1",
-        "@eslint/js": "^9.39.5",
-        "@microsoft/jest-sarif": "^1.0.0-beta.0",
-        "@types/jest": "^30.0.0",
-        "@types/markdown-it": "^14.2.0",
-        "@types/node": "^20.19.43",
-        "@types/picomatch": "^4.0.3",
-        "@types/semver": "^7.8.0",
-        ajv: "^8.20.0",
-        "ajv-draft-04": "^1.0.0",
-        "ajv-formats": "^3.0.1",
-        "ajv-formats-draft2019": "^1.6.1",
-        esbuild: "^0.28.2",
-        eslint: "^9.39.5",
-        jest: "^30.5.2",
-        "markdown-it": "^15.0.3",
-        "ts-jest": "^29.4.15",
-        typescript: "5.9",
-        "typescript-eslint": "^8.74.0"
-      }
-    };
+    version2 = "0.1.0";
   }
 });
 
@@ -34316,7 +34260,7 @@ var init_version = __esm({
   "src/version.ts"() {
     "use strict";
     init_package();
-    VERSION = package_default.version;
+    VERSION = version2;
   }
 });
 
@@ -35407,8 +35351,8 @@ var require_affect = __commonJS({
     var AffectedSingleVersion = class {
       version;
       status;
-      constructor(version2, op = {}) {
-        this.version = version2;
+      constructor(version3, op = {}) {
+        this.version = version3;
         this.status = op.status;
       }
       compare(other) {
@@ -38043,12 +37987,12 @@ var require_normalize2 = __commonJS({
         if (!spec.supportsComponentType(data.type)) {
           return void 0;
         }
-        const version2 = data.version ?? "";
+        const version3 = data.version ?? "";
         return {
           type: data.type,
           name: data.name,
           group: data.group || void 0,
-          version: version2.length > 0 || spec.requiresComponentVersion ? version2 : void 0,
+          version: version3.length > 0 || spec.requiresComponentVersion ? version3 : void 0,
           "bom-ref": data.bomRef.value || void 0,
           supplier: data.supplier === void 0 ? void 0 : this._factory.makeForOrganizationalEntity().normalize(data.supplier, options),
           author: data.author || void 0,
@@ -38895,7 +38839,7 @@ var require_normalize3 = __commonJS({
           return void 0;
         }
         const supplier = data.supplier === void 0 ? void 0 : this._factory.makeForOrganizationalEntity().normalize(data.supplier, options, "supplier");
-        const version2 = (spec.requiresComponentVersion ? makeTextElement : makeOptionalTextElement)(data.version ?? "", "version", _xsd_1.normalizedString);
+        const version3 = (spec.requiresComponentVersion ? makeTextElement : makeOptionalTextElement)(data.version ?? "", "version", _xsd_1.normalizedString);
         const hashes = data.hashes.size > 0 ? {
           type: "element",
           name: "hashes",
@@ -38936,7 +38880,7 @@ var require_normalize3 = __commonJS({
             makeOptionalTextElement(data.publisher, "publisher", _xsd_1.normalizedString),
             makeOptionalTextElement(data.group, "group", _xsd_1.normalizedString),
             makeTextElement(data.name, "name", _xsd_1.normalizedString),
-            version2,
+            version3,
             makeOptionalTextElement(data.description, "description", _xsd_1.normalizedString),
             makeOptionalTextElement(data.scope, "scope"),
             hashes,
@@ -39813,8 +39757,8 @@ var require_protocol = __commonJS({
       #supportsServices;
       #supportsToolsComponentsServices;
       #supportsLicenseProperties;
-      constructor(version2, formats, componentTypes, hashAlgorithms, hashValuePattern, externalReferenceTypes, supportsDependencyGraph, supportsToolReferences, requiresComponentVersion, supportsProperties, supportsVulnerabilities, vulnerabilityRatingMethods, supportsComponentEvidence, supportsMetadataLifecycles, supportsMetadataLicenses, supportsMetadataProperties, supportsExternalReferenceHashes, supportsLicenseAcknowledgement, supportsServices, supportsToolsComponentsServices, supportsLicenseProperties) {
-        this.#version = version2;
+      constructor(version3, formats, componentTypes, hashAlgorithms, hashValuePattern, externalReferenceTypes, supportsDependencyGraph, supportsToolReferences, requiresComponentVersion, supportsProperties, supportsVulnerabilities, vulnerabilityRatingMethods, supportsComponentEvidence, supportsMetadataLifecycles, supportsMetadataLicenses, supportsMetadataProperties, supportsExternalReferenceHashes, supportsLicenseAcknowledgement, supportsServices, supportsToolsComponentsServices, supportsLicenseProperties) {
+        this.#version = version3;
         this.#formats = new Set(formats);
         this.#componentTypes = new Set(componentTypes);
         this.#hashAlgorithms = new Set(hashAlgorithms);
@@ -40401,8 +40345,8 @@ function fromForeign(f) {
   for (const p of f.properties) c.properties.add(new Models.Property(p.name, p.value));
   return c;
 }
-function toolComponent(version2) {
-  return new Models.Component(Enums.ComponentType.Application, "chaingate", { version: version2 });
+function toolComponent(version3) {
+  return new Models.Component(Enums.ComponentType.Application, "chaingate", { version: version3 });
 }
 function buildSbom(input3, opts) {
   const byRef = /* @__PURE__ */ new Map();
@@ -40466,9 +40410,9 @@ function buildSbom(input3, opts) {
   const normalizer = new Serialize.JSON.Normalize.Factory(spec).makeForBom();
   const doc = normalizer.normalize(bom, { sortLists: true });
   const serial = opts.serialNumber ?? contentSerial(doc);
-  const { $schema, bomFormat, specVersion, version: version2, serialNumber: _unset, ...rest } = doc;
+  const { $schema, bomFormat, specVersion, version: version3, serialNumber: _unset, ...rest } = doc;
   void _unset;
-  return { $schema, bomFormat, specVersion, serialNumber: serial, version: version2, ...rest };
+  return { $schema, bomFormat, specVersion, serialNumber: serial, version: version3, ...rest };
 }
 function contentSerial(doc) {
   const h = (0, import_node_crypto.createHash)("sha256").update(JSON.stringify(doc)).digest("hex");
@@ -43493,7 +43437,7 @@ var require_sct = __commonJS({
       // https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.4.1
       static parse(buf) {
         const stream = new stream_1.ByteStream(buf);
-        const version2 = stream.getUint8();
+        const version3 = stream.getUint8();
         const logID = stream.getBlock(32);
         const timestamp = stream.getBlock(8);
         const extenstionLength = stream.getUint16();
@@ -43506,7 +43450,7 @@ var require_sct = __commonJS({
           throw new Error("SCT buffer length mismatch");
         }
         return new _SignedCertificateTimestamp({
-          version: version2,
+          version: version3,
           logID,
           timestamp,
           extensions,
@@ -45368,17 +45312,17 @@ var require_tlog = __commonJS({
     var merkle_1 = require_merkle();
     var set_1 = require_set2();
     function verifyTLogBody(entry, sigContent) {
-      const { kind, version: version2 } = entry.kindVersion;
+      const { kind, version: version3 } = entry.kindVersion;
       const body = JSON.parse(entry.canonicalizedBody.toString("utf8"));
-      if (kind !== body.kind || version2 !== body.apiVersion) {
+      if (kind !== body.kind || version3 !== body.apiVersion) {
         throw new error_1.VerificationError({
           code: "TLOG_BODY_ERROR",
-          message: `kind/version mismatch - expected: ${kind}/${version2}, received: ${body.kind}/${body.apiVersion}`
+          message: `kind/version mismatch - expected: ${kind}/${version3}, received: ${body.kind}/${body.apiVersion}`
         });
       }
       switch (kind) {
         case "dsse":
-          if (version2 == dsse_1.DSSE_API_VERSION_V1) {
+          if (version3 == dsse_1.DSSE_API_VERSION_V1) {
             return (0, dsse_1.verifyDSSETLogBody)(body, sigContent);
           } else {
             const entryRekorV2 = v2_1.Entry.fromJSON(body);
@@ -45387,7 +45331,7 @@ var require_tlog = __commonJS({
         case "intoto":
           return (0, intoto_1.verifyIntotoTLogBody)(body, sigContent);
         case "hashedrekord":
-          if (version2 == hashedrekord_1.HASHEDREKORD_API_VERSION_V1) {
+          if (version3 == hashedrekord_1.HASHEDREKORD_API_VERSION_V1) {
             return (0, hashedrekord_1.verifyHashedRekordTLogBody)(body, sigContent);
           } else {
             const entryRekorV2 = v2_1.Entry.fromJSON(body);
@@ -47591,10 +47535,10 @@ function nanoidOfLength(length) {
 var duration = /^P(?:(\d+W)|(?!.*W)(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+([.,]\d+)?S)?)?)$/;
 var extendedDuration = /^[-+]?P(?!$)(?:(?:[-+]?\d+Y)|(?:[-+]?\d+[.,]\d+Y$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:(?:[-+]?\d+W)|(?:[-+]?\d+[.,]\d+W$))?(?:(?:[-+]?\d+D)|(?:[-+]?\d+[.,]\d+D$))?(?:T(?=[\d+-])(?:(?:[-+]?\d+H)|(?:[-+]?\d+[.,]\d+H$))?(?:(?:[-+]?\d+M)|(?:[-+]?\d+[.,]\d+M$))?(?:[-+]?\d+(?:[.,]\d+)?S)?)??$/;
 var guid = /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
-var uuid = (version2) => {
-  if (!version2)
+var uuid = (version3) => {
+  if (!version3)
     return /^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/;
-  return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version2}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
+  return new RegExp(`^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-${version3}[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12})$`);
 };
 var uuid4 = /* @__PURE__ */ uuid(4);
 var uuid6 = /* @__PURE__ */ uuid(6);
@@ -57644,10 +57588,10 @@ function fromJSONSchema(schema, params) {
   } catch {
     throw new Error("fromJSONSchema input is not valid JSON (possibly cyclic); use $defs/$ref for recursive schemas");
   }
-  const version2 = detectVersion(normalized, params?.defaultTarget);
+  const version3 = detectVersion(normalized, params?.defaultTarget);
   const defs = normalized.$defs || normalized.definitions || {};
   const ctx = {
-    version: version2,
+    version: version3,
     defs,
     refs: /* @__PURE__ */ new Map(),
     processing: /* @__PURE__ */ new Set(),
@@ -58440,15 +58384,15 @@ function parsePurl(purl) {
   if (!m) return void 0;
   const type = m[1].toLowerCase();
   let path14 = m[2];
-  let version2;
+  let version3;
   const at = path14.lastIndexOf("@");
   if (at > 0 && path14[at - 1] !== "/") {
-    version2 = decodeURIComponent(path14.slice(at + 1));
+    version3 = decodeURIComponent(path14.slice(at + 1));
     path14 = path14.slice(0, at);
   }
   const segments = path14.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
   const sep = type === "maven" ? ":" : "/";
-  return { type, name: segments.join(sep), version: version2 || void 0 };
+  return { type, name: segments.join(sep), version: version3 || void 0 };
 }
 function keyOfParts(p) {
   return packageKey({ ecosystem: p.type, name: p.name, fixedVersions: [] });
@@ -58838,7 +58782,7 @@ function packagesFromCycloneDx(json2, file2 = "SBOM") {
         if (p) rootDeps.add(p);
       }
   return mergeByPurl(
-    found.map(({ c, purl, eco, name, version: version2 }) => {
+    found.map(({ c, purl, eco, name, version: version3 }) => {
       const hashes = [];
       for (const h of Array.isArray(c.hashes) ? c.hashes : []) {
         const alg = str(recordOf(h).alg);
@@ -58854,7 +58798,7 @@ function packagesFromCycloneDx(json2, file2 = "SBOM") {
       const pkg = {
         ecosystem: eco,
         name,
-        version: version2,
+        version: version3,
         purl,
         // CycloneDX has no "dev": scope optional/excluded is the closest it says.
         dev: c.scope === "excluded",
@@ -59277,8 +59221,8 @@ function osvApiBaseUrl(opts) {
 }
 function osvQuery(p) {
   const ecosystem = osvEcosystem(p.ecosystem);
-  const version2 = baseEcosystem(ecosystem) === "go" ? p.version.replace(/^v/, "") : p.version;
-  return { package: { ecosystem, name: p.name }, version: version2 };
+  const version3 = baseEcosystem(ecosystem) === "go" ? p.version.replace(/^v/, "") : p.version;
+  return { package: { ecosystem, name: p.name }, version: version3 };
 }
 async function request(url2, init, opts) {
   const f = opts.fetchImpl ?? fetch;
@@ -59380,19 +59324,19 @@ function sortEventsUncached(events, compare) {
     return compare(va, vb);
   });
 }
-function inRange(version2, range, compare) {
+function inRange(version3, range, compare) {
   if (range.type === "GIT") return false;
   const events = sortEvents(range.events, compare);
   const limits = events.filter((e) => e.limit !== void 0).map((e) => e.limit);
-  if (limits.length && !limits.some((l) => l === "*" || compare(version2, l) < 0)) return false;
+  if (limits.length && !limits.some((l) => l === "*" || compare(version3, l) < 0)) return false;
   let affected = false;
   for (const e of events) {
     if (e.introduced !== void 0) {
-      if (isZero(e.introduced) || compare(version2, e.introduced) >= 0) affected = true;
+      if (isZero(e.introduced) || compare(version3, e.introduced) >= 0) affected = true;
     } else if (e.fixed !== void 0) {
-      if (compare(version2, e.fixed) >= 0) affected = false;
+      if (compare(version3, e.fixed) >= 0) affected = false;
     } else if (e.last_affected !== void 0) {
-      if (compare(version2, e.last_affected) > 0) affected = false;
+      if (compare(version3, e.last_affected) > 0) affected = false;
     }
   }
   return affected;
@@ -59400,15 +59344,15 @@ function inRange(version2, range, compare) {
 function comparatorFor(range, ecosystem) {
   return range.type === "SEMVER" ? compareSemver : ecosystemComparator(ecosystem);
 }
-function matchAffected(version2, affected, ecosystem) {
+function matchAffected(version3, affected, ecosystem) {
   const eco = ecosystemComparator(ecosystem);
-  let hit = (affected.versions ?? []).some((v) => v === version2 || eco(v, version2) === 0);
+  let hit = (affected.versions ?? []).some((v) => v === version3 || eco(v, version3) === 0);
   const fixed = [];
   for (const r of affected.ranges ?? []) {
     const compare = comparatorFor(r, ecosystem);
-    if (!inRange(version2, r, compare)) continue;
+    if (!inRange(version3, r, compare)) continue;
     hit = true;
-    for (const e of r.events) if (e.fixed !== void 0 && compare(e.fixed, version2) > 0) fixed.push(e.fixed);
+    for (const e of r.events) if (e.fixed !== void 0 && compare(e.fixed, version3) > 0) fixed.push(e.fixed);
   }
   return { affected: hit, fixed };
 }
@@ -60040,8 +59984,8 @@ function fixedVersionsFromRange(range) {
   }
   return out;
 }
-function npmPackage(name, version2, fixedVersions2) {
-  return compact({ purl: buildPurl("npm", name, version2), ecosystem: "npm", name, version: version2, fixedVersions: fixedVersions2 });
+function npmPackage(name, version3, fixedVersions2) {
+  return compact({ purl: buildPurl("npm", name, version3), ecosystem: "npm", name, version: version3, fixedVersions: fixedVersions2 });
 }
 function npmAdvisoryFindings(tool, advisories) {
   const seen = /* @__PURE__ */ new Set();
@@ -60050,10 +59994,10 @@ function npmAdvisoryFindings(tool, advisories) {
     const { id, aliases } = advisoryIds(adv.id, adv.github_advisory_id, adv.url, adv.cves ?? []);
     const cwes = parseCwes(adv.cwe);
     const versions = adv.findings.length ? adv.findings.map((f) => f.version) : [void 0];
-    for (const version2 of versions) {
+    for (const version3 of versions) {
       const key = `${adv.id}
 ${adv.module_name}
-${version2 ?? ""}`;
+${version3 ?? ""}`;
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(
@@ -60066,7 +60010,7 @@ ${version2 ?? ""}`;
             aliases,
             title: adv.title.trim() || id,
             description: adv.overview?.trim() || void 0,
-            package: npmPackage(adv.module_name, version2, fixedVersionsFromRange(adv.patched_versions)),
+            package: npmPackage(adv.module_name, version3, fixedVersionsFromRange(adv.patched_versions)),
             cvssScore: cvssScore(adv.cvss),
             cwes: cwes.length ? cwes : void 0,
             url: adv.url || void 0
@@ -60279,10 +60223,10 @@ function fromYarn4(lines3) {
   for (const { value: name, children: c } of lines3) {
     const { id, aliases } = advisoryIds(c.ID, void 0, c.URL);
     const versions = c["Tree Versions"].length ? c["Tree Versions"] : [void 0];
-    for (const version2 of versions) {
+    for (const version3 of versions) {
       const key = `${c.ID}
 ${name}
-${version2 ?? ""}`;
+${version3 ?? ""}`;
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(
@@ -60294,7 +60238,7 @@ ${version2 ?? ""}`;
             id,
             aliases,
             title: c.Issue.trim() || id,
-            package: npmPackage(name, version2, []),
+            package: npmPackage(name, version3, []),
             url: c.URL || void 0
           })
         )
@@ -61726,15 +61670,15 @@ function severityOf(group, vulns) {
   return { severity: severity2 };
 }
 function packageOf3(p) {
-  const { name, version: version2, ecosystem, commit } = p.package;
+  const { name, version: version3, ecosystem, commit } = p.package;
   const pkg = { name: name ?? commit ?? "(unnamed package)", fixedVersions: [] };
   const type = ecosystem ? purlTypeForOsvEcosystem(ecosystem) : void 0;
   if (type) {
     pkg.ecosystem = type;
-    const purl = name ? buildPurl(type, name, version2, purlNamespaceForOsvEcosystem(ecosystem)) : void 0;
+    const purl = name ? buildPurl(type, name, version3, purlNamespaceForOsvEcosystem(ecosystem)) : void 0;
     if (purl) pkg.purl = purl;
   }
-  if (version2) pkg.version = version2;
+  if (version3) pkg.version = version3;
   return pkg;
 }
 function cwesOf2(vulns) {
@@ -61951,8 +61895,8 @@ function trivyPackage(message) {
     name,
     fixedVersions: (field("Fixed Version") ?? "").split(",").map((v) => v.trim()).filter(Boolean)
   };
-  const version2 = field("Installed Version");
-  if (version2) pkg.version = version2;
+  const version3 = field("Installed Version");
+  if (version3) pkg.version = version3;
   return pkg;
 }
 function fromResult(run, tool, r) {
@@ -61982,9 +61926,9 @@ function parseSarifLog(text) {
   if (!isSarif(data)) {
     throw new FormatError(`${WHAT9}: not a SARIF log (expected an object with "version" and "runs")`);
   }
-  const version2 = data.version;
-  if (version2 !== "2.1.0") {
-    throw new FormatError(`${WHAT9}: SARIF version ${JSON.stringify(version2)} is not supported; chaingate reads SARIF 2.1.0`);
+  const version3 = data.version;
+  if (version3 !== "2.1.0") {
+    throw new FormatError(`${WHAT9}: SARIF version ${JSON.stringify(version3)} is not supported; chaingate reads SARIF 2.1.0`);
   }
   const log = validate2(SarifLogSchema, data, WHAT9);
   const findings = [];

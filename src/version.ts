@@ -1,3 +1,4 @@
-import pkg from '../package.json';
+// The version, and only it: a named import lets the bundler leave the rest of package.json out.
+import { version } from '../package.json';
 
-export const VERSION: string = pkg.version;
+export const VERSION: string = version;
