@@ -1178,8 +1178,9 @@ var require_packageurl_js = __commonJS({
 
 // src/parsers/purl.ts
 function packageUrlLib() {
-  return require_packageurl_js();
+  return purlLib ??= require_packageurl_js();
 }
+var purlLib;
 var init_purl = __esm({
   "src/parsers/purl.ts"() {
     "use strict";

@@ -44330,75 +44330,9 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/core/finding.ts
-var crypto = __toESM(require("node:crypto"));
-var SEVERITIES = ["critical", "high", "medium", "low", "info", "unknown"];
-var ID_PREFERENCE = ["CVE-", "GHSA-", "GO-", "PYSEC-", "RUSTSEC-", "OSV-"];
-function idRank(id) {
-  for (let i = 0; i < ID_PREFERENCE.length; i++) if (id.startsWith(ID_PREFERENCE[i])) return i;
-  return ID_PREFERENCE.length;
-}
-function canonicalId(ids) {
-  let best;
-  let bestRank = Infinity;
-  for (const id of ids) {
-    const r = idRank(id);
-    if (r < bestRank || r === bestRank && id.localeCompare(best, "en") < 0) {
-      best = id;
-      bestRank = r;
-    }
-  }
-  return best;
-}
-function packageKey(p) {
-  const eco = (p.ecosystem ?? "").toLowerCase();
-  let name = p.name;
-  if (eco === "pypi") name = name.toLowerCase().replace(/[-_.]+/g, "-");
-  return `${eco}/${name}`;
-}
-function oneShotHash(c) {
-  return c.hash ?? null;
-}
-var ONE_SHOT = oneShotHash(crypto);
-function sha256Prefix(s, hash2 = ONE_SHOT) {
-  if (hash2 === null) return crypto.createHash("sha256").update(s).digest().toString("hex", 0, 16);
-  const h = hash2("sha256", s);
-  return h.substring(0, 16) + h.substring(16, 32);
-}
-function locationKey(l) {
-  if (!l) return "";
-  const p = l.path.includes("\\") ? l.path.replace(/\\/g, "/") : l.path;
-  return `${p}:${l.startLine ?? ""}`;
-}
-function computeFingerprint(f) {
-  const id = f.kind === "vulnerability" && f.aliases.length > 0 ? canonicalId([f.id, ...f.aliases]) : f.id;
-  const pkg = f.package ? `${packageKey(f.package)}@${f.package.version ?? ""}` : "";
-  return sha256Prefix([f.kind, id, pkg, locationKey(f.location)].join("\n"));
-}
-function sortedUnique(xs) {
-  return xs.length < 2 ? xs.slice() : [...new Set(xs)].sort();
-}
-function makeFinding(input2) {
-  const f = {};
-  const src = input2;
-  const dst = f;
-  for (const k in src) if (k !== "tool" && k !== "aliases") dst[k] = src[k];
-  f.tools = [input2.tool];
-  f.aliases = sortedUnique((input2.aliases ?? []).filter((a) => a && a !== input2.id));
-  f.fingerprint = "";
-  if (f.package) f.package = Object.assign({}, f.package, { fixedVersions: sortedUnique(f.package.fixedVersions) });
-  f.fingerprint = computeFingerprint(f);
-  return f;
-}
-
-// src/reports/order.ts
-var SEVERITY_POSITION = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
-
-// src/reports/sarif.ts
-var CODE_SCANNING_MAX_RESULTS_PER_RUN = 25e3;
-
 // src/config/defaults.ts
 var DEFAULT_SKIP_DIRS = ["node_modules", "vendor", ".git", "fixtures", "__fixtures__", "testdata", ".venv", "venv"];
+var CODE_SCANNING_MAX_RESULTS_PER_RUN = 25e3;
 
 // src/config/schema.ts
 var FailOnLevelSchema = external_exports.enum(["critical", "high", "medium", "low", "info", "none"]);
@@ -44640,6 +44574,66 @@ var ResultFileSchema = external_exports.looseObject({
     vex: external_exports.array(external_exports.looseObject({ path: external_exports.string(), sha256: external_exports.string() }))
   })
 });
+
+// src/core/finding.ts
+var crypto = __toESM(require("node:crypto"));
+var ID_PREFERENCE = ["CVE-", "GHSA-", "GO-", "PYSEC-", "RUSTSEC-", "OSV-"];
+function idRank(id) {
+  for (let i = 0; i < ID_PREFERENCE.length; i++) if (id.startsWith(ID_PREFERENCE[i])) return i;
+  return ID_PREFERENCE.length;
+}
+function canonicalId(ids) {
+  let best;
+  let bestRank = Infinity;
+  for (const id of ids) {
+    const r = idRank(id);
+    if (r < bestRank || r === bestRank && id.localeCompare(best, "en") < 0) {
+      best = id;
+      bestRank = r;
+    }
+  }
+  return best;
+}
+function packageKey(p) {
+  const eco = (p.ecosystem ?? "").toLowerCase();
+  let name = p.name;
+  if (eco === "pypi") name = name.toLowerCase().replace(/[-_.]+/g, "-");
+  return `${eco}/${name}`;
+}
+function oneShotHash(c) {
+  return c.hash ?? null;
+}
+var ONE_SHOT = oneShotHash(crypto);
+function sha256Prefix(s, hash2 = ONE_SHOT) {
+  if (hash2 === null) return crypto.createHash("sha256").update(s).digest().toString("hex", 0, 16);
+  const h = hash2("sha256", s);
+  return h.substring(0, 16) + h.substring(16, 32);
+}
+function locationKey(l) {
+  if (!l) return "";
+  const p = l.path.includes("\\") ? l.path.replace(/\\/g, "/") : l.path;
+  return `${p}:${l.startLine ?? ""}`;
+}
+function computeFingerprint(f) {
+  const id = f.kind === "vulnerability" && f.aliases.length > 0 ? canonicalId([f.id, ...f.aliases]) : f.id;
+  const pkg = f.package ? `${packageKey(f.package)}@${f.package.version ?? ""}` : "";
+  return sha256Prefix([f.kind, id, pkg, locationKey(f.location)].join("\n"));
+}
+function sortedUnique(xs) {
+  return xs.length < 2 ? xs.slice() : [...new Set(xs)].sort();
+}
+function makeFinding(input2) {
+  const f = {};
+  const src = input2;
+  const dst = f;
+  for (const k in src) if (k !== "tool" && k !== "aliases") dst[k] = src[k];
+  f.tools = [input2.tool];
+  f.aliases = sortedUnique((input2.aliases ?? []).filter((a) => a && a !== input2.id));
+  f.fingerprint = "";
+  if (f.package) f.package = Object.assign({}, f.package, { fixedVersions: sortedUnique(f.package.fixedVersions) });
+  f.fingerprint = computeFingerprint(f);
+  return f;
+}
 
 // src/sign/reasons.ts
 var TITLES = {

@@ -19825,11 +19825,12 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
 });
 
 // src/config/defaults.ts
-var DEFAULT_SKIP_DIRS;
+var DEFAULT_SKIP_DIRS, CODE_SCANNING_MAX_RESULTS_PER_RUN;
 var init_defaults = __esm({
   "src/config/defaults.ts"() {
     "use strict";
     DEFAULT_SKIP_DIRS = ["node_modules", "vendor", ".git", "fixtures", "__fixtures__", "testdata", ".venv", "venv"];
+    CODE_SCANNING_MAX_RESULTS_PER_RUN = 25e3;
   }
 });
 
@@ -22789,7 +22790,7 @@ var require_packageurl_js = __commonJS({
 
 // src/parsers/purl.ts
 function packageUrlLib() {
-  return require_packageurl_js();
+  return purlLib ??= require_packageurl_js();
 }
 function osvBase(ecosystem) {
   return ecosystem.split(":")[0].trim().toLowerCase();
@@ -22833,7 +22834,7 @@ function purlType(purl) {
   const m = /^pkg:\/*([A-Za-z.+-][A-Za-z0-9.+-]*)\//.exec(purl);
   return m ? m[1].toLowerCase() : void 0;
 }
-var OSV_ECOSYSTEMS, OSV_DISTRO_NAMESPACE, CANONICAL_PURL;
+var purlLib, OSV_ECOSYSTEMS, OSV_DISTRO_NAMESPACE, CANONICAL_PURL;
 var init_purl = __esm({
   "src/parsers/purl.ts"() {
     "use strict";
@@ -57823,6 +57824,124 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/config/schema.ts
+init_defaults();
+var FailOnLevelSchema = external_exports.enum(["critical", "high", "medium", "low", "info", "none"]);
+var ScannerNameSchema = external_exports.enum(["semgrep", "trivy-fs", "trivy-image", "audit"]);
+var isoDate = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD").refine((s) => {
+  const d = /* @__PURE__ */ new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+}, "is not a real calendar date");
+var toolPathSchema = external_exports.strictObject({ path: external_exports.string().min(1).optional() });
+var PolicySchema = external_exports.strictObject({
+  version: external_exports.literal(1).default(1),
+  "fail-on": external_exports.strictObject({
+    vulnerability: FailOnLevelSchema.default("high"),
+    code: FailOnLevelSchema.default("high"),
+    secret: FailOnLevelSchema.default("low"),
+    misconfiguration: FailOnLevelSchema.default("high"),
+    license: FailOnLevelSchema.default("none"),
+    signature: FailOnLevelSchema.default("low")
+  }).prefault({}),
+  "unknown-severity": external_exports.enum(["critical", "high", "medium", "low", "info"]).default("medium"),
+  "ignore-unfixed": external_exports.boolean().default(false),
+  "on-scanner-error": external_exports.enum(["fail", "warn"]).default("fail"),
+  exceptions: external_exports.strictObject({
+    file: external_exports.string().min(1).default(".chaingate-exceptions.yml"),
+    "max-active": external_exports.number().int().min(0).optional(),
+    "max-days": external_exports.number().int().min(1).optional(),
+    "warn-within-days": external_exports.number().int().min(0).default(14),
+    vex: external_exports.array(external_exports.string().min(1)).default([])
+  }).prefault({}),
+  scanners: external_exports.array(ScannerNameSchema).default(["semgrep", "trivy-fs", "audit"]),
+  semgrep: external_exports.strictObject({
+    /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */
+    config: external_exports.array(external_exports.string().min(1)).default([])
+  }).prefault({}),
+  trivy: external_exports.strictObject({
+    scanners: external_exports.array(external_exports.enum(["vuln", "secret", "misconfig", "license"])).min(1).default(["vuln", "secret", "misconfig"]),
+    image: external_exports.string().min(1).optional(),
+    "db-repository": external_exports.array(external_exports.string().min(1)).default([]),
+    "cache-dir": external_exports.string().min(1).optional(),
+    "insecure-registry": external_exports.boolean().default(false)
+  }).prefault({}),
+  audit: external_exports.strictObject({
+    "osv-db": external_exports.string().min(1).optional(),
+    /** Run the package managers' own audit commands when their endpoint answers. */
+    "package-managers": external_exports.boolean().default(true)
+  }).prefault({}),
+  "timeout-minutes": external_exports.number().positive().max(360).default(15),
+  sbom: external_exports.boolean().default(false),
+  sarif: external_exports.strictObject({
+    /**
+     * Results kept in each run of chaingate.sarif, the most important first. Code scanning
+     * stores only the first 5,000 results of an analysis and refuses a run over 25,000;
+     * chaingate-result.json always lists every finding.
+     */
+    "max-results-per-run": external_exports.number().int().min(1).max(CODE_SCANNING_MAX_RESULTS_PER_RUN).default(5e3)
+  }).prefault({}),
+  /** Folders (a name at any depth, or a path from the project root) not scanned and not in the SBOM. */
+  "skip-dirs": external_exports.array(external_exports.string().min(1)).default([...DEFAULT_SKIP_DIRS]),
+  tools: external_exports.strictObject({
+    semgrep: toolPathSchema.optional(),
+    trivy: toolPathSchema.optional(),
+    cosign: toolPathSchema.optional(),
+    crane: toolPathSchema.optional(),
+    npm: toolPathSchema.optional(),
+    yarn: toolPathSchema.optional(),
+    pnpm: toolPathSchema.optional(),
+    "pip-audit": toolPathSchema.optional()
+  }).prefault({}),
+  verify: external_exports.strictObject({
+    image: external_exports.string().min(1).optional(),
+    keys: external_exports.array(external_exports.string().min(1)).default([]),
+    "revoked-keys": external_exports.array(external_exports.string().min(1)).default([]),
+    identity: external_exports.string().min(1).optional(),
+    issuer: external_exports.string().min(1).optional(),
+    "require-attestations": external_exports.array(external_exports.enum(["cyclonedx", "vsa"])).default([]),
+    "insecure-registry": external_exports.boolean().default(false)
+  }).optional()
+}).superRefine((p, ctx) => {
+  if (p.verify && p.verify.identity && !p.verify.issuer) {
+    ctx.addIssue({ code: "custom", path: ["verify", "issuer"], message: "verify.identity needs verify.issuer too" });
+  }
+  if (p.scanners.includes("trivy-image") && !p.trivy.image) {
+  }
+});
+var ExceptionSchema = external_exports.strictObject({
+  id: external_exports.string().min(1, "id must not be empty"),
+  package: external_exports.string().regex(/^pkg:[a-z0-9.+-]+\/.+/i, "must be a package URL such as pkg:npm/lodash or pkg:npm/lodash@4.17.20").optional(),
+  paths: external_exports.array(external_exports.string().min(1)).optional(),
+  kind: external_exports.enum(["vulnerability", "code", "secret", "misconfiguration", "license", "signature"]).optional(),
+  reason: external_exports.string().trim().min(1, "reason must say why the risk is accepted"),
+  expires: isoDate,
+  owner: external_exports.string().min(1).optional(),
+  ticket: external_exports.string().min(1).optional()
+});
+var ExceptionsFileSchema = external_exports.strictObject({
+  version: external_exports.literal(1).default(1),
+  exceptions: external_exports.array(ExceptionSchema).default([])
+});
+var VexStatementSchema = external_exports.looseObject({
+  vulnerability: external_exports.union([
+    external_exports.looseObject({ name: external_exports.string().min(1).optional(), "@id": external_exports.string().optional(), aliases: external_exports.array(external_exports.string()).optional() }),
+    external_exports.string().min(1)
+  ]),
+  products: external_exports.array(external_exports.union([external_exports.looseObject({ "@id": external_exports.string().min(1), identifiers: external_exports.record(external_exports.string(), external_exports.string()).optional() }), external_exports.string().min(1)])).optional(),
+  status: external_exports.enum(["not_affected", "affected", "fixed", "under_investigation"]),
+  justification: external_exports.string().optional(),
+  impact_statement: external_exports.string().optional(),
+  action_statement: external_exports.string().optional(),
+  timestamp: external_exports.string().optional()
+});
+var VexDocumentSchema = external_exports.looseObject({
+  "@context": external_exports.string().regex(/openvex/, "is not an OpenVEX context"),
+  "@id": external_exports.string().optional(),
+  author: external_exports.string().optional(),
+  timestamp: external_exports.string().optional(),
+  statements: external_exports.array(VexStatementSchema)
+});
+
 // src/core/finding.ts
 var crypto = __toESM(require("node:crypto"));
 var SEVERITIES = ["critical", "high", "medium", "low", "info", "unknown"];
@@ -58023,357 +58142,6 @@ function mergeFindings(findings) {
   }
   return [...byFingerprint.keys()].sort().map((fp) => byFingerprint.get(fp));
 }
-
-// src/reports/order.ts
-var SEVERITY_POSITION = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
-function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function sortFindings(findings) {
-  const buckets = Array.from({ length: 2 * SEVERITIES.length }, () => []);
-  for (const f of findings) buckets[(f.blocking ? 0 : SEVERITIES.length) + SEVERITY_POSITION[f.severity]].push(f);
-  const out = [];
-  for (const b of buckets) {
-    b.sort((x, y) => compareStrings(x.fingerprint, y.fingerprint));
-    for (const f of b) out.push(f);
-  }
-  return out;
-}
-function packageLabel(p) {
-  return p.version === void 0 ? p.name : `${p.name}@${p.version}`;
-}
-function locationLabel(l) {
-  const path14 = normalizePath(l.path);
-  if (l.startLine === void 0 || l.startLine < 1) return path14;
-  return l.endLine !== void 0 && l.endLine !== l.startLine ? `${path14}:${l.startLine}-${l.endLine}` : `${path14}:${l.startLine}`;
-}
-function normalizePath(p) {
-  return p.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-}
-function whereLabel(f) {
-  const parts = [];
-  if (f.package) parts.push(packageLabel(f.package));
-  if (f.location) parts.push(locationLabel(f.location));
-  return parts.join(" in ");
-}
-function findingLabel(f) {
-  const where2 = whereLabel(f);
-  return where2 === "" ? f.id : `${f.id} in ${where2}`;
-}
-
-// src/reports/sarif.ts
-var SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-var DEFAULT_FALLBACK_URI = ".chaingate.yml";
-var CODE_SCANNING_MAX_RESULTS_PER_RUN = 25e3;
-var LEVEL = {
-  critical: "error",
-  high: "error",
-  medium: "warning",
-  low: "note",
-  info: "note",
-  unknown: "note"
-};
-function toArtifactUri(path14, root) {
-  let p = normalizePath(path14);
-  if (root) {
-    const r = normalizePath(root).replace(/\/+$/, "");
-    if (p === r) p = ".";
-    else if (p.startsWith(`${r}/`)) p = p.slice(r.length + 1);
-  }
-  return p.split("/").map((seg) => encodeURIComponent(seg)).join("/");
-}
-var PLAIN_WEB_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9\-._~%/]*)?$/;
-function isWebUrl(u) {
-  if (PLAIN_WEB_URL.test(u)) return true;
-  try {
-    return /^https?:$/.test(new URL(u).protocol);
-  } catch {
-    return false;
-  }
-}
-function cweTag(cwe) {
-  const m = /(\d+)/.exec(cwe);
-  return m ? `external/cwe/cwe-${m[1]}` : cwe;
-}
-function messageText(f) {
-  if (f.package) {
-    const fixed = f.package.fixedVersions.length ? `Fixed in ${f.package.fixedVersions.join(", ")}.` : "No fixed version yet.";
-    return `${f.id} in ${packageLabel(f.package)}: ${f.title || f.id}. ${fixed}`;
-  }
-  return f.title ? `${f.title} (${f.id})` : f.id;
-}
-function region(f) {
-  const l = f.location;
-  if (!l || l.startLine === void 0 || !Number.isInteger(l.startLine) || l.startLine < 1) return void 0;
-  const end = l.endLine !== void 0 && Number.isInteger(l.endLine) && l.endLine >= l.startLine ? l.endLine : void 0;
-  return { startLine: l.startLine, endLine: end };
-}
-var PLAIN_PATH = /^(?!\.\/)[A-Za-z0-9\-_.!~*'()/]*$/;
-function uriFor(file2, ctx) {
-  return ctx.opts.root === void 0 && PLAIN_PATH.test(file2) ? file2 : toArtifactUri(file2, ctx.opts.root);
-}
-function lockfileFor(p, ctx) {
-  const eco = p?.ecosystem?.toLowerCase();
-  return eco === void 0 ? void 0 : ctx.opts.lockfiles?.[eco];
-}
-function location(f, ctx) {
-  const p = f.package;
-  const file2 = f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback;
-  return {
-    physicalLocation: { artifactLocation: { uri: uriFor(file2, ctx) }, region: region(f) },
-    logicalLocations: p && [{ fullyQualifiedName: p.purl ?? packageLabel(p), kind: "package" }]
-  };
-}
-function suppressions(f) {
-  const out = [];
-  if (f.exception) {
-    const e = f.exception;
-    const who = [e.owner ? `owner ${e.owner}` : "", `expires ${e.expires}`, e.ticket ? `ticket ${e.ticket}` : ""].filter(Boolean).join(", ");
-    out.push({
-      kind: "external",
-      status: "accepted",
-      justification: `${e.reason} (${who}; exception ${e.id} #${e.index + 1} in ${e.source})`,
-      properties: { exception: e }
-    });
-  }
-  if (f.vex) {
-    const v = f.vex;
-    const why = [v.justification, v.statement].filter(Boolean).join(": ");
-    out.push({
-      kind: "external",
-      status: "accepted",
-      justification: `VEX ${v.status}${why ? `: ${why}` : ""} (${v.source})`,
-      properties: { vex: v }
-    });
-  }
-  return out;
-}
-function resultProperties(f) {
-  return {
-    blocking: f.blocking,
-    rationale: f.rationale,
-    severity: f.severity,
-    kind: f.kind,
-    tools: f.tools,
-    alsoReportedBy: f.tools.length > 1 ? f.tools.slice(1) : void 0,
-    aliases: f.aliases.length ? f.aliases : void 0,
-    // The package itself is the logical location; its fix is what a reader acts on.
-    fixedVersions: f.package?.fixedVersions,
-    cvssScore: f.cvssScore
-  };
-}
-function rule(id, acc) {
-  const f = acc.first;
-  const r = { id, shortDescription: { text: f.title || id } };
-  if (f.description) r.fullDescription = { text: f.description };
-  if (f.url && isWebUrl(f.url)) r.helpUri = f.url;
-  r.help = { text: [f.description || f.title, f.url].filter(Boolean).join("\n\n") || id };
-  r.properties = {
-    "security-severity": securitySeverityScore(acc.worst),
-    // Code scanning rejects a rule with more than 20 tags.
-    tags: ["security", f.kind, ...[...acc.cwes].sort().map(cweTag)].slice(0, 20)
-  };
-  return r;
-}
-function sarifResult(f, ruleIndex, ctx) {
-  return {
-    ruleId: f.id,
-    ruleIndex: ruleIndex.get(f.id),
-    level: LEVEL[f.severity],
-    message: { text: messageText(f) },
-    locations: [location(f, ctx)],
-    partialFingerprints: { "chaingateFingerprint/v1": f.fingerprint },
-    suppressions: f.exception || f.vex ? suppressions(f) : void 0,
-    properties: resultProperties(f)
-  };
-}
-function buildRun(tool, all, ctx) {
-  const max = ctx.opts.maxResultsPerRun;
-  const findings = max !== void 0 && all.length > max ? all.slice(0, max) : all;
-  const omitted = all.length - findings.length;
-  const rules = /* @__PURE__ */ new Map();
-  for (const f of findings) {
-    const acc = rules.get(f.id);
-    if (!acc) rules.set(f.id, { first: f, worst: f.severity, cwes: new Set(f.cwes) });
-    else {
-      acc.worst = worseSeverity(acc.worst, f.severity);
-      if (f.cwes) for (const c of f.cwes) acc.cwes.add(c);
-    }
-  }
-  const ruleIds = [...rules.keys()].sort(compareStrings);
-  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
-  const run = {
-    tool: { driver: { name: tool, rules: ruleIds.map((id) => rule(id, rules.get(id))) } },
-    conversion: { tool: { driver: { name: "chaingate", version: ctx.opts.toolVersion } } },
-    // A distinct category per tool, so code scanning tracks each tool's alerts separately.
-    automationDetails: { id: `chaingate/${tool}/` },
-    // Said where a reader of the log looks: the run's own invocation notifications.
-    invocations: omitted ? [
-      {
-        executionSuccessful: true,
-        toolExecutionNotifications: [
-          { level: "warning", message: { text: `${omitted} less important ${tool} results left out of this log (limit ${max} per run); chaingate-result.json lists every finding.` } }
-        ]
-      }
-    ] : void 0,
-    properties: omitted ? { omittedResults: omitted } : void 0,
-    results: void 0
-  };
-  return { run, findings, ruleIndex };
-}
-function sarifParts(result, opts) {
-  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI };
-  const byTool = /* @__PURE__ */ new Map();
-  for (const f of sortFindings(result.findings)) {
-    const tool = f.tools[0] ?? "chaingate";
-    let list = byTool.get(tool);
-    if (!list) byTool.set(tool, list = []);
-    list.push(f);
-  }
-  for (const t of opts.completedTools ?? []) if (!byTool.has(t)) byTool.set(t, []);
-  const tools = [...byTool.keys()].sort(compareStrings);
-  const runs = tools.map((t) => buildRun(t, byTool.get(t), ctx));
-  if (runs.length === 0) runs.push(buildRun("chaingate", [], ctx));
-  return { log: { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: runs.map((r) => r.run) }, runs, ctx };
-}
-var resultsMark = (i) => `\0results ${i}\0`;
-function* sarifJsonChunks(result, opts, chunkSize = 100) {
-  const { log, runs, ctx } = sarifParts(result, opts);
-  runs.forEach((p, i) => p.run.results = resultsMark(i));
-  const text = JSON.stringify(log) + "\n";
-  let from = 0;
-  for (let i = 0; i < runs.length; i++) {
-    const at = `"results":${JSON.stringify(resultsMark(i))}`;
-    const pos = text.indexOf(at, from);
-    yield `${text.slice(from, pos)}"results":[`;
-    const { findings, ruleIndex } = runs[i];
-    for (let j = 0; j < findings.length; j += chunkSize) {
-      const items = JSON.stringify(findings.slice(j, j + chunkSize).map((f) => sarifResult(f, ruleIndex, ctx)));
-      yield (j > 0 ? "," : "") + items.slice(1, -1);
-    }
-    yield "]";
-    from = pos + at.length;
-  }
-  yield text.slice(from);
-}
-
-// src/config/schema.ts
-init_defaults();
-var FailOnLevelSchema = external_exports.enum(["critical", "high", "medium", "low", "info", "none"]);
-var ScannerNameSchema = external_exports.enum(["semgrep", "trivy-fs", "trivy-image", "audit"]);
-var isoDate = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD").refine((s) => {
-  const d = /* @__PURE__ */ new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-}, "is not a real calendar date");
-var toolPathSchema = external_exports.strictObject({ path: external_exports.string().min(1).optional() });
-var PolicySchema = external_exports.strictObject({
-  version: external_exports.literal(1).default(1),
-  "fail-on": external_exports.strictObject({
-    vulnerability: FailOnLevelSchema.default("high"),
-    code: FailOnLevelSchema.default("high"),
-    secret: FailOnLevelSchema.default("low"),
-    misconfiguration: FailOnLevelSchema.default("high"),
-    license: FailOnLevelSchema.default("none"),
-    signature: FailOnLevelSchema.default("low")
-  }).prefault({}),
-  "unknown-severity": external_exports.enum(["critical", "high", "medium", "low", "info"]).default("medium"),
-  "ignore-unfixed": external_exports.boolean().default(false),
-  "on-scanner-error": external_exports.enum(["fail", "warn"]).default("fail"),
-  exceptions: external_exports.strictObject({
-    file: external_exports.string().min(1).default(".chaingate-exceptions.yml"),
-    "max-active": external_exports.number().int().min(0).optional(),
-    "max-days": external_exports.number().int().min(1).optional(),
-    "warn-within-days": external_exports.number().int().min(0).default(14),
-    vex: external_exports.array(external_exports.string().min(1)).default([])
-  }).prefault({}),
-  scanners: external_exports.array(ScannerNameSchema).default(["semgrep", "trivy-fs", "audit"]),
-  semgrep: external_exports.strictObject({
-    /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */
-    config: external_exports.array(external_exports.string().min(1)).default([])
-  }).prefault({}),
-  trivy: external_exports.strictObject({
-    scanners: external_exports.array(external_exports.enum(["vuln", "secret", "misconfig", "license"])).min(1).default(["vuln", "secret", "misconfig"]),
-    image: external_exports.string().min(1).optional(),
-    "db-repository": external_exports.array(external_exports.string().min(1)).default([]),
-    "cache-dir": external_exports.string().min(1).optional(),
-    "insecure-registry": external_exports.boolean().default(false)
-  }).prefault({}),
-  audit: external_exports.strictObject({
-    "osv-db": external_exports.string().min(1).optional(),
-    /** Run the package managers' own audit commands when their endpoint answers. */
-    "package-managers": external_exports.boolean().default(true)
-  }).prefault({}),
-  "timeout-minutes": external_exports.number().positive().max(360).default(15),
-  sbom: external_exports.boolean().default(false),
-  sarif: external_exports.strictObject({
-    /**
-     * Results kept in each run of chaingate.sarif, the most important first. Code scanning
-     * stores only the first 5,000 results of an analysis and refuses a run over 25,000;
-     * chaingate-result.json always lists every finding.
-     */
-    "max-results-per-run": external_exports.number().int().min(1).max(CODE_SCANNING_MAX_RESULTS_PER_RUN).default(5e3)
-  }).prefault({}),
-  /** Folders (a name at any depth, or a path from the project root) not scanned and not in the SBOM. */
-  "skip-dirs": external_exports.array(external_exports.string().min(1)).default([...DEFAULT_SKIP_DIRS]),
-  tools: external_exports.strictObject({
-    semgrep: toolPathSchema.optional(),
-    trivy: toolPathSchema.optional(),
-    cosign: toolPathSchema.optional(),
-    crane: toolPathSchema.optional(),
-    npm: toolPathSchema.optional(),
-    yarn: toolPathSchema.optional(),
-    pnpm: toolPathSchema.optional(),
-    "pip-audit": toolPathSchema.optional()
-  }).prefault({}),
-  verify: external_exports.strictObject({
-    image: external_exports.string().min(1).optional(),
-    keys: external_exports.array(external_exports.string().min(1)).default([]),
-    "revoked-keys": external_exports.array(external_exports.string().min(1)).default([]),
-    identity: external_exports.string().min(1).optional(),
-    issuer: external_exports.string().min(1).optional(),
-    "require-attestations": external_exports.array(external_exports.enum(["cyclonedx", "vsa"])).default([]),
-    "insecure-registry": external_exports.boolean().default(false)
-  }).optional()
-}).superRefine((p, ctx) => {
-  if (p.verify && p.verify.identity && !p.verify.issuer) {
-    ctx.addIssue({ code: "custom", path: ["verify", "issuer"], message: "verify.identity needs verify.issuer too" });
-  }
-  if (p.scanners.includes("trivy-image") && !p.trivy.image) {
-  }
-});
-var ExceptionSchema = external_exports.strictObject({
-  id: external_exports.string().min(1, "id must not be empty"),
-  package: external_exports.string().regex(/^pkg:[a-z0-9.+-]+\/.+/i, "must be a package URL such as pkg:npm/lodash or pkg:npm/lodash@4.17.20").optional(),
-  paths: external_exports.array(external_exports.string().min(1)).optional(),
-  kind: external_exports.enum(["vulnerability", "code", "secret", "misconfiguration", "license", "signature"]).optional(),
-  reason: external_exports.string().trim().min(1, "reason must say why the risk is accepted"),
-  expires: isoDate,
-  owner: external_exports.string().min(1).optional(),
-  ticket: external_exports.string().min(1).optional()
-});
-var ExceptionsFileSchema = external_exports.strictObject({
-  version: external_exports.literal(1).default(1),
-  exceptions: external_exports.array(ExceptionSchema).default([])
-});
-var VexStatementSchema = external_exports.looseObject({
-  vulnerability: external_exports.union([
-    external_exports.looseObject({ name: external_exports.string().min(1).optional(), "@id": external_exports.string().optional(), aliases: external_exports.array(external_exports.string()).optional() }),
-    external_exports.string().min(1)
-  ]),
-  products: external_exports.array(external_exports.union([external_exports.looseObject({ "@id": external_exports.string().min(1), identifiers: external_exports.record(external_exports.string(), external_exports.string()).optional() }), external_exports.string().min(1)])).optional(),
-  status: external_exports.enum(["not_affected", "affected", "fixed", "under_investigation"]),
-  justification: external_exports.string().optional(),
-  impact_statement: external_exports.string().optional(),
-  action_statement: external_exports.string().optional(),
-  timestamp: external_exports.string().optional()
-});
-var VexDocumentSchema = external_exports.looseObject({
-  "@context": external_exports.string().regex(/openvex/, "is not an OpenVEX context"),
-  "@id": external_exports.string().optional(),
-  author: external_exports.string().optional(),
-  timestamp: external_exports.string().optional(),
-  statements: external_exports.array(VexStatementSchema)
-});
 
 // src/core/exceptions.ts
 var import_picomatch = __toESM(require_picomatch2());
@@ -61975,6 +61743,43 @@ function parseReport2(tool, text) {
   return PARSERS[tool](text);
 }
 
+// src/reports/order.ts
+var SEVERITY_POSITION = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function sortFindings(findings) {
+  const buckets = Array.from({ length: 2 * SEVERITIES.length }, () => []);
+  for (const f of findings) buckets[(f.blocking ? 0 : SEVERITIES.length) + SEVERITY_POSITION[f.severity]].push(f);
+  const out = [];
+  for (const b of buckets) {
+    b.sort((x, y) => compareStrings(x.fingerprint, y.fingerprint));
+    for (const f of b) out.push(f);
+  }
+  return out;
+}
+function packageLabel(p) {
+  return p.version === void 0 ? p.name : `${p.name}@${p.version}`;
+}
+function locationLabel(l) {
+  const path14 = normalizePath(l.path);
+  if (l.startLine === void 0 || l.startLine < 1) return path14;
+  return l.endLine !== void 0 && l.endLine !== l.startLine ? `${path14}:${l.startLine}-${l.endLine}` : `${path14}:${l.startLine}`;
+}
+function normalizePath(p) {
+  return p.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+}
+function whereLabel(f) {
+  const parts = [];
+  if (f.package) parts.push(packageLabel(f.package));
+  if (f.location) parts.push(locationLabel(f.location));
+  return parts.join(" in ");
+}
+function findingLabel(f) {
+  const where2 = whereLabel(f);
+  return where2 === "" ? f.id : `${f.id} in ${where2}`;
+}
+
 // src/reports/result-json.ts
 function severityCounts(c) {
   return { critical: c.critical, high: c.high, medium: c.medium, low: c.low, info: c.info, unknown: c.unknown };
@@ -62067,6 +61872,202 @@ function* resultJsonChunks(result, chunkSize = 100) {
   }
   yield `
   ]${text.slice(at + FINDINGS_AT.length)}`;
+}
+
+// src/reports/sarif.ts
+init_defaults();
+var SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+var DEFAULT_FALLBACK_URI = ".chaingate.yml";
+var LEVEL = {
+  critical: "error",
+  high: "error",
+  medium: "warning",
+  low: "note",
+  info: "note",
+  unknown: "note"
+};
+function toArtifactUri(path14, root) {
+  let p = normalizePath(path14);
+  if (root) {
+    const r = normalizePath(root).replace(/\/+$/, "");
+    if (p === r) p = ".";
+    else if (p.startsWith(`${r}/`)) p = p.slice(r.length + 1);
+  }
+  return p.split("/").map((seg) => encodeURIComponent(seg)).join("/");
+}
+var PLAIN_WEB_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9\-._~%/]*)?$/;
+function isWebUrl(u) {
+  if (PLAIN_WEB_URL.test(u)) return true;
+  try {
+    return /^https?:$/.test(new URL(u).protocol);
+  } catch {
+    return false;
+  }
+}
+function cweTag(cwe) {
+  const m = /(\d+)/.exec(cwe);
+  return m ? `external/cwe/cwe-${m[1]}` : cwe;
+}
+function messageText(f) {
+  if (f.package) {
+    const fixed = f.package.fixedVersions.length ? `Fixed in ${f.package.fixedVersions.join(", ")}.` : "No fixed version yet.";
+    return `${f.id} in ${packageLabel(f.package)}: ${f.title || f.id}. ${fixed}`;
+  }
+  return f.title ? `${f.title} (${f.id})` : f.id;
+}
+function region(f) {
+  const l = f.location;
+  if (!l || l.startLine === void 0 || !Number.isInteger(l.startLine) || l.startLine < 1) return void 0;
+  const end = l.endLine !== void 0 && Number.isInteger(l.endLine) && l.endLine >= l.startLine ? l.endLine : void 0;
+  return { startLine: l.startLine, endLine: end };
+}
+var PLAIN_PATH = /^(?!\.\/)[A-Za-z0-9\-_.!~*'()/]*$/;
+function uriFor(file2, ctx) {
+  return ctx.opts.root === void 0 && PLAIN_PATH.test(file2) ? file2 : toArtifactUri(file2, ctx.opts.root);
+}
+function lockfileFor(p, ctx) {
+  const eco = p?.ecosystem?.toLowerCase();
+  return eco === void 0 ? void 0 : ctx.opts.lockfiles?.[eco];
+}
+function location(f, ctx) {
+  const p = f.package;
+  const file2 = f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback;
+  return {
+    physicalLocation: { artifactLocation: { uri: uriFor(file2, ctx) }, region: region(f) },
+    logicalLocations: p && [{ fullyQualifiedName: p.purl ?? packageLabel(p), kind: "package" }]
+  };
+}
+function suppressions(f) {
+  const out = [];
+  if (f.exception) {
+    const e = f.exception;
+    const who = [e.owner ? `owner ${e.owner}` : "", `expires ${e.expires}`, e.ticket ? `ticket ${e.ticket}` : ""].filter(Boolean).join(", ");
+    out.push({
+      kind: "external",
+      status: "accepted",
+      justification: `${e.reason} (${who}; exception ${e.id} #${e.index + 1} in ${e.source})`,
+      properties: { exception: e }
+    });
+  }
+  if (f.vex) {
+    const v = f.vex;
+    const why = [v.justification, v.statement].filter(Boolean).join(": ");
+    out.push({
+      kind: "external",
+      status: "accepted",
+      justification: `VEX ${v.status}${why ? `: ${why}` : ""} (${v.source})`,
+      properties: { vex: v }
+    });
+  }
+  return out;
+}
+function resultProperties(f) {
+  return {
+    blocking: f.blocking,
+    rationale: f.rationale,
+    severity: f.severity,
+    kind: f.kind,
+    tools: f.tools,
+    alsoReportedBy: f.tools.length > 1 ? f.tools.slice(1) : void 0,
+    aliases: f.aliases.length ? f.aliases : void 0,
+    // The package itself is the logical location; its fix is what a reader acts on.
+    fixedVersions: f.package?.fixedVersions,
+    cvssScore: f.cvssScore
+  };
+}
+function rule(id, acc) {
+  const f = acc.first;
+  const r = { id, shortDescription: { text: f.title || id } };
+  if (f.description) r.fullDescription = { text: f.description };
+  if (f.url && isWebUrl(f.url)) r.helpUri = f.url;
+  r.help = { text: [f.description || f.title, f.url].filter(Boolean).join("\n\n") || id };
+  r.properties = {
+    "security-severity": securitySeverityScore(acc.worst),
+    // Code scanning rejects a rule with more than 20 tags.
+    tags: ["security", f.kind, ...[...acc.cwes].sort().map(cweTag)].slice(0, 20)
+  };
+  return r;
+}
+function sarifResult(f, ruleIndex, ctx) {
+  return {
+    ruleId: f.id,
+    ruleIndex: ruleIndex.get(f.id),
+    level: LEVEL[f.severity],
+    message: { text: messageText(f) },
+    locations: [location(f, ctx)],
+    partialFingerprints: { "chaingateFingerprint/v1": f.fingerprint },
+    suppressions: f.exception || f.vex ? suppressions(f) : void 0,
+    properties: resultProperties(f)
+  };
+}
+function buildRun(tool, all, ctx) {
+  const max = ctx.opts.maxResultsPerRun;
+  const findings = max !== void 0 && all.length > max ? all.slice(0, max) : all;
+  const omitted = all.length - findings.length;
+  const rules = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const acc = rules.get(f.id);
+    if (!acc) rules.set(f.id, { first: f, worst: f.severity, cwes: new Set(f.cwes) });
+    else {
+      acc.worst = worseSeverity(acc.worst, f.severity);
+      if (f.cwes) for (const c of f.cwes) acc.cwes.add(c);
+    }
+  }
+  const ruleIds = [...rules.keys()].sort(compareStrings);
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  const run = {
+    tool: { driver: { name: tool, rules: ruleIds.map((id) => rule(id, rules.get(id))) } },
+    conversion: { tool: { driver: { name: "chaingate", version: ctx.opts.toolVersion } } },
+    // A distinct category per tool, so code scanning tracks each tool's alerts separately.
+    automationDetails: { id: `chaingate/${tool}/` },
+    // Said where a reader of the log looks: the run's own invocation notifications.
+    invocations: omitted ? [
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: [
+          { level: "warning", message: { text: `${omitted} less important ${tool} results left out of this log (limit ${max} per run); chaingate-result.json lists every finding.` } }
+        ]
+      }
+    ] : void 0,
+    properties: omitted ? { omittedResults: omitted } : void 0,
+    results: void 0
+  };
+  return { run, findings, ruleIndex };
+}
+function sarifParts(result, opts) {
+  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI };
+  const byTool = /* @__PURE__ */ new Map();
+  for (const f of sortFindings(result.findings)) {
+    const tool = f.tools[0] ?? "chaingate";
+    let list = byTool.get(tool);
+    if (!list) byTool.set(tool, list = []);
+    list.push(f);
+  }
+  for (const t of opts.completedTools ?? []) if (!byTool.has(t)) byTool.set(t, []);
+  const tools = [...byTool.keys()].sort(compareStrings);
+  const runs = tools.map((t) => buildRun(t, byTool.get(t), ctx));
+  if (runs.length === 0) runs.push(buildRun("chaingate", [], ctx));
+  return { log: { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: runs.map((r) => r.run) }, runs, ctx };
+}
+var resultsMark = (i) => `\0results ${i}\0`;
+function* sarifJsonChunks(result, opts, chunkSize = 100) {
+  const { log, runs, ctx } = sarifParts(result, opts);
+  runs.forEach((p, i) => p.run.results = resultsMark(i));
+  const text = JSON.stringify(log) + "\n";
+  let from = 0;
+  for (let i = 0; i < runs.length; i++) {
+    const at = `"results":${JSON.stringify(resultsMark(i))}`;
+    const pos = text.indexOf(at, from);
+    yield `${text.slice(from, pos)}"results":[`;
+    const { findings, ruleIndex } = runs[i];
+    for (let j = 0; j < findings.length; j += chunkSize) {
+      const items = JSON.stringify(findings.slice(j, j + chunkSize).map((f) => sarifResult(f, ruleIndex, ctx)));
+      yield (j > 0 ? "," : "") + items.slice(1, -1);
+    }
+    yield "]";
+    from = pos + at.length;
+  }
+  yield text.slice(from);
 }
 
 // src/reports/markdown.ts

@@ -6,3 +6,6 @@
  * hold deliberately vulnerable lockfiles). One list for the scanners and the SBOM.
  */
 export const DEFAULT_SKIP_DIRS: readonly string[] = ['node_modules', 'vendor', '.git', 'fixtures', '__fixtures__', 'testdata', '.venv', 'venv'];
+
+/** Code scanning's hard limit on results in one SARIF run: a larger run fails the upload. */
+export const CODE_SCANNING_MAX_RESULTS_PER_RUN = 25_000;

@@ -1,8 +1,7 @@
 // zod schemas: the single source of config types, defaults and validation. The JSON Schemas in
 // schemas/ are generated from these (npm run schemas) and checked to match in the tests.
 import { z } from 'zod';
-import { CODE_SCANNING_MAX_RESULTS_PER_RUN } from '../reports/sarif';
-import { DEFAULT_SKIP_DIRS } from './defaults';
+import { CODE_SCANNING_MAX_RESULTS_PER_RUN, DEFAULT_SKIP_DIRS } from './defaults';
 
 export const FailOnLevelSchema = z.enum(['critical', 'high', 'medium', 'low', 'info', 'none']);
 export type FailOnLevel = z.infer<typeof FailOnLevelSchema>;

@@ -189,19 +189,16 @@ function toolPathResolver(policy: Policy, env: NodeJS.ProcessEnv) {
   return (tool: string): string => resolveToolPath(tool, env, (policy.tools as Record<string, { path?: string } | undefined>)[tool]?.path);
 }
 
-/**
- * Writes a report piece by piece: the result of 100,000 findings is about 90 MB of JSON, which
- * as one string (and its UTF-8 copy) would double the gate's peak memory. Written next to the
- * target and renamed when complete, so a failure never leaves a truncated report behind.
- */
 /** Writes all of `buf`: a write may take less than asked. */
 async function writeAll(fh: fs.promises.FileHandle, buf: Buffer): Promise<void> {
   for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off)).bytesWritten;
 }
 
 /**
- * Writes a report piece by piece to FILE.partial, then renames it into place, so a reader never
- * sees half a report. One piece is written (by libuv's thread pool) while the next is rendered.
+ * Writes a report piece by piece: the result of 100,000 findings is about 90 MB of JSON, which
+ * as one string (and its UTF-8 copy) would double the gate's peak memory. Written to FILE.partial
+ * and renamed when complete, so a failure never leaves a truncated report behind. One piece is
+ * written (by libuv's thread pool) while the next is rendered.
  */
 async function writeChunks(file: string, chunks: Iterable<string>): Promise<void> {
   const partial = `${file}.partial`;

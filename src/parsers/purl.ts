@@ -9,9 +9,10 @@ import type * as PurlLib from 'packageurl-js';
  * packageurl-js, required on first use: its start-up (an Intl.Collator among others) costs about
  * 10 ms, and most purls never need it (see CANONICAL_PURL; lockfiles build npm purls directly).
  */
+let purlLib: typeof PurlLib | undefined;
 export function packageUrlLib(): typeof PurlLib {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('packageurl-js') as typeof PurlLib;
+  return (purlLib ??= require('packageurl-js') as typeof PurlLib);
 }
 
 /** OSV `ecosystem` (without a `:release` suffix, e.g. `Debian:12` → `Debian`) → purl type. */

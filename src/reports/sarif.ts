@@ -40,8 +40,7 @@ export interface SarifOptions {
   completedTools?: string[];
 }
 
-/** Code scanning's hard limit on results in one run: a larger run fails the upload. */
-export const CODE_SCANNING_MAX_RESULTS_PER_RUN = 25_000;
+export { CODE_SCANNING_MAX_RESULTS_PER_RUN } from '../config/defaults';
 
 type Obj = Record<string, unknown>;
 
