@@ -2795,14 +2795,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -2819,14 +2819,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -2843,12 +2843,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -2860,12 +2860,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -2880,39 +2880,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -19520,11 +19520,11 @@ var require_decodeText = __commonJS({
         return typeof data === "string" ? data : data.toString();
       }
     };
-    function decodeText(text, sourceEncoding, destEncoding) {
-      if (text) {
-        return getDecoder(destEncoding)(text, sourceEncoding);
+    function decodeText(text2, sourceEncoding, destEncoding) {
+      if (text2) {
+        return getDecoder(destEncoding)(text2, sourceEncoding);
       }
-      return text;
+      return text2;
     }
     module2.exports = decodeText;
   }
@@ -23054,16 +23054,16 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           } else if (/application\/x-www-form-urlencoded/.test(contentType)) {
             let entries;
             try {
-              let text = "";
+              let text2 = "";
               const streamingDecoder = new TextDecoder("utf-8", { ignoreBOM: true });
               for await (const chunk of consumeBody(this[kState].body)) {
                 if (!isUint8Array(chunk)) {
                   throw new TypeError("Expected Uint8Array chunk");
                 }
-                text += streamingDecoder.decode(chunk, { stream: true });
+                text2 += streamingDecoder.decode(chunk, { stream: true });
               }
-              text += streamingDecoder.decode();
-              entries = new URLSearchParams(text);
+              text2 += streamingDecoder.decode();
+              entries = new URLSearchParams(text2);
             } catch (err) {
               throw Object.assign(new TypeError(), { cause: err });
             }
@@ -35766,8 +35766,8 @@ var require_summary = __commonJS({
        *
        * @returns {Summary} summary instance
        */
-      addRaw(text, addEOL = false) {
-        this._buffer += text;
+      addRaw(text2, addEOL = false) {
+        this._buffer += text2;
         return addEOL ? this.addEOL() : this;
       }
       /**
@@ -35863,10 +35863,10 @@ var require_summary = __commonJS({
        *
        * @returns {Summary} summary instance
        */
-      addHeading(text, level) {
+      addHeading(text2, level) {
         const tag = `h${level}`;
         const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-        const element = this.wrap(allowedTag, text);
+        const element = this.wrap(allowedTag, text2);
         return this.addRaw(element).addEOL();
       }
       /**
@@ -35895,9 +35895,9 @@ var require_summary = __commonJS({
        *
        * @returns {Summary} summary instance
        */
-      addQuote(text, cite) {
+      addQuote(text2, cite) {
         const attrs = Object.assign({}, cite && { cite });
-        const element = this.wrap("blockquote", text, attrs);
+        const element = this.wrap("blockquote", text2, attrs);
         return this.addRaw(element).addEOL();
       }
       /**
@@ -35908,8 +35908,8 @@ var require_summary = __commonJS({
        *
        * @returns {Summary} summary instance
        */
-      addLink(text, href) {
-        const element = this.wrap("a", text, { href });
+      addLink(text2, href) {
+        const element = this.wrap("a", text2, { href });
         return this.addRaw(element).addEOL();
       }
     };
@@ -38158,28 +38158,28 @@ function fromPrefixedHex(s) {
   const hex3 = m[2].toLowerCase();
   return hex3.length === HEX_LEN[alg] ? { alg, hex: hex3 } : void 0;
 }
-function lineOfOffset(text, offset) {
+function lineOfOffset(text2, offset) {
   let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  for (let i = 0; i < offset && i < text2.length; i++) if (text2.charCodeAt(i) === 10) line++;
   return line;
 }
-function parseJsonLockfile(text, file2, fix) {
-  if (text.trim() === "") throw new import_errors8.LockfileError(`the file is empty; ${fix}`, file2);
+function parseJsonLockfile(text2, file2, fix) {
+  if (text2.trim() === "") throw new import_errors8.LockfileError(`the file is empty; ${fix}`, file2);
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch (e) {
     const msg = e.message;
     const pos = /position (\d+)/.exec(msg);
     const lc = /line (\d+) column (\d+)/.exec(msg);
-    const end = /Unexpected end of JSON/.test(msg) ? text.trimEnd().split("\n").length : void 0;
-    const line = lc ? Number(lc[1]) : pos ? lineOfOffset(text, Number(pos[1])) : end;
+    const end = /Unexpected end of JSON/.test(msg) ? text2.trimEnd().split("\n").length : void 0;
+    const line = lc ? Number(lc[1]) : pos ? lineOfOffset(text2, Number(pos[1])) : end;
     throw new import_errors8.LockfileError(`not valid JSON (${msg.replace(/ in JSON at .*$/, "")}); ${fix}`, file2, line);
   }
 }
-function parseYamlLockfile(text, file2, fix) {
-  if (text.trim() === "") throw new import_errors8.LockfileError(`the file is empty; ${fix}`, file2);
+function parseYamlLockfile(text2, file2, fix) {
+  if (text2.trim() === "") throw new import_errors8.LockfileError(`the file is empty; ${fix}`, file2);
   const { parseDocument: parseDocument2 } = require_dist();
-  const doc = parseDocument2(text, { uniqueKeys: false });
+  const doc = parseDocument2(text2, { uniqueKeys: false });
   if (doc.errors.length) {
     const e = doc.errors[0];
     const first = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
@@ -38187,11 +38187,11 @@ function parseYamlLockfile(text, file2, fix) {
   }
   return doc.toJS({ maxAliasCount: -1 });
 }
-function parseTomlLockfile(text, file2, fix) {
-  if (text.trim() === "") throw new import_errors8.LockfileError(`the file is empty; ${fix}`, file2);
+function parseTomlLockfile(text2, file2, fix) {
+  if (text2.trim() === "") throw new import_errors8.LockfileError(`the file is empty; ${fix}`, file2);
   const { parse: parseToml, TomlError } = require_dist6();
   try {
-    return parseToml(text);
+    return parseToml(text2);
   } catch (e) {
     if (e instanceof TomlError) {
       const first = e.message.split("\n")[0];
@@ -38296,14 +38296,14 @@ var init_util = __esm({
 });
 
 // src/lockfiles/gomod.ts
-function parseGoMod(text, file2, goSum) {
+function parseGoMod(text2, file2, goSum) {
   let module2;
   let goVersion;
   const requires = [];
   const replaces = /* @__PURE__ */ new Map();
   const warnings = [];
   let block;
-  const lines2 = text.split(/\r?\n/);
+  const lines2 = text2.split(/\r?\n/);
   for (let i = 0; i < lines2.length; i++) {
     const indirect = /\/\/\s*indirect\b/.test(lines2[i]);
     const line = lines2[i].replace(/\/\/.*$/, "").trim();
@@ -38386,9 +38386,9 @@ var init_gomod = __esm({
 });
 
 // src/lockfiles/npm.ts
-function parsePackageLock(text, file2, manifest) {
+function parsePackageLock(text2, file2, manifest) {
   const kind = /npm-shrinkwrap\.json$/.test(file2) ? "npm-shrinkwrap" : "package-lock";
-  const data = parseJsonLockfile(text, file2, FIX2);
+  const data = parseJsonLockfile(text2, file2, FIX2);
   if (!isRecord2(data)) throw new import_errors10.LockfileError(`expected a JSON object; ${FIX2}`, file2);
   const version3 = data.lockfileVersion;
   if (version3 === 2 || version3 === 3) {
@@ -38590,8 +38590,8 @@ function splitKey(key) {
   if (at < 0) return void 0;
   return { name: base.slice(0, at), version: base.slice(at + 1) };
 }
-function parsePnpmLock(text, file2, manifest) {
-  const data = parseYamlLockfile(text, file2, FIX3);
+function parsePnpmLock(text2, file2, manifest) {
+  const data = parseYamlLockfile(text2, file2, FIX3);
   if (!isRecord2(data)) throw new import_errors11.LockfileError(`expected a YAML mapping; ${FIX3}`, file2, 1);
   const lv = String(data.lockfileVersion ?? "");
   const major = Number(lv.split(".")[0]);
@@ -38688,8 +38688,8 @@ var init_pnpm = __esm({
 });
 
 // src/lockfiles/poetry.ts
-function parsePoetryLock(text, file2, manifest) {
-  const data = parseTomlLockfile(text, file2, FIX4);
+function parsePoetryLock(text2, file2, manifest) {
+  const data = parseTomlLockfile(text2, file2, FIX4);
   const meta3 = recordOf(data.metadata);
   const lockVersion = str(meta3["lock-version"]);
   if (lockVersion !== void 0 && !/^[12]\./.test(lockVersion))
@@ -38735,8 +38735,8 @@ function parsePoetryLock(text, file2, manifest) {
   }
   return withRoots({ path: file2, kind: "poetry" }, mergeByPurl(list), manifest, (n) => purlByName.get(pypiName(n)), !categoriesKnown);
 }
-function parsePyproject(text, file2) {
-  const data = parseTomlLockfile(text, file2, "fix the TOML syntax of pyproject.toml");
+function parsePyproject(text2, file2) {
+  const data = parseTomlLockfile(text2, file2, "fix the TOML syntax of pyproject.toml");
   const project = recordOf(data.project);
   const poetry = recordOf(recordOf(data.tool).poetry);
   const deps2 = {};
@@ -38770,10 +38770,10 @@ var init_poetry = __esm({
 });
 
 // src/lockfiles/requirements.ts
-function parseRequirements(text, file2) {
+function parseRequirements(text2, file2) {
   const list = [];
   const warnings = [];
-  const lines2 = text.split(/\r?\n/);
+  const lines2 = text2.split(/\r?\n/);
   for (let i = 0; i < lines2.length; i++) {
     const start = i + 1;
     let logical = lines2[i];
@@ -38820,13 +38820,13 @@ var init_requirements = __esm({
 });
 
 // src/lockfiles/yarn.ts
-function parseYarnLock(text, file2, manifest) {
-  if (/^__metadata:/m.test(text)) return parseBerry(text, file2, manifest);
-  if (/^# yarn lockfile v(\d+)/m.test(text) && !/^# yarn lockfile v1\b/m.test(text)) {
-    const v = /^# yarn lockfile v(\d+)/m.exec(text)?.[1];
+function parseYarnLock(text2, file2, manifest) {
+  if (/^__metadata:/m.test(text2)) return parseBerry(text2, file2, manifest);
+  if (/^# yarn lockfile v(\d+)/m.test(text2) && !/^# yarn lockfile v1\b/m.test(text2)) {
+    const v = /^# yarn lockfile v(\d+)/m.exec(text2)?.[1];
     throw new import_errors13.LockfileError(`unknown yarn lockfile version v${v} (chaingate reads v1 and berry); ${FIX_CLASSIC}`, file2, 1);
   }
-  return parseClassic(text, file2, manifest);
+  return parseClassic(text2, file2, manifest);
 }
 function splitDescriptor(d) {
   const at = d.indexOf("@", 1);
@@ -38836,9 +38836,9 @@ function unquote(s) {
   const t = s.trim();
   return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replace(/\\"/g, '"') : t;
 }
-function parseClassic(text, file2, manifest) {
+function parseClassic(text2, file2, manifest) {
   const entries = [];
-  const lines2 = text.split(/\r?\n/);
+  const lines2 = text2.split(/\r?\n/);
   let cur;
   let section;
   for (let i = 0; i < lines2.length; i++) {
@@ -38870,7 +38870,7 @@ function parseClassic(text, file2, manifest) {
       throw bad(`unexpected indentation ${indent}`);
     }
   }
-  if (entries.length === 0 && !/^# yarn lockfile v1/m.test(text))
+  if (entries.length === 0 && !/^# yarn lockfile v1/m.test(text2))
     throw new import_errors13.LockfileError(`no entries and no "# yarn lockfile v1" header: is this a yarn.lock? ${FIX_CLASSIC}`, file2, 1);
   const byDescriptor = /* @__PURE__ */ new Map();
   const list = [];
@@ -38902,8 +38902,8 @@ function parseClassic(text, file2, manifest) {
 function finish(file2, kind, list, manifest, resolveRoot) {
   return withRoots({ path: file2, kind }, mergeByPurl(list), manifest, resolveRoot);
 }
-function parseBerry(text, file2, manifest) {
-  const data = parseYamlLockfile(text, file2, FIX_BERRY);
+function parseBerry(text2, file2, manifest) {
+  const data = parseYamlLockfile(text2, file2, FIX_BERRY);
   if (!isRecord2(data)) throw new import_errors13.LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file2, 1);
   const meta3 = recordOf(data.__metadata);
   const version3 = Number(meta3.version);
@@ -39003,8 +39003,8 @@ function deps(v) {
   if (!isRecord2(v)) return {};
   return Object.fromEntries(Object.entries(v).map(([k, r]) => [k, String(r)]));
 }
-function parsePackageJson(text, file2) {
-  const data = parseJsonLockfile(text, file2, "fix the JSON syntax of package.json");
+function parsePackageJson(text2, file2) {
+  const data = parseJsonLockfile(text2, file2, "fix the JSON syntax of package.json");
   if (!isRecord2(data)) throw new import_errors15.LockfileError("expected a JSON object", file2);
   return {
     name: str(data.name),
@@ -39066,9 +39066,9 @@ function readManifest(dir) {
   return void 0;
 }
 function readLockfile(file2, display = file2) {
-  let text;
+  let text2;
   try {
-    text = readText2(file2);
+    text2 = readText2(file2);
   } catch (e) {
     throw new import_errors17.LockfileError(`cannot read the lockfile (${e.code ?? e.message})`, display);
   }
@@ -39076,7 +39076,7 @@ function readLockfile(file2, display = file2) {
   const base = path5.basename(file2);
   const manifest = base === "go.mod" || base.startsWith("requirements") ? void 0 : readManifest(dir);
   const goSum = base === "go.mod" ? readOptional(path5.join(dir, "go.sum")) : void 0;
-  const lock = parseLockfile({ path: display, text, manifest, goSum });
+  const lock = parseLockfile({ path: display, text: text2, manifest, goSum });
   return lock;
 }
 function discoverLockfiles(root, opts = {}) {
@@ -45293,8 +45293,8 @@ var init_build = __esm({
 function arr(v) {
   return Array.isArray(v) ? v : [];
 }
-function parseTrivyCycloneDx(text, file2, imageRef) {
-  const data = parseJsonLockfile(text, file2, FIX6);
+function parseTrivyCycloneDx(text2, file2, imageRef) {
+  const data = parseJsonLockfile(text2, file2, FIX6);
   if (!isRecord2(data) || data.bomFormat !== "CycloneDX") throw new import_errors23.LockfileError(`not a CycloneDX document; ${FIX6}`, file2);
   const meta3 = recordOf(recordOf(data.metadata).component);
   const refMap = /* @__PURE__ */ new Map();
@@ -45459,17 +45459,17 @@ async function writeSbom(dir, opts = {}) {
       serialNumber: reproducible ? void 0 : `urn:uuid:${(0, import_node_crypto4.randomUUID)()}`
     }
   );
-  const text = serializeSbom(doc);
+  const text2 = serializeSbom(doc);
   const result = {
     components: countComponents(doc),
     lockfiles: lockfiles.map((l) => l.path),
     warnings: lockfiles.flatMap((l) => l.warnings ?? [])
   };
-  if (opts.output === "-") return { file: "-", text, ...result };
+  if (opts.output === "-") return { file: "-", text: text2, ...result };
   const file2 = path11.resolve(cwd, opts.output ?? "sbom.cdx.json");
   try {
     fs12.mkdirSync(path11.dirname(file2), { recursive: true });
-    fs12.writeFileSync(file2, text);
+    fs12.writeFileSync(file2, text2);
   } catch (e) {
     throw new import_errors25.ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file2);
   }
@@ -50709,23 +50709,23 @@ function isRecursiveSchema(inst) {
   return isRecursive(inst, /* @__PURE__ */ new Set(), true) !== NONE;
 }
 function bucketFor(state, inst) {
-  let bucket = state.buckets.get(inst);
-  if (!bucket) {
-    bucket = /* @__PURE__ */ new WeakMap();
-    state.buckets.set(inst, bucket);
+  let bucket2 = state.buckets.get(inst);
+  if (!bucket2) {
+    bucket2 = /* @__PURE__ */ new WeakMap();
+    state.buckets.set(inst, bucket2);
   }
-  return bucket;
+  return bucket2;
 }
 var handoff;
 var open = [];
 var memo = {
   alloc(_inst, payload, empty) {
-    const bucket = handoff;
-    if (!bucket)
+    const bucket2 = handoff;
+    if (!bucket2)
       return empty;
     handoff = void 0;
     const entry = { value: empty, issues: null };
-    bucket.set(payload.value, entry);
+    bucket2.set(payload.value, entry);
     open.push(entry);
     return empty;
   },
@@ -50775,15 +50775,15 @@ var memo = {
           state = { buckets: /* @__PURE__ */ new WeakMap(), backEdges: void 0 };
           ctx[STATE] = state;
         }
-        let bucket;
+        let bucket2;
         if (lastCtx === ctx) {
-          bucket = lastBucket;
+          bucket2 = lastBucket;
         } else {
-          bucket = bucketFor(state, inst);
+          bucket2 = bucketFor(state, inst);
           lastCtx = ctx;
-          lastBucket = bucket;
+          lastBucket = bucket2;
         }
-        const hit = bucket.get(input2);
+        const hit = bucket2.get(input2);
         if (hit) {
           payload.value = hit.value;
           if (hit.issues) {
@@ -50796,7 +50796,7 @@ var memo = {
           }
           return payload;
         }
-        handoff = bucket;
+        handoff = bucket2;
         const depth = open.length;
         const result = base(payload, ctx);
         handoff = void 0;
@@ -54499,8 +54499,8 @@ var tupleProcessor = (schema, ctx, _json, params) => {
   let minItems = def.items.length;
   while (minItems > 0) {
     const item = def.items[minItems - 1];
-    const optional3 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
-    if (!optional3)
+    const optional2 = ctx.io === "input" ? inputOptin(item) !== void 0 : item._zod.optout === "optional";
+    if (!optional2)
       break;
     minItems--;
   }
@@ -57997,17 +57997,42 @@ function computeFingerprint(f) {
 function sortedUnique(xs) {
   return xs.length < 2 ? xs.slice() : [...new Set(xs)].sort();
 }
+function shaped(f) {
+  const out = {
+    id: f.id,
+    aliases: f.aliases,
+    kind: f.kind,
+    severity: f.severity,
+    title: f.title,
+    description: f.description,
+    tools: f.tools,
+    package: f.package,
+    location: f.location,
+    cvssScore: f.cvssScore,
+    cwes: f.cwes,
+    url: f.url,
+    fingerprint: ""
+  };
+  out.fingerprint = computeFingerprint(out);
+  return out;
+}
 function makeFinding(input2) {
-  const f = {};
-  const src = input2;
-  const dst = f;
-  for (const k in src) if (k !== "tool" && k !== "aliases") dst[k] = src[k];
-  f.tools = [input2.tool];
-  f.aliases = sortedUnique((input2.aliases ?? []).filter((a) => a && a !== input2.id));
-  f.fingerprint = "";
-  if (f.package) f.package = Object.assign({}, f.package, { fixedVersions: sortedUnique(f.package.fixedVersions) });
-  f.fingerprint = computeFingerprint(f);
-  return f;
+  const p = input2.package;
+  const l = input2.location;
+  return shaped({
+    id: input2.id,
+    aliases: sortedUnique((input2.aliases ?? []).filter((a) => a && a !== input2.id)),
+    kind: input2.kind,
+    severity: input2.severity,
+    title: input2.title,
+    description: input2.description,
+    tools: [input2.tool],
+    package: p && { purl: p.purl, ecosystem: p.ecosystem, name: p.name, version: p.version, fixedVersions: sortedUnique(p.fixedVersions) },
+    location: l && { path: l.path, startLine: l.startLine, endLine: l.endLine },
+    cvssScore: input2.cvssScore,
+    cwes: input2.cwes,
+    url: input2.url
+  });
 }
 function worseSeverity(a, b) {
   if (a === "unknown") return b;
@@ -58028,29 +58053,26 @@ function mergeTwo(a, b) {
   const id = canonicalId(ids);
   const pa = a.package;
   const pb = b.package;
-  const merged = Object.assign({}, a, {
-    tools: sortedUnique([...a.tools, ...b.tools]),
-    severity: worseSeverity(a.severity, b.severity),
+  return shaped({
     id,
     aliases: ids.filter((x) => x !== id),
+    kind: a.kind,
+    severity: worseSeverity(a.severity, b.severity),
     title: a.title || b.title,
     description: a.description ?? b.description,
-    package: Object.assign({}, pa, {
+    tools: sortedUnique([...a.tools, ...b.tools]),
+    package: {
       purl: pa.purl ?? pb.purl,
+      ecosystem: pa.ecosystem,
+      name: pa.name,
       version: pa.version ?? pb.version,
       fixedVersions: sortedUnique([...pa.fixedVersions, ...pb.fixedVersions])
-    }),
+    },
     location: a.location ?? b.location,
     cvssScore: a.cvssScore ?? b.cvssScore,
     cwes: a.cwes || b.cwes ? sortedUnique([...a.cwes ?? [], ...b.cwes ?? []]) : void 0,
     url: a.url ?? b.url
   });
-  const out = {};
-  const src = merged;
-  const dst = out;
-  for (const k in src) if (src[k] !== void 0) dst[k] = src[k];
-  out.fingerprint = computeFingerprint(out);
-  return out;
 }
 function sameVersionIn(list, out, f) {
   for (const i of list) if (sameVersion(out[i], f)) return i;
@@ -58061,7 +58083,61 @@ function indexId(idIndex, id, i) {
   if (!list) idIndex.set(id, [i]);
   else if (!list.includes(i)) list.push(i);
 }
+function hexPrefix(fp) {
+  if (fp.length < 8) return -1;
+  let v = 0;
+  for (let i = 0; i < 8; i++) {
+    const c = fp.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (d < 0) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+var byFingerprintString = (a, b) => a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0;
+var INDEX_SPAN = 2 ** 21;
+function sortByFingerprint(list, span = INDEX_SPAN) {
+  const n = list.length;
+  if (n >= span) return list.slice().sort(byFingerprintString);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = hexPrefix(list[i].fingerprint);
+    if (v < 0) return list.slice().sort(byFingerprintString);
+    keys[i] = v * span + i;
+  }
+  keys.sort();
+  const out = new Array(n);
+  for (let j = 0; j < n; j++) out[j] = list[keys[j] % span];
+  for (let j = 0; j < n - 1; ) {
+    let k = j + 1;
+    const prefix = Math.floor(keys[j] / span);
+    while (k < n && Math.floor(keys[k] / span) === prefix) k++;
+    if (k - j > 1) {
+      const run = out.slice(j, k).sort(byFingerprintString);
+      for (let r = 0; r < run.length; r++) out[j + r] = run[r];
+    }
+    j = k;
+  }
+  return out;
+}
+function sharedIds(findings) {
+  const seen = /* @__PURE__ */ new Set();
+  const shared = /* @__PURE__ */ new Set();
+  const note = (id) => {
+    if (seen.has(id)) shared.add(id);
+    else seen.add(id);
+  };
+  for (const f of findings) {
+    if (f.kind !== "vulnerability" || !f.package) continue;
+    note(f.id);
+    for (const a of f.aliases) note(a);
+  }
+  return shared;
+}
 function mergeFindings(findings) {
+  const shared = sharedIds(findings);
+  const canMerge = (f) => shared.has(f.id) || f.aliases.some((a) => shared.has(a));
+  const result = [];
   const byFingerprint = /* @__PURE__ */ new Map();
   const groups = /* @__PURE__ */ new Map();
   for (const f of findings) {
@@ -58071,15 +58147,15 @@ function mergeFindings(findings) {
       byFingerprint.set(f.fingerprint, prev ? Object.assign({}, prev, { tools: sortedUnique([...prev.tools, ...f.tools]), severity: worseSeverity(prev.severity, f.severity) }) : f);
       continue;
     }
+    if (!canMerge(f)) {
+      result.push(f);
+      continue;
+    }
     let g = groups.get(key);
     if (!g) groups.set(key, g = []);
     g.push(f);
   }
   for (const group of groups.values()) {
-    if (group.length === 1) {
-      byFingerprint.set(group[0].fingerprint, group[0]);
-      continue;
-    }
     const out = [];
     const idIndex = /* @__PURE__ */ new Map();
     for (const f of group) {
@@ -58093,9 +58169,10 @@ function mergeFindings(findings) {
       indexId(idIndex, out[target].id, target);
       for (const alias of out[target].aliases) indexId(idIndex, alias, target);
     }
-    for (const f of out) byFingerprint.set(f.fingerprint, f);
+    for (const f of out) result.push(f);
   }
-  return [...byFingerprint.keys()].sort().map((fp) => byFingerprint.get(fp));
+  for (const f of byFingerprint.values()) result.push(f);
+  return sortByFingerprint(result);
 }
 
 // src/core/exceptions.ts
@@ -58203,6 +58280,35 @@ function matchExceptions(idx, f) {
   }
   if (found === void 0) return [];
   return found.sort((a, b) => Number(a.expired) - Number(b.expired));
+}
+
+// src/core/order.ts
+var SEVERITY_POSITION = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
+function compareStrings(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function bucket(f) {
+  return (f.blocking ? 0 : SEVERITIES.length) + SEVERITY_POSITION[f.severity];
+}
+function inReportOrder(findings) {
+  for (let i = 1; i < findings.length; i++) {
+    const a = findings[i - 1];
+    const b = findings[i];
+    const d = bucket(a) - bucket(b);
+    if (d > 0 || d === 0 && a.fingerprint > b.fingerprint) return false;
+  }
+  return true;
+}
+function sortFindings(findings) {
+  if (inReportOrder(findings)) return findings.slice();
+  const buckets = Array.from({ length: 2 * SEVERITIES.length }, () => []);
+  for (const f of findings) buckets[bucket(f)].push(f);
+  const out = [];
+  for (const b of buckets) {
+    b.sort((x, y) => compareStrings(x.fingerprint, y.fingerprint));
+    for (const f of b) out.push(f);
+  }
+  return out;
 }
 
 // src/core/vex.ts
@@ -58419,7 +58525,8 @@ function evaluate(input2) {
     reasons,
     summary,
     byKind,
-    findings,
+    // In report order (blocking, severity, fingerprint): each renderer then only checks it.
+    findings: sortFindings(findings),
     exceptions,
     scanners: input2.scanners,
     inputs: input2.inputs
@@ -58475,9 +58582,9 @@ function keyPosition(doc, lc, path13, key) {
   }
   return position(doc, lc, path13);
 }
-function parseConfigText(text, file2, schema, what) {
+function parseConfigText(text2, file2, schema, what) {
   const lc = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const p = lc.linePos(err.pos[0]);
@@ -58512,18 +58619,18 @@ function parseConfigText(text, file2, schema, what) {
   }
   return { value: r.data, itemLines, raw };
 }
-function sha256(text) {
-  return (0, import_node_crypto.createHash)("sha256").update(text).digest("hex");
+function sha256(text2) {
+  return (0, import_node_crypto.createHash)("sha256").update(text2).digest("hex");
 }
 function loadPolicyFile(file2, overrides = (r) => r) {
-  const text = readText(file2, "policy file");
-  const { raw } = parseConfigText(text, file2, PolicySchema, "policy");
+  const text2 = readText(file2, "policy file");
+  const { raw } = parseConfigText(text2, file2, PolicySchema, "policy");
   const merged = PolicySchema.safeParse(overrides(raw));
   if (!merged.success) {
     const i = merged.error.issues[0];
     throw new import_errors2.ConfigError(`invalid option ${i.path.map(String).join(".")}: ${i.message}`);
   }
-  return { value: merged.data, path: file2, sha256: sha256(text) };
+  return { value: merged.data, path: file2, sha256: sha256(text2) };
 }
 function defaultPolicy(overrides = (r) => r) {
   const r = PolicySchema.safeParse(overrides({}));
@@ -58534,14 +58641,14 @@ function defaultPolicy(overrides = (r) => r) {
   return r.data;
 }
 function loadExceptionsFile(file2) {
-  const text = readText(file2, "exceptions file");
-  const { value, itemLines } = parseConfigText(text, file2, ExceptionsFileSchema, "exceptions file");
-  return { value, path: file2, sha256: sha256(text), itemLines };
+  const text2 = readText(file2, "exceptions file");
+  const { value, itemLines } = parseConfigText(text2, file2, ExceptionsFileSchema, "exceptions file");
+  return { value, path: file2, sha256: sha256(text2), itemLines };
 }
 function loadVexFile(file2) {
-  const text = readText(file2, "VEX document");
-  const { value } = parseConfigText(text, file2, VexDocumentSchema, "OpenVEX document");
-  return { value, path: file2, sha256: sha256(text) };
+  const text2 = readText(file2, "VEX document");
+  const { value } = parseConfigText(text2, file2, VexDocumentSchema, "OpenVEX document");
+  return { value, path: file2, sha256: sha256(text2) };
 }
 
 // src/gate/run-gate.ts
@@ -58609,7 +58716,7 @@ function compileObject(def) {
   const keys = Object.keys(def.shape);
   const checks = compileAll(keys.map((k) => def.shape[k]));
   if (checks === void 0) return void 0;
-  const optional3 = keys.map((k) => def.shape[k]._zod.def.type === "optional");
+  const optional2 = keys.map((k) => def.shape[k]._zod.def.type === "optional");
   const known = new Set(keys);
   const strict = catchall === "never";
   return (v) => {
@@ -58617,7 +58724,7 @@ function compileObject(def) {
     for (let i = 0; i < keys.length; i++) {
       const value = v[keys[i]];
       if (value === void 0) {
-        if (optional3[i]) continue;
+        if (optional2[i]) continue;
         if (!(keys[i] in v)) return false;
       }
       if (!checks[i](value)) return false;
@@ -58703,15 +58810,15 @@ var FormatError = class extends Error {
   }
   line;
 };
-function parseJson(text, what) {
-  if (text.trim() === "") throw new FormatError(`${what}: the report is empty`);
+function parseJson(text2, what) {
+  if (text2.trim() === "") throw new FormatError(`${what}: the report is empty`);
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch (e) {
     const msg = e.message;
     const m = /position (\d+)/.exec(msg);
     let line;
-    if (m) line = text.slice(0, Number(m[1])).split("\n").length;
+    if (m) line = text2.slice(0, Number(m[1])).split("\n").length;
     throw new FormatError(`${what}: not valid JSON (${msg}); is the file truncated or of another format?`, line);
   }
 }
@@ -58815,8 +58922,8 @@ function fromMatch(m) {
   if (v.dataSource) f.url = v.dataSource;
   return f;
 }
-var parseGrype = (text) => {
-  const data = parseJson(text, WHAT);
+var parseGrype = (text2) => {
+  const data = parseJson(text2, WHAT);
   if (typeof data !== "object" || data === null || Array.isArray(data) || !("matches" in data)) {
     const keys = data && typeof data === "object" ? Object.keys(data).slice(0, 5).join(", ") : typeof data;
     throw new FormatError(`${WHAT}: not a grype JSON report (no "matches"; found ${keys || "nothing"}); write it with \`grype -o json\``);
@@ -58842,8 +58949,8 @@ function parseCwes(value) {
   return [...found].sort();
 }
 var MAX_HEADLINE = 120;
-function headline(text) {
-  const paragraph = text.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, " ").trim()).find((p) => p !== "") ?? "";
+function headline(text2) {
+  const paragraph = text2.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, " ").trim()).find((p) => p !== "") ?? "";
   const body = paragraph.replace(/^#+\s*(summary|impact|details|description|overview)\b:?\s*/i, "").replace(/^#+\s*/, "");
   const sentence = /^(.+?[.!?])\s+(?=[A-Z`'"([])/.exec(body)?.[1] ?? body;
   if (sentence.length <= MAX_HEADLINE) return sentence;
@@ -58851,8 +58958,8 @@ function headline(text) {
   const space = cut.lastIndexOf(" ");
   return `${space > MAX_HEADLINE / 3 ? cut.slice(0, space) : cut}…`;
 }
-function redactUrlCredentials(text) {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@"']+@/gi, "$1***@");
+function redactUrlCredentials(text2) {
+  return text2.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@"']+@/gi, "$1***@");
 }
 function ghsaFromUrl(url2) {
   const m = url2 ? /\/(GHSA(?:-[0-9a-z]{4}){3})\/?$/i.exec(url2) : null;
@@ -58884,9 +58991,9 @@ function validateReport(schema, data, what, kind) {
     throw new FormatError(`${e.message} (this looks like ${guess}, not ${kind})`);
   }
 }
-function parseNdjson(text, what) {
+function parseNdjson(text2, what) {
   const out = [];
-  const lines2 = text.split("\n");
+  const lines2 = text2.split("\n");
   for (let i = 0; i < lines2.length; i++) {
     const raw = lines2[i].trim();
     if (raw === "") continue;
@@ -58980,7 +59087,7 @@ function fixedVersionsFromRange(range) {
   return out;
 }
 function npmPackage(name, version3, fixedVersions2) {
-  return compact({ purl: buildPurl("npm", name, version3), ecosystem: "npm", name, version: version3, fixedVersions: fixedVersions2 });
+  return { purl: buildPurl("npm", name, version3), ecosystem: "npm", name, version: version3, fixedVersions: fixedVersions2 };
 }
 function npmAdvisoryFindings(tool, advisories) {
   const seen = /* @__PURE__ */ new Set();
@@ -58996,21 +59103,19 @@ ${version3 ?? ""}`;
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(
-        makeFinding(
-          compact({
-            tool,
-            kind: "vulnerability",
-            severity: normalizeSeverity(adv.severity),
-            id,
-            aliases,
-            title: adv.title.trim() || id,
-            description: adv.overview?.trim() || void 0,
-            package: npmPackage(adv.module_name, version3, fixedVersionsFromRange(adv.patched_versions)),
-            cvssScore: cvssScore2(adv.cvss),
-            cwes: cwes.length ? cwes : void 0,
-            url: adv.url || void 0
-          })
-        )
+        makeFinding({
+          tool,
+          kind: "vulnerability",
+          severity: normalizeSeverity(adv.severity),
+          id,
+          aliases,
+          title: adv.title.trim() || id,
+          description: adv.overview?.trim() || void 0,
+          package: npmPackage(adv.module_name, version3, fixedVersionsFromRange(adv.patched_versions)),
+          cvssScore: cvssScore2(adv.cvss),
+          cwes: cwes.length ? cwes : void 0,
+          url: adv.url || void 0
+        })
       );
     }
   }
@@ -59060,24 +59165,22 @@ ${via.name}`;
   return [...byKey.values()].map(({ via, fixed }) => {
     const { id, aliases } = advisoryIds(via.source, void 0, via.url);
     const cwes = parseCwes(via.cwe);
-    return makeFinding(
-      compact({
-        tool: "npm-audit",
-        kind: "vulnerability",
-        severity: normalizeSeverity(via.severity),
-        id,
-        aliases,
-        title: via.title.trim() || id,
-        package: npmPackage(via.name, void 0, [...fixed]),
-        cvssScore: cvssScore2(via.cvss),
-        cwes: cwes.length ? cwes : void 0,
-        url: via.url || void 0
-      })
-    );
+    return makeFinding({
+      tool: "npm-audit",
+      kind: "vulnerability",
+      severity: normalizeSeverity(via.severity),
+      id,
+      aliases,
+      title: via.title.trim() || id,
+      package: npmPackage(via.name, void 0, [...fixed]),
+      cvssScore: cvssScore2(via.cvss),
+      cwes: cwes.length ? cwes : void 0,
+      url: via.url || void 0
+    });
   });
 }
-var parseNpmAudit = (text) => {
-  const data = parseJson(text, WHAT2);
+var parseNpmAudit = (text2) => {
+  const data = parseJson(text2, WHAT2);
   throwIfAuditError(data, WHAT2);
   if (data !== null && typeof data === "object" && "advisories" in data && !("auditReportVersion" in data)) {
     const report = validateReport(NpmAdvisoriesReportSchema, data, WHAT2, "npm 6 / pnpm / yarn 2-3 audit output");
@@ -59141,18 +59244,18 @@ var OsvScannerReportSchema = external_exports.looseObject({
     })
   )
 });
-function stripLogPrefix(text) {
-  if (text.trimStart().startsWith("{")) return { json: text, skippedLines: 0 };
-  const m = /^\{/m.exec(text);
+function stripLogPrefix(text2) {
+  if (text2.trimStart().startsWith("{")) return { json: text2, skippedLines: 0 };
+  const m = /^\{/m.exec(text2);
   if (!m) {
     throw new FormatError(
       `${WHAT3}: no JSON object found (the file holds only log text); write the report with \`osv-scanner --format json --output FILE\``
     );
   }
-  return { json: text.slice(m.index), skippedLines: text.slice(0, m.index).split("\n").length - 1 };
+  return { json: text2.slice(m.index), skippedLines: text2.slice(0, m.index).split("\n").length - 1 };
 }
-function parseReport(text) {
-  const { json: json2, skippedLines } = stripLogPrefix(text);
+function parseReport(text2) {
+  const { json: json2, skippedLines } = stripLogPrefix(text2);
   try {
     return parseJson(json2, WHAT3);
   } catch (e) {
@@ -59242,8 +59345,8 @@ function groupsOf(p) {
   for (const v of vulns) if (!grouped.has(v.id)) out.push({ group: { ids: [v.id] }, vulns: [v] });
   return out;
 }
-var parseOsvScanner = (text) => {
-  const data = parseReport(text);
+var parseOsvScanner = (text2) => {
+  const data = parseReport(text2);
   if (!("results" in data)) {
     const keys = Object.keys(data).slice(0, 5).join(", ");
     throw new FormatError(`${WHAT3}: not an osv-scanner JSON report (no "results"; found ${keys || "nothing"}); write it with \`osv-scanner --format json\``);
@@ -59278,8 +59381,8 @@ var PipAuditSchema = external_exports.union([
   external_exports.looseObject({ dependencies: external_exports.array(DependencySchema), fixes: external_exports.array(external_exports.unknown()).optional() }),
   external_exports.array(DependencySchema)
 ]);
-function dependencies(text) {
-  const report = validateReport(PipAuditSchema, parseJson(text, WHAT4), WHAT4, KIND2);
+function dependencies(text2) {
+  const report = validateReport(PipAuditSchema, parseJson(text2, WHAT4), WHAT4, KIND2);
   const deps2 = Array.isArray(report) ? report : report.dependencies;
   const audited = [];
   const skipped = [];
@@ -59294,45 +59397,43 @@ function dependencies(text) {
   });
   return { audited, skipped };
 }
-var parsePipAudit = (text) => {
+var parsePipAudit = (text2) => {
   const out = [];
-  for (const dep of dependencies(text).audited) {
+  for (const dep of dependencies(text2).audited) {
     for (const v of dep.vulns) {
       const description = v.description?.trim() || void 0;
       out.push(
-        makeFinding(
-          compact({
-            tool: "pip-audit",
-            kind: "vulnerability",
-            severity: "unknown",
-            id: v.id,
-            aliases: v.aliases ?? [],
-            title: description && headline(description) || `${v.id} in ${dep.name} ${dep.version}`,
-            description,
-            package: compact({
-              purl: buildPurl("pypi", dep.name, dep.version),
-              ecosystem: "pypi",
-              name: dep.name,
-              version: dep.version,
-              fixedVersions: v.fix_versions ?? []
-            }),
-            // pip-audit links nothing; every id it reports (PYSEC, GHSA, ...) has an OSV page.
-            url: `https://osv.dev/vulnerability/${encodeURIComponent(v.id)}`
-          })
-        )
+        makeFinding({
+          tool: "pip-audit",
+          kind: "vulnerability",
+          severity: "unknown",
+          id: v.id,
+          aliases: v.aliases ?? [],
+          title: description && headline(description) || `${v.id} in ${dep.name} ${dep.version}`,
+          description,
+          package: {
+            purl: buildPurl("pypi", dep.name, dep.version),
+            ecosystem: "pypi",
+            name: dep.name,
+            version: dep.version,
+            fixedVersions: v.fix_versions ?? []
+          },
+          // pip-audit links nothing; every id it reports (PYSEC, GHSA, ...) has an OSV page.
+          url: `https://osv.dev/vulnerability/${encodeURIComponent(v.id)}`
+        })
       );
     }
   }
   return out;
 };
-function pipAuditSkipped(text) {
-  return dependencies(text).skipped.map((d) => compact({ name: d.name, version: d.version, reason: d.skip_reason }));
+function pipAuditSkipped(text2) {
+  return dependencies(text2).skipped.map((d) => compact({ name: d.name, version: d.version, reason: d.skip_reason }));
 }
 
 // src/parsers/pnpm-audit.ts
 var WHAT5 = "pnpm audit --json report";
-var parsePnpmAudit = (text) => {
-  const data = parseJson(text, WHAT5);
+var parsePnpmAudit = (text2) => {
+  const data = parseJson(text2, WHAT5);
   throwIfAuditError(data, WHAT5);
   const report = validateReport(NpmAdvisoriesReportSchema, data, WHAT5, "npm 6 / pnpm / yarn 2-3 audit output");
   return npmAdvisoryFindings("pnpm-audit", Object.values(report.advisories));
@@ -59469,8 +59570,8 @@ function locationOf(r) {
   if (end !== void 0) loc.endLine = end;
   return loc;
 }
-function firstLine(text) {
-  return text?.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== "");
+function firstLine(text2) {
+  return text2?.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== "");
 }
 function cwesOf2(rule2) {
   const cwes = /* @__PURE__ */ new Set();
@@ -59514,8 +59615,8 @@ function fromResult(run, tool, r) {
   if (rule2?.helpUri) f.url = rule2.helpUri;
   return f;
 }
-function parseSarifLog(text) {
-  const data = parseJson(text, WHAT6);
+function parseSarifLog(text2) {
+  const data = parseJson(text2, WHAT6);
   if (!isSarif(data)) {
     throw new FormatError(`${WHAT6}: not a SARIF log (expected an object with "version" and "runs")`);
   }
@@ -59540,7 +59641,7 @@ function parseSarifLog(text) {
   }
   return { findings, suppressed };
 }
-var parseSarif = (text) => parseSarifLog(text).findings;
+var parseSarif = (text2) => parseSarifLog(text2).findings;
 
 // src/parsers/semgrep.ts
 var WHAT7 = "semgrep --json report";
@@ -59587,8 +59688,8 @@ function severity(word) {
   if (/^(inventory|experimental)$/i.test(word.trim())) return "info";
   return normalizeSeverity(word, { semgrepLegacy: true });
 }
-function redactSecret(text, r) {
-  let out = text;
+function redactSecret(text2, r) {
+  let out = text2;
   for (const mv of Object.values(r.extra.metavars ?? {})) {
     const v = mv.abstract_content;
     if (v && v.length >= 6) out = out.split(v).join("[redacted]");
@@ -59602,30 +59703,28 @@ function toFinding(r) {
   const title = headline(message) || r.check_id;
   const cwes = parseCwes(meta3.cwe);
   const url2 = [meta3.source, meta3.references].flatMap(strings).find((u) => /^https?:\/\//i.test(u));
-  return makeFinding(
-    compact({
-      tool: "semgrep",
-      kind: secret ? "secret" : "code",
-      severity: severity(r.extra.severity),
-      id: r.check_id,
-      title,
-      description: message !== title ? message : void 0,
-      location: { path: r.path, startLine: r.start.line, endLine: r.end.line },
-      cwes: cwes.length ? cwes : void 0,
-      url: url2
-    })
-  );
+  return makeFinding({
+    tool: "semgrep",
+    kind: secret ? "secret" : "code",
+    severity: severity(r.extra.severity),
+    id: r.check_id,
+    title,
+    description: message !== title ? message : void 0,
+    location: { path: r.path, startLine: r.start.line, endLine: r.end.line },
+    cwes: cwes.length ? cwes : void 0,
+    url: url2
+  });
 }
-var parseSemgrep = (text) => {
-  const report = validateReport(ReportSchema, parseJson(text, WHAT7), WHAT7, KIND3);
+var parseSemgrep = (text2) => {
+  const report = validateReport(ReportSchema, parseJson(text2, WHAT7), WHAT7, KIND3);
   return report.results.map(toFinding);
 };
 var TARGET_PARSE_ERRORS = /* @__PURE__ */ new Set(["syntax error", "lexical error", "other syntax error", "ast builder error", "partialparsing", "partial parsing"]);
 function isFatal(level, type) {
   return level.trim().toLowerCase() === "error" && !TARGET_PARSE_ERRORS.has(type.trim().toLowerCase());
 }
-function semgrepErrors(text) {
-  const report = validateReport(ReportSchema, parseJson(text, WHAT7), WHAT7, KIND3);
+function semgrepErrors(text2) {
+  const report = validateReport(ReportSchema, parseJson(text2, WHAT7), WHAT7, KIND3);
   return (report.errors ?? []).map((e) => {
     const type = typeof e.type === "string" ? e.type : e.type[0];
     const message = e.message ?? ([e.short_msg, e.long_msg].filter(Boolean).join(": ") || type);
@@ -59849,54 +59948,52 @@ function lines(path13, start, end) {
   if (end !== void 0 && end > 0) loc.endLine = end;
   return loc;
 }
-function optional2(o) {
-  const out = {};
-  for (const k in o) if (o[k] !== void 0 && o[k] !== "") out[k] = o[k];
-  return out;
+function text(s) {
+  return s === "" ? void 0 : s;
 }
 function fromVulnerability(v, r, purls) {
-  return optional2({
+  return {
     tool: TOOL3,
     kind: "vulnerability",
     severity: normalizeSeverity(v.Severity),
     id: v.VulnerabilityID,
     aliases: vulnerabilityAliases(v),
     title: v.Title || v.VulnerabilityID,
-    description: v.Description,
+    description: text(v.Description),
     package: packageOf3(v, r, purls),
     location: vulnerabilityLocation(v, r),
     cvssScore: cvssScore3(v),
     cwes: v.CweIDs?.length ? v.CweIDs : void 0,
-    url: v.PrimaryURL
-  });
+    url: text(v.PrimaryURL)
+  };
 }
 function fromMisconfiguration(m, r) {
-  return optional2({
+  return {
     tool: TOOL3,
     kind: "misconfiguration",
     severity: normalizeSeverity(m.Severity),
     id: m.ID,
     aliases: m.AVDID ? [m.AVDID] : [],
     title: m.Title || m.ID,
-    description: [m.Message, m.Description, m.Resolution && `Resolution: ${m.Resolution}`].filter(Boolean).join("\n\n"),
+    description: text([m.Message, m.Description, m.Resolution && `Resolution: ${m.Resolution}`].filter(Boolean).join("\n\n")),
     location: lines(r.Target, m.CauseMetadata?.StartLine, m.CauseMetadata?.EndLine),
-    url: m.PrimaryURL
-  });
+    url: text(m.PrimaryURL)
+  };
 }
 function fromSecret(s, r) {
-  return optional2({
+  return {
     tool: TOOL3,
     kind: "secret",
     severity: normalizeSeverity(s.Severity),
     id: s.RuleID,
     title: s.Title || s.RuleID,
-    description: s.Category && `Category: ${s.Category}`,
+    description: s.Category ? `Category: ${s.Category}` : void 0,
     location: lines(r.Target, s.StartLine, s.EndLine)
-  });
+  };
 }
 function fromLicense(l, r) {
   const category = l.Category ? ` (${l.Category})` : "";
-  return optional2({
+  return {
     tool: TOOL3,
     kind: "license",
     severity: normalizeSeverity(l.Severity),
@@ -59905,8 +60002,8 @@ function fromLicense(l, r) {
     package: l.PkgName ? { name: l.PkgName, fixedVersions: [] } : void 0,
     // License results of packages have a made-up Target ("Node.js", "OS Packages").
     location: l.FilePath ? { path: l.FilePath } : r.Class === "license-file" ? { path: r.Target } : void 0,
-    url: l.Link
-  });
+    url: text(l.Link)
+  };
 }
 function explainWrongFormat(data) {
   if (Array.isArray(data)) {
@@ -59923,8 +60020,8 @@ function explainWrongFormat(data) {
   const keys = Object.keys(o).slice(0, 5).join(", ") || "none";
   throw new FormatError(`${WHAT8}: not a Trivy JSON report (no SchemaVersion or Results; top-level keys: ${keys}); ${hint}`);
 }
-var parseTrivy = (text) => {
-  const data = parseJson(text, WHAT8);
+var parseTrivy = (text2) => {
+  const data = parseJson(text2, WHAT8);
   explainWrongFormat(data);
   const report = validate2(TrivyReportSchema, data, WHAT8);
   const out = [];
@@ -59977,11 +60074,11 @@ function validateLine(schema, value, line) {
     throw new FormatError(e.message, line);
   }
 }
-function readRecords(text) {
+function readRecords(text2) {
   try {
-    return [{ line: 1, value: JSON.parse(text) }];
+    return [{ line: 1, value: JSON.parse(text2) }];
   } catch {
-    return parseNdjson(text, WHAT9);
+    return parseNdjson(text2, WHAT9);
   }
 }
 function fromYarn4(lines2) {
@@ -59997,18 +60094,16 @@ ${version3 ?? ""}`;
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(
-        makeFinding(
-          compact({
-            tool: TOOL4,
-            kind: "vulnerability",
-            severity: normalizeSeverity(c.Severity),
-            id,
-            aliases,
-            title: c.Issue.trim() || id,
-            package: npmPackage(name, version3, []),
-            url: c.URL || void 0
-          })
-        )
+        makeFinding({
+          tool: TOOL4,
+          kind: "vulnerability",
+          severity: normalizeSeverity(c.Severity),
+          id,
+          aliases,
+          title: c.Issue.trim() || id,
+          package: npmPackage(name, version3, []),
+          url: c.URL || void 0
+        })
       );
     }
   }
@@ -60020,30 +60115,28 @@ function fromBulk(bulk) {
       const deprecation = typeof a.id === "string" && a.id.endsWith("(deprecation)");
       const { id, aliases } = advisoryIds(a.id, void 0, a.url);
       const cwes = parseCwes(a.cwe);
-      return makeFinding(
-        compact({
-          tool: TOOL4,
-          kind: "vulnerability",
-          severity: normalizeSeverity(a.severity),
-          id,
-          aliases,
-          title: a.title.trim() || id,
-          package: npmPackage(name, deprecation ? a.vulnerable_versions : void 0, []),
-          cvssScore: cvssScore2(a.cvss),
-          cwes: cwes.length ? cwes : void 0,
-          url: a.url || void 0
-        })
-      );
+      return makeFinding({
+        tool: TOOL4,
+        kind: "vulnerability",
+        severity: normalizeSeverity(a.severity),
+        id,
+        aliases,
+        title: a.title.trim() || id,
+        package: npmPackage(name, deprecation ? a.vulnerable_versions : void 0, []),
+        cvssScore: cvssScore2(a.cvss),
+        cwes: cwes.length ? cwes : void 0,
+        url: a.url || void 0
+      });
     })
   );
 }
-var parseYarnAudit = (text) => {
+var parseYarnAudit = (text2) => {
   const advisories = [];
   const yarn4 = [];
   const bulk = [];
   const errors = [];
   let complete = false;
-  for (const { line, value } of readRecords(text)) {
+  for (const { line, value } of readRecords(text2)) {
     throwIfAuditError(value, WHAT9);
     if (isRecord(value) && "advisories" in value) {
       advisories.push(...Object.values(validateLine(NpmAdvisoriesReportSchema, value, line).advisories));
@@ -60088,35 +60181,21 @@ var PARSERS = {
   grype: parseGrype,
   sarif: parseSarif
 };
-function looksLikeSarif(text) {
-  const head = text.slice(0, 4096);
+function looksLikeSarif(text2) {
+  const head = text2.slice(0, 4096);
   if (!/"runs"\s*:/.test(head) && !/sarif/i.test(head)) return false;
   try {
-    return isSarif(JSON.parse(text));
+    return isSarif(JSON.parse(text2));
   } catch {
     return false;
   }
 }
-function parseReport2(tool, text) {
-  if ((tool === "trivy" || tool === "semgrep") && looksLikeSarif(text)) return parseSarif(text);
-  return PARSERS[tool](text);
+function parseReport2(tool, text2) {
+  if ((tool === "trivy" || tool === "semgrep") && looksLikeSarif(text2)) return parseSarif(text2);
+  return PARSERS[tool](text2);
 }
 
 // src/reports/order.ts
-var SEVERITY_POSITION = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
-function compareStrings(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function sortFindings(findings) {
-  const buckets = Array.from({ length: 2 * SEVERITIES.length }, () => []);
-  for (const f of findings) buckets[(f.blocking ? 0 : SEVERITIES.length) + SEVERITY_POSITION[f.severity]].push(f);
-  const out = [];
-  for (const b of buckets) {
-    b.sort((x, y) => compareStrings(x.fingerprint, y.fingerprint));
-    for (const f of b) out.push(f);
-  }
-  return out;
-}
 function packageLabel(p) {
   return p.version === void 0 ? p.name : `${p.name}@${p.version}`;
 }
@@ -60221,16 +60300,16 @@ function* resultJsonChunks(result, chunkSize = 100) {
     return;
   }
   head.findings = FINDINGS_MARK;
-  const text = JSON.stringify(head, null, 2) + "\n";
-  const at = text.indexOf(FINDINGS_AT);
-  yield `${text.slice(0, at)}"findings": [
+  const text2 = JSON.stringify(head, null, 2) + "\n";
+  const at = text2.indexOf(FINDINGS_AT);
+  yield `${text2.slice(0, at)}"findings": [
 `;
   for (let i = 0; i < findings.length; i += chunkSize) {
     const wrapped = JSON.stringify({ findings: findings.slice(i, i + chunkSize).map(finding) }, null, 2);
     yield (i > 0 ? ",\n" : "") + wrapped.slice(WRAP_HEAD.length, wrapped.length - WRAP_TAIL.length);
   }
   yield `
-  ]${text.slice(at + FINDINGS_AT.length)}`;
+  ]${text2.slice(at + FINDINGS_AT.length)}`;
 }
 
 // src/reports/sarif.ts
@@ -60412,12 +60491,12 @@ var resultsMark = (i) => `\0results ${i}\0`;
 function* sarifJsonChunks(result, opts, chunkSize = 100) {
   const { log, runs, ctx } = sarifParts(result, opts);
   runs.forEach((p, i) => p.run.results = resultsMark(i));
-  const text = JSON.stringify(log) + "\n";
+  const text2 = JSON.stringify(log) + "\n";
   let from = 0;
   for (let i = 0; i < runs.length; i++) {
     const at = `"results":${JSON.stringify(resultsMark(i))}`;
-    const pos = text.indexOf(at, from);
-    yield `${text.slice(from, pos)}"results":[`;
+    const pos = text2.indexOf(at, from);
+    yield `${text2.slice(from, pos)}"results":[`;
     const { findings, ruleIndex } = runs[i];
     for (let j = 0; j < findings.length; j += chunkSize) {
       const items = JSON.stringify(findings.slice(j, j + chunkSize).map((f) => sarifResult(f, ruleIndex, ctx)));
@@ -60426,14 +60505,14 @@ function* sarifJsonChunks(result, opts, chunkSize = 100) {
     yield "]";
     from = pos + at.length;
   }
-  yield text.slice(from);
+  yield text2.slice(from);
 }
 
 // src/reports/markdown.ts
 var MAX_CELL_CHARS = 300;
 var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-function md(text, max = MAX_CELL_CHARS) {
-  let t = text.replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, "").replace(/[\s\u0000-\u001f\u007f]+/g, " ").trim();
+function md(text2, max = MAX_CELL_CHARS) {
+  let t = text2.replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, "").replace(/[\s\u0000-\u001f\u007f]+/g, " ").trim();
   if (t.length > max) {
     t = t.slice(0, max - 1);
     if (/[\ud800-\udbff]$/.test(t)) t = t.slice(0, -1);
@@ -60644,13 +60723,13 @@ function footer(result, opts) {
 function join(sections) {
   return sections.filter((s) => s.length > 0).map((s) => s.join("\n")).join("\n\n");
 }
-function hardCut(text, max, opts) {
+function hardCut(text2, max, opts) {
   const note = `
 
 _Summary cut to fit ${max} bytes: ${see(opts)}._
 `;
   const room = Math.max(0, max - bytes(note));
-  let cut = Buffer.from(text, "utf8").subarray(0, room).toString("utf8");
+  let cut = Buffer.from(text2, "utf8").subarray(0, room).toString("utf8");
   const nl = cut.lastIndexOf("\n");
   cut = nl >= 0 ? cut.slice(0, nl) : "";
   const out = cut + note;
@@ -60662,8 +60741,8 @@ function renderSummary(result, opts) {
   const tail = [scannersSection(result), exceptionsSection(result), footer(result, opts)];
   const fixed = bytes(join([...head, ...tail])) + 4;
   const blocking = blockingSection(result, maxBytes - fixed, opts);
-  const text = join([...head, blocking, ...tail]) + "\n";
-  return bytes(text) <= maxBytes ? text : hardCut(text, maxBytes, opts);
+  const text2 = join([...head, blocking, ...tail]) + "\n";
+  return bytes(text2) <= maxBytes ? text2 : hardCut(text2, maxBytes, opts);
 }
 
 // src/sign/run-sign.ts
@@ -60937,8 +61016,8 @@ function defaultMask(env) {
   const core = require_core();
   return (v) => core.setSecret(v);
 }
-function redact(text, secrets) {
-  let out = text;
+function redact(text2, secrets) {
+  let out = text2;
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join("***");
   return out;
 }
@@ -60962,8 +61041,8 @@ function decodeAttestations(stdout) {
     if (env.payloadType !== "application/vnd.in-toto+json") {
       throw new FormatError(`attestation ${i + 1}: payload type ${env.payloadType} is not an in-toto statement`);
     }
-    const text = Buffer.from(env.payload, "base64").toString("utf8");
-    out.push(validate2(StatementSchema, parseJson(text, `attestation ${i + 1} payload`), `attestation ${i + 1} payload`));
+    const text2 = Buffer.from(env.payload, "base64").toString("utf8");
+    out.push(validate2(StatementSchema, parseJson(text2, `attestation ${i + 1} payload`), `attestation ${i + 1} payload`));
   });
   return out;
 }
@@ -61314,9 +61393,9 @@ function loadInputs(opts) {
 function ingestReport(tool, file2) {
   const started = Date.now();
   const name = `report:${tool}`;
-  let text;
+  let text2;
   try {
-    text = readText2(file2);
+    text2 = readText2(file2);
   } catch (e) {
     const code = e.code;
     return {
@@ -61325,7 +61404,7 @@ function ingestReport(tool, file2) {
     };
   }
   try {
-    const findings = parseReport2(tool, text);
+    const findings = parseReport2(tool, text2);
     return { findings, status: { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: [file2] } };
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
@@ -61664,8 +61743,8 @@ var semver2 = __toESM(require_semver2());
 // src/osv/pep440.ts
 var PATTERN = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?$/;
 var PRE_RANK = { a: 0, alpha: 0, b: 1, beta: 1, c: 2, rc: 2, pre: 2, preview: 2 };
-function parsePep440(text) {
-  const m = PATTERN.exec(text.trim().toLowerCase());
+function parsePep440(text2) {
+  const m = PATTERN.exec(text2.trim().toLowerCase());
   if (!m) return void 0;
   const v = {
     epoch: m[1] ? Number(m[1]) : 0,
@@ -61840,14 +61919,14 @@ async function request(url2, init, opts) {
     const cause = e.cause;
     throw new OsvApiUnreachable(`OSV API ${url2}: ${cause?.code ?? cause?.message ?? e.message}`);
   }
-  const text = await res.text();
+  const text2 = await res.text();
   if (!res.ok) {
-    throw new import_errors18.ToolError("osv", `OSV API ${init.method ?? "GET"} ${url2} answered HTTP ${res.status}: ${text.slice(0, 200).trim()}`);
+    throw new import_errors18.ToolError("osv", `OSV API ${init.method ?? "GET"} ${url2} answered HTTP ${res.status}: ${text2.slice(0, 200).trim()}`);
   }
   try {
-    return JSON.parse(text);
+    return JSON.parse(text2);
   } catch {
-    throw new import_errors18.ToolError("osv", `OSV API ${url2} answered with something that is not JSON (${text.slice(0, 80).trim()}...)`);
+    throw new import_errors18.ToolError("osv", `OSV API ${url2} answered with something that is not JSON (${text2.slice(0, 80).trim()}...)`);
   }
 }
 async function pool(items, n, fn) {
@@ -62223,8 +62302,8 @@ function findingsForMatchedIds(pkg, ids, advisories) {
 
 // src/osv/parse.ts
 var OneOrMany = external_exports.union([OsvAdvisorySchema, external_exports.array(OsvAdvisorySchema)]);
-function parseAdvisories(text, what) {
-  const data = parseJson(text, what);
+function parseAdvisories(text2, what) {
+  const data = parseJson(text2, what);
   const parsed = validate2(OneOrMany, data, `${what} (OSV advisory)`);
   return Array.isArray(parsed) ? parsed : [parsed];
 }
@@ -62352,26 +62431,26 @@ function wantedNames(wanted) {
   return names;
 }
 var NAME_FIELD = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
-function mayMention(text, names) {
-  for (const m of text.matchAll(NAME_FIELD)) {
+function mayMention(text2, names) {
+  for (const m of text2.matchAll(NAME_FIELD)) {
     const n = m[1];
     if (n.includes("\\") || names.has(n) || names.has(n.toLowerCase().replace(/[-_.]+/g, "-"))) return true;
   }
   return false;
 }
-function ingest(index, text, what, opts, names) {
+function ingest(index, text2, what, opts, names) {
   try {
     if (opts.wanted) {
-      if (names && !mayMention(text, names)) return;
+      if (names && !mayMention(text2, names)) return;
       let data;
       try {
-        data = JSON.parse(text);
+        data = JSON.parse(text2);
       } catch {
         data = void 0;
       }
       if (data !== void 0 && !mentionsWanted(data, opts.wanted)) return;
     }
-    addToIndex(index, parseAdvisories(text, what));
+    addToIndex(index, parseAdvisories(text2, what));
   } catch (e) {
     if (e instanceof FormatError) throw new import_errors19.ToolError("osv", `${e.message}; remove the file or replace the OSV database`);
     throw e;
@@ -62481,14 +62560,14 @@ var UNREACHABLE = new RegExp(
   ].join("|"),
   "i"
 );
-function isEndpointFailure(text) {
-  return UNREACHABLE.test(text);
+function isEndpointFailure(text2) {
+  return UNREACHABLE.test(text2);
 }
 var PIP_AUDIT_REFUSED = /is not pinned to an exact version|invalid requirements input/;
-function auditErrorObject(text) {
+function auditErrorObject(text2) {
   let data;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(text2);
   } catch {
     return void 0;
   }
@@ -62530,22 +62609,22 @@ async function runPmAuditRaw(ctx, lock, pm, osvApi) {
   if (r.spawnError) return { findings: [], note: `${where}: not run, ${r.spawnError}; the OSV matcher covers these packages` };
   if (r.timedOut) return { findings: [], output: outputFile, note: `${where}: no answer within ${Math.round(Math.min(ctx.timeoutMs, PM_AUDIT_TIMEOUT_MS) / 1e3)} s; the OSV matcher covers these packages` };
   if (r.signal) throw new import_errors20.ToolError(pm.tool, `${where} was killed by ${r.signal}: ${toolMessage(r.stderr) ?? "no message"}`);
-  const text = readText2(outputFile);
-  const errorObject = auditErrorObject(text);
+  const text2 = readText2(outputFile);
+  const errorObject = auditErrorObject(text2);
   if (errorObject !== void 0) {
     return { findings: [], output: outputFile, note: `${where}: endpoint unavailable (${errorObject.slice(0, 300)}); the OSV matcher covers these packages` };
   }
   try {
-    const findings = pm.parse(text).map((f) => withLocation(f, lock.path));
-    const notes = pm.tool === "pip-audit" ? pipAuditSkipped(text).map((s) => `${s.name}${s.version ? ` ${s.version}` : ""}: ${s.reason}`) : [];
+    const findings = pm.parse(text2).map((f) => withLocation(f, lock.path));
+    const notes = pm.tool === "pip-audit" ? pipAuditSkipped(text2).map((s) => `${s.name}${s.version ? ` ${s.version}` : ""}: ${s.reason}`) : [];
     return { findings, output: outputFile, note: notes.length ? `${where}: not audited by pip-audit (the OSV matcher still checks them): ${notes.join("; ")}` : void 0 };
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
     const said = toolMessage(r.stderr) ?? e.message;
-    if (pm.tool === "pip-audit" && text.trim() === "" && PIP_AUDIT_REFUSED.test(r.stderr)) {
+    if (pm.tool === "pip-audit" && text2.trim() === "" && PIP_AUDIT_REFUSED.test(r.stderr)) {
       return { findings: [], output: outputFile, note: `${where}: pip-audit refused the file (${said.slice(0, 300)}); the OSV matcher checks its pinned lines` };
     }
-    if ((text.trim() === "" || /did not (run|complete)/.test(e.message)) && isEndpointFailure(`${r.stderr}
+    if ((text2.trim() === "" || /did not (run|complete)/.test(e.message)) && isEndpointFailure(`${r.stderr}
 ${e.message}`)) {
       return { findings: [], output: outputFile, note: `${where}: endpoint unavailable (${said.slice(0, 300)}); the OSV matcher covers these packages` };
     }
@@ -62603,13 +62682,13 @@ function readPackages(ctx, opts) {
   if (opts.sbom) {
     const file2 = path7.resolve(ctx.dir, opts.sbom);
     const display = path7.relative(ctx.dir, file2) || path7.basename(file2);
-    let text;
+    let text2;
     try {
-      text = fs8.readFileSync(file2, "utf8");
+      text2 = fs8.readFileSync(file2, "utf8");
     } catch (e) {
       throw new import_errors20.ToolError("audit", `${display}: cannot read the SBOM (${e.code ?? e.message})`);
     }
-    return { locks: [], packages: toOsvPackages(packagesFromCycloneDx(text, display), display), notes };
+    return { locks: [], packages: toOsvPackages(packagesFromCycloneDx(text2, display), display), notes };
   }
   const discover = opts.skipDirs ? { skipDirs: opts.skipDirs } : {};
   if (findLockfiles(ctx.dir, discover).length === 0 && !MANIFESTS.some((m) => fs8.existsSync(path7.join(ctx.dir, m)))) {
@@ -62745,9 +62824,9 @@ function describeErrors(errors) {
   const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : "";
   return shown.join("; ") + more;
 }
-function readErrors(text) {
+function readErrors(text2) {
   try {
-    return semgrepErrors(text);
+    return semgrepErrors(text2);
   } catch (e) {
     if (e instanceof FormatError) return void 0;
     throw e;

@@ -44622,18 +44622,44 @@ function computeFingerprint(f) {
 function sortedUnique(xs) {
   return xs.length < 2 ? xs.slice() : [...new Set(xs)].sort();
 }
-function makeFinding(input2) {
-  const f = {};
-  const src = input2;
-  const dst = f;
-  for (const k in src) if (k !== "tool" && k !== "aliases") dst[k] = src[k];
-  f.tools = [input2.tool];
-  f.aliases = sortedUnique((input2.aliases ?? []).filter((a) => a && a !== input2.id));
-  f.fingerprint = "";
-  if (f.package) f.package = Object.assign({}, f.package, { fixedVersions: sortedUnique(f.package.fixedVersions) });
-  f.fingerprint = computeFingerprint(f);
-  return f;
+function shaped(f) {
+  const out = {
+    id: f.id,
+    aliases: f.aliases,
+    kind: f.kind,
+    severity: f.severity,
+    title: f.title,
+    description: f.description,
+    tools: f.tools,
+    package: f.package,
+    location: f.location,
+    cvssScore: f.cvssScore,
+    cwes: f.cwes,
+    url: f.url,
+    fingerprint: ""
+  };
+  out.fingerprint = computeFingerprint(out);
+  return out;
 }
+function makeFinding(input2) {
+  const p = input2.package;
+  const l = input2.location;
+  return shaped({
+    id: input2.id,
+    aliases: sortedUnique((input2.aliases ?? []).filter((a) => a && a !== input2.id)),
+    kind: input2.kind,
+    severity: input2.severity,
+    title: input2.title,
+    description: input2.description,
+    tools: [input2.tool],
+    package: p && { purl: p.purl, ecosystem: p.ecosystem, name: p.name, version: p.version, fixedVersions: sortedUnique(p.fixedVersions) },
+    location: l && { path: l.path, startLine: l.startLine, endLine: l.endLine },
+    cvssScore: input2.cvssScore,
+    cwes: input2.cwes,
+    url: input2.url
+  });
+}
+var INDEX_SPAN = 2 ** 21;
 
 // src/sign/reasons.ts
 var TITLES = {

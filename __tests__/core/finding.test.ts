@@ -8,8 +8,10 @@ import {
   oneShotHash,
   packageKey,
   sha256Prefix,
+  sortByFingerprint,
   securitySeverityScore,
   severityFromScore,
+  type Finding,
   type FindingInput,
 } from '../../src/core/finding';
 
@@ -219,16 +221,21 @@ describe('mergeFindings', () => {
     expect(out).toHaveLength(1);
     expect(out[0].title).toBe('lodash command injection');
   });
-  it('takes the title of the second when the first has none, and drops absent optional fields', () => {
+  it('takes the title of the second when the first has none, and leaves absent optional fields out of JSON', () => {
     const a = makeFinding(vuln({ title: '' }));
     const b = makeFinding(vuln({ tool: 'osv', title: 'from osv' }));
     const [m] = mergeFindings([a, b]);
     expect(m.title).toBe('from osv');
-    expect('description' in m).toBe(false);
-    expect('location' in m).toBe(false);
-    expect('cvssScore' in m).toBe(false);
-    expect('cwes' in m).toBe(false);
-    expect('url' in m).toBe(false);
+    expect(Object.keys(JSON.parse(JSON.stringify(m)))).toEqual(['id', 'aliases', 'kind', 'severity', 'title', 'tools', 'package', 'fingerprint']);
+  });
+  it('gives every finding, made or merged, the same keys in the same order', () => {
+    const keys = ['id', 'aliases', 'kind', 'severity', 'title', 'description', 'tools', 'package', 'location', 'cvssScore', 'cwes', 'url', 'fingerprint'];
+    const bare = makeFinding({ tool: 'semgrep', kind: 'code', severity: 'low', id: 'r', title: 't' });
+    const full = makeFinding(vuln({ description: 'd', location: { path: 'p', startLine: 1 }, cvssScore: 5, cwes: ['CWE-1'], url: 'https://x' }));
+    const merged = mergeFindings([makeFinding(vuln()), makeFinding(vuln({ tool: 'osv' }))])[0];
+    for (const f of [bare, full, merged]) expect(Object.keys(f)).toEqual(keys);
+    expect(Object.keys(full.package ?? {})).toEqual(['purl', 'ecosystem', 'name', 'version', 'fixedVersions']);
+    expect(Object.keys(full.location ?? {})).toEqual(['path', 'startLine', 'endLine']);
   });
   it('is sorted by fingerprint', () => {
     const fs = [1, 2, 3, 4, 5].map((i) => makeFinding(vuln({ id: `CVE-${i}`, aliases: [] })));
@@ -241,5 +248,98 @@ describe('mergeFindings', () => {
     const [m] = mergeFindings([a, b]);
     expect(m.package?.purl).toBe('pkg:npm/lodash@4.17.20');
     expect(m.package?.version).toBe('4.17.20');
+  });
+});
+
+describe('sortByFingerprint', () => {
+  let seed = 11;
+  const next = () => (seed = (seed * 16807) % 2147483647);
+  const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[next() % 16]).join('');
+  const withFp = (fingerprint: string) => ({ fingerprint }) as Finding;
+  const byString = (xs: Finding[]) => xs.map((f) => f.fingerprint).sort();
+
+  it('orders real fingerprints as the strings sort, including runs that share the first 8 digits', () => {
+    const fps: string[] = [];
+    for (let i = 0; i < 3000; i++) fps.push(hex(32));
+    // Shared 8-digit prefixes, and a prefix followed by digits that sort the other way.
+    for (let i = 0; i < 50; i++) fps.push(fps[i].slice(0, 8) + hex(24), fps[i].slice(0, 8) + hex(24));
+    fps.push('ffffffff' + '0'.repeat(24), '00000000' + 'f'.repeat(24), '00000000' + '0'.repeat(24));
+    const list = fps.map(withFp);
+    const sorted = sortByFingerprint(list);
+    expect(sorted.map((f) => f.fingerprint)).toEqual(byString(list));
+    expect(list.map((f) => f.fingerprint)).toEqual(fps);
+  });
+  it('keeps duplicates, and handles empty and one-element lists', () => {
+    const list = ['b'.repeat(32), 'a'.repeat(32), 'b'.repeat(32)].map(withFp);
+    expect(sortByFingerprint(list).map((f) => f.fingerprint)).toEqual(byString(list));
+    expect(sortByFingerprint([])).toEqual([]);
+    expect(sortByFingerprint([withFp('x')]).map((f) => f.fingerprint)).toEqual(['x']);
+  });
+  it.each([
+    ['short', ['abc', 'abb', '0123456789']],
+    ['upper-case hex', ['ABCDEF0123', 'abcdef0123', '0000000000']],
+    ['other characters', ['zzzzzzzzzz', 'a-bcdefgh', '00000000aa']],
+  ])('falls back to comparing strings for %s fingerprints', (_label, fps) => {
+    const list = [...fps, hex(32), hex(32)].map(withFp);
+    expect(sortByFingerprint(list).map((f) => f.fingerprint)).toEqual(byString(list));
+  });
+  it('falls back to comparing strings when the index would not fit beside the prefix', () => {
+    const list = Array.from({ length: 20 }, () => withFp(hex(32)));
+    expect(sortByFingerprint(list, 16).map((f) => f.fingerprint)).toEqual(byString(list));
+    expect(sortByFingerprint(list, 32).map((f) => f.fingerprint)).toEqual(byString(list));
+  });
+});
+
+describe('mergeFindings against a reference that groups every vulnerability', () => {
+  // The definition: group by package, then fold each finding into the first earlier entry that
+  // shares an id or alias and agrees on the version; identical other findings collapse.
+  function reference(findings: Finding[]): string[] {
+    const out: Finding[] = [];
+    for (const f of findings) {
+      const i = out.findIndex(
+        (o) =>
+          f.kind === 'vulnerability' &&
+          o.kind === 'vulnerability' &&
+          o.package !== undefined &&
+          f.package !== undefined &&
+          packageKey(o.package) === packageKey(f.package) &&
+          (o.package.version === undefined || f.package.version === undefined || o.package.version === f.package.version) &&
+          [o.id, ...o.aliases].some((id) => id === f.id || f.aliases.includes(id)),
+      );
+      const same = out.findIndex((o) => o.fingerprint === f.fingerprint && f.kind !== 'vulnerability');
+      if (i >= 0) out[i] = mergeFindings([out[i], f])[0];
+      else if (same >= 0) out[same] = mergeFindings([out[same], f])[0];
+      else out.push(f);
+    }
+    return out.map((f) => JSON.stringify(f)).sort();
+  }
+  it('gives the same findings on random mixes of shared and unshared ids', () => {
+    let seed = 5;
+    const next = (n: number) => (seed = (seed * 16807) % 2147483647) % n;
+    for (let round = 0; round < 40; round++) {
+      const inputs: FindingInput[] = [];
+      for (let i = 0; i < 60; i++) {
+        const id = next(3) === 0 ? `CVE-2024-${next(15)}` : `GHSA-${round}-${i}`;
+        const aliases = next(4) === 0 ? [`GHSA-x-${next(15)}`] : [];
+        const pkg = next(5);
+        if (next(8) === 0) {
+          inputs.push({ tool: 'semgrep', kind: 'code', severity: 'low', id: `rule-${next(3)}`, title: 't', location: { path: `f${next(3)}.js`, startLine: 1 } });
+          continue;
+        }
+        inputs.push({
+          tool: ['trivy', 'grype', 'osv'][next(3)],
+          kind: 'vulnerability',
+          severity: (['high', 'low', 'unknown'] as const)[next(3)],
+          id,
+          aliases,
+          title: `t${next(2)}`,
+          package: { ecosystem: 'npm', name: `p${pkg}`, version: next(6) === 0 ? undefined : `1.0.${next(2)}`, fixedVersions: [`2.${next(3)}`] },
+        });
+      }
+      const findings = inputs.map(makeFinding);
+      const merged = mergeFindings(findings);
+      expect(merged.map((f) => JSON.stringify(f)).sort()).toEqual(reference(findings));
+      expect(merged.map((f) => f.fingerprint)).toEqual(merged.map((f) => f.fingerprint).sort());
+    }
   });
 });

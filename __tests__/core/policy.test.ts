@@ -102,6 +102,17 @@ describe('evaluate', () => {
     });
   });
 
+  it('returns the findings in report order: blocking first, then the worst severity, then fingerprint', () => {
+    const input = [f({ severity: 'low', id: 'CVE-1', aliases: [] }), f({ severity: 'critical', id: 'CVE-2', aliases: [] }), f({ severity: 'high', id: 'CVE-3', aliases: [] }), f({ severity: 'medium', id: 'CVE-4', aliases: [] })];
+    const r = run({ findings: input });
+    expect(r.findings.map((x) => [x.blocking, x.severity])).toEqual([
+      [true, 'critical'],
+      [true, 'high'],
+      [false, 'medium'],
+      [false, 'low'],
+    ]);
+  });
+
   describe('thresholds per kind', () => {
     it('blocks a high vulnerability at the default threshold and explains why', () => {
       const r = run({ findings: [f()] });

@@ -5,6 +5,7 @@ import type { Policy } from '../config/schema';
 import { SEVERITIES, SEVERITY_RANK, type Finding, type Kind, type Severity } from './finding';
 import { compileExceptions, indexExceptions, matchExceptions, type CompiledException, type ExceptionSource } from './exceptions';
 import type { AppliedException, EvaluatedFinding, GateResult, ScannerStatus, Summary } from './result';
+import { sortFindings } from './order';
 import { indexVex, matchVex, type VexSource } from './vex';
 
 export interface EvaluateInput {
@@ -204,7 +205,8 @@ export function evaluate(input: EvaluateInput): GateResult {
     reasons,
     summary,
     byKind,
-    findings,
+    // In report order (blocking, severity, fingerprint): each renderer then only checks it.
+    findings: sortFindings(findings),
     exceptions,
     scanners: input.scanners,
     inputs: input.inputs,

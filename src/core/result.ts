@@ -54,6 +54,7 @@ export interface GateResult {
   summary: Summary;
   /** Counts by kind then severity, for the summary table. */
   byKind: Record<string, Record<Severity, number>>;
+  /** In report order: blocking first, then worst severity, then fingerprint (see core/order.ts). */
   findings: EvaluatedFinding[];
   exceptions: {
     applied: AppliedException[];

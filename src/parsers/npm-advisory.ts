@@ -5,7 +5,7 @@ import semver from 'semver';
 import { z } from 'zod';
 import { makeFinding, normalizeSeverity, type Finding, type FindingInput } from '../core/finding';
 import { buildPurl } from './purl';
-import { compact, ghsaFromUrl, parseCwes, redactUrlCredentials } from './report-fields';
+import { ghsaFromUrl, parseCwes, redactUrlCredentials } from './report-fields';
 import { FormatError } from './util';
 
 export const CvssSchema = z.looseObject({ score: z.number(), vectorString: z.string().nullish() });
@@ -118,7 +118,7 @@ export function fixedVersionsFromRange(range: string | null | undefined): string
 }
 
 export function npmPackage(name: string, version: string | undefined, fixedVersions: string[]): FindingInput['package'] {
-  return compact({ purl: buildPurl('npm', name, version), ecosystem: 'npm', name, version, fixedVersions });
+  return { purl: buildPurl('npm', name, version), ecosystem: 'npm', name, version, fixedVersions };
 }
 
 /**
@@ -139,21 +139,19 @@ export function npmAdvisoryFindings(tool: string, advisories: Iterable<NpmAdviso
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(
-        makeFinding(
-          compact({
-            tool,
-            kind: 'vulnerability',
-            severity: normalizeSeverity(adv.severity),
-            id,
-            aliases,
-            title: adv.title.trim() || id,
-            description: adv.overview?.trim() || undefined,
-            package: npmPackage(adv.module_name, version, fixedVersionsFromRange(adv.patched_versions)),
-            cvssScore: cvssScore(adv.cvss),
-            cwes: cwes.length ? cwes : undefined,
-            url: adv.url || undefined,
-          }),
-        ),
+        makeFinding({
+          tool,
+          kind: 'vulnerability',
+          severity: normalizeSeverity(adv.severity),
+          id,
+          aliases,
+          title: adv.title.trim() || id,
+          description: adv.overview?.trim() || undefined,
+          package: npmPackage(adv.module_name, version, fixedVersionsFromRange(adv.patched_versions)),
+          cvssScore: cvssScore(adv.cvss),
+          cwes: cwes.length ? cwes : undefined,
+          url: adv.url || undefined,
+        }),
       );
     }
   }

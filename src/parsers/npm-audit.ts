@@ -11,7 +11,7 @@ import {
   npmPackage,
   throwIfAuditError,
 } from './npm-advisory';
-import { compact, parseCwes, validateReport } from './report-fields';
+import { parseCwes, validateReport } from './report-fields';
 import type { Parser } from './types';
 import { FormatError, parseJson } from './util';
 
@@ -73,20 +73,18 @@ function fromV2(report: NpmAuditV2): Finding[] {
   return [...byKey.values()].map(({ via, fixed }) => {
     const { id, aliases } = advisoryIds(via.source, undefined, via.url);
     const cwes = parseCwes(via.cwe);
-    return makeFinding(
-      compact({
-        tool: 'npm-audit',
-        kind: 'vulnerability' as const,
-        severity: normalizeSeverity(via.severity),
-        id,
-        aliases,
-        title: via.title.trim() || id,
-        package: npmPackage(via.name, undefined, [...fixed]),
-        cvssScore: cvssScore(via.cvss),
-        cwes: cwes.length ? cwes : undefined,
-        url: via.url || undefined,
-      }),
-    );
+    return makeFinding({
+      tool: 'npm-audit',
+      kind: 'vulnerability' as const,
+      severity: normalizeSeverity(via.severity),
+      id,
+      aliases,
+      title: via.title.trim() || id,
+      package: npmPackage(via.name, undefined, [...fixed]),
+      cvssScore: cvssScore(via.cvss),
+      cwes: cwes.length ? cwes : undefined,
+      url: via.url || undefined,
+    });
   });
 }
 

@@ -61,26 +61,24 @@ export const parsePipAudit: Parser = (text) => {
     for (const v of dep.vulns) {
       const description = v.description?.trim() || undefined;
       out.push(
-        makeFinding(
-          compact({
-            tool: 'pip-audit',
-            kind: 'vulnerability' as const,
-            severity: 'unknown' as const,
-            id: v.id,
-            aliases: v.aliases ?? [],
-            title: (description && headline(description)) || `${v.id} in ${dep.name} ${dep.version}`,
-            description,
-            package: compact({
-              purl: buildPurl('pypi', dep.name, dep.version),
-              ecosystem: 'pypi',
-              name: dep.name,
-              version: dep.version,
-              fixedVersions: v.fix_versions ?? [],
-            }),
-            // pip-audit links nothing; every id it reports (PYSEC, GHSA, ...) has an OSV page.
-            url: `https://osv.dev/vulnerability/${encodeURIComponent(v.id)}`,
-          }),
-        ),
+        makeFinding({
+          tool: 'pip-audit',
+          kind: 'vulnerability' as const,
+          severity: 'unknown' as const,
+          id: v.id,
+          aliases: v.aliases ?? [],
+          title: (description && headline(description)) || `${v.id} in ${dep.name} ${dep.version}`,
+          description,
+          package: {
+            purl: buildPurl('pypi', dep.name, dep.version),
+            ecosystem: 'pypi',
+            name: dep.name,
+            version: dep.version,
+            fixedVersions: v.fix_versions ?? [],
+          },
+          // pip-audit links nothing; every id it reports (PYSEC, GHSA, ...) has an OSV page.
+          url: `https://osv.dev/vulnerability/${encodeURIComponent(v.id)}`,
+        }),
       );
     }
   }

@@ -93,19 +93,17 @@ function toFinding(r: Result): Finding {
   const title = headline(message) || r.check_id;
   const cwes = parseCwes(meta.cwe);
   const url = [meta.source, meta.references].flatMap(strings).find((u) => /^https?:\/\//i.test(u));
-  return makeFinding(
-    compact({
-      tool: 'semgrep',
-      kind: secret ? ('secret' as const) : ('code' as const),
-      severity: severity(r.extra.severity),
-      id: r.check_id,
-      title,
-      description: message !== title ? message : undefined,
-      location: { path: r.path, startLine: r.start.line, endLine: r.end.line },
-      cwes: cwes.length ? cwes : undefined,
-      url,
-    }),
-  );
+  return makeFinding({
+    tool: 'semgrep',
+    kind: secret ? ('secret' as const) : ('code' as const),
+    severity: severity(r.extra.severity),
+    id: r.check_id,
+    title,
+    description: message !== title ? message : undefined,
+    location: { path: r.path, startLine: r.start.line, endLine: r.end.line },
+    cwes: cwes.length ? cwes : undefined,
+    url,
+  });
 }
 
 /**

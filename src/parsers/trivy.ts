@@ -267,59 +267,57 @@ function lines(path: string, start: number | undefined, end: number | undefined)
   return loc;
 }
 
-/** A copy without undefined or empty-string fields (copied, not deleted: see compact()). */
-function optional<T extends object>(o: T): T {
-  const out = {} as T;
-  for (const k in o) if (o[k] !== undefined && o[k] !== '') out[k] = o[k];
-  return out;
+/** Trivy writes "" for a text it does not have: absent, as every other report says it. */
+function text(s: string | undefined): string | undefined {
+  return s === '' ? undefined : s;
 }
 
 function fromVulnerability(v: Vulnerability, r: Result, purls: PurlCache): FindingInput {
-  return optional({
+  return {
     tool: TOOL,
     kind: 'vulnerability',
     severity: normalizeSeverity(v.Severity),
     id: v.VulnerabilityID,
     aliases: vulnerabilityAliases(v),
     title: v.Title || v.VulnerabilityID,
-    description: v.Description,
+    description: text(v.Description),
     package: packageOf(v, r, purls),
     location: vulnerabilityLocation(v, r),
     cvssScore: cvssScore(v),
     cwes: v.CweIDs?.length ? v.CweIDs : undefined,
-    url: v.PrimaryURL,
-  });
+    url: text(v.PrimaryURL),
+  };
 }
 
 function fromMisconfiguration(m: Misconfiguration, r: Result): FindingInput {
-  return optional({
+  return {
     tool: TOOL,
     kind: 'misconfiguration',
     severity: normalizeSeverity(m.Severity),
     id: m.ID,
     aliases: m.AVDID ? [m.AVDID] : [],
     title: m.Title || m.ID,
-    description: [m.Message, m.Description, m.Resolution && `Resolution: ${m.Resolution}`].filter(Boolean).join('\n\n'),
+    description: text([m.Message, m.Description, m.Resolution && `Resolution: ${m.Resolution}`].filter(Boolean).join('\n\n')),
     location: lines(r.Target, m.CauseMetadata?.StartLine, m.CauseMetadata?.EndLine),
-    url: m.PrimaryURL,
-  });
+    url: text(m.PrimaryURL),
+  };
 }
 
 function fromSecret(s: Secret, r: Result): FindingInput {
-  return optional({
+  return {
     tool: TOOL,
     kind: 'secret',
     severity: normalizeSeverity(s.Severity),
     id: s.RuleID,
     title: s.Title || s.RuleID,
-    description: s.Category && `Category: ${s.Category}`,
+    description: s.Category ? `Category: ${s.Category}` : undefined,
     location: lines(r.Target, s.StartLine, s.EndLine),
-  });
+  };
 }
 
 function fromLicense(l: License, r: Result): FindingInput {
   const category = l.Category ? ` (${l.Category})` : '';
-  return optional({
+  return {
     tool: TOOL,
     kind: 'license',
     severity: normalizeSeverity(l.Severity),
@@ -328,8 +326,8 @@ function fromLicense(l: License, r: Result): FindingInput {
     package: l.PkgName ? { name: l.PkgName, fixedVersions: [] } : undefined,
     // License results of packages have a made-up Target ("Node.js", "OS Packages").
     location: l.FilePath ? { path: l.FilePath } : r.Class === 'license-file' ? { path: r.Target } : undefined,
-    url: l.Link,
-  });
+    url: text(l.Link),
+  };
 }
 
 function explainWrongFormat(data: unknown): void {

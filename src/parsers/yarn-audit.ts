@@ -22,7 +22,7 @@ import {
   throwIfAuditError,
   type NpmAdvisory,
 } from './npm-advisory';
-import { compact, guessReportKind, parseCwes, parseNdjson, redactUrlCredentials } from './report-fields';
+import { guessReportKind, parseCwes, parseNdjson, redactUrlCredentials } from './report-fields';
 import type { Parser } from './types';
 import { FormatError, validate } from './util';
 
@@ -95,18 +95,16 @@ function fromYarn4(lines: Yarn4Line[]): Finding[] {
       if (seen.has(key)) continue;
       seen.add(key);
       out.push(
-        makeFinding(
-          compact({
-            tool: TOOL,
-            kind: 'vulnerability' as const,
-            severity: normalizeSeverity(c.Severity),
-            id,
-            aliases,
-            title: c.Issue.trim() || id,
-            package: npmPackage(name, version, []),
-            url: c.URL || undefined,
-          }),
-        ),
+        makeFinding({
+          tool: TOOL,
+          kind: 'vulnerability' as const,
+          severity: normalizeSeverity(c.Severity),
+          id,
+          aliases,
+          title: c.Issue.trim() || id,
+          package: npmPackage(name, version, []),
+          url: c.URL || undefined,
+        }),
       );
     }
   }
@@ -125,20 +123,18 @@ function fromBulk(bulk: Bulk): Finding[] {
       const deprecation = typeof a.id === 'string' && a.id.endsWith('(deprecation)');
       const { id, aliases } = advisoryIds(a.id, undefined, a.url);
       const cwes = parseCwes(a.cwe);
-      return makeFinding(
-        compact({
-          tool: TOOL,
-          kind: 'vulnerability' as const,
-          severity: normalizeSeverity(a.severity),
-          id,
-          aliases,
-          title: a.title.trim() || id,
-          package: npmPackage(name, deprecation ? a.vulnerable_versions : undefined, []),
-          cvssScore: cvssScore(a.cvss),
-          cwes: cwes.length ? cwes : undefined,
-          url: a.url || undefined,
-        }),
-      );
+      return makeFinding({
+        tool: TOOL,
+        kind: 'vulnerability' as const,
+        severity: normalizeSeverity(a.severity),
+        id,
+        aliases,
+        title: a.title.trim() || id,
+        package: npmPackage(name, deprecation ? a.vulnerable_versions : undefined, []),
+        cvssScore: cvssScore(a.cvss),
+        cwes: cwes.length ? cwes : undefined,
+        url: a.url || undefined,
+      });
     }),
   );
 }

@@ -1,31 +1,9 @@
 // Order and labels shared by every renderer, so the JSON, the SARIF log and the summary list
 // findings the same way. Pure.
-import { SEVERITIES, type Location, type PackageRef, type Severity } from '../core/finding';
+import type { Location, PackageRef } from '../core/finding';
 import type { EvaluatedFinding } from '../core/result';
 
-/** critical first, `unknown` last: the renderers do not know how the policy ranked it. */
-export const SEVERITY_POSITION: Record<Severity, number> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
-
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * Blocking first, then worst severity, then fingerprint: a total order, so output is
- * reproducible. Buckets by (blocking, severity) in one pass, then sorts each bucket by
- * fingerprint; the engine hands findings over already in fingerprint order (mergeFindings
- * sorts them), which the merge sort behind Array.prototype.sort finishes in linear time.
- */
-export function sortFindings<T extends EvaluatedFinding>(findings: readonly T[]): T[] {
-  const buckets: T[][] = Array.from({ length: 2 * SEVERITIES.length }, () => []);
-  for (const f of findings) buckets[(f.blocking ? 0 : SEVERITIES.length) + SEVERITY_POSITION[f.severity]].push(f);
-  const out: T[] = [];
-  for (const b of buckets) {
-    b.sort((x, y) => compareStrings(x.fingerprint, y.fingerprint));
-    for (const f of b) out.push(f);
-  }
-  return out;
-}
+export { compareStrings, SEVERITY_POSITION, sortFindings } from '../core/order';
 
 export function packageLabel(p: PackageRef): string {
   return p.version === undefined ? p.name : `${p.name}@${p.version}`;

@@ -1,0 +1,31 @@
+import { sortFindings } from '../../src/core/order';
+import type { Severity } from '../../src/core/finding';
+
+type F = { blocking: boolean; severity: Severity; fingerprint: string };
+const f = (blocking: boolean, severity: Severity, fingerprint: string): F => ({ blocking, severity, fingerprint });
+
+describe('sortFindings', () => {
+  const ordered = [f(true, 'critical', 'b'), f(true, 'high', 'a'), f(true, 'high', 'c'), f(true, 'unknown', 'a'), f(false, 'critical', 'a'), f(false, 'low', 'z')];
+
+  it('puts blocking first, then the worst severity, then the fingerprint', () => {
+    const shuffled = [ordered[4], ordered[2], ordered[5], ordered[0], ordered[3], ordered[1]];
+    expect(sortFindings(shuffled)).toEqual(ordered);
+    expect(shuffled[0]).toBe(ordered[4]);
+  });
+  it('sees a list already in order and returns a copy of it', () => {
+    const out = sortFindings(ordered);
+    expect(out).toEqual(ordered);
+    expect(out).not.toBe(ordered);
+  });
+  it.each([
+    ['fingerprints out of order within one bucket', [f(true, 'high', 'b'), f(true, 'high', 'a')]],
+    ['a non-blocking finding before a blocking one', [f(false, 'critical', 'a'), f(true, 'low', 'b')]],
+    ['a lower severity first', [f(true, 'low', 'a'), f(true, 'high', 'b')]],
+  ])('sorts %s', (_label, list) => {
+    expect(sortFindings(list)).toEqual([list[1], list[0]]);
+  });
+  it('handles empty and one-element lists', () => {
+    expect(sortFindings([])).toEqual([]);
+    expect(sortFindings([ordered[0]])).toEqual([ordered[0]]);
+  });
+});

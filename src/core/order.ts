@@ -1,0 +1,46 @@
+// The order every report lists findings in, decided once by evaluate(). Pure.
+import { SEVERITIES, type Severity } from './finding';
+import type { EvaluatedFinding } from './result';
+
+/** critical first, `unknown` last: the renderers do not know how the policy ranked it. */
+export const SEVERITY_POSITION: Record<Severity, number> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+type Ordered = Pick<EvaluatedFinding, 'blocking' | 'severity' | 'fingerprint'>;
+
+function bucket(f: Ordered): number {
+  return (f.blocking ? 0 : SEVERITIES.length) + SEVERITY_POSITION[f.severity];
+}
+
+/** Whether `findings` are already in report order: one pass, no copy. */
+function inReportOrder(findings: readonly Ordered[]): boolean {
+  for (let i = 1; i < findings.length; i++) {
+    const a = findings[i - 1];
+    const b = findings[i];
+    const d = bucket(a) - bucket(b);
+    if (d > 0 || (d === 0 && a.fingerprint > b.fingerprint)) return false;
+  }
+  return true;
+}
+
+/**
+ * Blocking first, then worst severity, then fingerprint: a total order, so output is
+ * reproducible. evaluate() returns its findings in this order, and each renderer checks that in
+ * one pass instead of sorting again. Otherwise: buckets by (blocking, severity) in one pass, then
+ * sorts each bucket by fingerprint (findings that come in fingerprint order, as mergeFindings
+ * returns them, make that linear). Always a new array.
+ */
+export function sortFindings<T extends Ordered>(findings: readonly T[]): T[] {
+  if (inReportOrder(findings)) return findings.slice();
+  const buckets: T[][] = Array.from({ length: 2 * SEVERITIES.length }, () => []);
+  for (const f of findings) buckets[bucket(f)].push(f);
+  const out: T[] = [];
+  for (const b of buckets) {
+    b.sort((x, y) => compareStrings(x.fingerprint, y.fingerprint));
+    for (const f of b) out.push(f);
+  }
+  return out;
+}
