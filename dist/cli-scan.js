@@ -11479,17 +11479,17 @@ var require_trim_comparator_whitespace = __commonJS({
       return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
     };
     var findRemovableWhitespaceIndex = (range, matchStart) => {
-      let position2 = matchStart;
-      if (isWhitespace(range[position2])) {
-        position2++;
+      let position3 = matchStart;
+      if (isWhitespace(range[position3])) {
+        position3++;
       }
-      if (range[position2] === "<" || range[position2] === ">") {
-        position2++;
+      if (range[position3] === "<" || range[position3] === ">") {
+        position3++;
       }
-      if (range[position2] === "=") {
-        position2++;
+      if (range[position3] === "=") {
+        position3++;
       }
-      return isWhitespace(range[position2]) ? position2 : -1;
+      return isWhitespace(range[position3]) ? position3 : -1;
     };
     var trimComparatorWhitespace = (range) => {
       let result = "";
@@ -14417,8 +14417,8 @@ var require_stream = __commonJS({
       get position() {
         return this.start;
       }
-      seek(position2) {
-        this.start = position2;
+      seek(position3) {
+        this.start = position3;
       }
       // Returns a Buffer containing the specified number of bytes starting at the
       // given start position.
@@ -22151,18 +22151,18 @@ var require_dataURL = __commonJS({
       assert2(dataURL.protocol === "data:");
       let input2 = URLSerializer(dataURL, true);
       input2 = input2.slice(5);
-      const position2 = { position: 0 };
+      const position3 = { position: 0 };
       let mimeType = collectASequenceOfCodePointsFast(
         ",",
         input2,
-        position2
+        position3
       );
       const mimeTypeLength = mimeType.length;
       mimeType = removeASCIIWhitespace(mimeType, true, true);
-      if (position2.position >= input2.length) {
+      if (position3.position >= input2.length) {
         return "failure";
       }
-      position2.position++;
+      position3.position++;
       const encodedBody = input2.slice(mimeTypeLength + 1);
       let body = stringPercentDecode(encodedBody);
       if (/;(\u0020){0,}base64$/i.test(mimeType)) {
@@ -22192,23 +22192,23 @@ var require_dataURL = __commonJS({
       const hashLength = url2.hash.length;
       return hashLength === 0 ? href : href.substring(0, href.length - hashLength);
     }
-    function collectASequenceOfCodePoints(condition, input2, position2) {
+    function collectASequenceOfCodePoints(condition, input2, position3) {
       let result = "";
-      while (position2.position < input2.length && condition(input2[position2.position])) {
-        result += input2[position2.position];
-        position2.position++;
+      while (position3.position < input2.length && condition(input2[position3.position])) {
+        result += input2[position3.position];
+        position3.position++;
       }
       return result;
     }
-    function collectASequenceOfCodePointsFast(char, input2, position2) {
-      const idx = input2.indexOf(char, position2.position);
-      const start = position2.position;
+    function collectASequenceOfCodePointsFast(char, input2, position3) {
+      const idx = input2.indexOf(char, position3.position);
+      const start = position3.position;
       if (idx === -1) {
-        position2.position = input2.length;
+        position3.position = input2.length;
         return input2.slice(start);
       }
-      position2.position = idx;
-      return input2.slice(start, position2.position);
+      position3.position = idx;
+      return input2.slice(start, position3.position);
     }
     function stringPercentDecode(input2) {
       const bytes2 = encoder.encode(input2);
@@ -22233,23 +22233,23 @@ var require_dataURL = __commonJS({
     }
     function parseMIMEType(input2) {
       input2 = removeHTTPWhitespace(input2, true, true);
-      const position2 = { position: 0 };
+      const position3 = { position: 0 };
       const type = collectASequenceOfCodePointsFast(
         "/",
         input2,
-        position2
+        position3
       );
       if (type.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(type)) {
         return "failure";
       }
-      if (position2.position > input2.length) {
+      if (position3.position > input2.length) {
         return "failure";
       }
-      position2.position++;
+      position3.position++;
       let subtype = collectASequenceOfCodePointsFast(
         ";",
         input2,
-        position2
+        position3
       );
       subtype = removeHTTPWhitespace(subtype, false, true);
       if (subtype.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(subtype)) {
@@ -22265,42 +22265,42 @@ var require_dataURL = __commonJS({
         // https://mimesniff.spec.whatwg.org/#mime-type-essence
         essence: `${typeLowercase}/${subtypeLowercase}`
       };
-      while (position2.position < input2.length) {
-        position2.position++;
+      while (position3.position < input2.length) {
+        position3.position++;
         collectASequenceOfCodePoints(
           // https://fetch.spec.whatwg.org/#http-whitespace
           (char) => HTTP_WHITESPACE_REGEX.test(char),
           input2,
-          position2
+          position3
         );
         let parameterName = collectASequenceOfCodePoints(
           (char) => char !== ";" && char !== "=",
           input2,
-          position2
+          position3
         );
         parameterName = parameterName.toLowerCase();
-        if (position2.position < input2.length) {
-          if (input2[position2.position] === ";") {
+        if (position3.position < input2.length) {
+          if (input2[position3.position] === ";") {
             continue;
           }
-          position2.position++;
+          position3.position++;
         }
-        if (position2.position > input2.length) {
+        if (position3.position > input2.length) {
           break;
         }
         let parameterValue = null;
-        if (input2[position2.position] === '"') {
-          parameterValue = collectAnHTTPQuotedString(input2, position2, true);
+        if (input2[position3.position] === '"') {
+          parameterValue = collectAnHTTPQuotedString(input2, position3, true);
           collectASequenceOfCodePointsFast(
             ";",
             input2,
-            position2
+            position3
           );
         } else {
           parameterValue = collectASequenceOfCodePointsFast(
             ";",
             input2,
-            position2
+            position3
           );
           parameterValue = removeHTTPWhitespace(parameterValue, false, true);
           if (parameterValue.length === 0) {
@@ -22331,29 +22331,29 @@ var require_dataURL = __commonJS({
       }
       return bytes2;
     }
-    function collectAnHTTPQuotedString(input2, position2, extractValue) {
-      const positionStart = position2.position;
+    function collectAnHTTPQuotedString(input2, position3, extractValue) {
+      const positionStart = position3.position;
       let value = "";
-      assert2(input2[position2.position] === '"');
-      position2.position++;
+      assert2(input2[position3.position] === '"');
+      position3.position++;
       while (true) {
         value += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
           input2,
-          position2
+          position3
         );
-        if (position2.position >= input2.length) {
+        if (position3.position >= input2.length) {
           break;
         }
-        const quoteOrBackslash = input2[position2.position];
-        position2.position++;
+        const quoteOrBackslash = input2[position3.position];
+        position3.position++;
         if (quoteOrBackslash === "\\") {
-          if (position2.position >= input2.length) {
+          if (position3.position >= input2.length) {
             value += "\\";
             break;
           }
-          value += input2[position2.position];
-          position2.position++;
+          value += input2[position3.position];
+          position3.position++;
         } else {
           assert2(quoteOrBackslash === '"');
           break;
@@ -22362,7 +22362,7 @@ var require_dataURL = __commonJS({
       if (extractValue) {
         return value;
       }
-      return input2.slice(positionStart, position2.position);
+      return input2.slice(positionStart, position3.position);
     }
     function serializeAMimeType(mimeType) {
       assert2(mimeType !== "failure");
@@ -33174,22 +33174,22 @@ var require_parse4 = __commonJS({
       let name = "";
       let value = "";
       if (header.includes(";")) {
-        const position2 = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position2);
-        unparsedAttributes = header.slice(position2.position);
+        const position3 = { position: 0 };
+        nameValuePair = collectASequenceOfCodePointsFast(";", header, position3);
+        unparsedAttributes = header.slice(position3.position);
       } else {
         nameValuePair = header;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
       } else {
-        const position2 = { position: 0 };
+        const position3 = { position: 0 };
         name = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
-          position2
+          position3
         );
-        value = nameValuePair.slice(position2.position + 1);
+        value = nameValuePair.slice(position3.position + 1);
       }
       name = name.trim();
       value = value.trim();
@@ -33223,13 +33223,13 @@ var require_parse4 = __commonJS({
       let attributeName = "";
       let attributeValue = "";
       if (cookieAv.includes("=")) {
-        const position2 = { position: 0 };
+        const position3 = { position: 0 };
         attributeName = collectASequenceOfCodePointsFast(
           "=",
           cookieAv,
-          position2
+          position3
         );
-        attributeValue = cookieAv.slice(position2.position + 1);
+        attributeValue = cookieAv.slice(position3.position + 1);
       } else {
         attributeName = cookieAv;
       }
@@ -58287,8 +58287,24 @@ var SEVERITY_POSITION = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
 function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+function position(s) {
+  switch (s) {
+    case "critical":
+      return 0;
+    case "high":
+      return 1;
+    case "medium":
+      return 2;
+    case "low":
+      return 3;
+    case "info":
+      return 4;
+    default:
+      return 5;
+  }
+}
 function bucket(f) {
-  return (f.blocking ? 0 : SEVERITIES.length) + SEVERITY_POSITION[f.severity];
+  return (f.blocking ? 0 : SEVERITIES.length) + position(f.severity);
 }
 function inReportOrder(findings) {
   for (let i = 1; i < findings.length; i++) {
@@ -58559,7 +58575,7 @@ function readText(file2, what) {
     throw new import_errors2.ConfigError(`cannot read ${what}: ${e.message}`, file2);
   }
 }
-function position(doc, lc, path13) {
+function position2(doc, lc, path13) {
   for (let n = path13.length; n >= 0; n--) {
     const node2 = doc.getIn(path13.slice(0, n), true);
     if (node2 && node2.range) {
@@ -58580,7 +58596,7 @@ function keyPosition(doc, lc, path13, key) {
       }
     }
   }
-  return position(doc, lc, path13);
+  return position2(doc, lc, path13);
 }
 function parseConfigText(text2, file2, schema, what) {
   const lc = new import_yaml.LineCounter();
@@ -58597,7 +58613,7 @@ function parseConfigText(text2, file2, schema, what) {
     const issue2 = r.error.issues[0];
     const path13 = issue2.path;
     const dotted = path13.length ? path13.map(String).join(".") : "(top level)";
-    let pos = position(doc, lc, path13);
+    let pos = position2(doc, lc, path13);
     let message = `${dotted}: ${issue2.message}`;
     if (issue2.code === "unrecognized_keys") {
       const key = issue2.keys[0];

@@ -1,5 +1,5 @@
-import { sortFindings } from '../../src/core/order';
-import type { Severity } from '../../src/core/finding';
+import { SEVERITY_POSITION, sortFindings } from '../../src/core/order';
+import { SEVERITIES, type Severity } from '../../src/core/finding';
 
 type F = { blocking: boolean; severity: Severity; fingerprint: string };
 const f = (blocking: boolean, severity: Severity, fingerprint: string): F => ({ blocking, severity, fingerprint });
@@ -27,5 +27,13 @@ describe('sortFindings', () => {
   it('handles empty and one-element lists', () => {
     expect(sortFindings([])).toEqual([]);
     expect(sortFindings([ordered[0]])).toEqual([ordered[0]]);
+  });
+});
+
+describe('SEVERITY_POSITION', () => {
+  it('orders the severities as sortFindings does', () => {
+    const list = SEVERITIES.map((s, i) => f(true, s, String(9 - i)));
+    expect(sortFindings([...list].reverse())).toEqual(list);
+    expect(SEVERITIES.map((s) => SEVERITY_POSITION[s])).toEqual([0, 1, 2, 3, 4, 5]);
   });
 });

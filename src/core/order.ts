@@ -11,8 +11,26 @@ export function compareStrings(a: string, b: string): number {
 
 type Ordered = Pick<EvaluatedFinding, 'blocking' | 'severity' | 'fingerprint'>;
 
+/** SEVERITY_POSITION as a switch: a lookup keyed by six different strings is a slow (megamorphic) one. */
+function position(s: Severity): number {
+  switch (s) {
+    case 'critical':
+      return 0;
+    case 'high':
+      return 1;
+    case 'medium':
+      return 2;
+    case 'low':
+      return 3;
+    case 'info':
+      return 4;
+    default:
+      return 5;
+  }
+}
+
 function bucket(f: Ordered): number {
-  return (f.blocking ? 0 : SEVERITIES.length) + SEVERITY_POSITION[f.severity];
+  return (f.blocking ? 0 : SEVERITIES.length) + position(f.severity);
 }
 
 /** Whether `findings` are already in report order: one pass, no copy. */
