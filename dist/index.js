@@ -22898,10 +22898,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
     var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -22934,11 +22934,11 @@ var require_identity = __commonJS({
     exports2.isAlias = isAlias;
     exports2.isCollection = isCollection;
     exports2.isDocument = isDocument;
-    exports2.isMap = isMap2;
+    exports2.isMap = isMap;
     exports2.isNode = isNode;
     exports2.isPair = isPair;
     exports2.isScalar = isScalar;
-    exports2.isSeq = isSeq2;
+    exports2.isSeq = isSeq;
   }
 });
 
@@ -27046,9 +27046,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap = fc.start.source === "{";
+      const fcName = isMap ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -27084,7 +27084,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -27124,7 +27124,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep && !props.found) {
+        if (!isMap && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -27147,7 +27147,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -27179,7 +27179,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -27195,7 +27195,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -27295,13 +27295,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar2, onError) {
+      const start = scalar2.offset;
+      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines3 = scalar.source ? splitLines(scalar.source) : [];
+      const lines3 = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines3.length;
       for (let i = lines3.length - 1; i >= 0; --i) {
         const content = lines3[i][1];
@@ -27313,12 +27313,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines3.length > 0 ? "\n".repeat(Math.max(1, lines3.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar2.source)
+          end2 += scalar2.source.length;
         return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar2.indent + header.indent;
+      let offset = scalar2.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines3[i];
@@ -27396,7 +27396,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
+      const end = start + header.length + scalar2.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -27479,8 +27479,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
+    function resolveFlowScalar(scalar2, strict, onError) {
+      const { offset, type, source, end } = scalar2;
       let _type;
       let value;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
@@ -27499,7 +27499,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -27714,26 +27714,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar;
+      let scalar2;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar2 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar2 = new Scalar.Scalar(value);
       }
-      scalar.range = range;
-      scalar.source = value;
+      scalar2.range = range;
+      scalar2.source = value;
       if (type)
-        scalar.type = type;
+        scalar2.type = type;
       if (tagName)
-        scalar.tag = tagName;
+        scalar2.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar2.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar2.comment = comment;
+      return scalar2;
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -29165,7 +29165,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports2) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -29188,7 +29188,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports2.LineCounter = LineCounter2;
+    exports2.LineCounter = LineCounter;
   }
 });
 
@@ -29561,37 +29561,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar2) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep;
-          if (scalar.end) {
-            sep = scalar.end;
+          if (scalar2.end) {
+            sep = scalar2.end;
             sep.push(this.sourceToken);
-            delete scalar.end;
+            delete scalar2.end;
           } else
             sep = [this.sourceToken];
           const map2 = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            offset: scalar2.offset,
+            indent: scalar2.indent,
+            items: [{ start, key: scalar2, sep }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar2);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar2) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar2.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar2.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -30096,7 +30096,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -30122,7 +30122,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -30158,7 +30158,7 @@ var require_public_api = __commonJS({
     }
     exports2.parse = parse4;
     exports2.parseAllDocuments = parseAllDocuments;
-    exports2.parseDocument = parseDocument2;
+    exports2.parseDocument = parseDocument;
     exports2.stringify = stringify;
   }
 });
@@ -30957,8 +30957,8 @@ ${tables}` : preamble || tables;
 // src/lockfiles/util.ts
 function npmPurl(name, version3) {
   const lower = name.toLowerCase();
-  const plain = PLAIN_NPM_NAME.exec(lower);
-  if (plain && PLAIN_VERSION.test(version3)) return `pkg:npm/${plain[1] === void 0 ? "" : `%40${plain[1]}/`}${plain[2]}@${version3}`;
+  const plain2 = PLAIN_NPM_NAME.exec(lower);
+  if (plain2 && PLAIN_VERSION.test(version3)) return `pkg:npm/${plain2[1] === void 0 ? "" : `%40${plain2[1]}/`}${plain2[2]}@${version3}`;
   const enc = packageUrlLib().PurlComponent;
   const slash = lower.startsWith("@") ? lower.indexOf("/") : -1;
   const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);
@@ -31015,8 +31015,8 @@ function parseJsonLockfile(text2, file2, fix) {
 }
 function parseYamlLockfile(text2, file2, fix) {
   if (text2.trim() === "") throw new LockfileError(`the file is empty; ${fix}`, file2);
-  const { parseDocument: parseDocument2 } = require_dist();
-  const doc = parseDocument2(text2, { uniqueKeys: false });
+  const { parseDocument } = require_dist();
+  const doc = parseDocument(text2, { uniqueKeys: false });
   if (doc.errors.length) {
     const e = doc.errors[0];
     const first = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
@@ -33767,7 +33767,7 @@ var require_outside = __commonJS({
     var lt = require_lt();
     var lte = require_lte();
     var gte = require_gte();
-    var outside = (version3, range, hilo, options) => {
+    var outside2 = (version3, range, hilo, options) => {
       version3 = new SemVer(version3, options);
       range = new Range(range, options);
       let gtfn, ltefn, ltfn, comp, ecomp;
@@ -33819,7 +33819,7 @@ var require_outside = __commonJS({
       }
       return true;
     };
-    module2.exports = outside;
+    module2.exports = outside2;
   }
 });
 
@@ -33827,8 +33827,8 @@ var require_outside = __commonJS({
 var require_gtr = __commonJS({
   "node_modules/semver/ranges/gtr.js"(exports2, module2) {
     "use strict";
-    var outside = require_outside();
-    var gtr = (version3, range, options) => outside(version3, range, ">", options);
+    var outside2 = require_outside();
+    var gtr = (version3, range, options) => outside2(version3, range, ">", options);
     module2.exports = gtr;
   }
 });
@@ -33837,8 +33837,8 @@ var require_gtr = __commonJS({
 var require_ltr = __commonJS({
   "node_modules/semver/ranges/ltr.js"(exports2, module2) {
     "use strict";
-    var outside = require_outside();
-    var ltr = (version3, range, options) => outside(version3, range, "<", options);
+    var outside2 = require_outside();
+    var ltr = (version3, range, options) => outside2(version3, range, "<", options);
     module2.exports = ltr;
   }
 });
@@ -34109,7 +34109,7 @@ var require_semver2 = __commonJS({
     var minSatisfying = require_min_satisfying();
     var minVersion = require_min_version();
     var validRange = require_valid2();
-    var outside = require_outside();
+    var outside2 = require_outside();
     var gtr = require_gtr();
     var ltr = require_ltr();
     var intersects = require_intersects();
@@ -34148,7 +34148,7 @@ var require_semver2 = __commonJS({
       minSatisfying,
       minVersion,
       validRange,
-      outside,
+      outside: outside2,
       gtr,
       ltr,
       intersects,
@@ -61241,8 +61241,225 @@ var path13 = __toESM(require("node:path"));
 // src/config/load.ts
 var fs10 = __toESM(require("node:fs"));
 var import_node_crypto3 = require("node:crypto");
-var import_yaml = __toESM(require_dist());
 init_errors();
+
+// src/config/block-yaml.ts
+var Outside = class extends Error {
+};
+var outside = () => {
+  throw new Outside();
+};
+var KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+var PLAIN_START = /^[^-?:,[\]{}#&*!|>'"%@`]/;
+var INTEGER = /^(0|[1-9][0-9]{0,14})$/;
+var OTHER_NUMBER = [
+  /^[-+]?[0-9]+$/,
+  /^0o[0-7]+$/,
+  /^0x[0-9a-fA-F]+$/,
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/
+];
+var KEYWORDS = /* @__PURE__ */ new Map([
+  ["~", null],
+  ["null", null],
+  ["Null", null],
+  ["NULL", null],
+  ["true", true],
+  ["True", true],
+  ["TRUE", true],
+  ["false", false],
+  ["False", false],
+  ["FALSE", false]
+]);
+function uncommented(s) {
+  const hash2 = s.startsWith("#") ? 0 : s.indexOf(" #");
+  return (hash2 < 0 ? s : s.slice(0, hash2)).trimEnd();
+}
+function plain(s) {
+  if (KEYWORDS.has(s)) return KEYWORDS.get(s);
+  if (INTEGER.test(s)) return Number(s);
+  if (OTHER_NUMBER.some((re) => re.test(s))) outside();
+  if (!PLAIN_START.test(s) || s.includes(": ") || s.endsWith(":")) outside();
+  return s;
+}
+var ESCAPES = { "\\": "\\", '"': '"', "/": "/", n: "\n", t: "	", r: "\r" };
+function quoted(s) {
+  if (s[0] === "'") {
+    let out2 = "";
+    for (let i = 1; i < s.length; i++) {
+      if (s[i] !== "'") out2 += s[i];
+      else if (s[i + 1] !== "'") return { value: out2, rest: s.slice(i + 1) };
+      else {
+        out2 += "'";
+        i++;
+      }
+    }
+    return outside();
+  }
+  let out = "";
+  for (let i = 1; i < s.length; i++) {
+    const c = s[i];
+    if (c === '"') return { value: out, rest: s.slice(i + 1) };
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const e = s[++i];
+    if (e === "u" && /^[0-9a-fA-F]{4}$/.test(s.slice(i + 1, i + 5))) {
+      const code = parseInt(s.slice(i + 1, i + 5), 16);
+      if (code >= 55296 && code <= 57343) outside();
+      out += String.fromCharCode(code);
+      i += 4;
+    } else out += ESCAPES[e] ?? outside();
+  }
+  return outside();
+}
+function endOfValue(rest) {
+  if (rest !== "" && uncommented(rest) !== "") outside();
+  if (rest !== "" && !/^\s/.test(rest)) outside();
+}
+function flowList(s) {
+  const out = [];
+  let rest = s.slice(1).trimStart();
+  if (rest.startsWith("]")) {
+    endOfValue(rest.slice(1));
+    return out;
+  }
+  for (; ; ) {
+    let item;
+    if (rest[0] === '"' || rest[0] === "'") {
+      const q = quoted(rest);
+      item = q.value;
+      rest = q.rest.trimStart();
+    } else {
+      const m = /^[^,[\]{}#]*/.exec(rest);
+      const text2 = m[0].trimEnd();
+      if (text2 === "") outside();
+      item = plain(text2);
+      rest = rest.slice(m[0].length);
+    }
+    out.push(item);
+    if (rest[0] === ",") rest = rest.slice(1).trimStart();
+    else if (rest[0] === "]") {
+      endOfValue(rest.slice(1));
+      return out;
+    } else outside();
+    if (rest === "" || rest[0] === "]" || rest[0] === "#") outside();
+  }
+}
+function scalar(s) {
+  if (s[0] === '"' || s[0] === "'") {
+    const q = quoted(s);
+    endOfValue(q.rest);
+    return q.value;
+  }
+  if (s[0] === "[") return flowList(s);
+  if (s.startsWith("{}")) {
+    endOfValue(s.slice(2));
+    return {};
+  }
+  return plain(uncommented(s));
+}
+var Reader = class _Reader {
+  constructor(lines3) {
+    this.lines = lines3;
+  }
+  lines;
+  i = 0;
+  itemLines = /* @__PURE__ */ new WeakMap();
+  document() {
+    if (this.lines.length === 0) outside();
+    const value = this.block(this.lines[0].indent);
+    if (this.i < this.lines.length) outside();
+    return value;
+  }
+  peek() {
+    return this.lines[this.i];
+  }
+  static isItem(text2) {
+    return text2 === "-" || text2.startsWith("- ");
+  }
+  block(indent) {
+    const first = this.peek();
+    if (first.indent !== indent) outside();
+    return _Reader.isItem(first.text) ? this.list(indent) : this.mapping(indent, first.text);
+  }
+  /** The value after `key:` with nothing on its line: a block below, or null. */
+  nested(parentIndent) {
+    const next = this.peek();
+    if (next === void 0 || next.indent < parentIndent) return null;
+    if (next.indent === parentIndent) return _Reader.isItem(next.text) ? this.list(parentIndent) : null;
+    return this.block(next.indent);
+  }
+  list(indent) {
+    const out = [];
+    const lines3 = [];
+    this.itemLines.set(out, lines3);
+    for (let line = this.peek(); line && line.indent === indent && _Reader.isItem(line.text); line = this.peek()) {
+      lines3.push(line.no);
+      const rest = line.text.slice(1);
+      const body = rest.trimStart();
+      this.i++;
+      if (uncommented(body) === "") {
+        const next = this.peek();
+        out.push(next && next.indent > indent ? this.block(next.indent) : null);
+      } else if (_Reader.isItem(body)) {
+        outside();
+      } else if (/^[A-Za-z_][A-Za-z0-9_.-]*:(\s|$)/.test(body)) {
+        out.push(this.mapping(indent + 1 + (rest.length - body.length), body, true));
+      } else out.push(scalar(body));
+    }
+    const after = this.peek();
+    if (after && after.indent > indent) outside();
+    return out;
+  }
+  /** A mapping at `indent`; `firstText` is its first entry, already consumed when `inItem`. */
+  mapping(indent, firstText, inItem = false) {
+    const out = {};
+    let text2 = firstText;
+    let consumed = inItem;
+    for (; ; ) {
+      if (!consumed) this.i++;
+      const colon = text2.indexOf(":");
+      if (colon < 0) outside();
+      const key = text2.slice(0, colon);
+      const rest = text2.slice(colon + 1);
+      if (!KEY.test(key) || KEYWORDS.has(key) || rest !== "" && !/^\s/.test(rest)) outside();
+      if (Object.prototype.hasOwnProperty.call(out, key) || key === "__proto__") outside();
+      const value = uncommented(rest.trimStart()) === "" ? this.nested(indent) : scalar(rest.trimStart());
+      out[key] = value;
+      const next = this.peek();
+      if (next === void 0 || next.indent < indent) return out;
+      if (next.indent > indent || _Reader.isItem(next.text)) outside();
+      text2 = next.text;
+      consumed = false;
+    }
+  }
+};
+function readBlockYaml(text2) {
+  if (text2.charCodeAt(0) === 65279) return void 0;
+  const lines3 = [];
+  const raw = text2.split("\n");
+  for (let n = 0; n < raw.length; n++) {
+    const l = n < raw.length - 1 && raw[n].endsWith("\r") ? raw[n].slice(0, -1) : raw[n];
+    if (/[\u0000-\u001f\u007f-\u00a0\u1680\u180e\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\ufffe\uffff]/.test(l)) return void 0;
+    const content = l.trimStart();
+    if (content === "" || content.startsWith("#")) continue;
+    const indent = l.length - content.length;
+    if (content.startsWith("%") || content.startsWith("---") || content.startsWith("...")) return void 0;
+    lines3.push({ no: n + 1, indent, text: content });
+  }
+  const reader = new Reader(lines3);
+  try {
+    return { value: reader.document(), itemLines: reader.itemLines };
+  } catch (e) {
+    if (e instanceof Outside) return void 0;
+    throw e;
+  }
+}
+
+// src/config/load.ts
 function readText2(file2, what) {
   try {
     return fs10.readFileSync(file2, "utf8");
@@ -61264,8 +61481,9 @@ function position2(doc, lc, path14) {
   return {};
 }
 function keyPosition(doc, lc, path14, key) {
+  const { isMap } = require_dist();
   const parent = path14.length ? doc.getIn(path14, true) : doc.contents;
-  if ((0, import_yaml.isMap)(parent)) {
+  if (isMap(parent)) {
     for (const pair of parent.items) {
       const k = pair.key;
       if (k && k.value === key && k.range) {
@@ -61277,8 +61495,18 @@ function keyPosition(doc, lc, path14, key) {
   return position2(doc, lc, path14);
 }
 function parseConfigText(text2, file2, schema, what) {
-  const lc = new import_yaml.LineCounter();
-  const doc = (0, import_yaml.parseDocument)(text2, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const fast = readBlockYaml(text2);
+  if (fast !== void 0) {
+    const r2 = schema.safeParse(fast.value);
+    if (r2.success) {
+      const list2 = fast.value.exceptions;
+      const itemLines2 = Array.isArray(list2) ? fast.itemLines.get(list2) : [];
+      return { value: r2.data, itemLines: itemLines2, raw: fast.value };
+    }
+  }
+  const { isSeq, LineCounter, parseDocument } = require_dist();
+  const lc = new LineCounter();
+  const doc = parseDocument(text2, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const p = lc.linePos(err.pos[0]);
@@ -61305,7 +61533,7 @@ function parseConfigText(text2, file2, schema, what) {
   }
   const itemLines = [];
   const list = doc.getIn(["exceptions"], true);
-  if ((0, import_yaml.isSeq)(list)) {
+  if (isSeq(list)) {
     for (const item of list.items) {
       const range = item.range;
       itemLines.push(range ? lc.linePos(range[0]).line : 0);

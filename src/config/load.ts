@@ -2,9 +2,11 @@
 // with positions, so every mistake is reported as file:line:col with the fix.
 import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import type * as YamlLib from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
+import { readBlockYaml } from './block-yaml';
 import { ExceptionsFileSchema, PolicySchema, VexDocumentSchema, type ExceptionsFile, type Policy, type PolicyInput, type VexDocument } from './schema';
 
 export interface Loaded<T> {
@@ -39,6 +41,8 @@ function position(doc: Document, lc: LineCounter, path: PropertyKey[]): { line?:
 }
 
 function keyPosition(doc: Document, lc: LineCounter, path: PropertyKey[], key: string): { line?: number; col?: number } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { isMap } = require('yaml') as typeof YamlLib;
   const parent = path.length ? doc.getIn(path as unknown[], true) : doc.contents;
   if (isMap(parent)) {
     for (const pair of parent.items) {
@@ -52,13 +56,29 @@ function keyPosition(doc: Document, lc: LineCounter, path: PropertyKey[], key: s
   return position(doc, lc, path);
 }
 
-/** Parses YAML/JSON text and validates it with a zod schema; throws ConfigError at the spot. */
+/**
+ * Parses YAML/JSON text and validates it with a zod schema; throws ConfigError at the spot.
+ * Plain block YAML that is valid takes the fast reader (block-yaml.ts); everything else, and
+ * every mistake (for its position), goes through the yaml library.
+ */
 export function parseConfigText<S extends z.ZodType>(
   text: string,
   file: string,
   schema: S,
   what: string,
 ): { value: z.infer<S>; itemLines: number[]; raw: unknown } {
+  const fast = readBlockYaml(text);
+  if (fast !== undefined) {
+    const r = schema.safeParse(fast.value);
+    if (r.success) {
+      const list = (fast.value as { exceptions?: unknown }).exceptions;
+      const itemLines = Array.isArray(list) ? (fast.itemLines.get(list) as number[]) : [];
+      return { value: r.data, itemLines, raw: fast.value };
+    }
+  }
+  // Loaded only here: the common case above never needs the library.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { isSeq, LineCounter, parseDocument } = require('yaml') as typeof YamlLib;
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
