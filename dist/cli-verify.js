@@ -8700,7 +8700,7 @@ var require_bundle = __commonJS({
     exports2.isBundleWithCertificateChain = isBundleWithCertificateChain;
     exports2.isBundleWithPublicKey = isBundleWithPublicKey;
     exports2.isBundleWithMessageSignature = isBundleWithMessageSignature;
-    exports2.isBundleWithDsseEnvelope = isBundleWithDsseEnvelope2;
+    exports2.isBundleWithDsseEnvelope = isBundleWithDsseEnvelope;
     exports2.BUNDLE_V01_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle+json;version=0.1";
     exports2.BUNDLE_V02_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle+json;version=0.2";
     exports2.BUNDLE_V03_LEGACY_MEDIA_TYPE = "application/vnd.dev.sigstore.bundle+json;version=0.3";
@@ -8714,7 +8714,7 @@ var require_bundle = __commonJS({
     function isBundleWithMessageSignature(b) {
       return b.content.$case === "messageSignature";
     }
-    function isBundleWithDsseEnvelope2(b) {
+    function isBundleWithDsseEnvelope(b) {
       return b.content.$case === "dsseEnvelope";
     }
   }
@@ -8989,7 +8989,7 @@ var require_serialized = __commonJS({
     var protobuf_specs_1 = require_dist2();
     var bundle_1 = require_bundle();
     var validate_1 = require_validate();
-    var bundleFromJSON2 = (obj) => {
+    var bundleFromJSON = (obj) => {
       const bundle = protobuf_specs_1.Bundle.fromJSON(obj);
       switch (bundle.mediaType) {
         case bundle_1.BUNDLE_V01_MEDIA_TYPE:
@@ -9004,7 +9004,7 @@ var require_serialized = __commonJS({
       }
       return bundle;
     };
-    exports2.bundleFromJSON = bundleFromJSON2;
+    exports2.bundleFromJSON = bundleFromJSON;
     var bundleToJSON = (bundle) => {
       return protobuf_specs_1.Bundle.toJSON(bundle);
     };
@@ -10700,12 +10700,12 @@ var require_bundle2 = __commonJS({
   "node_modules/@sigstore/verify/dist/bundle/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.toSignedEntity = toSignedEntity2;
+    exports2.toSignedEntity = toSignedEntity;
     exports2.signatureContent = signatureContent;
     var core_1 = require_dist4();
     var dsse_1 = require_dsse2();
     var message_1 = require_message();
-    function toSignedEntity2(bundle, artifact) {
+    function toSignedEntity(bundle, artifact) {
       const { tlogEntries, timestampVerificationData } = bundle.verificationMaterial;
       const timestamps = [];
       for (const entry of tlogEntries) {
@@ -10776,9 +10776,9 @@ var require_error4 = __commonJS({
         this.name = this.constructor.name;
       }
     };
-    var VerificationError2 = class extends BaseError {
+    var VerificationError = class extends BaseError {
     };
-    exports2.VerificationError = VerificationError2;
+    exports2.VerificationError = VerificationError;
     var PolicyError = class extends BaseError {
     };
     exports2.PolicyError = PolicyError;
@@ -10814,7 +10814,7 @@ var require_trust = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.filterTLogAuthorities = exports2.filterCertAuthorities = void 0;
-    exports2.toTrustMaterial = toTrustMaterial2;
+    exports2.toTrustMaterial = toTrustMaterial;
     var core_1 = require_dist4();
     var protobuf_specs_1 = require_dist2();
     var error_1 = require_error4();
@@ -10827,7 +10827,7 @@ var require_trust = __commonJS({
     Object.defineProperty(exports2, "filterTLogAuthorities", { enumerable: true, get: function() {
       return filter_1.filterTLogAuthorities;
     } });
-    function toTrustMaterial2(root, keys) {
+    function toTrustMaterial(root, keys) {
       const keyFinder = typeof keys === "function" ? keys : keyLocator(keys);
       return {
         certificateAuthorities: root.certificateAuthorities.map(createCertAuthority),
@@ -12097,7 +12097,7 @@ var require_verifier2 = __commonJS({
     var policy_1 = require_policy();
     var timestamp_1 = require_timestamp4();
     var tlog_1 = require_tlog();
-    var Verifier2 = class {
+    var Verifier = class {
       trustMaterial;
       options;
       constructor(trustMaterial, options = {}) {
@@ -12211,7 +12211,7 @@ var require_verifier2 = __commonJS({
         }
       }
     };
-    exports2.Verifier = Verifier2;
+    exports2.Verifier = Verifier;
     function containsDupes(arr) {
       for (let i = 0; i < arr.length; i++) {
         for (let j = i + 1; j < arr.length; j++) {
@@ -45328,10 +45328,10 @@ function judgeAttestations(statements, predicateType, digest, check2, opts = {})
 
 // src/sign/keyless-bundle.ts
 var import_node_crypto2 = require("node:crypto");
-var import_bundle = __toESM(require_dist3());
-var import_protobuf_specs = __toESM(require_dist2());
-var import_verify = __toESM(require_dist5());
 var CHECK = "bundle";
+var bundleLib = () => require_dist3();
+var specsLib = () => require_dist2();
+var verifyLib = () => require_dist5();
 function fail(reason, message) {
   return { ok: false, failure: { reason, message, check: CHECK } };
 }
@@ -45345,16 +45345,16 @@ function identityMatches(expected, actual) {
 }
 function parseBundleJson(json2) {
   try {
-    return (0, import_bundle.bundleFromJSON)(json2);
+    return bundleLib().bundleFromJSON(json2);
   } catch (e) {
     return { error: e.message };
   }
 }
 function loadTrustedRoot(json2) {
-  return import_protobuf_specs.TrustedRoot.fromJSON(json2);
+  return specsLib().TrustedRoot.fromJSON(json2);
 }
 function dsseSubjectCovers(bundle, artifact) {
-  if (!(0, import_bundle.isBundleWithDsseEnvelope)(bundle)) return { ok: true };
+  if (!bundleLib().isBundleWithDsseEnvelope(bundle)) return { ok: true };
   const env = bundle.content.dsseEnvelope;
   let statement;
   try {
@@ -45391,16 +45391,17 @@ function verifyKeylessBundle(bundleJson, artifact, trustedRoot, expected) {
     if (cover.failure) return { ok: false, failure: cover.failure };
     predicateType = cover.predicateType;
   }
-  const verifier = new import_verify.Verifier((0, import_verify.toTrustMaterial)(trustedRoot), { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
+  const { toSignedEntity, toTrustMaterial, Verifier, VerificationError } = verifyLib();
+  const verifier = new Verifier(toTrustMaterial(trustedRoot), { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
   let signer;
   try {
-    const entity = (0, import_verify.toSignedEntity)(bundle, artifact);
+    const entity = toSignedEntity(bundle, artifact);
     signer = verifier.verify(entity);
   } catch (e) {
-    if (e instanceof import_verify.VerificationError && e.code === "SIGNATURE_ERROR") {
+    if (e instanceof VerificationError && e.code === "SIGNATURE_ERROR") {
       return fail(artifact !== void 0 ? "artifact-mismatch" : "untrusted-signature", `signature does not verify: ${e.message}`);
     }
-    const code = e instanceof import_verify.VerificationError ? `${e.code}: ` : "";
+    const code = e instanceof VerificationError ? `${e.code}: ` : "";
     return fail("untrusted-signature", `the bundle does not verify against the trusted root (${code}${e.message})`);
   }
   const identity = signer.identity?.subjectAlternativeName ?? "";

@@ -6,7 +6,7 @@ import { COMMANDS } from '../../src/cli/commands';
 import { main } from '../../src/cli/main';
 import type { CommandIO } from '../../src/cli/types';
 import { runTool } from '../../src/process/run-tool';
-import { REPO, tmpDir } from '../helpers/paths';
+import { FIXTURES, REPO, tmpDir } from '../helpers/paths';
 
 describe('the command table', () => {
   it.each(COMMANDS.map((c) => [c.name, c]))('%s loads the command it lists, with the same summary', async (_name, entry) => {
@@ -104,7 +104,16 @@ describe('dist/cli.js', () => {
   it('scan --help loads the scan bundle (the table is not just skipping everything)', async () => {
     const r = await loaded(['scan', '--help']);
     expect(r.files).toEqual(['cli-errors.js', 'cli-scan.js', 'cli.js']);
-    expect(r.packages).toEqual(expect.arrayContaining(['yaml', 'semver']));
+    expect(r.packages).toEqual(expect.arrayContaining(['semver', 'picomatch']));
+  });
+
+  it('a scan of reports with a plain YAML policy initializes neither the yaml library nor Sigstore', async () => {
+    const out = tmpDir('chaingate-lazy-scan-');
+    const report = path.join(FIXTURES, 'trivy', 'fs-npm-package-lock.json');
+    const r = await loaded(['scan', path.join(REPO, 'examples', 'vulnerable'), '--scanners', 'none', '--report', `trivy=${report}`, '--output-dir', out, '--mode', 'warn']);
+    expect(r.files).toEqual(['cli-errors.js', 'cli-scan.js', 'cli.js']);
+    for (const p of ['yaml', '@sigstore/verify', '@sigstore/bundle', 'undici', '@actions/core', 'xmlbuilder2', '@cyclonedx/cyclonedx-library']) expect(r.packages).not.toContain(p);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'), 'utf8')).findings.length).toBeGreaterThan(0);
   });
 
   it('a usage error thrown in a command bundle is still a ChaingateError to the dispatcher (exit 2, no stack)', async () => {

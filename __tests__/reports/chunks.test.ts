@@ -1,14 +1,35 @@
 import { resultJsonChunks, orderResult } from '../../src/reports/result-json';
 import { renderSarif, sarifJsonChunks } from '../../src/reports/sarif';
+import type { GateResult } from '../../src/core/result';
 import { gateResult, many, representative } from './build';
 
 // The streamed reports must be the very bytes of the one-piece serialization, whatever the
 // chunk size: the shell writes the pieces, tests and users compare with JSON.stringify.
+/** The result file as its doc says: pretty JSON, except each finding on one line of its own. */
+function expectedResultText(r: GateResult): string {
+  const ordered = orderResult(r);
+  const findings = JSON.parse(JSON.stringify(ordered.findings)) as unknown[];
+  if (findings.length === 0) return JSON.stringify(ordered, null, 2) + '\n';
+  const text = JSON.stringify({ ...ordered, findings: 'MARK' }, null, 2) + '\n';
+  return text.replace('"findings": "MARK"', `"findings": [\n${findings.map((f) => `    ${JSON.stringify(f)}`).join(',\n')}\n  ]`);
+}
+
+/** Findings whose texts hold what separates findings in the compact array, and quotes. */
+function tricky(): GateResult {
+  const f = many(4);
+  f[0] = { ...f[0], title: 'a },{"id":"x"} b', description: '},{"id":' };
+  f[1] = { ...f[1], id: '},{"id":', rationale: '"quoted" \\ back' };
+  return gateResult({ findings: f });
+}
+
 describe('resultJsonChunks', () => {
-  it.each([1, 3, 2000])('joins to the pretty serialization of the ordered result (%i findings a piece)', (size) => {
-    for (const r of [representative(), gateResult({ findings: many(7) })]) {
+  it.each([1, 3, 2000])('joins to pretty JSON with one line per finding (%i findings a piece)', (size) => {
+    for (const r of [representative(), gateResult({ findings: many(7) }), tricky()]) {
       const pieces = [...resultJsonChunks(r, size)];
-      expect(pieces.join('')).toBe(JSON.stringify(orderResult(r), null, 2) + '\n');
+      const text = pieces.join('');
+      expect(text).toBe(expectedResultText(r));
+      expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(orderResult(r))));
+      expect(text.split('\n').filter((l) => l.startsWith('    {"id":'))).toHaveLength(r.findings.length);
       expect(pieces.length).toBe(2 + Math.ceil(r.findings.length / size));
     }
   });

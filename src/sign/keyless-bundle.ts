@@ -2,9 +2,11 @@
 // certificate chains to Fulcio, the entry is in Rekor, the signature covers the artifact, and the
 // signer's identity and issuer are the expected ones. Pure: bytes in, verdict out.
 import { createHash } from 'node:crypto';
-import { bundleFromJSON, isBundleWithDsseEnvelope, type Bundle } from '@sigstore/bundle';
-import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { toSignedEntity, toTrustMaterial, Verifier, VerificationError } from '@sigstore/verify';
+import type * as BundleLib from '@sigstore/bundle';
+import type { Bundle } from '@sigstore/bundle';
+import type * as SpecsLib from '@sigstore/protobuf-specs';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
+import type * as VerifyLib from '@sigstore/verify';
 import { isIdentityRegex, type KeylessIdentity } from './argv';
 import { StatementSchema } from './vsa';
 import type { VerifyFailure } from './reasons';
@@ -20,6 +22,14 @@ export interface BundleVerified {
 export type BundleOutcome = BundleVerified | { ok: false; failure: VerifyFailure };
 
 const CHECK = 'bundle';
+
+// The Sigstore libraries are loaded on first use: every `scan` bundles this module (for
+// verify-image), and most scans never verify a bundle.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const bundleLib = () => require('@sigstore/bundle') as typeof BundleLib;
+const specsLib = () => require('@sigstore/protobuf-specs') as typeof SpecsLib;
+const verifyLib = () => require('@sigstore/verify') as typeof VerifyLib;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function fail(reason: VerifyFailure['reason'], message: string): BundleOutcome {
   return { ok: false, failure: { reason, message, check: CHECK } };
@@ -38,18 +48,18 @@ export function identityMatches(expected: string, actual: string): boolean {
 /** Parses a bundle's JSON, or says why it is not one. */
 export function parseBundleJson(json: unknown): Bundle | { error: string } {
   try {
-    return bundleFromJSON(json);
+    return bundleLib().bundleFromJSON(json);
   } catch (e) {
     return { error: (e as Error).message };
   }
 }
 
 export function loadTrustedRoot(json: unknown): TrustedRoot {
-  return TrustedRoot.fromJSON(json);
+  return specsLib().TrustedRoot.fromJSON(json);
 }
 
 function dsseSubjectCovers(bundle: Bundle, artifact: Buffer): { ok: boolean; predicateType?: string; error?: string } {
-  if (!isBundleWithDsseEnvelope(bundle)) return { ok: true };
+  if (!bundleLib().isBundleWithDsseEnvelope(bundle)) return { ok: true };
   const env = bundle.content.dsseEnvelope;
   let statement;
   try {
@@ -104,6 +114,7 @@ export function verifyKeylessBundle(
     predicateType = cover.predicateType;
   }
 
+  const { toSignedEntity, toTrustMaterial, Verifier, VerificationError } = verifyLib();
   const verifier = new Verifier(toTrustMaterial(trustedRoot), { tlogThreshold: 1, ctlogThreshold: 1, timestampThreshold: 1 });
   let signer;
   try {
