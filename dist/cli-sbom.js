@@ -1180,10 +1180,17 @@ var require_packageurl_js = __commonJS({
 function packageUrlLib() {
   return purlLib ??= require_packageurl_js();
 }
-var purlLib;
+function plainNpmPurl(name, version2) {
+  const plain = PLAIN_NPM_NAME.exec(name);
+  if (plain === null || version2 !== void 0 && !PLAIN_VERSION.test(version2)) return void 0;
+  return `pkg:npm/${plain[1] === void 0 ? "" : `%40${plain[1]}/`}${plain[2]}${version2 === void 0 ? "" : `@${version2}`}`;
+}
+var purlLib, PLAIN_NPM_NAME, PLAIN_VERSION;
 var init_purl = __esm({
   "src/parsers/purl.ts"() {
     "use strict";
+    PLAIN_NPM_NAME = /^(?:@([a-z0-9][a-z0-9._-]*)\/)?([a-z0-9][a-z0-9._-]*)$/;
+    PLAIN_VERSION = /^[A-Za-z0-9.-]+$/;
   }
 });
 
@@ -9259,8 +9266,8 @@ ${tables}` : preamble || tables;
 // src/lockfiles/util.ts
 function npmPurl(name, version2) {
   const lower = name.toLowerCase();
-  const plain = PLAIN_NPM_NAME.exec(lower);
-  if (plain && PLAIN_VERSION.test(version2)) return `pkg:npm/${plain[1] === void 0 ? "" : `%40${plain[1]}/`}${plain[2]}@${version2}`;
+  const plain = plainNpmPurl(lower, version2);
+  if (plain !== void 0) return plain;
   const enc = packageUrlLib().PurlComponent;
   const slash = lower.startsWith("@") ? lower.indexOf("/") : -1;
   const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);
@@ -9416,14 +9423,12 @@ function withRoots(base, packages, manifest, resolveRoot, markDev = true) {
   const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? "0.0.0" } : void 0;
   return { ...base, root, packages, rootDependencies };
 }
-var import_errors, PLAIN_NPM_NAME, PLAIN_VERSION, SRI_ALGS, HEX_LEN;
+var import_errors, SRI_ALGS, HEX_LEN;
 var init_util = __esm({
   "src/lockfiles/util.ts"() {
     "use strict";
     import_errors = require("./cli-errors.js");
     init_purl();
-    PLAIN_NPM_NAME = /^(?:@([a-z0-9][a-z0-9._-]*)\/)?([a-z0-9][a-z0-9._-]*)$/;
-    PLAIN_VERSION = /^[A-Za-z0-9.-]+$/;
     SRI_ALGS = {
       sha1: "SHA-1",
       sha256: "SHA-256",

@@ -10297,6 +10297,10 @@ function purlNamespaceForOsvEcosystem(ecosystem) {
   return OSV_DISTRO_NAMESPACE[osvBase(ecosystem)];
 }
 function buildPurl(type, name, version3, namespace) {
+  if (type === "npm" && namespace === void 0) {
+    const plain2 = plainNpmPurl(name, version3 || void 0);
+    if (plain2 !== void 0) return plain2;
+  }
   let ns = namespace;
   let n = name;
   if (type === "maven" && n.includes(":")) {
@@ -10314,6 +10318,11 @@ function buildPurl(type, name, version3, namespace) {
     return void 0;
   }
 }
+function plainNpmPurl(name, version3) {
+  const plain2 = PLAIN_NPM_NAME.exec(name);
+  if (plain2 === null || version3 !== void 0 && !PLAIN_VERSION.test(version3)) return void 0;
+  return `pkg:npm/${plain2[1] === void 0 ? "" : `%40${plain2[1]}/`}${plain2[2]}${version3 === void 0 ? "" : `@${version3}`}`;
+}
 function purlWithoutQualifiers(purl) {
   if (CANONICAL_PURL.test(purl)) return purl;
   const { PackageURL } = packageUrlLib();
@@ -10329,7 +10338,7 @@ function purlType(purl) {
   const m = /^pkg:\/*([A-Za-z.+-][A-Za-z0-9.+-]*)\//.exec(purl);
   return m ? m[1].toLowerCase() : void 0;
 }
-var purlLib, OSV_ECOSYSTEMS, OSV_DISTRO_NAMESPACE, CANONICAL_PURL;
+var purlLib, OSV_ECOSYSTEMS, OSV_DISTRO_NAMESPACE, PLAIN_NPM_NAME, PLAIN_VERSION, CANONICAL_PURL;
 var init_purl = __esm({
   "src/parsers/purl.ts"() {
     "use strict";
@@ -10376,6 +10385,8 @@ var init_purl = __esm({
       suse: "suse",
       mageia: "mageia"
     };
+    PLAIN_NPM_NAME = /^(?:@([a-z0-9][a-z0-9._-]*)\/)?([a-z0-9][a-z0-9._-]*)$/;
+    PLAIN_VERSION = /^[A-Za-z0-9.-]+$/;
     CANONICAL_PURL = /^pkg:(?:npm|pypi|gem|cargo|nuget|deb|apk|rpm|composer)\/(?:[a-z0-9][a-z0-9.-]*\/)*[a-z0-9][a-z0-9.-]*@[A-Za-z0-9][A-Za-z0-9.-]*$/;
   }
 });
@@ -33231,8 +33242,8 @@ ${tables}` : preamble || tables;
 // src/lockfiles/util.ts
 function npmPurl(name, version3) {
   const lower = name.toLowerCase();
-  const plain2 = PLAIN_NPM_NAME.exec(lower);
-  if (plain2 && PLAIN_VERSION.test(version3)) return `pkg:npm/${plain2[1] === void 0 ? "" : `%40${plain2[1]}/`}${plain2[2]}@${version3}`;
+  const plain2 = plainNpmPurl(lower, version3);
+  if (plain2 !== void 0) return plain2;
   const enc = packageUrlLib().PurlComponent;
   const slash = lower.startsWith("@") ? lower.indexOf("/") : -1;
   const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);
@@ -33388,14 +33399,12 @@ function withRoots(base, packages, manifest, resolveRoot, markDev = true) {
   const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? "0.0.0" } : void 0;
   return { ...base, root, packages, rootDependencies };
 }
-var import_errors8, PLAIN_NPM_NAME, PLAIN_VERSION, SRI_ALGS, HEX_LEN;
+var import_errors8, SRI_ALGS, HEX_LEN;
 var init_util = __esm({
   "src/lockfiles/util.ts"() {
     "use strict";
     import_errors8 = require("./cli-errors.js");
     init_purl();
-    PLAIN_NPM_NAME = /^(?:@([a-z0-9][a-z0-9._-]*)\/)?([a-z0-9][a-z0-9._-]*)$/;
-    PLAIN_VERSION = /^[A-Za-z0-9.-]+$/;
     SRI_ALGS = {
       sha1: "SHA-1",
       sha256: "SHA-256",
@@ -53035,10 +53044,15 @@ var SEVERITY_WORDS = {
   none: "info",
   unknown: "unknown"
 };
-function normalizeSeverity(word, opts = {}) {
+var EXACT_SEVERITY = new Map(
+  Object.entries(SEVERITY_WORDS).flatMap(([w, s]) => [w, w.toUpperCase(), w[0].toUpperCase() + w.slice(1)].map((x) => [x, s]))
+);
+function normalizeSeverity(word, opts) {
   if (word === void 0 || word === null) return "unknown";
+  const exact = EXACT_SEVERITY.get(word);
+  if (exact !== void 0 && exact !== "info") return exact;
   const w = String(word).trim().toLowerCase();
-  if (opts.semgrepLegacy && w === "info") return "low";
+  if (opts?.semgrepLegacy && w === "info") return "low";
   return SEVERITY_WORDS[w] ?? "unknown";
 }
 function severityFromScore(score) {
@@ -53103,7 +53117,10 @@ function locationKey(l) {
 function computeFingerprint(f) {
   const id = f.kind === "vulnerability" && f.aliases.length > 0 ? canonicalId([f.id, ...f.aliases]) : f.id;
   const pkg = f.package ? `${packageKey(f.package)}@${f.package.version ?? ""}` : "";
-  return sha256Prefix([f.kind, id, pkg, locationKey(f.location)].join("\n"));
+  return sha256Prefix(`${f.kind}
+${id}
+${pkg}
+${locationKey(f.location)}`);
 }
 function sortedUnique(xs) {
   return xs.length < 2 ? xs.slice() : [...new Set(xs)].sort();
@@ -55231,9 +55248,9 @@ var AGGREGATED_TYPES = /* @__PURE__ */ new Set(["jar", "node-pkg", "python-pkg",
 var CVE = /\bCVE-\d{4}-\d{4,}\b/g;
 var GHSA_URL = /\/advisories\/(GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b/g;
 function uniqueMatches(texts, marker, re, group) {
-  const found = /* @__PURE__ */ new Set();
-  for (const t of texts) if (t.includes(marker)) for (const m of t.matchAll(re)) found.add(m[group]);
-  return [...found];
+  let found;
+  for (const t of texts) if (t.includes(marker)) for (const m of t.matchAll(re)) (found ??= /* @__PURE__ */ new Set()).add(m[group]);
+  return found ? [...found] : [];
 }
 function vulnerabilityAliases(v) {
   const vendor = v.VendorIDs ? v.VendorIDs.filter((id) => /^(CVE|GHSA)-/.test(id)) : [];
@@ -55241,6 +55258,7 @@ function vulnerabilityAliases(v) {
   if (!refs || refs.length === 0) return vendor;
   const cves = uniqueMatches(refs, "CVE-", CVE, 0);
   const ghsas = uniqueMatches(refs, "/advisories/GHSA-", GHSA_URL, 1);
+  if (cves.length !== 1 && ghsas.length !== 1) return vendor;
   return [...vendor, ...cves.length === 1 ? cves : [], ...ghsas.length === 1 ? ghsas : []];
 }
 function splitFixedVersions(s) {
@@ -55276,8 +55294,11 @@ function builtPurl(v, type) {
   if (OS_TYPES[type]) return buildPurl(OS_TYPES[type], v.PkgName, v.InstalledVersion, type);
   return LANG_TYPES[type] ? buildPurl(LANG_TYPES[type], v.PkgName, v.InstalledVersion) : void 0;
 }
-function packageOf3(v, r, cache2) {
+function resultContext(r) {
   const type = (r.Type ?? "").toLowerCase();
+  return { type, file: r.Class === "lang-pkgs" && !AGGREGATED_TYPES.has(type) ? r.Target : void 0 };
+}
+function packageOf3(v, { type }, cache2) {
   const fromReport = v.PkgIdentifier?.PURL ? reportPurl(v.PkgIdentifier.PURL, cache2) : void 0;
   let purl = fromReport?.purl;
   let purlEcosystem = fromReport?.type;
@@ -55285,17 +55306,17 @@ function packageOf3(v, r, cache2) {
     purl = builtPurl(v, type);
     purlEcosystem = purl && purlType(purl);
   }
-  const ecosystem = purlEcosystem ?? OS_TYPES[type] ?? LANG_TYPES[type];
-  const pkg = { name: v.PkgName, fixedVersions: splitFixedVersions(v.FixedVersion) };
-  if (purl) pkg.purl = purl;
-  if (ecosystem) pkg.ecosystem = ecosystem;
-  if (v.InstalledVersion) pkg.version = v.InstalledVersion;
-  return pkg;
+  return {
+    purl: purl || void 0,
+    ecosystem: purlEcosystem ?? OS_TYPES[type] ?? LANG_TYPES[type],
+    name: v.PkgName,
+    version: v.InstalledVersion || void 0,
+    fixedVersions: splitFixedVersions(v.FixedVersion)
+  };
 }
-function vulnerabilityLocation(v, r) {
+function vulnerabilityLocation(v, ctx) {
   if (v.PkgPath) return { path: v.PkgPath };
-  if (r.Class === "lang-pkgs" && !AGGREGATED_TYPES.has((r.Type ?? "").toLowerCase())) return { path: r.Target };
-  return void 0;
+  return ctx.file === void 0 ? void 0 : { path: ctx.file };
 }
 function lines(path13, start, end) {
   const loc = { path: path13 };
@@ -55306,7 +55327,7 @@ function lines(path13, start, end) {
 function text(s) {
   return s === "" ? void 0 : s;
 }
-function fromVulnerability(v, r, purls) {
+function fromVulnerability(v, ctx, purls) {
   return {
     tool: TOOL3,
     kind: "vulnerability",
@@ -55315,8 +55336,8 @@ function fromVulnerability(v, r, purls) {
     aliases: vulnerabilityAliases(v),
     title: v.Title || v.VulnerabilityID,
     description: text(v.Description),
-    package: packageOf3(v, r, purls),
-    location: vulnerabilityLocation(v, r),
+    package: packageOf3(v, ctx, purls),
+    location: vulnerabilityLocation(v, ctx),
     cvssScore: cvssScore3(v),
     cwes: v.CweIDs?.length ? v.CweIDs : void 0,
     url: text(v.PrimaryURL)
@@ -55382,7 +55403,8 @@ var parseTrivy = (text2) => {
   const out = [];
   const purls = /* @__PURE__ */ new Map();
   for (const r of report.Results ?? []) {
-    for (const v of r.Vulnerabilities ?? []) out.push(makeFinding(fromVulnerability(v, r, purls)));
+    const ctx = resultContext(r);
+    for (const v of r.Vulnerabilities ?? []) out.push(makeFinding(fromVulnerability(v, ctx, purls)));
     for (const m of r.Misconfigurations ?? []) if ((m.Status ?? "FAIL") === "FAIL") out.push(makeFinding(fromMisconfiguration(m, r)));
     for (const s of r.Secrets ?? []) out.push(makeFinding(fromSecret(s, r)));
     for (const l of r.Licenses ?? []) out.push(makeFinding(fromLicense(l, r)));
@@ -55794,10 +55816,8 @@ function sarifResult(f, ruleIndex, ctx) {
     properties: resultProperties(f)
   };
 }
-function buildRun(tool, all, ctx) {
+function buildRun(tool, { kept: findings, omitted }, ctx) {
   const max = ctx.opts.maxResultsPerRun;
-  const findings = max !== void 0 && all.length > max ? all.slice(0, max) : all;
-  const omitted = all.length - findings.length;
   const rules = /* @__PURE__ */ new Map();
   for (const f of findings) {
     const acc = rules.get(f.id);
@@ -55831,16 +55851,18 @@ function buildRun(tool, all, ctx) {
 function sarifParts(result, opts) {
   const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI };
   const byTool = /* @__PURE__ */ new Map();
+  const max = opts.maxResultsPerRun ?? Infinity;
   for (const f of sortFindings(result.findings)) {
     const tool = f.tools[0] ?? "chaingate";
-    let list = byTool.get(tool);
-    if (!list) byTool.set(tool, list = []);
-    list.push(f);
+    let t = byTool.get(tool);
+    if (!t) byTool.set(tool, t = { kept: [], omitted: 0 });
+    if (t.kept.length < max) t.kept.push(f);
+    else t.omitted++;
   }
-  for (const t of opts.completedTools ?? []) if (!byTool.has(t)) byTool.set(t, []);
+  for (const t of opts.completedTools ?? []) if (!byTool.has(t)) byTool.set(t, { kept: [], omitted: 0 });
   const tools = [...byTool.keys()].sort(compareStrings);
   const runs = tools.map((t) => buildRun(t, byTool.get(t), ctx));
-  if (runs.length === 0) runs.push(buildRun("chaingate", [], ctx));
+  if (runs.length === 0) runs.push(buildRun("chaingate", { kept: [], omitted: 0 }, ctx));
   return { log: { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: runs.map((r) => r.run) }, runs, ctx };
 }
 var resultsMark = (i) => `\0results ${i}\0`;

@@ -44803,6 +44803,25 @@ var ResultFileSchema = external_exports.looseObject({
 
 // src/core/finding.ts
 var crypto = __toESM(require("node:crypto"));
+var SEVERITY_WORDS = {
+  critical: "critical",
+  high: "high",
+  error: "high",
+  medium: "medium",
+  moderate: "medium",
+  warning: "medium",
+  low: "low",
+  negligible: "low",
+  info: "info",
+  informational: "info",
+  // SARIF's note level sits below warning (medium): low, as code scanning shows it.
+  note: "low",
+  none: "info",
+  unknown: "unknown"
+};
+var EXACT_SEVERITY = new Map(
+  Object.entries(SEVERITY_WORDS).flatMap(([w, s]) => [w, w.toUpperCase(), w[0].toUpperCase() + w.slice(1)].map((x) => [x, s]))
+);
 var ID_PREFERENCE = ["CVE-", "GHSA-", "GO-", "PYSEC-", "RUSTSEC-", "OSV-"];
 function idRank(id) {
   for (let i = 0; i < ID_PREFERENCE.length; i++) if (id.startsWith(ID_PREFERENCE[i])) return i;
@@ -44843,7 +44862,10 @@ function locationKey(l) {
 function computeFingerprint(f) {
   const id = f.kind === "vulnerability" && f.aliases.length > 0 ? canonicalId([f.id, ...f.aliases]) : f.id;
   const pkg = f.package ? `${packageKey(f.package)}@${f.package.version ?? ""}` : "";
-  return sha256Prefix([f.kind, id, pkg, locationKey(f.location)].join("\n"));
+  return sha256Prefix(`${f.kind}
+${id}
+${pkg}
+${locationKey(f.location)}`);
 }
 function sortedUnique(xs) {
   return xs.length < 2 ? xs.slice() : [...new Set(xs)].sort();

@@ -23,6 +23,29 @@ describe('purl helpers', () => {
     expect(buildPurl('pypi', 'Django_Foo')).toBe('pkg:pypi/django-foo');
   });
 
+  it('builds npm purls as packageurl-js does, on the fast path or not, for every package of a real lockfile', () => {
+    const raw = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'lockfiles', 'fixtures', 'npm-large', 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version?: string; name?: string }>;
+    };
+    const cases: [string, string | undefined][] = [
+      ['JSONStream', '1.3.5'],
+      ['@Scope/Pkg', '1.0.0'],
+      ['@scope/pkg', undefined],
+      ['lodash', undefined],
+      ['a', '0.0.0-x y'],
+      ['a', '1.0.0+build'],
+      ['.hidden', '1.0.0'],
+      ['-dash', '1.0.0'],
+    ];
+    for (const [k, v] of Object.entries(raw.packages)) if (k && v.version) cases.push([v.name ?? k.slice(k.lastIndexOf('node_modules/') + 13), v.version]);
+    expect(cases.length).toBeGreaterThan(1800);
+    for (const [n, v] of cases) {
+      const slash = n.startsWith('@') ? n.indexOf('/') : -1;
+      const expected = new PackageURL('npm', slash > 0 ? n.slice(0, slash) : undefined, slash > 0 ? n.slice(slash + 1) : n, v, undefined, undefined).toString();
+      expect(buildPurl('npm', n, v)).toBe(expected);
+    }
+  });
+
   it('returns undefined instead of an invalid purl', () => {
     expect(buildPurl('maven', 'no-group', '1.0')).toBeUndefined();
     expect(buildPurl('golang', 'github.com/x/y', 'vNOT-SEMVER')).toBeUndefined();

@@ -79,10 +79,17 @@ const SEVERITY_WORDS: Record<string, Severity> = {
  * Maps any tool's severity word to ours. Semgrep's legacy ERROR/WARNING/INFO are High/Medium/Low
  * (callers pass `{ semgrepLegacy: true }`), SARIF levels error/warning/note map the same way.
  */
-export function normalizeSeverity(word: string | undefined | null, opts: { semgrepLegacy?: boolean } = {}): Severity {
+/** The words as tools print them (lower, UPPER, Capitalized), looked up before normalizing. */
+const EXACT_SEVERITY = new Map<string, Severity>(
+  Object.entries(SEVERITY_WORDS).flatMap(([w, s]) => [w, w.toUpperCase(), w[0].toUpperCase() + w.slice(1)].map((x) => [x, s] as [string, Severity])),
+);
+
+export function normalizeSeverity(word: string | undefined | null, opts?: { semgrepLegacy?: boolean }): Severity {
   if (word === undefined || word === null) return 'unknown';
+  const exact = EXACT_SEVERITY.get(word);
+  if (exact !== undefined && exact !== 'info') return exact;
   const w = String(word).trim().toLowerCase();
-  if (opts.semgrepLegacy && w === 'info') return 'low';
+  if (opts?.semgrepLegacy && w === 'info') return 'low';
   return SEVERITY_WORDS[w] ?? 'unknown';
 }
 
@@ -173,7 +180,7 @@ function locationKey(l: Location | undefined): string {
 export function computeFingerprint(f: Pick<Finding, 'kind' | 'id' | 'aliases' | 'package' | 'location'>): string {
   const id = f.kind === 'vulnerability' && f.aliases.length > 0 ? canonicalId([f.id, ...f.aliases]) : f.id;
   const pkg = f.package ? `${packageKey(f.package)}@${f.package.version ?? ''}` : '';
-  return sha256Prefix([f.kind, id, pkg, locationKey(f.location)].join('\n'));
+  return sha256Prefix(`${f.kind}\n${id}\n${pkg}\n${locationKey(f.location)}`);
 }
 
 function sortedUnique(xs: string[]): string[] {

@@ -2,7 +2,7 @@
 import type * as YamlLib from 'yaml';
 import type * as TomlLib from 'smol-toml';
 import { LockfileError } from '../errors';
-import { packageUrlLib } from '../parsers/purl';
+import { packageUrlLib, plainNpmPurl } from '../parsers/purl';
 import type { Ecosystem, Integrity, Lockfile, LockPackage, Manifest } from './types';
 
 // npm purls are built from packageurl-js's component encoders rather than a PackageURL object
@@ -11,14 +11,12 @@ import type { Ecosystem, Integrity, Lockfile, LockPackage, Manifest } from './ty
 // several MB. Names and versions of characters no encoder changes skip the library altogether.
 // A test holds the output equal to PackageURL's for every package of a real lockfile.
 type Encoders = { encode: (s: string) => string };
-const PLAIN_NPM_NAME = /^(?:@([a-z0-9][a-z0-9._-]*)\/)?([a-z0-9][a-z0-9._-]*)$/;
-const PLAIN_VERSION = /^[A-Za-z0-9.-]+$/;
 
 export function npmPurl(name: string, version: string): string {
   // The purl spec's npm rule: namespace and name are lower-cased (old packages like JSONStream).
   const lower = name.toLowerCase();
-  const plain = PLAIN_NPM_NAME.exec(lower);
-  if (plain && PLAIN_VERSION.test(version)) return `pkg:npm/${plain[1] === undefined ? '' : `%40${plain[1]}/`}${plain[2]}@${version}`;
+  const plain = plainNpmPurl(lower, version);
+  if (plain !== undefined) return plain;
   const enc = packageUrlLib().PurlComponent as unknown as { namespace: Encoders; name: Encoders; version: Encoders };
   const slash = lower.startsWith('@') ? lower.indexOf('/') : -1;
   const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);

@@ -83,6 +83,10 @@ export function purlNamespaceForOsvEcosystem(ecosystem: string): string | undefi
  * malformed purl when the parts are not valid for the type.
  */
 export function buildPurl(type: string, name: string, version?: string, namespace?: string): string | undefined {
+  if (type === 'npm' && namespace === undefined) {
+    const plain = plainNpmPurl(name, version || undefined);
+    if (plain !== undefined) return plain;
+  }
   let ns = namespace;
   let n = name;
   if (type === 'maven' && n.includes(':')) {
@@ -99,6 +103,21 @@ export function buildPurl(type: string, name: string, version?: string, namespac
   } catch {
     return undefined;
   }
+}
+
+const PLAIN_NPM_NAME = /^(?:@([a-z0-9][a-z0-9._-]*)\/)?([a-z0-9][a-z0-9._-]*)$/;
+const PLAIN_VERSION = /^[A-Za-z0-9.-]+$/;
+
+/**
+ * `pkg:npm/[%40scope/]name[@version]` written directly, as packageurl-js writes it, for a
+ * lower-case name and a version of characters no purl encoder changes (nearly every npm
+ * package); undefined for anything else, which goes through the library. A test holds the two
+ * equal on every package of a real lockfile.
+ */
+export function plainNpmPurl(name: string, version: string | undefined): string | undefined {
+  const plain = PLAIN_NPM_NAME.exec(name);
+  if (plain === null || (version !== undefined && !PLAIN_VERSION.test(version))) return undefined;
+  return `pkg:npm/${plain[1] === undefined ? '' : `%40${plain[1]}/`}${plain[2]}${version === undefined ? '' : `@${version}`}`;
 }
 
 /**

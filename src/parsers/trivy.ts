@@ -167,9 +167,10 @@ const GHSA_URL = /\/advisories\/(GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b/g;
 
 /** Distinct matches of `re` in the texts that contain `marker` (a cheap test before the regex). */
 function uniqueMatches(texts: string[], marker: string, re: RegExp, group: number): string[] {
-  const found = new Set<string>();
-  for (const t of texts) if (t.includes(marker)) for (const m of t.matchAll(re)) found.add(m[group]);
-  return [...found];
+  // Called twice per vulnerability and nearly always empty: nothing allocated until a match.
+  let found: Set<string> | undefined;
+  for (const t of texts) if (t.includes(marker)) for (const m of t.matchAll(re)) (found ??= new Set()).add(m[group]);
+  return found ? [...found] : [];
 }
 
 /**
@@ -184,6 +185,7 @@ function vulnerabilityAliases(v: Vulnerability): string[] {
   if (!refs || refs.length === 0) return vendor;
   const cves = uniqueMatches(refs, 'CVE-', CVE, 0);
   const ghsas = uniqueMatches(refs, '/advisories/GHSA-', GHSA_URL, 1);
+  if (cves.length !== 1 && ghsas.length !== 1) return vendor;
   return [...vendor, ...(cves.length === 1 ? cves : []), ...(ghsas.length === 1 ? ghsas : [])];
 }
 
@@ -236,8 +238,21 @@ function builtPurl(v: Vulnerability, type: string): string | undefined {
   return LANG_TYPES[type] ? buildPurl(LANG_TYPES[type], v.PkgName, v.InstalledVersion) : undefined;
 }
 
-function packageOf(v: Vulnerability, r: Result, cache: PurlCache): PackageRef {
+/** What the vulnerabilities of one Result share, worked out once for all of them. */
+interface ResultContext {
+  /** The Result's Type, lower-cased. */
+  type: string;
+  /** The Target, when it names the file the packages were found in. */
+  file?: string;
+}
+
+function resultContext(r: Result): ResultContext {
   const type = (r.Type ?? '').toLowerCase();
+  // os-pkgs Targets name the image ("img (alpine 3.10.2)"), not a file.
+  return { type, file: r.Class === 'lang-pkgs' && !AGGREGATED_TYPES.has(type) ? r.Target : undefined };
+}
+
+function packageOf(v: Vulnerability, { type }: ResultContext, cache: PurlCache): PackageRef {
   const fromReport = v.PkgIdentifier?.PURL ? reportPurl(v.PkgIdentifier.PURL, cache) : undefined;
   let purl = fromReport?.purl;
   let purlEcosystem = fromReport?.type;
@@ -245,19 +260,18 @@ function packageOf(v: Vulnerability, r: Result, cache: PurlCache): PackageRef {
     purl = builtPurl(v, type);
     purlEcosystem = purl && purlType(purl);
   }
-  const ecosystem = purlEcosystem ?? OS_TYPES[type] ?? LANG_TYPES[type];
-  const pkg: PackageRef = { name: v.PkgName, fixedVersions: splitFixedVersions(v.FixedVersion) };
-  if (purl) pkg.purl = purl;
-  if (ecosystem) pkg.ecosystem = ecosystem;
-  if (v.InstalledVersion) pkg.version = v.InstalledVersion;
-  return pkg;
+  return {
+    purl: purl || undefined,
+    ecosystem: purlEcosystem ?? OS_TYPES[type] ?? LANG_TYPES[type],
+    name: v.PkgName,
+    version: v.InstalledVersion || undefined,
+    fixedVersions: splitFixedVersions(v.FixedVersion),
+  };
 }
 
-function vulnerabilityLocation(v: Vulnerability, r: Result): Location | undefined {
+function vulnerabilityLocation(v: Vulnerability, ctx: ResultContext): Location | undefined {
   if (v.PkgPath) return { path: v.PkgPath };
-  // os-pkgs Targets name the image ("img (alpine 3.10.2)"), not a file.
-  if (r.Class === 'lang-pkgs' && !AGGREGATED_TYPES.has((r.Type ?? '').toLowerCase())) return { path: r.Target };
-  return undefined;
+  return ctx.file === undefined ? undefined : { path: ctx.file };
 }
 
 function lines(path: string, start: number | undefined, end: number | undefined): Location {
@@ -272,7 +286,7 @@ function text(s: string | undefined): string | undefined {
   return s === '' ? undefined : s;
 }
 
-function fromVulnerability(v: Vulnerability, r: Result, purls: PurlCache): FindingInput {
+function fromVulnerability(v: Vulnerability, ctx: ResultContext, purls: PurlCache): FindingInput {
   return {
     tool: TOOL,
     kind: 'vulnerability',
@@ -281,8 +295,8 @@ function fromVulnerability(v: Vulnerability, r: Result, purls: PurlCache): Findi
     aliases: vulnerabilityAliases(v),
     title: v.Title || v.VulnerabilityID,
     description: text(v.Description),
-    package: packageOf(v, r, purls),
-    location: vulnerabilityLocation(v, r),
+    package: packageOf(v, ctx, purls),
+    location: vulnerabilityLocation(v, ctx),
     cvssScore: cvssScore(v),
     cwes: v.CweIDs?.length ? v.CweIDs : undefined,
     url: text(v.PrimaryURL),
@@ -355,7 +369,8 @@ export const parseTrivy: Parser = (text: string): Finding[] => {
   const out: Finding[] = [];
   const purls: PurlCache = new Map();
   for (const r of report.Results ?? []) {
-    for (const v of r.Vulnerabilities ?? []) out.push(makeFinding(fromVulnerability(v, r, purls)));
+    const ctx = resultContext(r);
+    for (const v of r.Vulnerabilities ?? []) out.push(makeFinding(fromVulnerability(v, ctx, purls)));
     // PASS and EXCEPTION entries (--include-non-failures) are checks that held; reports from
     // before Trivy had Status listed failures only.
     for (const m of r.Misconfigurations ?? []) if ((m.Status ?? 'FAIL') === 'FAIL') out.push(makeFinding(fromMisconfiguration(m, r)));

@@ -208,10 +208,14 @@ function sarifResult(f: EvaluatedFinding, ruleIndex: Map<string, number>, ctx: C
   };
 }
 
-function buildRun(tool: string, all: EvaluatedFinding[], ctx: Ctx): RunParts {
+/** A tool's findings kept for its run (the first maxResultsPerRun), and how many were left out. */
+interface ToolFindings {
+  kept: EvaluatedFinding[];
+  omitted: number;
+}
+
+function buildRun(tool: string, { kept: findings, omitted }: ToolFindings, ctx: Ctx): RunParts {
   const max = ctx.opts.maxResultsPerRun;
-  const findings = max !== undefined && all.length > max ? all.slice(0, max) : all;
-  const omitted = all.length - findings.length;
   const rules = new Map<string, RuleAcc>();
   for (const f of findings) {
     const acc = rules.get(f.id);
@@ -248,21 +252,23 @@ function buildRun(tool: string, all: EvaluatedFinding[], ctx: Ctx): RunParts {
 /** The log with every run's results still to be filled: what renderSarif and sarifJsonChunks share. */
 function sarifParts(result: GateResult, opts: SarifOptions): { log: Obj; runs: RunParts[]; ctx: Ctx } {
   const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI };
-  const byTool = new Map<string, EvaluatedFinding[]>();
+  const byTool = new Map<string, ToolFindings>();
+  const max = opts.maxResultsPerRun ?? Infinity;
   // Sorted once up front, so each run's results come out in the same order as the other reports.
   for (const f of sortFindings(result.findings)) {
     // A finding several tools reported lives in the run of the first (tools are sorted).
     // The model always names a tool; should one slip through without, it still gets a run.
     const tool = f.tools[0] ?? 'chaingate';
-    let list = byTool.get(tool);
-    if (!list) byTool.set(tool, (list = []));
-    list.push(f);
+    let t = byTool.get(tool);
+    if (!t) byTool.set(tool, (t = { kept: [], omitted: 0 }));
+    if (t.kept.length < max) t.kept.push(f);
+    else t.omitted++;
   }
-  for (const t of opts.completedTools ?? []) if (!byTool.has(t)) byTool.set(t, []);
+  for (const t of opts.completedTools ?? []) if (!byTool.has(t)) byTool.set(t, { kept: [], omitted: 0 });
   const tools = [...byTool.keys()].sort(compareStrings);
-  const runs = tools.map((t) => buildRun(t, byTool.get(t) as EvaluatedFinding[], ctx));
+  const runs = tools.map((t) => buildRun(t, byTool.get(t) as ToolFindings, ctx));
   // A log without runs tells code scanning nothing; an empty chaingate run says "no findings".
-  if (runs.length === 0) runs.push(buildRun('chaingate', [], ctx));
+  if (runs.length === 0) runs.push(buildRun('chaingate', { kept: [], omitted: 0 }, ctx));
   return { log: { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: runs.map((r) => r.run) }, runs, ctx };
 }
 
