@@ -11490,17 +11490,17 @@ var require_trim_comparator_whitespace = __commonJS({
       return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
     };
     var findRemovableWhitespaceIndex = (range, matchStart) => {
-      let position3 = matchStart;
-      if (isWhitespace(range[position3])) {
-        position3++;
+      let position2 = matchStart;
+      if (isWhitespace(range[position2])) {
+        position2++;
       }
-      if (range[position3] === "<" || range[position3] === ">") {
-        position3++;
+      if (range[position2] === "<" || range[position2] === ">") {
+        position2++;
       }
-      if (range[position3] === "=") {
-        position3++;
+      if (range[position2] === "=") {
+        position2++;
       }
-      return isWhitespace(range[position3]) ? position3 : -1;
+      return isWhitespace(range[position2]) ? position2 : -1;
     };
     var trimComparatorWhitespace = (range) => {
       let result = "";
@@ -17273,18 +17273,18 @@ var require_dataURL = __commonJS({
       assert2(dataURL.protocol === "data:");
       let input2 = URLSerializer(dataURL, true);
       input2 = input2.slice(5);
-      const position3 = { position: 0 };
+      const position2 = { position: 0 };
       let mimeType = collectASequenceOfCodePointsFast(
         ",",
         input2,
-        position3
+        position2
       );
       const mimeTypeLength = mimeType.length;
       mimeType = removeASCIIWhitespace(mimeType, true, true);
-      if (position3.position >= input2.length) {
+      if (position2.position >= input2.length) {
         return "failure";
       }
-      position3.position++;
+      position2.position++;
       const encodedBody = input2.slice(mimeTypeLength + 1);
       let body = stringPercentDecode(encodedBody);
       if (/;(\u0020){0,}base64$/i.test(mimeType)) {
@@ -17314,23 +17314,23 @@ var require_dataURL = __commonJS({
       const hashLength = url2.hash.length;
       return hashLength === 0 ? href : href.substring(0, href.length - hashLength);
     }
-    function collectASequenceOfCodePoints(condition, input2, position3) {
+    function collectASequenceOfCodePoints(condition, input2, position2) {
       let result = "";
-      while (position3.position < input2.length && condition(input2[position3.position])) {
-        result += input2[position3.position];
-        position3.position++;
+      while (position2.position < input2.length && condition(input2[position2.position])) {
+        result += input2[position2.position];
+        position2.position++;
       }
       return result;
     }
-    function collectASequenceOfCodePointsFast(char, input2, position3) {
-      const idx = input2.indexOf(char, position3.position);
-      const start = position3.position;
+    function collectASequenceOfCodePointsFast(char, input2, position2) {
+      const idx = input2.indexOf(char, position2.position);
+      const start = position2.position;
       if (idx === -1) {
-        position3.position = input2.length;
+        position2.position = input2.length;
         return input2.slice(start);
       }
-      position3.position = idx;
-      return input2.slice(start, position3.position);
+      position2.position = idx;
+      return input2.slice(start, position2.position);
     }
     function stringPercentDecode(input2) {
       const bytes2 = encoder.encode(input2);
@@ -17355,23 +17355,23 @@ var require_dataURL = __commonJS({
     }
     function parseMIMEType(input2) {
       input2 = removeHTTPWhitespace(input2, true, true);
-      const position3 = { position: 0 };
+      const position2 = { position: 0 };
       const type = collectASequenceOfCodePointsFast(
         "/",
         input2,
-        position3
+        position2
       );
       if (type.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(type)) {
         return "failure";
       }
-      if (position3.position > input2.length) {
+      if (position2.position > input2.length) {
         return "failure";
       }
-      position3.position++;
+      position2.position++;
       let subtype = collectASequenceOfCodePointsFast(
         ";",
         input2,
-        position3
+        position2
       );
       subtype = removeHTTPWhitespace(subtype, false, true);
       if (subtype.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(subtype)) {
@@ -17387,42 +17387,42 @@ var require_dataURL = __commonJS({
         // https://mimesniff.spec.whatwg.org/#mime-type-essence
         essence: `${typeLowercase}/${subtypeLowercase}`
       };
-      while (position3.position < input2.length) {
-        position3.position++;
+      while (position2.position < input2.length) {
+        position2.position++;
         collectASequenceOfCodePoints(
           // https://fetch.spec.whatwg.org/#http-whitespace
           (char) => HTTP_WHITESPACE_REGEX.test(char),
           input2,
-          position3
+          position2
         );
         let parameterName = collectASequenceOfCodePoints(
           (char) => char !== ";" && char !== "=",
           input2,
-          position3
+          position2
         );
         parameterName = parameterName.toLowerCase();
-        if (position3.position < input2.length) {
-          if (input2[position3.position] === ";") {
+        if (position2.position < input2.length) {
+          if (input2[position2.position] === ";") {
             continue;
           }
-          position3.position++;
+          position2.position++;
         }
-        if (position3.position > input2.length) {
+        if (position2.position > input2.length) {
           break;
         }
         let parameterValue = null;
-        if (input2[position3.position] === '"') {
-          parameterValue = collectAnHTTPQuotedString(input2, position3, true);
+        if (input2[position2.position] === '"') {
+          parameterValue = collectAnHTTPQuotedString(input2, position2, true);
           collectASequenceOfCodePointsFast(
             ";",
             input2,
-            position3
+            position2
           );
         } else {
           parameterValue = collectASequenceOfCodePointsFast(
             ";",
             input2,
-            position3
+            position2
           );
           parameterValue = removeHTTPWhitespace(parameterValue, false, true);
           if (parameterValue.length === 0) {
@@ -17453,29 +17453,29 @@ var require_dataURL = __commonJS({
       }
       return bytes2;
     }
-    function collectAnHTTPQuotedString(input2, position3, extractValue) {
-      const positionStart = position3.position;
+    function collectAnHTTPQuotedString(input2, position2, extractValue) {
+      const positionStart = position2.position;
       let value = "";
-      assert2(input2[position3.position] === '"');
-      position3.position++;
+      assert2(input2[position2.position] === '"');
+      position2.position++;
       while (true) {
         value += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
           input2,
-          position3
+          position2
         );
-        if (position3.position >= input2.length) {
+        if (position2.position >= input2.length) {
           break;
         }
-        const quoteOrBackslash = input2[position3.position];
-        position3.position++;
+        const quoteOrBackslash = input2[position2.position];
+        position2.position++;
         if (quoteOrBackslash === "\\") {
-          if (position3.position >= input2.length) {
+          if (position2.position >= input2.length) {
             value += "\\";
             break;
           }
-          value += input2[position3.position];
-          position3.position++;
+          value += input2[position2.position];
+          position2.position++;
         } else {
           assert2(quoteOrBackslash === '"');
           break;
@@ -17484,7 +17484,7 @@ var require_dataURL = __commonJS({
       if (extractValue) {
         return value;
       }
-      return input2.slice(positionStart, position3.position);
+      return input2.slice(positionStart, position2.position);
     }
     function serializeAMimeType(mimeType) {
       assert2(mimeType !== "failure");
@@ -28296,22 +28296,22 @@ var require_parse3 = __commonJS({
       let name = "";
       let value = "";
       if (header.includes(";")) {
-        const position3 = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position3);
-        unparsedAttributes = header.slice(position3.position);
+        const position2 = { position: 0 };
+        nameValuePair = collectASequenceOfCodePointsFast(";", header, position2);
+        unparsedAttributes = header.slice(position2.position);
       } else {
         nameValuePair = header;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
       } else {
-        const position3 = { position: 0 };
+        const position2 = { position: 0 };
         name = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
-          position3
+          position2
         );
-        value = nameValuePair.slice(position3.position + 1);
+        value = nameValuePair.slice(position2.position + 1);
       }
       name = name.trim();
       value = value.trim();
@@ -28345,13 +28345,13 @@ var require_parse3 = __commonJS({
       let attributeName = "";
       let attributeValue = "";
       if (cookieAv.includes("=")) {
-        const position3 = { position: 0 };
+        const position2 = { position: 0 };
         attributeName = collectASequenceOfCodePointsFast(
           "=",
           cookieAv,
-          position3
+          position2
         );
-        attributeValue = cookieAv.slice(position3.position + 1);
+        attributeValue = cookieAv.slice(position2.position + 1);
       } else {
         attributeName = cookieAv;
       }
@@ -53415,7 +53415,7 @@ var SEVERITY_POSITION = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
 function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-function position(s) {
+function severityPosition(s) {
   switch (s) {
     case "critical":
       return 0;
@@ -53432,7 +53432,7 @@ function position(s) {
   }
 }
 function bucket(f) {
-  return (f.blocking ? 0 : SEVERITIES.length) + position(f.severity);
+  return (f.blocking ? 0 : SEVERITIES.length) + severityPosition(f.severity);
 }
 function inReportOrder(findings) {
   for (let i = 1; i < findings.length; i++) {
@@ -53531,7 +53531,7 @@ function decider(policy) {
   return (f) => {
     let list = byKind.get(f.kind);
     if (!list) byKind.set(f.kind, list = []);
-    return list[SEVERITIES.indexOf(f.severity) * 2 + Number(unfixed(f))] ??= decide(f, policy);
+    return list[severityPosition(f.severity) * 2 + Number(unfixed(f))] ??= decide(f, policy);
   };
 }
 function emptyCounts() {
@@ -53548,12 +53548,16 @@ function evaluate(input2) {
   const compiled = compileExceptions(input2.exceptions, now);
   const exIdx = indexExceptions(compiled);
   const vexIdx = indexVex(input2.vex);
-  const summary = { ...emptyCounts(), blocking: 0, suppressed: 0, total: 0 };
-  const byKind = {};
-  const blockingByKind = /* @__PURE__ */ new Map();
+  const counts = /* @__PURE__ */ new Map();
+  const blockingCounts = /* @__PURE__ */ new Map();
+  const count = (m, f) => {
+    let c = m.get(f.kind);
+    if (!c) m.set(f.kind, c = SEVERITIES.map(() => 0));
+    c[severityPosition(f.severity)]++;
+  };
+  let suppressed = 0;
   const decideFor = decider(policy);
   const findings = input2.findings.map((f) => {
-    summary.total++;
     const matches = matchExceptions(exIdx, f);
     for (const c of matches) c.matched.push(f.fingerprint);
     const active = matches.find((c) => !c.expired);
@@ -53583,28 +53587,32 @@ function evaluate(input2) {
       if (e.owner) ev.exception.owner = e.owner;
       if (e.ticket) ev.exception.ticket = e.ticket;
       ev.rationale = `suppressed by exception ${e.id} (${active.source}#${active.index + 1}) until ${e.expires}`;
-      summary.suppressed++;
+      suppressed++;
       return ev;
     }
     if (vex) {
       ev.vex = vex;
       ev.rationale = `suppressed by VEX ${vex.status} (${vex.source})`;
-      summary.suppressed++;
+      suppressed++;
       return ev;
     }
     const d = decideFor(f);
     ev.blocking = d.blocking;
     ev.rationale = d.rationale;
-    summary[f.severity]++;
-    (byKind[f.kind] ??= emptyCounts())[f.severity]++;
-    if (d.blocking) {
-      summary.blocking++;
-      let m = blockingByKind.get(f.kind);
-      if (!m) blockingByKind.set(f.kind, m = /* @__PURE__ */ new Map());
-      m.set(f.severity, (m.get(f.severity) ?? 0) + 1);
-    }
+    count(counts, f);
+    if (d.blocking) count(blockingCounts, f);
     return ev;
   });
+  const summary = { ...emptyCounts(), blocking: 0, suppressed, total: input2.findings.length };
+  const byKind = {};
+  for (const [kind, c] of counts) {
+    const k = byKind[kind] = emptyCounts();
+    SEVERITIES.forEach((s, i) => {
+      k[s] = c[i];
+      summary[s] += c[i];
+    });
+  }
+  for (const c of blockingCounts.values()) for (const n of c) summary.blocking += n;
   const exceptions = {
     applied: [],
     expired: [],
@@ -53628,11 +53636,10 @@ function evaluate(input2) {
   if (summary.blocking > 0) {
     fail = true;
     const parts = [];
-    for (const [kind, m] of [...blockingByKind].sort(([a], [b]) => a.localeCompare(b, "en"))) {
-      for (const sev of SEVERITIES) {
-        const n = m.get(sev);
-        if (n) parts.push(`${n} ${sev} ${kind}`);
-      }
+    for (const [kind, c] of [...blockingCounts].sort(([a], [b]) => a.localeCompare(b, "en"))) {
+      SEVERITIES.forEach((sev, i) => {
+        if (c[i]) parts.push(`${c[i]} ${sev} ${kind}`);
+      });
     }
     reasons.push(`${plural2(summary.blocking, "finding")} at or above the policy threshold: ${parts.join(", ")}`);
   }
@@ -53920,7 +53927,7 @@ function readText(file2, what) {
     throw new import_errors2.ConfigError(`cannot read ${what}: ${e.message}`, file2);
   }
 }
-function position2(doc, lc, path13) {
+function position(doc, lc, path13) {
   for (let n = path13.length; n >= 0; n--) {
     const node2 = doc.getIn(path13.slice(0, n), true);
     if (node2 && node2.range) {
@@ -53942,7 +53949,7 @@ function keyPosition(doc, lc, path13, key) {
       }
     }
   }
-  return position2(doc, lc, path13);
+  return position(doc, lc, path13);
 }
 function parseConfigText(text2, file2, schema, what) {
   const fast = readBlockYaml(text2);
@@ -53969,7 +53976,7 @@ function parseConfigText(text2, file2, schema, what) {
     const issue2 = r.error.issues[0];
     const path13 = issue2.path;
     const dotted = path13.length ? path13.map(String).join(".") : "(top level)";
-    let pos = position2(doc, lc, path13);
+    let pos = position(doc, lc, path13);
     let message = `${dotted}: ${issue2.message}`;
     if (issue2.code === "unrecognized_keys") {
       const key = issue2.keys[0];

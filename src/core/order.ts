@@ -12,7 +12,7 @@ export function compareStrings(a: string, b: string): number {
 type Ordered = Pick<EvaluatedFinding, 'blocking' | 'severity' | 'fingerprint'>;
 
 /** SEVERITY_POSITION as a switch: a lookup keyed by six different strings is a slow (megamorphic) one. */
-function position(s: Severity): number {
+export function severityPosition(s: Severity): number {
   switch (s) {
     case 'critical':
       return 0;
@@ -30,7 +30,7 @@ function position(s: Severity): number {
 }
 
 function bucket(f: Ordered): number {
-  return (f.blocking ? 0 : SEVERITIES.length) + position(f.severity);
+  return (f.blocking ? 0 : SEVERITIES.length) + severityPosition(f.severity);
 }
 
 /** Whether `findings` are already in report order: one pass, no copy. */

@@ -5,7 +5,7 @@ import type { Policy } from '../config/schema';
 import { SEVERITIES, SEVERITY_RANK, type Finding, type Kind, type Severity } from './finding';
 import { compileExceptions, indexExceptions, matchExceptions, type CompiledException, type ExceptionSource } from './exceptions';
 import type { AppliedException, EvaluatedFinding, GateResult, ScannerStatus, Summary } from './result';
-import { sortFindings } from './order';
+import { severityPosition, sortFindings } from './order';
 import { indexVex, matchVex, type VexSource } from './vex';
 
 export interface EvaluateInput {
@@ -57,7 +57,7 @@ function decider(policy: Policy): (f: Finding) => Decision {
   return (f) => {
     let list = byKind.get(f.kind);
     if (!list) byKind.set(f.kind, (list = []));
-    return (list[SEVERITIES.indexOf(f.severity) * 2 + Number(unfixed(f))] ??= decide(f, policy));
+    return (list[severityPosition(f.severity) * 2 + Number(unfixed(f))] ??= decide(f, policy));
   };
 }
 
@@ -78,13 +78,19 @@ export function evaluate(input: EvaluateInput): GateResult {
   const compiled = compileExceptions(input.exceptions, now);
   const exIdx = indexExceptions(compiled);
   const vexIdx = indexVex(input.vex);
-  const summary: Summary = { ...emptyCounts(), blocking: 0, suppressed: 0, total: 0 };
-  const byKind: Record<string, Record<Severity, number>> = {};
-  const blockingByKind = new Map<string, Map<Severity, number>>();
+  // Counted per kind in arrays by severity position (SEVERITIES order), made records at the
+  // end: counting in records keyed by six different strings is a slow (megamorphic) access.
+  const counts = new Map<string, number[]>();
+  const blockingCounts = new Map<string, number[]>();
+  const count = (m: Map<string, number[]>, f: Finding) => {
+    let c = m.get(f.kind);
+    if (!c) m.set(f.kind, (c = SEVERITIES.map(() => 0)));
+    c[severityPosition(f.severity)]++;
+  };
+  let suppressed = 0;
   const decideFor = decider(policy);
 
   const findings: EvaluatedFinding[] = input.findings.map((f) => {
-    summary.total++;
     const matches = matchExceptions(exIdx, f);
     for (const c of matches) c.matched.push(f.fingerprint);
     const active = matches.find((c) => !c.expired);
@@ -116,28 +122,33 @@ export function evaluate(input: EvaluateInput): GateResult {
       if (e.owner) ev.exception.owner = e.owner;
       if (e.ticket) ev.exception.ticket = e.ticket;
       ev.rationale = `suppressed by exception ${e.id} (${active.source}#${active.index + 1}) until ${e.expires}`;
-      summary.suppressed++;
+      suppressed++;
       return ev;
     }
     if (vex) {
       ev.vex = vex;
       ev.rationale = `suppressed by VEX ${vex.status} (${vex.source})`;
-      summary.suppressed++;
+      suppressed++;
       return ev;
     }
     const d = decideFor(f);
     ev.blocking = d.blocking;
     ev.rationale = d.rationale;
-    summary[f.severity]++;
-    (byKind[f.kind] ??= emptyCounts())[f.severity]++;
-    if (d.blocking) {
-      summary.blocking++;
-      let m = blockingByKind.get(f.kind);
-      if (!m) blockingByKind.set(f.kind, (m = new Map()));
-      m.set(f.severity, (m.get(f.severity) ?? 0) + 1);
-    }
+    count(counts, f);
+    if (d.blocking) count(blockingCounts, f);
     return ev;
   });
+
+  const summary: Summary = { ...emptyCounts(), blocking: 0, suppressed, total: input.findings.length };
+  const byKind: Record<string, Record<Severity, number>> = {};
+  for (const [kind, c] of counts) {
+    const k = (byKind[kind] = emptyCounts());
+    SEVERITIES.forEach((s, i) => {
+      k[s] = c[i];
+      summary[s] += c[i];
+    });
+  }
+  for (const c of blockingCounts.values()) for (const n of c) summary.blocking += n;
 
   const exceptions: GateResult['exceptions'] = {
     applied: [],
@@ -163,11 +174,10 @@ export function evaluate(input: EvaluateInput): GateResult {
   if (summary.blocking > 0) {
     fail = true;
     const parts: string[] = [];
-    for (const [kind, m] of [...blockingByKind].sort(([a], [b]) => a.localeCompare(b, 'en'))) {
-      for (const sev of SEVERITIES) {
-        const n = m.get(sev);
-        if (n) parts.push(`${n} ${sev} ${kind}`);
-      }
+    for (const [kind, c] of [...blockingCounts].sort(([a], [b]) => a.localeCompare(b, 'en'))) {
+      SEVERITIES.forEach((sev, i) => {
+        if (c[i]) parts.push(`${c[i]} ${sev} ${kind}`);
+      });
     }
     reasons.push(`${plural(summary.blocking, 'finding')} at or above the policy threshold: ${parts.join(', ')}`);
   }
