@@ -55075,13 +55075,28 @@ function redactSecret(text2, r) {
   }
   return out.replace(/[A-Za-z0-9+/_=-]{12,}/g, (t) => t.length >= 20 || /\d/.test(t) && /[A-Za-z]/.test(t) ? "[redacted]" : t);
 }
-function toFinding(r) {
-  const meta3 = r.extra.metadata ?? {};
-  const secret = isSecretRule(r.check_id, meta3);
+function ruleInfo(r, caches) {
+  let info = caches.rules.get(r.check_id);
+  if (info === void 0) {
+    const meta3 = r.extra.metadata ?? {};
+    info = {
+      secret: isSecretRule(r.check_id, meta3),
+      cwes: parseCwes(meta3.cwe),
+      url: [meta3.source, meta3.references].flatMap(strings).find((u) => /^https?:\/\//i.test(u))
+    };
+    caches.rules.set(r.check_id, info);
+  }
+  return info;
+}
+function titleOf(message, caches) {
+  let title = caches.titles.get(message);
+  if (title === void 0) caches.titles.set(message, title = headline(message));
+  return title;
+}
+function toFinding(r, caches) {
+  const { secret, cwes, url: url2 } = ruleInfo(r, caches);
   const message = secret ? redactSecret(r.extra.message.trim(), r) : r.extra.message.trim();
-  const title = headline(message) || r.check_id;
-  const cwes = parseCwes(meta3.cwe);
-  const url2 = [meta3.source, meta3.references].flatMap(strings).find((u) => /^https?:\/\//i.test(u));
+  const title = titleOf(message, caches) || r.check_id;
   return makeFinding({
     tool: "semgrep",
     kind: secret ? "secret" : "code",
@@ -55090,13 +55105,14 @@ function toFinding(r) {
     title,
     description: message !== title ? message : void 0,
     location: { path: r.path, startLine: r.start.line, endLine: r.end.line },
-    cwes: cwes.length ? cwes : void 0,
+    cwes: cwes.length ? cwes.slice() : void 0,
     url: url2
   });
 }
 var parseSemgrep = (text2) => {
   const report = validateReport(ReportSchema, parseJson(text2, WHAT7), WHAT7, KIND3);
-  return report.results.map(toFinding);
+  const caches = { rules: /* @__PURE__ */ new Map(), titles: /* @__PURE__ */ new Map() };
+  return report.results.map((r) => toFinding(r, caches));
 };
 var TARGET_PARSE_ERRORS = /* @__PURE__ */ new Set(["syntax error", "lexical error", "other syntax error", "ast builder error", "partialparsing", "partial parsing"]);
 function isFatal(level, type) {
@@ -57595,7 +57611,7 @@ function cwesOf3(advisory, affected) {
   }
   return [...new Set(out)].sort();
 }
-function titleOf(advisory) {
+function titleOf2(advisory) {
   if (advisory.summary?.trim()) return advisory.summary.trim();
   const first = advisory.details?.trim().split("\n")[0]?.trim();
   if (first) return first.length > 200 ? `${first.slice(0, 197)}...` : first;
@@ -57615,7 +57631,7 @@ function osvFinding(pkg, advisory, affected, fixed) {
     severity: sev.severity,
     id: advisory.id,
     aliases: advisory.aliases ?? [],
-    title: titleOf(advisory),
+    title: titleOf2(advisory),
     ...advisory.details ? { description: advisory.details } : {},
     package: {
       ...pkg.purl ? { purl: pkg.purl } : {},

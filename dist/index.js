@@ -55602,13 +55602,28 @@ function redactSecret(text2, r) {
   }
   return out.replace(/[A-Za-z0-9+/_=-]{12,}/g, (t) => t.length >= 20 || /\d/.test(t) && /[A-Za-z]/.test(t) ? "[redacted]" : t);
 }
-function toFinding(r) {
-  const meta3 = r.extra.metadata ?? {};
-  const secret = isSecretRule(r.check_id, meta3);
+function ruleInfo(r, caches) {
+  let info2 = caches.rules.get(r.check_id);
+  if (info2 === void 0) {
+    const meta3 = r.extra.metadata ?? {};
+    info2 = {
+      secret: isSecretRule(r.check_id, meta3),
+      cwes: parseCwes(meta3.cwe),
+      url: [meta3.source, meta3.references].flatMap(strings).find((u) => /^https?:\/\//i.test(u))
+    };
+    caches.rules.set(r.check_id, info2);
+  }
+  return info2;
+}
+function titleOf2(message, caches) {
+  let title = caches.titles.get(message);
+  if (title === void 0) caches.titles.set(message, title = headline(message));
+  return title;
+}
+function toFinding(r, caches) {
+  const { secret, cwes, url: url2 } = ruleInfo(r, caches);
   const message = secret ? redactSecret(r.extra.message.trim(), r) : r.extra.message.trim();
-  const title = headline(message) || r.check_id;
-  const cwes = parseCwes(meta3.cwe);
-  const url2 = [meta3.source, meta3.references].flatMap(strings).find((u) => /^https?:\/\//i.test(u));
+  const title = titleOf2(message, caches) || r.check_id;
   return makeFinding({
     tool: "semgrep",
     kind: secret ? "secret" : "code",
@@ -55617,13 +55632,14 @@ function toFinding(r) {
     title,
     description: message !== title ? message : void 0,
     location: { path: r.path, startLine: r.start.line, endLine: r.end.line },
-    cwes: cwes.length ? cwes : void 0,
+    cwes: cwes.length ? cwes.slice() : void 0,
     url: url2
   });
 }
 var parseSemgrep = (text2) => {
   const report = validateReport(ReportSchema, parseJson(text2, WHAT5), WHAT5, KIND3);
-  return report.results.map(toFinding);
+  const caches = { rules: /* @__PURE__ */ new Map(), titles: /* @__PURE__ */ new Map() };
+  return report.results.map((r) => toFinding(r, caches));
 };
 var TARGET_PARSE_ERRORS = /* @__PURE__ */ new Set(["syntax error", "lexical error", "other syntax error", "ast builder error", "partialparsing", "partial parsing"]);
 function isFatal(level, type) {

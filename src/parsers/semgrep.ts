@@ -86,13 +86,43 @@ function redactSecret(text: string, r: Result): string {
   return out.replace(/[A-Za-z0-9+/_=-]{12,}/g, (t) => (t.length >= 20 || (/\d/.test(t) && /[A-Za-z]/.test(t)) ? '[redacted]' : t));
 }
 
-function toFinding(r: Result): Finding {
-  const meta = r.extra.metadata ?? {};
-  const secret = isSecretRule(r.check_id, meta);
+/** What every result of one rule shares (its metadata), worked out once per rule. */
+interface RuleInfo {
+  secret: boolean;
+  cwes: string[];
+  url?: string;
+}
+
+/** Per-report caches: a rule's results repeat its metadata, and most repeat its message. */
+interface Caches {
+  rules: Map<string, RuleInfo>;
+  titles: Map<string, string>;
+}
+
+function ruleInfo(r: Result, caches: Caches): RuleInfo {
+  let info = caches.rules.get(r.check_id);
+  if (info === undefined) {
+    const meta = r.extra.metadata ?? {};
+    info = {
+      secret: isSecretRule(r.check_id, meta),
+      cwes: parseCwes(meta.cwe),
+      url: [meta.source, meta.references].flatMap(strings).find((u) => /^https?:\/\//i.test(u)),
+    };
+    caches.rules.set(r.check_id, info);
+  }
+  return info;
+}
+
+function titleOf(message: string, caches: Caches): string {
+  let title = caches.titles.get(message);
+  if (title === undefined) caches.titles.set(message, (title = headline(message)));
+  return title;
+}
+
+function toFinding(r: Result, caches: Caches): Finding {
+  const { secret, cwes, url } = ruleInfo(r, caches);
   const message = secret ? redactSecret(r.extra.message.trim(), r) : r.extra.message.trim();
-  const title = headline(message) || r.check_id;
-  const cwes = parseCwes(meta.cwe);
-  const url = [meta.source, meta.references].flatMap(strings).find((u) => /^https?:\/\//i.test(u));
+  const title = titleOf(message, caches) || r.check_id;
   return makeFinding({
     tool: 'semgrep',
     kind: secret ? ('secret' as const) : ('code' as const),
@@ -101,7 +131,7 @@ function toFinding(r: Result): Finding {
     title,
     description: message !== title ? message : undefined,
     location: { path: r.path, startLine: r.start.line, endLine: r.end.line },
-    cwes: cwes.length ? cwes : undefined,
+    cwes: cwes.length ? cwes.slice() : undefined,
     url,
   });
 }
@@ -113,7 +143,8 @@ function toFinding(r: Result): Finding {
  */
 export const parseSemgrep: Parser = (text) => {
   const report = validateReport(ReportSchema, parseJson(text, WHAT), WHAT, KIND);
-  return report.results.map(toFinding);
+  const caches: Caches = { rules: new Map(), titles: new Map() };
+  return report.results.map((r) => toFinding(r, caches));
 };
 
 export interface SemgrepError {
