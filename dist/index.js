@@ -32,6 +32,7 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
+var __reExport = (target, mod, secondTarget) => (__copyProps(target, mod, "default"), secondTarget && __copyProps(secondTarget, mod, "default"));
 var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
@@ -40,6 +41,7 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
+var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // node_modules/@actions/core/lib/utils.js
 var require_utils = __commonJS({
@@ -40662,6 +40664,15 @@ var init_write = __esm({
   }
 });
 
+// src/actions-core.ts
+var actions_core_exports = {};
+var init_actions_core = __esm({
+  "src/actions-core.ts"() {
+    "use strict";
+    __reExport(actions_core_exports, __toESM(require_core()));
+  }
+});
+
 // src/action/main.ts
 var fs14 = __toESM(require("node:fs"));
 var core = __toESM(require_core());
@@ -58143,7 +58154,7 @@ function secretValues(env, key) {
 }
 function defaultMask(env) {
   if (env.GITHUB_ACTIONS !== "true") return () => void 0;
-  const core2 = require_core();
+  const core2 = (init_actions_core(), __toCommonJS(actions_core_exports));
   return (v) => core2.setSecret(v);
 }
 function redact(text2, secrets) {

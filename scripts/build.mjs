@@ -6,7 +6,9 @@
 // command dynamically). Node reads and compiles a whole file before running any of it, so with
 // one 2.8 MB bundle `chaingate sbom` paid for scan's, sign's and verify's code on every start.
 // A module whose identity matters across these bundles must be bundled once and shared:
-// src/errors.ts is, because the dispatcher maps `instanceof ChaingateError` to exit codes. All
+// src/errors.ts is, because the dispatcher maps `instanceof ChaingateError` to exit codes. So is
+// src/actions-core.ts, the Actions toolkit (about 800 KB with its HTTP client), which only the
+// masking of secrets in GitHub Actions requires, on first use. All
 // files sit in dist/ itself, so code that locates resources from __dirname sees the same dir.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -34,7 +36,11 @@ const COMMANDS = fs
   .map((f) => f.slice(0, -3))
   .sort();
 /** Source module -> the dist/ file every CLI bundle shares it from. */
-const SHARED = new Map([[path.join(SRC, 'errors.ts'), './cli-errors.js']]);
+const SHARED = new Map([
+  [path.join(SRC, 'errors.ts'), './cli-errors.js'],
+  // Required on first use only (src/sign/secrets.ts): kept out of every command bundle.
+  [path.join(SRC, 'actions-core.ts'), './cli-actions-core.js'],
+]);
 
 /** Resolves the dispatcher's command imports and the shared modules (except in the bundle of
  * `entry` itself) to sibling dist/ files. */

@@ -130,5 +130,13 @@ describe('dist/cli.js', () => {
     for (const [, s] of text) expect(s).not.toMatch(/^\/\/ node_modules\/zod\/v4\/locales\/(?!en\.js)/m);
     expect(text.some(([, s]) => /^\/\/ node_modules\/zod\/v4\/locales\/en\.js$/m.test(s))).toBe(true);
     expect(text.filter(([, s]) => /^\/\/ src\/errors\.ts$/m.test(s)).map(([f]) => f)).toEqual(['cli-errors.js']);
+    // The Actions toolkit and its HTTP client live in one file, required only to mask secrets.
+    expect(text.filter(([, s]) => /^\/\/ node_modules\/(@actions\/core|undici)\//m.test(s)).map(([f]) => f)).toEqual(['cli-actions-core.js']);
+  });
+
+  it('the shared Actions toolkit bundle masks a secret as the toolkit does', async () => {
+    const r = await runTool(process.execPath, ['-e', `require(${JSON.stringify(path.join(DIST, 'cli-actions-core.js'))}).setSecret('s3cr3t-value')`], { cwd: REPO, env: process.env, timeoutMs: 30_000 });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toContain('::add-mask::s3cr3t-value');
   });
 });
