@@ -33628,7 +33628,6 @@ function matchExceptions(idx, f) {
 }
 
 // src/core/order.ts
-var SEVERITY_POSITION = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
 function compareStrings(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }

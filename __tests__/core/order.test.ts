@@ -1,4 +1,4 @@
-import { SEVERITY_POSITION, sortFindings } from '../../src/core/order';
+import { severityPosition, sortFindings } from '../../src/core/order';
 import { SEVERITIES, type Severity } from '../../src/core/finding';
 
 type F = { blocking: boolean; severity: Severity; fingerprint: string };
@@ -30,10 +30,10 @@ describe('sortFindings', () => {
   });
 });
 
-describe('SEVERITY_POSITION', () => {
+describe('severityPosition', () => {
   it('orders the severities as sortFindings does', () => {
     const list = SEVERITIES.map((s, i) => f(true, s, String(9 - i)));
     expect(sortFindings([...list].reverse())).toEqual(list);
-    expect(SEVERITIES.map((s) => SEVERITY_POSITION[s])).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(SEVERITIES.map(severityPosition)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 });

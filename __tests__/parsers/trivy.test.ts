@@ -210,12 +210,16 @@ describe('parseTrivy', () => {
             References: ['https://x.test/CVE-2024-1111', 'https://github.com/advisories/GHSA-2222-3333-4444', 'https://github.com/advisories/GHSA-5555-6666-7777'],
           }),
           vuln({ VulnerabilityID: 'GHSA-2222-3333-4444', References: ['https://x.test/CVE-2024-1111', 'https://y.test/CVE-2024-2222'] }),
+          vuln({ VulnerabilityID: 'PYSEC-2024-2', References: ['https://github.com/advisories/GHSA-2222-3333-4444', 'https://x.test/advisory'] }),
+          vuln({ VulnerabilityID: 'PYSEC-2024-3', References: ['https://x.test/CVE-2024-3333', 'https://github.com/advisories/GHSA-5555-6666-7777'] }),
         ],
       },
     ]);
-    const [a, b] = parseTrivy(text);
+    const [a, b, c, d] = parseTrivy(text);
     expect(a.aliases).toEqual(['CVE-2024-1111', 'GHSA-aaaa-bbbb-cccc']);
     expect(b.aliases).toEqual([]);
+    expect(c.aliases).toEqual(['GHSA-2222-3333-4444']);
+    expect(d.aliases).toEqual(['CVE-2024-3333', 'GHSA-5555-6666-7777']);
   });
 
   it('reads a report without Results (nothing scanned) as no findings', () => {

@@ -2,16 +2,17 @@
 import { SEVERITIES, type Severity } from './finding';
 import type { EvaluatedFinding } from './result';
 
-/** critical first, `unknown` last: the renderers do not know how the policy ranked it. */
-export const SEVERITY_POSITION: Record<Severity, number> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
-
 export function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 type Ordered = Pick<EvaluatedFinding, 'blocking' | 'severity' | 'fingerprint'>;
 
-/** SEVERITY_POSITION as a switch: a lookup keyed by six different strings is a slow (megamorphic) one. */
+/**
+ * A severity's position in SEVERITIES: critical first, `unknown` last (the renderers do not know
+ * how the policy ranked it). A switch: a lookup keyed by six different strings is a slow
+ * (megamorphic) one, and this runs for every finding in every report.
+ */
 export function severityPosition(s: Severity): number {
   switch (s) {
     case 'critical':

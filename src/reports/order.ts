@@ -3,7 +3,7 @@
 import type { Location, PackageRef } from '../core/finding';
 import type { EvaluatedFinding } from '../core/result';
 
-export { compareStrings, SEVERITY_POSITION, sortFindings } from '../core/order';
+export { compareStrings, sortFindings } from '../core/order';
 
 export function packageLabel(p: PackageRef): string {
   return p.version === undefined ? p.name : `${p.name}@${p.version}`;
