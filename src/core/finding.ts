@@ -76,14 +76,18 @@ const SEVERITY_WORDS: Record<string, Severity> = {
 };
 
 /**
- * Maps any tool's severity word to ours. Semgrep's legacy ERROR/WARNING/INFO are High/Medium/Low
- * (callers pass `{ semgrepLegacy: true }`), SARIF levels error/warning/note map the same way.
+ * SEVERITY_WORDS as tools print them (lower, UPPER, Capitalized): looked up before trimming and
+ * lower-casing, which allocate a string for each of 100,000 findings. Words meaning `info` are
+ * left to the full path, where Semgrep's legacy INFO becomes low.
  */
-/** The words as tools print them (lower, UPPER, Capitalized), looked up before normalizing. */
 const EXACT_SEVERITY = new Map<string, Severity>(
   Object.entries(SEVERITY_WORDS).flatMap(([w, s]) => [w, w.toUpperCase(), w[0].toUpperCase() + w.slice(1)].map((x) => [x, s] as [string, Severity])),
 );
 
+/**
+ * Maps any tool's severity word to ours. Semgrep's legacy ERROR/WARNING/INFO are High/Medium/Low
+ * (callers pass `{ semgrepLegacy: true }`), SARIF levels error/warning/note map the same way.
+ */
 export function normalizeSeverity(word: string | undefined | null, opts?: { semgrepLegacy?: boolean }): Severity {
   if (word === undefined || word === null) return 'unknown';
   const exact = EXACT_SEVERITY.get(word);
