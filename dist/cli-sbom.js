@@ -16741,6 +16741,7 @@ var init_write = __esm({
     os3 = __toESM(require("node:os"));
     path5 = __toESM(require("node:path"));
     import_errors12 = require("./cli-errors.js");
+    init_defaults();
     init_discover();
     init_resolve();
     init_version();

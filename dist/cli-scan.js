@@ -20821,6 +20821,7 @@ var init_write = __esm({
     os4 = __toESM(require("node:os"));
     path11 = __toESM(require("node:path"));
     import_errors25 = require("./cli-errors.js");
+    init_defaults();
     init_discover();
     init_resolve();
     init_version();

@@ -40657,6 +40657,7 @@ var init_write = __esm({
     os4 = __toESM(require("node:os"));
     path9 = __toESM(require("node:path"));
     init_errors();
+    init_defaults();
     init_discover();
     init_resolve();
     init_version();

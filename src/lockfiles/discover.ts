@@ -10,9 +10,6 @@ import { parsePyproject } from './poetry';
 import type { Lockfile, Manifest } from './types';
 import { readText } from '../read-text';
 
-/** Folders never searched unless the caller says otherwise: installed code and test data. */
-export { DEFAULT_SKIP_DIRS };
-
 export interface DiscoverOptions {
   /** Folder names (any depth) or paths relative to the root that are not searched. */
   skipDirs?: readonly string[];

@@ -11,5 +11,5 @@ export { parseGoMod } from './gomod';
 export { parsePackageJson } from './manifest';
 export { packagesFromCycloneDx } from './cyclonedx';
 export { npmPurl, pypiPurl, golangPurl, purlFor, pypiName } from './util';
-export { discoverLockfiles, findLockfiles, readLockfile, readManifest, DEFAULT_SKIP_DIRS } from './discover';
+export { discoverLockfiles, findLockfiles, readLockfile, readManifest } from './discover';
 export type { DiscoverOptions } from './discover';
