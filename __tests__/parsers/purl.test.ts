@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PackageURL } from 'packageurl-js';
 import { FIXTURES, GOLDENS } from '../helpers/paths';
-import { buildPurl, purlNamespaceForOsvEcosystem, purlType, purlTypeForOsvEcosystem, purlWithoutQualifiers } from '../../src/parsers/purl';
+import { buildPurl, canonicalPurlType, purlNamespaceForOsvEcosystem, purlType, purlTypeForOsvEcosystem, purlWithoutQualifiers } from '../../src/parsers/purl';
 
 describe('purl helpers', () => {
   it('maps OSV ecosystems, with or without a release suffix', () => {
@@ -84,6 +84,7 @@ describe('purl helpers', () => {
     }
     expect(purls.size).toBeGreaterThan(1000);
     let fast = 0;
+    let canonicalMisses = 0;
     for (const p of purls) {
       let expected: string | undefined;
       try {
@@ -94,7 +95,12 @@ describe('purl helpers', () => {
       }
       if (expected === p) fast++;
       expect([p, purlWithoutQualifiers(p)]).toEqual([p, expected]);
+      // The shortcut the Trivy parser takes: a type only for purls that come back unchanged.
+      const canonical = canonicalPurlType(p);
+      if (canonical !== undefined) expect([p, canonical, expected]).toEqual([p, purlType(p), p]);
+      else canonicalMisses++;
     }
+    expect(canonicalMisses).toBeGreaterThan(0);
     expect(fast).toBeGreaterThan(500);
   });
 

@@ -128,6 +128,14 @@ export function plainNpmPurl(name: string, version: string | undefined): string 
  */
 const CANONICAL_PURL = /^pkg:(?:npm|pypi|gem|cargo|nuget|deb|apk|rpm|composer)\/(?:[a-z0-9][a-z0-9.-]*\/)*[a-z0-9][a-z0-9.-]*@[A-Za-z0-9][A-Za-z0-9.-]*$/;
 
+/** The type of a purl packageurl-js would write back unchanged (see CANONICAL_PURL), else undefined. */
+export function canonicalPurlType(purl: string): string | undefined {
+  // The slice is one of the few type names the pattern allows: the constant is returned, so
+  // 100,000 findings share it.
+  return CANONICAL_PURL.test(purl) ? CANONICAL_TYPES[purl.slice(4, purl.indexOf('/', 4))] : undefined;
+}
+const CANONICAL_TYPES: Record<string, string> = { npm: 'npm', pypi: 'pypi', gem: 'gem', cargo: 'cargo', nuget: 'nuget', deb: 'deb', apk: 'apk', rpm: 'rpm', composer: 'composer' };
+
 /**
  * A purl without its qualifiers and subpath, normalized by the purl rules (e.g. PyPI names
  * lower-cased). Returns undefined when `purl` is not a package URL at all.

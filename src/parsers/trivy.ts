@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { makeFinding, normalizeSeverity, type Finding, type FindingInput, type Location, type PackageRef } from '../core/finding';
 import type { Parser } from './types';
-import { buildPurl, purlType, purlWithoutQualifiers } from './purl';
+import { buildPurl, canonicalPurlType, purlType, purlWithoutQualifiers } from './purl';
 import { FormatError, parseJson, validate } from './util';
 
 const WHAT = 'trivy report';
@@ -253,9 +253,15 @@ function resultContext(r: Result): ResultContext {
 }
 
 function packageOf(v: Vulnerability, { type }: ResultContext, cache: PurlCache): PackageRef {
-  const fromReport = v.PkgIdentifier?.PURL ? reportPurl(v.PkgIdentifier.PURL, cache) : undefined;
-  let purl = fromReport?.purl;
-  let purlEcosystem = fromReport?.type;
+  const reported = v.PkgIdentifier?.PURL;
+  let purl: string | undefined;
+  let purlEcosystem: string | undefined;
+  if (reported) {
+    // Most reported purls are already what the finding carries: no parse, no cache entry.
+    purlEcosystem = canonicalPurlType(reported);
+    if (purlEcosystem !== undefined) purl = reported;
+    else ({ purl, type: purlEcosystem } = reportPurl(reported, cache));
+  }
   if (purl === undefined) {
     purl = builtPurl(v, type);
     purlEcosystem = purl && purlType(purl);
