@@ -22830,6 +22830,9 @@ function plainNpmPurl(name, version3) {
   if (plain2 === null || version3 !== void 0 && !PLAIN_VERSION.test(version3)) return void 0;
   return `pkg:npm/${plain2[1] === void 0 ? "" : `%40${plain2[1]}/`}${plain2[2]}${version3 === void 0 ? "" : `@${version3}`}`;
 }
+function canonicalPurlType(purl) {
+  return CANONICAL_PURL.test(purl) ? CANONICAL_TYPES[purl.slice(4, purl.indexOf("/", 4))] : void 0;
+}
 function purlWithoutQualifiers(purl) {
   if (CANONICAL_PURL.test(purl)) return purl;
   const { PackageURL } = packageUrlLib();
@@ -22845,7 +22848,7 @@ function purlType(purl) {
   const m = /^pkg:\/*([A-Za-z.+-][A-Za-z0-9.+-]*)\//.exec(purl);
   return m ? m[1].toLowerCase() : void 0;
 }
-var purlLib, OSV_ECOSYSTEMS, OSV_DISTRO_NAMESPACE, PLAIN_NPM_NAME, PLAIN_VERSION, CANONICAL_PURL;
+var purlLib, OSV_ECOSYSTEMS, OSV_DISTRO_NAMESPACE, PLAIN_NPM_NAME, PLAIN_VERSION, CANONICAL_PURL, CANONICAL_TYPES;
 var init_purl = __esm({
   "src/parsers/purl.ts"() {
     "use strict";
@@ -22895,6 +22898,7 @@ var init_purl = __esm({
     PLAIN_NPM_NAME = /^(?:@([a-z0-9][a-z0-9._-]*)\/)?([a-z0-9][a-z0-9._-]*)$/;
     PLAIN_VERSION = /^[A-Za-z0-9.-]+$/;
     CANONICAL_PURL = /^pkg:(?:npm|pypi|gem|cargo|nuget|deb|apk|rpm|composer)\/(?:[a-z0-9][a-z0-9.-]*\/)*[a-z0-9][a-z0-9.-]*@[A-Za-z0-9][A-Za-z0-9.-]*$/;
+    CANONICAL_TYPES = { npm: "npm", pypi: "pypi", gem: "gem", cargo: "cargo", nuget: "nuget", deb: "deb", apk: "apk", rpm: "rpm", composer: "composer" };
   }
 });
 
@@ -53499,8 +53503,13 @@ function inReportOrder(findings) {
   }
   return true;
 }
+var sorted = /* @__PURE__ */ new WeakSet();
+function remember(list) {
+  sorted.add(Object.freeze(list));
+  return list;
+}
 function sortFindings(findings) {
-  if (inReportOrder(findings)) return findings.slice();
+  if (sorted.has(findings) || inReportOrder(findings)) return remember(findings.slice());
   const buckets = Array.from({ length: 2 * SEVERITIES.length }, () => []);
   for (const f of findings) buckets[bucket(f)].push(f);
   const out = [];
@@ -53508,7 +53517,7 @@ function sortFindings(findings) {
     b.sort((x, y) => compareStrings(x.fingerprint, y.fingerprint));
     for (const f of b) out.push(f);
   }
-  return out;
+  return remember(out);
 }
 
 // src/core/vex.ts
@@ -54348,9 +54357,9 @@ var SORTED = /* @__PURE__ */ new WeakMap();
 function sortEvents(events, compare) {
   let byCompare = SORTED.get(events);
   if (!byCompare) SORTED.set(events, byCompare = /* @__PURE__ */ new Map());
-  let sorted = byCompare.get(compare);
-  if (!sorted) byCompare.set(compare, sorted = sortEventsUncached(events, compare));
-  return sorted;
+  let sorted2 = byCompare.get(compare);
+  if (!sorted2) byCompare.set(compare, sorted2 = sortEventsUncached(events, compare));
+  return sorted2;
 }
 function sortEventsUncached(events, compare) {
   return [...events].sort((a, b) => {
@@ -56040,9 +56049,14 @@ function resultContext(r) {
   return { type, file: r.Class === "lang-pkgs" && !AGGREGATED_TYPES.has(type) ? r.Target : void 0 };
 }
 function packageOf(v, { type }, cache2) {
-  const fromReport = v.PkgIdentifier?.PURL ? reportPurl(v.PkgIdentifier.PURL, cache2) : void 0;
-  let purl = fromReport?.purl;
-  let purlEcosystem = fromReport?.type;
+  const reported = v.PkgIdentifier?.PURL;
+  let purl;
+  let purlEcosystem;
+  if (reported) {
+    purlEcosystem = canonicalPurlType(reported);
+    if (purlEcosystem !== void 0) purl = reported;
+    else ({ purl, type: purlEcosystem } = reportPurl(reported, cache2));
+  }
   if (purl === void 0) {
     purl = builtPurl(v, type);
     purlEcosystem = purl && purlType(purl);
@@ -57694,13 +57708,13 @@ function statusCell(s) {
 function scannersSection(result) {
   if (result.scanners.length === 0) return [];
   const rank = { failed: 0, ok: 1, skipped: 2 };
-  const sorted = [...result.scanners].sort((a, b) => rank[a.status] - rank[b.status] || compareStrings(a.name, b.name));
-  const rows = sorted.slice(0, MAX_ROWS).map((s) => {
+  const sorted2 = [...result.scanners].sort((a, b) => rank[a.status] - rank[b.status] || compareStrings(a.name, b.name));
+  const rows = sorted2.slice(0, MAX_ROWS).map((s) => {
     const details = [s.error, ...s.notes ?? []].filter((x) => Boolean(x)).map((x) => md(x, 200));
     return row([md(s.name), statusCell(s), duration3(s.durationMs), String(s.findings), details.join("<br>") || "—"]);
   });
   const out = ["## Scanners", "", ...table(["Scanner", "Status", "Time", "Findings", "Details"], rows)];
-  if (sorted.length > MAX_ROWS) out.push("", `_… ${plural3(sorted.length - MAX_ROWS, "more scanner")}._`);
+  if (sorted2.length > MAX_ROWS) out.push("", `_… ${plural3(sorted2.length - MAX_ROWS, "more scanner")}._`);
   return out;
 }
 function exceptionLabel(e) {

@@ -24,6 +24,16 @@ describe('sortFindings', () => {
   ])('sorts %s', (_label, list) => {
     expect(sortFindings(list)).toEqual([list[1], list[0]]);
   });
+  it('returns a frozen list, and trusts only such a list to be in order without checking', () => {
+    const out = sortFindings([ordered[1], ordered[0]]);
+    expect(Object.isFrozen(out)).toBe(true);
+    expect(() => (out as F[]).reverse()).toThrow(TypeError);
+    const again = sortFindings(out);
+    expect(again).toEqual([ordered[0], ordered[1]]);
+    expect(Object.isFrozen(again)).toBe(true);
+    // A mutable copy put out of order is sorted, not taken for the frozen list it came from.
+    expect(sortFindings([...out].reverse())).toEqual([ordered[0], ordered[1]]);
+  });
   it('handles empty and one-element lists', () => {
     expect(sortFindings([])).toEqual([]);
     expect(sortFindings([ordered[0]])).toEqual([ordered[0]]);

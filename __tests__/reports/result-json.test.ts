@@ -47,7 +47,7 @@ describe('renderResultJson', () => {
   it('produces the same bytes whatever order the engine listed things in', () => {
     const a = representative();
     const b = representative();
-    b.findings.reverse();
+    b.findings = [...b.findings].reverse();
     b.scanners.reverse();
     b.exceptions.applied = [...b.exceptions.applied].reverse();
     b.byKind = Object.fromEntries(Object.entries(b.byKind).reverse());

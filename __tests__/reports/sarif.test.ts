@@ -315,7 +315,7 @@ describe('renderSarif', () => {
   it('orders results like the other reports and does not depend on input order', () => {
     const a = render(representative());
     const shuffled = representative();
-    shuffled.findings.reverse();
+    shuffled.findings = [...shuffled.findings].reverse();
     expect(JSON.stringify(render(shuffled))).toBe(JSON.stringify(a));
     const trivy = a.runs.find((r: Obj) => r.tool.driver.name === 'trivy');
     expect(trivy.results.map((r: Obj) => r.properties.severity)).toEqual(['critical', 'low', 'unknown']);

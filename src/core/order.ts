@@ -46,6 +46,16 @@ function inReportOrder(findings: readonly Ordered[]): boolean {
 }
 
 /**
+ * Arrays sortFindings returned, frozen: each report sorts the result's findings again, and an
+ * array known to be in order (it cannot have changed) is copied without checking 100,000 pairs.
+ */
+const sorted = new WeakSet<readonly Ordered[]>();
+function remember<T extends Ordered>(list: T[]): T[] {
+  sorted.add(Object.freeze(list));
+  return list;
+}
+
+/**
  * Blocking first, then worst severity, then fingerprint: a total order, so output is
  * reproducible. evaluate() returns its findings in this order, and each renderer checks that in
  * one pass instead of sorting again. Otherwise: buckets by (blocking, severity) in one pass, then
@@ -53,7 +63,7 @@ function inReportOrder(findings: readonly Ordered[]): boolean {
  * returns them, make that linear). Always a new array.
  */
 export function sortFindings<T extends Ordered>(findings: readonly T[]): T[] {
-  if (inReportOrder(findings)) return findings.slice();
+  if (sorted.has(findings) || inReportOrder(findings)) return remember(findings.slice());
   const buckets: T[][] = Array.from({ length: 2 * SEVERITIES.length }, () => []);
   for (const f of findings) buckets[bucket(f)].push(f);
   const out: T[] = [];
@@ -61,5 +71,5 @@ export function sortFindings<T extends Ordered>(findings: readonly T[]): T[] {
     b.sort((x, y) => compareStrings(x.fingerprint, y.fingerprint));
     for (const f of b) out.push(f);
   }
-  return out;
+  return remember(out);
 }

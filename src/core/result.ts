@@ -54,8 +54,8 @@ export interface GateResult {
   summary: Summary;
   /** Counts by kind then severity, for the summary table. */
   byKind: Record<string, Record<Severity, number>>;
-  /** In report order: blocking first, then worst severity, then fingerprint (see core/order.ts). */
-  findings: EvaluatedFinding[];
+  /** In report order: blocking first, then worst severity, then fingerprint (see core/order.ts); frozen. */
+  findings: readonly EvaluatedFinding[];
   exceptions: {
     applied: AppliedException[];
     expired: AppliedException[];

@@ -101,7 +101,7 @@ export const GateResultSchema = z
     reasons: z.array(z.string()),
     summary: SeverityCountsSchema.extend({ blocking: count, suppressed: count, total: count }),
     byKind: z.record(z.string(), SeverityCountsSchema),
-    findings: z.array(EvaluatedFindingSchema),
+    findings: z.array(EvaluatedFindingSchema).readonly(),
     exceptions: z.strictObject({
       applied: z.array(AppliedExceptionSchema),
       expired: z.array(AppliedExceptionSchema),
@@ -129,5 +129,12 @@ export const SCHEMA_MATCHES_GATE_RESULT: Mutual<z.infer<typeof GateResultSchema>
 
 /** The JSON Schema published as schemas/chaingate-result.schema.json. */
 export function gateResultJsonSchema(): Record<string, unknown> {
-  return z.toJSONSchema(GateResultSchema, { target: 'draft-7' }) as Record<string, unknown>;
+  return z.toJSONSchema(GateResultSchema, {
+    target: 'draft-7',
+    // The findings list is readonly for the code that holds a result (it is frozen), which zod
+    // would publish as readOnly: a JSON Schema word for "set by the server", not meant here.
+    override: (ctx) => {
+      delete ctx.jsonSchema.readOnly;
+    },
+  }) as Record<string, unknown>;
 }
