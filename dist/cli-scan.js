@@ -34324,21 +34324,26 @@ function compileObject(def) {
   const optional2 = keys.map((k) => def.shape[k]._zod.def.type === "optional");
   const known = new Set(keys);
   const strict = catchall === "never";
-  return (v) => {
-    if (!isObject2(v) || Object.prototype.hasOwnProperty.call(v, "__proto__")) return false;
-    for (let i = 0; i < keys.length; i++) {
-      const value = v[keys[i]];
-      if (value === void 0) {
-        if (optional2[i]) continue;
-        if (!(keys[i] in v)) return false;
-      }
-      if (!checks[i](value)) return false;
-    }
-    if (strict) {
-      for (const k in v) if (!known.has(k)) return false;
-    }
-    return true;
-  };
+  return objectCheck(keys, optional2, checks, strict ? known : void 0);
+}
+function objectCheck(keys, optional2, checks, known) {
+  const body = keys.map((k, i) => {
+    const key = JSON.stringify(k);
+    if (optional2[i]) return `x = v[${key}]; if (x !== undefined && !c[${i}](x)) return false;`;
+    return `x = v[${key}]; if (x === undefined && !(${key} in v)) return false; if (!c[${i}](x)) return false;`;
+  });
+  const c = checks;
+  const source = [
+    // zod leaves an own `__proto__` out of its copy: let zod handle such input.
+    "return function (v) {",
+    'if (!isObject(v) || hasOwn(v, "__proto__")) return false;',
+    "let x;",
+    ...body,
+    known ? "for (const k in v) if (!known.has(k)) return false;" : "",
+    "return true; };"
+  ].join("\n");
+  const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+  return new Function("c", "isObject", "hasOwn", "known", source)(c, isObject2, hasOwn, known);
 }
 function compileDef(def) {
   if (def.check !== void 0 || def.coerce) return void 0;
@@ -34368,7 +34373,11 @@ function compileDef(def) {
     }
     case "array": {
       const el = compileSchema(def.element);
-      return el && withChecks2(def, (v) => Array.isArray(v) && v.every((x) => el(x)));
+      return el && withChecks2(def, (v) => {
+        if (!Array.isArray(v)) return false;
+        for (let i = 0; i < v.length; i++) if (!el(v[i])) return false;
+        return true;
+      });
     }
     case "tuple": {
       const items = compileAll(def.items);

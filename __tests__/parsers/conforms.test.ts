@@ -68,6 +68,19 @@ describe('plainValidator', () => {
     expectAgreement(z.looseObject({ a: z.unknown() }), [[{ a: undefined }, true], [{ a: 1 }, true]]);
   });
 
+  it('reads keys that are not identifiers, and keys that look like code, as plain keys', () => {
+    // The object check is generated code: every key must reach it quoted, whatever it holds.
+    const odd = z.looseObject({ 'a"b\n': z.string(), '`${x}`': z.number().optional(), constructor: z.boolean(), "'); throw 1; ('": z.string().optional() });
+    expectAgreement(odd, [
+      [{ 'a"b\n': 'x', constructor: true }, true],
+      [{ 'a"b\n': 'x', constructor: true, '`${x}`': 1, "'); throw 1; ('": 'y' }, true],
+      [{ 'a"b\n': 'x', constructor: true, '`${x}`': 'one' }, false],
+      [{ 'a"b\n': 1, constructor: true }, false],
+      [{ 'a"b\n': 'x' }, false],
+      [{ ab: 'x', constructor: true }, false],
+    ]);
+  });
+
   it('is conservative: it may leave a value zod accepts to zod, never the other way round', () => {
     // An own __proto__ key is left out of zod's copy: the copy would not equal the input.
     const proto = JSON.parse('{"a": "x", "__proto__": {"polluted": true}}');

@@ -122,22 +122,36 @@ function compileObject(def: Def): Check | undefined {
   const optional = keys.map((k) => (def.shape as Record<string, Schema>)[k]._zod.def.type === 'optional');
   const known = new Set(keys);
   const strict = catchall === 'never';
-  return (v) => {
+  return objectCheck(keys, optional, checks, strict ? known : undefined);
+}
+
+/**
+ * The check of one object shape, as code written for that shape: each key read by name and
+ * each field's check called from its own place, which the engine can specialize. A loop over
+ * the keys reads every field through one generic lookup and calls every check from one place;
+ * over the 80,000 entries of a large report that costs several times more. The code is built
+ * only from the schema (keys quoted by JSON.stringify), never from the input.
+ */
+function objectCheck(keys: string[], optional: boolean[], checks: Check[], known: Set<string> | undefined): Check {
+  const body = keys.map((k, i) => {
+    const key = JSON.stringify(k);
+    // Presence matters only for an undefined value: absent is fine where the field is optional,
+    // present is required (and its check decides) everywhere else.
+    if (optional[i]) return `x = v[${key}]; if (x !== undefined && !c[${i}](x)) return false;`;
+    return `x = v[${key}]; if (x === undefined && !(${key} in v)) return false; if (!c[${i}](x)) return false;`;
+  });
+  const c = checks;
+  const source = [
     // zod leaves an own `__proto__` out of its copy: let zod handle such input.
-    if (!isObject(v) || Object.prototype.hasOwnProperty.call(v, '__proto__')) return false;
-    for (let i = 0; i < keys.length; i++) {
-      const value = v[keys[i]];
-      // Presence matters only for an undefined value: absent is fine where the field is optional,
-      // present is required (and its check decides) everywhere else.
-      if (value === undefined) {
-        if (optional[i]) continue;
-        if (!(keys[i] in v)) return false;
-      }
-      if (!checks[i](value)) return false;
-    }
-    if (strict) for (const k in v) if (!known.has(k)) return false;
-    return true;
-  };
+    'return function (v) {',
+    'if (!isObject(v) || hasOwn(v, "__proto__")) return false;',
+    'let x;',
+    ...body,
+    known ? 'for (const k in v) if (!known.has(k)) return false;' : '',
+    'return true; };',
+  ].join('\n');
+  const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  return new Function('c', 'isObject', 'hasOwn', 'known', source)(c, isObject, hasOwn, known) as Check;
 }
 
 function compileDef(def: Def): Check | undefined {
@@ -169,7 +183,14 @@ function compileDef(def: Def): Check | undefined {
     }
     case 'array': {
       const el = compileSchema(def.element as Schema);
-      return el && withChecks(def, (v) => Array.isArray(v) && v.every((x) => el(x)));
+      return (
+        el &&
+        withChecks(def, (v) => {
+          if (!Array.isArray(v)) return false;
+          for (let i = 0; i < v.length; i++) if (!el(v[i])) return false;
+          return true;
+        })
+      );
     }
     case 'tuple': {
       const items = compileAll(def.items as Schema[]);
