@@ -33345,7 +33345,9 @@ ${pkg}
 ${locationKey(f.location)}`);
 }
 function sortedUnique(xs) {
-  return xs.length < 2 ? xs.slice() : [...new Set(xs)].sort();
+  if (xs.length < 2) return xs.slice();
+  if (xs.length === 2) return xs[0] === xs[1] ? [xs[0]] : xs[0] < xs[1] ? [xs[0], xs[1]] : [xs[1], xs[0]];
+  return [...new Set(xs)].sort();
 }
 function shaped(f) {
   const out = {
@@ -35507,7 +35509,11 @@ var CVE = /\bCVE-\d{4}-\d{4,}\b/g;
 var GHSA_URL = /\/advisories\/(GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b/g;
 function uniqueMatches(texts, marker, re, group) {
   let found;
-  for (const t of texts) if (t.includes(marker)) for (const m of t.matchAll(re)) (found ??= /* @__PURE__ */ new Set()).add(m[group]);
+  for (const t of texts) {
+    if (!t.includes(marker)) continue;
+    re.lastIndex = 0;
+    for (let m = re.exec(t); m !== null; m = re.exec(t)) (found ??= /* @__PURE__ */ new Set()).add(m[group]);
+  }
   return found ? [...found] : [];
 }
 function vulnerabilityAliases(v) {
@@ -35522,9 +35528,12 @@ function vulnerabilityAliases(v) {
 function splitFixedVersions(s) {
   const out = [];
   if (!s) return out;
-  for (const part of s.split(",")) {
-    const x = part.trim();
+  for (let from = 0; from <= s.length; ) {
+    const comma = s.indexOf(",", from);
+    const end = comma < 0 ? s.length : comma;
+    const x = s.slice(from, end).trim();
     if (x !== "") out.push(x);
+    from = end + 1;
   }
   return out;
 }

@@ -25085,7 +25085,9 @@ ${pkg}
 ${locationKey(f.location)}`);
 }
 function sortedUnique(xs) {
-  return xs.length < 2 ? xs.slice() : [...new Set(xs)].sort();
+  if (xs.length < 2) return xs.slice();
+  if (xs.length === 2) return xs[0] === xs[1] ? [xs[0]] : xs[0] < xs[1] ? [xs[0], xs[1]] : [xs[1], xs[0]];
+  return [...new Set(xs)].sort();
 }
 function shaped(f) {
   const out = {

@@ -118,6 +118,16 @@ describe('makeFinding', () => {
     expect(f.tools).toEqual(['trivy']);
     expect(f.fingerprint).toMatch(/^[0-9a-f]{32}$/);
   });
+  it.each([
+    [['b', 'a'], ['a', 'b']],
+    [['a', 'b'], ['a', 'b']],
+    [['a', 'a'], ['a']],
+    [['2.0.0', '10.0.0', '2.0.0'], ['10.0.0', '2.0.0']],
+  ])('sorts and dedupes the list %j as a sorted set of strings: %j', (list, expected) => {
+    const f = makeFinding({ ...vuln({ aliases: list }), package: { name: 'x', fixedVersions: list } });
+    expect(f.aliases).toEqual(expected);
+    expect(f.package?.fixedVersions).toEqual(expected);
+  });
   it('works without aliases or package', () => {
     const f = makeFinding({ tool: 'semgrep', kind: 'code', severity: 'high', id: 'r', title: 't', location: { path: 'a\\b.js', startLine: 3 } });
     expect(f.aliases).toEqual([]);

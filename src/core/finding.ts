@@ -188,8 +188,10 @@ export function computeFingerprint(f: Pick<Finding, 'kind' | 'id' | 'aliases' | 
 }
 
 function sortedUnique(xs: string[]): string[] {
-  // Most lists hold one entry or none: skip the set and the sort for those.
-  return xs.length < 2 ? xs.slice() : [...new Set(xs)].sort();
+  // Most lists hold two entries or fewer: skip the set and the sort for those.
+  if (xs.length < 2) return xs.slice();
+  if (xs.length === 2) return xs[0] === xs[1] ? [xs[0]] : xs[0] < xs[1] ? [xs[0], xs[1]] : [xs[1], xs[0]];
+  return [...new Set(xs)].sort();
 }
 
 /**

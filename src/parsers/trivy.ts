@@ -168,8 +168,13 @@ const GHSA_URL = /\/advisories\/(GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b/g;
 /** Distinct matches of `re` in the texts that contain `marker` (a cheap test before the regex). */
 function uniqueMatches(texts: string[], marker: string, re: RegExp, group: number): string[] {
   // Called twice per vulnerability and nearly always empty: nothing allocated until a match.
+  // exec with lastIndex, not matchAll: matchAll copies the regex for every text it scans.
   let found: Set<string> | undefined;
-  for (const t of texts) if (t.includes(marker)) for (const m of t.matchAll(re)) (found ??= new Set()).add(m[group]);
+  for (const t of texts) {
+    if (!t.includes(marker)) continue;
+    re.lastIndex = 0;
+    for (let m = re.exec(t); m !== null; m = re.exec(t)) (found ??= new Set()).add(m[group]);
+  }
   return found ? [...found] : [];
 }
 
@@ -193,9 +198,13 @@ function vulnerabilityAliases(v: Vulnerability): string[] {
 function splitFixedVersions(s: string | undefined): string[] {
   const out: string[] = [];
   if (!s) return out;
-  for (const part of s.split(',')) {
-    const x = part.trim();
+  // indexOf and slice rather than split: no array of parts to throw away, per vulnerability.
+  for (let from = 0; from <= s.length; ) {
+    const comma = s.indexOf(',', from);
+    const end = comma < 0 ? s.length : comma;
+    const x = s.slice(from, end).trim();
     if (x !== '') out.push(x);
+    from = end + 1;
   }
   return out;
 }
