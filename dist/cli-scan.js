@@ -35373,6 +35373,122 @@ function semgrepErrors(text2) {
 
 // src/parsers/trivy.ts
 init_purl();
+
+// src/parsers/trivy-split.ts
+var QUOTE = 34;
+var BACKSLASH = 92;
+var COMMA = 44;
+var COLON = 58;
+var OPEN_BRACE = 123;
+var CLOSE_BRACE = 125;
+var OPEN_BRACKET = 91;
+var CLOSE_BRACKET = 93;
+function isSpace(c) {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+function stringEnd(text2, start) {
+  let i = start;
+  for (; ; ) {
+    i = text2.indexOf('"', i + 1);
+    if (i < 0) return -1;
+    let k = i - 1;
+    while (text2.charCodeAt(k) === BACKSLASH) k--;
+    if ((i - 1 - k) % 2 === 0) return i;
+  }
+}
+function skipSpace(text2, i) {
+  while (isSpace(text2.charCodeAt(i))) i++;
+  return i;
+}
+function splitTrivy(text2, batchChars = 1 << 20) {
+  const batches = /* @__PURE__ */ new Map();
+  const cuts = [];
+  let depth = 0;
+  let resultsSeen = false;
+  let inResults = false;
+  let result = 0;
+  let vulnsInResult = false;
+  let listStart = -1;
+  let batchStart = -1;
+  let list = [];
+  const n = text2.length;
+  let i = skipSpace(text2, 0);
+  if (text2.charCodeAt(i) !== OPEN_BRACE) return void 0;
+  for (; i < n; i++) {
+    const c = text2.charCodeAt(i);
+    if (c === QUOTE) {
+      const end = stringEnd(text2, i);
+      if (end < 0) return void 0;
+      if (depth === 1 || depth === 3 && inResults) {
+        const after = skipSpace(text2, end + 1);
+        if (text2.charCodeAt(after) === COLON) {
+          const key = text2.slice(i + 1, end);
+          if (key.includes("\\")) return void 0;
+          const value = skipSpace(text2, after + 1);
+          const opensList = text2.charCodeAt(value) === OPEN_BRACKET;
+          if (depth === 1 && key === "Results") {
+            if (resultsSeen) return void 0;
+            resultsSeen = true;
+            if (opensList) {
+              inResults = true;
+              depth++;
+              i = value;
+              continue;
+            }
+          } else if (depth === 3 && key === "Vulnerabilities") {
+            if (vulnsInResult) return void 0;
+            vulnsInResult = true;
+            if (opensList) {
+              depth++;
+              listStart = batchStart = value + 1;
+              list = [];
+              i = value;
+              continue;
+            }
+          }
+          i = after;
+          continue;
+        }
+      }
+      i = end;
+      continue;
+    }
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      depth++;
+      if (depth === 3 && inResults) vulnsInResult = false;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (depth === 4 && listStart >= 0) {
+        if (c !== CLOSE_BRACKET) return void 0;
+        if (skipSpace(text2, batchStart) < i) list.push([batchStart, i]);
+        else if (list.length > 0) return void 0;
+        if (list.length > 0) batches.set(result, list);
+        cuts.push([listStart, i]);
+        listStart = -1;
+      } else if (depth === 2 && inResults) {
+        inResults = false;
+      }
+      depth--;
+      if (depth === 0) break;
+    } else if (c === COMMA) {
+      if (depth === 2 && inResults) result++;
+      else if (depth === 4 && listStart >= 0 && i - batchStart >= batchChars) {
+        list.push([batchStart, i]);
+        batchStart = i + 1;
+      }
+    }
+  }
+  if (depth !== 0 || skipSpace(text2, i + 1) !== n) return void 0;
+  let skeleton = "";
+  let from = 0;
+  for (const [a, b] of cuts) {
+    skeleton += text2.slice(from, a);
+    from = b;
+  }
+  skeleton += text2.slice(from);
+  return { skeleton, batches };
+}
+
+// src/parsers/trivy.ts
 var WHAT8 = "trivy report";
 var TOOL3 = "trivy";
 var CvssEntrySchema = external_exports.looseObject({
@@ -35668,21 +35784,57 @@ function explainWrongFormat(data) {
   const keys = Object.keys(o).slice(0, 5).join(", ") || "none";
   throw new FormatError(`${WHAT8}: not a Trivy JSON report (no SchemaVersion or Results; top-level keys: ${keys}); ${hint}`);
 }
-var parseTrivy = (text2) => {
+function resultFindings(r, vulns, purls, out) {
+  const ctx = resultContext(r);
+  for (const batch of vulns) for (const v of batch) out.push(makeFinding(fromVulnerability(v, ctx, purls)));
+  for (const m of r.Misconfigurations ?? []) if ((m.Status ?? "FAIL") === "FAIL") out.push(makeFinding(fromMisconfiguration(m, r)));
+  for (const s of r.Secrets ?? []) out.push(makeFinding(fromSecret(s, r)));
+  for (const l of r.Licenses ?? []) out.push(makeFinding(fromLicense(l, r)));
+}
+function parseWhole(text2) {
   const data = parseJson(text2, WHAT8);
   explainWrongFormat(data);
   const report = validate2(TrivyReportSchema, data, WHAT8);
   const out = [];
   const purls = /* @__PURE__ */ new Map();
-  for (const r of report.Results ?? []) {
-    const ctx = resultContext(r);
-    for (const v of r.Vulnerabilities ?? []) out.push(makeFinding(fromVulnerability(v, ctx, purls)));
-    for (const m of r.Misconfigurations ?? []) if ((m.Status ?? "FAIL") === "FAIL") out.push(makeFinding(fromMisconfiguration(m, r)));
-    for (const s of r.Secrets ?? []) out.push(makeFinding(fromSecret(s, r)));
-    for (const l of r.Licenses ?? []) out.push(makeFinding(fromLicense(l, r)));
-  }
+  for (const r of report.Results ?? []) resultFindings(r, [r.Vulnerabilities ?? []], purls, out);
   return out;
-};
+}
+var isReport = plainValidator(TrivyReportSchema);
+var isVulnerabilityList = plainValidator(external_exports.array(VulnerabilitySchema2));
+function tryParse(text2) {
+  try {
+    return JSON.parse(text2);
+  } catch {
+    return void 0;
+  }
+}
+function parseInBatches(text2, split) {
+  const report = tryParse(split.skeleton);
+  if (!isReport?.(report)) return void 0;
+  const out = [];
+  const purls = /* @__PURE__ */ new Map();
+  let ok = true;
+  function* batches(ranges) {
+    for (const [from, to] of ranges) {
+      const list = tryParse(`[${text2.slice(from, to)}]`);
+      if (!isVulnerabilityList?.(list)) {
+        ok = false;
+        return;
+      }
+      yield list;
+    }
+  }
+  (report.Results ?? []).forEach((r, i) => resultFindings(r, batches(split.batches.get(i) ?? []), purls, out));
+  return ok ? out : void 0;
+}
+var BATCH_ABOVE_CHARS = 4 << 20;
+var BATCH_CHARS = 256 << 10;
+function parseTrivyReport(text2, sizes) {
+  const split = text2.length > sizes.batchAbove ? splitTrivy(text2, sizes.batchChars) : void 0;
+  return (split && parseInBatches(text2, split)) ?? parseWhole(text2);
+}
+var parseTrivy = (text2) => parseTrivyReport(text2, { batchAbove: BATCH_ABOVE_CHARS, batchChars: BATCH_CHARS });
 
 // src/parsers/yarn-audit.ts
 var WHAT9 = "yarn audit --json report";

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { makeFinding, normalizeSeverity, type Finding, type FindingInput, type Location, type PackageRef } from '../core/finding';
 import type { Parser } from './types';
 import { buildPurl, canonicalPurlType, purlType, purlWithoutQualifiers } from './purl';
+import { plainValidator } from './conforms';
+import { splitTrivy, type TrivySplit } from './trivy-split';
 import { FormatError, parseJson, validate } from './util';
 
 const WHAT = 'trivy report';
@@ -375,22 +377,73 @@ function explainWrongFormat(data: unknown): void {
   throw new FormatError(`${WHAT}: not a Trivy JSON report (no SchemaVersion or Results; top-level keys: ${keys}); ${hint}`);
 }
 
-export const parseTrivy: Parser = (text: string): Finding[] => {
+/** The findings of one Result; its vulnerabilities come from `vulns` (whole, or batch by batch). */
+function resultFindings(r: Result, vulns: Iterable<Vulnerability[]>, purls: PurlCache, out: Finding[]): void {
+  const ctx = resultContext(r);
+  // Each input becomes its finding at once: collected first, 80,000 inputs would outlive the
+  // young generation and be copied into the old one only to die there.
+  for (const batch of vulns) for (const v of batch) out.push(makeFinding(fromVulnerability(v, ctx, purls)));
+  // PASS and EXCEPTION entries (--include-non-failures) are checks that held; reports from
+  // before Trivy had Status listed failures only.
+  for (const m of r.Misconfigurations ?? []) if ((m.Status ?? 'FAIL') === 'FAIL') out.push(makeFinding(fromMisconfiguration(m, r)));
+  for (const s of r.Secrets ?? []) out.push(makeFinding(fromSecret(s, r)));
+  for (const l of r.Licenses ?? []) out.push(makeFinding(fromLicense(l, r)));
+}
+
+function parseWhole(text: string): Finding[] {
   const data = parseJson(text, WHAT);
   explainWrongFormat(data);
   const report = validate(TrivyReportSchema, data, WHAT);
-  // Each input becomes its finding at once: collected first, 80,000 inputs would outlive the
-  // young generation and be copied into the old one only to die there.
   const out: Finding[] = [];
   const purls: PurlCache = new Map();
-  for (const r of report.Results ?? []) {
-    const ctx = resultContext(r);
-    for (const v of r.Vulnerabilities ?? []) out.push(makeFinding(fromVulnerability(v, ctx, purls)));
-    // PASS and EXCEPTION entries (--include-non-failures) are checks that held; reports from
-    // before Trivy had Status listed failures only.
-    for (const m of r.Misconfigurations ?? []) if ((m.Status ?? 'FAIL') === 'FAIL') out.push(makeFinding(fromMisconfiguration(m, r)));
-    for (const s of r.Secrets ?? []) out.push(makeFinding(fromSecret(s, r)));
-    for (const l of r.Licenses ?? []) out.push(makeFinding(fromLicense(l, r)));
-  }
+  for (const r of report.Results ?? []) resultFindings(r, [r.Vulnerabilities ?? []], purls, out);
   return out;
-};
+}
+
+const isReport = plainValidator(TrivyReportSchema);
+const isVulnerabilityList = plainValidator(z.array(VulnerabilitySchema));
+
+/** JSON.parse, or undefined for text that is not JSON. */
+function tryParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The findings of a report read batch by batch (see trivy-split.ts); undefined when anything
+ * is not as expected, and parseWhole is to read it (and explain what is wrong).
+ */
+function parseInBatches(text: string, split: TrivySplit): Finding[] | undefined {
+  const report = tryParse(split.skeleton);
+  if (!isReport?.(report)) return undefined;
+  const out: Finding[] = [];
+  const purls: PurlCache = new Map();
+  let ok = true;
+  function* batches(ranges: [number, number][]): Generator<Vulnerability[]> {
+    for (const [from, to] of ranges) {
+      const list = tryParse(`[${text.slice(from, to)}]`);
+      if (!isVulnerabilityList?.(list)) {
+        ok = false;
+        return;
+      }
+      yield list;
+    }
+  }
+  (report.Results ?? []).forEach((r, i) => resultFindings(r, batches(split.batches.get(i) ?? []), purls, out));
+  return ok ? out : undefined;
+}
+
+/** Reports smaller than this are parsed whole: batches pay off only where the heap would grow large. */
+const BATCH_ABOVE_CHARS = 4 << 20;
+const BATCH_CHARS = 256 << 10;
+
+/** The parser, with the sizes that decide batching open to tests. */
+export function parseTrivyReport(text: string, sizes: { batchAbove: number; batchChars?: number }): Finding[] {
+  const split = text.length > sizes.batchAbove ? splitTrivy(text, sizes.batchChars) : undefined;
+  return (split && parseInBatches(text, split)) ?? parseWhole(text);
+}
+
+export const parseTrivy: Parser = (text: string): Finding[] => parseTrivyReport(text, { batchAbove: BATCH_ABOVE_CHARS, batchChars: BATCH_CHARS });
