@@ -35386,16 +35386,6 @@ var CLOSE_BRACKET = 93;
 function isSpace(c) {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
-function stringEnd(text2, start) {
-  let i = start;
-  for (; ; ) {
-    i = text2.indexOf('"', i + 1);
-    if (i < 0) return -1;
-    let k = i - 1;
-    while (text2.charCodeAt(k) === BACKSLASH) k--;
-    if ((i - 1 - k) % 2 === 0) return i;
-  }
-}
 function skipSpace(text2, i) {
   while (isSpace(text2.charCodeAt(i))) i++;
   return i;
@@ -35417,8 +35407,14 @@ function splitTrivy(text2, batchChars = 1 << 20) {
   for (; i < n; i++) {
     const c = text2.charCodeAt(i);
     if (c === QUOTE) {
-      const end = stringEnd(text2, i);
-      if (end < 0) return void 0;
+      let end = i;
+      for (; ; ) {
+        end = text2.indexOf('"', end + 1);
+        if (end < 0) return void 0;
+        let k = end - 1;
+        while (text2.charCodeAt(k) === BACKSLASH) k--;
+        if ((end - 1 - k & 1) === 0) break;
+      }
       if (depth === 1 || depth === 3 && inResults) {
         const after = skipSpace(text2, end + 1);
         if (text2.charCodeAt(after) === COLON) {

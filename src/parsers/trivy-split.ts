@@ -35,19 +35,6 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
-/** Index of the quote that closes the string opening at `start`; -1 when there is none. */
-function stringEnd(text: string, start: number): number {
-  let i = start;
-  for (;;) {
-    i = text.indexOf('"', i + 1);
-    if (i < 0) return -1;
-    // Escaped when preceded by an odd number of backslashes.
-    let k = i - 1;
-    while (text.charCodeAt(k) === BACKSLASH) k--;
-    if ((i - 1 - k) % 2 === 0) return i;
-  }
-}
-
 function skipSpace(text: string, i: number): number {
   while (isSpace(text.charCodeAt(i))) i++;
   return i;
@@ -77,8 +64,15 @@ export function splitTrivy(text: string, batchChars = 1 << 20): TrivySplit | und
   for (; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === QUOTE) {
-      const end = stringEnd(text, i);
-      if (end < 0) return undefined;
+      // Where the string ends: the next quote that no odd number of backslashes escapes.
+      let end = i;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        if (end < 0) return undefined;
+        let k = end - 1;
+        while (text.charCodeAt(k) === BACKSLASH) k--;
+        if (((end - 1 - k) & 1) === 0) break;
+      }
       // Keys of the report (depth 1) and of a Result (depth 3) are what the pass looks for.
       if (depth === 1 || (depth === 3 && inResults)) {
         const after = skipSpace(text, end + 1);
