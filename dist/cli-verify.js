@@ -25069,7 +25069,7 @@ var ONE_SHOT = oneShotHash(crypto);
 function sha256Prefix(s, hash2 = ONE_SHOT) {
   if (hash2 === null) return crypto.createHash("sha256").update(s).digest().toString("hex", 0, 16);
   const h = hash2("sha256", s);
-  return h.substring(0, 16) + h.substring(16, 32);
+  return [h.substring(0, 16), h.substring(16, 32)].join("");
 }
 function locationKey(l) {
   if (!l) return "";

@@ -53168,7 +53168,7 @@ var ONE_SHOT = oneShotHash(crypto);
 function sha256Prefix(s, hash2 = ONE_SHOT) {
   if (hash2 === null) return crypto.createHash("sha256").update(s).digest().toString("hex", 0, 16);
   const h = hash2("sha256", s);
-  return h.substring(0, 16) + h.substring(16, 32);
+  return [h.substring(0, 16), h.substring(16, 32)].join("");
 }
 function locationKey(l) {
   if (!l) return "";
@@ -57848,7 +57848,7 @@ function blockingRow(f) {
 }
 var BLOCKING_HEADER = ["Severity", "Kind", "Finding", "Where", "Fixed in", "Tools"];
 function blockingSection(result, budget, opts) {
-  const blocking = sortFindings(result.findings.filter((f) => f.blocking));
+  const blocking = sortFindings(result.findings).filter((f) => f.blocking);
   if (blocking.length === 0) return [];
   const head = [`## Blocking findings (${blocking.length})`, "", ...table(BLOCKING_HEADER, [])];
   const omittedNote = (n) => `
@@ -57912,9 +57912,10 @@ function exceptionsSection(result) {
   if (ex.applied.length + ex.expired.length + ex.unused.length + ex.expiringSoon.length === 0) return [];
   const wanted = /* @__PURE__ */ new Set();
   for (const list of [ex.expired, ex.applied]) for (const e of list.slice(0, MAX_ROWS)) for (const fp of e.matched.slice(0, MAX_MATCHES_SHOWN)) wanted.add(fp);
+  const anyFinding = ex.expired.slice(0, MAX_ROWS).some((e) => e.matched.length > 0);
   const byFingerprint = /* @__PURE__ */ new Map();
   if (wanted.size > 0) {
-    for (const f of result.findings) if (wanted.has(f.fingerprint)) byFingerprint.set(f.fingerprint, f);
+    for (const f of result.findings) if ((anyFinding || f.exception !== void 0) && wanted.has(f.fingerprint)) byFingerprint.set(f.fingerprint, f);
   }
   const owner = (e) => e.entry.owner ? md(e.entry.owner) : "—";
   const limit = ex.maxActive === void 0 ? "" : ` of at most ${ex.maxActive}`;

@@ -189,6 +189,19 @@ describe('renderSummary', () => {
       expect(render(r)).toContain('| image-unsigned<br>DS026 in Dockerfile |');
     });
 
+    it('names the matches of applied exceptions when none has expired, from the suppressed findings', () => {
+      const r = representative();
+      r.exceptions.expired = [];
+      const t = render(r);
+      expect(t).not.toContain('### Expired');
+      expect(t).toContain('| aws-access-key-id<br>.chaingate-exceptions.yml \\#1 | aws-access-key-id in config/prod settings.env:3 | 2026-12-03 | @sec-team | revoked test key kept as fixture |');
+      // Only suppressed findings are looked up then: evaluate() suppresses every finding an
+      // active exception matches (by the first one, when two match), so nothing is missed.
+      const other = r.findings.find((f) => f.exception === undefined) as (typeof r.findings)[number];
+      r.exceptions.applied[0].matched = [other.fingerprint];
+      expect(render(r)).not.toContain(`| ${other.id}`);
+    });
+
     it('lists unused exceptions alone', () => {
       const r = gateResult({ exceptions: { applied: [], expired: [], unused: [applied(0, { id: 'U', owner: '@o' }, [], 40)], expiringSoon: [], active: 1 } });
       const t = render(r);

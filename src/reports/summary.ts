@@ -102,7 +102,8 @@ const BLOCKING_HEADER = ['Severity', 'Kind', 'Finding', 'Where', 'Fixed in', 'To
 
 /** The blocking findings, as many as fit in `budget` bytes. */
 function blockingSection(result: GateResult, budget: number, opts: SummaryOptions): string[] {
-  const blocking = sortFindings(result.findings.filter((f) => f.blocking));
+  // Filtered after sorting: the blocking ones of a list in report order are in report order.
+  const blocking = sortFindings(result.findings).filter((f) => f.blocking);
   if (blocking.length === 0) return [];
   const head = [`## Blocking findings (${blocking.length})`, '', ...table(BLOCKING_HEADER, [])];
   const omittedNote = (n: number) => `\n_… ${plural(n, 'more blocking finding')} not shown to keep this summary short and under GitHub's size limit: ${see(opts)}._`;
@@ -178,8 +179,11 @@ function exceptionsSection(result: GateResult): string[] {
   // Only the findings the tables name: the first matches of the rows shown, not all 100,000.
   const wanted = new Set<string>();
   for (const list of [ex.expired, ex.applied]) for (const e of list.slice(0, MAX_ROWS)) for (const fp of e.matched.slice(0, MAX_MATCHES_SHOWN)) wanted.add(fp);
+  // A finding an active exception matched is suppressed by one: only an expired exception's
+  // matches can be among the others, and only then are all 100,000 fingerprints looked up.
+  const anyFinding = ex.expired.slice(0, MAX_ROWS).some((e) => e.matched.length > 0);
   const byFingerprint = new Map<string, EvaluatedFinding>();
-  if (wanted.size > 0) for (const f of result.findings) if (wanted.has(f.fingerprint)) byFingerprint.set(f.fingerprint, f);
+  if (wanted.size > 0) for (const f of result.findings) if ((anyFinding || f.exception !== undefined) && wanted.has(f.fingerprint)) byFingerprint.set(f.fingerprint, f);
   const owner = (e: AppliedException) => (e.entry.owner ? md(e.entry.owner) : '—');
   const limit = ex.maxActive === undefined ? '' : ` of at most ${ex.maxActive}`;
   return [
