@@ -54893,15 +54893,17 @@ init_purl();
 // src/parsers/report-fields.ts
 function parseCwes(value) {
   const found = /* @__PURE__ */ new Set();
-  const visit2 = (v) => {
-    if (Array.isArray(v)) {
-      v.forEach(visit2);
-    } else if (typeof v === "string") {
-      for (const m of v.matchAll(/CWE-(\d+)/gi)) found.add(`CWE-${m[1]}`);
-    }
-  };
-  visit2(value);
+  addCwes(value, found);
   return [...found].sort();
+}
+var CWE = /CWE-(\d+)/gi;
+function addCwes(v, found) {
+  if (Array.isArray(v)) {
+    for (const x of v) addCwes(x, found);
+  } else if (typeof v === "string") {
+    CWE.lastIndex = 0;
+    for (let m = CWE.exec(v); m !== null; m = CWE.exec(v)) found.add(`CWE-${m[1]}`);
+  }
 }
 var MAX_HEADLINE = 120;
 function headline(text2) {
@@ -57558,13 +57560,15 @@ var LEVEL = {
   unknown: "note"
 };
 function toArtifactUri(path14, root) {
-  let p = normalizePath(path14);
-  if (root) {
-    const r = normalizePath(root).replace(/\/+$/, "");
-    if (p === r) p = ".";
-    else if (p.startsWith(`${r}/`)) p = p.slice(r.length + 1);
-  }
-  return p.split("/").map((seg) => encodeURIComponent(seg)).join("/");
+  return relativeTo(normalizePath(path14), rootPrefix(root)).split("/").map((seg) => encodeURIComponent(seg)).join("/");
+}
+function rootPrefix(root) {
+  return root ? normalizePath(root).replace(/\/+$/, "") : void 0;
+}
+function relativeTo(p, r) {
+  if (r === void 0) return p;
+  if (p === r) return ".";
+  return p.startsWith(`${r}/`) ? p.slice(r.length + 1) : p;
 }
 var PLAIN_WEB_URL = /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[A-Za-z0-9\-._~%/]*)?$/;
 function isWebUrl(u) {
@@ -57594,7 +57598,7 @@ function region(f) {
 }
 var PLAIN_PATH = /^(?!\.\/)[A-Za-z0-9\-_.!~*'()/]*$/;
 function uriFor(file2, ctx) {
-  return ctx.opts.root === void 0 && PLAIN_PATH.test(file2) ? file2 : toArtifactUri(file2, ctx.opts.root);
+  return PLAIN_PATH.test(file2) ? relativeTo(file2, ctx.root) : toArtifactUri(file2, ctx.opts.root);
 }
 function lockfileFor(p, ctx) {
   const eco = p?.ecosystem?.toLowerCase();
@@ -57704,7 +57708,7 @@ function buildRun(tool, { kept: findings, omitted }, ctx) {
   return { run, findings, ruleIndex };
 }
 function sarifParts(result, opts) {
-  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI };
+  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root) };
   const byTool = /* @__PURE__ */ new Map();
   const max = opts.maxResultsPerRun ?? Infinity;
   for (const f of sortFindings(result.findings)) {

@@ -182,6 +182,13 @@ describe('renderSarif', () => {
       expectValid(log);
       for (const p of paths) expect(resultFor(log, p).locations[0].physicalLocation.artifactLocation.uri).toBe(toArtifactUri(p));
       expect(resultFor(log, 'C:/work/x.ts').locations[0].physicalLocation.artifactLocation.uri).toBe('C%3A/work/x.ts');
+      // And with a root: plain paths inside it, the root itself, and paths beside it.
+      const rooted = [...paths, '/abs', '/abs/q r.ts', '/absent/x.ts', '/abs/'];
+      for (const root of ['/abs', '/abs/', '/', 'C:\\work']) {
+        const withRoot = render(gateResult({ findings: rooted.map((p) => evaluated({ tool: 'semgrep', kind: 'code', severity: 'low', id: p, title: 't', location: { path: p, startLine: 1 } })) }), { root });
+        for (const p of rooted) expect([root, p, resultFor(withRoot, p).locations[0].physicalLocation.artifactLocation.uri]).toEqual([root, p, toArtifactUri(p, root)]);
+      }
+      expect(toArtifactUri('/abs/p.ts', '/abs')).toBe('p.ts');
     });
 
     it('shows a vulnerability without a file on its ecosystem lockfile, with the package as logical location', () => {

@@ -9,15 +9,20 @@ import { FormatError, validate } from './util';
  */
 export function parseCwes(value: unknown): string[] {
   const found = new Set<string>();
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) {
-      v.forEach(visit);
-    } else if (typeof v === 'string') {
-      for (const m of v.matchAll(/CWE-(\d+)/gi)) found.add(`CWE-${m[1]}`);
-    }
-  };
-  visit(value);
+  addCwes(value, found);
   return [...found].sort();
+}
+
+/** One regex for all calls, run with exec: a literal in the loop, or matchAll, makes a new one each time. */
+const CWE = /CWE-(\d+)/gi;
+
+function addCwes(v: unknown, found: Set<string>): void {
+  if (Array.isArray(v)) {
+    for (const x of v) addCwes(x, found);
+  } else if (typeof v === 'string') {
+    CWE.lastIndex = 0;
+    for (let m = CWE.exec(v); m !== null; m = CWE.exec(v)) found.add(`CWE-${m[1]}`);
+  }
 }
 
 const MAX_HEADLINE = 120;

@@ -55,16 +55,22 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
 
 /** A repository-relative URI reference: forward slashes, each segment percent-encoded. */
 export function toArtifactUri(path: string, root?: string): string {
-  let p = normalizePath(path);
-  if (root) {
-    const r = normalizePath(root).replace(/\/+$/, '');
-    if (p === r) p = '.';
-    else if (p.startsWith(`${r}/`)) p = p.slice(r.length + 1);
-  }
-  return p
+  return relativeTo(normalizePath(path), rootPrefix(root))
     .split('/')
     .map((seg) => encodeURIComponent(seg))
     .join('/');
+}
+
+/** The root as paths are compared with it: normalized, without trailing slashes; undefined for none. */
+function rootPrefix(root: string | undefined): string | undefined {
+  return root ? normalizePath(root).replace(/\/+$/, '') : undefined;
+}
+
+/** A normalized path relative to the root prefix when it is inside it, else as it is. */
+function relativeTo(p: string, r: string | undefined): string {
+  if (r === undefined) return p;
+  if (p === r) return '.';
+  return p.startsWith(`${r}/`) ? p.slice(r.length + 1) : p;
 }
 
 /** An http(s) URL of plain characters: what advisory links look like, accepted without parsing. */
@@ -105,13 +111,16 @@ function region(f: EvaluatedFinding): Obj | undefined {
 interface Ctx {
   opts: SarifOptions;
   fallback: string;
+  /** rootPrefix(opts.root), worked out once. */
+  root: string | undefined;
 }
 
 /** Paths toArtifactUri would return unchanged (what encodeURIComponent leaves alone, and `/`). */
 const PLAIN_PATH = /^(?!\.\/)[A-Za-z0-9\-_.!~*'()/]*$/;
 
 function uriFor(file: string, ctx: Ctx): string {
-  return ctx.opts.root === undefined && PLAIN_PATH.test(file) ? file : toArtifactUri(file, ctx.opts.root);
+  // A plain path is already normalized, and so is any part of it: nothing to encode either.
+  return PLAIN_PATH.test(file) ? relativeTo(file, ctx.root) : toArtifactUri(file, ctx.opts.root);
 }
 
 function lockfileFor(p: EvaluatedFinding['package'], ctx: Ctx): string | undefined {
@@ -251,7 +260,7 @@ function buildRun(tool: string, { kept: findings, omitted }: ToolFindings, ctx: 
 
 /** The log with every run's results still to be filled: what renderSarif and sarifJsonChunks share. */
 function sarifParts(result: GateResult, opts: SarifOptions): { log: Obj; runs: RunParts[]; ctx: Ctx } {
-  const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI };
+  const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root) };
   const byTool = new Map<string, ToolFindings>();
   const max = opts.maxResultsPerRun ?? Infinity;
   // Sorted once up front, so each run's results come out in the same order as the other reports.
