@@ -189,6 +189,7 @@ describe('renderSarif', () => {
         for (const p of rooted) expect([root, p, resultFor(withRoot, p).locations[0].physicalLocation.artifactLocation.uri]).toEqual([root, p, toArtifactUri(p, root)]);
       }
       expect(toArtifactUri('/abs/p.ts', '/abs')).toBe('p.ts');
+      expect(toArtifactUri('/absent/x.ts', '/abs')).toBe('/absent/x.ts');
     });
 
     it('shows a vulnerability without a file on its ecosystem lockfile, with the package as logical location', () => {
