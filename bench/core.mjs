@@ -6,7 +6,7 @@
 // npm audit v2 report; shapes as the tools print them), then runs, in one go and side by side:
 //   chaingate  node dist/cli.js scan --scanners none --report ... --exceptions ...
 //   trivy      trivy convert --format sarif (the peer reading the same Trivy report and writing SARIF)
-// and prints wall time and peak RSS of each (best of N runs).
+// and prints wall time (best and median of N runs) and peak RSS of each.
 //
 //   npm run build && node bench/core.mjs [--findings 100000] [--exceptions 1000] [--runs 3]
 import { spawnSync } from 'node:child_process';
@@ -148,12 +148,18 @@ function measure(cmd, argv) {
  * a new workspace, and replacing large files costs the file system a flush that CI never pays. */
 function best(label, cmd, argv, fresh) {
   let b;
+  const walls = [];
+  let rssMb = 0;
   for (let i = 0; i < RUNS; i++) {
     if (fresh) fs.rmSync(fresh, { recursive: true, force: true });
     const m = measure(cmd, argv);
+    walls.push(m.wall);
+    rssMb = Math.max(rssMb, m.rssMb);
     if (b === undefined || m.wall < b.wall) b = m;
   }
-  return { label, ...b };
+  // The median next to the best: on a shared VM one run in several is much slower.
+  walls.sort((x, y) => x - y);
+  return { label, ...b, median: walls[Math.floor((walls.length - 1) / 2)], rssMb };
 }
 
 const cli = path.join(repo, 'dist', 'cli.js');
@@ -223,8 +229,8 @@ const result = JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'
 console.log(`\ncore benchmark: ${N.toLocaleString('en')} findings in (${nTrivy} trivy, ${nSemgrep} semgrep, ${nNpm} npm audit), ${EXC.toLocaleString('en')} exceptions, best of ${RUNS}, ${os.cpus().length} cores`);
 console.log(`chaingate evaluated ${result.summary.total.toLocaleString('en')} findings (after merging), ${result.summary.suppressed} suppressed, ${result.exceptions.applied.length} exceptions applied\n`);
 console.log(`load average before the runs: ${load.map((l) => l.toFixed(2)).join(', ')}\n`);
-console.log('| command | exit | wall (s) | CPU user+sys (s) | peak RSS (MB) |');
-console.log('|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.label} | ${r.status} | ${r.wall.toFixed(2)} | ${r.cpu.toFixed(2)} | ${r.rssMb.toFixed(0)} |`);
+console.log('| command | exit | wall, best (s) | wall, median (s) | CPU user+sys, best run (s) | peak RSS, highest of the runs (MB) |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.label} | ${r.status} | ${r.wall.toFixed(2)} | ${r.median.toFixed(2)} | ${r.cpu.toFixed(2)} | ${r.rssMb.toFixed(0)} |`);
 const g = rows[0];
-console.log(`\ngoal: < 2 s wall and < 500 MB: ${g.wall < 2 && g.rssMb < 500 ? 'MET' : 'NOT MET'}`);
+console.log(`\ngoal: < 2 s wall and < 500 MB: best run ${g.wall < 2 && g.rssMb < 500 ? 'MET' : 'NOT MET'}, median run ${g.median < 2 ? 'under' : 'over'} 2 s`);
