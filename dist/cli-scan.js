@@ -35392,7 +35392,7 @@ function skipSpace(text2, i) {
   while (isSpace(text2.charCodeAt(i))) i++;
   return i;
 }
-function splitTrivy(text2, batchChars = 1 << 20) {
+function splitTrivy(text2, batchChars = 256 << 10) {
   const batches = /* @__PURE__ */ new Map();
   const cuts = [];
   let depth = 0;
@@ -35827,12 +35827,11 @@ function parseInBatches(text2, split) {
   return ok ? out : void 0;
 }
 var BATCH_ABOVE_CHARS = 4 << 20;
-var BATCH_CHARS = 256 << 10;
 function parseTrivyReport(text2, sizes) {
   const split = text2.length > sizes.batchAbove ? splitTrivy(text2, sizes.batchChars) : void 0;
   return (split && parseInBatches(text2, split)) ?? parseWhole(text2);
 }
-var parseTrivy = (text2) => parseTrivyReport(text2, { batchAbove: BATCH_ABOVE_CHARS, batchChars: BATCH_CHARS });
+var parseTrivy = (text2) => parseTrivyReport(text2, { batchAbove: BATCH_ABOVE_CHARS });
 
 // src/parsers/yarn-audit.ts
 var WHAT9 = "yarn audit --json report";

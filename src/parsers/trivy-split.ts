@@ -3,7 +3,7 @@
 //
 // JSON.parse of a whole 50 MB report builds every object of it at once, and all of them outlive
 // the young generation: the engine copies each one twice before the parser has even looked at
-// it, which costs more than the parse. Read in batches of about a megabyte, each batch's objects
+// it, which costs more than the parse. Read in batches of about 256 KB, each batch's objects
 // become findings and die young, where collecting them costs nothing. Finding where the batches
 // start takes one pass over the text (strings are skipped with indexOf), several times cheaper.
 //
@@ -44,7 +44,7 @@ function skipSpace(text: string, i: number): number {
  * The vulnerability lists of a Trivy report, or undefined when the text is not laid out as the
  * pass expects (the caller then parses it whole). `batchChars` is the size a batch grows to.
  */
-export function splitTrivy(text: string, batchChars = 1 << 20): TrivySplit | undefined {
+export function splitTrivy(text: string, batchChars = 256 << 10): TrivySplit | undefined {
   const batches = new Map<number, [number, number][]>();
   /** [from, to) ranges left out of the skeleton. */
   const cuts: [number, number][] = [];

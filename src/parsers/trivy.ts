@@ -438,7 +438,6 @@ function parseInBatches(text: string, split: TrivySplit): Finding[] | undefined 
 
 /** Reports smaller than this are parsed whole: batches pay off only where the heap would grow large. */
 const BATCH_ABOVE_CHARS = 4 << 20;
-const BATCH_CHARS = 256 << 10;
 
 /** The parser, with the sizes that decide batching open to tests. */
 export function parseTrivyReport(text: string, sizes: { batchAbove: number; batchChars?: number }): Finding[] {
@@ -446,4 +445,4 @@ export function parseTrivyReport(text: string, sizes: { batchAbove: number; batc
   return (split && parseInBatches(text, split)) ?? parseWhole(text);
 }
 
-export const parseTrivy: Parser = (text: string): Finding[] => parseTrivyReport(text, { batchAbove: BATCH_ABOVE_CHARS, batchChars: BATCH_CHARS });
+export const parseTrivy: Parser = (text: string): Finding[] => parseTrivyReport(text, { batchAbove: BATCH_ABOVE_CHARS });
