@@ -149,7 +149,7 @@ function measure(cmd, argv) {
   return { status: r.status, wall, cpu: user + sys, rssMb: kb / 1024, stderr: r.stderr };
 }
 
-/** Best and median of `walls`, with the best run's other figures and the highest peak RSS. */
+/** The best and median wall time of `runs`, with the best run's other figures and the highest peak RSS. */
 function summarize(label, runs) {
   const best = runs.reduce((b, m) => (m.wall < b.wall ? m : b));
   const walls = runs.map((m) => m.wall).sort((x, y) => x - y);
