@@ -35392,6 +35392,22 @@ function skipSpace(text2, i) {
   while (isSpace(text2.charCodeAt(i))) i++;
   return i;
 }
+function skipSpaceBack(text2, i) {
+  while (isSpace(text2.charCodeAt(i))) i--;
+  return i;
+}
+var FIRST_KEY = '"VulnerabilityID"';
+var NEXT_RESULT = '"Target"';
+function nextElement(text2, from, after, before) {
+  for (let q = text2.indexOf(FIRST_KEY, from); q >= 0 && q < before; q = text2.indexOf(FIRST_KEY, q + 1)) {
+    const brace = skipSpaceBack(text2, q - 1);
+    if (text2.charCodeAt(brace) !== OPEN_BRACE) continue;
+    const comma = skipSpaceBack(text2, brace - 1);
+    if (comma <= after || text2.charCodeAt(comma) !== COMMA) continue;
+    if (text2.charCodeAt(skipSpaceBack(text2, comma - 1)) === CLOSE_BRACE) return comma;
+  }
+  return -1;
+}
 function splitTrivy(text2, batchChars = 256 << 10) {
   const batches = /* @__PURE__ */ new Map();
   const cuts = [];
@@ -35440,7 +35456,12 @@ function splitTrivy(text2, batchChars = 256 << 10) {
               depth++;
               listStart = batchStart = value + 1;
               list = [];
-              i = value;
+              let next = text2.indexOf(NEXT_RESULT, batchStart);
+              if (next < 0) next = n;
+              for (let comma; (comma = nextElement(text2, batchStart + batchChars, batchStart, next)) >= 0; batchStart = comma + 1) {
+                list.push([batchStart, comma]);
+              }
+              i = batchStart - 1;
               continue;
             }
           }

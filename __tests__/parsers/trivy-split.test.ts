@@ -33,6 +33,15 @@ function vulnerabilitiesFromSplit(text: string, batchChars: number): unknown[][]
   });
 }
 
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function vulnerabilitiesOf(text: string): unknown[][] {
   return ((JSON.parse(text) as { Results?: { Vulnerabilities?: unknown[] | null }[] }).Results ?? []).map((r) => r.Vulnerabilities as unknown[]);
 }
@@ -69,6 +78,33 @@ describe('splitTrivy', () => {
     expect(splitTrivy(text, 1)?.batches.get(0)).toHaveLength(3);
     expect(splitTrivy(text, 1 << 20)?.batches.get(0)).toHaveLength(1);
     expect(splitTrivy(text, 1)?.skeleton).toBe(JSON.stringify(report([lockResult([])])));
+  });
+
+  it('jumps from vulnerability to vulnerability where each starts with its id, and reads on where one does not', () => {
+    const ids = Array.from({ length: 6 }, (_, i) => `CVE-${i}`);
+    for (const indent of [undefined, 2]) {
+      const text = JSON.stringify(report([lockResult(ids.map((id) => vuln(id))), lockResult([vuln('CVE-9')])]), null, indent);
+      // One batch per vulnerability when each batch may be a character long, two when a batch
+      // is to hold about half of the list.
+      expect(splitTrivy(text, 1)?.batches.get(0)).toHaveLength(6);
+      expect(splitTrivy(text, Math.floor(text.length / 4))?.batches.get(0)).toHaveLength(2);
+      expect(vulnerabilitiesFromSplit(text, 1)).toEqual(vulnerabilitiesOf(text));
+      // The id elsewhere than first: no jump, batches at commas as the pass reads them.
+      const idLast = JSON.stringify(report([lockResult(ids.map((id) => ({ PkgName: 'a', Severity: 'LOW', VulnerabilityID: id })))]), null, indent);
+      expect(splitTrivy(idLast, 1)?.batches.get(0)).toHaveLength(6);
+      expect(vulnerabilitiesFromSplit(idLast, 1)).toEqual(vulnerabilitiesOf(idLast));
+      expectSameAsWhole(idLast);
+    }
+  });
+
+  it('reads whole a report where a jump lands inside a vulnerability', () => {
+    // `}, {"VulnerabilityID"` inside a vulnerability: the batch that ends there does not parse.
+    const nested = vuln('CVE-1', { Custom: [{}, { VulnerabilityID: 'CVE-X' }], Other: { VulnerabilityID: 'CVE-Y' }, Refs: ['a', { VulnerabilityID: 'CVE-Z' }] });
+    const text = JSON.stringify(report([lockResult([nested, vuln('CVE-2')])]), null, 2);
+    const split = splitTrivy(text, 1);
+    expect(split?.batches.get(0)?.some(([a, b]) => !isJson(`[${text.slice(a, b)}]`))).toBe(true);
+    expectSameAsWhole(text);
+    expect((outcome(text, SMALLEST_BATCHES) as { id: string }[]).map((f) => f.id)).toEqual(['CVE-1', 'CVE-2']);
   });
 
   it('is not misled by brackets, quotes, backslashes and keys inside strings', () => {

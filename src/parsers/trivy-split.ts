@@ -11,6 +11,16 @@
 // braces and brackets. Anything it is not sure of (a duplicate or escaped key on the way, a
 // document that does not end where it should) makes it give up, and the parser reads the report
 // whole, which also gives the exact message for a broken one.
+//
+// Inside a list it does not even read every character: it jumps a batch ahead to the next
+// vulnerability, `}, {"VulnerabilityID"` (Trivy writes that key first), with indexOf, and reads
+// on character by character only where the list may end. Where it lands is not checked here:
+// the parser reads every batch with JSON.parse and takes the split only if each one is a list of
+// vulnerabilities, and that proves each landing was between two of them. A batch is text that
+// parses on its own; the first starts where its list does, so each next one starts (and the one
+// before ends) between two elements of the list, where the pass carries on reading as it was.
+// A landing anywhere else (inside a string, a deeper object or a later list) leaves a batch that
+// does not parse, and the report is read whole.
 
 export interface TrivySplit {
   /** The report with the contents of every Results[i].Vulnerabilities array left out. */
@@ -38,6 +48,30 @@ function isSpace(c: number): boolean {
 function skipSpace(text: string, i: number): number {
   while (isSpace(text.charCodeAt(i))) i++;
   return i;
+}
+
+function skipSpaceBack(text: string, i: number): number {
+  while (isSpace(text.charCodeAt(i))) i--;
+  return i;
+}
+
+const FIRST_KEY = '"VulnerabilityID"';
+/** The key a Result starts with: a list cannot go on past the next one. */
+const NEXT_RESULT = '"Target"';
+
+/**
+ * The comma of the first `}, {"VulnerabilityID"` whose key is at or after `from` and before
+ * `before`, and whose comma is after `after`; -1 if there is none.
+ */
+function nextElement(text: string, from: number, after: number, before: number): number {
+  for (let q = text.indexOf(FIRST_KEY, from); q >= 0 && q < before; q = text.indexOf(FIRST_KEY, q + 1)) {
+    const brace = skipSpaceBack(text, q - 1);
+    if (text.charCodeAt(brace) !== OPEN_BRACE) continue;
+    const comma = skipSpaceBack(text, brace - 1);
+    if (comma <= after || text.charCodeAt(comma) !== COMMA) continue;
+    if (text.charCodeAt(skipSpaceBack(text, comma - 1)) === CLOSE_BRACE) return comma;
+  }
+  return -1;
 }
 
 /**
@@ -98,7 +132,13 @@ export function splitTrivy(text: string, batchChars = 256 << 10): TrivySplit | u
               depth++;
               listStart = batchStart = value + 1;
               list = [];
-              i = value;
+              // Batch by batch, as far as the next Result at most (see the top of the file).
+              let next = text.indexOf(NEXT_RESULT, batchStart);
+              if (next < 0) next = n;
+              for (let comma; (comma = nextElement(text, batchStart + batchChars, batchStart, next)) >= 0; batchStart = comma + 1) {
+                list.push([batchStart, comma]);
+              }
+              i = batchStart - 1;
               continue;
             }
           }
