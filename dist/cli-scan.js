@@ -33666,6 +33666,10 @@ function inReportOrder(findings) {
   }
   return true;
 }
+function inFingerprintOrder(list) {
+  for (let i = 1; i < list.length; i++) if (list[i - 1].fingerprint > list[i].fingerprint) return false;
+  return true;
+}
 var sorted = /* @__PURE__ */ new WeakSet();
 function remember(list) {
   sorted.add(Object.freeze(list));
@@ -33677,7 +33681,7 @@ function sortFindings(findings) {
   for (const f of findings) buckets[bucket(f)].push(f);
   const out = [];
   for (const b of buckets) {
-    b.sort((x, y) => compareStrings(x.fingerprint, y.fingerprint));
+    if (!inFingerprintOrder(b)) b.sort((x, y) => compareStrings(x.fingerprint, y.fingerprint));
     for (const f of b) out.push(f);
   }
   return remember(out);

@@ -34,6 +34,14 @@ describe('sortFindings', () => {
     // A mutable copy put out of order is sorted, not taken for the frozen list it came from.
     expect(sortFindings([...out].reverse())).toEqual([ordered[0], ordered[1]]);
   });
+  it('keeps equal fingerprints in the order they came in, sorted or not', () => {
+    const [x, y, z] = [f(true, 'high', 'a'), f(true, 'high', 'a'), f(true, 'high', 'b')];
+    expect(sortFindings([z, x, y])).toEqual([x, y, z]);
+    const out = sortFindings([z, y, x]);
+    expect(out[0]).toBe(y);
+    expect(out[1]).toBe(x);
+    expect(sortFindings([x, y, z])[1]).toBe(y);
+  });
   it('handles empty and one-element lists', () => {
     expect(sortFindings([])).toEqual([]);
     expect(sortFindings([ordered[0]])).toEqual([ordered[0]]);
