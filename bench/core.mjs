@@ -3,7 +3,8 @@
 // 1,000 exceptions: < 2 s wall, < 500 MB peak RSS on the 2-core machine).
 //
 // It writes large reports in the real formats (a Trivy JSON report, a Semgrep JSON report and an
-// npm audit v2 report; shapes as the tools print them), then runs, in one go and side by side:
+// npm audit v2 report; shapes and layout as the tools print them: Trivy and npm indent by two
+// spaces, Semgrep writes one line), then runs, in one go and side by side:
 //   chaingate  node dist/cli.js scan --scanners none --report ... --exceptions ...
 //   floor      node reading and JSON.parse-ing the three reports and writing as much JSON back
 //   trivy      trivy convert --format sarif (the peer reading the same Trivy report and writing SARIF)
@@ -73,7 +74,7 @@ const trivy = {
   Metadata: { ImageConfig: { architecture: '', created: '0001-01-01T00:00:00Z', os: '', rootfs: { type: '', diff_ids: null }, config: {} } },
   Results: results,
 };
-fs.writeFileSync(path.join(work, 'trivy.json'), JSON.stringify(trivy));
+fs.writeFileSync(path.join(work, 'trivy.json'), JSON.stringify(trivy, null, 2));
 
 const semgrep = {
   version: '1.185.0',
@@ -133,7 +134,7 @@ const npm = {
     dependencies: { prod: nNpm, dev: 0, optional: 0, peer: 0, peerOptional: 0, total: nNpm },
   },
 };
-fs.writeFileSync(path.join(work, 'npm-audit.json'), JSON.stringify(npm));
+fs.writeFileSync(path.join(work, 'npm-audit.json'), JSON.stringify(npm, null, 2));
 
 const lines = ['version: 1', 'exceptions:'];
 for (let i = 0; i < EXC; i++) {
