@@ -35401,7 +35401,7 @@ function skipSpaceBack(text2, i) {
   return i;
 }
 var FIRST_KEY = '"VulnerabilityID"';
-var NEXT_RESULT = '"Target"';
+var NEXT_LIST = '"Vulnerabilities"';
 function nextElement(text2, from, after, before) {
   for (let q = text2.indexOf(FIRST_KEY, from); q >= 0 && q < before; q = text2.indexOf(FIRST_KEY, q + 1)) {
     const brace = skipSpaceBack(text2, q - 1);
@@ -35460,7 +35460,7 @@ function splitTrivy(text2, batchChars = 256 << 10) {
               depth++;
               listStart = batchStart = value + 1;
               list = [];
-              let next = text2.indexOf(NEXT_RESULT, batchStart);
+              let next = text2.indexOf(NEXT_LIST, batchStart);
               if (next < 0) next = n;
               for (let comma; (comma = nextElement(text2, batchStart + batchChars, batchStart, next)) >= 0; batchStart = comma + 1) {
                 list.push([batchStart, comma]);

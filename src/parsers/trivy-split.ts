@@ -56,8 +56,11 @@ function skipSpaceBack(text: string, i: number): number {
 }
 
 const FIRST_KEY = '"VulnerabilityID"';
-/** The key a Result starts with: a list cannot go on past the next one. */
-const NEXT_RESULT = '"Target"';
+/**
+ * A list cannot go on past the next list's key. (A Result's first key, Target, would bound it
+ * closer, but indexOf finds a short word at half the speed: 45 instead of 24 ms in 87 MB.)
+ */
+const NEXT_LIST = '"Vulnerabilities"';
 
 /**
  * The comma of the first `}, {"VulnerabilityID"` whose key is at or after `from` and before
@@ -132,8 +135,8 @@ export function splitTrivy(text: string, batchChars = 256 << 10): TrivySplit | u
               depth++;
               listStart = batchStart = value + 1;
               list = [];
-              // Batch by batch, as far as the next Result at most (see the top of the file).
-              let next = text.indexOf(NEXT_RESULT, batchStart);
+              // Batch by batch, as far as the next list at most (see the top of the file).
+              let next = text.indexOf(NEXT_LIST, batchStart);
               if (next < 0) next = n;
               for (let comma; (comma = nextElement(text, batchStart + batchChars, batchStart, next)) >= 0; batchStart = comma + 1) {
                 list.push([batchStart, comma]);
