@@ -55913,7 +55913,7 @@ function nextElement(text2, from, after, before) {
   }
   return -1;
 }
-function splitTrivy(text2, batchChars = 256 << 10) {
+function splitTrivy(text2, batchChars = 64 << 10) {
   const batches = /* @__PURE__ */ new Map();
   const cuts = [];
   let depth = 0;

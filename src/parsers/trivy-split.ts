@@ -3,9 +3,12 @@
 //
 // JSON.parse of a whole 50 MB report builds every object of it at once, and all of them outlive
 // the young generation: the engine copies each one twice before the parser has even looked at
-// it, which costs more than the parse. Read in batches of about 256 KB, each batch's objects
-// become findings and die young, where collecting them costs nothing. Finding where the batches
-// start takes one pass over the text (strings are skipped with indexOf), several times cheaper.
+// it, which costs more than the parse. Read in batches of about 64 KB, each batch's objects
+// become findings and die young, where collecting them costs nothing. 64 KB also keeps the text
+// of a batch under the engine's 128 KB limit for an object of the young generation, whose pages
+// are used over and over: a larger one gets fresh pages of its own, which the OS has to fault
+// in (22,000 more page faults for an 87 MB report). Finding where the batches start takes one
+// pass over the text (strings are skipped with indexOf), several times cheaper.
 //
 // The pass knows only as much JSON as it needs: where strings start and end, and the depth of
 // braces and brackets. Anything it is not sure of (a duplicate or escaped key on the way, a
@@ -81,7 +84,7 @@ function nextElement(text: string, from: number, after: number, before: number):
  * The vulnerability lists of a Trivy report, or undefined when the text is not laid out as the
  * pass expects (the caller then parses it whole). `batchChars` is the size a batch grows to.
  */
-export function splitTrivy(text: string, batchChars = 256 << 10): TrivySplit | undefined {
+export function splitTrivy(text: string, batchChars = 64 << 10): TrivySplit | undefined {
   const batches = new Map<number, [number, number][]>();
   /** [from, to) ranges left out of the skeleton. */
   const cuts: [number, number][] = [];
