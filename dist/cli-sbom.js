@@ -10167,17 +10167,37 @@ var init_parse = __esm({
   }
 });
 
+// src/parsers/conforms.ts
+var init_conforms = __esm({
+  "src/parsers/conforms.ts"() {
+    "use strict";
+  }
+});
+
+// src/parsers/util.ts
+function decodeText(bytes, from = 0, to = bytes.length) {
+  const part = bytes.subarray(from, to);
+  return (0, import_node_buffer.isAscii)(part) ? part.toString("latin1") : part.toString("utf8");
+}
+var import_node_buffer;
+var init_util2 = __esm({
+  "src/parsers/util.ts"() {
+    "use strict";
+    import_node_buffer = require("node:buffer");
+    init_conforms();
+  }
+});
+
 // src/read-text.ts
 function readText(file) {
-  const buf = fs.readFileSync(file);
-  return (0, import_node_buffer.isAscii)(buf) ? buf.toString("latin1") : buf.toString("utf8");
+  return decodeText(fs.readFileSync(file));
 }
-var import_node_buffer, fs;
+var fs;
 var init_read_text = __esm({
   "src/read-text.ts"() {
     "use strict";
-    import_node_buffer = require("node:buffer");
     fs = __toESM(require("node:fs"));
+    init_util2();
   }
 });
 

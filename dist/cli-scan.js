@@ -10395,6 +10395,206 @@ var init_purl = __esm({
   }
 });
 
+// src/parsers/conforms.ts
+function compileCheckDef(c) {
+  switch (c.check) {
+    // Length checks carry a `when` (zod skips them for values without a length): the value has
+    // passed its string or array type test by then, so they always apply here.
+    case "min_length":
+      return (v) => v.length >= c.minimum;
+    case "max_length":
+      return (v) => v.length <= c.maximum;
+    case "length_equals":
+      return (v) => v.length === c.length;
+  }
+  if (c.when !== void 0) return void 0;
+  switch (c.check) {
+    case "number_format":
+      return c.format === "safeint" ? (v) => Number.isSafeInteger(v) : void 0;
+    case "greater_than":
+      return c.inclusive ? (v) => v >= c.value : (v) => v > c.value;
+    case "less_than":
+      return c.inclusive ? (v) => v <= c.value : (v) => v < c.value;
+    default:
+      return void 0;
+  }
+}
+function withChecks2(def, base) {
+  const checks = [];
+  for (const c of def.checks ?? []) {
+    const compiled = compileCheckDef(c._zod.def);
+    if (compiled === void 0) return void 0;
+    checks.push(compiled);
+  }
+  if (checks.length === 0) return base;
+  return (v) => base(v) && checks.every((c) => c(v));
+}
+function compileSchema(s) {
+  const cached2 = cache.get(s);
+  if (cached2 !== void 0) return cached2 ?? void 0;
+  cache.set(s, null);
+  const compiled = compileDef(s._zod.def);
+  cache.set(s, compiled ?? null);
+  return compiled;
+}
+function compileAll(schemas) {
+  const out = [];
+  for (const s of schemas) {
+    const c = compileSchema(s);
+    if (c === void 0) return void 0;
+    out.push(c);
+  }
+  return out;
+}
+function compileObject(def) {
+  const catchall = def.catchall?._zod.def.type;
+  if (catchall !== "unknown" && catchall !== "never") return void 0;
+  const keys = Object.keys(def.shape);
+  const checks = compileAll(keys.map((k) => def.shape[k]));
+  if (checks === void 0) return void 0;
+  const optional2 = keys.map((k) => def.shape[k]._zod.def.type === "optional");
+  const known = new Set(keys);
+  const strict = catchall === "never";
+  return objectCheck(keys, optional2, checks, strict ? known : void 0);
+}
+function objectCheck(keys, optional2, checks, known) {
+  const body = keys.map((k, i) => {
+    const key = JSON.stringify(k);
+    if (optional2[i]) return `x = v[${key}]; if (x !== undefined && !c[${i}](x)) return false;`;
+    return `x = v[${key}]; if (x === undefined && !(${key} in v)) return false; if (!c[${i}](x)) return false;`;
+  });
+  const c = checks;
+  const source = [
+    // zod leaves an own `__proto__` out of its copy: let zod handle such input.
+    "return function (v) {",
+    'if (!isObject(v) || hasOwn(v, "__proto__")) return false;',
+    "let x;",
+    ...body,
+    known ? "for (const k in v) if (!known.has(k)) return false;" : "",
+    "return true; };"
+  ].join("\n");
+  const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+  return new Function("c", "isObject", "hasOwn", "known", source)(c, isObject2, hasOwn, known);
+}
+function compileDef(def) {
+  if (def.check !== void 0 || def.coerce) return void 0;
+  switch (def.type) {
+    case "string":
+      return withChecks2(def, (v) => typeof v === "string");
+    case "number":
+      return withChecks2(def, (v) => typeof v === "number" && Number.isFinite(v));
+    case "boolean":
+      return withChecks2(def, (v) => typeof v === "boolean");
+    case "null":
+      return withChecks2(def, (v) => v === null);
+    case "unknown":
+    case "any":
+      return withChecks2(def, () => true);
+    case "literal": {
+      const values = def.values;
+      return withChecks2(def, (v) => values.includes(v));
+    }
+    case "optional": {
+      const inner = compileSchema(def.innerType);
+      return inner && withChecks2(def, (v) => v === void 0 || inner(v));
+    }
+    case "nullable": {
+      const inner = compileSchema(def.innerType);
+      return inner && withChecks2(def, (v) => v === null || inner(v));
+    }
+    case "array": {
+      const el = compileSchema(def.element);
+      return el && withChecks2(def, (v) => {
+        if (!Array.isArray(v)) return false;
+        for (let i = 0; i < v.length; i++) if (!el(v[i])) return false;
+        return true;
+      });
+    }
+    case "tuple": {
+      const items = compileAll(def.items);
+      const rest = def.rest ? compileSchema(def.rest) : null;
+      if (items === void 0 || rest === void 0) return void 0;
+      return withChecks2(def, (v) => {
+        if (!Array.isArray(v) || v.length < items.length || rest === null && v.length > items.length) return false;
+        return v.every((x, i) => i < items.length ? items[i](x) : rest(x));
+      });
+    }
+    case "record": {
+      const key = def.keyType;
+      const value = compileSchema(def.valueType);
+      if (key._zod.def.type !== "string" || (key._zod.def.checks?.length ?? 0) > 0 || value === void 0) return void 0;
+      return withChecks2(def, (v) => {
+        if (!isObject2(v) || Object.prototype.hasOwnProperty.call(v, "__proto__")) return false;
+        for (const k in v) if (!value(v[k])) return false;
+        return true;
+      });
+    }
+    case "union": {
+      if (def.discriminator !== void 0 || def.inclusive === false) return void 0;
+      const options = compileAll(def.options);
+      return options && withChecks2(def, (v) => options.some((o) => o(v)));
+    }
+    case "object": {
+      const obj = compileObject(def);
+      return obj && withChecks2(def, obj);
+    }
+    default:
+      return void 0;
+  }
+}
+function plainValidator(schema) {
+  return compileSchema(schema);
+}
+var isObject2, cache;
+var init_conforms = __esm({
+  "src/parsers/conforms.ts"() {
+    "use strict";
+    isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+    cache = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/parsers/util.ts
+function decodeText(bytes2, from = 0, to = bytes2.length) {
+  const part = bytes2.subarray(from, to);
+  return (0, import_node_buffer.isAscii)(part) ? part.toString("latin1") : part.toString("utf8");
+}
+function parseJson(text2, what) {
+  if (text2.trim() === "") throw new FormatError(`${what}: the report is empty`);
+  try {
+    return JSON.parse(text2);
+  } catch (e) {
+    const msg = e.message;
+    const m = /position (\d+)/.exec(msg);
+    let line;
+    if (m) line = text2.slice(0, Number(m[1])).split("\n").length;
+    throw new FormatError(`${what}: not valid JSON (${msg}); is the file truncated or of another format?`, line);
+  }
+}
+function validate2(schema, data, what) {
+  if (plainValidator(schema)?.(data)) return data;
+  const r = schema.safeParse(data);
+  if (r.success) return r.data;
+  const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");
+  throw new FormatError(`${what}: unexpected format: ${issues}`);
+}
+var import_node_buffer, FormatError;
+var init_util = __esm({
+  "src/parsers/util.ts"() {
+    "use strict";
+    import_node_buffer = require("node:buffer");
+    init_conforms();
+    FormatError = class extends Error {
+      constructor(message, line) {
+        super(message);
+        this.line = line;
+        this.name = "FormatError";
+      }
+      line;
+    };
+  }
+});
+
 // node_modules/semver/internal/constants.js
 var require_constants3 = __commonJS({
   "node_modules/semver/internal/constants.js"(exports2, module2) {
@@ -12708,16 +12908,18 @@ var init_version = __esm({
 });
 
 // src/read-text.ts
-function readText2(file2) {
-  const buf = fs4.readFileSync(file2);
-  return (0, import_node_buffer.isAscii)(buf) ? buf.toString("latin1") : buf.toString("utf8");
+function readBytes(file2) {
+  return fs4.readFileSync(file2);
 }
-var import_node_buffer, fs4;
+function readText2(file2) {
+  return decodeText(fs4.readFileSync(file2));
+}
+var fs4;
 var init_read_text = __esm({
   "src/read-text.ts"() {
     "use strict";
-    import_node_buffer = require("node:buffer");
     fs4 = __toESM(require("node:fs"));
+    init_util();
   }
 });
 
@@ -13621,7 +13823,7 @@ function withRoots(base, packages, manifest, resolveRoot, markDev = true) {
   return { ...base, root, packages, rootDependencies };
 }
 var import_errors8, SRI_ALGS, HEX_LEN;
-var init_util = __esm({
+var init_util2 = __esm({
   "src/lockfiles/util.ts"() {
     "use strict";
     import_errors8 = require("./cli-errors.js");
@@ -13721,7 +13923,7 @@ var init_gomod = __esm({
   "src/lockfiles/gomod.ts"() {
     "use strict";
     import_errors9 = require("./cli-errors.js");
-    init_util();
+    init_util2();
     FIX = "fix it with `go mod tidy`";
   }
 });
@@ -13917,7 +14119,7 @@ var init_npm = __esm({
   "src/lockfiles/npm.ts"() {
     "use strict";
     import_errors10 = require("./cli-errors.js");
-    init_util();
+    init_util2();
     FIX2 = "regenerate it with `npm install --package-lock-only`";
   }
 });
@@ -14023,7 +14225,7 @@ var init_pnpm = __esm({
   "src/lockfiles/pnpm.ts"() {
     "use strict";
     import_errors11 = require("./cli-errors.js");
-    init_util();
+    init_util2();
     FIX3 = "regenerate it with `pnpm install --lockfile-only`";
   }
 });
@@ -14105,7 +14307,7 @@ var init_poetry = __esm({
   "src/lockfiles/poetry.ts"() {
     "use strict";
     import_errors12 = require("./cli-errors.js");
-    init_util();
+    init_util2();
     FIX4 = "regenerate it with `poetry lock`";
   }
 });
@@ -14155,7 +14357,7 @@ var PINNED;
 var init_requirements = __esm({
   "src/lockfiles/requirements.ts"() {
     "use strict";
-    init_util();
+    init_util2();
     PINNED = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s;#,]+)\s*(?:;.*)?$/;
   }
 });
@@ -14293,7 +14495,7 @@ var init_yarn = __esm({
   "src/lockfiles/yarn.ts"() {
     "use strict";
     import_errors13 = require("./cli-errors.js");
-    init_util();
+    init_util2();
     FIX_CLASSIC = "regenerate it with `yarn install`";
     FIX_BERRY = "regenerate it with `yarn install --mode=update-lockfile`";
   }
@@ -14360,7 +14562,7 @@ var init_manifest = __esm({
   "src/lockfiles/manifest.ts"() {
     "use strict";
     import_errors15 = require("./cli-errors.js");
-    init_util();
+    init_util2();
   }
 });
 
@@ -20625,7 +20827,7 @@ var init_build = __esm({
     Serialize = __toESM(require_index_node());
     SPDX = __toESM(require_spdx());
     Spec = __toESM(require_spec());
-    init_util();
+    init_util2();
     SPECS = { "1.6": Spec.Spec1dot6, "1.5": Spec.Spec1dot5 };
   }
 });
@@ -20700,7 +20902,7 @@ var init_trivy = __esm({
   "src/sbom/trivy.ts"() {
     "use strict";
     import_errors23 = require("./cli-errors.js");
-    init_util();
+    init_util2();
     FIX6 = "run `trivy image --format cyclonedx` again; is the output truncated?";
   }
 });
@@ -34267,190 +34469,7 @@ var import_errors7 = require("./cli-errors.js");
 
 // src/parsers/grype.ts
 init_purl();
-
-// src/parsers/conforms.ts
-var isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-function compileCheckDef(c) {
-  switch (c.check) {
-    // Length checks carry a `when` (zod skips them for values without a length): the value has
-    // passed its string or array type test by then, so they always apply here.
-    case "min_length":
-      return (v) => v.length >= c.minimum;
-    case "max_length":
-      return (v) => v.length <= c.maximum;
-    case "length_equals":
-      return (v) => v.length === c.length;
-  }
-  if (c.when !== void 0) return void 0;
-  switch (c.check) {
-    case "number_format":
-      return c.format === "safeint" ? (v) => Number.isSafeInteger(v) : void 0;
-    case "greater_than":
-      return c.inclusive ? (v) => v >= c.value : (v) => v > c.value;
-    case "less_than":
-      return c.inclusive ? (v) => v <= c.value : (v) => v < c.value;
-    default:
-      return void 0;
-  }
-}
-function withChecks2(def, base) {
-  const checks = [];
-  for (const c of def.checks ?? []) {
-    const compiled = compileCheckDef(c._zod.def);
-    if (compiled === void 0) return void 0;
-    checks.push(compiled);
-  }
-  if (checks.length === 0) return base;
-  return (v) => base(v) && checks.every((c) => c(v));
-}
-var cache = /* @__PURE__ */ new WeakMap();
-function compileSchema(s) {
-  const cached2 = cache.get(s);
-  if (cached2 !== void 0) return cached2 ?? void 0;
-  cache.set(s, null);
-  const compiled = compileDef(s._zod.def);
-  cache.set(s, compiled ?? null);
-  return compiled;
-}
-function compileAll(schemas) {
-  const out = [];
-  for (const s of schemas) {
-    const c = compileSchema(s);
-    if (c === void 0) return void 0;
-    out.push(c);
-  }
-  return out;
-}
-function compileObject(def) {
-  const catchall = def.catchall?._zod.def.type;
-  if (catchall !== "unknown" && catchall !== "never") return void 0;
-  const keys = Object.keys(def.shape);
-  const checks = compileAll(keys.map((k) => def.shape[k]));
-  if (checks === void 0) return void 0;
-  const optional2 = keys.map((k) => def.shape[k]._zod.def.type === "optional");
-  const known = new Set(keys);
-  const strict = catchall === "never";
-  return objectCheck(keys, optional2, checks, strict ? known : void 0);
-}
-function objectCheck(keys, optional2, checks, known) {
-  const body = keys.map((k, i) => {
-    const key = JSON.stringify(k);
-    if (optional2[i]) return `x = v[${key}]; if (x !== undefined && !c[${i}](x)) return false;`;
-    return `x = v[${key}]; if (x === undefined && !(${key} in v)) return false; if (!c[${i}](x)) return false;`;
-  });
-  const c = checks;
-  const source = [
-    // zod leaves an own `__proto__` out of its copy: let zod handle such input.
-    "return function (v) {",
-    'if (!isObject(v) || hasOwn(v, "__proto__")) return false;',
-    "let x;",
-    ...body,
-    known ? "for (const k in v) if (!known.has(k)) return false;" : "",
-    "return true; };"
-  ].join("\n");
-  const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
-  return new Function("c", "isObject", "hasOwn", "known", source)(c, isObject2, hasOwn, known);
-}
-function compileDef(def) {
-  if (def.check !== void 0 || def.coerce) return void 0;
-  switch (def.type) {
-    case "string":
-      return withChecks2(def, (v) => typeof v === "string");
-    case "number":
-      return withChecks2(def, (v) => typeof v === "number" && Number.isFinite(v));
-    case "boolean":
-      return withChecks2(def, (v) => typeof v === "boolean");
-    case "null":
-      return withChecks2(def, (v) => v === null);
-    case "unknown":
-    case "any":
-      return withChecks2(def, () => true);
-    case "literal": {
-      const values = def.values;
-      return withChecks2(def, (v) => values.includes(v));
-    }
-    case "optional": {
-      const inner = compileSchema(def.innerType);
-      return inner && withChecks2(def, (v) => v === void 0 || inner(v));
-    }
-    case "nullable": {
-      const inner = compileSchema(def.innerType);
-      return inner && withChecks2(def, (v) => v === null || inner(v));
-    }
-    case "array": {
-      const el = compileSchema(def.element);
-      return el && withChecks2(def, (v) => {
-        if (!Array.isArray(v)) return false;
-        for (let i = 0; i < v.length; i++) if (!el(v[i])) return false;
-        return true;
-      });
-    }
-    case "tuple": {
-      const items = compileAll(def.items);
-      const rest = def.rest ? compileSchema(def.rest) : null;
-      if (items === void 0 || rest === void 0) return void 0;
-      return withChecks2(def, (v) => {
-        if (!Array.isArray(v) || v.length < items.length || rest === null && v.length > items.length) return false;
-        return v.every((x, i) => i < items.length ? items[i](x) : rest(x));
-      });
-    }
-    case "record": {
-      const key = def.keyType;
-      const value = compileSchema(def.valueType);
-      if (key._zod.def.type !== "string" || (key._zod.def.checks?.length ?? 0) > 0 || value === void 0) return void 0;
-      return withChecks2(def, (v) => {
-        if (!isObject2(v) || Object.prototype.hasOwnProperty.call(v, "__proto__")) return false;
-        for (const k in v) if (!value(v[k])) return false;
-        return true;
-      });
-    }
-    case "union": {
-      if (def.discriminator !== void 0 || def.inclusive === false) return void 0;
-      const options = compileAll(def.options);
-      return options && withChecks2(def, (v) => options.some((o) => o(v)));
-    }
-    case "object": {
-      const obj = compileObject(def);
-      return obj && withChecks2(def, obj);
-    }
-    default:
-      return void 0;
-  }
-}
-function plainValidator(schema) {
-  return compileSchema(schema);
-}
-
-// src/parsers/util.ts
-var FormatError = class extends Error {
-  constructor(message, line) {
-    super(message);
-    this.line = line;
-    this.name = "FormatError";
-  }
-  line;
-};
-function parseJson(text2, what) {
-  if (text2.trim() === "") throw new FormatError(`${what}: the report is empty`);
-  try {
-    return JSON.parse(text2);
-  } catch (e) {
-    const msg = e.message;
-    const m = /position (\d+)/.exec(msg);
-    let line;
-    if (m) line = text2.slice(0, Number(m[1])).split("\n").length;
-    throw new FormatError(`${what}: not valid JSON (${msg}); is the file truncated or of another format?`, line);
-  }
-}
-function validate2(schema, data, what) {
-  if (plainValidator(schema)?.(data)) return data;
-  const r = schema.safeParse(data);
-  if (r.success) return r.data;
-  const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");
-  throw new FormatError(`${what}: unexpected format: ${issues}`);
-}
-
-// src/parsers/grype.ts
+init_util();
 var WHAT = "grype report";
 var TOOL = "grype";
 var CvssSchema = external_exports.looseObject({
@@ -34556,6 +34575,7 @@ var import_semver = __toESM(require_semver2());
 init_purl();
 
 // src/parsers/report-fields.ts
+init_util();
 function parseCwes(value) {
   const found = /* @__PURE__ */ new Set();
   addCwes(value, found);
@@ -34638,6 +34658,7 @@ function compact(o) {
 }
 
 // src/parsers/npm-advisory.ts
+init_util();
 var CvssSchema2 = external_exports.looseObject({ score: external_exports.number(), vectorString: external_exports.string().nullish() });
 var CweFieldSchema = external_exports.union([external_exports.string(), external_exports.array(external_exports.string())]).nullish();
 var NpmAdvisorySchema = external_exports.looseObject({
@@ -34745,6 +34766,7 @@ ${version3 ?? ""}`;
 }
 
 // src/parsers/npm-audit.ts
+init_util();
 var WHAT2 = "npm audit --json report";
 var KIND = "npm audit (npm 7+) output";
 var ViaAdvisorySchema = external_exports.looseObject({
@@ -34813,6 +34835,7 @@ var parseNpmAudit = (text2) => {
 
 // src/parsers/osv-scanner.ts
 init_purl();
+init_util();
 var WHAT3 = "osv-scanner report";
 var TOOL2 = "osv-scanner";
 var OsvPackageSchema = external_exports.looseObject({
@@ -34985,6 +35008,7 @@ var parseOsvScanner = (text2) => {
 
 // src/parsers/pip-audit.ts
 init_purl();
+init_util();
 var WHAT4 = "pip-audit JSON report";
 var KIND2 = "pip-audit output";
 var VulnSchema = external_exports.looseObject({
@@ -35053,6 +35077,7 @@ function pipAuditSkipped(text2) {
 }
 
 // src/parsers/pnpm-audit.ts
+init_util();
 var WHAT5 = "pnpm audit --json report";
 var parsePnpmAudit = (text2) => {
   const data = parseJson(text2, WHAT5);
@@ -35063,6 +35088,7 @@ var parsePnpmAudit = (text2) => {
 
 // src/parsers/sarif.ts
 var path = __toESM(require("node:path"));
+init_util();
 var WHAT6 = "SARIF log";
 var TextSchema = external_exports.looseObject({ text: external_exports.string().optional() });
 var RuleSchema = external_exports.looseObject({
@@ -35266,6 +35292,7 @@ function parseSarifLog(text2) {
 var parseSarif = (text2) => parseSarifLog(text2).findings;
 
 // src/parsers/semgrep.ts
+init_util();
 var WHAT7 = "semgrep --json report";
 var KIND3 = "semgrep JSON output";
 var PositionSchema = external_exports.looseObject({ line: external_exports.number().int() });
@@ -35379,8 +35406,10 @@ function semgrepErrors(text2) {
 
 // src/parsers/trivy.ts
 init_purl();
+init_conforms();
 
 // src/parsers/trivy-split.ts
+init_util();
 var QUOTE = 34;
 var BACKSLASH = 92;
 var COMMA = 44;
@@ -35392,27 +35421,27 @@ var CLOSE_BRACKET = 93;
 function isSpace(c) {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
-function skipSpace(text2, i) {
-  while (isSpace(text2.charCodeAt(i))) i++;
+function skipSpace(bytes2, i) {
+  while (isSpace(bytes2[i])) i++;
   return i;
 }
-function skipSpaceBack(text2, i) {
-  while (isSpace(text2.charCodeAt(i))) i--;
+function skipSpaceBack(bytes2, i) {
+  while (isSpace(bytes2[i])) i--;
   return i;
 }
 var FIRST_KEY = '"VulnerabilityID"';
 var NEXT_LIST = '"Vulnerabilities"';
-function nextElement(text2, from, after, before) {
-  for (let q = text2.indexOf(FIRST_KEY, from); q >= 0 && q < before; q = text2.indexOf(FIRST_KEY, q + 1)) {
-    const brace = skipSpaceBack(text2, q - 1);
-    if (text2.charCodeAt(brace) !== OPEN_BRACE) continue;
-    const comma = skipSpaceBack(text2, brace - 1);
-    if (comma <= after || text2.charCodeAt(comma) !== COMMA) continue;
-    if (text2.charCodeAt(skipSpaceBack(text2, comma - 1)) === CLOSE_BRACE) return comma;
+function nextElement(bytes2, from, after, before) {
+  for (let q = bytes2.indexOf(FIRST_KEY, from); q >= 0 && q < before; q = bytes2.indexOf(FIRST_KEY, q + 1)) {
+    const brace = skipSpaceBack(bytes2, q - 1);
+    if (bytes2[brace] !== OPEN_BRACE) continue;
+    const comma = skipSpaceBack(bytes2, brace - 1);
+    if (comma <= after || bytes2[comma] !== COMMA) continue;
+    if (bytes2[skipSpaceBack(bytes2, comma - 1)] === CLOSE_BRACE) return comma;
   }
   return -1;
 }
-function splitTrivy(text2, batchChars = 64 << 10) {
+function splitTrivy(bytes2, batchBytes = 64 << 10) {
   const batches = /* @__PURE__ */ new Map();
   const cuts = [];
   let depth = 0;
@@ -35423,27 +35452,27 @@ function splitTrivy(text2, batchChars = 64 << 10) {
   let listStart = -1;
   let batchStart = -1;
   let list = [];
-  const n = text2.length;
-  let i = skipSpace(text2, 0);
-  if (text2.charCodeAt(i) !== OPEN_BRACE) return void 0;
+  const n = bytes2.length;
+  let i = skipSpace(bytes2, 0);
+  if (bytes2[i] !== OPEN_BRACE) return void 0;
   for (; i < n; i++) {
-    const c = text2.charCodeAt(i);
+    const c = bytes2[i];
     if (c === QUOTE) {
       let end = i;
       for (; ; ) {
-        end = text2.indexOf('"', end + 1);
+        end = bytes2.indexOf(QUOTE, end + 1);
         if (end < 0) return void 0;
         let k = end - 1;
-        while (text2.charCodeAt(k) === BACKSLASH) k--;
+        while (bytes2[k] === BACKSLASH) k--;
         if ((end - 1 - k & 1) === 0) break;
       }
       if (depth === 1 || depth === 3 && inResults) {
-        const after = skipSpace(text2, end + 1);
-        if (text2.charCodeAt(after) === COLON) {
-          const key = text2.slice(i + 1, end);
+        const after = skipSpace(bytes2, end + 1);
+        if (bytes2[after] === COLON) {
+          const key = bytes2.toString("latin1", i + 1, end);
           if (key.includes("\\")) return void 0;
-          const value = skipSpace(text2, after + 1);
-          const opensList = text2.charCodeAt(value) === OPEN_BRACKET;
+          const value = skipSpace(bytes2, after + 1);
+          const opensList = bytes2[value] === OPEN_BRACKET;
           if (depth === 1 && key === "Results") {
             if (resultsSeen) return void 0;
             resultsSeen = true;
@@ -35460,9 +35489,9 @@ function splitTrivy(text2, batchChars = 64 << 10) {
               depth++;
               listStart = batchStart = value + 1;
               list = [];
-              let next = text2.indexOf(NEXT_LIST, batchStart);
+              let next = bytes2.indexOf(NEXT_LIST, batchStart);
               if (next < 0) next = n;
-              for (let comma; (comma = nextElement(text2, batchStart + batchChars, batchStart, next)) >= 0; batchStart = comma + 1) {
+              for (let comma; (comma = nextElement(bytes2, batchStart + batchBytes, batchStart, next)) >= 0; batchStart = comma + 1) {
                 list.push([batchStart, comma]);
               }
               i = batchStart - 1;
@@ -35482,7 +35511,7 @@ function splitTrivy(text2, batchChars = 64 << 10) {
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       if (depth === 4 && listStart >= 0) {
         if (c !== CLOSE_BRACKET) return void 0;
-        if (skipSpace(text2, batchStart) < i) list.push([batchStart, i]);
+        if (skipSpace(bytes2, batchStart) < i) list.push([batchStart, i]);
         else if (list.length > 0) return void 0;
         if (list.length > 0) batches.set(result, list);
         cuts.push([listStart, i]);
@@ -35494,24 +35523,25 @@ function splitTrivy(text2, batchChars = 64 << 10) {
       if (depth === 0) break;
     } else if (c === COMMA) {
       if (depth === 2 && inResults) result++;
-      else if (depth === 4 && listStart >= 0 && i - batchStart >= batchChars) {
+      else if (depth === 4 && listStart >= 0 && i - batchStart >= batchBytes) {
         list.push([batchStart, i]);
         batchStart = i + 1;
       }
     }
   }
-  if (depth !== 0 || skipSpace(text2, i + 1) !== n) return void 0;
+  if (depth !== 0 || skipSpace(bytes2, i + 1) !== n) return void 0;
   let skeleton = "";
   let from = 0;
   for (const [a, b] of cuts) {
-    skeleton += text2.slice(from, a);
+    skeleton += decodeText(bytes2, from, a);
     from = b;
   }
-  skeleton += text2.slice(from);
+  skeleton += decodeText(bytes2, from, n);
   return { skeleton, batches };
 }
 
 // src/parsers/trivy.ts
+init_util();
 var WHAT8 = "trivy report";
 var TOOL3 = "trivy";
 var CvssEntrySchema = external_exports.looseObject({
@@ -35832,7 +35862,7 @@ function tryParse(text2) {
     return void 0;
   }
 }
-function parseInBatches(text2, split) {
+function parseInBatches(bytes2, split) {
   const report = tryParse(split.skeleton);
   if (!isReport?.(report)) return void 0;
   const out = [];
@@ -35840,7 +35870,7 @@ function parseInBatches(text2, split) {
   let ok = true;
   function* batches(ranges) {
     for (const [from, to] of ranges) {
-      const list = tryParse(`[${text2.slice(from, to)}]`);
+      const list = tryParse(`[${decodeText(bytes2, from, to)}]`);
       if (!isVulnerabilityList?.(list)) {
         ok = false;
         return;
@@ -35851,14 +35881,19 @@ function parseInBatches(text2, split) {
   (report.Results ?? []).forEach((r, i) => resultFindings(r, batches(split.batches.get(i) ?? []), purls, out));
   return ok ? out : void 0;
 }
-var BATCH_ABOVE_CHARS = 4 << 20;
-function parseTrivyReport(text2, sizes) {
-  const split = text2.length > sizes.batchAbove ? splitTrivy(text2, sizes.batchChars) : void 0;
-  return (split && parseInBatches(text2, split)) ?? parseWhole(text2);
+var BATCH_ABOVE_BYTES = 4 << 20;
+function parseTrivyReport(report, sizes) {
+  const bytes2 = typeof report === "string" ? report.length > sizes.batchAbove ? Buffer.from(report, "utf8") : void 0 : report;
+  const split = bytes2 && bytes2.length > sizes.batchAbove ? splitTrivy(bytes2, sizes.batchBytes) : void 0;
+  return (bytes2 && split && parseInBatches(bytes2, split)) ?? parseWhole(typeof report === "string" ? report : decodeText(report));
 }
-var parseTrivy = (text2) => parseTrivyReport(text2, { batchAbove: BATCH_ABOVE_CHARS });
+var parseTrivy = (report) => parseTrivyReport(report, { batchAbove: BATCH_ABOVE_BYTES });
+
+// src/parsers/index.ts
+init_util();
 
 // src/parsers/yarn-audit.ts
+init_util();
 var WHAT9 = "yarn audit --json report";
 var TOOL4 = "yarn-audit";
 var AuditAdvisoryDataSchema = external_exports.looseObject({ advisory: NpmAdvisorySchema });
@@ -36004,19 +36039,26 @@ var PARSERS = {
   grype: parseGrype,
   sarif: parseSarif
 };
-function looksLikeSarif(text2) {
-  const head = text2.slice(0, 4096);
+function looksLikeSarif(head, text2) {
   if (!/"runs"\s*:/.test(head) && !/sarif/i.test(head)) return false;
   try {
-    return isSarif(JSON.parse(text2));
+    return isSarif(JSON.parse(text2()));
   } catch {
     return false;
   }
 }
-function parseReport2(tool, text2) {
-  if ((tool === "trivy" || tool === "semgrep") && looksLikeSarif(text2)) return parseSarif(text2);
-  return PARSERS[tool](text2);
+function parseReport2(tool, report) {
+  let text2 = typeof report === "string" ? report : void 0;
+  const whole = () => text2 ??= decodeText(report);
+  if (tool === "trivy" || tool === "semgrep") {
+    const head = typeof report === "string" ? report.slice(0, 4096) : report.toString("latin1", 0, 4096);
+    if (looksLikeSarif(head, whole)) return parseSarif(whole());
+  }
+  return tool === "trivy" ? parseTrivy(text2 ?? report) : PARSERS[tool](whole());
 }
+
+// src/gate/run-gate.ts
+init_util();
 
 // src/reports/order.ts
 function packageLabel(p) {
@@ -36848,9 +36890,11 @@ function redact(text2, secrets) {
 var import_node_crypto2 = require("node:crypto");
 var fs2 = __toESM(require("node:fs"));
 var import_errors6 = require("./cli-errors.js");
+init_util();
 init_run_tool();
 
 // src/sign/attestations.ts
+init_util();
 var EnvelopeSchema = external_exports.looseObject({
   payloadType: external_exports.string(),
   payload: external_exports.string().min(1)
@@ -37215,9 +37259,9 @@ function loadInputs(opts) {
 function ingestReport(tool, file2) {
   const started = Date.now();
   const name = `report:${tool}`;
-  let text2;
+  let bytes2;
   try {
-    text2 = readText2(file2);
+    bytes2 = readBytes(file2);
   } catch (e) {
     const code = e.code;
     return {
@@ -37226,7 +37270,7 @@ function ingestReport(tool, file2) {
     };
   }
   try {
-    const findings = parseReport2(tool, text2);
+    const findings = parseReport2(tool, bytes2);
     return { findings, status: { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: [file2] } };
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
@@ -37413,7 +37457,7 @@ init_manifest();
 // src/lockfiles/cyclonedx.ts
 var import_errors16 = require("./cli-errors.js");
 init_purl();
-init_util();
+init_util2();
 var FIX5 = 'pass a CycloneDX JSON SBOM (bomFormat "CycloneDX")';
 var ECOSYSTEMS = { npm: "npm", pypi: "pypi", golang: "golang" };
 var ALGS = /* @__PURE__ */ new Set(["SHA-1", "SHA-256", "SHA-384", "SHA-512"]);
@@ -37495,11 +37539,12 @@ function packagesFromCycloneDx(json2, file2 = "SBOM") {
 }
 
 // src/lockfiles/index.ts
-init_util();
+init_util2();
 init_discover();
 
 // src/osv/api.ts
 var import_errors18 = require("./cli-errors.js");
+init_util();
 
 // src/osv/schema.ts
 var OsvEventSchema = external_exports.looseObject({
@@ -37807,6 +37852,7 @@ async function queryOsvApi(packages, opts = {}) {
 var fs7 = __toESM(require("node:fs"));
 var path6 = __toESM(require("node:path"));
 var import_errors19 = require("./cli-errors.js");
+init_util();
 
 // src/osv/ranges.ts
 function eventVersion(e) {
@@ -38123,6 +38169,7 @@ function findingsForMatchedIds(pkg, ids, advisories) {
 }
 
 // src/osv/parse.ts
+init_util();
 var OneOrMany = external_exports.union([OsvAdvisorySchema, external_exports.array(OsvAdvisorySchema)]);
 function parseAdvisories(text2, what) {
   const data = parseJson(text2, what);
@@ -38338,6 +38385,7 @@ function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
 }
 
 // src/scanners/audit.ts
+init_util();
 init_run_tool();
 init_read_text();
 var MANIFESTS = ["package.json", "pyproject.toml", "Pipfile", "setup.py", "setup.cfg", "requirements.in"];
@@ -38560,6 +38608,7 @@ function createAuditScanner(opts = {}) {
 var fs9 = __toESM(require("node:fs"));
 var path8 = __toESM(require("node:path"));
 var import_errors21 = require("./cli-errors.js");
+init_util();
 init_run_tool();
 init_read_text();
 var SEMGREP = "semgrep";
@@ -38738,6 +38787,7 @@ var fs10 = __toESM(require("node:fs"));
 var os2 = __toESM(require("node:os"));
 var path9 = __toESM(require("node:path"));
 var import_errors22 = require("./cli-errors.js");
+init_util();
 init_run_tool();
 init_read_text();
 var TRIVY = "trivy";
@@ -38874,12 +38924,12 @@ function describeFailure(result) {
   if (result.signal) return `${TRIVY} was killed by ${result.signal}${said}`;
   return `${TRIVY} exited with code ${result.exitCode}${said}`;
 }
-function interpretTrivy(inv, result, outputText) {
+function interpretTrivy(inv, result, output2) {
   if (result.spawnError !== void 0 || result.timedOut || result.signal || result.exitCode !== 0) {
     throw new import_errors22.ToolError(TRIVY, describeFailure(result));
   }
   try {
-    return parseTrivy(outputText);
+    return parseTrivy(output2);
   } catch (e) {
     if (e instanceof FormatError) {
       const line = trivyErrorLine(result.stderr);
@@ -38890,9 +38940,9 @@ function interpretTrivy(inv, result, outputText) {
 }
 function readOutput2(file2) {
   try {
-    return readText2(file2);
+    return readBytes(file2);
   } catch {
-    return "";
+    return Buffer.alloc(0);
   }
 }
 function mirrorOf(inv) {

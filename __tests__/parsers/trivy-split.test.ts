@@ -1,14 +1,19 @@
 import * as fs from 'node:fs';
 import { parseTrivyReport } from '../../src/parsers/trivy';
-import { splitTrivy } from '../../src/parsers/trivy-split';
+import { splitTrivy as splitBytes } from '../../src/parsers/trivy-split';
 import { fixture, readFixture } from '../helpers/paths';
 
 const WHOLE = { batchAbove: Infinity };
 /** Batches at every comma of a list: the most places for the split to go wrong. */
-const SMALLEST_BATCHES = { batchAbove: 0, batchChars: 1 };
+const SMALLEST_BATCHES = { batchAbove: 0, batchBytes: 1 };
+
+/** The split of a report's text, as the parser makes it from the file's bytes (UTF-8). */
+const splitTrivy = (text: string, batchBytes?: number) => splitBytes(Buffer.from(text, 'utf8'), batchBytes);
+/** Bytes [a, b) of a report's text in UTF-8, decoded: what a range of the split stands for. */
+const range = (text: string, a: number, b: number): string => Buffer.from(text, 'utf8').toString('utf8', a, b);
 
 /** What the parser returns, or the message it throws: the two ways of reading must agree on either. */
-function outcome(text: string, sizes: { batchAbove: number; batchChars?: number }): unknown {
+function outcome(text: string, sizes: { batchAbove: number; batchBytes?: number }): unknown {
   try {
     return parseTrivyReport(text, sizes);
   } catch (e) {
@@ -21,15 +26,15 @@ function expectSameAsWhole(text: string): void {
 }
 
 /** The vulnerabilities of every Result, read back from the split alone. */
-function vulnerabilitiesFromSplit(text: string, batchChars: number): unknown[][] {
-  const split = splitTrivy(text, batchChars);
+function vulnerabilitiesFromSplit(text: string, batchBytes: number): unknown[][] {
+  const split = splitTrivy(text, batchBytes);
   if (!split) throw new Error('not split');
   const report = JSON.parse(split.skeleton) as { Results?: { Vulnerabilities?: unknown[] | null }[] };
   return (report.Results ?? []).map((r, i) => {
     const ranges = split.batches.get(i);
     if (!ranges) return r.Vulnerabilities as unknown[];
     expect(r.Vulnerabilities).toEqual([]);
-    return ranges.flatMap(([a, b]) => JSON.parse(`[${text.slice(a, b)}]`) as unknown[]);
+    return ranges.flatMap(([a, b]) => JSON.parse(`[${range(text, a, b)}]`) as unknown[]);
   });
 }
 
@@ -102,7 +107,7 @@ describe('splitTrivy', () => {
     const nested = vuln('CVE-1', { Custom: [{}, { VulnerabilityID: 'CVE-X' }], Other: { VulnerabilityID: 'CVE-Y' }, Refs: ['a', { VulnerabilityID: 'CVE-Z' }] });
     const text = JSON.stringify(report([lockResult([nested, vuln('CVE-2')])]), null, 2);
     const split = splitTrivy(text, 1);
-    expect(split?.batches.get(0)?.some(([a, b]) => !isJson(`[${text.slice(a, b)}]`))).toBe(true);
+    expect(split?.batches.get(0)?.some(([a, b]) => !isJson(`[${range(text, a, b)}]`))).toBe(true);
     expectSameAsWhole(text);
     expect((outcome(text, SMALLEST_BATCHES) as { id: string }[]).map((f) => f.id)).toEqual(['CVE-1', 'CVE-2']);
   });

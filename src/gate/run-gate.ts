@@ -20,7 +20,7 @@ import type { ScanContext, Scanner } from '../scanners/types';
 import { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } from '../sign';
 import { resolveToolPath } from '../tools/resolve';
 import { VERSION } from '../version';
-import { readText } from '../read-text';
+import { readBytes } from '../read-text';
 
 export interface Logger {
   info(line: string): void;
@@ -148,9 +148,9 @@ export function loadInputs(opts: GateOptions) {
 function ingestReport(tool: ReportTool, file: string): { findings: Finding[]; status: ScannerStatus } {
   const started = Date.now();
   const name = `report:${tool}`;
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readText(file);
+    bytes = readBytes(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return {
@@ -159,7 +159,7 @@ function ingestReport(tool: ReportTool, file: string): { findings: Finding[]; st
     };
   }
   try {
-    const findings = parseReport(tool, text);
+    const findings = parseReport(tool, bytes);
     return { findings, status: { name, status: 'ok', durationMs: Date.now() - started, findings: findings.length, outputs: [file] } };
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;

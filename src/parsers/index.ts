@@ -9,6 +9,7 @@ import { isSarif, parseSarif } from './sarif';
 import { parseSemgrep } from './semgrep';
 import { parseTrivy } from './trivy';
 import type { Parser, ReportTool } from './types';
+import { decodeText } from './util';
 import { parseYarnAudit } from './yarn-audit';
 
 export const PARSERS: Record<ReportTool, Parser> = {
@@ -24,17 +25,26 @@ export const PARSERS: Record<ReportTool, Parser> = {
 };
 
 /** Trivy and Semgrep also write SARIF; a report in that format goes to the SARIF parser. */
-function looksLikeSarif(text: string): boolean {
-  const head = text.slice(0, 4096);
+function looksLikeSarif(head: string, text: () => string): boolean {
   if (!/"runs"\s*:/.test(head) && !/sarif/i.test(head)) return false;
   try {
-    return isSarif(JSON.parse(text));
+    return isSarif(JSON.parse(text()));
   } catch {
     return false;
   }
 }
 
-export function parseReport(tool: ReportTool, text: string): Finding[] {
-  if ((tool === 'trivy' || tool === 'semgrep') && looksLikeSarif(text)) return parseSarif(text);
-  return PARSERS[tool](text);
+/**
+ * The findings of a report, given as its text or as the file's bytes. The bytes of a Trivy
+ * report go to its parser as they are (it decodes a large one a batch at a time); any other
+ * report is decoded first.
+ */
+export function parseReport(tool: ReportTool, report: string | Buffer): Finding[] {
+  let text = typeof report === 'string' ? report : undefined;
+  const whole = (): string => (text ??= decodeText(report as Buffer));
+  if (tool === 'trivy' || tool === 'semgrep') {
+    const head = typeof report === 'string' ? report.slice(0, 4096) : report.toString('latin1', 0, 4096);
+    if (looksLikeSarif(head, whole)) return parseSarif(whole());
+  }
+  return tool === 'trivy' ? parseTrivy(text ?? report) : PARSERS[tool](whole());
 }

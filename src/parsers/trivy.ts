@@ -2,11 +2,10 @@
 // and licenses. Pure. `--format sarif` goes through sarif.ts; CycloneDX output is not read here.
 import { z } from 'zod';
 import { makeFinding, normalizeSeverity, type Finding, type FindingInput, type Location, type PackageRef } from '../core/finding';
-import type { Parser } from './types';
 import { buildPurl, canonicalPurlType, purlType, purlWithoutQualifiers } from './purl';
 import { plainValidator } from './conforms';
 import { splitTrivy, type TrivySplit } from './trivy-split';
-import { FormatError, parseJson, validate } from './util';
+import { decodeText, FormatError, parseJson, validate } from './util';
 
 const WHAT = 'trivy report';
 const TOOL = 'trivy';
@@ -416,7 +415,7 @@ function tryParse(text: string): unknown {
  * The findings of a report read batch by batch (see trivy-split.ts); undefined when anything
  * is not as expected, and parseWhole is to read it (and explain what is wrong).
  */
-function parseInBatches(text: string, split: TrivySplit): Finding[] | undefined {
+function parseInBatches(bytes: Buffer, split: TrivySplit): Finding[] | undefined {
   const report = tryParse(split.skeleton);
   if (!isReport?.(report)) return undefined;
   const out: Finding[] = [];
@@ -424,7 +423,7 @@ function parseInBatches(text: string, split: TrivySplit): Finding[] | undefined 
   let ok = true;
   function* batches(ranges: [number, number][]): Generator<Vulnerability[]> {
     for (const [from, to] of ranges) {
-      const list = tryParse(`[${text.slice(from, to)}]`);
+      const list = tryParse(`[${decodeText(bytes, from, to)}]`);
       if (!isVulnerabilityList?.(list)) {
         ok = false;
         return;
@@ -437,12 +436,17 @@ function parseInBatches(text: string, split: TrivySplit): Finding[] | undefined 
 }
 
 /** Reports smaller than this are parsed whole: batches pay off only where the heap would grow large. */
-const BATCH_ABOVE_CHARS = 4 << 20;
+const BATCH_ABOVE_BYTES = 4 << 20;
 
-/** The parser, with the sizes that decide batching open to tests. */
-export function parseTrivyReport(text: string, sizes: { batchAbove: number; batchChars?: number }): Finding[] {
-  const split = text.length > sizes.batchAbove ? splitTrivy(text, sizes.batchChars) : undefined;
-  return (split && parseInBatches(text, split)) ?? parseWhole(text);
+/**
+ * The parser, with the sizes that decide batching open to tests. It takes the report's text or,
+ * cheaper for a large one, the file's bytes (UTF-8): only those are read in batches.
+ */
+export function parseTrivyReport(report: string | Buffer, sizes: { batchAbove: number; batchBytes?: number }): Finding[] {
+  const bytes = typeof report === 'string' ? (report.length > sizes.batchAbove ? Buffer.from(report, 'utf8') : undefined) : report;
+  const split = bytes && bytes.length > sizes.batchAbove ? splitTrivy(bytes, sizes.batchBytes) : undefined;
+  return (bytes && split && parseInBatches(bytes, split)) ?? parseWhole(typeof report === 'string' ? report : decodeText(report));
 }
 
-export const parseTrivy: Parser = (text: string): Finding[] => parseTrivyReport(text, { batchAbove: BATCH_ABOVE_CHARS });
+/** A Trivy report, as text or as the file's bytes. */
+export const parseTrivy = (report: string | Buffer): Finding[] => parseTrivyReport(report, { batchAbove: BATCH_ABOVE_BYTES });

@@ -11,7 +11,7 @@ import { parseTrivy } from '../parsers/trivy';
 import { FormatError } from '../parsers/util';
 import { firstErrorLine, runTool, type RunResult } from '../process/run-tool';
 import type { Invocation, ScanContext, Scanner, ScannerOutcome, ToolAdapter } from './types';
-import { readText } from '../read-text';
+import { readBytes } from '../read-text';
 
 export const TRIVY = 'trivy';
 /** Trivy DB schema that Trivy 0.74 reads (metadata.json "Version"). */
@@ -220,12 +220,12 @@ function describeFailure(result: RunResult): string {
   return `${TRIVY} exited with code ${result.exitCode}${said}`;
 }
 
-function interpretTrivy(inv: Invocation, result: RunResult, outputText: string): Finding[] {
+function interpretTrivy(inv: Invocation, result: RunResult, output: string | Buffer): Finding[] {
   if (result.spawnError !== undefined || result.timedOut || result.signal || result.exitCode !== 0) {
     throw new ToolError(TRIVY, describeFailure(result));
   }
   try {
-    return parseTrivy(outputText);
+    return parseTrivy(output);
   } catch (e) {
     if (e instanceof FormatError) {
       const line = trivyErrorLine(result.stderr);
@@ -247,11 +247,11 @@ export const trivyImageAdapter: ToolAdapter<{ opts: TrivyImageOptions; db: DbSta
   interpret: interpretTrivy,
 };
 
-function readOutput(file: string): string {
+function readOutput(file: string): Buffer {
   try {
-    return readText(file);
+    return readBytes(file);
   } catch {
-    return '';
+    return Buffer.alloc(0);
   }
 }
 
@@ -268,7 +268,7 @@ function mirrorOf(inv: Invocation): string {
 export async function runWithFallback(
   ctx: ScanContext,
   invocations: Invocation[],
-  interpret: (inv: Invocation, result: RunResult, text: string) => Finding[],
+  interpret: (inv: Invocation, result: RunResult, output: Buffer) => Finding[],
 ): Promise<ScannerOutcome> {
   const notes: string[] = [];
   const failures: string[] = [];
