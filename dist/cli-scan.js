@@ -8709,14 +8709,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs13 = this.flowScalar(this.type);
+              const fs14 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs13, sep: [] });
+                map2.items.push({ start, key: fs14, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs13);
+                this.stack.push(fs14);
               } else {
-                Object.assign(it, { key: fs13, sep: [] });
+                Object.assign(it, { key: fs14, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -8844,13 +8844,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs13 = this.flowScalar(this.type);
+              const fs14 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs13, sep: [] });
+                fc.items.push({ start: [], key: fs14, sep: [] });
               else if (it.sep)
-                this.stack.push(fs13);
+                this.stack.push(fs14);
               else
-                Object.assign(it, { key: fs13, sep: [] });
+                Object.assign(it, { key: fs14, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -14575,7 +14575,7 @@ function findLockfiles(root, opts = {}) {
   const walk3 = (dir) => {
     let entries;
     try {
-      entries = fs6.readdirSync(dir, { withFileTypes: true });
+      entries = fs7.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       throw new import_errors17.LockfileError(`cannot read the directory (${e.code ?? e.message})`, dir);
     }
@@ -14594,7 +14594,7 @@ function findLockfiles(root, opts = {}) {
 }
 function readOptional(file2) {
   try {
-    return fs6.readFileSync(file2, "utf8");
+    return fs7.readFileSync(file2, "utf8");
   } catch {
     return void 0;
   }
@@ -14631,11 +14631,11 @@ function discoverLockfiles(root, opts = {}) {
     );
   return found.map((f) => readLockfile(f, path5.relative(root, f) || path5.basename(f)));
 }
-var fs6, path5, import_errors17;
+var fs7, path5, import_errors17;
 var init_discover = __esm({
   "src/lockfiles/discover.ts"() {
     "use strict";
-    fs6 = __toESM(require("node:fs"));
+    fs7 = __toESM(require("node:fs"));
     path5 = __toESM(require("node:path"));
     init_defaults();
     import_errors17 = require("./cli-errors.js");
@@ -20932,25 +20932,25 @@ function trivyImageSbomArgv(ref, isPath, outFile, opts) {
   ];
 }
 async function imageSbom(ref, opts) {
-  const work = fs11.mkdtempSync(path10.join(os3.tmpdir(), "chaingate-sbom-"));
+  const work = fs12.mkdtempSync(path10.join(os3.tmpdir(), "chaingate-sbom-"));
   try {
     const out = path10.join(work, "image.cdx.json");
-    const isPath = fs11.existsSync(ref);
+    const isPath = fs12.existsSync(ref);
     const r = await runTool(opts.trivy, trivyImageSbomArgv(ref, isPath, out, opts), { timeoutMs: opts.timeoutMs, env: opts.env });
     if (r.spawnError) throw new import_errors24.ToolError("trivy", `trivy could not start (${r.spawnError}); run scripts/install-tools.sh or set CHAINGATE_TRIVY_PATH`);
     if (r.timedOut) throw new import_errors24.ToolError("trivy", `trivy image ${ref} timed out after ${opts.timeoutMs} ms`);
-    if (r.exitCode !== 0 || !fs11.existsSync(out))
+    if (r.exitCode !== 0 || !fs12.existsSync(out))
       throw new import_errors24.ToolError("trivy", `trivy image ${ref} failed (exit ${r.exitCode ?? r.signal}): ${firstErrorLine(r.stderr) ?? "no message"}`);
-    return parseTrivyCycloneDx(fs11.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
+    return parseTrivyCycloneDx(fs12.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
   } finally {
-    fs11.rmSync(work, { recursive: true, force: true });
+    fs12.rmSync(work, { recursive: true, force: true });
   }
 }
-var fs11, os3, path10, import_errors24;
+var fs12, os3, path10, import_errors24;
 var init_image = __esm({
   "src/sbom/image.ts"() {
     "use strict";
-    fs11 = __toESM(require("node:fs"));
+    fs12 = __toESM(require("node:fs"));
     os3 = __toESM(require("node:os"));
     path10 = __toESM(require("node:path"));
     import_errors24 = require("./cli-errors.js");
@@ -20975,7 +20975,7 @@ async function writeSbom(dir, opts = {}) {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
   const root = path11.resolve(cwd, dir);
-  if (!fs12.existsSync(root) || !fs12.statSync(root).isDirectory()) throw new import_errors25.ConfigError(`not a directory`, root);
+  if (!fs13.existsSync(root) || !fs13.statSync(root).isDirectory()) throw new import_errors25.ConfigError(`not a directory`, root);
   const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   let lockfiles = [];
   if (!opts.image || findLockfiles(root, { skipDirs }).length > 0) lockfiles = discoverLockfiles(root, { skipDirs });
@@ -21011,19 +21011,19 @@ async function writeSbom(dir, opts = {}) {
   if (opts.output === "-") return { file: "-", text: text2, ...result };
   const file2 = path11.resolve(cwd, opts.output ?? "sbom.cdx.json");
   try {
-    fs12.mkdirSync(path11.dirname(file2), { recursive: true });
-    fs12.writeFileSync(file2, text2);
+    fs13.mkdirSync(path11.dirname(file2), { recursive: true });
+    fs13.writeFileSync(file2, text2);
   } catch (e) {
     throw new import_errors25.ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file2);
   }
   return { file: file2, ...result };
 }
-var import_node_crypto4, fs12, os4, path11, import_errors25;
+var import_node_crypto4, fs13, os4, path11, import_errors25;
 var init_write = __esm({
   "src/sbom/write.ts"() {
     "use strict";
     import_node_crypto4 = require("node:crypto");
-    fs12 = __toESM(require("node:fs"));
+    fs13 = __toESM(require("node:fs"));
     os4 = __toESM(require("node:os"));
     path11 = __toESM(require("node:path"));
     import_errors25 = require("./cli-errors.js");
@@ -34126,7 +34126,7 @@ function exitCodeFor(result) {
 var import_errors27 = require("./cli-errors.js");
 
 // src/gate/run-gate.ts
-var fs5 = __toESM(require("node:fs"));
+var fs6 = __toESM(require("node:fs"));
 var path3 = __toESM(require("node:path"));
 
 // src/config/load.ts
@@ -37187,6 +37187,36 @@ function verifyScannerFailed(error2, durationMs) {
 init_resolve();
 init_version();
 init_read_text();
+
+// src/gate/write-chunks.ts
+var fs5 = __toESM(require("node:fs"));
+var IN_FLIGHT = 8;
+async function writeAt(fh, buf, at) {
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off, at + off)).bytesWritten;
+}
+async function writeChunks(file2, chunks, inFlight = IN_FLIGHT) {
+  const partial2 = `${file2}.partial`;
+  const fh = await fs5.promises.open(partial2, "w");
+  const writes = [];
+  let pos = 0;
+  try {
+    for (const c of chunks) {
+      const buf = Buffer.from(c, "utf8");
+      if (writes.length >= inFlight) await writes.shift();
+      const w = writeAt(fh, buf, pos);
+      w.catch(() => void 0);
+      writes.push(w);
+      pos += buf.length;
+    }
+    for (const w of writes) await w;
+  } finally {
+    await Promise.allSettled(writes);
+    await fh.close();
+  }
+  fs5.renameSync(partial2, file2);
+}
+
+// src/gate/run-gate.ts
 var REPORT_COVERS = {
   trivy: ["trivy-fs"],
   semgrep: ["semgrep"],
@@ -37208,7 +37238,7 @@ function overridesFrom(opts) {
   return (raw) => {
     const r = { ...raw };
     if (opts.scanners) r.scanners = opts.scanners;
-    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs5.existsSync(opts.image) ? path3.resolve(opts.image) : opts.image };
+    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs6.existsSync(opts.image) ? path3.resolve(opts.image) : opts.image };
     if (opts.insecureRegistry) r.trivy = { ...r.trivy ?? {}, "insecure-registry": true };
     if (opts.osvDb) r.audit = { ...r.audit ?? {}, "osv-db": path3.resolve(opts.osvDb) };
     if (opts.sbom !== void 0) r.sbom = opts.sbom;
@@ -37220,18 +37250,18 @@ function resolveFrom(base, p) {
 }
 function loadInputs(opts) {
   const dir = path3.resolve(opts.dir);
-  if (!fs5.existsSync(dir) || !fs5.statSync(dir).isDirectory()) {
+  if (!fs6.existsSync(dir) || !fs6.statSync(dir).isDirectory()) {
     throw new import_errors7.ConfigError(`project directory ${opts.dir} does not exist`);
   }
   const explicitConfig = opts.configFile !== void 0;
   const configPath = resolveFrom(dir, opts.configFile ?? ".chaingate.yml");
-  const policyLoaded = explicitConfig || fs5.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
+  const policyLoaded = explicitConfig || fs6.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
   const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
   const baseDir = policyLoaded ? path3.dirname(configPath) : dir;
   const exceptions = [];
   let exceptionsInput;
   const exPath = opts.exceptionsFile !== void 0 ? resolveFrom(process.cwd(), opts.exceptionsFile) : resolveFrom(baseDir, policy.exceptions.file);
-  if (opts.exceptionsFile !== void 0 || fs5.existsSync(exPath)) {
+  if (opts.exceptionsFile !== void 0 || fs6.existsSync(exPath)) {
     const ex = loadExceptionsFile(exPath);
     const source = path3.relative(dir, exPath) || exPath;
     exceptions.push({ source, entries: ex.value.exceptions, lines: ex.itemLines });
@@ -37296,30 +37326,10 @@ async function bounded(items, limit, fn) {
 function toolPathResolver(policy, env) {
   return (tool) => resolveToolPath(tool, env, policy.tools[tool]?.path);
 }
-async function writeAll(fh, buf) {
-  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off)).bytesWritten;
-}
-async function writeChunks(file2, chunks) {
-  const partial2 = `${file2}.partial`;
-  const fh = await fs5.promises.open(partial2, "w");
-  let inFlight = Promise.resolve();
-  try {
-    for (const c of chunks) {
-      const buf = Buffer.from(c, "utf8");
-      await inFlight;
-      inFlight = writeAll(fh, buf);
-    }
-    await inFlight;
-  } finally {
-    await inFlight.catch(() => void 0);
-    await fh.close();
-  }
-  fs5.renameSync(partial2, file2);
-}
 async function runGate(opts, deps2) {
   const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);
   const outDir = path3.resolve(opts.outputDir);
-  fs5.mkdirSync(outDir, { recursive: true });
+  fs6.mkdirSync(outDir, { recursive: true });
   const statuses = [];
   const all = [];
   const covered = /* @__PURE__ */ new Set();
@@ -37340,7 +37350,7 @@ async function runGate(opts, deps2) {
     const started = Date.now();
     const lines2 = [];
     const workDir = path3.join(workRoot, name);
-    fs5.mkdirSync(workDir, { recursive: true });
+    fs6.mkdirSync(workDir, { recursive: true });
     const ctx = {
       dir,
       workDir,
@@ -37375,7 +37385,7 @@ async function runGate(opts, deps2) {
     const started = Date.now();
     const lines2 = [];
     const workDir = path3.join(workRoot, "cosign-verify");
-    fs5.mkdirSync(workDir, { recursive: true });
+    fs6.mkdirSync(workDir, { recursive: true });
     try {
       const o = await runVerifyImage(
         {
@@ -37431,7 +37441,7 @@ async function runGate(opts, deps2) {
     })
   );
   const summary = renderSummary(result, { resultFile: path3.basename(resultFile), sarifFile: path3.basename(sarifFile) });
-  fs5.writeFileSync(summaryFile, summary);
+  fs6.writeFileSync(summaryFile, summary);
   return { result, resultFile, sarifFile, summaryFile, summary, sbomFile };
 }
 
@@ -37440,7 +37450,7 @@ var path12 = __toESM(require("node:path"));
 var import_errors26 = require("./cli-errors.js");
 
 // src/scanners/audit.ts
-var fs8 = __toESM(require("node:fs"));
+var fs9 = __toESM(require("node:fs"));
 var path7 = __toESM(require("node:path"));
 var import_errors20 = require("./cli-errors.js");
 
@@ -37849,7 +37859,7 @@ async function queryOsvApi(packages, opts = {}) {
 }
 
 // src/osv/db.ts
-var fs7 = __toESM(require("node:fs"));
+var fs8 = __toESM(require("node:fs"));
 var path6 = __toESM(require("node:path"));
 var import_errors19 = require("./cli-errors.js");
 init_util();
@@ -38326,14 +38336,14 @@ function ingest(index, text2, what, opts, names) {
   }
 }
 function loadZip(file2, index, opts, names) {
-  const fd = fs7.openSync(file2, "r");
+  const fd = fs8.openSync(file2, "r");
   try {
-    const size = fs7.fstatSync(fd).size;
+    const size = fs8.fstatSync(fd).size;
     const read = (offset, length) => {
       const b = Buffer.alloc(length);
       let got = 0;
       while (got < length) {
-        const n2 = fs7.readSync(fd, b, got, length - got, offset + got);
+        const n2 = fs8.readSync(fd, b, got, length - got, offset + got);
         if (n2 === 0) break;
         got += n2;
       }
@@ -38350,11 +38360,11 @@ function loadZip(file2, index, opts, names) {
     if (e instanceof ZipError) throw new import_errors19.ToolError("osv", `${file2}: ${e.message}; download the OSV export again`);
     throw e;
   } finally {
-    fs7.closeSync(fd);
+    fs8.closeSync(fd);
   }
 }
 function walk2(dir, out) {
-  for (const d of fs7.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
+  for (const d of fs8.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
     const p = path6.join(dir, d.name);
     if (d.isDirectory()) walk2(p, out);
     else if (d.isFile() && /\.(json|zip)$/i.test(d.name)) out.push(p);
@@ -38363,7 +38373,7 @@ function walk2(dir, out) {
 function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
   let stat;
   try {
-    stat = fs7.statSync(dbPath);
+    stat = fs8.statSync(dbPath);
   } catch {
     throw new import_errors19.ConfigError(`${configKey}: ${dbPath} does not exist; point it at a folder of OSV JSON files or an OSV zip export`);
   }
@@ -38376,7 +38386,7 @@ function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
   for (const p of paths) {
     if (/\.zip$/i.test(p)) files += loadZip(p, index, opts, names);
     else {
-      ingest(index, fs7.readFileSync(p, "utf8"), p, opts, names);
+      ingest(index, fs8.readFileSync(p, "utf8"), p, opts, names);
       files++;
     }
   }
@@ -38554,14 +38564,14 @@ function readPackages(ctx, opts) {
     const display = path7.relative(ctx.dir, file2) || path7.basename(file2);
     let text2;
     try {
-      text2 = fs8.readFileSync(file2, "utf8");
+      text2 = fs9.readFileSync(file2, "utf8");
     } catch (e) {
       throw new import_errors20.ToolError("audit", `${display}: cannot read the SBOM (${e.code ?? e.message})`);
     }
     return { locks: [], packages: toOsvPackages(packagesFromCycloneDx(text2, display), display), notes };
   }
   const discover = opts.skipDirs ? { skipDirs: opts.skipDirs } : {};
-  if (findLockfiles(ctx.dir, discover).length === 0 && !MANIFESTS.some((m) => fs8.existsSync(path7.join(ctx.dir, m)))) {
+  if (findLockfiles(ctx.dir, discover).length === 0 && !MANIFESTS.some((m) => fs9.existsSync(path7.join(ctx.dir, m)))) {
     notes.push(`no lockfile and no manifest (${MANIFESTS.join(", ")}) in the project: no dependencies to audit`);
     return { locks: [], packages: [], notes };
   }
@@ -38596,7 +38606,7 @@ function createAuditScanner(opts = {}) {
       }
       findings.push(...osv.findings);
       const osvOut = path7.join(ctx.workDir, "osv-findings.json");
-      fs8.writeFileSync(osvOut, JSON.stringify(osv.findings, null, 2) + "\n");
+      fs9.writeFileSync(osvOut, JSON.stringify(osv.findings, null, 2) + "\n");
       rawOutputs.push(osvOut);
       notes.push(`OSV matcher: ${packages.length} packages, ${osv.findings.length} findings, advisories from ${osv.source}`);
       return { findings, rawOutputs, notes };
@@ -38605,7 +38615,7 @@ function createAuditScanner(opts = {}) {
 }
 
 // src/scanners/semgrep.ts
-var fs9 = __toESM(require("node:fs"));
+var fs10 = __toESM(require("node:fs"));
 var path8 = __toESM(require("node:path"));
 var import_errors21 = require("./cli-errors.js");
 init_util();
@@ -38638,12 +38648,12 @@ function resolveRulesDir(moduleDir = __dirname, isDir = isDirectory) {
 }
 function isDirectory(p) {
   try {
-    return fs9.statSync(p).isDirectory();
+    return fs10.statSync(p).isDirectory();
   } catch {
     return false;
   }
 }
-function absoluteConfigs(config2, dir, exists = fs9.existsSync) {
+function absoluteConfigs(config2, dir, exists = fs10.existsSync) {
   return config2.map((c) => {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(c)) return c;
     const abs = path8.resolve(dir, c);
@@ -38772,7 +38782,7 @@ function readOutput(file2) {
 async function runSemgrep(ctx, opts, rulesDir = resolveRulesDir) {
   const config2 = opts.config.length === 0 ? [rulesDir()] : absoluteConfigs(opts.config, ctx.dir);
   const [inv] = semgrepArgv(ctx, { config: config2 });
-  fs9.rmSync(inv.outputFile, { force: true });
+  fs10.rmSync(inv.outputFile, { force: true });
   ctx.log(`${SEMGREP} ${inv.args.join(" ")}`);
   const result = await runTool(inv.command, inv.args, { cwd: inv.cwd, env: inv.env, timeoutMs: ctx.timeoutMs, stdoutFile: inv.outputFile });
   const { findings, notes } = interpretSemgrep(inv, result, readOutput(inv.outputFile));
@@ -38783,7 +38793,7 @@ function createSemgrepScanner(opts) {
 }
 
 // src/scanners/trivy.ts
-var fs10 = __toESM(require("node:fs"));
+var fs11 = __toESM(require("node:fs"));
 var os2 = __toESM(require("node:os"));
 var path9 = __toESM(require("node:path"));
 var import_errors22 = require("./cli-errors.js");
@@ -38822,11 +38832,11 @@ function readDbState(cacheDir, now) {
   const dbDir = path9.join(cacheDir, "db");
   let meta3;
   try {
-    meta3 = fs10.readFileSync(path9.join(dbDir, "metadata.json"), "utf8");
+    meta3 = fs11.readFileSync(path9.join(dbDir, "metadata.json"), "utf8");
   } catch {
     meta3 = void 0;
   }
-  return { fresh: dbIsFresh(meta3, fs10.existsSync(path9.join(dbDir, "trivy.db")), now) };
+  return { fresh: dbIsFresh(meta3, fs11.existsSync(path9.join(dbDir, "trivy.db")), now) };
 }
 function skipDirPatterns(skipDirs) {
   const out = [];
@@ -38953,7 +38963,7 @@ async function runWithFallback(ctx, invocations, interpret) {
   const notes = [];
   const failures = [];
   for (const [i, inv] of invocations.entries()) {
-    fs10.rmSync(inv.outputFile, { force: true });
+    fs11.rmSync(inv.outputFile, { force: true });
     ctx.log(`${TRIVY} ${inv.args.join(" ")}`);
     const result = await runTool(inv.command, inv.args, { cwd: inv.cwd, env: inv.env, timeoutMs: ctx.timeoutMs });
     const last = i === invocations.length - 1;
@@ -38983,7 +38993,7 @@ function createTrivyImageScanner(opts, now = () => /* @__PURE__ */ new Date()) {
   return {
     name: "trivy-image",
     run: (ctx) => {
-      const resolved = { ...opts, imageIsPath: opts.imageIsPath ?? fs10.existsSync(opts.image) };
+      const resolved = { ...opts, imageIsPath: opts.imageIsPath ?? fs11.existsSync(opts.image) };
       return runWithFallback(ctx, trivyImageArgv(ctx, resolved, readDbState(opts.cacheDir, now())), interpretTrivy);
     }
   };

@@ -195,7 +195,7 @@ var require_file_command = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.prepareKeyValueMessage = exports2.issueFileCommand = void 0;
     var crypto2 = __importStar(require("crypto"));
-    var fs15 = __importStar(require("fs"));
+    var fs16 = __importStar(require("fs"));
     var os5 = __importStar(require("os"));
     var utils_1 = require_utils();
     function issueFileCommand(command, message) {
@@ -203,10 +203,10 @@ var require_file_command = __commonJS({
       if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
       }
-      if (!fs15.existsSync(filePath)) {
+      if (!fs16.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
       }
-      fs15.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os5.EOL}`, {
+      fs16.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os5.EOL}`, {
         encoding: "utf8"
       });
     }
@@ -18523,12 +18523,12 @@ var require_io_util = __commonJS({
     var _a3;
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getCmdPath = exports2.tryGetExecutablePath = exports2.isRooted = exports2.isDirectory = exports2.exists = exports2.READONLY = exports2.UV_FS_O_EXLOCK = exports2.IS_WINDOWS = exports2.unlink = exports2.symlink = exports2.stat = exports2.rmdir = exports2.rm = exports2.rename = exports2.readlink = exports2.readdir = exports2.open = exports2.mkdir = exports2.lstat = exports2.copyFile = exports2.chmod = void 0;
-    var fs15 = __importStar(require("fs"));
+    var fs16 = __importStar(require("fs"));
     var path14 = __importStar(require("path"));
-    _a3 = fs15.promises, exports2.chmod = _a3.chmod, exports2.copyFile = _a3.copyFile, exports2.lstat = _a3.lstat, exports2.mkdir = _a3.mkdir, exports2.open = _a3.open, exports2.readdir = _a3.readdir, exports2.readlink = _a3.readlink, exports2.rename = _a3.rename, exports2.rm = _a3.rm, exports2.rmdir = _a3.rmdir, exports2.stat = _a3.stat, exports2.symlink = _a3.symlink, exports2.unlink = _a3.unlink;
+    _a3 = fs16.promises, exports2.chmod = _a3.chmod, exports2.copyFile = _a3.copyFile, exports2.lstat = _a3.lstat, exports2.mkdir = _a3.mkdir, exports2.open = _a3.open, exports2.readdir = _a3.readdir, exports2.readlink = _a3.readlink, exports2.rename = _a3.rename, exports2.rm = _a3.rm, exports2.rmdir = _a3.rmdir, exports2.stat = _a3.stat, exports2.symlink = _a3.symlink, exports2.unlink = _a3.unlink;
     exports2.IS_WINDOWS = process.platform === "win32";
     exports2.UV_FS_O_EXLOCK = 268435456;
-    exports2.READONLY = fs15.constants.O_RDONLY;
+    exports2.READONLY = fs16.constants.O_RDONLY;
     function exists(fsPath) {
       return __awaiter(this, void 0, void 0, function* () {
         try {
@@ -29783,14 +29783,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs15 = this.flowScalar(this.type);
+              const fs16 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs15, sep: [] });
+                map2.items.push({ start, key: fs16, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs15);
+                this.stack.push(fs16);
               } else {
-                Object.assign(it, { key: fs15, sep: [] });
+                Object.assign(it, { key: fs16, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -29918,13 +29918,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs15 = this.flowScalar(this.type);
+              const fs16 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs15, sep: [] });
+                fc.items.push({ start: [], key: fs16, sep: [] });
               else if (it.sep)
-                this.stack.push(fs15);
+                this.stack.push(fs16);
               else
-                Object.assign(it, { key: fs15, sep: [] });
+                Object.assign(it, { key: fs16, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -40881,7 +40881,7 @@ var init_actions_core = __esm({
 });
 
 // src/action/main.ts
-var fs14 = __toESM(require("node:fs"));
+var fs15 = __toESM(require("node:fs"));
 var core = __toESM(require_core());
 
 // node_modules/zod/v4/classic/external.js
@@ -56647,7 +56647,7 @@ function defaultDeps() {
 }
 
 // src/gate/run-gate.ts
-var fs13 = __toESM(require("node:fs"));
+var fs14 = __toESM(require("node:fs"));
 var path13 = __toESM(require("node:path"));
 
 // src/config/load.ts
@@ -58825,6 +58825,36 @@ function verifyScannerFailed(error2, durationMs) {
 init_resolve();
 init_version();
 init_read_text();
+
+// src/gate/write-chunks.ts
+var fs13 = __toESM(require("node:fs"));
+var IN_FLIGHT = 8;
+async function writeAt(fh, buf, at) {
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off, at + off)).bytesWritten;
+}
+async function writeChunks(file2, chunks, inFlight = IN_FLIGHT) {
+  const partial2 = `${file2}.partial`;
+  const fh = await fs13.promises.open(partial2, "w");
+  const writes = [];
+  let pos = 0;
+  try {
+    for (const c of chunks) {
+      const buf = Buffer.from(c, "utf8");
+      if (writes.length >= inFlight) await writes.shift();
+      const w = writeAt(fh, buf, pos);
+      w.catch(() => void 0);
+      writes.push(w);
+      pos += buf.length;
+    }
+    for (const w of writes) await w;
+  } finally {
+    await Promise.allSettled(writes);
+    await fh.close();
+  }
+  fs13.renameSync(partial2, file2);
+}
+
+// src/gate/run-gate.ts
 var REPORT_COVERS = {
   trivy: ["trivy-fs"],
   semgrep: ["semgrep"],
@@ -58846,7 +58876,7 @@ function overridesFrom(opts) {
   return (raw) => {
     const r = { ...raw };
     if (opts.scanners) r.scanners = opts.scanners;
-    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs13.existsSync(opts.image) ? path13.resolve(opts.image) : opts.image };
+    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs14.existsSync(opts.image) ? path13.resolve(opts.image) : opts.image };
     if (opts.insecureRegistry) r.trivy = { ...r.trivy ?? {}, "insecure-registry": true };
     if (opts.osvDb) r.audit = { ...r.audit ?? {}, "osv-db": path13.resolve(opts.osvDb) };
     if (opts.sbom !== void 0) r.sbom = opts.sbom;
@@ -58858,18 +58888,18 @@ function resolveFrom(base, p) {
 }
 function loadInputs(opts) {
   const dir = path13.resolve(opts.dir);
-  if (!fs13.existsSync(dir) || !fs13.statSync(dir).isDirectory()) {
+  if (!fs14.existsSync(dir) || !fs14.statSync(dir).isDirectory()) {
     throw new ConfigError(`project directory ${opts.dir} does not exist`);
   }
   const explicitConfig = opts.configFile !== void 0;
   const configPath = resolveFrom(dir, opts.configFile ?? ".chaingate.yml");
-  const policyLoaded = explicitConfig || fs13.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
+  const policyLoaded = explicitConfig || fs14.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
   const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
   const baseDir = policyLoaded ? path13.dirname(configPath) : dir;
   const exceptions = [];
   let exceptionsInput;
   const exPath = opts.exceptionsFile !== void 0 ? resolveFrom(process.cwd(), opts.exceptionsFile) : resolveFrom(baseDir, policy.exceptions.file);
-  if (opts.exceptionsFile !== void 0 || fs13.existsSync(exPath)) {
+  if (opts.exceptionsFile !== void 0 || fs14.existsSync(exPath)) {
     const ex = loadExceptionsFile(exPath);
     const source = path13.relative(dir, exPath) || exPath;
     exceptions.push({ source, entries: ex.value.exceptions, lines: ex.itemLines });
@@ -58934,30 +58964,10 @@ async function bounded(items, limit, fn) {
 function toolPathResolver(policy, env) {
   return (tool) => resolveToolPath(tool, env, policy.tools[tool]?.path);
 }
-async function writeAll(fh, buf) {
-  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off)).bytesWritten;
-}
-async function writeChunks(file2, chunks) {
-  const partial2 = `${file2}.partial`;
-  const fh = await fs13.promises.open(partial2, "w");
-  let inFlight = Promise.resolve();
-  try {
-    for (const c of chunks) {
-      const buf = Buffer.from(c, "utf8");
-      await inFlight;
-      inFlight = writeAll(fh, buf);
-    }
-    await inFlight;
-  } finally {
-    await inFlight.catch(() => void 0);
-    await fh.close();
-  }
-  fs13.renameSync(partial2, file2);
-}
 async function runGate(opts, deps2) {
   const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);
   const outDir = path13.resolve(opts.outputDir);
-  fs13.mkdirSync(outDir, { recursive: true });
+  fs14.mkdirSync(outDir, { recursive: true });
   const statuses = [];
   const all = [];
   const covered = /* @__PURE__ */ new Set();
@@ -58978,7 +58988,7 @@ async function runGate(opts, deps2) {
     const started = Date.now();
     const lines3 = [];
     const workDir = path13.join(workRoot, name);
-    fs13.mkdirSync(workDir, { recursive: true });
+    fs14.mkdirSync(workDir, { recursive: true });
     const ctx = {
       dir,
       workDir,
@@ -59013,7 +59023,7 @@ async function runGate(opts, deps2) {
     const started = Date.now();
     const lines3 = [];
     const workDir = path13.join(workRoot, "cosign-verify");
-    fs13.mkdirSync(workDir, { recursive: true });
+    fs14.mkdirSync(workDir, { recursive: true });
     try {
       const o = await runVerifyImage(
         {
@@ -59069,7 +59079,7 @@ async function runGate(opts, deps2) {
     })
   );
   const summary = renderSummary(result, { resultFile: path13.basename(resultFile), sarifFile: path13.basename(sarifFile) });
-  fs13.writeFileSync(summaryFile, summary);
+  fs14.writeFileSync(summaryFile, summary);
   return { result, resultFile, sarifFile, summaryFile, summary, sbomFile };
 }
 
@@ -59204,8 +59214,8 @@ async function runAction(env = process.env, now = () => /* @__PURE__ */ new Date
     core.setOutput("result-file", out.resultFile);
     core.setOutput("sarif-file", out.sarifFile);
     if (out.sbomFile) core.setOutput("sbom-file", out.sbomFile);
-    if (env.GITHUB_STEP_SUMMARY && fs14.existsSync(env.GITHUB_STEP_SUMMARY)) {
-      fs14.appendFileSync(env.GITHUB_STEP_SUMMARY, out.summary);
+    if (env.GITHUB_STEP_SUMMARY && fs15.existsSync(env.GITHUB_STEP_SUMMARY)) {
+      fs15.appendFileSync(env.GITHUB_STEP_SUMMARY, out.summary);
     }
     const code = exitCodeFor(r);
     if (out.result.scanners.some((x) => x.name === "cosign-verify")) {

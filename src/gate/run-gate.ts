@@ -21,6 +21,7 @@ import { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } f
 import { resolveToolPath } from '../tools/resolve';
 import { VERSION } from '../version';
 import { readBytes } from '../read-text';
+import { writeChunks } from './write-chunks';
 
 export interface Logger {
   info(line: string): void;
@@ -187,36 +188,6 @@ async function bounded<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>
 
 function toolPathResolver(policy: Policy, env: NodeJS.ProcessEnv) {
   return (tool: string): string => resolveToolPath(tool, env, (policy.tools as Record<string, { path?: string } | undefined>)[tool]?.path);
-}
-
-/** Writes all of `buf`: a write may take less than asked. */
-async function writeAll(fh: fs.promises.FileHandle, buf: Buffer): Promise<void> {
-  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off)).bytesWritten;
-}
-
-/**
- * Writes a report piece by piece: the result of 100,000 findings is about 90 MB of JSON, which
- * as one string (and its UTF-8 copy) would double the gate's peak memory. Written to FILE.partial
- * and renamed when complete, so a failure never leaves a truncated report behind. One piece is
- * written (by libuv's thread pool) while the next is rendered.
- */
-async function writeChunks(file: string, chunks: Iterable<string>): Promise<void> {
-  const partial = `${file}.partial`;
-  const fh = await fs.promises.open(partial, 'w');
-  let inFlight: Promise<void> = Promise.resolve();
-  try {
-    for (const c of chunks) {
-      const buf = Buffer.from(c, 'utf8');
-      await inFlight;
-      inFlight = writeAll(fh, buf);
-    }
-    await inFlight;
-  } finally {
-    // A failed write rejects inFlight; close either way, and let the write's error surface.
-    await inFlight.catch(() => undefined);
-    await fh.close();
-  }
-  fs.renameSync(partial, file);
 }
 
 export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOutput> {
