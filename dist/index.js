@@ -19826,16 +19826,6 @@ Support boolean input list: \`true | True | TRUE | false | False | FALSE\``);
   }
 });
 
-// src/config/defaults.ts
-var DEFAULT_SKIP_DIRS, CODE_SCANNING_MAX_RESULTS_PER_RUN;
-var init_defaults = __esm({
-  "src/config/defaults.ts"() {
-    "use strict";
-    DEFAULT_SKIP_DIRS = ["node_modules", "vendor", ".git", "fixtures", "__fixtures__", "testdata", ".venv", "venv"];
-    CODE_SCANNING_MAX_RESULTS_PER_RUN = 25e3;
-  }
-});
-
 // node_modules/picomatch/lib/constants.js
 var require_constants6 = __commonJS({
   "node_modules/picomatch/lib/constants.js"(exports2, module2) {
@@ -21464,9 +21454,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils3();
     var constants = require_constants6();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob, options, returnState = false) => {
+    var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input3) => picomatch2(input3, options, returnState));
+        const fns = glob.map((input3) => picomatch3(input3, options, returnState));
         const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str2);
@@ -21482,16 +21472,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input3, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch2.test(input3, regex, options, { glob, posix: posix2 });
+        const { isMatch, match, output: output2 } = picomatch3.test(input3, regex, options, { glob, posix: posix2 });
         const result = { glob, state, regex, posix: posix2, input: input3, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -21517,7 +21507,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input3, regex, options, { glob, posix: posix2 } = {}) => {
+    picomatch3.test = (input3, regex, options, { glob, posix: posix2 } = {}) => {
       if (typeof input3 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -21534,24 +21524,24 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input3, regex, options, posix2);
+          match = picomatch3.matchBase(input3, regex, options, posix2);
         } else {
           match = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch2.matchBase = (input3, glob, options, posix2 = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+    picomatch3.matchBase = (input3, glob, options, posix2 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex.test(utils.basename(input3, { windows: posix2 }));
     };
-    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse4(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input3, options) => scan(input3, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch3.scan = (input3, options) => scan(input3, options);
+    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -21562,13 +21552,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch2.toRegex(source, options);
+      const regex = picomatch3.toRegex(source, options);
       if (returnState === true) {
         regex.state = state;
       }
       return regex;
     };
-    picomatch2.makeRe = (input3, options = {}, returnOutput = false, returnState = false) => {
+    picomatch3.makeRe = (input3, options = {}, returnOutput = false, returnState = false) => {
       if (!input3 || typeof input3 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -21579,9 +21569,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse4(input3, options);
       }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch2.toRegex = (source, options) => {
+    picomatch3.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -21590,8 +21580,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants;
-    module2.exports = picomatch2;
+    picomatch3.constants = constants;
+    module2.exports = picomatch3;
   }
 });
 
@@ -21601,14 +21591,24 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils3();
-    function picomatch2(glob, options, returnState = false) {
+    function picomatch3(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch2, pico);
-    module2.exports = picomatch2;
+    Object.assign(picomatch3, pico);
+    module2.exports = picomatch3;
+  }
+});
+
+// src/config/defaults.ts
+var DEFAULT_SKIP_DIRS, CODE_SCANNING_MAX_RESULTS_PER_RUN;
+var init_defaults = __esm({
+  "src/config/defaults.ts"() {
+    "use strict";
+    DEFAULT_SKIP_DIRS = ["node_modules", "vendor", ".git", "fixtures", "__fixtures__", "testdata", ".venv", "venv"];
+    CODE_SCANNING_MAX_RESULTS_PER_RUN = 25e3;
   }
 });
 
@@ -40884,6 +40884,9 @@ var init_actions_core = __esm({
 var fs15 = __toESM(require("node:fs"));
 var core = __toESM(require_core());
 
+// src/config/schema.ts
+var import_picomatch = __toESM(require_picomatch2());
+
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -53170,6 +53173,18 @@ var isoDate = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a 
   const d = /* @__PURE__ */ new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
 }, "is not a real calendar date");
+function globProblem(glob) {
+  try {
+    import_picomatch.default.makeRe(glob, { strictBrackets: true, dot: true });
+    return void 0;
+  } catch (e) {
+    return e.message;
+  }
+}
+var globSchema = external_exports.string().min(1).superRefine((g, ctx) => {
+  const problem = globProblem(g);
+  if (problem) ctx.addIssue({ code: "custom", message: `is not a glob chaingate can read (${problem})` });
+});
 var toolPathSchema = external_exports.strictObject({ path: external_exports.string().min(1).optional() });
 var PolicySchema = external_exports.strictObject({
   version: external_exports.literal(1).default(1),
@@ -53249,7 +53264,7 @@ var PolicySchema = external_exports.strictObject({
 var ExceptionSchema = external_exports.strictObject({
   id: external_exports.string().min(1, "id must not be empty"),
   package: external_exports.string().regex(/^pkg:[a-z0-9.+-]+\/.+/i, "must be a package URL such as pkg:npm/lodash or pkg:npm/lodash@4.17.20").optional(),
-  paths: external_exports.array(external_exports.string().min(1)).optional(),
+  paths: external_exports.array(globSchema).optional(),
   kind: external_exports.enum(["vulnerability", "code", "secret", "misconfiguration", "license", "signature"]).optional(),
   reason: external_exports.string().trim().min(1, "reason must say why the risk is accepted"),
   expires: isoDate,
@@ -53569,7 +53584,7 @@ function mergeFindings(findings) {
 }
 
 // src/core/exceptions.ts
-var import_picomatch = __toESM(require_picomatch2());
+var import_picomatch2 = __toESM(require_picomatch2());
 
 // src/core/purl-key.ts
 function parsePurl(purl) {
@@ -53633,7 +53648,7 @@ function compileExceptions(sources, now) {
         index,
         entry,
         purl: entry.package ? parsePurl(entry.package) : void 0,
-        pathMatchers: entry.paths?.map((g) => (0, import_picomatch.default)(g, { dot: true })),
+        pathMatchers: entry.paths?.map((g) => (0, import_picomatch2.default)(g, { dot: true })),
         expired: daysLeft < 0,
         daysLeft,
         matched: []

@@ -109,6 +109,20 @@ describe('exceptions file', () => {
     const e2 = errorOf(() => loadExceptionsFile(write('purl.yml', 'exceptions:\n  - id: CVE-1\n    package: lodash\n    reason: r\n    expires: 2027-01-01\n')));
     expect(e2.message).toMatch(/purl\.yml:3:14: .*must be a package URL/);
   });
+  it('rejects a glob with an unbalanced bracket, brace or parenthesis at its line', () => {
+    const file = (glob: string) => `exceptions:\n  - id: CVE-1\n    paths:\n      - "src/**"\n      - "${glob}"\n    reason: r\n    expires: 2027-01-01\n`;
+    for (const [glob, missing] of [
+      ['legacy/[a-', 'closing: "]"'],
+      ['src/{a,b', 'closing: "}"'],
+      ['lib/a)', 'opening: "("'],
+    ]) {
+      const e = errorOf(() => loadExceptionsFile(write('glob.yml', file(glob))));
+      expect(e.message).toContain(`glob.yml:5:9: invalid exceptions file: exceptions.0.paths.1: is not a glob chaingate can read (Missing ${missing}`);
+    }
+    for (const glob of ['legacy/[a-z]/*.js', 'src/{a,b}/**', '!(vendor)/**', 'docs/\\\\[draft\\\\]/*']) {
+      expect(loadExceptionsFile(write('glob-ok.yml', file(glob))).value.exceptions[0].paths?.[1]).toBeDefined();
+    }
+  });
   it('an empty exceptions list has no item lines', () => {
     expect(loadExceptionsFile(write('none.yml', 'version: 1\n')).itemLines).toEqual([]);
   });

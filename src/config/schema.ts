@@ -1,5 +1,6 @@
 // zod schemas: the single source of config types, defaults and validation. The JSON Schemas in
 // schemas/ are generated from these (npm run schemas) and checked to match in the tests.
+import picomatch from 'picomatch';
 import { z } from 'zod';
 import { CODE_SCANNING_MAX_RESULTS_PER_RUN, DEFAULT_SKIP_DIRS } from './defaults';
 
@@ -16,6 +17,28 @@ const isoDate = z
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
   }, 'is not a real calendar date');
+
+/**
+ * Why picomatch cannot read a glob of an exception's `paths`, or undefined. Left to itself it
+ * takes an unbalanced bracket, brace or parenthesis literally, and such an entry, a typo nearly
+ * always, would match nothing and only show up as unused.
+ */
+export function globProblem(glob: string): string | undefined {
+  try {
+    picomatch.makeRe(glob, { strictBrackets: true, dot: true });
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+const globSchema = z
+  .string()
+  .min(1)
+  .superRefine((g, ctx) => {
+    const problem = globProblem(g);
+    if (problem) ctx.addIssue({ code: 'custom', message: `is not a glob chaingate can read (${problem})` });
+  });
 
 const toolPathSchema = z.strictObject({ path: z.string().min(1).optional() });
 
@@ -122,7 +145,7 @@ export const ExceptionSchema = z.strictObject({
     .string()
     .regex(/^pkg:[a-z0-9.+-]+\/.+/i, 'must be a package URL such as pkg:npm/lodash or pkg:npm/lodash@4.17.20')
     .optional(),
-  paths: z.array(z.string().min(1)).optional(),
+  paths: z.array(globSchema).optional(),
   kind: z.enum(['vulnerability', 'code', 'secret', 'misconfiguration', 'license', 'signature']).optional(),
   reason: z.string().trim().min(1, 'reason must say why the risk is accepted'),
   expires: isoDate,
