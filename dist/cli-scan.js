@@ -35898,9 +35898,13 @@ function parseInBatches(bytes2, split) {
 }
 var BATCH_ABOVE_BYTES = 4 << 20;
 function parseTrivyReport(report, sizes) {
-  const bytes2 = typeof report === "string" ? report.length > sizes.batchAbove ? Buffer.from(report, "utf8") : void 0 : report;
-  const split = bytes2 && bytes2.length > sizes.batchAbove ? splitTrivy(bytes2, sizes.batchBytes) : void 0;
-  return (bytes2 && split && parseInBatches(bytes2, split)) ?? parseWhole(typeof report === "string" ? report : decodeText(report));
+  if (report.length > sizes.batchAbove) {
+    const bytes2 = typeof report === "string" ? Buffer.from(report, "utf8") : report;
+    const split = splitTrivy(bytes2, sizes.batchBytes);
+    const found = split && parseInBatches(bytes2, split);
+    if (found) return found;
+  }
+  return parseWhole(typeof report === "string" ? report : decodeText(report));
 }
 var parseTrivy = (report) => parseTrivyReport(report, { batchAbove: BATCH_ABOVE_BYTES });
 

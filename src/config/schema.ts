@@ -23,7 +23,7 @@ const isoDate = z
  * takes an unbalanced bracket, brace or parenthesis literally, and such an entry, a typo nearly
  * always, would match nothing and only show up as unused.
  */
-export function globProblem(glob: string): string | undefined {
+function globProblem(glob: string): string | undefined {
   try {
     picomatch.makeRe(glob, { strictBrackets: true, dot: true });
     return undefined;

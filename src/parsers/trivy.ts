@@ -443,9 +443,13 @@ const BATCH_ABOVE_BYTES = 4 << 20;
  * cheaper for a large one, the file's bytes (UTF-8): only those are read in batches.
  */
 export function parseTrivyReport(report: string | Buffer, sizes: { batchAbove: number; batchBytes?: number }): Finding[] {
-  const bytes = typeof report === 'string' ? (report.length > sizes.batchAbove ? Buffer.from(report, 'utf8') : undefined) : report;
-  const split = bytes && bytes.length > sizes.batchAbove ? splitTrivy(bytes, sizes.batchBytes) : undefined;
-  return (bytes && split && parseInBatches(bytes, split)) ?? parseWhole(typeof report === 'string' ? report : decodeText(report));
+  if (report.length > sizes.batchAbove) {
+    const bytes = typeof report === 'string' ? Buffer.from(report, 'utf8') : report;
+    const split = splitTrivy(bytes, sizes.batchBytes);
+    const found = split && parseInBatches(bytes, split);
+    if (found) return found;
+  }
+  return parseWhole(typeof report === 'string' ? report : decodeText(report));
 }
 
 /** A Trivy report, as text or as the file's bytes. */
