@@ -24,13 +24,21 @@ const isoDate = z
  * always, would match nothing and only show up as unused.
  */
 function globProblem(glob: string): string | undefined {
+  // Only brackets, braces and parentheses can be unbalanced: most globs need no parse at all.
+  if (!/[[\]{}()]/.test(glob)) return undefined;
+  // Files repeat the same globs across entries: each is compiled once.
+  if (globProblems.has(glob)) return globProblems.get(glob);
+  let problem: string | undefined;
   try {
     picomatch.makeRe(glob, { strictBrackets: true, dot: true });
-    return undefined;
   } catch (e) {
-    return (e as Error).message;
+    problem = (e as Error).message;
   }
+  if (globProblems.size > 10_000) globProblems.clear();
+  globProblems.set(glob, problem);
+  return problem;
 }
+const globProblems = new Map<string, string | undefined>();
 
 const globSchema = z
   .string()
@@ -145,7 +153,8 @@ export const ExceptionSchema = z.strictObject({
     .string()
     .regex(/^pkg:[a-z0-9.+-]+\/.+/i, 'must be a package URL such as pkg:npm/lodash or pkg:npm/lodash@4.17.20')
     .optional(),
-  paths: z.array(globSchema).optional(),
+  // Bounded: each glob is compiled, and a PR could otherwise list 100,000 of them.
+  paths: z.array(globSchema).max(100, 'at most 100 globs an exception; split it or use a wider glob').optional(),
   kind: z.enum(['vulnerability', 'code', 'secret', 'misconfiguration', 'license', 'signature']).optional(),
   reason: z.string().trim().min(1, 'reason must say why the risk is accepted'),
   expires: isoDate,

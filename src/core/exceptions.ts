@@ -58,6 +58,7 @@ export interface CompiledException {
   index: number;
   entry: ExceptionEntry;
   purl?: PurlParts;
+  /** Compiled on first use: most exceptions never meet a finding with their id. */
   pathMatchers?: ((p: string) => boolean)[];
   expired: boolean;
   daysLeft: number;
@@ -74,7 +75,6 @@ export function compileExceptions(sources: ExceptionSource[], now: Date): Compil
         index,
         entry,
         purl: entry.package ? parsePurl(entry.package) : undefined,
-        pathMatchers: entry.paths?.map((g) => picomatch(g, { dot: true })),
         expired: daysLeft < 0,
         daysLeft,
         matched: [],
@@ -99,7 +99,8 @@ export function indexExceptions(list: CompiledException[]): Map<string, Compiled
 function fieldsMatch(c: CompiledException, f: Finding): boolean {
   if (c.entry.kind && c.entry.kind !== f.kind) return false;
   if (c.purl && !purlMatches(c.purl, f.package)) return false;
-  if (c.pathMatchers) {
+  if (c.entry.paths) {
+    c.pathMatchers ??= c.entry.paths.map((g) => picomatch(g, { dot: true }));
     const p = f.location?.path.replace(/\\/g, '/').replace(/^\.\//, '');
     if (!p || !c.pathMatchers.some((m) => m(p))) return false;
   }
