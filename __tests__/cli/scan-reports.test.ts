@@ -123,8 +123,13 @@ describe('chaingate scan with --report', () => {
     });
     it('unless on-scanner-error is warn', async () => {
       const dir = project({ '.chaingate.yml': 'on-scanner-error: warn\n' });
-      const r = await cli(['scan', dir, '--scanners', 'none', '--report', `trivy=${path.join(dir, 'missing.json')}`, '--output-dir', path.join(dir, 'out')]);
+      const missing = `trivy=${path.join(dir, 'missing.json')}`;
+      const r = await cli(['scan', dir, '--scanners', 'none', '--report', missing, '--report', `npm-audit=${fixture('npm-audit', 'npm7-v2-no-vulnerabilities.json')}`, '--output-dir', path.join(dir, 'out')]);
       expect(r.code).toBe(0);
+      // With nothing read at all, warn does not make it a pass: nothing was scanned.
+      const alone = await cli(['scan', dir, '--scanners', 'none', '--report', missing, '--output-dir', path.join(dir, 'out')]);
+      expect(alone.code).toBe(3);
+      expect(alone.stdout).toContain('nothing was scanned: every scanner failed and no report was read');
     });
   });
 
@@ -273,7 +278,8 @@ describe('scan --write-sbom', () => {
     const out = path.join(dir, 'out');
     const example = path.join(__dirname, '..', '..', 'examples', 'vulnerable');
     const r = await cli(['scan', example, '--scanners', 'none', '--write-sbom', '--output-dir', out]);
-    expect(r.code).toBe(0);
+    // An SBOM is not a scan: with no scanner and no report the gate is incomplete (chaingate sbom writes one alone).
+    expect(r.code).toBe(3);
     const sbom = readJson(path.join(out, 'sbom.cdx.json'));
     expect(sbom.bomFormat).toBe('CycloneDX');
     expect(sbom.specVersion).toBe('1.6');

@@ -18,7 +18,7 @@ import { sarifJsonChunks } from '../reports/sarif';
 import { renderSummary } from '../reports/summary';
 import type { ScanContext, Scanner } from '../scanners/types';
 import { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } from '../sign';
-import { resolveToolPath } from '../tools/resolve';
+import { checkPolicyTools, resolveToolPath, untrustedRoots, type PolicyTools } from '../tools/resolve';
 import { VERSION } from '../version';
 import { readBytes } from '../read-text';
 import { writeChunks } from './write-chunks';
@@ -115,6 +115,8 @@ export function loadInputs(opts: GateOptions) {
   const policyLoaded = explicitConfig || fs.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : undefined;
   const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
   const baseDir = policyLoaded ? path.dirname(configPath) : dir;
+  // Refused before anything runs: a tool path the scanned repository could have written.
+  const tools: PolicyTools = policyLoaded ? checkPolicyTools(policy, configPath, policyLoaded.lineOf, untrustedRoots([dir], opts.env), opts.env) : {};
 
   const exceptions: ExceptionSource[] = [];
   let exceptionsInput: GateResult['inputs']['exceptions'];
@@ -143,7 +145,7 @@ export function loadInputs(opts: GateOptions) {
   const inputs: GateResult['inputs'] = { vex: vexInputs };
   if (policyLoaded) inputs.policy = { path: path.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
   if (exceptionsInput) inputs.exceptions = exceptionsInput;
-  return { dir, policy, exceptions, vex, inputs };
+  return { dir, policy, exceptions, vex, inputs, tools };
 }
 
 function ingestReport(tool: ReportTool, file: string): { findings: Finding[]; status: ScannerStatus } {
@@ -186,12 +188,12 @@ async function bounded<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>
   return out;
 }
 
-function toolPathResolver(policy: Policy, env: NodeJS.ProcessEnv) {
-  return (tool: string): string => resolveToolPath(tool, env, (policy.tools as Record<string, { path?: string } | undefined>)[tool]?.path);
+function toolPathResolver(tools: PolicyTools, env: NodeJS.ProcessEnv) {
+  return (tool: string): string => resolveToolPath(tool, env, tools[tool as keyof PolicyTools]);
 }
 
 export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOutput> {
-  const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);
+  const { dir, policy, exceptions, vex, inputs, tools } = loadInputs(opts);
   const outDir = path.resolve(opts.outputDir);
   fs.mkdirSync(outDir, { recursive: true });
 
@@ -210,7 +212,7 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
     statuses.push({ name: s, status: 'skipped', durationMs: 0, findings: 0, notes: ['its report was given with --report'] });
   }
   const workRoot = path.join(outDir, 'raw');
-  const toolPath = toolPathResolver(policy, opts.env);
+  const toolPath = toolPathResolver(tools, opts.env);
   const concurrency = Math.max(1, Number(opts.env.CHAINGATE_CONCURRENCY ?? 3) || 3);
   const results = await bounded(toRun, concurrency, async (name) => {
     const started = Date.now();
@@ -265,7 +267,7 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
           requireAttestations: v['require-attestations'],
           insecureRegistry: v['insecure-registry'] || opts.insecureRegistry === true,
         },
-        { tools: signTools(opts.env, { cosign: policy.tools.cosign?.path, crane: policy.tools.crane?.path }), env: opts.env, log: (l) => lines.push(l), workDir },
+        { tools: signTools(opts.env, tools), env: opts.env, log: (l) => lines.push(l), workDir },
       );
       all.push(...o.findings);
       statuses.push(verifyScannerStatus(o, Date.now() - started));
