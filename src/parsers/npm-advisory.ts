@@ -4,6 +4,7 @@
 import semver from 'semver';
 import { z } from 'zod';
 import { makeFinding, normalizeSeverity, type Finding, type FindingInput } from '../core/finding';
+import { lookupTable } from '../core/lookup';
 import { buildPurl } from './purl';
 import { ghsaFromUrl, parseCwes, redactUrlCredentials } from './report-fields';
 import { FormatError } from './util';
@@ -46,10 +47,10 @@ const NpmErrorSchema = z.looseObject({
 });
 
 /** What to do about the error codes users actually hit. */
-const ERROR_HINTS: Record<string, string> = {
+const ERROR_HINTS = lookupTable({
   ENOAUDIT: "the registry's audit endpoint did not answer: check network access and the registry setting, then rerun",
   ENOLOCK: 'the audit needs a lockfile: create one (e.g. `npm install --package-lock-only`) and rerun',
-};
+});
 
 /**
  * npm (and pnpm) print `{"error": {code, summary, detail}}` when the audit could not run, e.g.

@@ -25,6 +25,7 @@ import {
   type PackageRef,
   type Severity,
 } from '../core/finding';
+import { lookupTable } from '../core/lookup';
 import type { Parser } from './types';
 import { FormatError, parseJson, validate } from './util';
 
@@ -105,17 +106,17 @@ export function isSarif(data: unknown): boolean {
   return Array.isArray(o.runs) && (typeof o.version === 'string' || /sarif/i.test(String(o.$schema ?? '')));
 }
 
-const LEVELS: Record<string, Severity> = { error: 'high', warning: 'medium', note: 'low', none: 'info' };
+const LEVELS = lookupTable<Severity>({ error: 'high', warning: 'medium', note: 'low', none: 'info' });
 
 const SECRET_TOOLS = new Set(['gitleaks', 'trufflehog', 'detect-secrets', 'ggshield', 'secretlint']);
 const IAC_TOOLS = new Set(['checkov', 'tfsec', 'kics', 'terrascan', 'hadolint']);
-const TRIVY_RULE_NAMES: Record<string, Kind> = {
+const TRIVY_RULE_NAMES = lookupTable<Kind>({
   ospackagevulnerability: 'vulnerability',
   languagespecificpackagevulnerability: 'vulnerability',
   misconfiguration: 'misconfiguration',
   secret: 'secret',
   license: 'license',
-};
+});
 const ADVISORY_ID = /^(CVE|GHSA|GO|PYSEC|RUSTSEC|OSV|MAL|DLA|DSA|DTSA|USN|ALAS\d*|RHSA|ELSA|SUSE-SU|OPENSUSE-SU)-/i;
 
 /** The `tool` of a run's findings: known drivers by their usual name, others as a slug. */

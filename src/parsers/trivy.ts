@@ -1,11 +1,12 @@
 // Trivy `--format json` reports (SchemaVersion 2): vulnerabilities, misconfigurations, secrets
 // and licenses. Pure. `--format sarif` goes through sarif.ts; CycloneDX output is not read here.
 import { z } from 'zod';
+import { lookupTable } from '../core/lookup';
 import { makeFinding, normalizeSeverity, type Finding, type FindingInput, type Location, type PackageRef } from '../core/finding';
 import { buildPurl, canonicalPurlType, purlType, purlWithoutQualifiers } from './purl';
 import { plainValidator } from './conforms';
 import { splitTrivy, type TrivySplit } from './trivy-split';
-import { decodeText, FormatError, parseJson, validate } from './util';
+import { decodeText, FormatError, jsonParse, parseJson, validate } from './util';
 
 const WHAT = 'trivy report';
 const TOOL = 'trivy';
@@ -95,7 +96,7 @@ export const TrivyReportSchema = z.looseObject({
 export type TrivyReport = z.infer<typeof TrivyReportSchema>;
 
 /** Trivy result Type → purl type. OS types also give the purl namespace (pkg:deb/debian/...). */
-const LANG_TYPES: Record<string, string> = {
+const LANG_TYPES = lookupTable({
   npm: 'npm',
   yarn: 'npm',
   pnpm: 'npm',
@@ -132,8 +133,8 @@ const LANG_TYPES: Record<string, string> = {
   hex: 'hex',
   bitnami: 'bitnami',
   julia: 'julia',
-};
-const OS_TYPES: Record<string, string> = {
+});
+const OS_TYPES = lookupTable({
   debian: 'deb',
   ubuntu: 'deb',
   alpine: 'apk',
@@ -156,7 +157,7 @@ const OS_TYPES: Record<string, string> = {
   'opensuse-tumbleweed': 'rpm',
   sles: 'rpm',
   slem: 'rpm',
-};
+});
 /**
  * Types whose packages Trivy gathers from many files under one made-up Target ("Java",
  * "Node.js", "Python", "Ruby", "Conda"): that Target is not a path.
@@ -244,8 +245,10 @@ function reportPurl(purl: string, cache: PurlCache): { purl?: string; type?: str
 }
 
 function builtPurl(v: Vulnerability, type: string): string | undefined {
-  if (OS_TYPES[type]) return buildPurl(OS_TYPES[type], v.PkgName, v.InstalledVersion, type);
-  return LANG_TYPES[type] ? buildPurl(LANG_TYPES[type], v.PkgName, v.InstalledVersion) : undefined;
+  const os = OS_TYPES[type];
+  if (os) return buildPurl(os, v.PkgName, v.InstalledVersion, type);
+  const lang = LANG_TYPES[type];
+  return lang ? buildPurl(lang, v.PkgName, v.InstalledVersion) : undefined;
 }
 
 /** What the vulnerabilities of one Result share, worked out once for all of them. */
@@ -405,7 +408,7 @@ const isVulnerabilityList = plainValidator(z.array(VulnerabilitySchema));
 /** JSON.parse, or undefined for text that is not JSON. */
 function tryParse(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return jsonParse(text);
   } catch {
     return undefined;
   }

@@ -1,7 +1,10 @@
 // Shared helpers for parsers. Pure.
 import { isAscii } from 'node:buffer';
 import { z } from 'zod';
+import { jsonParse } from '../core/lookup';
 import { plainValidator } from './conforms';
+
+export { jsonParse };
 
 /** A report that is not in the format the parser expects. The shell adds the file name. */
 export class FormatError extends Error {
@@ -30,7 +33,7 @@ export function decodeText(bytes: Buffer, from = 0, to = bytes.length): string {
 export function parseJson(text: string, what: string): unknown {
   if (text.trim() === '') throw new FormatError(`${what}: the report is empty`);
   try {
-    return JSON.parse(text);
+    return jsonParse(text);
   } catch (e) {
     const msg = (e as Error).message;
     const m = /position (\d+)/.exec(msg);

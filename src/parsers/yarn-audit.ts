@@ -24,7 +24,7 @@ import {
 } from './npm-advisory';
 import { guessReportKind, parseCwes, parseNdjson, redactUrlCredentials } from './report-fields';
 import type { Parser } from './types';
-import { FormatError, validate } from './util';
+import { FormatError, jsonParse, validate } from './util';
 
 const WHAT = 'yarn audit --json report';
 const TOOL = 'yarn-audit';
@@ -77,7 +77,7 @@ function validateLine<T>(schema: z.ZodType<T>, value: unknown, line: number): T 
 /** A pretty-printed single object (yarn 2/3 output saved through a formatter) or NDJSON. */
 function readRecords(text: string): { line: number; value: unknown }[] {
   try {
-    return [{ line: 1, value: JSON.parse(text) }];
+    return [{ line: 1, value: jsonParse(text) }];
   } catch {
     return parseNdjson(text, WHAT);
   }
