@@ -87,3 +87,88 @@ describe('lone UTF-16 surrogates', () => {
     expect(batched[0].package?.name).toBe('a\ufffd');
   });
 });
+
+describe('reports that lost or hide their findings are incomplete, naming what is wrong', () => {
+  const cases: [string, Parameters<typeof ingest>[0], RegExp][] = [
+    ['pass-npm-audit-metadata-says-3-high-body-empty.json', 'npm-audit', /metadata\.vulnerabilities counts 3 high but the report lists 0/],
+    ['pass-osv-scanner-one-byte-key.json', 'osv-scanner', /results\.0: unexpected key "pacoages" where "packages" belongs/],
+    ['pass-pip-audit-all-skipped.json', 'pip-audit', /every dependency was skipped \(1, e\.g\. django: Dependency not found on PyPI/],
+    ['pass-pip-audit-empty-array.json', 'pip-audit', /lists no dependencies, so nothing was audited/],
+    ['pass-sarif-one-byte-key.json', 'sarif', /runs\.0: unexpected key "resul s" where "results" belongs/],
+    ['pass-trivy-misconfig-status-lowercase.json', 'trivy', /Results\.0\.Misconfigurations\.0\.Status: expected FAIL, PASS or EXCEPTION/],
+    ['pass-trivy-schemaversion-only.json', 'trivy', /no Results and no ArtifactName/],
+    ['pass-trivy-vulnerabilities-key-lowercase.json', 'trivy', /Results\.0: unexpected key "vulnerabilities" where "Vulnerabilities" belongs/],
+    ['pass-yarn-audit-empty-object.json', 'yarn-audit', /the audit did not complete \(no audit summary or result/],
+    ['pass-yarn1-summary-says-high1-no-advisory.ndjson', 'yarn-audit', /line 1: the auditSummary counts 1 high but the report lists 0/],
+    ['pass-yarn1-unknown-record-type.ndjson', 'yarn-audit', /line 1 has record type "auditAdvisoby", which yarn does not write/],
+  ];
+  it.each(cases)('%s', (file, tool, why) => {
+    const r = ingest(tool, hostile(file));
+    expect(r.result.verdict).toBe('incomplete');
+    expect(r.error).toMatch(why);
+    expect(r.rendered.summary).toContain('NOT a clean result');
+  });
+});
+
+describe('summary counts against the findings read', () => {
+  const npm6 = (meta: Record<string, number>, paths: string[][]) =>
+    JSON.stringify({
+      advisories: { '1': { id: 1, module_name: 'qs', severity: 'high', title: 't', findings: paths.map((p, i) => ({ version: `6.${i}.0`, paths: p })) } },
+      metadata: { vulnerabilities: meta },
+    });
+
+  it('counts dependency paths in npm 6, pnpm and yarn 2 advisories; more listed than counted is fine', () => {
+    expect(ingest('npm-audit', npm6({ high: 3 }, [['a>qs', 'b>qs'], ['qs']])).findings).toHaveLength(2);
+    expect(ingest('pnpm-audit', npm6({ high: 1, low: 0 }, [['a>qs', 'b>qs']])).findings).toHaveLength(1);
+    expect(ingest('yarn-audit', npm6({ high: 1 }, [[]])).findings).toHaveLength(1);
+    const noPaths = JSON.parse(npm6({ high: 1 }, [[]]));
+    delete noPaths.advisories['1'].findings[0].paths;
+    expect(ingest('npm-audit', JSON.stringify(noPaths)).findings).toHaveLength(1);
+    expect(ingest('npm-audit', npm6({ high: 4 }, [['a>qs', 'b>qs'], ['qs']])).error).toMatch(/metadata\.vulnerabilities counts 4 high but the report lists 3/);
+    expect(ingest('pnpm-audit', npm6({ critical: 1 }, [['qs']])).error).toMatch(/counts 1 critical but the report lists 0/);
+    expect(ingest('yarn-audit', npm6({ High: 2 }, [['qs']])).error).toMatch(/line 1: metadata\.vulnerabilities counts 2 High but the report lists 1/);
+  });
+
+  it('counts vulnerable packages in npm 7+, and the total', () => {
+    const v2 = (meta: Record<string, number>) =>
+      JSON.stringify({
+        auditReportVersion: 2,
+        vulnerabilities: { qs: { name: 'qs', severity: 'high', via: [{ source: 1, name: 'qs', title: 't', url: 'https://github.com/advisories/GHSA-hrpp-h998-j3pp', severity: 'high' }] } },
+        metadata: { vulnerabilities: meta },
+      });
+    expect(ingest('npm-audit', v2({ high: 1, total: 1 })).findings).toHaveLength(1);
+    expect(ingest('npm-audit', v2({ high: 1, total: 2 })).error).toMatch(/counts 2 total but the report lists 1/);
+    expect(ingest('npm-audit', v2({ moderate: 1 })).error).toMatch(/counts 1 moderate but the report lists 0/);
+  });
+
+  it('yarn 1: the auditSummary against the advisory records; an empty bulk answer needs "No audit suggestions"', () => {
+    const adv = (sev: string) => JSON.stringify({ type: 'auditAdvisory', data: { advisory: { id: 1, module_name: 'qs', severity: sev, title: 't', findings: [{ version: '1.0.0' }] } } });
+    const sum = (high: number) => JSON.stringify({ type: 'auditSummary', data: { vulnerabilities: { info: 0, low: 0, moderate: 0, high, critical: 0 } } });
+    expect(ingest('yarn-audit', [adv('high'), sum(1)].join('\n')).findings).toHaveLength(1);
+    expect(ingest('yarn-audit', [adv('moderate'), sum(1)].join('\n')).error).toMatch(/line 2: the auditSummary counts 1 high but the report lists 0/);
+    expect(ingest('yarn-audit', '{}\n{"type":"info","data":"No audit suggestions"}\n').result.verdict).toBe('pass');
+    expect(ingest('yarn-audit', '{"type":"activityStart","data":{}}\n{"type":"auditSummary","data":{"vulnerabilities":{}}}').result.verdict).toBe('pass');
+  });
+});
+
+describe('Trivy misconfiguration statuses and empty reports', () => {
+  const report = (status: string | undefined, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ SchemaVersion: 2, ...extra, Results: [{ Target: 'Dockerfile', Class: 'config', Misconfigurations: [{ ID: 'DS002', Severity: 'HIGH', Status: status }] }] });
+  it.each([
+    ['FAIL', 1],
+    [undefined, 1],
+    ['PASS', 0],
+    ['EXCEPTION', 0],
+  ])('%s', (status, n) => expect(ingest('trivy', report(status)).findings).toHaveLength(n));
+  it.each(['fail', 'FAILED', 'ERROR', ''])('%j is rejected', (status) => {
+    expect(ingest('trivy', report(status)).error).toMatch(/Status: expected FAIL, PASS or EXCEPTION/);
+  });
+  it('a report without Results counts only with the ArtifactName Trivy always writes', () => {
+    expect(ingest('trivy', '{"SchemaVersion":2,"ArtifactName":".","ArtifactType":"filesystem"}').result.verdict).toBe('pass');
+    expect(ingest('trivy', '{"SchemaVersion":2,"Results":[]}').error).toMatch(/no Results and no ArtifactName/);
+    // The same when read in batches (a large report).
+    const padded = `{"SchemaVersion":2,"ArtifactName":".","ArtifactType":"filesystem","Metadata":{"pad":"${'x'.repeat(200)}"}}`;
+    expect(parseTrivyReport(padded, { batchAbove: 100 })).toEqual([]);
+    expect(() => parseTrivyReport(padded.replace('"ArtifactName":".",', ''), { batchAbove: 100 })).toThrow(/no Results and no ArtifactName/);
+  });
+});

@@ -5,6 +5,7 @@ import { lookupTable } from '../core/lookup';
 import { makeFinding, normalizeSeverity, type Finding, type FindingInput, type Location, type PackageRef } from '../core/finding';
 import { buildPurl, canonicalPurlType, purlType, purlWithoutQualifiers } from './purl';
 import { plainValidator } from './conforms';
+import { misspelledKey } from './key-check';
 import { splitTrivy, type TrivySplit } from './trivy-split';
 import { decodeText, FormatError, jsonParse, parseJson, validate } from './util';
 
@@ -45,7 +46,8 @@ const MisconfigurationSchema = z.looseObject({
   Resolution: z.string().optional(),
   Severity: z.string(),
   PrimaryURL: z.string().optional(),
-  Status: z.string().optional(),
+  // What Trivy writes; anything else (a misspelled or lower-cased FAIL) would read as a check that held.
+  Status: z.literal(['FAIL', 'PASS', 'EXCEPTION'], { error: 'expected FAIL, PASS or EXCEPTION' }).optional(),
   CauseMetadata: z
     .looseObject({
       StartLine: z.number().int().optional(),
@@ -90,6 +92,7 @@ type Result = z.infer<typeof ResultSchema>;
 
 export const TrivyReportSchema = z.looseObject({
   SchemaVersion: z.literal(2),
+  ArtifactName: z.string().optional(),
   // Trivy leaves Results out when nothing was scanned.
   Results: z.array(ResultSchema).nullish(),
 });
@@ -392,18 +395,28 @@ function resultFindings(r: Result, vulns: Iterable<Vulnerability[]>, purls: Purl
   for (const l of r.Licenses ?? []) out.push(makeFinding(fromLicense(l, r)));
 }
 
+/**
+ * Trivy always names what it scanned (ArtifactName) and leaves Results out when it found
+ * nothing. A report with neither (only a SchemaVersion, say) is no evidence of a scan.
+ */
+function scannedSomething(report: TrivyReport): boolean {
+  return (report.Results ?? []).length > 0 || report.ArtifactName !== undefined;
+}
+
 function parseWhole(text: string): Finding[] {
   const data = parseJson(text, WHAT);
   explainWrongFormat(data);
   const report = validate(TrivyReportSchema, data, WHAT);
+  if (!scannedSomething(report)) throw new FormatError(`${WHAT}: no Results and no ArtifactName, so it does not show that anything was scanned`);
   const out: Finding[] = [];
   const purls: PurlCache = new Map();
   for (const r of report.Results ?? []) resultFindings(r, [r.Vulnerabilities ?? []], purls, out);
   return out;
 }
 
+const VulnerabilityListSchema = z.array(VulnerabilitySchema);
 const isReport = plainValidator(TrivyReportSchema);
-const isVulnerabilityList = plainValidator(z.array(VulnerabilitySchema));
+const isVulnerabilityList = plainValidator(VulnerabilityListSchema);
 
 /** JSON.parse, or undefined for text that is not JSON. */
 function tryParse(text: string): unknown {
@@ -420,14 +433,14 @@ function tryParse(text: string): unknown {
  */
 function parseInBatches(bytes: Buffer, split: TrivySplit): Finding[] | undefined {
   const report = tryParse(split.skeleton);
-  if (!isReport?.(report)) return undefined;
+  if (!isReport?.(report) || misspelledKey(TrivyReportSchema, report) !== undefined || !scannedSomething(report)) return undefined;
   const out: Finding[] = [];
   const purls: PurlCache = new Map();
   let ok = true;
   function* batches(ranges: [number, number][]): Generator<Vulnerability[]> {
     for (const [from, to] of ranges) {
       const list = tryParse(`[${decodeText(bytes, from, to)}]`);
-      if (!isVulnerabilityList?.(list)) {
+      if (!isVulnerabilityList?.(list) || misspelledKey(VulnerabilityListSchema, list) !== undefined) {
         ok = false;
         return;
       }

@@ -3,6 +3,7 @@ import { isAscii } from 'node:buffer';
 import { z } from 'zod';
 import { jsonParse } from '../core/lookup';
 import { plainValidator } from './conforms';
+import { misspelledKey } from './key-check';
 
 export { jsonParse };
 
@@ -43,14 +44,24 @@ export function parseJson(text: string, what: string): unknown {
   }
 }
 
+/** `data`, after checking that none of its keys is a misspelling of the schema's (see key-check.ts). */
+export function withoutMisspelledKeys(schema: z.ZodType, data: unknown, what: string): unknown {
+  const problem = misspelledKey(schema, data);
+  if (problem !== undefined) throw new FormatError(`${what}: ${problem}; the report is damaged or was edited, and its findings cannot be trusted`);
+  return data;
+}
+
 /**
  * Validates with zod and turns the first issues into one readable message. Valid data of a schema
  * that only checks types is returned as it is (see conforms.ts): zod would return an equal copy.
  */
 export function validate<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
-  if (plainValidator(schema)?.(data)) return data as T;
+  if (plainValidator(schema)?.(data)) return withoutMisspelledKeys(schema, data, what) as T;
   const r = schema.safeParse(data);
-  if (r.success) return r.data;
+  if (r.success) {
+    withoutMisspelledKeys(schema, data, what);
+    return r.data;
+  }
   const issues = r.error.issues
     .slice(0, 3)
     .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
