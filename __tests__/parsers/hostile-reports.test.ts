@@ -110,6 +110,14 @@ describe('reports that lost or hide their findings are incomplete, naming what i
   });
 });
 
+describe('keys a format always writes', () => {
+  it('an osv-scanner source without packages, a semgrep report without errors', () => {
+    expect(ingest('osv-scanner', '{"results":[{"source":{"path":"p","type":"lockfile"}}]}').error).toMatch(/results\.0\.packages/);
+    expect(ingest('osv-scanner', '{"results":[{"source":{"path":"p","type":"lockfile"},"packages":null}]}').result.verdict).toBe('pass');
+    expect(ingest('semgrep', '{"results":[]}').error).toMatch(/errors/);
+  });
+});
+
 describe('summary counts against the findings read', () => {
   const npm6 = (meta: Record<string, number>, paths: string[][]) =>
     JSON.stringify({

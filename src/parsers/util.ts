@@ -58,10 +58,9 @@ export function withoutMisspelledKeys(schema: z.ZodType, data: unknown, what: st
 export function validate<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
   if (plainValidator(schema)?.(data)) return withoutMisspelledKeys(schema, data, what) as T;
   const r = schema.safeParse(data);
-  if (r.success) {
-    withoutMisspelledKeys(schema, data, what);
-    return r.data;
-  }
+  // A misspelled key explains a missing required one better than zod can.
+  withoutMisspelledKeys(schema, data, what);
+  if (r.success) return r.data;
   const issues = r.error.issues
     .slice(0, 3)
     .map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`)
