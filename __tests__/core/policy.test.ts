@@ -150,13 +150,15 @@ describe('evaluate', () => {
       const r = run({ findings: [code({ kind: 'secret', id: 'aws-access-key-id', severity: 'low' })] });
       expect(r.verdict).toBe('fail');
     });
-    it('ranks unknown severity as the policy says', () => {
+    it('ranks unknown severity as the policy says, high by default (fail closed)', () => {
       const unknown = f({ severity: 'unknown' });
-      expect(run({ findings: [unknown] }).verdict).toBe('pass');
-      const r = run({ findings: [unknown], policyInput: { 'unknown-severity': 'high' } });
+      const r = run({ findings: [unknown] });
       expect(r.verdict).toBe('fail');
       expect(r.findings[0].rationale).toBe('unknown (ranked high) is at or above fail-on.vulnerability high');
       expect(r.summary.unknown).toBe(1);
+      const lowered = run({ findings: [unknown], policyInput: { 'unknown-severity': 'medium' } });
+      expect(lowered.verdict).toBe('pass');
+      expect(lowered.findings[0].rationale).toBe('unknown (ranked medium) is below fail-on.vulnerability high');
     });
     it('lets unfixed vulnerabilities pass with ignore-unfixed, but not fixed ones', () => {
       const unfixed = f({ package: { ecosystem: 'npm', name: 'x', version: '1', fixedVersions: [] } });

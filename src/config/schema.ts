@@ -63,7 +63,9 @@ export const PolicySchema = z
         signature: FailOnLevelSchema.default('low'),
       })
       .prefault({}),
-    'unknown-severity': z.enum(['critical', 'high', 'medium', 'low', 'info']).default('medium'),
+    // Unrated findings (pip-audit, Go vulndb and PyPA advisories, Trivy's UNKNOWN) rank as high by
+    // default, so that an unrated vulnerability blocks as osv-scanner's does: fail closed.
+    'unknown-severity': z.enum(['critical', 'high', 'medium', 'low', 'info']).default('high'),
     'ignore-unfixed': z.boolean().default(false),
     'on-scanner-error': z.enum(['fail', 'warn']).default('fail'),
     exceptions: z

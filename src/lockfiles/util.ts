@@ -1,6 +1,7 @@
 // Shared helpers for the lockfile parsers. Pure.
 import type * as YamlLib from 'yaml';
 import type * as TomlLib from 'smol-toml';
+import { jsonParse } from '../core/lookup';
 import { LockfileError } from '../errors';
 import { packageUrlLib, plainNpmPurl } from '../parsers/purl';
 import type { Ecosystem, Integrity, Lockfile, LockPackage, Manifest } from './types';
@@ -94,7 +95,7 @@ function lineOfOffset(text: string, offset: number): number {
 export function parseJsonLockfile(text: string, file: string, fix: string): unknown {
   if (text.trim() === '') throw new LockfileError(`the file is empty; ${fix}`, file);
   try {
-    return JSON.parse(text);
+    return jsonParse(text);
   } catch (e) {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);

@@ -14,7 +14,7 @@ import { findingsForMatchedIds, matchPackages } from '../osv/matcher';
 import type { OsvPackage } from '../osv/types';
 import { packageIndexKey } from '../osv/versions';
 import { parseNpmAudit } from '../parsers/npm-audit';
-import { parsePipAudit, pipAuditSkipped } from '../parsers/pip-audit';
+import { parsePipAuditBesideMatcher, pipAuditSkipped } from '../parsers/pip-audit';
 import { parsePnpmAudit } from '../parsers/pnpm-audit';
 import type { Parser } from '../parsers/types';
 import { redactUrlCredentials } from '../parsers/report-fields';
@@ -83,7 +83,7 @@ const PM_AUDITS: Partial<Record<LockfileKind, PmAudit>> = {
     tool: 'pip-audit',
     label: 'pip-audit',
     args: (lock, osvApi) => ['-f', 'json', '-r', path.basename(lock), '--no-deps', '--disable-pip', '--progress-spinner', 'off', '-s', 'osv', '--osv-url', `${osvApi}/v1/query`],
-    parse: parsePipAudit,
+    parse: parsePipAuditBesideMatcher,
   },
 };
 
