@@ -156,6 +156,14 @@ describe('failures: the call fails with a cause the warning can name', () => {
     );
   });
 
+  it('the time bound is for all calls of the comment together, not per call', async () => {
+    server.faults.push({ method: 'GET', status: 403, headers: { 'retry-after': '40' }, body: BODIES.secondaryRateLimit, times: 1 });
+    server.faults.push({ method: 'POST', status: 403, headers: { 'retry-after': '30' }, body: BODIES.secondaryRateLimit, times: 1 });
+    const e = await failure(upsertComment(client(), PR, MARKER, body('x'), true));
+    expect(sleeps).toEqual([40_000]);
+    expect(describeApiError(e)).toMatch(/the next attempt would have been in 30 s, past the 60 s this step waits$/);
+  });
+
   it('502 from the edge: retried with backoff, succeeds on the third attempt', async () => {
     server.faults.push({ method: 'POST', status: 502, body: BODIES.badGateway, times: 2 });
     expect((await upsertComment(client(), PR, MARKER, body('x'), true)).action).toBe('created');
@@ -195,7 +203,7 @@ describe('failures: the call fails with a cause the warning can name', () => {
     server.listDelayMs = 10_000;
     const e = await failure(upsertComment(client('ghs_write', { attempts: 2, attemptTimeoutMs: 300 }), PR, MARKER, body('x'), true));
     expect(server.requests).toHaveLength(2);
-    expect(describeApiError(e)).toBe('the GitHub API could not be reached (no answer within 0.3 s) after 2 attempts');
+    expect(describeApiError(e)).toBe('the GitHub API could not be reached (no answer within 1 s) after 2 attempts');
   });
 });
 

@@ -9,7 +9,7 @@ export type Octokit = ReturnType<typeof github.getOctokit>;
 export interface RetryPolicy {
   /** Attempts per request, the first included. */
   attempts: number;
-  /** No wait starts that would end later than this many ms after the request's first attempt. */
+  /** For all requests of one client together: no wait starts that would end later, and no attempt outlasts it by more than a second. */
   totalMs: number;
   /** One attempt is abandoned after this long (a server that accepts and never answers). */
   attemptTimeoutMs: number;
@@ -71,25 +71,27 @@ export function githubClient(token: string, apiUrl: string, retry: RetryPolicy =
   // The toolkit's fetch honours the runner's proxy settings; each attempt gets its own deadline
   // here, as a hook cannot change the options the request it wraps was bound to.
   const proxyFetch = getProxyFetch(baseUrl);
+  const started = retry.now();
+  const remaining = () => retry.totalMs - (retry.now() - started);
   const fetch = (url: string, init: { signal?: AbortSignal } = {}) => {
-    const deadline = AbortSignal.timeout(retry.attemptTimeoutMs);
+    const ms = Math.max(1000, Math.min(retry.attemptTimeoutMs, remaining()));
+    const deadline = AbortSignal.timeout(ms);
     return proxyFetch(url, { ...init, signal: init.signal ? AbortSignal.any([init.signal, deadline]) : deadline }).catch((e: { name?: string; cause?: { message?: unknown } }) => {
       // Named here, where the cause is at hand: "fetch failed" alone says nothing.
-      if (deadline.aborted) throw new Error(`no answer within ${retry.attemptTimeoutMs / 1000} s`);
+      if (deadline.aborted) throw new Error(`no answer within ${ms / 1000} s`);
       if (typeof e?.cause?.message === 'string') throw new Error(e.cause.message);
       throw e;
     });
   };
   const octokit = github.getOctokit(token, { baseUrl, request: { fetch } });
   octokit.hook.wrap('request', async (request, options) => {
-    const started = retry.now();
     for (let attempt = 1; ; attempt++) {
       try {
         return await request(options);
       } catch (e) {
         const err = asApiError(e);
         const delay = retryDelay(err, attempt, retry.now());
-        if (delay === undefined || attempt >= retry.attempts || retry.now() - started + delay > retry.totalMs) {
+        if (delay === undefined || attempt >= retry.attempts || delay > remaining()) {
           if (e !== null && typeof e === 'object') {
             err.attempts = attempt;
             if (delay !== undefined && attempt < retry.attempts) err.gaveUp = `the next attempt would have been in ${Math.ceil(delay / 1000)} s, past the ${Math.round(retry.totalMs / 1000)} s this step waits`;
