@@ -6,15 +6,10 @@ import { readEvent, resolveBaseline, type Run } from '../../src/action/pull-requ
 import { ConfigError } from '../../src/errors';
 import { runTool } from '../../src/process/run-tool';
 import { eventEnv } from '../helpers/events';
+import { git, GIT_ENV } from '../helpers/git';
 import { tmpDir } from '../helpers/paths';
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid', GIT_CONFIG_NOSYSTEM: '1' };
 
-async function git(cwd: string, ...args: string[]): Promise<string> {
-  const r = await runTool('git', args, { cwd, env: GIT_ENV });
-  if (r.exitCode !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-}
 
 /** An origin with a base and a head commit; returns their SHAs. */
 async function origin(): Promise<{ dir: string; base: string; head: string }> {
