@@ -3,7 +3,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { input, optionsFromInputs, runAction } from '../../src/action/main';
+import { actionLogger, input, optionsFromInputs, runAction } from '../../src/action/main';
+import { eventEnv } from '../helpers/events';
+import { GitHubApiServer } from '../helpers/github-api-server';
 import { fixture, REPO, tmpDir } from '../helpers/paths';
 
 const action = parse(fs.readFileSync(path.join(REPO, 'action.yml'), 'utf8'));
@@ -14,15 +16,16 @@ describe('action.yml', () => {
   it('is a composite action', () => {
     expect(action.runs.using).toBe('composite');
   });
-  it('has kebab-case inputs without defaults (the config file is the source of truth)', () => {
+  it('has kebab-case inputs without defaults (the config file is the source of truth), but for the token', () => {
     for (const [name, spec] of Object.entries<Record<string, unknown>>(action.inputs)) {
       expect(name).toMatch(/^[a-z]+(-[a-z]+)*$/);
-      expect(spec).not.toHaveProperty('default');
+      if (name === 'github-token') expect(spec.default).toBe('${{ github.token }}');
+      else expect(spec).not.toHaveProperty('default');
     }
     for (const i of ['config', 'exceptions', 'reports', 'mode', 'output-dir', 'working-directory']) expect(action.inputs).toHaveProperty(i);
   });
   it('declares the outputs', () => {
-    for (const o of ['verdict', 'blocking', 'critical', 'high', 'medium', 'low', 'result-file', 'sarif-file']) {
+    for (const o of ['verdict', 'blocking', 'critical', 'high', 'medium', 'low', 'result-file', 'sarif-file', 'new-blocking', 'comment-url', 'policy-changed']) {
       expect(action.outputs[o].value).toBe(`\${{ steps.gate.outputs.${o} }}`);
     }
   });
@@ -149,5 +152,130 @@ describe('action entry', () => {
     } finally {
       write.mockRestore();
     }
+  });
+});
+
+describe('action entry on pull requests', () => {
+  const saved = { ...process.env };
+  let server: GitHubApiServer;
+  let outFile: string;
+  let stdout: string[];
+  let write: jest.SpyInstance;
+  const parts = { owner: 'octo-org', repo: 'app', number: 7, baseSha: 'a'.repeat(40), headSha: 'b'.repeat(40) };
+  const failing = `npm-audit=${fixture('npm-audit', 'npm7-v2-axios-follow-redirects-transitive.json')}`;
+
+  beforeEach(async () => {
+    server = new GitHubApiServer();
+    await server.start();
+    const d = tmpDir('chaingate-action-pr-');
+    outFile = path.join(d, 'github_output');
+    fs.writeFileSync(outFile, '');
+    process.env.GITHUB_OUTPUT = outFile;
+    process.exitCode = undefined;
+    stdout = [];
+    write = jest.spyOn(process.stdout, 'write').mockImplementation((c) => {
+      stdout.push(String(c));
+      return true;
+    });
+  });
+  afterEach(async () => {
+    write.mockRestore();
+    process.env = { ...saved };
+    process.exitCode = undefined;
+    await server.stop();
+  });
+  const outputs = () => {
+    const o: Record<string, string> = {};
+    for (const m of fs.readFileSync(outFile, 'utf8').matchAll(/^([\w-]+)<<(ghadelimiter_[\w-]+)\n([\s\S]*?)\n\2$/gm)) o[m[1]] = m[3];
+    return o;
+  };
+  /** A workspace with the project in a subfolder, on a pull_request event. */
+  const run = (extra: Record<string, string>, event: 'pull_request' | 'merge_group' = 'pull_request') => {
+    const ws = tmpDir('chaingate-ws-');
+    fs.mkdirSync(path.join(ws, 'svc'));
+    return runAction({
+      ...process.env,
+      ...eventEnv(ws, event, parts),
+      GITHUB_WORKSPACE: ws,
+      GITHUB_API_URL: server.url,
+      CHAINGATE_INPUT_GITHUB_TOKEN: 'ghs_write',
+      CHAINGATE_INPUT_WORKING_DIRECTORY: path.join(ws, 'svc'),
+      CHAINGATE_INPUT_OUTPUT_DIR: path.join(ws, 'out'),
+      CHAINGATE_INPUT_SCANNERS: 'none',
+      CHAINGATE_INPUT_BASELINE: 'none',
+      ...extra,
+    });
+  };
+  const comments = () => server.list('octo-org', 'app', 7);
+
+  it('a failing gate comments once, annotates the blocking findings, and sets the new outputs; a later pass updates the comment', async () => {
+    expect(await run({ CHAINGATE_INPUT_REPORTS: failing })).toBe(1);
+    const o = outputs();
+    expect(o.verdict).toBe('fail');
+    expect(o['new-blocking']).toBe(o.blocking);
+    expect(o['policy-changed']).toBe('false');
+    expect(comments()).toHaveLength(1);
+    const [c] = comments();
+    expect(o['comment-url']).toBe(c.html_url);
+    expect(c.body.split('\n')[0]).toBe('<!-- chaingate:pr-comment dir=svc config=.chaingate.yml -->');
+    expect(c.body).toContain('### ❌ chaingate: fail');
+    expect(c.body).toContain('[Run summary](https://github.example/octo-org/app/actions/runs/4242)');
+    const errors = stdout.join('').split('\n').filter((l) => l.startsWith('::error '));
+    expect(errors.length).toBe(Math.min(10, Number(o.blocking)));
+    expect(errors[0]).toMatch(/^::error title=chaingate%3A (critical|high) vulnerability /);
+    // The token was masked and never reached the gate's environment.
+    expect(stdout.join('')).toContain('::add-mask::ghs_write');
+    expect(optionsFromInputs({ CHAINGATE_INPUT_GITHUB_TOKEN: 'ghs_write' }, () => new Date(), actionLogger()).env).not.toHaveProperty('CHAINGATE_INPUT_GITHUB_TOKEN');
+
+    stdout.length = 0;
+    process.exitCode = undefined;
+    fs.writeFileSync(outFile, '');
+    expect(await run({})).toBe(0);
+    expect(comments()).toHaveLength(1);
+    expect(comments()[0].body).toContain('### ✅ chaingate: pass');
+    expect(outputs()['comment-url']).toBe(c.html_url);
+    expect(outputs()['new-blocking']).toBe('0');
+  });
+
+  it('auto: a passing gate with no earlier comment adds none; never: no API call at all; always: a comment on a pass', async () => {
+    expect(await run({})).toBe(0);
+    expect(server.writes()).toEqual([]);
+    expect(outputs()['comment-url']).toBeUndefined();
+    const before = server.requests.length;
+    expect(await run({ CHAINGATE_INPUT_REPORTS: failing, CHAINGATE_INPUT_PR_COMMENT: 'never' })).toBe(1);
+    expect(server.requests.length).toBe(before);
+    expect(await run({ CHAINGATE_INPUT_PR_COMMENT: 'always' })).toBe(0);
+    expect(comments()).toHaveLength(1);
+  });
+
+  it('merge_group: comments on the PR the queue branch names', async () => {
+    expect(await run({ CHAINGATE_INPUT_REPORTS: failing }, 'merge_group')).toBe(1);
+    expect(comments()).toHaveLength(1);
+    expect(comments()[0].body).toContain(`commit ${parts.headSha.slice(0, 12)}</sub>`);
+  });
+
+  it.each([
+    ['a fork (read-only) token', 'ghs_readonly', false, /the token may not write to this pull request \(HTTP 403: Resource not accessible by integration\)/],
+    ['a repository the token cannot see', 'ghs_write', true, /not found with this token \(HTTP 404\)/],
+  ])('%s: a warning naming the cause and the permission, the same verdict and exit code', async (_name, token, notFound, cause) => {
+    if (notFound) server.faults.push({ path: /\/octo-org\/app\//, status: 404, body: JSON.stringify({ message: 'Not Found' }), times: 10 });
+    expect(await run({ CHAINGATE_INPUT_REPORTS: failing, CHAINGATE_INPUT_GITHUB_TOKEN: token })).toBe(1);
+    expect(outputs().verdict).toBe('fail');
+    expect(process.exitCode).toBe(1);
+    expect(comments()).toHaveLength(0);
+    const warning = stdout.join('').split('\n').find((l) => l.startsWith('::warning::chaingate: the pull-request comment was skipped: ') && cause.test(l));
+    expect(warning).toContain('The verdict and the exit code are not affected. Commenting needs `permissions: pull-requests: write`');
+  });
+
+  it('without a token: a warning, no API call', async () => {
+    expect(await run({ CHAINGATE_INPUT_REPORTS: failing, CHAINGATE_INPUT_GITHUB_TOKEN: '' })).toBe(1);
+    expect(stdout.join('')).toContain('::warning::chaingate: no github-token, so no pull-request comment');
+    expect(server.requests).toEqual([]);
+  });
+
+  it('rejects a pr-comment value it does not know, exit 2', async () => {
+    expect(await run({ CHAINGATE_INPUT_PR_COMMENT: 'sometimes' })).toBe(2);
+    expect(stdout.join('')).toContain('input pr-comment must be auto, always or never, got "sometimes"');
+    expect(server.requests).toEqual([]);
   });
 });

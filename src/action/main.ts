@@ -2,6 +2,7 @@
 // maps them with `env:`, never by interpolating into a script). Runs the same engine as the
 // CLI, sets outputs, writes the job summary, and is the one place that calls setFailed.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as core from '@actions/core';
 import { ScannerNameSchema, type ScannerName } from '../config/schema';
 import { exitCodeFor } from '../core/policy';
@@ -9,7 +10,12 @@ import { ChaingateError, ConfigError } from '../errors';
 import { defaultDeps } from '../gate/deps';
 import { runGate, type GateOptions, type GateOutput, type Logger } from '../gate/run-gate';
 import { REPORT_TOOLS, type ReportTool } from '../parsers/types';
+import { blockingAnnotations } from '../reports/annotations';
+import { commentMarker, newBlocking, policyChanged, renderPrComment, type CommentResult } from '../reports/pr-comment';
 import { resolveSigningKey, runSignBlob, runSignImage, signTools } from '../sign';
+import { describeApiError, githubClient } from './github-api';
+import { upsertComment } from './pr-comment';
+import { readEvent, resolveBaseline, type PullRequestEvent } from './pull-request';
 
 
 export function input(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -54,6 +60,10 @@ export function optionsFromInputs(env: NodeJS.ProcessEnv, now: () => Date, log: 
       return r.data;
     });
   }
+  prCommentMode(env);
+  // The token is for the comment only: scanners and the tools they start never see it.
+  const gateEnv = { ...env };
+  delete gateEnv.CHAINGATE_INPUT_GITHUB_TOKEN;
   return {
     dir: input(env, 'working-directory') ?? '.',
     configFile: input(env, 'config'),
@@ -68,10 +78,72 @@ export function optionsFromInputs(env: NodeJS.ProcessEnv, now: () => Date, log: 
     sbom: bool(env, 'sbom'),
     insecureRegistry: bool(env, 'insecure-registry'),
     verifyImage: input(env, 'verify-image'),
-    env,
+    env: gateEnv,
     now,
     log,
   };
+}
+
+const PR_COMMENT_MODES = ['auto', 'always', 'never'] as const;
+
+function prCommentMode(env: NodeJS.ProcessEnv): (typeof PR_COMMENT_MODES)[number] {
+  const v = input(env, 'pr-comment') ?? 'auto';
+  if (!(PR_COMMENT_MODES as readonly string[]).includes(v)) throw new ConfigError(`input pr-comment must be auto, always or never, got "${v}"`);
+  return v as (typeof PR_COMMENT_MODES)[number];
+}
+
+/** The blocking findings as error annotations on their lines (the 10 GitHub shows). */
+function annotate(out: GateOutput, opts: GateOptions, workspace: string): void {
+  for (const a of blockingAnnotations(out.result, path.resolve(opts.dir), workspace)) {
+    core.error(a.message, { title: a.title, file: a.file, startLine: a.startLine, endLine: a.endLine });
+  }
+}
+
+/**
+ * The gate's comment on the pull request (pr-comment auto: when it does not pass, and the same
+ * comment again once it does). Whatever goes wrong here is a warning: the verdict and the exit
+ * code are the gate's alone.
+ */
+export async function commentOnPullRequest(env: NodeJS.ProcessEnv, event: PullRequestEvent, opts: GateOptions, out: GateOutput, workspace: string): Promise<void> {
+  const mode = prCommentMode(env);
+  if (mode === 'never' || !event.pr) return;
+  const token = input(env, 'github-token');
+  if (!token) {
+    core.warning('chaingate: no github-token, so no pull-request comment (the default is the workflow token, github.token)');
+    return;
+  }
+  core.setSecret(token);
+  const r = out.result as CommentResult;
+  const dir = path.resolve(opts.dir);
+  const projectPath = path.relative(workspace, dir).replace(/\\/g, '/');
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const repository = env.GITHUB_REPOSITORY ?? `${event.pr.owner}/${event.pr.repo}`;
+  // Two gates in one workflow differ by folder or config, and so do their comments.
+  const marker = commentMarker(projectPath || '.', opts.configFile ?? '.chaingate.yml');
+  const body = renderPrComment(r, {
+    marker,
+    serverUrl: server,
+    repository,
+    headSha: event.headSha ?? '',
+    runUrl: env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    projectPath,
+    exceptionsFile: path.posix.join(projectPath, r.inputs.exceptions?.path ?? '.chaingate-exceptions.yml'),
+    now: opts.now(),
+  });
+  try {
+    const octokit = githubClient(token, env.GITHUB_API_URL ?? 'https://api.github.com');
+    const done = await upsertComment(octokit, event.pr, marker, body, mode === 'always' || r.verdict !== 'pass');
+    if (done.url) {
+      core.setOutput('comment-url', done.url);
+      core.info(`chaingate: pull-request comment ${done.action}: ${done.url}`);
+    }
+  } catch (e) {
+    const cause = typeof (e as { status?: unknown })?.status === 'number' ? describeApiError(e) : `unexpected error: ${(e as Error)?.message ?? String(e)}`;
+    core.warning(
+      `chaingate: the pull-request comment was skipped: ${cause}. The verdict and the exit code are not affected. ` +
+        'Commenting needs `permissions: pull-requests: write` for the job (pull requests from forks get a read-only token).',
+    );
+  }
 }
 
 export function actionLogger(): Logger {
@@ -136,6 +208,13 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () =>
   try {
     const opts = optionsFromInputs(env, now, actionLogger());
     if (input(env, 'sign-sbom') === 'true' && opts.sbom === undefined) opts.sbom = true;
+    const event = readEvent(env);
+    const workspace = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd());
+    const baseline = await resolveBaseline(input(env, 'baseline'), event, workspace, env, (l) => core.warning(l));
+    if (baseline !== undefined) {
+      opts.baseline = baseline;
+      core.info(`chaingate: baseline ${baseline}`);
+    }
     const out = await runGate(opts, defaultDeps());
     const r = out.result;
     core.setOutput('verdict', r.verdict);
@@ -144,9 +223,13 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () =>
     core.setOutput('result-file', out.resultFile);
     core.setOutput('sarif-file', out.sarifFile);
     if (out.sbomFile) core.setOutput('sbom-file', out.sbomFile);
+    core.setOutput('new-blocking', String(newBlocking(r as CommentResult)));
+    core.setOutput('policy-changed', String(policyChanged(r as CommentResult)));
     if (env.GITHUB_STEP_SUMMARY && fs.existsSync(env.GITHUB_STEP_SUMMARY)) {
       fs.appendFileSync(env.GITHUB_STEP_SUMMARY, out.summary);
     }
+    annotate(out, opts, workspace);
+    await commentOnPullRequest(env, event, opts, out, workspace);
     const code = exitCodeFor(r);
     if (out.result.scanners.some((x) => x.name === 'cosign-verify')) {
       core.setOutput('verified', String(!r.findings.some((f) => f.kind === 'signature' && !f.exception && !f.vex)));

@@ -48,6 +48,8 @@ export interface GateOptions {
   verifyImage?: string;
   /** Never touch the network: cached Trivy DB, offline OSV advisories only. */
   offline?: boolean;
+  /** A git revision or an earlier chaingate-result.json to compare with (the action's baseline: auto gives the PR's base commit); read by the baseline feature. */
+  baseline?: string;
   env: NodeJS.ProcessEnv;
   now: () => Date;
   log: Logger;

@@ -1,0 +1,267 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import MarkdownIt from 'markdown-it';
+import {
+  blobUrl,
+  commentMarker,
+  dependencyRows,
+  hasBaseline,
+  isMarkedComment,
+  newBlocking,
+  policyChanged,
+  PR_COMMENT_MAX_CHARS,
+  renderPrComment,
+  type CommentResult,
+  type PrCommentContext,
+} from '../../src/reports/pr-comment';
+import type { EvaluatedFinding } from '../../src/core/result';
+import { GOLDENS } from '../helpers/paths';
+import { evaluated, gateResult, HOSTILE_TITLE, many, representative } from './build';
+
+const MARKER = commentMarker('services/api', 'services/api/.chaingate.yml');
+const CTX: PrCommentContext = {
+  marker: MARKER,
+  serverUrl: 'https://github.example',
+  repository: 'octo-org/app',
+  headSha: '0123456789abcdef0123456789abcdef01234567',
+  runUrl: 'https://github.example/octo-org/app/actions/runs/42',
+  projectPath: 'services/api',
+  exceptionsFile: 'services/api/.chaingate-exceptions.yml',
+  now: new Date('2026-12-05T08:00:00Z'),
+};
+
+const DEPENDENCY_CHANGES = [
+  {
+    lockfile: 'package-lock.json',
+    added: [{ name: 'left-pad', version: '1.3.0' }],
+    changed: [{ name: 'lodash', from: '4.17.21', to: '4.17.20' }],
+    removed: [{ name: 'qs', version: '6.5.3' }],
+  },
+];
+
+const render = (r: CommentResult, ctx: Partial<PrCommentContext> = {}) => renderPrComment(r, { ...CTX, ...ctx });
+const blockingRows = (text: string) => text.split('\n').filter((l) => /^\| (\*\*)?(critical|high|medium|low|info|unknown)/.test(l));
+const md = new MarkdownIt({ html: true, linkify: false });
+
+function withBaseline(r: CommentResult, marks: ('new' | 'existing')[]): CommentResult {
+  const findings = r.findings.map((f, i) => ({ ...f, baseline: marks[i % marks.length] }));
+  return { ...r, findings, summary: { ...r.summary, new: findings.filter((f) => f.baseline === 'new').length, existing: findings.filter((f) => f.baseline === 'existing').length } };
+}
+
+describe('renderPrComment', () => {
+  it('renders the representative result with dependency changes as the checked-in golden', () => {
+    const text = render({ ...representative(), dependencyChanges: DEPENDENCY_CHANGES });
+    const file = path.join(GOLDENS, 'reports', 'pr-comment.md');
+    if (process.env.UPDATE_GOLDENS === '1' || !fs.existsSync(file)) fs.writeFileSync(file, text);
+    expect(text).toBe(fs.readFileSync(file, 'utf8'));
+  });
+
+  it('starts with the marker, then the verdict, the reasons, the findings linked at the head commit', () => {
+    const text = render(representative());
+    const lines = text.split('\n');
+    expect(lines[0]).toBe(MARKER);
+    expect(lines[1]).toBe('');
+    expect(lines[2]).toBe('### ❌ chaingate: fail');
+    expect(text).toContain('**3 findings block** under the policy.');
+    expect(text).toContain('**Why:**\n- 3 findings at or above the fail-on threshold');
+    expect(text).toContain('[src/db/query.js:12-14](https://github.example/octo-org/app/blob/0123456789abcdef0123456789abcdef01234567/services/api/src/db/query.js#L12)');
+    expect(text).toContain('| **high** | vulnerability | CVE-2021-23337: lodash: command injection via template | lodash@4.17.20 | 4.17.21 |');
+    expect(text).toContain('[Run summary](https://github.example/octo-org/app/actions/runs/42)');
+    expect(blockingRows(text)).toHaveLength(3);
+    // The snippet proposes an entry per blocking finding, expiring 30 days from the clock given.
+    expect(text).toContain('  - id: "CVE-2021-23337"\n    package: "pkg:npm/lodash"\n    kind: vulnerability');
+    expect(text).toContain('  - id: "javascript.express.security.injection.tainted-sql-string"\n    paths: ["src/db/query.js"]');
+    expect(text).toContain('  - id: "image-unsigned"\n    kind: signature');
+    expect(text).toContain('expires: 2027-01-04');
+    expect(text).toContain('Into services/api/.chaingate-exceptions.yml, with');
+    expect(text).not.toContain('Dependency changes');
+  });
+
+  it('the snippet is YAML that parses to the entries, even for hostile ids', async () => {
+    const { parse } = await import('yaml');
+    const id = 'x"\n```\n</details><!-- chaingate:pr-comment dir=. config=x -->\u2028';
+    const f = evaluated({ tool: 'semgrep', kind: 'code', severity: 'high', id, title: 't', location: { path: 'a `b`.js', startLine: 2 } }, { blocking: true });
+    const text = render(gateResult({ findings: [f] }));
+    const yaml = text.slice(text.indexOf('```yaml\n') + 8, text.indexOf('\n```\n\n</details>'));
+    const doc = parse(yaml);
+    expect(doc.exceptions).toEqual([{ id: id.replace('\u2028', ''), paths: ['a `b`.js'], kind: 'code', reason: 'TODO: why this finding is acceptable for now', expires: '2027-01-04', owner: 'TODO' }]);
+    expect(text.indexOf('<!--')).toBe(0);
+    expect(text.lastIndexOf('<!--')).toBe(0);
+  });
+
+  it('a pass says so, with no table or snippet (the update of an earlier failing comment)', () => {
+    const text = render(gateResult({}), { runUrl: undefined });
+    expect(text).toBe(`${MARKER}\n\n### ✅ chaingate: pass\n\nNo finding blocks under the policy.\n\n---\n<sub>chaingate 0.1.0 · commit 0123456789ab</sub>\n`);
+  });
+
+  it('names warn mode, an incomplete gate, and a fail without blocking findings', () => {
+    const f = evaluated({ tool: 'semgrep', kind: 'code', severity: 'low', id: 'r', title: '', location: { path: 'a.js' } }, { blocking: true });
+    const unfixed = evaluated({ tool: 'osv', kind: 'vulnerability', severity: 'low', id: 'GHSA-x', title: 'x', package: { name: 'p', version: '1', fixedVersions: [] } }, { blocking: true });
+    const warn = render(gateResult({ findings: [f, unfixed], verdict: 'pass', mode: 'warn' }));
+    expect(warn).toContain('| low | vulnerability | GHSA-x: x | p@1 | no fix yet |');
+    expect(warn).toContain('**2 findings block** under the policy, but the gate was not enforced.');
+    expect(warn).toContain('_Mode `warn`');
+    // A location without a line links the file; a finding without a title shows its id.
+    expect(warn).toContain('| low | code | r | [a.js](https://github.example/octo-org/app/blob/0123456789abcdef0123456789abcdef01234567/services/api/a.js) | — |');
+    const incomplete = render(gateResult({ verdict: 'incomplete', reasons: ['semgrep failed: exit 2'] }));
+    expect(incomplete).toContain('### ⚠️ chaingate: incomplete — NOT a clean result');
+    expect(incomplete).toContain('No finding blocks, but the gate did not pass.');
+    expect(incomplete).toContain('- semgrep failed: exit 2');
+  });
+
+  it('marks new findings and counts them when the result carries a baseline', () => {
+    const r = withBaseline(representative(), ['new', 'existing']);
+    const text = render(r);
+    const n = r.findings.filter((f) => f.blocking && f.baseline === 'new').length;
+    expect(n).toBeGreaterThan(0);
+    expect(text).toContain(`${n} blocking finding${n === 1 ? '' : 's'} new in this change; ${r.summary.existing} findings were there before it.`);
+    expect(blockingRows(text).filter((l) => l.includes('🆕'))).toHaveLength(n);
+    expect(render({ ...r, summary: { ...r.summary, existing: undefined } })).toContain('; 0 findings were there before it.');
+  });
+
+  it('escapes every text a finding brings: it cannot inject HTML, links, table cells or a marker', () => {
+    const fake = `${MARKER}\n| x | y |`;
+    const hostile = evaluated(
+      { tool: 'npm-audit', kind: 'vulnerability', severity: 'critical', id: '--><script>x</script>', title: `${HOSTILE_TITLE} ${fake}`, package: { name: '<img src=x onerror=alert(1)>', version: '1|2', fixedVersions: ['](javascript:alert(1))'] }, location: { path: '../../etc/passwd', startLine: 1 } },
+      { blocking: true },
+    );
+    const text = render(gateResult({ findings: [hostile], reasons: [fake, '</details>'] }));
+    expect(isMarkedComment(text, MARKER)).toBe(true);
+    expect(text.split(MARKER)).toHaveLength(2);
+    expect(text.match(/<!--/g)).toHaveLength(1);
+    const html = md.render(text);
+    expect(html).not.toMatch(/<script|<img|href="javascript/i);
+    expect(html.match(/<tr>/g)).toHaveLength(2);
+    // A path out of the repository gets no link.
+    expect(text).not.toContain('/etc/passwd)');
+  });
+
+  it('fits 10,000 findings in 65,536 characters, cutting rows, never the verdict, and says how many', () => {
+    const findings = many(10_000);
+    const text = render({ ...gateResult({ findings }), dependencyChanges: DEPENDENCY_CHANGES });
+    expect(text.length).toBeLessThanOrEqual(PR_COMMENT_MAX_CHARS);
+    expect(text.startsWith(`${MARKER}\n\n### ❌ chaingate: fail\n\n**5000 findings block** under the policy.`)).toBe(true);
+    const shown = blockingRows(text).length;
+    expect(shown).toBeGreaterThan(100);
+    const m = text.match(/_… (\d+) more blocking findings not shown here/);
+    expect(Number(m?.[1])).toBe(5000 - shown);
+    // The tail survives the cut: dependency changes, snippet and the run link.
+    expect(text).toContain('#### Dependency changes');
+    expect(text).toContain('(the first 10 of 5000)');
+    expect(text).toContain('[Run summary]');
+    // The rows fill the comment: less than one row's room is left.
+    expect(PR_COMMENT_MAX_CHARS - text.length).toBeLessThan(400);
+  });
+
+  it('stays within the limit with very long hostile strings everywhere', () => {
+    const long = '"<&'.repeat(200_000);
+    const findings: EvaluatedFinding[] = [];
+    for (let i = 0; i < 300; i++) {
+      findings.push(
+        evaluated(
+          { tool: 'trivy', kind: 'vulnerability', severity: 'high', id: `${i}${long}`, title: long, package: { name: long, version: long, purl: `pkg:npm/${i}`, fixedVersions: [long] }, location: { path: `${long}/${i}`, startLine: 1 } },
+          { blocking: true },
+        ),
+      );
+    }
+    const deps = [{ path: long, added: Array.from({ length: 500 }, (_, i) => ({ name: `${i}${long}`, version: long })) }];
+    const r = { ...gateResult({ findings, reasons: Array.from({ length: 50 }, () => long) }), dependencyChanges: deps };
+    const text = render(r);
+    expect(text.length).toBeLessThanOrEqual(PR_COMMENT_MAX_CHARS);
+    expect(text).toContain('### ❌ chaingate: fail');
+    expect(text).toMatch(/- … \d+ more reasons/);
+    expect(text).toMatch(/_… \d+ more dependency changes in the run summary\._/);
+    expect(text).toMatch(/_… \d+ more blocking findings not shown here/);
+    // An id too long to fit whole is left out of the snippet rather than cut.
+    expect(text).not.toContain('```yaml');
+  });
+
+  it('keeps the marker and the verdict when the limit is absurdly small', () => {
+    const text = render(representative(), { maxChars: 200 });
+    expect(text).toBe(`${MARKER}\n\n### ❌ chaingate: fail\n\n**3 findings block** under the policy.\n`);
+    expect(render(representative(), { maxChars: 10 })).toHaveLength(10);
+  });
+});
+
+describe('commentMarker and isMarkedComment', () => {
+  it('names the working directory and config, percent-encoded so nothing can close the comment', () => {
+    expect(commentMarker('.', '.chaingate.yml')).toBe('<!-- chaingate:pr-comment dir=. config=.chaingate.yml -->');
+    expect(commentMarker('./a\\b', 'c d.yml')).toBe('<!-- chaingate:pr-comment dir=a%2Fb config=c%20d.yml -->');
+    expect(commentMarker('', 'x')).toBe(commentMarker('.', 'x'));
+    const odd = commentMarker('--> (x)!', "it's*");
+    expect(odd).toBe("<!-- chaingate:pr-comment dir=--%3E%20%28x%29%21 config=it%27s%2A -->");
+    expect(odd.indexOf('-->')).toBe(odd.length - 3);
+    expect(commentMarker('a', 'b')).not.toBe(commentMarker('a', 'c'));
+    expect(commentMarker('a'.repeat(400), 'b')).toMatch(/^<!-- chaingate:pr-comment sha256=[0-9a-f]{64} -->$/);
+  });
+
+  it('matches only a body whose first line is the marker', () => {
+    expect(isMarkedComment(`${MARKER}\nbody`, MARKER)).toBe(true);
+    expect(isMarkedComment(MARKER, MARKER)).toBe(true);
+    expect(isMarkedComment(`x\n${MARKER}\n`, MARKER)).toBe(false);
+    expect(isMarkedComment(`${MARKER} extra\n`, MARKER)).toBe(false);
+    expect(isMarkedComment(`${commentMarker('services/api', 'other.yml')}\n`, MARKER)).toBe(false);
+    expect(isMarkedComment(undefined, MARKER)).toBe(false);
+    expect(isMarkedComment(null, MARKER)).toBe(false);
+  });
+});
+
+describe('baseline fields', () => {
+  it('newBlocking counts all blocking findings without a baseline, the new ones with one', () => {
+    const r = representative();
+    expect(hasBaseline(r)).toBe(false);
+    expect(newBlocking(r)).toBe(3);
+    const b = withBaseline(r, ['existing']);
+    expect(hasBaseline(b)).toBe(true);
+    expect(newBlocking(b)).toBe(0);
+    expect(newBlocking(withBaseline(r, ['new']))).toBe(3);
+    expect(hasBaseline({ ...r, summary: { ...r.summary, new: 0 } })).toBe(true);
+  });
+
+  it('policyChanged reads a list, an object with or without `changed`, and absence', () => {
+    const r = representative();
+    expect(policyChanged(r)).toBe(false);
+    expect(policyChanged({ ...r, policyChanges: [] })).toBe(false);
+    expect(policyChanged({ ...r, policyChanges: [{ file: '.chaingate.yml' }] })).toBe(true);
+    expect(policyChanged({ ...r, policyChanges: { changed: false, files: ['x'] } })).toBe(false);
+    expect(policyChanged({ ...r, policyChanges: { policy: ['fail-on'] } })).toBe(true);
+    expect(policyChanged({ ...r, policyChanges: {} })).toBe(false);
+    expect(policyChanged({ ...r, policyChanges: null })).toBe(false);
+    expect(policyChanged({ ...r, policyChanges: 'yes' })).toBe(false);
+  });
+
+  it('dependencyRows reads per-lockfile lists and skips what it cannot read', () => {
+    expect(dependencyRows(undefined)).toEqual([]);
+    expect(dependencyRows({ added: [] })).toEqual([]);
+    expect(
+      dependencyRows([
+        null,
+        { file: 'a.lock', added: [null, { purl: 'pkg:npm/x@1' }, {}], changed: [{ name: 'y', oldVersion: '1', newVersion: '2' }, { name: 'z' }], removed: 'no' },
+        { added: [{ name: 'w', from: '3' }] },
+      ]),
+    ).toEqual([
+      { change: 'added', name: 'pkg:npm/x@1', versions: '', lockfile: 'a.lock' },
+      { change: 'added', name: '?', versions: '', lockfile: 'a.lock' },
+      { change: 'changed', name: 'y', versions: '1 → 2', lockfile: 'a.lock' },
+      { change: 'changed', name: 'z', versions: '? → ?', lockfile: 'a.lock' },
+      { change: 'added', name: 'w', versions: '3', lockfile: '' },
+    ]);
+    const text = render({ ...gateResult({}), dependencyChanges: [{ added: [{ name: 'w', version: '1' }] }] });
+    expect(text).toContain('| added | w | 1 | — |');
+  });
+});
+
+describe('blobUrl', () => {
+  const c = { serverUrl: 'https://gh.example', repository: 'o/r', headSha: 'abc', projectPath: '' };
+  it('joins the project folder and the path, encodes segments, anchors the line', () => {
+    expect(blobUrl(c, 'src/a b#1.js', 3)).toBe('https://gh.example/o/r/blob/abc/src/a%20b%231.js#L3');
+    expect(blobUrl({ ...c, projectPath: './svc/' }, './x.js', 0)).toBe('https://gh.example/o/r/blob/abc/svc/x.js');
+    expect(blobUrl({ ...c, projectPath: '.' }, 'win\\dir\\(x).js')).toBe('https://gh.example/o/r/blob/abc/win/dir/%28x%29.js');
+  });
+  it('gives no link for a path outside the repository', () => {
+    expect(blobUrl(c, '../x.js', 1)).toBeUndefined();
+    expect(blobUrl(c, '/etc/passwd', 1)).toBeUndefined();
+    expect(blobUrl(c, 'C:\\x.js', 1)).toBeUndefined();
+    expect(blobUrl(c, '', 1)).toBeUndefined();
+  });
+});

@@ -1,0 +1,311 @@
+// The pull-request comment: the verdict and why, the blocking findings linked to their lines at
+// the head commit, an exceptions entry to copy, dependency changes, and a link to the run. Its
+// first line is a hidden marker naming the gate (working directory and config), which is how the
+// action finds the comment again instead of adding a second one. GitHub refuses a comment body
+// over 65,536 characters, so rows are cut to fit and the verdict never is. Every text a finding
+// brings goes through md() or a JSON string, so it can neither close the markup nor fake the
+// marker (the marker is only ever looked for at the very start of the body). Pure.
+import { createHash } from 'node:crypto';
+import type { EvaluatedFinding, GateResult } from '../core/result';
+import { md, plural, row, table } from './markdown';
+import { locationLabel, normalizePath, packageLabel, sortFindings } from './order';
+
+export const PR_COMMENT_MAX_CHARS = 65_536;
+/** Entries in the exceptions snippet: enough to show the shape, short enough to read. */
+const MAX_SNIPPET_ENTRIES = 10;
+const MAX_DEPENDENCY_ROWS = 100;
+const MAX_REASONS = 10;
+/**
+ * Characters each optional section may take at most, escaping included (an escaped `"` is six):
+ * with the marker and verdict they stay under half of a comment, the rest is for the findings.
+ */
+const REASONS_CHARS = 8_000;
+const DEPENDENCY_CHARS = 12_000;
+const SNIPPET_CHARS = 8_000;
+/** Days from today the snippet's `expires:` proposes (within the default `max-days` of 90). */
+const SNIPPET_DAYS = 30;
+const MARKER_PREFIX = '<!-- chaingate:pr-comment';
+
+/** Fields the baseline feature adds to a result; read when present. */
+export interface BaselineFields {
+  findings: readonly (EvaluatedFinding & { baseline?: 'new' | 'existing' })[];
+  summary: GateResult['summary'] & { new?: number; existing?: number };
+  dependencyChanges?: unknown;
+  policyChanges?: unknown;
+}
+
+export type CommentResult = Omit<GateResult, 'findings' | 'summary'> & BaselineFields;
+
+export interface PrCommentContext {
+  /** From commentMarker(). */
+  marker: string;
+  /** e.g. https://github.com, owner/name, the head commit the findings are linked at. */
+  serverUrl: string;
+  repository: string;
+  headSha: string;
+  /** The run's page, where the job summary is. */
+  runUrl?: string;
+  /** The scanned project's folder from the repository root, '' for the root: finding paths are relative to it. */
+  projectPath: string;
+  /** Where the exceptions snippet goes, from the repository root. */
+  exceptionsFile: string;
+  now: Date;
+  maxChars?: number;
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/**
+ * The hidden first line that names one gate on one PR: working directory and config path,
+ * percent-encoded (so neither can contain `-->`), or their digest when they are long.
+ */
+export function commentMarker(workingDirectory: string, configPath: string): string {
+  const id = `dir=${enc(normalizePath(workingDirectory) || '.')} config=${enc(normalizePath(configPath))}`;
+  const short = id.length <= 300 ? id : `sha256=${createHash('sha256').update(id).digest('hex')}`;
+  return `${MARKER_PREFIX} ${short} -->`;
+}
+
+/** Whether a comment body is the one this marker names: the marker must be its first line. */
+export function isMarkedComment(body: string | undefined | null, marker: string): boolean {
+  return typeof body === 'string' && (body === marker || body.startsWith(`${marker}\n`));
+}
+
+/** Whether the result carries the baseline feature's classification. */
+export function hasBaseline(result: CommentResult): boolean {
+  return typeof result.summary.new === 'number' || result.findings.some((f) => f.baseline !== undefined);
+}
+
+/** Blocking findings this change introduces: with a baseline the new ones, without one all. */
+export function newBlocking(result: CommentResult): number {
+  if (!hasBaseline(result)) return result.summary.blocking;
+  let n = 0;
+  for (const f of result.findings) if (f.blocking && f.baseline === 'new') n++;
+  return n;
+}
+
+/** Whether the change edits the gate's policy, exceptions or VEX (a non-empty `policyChanges`). */
+export function policyChanged(result: CommentResult): boolean {
+  const p = result.policyChanges;
+  if (Array.isArray(p)) return p.length > 0;
+  if (p !== null && typeof p === 'object') {
+    const changed = (p as { changed?: unknown }).changed;
+    return typeof changed === 'boolean' ? changed : Object.keys(p).length > 0;
+  }
+  return false;
+}
+
+/** A link to the line at the head commit, or undefined for a path outside the repository. */
+export function blobUrl(ctx: Pick<PrCommentContext, 'serverUrl' | 'repository' | 'headSha' | 'projectPath'>, file: string, line?: number): string | undefined {
+  const joined = [normalizePath(ctx.projectPath), normalizePath(file)].filter((p) => p !== '' && p !== '.').join('/');
+  const parts = joined.split('/').filter((p) => p !== '' && p !== '.');
+  if (file.startsWith('/') || /^[a-zA-Z]:/.test(file) || parts.length === 0 || parts.includes('..')) return undefined;
+  const anchor = line !== undefined && line >= 1 ? `#L${line}` : '';
+  return `${ctx.serverUrl}/${ctx.repository.split('/').map(enc).join('/')}/blob/${enc(ctx.headSha)}/${parts.map(enc).join('/')}${anchor}`;
+}
+
+const HEADLINE: Record<GateResult['verdict'], string> = {
+  pass: '### ✅ chaingate: pass',
+  fail: '### ❌ chaingate: fail',
+  incomplete: '### ⚠️ chaingate: incomplete — NOT a clean result',
+};
+
+function verdictSection(result: CommentResult): string[] {
+  const out = [HEADLINE[result.verdict], ''];
+  const n = result.summary.blocking;
+  const blocks = `**${plural(n, 'finding')} ${n === 1 ? 'blocks' : 'block'}** under the policy`;
+  if (n === 0) out.push(result.verdict === 'pass' ? 'No finding blocks under the policy.' : 'No finding blocks, but the gate did not pass.');
+  else out.push(result.verdict === 'pass' ? `${blocks}, but the gate was not enforced.` : `${blocks}.`);
+  if (hasBaseline(result)) out.push('', `${plural(newBlocking(result), 'blocking finding')} new in this change; ${result.summary.existing ?? 0} findings were there before it.`);
+  if (result.mode === 'warn') out.push('', '_Mode `warn`: everything is reported, the job is not failed._');
+  return out;
+}
+
+/** The lines from the start whose text, one per line, fits in `limit` characters. */
+function within(lines: string[], limit: number): string[] {
+  let used = 0;
+  let n = 0;
+  while (n < lines.length && used + lines[n].length + 1 <= limit) used += lines[n++].length + 1;
+  return lines.slice(0, n);
+}
+
+function reasonsSection(result: CommentResult): string[] {
+  const reasons = within(result.reasons.slice(0, MAX_REASONS).map((r) => `- ${md(r, 500)}`), REASONS_CHARS);
+  if (reasons.length === 0) return [];
+  const left = result.reasons.length - reasons.length;
+  if (left > 0) reasons.push(`- … ${plural(left, 'more reason')}`);
+  return ['**Why:**', ...reasons];
+}
+
+function linkedWhere(f: EvaluatedFinding, ctx: PrCommentContext): string {
+  const parts: string[] = [];
+  if (f.package) parts.push(md(packageLabel(f.package), 120));
+  if (f.location) {
+    const label = md(locationLabel(f.location), 200);
+    const url = blobUrl(ctx, f.location.path, f.location.startLine);
+    parts.push(url ? `[${label}](${url})` : label);
+  }
+  return parts.join(' in ') || '—';
+}
+
+function blockingRow(f: EvaluatedFinding & { baseline?: string }, ctx: PrCommentContext): string {
+  const sev = f.severity === 'critical' || f.severity === 'high' ? `**${f.severity}**` : f.severity;
+  const isNew = f.baseline === 'new' ? ' 🆕' : '';
+  const title = f.title ? `${md(f.id, 120)}: ${md(f.title, 150)}` : md(f.id, 120);
+  const fix = f.package ? (f.package.fixedVersions.length ? md(f.package.fixedVersions.join(', '), 120) : 'no fix yet') : '—';
+  return row([`${sev}${isNew}`, md(f.kind), title, linkedWhere(f, ctx), fix]);
+}
+
+/** A string as a YAML scalar: JSON's double-quoted form is valid YAML; separators that YAML 1.1 or a renderer could take as line breaks are dropped. */
+function yamlString(s: string): string {
+  // `<` and `>` as YAML escapes: the only `<!--` in the body stays the marker on its first line.
+  return JSON.stringify(s.replace(/[\u2028\u2029\u0085\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, '')).replace(/[<>]/g, (c) => (c === '<' ? '\\u003c' : '\\u003e'));
+}
+
+function purlWithoutVersion(purl: string): string {
+  const p = purl.replace(/[?#].*$/, '');
+  const at = p.lastIndexOf('@');
+  return at > p.lastIndexOf('/') ? p.slice(0, at) : p;
+}
+
+function isoDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+function snippetEntry(f: EvaluatedFinding, expires: string): string[] {
+  const out = [`  - id: ${yamlString(f.id)}`];
+  if (f.package?.purl) out.push(`    package: ${yamlString(purlWithoutVersion(f.package.purl))}`);
+  else if (f.location) out.push(`    paths: [${yamlString(normalizePath(f.location.path))}]`);
+  out.push(`    kind: ${f.kind}`, '    reason: "TODO: why this finding is acceptable for now"', `    expires: ${expires}`, '    owner: "TODO"');
+  return out;
+}
+
+function snippetSection(blocking: EvaluatedFinding[], ctx: PrCommentContext): string[] {
+  if (blocking.length === 0) return [];
+  const expires = isoDay(new Date(ctx.now.getTime() + SNIPPET_DAYS * 86_400_000));
+  // An entry goes in whole or not at all: an id cut short would match nothing.
+  const entries: string[][] = [];
+  let used = 0;
+  for (const f of blocking.slice(0, MAX_SNIPPET_ENTRIES)) {
+    const e = snippetEntry(f, expires);
+    const size = e.join('\n').length + 1;
+    if (used + size > SNIPPET_CHARS) break;
+    used += size;
+    entries.push(e);
+  }
+  if (entries.length === 0) return [];
+  const shown = entries.length;
+  // Each line starts with spaces and a YAML key, so no line of it can close the fence.
+  const lines = ['exceptions:', ...entries.flat()];
+  const more = blocking.length > shown ? ` (the first ${shown} of ${blocking.length})` : '';
+  return [
+    '<details><summary>Accept a risk instead: entries to copy into the exceptions file</summary>',
+    '',
+    `Into ${md(ctx.exceptionsFile)}${more}, with a real reason and owner; the change then shows up in review:`,
+    '',
+    '```yaml',
+    ...lines,
+    '```',
+    '',
+    '</details>',
+  ];
+}
+
+interface DependencyRow {
+  change: string;
+  name: string;
+  versions: string;
+  lockfile: string;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function packageName(p: Record<string, unknown>): string {
+  return str(p.name) ?? str(p.purl) ?? '?';
+}
+
+/**
+ * The baseline feature's `dependencyChanges`, per lockfile with `added`, `removed` and `changed`
+ * lists; read defensively, as this renderer may meet results from other versions.
+ */
+export function dependencyRows(value: unknown): DependencyRow[] {
+  if (!Array.isArray(value)) return [];
+  const rows: DependencyRow[] = [];
+  for (const file of value as Record<string, unknown>[]) {
+    if (file === null || typeof file !== 'object') continue;
+    const lockfile = str(file.lockfile) ?? str(file.path) ?? str(file.file) ?? '';
+    for (const change of ['added', 'changed', 'removed'] as const) {
+      const list = file[change];
+      if (!Array.isArray(list)) continue;
+      for (const p of list as Record<string, unknown>[]) {
+        if (p === null || typeof p !== 'object') continue;
+        const from = str(p.from) ?? str(p.oldVersion);
+        const to = str(p.to) ?? str(p.newVersion) ?? str(p.version);
+        const versions = change === 'changed' ? `${from ?? '?'} → ${to ?? '?'}` : (to ?? from ?? '');
+        rows.push({ change, name: packageName(p), versions, lockfile });
+      }
+    }
+  }
+  return rows;
+}
+
+function dependencySection(result: CommentResult): string[] {
+  const rows = dependencyRows(result.dependencyChanges);
+  if (rows.length === 0) return [];
+  const shown = within(
+    rows.slice(0, MAX_DEPENDENCY_ROWS).map((r) => row([r.change, md(r.name, 150), md(r.versions, 120), md(r.lockfile, 150) || '—'])),
+    DEPENDENCY_CHARS,
+  );
+  const out = ['#### Dependency changes', '', ...table(['Change', 'Package', 'Version', 'Lockfile'], shown)];
+  if (rows.length > shown.length) out.push('', `_… ${plural(rows.length - shown.length, 'more dependency change')} in the run summary._`);
+  return out;
+}
+
+function footer(result: CommentResult, ctx: PrCommentContext): string[] {
+  const run = ctx.runUrl ? `[Run summary](${ctx.runUrl}) · ` : '';
+  return ['---', `<sub>${run}chaingate ${md(result.tool.version, 40)} · commit ${md(ctx.headSha.slice(0, 12), 40)}</sub>`];
+}
+
+function join(sections: string[][]): string {
+  return sections
+    .filter((s) => s.length > 0)
+    .map((s) => s.join('\n'))
+    .join('\n\n');
+}
+
+function length(sections: string[][]): number {
+  return join(sections).length;
+}
+
+/** The comment body, at most `maxChars` (65,536) UTF-16 units: never fewer characters than GitHub counts. */
+export function renderPrComment(result: CommentResult, ctx: PrCommentContext): string {
+  const max = ctx.maxChars ?? PR_COMMENT_MAX_CHARS;
+  const blocking = sortFindings(result.findings).filter((f) => f.blocking);
+  const verdict = [[ctx.marker], verdictSection(result)];
+  const head = [...verdict, reasonsSection(result)];
+  const tail = [dependencySection(result), snippetSection(blocking, ctx), footer(result, ctx)];
+  const out: string[][] = [...head];
+  if (blocking.length > 0) {
+    const title = [`#### Blocking findings (${blocking.length})`, '', ...table(['Severity', 'Kind', 'Finding', 'Where', 'Fixed in'], [])];
+    const note = (n: number) => `\n_… ${plural(n, 'more blocking finding')} not shown here (a comment holds ${max} characters): see the run summary and chaingate-result.json._`;
+    // Everything but the rows, with the longest note it could need: what is left is for rows.
+    let used = length([...head, title, ...tail]) + note(blocking.length).length + 4;
+    const rows: string[] = [];
+    for (const f of blocking) {
+      const r = blockingRow(f, ctx);
+      if (used + r.length + 1 > max) break;
+      used += r.length + 1;
+      rows.push(r);
+    }
+    out.push(rows.length < blocking.length ? [...title, ...rows, note(blocking.length - rows.length)] : [...title, ...rows]);
+  }
+  out.push(...tail);
+  const text = join(out) + '\n';
+  if (text.length <= max) return text;
+  // Only a `max` far below GitHub's gets here: the marker and the verdict, which hold no
+  // text from a finding, are what is kept.
+  return (join(verdict) + '\n').slice(0, max);
+}
