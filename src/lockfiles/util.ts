@@ -12,15 +12,16 @@ import type { Ecosystem, Integrity, Lockfile, LockPackage, Manifest } from './ty
 // A test holds the output equal to PackageURL's for every package of a real lockfile.
 type Encoders = { encode: (s: string) => string };
 
+/** An empty version (a workspace whose package.json has none) gives a purl without one. */
 export function npmPurl(name: string, version: string): string {
   // The purl spec's npm rule: namespace and name are lower-cased (old packages like JSONStream).
   const lower = name.toLowerCase();
-  const plain = plainNpmPurl(lower, version);
+  const plain = plainNpmPurl(lower, version || undefined);
   if (plain !== undefined) return plain;
   const enc = packageUrlLib().PurlComponent as unknown as { namespace: Encoders; name: Encoders; version: Encoders };
   const slash = lower.startsWith('@') ? lower.indexOf('/') : -1;
   const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);
-  return `pkg:npm/${head}@${enc.version.encode(version)}`;
+  return version ? `pkg:npm/${head}@${enc.version.encode(version)}` : `pkg:npm/${head}`;
 }
 
 /** The reference implementation npmPurl must agree with. */
@@ -28,7 +29,7 @@ export function npmPurlStrict(name: string, version: string): string {
   const slash = name.startsWith('@') ? name.indexOf('/') : -1;
   const ns = slash > 0 ? name.slice(0, slash) : undefined;
   const n = slash > 0 ? name.slice(slash + 1) : name;
-  return new (packageUrlLib().PackageURL)('npm', ns, n, version, undefined, undefined).toString();
+  return new (packageUrlLib().PackageURL)('npm', ns, n, version || undefined, undefined, undefined).toString();
 }
 
 /** PEP 503 normalized name: what pip compares and what purls carry. */
@@ -40,7 +41,11 @@ export function pypiPurl(name: string, version: string): string {
   return new (packageUrlLib().PackageURL)('pypi', undefined, pypiName(name), version, undefined, undefined).toString();
 }
 
-export function golangPurl(modulePath: string, version: string): string {
+export function golangPurl(path: string, version: string): string {
+  // The purl spec's golang type: namespace and name are not case sensitive and must be
+  // lower-cased (github.com/AlecAivazis/survey -> github.com/alecaivazis/survey). The module
+  // path itself (LockPackage.name, what OSV advisories name) keeps its case.
+  const modulePath = path.toLowerCase();
   const slash = modulePath.lastIndexOf('/');
   const ns = slash > 0 ? modulePath.slice(0, slash) : undefined;
   const n = slash > 0 ? modulePath.slice(slash + 1) : modulePath;
@@ -202,11 +207,14 @@ export function mergeByPurl(list: Iterable<LockPackage>): LockPackage[] {
     q.dependencies.push(...p.dependencies);
     if (!q.integrity && p.integrity) q.integrity = p.integrity;
     if (!q.licenses && p.licenses) q.licenses = p.licenses;
+    if (p.unresolved) q.unresolved = [...(q.unresolved ?? []), ...p.unresolved];
+    if (!q.workspace && p.workspace) q.workspace = p.workspace;
   }
   const out = [...by.values()];
   for (const p of out) {
     p.dependencies = [...new Set(p.dependencies)].filter((d) => d !== p.purl).sort();
     if (p.optional === false) delete p.optional;
+    if (p.unresolved) p.unresolved = sortedUnique(p.unresolved);
   }
   return out.sort((a, b) => (a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0));
 }
