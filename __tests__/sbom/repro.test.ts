@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LockfileError } from '../../src/errors';
-import { parsePackageLock, readLockfile } from '../../src/lockfiles';
+import { parsePackageLock, parsePnpmLock, readLockfile } from '../../src/lockfiles';
 import { writeSbom } from '../../src/sbom';
 import { sbomGraph } from '../helpers/package-managers';
 import { expectValidCycloneDx, type Cdx } from './helpers';
@@ -87,5 +87,19 @@ describe('r7: Go purls', () => {
     const { doc } = await sbom('r7-go-purl-case');
     expect(doc.components.map((c) => c.purl)).toEqual(['pkg:golang/github.com/alecaivazis/survey/v2@v2.3.7']);
     expect(readLockfile(path.join(REPRO, 'r7-go-purl-case', 'go.mod')).packages[0].name).toBe('github.com/AlecAivazis/survey/v2');
+  });
+});
+
+describe('r5: pnpm 11 writes two YAML documents', () => {
+  it('reads the lockfile document, not the env document (pnpm itself as a package manager)', async () => {
+    const { doc, graph } = await sbom('r5-pnpm11-two-documents');
+    expect(doc.components.map((c) => c.purl)).toEqual(['pkg:npm/is-number@7.0.0']);
+    expect(graph.edges).toEqual(new Set(['root -> pkg:npm/is-number@7.0.0']));
+  });
+
+  it('still refuses a file of two lockfile documents', () => {
+    const text = fs.readFileSync(path.join(REPRO, 'r5-pnpm11-two-documents', 'pnpm-lock.yaml'), 'utf8');
+    const second = text.slice(text.indexOf('---', 3));
+    expect(() => parsePnpmLock(`${second}\n${second}`, 'pnpm-lock.yaml')).toThrow(/expected one lockfile document .* found 2/);
   });
 });
