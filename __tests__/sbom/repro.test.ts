@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LockfileError } from '../../src/errors';
-import { parsePackageLock, parsePnpmLock, readLockfile } from '../../src/lockfiles';
+import { parseLockfile, parsePackageLock, parsePnpmLock, readLockfile } from '../../src/lockfiles';
 import { writeSbom } from '../../src/sbom';
 import { sbomGraph } from '../helpers/package-managers';
 import { expectValidCycloneDx, type Cdx } from './helpers';
@@ -101,5 +101,28 @@ describe('r5: pnpm 11 writes two YAML documents', () => {
     const text = fs.readFileSync(path.join(REPRO, 'r5-pnpm11-two-documents', 'pnpm-lock.yaml'), 'utf8');
     const second = text.slice(text.indexOf('---', 3));
     expect(() => parsePnpmLock(`${second}\n${second}`, 'pnpm-lock.yaml')).toThrow(/expected one lockfile document .* found 2/);
+  });
+});
+
+describe('r3: a yarn berry workspace', () => {
+  it('is in the graph, and its devDependencies (from its package.json) are dev-only', async () => {
+    const { byPurl, graph } = await sbom('r3-berry-workspace');
+    expect(graph.edges).toEqual(new Set(['root -> pkg:npm/a@1.0.0', 'pkg:npm/a@1.0.0 -> pkg:npm/is-number@7.0.0']));
+    expect(byPurl.get('pkg:npm/is-number@7.0.0')?.scope).toBe('optional');
+    expect(props(byPurl.get('pkg:npm/a@1.0.0'))).toEqual(['chaingate:workspace=packages/a']);
+  });
+
+  it('drops them with --exclude-dev, keeping the workspace', async () => {
+    const { doc } = await sbom('r3-berry-workspace', { excludeDev: true });
+    expect(doc.components.map((c) => c.purl)).toEqual(['pkg:npm/a@1.0.0']);
+  });
+
+  it('without the workspace package.json, its dependencies count as production (over-report, never drop)', () => {
+    const text = fs.readFileSync(path.join(REPRO, 'r3-berry-workspace', 'yarn.lock'), 'utf8');
+    const lock = parseLockfile({ path: 'yarn.lock', text });
+    expect(lock.packages.map((p) => [p.purl, p.dev])).toEqual([
+      ['pkg:npm/a', false],
+      ['pkg:npm/is-number@7.0.0', false],
+    ]);
   });
 });
