@@ -2,7 +2,7 @@
 import * as posix from 'node:path/posix';
 import { LockfileError } from '../errors';
 import type { Lockfile, LockPackage, Manifest } from './types';
-import { fromSri, isRecord, markReachability, mergeByPurl, npmPurl, parseYamlDocuments, recordOf, sortedUnique, str } from './util';
+import { finishWorkspaces, fromSri, isRecord, npmPurl, parseYamlDocuments, recordOf, str } from './util';
 
 const FIX = 'regenerate it with `pnpm install --lockfile-only`';
 
@@ -157,13 +157,5 @@ export function parsePnpmLock(text: string, file: string, manifest?: Manifest): 
       rootDeps.push(workspace.purl);
     }
   }
-  const packages = mergeByPurl(list);
-  // Every workspace's own sections are roots: a workspace node is not walked through, so a
-  // workspace's devDependencies never become production because another workspace needs it.
-  markReachability(new Map(packages.map((p) => [p.purl, p])), prod, dev, opt);
-  const rootDependencies = sortedUnique(rootDeps);
-  const direct = new Set([...prod, ...dev, ...opt, ...rootDependencies]);
-  for (const p of packages) p.direct = direct.has(p.purl);
-  const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? '0.0.0' } : undefined;
-  return { path: file, kind: 'pnpm', root, packages, rootDependencies };
+  return finishWorkspaces({ path: file, kind: 'pnpm' }, list, { prod, dev, opt, rootDeps }, manifest);
 }

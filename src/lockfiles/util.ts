@@ -266,3 +266,32 @@ export function withRoots(
   const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? '0.0.0' } : undefined;
   return { ...base, root, packages, rootDependencies };
 }
+
+/** What a workspace-aware parser collected: every workspace's sections, and the root's edges. */
+export interface WorkspaceRoots {
+  prod: string[];
+  dev: string[];
+  opt: string[];
+  /** The root's own dependencies and its workspaces. */
+  rootDeps: string[];
+}
+
+/**
+ * Dev/optional by reachability from every workspace's sections (a workspace node is not walked
+ * through, so one workspace's devDependencies never become production because another workspace
+ * needs that workspace), direct = named by a workspace or the root.
+ */
+export function finishWorkspaces(
+  base: Pick<Lockfile, 'path' | 'kind'>,
+  list: LockPackage[],
+  roots: WorkspaceRoots,
+  manifest: Manifest | undefined,
+): Lockfile {
+  const packages = mergeByPurl(list);
+  markReachability(new Map(packages.map((p) => [p.purl, p])), roots.prod, roots.dev, roots.opt);
+  const rootDependencies = sortedUnique(roots.rootDeps);
+  const direct = new Set([...roots.prod, ...roots.dev, ...roots.opt, ...rootDependencies]);
+  for (const p of packages) p.direct = direct.has(p.purl);
+  const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? '0.0.0' } : undefined;
+  return { ...base, root, packages, rootDependencies };
+}

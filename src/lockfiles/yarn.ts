@@ -3,7 +3,7 @@
 import type * as SemverLib from 'semver';
 import { LockfileError } from '../errors';
 import type { Lockfile, LockPackage, Manifest } from './types';
-import { fromSri, isRecord, markReachability, mergeByPurl, npmPurl, parseYamlLockfile, recordOf, sortedUnique, str, withRoots } from './util';
+import { finishWorkspaces, fromSri, isRecord, mergeByPurl, npmPurl, parseYamlLockfile, recordOf, str, withRoots } from './util';
 
 const FIX_CLASSIC = 'regenerate it with `yarn install`';
 const FIX_BERRY = 'regenerate it with `yarn install --mode=update-lockfile`';
@@ -150,18 +150,16 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
   }
   const byName = new Map<string, LockPackage[]>();
   for (const { pkg } of entries) byName.set(pkg.name, [...(byName.get(pkg.name) ?? []), pkg]);
+  // Lockfile v4 writes ranges without the npm: protocol that its keys carry.
+  const exactly = (n: string, r: string) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
   const named = new Set<string>();
-  for (const { raw } of entries) for (const [n, r] of Object.entries(recordOf(raw.dependencies))) {
-    const p = byDescriptor.get(`${n}@${String(r)}`) ?? byDescriptor.get(`${n}@npm:${String(r)}`);
-    if (p) named.add(p);
-  }
-  if (rootEntry) for (const [n, r] of Object.entries(recordOf(rootEntry.dependencies))) {
-    const p = byDescriptor.get(`${n}@${String(r)}`) ?? byDescriptor.get(`${n}@npm:${String(r)}`);
-    if (p) named.add(p);
-  }
+  for (const raw of [...entries.map((e) => e.raw), rootEntry ?? {}])
+    for (const [n, r] of Object.entries(recordOf(raw.dependencies))) {
+      const p = exactly(n, String(r));
+      if (p) named.add(p);
+    }
   const resolve = (n: string, r: string): string | undefined => {
-    // Lockfile v4 writes ranges without the npm: protocol that its keys carry.
-    const exact = byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
+    const exact = exactly(n, r);
     if (exact) return exact;
     // The root package.json's `resolutions` rewrote the descriptor (samlp@npm:^7.0.2 is locked
     // as samlp@npm:7.0.2): the one version of that name, or the highest the range accepts.
@@ -206,13 +204,7 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
   const own = rootEntry ? resolveAll(rootEntry) : [];
   classify(own, manifest);
   rootDeps.push(...own.map(([, p]) => p));
-  const packages = mergeByPurl(list);
-  markReachability(new Map(packages.map((p) => [p.purl, p])), prod, dev, opt);
-  const rootDependencies = sortedUnique(rootDeps);
-  const direct = new Set([...prod, ...dev, ...opt, ...rootDependencies]);
-  for (const p of packages) p.direct = direct.has(p.purl);
-  const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? '0.0.0' } : undefined;
-  return { path: file, kind: 'yarn-berry', root, packages, rootDependencies };
+  return finishWorkspaces({ path: file, kind: 'yarn-berry' }, list, { prod, dev, opt, rootDeps }, manifest);
 }
 
 /** Folders of a berry lockfile's workspaces (other than the root), for reading their package.json. */
