@@ -210,7 +210,8 @@ function toolMessage(stderr: string): string | undefined {
 }
 
 function toOsvPackages(packages: LockPackage[], where: string): OsvPackage[] {
-  return packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, purl: p.purl, path: where }));
+  // A workspace is the project's own code: its name may be taken on the registry by someone else.
+  return packages.filter((p) => p.workspace === undefined).map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, purl: p.purl, path: where }));
 }
 
 async function osvFindings(ctx: ScanContext, opts: AuditOptions, packages: OsvPackage[]): Promise<{ findings: Finding[]; source: string }> {
@@ -272,7 +273,7 @@ function readPackages(ctx: ScanContext, opts: AuditOptions): { locks: Lockfile[]
     return { locks: [], packages: [], notes };
   }
   const locks = discoverLockfiles(ctx.dir, discover);
-  for (const l of locks) for (const w of l.warnings ?? []) notes.push(`${l.path}: ${w}`);
+  for (const l of locks) for (const w of l.warnings ?? []) notes.push(w.startsWith(`${l.path}:`) ? w : `${l.path}: ${w}`);
   return { locks, packages: locks.flatMap((l) => toOsvPackages(l.packages, l.path)), notes };
 }
 
