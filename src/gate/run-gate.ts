@@ -70,7 +70,7 @@ export interface GateOutput {
 }
 
 /** Which scanners a `--report TOOL=...` stands in for: that tool is not run again. */
-const REPORT_COVERS: Partial<Record<ReportTool, ScannerName[]>> = {
+export const REPORT_COVERS: Partial<Record<ReportTool, ScannerName[]>> = {
   trivy: ['trivy-fs'],
   semgrep: ['semgrep'],
   'npm-audit': ['audit'],
