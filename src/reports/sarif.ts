@@ -2,6 +2,7 @@
 // tool, shaped for GitHub code scanning (security-severity on rules, one physical location per
 // result, our fingerprint as a partial fingerprint). Pure.
 import { securitySeverityScore, worseSeverity, type Severity } from '../core/finding';
+import { nearestFix } from '../core/fix';
 import type { EvaluatedFinding, GateResult } from '../core/result';
 import { compareStrings, normalizePath, packageLabel, sortFindings } from './order';
 
@@ -93,7 +94,8 @@ function cweTag(cwe: string): string {
 
 function messageText(f: EvaluatedFinding): string {
   if (f.package) {
-    const fixed = f.package.fixedVersions.length ? `Fixed in ${f.package.fixedVersions.join(', ')}.` : 'No fixed version yet.';
+    const nearest = nearestFix(f.package);
+    const fixed = nearest === undefined ? 'No fixed version yet.' : `Fixed in ${nearest}.`;
     return `${f.id} in ${packageLabel(f.package)}: ${f.title || f.id}. ${fixed}`;
   }
   return f.title ? `${f.title} (${f.id})` : f.id;
@@ -173,6 +175,7 @@ function resultProperties(f: EvaluatedFinding): Obj {
     aliases: f.aliases.length ? f.aliases : undefined,
     // The package itself is the logical location; its fix is what a reader acts on.
     fixedVersions: f.package?.fixedVersions,
+    fixedIn: f.package && nearestFix(f.package),
     cvssScore: f.cvssScore,
   };
 }

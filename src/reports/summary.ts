@@ -2,6 +2,7 @@
 // the blocking findings, scanners and exceptions. Bounded in size: GitHub refuses a step summary
 // over 1 MiB, so the findings list is cut to fit and the reader is pointed to the full files. Pure.
 import { KINDS, SEVERITIES } from '../core/finding';
+import { nearestFix } from '../core/fix';
 import type { AppliedException, EvaluatedFinding, GateResult, ScannerStatus } from '../core/result';
 import { bytes, duration, md, plural, row, table } from './markdown';
 import { compareStrings, findingLabel, locationLabel, packageLabel, sortFindings } from './order';
@@ -91,7 +92,7 @@ function blockingRow(f: EvaluatedFinding): string {
   let fix = '';
   if (f.package) {
     where = md(packageLabel(f.package));
-    fix = f.package.fixedVersions.length ? md(f.package.fixedVersions.join(', ')) : 'no fix yet';
+    fix = md(nearestFix(f.package) ?? 'no fix yet');
   }
   if (f.location) where = where ? `${where} in ${md(locationLabel(f.location))}` : md(locationLabel(f.location));
   const title = f.title ? `${md(f.id)}: ${md(f.title, 150)}` : md(f.id);
