@@ -22,6 +22,7 @@ import { resolveToolPath } from '../tools/resolve';
 import { VERSION } from '../version';
 import { readBytes } from '../read-text';
 import { writeChunks } from './write-chunks';
+import { projectPath } from './repo-root';
 
 export interface Logger {
   info(line: string): void;
@@ -299,12 +300,15 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
   const resultFile = path.join(outDir, 'chaingate-result.json');
   const sarifFile = path.join(outDir, 'chaingate.sarif');
   const summaryFile = path.join(outDir, 'summary.md');
+  // Code scanning and links at the commit need paths from the repository root, not the project.
+  const repo = projectPath(dir, opts.env);
   await writeChunks(resultFile, resultJsonChunks(result));
   await writeChunks(
     sarifFile,
     sarifJsonChunks(result, {
       toolVersion: VERSION,
-      root: dir,
+      root: repo.root,
+      project: repo.project,
       // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
       // important ones there; chaingate-result.json has them all.
       maxResultsPerRun: policy.sarif['max-results-per-run'],
