@@ -50,6 +50,13 @@ const globSchema = z
 
 const toolPathSchema = z.strictObject({ path: z.string().min(1).optional() });
 
+const days = z.number().int().min(1);
+/** Days per severity, or one number for all: `{critical: 7, high: 30, medium: 90, low: 180}`. */
+export const SlaSettingSchema = z.union([
+  days,
+  z.strictObject({ critical: days.optional(), high: days.optional(), medium: days.optional(), low: days.optional() }),
+]);
+
 export const PolicySchema = z
   .strictObject({
     version: z.literal(1).default(1),
@@ -72,11 +79,15 @@ export const PolicySchema = z
       .strictObject({
         file: z.string().min(1).default('.chaingate-exceptions.yml'),
         'max-active': z.number().int().min(0).optional(),
-        'max-days': z.number().int().min(1).optional(),
+        /** No exception may expire further out than this (per severity of what it suppresses, with a map). */
+        'max-days': SlaSettingSchema.optional(),
         'warn-within-days': z.number().int().min(0).default(14),
         vex: z.array(z.string().min(1)).default([]),
       })
       .prefault({}),
+    /** Days a finding may stay open, per severity; needs a first-seen date (a baseline) to apply. */
+    sla: SlaSettingSchema.optional(),
+    'sla-overdue': z.enum(['block', 'warn']).default('warn'),
     scanners: z.array(ScannerNameSchema).default(['semgrep', 'trivy-fs', 'audit']),
     semgrep: z
       .strictObject({

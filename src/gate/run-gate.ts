@@ -22,6 +22,11 @@ import { checkPolicyTools, resolveToolPath, untrustedRoots, type PolicyTools } f
 import { VERSION } from '../version';
 import { readBytes } from '../read-text';
 import { writeChunks } from './write-chunks';
+import { projectPath } from './repo-root';
+import { dependencyPathIndex } from '../core/dep-path';
+import { exceptionDays } from '../core/sla';
+import { findLockfiles, readLockfile, type Lockfile } from '../lockfiles';
+import { commitLinksFromEnv } from '../reports/remedy';
 
 export interface Logger {
   info(line: string): void;
@@ -147,7 +152,7 @@ export function loadInputs(opts: GateOptions) {
   const inputs: GateResult['inputs'] = { vex: vexInputs };
   if (policyLoaded) inputs.policy = { path: path.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
   if (exceptionsInput) inputs.exceptions = exceptionsInput;
-  return { dir, policy, exceptions, vex, inputs, tools };
+  return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath };
 }
 
 function ingestReport(tool: ReportTool, file: string): { findings: Finding[]; status: ScannerStatus } {
@@ -194,8 +199,27 @@ function toolPathResolver(tools: PolicyTools, env: NodeJS.ProcessEnv) {
   return (tool: string): string => resolveToolPath(tool, env, tools[tool as keyof PolicyTools]);
 }
 
+/**
+ * The project's lockfiles, for the summary: what was scanned, and the dependency chains of
+ * vulnerable packages. One that cannot be read is left out here; the audit reports it.
+ */
+function scannedLockfiles(dir: string, policy: Policy): Lockfile[] {
+  const out: Lockfile[] = [];
+  const read = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      if (!(e instanceof ChaingateError)) throw e;
+    }
+  };
+  read(() => {
+    for (const file of findLockfiles(dir, { skipDirs: policy['skip-dirs'] })) read(() => out.push(readLockfile(file, path.relative(dir, file) || path.basename(file))));
+  });
+  return out;
+}
+
 export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOutput> {
-  const { dir, policy, exceptions, vex, inputs, tools } = loadInputs(opts);
+  const { dir, policy, exceptions, vex, inputs, tools, exceptionsPath } = loadInputs(opts);
   const outDir = path.resolve(opts.outputDir);
   fs.mkdirSync(outDir, { recursive: true });
 
@@ -303,12 +327,15 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
   const resultFile = path.join(outDir, 'chaingate-result.json');
   const sarifFile = path.join(outDir, 'chaingate.sarif');
   const summaryFile = path.join(outDir, 'summary.md');
+  // Code scanning and links at the commit need paths from the repository root, not the project.
+  const repo = projectPath(dir, opts.env);
   await writeChunks(resultFile, resultJsonChunks(result));
   await writeChunks(
     sarifFile,
     sarifJsonChunks(result, {
       toolVersion: VERSION,
-      root: dir,
+      root: repo.root,
+      project: repo.project,
       // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
       // important ones there; chaingate-result.json has them all.
       maxResultsPerRun: policy.sarif['max-results-per-run'],
@@ -316,7 +343,17 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
       completedTools: [...new Set(statuses.filter((s) => s.status === 'ok').flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, '')]))],
     }),
   );
-  const summary = renderSummary(result, { resultFile: path.basename(resultFile), sarifFile: path.basename(sarifFile) });
+  const lockfiles = scannedLockfiles(dir, policy);
+  const findPath = dependencyPathIndex(lockfiles);
+  const summary = renderSummary(result, {
+    resultFile: path.basename(resultFile),
+    sarifFile: path.basename(sarifFile),
+    dependencyPath: (f) => (f.package ? findPath(f.package, f.location?.path) : undefined),
+    links: commitLinksFromEnv(opts.env, repo.project),
+    exceptionsFile: path.relative(repo.root, exceptionsPath).split(path.sep).join('/') || exceptionsPath,
+    exceptionDays: (sev) => exceptionDays({ maxDays: policy.exceptions['max-days'], sla: policy.sla }, sev, policy['unknown-severity']),
+    scanned: { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) },
+  });
   fs.writeFileSync(summaryFile, summary);
   return { result, resultFile, sarifFile, summaryFile, summary, sbomFile };
 }
