@@ -133,8 +133,14 @@ describe('parseNpmAudit, npm 7+ (auditReportVersion 2)', () => {
   });
 
   it('fails when packages are listed as vulnerable but no advisory is', () => {
-    const text = JSON.stringify({ auditReportVersion: 2, vulnerabilities: { a: { name: 'a', severity: 'high', via: ['b'] } } });
+    const text = JSON.stringify({ auditReportVersion: 2, vulnerabilities: { a: { name: 'a', severity: 'high', via: ['b'] }, b: { name: 'b', severity: 'high', via: ['a'] } } });
     expect(() => parseNpmAudit(text)).toThrow(/no advisory is; the report is incomplete/);
+  });
+
+  it('fails when a package is vulnerable through one that has no entry (its advisory is gone)', () => {
+    const via = { source: 8, name: 'x', title: 't', url: '', severity: 'high' };
+    const text = JSON.stringify({ auditReportVersion: 2, vulnerabilities: { x: { name: 'x', severity: 'high', via: [via] }, a: { name: 'a', severity: 'high', via: ['x', 'constructor'] } } });
+    expect(() => parseNpmAudit(text)).toThrow(/a is vulnerable through "constructor", which has no entry in vulnerabilities/);
   });
 
   it('fails on another auditReportVersion and on an advisory missing its url', () => {

@@ -37,7 +37,8 @@ export function parsePoetryLock(text: string, file: string, manifest?: Manifest)
       const d = fromPrefixedHex(str(recordOf(f).hash) ?? '');
       if (d) hashes.push(d);
     }
-    const groups = Array.isArray(e.groups) ? e.groups.map(String) : undefined;
+    // Group names are strings; anything else in the list (a table has no String()) names no group.
+    const groups = Array.isArray(e.groups) ? e.groups.filter((g): g is string => typeof g === 'string') : undefined;
     const category = str(e.category);
     if (groups || category) categoriesKnown = true;
     const pkg: LockPackage = {
@@ -57,28 +58,55 @@ export function parsePoetryLock(text: string, file: string, manifest?: Manifest)
   return withRoots({ path: file, kind: 'poetry' }, mergeByPurl(list), manifest, (n) => purlByName.get(pypiName(n)), !categoriesKnown);
 }
 
+/**
+ * The version constraint of one Poetry dependency, in any shape Poetry accepts: a string
+ * ("^2.18"), an inline table ({ version = "^0.12.4", extras = [...] }, or a git/path/url source
+ * without a version), or a list of tables, one per Python version or platform (multiple
+ * constraints), whose constraints are joined with " || ". Tables from the TOML reader have no
+ * prototype, so String() of one throws: every shape is read field by field.
+ */
+function poetryConstraint(v: unknown): string {
+  if (Array.isArray(v)) return v.map(poetryConstraint).filter(Boolean).join(' || ');
+  if (isRecord(v)) {
+    const version = str(v.version);
+    if (version !== undefined) return version;
+    for (const source of ['git', 'path', 'url', 'file']) {
+      const where = str(v[source]);
+      if (where !== undefined) return `${source} ${where}`;
+    }
+    return '';
+  }
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+
+/** name → constraint of a Poetry dependency table; `python` (the interpreter) is no package. */
+function poetryDependencies(table: unknown): [string, string][] {
+  return Object.entries(recordOf(table))
+    .filter(([n]) => n !== 'python')
+    .map(([n, v]) => [n, poetryConstraint(v)]);
+}
+
 /** pyproject.toml: PEP 621 [project] or [tool.poetry], with poetry's dev groups. */
 export function parsePyproject(text: string, file: string): Manifest {
   const data = parseTomlLockfile(text, file, 'fix the TOML syntax of pyproject.toml');
   const project = recordOf(data.project);
   const poetry = recordOf(recordOf(data.tool).poetry);
-  const deps: Record<string, string> = {};
+  const deps: [string, string][] = [];
   for (const spec of Array.isArray(project.dependencies) ? project.dependencies : []) {
-    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)(.*)$/.exec(String(spec));
-    if (m) deps[m[1]] = m[2].trim();
+    const m = typeof spec === 'string' ? /^([A-Za-z0-9][A-Za-z0-9._-]*)(.*)$/.exec(spec) : null;
+    if (m) deps.push([m[1], m[2].trim()]);
   }
-  for (const [n, v] of Object.entries(recordOf(poetry.dependencies))) if (n !== 'python') deps[n] = isRecord(v) ? String(v.version ?? '') : String(v);
-  const dev: Record<string, string> = {};
-  for (const [n, v] of Object.entries(recordOf(poetry['dev-dependencies']))) dev[n] = String(v);
+  deps.push(...poetryDependencies(poetry.dependencies));
+  const dev = poetryDependencies(poetry['dev-dependencies']);
   for (const [g, grp] of Object.entries(recordOf(poetry.group))) {
-    if (g === 'main') continue;
-    for (const [n, v] of Object.entries(recordOf(recordOf(grp).dependencies))) dev[n] = isRecord(v) ? String(v.version ?? '') : String(v);
+    if (g !== 'main') dev.push(...poetryDependencies(recordOf(grp).dependencies));
   }
+  // fromEntries: a dependency named like an Object.prototype key stays a plain entry.
   return {
     name: str(project.name) ?? str(poetry.name),
     version: str(project.version) ?? str(poetry.version),
-    dependencies: deps,
-    devDependencies: dev,
+    dependencies: Object.fromEntries(deps),
+    devDependencies: Object.fromEntries(dev),
     optionalDependencies: {},
   };
 }

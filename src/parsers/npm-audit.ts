@@ -65,7 +65,14 @@ function fromV2(report: NpmAuditV2): Finding[] {
   const byKey = new Map<string, { via: ViaAdvisory; fixed: Set<string> }>();
   for (const vuln of Object.values(report.vulnerabilities)) {
     for (const via of vuln.via) {
-      if (typeof via === 'string') continue;
+      if (typeof via === 'string') {
+        // A name says "vulnerable through this dependency", whose own entry has the advisory; a
+        // name without an entry means that entry (and its advisory) is gone.
+        if (!Object.prototype.hasOwnProperty.call(report.vulnerabilities, via)) {
+          throw new FormatError(`${WHAT}: ${vuln.name} is vulnerable through ${JSON.stringify(via.slice(0, 80))}, which has no entry in vulnerabilities; the report is incomplete or was edited`);
+        }
+        continue;
+      }
       const key = `${via.source}\n${via.name}`;
       let entry = byKey.get(key);
       if (!entry) byKey.set(key, (entry = { via, fixed: new Set() }));
