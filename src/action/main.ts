@@ -127,7 +127,7 @@ export async function commentOnPullRequest(env: NodeJS.ProcessEnv, event: PullRe
     headSha: event.headSha ?? '',
     runUrl: env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
     projectPath,
-    exceptionsFile: path.posix.join(projectPath, r.inputs.exceptions?.path ?? '.chaingate-exceptions.yml'),
+    exceptionsFile: path.relative(workspace, path.resolve(dir, r.inputs.exceptions?.path ?? '.chaingate-exceptions.yml')).replace(/\\/g, '/'),
     now: opts.now(),
   });
   try {
