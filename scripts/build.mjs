@@ -65,6 +65,8 @@ function splitCli(entry) {
 }
 
 await build({ ...common, plugins: [stubOptionalProbes, stubZodLocales], entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
+// The action's plan step (which tools this run needs): a bundle of its own, run before any tool is installed.
+await build({ ...common, plugins: [stubOptionalProbes, stubZodLocales], entryPoints: ['src/tools/plan-main.ts'], outfile: 'dist/plan-tools.js' });
 
 // A command that no longer exists must not leave its bundle behind.
 for (const f of fs.readdirSync('dist')) if (/^cli-.*\.js$/.test(f)) fs.rmSync(path.join('dist', f));

@@ -1,20 +1,51 @@
 #!/usr/bin/env bash
-# Installs the pinned scanner/signing tools chaingate orchestrates, from package
-# registries only (pip, the Go module proxy, Debian apt). Idempotent: a tool whose
-# pinned version is already installed is skipped. Versions live in src/tools/versions.json.
+# Installs the pinned scanner/signing tools chaingate orchestrates. Idempotent: a tool whose
+# pinned version is already installed is skipped. Versions live in src/tools/versions.json
+# (CHAINGATE_VERSIONS_FILE overrides it, for tests).
 #
 #   scripts/install-tools.sh [tool ...]     (default: all)
+#
+# trivy, cosign, crane: the release asset of versions.json for this OS/arch, downloaded from the
+# project's release URL or from CHAINGATE_TOOLS_MIRROR (same asset names), and checked against
+# the SHA-256 in versions.json before anything is unpacked or run. A mismatch, a truncated body,
+# an HTTP error or a redirect loop stops the install with nothing installed (exit 1).
+# CHAINGATE_INSTALL_FROM picks the path:
+#   release  the verified download only
+#   source   go install from the Go module proxy (verified by the Go checksum database)
+#   auto     (default) the download; the source build only when the release host (or the mirror)
+#            cannot be reached at all, or versions.json has no published hash for this platform
+# semgrep: pip install --require-hashes of src/tools/semgrep-requirements.txt (its whole tree,
+# hash-locked; pip's own PIP_INDEX_URL / PIP_FIND_LINKS / PIP_NO_INDEX pick a mirror).
+# Others come from registries (pip, npm, Debian apt) as before.
 #
 # Tools go to $CHAINGATE_TOOLS_DIR (default ~/.cache/chaingate/tools)/bin.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-versions="$here/src/tools/versions.json"
+versions="${CHAINGATE_VERSIONS_FILE:-$here/src/tools/versions.json}"
 tools_dir="${CHAINGATE_TOOLS_DIR:-$HOME/.cache/chaingate/tools}"
 bin="$tools_dir/bin"
+install_from="${CHAINGATE_INSTALL_FROM:-auto}"
+mirror="${CHAINGATE_TOOLS_MIRROR:-}"
 mkdir -p "$bin"
 
-field() { node -e 'const v=require(process.argv[1]);process.stdout.write(String(v[process.argv[2]][process.argv[3]]))' "$versions" "$1" "$2"; }
 log() { printf '[install-tools] %s\n' "$*" >&2; }
+die() { printf '[install-tools] error: %s\n' "$*" >&2; exit 1; }
+
+case "$install_from" in release|source|auto) ;; *) log "CHAINGATE_INSTALL_FROM must be release, source or auto, got '$install_from'"; exit 2 ;; esac
+[ -f "$versions" ] || { log "versions file $versions not found"; exit 2; }
+
+field() { node -e 'const v=require(process.argv[1]);process.stdout.write(String(v[process.argv[2]][process.argv[3]]))' "$versions" "$1" "$2"; }
+
+platform() {
+  local os arch
+  case "$(uname -s)" in Linux) os=linux ;; Darwin) os=darwin ;; *) os="$(uname -s)" ;; esac
+  case "$(uname -m)" in x86_64|amd64) arch=amd64 ;; aarch64|arm64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac
+  printf '%s-%s' "$os" "$arch"
+}
+
+sha256_of() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum "$1" | cut -d' ' -f1; else shasum -a 256 "$1" | cut -d' ' -f1; fi
+}
 
 have_version() { # tool binary expected-version
   local out
@@ -30,10 +61,10 @@ have_version() { # tool binary expected-version
   [[ "$out" == *"$3"* ]]
 }
 
-install_go() { # tool
+build_go() { # tool
   local mod ver
   mod="$(field "$1" module)"; ver="$(field "$1" version)"
-  if have_version "$1" "$bin/$1" "$ver"; then log "$1 $ver already installed"; return; fi
+  command -v go >/dev/null 2>&1 || die "$1: building from source needs Go on PATH"
   log "building $1 v$ver from the Go module proxy (this takes a few minutes the first time)"
   local ldflags=""
   case "$1" in
@@ -51,13 +82,105 @@ install_go() { # tool
   fi
 }
 
+# The release asset of versions.json for this platform, one field a line: version, asset,
+# sha256, member (the file inside the archive, empty for a bare binary), url. Exit 3 when this
+# platform has no asset or no published hash.
+release_spec() { # tool platform
+  node - "$versions" "$1" "$2" "$mirror" <<'JS'
+const [file, tool, plat, mirror] = process.argv.slice(2);
+const t = require(file)[tool];
+const a = t && t.release && t.release.assets && t.release.assets[plat];
+if (!a || typeof a.sha256 !== 'string') { process.stderr.write(`${tool} ${t ? t.version : ''}: versions.json has no published SHA-256 for ${plat}${a && a.note ? ` (${a.note})` : ''}\n`); process.exit(3); }
+if (!/^[0-9a-f]{64}$/.test(a.sha256) || !/^[A-Za-z0-9._-]+$/.test(a.asset) || !/^[0-9A-Za-z.+-]+$/.test(t.version)) {
+  process.stderr.write(`${tool}: malformed release entry for ${plat} in ${file}\n`); process.exit(2);
+}
+const fill = (s) => s.replace(/\{version\}/g, t.version).replace(/\{asset\}/g, a.asset).replace(/\{tool\}/g, tool);
+const url = mirror ? (mirror.includes('{asset}') ? fill(mirror) : `${mirror.replace(/\/+$/, '')}/${a.asset}`) : fill(t.release.url);
+process.stdout.write([t.version, a.asset, a.sha256, t.release.binary || '', url].join('\n') + '\n');
+JS
+}
+
+# Downloads url to file. Exit 0 on success, 10 when the host cannot be reached at all (no
+# connection: name resolution, connect refused or timed out), 1 for any other failure.
+fetch() { # url file
+  local err rc=0
+  err="$(curl --fail --silent --show-error --location --max-redirs 10 --connect-timeout 20 \
+    --proto '=https,http' --proto-redir '=https,http' -o "$2" "$1" 2>&1)" || rc=$?
+  [ "$rc" = 0 ] && return 0
+  log "download of $1 failed: ${err:-curl exit $rc}"
+  case "$rc" in
+    5|6|7) return 10 ;;
+    28) [[ "$err" == *"onnect"*"timed out"* || "$err" == *"esolving timed out"* ]] && return 10 || return 1 ;;
+    *) return 1 ;;
+  esac
+}
+
+install_release() { # tool
+  local tool="$1" plat spec rc=0 ver asset want member url tmp got
+  plat="$(platform)"
+  spec="$(release_spec "$tool" "$plat")" || rc=$?
+  if [ "$rc" = 3 ]; then
+    [ "$install_from" = auto ] || die "$tool: no verified download for $plat; use CHAINGATE_INSTALL_FROM=source"
+    log "$tool: no published hash for $plat, so no download: building from source"
+    build_go "$tool"; return
+  fi
+  [ "$rc" = 0 ] || exit 2
+  { read -r ver; read -r asset; read -r want; read -r member; read -r url; } <<<"$spec"
+  if have_version "$tool" "$bin/$tool" "$ver"; then log "$tool $ver already installed"; return; fi
+  # Whatever was there is not the pinned version: it goes first, so a failed install leaves no
+  # binary behind for the gate to run.
+  rm -f "$bin/$tool"
+  tmp="$(mktemp -d "$tools_dir/.download-$tool.XXXXXX")"
+  log "downloading $tool $ver: $url"
+  rc=0; fetch "$url" "$tmp/$asset" || rc=$?
+  if [ "$rc" = 10 ] && [ "$install_from" = auto ]; then
+    rm -rf "$tmp"
+    log "$tool: the release host cannot be reached at all, so building from source instead"
+    build_go "$tool"; return
+  fi
+  [ "$rc" = 0 ] || { rm -rf "$tmp"; die "$tool: $asset could not be downloaded; nothing installed"; }
+  got="$(sha256_of "$tmp/$asset")"
+  if [ "$got" != "$want" ]; then
+    rm -rf "$tmp"
+    die "$tool: SHA-256 mismatch for $asset from $url: expected $want, actual $got; nothing installed"
+  fi
+  if [ -n "$member" ]; then
+    tar -xzf "$tmp/$asset" -C "$tmp" "$member" || { rm -rf "$tmp"; die "$tool: $asset has no $member; nothing installed"; }
+    mv "$tmp/$member" "$tmp/$tool.new"
+  else
+    mv "$tmp/$asset" "$tmp/$tool.new"
+  fi
+  chmod 0755 "$tmp/$tool.new"
+  mv -f "$tmp/$tool.new" "$bin/$tool"
+  rm -rf "$tmp"
+  log "$tool $ver installed from $asset (sha256 $want)"
+}
+
+install_go_tool() { # tool
+  local ver; ver="$(field "$1" version)"
+  if [ "$install_from" = source ] || [ "$(field "$1" release)" = undefined ]; then
+    if have_version "$1" "$bin/$1" "$ver"; then log "$1 $ver already installed"; return; fi
+    build_go "$1"
+  else
+    install_release "$1"
+  fi
+}
+
 install_semgrep() {
-  local ver; ver="$(field semgrep version)"
+  local ver req venv="$tools_dir/semgrep-venv"
+  ver="$(field semgrep version)"
   if have_version semgrep "$bin/semgrep" "$ver"; then log "semgrep $ver already installed"; return; fi
-  log "installing semgrep $ver into a virtualenv"
-  python3 -m venv "$tools_dir/semgrep-venv"
-  "$tools_dir/semgrep-venv/bin/pip" install --quiet --disable-pip-version-check "semgrep==$ver"
-  ln -sf "$tools_dir/semgrep-venv/bin/semgrep" "$bin/semgrep"
+  req="$(field semgrep requirements)"
+  [[ "$req" == /* ]] || req="$here/$req"
+  [ -f "$req" ] || die "semgrep: hash-locked requirements $req not found"
+  grep -q "^semgrep==$ver " "$req" || die "semgrep: $req does not pin semgrep==$ver; run scripts/lock-semgrep.sh"
+  rm -f "$bin/semgrep"
+  log "installing semgrep $ver into a virtualenv (pip --require-hashes, wheels only)"
+  python3 -m venv --clear "$venv"
+  # Wheels only: an sdist would run its build code before any check of what it installs.
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: -r "$req" ||
+    die "semgrep: pip install --require-hashes of $req failed; nothing installed"
+  ln -sf "$venv/bin/semgrep" "$bin/semgrep"
 }
 
 install_pip_audit() {
@@ -96,7 +219,7 @@ want=("$@")
 for t in "${want[@]}"; do
   case "$t" in
     semgrep) install_semgrep ;;
-    trivy|cosign|crane|actionlint) install_go "$t" ;;
+    trivy|cosign|crane|actionlint) install_go_tool "$t" ;;
     docker-registry) install_registry ;;
     pip-audit) install_pip_audit ;;
     pnpm|yarn|yarn-berry) install_npm_tool "$t" ;;

@@ -2,25 +2,8 @@
 // exceptions, VEX, and bad input.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../src/cli/main';
-import type { CommandIO } from '../../src/cli/types';
+import { cli } from '../helpers/cli';
 import { fixture, tmpDir } from '../helpers/paths';
-
-const NOW = new Date('2026-11-28T12:00:00Z');
-
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIO = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    cwd: process.cwd(),
-    now: () => NOW,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 function project(files: Record<string, string> = {}): string {
   const d = tmpDir('chaingate-cli-');
@@ -123,8 +106,13 @@ describe('chaingate scan with --report', () => {
     });
     it('unless on-scanner-error is warn', async () => {
       const dir = project({ '.chaingate.yml': 'on-scanner-error: warn\n' });
-      const r = await cli(['scan', dir, '--scanners', 'none', '--report', `trivy=${path.join(dir, 'missing.json')}`, '--output-dir', path.join(dir, 'out')]);
+      const missing = `trivy=${path.join(dir, 'missing.json')}`;
+      const r = await cli(['scan', dir, '--scanners', 'none', '--report', missing, '--report', `npm-audit=${fixture('npm-audit', 'npm7-v2-no-vulnerabilities.json')}`, '--output-dir', path.join(dir, 'out')]);
       expect(r.code).toBe(0);
+      // With nothing read at all, warn does not make it a pass: nothing was scanned.
+      const alone = await cli(['scan', dir, '--scanners', 'none', '--report', missing, '--output-dir', path.join(dir, 'out')]);
+      expect(alone.code).toBe(3);
+      expect(alone.stdout).toContain('nothing was scanned: every scanner failed and no report was read');
     });
   });
 
@@ -273,7 +261,8 @@ describe('scan --write-sbom', () => {
     const out = path.join(dir, 'out');
     const example = path.join(__dirname, '..', '..', 'examples', 'vulnerable');
     const r = await cli(['scan', example, '--scanners', 'none', '--write-sbom', '--output-dir', out]);
-    expect(r.code).toBe(0);
+    // An SBOM is not a scan: with no scanner and no report the gate is incomplete (chaingate sbom writes one alone).
+    expect(r.code).toBe(3);
     const sbom = readJson(path.join(out, 'sbom.cdx.json'));
     expect(sbom.bomFormat).toBe('CycloneDX');
     expect(sbom.specVersion).toBe('1.6');

@@ -87,6 +87,42 @@ describe('policy file', () => {
   });
 });
 
+describe('messages and encodings', () => {
+  it('says what type a present key has instead of "is required"', () => {
+    const e = errorOf(() => loadPolicyFile(write('t1.yml', 'exceptions:\n  max-active: "5"\n')));
+    expect(e.message).toContain('t1.yml:2:15: invalid policy: exceptions.max-active: expected number, found a string');
+    expect(e.message).not.toMatch(/required/);
+    const e2 = errorOf(() => loadPolicyFile(write('t2.yml', 'exceptions:\n  max-active:\n')));
+    expect(e2.message).toContain('exceptions.max-active: expected number, found an empty value (null)');
+    const e3 = errorOf(() => loadPolicyFile(write('t3.json', '{"scanners": {"semgrep": true}}')));
+    expect(e3.message).toMatch(/t3\.json:1:\d+: invalid policy: scanners: expected array, found a mapping/);
+  });
+  it('strips a UTF-8 BOM from YAML and JSON files, and still points at the right line', () => {
+    expect(loadPolicyFile(write('bom.yml', '\ufeffversion: 1\nfail-on:\n  code: critical\n')).value['fail-on'].code).toBe('critical');
+    expect(loadVexFile(write('bom.json', '\ufeff{"@context": "https://openvex.dev/ns/v0.2.0", "statements": []}')).value.statements).toEqual([]);
+    const e = errorOf(() => loadPolicyFile(write('bom-bad.yml', '\ufeffversion: 1\nfail-on:\n  code: severe\n')));
+    expect(e.message).toMatch(/bom-bad\.yml:3:9: invalid policy: fail-on\.code/);
+  });
+  it('reads JSON with JSON.parse, with the lines of the exceptions, and refuses a duplicate key', () => {
+    const l = loadExceptionsFile(write('ex.json', '{"exceptions": [\n {"id": "A", "reason": "r", "expires": "2027-01-01"},\n\n {"id": "B", "reason": "r", "expires": "2027-01-01"}]}'));
+    expect(l.itemLines).toEqual([2, 4]);
+    const e = errorOf(() => loadPolicyFile(write('dup.json', '{"sbom": true,\n "sb\\u006fm": false}')));
+    expect(e.message).toBe(`${path.join(dir, 'dup.json')}:2: policy is not valid: duplicate key "sbom": keys must be unique`);
+  });
+  it('points at the line of a mistake in a large file without the yaml library', () => {
+    const entries = Array.from({ length: 1000 }, (_, i) => `  - id: CVE-${i}\n    reason: r\n    expires: 2027-01-01\n    owner: "@o"\n`);
+    entries[700] = '  - id: CVE-700\n    reason: r\n    expires: 2027-01-01\n    owner: 7\n';
+    const text = `version: 1\nexceptions:\n${entries.join('')}`;
+    expect(text.length).toBeGreaterThan(64 * 1024);
+    const e = errorOf(() => loadExceptionsFile(write('big.yml', text)));
+    expect(e.message).toBe(`${path.join(dir, 'big.yml')}:${3 + 700 * 4 + 3}: invalid exceptions file: exceptions.700.owner: expected string, found a number`);
+    const json = JSON.stringify({ exceptions: Array.from({ length: 1200 }, (_, i) => ({ id: `CVE-${i}`, reason: 'r', expires: '2027-01-01', ...(i === 700 ? { extra: 1 } : {}) })) }, null, 1);
+    const e2 = errorOf(() => loadExceptionsFile(write('big.json', json)));
+    expect(e2.message).toMatch(/big\.json:\d{4}: invalid exceptions file: exceptions\.700: unknown key "extra"/);
+    expect(json.split('\n')[Number(/:(\d+):/.exec(e2.message)![1]) - 1]).toContain('"extra"');
+  });
+});
+
 describe('exceptions file', () => {
   it('reads entries with their lines', () => {
     const p = write(

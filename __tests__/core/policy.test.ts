@@ -97,8 +97,20 @@ describe('evaluate', () => {
       expect(exitCodeFor(r)).toBe(0);
       expect(r.generatedAt).toBe('2026-11-28T10:00:00.000Z');
     });
-    it('does not claim scanners when none ran', () => {
-      expect(run({ scanners: [] }).reasons[0]).toBe('no finding at or above the policy threshold');
+    it('is incomplete when nothing was scanned: no scanner, no report, every scanner failed, or only a signature check', () => {
+      const none = run({ scanners: [] });
+      expect(none.verdict).toBe('incomplete');
+      expect(none.reasons).toEqual(['nothing was scanned: no scanner ran and no report was read (scanners: [] or --scanners none without --report)']);
+      expect(exitCodeFor(none)).toBe(3);
+      const skipped = run({ scanners: [{ name: 'semgrep', status: 'skipped', durationMs: 0, findings: 0 }] });
+      expect(skipped.verdict).toBe('incomplete');
+      const failed = run({ scanners: [{ name: 'trivy-fs', status: 'failed', durationMs: 1, findings: 0, error: 'boom' }], policyInput: { 'on-scanner-error': 'warn' } });
+      expect(failed.verdict).toBe('incomplete');
+      expect(failed.reasons).toEqual(['scanner trivy-fs could not scan: boom (on-scanner-error: warn)', 'nothing was scanned: every scanner failed and no report was read']);
+      expect(run({ scanners: [ok('cosign-verify')] }).verdict).toBe('incomplete');
+      expect(run({ scanners: [ok('report:npm-audit')] }).verdict).toBe('pass');
+      // Blocking findings still fail: the verdict says the worse thing.
+      expect(run({ scanners: [], findings: [f()] }).verdict).toBe('fail');
     });
   });
 
@@ -138,13 +150,15 @@ describe('evaluate', () => {
       const r = run({ findings: [code({ kind: 'secret', id: 'aws-access-key-id', severity: 'low' })] });
       expect(r.verdict).toBe('fail');
     });
-    it('ranks unknown severity as the policy says', () => {
+    it('ranks unknown severity as the policy says, high by default (fail closed)', () => {
       const unknown = f({ severity: 'unknown' });
-      expect(run({ findings: [unknown] }).verdict).toBe('pass');
-      const r = run({ findings: [unknown], policyInput: { 'unknown-severity': 'high' } });
+      const r = run({ findings: [unknown] });
       expect(r.verdict).toBe('fail');
       expect(r.findings[0].rationale).toBe('unknown (ranked high) is at or above fail-on.vulnerability high');
       expect(r.summary.unknown).toBe(1);
+      const lowered = run({ findings: [unknown], policyInput: { 'unknown-severity': 'medium' } });
+      expect(lowered.verdict).toBe('pass');
+      expect(lowered.findings[0].rationale).toBe('unknown (ranked medium) is below fail-on.vulnerability high');
     });
     it('lets unfixed vulnerabilities pass with ignore-unfixed, but not fixed ones', () => {
       const unfixed = f({ package: { ecosystem: 'npm', name: 'x', version: '1', fixedVersions: [] } });
@@ -292,7 +306,7 @@ describe('evaluate', () => {
       expect(r.reasons).toEqual(['scanner semgrep could not scan: semgrep: exit 2: invalid rule']);
     });
     it('with on-scanner-error warn, report the failure but decide on the findings', () => {
-      const r = run({ scanners: [failed], policyInput: { 'on-scanner-error': 'warn' } });
+      const r = run({ scanners: [ok('trivy-fs'), failed], policyInput: { 'on-scanner-error': 'warn' } });
       expect(r.verdict).toBe('pass');
       expect(r.reasons[1]).toBe('scanner semgrep could not scan: semgrep: exit 2: invalid rule (on-scanner-error: warn)');
     });

@@ -132,7 +132,7 @@ describe('bad lockfiles', () => {
   });
 
   it('rejects an unknown pnpm lockfileVersion', () => {
-    expect(thrown(() => parsePnpmLock("lockfileVersion: '5.4'\n", 'pnpm-lock.yaml')).message).toMatch(/unknown lockfileVersion "5.4"/);
+    expect(thrown(() => parsePnpmLock("lockfileVersion: '4.0'\n", 'pnpm-lock.yaml')).message).toMatch(/unknown lockfileVersion "4.0"/);
   });
 
   it('rejects a truncated yarn.lock instead of returning fewer packages', () => {

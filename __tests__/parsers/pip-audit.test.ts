@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { parsePipAudit, pipAuditSkipped } from '../../src/parsers/pip-audit';
+import { parsePipAudit, parsePipAuditBesideMatcher, pipAuditSkipped } from '../../src/parsers/pip-audit';
 import { FormatError } from '../../src/parsers/util';
 import { expectGolden } from '../helpers/golden';
 import { fixture, readFixture } from '../helpers/paths';
@@ -99,13 +99,17 @@ describe('parsePipAudit', () => {
     expect(parsePipAudit(text)).toEqual([]);
   });
 
-  it('lists, and does not fail on, a report where pip-audit skipped every dependency', () => {
+  it('lists a report where pip-audit skipped every dependency; as a report of its own it is no result', () => {
     // What pip-audit 2.10.1 printed (exit 0) for `-r requirements.txt --no-deps --disable-pip` without
     // network: the adapter notes these, and the OSV matcher still checks them.
     const text = '{"dependencies": [{"name": "flask", "skip_reason": "Dependency not found on PyPI and could not be audited: flask (0.5)"}], "fixes": []}';
-    expect(parsePipAudit(text)).toEqual([]);
+    expect(parsePipAuditBesideMatcher(text)).toEqual([]);
     expect(pipAuditSkipped(text)).toEqual([{ name: 'flask', reason: 'Dependency not found on PyPI and could not be audited: flask (0.5)' }]);
-    expect(parsePipAudit('{"dependencies": [], "fixes": []}')).toEqual([]);
+    expect(parsePipAuditBesideMatcher('{"dependencies": [], "fixes": []}')).toEqual([]);
+    expect(() => parsePipAudit(text)).toThrow(/every dependency was skipped \(1, e\.g\. flask: Dependency not found on PyPI and could not be audited: flask \(0\.5\)\), so nothing was audited/);
+    expect(() => parsePipAudit('{"dependencies": [], "fixes": []}')).toThrow(/lists no dependencies, so nothing was audited/);
+    expect(() => parsePipAudit(readFixture('hostile', 'reports', 'pass-pip-audit-empty-array.json'))).toThrow(FormatError);
+    expect(() => parsePipAudit(readFixture('hostile', 'reports', 'pass-pip-audit-all-skipped.json'))).toThrow(/every dependency was skipped/);
   });
 
   it('throws FormatError for a dependency that was neither audited nor skipped', () => {

@@ -227,8 +227,9 @@ describe('semgrepErrors', () => {
     expect(errs[2].message).toBe('SemgrepError');
   });
 
-  it('returns no errors for an old report without an errors field', () => {
-    expect(semgrepErrors(JSON.stringify({ results: [] }))).toEqual([]);
+  it('rejects a report without an errors field: semgrep always writes one, so it was cut or edited', () => {
+    expect(() => semgrepErrors(JSON.stringify({ results: [] }))).toThrow(/errors: Invalid input: expected array/);
+    expect(() => parseSemgrep(JSON.stringify({ results: [] }))).toThrow(FormatError);
   });
 
   it('throws FormatError for an error without a level', () => {

@@ -86,7 +86,7 @@ describe('parseYarnAudit, yarn 1', () => {
   });
 
   it('throws for a line that is no yarn record at all', () => {
-    expect(() => parseYarnAudit('{"type":"auditSummary","data":{}}\n[1,2]\n')).toThrow(/line 2 is not a yarn audit record/);
+    expect(() => parseYarnAudit('{"type":"auditSummary","data":{"vulnerabilities":{"high":0}}}\n[1,2]\n')).toThrow(/line 2 is not a yarn audit record/);
     expect(() => parseYarnAudit(readFixture('trivy', 'fs-npm-package-lock.json'))).toThrow(/line 1 is not a yarn audit record .*; this looks like Trivy JSON output$/);
     expect(() => parseYarnAudit('')).toThrow(/empty/);
   });

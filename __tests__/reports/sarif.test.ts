@@ -175,6 +175,24 @@ describe('renderSarif', () => {
       expect(log.runs[0].results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'lib/x.py' }, region: { startLine: 4 } });
     });
 
+    it('with a scanned subfolder, writes URIs relative to the repository root and puts the project in the category', () => {
+      const findings = [
+        evaluated({ tool: 'semgrep', kind: 'code', severity: 'low', id: 'rel', title: 't', location: { path: 'src/a.js', startLine: 2 } }),
+        evaluated({ tool: 'semgrep', kind: 'code', severity: 'low', id: 'dot', title: 't', location: { path: './lib\\b c.js', startLine: 2 } }),
+        evaluated({ tool: 'semgrep', kind: 'code', severity: 'low', id: 'abs', title: 't', location: { path: '/ci/repo/services/api/src/x.js', startLine: 1 } }),
+        evaluated({ tool: 'osv', kind: 'vulnerability', severity: 'high', id: 'GHSA-x', title: 't', package: { ecosystem: 'npm', name: 'qs', version: '6.5.2', fixedVersions: [] } }),
+      ];
+      for (const project of ['services/api', './services/api/', 'services\\api']) {
+        const log = render(gateResult({ findings }), { root: '/ci/repo', project, lockfiles: { npm: 'package-lock.json' }, completedTools: ['trivy'] });
+        expectValid(log);
+        const uri = (id: string) => resultFor(log, id).locations[0].physicalLocation.artifactLocation.uri;
+        expect([uri('rel'), uri('dot'), uri('abs'), uri('GHSA-x')]).toEqual(['services/api/src/a.js', 'services/api/lib/b%20c.js', 'services/api/src/x.js', 'services/api/package-lock.json']);
+        expect(log.runs.map((r: Obj) => r.automationDetails.id)).toEqual(['chaingate/osv/services/api/', 'chaingate/semgrep/services/api/', 'chaingate/trivy/services/api/']);
+      }
+      // The repository root itself: categories as before, so existing alerts stay tracked.
+      for (const project of ['', '.', './']) expect(render(gateResult({ findings }), { project }).runs[0].automationDetails.id).toBe('chaingate/osv/');
+    });
+
     it('writes every path as toArtifactUri would, whether or not it needs encoding', () => {
       const paths = ['src/a.ts', "odd!~*'()_-.ts", 'C:/work/x.ts', './x.ts', 'a b/c%d.ts', '/abs/p.ts', 'weird$&+,;=@.ts', 'ünï/cödé.ts'];
       const findings = paths.map((p) => evaluated({ tool: 'semgrep', kind: 'code', severity: 'low', id: p, title: 't', location: { path: p, startLine: 1 } }));

@@ -1,6 +1,7 @@
 // The job summary parsed as GitHub-flavoured Markdown: hostile text in every tool-provided field
 // must come out as the same text, in its own table cell, with no HTML and no links.
 import MarkdownIt from 'markdown-it';
+import { parse as parseYaml } from 'yaml';
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 import { renderSummary } from '../../src/reports/summary';
 import type { GateResult } from '../../src/core/result';
@@ -21,7 +22,10 @@ const HOSTILE = [
   'back\\slash\\|',
   '\u202eRTL override',
   '> quote',
+  'minimist@1.2.5 .pnpm/PyYAML@5.3.1/x a\\_b@x.io',
 ];
+
+const OUR_CODE = ['overrides', 'resolutions', 'exceptions:', 'verify:', 'git filter-repo', 'chaingate exceptions add ID --package PURL --reason TEXT'];
 
 // GitHub renders job summaries with HTML allowed (sanitized) and bare URLs linked.
 const mdParser = new MarkdownIt({ html: true, linkify: true });
@@ -48,15 +52,27 @@ describe('the summary as parsed Markdown', () => {
     const md = renderSummary(hostileResult(text), { resultFile: 'r.json', sarifFile: 's.sarif' });
     const tokens = flatten(mdParser.parse(md, {}));
     // The only HTML is our own line breaks inside cells.
-    expect(tokens.filter((t) => t.type === 'html_block')).toEqual([]);
-    for (const t of tokens.filter((x) => x.type === 'html_inline')) expect(t.content).toBe('<br>');
+    // Our own blocks: the fold of the non-blocking findings.
+    for (const t of tokens.filter((x) => x.type === 'html_block')) expect(t.content).toMatch(/^(<details>\n<summary>\d+ findings? that do(es)? not block<\/summary>|<\/details>)\n$/);
+    // Inline code only from our own advice, never from tool text.
+    for (const t of tokens.filter((x) => x.type === 'code_inline')) expect(OUR_CODE).toContain(t.content);
+    // The exceptions entries are YAML that reads back the finding's id and package as they are.
+    const fences = tokens.filter((t) => t.type === 'fence');
+    expect(fences.map((t) => t.info)).toEqual(['yaml']);
+    const entry = (parseYaml(`exceptions:\n${fences[0].content}`) as { exceptions: Record<string, unknown>[] }).exceptions[0];
+    expect(entry.id).toBe(text);
+    expect(entry.kind).toBe('vulnerability');
+    // The only HTML is our own: line breaks inside cells, and the span that keeps an `@` from
+    // becoming an email link.
+    for (const t of tokens.filter((x) => x.type === 'html_inline')) expect(['<br>', '<span>', '</span>']).toContain(t.content);
+    for (const t of tokens.filter((x) => x.type === 'link_open')) expect(t.attrGet('href')).not.toMatch(/^mailto:/);
     // No links, images, code, emphasis or quotes come from tool text. A bare URL is shown as
     // the link it is (GitHub does the same), never as hidden link text.
     for (const t of tokens.filter((x) => x.type === 'link_open')) expect(t.markup).toBe('linkify');
-    for (const type of ['image', 'code_inline', 's_open', 'em_open', 'blockquote_open', 'ordered_list_open']) expect(tokens.filter((t) => t.type === type)).toEqual([]);
+    for (const type of ['image', 's_open', 'em_open', 'blockquote_open', 'ordered_list_open']) expect(tokens.filter((t) => t.type === type)).toEqual([]);
     expect(tokens.filter((t) => t.type === 'heading_open').map((t) => t.tag)).toEqual(expect.arrayContaining(['h1']));
     const headings = tokens.filter((t, i) => t.type === 'inline' && tokens[i - 1]?.type === 'heading_open').map((t) => t.content);
-    expect(headings.every((h) => /^(❌ chaingate|Findings|Blocking findings|Scanners|Exceptions|Expired|Expiring soon|Unused|Applied)/.test(h))).toBe(true);
+    expect(headings.every((h) => /^(❌ chaingate|Findings|Blocking findings|What to do next|Scanners|Exceptions|Expired|Expiring soon|Unused|Applied)/.test(h))).toBe(true);
     // Every table row has exactly as many cells as its header.
     const tables = md.split('\n\n').filter((block) => block.startsWith('| '));
     for (const table of tables) {
@@ -70,7 +86,7 @@ describe('the summary as parsed Markdown', () => {
       expect(new Set(rows).size).toBe(1);
     }
     // In the blocking findings table, each field is one whole cell.
-    const blocking = md.slice(md.indexOf('## Blocking findings'), md.indexOf('## Scanners'));
+    const blocking = md.slice(md.indexOf('## Blocking findings'), md.indexOf('## What to do next'));
     const cellsOf = flatten(mdParser.parse(blocking, {})).filter((t, i, all) => t.type === 'inline' && all[i - 1]?.type === 'td_open');
     const cellText = cellsOf.map((t) => (t.children ?? []).filter((c) => c.type === 'text').map((c) => c.content).join(''));
     expect(cellText).toHaveLength(6);
@@ -93,6 +109,7 @@ describe('the summary as parsed Markdown', () => {
       '❌ chaingate: fail',
       'Findings',
       'Blocking findings (3)',
+      'What to do next',
       'Scanners',
       'Exceptions',
       'Expired: they suppress nothing any more (1)',
@@ -100,6 +117,6 @@ describe('the summary as parsed Markdown', () => {
       'Unused: they match no finding (1)',
       'Applied (1)',
     ]);
-    expect(tokens.filter((t) => t.type === 'table_open')).toHaveLength(7);
+    expect(tokens.filter((t) => t.type === 'table_open')).toHaveLength(8);
   });
 });

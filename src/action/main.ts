@@ -23,7 +23,7 @@ export function input(env: NodeJS.ProcessEnv, name: string): string | undefined 
   return v === undefined || v.trim() === '' ? undefined : v.trim();
 }
 
-function lines(v: string | undefined): string[] {
+export function lines(v: string | undefined): string[] {
   return (v ?? '')
     .split(/[\n,]/)
     .map((s) => s.trim())

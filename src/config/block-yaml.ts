@@ -13,7 +13,13 @@ export interface BlockYaml {
   value: unknown;
   /** 1-based line of each item of every list in `value`. */
   itemLines: WeakMap<unknown[], number[]>;
+  /** 1-based line of each key of every mapping in `value`. */
+  keyLines: WeakMap<object, Map<string, number>>;
 }
+
+/** Lists and mappings nested deeper than this leave the subset (the caller refuses them): the
+ * reader recurses once per level, and 3,000 levels would overflow the stack. */
+export const BLOCK_MAX_DEPTH = 64;
 
 /** Thrown inside the reader when the text leaves the subset; never escapes readBlockYaml. */
 class Outside extends Error {}
@@ -163,7 +169,9 @@ function scalar(s: string): unknown {
 
 class Reader {
   private i = 0;
+  private depth = 0;
   readonly itemLines = new WeakMap<unknown[], number[]>();
+  readonly keyLines = new WeakMap<object, Map<string, number>>();
 
   constructor(private readonly lines: Line[]) {}
 
@@ -197,7 +205,13 @@ class Reader {
     return this.block(next.indent);
   }
 
+  /** Every level of nesting passes through list() or mapping(). */
+  private enter(): void {
+    if (++this.depth > BLOCK_MAX_DEPTH) outside();
+  }
+
   private list(indent: number): unknown[] {
+    this.enter();
     const out: unknown[] = [];
     const lines: number[] = [];
     this.itemLines.set(out, lines);
@@ -218,15 +232,20 @@ class Reader {
     }
     const after = this.peek();
     if (after && after.indent > indent) outside();
+    this.depth--;
     return out;
   }
 
   /** A mapping at `indent`; `firstText` is its first entry, already consumed when `inItem`. */
   private mapping(indent: number, firstText: string, inItem = false): Record<string, unknown> {
+    this.enter();
     const out: Record<string, unknown> = {};
+    const lines = new Map<string, number>();
+    this.keyLines.set(out, lines);
     let text = firstText;
     let consumed = inItem;
     for (;;) {
+      lines.set(text.slice(0, Math.max(0, text.indexOf(':'))), this.lines[consumed ? this.i - 1 : this.i].no);
       if (!consumed) this.i++;
       const colon = text.indexOf(':');
       if (colon < 0) outside();
@@ -237,7 +256,10 @@ class Reader {
       const value = uncommented(rest.trimStart()) === '' ? this.nested(indent) : scalar(rest.trimStart());
       out[key] = value;
       const next = this.peek();
-      if (next === undefined || next.indent < indent) return out;
+      if (next === undefined || next.indent < indent) {
+        this.depth--;
+        return out;
+      }
       if (next.indent > indent || Reader.isItem(next.text)) outside();
       text = next.text;
       consumed = false;
@@ -266,7 +288,7 @@ export function readBlockYaml(text: string): BlockYaml | undefined {
   }
   const reader = new Reader(lines);
   try {
-    return { value: reader.document(), itemLines: reader.itemLines };
+    return { value: reader.document(), itemLines: reader.itemLines, keyLines: reader.keyLines };
   } catch (e) {
     if (e instanceof Outside) return undefined;
     throw e;

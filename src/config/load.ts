@@ -6,7 +6,8 @@ import type { Document, LineCounter } from 'yaml';
 import type * as YamlLib from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
-import { readBlockYaml } from './block-yaml';
+import { readBlockYaml, type BlockYaml } from './block-yaml';
+import { isJsonProblem, readJson, type JsonText } from './json-text';
 import { ExceptionsFileSchema, PolicySchema, VexDocumentSchema, type ExceptionsFile, type Policy, type PolicyInput, type VexDocument } from './schema';
 
 export interface Loaded<T> {
@@ -15,6 +16,8 @@ export interface Loaded<T> {
   sha256: string;
   /** 1-based lines of the items of a top-level list (exceptions), where known. */
   itemLines?: number[];
+  /** 1-based line of the key or item at a path of the file, where known (for later checks). */
+  lineOf?: LineOf;
 }
 
 function readText(file: string, what: string): string {
@@ -28,7 +31,7 @@ function readText(file: string, what: string): string {
   }
 }
 
-function position(doc: Document, lc: LineCounter, path: PropertyKey[]): { line?: number; col?: number } {
+function position(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): { line?: number; col?: number } {
   // Walk down as far as the path exists, so an unknown key or a wrong item points at itself.
   for (let n = path.length; n >= 0; n--) {
     const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
@@ -40,7 +43,7 @@ function position(doc: Document, lc: LineCounter, path: PropertyKey[]): { line?:
   return {};
 }
 
-function keyPosition(doc: Document, lc: LineCounter, path: PropertyKey[], key: string): { line?: number; col?: number } {
+function keyPosition(doc: Document, lc: LineCounter, path: readonly PropertyKey[], key: string): { line?: number; col?: number } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { isMap } = require('yaml') as typeof YamlLib;
   const parent = path.length ? doc.getIn(path as unknown[], true) : doc.contents;
@@ -57,63 +60,231 @@ function keyPosition(doc: Document, lc: LineCounter, path: PropertyKey[], key: s
 }
 
 /**
+ * What a config file may cost. The PR under test writes these files: a YAML alias bomb, a
+ * billion laughs or 3,000 levels of nesting must end in a configuration error at a line, in well
+ * under a second and 100 MB, never in a stack overflow or an out-of-memory crash.
+ */
+export const CONFIG_LIMITS = {
+  /** Bytes of any policy, exceptions or VEX file (about 5,000 exceptions). */
+  maxBytes: 1024 * 1024,
+  /** Bytes read by the yaml library (it needs ~2 s and 100 MB a MB); larger files must be JSON or plain block YAML. */
+  maxLibraryBytes: 64 * 1024,
+  /** Levels of lists and mappings. */
+  maxDepth: 64,
+  /** Nodes that YAML aliases may add by expansion, all aliases together. */
+  maxAliasNodes: 10_000,
+  /** YAML aliases in a file (the yaml library's own default limit). */
+  maxAliases: 100,
+};
+
+export type LineOf = (path: readonly PropertyKey[]) => number | undefined;
+
+/** What a value is, for "expected X, found Y"; never the value itself (it may be a secret pasted by mistake). */
+function kindOf(v: unknown): string {
+  if (v === null) return 'an empty value (null)';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return 'a string';
+  return `a ${typeof v}`;
+}
+
+/** The value at `path` in `raw`, and whether every step of the path exists. */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): { present: boolean; value?: unknown } {
+  let v = raw;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object' || !Object.prototype.hasOwnProperty.call(v, k)) return { present: false };
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return { present: v !== undefined, value: v };
+}
+
+/** The first schema problem as a sentence, with the path of the spot it names. */
+function schemaMessage(error: z.ZodError, raw: unknown): { message: string; path: PropertyKey[]; key?: string } {
+  const issue = error.issues[0];
+  const path = issue.path as PropertyKey[];
+  const dotted = path.length ? path.map(String).join('.') : '(top level)';
+  let message = `${dotted}: ${issue.message}`;
+  let key: string | undefined;
+  if (issue.code === 'unrecognized_keys') {
+    key = issue.keys[0];
+    message = `${path.length ? `${dotted}: ` : ''}unknown key "${key}"; check its spelling against the JSON Schema in schemas/`;
+  } else if (issue.code === 'invalid_type') {
+    const at = valueAt(raw, path);
+    message = at.present ? `${dotted}: expected ${issue.expected}, found ${kindOf(at.value)}` : `${dotted}: is required (${issue.message})`;
+  }
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})` : '';
+  return { message: message + more, path, key };
+}
+
+/** The line of `path` in a file the block reader read (a key's line, or a list item's). */
+function blockLineOf(fast: BlockYaml): LineOf {
+  return (path) => {
+    let v: unknown = fast.value;
+    let line: number | undefined;
+    for (const k of path) {
+      if (Array.isArray(v)) line = fast.itemLines.get(v)?.[Number(k)] ?? line;
+      else if (v !== null && typeof v === 'object') line = fast.keyLines.get(v)?.get(String(k)) ?? line;
+      else break;
+      v = (v as Record<PropertyKey, unknown>)[k];
+    }
+    return line;
+  };
+}
+
+/**
+ * Expanded size and height of each node, following aliases, so an alias bomb is measured
+ * without building it. Heights past maxDepth stop the walk, which bounds its recursion.
+ */
+function aliasProblem(doc: Document, lc: LineCounter, lib: typeof YamlLib): { message: string; line: number } | undefined {
+  const lineOfNode = (node: unknown) => {
+    const range = (node as { range?: [number, number, number] }).range;
+    return range ? lc.linePos(range[0]).line : 1;
+  };
+  // Anchors in document order, as YAML resolves them (the latest one of a name before the
+  // alias): the library's Alias.resolve searches the whole document for each alias.
+  const anchors = new Map<string, unknown>();
+  const targets = new Map<unknown, unknown>();
+  let tooMany: unknown;
+  lib.visit(doc, (_, node) => {
+    if (lib.isAlias(node)) {
+      targets.set(node, anchors.get(node.source));
+      if (targets.size > CONFIG_LIMITS.maxAliases) {
+        tooMany = node;
+        return lib.visit.BREAK;
+      }
+    } else if ((node as { anchor?: string } | null)?.anchor) anchors.set((node as { anchor: string }).anchor, node);
+    return undefined;
+  });
+  if (tooMany) return { message: `it has more than ${CONFIG_LIMITS.maxAliases} aliases; write the entries out`, line: lineOfNode(tooMany) };
+  const sizes = new Map<unknown, { nodes: number; height: number }>();
+  const tooDeep = (node: unknown): never => {
+    throw Object.assign(new Error('depth'), { line: lineOfNode(node) });
+  };
+  const measure = (node: unknown, level: number): { nodes: number; height: number } => {
+    if (level > CONFIG_LIMITS.maxDepth) tooDeep(node);
+    const known = sizes.get(node);
+    if (known) {
+      if (level + known.height > CONFIG_LIMITS.maxDepth) tooDeep(node);
+      return known;
+    }
+    let m = { nodes: 1, height: 0 };
+    if (lib.isAlias(node)) {
+      const target = targets.get(node);
+      m = target ? measure(target, level) : m;
+    } else if (lib.isCollection(node)) {
+      for (const item of node.items) {
+        for (const part of lib.isPair(item) ? [item.key, item.value] : [item]) {
+          if (part === null || part === undefined || typeof part !== 'object') continue;
+          const c = measure(part, level + 1);
+          m = { nodes: m.nodes + c.nodes, height: Math.max(m.height, c.height + 1) };
+        }
+      }
+    }
+    sizes.set(node, m);
+    return m;
+  };
+  try {
+    let extra = 0;
+    for (const alias of targets.keys()) {
+      extra += measure(alias, 0).nodes - 1;
+      if (extra > CONFIG_LIMITS.maxAliasNodes) {
+        return { message: `its aliases expand to more than ${CONFIG_LIMITS.maxAliasNodes} values (an alias bomb?); write the entries out`, line: lineOfNode(alias) };
+      }
+    }
+    if (doc.contents) measure(doc.contents, 0);
+    return undefined;
+  } catch (e) {
+    const line = (e as { line?: number }).line;
+    if (line === undefined) throw e;
+    return { message: `it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep`, line };
+  }
+}
+
+/**
  * Parses YAML/JSON text and validates it with a zod schema; throws ConfigError at the spot.
- * Plain block YAML that is valid takes the fast reader (block-yaml.ts); everything else, and
- * every mistake (for its position), goes through the yaml library.
+ * Plain block YAML that is valid takes the fast reader (block-yaml.ts), JSON takes JSON.parse;
+ * everything else, and every mistake in a small file (for its line and column), goes through
+ * the yaml library, within CONFIG_LIMITS.
  */
 export function parseConfigText<S extends z.ZodType>(
-  text: string,
+  input: string,
   file: string,
   schema: S,
   what: string,
-): { value: z.infer<S>; itemLines: number[]; raw: unknown } {
-  const fast = readBlockYaml(text);
-  if (fast !== undefined) {
-    const r = schema.safeParse(fast.value);
+): { value: z.infer<S>; itemLines: number[]; raw: unknown; lineOf: LineOf } {
+  // A BOM (some Windows editors write one) is not content: YAML would read it as a stray token.
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > CONFIG_LIMITS.maxBytes) {
+    throw new ConfigError(`${what} is ${Math.ceil(bytes / 1024)} KiB, more than chaingate reads (${CONFIG_LIMITS.maxBytes / 1024} KiB)`, file, 1);
+  }
+  const small = bytes <= CONFIG_LIMITS.maxLibraryBytes;
+  // JSON first: text that opens with { or [ is never in the block reader's subset.
+  const json = readJson(text, CONFIG_LIMITS.maxDepth);
+  const fast = json === undefined ? readBlockYaml(text) : undefined;
+  if (json && isJsonProblem(json)) throw new ConfigError(`${what} is not valid: ${json.message}`, file, json.line);
+  const quick = fast ? { value: fast.value, lineOf: blockLineOf(fast) } : json;
+  if (quick) {
+    const r = schema.safeParse(quick.value);
     if (r.success) {
-      const list = (fast.value as { exceptions?: unknown }).exceptions;
-      const itemLines = Array.isArray(list) ? (fast.itemLines.get(list) as number[]) : [];
-      return { value: r.data, itemLines, raw: fast.value };
+      const list = (quick.value as { exceptions?: unknown }).exceptions;
+      const itemLines = !Array.isArray(list) ? [] : fast ? (fast.itemLines.get(list) as number[]) : (json as JsonText).itemLines(['exceptions']);
+      return { value: r.data, itemLines, raw: quick.value, lineOf: quick.lineOf };
     }
+    // A small file goes on to the yaml library, for the line and column of the mistake.
+    if (!small) {
+      const m = schemaMessage(r.error, quick.value);
+      throw new ConfigError(`invalid ${what}: ${m.message}`, file, quick.lineOf(m.key ? [...m.path, m.key] : m.path) ?? 1);
+    }
+  }
+  if (!small) {
+    const asJson = /^\s*[[{]/.test(text) ? 'not valid JSON, and ' : '';
+    throw new ConfigError(
+      `${what} is ${asJson}${Math.ceil(bytes / 1024)} KiB of YAML beyond plain block style; over ${CONFIG_LIMITS.maxLibraryBytes / 1024} KiB chaingate reads only JSON and plain block YAML (no anchors, aliases, tags or flow mappings)`,
+      file,
+      1,
+    );
   }
   // Loaded only here: the common case above never needs the library.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { isSeq, LineCounter, parseDocument } = require('yaml') as typeof YamlLib;
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const lib = require('yaml') as typeof YamlLib;
+  const lc = new lib.LineCounter();
+  const doc = lib.parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const p = lc.linePos(err.pos[0]);
-    const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    // The library turns its own stack overflow on deep nesting into this error.
+    const msg = /call stack/i.test(err.message) ? `it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep` : err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new ConfigError(`${what} is not valid YAML/JSON: ${msg}`, file, p.line, p.col);
   }
-  const raw = doc.toJS() ?? {};
+  const problem = aliasProblem(doc, lc, lib);
+  if (problem) throw new ConfigError(`${what} is refused: ${problem.message}`, file, problem.line);
+  let raw: unknown;
+  try {
+    raw = doc.toJS() ?? {};
+  } catch (e) {
+    // The library's own alias limit, behind the check above.
+    throw new ConfigError(`${what} is refused: ${(e as Error).message}`, file, 1);
+  }
+  const lineOf: LineOf = (path) => {
+    const last = path[path.length - 1];
+    return (typeof last === 'string' ? keyPosition(doc, lc, path.slice(0, -1), last) : position(doc, lc, path)).line;
+  };
   const r = schema.safeParse(raw);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    const path = issue.path as PropertyKey[];
-    const dotted = path.length ? path.map(String).join('.') : '(top level)';
-    let pos = position(doc, lc, path);
-    let message = `${dotted}: ${issue.message}`;
-    if (issue.code === 'unrecognized_keys') {
-      const key = issue.keys[0];
-      pos = keyPosition(doc, lc, path, key);
-      message = `${path.length ? `${dotted}: ` : ''}unknown key "${key}"; check its spelling against the JSON Schema in schemas/`;
-    } else if (issue.code === 'invalid_type' && issue.input === undefined) {
-      message = `${dotted}: is required (${issue.message})`;
-    }
-    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem${r.error.issues.length > 2 ? 's' : ''})` : '';
-    throw new ConfigError(`invalid ${what}: ${message}${more}`, file, pos.line, pos.col);
+    const m = schemaMessage(r.error, raw);
+    const pos = m.key ? keyPosition(doc, lc, m.path, m.key) : position(doc, lc, m.path);
+    throw new ConfigError(`invalid ${what}: ${m.message}`, file, pos.line, pos.col);
   }
   const itemLines: number[] = [];
   const list = doc.getIn(['exceptions'], true);
-  if (isSeq(list)) {
+  if (lib.isSeq(list)) {
     for (const item of list.items) {
       const range = (item as { range?: [number, number, number] }).range;
       itemLines.push(range ? lc.linePos(range[0]).line : 0);
     }
   }
-  return { value: r.data, itemLines, raw };
+  return { value: r.data, itemLines, raw, lineOf };
 }
 
 function sha256(text: string): string {
@@ -123,13 +294,13 @@ function sha256(text: string): string {
 export function loadPolicyFile(file: string, overrides: (raw: PolicyInput) => PolicyInput = (r) => r): Loaded<Policy> {
   const text = readText(file, 'policy file');
   // Validate the file alone first (positions point into it), then lay flags/inputs over it.
-  const { raw } = parseConfigText(text, file, PolicySchema, 'policy');
+  const { raw, lineOf } = parseConfigText(text, file, PolicySchema, 'policy');
   const merged = PolicySchema.safeParse(overrides(raw as PolicyInput));
   if (!merged.success) {
     const i = merged.error.issues[0];
     throw new ConfigError(`invalid option ${i.path.map(String).join('.')}: ${i.message}`);
   }
-  return { value: merged.data, path: file, sha256: sha256(text) };
+  return { value: merged.data, path: file, sha256: sha256(text), lineOf };
 }
 
 export function defaultPolicy(overrides: (raw: PolicyInput) => PolicyInput = (r) => r): Policy {

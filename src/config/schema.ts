@@ -24,13 +24,21 @@ const isoDate = z
  * always, would match nothing and only show up as unused.
  */
 function globProblem(glob: string): string | undefined {
+  // Only brackets, braces and parentheses can be unbalanced: most globs need no parse at all.
+  if (!/[[\]{}()]/.test(glob)) return undefined;
+  // Files repeat the same globs across entries: each is compiled once.
+  if (globProblems.has(glob)) return globProblems.get(glob);
+  let problem: string | undefined;
   try {
     picomatch.makeRe(glob, { strictBrackets: true, dot: true });
-    return undefined;
   } catch (e) {
-    return (e as Error).message;
+    problem = (e as Error).message;
   }
+  if (globProblems.size > 10_000) globProblems.clear();
+  globProblems.set(glob, problem);
+  return problem;
 }
+const globProblems = new Map<string, string | undefined>();
 
 const globSchema = z
   .string()
@@ -41,6 +49,13 @@ const globSchema = z
   });
 
 const toolPathSchema = z.strictObject({ path: z.string().min(1).optional() });
+
+const days = z.number().int().min(1);
+/** Days per severity, or one number for all: `{critical: 7, high: 30, medium: 90, low: 180}`. */
+export const SlaSettingSchema = z.union([
+  days,
+  z.strictObject({ critical: days.optional(), high: days.optional(), medium: days.optional(), low: days.optional() }),
+]);
 
 export const PolicySchema = z
   .strictObject({
@@ -55,18 +70,24 @@ export const PolicySchema = z
         signature: FailOnLevelSchema.default('low'),
       })
       .prefault({}),
-    'unknown-severity': z.enum(['critical', 'high', 'medium', 'low', 'info']).default('medium'),
+    // Unrated findings (pip-audit, Go vulndb and PyPA advisories, Trivy's UNKNOWN) rank as high by
+    // default, so that an unrated vulnerability blocks as osv-scanner's does: fail closed.
+    'unknown-severity': z.enum(['critical', 'high', 'medium', 'low', 'info']).default('high'),
     'ignore-unfixed': z.boolean().default(false),
     'on-scanner-error': z.enum(['fail', 'warn']).default('fail'),
     exceptions: z
       .strictObject({
         file: z.string().min(1).default('.chaingate-exceptions.yml'),
         'max-active': z.number().int().min(0).optional(),
-        'max-days': z.number().int().min(1).optional(),
+        /** No exception may expire further out than this (per severity of what it suppresses, with a map). */
+        'max-days': SlaSettingSchema.optional(),
         'warn-within-days': z.number().int().min(0).default(14),
         vex: z.array(z.string().min(1)).default([]),
       })
       .prefault({}),
+    /** Days a finding may stay open, per severity; needs a first-seen date (a baseline) to apply. */
+    sla: SlaSettingSchema.optional(),
+    'sla-overdue': z.enum(['block', 'warn']).default('warn'),
     scanners: z.array(ScannerNameSchema).default(['semgrep', 'trivy-fs', 'audit']),
     semgrep: z
       .strictObject({
@@ -145,7 +166,8 @@ export const ExceptionSchema = z.strictObject({
     .string()
     .regex(/^pkg:[a-z0-9.+-]+\/.+/i, 'must be a package URL such as pkg:npm/lodash or pkg:npm/lodash@4.17.20')
     .optional(),
-  paths: z.array(globSchema).optional(),
+  // Bounded: each glob is compiled, and a PR could otherwise list 100,000 of them.
+  paths: z.array(globSchema).max(100, 'at most 100 globs an exception; split it or use a wider glob').optional(),
   kind: z.enum(['vulnerability', 'code', 'secret', 'misconfiguration', 'license', 'signature']).optional(),
   reason: z.string().trim().min(1, 'reason must say why the risk is accepted'),
   expires: isoDate,

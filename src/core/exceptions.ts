@@ -5,6 +5,7 @@ import picomatch from 'picomatch';
 import type { ExceptionEntry } from '../config/schema';
 import type { Finding } from './finding';
 import { parsePurl, purlMatches, type PurlParts } from './purl-key';
+import { largestDays, type SlaSetting } from './sla';
 
 export interface ExceptionSource {
   /** File the entries came from, as the user wrote it. */
@@ -36,9 +37,12 @@ export interface ExceptionProblem {
  * Rules that depend on the clock and the policy, so zod cannot check them alone: an exception
  * may not expire further out than `max-days` from today.
  */
-export function checkExceptionLimits(src: ExceptionSource, maxDays: number | undefined, now: Date): ExceptionProblem[] {
+export function checkExceptionLimits(src: ExceptionSource, setting: SlaSetting, now: Date): ExceptionProblem[] {
   const problems: ExceptionProblem[] = [];
+  // Per severity, the findings decide (see policy.ts); before them, no severity allows more than the largest.
+  const maxDays = largestDays(setting);
   if (maxDays === undefined) return problems;
+  const limit = typeof setting === 'number' ? `${maxDays}` : `${maxDays} (its longest, for any severity)`;
   src.entries.forEach((e, index) => {
     const days = daysUntil(e.expires, now);
     if (days > maxDays) {
@@ -46,7 +50,7 @@ export function checkExceptionLimits(src: ExceptionSource, maxDays: number | und
         source: src.source,
         index,
         line: src.lines?.[index],
-        message: `exception ${e.id} expires ${e.expires}, ${days} days from today, beyond the policy's exceptions.max-days ${maxDays}; pick an earlier date or raise max-days`,
+        message: `exception ${e.id} expires ${e.expires}, ${days} days from today, beyond the policy's exceptions.max-days ${limit}; pick an earlier date or raise max-days`,
       });
     }
   });
@@ -58,6 +62,7 @@ export interface CompiledException {
   index: number;
   entry: ExceptionEntry;
   purl?: PurlParts;
+  /** Compiled on first use: most exceptions never meet a finding with their id. */
   pathMatchers?: ((p: string) => boolean)[];
   expired: boolean;
   daysLeft: number;
@@ -74,7 +79,6 @@ export function compileExceptions(sources: ExceptionSource[], now: Date): Compil
         index,
         entry,
         purl: entry.package ? parsePurl(entry.package) : undefined,
-        pathMatchers: entry.paths?.map((g) => picomatch(g, { dot: true })),
         expired: daysLeft < 0,
         daysLeft,
         matched: [],
@@ -99,7 +103,8 @@ export function indexExceptions(list: CompiledException[]): Map<string, Compiled
 function fieldsMatch(c: CompiledException, f: Finding): boolean {
   if (c.entry.kind && c.entry.kind !== f.kind) return false;
   if (c.purl && !purlMatches(c.purl, f.package)) return false;
-  if (c.pathMatchers) {
+  if (c.entry.paths) {
+    c.pathMatchers ??= c.entry.paths.map((g) => picomatch(g, { dot: true }));
     const p = f.location?.path.replace(/\\/g, '/').replace(/^\.\//, '');
     if (!p || !c.pathMatchers.some((m) => m(p))) return false;
   }

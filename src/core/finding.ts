@@ -1,5 +1,6 @@
 // The one finding model every scanner feeds. Pure: no I/O.
 import * as crypto from 'node:crypto';
+import { lookupTable } from './lookup';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info', 'unknown'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -58,7 +59,7 @@ export type FindingInput = Omit<Finding, 'fingerprint' | 'aliases' | 'tools'> & 
   aliases?: string[];
 };
 
-const SEVERITY_WORDS: Record<string, Severity> = {
+const SEVERITY_WORDS = lookupTable<Severity>({
   critical: 'critical',
   high: 'high',
   error: 'high',
@@ -73,7 +74,7 @@ const SEVERITY_WORDS: Record<string, Severity> = {
   note: 'low',
   none: 'info',
   unknown: 'unknown',
-};
+});
 
 /**
  * SEVERITY_WORDS as tools print them (lower, UPPER, Capitalized): looked up before trimming and

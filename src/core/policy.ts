@@ -193,7 +193,17 @@ export function evaluate(input: EvaluateInput): GateResult {
     const what = `scanner ${s.name} could not scan: ${s.error ?? 'unknown error'}`;
     reasons.push(policy['on-scanner-error'] === 'fail' ? what : `${what} (on-scanner-error: warn)`);
   }
-  const incomplete = failed.length > 0 && policy['on-scanner-error'] === 'fail';
+  // A run in which no scanner of the project finished and no report was read checked nothing:
+  // never a pass, whatever on-scanner-error says (a signature check alone does not scan the code).
+  const scannedNothing = !input.scanners.some((s) => s.status === 'ok' && s.name !== 'cosign-verify');
+  if (scannedNothing) {
+    reasons.push(
+      failed.length > 0
+        ? 'nothing was scanned: every scanner failed and no report was read'
+        : 'nothing was scanned: no scanner ran and no report was read (scanners: [] or --scanners none without --report)',
+    );
+  }
+  const incomplete = (failed.length > 0 && policy['on-scanner-error'] === 'fail') || scannedNothing;
   if (exceptions.expired.length > 0) {
     const hit = exceptions.expired.filter((e) => e.matched.length > 0).length;
     reasons.push(`${plural(exceptions.expired.length, 'exception')} expired (${hit} still matching findings)`);
@@ -201,9 +211,7 @@ export function evaluate(input: EvaluateInput): GateResult {
   const verdict = fail ? 'fail' : incomplete ? 'incomplete' : 'pass';
   if (verdict === 'pass') {
     const ran = input.scanners.filter((s) => s.status === 'ok').map((s) => s.name);
-    reasons.unshift(
-      `no finding at or above the policy threshold${ran.length ? ` (scanned by ${ran.join(', ')})` : ''}${summary.suppressed ? `; ${summary.suppressed} suppressed` : ''}`,
-    );
+    reasons.unshift(`no finding at or above the policy threshold (scanned by ${ran.join(', ')})${summary.suppressed ? `; ${summary.suppressed} suppressed` : ''}`);
   }
 
   return {

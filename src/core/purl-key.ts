@@ -13,6 +13,15 @@ export interface PurlParts {
  * Parses `pkg:type/namespace/name@version?qualifiers#subpath` loosely: enough to compare
  * identities. Returns undefined for text that is not a purl.
  */
+/** A percent-decoded purl part; a stray `%` that is not an escape stays as written. */
+function decodePart(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 export function parsePurl(purl: string): PurlParts | undefined {
   const m = /^pkg:([a-zA-Z][a-zA-Z0-9.+-]*)\/([^?#]+)/.exec(purl.trim());
   if (!m) return undefined;
@@ -22,10 +31,10 @@ export function parsePurl(purl: string): PurlParts | undefined {
   const at = path.lastIndexOf('@');
   // An @ at the start of a segment is an npm scope, not a version separator.
   if (at > 0 && path[at - 1] !== '/') {
-    version = decodeURIComponent(path.slice(at + 1));
+    version = decodePart(path.slice(at + 1));
     path = path.slice(0, at);
   }
-  const segments = path.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
+  const segments = path.split('/').filter(Boolean).map(decodePart);
   const sep = type === 'maven' ? ':' : '/';
   return { type, name: segments.join(sep), version: version || undefined };
 }

@@ -18,10 +18,15 @@ import { sarifJsonChunks } from '../reports/sarif';
 import { renderSummary } from '../reports/summary';
 import type { ScanContext, Scanner } from '../scanners/types';
 import { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } from '../sign';
-import { resolveToolPath } from '../tools/resolve';
+import { checkPolicyTools, resolveToolPath, untrustedRoots, type PolicyTools } from '../tools/resolve';
 import { VERSION } from '../version';
 import { readBytes } from '../read-text';
 import { writeChunks } from './write-chunks';
+import { projectPath } from './repo-root';
+import { dependencyPathIndex } from '../core/dep-path';
+import { exceptionDays } from '../core/sla';
+import { findLockfiles, readLockfile, type Lockfile } from '../lockfiles';
+import { commitLinksFromEnv } from '../reports/remedy';
 
 export interface Logger {
   info(line: string): void;
@@ -70,7 +75,7 @@ export interface GateOutput {
 }
 
 /** Which scanners a `--report TOOL=...` stands in for: that tool is not run again. */
-const REPORT_COVERS: Partial<Record<ReportTool, ScannerName[]>> = {
+export const REPORT_COVERS: Partial<Record<ReportTool, ScannerName[]>> = {
   trivy: ['trivy-fs'],
   semgrep: ['semgrep'],
   'npm-audit': ['audit'],
@@ -117,6 +122,8 @@ export function loadInputs(opts: GateOptions) {
   const policyLoaded = explicitConfig || fs.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : undefined;
   const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
   const baseDir = policyLoaded ? path.dirname(configPath) : dir;
+  // Refused before anything runs: a tool path the scanned repository could have written.
+  const tools: PolicyTools = policyLoaded ? checkPolicyTools(policy, configPath, policyLoaded.lineOf, untrustedRoots([dir], opts.env), opts.env) : {};
 
   const exceptions: ExceptionSource[] = [];
   let exceptionsInput: GateResult['inputs']['exceptions'];
@@ -145,7 +152,7 @@ export function loadInputs(opts: GateOptions) {
   const inputs: GateResult['inputs'] = { vex: vexInputs };
   if (policyLoaded) inputs.policy = { path: path.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
   if (exceptionsInput) inputs.exceptions = exceptionsInput;
-  return { dir, policy, exceptions, vex, inputs };
+  return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath };
 }
 
 function ingestReport(tool: ReportTool, file: string): { findings: Finding[]; status: ScannerStatus } {
@@ -188,12 +195,31 @@ async function bounded<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>
   return out;
 }
 
-function toolPathResolver(policy: Policy, env: NodeJS.ProcessEnv) {
-  return (tool: string): string => resolveToolPath(tool, env, (policy.tools as Record<string, { path?: string } | undefined>)[tool]?.path);
+function toolPathResolver(tools: PolicyTools, env: NodeJS.ProcessEnv) {
+  return (tool: string): string => resolveToolPath(tool, env, tools[tool as keyof PolicyTools]);
+}
+
+/**
+ * The project's lockfiles, for the summary: what was scanned, and the dependency chains of
+ * vulnerable packages. One that cannot be read is left out here; the audit reports it.
+ */
+function scannedLockfiles(dir: string, policy: Policy): Lockfile[] {
+  const out: Lockfile[] = [];
+  const read = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      if (!(e instanceof ChaingateError)) throw e;
+    }
+  };
+  read(() => {
+    for (const file of findLockfiles(dir, { skipDirs: policy['skip-dirs'] })) read(() => out.push(readLockfile(file, path.relative(dir, file) || path.basename(file))));
+  });
+  return out;
 }
 
 export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOutput> {
-  const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);
+  const { dir, policy, exceptions, vex, inputs, tools, exceptionsPath } = loadInputs(opts);
   const outDir = path.resolve(opts.outputDir);
   fs.mkdirSync(outDir, { recursive: true });
 
@@ -212,7 +238,7 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
     statuses.push({ name: s, status: 'skipped', durationMs: 0, findings: 0, notes: ['its report was given with --report'] });
   }
   const workRoot = path.join(outDir, 'raw');
-  const toolPath = toolPathResolver(policy, opts.env);
+  const toolPath = toolPathResolver(tools, opts.env);
   const concurrency = Math.max(1, Number(opts.env.CHAINGATE_CONCURRENCY ?? 3) || 3);
   const results = await bounded(toRun, concurrency, async (name) => {
     const started = Date.now();
@@ -267,7 +293,7 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
           requireAttestations: v['require-attestations'],
           insecureRegistry: v['insecure-registry'] || opts.insecureRegistry === true,
         },
-        { tools: signTools(opts.env, { cosign: policy.tools.cosign?.path, crane: policy.tools.crane?.path }), env: opts.env, log: (l) => lines.push(l), workDir },
+        { tools: signTools(opts.env, tools), env: opts.env, log: (l) => lines.push(l), workDir },
       );
       all.push(...o.findings);
       statuses.push(verifyScannerStatus(o, Date.now() - started));
@@ -301,12 +327,15 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
   const resultFile = path.join(outDir, 'chaingate-result.json');
   const sarifFile = path.join(outDir, 'chaingate.sarif');
   const summaryFile = path.join(outDir, 'summary.md');
+  // Code scanning and links at the commit need paths from the repository root, not the project.
+  const repo = projectPath(dir, opts.env);
   await writeChunks(resultFile, resultJsonChunks(result));
   await writeChunks(
     sarifFile,
     sarifJsonChunks(result, {
       toolVersion: VERSION,
-      root: dir,
+      root: repo.root,
+      project: repo.project,
       // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
       // important ones there; chaingate-result.json has them all.
       maxResultsPerRun: policy.sarif['max-results-per-run'],
@@ -314,7 +343,17 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
       completedTools: [...new Set(statuses.filter((s) => s.status === 'ok').flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, '')]))],
     }),
   );
-  const summary = renderSummary(result, { resultFile: path.basename(resultFile), sarifFile: path.basename(sarifFile) });
+  const lockfiles = scannedLockfiles(dir, policy);
+  const findPath = dependencyPathIndex(lockfiles);
+  const summary = renderSummary(result, {
+    resultFile: path.basename(resultFile),
+    sarifFile: path.basename(sarifFile),
+    dependencyPath: (f) => (f.package ? findPath(f.package, f.location?.path) : undefined),
+    links: commitLinksFromEnv(opts.env, repo.project),
+    exceptionsFile: path.relative(repo.root, exceptionsPath).split(path.sep).join('/') || exceptionsPath,
+    exceptionDays: (sev) => exceptionDays({ maxDays: policy.exceptions['max-days'], sla: policy.sla }, sev, policy['unknown-severity']),
+    scanned: { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) },
+  });
   fs.writeFileSync(summaryFile, summary);
   return { result, resultFile, sarifFile, summaryFile, summary, sbomFile };
 }

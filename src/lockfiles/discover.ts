@@ -8,6 +8,7 @@ import { parsePackageJson } from './manifest';
 import { isLockfileName, LOCKFILE_NAMES, parseLockfile } from './parse';
 import { parsePyproject } from './poetry';
 import type { Lockfile, Manifest } from './types';
+import { berryWorkspaces } from './yarn';
 import { readText } from '../read-text';
 
 export interface DiscoverOptions {
@@ -61,6 +62,21 @@ export function readManifest(dir: string): Manifest | undefined {
   return undefined;
 }
 
+/** package.json of the workspaces a lockfile names, where present (folders inside `dir` only). */
+function readWorkspaceManifests(dir: string, folders: string[]): Record<string, Manifest> {
+  const out: Record<string, Manifest> = {};
+  const base = path.resolve(dir);
+  for (const f of folders) {
+    const at = path.resolve(base, f);
+    // The lockfile is the pull request's: a workspace path must not lead outside the project.
+    if (!at.startsWith(base + path.sep)) continue;
+    const file = path.join(at, 'package.json');
+    const text = readOptional(file);
+    if (text !== undefined) out[f] = parsePackageJson(text, file);
+  }
+  return out;
+}
+
 /** Reads and parses one lockfile; `display` is the name used in messages and the SBOM. */
 export function readLockfile(file: string, display = file): Lockfile {
   let text: string;
@@ -73,7 +89,8 @@ export function readLockfile(file: string, display = file): Lockfile {
   const base = path.basename(file);
   const manifest = base === 'go.mod' || base.startsWith('requirements') ? undefined : readManifest(dir);
   const goSum = base === 'go.mod' ? readOptional(path.join(dir, 'go.sum')) : undefined;
-  const lock = parseLockfile({ path: display, text, manifest, goSum });
+  const workspaceManifests = base === 'yarn.lock' ? readWorkspaceManifests(dir, berryWorkspaces(text)) : undefined;
+  const lock = parseLockfile({ path: display, text, manifest, goSum, workspaceManifests });
   return lock;
 }
 

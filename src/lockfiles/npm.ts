@@ -34,14 +34,19 @@ function nameFromKey(key: string): string {
   return i < 0 ? key.slice(key.lastIndexOf('/') + 1) : key.slice(i + 'node_modules/'.length);
 }
 
-function depNames(e: Entry): { name: string; optional: boolean }[] {
+function depNames(e: Entry, folder: boolean): { name: string; optional: boolean }[] {
   const out: { name: string; optional: boolean }[] = [];
   for (const n of Object.keys(recordOf(e.dependencies))) out.push({ name: n, optional: false });
   for (const n of Object.keys(recordOf(e.optionalDependencies))) out.push({ name: n, optional: true });
   // npm 7+ installs peer dependencies, so they are part of the resolved graph.
   for (const n of Object.keys(recordOf(e.peerDependencies))) out.push({ name: n, optional: true });
+  // A workspace's (or the root's) devDependencies are installed too; a package's are not.
+  if (folder) for (const n of Object.keys(recordOf(e.devDependencies))) out.push({ name: n, optional: false });
   return out;
 }
+
+/** "packages/a" (a workspace or `file:` folder), not "node_modules/..." nor the root "". */
+const isFolderKey = (key: string) => key !== '' && !key.startsWith('node_modules/') && !key.includes('/node_modules/');
 
 function fromPackages(data: Entry, packages: Record<string, unknown>, file: string, kind: Lockfile['kind']): Lockfile {
   const rootEntry = recordOf(packages['']);
@@ -53,19 +58,25 @@ function fromPackages(data: Entry, packages: Record<string, unknown>, file: stri
     if (raw.link === true) continue;
     const name = str(raw.name) ?? nameFromKey(key);
     const version = str(raw.version);
-    if (!version) {
-      // A workspace folder without a version, or an entry npm could not resolve: never a registry package.
-      if (!key.includes('node_modules/')) continue;
-      throw new LockfileError(`entry "${key}" has no version; ${FIX}`, file);
+    if (isFolderKey(key)) {
+      // A workspace: in the graph (root -> workspace -> its dependencies) even without a version.
+      keyToPurl.set(key, npmPurl(name, version ?? ''));
+      entries.push([key, raw]);
+      continue;
     }
+    if (!version) throw new LockfileError(`entry "${key}" has no version; ${FIX}`, file);
     keyToPurl.set(key, npmPurl(name, version));
     entries.push([key, raw]);
   }
+  const rootDeps: string[] = [];
   // Links resolve to their target's purl, so dependency edges through a link still land.
   for (const [key, raw] of Object.entries(packages)) {
     if (isRecord(raw) && raw.link === true) {
       const target = keyToPurl.get(str(raw.resolved) ?? '');
-      if (target) keyToPurl.set(key, target);
+      if (!target) continue;
+      keyToPurl.set(key, target);
+      // npm links every workspace at the top of node_modules: the root depends on each (`npm ls`).
+      if (/^node_modules\/(@[^/]+\/)?[^/@][^/]*$/.test(key)) rootDeps.push(target);
     }
   }
   const resolve = (from: string, dep: string): string | undefined => {
@@ -80,49 +91,57 @@ function fromPackages(data: Entry, packages: Record<string, unknown>, file: stri
       else base = '';
     }
   };
-  const rootDeps: string[] = [];
-  for (const d of depNames(rootEntry)) {
+  for (const d of depNames(rootEntry, true)) {
     const p = resolve('', d.name);
-    if (p) rootDeps.push(p);
-  }
-  for (const n of Object.keys(recordOf(rootEntry.devDependencies))) {
-    const p = resolve('', n);
     if (p) rootDeps.push(p);
   }
   const direct = new Set(rootDeps);
   const list: LockPackage[] = [];
+  const warnings: string[] = [];
   for (const [key, e] of entries) {
     const purl = keyToPurl.get(key) as string;
+    const folder = isFolderKey(key);
+    const optional = e.optional === true || e.devOptional === true;
     const deps: string[] = [];
-    for (const d of depNames(e)) {
+    const unresolved: string[] = [];
+    for (const d of depNames(e, folder)) {
       const p = resolve(key, d.name);
-      // A missing required dependency means the lockfile is out of date with itself.
       if (p) deps.push(p);
-      else if (!d.optional) throw new LockfileError(`"${key}" depends on "${d.name}" which the lockfile does not contain; ${FIX}`, file);
+      // npm leaves an optional package's own dependencies unresolved when it will not install
+      // it (another platform): a note, not an error. A required one means the lockfile is out
+      // of date with itself.
+      else if (optional && !d.optional) {
+        unresolved.push(d.name);
+        warnings.push(`${file}: optional package "${key}" depends on "${d.name}", which the lockfile leaves unresolved; "${d.name}" is not in the SBOM`);
+      } else if (!d.optional) throw new LockfileError(`"${key}" depends on "${d.name}" which the lockfile does not contain; ${FIX}`, file);
     }
     const license = str(e.license);
     const pkg: LockPackage = {
       ecosystem: 'npm',
       name: str(e.name) ?? nameFromKey(key),
-      version: str(e.version) as string,
+      version: str(e.version) ?? '',
       purl,
       dev: e.dev === true,
       direct: direct.has(purl),
       dependencies: deps,
     };
+    if (folder) pkg.workspace = key;
+    if (unresolved.length) pkg.unresolved = unresolved;
     const integrity = fromSri(str(e.integrity));
     if (integrity) pkg.integrity = integrity;
     if (license) pkg.licenses = [license];
-    if (e.optional === true || e.devOptional === true) pkg.optional = true;
+    if (optional) pkg.optional = true;
     list.push(pkg);
   }
-  return {
+  const lock: Lockfile = {
     path: file,
     kind,
     root: rootOf(rootEntry, data),
     packages: mergeByPurl(list),
     rootDependencies: sortedUnique(rootDeps),
   };
+  if (warnings.length) lock.warnings = warnings;
+  return lock;
 }
 
 function rootOf(rootEntry: Entry, data: Entry): Lockfile['root'] {
@@ -135,6 +154,7 @@ function rootOf(rootEntry: Entry, data: Entry): Lockfile['root'] {
 function fromV1(data: Entry, file: string, kind: Lockfile['kind'], manifest?: Manifest): Lockfile {
   const list: LockPackage[] = [];
   const rootDeps: string[] = [];
+  const warnings: string[] = [];
   interface Frame {
     deps: Record<string, unknown>;
     parent?: Frame;
@@ -169,11 +189,14 @@ function fromV1(data: Entry, file: string, kind: Lockfile['kind'], manifest?: Ma
       const real = purlOf(name, e, `${path}${name}`);
       const nested = isRecord(e.dependencies) ? build(e.dependencies, frame, `${path}${name}/`) : undefined;
       const deps: string[] = [];
+      const unresolved: string[] = [];
       for (const req of Object.keys(recordOf(e.requires))) {
         const p = lookup(nested ?? frame, req);
         if (p) deps.push(p);
-        else if (e.optional !== true)
-          throw new LockfileError(`"${path}${name}" requires "${req}" which the lockfile does not contain; ${FIX}`, file);
+        else if (e.optional === true) {
+          unresolved.push(req);
+          warnings.push(`${file}: optional package "${path}${name}" requires "${req}", which the lockfile leaves unresolved; "${req}" is not in the SBOM`);
+        } else throw new LockfileError(`"${path}${name}" requires "${req}" which the lockfile does not contain; ${FIX}`, file);
       }
       const pkg: LockPackage = {
         ecosystem: 'npm',
@@ -187,6 +210,7 @@ function fromV1(data: Entry, file: string, kind: Lockfile['kind'], manifest?: Ma
       const integrity = fromSri(str(e.integrity));
       if (integrity) pkg.integrity = integrity;
       if (e.optional === true) pkg.optional = true;
+      if (unresolved.length) pkg.unresolved = unresolved;
       if (frame.parent === undefined) rootDeps.push(pkg.purl);
       list.push(pkg);
       if (nested) visit(nested, `${path}${name}/`);
@@ -205,11 +229,13 @@ function fromV1(data: Entry, file: string, kind: Lockfile['kind'], manifest?: Ma
     for (const p of list) p.direct = wanted.has(p.purl);
   } else for (const p of list) p.direct = false;
   const name = str(data.name);
-  return {
+  const lock: Lockfile = {
     path: file,
     kind,
     root: name ? { name, version: str(data.version) ?? '0.0.0' } : undefined,
     packages: mergeByPurl(list),
     rootDependencies: sortedUnique(rootDeps),
   };
+  if (warnings.length) lock.warnings = warnings;
+  return lock;
 }

@@ -30,13 +30,15 @@ export interface ParseInput {
   manifest?: Manifest;
   /** go.sum next to go.mod. */
   goSum?: string;
+  /** package.json of each yarn berry workspace, by folder relative to the lockfile. */
+  workspaceManifests?: Record<string, Manifest>;
 }
 
 export function parseLockfile(input: ParseInput): Lockfile {
   const base = path.basename(input.path);
   let lock: Lockfile;
   if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json') lock = parsePackageLock(input.text, input.path, input.manifest);
-  else if (base === 'yarn.lock') lock = parseYarnLock(input.text, input.path, input.manifest);
+  else if (base === 'yarn.lock') lock = parseYarnLock(input.text, input.path, input.manifest, input.workspaceManifests);
   else if (base === 'pnpm-lock.yaml') lock = parsePnpmLock(input.text, input.path, input.manifest);
   else if (base === 'poetry.lock') lock = parsePoetryLock(input.text, input.path, input.manifest);
   else if (base === 'go.mod') lock = parseGoMod(input.text, input.path, input.goSum);

@@ -34,6 +34,13 @@ export interface LockPackage {
   direct: boolean;
   /** purls of the packages this one depends on, as resolved by the lockfile. */
   dependencies: string[];
+  /**
+   * A workspace (or other local folder) of the project itself, by its path in the repository:
+   * part of the graph, but our own code, not a published package to look advisories up for.
+   */
+  workspace?: string;
+  /** Names of optional dependencies the lockfile left unresolved (npm does on other platforms). */
+  unresolved?: string[];
 }
 
 export interface Lockfile {

@@ -1,6 +1,7 @@
 // Shared helpers for the lockfile parsers. Pure.
-import type * as YamlLib from 'yaml';
+import type * as JsYaml from 'js-yaml';
 import type * as TomlLib from 'smol-toml';
+import { jsonParse } from '../core/lookup';
 import { LockfileError } from '../errors';
 import { packageUrlLib, plainNpmPurl } from '../parsers/purl';
 import type { Ecosystem, Integrity, Lockfile, LockPackage, Manifest } from './types';
@@ -12,15 +13,16 @@ import type { Ecosystem, Integrity, Lockfile, LockPackage, Manifest } from './ty
 // A test holds the output equal to PackageURL's for every package of a real lockfile.
 type Encoders = { encode: (s: string) => string };
 
+/** An empty version (a workspace whose package.json has none) gives a purl without one. */
 export function npmPurl(name: string, version: string): string {
   // The purl spec's npm rule: namespace and name are lower-cased (old packages like JSONStream).
   const lower = name.toLowerCase();
-  const plain = plainNpmPurl(lower, version);
+  const plain = plainNpmPurl(lower, version || undefined);
   if (plain !== undefined) return plain;
   const enc = packageUrlLib().PurlComponent as unknown as { namespace: Encoders; name: Encoders; version: Encoders };
   const slash = lower.startsWith('@') ? lower.indexOf('/') : -1;
   const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);
-  return `pkg:npm/${head}@${enc.version.encode(version)}`;
+  return version ? `pkg:npm/${head}@${enc.version.encode(version)}` : `pkg:npm/${head}`;
 }
 
 /** The reference implementation npmPurl must agree with. */
@@ -28,7 +30,7 @@ export function npmPurlStrict(name: string, version: string): string {
   const slash = name.startsWith('@') ? name.indexOf('/') : -1;
   const ns = slash > 0 ? name.slice(0, slash) : undefined;
   const n = slash > 0 ? name.slice(slash + 1) : name;
-  return new (packageUrlLib().PackageURL)('npm', ns, n, version, undefined, undefined).toString();
+  return new (packageUrlLib().PackageURL)('npm', ns, n, version || undefined, undefined, undefined).toString();
 }
 
 /** PEP 503 normalized name: what pip compares and what purls carry. */
@@ -40,7 +42,11 @@ export function pypiPurl(name: string, version: string): string {
   return new (packageUrlLib().PackageURL)('pypi', undefined, pypiName(name), version, undefined, undefined).toString();
 }
 
-export function golangPurl(modulePath: string, version: string): string {
+export function golangPurl(path: string, version: string): string {
+  // The purl spec's golang type: namespace and name are not case sensitive and must be
+  // lower-cased (github.com/AlecAivazis/survey -> github.com/alecaivazis/survey). The module
+  // path itself (LockPackage.name, what OSV advisories name) keeps its case.
+  const modulePath = path.toLowerCase();
   const slash = modulePath.lastIndexOf('/');
   const ns = slash > 0 ? modulePath.slice(0, slash) : undefined;
   const n = slash > 0 ? modulePath.slice(slash + 1) : modulePath;
@@ -94,7 +100,7 @@ function lineOfOffset(text: string, offset: number): number {
 export function parseJsonLockfile(text: string, file: string, fix: string): unknown {
   if (text.trim() === '') throw new LockfileError(`the file is empty; ${fix}`, file);
   try {
-    return JSON.parse(text);
+    return jsonParse(text);
   } catch (e) {
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
@@ -106,19 +112,30 @@ export function parseJsonLockfile(text: string, file: string, fix: string): unkn
   }
 }
 
-export function parseYamlLockfile(text: string, file: string, fix: string): unknown {
+/**
+ * Every YAML document of a lockfile (pnpm 11 writes two), read with js-yaml: on real pnpm and
+ * berry lockfiles it is 7-10x faster than the \`yaml\` package (which keeps a concrete syntax tree
+ * for editing; the config loader uses it for line numbers), and the YAML parse was half of a
+ * pnpm/berry run. The core schema, as before: lockfiles quote what must stay a string.
+ */
+export function parseYamlDocuments(text: string, file: string, fix: string): unknown[] {
   if (text.trim() === '') throw new LockfileError(`the file is empty; ${fix}`, file);
   // Required on first use: an npm-only project should not pay for loading a YAML parser.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parseDocument } = require('yaml') as typeof YamlLib;
-  // uniqueKeys off: real lockfiles never repeat keys, and the check costs time on big files.
-  const doc = parseDocument(text, { uniqueKeys: false });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    throw new LockfileError(`not valid YAML (${first}); ${fix}`, file, e.linePos?.[0].line, e.linePos?.[0].col);
+  const { loadAll, CORE_SCHEMA, YAMLException } = require('js-yaml') as typeof JsYaml;
+  try {
+    return loadAll(text, undefined, { schema: CORE_SCHEMA, filename: file });
+  } catch (e) {
+    if (!(e instanceof YAMLException)) throw e;
+    throw new LockfileError(`not valid YAML (${e.reason}); ${fix}`, file, e.mark ? e.mark.line + 1 : undefined, e.mark ? e.mark.column + 1 : undefined);
   }
-  return doc.toJS({ maxAliasCount: -1 });
+}
+
+/** A lockfile of one YAML document. */
+export function parseYamlLockfile(text: string, file: string, fix: string): unknown {
+  const docs = parseYamlDocuments(text, file, fix);
+  if (docs.length !== 1) throw new LockfileError(`expected one YAML document, found ${docs.length}; ${fix}`, file);
+  return docs[0];
 }
 
 export function parseTomlLockfile(text: string, file: string, fix: string): Record<string, unknown> {
@@ -163,7 +180,7 @@ export function markReachability(
   const optionalOnly = walk(packages, optionalRoots);
   for (const [purl, p] of packages) {
     // Unreachable entries stay as they are (dev=false): better over-report than drop.
-    if (!all.has(purl)) continue;
+    if (!all.has(purl) || p.workspace !== undefined) continue;
     const inProd = prod.has(purl);
     p.dev = !inProd && !optionalOnly.has(purl);
     if (!inProd && optionalOnly.has(purl)) p.optional = true;
@@ -178,7 +195,8 @@ function walk(packages: Map<string, LockPackage>, roots: string[]): Set<string> 
     if (seen.has(purl)) continue;
     seen.add(purl);
     const p = packages.get(purl);
-    if (p) for (const d of p.dependencies) if (!seen.has(d)) stack.push(d);
+    // A workspace is part of the project: its own sections are roots of their own kind.
+    if (p && p.workspace === undefined) for (const d of p.dependencies) if (!seen.has(d)) stack.push(d);
   }
   return seen;
 }
@@ -202,11 +220,14 @@ export function mergeByPurl(list: Iterable<LockPackage>): LockPackage[] {
     q.dependencies.push(...p.dependencies);
     if (!q.integrity && p.integrity) q.integrity = p.integrity;
     if (!q.licenses && p.licenses) q.licenses = p.licenses;
+    if (p.unresolved) q.unresolved = [...(q.unresolved ?? []), ...p.unresolved];
+    if (!q.workspace && p.workspace) q.workspace = p.workspace;
   }
   const out = [...by.values()];
   for (const p of out) {
     p.dependencies = [...new Set(p.dependencies)].filter((d) => d !== p.purl).sort();
     if (p.optional === false) delete p.optional;
+    if (p.unresolved) p.unresolved = sortedUnique(p.unresolved);
   }
   return out.sort((a, b) => (a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0));
 }
@@ -242,6 +263,35 @@ export function withRoots(
     rootDependencies = packages.filter((p) => !needed.has(p.purl)).map((p) => p.purl);
   }
   const direct = new Set(rootDependencies);
+  for (const p of packages) p.direct = direct.has(p.purl);
+  const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? '0.0.0' } : undefined;
+  return { ...base, root, packages, rootDependencies };
+}
+
+/** What a workspace-aware parser collected: every workspace's sections, and the root's edges. */
+export interface WorkspaceRoots {
+  prod: string[];
+  dev: string[];
+  opt: string[];
+  /** The root's own dependencies and its workspaces. */
+  rootDeps: string[];
+}
+
+/**
+ * Dev/optional by reachability from every workspace's sections (a workspace node is not walked
+ * through, so one workspace's devDependencies never become production because another workspace
+ * needs that workspace), direct = named by a workspace or the root.
+ */
+export function finishWorkspaces(
+  base: Pick<Lockfile, 'path' | 'kind'>,
+  list: LockPackage[],
+  roots: WorkspaceRoots,
+  manifest: Manifest | undefined,
+): Lockfile {
+  const packages = mergeByPurl(list);
+  markReachability(new Map(packages.map((p) => [p.purl, p])), roots.prod, roots.dev, roots.opt);
+  const rootDependencies = sortedUnique(roots.rootDeps);
+  const direct = new Set([...roots.prod, ...roots.dev, ...roots.opt, ...rootDependencies]);
   for (const p of packages) p.direct = direct.has(p.purl);
   const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? '0.0.0' } : undefined;
   return { ...base, root, packages, rootDependencies };

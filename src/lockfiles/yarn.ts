@@ -1,14 +1,16 @@
 // yarn.lock: classic (v1, its own line format) and berry (v2+, YAML with __metadata). Pure.
 // Neither records which packages are dev-only, so the manifest (package.json) is used for that.
+import type * as SemverLib from 'semver';
 import { LockfileError } from '../errors';
 import type { Lockfile, LockPackage, Manifest } from './types';
-import { fromSri, isRecord, mergeByPurl, npmPurl, parseYamlLockfile, recordOf, str, withRoots } from './util';
+import { finishWorkspaces, fromSri, isRecord, mergeByPurl, npmPurl, parseYamlLockfile, recordOf, str, withRoots } from './util';
 
 const FIX_CLASSIC = 'regenerate it with `yarn install`';
 const FIX_BERRY = 'regenerate it with `yarn install --mode=update-lockfile`';
 
-export function parseYarnLock(text: string, file: string, manifest?: Manifest): Lockfile {
-  if (/^__metadata:/m.test(text)) return parseBerry(text, file, manifest);
+/** `workspaceManifests`: package.json of berry workspaces by folder (see berryWorkspaces). */
+export function parseYarnLock(text: string, file: string, manifest?: Manifest, workspaceManifests?: Record<string, Manifest>): Lockfile {
+  if (/^__metadata:/m.test(text)) return parseBerry(text, file, manifest, workspaceManifests);
   if (/^# yarn lockfile v(\d+)/m.test(text) && !/^# yarn lockfile v1\b/m.test(text)) {
     const v = /^# yarn lockfile v(\d+)/m.exec(text)?.[1];
     throw new LockfileError(`unknown yarn lockfile version v${v} (chaingate reads v1 and berry); ${FIX_CLASSIC}`, file, 1);
@@ -110,7 +112,7 @@ function finish(
   return withRoots({ path: file, kind }, mergeByPurl(list), manifest, resolveRoot);
 }
 
-function parseBerry(text: string, file: string, manifest?: Manifest): Lockfile {
+function parseBerry(text: string, file: string, manifest?: Manifest, workspaceManifests: Record<string, Manifest> = {}): Lockfile {
   const data = parseYamlLockfile(text, file, FIX_BERRY);
   if (!isRecord(data)) throw new LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file, 1);
   const meta = recordOf(data.__metadata);
@@ -119,40 +121,95 @@ function parseBerry(text: string, file: string, manifest?: Manifest): Lockfile {
   if (!Number.isInteger(version) || version < 4 || version > 10)
     throw new LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file);
   const byDescriptor = new Map<string, string>();
-  const entries: [string[], Record<string, unknown>, string | undefined][] = [];
-  let workspaceDeps: Record<string, unknown> = {};
+  const entries: { raw: Record<string, unknown>; pkg: LockPackage }[] = [];
+  // The root workspace is the project itself; the others are components under it.
+  let rootEntry: Record<string, unknown> | undefined;
   for (const [key, raw] of Object.entries(data)) {
     if (key === '__metadata' || !isRecord(raw)) continue;
-    const keys = key.split(/,\s*/);
     const resolution = str(raw.resolution) ?? '';
     const [name, ref] = splitDescriptor(resolution);
     const version = str(raw.version);
     if (!version || !name) throw new LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file);
-    if (/^(workspace|link|portal):/.test(ref)) {
-      if (ref === 'workspace:.') workspaceDeps = { ...recordOf(raw.dependencies) };
-      entries.push([keys, raw, undefined]);
+    if (ref === 'workspace:.') {
+      rootEntry = raw;
       continue;
     }
-    const purl = npmPurl(name, version);
-    for (const k of keys) byDescriptor.set(k, purl);
-    entries.push([keys, raw, purl]);
-  }
-  const list: LockPackage[] = [];
-  for (const [keys, raw, purl] of entries) {
-    if (!purl) continue;
-    const [name] = splitDescriptor(str(raw.resolution) as string);
-    const deps: string[] = [];
-    for (const [n, r] of Object.entries(recordOf(raw.dependencies))) {
-      const p = byDescriptor.get(`${n}@${String(r)}`);
-      if (p) deps.push(p);
+    let pkg: LockPackage;
+    if (ref.startsWith('workspace:')) {
+      const at = ref.slice('workspace:'.length);
+      // The lockfile's version of a workspace is a placeholder (0.0.0-use.local).
+      const v = workspaceManifests[at]?.version ?? '';
+      pkg = { ecosystem: 'npm', name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [], workspace: at };
+    } else {
+      // link: and portal: point at folders outside the workspaces: not packages of a registry.
+      if (/^(link|portal):/.test(ref)) continue;
+      pkg = { ecosystem: 'npm', name, version, purl: npmPurl(name, version), dev: false, direct: false, dependencies: [] };
     }
-    list.push({ ecosystem: 'npm', name, version: str(raw.version) as string, purl, dev: false, direct: false, dependencies: deps });
-    void keys;
+    for (const k of key.split(/,\s*/)) byDescriptor.set(k, pkg.purl);
+    entries.push({ raw, pkg });
   }
-  const lookup = (n: string, r: string): string | undefined => {
-    const spec = str(workspaceDeps[n]) ?? r;
-    return byDescriptor.get(`${n}@${spec}`) ?? byDescriptor.get(`${n}@npm:${spec}`);
+  const byName = new Map<string, LockPackage[]>();
+  for (const { pkg } of entries) byName.set(pkg.name, [...(byName.get(pkg.name) ?? []), pkg]);
+  // Lockfile v4 writes ranges without the npm: protocol that its keys carry.
+  const exactly = (n: string, r: string) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
+  const named = new Set<string>();
+  for (const raw of [...entries.map((e) => e.raw), rootEntry ?? {}])
+    for (const [n, r] of Object.entries(recordOf(raw.dependencies))) {
+      const p = exactly(n, String(r));
+      if (p) named.add(p);
+    }
+  const resolve = (n: string, r: string): string | undefined => {
+    const exact = exactly(n, r);
+    if (exact) return exact;
+    // The root package.json's `resolutions` rewrote the descriptor (samlp@npm:^7.0.2 is locked
+    // as samlp@npm:7.0.2): the one version of that name, or the highest the range accepts.
+    const candidates = byName.get(n) ?? [];
+    if (candidates.length === 1) return candidates[0].purl;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const semver = require('semver') as typeof SemverLib;
+    const range = r.replace(/^npm:/, '');
+    const ok = candidates.filter((c) => semver.valid(c.version) && semver.satisfies(c.version, range, { includePrerelease: true }));
+    // A resolution's target is an entry no dependency descriptor names; prefer it.
+    const target = ok.filter((c) => !named.has(c.purl));
+    return (target.length === 1 ? target : ok).sort((a, b) => semver.rcompare(a.version, b.version))[0]?.purl;
   };
-  const m: Manifest = manifest ?? { dependencies: Object.fromEntries(Object.entries(workspaceDeps).map(([k, v]) => [k, String(v)])), devDependencies: {}, optionalDependencies: {} };
-  return finish(file, 'yarn-berry', list, m, lookup);
+  const resolveAll = (raw: Record<string, unknown>): [string, string][] =>
+    Object.entries(recordOf(raw.dependencies)).flatMap(([n, r]) => {
+      const p = resolve(n, String(r));
+      return p ? [[n, p] as [string, string]] : [];
+    });
+  const prod: string[] = [];
+  const dev: string[] = [];
+  const opt: string[] = [];
+  // A workspace's lockfile entry merges its dependencies and devDependencies: its package.json
+  // (when the caller could read it) tells them apart; without one, all count as production.
+  const classify = (deps: [string, string][], m: Manifest | undefined) => {
+    for (const [n, p] of deps) {
+      if (m && !(n in m.dependencies) && n in m.devDependencies) dev.push(p);
+      else if (m && !(n in m.dependencies) && n in m.optionalDependencies) opt.push(p);
+      else prod.push(p);
+    }
+  };
+  const list: LockPackage[] = [];
+  const rootDeps: string[] = [];
+  for (const { raw, pkg } of entries) {
+    const deps = resolveAll(raw);
+    pkg.dependencies = deps.map(([, p]) => p);
+    if (pkg.workspace !== undefined) {
+      classify(deps, workspaceManifests[pkg.workspace]);
+      rootDeps.push(pkg.purl);
+    }
+    list.push(pkg);
+  }
+  const own = rootEntry ? resolveAll(rootEntry) : [];
+  classify(own, manifest);
+  rootDeps.push(...own.map(([, p]) => p));
+  return finishWorkspaces({ path: file, kind: 'yarn-berry' }, list, { prod, dev, opt, rootDeps }, manifest);
+}
+
+/** Folders of a berry lockfile's workspaces (other than the root), for reading their package.json. */
+export function berryWorkspaces(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/^ {2}resolution: "?(?:@[^@"\s/]+\/)?[^@"\s]+@workspace:([^"\s]+)"?$/gm)) if (m[1] !== '.') out.add(m[1]);
+  return [...out].sort();
 }

@@ -1,12 +1,13 @@
 // CVSS base scores from vectors, so a severity can be given when an advisory carries only a
 // vector. Pure.
+import { lookupTable } from '../core/lookup';
 
-const AV: Record<string, number> = { N: 0.85, A: 0.62, L: 0.55, P: 0.2 };
-const AC: Record<string, number> = { L: 0.77, H: 0.44 };
-const PR_UNCHANGED: Record<string, number> = { N: 0.85, L: 0.62, H: 0.27 };
-const PR_CHANGED: Record<string, number> = { N: 0.85, L: 0.68, H: 0.5 };
-const UI: Record<string, number> = { N: 0.85, R: 0.62 };
-const CIA: Record<string, number> = { H: 0.56, L: 0.22, N: 0 };
+const AV = lookupTable<number>({ N: 0.85, A: 0.62, L: 0.55, P: 0.2 });
+const AC = lookupTable<number>({ L: 0.77, H: 0.44 });
+const PR_UNCHANGED = lookupTable<number>({ N: 0.85, L: 0.62, H: 0.27 });
+const PR_CHANGED = lookupTable<number>({ N: 0.85, L: 0.68, H: 0.5 });
+const UI = lookupTable<number>({ N: 0.85, R: 0.62 });
+const CIA = lookupTable<number>({ H: 0.56, L: 0.22, N: 0 });
 
 type V3Metrics = Record<'AV' | 'AC' | 'PR' | 'UI' | 'S' | 'C' | 'I' | 'A', string>;
 
@@ -42,7 +43,7 @@ function v3Score(m: V3Metrics, roundUp: (x: number) => number): number | undefin
   const c = CIA[m.C];
   const i = CIA[m.I];
   const a = CIA[m.A];
-  if ([av, ac, pr, ui, c, i, a].some((x) => x === undefined)) return undefined;
+  if (av === undefined || ac === undefined || pr === undefined || ui === undefined || c === undefined || i === undefined || a === undefined) return undefined;
   const iss = 1 - (1 - c) * (1 - i) * (1 - a);
   const impact = changed ? 7.52 * (iss - 0.029) - 3.25 * Math.pow(iss - 0.02, 15) : 6.42 * iss;
   const exploitability = 8.22 * av * ac * pr * ui;

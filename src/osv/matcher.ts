@@ -2,7 +2,7 @@
 // looked up once (never packages × advisories). Pure.
 import { makeFinding, type Finding } from '../core/finding';
 import { matchAffected } from './ranges';
-import { advisorySeverity } from './severity';
+import { groupSeverity } from './severity';
 import type { OsvAdvisory, OsvAffected } from './schema';
 import type { OsvPackage } from './types';
 import { baseEcosystem, osvEcosystem, packageIndexKey } from './versions';
@@ -17,13 +17,15 @@ interface IndexEntry {
 export interface AdvisoryIndex {
   byPackage: Map<string, IndexEntry[]>;
   byId: Map<string, OsvAdvisory>;
+  /** Advisories by each id they name as an alias: with byId, an advisory's alias group. */
+  byAlias: Map<string, OsvAdvisory[]>;
   /** Advisories indexed (withdrawn ones excluded). */
   count: number;
   withdrawn: number;
 }
 
 export function emptyIndex(): AdvisoryIndex {
-  return { byPackage: new Map(), byId: new Map(), count: 0, withdrawn: 0 };
+  return { byPackage: new Map(), byId: new Map(), byAlias: new Map(), count: 0, withdrawn: 0 };
 }
 
 /** Adds advisories to an index. A later copy of an id (e.g. a newer export) replaces none: first wins. */
@@ -36,6 +38,11 @@ export function addToIndex(index: AdvisoryIndex, advisories: Iterable<OsvAdvisor
     if (index.byId.has(a.id)) continue;
     index.byId.set(a.id, a);
     index.count++;
+    for (const alias of a.aliases ?? []) {
+      const list = index.byAlias.get(alias);
+      if (list) list.push(a);
+      else index.byAlias.set(alias, [a]);
+    }
     for (const affected of a.affected ?? []) {
       if (!affected.package) continue;
       const key = packageIndexKey(affected.package.ecosystem, affected.package.name);
@@ -100,9 +107,23 @@ function urlOf(advisory: OsvAdvisory): string {
   return ref?.url ?? `https://osv.dev/vulnerability/${encodeURIComponent(advisory.id)}`;
 }
 
+/**
+ * The other records of an advisory's alias group: those it names as aliases, and those that
+ * name it or one of its aliases (a GO- record and the GHSA- record of the same CVE).
+ */
+export function aliasGroup(advisory: OsvAdvisory, index: Pick<AdvisoryIndex, 'byId' | 'byAlias'>): Set<OsvAdvisory> {
+  const group = new Set<OsvAdvisory>();
+  for (const id of [advisory.id, ...(advisory.aliases ?? [])]) {
+    const named = index.byId.get(id);
+    if (named) group.add(named);
+    for (const a of index.byAlias.get(id) ?? []) group.add(a);
+  }
+  return group;
+}
+
 /** The finding for one package affected by one advisory (`affected`: the entries that matched). */
-export function osvFinding(pkg: OsvPackage, advisory: OsvAdvisory, affected: OsvAffected[], fixed: string[]): Finding {
-  const sev = advisorySeverity(advisory, affected[0]);
+export function osvFinding(pkg: OsvPackage, advisory: OsvAdvisory, affected: OsvAffected[], fixed: string[], group: Iterable<OsvAdvisory> = []): Finding {
+  const sev = groupSeverity(advisory, affected[0], group);
   const cwes = cwesOf(advisory, affected);
   return makeFinding({
     tool: OSV_TOOL,
@@ -141,7 +162,7 @@ export function matchPackage(pkg: OsvPackage, index: AdvisoryIndex): Finding[] {
       h.fixed.push(...m.fixed);
     } else hits.set(advisory.id, { advisory, affected: [affected], fixed: [...m.fixed] });
   }
-  return [...hits.values()].map((h) => osvFinding(pkg, h.advisory, h.affected, h.fixed));
+  return [...hits.values()].map((h) => osvFinding(pkg, h.advisory, h.affected, h.fixed, aliasGroup(h.advisory, index)));
 }
 
 function packageKey(p: OsvPackage): string {
@@ -173,6 +194,12 @@ export function indexedEcosystems(index: AdvisoryIndex): string[] {
  */
 export function findingsForMatchedIds(pkg: OsvPackage, ids: string[], advisories: Map<string, OsvAdvisory>): Finding[] {
   const key = packageIndexKey(pkg.ecosystem, pkg.name);
+  // The API answers with every record that matched (GO- and GHSA- alike): their alias groups.
+  const byAlias = new Map<string, OsvAdvisory[]>();
+  for (const id of ids) {
+    const a = advisories.get(id);
+    for (const alias of a?.aliases ?? []) byAlias.set(alias, [...(byAlias.get(alias) ?? []), a as OsvAdvisory]);
+  }
   const out: Finding[] = [];
   for (const id of ids) {
     const advisory = advisories.get(id);
@@ -186,7 +213,7 @@ export function findingsForMatchedIds(pkg: OsvPackage, ids: string[], advisories
       matched.push(a);
       fixed.push(...m.fixed);
     }
-    out.push(osvFinding(pkg, advisory, matched.length ? matched : entries, fixed));
+    out.push(osvFinding(pkg, advisory, matched.length ? matched : entries, fixed, aliasGroup(advisory, { byId: advisories, byAlias })));
   }
   return out;
 }

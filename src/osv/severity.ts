@@ -1,5 +1,5 @@
 // An advisory's severity. Pure.
-import { normalizeSeverity, severityFromScore, type Severity } from '../core/finding';
+import { normalizeSeverity, SEVERITY_RANK, severityFromScore, type Severity } from '../core/finding';
 import { cvss3BaseScore, cvss4ApproxScore } from './cvss';
 import type { OsvAdvisory, OsvAffected, OsvSeverity } from './schema';
 
@@ -8,7 +8,9 @@ export interface AdvisorySeverity {
   /** The CVSS v3 base score computed from the vector, when there is one. */
   cvssScore?: number;
   /** Where the rating came from, for reports and tests. */
-  source: 'cvss-v3' | 'database-specific' | 'cvss-v4-approx' | 'malicious' | 'none';
+  source: 'cvss-v3' | 'database-specific' | 'cvss-v4-approx' | 'malicious' | 'alias' | 'none';
+  /** For `alias`: the record of the alias group the rating was taken from. */
+  from?: string;
 }
 
 function firstScore(list: OsvSeverity[], pick: (s: OsvSeverity) => number | undefined): number | undefined {
@@ -52,4 +54,28 @@ function rate(advisory: OsvAdvisory, affected?: OsvAffected): AdvisorySeverity {
   if (v4 !== undefined) return { severity: severityFromScore(v4), source: 'cvss-v4-approx' };
   if (/^MAL-/.test(advisory.id)) return { severity: 'critical', source: 'malicious' };
   return { severity: 'unknown', source: 'none' };
+}
+
+/**
+ * The advisory's severity, or, when it has none, the worst rating among the other records of its
+ * alias group (`group`: the records that name it, or that it names, as an alias). Go vulndb and
+ * PyPA records carry no severity, while the GHSA record of the same vulnerability (or any record
+ * with a CVSS vector) does: the vulnerability is the same, so its rating is too. The worst one,
+ * so that two databases that disagree cannot lower a rating by being consulted.
+ */
+export function groupSeverity(advisory: OsvAdvisory, affected: OsvAffected | undefined, group: Iterable<OsvAdvisory>): AdvisorySeverity {
+  const own = advisorySeverity(advisory, affected);
+  if (own.severity !== 'unknown') return own;
+  let best: { sev: AdvisorySeverity; id: string } | undefined;
+  for (const other of group) {
+    if (other === advisory) continue;
+    const sev = advisorySeverity(other);
+    if (sev.severity === 'unknown') continue;
+    const rank = SEVERITY_RANK[sev.severity as Exclude<Severity, 'unknown'>];
+    if (best === undefined || rank > SEVERITY_RANK[best.sev.severity as Exclude<Severity, 'unknown'>]) best = { sev, id: other.id };
+  }
+  if (best === undefined) return own;
+  const out: AdvisorySeverity = { severity: best.sev.severity, source: 'alias', from: best.id };
+  if (best.sev.cvssScore !== undefined) out.cvssScore = best.sev.cvssScore;
+  return out;
 }

@@ -2,6 +2,7 @@
 // (`ignoredMatches`, from its own config) are not findings: chaingate's exceptions decide.
 import { z } from 'zod';
 import { makeFinding, normalizeSeverity, type Finding, type FindingInput, type PackageRef } from '../core/finding';
+import { lookupTable } from '../core/lookup';
 import type { Parser } from './types';
 import { buildPurl, purlType, purlWithoutQualifiers } from './purl';
 import { FormatError, parseJson, validate } from './util';
@@ -43,7 +44,7 @@ export const GrypeReportSchema = z.looseObject({ matches: z.array(MatchSchema) }
 export type GrypeReport = z.infer<typeof GrypeReportSchema>;
 
 /** grype/syft package type → purl type, for artifacts that come without a purl. */
-const ARTIFACT_TYPES: Record<string, string> = {
+const ARTIFACT_TYPES = lookupTable({
   npm: 'npm',
   python: 'pypi',
   'java-archive': 'maven',
@@ -62,7 +63,7 @@ const ARTIFACT_TYPES: Record<string, string> = {
   cocoapods: 'cocoapods',
   swift: 'swift',
   binary: 'generic',
-};
+});
 
 // grype lists fix versions with every state; for `not-fixed` / `wont-fix` they are not fixes.
 const NO_FIX_STATES = new Set(['not-fixed', 'wont-fix']);

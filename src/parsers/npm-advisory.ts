@@ -4,6 +4,7 @@
 import semver from 'semver';
 import { z } from 'zod';
 import { makeFinding, normalizeSeverity, type Finding, type FindingInput } from '../core/finding';
+import { lookupTable } from '../core/lookup';
 import { buildPurl } from './purl';
 import { ghsaFromUrl, parseCwes, redactUrlCredentials } from './report-fields';
 import { FormatError } from './util';
@@ -30,9 +31,52 @@ export const NpmAdvisorySchema = z.looseObject({
 });
 export type NpmAdvisory = z.infer<typeof NpmAdvisorySchema>;
 
+/** Counts by severity word (npm's info, low, moderate, high, critical; `total` in npm 7+). */
+export const SeverityCountsSchema = z.record(z.string(), z.number());
+
 export const NpmAdvisoriesReportSchema = z.looseObject({
   advisories: z.record(z.string(), NpmAdvisorySchema),
+  metadata: z.looseObject({ vulnerabilities: SeverityCountsSchema.optional() }).nullish(),
 });
+type NpmAdvisoriesReport = z.infer<typeof NpmAdvisoriesReportSchema>;
+
+/**
+ * Fails when a report's own summary counts more vulnerabilities of a severity than its body
+ * lists: entries were cut out of the body (or the summary edited), and reading the rest as the
+ * whole would pass what the tool found. A body that lists more than the summary counts loses
+ * nothing and is read as it is. `listed` counts by the tool's severity word.
+ */
+export function checkSummaryCounts(claimed: Record<string, number> | undefined, listed: Map<string, number>, what: string, where: string): void {
+  if (claimed === undefined) return;
+  let total = 0;
+  for (const n of listed.values()) total += n;
+  for (const [word, n] of Object.entries(claimed)) {
+    const have = word === 'total' ? total : (listed.get(word.toLowerCase()) ?? 0);
+    if (n > have) {
+      throw new FormatError(`${what}: ${where} counts ${n} ${word} but the report lists ${have}; the report is incomplete or was edited, and is not a clean result`);
+    }
+  }
+}
+
+/** Adds `n` to the count of `word` (lower-cased). */
+export function countSeverity(counts: Map<string, number>, word: string, n = 1): void {
+  const w = word.toLowerCase();
+  counts.set(w, (counts.get(w) ?? 0) + n);
+}
+
+/**
+ * The advisories of an npm 6-style report, after checking them against its metadata counts,
+ * which count one per dependency path of each installed version.
+ */
+export function advisoriesOf(report: NpmAdvisoriesReport, what: string): NpmAdvisory[] {
+  const advisories = Object.values(report.advisories);
+  const listed = new Map<string, number>();
+  for (const a of advisories) {
+    for (const f of a.findings) countSeverity(listed, a.severity, Math.max(1, f.paths?.length ?? 0));
+  }
+  checkSummaryCounts(report.metadata?.vulnerabilities, listed, what, 'metadata.vulnerabilities');
+  return advisories;
+}
 
 const NpmErrorSchema = z.looseObject({
   // npm 10+ puts the reason here (e.g. the failed request) and leaves error.summary empty.
@@ -46,10 +90,10 @@ const NpmErrorSchema = z.looseObject({
 });
 
 /** What to do about the error codes users actually hit. */
-const ERROR_HINTS: Record<string, string> = {
+const ERROR_HINTS = lookupTable({
   ENOAUDIT: "the registry's audit endpoint did not answer: check network access and the registry setting, then rerun",
   ENOLOCK: 'the audit needs a lockfile: create one (e.g. `npm install --package-lock-only`) and rerun',
-};
+});
 
 /**
  * npm (and pnpm) print `{"error": {code, summary, detail}}` when the audit could not run, e.g.

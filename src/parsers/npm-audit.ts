@@ -2,13 +2,17 @@
 import { z } from 'zod';
 import { makeFinding, normalizeSeverity, type Finding } from '../core/finding';
 import {
+  advisoriesOf,
   advisoryIds,
+  checkSummaryCounts,
+  countSeverity,
   CweFieldSchema,
   CvssSchema,
   cvssScore,
   NpmAdvisoriesReportSchema,
   npmAdvisoryFindings,
   npmPackage,
+  SeverityCountsSchema,
   throwIfAuditError,
 } from './npm-advisory';
 import { parseCwes, validateReport } from './report-fields';
@@ -43,6 +47,7 @@ const VulnerabilitySchema = z.looseObject({
 const NpmAuditV2Schema = z.looseObject({
   auditReportVersion: z.literal(2, { error: 'only auditReportVersion 2 (npm 7 and later) is supported' }),
   vulnerabilities: z.record(z.string(), VulnerabilitySchema),
+  metadata: z.looseObject({ vulnerabilities: SeverityCountsSchema.optional() }).nullish(),
 });
 type NpmAuditV2 = z.infer<typeof NpmAuditV2Schema>;
 
@@ -53,6 +58,10 @@ type NpmAuditV2 = z.infer<typeof NpmAuditV2Schema>;
  * installed versions, so findings carry none (the lockfile matcher knows them).
  */
 function fromV2(report: NpmAuditV2): Finding[] {
+  // npm's metadata counts the entries of `vulnerabilities` by their severity.
+  const listed = new Map<string, number>();
+  for (const vuln of Object.values(report.vulnerabilities)) countSeverity(listed, vuln.severity);
+  checkSummaryCounts(report.metadata?.vulnerabilities, listed, WHAT, 'metadata.vulnerabilities');
   const byKey = new Map<string, { via: ViaAdvisory; fixed: Set<string> }>();
   for (const vuln of Object.values(report.vulnerabilities)) {
     for (const via of vuln.via) {
@@ -93,7 +102,7 @@ export const parseNpmAudit: Parser = (text) => {
   throwIfAuditError(data, WHAT);
   if (data !== null && typeof data === 'object' && 'advisories' in data && !('auditReportVersion' in data)) {
     const report = validateReport(NpmAdvisoriesReportSchema, data, WHAT, 'npm 6 / pnpm / yarn 2-3 audit output');
-    return npmAdvisoryFindings('npm-audit', Object.values(report.advisories));
+    return npmAdvisoryFindings('npm-audit', advisoriesOf(report, WHAT));
   }
   return fromV2(validateReport(NpmAuditV2Schema, data, WHAT, KIND));
 };

@@ -83,7 +83,8 @@ export const OsvScannerReportSchema = z.looseObject({
   results: z.array(
     z.looseObject({
       source: z.looseObject({ path: z.string(), type: z.string().optional() }),
-      packages: z.array(PackageResultSchema).nullish(),
+      // osv-scanner always writes it for a source: without it the source's findings are gone.
+      packages: z.array(PackageResultSchema).nullable(),
     }),
   ),
 });

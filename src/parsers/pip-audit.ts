@@ -32,8 +32,12 @@ const PipAuditSchema = z.union([
 
 type Audited = Dependency & { version: string; vulns: z.infer<typeof VulnSchema>[] };
 
-/** The report's dependencies, split into audited ones and those pip-audit skipped. */
-function dependencies(text: string): { audited: Audited[]; skipped: Dependency[] } {
+/**
+ * The report's dependencies, split into audited ones and those pip-audit skipped. `alone`: the
+ * report stands alone (`--report`), so one that audited nothing is no result; beside the OSV
+ * matcher (the audit scanner) skipped dependencies are only noted, since the matcher checks them.
+ */
+function dependencies(text: string, alone: boolean): { audited: Audited[]; skipped: Dependency[] } {
   const report = validateReport(PipAuditSchema, parseJson(text, WHAT), WHAT, KIND);
   const deps = Array.isArray(report) ? report : report.dependencies;
   const audited: Audited[] = [];
@@ -48,16 +52,29 @@ function dependencies(text: string): { audited: Audited[]; skipped: Dependency[]
       throw new FormatError(`${WHAT}: dependency ${i} (${d.name}) has no ${d.version === undefined ? 'version' : 'vulns list'} and no skip_reason`);
     }
   });
+  // Nothing audited is no evidence of a clean environment: pip-audit skips a dependency it cannot
+  // look up (e.g. when PyPI's JSON API does not answer), and an empty list audited nothing.
+  if (!alone) return { audited, skipped };
+  if (deps.length === 0) throw new FormatError(`${WHAT}: the report lists no dependencies, so nothing was audited`);
+  if (audited.length === 0) {
+    throw new FormatError(`${WHAT}: every dependency was skipped (${skipped.length}, e.g. ${skipped[0].name}: ${skipped[0].skip_reason}), so nothing was audited`);
+  }
   return { audited, skipped };
 }
 
 /**
  * One finding per vulnerability per audited dependency. Severity is `unknown`: pip-audit reports
- * none, and the policy's rule for unknown severities decides.
+ * none, and the policy's rule for unknown severities decides. A report that audited nothing
+ * (no dependencies, or every one skipped) is rejected.
  */
-export const parsePipAudit: Parser = (text) => {
+export const parsePipAudit: Parser = (text) => findingsOf(dependencies(text, true).audited);
+
+/** parsePipAudit for the audit scanner, where skipped dependencies are noted (see pipAuditSkipped). */
+export const parsePipAuditBesideMatcher: Parser = (text) => findingsOf(dependencies(text, false).audited);
+
+function findingsOf(audited: Audited[]): Finding[] {
   const out: Finding[] = [];
-  for (const dep of dependencies(text).audited) {
+  for (const dep of audited) {
     for (const v of dep.vulns) {
       const description = v.description?.trim() || undefined;
       out.push(
@@ -83,7 +100,7 @@ export const parsePipAudit: Parser = (text) => {
     }
   }
   return out;
-};
+}
 
 export interface SkippedDependency {
   name: string;
@@ -96,5 +113,5 @@ export interface SkippedDependency {
  * findings, but the adapter lists them so nobody mistakes them for audited and clean.
  */
 export function pipAuditSkipped(text: string): SkippedDependency[] {
-  return dependencies(text).skipped.map((d) => compact({ name: d.name, version: d.version, reason: d.skip_reason as string }));
+  return dependencies(text, false).skipped.map((d) => compact({ name: d.name, version: d.version, reason: d.skip_reason as string }));
 }

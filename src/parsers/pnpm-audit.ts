@@ -1,5 +1,5 @@
 // `pnpm audit --json`: the npm 6 shape (`advisories` map with installed versions and paths). Pure.
-import { NpmAdvisoriesReportSchema, npmAdvisoryFindings, throwIfAuditError } from './npm-advisory';
+import { advisoriesOf, NpmAdvisoriesReportSchema, npmAdvisoryFindings, throwIfAuditError } from './npm-advisory';
 import { validateReport } from './report-fields';
 import type { Parser } from './types';
 import { parseJson } from './util';
@@ -10,5 +10,5 @@ export const parsePnpmAudit: Parser = (text) => {
   const data = parseJson(text, WHAT);
   throwIfAuditError(data, WHAT);
   const report = validateReport(NpmAdvisoriesReportSchema, data, WHAT, 'npm 6 / pnpm / yarn 2-3 audit output');
-  return npmAdvisoryFindings('pnpm-audit', Object.values(report.advisories));
+  return npmAdvisoryFindings('pnpm-audit', advisoriesOf(report, WHAT));
 };

@@ -4,6 +4,7 @@
 // qualifiers (arch, distro, repository_url...) differ between tools for the same package and
 // would only stop two reports of one issue from lining up.
 import type * as PurlLib from 'packageurl-js';
+import { lookupTable } from '../core/lookup';
 
 /**
  * packageurl-js, required on first use: its start-up (an Intl.Collator among others) costs about
@@ -16,7 +17,7 @@ export function packageUrlLib(): typeof PurlLib {
 }
 
 /** OSV `ecosystem` (without a `:release` suffix, e.g. `Debian:12` → `Debian`) → purl type. */
-const OSV_ECOSYSTEMS: Record<string, string> = {
+const OSV_ECOSYSTEMS = lookupTable({
   npm: 'npm',
   pypi: 'pypi',
   go: 'golang',
@@ -44,10 +45,10 @@ const OSV_ECOSYSTEMS: Record<string, string> = {
   opensuse: 'rpm',
   suse: 'rpm',
   mageia: 'rpm',
-};
+});
 
 /** Distribution ecosystems whose purl carries the distribution as namespace (pkg:deb/debian/...). */
-const OSV_DISTRO_NAMESPACE: Record<string, string> = {
+const OSV_DISTRO_NAMESPACE = lookupTable({
   debian: 'debian',
   ubuntu: 'ubuntu',
   alpine: 'alpine',
@@ -60,7 +61,7 @@ const OSV_DISTRO_NAMESPACE: Record<string, string> = {
   opensuse: 'opensuse',
   suse: 'suse',
   mageia: 'mageia',
-};
+});
 
 function osvBase(ecosystem: string): string {
   return ecosystem.split(':')[0].trim().toLowerCase();
@@ -134,7 +135,7 @@ export function canonicalPurlType(purl: string): string | undefined {
   // 100,000 findings share it.
   return CANONICAL_PURL.test(purl) ? CANONICAL_TYPES[purl.slice(4, purl.indexOf('/', 4))] : undefined;
 }
-const CANONICAL_TYPES: Record<string, string> = { npm: 'npm', pypi: 'pypi', gem: 'gem', cargo: 'cargo', nuget: 'nuget', deb: 'deb', apk: 'apk', rpm: 'rpm', composer: 'composer' };
+const CANONICAL_TYPES = lookupTable({ npm: 'npm', pypi: 'pypi', gem: 'gem', cargo: 'cargo', nuget: 'nuget', deb: 'deb', apk: 'apk', rpm: 'rpm', composer: 'composer' });
 
 /**
  * A purl without its qualifiers and subpath, normalized by the purl rules (e.g. PyPI names

@@ -1,6 +1,6 @@
 // Field helpers shared by the semgrep and package-audit parsers. Pure.
 import type { z } from 'zod';
-import { FormatError, validate } from './util';
+import { FormatError, jsonParse, validate } from './util';
 
 /**
  * CWE ids from whatever a tool puts in its `cwe` field: an array, a single "CWE-89: Improper ..."
@@ -111,7 +111,7 @@ export function parseNdjson(text: string, what: string): { line: number; value: 
     const raw = lines[i].trim();
     if (raw === '') continue;
     try {
-      out.push({ line: i + 1, value: JSON.parse(raw) });
+      out.push({ line: i + 1, value: jsonParse(raw) });
     } catch (e) {
       throw new FormatError(
         `${what}: line ${i + 1} is not valid JSON (${(e as Error).message}); is the file truncated, or was other output mixed into it?`,

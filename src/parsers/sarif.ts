@@ -25,6 +25,7 @@ import {
   type PackageRef,
   type Severity,
 } from '../core/finding';
+import { lookupTable } from '../core/lookup';
 import type { Parser } from './types';
 import { FormatError, parseJson, validate } from './util';
 
@@ -86,8 +87,8 @@ type Result = z.infer<typeof ResultSchema>;
 
 const RunSchema = z.looseObject({
   tool: z.looseObject({ driver: ToolComponentSchema, extensions: z.array(ToolComponentSchema).nullish() }),
-  // A run that did not get to produce results has none; that is not "no findings" for a run that
-  // crashed, but SARIF cannot tell the two apart and the invocation is the scanner adapter's job.
+  invocations: z.array(z.looseObject({ executionSuccessful: z.boolean().optional() })).nullish(),
+  // Absent or null when the tool did not produce results (see failedRun).
   results: z.array(ResultSchema).nullish(),
 });
 type Run = z.infer<typeof RunSchema>;
@@ -98,6 +99,35 @@ export const SarifLogSchema = z.looseObject({
 });
 export type SarifLog = z.infer<typeof SarifLogSchema>;
 
+/**
+ * The properties SARIF 2.1.0 defines for a log and for a run. Its schema allows no others
+ * (anything a tool adds goes into `properties`), so any other key, such as a `results` with a
+ * byte changed, means the log is damaged or edited.
+ */
+const LOG_KEYS = new Set(['$schema', 'version', 'runs', 'inlineExternalProperties', 'properties']);
+const RUN_KEYS = new Set([
+  'tool', 'invocations', 'conversion', 'language', 'versionControlProvenance', 'originalUriBaseIds', 'artifacts',
+  'logicalLocations', 'graphs', 'results', 'automationDetails', 'runAggregates', 'baselineGuid', 'redactionTokens',
+  'defaultEncoding', 'defaultSourceLanguage', 'newlineSequences', 'columnKind', 'externalPropertyFileReferences',
+  'threadFlowLocations', 'taxonomies', 'addresses', 'translations', 'policies', 'webRequests', 'webResponses',
+  'specialLocations', 'properties',
+]);
+
+function unknownKey(o: object, known: Set<string>): string | undefined {
+  return Object.keys(o).find((k) => !known.has(k));
+}
+
+/**
+ * Why a run is no clean result, if it is not. SARIF says how a consumer tells: a run whose
+ * `results` is absent or null produced none (the tool failed; one that found nothing writes
+ * `[]`), and an invocation with `executionSuccessful: false` failed.
+ */
+function failedRun(run: Run): string | undefined {
+  if (run.results == null) return 'has no "results" array, which in SARIF means the tool did not produce results';
+  if ((run.invocations ?? []).some((i) => i.executionSuccessful === false)) return 'has an invocation with executionSuccessful false';
+  return undefined;
+}
+
 /** A parsed JSON value that is a SARIF log (of any version: the parser then says which it reads). */
 export function isSarif(data: unknown): boolean {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return false;
@@ -105,17 +135,17 @@ export function isSarif(data: unknown): boolean {
   return Array.isArray(o.runs) && (typeof o.version === 'string' || /sarif/i.test(String(o.$schema ?? '')));
 }
 
-const LEVELS: Record<string, Severity> = { error: 'high', warning: 'medium', note: 'low', none: 'info' };
+const LEVELS = lookupTable<Severity>({ error: 'high', warning: 'medium', note: 'low', none: 'info' });
 
 const SECRET_TOOLS = new Set(['gitleaks', 'trufflehog', 'detect-secrets', 'ggshield', 'secretlint']);
 const IAC_TOOLS = new Set(['checkov', 'tfsec', 'kics', 'terrascan', 'hadolint']);
-const TRIVY_RULE_NAMES: Record<string, Kind> = {
+const TRIVY_RULE_NAMES = lookupTable<Kind>({
   ospackagevulnerability: 'vulnerability',
   languagespecificpackagevulnerability: 'vulnerability',
   misconfiguration: 'misconfiguration',
   secret: 'secret',
   license: 'license',
-};
+});
 const ADVISORY_ID = /^(CVE|GHSA|GO|PYSEC|RUSTSEC|OSV|MAL|DLA|DSA|DTSA|USN|ALAS\d*|RHSA|ELSA|SUSE-SU|OPENSUSE-SU)-/i;
 
 /** The `tool` of a run's findings: known drivers by their usual name, others as a slug. */
@@ -272,11 +302,17 @@ export function parseSarifLog(text: string): SarifParseResult {
     throw new FormatError(`${WHAT}: SARIF version ${JSON.stringify(version)} is not supported; chaingate reads SARIF 2.1.0`);
   }
   const log = validate(SarifLogSchema, data, WHAT);
+  const extra = unknownKey(log, LOG_KEYS);
+  if (extra !== undefined) throw new FormatError(`${WHAT}: unexpected key ${JSON.stringify(extra)} in the log, which SARIF 2.1.0 does not define; the log is damaged or was edited`);
   const findings: Finding[] = [];
   let suppressed = 0;
-  for (const run of log.runs) {
+  for (const [i, run] of log.runs.entries()) {
     const tool = toolName(run.tool.driver.name);
-    for (const r of run.results ?? []) {
+    const key = unknownKey(run, RUN_KEYS);
+    if (key !== undefined) throw new FormatError(`${WHAT}: run ${i} (${tool}): unexpected key ${JSON.stringify(key)}, which SARIF 2.1.0 does not define for a run; the log is damaged or was edited`);
+    const failed = failedRun(run);
+    if (failed !== undefined) throw new FormatError(`${WHAT}: run ${i} (${tool}) ${failed}; this is not a clean result`);
+    for (const r of run.results as Result[]) {
       const kind = (r.kind ?? 'fail').toLowerCase();
       if (kind === 'pass' || kind === 'notapplicable') continue;
       if (isSuppressed(r)) {

@@ -46,7 +46,8 @@ const ErrorSchema = z.looseObject({
 
 const ReportSchema = z.looseObject({
   results: z.array(ResultSchema),
-  errors: z.array(ErrorSchema).optional(),
+  // semgrep always writes it (empty when nothing went wrong): a report without it is cut or edited.
+  errors: z.array(ErrorSchema),
 });
 
 /** The strings of a metadata field that may be one string or a list. */
@@ -177,7 +178,7 @@ function isFatal(level: string, type: string): boolean {
 /** The `errors[]` of a `semgrep --json` report, normalized, each marked fatal or not. */
 export function semgrepErrors(text: string): SemgrepError[] {
   const report = validateReport(ReportSchema, parseJson(text, WHAT), WHAT, KIND);
-  return (report.errors ?? []).map((e) => {
+  return report.errors.map((e) => {
     const type = typeof e.type === 'string' ? e.type : e.type[0];
     const message = e.message ?? ([e.short_msg, e.long_msg].filter(Boolean).join(': ') || type);
     return compact({

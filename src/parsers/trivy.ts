@@ -1,11 +1,13 @@
 // Trivy `--format json` reports (SchemaVersion 2): vulnerabilities, misconfigurations, secrets
 // and licenses. Pure. `--format sarif` goes through sarif.ts; CycloneDX output is not read here.
 import { z } from 'zod';
+import { lookupTable } from '../core/lookup';
 import { makeFinding, normalizeSeverity, type Finding, type FindingInput, type Location, type PackageRef } from '../core/finding';
 import { buildPurl, canonicalPurlType, purlType, purlWithoutQualifiers } from './purl';
 import { plainValidator } from './conforms';
+import { misspelledKey } from './key-check';
 import { splitTrivy, type TrivySplit } from './trivy-split';
-import { decodeText, FormatError, parseJson, validate } from './util';
+import { decodeText, FormatError, jsonParse, parseJson, validate } from './util';
 
 const WHAT = 'trivy report';
 const TOOL = 'trivy';
@@ -44,7 +46,8 @@ const MisconfigurationSchema = z.looseObject({
   Resolution: z.string().optional(),
   Severity: z.string(),
   PrimaryURL: z.string().optional(),
-  Status: z.string().optional(),
+  // What Trivy writes; anything else (a misspelled or lower-cased FAIL) would read as a check that held.
+  Status: z.literal(['FAIL', 'PASS', 'EXCEPTION'], { error: 'expected FAIL, PASS or EXCEPTION' }).optional(),
   CauseMetadata: z
     .looseObject({
       StartLine: z.number().int().optional(),
@@ -89,13 +92,14 @@ type Result = z.infer<typeof ResultSchema>;
 
 export const TrivyReportSchema = z.looseObject({
   SchemaVersion: z.literal(2),
+  ArtifactName: z.string().optional(),
   // Trivy leaves Results out when nothing was scanned.
   Results: z.array(ResultSchema).nullish(),
 });
 export type TrivyReport = z.infer<typeof TrivyReportSchema>;
 
 /** Trivy result Type → purl type. OS types also give the purl namespace (pkg:deb/debian/...). */
-const LANG_TYPES: Record<string, string> = {
+const LANG_TYPES = lookupTable({
   npm: 'npm',
   yarn: 'npm',
   pnpm: 'npm',
@@ -132,8 +136,8 @@ const LANG_TYPES: Record<string, string> = {
   hex: 'hex',
   bitnami: 'bitnami',
   julia: 'julia',
-};
-const OS_TYPES: Record<string, string> = {
+});
+const OS_TYPES = lookupTable({
   debian: 'deb',
   ubuntu: 'deb',
   alpine: 'apk',
@@ -156,7 +160,7 @@ const OS_TYPES: Record<string, string> = {
   'opensuse-tumbleweed': 'rpm',
   sles: 'rpm',
   slem: 'rpm',
-};
+});
 /**
  * Types whose packages Trivy gathers from many files under one made-up Target ("Java",
  * "Node.js", "Python", "Ruby", "Conda"): that Target is not a path.
@@ -244,8 +248,10 @@ function reportPurl(purl: string, cache: PurlCache): { purl?: string; type?: str
 }
 
 function builtPurl(v: Vulnerability, type: string): string | undefined {
-  if (OS_TYPES[type]) return buildPurl(OS_TYPES[type], v.PkgName, v.InstalledVersion, type);
-  return LANG_TYPES[type] ? buildPurl(LANG_TYPES[type], v.PkgName, v.InstalledVersion) : undefined;
+  const os = OS_TYPES[type];
+  if (os) return buildPurl(os, v.PkgName, v.InstalledVersion, type);
+  const lang = LANG_TYPES[type];
+  return lang ? buildPurl(lang, v.PkgName, v.InstalledVersion) : undefined;
 }
 
 /** What the vulnerabilities of one Result share, worked out once for all of them. */
@@ -389,23 +395,33 @@ function resultFindings(r: Result, vulns: Iterable<Vulnerability[]>, purls: Purl
   for (const l of r.Licenses ?? []) out.push(makeFinding(fromLicense(l, r)));
 }
 
+/**
+ * Trivy always names what it scanned (ArtifactName) and leaves Results out when it found
+ * nothing. A report with neither (only a SchemaVersion, say) is no evidence of a scan.
+ */
+function scannedSomething(report: TrivyReport): boolean {
+  return (report.Results ?? []).length > 0 || report.ArtifactName !== undefined;
+}
+
 function parseWhole(text: string): Finding[] {
   const data = parseJson(text, WHAT);
   explainWrongFormat(data);
   const report = validate(TrivyReportSchema, data, WHAT);
+  if (!scannedSomething(report)) throw new FormatError(`${WHAT}: no Results and no ArtifactName, so it does not show that anything was scanned`);
   const out: Finding[] = [];
   const purls: PurlCache = new Map();
   for (const r of report.Results ?? []) resultFindings(r, [r.Vulnerabilities ?? []], purls, out);
   return out;
 }
 
+const VulnerabilityListSchema = z.array(VulnerabilitySchema);
 const isReport = plainValidator(TrivyReportSchema);
-const isVulnerabilityList = plainValidator(z.array(VulnerabilitySchema));
+const isVulnerabilityList = plainValidator(VulnerabilityListSchema);
 
 /** JSON.parse, or undefined for text that is not JSON. */
 function tryParse(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return jsonParse(text);
   } catch {
     return undefined;
   }
@@ -417,14 +433,14 @@ function tryParse(text: string): unknown {
  */
 function parseInBatches(bytes: Buffer, split: TrivySplit): Finding[] | undefined {
   const report = tryParse(split.skeleton);
-  if (!isReport?.(report)) return undefined;
+  if (!isReport?.(report) || misspelledKey(TrivyReportSchema, report) !== undefined || !scannedSomething(report)) return undefined;
   const out: Finding[] = [];
   const purls: PurlCache = new Map();
   let ok = true;
   function* batches(ranges: [number, number][]): Generator<Vulnerability[]> {
     for (const [from, to] of ranges) {
       const list = tryParse(`[${decodeText(bytes, from, to)}]`);
-      if (!isVulnerabilityList?.(list)) {
+      if (!isVulnerabilityList?.(list) || misspelledKey(VulnerabilityListSchema, list) !== undefined) {
         ok = false;
         return;
       }

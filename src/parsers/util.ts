@@ -1,7 +1,11 @@
 // Shared helpers for parsers. Pure.
 import { isAscii } from 'node:buffer';
 import { z } from 'zod';
+import { jsonParse } from '../core/lookup';
 import { plainValidator } from './conforms';
+import { misspelledKey } from './key-check';
+
+export { jsonParse };
 
 /** A report that is not in the format the parser expects. The shell adds the file name. */
 export class FormatError extends Error {
@@ -30,7 +34,7 @@ export function decodeText(bytes: Buffer, from = 0, to = bytes.length): string {
 export function parseJson(text: string, what: string): unknown {
   if (text.trim() === '') throw new FormatError(`${what}: the report is empty`);
   try {
-    return JSON.parse(text);
+    return jsonParse(text);
   } catch (e) {
     const msg = (e as Error).message;
     const m = /position (\d+)/.exec(msg);
@@ -40,13 +44,22 @@ export function parseJson(text: string, what: string): unknown {
   }
 }
 
+/** `data`, after checking that none of its keys is a misspelling of the schema's (see key-check.ts). */
+export function withoutMisspelledKeys(schema: z.ZodType, data: unknown, what: string): unknown {
+  const problem = misspelledKey(schema, data);
+  if (problem !== undefined) throw new FormatError(`${what}: ${problem}; the report is damaged or was edited, and its findings cannot be trusted`);
+  return data;
+}
+
 /**
  * Validates with zod and turns the first issues into one readable message. Valid data of a schema
  * that only checks types is returned as it is (see conforms.ts): zod would return an equal copy.
  */
 export function validate<T>(schema: z.ZodType<T>, data: unknown, what: string): T {
-  if (plainValidator(schema)?.(data)) return data as T;
+  if (plainValidator(schema)?.(data)) return withoutMisspelledKeys(schema, data, what) as T;
   const r = schema.safeParse(data);
+  // A misspelled key explains a missing required one better than zod can.
+  withoutMisspelledKeys(schema, data, what);
   if (r.success) return r.data;
   const issues = r.error.issues
     .slice(0, 3)

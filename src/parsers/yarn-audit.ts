@@ -11,7 +11,10 @@
 import { z } from 'zod';
 import { makeFinding, normalizeSeverity, type Finding } from '../core/finding';
 import {
+  advisoriesOf,
   advisoryIds,
+  checkSummaryCounts,
+  countSeverity,
   CweFieldSchema,
   CvssSchema,
   cvssScore,
@@ -19,17 +22,29 @@ import {
   NpmAdvisorySchema,
   npmAdvisoryFindings,
   npmPackage,
+  SeverityCountsSchema,
   throwIfAuditError,
   type NpmAdvisory,
 } from './npm-advisory';
 import { guessReportKind, parseCwes, parseNdjson, redactUrlCredentials } from './report-fields';
 import type { Parser } from './types';
-import { FormatError, validate } from './util';
+import { FormatError, jsonParse, validate } from './util';
 
 const WHAT = 'yarn audit --json report';
 const TOOL = 'yarn-audit';
 
 const AuditAdvisoryDataSchema = z.looseObject({ advisory: NpmAdvisorySchema });
+const AuditSummaryDataSchema = z.looseObject({ vulnerabilities: SeverityCountsSchema });
+
+/**
+ * Every record type yarn 1's JSON reporter writes. Any other is not yarn's: a record whose type
+ * lost a byte (`auditAdvisoby`) would otherwise be skipped with its advisory.
+ */
+const YARN1_TYPES = new Set([
+  'auditAdvisory', 'auditAction', 'auditSummary', 'info', 'warning', 'error', 'success', 'log', 'command', 'step',
+  'inspect', 'list', 'header', 'footer', 'tree', 'table', 'activityStart', 'activityTick', 'activityEnd',
+  'progressStart', 'progressTick', 'progressFinish', 'question',
+]);
 
 const Yarn4LineSchema = z.looseObject({
   value: z.string().min(1),
@@ -74,10 +89,19 @@ function validateLine<T>(schema: z.ZodType<T>, value: unknown, line: number): T 
   }
 }
 
+/** `fn()`, with the line of the record it checks added to a FormatError it throws. */
+function withLine<T>(line: number, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new FormatError((e as Error).message, line);
+  }
+}
+
 /** A pretty-printed single object (yarn 2/3 output saved through a formatter) or NDJSON. */
 function readRecords(text: string): { line: number; value: unknown }[] {
   try {
-    return [{ line: 1, value: JSON.parse(text) }];
+    return [{ line: 1, value: jsonParse(text) }];
   } catch {
     return parseNdjson(text, WHAT);
   }
@@ -146,21 +170,35 @@ export const parseYarnAudit: Parser = (text) => {
   const errors: string[] = [];
   // Only these prove the audit ran to the end; a stream of warnings and errors does not.
   let complete = false;
+  // yarn 1: advisory records by severity, and what its auditSummary says there are.
+  const yarn1 = new Map<string, number>();
+  let summary: { line: number; counts: Record<string, number> } | undefined;
   for (const { line, value } of readRecords(text)) {
     throwIfAuditError(value, WHAT);
     if (isRecord(value) && 'advisories' in value) {
-      advisories.push(...Object.values(validateLine(NpmAdvisoriesReportSchema, value, line).advisories));
+      const report = validateLine(NpmAdvisoriesReportSchema, value, line);
+      advisories.push(...withLine(line, () => advisoriesOf(report, `${WHAT}, line ${line}`)));
       complete = true;
     } else if (isRecord(value) && 'children' in value) {
       yarn4.push(validateLine(Yarn4LineSchema, value, line));
       complete = true;
     } else if (isRecord(value) && isBulk(value)) {
       bulk.push(...fromBulk(validateLine(BulkSchema, value, line)));
-      complete = true;
+      // `{}` says nothing: yarn follows an answer without advisories with "No audit suggestions".
+      if (Object.keys(value).length > 0) complete = true;
     } else if (isRecord(value) && typeof value.type === 'string') {
       const data = value.data;
-      if (value.type === 'auditAdvisory') advisories.push(validateLine(AuditAdvisoryDataSchema, data, line).advisory);
-      else if (value.type === 'auditSummary') complete = true;
+      if (!YARN1_TYPES.has(value.type)) {
+        throw new FormatError(`${WHAT}: line ${line} has record type ${JSON.stringify(value.type.slice(0, 40))}, which yarn does not write; the report is damaged or was edited`, line);
+      }
+      if (value.type === 'auditAdvisory') {
+        const { advisory } = validateLine(AuditAdvisoryDataSchema, data, line);
+        advisories.push(advisory);
+        countSeverity(yarn1, advisory.severity);
+      } else if (value.type === 'auditSummary') {
+        summary = { line, counts: validateLine(AuditSummaryDataSchema, data, line).vulnerabilities };
+        complete = true;
+      }
       else if (value.type === 'error') errors.push(typeof data === 'string' ? data : JSON.stringify(data));
       // yarn 2+ says this, and nothing else, when no advisory matched.
       else if (value.type === 'info' && typeof data === 'string' && /^no audit suggestions/i.test(data.trim())) complete = true;
@@ -177,6 +215,11 @@ export const parseYarnAudit: Parser = (text) => {
   if (errors.length > 0 || !complete) {
     const why = errors.length ? redactUrlCredentials(errors.join(' ')) : 'no audit summary or result in the output';
     throw new FormatError(`${WHAT}: the audit did not complete (${why}); this is not a clean result: fix the cause (network, registry, lockfile) and rerun`);
+  }
+  // yarn 1 counts one per auditAdvisory record (one per dependency path).
+  if (summary) {
+    const { line, counts } = summary;
+    withLine(line, () => checkSummaryCounts(counts, yarn1, `${WHAT}, line ${line}`, 'the auditSummary'));
   }
   return [...npmAdvisoryFindings(TOOL, advisories), ...fromYarn4(yarn4), ...bulk];
 };

@@ -32,8 +32,17 @@ export function md(text: string, max = MAX_CELL_CHARS): string {
     .replace(/^[-+](?= |$)/, '\\$&')
     .replace(/^(\d{1,9})([.)])(?= |$)/, '$1\\$2')
     .replace(/^=+$/, '\\$&')
-    .replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]);
+    .replace(/[&<>"']/g, (c) => HTML_ENTITIES[c])
+    .replace(EMAIL_AT, '<span>@</span>');
 }
+
+/**
+ * An `@` between what GFM takes for an email's local part and a domain with a dot. GFM's extended email autolink makes
+ * `minimist@1.2.5` or `.pnpm/pyyaml@5.3.1/` a mailto: link, and it looks for them after the text
+ * is parsed: a backslash escape or `&#64;` is text by then and does not stop it. An inline HTML
+ * element does, since it splits the text the `@` sits in from the local part before it.
+ */
+const EMAIL_AT = /(?<=[A-Za-z0-9.+_-])@(?=(?:[A-Za-z0-9-]|\\_)+\.(?:[A-Za-z0-9-]|\\_))/g;
 
 export function table(header: string[], rows: string[]): string[] {
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows];

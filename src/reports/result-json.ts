@@ -3,6 +3,7 @@
 //
 // Objects are written as literals with every key in its place: JSON.stringify drops the ones
 // left undefined, and literals of one shape keep 100,000 findings fast.
+import { nearestFix } from '../core/fix';
 import type { Severity } from '../core/finding';
 import type { AppliedException, EvaluatedFinding, GateResult, ScannerStatus } from '../core/result';
 import { compareStrings, sortFindings } from './order';
@@ -28,7 +29,7 @@ function finding(f: EvaluatedFinding): Obj {
     title: f.title,
     description: f.description,
     tools: f.tools,
-    package: p && { purl: p.purl, ecosystem: p.ecosystem, name: p.name, version: p.version, fixedVersions: p.fixedVersions },
+    package: p && { purl: p.purl, ecosystem: p.ecosystem, name: p.name, version: p.version, fixedVersions: p.fixedVersions, fixedIn: nearestFix(p) },
     location: l && { path: l.path, startLine: l.startLine, endLine: l.endLine },
     cvssScore: f.cvssScore,
     cwes: f.cwes,

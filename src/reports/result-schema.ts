@@ -25,6 +25,8 @@ export const PackageRefSchema = z.strictObject({
   name: z.string(),
   version: z.string().optional(),
   fixedVersions: z.array(z.string()),
+  /** The nearest fixed version above the installed one, in the ecosystem's version order. */
+  fixedIn: z.string().optional(),
 });
 
 export const LocationSchema = z.strictObject({

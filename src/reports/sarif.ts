@@ -2,7 +2,9 @@
 // tool, shaped for GitHub code scanning (security-severity on rules, one physical location per
 // result, our fingerprint as a partial fingerprint). Pure.
 import { securitySeverityScore, worseSeverity, type Severity } from '../core/finding';
+import { nearestFix } from '../core/fix';
 import type { EvaluatedFinding, GateResult } from '../core/result';
+import * as path from 'node:path';
 import { compareStrings, normalizePath, packageLabel, sortFindings } from './order';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -26,6 +28,13 @@ export interface SarifOptions {
   fallbackUri?: string;
   /** Absolute checkout root: absolute paths under it are made relative. */
   root?: string;
+  /**
+   * The scanned folder relative to the repository root (`services/api`), when it is not the
+   * root: findings' relative paths are relative to it, and code scanning needs them relative to
+   * the repository. Also part of each run's category, so the uploads of two projects of one
+   * repository do not close each other's alerts.
+   */
+  project?: string;
   /**
    * Keep at most this many results per run, the most important first (blocking, then worst
    * severity). Unset, the log holds every finding. Code scanning rejects a run with more than
@@ -93,7 +102,8 @@ function cweTag(cwe: string): string {
 
 function messageText(f: EvaluatedFinding): string {
   if (f.package) {
-    const fixed = f.package.fixedVersions.length ? `Fixed in ${f.package.fixedVersions.join(', ')}.` : 'No fixed version yet.';
+    const nearest = nearestFix(f.package);
+    const fixed = nearest === undefined ? 'No fixed version yet.' : `Fixed in ${nearest}.`;
     return `${f.id} in ${packageLabel(f.package)}: ${f.title || f.id}. ${fixed}`;
   }
   return f.title ? `${f.title} (${f.id})` : f.id;
@@ -113,14 +123,27 @@ interface Ctx {
   fallback: string;
   /** rootPrefix(opts.root), worked out once. */
   root: string | undefined;
+  /** projectPrefix(opts.project), worked out once. */
+  project: string | undefined;
 }
 
 /** Paths toArtifactUri would return unchanged (what encodeURIComponent leaves alone, and `/`). */
 const PLAIN_PATH = /^(?!\.\/)[A-Za-z0-9\-_.!~*'()/]*$/;
 
+/** Absolute on POSIX or Windows: such a path is made relative to the root, not to the project. */
+const ABSOLUTE = /^(?:[\\/]|[A-Za-z]:[\\/])/;
+
 function uriFor(file: string, ctx: Ctx): string {
+  const project = ctx.project;
+  if (project !== undefined && !ABSOLUTE.test(file)) file = path.posix.join(project, normalizePath(file));
   // A plain path is already normalized, and so is any part of it: nothing to encode either.
   return PLAIN_PATH.test(file) ? relativeTo(file, ctx.root) : toArtifactUri(file, ctx.opts.root);
+}
+
+/** The project folder as a plain relative path, or undefined for the repository root. */
+function projectPrefix(project: string | undefined): string | undefined {
+  const p = project === undefined ? '' : path.posix.normalize(normalizePath(project)).replace(/\/+$/, '');
+  return p === '' || p === '.' ? undefined : p;
 }
 
 function lockfileFor(p: EvaluatedFinding['package'], ctx: Ctx): string | undefined {
@@ -173,6 +196,7 @@ function resultProperties(f: EvaluatedFinding): Obj {
     aliases: f.aliases.length ? f.aliases : undefined,
     // The package itself is the logical location; its fix is what a reader acts on.
     fixedVersions: f.package?.fixedVersions,
+    fixedIn: f.package && nearestFix(f.package),
     cvssScore: f.cvssScore,
   };
 }
@@ -239,8 +263,8 @@ function buildRun(tool: string, { kept: findings, omitted }: ToolFindings, ctx: 
   const run: Obj = {
     tool: { driver: { name: tool, rules: ruleIds.map((id) => rule(id, rules.get(id) as RuleAcc)) } },
     conversion: { tool: { driver: { name: 'chaingate', version: ctx.opts.toolVersion } } },
-    // A distinct category per tool, so code scanning tracks each tool's alerts separately.
-    automationDetails: { id: `chaingate/${tool}/` },
+    // A distinct category per tool and project, so code scanning tracks each one's alerts separately.
+    automationDetails: { id: ctx.project === undefined ? `chaingate/${tool}/` : `chaingate/${tool}/${ctx.project}/` },
     // Said where a reader of the log looks: the run's own invocation notifications.
     invocations: omitted
       ? [
@@ -260,7 +284,7 @@ function buildRun(tool: string, { kept: findings, omitted }: ToolFindings, ctx: 
 
 /** The log with every run's results still to be filled: what renderSarif and sarifJsonChunks share. */
 function sarifParts(result: GateResult, opts: SarifOptions): { log: Obj; runs: RunParts[]; ctx: Ctx } {
-  const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root) };
+  const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix(opts.project) };
   const byTool = new Map<string, ToolFindings>();
   const max = opts.maxResultsPerRun ?? Infinity;
   // Sorted once up front, so each run's results come out in the same order as the other reports.

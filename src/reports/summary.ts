@@ -1,10 +1,14 @@
 // summary.md, also appended to the GitHub job summary: the verdict and why first, then counts,
 // the blocking findings, scanners and exceptions. Bounded in size: GitHub refuses a step summary
 // over 1 MiB, so the findings list is cut to fit and the reader is pointed to the full files. Pure.
-import { KINDS, SEVERITIES } from '../core/finding';
+import { formatDependencyPath, type DependencyPath } from '../core/dep-path';
+import { KINDS, SEVERITIES, type Severity } from '../core/finding';
+import { nearestFix } from '../core/fix';
 import type { AppliedException, EvaluatedFinding, GateResult, ScannerStatus } from '../core/result';
+import { DEFAULT_SLA_DAYS, slaSeverity } from '../core/sla';
 import { bytes, duration, md, plural, row, table } from './markdown';
 import { compareStrings, findingLabel, locationLabel, packageLabel, sortFindings } from './order';
+import { advisoryUrl, exceptionEntry, fenced, fileUrl, SECRET_REMEDIATION, type CommitLinks } from './remedy';
 
 /** GitHub's limit is 1 MiB (1,048,576 bytes); this leaves room for other steps' summaries. */
 export const DEFAULT_SUMMARY_MAX_BYTES = 1_000_000;
@@ -22,7 +26,21 @@ export interface SummaryOptions {
   /** Paths of the full reports, named where the summary had to leave something out. */
   resultFile: string;
   sarifFile: string;
+  /** How a vulnerable package got into the project (the lockfile graph): shown as its chain. */
+  dependencyPath?: (f: EvaluatedFinding) => DependencyPath | undefined;
+  /** In GitHub Actions: files and lines link to the commit that was scanned. */
+  links?: CommitLinks;
+  /** The exceptions file the ready-to-paste entries go into (default .chaingate-exceptions.yml). */
+  exceptionsFile?: string;
+  /** Days a new exception for a finding of this severity may run: the policy's SLA (default DEFAULT_SLA_DAYS). */
+  exceptionDays?: (severity: Severity) => number;
+  /** What was scanned, so a pass says what it covers. */
+  scanned?: { lockfiles: string[]; packages: number };
 }
+
+/** Ready-to-paste exceptions entries, and non-blocking findings listed, at most. */
+const MAX_SNIPPETS = 20;
+const MAX_NON_BLOCKING_ROWS = 100;
 
 const HEADLINE: Record<GateResult['verdict'], string> = {
   pass: '# ✅ chaingate: pass',
@@ -85,20 +103,54 @@ function countsSection(result: GateResult): string[] {
   return out;
 }
 
-function blockingRow(f: EvaluatedFinding): string {
-  const sev = f.severity === 'critical' || f.severity === 'high' ? `**${f.severity}**` : f.severity;
-  let where = '';
-  let fix = '';
-  if (f.package) {
-    where = md(packageLabel(f.package));
-    fix = f.package.fixedVersions.length ? md(f.package.fixedVersions.join(', ')) : 'no fix yet';
+/** One line saying what the verdict covers: lockfiles, packages, the scanners that ran. */
+function scannedLine(result: GateResult, opts: SummaryOptions): string[] {
+  const parts: string[] = [];
+  const sc = opts.scanned;
+  if (sc) {
+    const shown = sc.lockfiles.slice(0, 10).map((l) => md(l, 120));
+    if (sc.lockfiles.length > 10) shown.push(`… ${sc.lockfiles.length - 10} more`);
+    parts.push(sc.lockfiles.length ? `${plural(sc.lockfiles.length, 'lockfile')} (${shown.join(', ')}), ${plural(sc.packages, 'package')}` : 'no lockfile');
   }
-  if (f.location) where = where ? `${where} in ${md(locationLabel(f.location))}` : md(locationLabel(f.location));
-  const title = f.title ? `${md(f.id)}: ${md(f.title, 150)}` : md(f.id);
-  return row([sev, md(f.kind), title, where || '—', fix || '—', md(f.tools.join(', '))]);
+  const ran = result.scanners.filter((x) => x.status === 'ok').map((x) => `${md(x.name)} (${plural(x.findings, 'finding')})`);
+  parts.push(ran.length ? `scanners ${ran.slice(0, MAX_ROWS).join(', ')}` : 'no scanner completed');
+  return [`**Scanned:** ${parts.join(' · ')}`];
 }
 
-const BLOCKING_HEADER = ['Severity', 'Kind', 'Finding', 'Where', 'Fixed in', 'Tools'];
+function findingCell(f: EvaluatedFinding): string {
+  const url = advisoryUrl(f);
+  const id = url ? `[${md(f.id)}](${url})` : md(f.id);
+  return f.title ? `${id}: ${md(f.title, 150)}` : id;
+}
+
+function locationCell(f: EvaluatedFinding, opts: SummaryOptions): string {
+  const l = f.location as NonNullable<EvaluatedFinding['location']>;
+  const url = opts.links && fileUrl(opts.links, l.path, l.startLine, l.endLine);
+  return url ? `[${md(locationLabel(l))}](${url})` : md(locationLabel(l));
+}
+
+function whereCell(f: EvaluatedFinding, opts: SummaryOptions): string {
+  const chain = f.package && opts.dependencyPath?.(f);
+  if (chain) return `${md(formatDependencyPath(chain))} (${chain.direct ? 'direct' : 'transitive'})`;
+  let where = f.package ? md(packageLabel(f.package)) : '';
+  if (f.location) where = where ? `${where} in ${locationCell(f, opts)}` : locationCell(f, opts);
+  return where || '—';
+}
+
+function fixCell(f: EvaluatedFinding): string {
+  if (f.kind === 'secret') return 'rotate it, then remove it from history';
+  if (!f.package) return '—';
+  const to = nearestFix(f.package);
+  if (to === undefined) return 'no fix yet';
+  return f.package.version === undefined ? md(to) : `${md(f.package.version)} → **${md(to)}**`;
+}
+
+function blockingRow(f: EvaluatedFinding, opts: SummaryOptions): string {
+  const sev = f.severity === 'critical' || f.severity === 'high' ? `**${f.severity}**` : f.severity;
+  return row([sev, md(f.kind), findingCell(f), whereCell(f, opts), fixCell(f), md(f.tools.join(', '))]);
+}
+
+const BLOCKING_HEADER = ['Severity', 'Kind', 'Finding', 'Where', 'Fix', 'Tools'];
 
 /** The blocking findings, as many as fit in `budget` bytes. */
 function blockingSection(result: GateResult, budget: number, opts: SummaryOptions): string[] {
@@ -112,7 +164,7 @@ function blockingSection(result: GateResult, budget: number, opts: SummaryOption
   const maxRows = opts.maxBlockingRows ?? DEFAULT_SUMMARY_MAX_BLOCKING_ROWS;
   for (const f of blocking) {
     if (rows.length === maxRows) break;
-    const r = blockingRow(f);
+    const r = blockingRow(f, opts);
     const size = bytes(r) + 1;
     if (used + size > budget) break;
     used += size;
@@ -121,6 +173,65 @@ function blockingSection(result: GateResult, budget: number, opts: SummaryOption
   const out = [...head, ...rows];
   if (rows.length < blocking.length) out.push(omittedNote(blocking.length - rows.length));
   return out;
+}
+
+function defaultDays(severity: Severity): number {
+  return DEFAULT_SLA_DAYS[slaSeverity(severity, 'medium')];
+}
+
+/** What to do next: per kind of blocking finding, and the exceptions entries to accept a risk instead. */
+function nextStepsSection(result: GateResult, opts: SummaryOptions): string[] {
+  const blocking = sortFindings(result.findings).filter((f) => f.blocking);
+  if (blocking.length === 0) return [];
+  const kinds = new Set(blocking.map((f) => f.kind));
+  const out = ['## What to do next', ''];
+  if (kinds.has('vulnerability'))
+    out.push(
+      '- **Dependencies:** move each package to the fix shown. A direct dependency is changed in its manifest; a transitive one by upgrading the package above it in the chain, or by pinning it (npm `overrides`, yarn `resolutions`, pnpm `overrides`, a pip constraint), then regenerating the lockfile.',
+    );
+  if (kinds.has('secret')) out.push(`- **Secrets:** ${SECRET_REMEDIATION}`);
+  if (kinds.has('code') || kinds.has('misconfiguration')) out.push('- **Code and configuration:** change the lines linked above; each rule\'s page says what a safe version looks like.');
+  if (kinds.has('signature')) out.push('- **Signatures:** sign the image with a trusted key (or identity), or fix the policy\'s `verify:` keys.');
+  const file = opts.exceptionsFile ?? '.chaingate-exceptions.yml';
+  const now = new Date(result.generatedAt);
+  const days = opts.exceptionDays ?? defaultDays;
+  const seen = new Set<string>();
+  const entries: string[][] = [];
+  for (const f of blocking) {
+    if (entries.length === MAX_SNIPPETS) break;
+    const e = exceptionEntry(f, { now, days });
+    const key = e.slice(0, 3).join('\n');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    entries.push(e);
+  }
+  const more = blocking.length > seen.size && entries.length === MAX_SNIPPETS ? ` (the first ${MAX_SNIPPETS}; every finding is in ${md(opts.resultFile)})` : '';
+  out.push(
+    `- **Accepting a risk instead:** add an entry under \`exceptions:\` in ${md(file)}${more}, with a real reason and owner; it expires after the SLA of its severity, and the gate lists it until then. Or run \`chaingate exceptions add ID --package PURL --reason TEXT\`, which checks it against the policy.`,
+    '',
+    ...fenced('yaml', entries.flat()),
+  );
+  return out;
+}
+
+/** The findings that do not block, folded away: what the gate saw but let through, and why. */
+function nonBlockingSection(result: GateResult, budget: number): string[] {
+  const list = sortFindings(result.findings).filter((f) => !f.blocking);
+  if (list.length === 0) return [];
+  const head = ['<details>', `<summary>${plural(list.length, 'finding')} that ${list.length === 1 ? 'does' : 'do'} not block</summary>`, '', ...table(['Severity', 'Kind', 'Finding', 'Where', 'Why it does not block'], [])];
+  const tail = (n: number) => (n > 0 ? ['', `_… ${plural(n, 'more finding')} in the full results._`, '', '</details>'] : ['', '</details>']);
+  let used = bytes([...head, ...tail(list.length)].join('\n')) + 2;
+  if (used > budget) return [];
+  const rows: string[] = [];
+  for (const f of list) {
+    if (rows.length === MAX_NON_BLOCKING_ROWS) break;
+    const where = [f.package ? md(packageLabel(f.package)) : '', f.location ? md(locationLabel(f.location)) : ''].filter(Boolean).join(' in ');
+    const r = row([f.severity, md(f.kind), f.title ? `${md(f.id)}: ${md(f.title, 100)}` : md(f.id), where || '—', md(f.rationale, 200)]);
+    if (used + bytes(r) + 1 > budget) break;
+    used += bytes(r) + 1;
+    rows.push(r);
+  }
+  return [...head, ...rows, ...tail(list.length - rows.length)];
 }
 
 function statusCell(s: ScannerStatus): string {
@@ -247,10 +358,13 @@ function hardCut(text: string, max: number, opts: SummaryOptions): string {
 
 export function renderSummary(result: GateResult, opts: SummaryOptions): string {
   const maxBytes = opts.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES;
-  const head = [verdictSection(result), countsSection(result)];
+  const head = [verdictSection(result), [...countsSection(result), '', ...scannedLine(result, opts)]];
+  const next = nextStepsSection(result, opts);
   const tail = [scannersSection(result), exceptionsSection(result), footer(result, opts)];
-  const fixed = bytes(join([...head, ...tail])) + 4;
+  const fixed = bytes(join([...head, next, ...tail])) + 8;
   const blocking = blockingSection(result, maxBytes - fixed, opts);
-  const text = join([...head, blocking, ...tail]) + '\n';
+  // What is left after the blocking findings goes to the folded list of the others.
+  const others = nonBlockingSection(result, maxBytes - fixed - bytes(blocking.join('\n')));
+  const text = join([...head, blocking, next, others, ...tail]) + '\n';
   return bytes(text) <= maxBytes ? text : hardCut(text, maxBytes, opts);
 }

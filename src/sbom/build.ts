@@ -30,19 +30,47 @@ function licensesOf(values: string[], declared: boolean): Models.LicenseReposito
   return repo;
 }
 
-function hashesOf(list: { alg: string; content: string }[] | undefined): Models.HashDictionary {
-  const dict = new Models.HashDictionary();
+const HASH_ALGS = new Set<string>(Object.values(Enums.HashAlgorithm));
+
+/** Digests by algorithm, distinct and sorted. */
+function digestsOf(list: { alg: string; content: string }[] | undefined): Map<string, string[]> {
   const seen = new Map<string, Set<string>>();
   for (const h of list ?? []) {
-    if (!(Object.values(Enums.HashAlgorithm) as string[]).includes(h.alg)) continue;
+    if (!HASH_ALGS.has(h.alg)) continue;
     const s = seen.get(h.alg) ?? new Set<string>();
     s.add(h.content);
     seen.set(h.alg, s);
   }
-  // Several files per version (poetry's wheels) have several digests: none of them is *the*
-  // component's hash, so an ambiguous algorithm is left out rather than picked at random.
-  for (const [alg, contents] of seen) if (contents.size === 1) dict.set(alg as Enums.HashAlgorithm, [...contents][0]);
+  return new Map([...seen].map(([alg, c]) => [alg, [...c].sort()]));
+}
+
+/**
+ * The library's HashDictionary holds one digest per algorithm. A Python version has one per file
+ * (wheels, sdist; pip's `--hash` lists them all): those components get every digest written
+ * into the document after normalization, see `withAllDigests`.
+ */
+function hashesOf(list: { alg: string; content: string }[] | undefined): Models.HashDictionary {
+  const dict = new Models.HashDictionary();
+  for (const [alg, contents] of digestsOf(list)) dict.set(alg as Enums.HashAlgorithm, contents[0]);
   return dict;
+}
+
+/** Several digests per algorithm, which the library's model cannot hold: bom-ref -> hashes. */
+function multiDigests(packages: LockPackage[]): Map<string, { alg: string; content: string }[]> {
+  const out = new Map<string, { alg: string; content: string }[]>();
+  for (const p of packages) {
+    const d = digestsOf(p.integrity?.map((i) => ({ alg: i.alg, content: i.hex })));
+    if ([...d.values()].some((c) => c.length > 1)) out.set(p.purl, [...d].sort().flatMap(([alg, cs]) => cs.map((content) => ({ alg, content }))));
+  }
+  return out;
+}
+
+function withAllDigests(doc: Record<string, unknown>, multi: Map<string, { alg: string; content: string }[]>): void {
+  if (multi.size === 0) return;
+  for (const c of (doc.components ?? []) as { 'bom-ref'?: string; hashes?: unknown }[]) {
+    const all = c['bom-ref'] === undefined ? undefined : multi.get(c['bom-ref']);
+    if (all) c.hashes = all;
+  }
 }
 
 function splitNpmName(name: string): { group?: string; name: string } {
@@ -61,7 +89,10 @@ function fromLockPackage(p: LockPackage, byRef: Map<string, Models.Component>): 
     hashes: hashesOf(p.integrity?.map((i) => ({ alg: i.alg, content: i.hex }))),
     licenses: p.licenses ? licensesOf(p.licenses, true) : undefined,
   });
-  if (p.dev) c.properties.add(new Models.Property('cdx:npm:package:development', 'true'));
+  // The CycloneDX taxonomy's development flag is npm's; other ecosystems get our own name.
+  if (p.dev) c.properties.add(new Models.Property(p.ecosystem === 'npm' ? 'cdx:npm:package:development' : 'chaingate:development', 'true'));
+  if (p.workspace !== undefined) c.properties.add(new Models.Property('chaingate:workspace', p.workspace));
+  for (const u of p.unresolved ?? []) c.properties.add(new Models.Property('chaingate:unresolved-dependency', u));
   byRef.set(p.purl, c);
   return c;
 }
@@ -156,6 +187,7 @@ export function buildSbom(input: SbomInput, opts: SbomOptions): Record<string, u
   const spec = SPECS[opts.specVersion];
   const normalizer = new Serialize.JSON.Normalize.Factory(spec).makeForBom();
   const doc = normalizer.normalize(bom, { sortLists: true }) as unknown as Record<string, unknown>;
+  withAllDigests(doc, multiDigests(all));
   const serial = opts.serialNumber ?? contentSerial(doc);
   const { $schema, bomFormat, specVersion, version, serialNumber: _unset, ...rest } = doc;
   void _unset;

@@ -14,7 +14,7 @@ import { findingsForMatchedIds, matchPackages } from '../osv/matcher';
 import type { OsvPackage } from '../osv/types';
 import { packageIndexKey } from '../osv/versions';
 import { parseNpmAudit } from '../parsers/npm-audit';
-import { parsePipAudit, pipAuditSkipped } from '../parsers/pip-audit';
+import { parsePipAuditBesideMatcher, pipAuditSkipped } from '../parsers/pip-audit';
 import { parsePnpmAudit } from '../parsers/pnpm-audit';
 import type { Parser } from '../parsers/types';
 import { redactUrlCredentials } from '../parsers/report-fields';
@@ -83,7 +83,7 @@ const PM_AUDITS: Partial<Record<LockfileKind, PmAudit>> = {
     tool: 'pip-audit',
     label: 'pip-audit',
     args: (lock, osvApi) => ['-f', 'json', '-r', path.basename(lock), '--no-deps', '--disable-pip', '--progress-spinner', 'off', '-s', 'osv', '--osv-url', `${osvApi}/v1/query`],
-    parse: parsePipAudit,
+    parse: parsePipAuditBesideMatcher,
   },
 };
 
@@ -210,7 +210,8 @@ function toolMessage(stderr: string): string | undefined {
 }
 
 function toOsvPackages(packages: LockPackage[], where: string): OsvPackage[] {
-  return packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, purl: p.purl, path: where }));
+  // A workspace is the project's own code: its name may be taken on the registry by someone else.
+  return packages.filter((p) => p.workspace === undefined).map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, purl: p.purl, path: where }));
 }
 
 async function osvFindings(ctx: ScanContext, opts: AuditOptions, packages: OsvPackage[]): Promise<{ findings: Finding[]; source: string }> {
@@ -272,7 +273,7 @@ function readPackages(ctx: ScanContext, opts: AuditOptions): { locks: Lockfile[]
     return { locks: [], packages: [], notes };
   }
   const locks = discoverLockfiles(ctx.dir, discover);
-  for (const l of locks) for (const w of l.warnings ?? []) notes.push(`${l.path}: ${w}`);
+  for (const l of locks) for (const w of l.warnings ?? []) notes.push(w.startsWith(`${l.path}:`) ? w : `${l.path}: ${w}`);
   return { locks, packages: locks.flatMap((l) => toOsvPackages(l.packages, l.path)), notes };
 }
 

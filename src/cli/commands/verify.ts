@@ -10,6 +10,7 @@ import { parseCommandArgs, setStepOutputs } from '../../sign/cli-support';
 import { reasonTitle } from '../../sign/reasons';
 import { ATTESTATION_TYPES, runVerifyBlob, runVerifyImage, type AttestationType, type VerifyOutcome } from '../../sign/run-verify';
 import { signTools } from '../../sign/tool-paths';
+import { checkPolicyTools, untrustedRoots } from '../../tools/resolve';
 import { EXIT, type Command, type CommandIO } from '../types';
 
 const USAGE = `chaingate verify --image REF [options]
@@ -65,7 +66,10 @@ function render(o: VerifyOutcome): string {
 async function run(argv: string[], io: CommandIO): Promise<number> {
   const v = parseCommandArgs(argv, OPTIONS, USAGE);
   const rel = (p: string) => path.resolve(io.cwd, p);
-  const policy: Policy | undefined = v.config ? loadPolicyFile(rel(v.config)).value : undefined;
+  const loaded = v.config ? loadPolicyFile(rel(v.config)) : undefined;
+  const policy: Policy | undefined = loaded?.value;
+  // Checked like scan's: the policy may sit in the repository of the change being verified.
+  const tools = loaded ? checkPolicyTools(loaded.value, loaded.path, loaded.lineOf, untrustedRoots([io.cwd], io.env), io.env) : {};
   const policyVerify = policy?.verify;
   const image = v.image ?? (v.blob ? undefined : policyVerify?.image);
   if (Boolean(image) === Boolean(v.blob)) throw new UsageError(`give exactly one of --image REF or --blob FILE\n\n${USAGE}`);
@@ -87,7 +91,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     trustedRoot: v['trusted-root'] ? rel(v['trusted-root']) : undefined,
   };
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaingate-verify-'));
-  const e = { tools: signTools(io.env, { cosign: policy?.tools.cosign?.path, crane: policy?.tools.crane?.path }), env: io.env, log: (l: string) => io.stderr(`${l}\n`), workDir };
+  const e = { tools: signTools(io.env, tools), env: io.env, log: (l: string) => io.stderr(`${l}\n`), workDir };
   const requireAttestations = attestationTypes(v['require-attestation'] ?? policyVerify?.['require-attestations'] ?? []);
   let outcome: VerifyOutcome;
   try {
