@@ -163,6 +163,7 @@ describe('action entry on pull requests', () => {
   let write: jest.SpyInstance;
   const parts = { owner: 'octo-org', repo: 'app', number: 7, baseSha: 'a'.repeat(40), headSha: 'b'.repeat(40) };
   const failing = `npm-audit=${fixture('npm-audit', 'npm7-v2-axios-follow-redirects-transitive.json')}`;
+  const passing = { CHAINGATE_INPUT_REPORTS: `npm-audit=${fixture('npm-audit', 'npm7-v2-no-vulnerabilities.json')}` };
 
   beforeEach(async () => {
     server = new GitHubApiServer();
@@ -230,7 +231,7 @@ describe('action entry on pull requests', () => {
     stdout.length = 0;
     process.exitCode = undefined;
     fs.writeFileSync(outFile, '');
-    expect(await run({})).toBe(0);
+    expect(await run(passing)).toBe(0);
     expect(comments()).toHaveLength(1);
     expect(comments()[0].body).toContain('### ✅ chaingate: pass');
     expect(outputs()['comment-url']).toBe(c.html_url);
@@ -238,13 +239,13 @@ describe('action entry on pull requests', () => {
   });
 
   it('auto: a passing gate with no earlier comment adds none; never: no API call at all; always: a comment on a pass', async () => {
-    expect(await run({})).toBe(0);
+    expect(await run(passing)).toBe(0);
     expect(server.writes()).toEqual([]);
     expect(outputs()['comment-url']).toBeUndefined();
     const before = server.requests.length;
     expect(await run({ CHAINGATE_INPUT_REPORTS: failing, CHAINGATE_INPUT_PR_COMMENT: 'never' })).toBe(1);
     expect(server.requests.length).toBe(before);
-    expect(await run({ CHAINGATE_INPUT_PR_COMMENT: 'always' })).toBe(0);
+    expect(await run({ ...passing, CHAINGATE_INPUT_PR_COMMENT: 'always' })).toBe(0);
     expect(comments()).toHaveLength(1);
   });
 

@@ -6,9 +6,13 @@
 // brings goes through md() or a JSON string, so it can neither close the markup nor fake the
 // marker (the marker is only ever looked for at the very start of the body). Pure.
 import { createHash } from 'node:crypto';
+import type { Severity } from '../core/finding';
 import type { EvaluatedFinding, GateResult } from '../core/result';
+import { DEFAULT_SLA_DAYS, slaSeverity } from '../core/sla';
 import { md, plural, row, table } from './markdown';
 import { locationLabel, normalizePath, packageLabel, sortFindings } from './order';
+import { exceptionEntry, fenced, fileUrl, type CommitLinks } from './remedy';
+import { fixCell } from './summary';
 
 export const PR_COMMENT_MAX_CHARS = 65_536;
 /** Entries in the exceptions snippet: enough to show the shape, short enough to read. */
@@ -22,8 +26,6 @@ const MAX_REASONS = 10;
 const REASONS_CHARS = 8_000;
 const DEPENDENCY_CHARS = 12_000;
 const SNIPPET_CHARS = 8_000;
-/** Days from today the snippet's `expires:` proposes (within the default `max-days` of 90). */
-const SNIPPET_DAYS = 30;
 const MARKER_PREFIX = '<!-- chaingate:pr-comment';
 
 /** Fields the baseline feature adds to a result; read when present. */
@@ -39,16 +41,14 @@ export type CommentResult = Omit<GateResult, 'findings' | 'summary'> & BaselineF
 export interface PrCommentContext {
   /** From commentMarker(). */
   marker: string;
-  /** e.g. https://github.com, owner/name, the head commit the findings are linked at. */
-  serverUrl: string;
-  repository: string;
-  headSha: string;
+  /** Where findings link to: the PR's head commit. Without it, no links. */
+  links?: CommitLinks;
   /** The run's page, where the job summary is. */
   runUrl?: string;
-  /** The scanned project's folder from the repository root, '' for the root: finding paths are relative to it. */
-  projectPath: string;
   /** Where the exceptions snippet goes, from the repository root. */
   exceptionsFile: string;
+  /** Days an exception may run per severity (the policy's SLA); the defaults without one. */
+  exceptionDays?: (severity: Severity) => number;
   now: Date;
   maxChars?: number;
 }
@@ -96,15 +96,6 @@ export function policyChanged(result: CommentResult): boolean {
   return false;
 }
 
-/** A link to the line at the head commit, or undefined for a path outside the repository. */
-export function blobUrl(ctx: Pick<PrCommentContext, 'serverUrl' | 'repository' | 'headSha' | 'projectPath'>, file: string, line?: number): string | undefined {
-  const joined = [normalizePath(ctx.projectPath), normalizePath(file)].filter((p) => p !== '' && p !== '.').join('/');
-  const parts = joined.split('/').filter((p) => p !== '' && p !== '.');
-  if (file.startsWith('/') || /^[a-zA-Z]:/.test(file) || parts.length === 0 || parts.includes('..')) return undefined;
-  const anchor = line !== undefined && line >= 1 ? `#L${line}` : '';
-  return `${ctx.serverUrl}/${ctx.repository.split('/').map(enc).join('/')}/blob/${enc(ctx.headSha)}/${parts.map(enc).join('/')}${anchor}`;
-}
-
 const HEADLINE: Record<GateResult['verdict'], string> = {
   pass: '### ✅ chaingate: pass',
   fail: '### ❌ chaingate: fail',
@@ -143,7 +134,7 @@ function linkedWhere(f: EvaluatedFinding, ctx: PrCommentContext): string {
   if (f.package) parts.push(md(packageLabel(f.package), 120));
   if (f.location) {
     const label = md(locationLabel(f.location), 200);
-    const url = blobUrl(ctx, f.location.path, f.location.startLine);
+    const url = ctx.links && fileUrl(ctx.links, f.location.path, f.location.startLine, f.location.endLine);
     parts.push(url ? `[${label}](${url})` : label);
   }
   return parts.join(' in ') || '—';
@@ -153,60 +144,39 @@ function blockingRow(f: EvaluatedFinding & { baseline?: string }, ctx: PrComment
   const sev = f.severity === 'critical' || f.severity === 'high' ? `**${f.severity}**` : f.severity;
   const isNew = f.baseline === 'new' ? ' 🆕' : '';
   const title = f.title ? `${md(f.id, 120)}: ${md(f.title, 150)}` : md(f.id, 120);
-  const fix = f.package ? (f.package.fixedVersions.length ? md(f.package.fixedVersions.join(', '), 120) : 'no fix yet') : '—';
-  return row([`${sev}${isNew}`, md(f.kind), title, linkedWhere(f, ctx), fix]);
+  return row([`${sev}${isNew}`, md(f.kind), title, linkedWhere(f, ctx), fixCell(f)]);
 }
 
-/** A string as a YAML scalar: JSON's double-quoted form is valid YAML; separators that YAML 1.1 or a renderer could take as line breaks are dropped. */
-function yamlString(s: string): string {
-  // `<` and `>` as YAML escapes: the only `<!--` in the body stays the marker on its first line.
-  return JSON.stringify(s.replace(/[\u2028\u2029\u0085\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, '')).replace(/[<>]/g, (c) => (c === '<' ? '\\u003c' : '\\u003e'));
-}
-
-function purlWithoutVersion(purl: string): string {
-  const p = purl.replace(/[?#].*$/, '');
-  const at = p.lastIndexOf('@');
-  return at > p.lastIndexOf('/') ? p.slice(0, at) : p;
-}
-
-function isoDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-function snippetEntry(f: EvaluatedFinding, expires: string): string[] {
-  const out = [`  - id: ${yamlString(f.id)}`];
-  if (f.package?.purl) out.push(`    package: ${yamlString(purlWithoutVersion(f.package.purl))}`);
-  else if (f.location) out.push(`    paths: [${yamlString(normalizePath(f.location.path))}]`);
-  out.push(`    kind: ${f.kind}`, '    reason: "TODO: why this finding is acceptable for now"', `    expires: ${expires}`, '    owner: "TODO"');
-  return out;
+function defaultDays(severity: Severity): number {
+  return DEFAULT_SLA_DAYS[slaSeverity(severity, 'medium')];
 }
 
 function snippetSection(blocking: EvaluatedFinding[], ctx: PrCommentContext): string[] {
-  if (blocking.length === 0) return [];
-  const expires = isoDay(new Date(ctx.now.getTime() + SNIPPET_DAYS * 86_400_000));
-  // An entry goes in whole or not at all: an id cut short would match nothing.
+  const days = ctx.exceptionDays ?? defaultDays;
+  // An entry goes in whole or not at all: an id cut short would match nothing. One entry per
+  // id and package or path: the same advisory in three lockfiles needs one.
   const entries: string[][] = [];
+  const seen = new Set<string>();
   let used = 0;
-  for (const f of blocking.slice(0, MAX_SNIPPET_ENTRIES)) {
-    const e = snippetEntry(f, expires);
+  for (const f of blocking) {
+    if (entries.length === MAX_SNIPPET_ENTRIES) break;
+    const e = exceptionEntry(f, { now: ctx.now, days });
+    const key = e.slice(0, 3).join('\n');
+    if (seen.has(key)) continue;
+    seen.add(key);
     const size = e.join('\n').length + 1;
     if (used + size > SNIPPET_CHARS) break;
     used += size;
     entries.push(e);
   }
   if (entries.length === 0) return [];
-  const shown = entries.length;
-  // Each line starts with spaces and a YAML key, so no line of it can close the fence.
-  const lines = ['exceptions:', ...entries.flat()];
-  const more = blocking.length > shown ? ` (the first ${shown} of ${blocking.length})` : '';
+  const more = entries.length === MAX_SNIPPET_ENTRIES && blocking.length > entries.length ? ` (the first ${entries.length})` : '';
   return [
     '<details><summary>Accept a risk instead: entries to copy into the exceptions file</summary>',
     '',
-    `Into ${md(ctx.exceptionsFile)}${more}, with a real reason and owner; the change then shows up in review:`,
+    `Under \`exceptions:\` in ${md(ctx.exceptionsFile)}${more}, with a real reason and owner; each expires after the SLA of its severity:`,
     '',
-    '```yaml',
-    ...lines,
-    '```',
+    ...fenced('yaml', entries.flat()),
     '',
     '</details>',
   ];
@@ -266,7 +236,8 @@ function dependencySection(result: CommentResult): string[] {
 
 function footer(result: CommentResult, ctx: PrCommentContext): string[] {
   const run = ctx.runUrl ? `[Run summary](${ctx.runUrl}) · ` : '';
-  return ['---', `<sub>${run}chaingate ${md(result.tool.version, 40)} · commit ${md(ctx.headSha.slice(0, 12), 40)}</sub>`];
+  const commit = ctx.links ? ` · commit ${ctx.links.sha.slice(0, 12)}` : '';
+  return ['---', `<sub>${run}chaingate ${md(result.tool.version, 40)}${commit}</sub>`];
 }
 
 function join(sections: string[][]): string {
@@ -289,7 +260,7 @@ export function renderPrComment(result: CommentResult, ctx: PrCommentContext): s
   const tail = [dependencySection(result), snippetSection(blocking, ctx), footer(result, ctx)];
   const out: string[][] = [...head];
   if (blocking.length > 0) {
-    const title = [`#### Blocking findings (${blocking.length})`, '', ...table(['Severity', 'Kind', 'Finding', 'Where', 'Fixed in'], [])];
+    const title = [`#### Blocking findings (${blocking.length})`, '', ...table(['Severity', 'Kind', 'Finding', 'Where', 'Fix'], [])];
     const note = (n: number) => `\n_… ${plural(n, 'more blocking finding')} not shown here (a comment holds ${max} characters): see the run summary and chaingate-result.json._`;
     // Everything but the rows, with the longest note it could need: what is left is for rows.
     let used = length([...head, title, ...tail]) + note(blocking.length).length + 4;
