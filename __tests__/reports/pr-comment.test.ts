@@ -35,6 +35,11 @@ const DEPENDENCY_CHANGES = [
   },
 ];
 
+const POLICY_CHANGES = [
+  { file: '.chaingate.yml', what: 'policy', change: 'modified', details: ['fail-on.vulnerability: high → critical'] },
+  { file: '.chaingate-exceptions.yml', what: 'exceptions', change: 'added', details: ['CVE-2021-23337 <until 2027-03-01>'] },
+];
+
 const render = (r: CommentResult, ctx: Partial<PrCommentContext> = {}) => renderPrComment(r, { ...CTX, ...ctx });
 const blockingRows = (text: string) => text.split('\n').filter((l) => /^\| (\*\*)?(critical|high|medium|low|info|unknown)/.test(l));
 const md = new MarkdownIt({ html: true, linkify: false });
@@ -45,8 +50,8 @@ function withBaseline(r: CommentResult, marks: ('new' | 'existing')[]): CommentR
 }
 
 describe('renderPrComment', () => {
-  it('renders the representative result with dependency changes as the checked-in golden', () => {
-    const text = render({ ...representative(), dependencyChanges: DEPENDENCY_CHANGES });
+  it('renders the representative result with dependency and policy changes as the checked-in golden', () => {
+    const text = render({ ...representative(), dependencyChanges: DEPENDENCY_CHANGES, policyChanges: POLICY_CHANGES });
     const file = path.join(GOLDENS, 'reports', 'pr-comment.md');
     if (process.env.UPDATE_GOLDENS === '1' || !fs.existsSync(file)) fs.writeFileSync(file, text);
     expect(text).toBe(fs.readFileSync(file, 'utf8'));
@@ -118,6 +123,17 @@ describe('renderPrComment', () => {
     expect(incomplete).toContain('- semgrep failed: exit 2');
   });
 
+  it('says when the change edits the gate, bounded, escaped, skipping what it cannot read', () => {
+    const changes = Array.from({ length: 300 }, (_, i) => ({ file: `f${i}<!--`, what: 'vex', change: 'removed', details: ['x'.repeat(300)] }));
+    const text = render({ ...gateResult({}), policyChanges: [null, 'x', { details: [1, 'd'] }, ...changes] });
+    expect(text).toContain('**⚠️ This change edits the gate** (its policy, exceptions or VEX): review it like code.\n- ?: d\n- f0&lt;!--');
+    expect(text).toMatch(/- … \d+ more changes\n/);
+    expect(text.match(/<!--/g)).toHaveLength(1);
+    expect(render({ ...gateResult({}), policyChanges: [] })).not.toContain('edits the gate');
+    expect(render({ ...gateResult({}), policyChanges: { changed: true } })).not.toContain('edits the gate');
+    expect(render({ ...gateResult({}), policyChanges: [{ file: 'a.yml' }] })).toContain('review it like code.\n- a.yml\n');
+  });
+
   it('marks new findings and counts them when the result carries a baseline', () => {
     const r = withBaseline(representative(), ['new', 'existing']);
     const text = render(r);
@@ -174,12 +190,14 @@ describe('renderPrComment', () => {
       );
     }
     const deps = [{ path: long, added: Array.from({ length: 500 }, (_, i) => ({ name: `${i}${long}`, version: long })) }];
-    const r = { ...gateResult({ findings, reasons: Array.from({ length: 50 }, () => long) }), dependencyChanges: deps };
+    const policyChanges = Array.from({ length: 100 }, () => ({ file: long, what: long, change: long, details: [long, long] }));
+    const r = { ...gateResult({ findings, reasons: Array.from({ length: 50 }, () => long) }), dependencyChanges: deps, policyChanges };
     const text = render(r);
     expect(text.length).toBeLessThanOrEqual(PR_COMMENT_MAX_CHARS);
     expect(text).toContain('### ❌ chaingate: fail');
     expect(text).toMatch(/- … \d+ more reasons/);
     expect(text).toMatch(/_… \d+ more dependency changes in the run summary\._/);
+    expect(text).toMatch(/- … \d+ more changes\n/);
     expect(text).toMatch(/_… \d+ more blocking findings not shown here/);
     // An id too long to fit whole is left out of the snippet rather than cut.
     expect(text).not.toContain('```yaml');

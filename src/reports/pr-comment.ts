@@ -26,6 +26,7 @@ const MAX_REASONS = 10;
 const REASONS_CHARS = 8_000;
 const DEPENDENCY_CHARS = 12_000;
 const SNIPPET_CHARS = 8_000;
+const POLICY_CHANGE_CHARS = 4_000;
 const MARKER_PREFIX = '<!-- chaingate:pr-comment';
 
 /** Fields the baseline feature adds to a result; read when present. */
@@ -127,6 +128,25 @@ function reasonsSection(result: CommentResult): string[] {
   const left = result.reasons.length - reasons.length;
   if (left > 0) reasons.push(`- … ${plural(left, 'more reason')}`);
   return ['**Why:**', ...reasons];
+}
+
+/**
+ * The baseline feature's `policyChanges` (file, what, change, details): a change that edits the
+ * gate is said on the PR, where its reviewers are. Read defensively, like dependencyRows.
+ */
+function policyChangesSection(result: CommentResult): string[] {
+  if (!Array.isArray(result.policyChanges)) return [];
+  const items: string[] = [];
+  for (const c of result.policyChanges as Record<string, unknown>[]) {
+    if (c === null || typeof c !== 'object') continue;
+    const what = [str(c.what), str(c.change)].filter((x): x is string => x !== undefined).join(', ');
+    const details = Array.isArray(c.details) ? c.details.filter((d): d is string => typeof d === 'string').map((d) => md(d, 200)) : [];
+    items.push(`- ${md(str(c.file) ?? '?', 200)}${what ? ` (${md(what, 60)})` : ''}${details.length ? `: ${details.join('; ')}` : ''}`);
+  }
+  const shown = within(items, POLICY_CHANGE_CHARS);
+  if (shown.length === 0) return [];
+  if (items.length > shown.length) shown.push(`- … ${plural(items.length - shown.length, 'more change')}`);
+  return ['**⚠️ This change edits the gate** (its policy, exceptions or VEX): review it like code.', ...shown];
 }
 
 function linkedWhere(f: EvaluatedFinding, ctx: PrCommentContext): string {
@@ -256,7 +276,7 @@ export function renderPrComment(result: CommentResult, ctx: PrCommentContext): s
   const max = ctx.maxChars ?? PR_COMMENT_MAX_CHARS;
   const blocking = sortFindings(result.findings).filter((f) => f.blocking);
   const verdict = [[ctx.marker], verdictSection(result)];
-  const head = [...verdict, reasonsSection(result)];
+  const head = [...verdict, policyChangesSection(result), reasonsSection(result)];
   const tail = [dependencySection(result), snippetSection(blocking, ctx), footer(result, ctx)];
   const out: string[][] = [...head];
   if (blocking.length > 0) {
