@@ -274,6 +274,15 @@ describe('action entry on pull requests', () => {
     expect(server.requests).toEqual([]);
   });
 
+  it('baseline auto: a base commit that cannot be fetched is a warning, the gate runs without it; an option-like value is refused', async () => {
+    expect(await run({ ...passing, CHAINGATE_INPUT_BASELINE: 'auto' })).toBe(0);
+    expect(stdout.join('')).toMatch(new RegExp(`::warning::chaingate: could not fetch the base commit ${parts.baseSha} \\(.*\\); gating without a baseline`));
+    expect(outputs().verdict).toBe('pass');
+    stdout.length = 0;
+    expect(await run({ ...passing, CHAINGATE_INPUT_BASELINE: '--output=x' })).toBe(2);
+    expect(stdout.join('')).toContain('input baseline: "--output=x" is not auto, none, a git revision or a file');
+  });
+
   it('rejects a pr-comment value it does not know, exit 2', async () => {
     expect(await run({ CHAINGATE_INPUT_PR_COMMENT: 'sometimes' })).toBe(2);
     expect(stdout.join('')).toContain('input pr-comment must be auto, always or never, got "sometimes"');
