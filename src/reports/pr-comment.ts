@@ -1,10 +1,11 @@
-// The pull-request comment: the verdict and why, the blocking findings linked to their lines at
-// the head commit, an exceptions entry to copy, dependency changes, and a link to the run. Its
-// first line is a hidden marker naming the gate (working directory and config), which is how the
-// action finds the comment again instead of adding a second one. GitHub refuses a comment body
-// over 65,536 characters, so rows are cut to fit and the verdict never is. Every text a finding
-// brings goes through md() or a JSON string, so it can neither close the markup nor fake the
-// marker (the marker is only ever looked for at the very start of the body). Pure.
+// The pull-request comment: the verdict and why, a notice when the change edits the gate, the
+// blocking findings linked to their lines at the head commit, exceptions entries to copy,
+// dependency changes, and a link to the run. Its first line is a hidden marker naming the gate
+// (working directory and config), which is how the action finds the comment again instead of
+// adding a second one. GitHub refuses a comment body over 65,536 characters, so rows are cut to
+// fit and the verdict never is. Every text a finding brings goes through md(), or sits in a
+// fenced code block no backtick run in it can close, so it can neither break the markup nor
+// fake the marker (the marker is only ever looked for on the body's first line). Pure.
 import { createHash } from 'node:crypto';
 import type { Severity } from '../core/finding';
 import type { EvaluatedFinding, GateResult } from '../core/result';
