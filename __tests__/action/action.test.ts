@@ -163,6 +163,7 @@ describe('action entry on pull requests', () => {
   let write: jest.SpyInstance;
   const parts = { owner: 'octo-org', repo: 'app', number: 7, baseSha: 'a'.repeat(40), headSha: 'b'.repeat(40) };
   const failing = `npm-audit=${fixture('npm-audit', 'npm7-v2-axios-follow-redirects-transitive.json')}`;
+  const passing = { CHAINGATE_INPUT_REPORTS: `npm-audit=${fixture('npm-audit', 'npm7-v2-no-vulnerabilities.json')}` };
 
   beforeEach(async () => {
     server = new GitHubApiServer();
@@ -230,7 +231,7 @@ describe('action entry on pull requests', () => {
     stdout.length = 0;
     process.exitCode = undefined;
     fs.writeFileSync(outFile, '');
-    expect(await run({})).toBe(0);
+    expect(await run(passing)).toBe(0);
     expect(comments()).toHaveLength(1);
     expect(comments()[0].body).toContain('### ✅ chaingate: pass');
     expect(outputs()['comment-url']).toBe(c.html_url);
@@ -238,13 +239,13 @@ describe('action entry on pull requests', () => {
   });
 
   it('auto: a passing gate with no earlier comment adds none; never: no API call at all; always: a comment on a pass', async () => {
-    expect(await run({})).toBe(0);
+    expect(await run(passing)).toBe(0);
     expect(server.writes()).toEqual([]);
     expect(outputs()['comment-url']).toBeUndefined();
     const before = server.requests.length;
     expect(await run({ CHAINGATE_INPUT_REPORTS: failing, CHAINGATE_INPUT_PR_COMMENT: 'never' })).toBe(1);
     expect(server.requests.length).toBe(before);
-    expect(await run({ CHAINGATE_INPUT_PR_COMMENT: 'always' })).toBe(0);
+    expect(await run({ ...passing, CHAINGATE_INPUT_PR_COMMENT: 'always' })).toBe(0);
     expect(comments()).toHaveLength(1);
   });
 
@@ -271,6 +272,15 @@ describe('action entry on pull requests', () => {
     expect(await run({ CHAINGATE_INPUT_REPORTS: failing, CHAINGATE_INPUT_GITHUB_TOKEN: '' })).toBe(1);
     expect(stdout.join('')).toContain('::warning::chaingate: no github-token, so no pull-request comment');
     expect(server.requests).toEqual([]);
+  });
+
+  it('baseline auto: a base commit that cannot be fetched is a warning, the gate runs without it; an option-like value is refused', async () => {
+    expect(await run({ ...passing, CHAINGATE_INPUT_BASELINE: 'auto' })).toBe(0);
+    expect(stdout.join('')).toMatch(new RegExp(`::warning::chaingate: could not fetch the base commit ${parts.baseSha} \\(.*\\); gating without a baseline`));
+    expect(outputs().verdict).toBe('pass');
+    stdout.length = 0;
+    expect(await run({ ...passing, CHAINGATE_INPUT_BASELINE: '--output=x' })).toBe(2);
+    expect(stdout.join('')).toContain('input baseline: "--output=x" is not auto, none, a git revision or a file');
   });
 
   it('rejects a pr-comment value it does not know, exit 2', async () => {

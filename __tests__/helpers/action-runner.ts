@@ -478,13 +478,17 @@ export async function runActionYml(opts: RunnerOptions): Promise<RunnerResult> {
     fs.writeFileSync(outputFile, '');
     fs.writeFileSync(summaryFile, '');
     const script = path.join(temp, `step-${n}.sh`);
-    fs.writeFileSync(script, substitute(step.run, ctx));
+    const githubEnv = parseCommandFile(fs.readFileSync(envFile, 'utf8'));
+    ctx.contexts.env = { ...jobEnv, ...githubEnv };
     const stepEnv = Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, substitute(String(v), ctx)]));
+    // The step's own env is in the env context of its run script, as on the runner.
+    ctx.contexts.env = { ...jobEnv, ...githubEnv, ...stepEnv };
+    fs.writeFileSync(script, substitute(step.run, ctx));
     const env: NodeJS.ProcessEnv = {
       ...base,
       ...runnerEnv,
       ...jobEnv,
-      ...parseCommandFile(fs.readFileSync(envFile, 'utf8')),
+      ...githubEnv,
       ...stepEnv,
       GITHUB_OUTPUT: outputFile,
       GITHUB_STEP_SUMMARY: summaryFile,

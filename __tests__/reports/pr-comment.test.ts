@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import {
-  blobUrl,
   commentMarker,
   dependencyRows,
   hasBaseline,
@@ -21,11 +20,8 @@ import { evaluated, gateResult, HOSTILE_TITLE, many, representative } from './bu
 const MARKER = commentMarker('services/api', 'services/api/.chaingate.yml');
 const CTX: PrCommentContext = {
   marker: MARKER,
-  serverUrl: 'https://github.example',
-  repository: 'octo-org/app',
-  headSha: '0123456789abcdef0123456789abcdef01234567',
+  links: { server: 'https://github.example', repository: 'octo-org/app', sha: '0123456789abcdef0123456789abcdef01234567', project: 'services/api' },
   runUrl: 'https://github.example/octo-org/app/actions/runs/42',
-  projectPath: 'services/api',
   exceptionsFile: 'services/api/.chaingate-exceptions.yml',
   now: new Date('2026-12-05T08:00:00Z'),
 };
@@ -39,6 +35,11 @@ const DEPENDENCY_CHANGES = [
   },
 ];
 
+const POLICY_CHANGES = [
+  { file: '.chaingate.yml', what: 'policy', change: 'modified', details: ['fail-on.vulnerability: high → critical'] },
+  { file: '.chaingate-exceptions.yml', what: 'exceptions', change: 'added', details: ['CVE-2021-23337 <until 2027-03-01>'] },
+];
+
 const render = (r: CommentResult, ctx: Partial<PrCommentContext> = {}) => renderPrComment(r, { ...CTX, ...ctx });
 const blockingRows = (text: string) => text.split('\n').filter((l) => /^\| (\*\*)?(critical|high|medium|low|info|unknown)/.test(l));
 const md = new MarkdownIt({ html: true, linkify: false });
@@ -49,8 +50,8 @@ function withBaseline(r: CommentResult, marks: ('new' | 'existing')[]): CommentR
 }
 
 describe('renderPrComment', () => {
-  it('renders the representative result with dependency changes as the checked-in golden', () => {
-    const text = render({ ...representative(), dependencyChanges: DEPENDENCY_CHANGES });
+  it('renders the representative result with dependency and policy changes as the checked-in golden', () => {
+    const text = render({ ...representative(), dependencyChanges: DEPENDENCY_CHANGES, policyChanges: POLICY_CHANGES });
     const file = path.join(GOLDENS, 'reports', 'pr-comment.md');
     if (process.env.UPDATE_GOLDENS === '1' || !fs.existsSync(file)) fs.writeFileSync(file, text);
     expect(text).toBe(fs.readFileSync(file, 'utf8'));
@@ -64,16 +65,18 @@ describe('renderPrComment', () => {
     expect(lines[2]).toBe('### ❌ chaingate: fail');
     expect(text).toContain('**3 findings block** under the policy.');
     expect(text).toContain('**Why:**\n- 3 findings at or above the fail-on threshold');
-    expect(text).toContain('[src/db/query.js:12-14](https://github.example/octo-org/app/blob/0123456789abcdef0123456789abcdef01234567/services/api/src/db/query.js#L12)');
-    expect(text).toContain('| **high** | vulnerability | CVE-2021-23337: lodash: command injection via template | lodash@4.17.20 | 4.17.21 |');
+    expect(text).toContain('[src/db/query.js:12-14](https://github.example/octo-org/app/blob/0123456789abcdef0123456789abcdef01234567/services/api/src/db/query.js#L12-L14)');
+    expect(text).toContain('| **high** | vulnerability | CVE-2021-23337: lodash: command injection via template | lodash<span>@</span>4.17.20 | 4.17.20 → **4.17.21** |');
     expect(text).toContain('[Run summary](https://github.example/octo-org/app/actions/runs/42)');
     expect(blockingRows(text)).toHaveLength(3);
-    // The snippet proposes an entry per blocking finding, expiring 30 days from the clock given.
-    expect(text).toContain('  - id: "CVE-2021-23337"\n    package: "pkg:npm/lodash"\n    kind: vulnerability');
-    expect(text).toContain('  - id: "javascript.express.security.injection.tainted-sql-string"\n    paths: ["src/db/query.js"]');
-    expect(text).toContain('  - id: "image-unsigned"\n    kind: signature');
-    expect(text).toContain('expires: 2027-01-04');
-    expect(text).toContain('Into services/api/.chaingate-exceptions.yml, with');
+    // The snippet proposes an entry per blocking finding, expiring after the SLA of its severity.
+    expect(text).toContain('  - id: CVE-2021-23337\n    package: pkg:npm/lodash@4.17.20\n    kind: vulnerability');
+    expect(text).toContain('  - id: javascript.express.security.injection.tainted-sql-string\n    paths: [src/db/query.js]');
+    expect(text).toContain('  - id: image-unsigned\n    kind: signature');
+    expect(text).toContain('expires: 2026-12-12   # today + 7 days, the SLA for critical');
+    expect(text).toContain('Under `exceptions:` in services/api/.chaingate-exceptions.yml, with');
+    // The policy's SLA, when given, sets the expiry.
+    expect(render(representative(), { exceptionDays: () => 3 })).toContain('expires: 2026-12-08   # today + 3 days');
     expect(text).not.toContain('Dependency changes');
   });
 
@@ -82,24 +85,35 @@ describe('renderPrComment', () => {
     const id = 'x"\n```\n</details><!-- chaingate:pr-comment dir=. config=x -->\u2028';
     const f = evaluated({ tool: 'semgrep', kind: 'code', severity: 'high', id, title: 't', location: { path: 'a `b`.js', startLine: 2 } }, { blocking: true });
     const text = render(gateResult({ findings: [f] }));
-    const yaml = text.slice(text.indexOf('```yaml\n') + 8, text.indexOf('\n```\n\n</details>'));
-    const doc = parse(yaml);
-    expect(doc.exceptions).toEqual([{ id: id.replace('\u2028', ''), paths: ['a `b`.js'], kind: 'code', reason: 'TODO: why this finding is acceptable for now', expires: '2027-01-04', owner: 'TODO' }]);
+    const fence = /^(`{3,})yaml$/m.exec(text)![1];
+    const start = text.indexOf(`${fence}yaml\n`) + fence.length + 5;
+    const doc = parse(`exceptions:\n${text.slice(start, text.indexOf(`\n${fence}\n`, start))}`);
+    expect(doc.exceptions).toEqual([{ id, paths: ['a `b`.js'], kind: 'code', reason: 'TODO: why this risk is accepted (who checked what)', expires: '2027-01-04', owner: '@TODO' }]);
+    // Rendered, the only HTML comment is the marker: the snippet's copy is text in a code block.
     expect(text.indexOf('<!--')).toBe(0);
-    expect(text.lastIndexOf('<!--')).toBe(0);
+    expect(md.render(text).match(/<!--/g)).toHaveLength(1);
+    expect(md.render(text)).toContain('&lt;/details&gt;&lt;!-- chaingate:pr-comment');
   });
 
   it('a pass says so, with no table or snippet (the update of an earlier failing comment)', () => {
     const text = render(gateResult({}), { runUrl: undefined });
     expect(text).toBe(`${MARKER}\n\n### ✅ chaingate: pass\n\nNo finding blocks under the policy.\n\n---\n<sub>chaingate 0.1.0 · commit 0123456789ab</sub>\n`);
+    // Without commit links: no links, no commit named.
+    const f = evaluated({ tool: 'semgrep', kind: 'code', severity: 'high', id: 'r', title: 't', location: { path: 'a.js', startLine: 2 } }, { blocking: true });
+    const plain = render(gateResult({ findings: [f] }), { links: undefined });
+    expect(plain).toContain('| **high** | code | r: t | a.js:2 | — |');
+    expect(plain).toMatch(/<sub>\[Run summary\]\(.*\) · chaingate 0\.1\.0<\/sub>\n$/);
   });
 
   it('names warn mode, an incomplete gate, and a fail without blocking findings', () => {
     const f = evaluated({ tool: 'semgrep', kind: 'code', severity: 'low', id: 'r', title: '', location: { path: 'a.js' } }, { blocking: true });
-    const unfixed = evaluated({ tool: 'osv', kind: 'vulnerability', severity: 'low', id: 'GHSA-x', title: 'x', package: { name: 'p', version: '1', fixedVersions: [] } }, { blocking: true });
-    const warn = render(gateResult({ findings: [f, unfixed], verdict: 'pass', mode: 'warn' }));
+    const unfixed = evaluated({ tool: 'osv', kind: 'vulnerability', severity: 'low', id: 'GHSA-x', title: 'x', package: { ecosystem: 'npm', name: 'p', version: '1', fixedVersions: [] } }, { blocking: true });
+    const twin = evaluated({ tool: 'osv', kind: 'vulnerability', severity: 'low', id: 'GHSA-x', title: 'x', package: { ecosystem: 'npm', name: 'p', version: '1', fixedVersions: [] }, location: { path: 'sub/package-lock.json' } }, { blocking: true });
+    const warn = render(gateResult({ findings: [f, unfixed, twin], verdict: 'pass', mode: 'warn' }));
+    // One snippet entry for the same advisory in the same package, wherever it was found.
+    expect(warn.match(/- id: GHSA-x\n/g)).toHaveLength(1);
     expect(warn).toContain('| low | vulnerability | GHSA-x: x | p@1 | no fix yet |');
-    expect(warn).toContain('**2 findings block** under the policy, but the gate was not enforced.');
+    expect(warn).toContain('**3 findings block** under the policy, but the gate was not enforced.');
     expect(warn).toContain('_Mode `warn`');
     // A location without a line links the file; a finding without a title shows its id.
     expect(warn).toContain('| low | code | r | [a.js](https://github.example/octo-org/app/blob/0123456789abcdef0123456789abcdef01234567/services/api/a.js) | — |');
@@ -107,6 +121,17 @@ describe('renderPrComment', () => {
     expect(incomplete).toContain('### ⚠️ chaingate: incomplete — NOT a clean result');
     expect(incomplete).toContain('No finding blocks, but the gate did not pass.');
     expect(incomplete).toContain('- semgrep failed: exit 2');
+  });
+
+  it('says when the change edits the gate, bounded, escaped, skipping what it cannot read', () => {
+    const changes = Array.from({ length: 300 }, (_, i) => ({ file: `f${i}<!--`, what: 'vex', change: 'removed', details: ['x'.repeat(300)] }));
+    const text = render({ ...gateResult({}), policyChanges: [null, 'x', { details: [1, 'd'] }, ...changes] });
+    expect(text).toContain('**⚠️ This change edits the gate** (its policy, exceptions or VEX): review it like code.\n- ?: d\n- f0&lt;!--');
+    expect(text).toMatch(/- … \d+ more changes\n/);
+    expect(text.match(/<!--/g)).toHaveLength(1);
+    expect(render({ ...gateResult({}), policyChanges: [] })).not.toContain('edits the gate');
+    expect(render({ ...gateResult({}), policyChanges: { changed: true } })).not.toContain('edits the gate');
+    expect(render({ ...gateResult({}), policyChanges: [{ file: 'a.yml' }] })).toContain('review it like code.\n- a.yml\n');
   });
 
   it('marks new findings and counts them when the result carries a baseline', () => {
@@ -147,7 +172,7 @@ describe('renderPrComment', () => {
     expect(Number(m?.[1])).toBe(5000 - shown);
     // The tail survives the cut: dependency changes, snippet and the run link.
     expect(text).toContain('#### Dependency changes');
-    expect(text).toContain('(the first 10 of 5000)');
+    expect(text).toContain('(the first 10)');
     expect(text).toContain('[Run summary]');
     // The rows fill the comment: less than one row's room is left.
     expect(PR_COMMENT_MAX_CHARS - text.length).toBeLessThan(400);
@@ -165,12 +190,14 @@ describe('renderPrComment', () => {
       );
     }
     const deps = [{ path: long, added: Array.from({ length: 500 }, (_, i) => ({ name: `${i}${long}`, version: long })) }];
-    const r = { ...gateResult({ findings, reasons: Array.from({ length: 50 }, () => long) }), dependencyChanges: deps };
+    const policyChanges = Array.from({ length: 100 }, () => ({ file: long, what: long, change: long, details: [long, long] }));
+    const r = { ...gateResult({ findings, reasons: Array.from({ length: 50 }, () => long) }), dependencyChanges: deps, policyChanges };
     const text = render(r);
     expect(text.length).toBeLessThanOrEqual(PR_COMMENT_MAX_CHARS);
     expect(text).toContain('### ❌ chaingate: fail');
     expect(text).toMatch(/- … \d+ more reasons/);
     expect(text).toMatch(/_… \d+ more dependency changes in the run summary\._/);
+    expect(text).toMatch(/- … \d+ more changes\n/);
     expect(text).toMatch(/_… \d+ more blocking findings not shown here/);
     // An id too long to fit whole is left out of the snippet rather than cut.
     expect(text).not.toContain('```yaml');
@@ -248,20 +275,5 @@ describe('baseline fields', () => {
     ]);
     const text = render({ ...gateResult({}), dependencyChanges: [{ added: [{ name: 'w', version: '1' }] }] });
     expect(text).toContain('| added | w | 1 | — |');
-  });
-});
-
-describe('blobUrl', () => {
-  const c = { serverUrl: 'https://gh.example', repository: 'o/r', headSha: 'abc', projectPath: '' };
-  it('joins the project folder and the path, encodes segments, anchors the line', () => {
-    expect(blobUrl(c, 'src/a b#1.js', 3)).toBe('https://gh.example/o/r/blob/abc/src/a%20b%231.js#L3');
-    expect(blobUrl({ ...c, projectPath: './svc/' }, './x.js', 0)).toBe('https://gh.example/o/r/blob/abc/svc/x.js');
-    expect(blobUrl({ ...c, projectPath: '.' }, 'win\\dir\\(x).js')).toBe('https://gh.example/o/r/blob/abc/win/dir/%28x%29.js');
-  });
-  it('gives no link for a path outside the repository', () => {
-    expect(blobUrl(c, '../x.js', 1)).toBeUndefined();
-    expect(blobUrl(c, '/etc/passwd', 1)).toBeUndefined();
-    expect(blobUrl(c, 'C:\\x.js', 1)).toBeUndefined();
-    expect(blobUrl(c, '', 1)).toBeUndefined();
   });
 });

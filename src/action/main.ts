@@ -10,8 +10,10 @@ import { ChaingateError, ConfigError } from '../errors';
 import { defaultDeps } from '../gate/deps';
 import { runGate, type GateOptions, type GateOutput, type Logger } from '../gate/run-gate';
 import { REPORT_TOOLS, type ReportTool } from '../parsers/types';
+import { projectPath, repositoryRoot } from '../gate/repo-root';
 import { blockingAnnotations } from '../reports/annotations';
 import { commentMarker, newBlocking, policyChanged, renderPrComment, type CommentResult } from '../reports/pr-comment';
+import { commitLinksFromEnv } from '../reports/remedy';
 import { resolveSigningKey, runSignBlob, runSignImage, signTools } from '../sign';
 import { describeApiError, githubClient } from './github-api';
 import { upsertComment } from './pr-comment';
@@ -93,8 +95,8 @@ function prCommentMode(env: NodeJS.ProcessEnv): (typeof PR_COMMENT_MODES)[number
 }
 
 /** The blocking findings as error annotations on their lines (the 10 GitHub shows). */
-function annotate(out: GateOutput, opts: GateOptions, workspace: string): void {
-  for (const a of blockingAnnotations(out.result, path.resolve(opts.dir), workspace)) {
+function annotate(out: GateOutput, opts: GateOptions, repoRoot: string): void {
+  for (const a of blockingAnnotations(out.result, path.resolve(opts.dir), repoRoot)) {
     core.error(a.message, { title: a.title, file: a.file, startLine: a.startLine, endLine: a.endLine });
   }
 }
@@ -104,7 +106,7 @@ function annotate(out: GateOutput, opts: GateOptions, workspace: string): void {
  * comment again once it does). Whatever goes wrong here is a warning: the verdict and the exit
  * code are the gate's alone.
  */
-export async function commentOnPullRequest(env: NodeJS.ProcessEnv, event: PullRequestEvent, opts: GateOptions, out: GateOutput, workspace: string): Promise<void> {
+export async function commentOnPullRequest(env: NodeJS.ProcessEnv, event: PullRequestEvent, opts: GateOptions, out: GateOutput): Promise<void> {
   const mode = prCommentMode(env);
   if (mode === 'never' || !event.pr) return;
   const token = input(env, 'github-token');
@@ -113,24 +115,22 @@ export async function commentOnPullRequest(env: NodeJS.ProcessEnv, event: PullRe
     return;
   }
   core.setSecret(token);
-  const r = out.result as CommentResult;
-  const dir = path.resolve(opts.dir);
-  const projectPath = path.relative(workspace, dir).replace(/\\/g, '/');
-  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const repository = env.GITHUB_REPOSITORY ?? `${event.pr.owner}/${event.pr.repo}`;
-  // Two gates in one workflow differ by folder or config, and so do their comments.
-  const marker = commentMarker(projectPath || '.', opts.configFile ?? '.chaingate.yml');
-  const body = renderPrComment(r, {
-    marker,
-    serverUrl: server,
-    repository,
-    headSha: event.headSha ?? '',
-    runUrl: env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
-    projectPath,
-    exceptionsFile: path.posix.join(projectPath, r.inputs.exceptions?.path ?? '.chaingate-exceptions.yml'),
-    now: opts.now(),
-  });
   try {
+    const r = out.result as CommentResult;
+    const { project } = projectPath(opts.dir, env);
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const repository = env.GITHUB_REPOSITORY ?? `${event.pr.owner}/${event.pr.repo}`;
+    // Two gates in one workflow differ by folder or config, and so do their comments.
+    const marker = commentMarker(project || '.', opts.configFile ?? '.chaingate.yml');
+    const body = renderPrComment(r, {
+      marker,
+      // Links go to the PR's head commit, not to the merge commit the workflow checked out.
+      links: commitLinksFromEnv({ ...env, GITHUB_SHA: event.headSha ?? env.GITHUB_SHA }, project),
+      runUrl: env.GITHUB_RUN_ID ? `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+      exceptionsFile: out.exceptionsFile,
+      exceptionDays: out.exceptionDays,
+      now: opts.now(),
+    });
     const octokit = githubClient(token, env.GITHUB_API_URL ?? 'https://api.github.com');
     const done = await upsertComment(octokit, event.pr, marker, body, mode === 'always' || r.verdict !== 'pass');
     if (done.url) {
@@ -209,8 +209,9 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () =>
     const opts = optionsFromInputs(env, now, actionLogger());
     if (input(env, 'sign-sbom') === 'true' && opts.sbom === undefined) opts.sbom = true;
     const event = readEvent(env);
-    const workspace = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd());
-    const baseline = await resolveBaseline(input(env, 'baseline'), event, workspace, env, (l) => core.warning(l));
+    // GITHUB_WORKSPACE when the project is in the checkout: where git runs and annotation paths start.
+    const repoRoot = repositoryRoot(opts.dir, env);
+    const baseline = await resolveBaseline(input(env, 'baseline'), event, repoRoot, env, (l) => core.warning(l));
     if (baseline !== undefined) {
       opts.baseline = baseline;
       core.info(`chaingate: baseline ${baseline}`);
@@ -228,8 +229,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () =>
     if (env.GITHUB_STEP_SUMMARY && fs.existsSync(env.GITHUB_STEP_SUMMARY)) {
       fs.appendFileSync(env.GITHUB_STEP_SUMMARY, out.summary);
     }
-    annotate(out, opts, workspace);
-    await commentOnPullRequest(env, event, opts, out, workspace);
+    annotate(out, opts, repoRoot);
+    await commentOnPullRequest(env, event, opts, out);
     const code = exitCodeFor(r);
     if (out.result.scanners.some((x) => x.name === 'cosign-verify')) {
       core.setOutput('verified', String(!r.findings.some((f) => f.kind === 'signature' && !f.exception && !f.vex)));

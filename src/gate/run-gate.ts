@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { defaultPolicy, loadExceptionsFile, loadPolicyFile, loadVexFile } from '../config/load';
 import type { Policy, PolicyInput, ScannerName } from '../config/schema';
 import { checkExceptionLimits, type ExceptionSource } from '../core/exceptions';
-import { mergeFindings, type Finding } from '../core/finding';
+import { mergeFindings, type Finding, type Severity } from '../core/finding';
 import { evaluate } from '../core/policy';
 import type { GateResult, ScannerStatus } from '../core/result';
 import type { VexSource } from '../core/vex';
@@ -72,6 +72,9 @@ export interface GateOutput {
   summaryFile: string;
   summary: string;
   sbomFile?: string;
+  /** The exceptions file from the repository root, and the days an exception may run per severity: for the PR comment's snippet. */
+  exceptionsFile: string;
+  exceptionDays: (severity: Severity) => number;
 }
 
 /** Which scanners a `--report TOOL=...` stands in for: that tool is not run again. */
@@ -345,15 +348,17 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
   );
   const lockfiles = scannedLockfiles(dir, policy);
   const findPath = dependencyPathIndex(lockfiles);
+  const exceptionsFile = path.relative(repo.root, exceptionsPath).split(path.sep).join('/') || exceptionsPath;
+  const daysFor = (sev: Severity) => exceptionDays({ maxDays: policy.exceptions['max-days'], sla: policy.sla }, sev, policy['unknown-severity']);
   const summary = renderSummary(result, {
     resultFile: path.basename(resultFile),
     sarifFile: path.basename(sarifFile),
     dependencyPath: (f) => (f.package ? findPath(f.package, f.location?.path) : undefined),
     links: commitLinksFromEnv(opts.env, repo.project),
-    exceptionsFile: path.relative(repo.root, exceptionsPath).split(path.sep).join('/') || exceptionsPath,
-    exceptionDays: (sev) => exceptionDays({ maxDays: policy.exceptions['max-days'], sla: policy.sla }, sev, policy['unknown-severity']),
+    exceptionsFile,
+    exceptionDays: daysFor,
     scanned: { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) },
   });
   fs.writeFileSync(summaryFile, summary);
-  return { result, resultFile, sarifFile, summaryFile, summary, sbomFile };
+  return { result, resultFile, sarifFile, summaryFile, summary, sbomFile, exceptionsFile, exceptionDays: daysFor };
 }

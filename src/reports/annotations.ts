@@ -4,6 +4,7 @@
 // also when the project is a subfolder. The workflow-command escaping of the text is the
 // toolkit's (core.error); this only shapes and bounds it. Pure.
 import * as path from 'node:path';
+import { nearestFix } from '../core/fix';
 import type { EvaluatedFinding, GateResult } from '../core/result';
 import { normalizePath, packageLabel, sortFindings } from './order';
 
@@ -37,7 +38,8 @@ function annotation(f: EvaluatedFinding, projectDir: string, workspace: string):
   const parts = [f.title ? `${f.id}: ${f.title}` : f.id];
   if (f.package) {
     parts.push(`in ${packageLabel(f.package)}`);
-    parts.push(f.package.fixedVersions.length ? `(fixed in ${f.package.fixedVersions.join(', ')})` : '(no fixed version yet)');
+    const fix = nearestFix(f.package);
+    parts.push(fix === undefined ? '(no fixed version yet)' : `(fixed in ${fix})`);
   }
   parts.push(`— ${f.rationale}`);
   const a: Annotation = { title: oneLine(`chaingate: ${f.severity} ${f.kind} ${f.id}`, MAX_TITLE_CHARS), message: oneLine(parts.join(' '), MAX_MESSAGE_CHARS) };

@@ -1,14 +1,19 @@
-// The pull-request comment: the verdict and why, the blocking findings linked to their lines at
-// the head commit, an exceptions entry to copy, dependency changes, and a link to the run. Its
-// first line is a hidden marker naming the gate (working directory and config), which is how the
-// action finds the comment again instead of adding a second one. GitHub refuses a comment body
-// over 65,536 characters, so rows are cut to fit and the verdict never is. Every text a finding
-// brings goes through md() or a JSON string, so it can neither close the markup nor fake the
-// marker (the marker is only ever looked for at the very start of the body). Pure.
+// The pull-request comment: the verdict and why, a notice when the change edits the gate, the
+// blocking findings linked to their lines at the head commit, exceptions entries to copy,
+// dependency changes, and a link to the run. Its first line is a hidden marker naming the gate
+// (working directory and config), which is how the action finds the comment again instead of
+// adding a second one. GitHub refuses a comment body over 65,536 characters, so rows are cut to
+// fit and the verdict never is. Every text a finding brings goes through md(), or sits in a
+// fenced code block no backtick run in it can close, so it can neither break the markup nor
+// fake the marker (the marker is only ever looked for on the body's first line). Pure.
 import { createHash } from 'node:crypto';
+import type { Severity } from '../core/finding';
 import type { EvaluatedFinding, GateResult } from '../core/result';
+import { DEFAULT_SLA_DAYS, slaSeverity } from '../core/sla';
 import { md, plural, row, table } from './markdown';
 import { locationLabel, normalizePath, packageLabel, sortFindings } from './order';
+import { exceptionEntry, fenced, fileUrl, type CommitLinks } from './remedy';
+import { fixCell } from './summary';
 
 export const PR_COMMENT_MAX_CHARS = 65_536;
 /** Entries in the exceptions snippet: enough to show the shape, short enough to read. */
@@ -22,8 +27,7 @@ const MAX_REASONS = 10;
 const REASONS_CHARS = 8_000;
 const DEPENDENCY_CHARS = 12_000;
 const SNIPPET_CHARS = 8_000;
-/** Days from today the snippet's `expires:` proposes (within the default `max-days` of 90). */
-const SNIPPET_DAYS = 30;
+const POLICY_CHANGE_CHARS = 4_000;
 const MARKER_PREFIX = '<!-- chaingate:pr-comment';
 
 /** Fields the baseline feature adds to a result; read when present. */
@@ -39,16 +43,14 @@ export type CommentResult = Omit<GateResult, 'findings' | 'summary'> & BaselineF
 export interface PrCommentContext {
   /** From commentMarker(). */
   marker: string;
-  /** e.g. https://github.com, owner/name, the head commit the findings are linked at. */
-  serverUrl: string;
-  repository: string;
-  headSha: string;
+  /** Where findings link to: the PR's head commit. Without it, no links. */
+  links?: CommitLinks;
   /** The run's page, where the job summary is. */
   runUrl?: string;
-  /** The scanned project's folder from the repository root, '' for the root: finding paths are relative to it. */
-  projectPath: string;
   /** Where the exceptions snippet goes, from the repository root. */
   exceptionsFile: string;
+  /** Days an exception may run per severity (the policy's SLA); the defaults without one. */
+  exceptionDays?: (severity: Severity) => number;
   now: Date;
   maxChars?: number;
 }
@@ -96,15 +98,6 @@ export function policyChanged(result: CommentResult): boolean {
   return false;
 }
 
-/** A link to the line at the head commit, or undefined for a path outside the repository. */
-export function blobUrl(ctx: Pick<PrCommentContext, 'serverUrl' | 'repository' | 'headSha' | 'projectPath'>, file: string, line?: number): string | undefined {
-  const joined = [normalizePath(ctx.projectPath), normalizePath(file)].filter((p) => p !== '' && p !== '.').join('/');
-  const parts = joined.split('/').filter((p) => p !== '' && p !== '.');
-  if (file.startsWith('/') || /^[a-zA-Z]:/.test(file) || parts.length === 0 || parts.includes('..')) return undefined;
-  const anchor = line !== undefined && line >= 1 ? `#L${line}` : '';
-  return `${ctx.serverUrl}/${ctx.repository.split('/').map(enc).join('/')}/blob/${enc(ctx.headSha)}/${parts.map(enc).join('/')}${anchor}`;
-}
-
 const HEADLINE: Record<GateResult['verdict'], string> = {
   pass: '### ✅ chaingate: pass',
   fail: '### ❌ chaingate: fail',
@@ -138,12 +131,31 @@ function reasonsSection(result: CommentResult): string[] {
   return ['**Why:**', ...reasons];
 }
 
+/**
+ * The baseline feature's `policyChanges` (file, what, change, details): a change that edits the
+ * gate is said on the PR, where its reviewers are. Read defensively, like dependencyRows.
+ */
+function policyChangesSection(result: CommentResult): string[] {
+  if (!Array.isArray(result.policyChanges)) return [];
+  const items: string[] = [];
+  for (const c of result.policyChanges as Record<string, unknown>[]) {
+    if (c === null || typeof c !== 'object') continue;
+    const what = [str(c.what), str(c.change)].filter((x): x is string => x !== undefined).join(', ');
+    const details = Array.isArray(c.details) ? c.details.filter((d): d is string => typeof d === 'string').map((d) => md(d, 200)) : [];
+    items.push(`- ${md(str(c.file) ?? '?', 200)}${what ? ` (${md(what, 60)})` : ''}${details.length ? `: ${details.join('; ')}` : ''}`);
+  }
+  const shown = within(items, POLICY_CHANGE_CHARS);
+  if (shown.length === 0) return [];
+  if (items.length > shown.length) shown.push(`- … ${plural(items.length - shown.length, 'more change')}`);
+  return ['**⚠️ This change edits the gate** (its policy, exceptions or VEX): review it like code.', ...shown];
+}
+
 function linkedWhere(f: EvaluatedFinding, ctx: PrCommentContext): string {
   const parts: string[] = [];
   if (f.package) parts.push(md(packageLabel(f.package), 120));
   if (f.location) {
     const label = md(locationLabel(f.location), 200);
-    const url = blobUrl(ctx, f.location.path, f.location.startLine);
+    const url = ctx.links && fileUrl(ctx.links, f.location.path, f.location.startLine, f.location.endLine);
     parts.push(url ? `[${label}](${url})` : label);
   }
   return parts.join(' in ') || '—';
@@ -153,60 +165,39 @@ function blockingRow(f: EvaluatedFinding & { baseline?: string }, ctx: PrComment
   const sev = f.severity === 'critical' || f.severity === 'high' ? `**${f.severity}**` : f.severity;
   const isNew = f.baseline === 'new' ? ' 🆕' : '';
   const title = f.title ? `${md(f.id, 120)}: ${md(f.title, 150)}` : md(f.id, 120);
-  const fix = f.package ? (f.package.fixedVersions.length ? md(f.package.fixedVersions.join(', '), 120) : 'no fix yet') : '—';
-  return row([`${sev}${isNew}`, md(f.kind), title, linkedWhere(f, ctx), fix]);
+  return row([`${sev}${isNew}`, md(f.kind), title, linkedWhere(f, ctx), fixCell(f)]);
 }
 
-/** A string as a YAML scalar: JSON's double-quoted form is valid YAML; separators that YAML 1.1 or a renderer could take as line breaks are dropped. */
-function yamlString(s: string): string {
-  // `<` and `>` as YAML escapes: the only `<!--` in the body stays the marker on its first line.
-  return JSON.stringify(s.replace(/[\u2028\u2029\u0085\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, '')).replace(/[<>]/g, (c) => (c === '<' ? '\\u003c' : '\\u003e'));
-}
-
-function purlWithoutVersion(purl: string): string {
-  const p = purl.replace(/[?#].*$/, '');
-  const at = p.lastIndexOf('@');
-  return at > p.lastIndexOf('/') ? p.slice(0, at) : p;
-}
-
-function isoDay(d: Date): string {
-  return d.toISOString().slice(0, 10);
-}
-
-function snippetEntry(f: EvaluatedFinding, expires: string): string[] {
-  const out = [`  - id: ${yamlString(f.id)}`];
-  if (f.package?.purl) out.push(`    package: ${yamlString(purlWithoutVersion(f.package.purl))}`);
-  else if (f.location) out.push(`    paths: [${yamlString(normalizePath(f.location.path))}]`);
-  out.push(`    kind: ${f.kind}`, '    reason: "TODO: why this finding is acceptable for now"', `    expires: ${expires}`, '    owner: "TODO"');
-  return out;
+function defaultDays(severity: Severity): number {
+  return DEFAULT_SLA_DAYS[slaSeverity(severity, 'medium')];
 }
 
 function snippetSection(blocking: EvaluatedFinding[], ctx: PrCommentContext): string[] {
-  if (blocking.length === 0) return [];
-  const expires = isoDay(new Date(ctx.now.getTime() + SNIPPET_DAYS * 86_400_000));
-  // An entry goes in whole or not at all: an id cut short would match nothing.
+  const days = ctx.exceptionDays ?? defaultDays;
+  // An entry goes in whole or not at all: an id cut short would match nothing. One entry per
+  // id and package or path: the same advisory in three lockfiles needs one.
   const entries: string[][] = [];
+  const seen = new Set<string>();
   let used = 0;
-  for (const f of blocking.slice(0, MAX_SNIPPET_ENTRIES)) {
-    const e = snippetEntry(f, expires);
+  for (const f of blocking) {
+    if (entries.length === MAX_SNIPPET_ENTRIES) break;
+    const e = exceptionEntry(f, { now: ctx.now, days });
+    const key = e.slice(0, 3).join('\n');
+    if (seen.has(key)) continue;
+    seen.add(key);
     const size = e.join('\n').length + 1;
     if (used + size > SNIPPET_CHARS) break;
     used += size;
     entries.push(e);
   }
   if (entries.length === 0) return [];
-  const shown = entries.length;
-  // Each line starts with spaces and a YAML key, so no line of it can close the fence.
-  const lines = ['exceptions:', ...entries.flat()];
-  const more = blocking.length > shown ? ` (the first ${shown} of ${blocking.length})` : '';
+  const more = entries.length === MAX_SNIPPET_ENTRIES && blocking.length > entries.length ? ` (the first ${entries.length})` : '';
   return [
     '<details><summary>Accept a risk instead: entries to copy into the exceptions file</summary>',
     '',
-    `Into ${md(ctx.exceptionsFile)}${more}, with a real reason and owner; the change then shows up in review:`,
+    `Under \`exceptions:\` in ${md(ctx.exceptionsFile)}${more}, with a real reason and owner; each expires after the SLA of its severity:`,
     '',
-    '```yaml',
-    ...lines,
-    '```',
+    ...fenced('yaml', entries.flat()),
     '',
     '</details>',
   ];
@@ -266,7 +257,8 @@ function dependencySection(result: CommentResult): string[] {
 
 function footer(result: CommentResult, ctx: PrCommentContext): string[] {
   const run = ctx.runUrl ? `[Run summary](${ctx.runUrl}) · ` : '';
-  return ['---', `<sub>${run}chaingate ${md(result.tool.version, 40)} · commit ${md(ctx.headSha.slice(0, 12), 40)}</sub>`];
+  const commit = ctx.links ? ` · commit ${ctx.links.sha.slice(0, 12)}` : '';
+  return ['---', `<sub>${run}chaingate ${md(result.tool.version, 40)}${commit}</sub>`];
 }
 
 function join(sections: string[][]): string {
@@ -285,11 +277,11 @@ export function renderPrComment(result: CommentResult, ctx: PrCommentContext): s
   const max = ctx.maxChars ?? PR_COMMENT_MAX_CHARS;
   const blocking = sortFindings(result.findings).filter((f) => f.blocking);
   const verdict = [[ctx.marker], verdictSection(result)];
-  const head = [...verdict, reasonsSection(result)];
+  const head = [...verdict, policyChangesSection(result), reasonsSection(result)];
   const tail = [dependencySection(result), snippetSection(blocking, ctx), footer(result, ctx)];
   const out: string[][] = [...head];
   if (blocking.length > 0) {
-    const title = [`#### Blocking findings (${blocking.length})`, '', ...table(['Severity', 'Kind', 'Finding', 'Where', 'Fixed in'], [])];
+    const title = [`#### Blocking findings (${blocking.length})`, '', ...table(['Severity', 'Kind', 'Finding', 'Where', 'Fix'], [])];
     const note = (n: number) => `\n_… ${plural(n, 'more blocking finding')} not shown here (a comment holds ${max} characters): see the run summary and chaingate-result.json._`;
     // Everything but the rows, with the longest note it could need: what is left is for rows.
     let used = length([...head, title, ...tail]) + note(blocking.length).length + 4;

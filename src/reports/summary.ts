@@ -137,7 +137,7 @@ function whereCell(f: EvaluatedFinding, opts: SummaryOptions): string {
   return where || '—';
 }
 
-function fixCell(f: EvaluatedFinding): string {
+export function fixCell(f: EvaluatedFinding): string {
   if (f.kind === 'secret') return 'rotate it, then remove it from history';
   if (!f.package) return '—';
   const to = nearestFix(f.package);
