@@ -22,6 +22,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 versions="${CHAINGATE_VERSIONS_FILE:-$here/src/tools/versions.json}"
+[[ "$versions" == /* ]] || versions="$PWD/$versions"
 tools_dir="${CHAINGATE_TOOLS_DIR:-$HOME/.cache/chaingate/tools}"
 bin="$tools_dir/bin"
 install_from="${CHAINGATE_INSTALL_FROM:-auto}"
@@ -51,7 +52,6 @@ have_version() { # tool binary expected-version
   local out
   [ -x "$2" ] || return 1
   case "$1" in
-    semgrep) out="$("$2" --version 2>/dev/null || true)" ;;
     trivy) out="$("$2" --version 2>/dev/null | head -1 || true)" ;;
     cosign) out="$("$2" version 2>/dev/null | grep -i gitversion || true)" ;;
     crane) out="$("$2" version 2>/dev/null || true)" ;;
@@ -167,19 +167,35 @@ install_go_tool() { # tool
 }
 
 install_semgrep() {
-  local ver req venv="$tools_dir/semgrep-venv"
+  local ver req lock_sha venv="$tools_dir/semgrep-venv"
   ver="$(field semgrep version)"
-  if have_version semgrep "$bin/semgrep" "$ver"; then log "semgrep $ver already installed"; return; fi
   req="$(field semgrep requirements)"
   [[ "$req" == /* ]] || req="$here/$req"
   [ -f "$req" ] || die "semgrep: hash-locked requirements $req not found"
+  # Installed from this very lock: a stamp, because starting semgrep to ask takes seconds.
+  lock_sha="$(sha256_of "$req")"
+  if [ -x "$bin/semgrep" ] && [ "$(cat "$venv/.chaingate-lock-sha256" 2>/dev/null)" = "$lock_sha" ]; then
+    log "semgrep $ver already installed"; return
+  fi
   grep -q "^semgrep==$ver " "$req" || die "semgrep: $req does not pin semgrep==$ver; run scripts/lock-semgrep.sh"
+  local no_wheel
+  no_wheel="$(node -e 'const s=require(process.argv[1]).semgrep;process.stdout.write((s["no-wheel"]||{})[process.argv[2]]||"")' "$versions" "$(platform)")"
+  [ -z "$no_wheel" ] || die "semgrep: not installable on $(platform): $no_wheel"
   rm -f "$bin/semgrep"
   log "installing semgrep $ver into a virtualenv (pip --require-hashes, wheels only)"
-  python3 -m venv --clear "$venv"
+  # The host's pip installs into a venv without its own pip (pip >= 22.3 has --python): seeding
+  # pip into the venv costs more than the rest of the venv.
+  local pip=(python3 -m pip --python "$venv/bin/python")
+  python3 -m venv --clear --without-pip "$venv"
+  if ! "${pip[@]}" --version >/dev/null 2>&1; then
+    "$venv/bin/python" -m ensurepip --default-pip >/dev/null
+    pip=("$venv/bin/python" -m pip)
+  fi
   # Wheels only: an sdist would run its build code before any check of what it installs.
-  "$venv/bin/pip" install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: -r "$req" ||
+  # No bytecode up front: Python compiles the modules semgrep imports on first use.
+  "${pip[@]}" install --quiet --disable-pip-version-check --no-compile --require-hashes --only-binary=:all: -r "$req" ||
     die "semgrep: pip install --require-hashes of $req failed; nothing installed"
+  printf '%s\n' "$lock_sha" >"$venv/.chaingate-lock-sha256"
   ln -sf "$venv/bin/semgrep" "$bin/semgrep"
 }
 
