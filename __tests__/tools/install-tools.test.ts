@@ -246,6 +246,47 @@ describe('install-tools.sh: when the source build is used', () => {
       versionsFile = writeVersions();
     }
   });
+  it('semgrep: a wheel whose hash is not the locked one installs nothing (the same wheel with its hash does)', async () => {
+    // Fault injection: a minimal wheel named semgrep, served from a local folder as pip's mirror.
+    const wheels = tmpDir('chaingate-wheels-');
+    const wheel = path.join(wheels, 'semgrep-9.9.9-py3-none-any.whl');
+    const py = String.raw`
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1], "w")
+z.writestr("semgrep_probe.py", "def main():\n    print('9.9.9')\n")
+z.writestr("semgrep-9.9.9.dist-info/METADATA", "Metadata-Version: 2.1\nName: semgrep\nVersion: 9.9.9\n")
+z.writestr("semgrep-9.9.9.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+z.writestr("semgrep-9.9.9.dist-info/entry_points.txt", "[console_scripts]\nsemgrep = semgrep_probe:main\n")
+z.writestr("semgrep-9.9.9.dist-info/RECORD", "")
+z.close()
+`;
+    expect(spawnSync('python3', ['-c', py, wheel]).status).toBe(0);
+    const lock = (hash: string) => {
+      const f = path.join(tmpDir('chaingate-lock-'), 'semgrep-requirements.txt');
+      fs.writeFileSync(f, `semgrep==9.9.9 \\\n    --hash=sha256:${hash}\n`);
+      return f;
+    };
+    const pipEnv = { PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels, PIP_DISABLE_PIP_VERSION_CHECK: '1' };
+    const real = sha256(fs.readFileSync(wheel));
+    try {
+      versionsFile = writeVersions((v) => Object.assign(v.semgrep, { version: '9.9.9', requirements: lock('0'.repeat(64)) }));
+      const bad = await install(['semgrep'], pipEnv);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/DO NOT MATCH THE HASHES/);
+      expect(bad.stderr).toMatch(/semgrep: pip install --require-hashes of \S+ failed; nothing installed/);
+      expect(fs.readdirSync(path.join(bad.toolsDir, 'bin'))).toEqual([]);
+      expect(fs.readdirSync(bad.toolsDir).filter((f) => f.startsWith('semgrep-'))).toEqual([]);
+
+      versionsFile = writeVersions((v) => Object.assign(v.semgrep, { version: '9.9.9', requirements: lock(real) }));
+      const good = await install(['semgrep'], pipEnv);
+      expect(good.code).toBe(0);
+      expect(spawnSync(path.join(good.toolsDir, 'bin', 'semgrep'), [], { encoding: 'utf8' }).stdout.trim()).toBe('9.9.9');
+      const again = await install(['semgrep'], pipEnv, good.toolsDir);
+      expect(again.stderr).toContain('semgrep 9.9.9 already installed');
+    } finally {
+      versionsFile = writeVersions();
+    }
+  }, 120_000);
   it('rejects an unknown CHAINGATE_INSTALL_FROM and a semgrep lock of another version', async () => {
     expect((await install(['trivy'], { CHAINGATE_INSTALL_FROM: 'maybe' })).code).toBe(2);
     versionsFile = writeVersions((v) => (v.semgrep.version = '0.0.1'));
