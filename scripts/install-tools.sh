@@ -131,7 +131,6 @@ install_release() { # tool
   fi
   [ "$rc" = 0 ] || exit 2
   { read -r ver; read -r asset; read -r want; read -r member; read -r url; } <<<"$spec"
-  if have_version "$tool" "$bin/$tool" "$ver"; then log "$tool $ver already installed"; return; fi
   tmp="$(mktemp -d "$tools_dir/.download-$tool.XXXXXX")"
   log "downloading $tool $ver: $url"
   rc=0; fetch "$url" "$tmp/$asset" || rc=$?
@@ -160,12 +159,8 @@ install_release() { # tool
 
 install_go_tool() { # tool
   local ver; ver="$(field "$1" version)"
-  if [ "$install_from" = source ] || [ "$(field "$1" release)" = undefined ]; then
-    if have_version "$1" "$bin/$1" "$ver"; then log "$1 $ver already installed"; return; fi
-    build_go "$1"
-  else
-    install_release "$1"
-  fi
+  if have_version "$1" "$bin/$1" "$ver"; then log "$1 $ver already installed"; return; fi
+  if [ "$install_from" = source ] || [ "$(field "$1" release)" = undefined ]; then build_go "$1"; else install_release "$1"; fi
 }
 
 install_semgrep() {
