@@ -22,6 +22,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 versions="${CHAINGATE_VERSIONS_FILE:-$here/src/tools/versions.json}"
+[[ "$versions" == /* ]] || versions="$PWD/$versions"
 tools_dir="${CHAINGATE_TOOLS_DIR:-$HOME/.cache/chaingate/tools}"
 bin="$tools_dir/bin"
 install_from="${CHAINGATE_INSTALL_FROM:-auto}"
@@ -30,6 +31,11 @@ mkdir -p "$bin"
 
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 die() { printf '[install-tools] error: %s\n' "$*" >&2; exit 1; }
+# A failed install removes the tool's entry in bin: whatever was there is not the pinned version,
+# and the gate must find the tool missing rather than run it.
+fail_install() { rm -f "$bin/$1"; die "$1: $2; nothing installed"; }
+# Replaces bin/NAME in one rename, so a run using the old one never sees it missing.
+link_into_bin() { ln -sfn "$1" "$bin/.$2.new" && mv -f "$bin/.$2.new" "$bin/$2"; }
 
 case "$install_from" in release|source|auto) ;; *) log "CHAINGATE_INSTALL_FROM must be release, source or auto, got '$install_from'"; exit 2 ;; esac
 [ -f "$versions" ] || { log "versions file $versions not found"; exit 2; }
@@ -51,7 +57,6 @@ have_version() { # tool binary expected-version
   local out
   [ -x "$2" ] || return 1
   case "$1" in
-    semgrep) out="$("$2" --version 2>/dev/null || true)" ;;
     trivy) out="$("$2" --version 2>/dev/null | head -1 || true)" ;;
     cosign) out="$("$2" version 2>/dev/null | grep -i gitversion || true)" ;;
     crane) out="$("$2" version 2>/dev/null || true)" ;;
@@ -120,16 +125,12 @@ install_release() { # tool
   plat="$(platform)"
   spec="$(release_spec "$tool" "$plat")" || rc=$?
   if [ "$rc" = 3 ]; then
-    [ "$install_from" = auto ] || die "$tool: no verified download for $plat; use CHAINGATE_INSTALL_FROM=source"
+    [ "$install_from" = auto ] || fail_install "$tool" "no verified download for $plat; use CHAINGATE_INSTALL_FROM=source"
     log "$tool: no published hash for $plat, so no download: building from source"
     build_go "$tool"; return
   fi
   [ "$rc" = 0 ] || exit 2
   { read -r ver; read -r asset; read -r want; read -r member; read -r url; } <<<"$spec"
-  if have_version "$tool" "$bin/$tool" "$ver"; then log "$tool $ver already installed"; return; fi
-  # Whatever was there is not the pinned version: it goes first, so a failed install leaves no
-  # binary behind for the gate to run.
-  rm -f "$bin/$tool"
   tmp="$(mktemp -d "$tools_dir/.download-$tool.XXXXXX")"
   log "downloading $tool $ver: $url"
   rc=0; fetch "$url" "$tmp/$asset" || rc=$?
@@ -138,14 +139,14 @@ install_release() { # tool
     log "$tool: the release host cannot be reached at all, so building from source instead"
     build_go "$tool"; return
   fi
-  [ "$rc" = 0 ] || { rm -rf "$tmp"; die "$tool: $asset could not be downloaded; nothing installed"; }
+  [ "$rc" = 0 ] || { rm -rf "$tmp"; fail_install "$tool" "$asset could not be downloaded"; }
   got="$(sha256_of "$tmp/$asset")"
   if [ "$got" != "$want" ]; then
     rm -rf "$tmp"
-    die "$tool: SHA-256 mismatch for $asset from $url: expected $want, actual $got; nothing installed"
+    fail_install "$tool" "SHA-256 mismatch for $asset from $url: expected $want, actual $got"
   fi
   if [ -n "$member" ]; then
-    tar -xzf "$tmp/$asset" -C "$tmp" "$member" || { rm -rf "$tmp"; die "$tool: $asset has no $member; nothing installed"; }
+    tar -xzf "$tmp/$asset" -C "$tmp" "$member" || { rm -rf "$tmp"; fail_install "$tool" "$asset has no $member"; }
     mv "$tmp/$member" "$tmp/$tool.new"
   else
     mv "$tmp/$asset" "$tmp/$tool.new"
@@ -158,29 +159,47 @@ install_release() { # tool
 
 install_go_tool() { # tool
   local ver; ver="$(field "$1" version)"
-  if [ "$install_from" = source ] || [ "$(field "$1" release)" = undefined ]; then
-    if have_version "$1" "$bin/$1" "$ver"; then log "$1 $ver already installed"; return; fi
-    build_go "$1"
-  else
-    install_release "$1"
-  fi
+  if have_version "$1" "$bin/$1" "$ver"; then log "$1 $ver already installed"; return; fi
+  if [ "$install_from" = source ] || [ "$(field "$1" release)" = undefined ]; then build_go "$1"; else install_release "$1"; fi
 }
 
 install_semgrep() {
-  local ver req venv="$tools_dir/semgrep-venv"
+  local ver req lock_sha venv no_wheel
   ver="$(field semgrep version)"
-  if have_version semgrep "$bin/semgrep" "$ver"; then log "semgrep $ver already installed"; return; fi
   req="$(field semgrep requirements)"
   [[ "$req" == /* ]] || req="$here/$req"
-  [ -f "$req" ] || die "semgrep: hash-locked requirements $req not found"
-  grep -q "^semgrep==$ver " "$req" || die "semgrep: $req does not pin semgrep==$ver; run scripts/lock-semgrep.sh"
-  rm -f "$bin/semgrep"
+  [ -f "$req" ] || fail_install semgrep "hash-locked requirements $req not found"
+  # One venv per lock: "installed" is a link to the venv of this very lock (starting semgrep to
+  # ask its version takes seconds), and a new install never touches a venv in use.
+  lock_sha="$(sha256_of "$req")"
+  venv="$tools_dir/semgrep-$ver-${lock_sha:0:12}"
+  if [ "$(readlink "$bin/semgrep" 2>/dev/null)" = "$venv/bin/semgrep" ] && [ -f "$venv/.chaingate-complete" ]; then
+    log "semgrep $ver already installed"; return
+  fi
+  grep -q "^semgrep==$ver " "$req" || fail_install semgrep "$req does not pin semgrep==$ver; run scripts/lock-semgrep.sh"
+  no_wheel="$(node -e 'const s=require(process.argv[1]).semgrep;process.stdout.write((s["no-wheel"]||{})[process.argv[2]]||"")' "$versions" "$(platform)")"
+  [ -z "$no_wheel" ] || fail_install semgrep "not installable on $(platform): $no_wheel"
   log "installing semgrep $ver into a virtualenv (pip --require-hashes, wheels only)"
-  python3 -m venv --clear "$venv"
+  # The host's pip installs into a venv without its own pip (pip >= 22.3 has --python): seeding
+  # pip into the venv costs more than the rest of the venv.
+  local pip=(python3 -m pip --python "$venv/bin/python")
+  rm -rf "$venv"
+  python3 -m venv --without-pip "$venv"
+  if ! "${pip[@]}" --version >/dev/null 2>&1; then
+    "$venv/bin/python" -m ensurepip --default-pip >/dev/null
+    pip=("$venv/bin/python" -m pip)
+  fi
   # Wheels only: an sdist would run its build code before any check of what it installs.
-  "$venv/bin/pip" install --quiet --disable-pip-version-check --require-hashes --only-binary=:all: -r "$req" ||
-    die "semgrep: pip install --require-hashes of $req failed; nothing installed"
-  ln -sf "$venv/bin/semgrep" "$bin/semgrep"
+  # No bytecode up front: Python compiles the modules semgrep imports on first use.
+  if ! "${pip[@]}" install --quiet --disable-pip-version-check --no-compile --require-hashes --only-binary=:all: -r "$req"; then
+    rm -rf "$venv"
+    fail_install semgrep "pip install --require-hashes of $req failed"
+  fi
+  touch "$venv/.chaingate-complete"
+  link_into_bin "$venv/bin/semgrep" semgrep
+  # Venvs of earlier locks (not the one before versioned venvs, semgrep-venv, still in use on
+  # machines that share a tools folder).
+  for old in "$tools_dir"/semgrep-[0-9]*; do [ "$old" = "$venv" ] || rm -rf "$old"; done
 }
 
 install_pip_audit() {
