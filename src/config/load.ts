@@ -320,6 +320,6 @@ export function loadExceptionsFile(file: string): Loaded<ExceptionsFile> {
 
 export function loadVexFile(file: string): Loaded<VexDocument> {
   const text = readText(file, 'VEX document');
-  const { value } = parseConfigText(text, file, VexDocumentSchema, 'OpenVEX document');
-  return { value, path: file, sha256: sha256(text) };
+  const { value, lineOf } = parseConfigText(text, file, VexDocumentSchema, 'OpenVEX document');
+  return { value, path: file, sha256: sha256(text), lineOf };
 }
