@@ -111,7 +111,9 @@ export function loadInputs(opts: GateOptions) {
     throw new ConfigError(`project directory ${opts.dir} does not exist`);
   }
   const explicitConfig = opts.configFile !== undefined;
-  const configPath = resolveFrom(dir, opts.configFile ?? '.chaingate.yml');
+  // One rule for paths: those given as flags or inputs are relative to the current directory
+  // (the workspace in Actions), those written in a config file to that file's folder.
+  const configPath = explicitConfig ? resolveFrom(process.cwd(), opts.configFile as string) : path.join(dir, '.chaingate.yml');
   const policyLoaded = explicitConfig || fs.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : undefined;
   const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
   const baseDir = policyLoaded ? path.dirname(configPath) : dir;
