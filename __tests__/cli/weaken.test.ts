@@ -17,6 +17,26 @@ describe('a policy that tries to switch the gate off', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
+  it('the same in block style, for every tool, and in verify', async () => {
+    const dir = tmpDir('chaingate-weaken-');
+    fs.mkdirSync(path.join(dir, 'bin'));
+    fs.writeFileSync(path.join(dir, 'bin', 'cosign'), '#!/bin/sh\necho ran >&2\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, '.chaingate.yml'), 'version: 1\ntools:\n  semgrep:\n    path: /usr/local/bin/semgrep\n  cosign:\n    path: bin/cosign\n');
+    const r = await cli(['scan', dir, '--scanners', 'none', '--output-dir', path.join(dir, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${path.join(dir, '.chaingate.yml')}:6: tools.cosign.path "bin/cosign" is inside the repository being scanned`);
+    const saved = process.cwd();
+    process.chdir(dir);
+    try {
+      const v = await cli(['verify', '--image', 'registry.invalid/app@sha256:' + 'a'.repeat(64), '--config', '.chaingate.yml']);
+      expect(v.code).toBe(2);
+      expect(v.stderr).toContain('tools.cosign.path "bin/cosign" is inside the repository being scanned');
+      expect(v.stderr).not.toContain('ran');
+    } finally {
+      process.chdir(saved);
+    }
+  });
+
   it('scanners: [] without a report is incomplete, saying nothing was scanned (empty-scanners)', async () => {
     const out = path.join(tmpDir('chaingate-weaken-'), 'out');
     const r = await cli(['scan', fixture('hostile', 'weaken', 'empty-scanners'), '--output-dir', out]);

@@ -207,7 +207,7 @@ function exceptionsSection(result: GateResult): string[] {
       md(e.entry.reason),
     ]),
     // VEX statements are accepted risks like exceptions: they count toward max-active.
-    ...exceptionTable('VEX statements', vex, ['Statement', 'Suppresses', 'Holds until', 'Justification'], (v) => [
+    ...exceptionTable('VEX statements', vex, ['Statement', 'Matches', 'Holds until', 'Justification'], (v) => [
       `${md(v.vulnerability)} ${md(v.status)}<br>${md(v.source)} \\#${v.index + 1}`,
       matchedCell(v, byFingerprint),
       v.expires === undefined ? 'no expiry' : `${md(v.expires)}${v.expired ? ` (expired ${daysAgo(v.daysLeft as number)})` : ''}`,
