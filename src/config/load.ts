@@ -6,6 +6,7 @@ import type { Document, LineCounter } from 'yaml';
 import type * as YamlLib from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
+import { stripBom } from '../read-text';
 import { readBlockYaml, type BlockYaml } from './block-yaml';
 import { isJsonProblem, readJson, type JsonText } from './json-text';
 import { ExceptionsFileSchema, PolicySchema, VexDocumentSchema, type ExceptionsFile, type Policy, type PolicyInput, type VexDocument } from './schema';
@@ -213,7 +214,7 @@ export function parseConfigText<S extends z.ZodType>(
   what: string,
 ): { value: z.infer<S>; itemLines: number[]; raw: unknown; lineOf: LineOf } {
   // A BOM (some Windows editors write one) is not content: YAML would read it as a stray token.
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const text = stripBom(input);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > CONFIG_LIMITS.maxBytes) {
     throw new ConfigError(`${what} is ${Math.ceil(bytes / 1024)} KiB, more than chaingate reads (${CONFIG_LIMITS.maxBytes / 1024} KiB)`, file, 1);

@@ -8,7 +8,7 @@ import { parsePackageJson } from './manifest';
 import { isLockfileName, LOCKFILE_NAMES, parseLockfile } from './parse';
 import { parsePyproject } from './poetry';
 import type { Lockfile, Manifest } from './types';
-import { readText } from '../read-text';
+import { readText, stripBom } from '../read-text';
 
 export interface DiscoverOptions {
   /** Folder names (any depth) or paths relative to the root that are not searched. */
@@ -45,7 +45,7 @@ export function findLockfiles(root: string, opts: DiscoverOptions = {}): string[
 
 function readOptional(file: string): string | undefined {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return stripBom(fs.readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }
