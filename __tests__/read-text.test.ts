@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readText } from '../src/read-text';
+import { readBytes, readText, stripBom } from '../src/read-text';
 import { tmpDir } from './helpers/paths';
 
 describe('readText', () => {
@@ -15,12 +15,19 @@ describe('readText', () => {
     const cases = [
       write('ascii.json', '{"Title":"Prototype pollution in lodash","Severity":"HIGH"}\n'),
       write('utf8.json', '{"Title":"Dépassement — ✓ 漏洞 🐛","Path":"C:\\\\x"}'),
-      write('bom.json', '\ufeff{"a":1}'),
       write('invalid.bin', Buffer.from([0x7b, 0xff, 0xfe, 0x7d])),
       write('empty.json', ''),
     ];
     for (const p of cases) expect([p, readText(p)]).toEqual([p, fs.readFileSync(p, 'utf8')]);
     expect(JSON.parse(readText(cases[1])).Title).toBe('Dépassement — ✓ 漏洞 🐛');
+  });
+
+  it('drops a UTF-8 byte order mark, which JSON.parse would stop at with an invisible token', () => {
+    const p = write('bom.json', '\ufeff{"a":1}');
+    expect(readText(p)).toBe('{"a":1}');
+    expect(readBytes(p).toString('utf8')).toBe('{"a":1}');
+    expect(stripBom('\ufeffx')).toBe('x');
+    expect(stripBom('x\ufeff')).toBe('x\ufeff');
   });
 
   it('throws like fs for a missing file', () => {

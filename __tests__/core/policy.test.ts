@@ -1,5 +1,6 @@
 import { PolicySchema, type ExceptionEntry, type PolicyInput, type VexDocument } from '../../src/config/schema';
 import { checkExceptionLimits, daysUntil } from '../../src/core/exceptions';
+import { checkVexLimits } from '../../src/core/vex';
 import { makeFinding, type Finding, type FindingInput } from '../../src/core/finding';
 import { evaluate, exitCodeFor, type EvaluateInput } from '../../src/core/policy';
 import { parsePurl, purlMatches } from '../../src/core/purl-key';
@@ -294,6 +295,61 @@ describe('evaluate', () => {
     });
     it('never suppresses code findings', () => {
       expect(run({ findings: [code()], vex: vex({ vulnerability: 'chaingate.js.eval', products: undefined }) }).verdict).toBe('fail');
+    });
+    it('a statement with no name matches nothing but is still listed', () => {
+      const r = run({ findings: [f()], vex: vex({ vulnerability: { aliases: [] } }) });
+      expect(r.verdict).toBe('fail');
+      expect(r.exceptions.vex).toEqual([{ source: 'app.openvex.json', index: 0, vulnerability: '(unnamed)', status: 'not_affected', expired: false, matched: [] }]);
+    });
+
+    describe('statements are accepted risks: they count toward max-active and are listed', () => {
+      it('each suppressing statement counts; under max-active: 0 a VEX document cannot pass the gate', () => {
+        const r = run({ findings: [f()], vex: vex({ justification: 'vulnerable_code_not_present' }), policyInput: { exceptions: { 'max-active': 0 } } });
+        expect(r.verdict).toBe('fail');
+        expect(r.findings[0].vex?.status).toBe('not_affected');
+        expect(r.exceptions.active).toBe(1);
+        expect(r.reasons).toEqual(['1 active exception (1 VEX statement among them), more than exceptions.max-active 0: fix findings or retire exceptions']);
+        expect(r.exceptions.vex).toEqual([
+          { source: 'app.openvex.json', index: 0, vulnerability: 'CVE-2021-23337', status: 'not_affected', justification: 'vulnerable_code_not_present', expired: false, matched: [f().fingerprint] },
+        ]);
+        // Statements that do not suppress (affected) are not accepted risks.
+        const affected = run({ findings: [f()], vex: vex({ status: 'affected' }), policyInput: { exceptions: { 'max-active': 0 } } });
+        expect(affected.exceptions.active).toBe(0);
+        expect(affected.exceptions.vex).toBeUndefined();
+        expect(run({ findings: [f()], vex: vex({}), entries: [ex({ id: 'OTHER' })], policyInput: { exceptions: { 'max-active': 2 } } }).verdict).toBe('pass');
+        expect(run({ findings: [f()], vex: vex({}), entries: [ex({ id: 'OTHER' })], policyInput: { exceptions: { 'max-active': 1 } } }).reasons[0]).toMatch(/^2 active exceptions \(1 VEX statement among them\)/);
+      });
+      it('under max-days a statement holds for max-days from its timestamp, then suppresses nothing', () => {
+        const old = vex({ timestamp: '2026-11-01T00:00:00Z' });
+        const r = run({ findings: [f()], vex: old, policyInput: { exceptions: { 'max-days': 7 } } });
+        expect(r.verdict).toBe('fail');
+        expect(r.findings[0].vex).toBeUndefined();
+        expect(r.exceptions.active).toBe(0);
+        expect(r.exceptions.vex?.[0]).toMatchObject({ expires: '2026-11-08', daysLeft: -20, expired: true, matched: [f().fingerprint] });
+        expect(r.reasons).toContain('1 VEX statement older than exceptions.max-days (1 still matching findings): re-issue them or fix the findings');
+        const fresh = run({ findings: [f()], vex: vex({ timestamp: '2026-11-27T00:00:00Z' }), policyInput: { exceptions: { 'max-days': 7 } } });
+        expect(fresh.verdict).toBe('pass');
+        expect(fresh.exceptions.vex?.[0]).toMatchObject({ expires: '2026-12-04', daysLeft: 6, expired: false });
+        // The document's timestamp stands in for a statement without one.
+        const docTime = vex({});
+        docTime[0].doc.timestamp = '2026-01-01T00:00:00Z';
+        expect(run({ findings: [f()], vex: docTime, policyInput: { exceptions: { 'max-days': 1 } } }).verdict).toBe('fail');
+        const unused = run({ findings: [], vex: old, policyInput: { exceptions: { 'max-days': 7 } } });
+        expect(unused.reasons).toContain('1 VEX statement older than exceptions.max-days (0 still matching findings): re-issue them or fix the findings');
+      });
+      it('under max-days a statement needs a timestamp, not in the future', () => {
+        const at = (timestamp?: string) => checkVexLimits(vex({ timestamp }), 7, NOW);
+        expect(at('2026-11-20T00:00:00Z')).toEqual([]);
+        expect(checkVexLimits(vex({}), undefined, NOW)).toEqual([]);
+        expect(checkVexLimits(vex({ status: 'affected' }), 7, NOW)).toEqual([]);
+        expect(at()).toEqual([{ source: 'app.openvex.json', index: 0, message: 'VEX statement 1 has no timestamp (nor has its document), so exceptions.max-days cannot be applied to it' }]);
+        expect(at('yesterday')[0].message).toBe('VEX statement 1 has a timestamp that is not a date (yesterday)');
+        expect(at('2030-01-01T00:00:00Z')[0].message).toBe('VEX statement 1 is dated in the future (2030-01-01T00:00:00Z), which would stretch exceptions.max-days');
+      });
+      it('a finding matched by a statement through its id and an alias is recorded once', () => {
+        const docs = vex({ vulnerability: { name: 'CVE-2021-23337', aliases: ['GHSA-35jh-r3h4-6jhm'] } });
+        expect(run({ findings: [f()], vex: docs }).exceptions.vex?.[0].matched).toEqual([f().fingerprint]);
+      });
     });
   });
 

@@ -102,6 +102,16 @@ describe('the chaingate-result JSON Schema', () => {
       gateResult(),
       gateResult({ verdict: 'incomplete', reasons: ['semgrep timed out'], scanners: [scanner('semgrep', 'failed', 900_000, 0, { error: 'timed out after 900 s' })] }),
       { ...representative(), mode: 'warn' },
+      (() => {
+        const r = representative();
+        r.exceptions.vex = [
+          { source: 'v.json', index: 0, vulnerability: 'CVE-1', status: 'not_affected', justification: 'j', expired: false, matched: ['f2', 'f1'] },
+          { source: 'v.json', index: 1, vulnerability: 'CVE-2', status: 'fixed', expires: '2026-11-01', daysLeft: -27, expired: true, matched: [] },
+        ];
+        const out = JSON.parse(renderResultJson(r));
+        expect(out.exceptions.vex[0]).toEqual({ source: 'v.json', index: 0, vulnerability: 'CVE-1', status: 'not_affected', justification: 'j', expired: false, matched: ['f1', 'f2'] });
+        return r;
+      })(),
     ];
     for (const r of results) {
       const ok = validate(JSON.parse(renderResultJson(r)));

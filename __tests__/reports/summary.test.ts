@@ -223,6 +223,24 @@ describe('renderSummary', () => {
       const none = gateResult({ exceptions: { applied: [applied(0, { id: 'A' }, [], 3)], expired: [], unused: [], expiringSoon: [], active: 1 } });
       expect(render(none)).toContain('| A<br>.chaingate-exceptions.yml \\#1 | nothing | 2027-01-31 | — | accepted risk |');
     });
+
+    it('lists VEX statements with the exceptions, counted among the active ones', () => {
+      const r = representative();
+      const minimist = r.findings.find((f) => f.vex) as (typeof r.findings)[number];
+      r.exceptions.active = 3;
+      r.exceptions.vex = [
+        { source: 'vex/app.openvex.json', index: 0, vulnerability: 'CVE-2021-44906', status: 'not_affected', justification: 'vulnerable_code_not_in_execute_path', expired: false, matched: [minimist.fingerprint] },
+        { source: 'vex/app.openvex.json', index: 1, vulnerability: 'CVE-2020-1', status: 'fixed', expires: '2026-11-01', daysLeft: -27, expired: true, matched: [] },
+      ];
+      const t = section(render(r), '## Exceptions');
+      expect(t).toContain('3 active exceptions of at most 5, 1 VEX statement among them.');
+      expect(t).toContain('### VEX statements (2)');
+      expect(t).toContain('| CVE-2021-44906 not\\_affected<br>vex/app.openvex.json \\#1 | GHSA-xvch-5gv4-984h in minimist@1.2.5 in web/package-lock.json | no expiry | vulnerable\\_code\\_not\\_in\\_execute\\_path |');
+      expect(t).toContain('| CVE-2020-1 fixed<br>vex/app.openvex.json \\#2 | nothing | 2026-11-01 (expired 27 days ago) | — |');
+      // VEX statements alone make the section.
+      const only = gateResult({ exceptions: { applied: [], expired: [], unused: [], expiringSoon: [], active: 0, vex: [{ source: 'v.json', index: 0, vulnerability: 'X', status: 'fixed', expires: '2026-12-01', daysLeft: 3, expired: false, matched: [] }] } });
+      expect(render(only)).toContain('| X fixed<br>v.json \\#1 | nothing | 2026-12-01 | — |');
+    });
   });
 
   it('shows scanner statuses and timings', () => {

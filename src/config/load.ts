@@ -6,6 +6,7 @@ import type { Document, LineCounter } from 'yaml';
 import type * as YamlLib from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
+import { stripBom } from '../read-text';
 import { readBlockYaml, type BlockYaml } from './block-yaml';
 import { isJsonProblem, readJson, type JsonText } from './json-text';
 import { ExceptionsFileSchema, PolicySchema, VexDocumentSchema, type ExceptionsFile, type Policy, type PolicyInput, type VexDocument } from './schema';
@@ -67,8 +68,8 @@ function keyPosition(doc: Document, lc: LineCounter, path: readonly PropertyKey[
 export const CONFIG_LIMITS = {
   /** Bytes of any policy, exceptions or VEX file (about 5,000 exceptions). */
   maxBytes: 1024 * 1024,
-  /** Bytes read by the yaml library (it needs ~2 s and 100 MB a MB); larger files must be JSON or plain block YAML. */
-  maxLibraryBytes: 64 * 1024,
+  /** Bytes read by the yaml library (it needs ~1 s and 100 MB for 64 KiB of flow YAML on a loaded machine); larger files must be JSON or plain block YAML. */
+  maxLibraryBytes: 32 * 1024,
   /** Levels of lists and mappings. */
   maxDepth: 64,
   /** Nodes that YAML aliases may add by expansion, all aliases together. */
@@ -213,7 +214,7 @@ export function parseConfigText<S extends z.ZodType>(
   what: string,
 ): { value: z.infer<S>; itemLines: number[]; raw: unknown; lineOf: LineOf } {
   // A BOM (some Windows editors write one) is not content: YAML would read it as a stray token.
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const text = stripBom(input);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > CONFIG_LIMITS.maxBytes) {
     throw new ConfigError(`${what} is ${Math.ceil(bytes / 1024)} KiB, more than chaingate reads (${CONFIG_LIMITS.maxBytes / 1024} KiB)`, file, 1);
@@ -259,13 +260,9 @@ export function parseConfigText<S extends z.ZodType>(
   }
   const problem = aliasProblem(doc, lc, lib);
   if (problem) throw new ConfigError(`${what} is refused: ${problem.message}`, file, problem.line);
-  let raw: unknown;
-  try {
-    raw = doc.toJS() ?? {};
-  } catch (e) {
-    // The library's own alias limit, behind the check above.
-    throw new ConfigError(`${what} is refused: ${(e as Error).message}`, file, 1);
-  }
+  // aliasProblem bounded what aliases expand to; the library's own count (count x aliases within
+  // the anchor > 100) would refuse modest legitimate reuse with a message about an attack.
+  const raw: unknown = doc.toJS({ maxAliasCount: -1 }) ?? {};
   const lineOf: LineOf = (path) => {
     const last = path[path.length - 1];
     return (typeof last === 'string' ? keyPosition(doc, lc, path.slice(0, -1), last) : position(doc, lc, path)).line;
@@ -274,7 +271,8 @@ export function parseConfigText<S extends z.ZodType>(
   if (!r.success) {
     const m = schemaMessage(r.error, raw);
     const pos = m.key ? keyPosition(doc, lc, m.path, m.key) : position(doc, lc, m.path);
-    throw new ConfigError(`invalid ${what}: ${m.message}`, file, pos.line, pos.col);
+    // An empty document has no node to point at: its first line.
+    throw new ConfigError(`invalid ${what}: ${m.message}`, file, pos.line ?? 1, pos.col);
   }
   const itemLines: number[] = [];
   const list = doc.getIn(['exceptions'], true);
@@ -320,6 +318,6 @@ export function loadExceptionsFile(file: string): Loaded<ExceptionsFile> {
 
 export function loadVexFile(file: string): Loaded<VexDocument> {
   const text = readText(file, 'VEX document');
-  const { value } = parseConfigText(text, file, VexDocumentSchema, 'OpenVEX document');
-  return { value, path: file, sha256: sha256(text) };
+  const { value, lineOf } = parseConfigText(text, file, VexDocumentSchema, 'OpenVEX document');
+  return { value, path: file, sha256: sha256(text), lineOf };
 }

@@ -6,7 +6,7 @@ import { SEVERITIES, SEVERITY_RANK, type Finding, type Kind, type Severity } fro
 import { compileExceptions, indexExceptions, matchExceptions, type CompiledException, type ExceptionSource } from './exceptions';
 import type { AppliedException, EvaluatedFinding, GateResult, ScannerStatus, Summary } from './result';
 import { severityPosition, sortFindings } from './order';
-import { indexVex, matchVex, type VexSource } from './vex';
+import { compileVex, indexVex, matchVex, statementUse, type VexSource } from './vex';
 
 export interface EvaluateInput {
   findings: Finding[];
@@ -77,7 +77,8 @@ export function evaluate(input: EvaluateInput): GateResult {
   const { policy, now } = input;
   const compiled = compileExceptions(input.exceptions, now);
   const exIdx = indexExceptions(compiled);
-  const vexIdx = indexVex(input.vex);
+  const vexStatements = compileVex(input.vex, now, policy.exceptions['max-days']);
+  const vexIdx = indexVex(vexStatements);
   // Counted per kind in arrays by severity position (SEVERITIES order), made records at the
   // end: counting in records keyed by six different strings is a slow (megamorphic) access.
   const counts = new Map<string, number[]>();
@@ -168,6 +169,13 @@ export function evaluate(input: EvaluateInput): GateResult {
     else exceptions.unused.push(applied(c));
     if (c.daysLeft <= policy.exceptions['warn-within-days']) exceptions.expiringSoon.push(applied(c));
   }
+  // VEX statements are accepted risks too: they count toward max-active, so a VEX document
+  // cannot suppress what max-active: 0 forbids.
+  const activeVex = vexStatements.filter((c) => !c.expired).length;
+  if (vexStatements.length > 0) {
+    exceptions.vex = vexStatements.map(statementUse);
+    exceptions.active += activeVex;
+  }
 
   const reasons: string[] = [];
   let fail = false;
@@ -185,7 +193,7 @@ export function evaluate(input: EvaluateInput): GateResult {
   if (maxActive !== undefined && exceptions.active > maxActive) {
     fail = true;
     reasons.push(
-      `${plural(exceptions.active, 'active exception')}, more than exceptions.max-active ${maxActive}: fix findings or retire exceptions`,
+      `${plural(exceptions.active, 'active exception')}${activeVex ? ` (${plural(activeVex, 'VEX statement')} among them)` : ''}, more than exceptions.max-active ${maxActive}: fix findings or retire exceptions`,
     );
   }
   const failed = input.scanners.filter((s) => s.status === 'failed');
@@ -207,6 +215,11 @@ export function evaluate(input: EvaluateInput): GateResult {
   if (exceptions.expired.length > 0) {
     const hit = exceptions.expired.filter((e) => e.matched.length > 0).length;
     reasons.push(`${plural(exceptions.expired.length, 'exception')} expired (${hit} still matching findings)`);
+  }
+  const expiredVex = vexStatements.filter((c) => c.expired);
+  if (expiredVex.length > 0) {
+    const hit = expiredVex.filter((c) => c.matched.length > 0).length;
+    reasons.push(`${plural(expiredVex.length, 'VEX statement')} older than exceptions.max-days (${hit} still matching findings): re-issue them or fix the findings`);
   }
   const verdict = fail ? 'fail' : incomplete ? 'incomplete' : 'pass';
   if (verdict === 'pass') {

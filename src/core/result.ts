@@ -22,6 +22,22 @@ export interface VexSuppression {
   statement?: string;
 }
 
+/** A VEX statement that suppresses (not_affected, fixed): an accepted risk like an exception. */
+export interface VexStatementUse {
+  source: string;
+  /** Index of the statement in its document (0-based). */
+  index: number;
+  vulnerability: string;
+  status: 'not_affected' | 'fixed';
+  justification?: string;
+  /** With exceptions.max-days: the statement's timestamp plus max-days. */
+  expires?: string;
+  daysLeft?: number;
+  expired: boolean;
+  /** Fingerprints of the findings it suppressed (or, when expired, would have). */
+  matched: string[];
+}
+
 export interface EvaluatedFinding extends Finding {
   blocking: boolean;
   /** Why it blocks or not, e.g. "high >= fail-on.vulnerability high". */
@@ -61,8 +77,11 @@ export interface GateResult {
     expired: AppliedException[];
     unused: AppliedException[];
     expiringSoon: AppliedException[];
+    /** Exceptions and VEX statements that are not expired; compared with maxActive. */
     active: number;
     maxActive?: number;
+    /** The suppressing VEX statements, when VEX documents were given. */
+    vex?: VexStatementUse[];
   };
   scanners: ScannerStatus[];
   /** sha256 of the policy and exceptions files used, for the VSA. */

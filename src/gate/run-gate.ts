@@ -8,7 +8,7 @@ import { checkExceptionLimits, type ExceptionSource } from '../core/exceptions';
 import { mergeFindings, type Finding, type Severity } from '../core/finding';
 import { evaluate } from '../core/policy';
 import type { GateResult, ScannerStatus } from '../core/result';
-import type { VexSource } from '../core/vex';
+import { checkVexLimits, type VexSource } from '../core/vex';
 import { ChaingateError, ConfigError } from '../errors';
 import { parseReport } from '../parsers';
 import type { ReportTool } from '../parsers/types';
@@ -121,7 +121,9 @@ export function loadInputs(opts: GateOptions) {
     throw new ConfigError(`project directory ${opts.dir} does not exist`);
   }
   const explicitConfig = opts.configFile !== undefined;
-  const configPath = resolveFrom(dir, opts.configFile ?? '.chaingate.yml');
+  // One rule for paths: those given as flags or inputs are relative to the current directory
+  // (the workspace in Actions), those written in a config file to that file's folder.
+  const configPath = explicitConfig ? resolveFrom(process.cwd(), opts.configFile as string) : path.join(dir, '.chaingate.yml');
   const policyLoaded = explicitConfig || fs.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : undefined;
   const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
   const baseDir = policyLoaded ? path.dirname(configPath) : dir;
@@ -146,11 +148,18 @@ export function loadInputs(opts: GateOptions) {
   const vex: VexSource[] = [];
   const vexInputs: GateResult['inputs']['vex'] = [];
   const vexFiles = [...policy.exceptions.vex.map((v) => resolveFrom(baseDir, v)), ...opts.vexFiles.map((v) => resolveFrom(process.cwd(), v))];
-  for (const f of vexFiles) {
-    const v = loadVexFile(f);
-    const source = path.relative(dir, f) || f;
+  const vexLoaded = vexFiles.map(loadVexFile);
+  for (const v of vexLoaded) {
+    const source = path.relative(dir, v.path) || v.path;
     vex.push({ source, doc: v.value });
     vexInputs.push({ path: source, sha256: v.sha256 });
+  }
+  // Under max-days a VEX statement holds for max-days from its timestamp: it needs one.
+  const vexProblems = checkVexLimits(vex, policy.exceptions['max-days'], opts.now());
+  if (vexProblems.length > 0) {
+    const p = vexProblems[0];
+    const v = vexLoaded[vex.findIndex((x) => x.source === p.source)];
+    throw new ConfigError(p.message + (vexProblems.length > 1 ? ` (and ${vexProblems.length - 1} more)` : ''), v.path, v.lineOf?.(['statements', p.index]));
   }
   const inputs: GateResult['inputs'] = { vex: vexInputs };
   if (policyLoaded) inputs.policy = { path: path.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };

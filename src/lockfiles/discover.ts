@@ -9,7 +9,7 @@ import { isLockfileName, LOCKFILE_NAMES, parseLockfile } from './parse';
 import { parsePyproject } from './poetry';
 import type { Lockfile, Manifest } from './types';
 import { berryWorkspaces } from './yarn';
-import { readText } from '../read-text';
+import { readText, stripBom } from '../read-text';
 
 export interface DiscoverOptions {
   /** Folder names (any depth) or paths relative to the root that are not searched. */
@@ -46,7 +46,7 @@ export function findLockfiles(root: string, opts: DiscoverOptions = {}): string[
 
 function readOptional(file: string): string | undefined {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return stripBom(fs.readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }

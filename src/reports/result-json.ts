@@ -82,6 +82,18 @@ export function orderResult(result: GateResult): Obj {
       expiringSoon: exceptionList(ex.expiringSoon),
       active: ex.active,
       maxActive: ex.maxActive,
+      vex: ex.vex?.map((v) => ({
+        source: v.source,
+        index: v.index,
+        vulnerability: v.vulnerability,
+        status: v.status,
+        justification: v.justification,
+        expires: v.expires,
+        daysLeft: v.daysLeft,
+        expired: v.expired,
+        // Findings arrive in scanner order; sorted, two runs write the same file.
+        matched: [...v.matched].sort(compareStrings),
+      })),
     },
     scanners: [...result.scanners].sort((a, b) => compareStrings(a.name, b.name)).map(scanner),
     inputs: { policy: digest(inputs.policy), exceptions: digest(inputs.exceptions), vex: inputs.vex.map(digest) },

@@ -111,6 +111,21 @@ export const GateResultSchema = z
       expiringSoon: z.array(AppliedExceptionSchema),
       active: count,
       maxActive: count.optional(),
+      vex: z
+        .array(
+          z.strictObject({
+            source: z.string(),
+            index: count,
+            vulnerability: z.string(),
+            status: z.enum(['not_affected', 'fixed']),
+            justification: z.string().optional(),
+            expires: z.string().optional(),
+            daysLeft: z.number().int().optional(),
+            expired: z.boolean(),
+            matched: z.array(z.string()),
+          }),
+        )
+        .optional(),
     }),
     scanners: z.array(ScannerStatusSchema),
     inputs: z.strictObject({

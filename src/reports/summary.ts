@@ -258,7 +258,7 @@ function exceptionLabel(e: AppliedException): string {
   return `${parts.join(' ')}<br>${md(e.source)} \\#${e.index + 1}`;
 }
 
-function matchedCell(e: AppliedException, byFingerprint: Map<string, EvaluatedFinding>): string {
+function matchedCell(e: { matched: string[] }, byFingerprint: Map<string, EvaluatedFinding>): string {
   const shown = e.matched.slice(0, MAX_MATCHES_SHOWN).map((fp) => {
     const f = byFingerprint.get(fp);
     return md(f ? findingLabel(f) : fp, 120);
@@ -267,12 +267,7 @@ function matchedCell(e: AppliedException, byFingerprint: Map<string, EvaluatedFi
   return shown.join('<br>') || 'nothing';
 }
 
-function exceptionTable(
-  title: string,
-  list: AppliedException[],
-  header: string[],
-  cells: (e: AppliedException) => string[],
-): string[] {
+function exceptionTable<T>(title: string, list: T[], header: string[], cells: (e: T) => string[]): string[] {
   if (list.length === 0) return [];
   const rows = list.slice(0, MAX_ROWS).map((e) => row(cells(e)));
   const out = ['', `### ${title} (${list.length})`, '', ...table(header, rows)];
@@ -286,21 +281,23 @@ function daysAgo(daysLeft: number): string {
 
 function exceptionsSection(result: GateResult): string[] {
   const ex = result.exceptions;
-  if (ex.applied.length + ex.expired.length + ex.unused.length + ex.expiringSoon.length === 0) return [];
+  const vex = ex.vex ?? [];
+  if (ex.applied.length + ex.expired.length + ex.unused.length + ex.expiringSoon.length + vex.length === 0) return [];
   // Only the findings the tables name: the first matches of the rows shown, not all 100,000.
   const wanted = new Set<string>();
-  for (const list of [ex.expired, ex.applied]) for (const e of list.slice(0, MAX_ROWS)) for (const fp of e.matched.slice(0, MAX_MATCHES_SHOWN)) wanted.add(fp);
-  // A finding an active exception matched is suppressed by one: only an expired exception's
-  // matches can be among the others, and only then are all 100,000 fingerprints looked up.
-  const anyFinding = ex.expired.slice(0, MAX_ROWS).some((e) => e.matched.length > 0);
+  for (const list of [ex.expired, ex.applied, vex]) for (const e of list.slice(0, MAX_ROWS)) for (const fp of e.matched.slice(0, MAX_MATCHES_SHOWN)) wanted.add(fp);
+  // A finding an active exception matched is suppressed by one: only an expired exception's (or
+  // VEX statement's) matches can be among the others, and only then are all 100,000 fingerprints looked up.
+  const anyFinding = [...ex.expired.slice(0, MAX_ROWS), ...vex.slice(0, MAX_ROWS)].some((e) => e.matched.length > 0);
   const byFingerprint = new Map<string, EvaluatedFinding>();
   if (wanted.size > 0) for (const f of result.findings) if ((anyFinding || f.exception !== undefined) && wanted.has(f.fingerprint)) byFingerprint.set(f.fingerprint, f);
+  const activeVex = vex.filter((v) => !v.expired).length;
   const owner = (e: AppliedException) => (e.entry.owner ? md(e.entry.owner) : '—');
   const limit = ex.maxActive === undefined ? '' : ` of at most ${ex.maxActive}`;
   return [
     '## Exceptions',
     '',
-    `${plural(ex.active, 'active exception')}${limit}.`,
+    `${plural(ex.active, 'active exception')}${limit}${activeVex ? `, ${plural(activeVex, 'VEX statement')} among them` : ''}.`,
     ...exceptionTable('Expired: they suppress nothing any more', ex.expired, ['Exception', 'Expired', 'Would have matched', 'Owner', 'Reason'], (e) => [
       exceptionLabel(e),
       `${md(e.entry.expires)} (${daysAgo(e.daysLeft)})`,
@@ -319,6 +316,13 @@ function exceptionsSection(result: GateResult): string[] {
       md(e.entry.expires),
       owner(e),
       md(e.entry.reason),
+    ]),
+    // VEX statements are accepted risks like exceptions: they count toward max-active.
+    ...exceptionTable('VEX statements', vex, ['Statement', 'Matches', 'Holds until', 'Justification'], (v) => [
+      `${md(v.vulnerability)} ${md(v.status)}<br>${md(v.source)} \\#${v.index + 1}`,
+      matchedCell(v, byFingerprint),
+      v.expires === undefined ? 'no expiry' : `${md(v.expires)}${v.expired ? ` (expired ${daysAgo(v.daysLeft as number)})` : ''}`,
+      v.justification ? md(v.justification) : '—',
     ]),
     ...exceptionTable('Applied', ex.applied, ['Exception', 'Suppressed', 'Expires', 'Owner', 'Reason'], (e) => [
       exceptionLabel(e),

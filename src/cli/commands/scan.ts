@@ -25,7 +25,11 @@ const USAGE = `chaingate scan [DIR] [options]
   --output-dir DIR         where reports go (default: chaingate-out)
   --mode enforce|warn      warn reports everything and exits 0
 
-Exit codes: 0 pass, 1 blocked by policy, 2 invalid configuration or usage, 3 incomplete.`;
+Paths given as options are relative to the current directory; paths written in the policy
+(exceptions.file, exceptions.vex, tools.<tool>.path, ...) are relative to the policy file.
+
+Exit codes: 0 pass, 1 blocked by policy, 2 invalid configuration or usage, 3 incomplete (a scanner
+failed, or nothing was scanned).`;
 
 export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>, log: Logger): GateOptions {
   let parsed;
