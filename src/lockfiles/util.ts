@@ -2,6 +2,7 @@
 import type * as JsYaml from 'js-yaml';
 import type * as TomlLib from 'smol-toml';
 import { LockfileError } from '../errors';
+import { parseLockfileYaml } from './lockfile-yaml';
 import { packageUrlLib, plainNpmPurl } from '../parsers/purl';
 import type { Ecosystem, Integrity, Lockfile, LockPackage, Manifest } from './types';
 
@@ -119,6 +120,9 @@ export function parseJsonLockfile(text: string, file: string, fix: string): unkn
  */
 export function parseYamlDocuments(text: string, file: string, fix: string): unknown[] {
   if (text.trim() === '') throw new LockfileError(`the file is empty; ${fix}`, file);
+  // The subset pnpm and berry write, read directly (lockfile-yaml.ts says why); else js-yaml.
+  const fast = parseLockfileYaml(text);
+  if (fast) return fast;
   // Required on first use: an npm-only project should not pay for loading a YAML parser.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { loadAll, CORE_SCHEMA, YAMLException } = require('js-yaml') as typeof JsYaml;
