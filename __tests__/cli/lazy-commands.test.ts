@@ -82,11 +82,12 @@ describe('dist/cli.js', () => {
     expect(await loaded(['sbom', '--help'])).toEqual({ files: ['cli-errors.js', 'cli-sbom.js', 'cli.js'], packages: [] });
   });
 
-  it('sbom initializes the CycloneDX library and packageurl-js, none of the heavy ones', async () => {
+  it('sbom of npm and pip lockfiles initializes the CycloneDX library, not packageurl-js (plain purls), none of the heavy ones', async () => {
     const out = path.join(tmpDir('chaingate-lazy-'), 'sbom.cdx.json');
     const r = await loaded(['sbom', path.join(REPO, 'examples', 'vulnerable'), '--output', out]);
     expect(r.files).toEqual(['cli-errors.js', 'cli-sbom.js', 'cli.js']);
-    expect(r.packages).toEqual(expect.arrayContaining(['@cyclonedx/cyclonedx-library', 'packageurl-js']));
+    expect(r.packages).toContain('@cyclonedx/cyclonedx-library');
+    expect(r.packages).not.toContain('packageurl-js');
     for (const h of HEAVY) expect(r.packages).not.toContain(h);
     expect(JSON.parse(fs.readFileSync(out, 'utf8')).bomFormat).toBe('CycloneDX');
   });

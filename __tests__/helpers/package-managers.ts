@@ -128,3 +128,157 @@ export function edgesOutside(edges: Set<string>, skip: Set<string>): Set<string>
 export function diff(ours: Set<string>, theirs: Set<string>): { missing: string[]; extra: string[] } {
   return { missing: [...theirs].filter((e) => !ours.has(e)).sort(), extra: [...ours].filter((e) => !theirs.has(e)).sort() };
 }
+
+interface PnpmNode {
+  from?: string;
+  version?: string;
+  dependencies?: Record<string, PnpmNode>;
+  devDependencies?: Record<string, PnpmNode>;
+  optionalDependencies?: Record<string, PnpmNode>;
+}
+
+/**
+ * `pnpm list --lockfile-only --json --depth Infinity` (the pinned pnpm) in `dir`: the root
+ * project's graph. Without the repository's pnpm-workspace.yaml pnpm lists the root importer only;
+ * `link:` entries (workspaces) are not packages. A deduped node's children are printed where it
+ * first appears, so the union over the tree is the whole graph.
+ */
+export function pnpmListGraph(dir: string, pnpm: string): Graph {
+  const out = execFileSync(pnpm, ['list', '--lockfile-only', '--json', '--depth', 'Infinity'], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    // The fixture's packageManager field must not make pnpm fetch another pnpm.
+    env: { ...process.env, npm_config_manage_package_manager_versions: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const [project] = JSON.parse(out) as PnpmNode[];
+  const components = new Set<string>();
+  const edges = new Set<string>();
+  const walk = (from: string, n: PnpmNode) => {
+    for (const section of [n.dependencies, n.devDependencies, n.optionalDependencies]) {
+      for (const [key, child] of Object.entries(section ?? {})) {
+        if (!child.version || child.version.startsWith('link:')) continue;
+        const purl = npmPurl(child.from ?? key, child.version.replace(/\(.*$/, ''));
+        components.add(purl);
+        edges.add(`${from} -> ${purl}`);
+        walk(purl, child);
+      }
+    }
+  };
+  walk('root', project);
+  return { components, edges };
+}
+
+/** The part of a graph the root reaches without going through a workspace (`skip`). */
+export function reachableFromRoot(g: Graph, skip: Set<string>): Graph {
+  const out = new Map<string, string[]>();
+  for (const e of g.edges) {
+    const [from, to] = e.split(' -> ');
+    if (!skip.has(to)) out.set(from, [...(out.get(from) ?? []), to]);
+  }
+  const seen = new Set<string>();
+  const stack = ['root'];
+  while (stack.length) {
+    const n = stack.pop() as string;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    stack.push(...(out.get(n) ?? []));
+  }
+  seen.delete('root');
+  return { components: seen, edges: new Set([...g.edges].filter((e) => seen.has(e.split(' -> ')[1]) && (e.startsWith('root -> ') || seen.has(e.split(' -> ')[0])))) };
+}
+
+/**
+ * purls locked more than once in a pnpm 9 lockfile (one snapshot per set of peers). A component is
+ * one purl, so its edges are the union over its snapshots, while `pnpm list` shows the snapshot
+ * the root reaches: edges that differ from pnpm's may only start at these.
+ */
+export function pnpmPeerVariants(lockText: string): Set<string> {
+  const start = lockText.indexOf('\nsnapshots:\n');
+  const count = new Map<string, number>();
+  for (const m of lockText.slice(start).matchAll(/^ {2}'?((?:@[^@/\s]+\/)?[^@\s(']+)@([^(\s':]+)[(':]/gm)) {
+    const purl = npmPurl(m[1], m[2]);
+    count.set(purl, (count.get(purl) ?? 0) + 1);
+  }
+  return new Set([...count].filter(([, n]) => n > 1).map(([p]) => p));
+}
+
+/** Our graph with the edges pnpm does not show left out where they start at a peer variant. */
+export function withoutOtherVariants(ours: Graph, theirs: Graph, variants: Set<string>): Graph {
+  const kept = new Set([...ours.edges].filter((e) => theirs.edges.has(e) || !variants.has(e.split(' -> ')[0])));
+  return reachableFromRoot({ components: ours.components, edges: kept }, new Set());
+}
+
+interface YarnInfo {
+  value: string;
+  children: { Version?: string; Dependencies?: { descriptor: string; locator: string }[] };
+}
+
+/**
+ * `yarn info --all --recursive --json` (the pinned yarn 4) in `dir`: every package of the
+ * project, workspaces included (as `workspace:<folder>`), with each dependency's locator.
+ * Caches go to a temporary folder, never `dir`.
+ */
+export function yarnInfoGraph(dir: string, yarn: string): Graph {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'yarn-info-'));
+  let out: string;
+  try {
+    out = execFileSync(yarn, ['info', '--all', '--recursive', '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+      env: { ...process.env, YARN_ENABLE_TELEMETRY: '0', YARN_GLOBAL_FOLDER: home, YARN_CACHE_FOLDER: path.join(home, 'cache'), YARN_ENABLE_GLOBAL_CACHE: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+  const entries = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as YarnInfo);
+  const version = new Map(entries.map((e) => [e.value, e.children.Version ?? '']));
+  // "name@virtual:<hash>#npm:1.0.0" is a peer-dependent instance of "name@npm:1.0.0".
+  const real = (locator: string) => locator.replace(/@virtual:[^#]+#/, '@');
+  const nameOf = (locator: string) => locator.slice(0, locator.indexOf('@', 1));
+  const node = (locator: string): string | undefined => {
+    const l = real(locator);
+    if (/@workspace:\.$/.test(l)) return 'root';
+    const ws = /@workspace:(.+)$/.exec(l);
+    if (ws) return `workspace:${ws[1]}`;
+    return npmPurl(nameOf(l), version.get(l) ?? version.get(locator) ?? l.slice(l.lastIndexOf(':') + 1));
+  };
+  const components = new Set<string>();
+  const edges = new Set<string>();
+  for (const e of entries) {
+    const from = node(e.value);
+    if (!from) continue;
+    if (from !== 'root') components.add(from);
+    for (const d of e.children.Dependencies ?? []) {
+      const to = node(d.locator);
+      if (to && to !== 'root') edges.add(`${from} -> ${to}`);
+    }
+  }
+  return { components, edges };
+}
+
+/**
+ * An SBOM graph with each workspace named `workspace:<folder>` (its chaingate:workspace property),
+ * as yarn names them. Our root depends on every workspace (as `npm ls` shows them); yarn lists the
+ * root's edge to a workspace only when the root's package.json depends on it, and the packages
+ * the root reaches. So the root's edges to workspaces that `theirs` lacks are left out, and the
+ * graph is what the root reaches then.
+ */
+export function withWorkspaceNames(doc: Cdx, theirs: Graph): Graph {
+  const name = new Map<string, string>();
+  for (const c of doc.components as (Cdx['components'][number] & { properties?: { name: string; value: string }[] })[]) {
+    const ws = c.properties?.find((p) => p.name === 'chaingate:workspace');
+    if (ws && c.purl) name.set(c.purl, `workspace:${ws.value}`);
+  }
+  const g = sbomGraph(doc);
+  const rename = (x: string) => name.get(x) ?? x;
+  const edges = new Set(
+    [...g.edges]
+      .map((e) => e.split(' -> ').map(rename).join(' -> '))
+      .filter((e) => !(e.startsWith('root -> workspace:') && !theirs.edges.has(e))),
+  );
+  return reachableFromRoot({ components: new Set([...g.components].map(rename)), edges }, new Set());
+}

@@ -1,8 +1,9 @@
 // Our SBOM's components and dependency edges against the package managers' own reading of the
 // same public lockfiles (in place, under ../shared/fixtures/lockfiles-public).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeSbom } from '../../src/sbom';
-import { diff, edgesOutside, npmLsGraph, sbomGraph } from '../helpers/package-managers';
+import { diff, edgesOutside, npmLsGraph, pnpmListGraph, pnpmPeerVariants, reachableFromRoot, sbomGraph, toolPath, withoutOtherVariants, withWorkspaceNames, yarnInfoGraph } from '../helpers/package-managers';
 import type { Cdx } from '../sbom/helpers';
 
 const PUBLIC = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'lockfiles-public');
@@ -22,6 +23,45 @@ describe('npm: the same graph as `npm ls --package-lock-only --all`', () => {
       const g = sbomGraph(await ours(dir));
       expect(diff(g.components, npm.components)).toEqual({ missing: [], extra: [] });
       expect(diff(edgesOutside(g.edges, npm.unverifiable), edgesOutside(npm.edges, npm.unverifiable))).toEqual({ missing: [], extra: [] });
+    },
+    120_000,
+  );
+});
+
+const workspaces = (doc: Cdx) =>
+  new Set(doc.components.filter((c) => (c as { properties?: { name: string }[] }).properties?.some((p) => p.name === 'chaingate:workspace')).map((c) => c.purl as string));
+
+const pnpm = toolPath('pnpm');
+(pnpm ? describe : describe.skip)('pnpm: the same graph as `pnpm list --lockfile-only` (pinned pnpm)', () => {
+  // The pinned pnpm 10 reads lockfileVersion 9.0 only: it fails on 5.x, and on 6.0 lists the
+  // root's own dependencies without their subtrees.
+  it.each(['vuecore', 'pnpm9-vue', 'pnpm9-nodejsorg'])(
+    '%s',
+    async (name) => {
+      const dir = path.join(PUBLIC, name);
+      const theirs = pnpmListGraph(dir, pnpm as string);
+      const doc = await ours(dir);
+      const variants = pnpmPeerVariants(fs.readFileSync(path.join(dir, 'pnpm-lock.yaml'), 'utf8'));
+      const g = withoutOtherVariants(reachableFromRoot(sbomGraph(doc), workspaces(doc)), theirs, variants);
+      expect(diff(g.edges, theirs.edges)).toEqual({ missing: [], extra: [] });
+      expect(diff(g.components, theirs.components)).toEqual({ missing: [], extra: [] });
+    },
+    120_000,
+  );
+});
+
+const yarnBerry = toolPath('yarn-berry');
+(yarnBerry ? describe : describe.skip)('yarn berry: the same graph as `yarn info --all --recursive` (pinned yarn 4)', () => {
+  // yarn 4 does not read the older jest-2021/2022 lockfiles (__metadata 4 and 6) without
+  // resolving them again ("doesn't seem to be present in your lockfile").
+  it.each(['jest', 'berry-overleaf'])(
+    '%s',
+    async (name) => {
+      const dir = path.join(PUBLIC, name);
+      const theirs = yarnInfoGraph(dir, yarnBerry as string);
+      const g = withWorkspaceNames(await ours(dir), theirs);
+      expect(diff(g.edges, theirs.edges)).toEqual({ missing: [], extra: [] });
+      expect(diff(g.components, theirs.components)).toEqual({ missing: [], extra: [] });
     },
     120_000,
   );

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LockfileError } from '../../src/errors';
-import { parseLockfile, parsePackageLock, parsePnpmLock, readLockfile } from '../../src/lockfiles';
+import { golangPurl, parseLockfile, parsePackageLock, parsePnpmLock, pypiName, pypiPurl, readLockfile } from '../../src/lockfiles';
 import { writeSbom } from '../../src/sbom';
 import { sbomGraph } from '../helpers/package-managers';
 import { expectValidCycloneDx, type Cdx } from './helpers';
@@ -124,5 +124,33 @@ describe('r3: a yarn berry workspace', () => {
       ['pkg:npm/a', false],
       ['pkg:npm/is-number@7.0.0', false],
     ]);
+  });
+});
+
+describe('purls written without packageurl-js', () => {
+  const PUBLIC = path.resolve(REPRO, '..', 'lockfiles-public');
+  it('equal the library for every PyPI and Go package of the public lockfiles (and odd ones)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { PackageURL } = require('packageurl-js') as typeof import('packageurl-js');
+    const cases: [string, string, string][] = [
+      ['pypi', 'Zope.Interface', '5.0+local'],
+      ['pypi', 'x', '1!2.0'],
+      ['golang', 'github.com/AlecAivazis/survey/v2', 'v2.3.7'],
+      ['golang', 'example.com/a b', 'v0.0.0-2020+incompatible'],
+    ];
+    for (const d of fs.readdirSync(PUBLIC)) {
+      for (const f of ['poetry.lock', 'requirements.txt', 'go.mod']) {
+        const file = path.join(PUBLIC, d, f);
+        // The lockfile alone (poetry-2020's pyproject.toml is issue 21's).
+        if (fs.existsSync(file)) for (const p of parseLockfile({ path: f, text: fs.readFileSync(file, 'utf8') }).packages) cases.push([p.ecosystem === 'golang' ? 'golang' : 'pypi', p.name, p.version]);
+      }
+    }
+    expect(cases.length).toBeGreaterThan(500);
+    for (const [type, name, version] of cases) {
+      const n = type === 'pypi' ? pypiName(name) : name.toLowerCase();
+      const slash = type === 'golang' ? n.lastIndexOf('/') : -1;
+      const strict = new PackageURL(type, slash > 0 ? n.slice(0, slash) : undefined, slash > 0 ? n.slice(slash + 1) : n, version, undefined, undefined).toString();
+      expect(type === 'pypi' ? pypiPurl(name, version) : golangPurl(name, version)).toBe(strict);
+    }
   });
 });

@@ -204,9 +204,26 @@ export async function signAfterGate(env: NodeJS.ProcessEnv, now: () => Date, opt
   if (bundles.length) core.setOutput('bundles', bundles.join('\n'));
 }
 
+/**
+ * submit-dependencies: the lockfile graph to GitHub's dependency graph. Whatever happens is a
+ * warning: the verdict never depends on it.
+ */
+export async function submitAfterGate(env: NodeJS.ProcessEnv, now: () => Date, opts: GateOptions): Promise<void> {
+  const token = input(env, 'github-token') ?? '';
+  if (token) core.setSecret(token);
+  try {
+    const { submitDependencies } = await import('../sbom/submit-dependencies');
+    const r = await submitDependencies({ dir: opts.dir, env, token, now, log: (l) => core.info(l) });
+    for (const w of r.warnings) core.warning(`chaingate: ${w}`);
+  } catch (e) {
+    core.warning(`chaingate: dependency submission failed: ${(e as Error).message}`);
+  }
+}
+
 export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () => Date = () => new Date()): Promise<number> {
   try {
     const opts = optionsFromInputs(env, now, actionLogger());
+    const submit = bool(env, 'submit-dependencies') ?? false;
     if (input(env, 'sign-sbom') === 'true' && opts.sbom === undefined) opts.sbom = true;
     const event = readEvent(env);
     // GITHUB_WORKSPACE when the project is in the checkout: where git runs and annotation paths start.
@@ -235,6 +252,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () =>
     if (out.result.scanners.some((x) => x.name === 'cosign-verify')) {
       core.setOutput('verified', String(!r.findings.some((f) => f.kind === 'signature' && !f.exception && !f.vex)));
     }
+    if (submit) await submitAfterGate(env, now, opts);
     if (code === 0) await signAfterGate(env, now, opts, out);
     else if (input(env, 'sign-image') || input(env, 'sign-blobs')) core.warning('chaingate: the gate did not pass, so nothing was signed');
     if (code !== 0) core.setFailed(`chaingate: ${r.verdict}: ${r.reasons[0] ?? ''}`);

@@ -17,5 +17,6 @@ export function parsePackageJson(text: string, file: string): Manifest {
     dependencies: deps(data.dependencies),
     devDependencies: deps(data.devDependencies),
     optionalDependencies: deps(data.optionalDependencies),
+    ...(isRecord(data.resolutions) ? { resolutions: deps(data.resolutions) } : {}),
   };
 }

@@ -65,4 +65,6 @@ export interface Manifest {
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
   optionalDependencies: Record<string, string>;
+  /** package.json `resolutions` (yarn): descriptors the lockfile locks as something else. */
+  resolutions?: Record<string, string>;
 }

@@ -158,12 +158,20 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
       const p = exactly(n, String(r));
       if (p) named.add(p);
     }
-  const resolve = (n: string, r: string): string | undefined => {
+  const resolutions = manifest?.resolutions ?? {};
+  const resolve = (from: string, n: string, r: string): string | undefined => {
     const exact = exactly(n, r);
     if (exact) return exact;
-    // The root package.json's `resolutions` rewrote the descriptor (samlp@npm:^7.0.2 is locked
-    // as samlp@npm:7.0.2): the one version of that name, or the highest the range accepts.
     const candidates = byName.get(n) ?? [];
+    // The root package.json's `resolutions` rewrote the descriptor: "parent/name", "name@range"
+    // or "name" (ansi-escapes/type-fest: ^2.0.0 locks ansi-escapes' type-fest@^0.21.3 as 2.19.0).
+    const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r.replace(/^npm:/, '')}`] ?? resolutions[n];
+    if (rewrite !== undefined) {
+      const hit = exactly(n, rewrite) ?? candidates.find((c) => c.version === rewrite.replace(/^npm:/, ''))?.purl;
+      if (hit) return hit;
+    }
+    // Else the one version of that name, or the highest the range accepts.
+
     if (candidates.length === 1) return candidates[0].purl;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const semver = require('semver') as typeof SemverLib;
@@ -175,7 +183,7 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
   };
   const resolveAll = (raw: Record<string, unknown>): [string, string][] =>
     Object.entries(recordOf(raw.dependencies)).flatMap(([n, r]) => {
-      const p = resolve(n, String(r));
+      const p = resolve(splitDescriptor(str(raw.resolution) ?? '')[0], n, String(r));
       return p ? [[n, p] as [string, string]] : [];
     });
   const prod: string[] = [];

@@ -186,12 +186,44 @@ export function buildSbom(input: SbomInput, opts: SbomOptions): Record<string, u
 
   const spec = SPECS[opts.specVersion];
   const normalizer = new Serialize.JSON.Normalize.Factory(spec).makeForBom();
-  const doc = normalizer.normalize(bom, { sortLists: true }) as unknown as Record<string, unknown>;
+  // The library's sortLists orders with localeCompare, whose first call loads ICU's collation
+  // data (~10-40 ms of a 0.15 s run): the lists are ordered here instead, by code unit.
+  const doc = normalizer.normalize(bom, { sortLists: false }) as unknown as Record<string, unknown>;
   withAllDigests(doc, multiDigests(all));
+  sortLists(doc);
   const serial = opts.serialNumber ?? contentSerial(doc);
   const { $schema, bomFormat, specVersion, version, serialNumber: _unset, ...rest } = doc;
   void _unset;
   return { $schema, bomFormat, specVersion, serialNumber: serial, version, ...rest };
+}
+
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const keyed = <T>(key: (x: T) => string) => (a: T, b: T) => byCodeUnit(key(a), key(b));
+
+interface NormalComponent {
+  'bom-ref'?: string;
+  hashes?: { alg: string; content: string }[];
+  properties?: { name: string; value: string }[];
+  components?: NormalComponent[];
+}
+
+/** Every list of the normalized document in a fixed order, so the same input gives the same bytes. */
+function sortLists(doc: Record<string, unknown>): void {
+  const components = (list: NormalComponent[] | undefined) => {
+    if (!list) return;
+    list.sort(keyed((c) => c['bom-ref'] ?? ''));
+    for (const c of list) {
+      c.hashes?.sort(keyed((h) => `${h.alg}\n${h.content}`));
+      c.properties?.sort(keyed((p) => `${p.name}\n${p.value}`));
+      components(c.components);
+    }
+  };
+  components(doc.components as NormalComponent[] | undefined);
+  const meta = doc.metadata as { component?: NormalComponent } | undefined;
+  if (meta?.component) components([meta.component]);
+  const deps = doc.dependencies as { ref: string; dependsOn?: string[] }[] | undefined;
+  deps?.sort(keyed((d) => d.ref));
+  for (const d of deps ?? []) d.dependsOn?.sort(byCodeUnit);
 }
 
 /** urn:uuid from a SHA-256 of the document (without serial): same content, same serial. */
