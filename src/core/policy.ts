@@ -7,6 +7,7 @@ import { compileExceptions, indexExceptions, matchExceptions, type CompiledExcep
 import type { AppliedException, EvaluatedFinding, GateResult, ScannerStatus, Summary } from './result';
 import { severityPosition, sortFindings } from './order';
 import { compileVex, indexVex, matchVex, statementUse, type VexSource } from './vex';
+import { largestDays } from './sla';
 
 export interface EvaluateInput {
   findings: Finding[];
@@ -77,7 +78,8 @@ export function evaluate(input: EvaluateInput): GateResult {
   const { policy, now } = input;
   const compiled = compileExceptions(input.exceptions, now);
   const exIdx = indexExceptions(compiled);
-  const vexStatements = compileVex(input.vex, now, policy.exceptions['max-days']);
+  // A VEX statement names no severity: it holds for the longest max-days allows.
+  const vexStatements = compileVex(input.vex, now, largestDays(policy.exceptions['max-days']));
   const vexIdx = indexVex(vexStatements);
   // Counted per kind in arrays by severity position (SEVERITIES order), made records at the
   // end: counting in records keyed by six different strings is a slow (megamorphic) access.

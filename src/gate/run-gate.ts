@@ -24,7 +24,7 @@ import { readBytes } from '../read-text';
 import { writeChunks } from './write-chunks';
 import { projectPath } from './repo-root';
 import { dependencyPathIndex } from '../core/dep-path';
-import { exceptionDays } from '../core/sla';
+import { exceptionDays, largestDays } from '../core/sla';
 import { findLockfiles, readLockfile, type Lockfile } from '../lockfiles';
 import { commitLinksFromEnv } from '../reports/remedy';
 
@@ -155,7 +155,7 @@ export function loadInputs(opts: GateOptions) {
     vexInputs.push({ path: source, sha256: v.sha256 });
   }
   // Under max-days a VEX statement holds for max-days from its timestamp: it needs one.
-  const vexProblems = checkVexLimits(vex, policy.exceptions['max-days'], opts.now());
+  const vexProblems = checkVexLimits(vex, largestDays(policy.exceptions['max-days']), opts.now());
   if (vexProblems.length > 0) {
     const p = vexProblems[0];
     const v = vexLoaded[vex.findIndex((x) => x.source === p.source)];
