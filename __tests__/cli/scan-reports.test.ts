@@ -26,6 +26,8 @@ describe('chaingate scan with --report', () => {
     const result = readJson(path.join(out, 'chaingate-result.json'));
     expect(result.verdict).toBe('fail');
     expect(result.summary.blocking).toBeGreaterThan(0);
+    // The blocking findings as a table on the terminal, worst first.
+    expect(r.stdout).toContain(`\nBlocking findings (${result.summary.blocking}):\nSEVERITY  `);
     expect(result.scanners).toEqual([expect.objectContaining({ name: 'report:npm-audit', status: 'ok' })]);
     const sarif = readJson(path.join(out, 'chaingate.sarif'));
     expect(sarif.version).toBe('2.1.0');

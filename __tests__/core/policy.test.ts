@@ -389,3 +389,63 @@ describe('evaluate', () => {
     expect(r.summary.blocking).toBe(19_000);
   });
 });
+
+describe('triage SLAs', () => {
+  const MAP = { critical: 7, high: 30, medium: 90, low: 180 };
+
+  it('an exception expiring past the SLA of the severity it suppresses blocks, naming its line, the finding and the SLA', () => {
+    // 64 days out: fine for a medium finding (90), too long for a high one (30).
+    const entries = [ex({ expires: '2027-01-31' })];
+    const exceptions = [{ source: '.chaingate-exceptions.yml', entries, lines: [4] }];
+    const high = run({ findings: [f()], policyInput: { exceptions: { 'max-days': MAP } }, exceptions });
+    expect(high.verdict).toBe('fail');
+    expect(high.findings[0].exception).toBeUndefined();
+    expect(high.findings[0].blocking).toBe(true);
+    expect(high.reasons).toContain(
+      'exception CVE-2021-23337 (.chaingate-exceptions.yml:4) expires 2027-01-31, 64 days out, past the 30-day SLA for high finding CVE-2021-23337 in lodash@4.17.20 (exceptions.max-days): it suppresses nothing until it expires sooner',
+    );
+    const medium = run({ findings: [f({ severity: 'medium' })], policyInput: { exceptions: { 'max-days': MAP } }, exceptions });
+    expect(medium.verdict).toBe('pass');
+    expect(medium.findings[0].exception?.id).toBe('CVE-2021-23337');
+    // A code finding and one without a line or a package are named by where they are.
+    const codeRun = run({ findings: [code({ id: 'CVE-2021-23337' }), f({ package: undefined, location: undefined, id: 'CVE-2021-23337', severity: 'critical' })], policyInput: { exceptions: { 'max-days': { high: 1, critical: 1 } } }, entries });
+    expect(codeRun.reasons.filter((r) => r.includes('past the 1-day SLA'))).toEqual([
+      expect.stringContaining('past the 1-day SLA for high finding CVE-2021-23337 at src/app.js (exceptions.max-days)'),
+      expect.stringContaining('(.chaingate-exceptions.yml #1) expires 2027-01-31, 64 days out, past the 1-day SLA for critical finding CVE-2021-23337 (exceptions.max-days)'),
+    ]);
+    const unversioned = run({ findings: [f({ package: { ecosystem: 'npm', name: 'lodash', fixedVersions: [] } })], policyInput: { exceptions: { 'max-days': MAP } }, entries });
+    expect(unversioned.reasons).toContainEqual(expect.stringContaining('for high finding CVE-2021-23337 in lodash (exceptions.max-days)'));
+    // A severity the map leaves out has no limit; one number is checked when the file loads.
+    expect(run({ findings: [f()], policyInput: { exceptions: { 'max-days': { critical: 1 } } }, entries }).verdict).toBe('pass');
+    expect(run({ findings: [f()], policyInput: { exceptions: { 'max-days': 10 } }, entries }).verdict).toBe('pass');
+  });
+
+  it('caps the list of such reasons at 20', () => {
+    const findings = Array.from({ length: 25 }, (_, i) => f({ id: `CVE-2024-${1000 + i}`, aliases: [] }));
+    const entries = findings.map((x) => ex({ id: x.id }));
+    const r = run({ findings, policyInput: { exceptions: { 'max-days': { high: 30 } } }, entries });
+    expect(r.reasons.filter((x) => x.startsWith('exception CVE-2024-'))).toHaveLength(20);
+    expect(r.reasons).toContain("5 more exceptions past their finding's SLA");
+  });
+
+  it('a finding open past its sla is reported, and blocks with sla-overdue: block', () => {
+    const low = f({ severity: 'low', package: { ecosystem: 'npm', name: 'x', version: '1', fixedVersions: [] } });
+    const high = f();
+    const firstSeen = new Map([
+      [low.fingerprint, '2026-01-01'],
+      [high.fingerprint, '2026-01-01'],
+    ]);
+    const warn = run({ findings: [low, high], firstSeen, policyInput: { sla: MAP } });
+    expect(warn.reasons).toContain('2 findings open past their SLA (sla-overdue: warn)');
+    expect(warn.summary.blocking).toBe(1);
+    const block = run({ findings: [low, high], firstSeen, policyInput: { sla: MAP, 'sla-overdue': 'block' } });
+    expect(block.summary.blocking).toBe(2);
+    expect(block.findings.find((x) => x.fingerprint === low.fingerprint)?.rationale).toBe('open 331 days since 2026-01-01, past the 180-day SLA for low (sla-overdue: block)');
+    expect(block.reasons[0]).toBe('2 findings at or above the policy threshold: 1 high vulnerability, 1 low vulnerability');
+    const one = run({ findings: [low], firstSeen, policyInput: { sla: { low: 10 }, 'sla-overdue': 'block' } });
+    expect(one.verdict).toBe('fail');
+    expect(one.reasons).toContain('1 finding open past its SLA (sla-overdue: block)');
+    // Without first-seen dates nothing is overdue.
+    expect(run({ findings: [low], policyInput: { sla: { low: 10 }, 'sla-overdue': 'block' } }).verdict).toBe('pass');
+  });
+});

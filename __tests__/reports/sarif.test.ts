@@ -193,6 +193,46 @@ describe('renderSarif', () => {
       for (const project of ['', '.', './']) expect(render(gateResult({ findings }), { project }).runs[0].automationDetails.id).toBe('chaingate/osv/');
     });
 
+    it('places a finding its tool gave no line at the anchor line, and keeps lines the tool gave', () => {
+      const vuln = evaluated({ tool: 'trivy', kind: 'vulnerability', severity: 'high', id: 'CVE-1', title: 't', package: { ecosystem: 'npm', name: 'qs', version: '6.5.2', fixedVersions: ['6.5.3'] }, location: { path: 'package-lock.json' } });
+      const lined = evaluated({ tool: 'semgrep', kind: 'code', severity: 'high', id: 'r', title: 't', location: { path: 'a.js', startLine: 3 } });
+      const none = evaluated({ tool: 'trivy', kind: 'misconfiguration', severity: 'low', id: 'DS026', title: 't', location: { path: 'Dockerfile' } });
+      const seen: string[] = [];
+      const log = render(gateResult({ findings: [vuln, lined, none] }), {
+        project: 'svc',
+        anchor: (f) => {
+          seen.push(f.id);
+          return f.id === 'CVE-1' ? { path: 'package-lock.json', startLine: 54 } : undefined;
+        },
+      });
+      expectValid(log);
+      expect(resultFor(log, 'CVE-1').locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'svc/package-lock.json' }, region: { startLine: 54 } });
+      expect(resultFor(log, 'DS026').locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'svc/Dockerfile' } });
+      expect(seen.sort()).toEqual(['CVE-1', 'DS026']);
+    });
+
+    it('names each driver with its home page and, where known, its version; rules carry help.markdown with the remediation', () => {
+      const log = render(representative(), { toolVersions: { trivy: '0.74.0', semgrep: '1.185.0' } });
+      const driver = (name: string) => log.runs.find((r: Obj) => r.tool.driver.name === name).tool.driver;
+      expect([driver('trivy').version, driver('trivy').informationUri]).toEqual(['0.74.0', 'https://trivy.dev/']);
+      expect([driver('semgrep').version, driver('semgrep').informationUri]).toEqual(['1.185.0', 'https://semgrep.dev/']);
+      expect(driver('npm-audit').version).toBeUndefined();
+      const help = (id: string) => log.runs.flatMap((r: Obj) => r.tool.driver.rules).find((r: Obj) => r.id === id).help.markdown as string;
+      expect(help('CVE-2021-23337')).toContain('**Remediation:** Upgrade `lodash` to `4.17.21` or later (the nearest fixed version).');
+      expect(help('aws-access-key-id')).toContain('**rotate it first**');
+      expect(help('image-unsigned')).toContain('Sign the image with a trusted key');
+      expect(help('DS026')).toMatch(/\*\*Remediation:\*\* Change the code or configuration at the location shown\./);
+      // Tool text in the help is inert Markdown.
+      expect(help('javascript.express.security.injection.tainted-sql-string')).toContain('&lt;script&gt;');
+      const documented = render(gateResult({ findings: [evaluated({ tool: 'semgrep', kind: 'code', severity: 'high', id: 'r', title: 't', url: 'https://semgrep.dev/r/r' })] }));
+      expect(documented.runs[0].tool.driver.rules[0].help.markdown).toContain("as the rule's documentation describes.");
+      const unfixed = render(gateResult({ findings: [evaluated({ tool: 'osv', kind: 'vulnerability', severity: 'high', id: 'GHSA-x', title: '', package: { ecosystem: 'npm', name: 'a`b', version: '1', fixedVersions: [] } })] }));
+      expect(unfixed.runs[0].tool.driver.rules[0].help.markdown).toBe('**GHSA-x**\n\n**Remediation:** No fixed version of `a b` is known yet: remove or replace it, or accept the risk in the exceptions file with a reason and an expiry.');
+      const nopkg = render(gateResult({ findings: [evaluated({ tool: 'x', kind: 'vulnerability', severity: 'high', id: 'V', title: 't', url: 'https://a.example/x (y)' })] }));
+      expect(nopkg.runs[0].tool.driver.rules[0].help.markdown).toContain('No fixed version of the package is known yet');
+      expect(nopkg.runs[0].tool.driver.rules[0].help.markdown).toContain('[V](https://a.example/x%20%28y%29)');
+    });
+
     it('writes every path as toArtifactUri would, whether or not it needs encoding', () => {
       const paths = ['src/a.ts', "odd!~*'()_-.ts", 'C:/work/x.ts', './x.ts', 'a b/c%d.ts', '/abs/p.ts', 'weird$&+,;=@.ts', 'ünï/cödé.ts'];
       const findings = paths.map((p) => evaluated({ tool: 'semgrep', kind: 'code', severity: 'low', id: p, title: 't', location: { path: p, startLine: 1 } }));

@@ -88,7 +88,8 @@ describe('semgrep adapter with the real Semgrep', () => {
     it('keeps the raw report and logs the command', () => {
       expect(outcome.rawOutputs).toEqual([path.join(ctx.workDir, 'semgrep.json')]);
       expect(JSON.parse(fs.readFileSync(outcome.rawOutputs[0], 'utf8')).results).toHaveLength(10);
-      expect(outcome.notes).toEqual([]);
+      // What it covered, for the summary: a clean result says how much was scanned.
+      expect(outcome.notes).toEqual([expect.stringMatching(/^scanned [1-9]\d* files?$/)]);
       // The planted credential's value never reaches the findings or the kept report.
       expect(fs.readFileSync(outcome.rawOutputs[0], 'utf8')).not.toContain('p4ssw0rd-for-the-sample-db');
       expect(JSON.stringify(outcome.findings)).not.toContain('p4ssw0rd-for-the-sample-db');
@@ -143,7 +144,7 @@ describe('semgrep adapter with the real Semgrep', () => {
     const outcome = await run(context(dir, toolBin('semgrep')), { config: ['semgrep/local.yml'] });
     // An inline nosemgrep does not exempt a finding from the gate: the exceptions file does.
     expect(summary(outcome).filter((l) => l.startsWith('a.py'))).toEqual(['a.py:2 semgrep.no-print low code', 'a.py:3 semgrep.no-print low code']);
-    expect(outcome.notes).toEqual([expect.stringContaining('broken.js')]);
+    expect(outcome.notes).toEqual([expect.stringContaining('broken.js'), expect.stringMatching(/^scanned [1-9]\d* files?$/)]);
   }, 300_000);
 
   it('fails with the rule error when a configured rule is invalid (real Semgrep)', async () => {
@@ -236,7 +237,10 @@ describe('interpretSemgrep on recorded reports', () => {
     const text = readFixture('semgrep', 'json-errors-warnings-nosem-snapshot.json');
     const r = interpretSemgrep(inv, ok(), text);
     expect(r.findings.length).toBe(JSON.parse(text).results.length);
-    expect(r.notes.length).toBe(1);
+    expect(r.notes).toEqual([expect.stringContaining('could not fully parse'), 'scanned 1 file']);
+    expect(interpretSemgrep(inv, ok(), readFixture('semgrep', 'json-1.97.0-dataflow-trace.json')).notes).toEqual(['scanned 7 files']);
+    // A report without the list says nothing about it.
+    expect(interpretSemgrep(inv, ok(), readFixture('semgrep', 'json-legacy-no-version-cwe-string.json')).notes).toEqual([]);
   });
 
   it('accepts exit code 1 (findings with --error) with a good report', () => {

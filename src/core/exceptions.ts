@@ -67,6 +67,8 @@ export interface CompiledException {
   expired: boolean;
   daysLeft: number;
   matched: string[];
+  /** 1-based line of the entry in its file, where known. */
+  line?: number;
 }
 
 export function compileExceptions(sources: ExceptionSource[], now: Date): CompiledException[] {
@@ -82,6 +84,7 @@ export function compileExceptions(sources: ExceptionSource[], now: Date): Compil
         expired: daysLeft < 0,
         daysLeft,
         matched: [],
+        line: src.lines?.[index],
       });
     });
   }

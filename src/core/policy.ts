@@ -7,7 +7,7 @@ import { compileExceptions, indexExceptions, matchExceptions, type CompiledExcep
 import type { AppliedException, EvaluatedFinding, GateResult, ScannerStatus, Summary } from './result';
 import { severityPosition, sortFindings } from './order';
 import { compileVex, indexVex, matchVex, statementUse, type VexSource } from './vex';
-import { largestDays } from './sla';
+import { largestDays, overdueFindings, slaDays } from './sla';
 
 export interface EvaluateInput {
   findings: Finding[];
@@ -19,6 +19,8 @@ export interface EvaluateInput {
   mode: 'enforce' | 'warn';
   inputs: GateResult['inputs'];
   version: string;
+  /** When each finding (by fingerprint) was first seen, YYYY-MM-DD or ISO time: what the `sla` is counted from. */
+  firstSeen?: ReadonlyMap<string, string>;
 }
 
 function rankOf(sev: Severity, policy: Policy): number {
@@ -93,10 +95,22 @@ export function evaluate(input: EvaluateInput): GateResult {
   let suppressed = 0;
   const decideFor = decider(policy);
 
+  // An exception may not outlast the SLA of the severity it suppresses (exceptions.max-days as a map).
+  const maxDays = policy.exceptions['max-days'];
+  const tooLong: string[] = [];
   const findings: EvaluatedFinding[] = input.findings.map((f) => {
     const matches = matchExceptions(exIdx, f);
     for (const c of matches) c.matched.push(f.fingerprint);
-    const active = matches.find((c) => !c.expired);
+    let active = matches.find((c) => !c.expired);
+    const limit = active && typeof maxDays === 'object' ? slaDays(maxDays, f.severity, policy['unknown-severity']) : undefined;
+    if (active && limit !== undefined && active.daysLeft > limit) {
+      const at = active.line === undefined ? `${active.source} #${active.index + 1}` : `${active.source}:${active.line}`;
+      const what = f.package ? `${f.id} in ${f.package.name}${f.package.version ? `@${f.package.version}` : ''}` : f.location ? `${f.id} at ${f.location.path}` : f.id;
+      tooLong.push(
+        `exception ${active.entry.id} (${at}) expires ${active.entry.expires}, ${active.daysLeft} days out, past the ${limit}-day SLA for ${f.severity} finding ${what} (exceptions.max-days): it suppresses nothing until it expires sooner`,
+      );
+      active = undefined;
+    }
     const vex = active ? undefined : matchVex(vexIdx, f);
     // One literal with every field (absent ones undefined, which JSON leaves out): all 100,000
     // share one object shape, which copies several times faster than Object.assign or a spread.
@@ -179,6 +193,26 @@ export function evaluate(input: EvaluateInput): GateResult {
     exceptions.active += activeVex;
   }
 
+  // Open past its SLA, where a baseline says since when: reported, and blocking with sla-overdue: block.
+  const overdue = overdueFindings(
+    findings.filter((f) => !f.exception && !f.vex),
+    input.firstSeen,
+    policy.sla,
+    now,
+    policy['unknown-severity'],
+  );
+  if (policy['sla-overdue'] === 'block' && overdue.length > 0) {
+    const byFp = new Map(overdue.map((o) => [o.fingerprint, o]));
+    for (const f of findings) {
+      const o = byFp.get(f.fingerprint);
+      if (!o || f.blocking) continue;
+      f.blocking = true;
+      f.rationale = `open ${o.daysOpen} days since ${o.firstSeen}, past the ${o.slaDays}-day SLA for ${f.severity} (sla-overdue: block)`;
+      count(blockingCounts, f);
+      summary.blocking++;
+    }
+  }
+
   const reasons: string[] = [];
   let fail = false;
   if (summary.blocking > 0) {
@@ -190,6 +224,16 @@ export function evaluate(input: EvaluateInput): GateResult {
       });
     }
     reasons.push(`${plural(summary.blocking, 'finding')} at or above the policy threshold: ${parts.join(', ')}`);
+  }
+  if (tooLong.length > 0) {
+    fail = true;
+    reasons.push(...tooLong.slice(0, 20));
+    if (tooLong.length > 20) reasons.push(`${tooLong.length - 20} more exceptions past their finding's SLA`);
+  }
+  if (overdue.length > 0) {
+    const blocks = policy['sla-overdue'] === 'block';
+    fail ||= blocks;
+    reasons.push(`${plural(overdue.length, 'finding')} open past ${overdue.length === 1 ? 'its' : 'their'} SLA (sla-overdue: ${policy['sla-overdue']})`);
   }
   const maxActive = policy.exceptions['max-active'];
   if (maxActive !== undefined && exceptions.active > maxActive) {

@@ -1,6 +1,7 @@
 // Shell: wires config, reports, scanners, the pure policy and the renderers. It reads and
 // writes files and runs scanners; every decision is made by the pure core.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { defaultPolicy, loadExceptionsFile, loadPolicyFile, loadVexFile } from '../config/load';
 import type { Policy, PolicyInput, ScannerName } from '../config/schema';
@@ -27,6 +28,8 @@ import { dependencyPathIndex } from '../core/dep-path';
 import { exceptionDays, largestDays } from '../core/sla';
 import { findLockfiles, readLockfile, type Lockfile } from '../lockfiles';
 import { commitLinksFromEnv } from '../reports/remedy';
+import { findingAnchors } from './anchors';
+import TOOL_VERSIONS from '../tools/versions.json';
 
 export interface Logger {
   info(line: string): void;
@@ -230,6 +233,23 @@ function scannedLockfiles(dir: string, policy: Policy): Lockfile[] {
   return out;
 }
 
+/**
+ * Versions of the tools that ran from chaingate's pinned install (src/tools/versions.json), and
+ * of its own OSV matcher: a tool taken from PATH or a report is of a version we do not know.
+ */
+function toolVersions(statuses: ScannerStatus[], toolPath: (tool: string) => string, env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  const ran = new Set(statuses.filter((s) => s.status === 'ok').map((s) => s.name));
+  const pinnedDir = path.join(env.CHAINGATE_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'chaingate', 'tools'), 'bin');
+  const pinned: Record<string, string> = { semgrep: 'semgrep', 'trivy-fs': 'trivy', 'trivy-image': 'trivy', 'cosign-verify': 'cosign' };
+  for (const [scanner, tool] of Object.entries(pinned)) {
+    const v = (TOOL_VERSIONS as Record<string, { version: string } | undefined>)[tool]?.version;
+    if (ran.has(scanner) && v && toolPath(tool) === path.join(pinnedDir, tool)) out[tool] = v;
+  }
+  if (ran.has('audit')) out.osv = VERSION;
+  return out;
+}
+
 export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOutput> {
   const { dir, policy, exceptions, vex, inputs, tools, exceptionsPath } = loadInputs(opts);
   const outDir = path.resolve(opts.outputDir);
@@ -341,6 +361,8 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
   const summaryFile = path.join(outDir, 'summary.md');
   // Code scanning and links at the commit need paths from the repository root, not the project.
   const repo = projectPath(dir, opts.env);
+  const lockfiles = scannedLockfiles(dir, policy);
+  const findPath = dependencyPathIndex(lockfiles);
   await writeChunks(resultFile, resultJsonChunks(result));
   await writeChunks(
     sarifFile,
@@ -348,6 +370,9 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
       toolVersion: VERSION,
       root: repo.root,
       project: repo.project,
+      toolVersions: toolVersions(statuses, toolPath, opts.env),
+      // A vulnerability at its package's line in the lockfile, a Dockerfile check at its instruction.
+      anchor: findingAnchors(dir, lockfiles.map((l) => l.path)),
       // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
       // important ones there; chaingate-result.json has them all.
       maxResultsPerRun: policy.sarif['max-results-per-run'],
@@ -355,8 +380,6 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
       completedTools: [...new Set(statuses.filter((s) => s.status === 'ok').flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, '')]))],
     }),
   );
-  const lockfiles = scannedLockfiles(dir, policy);
-  const findPath = dependencyPathIndex(lockfiles);
   const exceptionsFile = path.relative(repo.root, exceptionsPath).split(path.sep).join('/') || exceptionsPath;
   const daysFor = (sev: Severity) => exceptionDays({ maxDays: policy.exceptions['max-days'], sla: policy.sla }, sev, policy['unknown-severity']);
   const summary = renderSummary(result, {

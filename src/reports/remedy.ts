@@ -31,7 +31,7 @@ export function commitLinksFromEnv(env: Record<string, string | undefined>, proj
 }
 
 /** A URL written so it stays one Markdown link destination inside a table cell. */
-function linkTarget(url: string): string {
+export function linkTarget(url: string): string {
   return url.replace(/[()<>|\\\s"'`[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 

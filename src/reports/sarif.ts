@@ -3,6 +3,8 @@
 // result, our fingerprint as a partial fingerprint). Pure.
 import { securitySeverityScore, worseSeverity, type Severity } from '../core/finding';
 import { nearestFix } from '../core/fix';
+import { md } from './markdown';
+import { linkTarget, SECRET_REMEDIATION } from './remedy';
 import type { EvaluatedFinding, GateResult } from '../core/result';
 import * as path from 'node:path';
 import { compareStrings, normalizePath, packageLabel, sortFindings } from './order';
@@ -26,6 +28,14 @@ export interface SarifOptions {
    * `.chaingate.yml` at the repository root.
    */
   fallbackUri?: string;
+  /** The version of each tool (as findings name them) where known: the run's driver.version. */
+  toolVersions?: Record<string, string>;
+  /**
+   * The line to show a finding at when its tool gave none: a vulnerable package's entry in its
+   * lockfile, a Dockerfile check's instruction. Code scanning shows a line-less alert on the
+   * file's first line.
+   */
+  anchor?: (f: EvaluatedFinding) => { path: string; startLine: number } | undefined;
   /** Absolute checkout root: absolute paths under it are made relative. */
   root?: string;
   /**
@@ -50,6 +60,17 @@ export interface SarifOptions {
 }
 
 export { CODE_SCANNING_MAX_RESULTS_PER_RUN } from '../config/defaults';
+
+/** Each tool's home page, for the driver's informationUri. */
+const TOOL_URIS: Record<string, string> = {
+  trivy: 'https://trivy.dev/',
+  semgrep: 'https://semgrep.dev/',
+  osv: 'https://osv.dev/',
+  'osv-scanner': 'https://google.github.io/osv-scanner/',
+  grype: 'https://github.com/anchore/grype',
+  'pip-audit': 'https://github.com/pypa/pip-audit',
+  cosign: 'https://docs.sigstore.dev/cosign/',
+};
 
 type Obj = Record<string, unknown>;
 
@@ -153,9 +174,15 @@ function lockfileFor(p: EvaluatedFinding['package'], ctx: Ctx): string | undefin
 
 function location(f: EvaluatedFinding, ctx: Ctx): Obj {
   const p = f.package;
-  const file = f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback;
+  let file = f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback;
+  let at = region(f);
+  const anchor = at === undefined ? ctx.opts.anchor?.(f) : undefined;
+  if (anchor) {
+    file = anchor.path;
+    at = { startLine: anchor.startLine };
+  }
   return {
-    physicalLocation: { artifactLocation: { uri: uriFor(file, ctx) }, region: region(f) },
+    physicalLocation: { artifactLocation: { uri: uriFor(file, ctx) }, region: at },
     logicalLocations: p && [{ fullyQualifiedName: p.purl ?? packageLabel(p), kind: 'package' }],
   };
 }
@@ -207,12 +234,44 @@ interface RuleAcc {
   cwes: Set<string>;
 }
 
+/** What to do about a finding of this kind: the remediation code scanning shows under the alert. */
+function remediation(f: EvaluatedFinding): string {
+  switch (f.kind) {
+    case 'vulnerability': {
+      const to = f.package && nearestFix(f.package);
+      const pkg = f.package ? `\`${codeText(f.package.name)}\`` : 'the package';
+      if (to === undefined) return `No fixed version of ${pkg} is known yet: remove or replace it, or accept the risk in the exceptions file with a reason and an expiry.`;
+      return `Upgrade ${pkg} to \`${codeText(to)}\` or later (the nearest fixed version). A transitive dependency is upgraded through the package that requires it, or pinned (npm \`overrides\`, yarn \`resolutions\`, a pip constraint); then regenerate the lockfile.`;
+    }
+    case 'secret':
+      return SECRET_REMEDIATION;
+    case 'signature':
+      return 'Sign the image with a trusted key or identity, or correct the keys in the policy\'s `verify:` section.';
+    default:
+      return 'Change the code or configuration at the location shown' + (f.url && isWebUrl(f.url) ? ', as the rule\'s documentation describes.' : '.') + ' To accept the risk instead, add an exception with a reason and an expiry.';
+  }
+}
+
+/** Tool text inside a code span: one line, no backticks to close it. */
+function codeText(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[`\u0000-\u001f\u007f]/g, ' ');
+}
+
+function helpMarkdown(id: string, f: EvaluatedFinding): string {
+  const parts = [`**${md(f.title || id)}**`];
+  if (f.description) parts.push(md(f.description, 4000));
+  parts.push(`**Remediation:** ${remediation(f)}`);
+  if (f.url && isWebUrl(f.url)) parts.push(`[${md(id)}](${linkTarget(f.url)})`);
+  return parts.join('\n\n');
+}
+
 function rule(id: string, acc: RuleAcc): Obj {
   const f = acc.first;
   const r: Obj = { id, shortDescription: { text: f.title || id } };
   if (f.description) r.fullDescription = { text: f.description };
   if (f.url && isWebUrl(f.url)) r.helpUri = f.url;
-  r.help = { text: [f.description || f.title, f.url].filter(Boolean).join('\n\n') || id };
+  r.help = { text: [f.description || f.title, f.url].filter(Boolean).join('\n\n') || id, markdown: helpMarkdown(id, f) };
   r.properties = {
     'security-severity': securitySeverityScore(acc.worst),
     // Code scanning rejects a rule with more than 20 tags.
@@ -261,7 +320,7 @@ function buildRun(tool: string, { kept: findings, omitted }: ToolFindings, ctx: 
   const ruleIds = [...rules.keys()].sort(compareStrings);
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const run: Obj = {
-    tool: { driver: { name: tool, rules: ruleIds.map((id) => rule(id, rules.get(id) as RuleAcc)) } },
+    tool: { driver: { name: tool, version: ctx.opts.toolVersions?.[tool], informationUri: TOOL_URIS[tool], rules: ruleIds.map((id) => rule(id, rules.get(id) as RuleAcc)) } },
     conversion: { tool: { driver: { name: 'chaingate', version: ctx.opts.toolVersion } } },
     // A distinct category per tool and project, so code scanning tracks each one's alerts separately.
     automationDetails: { id: ctx.project === undefined ? `chaingate/${tool}/` : `chaingate/${tool}/${ctx.project}/` },

@@ -214,7 +214,20 @@ export function interpretSemgrep(inv: Invocation, result: RunResult, outputText:
         : `semgrep warnings: ${describeErrors(skipped)}`,
     );
   }
+  const scanned = scannedFiles(outputText);
+  // Said in the summary, so a clean result says what it covers.
+  if (scanned !== undefined) notes.push(`scanned ${scanned} file${scanned === 1 ? '' : 's'}`);
   return { findings: withOwnIds(findings), notes };
+}
+
+/** How many files Semgrep's JSON says it scanned (`paths.scanned`), where it says. */
+function scannedFiles(outputText: string): number | undefined {
+  try {
+    const scanned = (JSON.parse(outputText) as { paths?: { scanned?: unknown } }).paths?.scanned;
+    return Array.isArray(scanned) ? scanned.length : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const semgrepAdapter: ToolAdapter<SemgrepOptions> = {

@@ -28,6 +28,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./sign')).command,
   },
   {
+    name: 'exceptions',
+    summary: 'add an accepted risk to the exceptions file, checked against the policy',
+    load: async () => (await import('./exceptions')).command,
+  },
+  {
     name: 'verify',
     summary: 'verify signatures, revocations, identities and attestations of an image or blob',
     load: async () => (await import('./verify')).command,

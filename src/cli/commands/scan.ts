@@ -6,6 +6,7 @@ import { UsageError } from '../../errors';
 import { runGate, type GateOptions, type Logger } from '../../gate/run-gate';
 import { defaultDeps } from '../../gate/deps';
 import { REPORT_TOOLS, type ReportTool } from '../../parsers/types';
+import { renderTerminalTable } from '../../reports/terminal';
 import type { Command, CommandIO } from '../types';
 
 const USAGE = `chaingate scan [DIR] [options]
@@ -126,6 +127,8 @@ export const command: Command = {
         '',
       ].join('\n'),
     );
+    const blocking = renderTerminalTable(r, { summaryFile: out.summaryFile });
+    if (blocking) io.stdout(`\n${blocking}`);
     return exitCodeFor(r);
   },
 };

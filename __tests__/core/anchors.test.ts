@@ -1,0 +1,54 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { dockerfileInstructionLine, lineTokens, lockfileEntryLine, nameToken } from '../../src/core/anchors';
+import { fixture, REPO } from '../helpers/paths';
+
+const lines = (...p: string[]) => fs.readFileSync(path.join(...p), 'utf8').split('\n');
+const LOCKS = path.join(REPO, '__tests__', 'lockfiles', 'fixtures');
+
+describe('lockfileEntryLine on real lockfiles', () => {
+  it('finds the entry of a package at its version, not where a parent declares it', () => {
+    const npm = lines(REPO, 'examples', 'vulnerable', 'package-lock.json');
+    // Line 10-15 is the root's "dependencies" ("qs": "6.5.2"); the entry is "node_modules/qs".
+    expect(lockfileEntryLine('package-lock.json', npm, 'follow-redirects', '1.15.5')).toBe(25);
+    expect(npm[lockfileEntryLine('package-lock.json', npm, 'qs', '6.5.2')! - 1]).toContain('"node_modules/qs"');
+    expect(lockfileEntryLine('package-lock.json', npm, 'qs', '9.9.9')).toBeUndefined();
+    const req = lines(REPO, 'examples', 'vulnerable', 'requirements.txt');
+    expect(req[lockfileEntryLine('requirements.txt', req, 'pyyaml', '5.3.1')! - 1]).toBe('PyYAML==5.3.1');
+    const yarn = lines(LOCKS, 'yarn1', 'yarn.lock');
+    expect(lockfileEntryLine('yarn.lock', yarn, '@types/node', '20.11.0')).toBe(5);
+    expect(yarn[lockfileEntryLine('yarn.lock', yarn, 'accepts', '1.3.8')! - 1]).toBe('accepts@~1.3.8:');
+    const pnpm = lines(LOCKS, 'pnpm9', 'pnpm-lock.yaml');
+    expect(pnpm[lockfileEntryLine('pnpm-lock.yaml', pnpm, 'accepts', '1.3.8')! - 1]).toBe('  accepts@1.3.8:');
+    const poetry = lines(fixture('lockfiles-public', 'poetry', 'poetry.lock'));
+    expect(lockfileEntryLine('poetry.lock', poetry, 'Certifi', '2026.4.22')).toBe(87);
+    const gomod = lines(LOCKS, 'gomod', 'go.mod');
+    expect(lockfileEntryLine('go.mod', gomod, 'golang.org/x/text', 'v0.19.0')).toBe(7);
+    // Anything else: a line naming the package with the version beside it.
+    expect(lockfileEntryLine('Gemfile.lock', ['GEM', '    rack (2.2.3)', '    rails (7.0.0)'], 'rails', '7.0.0')).toBe(3);
+    expect(lockfileEntryLine('x.lock', ['a 1', '', 'a', '', '  version 2'], 'a', '2')).toBeUndefined();
+  });
+
+  it('searches only the candidate lines an index gives', () => {
+    const req = ['flask==2.0.0', 'pyyaml==5.3.1'];
+    expect(lockfileEntryLine('requirements.txt', req, 'pyyaml', '5.3.1', [0])).toBeUndefined();
+    expect(lockfileEntryLine('requirements.txt', req, 'pyyaml', '5.3.1', [1])).toBe(2);
+    expect(lineTokens('    "node_modules/@babel/core": {')).toEqual(['node_modules', 'babel', 'core']);
+    expect(nameToken('@babel/core')).toBe('core');
+    expect(nameToken('@scoped')).toBe('scoped');
+  });
+});
+
+describe('dockerfileInstructionLine', () => {
+  it('puts a missing-from-the-image check on the final stage FROM, a root user on its last USER', () => {
+    const real = fs.readFileSync(path.join(REPO, 'examples', 'vulnerable', 'Dockerfile'), 'utf8');
+    expect(dockerfileInstructionLine(real, 'DS-0002')).toBe(2);
+    expect(dockerfileInstructionLine(real, 'DS-0026')).toBe(2);
+    const multi = ['# syntax=docker/dockerfile:1', 'FROM golang:1.22 AS build', 'USER builder', 'RUN go build \\', '  ./...', '', 'from alpine:3.20', 'RUN apk add \\', '   curl', 'USER root', 'HEALTHCHECK NONE'].join('\n');
+    expect(dockerfileInstructionLine(multi, 'DS-0026')).toBe(7);
+    expect(dockerfileInstructionLine(multi, 'DS-0002')).toBe(10);
+    expect(dockerfileInstructionLine(multi, 'CKV_DOCKER_3')).toBe(10);
+    expect(dockerfileInstructionLine('FROM a\nRUN x\n', 'DS-0002')).toBe(1);
+    expect(dockerfileInstructionLine('# nothing\n', 'DS-0026')).toBeUndefined();
+  });
+});
