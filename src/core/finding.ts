@@ -13,7 +13,7 @@ export const SEVERITY_RANK: Record<Exclude<Severity, 'unknown'>, number> = {
   info: 0,
 };
 
-export const KINDS = ['vulnerability', 'code', 'secret', 'misconfiguration', 'license', 'signature'] as const;
+export const KINDS = ['vulnerability', 'code', 'secret', 'misconfiguration', 'license', 'signature', 'policy'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export interface PackageRef {
@@ -49,6 +49,12 @@ export interface Finding {
   cvssScore?: number;
   cwes?: string[];
   url?: string;
+  /**
+   * sha256 prefix of the source lines the finding points at, whitespace removed (see
+   * matchedTextHash): how a baseline recognizes it after lines moved or were reformatted. Set by
+   * the gate, which reads the files; never the text itself, which may hold a secret.
+   */
+  textHash?: string;
   fingerprint: string;
 }
 
@@ -176,6 +182,14 @@ export function sha256Prefix(s: string, hash: OneShotHash | null = ONE_SHOT): st
   return [h.substring(0, 16), h.substring(16, 32)].join('');
 }
 
+/**
+ * The hash a baseline compares a code, secret or misconfiguration finding by: its source lines
+ * with every whitespace character removed, so re-indenting or re-wrapping a line keeps it.
+ */
+export function matchedTextHash(text: string): string {
+  return sha256Prefix(text.replace(/\s+/g, ''));
+}
+
 function locationKey(l: Location | undefined): string {
   if (!l) return '';
   const p = l.path.includes('\\') ? l.path.replace(/\\/g, '/') : l.path;
@@ -215,6 +229,7 @@ function shaped(f: Omit<Finding, 'fingerprint'>): Finding {
     cvssScore: f.cvssScore,
     cwes: f.cwes,
     url: f.url,
+    textHash: f.textHash,
     fingerprint: '',
   };
   out.fingerprint = computeFingerprint(out);
@@ -238,6 +253,7 @@ export function makeFinding(input: FindingInput): Finding {
     cvssScore: input.cvssScore,
     cwes: input.cwes,
     url: input.url,
+    textHash: input.textHash,
   });
 }
 
@@ -283,6 +299,7 @@ function mergeTwo(a: Finding, b: Finding): Finding {
     cvssScore: a.cvssScore ?? b.cvssScore,
     cwes: a.cwes || b.cwes ? sortedUnique([...(a.cwes ?? []), ...(b.cwes ?? [])]) : undefined,
     url: a.url ?? b.url,
+    textHash: a.textHash ?? b.textHash,
   });
 }
 

@@ -22,6 +22,8 @@ import { resolveToolPath } from '../tools/resolve';
 import { VERSION } from '../version';
 import { readBytes } from '../read-text';
 import { writeChunks } from './write-chunks';
+import { dependencyReview, openBaseline, type BaselineSession, type Comparison, type JobResult, type ScanJob } from './baseline';
+import { addTextHashes } from './text-hash';
 
 export interface Logger {
   info(line: string): void;
@@ -48,6 +50,13 @@ export interface GateOptions {
   verifyImage?: string;
   /** Never touch the network: cached Trivy DB, offline OSV advisories only. */
   offline?: boolean;
+  /**
+   * Compare with a baseline: a git revision of the repository holding `dir` (scanned in a
+   * temporary worktree) or an earlier chaingate-result.json. Findings are then new or existing.
+   */
+  baseline?: string;
+  /** Whose policy, exceptions and VEX apply with a REF baseline: the change's (default) or the baseline's. */
+  trustedPolicy?: 'head' | 'baseline';
   env: NodeJS.ProcessEnv;
   now: () => Date;
   log: Logger;
@@ -191,7 +200,45 @@ function toolPathResolver(policy: Policy, env: NodeJS.ProcessEnv) {
 }
 
 export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOutput> {
-  const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);
+  const head = loadInputs(opts);
+  const session = opts.baseline
+    ? await openBaseline({
+        spec: opts.baseline,
+        trustedPolicy: opts.trustedPolicy ?? 'head',
+        headDir: head.dir,
+        env: opts.env,
+        log: (l) => opts.log.info(l),
+        loadBase: (d) => loadInputs({ ...opts, dir: d, configFile: inRepoCopy(opts.configFile, head.dir, d), exceptionsFile: inRepoCopy(opts.exceptionsFile, process.cwd(), d, head.dir), vexFiles: opts.vexFiles.map((v) => inRepoCopy(v, process.cwd(), d, head.dir)).filter((v): v is string => v !== undefined) }),
+        head,
+      })
+    : undefined;
+  try {
+    return await gate(opts, deps, head, session);
+  } finally {
+    await session?.close();
+  }
+}
+
+/**
+ * The baseline's copy of a file given on the command line: the same path inside the baseline
+ * folder when the file lies in the project, else the file itself (it is not part of the change).
+ */
+function inRepoCopy(file: string | undefined, from: string, baseDir: string, headDir = from): string | undefined {
+  if (file === undefined) return undefined;
+  const abs = resolveFrom(from, file);
+  const rel = path.relative(headDir, abs);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return abs;
+  // Not in the baseline (the change adds it): the baseline's defaults apply.
+  const copy = path.join(baseDir, rel);
+  return fs.existsSync(copy) ? copy : undefined;
+}
+
+async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof loadInputs>, session: BaselineSession | undefined): Promise<GateOutput> {
+  const trusted = opts.trustedPolicy === 'baseline' && session?.baseInputs ? session.baseInputs : head;
+  const { policy, exceptions, vex, inputs } = trusted as typeof head;
+  const dir = head.dir;
+  // Scanners are configured from where the applied policy lives (its rule files, its OSV DB).
+  const scannerOpts = trusted === head ? opts : { ...opts, dir: trusted.dir };
   const outDir = path.resolve(opts.outputDir);
   fs.mkdirSync(outDir, { recursive: true });
 
@@ -212,38 +259,45 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
   const workRoot = path.join(outDir, 'raw');
   const toolPath = toolPathResolver(policy, opts.env);
   const concurrency = Math.max(1, Number(opts.env.CHAINGATE_CONCURRENCY ?? 3) || 3);
-  const results = await bounded(toRun, concurrency, async (name) => {
+  const jobs: ScanJob[] = toRun.map((name) => session?.headJob(name, dir, policy) ?? { name, side: 'head', dir });
+  // Each baseline job right after its head job: both sides of one scanner run together.
+  for (const b of session?.baseJobs(toRun, policy) ?? []) jobs.splice(jobs.findIndex((j) => j.name === b.name) + 1, 0, b);
+  const results: JobResult[] = await bounded(jobs, concurrency, async (job) => {
+    const name = job.side === 'base' ? `baseline:${job.name}` : job.name;
     const started = Date.now();
     const lines: string[] = [];
-    const workDir = path.join(workRoot, name);
+    const workDir = path.join(workRoot, job.side === 'base' ? path.join('baseline', job.name) : job.name);
     fs.mkdirSync(workDir, { recursive: true });
     const ctx: ScanContext = {
-      dir,
+      dir: job.dir,
       workDir,
       toolPath,
       timeoutMs: policy['timeout-minutes'] * 60_000,
       env: opts.env,
       log: (l) => lines.push(l),
+      targets: job.targets,
     };
     let status: ScannerStatus;
     let findings: Finding[] = [];
     try {
-      const scanner = deps.createScanner(name, policy, opts);
+      const scanner = deps.createScanner(job.name, job.policy ?? policy, scannerOpts);
       const out = await scanner.run(ctx);
       findings = out.findings;
+      addTextHashes(findings, job.dir);
       status = { name, status: 'ok', durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => path.relative(outDir, o) || o) };
       if (out.notes.length) status.notes = out.notes;
     } catch (e) {
       if (!(e instanceof ChaingateError)) throw e;
-      status = { name, status: 'failed', durationMs: Date.now() - started, findings: 0, error: e.message };
+      const side = job.side === 'base' ? `the baseline side (${opts.baseline}) could not be scanned: ` : '';
+      status = { name, status: 'failed', durationMs: Date.now() - started, findings: 0, error: `${side}${e.message}` };
       lines.push(`error: ${e.message}`);
     }
     opts.log.group(`${name}: ${status.status}, ${status.findings} findings, ${(status.durationMs / 1000).toFixed(1)} s`, lines);
-    return { status, findings };
+    return { job, status, findings };
   });
   for (const r of results) {
     statuses.push(r.status);
-    all.push(...r.findings);
+    if (r.job.side === 'head') all.push(...r.findings);
   }
 
   // The policy's verify: section (and the action's verify-image) checks signatures of an image;
@@ -284,8 +338,33 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
   }
 
+  const merged = mergeFindings(all);
+  let comparison: Comparison | undefined;
+  let denied: Finding[] = [];
+  let lockfileErrors: string[] = [];
+  if (session) {
+    comparison = session.compare(
+      results.filter((r) => r.job.side === 'head'),
+      results.filter((r) => r.job.side === 'base'),
+      merged,
+      policy,
+      dir,
+    );
+    ({ denied, lockfileErrors } = comparison);
+  } else if (policy['deny-packages'].length > 0) {
+    const review = dependencyReview(dir, undefined, merged, policy);
+    denied = review.denied;
+    lockfileErrors = review.headErrors;
+  }
+  if (policy['deny-packages'].length > 0 && lockfileErrors.length > 0) {
+    // deny-packages cannot vouch for a lockfile it could not read.
+    statuses.push({ name: 'deny-packages', status: 'failed', durationMs: 0, findings: 0, error: lockfileErrors.join('; ') });
+  }
   const result = evaluate({
-    findings: mergeFindings(all),
+    findings: denied.length ? [...merged, ...denied] : merged,
+    baseline: comparison && { marks: comparison.marks, record: comparison.record },
+    dependencyChanges: comparison?.dependencyChanges,
+    policyChanges: session?.policyChanges,
     policy,
     exceptions,
     vex,
@@ -309,7 +388,14 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
       // important ones there; chaingate-result.json has them all.
       maxResultsPerRun: policy.sarif['max-results-per-run'],
       // Tools that ran to the end get a run even when empty, so code scanning closes their alerts.
-      completedTools: [...new Set(statuses.filter((s) => s.status === 'ok').flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, '')]))],
+      // A baseline side, or a scanner that saw only the changed files, must not close alerts.
+      completedTools: [
+        ...new Set(
+          statuses
+            .filter((s) => s.status === 'ok' && !s.name.startsWith('baseline:') && !session?.partial.has(s.name))
+            .flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, '')]),
+        ),
+      ],
     }),
   );
   const summary = renderSummary(result, { resultFile: path.basename(resultFile), sarifFile: path.basename(sarifFile) });

@@ -94,8 +94,9 @@ export function semgrepArgv(ctx: ScanContext, opts: SemgrepOptions): Invocation[
         // edits the file; in a gate, exceptions go through chaingate's exceptions file instead.
         '--disable-nosem',
         ...opts.config.flatMap((c) => ['--config', c]),
-        // Run from the project with "." so report paths are relative to the project.
-        '.',
+        // Run from the project with "." (or the files to scan, each starting with "./" so that
+        // a file named like an option is read as a file) so report paths are relative to it.
+        ...(ctx.targets ? ctx.targets.map((t) => `./${t}`) : ['.']),
       ],
       outputFile: semgrepOutputFile(ctx),
       cwd: ctx.dir,
@@ -232,6 +233,7 @@ function readOutput(file: string): string {
 }
 
 export async function runSemgrep(ctx: ScanContext, opts: SemgrepOptions, rulesDir: () => string = resolveRulesDir): Promise<ScannerOutcome> {
+  if (ctx.targets !== undefined && ctx.targets.length === 0) return { findings: [], rawOutputs: [], notes: ['no changed file to scan'] };
   const config = opts.config.length === 0 ? [rulesDir()] : absoluteConfigs(opts.config, ctx.dir);
   const [inv] = semgrepArgv(ctx, { config });
   // A report left from an earlier run must never be read as this run's.
