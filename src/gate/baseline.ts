@@ -164,8 +164,10 @@ function fileSession(b: BaselineFile, o: OpenOptions): BaselineSession {
 export function dependencyReview(headDir: string, baseDir: string | undefined, findings: readonly Finding[], policy: Policy) {
   const head = readInventories(headDir, policy['skip-dirs']);
   const base = baseDir === undefined ? undefined : readInventories(baseDir, policy['skip-dirs']);
-  const changes = base && diffInventories(base.inventories, head.inventories, findings);
-  const denied = denyFindings(policy['deny-packages'], denyCandidates(changes, head.inventories));
+  const first = base && diffInventories(base.inventories, head.inventories, findings);
+  const denied = denyFindings(policy['deny-packages'], denyCandidates(first, head.inventories));
+  // Listed again with the deny-packages findings beside each package's other findings.
+  const changes = base && (denied.length ? diffInventories(base.inventories, head.inventories, [...findings, ...denied]) : first);
   const notes = [...head.errors.map((e) => `lockfile not read: ${e}`), ...(base?.errors ?? []).map((e) => `baseline lockfile not read: ${e}`)];
   return { changes, denied, notes, headErrors: head.errors, basePackages: base && new Set(base.inventories.flatMap((i) => i.packages.map(packageIdentity))) };
 }
