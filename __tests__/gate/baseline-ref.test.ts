@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { runCli as cli } from '../helpers/cli';
 import { commitAll, extraWorktrees, git, repoWith, write } from '../helpers/git-repo';
 import { fixture, tmpDir, toolBin } from '../helpers/paths';
+import { writeFixtureDb } from '../helpers/trivy-db';
 
 const readJson = (p: string) => JSON.parse(fs.readFileSync(p, 'utf8'));
 const REPORT = fixture('npm-audit', 'npm7-v2-axios-follow-redirects-transitive.json');
@@ -72,21 +73,24 @@ describe('--baseline REF: bad input', () => {
 
 describe('--baseline REF: a baseline that cannot be scanned', () => {
   it('is incomplete naming the baseline side, never a pass, and the worktree is removed', async () => {
-    const real = toolBin('semgrep');
-    const bin = path.join(tmpDir(), 'semgrep');
-    // Fault injection: the real Semgrep, except inside a baseline worktree.
-    fs.writeFileSync(bin, `#!/bin/sh\ncase "$PWD" in *chaingate-baseline-*) echo "error: disk on fire" >&2; exit 2;; esac\nexec "${real}" "$@"\n`, { mode: 0o755 });
-    const { dir, base } = repoWith({ '.chaingate.yml': 'scanners: [semgrep]\n', 'src/a.js': 'module.exports = (x) => x;\n' });
-    write(dir, { 'src/a.js': 'module.exports = (x) => x + 1;\n' });
+    const real = toolBin('trivy');
+    const cache = await writeFixtureDb();
+    const bin = path.join(tmpDir(), 'trivy');
+    // Fault injection: the real Trivy, except on a baseline folder.
+    fs.writeFileSync(bin, `#!/bin/sh\ncase "$*" in *chaingate-baseline-*) echo "FATAL disk on fire" >&2; exit 2;; esac\nexec "${real}" "$@"\n`, { mode: 0o755 });
+    // A dependency file changes: Trivy runs again on the whole baseline.
+    const { dir, base } = repoWith({ '.chaingate.yml': 'scanners: [trivy-fs]\n', 'requirements.txt': 'requests==2.30.0\n' });
+    write(dir, { 'requirements.txt': 'requests==2.31.0\n' });
     commitAll(dir);
     const out = path.join(tmpDir(), 'out');
-    const r = await cli(['scan', dir, '--baseline', base, '--output-dir', out], { CHAINGATE_SEMGREP_PATH: bin });
+    const r = await cli(['scan', dir, '--offline', '--baseline', base, '--output-dir', out], { CHAINGATE_TRIVY_PATH: bin, CHAINGATE_TRIVY_CACHE_DIR: cache });
     expect(r.code).toBe(3);
     const result = readJson(path.join(out, 'chaingate-result.json'));
     expect(result.verdict).toBe('incomplete');
-    const failed = result.scanners.find((s: { name: string }) => s.name === 'baseline:semgrep');
+    const failed = result.scanners.find((s: { name: string }) => s.name === 'baseline:trivy-fs');
     expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/^the baseline side \(.*\) could not be scanned: .*disk on fire/) });
-    expect(result.scanners.find((s: { name: string }) => s.name === 'semgrep')).toMatchObject({ status: 'ok' });
+    expect(result.scanners.find((s: { name: string }) => s.name === 'trivy-fs')).toMatchObject({ status: 'ok' });
+    expect(result.reasons.join('\n')).toMatch(/scanner baseline:trivy-fs could not scan: the baseline side/);
     expect(extraWorktrees(dir)).toEqual([]);
   }, 300_000);
 });

@@ -173,6 +173,13 @@ describe('semgrepArgv and the ruleset location', () => {
     ]);
   });
 
+  it('skips rule pre-validation only for trusted rules, and scans given files (relative ones as ./path)', () => {
+    const [inv] = semgrepArgv({ ...ctx, targets: ['-rf.js', 'src/a.js', '/tmp/base/src/a.js'] }, { config: ['/opt/chaingate/rules'], trustedRules: true });
+    expect(inv.args).toEqual(expect.arrayContaining(['--x-rule-validation=none']));
+    expect(inv.args.slice(-3)).toEqual(['./-rf.js', './src/a.js', '/tmp/base/src/a.js']);
+    expect(semgrepArgv(ctx, { config: ['p/default'] })[0].args).not.toContain('--x-rule-validation=none');
+  });
+
   it('refuses to build a scan without rules', () => {
     expect(() => semgrepArgv(ctx, { config: [] })).toThrow(ToolError);
   });

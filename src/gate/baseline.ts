@@ -35,12 +35,20 @@ export interface ScanJob {
   targets?: string[];
   /** A narrower policy for this job (Trivy's secret scanner only). */
   policy?: Policy;
+  /**
+   * A run that scans both sides at once (one start-up instead of two): findings in files under
+   * `baseDir` are the baseline's, made relative to it; the others are made relative to
+   * `headDir` when given (else to `dir`).
+   */
+  split?: { baseDir: string; headDir?: string };
 }
 
 export interface JobResult {
   job: ScanJob;
   status: ScannerStatus;
   findings: Finding[];
+  /** With `split`: the baseline's findings, paths relative to the baseline folder. */
+  baseFindings?: Finding[];
 }
 
 /** More changed files than this and Semgrep scans everything on both sides (argv length, and no gain). */
@@ -192,6 +200,30 @@ function refSession(c: BaseCheckout, o: OpenOptions): BaselineSession {
   const reuse = new Set<ScannerName>();
   let sparseDir: string | undefined;
 
+  /**
+   * Trivy when no dependency or infrastructure file changed: its vulnerability, misconfiguration
+   * and license findings are those of the baseline, so one secret scan of the changed files
+   * and their baseline versions (copied side by side) is the whole comparison.
+   */
+  const trivyChangedFiles = (dir: string, policy: Policy): ScanJob => {
+    sparseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaingate-baseline-files-'));
+    const copy = (from: string, to: string) => {
+      fs.mkdirSync(path.dirname(to), { recursive: true });
+      fs.copyFileSync(from, to);
+    };
+    const headFiles = [...changedHead].filter((p) => !skipped(p, policy['skip-dirs']) && isFile(path.join(dir, p)));
+    for (const t of headFiles) copy(path.join(dir, t), path.join(sparseDir, 'head', t));
+    for (const t of baseTargets(policy['skip-dirs'])) copy(path.join(c.dir, t), path.join(sparseDir, 'base', t));
+    fs.mkdirSync(path.join(sparseDir, 'head'), { recursive: true });
+    fs.mkdirSync(path.join(sparseDir, 'base'), { recursive: true });
+    partial.add('trivy-fs');
+    notes.push(
+      `trivy-fs: no dependency or infrastructure file changed, so it searched only the ${headFiles.length} changed file(s) and their baseline versions for secrets; its other findings are the baseline's`,
+    );
+    const secretOnly = { ...policy, trivy: { ...policy.trivy, scanners: policy.trivy.scanners.filter((x) => x === 'secret') } };
+    return { name: 'trivy-fs', side: 'head', dir: sparseDir, policy: secretOnly, split: { baseDir: path.join(sparseDir, 'base'), headDir: path.join(sparseDir, 'head') } };
+  };
+
   /** Base paths of the changed files that exist at the base. */
   const baseTargets = (skipDirs: readonly string[]) =>
     changed
@@ -213,36 +245,29 @@ function refSession(c: BaseCheckout, o: OpenOptions): BaselineSession {
     policyChanges,
     partial,
     headJob(name, dir, policy) {
+      if (name === 'trivy-fs' && !depsChanged && !iacChanged && policy.trivy.scanners.includes('secret')) return trivyChangedFiles(dir, policy);
       if (name !== 'semgrep' || semgrepScope(policy) === 'full') return { name, side: 'head', dir };
       partial.add(name);
       const targets = [...changedHead].filter((p) => !skipped(p, policy['skip-dirs']) && isFile(path.join(dir, p))).sort();
-      notes.push(`semgrep scanned the ${targets.length} file(s) this change touches, on both sides; unchanged files were not scanned`);
-      return { name, side: 'head', dir, targets };
+      const before = baseTargets(policy['skip-dirs']).sort();
+      notes.push(`semgrep scanned the ${targets.length} file(s) this change touches and their ${before.length} baseline version(s), in one run; unchanged files were not scanned`);
+      // Nothing to scan at the head: nothing to compare either.
+      const both = targets.length ? [...targets, ...before.map((t) => path.join(c.dir, t))] : [];
+      return { name, side: 'head', dir, targets: both, split: { baseDir: c.dir } };
     },
     baseJobs(names, policy) {
       const jobs: ScanJob[] = [];
       for (const name of names) {
         if (name === 'semgrep') {
-          jobs.push(semgrepScope(policy) === 'full' ? { name, side: 'base', dir: c.dir } : { name, side: 'base', dir: c.dir, targets: baseTargets(policy['skip-dirs']).sort() });
+          // Scoped to the change, the head job scans the baseline versions too.
+          if (semgrepScope(policy) === 'full') jobs.push({ name, side: 'base', dir: c.dir });
         } else if (name === 'trivy-fs') {
           if (depsChanged || iacChanged) {
             jobs.push({ name, side: 'base', dir: c.dir });
             continue;
           }
-          // Dependencies and infrastructure unchanged: Trivy's findings outside the changed
-          // files are the same on both sides; the changed files' own base versions are
-          // searched for secrets.
-          reuse.add(name);
-          notes.push('trivy-fs: no dependency or infrastructure file changed, so only the changed files were scanned for secrets at the baseline');
-          const targets = baseTargets(policy['skip-dirs']);
-          if (targets.length === 0 || !policy.trivy.scanners.includes('secret')) continue;
-          sparseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaingate-baseline-files-'));
-          for (const t of targets) {
-            fs.mkdirSync(path.dirname(path.join(sparseDir, t)), { recursive: true });
-            fs.copyFileSync(path.join(c.dir, t), path.join(sparseDir, t));
-          }
-          jobs.push({ name, side: 'base', dir: sparseDir, policy: { ...policy, trivy: { ...policy.trivy, scanners: ['secret'] } } });
-        } else if (name === 'audit') {
+          // Unchanged dependencies and infrastructure: the head job covers both sides.
+                } else if (name === 'audit') {
           if (depsChanged) jobs.push({ name, side: 'base', dir: c.dir });
           else {
             reuse.add(name);
@@ -254,7 +279,7 @@ function refSession(c: BaseCheckout, o: OpenOptions): BaselineSession {
       return jobs;
     },
     compare(head, base, merged, policy, headDir) {
-      const baseFindings: BaselineFinding[] = base.flatMap((r) => r.findings);
+      const baseFindings: BaselineFinding[] = [...base.flatMap((r) => r.findings), ...head.flatMap((r) => r.baseFindings ?? [])];
       for (const r of head) {
         if (!reuse.has(r.job.name)) continue;
         for (const f of r.findings) if (!f.location || !changedHead.has(normalizeRelPath(f.location.path))) baseFindings.push(f);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { defaultPolicy, loadExceptionsFile, loadPolicyFile, loadVexFile } from '../config/load';
 import type { Policy, PolicyInput, ScannerName } from '../config/schema';
 import { checkExceptionLimits, type ExceptionSource } from '../core/exceptions';
-import { mergeFindings, type Finding } from '../core/finding';
+import { computeFingerprint, mergeFindings, type Finding } from '../core/finding';
 import { evaluate } from '../core/policy';
 import type { GateResult, ScannerStatus } from '../core/result';
 import type { VexSource } from '../core/vex';
@@ -181,6 +181,21 @@ function ingestReport(tool: ReportTool, file: string): { findings: Finding[]; st
   }
 }
 
+/** A run over both sides' files (see ScanJob.split): each side's findings, paths relative to its folder. */
+function splitSides(all: Finding[], dir: string, split: { baseDir: string; headDir?: string }): { findings: Finding[]; baseFindings: Finding[] } {
+  const findings: Finding[] = [];
+  const baseFindings: Finding[] = [];
+  const rel = (from: string, p: string) => path.relative(from, p).split(path.sep).join('/');
+  for (const f of all) {
+    const l = f.location;
+    const abs = l && path.resolve(dir, l.path);
+    if (l && abs && abs.startsWith(split.baseDir + path.sep)) baseFindings.push({ ...f, location: { ...l, path: rel(split.baseDir, abs) } });
+    else if (l && abs && split.headDir) findings.push({ ...f, location: { ...l, path: rel(split.headDir, abs) }, fingerprint: computeFingerprint({ ...f, location: { ...l, path: rel(split.headDir, abs) } }) });
+    else findings.push(f);
+  }
+  return { findings, baseFindings };
+}
+
 /** Runs async tasks with at most `limit` at once, keeping the input order in the output. */
 async function bounded<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -279,11 +294,14 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     };
     let status: ScannerStatus;
     let findings: Finding[] = [];
+    let baseFindings: Finding[] | undefined;
     try {
       const scanner = deps.createScanner(job.name, job.policy ?? policy, scannerOpts);
       const out = await scanner.run(ctx);
       findings = out.findings;
-      addTextHashes(findings, job.dir);
+      if (job.split) ({ findings, baseFindings } = splitSides(findings, job.dir, job.split));
+      addTextHashes(findings, job.split?.headDir ?? job.dir);
+      if (baseFindings && job.split) addTextHashes(baseFindings, job.split.baseDir);
       status = { name, status: 'ok', durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => path.relative(outDir, o) || o) };
       if (out.notes.length) status.notes = out.notes;
     } catch (e) {
@@ -293,7 +311,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
       lines.push(`error: ${e.message}`);
     }
     opts.log.group(`${name}: ${status.status}, ${status.findings} findings, ${(status.durationMs / 1000).toFixed(1)} s`, lines);
-    return { job, status, findings };
+    return { job, status, findings, baseFindings };
   });
   for (const r of results) {
     statuses.push(r.status);
