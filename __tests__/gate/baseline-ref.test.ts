@@ -136,6 +136,23 @@ describe('--baseline REF: a change that edits the gate', () => {
     expect(summary).toMatch(/The baseline's policy, exceptions and VEX applied \(`--trusted-policy baseline`\): the edits below take effect only once merged/);
   });
 
+  it('a file given on the command line outside the scanned folder is read at the baseline too', async () => {
+    const exceptions = (ids: string[]) => `exceptions:\n${ids.map((id) => `  - id: ${id}\n    reason: accepted\n    expires: "2027-01-31"\n`).join('')}`;
+    const { dir, base } = repoWith({ 'app/.chaingate.yml': 'scanners: []\n', 'security/exceptions.yml': exceptions(['GHSA-0000-0000-0000']) });
+    write(dir, { 'security/exceptions.yml': exceptions(HIGH_IDS) });
+    commitAll(dir);
+    const args = (trusted: string) => ['scan', path.join(dir, 'app'), '--baseline', base, '--trusted-policy', trusted, '--exceptions', path.join(dir, 'security', 'exceptions.yml'), '--report', `npm-audit=${REPORT}`];
+    const head = await cli([...args('head'), '--output-dir', path.join(tmpDir(), 'o')]);
+    expect(head.code).toBe(0);
+    const out = path.join(tmpDir(), 'o');
+    const baseline = await cli([...args('baseline'), '--output-dir', out]);
+    expect(baseline.code).toBe(1);
+    const result = readJson(path.join(out, 'chaingate-result.json'));
+    expect(result.exceptions.unused.map((e: { entry: { id: string } }) => e.entry.id)).toEqual(['GHSA-0000-0000-0000']);
+    expect(result.policyChanges[0].details).toHaveLength(5);
+    expect(result.baseline.notes).toEqual(expect.arrayContaining([expect.stringMatching(/findings of --report files have no baseline side: they count as new/)]));
+  });
+
   it("a baseline whose policy cannot be read: with head the PR's applies and the problem is listed; with baseline, exit 2", async () => {
     const { dir, base } = repoWith({ '.chaingate.yml': 'scanners: []\nfail-on: [oops\n' });
     write(dir, { '.chaingate.yml': 'scanners: []\n' });

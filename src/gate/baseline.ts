@@ -124,8 +124,12 @@ export interface OpenOptions {
   headDir: string;
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
-  /** loadInputs for the baseline's folder (throws ConfigError for a broken file there). */
-  loadBase(dir: string): GateInputs;
+  /**
+   * loadInputs for the baseline's folder (throws ConfigError for a broken file there);
+   * `toBase` maps a file of the change's repository to the baseline's copy of it (undefined when
+   * the baseline has none), and leaves a file outside the repository as it is.
+   */
+  loadBase(dir: string, toBase: (file: string) => string | undefined): GateInputs;
   head: GateInputs;
 }
 
@@ -184,7 +188,18 @@ function refSession(c: BaseCheckout, o: OpenOptions): BaselineSession {
   let baseInputs: GateInputs | undefined;
   let policyChanges: PolicyChange[];
   try {
-    baseInputs = o.loadBase(c.dir);
+    baseInputs = o.loadBase(c.dir, (file) => {
+      let abs = path.resolve(file);
+      try {
+        abs = fs.realpathSync(abs);
+      } catch {
+        // A file that does not exist in the change: its baseline copy may still.
+      }
+      const rel = path.relative(c.repoRoot, abs);
+      if (rel.startsWith('..') || path.isAbsolute(rel)) return abs;
+      const copy = path.join(c.worktree, rel);
+      return fs.existsSync(copy) ? copy : undefined;
+    });
     policyChanges = diffGate(toSide(baseInputs), toSide(o.head));
   } catch (e) {
     if (!(e instanceof ChaingateError) || o.trustedPolicy === 'baseline') throw e;

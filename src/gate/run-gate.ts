@@ -223,7 +223,13 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
         headDir: head.dir,
         env: opts.env,
         log: (l) => opts.log.info(l),
-        loadBase: (d) => loadInputs({ ...opts, dir: d, configFile: inRepoCopy(opts.configFile, head.dir, d), exceptionsFile: inRepoCopy(opts.exceptionsFile, process.cwd(), d, head.dir), vexFiles: opts.vexFiles.map((v) => inRepoCopy(v, process.cwd(), d, head.dir)).filter((v): v is string => v !== undefined) }),
+        loadBase: (d, toBase) => {
+          // Files named on the command line are read at the baseline too, wherever in the repository they are.
+          const vexFiles = opts.vexFiles.map((v) => toBase(resolveFrom(process.cwd(), v))).filter((v): v is string => v !== undefined);
+          const configFile = opts.configFile === undefined ? undefined : toBase(resolveFrom(head.dir, opts.configFile));
+          const exceptionsFile = opts.exceptionsFile === undefined ? undefined : toBase(resolveFrom(process.cwd(), opts.exceptionsFile));
+          return loadInputs({ ...opts, dir: d, configFile, exceptionsFile, vexFiles });
+        },
         head,
       })
     : undefined;
@@ -232,20 +238,6 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
   } finally {
     await session?.close();
   }
-}
-
-/**
- * The baseline's copy of a file given on the command line: the same path inside the baseline
- * folder when the file lies in the project, else the file itself (it is not part of the change).
- */
-function inRepoCopy(file: string | undefined, from: string, baseDir: string, headDir = from): string | undefined {
-  if (file === undefined) return undefined;
-  const abs = resolveFrom(from, file);
-  const rel = path.relative(headDir, abs);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return abs;
-  // Not in the baseline (the change adds it): the baseline's defaults apply.
-  const copy = path.join(baseDir, rel);
-  return fs.existsSync(copy) ? copy : undefined;
 }
 
 async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof loadInputs>, session: BaselineSession | undefined): Promise<GateOutput> {
@@ -369,6 +361,11 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
       dir,
     );
     ({ denied, lockfileErrors } = comparison);
+    if (session.source === 'ref') {
+      // Nothing on the baseline side stands for these: fail safe, they count as new.
+      if (opts.reports.length) comparison.record.notes.push('findings of --report files have no baseline side: they count as new (an earlier result as --baseline FILE has one)');
+      if (toRun.includes('trivy-image')) comparison.record.notes.push('trivy-image scans an image, not the tree: its findings count as new');
+    }
   } else if (policy['deny-packages'].length > 0) {
     const review = dependencyReview(dir, undefined, merged, policy);
     denied = review.denied;
