@@ -111,6 +111,20 @@ describe('--baseline REF with Trivy and the audit', () => {
   }, 600_000);
 });
 
+describe('--baseline REF, dependencies unchanged, Trivy without its secret scanner', () => {
+  it("Trivy's findings stand for both sides: existing, not new", async () => {
+    const { dir, base } = repoWith({ '.chaingate.yml': 'scanners: [trivy-fs]\ntrivy:\n  scanners: [vuln]\n', ...npmProject({ qs: '6.5.2' }), 'src/a.js': '1;\n' });
+    write(dir, { 'src/a.js': '2;\n' });
+    commitAll(dir);
+    const out = path.join(tmpDir(), 'out');
+    const r = await scan(dir, out, ['--baseline', base]);
+    const result = readJson(path.join(out, 'chaingate-result.json'));
+    expect((result.findings as F[]).map((f) => [f.id, f.baseline])).toEqual([['CVE-2022-24999', 'existing']]);
+    expect(result.scanners.map((s: { name: string }) => s.name)).toEqual(['trivy-fs']);
+    expect(r.code).toBe(0);
+  }, 300_000);
+});
+
 describe('--baseline FILE with Trivy', () => {
   it('a newer advisory on an unchanged dependency is existing and newly disclosed; one on an added dependency is new', async () => {
     // The earlier run knew fewer advisories: its DB lacked CVE-2021-23337 and CVE-2021-44906.

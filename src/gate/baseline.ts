@@ -281,8 +281,10 @@ function refSession(c: BaseCheckout, o: OpenOptions): BaselineSession {
             jobs.push({ name, side: 'base', dir: c.dir });
             continue;
           }
-          // Unchanged dependencies and infrastructure: the head job covers both sides.
-                } else if (name === 'audit') {
+          // Unchanged dependencies and infrastructure: the head job covers both sides (or,
+          // without Trivy's secret scanner, its findings stand for both).
+          reuse.add(name);
+        } else if (name === 'audit') {
           if (depsChanged) jobs.push({ name, side: 'base', dir: c.dir });
           else {
             reuse.add(name);
