@@ -92,7 +92,7 @@ describe('semgrep adapter with the real Semgrep', () => {
       // The planted credential's value never reaches the findings or the kept report.
       expect(fs.readFileSync(outcome.rawOutputs[0], 'utf8')).not.toContain('p4ssw0rd-for-the-sample-db');
       expect(JSON.stringify(outcome.findings)).not.toContain('p4ssw0rd-for-the-sample-db');
-      expect(ctx.lines).toEqual([expect.stringContaining(`semgrep scan --json --metrics=off --disable-version-check --disable-nosem --config ${RULES} .`)]);
+      expect(ctx.lines).toEqual([expect.stringContaining(`semgrep scan --json --metrics=off --disable-version-check --disable-nosem --x-rule-validation=none --config ${RULES} .`)]);
     });
   });
 
