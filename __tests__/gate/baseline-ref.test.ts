@@ -22,6 +22,9 @@ describe('--baseline REF: bad input', () => {
     expect(extraWorktrees(dir)).toEqual([]);
     const opt = await cli(['scan', dir, '--scanners', 'none', '--baseline', '--upload-pack=x', '--output-dir', path.join(tmpDir(), 'o')]);
     expect(opt.code).toBe(2);
+    const missing = await cli(['scan', dir, '--scanners', 'none', '--baseline', 'prev/chaingate-result.json', '--output-dir', path.join(tmpDir(), 'o')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/chaingate-result\.json: the baseline result file was not found/);
   });
 
   it('a shallow clone without the revision: exit 2 naming fetch-depth: 0 and git fetch origin SHA', async () => {

@@ -11,7 +11,7 @@ import { denyCandidates, denyFindings, diffInventories, type Inventory } from '.
 import type { Finding } from '../core/finding';
 import { diffGate, type GateSide } from '../core/policy-changes';
 import type { BaselineRecord, DependencyChange, PolicyChange, ScannerStatus } from '../core/result';
-import { ChaingateError } from '../errors';
+import { ChaingateError, ConfigError } from '../errors';
 import { findLockfiles, readLockfile } from '../lockfiles';
 import { loadBaselineFile, type BaselineFile } from './baseline-file';
 import { openBaseCheckout, type BaseCheckout } from './baseline-ref';
@@ -142,6 +142,7 @@ export async function openBaseline(o: OpenOptions): Promise<BaselineSession> {
     }
     return fileSession(loadBaselineFile(asFile), o);
   }
+  if (/\.json$/i.test(o.spec)) throw new ConfigError(`the baseline result file was not found; pass an existing chaingate-result.json or a git revision`, asFile);
   const checkout = await openBaseCheckout(o.headDir, o.spec, { env: o.env, log: o.log });
   try {
     // A folder the change adds has nothing at the base: scan an empty one.
