@@ -92,6 +92,14 @@ describe('action entry', () => {
     expect(o.vexFiles).toEqual(['a.json', 'b.json']);
     expect(o.configFile).toBeUndefined();
     expect(o.mode).toBe('enforce');
+    expect(o.baseline).toBeUndefined();
+  });
+
+  it('passes baseline and trusted-policy to the gate, refusing an unknown trusted-policy', () => {
+    const log = { info: () => undefined, warning: () => undefined, group: () => undefined };
+    const o = optionsFromInputs({ CHAINGATE_INPUT_BASELINE: ' 0123abcd ', CHAINGATE_INPUT_TRUSTED_POLICY: 'baseline' }, () => new Date(), log);
+    expect([o.baseline, o.trustedPolicy]).toEqual(['0123abcd', 'baseline']);
+    expect(() => optionsFromInputs({ CHAINGATE_INPUT_TRUSTED_POLICY: 'pr' }, () => new Date(), log)).toThrow(/input trusted-policy must be head or baseline/);
   });
 
   it('sets outputs, writes the job summary and fails the step on a blocking finding', async () => {

@@ -239,7 +239,7 @@ describe('mergeFindings', () => {
     expect(Object.keys(JSON.parse(JSON.stringify(m)))).toEqual(['id', 'aliases', 'kind', 'severity', 'title', 'tools', 'package', 'fingerprint']);
   });
   it('gives every finding, made or merged, the same keys in the same order', () => {
-    const keys = ['id', 'aliases', 'kind', 'severity', 'title', 'description', 'tools', 'package', 'location', 'cvssScore', 'cwes', 'url', 'fingerprint'];
+    const keys = ['id', 'aliases', 'kind', 'severity', 'title', 'description', 'tools', 'package', 'location', 'cvssScore', 'cwes', 'url', 'textHash', 'fingerprint'];
     const bare = makeFinding({ tool: 'semgrep', kind: 'code', severity: 'low', id: 'r', title: 't' });
     const full = makeFinding(vuln({ description: 'd', location: { path: 'p', startLine: 1 }, cvssScore: 5, cwes: ['CWE-1'], url: 'https://x' }));
     const merged = mergeFindings([makeFinding(vuln()), makeFinding(vuln({ tool: 'osv' }))])[0];

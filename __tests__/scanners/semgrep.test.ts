@@ -93,7 +93,7 @@ describe('semgrep adapter with the real Semgrep', () => {
       // The planted credential's value never reaches the findings or the kept report.
       expect(fs.readFileSync(outcome.rawOutputs[0], 'utf8')).not.toContain('p4ssw0rd-for-the-sample-db');
       expect(JSON.stringify(outcome.findings)).not.toContain('p4ssw0rd-for-the-sample-db');
-      expect(ctx.lines).toEqual([expect.stringContaining(`semgrep scan --json --metrics=off --disable-version-check --disable-nosem --config ${RULES} .`)]);
+      expect(ctx.lines).toEqual([expect.stringContaining(`semgrep scan --json --metrics=off --disable-version-check --disable-nosem --x-rule-validation=none --config ${RULES} .`)]);
     });
   });
 
@@ -172,6 +172,13 @@ describe('semgrepArgv and the ruleset location', () => {
         env: expect.objectContaining({ SEMGREP_SEND_METRICS: 'off', SEMGREP_ENABLE_VERSION_CHECK: '0' }),
       },
     ]);
+  });
+
+  it('skips rule pre-validation only for trusted rules, and scans given files (relative ones as ./path)', () => {
+    const [inv] = semgrepArgv({ ...ctx, targets: ['-rf.js', 'src/a.js', '/tmp/base/src/a.js'] }, { config: ['/opt/chaingate/rules'], trustedRules: true });
+    expect(inv.args).toEqual(expect.arrayContaining(['--x-rule-validation=none']));
+    expect(inv.args.slice(-3)).toEqual(['./-rf.js', './src/a.js', '/tmp/base/src/a.js']);
+    expect(semgrepArgv(ctx, { config: ['p/default'] })[0].args).not.toContain('--x-rule-validation=none');
   });
 
   it('refuses to build a scan without rules', () => {

@@ -52,6 +52,10 @@ export function optionsFromInputs(env: NodeJS.ProcessEnv, now: () => Date, log: 
     }
     return { tool: tool as ReportTool, path: r.slice(eq + 1) };
   });
+  const trustedPolicy = input(env, 'trusted-policy');
+  if (trustedPolicy !== undefined && trustedPolicy !== 'head' && trustedPolicy !== 'baseline') {
+    throw new ConfigError(`input trusted-policy must be head or baseline, got "${trustedPolicy}"`);
+  }
   const scannersInput = input(env, 'scanners');
   let scanners: ScannerName[] | undefined;
   if (scannersInput !== undefined) {
@@ -80,6 +84,7 @@ export function optionsFromInputs(env: NodeJS.ProcessEnv, now: () => Date, log: 
     sbom: bool(env, 'sbom'),
     insecureRegistry: bool(env, 'insecure-registry'),
     verifyImage: input(env, 'verify-image'),
+    trustedPolicy,
     env: gateEnv,
     now,
     log,

@@ -48,6 +48,10 @@ const globSchema = z
     if (problem) ctx.addIssue({ code: 'custom', message: `is not a glob chaingate can read (${problem})` });
   });
 
+const denyPatternSchema = z
+  .string()
+  .regex(/^pkg:[a-z0-9.+-]+\/(?:@[^@\s/]+\/)?[^@\s]+(?:@\S+)?$/i, 'must be a package URL pattern such as pkg:npm/event-stream, pkg:npm/colors@>=1.4.1 or pkg:pypi/*-nightly');
+
 const toolPathSchema = z.strictObject({ path: z.string().min(1).optional() });
 
 const days = z.number().int().min(1);
@@ -68,6 +72,7 @@ export const PolicySchema = z
         misconfiguration: FailOnLevelSchema.default('high'),
         license: FailOnLevelSchema.default('none'),
         signature: FailOnLevelSchema.default('low'),
+        policy: FailOnLevelSchema.default('low'),
       })
       .prefault({}),
     // Unrated findings (pip-audit, Go vulndb and PyPA advisories, Trivy's UNKNOWN) rank as high by
@@ -75,6 +80,16 @@ export const PolicySchema = z
     'unknown-severity': z.enum(['critical', 'high', 'medium', 'low', 'info']).default('high'),
     'ignore-unfixed': z.boolean().default(false),
     'on-scanner-error': z.enum(['fail', 'warn']).default('fail'),
+    /**
+     * With a baseline (--baseline): `new` lets only findings the change introduced block, `all`
+     * every finding. Unset: `new` with a baseline, `all` without.
+     */
+    block: z.enum(['new', 'all']).optional(),
+    /**
+     * Package URL patterns no change may add or move to: `pkg:npm/event-stream`,
+     * `pkg:npm/colors@>=1.4.1`, `pkg:pypi/*-nightly`. A match is a finding of kind `policy`.
+     */
+    'deny-packages': z.array(denyPatternSchema).default([]),
     exceptions: z
       .strictObject({
         file: z.string().min(1).default('.chaingate-exceptions.yml'),
@@ -168,7 +183,7 @@ export const ExceptionSchema = z.strictObject({
     .optional(),
   // Bounded: each glob is compiled, and a PR could otherwise list 100,000 of them.
   paths: z.array(globSchema).max(100, 'at most 100 globs an exception; split it or use a wider glob').optional(),
-  kind: z.enum(['vulnerability', 'code', 'secret', 'misconfiguration', 'license', 'signature']).optional(),
+  kind: z.enum(['vulnerability', 'code', 'secret', 'misconfiguration', 'license', 'signature', 'policy']).optional(),
   reason: z.string().trim().min(1, 'reason must say why the risk is accepted'),
   expires: isoDate,
   owner: z.string().min(1).optional(),

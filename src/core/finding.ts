@@ -14,7 +14,7 @@ export const SEVERITY_RANK: Record<Exclude<Severity, 'unknown'>, number> = {
   info: 0,
 };
 
-export const KINDS = ['vulnerability', 'code', 'secret', 'misconfiguration', 'license', 'signature'] as const;
+export const KINDS = ['vulnerability', 'code', 'secret', 'misconfiguration', 'license', 'signature', 'policy'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export interface PackageRef {
@@ -50,6 +50,12 @@ export interface Finding {
   cvssScore?: number;
   cwes?: string[];
   url?: string;
+  /**
+   * sha256 prefix of the source lines the finding points at, whitespace removed (see
+   * matchedTextHash): how a baseline recognizes it after lines moved or were reformatted. Set by
+   * the gate, which reads the files; never the text itself, which may hold a secret.
+   */
+  textHash?: string;
   fingerprint: string;
 }
 
@@ -177,6 +183,14 @@ export function sha256Prefix(s: string, hash: OneShotHash | null = ONE_SHOT): st
   return [h.substring(0, 16), h.substring(16, 32)].join('');
 }
 
+/**
+ * The hash a baseline compares a code, secret or misconfiguration finding by: its source lines
+ * with every whitespace character removed, so re-indenting or re-wrapping a line keeps it.
+ */
+export function matchedTextHash(text: string): string {
+  return sha256Prefix(text.replace(/\s+/g, ''));
+}
+
 function locationKey(l: Location | undefined): string {
   if (!l) return '';
   const p = l.path.includes('\\') ? l.path.replace(/\\/g, '/') : l.path;
@@ -216,6 +230,7 @@ function shaped(f: Omit<Finding, 'fingerprint'>): Finding {
     cvssScore: f.cvssScore,
     cwes: f.cwes,
     url: f.url,
+    textHash: f.textHash,
     fingerprint: '',
   };
   out.fingerprint = computeFingerprint(out);
@@ -239,6 +254,7 @@ export function makeFinding(input: FindingInput): Finding {
     cvssScore: input.cvssScore,
     cwes: input.cwes,
     url: input.url,
+    textHash: input.textHash,
   });
 }
 
@@ -284,6 +300,7 @@ function mergeTwo(a: Finding, b: Finding): Finding {
     cvssScore: a.cvssScore ?? b.cvssScore,
     cwes: a.cwes || b.cwes ? sortedUnique([...(a.cwes ?? []), ...(b.cwes ?? [])]) : undefined,
     url: a.url ?? b.url,
+    textHash: a.textHash ?? b.textHash,
   });
 }
 

@@ -4,7 +4,8 @@
 import type { Policy } from '../config/schema';
 import { SEVERITIES, SEVERITY_RANK, type Finding, type Kind, type Severity } from './finding';
 import { compileExceptions, indexExceptions, matchExceptions, type CompiledException, type ExceptionSource } from './exceptions';
-import type { AppliedException, EvaluatedFinding, GateResult, ScannerStatus, Summary } from './result';
+import type { AppliedException, BaselineRecord, DependencyChange, EvaluatedFinding, GateResult, PolicyChange, ScannerStatus, Summary } from './result';
+import type { BaselineMark } from './baseline';
 import { severityPosition, sortFindings } from './order';
 import { compileVex, indexVex, matchVex, statementUse, type VexSource } from './vex';
 import { largestDays, overdueFindings, slaDays } from './sla';
@@ -21,6 +22,15 @@ export interface EvaluateInput {
   version: string;
   /** When each finding (by fingerprint) was first seen, YYYY-MM-DD or ISO time: what the `sla` is counted from. */
   firstSeen?: ReadonlyMap<string, string>;
+  /** With `--baseline`: each finding's mark by fingerprint (unmarked ones are new), and the record. */
+  baseline?: { marks: ReadonlyMap<string, BaselineMark>; record: Omit<BaselineRecord, 'block' | 'newlyDisclosed'> };
+  dependencyChanges?: DependencyChange[];
+  policyChanges?: PolicyChange[];
+}
+
+/** `block:` of the policy, defaulting to `new` with a baseline and `all` without. */
+export function blockMode(policy: Policy, hasBaseline: boolean): 'new' | 'all' {
+  return policy.block ?? (hasBaseline ? 'new' : 'all');
 }
 
 function rankOf(sev: Severity, policy: Policy): number {
@@ -94,6 +104,12 @@ export function evaluate(input: EvaluateInput): GateResult {
   };
   let suppressed = 0;
   const decideFor = decider(policy);
+  const marks = input.baseline?.marks;
+  const block = blockMode(policy, marks !== undefined);
+  let newCount = 0;
+  let existingCount = 0;
+  let newlyDisclosed = 0;
+  let existingHeld = 0;
 
   // An exception may not outlast the SLA of the severity it suppresses (exceptions.max-days as a map).
   const maxDays = policy.exceptions['max-days'];
@@ -127,12 +143,25 @@ export function evaluate(input: EvaluateInput): GateResult {
       cvssScore: f.cvssScore,
       cwes: f.cwes,
       url: f.url,
+      textHash: f.textHash,
       fingerprint: f.fingerprint,
       blocking: false,
       rationale: '',
       exception: undefined,
       vex: undefined,
+      baseline: undefined,
+      newlyDisclosed: undefined,
     };
+    if (marks) {
+      const m = marks.get(f.fingerprint);
+      ev.baseline = m?.state ?? 'new';
+      if (ev.baseline === 'new') newCount++;
+      else existingCount++;
+      if (m?.newlyDisclosed) {
+        ev.newlyDisclosed = true;
+        newlyDisclosed++;
+      }
+    }
     if (active) {
       const e = active.entry;
       ev.exception = { source: active.source, index: active.index, id: e.id, reason: e.reason, expires: e.expires };
@@ -151,12 +180,21 @@ export function evaluate(input: EvaluateInput): GateResult {
     const d = decideFor(f);
     ev.blocking = d.blocking;
     ev.rationale = d.rationale;
+    if (d.blocking && block === 'new' && ev.baseline === 'existing') {
+      ev.blocking = false;
+      ev.rationale = `${d.rationale}, but it existed before this change and block is new`;
+      existingHeld++;
+    }
     count(counts, f);
-    if (d.blocking) count(blockingCounts, f);
+    if (ev.blocking) count(blockingCounts, f);
     return ev;
   });
 
   const summary: Summary = { ...emptyCounts(), blocking: 0, suppressed, total: input.findings.length };
+  if (marks) {
+    summary.new = newCount;
+    summary.existing = existingCount;
+  }
   const byKind: Record<string, Record<Severity, number>> = {};
   for (const [kind, c] of counts) {
     const k = (byKind[kind] = emptyCounts());
@@ -223,7 +261,7 @@ export function evaluate(input: EvaluateInput): GateResult {
         if (c[i]) parts.push(`${c[i]} ${sev} ${kind}`);
       });
     }
-    reasons.push(`${plural(summary.blocking, 'finding')} at or above the policy threshold: ${parts.join(', ')}`);
+    reasons.push(`${plural(summary.blocking, `${marks && block === 'new' ? 'new ' : ''}finding`)} at or above the policy threshold: ${parts.join(', ')}`);
   }
   if (tooLong.length > 0) {
     fail = true;
@@ -270,8 +308,11 @@ export function evaluate(input: EvaluateInput): GateResult {
   const verdict = fail ? 'fail' : incomplete ? 'incomplete' : 'pass';
   if (verdict === 'pass') {
     const ran = input.scanners.filter((s) => s.status === 'ok').map((s) => s.name);
-    reasons.unshift(`no finding at or above the policy threshold (scanned by ${ran.join(', ')})${summary.suppressed ? `; ${summary.suppressed} suppressed` : ''}`);
+    reasons.unshift(
+      `no ${marks && block === 'new' ? 'new ' : ''}finding at or above the policy threshold${ran.length ? ` (scanned by ${ran.join(', ')})` : ''}${summary.suppressed ? `; ${summary.suppressed} suppressed` : ''}`,
+    );
   }
+  if (existingHeld > 0) reasons.push(`${plural(existingHeld, 'existing finding')} at or above the threshold did not block: they predate this change (block: new)`);
 
   return {
     schemaVersion: 1,
@@ -287,6 +328,9 @@ export function evaluate(input: EvaluateInput): GateResult {
     exceptions,
     scanners: input.scanners,
     inputs: input.inputs,
+    baseline: input.baseline && { ...input.baseline.record, block, newlyDisclosed },
+    dependencyChanges: input.dependencyChanges,
+    policyChanges: input.policyChanges,
   };
 }
 

@@ -1,6 +1,7 @@
 // The gate's verdict and everything the reports render. Pure data.
 import type { Finding, Severity } from './finding';
 import type { ExceptionEntry } from '../config/schema';
+import type { BaselineState } from './baseline';
 
 export type Verdict = 'pass' | 'fail' | 'incomplete';
 
@@ -44,6 +45,10 @@ export interface EvaluatedFinding extends Finding {
   rationale: string;
   exception?: { source: string; index: number; id: string; reason: string; expires: string; owner?: string; ticket?: string };
   vex?: VexSuppression;
+  /** Against a baseline (absent without one): introduced by the change, or there before it. */
+  baseline?: BaselineState;
+  /** Existing only because its advisory is newer than the baseline, on a dependency the change kept. */
+  newlyDisclosed?: boolean;
 }
 
 export interface ScannerStatus {
@@ -57,7 +62,61 @@ export interface ScannerStatus {
   notes?: string[];
 }
 
-export type Summary = Record<Severity, number> & { blocking: number; suppressed: number; total: number };
+export type Summary = Record<Severity, number> & {
+  blocking: number;
+  suppressed: number;
+  total: number;
+  /** With a baseline: findings the change introduced, and findings that were there before it. */
+  new?: number;
+  existing?: number;
+};
+
+/** What the findings were compared with (`--baseline REF|FILE`). */
+export interface BaselineRecord {
+  /** `ref`: a git revision scanned in a temporary worktree; `file`: an earlier chaingate-result.json. */
+  source: 'ref' | 'file';
+  /** The revision as given, and the commit it names. */
+  ref?: string;
+  commit?: string;
+  /** The earlier result, and its sha256. */
+  file?: string;
+  sha256?: string;
+  /** Which findings may block: only new ones, or all. */
+  block: 'new' | 'all';
+  /** Whose policy, exceptions and VEX applied: the change's own (`head`) or the baseline's. */
+  trustedPolicy: 'head' | 'baseline';
+  /** Files the change touches (REF): only these are scanned on both sides. */
+  changedFiles?: string[];
+  /** Existing findings whose advisory the baseline did not list yet. */
+  newlyDisclosed: number;
+  /** How the comparison was made: scanners scoped to the change, reused results... */
+  notes: string[];
+}
+
+export interface DependencyRef {
+  ecosystem: string;
+  name: string;
+  version: string;
+  purl: string;
+}
+
+/** How the dependencies of one lockfile differ between the baseline and the change. */
+export interface DependencyChange {
+  lockfile: string;
+  /** Packages the change adds, with the ids of the findings on each. */
+  added: (DependencyRef & { findings: string[] })[];
+  removed: DependencyRef[];
+  /** Packages whose version the change moves, old to new, with the findings on the new one. */
+  changed: { ecosystem: string; name: string; from: string; to: string; purl: string; findings: string[] }[];
+}
+
+/** A change the pull request makes to the gate itself: its policy, exceptions or VEX. */
+export interface PolicyChange {
+  file: string;
+  what: 'policy' | 'exceptions' | 'vex';
+  change: 'added' | 'removed' | 'modified';
+  details: string[];
+}
 
 export interface GateResult {
   schemaVersion: 1;
@@ -86,4 +145,10 @@ export interface GateResult {
   scanners: ScannerStatus[];
   /** sha256 of the policy and exceptions files used, for the VSA. */
   inputs: { policy?: { path: string; sha256: string }; exceptions?: { path: string; sha256: string }; vex: { path: string; sha256: string }[] };
+  /** Present with `--baseline`. */
+  baseline?: BaselineRecord;
+  /** With a baseline: the dependency changes, one entry per lockfile that differs. */
+  dependencyChanges?: DependencyChange[];
+  /** With a REF baseline: the change's edits to the policy, exceptions and VEX. */
+  policyChanges?: PolicyChange[];
 }

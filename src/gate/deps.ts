@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { Policy, ScannerName } from '../config/schema';
 import { ConfigError } from '../errors';
 import { createAuditScanner } from '../scanners/audit';
-import { createSemgrepScanner } from '../scanners/semgrep';
+import { absoluteConfigs, createSemgrepScanner } from '../scanners/semgrep';
 import { createTrivyFsScanner, createTrivyImageScanner, trivyOptionsFromPolicy } from '../scanners/trivy';
 import type { Scanner } from '../scanners/types';
 import type { GateDeps, GateOptions } from './run-gate';
@@ -20,8 +20,8 @@ export function createScanner(name: ScannerName, policy: Policy, opts: GateOptio
   const projectDir = path.resolve(opts.dir);
   switch (name) {
     case 'semgrep':
-      // The adapter resolves configs that exist on disk (relative to the project) itself.
-      return createSemgrepScanner({ config: policy.semgrep.config });
+      // Rule files are read where the policy lives, so a baseline scan runs the same rules.
+      return createSemgrepScanner({ config: absoluteConfigs(policy.semgrep.config, projectDir) });
     case 'trivy-fs':
       return createTrivyFsScanner({ ...trivyCommon, skipDirs: policy['skip-dirs'] }, opts.now);
     case 'trivy-image': {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { defaultPolicy, loadExceptionsFile, loadPolicyFile, loadVexFile } from '../config/load';
 import type { Policy, PolicyInput, ScannerName } from '../config/schema';
 import { checkExceptionLimits, type ExceptionSource } from '../core/exceptions';
-import { mergeFindings, type Finding, type Severity } from '../core/finding';
+import { computeFingerprint, mergeFindings, type Finding, type Severity } from '../core/finding';
 import { evaluate } from '../core/policy';
 import type { GateResult, ScannerStatus } from '../core/result';
 import { checkVexLimits, type VexSource } from '../core/vex';
@@ -30,6 +30,8 @@ import { findLockfiles, readLockfile, type Lockfile } from '../lockfiles';
 import { commitLinksFromEnv } from '../reports/remedy';
 import { findingAnchors } from './anchors';
 import TOOL_VERSIONS from '../tools/versions.json';
+import { dependencyReview, openBaseline, type BaselineSession, type Comparison, type JobResult, type ScanJob } from './baseline';
+import { addTextHashes } from './text-hash';
 
 export interface Logger {
   info(line: string): void;
@@ -56,8 +58,13 @@ export interface GateOptions {
   verifyImage?: string;
   /** Never touch the network: cached Trivy DB, offline OSV advisories only. */
   offline?: boolean;
-  /** A git revision or an earlier chaingate-result.json to compare with (the action's baseline: auto gives the PR's base commit); read by the baseline feature. */
+  /**
+   * Compare with a baseline: a git revision of the repository holding `dir` (scanned in a
+   * temporary worktree) or an earlier chaingate-result.json. Findings are then new or existing.
+   */
   baseline?: string;
+  /** Whose policy, exceptions and VEX apply with a REF baseline: the change's (default) or the baseline's. */
+  trustedPolicy?: 'head' | 'baseline';
   env: NodeJS.ProcessEnv;
   now: () => Date;
   log: Logger;
@@ -196,6 +203,21 @@ function ingestReport(tool: ReportTool, file: string): { findings: Finding[]; st
   }
 }
 
+/** A run over both sides' files (see ScanJob.split): each side's findings, paths relative to its folder. */
+function splitSides(all: Finding[], dir: string, split: { baseDir: string; headDir?: string }): { findings: Finding[]; baseFindings: Finding[] } {
+  const findings: Finding[] = [];
+  const baseFindings: Finding[] = [];
+  const rel = (from: string, p: string) => path.relative(from, p).split(path.sep).join('/');
+  for (const f of all) {
+    const l = f.location;
+    const abs = l && path.resolve(dir, l.path);
+    if (l && abs && abs.startsWith(split.baseDir + path.sep)) baseFindings.push({ ...f, location: { ...l, path: rel(split.baseDir, abs) } });
+    else if (l && abs && split.headDir) findings.push({ ...f, location: { ...l, path: rel(split.headDir, abs) }, fingerprint: computeFingerprint({ ...f, location: { ...l, path: rel(split.headDir, abs) } }) });
+    else findings.push(f);
+  }
+  return { findings, baseFindings };
+}
+
 /** Runs async tasks with at most `limit` at once, keeping the input order in the output. */
 async function bounded<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -251,7 +273,37 @@ function toolVersions(statuses: ScannerStatus[], toolPath: (tool: string) => str
 }
 
 export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOutput> {
-  const { dir, policy, exceptions, vex, inputs, tools, exceptionsPath } = loadInputs(opts);
+  const head = loadInputs(opts);
+  const session = opts.baseline
+    ? await openBaseline({
+        spec: opts.baseline,
+        trustedPolicy: opts.trustedPolicy ?? 'head',
+        headDir: head.dir,
+        env: opts.env,
+        log: (l) => opts.log.info(l),
+        loadBase: (d, toBase) => {
+          // Files named on the command line are read at the baseline too, wherever in the repository they are.
+          const vexFiles = opts.vexFiles.map((v) => toBase(resolveFrom(process.cwd(), v))).filter((v): v is string => v !== undefined);
+          const configFile = opts.configFile === undefined ? undefined : toBase(resolveFrom(head.dir, opts.configFile));
+          const exceptionsFile = opts.exceptionsFile === undefined ? undefined : toBase(resolveFrom(process.cwd(), opts.exceptionsFile));
+          return loadInputs({ ...opts, dir: d, configFile, exceptionsFile, vexFiles });
+        },
+        head,
+      })
+    : undefined;
+  try {
+    return await gate(opts, deps, head, session);
+  } finally {
+    await session?.close();
+  }
+}
+
+async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof loadInputs>, session: BaselineSession | undefined): Promise<GateOutput> {
+  const trusted = opts.trustedPolicy === 'baseline' && session?.baseInputs ? session.baseInputs : head;
+  const { policy, exceptions, vex, inputs, tools, exceptionsPath } = trusted as typeof head;
+  const dir = head.dir;
+  // Scanners are configured from where the applied policy lives (its rule files, its OSV DB).
+  const scannerOpts = trusted === head ? opts : { ...opts, dir: trusted.dir };
   const outDir = path.resolve(opts.outputDir);
   fs.mkdirSync(outDir, { recursive: true });
 
@@ -272,38 +324,48 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
   const workRoot = path.join(outDir, 'raw');
   const toolPath = toolPathResolver(tools, opts.env);
   const concurrency = Math.max(1, Number(opts.env.CHAINGATE_CONCURRENCY ?? 3) || 3);
-  const results = await bounded(toRun, concurrency, async (name) => {
+  const jobs: ScanJob[] = toRun.map((name) => session?.headJob(name, dir, policy) ?? { name, side: 'head', dir });
+  // Each baseline job right after its head job: both sides of one scanner run together.
+  for (const b of session?.baseJobs(toRun, policy) ?? []) jobs.splice(jobs.findIndex((j) => j.name === b.name) + 1, 0, b);
+  const results: JobResult[] = await bounded(jobs, concurrency, async (job) => {
+    const name = job.side === 'base' ? `baseline:${job.name}` : job.name;
     const started = Date.now();
     const lines: string[] = [];
-    const workDir = path.join(workRoot, name);
+    const workDir = path.join(workRoot, job.side === 'base' ? path.join('baseline', job.name) : job.name);
     fs.mkdirSync(workDir, { recursive: true });
     const ctx: ScanContext = {
-      dir,
+      dir: job.dir,
       workDir,
       toolPath,
       timeoutMs: policy['timeout-minutes'] * 60_000,
       env: opts.env,
       log: (l) => lines.push(l),
+      targets: job.targets,
     };
     let status: ScannerStatus;
     let findings: Finding[] = [];
+    let baseFindings: Finding[] | undefined;
     try {
-      const scanner = deps.createScanner(name, policy, opts);
+      const scanner = deps.createScanner(job.name, job.policy ?? policy, scannerOpts);
       const out = await scanner.run(ctx);
       findings = out.findings;
+      if (job.split) ({ findings, baseFindings } = splitSides(findings, job.dir, job.split));
+      addTextHashes(findings, job.split?.headDir ?? job.dir);
+      if (baseFindings && job.split) addTextHashes(baseFindings, job.split.baseDir);
       status = { name, status: 'ok', durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => path.relative(outDir, o) || o) };
       if (out.notes.length) status.notes = out.notes;
     } catch (e) {
       if (!(e instanceof ChaingateError)) throw e;
-      status = { name, status: 'failed', durationMs: Date.now() - started, findings: 0, error: e.message };
+      const side = job.side === 'base' ? `the baseline side (${opts.baseline}) could not be scanned: ` : '';
+      status = { name, status: 'failed', durationMs: Date.now() - started, findings: 0, error: `${side}${e.message}` };
       lines.push(`error: ${e.message}`);
     }
     opts.log.group(`${name}: ${status.status}, ${status.findings} findings, ${(status.durationMs / 1000).toFixed(1)} s`, lines);
-    return { status, findings };
+    return { job, status, findings, baseFindings };
   });
   for (const r of results) {
     statuses.push(r.status);
-    all.push(...r.findings);
+    if (r.job.side === 'head') all.push(...r.findings);
   }
 
   // The policy's verify: section (and the action's verify-image) checks signatures of an image;
@@ -344,8 +406,38 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
   }
 
+  const merged = mergeFindings(all);
+  let comparison: Comparison | undefined;
+  let denied: Finding[] = [];
+  let lockfileErrors: string[] = [];
+  if (session) {
+    comparison = session.compare(
+      results.filter((r) => r.job.side === 'head'),
+      results.filter((r) => r.job.side === 'base'),
+      merged,
+      policy,
+      dir,
+    );
+    ({ denied, lockfileErrors } = comparison);
+    if (session.source === 'ref') {
+      // Nothing on the baseline side stands for these: fail safe, they count as new.
+      if (opts.reports.length) comparison.record.notes.push('findings of --report files have no baseline side: they count as new (an earlier result as --baseline FILE has one)');
+      if (toRun.includes('trivy-image')) comparison.record.notes.push('trivy-image scans an image, not the tree: its findings count as new');
+    }
+  } else if (policy['deny-packages'].length > 0) {
+    const review = dependencyReview(dir, undefined, merged, policy);
+    denied = review.denied;
+    lockfileErrors = review.headErrors;
+  }
+  if (policy['deny-packages'].length > 0 && lockfileErrors.length > 0) {
+    // deny-packages cannot vouch for a lockfile it could not read.
+    statuses.push({ name: 'deny-packages', status: 'failed', durationMs: 0, findings: 0, error: lockfileErrors.join('; ') });
+  }
   const result = evaluate({
-    findings: mergeFindings(all),
+    findings: denied.length ? [...merged, ...denied] : merged,
+    baseline: comparison && { marks: comparison.marks, record: comparison.record },
+    dependencyChanges: comparison?.dependencyChanges,
+    policyChanges: session?.policyChanges,
     policy,
     exceptions,
     vex,
@@ -377,7 +469,14 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
       // important ones there; chaingate-result.json has them all.
       maxResultsPerRun: policy.sarif['max-results-per-run'],
       // Tools that ran to the end get a run even when empty, so code scanning closes their alerts.
-      completedTools: [...new Set(statuses.filter((s) => s.status === 'ok').flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, '')]))],
+      // A baseline side, or a scanner that saw only the changed files, must not close alerts.
+      completedTools: [
+        ...new Set(
+          statuses
+            .filter((s) => s.status === 'ok' && !s.name.startsWith('baseline:') && !session?.partial.has(s.name))
+            .flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, '')]),
+        ),
+      ],
     }),
   );
   const exceptionsFile = path.relative(repo.root, exceptionsPath).split(path.sep).join('/') || exceptionsPath;

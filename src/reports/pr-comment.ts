@@ -38,7 +38,7 @@ export interface BaselineFields {
   policyChanges?: unknown;
 }
 
-export type CommentResult = Omit<GateResult, 'findings' | 'summary'> & BaselineFields;
+export type CommentResult = Omit<GateResult, 'findings' | 'summary' | 'dependencyChanges' | 'policyChanges'> & BaselineFields;
 
 export interface PrCommentContext {
   /** From commentMarker(). */

@@ -36,6 +36,9 @@ function finding(f: EvaluatedFinding): Obj {
     url: f.url,
     exception: e && { source: e.source, index: e.index, id: e.id, reason: e.reason, expires: e.expires, owner: e.owner, ticket: e.ticket },
     vex: v && { source: v.source, vulnerability: v.vulnerability, status: v.status, justification: v.justification, statement: v.statement },
+    textHash: f.textHash,
+    baseline: f.baseline,
+    newlyDisclosed: f.newlyDisclosed,
     fingerprint: f.fingerprint,
   };
 }
@@ -60,6 +63,23 @@ function digest(d: { path: string; sha256: string } | undefined): Obj | undefine
   return d && { path: d.path, sha256: d.sha256 };
 }
 
+function baselineRecord(b: GateResult['baseline']): Obj | undefined {
+  return (
+    b && {
+      source: b.source,
+      ref: b.ref,
+      commit: b.commit,
+      file: b.file,
+      sha256: b.sha256,
+      block: b.block,
+      trustedPolicy: b.trustedPolicy,
+      changedFiles: b.changedFiles,
+      newlyDisclosed: b.newlyDisclosed,
+      notes: b.notes,
+    }
+  );
+}
+
 /** The result as an ordered plain object (undefined members included): what renderResultJson serializes. */
 export function orderResult(result: GateResult): Obj {
   const byKind: Obj = {};
@@ -72,7 +92,7 @@ export function orderResult(result: GateResult): Obj {
     verdict: result.verdict,
     mode: result.mode,
     reasons: result.reasons,
-    summary: { ...severityCounts(s), blocking: s.blocking, suppressed: s.suppressed, total: s.total },
+    summary: { ...severityCounts(s), blocking: s.blocking, suppressed: s.suppressed, total: s.total, new: s.new, existing: s.existing },
     byKind,
     findings: sortFindings(result.findings).map(finding),
     exceptions: {
@@ -97,6 +117,9 @@ export function orderResult(result: GateResult): Obj {
     },
     scanners: [...result.scanners].sort((a, b) => compareStrings(a.name, b.name)).map(scanner),
     inputs: { policy: digest(inputs.policy), exceptions: digest(inputs.exceptions), vex: inputs.vex.map(digest) },
+    baseline: baselineRecord(result.baseline),
+    dependencyChanges: result.dependencyChanges,
+    policyChanges: result.policyChanges,
   };
 }
 

@@ -70,6 +70,9 @@ export const EvaluatedFindingSchema = z.strictObject({
   url: z.string().optional(),
   exception: FindingExceptionSchema.optional(),
   vex: VexSuppressionSchema.optional(),
+  textHash: z.string().optional(),
+  baseline: z.enum(['new', 'existing']).optional(),
+  newlyDisclosed: z.boolean().optional(),
   fingerprint: z.string(),
 });
 
@@ -91,6 +94,37 @@ export const ScannerStatusSchema = z.strictObject({
   notes: z.array(z.string()).optional(),
 });
 
+export const BaselineRecordSchema = z.strictObject({
+  source: z.enum(['ref', 'file']),
+  ref: z.string().optional(),
+  commit: z.string().optional(),
+  file: z.string().optional(),
+  sha256: z.string().optional(),
+  block: z.enum(['new', 'all']),
+  trustedPolicy: z.enum(['head', 'baseline']),
+  changedFiles: z.array(z.string()).optional(),
+  newlyDisclosed: count,
+  notes: z.array(z.string()),
+});
+
+const dependencyRef = { ecosystem: z.string(), name: z.string(), version: z.string(), purl: z.string() };
+
+export const DependencyChangeSchema = z.strictObject({
+  lockfile: z.string(),
+  added: z.array(z.strictObject({ ...dependencyRef, findings: z.array(z.string()) })),
+  removed: z.array(z.strictObject(dependencyRef)),
+  changed: z.array(
+    z.strictObject({ ecosystem: z.string(), name: z.string(), from: z.string(), to: z.string(), purl: z.string(), findings: z.array(z.string()) }),
+  ),
+});
+
+export const PolicyChangeSchema = z.strictObject({
+  file: z.string(),
+  what: z.enum(['policy', 'exceptions', 'vex']),
+  change: z.enum(['added', 'removed', 'modified']),
+  details: z.array(z.string()),
+});
+
 const fileDigest = z.strictObject({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
 
 export const GateResultSchema = z
@@ -101,7 +135,7 @@ export const GateResultSchema = z
     verdict: z.enum(['pass', 'fail', 'incomplete']),
     mode: z.enum(['enforce', 'warn']),
     reasons: z.array(z.string()),
-    summary: SeverityCountsSchema.extend({ blocking: count, suppressed: count, total: count }),
+    summary: SeverityCountsSchema.extend({ blocking: count, suppressed: count, total: count, new: count.optional(), existing: count.optional() }),
     byKind: z.record(z.string(), SeverityCountsSchema),
     findings: z.array(EvaluatedFindingSchema).readonly(),
     exceptions: z.strictObject({
@@ -133,6 +167,9 @@ export const GateResultSchema = z
       exceptions: fileDigest.optional(),
       vex: z.array(fileDigest),
     }),
+    baseline: BaselineRecordSchema.optional(),
+    dependencyChanges: z.array(DependencyChangeSchema).optional(),
+    policyChanges: z.array(PolicyChangeSchema).optional(),
   })
   .meta({
     title: 'chaingate result',

@@ -296,6 +296,8 @@ function sarifResult(f: EvaluatedFinding, ruleIndex: Map<string, number>, ctx: C
     locations: [location(f, ctx)],
     partialFingerprints: { 'chaingateFingerprint/v1': f.fingerprint },
     suppressions: f.exception || f.vex ? suppressions(f) : undefined,
+    // SARIF's own word for a baseline comparison: code scanning and viewers read it.
+    baselineState: f.baseline === undefined ? undefined : f.baseline === 'new' ? 'new' : 'unchanged',
     properties: resultProperties(f),
   };
 }

@@ -100,6 +100,10 @@ function countsSection(result: GateResult): string[] {
     else if (f.vex) byVex++;
   }
   out.push('', `**${s.blocking} blocking** · ${s.suppressed} suppressed (${byException} by exception, ${byVex} by VEX) · ${s.total} total`);
+  if (s.new !== undefined) {
+    const nd = result.baseline?.newlyDisclosed ?? 0;
+    out.push('', `**${s.new} new** in this change · ${s.existing} existing before it${nd ? ` (${nd} newly disclosed)` : ''} · compared with ${baselineLabel(result)}`);
+  }
   return out;
 }
 
@@ -117,10 +121,69 @@ function scannedLine(result: GateResult, opts: SummaryOptions): string[] {
   return [`**Scanned:** ${parts.join(' · ')}`];
 }
 
-function findingCell(f: EvaluatedFinding): string {
+function baselineLabel(result: GateResult): string {
+  const b = result.baseline;
+  if (!b) return 'no baseline';
+  // A REF baseline records its ref and commit, a FILE baseline its file.
+  const what = b.source === 'ref' ? `${md(b.ref as string)} (${md((b.commit as string).slice(0, 12))})` : md(b.file as string);
+  return `baseline ${what}, block: ${md(b.block)}`;
+}
+
+/** What the change does to the gate itself: first, since it decides how to read the rest. */
+function gateEditsSection(result: GateResult): string[] {
+  const changes = result.policyChanges ?? [];
+  const trusted = result.baseline?.trustedPolicy === 'baseline';
+  if (changes.length === 0 && !trusted) return [];
+  const out = ['## ⚠️ This change edits the gate', ''];
+  if (trusted) {
+    out.push(
+      "_The baseline's policy, exceptions and VEX applied (`--trusted-policy baseline`): the edits below take effect only once merged._",
+      '',
+    );
+  }
+  if (changes.length === 0) return [...out, 'No edit to the policy, exceptions or VEX.'];
+  for (const c of changes.slice(0, MAX_ROWS)) {
+    out.push(`- **${md(c.what)}** ${md(c.file)}: ${md(c.change)}`);
+    for (const d of c.details.slice(0, MAX_ROWS)) out.push(`  - ${md(d, 300)}`);
+    if (c.details.length > MAX_ROWS) out.push(`  - … ${plural(c.details.length - MAX_ROWS, 'more change')}`);
+  }
+  if (changes.length > MAX_ROWS) out.push(`- … ${plural(changes.length - MAX_ROWS, 'more file')}`);
+  return out;
+}
+
+/** Dependency changes per lockfile, as a table, like dependency review shows them. */
+function dependencySection(result: GateResult): string[] {
+  const changes = result.dependencyChanges;
+  if (!changes || changes.length === 0) return [];
+  const rows: string[] = [];
+  const cell = (ids: string[]) => (ids.length ? md(ids.slice(0, MAX_MATCHES_SHOWN).join(', ') + (ids.length > MAX_MATCHES_SHOWN ? ` … ${ids.length - MAX_MATCHES_SHOWN} more` : '')) : '—');
+  for (const c of changes) {
+    for (const a of c.added) rows.push(row([md(c.lockfile), '➕ added', md(`${a.ecosystem}/${a.name}`), md(a.version), cell(a.findings)]));
+    for (const x of c.changed) rows.push(row([md(c.lockfile), '🔄 changed', md(`${x.ecosystem}/${x.name}`), `${md(x.from)} → ${md(x.to)}`, cell(x.findings)]));
+    for (const r of c.removed) rows.push(row([md(c.lockfile), '➖ removed', md(`${r.ecosystem}/${r.name}`), md(r.version), '—']));
+  }
+  const out = ['## Dependency changes', '', ...table(['Lockfile', 'Change', 'Package', 'Version', 'Findings'], rows.slice(0, MAX_ROWS * 4))];
+  if (rows.length > MAX_ROWS * 4) out.push('', `_… ${plural(rows.length - MAX_ROWS * 4, 'more dependency change')}: see the result file._`);
+  return out;
+}
+
+const MAX_EXISTING_ROWS = 100;
+
+/** Findings that predate the change: listed, collapsed, so they are seen but do not crowd the new ones. */
+function existingSection(result: GateResult, opts: SummaryOptions): string[] {
+  const existing = sortFindings(result.findings).filter((f) => f.baseline === 'existing');
+  if (existing.length === 0) return [];
+  const rows = existing.slice(0, MAX_EXISTING_ROWS).map((f) => blockingRow(f, opts, f.newlyDisclosed ? ' (newly disclosed)' : ''));
+  const out = ['<details>', `<summary>${plural(existing.length, 'existing finding')}: there before this change</summary>`, '', ...table(BLOCKING_HEADER, rows)];
+  if (existing.length > MAX_EXISTING_ROWS) out.push('', `_… ${existing.length - MAX_EXISTING_ROWS} more: ${see(opts)}._`);
+  out.push('', '</details>');
+  return out;
+}
+
+function findingCell(f: EvaluatedFinding, note = ''): string {
   const url = advisoryUrl(f);
   const id = url ? `[${md(f.id)}](${url})` : md(f.id);
-  return f.title ? `${id}: ${md(f.title, 150)}` : id;
+  return (f.title ? `${id}: ${md(f.title, 150)}` : id) + note;
 }
 
 function locationCell(f: EvaluatedFinding, opts: SummaryOptions): string {
@@ -145,9 +208,9 @@ export function fixCell(f: EvaluatedFinding): string {
   return f.package.version === undefined ? md(to) : `${md(f.package.version)} → **${md(to)}**`;
 }
 
-function blockingRow(f: EvaluatedFinding, opts: SummaryOptions): string {
+function blockingRow(f: EvaluatedFinding, opts: SummaryOptions, note = ''): string {
   const sev = f.severity === 'critical' || f.severity === 'high' ? `**${f.severity}**` : f.severity;
-  return row([sev, md(f.kind), findingCell(f), whereCell(f, opts), fixCell(f), md(f.tools.join(', '))]);
+  return row([sev, md(f.kind), findingCell(f, note), whereCell(f, opts), fixCell(f), md(f.tools.join(', '))]);
 }
 
 const BLOCKING_HEADER = ['Severity', 'Kind', 'Finding', 'Where', 'Fix', 'Tools'];
@@ -362,9 +425,9 @@ function hardCut(text: string, max: number, opts: SummaryOptions): string {
 
 export function renderSummary(result: GateResult, opts: SummaryOptions): string {
   const maxBytes = opts.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES;
-  const head = [verdictSection(result), [...countsSection(result), '', ...scannedLine(result, opts)]];
+  const head = [verdictSection(result), gateEditsSection(result), dependencySection(result), [...countsSection(result), '', ...scannedLine(result, opts)]];
   const next = nextStepsSection(result, opts);
-  const tail = [scannersSection(result), exceptionsSection(result), footer(result, opts)];
+  const tail = [existingSection(result, opts), scannersSection(result), exceptionsSection(result), footer(result, opts)];
   const fixed = bytes(join([...head, next, ...tail])) + 8;
   const blocking = blockingSection(result, maxBytes - fixed, opts);
   // What is left after the blocking findings goes to the folded list of the others.

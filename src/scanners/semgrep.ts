@@ -16,6 +16,12 @@ export const SEMGREP = 'semgrep';
 export interface SemgrepOptions {
   /** Rule files, folders or registry packs; empty: chaingate's own ruleset. */
   config: string[];
+  /**
+   * Skip Semgrep's rule pre-validation (`--x-rule-validation=none`): for chaingate's own
+   * ruleset, which its tests validate. It is most of Semgrep's start-up (17 of 18 s on one file
+   * on a loaded runner), and an invalid rule still fails the scan, with a terser message.
+   */
+  trustedRules?: boolean;
 }
 
 /**
@@ -93,9 +99,12 @@ export function semgrepArgv(ctx: ScanContext, opts: SemgrepOptions): Invocation[
         // A `nosemgrep` comment exempts a finding with no reason and no expiry, decided by whoever
         // edits the file; in a gate, exceptions go through chaingate's exceptions file instead.
         '--disable-nosem',
+        ...(opts.trustedRules ? ['--x-rule-validation=none'] : []),
         ...opts.config.flatMap((c) => ['--config', c]),
-        // Run from the project with "." so report paths are relative to the project.
-        '.',
+        // Run from the project with "." (or the files to scan, each relative one starting with
+        // "./" so that a file named like an option is read as a file) so report paths are
+        // relative to it.
+        ...(ctx.targets ? ctx.targets.map((t) => (path.isAbsolute(t) ? t : `./${t}`)) : ['.']),
       ],
       outputFile: semgrepOutputFile(ctx),
       cwd: ctx.dir,
@@ -245,8 +254,10 @@ function readOutput(file: string): string {
 }
 
 export async function runSemgrep(ctx: ScanContext, opts: SemgrepOptions, rulesDir: () => string = resolveRulesDir): Promise<ScannerOutcome> {
-  const config = opts.config.length === 0 ? [rulesDir()] : absoluteConfigs(opts.config, ctx.dir);
-  const [inv] = semgrepArgv(ctx, { config });
+  if (ctx.targets !== undefined && ctx.targets.length === 0) return { findings: [], rawOutputs: [], notes: ['no changed file to scan'] };
+  const own = opts.config.length === 0;
+  const config = own ? [rulesDir()] : absoluteConfigs(opts.config, ctx.dir);
+  const [inv] = semgrepArgv(ctx, { config, trustedRules: own });
   // A report left from an earlier run must never be read as this run's.
   fs.rmSync(inv.outputFile, { force: true });
   ctx.log(`${SEMGREP} ${inv.args.join(' ')}`);

@@ -12,6 +12,11 @@ export interface ScanContext {
   timeoutMs: number;
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
+  /**
+   * Files (relative to `dir`) to scan instead of the whole folder, for adapters that can: a
+   * baseline comparison scans only what the change touches.
+   */
+  targets?: string[];
 }
 
 export interface Invocation {

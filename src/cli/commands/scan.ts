@@ -25,6 +25,12 @@ const USAGE = `chaingate scan [DIR] [options]
   --write-sbom             also write sbom.cdx.json to the output dir
   --output-dir DIR         where reports go (default: chaingate-out)
   --mode enforce|warn      warn reports everything and exits 0
+  --baseline REF|FILE      gate what a change introduces: compare with a git revision of the
+                           repository (scanned in a temporary worktree) or an earlier
+                           chaingate-result.json; findings are then new or existing
+  --trusted-policy head|baseline
+                           with --baseline REF: apply the change's own policy, exceptions and
+                           VEX (head, default) or the baseline's (changes apply once merged)
 
 Paths given as options are relative to the current directory; paths written in the policy
 (exceptions.file, exceptions.vex, tools.<tool>.path, ...) are relative to the policy file.
@@ -53,6 +59,8 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
         'write-sbom': { type: 'boolean' },
         'output-dir': { type: 'string' },
         mode: { type: 'string' },
+        baseline: { type: 'string' },
+        'trusted-policy': { type: 'string' },
       },
     });
   } catch (e) {
@@ -62,6 +70,10 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
   if (positionals.length > 1) throw new UsageError(`scan takes one directory, got: ${positionals.join(' ')}`);
   const mode = v.mode ?? 'enforce';
   if (mode !== 'enforce' && mode !== 'warn') throw new UsageError(`--mode must be enforce or warn, got "${mode}"`);
+  const trusted = v['trusted-policy'];
+  if (trusted !== undefined && trusted !== 'head' && trusted !== 'baseline') throw new UsageError(`--trusted-policy must be head or baseline, got "${trusted}"`);
+  if (trusted === 'baseline' && v.baseline === undefined) throw new UsageError('--trusted-policy baseline needs --baseline REF');
+  if (v.baseline !== undefined && v.baseline.trim() === '') throw new UsageError('--baseline needs a git revision or a chaingate-result.json file');
   const reports = (v.report ?? []).map((r) => {
     const eq = r.indexOf('=');
     const tool = r.slice(0, eq);
@@ -94,6 +106,8 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
     sbom: v['write-sbom'] ? true : undefined,
     insecureRegistry: v['insecure-registry'],
     offline: v.offline,
+    baseline: v.baseline,
+    trustedPolicy: trusted,
     env: io.env,
     now: io.now,
     log,
@@ -123,6 +137,7 @@ export const command: Command = {
         `chaingate: ${r.verdict.toUpperCase()}${r.mode === 'warn' ? ' (warn mode: not enforced)' : ''}`,
         ...r.reasons.map((x) => `  - ${x}`),
         `  findings: ${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info, ${s.unknown} unknown; ${s.blocking} blocking, ${s.suppressed} suppressed`,
+        ...(s.new !== undefined ? [`  baseline ${opts.baseline}: ${s.new} new, ${s.existing} existing`] : []),
         `  reports: ${out.resultFile}, ${out.sarifFile}, ${out.summaryFile}${out.sbomFile ? `, ${out.sbomFile}` : ''}`,
         '',
       ].join('\n'),
