@@ -2,25 +2,12 @@
 // exceptions, VEX, and bad input.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../src/cli/main';
-import type { CommandIO } from '../../src/cli/types';
+import { runCli } from '../helpers/cli';
 import { fixture, tmpDir } from '../helpers/paths';
 
 const NOW = new Date('2026-11-28T12:00:00Z');
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const io: CommandIO = {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    cwd: process.cwd(),
-    now: () => NOW,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCli(argv, env, NOW);
 
 function project(files: Record<string, string> = {}): string {
   const d = tmpDir('chaingate-cli-');

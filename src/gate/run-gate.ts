@@ -146,9 +146,42 @@ export function loadInputs(opts: GateOptions) {
   return { dir, policy, exceptions, vex, inputs };
 }
 
-function ingestReport(tool: ReportTool, file: string): { findings: Finding[]; status: ScannerStatus } {
+function isInside(p: string, root: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+/**
+ * A report inside the project or the workspace may have been committed by the pull request as a
+ * symbolic link to a secret (a token file, /etc/passwd, /proc/self/environ): a report whose real
+ * path leaves them through a link is refused. A plain file elsewhere, named by whoever runs
+ * chaingate, is read as given.
+ */
+export function checkReportPath(file: string, roots: string[]): void {
+  let real: string;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    return; // missing or unreadable: ingestReport says so
+  }
+  const realRoots = roots.flatMap((r) => {
+    try {
+      return [fs.realpathSync(r)];
+    } catch {
+      return [];
+    }
+  });
+  if (realRoots.some((r) => isInside(real, r))) return;
+  const lexical = path.resolve(file);
+  if ([...roots.map((r) => path.resolve(r)), ...realRoots].some((r) => isInside(lexical, r)) || fs.lstatSync(file).isSymbolicLink()) {
+    throw new ConfigError('the report is a symbolic link to a file outside the project and the workspace; give the file itself', file);
+  }
+}
+
+function ingestReport(tool: ReportTool, file: string, roots: string[]): { findings: Finding[]; status: ScannerStatus } {
   const started = Date.now();
   const name = `report:${tool}`;
+  checkReportPath(file, roots);
   let bytes: Buffer;
   try {
     bytes = readBytes(file);
@@ -169,6 +202,20 @@ function ingestReport(tool: ReportTool, file: string): { findings: Finding[]; st
       findings: [],
       status: { name, status: 'failed', durationMs: Date.now() - started, findings: 0, error: `${where}: ${e.message}` },
     };
+  }
+}
+
+/**
+ * The output directory holds the reports the pipeline asked for (the SARIF to upload, the result
+ * to attest): one that cannot be written is a configuration error naming the file, not a crash.
+ */
+async function outputWrite(file: string, write: () => Promise<unknown>): Promise<void> {
+  try {
+    await write();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
+    throw new ConfigError(`cannot write to the output directory (${code}); check output-dir`, file);
   }
 }
 
@@ -193,13 +240,14 @@ function toolPathResolver(policy: Policy, env: NodeJS.ProcessEnv) {
 export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOutput> {
   const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);
   const outDir = path.resolve(opts.outputDir);
-  fs.mkdirSync(outDir, { recursive: true });
+  await outputWrite(opts.outputDir, async () => fs.mkdirSync(outDir, { recursive: true }));
 
   const statuses: ScannerStatus[] = [];
   const all: Finding[] = [];
   const covered = new Set<ScannerName>();
+  const roots = [dir, ...(opts.env.GITHUB_WORKSPACE ? [opts.env.GITHUB_WORKSPACE] : [])];
   for (const r of opts.reports) {
-    const { findings, status } = ingestReport(r.tool, resolveFrom(process.cwd(), r.path));
+    const { findings, status } = ingestReport(r.tool, resolveFrom(process.cwd(), r.path), roots);
     statuses.push(status);
     all.push(...findings);
     for (const s of REPORT_COVERS[r.tool] ?? []) covered.add(s);
@@ -299,8 +347,8 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
   const resultFile = path.join(outDir, 'chaingate-result.json');
   const sarifFile = path.join(outDir, 'chaingate.sarif');
   const summaryFile = path.join(outDir, 'summary.md');
-  await writeChunks(resultFile, resultJsonChunks(result));
-  await writeChunks(
+  await outputWrite(resultFile, () => writeChunks(resultFile, resultJsonChunks(result)));
+  await outputWrite(sarifFile, () => writeChunks(
     sarifFile,
     sarifJsonChunks(result, {
       toolVersion: VERSION,
@@ -311,8 +359,8 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
       // Tools that ran to the end get a run even when empty, so code scanning closes their alerts.
       completedTools: [...new Set(statuses.filter((s) => s.status === 'ok').flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, '')]))],
     }),
-  );
+  ));
   const summary = renderSummary(result, { resultFile: path.basename(resultFile), sarifFile: path.basename(sarifFile) });
-  fs.writeFileSync(summaryFile, summary);
+  await outputWrite(summaryFile, async () => fs.writeFileSync(summaryFile, summary));
   return { result, resultFile, sarifFile, summaryFile, summary, sbomFile };
 }
