@@ -20,9 +20,11 @@ const CANARIES = {
   neighbourPassword: 'CanaryDbPassw0rd-never-detected',
   jsPassword: 'CanaryJsPassw0rd-hardcoded',
   privateKeyLine: 'CanaryPrivKeyLine2yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy',
+  // Semgrep's parse error quotes the code where it stopped.
+  unparsable: 'CanaryParseQ1w2E3r4T5y6U7i8O9p0',
 };
 /** Pieces that identify a canary even when a tool masked part of it. */
-const NEEDLES = [...Object.values(CANARIES), 'CanaryA1b2', 'CanaryDocker', 'CanaryJsQ1', 'CANARYQ7ZX', 'CanaryDbPassw0rd', 'CanaryJsPassw0rd', 'CanaryPrivKey'];
+const NEEDLES = [...Object.values(CANARIES), 'CanaryA1b2', 'CanaryDocker', 'CanaryJsQ1', 'CANARYQ7ZX', 'CanaryDbPassw0rd', 'CanaryJsPassw0rd', 'CanaryPrivKey', 'CanaryParse'];
 
 function project(): string {
   const dir = tmpDir('chaingate-canary-');
@@ -45,6 +47,7 @@ function project(): string {
       '',
     ].join('\n'),
     Dockerfile: `FROM alpine:3.19\nENV API_TOKEN=${CANARIES.dockerToken}\nRUN apk add curl\n`,
+    'app/broken.js': `const cfg = {\n  "tok": word ${CANARIES.unparsable} ;;; }}}\n`,
     'app/server.js': `const password = "${CANARIES.jsPassword}";\nconst token = '${CANARIES.jsToken}';\nmodule.exports = { password, token };\n`,
   };
   for (const [name, text] of Object.entries(files)) {
@@ -86,7 +89,8 @@ function expectSecretsFound(out: string) {
   const raw = fs.readFileSync(path.join(out, 'raw', 'trivy-fs', 'trivy-fs.json'), 'utf8');
   expect(raw).toContain(REDACTED);
   expect(JSON.parse(raw).Results.length).toBeGreaterThan(0);
-  expect(fs.existsSync(path.join(out, 'raw', 'semgrep', 'semgrep.json'))).toBe(true);
+  // Semgrep stopped at the unparsable file and quoted its code in the error, now redacted.
+  expect(fs.readFileSync(path.join(out, 'raw', 'semgrep', 'semgrep.json'), 'utf8')).toContain(REDACTED);
 }
 
 const toolEnv = () => ({ CHAINGATE_SEMGREP_PATH: toolBin('semgrep'), CHAINGATE_TRIVY_PATH: toolBin('trivy'), CHAINGATE_OFFLINE: '1' });

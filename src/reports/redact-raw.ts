@@ -2,7 +2,7 @@
 // Trivy masks the secret it found, but not the lines around it (Code.Lines), where a neighbouring
 // secret of another kind sits unmasked, and not the code it quotes for a misconfiguration (an
 // `ENV API_TOKEN=...` line). Semgrep quotes the matched source (extra.lines), the values bound
-// to metavariables and the code along a dataflow trace. None of that is needed to read the
+// to metavariables, the code along a dataflow trace and, in a parse error, the code it stopped at. None of that is needed to read the
 // findings: chaingate's own reports never carry it. This removes it from the reports we keep,
 // leaving positions, rule ids and everything else. Pure: mutates the parsed report it is given.
 
@@ -77,6 +77,15 @@ export function redactSemgrepReport(report: unknown): number {
     if (extra.lines !== 'requires login') n += blank(extra, 'lines');
     if (isObj(extra.metavars)) for (const mv of Object.values(extra.metavars)) if (isObj(mv)) n += blank(mv, 'abstract_content');
     n += redactTrace(extra.dataflow_trace);
+  }
+  // A parse error quotes the code it stopped at: "Syntax error at line a.js:2:\n `<code>` was unexpected".
+  for (const e of list(isObj(report) ? report.errors : undefined)) {
+    if (!isObj(e) || typeof e.message !== 'string') continue;
+    const message = e.message.replace(/`[^`]*`/g, `\`${REDACTED}\``);
+    if (message !== e.message) {
+      e.message = message;
+      n++;
+    }
   }
   return n;
 }

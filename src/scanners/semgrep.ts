@@ -246,7 +246,7 @@ export async function runSemgrep(ctx: ScanContext, opts: SemgrepOptions, rulesDi
     return { findings, rawOutputs: [inv.outputFile], notes };
   } finally {
     // Also when the run failed: the report stays in raw/ without the code it quotes.
-    redactRawReport(inv.outputFile, output, ['"lines"', '"abstract_content"', '"dataflow_trace"'], redactSemgrepReport);
+    redactRawReport(inv.outputFile, output, ['"lines"', '"abstract_content"', '"dataflow_trace"', '"errors"'], redactSemgrepReport);
   }
 }
 
