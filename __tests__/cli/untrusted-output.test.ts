@@ -110,3 +110,41 @@ describe('a report file that is not a report', () => {
     expect(inWorkspace.code).toBe(0);
   });
 });
+
+describe('the output folder is written, never written through', () => {
+  const report = fixture('npm-audit', 'npm7-v2-no-vulnerabilities.json');
+  const scan = (dir: string, out: string) => cli(['scan', dir, '--scanners', 'none', '--report', `npm-audit=${report}`, '--output-dir', out]);
+
+  it('links planted under our file names are replaced, their targets untouched', async () => {
+    const dir = tmpDir('chaingate-cli-out-');
+    const victim = path.join(tmpDir('chaingate-cli-victim-'), 'bashrc');
+    fs.writeFileSync(victim, 'original\n');
+    const out = path.join(dir, 'chaingate-out');
+    fs.mkdirSync(path.join(out, 'raw'), { recursive: true });
+    for (const name of ['chaingate-result.json', 'chaingate.sarif', 'summary.md']) fs.symlinkSync(victim, path.join(out, name));
+    fs.writeFileSync(path.join(out, 'raw', 'stale.json'), '{}');
+    fs.writeFileSync(path.join(out, 'mine.txt'), 'kept');
+    const r = await scan(dir, out);
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(victim, 'utf8')).toBe('original\n');
+    for (const name of ['chaingate-result.json', 'chaingate.sarif', 'summary.md']) expect(fs.lstatSync(path.join(out, name)).isFile()).toBe(true);
+    expect(fs.existsSync(path.join(out, 'raw', 'stale.json'))).toBe(false);
+    expect(fs.readFileSync(path.join(out, 'mine.txt'), 'utf8')).toBe('kept');
+  });
+
+  it('an output folder that links out of the project, directly, through a parent or dangling, is refused, exit 2', async () => {
+    const elsewhere = tmpDir('chaingate-cli-elsewhere-');
+    for (const make of [
+      (dir: string) => (fs.symlinkSync(elsewhere, path.join(dir, 'chaingate-out')), path.join(dir, 'chaingate-out')),
+      (dir: string) => (fs.symlinkSync(elsewhere, path.join(dir, 'link')), path.join(dir, 'link', 'a', 'out')),
+      (dir: string) => (fs.symlinkSync(path.join(elsewhere, 'missing'), path.join(dir, 'chaingate-out')), path.join(dir, 'chaingate-out')),
+    ]) {
+      const dir = tmpDir('chaingate-cli-out-link-');
+      const out = make(dir);
+      const r = await scan(dir, out);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/the output directory is a symbolic link to a place outside the project and the workspace; choose another output-dir\n$/);
+      expect(fs.readdirSync(elsewhere)).toEqual([]);
+    }
+  });
+});

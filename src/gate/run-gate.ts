@@ -152,17 +152,18 @@ function isInside(p: string, root: string): boolean {
 }
 
 /**
- * A report inside the project or the workspace may have been committed by the pull request as a
- * symbolic link to a secret (a token file, /etc/passwd, /proc/self/environ): a report whose real
- * path leaves them through a link is refused. A plain file elsewhere, named by whoever runs
- * chaingate, is read as given.
+ * Whether `file` leaves `roots` through a symbolic link: a report or an output folder inside the
+ * project or the workspace may have been committed by the pull request as a link to a secret
+ * (a token file, /etc/passwd, /proc/self/environ) or to a place to overwrite. A path whose real
+ * location is inside them, or a plain path elsewhere named by whoever runs chaingate, does not.
  */
-export function checkReportPath(file: string, roots: string[]): void {
+export function leavesThroughLink(file: string, roots: string[]): boolean {
   let real: string;
   try {
     real = fs.realpathSync(file);
   } catch {
-    return; // missing or unreadable: ingestReport says so
+    // Missing (the caller says so, or creates it), unless a dangling link stands there.
+    return lexists(file) && fs.lstatSync(file).isSymbolicLink();
   }
   const realRoots = roots.flatMap((r) => {
     try {
@@ -171,11 +172,45 @@ export function checkReportPath(file: string, roots: string[]): void {
       return [];
     }
   });
-  if (realRoots.some((r) => isInside(real, r))) return;
+  if (realRoots.some((r) => isInside(real, r))) return false;
   const lexical = path.resolve(file);
-  if ([...roots.map((r) => path.resolve(r)), ...realRoots].some((r) => isInside(lexical, r)) || fs.lstatSync(file).isSymbolicLink()) {
+  return [...roots.map((r) => path.resolve(r)), ...realRoots].some((r) => isInside(lexical, r)) || fs.lstatSync(file).isSymbolicLink();
+}
+
+export function checkReportPath(file: string, roots: string[]): void {
+  if (leavesThroughLink(file, roots)) {
     throw new ConfigError('the report is a symbolic link to a file outside the project and the workspace; give the file itself', file);
   }
+}
+
+/** Whether anything (a dangling link too) stands at p; a path through a file (ENOTDIR) has nothing. */
+function lexists(p: string): boolean {
+  try {
+    return fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/** What chaingate writes in the output folder: whatever is there under these names is replaced. */
+const OUTPUT_NAMES = ['chaingate-result.json', 'chaingate.sarif', 'summary.md', 'sbom.cdx.json', 'chaingate-vsa.predicate.json', 'chaingate-vsa.intoto.json', 'raw'];
+
+/**
+ * The output folder (by default chaingate-out in the checkout) may come with the pull request:
+ * a link out of the workspace is refused, and links or files already under our names are removed
+ * rather than written through.
+ */
+async function prepareOutputDir(outDir: string, given: string, roots: string[]): Promise<void> {
+  // A folder still to be made is judged by the nearest one that exists.
+  let existing = outDir;
+  while (!lexists(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  if (leavesThroughLink(existing, roots)) {
+    throw new ConfigError('the output directory is a symbolic link to a place outside the project and the workspace; choose another output-dir', given);
+  }
+  await outputWrite(given, async () => {
+    fs.mkdirSync(outDir, { recursive: true });
+    for (const name of OUTPUT_NAMES) fs.rmSync(path.join(outDir, name), { recursive: true, force: true });
+  });
 }
 
 function ingestReport(tool: ReportTool, file: string, roots: string[]): { findings: Finding[]; status: ScannerStatus } {
@@ -240,18 +275,19 @@ function toolPathResolver(policy: Policy, env: NodeJS.ProcessEnv) {
 export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOutput> {
   const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);
   const outDir = path.resolve(opts.outputDir);
-  await outputWrite(opts.outputDir, async () => fs.mkdirSync(outDir, { recursive: true }));
+  const roots = [dir, ...(opts.env.GITHUB_WORKSPACE ? [opts.env.GITHUB_WORKSPACE] : [])];
 
   const statuses: ScannerStatus[] = [];
   const all: Finding[] = [];
   const covered = new Set<ScannerName>();
-  const roots = [dir, ...(opts.env.GITHUB_WORKSPACE ? [opts.env.GITHUB_WORKSPACE] : [])];
   for (const r of opts.reports) {
     const { findings, status } = ingestReport(r.tool, resolveFrom(process.cwd(), r.path), roots);
     statuses.push(status);
     all.push(...findings);
     for (const s of REPORT_COVERS[r.tool] ?? []) covered.add(s);
   }
+  // After the reports are read: one may be a file of an earlier run in this folder.
+  await prepareOutputDir(outDir, opts.outputDir, roots);
 
   const toRun = policy.scanners.filter((s) => !covered.has(s));
   for (const s of policy.scanners.filter((s) => covered.has(s))) {
