@@ -45,7 +45,7 @@ export async function main(argv: string[], rawIo: CommandIO): Promise<number> {
   }
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
-    io.stderr(`chaingate: unknown command "${name}"\n\n${help()}`);
+    io.stderr(`chaingate: unknown command "${escapeData(name)}"\n\n${help()}`);
     return EXIT.CONFIG;
   }
   try {

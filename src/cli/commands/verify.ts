@@ -6,11 +6,12 @@ import * as path from 'node:path';
 import { loadPolicyFile } from '../../config/load';
 import type { Policy } from '../../config/schema';
 import { UsageError } from '../../errors';
-import { parseCommandArgs, setStepOutputs } from '../../sign/cli-support';
+import { parseCommandArgs, setStepOutputs, warnTo } from '../../sign/cli-support';
 import { reasonTitle } from '../../sign/reasons';
 import { ATTESTATION_TYPES, runVerifyBlob, runVerifyImage, type AttestationType, type VerifyOutcome } from '../../sign/run-verify';
 import { signTools } from '../../sign/tool-paths';
 import { EXIT, type Command, type CommandIO } from '../types';
+import { escapeData } from '../../log-text';
 
 const USAGE = `chaingate verify --image REF [options]
 chaingate verify --blob FILE --bundle FILE.sigstore.json [options]
@@ -87,7 +88,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     trustedRoot: v['trusted-root'] ? rel(v['trusted-root']) : undefined,
   };
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaingate-verify-'));
-  const e = { tools: signTools(io.env, { cosign: policy?.tools.cosign?.path, crane: policy?.tools.crane?.path }), env: io.env, log: (l: string) => io.stderr(`${l}\n`), workDir };
+  const e = { tools: signTools(io.env, { cosign: policy?.tools.cosign?.path, crane: policy?.tools.crane?.path }), env: io.env, log: (l: string) => io.stderr(`${escapeData(l)}\n`), workDir };
   const requireAttestations = attestationTypes(v['require-attestation'] ?? policyVerify?.['require-attestations'] ?? []);
   let outcome: VerifyOutcome;
   try {
@@ -102,7 +103,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   }
   io.stdout(render(outcome));
   if (v.output) fs.writeFileSync(rel(v.output), JSON.stringify(outcome, null, 2) + '\n');
-  setStepOutputs(io.env, { verified: String(outcome.verified), ...(outcome.digest ? { digest: outcome.digest } : {}) });
+  setStepOutputs(io.env, { verified: String(outcome.verified), ...(outcome.digest ? { digest: outcome.digest } : {}) }, warnTo(io));
   return outcome.verified ? EXIT.PASS : EXIT.FAIL;
 }
 
