@@ -3,6 +3,7 @@
 // file, and a report that is a symbolic link out of the project is refused.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describeInternalError } from '../../src/errors';
 import { runCli } from '../helpers/cli';
 import { fixture, tmpDir } from '../helpers/paths';
 
@@ -146,5 +147,29 @@ describe('the output folder is written, never written through', () => {
       expect(r.stderr).toMatch(/the output directory is a symbolic link to a place outside the project and the workspace; choose another output-dir\n$/);
       expect(fs.readdirSync(elsewhere)).toEqual([]);
     }
+  });
+});
+
+describe('errors quote no text of the files being read', () => {
+  it('a pnpm lockfile with an alias to no anchor is a lockfile error naming the file, not a crash quoting the alias', async () => {
+    const dir = tmpDir('chaingate-cli-alias-');
+    fs.writeFileSync(path.join(dir, 'package.json'), '{"name": "x", "version": "1.0.0"}');
+    fs.writeFileSync(path.join(dir, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\nimporters: *ghp_CanaryAliasTok3n\n");
+    const r = await cli(['sbom', dir, '--output', path.join(dir, 'sbom.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/pnpm-lock\.yaml: not valid YAML \(an alias refers to no anchor\)/);
+    expect(r.all).not.toMatch(/Canary|internal error/);
+  });
+
+  it('a bug is reported by its type and stack frames, without its message', () => {
+    const e = new ReferenceError('Unresolved alias: ghp_CanaryAliasTok3n');
+    const text = describeInternalError(e);
+    expect(text).toMatch(/^ReferenceError\n\s+at /);
+    expect(text).not.toMatch(/Canary/);
+    expect(describeInternalError('ghp_Canary')).toBe('a thrown string');
+    expect(describeInternalError(null)).toBe('a thrown null');
+    const bare = new TypeError('x');
+    bare.stack = undefined;
+    expect(describeInternalError(bare)).toBe('TypeError');
   });
 });

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as core from '@actions/core';
 import { ScannerNameSchema, type ScannerName } from '../config/schema';
 import { exitCodeFor } from '../core/policy';
-import { ChaingateError, ConfigError } from '../errors';
+import { ChaingateError, ConfigError, describeInternalError } from '../errors';
 import { logLine } from '../log-text';
 import { defaultDeps } from '../gate/deps';
 import { runGate, type GateOptions, type GateOutput, type Logger } from '../gate/run-gate';
@@ -212,7 +212,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () =>
       core.setFailed(`chaingate: ${e.message}`);
       return e.code === 'REPORT_INVALID' || e.code === 'TOOL_FAILED' ? 3 : 2;
     }
-    core.setFailed(`chaingate: internal error (a bug, please report it): ${(e as Error)?.stack ?? String(e)}`);
+    core.setFailed(`chaingate: internal error (a bug, please report it): ${describeInternalError(e)}`);
     return 70;
   }
 }

@@ -1,6 +1,6 @@
 // The CLI dispatcher: picks the subcommand, runs it, and is the one place that turns errors
 // into exit codes. A user's mistake prints its message; anything else is reported as a bug.
-import { ChaingateError, UsageError } from '../errors';
+import { ChaingateError, describeInternalError, UsageError } from '../errors';
 import { escapeData, safeLogText } from '../log-text';
 import { VERSION } from '../version';
 import { COMMANDS } from './commands';
@@ -62,8 +62,7 @@ export async function main(argv: string[], rawIo: CommandIO): Promise<number> {
       io.stderr(`chaingate: error: ${e instanceof UsageError ? e.message : escapeData(e.message)}\n`);
       return exitCodeForError(e);
     }
-    const err = e as Error;
-    io.stderr(`chaingate: internal error (a bug, please report it): ${err && err.stack ? err.stack : String(e)}\n`);
+    io.stderr(`chaingate: internal error (a bug, please report it): ${describeInternalError(e)}\n`);
     return 70;
   }
 }

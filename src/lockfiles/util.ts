@@ -109,7 +109,13 @@ export function parseYamlLockfile(text: string, file: string, fix: string): unkn
     const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
     throw new LockfileError(`not valid YAML (${first}); ${fix}`, file, e.linePos?.[0].line, e.linePos?.[0].col);
   }
-  return doc.toJS({ maxAliasCount: -1 });
+  try {
+    return doc.toJS({ maxAliasCount: -1 });
+  } catch (e) {
+    // An alias without its anchor: the library's message names the alias, text of the file.
+    if (e instanceof ReferenceError) throw new LockfileError(`not valid YAML (an alias refers to no anchor); ${fix}`, file);
+    throw e;
+  }
 }
 
 export function parseTomlLockfile(text: string, file: string, fix: string): Record<string, unknown> {
