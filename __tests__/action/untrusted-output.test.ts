@@ -166,3 +166,19 @@ describe('the runner files are best effort: the verdict decides the exit code', 
     expect(out.text()).not.toMatch(/internal error/);
   });
 });
+
+describe('action.yml writes to the runner files only what the runner gave it', () => {
+  it('every step that writes GITHUB_ENV or GITHUB_OUTPUT takes its values from runner contexts or commands, never inputs or event data', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parse } = require('yaml') as typeof import('yaml');
+    const action = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'action.yml'), 'utf8'));
+    const writers = (action.runs.steps as { run?: string; env?: Record<string, string> }[]).filter((s) => s.run && /GITHUB_(ENV|OUTPUT|PATH|STATE)/.test(s.run));
+    expect(writers.length).toBeGreaterThan(0);
+    for (const s of writers) {
+      for (const v of Object.values(s.env ?? {})) expect(v).toMatch(/^\$\{\{\s*runner\.[\w.]+\s*\}\}[\w/.-]*$/);
+      expect(s.run).not.toMatch(/\$\{\{/);
+      // One line each, KEY=value: a value from the runner has no line break to smuggle a second.
+      for (const line of s.run!.split('\n').filter((l) => /GITHUB_(ENV|OUTPUT)/.test(l))) expect(line).toMatch(/^echo "[a-zA-Z_]+=\$([A-Z_]+|\(date [^)]*\))" >> "\$GITHUB_(ENV|OUTPUT)"$/);
+    }
+  });
+});
