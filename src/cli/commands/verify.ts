@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPolicyFile } from '../../config/load';
 import type { Policy } from '../../config/schema';
-import { UsageError } from '../../errors';
+import { ConfigError, UsageError } from '../../errors';
 import { parseCommandArgs, setStepOutputs, warnTo } from '../../sign/cli-support';
 import { reasonTitle } from '../../sign/reasons';
 import { ATTESTATION_TYPES, runVerifyBlob, runVerifyImage, type AttestationType, type VerifyOutcome } from '../../sign/run-verify';
@@ -102,7 +102,14 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
   io.stdout(render(outcome));
-  if (v.output) fs.writeFileSync(rel(v.output), JSON.stringify(outcome, null, 2) + '\n');
+  if (v.output) {
+    const file = rel(v.output);
+    try {
+      fs.writeFileSync(file, JSON.stringify(outcome, null, 2) + '\n');
+    } catch (e) {
+      throw new ConfigError(`cannot write the verification record (${(e as NodeJS.ErrnoException).code ?? 'write failed'}); choose another --output`, file);
+    }
+  }
   setStepOutputs(io.env, { verified: String(outcome.verified), ...(outcome.digest ? { digest: outcome.digest } : {}) }, warnTo(io));
   return outcome.verified ? EXIT.PASS : EXIT.FAIL;
 }
