@@ -71,3 +71,13 @@ export class ToolError extends ChaingateError {
 export function isUserError(e: unknown): e is ChaingateError {
   return e instanceof ChaingateError;
 }
+
+/**
+ * What is printed for an error that is a bug: its type and where it was thrown, not its message,
+ * which can hold text of the file being read (a YAML alias name, a JSON snippet) and so a secret.
+ */
+export function describeInternalError(e: unknown): string {
+  if (!(e instanceof Error)) return `a thrown ${e === null ? 'null' : typeof e}`;
+  const frames = (e.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
+  return [e.name, ...frames].join('\n');
+}

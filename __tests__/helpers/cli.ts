@@ -13,5 +13,5 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv = {}, now = new
     now: () => now,
   };
   const code = await main(argv, io);
-  return { code, stdout, stderr };
+  return { code, stdout, stderr, all: stdout + stderr };
 }

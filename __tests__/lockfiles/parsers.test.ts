@@ -114,7 +114,7 @@ describe('bad lockfiles', () => {
     expect(e.code).toBe('LOCKFILE_INVALID');
     expect(e.file).toBe('app/package-lock.json');
     expect(e.line).toBe(text.split('\n').length);
-    expect(e.message).toMatch(/^app\/package-lock\.json:\d+: not valid JSON .*npm install --package-lock-only/);
+    expect(e.message).toMatch(/^app\/package-lock\.json:\d+:\d+: not valid JSON \(unterminated string\); .*npm install --package-lock-only/);
   });
 
   it('rejects an unknown lockfileVersion', () => {

@@ -83,11 +83,11 @@ describe('parseGrype', () => {
 
     it('names what is missing for another tool’s report', () => {
       expect(() => parseGrype(readFixture('trivy', 'image-alpine-310.json'))).toThrow(
-        /grype report: not a grype JSON report \(no "matches"; found SchemaVersion, Trivy/,
+        /grype report: not a grype JSON report \(no "matches"; found Trivy JSON output\)/,
       );
       expect(() => parseGrype('[]')).toThrow(/no "matches"/);
-      expect(() => parseGrype('"x"')).toThrow(/found string/);
-      expect(() => parseGrype('{}')).toThrow(/found nothing/);
+      expect(() => parseGrype('"x"')).toThrow(/found a string\)/);
+      expect(() => parseGrype('{}')).toThrow(/found an empty object\)/);
     });
 
     it('fails loudly on a match without a vulnerability id', () => {

@@ -155,8 +155,8 @@ describe('parseOsvScanner', () => {
     });
 
     it('names what is missing', () => {
-      expect(() => parseOsvScanner(readFixture('grype', 'grype-0.94.0-image-epss-risk.json'))).toThrow(/not an osv-scanner JSON report \(no "results"; found matches/);
-      expect(() => parseOsvScanner('{}')).toThrow(/found nothing/);
+      expect(() => parseOsvScanner(readFixture('grype', 'grype-0.94.0-image-epss-risk.json'))).toThrow(/not an osv-scanner JSON report \(no "results"; found grype JSON output\)/);
+      expect(() => parseOsvScanner('{}')).toThrow(/found an empty object/);
       expect(() => parseOsvScanner('[1]')).toThrow(/no JSON object found/);
       expect(() => parseOsvScanner('{"results": [{"packages": []}]}')).toThrow(/results\.0\.source/);
     });

@@ -236,7 +236,7 @@ describe('parseSarif', () => {
 
     it('names the problem for other formats and versions', () => {
       expect(() => parseSarif(readFixture('trivy', 'image-alpine-310.json'))).toThrow(/not a SARIF log/);
-      expect(() => parseSarif(JSON.stringify({ version: '2.0.0', runs: [] }))).toThrow(/SARIF version "2.0.0" is not supported/);
+      expect(() => parseSarif(JSON.stringify({ version: '2.0.0', runs: [] }))).toThrow(/SARIF version 2\.0\.0 is not supported/);
       expect(() => parseSarif(JSON.stringify({ version: '2.1.0', runs: [{ results: [] }] }))).toThrow(/runs\.0\.tool/);
       expect(() => parseSarif(log({ tool: { driver: { name: 'x' } }, results: [{ ruleId: 'r' }] }))).toThrow(/runs\.0\.results\.0\.message/);
     });

@@ -242,7 +242,7 @@ describe('parseTrivy', () => {
 
     it('names an npm audit report as the wrong format', () => {
       expect(() => parseTrivy(readFixture('npm-audit', 'npm7-v2-no-vulnerabilities.json'))).toThrow(
-        /not a Trivy JSON report \(no SchemaVersion or Results; top-level keys: auditReportVersion/,
+        /not a Trivy JSON report \(no SchemaVersion or Results; found npm audit \(npm 7\+\) output\)/,
       );
     });
 
@@ -253,9 +253,9 @@ describe('parseTrivy', () => {
 
     it('rejects the pre-0.20 top-level array, other JSON values, and an empty file', () => {
       expect(() => parseTrivy('[{"Target":"x","Vulnerabilities":[]}]')).toThrow(/before 0.20/);
-      expect(() => parseTrivy('42')).toThrow(/expected a JSON object, got 42/);
+      expect(() => parseTrivy('42')).toThrow(/expected a JSON object, got a number$/);
       expect(() => parseTrivy('null')).toThrow(FormatError);
-      expect(() => parseTrivy('{}')).toThrow(/top-level keys: none/);
+      expect(() => parseTrivy('{}')).toThrow(/found an empty object/);
       expect(() => parseTrivy('  \n')).toThrow(/empty/);
     });
 

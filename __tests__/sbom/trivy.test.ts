@@ -56,7 +56,7 @@ describe('parseTrivyCycloneDx', () => {
 
   it('rejects output that is not CycloneDX, naming it', () => {
     expect(() => parseTrivyCycloneDx(readFixture('trivy', 'fs-npm-package-lock.json'), 'trivy output for app:1', 'app:1')).toThrow(LockfileError);
-    expect(() => parseTrivyCycloneDx('{"bomFormat": "CycloneDX", "components": [', 'out.json', 'x')).toThrow(/^out\.json:1: not valid JSON/);
+    expect(() => parseTrivyCycloneDx('{"bomFormat": "CycloneDX", "components": [', 'out.json', 'x')).toThrow(/^out\.json:1:43: not valid JSON \(unexpected end of the file/);
   });
 });
 

@@ -72,4 +72,11 @@ describe('chaingate verify --blob with a keyless bundle, offline', () => {
     const out = JSON.parse(fs.readFileSync(path.join(cwd, 'out.json'), 'utf8'));
     expect(out.findings[0]).toMatchObject({ kind: 'signature', id: 'CHAINGATE-SIG-ARTIFACT-MISMATCH', location: { path: modified } });
   });
+
+  it('an --output that cannot be written is a configuration error naming it, not a crash', async () => {
+    fs.mkdirSync(path.join(cwd, 'a-dir'), { recursive: true });
+    const r = await runCommand(verify, [...base, '--identity', GHA_IDENTITY, '--issuer', GHA_ISSUER, '--output', 'a-dir'], env, cwd);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/a-dir: cannot write the verification record \(EISDIR\); choose another --output/);
+  });
 });

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import * as core from '@actions/core';
 import { ScannerNameSchema, type ScannerName } from '../config/schema';
 import { exitCodeFor } from '../core/policy';
-import { ChaingateError, ConfigError } from '../errors';
+import { ChaingateError, ConfigError, describeInternalError } from '../errors';
+import { logLine } from '../log-text';
 import { defaultDeps } from '../gate/deps';
 import { runGate, type GateOptions, type GateOutput, type Logger } from '../gate/run-gate';
 import { REPORT_TOOLS, type ReportTool } from '../parsers/types';
@@ -20,9 +21,26 @@ import { upsertComment } from './pr-comment';
 import { readEvent, resolveBaseline, type PullRequestEvent } from './pull-request';
 
 
+/** Inputs that take one item per line; every other input is a single line. */
+const LIST_INPUTS = new Set(['reports', 'vex', 'sign-blobs', 'scanners']);
+// C0 and C1 controls, DEL and the Unicode line/paragraph separators: no path, reference or option
+// has them, and they are how a value would smuggle a workflow command or a fake log line.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+// eslint-disable-next-line no-control-regex -- as above, line breaks allowed
+const LIST_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/u;
+
 export function input(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const v = env[`CHAINGATE_INPUT_${name.toUpperCase().replace(/-/g, '_')}`];
-  return v === undefined || v.trim() === '' ? undefined : v.trim();
+  if (v === undefined || v.trim() === '') return undefined;
+  const value = v.trim();
+  const list = LIST_INPUTS.has(name);
+  const bad = (list ? LIST_CONTROL : CONTROL).exec(value);
+  if (bad || (list && value.split('\n').some((l) => /\r./.test(l)))) {
+    const code = bad ? bad[0].codePointAt(0)! : 0x0d;
+    throw new ConfigError(`input ${name} contains a control character (U+${code.toString(16).toUpperCase().padStart(4, '0')})${list ? ' other than line breaks' : ''}; remove it`);
+  }
+  return value;
 }
 
 export function lines(v: string | undefined): string[] {
@@ -153,11 +171,11 @@ export async function commentOnPullRequest(env: NodeJS.ProcessEnv, event: PullRe
 
 export function actionLogger(): Logger {
   return {
-    info: (l) => core.info(l),
+    info: (l) => core.info(logLine(l)),
     warning: (l) => core.warning(l),
     group: (title, ls) => {
       core.startGroup(title);
-      for (const l of ls) core.info(l);
+      for (const l of ls) core.info(logLine(l));
       core.endGroup();
     },
   };
@@ -176,11 +194,12 @@ export async function signAfterGate(env: NodeJS.ProcessEnv, now: () => Date, opt
     tools: signTools(env),
     env,
     now,
-    log: (l: string) => core.info(l),
+    log: (l: string) => core.info(logLine(l)),
     mask: (v: string) => core.setSecret(v),
   };
   const key = resolveSigningKey({ key: input(env, 'sign-key') }, env);
   const tlog = bool(env, 'sign-tlog');
+  const setOutput = bestEffortOutputs();
   if (image) {
     const sbomInput = input(env, 'sign-sbom');
     let sbom: string | undefined;
@@ -201,12 +220,43 @@ export async function signAfterGate(env: NodeJS.ProcessEnv, now: () => Date, opt
       },
       signEnv,
     );
-    core.setOutput('digest', signed.digest);
-    core.setOutput('signed-image', signed.image);
+    setOutput('digest', signed.digest);
+    setOutput('signed-image', signed.image);
   }
   const bundles: string[] = [];
   for (const file of blobs) bundles.push((await runSignBlob({ file, key, tlog }, signEnv)).bundle);
-  if (bundles.length) core.setOutput('bundles', bundles.join('\n'));
+  if (bundles.length) setOutput('bundles', bundles.join('\n'));
+}
+
+/**
+ * The runner's output file and job summary are for people and later steps: when one cannot be
+ * written, the step says so, and the verdict alone still decides the exit code.
+ */
+function bestEffortOutputs(): (name: string, value: string) => void {
+  let warned = false;
+  return (name, value) => {
+    try {
+      core.setOutput(name, value);
+    } catch (e) {
+      if (!warned) core.warning(`chaingate: could not write the step outputs (GITHUB_OUTPUT): ${fileProblem(e)}`);
+      warned = true;
+    }
+  };
+}
+
+function writeJobSummary(env: NodeJS.ProcessEnv, summary: string): void {
+  const file = env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
+  try {
+    fs.appendFileSync(file, summary);
+  } catch (e) {
+    core.warning(`chaingate: could not write the job summary (GITHUB_STEP_SUMMARY): ${fileProblem(e)}`);
+  }
+}
+
+/** The errno code of a failed write (the message would repeat the path). */
+function fileProblem(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 }
 
 /**
@@ -227,6 +277,8 @@ export async function submitAfterGate(env: NodeJS.ProcessEnv, now: () => Date, o
 
 export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () => Date = () => new Date()): Promise<number> {
   try {
+    // Every input is checked before anything runs, also those read only after the gate.
+    for (const k of Object.keys(env).filter((k) => k.startsWith('CHAINGATE_INPUT_'))) input(env, k.slice(16).toLowerCase().replace(/_/g, '-'));
     const opts = optionsFromInputs(env, now, actionLogger());
     const submit = bool(env, 'submit-dependencies') ?? false;
     if (input(env, 'sign-sbom') === 'true' && opts.sbom === undefined) opts.sbom = true;
@@ -240,22 +292,21 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () =>
     }
     const out = await runGate(opts, defaultDeps());
     const r = out.result;
-    core.setOutput('verdict', r.verdict);
-    core.setOutput('blocking', String(r.summary.blocking));
-    for (const s of ['critical', 'high', 'medium', 'low'] as const) core.setOutput(s, String(r.summary[s]));
-    core.setOutput('result-file', out.resultFile);
-    core.setOutput('sarif-file', out.sarifFile);
-    if (out.sbomFile) core.setOutput('sbom-file', out.sbomFile);
-    core.setOutput('new-blocking', String(newBlocking(r as CommentResult)));
-    core.setOutput('policy-changed', String(policyChanged(r as CommentResult)));
-    if (env.GITHUB_STEP_SUMMARY && fs.existsSync(env.GITHUB_STEP_SUMMARY)) {
-      fs.appendFileSync(env.GITHUB_STEP_SUMMARY, out.summary);
-    }
+    const setOutput = bestEffortOutputs();
+    setOutput('verdict', r.verdict);
+    setOutput('blocking', String(r.summary.blocking));
+    for (const s of ['critical', 'high', 'medium', 'low'] as const) setOutput(s, String(r.summary[s]));
+    setOutput('result-file', out.resultFile);
+    setOutput('sarif-file', out.sarifFile);
+    if (out.sbomFile) setOutput('sbom-file', out.sbomFile);
+    writeJobSummary(env, out.summary);
+    setOutput('new-blocking', String(newBlocking(r as CommentResult)));
+    setOutput('policy-changed', String(policyChanged(r as CommentResult)));
     annotate(out, opts, repoRoot);
     await commentOnPullRequest(env, event, opts, out);
     const code = exitCodeFor(r);
     if (out.result.scanners.some((x) => x.name === 'cosign-verify')) {
-      core.setOutput('verified', String(!r.findings.some((f) => f.kind === 'signature' && !f.exception && !f.vex)));
+      setOutput('verified', String(!r.findings.some((f) => f.kind === 'signature' && !f.exception && !f.vex)));
     }
     if (submit) await submitAfterGate(env, now, opts);
     if (code === 0) await signAfterGate(env, now, opts, out);
@@ -268,7 +319,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () =>
       core.setFailed(`chaingate: ${e.message}`);
       return e.code === 'REPORT_INVALID' || e.code === 'TOOL_FAILED' ? 3 : 2;
     }
-    core.setFailed(`chaingate: internal error (a bug, please report it): ${(e as Error)?.stack ?? String(e)}`);
+    core.setFailed(`chaingate: internal error (a bug, please report it): ${describeInternalError(e)}`);
     return 70;
   }
 }

@@ -1,6 +1,7 @@
 // The CLI dispatcher: picks the subcommand, runs it, and is the one place that turns errors
 // into exit codes. A user's mistake prints its message; anything else is reported as a bug.
-import { ChaingateError } from '../errors';
+import { ChaingateError, describeInternalError, UsageError } from '../errors';
+import { escapeData, safeLogText } from '../log-text';
 import { VERSION } from '../version';
 import { COMMANDS } from './commands';
 import { EXIT, type CommandIO } from './types';
@@ -26,7 +27,13 @@ export function exitCodeForError(e: ChaingateError): number {
   }
 }
 
-export async function main(argv: string[], io: CommandIO): Promise<number> {
+/** Every byte the CLI prints passes here: no line of it can be a workflow command (see log-text). */
+function printable(io: CommandIO): CommandIO {
+  return { ...io, stdout: (t) => io.stdout(safeLogText(t)), stderr: (t) => io.stderr(safeLogText(t)) };
+}
+
+export async function main(argv: string[], rawIo: CommandIO): Promise<number> {
+  const io = printable(rawIo);
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(help());
@@ -38,7 +45,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   }
   const entry = COMMANDS.find((c) => c.name === name);
   if (!entry) {
-    io.stderr(`chaingate: unknown command "${name}"\n\n${help()}`);
+    io.stderr(`chaingate: unknown command "${escapeData(name)}"\n\n${help()}`);
     return EXIT.CONFIG;
   }
   try {
@@ -51,11 +58,11 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     return await cmd.run(rest, io);
   } catch (e) {
     if (e instanceof ChaingateError) {
-      io.stderr(`chaingate: error: ${e.message}\n`);
+      // A usage message carries the usage text on lines of its own; any other message is one line.
+      io.stderr(`chaingate: error: ${e instanceof UsageError ? e.message : escapeData(e.message)}\n`);
       return exitCodeForError(e);
     }
-    const err = e as Error;
-    io.stderr(`chaingate: internal error (a bug, please report it): ${err && err.stack ? err.stack : String(e)}\n`);
+    io.stderr(`chaingate: internal error (a bug, please report it): ${describeInternalError(e)}\n`);
     return 70;
   }
 }

@@ -32,6 +32,7 @@ import { findingAnchors } from './anchors';
 import TOOL_VERSIONS from '../tools/versions.json';
 import { dependencyReview, openBaseline, type BaselineSession, type Comparison, type JobResult, type ScanJob } from './baseline';
 import { addTextHashes } from './text-hash';
+import { checkReportPath, outputWrite, prepareOutputDir } from './output-paths';
 
 export interface Logger {
   info(line: string): void;
@@ -177,9 +178,10 @@ export function loadInputs(opts: GateOptions) {
   return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath };
 }
 
-function ingestReport(tool: ReportTool, file: string): { findings: Finding[]; status: ScannerStatus } {
+function ingestReport(tool: ReportTool, file: string, roots: string[]): { findings: Finding[]; status: ScannerStatus } {
   const started = Date.now();
   const name = `report:${tool}`;
+  checkReportPath(file, roots);
   let bytes: Buffer;
   try {
     bytes = readBytes(file);
@@ -305,17 +307,19 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   // Scanners are configured from where the applied policy lives (its rule files, its OSV DB).
   const scannerOpts = trusted === head ? opts : { ...opts, dir: trusted.dir };
   const outDir = path.resolve(opts.outputDir);
-  fs.mkdirSync(outDir, { recursive: true });
+  const roots = [dir, ...(opts.env.GITHUB_WORKSPACE ? [opts.env.GITHUB_WORKSPACE] : [])];
 
   const statuses: ScannerStatus[] = [];
   const all: Finding[] = [];
   const covered = new Set<ScannerName>();
   for (const r of opts.reports) {
-    const { findings, status } = ingestReport(r.tool, resolveFrom(process.cwd(), r.path));
+    const { findings, status } = ingestReport(r.tool, resolveFrom(process.cwd(), r.path), roots);
     statuses.push(status);
     all.push(...findings);
     for (const s of REPORT_COVERS[r.tool] ?? []) covered.add(s);
   }
+  // After the reports are read: one may be a file of an earlier run in this folder.
+  await prepareOutputDir(outDir, opts.outputDir, roots);
 
   const toRun = policy.scanners.filter((s) => !covered.has(s));
   for (const s of policy.scanners.filter((s) => covered.has(s))) {
@@ -455,8 +459,8 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const repo = projectPath(dir, opts.env);
   const lockfiles = scannedLockfiles(dir, policy);
   const findPath = dependencyPathIndex(lockfiles);
-  await writeChunks(resultFile, resultJsonChunks(result));
-  await writeChunks(
+  await outputWrite(resultFile, () => writeChunks(resultFile, resultJsonChunks(result)));
+  await outputWrite(sarifFile, () => writeChunks(
     sarifFile,
     sarifJsonChunks(result, {
       toolVersion: VERSION,
@@ -478,7 +482,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
         ),
       ],
     }),
-  );
+  ));
   const exceptionsFile = path.relative(repo.root, exceptionsPath).split(path.sep).join('/') || exceptionsPath;
   const daysFor = (sev: Severity) => exceptionDays({ maxDays: policy.exceptions['max-days'], sla: policy.sla }, sev, policy['unknown-severity']);
   const summary = renderSummary(result, {
@@ -490,6 +494,6 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     exceptionDays: daysFor,
     scanned: { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) },
   });
-  fs.writeFileSync(summaryFile, summary);
+  await outputWrite(summaryFile, async () => fs.writeFileSync(summaryFile, summary));
   return { result, resultFile, sarifFile, summaryFile, summary, sbomFile, exceptionsFile, exceptionDays: daysFor };
 }

@@ -32,7 +32,7 @@ export function parseGoMod(text: string, file: string, goSum?: string): Lockfile
       continue;
     }
     const m = /^(\w+)\s*(.*)$/.exec(line);
-    if (!m) throw new LockfileError(`unexpected line "${line}"; ${FIX}`, file, i + 1);
+    if (!m) throw new LockfileError(`unexpected line (not a go.mod directive); ${FIX}`, file, i + 1);
     if (m[2] === '(') {
       block = m[1];
       continue;

@@ -4,6 +4,7 @@ import type * as TomlLib from 'smol-toml';
 import { jsonParse } from '../core/lookup';
 import { LockfileError } from '../errors';
 import { parseLockfileYaml } from './lockfile-yaml';
+import { describeJsonError } from '../parsers/json-error';
 import { packageUrlLib, plainNpmPurl } from '../parsers/purl';
 import type { Ecosystem, Integrity, Lockfile, LockPackage, Manifest } from './types';
 
@@ -101,24 +102,14 @@ export function fromPrefixedHex(s: string): Integrity | undefined {
   return hex.length === HEX_LEN[alg] ? { alg, hex } : undefined;
 }
 
-function lineOfOffset(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
 export function parseJsonLockfile(text: string, file: string, fix: string): unknown {
   if (text.trim() === '') throw new LockfileError(`the file is empty; ${fix}`, file);
   try {
     return jsonParse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    const lc = /line (\d+) column (\d+)/.exec(msg);
-    // A truncated file ends mid-value: the error is at its last line.
-    const end = /Unexpected end of JSON/.test(msg) ? text.trimEnd().split('\n').length : undefined;
-    const line = lc ? Number(lc[1]) : pos ? lineOfOffset(text, Number(pos[1])) : end;
-    throw new LockfileError(`not valid JSON (${msg.replace(/ in JSON at .*$/, '')}); ${fix}`, file, line);
+    // Position and kind only: V8's own message quotes the text near the error.
+    const p = describeJsonError(text, e);
+    throw new LockfileError(`not valid JSON (${p.problem}); ${fix}`, file, p.line, p.column);
   }
 }
 

@@ -46,7 +46,7 @@ function parseClassic(text: string, file: string, manifest?: Manifest): Lockfile
     if (raw.trim() === '' || raw.trimStart().startsWith('#')) continue;
     const indent = raw.length - raw.trimStart().length;
     const line = raw.trim();
-    const bad = (why: string) => new LockfileError(`not a yarn v1 lockfile line (${why}): ${line.slice(0, 80)}; ${FIX_CLASSIC}`, file, i + 1);
+    const bad = (why: string) => new LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file, i + 1);
     if (indent === 0) {
       if (!line.endsWith(':')) throw bad('an entry header must end with ":"');
       cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };

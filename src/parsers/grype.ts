@@ -6,6 +6,7 @@ import { lookupTable } from '../core/lookup';
 import type { Parser } from './types';
 import { buildPurl, purlType, purlWithoutQualifiers } from './purl';
 import { FormatError, parseJson, validate } from './util';
+import { describeOther } from './report-fields';
 
 const WHAT = 'grype report';
 const TOOL = 'grype';
@@ -117,8 +118,7 @@ function fromMatch(m: Match): FindingInput {
 export const parseGrype: Parser = (text: string): Finding[] => {
   const data = parseJson(text, WHAT);
   if (typeof data !== 'object' || data === null || Array.isArray(data) || !('matches' in data)) {
-    const keys = data && typeof data === 'object' ? Object.keys(data).slice(0, 5).join(', ') : typeof data;
-    throw new FormatError(`${WHAT}: not a grype JSON report (no "matches"; found ${keys || 'nothing'}); write it with \`grype -o json\``);
+    throw new FormatError(`${WHAT}: not a grype JSON report (no "matches"; found ${describeOther(data)}); write it with \`grype -o json\``);
   }
   return validate(GrypeReportSchema, data, WHAT).matches.map((m) => makeFinding(fromMatch(m)));
 };

@@ -17,6 +17,7 @@ import {
 import type { Parser } from './types';
 import { buildPurl, purlNamespaceForOsvEcosystem, purlTypeForOsvEcosystem } from './purl';
 import { FormatError, parseJson, validate } from './util';
+import { describeOther } from './report-fields';
 
 const WHAT = 'osv-scanner report';
 const TOOL = 'osv-scanner';
@@ -111,9 +112,10 @@ function parseReport(text: string): unknown {
   try {
     return parseJson(json, WHAT);
   } catch (e) {
-    // Line numbers must point into the file as it is, log lines included.
+    // Line numbers must point into the file as it is, log lines included. The text starts with
+    // `{`, so it is not empty and the error has a line.
     const err = e as FormatError;
-    throw new FormatError(err.message, err.line === undefined ? undefined : err.line + skippedLines);
+    throw new FormatError(err.message, (err.line as number) + skippedLines);
   }
 }
 
@@ -214,8 +216,7 @@ export const parseOsvScanner: Parser = (text: string): Finding[] => {
   // Always an object: the text parsed starts with `{`.
   const data = parseReport(text) as object;
   if (!('results' in data)) {
-    const keys = Object.keys(data).slice(0, 5).join(', ');
-    throw new FormatError(`${WHAT}: not an osv-scanner JSON report (no "results"; found ${keys || 'nothing'}); write it with \`osv-scanner --format json\``);
+    throw new FormatError(`${WHAT}: not an osv-scanner JSON report (no "results"; found ${describeOther(data)}); write it with \`osv-scanner --format json\``);
   }
   const report = validate(OsvScannerReportSchema, data, WHAT);
   const out: Finding[] = [];

@@ -1,6 +1,7 @@
 // Field helpers shared by the semgrep and package-audit parsers. Pure.
 import type { z } from 'zod';
-import { FormatError, jsonParse, validate } from './util';
+import { describeJsonError } from './json-error';
+import { FormatError, jsonParse, shapeOf, validate } from './util';
 
 /**
  * CWE ids from whatever a tool puts in its `cwe` field: an array, a single "CWE-89: Improper ..."
@@ -86,6 +87,11 @@ export function guessReportKind(data: unknown): string | undefined {
   return undefined;
 }
 
+/** What a report given to the wrong parser is, said without quoting any of its keys or values. */
+export function describeOther(data: unknown): string {
+  return guessReportKind(data) ?? shapeOf(data);
+}
+
 /**
  * `validate` for a whole report: on failure, says which tool the data looks like when it is
  * another one, since "wrong file for this parser" is the common mistake.
@@ -113,8 +119,9 @@ export function parseNdjson(text: string, what: string): { line: number; value: 
     try {
       out.push({ line: i + 1, value: jsonParse(raw) });
     } catch (e) {
+      const p = describeJsonError(raw, e);
       throw new FormatError(
-        `${what}: line ${i + 1} is not valid JSON (${(e as Error).message}); is the file truncated, or was other output mixed into it?`,
+        `${what}: line ${i + 1} is not valid JSON (${p.problem}); is the file truncated, or was other output mixed into it?`,
         i + 1,
       );
     }

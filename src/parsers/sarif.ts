@@ -299,7 +299,8 @@ export function parseSarifLog(text: string): SarifParseResult {
   }
   const version = (data as { version?: unknown }).version;
   if (version !== '2.1.0') {
-    throw new FormatError(`${WHAT}: SARIF version ${JSON.stringify(version)} is not supported; chaingate reads SARIF 2.1.0`);
+    const shown = typeof version === 'string' && /^[0-9]{1,3}(\.[0-9]{1,3}){0,3}$/.test(version) ? `${version} ` : '';
+    throw new FormatError(`${WHAT}: SARIF version ${shown}is not supported; chaingate reads SARIF 2.1.0`);
   }
   const log = validate(SarifLogSchema, data, WHAT);
   const extra = unknownKey(log, LOG_KEYS);

@@ -7,7 +7,8 @@ import { buildPurl, canonicalPurlType, purlType, purlWithoutQualifiers } from '.
 import { plainValidator } from './conforms';
 import { misspelledKey } from './key-check';
 import { splitTrivy, type TrivySplit } from './trivy-split';
-import { decodeText, FormatError, jsonParse, parseJson, validate } from './util';
+import { decodeText, FormatError, jsonParse, parseJson, shapeOf, validate } from './util';
+import { describeOther } from './report-fields';
 
 const WHAT = 'trivy report';
 const TOOL = 'trivy';
@@ -372,14 +373,13 @@ function explainWrongFormat(data: unknown): void {
       `${WHAT}: a top-level array is the JSON of Trivy before 0.20 (no SchemaVersion); run a current Trivy with --format json`,
     );
   }
-  if (typeof data !== 'object' || data === null) throw new FormatError(`${WHAT}: expected a JSON object, got ${JSON.stringify(data)}`);
+  if (typeof data !== 'object' || data === null) throw new FormatError(`${WHAT}: expected a JSON object, got ${shapeOf(data)}`);
   const o = data as Record<string, unknown>;
   if ('SchemaVersion' in o || 'Results' in o) return;
   let hint = 'was it written by `trivy ... --format json`?';
   if (o.bomFormat === 'CycloneDX') hint = 'this is a CycloneDX document; write the report with --format json';
   else if (typeof o.version === 'string' && Array.isArray(o.runs)) hint = 'this is a SARIF log; read it as format sarif';
-  const keys = Object.keys(o).slice(0, 5).join(', ') || 'none';
-  throw new FormatError(`${WHAT}: not a Trivy JSON report (no SchemaVersion or Results; top-level keys: ${keys}); ${hint}`);
+  throw new FormatError(`${WHAT}: not a Trivy JSON report (no SchemaVersion or Results; found ${describeOther(o)}); ${hint}`);
 }
 
 /** The findings of one Result; its vulnerabilities come from `vulns` (whole, or batch by batch). */

@@ -10,6 +10,8 @@ import { FormatError } from '../parsers/util';
 import { firstErrorLine, runTool, type RunResult } from '../process/run-tool';
 import type { Invocation, ScanContext, Scanner, ScannerOutcome, ToolAdapter } from './types';
 import { readText } from '../read-text';
+import { redactSemgrepReport } from '../reports/redact-raw';
+import { redactRawReport } from './raw-output';
 
 export const SEMGREP = 'semgrep';
 
@@ -262,8 +264,14 @@ export async function runSemgrep(ctx: ScanContext, opts: SemgrepOptions, rulesDi
   fs.rmSync(inv.outputFile, { force: true });
   ctx.log(`${SEMGREP} ${inv.args.join(' ')}`);
   const result = await runTool(inv.command, inv.args, { cwd: inv.cwd, env: inv.env, timeoutMs: ctx.timeoutMs, stdoutFile: inv.outputFile });
-  const { findings, notes } = interpretSemgrep(inv, result, readOutput(inv.outputFile));
-  return { findings, rawOutputs: [inv.outputFile], notes };
+  const output = readOutput(inv.outputFile);
+  try {
+    const { findings, notes } = interpretSemgrep(inv, result, output);
+    return { findings, rawOutputs: [inv.outputFile], notes };
+  } finally {
+    // Also when the run failed: the report stays in raw/ without the code it quotes.
+    redactRawReport(inv.outputFile, output, ['"lines"', '"abstract_content"', '"dataflow_trace"', '"errors"'], redactSemgrepReport);
+  }
 }
 
 export function createSemgrepScanner(opts: SemgrepOptions): Scanner {

@@ -12,6 +12,8 @@ import { FormatError } from '../parsers/util';
 import { firstErrorLine, runTool, type RunResult } from '../process/run-tool';
 import type { Invocation, ScanContext, Scanner, ScannerOutcome, ToolAdapter } from './types';
 import { readBytes } from '../read-text';
+import { redactTrivyReport } from '../reports/redact-raw';
+import { redactRawReport } from './raw-output';
 
 export const TRIVY = 'trivy';
 /** Trivy DB schema that Trivy 0.74 reads (metadata.json "Version"). */
@@ -287,7 +289,14 @@ export async function runWithFallback(
       failures.push(`${mirrorOf(inv)}: ${trivyErrorLine(result.stderr) ?? `exit code ${result.exitCode}`}`);
       throw new ToolError(TRIVY, `${TRIVY} could not download its vulnerability DB from any mirror: ${failures.join('; ')}`);
     }
-    const findings = interpret(inv, result, readOutput(inv.outputFile));
+    const output = readOutput(inv.outputFile);
+    let findings: Finding[];
+    try {
+      findings = interpret(inv, result, output);
+    } finally {
+      // Also when the run failed: whatever Trivy wrote stays in raw/ without the code it quotes.
+      redactRawReport(inv.outputFile, output, ['"Lines"', '"Match"'], redactTrivyReport);
+    }
     if (failures.length > 0) notes.push(`trivy DB downloaded from ${mirrorOf(inv)}`);
     return { findings, rawOutputs: [inv.outputFile], notes };
   }

@@ -1,10 +1,13 @@
 // What the sign and verify commands share: argv parsing into UsageErrors, GitHub step outputs,
 // and reading the gate's result file.
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import type { GateResult } from '../core/result';
+import type { CommandIO } from '../cli/types';
 import { ConfigError, UsageError } from '../errors';
+import { escapeData } from '../log-text';
 
 export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string) {
   try {
@@ -16,10 +19,28 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
 }
 
 /** Sets a step output when running in GitHub Actions (values here never hold newlines or secrets). */
-export function setStepOutputs(env: NodeJS.ProcessEnv, outputs: Record<string, string>): void {
+export function warnTo(io: Pick<CommandIO, 'stderr'>): (message: string) => void {
+  return (m) => io.stderr(`chaingate: warning: ${escapeData(m)}\n`);
+}
+
+/**
+ * Step outputs for the CLI run in a workflow, in the runner's multi-line form with a random
+ * delimiter (what the toolkit writes): a value holding a line break, such as the path of a file
+ * named by the pull request, cannot add an output of its own. Best effort: the runner's file
+ * failing is a warning, the verdict still decides the exit code.
+ */
+export function setStepOutputs(env: NodeJS.ProcessEnv, outputs: Record<string, string>, warn: (message: string) => void): void {
   const file = env.GITHUB_OUTPUT;
   if (!file) return;
-  fs.appendFileSync(file, Object.entries(outputs).map(([k, v]) => `${k}=${v}\n`).join(''));
+  const delimiter = `ghadelimiter_${randomUUID()}`;
+  const text = Object.entries(outputs)
+    .map(([k, v]) => `${k}<<${delimiter}\n${v}\n${delimiter}\n`)
+    .join('');
+  try {
+    fs.appendFileSync(file, text);
+  } catch (e) {
+    warn(`could not write the step outputs (GITHUB_OUTPUT): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 const ResultFileSchema = z.looseObject({

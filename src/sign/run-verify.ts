@@ -5,7 +5,7 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Finding } from '../core/finding';
-import { ConfigError, ToolError, UsageError } from '../errors';
+import { ChaingateError, ConfigError, ToolError, UsageError } from '../errors';
 import { FormatError } from '../parsers/util';
 import { runTool, type RunResult } from '../process/run-tool';
 import {
@@ -310,7 +310,13 @@ export async function runVerifyBlob(o: VerifyBlobOptions, e: VerifyEnv): Promise
   const tried: VerifyFailure[] = [];
 
   if (o.identity && o.trustedRoot) {
-    const rootJson = JSON.parse(readFile(o.trustedRoot, 'trusted root').toString('utf8')) as unknown;
+    let rootJson: unknown;
+    try {
+      rootJson = JSON.parse(readFile(o.trustedRoot, 'trusted root').toString('utf8'));
+    } catch (e) {
+      if (e instanceof ChaingateError) throw e;
+      throw new ConfigError('the trusted root is not JSON (a Sigstore trusted_root.json is expected)', o.trustedRoot);
+    }
     const r = verifyKeylessBundle(bundleJson, artifact, loadTrustedRoot(rootJson), o.identity);
     if (r.ok) ok = { by: o.identity, label: `identity ${r.identity} (${r.issuer})` };
     else tried.push(r.failure);

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../../errors';
 import type { WriteSbomOptions, WriteSbomResult } from '../../sbom/write';
 import { EXIT, type Command, type CommandIO } from '../types';
+import { escapeData } from '../../log-text';
 
 export type { WriteSbomOptions, WriteSbomResult };
 
@@ -75,7 +76,7 @@ export const command: Command = {
       cwd: io.cwd,
       now: io.now,
     });
-    for (const w of r.warnings) io.stderr(`chaingate: warning: ${w}\n`);
+    for (const w of r.warnings) io.stderr(`chaingate: warning: ${escapeData(w)}\n`);
     if (r.text !== undefined) io.stdout(r.text);
     else io.stderr(`chaingate: wrote ${r.file} (${r.components} components from ${r.lockfiles.length} lockfile(s))\n`);
     return EXIT.PASS;

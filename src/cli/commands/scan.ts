@@ -7,6 +7,7 @@ import { runGate, type GateOptions, type Logger } from '../../gate/run-gate';
 import { defaultDeps } from '../../gate/deps';
 import { REPORT_TOOLS, type ReportTool } from '../../parsers/types';
 import { renderTerminalTable } from '../../reports/terminal';
+import { escapeData } from '../../log-text';
 import type { Command, CommandIO } from '../types';
 
 const USAGE = `chaingate scan [DIR] [options]
@@ -116,9 +117,9 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
 
 export function cliLogger(io: CommandIO): Logger {
   return {
-    info: (l) => io.stderr(`${l}\n`),
-    warning: (l) => io.stderr(`warning: ${l}\n`),
-    group: (title, lines) => io.stderr([`── ${title}`, ...lines.map((l) => `   ${l}`)].join('\n') + '\n'),
+    info: (l) => io.stderr(`${escapeData(l)}\n`),
+    warning: (l) => io.stderr(`warning: ${escapeData(l)}\n`),
+    group: (title, lines) => io.stderr([`── ${escapeData(title)}`, ...lines.map((l) => `   ${escapeData(l)}`)].join('\n') + '\n'),
   };
 }
 
@@ -135,10 +136,10 @@ export const command: Command = {
     io.stdout(
       [
         `chaingate: ${r.verdict.toUpperCase()}${r.mode === 'warn' ? ' (warn mode: not enforced)' : ''}`,
-        ...r.reasons.map((x) => `  - ${x}`),
+        ...r.reasons.map((x) => `  - ${escapeData(x)}`),
         `  findings: ${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info, ${s.unknown} unknown; ${s.blocking} blocking, ${s.suppressed} suppressed`,
-        ...(s.new !== undefined ? [`  baseline ${opts.baseline}: ${s.new} new, ${s.existing} existing`] : []),
-        `  reports: ${out.resultFile}, ${out.sarifFile}, ${out.summaryFile}${out.sbomFile ? `, ${out.sbomFile}` : ''}`,
+        ...(s.new !== undefined ? [`  baseline ${escapeData(opts.baseline ?? '')}: ${s.new} new, ${s.existing} existing`] : []),
+        `  reports: ${[out.resultFile, out.sarifFile, out.summaryFile, ...(out.sbomFile ? [out.sbomFile] : [])].map(escapeData).join(', ')}`,
         '',
       ].join('\n'),
     );

@@ -2,11 +2,12 @@
 // into a Sigstore bundle next to it.
 import * as path from 'node:path';
 import { UsageError } from '../../errors';
-import { parseCommandArgs, readGateResult, setStepOutputs } from '../../sign/cli-support';
+import { parseCommandArgs, readGateResult, setStepOutputs, warnTo } from '../../sign/cli-support';
 import { resolveSigningKey } from '../../sign/key-mode';
 import { runSignBlob, runSignImage, type SignEnv } from '../../sign/run-sign';
 import { signTools } from '../../sign/tool-paths';
 import { EXIT, type Command, type CommandIO } from '../types';
+import { escapeData } from '../../log-text';
 
 const USAGE = `chaingate sign --image REF [options]
 chaingate sign --blob FILE [options]
@@ -48,14 +49,14 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     tools: signTools(io.env),
     env: io.env,
     now: io.now,
-    log: (l) => io.stderr(`${l}\n`),
+    log: (l) => io.stderr(`${escapeData(l)}\n`),
   };
   if (v.blob) {
     if (v.sbom || v.result || v['insecure-registry']) throw new UsageError('--sbom, --result and --insecure-registry apply to --image only');
     const file = path.resolve(io.cwd, v.blob);
     const out = await runSignBlob({ file, key, tlog: v['tlog-upload'] }, e);
     io.stdout(`signed ${v.blob} (sha256:${out.sha256})\nbundle ${out.bundle}\n`);
-    setStepOutputs(io.env, { bundle: out.bundle, 'blob-sha256': out.sha256 });
+    setStepOutputs(io.env, { bundle: out.bundle, 'blob-sha256': out.sha256 }, warnTo(io));
     return EXIT.PASS;
   }
   const result = v.result ? { path: v.result, value: readGateResult(path.resolve(io.cwd, v.result)) } : undefined;
@@ -74,7 +75,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
   const lines = [`signed ${out.image}`, `digest ${out.digest}`];
   for (const a of out.attestations) lines.push(`attested ${a.type} (${a.predicateType})`);
   io.stdout(lines.join('\n') + '\n');
-  setStepOutputs(io.env, { digest: out.digest, image: out.image });
+  setStepOutputs(io.env, { digest: out.digest, image: out.image }, warnTo(io));
   return EXIT.PASS;
 }
 

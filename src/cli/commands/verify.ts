@@ -5,13 +5,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadPolicyFile } from '../../config/load';
 import type { Policy } from '../../config/schema';
-import { UsageError } from '../../errors';
-import { parseCommandArgs, setStepOutputs } from '../../sign/cli-support';
+import { ConfigError, UsageError } from '../../errors';
+import { parseCommandArgs, setStepOutputs, warnTo } from '../../sign/cli-support';
 import { reasonTitle } from '../../sign/reasons';
 import { ATTESTATION_TYPES, runVerifyBlob, runVerifyImage, type AttestationType, type VerifyOutcome } from '../../sign/run-verify';
 import { signTools } from '../../sign/tool-paths';
 import { checkPolicyTools, untrustedRoots } from '../../tools/resolve';
 import { EXIT, type Command, type CommandIO } from '../types';
+import { escapeData } from '../../log-text';
 
 const USAGE = `chaingate verify --image REF [options]
 chaingate verify --blob FILE --bundle FILE.sigstore.json [options]
@@ -91,7 +92,7 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     trustedRoot: v['trusted-root'] ? rel(v['trusted-root']) : undefined,
   };
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaingate-verify-'));
-  const e = { tools: signTools(io.env, tools), env: io.env, log: (l: string) => io.stderr(`${l}\n`), workDir };
+  const e = { tools: signTools(io.env, tools), env: io.env, log: (l: string) => io.stderr(`${escapeData(l)}\n`), workDir };
   const requireAttestations = attestationTypes(v['require-attestation'] ?? policyVerify?.['require-attestations'] ?? []);
   let outcome: VerifyOutcome;
   try {
@@ -105,8 +106,15 @@ async function run(argv: string[], io: CommandIO): Promise<number> {
     fs.rmSync(workDir, { recursive: true, force: true });
   }
   io.stdout(render(outcome));
-  if (v.output) fs.writeFileSync(rel(v.output), JSON.stringify(outcome, null, 2) + '\n');
-  setStepOutputs(io.env, { verified: String(outcome.verified), ...(outcome.digest ? { digest: outcome.digest } : {}) });
+  if (v.output) {
+    const file = rel(v.output);
+    try {
+      fs.writeFileSync(file, JSON.stringify(outcome, null, 2) + '\n');
+    } catch (e) {
+      throw new ConfigError(`cannot write the verification record (${(e as NodeJS.ErrnoException).code ?? 'write failed'}); choose another --output`, file);
+    }
+  }
+  setStepOutputs(io.env, { verified: String(outcome.verified), ...(outcome.digest ? { digest: outcome.digest } : {}) }, warnTo(io));
   return outcome.verified ? EXIT.PASS : EXIT.FAIL;
 }
 
