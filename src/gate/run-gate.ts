@@ -347,6 +347,8 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
   const repo = projectPath(dir, opts.env);
   const lockfiles = scannedLockfiles(dir, policy);
   const findPath = dependencyPathIndex(lockfiles);
+  // A vulnerability at its package's line in the lockfile, a Dockerfile check at its instruction.
+  const anchor = findingAnchors(dir, lockfiles.map((l) => l.path));
   await writeChunks(resultFile, resultJsonChunks(result));
   await writeChunks(
     sarifFile,
@@ -355,8 +357,7 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
       root: repo.root,
       project: repo.project,
       toolVersions: toolVersions(statuses, toolPath, opts.env),
-      // A vulnerability at its package's line in the lockfile, a Dockerfile check at its instruction.
-      anchor: findingAnchors(dir, lockfiles.map((l) => l.path)),
+      anchor,
       // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
       // important ones there; chaingate-result.json has them all.
       maxResultsPerRun: policy.sarif['max-results-per-run'],
@@ -369,6 +370,7 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
     sarifFile: path.basename(sarifFile),
     dependencyPath: (f) => (f.package ? findPath(f.package, f.location?.path) : undefined),
     links: commitLinksFromEnv(opts.env, repo.project),
+    anchor,
     exceptionsFile: path.relative(repo.root, exceptionsPath).split(path.sep).join('/') || exceptionsPath,
     exceptionDays: (sev) => exceptionDays({ maxDays: policy.exceptions['max-days'], sla: policy.sla }, sev, policy['unknown-severity']),
     scanned: { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) },

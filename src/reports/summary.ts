@@ -34,6 +34,8 @@ export interface SummaryOptions {
   exceptionsFile?: string;
   /** Days a new exception for a finding of this severity may run: the policy's SLA (default DEFAULT_SLA_DAYS). */
   exceptionDays?: (severity: Severity) => number;
+  /** The line of a finding its tool gave none (a package's lockfile entry): linked with the chain. */
+  anchor?: (f: EvaluatedFinding) => { path: string; startLine: number } | undefined;
   /** What was scanned, so a pass says what it covers. */
   scanned?: { lockfiles: string[]; packages: number };
 }
@@ -131,7 +133,12 @@ function locationCell(f: EvaluatedFinding, opts: SummaryOptions): string {
 
 function whereCell(f: EvaluatedFinding, opts: SummaryOptions): string {
   const chain = f.package && opts.dependencyPath?.(f);
-  if (chain) return `${md(formatDependencyPath(chain))} (${chain.direct ? 'direct' : 'transitive'})`;
+  if (chain) {
+    const text = `${md(formatDependencyPath(chain))} (${chain.direct ? 'direct' : 'transitive'})`;
+    const at = opts.links && opts.anchor?.(f);
+    const url = at && fileUrl(opts.links as CommitLinks, at.path, at.startLine);
+    return url ? `${text} in [${md(locationLabel(at))}](${url})` : text;
+  }
   let where = f.package ? md(packageLabel(f.package)) : '';
   if (f.location) where = where ? `${where} in ${locationCell(f, opts)}` : locationCell(f, opts);
   return where || '—';
