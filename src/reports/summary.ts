@@ -160,9 +160,7 @@ function blockingRow(f: EvaluatedFinding, opts: SummaryOptions): string {
 const BLOCKING_HEADER = ['Severity', 'Kind', 'Finding', 'Where', 'Fix', 'Tools'];
 
 /** The blocking findings, as many as fit in `budget` bytes. */
-function blockingSection(result: GateResult, budget: number, opts: SummaryOptions): string[] {
-  // Filtered after sorting: the blocking ones of a list in report order are in report order.
-  const blocking = sortFindings(result.findings).filter((f) => f.blocking);
+function blockingSection(blocking: readonly EvaluatedFinding[], budget: number, opts: SummaryOptions): string[] {
   if (blocking.length === 0) return [];
   const head = [`## Blocking findings (${blocking.length})`, '', ...table(BLOCKING_HEADER, [])];
   const omittedNote = (n: number) => `\n_… ${plural(n, 'more blocking finding')} not shown to keep this summary short and under GitHub's size limit: ${see(opts)}._`;
@@ -187,8 +185,7 @@ function defaultDays(severity: Severity): number {
 }
 
 /** What to do next: per kind of blocking finding, and the exceptions entries to accept a risk instead. */
-function nextStepsSection(result: GateResult, opts: SummaryOptions): string[] {
-  const blocking = sortFindings(result.findings).filter((f) => f.blocking);
+function nextStepsSection(result: GateResult, blocking: readonly EvaluatedFinding[], opts: SummaryOptions): string[] {
   if (blocking.length === 0) return [];
   const kinds = new Set(blocking.map((f) => f.kind));
   const out = ['## What to do next', ''];
@@ -222,8 +219,7 @@ function nextStepsSection(result: GateResult, opts: SummaryOptions): string[] {
 }
 
 /** The findings that do not block, folded away: what the gate saw but let through, and why. */
-function nonBlockingSection(result: GateResult, budget: number): string[] {
-  const list = sortFindings(result.findings).filter((f) => !f.blocking);
+function nonBlockingSection(list: readonly EvaluatedFinding[], budget: number): string[] {
   if (list.length === 0) return [];
   const head = ['<details>', `<summary>${plural(list.length, 'finding')} that ${list.length === 1 ? 'does' : 'do'} not block</summary>`, '', ...table(['Severity', 'Kind', 'Finding', 'Where', 'Why it does not block'], [])];
   const tail = (n: number) => (n > 0 ? ['', `_… ${plural(n, 'more finding')} in the full results._`, '', '</details>'] : ['', '</details>']);
@@ -366,12 +362,16 @@ function hardCut(text: string, max: number, opts: SummaryOptions): string {
 export function renderSummary(result: GateResult, opts: SummaryOptions): string {
   const maxBytes = opts.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES;
   const head = [verdictSection(result), [...countsSection(result), '', ...scannedLine(result, opts)]];
-  const next = nextStepsSection(result, opts);
+  // Sorted once (in report order already, as evaluate() returns it, this is a check), then split.
+  const blockingList: EvaluatedFinding[] = [];
+  const nonBlocking: EvaluatedFinding[] = [];
+  for (const f of sortFindings(result.findings)) (f.blocking ? blockingList : nonBlocking).push(f);
+  const next = nextStepsSection(result, blockingList, opts);
   const tail = [scannersSection(result), exceptionsSection(result), footer(result, opts)];
   const fixed = bytes(join([...head, next, ...tail])) + 8;
-  const blocking = blockingSection(result, maxBytes - fixed, opts);
+  const blocking = blockingSection(blockingList, maxBytes - fixed, opts);
   // What is left after the blocking findings goes to the folded list of the others.
-  const others = nonBlockingSection(result, maxBytes - fixed - bytes(blocking.join('\n')));
+  const others = nonBlockingSection(nonBlocking, maxBytes - fixed - bytes(blocking.join('\n')));
   const text = join([...head, blocking, next, others, ...tail]) + '\n';
   return bytes(text) <= maxBytes ? text : hardCut(text, maxBytes, opts);
 }
