@@ -217,6 +217,15 @@ function scannedLockfiles(dir: string, policy: Policy): Lockfile[] {
   return out;
 }
 
+/** Whether a scanner that reads lockfiles (the audit, Trivy's vuln scanner, a dependency report) completed. */
+function dependenciesScanned(statuses: ScannerStatus[], policy: Policy): boolean {
+  return statuses.some(
+    (s) =>
+      s.status === 'ok' &&
+      (s.name === 'audit' || (s.name === 'trivy-fs' && policy.trivy.scanners.includes('vuln')) || (s.name.startsWith('report:') && s.name !== 'report:semgrep' && s.name !== 'report:sarif')),
+  );
+}
+
 /**
  * Versions of the tools that ran from chaingate's pinned install (src/tools/versions.json), and
  * of its own OSV matcher: a tool taken from PATH or a report is of a version we do not know.
@@ -373,7 +382,8 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
     anchor,
     exceptionsFile: path.relative(repo.root, exceptionsPath).split(path.sep).join('/') || exceptionsPath,
     exceptionDays: (sev) => exceptionDays({ maxDays: policy.exceptions['max-days'], sla: policy.sla }, sev, policy['unknown-severity']),
-    scanned: { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) },
+    // Lockfiles count as scanned only when a dependency scanner read them to the end.
+    scanned: dependenciesScanned(statuses, policy) ? { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) } : undefined,
   });
   fs.writeFileSync(summaryFile, summary);
   return { result, resultFile, sarifFile, summaryFile, summary, sbomFile };
