@@ -59,6 +59,8 @@ export interface GateOptions {
   env: NodeJS.ProcessEnv;
   now: () => Date;
   log: Logger;
+  /** When each finding (by fingerprint) was first seen, from a baseline: what `sla` counts from. */
+  firstSeen?: ReadonlyMap<string, string>;
 }
 
 export interface GateDeps {
@@ -347,6 +349,7 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
     mode: opts.mode,
     inputs,
     version: VERSION,
+    firstSeen: opts.firstSeen,
   });
 
   const resultFile = path.join(outDir, 'chaingate-result.json');
