@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cli } from '../helpers/cli';
-import { fixture, tmpDir } from '../helpers/paths';
+import { REPO, fixture, tmpDir } from '../helpers/paths';
 
 function project(files: Record<string, string> = {}): string {
   const d = tmpDir('chaingate-cli-');
@@ -32,6 +32,19 @@ describe('chaingate scan with --report', () => {
     const sarif = readJson(path.join(out, 'chaingate.sarif'));
     expect(sarif.version).toBe('2.1.0');
     expect(fs.readFileSync(path.join(out, 'summary.md'), 'utf8')).toMatch(/fail/i);
+    // A project without a lockfile: the summary says so rather than implying coverage.
+    expect(fs.readFileSync(path.join(out, 'summary.md'), 'utf8')).toContain('**Scanned:** no lockfile · scanners report:npm-audit (');
+  });
+
+  it('says which lockfiles and how many packages a dependency report covered, and places findings in them', async () => {
+    const dir = project({ 'package-lock.json': fs.readFileSync(path.join(REPO, 'examples', 'vulnerable', 'package-lock.json'), 'utf8'), 'package.json': fs.readFileSync(path.join(REPO, 'examples', 'vulnerable', 'package.json'), 'utf8') });
+    const out = path.join(dir, 'out');
+    await cli(['scan', dir, '--scanners', 'none', '--report', `trivy=${path.join(REPO, '__tests__', 'goldens', 'real', 'trivy-fs-vulnerable.json')}`, '--output-dir', out, '--mode', 'warn']);
+    const summary = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
+    expect(summary).toContain('**Scanned:** 1 lockfile (package-lock.json), 5 packages · scanners report:trivy (');
+    expect(summary).toContain('| qs 6.5.2 ← package.json (direct) | 6.5.2 → **6.5.3** |');
+    const qs = readJson(path.join(out, 'chaingate.sarif')).runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'CVE-2022-24999');
+    expect(qs.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: expect.stringMatching(/package-lock\.json$/) }, region: { startLine: 54 } });
   });
 
   it('passes (exit 0) on a report with no vulnerabilities', async () => {

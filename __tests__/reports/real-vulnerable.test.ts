@@ -8,6 +8,7 @@ import { dependencyPathIndex } from '../../src/core/dep-path';
 import { mergeFindings } from '../../src/core/finding';
 import { evaluate } from '../../src/core/policy';
 import { exceptionDays } from '../../src/core/sla';
+import { findingAnchors } from '../../src/gate/anchors';
 import { discoverLockfiles } from '../../src/lockfiles';
 import { parseReport } from '../../src/parsers';
 import { commitLinksFromEnv } from '../../src/reports/remedy';
@@ -51,6 +52,7 @@ describe('examples/vulnerable, blocked', () => {
       resultFile: 'chaingate-result.json',
       sarifFile: 'chaingate.sarif',
       dependencyPath: (f) => find(f.package!, f.location?.path),
+      anchor: findingAnchors(EX, locks.map((l) => l.path)),
       links: commitLinksFromEnv({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567' }, 'examples/vulnerable'),
       exceptionsFile: 'examples/vulnerable/.chaingate-exceptions.yml',
       exceptionDays: (s) => exceptionDays({ maxDays: policy.exceptions['max-days'], sla: policy.sla }, s, policy['unknown-severity']),
@@ -58,8 +60,8 @@ describe('examples/vulnerable, blocked', () => {
     });
     expectTextGolden('real-vulnerable.summary.md', text);
     // What the developer came for, asserted apart from the golden.
-    expect(text).toContain('| qs 6.5.2 ← package.json (direct) | 6.5.2 → **6.5.3** |');
-    expect(text).toContain('pyyaml 5.3.1 ← requirements.txt (direct) | 5.3.1 → **5.4** |');
+    expect(text).toContain('| qs 6.5.2 ← package.json (direct) in [package-lock.json:54](https://github.com/acme/shop/blob/0123456789abcdef0123456789abcdef01234567/examples/vulnerable/package-lock.json#L54) | 6.5.2 → **6.5.3** |');
+    expect(text).toContain('pyyaml 5.3.1 ← requirements.txt (direct) in [requirements.txt:4](');
     // No bare name@version outside code, where GFM would make a mailto: link.
     expect(text.replace(/```yaml\n[\s\S]*?```/g, '')).not.toMatch(/[a-z]@\d/);
     expect(Buffer.byteLength(text)).toBeLessThan(1024 * 1024);

@@ -47,6 +47,10 @@ describe('the summary of a blocked change', () => {
 
   it('shows each vulnerable package as installed → nearest fix, with its chain from the manifest and the advisory', () => {
     expect(text).toContain('| **critical** | vulnerability | [CVE-2021-44906](https://osv.dev/vulnerability/CVE-2021-44906): minimist: prototype pollution | minimist 1.2.5 ← mkdirp 0.5.5 ← package.json (transitive) | 1.2.5 → **1.2.6** | trivy |');
+    // With the lockfile line of the package (its tool gave none), the chain links to it.
+    const anchored = renderSummary(result, { ...OPTS, dependencyPath: (f) => find(f.package!), links: commitLinksFromEnv(ENV, ''), anchor: () => ({ path: 'package-lock.json', startLine: 7 }) });
+    expect(anchored).toContain(`| minimist 1.2.5 ← mkdirp 0.5.5 ← package.json (transitive) in [package-lock.json:7](https://github.com/acme/shop/blob/${'a'.repeat(40)}/package-lock.json#L7) |`);
+    expect(renderSummary(result, { ...OPTS, dependencyPath: (f) => find(f.package!), links: commitLinksFromEnv(ENV, ''), anchor: () => undefined })).toContain('| minimist 1.2.5 ← mkdirp 0.5.5 ← package.json (transitive) | 1.2.5');
   });
 
   it('links files and lines at the commit, paths from the repository root', () => {

@@ -69,6 +69,8 @@ export interface GateOptions {
   env: NodeJS.ProcessEnv;
   now: () => Date;
   log: Logger;
+  /** When each finding (by fingerprint) was first seen, from a baseline: what `sla` counts from. */
+  firstSeen?: ReadonlyMap<string, string>;
 }
 
 export interface GateDeps {
@@ -255,6 +257,15 @@ function scannedLockfiles(dir: string, policy: Policy): Lockfile[] {
     for (const file of findLockfiles(dir, { skipDirs: policy['skip-dirs'] })) read(() => out.push(readLockfile(file, path.relative(dir, file) || path.basename(file))));
   });
   return out;
+}
+
+/** Whether a scanner that reads lockfiles (the audit, Trivy's vuln scanner, a dependency report) completed. */
+function dependenciesScanned(statuses: ScannerStatus[], policy: Policy): boolean {
+  return statuses.some(
+    (s) =>
+      s.status === 'ok' &&
+      (s.name === 'audit' || (s.name === 'trivy-fs' && policy.trivy.scanners.includes('vuln')) || (s.name.startsWith('report:') && s.name !== 'report:semgrep' && s.name !== 'report:sarif')),
+  );
 }
 
 /**
@@ -450,6 +461,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     mode: opts.mode,
     inputs,
     version: VERSION,
+    firstSeen: opts.firstSeen,
   });
 
   const resultFile = path.join(outDir, 'chaingate-result.json');
@@ -459,6 +471,8 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const repo = projectPath(dir, opts.env);
   const lockfiles = scannedLockfiles(dir, policy);
   const findPath = dependencyPathIndex(lockfiles);
+  // A vulnerability at its package's line in the lockfile, a Dockerfile check at its instruction.
+  const anchor = findingAnchors(dir, lockfiles.map((l) => l.path));
   await outputWrite(resultFile, () => writeChunks(resultFile, resultJsonChunks(result)));
   await outputWrite(sarifFile, () => writeChunks(
     sarifFile,
@@ -467,8 +481,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
       root: repo.root,
       project: repo.project,
       toolVersions: toolVersions(statuses, toolPath, opts.env),
-      // A vulnerability at its package's line in the lockfile, a Dockerfile check at its instruction.
-      anchor: findingAnchors(dir, lockfiles.map((l) => l.path)),
+      anchor,
       // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
       // important ones there; chaingate-result.json has them all.
       maxResultsPerRun: policy.sarif['max-results-per-run'],
@@ -490,9 +503,11 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     sarifFile: path.basename(sarifFile),
     dependencyPath: (f) => (f.package ? findPath(f.package, f.location?.path) : undefined),
     links: commitLinksFromEnv(opts.env, repo.project),
+    anchor,
     exceptionsFile,
     exceptionDays: daysFor,
-    scanned: { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) },
+    // Lockfiles count as scanned only when a dependency scanner read them to the end.
+    scanned: dependenciesScanned(statuses, policy) ? { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) } : undefined,
   });
   await outputWrite(summaryFile, async () => fs.writeFileSync(summaryFile, summary));
   return { result, resultFile, sarifFile, summaryFile, summary, sbomFile, exceptionsFile, exceptionDays: daysFor };

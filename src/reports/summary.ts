@@ -34,6 +34,8 @@ export interface SummaryOptions {
   exceptionsFile?: string;
   /** Days a new exception for a finding of this severity may run: the policy's SLA (default DEFAULT_SLA_DAYS). */
   exceptionDays?: (severity: Severity) => number;
+  /** The line of a finding its tool gave none (a package's lockfile entry): linked with the chain. */
+  anchor?: (f: EvaluatedFinding) => { path: string; startLine: number } | undefined;
   /** What was scanned, so a pass says what it covers. */
   scanned?: { lockfiles: string[]; packages: number };
 }
@@ -194,7 +196,12 @@ function locationCell(f: EvaluatedFinding, opts: SummaryOptions): string {
 
 function whereCell(f: EvaluatedFinding, opts: SummaryOptions): string {
   const chain = f.package && opts.dependencyPath?.(f);
-  if (chain) return `${md(formatDependencyPath(chain))} (${chain.direct ? 'direct' : 'transitive'})`;
+  if (chain) {
+    const text = `${md(formatDependencyPath(chain))} (${chain.direct ? 'direct' : 'transitive'})`;
+    const at = opts.links && opts.anchor?.(f);
+    const url = at && fileUrl(opts.links as CommitLinks, at.path, at.startLine);
+    return url ? `${text} in [${md(locationLabel(at))}](${url})` : text;
+  }
   let where = f.package ? md(packageLabel(f.package)) : '';
   if (f.location) where = where ? `${where} in ${locationCell(f, opts)}` : locationCell(f, opts);
   return where || '—';
@@ -216,9 +223,7 @@ function blockingRow(f: EvaluatedFinding, opts: SummaryOptions, note = ''): stri
 const BLOCKING_HEADER = ['Severity', 'Kind', 'Finding', 'Where', 'Fix', 'Tools'];
 
 /** The blocking findings, as many as fit in `budget` bytes. */
-function blockingSection(result: GateResult, budget: number, opts: SummaryOptions): string[] {
-  // Filtered after sorting: the blocking ones of a list in report order are in report order.
-  const blocking = sortFindings(result.findings).filter((f) => f.blocking);
+function blockingSection(blocking: readonly EvaluatedFinding[], budget: number, opts: SummaryOptions): string[] {
   if (blocking.length === 0) return [];
   const head = [`## Blocking findings (${blocking.length})`, '', ...table(BLOCKING_HEADER, [])];
   const omittedNote = (n: number) => `\n_… ${plural(n, 'more blocking finding')} not shown to keep this summary short and under GitHub's size limit: ${see(opts)}._`;
@@ -243,8 +248,7 @@ function defaultDays(severity: Severity): number {
 }
 
 /** What to do next: per kind of blocking finding, and the exceptions entries to accept a risk instead. */
-function nextStepsSection(result: GateResult, opts: SummaryOptions): string[] {
-  const blocking = sortFindings(result.findings).filter((f) => f.blocking);
+function nextStepsSection(result: GateResult, blocking: readonly EvaluatedFinding[], opts: SummaryOptions): string[] {
   if (blocking.length === 0) return [];
   const kinds = new Set(blocking.map((f) => f.kind));
   const out = ['## What to do next', ''];
@@ -278,8 +282,7 @@ function nextStepsSection(result: GateResult, opts: SummaryOptions): string[] {
 }
 
 /** The findings that do not block, folded away: what the gate saw but let through, and why. */
-function nonBlockingSection(result: GateResult, budget: number): string[] {
-  const list = sortFindings(result.findings).filter((f) => !f.blocking);
+function nonBlockingSection(list: readonly EvaluatedFinding[], budget: number): string[] {
   if (list.length === 0) return [];
   const head = ['<details>', `<summary>${plural(list.length, 'finding')} that ${list.length === 1 ? 'does' : 'do'} not block</summary>`, '', ...table(['Severity', 'Kind', 'Finding', 'Where', 'Why it does not block'], [])];
   const tail = (n: number) => (n > 0 ? ['', `_… ${plural(n, 'more finding')} in the full results._`, '', '</details>'] : ['', '</details>']);
@@ -426,12 +429,16 @@ function hardCut(text: string, max: number, opts: SummaryOptions): string {
 export function renderSummary(result: GateResult, opts: SummaryOptions): string {
   const maxBytes = opts.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES;
   const head = [verdictSection(result), gateEditsSection(result), dependencySection(result), [...countsSection(result), '', ...scannedLine(result, opts)]];
-  const next = nextStepsSection(result, opts);
+  // Sorted once (in report order already, as evaluate() returns it, this is a check), then split.
+  const blockingList: EvaluatedFinding[] = [];
+  const nonBlocking: EvaluatedFinding[] = [];
+  for (const f of sortFindings(result.findings)) (f.blocking ? blockingList : nonBlocking).push(f);
+  const next = nextStepsSection(result, blockingList, opts);
   const tail = [existingSection(result, opts), scannersSection(result), exceptionsSection(result), footer(result, opts)];
   const fixed = bytes(join([...head, next, ...tail])) + 8;
-  const blocking = blockingSection(result, maxBytes - fixed, opts);
+  const blocking = blockingSection(blockingList, maxBytes - fixed, opts);
   // What is left after the blocking findings goes to the folded list of the others.
-  const others = nonBlockingSection(result, maxBytes - fixed - bytes(blocking.join('\n')));
+  const others = nonBlockingSection(nonBlocking, maxBytes - fixed - bytes(blocking.join('\n')));
   const text = join([...head, blocking, next, others, ...tail]) + '\n';
   return bytes(text) <= maxBytes ? text : hardCut(text, maxBytes, opts);
 }
