@@ -4,6 +4,10 @@
 import { normalizeSeverity } from '../../src/core/finding';
 import { lookupTable } from '../../src/core/lookup';
 import { parsePurl } from '../../src/core/purl-key';
+import { packagesFromCycloneDx } from '../../src/lockfiles';
+import { fromSri } from '../../src/lockfiles/util';
+import { purlType as matcherPurlType } from '../../src/osv/matcher';
+import { osvEcosystem } from '../../src/osv/versions';
 import { parseTrivyReport } from '../../src/parsers/trivy';
 import { jsonParse } from '../../src/parsers/util';
 import { ingest } from '../helpers/ingest';
@@ -178,5 +182,17 @@ describe('Trivy misconfiguration statuses and empty reports', () => {
     const padded = `{"SchemaVersion":2,"ArtifactName":".","ArtifactType":"filesystem","Metadata":{"pad":"${'x'.repeat(200)}"}}`;
     expect(parseTrivyReport(padded, { batchAbove: 100 })).toEqual([]);
     expect(() => parseTrivyReport(padded.replace('"ArtifactName":".",', ''), { batchAbove: 100 })).toThrow(/no Results and no ArtifactName/);
+  });
+});
+
+describe('inherited names in advisories, SBOMs and lockfiles', () => {
+  it('an OSV ecosystem, an SBOM purl type and an integrity algorithm named like Object.prototype keys', () => {
+    for (const w of INHERITED) {
+      expect(osvEcosystem(w)).toBe(w);
+      expect(matcherPurlType(w)).toBe(w.toLowerCase());
+      expect(fromSri(`${w}-AAAA`)).toBeUndefined();
+    }
+    const sbom = JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', components: [{ type: 'library', 'bom-ref': 'a', name: 'a', version: '1', purl: 'pkg:constructor/a@1' }] });
+    expect(packagesFromCycloneDx(sbom, 'sbom.json')).toEqual([]);
   });
 });
