@@ -10,6 +10,7 @@ import { purlType as matcherPurlType } from '../../src/osv/matcher';
 import { osvEcosystem } from '../../src/osv/versions';
 import { parseTrivyReport } from '../../src/parsers/trivy';
 import { jsonParse } from '../../src/parsers/util';
+import { renderSarifJson } from '../../src/reports/sarif';
 import { ingest } from '../helpers/ingest';
 import { readFixture } from '../helpers/paths';
 
@@ -194,5 +195,15 @@ describe('inherited names in advisories, SBOMs and lockfiles', () => {
     }
     const sbom = JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', components: [{ type: 'library', 'bom-ref': 'a', name: 'a', version: '1', purl: 'pkg:constructor/a@1' }] });
     expect(packagesFromCycloneDx(sbom, 'sbom.json')).toEqual([]);
+  });
+});
+
+describe('a finding ecosystem named like an Object.prototype key in the SARIF writer', () => {
+  it('finds no lockfile for it and falls back', () => {
+    const report = '{"SchemaVersion":2,"ArtifactName":".","Results":[{"Target":"Java","Vulnerabilities":[{"VulnerabilityID":"CVE-2020-1","PkgName":"a","PkgIdentifier":{"PURL":"pkg:constructor/a@1"},"Severity":"HIGH"}]}]}';
+    const r = ingest('trivy', report);
+    expect(r.findings[0].package?.ecosystem).toBe('constructor');
+    const log = JSON.parse(renderSarifJson(r.result, { toolVersion: 't', lockfiles: { npm: 'package-lock.json' } }));
+    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('.chaingate.yml');
   });
 });
