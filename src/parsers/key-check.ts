@@ -181,5 +181,5 @@ function compileDef(s: Schema): Walk {
 export function misspelledKey(schema: z.ZodType, data: unknown): string | undefined {
   const p = compile(schema as unknown as Schema)(data);
   if (p === undefined) return undefined;
-  return `${p.path.length ? p.path.join('.') : '(root)'}: unexpected key ${JSON.stringify(p.key)} where ${JSON.stringify(p.like)} belongs`;
+  return `${p.path.length ? p.path.join('.') : '(root)'}: unexpected key ${JSON.stringify(p.key.slice(0, 40))} where ${JSON.stringify(p.like)} belongs`;
 }
