@@ -4,8 +4,13 @@
 import { normalizeSeverity } from '../../src/core/finding';
 import { lookupTable } from '../../src/core/lookup';
 import { parsePurl } from '../../src/core/purl-key';
+import { packagesFromCycloneDx } from '../../src/lockfiles';
+import { fromSri } from '../../src/lockfiles/util';
+import { purlType as matcherPurlType } from '../../src/osv/matcher';
+import { osvEcosystem } from '../../src/osv/versions';
 import { parseTrivyReport } from '../../src/parsers/trivy';
 import { jsonParse } from '../../src/parsers/util';
+import { renderSarifJson } from '../../src/reports/sarif';
 import { ingest } from '../helpers/ingest';
 import { readFixture } from '../helpers/paths';
 
@@ -100,7 +105,7 @@ describe('reports that lost or hide their findings are incomplete, naming what i
     ['pass-trivy-vulnerabilities-key-lowercase.json', 'trivy', /Results\.0: unexpected key "vulnerabilities" where "Vulnerabilities" belongs/],
     ['pass-yarn-audit-empty-object.json', 'yarn-audit', /the audit did not complete \(no audit summary or result/],
     ['pass-yarn1-summary-says-high1-no-advisory.ndjson', 'yarn-audit', /line 1: the auditSummary counts 1 high but the report lists 0/],
-    ['pass-yarn1-unknown-record-type.ndjson', 'yarn-audit', /line 1 has record type "auditAdvisoby", which yarn does not write/],
+    ['pass-yarn1-unknown-record-type.ndjson', 'yarn-audit', /line 1 has a record type yarn does not write/],
   ];
   it.each(cases)('%s', (file, tool, why) => {
     const r = ingest(tool, hostile(file));
@@ -178,5 +183,27 @@ describe('Trivy misconfiguration statuses and empty reports', () => {
     const padded = `{"SchemaVersion":2,"ArtifactName":".","ArtifactType":"filesystem","Metadata":{"pad":"${'x'.repeat(200)}"}}`;
     expect(parseTrivyReport(padded, { batchAbove: 100 })).toEqual([]);
     expect(() => parseTrivyReport(padded.replace('"ArtifactName":".",', ''), { batchAbove: 100 })).toThrow(/no Results and no ArtifactName/);
+  });
+});
+
+describe('inherited names in advisories, SBOMs and lockfiles', () => {
+  it('an OSV ecosystem, an SBOM purl type and an integrity algorithm named like Object.prototype keys', () => {
+    for (const w of INHERITED) {
+      expect(osvEcosystem(w)).toBe(w);
+      expect(matcherPurlType(w)).toBe(w.toLowerCase());
+      expect(fromSri(`${w}-AAAA`)).toBeUndefined();
+    }
+    const sbom = JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', components: [{ type: 'library', 'bom-ref': 'a', name: 'a', version: '1', purl: 'pkg:constructor/a@1' }] });
+    expect(packagesFromCycloneDx(sbom, 'sbom.json')).toEqual([]);
+  });
+});
+
+describe('a finding ecosystem named like an Object.prototype key in the SARIF writer', () => {
+  it('finds no lockfile for it and falls back', () => {
+    const report = '{"SchemaVersion":2,"ArtifactName":".","Results":[{"Target":"Java","Vulnerabilities":[{"VulnerabilityID":"CVE-2020-1","PkgName":"a","PkgIdentifier":{"PURL":"pkg:constructor/a@1"},"Severity":"HIGH"}]}]}';
+    const r = ingest('trivy', report);
+    expect(r.findings[0].package?.ecosystem).toBe('constructor');
+    const log = JSON.parse(renderSarifJson(r.result, { toolVersion: 't', lockfiles: { npm: 'package-lock.json' } }));
+    expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('.chaingate.yml');
   });
 });

@@ -45,6 +45,14 @@ describe('misspelledKey', () => {
     expect(misspelledKey(Schema, [])).toBeUndefined();
   });
 
+  it('picks the union option of a value with zod where the plain check cannot', () => {
+    const WithDefault = z.looseObject({ details: z.array(z.string()).default([]), name: z.string() });
+    const U = z.union([z.string(), WithDefault]);
+    expect(misspelledKey(U, { name: 'a', detials: [] })).toBe('(root): unexpected key "detials" where "details" belongs');
+    expect(misspelledKey(U, 'x')).toBeUndefined();
+    expect(misspelledKey(U, 3)).toBeUndefined();
+  });
+
   it('judges a report with many distinct unknown keys', () => {
     const entries = Array.from({ length: 1500 }, (_, i) => ({ name: 'a', [`k${i}`]: 1 }));
     expect(misspelledKey(Schema, { entries })).toBeUndefined();

@@ -1,13 +1,14 @@
 // Reads a CycloneDX JSON SBOM (ours or anyone's) as packages, so an SBOM can be audited like a
 // lockfile. Only components with a purl of an ecosystem we match are returned. Pure.
 import type { PackageURL } from 'packageurl-js';
+import { lookupTable } from '../core/lookup';
 import { LockfileError } from '../errors';
 import { packageUrlLib } from '../parsers/purl';
 import type { Ecosystem, Integrity, LockPackage } from './types';
 import { isRecord, mergeByPurl, parseJsonLockfile, recordOf, str } from './util';
 
 const FIX = 'pass a CycloneDX JSON SBOM (bomFormat "CycloneDX")';
-const ECOSYSTEMS: Record<string, Ecosystem> = { npm: 'npm', pypi: 'pypi', golang: 'golang' };
+const ECOSYSTEMS = lookupTable<Ecosystem>({ npm: 'npm', pypi: 'pypi', golang: 'golang' });
 const ALGS = new Set(['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512']);
 
 /** `json` is the file's text or the already parsed object; `file` names it in errors. */

@@ -1,7 +1,7 @@
 // Shared helpers for the lockfile parsers. Pure.
 import type * as JsYaml from 'js-yaml';
 import type * as TomlLib from 'smol-toml';
-import { jsonParse } from '../core/lookup';
+import { jsonParse, lookupTable } from '../core/lookup';
 import { LockfileError } from '../errors';
 import { parseLockfileYaml } from './lockfile-yaml';
 import { describeJsonError } from '../parsers/json-error';
@@ -70,12 +70,12 @@ export function purlFor(ecosystem: Ecosystem, name: string, version: string): st
   return golangPurl(name, version);
 }
 
-const SRI_ALGS: Record<string, Integrity['alg']> = {
+const SRI_ALGS = lookupTable<Integrity['alg']>({
   sha1: 'SHA-1',
   sha256: 'SHA-256',
   sha384: 'SHA-384',
   sha512: 'SHA-512',
-};
+});
 const HEX_LEN: Record<Integrity['alg'], number> = { 'SHA-1': 40, 'SHA-256': 64, 'SHA-384': 96, 'SHA-512': 128 };
 
 /** Subresource-integrity strings (`sha512-<base64> sha1-<base64>`) as hex digests. */
@@ -97,7 +97,7 @@ export function fromSri(sri: string | undefined): Integrity[] | undefined {
 export function fromPrefixedHex(s: string): Integrity | undefined {
   const m = /^(sha1|sha256|sha384|sha512):([0-9a-fA-F]+)$/.exec(s.trim());
   if (!m) return undefined;
-  const alg = SRI_ALGS[m[1]];
+  const alg = SRI_ALGS[m[1]] as Integrity['alg'];
   const hex = m[2].toLowerCase();
   return hex.length === HEX_LEN[alg] ? { alg, hex } : undefined;
 }

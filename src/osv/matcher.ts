@@ -1,6 +1,7 @@
 // The OSV matcher: advisories indexed by ecosystem + normalized package name, each package
 // looked up once (never packages × advisories). Pure.
 import { makeFinding, type Finding } from '../core/finding';
+import { lookupTable } from '../core/lookup';
 import { matchAffected } from './ranges';
 import { groupSeverity } from './severity';
 import type { OsvAdvisory, OsvAffected } from './schema';
@@ -58,7 +59,7 @@ export function buildIndex(advisories: Iterable<OsvAdvisory>): AdvisoryIndex {
   return addToIndex(emptyIndex(), advisories);
 }
 
-const OSV_TO_PURL: Record<string, string> = {
+const OSV_TO_PURL = lookupTable<string>({
   npm: 'npm',
   pypi: 'pypi',
   go: 'golang',
@@ -71,7 +72,7 @@ const OSV_TO_PURL: Record<string, string> = {
   hex: 'hex',
   debian: 'deb',
   alpine: 'apk',
-};
+});
 
 /** The purl type the finding model uses for a package's ecosystem. */
 export function purlType(ecosystem: string): string {

@@ -1,5 +1,6 @@
 // Version ordering per OSV ecosystem. Pure.
 import * as semver from 'semver';
+import { lookupTable } from '../core/lookup';
 import { comparePep440 } from './pep440';
 
 export type Compare = (a: string, b: string) => number;
@@ -93,7 +94,7 @@ export function ecosystemComparator(ecosystem: string): Compare {
   }
 }
 
-const PURL_TO_OSV: Record<string, string> = {
+const PURL_TO_OSV = lookupTable<string>({
   npm: 'npm',
   pypi: 'PyPI',
   golang: 'Go',
@@ -108,7 +109,7 @@ const PURL_TO_OSV: Record<string, string> = {
   deb: 'Debian',
   apk: 'Alpine',
   swift: 'SwiftURL',
-};
+});
 
 /** OSV ecosystem name for a package's ecosystem given as a purl type (or already in OSV spelling). */
 export function osvEcosystem(ecosystem: string): string {

@@ -8,6 +8,7 @@
 // off): such a report is damaged or edited, and is rejected instead of read as clean. Keys that
 // look like none of the schema's (a field a newer tool added) are fine.
 import type { z } from 'zod';
+import { plainValidator } from './conforms';
 
 /** Lower-case letters and digits only: `Vulnerabilities`, `vulnerabilities` and `resul s` compare by this. */
 function squeeze(k: string): string {
@@ -54,7 +55,20 @@ export function lookalike(key: string, known: readonly string[]): string | undef
   return undefined;
 }
 
-type Walk = (v: unknown, path: string) => string | undefined;
+/** A misspelled key: where, which, and the schema key it looks like. */
+interface Problem {
+  path: (string | number)[];
+  key: string;
+  like: string;
+}
+
+/** Finds a problem in a value; the path is built only for the one found, not for every value visited. */
+type Walk = (v: unknown) => Problem | undefined;
+
+function under(key: string | number, p: Problem | undefined): Problem | undefined {
+  if (p !== undefined) p.path.unshift(key);
+  return p;
+}
 
 interface Def {
   type: string;
@@ -73,10 +87,6 @@ interface Schema {
 const cache = new WeakMap<object, Walk>();
 const none: Walk = () => undefined;
 
-function join(path: string, key: string | number): string {
-  return path === '' ? String(key) : `${path}.${key}`;
-}
-
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -94,16 +104,18 @@ function compile(s: Schema): Walk {
 function objectWalk(shape: Record<string, Schema>): Walk {
   const names = Object.keys(shape);
   const known = new Set(names);
-  const walks = new Map(names.map((n) => [n, compile(shape[n])]));
+  // Only fields with something below them to check are walked into.
+  const walks = new Map(names.map((n) => [n, compile(shape[n])] as const).filter(([, w]) => w !== none));
   // Keys seen in this kind of object and not the schema's, judged once (a report repeats them
   // in every entry); bounded, since the keys are the report's.
   const judged = new Map<string, string | null>();
-  return (v, path) => {
+  return (v) => {
     if (!isPlainObject(v)) return undefined;
     for (const k in v) {
       if (known.has(k)) {
-        const inner = (walks.get(k) as Walk)(v[k], join(path, k));
-        if (inner) return inner;
+        const walk = walks.get(k);
+        const p = walk && under(k, walk(v[k]));
+        if (p) return p;
         continue;
       }
       let like = judged.get(k);
@@ -111,7 +123,7 @@ function objectWalk(shape: Record<string, Schema>): Walk {
         if (judged.size >= 1000) judged.clear();
         judged.set(k, (like = lookalike(k, names) ?? null));
       }
-      if (like !== null) return `${path || '(root)'}: unexpected key ${JSON.stringify(k)} where ${JSON.stringify(like)} belongs`;
+      if (like !== null) return { path: [], key: k, like };
     }
     return undefined;
   };
@@ -126,10 +138,10 @@ function compileDef(s: Schema): Walk {
     case 'array': {
       const el = compile(def.element as Schema);
       if (el === none) return none;
-      return (v, path) => {
+      return (v) => {
         if (!Array.isArray(v)) return undefined;
         for (let i = 0; i < v.length; i++) {
-          const p = el(v[i], join(path, i));
+          const p = under(i, el(v[i]));
           if (p) return p;
         }
         return undefined;
@@ -137,10 +149,11 @@ function compileDef(s: Schema): Walk {
     }
     case 'record': {
       const value = compile(def.valueType as Schema);
-      return (v, path) => {
+      if (value === none) return none;
+      return (v) => {
         if (!isPlainObject(v)) return undefined;
         for (const k in v) {
-          const p = value(v[k], join(path, k));
+          const p = under(k, value(v[k]));
           if (p) return p;
         }
         return undefined;
@@ -151,9 +164,10 @@ function compileDef(s: Schema): Walk {
       const walks = options.map(compile);
       if (walks.every((w) => w === none)) return none;
       // The option the value is: the first that accepts it (validation has passed by now).
-      return (v, path) => {
-        const i = options.findIndex((o) => o.safeParse(v).success);
-        return i < 0 ? undefined : walks[i](v, path);
+      const accepts = options.map((o) => plainValidator(o as unknown as z.ZodType) ?? ((v: unknown) => o.safeParse(v).success));
+      return (v) => {
+        const i = accepts.findIndex((a) => a(v));
+        return i < 0 ? undefined : walks[i](v);
       };
     }
     case 'object':
@@ -165,5 +179,7 @@ function compileDef(s: Schema): Walk {
 
 /** The first key of `data` that looks like a misspelled key of `schema`, as a message; undefined for none. */
 export function misspelledKey(schema: z.ZodType, data: unknown): string | undefined {
-  return compile(schema as unknown as Schema)(data, '');
+  const p = compile(schema as unknown as Schema)(data);
+  if (p === undefined) return undefined;
+  return `${p.path.length ? p.path.join('.') : '(root)'}: unexpected key ${JSON.stringify(p.key.slice(0, 40))} where ${JSON.stringify(p.like)} belongs`;
 }

@@ -57,7 +57,7 @@ function dependencies(text: string, alone: boolean): { audited: Audited[]; skipp
   if (!alone) return { audited, skipped };
   if (deps.length === 0) throw new FormatError(`${WHAT}: the report lists no dependencies, so nothing was audited`);
   if (audited.length === 0) {
-    throw new FormatError(`${WHAT}: every dependency was skipped (${skipped.length}, e.g. ${skipped[0].name}: ${skipped[0].skip_reason}), so nothing was audited`);
+    throw new FormatError(`${WHAT}: every dependency was skipped (${skipped.length}, e.g. ${skipped[0].name.slice(0, 80)}: ${(skipped[0].skip_reason as string).slice(0, 200)}), so nothing was audited`);
   }
   return { audited, skipped };
 }

@@ -189,7 +189,7 @@ export const parseYarnAudit: Parser = (text) => {
     } else if (isRecord(value) && typeof value.type === 'string') {
       const data = value.data;
       if (!YARN1_TYPES.has(value.type)) {
-        throw new FormatError(`${WHAT}: line ${line} has record type ${JSON.stringify(value.type.slice(0, 40))}, which yarn does not write; the report is damaged or was edited`, line);
+        throw new FormatError(`${WHAT}: line ${line} has a record type yarn does not write; the report is damaged or was edited`, line);
       }
       if (value.type === 'auditAdvisory') {
         const { advisory } = validateLine(AuditAdvisoryDataSchema, data, line);

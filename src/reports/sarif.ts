@@ -169,7 +169,9 @@ function projectPrefix(project: string | undefined): string | undefined {
 
 function lockfileFor(p: EvaluatedFinding['package'], ctx: Ctx): string | undefined {
   const eco = p?.ecosystem?.toLowerCase();
-  return eco === undefined ? undefined : ctx.opts.lockfiles?.[eco];
+  // The ecosystem is a report's text: only the map's own entries count.
+  const files = ctx.opts.lockfiles;
+  return eco === undefined || files === undefined || !Object.hasOwn(files, eco) ? undefined : files[eco];
 }
 
 function location(f: EvaluatedFinding, ctx: Ctx): Obj {
