@@ -149,7 +149,11 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
     entries.push({ raw, pkg });
   }
   const byName = new Map<string, LockPackage[]>();
-  for (const { pkg } of entries) byName.set(pkg.name, [...(byName.get(pkg.name) ?? []), pkg]);
+  for (const { pkg } of entries) {
+    const same = byName.get(pkg.name);
+    if (same) same.push(pkg);
+    else byName.set(pkg.name, [pkg]);
+  }
   // Lockfile v4 writes ranges without the npm: protocol that its keys carry.
   const exactly = (n: string, r: string) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
   const named = new Set<string>();
