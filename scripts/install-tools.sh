@@ -97,6 +97,8 @@ for t in "${want[@]}"; do
   case "$t" in
     semgrep) install_semgrep ;;
     trivy|cosign|crane|actionlint) install_go "$t" ;;
+    # Not installed by default: bench/audit-osv.mjs compares the audit with it.
+    osv-scanner) install_go "$t" ;;
     docker-registry) install_registry ;;
     pip-audit) install_pip_audit ;;
     pnpm|yarn|yarn-berry) install_npm_tool "$t" ;;
