@@ -70,7 +70,9 @@ for (const f of folders) {
     });
   }
   if (failed) {
-    rows.push([f, kind, `failed: ${failed.slice(0, 120)}`, '', '', '', '', '', '']);
+    // The error's first line names the file and the reason; the rest of the row stays empty.
+    rows.push([f, kind, 'failed', '', '', '', '', '', '']);
+    console.error(`${f}: ${failed.slice(0, 300)}`);
     continue;
   }
   const [ours, trivy] = res.map((r) => ({ wall: median(r.walls), cpu: median(r.cpus), rss: r.rss }));
