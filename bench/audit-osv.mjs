@@ -34,9 +34,10 @@ for (const f of fs.readdirSync(path.join(SHARED, 'osv-advisories')).filter((f) =
     byEcosystem.set(eco, [...(byEcosystem.get(eco) ?? []), f]);
   }
 }
-// osv-scanner's offline database: <cache>/osv-scanner/<ecosystem>/all.zip (zipped by Python's zipfile).
+// osv-scanner v2's offline database (its OSV-SCALIBR matcher): $OSV_SCALIBR_LOCAL_DB_CACHE_DIRECTORY
+// /osv-scalibr/<ecosystem>/all.zip, read with --offline (zipped by Python's zipfile).
 for (const [eco, files] of byEcosystem) {
-  const dir = path.join(dbCache, 'osv-scanner', eco);
+  const dir = path.join(dbCache, 'osv-scalibr', eco);
   fs.mkdirSync(dir, { recursive: true });
   const py = 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED)\nfor f in sys.argv[3:]: z.write(sys.argv[2] + "/" + f, f)\nz.close()';
   const r = spawnSync('python3', ['-c', py, path.join(dir, 'all.zip'), advisories, ...files], { encoding: 'utf8' });
@@ -72,8 +73,8 @@ const contenders = [
   },
   {
     name: 'osv-scanner v2.5.0',
-    argv: (dir) => [OSV_SCANNER, 'scan', 'source', '--offline-vulnerabilities', '--format', 'json', '-L', lockfileOf(dir)],
-    env: { OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY: dbCache },
+    argv: (dir) => [OSV_SCANNER, 'scan', 'source', '--offline', '--format', 'json', '-L', lockfileOf(dir)],
+    env: { OSV_SCALIBR_LOCAL_DB_CACHE_DIRECTORY: dbCache },
     // 1: vulnerabilities found.
     ok: (r) => r.status === 0 || r.status === 1,
   },
@@ -97,8 +98,9 @@ for (const f of FOLDERS) {
   }
   contenders.forEach((c, j) => rows.push([path.relative(path.join(SHARED, 'lockfiles-public'), lockfileOf(dir)), c.name, median(res[j].walls).toFixed(2), median(res[j].cpus).toFixed(2), res[j].rss.toFixed(0), String(res[j].found.size)]));
   const [ours, theirs] = res;
+  const same = ours.found.size === theirs.found.size && [...ours.found].every((x) => theirs.found.has(x));
   verdicts.push(
-    `${f}: ${(median(theirs.walls) / median(ours.walls)).toFixed(2)}x osv-scanner's speed (wall), ${(median(theirs.cpus) / median(ours.cpus)).toFixed(2)}x (CPU), ${((100 * ours.rss) / theirs.rss).toFixed(0)}% of its memory`,
+    `${f}: ${(median(theirs.walls) / median(ours.walls)).toFixed(2)}x osv-scanner's speed (wall), ${(median(theirs.cpus) / median(ours.cpus)).toFixed(2)}x (CPU), ${((100 * ours.rss) / theirs.rss).toFixed(0)}% of its memory; ${same ? 'same findings' : `findings differ: ours only ${[...ours.found].filter((x) => !theirs.found.has(x)).join(', ')}; theirs only ${[...theirs.found].filter((x) => !ours.found.has(x)).join(', ')}`}`,
   );
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
