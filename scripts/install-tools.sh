@@ -61,6 +61,7 @@ have_version() { # tool binary expected-version
     cosign) out="$("$2" version 2>/dev/null | grep -i gitversion || true)" ;;
     crane) out="$("$2" version 2>/dev/null || true)" ;;
     actionlint) out="$("$2" --version 2>/dev/null | head -1 || true)" ;;
+    osv-scanner) out="$("$2" --version 2>/dev/null | head -1 || true)" ;;
     pip-audit|pnpm|yarn|yarn-berry) out="$("$2" --version 2>/dev/null || true)" ;;
   esac
   [[ "$out" == *"$3"* ]]
@@ -239,6 +240,8 @@ for t in "${want[@]}"; do
   case "$t" in
     semgrep) install_semgrep ;;
     trivy|cosign|crane|actionlint) install_go_tool "$t" ;;
+    # Not installed by default: bench/audit-osv.mjs compares the audit with it.
+    osv-scanner) install_go_tool "$t" ;;
     docker-registry) install_registry ;;
     pip-audit) install_pip_audit ;;
     pnpm|yarn|yarn-berry) install_npm_tool "$t" ;;

@@ -71,7 +71,8 @@ function readWorkspaceManifests(dir: string, folders: string[]): Record<string, 
     // The lockfile is the pull request's: a workspace path must not lead outside the project.
     if (!at.startsWith(base + path.sep)) continue;
     const file = path.join(at, 'package.json');
-    const text = readOptional(file);
+    // Most monorepo fixtures and sparse checkouts lack some: existsSync throws no ENOENT per folder.
+    const text = fs.existsSync(file) ? readOptional(file) : undefined;
     if (text !== undefined) out[f] = parsePackageJson(text, file);
   }
   return out;

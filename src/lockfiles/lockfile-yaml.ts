@@ -42,9 +42,12 @@ function plain(s: string): unknown {
     if (OTHER_NUMBER.test(s)) bail();
     if (s === '-' || s.startsWith('- ')) bail();
   }
-  if (NULL.test(s)) return null;
-  if (TRUE.test(s)) return true;
-  if (FALSE.test(s)) return false;
+  // Only words of these first letters can be null or a boolean.
+  if ('~nNtTfF'.includes(s[0])) {
+    if (NULL.test(s)) return null;
+    if (TRUE.test(s)) return true;
+    if (FALSE.test(s)) return false;
+  }
   if (s.includes(': ') || s.includes(' #')) bail();
   return s;
 }
@@ -208,7 +211,7 @@ export function parseLockfileYaml(text: string): unknown[] | undefined {
       if (end < 0) end = text.length;
       let raw = text.slice(start, end);
       start = end + 1;
-      if (raw.endsWith('\r')) raw = raw.slice(0, -1);
+      if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
       let indent = 0;
       while (raw.charCodeAt(indent) === 32) indent++;
       if (indent === raw.length) continue;
@@ -221,7 +224,8 @@ export function parseLockfileYaml(text: string): unknown[] | undefined {
         continue;
       }
       if (indent === 0 && c === '%') bail();
-      docs[docs.length - 1].push({ indent, text: raw.slice(indent).trimEnd() });
+      const body = indent ? raw.slice(indent) : raw;
+      docs[docs.length - 1].push({ indent, text: body.charCodeAt(body.length - 1) === 32 ? body.trimEnd() : body });
     }
     // A leading "---" opens the first document rather than closing an empty one.
     if (docs.length > 1 && docs[0].length === 0) docs.shift();

@@ -149,7 +149,11 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
     entries.push({ raw, pkg });
   }
   const byName = new Map<string, LockPackage[]>();
-  for (const { pkg } of entries) byName.set(pkg.name, [...(byName.get(pkg.name) ?? []), pkg]);
+  for (const { pkg } of entries) {
+    const same = byName.get(pkg.name);
+    if (same) same.push(pkg);
+    else byName.set(pkg.name, [pkg]);
+  }
   // Lockfile v4 writes ranges without the npm: protocol that its keys carry.
   const exactly = (n: string, r: string) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
   const named = new Set<string>();
@@ -218,6 +222,13 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
 /** Folders of a berry lockfile's workspaces (other than the root), for reading their package.json. */
 export function berryWorkspaces(text: string): string[] {
   const out = new Set<string>();
-  for (const m of text.matchAll(/^ {2}resolution: "?(?:@[^@"\s/]+\/)?[^@"\s]+@workspace:([^"\s]+)"?$/gm)) if (m[1] !== '.') out.add(m[1]);
+  const line = /^ {2}resolution: "?(?:@[^@"\s/]+\/)?[^@"\s]+@workspace:([^"\s]+)"?$/;
+  // A multiline regex over the whole file costs more than the few lines that can match.
+  for (let i = text.indexOf('@workspace:'); i >= 0; i = text.indexOf('@workspace:', i + 1)) {
+    const start = text.lastIndexOf('\n', i) + 1;
+    const end = text.indexOf('\n', i);
+    const m = line.exec(text.slice(start, end < 0 ? text.length : end).replace(/\r$/, ''));
+    if (m && m[1] !== '.') out.add(m[1]);
+  }
   return [...out].sort();
 }
