@@ -90,6 +90,11 @@ describe('--baseline REF with the real Semgrep', () => {
     expect(first.code).toBe(1);
     const earlier = path.join(baseOut, 'chaingate-result.json');
     expect(readJson(earlier).findings.every((f: { textHash?: string }) => typeof f.textHash === 'string')).toBe(true);
+    // The same, from Semgrep's own report given with --report: its findings get text hashes too.
+    const fromReport = path.join(tmpDir(), 'report-out');
+    await cli(['scan', dir, '--scanners', 'none', '--report', `semgrep=${path.join(baseOut, 'raw', 'semgrep', 'semgrep.json')}`, '--output-dir', fromReport]);
+    const hashes = (file: string) => readJson(file).findings.map((f: { textHash?: string }) => f.textHash).sort();
+    expect(hashes(path.join(fromReport, 'chaingate-result.json'))).toEqual(hashes(earlier));
     applyChange(dir);
     const out = path.join(tmpDir(), 'out');
     const r = await cli(['scan', dir, '--baseline', earlier, '--output-dir', out]);
@@ -103,6 +108,9 @@ describe('--baseline REF with the real Semgrep', () => {
       'src/untouched.js': ['existing'],
     });
     expect(result.baseline).toMatchObject({ source: 'file', block: 'new' });
+    const reportOut = path.join(tmpDir(), 'report-head');
+    await cli(['scan', dir, '--scanners', 'none', '--report', `semgrep=${path.join(out, 'raw', 'semgrep', 'semgrep.json')}`, '--baseline', path.join(fromReport, 'chaingate-result.json'), '--output-dir', reportOut]);
+    expect(byFile(readJson(path.join(reportOut, 'chaingate-result.json')).findings)).toEqual(byFile(result.findings));
     expect(result.baseline.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(r.code).toBe(1);
 

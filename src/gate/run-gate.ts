@@ -325,6 +325,8 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const covered = new Set<ScannerName>();
   for (const r of opts.reports) {
     const { findings, status } = ingestReport(r.tool, resolveFrom(process.cwd(), r.path), roots);
+    // A later run may take this result as its baseline: its findings need their text hashes too.
+    addTextHashes(findings, dir);
     statuses.push(status);
     all.push(...findings);
     for (const s of REPORT_COVERS[r.tool] ?? []) covered.add(s);
