@@ -282,3 +282,65 @@ export function withWorkspaceNames(doc: Cdx, theirs: Graph): Graph {
   );
   return reachableFromRoot({ components: new Set([...g.components].map(rename)), edges }, new Set());
 }
+
+interface YarnTree {
+  name: string;
+  shadow?: boolean;
+  children?: YarnTree[];
+}
+
+/**
+ * `yarn list --json --offline` (the pinned yarn 1): the node_modules tree yarn lays out from the
+ * lockfile. Every package in it is a component. A "shadow" child is a dependency (name@range)
+ * installed elsewhere: it resolves as Node would, to the nearest copy walking up from the
+ * dependant. Those are the edges the tree states; a nested copy is not one (see below), so the
+ * edges here are a subset of the real graph. The root's edges are package.json's dependencies.
+ */
+export function yarnListGraph(dir: string, yarn: string): Graph {
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'yarn1-'));
+  let out: string;
+  try {
+    out = execFileSync(yarn, ['list', '--json', '--offline', '--cache-folder', cache], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
+  } finally {
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
+  const tree = (JSON.parse(out.split('\n').find((l) => l.includes('"type":"tree"')) as string) as { data: { trees: YarnTree[] } }).data.trees;
+  const split = (s: string) => {
+    const at = s.indexOf('@', 1);
+    return [s.slice(0, at), s.slice(at + 1)];
+  };
+  const components = new Set<string>();
+  const edges = new Set<string>();
+  const levelOf = (nodes: YarnTree[]) => new Map(nodes.filter((n) => !n.shadow).map((n) => [split(n.name)[0], n]));
+  // yarn prints an alias (string-width-cjs@npm:string-width@^4) by its folder name: the lockfile's
+  // entry headers name the real package.
+  const alias = new Map<string, string>();
+  for (const m of fs.readFileSync(path.join(dir, 'yarn.lock'), 'utf8').matchAll(/^"?((?:@[^@/"]+\/)?[^@"]+)@npm:((?:@[^@/"]+\/)?[^@"]+)@/gm)) alias.set(m[1], m[2]);
+  const purlOf = (n: YarnTree) => {
+    const [name, version] = split(n.name);
+    return npmPurl(alias.get(name) ?? name, version);
+  };
+  const visit = (n: YarnTree, scopes: Map<string, YarnTree>[]) => {
+    const purl = purlOf(n);
+    components.add(purl);
+    const inner = [levelOf(n.children ?? []), ...scopes];
+    for (const c of n.children ?? []) {
+      const name = split(c.name)[0];
+      // A nested (non-shadow) child sits in this folder because something below needs it: the
+      // tree does not say whether this package itself does, so it is no edge here.
+      const target = c.shadow ? inner.map((s) => s.get(name)).find(Boolean) : undefined;
+      if (target) edges.add(`${purl} -> ${purlOf(target)}`);
+      if (!c.shadow) visit(c, inner);
+    }
+  };
+  const top = levelOf(tree);
+  for (const t of tree) visit(t, [top]);
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+  for (const section of ['dependencies', 'devDependencies', 'optionalDependencies']) {
+    for (const name of Object.keys(pkg[section] ?? {})) {
+      const t = top.get(name);
+      if (t) edges.add(`root -> ${purlOf(t)}`);
+    }
+  }
+  return { components, edges };
+}

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeSbom } from '../../src/sbom';
-import { diff, edgesOutside, npmLsGraph, pnpmListGraph, pnpmPeerVariants, reachableFromRoot, sbomGraph, toolPath, withoutOtherVariants, withWorkspaceNames, yarnInfoGraph } from '../helpers/package-managers';
+import { diff, edgesOutside, npmLsGraph, pnpmListGraph, pnpmPeerVariants, reachableFromRoot, sbomGraph, toolPath, withoutOtherVariants, withWorkspaceNames, yarnInfoGraph, yarnListGraph } from '../helpers/package-managers';
 import type { Cdx } from '../sbom/helpers';
 
 const PUBLIC = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'lockfiles-public');
@@ -62,6 +62,25 @@ const yarnBerry = toolPath('yarn-berry');
       const g = withWorkspaceNames(await ours(dir), theirs);
       expect(diff(g.edges, theirs.edges)).toEqual({ missing: [], extra: [] });
       expect(diff(g.components, theirs.components)).toEqual({ missing: [], extra: [] });
+    },
+    120_000,
+  );
+});
+
+const yarn1 = toolPath('yarn');
+(yarn1 ? describe : describe.skip)('yarn classic: the same graph as `yarn list` (pinned yarn 1)', () => {
+  // yarn 1 cannot list gophish's and jest-2020's lockfiles offline (it wants entries their
+  // package.json no longer matches, "Couldn't find any versions ... in our cache").
+  it.each(['hyper', 'yarn1-webpack'])(
+    '%s',
+    async (name) => {
+      const dir = path.join(PUBLIC, name);
+      const theirs = yarnListGraph(dir, yarn1 as string);
+      const g = sbomGraph(await ours(dir));
+      expect(diff(g.components, theirs.components)).toEqual({ missing: [], extra: [] });
+      // yarn's tree states part of the edges (those to hoisted copies): every one is ours.
+      expect(theirs.edges.size).toBeGreaterThan(500);
+      expect(diff(g.edges, theirs.edges).missing).toEqual([]);
     },
     120_000,
   );
