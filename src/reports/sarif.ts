@@ -2,6 +2,7 @@
 // tool, shaped for GitHub code scanning (security-severity on rules, one physical location per
 // result, our fingerprint as a partial fingerprint). Pure.
 import { securitySeverityScore, worseSeverity, type Severity } from '../core/finding';
+import { wellFormed } from '../core/lookup';
 import type { EvaluatedFinding, GateResult } from '../core/result';
 import { compareStrings, normalizePath, packageLabel, sortFindings } from './order';
 
@@ -53,11 +54,15 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   unknown: 'note',
 };
 
-/** A repository-relative URI reference: forward slashes, each segment percent-encoded. */
+/**
+ * A repository-relative URI reference: forward slashes, each segment percent-encoded. Reports
+ * are read well-formed, but a path may come from elsewhere: a lone surrogate, which
+ * encodeURIComponent throws on, is encoded as U+FFFD.
+ */
 export function toArtifactUri(path: string, root?: string): string {
   return relativeTo(normalizePath(path), rootPrefix(root))
     .split('/')
-    .map((seg) => encodeURIComponent(seg))
+    .map((seg) => encodeURIComponent(wellFormed(seg)))
     .join('/');
 }
 
