@@ -28,8 +28,8 @@ import type { ReportTool } from '../../src/parsers/types';
 import { ingest, type Ingested } from '../helpers/ingest';
 import { FIXTURES } from '../helpers/paths';
 
-const SEED = 20261205;
-/** Cases per fixture and property: about 40 fixtures, so a few thousand ingests in all. */
+const SEED = Number(process.env.CHAINGATE_FUZZ_SEED ?? 20261205);
+/** Cases per fixture and property (about 40 fixtures, a few thousand ingests in all); CHAINGATE_FUZZ_SEED and CHAINGATE_FUZZ_RUNS widen a run by hand. */
 const RUNS = Number(process.env.CHAINGATE_FUZZ_RUNS ?? 16);
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

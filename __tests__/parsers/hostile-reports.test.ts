@@ -10,7 +10,7 @@ import { purlType as matcherPurlType } from '../../src/osv/matcher';
 import { osvEcosystem } from '../../src/osv/versions';
 import { parseTrivyReport } from '../../src/parsers/trivy';
 import { jsonParse } from '../../src/parsers/util';
-import { renderSarifJson } from '../../src/reports/sarif';
+import { renderSarifJson, toArtifactUri } from '../../src/reports/sarif';
 import { ingest } from '../helpers/ingest';
 import { readFixture } from '../helpers/paths';
 
@@ -205,5 +205,11 @@ describe('a finding ecosystem named like an Object.prototype key in the SARIF wr
     expect(r.findings[0].package?.ecosystem).toBe('constructor');
     const log = JSON.parse(renderSarifJson(r.result, { toolVersion: 't', lockfiles: { npm: 'package-lock.json' } }));
     expect(log.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('.chaingate.yml');
+  });
+});
+
+describe('a lone surrogate that reaches the SARIF writer from elsewhere', () => {
+  it('is written as U+FFFD', () => {
+    expect(toArtifactUri('src/\ud800/a b.js')).toBe('src/%EF%BF%BD/a%20b.js');
   });
 });

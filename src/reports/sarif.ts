@@ -3,6 +3,7 @@
 // result, our fingerprint as a partial fingerprint). Pure.
 import { securitySeverityScore, worseSeverity, type Severity } from '../core/finding';
 import { nearestFix } from '../core/fix';
+import { wellFormed } from '../core/lookup';
 import { md } from './markdown';
 import { linkTarget, SECRET_REMEDIATION } from './remedy';
 import type { EvaluatedFinding, GateResult } from '../core/result';
@@ -83,11 +84,15 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   unknown: 'note',
 };
 
-/** A repository-relative URI reference: forward slashes, each segment percent-encoded. */
+/**
+ * A repository-relative URI reference: forward slashes, each segment percent-encoded. Reports
+ * are read well-formed, but a path may come from elsewhere: a lone surrogate, which
+ * encodeURIComponent throws on, is encoded as U+FFFD.
+ */
 export function toArtifactUri(path: string, root?: string): string {
   return relativeTo(normalizePath(path), rootPrefix(root))
     .split('/')
-    .map((seg) => encodeURIComponent(seg))
+    .map((seg) => encodeURIComponent(wellFormed(seg)))
     .join('/');
 }
 
