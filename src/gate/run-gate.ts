@@ -30,6 +30,9 @@ import { findLockfiles, readLockfile, type Lockfile } from '../lockfiles';
 import { commitLinksFromEnv } from '../reports/remedy';
 import { findingAnchors } from './anchors';
 import TOOL_VERSIONS from '../tools/versions.json';
+import { findingLabel, firstSeenMap, historyDigests, historyKeys, updateHistory, type HistoryChange, type RunFinding } from '../core/history';
+import { currentCommit, readHistoryFile, writeHistoryFile } from './history-file';
+import { renderHistorySection } from '../reports/history-summary';
 
 export interface Logger {
   info(line: string): void;
@@ -58,6 +61,8 @@ export interface GateOptions {
   offline?: boolean;
   /** A git revision or an earlier chaingate-result.json to compare with (the action's baseline: auto gives the PR's base commit); read by the baseline feature. */
   baseline?: string;
+  /** A history file to read and update (first seen, fixed, per-run counts; see src/core/history.ts). */
+  history?: string;
   env: NodeJS.ProcessEnv;
   now: () => Date;
   log: Logger;
@@ -78,6 +83,8 @@ export interface GateOutput {
   /** The exceptions file from the repository root, and the days an exception may run per severity: for the PR comment's snippet. */
   exceptionsFile: string;
   exceptionDays: (severity: Severity) => number;
+  /** With `history`: this run as recorded, and what changed since the last one. */
+  history?: HistoryChange;
 }
 
 /** Which scanners a `--report TOOL=...` stands in for: that tool is not run again. */
@@ -252,6 +259,9 @@ function toolVersions(statuses: ScannerStatus[], toolPath: (tool: string) => str
 
 export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOutput> {
   const { dir, policy, exceptions, vex, inputs, tools, exceptionsPath } = loadInputs(opts);
+  // Read before anything runs: a corrupt history stops the gate at once (exit 2), file untouched.
+  const historyFile = opts.history !== undefined ? resolveFrom(process.cwd(), opts.history) : undefined;
+  const previousHistory = historyFile !== undefined ? readHistoryFile(historyFile) : undefined;
   const outDir = path.resolve(opts.outputDir);
   fs.mkdirSync(outDir, { recursive: true });
 
@@ -344,17 +354,37 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
   }
 
+  const merged = mergeFindings(all);
+  const now = opts.now();
+  let runFindings: RunFinding[] = [];
+  if (previousHistory) {
+    const keys = historyKeys(merged);
+    runFindings = merged.map((f, i) => ({ key: keys[i], severity: f.severity, kind: f.kind, label: findingLabel(f), fingerprint: f.fingerprint }));
+  }
   const result = evaluate({
-    findings: mergeFindings(all),
+    findings: merged,
     policy,
     exceptions,
     vex,
     scanners: statuses,
-    now: opts.now(),
+    now,
     mode: opts.mode,
     inputs,
     version: VERSION,
+    ...(previousHistory ? { firstSeen: firstSeenMap(previousHistory, runFindings, now) } : {}),
   });
+  let history: HistoryChange | undefined;
+  if (previousHistory && historyFile) {
+    history = updateHistory(previousHistory, {
+      now,
+      commit: await currentCommit(dir, opts.env),
+      findings: runFindings,
+      exceptions: result.exceptions.active,
+      complete: !statuses.some((s) => s.status === 'failed') && result.verdict !== 'incomplete',
+    });
+    writeHistoryFile(historyFile, history.history);
+    opts.log.info(`history: run ${history.run.n} recorded in ${historyFile} (${history.added.length} new, ${history.fixed.length} fixed since the last run)`);
+  }
 
   const resultFile = path.join(outDir, 'chaingate-result.json');
   const sarifFile = path.join(outDir, 'chaingate.sarif');
@@ -391,6 +421,9 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
     exceptionDays: daysFor,
     scanned: { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) },
   });
-  fs.writeFileSync(summaryFile, summary);
-  return { result, resultFile, sarifFile, summaryFile, summary, sbomFile, exceptionsFile, exceptionDays: daysFor };
+  const withHistory = history
+    ? `${summary}\n${renderHistorySection(result, history, { now, digests: historyDigests(runFindings), sla: policy.sla, unknownAs: policy['unknown-severity'] })}`
+    : summary;
+  fs.writeFileSync(summaryFile, withHistory);
+  return { result, resultFile, sarifFile, summaryFile, summary: withHistory, sbomFile, exceptionsFile, exceptionDays: daysFor, history };
 }

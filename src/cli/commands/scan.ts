@@ -25,6 +25,8 @@ const USAGE = `chaingate scan [DIR] [options]
   --write-sbom             also write sbom.cdx.json to the output dir
   --output-dir DIR         where reports go (default: chaingate-out)
   --mode enforce|warn      warn reports everything and exits 0
+  --history FILE           read and update a history of findings (first seen, fixed, weekly
+                           trend); the summary shows what changed and the SLA's overdue findings
 
 Paths given as options are relative to the current directory; paths written in the policy
 (exceptions.file, exceptions.vex, tools.<tool>.path, ...) are relative to the policy file.
@@ -53,6 +55,7 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
         'write-sbom': { type: 'boolean' },
         'output-dir': { type: 'string' },
         mode: { type: 'string' },
+        history: { type: 'string' },
       },
     });
   } catch (e) {
@@ -94,6 +97,7 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
     sbom: v['write-sbom'] ? true : undefined,
     insecureRegistry: v['insecure-registry'],
     offline: v.offline,
+    history: v.history,
     env: io.env,
     now: io.now,
     log,
