@@ -25,7 +25,7 @@ import { readBytes } from '../read-text';
 import { writeChunks } from './write-chunks';
 import { projectPath } from './repo-root';
 import { dependencyPathIndex } from '../core/dep-path';
-import { exceptionDays, largestDays } from '../core/sla';
+import { exceptionDays, largestDays, overdueFindings, type Overdue } from '../core/sla';
 import { findLockfiles, readLockfile, type Lockfile } from '../lockfiles';
 import { commitLinksFromEnv } from '../reports/remedy';
 import { findingAnchors } from './anchors';
@@ -85,6 +85,8 @@ export interface GateOutput {
   exceptionDays: (severity: Severity) => number;
   /** With `history`: this run as recorded, and what changed since the last one. */
   history?: HistoryChange;
+  /** With `history`: the unsuppressed findings open past the policy's `sla`. */
+  overdue?: Overdue[];
 }
 
 /** Which scanners a `--report TOOL=...` stands in for: that tool is not run again. */
@@ -361,6 +363,7 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
     const keys = historyKeys(merged);
     runFindings = merged.map((f, i) => ({ key: keys[i], severity: f.severity, kind: f.kind, label: findingLabel(f), fingerprint: f.fingerprint }));
   }
+  const firstSeen = previousHistory ? firstSeenMap(previousHistory, runFindings, now) : undefined;
   const result = evaluate({
     findings: merged,
     policy,
@@ -371,10 +374,13 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
     mode: opts.mode,
     inputs,
     version: VERSION,
-    ...(previousHistory ? { firstSeen: firstSeenMap(previousHistory, runFindings, now) } : {}),
+    ...(firstSeen ? { firstSeen } : {}),
   });
   let history: HistoryChange | undefined;
+  let overdue: Overdue[] | undefined;
   if (previousHistory && historyFile) {
+    const open = result.findings.filter((f) => !f.exception && !f.vex);
+    overdue = overdueFindings(open, firstSeen, policy.sla, now, policy['unknown-severity']);
     history = updateHistory(previousHistory, {
       now,
       commit: await currentCommit(dir, opts.env),
@@ -425,5 +431,5 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
     ? `${summary}\n${renderHistorySection(result, history, { now, digests: historyDigests(runFindings), sla: policy.sla, unknownAs: policy['unknown-severity'] })}`
     : summary;
   fs.writeFileSync(summaryFile, withHistory);
-  return { result, resultFile, sarifFile, summaryFile, summary: withHistory, sbomFile, exceptionsFile, exceptionDays: daysFor, history };
+  return { result, resultFile, sarifFile, summaryFile, summary: withHistory, sbomFile, exceptionsFile, exceptionDays: daysFor, history, overdue };
 }
