@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { HistorySchema } from '../../src/core/history';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { defaultPolicy, loadExceptionsFile, loadPolicyFile, loadVexFile } from '../../src/config/load';
@@ -183,6 +184,7 @@ describe('published JSON Schemas', () => {
   it.each([
     ['chaingate-policy.schema.json', PolicySchema],
     ['chaingate-exceptions.schema.json', ExceptionsFileSchema],
+    ['chaingate-history.schema.json', HistorySchema],
   ])('%s matches the zod schema', (name, schema) => {
     const file = path.join(REPO, 'schemas', name);
     const generated = JSON.stringify(z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' }), null, 2) + '\n';

@@ -1,6 +1,7 @@
 // A local stand-in for the GitHub REST API on 127.0.0.1, speaking the real shape of the issue
 // comment endpoints the action calls: list (paginated with a Link header, as GitHub does), create,
-// get, update and delete, with GitHub's error bodies: 401 bad credentials, 403 for a read-only
+// get, update and delete; and of the issues endpoints (list by state, pull requests included, as
+// GitHub does; create; get; update, close and reopen), with GitHub's error bodies: 401 bad credentials, 403 for a read-only
 // (fork) token, secondary rate limits with retry-after, and 5xx pages from the edge.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -37,6 +38,25 @@ export interface Fault {
   times: number;
 }
 
+export interface ServerIssue {
+  id: number;
+  node_id: string;
+  number: number;
+  url: string;
+  html_url: string;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  state_reason: 'completed' | 'reopened' | 'not_planned' | null;
+  labels: { name: string }[];
+  user: { login: string; id: number; type: 'Bot' | 'User' };
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  /** Present on pull requests, which the issues list returns too. */
+  pull_request?: { url: string };
+}
+
 interface TokenInfo {
   login: string;
   type: 'Bot' | 'User';
@@ -44,6 +64,7 @@ interface TokenInfo {
 }
 
 const DOCS = 'https://docs.github.com/rest/issues/comments';
+const ISSUE_DOCS = 'https://docs.github.com/rest/issues/issues';
 
 /** The response bodies GitHub sends in these cases. */
 export const BODIES = {
@@ -62,6 +83,7 @@ export class GitHubApiServer {
   /** Added before each list response is sent, to hold two runs' lists side by side. */
   listDelayMs = 0;
   private comments = new Map<string, ServerComment[]>();
+  private issues = new Map<string, ServerIssue[]>();
   private nextId = 1_000_000_000;
   private server?: http.Server;
   private tokens = new Map<string, TokenInfo>([
@@ -104,6 +126,46 @@ export class GitHubApiServer {
     list.push(c);
     this.comments.set(key, list);
     return c;
+  }
+
+  /** The issues of a repository (pull requests among them), by number. */
+  issueList(owner: string, repo: string): ServerIssue[] {
+    return this.issues.get(`${owner}/${repo}`) ?? [];
+  }
+
+  /** Adds an issue (or, with `pullRequest`, a pull request) as `login` would have opened it. */
+  seedIssue(owner: string, repo: string, title: string, body: string, opts: { login?: string; type?: 'Bot' | 'User'; state?: 'open' | 'closed'; pullRequest?: boolean } = {}): ServerIssue {
+    const i = this.makeIssue(owner, repo, title, body, { login: opts.login ?? 'someone', type: opts.type ?? 'User', write: true });
+    if (opts.state === 'closed') Object.assign(i, { state: 'closed', state_reason: 'completed', closed_at: i.created_at });
+    if (opts.pullRequest) i.pull_request = { url: `${this.url}/repos/${owner}/${repo}/pulls/${i.number}` };
+    return i;
+  }
+
+  private makeIssue(owner: string, repo: string, title: string, body: string | null, who: TokenInfo): ServerIssue {
+    const key = `${owner}/${repo}`;
+    const list = this.issues.get(key) ?? [];
+    const id = this.nextId++;
+    const number = list.length + 1;
+    const now = new Date(Date.UTC(2026, 11, 5, 8, 0, 0) + id - 1_000_000_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const issue: ServerIssue = {
+      id,
+      node_id: `I_kwDO${id.toString(36)}`,
+      number,
+      url: `${this.url}/repos/${owner}/${repo}/issues/${number}`,
+      html_url: `https://github.example/${owner}/${repo}/issues/${number}`,
+      title,
+      body,
+      state: 'open',
+      state_reason: null,
+      labels: [],
+      user: { login: who.login, id: who.login.length, type: who.type },
+      created_at: now,
+      updated_at: now,
+      closed_at: null,
+    };
+    list.push(issue);
+    this.issues.set(key, list);
+    return issue;
   }
 
   writes(): RecordedRequest[] {
@@ -180,6 +242,43 @@ export class GitHubApiServer {
         return this.send(res, 201, c, { location: c.url });
       }
     }
+    m = /^\/repos\/([^/]+)\/([^/]+)\/issues$/.exec(u.pathname);
+    if (m) {
+      const [owner, repo] = [m[1], m[2]];
+      if (method === 'GET') {
+        // GitHub's defaults: open issues, newest first.
+        const state = u.searchParams.get('state') ?? 'open';
+        const all = this.issueList(owner, repo)
+          .filter((i) => state === 'all' || i.state === state)
+          .sort((a, b) => b.number - a.number);
+        return this.sendPage(res, u, all);
+      }
+      if (method === 'POST') {
+        if (!who.write) return this.send(res, 403, BODIES.forkToken);
+        const b = (body ?? {}) as { title?: unknown; body?: unknown };
+        if (typeof b.title !== 'string' || b.title === '') return this.send(res, 422, { message: 'Invalid request.\n\n"title" wasn\'t supplied.', documentation_url: `${ISSUE_DOCS}#create-an-issue`, status: '422' });
+        if (typeof b.body === 'string' && b.body.length > 65_536) return this.send(res, 422, { message: 'Validation Failed', errors: [{ resource: 'Issue', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }], documentation_url: `${ISSUE_DOCS}#create-an-issue`, status: '422' });
+        const i = this.makeIssue(owner, repo, b.title, typeof b.body === 'string' ? b.body : null, who);
+        return this.send(res, 201, i, { location: i.url });
+      }
+    }
+    m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(u.pathname);
+    if (m) {
+      const i = this.issueList(m[1], m[2]).find((x) => x.number === Number(m![3]));
+      if (!i) return this.send(res, 404, { message: 'Not Found', documentation_url: `${ISSUE_DOCS}#get-an-issue`, status: '404' });
+      if (method === 'GET') return this.send(res, 200, i);
+      if (method === 'PATCH') {
+        if (!who.write) return this.send(res, 403, BODIES.forkToken);
+        const b = (body ?? {}) as { title?: unknown; body?: unknown; state?: unknown; state_reason?: unknown };
+        if (b.state !== undefined && b.state !== 'open' && b.state !== 'closed') return this.send(res, 422, { message: 'Validation Failed', documentation_url: `${ISSUE_DOCS}#update-an-issue`, status: '422' });
+        if (typeof b.title === 'string') i.title = b.title;
+        if (typeof b.body === 'string') i.body = b.body;
+        if (b.state === 'closed' && i.state === 'open') Object.assign(i, { state: 'closed', state_reason: b.state_reason ?? 'completed', closed_at: i.updated_at });
+        if (b.state === 'open' && i.state === 'closed') Object.assign(i, { state: 'open', state_reason: 'reopened', closed_at: null });
+        i.updated_at = new Date(Date.parse(i.updated_at) + 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+        return this.send(res, 200, i);
+      }
+    }
     m = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(u.pathname);
     if (m) {
       const id = Number(m[3]);
@@ -205,7 +304,7 @@ export class GitHubApiServer {
   }
 
   /** GitHub's pagination: `per_page` (default 30, at most 100), `page`, and a Link header. */
-  private sendPage(res: http.ServerResponse, u: URL, all: ServerComment[]): void {
+  private sendPage(res: http.ServerResponse, u: URL, all: unknown[]): void {
     const perPage = Math.min(100, Number(u.searchParams.get('per_page') ?? 30) || 30);
     const page = Math.max(1, Number(u.searchParams.get('page') ?? 1) || 1);
     const last = Math.max(1, Math.ceil(all.length / perPage));

@@ -18,6 +18,8 @@ import { commitLinksFromEnv } from '../reports/remedy';
 import { resolveSigningKey, runSignBlob, runSignImage, signTools } from '../sign';
 import { describeApiError, githubClient } from './github-api';
 import { upsertComment } from './pr-comment';
+import { syncTrackingIssue } from './tracking-issue';
+import { renderTrackingIssue, trackingMarker } from '../reports/tracking-issue';
 import { readEvent, resolveBaseline, type PullRequestEvent } from './pull-request';
 
 
@@ -85,6 +87,9 @@ export function optionsFromInputs(env: NodeJS.ProcessEnv, now: () => Date, log: 
     });
   }
   prCommentMode(env);
+  bool(env, 'tracking-issue');
+  // history: true keeps the file the workflow's cache steps restore and save (action.yml sets where).
+  const history = bool(env, 'history') ? historyPath(env) : undefined;
   // The token is for the comment only: scanners and the tools they start never see it.
   const gateEnv = { ...env };
   delete gateEnv.CHAINGATE_INPUT_GITHUB_TOKEN;
@@ -103,10 +108,58 @@ export function optionsFromInputs(env: NodeJS.ProcessEnv, now: () => Date, log: 
     insecureRegistry: bool(env, 'insecure-registry'),
     verifyImage: input(env, 'verify-image'),
     trustedPolicy,
+    history,
     env: gateEnv,
     now,
     log,
   };
+}
+
+function historyPath(env: NodeJS.ProcessEnv): string {
+  if (env.CHAINGATE_HISTORY_FILE) return env.CHAINGATE_HISTORY_FILE;
+  if (!env.RUNNER_TEMP) throw new ConfigError('input history is true but neither CHAINGATE_HISTORY_FILE nor RUNNER_TEMP is set');
+  return path.join(env.RUNNER_TEMP, 'chaingate-history', 'history.json');
+}
+
+/**
+ * tracking-issue: one issue per gate, open while a critical finding is open or a finding is
+ * past its SLA, closed once clean. Runs on pushes and schedules, not on pull requests (a PR's
+ * state is not the branch's). Whatever goes wrong is a warning: the verdict is the gate's alone.
+ */
+export async function trackIssueAfterGate(env: NodeJS.ProcessEnv, event: PullRequestEvent, opts: GateOptions, out: GateOutput): Promise<void> {
+  if (!bool(env, 'tracking-issue') || event.pr || ['pull_request', 'pull_request_target', 'merge_group'].includes(event.name)) return;
+  const token = input(env, 'github-token');
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  if (!token || !owner || !repo) {
+    core.warning('chaingate: tracking-issue needs github-token and GITHUB_REPOSITORY; no tracking issue was updated');
+    return;
+  }
+  core.setSecret(token);
+  try {
+    const { project } = projectPath(opts.dir, env);
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const marker = trackingMarker(commentMarker(project || '.', opts.configFile ?? '.chaingate.yml'));
+    const want = renderTrackingIssue(out.result, {
+      marker,
+      gate: project || '.',
+      overdue: out.overdue ?? [],
+      now: opts.now(),
+      runUrl: env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    });
+    const octokit = githubClient(token, env.GITHUB_API_URL ?? 'https://api.github.com');
+    const done = await syncTrackingIssue(octokit, { owner, repo }, { ...want, marker });
+    if (done.url) {
+      core.setOutput('tracking-issue-url', done.url);
+      core.info(`chaingate: tracking issue ${done.action}: ${done.url}`);
+    }
+  } catch (e) {
+    const cause = apiCause(e);
+    core.warning(`chaingate: the tracking issue was not updated: ${cause}. The verdict and the exit code are not affected. It needs \`permissions: issues: write\` for the job.`);
+  }
+}
+
+function apiCause(e: unknown): string {
+  return typeof (e as { status?: unknown })?.status === 'number' ? describeApiError(e) : `unexpected error: ${(e as Error)?.message ?? String(e)}`;
 }
 
 const PR_COMMENT_MODES = ['auto', 'always', 'never'] as const;
@@ -161,7 +214,7 @@ export async function commentOnPullRequest(env: NodeJS.ProcessEnv, event: PullRe
       core.info(`chaingate: pull-request comment ${done.action}: ${done.url}`);
     }
   } catch (e) {
-    const cause = typeof (e as { status?: unknown })?.status === 'number' ? describeApiError(e) : `unexpected error: ${(e as Error)?.message ?? String(e)}`;
+    const cause = apiCause(e);
     core.warning(
       `chaingate: the pull-request comment was skipped: ${cause}. The verdict and the exit code are not affected. ` +
         'Commenting needs `permissions: pull-requests: write` for the job (pull requests from forks get a read-only token).',
@@ -294,6 +347,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () =>
     const r = out.result;
     const setOutput = bestEffortOutputs();
     setOutput('verdict', r.verdict);
+    // The cache step saves the history only when this run wrote it.
+    if (out.history && opts.history) setOutput('history-file', opts.history);
     setOutput('blocking', String(r.summary.blocking));
     for (const s of ['critical', 'high', 'medium', 'low'] as const) setOutput(s, String(r.summary[s]));
     setOutput('result-file', out.resultFile);
@@ -304,6 +359,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () =>
     setOutput('policy-changed', String(policyChanged(r as CommentResult)));
     annotate(out, opts, repoRoot);
     await commentOnPullRequest(env, event, opts, out);
+    await trackIssueAfterGate(env, event, opts, out);
     const code = exitCodeFor(r);
     if (out.result.scanners.some((x) => x.name === 'cosign-verify')) {
       setOutput('verified', String(!r.findings.some((f) => f.kind === 'signature' && !f.exception && !f.vex)));

@@ -25,7 +25,7 @@ import { readBytes } from '../read-text';
 import { writeChunks } from './write-chunks';
 import { projectPath } from './repo-root';
 import { dependencyPathIndex } from '../core/dep-path';
-import { exceptionDays, largestDays } from '../core/sla';
+import { exceptionDays, largestDays, overdueFindings, type Overdue } from '../core/sla';
 import { findLockfiles, readLockfile, type Lockfile } from '../lockfiles';
 import { commitLinksFromEnv } from '../reports/remedy';
 import { findingAnchors } from './anchors';
@@ -33,6 +33,9 @@ import TOOL_VERSIONS from '../tools/versions.json';
 import { dependencyReview, openBaseline, type BaselineSession, type Comparison, type JobResult, type ScanJob } from './baseline';
 import { addTextHashes } from './text-hash';
 import { checkReportPath, outputWrite, prepareOutputDir } from './output-paths';
+import { findingLabel, firstSeenMap, historyDigests, historyKeys, updateHistory, type HistoryChange, type RunFinding } from '../core/history';
+import { currentCommit, readHistoryFile, writeHistoryFile } from './history-file';
+import { renderHistorySection } from '../reports/history-summary';
 
 export interface Logger {
   info(line: string): void;
@@ -66,6 +69,8 @@ export interface GateOptions {
   baseline?: string;
   /** Whose policy, exceptions and VEX apply with a REF baseline: the change's (default) or the baseline's. */
   trustedPolicy?: 'head' | 'baseline';
+  /** A history file to read and update (first seen, fixed, per-run counts; see src/core/history.ts). */
+  history?: string;
   env: NodeJS.ProcessEnv;
   now: () => Date;
   log: Logger;
@@ -88,6 +93,10 @@ export interface GateOutput {
   /** The exceptions file from the repository root, and the days an exception may run per severity: for the PR comment's snippet. */
   exceptionsFile: string;
   exceptionDays: (severity: Severity) => number;
+  /** With `history`: this run as recorded, and what changed since the last one. */
+  history?: HistoryChange;
+  /** With `history`: the unsuppressed findings open past the policy's `sla`. */
+  overdue?: Overdue[];
 }
 
 /** Which scanners a `--report TOOL=...` stands in for: that tool is not run again. */
@@ -317,6 +326,9 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const dir = head.dir;
   // Scanners are configured from where the applied policy lives (its rule files, its OSV DB).
   const scannerOpts = trusted === head ? opts : { ...opts, dir: trusted.dir };
+  // Read before anything runs: a corrupt history stops the gate at once (exit 2), file untouched.
+  const historyFile = opts.history !== undefined ? resolveFrom(process.cwd(), opts.history) : undefined;
+  const previousHistory = historyFile !== undefined ? readHistoryFile(historyFile) : undefined;
   const outDir = path.resolve(opts.outputDir);
   const roots = [dir, ...(opts.env.GITHUB_WORKSPACE ? [opts.env.GITHUB_WORKSPACE] : [])];
 
@@ -424,6 +436,13 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   }
 
   const merged = mergeFindings(all);
+  const now = opts.now();
+  let runFindings: RunFinding[] = [];
+  if (previousHistory) {
+    const keys = historyKeys(merged);
+    runFindings = merged.map((f, i) => ({ key: keys[i], severity: f.severity, kind: f.kind, label: findingLabel(f), fingerprint: f.fingerprint }));
+  }
+  const firstSeen = previousHistory ? firstSeenMap(previousHistory, runFindings, now) : opts.firstSeen;
   let comparison: Comparison | undefined;
   let denied: Finding[] = [];
   let lockfileErrors: string[] = [];
@@ -459,12 +478,27 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     exceptions,
     vex,
     scanners: statuses,
-    now: opts.now(),
+    now,
     mode: opts.mode,
     inputs,
     version: VERSION,
-    firstSeen: opts.firstSeen,
+    firstSeen,
   });
+  let history: HistoryChange | undefined;
+  let overdue: Overdue[] | undefined;
+  if (previousHistory && historyFile) {
+    const open = result.findings.filter((f) => !f.exception && !f.vex);
+    overdue = overdueFindings(open, firstSeen, policy.sla, now, policy['unknown-severity']);
+    history = updateHistory(previousHistory, {
+      now,
+      commit: await currentCommit(dir, opts.env),
+      findings: runFindings,
+      exceptions: result.exceptions.active,
+      complete: !statuses.some((s) => s.status === 'failed') && result.verdict !== 'incomplete',
+    });
+    writeHistoryFile(historyFile, history.history);
+    opts.log.info(`history: run ${history.run.n} recorded in ${historyFile} (${history.added.length} new, ${history.fixed.length} fixed since the last run)`);
+  }
 
   const resultFile = path.join(outDir, 'chaingate-result.json');
   const sarifFile = path.join(outDir, 'chaingate.sarif');
@@ -511,6 +545,9 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     // Lockfiles count as scanned only when a dependency scanner read them to the end.
     scanned: dependenciesScanned(statuses, policy) ? { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) } : undefined,
   });
-  await outputWrite(summaryFile, async () => fs.writeFileSync(summaryFile, summary));
-  return { result, resultFile, sarifFile, summaryFile, summary, sbomFile, exceptionsFile, exceptionDays: daysFor };
+  const withHistory = history
+    ? `${summary}\n${renderHistorySection(result, history, { now, digests: historyDigests(runFindings), sla: policy.sla, unknownAs: policy['unknown-severity'] })}`
+    : summary;
+  await outputWrite(summaryFile, async () => fs.writeFileSync(summaryFile, withHistory));
+  return { result, resultFile, sarifFile, summaryFile, summary: withHistory, sbomFile, exceptionsFile, exceptionDays: daysFor, history, overdue };
 }

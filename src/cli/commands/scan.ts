@@ -32,6 +32,8 @@ const USAGE = `chaingate scan [DIR] [options]
   --trusted-policy head|baseline
                            with --baseline REF: apply the change's own policy, exceptions and
                            VEX (head, default) or the baseline's (changes apply once merged)
+  --history FILE           read and update a history of findings (first seen, fixed, weekly
+                           trend); the summary shows what changed and the SLA's overdue findings
 
 Paths given as options are relative to the current directory; paths written in the policy
 (exceptions.file, exceptions.vex, tools.<tool>.path, ...) are relative to the policy file.
@@ -62,6 +64,7 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
         mode: { type: 'string' },
         baseline: { type: 'string' },
         'trusted-policy': { type: 'string' },
+        history: { type: 'string' },
       },
     });
   } catch (e) {
@@ -109,6 +112,7 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
     offline: v.offline,
     baseline: v.baseline,
     trustedPolicy: trusted,
+    history: v.history,
     env: io.env,
     now: io.now,
     log,
