@@ -45,6 +45,15 @@ describe('historyKeys', () => {
     expect(historyKeys([makeFinding({ tool: 'osv', kind: 'vulnerability', severity: 'low', id: 'X-1', title: 'x' })])).toEqual(['vulnerability\n\nX-1']);
   });
 
+  it('keys a flaw by the hash of its source text where the gate has it, as the baseline does', () => {
+    const hashed = (line: number, textHash: string) => ({ ...code('src/a.js', line), textHash });
+    const before = historyKeys([hashed(10, 'aaa'), hashed(20, 'bbb')]);
+    // Lines inserted above the first flaw move it below the second: each keeps its key.
+    const after = historyKeys([hashed(30, 'aaa'), hashed(20, 'bbb')]);
+    expect(after).toEqual(before);
+    expect(before[0]).toBe('code\nrule.a\nsrc/a.js\naaa\n0');
+  });
+
   it('labels are bounded', () => {
     expect(findingLabel(code('a.js', 3))).toBe('rule.a a.js:3');
     expect(findingLabel({ id: 'r', location: { path: 'a.js' } })).toBe('r a.js');

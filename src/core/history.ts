@@ -111,7 +111,7 @@ export function parseHistory(text: string, file: string): History {
   return r.data;
 }
 
-type Keyed = Pick<Finding, 'kind' | 'id' | 'aliases' | 'package' | 'location'>;
+type Keyed = Pick<Finding, 'kind' | 'id' | 'aliases' | 'package' | 'location' | 'textHash'>;
 
 /**
  * Line-independent keys, one per finding, so a finding keeps its history when code moves: a
@@ -125,7 +125,9 @@ export function historyKeys(findings: readonly Keyed[]): string[] {
       return `vulnerability\n${f.package ? packageKey(f.package) : ''}\n${canonicalId([f.id, ...f.aliases])}`;
     }
     const where = f.location ? f.location.path.replace(/\\/g, '/') : f.package ? packageKey(f.package) : '';
-    return `${f.kind}\n${f.id}\n${where}`;
+    // The hash of the matched source text, where the gate has it (the baseline's key does the
+    // same): two flaws of one rule in one file keep their own history when lines move.
+    return `${f.kind}\n${f.id}\n${where}${f.textHash ? `\n${f.textHash}` : ''}`;
   });
   const order = findings.map((_, i) => i).sort((a, b) => (findings[a].location?.startLine ?? 0) - (findings[b].location?.startLine ?? 0) || a - b);
   const seen = new Map<string, number>();
