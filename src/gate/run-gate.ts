@@ -98,6 +98,7 @@ const COMPLETED_TOOL_NAMES: Record<string, string[]> = {
   'trivy-image': ['trivy'],
   audit: ['osv'],
   'cosign-verify': ['cosign'],
+  zizmor: ['zizmor'],
   'report:sarif': [],
 };
 
@@ -241,7 +242,7 @@ function toolVersions(statuses: ScannerStatus[], toolPath: (tool: string) => str
   const out: Record<string, string> = {};
   const ran = new Set(statuses.filter((s) => s.status === 'ok').map((s) => s.name));
   const pinnedDir = path.join(env.CHAINGATE_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'chaingate', 'tools'), 'bin');
-  const pinned: Record<string, string> = { semgrep: 'semgrep', 'trivy-fs': 'trivy', 'trivy-image': 'trivy', 'cosign-verify': 'cosign' };
+  const pinned: Record<string, string> = { semgrep: 'semgrep', 'trivy-fs': 'trivy', 'trivy-image': 'trivy', 'cosign-verify': 'cosign', zizmor: 'zizmor' };
   for (const [scanner, tool] of Object.entries(pinned)) {
     const v = (TOOL_VERSIONS as Record<string, { version: string } | undefined>)[tool]?.version;
     if (ran.has(scanner) && v && toolPath(tool) === path.join(pinnedDir, tool)) out[tool] = v;

@@ -16,7 +16,7 @@ const USAGE = `chaingate scan [DIR] [options]
   --vex FILE               OpenVEX document (repeatable)
   --report TOOL=PATH       ingest an existing report instead of running TOOL (repeatable);
                            TOOL: ${REPORT_TOOLS.join(', ')}
-  --scanners LIST|none     comma-separated: semgrep, trivy-fs, trivy-image, audit
+  --scanners LIST|none     comma-separated: semgrep, trivy-fs, trivy-image, audit, zizmor
   --image REF              image for trivy-image (registry reference, tarball or OCI layout)
   --insecure-registry      allow a plain-HTTP registry (a local test registry)
   --osv-db DIR             offline OSV advisories (folder of OSV JSON or an OSV zip export)
