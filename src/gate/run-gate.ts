@@ -56,6 +56,8 @@ export interface GateOptions {
   verifyImage?: string;
   /** Never touch the network: cached Trivy DB, offline OSV advisories only. */
   offline?: boolean;
+  /** Trivy's scanners for this run, over the policy's trivy.scanners (`chaingate pre-commit`: secrets only). */
+  trivyScanners?: Policy['trivy']['scanners'];
   /** A git revision or an earlier chaingate-result.json to compare with (the action's baseline: auto gives the PR's base commit); read by the baseline feature. */
   baseline?: string;
   env: NodeJS.ProcessEnv;
@@ -109,6 +111,7 @@ function overridesFrom(opts: GateOptions) {
     // Paths given on the command line are relative to where it runs, not to the project.
     if (opts.image) r.trivy = { ...(r.trivy ?? {}), image: fs.existsSync(opts.image) ? path.resolve(opts.image) : opts.image };
     if (opts.insecureRegistry) r.trivy = { ...(r.trivy ?? {}), 'insecure-registry': true };
+    if (opts.trivyScanners) r.trivy = { ...(r.trivy ?? {}), scanners: opts.trivyScanners };
     if (opts.osvDb) r.audit = { ...(r.audit ?? {}), 'osv-db': path.resolve(opts.osvDb) };
     if (opts.sbom !== undefined) r.sbom = opts.sbom;
     return r;
