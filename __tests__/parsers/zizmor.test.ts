@@ -61,11 +61,20 @@ describe('parseZizmor', () => {
     }
   });
 
+  it('keeps a finding the workflow asks zizmor to ignore, and says so', () => {
+    const r = raw();
+    r[2].ignored = true;
+    const findings = parseZizmor(JSON.stringify(r));
+    expect(findings).toHaveLength(7);
+    expect(findings[2].description).toMatch(/asks zizmor to ignore it in a comment; the gate does not/);
+    expect(findings[1].description).not.toMatch(/ignore/);
+  });
+
   it('reads an empty report as no findings', () => {
     expect(parseZizmor('[]\n')).toEqual([]);
   });
 
-  it('rejects garbage, a cut report, a remote input, a finding marked ignored, a finding with no location', () => {
+  it('rejects garbage, a cut report, a remote input, a finding with no location', () => {
     expect(() => parseZizmor('')).toThrow(FormatError);
     expect(() => parseZizmor('error: no inputs collected')).toThrow(FormatError);
     expect(() => parseZizmor(realText.slice(0, realText.length / 2))).toThrow(FormatError);
@@ -73,9 +82,6 @@ describe('parseZizmor', () => {
     const remote = raw();
     remote[0].locations[0].symbolic.key = { Remote: { slug: 'a/b' } };
     expect(() => parseZizmor(JSON.stringify(remote))).toThrow(FormatError);
-    const ignored = raw();
-    ignored[2].ignored = true;
-    expect(() => parseZizmor(JSON.stringify(ignored))).toThrow(/finding 2 \(.+\) is marked ignored/);
     const bare = raw();
     bare[0].locations = [];
     expect(() => parseZizmor(JSON.stringify(bare))).toThrow(FormatError);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { makeFinding, normalizeSeverity, type Finding } from '../core/finding';
 import { validateReport } from './report-fields';
 import type { Parser } from './types';
-import { FormatError, parseJson } from './util';
+import { parseJson } from './util';
 
 const WHAT = 'zizmor --format json report';
 const KIND = 'zizmor JSON output';
@@ -33,7 +33,8 @@ const FindingSchema = z.looseObject({
     severity: z.string(),
   }),
   locations: z.array(LocationSchema).min(1),
-  // With --no-ignores nothing is ignored; a report that says otherwise was made another way.
+  // An inline `# zizmor: ignore[...]`: still listed (with --no-ignores, still counted in the exit
+  // code) and kept, since an exemption goes through the exceptions file.
   ignored: z.boolean().optional(),
 });
 type ZizmorFinding = z.infer<typeof FindingSchema>;
@@ -45,16 +46,17 @@ function severityOf(word: string): Finding['severity'] {
   return normalizeSeverity(word);
 }
 
+const IGNORED = ' The workflow asks zizmor to ignore it in a comment; the gate does not (use the exceptions file).';
+
 /** A span that ends at column 0 of a later row ends on the row before (a block's newline). */
 function endLine(startRow: number, end: { row: number; column: number }): number {
   return end.column === 0 && end.row > startRow ? end.row : end.row + 1;
 }
 
-function toFinding(f: ZizmorFinding, index: number): Finding {
+function toFinding(f: ZizmorFinding): Finding {
   const primary = f.locations.find((l) => l.symbolic.kind === 'Primary') ?? f.locations[0];
   const file = primary.symbolic.key.Local.verbatim_path.replace(/^(\.\/)+/, '');
   const confidence = f.determinations.confidence.toLowerCase();
-  if (f.ignored === true) throw new FormatError(`${WHAT}: finding ${index} (${f.ident}) is marked ignored, which chaingate's run never allows`);
   const note = primary.symbolic.annotation.trim();
   return makeFinding({
     tool: 'zizmor',
@@ -63,7 +65,7 @@ function toFinding(f: ZizmorFinding, index: number): Finding {
     id: `zizmor.${f.ident}`,
     title: f.desc.trim() || f.ident,
     // zizmor's confidence has no place in the finding model: it is said, not dropped.
-    description: `${note ? `${note}. ` : ''}zizmor confidence: ${confidence}.`,
+    description: `${note ? `${note}. ` : ''}zizmor confidence: ${confidence}.${f.ignored === true ? IGNORED : ''}`,
     location: {
       path: file,
       // zizmor's rows count from 0.
