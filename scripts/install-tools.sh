@@ -62,7 +62,7 @@ have_version() { # tool binary expected-version
     crane) out="$("$2" version 2>/dev/null || true)" ;;
     actionlint) out="$("$2" --version 2>/dev/null | head -1 || true)" ;;
     osv-scanner) out="$("$2" --version 2>/dev/null | head -1 || true)" ;;
-    pip-audit|pnpm|yarn|yarn-berry) out="$("$2" --version 2>/dev/null || true)" ;;
+    pip-audit|zizmor|pre-commit|pnpm|yarn|yarn-berry) out="$("$2" --version 2>/dev/null || true)" ;;
   esac
   [[ "$out" == *"$3"* ]]
 }
@@ -203,13 +203,13 @@ install_semgrep() {
   for old in "$tools_dir"/semgrep-[0-9]*; do [ "$old" = "$venv" ] || rm -rf "$old"; done
 }
 
-install_pip_audit() {
-  local ver; ver="$(field pip-audit version)"
-  if have_version pip-audit "$bin/pip-audit" "$ver"; then log "pip-audit $ver already installed"; return; fi
-  log "installing pip-audit $ver into a virtualenv"
-  python3 -m venv "$tools_dir/pip-audit-venv"
-  "$tools_dir/pip-audit-venv/bin/pip" install --quiet --disable-pip-version-check "pip-audit==$ver"
-  ln -sf "$tools_dir/pip-audit-venv/bin/pip-audit" "$bin/pip-audit"
+install_pip_tool() { # pip-audit | zizmor | pre-commit
+  local ver pkg; ver="$(field "$1" version)"; pkg="$(field "$1" package)"
+  if have_version "$1" "$bin/$1" "$ver"; then log "$1 $ver already installed"; return; fi
+  log "installing $1 $ver into a virtualenv"
+  python3 -m venv "$tools_dir/$1-venv"
+  "$tools_dir/$1-venv/bin/pip" install --quiet --disable-pip-version-check "$pkg==$ver"
+  ln -sf "$tools_dir/$1-venv/bin/$1" "$bin/$1"
 }
 
 install_npm_tool() { # pnpm | yarn | yarn-berry
@@ -235,7 +235,7 @@ install_registry() {
 }
 
 want=("$@")
-[ ${#want[@]} -gt 0 ] || want=(semgrep trivy cosign crane actionlint docker-registry pip-audit pnpm yarn yarn-berry)
+[ ${#want[@]} -gt 0 ] || want=(semgrep trivy cosign crane actionlint docker-registry pip-audit zizmor pre-commit pnpm yarn yarn-berry)
 for t in "${want[@]}"; do
   case "$t" in
     semgrep) install_semgrep ;;
@@ -243,7 +243,7 @@ for t in "${want[@]}"; do
     # Not installed by default: bench/audit-osv.mjs compares the audit with it.
     osv-scanner) install_go_tool "$t" ;;
     docker-registry) install_registry ;;
-    pip-audit) install_pip_audit ;;
+    pip-audit|zizmor|pre-commit) install_pip_tool "$t" ;;
     pnpm|yarn|yarn-berry) install_npm_tool "$t" ;;
     *) log "unknown tool: $t"; exit 2 ;;
   esac

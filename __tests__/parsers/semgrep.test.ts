@@ -137,6 +137,18 @@ describe('parseSemgrep', () => {
     expect(kind({ category: 'security', technology: 'secretary-app' })).toBe('code');
   });
 
+  it('makes misconfiguration rules (tagged so, or about infrastructure) kind misconfiguration', () => {
+    const kind = (metadata: unknown) => parseSemgrep(report([result({ metadata })]))[0].kind;
+    expect(kind({ category: 'security', tags: ['misconfiguration'] })).toBe('misconfiguration');
+    expect(kind({ subcategory: 'Misconfigurations' })).toBe('misconfiguration');
+    expect(kind({ category: 'security', technology: ['dockerfile'] })).toBe('misconfiguration');
+    expect(kind({ technology: ['GitHub-Actions'] })).toBe('misconfiguration');
+    expect(kind({ technology: ['kubernetes', 'yaml'] })).toBe('misconfiguration');
+    expect(kind({ technology: ['express'], tags: ['misconfigured-app'] })).toBe('code');
+    // A secret in a Dockerfile is still a secret.
+    expect(kind({ subcategory: ['secrets'], technology: ['dockerfile'] })).toBe('secret');
+  });
+
   it('redacts metavariable values and key-like tokens from a secrets rule message, not from other rules', () => {
     const metavars = { $KEY: { abstract_content: 'hunter-two!' }, $X: { abstract_content: 'key' } };
     const message = 'Hard-coded key hunter-two! found.\nAlso AKIAIOSFODNN7EXAMPLE and correcthorsebatterystaple, a key and a password_field, call 123456789012.';

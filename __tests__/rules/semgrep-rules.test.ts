@@ -9,7 +9,7 @@ import { REPO, tmpDir, toolBin } from '../helpers/paths';
 
 const RULES = path.join(REPO, 'rules');
 const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'ERROR', 'WARNING', 'INFO'];
-const TEST_EXTENSIONS: Record<string, string[]> = { javascript: ['.js', '.ts'], python: ['.py'] };
+const TEST_EXTENSIONS: Record<string, string[]> = { javascript: ['.js', '.ts'], python: ['.py'], dockerfile: ['.dockerfile'], yaml: ['.test.yml'] };
 
 interface Rule {
   id: string;
@@ -30,7 +30,8 @@ function ruleFiles(): RuleFile[] {
   for (const lang of fs.readdirSync(RULES)) {
     const dir = path.join(RULES, lang);
     if (!fs.statSync(dir).isDirectory()) continue;
-    for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.yml')).sort()) {
+    // x.test.yml is the test file of the YAML rule x.yml, not a rule file.
+    for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.yml') && !n.endsWith('.test.yml')).sort()) {
       const file = path.join(dir, name);
       const stem = name.slice(0, -'.yml'.length);
       const tests = (TEST_EXTENSIONS[lang] ?? []).map((ext) => path.join(dir, stem + ext)).filter((t) => fs.existsSync(t));
@@ -81,10 +82,21 @@ const files = ruleFiles();
 const allRules = files.flatMap((f) => f.rules.map((r) => ({ ...r, file: f.file })));
 
 describe('chaingate Semgrep ruleset', () => {
-  it('has at least 25 rules, for JavaScript/TypeScript and Python', () => {
+  it('has at least 25 rules, for JavaScript/TypeScript and Python, and pinning rules for Dockerfiles and YAML', () => {
     expect(allRules.length).toBeGreaterThanOrEqual(25);
     const langs = new Set(allRules.flatMap((r) => r.languages ?? []));
-    expect([...langs].sort()).toEqual(['javascript', 'python', 'typescript']);
+    expect([...langs].sort()).toEqual(['dockerfile', 'javascript', 'python', 'typescript', 'yaml']);
+  });
+
+  it('marks the pinning posture rules as misconfigurations (tags), which the parser reports as such', () => {
+    const posture = allRules.filter((r) => /^chaingate\.(docker|compose|k8s|gha)\./.test(r.id));
+    expect(posture.map((r) => r.id).sort()).toEqual([
+      'chaingate.compose.unpinned-image',
+      'chaingate.docker.unpinned-base-image',
+      'chaingate.gha.unpinned-uses',
+      'chaingate.k8s.unpinned-image',
+    ]);
+    for (const r of posture) expect([r.id, r.metadata?.tags]).toEqual([r.id, ['misconfiguration']]);
   });
 
   it('gives every rule a unique chaingate. id, a message, a severity and full metadata', () => {

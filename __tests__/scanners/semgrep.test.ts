@@ -111,11 +111,25 @@ describe('semgrep adapter with the real Semgrep', () => {
       'chaingate.python.tls-verify-disabled',
       'chaingate.js.template-injection',
       'chaingate.python.template-injection',
+      'chaingate.docker.unpinned-base-image',
     ]) {
       expect([id, ids.has(id)]).toEqual([id, true]);
     }
     const clean = await run(context(path.join(REPO, 'examples', 'clean'), toolBin('semgrep')));
     expect(summary(clean)).toEqual([]);
+  }, 300_000);
+
+  it('reports unpinned images and actions as misconfigurations, only in the files each rule is about', async () => {
+    const outcome = await run(context(path.join(REPO, '__tests__', 'projects', 'pinning-posture'), toolBin('semgrep')));
+    // Not docs/notes.yml (neither Compose nor a workflow), not the workflow's service container,
+    // not the digest-pinned image, SHA-pinned action or local action.
+    expect(summary(outcome)).toEqual([
+      '.github/workflows/ci.yml:11 chaingate.gha.unpinned-uses medium misconfiguration',
+      'Dockerfile:1 chaingate.docker.unpinned-base-image medium misconfiguration',
+      'action.yml:5 chaingate.gha.unpinned-uses medium misconfiguration',
+      'docker-compose.yml:3 chaingate.compose.unpinned-image medium misconfiguration',
+      'k8s/deploy.yaml:10 chaingate.k8s.unpinned-image medium misconfiguration',
+    ]);
   }, 300_000);
 
   it('runs a project’s own rule file given relative to the project, and notes unparsable files', async () => {
@@ -209,6 +223,8 @@ describe('semgrepArgv and the ruleset location', () => {
   it('gives our rules their own ids whatever path Semgrep prefixes', () => {
     expect(ownRuleId('home.ci.work.rules.javascript.chaingate.js.ssrf')).toBe('chaingate.js.ssrf');
     expect(ownRuleId('chaingate.python.weak-hash')).toBe('chaingate.python.weak-hash');
+    expect(ownRuleId('tmp.x.rules.yaml.chaingate.gha.unpinned-uses')).toBe('chaingate.gha.unpinned-uses');
+    expect(ownRuleId('a.rules.dockerfile.chaingate.docker.unpinned-base-image')).toBe('chaingate.docker.unpinned-base-image');
     expect(ownRuleId('semgrep.no-print')).toBe('semgrep.no-print');
     expect(ownRuleId('python.lang.security.audit.eval-detected')).toBe('python.lang.security.audit.eval-detected');
   });

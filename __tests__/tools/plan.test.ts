@@ -33,6 +33,10 @@ describe('toolsToInstall', () => {
     expect(plan({ scanners: ['trivy-image'], trivy: { image: 'x:1' } })).toEqual(['trivy']);
     expect(plan({})).toEqual(['semgrep', 'trivy']);
   });
+  it('installs zizmor only for the zizmor scanner', () => {
+    expect(plan({ scanners: ['zizmor'] })).toEqual(['zizmor']);
+    expect(plan({ scanners: ['semgrep', 'zizmor'], tools: { zizmor: { path: '/opt/zizmor' } } })).toEqual(['semgrep']);
+  });
   it('adds cosign and crane only when an image is signed or verified, cosign alone for blobs', () => {
     expect(plan({ scanners: ['audit'] }, { signImage: 'r/x:1' })).toEqual(['cosign', 'crane']);
     expect(plan({ scanners: ['audit'] }, { verifyImage: 'r/x:1' })).toEqual(['cosign', 'crane']);
@@ -73,7 +77,7 @@ describe('planFromEnv (the inputs and the policy file, as the gate reads them)',
   });
   it('plans every tool when the configuration is broken, and says so', () => {
     const d = project('scanners: [zap]\n');
-    expect(run({ CHAINGATE_INPUT_WORKING_DIRECTORY: d })).toEqual(['semgrep', 'trivy', 'cosign', 'crane']);
+    expect(run({ CHAINGATE_INPUT_WORKING_DIRECTORY: d })).toEqual(['semgrep', 'trivy', 'cosign', 'crane', 'zizmor']);
     expect(log.at(-1)).toMatch(/could not plan the tools .*installing all of them/);
   });
 });

@@ -7,7 +7,7 @@ import { CODE_SCANNING_MAX_RESULTS_PER_RUN, DEFAULT_SKIP_DIRS } from './defaults
 export const FailOnLevelSchema = z.enum(['critical', 'high', 'medium', 'low', 'info', 'none']);
 export type FailOnLevel = z.infer<typeof FailOnLevelSchema>;
 
-export const ScannerNameSchema = z.enum(['semgrep', 'trivy-fs', 'trivy-image', 'audit']);
+export const ScannerNameSchema = z.enum(['semgrep', 'trivy-fs', 'trivy-image', 'audit', 'zizmor']);
 export type ScannerName = z.infer<typeof ScannerNameSchema>;
 
 const isoDate = z
@@ -150,6 +150,7 @@ export const PolicySchema = z
         yarn: toolPathSchema.optional(),
         pnpm: toolPathSchema.optional(),
         'pip-audit': toolPathSchema.optional(),
+        zizmor: toolPathSchema.optional(),
       })
       .prefault({}),
     verify: z

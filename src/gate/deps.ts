@@ -6,6 +6,7 @@ import { ConfigError } from '../errors';
 import { createAuditScanner } from '../scanners/audit';
 import { absoluteConfigs, createSemgrepScanner } from '../scanners/semgrep';
 import { createTrivyFsScanner, createTrivyImageScanner, trivyOptionsFromPolicy } from '../scanners/trivy';
+import { createZizmorScanner } from '../scanners/zizmor';
 import type { Scanner } from '../scanners/types';
 import type { GateDeps, GateOptions } from './run-gate';
 
@@ -37,6 +38,8 @@ export function createScanner(name: ScannerName, policy: Policy, opts: GateOptio
         offline: offline(opts),
         skipDirs: policy['skip-dirs'],
       });
+    case 'zizmor':
+      return createZizmorScanner();
   }
 }
 

@@ -62,6 +62,8 @@ export interface GateOptions {
   verifyImage?: string;
   /** Never touch the network: cached Trivy DB, offline OSV advisories only. */
   offline?: boolean;
+  /** Trivy's scanners for this run, over the policy's trivy.scanners (`chaingate pre-commit`: secrets only). */
+  trivyScanners?: Policy['trivy']['scanners'];
   /**
    * Compare with a baseline: a git revision of the repository holding `dir` (scanned in a
    * temporary worktree) or an earlier chaingate-result.json. Findings are then new or existing.
@@ -117,6 +119,7 @@ const COMPLETED_TOOL_NAMES: Record<string, string[]> = {
   'trivy-image': ['trivy'],
   audit: ['osv'],
   'cosign-verify': ['cosign'],
+  zizmor: ['zizmor'],
   'report:sarif': [],
 };
 
@@ -127,6 +130,7 @@ function overridesFrom(opts: GateOptions) {
     // Paths given on the command line are relative to where it runs, not to the project.
     if (opts.image) r.trivy = { ...(r.trivy ?? {}), image: fs.existsSync(opts.image) ? path.resolve(opts.image) : opts.image };
     if (opts.insecureRegistry) r.trivy = { ...(r.trivy ?? {}), 'insecure-registry': true };
+    if (opts.trivyScanners) r.trivy = { ...(r.trivy ?? {}), scanners: opts.trivyScanners };
     if (opts.osvDb) r.audit = { ...(r.audit ?? {}), 'osv-db': path.resolve(opts.osvDb) };
     if (opts.sbom !== undefined) r.sbom = opts.sbom;
     return r;
@@ -285,7 +289,7 @@ function toolVersions(statuses: ScannerStatus[], toolPath: (tool: string) => str
   const out: Record<string, string> = {};
   const ran = new Set(statuses.filter((s) => s.status === 'ok').map((s) => s.name));
   const pinnedDir = path.join(env.CHAINGATE_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'chaingate', 'tools'), 'bin');
-  const pinned: Record<string, string> = { semgrep: 'semgrep', 'trivy-fs': 'trivy', 'trivy-image': 'trivy', 'cosign-verify': 'cosign' };
+  const pinned: Record<string, string> = { semgrep: 'semgrep', 'trivy-fs': 'trivy', 'trivy-image': 'trivy', 'cosign-verify': 'cosign', zizmor: 'zizmor' };
   for (const [scanner, tool] of Object.entries(pinned)) {
     const v = (TOOL_VERSIONS as Record<string, { version: string } | undefined>)[tool]?.version;
     if (ran.has(scanner) && v && toolPath(tool) === path.join(pinnedDir, tool)) out[tool] = v;

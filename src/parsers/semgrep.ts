@@ -63,6 +63,19 @@ function isSecretRule(checkId: string, meta: Metadata): boolean {
 }
 
 /**
+ * Infrastructure technologies: a rule about one of them judges a setting (a Dockerfile, a
+ * manifest, a workflow), not code, whatever its category says (Semgrep's registry files its
+ * Dockerfile and Kubernetes rules under category `security`).
+ */
+const CONFIG_TECHNOLOGY = /^(dockerfile|docker|docker-compose|kubernetes|k8s|github-actions|terraform|hcl|helm|cloudformation)$/i;
+
+/** A misconfiguration rule: tagged so (chaingate's pinning rules), or about infrastructure. */
+function isConfigRule(meta: Metadata): boolean {
+  if ([meta.category, meta.subcategory, meta.tags].flatMap(strings).some((w) => /^misconfigurations?$/i.test(w))) return true;
+  return strings(meta.technology).some((t) => CONFIG_TECHNOLOGY.test(t));
+}
+
+/**
  * Semgrep's newer rules use CRITICAL/HIGH/MEDIUM/LOW; legacy ones ERROR/WARNING/INFO, which are
  * its High/Medium/Low. INVENTORY and EXPERIMENTAL rules only describe the code.
  */
@@ -90,6 +103,7 @@ function redactSecret(text: string, r: Result): string {
 /** What every result of one rule shares (its metadata), worked out once per rule. */
 interface RuleInfo {
   secret: boolean;
+  config: boolean;
   cwes: string[];
   url?: string;
 }
@@ -106,6 +120,7 @@ function ruleInfo(r: Result, caches: Caches): RuleInfo {
     const meta = r.extra.metadata ?? {};
     info = {
       secret: isSecretRule(r.check_id, meta),
+      config: isConfigRule(meta),
       cwes: parseCwes(meta.cwe),
       url: [meta.source, meta.references].flatMap(strings).find((u) => /^https?:\/\//i.test(u)),
     };
@@ -121,12 +136,12 @@ function titleOf(message: string, caches: Caches): string {
 }
 
 function toFinding(r: Result, caches: Caches): Finding {
-  const { secret, cwes, url } = ruleInfo(r, caches);
+  const { secret, config, cwes, url } = ruleInfo(r, caches);
   const message = secret ? redactSecret(r.extra.message.trim(), r) : r.extra.message.trim();
   const title = titleOf(message, caches) || r.check_id;
   return makeFinding({
     tool: 'semgrep',
-    kind: secret ? ('secret' as const) : ('code' as const),
+    kind: secret ? ('secret' as const) : config ? ('misconfiguration' as const) : ('code' as const),
     severity: severity(r.extra.severity),
     id: r.check_id,
     title,

@@ -71,6 +71,7 @@ const TOOL_URIS: Record<string, string> = {
   grype: 'https://github.com/anchore/grype',
   'pip-audit': 'https://github.com/pypa/pip-audit',
   cosign: 'https://docs.sigstore.dev/cosign/',
+  zizmor: 'https://docs.zizmor.sh/',
 };
 
 type Obj = Record<string, unknown>;

@@ -155,7 +155,7 @@ function readErrors(text: string): SemgrepError[] | undefined {
  * (`home.ci.rules.javascript.chaingate.js.ssrf`); our own rules are known by their own ids.
  */
 export function ownRuleId(id: string): string {
-  const m = /\.(chaingate\.(?:js|python)\.[\w-]+)$/.exec(id);
+  const m = /\.(chaingate\.[a-z0-9]+\.[\w-]+)$/.exec(id);
   return m ? m[1] : id;
 }
 

@@ -6,7 +6,7 @@ import type { Policy } from '../config/schema';
 import { REPORT_COVERS } from '../gate/run-gate';
 import type { ReportTool } from '../parsers/types';
 
-export const INSTALLABLE = ['semgrep', 'trivy', 'cosign', 'crane'] as const;
+export const INSTALLABLE = ['semgrep', 'trivy', 'cosign', 'crane', 'zizmor'] as const;
 export type InstallableTool = (typeof INSTALLABLE)[number];
 
 export interface PlanInput {
@@ -26,6 +26,7 @@ export function toolsToInstall(p: PlanInput): InstallableTool[] {
   const need = new Set<InstallableTool>();
   if (scanners.includes('semgrep')) need.add('semgrep');
   if (scanners.includes('trivy-fs') || scanners.includes('trivy-image')) need.add('trivy');
+  if (scanners.includes('zizmor')) need.add('zizmor');
   // Image signing and verification resolve the tag to a digest with crane; blobs need cosign only.
   if (p.signImage || p.verifyImage || p.policy.verify?.image) {
     need.add('cosign');

@@ -18,6 +18,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./scan')).command,
   },
   {
+    name: 'pre-commit',
+    summary: 'scan the files a commit stages with the Semgrep ruleset and Trivy secret scanning (for pre-commit)',
+    load: async () => (await import('./pre-commit')).command,
+  },
+  {
     name: 'sbom',
     summary: 'write a CycloneDX SBOM from lockfiles (and an image)',
     load: async () => (await import('./sbom')).command,

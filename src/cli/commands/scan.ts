@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ScannerNameSchema, type ScannerName } from '../../config/schema';
 import { exitCodeFor } from '../../core/policy';
 import { UsageError } from '../../errors';
-import { runGate, type GateOptions, type Logger } from '../../gate/run-gate';
+import { runGate, type GateOptions, type GateOutput, type Logger } from '../../gate/run-gate';
 import { defaultDeps } from '../../gate/deps';
 import { REPORT_TOOLS, type ReportTool } from '../../parsers/types';
 import { renderTerminalTable } from '../../reports/terminal';
@@ -17,7 +17,7 @@ const USAGE = `chaingate scan [DIR] [options]
   --vex FILE               OpenVEX document (repeatable)
   --report TOOL=PATH       ingest an existing report instead of running TOOL (repeatable);
                            TOOL: ${REPORT_TOOLS.join(', ')}
-  --scanners LIST|none     comma-separated: semgrep, trivy-fs, trivy-image, audit
+  --scanners LIST|none     comma-separated: semgrep, trivy-fs, trivy-image, audit, zizmor
   --image REF              image for trivy-image (registry reference, tarball or OCI layout)
   --insecure-registry      allow a plain-HTTP registry (a local test registry)
   --osv-db DIR             offline OSV advisories (folder of OSV JSON or an OSV zip export)
@@ -134,21 +134,25 @@ export const command: Command = {
   async run(argv, io) {
     const log = cliLogger(io);
     const opts = parseScanArgs(argv, io, log);
-    const out = await runGate(opts, defaultDeps());
-    const r = out.result;
-    const s = r.summary;
-    io.stdout(
-      [
-        `chaingate: ${r.verdict.toUpperCase()}${r.mode === 'warn' ? ' (warn mode: not enforced)' : ''}`,
-        ...r.reasons.map((x) => `  - ${escapeData(x)}`),
-        `  findings: ${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info, ${s.unknown} unknown; ${s.blocking} blocking, ${s.suppressed} suppressed`,
-        ...(s.new !== undefined ? [`  baseline ${escapeData(opts.baseline ?? '')}: ${s.new} new, ${s.existing} existing`] : []),
-        `  reports: ${[out.resultFile, out.sarifFile, out.summaryFile, ...(out.sbomFile ? [out.sbomFile] : [])].map(escapeData).join(', ')}`,
-        '',
-      ].join('\n'),
-    );
-    const blocking = renderTerminalTable(r, { summaryFile: out.summaryFile });
-    if (blocking) io.stdout(`\n${blocking}`);
-    return exitCodeFor(r);
+    return printOutcome(await runGate(opts, defaultDeps()), io);
   },
 };
+
+/** The verdict, its reasons and the blocking findings on stdout; the exit code. */
+export function printOutcome(out: GateOutput, io: CommandIO): number {
+  const r = out.result;
+  const s = r.summary;
+  io.stdout(
+    [
+      `chaingate: ${r.verdict.toUpperCase()}${r.mode === 'warn' ? ' (warn mode: not enforced)' : ''}`,
+      ...r.reasons.map((x) => `  - ${escapeData(x)}`),
+      `  findings: ${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info, ${s.unknown} unknown; ${s.blocking} blocking, ${s.suppressed} suppressed`,
+      ...(s.new !== undefined ? [`  baseline ${escapeData(r.baseline?.ref ?? r.baseline?.file ?? '')}: ${s.new} new, ${s.existing} existing`] : []),
+      `  reports: ${[out.resultFile, out.sarifFile, out.summaryFile, ...(out.sbomFile ? [out.sbomFile] : [])].map(escapeData).join(', ')}`,
+      '',
+    ].join('\n'),
+  );
+  const blocking = renderTerminalTable(r, { summaryFile: out.summaryFile });
+  if (blocking) io.stdout(`\n${blocking}`);
+  return exitCodeFor(r);
+}
