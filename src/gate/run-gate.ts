@@ -12,8 +12,10 @@ import type { GateResult, ScannerStatus } from '../core/result';
 import { checkVexLimits, type VexSource } from '../core/vex';
 import { ChaingateError, ConfigError } from '../errors';
 import { parseReport } from '../parsers';
+import { parseChaingateResult, shardProblems } from '../parsers/chaingate';
+import { expandReportPath } from './report-glob';
 import type { ReportTool } from '../parsers/types';
-import { FormatError } from '../parsers/util';
+import { decodeText, FormatError } from '../parsers/util';
 import { resultJsonChunks } from '../reports/result-json';
 import { sarifJsonChunks } from '../reports/sarif';
 import { renderSummary } from '../reports/summary';
@@ -99,6 +101,8 @@ export const REPORT_COVERS: Partial<Record<ReportTool, ScannerName[]>> = {
   'pnpm-audit': ['audit'],
   'pip-audit': ['audit'],
   'osv-scanner': ['audit'],
+  // The shards ran the scanners of their projects: the gate merging them runs none again.
+  chaingate: ['semgrep', 'trivy-fs', 'audit'],
 };
 
 /** The tool names findings carry, per scanner/report status name. */
@@ -180,7 +184,20 @@ export function loadInputs(opts: GateOptions) {
   return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath };
 }
 
-function ingestReport(tool: ReportTool, file: string, roots: string[]): { findings: Finding[]; status: ScannerStatus } {
+/**
+ * Another run's chaingate-result.json (a shard of a matrix): its raw findings, and a failed status
+ * naming the file when it cannot stand for its part of the run (see shardProblems).
+ */
+function ingestShard(bytes: Buffer, file: string, commit: string | undefined, started: number): { findings: Finding[]; status: ScannerStatus } {
+  const shard = parseChaingateResult(decodeText(bytes));
+  const problems = shardProblems(shard, commit);
+  const status: ScannerStatus = problems.length
+    ? { name: 'report:chaingate', status: 'failed', durationMs: Date.now() - started, findings: shard.findings.length, error: `${file}: ${problems.join('; ')}`, outputs: [file] }
+    : { name: 'report:chaingate', status: 'ok', durationMs: Date.now() - started, findings: shard.findings.length, outputs: [file] };
+  return { findings: shard.findings, status };
+}
+
+function ingestReport(tool: ReportTool, file: string, roots: string[], commit?: string): { findings: Finding[]; status: ScannerStatus } {
   const started = Date.now();
   const name = `report:${tool}`;
   checkReportPath(file, roots);
@@ -195,6 +212,7 @@ function ingestReport(tool: ReportTool, file: string, roots: string[]): { findin
     };
   }
   try {
+    if (tool === 'chaingate') return ingestShard(bytes, file, commit, started);
     const findings = parseReport(tool, bytes);
     return { findings, status: { name, status: 'ok', durationMs: Date.now() - started, findings: findings.length, outputs: [file] } };
   } catch (e) {
@@ -323,8 +341,9 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const statuses: ScannerStatus[] = [];
   const all: Finding[] = [];
   const covered = new Set<ScannerName>();
-  for (const r of opts.reports) {
-    const { findings, status } = ingestReport(r.tool, resolveFrom(process.cwd(), r.path), roots);
+  const commit = opts.env.GITHUB_SHA || undefined;
+  for (const r of opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })))) {
+    const { findings, status } = ingestReport(r.tool, r.path, roots, commit);
     // A later run may take this result as its baseline: its findings need their text hashes too.
     addTextHashes(findings, dir);
     statuses.push(status);
@@ -450,7 +469,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     // deny-packages cannot vouch for a lockfile it could not read.
     statuses.push({ name: 'deny-packages', status: 'failed', durationMs: 0, findings: 0, error: lockfileErrors.join('; ') });
   }
-  const result = evaluate({
+  const evaluated = evaluate({
     findings: denied.length ? [...merged, ...denied] : merged,
     baseline: comparison && { marks: comparison.marks, record: comparison.record },
     dependencyChanges: comparison?.dependencyChanges,
@@ -466,6 +485,9 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     firstSeen: opts.firstSeen,
   });
 
+  // Paths in the result are relative to the scanned folder: a gate merging shards needs which one.
+  const scannedProject = projectPath(dir, opts.env).project;
+  const result: GateResult = { ...evaluated, ...(commit ? { commit } : {}), ...(scannedProject ? { project: scannedProject } : {}) };
   const resultFile = path.join(outDir, 'chaingate-result.json');
   const sarifFile = path.join(outDir, 'chaingate.sarif');
   const summaryFile = path.join(outDir, 'summary.md');

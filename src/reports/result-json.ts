@@ -120,6 +120,8 @@ export function orderResult(result: GateResult): Obj {
     baseline: baselineRecord(result.baseline),
     dependencyChanges: result.dependencyChanges,
     policyChanges: result.policyChanges,
+    commit: result.commit,
+    project: result.project,
   };
 }
 

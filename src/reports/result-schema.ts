@@ -170,6 +170,8 @@ export const GateResultSchema = z
     baseline: BaselineRecordSchema.optional(),
     dependencyChanges: z.array(DependencyChangeSchema).optional(),
     policyChanges: z.array(PolicyChangeSchema).optional(),
+    commit: z.string().optional(),
+    project: z.string().optional(),
   })
   .meta({
     title: 'chaingate result',
