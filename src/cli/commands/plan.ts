@@ -2,7 +2,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import picomatch from 'picomatch';
 import { DEFAULT_SKIP_DIRS } from '../../config/defaults';
+import { loadPolicyFile } from '../../config/load';
 import { planShards, type PlanProject } from '../../core/plan';
 import { ConfigError, UsageError } from '../../errors';
 import { findLockfiles, readLockfile } from '../../lockfiles/discover';
@@ -17,7 +19,8 @@ first (files and packages). Merge the shards' chaingate-result.json in one gate 
 \`chaingate scan DIR --scanners none --report chaingate=GLOB\`.
 
   --shards N      with more shards than projects, split the costliest projects by scanner
-  --config FILE   the policy every shard applies (default: DIR/.chaingate.yml when present)`;
+  --config FILE   the policy every shard applies (default: DIR/.chaingate.yml when present);
+                  its projects: key, when set, lists the projects instead of the discovery`;
 
 const POLICY_NAME = '.chaingate.yml';
 const MAX_FILES = 1_000_000;
@@ -35,6 +38,48 @@ function discoverProjects(root: string): string[] {
   };
   walk(root);
   return [...dirs].map((d) => (d === '.' ? '' : d.split(path.sep).join('/'))).sort();
+}
+
+/** Every folder under `root` (relative, forward slashes), outside skipped folders. */
+function allFolders(root: string): string[] {
+  const out: string[] = [];
+  const skip = new Set(DEFAULT_SKIP_DIRS);
+  const walk = (dir: string, rel: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (!e.isDirectory() || skip.has(e.name)) continue;
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      out.push(r);
+      walk(path.join(dir, e.name), r);
+    }
+  };
+  walk(root, '');
+  return out;
+}
+
+/**
+ * The policy's `projects:` (folders or globs relative to the policy file) as folders relative to
+ * `root`. A folder that does not exist, or a glob that names none, is a mistake in the policy.
+ */
+function listedProjects(root: string, policyFile: string, entries: string[]): string[] {
+  const base = path.dirname(policyFile);
+  const found = new Set<string>();
+  let folders: string[] | undefined;
+  for (const entry of entries) {
+    const abs = path.resolve(base, entry);
+    const rel = path.relative(root, abs).split(path.sep).join('/');
+    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new ConfigError(`projects: "${entry}" is outside ${root}`, policyFile);
+    if (!picomatch.scan(entry).isGlob) {
+      if (!fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new ConfigError(`projects: "${entry}" is not a folder`, policyFile);
+      found.add(rel);
+      continue;
+    }
+    folders ??= allFolders(root);
+    const isMatch = picomatch(rel);
+    const matched = folders.filter((f) => isMatch(f));
+    if (matched.length === 0) throw new ConfigError(`projects: "${entry}" names no folder`, policyFile);
+    for (const m of matched) found.add(m);
+  }
+  return [...found].sort();
 }
 
 /** Files a scanner of the project reads: every file under it outside skipped folders. */
@@ -81,10 +126,13 @@ export const command: Command = {
     if (shards !== undefined && (!Number.isInteger(shards) || shards < 1 || shards > 256)) throw new UsageError(`--shards must be a whole number from 1 to 256 (a matrix's limit), got "${v.shards}"`);
     const root = path.resolve(io.cwd, positionals[0] ?? '.');
     if (!fs.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new ConfigError('not a directory', root);
-    const found = discoverProjects(root);
+    const policyFile = v.config !== undefined ? path.resolve(io.cwd, v.config) : fs.existsSync(path.join(root, POLICY_NAME)) ? path.join(root, POLICY_NAME) : undefined;
+    // Shards run from DIR: the policy as a path from there.
+    const config = policyFile && path.relative(root, policyFile).split(path.sep).join('/');
+    const listed = policyFile === undefined ? undefined : loadPolicyFile(policyFile).value.projects;
+    const found = listed && policyFile ? listedProjects(root, policyFile, listed) : discoverProjects(root);
     if (found.length === 0) throw new ConfigError(`no project found (no lockfile and no ${POLICY_NAME} under it)`, root);
     const projects: PlanProject[] = found.map((p) => ({ path: p, files: countFiles(path.join(root, p)), packages: countPackages(path.join(root, p)) }));
-    const config = v.config ?? (fs.existsSync(path.join(root, POLICY_NAME)) ? POLICY_NAME : undefined);
     io.stdout(`${JSON.stringify(planShards(projects, { shards, config }))}\n`);
     return EXIT.PASS;
   },
