@@ -2,18 +2,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cli } from '../helpers/cli';
-import { REPO, tmpDir } from '../helpers/paths';
+import { writeTree } from '../helpers/tree';
+import { REPO } from '../helpers/paths';
 
 const lock = fs.readFileSync(path.join(REPO, 'examples', 'clean', 'package-lock.json'), 'utf8');
 
-function tree(files: Record<string, string>): string {
-  const d = tmpDir('chaingate-plan-');
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(d, name)), { recursive: true });
-    fs.writeFileSync(path.join(d, name), text);
-  }
-  return d;
-}
+const tree = (files: Record<string, string>): string => writeTree(files, 'chaingate-plan-');
 
 const projectsOf = (stdout: string) => (JSON.parse(stdout) as { include: { args: string[] }[] }).include.map((e) => e.args[0]).sort();
 

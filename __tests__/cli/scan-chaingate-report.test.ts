@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cli } from '../helpers/cli';
-import { GOLDENS, tmpDir } from '../helpers/paths';
+import { writeTree } from '../helpers/tree';
+import { GOLDENS } from '../helpers/paths';
 
 const REAL = fs.readFileSync(path.join(GOLDENS, 'parsers', 'chaingate', 'vulnerable.chaingate-result.json'), 'utf8');
 const COMMIT: string = JSON.parse(REAL).commit;
@@ -12,14 +13,7 @@ const COMMIT: string = JSON.parse(REAL).commit;
 const CLEAN = JSON.stringify({ ...JSON.parse(REAL), findings: [] }, null, 2);
 const readJson = (p: string) => JSON.parse(fs.readFileSync(p, 'utf8'));
 
-function gateDir(files: Record<string, string>): string {
-  const d = tmpDir('chaingate-merge-');
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(d, name)), { recursive: true });
-    fs.writeFileSync(path.join(d, name), text);
-  }
-  return d;
-}
+const gateDir = (files: Record<string, string>): string => writeTree(files, 'chaingate-merge-');
 
 async function gate(dir: string, reports: string[], env: NodeJS.ProcessEnv = {}) {
   const out = path.join(dir, 'out');

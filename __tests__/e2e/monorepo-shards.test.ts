@@ -6,22 +6,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runTool } from '../../src/process/run-tool';
 import { REPO, fixture, tmpDir } from '../helpers/paths';
+import { writeTree } from '../helpers/tree';
 
 const CLI = path.join(REPO, 'dist', 'cli.js');
 const OSV_DB = fixture('osv-advisories');
 const SHA = 'c0ffee0000000000000000000000000000000001';
 const ex = (...p: string[]) => fs.readFileSync(path.join(REPO, 'examples', ...p), 'utf8');
 
-function write(root: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), text);
-  }
-}
 
 function monorepo(): string {
-  const root = tmpDir('chaingate-monorepo-');
-  write(root, {
+  return writeTree({
     '.chaingate.yml': 'version: 1\nscanners: [audit]\nexceptions:\n  file: .chaingate-exceptions.yml\n',
     '.chaingate-exceptions.yml': [
       'version: 1',
@@ -43,8 +37,7 @@ function monorepo(): string {
     'services/api/requirements.txt': ex('vulnerable', 'requirements.txt'),
     'libs/py-clean/requirements.txt': ex('clean', 'requirements.txt'),
     'tools/worker/go.mod': 'module example.com/worker\n\ngo 1.21\n\nrequire golang.org/x/text v0.3.7\n',
-  });
-  return root;
+  }, 'chaingate-monorepo-');
 }
 
 type R = { verdict: string; findings: { fingerprint: string; blocking: boolean; exception?: unknown; location?: { path: string } }[]; exceptions: { applied: { matched: string[] }[]; unused: unknown[]; active: number }; summary: Record<string, number> };
