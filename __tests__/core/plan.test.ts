@@ -1,4 +1,4 @@
-import { planShards, type PlanProject } from '../../src/core/plan';
+import { assignProjects, planShards, type PlanProject } from '../../src/core/plan';
 
 const P = (path: string, files: number, packages: number): PlanProject => ({ path, files, packages });
 
@@ -30,5 +30,18 @@ describe('planShards', () => {
 
   it('stops when nothing is left to split', () => {
     expect(planShards([P('only', 3, 3)], { shards: 10 }).include.map((e) => e.name)).toEqual(['only--trivy-fs', 'only--audit', 'only--semgrep']);
+  });
+});
+
+describe('assignProjects', () => {
+  it('marks each finding with the deepest project folder holding it', () => {
+    const f = (p?: string) => ({ id: p ?? 'none', ...(p === undefined ? {} : { location: { path: p } }) });
+    expect(assignProjects([f('svc/a/x.js'), f('svc/a/nested/y.js'), f('svc/ab/z.js'), f('top.js'), f()], ['svc/a', 'svc/a/nested', 'svc/a', '']).map((x) => (x as { project?: string }).project)).toEqual([
+      'svc/a',
+      'svc/a/nested',
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

@@ -16,7 +16,7 @@ const ex = (...p: string[]) => fs.readFileSync(path.join(REPO, 'examples', ...p)
 
 function monorepo(): string {
   return writeTree({
-    '.chaingate.yml': 'version: 1\nscanners: [audit]\nexceptions:\n  file: .chaingate-exceptions.yml\n',
+    '.chaingate.yml': 'version: 1\nscanners: [audit]\nprojects: ["services/*", "libs/*", tools/worker]\nexceptions:\n  file: .chaingate-exceptions.yml\n',
     '.chaingate-exceptions.yml': [
       'version: 1',
       'exceptions:',
@@ -40,7 +40,7 @@ function monorepo(): string {
   }, 'chaingate-monorepo-');
 }
 
-type R = { verdict: string; findings: { fingerprint: string; blocking: boolean; exception?: unknown; location?: { path: string } }[]; exceptions: { applied: { matched: string[] }[]; unused: unknown[]; active: number }; summary: Record<string, number> };
+type R = { verdict: string; findings: { fingerprint: string; blocking: boolean; exception?: unknown; location?: { path: string }; project?: string }[]; exceptions: { applied: { matched: string[] }[]; unused: unknown[]; active: number }; summary: Record<string, number> };
 const read = (f: string): R => JSON.parse(fs.readFileSync(f, 'utf8'));
 const env = (root: string) => ({ ...process.env, GITHUB_WORKSPACE: root, GITHUB_SHA: SHA });
 const scan = (root: string, args: string[]) =>
@@ -49,7 +49,7 @@ const scan = (root: string, args: string[]) =>
 function accounting(r: R) {
   return {
     verdict: r.verdict,
-    findings: r.findings.map((f) => [f.fingerprint, f.blocking, Boolean(f.exception)]).sort(),
+    findings: r.findings.map((f) => [f.fingerprint, f.blocking, Boolean(f.exception), f.project ?? '']).sort(),
     applied: r.exceptions.applied.map((a) => [...a.matched].sort()),
     unused: r.exceptions.unused.length,
     active: r.exceptions.active,
@@ -90,6 +90,9 @@ describe('a monorepo scanned in shards equals one full run', () => {
     expect(new Set(full.findings.map((f) => f.location?.path))).toEqual(new Set(['services/web/package-lock.json', 'services/api/requirements.txt', 'tools/worker/go.mod']));
     expect(full.exceptions.applied).toHaveLength(1);
     expect(accounting(merged)).toEqual(accounting(full));
+    // Each merged finding carries the project (shard) it came from.
+    for (const f of merged.findings) expect(f.location?.path.startsWith(`${f.project}/`)).toBe(true);
+    expect(new Set(merged.findings.map((f) => f.project))).toEqual(new Set(['services/web', 'services/api', 'tools/worker']));
   }, 120_000);
 
   // Among the clean projects' shards: with a blocking finding in another shard the gate fails

@@ -56,6 +56,8 @@ export interface Finding {
    * the gate, which reads the files; never the text itself, which may hold a secret.
    */
   textHash?: string;
+  /** The monorepo project (folder from the repository root) it is in, when projects are used. */
+  project?: string;
   fingerprint: string;
 }
 

@@ -69,3 +69,16 @@ export function planShards(projects: readonly PlanProject[], opts: { shards?: nu
   entries.sort((a, b) => b.cost - a.cost || compareStrings(a.name, b.name));
   return { include: entries.map(({ name, args }) => ({ name, args })) };
 }
+
+/**
+ * Marks each finding with the deepest project folder its location is in (findings without a
+ * location, or outside every project, get none). `projects` are folders from the repository root.
+ */
+export function assignProjects<T extends { location?: { path: string }; project?: string }>(findings: T[], projects: readonly string[]): T[] {
+  const folders = [...new Set(projects)].filter((p) => p !== '').sort((a, b) => b.length - a.length);
+  return findings.map((f) => {
+    const at = f.location?.path;
+    const project = at === undefined ? undefined : folders.find((p) => at.startsWith(`${p}/`));
+    return project === undefined ? f : { ...f, project };
+  });
+}

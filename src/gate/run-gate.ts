@@ -14,6 +14,8 @@ import { ChaingateError, ConfigError } from '../errors';
 import { parseReport } from '../parsers';
 import { parseChaingateResult, shardProblems } from '../parsers/chaingate';
 import { expandReportPath } from './report-glob';
+import { listedProjects } from './projects';
+import { assignProjects } from '../core/plan';
 import type { ReportTool } from '../parsers/types';
 import { decodeText, FormatError } from '../parsers/util';
 import { resultJsonChunks } from '../reports/result-json';
@@ -188,16 +190,26 @@ export function loadInputs(opts: GateOptions) {
  * Another run's chaingate-result.json (a shard of a matrix): its raw findings, and a failed status
  * naming the file when it cannot stand for its part of the run (see shardProblems).
  */
-function ingestShard(bytes: Buffer, file: string, commit: string | undefined, started: number): { findings: Finding[]; status: ScannerStatus } {
+function ingestShard(bytes: Buffer, file: string, commit: string | undefined, started: number): { findings: Finding[]; status: ScannerStatus; project?: string } {
   const shard = parseChaingateResult(decodeText(bytes));
   const problems = shardProblems(shard, commit);
   const status: ScannerStatus = problems.length
     ? { name: 'report:chaingate', status: 'failed', durationMs: Date.now() - started, findings: shard.findings.length, error: `${file}: ${problems.join('; ')}`, outputs: [file] }
     : { name: 'report:chaingate', status: 'ok', durationMs: Date.now() - started, findings: shard.findings.length, outputs: [file] };
-  return { findings: shard.findings, status };
+  return { findings: shard.findings, status, project: shard.project };
 }
 
-function ingestReport(tool: ReportTool, file: string, roots: string[], commit?: string): { findings: Finding[]; status: ScannerStatus } {
+/**
+ * The policy's `projects:` as folders from the scanned folder, when it is the policy's own folder
+ * (a shard scanning one project with the monorepo's policy is that project as a whole: the gate
+ * merging it knows which one from its result).
+ */
+function policyProjects(dir: string, policy: Policy, inputs: GateResult['inputs']): string[] {
+  const file = inputs.policy && path.resolve(dir, inputs.policy.path);
+  return policy.projects && file && path.dirname(file) === path.resolve(dir) ? listedProjects(dir, file, policy.projects) : [];
+}
+
+function ingestReport(tool: ReportTool, file: string, roots: string[], commit?: string): { findings: Finding[]; status: ScannerStatus; project?: string } {
   const started = Date.now();
   const name = `report:${tool}`;
   checkReportPath(file, roots);
@@ -342,8 +354,10 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const all: Finding[] = [];
   const covered = new Set<ScannerName>();
   const commit = opts.env.GITHUB_SHA || undefined;
+  const shardProjects: string[] = [];
   for (const r of opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })))) {
-    const { findings, status } = ingestReport(r.tool, r.path, roots, commit);
+    const { findings, status, project } = ingestReport(r.tool, r.path, roots, commit);
+    if (project) shardProjects.push(project);
     // A later run may take this result as its baseline: its findings need their text hashes too.
     addTextHashes(findings, dir);
     statuses.push(status);
@@ -442,7 +456,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
   }
 
-  const merged = mergeFindings(all);
+  const merged = assignProjects(mergeFindings(all), [...shardProjects, ...policyProjects(dir, policy, inputs)]);
   let comparison: Comparison | undefined;
   let denied: Finding[] = [];
   let lockfileErrors: string[] = [];

@@ -39,6 +39,7 @@ function finding(f: EvaluatedFinding): Obj {
     textHash: f.textHash,
     baseline: f.baseline,
     newlyDisclosed: f.newlyDisclosed,
+    project: f.project,
     fingerprint: f.fingerprint,
   };
 }

@@ -73,6 +73,7 @@ export const EvaluatedFindingSchema = z.strictObject({
   textHash: z.string().optional(),
   baseline: z.enum(['new', 'existing']).optional(),
   newlyDisclosed: z.boolean().optional(),
+  project: z.string().optional(),
   fingerprint: z.string(),
 });
 
