@@ -156,6 +156,18 @@ describe('makeFinding', () => {
 });
 
 describe('mergeFindings', () => {
+  it('keeps the same vulnerability in two projects of a monorepo apart, and merges tools per lockfile folder', () => {
+    const at = (tool: string, p: string) => makeFinding(vuln({ tool, location: { path: p } }));
+    const merged = mergeFindings([at('trivy', 'svc/a/package-lock.json'), at('osv', 'svc/a/package-lock.json'), at('osv', 'svc/b/package-lock.json')]);
+    expect(merged.map((f) => [f.location?.path, f.tools])).toEqual(
+      expect.arrayContaining([
+        ['svc/a/package-lock.json', ['osv', 'trivy']],
+        ['svc/b/package-lock.json', ['osv']],
+      ]),
+    );
+    expect(merged).toHaveLength(2);
+  });
+
   it('folds the same vulnerability from several tools into one finding listing all tools', () => {
     const trivy = makeFinding(vuln({ severity: 'high' }));
     const npm = makeFinding(

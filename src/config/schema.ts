@@ -104,6 +104,12 @@ export const PolicySchema = z
     sla: SlaSettingSchema.optional(),
     'sla-overdue': z.enum(['block', 'warn']).default('warn'),
     scanners: z.array(ScannerNameSchema).default(['semgrep', 'trivy-fs', 'audit']),
+    /**
+     * The projects of a monorepo: folders or globs of folders, relative to this file. `chaingate
+     * plan` makes one shard of each, and findings carry the project they are in. Without it,
+     * `plan` takes every folder holding a lockfile or a .chaingate.yml.
+     */
+    projects: z.array(z.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, 'a folder or glob inside the repository (no leading /, no ..)')).min(1).optional(),
     semgrep: z
       .strictObject({
         /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */

@@ -56,6 +56,8 @@ export interface Finding {
    * the gate, which reads the files; never the text itself, which may hold a secret.
    */
   textHash?: string;
+  /** The monorepo project (folder from the repository root) it is in, when projects are used. */
+  project?: string;
   fingerprint: string;
 }
 
@@ -267,7 +269,11 @@ export function worseSeverity(a: Severity, b: Severity): Severity {
 
 function mergeKey(f: Finding): string | undefined {
   if (f.kind !== 'vulnerability' || !f.package) return undefined;
-  return packageKey(f.package);
+  // Per folder of the lockfile: the same package in two projects of a monorepo is two findings
+  // (an exception scoped to one project must not hide the other), while the tools reading one
+  // lockfile (Trivy and the OSV matcher) still agree on one.
+  const at = f.location?.path ?? '';
+  return `${packageKey(f.package)}\n${at.slice(0, at.lastIndexOf('/') + 1)}`;
 }
 
 function sameVersion(a: Finding, b: Finding): boolean {

@@ -144,6 +144,7 @@ export function evaluate(input: EvaluateInput): GateResult {
       cwes: f.cwes,
       url: f.url,
       textHash: f.textHash,
+      project: f.project,
       fingerprint: f.fingerprint,
       blocking: false,
       rationale: '',

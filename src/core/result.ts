@@ -151,4 +151,8 @@ export interface GateResult {
   dependencyChanges?: DependencyChange[];
   /** With a REF baseline: the change's edits to the policy, exceptions and VEX. */
   policyChanges?: PolicyChange[];
+  /** The commit scanned (GITHUB_SHA), when known: a gate merging shards refuses one of another commit. */
+  commit?: string;
+  /** The scanned folder relative to the repository root, when not the root: finding paths are relative to it. */
+  project?: string;
 }

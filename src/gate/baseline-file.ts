@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { packageIdentity, type BaselineFinding } from '../core/baseline';
 import { ConfigError } from '../errors';
 
-/** The newest result schema this chaingate reads (GateResult.schemaVersion). */
-export const RESULT_SCHEMA_VERSION = 1;
+import { RESULT_SCHEMA_VERSION } from '../core/result-version';
+export { RESULT_SCHEMA_VERSION };
 
 const BaselineFindingSchema = z.looseObject({
   kind: z.string(),

@@ -12,8 +12,12 @@ import type { GateResult, ScannerStatus } from '../core/result';
 import { checkVexLimits, type VexSource } from '../core/vex';
 import { ChaingateError, ConfigError } from '../errors';
 import { parseReport } from '../parsers';
+import { parseChaingateResult, shardProblems } from '../parsers/chaingate';
+import { expandReportPath } from './report-glob';
+import { listedProjects } from './projects';
+import { assignProjects } from '../core/plan';
 import type { ReportTool } from '../parsers/types';
-import { FormatError } from '../parsers/util';
+import { decodeText, FormatError } from '../parsers/util';
 import { resultJsonChunks } from '../reports/result-json';
 import { sarifJsonChunks } from '../reports/sarif';
 import { renderSummary } from '../reports/summary';
@@ -110,6 +114,8 @@ export const REPORT_COVERS: Partial<Record<ReportTool, ScannerName[]>> = {
   'pnpm-audit': ['audit'],
   'pip-audit': ['audit'],
   'osv-scanner': ['audit'],
+  // The shards ran the scanners of their projects: the gate merging them runs none again.
+  chaingate: ['semgrep', 'trivy-fs', 'audit'],
 };
 
 /** The tool names findings carry, per scanner/report status name. */
@@ -193,7 +199,30 @@ export function loadInputs(opts: GateOptions) {
   return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath };
 }
 
-function ingestReport(tool: ReportTool, file: string, roots: string[]): { findings: Finding[]; status: ScannerStatus } {
+/**
+ * Another run's chaingate-result.json (a shard of a matrix): its raw findings, and a failed status
+ * naming the file when it cannot stand for its part of the run (see shardProblems).
+ */
+function ingestShard(bytes: Buffer, file: string, commit: string | undefined, started: number): { findings: Finding[]; status: ScannerStatus; project?: string } {
+  const shard = parseChaingateResult(decodeText(bytes));
+  const problems = shardProblems(shard, commit);
+  const status: ScannerStatus = problems.length
+    ? { name: 'report:chaingate', status: 'failed', durationMs: Date.now() - started, findings: shard.findings.length, error: `${file}: ${problems.join('; ')}`, outputs: [file] }
+    : { name: 'report:chaingate', status: 'ok', durationMs: Date.now() - started, findings: shard.findings.length, outputs: [file] };
+  return { findings: shard.findings, status, project: shard.project };
+}
+
+/**
+ * The policy's `projects:` as folders from the scanned folder, when it is the policy's own folder
+ * (a shard scanning one project with the monorepo's policy is that project as a whole: the gate
+ * merging it knows which one from its result).
+ */
+function policyProjects(dir: string, policy: Policy, inputs: GateResult['inputs']): string[] {
+  const file = inputs.policy && path.resolve(dir, inputs.policy.path);
+  return policy.projects && file && path.dirname(file) === path.resolve(dir) ? listedProjects(dir, file, policy.projects) : [];
+}
+
+function ingestReport(tool: ReportTool, file: string, roots: string[], commit?: string): { findings: Finding[]; status: ScannerStatus; project?: string } {
   const started = Date.now();
   const name = `report:${tool}`;
   checkReportPath(file, roots);
@@ -208,6 +237,7 @@ function ingestReport(tool: ReportTool, file: string, roots: string[]): { findin
     };
   }
   try {
+    if (tool === 'chaingate') return ingestShard(bytes, file, commit, started);
     const findings = parseReport(tool, bytes);
     return { findings, status: { name, status: 'ok', durationMs: Date.now() - started, findings: findings.length, outputs: [file] } };
   } catch (e) {
@@ -339,8 +369,11 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const statuses: ScannerStatus[] = [];
   const all: Finding[] = [];
   const covered = new Set<ScannerName>();
-  for (const r of opts.reports) {
-    const { findings, status } = ingestReport(r.tool, resolveFrom(process.cwd(), r.path), roots);
+  const commit = opts.env.GITHUB_SHA || undefined;
+  const shardProjects: string[] = [];
+  for (const r of opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })))) {
+    const { findings, status, project } = ingestReport(r.tool, r.path, roots, commit);
+    if (project) shardProjects.push(project);
     // A later run may take this result as its baseline: its findings need their text hashes too.
     addTextHashes(findings, dir);
     statuses.push(status);
@@ -439,7 +472,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
   }
 
-  const merged = mergeFindings(all);
+  const merged = assignProjects(mergeFindings(all), [...shardProjects, ...policyProjects(dir, policy, inputs)]);
   const now = opts.now();
   let runFindings: RunFinding[] = [];
   if (previousHistory) {
@@ -473,7 +506,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     // deny-packages cannot vouch for a lockfile it could not read.
     statuses.push({ name: 'deny-packages', status: 'failed', durationMs: 0, findings: 0, error: lockfileErrors.join('; ') });
   }
-  const result = evaluate({
+  const evaluated = evaluate({
     findings: denied.length ? [...merged, ...denied] : merged,
     baseline: comparison && { marks: comparison.marks, record: comparison.record },
     dependencyChanges: comparison?.dependencyChanges,
@@ -491,19 +524,22 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   let history: HistoryChange | undefined;
   let overdue: Overdue[] | undefined;
   if (previousHistory && historyFile) {
-    const open = result.findings.filter((f) => !f.exception && !f.vex);
+    const open = evaluated.findings.filter((f) => !f.exception && !f.vex);
     overdue = overdueFindings(open, firstSeen, policy.sla, now, policy['unknown-severity']);
     history = updateHistory(previousHistory, {
       now,
       commit: await currentCommit(dir, opts.env),
       findings: runFindings,
-      exceptions: result.exceptions.active,
-      complete: !statuses.some((s) => s.status === 'failed') && result.verdict !== 'incomplete',
+      exceptions: evaluated.exceptions.active,
+      complete: !statuses.some((s) => s.status === 'failed') && evaluated.verdict !== 'incomplete',
     });
     writeHistoryFile(historyFile, history.history);
     opts.log.info(`history: run ${history.run.n} recorded in ${historyFile} (${history.added.length} new, ${history.fixed.length} fixed since the last run)`);
   }
 
+  // Paths in the result are relative to the scanned folder: a gate merging shards needs which one.
+  const scannedProject = projectPath(dir, opts.env).project;
+  const result: GateResult = { ...evaluated, ...(commit ? { commit } : {}), ...(scannedProject ? { project: scannedProject } : {}) };
   const resultFile = path.join(outDir, 'chaingate-result.json');
   const sarifFile = path.join(outDir, 'chaingate.sarif');
   const summaryFile = path.join(outDir, 'summary.md');

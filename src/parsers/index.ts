@@ -1,5 +1,6 @@
 // Which parser reads which `--report TOOL=PATH`. Pure.
 import type { Finding } from '../core/finding';
+import { parseChaingate } from './chaingate';
 import { parseGrype } from './grype';
 import { parseNpmAudit } from './npm-audit';
 import { parseOsvScanner } from './osv-scanner';
@@ -22,6 +23,7 @@ export const PARSERS: Record<ReportTool, Parser> = {
   'osv-scanner': parseOsvScanner,
   grype: parseGrype,
   sarif: parseSarif,
+  chaingate: parseChaingate,
 };
 
 /** Trivy and Semgrep also write SARIF; a report in that format goes to the SARIF parser. */

@@ -17,5 +17,6 @@ export const REPORT_TOOLS = [
   'osv-scanner',
   'grype',
   'sarif',
+  'chaingate',
 ] as const;
 export type ReportTool = (typeof REPORT_TOOLS)[number];

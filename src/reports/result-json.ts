@@ -39,6 +39,7 @@ function finding(f: EvaluatedFinding): Obj {
     textHash: f.textHash,
     baseline: f.baseline,
     newlyDisclosed: f.newlyDisclosed,
+    project: f.project,
     fingerprint: f.fingerprint,
   };
 }
@@ -120,6 +121,8 @@ export function orderResult(result: GateResult): Obj {
     baseline: baselineRecord(result.baseline),
     dependencyChanges: result.dependencyChanges,
     policyChanges: result.policyChanges,
+    commit: result.commit,
+    project: result.project,
   };
 }
 

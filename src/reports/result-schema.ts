@@ -73,6 +73,7 @@ export const EvaluatedFindingSchema = z.strictObject({
   textHash: z.string().optional(),
   baseline: z.enum(['new', 'existing']).optional(),
   newlyDisclosed: z.boolean().optional(),
+  project: z.string().optional(),
   fingerprint: z.string(),
 });
 
@@ -170,6 +171,8 @@ export const GateResultSchema = z
     baseline: BaselineRecordSchema.optional(),
     dependencyChanges: z.array(DependencyChangeSchema).optional(),
     policyChanges: z.array(PolicyChangeSchema).optional(),
+    commit: z.string().optional(),
+    project: z.string().optional(),
   })
   .meta({
     title: 'chaingate result',

@@ -42,4 +42,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'verify signatures, revocations, identities and attestations of an image or blob',
     load: async () => (await import('./verify')).command,
   },
+  {
+    name: 'plan',
+    summary: 'print the GitHub Actions matrix of scan shards for the projects of a monorepo',
+    load: async () => (await import('./plan')).command,
+  },
 ];

@@ -1,0 +1,69 @@
+// The projects of a monorepo: the policy's `projects:` (folders or globs), or every folder
+// holding a lockfile or its own policy file. Used by `chaingate plan` to make shards and by the
+// gate to say which project each finding is in.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import { DEFAULT_SKIP_DIRS } from '../config/defaults';
+import { ConfigError } from '../errors';
+import { findLockfiles } from '../lockfiles/discover';
+
+export const POLICY_NAME = '.chaingate.yml';
+
+/** Folders under `root` (relative, '' for root) that hold a lockfile or a policy file. */
+export function discoverProjects(root: string): string[] {
+  const dirs = new Set(findLockfiles(root).map((f) => path.dirname(path.relative(root, f))));
+  const skip = new Set(DEFAULT_SKIP_DIRS);
+  const walk = (dir: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      // DIR's own policy is the monorepo's, not a project of its own.
+      if (e.isFile() && e.name === POLICY_NAME && dir !== root) dirs.add(path.relative(root, dir));
+      else if (e.isDirectory() && !skip.has(e.name)) walk(path.join(dir, e.name));
+    }
+  };
+  walk(root);
+  return [...dirs].map((d) => (d === '.' ? '' : d.split(path.sep).join('/'))).sort();
+}
+
+/** Every folder under `root` (relative, forward slashes), outside skipped folders. */
+function allFolders(root: string): string[] {
+  const out: string[] = [];
+  const skip = new Set(DEFAULT_SKIP_DIRS);
+  const walk = (dir: string, rel: string): void => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (!e.isDirectory() || skip.has(e.name)) continue;
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      out.push(r);
+      walk(path.join(dir, e.name), r);
+    }
+  };
+  walk(root, '');
+  return out;
+}
+
+/**
+ * The policy's `projects:` (folders or globs relative to the policy file) as folders relative to
+ * `root`. A folder that does not exist, or a glob that names none, is a mistake in the policy.
+ */
+export function listedProjects(root: string, policyFile: string, entries: string[]): string[] {
+  const base = path.dirname(policyFile);
+  const found = new Set<string>();
+  let folders: string[] | undefined;
+  for (const entry of entries) {
+    const abs = path.resolve(base, entry);
+    const rel = path.relative(root, abs).split(path.sep).join('/');
+    if (rel.startsWith('..') || path.isAbsolute(rel)) throw new ConfigError(`projects: "${entry}" is outside ${root}`, policyFile);
+    if (!picomatch.scan(entry).isGlob) {
+      if (!fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new ConfigError(`projects: "${entry}" is not a folder`, policyFile);
+      found.add(rel);
+      continue;
+    }
+    folders ??= allFolders(root);
+    const isMatch = picomatch(rel);
+    const matched = folders.filter((f) => isMatch(f));
+    if (matched.length === 0) throw new ConfigError(`projects: "${entry}" names no folder`, policyFile);
+    for (const m of matched) found.add(m);
+  }
+  return [...found].sort();
+}
+
