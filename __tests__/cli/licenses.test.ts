@@ -86,6 +86,28 @@ describe('chaingate scan with a license policy', () => {
     expect(r.result.scanners).toEqual([expect.objectContaining({ name: 'licenses', status: 'failed', error: expect.stringContaining('package-lock.json') })]);
   });
 
+  it('judges a CycloneDX SBOM given with --sbom instead of the lockfiles, and is incomplete when it cannot be read', async () => {
+    const dir = project('licenses:\n  allow: [MIT]\n  unknown: block\n');
+    const sbom = path.join(dir, 'bom.cdx.json');
+    const component = (name: string, licenses: unknown[]) => ({ type: 'library', name, version: '2.0.0', purl: `pkg:npm/${name}@2.0.0`, licenses });
+    fs.writeFileSync(
+      sbom,
+      JSON.stringify({
+        bomFormat: 'CycloneDX',
+        specVersion: '1.6',
+        components: [component('ok', [{ license: { id: 'MIT' } }]), component('either', [{ expression: 'MIT OR GPL-3.0-only' }]), component('both', [{ expression: 'MIT AND GPL-3.0-only' }])],
+      }),
+    );
+    const out = path.join(dir, 'out');
+    const r = await cli(['scan', dir, '--scanners', 'none', '--sbom', sbom, '--output-dir', out]);
+    expect(r.code).toBe(1);
+    // Only the SBOM's packages: the lockfile's bare package (no license, unknown: block) is not read.
+    expect(blockingIds(readJson(path.join(out, 'chaingate-result.json')))).toEqual(['chaingate.license.not-allowed pkg:npm/both@2.0.0']);
+    const missing = await cli(['scan', dir, '--scanners', 'none', '--sbom', path.join(dir, 'nope.json'), '--output-dir', out]);
+    expect(missing.code).toBe(3);
+    expect(readJson(path.join(out, 'chaingate-result.json')).scanners[0]).toMatchObject({ name: 'licenses', status: 'failed', error: expect.stringContaining('nope.json: cannot read the SBOM (ENOENT)') });
+  });
+
   it('judges the real appium package-lock v3: LGPL denied, an OR with a denied CC0 passes', async () => {
     const dir = fixture('lockfiles-public', 'npm-appium');
     const out = path.join(tmpDir('chaingate-licenses-'), 'out');

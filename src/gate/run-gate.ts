@@ -430,7 +430,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   }
 
   if (policy.licenses) {
-    const { findings, status } = checkLicenses(dir, policy, policy.licenses);
+    const { findings, status } = checkLicenses(dir, policy, policy.licenses, opts.sbomInput);
     all.push(...findings);
     statuses.push(status);
   }
