@@ -47,6 +47,8 @@ describe('judgeLicense', () => {
     // Ten clauses of two alternatives each: 1,024 alternatives once expanded.
     const wide = Array.from({ length: 10 }, () => '(MIT OR ISC)').join(' AND ');
     expect(judgeLicense(wide, none)).toEqual({ status: 'unknown', why: `"${wide}" has more than 256 alternatives` });
+    const wider = Array.from({ length: 20 }, () => '(MIT OR ISC)').join(' AND ');
+    expect(judgeLicense(wider, none)).toEqual({ status: 'unknown', why: `"${wider.slice(0, 200)}…" has more than 256 alternatives` });
     // 256 alternatives, then one more through an OR.
     const eight = Array.from({ length: 8 }, () => '(MIT OR ISC)').join(' AND ');
     expect(judgeLicense(`(${eight}) OR MIT`, none).status).toBe('unknown');
@@ -109,7 +111,11 @@ describe('licenseFindings', () => {
     expect(out[1].title).toBe('License ISC of isc@1.0.0 is not in licenses.allow');
     expect(out[2].title).toBe('License of none@1.0.0 is unknown: no license recorded (licenses.unknown: warn)');
     expect(out[2].description).toBeUndefined();
-    // Several licenses of one package all apply.
+    // Several licenses of one package all apply; a long text from the lockfile is quoted short.
+    const long = `SEE LICENSE IN ${'x'.repeat(5000)}`;
+    const [f] = licenseFindings([lock([pkg('long', [long])])], rules);
+    expect(f.description).toBe(`License expression: ${long.slice(0, 200)}…`);
+    expect(f.title.length).toBeLessThan(400);
     expect(out[4].description).toBe('License expression: (MIT) AND (ISC)');
   });
 

@@ -42,6 +42,11 @@ export function spdxIdProblem(id: string): string | undefined {
   return undefined;
 }
 
+/** A lockfile's license text as quoted in titles and descriptions: the PR's text, kept short. */
+function quoted(expr: string): string {
+  return expr.length > 200 ? `${expr.slice(0, 200)}…` : expr;
+}
+
 function text(n: LicenseNode): string {
   return `${n.license}${n.plus ? '+' : ''}${n.exception ? ` WITH ${n.exception}` : ''}`;
 }
@@ -70,9 +75,9 @@ export function judgeLicense(expression: string | undefined, rules: Pick<License
   try {
     alts = alternatives(parse(expr));
   } catch {
-    return { status: 'unknown', why: `"${expr}" is not an SPDX license expression` };
+    return { status: 'unknown', why: `"${quoted(expr)}" is not an SPDX license expression` };
   }
-  if (!alts) return { status: 'unknown', why: `"${expr}" has more than ${MAX_ALTERNATIVES} alternatives` };
+  if (!alts) return { status: 'unknown', why: `"${quoted(expr)}" has more than ${MAX_ALTERNATIVES} alternatives` };
   const denied = new Set<string>();
   const notAllowed = new Set<string>();
   let everyDenied = true;
@@ -117,7 +122,7 @@ export function licenseFindings(lockfiles: readonly Lockfile[], rules: LicenseRu
           severity,
           id,
           title,
-          description: expr ? `License expression: ${expr}` : undefined,
+          description: expr ? `License expression: ${quoted(expr)}` : undefined,
           package: { purl: p.purl, ecosystem: p.ecosystem, name: p.name, version: p.version, fixedVersions: [] },
           location: { path: lock.path },
         }),
