@@ -144,7 +144,7 @@ describe('renderSarif', () => {
   it('writes messages naming the package and its fix, or the title and rule', () => {
     const log = render(representative());
     expect(resultFor(log, 'CVE-2021-23337').message.text).toBe('CVE-2021-23337 in lodash@4.17.20: lodash: command injection via template. Fixed in 4.17.21.');
-    expect(resultFor(log, 'GPL-3.0').message.text).toBe('GPL-3.0 in readline-sync: GPL-3.0 license. No fixed version yet.');
+    expect(resultFor(log, 'GPL-3.0').message.text).toBe('GPL-3.0 in readline-sync: GPL-3.0 license.');
     expect(resultFor(log, 'DS026').message.text).toBe('No HEALTHCHECK defined (DS026)');
     const untitled = render(gateResult({ findings: [evaluated({ tool: 'x', kind: 'code', severity: 'low', id: 'bare', title: '', location: { path: 'a', startLine: 1 } })] }));
     expectValid(untitled);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_SUMMARY_MAX_BLOCKING_ROWS, DEFAULT_SUMMARY_MAX_BYTES, renderSummary } from '../../src/reports/summary';
+import { DEFAULT_SUMMARY_MAX_BLOCKING_ROWS, DEFAULT_SUMMARY_MAX_BYTES, fixCell, renderSummary } from '../../src/reports/summary';
 import { duration, md } from '../../src/reports/markdown';
 import type { GateResult } from '../../src/core/result';
 import { GOLDENS } from '../helpers/paths';
@@ -26,6 +26,13 @@ function cells(line: string): string[] {
     .split(/(?<!\\)\|/)
     .map((c) => c.trim());
 }
+
+describe('fixCell', () => {
+  it('tells a license finding to replace the package or add an exception, as no version fixes it', () => {
+    const lic = evaluated({ tool: 'licenses', kind: 'license', severity: 'high', id: 'chaingate.license.denied', title: 't', package: { name: 'gpl', version: '1.0.0', fixedVersions: [] } }, { blocking: true });
+    expect(fixCell(lic)).toBe('replace it or add an exception');
+  });
+});
 
 describe('renderSummary', () => {
   it('renders the representative result as the checked-in golden', () => {

@@ -14,6 +14,11 @@ describe('renderTerminalTable', () => {
     expect(lines.at(-1)).toBe(`${r.summary.blocking - 20} more in out/summary.md`);
   });
 
+  it('says what to do about a blocking license: no version fixes it', () => {
+    const lic = evaluated({ tool: 'licenses', kind: 'license', severity: 'high', id: 'chaingate.license.denied', title: 't', package: { name: 'gpl', version: '1.0.0', fixedVersions: [] } }, { blocking: true });
+    expect(renderTerminalTable(gateResult({ findings: [lic] }), { summaryFile: 's.md' })).toMatch(/^high +license +chaingate\.license\.denied +gpl 1\.0\.0 +replace it or add an exception$/m);
+  });
+
   it('keeps tool text from steering the terminal, and cuts long cells', () => {
     const hostile = evaluated({ tool: 't', kind: 'vulnerability', severity: 'high', id: 'X\u001b[31mRED\u001b]0;title\u0007\u009b2J', title: 't', package: { name: 'p\u202eq\r\nr', fixedVersions: [] } }, { blocking: true });
     const noWhere = evaluated({ tool: 't', kind: 'signature', severity: 'critical', id: 'image-unsigned', title: 't' }, { blocking: true });

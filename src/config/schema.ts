@@ -3,6 +3,7 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
 import { CODE_SCANNING_MAX_RESULTS_PER_RUN, DEFAULT_SKIP_DIRS } from './defaults';
+import { spdxIdProblem } from '../core/licenses';
 
 export const FailOnLevelSchema = z.enum(['critical', 'high', 'medium', 'low', 'info', 'none']);
 export type FailOnLevel = z.infer<typeof FailOnLevelSchema>;
@@ -52,6 +53,14 @@ const denyPatternSchema = z
   .string()
   .regex(/^pkg:[a-z0-9.+-]+\/(?:@[^@\s/]+\/)?[^@\s]+(?:@\S+)?$/i, 'must be a package URL pattern such as pkg:npm/event-stream, pkg:npm/colors@>=1.4.1 or pkg:pypi/*-nightly');
 
+const spdxIdSchema = z
+  .string()
+  .min(1)
+  .superRefine((id, ctx) => {
+    const problem = spdxIdProblem(id);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(id)} ${problem}` });
+  });
+
 const toolPathSchema = z.strictObject({ path: z.string().min(1).optional() });
 
 const days = z.number().int().min(1);
@@ -90,6 +99,18 @@ export const PolicySchema = z
      * `pkg:npm/colors@>=1.4.1`, `pkg:pypi/*-nightly`. A match is a finding of kind `policy`.
      */
     'deny-packages': z.array(denyPatternSchema).default([]),
+    /**
+     * License policy on the locked packages' SPDX expressions: a denied license, or one outside a
+     * non-empty allow list, is a blocking finding of kind `license` whatever fail-on.license says.
+     */
+    licenses: z
+      .strictObject({
+        allow: z.array(spdxIdSchema).default([]),
+        deny: z.array(spdxIdSchema).default([]),
+        /** A package with no license, or one that is not an SPDX expression. */
+        unknown: z.enum(['allow', 'warn', 'block']).default('warn'),
+      })
+      .optional(),
     exceptions: z
       .strictObject({
         file: z.string().min(1).default('.chaingate-exceptions.yml'),

@@ -9,6 +9,7 @@ import type { BaselineMark } from './baseline';
 import { severityPosition, sortFindings } from './order';
 import { compileVex, indexVex, matchVex, statementUse, type VexSource } from './vex';
 import { largestDays, overdueFindings, slaDays } from './sla';
+import { LICENSE_IDS, LICENSE_TOOL } from './licenses';
 
 export interface EvaluateInput {
   findings: Finding[];
@@ -61,6 +62,20 @@ function unfixed(f: Finding): boolean {
 }
 
 /**
+ * The license policy's findings block by its own rule, whatever fail-on.license says (that
+ * threshold is for Trivy's license categories); undefined for any other finding.
+ */
+function licenseDecision(f: Finding, policy: Policy): Decision | undefined {
+  if (!f.tools.includes(LICENSE_TOOL)) return undefined;
+  if (f.id === LICENSE_IDS.denied) return { blocking: true, rationale: 'its license is in licenses.deny' };
+  if (f.id === LICENSE_IDS.notAllowed) return { blocking: true, rationale: 'its license is not in licenses.allow' };
+  if (f.id !== LICENSE_IDS.unknown) return undefined;
+  return policy.licenses?.unknown === 'block'
+    ? { blocking: true, rationale: 'its license is unknown and licenses.unknown is block' }
+    : { blocking: false, rationale: 'its license is unknown and licenses.unknown is warn' };
+}
+
+/**
  * decide() depends only on the kind, the severity and whether a fix exists: decided once per
  * combination, so 100,000 findings share a handful of rationale strings instead of each
  * building its own.
@@ -68,6 +83,8 @@ function unfixed(f: Finding): boolean {
 function decider(policy: Policy): (f: Finding) => Decision {
   const byKind = new Map<string, Decision[]>();
   return (f) => {
+    const license = f.kind === 'license' ? licenseDecision(f, policy) : undefined;
+    if (license) return license;
     let list = byKind.get(f.kind);
     if (!list) byKind.set(f.kind, (list = []));
     return (list[severityPosition(f.severity) * 2 + Number(unfixed(f))] ??= decide(f, policy));

@@ -30,7 +30,7 @@ import { writeChunks } from './write-chunks';
 import { projectPath } from './repo-root';
 import { dependencyPathIndex } from '../core/dep-path';
 import { exceptionDays, largestDays, overdueFindings, type Overdue } from '../core/sla';
-import { findLockfiles, readLockfile, type Lockfile } from '../lockfiles';
+import type { Lockfile } from '../lockfiles';
 import { commitLinksFromEnv } from '../reports/remedy';
 import { findingAnchors } from './anchors';
 import TOOL_VERSIONS from '../tools/versions.json';
@@ -40,6 +40,7 @@ import { checkReportPath, outputWrite, prepareOutputDir } from './output-paths';
 import { findingLabel, firstSeenMap, historyDigests, historyKeys, updateHistory, type HistoryChange, type RunFinding } from '../core/history';
 import { currentCommit, readHistoryFile, writeHistoryFile } from './history-file';
 import { renderHistorySection } from '../reports/history-summary';
+import { checkLicenses, readProjectLockfiles } from './licenses';
 
 export interface Logger {
   info(line: string): void;
@@ -288,18 +289,7 @@ function toolPathResolver(tools: PolicyTools, env: NodeJS.ProcessEnv) {
  * vulnerable packages. One that cannot be read is left out here; the audit reports it.
  */
 function scannedLockfiles(dir: string, policy: Policy): Lockfile[] {
-  const out: Lockfile[] = [];
-  const read = (f: () => void) => {
-    try {
-      f();
-    } catch (e) {
-      if (!(e instanceof ChaingateError)) throw e;
-    }
-  };
-  read(() => {
-    for (const file of findLockfiles(dir, { skipDirs: policy['skip-dirs'] })) read(() => out.push(readLockfile(file, path.relative(dir, file) || path.basename(file))));
-  });
-  return out;
+  return readProjectLockfiles(dir, policy).lockfiles;
 }
 
 /** Whether a scanner that reads lockfiles (the audit, Trivy's vuln scanner, a dependency report) completed. */
@@ -470,6 +460,12 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     sbomFile = path.join(outDir, 'sbom.cdx.json');
     const { components } = await deps.writeSbom(dir, policy, sbomFile, opts);
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
+  }
+
+  if (policy.licenses) {
+    const { findings, status } = checkLicenses(dir, policy, policy.licenses, opts.sbomInput);
+    all.push(...findings);
+    statuses.push(status);
   }
 
   const merged = assignProjects(mergeFindings(all), [...shardProjects, ...policyProjects(dir, policy, inputs)]);

@@ -130,8 +130,9 @@ function cweTag(cwe: string): string {
 function messageText(f: EvaluatedFinding): string {
   if (f.package) {
     const nearest = nearestFix(f.package);
-    const fixed = nearest === undefined ? 'No fixed version yet.' : `Fixed in ${nearest}.`;
-    return `${f.id} in ${packageLabel(f.package)}: ${f.title || f.id}. ${fixed}`;
+    // A license has no fixed version: what to do is in the remediation.
+    const fixed = f.kind === 'license' ? '' : nearest === undefined ? ' No fixed version yet.' : ` Fixed in ${nearest}.`;
+    return `${f.id} in ${packageLabel(f.package)}: ${f.title || f.id}.${fixed}`;
   }
   return f.title ? `${f.title} (${f.id})` : f.id;
 }
@@ -253,6 +254,8 @@ function remediation(f: EvaluatedFinding): string {
     }
     case 'secret':
       return SECRET_REMEDIATION;
+    case 'license':
+      return 'Replace the package with one under a license the policy allows, or accept it in the exceptions file with a reason and an expiry.';
     case 'signature':
       return 'Sign the image with a trusted key or identity, or correct the keys in the policy\'s `verify:` section.';
     default:

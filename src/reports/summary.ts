@@ -209,6 +209,8 @@ function whereCell(f: EvaluatedFinding, opts: SummaryOptions): string {
 
 export function fixCell(f: EvaluatedFinding): string {
   if (f.kind === 'secret') return 'rotate it, then remove it from history';
+  // No version fixes a license.
+  if (f.kind === 'license') return 'replace it or add an exception';
   if (!f.package) return '—';
   const to = nearestFix(f.package);
   if (to === undefined) return 'no fix yet';

@@ -37,6 +37,7 @@ function where(f: EvaluatedFinding): string {
 
 function fix(f: EvaluatedFinding): string {
   if (f.kind === 'secret') return 'rotate it, then remove it from history';
+  if (f.kind === 'license') return 'replace it or add an exception';
   if (!f.package) return '-';
   const to = nearestFix(f.package);
   if (to === undefined) return 'no fix yet';
