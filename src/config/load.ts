@@ -4,8 +4,9 @@ import * as fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { Document, LineCounter } from 'yaml';
 import type * as YamlLib from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigError } from '../errors';
+import { schemaKeys } from '../parsers/util';
 import { stripBom } from '../read-text';
 import { readBlockYaml, type BlockYaml } from './block-yaml';
 import { isJsonProblem, readJson, type JsonText } from './json-text';
@@ -99,28 +100,6 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): { present: boolean
   return { present: v !== undefined, value: v };
 }
 
-/**
- * Every key name the schema declares. A path in a message names only these (and list indexes):
- * a key of a free-form map (VEX `identifiers`) is the file's text, shown as `(key)`.
- */
-function schemaKeys(schema: z.ZodType): ReadonlySet<string> {
-  const cached = knownKeys.get(schema);
-  if (cached) return cached;
-  const keys = new Set<string>();
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (v !== null && typeof v === 'object') {
-      for (const [k, child] of Object.entries(v)) {
-        if (k === 'properties' && child !== null && typeof child === 'object') Object.keys(child).forEach((name) => keys.add(name));
-        walk(child);
-      }
-    }
-  };
-  walk(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }));
-  knownKeys.set(schema, keys);
-  return keys;
-}
-const knownKeys = new WeakMap<z.ZodType, ReadonlySet<string>>();
 
 /**
  * The yaml library's errors as our own sentences, by code: its messages quote the source
@@ -155,6 +134,8 @@ const YAML_PROBLEMS: Record<string, string> = {
 function schemaMessage(error: z.ZodError, raw: unknown, known: ReadonlySet<string>): { message: string; path: PropertyKey[]; key?: string } {
   const issue = error.issues[0];
   const path = issue.path as PropertyKey[];
+  // A path names the schema's keys and list indexes; a key of a free-form map (VEX
+  // `identifiers`) is the file's text, shown as `(key)`.
   const dotted = path.length ? path.map((k) => (typeof k === 'number' || known.has(String(k)) ? String(k) : '(key)')).join('.') : '(top level)';
   let message = `${dotted}: ${issue.message}`;
   let key: string | undefined;
