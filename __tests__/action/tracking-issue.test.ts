@@ -218,7 +218,7 @@ describe('action entry on a schedule: history and tracking issue', () => {
     fs.mkdirSync(path.dirname(historyFile), { recursive: true });
     fs.writeFileSync(historyFile, '{"version": 1, "runs": [');
     expect(await run('1.2.5', '2026-09-14T06:00:00Z')).toBe(2);
-    expect(stdout.join('')).toMatch(/history\.json: history file is not valid JSON/);
+    expect(stdout.join('')).toMatch(/history\.json(:\d+)*: history file is not valid JSON/);
     expect(fs.readFileSync(historyFile, 'utf8')).toBe('{"version": 1, "runs": [');
     expect(outputs()['history-file']).toBeUndefined();
     expect(server.requests).toEqual([]);

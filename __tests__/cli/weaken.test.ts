@@ -12,7 +12,7 @@ describe('a policy that tries to switch the gate off', () => {
     const r = await cli(['scan', dir, '--output-dir', out]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${path.join(dir, '.chaingate.yml')}:4:`);
-    expect(r.stderr).toContain('tools.trivy.path "scripts/trivy" is inside the repository being scanned');
+    expect(r.stderr).toContain('tools.trivy.path is inside the repository being scanned');
     expect(r.stderr).not.toMatch(/arbitrary code/);
     expect(fs.existsSync(out)).toBe(false);
   });
@@ -24,13 +24,13 @@ describe('a policy that tries to switch the gate off', () => {
     fs.writeFileSync(path.join(dir, '.chaingate.yml'), 'version: 1\ntools:\n  semgrep:\n    path: /usr/local/bin/semgrep\n  cosign:\n    path: bin/cosign\n');
     const r = await cli(['scan', dir, '--scanners', 'none', '--output-dir', path.join(dir, 'out')]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${path.join(dir, '.chaingate.yml')}:6: tools.cosign.path "bin/cosign" is inside the repository being scanned`);
+    expect(r.stderr).toContain(`${path.join(dir, '.chaingate.yml')}:6: tools.cosign.path is inside the repository being scanned`);
     const saved = process.cwd();
     process.chdir(dir);
     try {
       const v = await cli(['verify', '--image', 'registry.invalid/app@sha256:' + 'a'.repeat(64), '--config', '.chaingate.yml']);
       expect(v.code).toBe(2);
-      expect(v.stderr).toContain('tools.cosign.path "bin/cosign" is inside the repository being scanned');
+      expect(v.stderr).toContain('tools.cosign.path is inside the repository being scanned');
       expect(v.stderr).not.toContain('ran');
     } finally {
       process.chdir(saved);

@@ -126,13 +126,27 @@ function HistoryRoundTrip(h: History): History {
 
 describe('parseHistory', () => {
   it('refuses corrupt, foreign and newer files with the file and line', () => {
-    expect(() => parseHistory('{\n"version": 1,\n', 'h.json')).toThrow(/^h\.json(:\d+)?: history file is not valid JSON/);
-    expect(() => parseHistory('{\n  "version": 1,\n  x\n}', 'h.json')).toThrow(/^h\.json:3: history file is not valid JSON/);
+    expect(() => parseHistory('{\n"version": 1,\n', 'h.json')).toThrow(/^h\.json(:\d+)*: history file is not valid JSON/);
+    expect(() => parseHistory('{\n  "version": 1,\n  x\n}', 'h.json')).toThrow(/^h\.json:3:\d+: history file is not valid JSON/);
     expect(() => parseHistory('{"version": 2}', 'h.json')).toThrow('h.json: history file has schema version 2, newer than the 1 this chaingate reads');
     expect(() => parseHistory('{"version": 1, "nextRun": 1, "findings": {}, "runs": [], "weeks": [], "x": 1}', 'h.json')).toThrow(/not a chaingate history: \(root\)/);
     expect(() => parseHistory('{"version": 1, "nextRun": -1, "findings": {}, "runs": [], "weeks": []}', 'h.json')).toThrow(/not a chaingate history: nextRun/);
-    expect(() => parseHistory('', 'h.json')).toThrow(/^h\.json: history file is not valid JSON/);
+    expect(() => parseHistory('', 'h.json')).toThrow(/^h\.json(:\d+)*: history file is not valid JSON/);
     expect(() => parseHistory('null', 'h.json')).toThrow(/not a chaingate history/);
+  });
+
+  it('quotes no text of the file (the history is in the repository the PR changes)', () => {
+    const canary = 'ghp_CanaryHistory0123456789';
+    for (const text of [`{"version": 1, ${canary}}`, `{"version": 1, "nextRun": 1, "findings": {}, "runs": [], "weeks": [], "${canary}": 1}`, `{"version": 1, "nextRun": 1, "findings": {"${canary}": 5}, "runs": [], "weeks": []}`]) {
+      let message = '';
+      try {
+        parseHistory(text, 'h.json');
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/^h\.json(:\d+)*: history file is not/);
+      expect(message).not.toContain('Canary');
+    }
   });
 });
 

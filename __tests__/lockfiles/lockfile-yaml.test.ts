@@ -64,6 +64,24 @@ describe('parseLockfileYaml', () => {
     expect(parseYamlDocuments(text, 'pnpm-lock.yaml', 'fix')).toStrictEqual(expected);
   });
 
+  it.each([
+    ['an alias with no anchor', 'lockfileVersion: 1\npackages: *CANARY\n', /refers to no anchor/],
+    ['an unknown verbatim tag', 'lockfileVersion: !<CANARY> 1\n', /a tag/],
+    ['a malformed tag name', 'lockfileVersion: !CANARY\\x 1\n', /a tag|YAML/],
+    ['an undeclared tag handle', 'lockfileVersion: !CANARY!x 1\n', /tag/],
+  ])('names the kind of YAML problem, not the text of the lockfile: %s', (_, text, kind) => {
+    const canary = 'ghp_Canary0123456789';
+    let message = '';
+    try {
+      parseYamlDocuments(text.replace('CANARY', canary), 'pnpm-lock.yaml', 'fix');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^pnpm-lock\.yaml:\d+:\d+: not valid YAML \(/);
+    expect(message).toMatch(kind);
+    expect(message).not.toContain('Canary');
+  });
+
   it('reads the scalars of the core schema the way js-yaml does', () => {
     const text = "a: ~\nb: null\nc: true\nd: False\ne: 12\nf: -3\ng: 1.5\nh: 5.3\ni: 1.2.3\nj: '9.0'\nk: \"x \\\"y\\\" \\\\ z\"\nl: 'it''s'\nm: [x64, 'arm']\nn: {}\no:\np: a # comment\nq: 0.0.0-use.local\nr: 10c0\n";
     expect(parseLockfileYaml(text)).toStrictEqual(loadAll(text, undefined, { schema: CORE_SCHEMA }));

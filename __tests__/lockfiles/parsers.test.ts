@@ -179,9 +179,23 @@ describe('requirements.txt', () => {
 
   it('reports unpinned lines and options with their line numbers', () => {
     expect(lock.warnings).toEqual([
-      'requirements.txt:5: "flask>=2.0" is not pinned to one version (name==version); it is not in the SBOM',
+      'requirements.txt:5: "flask" is not pinned to one version (name==version); it is not in the SBOM',
       'requirements.txt:6: option "-r" is not followed (only pinned name==version lines are read)',
     ]);
+  });
+
+  it('quotes no more of a line than an option or a name: the rest may hold credentials', () => {
+    const secret = 'ghp_CanaryReq0123456789';
+    const warnings = parseRequirements(
+      [`--index-url=https://u:${secret}@pkgs.example.invalid/simple`, `--extra-index-url https://${secret}@x.example.invalid`, `-${secret}`, `git+https://${secret}@git.example.invalid/a.git`, `./vendor/${secret}.whl`, `pkg @ https://${secret}@x.example.invalid/p.whl`, 'flask[async]>=2; python_version > "3"'].join('\n'),
+      'requirements.txt',
+    ).warnings as string[];
+    expect(warnings).toHaveLength(7);
+    expect(warnings.join('\n')).not.toContain('Canary');
+    expect(warnings[0]).toBe('requirements.txt:1: option "--index-url" is not followed (only pinned name==version lines are read)');
+    expect(warnings[2]).toBe('requirements.txt:3: an option is not followed (only pinned name==version lines are read)');
+    expect(warnings[3]).toBe('requirements.txt:4: the requirement (a URL or path?) is not pinned to one version (name==version); it is not in the SBOM');
+    expect(warnings[6]).toBe('requirements.txt:7: "flask" is not pinned to one version (name==version); it is not in the SBOM');
   });
 });
 

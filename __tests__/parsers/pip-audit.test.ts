@@ -106,15 +106,38 @@ describe('parsePipAudit', () => {
     expect(parsePipAuditBesideMatcher(text)).toEqual([]);
     expect(pipAuditSkipped(text)).toEqual([{ name: 'flask', reason: 'Dependency not found on PyPI and could not be audited: flask (0.5)' }]);
     expect(parsePipAuditBesideMatcher('{"dependencies": [], "fixes": []}')).toEqual([]);
-    expect(() => parsePipAudit(text)).toThrow(/every dependency was skipped \(1, e\.g\. flask: Dependency not found on PyPI and could not be audited: flask \(0\.5\)\), so nothing was audited/);
+    expect(() => parsePipAudit(text)).toThrow(/every dependency was skipped \(1, e\.g\. dependency 0: not found on PyPI, so it could not be audited\), so nothing was audited/);
     expect(() => parsePipAudit('{"dependencies": [], "fixes": []}')).toThrow(/lists no dependencies, so nothing was audited/);
     expect(() => parsePipAudit(readFixture('hostile', 'reports', 'pass-pip-audit-empty-array.json'))).toThrow(FormatError);
     expect(() => parsePipAudit(readFixture('hostile', 'reports', 'pass-pip-audit-all-skipped.json'))).toThrow(/every dependency was skipped/);
   });
 
+  it('names a dependency by its position, never by its name or skip reason (text of the PR)', () => {
+    const canary = 'ghp_Canary0123456789\n::warning::x';
+    const messageOf = (report: unknown) => {
+      try {
+        parsePipAudit(JSON.stringify(report));
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    for (const report of [
+      [{ name: canary, vulns: [] }],
+      { dependencies: [{ name: 'ok', version: '1', vulns: [] }, { name: canary, version: '1' }] },
+      { dependencies: [{ name: canary, skip_reason: `Dependency not found on PyPI and could not be audited: ${canary} (1)` }] },
+      { dependencies: [{ name: 'x', skip_reason: canary }] },
+    ]) {
+      const m = messageOf(report);
+      expect(m).toMatch(/dependency [01]/);
+      expect(m).not.toContain('ghp_Canary');
+      expect(m).not.toContain('::warning');
+    }
+  });
+
   it('throws FormatError for a dependency that was neither audited nor skipped', () => {
-    expect(() => parsePipAudit(JSON.stringify([{ name: 'a', vulns: [] }]))).toThrow(/dependency 0 \(a\) has no version and no skip_reason/);
-    expect(() => parsePipAudit(JSON.stringify({ dependencies: [{ name: 'a', version: '1' }] }))).toThrow(/dependency 0 \(a\) has no vulns list/);
+    expect(() => parsePipAudit(JSON.stringify([{ name: 'a', vulns: [] }]))).toThrow(/dependency 0 has no version and no skip_reason/);
+    expect(() => parsePipAudit(JSON.stringify({ dependencies: [{ name: 'a', version: '1' }] }))).toThrow(/dependency 0 has no vulns list/);
   });
 
   it('throws FormatError for truncated JSON, a vuln without id, and other tools\' reports', () => {

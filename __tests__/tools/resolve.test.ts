@@ -53,9 +53,11 @@ describe('checkPolicyToolPath: a policy may not point at a program the repositor
   });
   it('refuses paths inside the scanned folder, however written, at the policy line', () => {
     expect(refusal('scripts/trivy')).toBe(
-      `${policy}:4: tools.trivy.path "scripts/trivy" is inside the repository being scanned (${app}). A pull request could make the gate run its own program as trivy: set CHAINGATE_TRIVY_PATH in the workflow instead, or install the pinned tools`,
+      `${policy}:4: tools.trivy.path is inside the repository being scanned (${app}). A pull request could make the gate run its own program as trivy: set CHAINGATE_TRIVY_PATH in the workflow instead, or install the pinned tools`,
     );
     expect(refusal('./scripts/../scripts/trivy')).toMatch(/is inside the repository/);
+    // The value is the policy's text (the PR's): located by file:line, never quoted.
+    expect(refusal('scripts/trivy-ghp_Canary0123')).not.toContain('Canary');
     expect(refusal(path.join(app, 'scripts', 'trivy'))).toMatch(/is inside the repository/);
     expect(refusal('scripts/trivy-not-there-yet')).toMatch(/is inside the repository/);
   });
@@ -72,7 +74,7 @@ describe('checkPolicyToolPath: a policy may not point at a program the repositor
     expect(check('trivy', { PATH: '' })).toBe('trivy');
   });
   it('refuses shells and interpreters, which would run files of the repository', () => {
-    expect(refusal('/bin/sh')).toMatch(/"\/bin\/sh" is not a trivy program \(its file name must start with "trivy"/);
+    expect(refusal('/bin/sh')).toMatch(/tools\.trivy\.path is not a trivy program \(its file name must start with "trivy"/);
     expect(refusal('/usr/bin/node', {}, 'npm')).toMatch(/is not a npm program/);
     expect(refusal('/usr/bin/env', {}, 'semgrep')).toMatch(/is not a semgrep program/);
   });

@@ -3,6 +3,7 @@
 // when the checkout does not have it, as a shallow clone does not).
 import * as fs from 'node:fs';
 import { ConfigError } from '../errors';
+import { describeJsonError } from '../parsers/json-error';
 import { firstErrorLine, runTool, type RunResult } from '../process/run-tool';
 import type { PullRequestRef } from './pr-comment';
 
@@ -30,10 +31,18 @@ export function readEvent(env: NodeJS.ProcessEnv): PullRequestEvent {
   const event: PullRequestEvent = { name, headSha: sha(env.GITHUB_SHA) };
   if (!env.GITHUB_EVENT_PATH || !['pull_request', 'pull_request_target', 'merge_group'].includes(name)) return event;
   let payload: Record<string, unknown>;
+  let text: string;
   try {
-    payload = record(JSON.parse(fs.readFileSync(env.GITHUB_EVENT_PATH, 'utf8')));
+    text = fs.readFileSync(env.GITHUB_EVENT_PATH, 'utf8');
   } catch (e) {
-    throw new ConfigError(`cannot read the event payload: ${(e as Error).message}`, env.GITHUB_EVENT_PATH);
+    throw new ConfigError(`cannot read the event payload (${(e as NodeJS.ErrnoException).code ?? 'read failed'})`, env.GITHUB_EVENT_PATH);
+  }
+  try {
+    payload = record(JSON.parse(text));
+  } catch (e) {
+    // V8's message quotes the text near the error, and the payload holds the PR's title and body.
+    const p = describeJsonError(text, e);
+    throw new ConfigError(`the event payload is not JSON (${p.problem})`, env.GITHUB_EVENT_PATH, p.line, p.column);
   }
   const repo = (typeof record(payload.repository).full_name === 'string' ? (record(payload.repository).full_name as string) : env.GITHUB_REPOSITORY ?? '').split('/');
   const ref = (n: unknown): PullRequestRef | undefined =>

@@ -48,7 +48,7 @@ function scan(text: string, maxDepth: number, target?: readonly PropertyKey[]): 
       if (top?.isObject && top.expectingKey) {
         const raw = text.slice(i, j + 1);
         const key = raw.includes('\\') ? (JSON.parse(raw) as string) : raw.slice(1, -1);
-        if (top.keys!.has(key)) return { problem: { message: `duplicate key ${JSON.stringify(key.slice(0, 60))}: keys must be unique`, line }, ...best };
+        if (top.keys!.has(key)) return { problem: { message: 'a key appears twice in one object: keys must be unique', line }, ...best };
         top.keys!.add(key);
         top.at = key;
         top.expectingKey = false;

@@ -6,6 +6,7 @@ import type { Document, LineCounter } from 'yaml';
 import type * as YamlLib from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
+import { schemaKeys } from '../parsers/util';
 import { stripBom } from '../read-text';
 import { readBlockYaml, type BlockYaml } from './block-yaml';
 import { isJsonProblem, readJson, type JsonText } from './json-text';
@@ -99,16 +100,49 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): { present: boolean
   return { present: v !== undefined, value: v };
 }
 
+
+/**
+ * The yaml library's errors as our own sentences, by code: its messages quote the source
+ * (`Unresolved tag: !x`, `Block scalar header includes extra characters: |x`), and the file is
+ * the pull request's.
+ */
+const YAML_PROBLEMS: Record<string, string> = {
+  ALIAS_PROPS: 'an alias cannot have an anchor or a tag',
+  BAD_ALIAS: 'an alias here is not valid',
+  BAD_DIRECTIVE: 'a % directive is not valid',
+  BAD_DQ_ESCAPE: 'a double-quoted string has an escape sequence YAML does not know',
+  BAD_INDENT: 'the indentation is wrong',
+  BAD_PROP_ORDER: 'an anchor or tag is in the wrong place',
+  BAD_SCALAR_START: 'a plain value starts with a character it cannot start with (quote the value)',
+  BLOCK_AS_IMPLICIT_KEY: 'a block value is used as a key',
+  BLOCK_IN_FLOW: 'a block value is inside a flow collection ([...] or {...})',
+  DUPLICATE_KEY: 'a key appears twice in one mapping',
+  KEY_OVER_1024_CHARS: 'a key is longer than 1024 characters',
+  MISSING_CHAR: 'a character is missing (a closing quote or bracket, a comma or a colon)',
+  MULTILINE_IMPLICIT_KEY: 'a key runs over several lines',
+  MULTIPLE_ANCHORS: 'a value has more than one anchor',
+  MULTIPLE_DOCS: 'it holds more than one YAML document',
+  MULTIPLE_TAGS: 'a value has more than one tag',
+  NON_STRING_KEY: 'a key is not a string',
+  TAB_AS_INDENT: 'a tab is used for indentation (use spaces)',
+  TAG_RESOLVE_FAILED: 'a value has a tag (!...) chaingate does not read',
+  BAD_COLLECTION_TYPE: 'a tag does not fit the kind of value it is on',
+  UNEXPECTED_TOKEN: 'something here is not valid YAML syntax',
+};
+
 /** The first schema problem as a sentence, with the path of the spot it names. */
-function schemaMessage(error: z.ZodError, raw: unknown): { message: string; path: PropertyKey[]; key?: string } {
+function schemaMessage(error: z.ZodError, raw: unknown, known: ReadonlySet<string>): { message: string; path: PropertyKey[]; key?: string } {
   const issue = error.issues[0];
   const path = issue.path as PropertyKey[];
-  const dotted = path.length ? path.map(String).join('.') : '(top level)';
+  // A path names the schema's keys and list indexes; a key of a free-form map (VEX
+  // `identifiers`) is the file's text, shown as `(key)`.
+  const dotted = path.length ? path.map((k) => (typeof k === 'number' || known.has(String(k)) ? String(k) : '(key)')).join('.') : '(top level)';
   let message = `${dotted}: ${issue.message}`;
   let key: string | undefined;
   if (issue.code === 'unrecognized_keys') {
+    // The key is located (file:line:col) but not quoted: its text is the file's, not ours.
     key = issue.keys[0];
-    message = `${path.length ? `${dotted}: ` : ''}unknown key "${key}"; check its spelling against the JSON Schema in schemas/`;
+    message = `${path.length ? `${dotted}: ` : ''}unknown key here; check its spelling against the JSON Schema in schemas/`;
   } else if (issue.code === 'invalid_type') {
     const at = valueAt(raw, path);
     message = at.present ? `${dotted}: expected ${issue.expected}, found ${kindOf(at.value)}` : `${dotted}: is required (${issue.message})`;
@@ -146,8 +180,13 @@ function aliasProblem(doc: Document, lc: LineCounter, lib: typeof YamlLib): { me
   const anchors = new Map<string, unknown>();
   const targets = new Map<unknown, unknown>();
   let tooMany: unknown;
+  let missing: unknown;
   lib.visit(doc, (_, node) => {
     if (lib.isAlias(node)) {
+      if (!anchors.has(node.source)) {
+        missing = node;
+        return lib.visit.BREAK;
+      }
       targets.set(node, anchors.get(node.source));
       if (targets.size > CONFIG_LIMITS.maxAliases) {
         tooMany = node;
@@ -156,6 +195,8 @@ function aliasProblem(doc: Document, lc: LineCounter, lib: typeof YamlLib): { me
     } else if ((node as { anchor?: string } | null)?.anchor) anchors.set((node as { anchor: string }).anchor, node);
     return undefined;
   });
+  // The library throws a bare ReferenceError for it later, in toJS.
+  if (missing) return { message: 'an alias (*name) refers to no anchor (&name) set before it', line: lineOfNode(missing) };
   if (tooMany) return { message: `it has more than ${CONFIG_LIMITS.maxAliases} aliases; write the entries out`, line: lineOfNode(tooMany) };
   const sizes = new Map<unknown, { nodes: number; height: number }>();
   const tooDeep = (node: unknown): never => {
@@ -234,7 +275,7 @@ export function parseConfigText<S extends z.ZodType>(
     }
     // A small file goes on to the yaml library, for the line and column of the mistake.
     if (!small) {
-      const m = schemaMessage(r.error, quick.value);
+      const m = schemaMessage(r.error, quick.value, schemaKeys(schema));
       throw new ConfigError(`invalid ${what}: ${m.message}`, file, quick.lineOf(m.key ? [...m.path, m.key] : m.path) ?? 1);
     }
   }
@@ -255,7 +296,7 @@ export function parseConfigText<S extends z.ZodType>(
     const err = doc.errors[0];
     const p = lc.linePos(err.pos[0]);
     // The library turns its own stack overflow on deep nesting into this error.
-    const msg = /call stack/i.test(err.message) ? `it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep` : err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+    const msg = /call stack/i.test(err.message) ? `it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep` : (YAML_PROBLEMS[err.code] ?? 'it is not valid YAML syntax here');
     throw new ConfigError(`${what} is not valid YAML/JSON: ${msg}`, file, p.line, p.col);
   }
   const problem = aliasProblem(doc, lc, lib);
@@ -269,7 +310,7 @@ export function parseConfigText<S extends z.ZodType>(
   };
   const r = schema.safeParse(raw);
   if (!r.success) {
-    const m = schemaMessage(r.error, raw);
+    const m = schemaMessage(r.error, raw, schemaKeys(schema));
     const pos = m.key ? keyPosition(doc, lc, m.path, m.key) : position(doc, lc, m.path);
     // An empty document has no node to point at: its first line.
     throw new ConfigError(`invalid ${what}: ${m.message}`, file, pos.line ?? 1, pos.col);

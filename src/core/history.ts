@@ -4,6 +4,8 @@
 // one point per week, fixed findings are forgotten after FORGET_FIXED_DAYS.
 import { z } from 'zod';
 import { ConfigError } from '../errors';
+import { describeJsonError } from '../parsers/json-error';
+import { describeIssue } from '../parsers/util';
 import { canonicalId, KINDS, packageKey, SEVERITIES, sha256Prefix, type Finding, type Kind, type Severity } from './finding';
 
 export const HISTORY_VERSION = 1;
@@ -80,24 +82,15 @@ export function emptyHistory(): History {
   return { version: HISTORY_VERSION, nextRun: 1, findings: {}, runs: [], weeks: [] };
 }
 
-function lineAt(text: string, pos: number): number {
-  let line = 1;
-  for (let i = 0; i < pos && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
 /** Reads a history file's text; anything but a history this version wrote is a ConfigError naming the file. */
 export function parseHistory(text: string, file: string): History {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    const pos = /position (\d+)/.exec((e as Error).message);
-    throw new ConfigError(
-      `history file is not valid JSON (${(e as Error).message}); it was left as it is: fix it or move it away to start a new history`,
-      file,
-      pos ? lineAt(text, Number(pos[1])) : undefined,
-    );
+    // V8's message quotes the text near the error; the history file is in the repository.
+    const p = describeJsonError(text, e);
+    throw new ConfigError(`history file is not valid JSON (${p.problem}); it was left as it is: fix it or move it away to start a new history`, file, p.line, p.column);
   }
   const version = (raw as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > HISTORY_VERSION) {
@@ -105,8 +98,7 @@ export function parseHistory(text: string, file: string): History {
   }
   const r = HistorySchema.safeParse(raw);
   if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new ConfigError(`history file is not a chaingate history: ${issue.path.join('.') || '(root)'}: ${issue.message}; it was left as it is`, file);
+    throw new ConfigError(`history file is not a chaingate history: ${describeIssue(HistorySchema, r.error.issues[0])}; it was left as it is`, file);
   }
   return r.data;
 }

@@ -56,8 +56,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 function expiryOf(timestamp: string | undefined, maxDays: number, now: Date): { expires: string } | { problem: string } {
   if (timestamp === undefined) return { problem: 'has no timestamp (nor has its document), so exceptions.max-days cannot be applied to it' };
   const t = Date.parse(timestamp);
-  if (Number.isNaN(t)) return { problem: `has a timestamp that is not a date (${timestamp.slice(0, 40)})` };
-  if (t > now.getTime() + DAY_MS) return { problem: `is dated in the future (${timestamp.slice(0, 40)}), which would stretch exceptions.max-days` };
+  // The date as we read it, not the file's text: Date.parse also reads `<anything> 2099-01-01`.
+  if (Number.isNaN(t)) return { problem: 'has a timestamp that is not a date' };
+  if (t > now.getTime() + DAY_MS) return { problem: `is dated in the future (${new Date(t).toISOString()}), which would stretch exceptions.max-days` };
   return { expires: new Date(t + maxDays * DAY_MS).toISOString().slice(0, 10) };
 }
 

@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import { z } from 'zod';
 import { packageIdentity, type BaselineFinding } from '../core/baseline';
 import { ConfigError } from '../errors';
+import { describeJsonError } from '../parsers/json-error';
+import { describeIssue } from '../parsers/util';
 
 import { RESULT_SCHEMA_VERSION } from '../core/result-version';
 export { RESULT_SCHEMA_VERSION };
@@ -44,10 +46,13 @@ export function loadBaselineFile(file: string): BaselineFile {
     throw new ConfigError(`cannot read the baseline: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
   }
   let raw: unknown;
+  const text = bytes.toString('utf8');
   try {
-    raw = JSON.parse(bytes.toString('utf8'));
+    raw = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`the baseline ${WHAT}: it is not JSON (${(e as Error).message})`, file);
+    // V8's message quotes the text near the error; a baseline can come from the pull request.
+    const p = describeJsonError(text, e);
+    throw new ConfigError(`the baseline ${WHAT}: it is not JSON (${p.problem})`, file, p.line, p.column);
   }
   const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof version === 'number' && version > RESULT_SCHEMA_VERSION && (raw as { tool?: { name?: unknown } }).tool?.name === 'chaingate') {
@@ -58,9 +63,7 @@ export function loadBaselineFile(file: string): BaselineFile {
   }
   const r = ResultFileSchema.safeParse(raw);
   if (!r.success) {
-    const i = r.error.issues[0];
-    const at = i.path.length ? i.path.map(String).join('.') : '(top level)';
-    throw new ConfigError(`the baseline ${WHAT}: ${at}: ${i.message}`, file);
+    throw new ConfigError(`the baseline ${WHAT}: ${describeIssue(ResultFileSchema, r.error.issues[0])}`, file);
   }
   const findings: BaselineFinding[] = r.data.findings;
   const packages = new Set<string>();

@@ -36,6 +36,34 @@ export function leavesThroughLink(file: string, roots: string[]): boolean {
   return [...roots.map((r) => path.resolve(r)), ...realRoots].some((r) => isInside(lexical, r)) || fs.lstatSync(file).isSymbolicLink();
 }
 
+/**
+ * Refuses a file chaingate reads from the scanned repository (the policy, exceptions and VEX files,
+ * semgrep rules named in the policy) when it lies inside `roots` but resolves, through a link,
+ * outside them: the pull request could commit `.chaingate/exceptions.yml -> ~/.ssh/id_rsa`. A path
+ * outside the repository was chosen by whoever runs chaingate and is read as given (a mounted
+ * config map is a link, for instance).
+ */
+export function checkRepoFileLink(file: string, roots: string[], what: string): void {
+  let real: string;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    return; // Missing: the reader says so.
+  }
+  const realRoots = roots.flatMap((r) => {
+    try {
+      return [fs.realpathSync(r)];
+    } catch {
+      return [];
+    }
+  });
+  if (realRoots.some((r) => isInside(real, r))) return;
+  const lexical = path.resolve(file);
+  if ([...roots.map((r) => path.resolve(r)), ...realRoots].some((r) => isInside(lexical, r))) {
+    throw new ConfigError(`the ${what} is a symbolic link (or inside a linked folder) leading outside the repository; commit the file itself`, file);
+  }
+}
+
 export function checkReportPath(file: string, roots: string[]): void {
   if (leavesThroughLink(file, roots)) {
     throw new ConfigError('the report is a symbolic link to a file outside the project and the workspace; give the file itself', file);

@@ -22,6 +22,7 @@ import { resultJsonChunks } from '../reports/result-json';
 import { sarifJsonChunks } from '../reports/sarif';
 import { renderSummary } from '../reports/summary';
 import type { ScanContext, Scanner } from '../scanners/types';
+import { absoluteConfigs } from '../scanners/semgrep';
 import { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } from '../sign';
 import { checkPolicyTools, resolveToolPath, untrustedRoots, type PolicyTools } from '../tools/resolve';
 import { VERSION } from '../version';
@@ -36,7 +37,7 @@ import { findingAnchors } from './anchors';
 import TOOL_VERSIONS from '../tools/versions.json';
 import { dependencyReview, openBaseline, type BaselineSession, type Comparison, type JobResult, type ScanJob } from './baseline';
 import { addTextHashes } from './text-hash';
-import { checkReportPath, outputWrite, prepareOutputDir } from './output-paths';
+import { checkRepoFileLink, checkReportPath, outputWrite, prepareOutputDir } from './output-paths';
 import { findingLabel, firstSeenMap, historyDigests, historyKeys, updateHistory, type HistoryChange, type RunFinding } from '../core/history';
 import { currentCommit, readHistoryFile, writeHistoryFile } from './history-file';
 import { renderHistorySection } from '../reports/history-summary';
@@ -157,16 +158,22 @@ export function loadInputs(opts: GateOptions) {
   // One rule for paths: those given as flags or inputs are relative to the current directory
   // (the workspace in Actions), those written in a config file to that file's folder.
   const configPath = explicitConfig ? resolveFrom(process.cwd(), opts.configFile as string) : path.join(dir, '.chaingate.yml');
+  // Config files in the repository must not lead out of it through a link (see checkRepoFileLink).
+  const repoRoots = untrustedRoots([dir], opts.env);
+  if (explicitConfig || fs.existsSync(configPath)) checkRepoFileLink(configPath, repoRoots, 'policy file');
   const policyLoaded = explicitConfig || fs.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : undefined;
   const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
   const baseDir = policyLoaded ? path.dirname(configPath) : dir;
   // Refused before anything runs: a tool path the scanned repository could have written.
-  const tools: PolicyTools = policyLoaded ? checkPolicyTools(policy, configPath, policyLoaded.lineOf, untrustedRoots([dir], opts.env), opts.env) : {};
+  const tools: PolicyTools = policyLoaded ? checkPolicyTools(policy, configPath, policyLoaded.lineOf, repoRoots, opts.env) : {};
+  // semgrep would read a rule file linked out of the repository and print its text in its errors.
+  for (const c of absoluteConfigs(policy.semgrep.config, dir)) if (path.isAbsolute(c)) checkRepoFileLink(c, repoRoots, 'semgrep rule file');
 
   const exceptions: ExceptionSource[] = [];
   let exceptionsInput: GateResult['inputs']['exceptions'];
   const exPath = opts.exceptionsFile !== undefined ? resolveFrom(process.cwd(), opts.exceptionsFile) : resolveFrom(baseDir, policy.exceptions.file);
   if (opts.exceptionsFile !== undefined || fs.existsSync(exPath)) {
+    checkRepoFileLink(exPath, repoRoots, 'exceptions file');
     const ex = loadExceptionsFile(exPath);
     const source = path.relative(dir, exPath) || exPath;
     exceptions.push({ source, entries: ex.value.exceptions, lines: ex.itemLines });
@@ -181,7 +188,10 @@ export function loadInputs(opts: GateOptions) {
   const vex: VexSource[] = [];
   const vexInputs: GateResult['inputs']['vex'] = [];
   const vexFiles = [...policy.exceptions.vex.map((v) => resolveFrom(baseDir, v)), ...opts.vexFiles.map((v) => resolveFrom(process.cwd(), v))];
-  const vexLoaded = vexFiles.map(loadVexFile);
+  const vexLoaded = vexFiles.map((v) => {
+    checkRepoFileLink(v, repoRoots, 'VEX document');
+    return loadVexFile(v);
+  });
   for (const v of vexLoaded) {
     const source = path.relative(dir, v.path) || v.path;
     vex.push({ source, doc: v.value });

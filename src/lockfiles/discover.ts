@@ -44,7 +44,24 @@ export function findLockfiles(root: string, opts: DiscoverOptions = {}): string[
   return out.sort();
 }
 
+/**
+ * A manifest or go.sum beside a lockfile, or undefined when there is none. The scanned tree is
+ * the pull request's: `package.json -> /etc/passwd` or `go.sum -> ~/.ssh/id_rsa` would be read
+ * and quoted in SBOMs and messages. The lockfile walk skips links (it takes regular files only);
+ * a linked manifest is refused instead, because skipping it would silently change which
+ * dependencies count as direct or dev.
+ */
 function readOptional(file: string): string | undefined {
+  let st: fs.Stats | undefined;
+  try {
+    st = fs.lstatSync(file);
+  } catch {
+    return undefined;
+  }
+  if (st?.isSymbolicLink()) {
+    throw new LockfileError('is a symbolic link; chaingate reads no file of the scanned tree through a link (it could lead outside the project): commit the file itself', file);
+  }
+  if (!st.isFile()) return undefined;
   try {
     return stripBom(fs.readFileSync(file, 'utf8'));
   } catch {
@@ -62,6 +79,11 @@ export function readManifest(dir: string): Manifest | undefined {
   return undefined;
 }
 
+function isInside(p: string, root: string): boolean {
+  const rel = path.relative(root, p);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}
+
 /** package.json of the workspaces a lockfile names, where present (folders inside `dir` only). */
 function readWorkspaceManifests(dir: string, folders: string[]): Record<string, Manifest> {
   const out: Record<string, Manifest> = {};
@@ -71,8 +93,11 @@ function readWorkspaceManifests(dir: string, folders: string[]): Record<string, 
     // The lockfile is the pull request's: a workspace path must not lead outside the project.
     if (!at.startsWith(base + path.sep)) continue;
     const file = path.join(at, 'package.json');
-    // Most monorepo fixtures and sparse checkouts lack some: existsSync throws no ENOENT per folder.
-    const text = fs.existsSync(file) ? readOptional(file) : undefined;
+    const text = readOptional(file);
+    // A workspace folder that is itself a link leads elsewhere just the same.
+    if (text !== undefined && !isInside(fs.realpathSync(file), fs.realpathSync(base))) {
+      throw new LockfileError('is reached through a symbolic link to a folder outside the project; chaingate reads no file of the scanned tree through a link: commit the folder itself', file);
+    }
     if (text !== undefined) out[f] = parsePackageJson(text, file);
   }
   return out;

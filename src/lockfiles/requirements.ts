@@ -5,6 +5,10 @@ import { fromPrefixedHex, mergeByPurl, pypiName, pypiPurl } from './util';
 
 const PINNED = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s;#,]+)\s*(?:;.*)?$/;
 
+/** `--index-url` of `--index-url=...`; `flask` of `flask>=2`, `flask[async] ; python_version...`. */
+const OPTION = /^(-{1,2}[A-Za-z][A-Za-z-]*)(?=[\s=]|$)/;
+const NAMED = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;]|$)/;
+
 export function parseRequirements(text: string, file: string): Lockfile {
   const list: LockPackage[] = [];
   const warnings: string[] = [];
@@ -24,13 +28,17 @@ export function parseRequirements(text: string, file: string): Lockfile {
         return '';
       })
       .trim();
+    // Warnings name an option or a requirement, never the rest of the line: it may be a URL with
+    // credentials (`--index-url https://user:token@...`, `git+https://token@...`).
     if (reqPart.startsWith('-')) {
-      warnings.push(`${file}:${start}: option "${reqPart.split(/\s+/)[0]}" is not followed (only pinned name==version lines are read)`);
+      const option = OPTION.exec(reqPart)?.[1];
+      warnings.push(`${file}:${start}: ${option ? `option "${option}"` : 'an option'} is not followed (only pinned name==version lines are read)`);
       continue;
     }
     const m = PINNED.exec(reqPart);
     if (!m) {
-      warnings.push(`${file}:${start}: "${reqPart}" is not pinned to one version (name==version); it is not in the SBOM`);
+      const name = NAMED.exec(reqPart)?.[1];
+      warnings.push(`${file}:${start}: ${name ? `"${name}"` : 'the requirement (a URL or path?)'} is not pinned to one version (name==version); it is not in the SBOM`);
       continue;
     }
     const pkg: LockPackage = {

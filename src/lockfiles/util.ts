@@ -114,6 +114,18 @@ export function parseJsonLockfile(text: string, file: string, fix: string): unkn
 }
 
 /**
+ * js-yaml's reason as a kind of problem. Most reasons are fixed sentences; a few quote the file
+ * (`unidentified alias "x"`, `unknown tag !<x>`, `tag name is malformed: x`), and a lockfile is the
+ * pull request's text: anything quoting, or with a tag, becomes our own words.
+ */
+function yamlReason(reason: string): string {
+  if (!/["!<>:]/.test(reason)) return reason;
+  if (reason.startsWith('unidentified alias')) return 'an alias (*name) refers to no anchor (&name) set before it';
+  if (/tag/.test(reason)) return 'a tag (!...) that is not valid or not known';
+  return 'a YAML syntax error';
+}
+
+/**
  * Every YAML document of a lockfile (pnpm 11 writes two), read with js-yaml: on real pnpm and
  * berry lockfiles it is 7-10x faster than the \`yaml\` package (which keeps a concrete syntax tree
  * for editing; the config loader uses it for line numbers), and the YAML parse was half of a
@@ -131,7 +143,7 @@ export function parseYamlDocuments(text: string, file: string, fix: string): unk
     return loadAll(text, undefined, { schema: CORE_SCHEMA, filename: file });
   } catch (e) {
     if (!(e instanceof YAMLException)) throw e;
-    throw new LockfileError(`not valid YAML (${e.reason}); ${fix}`, file, e.mark ? e.mark.line + 1 : undefined, e.mark ? e.mark.column + 1 : undefined);
+    throw new LockfileError(`not valid YAML (${yamlReason(e.reason)}); ${fix}`, file, e.mark ? e.mark.line + 1 : undefined, e.mark ? e.mark.column + 1 : undefined);
   }
 }
 

@@ -63,13 +63,13 @@ function fromV2(report: NpmAuditV2): Finding[] {
   for (const vuln of Object.values(report.vulnerabilities)) countSeverity(listed, vuln.severity);
   checkSummaryCounts(report.metadata?.vulnerabilities, listed, WHAT, 'metadata.vulnerabilities');
   const byKey = new Map<string, { via: ViaAdvisory; fixed: Set<string> }>();
-  for (const vuln of Object.values(report.vulnerabilities)) {
+  for (const [n, vuln] of Object.values(report.vulnerabilities).entries()) {
     for (const via of vuln.via) {
       if (typeof via === 'string') {
         // A name says "vulnerable through this dependency", whose own entry has the advisory; a
         // name without an entry means that entry (and its advisory) is gone.
         if (!Object.prototype.hasOwnProperty.call(report.vulnerabilities, via)) {
-          throw new FormatError(`${WHAT}: ${vuln.name} is vulnerable through ${JSON.stringify(via.slice(0, 80))}, which has no entry in vulnerabilities; the report is incomplete or was edited`);
+          throw new FormatError(`${WHAT}: vulnerabilities entry ${n} is vulnerable through a package that has no entry in vulnerabilities; the report is incomplete or was edited`);
         }
         continue;
       }

@@ -37,6 +37,15 @@ type Audited = Dependency & { version: string; vulns: z.infer<typeof VulnSchema>
  * report stands alone (`--report`), so one that audited nothing is no result; beside the OSV
  * matcher (the audit scanner) skipped dependencies are only noted, since the matcher checks them.
  */
+/**
+ * What kind of skip a reason says, in our words: pip-audit's reason quotes the package name,
+ * and names come from the pull request's requirements.
+ */
+function skipKind(reason: string): string {
+  if (/^Dependency not found on PyPI\b/.test(reason)) return 'not found on PyPI, so it could not be audited';
+  return 'skipped for a reason pip-audit gave';
+}
+
 function dependencies(text: string, alone: boolean): { audited: Audited[]; skipped: Dependency[] } {
   const report = validateReport(PipAuditSchema, parseJson(text, WHAT), WHAT, KIND);
   const deps = Array.isArray(report) ? report : report.dependencies;
@@ -49,7 +58,7 @@ function dependencies(text: string, alone: boolean): { audited: Audited[]; skipp
       audited.push({ ...d, version: d.version, vulns: d.vulns });
     } else {
       // Neither audited nor skipped: reading it as clean could hide a vulnerability.
-      throw new FormatError(`${WHAT}: dependency ${i} (${d.name}) has no ${d.version === undefined ? 'version' : 'vulns list'} and no skip_reason`);
+      throw new FormatError(`${WHAT}: dependency ${i} has no ${d.version === undefined ? 'version' : 'vulns list'} and no skip_reason`);
     }
   });
   // Nothing audited is no evidence of a clean environment: pip-audit skips a dependency it cannot
@@ -57,7 +66,7 @@ function dependencies(text: string, alone: boolean): { audited: Audited[]; skipp
   if (!alone) return { audited, skipped };
   if (deps.length === 0) throw new FormatError(`${WHAT}: the report lists no dependencies, so nothing was audited`);
   if (audited.length === 0) {
-    throw new FormatError(`${WHAT}: every dependency was skipped (${skipped.length}, e.g. ${skipped[0].name.slice(0, 80)}: ${(skipped[0].skip_reason as string).slice(0, 200)}), so nothing was audited`);
+    throw new FormatError(`${WHAT}: every dependency was skipped (${skipped.length}, e.g. dependency ${deps.indexOf(skipped[0])}: ${skipKind(skipped[0].skip_reason as string)}), so nothing was audited`);
   }
   return { audited, skipped };
 }

@@ -304,15 +304,15 @@ export function parseSarifLog(text: string): SarifParseResult {
   }
   const log = validate(SarifLogSchema, data, WHAT);
   const extra = unknownKey(log, LOG_KEYS);
-  if (extra !== undefined) throw new FormatError(`${WHAT}: unexpected key ${JSON.stringify(extra.slice(0, 40))} in the log, which SARIF 2.1.0 does not define; the log is damaged or was edited`);
+  if (extra !== undefined) throw new FormatError(`${WHAT}: unexpected key in the log, which SARIF 2.1.0 does not define; the log is damaged or was edited`);
   const findings: Finding[] = [];
   let suppressed = 0;
   for (const [i, run] of log.runs.entries()) {
     const tool = toolName(run.tool.driver.name);
     const key = unknownKey(run, RUN_KEYS);
-    if (key !== undefined) throw new FormatError(`${WHAT}: run ${i} (${tool}): unexpected key ${JSON.stringify(key.slice(0, 40))}, which SARIF 2.1.0 does not define for a run; the log is damaged or was edited`);
+    if (key !== undefined) throw new FormatError(`${WHAT}: run ${i}: unexpected key, which SARIF 2.1.0 does not define for a run; the log is damaged or was edited`);
     const failed = failedRun(run);
-    if (failed !== undefined) throw new FormatError(`${WHAT}: run ${i} (${tool}) ${failed}; this is not a clean result`);
+    if (failed !== undefined) throw new FormatError(`${WHAT}: run ${i} ${failed}; this is not a clean result`);
     for (const r of run.results as Result[]) {
       const kind = (r.kind ?? 'fail').toLowerCase();
       if (kind === 'pass' || kind === 'notapplicable') continue;

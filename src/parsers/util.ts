@@ -63,18 +63,25 @@ export function validate<T>(schema: z.ZodType<T>, data: unknown, what: string): 
   // A misspelled key explains a missing required one better than zod can.
   withoutMisspelledKeys(schema, data, what);
   if (r.success) return r.data;
-  const keys = schemaKeys(schema);
   const issues = r.error.issues
     .slice(0, 3)
-    .map((i) => `${issuePath(i.path, keys)}: ${i.code === 'unrecognized_keys' ? 'unknown key' : i.message}`)
+    .map((i) => describeIssue(schema, i))
     .join('; ');
   throw new FormatError(`${what}: unexpected format: ${issues}`);
 }
 
 const KEYS = new WeakMap<object, Set<string>>();
 
+/**
+ * A zod issue as `path: problem`, quoting nothing of the data: zod's own message for an unknown
+ * key quotes it, and a path may hold keys of the data (see issuePath).
+ */
+export function describeIssue(schema: z.ZodType, issue: z.core.$ZodIssue): string {
+  return `${issuePath(issue.path, schemaKeys(schema))}: ${issue.code === 'unrecognized_keys' ? 'unknown key' : issue.message}`;
+}
+
 /** Every field name the schema (and the schemas inside it) declares. */
-function schemaKeys(schema: object): Set<string> {
+export function schemaKeys(schema: object): Set<string> {
   let keys = KEYS.get(schema);
   if (keys) return keys;
   const found = new Set<string>();

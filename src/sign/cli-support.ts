@@ -8,6 +8,7 @@ import type { GateResult } from '../core/result';
 import type { CommandIO } from '../cli/types';
 import { ConfigError, UsageError } from '../errors';
 import { escapeData } from '../log-text';
+import { describeIssue } from '../parsers/util';
 
 export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string) {
   try {
@@ -74,8 +75,7 @@ export function readGateResult(file: string): GateResult {
   }
   const r = ResultFileSchema.safeParse(data);
   if (!r.success) {
-    const i = r.error.issues[0];
-    throw new ConfigError(`not a chaingate result: ${i.path.join('.') || '(root)'}: ${i.message}`, file);
+    throw new ConfigError(`not a chaingate result: ${describeIssue(ResultFileSchema, r.error.issues[0])}`, file);
   }
   return r.data as unknown as GateResult;
 }

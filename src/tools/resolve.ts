@@ -91,7 +91,8 @@ export function checkPolicyToolPath(
 ): CheckedToolPath {
   const refuse = (why: string): never => {
     throw new ConfigError(
-      `tools.${tool}.path "${value}" ${why}. A pull request could make the gate run its own program as ${tool}: set ${envName(tool)} in the workflow instead, or install the pinned tools`,
+      // The value is not quoted: the policy may be the pull request's, and file:line points at it.
+      `tools.${tool}.path ${why}. A pull request could make the gate run its own program as ${tool}: set ${envName(tool)} in the workflow instead, or install the pinned tools`,
       where.file,
       where.line,
     );
