@@ -131,8 +131,18 @@ export function parseYamlDocuments(text: string, file: string, fix: string): unk
     return loadAll(text, undefined, { schema: CORE_SCHEMA, filename: file });
   } catch (e) {
     if (!(e instanceof YAMLException)) throw e;
-    throw new LockfileError(`not valid YAML (${e.reason}); ${fix}`, file, e.mark ? e.mark.line + 1 : undefined, e.mark ? e.mark.column + 1 : undefined);
+    throw new LockfileError(`not valid YAML (${yamlReason(e.reason)}); ${fix}`, file, e.mark ? e.mark.line + 1 : undefined, e.mark ? e.mark.column + 1 : undefined);
   }
+}
+
+/**
+ * js-yaml's reason without the text of the file it quotes: alias, tag and tag handle names
+ * (`unidentified alias "…"`, `unknown tag !<…>`, `tag name is malformed: …`) are cut off, since
+ * error messages reach logs and a lockfile is the pull request's text.
+ */
+export function yamlReason(reason: string): string {
+  if (reason.startsWith('unidentified alias')) return 'an alias refers to no anchor';
+  return reason.replace(/\s*(?:"|!<|: ).*$/s, '');
 }
 
 /** A lockfile of one YAML document. */
