@@ -157,6 +157,10 @@ function aliasProblem(doc: Document, lc: LineCounter, lib: typeof YamlLib): { me
     return undefined;
   });
   if (tooMany) return { message: `it has more than ${CONFIG_LIMITS.maxAliases} aliases; write the entries out`, line: lineOfNode(tooMany) };
+  // An alias with no anchor before it: the library would throw a ReferenceError naming it later.
+  for (const [alias, target] of targets) {
+    if (target === undefined) return { message: 'an alias refers to no anchor before it', line: lineOfNode(alias) };
+  }
   const sizes = new Map<unknown, { nodes: number; height: number }>();
   const tooDeep = (node: unknown): never => {
     throw Object.assign(new Error('depth'), { line: lineOfNode(node) });
