@@ -26,6 +26,7 @@ __export(errors_exports, {
   ReportError: () => ReportError,
   ToolError: () => ToolError,
   UsageError: () => UsageError,
+  describeInternalError: () => describeInternalError,
   isUserError: () => isUserError,
   where: () => where
 });
@@ -84,6 +85,11 @@ var ToolError = class extends ChaingateError {
 function isUserError(e) {
   return e instanceof ChaingateError;
 }
+function describeInternalError(e) {
+  if (!(e instanceof Error)) return `a thrown ${e === null ? "null" : typeof e}`;
+  const frames = (e.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l));
+  return [e.name, ...frames].join("\n");
+}
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   ChaingateError,
@@ -92,6 +98,7 @@ function isUserError(e) {
   ReportError,
   ToolError,
   UsageError,
+  describeInternalError,
   isUserError,
   where
 });

@@ -280,25 +280,25 @@ var require_utils = __commonJS({
       if (input2[idx - 1] === "\\") return exports2.escapeLast(input2, char, idx - 1);
       return `${input2.slice(0, idx)}\\${input2.slice(idx)}`;
     };
-    exports2.removePrefix = (input2, state = {}) => {
+    exports2.removePrefix = (input2, state2 = {}) => {
       let output2 = input2;
       if (output2.startsWith("./")) {
         output2 = output2.slice(2);
-        state.prefix = "./";
+        state2.prefix = "./";
       }
       return output2;
     };
-    exports2.wrapOutput = (input2, state = {}, options = {}) => {
+    exports2.wrapOutput = (input2, state2 = {}, options = {}) => {
       const prepend = options.contains ? "" : "^";
       const append = options.contains ? "" : "$";
       let output2 = `${prepend}(?:${input2})${append}`;
-      if (state.negated === true) {
+      if (state2.negated === true) {
         output2 = `(?:^(?!${output2}).*$)`;
       }
       return output2;
     };
-    exports2.basename = (path13, { windows } = {}) => {
-      const segs = path13.split(windows ? /[\\/]/ : "/");
+    exports2.basename = (path25, { windows } = {}) => {
+      const segs = path25.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -353,7 +353,7 @@ var require_scan = __commonJS({
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan = (input2, options) => {
+    var scan2 = (input2, options) => {
       const opts = options || {};
       const length = input2.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
@@ -587,7 +587,7 @@ var require_scan = __commonJS({
           base = utils.removeBackslashes(base);
         }
       }
-      const state = {
+      const state2 = {
         prefix,
         input: input2,
         start,
@@ -602,11 +602,11 @@ var require_scan = __commonJS({
         negatedExtglob
       };
       if (opts.tokens === true) {
-        state.maxDepth = 0;
+        state2.maxDepth = 0;
         if (!isPathSeparator(code)) {
           tokens.push(token);
         }
-        state.tokens = tokens;
+        state2.tokens = tokens;
       }
       if (opts.parts === true || opts.tokens === true) {
         let prevIndex;
@@ -622,7 +622,7 @@ var require_scan = __commonJS({
               tokens[idx].value = value2;
             }
             depth(tokens[idx]);
-            state.maxDepth += tokens[idx].depth;
+            state2.maxDepth += tokens[idx].depth;
           }
           if (i >= start) {
             parts.push(value2);
@@ -635,14 +635,14 @@ var require_scan = __commonJS({
         if (opts.tokens && prevIndex && prevIndex + 1 < input2.length) {
           tokens[tokens.length - 1].value = value;
           depth(tokens[tokens.length - 1]);
-          state.maxDepth += tokens[tokens.length - 1].depth;
+          state2.maxDepth += tokens[tokens.length - 1].depth;
         }
-        state.slashes = slashes;
-        state.parts = parts;
+        state2.slashes = slashes;
+        state2.parts = parts;
       }
-      return state;
+      return state2;
     };
-    module2.exports = scan;
+    module2.exports = scan2;
   }
 });
 
@@ -899,7 +899,7 @@ var require_parse = __commonJS({
       }
       return { risky: false };
     };
-    var parse4 = (input2, options) => {
+    var parse5 = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -941,7 +941,7 @@ var require_parse = __commonJS({
       if (typeof opts.noext === "boolean") {
         opts.noextglob = opts.noext;
       }
-      const state = {
+      const state2 = {
         input: input2,
         index: -1,
         start: 0,
@@ -958,57 +958,57 @@ var require_parse = __commonJS({
         globstar: false,
         tokens
       };
-      input2 = utils.removePrefix(input2, state);
+      input2 = utils.removePrefix(input2, state2);
       len = input2.length;
       const extglobs = [];
       const braces = [];
       const stack = [];
       let prev = bos;
       let value;
-      const eos = () => state.index === len - 1;
-      const peek = state.peek = (n = 1) => input2[state.index + n];
-      const advance = state.advance = () => input2[++state.index] || "";
-      const remaining = () => input2.slice(state.index + 1);
+      const eos = () => state2.index === len - 1;
+      const peek = state2.peek = (n = 1) => input2[state2.index + n];
+      const advance = state2.advance = () => input2[++state2.index] || "";
+      const remaining = () => input2.slice(state2.index + 1);
       const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
-        state.index += num;
+        state2.consumed += value2;
+        state2.index += num;
       };
       const append = (token) => {
-        state.output += token.output != null ? token.output : token.value;
+        state2.output += token.output != null ? token.output : token.value;
         consume(token.value);
       };
       const negate = () => {
-        let count = 1;
+        let count2 = 1;
         while (peek() === "!" && (peek(2) !== "(" || peek(3) === "?")) {
           advance();
-          state.start++;
-          count++;
+          state2.start++;
+          count2++;
         }
-        if (count % 2 === 0) {
+        if (count2 % 2 === 0) {
           return false;
         }
-        state.negated = true;
-        state.start++;
+        state2.negated = true;
+        state2.start++;
         return true;
       };
       const increment = (type) => {
-        state[type]++;
+        state2[type]++;
         stack.push(type);
       };
       const decrement = (type) => {
-        state[type]--;
+        state2[type]--;
         stack.pop();
       };
       const push = (tok) => {
         if (prev.type === "globstar") {
-          const isBrace = state.braces > 0 && (tok.type === "comma" || tok.type === "brace");
+          const isBrace = state2.braces > 0 && (tok.type === "comma" || tok.type === "brace");
           const isExtglob = tok.extglob === true || extglobs.length && (tok.type === "pipe" || tok.type === "paren");
           if (tok.type !== "slash" && tok.type !== "paren" && !isBrace && !isExtglob) {
-            state.output = state.output.slice(0, -prev.output.length);
+            state2.output = state2.output.slice(0, -prev.output.length);
             prev.type = "star";
             prev.value = "*";
             prev.output = star;
-            state.output += prev.output;
+            state2.output += prev.output;
           }
         }
         if (extglobs.length && tok.type !== "paren") {
@@ -1027,19 +1027,19 @@ var require_parse = __commonJS({
       const extglobOpen = (type, value2) => {
         const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
         token.prev = prev;
-        token.parens = state.parens;
-        token.output = state.output;
-        token.startIndex = state.index;
+        token.parens = state2.parens;
+        token.output = state2.output;
+        token.startIndex = state2.index;
         token.tokensIndex = tokens.length;
         const output2 = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type, value: value2, output: state2.output ? "" : ONE_CHAR });
         push({ type: "paren", extglob: true, value: advance(), output: output2 });
         extglobs.push(token);
       };
       const extglobClose = (token) => {
-        const literal2 = input2.slice(token.startIndex, state.index + 1);
-        const body = input2.slice(token.startIndex + 2, state.index);
+        const literal2 = input2.slice(token.startIndex, state2.index + 1);
+        const body = input2.slice(token.startIndex + 2, state2.index);
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
@@ -1052,8 +1052,8 @@ var require_parse = __commonJS({
             tokens[i].output = "";
             delete tokens[i].suffix;
           }
-          state.output = token.output + open2.output;
-          state.backtrack = true;
+          state2.output = token.output + open2.output;
+          state2.backtrack = true;
           push({ type: "paren", extglob: true, value, output: "" });
           decrement("parens");
           return;
@@ -1069,11 +1069,11 @@ var require_parse = __commonJS({
             output2 = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse4(rest, { ...options, fastpaths: false }).output;
+            const expression = parse5(rest, { ...options, fastpaths: false }).output;
             output2 = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
-            state.negatedExtglob = true;
+            state2.negatedExtglob = true;
           }
         }
         push({ type: "paren", extglob: true, value, output: output2 });
@@ -1116,11 +1116,11 @@ var require_parse = __commonJS({
           }
         }
         if (output2 === input2 && opts.contains === true) {
-          state.output = input2;
-          return state;
+          state2.output = input2;
+          return state2;
         }
-        state.output = utils.wrapOutput(output2, state, options);
-        return state;
+        state2.output = utils.wrapOutput(output2, state2, options);
+        return state2;
       }
       while (!eos()) {
         value = advance();
@@ -1144,7 +1144,7 @@ var require_parse = __commonJS({
           let slashes = 0;
           if (match && match[0].length > 2) {
             slashes = match[0].length;
-            state.index += slashes;
+            state2.index += slashes;
             if (slashes % 2 !== 0) {
               value += "\\";
             }
@@ -1154,12 +1154,12 @@ var require_parse = __commonJS({
           } else {
             value += advance();
           }
-          if (state.brackets === 0) {
+          if (state2.brackets === 0) {
             push({ type: "text", value });
             continue;
           }
         }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
+        if (state2.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
           if (opts.posix !== false && value === ":") {
             const inner = prev.value.slice(1);
             if (inner.includes("[")) {
@@ -1168,10 +1168,10 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
-                  state.backtrack = true;
+                const posix4 = POSIX_REGEX_SOURCE[rest2];
+                if (posix4) {
+                  prev.value = pre + posix4;
+                  state2.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
                     bos.output = ONE_CHAR;
@@ -1194,14 +1194,14 @@ var require_parse = __commonJS({
           append({ value });
           continue;
         }
-        if (state.quotes === 1 && value !== '"') {
+        if (state2.quotes === 1 && value !== '"') {
           value = utils.escapeRegex(value);
           prev.value += value;
           append({ value });
           continue;
         }
         if (value === '"') {
-          state.quotes = state.quotes === 1 ? 0 : 1;
+          state2.quotes = state2.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
             push({ type: "text", value });
           }
@@ -1213,15 +1213,15 @@ var require_parse = __commonJS({
           continue;
         }
         if (value === ")") {
-          if (state.parens === 0 && opts.strictBrackets === true) {
+          if (state2.parens === 0 && opts.strictBrackets === true) {
             throw new SyntaxError(syntaxError("opening", "("));
           }
           const extglob = extglobs[extglobs.length - 1];
-          if (extglob && state.parens === extglob.parens + 1) {
+          if (extglob && state2.parens === extglob.parens + 1) {
             extglobClose(extglobs.pop());
             continue;
           }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push({ type: "paren", value, output: state2.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
@@ -1242,7 +1242,7 @@ var require_parse = __commonJS({
             push({ type: "text", value, output: `\\${value}` });
             continue;
           }
-          if (state.brackets === 0) {
+          if (state2.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
@@ -1260,14 +1260,14 @@ var require_parse = __commonJS({
             continue;
           }
           const escaped = utils.escapeRegex(prev.value);
-          state.output = state.output.slice(0, -prev.value.length);
+          state2.output = state2.output.slice(0, -prev.value.length);
           if (opts.literalBrackets === true) {
-            state.output += escaped;
+            state2.output += escaped;
             prev.value = escaped;
             continue;
           }
           prev.value = `(${capture}${escaped}|${prev.value})`;
-          state.output += prev.value;
+          state2.output += prev.value;
           continue;
         }
         if (value === "{" && opts.nobrace !== true) {
@@ -1276,8 +1276,8 @@ var require_parse = __commonJS({
             type: "brace",
             value,
             output: "(",
-            outputIndex: state.output.length,
-            tokensIndex: state.tokens.length
+            outputIndex: state2.output.length,
+            tokensIndex: state2.tokens.length
           };
           braces.push(open2);
           push(open2);
@@ -1303,16 +1303,16 @@ var require_parse = __commonJS({
               }
             }
             output2 = expandRange(range, opts);
-            state.backtrack = true;
+            state2.backtrack = true;
           }
           if (brace.comma !== true && brace.dots !== true) {
-            const out = state.output.slice(0, brace.outputIndex);
-            const toks = state.tokens.slice(brace.tokensIndex);
+            const out = state2.output.slice(0, brace.outputIndex);
+            const toks = state2.tokens.slice(brace.tokensIndex);
             brace.value = brace.output = "\\{";
             value = output2 = "\\}";
-            state.output = out;
+            state2.output = out;
             for (const t of toks) {
-              state.output += t.output || t.value;
+              state2.output += t.output || t.value;
             }
           }
           push({ type: "brace", value, output: output2 });
@@ -1338,10 +1338,10 @@ var require_parse = __commonJS({
           continue;
         }
         if (value === "/") {
-          if (prev.type === "dot" && state.index === state.start + 1) {
-            state.start = state.index + 1;
-            state.consumed = "";
-            state.output = "";
+          if (prev.type === "dot" && state2.index === state2.start + 1) {
+            state2.start = state2.index + 1;
+            state2.consumed = "";
+            state2.output = "";
             tokens.pop();
             prev = bos;
             continue;
@@ -1350,7 +1350,7 @@ var require_parse = __commonJS({
           continue;
         }
         if (value === ".") {
-          if (state.braces > 0 && prev.type === "dot") {
+          if (state2.braces > 0 && prev.type === "dot") {
             if (prev.value === ".") prev.output = DOT_LITERAL;
             const brace = braces[braces.length - 1];
             prev.type = "dots";
@@ -1359,7 +1359,7 @@ var require_parse = __commonJS({
             brace.dots = true;
             continue;
           }
-          if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
+          if (state2.braces + state2.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
             push({ type: "text", value, output: DOT_LITERAL });
             continue;
           }
@@ -1395,7 +1395,7 @@ var require_parse = __commonJS({
               continue;
             }
           }
-          if (opts.nonegate !== true && state.index === 0) {
+          if (opts.nonegate !== true && state2.index === 0) {
             negate();
             continue;
           }
@@ -1409,7 +1409,7 @@ var require_parse = __commonJS({
             push({ type: "plus", value, output: PLUS_LITERAL });
             continue;
           }
-          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
+          if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state2.parens > 0) {
             push({ type: "plus", value });
             continue;
           }
@@ -1431,7 +1431,7 @@ var require_parse = __commonJS({
           const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
           if (match) {
             value += match[0];
-            state.index += match[0].length;
+            state2.index += match[0].length;
           }
           push({ type: "text", value });
           continue;
@@ -1441,8 +1441,8 @@ var require_parse = __commonJS({
           prev.star = true;
           prev.value += value;
           prev.output = star;
-          state.backtrack = true;
-          state.globstar = true;
+          state2.backtrack = true;
+          state2.globstar = true;
           consume(value);
           continue;
         }
@@ -1464,50 +1464,50 @@ var require_parse = __commonJS({
             push({ type: "star", value, output: "" });
             continue;
           }
-          const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
+          const isBrace = state2.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
             push({ type: "star", value, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
-            const after = input2[state.index + 4];
+            const after = input2[state2.index + 4];
             if (after && after !== "/") {
               break;
             }
             rest = rest.slice(3);
             consume("/**", 3);
           }
-          const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
+          const isEnd = eos() || state2.parens > 0 && rest === ")".repeat(state2.parens) && !extglobs.some((extglob) => extglob.type === "negate");
           if (prior.type === "bos" && eos()) {
             prev.type = "globstar";
             prev.value += value;
             prev.output = globstar(opts);
-            state.output = prev.output;
-            state.globstar = true;
+            state2.output = prev.output;
+            state2.globstar = true;
             consume(value);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            state2.output = state2.output.slice(0, -(prior.output + prev.output).length);
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
             prev.value += value;
-            state.globstar = true;
-            state.output += prior.output + prev.output;
+            state2.globstar = true;
+            state2.output += prior.output + prev.output;
             consume(value);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
             const end = rest[1] !== void 0 ? "|$" : "";
-            state.output = state.output.slice(0, -(prior.output + prev.output).length);
+            state2.output = state2.output.slice(0, -(prior.output + prev.output).length);
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
             prev.value += value;
-            state.output += prior.output + prev.output;
-            state.globstar = true;
+            state2.output += prior.output + prev.output;
+            state2.globstar = true;
             consume(value + advance());
             push({ type: "slash", value: "/", output: "" });
             continue;
@@ -1516,18 +1516,18 @@ var require_parse = __commonJS({
             prev.type = "globstar";
             prev.value += value;
             prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
-            state.output = prev.output;
-            state.globstar = true;
+            state2.output = prev.output;
+            state2.globstar = true;
             consume(value + advance());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
-          state.output = state.output.slice(0, -prev.output.length);
+          state2.output = state2.output.slice(0, -prev.output.length);
           prev.type = "globstar";
           prev.output = globstar(opts);
           prev.value += value;
-          state.output += prev.output;
-          state.globstar = true;
+          state2.output += prev.output;
+          state2.globstar = true;
           consume(value);
           continue;
         }
@@ -1545,54 +1545,54 @@ var require_parse = __commonJS({
           push(token);
           continue;
         }
-        if (state.index === state.start || prev.type === "slash" || prev.type === "dot") {
+        if (state2.index === state2.start || prev.type === "slash" || prev.type === "dot") {
           if (prev.type === "dot") {
-            state.output += NO_DOT_SLASH;
+            state2.output += NO_DOT_SLASH;
             prev.output += NO_DOT_SLASH;
           } else if (opts.dot === true) {
-            state.output += NO_DOTS_SLASH;
+            state2.output += NO_DOTS_SLASH;
             prev.output += NO_DOTS_SLASH;
           } else {
-            state.output += nodot;
+            state2.output += nodot;
             prev.output += nodot;
           }
           if (peek() !== "*") {
-            state.output += ONE_CHAR;
+            state2.output += ONE_CHAR;
             prev.output += ONE_CHAR;
           }
         }
         push(token);
       }
-      while (state.brackets > 0) {
+      while (state2.brackets > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
-        state.output = utils.escapeLast(state.output, "[");
+        state2.output = utils.escapeLast(state2.output, "[");
         decrement("brackets");
       }
-      while (state.parens > 0) {
+      while (state2.parens > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
-        state.output = utils.escapeLast(state.output, "(");
+        state2.output = utils.escapeLast(state2.output, "(");
         decrement("parens");
       }
-      while (state.braces > 0) {
+      while (state2.braces > 0) {
         if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
-        state.output = utils.escapeLast(state.output, "{");
+        state2.output = utils.escapeLast(state2.output, "{");
         decrement("braces");
       }
       if (opts.strictSlashes !== true && (prev.type === "star" || prev.type === "bracket")) {
         push({ type: "maybe_slash", value: "", output: `${SLASH_LITERAL}?` });
       }
-      if (state.backtrack === true) {
-        state.output = "";
-        for (const token of state.tokens) {
-          state.output += token.output != null ? token.output : token.value;
+      if (state2.backtrack === true) {
+        state2.output = "";
+        for (const token of state2.tokens) {
+          state2.output += token.output != null ? token.output : token.value;
           if (token.suffix) {
-            state.output += token.suffix;
+            state2.output += token.suffix;
           }
         }
       }
-      return state;
+      return state2;
     };
-    parse4.fastpaths = (input2, options) => {
+    parse5.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -1614,7 +1614,7 @@ var require_parse = __commonJS({
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
-      const state = { negated: false, prefix: "" };
+      const state2 = { negated: false, prefix: "" };
       let star = opts.bash === true ? ".*?" : STAR;
       if (opts.capture) {
         star = `(${star})`;
@@ -1650,14 +1650,14 @@ var require_parse = __commonJS({
           }
         }
       };
-      const output2 = utils.removePrefix(input2, state);
+      const output2 = utils.removePrefix(input2, state2);
       let source = create(output2);
       if (source && opts.strictSlashes !== true) {
         source += `${SLASH_LITERAL}?`;
       }
       return source;
     };
-    module2.exports = parse4;
+    module2.exports = parse5;
   }
 });
 
@@ -1665,18 +1665,18 @@ var require_parse = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var scan = require_scan();
-    var parse4 = require_parse();
+    var scan2 = require_scan();
+    var parse5 = require_parse();
     var utils = require_utils();
     var constants = require_constants();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch3 = (glob, options, returnState = false) => {
+    var picomatch6 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch3(input2, options, returnState));
+        const fns = glob.map((input2) => picomatch6(input2, options, returnState));
         const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str2);
-            if (state2) return state2;
+            const state3 = isMatch(str2);
+            if (state3) return state3;
           }
           return false;
         };
@@ -1687,18 +1687,18 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix2 = opts.windows;
-      const regex = isState ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
-      const state = regex.state;
+      const posix4 = opts.windows;
+      const regex = isState ? picomatch6.compileRe(glob, options) : picomatch6.makeRe(glob, options, false, true);
+      const state2 = regex.state;
       delete regex.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch3.test(input2, regex, options, { glob, posix: posix2 });
-        const result = { glob, state, regex, posix: posix2, input: input2, output: output2, match, isMatch };
+        const { isMatch, match, output: output2 } = picomatch6.test(input2, regex, options, { glob, posix: posix4 });
+        const result = { glob, state: state2, regex, posix: posix4, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1719,11 +1719,11 @@ var require_picomatch = __commonJS({
         return returnObject ? result : true;
       };
       if (returnState) {
-        matcher.state = state;
+        matcher.state = state2;
       }
       return matcher;
     };
-    picomatch3.test = (input2, regex, options, { glob, posix: posix2 } = {}) => {
+    picomatch6.test = (input2, regex, options, { glob, posix: posix4 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1731,7 +1731,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output2 = match && format ? format(input2) : input2;
       if (match === false) {
@@ -1740,54 +1740,54 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch3.matchBase(input2, regex, options, posix2);
+          match = picomatch6.matchBase(input2, regex, options, posix4);
         } else {
           match = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch3.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
-      const regex = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex.test(utils.basename(input2, { windows: posix2 }));
+    picomatch6.matchBase = (input2, glob, options, posix4 = options && options.windows) => {
+      const regex = glob instanceof RegExp ? glob : picomatch6.makeRe(glob, options);
+      return regex.test(utils.basename(input2, { windows: posix4 }));
     };
-    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
-    picomatch3.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
-      return parse4(pattern, { ...options, fastpaths: false });
+    picomatch6.isMatch = (str2, patterns, options) => picomatch6(patterns, options)(str2);
+    picomatch6.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch6.parse(p, options));
+      return parse5(pattern, { ...options, fastpaths: false });
     };
-    picomatch3.scan = (input2, options) => scan(input2, options);
-    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch6.scan = (input2, options) => scan2(input2, options);
+    picomatch6.compileRe = (state2, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
-        return state.output;
+        return state2.output;
       }
       const opts = options || {};
       const prepend = opts.contains ? "" : "^";
       const append = opts.contains ? "" : "$";
-      let source = `${prepend}(?:${state.output})${append}`;
-      if (state && state.negated === true) {
+      let source = `${prepend}(?:${state2.output})${append}`;
+      if (state2 && state2.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex = picomatch3.toRegex(source, options);
+      const regex = picomatch6.toRegex(source, options);
       if (returnState === true) {
-        regex.state = state;
+        regex.state = state2;
       }
       return regex;
     };
-    picomatch3.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch6.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse4.fastpaths(input2, options);
+        parsed.output = parse5.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse4(input2, options);
+        parsed = parse5(input2, options);
       }
-      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch6.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch3.toRegex = (source, options) => {
+    picomatch6.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -1796,8 +1796,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch3.constants = constants;
-    module2.exports = picomatch3;
+    picomatch6.constants = constants;
+    module2.exports = picomatch6;
   }
 });
 
@@ -1807,14 +1807,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils();
-    function picomatch3(glob, options, returnState = false) {
+    function picomatch6(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch3, pico);
-    module2.exports = picomatch3;
+    Object.assign(picomatch6, pico);
+    module2.exports = picomatch6;
   }
 });
 
@@ -1825,6 +1825,2502 @@ var init_defaults = __esm({
     "use strict";
     DEFAULT_SKIP_DIRS = ["node_modules", "vendor", ".git", "fixtures", "__fixtures__", "testdata", ".venv", "venv"];
     CODE_SCANNING_MAX_RESULTS_PER_RUN = 25e3;
+  }
+});
+
+// node_modules/spdx-license-ids/index.json
+var require_spdx_license_ids = __commonJS({
+  "node_modules/spdx-license-ids/index.json"(exports2, module2) {
+    module2.exports = [
+      "0BSD",
+      "3D-Slicer-1.0",
+      "AAL",
+      "ADSL",
+      "AFL-1.1",
+      "AFL-1.2",
+      "AFL-2.0",
+      "AFL-2.1",
+      "AFL-3.0",
+      "AGPL-1.0-only",
+      "AGPL-1.0-or-later",
+      "AGPL-3.0-only",
+      "AGPL-3.0-or-later",
+      "ALGLIB-Documentation",
+      "AMD-newlib",
+      "AMDPLPA",
+      "AML",
+      "AML-glslang",
+      "AMPAS",
+      "ANTLR-PD",
+      "ANTLR-PD-fallback",
+      "APAFML",
+      "APL-1.0",
+      "APSL-1.0",
+      "APSL-1.1",
+      "APSL-1.2",
+      "APSL-2.0",
+      "ASWF-Digital-Assets-1.0",
+      "ASWF-Digital-Assets-1.1",
+      "Abstyles",
+      "AdaCore-doc",
+      "Adobe-2006",
+      "Adobe-Display-PostScript",
+      "Adobe-Glyph",
+      "Adobe-Utopia",
+      "Advanced-Cryptics-Dictionary",
+      "Afmparse",
+      "Aladdin",
+      "Apache-1.0",
+      "Apache-1.1",
+      "Apache-2.0",
+      "App-s2p",
+      "Arphic-1999",
+      "Artistic-1.0",
+      "Artistic-1.0-Perl",
+      "Artistic-1.0-cl8",
+      "Artistic-2.0",
+      "Artistic-dist",
+      "Aspell-RU",
+      "BOLA-1.1",
+      "BSD-1-Clause",
+      "BSD-2-Clause",
+      "BSD-2-Clause-Darwin",
+      "BSD-2-Clause-Patent",
+      "BSD-2-Clause-Views",
+      "BSD-2-Clause-first-lines",
+      "BSD-2-Clause-pkgconf-disclaimer",
+      "BSD-2-Clause-pos-unchanged",
+      "BSD-3-Clause",
+      "BSD-3-Clause-Attribution",
+      "BSD-3-Clause-Clear",
+      "BSD-3-Clause-HP",
+      "BSD-3-Clause-LBNL",
+      "BSD-3-Clause-Modification",
+      "BSD-3-Clause-No-Military-License",
+      "BSD-3-Clause-No-Nuclear-License",
+      "BSD-3-Clause-No-Nuclear-License-2014",
+      "BSD-3-Clause-No-Nuclear-Warranty",
+      "BSD-3-Clause-Open-MPI",
+      "BSD-3-Clause-OpenWebUI",
+      "BSD-3-Clause-Sun",
+      "BSD-3-Clause-Tso",
+      "BSD-3-Clause-acpica",
+      "BSD-3-Clause-flex",
+      "BSD-4-Clause",
+      "BSD-4-Clause-Shortened",
+      "BSD-4-Clause-UC",
+      "BSD-4.3RENO",
+      "BSD-4.3TAHOE",
+      "BSD-Advertising-Acknowledgement",
+      "BSD-Attribution-HPND-disclaimer",
+      "BSD-Inferno-Nettverk",
+      "BSD-Mark-Modifications",
+      "BSD-Protection",
+      "BSD-Source-Code",
+      "BSD-Source-Code-no-disclaimer",
+      "BSD-Source-alt-GPL",
+      "BSD-Source-beginning-file",
+      "BSD-Systemics",
+      "BSD-Systemics-W3Works",
+      "BSD-ask-to-endorse",
+      "BSL-1.0",
+      "BUSL-1.1",
+      "Baekmuk",
+      "Bahyph",
+      "Barr",
+      "Beerware",
+      "BitTorrent-1.0",
+      "BitTorrent-1.1",
+      "Bitstream-Charter",
+      "Bitstream-Vera",
+      "BlueOak-1.0.0",
+      "Boehm-GC",
+      "Boehm-GC-without-fee",
+      "Borceux",
+      "Brian-Gladman-2-Clause",
+      "Brian-Gladman-3-Clause",
+      "Brian-Gladman-3-Clause-no-conversion",
+      "Buddy",
+      "Bugroff",
+      "C-UDA-1.0",
+      "CAL-1.0",
+      "CAL-1.0-Combined-Work-Exception",
+      "CAPEC-tou",
+      "CATOSL-1.1",
+      "CC-BY-1.0",
+      "CC-BY-2.0",
+      "CC-BY-2.5",
+      "CC-BY-2.5-AU",
+      "CC-BY-3.0",
+      "CC-BY-3.0-AT",
+      "CC-BY-3.0-AU",
+      "CC-BY-3.0-DE",
+      "CC-BY-3.0-IGO",
+      "CC-BY-3.0-NL",
+      "CC-BY-3.0-US",
+      "CC-BY-4.0",
+      "CC-BY-NC-1.0",
+      "CC-BY-NC-2.0",
+      "CC-BY-NC-2.5",
+      "CC-BY-NC-3.0",
+      "CC-BY-NC-3.0-DE",
+      "CC-BY-NC-3.0-IGO",
+      "CC-BY-NC-4.0",
+      "CC-BY-NC-ND-1.0",
+      "CC-BY-NC-ND-2.0",
+      "CC-BY-NC-ND-2.5",
+      "CC-BY-NC-ND-3.0",
+      "CC-BY-NC-ND-3.0-DE",
+      "CC-BY-NC-ND-3.0-IGO",
+      "CC-BY-NC-ND-4.0",
+      "CC-BY-NC-SA-1.0",
+      "CC-BY-NC-SA-2.0",
+      "CC-BY-NC-SA-2.0-DE",
+      "CC-BY-NC-SA-2.0-FR",
+      "CC-BY-NC-SA-2.0-UK",
+      "CC-BY-NC-SA-2.5",
+      "CC-BY-NC-SA-3.0",
+      "CC-BY-NC-SA-3.0-DE",
+      "CC-BY-NC-SA-3.0-IGO",
+      "CC-BY-NC-SA-4.0",
+      "CC-BY-ND-1.0",
+      "CC-BY-ND-2.0",
+      "CC-BY-ND-2.5",
+      "CC-BY-ND-3.0",
+      "CC-BY-ND-3.0-DE",
+      "CC-BY-ND-4.0",
+      "CC-BY-SA-1.0",
+      "CC-BY-SA-2.0",
+      "CC-BY-SA-2.0-UK",
+      "CC-BY-SA-2.1-JP",
+      "CC-BY-SA-2.5",
+      "CC-BY-SA-3.0",
+      "CC-BY-SA-3.0-AT",
+      "CC-BY-SA-3.0-DE",
+      "CC-BY-SA-3.0-IGO",
+      "CC-BY-SA-4.0",
+      "CC-PDDC",
+      "CC-PDM-1.0",
+      "CC-SA-1.0",
+      "CC0-1.0",
+      "CDDL-1.0",
+      "CDDL-1.1",
+      "CDL-1.0",
+      "CDLA-Permissive-1.0",
+      "CDLA-Permissive-2.0",
+      "CDLA-Sharing-1.0",
+      "CECILL-1.0",
+      "CECILL-1.1",
+      "CECILL-2.0",
+      "CECILL-2.1",
+      "CECILL-B",
+      "CECILL-C",
+      "CERN-OHL-1.1",
+      "CERN-OHL-1.2",
+      "CERN-OHL-P-2.0",
+      "CERN-OHL-S-2.0",
+      "CERN-OHL-W-2.0",
+      "CFITSIO",
+      "CMU-Mach",
+      "CMU-Mach-nodoc",
+      "CNRI-Jython",
+      "CNRI-Python",
+      "CNRI-Python-GPL-Compatible",
+      "COIL-1.0",
+      "CPAL-1.0",
+      "CPL-1.0",
+      "CPOL-1.02",
+      "CUA-OPL-1.0",
+      "Caldera",
+      "Caldera-no-preamble",
+      "Catharon",
+      "ClArtistic",
+      "Clips",
+      "Community-Spec-1.0",
+      "Condor-1.1",
+      "Cornell-Lossless-JPEG",
+      "Cronyx",
+      "Crossword",
+      "CryptoSwift",
+      "CrystalStacker",
+      "Cube",
+      "D-FSL-1.0",
+      "DEC-3-Clause",
+      "DL-DE-BY-2.0",
+      "DL-DE-ZERO-2.0",
+      "DOC",
+      "DRL-1.0",
+      "DRL-1.1",
+      "DSDP",
+      "DocBook-DTD",
+      "DocBook-Schema",
+      "DocBook-Stylesheet",
+      "DocBook-XML",
+      "Dotseqn",
+      "ECL-1.0",
+      "ECL-2.0",
+      "EFL-1.0",
+      "EFL-2.0",
+      "EPICS",
+      "EPL-1.0",
+      "EPL-2.0",
+      "ESA-PL-permissive-2.4",
+      "ESA-PL-strong-copyleft-2.4",
+      "ESA-PL-weak-copyleft-2.4",
+      "EUDatagrid",
+      "EUPL-1.0",
+      "EUPL-1.1",
+      "EUPL-1.2",
+      "Elastic-2.0",
+      "Entessa",
+      "ErlPL-1.1",
+      "Eurosym",
+      "FBM",
+      "FDK-AAC",
+      "FDK-MPEG-H",
+      "FSFAP",
+      "FSFAP-no-warranty-disclaimer",
+      "FSFUL",
+      "FSFULLR",
+      "FSFULLRSD",
+      "FSFULLRWD",
+      "FSL-1.1-ALv2",
+      "FSL-1.1-MIT",
+      "FTL",
+      "Fair",
+      "Ferguson-Twofish",
+      "Frameworx-1.0",
+      "FreeBSD-DOC",
+      "FreeImage",
+      "Furuseth",
+      "GCR-docs",
+      "GD",
+      "GFDL-1.1-invariants-only",
+      "GFDL-1.1-invariants-or-later",
+      "GFDL-1.1-no-invariants-only",
+      "GFDL-1.1-no-invariants-or-later",
+      "GFDL-1.1-only",
+      "GFDL-1.1-or-later",
+      "GFDL-1.2-invariants-only",
+      "GFDL-1.2-invariants-or-later",
+      "GFDL-1.2-no-invariants-only",
+      "GFDL-1.2-no-invariants-or-later",
+      "GFDL-1.2-only",
+      "GFDL-1.2-or-later",
+      "GFDL-1.3-invariants-only",
+      "GFDL-1.3-invariants-or-later",
+      "GFDL-1.3-no-invariants-only",
+      "GFDL-1.3-no-invariants-or-later",
+      "GFDL-1.3-only",
+      "GFDL-1.3-or-later",
+      "GL2PS",
+      "GLWTPL",
+      "GPL-1.0-only",
+      "GPL-1.0-or-later",
+      "GPL-2.0-only",
+      "GPL-2.0-or-later",
+      "GPL-3.0-only",
+      "GPL-3.0-or-later",
+      "Game-Programming-Gems",
+      "Giftware",
+      "Glide",
+      "Glulxe",
+      "Graphics-Gems",
+      "Gutmann",
+      "HDF5",
+      "HIDAPI",
+      "HP-1986",
+      "HP-1989",
+      "HPND",
+      "HPND-DEC",
+      "HPND-Fenneberg-Livingston",
+      "HPND-INRIA-IMAG",
+      "HPND-Intel",
+      "HPND-Kevlin-Henney",
+      "HPND-MIT-disclaimer",
+      "HPND-Markus-Kuhn",
+      "HPND-Netrek",
+      "HPND-Pbmplus",
+      "HPND-SMC",
+      "HPND-UC",
+      "HPND-UC-export-US",
+      "HPND-doc",
+      "HPND-doc-sell",
+      "HPND-export-US",
+      "HPND-export-US-acknowledgement",
+      "HPND-export-US-modify",
+      "HPND-export2-US",
+      "HPND-merchantability-variant",
+      "HPND-sell-MIT-disclaimer-xserver",
+      "HPND-sell-regexpr",
+      "HPND-sell-variant",
+      "HPND-sell-variant-MIT-disclaimer",
+      "HPND-sell-variant-MIT-disclaimer-rev",
+      "HPND-sell-variant-critical-systems",
+      "HTMLTIDY",
+      "HaskellReport",
+      "Hippocratic-2.1",
+      "Hippocratic-3.0-core",
+      "IBM-pibs",
+      "ICU",
+      "IEC-Code-Components-EULA",
+      "IJG",
+      "IJG-short",
+      "IPA",
+      "IPL-1.0",
+      "ISC",
+      "ISC-Veillard",
+      "ISO-permission",
+      "ImageMagick",
+      "Imlib2",
+      "Info-ZIP",
+      "Informatica",
+      "Inner-Net-2.0",
+      "InnoSetup",
+      "Intel",
+      "Intel-ACPI",
+      "Interbase-1.0",
+      "JPL-image",
+      "JPNIC",
+      "JSON",
+      "Jam",
+      "JasPer-2.0",
+      "Kastrup",
+      "Kazlib",
+      "Knuth-CTAN",
+      "LAL-1.2",
+      "LAL-1.3",
+      "LGPL-2.0-only",
+      "LGPL-2.0-or-later",
+      "LGPL-2.1-only",
+      "LGPL-2.1-or-later",
+      "LGPL-3.0-only",
+      "LGPL-3.0-or-later",
+      "LGPLLR",
+      "LOOP",
+      "LPD-document",
+      "LPL-1.0",
+      "LPL-1.02",
+      "LPPL-1.0",
+      "LPPL-1.1",
+      "LPPL-1.2",
+      "LPPL-1.3a",
+      "LPPL-1.3c",
+      "LZMA-SDK-9.11-to-9.20",
+      "LZMA-SDK-9.22",
+      "Latex2e",
+      "Latex2e-translated-notice",
+      "Leptonica",
+      "LiLiQ-P-1.1",
+      "LiLiQ-R-1.1",
+      "LiLiQ-Rplus-1.1",
+      "Libpng",
+      "Linux-OpenIB",
+      "Linux-man-pages-1-para",
+      "Linux-man-pages-copyleft",
+      "Linux-man-pages-copyleft-2-para",
+      "Linux-man-pages-copyleft-var",
+      "Lucida-Bitmap-Fonts",
+      "MIPS",
+      "MIT",
+      "MIT-0",
+      "MIT-CMU",
+      "MIT-Click",
+      "MIT-Festival",
+      "MIT-Khronos-old",
+      "MIT-Modern-Variant",
+      "MIT-STK",
+      "MIT-Wu",
+      "MIT-advertising",
+      "MIT-enna",
+      "MIT-feh",
+      "MIT-open-group",
+      "MIT-testregex",
+      "MITNFA",
+      "MMIXware",
+      "MMPL-1.0.1",
+      "MPEG-SSG",
+      "MPL-1.0",
+      "MPL-1.1",
+      "MPL-2.0",
+      "MPL-2.0-no-copyleft-exception",
+      "MS-LPL",
+      "MS-PL",
+      "MS-RL",
+      "MTLL",
+      "MVT-1.1",
+      "Mackerras-3-Clause",
+      "Mackerras-3-Clause-acknowledgment",
+      "MakeIndex",
+      "Martin-Birgmeier",
+      "McPhee-slideshow",
+      "Minpack",
+      "MirOS",
+      "Motosoto",
+      "MulanPSL-1.0",
+      "MulanPSL-2.0",
+      "Multics",
+      "Mup",
+      "NAIST-2003",
+      "NASA-1.3",
+      "NBPL-1.0",
+      "NCBI-PD",
+      "NCGL-UK-2.0",
+      "NCL",
+      "NCSA",
+      "NGPL",
+      "NICTA-1.0",
+      "NIST-PD",
+      "NIST-PD-TNT",
+      "NIST-PD-fallback",
+      "NIST-Software",
+      "NLOD-1.0",
+      "NLOD-2.0",
+      "NLPL",
+      "NOSL",
+      "NPL-1.0",
+      "NPL-1.1",
+      "NPOSL-3.0",
+      "NRL",
+      "NTIA-PD",
+      "NTP",
+      "NTP-0",
+      "Naumen",
+      "NetCDF",
+      "Newsletr",
+      "Nokia",
+      "Noweb",
+      "O-UDA-1.0",
+      "OAR",
+      "OCCT-PL",
+      "OCLC-2.0",
+      "ODC-By-1.0",
+      "ODbL-1.0",
+      "OFFIS",
+      "OFL-1.0",
+      "OFL-1.0-RFN",
+      "OFL-1.0-no-RFN",
+      "OFL-1.1",
+      "OFL-1.1-RFN",
+      "OFL-1.1-no-RFN",
+      "OGC-1.0",
+      "OGDL-Taiwan-1.0",
+      "OGL-Canada-2.0",
+      "OGL-UK-1.0",
+      "OGL-UK-2.0",
+      "OGL-UK-3.0",
+      "OGTSL",
+      "OLDAP-1.1",
+      "OLDAP-1.2",
+      "OLDAP-1.3",
+      "OLDAP-1.4",
+      "OLDAP-2.0",
+      "OLDAP-2.0.1",
+      "OLDAP-2.1",
+      "OLDAP-2.2",
+      "OLDAP-2.2.1",
+      "OLDAP-2.2.2",
+      "OLDAP-2.3",
+      "OLDAP-2.4",
+      "OLDAP-2.5",
+      "OLDAP-2.6",
+      "OLDAP-2.7",
+      "OLDAP-2.8",
+      "OLFL-1.3",
+      "OML",
+      "OPL-1.0",
+      "OPL-UK-3.0",
+      "OPUBL-1.0",
+      "OSC-1.0",
+      "OSET-PL-2.1",
+      "OSL-1.0",
+      "OSL-1.1",
+      "OSL-2.0",
+      "OSL-2.1",
+      "OSL-3.0",
+      "OSSP",
+      "OpenMDW-1.0",
+      "OpenPBS-2.3",
+      "OpenSSL",
+      "OpenSSL-standalone",
+      "OpenVision",
+      "PADL",
+      "PDDL-1.0",
+      "PHP-3.0",
+      "PHP-3.01",
+      "PPL",
+      "PSF-2.0",
+      "ParaType-Free-Font-1.3",
+      "Parity-6.0.0",
+      "Parity-7.0.0",
+      "Pixar",
+      "Plexus",
+      "PolyForm-Noncommercial-1.0.0",
+      "PolyForm-Small-Business-1.0.0",
+      "PostgreSQL",
+      "Python-2.0",
+      "Python-2.0.1",
+      "QPL-1.0",
+      "QPL-1.0-INRIA-2004",
+      "Qhull",
+      "RHeCos-1.1",
+      "RPL-1.1",
+      "RPL-1.5",
+      "RPSL-1.0",
+      "RSA-MD",
+      "RSCPL",
+      "Rdisc",
+      "Ruby",
+      "Ruby-pty",
+      "SAX-PD",
+      "SAX-PD-2.0",
+      "SCEA",
+      "SGI-B-1.0",
+      "SGI-B-1.1",
+      "SGI-B-2.0",
+      "SGI-OpenGL",
+      "SGMLUG-PM",
+      "SGP4",
+      "SHL-0.5",
+      "SHL-0.51",
+      "SISSL",
+      "SISSL-1.2",
+      "SL",
+      "SMAIL-GPL",
+      "SMLNJ",
+      "SMPPL",
+      "SNIA",
+      "SOFA",
+      "SPL-1.0",
+      "SSH-OpenSSH",
+      "SSH-short",
+      "SSLeay-standalone",
+      "SSPL-1.0",
+      "SUL-1.0",
+      "SWL",
+      "Saxpath",
+      "SchemeReport",
+      "Sendmail",
+      "Sendmail-8.23",
+      "Sendmail-Open-Source-1.1",
+      "SimPL-2.0",
+      "Sleepycat",
+      "Soundex",
+      "Spencer-86",
+      "Spencer-94",
+      "Spencer-99",
+      "SugarCRM-1.1.3",
+      "Sun-PPP",
+      "Sun-PPP-2000",
+      "SunPro",
+      "Symlinks",
+      "TAPR-OHL-1.0",
+      "TCL",
+      "TCP-wrappers",
+      "TGPPL-1.0",
+      "TMate",
+      "TORQUE-1.1",
+      "TOSL",
+      "TPDL",
+      "TPL-1.0",
+      "TTWL",
+      "TTYP0",
+      "TU-Berlin-1.0",
+      "TU-Berlin-2.0",
+      "TekHVC",
+      "TermReadKey",
+      "ThirdEye",
+      "TrustedQSL",
+      "UCAR",
+      "UCL-1.0",
+      "UMich-Merit",
+      "UPL-1.0",
+      "URT-RLE",
+      "Ubuntu-font-1.0",
+      "UnRAR",
+      "Unicode-3.0",
+      "Unicode-DFS-2015",
+      "Unicode-DFS-2016",
+      "Unicode-TOU",
+      "UnixCrypt",
+      "Unlicense",
+      "Unlicense-libtelnet",
+      "Unlicense-libwhirlpool",
+      "VOSTROM",
+      "VSL-1.0",
+      "Vim",
+      "Vixie-Cron",
+      "W3C",
+      "W3C-19980720",
+      "W3C-20150513",
+      "WTFNMFPL",
+      "WTFPL",
+      "Watcom-1.0",
+      "Widget-Workshop",
+      "WordNet",
+      "Wsuipa",
+      "X11",
+      "X11-distribute-modifications-variant",
+      "X11-no-permit-persons",
+      "X11-swapped",
+      "XFree86-1.1",
+      "XSkat",
+      "Xdebug-1.03",
+      "Xerox",
+      "Xfig",
+      "Xnet",
+      "YPL-1.0",
+      "YPL-1.1",
+      "ZPL-1.1",
+      "ZPL-2.0",
+      "ZPL-2.1",
+      "Zed",
+      "Zeeff",
+      "Zend-2.0",
+      "Zimbra-1.3",
+      "Zimbra-1.4",
+      "Zlib",
+      "any-OSI",
+      "any-OSI-perl-modules",
+      "atc-game",
+      "bcrypt-Solar-Designer",
+      "blessing",
+      "bzip2-1.0.6",
+      "check-cvs",
+      "checkmk",
+      "copyleft-next-0.3.0",
+      "copyleft-next-0.3.1",
+      "curl",
+      "cve-tou",
+      "diffmark",
+      "dtoa",
+      "dvipdfm",
+      "eGenix",
+      "etalab-2.0",
+      "fwlw",
+      "gSOAP-1.3b",
+      "generic-xts",
+      "gnuplot",
+      "gtkbook",
+      "hdparm",
+      "hyphen-bulgarian",
+      "iMatix",
+      "jove",
+      "libpng-1.6.35",
+      "libpng-2.0",
+      "libselinux-1.0",
+      "libtiff",
+      "libutil-David-Nugent",
+      "lsof",
+      "magaz",
+      "mailprio",
+      "man2html",
+      "metamail",
+      "mpi-permissive",
+      "mpich2",
+      "mplus",
+      "ngrep",
+      "pkgconf",
+      "pnmstitch",
+      "psfrag",
+      "psutils",
+      "python-ldap",
+      "radvd",
+      "snprintf",
+      "softSurfer",
+      "ssh-keyscan",
+      "swrule",
+      "threeparttable",
+      "ulem",
+      "w3m",
+      "wwl",
+      "xinetd",
+      "xkeyboard-config-Zinoviev",
+      "xlock",
+      "xpp",
+      "xzoom",
+      "zlib-acknowledgement"
+    ];
+  }
+});
+
+// node_modules/spdx-license-ids/deprecated.json
+var require_deprecated = __commonJS({
+  "node_modules/spdx-license-ids/deprecated.json"(exports2, module2) {
+    module2.exports = [
+      "AGPL-1.0",
+      "AGPL-3.0",
+      "BSD-2-Clause-FreeBSD",
+      "BSD-2-Clause-NetBSD",
+      "GFDL-1.1",
+      "GFDL-1.2",
+      "GFDL-1.3",
+      "GPL-1.0",
+      "GPL-2.0",
+      "GPL-2.0-with-GCC-exception",
+      "GPL-2.0-with-autoconf-exception",
+      "GPL-2.0-with-bison-exception",
+      "GPL-2.0-with-classpath-exception",
+      "GPL-2.0-with-font-exception",
+      "GPL-3.0",
+      "GPL-3.0-with-GCC-exception",
+      "GPL-3.0-with-autoconf-exception",
+      "LGPL-2.0",
+      "LGPL-2.1",
+      "LGPL-3.0",
+      "Net-SNMP",
+      "Nunit",
+      "StandardML-NJ",
+      "bzip2-1.0.5",
+      "eCos-2.0",
+      "wxWindows"
+    ];
+  }
+});
+
+// node_modules/spdx-exceptions/index.json
+var require_spdx_exceptions = __commonJS({
+  "node_modules/spdx-exceptions/index.json"(exports2, module2) {
+    module2.exports = [
+      "389-exception",
+      "Asterisk-exception",
+      "Autoconf-exception-2.0",
+      "Autoconf-exception-3.0",
+      "Autoconf-exception-generic",
+      "Autoconf-exception-generic-3.0",
+      "Autoconf-exception-macro",
+      "Bison-exception-1.24",
+      "Bison-exception-2.2",
+      "Bootloader-exception",
+      "Classpath-exception-2.0",
+      "CLISP-exception-2.0",
+      "cryptsetup-OpenSSL-exception",
+      "DigiRule-FOSS-exception",
+      "eCos-exception-2.0",
+      "Fawkes-Runtime-exception",
+      "FLTK-exception",
+      "fmt-exception",
+      "Font-exception-2.0",
+      "freertos-exception-2.0",
+      "GCC-exception-2.0",
+      "GCC-exception-2.0-note",
+      "GCC-exception-3.1",
+      "Gmsh-exception",
+      "GNAT-exception",
+      "GNOME-examples-exception",
+      "GNU-compiler-exception",
+      "gnu-javamail-exception",
+      "GPL-3.0-interface-exception",
+      "GPL-3.0-linking-exception",
+      "GPL-3.0-linking-source-exception",
+      "GPL-CC-1.0",
+      "GStreamer-exception-2005",
+      "GStreamer-exception-2008",
+      "i2p-gpl-java-exception",
+      "KiCad-libraries-exception",
+      "LGPL-3.0-linking-exception",
+      "libpri-OpenH323-exception",
+      "Libtool-exception",
+      "Linux-syscall-note",
+      "LLGPL",
+      "LLVM-exception",
+      "LZMA-exception",
+      "mif-exception",
+      "OCaml-LGPL-linking-exception",
+      "OCCT-exception-1.0",
+      "OpenJDK-assembly-exception-1.0",
+      "openvpn-openssl-exception",
+      "PS-or-PDF-font-exception-20170817",
+      "QPL-1.0-INRIA-2004-exception",
+      "Qt-GPL-exception-1.0",
+      "Qt-LGPL-exception-1.1",
+      "Qwt-exception-1.0",
+      "SANE-exception",
+      "SHL-2.0",
+      "SHL-2.1",
+      "stunnel-exception",
+      "SWI-exception",
+      "Swift-exception",
+      "Texinfo-exception",
+      "u-boot-exception-2.0",
+      "UBDL-exception",
+      "Universal-FOSS-exception-1.0",
+      "vsftpd-openssl-exception",
+      "WxWindows-exception-3.1",
+      "x11vnc-openssl-exception"
+    ];
+  }
+});
+
+// node_modules/spdx-expression-parse/scan.js
+var require_scan2 = __commonJS({
+  "node_modules/spdx-expression-parse/scan.js"(exports2, module2) {
+    "use strict";
+    var licenses = [].concat(require_spdx_license_ids()).concat(require_deprecated());
+    var exceptions = require_spdx_exceptions();
+    module2.exports = function(source) {
+      var index = 0;
+      function hasMore() {
+        return index < source.length;
+      }
+      function read(value) {
+        if (value instanceof RegExp) {
+          var chars = source.slice(index);
+          var match = chars.match(value);
+          if (match) {
+            index += match[0].length;
+            return match[0];
+          }
+        } else {
+          if (source.indexOf(value, index) === index) {
+            index += value.length;
+            return value;
+          }
+        }
+      }
+      function skipWhitespace() {
+        read(/[ ]*/);
+      }
+      function operator() {
+        var string4;
+        var possibilities = [/^WITH/i, /^AND/i, /^OR/i, "(", ")", ":", "+"];
+        for (var i = 0; i < possibilities.length; i++) {
+          string4 = read(possibilities[i]);
+          if (string4) {
+            break;
+          }
+        }
+        if (string4 === "+" && index > 1 && source[index - 2] === " ") {
+          throw new Error("Space before `+`");
+        }
+        return string4 && {
+          type: "OPERATOR",
+          string: string4.toUpperCase()
+        };
+      }
+      function idstring() {
+        return read(/[A-Za-z0-9-.]+/);
+      }
+      function expectIdstring() {
+        var string4 = idstring();
+        if (!string4) {
+          throw new Error("Expected idstring at offset " + index);
+        }
+        return string4;
+      }
+      function documentRef() {
+        if (read("DocumentRef-")) {
+          var string4 = expectIdstring();
+          return { type: "DOCUMENTREF", string: string4 };
+        }
+      }
+      function licenseRef() {
+        if (read("LicenseRef-")) {
+          var string4 = expectIdstring();
+          return { type: "LICENSEREF", string: string4 };
+        }
+      }
+      function identifier() {
+        var begin = index;
+        var string4 = idstring();
+        if (licenses.indexOf(string4) !== -1) {
+          return {
+            type: "LICENSE",
+            string: string4
+          };
+        } else if (exceptions.indexOf(string4) !== -1) {
+          return {
+            type: "EXCEPTION",
+            string: string4
+          };
+        }
+        index = begin;
+      }
+      function parseToken() {
+        return operator() || documentRef() || licenseRef() || identifier();
+      }
+      var tokens = [];
+      while (hasMore()) {
+        skipWhitespace();
+        if (!hasMore()) {
+          break;
+        }
+        var token = parseToken();
+        if (!token) {
+          throw new Error("Unexpected `" + source[index] + "` at offset " + index);
+        }
+        tokens.push(token);
+      }
+      return tokens;
+    };
+  }
+});
+
+// node_modules/spdx-expression-parse/parse.js
+var require_parse2 = __commonJS({
+  "node_modules/spdx-expression-parse/parse.js"(exports2, module2) {
+    "use strict";
+    module2.exports = function(tokens) {
+      var index = 0;
+      function hasMore() {
+        return index < tokens.length;
+      }
+      function token() {
+        return hasMore() ? tokens[index] : null;
+      }
+      function next() {
+        if (!hasMore()) {
+          throw new Error();
+        }
+        index++;
+      }
+      function parseOperator(operator) {
+        var t = token();
+        if (t && t.type === "OPERATOR" && operator === t.string) {
+          next();
+          return t.string;
+        }
+      }
+      function parseWith() {
+        if (parseOperator("WITH")) {
+          var t = token();
+          if (t && t.type === "EXCEPTION") {
+            next();
+            return t.string;
+          }
+          throw new Error("Expected exception after `WITH`");
+        }
+      }
+      function parseLicenseRef() {
+        var begin = index;
+        var string4 = "";
+        var t = token();
+        if (t.type === "DOCUMENTREF") {
+          next();
+          string4 += "DocumentRef-" + t.string + ":";
+          if (!parseOperator(":")) {
+            throw new Error("Expected `:` after `DocumentRef-...`");
+          }
+        }
+        t = token();
+        if (t.type === "LICENSEREF") {
+          next();
+          string4 += "LicenseRef-" + t.string;
+          return { license: string4 };
+        }
+        index = begin;
+      }
+      function parseLicense() {
+        var t = token();
+        if (t && t.type === "LICENSE") {
+          next();
+          var node3 = { license: t.string };
+          if (parseOperator("+")) {
+            node3.plus = true;
+          }
+          var exception = parseWith();
+          if (exception) {
+            node3.exception = exception;
+          }
+          return node3;
+        }
+      }
+      function parseParenthesizedExpression() {
+        var left = parseOperator("(");
+        if (!left) {
+          return;
+        }
+        var expr = parseExpression();
+        if (!parseOperator(")")) {
+          throw new Error("Expected `)`");
+        }
+        return expr;
+      }
+      function parseAtom() {
+        return parseParenthesizedExpression() || parseLicenseRef() || parseLicense();
+      }
+      function makeBinaryOpParser(operator, nextParser) {
+        return function parseBinaryOp() {
+          var left = nextParser();
+          if (!left) {
+            return;
+          }
+          if (!parseOperator(operator)) {
+            return left;
+          }
+          var right = parseBinaryOp();
+          if (!right) {
+            throw new Error("Expected expression");
+          }
+          return {
+            left,
+            conjunction: operator.toLowerCase(),
+            right
+          };
+        };
+      }
+      var parseAnd = makeBinaryOpParser("AND", parseAtom);
+      var parseExpression = makeBinaryOpParser("OR", parseAnd);
+      var node2 = parseExpression();
+      if (!node2 || hasMore()) {
+        throw new Error("Syntax error");
+      }
+      return node2;
+    };
+  }
+});
+
+// node_modules/spdx-expression-parse/index.js
+var require_spdx_expression_parse = __commonJS({
+  "node_modules/spdx-expression-parse/index.js"(exports2, module2) {
+    "use strict";
+    var scan2 = require_scan2();
+    var parse5 = require_parse2();
+    module2.exports = function(source) {
+      return parse5(scan2(source));
+    };
+  }
+});
+
+// node_modules/array-find-index/index.js
+var require_array_find_index = __commonJS({
+  "node_modules/array-find-index/index.js"(exports2, module2) {
+    "use strict";
+    module2.exports = function(arr2, predicate, ctx) {
+      if (typeof Array.prototype.findIndex === "function") {
+        return arr2.findIndex(predicate, ctx);
+      }
+      if (typeof predicate !== "function") {
+        throw new TypeError("predicate must be a function");
+      }
+      var list2 = Object(arr2);
+      var len = list2.length;
+      if (len === 0) {
+        return -1;
+      }
+      for (var i = 0; i < len; i++) {
+        if (predicate.call(ctx, list2[i], i, list2)) {
+          return i;
+        }
+      }
+      return -1;
+    };
+  }
+});
+
+// node_modules/spdx-compare/node_modules/spdx-expression-parse/scan.js
+var require_scan3 = __commonJS({
+  "node_modules/spdx-compare/node_modules/spdx-expression-parse/scan.js"(exports2, module2) {
+    "use strict";
+    var licenses = [].concat(require_spdx_license_ids()).concat(require_deprecated());
+    var exceptions = require_spdx_exceptions();
+    module2.exports = function(source) {
+      var index = 0;
+      function hasMore() {
+        return index < source.length;
+      }
+      function read(value) {
+        if (value instanceof RegExp) {
+          var chars = source.slice(index);
+          var match = chars.match(value);
+          if (match) {
+            index += match[0].length;
+            return match[0];
+          }
+        } else {
+          if (source.indexOf(value, index) === index) {
+            index += value.length;
+            return value;
+          }
+        }
+      }
+      function skipWhitespace() {
+        read(/[ ]*/);
+      }
+      function operator() {
+        var string4;
+        var possibilities = ["WITH", "AND", "OR", "(", ")", ":", "+"];
+        for (var i = 0; i < possibilities.length; i++) {
+          string4 = read(possibilities[i]);
+          if (string4) {
+            break;
+          }
+        }
+        if (string4 === "+" && index > 1 && source[index - 2] === " ") {
+          throw new Error("Space before `+`");
+        }
+        return string4 && {
+          type: "OPERATOR",
+          string: string4
+        };
+      }
+      function idstring() {
+        return read(/[A-Za-z0-9-.]+/);
+      }
+      function expectIdstring() {
+        var string4 = idstring();
+        if (!string4) {
+          throw new Error("Expected idstring at offset " + index);
+        }
+        return string4;
+      }
+      function documentRef() {
+        if (read("DocumentRef-")) {
+          var string4 = expectIdstring();
+          return { type: "DOCUMENTREF", string: string4 };
+        }
+      }
+      function licenseRef() {
+        if (read("LicenseRef-")) {
+          var string4 = expectIdstring();
+          return { type: "LICENSEREF", string: string4 };
+        }
+      }
+      function identifier() {
+        var begin = index;
+        var string4 = idstring();
+        if (licenses.indexOf(string4) !== -1) {
+          return {
+            type: "LICENSE",
+            string: string4
+          };
+        } else if (exceptions.indexOf(string4) !== -1) {
+          return {
+            type: "EXCEPTION",
+            string: string4
+          };
+        }
+        index = begin;
+      }
+      function parseToken() {
+        return operator() || documentRef() || licenseRef() || identifier();
+      }
+      var tokens = [];
+      while (hasMore()) {
+        skipWhitespace();
+        if (!hasMore()) {
+          break;
+        }
+        var token = parseToken();
+        if (!token) {
+          throw new Error("Unexpected `" + source[index] + "` at offset " + index);
+        }
+        tokens.push(token);
+      }
+      return tokens;
+    };
+  }
+});
+
+// node_modules/spdx-compare/node_modules/spdx-expression-parse/parse.js
+var require_parse3 = __commonJS({
+  "node_modules/spdx-compare/node_modules/spdx-expression-parse/parse.js"(exports2, module2) {
+    "use strict";
+    module2.exports = function(tokens) {
+      var index = 0;
+      function hasMore() {
+        return index < tokens.length;
+      }
+      function token() {
+        return hasMore() ? tokens[index] : null;
+      }
+      function next() {
+        if (!hasMore()) {
+          throw new Error();
+        }
+        index++;
+      }
+      function parseOperator(operator) {
+        var t = token();
+        if (t && t.type === "OPERATOR" && operator === t.string) {
+          next();
+          return t.string;
+        }
+      }
+      function parseWith() {
+        if (parseOperator("WITH")) {
+          var t = token();
+          if (t && t.type === "EXCEPTION") {
+            next();
+            return t.string;
+          }
+          throw new Error("Expected exception after `WITH`");
+        }
+      }
+      function parseLicenseRef() {
+        var begin = index;
+        var string4 = "";
+        var t = token();
+        if (t.type === "DOCUMENTREF") {
+          next();
+          string4 += "DocumentRef-" + t.string + ":";
+          if (!parseOperator(":")) {
+            throw new Error("Expected `:` after `DocumentRef-...`");
+          }
+        }
+        t = token();
+        if (t.type === "LICENSEREF") {
+          next();
+          string4 += "LicenseRef-" + t.string;
+          return { license: string4 };
+        }
+        index = begin;
+      }
+      function parseLicense() {
+        var t = token();
+        if (t && t.type === "LICENSE") {
+          next();
+          var node3 = { license: t.string };
+          if (parseOperator("+")) {
+            node3.plus = true;
+          }
+          var exception = parseWith();
+          if (exception) {
+            node3.exception = exception;
+          }
+          return node3;
+        }
+      }
+      function parseParenthesizedExpression() {
+        var left = parseOperator("(");
+        if (!left) {
+          return;
+        }
+        var expr = parseExpression();
+        if (!parseOperator(")")) {
+          throw new Error("Expected `)`");
+        }
+        return expr;
+      }
+      function parseAtom() {
+        return parseParenthesizedExpression() || parseLicenseRef() || parseLicense();
+      }
+      function makeBinaryOpParser(operator, nextParser) {
+        return function parseBinaryOp() {
+          var left = nextParser();
+          if (!left) {
+            return;
+          }
+          if (!parseOperator(operator)) {
+            return left;
+          }
+          var right = parseBinaryOp();
+          if (!right) {
+            throw new Error("Expected expression");
+          }
+          return {
+            left,
+            conjunction: operator.toLowerCase(),
+            right
+          };
+        };
+      }
+      var parseAnd = makeBinaryOpParser("AND", parseAtom);
+      var parseExpression = makeBinaryOpParser("OR", parseAnd);
+      var node2 = parseExpression();
+      if (!node2 || hasMore()) {
+        throw new Error("Syntax error");
+      }
+      return node2;
+    };
+  }
+});
+
+// node_modules/spdx-compare/node_modules/spdx-expression-parse/index.js
+var require_spdx_expression_parse2 = __commonJS({
+  "node_modules/spdx-compare/node_modules/spdx-expression-parse/index.js"(exports2, module2) {
+    "use strict";
+    var scan2 = require_scan3();
+    var parse5 = require_parse3();
+    module2.exports = function(source) {
+      return parse5(scan2(source));
+    };
+  }
+});
+
+// node_modules/spdx-ranges/index.json
+var require_spdx_ranges = __commonJS({
+  "node_modules/spdx-ranges/index.json"(exports2, module2) {
+    module2.exports = [
+      [
+        "AFL-1.1",
+        "AFL-1.2",
+        "AFL-2.0",
+        "AFL-2.1",
+        "AFL-3.0"
+      ],
+      [
+        "AGPL-1.0",
+        [
+          "AGPL-3.0",
+          "AGPL-3.0-only"
+        ]
+      ],
+      [
+        "Apache-1.0",
+        "Apache-1.1",
+        "Apache-2.0"
+      ],
+      [
+        "APSL-1.0",
+        "APSL-1.1",
+        "APSL-1.2",
+        "APSL-2.0"
+      ],
+      [
+        "Artistic-1.0",
+        "Artistic-2.0"
+      ],
+      [
+        "BitTorrent-1.0",
+        "BitTorrent-1.1"
+      ],
+      [
+        "CC-BY-1.0",
+        "CC-BY-2.0",
+        "CC-BY-2.5",
+        "CC-BY-3.0",
+        "CC-BY-4.0"
+      ],
+      [
+        "CC-BY-NC-1.0",
+        "CC-BY-NC-2.0",
+        "CC-BY-NC-2.5",
+        "CC-BY-NC-3.0",
+        "CC-BY-NC-4.0"
+      ],
+      [
+        "CC-BY-NC-ND-1.0",
+        "CC-BY-NC-ND-2.0",
+        "CC-BY-NC-ND-2.5",
+        "CC-BY-NC-ND-3.0",
+        "CC-BY-NC-ND-4.0"
+      ],
+      [
+        "CC-BY-NC-SA-1.0",
+        "CC-BY-NC-SA-2.0",
+        "CC-BY-NC-SA-2.5",
+        "CC-BY-NC-SA-3.0",
+        "CC-BY-NC-SA-4.0"
+      ],
+      [
+        "CC-BY-ND-1.0",
+        "CC-BY-ND-2.0",
+        "CC-BY-ND-2.5",
+        "CC-BY-ND-3.0",
+        "CC-BY-ND-4.0"
+      ],
+      [
+        "CC-BY-SA-1.0",
+        "CC-BY-SA-2.0",
+        "CC-BY-SA-2.5",
+        "CC-BY-SA-3.0",
+        "CC-BY-SA-4.0"
+      ],
+      [
+        "CDDL-1.0",
+        "CDDL-1.1"
+      ],
+      [
+        "CECILL-1.0",
+        "CECILL-1.1",
+        "CECILL-2.0"
+      ],
+      [
+        "ECL-1.0",
+        "ECL-2.0"
+      ],
+      [
+        "EFL-1.0",
+        "EFL-2.0"
+      ],
+      [
+        "EPL-1.0",
+        "EPL-2.0"
+      ],
+      [
+        "EUPL-1.0",
+        "EUPL-1.1"
+      ],
+      [
+        [
+          "GFDL-1.1",
+          "GFDL-1.1-only"
+        ],
+        [
+          "GFDL-1.2",
+          "GFDL-1.2-only"
+        ],
+        [
+          "GFDL-1.1-or-later",
+          "GFDL-1.2-or-later",
+          "GFDL-1.3",
+          "GFDL-1.3-only",
+          "GFDL-1.3-or-later"
+        ]
+      ],
+      [
+        [
+          "GPL-1.0",
+          "GPL-1.0-only"
+        ],
+        [
+          "GPL-2.0",
+          "GPL-2.0-only"
+        ],
+        [
+          "GPL-1.0-or-later",
+          "GPL-2.0-or-later",
+          "GPL-3.0",
+          "GPL-3.0-only",
+          "GPL-3.0-or-later"
+        ]
+      ],
+      [
+        [
+          "LGPL-2.0",
+          "LGPL-2.0-only"
+        ],
+        [
+          "LGPL-2.1",
+          "LGPL-2.1-only"
+        ],
+        [
+          "LGPL-2.0-or-later",
+          "LGPL-2.1-or-later",
+          "LGPL-3.0",
+          "LGPL-3.0-only",
+          "LGPL-3.0-or-later"
+        ]
+      ],
+      [
+        "LPL-1.0",
+        "LPL-1.02"
+      ],
+      [
+        "LPPL-1.0",
+        "LPPL-1.1",
+        "LPPL-1.2",
+        "LPPL-1.3a",
+        "LPPL-1.3c"
+      ],
+      [
+        "MPL-1.0",
+        "MPL-1.1",
+        "MPL-2.0"
+      ],
+      [
+        "MPL-1.0",
+        "MPL-1.1",
+        "MPL-2.0-no-copyleft-exception"
+      ],
+      [
+        "NPL-1.0",
+        "NPL-1.1"
+      ],
+      [
+        "OFL-1.0",
+        "OFL-1.1"
+      ],
+      [
+        "OLDAP-1.1",
+        "OLDAP-1.2",
+        "OLDAP-1.3",
+        "OLDAP-1.4",
+        "OLDAP-2.0",
+        "OLDAP-2.0.1",
+        "OLDAP-2.1",
+        "OLDAP-2.2",
+        "OLDAP-2.2.1",
+        "OLDAP-2.2.2",
+        "OLDAP-2.3",
+        "OLDAP-2.4",
+        "OLDAP-2.5",
+        "OLDAP-2.6",
+        "OLDAP-2.7",
+        "OLDAP-2.8"
+      ],
+      [
+        "OSL-1.0",
+        "OSL-1.1",
+        "OSL-2.0",
+        "OSL-2.1",
+        "OSL-3.0"
+      ],
+      [
+        "PHP-3.0",
+        "PHP-3.01"
+      ],
+      [
+        "RPL-1.1",
+        "RPL-1.5"
+      ],
+      [
+        "SGI-B-1.0",
+        "SGI-B-1.1",
+        "SGI-B-2.0"
+      ],
+      [
+        "YPL-1.0",
+        "YPL-1.1"
+      ],
+      [
+        "ZPL-1.1",
+        "ZPL-2.0",
+        "ZPL-2.1"
+      ],
+      [
+        "Zimbra-1.3",
+        "Zimbra-1.4"
+      ],
+      [
+        "bzip2-1.0.5",
+        "bzip2-1.0.6"
+      ]
+    ];
+  }
+});
+
+// node_modules/spdx-compare/index.js
+var require_spdx_compare = __commonJS({
+  "node_modules/spdx-compare/index.js"(exports2) {
+    var arrayFindIndex = require_array_find_index();
+    var parse5 = require_spdx_expression_parse2();
+    var ranges = require_spdx_ranges();
+    var notALicenseIdentifier = " is not a simple license identifier";
+    var rangeComparison = function(comparison) {
+      return function(first, second) {
+        var firstAST = parse5(first);
+        if (!firstAST.hasOwnProperty("license")) {
+          throw new Error('"' + first + '"' + notALicenseIdentifier);
+        }
+        var secondAST = parse5(second);
+        if (!secondAST.hasOwnProperty("license")) {
+          throw new Error('"' + second + '"' + notALicenseIdentifier);
+        }
+        return ranges.some(function(range) {
+          var firstLicense = firstAST.license;
+          var indexOfFirst = arrayFindIndex(range, function(element) {
+            return element === firstLicense || Array.isArray(element) && element.indexOf(firstLicense) !== -1;
+          });
+          if (indexOfFirst < 0) {
+            return false;
+          }
+          var secondLicense = secondAST.license;
+          var indexOfSecond = arrayFindIndex(range, function(element) {
+            return element === secondLicense || Array.isArray(element) && element.indexOf(secondLicense) !== -1;
+          });
+          if (indexOfSecond < 0) {
+            return false;
+          }
+          return comparison(indexOfFirst, indexOfSecond);
+        });
+      };
+    };
+    exports2.gt = rangeComparison(function(first, second) {
+      return first > second;
+    });
+    exports2.lt = rangeComparison(function(first, second) {
+      return first < second;
+    });
+    exports2.eq = rangeComparison(function(first, second) {
+      return first === second;
+    });
+  }
+});
+
+// node_modules/spdx-satisfies/node_modules/spdx-expression-parse/scan.js
+var require_scan4 = __commonJS({
+  "node_modules/spdx-satisfies/node_modules/spdx-expression-parse/scan.js"(exports2, module2) {
+    "use strict";
+    var licenses = [].concat(require_spdx_license_ids()).concat(require_deprecated());
+    var exceptions = require_spdx_exceptions();
+    module2.exports = function(source) {
+      var index = 0;
+      function hasMore() {
+        return index < source.length;
+      }
+      function read(value) {
+        if (value instanceof RegExp) {
+          var chars = source.slice(index);
+          var match = chars.match(value);
+          if (match) {
+            index += match[0].length;
+            return match[0];
+          }
+        } else {
+          if (source.indexOf(value, index) === index) {
+            index += value.length;
+            return value;
+          }
+        }
+      }
+      function skipWhitespace() {
+        read(/[ ]*/);
+      }
+      function operator() {
+        var string4;
+        var possibilities = ["WITH", "AND", "OR", "(", ")", ":", "+"];
+        for (var i = 0; i < possibilities.length; i++) {
+          string4 = read(possibilities[i]);
+          if (string4) {
+            break;
+          }
+        }
+        if (string4 === "+" && index > 1 && source[index - 2] === " ") {
+          throw new Error("Space before `+`");
+        }
+        return string4 && {
+          type: "OPERATOR",
+          string: string4
+        };
+      }
+      function idstring() {
+        return read(/[A-Za-z0-9-.]+/);
+      }
+      function expectIdstring() {
+        var string4 = idstring();
+        if (!string4) {
+          throw new Error("Expected idstring at offset " + index);
+        }
+        return string4;
+      }
+      function documentRef() {
+        if (read("DocumentRef-")) {
+          var string4 = expectIdstring();
+          return { type: "DOCUMENTREF", string: string4 };
+        }
+      }
+      function licenseRef() {
+        if (read("LicenseRef-")) {
+          var string4 = expectIdstring();
+          return { type: "LICENSEREF", string: string4 };
+        }
+      }
+      function identifier() {
+        var begin = index;
+        var string4 = idstring();
+        if (licenses.indexOf(string4) !== -1) {
+          return {
+            type: "LICENSE",
+            string: string4
+          };
+        } else if (exceptions.indexOf(string4) !== -1) {
+          return {
+            type: "EXCEPTION",
+            string: string4
+          };
+        }
+        index = begin;
+      }
+      function parseToken() {
+        return operator() || documentRef() || licenseRef() || identifier();
+      }
+      var tokens = [];
+      while (hasMore()) {
+        skipWhitespace();
+        if (!hasMore()) {
+          break;
+        }
+        var token = parseToken();
+        if (!token) {
+          throw new Error("Unexpected `" + source[index] + "` at offset " + index);
+        }
+        tokens.push(token);
+      }
+      return tokens;
+    };
+  }
+});
+
+// node_modules/spdx-satisfies/node_modules/spdx-expression-parse/parse.js
+var require_parse4 = __commonJS({
+  "node_modules/spdx-satisfies/node_modules/spdx-expression-parse/parse.js"(exports2, module2) {
+    "use strict";
+    module2.exports = function(tokens) {
+      var index = 0;
+      function hasMore() {
+        return index < tokens.length;
+      }
+      function token() {
+        return hasMore() ? tokens[index] : null;
+      }
+      function next() {
+        if (!hasMore()) {
+          throw new Error();
+        }
+        index++;
+      }
+      function parseOperator(operator) {
+        var t = token();
+        if (t && t.type === "OPERATOR" && operator === t.string) {
+          next();
+          return t.string;
+        }
+      }
+      function parseWith() {
+        if (parseOperator("WITH")) {
+          var t = token();
+          if (t && t.type === "EXCEPTION") {
+            next();
+            return t.string;
+          }
+          throw new Error("Expected exception after `WITH`");
+        }
+      }
+      function parseLicenseRef() {
+        var begin = index;
+        var string4 = "";
+        var t = token();
+        if (t.type === "DOCUMENTREF") {
+          next();
+          string4 += "DocumentRef-" + t.string + ":";
+          if (!parseOperator(":")) {
+            throw new Error("Expected `:` after `DocumentRef-...`");
+          }
+        }
+        t = token();
+        if (t.type === "LICENSEREF") {
+          next();
+          string4 += "LicenseRef-" + t.string;
+          return { license: string4 };
+        }
+        index = begin;
+      }
+      function parseLicense() {
+        var t = token();
+        if (t && t.type === "LICENSE") {
+          next();
+          var node3 = { license: t.string };
+          if (parseOperator("+")) {
+            node3.plus = true;
+          }
+          var exception = parseWith();
+          if (exception) {
+            node3.exception = exception;
+          }
+          return node3;
+        }
+      }
+      function parseParenthesizedExpression() {
+        var left = parseOperator("(");
+        if (!left) {
+          return;
+        }
+        var expr = parseExpression();
+        if (!parseOperator(")")) {
+          throw new Error("Expected `)`");
+        }
+        return expr;
+      }
+      function parseAtom() {
+        return parseParenthesizedExpression() || parseLicenseRef() || parseLicense();
+      }
+      function makeBinaryOpParser(operator, nextParser) {
+        return function parseBinaryOp() {
+          var left = nextParser();
+          if (!left) {
+            return;
+          }
+          if (!parseOperator(operator)) {
+            return left;
+          }
+          var right = parseBinaryOp();
+          if (!right) {
+            throw new Error("Expected expression");
+          }
+          return {
+            left,
+            conjunction: operator.toLowerCase(),
+            right
+          };
+        };
+      }
+      var parseAnd = makeBinaryOpParser("AND", parseAtom);
+      var parseExpression = makeBinaryOpParser("OR", parseAnd);
+      var node2 = parseExpression();
+      if (!node2 || hasMore()) {
+        throw new Error("Syntax error");
+      }
+      return node2;
+    };
+  }
+});
+
+// node_modules/spdx-satisfies/node_modules/spdx-expression-parse/index.js
+var require_spdx_expression_parse3 = __commonJS({
+  "node_modules/spdx-satisfies/node_modules/spdx-expression-parse/index.js"(exports2, module2) {
+    "use strict";
+    var scan2 = require_scan4();
+    var parse5 = require_parse4();
+    module2.exports = function(source) {
+      return parse5(scan2(source));
+    };
+  }
+});
+
+// node_modules/spdx-satisfies/index.js
+var require_spdx_satisfies = __commonJS({
+  "node_modules/spdx-satisfies/index.js"(exports2, module2) {
+    var compare = require_spdx_compare();
+    var parse5 = require_spdx_expression_parse3();
+    var ranges = require_spdx_ranges();
+    function rangesAreCompatible(first, second) {
+      return first.license === second.license || ranges.some(function(range) {
+        return licenseInRange(first.license, range) && licenseInRange(second.license, range);
+      });
+    }
+    function licenseInRange(license, range) {
+      return range.indexOf(license) !== -1 || range.some(function(element) {
+        return Array.isArray(element) && element.indexOf(license) !== -1;
+      });
+    }
+    function identifierInRange(identifier, range) {
+      return identifier.license === range.license || compare.gt(identifier.license, range.license) || compare.eq(identifier.license, range.license);
+    }
+    function licensesAreCompatible(first, second) {
+      if (first.exception !== second.exception) {
+        return false;
+      } else if (second.hasOwnProperty("license")) {
+        if (second.hasOwnProperty("plus")) {
+          if (first.hasOwnProperty("plus")) {
+            return rangesAreCompatible(first, second);
+          } else {
+            return identifierInRange(first, second);
+          }
+        } else {
+          if (first.hasOwnProperty("plus")) {
+            return identifierInRange(second, first);
+          } else {
+            return first.license === second.license;
+          }
+        }
+      }
+    }
+    function replaceGPLOnlyOrLaterWithRanges(argument) {
+      var license = argument.license;
+      if (license) {
+        if (endsWith(license, "-or-later")) {
+          argument.license = license.replace("-or-later", "");
+          argument.plus = true;
+        } else if (endsWith(license, "-only")) {
+          argument.license = license.replace("-only", "");
+          delete argument.plus;
+        }
+      } else if (argument.left && argument.right) {
+        argument.left = replaceGPLOnlyOrLaterWithRanges(argument.left);
+        argument.right = replaceGPLOnlyOrLaterWithRanges(argument.right);
+      }
+      return argument;
+    }
+    function endsWith(string4, substring) {
+      return string4.indexOf(substring) === string4.length - substring.length;
+    }
+    function licenseString(e) {
+      if (e.hasOwnProperty("noassertion")) return "NOASSERTION";
+      if (e.license) {
+        return e.license + (e.plus ? "+" : "") + (e.exception ? "WITH " + e.exception : "");
+      }
+    }
+    function expand(expression) {
+      return sort(expandInner(expression));
+    }
+    function expandInner(expression) {
+      if (!expression.conjunction) return [{ [licenseString(expression)]: expression }];
+      if (expression.conjunction === "or") return expandInner(expression.left).concat(expandInner(expression.right));
+      if (expression.conjunction === "and") {
+        var left = expandInner(expression.left);
+        var right = expandInner(expression.right);
+        return left.reduce(function(result, l) {
+          right.forEach(function(r) {
+            result.push(Object.assign({}, l, r));
+          });
+          return result;
+        }, []);
+      }
+    }
+    function sort(licenseList) {
+      var sortedLicenseLists = licenseList.filter(function(e) {
+        return Object.keys(e).length;
+      }).map(function(e) {
+        return Object.keys(e).sort();
+      });
+      return sortedLicenseLists.map(function(list2, i) {
+        return list2.map(function(license) {
+          return licenseList[i][license];
+        });
+      });
+    }
+    function isANDCompatible(parsedExpression, parsedLicenses) {
+      return parsedExpression.every(function(element) {
+        return parsedLicenses.some(function(approvedLicense) {
+          return licensesAreCompatible(element, approvedLicense);
+        });
+      });
+    }
+    function satisfies2(spdxExpression, arrayOfLicenses) {
+      var parsedExpression = expand(replaceGPLOnlyOrLaterWithRanges(parse5(spdxExpression)));
+      var parsedLicenses = arrayOfLicenses.map(function(l) {
+        return replaceGPLOnlyOrLaterWithRanges(parse5(l));
+      });
+      for (const parsed of parsedLicenses) {
+        if (parsed.hasOwnProperty("conjunction")) {
+          throw new Error("Approved licenses cannot be AND or OR expressions.");
+        }
+      }
+      return parsedExpression.some(function(o) {
+        return isANDCompatible(o, parsedLicenses);
+      });
+    }
+    module2.exports = satisfies2;
+  }
+});
+
+// src/core/lookup.ts
+function lookupTable(entries) {
+  return Object.freeze(Object.assign(/* @__PURE__ */ Object.create(null), entries));
+}
+function wellFormed(s) {
+  return s.toWellFormed();
+}
+function wellFormedValue(_key, value) {
+  if (typeof value === "string") return wellFormed(value);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.every((k) => wellFormed(k) === k)) return value;
+  return Object.fromEntries(keys.map((k) => [wellFormed(k), value[k]]));
+}
+function jsonParse(text3) {
+  return SURROGATE_ESCAPE.test(text3) ? JSON.parse(text3, wellFormedValue) : JSON.parse(text3);
+}
+var SURROGATE_ESCAPE;
+var init_lookup = __esm({
+  "src/core/lookup.ts"() {
+    "use strict";
+    SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+  }
+});
+
+// src/parsers/conforms.ts
+function compileCheckDef(c) {
+  switch (c.check) {
+    // Length checks carry a `when` (zod skips them for values without a length): the value has
+    // passed its string or array type test by then, so they always apply here.
+    case "min_length":
+      return (v) => v.length >= c.minimum;
+    case "max_length":
+      return (v) => v.length <= c.maximum;
+    case "length_equals":
+      return (v) => v.length === c.length;
+  }
+  if (c.when !== void 0) return void 0;
+  switch (c.check) {
+    case "number_format":
+      return c.format === "safeint" ? (v) => Number.isSafeInteger(v) : void 0;
+    case "greater_than":
+      return c.inclusive ? (v) => v >= c.value : (v) => v > c.value;
+    case "less_than":
+      return c.inclusive ? (v) => v <= c.value : (v) => v < c.value;
+    default:
+      return void 0;
+  }
+}
+function withChecks2(def, base) {
+  const checks = [];
+  for (const c of def.checks ?? []) {
+    const compiled = compileCheckDef(c._zod.def);
+    if (compiled === void 0) return void 0;
+    checks.push(compiled);
+  }
+  if (checks.length === 0) return base;
+  return (v) => base(v) && checks.every((c) => c(v));
+}
+function compileSchema(s) {
+  const cached2 = cache.get(s);
+  if (cached2 !== void 0) return cached2 ?? void 0;
+  cache.set(s, null);
+  const compiled = compileDef(s._zod.def);
+  cache.set(s, compiled ?? null);
+  return compiled;
+}
+function compileAll(schemas) {
+  const out = [];
+  for (const s of schemas) {
+    const c = compileSchema(s);
+    if (c === void 0) return void 0;
+    out.push(c);
+  }
+  return out;
+}
+function compileObject(def) {
+  const catchall = def.catchall?._zod.def.type;
+  if (catchall !== "unknown" && catchall !== "never") return void 0;
+  const keys = Object.keys(def.shape);
+  const checks = compileAll(keys.map((k) => def.shape[k]));
+  if (checks === void 0) return void 0;
+  const optional2 = keys.map((k) => def.shape[k]._zod.def.type === "optional");
+  const known = new Set(keys);
+  const strict = catchall === "never";
+  return objectCheck(keys, optional2, checks, strict ? known : void 0);
+}
+function objectCheck(keys, optional2, checks, known) {
+  const body = keys.map((k, i) => {
+    const key = JSON.stringify(k);
+    if (optional2[i]) return `x = v[${key}]; if (x !== undefined && !c[${i}](x)) return false;`;
+    return `x = v[${key}]; if (x === undefined && !(${key} in v)) return false; if (!c[${i}](x)) return false;`;
+  });
+  const c = checks;
+  const source = [
+    // zod leaves an own `__proto__` out of its copy: let zod handle such input.
+    "return function (v) {",
+    'if (!isObject(v) || hasOwn(v, "__proto__")) return false;',
+    "let x;",
+    ...body,
+    known ? "for (const k in v) if (!known.has(k)) return false;" : "",
+    "return true; };"
+  ].join("\n");
+  const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+  return new Function("c", "isObject", "hasOwn", "known", source)(c, isObject2, hasOwn, known);
+}
+function compileDef(def) {
+  if (def.check !== void 0 || def.coerce) return void 0;
+  switch (def.type) {
+    case "string":
+      return withChecks2(def, (v) => typeof v === "string");
+    case "number":
+      return withChecks2(def, (v) => typeof v === "number" && Number.isFinite(v));
+    case "boolean":
+      return withChecks2(def, (v) => typeof v === "boolean");
+    case "null":
+      return withChecks2(def, (v) => v === null);
+    case "unknown":
+    case "any":
+      return withChecks2(def, () => true);
+    case "literal": {
+      const values = def.values;
+      return withChecks2(def, (v) => values.includes(v));
+    }
+    case "optional": {
+      const inner = compileSchema(def.innerType);
+      return inner && withChecks2(def, (v) => v === void 0 || inner(v));
+    }
+    case "nullable": {
+      const inner = compileSchema(def.innerType);
+      return inner && withChecks2(def, (v) => v === null || inner(v));
+    }
+    case "array": {
+      const el = compileSchema(def.element);
+      return el && withChecks2(def, (v) => {
+        if (!Array.isArray(v)) return false;
+        for (let i = 0; i < v.length; i++) if (!el(v[i])) return false;
+        return true;
+      });
+    }
+    case "tuple": {
+      const items = compileAll(def.items);
+      const rest = def.rest ? compileSchema(def.rest) : null;
+      if (items === void 0 || rest === void 0) return void 0;
+      return withChecks2(def, (v) => {
+        if (!Array.isArray(v) || v.length < items.length || rest === null && v.length > items.length) return false;
+        return v.every((x, i) => i < items.length ? items[i](x) : rest(x));
+      });
+    }
+    case "record": {
+      const key = def.keyType;
+      const value = compileSchema(def.valueType);
+      if (key._zod.def.type !== "string" || (key._zod.def.checks?.length ?? 0) > 0 || value === void 0) return void 0;
+      return withChecks2(def, (v) => {
+        if (!isObject2(v) || Object.prototype.hasOwnProperty.call(v, "__proto__")) return false;
+        for (const k in v) if (!value(v[k])) return false;
+        return true;
+      });
+    }
+    case "union": {
+      if (def.discriminator !== void 0 || def.inclusive === false) return void 0;
+      const options = compileAll(def.options);
+      return options && withChecks2(def, (v) => options.some((o) => o(v)));
+    }
+    case "object": {
+      const obj = compileObject(def);
+      return obj && withChecks2(def, obj);
+    }
+    default:
+      return void 0;
+  }
+}
+function plainValidator(schema) {
+  return compileSchema(schema);
+}
+var isObject2, cache;
+var init_conforms = __esm({
+  "src/parsers/conforms.ts"() {
+    "use strict";
+    isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+    cache = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/parsers/key-check.ts
+function squeeze(k) {
+  return k.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+function digits(s) {
+  return s.replace(/[^0-9]/g, "");
+}
+function distance(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2 = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      cur.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+function lookalike(key, known) {
+  const k = squeeze(key);
+  for (const name of known) {
+    const n = squeeze(name);
+    if (k === n) return name;
+    if (n.length < 5 || k.length < 4 || digits(k) !== digits(n)) continue;
+    if (distance(k, n, n.length >= 8 ? 2 : 1) <= (n.length >= 8 ? 2 : 1)) return name;
+  }
+  return void 0;
+}
+function under(key, p) {
+  if (p !== void 0) p.path.unshift(key);
+  return p;
+}
+function isPlainObject2(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function compile2(s) {
+  const hit = cache2.get(s);
+  if (hit) return hit;
+  cache2.set(s, none);
+  const walk3 = compileDef2(s);
+  cache2.set(s, walk3);
+  return walk3;
+}
+function objectWalk(shape) {
+  const names = Object.keys(shape);
+  const known = new Set(names);
+  const walks = new Map(names.map((n) => [n, compile2(shape[n])]).filter(([, w]) => w !== none));
+  const judged = /* @__PURE__ */ new Map();
+  return (v) => {
+    if (!isPlainObject2(v)) return void 0;
+    for (const k in v) {
+      if (known.has(k)) {
+        const walk3 = walks.get(k);
+        const p = walk3 && under(k, walk3(v[k]));
+        if (p) return p;
+        continue;
+      }
+      let like = judged.get(k);
+      if (like === void 0) {
+        if (judged.size >= 1e3) judged.clear();
+        judged.set(k, like = lookalike(k, names) ?? null);
+      }
+      if (like !== null) return { path: [], key: k, like };
+    }
+    return void 0;
+  };
+}
+function compileDef2(s) {
+  const def = s._zod.def;
+  switch (def.type) {
+    case "optional":
+    case "nullable":
+      return compile2(def.innerType);
+    case "array": {
+      const el = compile2(def.element);
+      if (el === none) return none;
+      return (v) => {
+        if (!Array.isArray(v)) return void 0;
+        for (let i = 0; i < v.length; i++) {
+          const p = under(i, el(v[i]));
+          if (p) return p;
+        }
+        return void 0;
+      };
+    }
+    case "record": {
+      const value = compile2(def.valueType);
+      if (value === none) return none;
+      return (v) => {
+        if (!isPlainObject2(v)) return void 0;
+        for (const k in v) {
+          const p = under(k, value(v[k]));
+          if (p) return p;
+        }
+        return void 0;
+      };
+    }
+    case "union": {
+      const options = def.options;
+      const walks = options.map(compile2);
+      if (walks.every((w) => w === none)) return none;
+      const accepts = options.map((o) => plainValidator(o) ?? ((v) => o.safeParse(v).success));
+      return (v) => {
+        const i = accepts.findIndex((a) => a(v));
+        return i < 0 ? void 0 : walks[i](v);
+      };
+    }
+    case "object":
+      return objectWalk(def.shape);
+    default:
+      return none;
+  }
+}
+function misspelledKey(schema, data) {
+  const p = compile2(schema)(data);
+  if (p === void 0) return void 0;
+  return `${p.path.length ? p.path.join(".") : "(root)"}: unexpected key ${JSON.stringify(p.key.slice(0, 40))} where ${JSON.stringify(p.like)} belongs`;
+}
+var cache2, none;
+var init_key_check = __esm({
+  "src/parsers/key-check.ts"() {
+    "use strict";
+    init_conforms();
+    cache2 = /* @__PURE__ */ new WeakMap();
+    none = () => void 0;
+  }
+});
+
+// src/parsers/json-error.ts
+function isSpace(c) {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+function position(text3, offset, problem) {
+  let line = 1;
+  let start = 0;
+  for (let i = text3.indexOf("\n"); i !== -1 && i < offset; i = text3.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1, problem };
+}
+function findJsonProblem(text3) {
+  const stack = [];
+  let expect = "value";
+  let i = 0;
+  const fail = (problem, at = i) => position(text3, at, problem);
+  const afterValue = () => stack.length ? "comma-or-close" : "end";
+  const string4 = () => {
+    const start = i++;
+    for (; ; ) {
+      if (i >= text3.length) return fail("unterminated string", start);
+      const c = text3.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return void 0;
+      }
+      if (c === 92) {
+        ESCAPE.lastIndex = i;
+        if (!ESCAPE.test(text3)) return fail("invalid escape sequence in a string");
+        i = ESCAPE.lastIndex;
+      } else if (c < 32) {
+        return fail("control character (such as a line break) inside a string");
+      } else i++;
+    }
+  };
+  for (; ; ) {
+    while (i < text3.length && isSpace(text3.charCodeAt(i))) i++;
+    if (i >= text3.length) return expect === "end" ? void 0 : fail("unexpected end of the file (truncated?)");
+    const c = text3[i];
+    if (c === "\uFEFF") return fail("unexpected byte order mark (BOM)");
+    switch (expect) {
+      case "end":
+        return fail("unexpected text after the end of the JSON value");
+      case "colon":
+        if (c !== ":") return fail("expected ':' after a property name");
+        i++;
+        expect = "value";
+        break;
+      case "comma-or-close": {
+        const open2 = stack[stack.length - 1];
+        if (c === ",") {
+          i++;
+          expect = open2 === "{" ? "key" : "value";
+        } else if (c === (open2 === "{" ? "}" : "]")) {
+          i++;
+          stack.pop();
+          expect = afterValue();
+        } else return fail(`expected ',' or '${open2 === "{" ? "}" : "]"}'`);
+        break;
+      }
+      case "key":
+      case "key-or-close":
+        if (c === "}" && expect === "key-or-close") {
+          i++;
+          stack.pop();
+          expect = afterValue();
+          break;
+        }
+        if (c !== '"') return fail("expected a property name in double quotes");
+        {
+          const p = string4();
+          if (p) return p;
+        }
+        expect = "colon";
+        break;
+      default: {
+        if (c === "]" && expect === "value-or-close") {
+          i++;
+          stack.pop();
+          expect = afterValue();
+        } else if (c === "{" || c === "[") {
+          stack.push(c);
+          i++;
+          expect = c === "{" ? "key-or-close" : "value-or-close";
+        } else if (c === '"') {
+          const p = string4();
+          if (p) return p;
+          expect = afterValue();
+        } else if (c === "-" || c >= "0" && c <= "9") {
+          NUMBER.lastIndex = i;
+          const start = i;
+          if (!NUMBER.test(text3) || /[0-9.eE+-]/.test(text3[NUMBER.lastIndex] ?? "")) return fail("malformed number", start);
+          i = NUMBER.lastIndex;
+          expect = afterValue();
+        } else {
+          const word = ["true", "false", "null"].find((w) => text3.startsWith(w, i));
+          if (!word) return fail("unexpected character");
+          i += word.length;
+          expect = afterValue();
+        }
+      }
+    }
+  }
+}
+function describeJsonError(text3, error2) {
+  const p = findJsonProblem(text3);
+  if (p) return p;
+  return { line: 1, column: 1, problem: error2 instanceof RangeError ? "nested too deeply to read" : "not readable as JSON" };
+}
+var NUMBER, ESCAPE;
+var init_json_error = __esm({
+  "src/parsers/json-error.ts"() {
+    "use strict";
+    NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+    ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
+  }
+});
+
+// src/parsers/util.ts
+function decodeText(bytes2, from = 0, to = bytes2.length) {
+  const part = bytes2.subarray(from, to);
+  return (0, import_node_buffer.isAscii)(part) ? part.toString("latin1") : part.toString("utf8");
+}
+function parseJson(text3, what) {
+  if (text3.trim() === "") throw new FormatError(`${what}: the report is empty`);
+  try {
+    return jsonParse(text3);
+  } catch (e) {
+    const p = describeJsonError(text3, e);
+    throw new FormatError(`${what}: not valid JSON at column ${p.column}: ${p.problem}; is the file truncated or of another format?`, p.line);
+  }
+}
+function withoutMisspelledKeys(schema, data, what) {
+  const problem = misspelledKey(schema, data);
+  if (problem !== void 0) throw new FormatError(`${what}: ${problem}; the report is damaged or was edited, and its findings cannot be trusted`);
+  return data;
+}
+function validate2(schema, data, what) {
+  if (plainValidator(schema)?.(data)) return withoutMisspelledKeys(schema, data, what);
+  const r = schema.safeParse(data);
+  withoutMisspelledKeys(schema, data, what);
+  if (r.success) return r.data;
+  const issues = r.error.issues.slice(0, 3).map((i) => describeIssue(schema, i)).join("; ");
+  throw new FormatError(`${what}: unexpected format: ${issues}`);
+}
+function describeIssue(schema, issue2) {
+  return `${issuePath(issue2.path, schemaKeys(schema))}: ${issue2.code === "unrecognized_keys" ? "unknown key" : issue2.message}`;
+}
+function schemaKeys(schema) {
+  let keys = KEYS.get(schema);
+  if (keys) return keys;
+  const found = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Set();
+  const visit2 = (s) => {
+    const def = s?._zod?.def;
+    if (!def || seen.has(s)) return;
+    seen.add(s);
+    const shape = def.shape;
+    for (const k of Object.keys(shape ?? {})) found.add(k);
+    for (const v of [...Object.values(shape ?? {}), ...Object.values(def)]) {
+      if (Array.isArray(v)) v.forEach(visit2);
+      else visit2(v);
+    }
+    if (typeof def.getter === "function") visit2(def.getter());
+  };
+  visit2(schema);
+  keys = found;
+  KEYS.set(schema, keys);
+  return keys;
+}
+function issuePath(path25, keys) {
+  if (path25.length === 0) return "(root)";
+  return path25.map((p) => typeof p === "number" || typeof p === "string" && keys.has(p) ? String(p) : "*").join(".");
+}
+function shapeOf(data) {
+  if (data === null) return "null";
+  if (Array.isArray(data)) return `an array of ${data.length} items`;
+  if (typeof data === "object") {
+    const n = Object.keys(data).length;
+    return n === 0 ? "an empty object" : `an object with ${n} other key${n === 1 ? "" : "s"}`;
+  }
+  return `a ${typeof data}`;
+}
+var import_node_buffer, FormatError, KEYS;
+var init_util = __esm({
+  "src/parsers/util.ts"() {
+    "use strict";
+    import_node_buffer = require("node:buffer");
+    init_lookup();
+    init_conforms();
+    init_key_check();
+    init_json_error();
+    FormatError = class extends Error {
+      constructor(message, line) {
+        super(message);
+        this.line = line;
+        this.name = "FormatError";
+      }
+      line;
+    };
+    KEYS = /* @__PURE__ */ new WeakMap();
+  }
+});
+
+// src/read-text.ts
+function readBytes(file2) {
+  const bytes2 = fs.readFileSync(file2);
+  return bytes2.subarray(0, 3).equals(BOM) ? bytes2.subarray(3) : bytes2;
+}
+function readText(file2) {
+  return decodeText(readBytes(file2));
+}
+function stripBom(text3) {
+  return text3.charCodeAt(0) === 65279 ? text3.slice(1) : text3;
+}
+var fs, BOM;
+var init_read_text = __esm({
+  "src/read-text.ts"() {
+    "use strict";
+    fs = __toESM(require("node:fs"));
+    init_util();
+    BOM = Buffer.from([239, 187, 191]);
   }
 });
 
@@ -1905,17 +4401,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path13) {
-      const ctrl = callVisitor(key, node2, visitor, path13);
+    function visit_(key, node2, visitor, path25) {
+      const ctrl = callVisitor(key, node2, visitor, path25);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visit_(key, ctrl, visitor, path13);
+        replaceNode(key, path25, ctrl);
+        return visit_(key, ctrl, visitor, path25);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path13 = Object.freeze(path13.concat(node2));
+          path25 = Object.freeze(path25.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path13);
+            const ci = visit_(i, node2.items[i], visitor, path25);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -1926,13 +4422,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path13 = Object.freeze(path13.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path13);
+          path25 = Object.freeze(path25.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path25);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path13);
+          const cv = visit_("value", node2.value, visitor, path25);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -1953,17 +4449,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path13) {
-      const ctrl = await callVisitor(key, node2, visitor, path13);
+    async function visitAsync_(key, node2, visitor, path25) {
+      const ctrl = await callVisitor(key, node2, visitor, path25);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path13, ctrl);
-        return visitAsync_(key, ctrl, visitor, path13);
+        replaceNode(key, path25, ctrl);
+        return visitAsync_(key, ctrl, visitor, path25);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path13 = Object.freeze(path13.concat(node2));
+          path25 = Object.freeze(path25.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path13);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path25);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -1974,13 +4470,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path13 = Object.freeze(path13.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path13);
+          path25 = Object.freeze(path25.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path25);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path13);
+          const cv = await visitAsync_("value", node2.value, visitor, path25);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -2007,23 +4503,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path13) {
+    function callVisitor(key, node2, visitor, path25) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path13);
+        return visitor(key, node2, path25);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path13);
+        return visitor.Map?.(key, node2, path25);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path13);
+        return visitor.Seq?.(key, node2, path25);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path13);
+        return visitor.Pair?.(key, node2, path25);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path13);
+        return visitor.Scalar?.(key, node2, path25);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path13);
+        return visitor.Alias?.(key, node2, path25);
       return void 0;
     }
-    function replaceNode(key, path13, node2) {
-      const parent = path13[path13.length - 1];
+    function replaceNode(key, path25, node2) {
+      const parent = path25[path25.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -2396,8 +4892,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -2505,13 +5001,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node2)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -2635,10 +5131,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path13, value) {
+    function collectionFromPath(schema, path25, value) {
       let v = value;
-      for (let i = path13.length - 1; i >= 0; --i) {
-        const k = path13[i];
+      for (let i = path25.length - 1; i >= 0; --i) {
+        const k = path25[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -2657,7 +5153,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path13) => path13 == null || typeof path13 === "object" && !!path13[Symbol.iterator]().next().done;
+    var isEmptyPath = (path25) => path25 == null || typeof path25 === "object" && !!path25[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -2687,11 +5183,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path13, value) {
-        if (isEmptyPath(path13))
+      addIn(path25, value) {
+        if (isEmptyPath(path25))
           this.add(value);
         else {
-          const [key, ...rest] = path13;
+          const [key, ...rest] = path25;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -2705,8 +5201,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        const [key, ...rest] = path13;
+      deleteIn(path25) {
+        const [key, ...rest] = path25;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -2720,8 +5216,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        const [key, ...rest] = path13;
+      getIn(path25, keepScalar) {
+        const [key, ...rest] = path25;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -2739,8 +5235,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path13) {
-        const [key, ...rest] = path13;
+      hasIn(path25) {
+        const [key, ...rest] = path25;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -2750,8 +5246,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        const [key, ...rest] = path13;
+      setIn(path25, value) {
+        const [key, ...rest] = path25;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -2795,14 +5291,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -2819,14 +5315,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text3, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text2[i += 1]; ) {
+      for (let ch; ch = text3[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text2[i + 1]) {
+          switch (text3[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -2843,12 +5339,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
+            i = consumeMoreIndentedLines(text3, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i + 1];
+            const next = text3[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -2860,12 +5356,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i += 1];
+                ch = text3[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -2880,39 +5376,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text3;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
-        const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text2.length;
-        if (fold === 0)
+        const fold2 = folds[i2];
+        const end2 = folds[i2 + 1] || text3.length;
+        if (fold2 === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text3.slice(0, end2)}`;
         else {
-          if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+          if (mode === FOLD_QUOTED && escapedFolds[fold2])
+            res += `${text3[fold2]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text3.slice(fold2 + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text3, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text2[start];
+      let ch = text3[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text2[++i];
+          ch = text3[++i];
         } else {
           do {
-            ch = text2[++i];
+            ch = text3[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text2[start];
+          ch = text3[start];
         }
       }
       return end;
@@ -3431,8 +5927,8 @@ ${ctx.indent}`;
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
-        const flow = ctx.inFlow ?? value.flow ?? value.items.length === 0;
-        if (hasNewline || !flow) {
+        const flow2 = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        if (hasNewline || !flow2) {
           let hasPropsLine = false;
           if (hasNewline && (vs0 === "&" || vs0 === "!")) {
             let sp0 = valueStr.indexOf(" ");
@@ -3658,8 +6154,8 @@ var require_stringifyCollection = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
-      const flow = ctx.inFlow ?? collection.flow;
-      const stringify2 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      const flow2 = ctx.inFlow ?? collection.flow;
+      const stringify2 = flow2 ? stringifyFlowCollection : stringifyBlockCollection;
       return stringify2(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
@@ -4918,9 +7414,9 @@ var require_timestamp = __commonJS({
         const match = str2.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
-        const [, year, month, day, hour, minute, second] = match.map(Number);
+        const [, year, month, day2, hour, minute, second] = match.map(Number);
         const millisec = match[7] ? Number((match[7] + "00").substr(1, 3)) : 0;
-        let date5 = Date.UTC(year, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
+        let date5 = Date.UTC(year, month - 1, day2, hour || 0, minute || 0, second || 0, millisec);
         const tz = match[8];
         if (tz && tz !== "Z") {
           let d = parseSexagesimal(tz, false);
@@ -5266,9 +7762,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path13, value) {
+      addIn(path25, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path13, value);
+          this.contents.addIn(path25, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -5302,7 +7798,7 @@ var require_Document = __commonJS({
           options = replacer;
           replacer = void 0;
         }
-        const { aliasDuplicateObjects, anchorPrefix, flow, keepUndefined, onTagObj, tag } = options ?? {};
+        const { aliasDuplicateObjects, anchorPrefix, flow: flow2, keepUndefined, onTagObj, tag } = options ?? {};
         const { onAnchor, setAnchors, sourceObjects } = anchors.createNodeAnchors(
           this,
           // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
@@ -5318,7 +7814,7 @@ var require_Document = __commonJS({
           sourceObjects
         };
         const node2 = createNode.createNode(value, tag, ctx);
-        if (flow && identity.isCollection(node2))
+        if (flow2 && identity.isCollection(node2))
           node2.flow = true;
         setAnchors();
         return node2;
@@ -5343,14 +7839,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path13) {
-        if (Collection.isEmptyPath(path13)) {
+      deleteIn(path25) {
+        if (Collection.isEmptyPath(path25)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path13) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path25) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -5365,10 +7861,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path13, keepScalar) {
-        if (Collection.isEmptyPath(path13))
+      getIn(path25, keepScalar) {
+        if (Collection.isEmptyPath(path25))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path13, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path25, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -5379,10 +7875,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path13) {
-        if (Collection.isEmptyPath(path13))
+      hasIn(path25) {
+        if (Collection.isEmptyPath(path25))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path13) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path25) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -5399,13 +7895,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path13, value) {
-        if (Collection.isEmptyPath(path13)) {
+      setIn(path25, value) {
+        if (Collection.isEmptyPath(path25)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path13), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path25), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path13, value);
+          this.contents.setIn(path25, value);
         }
       }
       /**
@@ -5464,8 +7960,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -5542,12 +8038,12 @@ var require_errors = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error2.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error2.message += `:
 
 ${lineStr}
@@ -5566,7 +8062,7 @@ ${pointer}
 var require_resolve_props = __commonJS({
   "node_modules/yaml/dist/compose/resolve-props.js"(exports2) {
     "use strict";
-    function resolveProps(tokens, { flow, indicator, next, offset, onError, parentIndent, startOnNewline }) {
+    function resolveProps(tokens, { flow: flow2, indicator, next, offset, onError, parentIndent, startOnNewline }) {
       let spaceBefore = false;
       let atNewline = startOnNewline;
       let hasSpace = startOnNewline;
@@ -5595,7 +8091,7 @@ var require_resolve_props = __commonJS({
         }
         switch (token.type) {
           case "space":
-            if (!flow && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
+            if (!flow2 && (indicator !== "doc-start" || next?.type !== "flow-collection") && token.source.includes("	")) {
               tab = token;
             }
             hasSpace = true;
@@ -5651,15 +8147,15 @@ var require_resolve_props = __commonJS({
             if (anchor2 || tag)
               onError(token, "BAD_PROP_ORDER", `Anchors and tags must be after the ${token.source} indicator`);
             if (found)
-              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow ?? "collection"}`);
+              onError(token, "UNEXPECTED_TOKEN", `Unexpected ${token.source} in ${flow2 ?? "collection"}`);
             found = token;
             atNewline = indicator === "seq-item-ind" || indicator === "explicit-key-ind";
             hasSpace = false;
             break;
           case "comma":
-            if (flow) {
+            if (flow2) {
               if (comma)
-                onError(token, "UNEXPECTED_TOKEN", `Unexpected , in ${flow}`);
+                onError(token, "UNEXPECTED_TOKEN", `Unexpected , in ${flow2}`);
               comma = token;
               atNewline = false;
               hasSpace = false;
@@ -5791,10 +8287,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep11, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep11?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -5808,7 +8304,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep11) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -5832,7 +8328,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep11 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -5848,7 +8344,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep11, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -5939,7 +8435,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep11 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -5953,13 +8449,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep11 + cb;
+              sep11 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep11 += source;
               hasSpace = true;
               break;
             default:
@@ -6002,18 +8498,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep11, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep11?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep11 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -6067,8 +8563,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap && !sep11 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep11, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -6080,7 +8576,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep11 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -6091,8 +8587,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st of sep) {
+              if (sep11)
+                for (const st of sep11) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -6109,7 +8605,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep11, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -6238,13 +8734,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar2, onError) {
-      const start = scalar2.offset;
-      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar3, onError) {
+      const start = scalar3.offset;
+      const header = parseBlockScalarHeader(scalar3, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines2 = scalar2.source ? splitLines(scalar2.source) : [];
+      const lines2 = scalar3.source ? splitLines(scalar3.source) : [];
       let chompStart = lines2.length;
       for (let i = lines2.length - 1; i >= 0; --i) {
         const content = lines2[i][1];
@@ -6256,12 +8752,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar2.source)
-          end2 += scalar2.source.length;
+        if (scalar3.source)
+          end2 += scalar3.source.length;
         return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar2.indent + header.indent;
-      let offset = scalar2.offset + header.length;
+      let trimIndent = scalar3.indent + header.indent;
+      let offset = scalar3.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines2[i];
@@ -6289,7 +8785,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep11 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -6306,24 +8802,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep11 + indent.slice(trimIndent) + content;
+          sep11 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          if (sep11 === " ")
+            sep11 = "\n";
+          else if (!prevMoreIndented && sep11 === "\n")
+            sep11 = "\n\n";
+          value += sep11 + indent.slice(trimIndent) + content;
+          sep11 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep11 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep11 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep11 + content;
+          sep11 = " ";
           prevMoreIndented = false;
         }
       }
@@ -6339,7 +8835,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar2.source.length;
+      const end = start + header.length + scalar3.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -6422,8 +8918,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar2, strict, onError) {
-      const { offset, type, source, end } = scalar2;
+    function resolveFlowScalar(scalar3, strict, onError) {
+      const { offset, type, source, end } = scalar3;
       let _type;
       let value;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
@@ -6442,7 +8938,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar3, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -6506,25 +9002,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep11 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep11 === "\n")
+            res += sep11;
           else
-            sep = "\n";
+            sep11 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep11 + lm;
+          sep11 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep11 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -6533,8 +9029,8 @@ var require_resolve_flow_scalar = __commonJS({
         if (ch === "\r" && source[i + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i);
-          res += fold;
+          const { fold: fold2, offset } = foldNewline(source, i);
+          res += fold2;
           i = offset;
         } else if (ch === "\\") {
           let next = source[++i];
@@ -6574,19 +9070,19 @@ var require_resolve_flow_scalar = __commonJS({
       return res;
     }
     function foldNewline(source, offset) {
-      let fold = "";
+      let fold2 = "";
       let ch = source[offset + 1];
       while (ch === " " || ch === "	" || ch === "\n" || ch === "\r") {
         if (ch === "\r" && source[offset + 2] !== "\n")
           break;
         if (ch === "\n")
-          fold += "\n";
+          fold2 += "\n";
         offset += 1;
         ch = source[offset + 1];
       }
-      if (!fold)
-        fold = " ";
-      return { fold, offset };
+      if (!fold2)
+        fold2 = " ";
+      return { fold: fold2, offset };
     }
     var escapeCodes = {
       "0": "\0",
@@ -6657,26 +9153,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar2;
+      let scalar3;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar2 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar3 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar2 = new Scalar.Scalar(value);
+        scalar3 = new Scalar.Scalar(value);
       }
-      scalar2.range = range;
-      scalar2.source = value;
+      scalar3.range = range;
+      scalar3.source = value;
       if (type)
-        scalar2.type = type;
+        scalar3.type = type;
       if (tagName)
-        scalar2.tag = tagName;
+        scalar3.tag = tagName;
       if (tag.format)
-        scalar2.format = tag.format;
+        scalar3.format = tag.format;
       if (comment)
-        scalar2.comment = comment;
-      return scalar2;
+        scalar3.comment = comment;
+      return scalar3;
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -7334,14 +9830,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key, sep: sep11, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep)
-        for (const st of sep)
+      if (sep11)
+        for (const st of sep11)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -7366,9 +9862,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path13) => {
+    visit2.itemAtPath = (cst, path25) => {
       let item = cst;
-      for (const [field, index] of path13) {
+      for (const [field, index] of path25) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -7377,23 +9873,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path13) => {
-      const parent = visit2.itemAtPath(cst, path13.slice(0, -1));
-      const field = path13[path13.length - 1][0];
+    visit2.parentCollection = (cst, path25) => {
+      const parent = visit2.itemAtPath(cst, path25.slice(0, -1));
+      const field = path25[path25.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path13, item, visitor) {
-      let ctrl = visitor(item, path13);
+    function _visit(path25, item, visitor) {
+      let ctrl = visitor(item, path25);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path13.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path25.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -7404,10 +9900,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path13);
+            ctrl = ctrl(item, path25);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path13) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path25) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -7420,7 +9916,7 @@ var require_cst = __commonJS({
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
-    var BOM = "\uFEFF";
+    var BOM2 = "\uFEFF";
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
@@ -7428,7 +9924,7 @@ var require_cst = __commonJS({
     var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
-        case BOM:
+        case BOM2:
           return "<BOM>";
         case DOCUMENT:
           return "<DOC>";
@@ -7442,7 +9938,7 @@ var require_cst = __commonJS({
     }
     function tokenType(source) {
       switch (source) {
-        case BOM:
+        case BOM2:
           return "byte-order-mark";
         case DOCUMENT:
           return "doc-mode";
@@ -7504,7 +10000,7 @@ var require_cst = __commonJS({
     exports2.setScalarValue = cstScalar.setScalarValue;
     exports2.stringify = cstStringify.stringify;
     exports2.visit = cstVisit.visit;
-    exports2.BOM = BOM;
+    exports2.BOM = BOM2;
     exports2.DOCUMENT = DOCUMENT;
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
@@ -7618,11 +10114,11 @@ var require_lexer = __commonJS({
       hasChars(n) {
         return this.pos + n <= this.buffer.length;
       }
-      setNext(state) {
+      setNext(state2) {
         this.buffer = this.buffer.substring(this.pos);
         this.pos = 0;
         this.lineEndPos = null;
-        this.next = state;
+        this.next = state2;
         return null;
       }
       peek(n) {
@@ -8142,15 +10638,15 @@ var require_parser = __commonJS({
     var node_process = require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -8504,37 +11000,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar2) {
+      *scalar(scalar3) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
-          if (scalar2.end) {
-            sep = scalar2.end;
-            sep.push(this.sourceToken);
-            delete scalar2.end;
+          let sep11;
+          if (scalar3.end) {
+            sep11 = scalar3.end;
+            sep11.push(this.sourceToken);
+            delete scalar3.end;
           } else
-            sep = [this.sourceToken];
+            sep11 = [this.sourceToken];
           const map2 = {
             type: "block-map",
-            offset: scalar2.offset,
-            indent: scalar2.indent,
-            items: [{ start, key: scalar2, sep }]
+            offset: scalar3.offset,
+            indent: scalar3.indent,
+            items: [{ start, key: scalar3, sep: sep11 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
         } else
-          yield* this.lineEnd(scalar2);
+          yield* this.lineEnd(scalar3);
       }
-      *blockScalar(scalar2) {
+      *blockScalar(scalar3) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar2.props.push(this.sourceToken);
+            scalar3.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar2.source = this.source;
+            scalar3.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -8672,15 +11168,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep = it.sep;
-                  sep.push(this.sourceToken);
+                  const sep11 = it.sep;
+                  sep11.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key, sep: sep11 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -8709,14 +11205,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs14 = this.flowScalar(this.type);
+              const fs26 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs14, sep: [] });
+                map2.items.push({ start, key: fs26, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs14);
+                this.stack.push(fs26);
               } else {
-                Object.assign(it, { key: fs14, sep: [] });
+                Object.assign(it, { key: fs26, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -8844,13 +11340,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs14 = this.flowScalar(this.type);
+              const fs26 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs14, sep: [] });
+                fc.items.push({ start: [], key: fs26, sep: [] });
               else if (it.sep)
-                this.stack.push(fs14);
+                this.stack.push(fs26);
               else
-                Object.assign(it, { key: fs14, sep: [] });
+                Object.assign(it, { key: fs26, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -8874,13 +11370,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep11 = fc.end.splice(1, fc.end.length);
+            sep11.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep11 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -9058,7 +11554,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse5(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -9099,7 +11595,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse4;
+    exports2.parse = parse5;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument;
     exports2.stringify = stringify;
@@ -10298,8 +12794,8 @@ function purlNamespaceForOsvEcosystem(ecosystem) {
 }
 function buildPurl(type, name, version3, namespace) {
   if (type === "npm" && namespace === void 0) {
-    const plain2 = plainNpmPurl(name, version3 || void 0);
-    if (plain2 !== void 0) return plain2;
+    const plain3 = plainNpmPurl(name, version3 || void 0);
+    if (plain3 !== void 0) return plain3;
   }
   let ns = namespace;
   let n = name;
@@ -10319,9 +12815,9 @@ function buildPurl(type, name, version3, namespace) {
   }
 }
 function plainNpmPurl(name, version3) {
-  const plain2 = PLAIN_NPM_NAME.exec(name);
-  if (plain2 === null || version3 !== void 0 && !PLAIN_VERSION.test(version3)) return void 0;
-  return `pkg:npm/${plain2[1] === void 0 ? "" : `%40${plain2[1]}/`}${plain2[2]}${version3 === void 0 ? "" : `@${version3}`}`;
+  const plain3 = PLAIN_NPM_NAME.exec(name);
+  if (plain3 === null || version3 !== void 0 && !PLAIN_VERSION.test(version3)) return void 0;
+  return `pkg:npm/${plain3[1] === void 0 ? "" : `%40${plain3[1]}/`}${plain3[2]}${version3 === void 0 ? "" : `@${version3}`}`;
 }
 function canonicalPurlType(purl) {
   return CANONICAL_PURL.test(purl) ? CANONICAL_TYPES[purl.slice(4, purl.indexOf("/", 4))] : void 0;
@@ -10345,7 +12841,8 @@ var purlLib, OSV_ECOSYSTEMS, OSV_DISTRO_NAMESPACE, PLAIN_NPM_NAME, PLAIN_VERSION
 var init_purl = __esm({
   "src/parsers/purl.ts"() {
     "use strict";
-    OSV_ECOSYSTEMS = {
+    init_lookup();
+    OSV_ECOSYSTEMS = lookupTable({
       npm: "npm",
       pypi: "pypi",
       go: "golang",
@@ -10373,8 +12870,8 @@ var init_purl = __esm({
       opensuse: "rpm",
       suse: "rpm",
       mageia: "rpm"
-    };
-    OSV_DISTRO_NAMESPACE = {
+    });
+    OSV_DISTRO_NAMESPACE = lookupTable({
       debian: "debian",
       ubuntu: "ubuntu",
       alpine: "alpine",
@@ -10387,211 +12884,11 @@ var init_purl = __esm({
       opensuse: "opensuse",
       suse: "suse",
       mageia: "mageia"
-    };
+    });
     PLAIN_NPM_NAME = /^(?:@([a-z0-9][a-z0-9._-]*)\/)?([a-z0-9][a-z0-9._-]*)$/;
     PLAIN_VERSION = /^[A-Za-z0-9.-]+$/;
     CANONICAL_PURL = /^pkg:(?:npm|pypi|gem|cargo|nuget|deb|apk|rpm|composer)\/(?:[a-z0-9][a-z0-9.-]*\/)*[a-z0-9][a-z0-9.-]*@[A-Za-z0-9][A-Za-z0-9.-]*$/;
-    CANONICAL_TYPES = { npm: "npm", pypi: "pypi", gem: "gem", cargo: "cargo", nuget: "nuget", deb: "deb", apk: "apk", rpm: "rpm", composer: "composer" };
-  }
-});
-
-// src/parsers/conforms.ts
-function compileCheckDef(c) {
-  switch (c.check) {
-    // Length checks carry a `when` (zod skips them for values without a length): the value has
-    // passed its string or array type test by then, so they always apply here.
-    case "min_length":
-      return (v) => v.length >= c.minimum;
-    case "max_length":
-      return (v) => v.length <= c.maximum;
-    case "length_equals":
-      return (v) => v.length === c.length;
-  }
-  if (c.when !== void 0) return void 0;
-  switch (c.check) {
-    case "number_format":
-      return c.format === "safeint" ? (v) => Number.isSafeInteger(v) : void 0;
-    case "greater_than":
-      return c.inclusive ? (v) => v >= c.value : (v) => v > c.value;
-    case "less_than":
-      return c.inclusive ? (v) => v <= c.value : (v) => v < c.value;
-    default:
-      return void 0;
-  }
-}
-function withChecks2(def, base) {
-  const checks = [];
-  for (const c of def.checks ?? []) {
-    const compiled = compileCheckDef(c._zod.def);
-    if (compiled === void 0) return void 0;
-    checks.push(compiled);
-  }
-  if (checks.length === 0) return base;
-  return (v) => base(v) && checks.every((c) => c(v));
-}
-function compileSchema(s) {
-  const cached2 = cache.get(s);
-  if (cached2 !== void 0) return cached2 ?? void 0;
-  cache.set(s, null);
-  const compiled = compileDef(s._zod.def);
-  cache.set(s, compiled ?? null);
-  return compiled;
-}
-function compileAll(schemas) {
-  const out = [];
-  for (const s of schemas) {
-    const c = compileSchema(s);
-    if (c === void 0) return void 0;
-    out.push(c);
-  }
-  return out;
-}
-function compileObject(def) {
-  const catchall = def.catchall?._zod.def.type;
-  if (catchall !== "unknown" && catchall !== "never") return void 0;
-  const keys = Object.keys(def.shape);
-  const checks = compileAll(keys.map((k) => def.shape[k]));
-  if (checks === void 0) return void 0;
-  const optional2 = keys.map((k) => def.shape[k]._zod.def.type === "optional");
-  const known = new Set(keys);
-  const strict = catchall === "never";
-  return objectCheck(keys, optional2, checks, strict ? known : void 0);
-}
-function objectCheck(keys, optional2, checks, known) {
-  const body = keys.map((k, i) => {
-    const key = JSON.stringify(k);
-    if (optional2[i]) return `x = v[${key}]; if (x !== undefined && !c[${i}](x)) return false;`;
-    return `x = v[${key}]; if (x === undefined && !(${key} in v)) return false; if (!c[${i}](x)) return false;`;
-  });
-  const c = checks;
-  const source = [
-    // zod leaves an own `__proto__` out of its copy: let zod handle such input.
-    "return function (v) {",
-    'if (!isObject(v) || hasOwn(v, "__proto__")) return false;',
-    "let x;",
-    ...body,
-    known ? "for (const k in v) if (!known.has(k)) return false;" : "",
-    "return true; };"
-  ].join("\n");
-  const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
-  return new Function("c", "isObject", "hasOwn", "known", source)(c, isObject2, hasOwn, known);
-}
-function compileDef(def) {
-  if (def.check !== void 0 || def.coerce) return void 0;
-  switch (def.type) {
-    case "string":
-      return withChecks2(def, (v) => typeof v === "string");
-    case "number":
-      return withChecks2(def, (v) => typeof v === "number" && Number.isFinite(v));
-    case "boolean":
-      return withChecks2(def, (v) => typeof v === "boolean");
-    case "null":
-      return withChecks2(def, (v) => v === null);
-    case "unknown":
-    case "any":
-      return withChecks2(def, () => true);
-    case "literal": {
-      const values = def.values;
-      return withChecks2(def, (v) => values.includes(v));
-    }
-    case "optional": {
-      const inner = compileSchema(def.innerType);
-      return inner && withChecks2(def, (v) => v === void 0 || inner(v));
-    }
-    case "nullable": {
-      const inner = compileSchema(def.innerType);
-      return inner && withChecks2(def, (v) => v === null || inner(v));
-    }
-    case "array": {
-      const el = compileSchema(def.element);
-      return el && withChecks2(def, (v) => {
-        if (!Array.isArray(v)) return false;
-        for (let i = 0; i < v.length; i++) if (!el(v[i])) return false;
-        return true;
-      });
-    }
-    case "tuple": {
-      const items = compileAll(def.items);
-      const rest = def.rest ? compileSchema(def.rest) : null;
-      if (items === void 0 || rest === void 0) return void 0;
-      return withChecks2(def, (v) => {
-        if (!Array.isArray(v) || v.length < items.length || rest === null && v.length > items.length) return false;
-        return v.every((x, i) => i < items.length ? items[i](x) : rest(x));
-      });
-    }
-    case "record": {
-      const key = def.keyType;
-      const value = compileSchema(def.valueType);
-      if (key._zod.def.type !== "string" || (key._zod.def.checks?.length ?? 0) > 0 || value === void 0) return void 0;
-      return withChecks2(def, (v) => {
-        if (!isObject2(v) || Object.prototype.hasOwnProperty.call(v, "__proto__")) return false;
-        for (const k in v) if (!value(v[k])) return false;
-        return true;
-      });
-    }
-    case "union": {
-      if (def.discriminator !== void 0 || def.inclusive === false) return void 0;
-      const options = compileAll(def.options);
-      return options && withChecks2(def, (v) => options.some((o) => o(v)));
-    }
-    case "object": {
-      const obj = compileObject(def);
-      return obj && withChecks2(def, obj);
-    }
-    default:
-      return void 0;
-  }
-}
-function plainValidator(schema) {
-  return compileSchema(schema);
-}
-var isObject2, cache;
-var init_conforms = __esm({
-  "src/parsers/conforms.ts"() {
-    "use strict";
-    isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-    cache = /* @__PURE__ */ new WeakMap();
-  }
-});
-
-// src/parsers/util.ts
-function decodeText(bytes2, from = 0, to = bytes2.length) {
-  const part = bytes2.subarray(from, to);
-  return (0, import_node_buffer.isAscii)(part) ? part.toString("latin1") : part.toString("utf8");
-}
-function parseJson(text2, what) {
-  if (text2.trim() === "") throw new FormatError(`${what}: the report is empty`);
-  try {
-    return JSON.parse(text2);
-  } catch (e) {
-    const msg = e.message;
-    const m = /position (\d+)/.exec(msg);
-    let line;
-    if (m) line = text2.slice(0, Number(m[1])).split("\n").length;
-    throw new FormatError(`${what}: not valid JSON (${msg}); is the file truncated or of another format?`, line);
-  }
-}
-function validate2(schema, data, what) {
-  if (plainValidator(schema)?.(data)) return data;
-  const r = schema.safeParse(data);
-  if (r.success) return r.data;
-  const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");
-  throw new FormatError(`${what}: unexpected format: ${issues}`);
-}
-var import_node_buffer, FormatError;
-var init_util = __esm({
-  "src/parsers/util.ts"() {
-    "use strict";
-    import_node_buffer = require("node:buffer");
-    init_conforms();
-    FormatError = class extends Error {
-      constructor(message, line) {
-        super(message);
-        this.line = line;
-        this.name = "FormatError";
-      }
-      line;
-    };
+    CANONICAL_TYPES = lookupTable({ npm: "npm", pypi: "pypi", gem: "gem", cargo: "cargo", nuget: "nuget", deb: "deb", apk: "apk", rpm: "rpm", composer: "composer" });
   }
 });
 
@@ -11090,11 +13387,11 @@ var require_semver = __commonJS({
 });
 
 // node_modules/semver/functions/parse.js
-var require_parse2 = __commonJS({
+var require_parse5 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = (version3, options, throwErrors = false) => {
+    var parse5 = (version3, options, throwErrors = false) => {
       if (version3 instanceof SemVer) {
         return version3;
       }
@@ -11107,7 +13404,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module2.exports = parse4;
+    module2.exports = parse5;
   }
 });
 
@@ -11115,9 +13412,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports2, module2) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse5();
     var valid = (version3, options) => {
-      const v = parse4(version3, options);
+      const v = parse5(version3, options);
       return v ? v.version : null;
     };
     module2.exports = valid;
@@ -11128,9 +13425,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module2) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse5();
     var clean = (version3, options) => {
-      const s = parse4(version3.trim().replace(/^[=v]+/, ""), options);
+      const s = parse5(version3.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module2.exports = clean;
@@ -11165,10 +13462,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports2, module2) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse5();
     var diff = (version1, version22) => {
-      const v1 = parse4(version1, null, true);
-      const v2 = parse4(version22, null, true);
+      const v1 = parse5(version1, null, true);
+      const v2 = parse5(version22, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -11239,9 +13536,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports2, module2) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse5();
     var prerelease = (version3, options) => {
-      const parsed = parse4(version3, options);
+      const parsed = parse5(version3, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module2.exports = prerelease;
@@ -11297,7 +13594,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports2, module2) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    var sort = (list2, loose) => list2.sort((a, b) => compareBuild(a, b, loose));
     module2.exports = sort;
   }
 });
@@ -11307,7 +13604,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports2, module2) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    var rsort = (list2, loose) => list2.sort((a, b) => compareBuild(b, a, loose));
     module2.exports = rsort;
   }
 });
@@ -11427,7 +13724,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports2, module2) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = require_parse2();
+    var parse5 = require_parse5();
     var { safeRe: re, t } = require_re();
     var coerce = (version3, options) => {
       if (version3 instanceof SemVer) {
@@ -11462,7 +13759,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse4(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module2.exports = coerce;
   }
@@ -11472,7 +13769,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
-    var parse4 = require_parse2();
+    var parse5 = require_parse5();
     var constants = require_constants3();
     var SemVer = require_semver();
     var truncate = (version3, truncation, options) => {
@@ -11484,7 +13781,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version3, options) => {
       const versionStringToParse = version3 instanceof SemVer ? version3.version : version3;
-      return parse4(versionStringToParse, options);
+      return parse5(versionStringToParse, options);
     };
     var doTruncation = (version3, truncation) => {
       if (isPrerelease(truncation)) {
@@ -11694,17 +13991,17 @@ var require_trim_comparator_whitespace = __commonJS({
       return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
     };
     var findRemovableWhitespaceIndex = (range, matchStart) => {
-      let position2 = matchStart;
-      if (isWhitespace(range[position2])) {
-        position2++;
+      let position3 = matchStart;
+      if (isWhitespace(range[position3])) {
+        position3++;
       }
-      if (range[position2] === "<" || range[position2] === ">") {
-        position2++;
+      if (range[position3] === "<" || range[position3] === ">") {
+        position3++;
       }
-      if (range[position2] === "=") {
-        position2++;
+      if (range[position3] === "=") {
+        position3++;
       }
-      return isWhitespace(range[position2]) ? position2 : -1;
+      return isWhitespace(range[position3]) ? position3 : -1;
     };
     var trimComparatorWhitespace = (range) => {
       let result = "";
@@ -11811,7 +14108,7 @@ var require_range = __commonJS({
         range = range.replace(BUILDSTRIPRE, "");
         const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
         const memoKey = memoOpts + ":" + range;
-        const cached2 = cache2.get(memoKey);
+        const cached2 = cache3.get(memoKey);
         if (cached2) {
           return cached2;
         }
@@ -11845,7 +14142,7 @@ var require_range = __commonJS({
           rangeMap.delete("");
         }
         const result = [...rangeMap.values()];
-        cache2.set(memoKey, result);
+        cache3.set(memoKey, result);
         return result;
       }
       intersects(range, options) {
@@ -11884,7 +14181,7 @@ var require_range = __commonJS({
     };
     module2.exports = Range;
     var LRU = require_lrucache();
-    var cache2 = new LRU();
+    var cache3 = new LRU();
     var parseOptions = require_parse_options();
     var Comparator = require_comparator();
     var debug = require_debug();
@@ -12241,7 +14538,7 @@ var require_satisfies = __commonJS({
   "node_modules/semver/functions/satisfies.js"(exports2, module2) {
     "use strict";
     var Range = require_range();
-    var satisfies = (version3, range, options) => {
+    var satisfies2 = (version3, range, options) => {
       try {
         range = new Range(range, options);
       } catch (er) {
@@ -12249,7 +14546,7 @@ var require_satisfies = __commonJS({
       }
       return range.test(version3);
     };
-    module2.exports = satisfies;
+    module2.exports = satisfies2;
   }
 });
 
@@ -12404,7 +14701,7 @@ var require_outside = __commonJS({
     var Comparator = require_comparator();
     var { ANY } = Comparator;
     var Range = require_range();
-    var satisfies = require_satisfies();
+    var satisfies2 = require_satisfies();
     var gt = require_gt();
     var lt = require_lt();
     var lte = require_lte();
@@ -12431,7 +14728,7 @@ var require_outside = __commonJS({
         default:
           throw new TypeError('Must provide a hilo val of "<" or ">"');
       }
-      if (satisfies(version3, range, options)) {
+      if (satisfies2(version3, range, options)) {
         return false;
       }
       for (let i = 0; i < range.set.length; ++i) {
@@ -12503,7 +14800,7 @@ var require_intersects = __commonJS({
 var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports2, module2) {
     "use strict";
-    var satisfies = require_satisfies();
+    var satisfies2 = require_satisfies();
     var compare = require_compare();
     module2.exports = (versions, range, options) => {
       const set2 = [];
@@ -12511,7 +14808,7 @@ var require_simplify = __commonJS({
       let prev = null;
       const v = versions.sort((a, b) => compare(a, b, options));
       for (const version3 of v) {
-        const included = satisfies(version3, range, options);
+        const included = satisfies2(version3, range, options);
         if (included) {
           prev = version3;
           if (!first) {
@@ -12556,7 +14853,7 @@ var require_subset = __commonJS({
     var Range = require_range();
     var Comparator = require_comparator();
     var { ANY } = Comparator;
-    var satisfies = require_satisfies();
+    var satisfies2 = require_satisfies();
     var compare = require_compare();
     var subset = (sub, dom, options = {}) => {
       if (sub === dom) {
@@ -12625,14 +14922,14 @@ var require_subset = __commonJS({
         }
       }
       for (const eq of eqSet) {
-        if (gt && !satisfies(eq, String(gt), options)) {
+        if (gt && !satisfies2(eq, String(gt), options)) {
           return null;
         }
-        if (lt && !satisfies(eq, String(lt), options)) {
+        if (lt && !satisfies2(eq, String(lt), options)) {
           return null;
         }
         for (const c of dom) {
-          if (!satisfies(eq, String(c), options)) {
+          if (!satisfies2(eq, String(c), options)) {
             return false;
           }
         }
@@ -12719,7 +15016,7 @@ var require_semver2 = __commonJS({
     var constants = require_constants3();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse4 = require_parse2();
+    var parse5 = require_parse5();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -12745,7 +15042,7 @@ var require_semver2 = __commonJS({
     var truncate = require_truncate();
     var Comparator = require_comparator();
     var Range = require_range();
-    var satisfies = require_satisfies();
+    var satisfies2 = require_satisfies();
     var toComparators = require_to_comparators();
     var maxSatisfying = require_max_satisfying();
     var minSatisfying = require_min_satisfying();
@@ -12758,7 +15055,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module2.exports = {
-      parse: parse4,
+      parse: parse5,
       valid,
       clean,
       inc,
@@ -12784,7 +15081,7 @@ var require_semver2 = __commonJS({
       truncate,
       Comparator,
       Range,
-      satisfies,
+      satisfies: satisfies2,
       toComparators,
       maxSatisfying,
       minSatisfying,
@@ -12808,118 +15105,3259 @@ var require_semver2 = __commonJS({
   }
 });
 
-// src/process/run-tool.ts
-function runTool(command2, args, opts = {}) {
-  const started = Date.now();
-  const max = opts.maxBuffer ?? DEFAULT_MAX;
-  return new Promise((resolve6) => {
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    let settled = false;
-    const child = (0, import_node_child_process.spawn)(command2, args, {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      stdio: ["pipe", "pipe", "pipe"],
-      // A process group of its own, so a timeout kills the tool's children too.
-      detached: true
-    });
-    const out = opts.stdoutFile ? (0, import_node_fs.createWriteStream)(opts.stdoutFile) : void 0;
-    const finish2 = (r) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      const done = () => resolve6({ command: command2, args, ...r, timedOut, stdout, stderr, durationMs: Date.now() - started });
-      if (out) out.end(done);
-      else done();
-    };
-    const timer = opts.timeoutMs ? setTimeout(() => {
-      timedOut = true;
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        child.kill("SIGKILL");
+// src/lockfiles/lockfile-yaml.ts
+function plain2(s) {
+  if (s === "") return null;
+  const c = s.charCodeAt(0);
+  if ("&*!|>%@`#".includes(s[0])) bail();
+  if (c >= 48 && c <= 57 || c === 45 || c === 43 || c === 46) {
+    if (INT.test(s)) return Number(s);
+    if (FLOAT.test(s) && !/[eE]/.test(s)) return Number(s);
+    if (OTHER_NUMBER2.test(s)) bail();
+    if (s === "-" || s.startsWith("- ")) bail();
+  }
+  if ("~nNtTfF".includes(s[0])) {
+    if (NULL.test(s)) return null;
+    if (TRUE.test(s)) return true;
+    if (FALSE.test(s)) return false;
+  }
+  if (s.includes(": ") || s.includes(" #")) bail();
+  return s;
+}
+function quoted3(s, i) {
+  const q = s[i];
+  if (q === "'") {
+    let out2 = "";
+    let j2 = i + 1;
+    for (; ; ) {
+      const k = s.indexOf("'", j2);
+      if (k < 0) bail();
+      out2 += s.slice(j2, k);
+      if (s[k + 1] === "'") {
+        out2 += "'";
+        j2 = k + 2;
+      } else return [out2, k + 1];
+    }
+  }
+  let j = i + 1;
+  let out = "";
+  for (; ; ) {
+    const k = s.indexOf('"', j);
+    const b = s.indexOf("\\", j);
+    if (k < 0) bail();
+    if (b < 0 || b > k) return [out + s.slice(j, k), k + 1];
+    out += s.slice(j, b);
+    const e = s[b + 1];
+    if (e === '"' || e === "\\" || e === "/") out += e;
+    else if (e === "n") out += "\n";
+    else if (e === "t") out += "	";
+    else bail();
+    j = b + 2;
+  }
+}
+function inlineValue(s) {
+  const c = s[0];
+  if (c === "'" || c === '"') {
+    const [v, end] = quoted3(s, 0);
+    const rest = s.slice(end).trim();
+    if (rest !== "" && !rest.startsWith("#")) bail();
+    return v;
+  }
+  if (c === "{" || c === "[") {
+    const [v, end] = flow(s, 0);
+    const rest = s.slice(end).trim();
+    if (rest !== "" && !rest.startsWith("#")) bail();
+    return v;
+  }
+  const hash2 = s.indexOf(" #");
+  return plain2(hash2 < 0 ? s : s.slice(0, hash2).trimEnd());
+}
+function flow(s, i) {
+  const map2 = s[i] === "{";
+  const close = map2 ? "}" : "]";
+  const obj = {};
+  const arr2 = [];
+  let j = i + 1;
+  const skip = () => {
+    while (s[j] === " ") j++;
+  };
+  const scalar3 = (stops) => {
+    skip();
+    if (s[j] === "'" || s[j] === '"') {
+      const [v, end] = quoted3(s, j);
+      j = end;
+      return v;
+    }
+    if (s[j] === "{" || s[j] === "[") bail();
+    const start = j;
+    while (j < s.length && !stops.includes(s[j])) j++;
+    return plain2(s.slice(start, j).trimEnd());
+  };
+  skip();
+  if (s[j] === close) return [map2 ? obj : arr2, j + 1];
+  for (; ; ) {
+    if (map2) {
+      const k = scalar3(":");
+      if (s[j] !== ":" || typeof k !== "string" || Object.hasOwn(obj, k) || k === "__proto__") bail();
+      j++;
+      obj[k] = scalar3(`,${close}`);
+    } else arr2.push(scalar3(`,${close}`));
+    skip();
+    if (s[j] === ",") {
+      j++;
+      continue;
+    }
+    if (s[j] !== close) bail();
+    return [map2 ? obj : arr2, j + 1];
+  }
+}
+function splitKey(t) {
+  let key;
+  let after;
+  if (t[0] === '"' || t[0] === "'") {
+    [key, after] = quoted3(t, 0);
+    if (t[after] !== ":") bail();
+  } else {
+    after = t.indexOf(": ");
+    if (after < 0) {
+      if (!t.endsWith(":")) bail();
+      after = t.length - 1;
+    }
+    key = t.slice(0, after);
+    if (key === "" || "&*!|>%@`?-[{#".includes(key[0]) || key === "<<") bail();
+  }
+  if (key === "__proto__") bail();
+  return [key, t.slice(after + 1).trim()];
+}
+function block(lines2, start, indent) {
+  if (lines2[start].text.startsWith("- ") || lines2[start].text === "-") return sequence(lines2, start, indent);
+  const obj = {};
+  let i = start;
+  while (i < lines2.length) {
+    const l = lines2[i];
+    if (l.indent < indent) break;
+    if (l.indent > indent) bail();
+    const [key, rest] = splitKey(l.text);
+    if (Object.hasOwn(obj, key)) bail();
+    i++;
+    let value;
+    if (rest === "" || rest.startsWith("#")) {
+      const next = lines2[i];
+      if (next && (next.indent > indent || next.indent === indent && next.text.startsWith("- "))) [value, i] = block(lines2, i, next.indent);
+      else value = null;
+    } else value = inlineValue(rest);
+    obj[key] = value;
+  }
+  return [obj, i];
+}
+function sequence(lines2, start, indent) {
+  const arr2 = [];
+  let i = start;
+  while (i < lines2.length && lines2[i].indent === indent && (lines2[i].text.startsWith("- ") || lines2[i].text === "-")) {
+    const item = lines2[i].text.slice(1).trim();
+    if (item === "" || /^[^'"{[]*: |^[^'"{[]*:$/.test(item)) bail();
+    arr2.push(inlineValue(item));
+    i++;
+  }
+  if (i < lines2.length && lines2[i].indent > indent) bail();
+  return [arr2, i];
+}
+function parseLockfileYaml(text3) {
+  try {
+    const docs = [[]];
+    let start = 0;
+    while (start <= text3.length) {
+      let end = text3.indexOf("\n", start);
+      if (end < 0) end = text3.length;
+      let raw = text3.slice(start, end);
+      start = end + 1;
+      if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
+      let indent = 0;
+      while (raw.charCodeAt(indent) === 32) indent++;
+      if (indent === raw.length) continue;
+      const c = raw[indent];
+      if (c === "#") continue;
+      if (c === "	") bail();
+      if (indent === 0 && (raw === "---" || raw.startsWith("--- ") || raw.startsWith("..."))) {
+        if (raw !== "---") bail();
+        docs.push([]);
+        continue;
       }
-    }, opts.timeoutMs) : void 0;
-    child.stdout.on("data", (b) => {
-      if (out) out.write(b);
-      else if (stdout.length < max) stdout += b.toString("utf8");
+      if (indent === 0 && c === "%") bail();
+      const body = indent ? raw.slice(indent) : raw;
+      docs[docs.length - 1].push({ indent, text: body.charCodeAt(body.length - 1) === 32 ? body.trimEnd() : body });
+    }
+    if (docs.length > 1 && docs[0].length === 0) docs.shift();
+    return docs.map((lines2) => {
+      if (lines2.length === 0) return null;
+      if (lines2[0].indent !== 0) bail();
+      const [value, end] = block(lines2, 0, 0);
+      if (end !== lines2.length) bail();
+      return value;
     });
-    child.stderr.on("data", (b) => {
-      if (stderr.length < max) stderr += b.toString("utf8");
+  } catch (e) {
+    if (e instanceof Unsupported) return void 0;
+    throw e;
+  }
+}
+var Unsupported, bail, NULL, TRUE, FALSE, INT, FLOAT, OTHER_NUMBER2;
+var init_lockfile_yaml = __esm({
+  "src/lockfiles/lockfile-yaml.ts"() {
+    "use strict";
+    Unsupported = class extends Error {
+    };
+    bail = () => {
+      throw new Unsupported();
+    };
+    NULL = /^(?:~|null|Null|NULL)$/;
+    TRUE = /^(?:true|True|TRUE)$/;
+    FALSE = /^(?:false|False|FALSE)$/;
+    INT = /^[-+]?(?:0|[1-9][0-9]*)$/;
+    FLOAT = /^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
+    OTHER_NUMBER2 = /^[-+]?(?:0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|0[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9_]+(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN))$/;
+  }
+});
+
+// node_modules/js-yaml/lib/common.js
+var require_common = __commonJS({
+  "node_modules/js-yaml/lib/common.js"(exports2, module2) {
+    "use strict";
+    function isNothing(subject) {
+      return typeof subject === "undefined" || subject === null;
+    }
+    function isObject3(subject) {
+      return typeof subject === "object" && subject !== null;
+    }
+    function toArray(sequence2) {
+      if (Array.isArray(sequence2)) return sequence2;
+      else if (isNothing(sequence2)) return [];
+      return [sequence2];
+    }
+    function extend2(target, source) {
+      if (source) {
+        const sourceKeys = Object.keys(source);
+        for (let index = 0, length = sourceKeys.length; index < length; index += 1) {
+          const key = sourceKeys[index];
+          target[key] = source[key];
+        }
+      }
+      return target;
+    }
+    function repeat(string4, count2) {
+      let result = "";
+      for (let cycle = 0; cycle < count2; cycle += 1) {
+        result += string4;
+      }
+      return result;
+    }
+    function isNegativeZero(number4) {
+      return number4 === 0 && Number.NEGATIVE_INFINITY === 1 / number4;
+    }
+    module2.exports.isNothing = isNothing;
+    module2.exports.isObject = isObject3;
+    module2.exports.toArray = toArray;
+    module2.exports.repeat = repeat;
+    module2.exports.isNegativeZero = isNegativeZero;
+    module2.exports.extend = extend2;
+  }
+});
+
+// node_modules/js-yaml/lib/exception.js
+var require_exception = __commonJS({
+  "node_modules/js-yaml/lib/exception.js"(exports2, module2) {
+    "use strict";
+    function formatError2(exception, compact2) {
+      let where2 = "";
+      const message = exception.reason || "(unknown reason)";
+      if (!exception.mark) return message;
+      if (exception.mark.name) {
+        where2 += 'in "' + exception.mark.name + '" ';
+      }
+      where2 += "(" + (exception.mark.line + 1) + ":" + (exception.mark.column + 1) + ")";
+      if (!compact2 && exception.mark.snippet) {
+        where2 += "\n\n" + exception.mark.snippet;
+      }
+      return message + " " + where2;
+    }
+    function YAMLException(reason, mark) {
+      Error.call(this);
+      this.name = "YAMLException";
+      this.reason = reason;
+      this.mark = mark;
+      this.message = formatError2(this, false);
+      if (Error.captureStackTrace) {
+        Error.captureStackTrace(this, this.constructor);
+      } else {
+        this.stack = new Error().stack || "";
+      }
+    }
+    YAMLException.prototype = Object.create(Error.prototype);
+    YAMLException.prototype.constructor = YAMLException;
+    YAMLException.prototype.toString = function toString(compact2) {
+      return this.name + ": " + formatError2(this, compact2);
+    };
+    module2.exports = YAMLException;
+  }
+});
+
+// node_modules/js-yaml/lib/snippet.js
+var require_snippet = __commonJS({
+  "node_modules/js-yaml/lib/snippet.js"(exports2, module2) {
+    "use strict";
+    var common = require_common();
+    function getLine(buffer, lineStart, lineEnd, position3, maxLineLength) {
+      let head = "";
+      let tail = "";
+      const maxHalfLength = Math.floor(maxLineLength / 2) - 1;
+      if (position3 - lineStart > maxHalfLength) {
+        head = " ... ";
+        lineStart = position3 - maxHalfLength + head.length;
+      }
+      if (lineEnd - position3 > maxHalfLength) {
+        tail = " ...";
+        lineEnd = position3 + maxHalfLength - tail.length;
+      }
+      return {
+        str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
+        pos: position3 - lineStart + head.length
+        // relative position
+      };
+    }
+    function padStart(string4, max) {
+      return common.repeat(" ", max - string4.length) + string4;
+    }
+    function makeSnippet(mark, options) {
+      options = Object.create(options || null);
+      if (!mark.buffer) return null;
+      if (!options.maxLength) options.maxLength = 79;
+      if (typeof options.indent !== "number") options.indent = 1;
+      if (typeof options.linesBefore !== "number") options.linesBefore = 3;
+      if (typeof options.linesAfter !== "number") options.linesAfter = 2;
+      const re = /\r?\n|\r|\0/g;
+      const lineStarts = [0];
+      const lineEnds = [];
+      let match;
+      let foundLineNo = -1;
+      while (match = re.exec(mark.buffer)) {
+        lineEnds.push(match.index);
+        lineStarts.push(match.index + match[0].length);
+        if (mark.position <= match.index && foundLineNo < 0) {
+          foundLineNo = lineStarts.length - 2;
+        }
+      }
+      if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
+      let result = "";
+      const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
+      const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
+      for (let i = 1; i <= options.linesBefore; i++) {
+        if (foundLineNo - i < 0) break;
+        const line2 = getLine(
+          mark.buffer,
+          lineStarts[foundLineNo - i],
+          lineEnds[foundLineNo - i],
+          mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
+          maxLineLength
+        );
+        result = common.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
+      }
+      const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
+      result += common.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+      result += common.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
+      for (let i = 1; i <= options.linesAfter; i++) {
+        if (foundLineNo + i >= lineEnds.length) break;
+        const line2 = getLine(
+          mark.buffer,
+          lineStarts[foundLineNo + i],
+          lineEnds[foundLineNo + i],
+          mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
+          maxLineLength
+        );
+        result += common.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+      }
+      return result.replace(/\n$/, "");
+    }
+    module2.exports = makeSnippet;
+  }
+});
+
+// node_modules/js-yaml/lib/type.js
+var require_type = __commonJS({
+  "node_modules/js-yaml/lib/type.js"(exports2, module2) {
+    "use strict";
+    var YAMLException = require_exception();
+    var TYPE_CONSTRUCTOR_OPTIONS = [
+      "kind",
+      "multi",
+      "resolve",
+      "construct",
+      "instanceOf",
+      "predicate",
+      "represent",
+      "representName",
+      "defaultStyle",
+      "styleAliases"
+    ];
+    var YAML_NODE_KINDS = [
+      "scalar",
+      "sequence",
+      "mapping"
+    ];
+    function compileStyleAliases(map2) {
+      const result = {};
+      if (map2 !== null) {
+        Object.keys(map2).forEach(function(style) {
+          map2[style].forEach(function(alias) {
+            result[String(alias)] = style;
+          });
+        });
+      }
+      return result;
+    }
+    function Type(tag, options) {
+      options = options || {};
+      Object.keys(options).forEach(function(name) {
+        if (TYPE_CONSTRUCTOR_OPTIONS.indexOf(name) === -1) {
+          throw new YAMLException('Unknown option "' + name + '" is met in definition of "' + tag + '" YAML type.');
+        }
+      });
+      this.options = options;
+      this.tag = tag;
+      this.kind = options["kind"] || null;
+      this.resolve = options["resolve"] || function() {
+        return true;
+      };
+      this.construct = options["construct"] || function(data) {
+        return data;
+      };
+      this.instanceOf = options["instanceOf"] || null;
+      this.predicate = options["predicate"] || null;
+      this.represent = options["represent"] || null;
+      this.representName = options["representName"] || null;
+      this.defaultStyle = options["defaultStyle"] || null;
+      this.multi = options["multi"] || false;
+      this.styleAliases = compileStyleAliases(options["styleAliases"] || null);
+      if (YAML_NODE_KINDS.indexOf(this.kind) === -1) {
+        throw new YAMLException('Unknown kind "' + this.kind + '" is specified for "' + tag + '" YAML type.');
+      }
+    }
+    module2.exports = Type;
+  }
+});
+
+// node_modules/js-yaml/lib/schema.js
+var require_schema4 = __commonJS({
+  "node_modules/js-yaml/lib/schema.js"(exports2, module2) {
+    "use strict";
+    var YAMLException = require_exception();
+    var Type = require_type();
+    function compileList(schema, name) {
+      const result = [];
+      schema[name].forEach(function(currentType) {
+        let newIndex = result.length;
+        result.forEach(function(previousType, previousIndex) {
+          if (previousType.tag === currentType.tag && previousType.kind === currentType.kind && previousType.multi === currentType.multi) {
+            newIndex = previousIndex;
+          }
+        });
+        result[newIndex] = currentType;
+      });
+      return result;
+    }
+    function compileMap() {
+      const result = {
+        scalar: {},
+        sequence: {},
+        mapping: {},
+        fallback: {},
+        multi: {
+          scalar: [],
+          sequence: [],
+          mapping: [],
+          fallback: []
+        }
+      };
+      function collectType(type) {
+        if (type.multi) {
+          result.multi[type.kind].push(type);
+          result.multi["fallback"].push(type);
+        } else {
+          result[type.kind][type.tag] = result["fallback"][type.tag] = type;
+        }
+      }
+      for (let index = 0, length = arguments.length; index < length; index += 1) {
+        arguments[index].forEach(collectType);
+      }
+      return result;
+    }
+    function Schema(definition) {
+      return this.extend(definition);
+    }
+    Schema.prototype.extend = function extend2(definition) {
+      let implicit = [];
+      let explicit = [];
+      if (definition instanceof Type) {
+        explicit.push(definition);
+      } else if (Array.isArray(definition)) {
+        explicit = explicit.concat(definition);
+      } else if (definition && (Array.isArray(definition.implicit) || Array.isArray(definition.explicit))) {
+        if (definition.implicit) implicit = implicit.concat(definition.implicit);
+        if (definition.explicit) explicit = explicit.concat(definition.explicit);
+      } else {
+        throw new YAMLException("Schema.extend argument should be a Type, [ Type ], or a schema definition ({ implicit: [...], explicit: [...] })");
+      }
+      implicit.forEach(function(type) {
+        if (!(type instanceof Type)) {
+          throw new YAMLException("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+        }
+        if (type.loadKind && type.loadKind !== "scalar") {
+          throw new YAMLException("There is a non-scalar type in the implicit list of a schema. Implicit resolving of such types is not supported.");
+        }
+        if (type.multi) {
+          throw new YAMLException("There is a multi type in the implicit list of a schema. Multi tags can only be listed as explicit.");
+        }
+      });
+      explicit.forEach(function(type) {
+        if (!(type instanceof Type)) {
+          throw new YAMLException("Specified list of YAML types (or a single Type object) contains a non-Type object.");
+        }
+      });
+      const result = Object.create(Schema.prototype);
+      result.implicit = (this.implicit || []).concat(implicit);
+      result.explicit = (this.explicit || []).concat(explicit);
+      result.compiledImplicit = compileList(result, "implicit");
+      result.compiledExplicit = compileList(result, "explicit");
+      result.compiledTypeMap = compileMap(result.compiledImplicit, result.compiledExplicit);
+      return result;
+    };
+    module2.exports = Schema;
+  }
+});
+
+// node_modules/js-yaml/lib/type/str.js
+var require_str = __commonJS({
+  "node_modules/js-yaml/lib/type/str.js"(exports2, module2) {
+    "use strict";
+    var Type = require_type();
+    module2.exports = new Type("tag:yaml.org,2002:str", {
+      kind: "scalar",
+      construct: function(data) {
+        return data !== null ? data : "";
+      }
     });
-    child.on("error", (e) => {
-      finish2({ exitCode: null, signal: null, spawnError: e.code === "ENOENT" ? `${command2}: not found` : `${command2}: ${e.message}` });
+  }
+});
+
+// node_modules/js-yaml/lib/type/seq.js
+var require_seq2 = __commonJS({
+  "node_modules/js-yaml/lib/type/seq.js"(exports2, module2) {
+    "use strict";
+    var Type = require_type();
+    module2.exports = new Type("tag:yaml.org,2002:seq", {
+      kind: "sequence",
+      construct: function(data) {
+        return data !== null ? data : [];
+      }
     });
-    child.on("close", (code, signal) => finish2({ exitCode: code, signal }));
-    child.stdin.on("error", () => void 0);
-    if (opts.input !== void 0) child.stdin.end(opts.input);
-    else child.stdin.end();
-  });
-}
-function firstErrorLine(stderr) {
-  const lines2 = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  return lines2.find((l) => /\b(error|fatal|panic|failed)\b/i.test(l)) ?? lines2[0];
-}
-var import_node_child_process, import_node_fs, DEFAULT_MAX;
-var init_run_tool = __esm({
-  "src/process/run-tool.ts"() {
-    "use strict";
-    import_node_child_process = require("node:child_process");
-    import_node_fs = require("node:fs");
-    DEFAULT_MAX = 1024 * 1024;
   }
 });
 
-// src/tools/resolve.ts
-function resolveToolPath(tool, env, fromPolicy) {
-  const fromEnv = env[`CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PATH`];
-  if (fromEnv) return fromEnv;
-  if (fromPolicy) return fromPolicy;
-  const pinned = path2.join(env.CHAINGATE_TOOLS_DIR ?? path2.join(os.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
-  return fs3.existsSync(pinned) ? pinned : tool;
-}
-var fs3, os, path2;
-var init_resolve = __esm({
-  "src/tools/resolve.ts"() {
+// node_modules/js-yaml/lib/type/map.js
+var require_map2 = __commonJS({
+  "node_modules/js-yaml/lib/type/map.js"(exports2, module2) {
     "use strict";
-    fs3 = __toESM(require("node:fs"));
-    os = __toESM(require("node:os"));
-    path2 = __toESM(require("node:path"));
+    var Type = require_type();
+    module2.exports = new Type("tag:yaml.org,2002:map", {
+      kind: "mapping",
+      construct: function(data) {
+        return data !== null ? data : {};
+      }
+    });
   }
 });
 
-// package.json
-var version2;
-var init_package = __esm({
-  "package.json"() {
-    version2 = "0.1.0";
+// node_modules/js-yaml/lib/schema/failsafe.js
+var require_failsafe = __commonJS({
+  "node_modules/js-yaml/lib/schema/failsafe.js"(exports2, module2) {
+    "use strict";
+    var Schema = require_schema4();
+    module2.exports = new Schema({
+      explicit: [
+        require_str(),
+        require_seq2(),
+        require_map2()
+      ]
+    });
   }
 });
 
-// src/version.ts
-var VERSION;
-var init_version = __esm({
-  "src/version.ts"() {
+// node_modules/js-yaml/lib/type/null.js
+var require_null2 = __commonJS({
+  "node_modules/js-yaml/lib/type/null.js"(exports2, module2) {
     "use strict";
-    init_package();
-    VERSION = version2;
+    var Type = require_type();
+    function resolveYamlNull(data) {
+      if (data === null) return true;
+      const max = data.length;
+      return max === 1 && data === "~" || max === 4 && (data === "null" || data === "Null" || data === "NULL");
+    }
+    function constructYamlNull() {
+      return null;
+    }
+    function isNull(object2) {
+      return object2 === null;
+    }
+    module2.exports = new Type("tag:yaml.org,2002:null", {
+      kind: "scalar",
+      resolve: resolveYamlNull,
+      construct: constructYamlNull,
+      predicate: isNull,
+      represent: {
+        canonical: function() {
+          return "~";
+        },
+        lowercase: function() {
+          return "null";
+        },
+        uppercase: function() {
+          return "NULL";
+        },
+        camelcase: function() {
+          return "Null";
+        },
+        empty: function() {
+          return "";
+        }
+      },
+      defaultStyle: "lowercase"
+    });
   }
 });
 
-// src/read-text.ts
-function readBytes(file2) {
-  return fs4.readFileSync(file2);
-}
-function readText2(file2) {
-  return decodeText(fs4.readFileSync(file2));
-}
-var fs4;
-var init_read_text = __esm({
-  "src/read-text.ts"() {
+// node_modules/js-yaml/lib/type/bool.js
+var require_bool3 = __commonJS({
+  "node_modules/js-yaml/lib/type/bool.js"(exports2, module2) {
     "use strict";
-    fs4 = __toESM(require("node:fs"));
-    init_util();
+    var Type = require_type();
+    function resolveYamlBoolean(data) {
+      if (data === null) return false;
+      const max = data.length;
+      return max === 4 && (data === "true" || data === "True" || data === "TRUE") || max === 5 && (data === "false" || data === "False" || data === "FALSE");
+    }
+    function constructYamlBoolean(data) {
+      return data === "true" || data === "True" || data === "TRUE";
+    }
+    function isBoolean(object2) {
+      return Object.prototype.toString.call(object2) === "[object Boolean]";
+    }
+    module2.exports = new Type("tag:yaml.org,2002:bool", {
+      kind: "scalar",
+      resolve: resolveYamlBoolean,
+      construct: constructYamlBoolean,
+      predicate: isBoolean,
+      represent: {
+        lowercase: function(object2) {
+          return object2 ? "true" : "false";
+        },
+        uppercase: function(object2) {
+          return object2 ? "TRUE" : "FALSE";
+        },
+        camelcase: function(object2) {
+          return object2 ? "True" : "False";
+        }
+      },
+      defaultStyle: "lowercase"
+    });
+  }
+});
+
+// node_modules/js-yaml/lib/type/int.js
+var require_int3 = __commonJS({
+  "node_modules/js-yaml/lib/type/int.js"(exports2, module2) {
+    "use strict";
+    var common = require_common();
+    var Type = require_type();
+    function isHexCode(c) {
+      return c >= 48 && c <= 57 || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+    }
+    function isOctCode(c) {
+      return c >= 48 && c <= 55;
+    }
+    function isDecCode(c) {
+      return c >= 48 && c <= 57;
+    }
+    function resolveYamlInteger(data) {
+      if (data === null) return false;
+      const max = data.length;
+      let index = 0;
+      let hasDigits = false;
+      if (!max) return false;
+      let ch = data[index];
+      if (ch === "-" || ch === "+") {
+        ch = data[++index];
+      }
+      if (ch === "0") {
+        if (index + 1 === max) return true;
+        ch = data[++index];
+        if (ch === "b") {
+          index++;
+          for (; index < max; index++) {
+            ch = data[index];
+            if (ch !== "0" && ch !== "1") return false;
+            hasDigits = true;
+          }
+          return hasDigits && isFinite(parseYamlInteger(data));
+        }
+        if (ch === "x") {
+          index++;
+          for (; index < max; index++) {
+            if (!isHexCode(data.charCodeAt(index))) return false;
+            hasDigits = true;
+          }
+          return hasDigits && isFinite(parseYamlInteger(data));
+        }
+        if (ch === "o") {
+          index++;
+          for (; index < max; index++) {
+            if (!isOctCode(data.charCodeAt(index))) return false;
+            hasDigits = true;
+          }
+          return hasDigits && isFinite(parseYamlInteger(data));
+        }
+      }
+      for (; index < max; index++) {
+        if (!isDecCode(data.charCodeAt(index))) {
+          return false;
+        }
+        hasDigits = true;
+      }
+      if (!hasDigits) return false;
+      return isFinite(parseYamlInteger(data));
+    }
+    function parseYamlInteger(data) {
+      let value = data;
+      let sign = 1;
+      let ch = value[0];
+      if (ch === "-" || ch === "+") {
+        if (ch === "-") sign = -1;
+        value = value.slice(1);
+        ch = value[0];
+      }
+      if (value === "0") return 0;
+      if (ch === "0") {
+        if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
+        if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
+        if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+      }
+      return sign * parseInt(value, 10);
+    }
+    function constructYamlInteger(data) {
+      return parseYamlInteger(data);
+    }
+    function isInteger(object2) {
+      return Object.prototype.toString.call(object2) === "[object Number]" && (object2 % 1 === 0 && !common.isNegativeZero(object2));
+    }
+    module2.exports = new Type("tag:yaml.org,2002:int", {
+      kind: "scalar",
+      resolve: resolveYamlInteger,
+      construct: constructYamlInteger,
+      predicate: isInteger,
+      represent: {
+        binary: function(obj) {
+          return obj >= 0 ? "0b" + obj.toString(2) : "-0b" + obj.toString(2).slice(1);
+        },
+        octal: function(obj) {
+          return obj >= 0 ? "0o" + obj.toString(8) : "-0o" + obj.toString(8).slice(1);
+        },
+        decimal: function(obj) {
+          return obj.toString(10);
+        },
+        hexadecimal: function(obj) {
+          return obj >= 0 ? "0x" + obj.toString(16).toUpperCase() : "-0x" + obj.toString(16).toUpperCase().slice(1);
+        }
+      },
+      defaultStyle: "decimal",
+      styleAliases: {
+        binary: [2, "bin"],
+        octal: [8, "oct"],
+        decimal: [10, "dec"],
+        hexadecimal: [16, "hex"]
+      }
+    });
+  }
+});
+
+// node_modules/js-yaml/lib/type/float.js
+var require_float3 = __commonJS({
+  "node_modules/js-yaml/lib/type/float.js"(exports2, module2) {
+    "use strict";
+    var common = require_common();
+    var Type = require_type();
+    var YAML_FLOAT_PATTERN = new RegExp(
+      // 2.5e4, 2.5 and integers
+      "^(?:[-+]?(?:[0-9]+)(?:\\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+    );
+    var YAML_FLOAT_SPECIAL_PATTERN = new RegExp(
+      "^(?:[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+    );
+    function resolveYamlFloat(data) {
+      if (data === null) return false;
+      if (!YAML_FLOAT_PATTERN.test(data)) {
+        return false;
+      }
+      if (isFinite(parseFloat(data, 10))) {
+        return true;
+      }
+      return YAML_FLOAT_SPECIAL_PATTERN.test(data);
+    }
+    function constructYamlFloat(data) {
+      let value = data.toLowerCase();
+      const sign = value[0] === "-" ? -1 : 1;
+      if ("+-".indexOf(value[0]) >= 0) {
+        value = value.slice(1);
+      }
+      if (value === ".inf") {
+        return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+      } else if (value === ".nan") {
+        return NaN;
+      }
+      return sign * parseFloat(value, 10);
+    }
+    var SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
+    function representYamlFloat(object2, style) {
+      if (isNaN(object2)) {
+        switch (style) {
+          case "lowercase":
+            return ".nan";
+          case "uppercase":
+            return ".NAN";
+          case "camelcase":
+            return ".NaN";
+        }
+      } else if (Number.POSITIVE_INFINITY === object2) {
+        switch (style) {
+          case "lowercase":
+            return ".inf";
+          case "uppercase":
+            return ".INF";
+          case "camelcase":
+            return ".Inf";
+        }
+      } else if (Number.NEGATIVE_INFINITY === object2) {
+        switch (style) {
+          case "lowercase":
+            return "-.inf";
+          case "uppercase":
+            return "-.INF";
+          case "camelcase":
+            return "-.Inf";
+        }
+      } else if (common.isNegativeZero(object2)) {
+        return "-0.0";
+      }
+      const res = object2.toString(10);
+      return SCIENTIFIC_WITHOUT_DOT.test(res) ? res.replace("e", ".e") : res;
+    }
+    function isFloat(object2) {
+      return Object.prototype.toString.call(object2) === "[object Number]" && (object2 % 1 !== 0 || common.isNegativeZero(object2));
+    }
+    module2.exports = new Type("tag:yaml.org,2002:float", {
+      kind: "scalar",
+      resolve: resolveYamlFloat,
+      construct: constructYamlFloat,
+      predicate: isFloat,
+      represent: representYamlFloat,
+      defaultStyle: "lowercase"
+    });
+  }
+});
+
+// node_modules/js-yaml/lib/schema/json.js
+var require_json = __commonJS({
+  "node_modules/js-yaml/lib/schema/json.js"(exports2, module2) {
+    "use strict";
+    module2.exports = require_failsafe().extend({
+      implicit: [
+        require_null2(),
+        require_bool3(),
+        require_int3(),
+        require_float3()
+      ]
+    });
+  }
+});
+
+// node_modules/js-yaml/lib/schema/core.js
+var require_core = __commonJS({
+  "node_modules/js-yaml/lib/schema/core.js"(exports2, module2) {
+    "use strict";
+    module2.exports = require_json();
+  }
+});
+
+// node_modules/js-yaml/lib/type/timestamp.js
+var require_timestamp2 = __commonJS({
+  "node_modules/js-yaml/lib/type/timestamp.js"(exports2, module2) {
+    "use strict";
+    var Type = require_type();
+    var YAML_DATE_REGEXP = new RegExp(
+      "^([0-9][0-9][0-9][0-9])-([0-9][0-9])-([0-9][0-9])$"
+    );
+    var YAML_TIMESTAMP_REGEXP = new RegExp(
+      "^([0-9][0-9][0-9][0-9])-([0-9][0-9]?)-([0-9][0-9]?)(?:[Tt]|[ \\t]+)([0-9][0-9]?):([0-9][0-9]):([0-9][0-9])(?:\\.([0-9]*))?(?:[ \\t]*(Z|([-+])([0-9][0-9]?)(?::([0-9][0-9]))?))?$"
+    );
+    function resolveYamlTimestamp(data) {
+      if (data === null) return false;
+      if (YAML_DATE_REGEXP.exec(data) !== null) return true;
+      if (YAML_TIMESTAMP_REGEXP.exec(data) !== null) return true;
+      return false;
+    }
+    function constructYamlTimestamp(data) {
+      let fraction = 0;
+      let delta = null;
+      let match = YAML_DATE_REGEXP.exec(data);
+      if (match === null) match = YAML_TIMESTAMP_REGEXP.exec(data);
+      if (match === null) throw new Error("Date resolve error");
+      const year = +match[1];
+      const month = +match[2] - 1;
+      const day2 = +match[3];
+      if (!match[4]) {
+        return new Date(Date.UTC(year, month, day2));
+      }
+      const hour = +match[4];
+      const minute = +match[5];
+      const second = +match[6];
+      if (match[7]) {
+        fraction = match[7].slice(0, 3);
+        while (fraction.length < 3) {
+          fraction += "0";
+        }
+        fraction = +fraction;
+      }
+      if (match[9]) {
+        const tzHour = +match[10];
+        const tzMinute = +(match[11] || 0);
+        delta = (tzHour * 60 + tzMinute) * 6e4;
+        if (match[9] === "-") delta = -delta;
+      }
+      const date5 = new Date(Date.UTC(year, month, day2, hour, minute, second, fraction));
+      if (delta) date5.setTime(date5.getTime() - delta);
+      return date5;
+    }
+    function representYamlTimestamp(object2) {
+      return object2.toISOString();
+    }
+    module2.exports = new Type("tag:yaml.org,2002:timestamp", {
+      kind: "scalar",
+      resolve: resolveYamlTimestamp,
+      construct: constructYamlTimestamp,
+      instanceOf: Date,
+      represent: representYamlTimestamp
+    });
+  }
+});
+
+// node_modules/js-yaml/lib/type/merge.js
+var require_merge2 = __commonJS({
+  "node_modules/js-yaml/lib/type/merge.js"(exports2, module2) {
+    "use strict";
+    var Type = require_type();
+    function resolveYamlMerge(data) {
+      return data === "<<" || data === null;
+    }
+    module2.exports = new Type("tag:yaml.org,2002:merge", {
+      kind: "scalar",
+      resolve: resolveYamlMerge
+    });
+  }
+});
+
+// node_modules/js-yaml/lib/type/binary.js
+var require_binary2 = __commonJS({
+  "node_modules/js-yaml/lib/type/binary.js"(exports2, module2) {
+    "use strict";
+    var Type = require_type();
+    var BASE64_MAP = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n\r";
+    function resolveYamlBinary(data) {
+      if (data === null) return false;
+      let bitlen = 0;
+      const max = data.length;
+      const map2 = BASE64_MAP;
+      for (let idx = 0; idx < max; idx++) {
+        const code = map2.indexOf(data.charAt(idx));
+        if (code > 64) continue;
+        if (code < 0) return false;
+        bitlen += 6;
+      }
+      return bitlen % 8 === 0;
+    }
+    function constructYamlBinary(data) {
+      const input2 = data.replace(/[\r\n=]/g, "");
+      const max = input2.length;
+      const map2 = BASE64_MAP;
+      let bits = 0;
+      const result = [];
+      for (let idx = 0; idx < max; idx++) {
+        if (idx % 4 === 0 && idx) {
+          result.push(bits >> 16 & 255);
+          result.push(bits >> 8 & 255);
+          result.push(bits & 255);
+        }
+        bits = bits << 6 | map2.indexOf(input2.charAt(idx));
+      }
+      const tailbits = max % 4 * 6;
+      if (tailbits === 0) {
+        result.push(bits >> 16 & 255);
+        result.push(bits >> 8 & 255);
+        result.push(bits & 255);
+      } else if (tailbits === 18) {
+        result.push(bits >> 10 & 255);
+        result.push(bits >> 2 & 255);
+      } else if (tailbits === 12) {
+        result.push(bits >> 4 & 255);
+      }
+      return new Uint8Array(result);
+    }
+    function representYamlBinary(object2) {
+      let result = "";
+      let bits = 0;
+      const max = object2.length;
+      const map2 = BASE64_MAP;
+      for (let idx = 0; idx < max; idx++) {
+        if (idx % 3 === 0 && idx) {
+          result += map2[bits >> 18 & 63];
+          result += map2[bits >> 12 & 63];
+          result += map2[bits >> 6 & 63];
+          result += map2[bits & 63];
+        }
+        bits = (bits << 8) + object2[idx];
+      }
+      const tail = max % 3;
+      if (tail === 0) {
+        result += map2[bits >> 18 & 63];
+        result += map2[bits >> 12 & 63];
+        result += map2[bits >> 6 & 63];
+        result += map2[bits & 63];
+      } else if (tail === 2) {
+        result += map2[bits >> 10 & 63];
+        result += map2[bits >> 4 & 63];
+        result += map2[bits << 2 & 63];
+        result += map2[64];
+      } else if (tail === 1) {
+        result += map2[bits >> 2 & 63];
+        result += map2[bits << 4 & 63];
+        result += map2[64];
+        result += map2[64];
+      }
+      return result;
+    }
+    function isBinary(obj) {
+      return Object.prototype.toString.call(obj) === "[object Uint8Array]";
+    }
+    module2.exports = new Type("tag:yaml.org,2002:binary", {
+      kind: "scalar",
+      resolve: resolveYamlBinary,
+      construct: constructYamlBinary,
+      predicate: isBinary,
+      represent: representYamlBinary
+    });
+  }
+});
+
+// node_modules/js-yaml/lib/type/omap.js
+var require_omap2 = __commonJS({
+  "node_modules/js-yaml/lib/type/omap.js"(exports2, module2) {
+    "use strict";
+    var Type = require_type();
+    var _hasOwnProperty = Object.prototype.hasOwnProperty;
+    var _toString = Object.prototype.toString;
+    function resolveYamlOmap(data) {
+      if (data === null) return true;
+      const objectKeys = {};
+      const object2 = data;
+      for (let index = 0, length = object2.length; index < length; index += 1) {
+        const pair = object2[index];
+        let pairHasKey = false;
+        if (_toString.call(pair) !== "[object Object]") return false;
+        let pairKey;
+        for (pairKey in pair) {
+          if (_hasOwnProperty.call(pair, pairKey)) {
+            if (!pairHasKey) pairHasKey = true;
+            else return false;
+          }
+        }
+        if (!pairHasKey) return false;
+        if (_hasOwnProperty.call(objectKeys, pairKey)) return false;
+        Object.defineProperty(objectKeys, pairKey, { value: true });
+      }
+      return true;
+    }
+    function constructYamlOmap(data) {
+      return data !== null ? data : [];
+    }
+    module2.exports = new Type("tag:yaml.org,2002:omap", {
+      kind: "sequence",
+      resolve: resolveYamlOmap,
+      construct: constructYamlOmap
+    });
+  }
+});
+
+// node_modules/js-yaml/lib/type/pairs.js
+var require_pairs2 = __commonJS({
+  "node_modules/js-yaml/lib/type/pairs.js"(exports2, module2) {
+    "use strict";
+    var Type = require_type();
+    var _toString = Object.prototype.toString;
+    function resolveYamlPairs(data) {
+      if (data === null) return true;
+      const object2 = data;
+      const result = new Array(object2.length);
+      for (let index = 0, length = object2.length; index < length; index += 1) {
+        const pair = object2[index];
+        if (_toString.call(pair) !== "[object Object]") return false;
+        const keys = Object.keys(pair);
+        if (keys.length !== 1) return false;
+        result[index] = [keys[0], pair[keys[0]]];
+      }
+      return true;
+    }
+    function constructYamlPairs(data) {
+      if (data === null) return [];
+      const object2 = data;
+      const result = new Array(object2.length);
+      for (let index = 0, length = object2.length; index < length; index += 1) {
+        const pair = object2[index];
+        const keys = Object.keys(pair);
+        result[index] = [keys[0], pair[keys[0]]];
+      }
+      return result;
+    }
+    module2.exports = new Type("tag:yaml.org,2002:pairs", {
+      kind: "sequence",
+      resolve: resolveYamlPairs,
+      construct: constructYamlPairs
+    });
+  }
+});
+
+// node_modules/js-yaml/lib/type/set.js
+var require_set2 = __commonJS({
+  "node_modules/js-yaml/lib/type/set.js"(exports2, module2) {
+    "use strict";
+    var Type = require_type();
+    var _hasOwnProperty = Object.prototype.hasOwnProperty;
+    function resolveYamlSet(data) {
+      if (data === null) return true;
+      const object2 = data;
+      for (const key in object2) {
+        if (_hasOwnProperty.call(object2, key)) {
+          if (object2[key] !== null) return false;
+        }
+      }
+      return true;
+    }
+    function constructYamlSet(data) {
+      return data !== null ? data : {};
+    }
+    module2.exports = new Type("tag:yaml.org,2002:set", {
+      kind: "mapping",
+      resolve: resolveYamlSet,
+      construct: constructYamlSet
+    });
+  }
+});
+
+// node_modules/js-yaml/lib/schema/default.js
+var require_default = __commonJS({
+  "node_modules/js-yaml/lib/schema/default.js"(exports2, module2) {
+    "use strict";
+    module2.exports = require_core().extend({
+      implicit: [
+        require_timestamp2(),
+        require_merge2()
+      ],
+      explicit: [
+        require_binary2(),
+        require_omap2(),
+        require_pairs2(),
+        require_set2()
+      ]
+    });
+  }
+});
+
+// node_modules/js-yaml/lib/loader.js
+var require_loader = __commonJS({
+  "node_modules/js-yaml/lib/loader.js"(exports2, module2) {
+    "use strict";
+    var common = require_common();
+    var YAMLException = require_exception();
+    var makeSnippet = require_snippet();
+    var DEFAULT_SCHEMA = require_default();
+    var _hasOwnProperty = Object.prototype.hasOwnProperty;
+    var CONTEXT_FLOW_IN = 1;
+    var CONTEXT_FLOW_OUT = 2;
+    var CONTEXT_BLOCK_IN = 3;
+    var CONTEXT_BLOCK_OUT = 4;
+    var CHOMPING_CLIP = 1;
+    var CHOMPING_STRIP = 2;
+    var CHOMPING_KEEP = 3;
+    var PATTERN_NON_PRINTABLE = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
+    var PATTERN_NON_ASCII_LINE_BREAKS = /[\x85\u2028\u2029]/;
+    var PATTERN_FLOW_INDICATORS = /[,\[\]{}]/;
+    var PATTERN_TAG_HANDLE = /^(?:!|!!|![0-9A-Za-z-]+!)$/;
+    var PATTERN_TAG_URI = /^(?:!|[^,\[\]{}])(?:%[0-9a-f]{2}|[0-9a-z\-#;/?:@&=+$,_.!~*'()\[\]])*$/i;
+    function _class(obj) {
+      return Object.prototype.toString.call(obj);
+    }
+    function isEol(c) {
+      return c === 10 || c === 13;
+    }
+    function isWhiteSpace(c) {
+      return c === 9 || c === 32;
+    }
+    function isWsOrEol(c) {
+      return c === 9 || c === 32 || c === 10 || c === 13;
+    }
+    function isFlowIndicator(c) {
+      return c === 44 || c === 91 || c === 93 || c === 123 || c === 125;
+    }
+    function fromHexCode(c) {
+      if (c >= 48 && c <= 57) {
+        return c - 48;
+      }
+      const lc = c | 32;
+      if (lc >= 97 && lc <= 102) {
+        return lc - 97 + 10;
+      }
+      return -1;
+    }
+    function escapedHexLen(c) {
+      if (c === 120) {
+        return 2;
+      }
+      if (c === 117) {
+        return 4;
+      }
+      if (c === 85) {
+        return 8;
+      }
+      return 0;
+    }
+    function fromDecimalCode(c) {
+      if (c >= 48 && c <= 57) {
+        return c - 48;
+      }
+      return -1;
+    }
+    function simpleEscapeSequence(c) {
+      switch (c) {
+        case 48:
+          return "\0";
+        case 97:
+          return "\x07";
+        case 98:
+          return "\b";
+        case 116:
+          return "	";
+        case 9:
+          return "	";
+        case 110:
+          return "\n";
+        case 118:
+          return "\v";
+        case 102:
+          return "\f";
+        case 114:
+          return "\r";
+        case 101:
+          return "\x1B";
+        case 32:
+          return " ";
+        case 34:
+          return '"';
+        case 47:
+          return "/";
+        case 92:
+          return "\\";
+        case 78:
+          return "";
+        case 95:
+          return " ";
+        case 76:
+          return "\u2028";
+        case 80:
+          return "\u2029";
+        default:
+          return "";
+      }
+    }
+    function charFromCodepoint(c) {
+      if (c <= 65535) {
+        return String.fromCharCode(c);
+      }
+      return String.fromCharCode(
+        (c - 65536 >> 10) + 55296,
+        (c - 65536 & 1023) + 56320
+      );
+    }
+    function setProperty(object2, key, value) {
+      if (key === "__proto__") {
+        Object.defineProperty(object2, key, {
+          configurable: true,
+          enumerable: true,
+          writable: true,
+          value
+        });
+      } else {
+        object2[key] = value;
+      }
+    }
+    var simpleEscapeCheck = new Array(256);
+    var simpleEscapeMap = new Array(256);
+    for (let i = 0; i < 256; i++) {
+      simpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;
+      simpleEscapeMap[i] = simpleEscapeSequence(i);
+    }
+    function State(input2, options) {
+      this.input = input2;
+      this.filename = options["filename"] || null;
+      this.schema = options["schema"] || DEFAULT_SCHEMA;
+      this.onWarning = options["onWarning"] || null;
+      this.legacy = options["legacy"] || false;
+      this.json = options["json"] || false;
+      this.listener = options["listener"] || null;
+      this.maxDepth = typeof options["maxDepth"] === "number" ? options["maxDepth"] : 100;
+      this.maxTotalMergeKeys = typeof options["maxTotalMergeKeys"] === "number" ? options["maxTotalMergeKeys"] : 1e4;
+      this.implicitTypes = this.schema.compiledImplicit;
+      this.typeMap = this.schema.compiledTypeMap;
+      this.length = input2.length;
+      this.position = 0;
+      this.line = 0;
+      this.lineStart = 0;
+      this.lineIndent = 0;
+      this.depth = 0;
+      this.totalMergeKeys = 0;
+      this.firstTabInLine = -1;
+      this.documents = [];
+      this.anchorMapTransactions = [];
+    }
+    function generateError(state2, message) {
+      const mark = {
+        name: state2.filename,
+        buffer: state2.input.slice(0, -1),
+        // omit trailing \0
+        position: state2.position,
+        line: state2.line,
+        column: state2.position - state2.lineStart
+      };
+      mark.snippet = makeSnippet(mark);
+      return new YAMLException(message, mark);
+    }
+    function throwError(state2, message) {
+      throw generateError(state2, message);
+    }
+    function throwWarning(state2, message) {
+      if (state2.onWarning) {
+        state2.onWarning.call(null, generateError(state2, message));
+      }
+    }
+    function storeAnchor(state2, name, value) {
+      const transactions = state2.anchorMapTransactions;
+      if (transactions.length !== 0) {
+        const transaction = transactions[transactions.length - 1];
+        if (!_hasOwnProperty.call(transaction, name)) {
+          transaction[name] = {
+            existed: _hasOwnProperty.call(state2.anchorMap, name),
+            value: state2.anchorMap[name]
+          };
+        }
+      }
+      state2.anchorMap[name] = value;
+    }
+    function beginAnchorTransaction(state2) {
+      state2.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
+    }
+    function commitAnchorTransaction(state2) {
+      const transaction = state2.anchorMapTransactions.pop();
+      const transactions = state2.anchorMapTransactions;
+      if (transactions.length === 0) return;
+      const parent = transactions[transactions.length - 1];
+      const names = Object.keys(transaction);
+      for (let index = 0, length = names.length; index < length; index += 1) {
+        const name = names[index];
+        if (!_hasOwnProperty.call(parent, name)) {
+          parent[name] = transaction[name];
+        }
+      }
+    }
+    function rollbackAnchorTransaction(state2) {
+      const transaction = state2.anchorMapTransactions.pop();
+      const names = Object.keys(transaction);
+      for (let index = names.length - 1; index >= 0; index -= 1) {
+        const entry = transaction[names[index]];
+        if (entry.existed) {
+          state2.anchorMap[names[index]] = entry.value;
+        } else {
+          delete state2.anchorMap[names[index]];
+        }
+      }
+    }
+    function snapshotState(state2) {
+      return {
+        position: state2.position,
+        line: state2.line,
+        lineStart: state2.lineStart,
+        lineIndent: state2.lineIndent,
+        firstTabInLine: state2.firstTabInLine,
+        tag: state2.tag,
+        anchor: state2.anchor,
+        kind: state2.kind,
+        result: state2.result
+      };
+    }
+    function restoreState(state2, snapshot) {
+      state2.position = snapshot.position;
+      state2.line = snapshot.line;
+      state2.lineStart = snapshot.lineStart;
+      state2.lineIndent = snapshot.lineIndent;
+      state2.firstTabInLine = snapshot.firstTabInLine;
+      state2.tag = snapshot.tag;
+      state2.anchor = snapshot.anchor;
+      state2.kind = snapshot.kind;
+      state2.result = snapshot.result;
+    }
+    var directiveHandlers = {
+      YAML: function handleYamlDirective(state2, name, args) {
+        if (state2.version !== null) {
+          throwError(state2, "duplication of %YAML directive");
+        }
+        if (args.length !== 1) {
+          throwError(state2, "YAML directive accepts exactly one argument");
+        }
+        const match = /^([0-9]+)\.([0-9]+)$/.exec(args[0]);
+        if (match === null) {
+          throwError(state2, "ill-formed argument of the YAML directive");
+        }
+        const major = parseInt(match[1], 10);
+        const minor = parseInt(match[2], 10);
+        if (major !== 1) {
+          throwError(state2, "unacceptable YAML version of the document");
+        }
+        state2.version = args[0];
+        state2.checkLineBreaks = minor < 2;
+        if (minor !== 1 && minor !== 2) {
+          throwWarning(state2, "unsupported YAML version of the document");
+        }
+      },
+      TAG: function handleTagDirective(state2, name, args) {
+        let prefix;
+        if (args.length !== 2) {
+          throwError(state2, "TAG directive accepts exactly two arguments");
+        }
+        const handle = args[0];
+        prefix = args[1];
+        if (!PATTERN_TAG_HANDLE.test(handle)) {
+          throwError(state2, "ill-formed tag handle (first argument) of the TAG directive");
+        }
+        if (_hasOwnProperty.call(state2.tagMap, handle)) {
+          throwError(state2, 'there is a previously declared suffix for "' + handle + '" tag handle');
+        }
+        if (!PATTERN_TAG_URI.test(prefix)) {
+          throwError(state2, "ill-formed tag prefix (second argument) of the TAG directive");
+        }
+        try {
+          prefix = decodeURIComponent(prefix);
+        } catch (err) {
+          throwError(state2, "tag prefix is malformed: " + prefix);
+        }
+        state2.tagMap[handle] = prefix;
+      }
+    };
+    function captureSegment(state2, start, end, checkJson) {
+      if (start < end) {
+        const _result = state2.input.slice(start, end);
+        if (checkJson) {
+          for (let _position = 0, _length2 = _result.length; _position < _length2; _position += 1) {
+            const _character = _result.charCodeAt(_position);
+            if (!(_character === 9 || _character >= 32 && _character <= 1114111)) {
+              throwError(state2, "expected valid JSON character");
+            }
+          }
+        } else if (PATTERN_NON_PRINTABLE.test(_result)) {
+          throwError(state2, "the stream contains non-printable characters");
+        }
+        state2.result += _result;
+      }
+    }
+    function chargeMergeWork(state2) {
+      state2.totalMergeKeys++;
+      if (state2.maxTotalMergeKeys !== -1 && state2.totalMergeKeys > state2.maxTotalMergeKeys) {
+        throwError(state2, "merge keys exceeded maxTotalMergeKeys (" + state2.maxTotalMergeKeys + ")");
+      }
+    }
+    function mergeMappings(state2, destination, source, overridableKeys) {
+      if (!common.isObject(source)) {
+        throwError(state2, "cannot merge mappings; the provided source object is unacceptable");
+      }
+      chargeMergeWork(state2);
+      const sourceKeys = Object.keys(source);
+      for (let index = 0, quantity = sourceKeys.length; index < quantity; index += 1) {
+        const key = sourceKeys[index];
+        chargeMergeWork(state2);
+        if (!_hasOwnProperty.call(destination, key)) {
+          setProperty(destination, key, source[key]);
+          overridableKeys[key] = true;
+        }
+      }
+    }
+    function storeMappingPair(state2, _result, overridableKeys, keyTag, keyNode, valueNode, startLine, startLineStart, startPos) {
+      if (Array.isArray(keyNode)) {
+        keyNode = Array.prototype.slice.call(keyNode);
+        for (let index = 0, quantity = keyNode.length; index < quantity; index += 1) {
+          if (Array.isArray(keyNode[index])) {
+            throwError(state2, "nested arrays are not supported inside keys");
+          }
+          if (typeof keyNode === "object" && _class(keyNode[index]) === "[object Object]") {
+            keyNode[index] = "[object Object]";
+          }
+        }
+      }
+      if (typeof keyNode === "object" && _class(keyNode) === "[object Object]") {
+        keyNode = "[object Object]";
+      }
+      keyNode = String(keyNode);
+      if (_result === null) {
+        _result = {};
+      }
+      if (keyTag === "tag:yaml.org,2002:merge") {
+        if (Array.isArray(valueNode)) {
+          if (valueNode.length > 100) {
+            throwError(state2, "abnormal merge sequence size");
+          }
+          for (let index = 0, quantity = valueNode.length; index < quantity; index += 1) {
+            mergeMappings(state2, _result, valueNode[index], overridableKeys);
+          }
+        } else {
+          mergeMappings(state2, _result, valueNode, overridableKeys);
+        }
+      } else {
+        if (!state2.json && !_hasOwnProperty.call(overridableKeys, keyNode) && _hasOwnProperty.call(_result, keyNode)) {
+          state2.line = startLine || state2.line;
+          state2.lineStart = startLineStart || state2.lineStart;
+          state2.position = startPos || state2.position;
+          throwError(state2, "duplicated mapping key");
+        }
+        setProperty(_result, keyNode, valueNode);
+        delete overridableKeys[keyNode];
+      }
+      return _result;
+    }
+    function readLineBreak(state2) {
+      const ch = state2.input.charCodeAt(state2.position);
+      if (ch === 10) {
+        state2.position++;
+      } else if (ch === 13) {
+        state2.position++;
+        if (state2.input.charCodeAt(state2.position) === 10) {
+          state2.position++;
+        }
+      } else {
+        throwError(state2, "a line break is expected");
+      }
+      state2.line += 1;
+      state2.lineStart = state2.position;
+      state2.firstTabInLine = -1;
+    }
+    function skipSeparationSpace(state2, allowComments, checkIndent) {
+      let lineBreaks = 0;
+      let ch = state2.input.charCodeAt(state2.position);
+      while (ch !== 0) {
+        while (isWhiteSpace(ch)) {
+          if (ch === 9 && state2.firstTabInLine === -1) {
+            state2.firstTabInLine = state2.position;
+          }
+          ch = state2.input.charCodeAt(++state2.position);
+        }
+        if (allowComments && ch === 35) {
+          do {
+            ch = state2.input.charCodeAt(++state2.position);
+          } while (ch !== 10 && ch !== 13 && ch !== 0);
+        }
+        if (isEol(ch)) {
+          readLineBreak(state2);
+          ch = state2.input.charCodeAt(state2.position);
+          lineBreaks++;
+          state2.lineIndent = 0;
+          while (ch === 32) {
+            state2.lineIndent++;
+            ch = state2.input.charCodeAt(++state2.position);
+          }
+        } else {
+          break;
+        }
+      }
+      if (checkIndent !== -1 && lineBreaks !== 0 && state2.lineIndent < checkIndent) {
+        throwWarning(state2, "deficient indentation");
+      }
+      return lineBreaks;
+    }
+    function testDocumentSeparator(state2) {
+      let _position = state2.position;
+      let ch = state2.input.charCodeAt(_position);
+      if ((ch === 45 || ch === 46) && ch === state2.input.charCodeAt(_position + 1) && ch === state2.input.charCodeAt(_position + 2)) {
+        _position += 3;
+        ch = state2.input.charCodeAt(_position);
+        if (ch === 0 || isWsOrEol(ch)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    function writeFoldedLines(state2, count2) {
+      if (count2 === 1) {
+        state2.result += " ";
+      } else if (count2 > 1) {
+        state2.result += common.repeat("\n", count2 - 1);
+      }
+    }
+    function readPlainScalar(state2, nodeIndent, withinFlowCollection) {
+      let captureStart;
+      let captureEnd;
+      let hasPendingContent;
+      let _line;
+      let _lineStart;
+      let _lineIndent;
+      const _kind = state2.kind;
+      const _result = state2.result;
+      let ch = state2.input.charCodeAt(state2.position);
+      if (isWsOrEol(ch) || isFlowIndicator(ch) || ch === 35 || ch === 38 || ch === 42 || ch === 33 || ch === 124 || ch === 62 || ch === 39 || ch === 34 || ch === 37 || ch === 64 || ch === 96) {
+        return false;
+      }
+      if (ch === 63 || ch === 45) {
+        const following = state2.input.charCodeAt(state2.position + 1);
+        if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+          return false;
+        }
+      }
+      state2.kind = "scalar";
+      state2.result = "";
+      captureStart = captureEnd = state2.position;
+      hasPendingContent = false;
+      while (ch !== 0) {
+        if (ch === 58) {
+          const following = state2.input.charCodeAt(state2.position + 1);
+          if (isWsOrEol(following) || withinFlowCollection && isFlowIndicator(following)) {
+            break;
+          }
+        } else if (ch === 35) {
+          const preceding = state2.input.charCodeAt(state2.position - 1);
+          if (isWsOrEol(preceding)) {
+            break;
+          }
+        } else if (state2.position === state2.lineStart && testDocumentSeparator(state2) || withinFlowCollection && isFlowIndicator(ch)) {
+          break;
+        } else if (isEol(ch)) {
+          _line = state2.line;
+          _lineStart = state2.lineStart;
+          _lineIndent = state2.lineIndent;
+          skipSeparationSpace(state2, false, -1);
+          if (state2.lineIndent >= nodeIndent) {
+            hasPendingContent = true;
+            ch = state2.input.charCodeAt(state2.position);
+            continue;
+          } else {
+            state2.position = captureEnd;
+            state2.line = _line;
+            state2.lineStart = _lineStart;
+            state2.lineIndent = _lineIndent;
+            break;
+          }
+        }
+        if (hasPendingContent) {
+          captureSegment(state2, captureStart, captureEnd, false);
+          writeFoldedLines(state2, state2.line - _line);
+          captureStart = captureEnd = state2.position;
+          hasPendingContent = false;
+        }
+        if (!isWhiteSpace(ch)) {
+          captureEnd = state2.position + 1;
+        }
+        ch = state2.input.charCodeAt(++state2.position);
+      }
+      captureSegment(state2, captureStart, captureEnd, false);
+      if (state2.result) {
+        return true;
+      }
+      state2.kind = _kind;
+      state2.result = _result;
+      return false;
+    }
+    function readSingleQuotedScalar(state2, nodeIndent) {
+      let captureStart;
+      let captureEnd;
+      let ch = state2.input.charCodeAt(state2.position);
+      if (ch !== 39) {
+        return false;
+      }
+      state2.kind = "scalar";
+      state2.result = "";
+      state2.position++;
+      captureStart = captureEnd = state2.position;
+      while ((ch = state2.input.charCodeAt(state2.position)) !== 0) {
+        if (ch === 39) {
+          captureSegment(state2, captureStart, state2.position, true);
+          ch = state2.input.charCodeAt(++state2.position);
+          if (ch === 39) {
+            captureStart = state2.position;
+            state2.position++;
+            captureEnd = state2.position;
+          } else {
+            return true;
+          }
+        } else if (isEol(ch)) {
+          captureSegment(state2, captureStart, captureEnd, true);
+          writeFoldedLines(state2, skipSeparationSpace(state2, false, nodeIndent));
+          captureStart = captureEnd = state2.position;
+        } else if (state2.position === state2.lineStart && testDocumentSeparator(state2)) {
+          throwError(state2, "unexpected end of the document within a single quoted scalar");
+        } else {
+          state2.position++;
+          if (!isWhiteSpace(ch)) {
+            captureEnd = state2.position;
+          }
+        }
+      }
+      throwError(state2, "unexpected end of the stream within a single quoted scalar");
+    }
+    function readDoubleQuotedScalar(state2, nodeIndent) {
+      let captureStart;
+      let captureEnd;
+      let tmp;
+      let ch = state2.input.charCodeAt(state2.position);
+      if (ch !== 34) {
+        return false;
+      }
+      state2.kind = "scalar";
+      state2.result = "";
+      state2.position++;
+      captureStart = captureEnd = state2.position;
+      while ((ch = state2.input.charCodeAt(state2.position)) !== 0) {
+        if (ch === 34) {
+          captureSegment(state2, captureStart, state2.position, true);
+          state2.position++;
+          return true;
+        } else if (ch === 92) {
+          captureSegment(state2, captureStart, state2.position, true);
+          ch = state2.input.charCodeAt(++state2.position);
+          if (isEol(ch)) {
+            skipSeparationSpace(state2, false, nodeIndent);
+          } else if (ch < 256 && simpleEscapeCheck[ch]) {
+            state2.result += simpleEscapeMap[ch];
+            state2.position++;
+          } else if ((tmp = escapedHexLen(ch)) > 0) {
+            let hexLength = tmp;
+            let hexResult = 0;
+            for (; hexLength > 0; hexLength--) {
+              ch = state2.input.charCodeAt(++state2.position);
+              if ((tmp = fromHexCode(ch)) >= 0) {
+                hexResult = (hexResult << 4) + tmp;
+              } else {
+                throwError(state2, "expected hexadecimal character");
+              }
+            }
+            state2.result += charFromCodepoint(hexResult);
+            state2.position++;
+          } else {
+            throwError(state2, "unknown escape sequence");
+          }
+          captureStart = captureEnd = state2.position;
+        } else if (isEol(ch)) {
+          captureSegment(state2, captureStart, captureEnd, true);
+          writeFoldedLines(state2, skipSeparationSpace(state2, false, nodeIndent));
+          captureStart = captureEnd = state2.position;
+        } else if (state2.position === state2.lineStart && testDocumentSeparator(state2)) {
+          throwError(state2, "unexpected end of the document within a double quoted scalar");
+        } else {
+          state2.position++;
+          if (!isWhiteSpace(ch)) {
+            captureEnd = state2.position;
+          }
+        }
+      }
+      throwError(state2, "unexpected end of the stream within a double quoted scalar");
+    }
+    function readFlowCollection(state2, nodeIndent) {
+      let readNext = true;
+      let _line;
+      let _lineStart;
+      let _pos;
+      const _tag = state2.tag;
+      let _result;
+      const _anchor = state2.anchor;
+      let terminator;
+      let isPair;
+      let isExplicitPair;
+      let isMapping;
+      const overridableKeys = /* @__PURE__ */ Object.create(null);
+      let keyNode;
+      let keyTag;
+      let valueNode;
+      let ch = state2.input.charCodeAt(state2.position);
+      if (ch === 91) {
+        terminator = 93;
+        isMapping = false;
+        _result = [];
+      } else if (ch === 123) {
+        terminator = 125;
+        isMapping = true;
+        _result = {};
+      } else {
+        return false;
+      }
+      if (state2.anchor !== null) {
+        storeAnchor(state2, state2.anchor, _result);
+      }
+      ch = state2.input.charCodeAt(++state2.position);
+      while (ch !== 0) {
+        skipSeparationSpace(state2, true, nodeIndent);
+        ch = state2.input.charCodeAt(state2.position);
+        if (ch === terminator) {
+          state2.position++;
+          state2.tag = _tag;
+          state2.anchor = _anchor;
+          state2.kind = isMapping ? "mapping" : "sequence";
+          state2.result = _result;
+          return true;
+        } else if (!readNext) {
+          throwError(state2, "missed comma between flow collection entries");
+        } else if (ch === 44) {
+          throwError(state2, "expected the node content, but found ','");
+        }
+        keyTag = keyNode = valueNode = null;
+        isPair = isExplicitPair = false;
+        if (ch === 63) {
+          const following = state2.input.charCodeAt(state2.position + 1);
+          if (isWsOrEol(following)) {
+            isPair = isExplicitPair = true;
+            state2.position++;
+            skipSeparationSpace(state2, true, nodeIndent);
+          }
+        }
+        _line = state2.line;
+        _lineStart = state2.lineStart;
+        _pos = state2.position;
+        composeNode(state2, nodeIndent, CONTEXT_FLOW_IN, false, true);
+        keyTag = state2.tag;
+        keyNode = state2.result;
+        skipSeparationSpace(state2, true, nodeIndent);
+        ch = state2.input.charCodeAt(state2.position);
+        if ((isExplicitPair || state2.line === _line) && ch === 58) {
+          isPair = true;
+          ch = state2.input.charCodeAt(++state2.position);
+          skipSeparationSpace(state2, true, nodeIndent);
+          composeNode(state2, nodeIndent, CONTEXT_FLOW_IN, false, true);
+          valueNode = state2.result;
+        }
+        if (isMapping) {
+          storeMappingPair(state2, _result, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos);
+        } else if (isPair) {
+          _result.push(storeMappingPair(state2, null, overridableKeys, keyTag, keyNode, valueNode, _line, _lineStart, _pos));
+        } else {
+          _result.push(keyNode);
+        }
+        skipSeparationSpace(state2, true, nodeIndent);
+        ch = state2.input.charCodeAt(state2.position);
+        if (ch === 44) {
+          readNext = true;
+          ch = state2.input.charCodeAt(++state2.position);
+        } else {
+          readNext = false;
+        }
+      }
+      throwError(state2, "unexpected end of the stream within a flow collection");
+    }
+    function readBlockScalar(state2, nodeIndent) {
+      let folding;
+      let chomping = CHOMPING_CLIP;
+      let didReadContent = false;
+      let detectedIndent = false;
+      let textIndent = nodeIndent;
+      let emptyLines = 0;
+      let atMoreIndented = false;
+      let tmp;
+      let ch = state2.input.charCodeAt(state2.position);
+      if (ch === 124) {
+        folding = false;
+      } else if (ch === 62) {
+        folding = true;
+      } else {
+        return false;
+      }
+      state2.kind = "scalar";
+      state2.result = "";
+      while (ch !== 0) {
+        ch = state2.input.charCodeAt(++state2.position);
+        if (ch === 43 || ch === 45) {
+          if (CHOMPING_CLIP === chomping) {
+            chomping = ch === 43 ? CHOMPING_KEEP : CHOMPING_STRIP;
+          } else {
+            throwError(state2, "repeat of a chomping mode identifier");
+          }
+        } else if ((tmp = fromDecimalCode(ch)) >= 0) {
+          if (tmp === 0) {
+            throwError(state2, "bad explicit indentation width of a block scalar; it cannot be less than one");
+          } else if (!detectedIndent) {
+            textIndent = nodeIndent + tmp - 1;
+            detectedIndent = true;
+          } else {
+            throwError(state2, "repeat of an indentation width identifier");
+          }
+        } else {
+          break;
+        }
+      }
+      if (isWhiteSpace(ch)) {
+        do {
+          ch = state2.input.charCodeAt(++state2.position);
+        } while (isWhiteSpace(ch));
+        if (ch === 35) {
+          do {
+            ch = state2.input.charCodeAt(++state2.position);
+          } while (!isEol(ch) && ch !== 0);
+        }
+      }
+      while (ch !== 0) {
+        readLineBreak(state2);
+        state2.lineIndent = 0;
+        ch = state2.input.charCodeAt(state2.position);
+        while ((!detectedIndent || state2.lineIndent < textIndent) && ch === 32) {
+          state2.lineIndent++;
+          ch = state2.input.charCodeAt(++state2.position);
+        }
+        if (!detectedIndent && state2.lineIndent > textIndent) {
+          textIndent = state2.lineIndent;
+        }
+        if (isEol(ch)) {
+          emptyLines++;
+          continue;
+        }
+        if (!detectedIndent && textIndent === 0) {
+          throwError(state2, "missing indentation for block scalar");
+        }
+        if (state2.lineIndent < textIndent) {
+          if (chomping === CHOMPING_KEEP) {
+            state2.result += common.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+          } else if (chomping === CHOMPING_CLIP) {
+            if (didReadContent) {
+              state2.result += "\n";
+            }
+          }
+          break;
+        }
+        if (folding) {
+          if (isWhiteSpace(ch)) {
+            atMoreIndented = true;
+            state2.result += common.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+          } else if (atMoreIndented) {
+            atMoreIndented = false;
+            state2.result += common.repeat("\n", emptyLines + 1);
+          } else if (emptyLines === 0) {
+            if (didReadContent) {
+              state2.result += " ";
+            }
+          } else {
+            state2.result += common.repeat("\n", emptyLines);
+          }
+        } else {
+          state2.result += common.repeat("\n", didReadContent ? 1 + emptyLines : emptyLines);
+        }
+        didReadContent = true;
+        detectedIndent = true;
+        emptyLines = 0;
+        const captureStart = state2.position;
+        while (!isEol(ch) && ch !== 0) {
+          ch = state2.input.charCodeAt(++state2.position);
+        }
+        captureSegment(state2, captureStart, state2.position, false);
+      }
+      return true;
+    }
+    function readBlockSequence(state2, nodeIndent) {
+      const _tag = state2.tag;
+      const _anchor = state2.anchor;
+      const _result = [];
+      let detected = false;
+      if (state2.firstTabInLine !== -1) return false;
+      if (state2.anchor !== null) {
+        storeAnchor(state2, state2.anchor, _result);
+      }
+      let ch = state2.input.charCodeAt(state2.position);
+      while (ch !== 0) {
+        if (state2.firstTabInLine !== -1) {
+          state2.position = state2.firstTabInLine;
+          throwError(state2, "tab characters must not be used in indentation");
+        }
+        if (ch !== 45) {
+          break;
+        }
+        const following = state2.input.charCodeAt(state2.position + 1);
+        if (!isWsOrEol(following)) {
+          break;
+        }
+        detected = true;
+        state2.position++;
+        if (skipSeparationSpace(state2, true, -1)) {
+          if (state2.lineIndent <= nodeIndent) {
+            _result.push(null);
+            ch = state2.input.charCodeAt(state2.position);
+            continue;
+          }
+        }
+        const _line = state2.line;
+        composeNode(state2, nodeIndent, CONTEXT_BLOCK_IN, false, true);
+        _result.push(state2.result);
+        skipSeparationSpace(state2, true, -1);
+        ch = state2.input.charCodeAt(state2.position);
+        if ((state2.line === _line || state2.lineIndent > nodeIndent) && ch !== 0) {
+          throwError(state2, "bad indentation of a sequence entry");
+        } else if (state2.lineIndent < nodeIndent) {
+          break;
+        }
+      }
+      if (detected) {
+        state2.tag = _tag;
+        state2.anchor = _anchor;
+        state2.kind = "sequence";
+        state2.result = _result;
+        return true;
+      }
+      return false;
+    }
+    function readBlockMapping(state2, nodeIndent, flowIndent) {
+      let allowCompact;
+      let _keyLine;
+      let _keyLineStart;
+      let _keyPos;
+      const _tag = state2.tag;
+      const _anchor = state2.anchor;
+      const _result = {};
+      const overridableKeys = /* @__PURE__ */ Object.create(null);
+      let keyTag = null;
+      let keyNode = null;
+      let valueNode = null;
+      let atExplicitKey = false;
+      let detected = false;
+      if (state2.firstTabInLine !== -1) return false;
+      if (state2.anchor !== null) {
+        storeAnchor(state2, state2.anchor, _result);
+      }
+      let ch = state2.input.charCodeAt(state2.position);
+      while (ch !== 0) {
+        if (!atExplicitKey && state2.firstTabInLine !== -1) {
+          state2.position = state2.firstTabInLine;
+          throwError(state2, "tab characters must not be used in indentation");
+        }
+        const following = state2.input.charCodeAt(state2.position + 1);
+        const _line = state2.line;
+        if ((ch === 63 || ch === 58) && isWsOrEol(following)) {
+          if (ch === 63) {
+            if (atExplicitKey) {
+              storeMappingPair(state2, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+              keyTag = keyNode = valueNode = null;
+            }
+            detected = true;
+            atExplicitKey = true;
+            allowCompact = true;
+          } else if (atExplicitKey) {
+            atExplicitKey = false;
+            allowCompact = true;
+          } else {
+            throwError(state2, "incomplete explicit mapping pair; a key node is missed; or followed by a non-tabulated empty line");
+          }
+          state2.position += 1;
+          ch = following;
+        } else {
+          _keyLine = state2.line;
+          _keyLineStart = state2.lineStart;
+          _keyPos = state2.position;
+          if (!composeNode(state2, flowIndent, CONTEXT_FLOW_OUT, false, true)) {
+            break;
+          }
+          if (state2.line === _line) {
+            ch = state2.input.charCodeAt(state2.position);
+            while (isWhiteSpace(ch)) {
+              ch = state2.input.charCodeAt(++state2.position);
+            }
+            if (ch === 58) {
+              ch = state2.input.charCodeAt(++state2.position);
+              if (!isWsOrEol(ch)) {
+                throwError(state2, "a whitespace character is expected after the key-value separator within a block mapping");
+              }
+              if (atExplicitKey) {
+                storeMappingPair(state2, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+                keyTag = keyNode = valueNode = null;
+              }
+              detected = true;
+              atExplicitKey = false;
+              allowCompact = false;
+              keyTag = state2.tag;
+              keyNode = state2.result;
+            } else if (detected) {
+              throwError(state2, "can not read an implicit mapping pair; a colon is missed");
+            } else {
+              state2.tag = _tag;
+              state2.anchor = _anchor;
+              return true;
+            }
+          } else if (detected) {
+            throwError(state2, "can not read a block mapping entry; a multiline key may not be an implicit key");
+          } else {
+            state2.tag = _tag;
+            state2.anchor = _anchor;
+            return true;
+          }
+        }
+        if (state2.line === _line || state2.lineIndent > nodeIndent) {
+          if (atExplicitKey) {
+            _keyLine = state2.line;
+            _keyLineStart = state2.lineStart;
+            _keyPos = state2.position;
+          }
+          if (composeNode(state2, nodeIndent, CONTEXT_BLOCK_OUT, true, allowCompact)) {
+            if (atExplicitKey) {
+              keyNode = state2.result;
+            } else {
+              valueNode = state2.result;
+            }
+          }
+          if (!atExplicitKey) {
+            storeMappingPair(state2, _result, overridableKeys, keyTag, keyNode, valueNode, _keyLine, _keyLineStart, _keyPos);
+            keyTag = keyNode = valueNode = null;
+          }
+          skipSeparationSpace(state2, true, -1);
+          ch = state2.input.charCodeAt(state2.position);
+        }
+        if ((state2.line === _line || state2.lineIndent > nodeIndent) && ch !== 0) {
+          throwError(state2, "bad indentation of a mapping entry");
+        } else if (state2.lineIndent < nodeIndent) {
+          break;
+        }
+      }
+      if (atExplicitKey) {
+        storeMappingPair(state2, _result, overridableKeys, keyTag, keyNode, null, _keyLine, _keyLineStart, _keyPos);
+      }
+      if (detected) {
+        state2.tag = _tag;
+        state2.anchor = _anchor;
+        state2.kind = "mapping";
+        state2.result = _result;
+      }
+      return detected;
+    }
+    function readTagProperty(state2) {
+      let isVerbatim = false;
+      let isNamed = false;
+      let tagHandle;
+      let tagName;
+      let ch = state2.input.charCodeAt(state2.position);
+      if (ch !== 33) return false;
+      if (state2.tag !== null) {
+        throwError(state2, "duplication of a tag property");
+      }
+      ch = state2.input.charCodeAt(++state2.position);
+      if (ch === 60) {
+        isVerbatim = true;
+        ch = state2.input.charCodeAt(++state2.position);
+      } else if (ch === 33) {
+        isNamed = true;
+        tagHandle = "!!";
+        ch = state2.input.charCodeAt(++state2.position);
+      } else {
+        tagHandle = "!";
+      }
+      let _position = state2.position;
+      if (isVerbatim) {
+        do {
+          ch = state2.input.charCodeAt(++state2.position);
+        } while (ch !== 0 && ch !== 62);
+        if (state2.position < state2.length) {
+          tagName = state2.input.slice(_position, state2.position);
+          ch = state2.input.charCodeAt(++state2.position);
+        } else {
+          throwError(state2, "unexpected end of the stream within a verbatim tag");
+        }
+      } else {
+        while (ch !== 0 && !isWsOrEol(ch)) {
+          if (ch === 33) {
+            if (!isNamed) {
+              tagHandle = state2.input.slice(_position - 1, state2.position + 1);
+              if (!PATTERN_TAG_HANDLE.test(tagHandle)) {
+                throwError(state2, "named tag handle cannot contain such characters");
+              }
+              isNamed = true;
+              _position = state2.position + 1;
+            } else {
+              throwError(state2, "tag suffix cannot contain exclamation marks");
+            }
+          }
+          ch = state2.input.charCodeAt(++state2.position);
+        }
+        tagName = state2.input.slice(_position, state2.position);
+        if (PATTERN_FLOW_INDICATORS.test(tagName)) {
+          throwError(state2, "tag suffix cannot contain flow indicator characters");
+        }
+      }
+      if (tagName && !PATTERN_TAG_URI.test(tagName)) {
+        throwError(state2, "tag name cannot contain such characters: " + tagName);
+      }
+      try {
+        tagName = decodeURIComponent(tagName);
+      } catch (err) {
+        throwError(state2, "tag name is malformed: " + tagName);
+      }
+      if (isVerbatim) {
+        state2.tag = tagName;
+      } else if (_hasOwnProperty.call(state2.tagMap, tagHandle)) {
+        state2.tag = state2.tagMap[tagHandle] + tagName;
+      } else if (tagHandle === "!") {
+        state2.tag = "!" + tagName;
+      } else if (tagHandle === "!!") {
+        state2.tag = "tag:yaml.org,2002:" + tagName;
+      } else {
+        throwError(state2, 'undeclared tag handle "' + tagHandle + '"');
+      }
+      return true;
+    }
+    function readAnchorProperty(state2) {
+      let ch = state2.input.charCodeAt(state2.position);
+      if (ch !== 38) return false;
+      if (state2.anchor !== null) {
+        throwError(state2, "duplication of an anchor property");
+      }
+      ch = state2.input.charCodeAt(++state2.position);
+      const _position = state2.position;
+      while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+        ch = state2.input.charCodeAt(++state2.position);
+      }
+      if (state2.position === _position) {
+        throwError(state2, "name of an anchor node must contain at least one character");
+      }
+      state2.anchor = state2.input.slice(_position, state2.position);
+      return true;
+    }
+    function readAlias(state2) {
+      let ch = state2.input.charCodeAt(state2.position);
+      if (ch !== 42) return false;
+      ch = state2.input.charCodeAt(++state2.position);
+      const _position = state2.position;
+      while (ch !== 0 && !isWsOrEol(ch) && !isFlowIndicator(ch)) {
+        ch = state2.input.charCodeAt(++state2.position);
+      }
+      if (state2.position === _position) {
+        throwError(state2, "name of an alias node must contain at least one character");
+      }
+      const alias = state2.input.slice(_position, state2.position);
+      if (!_hasOwnProperty.call(state2.anchorMap, alias)) {
+        throwError(state2, 'unidentified alias "' + alias + '"');
+      }
+      state2.result = state2.anchorMap[alias];
+      skipSeparationSpace(state2, true, -1);
+      return true;
+    }
+    function tryReadBlockMappingFromProperty(state2, propertyStart, nodeIndent, flowIndent) {
+      const fallbackState = snapshotState(state2);
+      beginAnchorTransaction(state2);
+      restoreState(state2, propertyStart);
+      state2.tag = null;
+      state2.anchor = null;
+      state2.kind = null;
+      state2.result = null;
+      if (readBlockMapping(state2, nodeIndent, flowIndent) && state2.kind === "mapping") {
+        commitAnchorTransaction(state2);
+        return true;
+      }
+      rollbackAnchorTransaction(state2);
+      restoreState(state2, fallbackState);
+      return false;
+    }
+    function composeNode(state2, parentIndent, nodeContext, allowToSeek, allowCompact) {
+      let allowBlockScalars;
+      let allowBlockCollections;
+      let indentStatus = 1;
+      let atNewLine = false;
+      let hasContent = false;
+      let propertyStart = null;
+      let type;
+      let flowIndent;
+      let blockIndent;
+      if (state2.depth >= state2.maxDepth) {
+        throwError(state2, "nesting exceeded maxDepth (" + state2.maxDepth + ")");
+      }
+      state2.depth += 1;
+      if (state2.listener !== null) {
+        state2.listener("open", state2);
+      }
+      state2.tag = null;
+      state2.anchor = null;
+      state2.kind = null;
+      state2.result = null;
+      const allowBlockStyles = allowBlockScalars = allowBlockCollections = CONTEXT_BLOCK_OUT === nodeContext || CONTEXT_BLOCK_IN === nodeContext;
+      if (allowToSeek) {
+        if (skipSeparationSpace(state2, true, -1)) {
+          atNewLine = true;
+          if (state2.lineIndent > parentIndent) {
+            indentStatus = 1;
+          } else if (state2.lineIndent === parentIndent) {
+            indentStatus = 0;
+          } else if (state2.lineIndent < parentIndent) {
+            indentStatus = -1;
+          }
+        }
+      }
+      if (indentStatus === 1) {
+        while (true) {
+          const ch = state2.input.charCodeAt(state2.position);
+          const propertyState = snapshotState(state2);
+          if (atNewLine && (ch === 33 && state2.tag !== null || ch === 38 && state2.anchor !== null)) {
+            break;
+          }
+          if (!readTagProperty(state2) && !readAnchorProperty(state2)) {
+            break;
+          }
+          if (propertyStart === null) {
+            propertyStart = propertyState;
+          }
+          if (skipSeparationSpace(state2, true, -1)) {
+            atNewLine = true;
+            allowBlockCollections = allowBlockStyles;
+            if (state2.lineIndent > parentIndent) {
+              indentStatus = 1;
+            } else if (state2.lineIndent === parentIndent) {
+              indentStatus = 0;
+            } else if (state2.lineIndent < parentIndent) {
+              indentStatus = -1;
+            }
+          } else {
+            allowBlockCollections = false;
+          }
+        }
+      }
+      if (allowBlockCollections) {
+        allowBlockCollections = atNewLine || allowCompact;
+      }
+      if (indentStatus === 1 || CONTEXT_BLOCK_OUT === nodeContext) {
+        if (CONTEXT_FLOW_IN === nodeContext || CONTEXT_FLOW_OUT === nodeContext) {
+          flowIndent = parentIndent;
+        } else {
+          flowIndent = parentIndent + 1;
+        }
+        blockIndent = state2.position - state2.lineStart;
+        if (indentStatus === 1) {
+          if (allowBlockCollections && (readBlockSequence(state2, blockIndent) || readBlockMapping(state2, blockIndent, flowIndent)) || readFlowCollection(state2, flowIndent)) {
+            hasContent = true;
+          } else {
+            const ch = state2.input.charCodeAt(state2.position);
+            if (propertyStart !== null && allowBlockStyles && !allowBlockCollections && ch !== 124 && ch !== 62 && tryReadBlockMappingFromProperty(
+              state2,
+              propertyStart,
+              propertyStart.position - propertyStart.lineStart,
+              flowIndent
+            )) {
+              hasContent = true;
+            } else if (allowBlockScalars && readBlockScalar(state2, flowIndent) || readSingleQuotedScalar(state2, flowIndent) || readDoubleQuotedScalar(state2, flowIndent)) {
+              hasContent = true;
+            } else if (readAlias(state2)) {
+              hasContent = true;
+              if (state2.tag !== null || state2.anchor !== null) {
+                throwError(state2, "alias node should not have any properties");
+              }
+            } else if (readPlainScalar(state2, flowIndent, CONTEXT_FLOW_IN === nodeContext)) {
+              hasContent = true;
+              if (state2.tag === null) {
+                state2.tag = "?";
+              }
+            }
+            if (state2.anchor !== null) {
+              storeAnchor(state2, state2.anchor, state2.result);
+            }
+          }
+        } else if (indentStatus === 0) {
+          hasContent = allowBlockCollections && readBlockSequence(state2, blockIndent);
+        }
+      }
+      if (state2.tag === null) {
+        if (state2.anchor !== null) {
+          storeAnchor(state2, state2.anchor, state2.result);
+        }
+      } else if (state2.tag === "?") {
+        if (state2.result !== null && state2.kind !== "scalar") {
+          throwError(state2, 'unacceptable node kind for !<?> tag; it should be "scalar", not "' + state2.kind + '"');
+        }
+        for (let typeIndex = 0, typeQuantity = state2.implicitTypes.length; typeIndex < typeQuantity; typeIndex += 1) {
+          type = state2.implicitTypes[typeIndex];
+          if (type.resolve(state2.result)) {
+            state2.result = type.construct(state2.result);
+            state2.tag = type.tag;
+            if (state2.anchor !== null) {
+              storeAnchor(state2, state2.anchor, state2.result);
+            }
+            break;
+          }
+        }
+      } else if (state2.tag !== "!") {
+        if (_hasOwnProperty.call(state2.typeMap[state2.kind || "fallback"], state2.tag)) {
+          type = state2.typeMap[state2.kind || "fallback"][state2.tag];
+        } else {
+          type = null;
+          const typeList = state2.typeMap.multi[state2.kind || "fallback"];
+          for (let typeIndex = 0, typeQuantity = typeList.length; typeIndex < typeQuantity; typeIndex += 1) {
+            if (state2.tag.slice(0, typeList[typeIndex].tag.length) === typeList[typeIndex].tag) {
+              type = typeList[typeIndex];
+              break;
+            }
+          }
+        }
+        if (!type) {
+          throwError(state2, "unknown tag !<" + state2.tag + ">");
+        }
+        if (state2.result !== null && type.kind !== state2.kind) {
+          throwError(state2, "unacceptable node kind for !<" + state2.tag + '> tag; it should be "' + type.kind + '", not "' + state2.kind + '"');
+        }
+        if (!type.resolve(state2.result, state2.tag)) {
+          throwError(state2, "cannot resolve a node with !<" + state2.tag + "> explicit tag");
+        } else {
+          state2.result = type.construct(state2.result, state2.tag);
+          if (state2.anchor !== null) {
+            storeAnchor(state2, state2.anchor, state2.result);
+          }
+        }
+      }
+      if (state2.listener !== null) {
+        state2.listener("close", state2);
+      }
+      state2.depth -= 1;
+      return state2.tag !== null || state2.anchor !== null || hasContent;
+    }
+    function readDocument(state2) {
+      const documentStart = state2.position;
+      let hasDirectives = false;
+      let ch;
+      state2.version = null;
+      state2.checkLineBreaks = state2.legacy;
+      state2.tagMap = /* @__PURE__ */ Object.create(null);
+      state2.anchorMap = /* @__PURE__ */ Object.create(null);
+      while ((ch = state2.input.charCodeAt(state2.position)) !== 0) {
+        skipSeparationSpace(state2, true, -1);
+        ch = state2.input.charCodeAt(state2.position);
+        if (state2.lineIndent > 0 || ch !== 37) {
+          break;
+        }
+        hasDirectives = true;
+        ch = state2.input.charCodeAt(++state2.position);
+        let _position = state2.position;
+        while (ch !== 0 && !isWsOrEol(ch)) {
+          ch = state2.input.charCodeAt(++state2.position);
+        }
+        const directiveName = state2.input.slice(_position, state2.position);
+        const directiveArgs = [];
+        if (directiveName.length < 1) {
+          throwError(state2, "directive name must not be less than one character in length");
+        }
+        while (ch !== 0) {
+          while (isWhiteSpace(ch)) {
+            ch = state2.input.charCodeAt(++state2.position);
+          }
+          if (ch === 35) {
+            do {
+              ch = state2.input.charCodeAt(++state2.position);
+            } while (ch !== 0 && !isEol(ch));
+            break;
+          }
+          if (isEol(ch)) break;
+          _position = state2.position;
+          while (ch !== 0 && !isWsOrEol(ch)) {
+            ch = state2.input.charCodeAt(++state2.position);
+          }
+          directiveArgs.push(state2.input.slice(_position, state2.position));
+        }
+        if (ch !== 0) readLineBreak(state2);
+        if (_hasOwnProperty.call(directiveHandlers, directiveName)) {
+          directiveHandlers[directiveName](state2, directiveName, directiveArgs);
+        } else {
+          throwWarning(state2, 'unknown document directive "' + directiveName + '"');
+        }
+      }
+      skipSeparationSpace(state2, true, -1);
+      if (state2.lineIndent === 0 && state2.input.charCodeAt(state2.position) === 45 && state2.input.charCodeAt(state2.position + 1) === 45 && state2.input.charCodeAt(state2.position + 2) === 45) {
+        state2.position += 3;
+        skipSeparationSpace(state2, true, -1);
+      } else if (hasDirectives) {
+        throwError(state2, "directives end mark is expected");
+      }
+      composeNode(state2, state2.lineIndent - 1, CONTEXT_BLOCK_OUT, false, true);
+      skipSeparationSpace(state2, true, -1);
+      if (state2.checkLineBreaks && PATTERN_NON_ASCII_LINE_BREAKS.test(state2.input.slice(documentStart, state2.position))) {
+        throwWarning(state2, "non-ASCII line breaks are interpreted as content");
+      }
+      state2.documents.push(state2.result);
+      if (state2.position === state2.lineStart && testDocumentSeparator(state2)) {
+        if (state2.input.charCodeAt(state2.position) === 46) {
+          state2.position += 3;
+          skipSeparationSpace(state2, true, -1);
+        }
+        return;
+      }
+      if (state2.position < state2.length - 1) {
+        throwError(state2, "end of the stream or a document separator is expected");
+      }
+    }
+    function loadDocuments(input2, options) {
+      input2 = String(input2);
+      options = options || {};
+      if (input2.length !== 0) {
+        if (input2.charCodeAt(input2.length - 1) !== 10 && input2.charCodeAt(input2.length - 1) !== 13) {
+          input2 += "\n";
+        }
+        if (input2.charCodeAt(0) === 65279) {
+          input2 = input2.slice(1);
+        }
+      }
+      const state2 = new State(input2, options);
+      const nullpos = input2.indexOf("\0");
+      if (nullpos !== -1) {
+        state2.position = nullpos;
+        throwError(state2, "null byte is not allowed in input");
+      }
+      state2.input += "\0";
+      while (state2.input.charCodeAt(state2.position) === 32) {
+        state2.lineIndent += 1;
+        state2.position += 1;
+      }
+      while (state2.position < state2.length - 1) {
+        readDocument(state2);
+      }
+      return state2.documents;
+    }
+    function loadAll(input2, iterator, options) {
+      if (iterator !== null && typeof iterator === "object" && typeof options === "undefined") {
+        options = iterator;
+        iterator = null;
+      }
+      const documents = loadDocuments(input2, options);
+      if (typeof iterator !== "function") {
+        return documents;
+      }
+      for (let index = 0, length = documents.length; index < length; index += 1) {
+        iterator(documents[index]);
+      }
+    }
+    function load(input2, options) {
+      const documents = loadDocuments(input2, options);
+      if (documents.length === 0) {
+        return void 0;
+      } else if (documents.length === 1) {
+        return documents[0];
+      }
+      throw new YAMLException("expected a single document in the stream, but found more");
+    }
+    module2.exports.loadAll = loadAll;
+    module2.exports.load = load;
+  }
+});
+
+// node_modules/js-yaml/lib/dumper.js
+var require_dumper = __commonJS({
+  "node_modules/js-yaml/lib/dumper.js"(exports2, module2) {
+    "use strict";
+    var common = require_common();
+    var YAMLException = require_exception();
+    var DEFAULT_SCHEMA = require_default();
+    var _toString = Object.prototype.toString;
+    var _hasOwnProperty = Object.prototype.hasOwnProperty;
+    var CHAR_BOM = 65279;
+    var CHAR_TAB = 9;
+    var CHAR_LINE_FEED = 10;
+    var CHAR_CARRIAGE_RETURN = 13;
+    var CHAR_SPACE = 32;
+    var CHAR_EXCLAMATION = 33;
+    var CHAR_DOUBLE_QUOTE = 34;
+    var CHAR_SHARP = 35;
+    var CHAR_PERCENT = 37;
+    var CHAR_AMPERSAND = 38;
+    var CHAR_SINGLE_QUOTE = 39;
+    var CHAR_ASTERISK = 42;
+    var CHAR_COMMA = 44;
+    var CHAR_MINUS = 45;
+    var CHAR_COLON = 58;
+    var CHAR_EQUALS = 61;
+    var CHAR_GREATER_THAN = 62;
+    var CHAR_QUESTION = 63;
+    var CHAR_COMMERCIAL_AT = 64;
+    var CHAR_LEFT_SQUARE_BRACKET = 91;
+    var CHAR_RIGHT_SQUARE_BRACKET = 93;
+    var CHAR_GRAVE_ACCENT = 96;
+    var CHAR_LEFT_CURLY_BRACKET = 123;
+    var CHAR_VERTICAL_LINE = 124;
+    var CHAR_RIGHT_CURLY_BRACKET = 125;
+    var ESCAPE_SEQUENCES = {};
+    ESCAPE_SEQUENCES[0] = "\\0";
+    ESCAPE_SEQUENCES[7] = "\\a";
+    ESCAPE_SEQUENCES[8] = "\\b";
+    ESCAPE_SEQUENCES[9] = "\\t";
+    ESCAPE_SEQUENCES[10] = "\\n";
+    ESCAPE_SEQUENCES[11] = "\\v";
+    ESCAPE_SEQUENCES[12] = "\\f";
+    ESCAPE_SEQUENCES[13] = "\\r";
+    ESCAPE_SEQUENCES[27] = "\\e";
+    ESCAPE_SEQUENCES[34] = '\\"';
+    ESCAPE_SEQUENCES[92] = "\\\\";
+    ESCAPE_SEQUENCES[133] = "\\N";
+    ESCAPE_SEQUENCES[160] = "\\_";
+    ESCAPE_SEQUENCES[8232] = "\\L";
+    ESCAPE_SEQUENCES[8233] = "\\P";
+    var DEPRECATED_BOOLEANS_SYNTAX = [
+      "y",
+      "Y",
+      "yes",
+      "Yes",
+      "YES",
+      "on",
+      "On",
+      "ON",
+      "n",
+      "N",
+      "no",
+      "No",
+      "NO",
+      "off",
+      "Off",
+      "OFF"
+    ];
+    var DEPRECATED_BASE60_SYNTAX = /^[-+]?[0-9_]+(?::[0-9_]+)+(?:\.[0-9_]*)?$/;
+    function compileStyleMap(schema, map2) {
+      if (map2 === null) return {};
+      const result = {};
+      const keys = Object.keys(map2);
+      for (let index = 0, length = keys.length; index < length; index += 1) {
+        let tag = keys[index];
+        let style = String(map2[tag]);
+        if (tag.slice(0, 2) === "!!") {
+          tag = "tag:yaml.org,2002:" + tag.slice(2);
+        }
+        const type = schema.compiledTypeMap["fallback"][tag];
+        if (type && _hasOwnProperty.call(type.styleAliases, style)) {
+          style = type.styleAliases[style];
+        }
+        result[tag] = style;
+      }
+      return result;
+    }
+    function encodeHex(character) {
+      let handle;
+      let length;
+      const string4 = character.toString(16).toUpperCase();
+      if (character <= 255) {
+        handle = "x";
+        length = 2;
+      } else if (character <= 65535) {
+        handle = "u";
+        length = 4;
+      } else if (character <= 4294967295) {
+        handle = "U";
+        length = 8;
+      } else {
+        throw new YAMLException("code point within a string may not be greater than 0xFFFFFFFF");
+      }
+      return "\\" + handle + common.repeat("0", length - string4.length) + string4;
+    }
+    var QUOTING_TYPE_SINGLE = 1;
+    var QUOTING_TYPE_DOUBLE = 2;
+    function State(options) {
+      this.schema = options["schema"] || DEFAULT_SCHEMA;
+      this.indent = Math.max(1, options["indent"] || 2);
+      this.noArrayIndent = options["noArrayIndent"] || false;
+      this.skipInvalid = options["skipInvalid"] || false;
+      this.flowLevel = common.isNothing(options["flowLevel"]) ? -1 : options["flowLevel"];
+      this.styleMap = compileStyleMap(this.schema, options["styles"] || null);
+      this.sortKeys = options["sortKeys"] || false;
+      this.lineWidth = options["lineWidth"] || 80;
+      this.noRefs = options["noRefs"] || false;
+      this.noCompatMode = options["noCompatMode"] || false;
+      this.condenseFlow = options["condenseFlow"] || false;
+      this.quotingType = options["quotingType"] === '"' ? QUOTING_TYPE_DOUBLE : QUOTING_TYPE_SINGLE;
+      this.forceQuotes = options["forceQuotes"] || false;
+      this.replacer = typeof options["replacer"] === "function" ? options["replacer"] : null;
+      this.implicitTypes = this.schema.compiledImplicit;
+      this.explicitTypes = this.schema.compiledExplicit;
+      this.tag = null;
+      this.result = "";
+      this.duplicates = [];
+      this.usedDuplicates = null;
+    }
+    function indentString(string4, spaces) {
+      const ind = common.repeat(" ", spaces);
+      let position3 = 0;
+      let result = "";
+      const length = string4.length;
+      while (position3 < length) {
+        let line;
+        const next = string4.indexOf("\n", position3);
+        if (next === -1) {
+          line = string4.slice(position3);
+          position3 = length;
+        } else {
+          line = string4.slice(position3, next + 1);
+          position3 = next + 1;
+        }
+        if (line.length && line !== "\n") result += ind;
+        result += line;
+      }
+      return result;
+    }
+    function generateNextLine(state2, level) {
+      return "\n" + common.repeat(" ", state2.indent * level);
+    }
+    function testImplicitResolving(state2, str2) {
+      for (let index = 0, length = state2.implicitTypes.length; index < length; index += 1) {
+        const type = state2.implicitTypes[index];
+        if (type.resolve(str2)) {
+          return true;
+        }
+      }
+      return false;
+    }
+    function isWhitespace(c) {
+      return c === CHAR_SPACE || c === CHAR_TAB;
+    }
+    function isPrintable(c) {
+      return c >= 32 && c <= 126 || c >= 161 && c <= 55295 && c !== 8232 && c !== 8233 || c >= 57344 && c <= 65533 && c !== CHAR_BOM || c >= 65536 && c <= 1114111;
+    }
+    function isNsCharOrWhitespace(c) {
+      return isPrintable(c) && c !== CHAR_BOM && // - b-char
+      c !== CHAR_CARRIAGE_RETURN && c !== CHAR_LINE_FEED;
+    }
+    function isPlainSafe(c, prev, inblock) {
+      const cIsNsCharOrWhitespace = isNsCharOrWhitespace(c);
+      const cIsNsChar = cIsNsCharOrWhitespace && !isWhitespace(c);
+      return (
+        // ns-plain-safe
+        (inblock ? cIsNsCharOrWhitespace : cIsNsCharOrWhitespace && // - c-flow-indicator
+        c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET) && // ns-plain-char
+        c !== CHAR_SHARP && // false on '#'
+        !(prev === CHAR_COLON && !cIsNsChar) || // false on ': '
+        isNsCharOrWhitespace(prev) && !isWhitespace(prev) && c === CHAR_SHARP || // change to true on '[^ ]#'
+        prev === CHAR_COLON && cIsNsChar
+      );
+    }
+    function isPlainSafeFirst(c) {
+      return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
+      // - (c-indicator ::=
+      // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
+      c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
+      c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+      c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
+    }
+    function isPlainSafeLast(c) {
+      return !isWhitespace(c) && c !== CHAR_COLON;
+    }
+    function codePointAt(string4, pos) {
+      const first = string4.charCodeAt(pos);
+      let second;
+      if (first >= 55296 && first <= 56319 && pos + 1 < string4.length) {
+        second = string4.charCodeAt(pos + 1);
+        if (second >= 56320 && second <= 57343) {
+          return (first - 55296) * 1024 + second - 56320 + 65536;
+        }
+      }
+      return first;
+    }
+    function needIndentIndicator(string4) {
+      const leadingSpaceRe = /^\n* /;
+      return leadingSpaceRe.test(string4);
+    }
+    var STYLE_PLAIN = 1;
+    var STYLE_SINGLE = 2;
+    var STYLE_LITERAL = 3;
+    var STYLE_FOLDED = 4;
+    var STYLE_DOUBLE = 5;
+    function chooseScalarStyle(string4, singleLineOnly, indentPerLevel, lineWidth, testAmbiguousType, quotingType, forceQuotes, inblock) {
+      let i;
+      let char = 0;
+      let prevChar = null;
+      let hasLineBreak = false;
+      let hasFoldableLine = false;
+      const shouldTrackWidth = lineWidth !== -1;
+      let previousLineBreak = -1;
+      let plain3 = isPlainSafeFirst(codePointAt(string4, 0)) && isPlainSafeLast(codePointAt(string4, string4.length - 1));
+      if (singleLineOnly || forceQuotes) {
+        for (i = 0; i < string4.length; char >= 65536 ? i += 2 : i++) {
+          char = codePointAt(string4, i);
+          if (!isPrintable(char)) {
+            return STYLE_DOUBLE;
+          }
+          plain3 = plain3 && isPlainSafe(char, prevChar, inblock);
+          prevChar = char;
+        }
+      } else {
+        for (i = 0; i < string4.length; char >= 65536 ? i += 2 : i++) {
+          char = codePointAt(string4, i);
+          if (char === CHAR_LINE_FEED) {
+            hasLineBreak = true;
+            if (shouldTrackWidth) {
+              hasFoldableLine = hasFoldableLine || // Foldable line = too long, and not more-indented.
+              i - previousLineBreak - 1 > lineWidth && string4[previousLineBreak + 1] !== " ";
+              previousLineBreak = i;
+            }
+          } else if (!isPrintable(char)) {
+            return STYLE_DOUBLE;
+          }
+          plain3 = plain3 && isPlainSafe(char, prevChar, inblock);
+          prevChar = char;
+        }
+        hasFoldableLine = hasFoldableLine || shouldTrackWidth && (i - previousLineBreak - 1 > lineWidth && string4[previousLineBreak + 1] !== " ");
+      }
+      if (!hasLineBreak && !hasFoldableLine) {
+        if (plain3 && !forceQuotes && !testAmbiguousType(string4)) {
+          return STYLE_PLAIN;
+        }
+        return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+      }
+      if (indentPerLevel > 9 && needIndentIndicator(string4)) {
+        return STYLE_DOUBLE;
+      }
+      if (!forceQuotes) {
+        return hasFoldableLine ? STYLE_FOLDED : STYLE_LITERAL;
+      }
+      return quotingType === QUOTING_TYPE_DOUBLE ? STYLE_DOUBLE : STYLE_SINGLE;
+    }
+    function writeScalar(state2, string4, level, iskey, inblock) {
+      state2.dump = (function() {
+        if (string4.length === 0) {
+          return state2.quotingType === QUOTING_TYPE_DOUBLE ? '""' : "''";
+        }
+        if (!state2.noCompatMode) {
+          if (DEPRECATED_BOOLEANS_SYNTAX.indexOf(string4) !== -1 || DEPRECATED_BASE60_SYNTAX.test(string4)) {
+            return state2.quotingType === QUOTING_TYPE_DOUBLE ? '"' + string4 + '"' : "'" + string4 + "'";
+          }
+        }
+        const indent = state2.indent * Math.max(1, level);
+        const lineWidth = state2.lineWidth === -1 ? -1 : Math.max(Math.min(state2.lineWidth, 40), state2.lineWidth - indent);
+        const singleLineOnly = iskey || // No block styles in flow mode.
+        state2.flowLevel > -1 && level >= state2.flowLevel;
+        function testAmbiguity(string5) {
+          return testImplicitResolving(state2, string5);
+        }
+        switch (chooseScalarStyle(
+          string4,
+          singleLineOnly,
+          state2.indent,
+          lineWidth,
+          testAmbiguity,
+          state2.quotingType,
+          state2.forceQuotes && !iskey,
+          inblock
+        )) {
+          case STYLE_PLAIN:
+            return string4;
+          case STYLE_SINGLE:
+            return "'" + string4.replace(/'/g, "''") + "'";
+          case STYLE_LITERAL:
+            return "|" + blockHeader(string4, state2.indent) + dropEndingNewline(indentString(string4, indent));
+          case STYLE_FOLDED:
+            return ">" + blockHeader(string4, state2.indent) + dropEndingNewline(indentString(foldString(string4, lineWidth), indent));
+          case STYLE_DOUBLE:
+            return '"' + escapeString(string4, lineWidth) + '"';
+          default:
+            throw new YAMLException("impossible error: invalid scalar style");
+        }
+      })();
+    }
+    function blockHeader(string4, indentPerLevel) {
+      const indentIndicator = needIndentIndicator(string4) ? String(indentPerLevel) : "";
+      const clip = string4[string4.length - 1] === "\n";
+      const keep = clip && (string4[string4.length - 2] === "\n" || string4 === "\n");
+      const chomp = keep ? "+" : clip ? "" : "-";
+      return indentIndicator + chomp + "\n";
+    }
+    function dropEndingNewline(string4) {
+      return string4[string4.length - 1] === "\n" ? string4.slice(0, -1) : string4;
+    }
+    function foldString(string4, width) {
+      const lineRe = /(\n+)([^\n]*)/g;
+      let result = (function() {
+        let nextLF = string4.indexOf("\n");
+        nextLF = nextLF !== -1 ? nextLF : string4.length;
+        lineRe.lastIndex = nextLF;
+        return foldLine(string4.slice(0, nextLF), width);
+      })();
+      let prevMoreIndented = string4[0] === "\n" || string4[0] === " ";
+      let moreIndented;
+      let match;
+      while (match = lineRe.exec(string4)) {
+        const prefix = match[1];
+        const line = match[2];
+        moreIndented = line[0] === " ";
+        result += prefix + (!prevMoreIndented && !moreIndented && line !== "" ? "\n" : "") + foldLine(line, width);
+        prevMoreIndented = moreIndented;
+      }
+      return result;
+    }
+    function foldLine(line, width) {
+      if (line === "" || line[0] === " ") return line;
+      const breakRe = / [^ ]/g;
+      let match;
+      let start = 0;
+      let end;
+      let curr = 0;
+      let next = 0;
+      let result = "";
+      while (match = breakRe.exec(line)) {
+        next = match.index;
+        if (next - start > width) {
+          end = curr > start ? curr : next;
+          result += "\n" + line.slice(start, end);
+          start = end + 1;
+        }
+        curr = next;
+      }
+      result += "\n";
+      if (line.length - start > width && curr > start) {
+        result += line.slice(start, curr) + "\n" + line.slice(curr + 1);
+      } else {
+        result += line.slice(start);
+      }
+      return result.slice(1);
+    }
+    function escapeString(string4) {
+      let result = "";
+      let char = 0;
+      for (let i = 0; i < string4.length; char >= 65536 ? i += 2 : i++) {
+        char = codePointAt(string4, i);
+        const escapeSeq = ESCAPE_SEQUENCES[char];
+        if (!escapeSeq && isPrintable(char)) {
+          result += string4[i];
+          if (char >= 65536) result += string4[i + 1];
+        } else {
+          result += escapeSeq || encodeHex(char);
+        }
+      }
+      return result;
+    }
+    function writeFlowSequence(state2, level, object2) {
+      let _result = "";
+      const _tag = state2.tag;
+      for (let index = 0, length = object2.length; index < length; index += 1) {
+        let value = object2[index];
+        if (state2.replacer) {
+          value = state2.replacer.call(object2, String(index), value);
+        }
+        if (writeNode(state2, level, value, false, false) || typeof value === "undefined" && writeNode(state2, level, null, false, false)) {
+          if (_result !== "") _result += "," + (!state2.condenseFlow ? " " : "");
+          _result += state2.dump;
+        }
+      }
+      state2.tag = _tag;
+      state2.dump = "[" + _result + "]";
+    }
+    function writeBlockSequence(state2, level, object2, compact2) {
+      let _result = "";
+      const _tag = state2.tag;
+      for (let index = 0, length = object2.length; index < length; index += 1) {
+        let value = object2[index];
+        if (state2.replacer) {
+          value = state2.replacer.call(object2, String(index), value);
+        }
+        if (writeNode(state2, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state2, level + 1, null, true, true, false, true)) {
+          if (!compact2 || _result !== "") {
+            _result += generateNextLine(state2, level);
+          }
+          if (state2.dump && CHAR_LINE_FEED === state2.dump.charCodeAt(0)) {
+            _result += "-";
+          } else {
+            _result += "- ";
+          }
+          _result += state2.dump;
+        }
+      }
+      state2.tag = _tag;
+      state2.dump = _result || "[]";
+    }
+    function writeFlowMapping(state2, level, object2) {
+      let _result = "";
+      const _tag = state2.tag;
+      const objectKeyList = Object.keys(object2);
+      for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+        let pairBuffer = "";
+        if (_result !== "") pairBuffer += ", ";
+        if (state2.condenseFlow) pairBuffer += '"';
+        const objectKey = objectKeyList[index];
+        let objectValue = object2[objectKey];
+        if (state2.replacer) {
+          objectValue = state2.replacer.call(object2, objectKey, objectValue);
+        }
+        if (!writeNode(state2, level, objectKey, false, false)) {
+          continue;
+        }
+        if (state2.dump.length > 1024) pairBuffer += "? ";
+        pairBuffer += state2.dump + (state2.condenseFlow ? '"' : "") + ":" + (state2.condenseFlow ? "" : " ");
+        if (!writeNode(state2, level, objectValue, false, false)) {
+          continue;
+        }
+        pairBuffer += state2.dump;
+        _result += pairBuffer;
+      }
+      state2.tag = _tag;
+      state2.dump = "{" + _result + "}";
+    }
+    function writeBlockMapping(state2, level, object2, compact2) {
+      let _result = "";
+      const _tag = state2.tag;
+      const objectKeyList = Object.keys(object2);
+      if (state2.sortKeys === true) {
+        objectKeyList.sort();
+      } else if (typeof state2.sortKeys === "function") {
+        objectKeyList.sort(state2.sortKeys);
+      } else if (state2.sortKeys) {
+        throw new YAMLException("sortKeys must be a boolean or a function");
+      }
+      for (let index = 0, length = objectKeyList.length; index < length; index += 1) {
+        let pairBuffer = "";
+        if (!compact2 || _result !== "") {
+          pairBuffer += generateNextLine(state2, level);
+        }
+        const objectKey = objectKeyList[index];
+        let objectValue = object2[objectKey];
+        if (state2.replacer) {
+          objectValue = state2.replacer.call(object2, objectKey, objectValue);
+        }
+        if (!writeNode(state2, level + 1, objectKey, true, true, true)) {
+          continue;
+        }
+        const explicitPair = state2.tag !== null && state2.tag !== "?" || state2.dump && state2.dump.length > 1024;
+        if (explicitPair) {
+          if (state2.dump && CHAR_LINE_FEED === state2.dump.charCodeAt(0)) {
+            pairBuffer += "?";
+          } else {
+            pairBuffer += "? ";
+          }
+        }
+        pairBuffer += state2.dump;
+        if (explicitPair) {
+          pairBuffer += generateNextLine(state2, level);
+        }
+        if (!writeNode(state2, level + 1, objectValue, true, explicitPair)) {
+          continue;
+        }
+        if (state2.dump && CHAR_LINE_FEED === state2.dump.charCodeAt(0)) {
+          pairBuffer += ":";
+        } else {
+          pairBuffer += ": ";
+        }
+        pairBuffer += state2.dump;
+        _result += pairBuffer;
+      }
+      state2.tag = _tag;
+      state2.dump = _result || "{}";
+    }
+    function detectType(state2, object2, explicit) {
+      const typeList = explicit ? state2.explicitTypes : state2.implicitTypes;
+      for (let index = 0, length = typeList.length; index < length; index += 1) {
+        const type = typeList[index];
+        if ((type.instanceOf || type.predicate) && (!type.instanceOf || typeof object2 === "object" && object2 instanceof type.instanceOf) && (!type.predicate || type.predicate(object2))) {
+          if (explicit) {
+            if (type.multi && type.representName) {
+              state2.tag = type.representName(object2);
+            } else {
+              state2.tag = type.tag;
+            }
+          } else {
+            state2.tag = "?";
+          }
+          if (type.represent) {
+            const style = state2.styleMap[type.tag] || type.defaultStyle;
+            let _result;
+            if (_toString.call(type.represent) === "[object Function]") {
+              _result = type.represent(object2, style);
+            } else if (_hasOwnProperty.call(type.represent, style)) {
+              _result = type.represent[style](object2, style);
+            } else {
+              throw new YAMLException("!<" + type.tag + '> tag resolver accepts not "' + style + '" style');
+            }
+            state2.dump = _result;
+          }
+          return true;
+        }
+      }
+      return false;
+    }
+    function writeNode(state2, level, object2, block2, compact2, iskey, isblockseq) {
+      state2.tag = null;
+      state2.dump = object2;
+      if (!detectType(state2, object2, false)) {
+        detectType(state2, object2, true);
+      }
+      const type = _toString.call(state2.dump);
+      const inblock = block2;
+      if (block2) {
+        block2 = state2.flowLevel < 0 || state2.flowLevel > level;
+      }
+      const objectOrArray = type === "[object Object]" || type === "[object Array]";
+      let duplicateIndex;
+      let duplicate;
+      if (objectOrArray) {
+        duplicateIndex = state2.duplicates.indexOf(object2);
+        duplicate = duplicateIndex !== -1;
+      }
+      if (state2.tag !== null && state2.tag !== "?" || duplicate || state2.indent !== 2 && level > 0) {
+        compact2 = false;
+      }
+      if (duplicate && state2.usedDuplicates[duplicateIndex]) {
+        state2.dump = "*ref_" + duplicateIndex;
+      } else {
+        if (objectOrArray && duplicate && !state2.usedDuplicates[duplicateIndex]) {
+          state2.usedDuplicates[duplicateIndex] = true;
+        }
+        if (type === "[object Object]") {
+          if (block2 && Object.keys(state2.dump).length !== 0) {
+            writeBlockMapping(state2, level, state2.dump, compact2);
+            if (duplicate) {
+              state2.dump = "&ref_" + duplicateIndex + state2.dump;
+            }
+          } else {
+            writeFlowMapping(state2, level, state2.dump);
+            if (duplicate) {
+              state2.dump = "&ref_" + duplicateIndex + " " + state2.dump;
+            }
+          }
+        } else if (type === "[object Array]") {
+          if (block2 && state2.dump.length !== 0) {
+            if (state2.noArrayIndent && !isblockseq && level > 0) {
+              writeBlockSequence(state2, level - 1, state2.dump, compact2);
+            } else {
+              writeBlockSequence(state2, level, state2.dump, compact2);
+            }
+            if (duplicate) {
+              state2.dump = "&ref_" + duplicateIndex + state2.dump;
+            }
+          } else {
+            writeFlowSequence(state2, level, state2.dump);
+            if (duplicate) {
+              state2.dump = "&ref_" + duplicateIndex + " " + state2.dump;
+            }
+          }
+        } else if (type === "[object String]") {
+          if (state2.tag !== "?") {
+            writeScalar(state2, state2.dump, level, iskey, inblock);
+          }
+        } else if (type === "[object Undefined]") {
+          return false;
+        } else {
+          if (state2.skipInvalid) return false;
+          throw new YAMLException("unacceptable kind of an object to dump " + type);
+        }
+        if (state2.tag !== null && state2.tag !== "?") {
+          let tagStr = encodeURI(
+            state2.tag[0] === "!" ? state2.tag.slice(1) : state2.tag
+          ).replace(/!/g, "%21");
+          if (state2.tag[0] === "!") {
+            tagStr = "!" + tagStr;
+          } else if (tagStr.slice(0, 18) === "tag:yaml.org,2002:") {
+            tagStr = "!!" + tagStr.slice(18);
+          } else {
+            tagStr = "!<" + tagStr + ">";
+          }
+          state2.dump = tagStr + " " + state2.dump;
+        }
+      }
+      return true;
+    }
+    function getDuplicateReferences(object2, state2) {
+      const objects = [];
+      const duplicatesIndexes = [];
+      inspectNode(object2, objects, duplicatesIndexes);
+      const length = duplicatesIndexes.length;
+      for (let index = 0; index < length; index += 1) {
+        state2.duplicates.push(objects[duplicatesIndexes[index]]);
+      }
+      state2.usedDuplicates = new Array(length);
+    }
+    function inspectNode(object2, objects, duplicatesIndexes) {
+      if (object2 !== null && typeof object2 === "object") {
+        const index = objects.indexOf(object2);
+        if (index !== -1) {
+          if (duplicatesIndexes.indexOf(index) === -1) {
+            duplicatesIndexes.push(index);
+          }
+        } else {
+          objects.push(object2);
+          if (Array.isArray(object2)) {
+            for (let i = 0, length = object2.length; i < length; i += 1) {
+              inspectNode(object2[i], objects, duplicatesIndexes);
+            }
+          } else {
+            const objectKeyList = Object.keys(object2);
+            for (let i = 0, length = objectKeyList.length; i < length; i += 1) {
+              inspectNode(object2[objectKeyList[i]], objects, duplicatesIndexes);
+            }
+          }
+        }
+      }
+    }
+    function dump(input2, options) {
+      options = options || {};
+      const state2 = new State(options);
+      if (!state2.noRefs) getDuplicateReferences(input2, state2);
+      let value = input2;
+      if (state2.replacer) {
+        value = state2.replacer.call({ "": value }, "", value);
+      }
+      if (writeNode(state2, 0, value, true, true)) return state2.dump + "\n";
+      return "";
+    }
+    module2.exports.dump = dump;
+  }
+});
+
+// node_modules/js-yaml/index.js
+var require_js_yaml = __commonJS({
+  "node_modules/js-yaml/index.js"(exports2, module2) {
+    "use strict";
+    var loader = require_loader();
+    var dumper = require_dumper();
+    function renamed(from, to) {
+      return function() {
+        throw new Error("Function yaml." + from + " is removed in js-yaml 4. Use yaml." + to + " instead, which is now safe by default.");
+      };
+    }
+    module2.exports.Type = require_type();
+    module2.exports.Schema = require_schema4();
+    module2.exports.FAILSAFE_SCHEMA = require_failsafe();
+    module2.exports.JSON_SCHEMA = require_json();
+    module2.exports.CORE_SCHEMA = require_core();
+    module2.exports.DEFAULT_SCHEMA = require_default();
+    module2.exports.load = loader.load;
+    module2.exports.loadAll = loader.loadAll;
+    module2.exports.dump = dumper.dump;
+    module2.exports.YAMLException = require_exception();
+    module2.exports.types = {
+      binary: require_binary2(),
+      float: require_float3(),
+      map: require_map2(),
+      null: require_null2(),
+      pairs: require_pairs2(),
+      set: require_set2(),
+      timestamp: require_timestamp2(),
+      bool: require_bool3(),
+      int: require_int3(),
+      merge: require_merge2(),
+      omap: require_omap2(),
+      seq: require_seq2(),
+      str: require_str()
+    };
+    module2.exports.safeLoad = renamed("safeLoad", "load");
+    module2.exports.safeLoadAll = renamed("safeLoadAll", "loadAll");
+    module2.exports.safeDump = renamed("safeDump", "dump");
   }
 });
 
@@ -12987,28 +18425,28 @@ ${codeblock}`, options);
       }
       let parsed = "";
       let sliceStart = ctx.p;
-      let state = 0;
+      let state2 = 0;
       for (; ctx.p < ctx.s.length; ctx.p++) {
         c = ctx.s.charCodeAt(ctx.p);
-        if (isMultiline && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)) state = state && 3;
+        if (isMultiline && (c === 10 || c === 13 && ctx.s.charCodeAt(ctx.p + 1) === 10)) state2 = state2 && 3;
         else if (c < 32 && c !== 9 || c === 127) TomlError.x("control characters are not allowed in strings", ctx);
-        else if ((!state || state === 3) && c === first && (!isMultiline || ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first)) {
+        else if ((!state2 || state2 === 3) && c === first && (!isMultiline || ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first)) {
           if (isMultiline) {
             if (ctx.s.charCodeAt(ctx.p + 3) === first) ctx.p++;
             if (ctx.s.charCodeAt(ctx.p + 3) === first) ctx.p++;
           }
-          if (!state) {
+          if (!state2) {
             let s = ctx.s.slice(sliceStart, ctx.p);
             parsed = parsed ? parsed + s : s;
           }
           ctx.p += isMultiline ? 3 : 1;
           return parsed;
-        } else if (!state) {
+        } else if (!state2) {
           if (!isLiteral && c === 92) {
             parsed += ctx.s.slice(sliceStart, sliceStart = ctx.p);
-            state = 1;
+            state2 = 1;
           }
-        } else if (state === 1) {
+        } else if (state2 === 1) {
           if (c === 120 || c === 117 || c === 85) {
             let errPtr = ctx.p++ - 1;
             let value = 0;
@@ -13022,8 +18460,8 @@ ${codeblock}`, options);
             if (value < 0 || value > 1114111 || value >= 55296 && value <= 57343) TomlError.x("invalid unicode escape", ctx, errPtr);
             parsed += String.fromCodePoint(value);
             sliceStart = ctx.p--;
-            state = 0;
-          } else if (isMultiline && (c === 32 || c === 9)) state = 2;
+            state2 = 0;
+          } else if (isMultiline && (c === 32 || c === 9)) state2 = 2;
           else {
             if (c === 98) parsed += "\b";
             else if (c === 116) parsed += "	";
@@ -13035,11 +18473,11 @@ ${codeblock}`, options);
             else if (c === 92) parsed += "\\";
             else TomlError.x("unrecognised escape sequence", ctx);
             sliceStart = ctx.p + 1;
-            state = 0;
+            state2 = 0;
           }
         } else if (c !== 32 && c !== 9) {
-          if (state === 2) TomlError.x("invalid escape: only line-ending whitespace may be escaped", ctx, sliceStart);
-          state = !isLiteral && c === 92 ? 1 : 0;
+          if (state2 === 2) TomlError.x("invalid escape: only line-ending whitespace may be escaped", ctx, sliceStart);
+          state2 = !isLiteral && c === 92 ? 1 : 0;
           sliceStart = ctx.p;
         }
       }
@@ -13174,7 +18612,7 @@ ${codeblock}`, options);
     }
     function parseNumber(ctx, startPtr, startChr, sign, endChr) {
       let c = startChr;
-      let state = 0;
+      let state2 = 0;
       let hasUnderscores = false;
       if (c === 105) {
         if (ctx.s.charCodeAt(++ctx.p) !== 110 || ctx.s.charCodeAt(++ctx.p) !== 102) TomlError.x("invalid value", ctx, startPtr);
@@ -13191,31 +18629,31 @@ ${codeblock}`, options);
           else if (c === 98) return parseIntegerBaseN(ctx, startPtr, 2, endChr);
           else if (c === 111) return parseIntegerBaseN(ctx, startPtr, 8, endChr);
         }
-        if (c === 46) state = 2;
-        else if (c === 101 || c === 69) state = 4;
+        if (c === 46) state2 = 2;
+        else if (c === 101 || c === 69) state2 = 4;
         else TomlError.x("illegal leading zero", ctx, startPtr);
       } else if (!isDigit(c)) TomlError.x("invalid value", ctx, startPtr);
       while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
-        if (!state) state = 1;
+        if (!state2) state2 = 1;
         if (c === 95) {
-          if (!(state & 1)) TomlError.x("illegal underscore", ctx);
-          state += 11;
+          if (!(state2 & 1)) TomlError.x("illegal underscore", ctx);
+          state2 += 11;
           hasUnderscores = true;
-        } else if (state === 1 && c === 46) state = 2;
-        else if ((state === 1 || state === 3) && (c === 101 || c === 69)) state = 4;
-        else if (state === 4 && (c === 43 || c === 45)) state = 6;
+        } else if (state2 === 1 && c === 46) state2 = 2;
+        else if ((state2 === 1 || state2 === 3) && (c === 101 || c === 69)) state2 = 4;
+        else if (state2 === 4 && (c === 43 || c === 45)) state2 = 6;
         else if (!isDigit(c)) TomlError.x(`illegal character in numeric literal`, ctx);
-        else if (state > 9) state -= 11;
-        else if (!(state & 1)) state++;
+        else if (state2 > 9) state2 -= 11;
+        else if (!(state2 & 1)) state2++;
       }
-      if (!state) {
+      if (!state2) {
         let val = (startChr - 48) * (sign || 1);
         return ctx.bi === true ? BigInt(val) : val;
       }
-      if (!(state & 1)) TomlError.x("unfinished numeric value", ctx, startPtr);
+      if (!(state2 & 1)) TomlError.x("unfinished numeric value", ctx, startPtr);
       let str2 = ctx.s.slice(startPtr, ctx.p);
       if (hasUnderscores) str2 = str2.replaceAll("_", "");
-      return state > 1 ? parseFloat(str2) : parseInteger(ctx, str2, 10, startPtr);
+      return state2 > 1 ? parseFloat(str2) : parseInteger(ctx, str2, 10, startPtr);
     }
     function parseIntegerBaseN(ctx, startPtr, base, endChr) {
       let c, underscore = 1;
@@ -13305,32 +18743,32 @@ ${codeblock}`, options);
     }
     function parseKey(ctx, end = 61) {
       let startPtr;
-      let state = 0;
+      let state2 = 0;
       let parsed = [];
       let sliceStart;
       let c = ctx.s.charCodeAt(startPtr = ctx.p);
       do
         if (c === end) {
-          if (!state) TomlError.x("unexpected end of key", ctx);
-          if (state === 1) parsed.push(ctx.s.slice(sliceStart, ctx.p));
+          if (!state2) TomlError.x("unexpected end of key", ctx);
+          if (state2 === 1) parsed.push(ctx.s.slice(sliceStart, ctx.p));
           return ctx.p++, parsed;
         } else if (c === 46) {
-          if (!state) TomlError.x("illegal empty bare key", ctx);
-          if (state === 1) parsed.push(ctx.s.slice(sliceStart, ctx.p));
-          state = 0;
-        } else if (!state && (c === 34 || c === 39)) {
+          if (!state2) TomlError.x("illegal empty bare key", ctx);
+          if (state2 === 1) parsed.push(ctx.s.slice(sliceStart, ctx.p));
+          state2 = 0;
+        } else if (!state2 && (c === 34 || c === 39)) {
           if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2)) TomlError.x("illegal quoted key: multiline strings are not allowed", ctx);
           parsed.push(parseString(ctx));
-          state = 2;
+          state2 = 2;
           ctx.p--;
         } else if (c === 32 || c === 9) {
-          if (state === 1) {
+          if (state2 === 1) {
             parsed.push(ctx.s.slice(sliceStart, ctx.p));
-            state = 2;
+            state2 = 2;
           }
-        } else if (state === 2 || c < 48 && c !== 45 || c > 57 && c < 65 || c > 90 && c < 97 && c !== 95 || c > 122) TomlError.x("illegal character in key", ctx);
-        else if (!state) {
-          state = 1;
+        } else if (state2 === 2 || c < 48 && c !== 45 || c > 57 && c < 65 || c > 90 && c < 97 && c !== 95 || c > 122) TomlError.x("illegal character in key", ctx);
+        else if (!state2) {
+          state2 = 1;
           sliceStart = ctx.p;
         }
       while (c = ctx.s.charCodeAt(++ctx.p));
@@ -13399,13 +18837,13 @@ ${codeblock}`, options);
       let m = meta3;
       let k;
       let hasOwn = false;
-      let state;
+      let state2;
       for (let i = 0; i < key.length; i++) {
         if (i) {
           t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
-          m = (state = m[k]).c;
-          if (type === 0 && (state.t === 1 || state.t === 2)) return null;
-          if (state.t === 2) {
+          m = (state2 = m[k]).c;
+          if (type === 0 && (state2.t === 1 || state2.t === 2)) return null;
+          if (state2.t === 2) {
             let l = t.length - 1;
             t = t[l];
             m = m[l].c;
@@ -13436,35 +18874,35 @@ ${codeblock}`, options);
           };
         }
       }
-      state = m[k];
-      if (state.t !== type && !(type === 1 && state.t === 3)) return null;
+      state2 = m[k];
+      if (state2.t !== type && !(type === 1 && state2.t === 3)) return null;
       if (type === 2) {
-        if (!state.d) {
-          state.d = true;
+        if (!state2.d) {
+          state2.d = true;
           t[k] = [];
         }
         t[k].push(t = /* @__PURE__ */ Object.create(null));
-        state.c[state.i++] = state = {
+        state2.c[state2.i++] = state2 = {
           t: 1,
           d: false,
           i: 0,
           c: /* @__PURE__ */ Object.create(null)
         };
       }
-      if (state.d) return null;
-      state.d = true;
+      if (state2.d) return null;
+      state2.d = true;
       if (type === 1) t = hasOwn ? t[k] : t[k] = /* @__PURE__ */ Object.create(null);
       else if (type === 0 && hasOwn) return null;
       return [
         k,
         t,
-        state.c
+        state2.c
       ];
     }
     function validateTablePeek(ctx, peek, ptr) {
       if (peek === null || ctx.uk === 2) TomlError.x(peek === null ? "trying to redefine an already defined table or value" : "document contains an unsafe property", ctx, ptr);
     }
-    function parse4(toml, options = {}) {
+    function parse5(toml, options = {}) {
       let ctx = {
         s: toml,
         p: 0,
@@ -13649,7 +19087,7 @@ ${tables}` : preamble || tables;
       return str2;
     }
     var src_default = {
-      parse: parse4,
+      parse: parse5,
       stringify,
       TomlDate,
       TomlError
@@ -13657,7 +19095,7 @@ ${tables}` : preamble || tables;
     exports2.TomlDate = TomlDate;
     exports2.TomlError = TomlError;
     exports2.default = src_default;
-    exports2.parse = parse4;
+    exports2.parse = parse5;
     exports2.stringify = stringify;
   }
 });
@@ -13665,20 +19103,24 @@ ${tables}` : preamble || tables;
 // src/lockfiles/util.ts
 function npmPurl(name, version3) {
   const lower = name.toLowerCase();
-  const plain2 = plainNpmPurl(lower, version3);
-  if (plain2 !== void 0) return plain2;
+  const plain3 = plainNpmPurl(lower, version3 || void 0);
+  if (plain3 !== void 0) return plain3;
   const enc = packageUrlLib().PurlComponent;
   const slash = lower.startsWith("@") ? lower.indexOf("/") : -1;
   const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);
-  return `pkg:npm/${head}@${enc.version.encode(version3)}`;
+  return version3 ? `pkg:npm/${head}@${enc.version.encode(version3)}` : `pkg:npm/${head}`;
 }
 function pypiName(name) {
   return name.toLowerCase().replace(/[-_.]+/g, "-");
 }
 function pypiPurl(name, version3) {
-  return new (packageUrlLib()).PackageURL("pypi", void 0, pypiName(name), version3, void 0, void 0).toString();
+  const n = pypiName(name);
+  if (PLAIN_PART.test(n) && PLAIN_VERSION2.test(version3)) return `pkg:pypi/${n}@${version3}`;
+  return new (packageUrlLib()).PackageURL("pypi", void 0, n, version3, void 0, void 0).toString();
 }
-function golangPurl(modulePath, version3) {
+function golangPurl(path25, version3) {
+  const modulePath = path25.toLowerCase();
+  if (modulePath.split("/").every((p) => PLAIN_PART.test(p)) && PLAIN_VERSION2.test(version3)) return `pkg:golang/${modulePath}@${version3}`;
   const slash = modulePath.lastIndexOf("/");
   const ns = slash > 0 ? modulePath.slice(0, slash) : void 0;
   const n = slash > 0 ? modulePath.slice(slash + 1) : modulePath;
@@ -13703,44 +19145,45 @@ function fromPrefixedHex(s) {
   const hex3 = m[2].toLowerCase();
   return hex3.length === HEX_LEN[alg] ? { alg, hex: hex3 } : void 0;
 }
-function lineOfOffset(text2, offset) {
-  let line = 1;
-  for (let i = 0; i < offset && i < text2.length; i++) if (text2.charCodeAt(i) === 10) line++;
-  return line;
-}
-function parseJsonLockfile(text2, file2, fix) {
-  if (text2.trim() === "") throw new import_errors8.LockfileError(`the file is empty; ${fix}`, file2);
+function parseJsonLockfile(text3, file2, fix2) {
+  if (text3.trim() === "") throw new import_errors3.LockfileError(`the file is empty; ${fix2}`, file2);
   try {
-    return JSON.parse(text2);
+    return jsonParse(text3);
   } catch (e) {
-    const msg = e.message;
-    const pos = /position (\d+)/.exec(msg);
-    const lc = /line (\d+) column (\d+)/.exec(msg);
-    const end = /Unexpected end of JSON/.test(msg) ? text2.trimEnd().split("\n").length : void 0;
-    const line = lc ? Number(lc[1]) : pos ? lineOfOffset(text2, Number(pos[1])) : end;
-    throw new import_errors8.LockfileError(`not valid JSON (${msg.replace(/ in JSON at .*$/, "")}); ${fix}`, file2, line);
+    const p = describeJsonError(text3, e);
+    throw new import_errors3.LockfileError(`not valid JSON (${p.problem}); ${fix2}`, file2, p.line, p.column);
   }
 }
-function parseYamlLockfile(text2, file2, fix) {
-  if (text2.trim() === "") throw new import_errors8.LockfileError(`the file is empty; ${fix}`, file2);
-  const { parseDocument } = require_dist();
-  const doc = parseDocument(text2, { uniqueKeys: false });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    const first = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    throw new import_errors8.LockfileError(`not valid YAML (${first}); ${fix}`, file2, e.linePos?.[0].line, e.linePos?.[0].col);
-  }
-  return doc.toJS({ maxAliasCount: -1 });
+function yamlReason(reason) {
+  if (reason.startsWith("unidentified alias")) return "an alias refers to no anchor";
+  return reason.replace(/\s*(?:"|!<|: ).*$/s, "");
 }
-function parseTomlLockfile(text2, file2, fix) {
-  if (text2.trim() === "") throw new import_errors8.LockfileError(`the file is empty; ${fix}`, file2);
+function parseYamlDocuments(text3, file2, fix2) {
+  if (text3.trim() === "") throw new import_errors3.LockfileError(`the file is empty; ${fix2}`, file2);
+  const fast = parseLockfileYaml(text3);
+  if (fast) return fast;
+  const { loadAll, CORE_SCHEMA, YAMLException } = require_js_yaml();
+  try {
+    return loadAll(text3, void 0, { schema: CORE_SCHEMA, filename: file2 });
+  } catch (e) {
+    if (!(e instanceof YAMLException)) throw e;
+    throw new import_errors3.LockfileError(`not valid YAML (${yamlReason(e.reason)}); ${fix2}`, file2, e.mark ? e.mark.line + 1 : void 0, e.mark ? e.mark.column + 1 : void 0);
+  }
+}
+function parseYamlLockfile(text3, file2, fix2) {
+  const docs = parseYamlDocuments(text3, file2, fix2);
+  if (docs.length !== 1) throw new import_errors3.LockfileError(`expected one YAML document, found ${docs.length}; ${fix2}`, file2);
+  return docs[0];
+}
+function parseTomlLockfile(text3, file2, fix2) {
+  if (text3.trim() === "") throw new import_errors3.LockfileError(`the file is empty; ${fix2}`, file2);
   const { parse: parseToml, TomlError } = require_dist2();
   try {
-    return parseToml(text2);
+    return parseToml(text3);
   } catch (e) {
     if (e instanceof TomlError) {
       const first = e.message.split("\n")[0];
-      throw new import_errors8.LockfileError(`not valid TOML (${first}); ${fix}`, file2, e.line, e.column);
+      throw new import_errors3.LockfileError(`not valid TOML (${first}); ${fix2}`, file2, e.line, e.column);
     }
     throw e;
   }
@@ -13759,7 +19202,7 @@ function markReachability(packages, prodRoots, devRoots, optionalRoots = []) {
   const all = walk(packages, [...prodRoots, ...devRoots, ...optionalRoots]);
   const optionalOnly = walk(packages, optionalRoots);
   for (const [purl, p] of packages) {
-    if (!all.has(purl)) continue;
+    if (!all.has(purl) || p.workspace !== void 0) continue;
     const inProd = prod.has(purl);
     p.dev = !inProd && !optionalOnly.has(purl);
     if (!inProd && optionalOnly.has(purl)) p.optional = true;
@@ -13773,15 +19216,15 @@ function walk(packages, roots) {
     if (seen.has(purl)) continue;
     seen.add(purl);
     const p = packages.get(purl);
-    if (p) {
+    if (p && p.workspace === void 0) {
       for (const d of p.dependencies) if (!seen.has(d)) stack.push(d);
     }
   }
   return seen;
 }
-function mergeByPurl(list) {
+function mergeByPurl(list2) {
   const by = /* @__PURE__ */ new Map();
-  for (const p of list) {
+  for (const p of list2) {
     const q = by.get(p.purl);
     if (!q) {
       by.set(p.purl, { ...p, dependencies: [...p.dependencies] });
@@ -13793,11 +19236,14 @@ function mergeByPurl(list) {
     q.dependencies.push(...p.dependencies);
     if (!q.integrity && p.integrity) q.integrity = p.integrity;
     if (!q.licenses && p.licenses) q.licenses = p.licenses;
+    if (p.unresolved) q.unresolved = [...q.unresolved ?? [], ...p.unresolved];
+    if (!q.workspace && p.workspace) q.workspace = p.workspace;
   }
   const out = [...by.values()];
   for (const p of out) {
     p.dependencies = [...new Set(p.dependencies)].filter((d) => d !== p.purl).sort();
     if (p.optional === false) delete p.optional;
+    if (p.unresolved) p.unresolved = sortedUnique2(p.unresolved);
   }
   return out.sort((a, b) => a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0);
 }
@@ -13822,47 +19268,87 @@ function withRoots(base, packages, manifest, resolveRoot, markDev = true) {
   const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? "0.0.0" } : void 0;
   return { ...base, root, packages, rootDependencies };
 }
-var import_errors8, SRI_ALGS, HEX_LEN;
+function finishWorkspaces(base, list2, roots, manifest) {
+  const packages = mergeByPurl(list2);
+  markReachability(new Map(packages.map((p) => [p.purl, p])), roots.prod, roots.dev, roots.opt);
+  const rootDependencies = sortedUnique2(roots.rootDeps);
+  const direct = /* @__PURE__ */ new Set([...roots.prod, ...roots.dev, ...roots.opt, ...rootDependencies]);
+  for (const p of packages) p.direct = direct.has(p.purl);
+  const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? "0.0.0" } : void 0;
+  return { ...base, root, packages, rootDependencies };
+}
+var import_errors3, PLAIN_PART, PLAIN_VERSION2, SRI_ALGS, HEX_LEN;
 var init_util2 = __esm({
   "src/lockfiles/util.ts"() {
     "use strict";
-    import_errors8 = require("./cli-errors.js");
+    init_lookup();
+    import_errors3 = require("./cli-errors.js");
+    init_lockfile_yaml();
+    init_json_error();
     init_purl();
-    SRI_ALGS = {
+    PLAIN_PART = /^[a-z0-9][a-z0-9._~-]*$/;
+    PLAIN_VERSION2 = /^[A-Za-z0-9][A-Za-z0-9._~-]*$/;
+    SRI_ALGS = lookupTable({
       sha1: "SHA-1",
       sha256: "SHA-256",
       sha384: "SHA-384",
       sha512: "SHA-512"
-    };
+    });
     HEX_LEN = { "SHA-1": 40, "SHA-256": 64, "SHA-384": 96, "SHA-512": 128 };
   }
 });
 
+// src/lockfiles/manifest.ts
+function deps(v) {
+  if (!isRecord2(v)) return {};
+  return Object.fromEntries(Object.entries(v).map(([k, r]) => [k, String(r)]));
+}
+function parsePackageJson(text3, file2) {
+  const data = parseJsonLockfile(text3, file2, "fix the JSON syntax of package.json");
+  if (!isRecord2(data)) throw new import_errors4.LockfileError("expected a JSON object", file2);
+  return {
+    name: str(data.name),
+    version: str(data.version),
+    dependencies: deps(data.dependencies),
+    devDependencies: deps(data.devDependencies),
+    optionalDependencies: deps(data.optionalDependencies),
+    ...isRecord2(data.resolutions) ? { resolutions: deps(data.resolutions) } : {}
+  };
+}
+var import_errors4;
+var init_manifest = __esm({
+  "src/lockfiles/manifest.ts"() {
+    "use strict";
+    import_errors4 = require("./cli-errors.js");
+    init_util2();
+  }
+});
+
 // src/lockfiles/gomod.ts
-function parseGoMod(text2, file2, goSum) {
+function parseGoMod(text3, file2, goSum) {
   let module2;
   let goVersion;
   const requires = [];
   const replaces = /* @__PURE__ */ new Map();
   const warnings = [];
-  let block;
-  const lines2 = text2.split(/\r?\n/);
+  let block2;
+  const lines2 = text3.split(/\r?\n/);
   for (let i = 0; i < lines2.length; i++) {
     const indirect = /\/\/\s*indirect\b/.test(lines2[i]);
     const line = lines2[i].replace(/\/\/.*$/, "").trim();
     if (line === "") continue;
-    if (block) {
+    if (block2) {
       if (line === ")") {
-        block = void 0;
+        block2 = void 0;
         continue;
       }
-      directive(block, line, indirect, i + 1);
+      directive(block2, line, indirect, i + 1);
       continue;
     }
     const m = /^(\w+)\s*(.*)$/.exec(line);
-    if (!m) throw new import_errors9.LockfileError(`unexpected line "${line}"; ${FIX}`, file2, i + 1);
+    if (!m) throw new import_errors5.LockfileError(`unexpected line (not a go.mod directive); ${FIX}`, file2, i + 1);
     if (m[2] === "(") {
-      block = m[1];
+      block2 = m[1];
       continue;
     }
     directive(m[1], m[2], indirect, i + 1);
@@ -13872,15 +19358,15 @@ function parseGoMod(text2, file2, goSum) {
     if (verb === "module") module2 = f[0];
     else if (verb === "go") goVersion = f[0];
     else if (verb === "require") {
-      if (f.length < 2 || !f[1].startsWith("v")) throw new import_errors9.LockfileError(`require "${rest}" has no version; ${FIX}`, file2, line);
+      if (f.length < 2 || !f[1].startsWith("v")) throw new import_errors5.LockfileError(`require "${rest}" has no version; ${FIX}`, file2, line);
       requires.push({ path: f[0], version: f[1], indirect });
     } else if (verb === "replace") {
       const arrow = f.indexOf("=>");
-      if (arrow < 1) throw new import_errors9.LockfileError(`replace "${rest}" has no "=>"; ${FIX}`, file2, line);
+      if (arrow < 1) throw new import_errors5.LockfileError(`replace "${rest}" has no "=>"; ${FIX}`, file2, line);
       replaces.set(f[0], { path: f[arrow + 1], version: f[arrow + 2] });
     }
   }
-  if (!module2) throw new import_errors9.LockfileError(`no "module" directive: is this a go.mod? ${FIX}`, file2, 1);
+  if (!module2) throw new import_errors5.LockfileError(`no "module" directive: is this a go.mod? ${FIX}`, file2, 1);
   const old = goVersion !== void 0 && /^1\.(\d+)/.test(goVersion) && Number(/^1\.(\d+)/.exec(goVersion)?.[1]) < 17;
   if (old && goSum) {
     const known = new Set(requires.map((r) => r.path));
@@ -13892,22 +19378,22 @@ function parseGoMod(text2, file2, goSum) {
       }
     }
   } else if (old) warnings.push(`${file2}: go ${goVersion} modules list only direct requirements; add go.sum to include the others`);
-  const list = [];
+  const list2 = [];
   for (const r of requires) {
     const rep = replaces.get(r.path) ?? replaces.get(`${r.path}@${r.version}`);
-    let path13 = r.path;
+    let path25 = r.path;
     let version3 = r.version;
     if (rep) {
       if (!rep.version) {
         warnings.push(`${file2}: ${r.path} is replaced by the local directory ${rep.path}; it is not in the SBOM`);
         continue;
       }
-      path13 = rep.path;
+      path25 = rep.path;
       version3 = rep.version;
     }
-    list.push({ ecosystem: "golang", name: path13, version: version3, purl: golangPurl(path13, version3), dev: false, direct: !r.indirect, dependencies: [] });
+    list2.push({ ecosystem: "golang", name: path25, version: version3, purl: golangPurl(path25, version3), dev: false, direct: !r.indirect, dependencies: [] });
   }
-  const packages = mergeByPurl(list);
+  const packages = mergeByPurl(list2);
   return {
     path: file2,
     kind: "gomod",
@@ -13918,32 +19404,32 @@ function parseGoMod(text2, file2, goSum) {
     warnings
   };
 }
-var import_errors9, FIX;
+var import_errors5, FIX;
 var init_gomod = __esm({
   "src/lockfiles/gomod.ts"() {
     "use strict";
-    import_errors9 = require("./cli-errors.js");
+    import_errors5 = require("./cli-errors.js");
     init_util2();
     FIX = "fix it with `go mod tidy`";
   }
 });
 
 // src/lockfiles/npm.ts
-function parsePackageLock(text2, file2, manifest) {
+function parsePackageLock(text3, file2, manifest) {
   const kind = /npm-shrinkwrap\.json$/.test(file2) ? "npm-shrinkwrap" : "package-lock";
-  const data = parseJsonLockfile(text2, file2, FIX2);
-  if (!isRecord2(data)) throw new import_errors10.LockfileError(`expected a JSON object; ${FIX2}`, file2);
+  const data = parseJsonLockfile(text3, file2, FIX2);
+  if (!isRecord2(data)) throw new import_errors6.LockfileError(`expected a JSON object; ${FIX2}`, file2);
   const version3 = data.lockfileVersion;
   if (version3 === 2 || version3 === 3) {
-    if (!isRecord2(data.packages)) throw new import_errors10.LockfileError(`lockfileVersion ${version3} without "packages"; ${FIX2}`, file2);
+    if (!isRecord2(data.packages)) throw new import_errors6.LockfileError(`lockfileVersion ${version3} without "packages"; ${FIX2}`, file2);
     return fromPackages(data, data.packages, file2, kind);
   }
   if (version3 === 1) {
     if (data.dependencies !== void 0 && !isRecord2(data.dependencies))
-      throw new import_errors10.LockfileError(`"dependencies" is not an object; ${FIX2}`, file2);
+      throw new import_errors6.LockfileError(`"dependencies" is not an object; ${FIX2}`, file2);
     return fromV1(data, file2, kind, manifest);
   }
-  throw new import_errors10.LockfileError(
+  throw new import_errors6.LockfileError(
     `unknown lockfileVersion ${JSON.stringify(version3)} (chaingate reads 1, 2 and 3); ${FIX2} using npm 7 or later`,
     file2
   );
@@ -13952,11 +19438,12 @@ function nameFromKey(key) {
   const i = key.lastIndexOf("node_modules/");
   return i < 0 ? key.slice(key.lastIndexOf("/") + 1) : key.slice(i + "node_modules/".length);
 }
-function depNames(e) {
+function depNames(e, folder) {
   const out = [];
   for (const n of Object.keys(recordOf(e.dependencies))) out.push({ name: n, optional: false });
   for (const n of Object.keys(recordOf(e.optionalDependencies))) out.push({ name: n, optional: true });
   for (const n of Object.keys(recordOf(e.peerDependencies))) out.push({ name: n, optional: true });
+  if (folder) for (const n of Object.keys(recordOf(e.devDependencies))) out.push({ name: n, optional: false });
   return out;
 }
 function fromPackages(data, packages, file2, kind) {
@@ -13968,20 +19455,25 @@ function fromPackages(data, packages, file2, kind) {
     if (raw.link === true) continue;
     const name = str(raw.name) ?? nameFromKey(key);
     const version3 = str(raw.version);
-    if (!version3) {
-      if (!key.includes("node_modules/")) continue;
-      throw new import_errors10.LockfileError(`entry "${key}" has no version; ${FIX2}`, file2);
+    if (isFolderKey(key)) {
+      keyToPurl.set(key, npmPurl(name, version3 ?? ""));
+      entries.push([key, raw]);
+      continue;
     }
+    if (!version3) throw new import_errors6.LockfileError(`entry "${key}" has no version; ${FIX2}`, file2);
     keyToPurl.set(key, npmPurl(name, version3));
     entries.push([key, raw]);
   }
+  const rootDeps = [];
   for (const [key, raw] of Object.entries(packages)) {
     if (isRecord2(raw) && raw.link === true) {
       const target = keyToPurl.get(str(raw.resolved) ?? "");
-      if (target) keyToPurl.set(key, target);
+      if (!target) continue;
+      keyToPurl.set(key, target);
+      if (/^node_modules\/(@[^/]+\/)?[^/@][^/]*$/.test(key)) rootDeps.push(target);
     }
   }
-  const resolve6 = (from, dep) => {
+  const resolve17 = (from, dep) => {
     let base = from;
     for (; ; ) {
       const hit = keyToPurl.get(base === "" ? `node_modules/${dep}` : `${base}/node_modules/${dep}`);
@@ -13992,48 +19484,54 @@ function fromPackages(data, packages, file2, kind) {
       else base = "";
     }
   };
-  const rootDeps = [];
-  for (const d of depNames(rootEntry)) {
-    const p = resolve6("", d.name);
-    if (p) rootDeps.push(p);
-  }
-  for (const n of Object.keys(recordOf(rootEntry.devDependencies))) {
-    const p = resolve6("", n);
+  for (const d of depNames(rootEntry, true)) {
+    const p = resolve17("", d.name);
     if (p) rootDeps.push(p);
   }
   const direct = new Set(rootDeps);
-  const list = [];
+  const list2 = [];
+  const warnings = [];
   for (const [key, e] of entries) {
     const purl = keyToPurl.get(key);
+    const folder = isFolderKey(key);
+    const optional2 = e.optional === true || e.devOptional === true;
     const deps2 = [];
-    for (const d of depNames(e)) {
-      const p = resolve6(key, d.name);
+    const unresolved = [];
+    for (const d of depNames(e, folder)) {
+      const p = resolve17(key, d.name);
       if (p) deps2.push(p);
-      else if (!d.optional) throw new import_errors10.LockfileError(`"${key}" depends on "${d.name}" which the lockfile does not contain; ${FIX2}`, file2);
+      else if (optional2 && !d.optional) {
+        unresolved.push(d.name);
+        warnings.push(`${file2}: optional package "${key}" depends on "${d.name}", which the lockfile leaves unresolved; "${d.name}" is not in the SBOM`);
+      } else if (!d.optional) throw new import_errors6.LockfileError(`"${key}" depends on "${d.name}" which the lockfile does not contain; ${FIX2}`, file2);
     }
     const license = str(e.license);
     const pkg = {
       ecosystem: "npm",
       name: str(e.name) ?? nameFromKey(key),
-      version: str(e.version),
+      version: str(e.version) ?? "",
       purl,
       dev: e.dev === true,
       direct: direct.has(purl),
       dependencies: deps2
     };
+    if (folder) pkg.workspace = key;
+    if (unresolved.length) pkg.unresolved = unresolved;
     const integrity = fromSri(str(e.integrity));
     if (integrity) pkg.integrity = integrity;
     if (license) pkg.licenses = [license];
-    if (e.optional === true || e.devOptional === true) pkg.optional = true;
-    list.push(pkg);
+    if (optional2) pkg.optional = true;
+    list2.push(pkg);
   }
-  return {
+  const lock = {
     path: file2,
     kind,
     root: rootOf(rootEntry, data),
-    packages: mergeByPurl(list),
+    packages: mergeByPurl(list2),
     rootDependencies: sortedUnique2(rootDeps)
   };
+  if (warnings.length) lock.warnings = warnings;
+  return lock;
 }
 function rootOf(rootEntry, data) {
   const name = str(rootEntry.name) ?? str(data.name);
@@ -14041,19 +19539,20 @@ function rootOf(rootEntry, data) {
   return { name, version: str(rootEntry.version) ?? str(data.version) ?? "0.0.0" };
 }
 function fromV1(data, file2, kind, manifest) {
-  const list = [];
+  const list2 = [];
   const rootDeps = [];
-  const purlOf = (name2, e, path13) => {
+  const warnings = [];
+  const purlOf2 = (name2, e, path25) => {
     const v = str(e.version);
-    if (!v) throw new import_errors10.LockfileError(`"${path13}" has no version; ${FIX2}`, file2);
+    if (!v) throw new import_errors6.LockfileError(`"${path25}" has no version; ${FIX2}`, file2);
     const alias = /^npm:(@?[^@]+)@(.+)$/.exec(v);
     return alias ? { name: alias[1], version: alias[2] } : { name: name2, version: v };
   };
-  const build = (deps2, parent, path13) => {
+  const build = (deps2, parent, path25) => {
     const frame = { deps: deps2, parent, resolved: /* @__PURE__ */ new Map() };
     for (const [name2, raw] of Object.entries(deps2)) {
       const e = recordOf(raw);
-      const real = purlOf(name2, e, `${path13}${name2}`);
+      const real = purlOf2(name2, e, `${path25}${name2}`);
       frame.resolved.set(name2, npmPurl(real.name, real.version));
     }
     return frame;
@@ -14065,17 +19564,20 @@ function fromV1(data, file2, kind, manifest) {
     }
     return void 0;
   };
-  const visit2 = (frame, path13) => {
+  const visit2 = (frame, path25) => {
     for (const [name2, raw] of Object.entries(frame.deps)) {
       const e = recordOf(raw);
-      const real = purlOf(name2, e, `${path13}${name2}`);
-      const nested = isRecord2(e.dependencies) ? build(e.dependencies, frame, `${path13}${name2}/`) : void 0;
+      const real = purlOf2(name2, e, `${path25}${name2}`);
+      const nested = isRecord2(e.dependencies) ? build(e.dependencies, frame, `${path25}${name2}/`) : void 0;
       const deps2 = [];
+      const unresolved = [];
       for (const req of Object.keys(recordOf(e.requires))) {
         const p = lookup(nested ?? frame, req);
         if (p) deps2.push(p);
-        else if (e.optional !== true)
-          throw new import_errors10.LockfileError(`"${path13}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file2);
+        else if (e.optional === true) {
+          unresolved.push(req);
+          warnings.push(`${file2}: optional package "${path25}${name2}" requires "${req}", which the lockfile leaves unresolved; "${req}" is not in the SBOM`);
+        } else throw new import_errors6.LockfileError(`"${path25}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file2);
       }
       const pkg = {
         ecosystem: "npm",
@@ -14089,9 +19591,10 @@ function fromV1(data, file2, kind, manifest) {
       const integrity = fromSri(str(e.integrity));
       if (integrity) pkg.integrity = integrity;
       if (e.optional === true) pkg.optional = true;
+      if (unresolved.length) pkg.unresolved = unresolved;
       if (frame.parent === void 0) rootDeps.push(pkg.purl);
-      list.push(pkg);
-      if (nested) visit2(nested, `${path13}${name2}/`);
+      list2.push(pkg);
+      if (nested) visit2(nested, `${path25}${name2}/`);
     }
   };
   const top = build(recordOf(data.dependencies), void 0, "");
@@ -14103,81 +19606,121 @@ function fromV1(data, file2, kind, manifest) {
     const wanted = new Set(names.map((n) => top.resolved.get(n)).filter((x) => Boolean(x)));
     rootDeps.length = 0;
     rootDeps.push(...wanted);
-    for (const p of list) p.direct = wanted.has(p.purl);
-  } else for (const p of list) p.direct = false;
+    for (const p of list2) p.direct = wanted.has(p.purl);
+  } else for (const p of list2) p.direct = false;
   const name = str(data.name);
-  return {
+  const lock = {
     path: file2,
     kind,
     root: name ? { name, version: str(data.version) ?? "0.0.0" } : void 0,
-    packages: mergeByPurl(list),
+    packages: mergeByPurl(list2),
     rootDependencies: sortedUnique2(rootDeps)
   };
+  if (warnings.length) lock.warnings = warnings;
+  return lock;
 }
-var import_errors10, FIX2;
+var import_errors6, FIX2, isFolderKey;
 var init_npm = __esm({
   "src/lockfiles/npm.ts"() {
     "use strict";
-    import_errors10 = require("./cli-errors.js");
+    import_errors6 = require("./cli-errors.js");
     init_util2();
     FIX2 = "regenerate it with `npm install --package-lock-only`";
+    isFolderKey = (key) => key !== "" && !key.startsWith("node_modules/") && !key.includes("/node_modules/");
   }
 });
 
 // src/lockfiles/pnpm.ts
-function splitKey(key) {
+function splitKey2(key, format) {
   const k = key.startsWith("/") ? key.slice(1) : key;
+  if (format === 5) {
+    const parts = k.split("/");
+    const n = k.startsWith("@") ? 2 : 1;
+    if (parts.length !== n + 1) return void 0;
+    const v = parts[n];
+    const underscore = v.indexOf("_");
+    return { name: parts.slice(0, n).join("/"), version: underscore < 0 ? v : v.slice(0, underscore) };
+  }
   const paren = k.indexOf("(");
   const base = paren < 0 ? k : k.slice(0, paren);
   const at = base.indexOf("@", 1);
   if (at < 0) return void 0;
   return { name: base.slice(0, at), version: base.slice(at + 1) };
 }
-function parsePnpmLock(text2, file2, manifest) {
-  const data = parseYamlLockfile(text2, file2, FIX3);
-  if (!isRecord2(data)) throw new import_errors11.LockfileError(`expected a YAML mapping; ${FIX3}`, file2, 1);
-  const lv = String(data.lockfileVersion ?? "");
-  const major = Number(lv.split(".")[0]);
-  if (major !== 6 && major !== 9)
-    throw new import_errors11.LockfileError(`unknown lockfileVersion ${JSON.stringify(data.lockfileVersion)} (chaingate reads 6.x and 9.x); ${FIX3} using pnpm 8 or later`, file2, 1);
-  const v9 = major === 9;
-  const graph = recordOf(v9 ? data.snapshots : data.packages);
+function isEnvDocument(d) {
+  if (!isRecord2(d) || !isRecord2(d.importers)) return false;
+  const keys = Object.values(d.importers).flatMap((imp) => Object.keys(recordOf(imp)));
+  return keys.length > 0 && keys.every((k) => k === "configDependencies" || k === "packageManagerDependencies");
+}
+function mainDocument(docs, file2) {
+  const main = docs.filter((d) => !isEnvDocument(d));
+  if (main.length !== 1)
+    throw new import_errors7.LockfileError(`expected one lockfile document (besides pnpm's env document), found ${main.length}; ${FIX3}`, file2, 1);
+  if (!isRecord2(main[0])) throw new import_errors7.LockfileError(`expected a YAML mapping; ${FIX3}`, file2, 1);
+  return main[0];
+}
+function parsePnpmLock(text3, file2, manifest) {
+  const data = mainDocument(parseYamlDocuments(text3, file2, FIX3), file2);
+  const major = Number(String(data.lockfileVersion ?? "").split(".")[0]);
+  if (major !== 5 && major !== 6 && major !== 9)
+    throw new import_errors7.LockfileError(`unknown lockfileVersion ${JSON.stringify(data.lockfileVersion)} (chaingate reads 5.x, 6.x and 9.x); ${FIX3} using pnpm 6 or later`, file2, 1);
+  const format = major;
+  const graph2 = recordOf(format === 9 ? data.snapshots : data.packages);
   const meta3 = recordOf(data.packages);
-  const keyOf = (name, ref) => {
-    if (ref.startsWith("link:") || ref.startsWith("workspace:")) return void 0;
+  const metaOf = (key) => recordOf(format === 9 ? meta3[key.replace(/\(.*$/, "")] : graph2[key]);
+  const importers = isRecord2(data.importers) ? data.importers : { ".": data };
+  const workspaceName = /* @__PURE__ */ new Map();
+  for (const [at, imp] of Object.entries(importers)) {
+    for (const section of ["dependencies", "devDependencies", "optionalDependencies"]) {
+      for (const [n, spec] of Object.entries(recordOf(recordOf(imp)[section]))) {
+        const ref = isRecord2(spec) ? str(spec.version) : str(spec);
+        if (ref?.startsWith("link:")) workspaceName.set(posix2.normalize(posix2.join(at, ref.slice(5))), n);
+      }
+    }
+  }
+  const workspacePurl = (at) => npmPurl(workspaceName.get(at) ?? at, "");
+  const keyOf2 = (from, name, ref) => {
+    if (ref.startsWith("link:")) {
+      const target = posix2.normalize(posix2.join(from, ref.slice(5)));
+      return Object.hasOwn(importers, target) && target !== "." ? `workspace:${target}` : void 0;
+    }
+    if (ref.startsWith("workspace:")) return void 0;
+    if (Object.hasOwn(graph2, ref)) return ref;
     if (ref.startsWith("/")) return ref;
+    if (format === 5) return `/${name}/${ref}`;
     const paren = ref.indexOf("(");
     const aliased = (paren < 0 ? ref : ref.slice(0, paren)).indexOf("@", 1) > 0;
     const k = aliased ? ref : `${name}@${ref}`;
-    return v9 ? k : `/${k}`;
+    return format === 9 ? k : `/${k}`;
   };
   const purlByKey = /* @__PURE__ */ new Map();
-  for (const key of Object.keys(graph)) {
-    const e = recordOf(graph[key]);
-    const nv = splitKey(key);
-    const m = recordOf(meta3[key.replace(/\(.*$/, "")]);
+  for (const at of Object.keys(importers)) if (at !== ".") purlByKey.set(`workspace:${at}`, workspacePurl(at));
+  for (const key of Object.keys(graph2)) {
+    const e = recordOf(graph2[key]);
+    const m = metaOf(key);
+    const nv = splitKey2(key, format);
     const name = str(e.name) ?? str(m.name) ?? nv?.name;
     const version3 = str(e.version) ?? str(m.version) ?? nv?.version;
-    if (!name || !version3) throw new import_errors11.LockfileError(`entry "${key}" has no name@version; ${FIX3}`, file2);
+    if (!name || !version3) throw new import_errors7.LockfileError(`entry "${key}" has no name@version; ${FIX3}`, file2);
     purlByKey.set(key, npmPurl(name, version3));
   }
-  const list = [];
-  for (const key of Object.keys(graph)) {
-    const e = recordOf(graph[key]);
-    const m = v9 ? recordOf(meta3[key.replace(/\(.*$/, "")]) : e;
+  const list2 = [];
+  for (const key of Object.keys(graph2)) {
+    const e = recordOf(graph2[key]);
+    const m = metaOf(key);
     const purl = purlByKey.get(key);
     const deps2 = [];
     for (const section of ["dependencies", "optionalDependencies"]) {
       for (const [n, r] of Object.entries(recordOf(e[section]))) {
-        const k = keyOf(n, String(r));
+        const k = keyOf2(".", n, String(r));
         if (!k) continue;
         const p = purlByKey.get(k);
         if (p) deps2.push(p);
         else if (section === "dependencies")
-          throw new import_errors11.LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX3}`, file2);
+          throw new import_errors7.LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX3}`, file2);
       }
     }
-    const nv = splitKey(key) ?? { name: "", version: "" };
+    const nv = splitKey2(key, format) ?? { name: "", version: "" };
     const pkg = {
       ecosystem: "npm",
       name: str(e.name) ?? str(m.name) ?? nv.name,
@@ -14190,13 +19733,14 @@ function parsePnpmLock(text2, file2, manifest) {
     const integrity = fromSri(str(recordOf(m.resolution).integrity));
     if (integrity) pkg.integrity = integrity;
     if (e.optional === true) pkg.optional = true;
-    list.push(pkg);
+    list2.push(pkg);
   }
-  const importers = isRecord2(data.importers) ? data.importers : { ".": data };
   const prod = [];
   const dev = [];
   const opt = [];
-  for (const imp of Object.values(importers)) {
+  const rootDeps = [];
+  for (const [at, imp] of Object.entries(importers)) {
+    const workspace = at === "." ? void 0 : { ecosystem: "npm", name: workspaceName.get(at) ?? at, version: "", purl: workspacePurl(at), dev: false, direct: true, dependencies: [], workspace: at };
     const sections = [
       ["dependencies", prod],
       ["devDependencies", dev],
@@ -14205,49 +19749,52 @@ function parsePnpmLock(text2, file2, manifest) {
     for (const [section, into] of sections) {
       for (const [n, spec] of Object.entries(recordOf(recordOf(imp)[section]))) {
         const ref = isRecord2(spec) ? str(spec.version) : str(spec);
-        const k = ref ? keyOf(n, ref) : void 0;
+        const k = ref ? keyOf2(at, n, ref) : void 0;
         const p = k ? purlByKey.get(k) : void 0;
-        if (p) into.push(p);
-        else if (k) throw new import_errors11.LockfileError(`the project depends on "${n}" (${ref}) which the lockfile does not contain; ${FIX3}`, file2);
+        if (!p) {
+          if (k) throw new import_errors7.LockfileError(`the project ${at === "." ? "" : `"${at}" `}depends on "${n}" (${ref}) which the lockfile does not contain; ${FIX3}`, file2);
+          continue;
+        }
+        into.push(p);
+        (workspace ? workspace.dependencies : rootDeps).push(p);
       }
     }
+    if (workspace) {
+      list2.push(workspace);
+      rootDeps.push(workspace.purl);
+    }
   }
-  const packages = mergeByPurl(list);
-  markReachability(new Map(packages.map((p) => [p.purl, p])), prod, dev, opt);
-  const rootDependencies = sortedUnique2([...prod, ...dev, ...opt]);
-  const direct = new Set(rootDependencies);
-  for (const p of packages) p.direct = direct.has(p.purl);
-  const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? "0.0.0" } : void 0;
-  return { path: file2, kind: "pnpm", root, packages, rootDependencies };
+  return finishWorkspaces({ path: file2, kind: "pnpm" }, list2, { prod, dev, opt, rootDeps }, manifest);
 }
-var import_errors11, FIX3;
+var posix2, import_errors7, FIX3;
 var init_pnpm = __esm({
   "src/lockfiles/pnpm.ts"() {
     "use strict";
-    import_errors11 = require("./cli-errors.js");
+    posix2 = __toESM(require("node:path/posix"));
+    import_errors7 = require("./cli-errors.js");
     init_util2();
     FIX3 = "regenerate it with `pnpm install --lockfile-only`";
   }
 });
 
 // src/lockfiles/poetry.ts
-function parsePoetryLock(text2, file2, manifest) {
-  const data = parseTomlLockfile(text2, file2, FIX4);
+function parsePoetryLock(text3, file2, manifest) {
+  const data = parseTomlLockfile(text3, file2, FIX4);
   const meta3 = recordOf(data.metadata);
   const lockVersion = str(meta3["lock-version"]);
   if (lockVersion !== void 0 && !/^[12]\./.test(lockVersion))
-    throw new import_errors12.LockfileError(`unknown lock-version "${lockVersion}" (chaingate reads 1.x and 2.x); ${FIX4}`, file2);
-  if (!Array.isArray(data.package)) throw new import_errors12.LockfileError(`no [[package]] tables; ${FIX4}`, file2);
+    throw new import_errors8.LockfileError(`unknown lock-version "${lockVersion}" (chaingate reads 1.x and 2.x); ${FIX4}`, file2);
+  if (!Array.isArray(data.package)) throw new import_errors8.LockfileError(`no [[package]] tables; ${FIX4}`, file2);
   const legacyFiles = recordOf(meta3.files);
   const purlByName = /* @__PURE__ */ new Map();
   for (const raw of data.package) {
     const e = recordOf(raw);
     const name = str(e.name);
     const version3 = str(e.version);
-    if (!name || !version3) throw new import_errors12.LockfileError(`a [[package]] without name or version; ${FIX4}`, file2);
+    if (!name || !version3) throw new import_errors8.LockfileError(`a [[package]] without name or version; ${FIX4}`, file2);
     if (!purlByName.has(pypiName(name))) purlByName.set(pypiName(name), pypiPurl(name, version3));
   }
-  const list = [];
+  const list2 = [];
   let categoriesKnown = false;
   for (const raw of data.package) {
     const e = recordOf(raw);
@@ -14260,7 +19807,7 @@ function parsePoetryLock(text2, file2, manifest) {
       const d = fromPrefixedHex(str(recordOf(f).hash) ?? "");
       if (d) hashes.push(d);
     }
-    const groups = Array.isArray(e.groups) ? e.groups.map(String) : void 0;
+    const groups = Array.isArray(e.groups) ? e.groups.filter((g) => typeof g === "string") : void 0;
     const category = str(e.category);
     if (groups || category) categoriesKnown = true;
     const pkg = {
@@ -14274,49 +19821,63 @@ function parsePoetryLock(text2, file2, manifest) {
     };
     if (e.optional === true) pkg.optional = true;
     if (hashes.length) pkg.integrity = hashes.sort((a, b) => a.hex < b.hex ? -1 : 1);
-    list.push(pkg);
+    list2.push(pkg);
   }
-  return withRoots({ path: file2, kind: "poetry" }, mergeByPurl(list), manifest, (n) => purlByName.get(pypiName(n)), !categoriesKnown);
+  return withRoots({ path: file2, kind: "poetry" }, mergeByPurl(list2), manifest, (n) => purlByName.get(pypiName(n)), !categoriesKnown);
 }
-function parsePyproject(text2, file2) {
-  const data = parseTomlLockfile(text2, file2, "fix the TOML syntax of pyproject.toml");
+function poetryConstraint(v) {
+  if (Array.isArray(v)) return v.map(poetryConstraint).filter(Boolean).join(" || ");
+  if (isRecord2(v)) {
+    const version3 = str(v.version);
+    if (version3 !== void 0) return version3;
+    for (const source of ["git", "path", "url", "file"]) {
+      const where2 = str(v[source]);
+      if (where2 !== void 0) return `${source} ${where2}`;
+    }
+    return "";
+  }
+  return typeof v === "string" || typeof v === "number" || typeof v === "boolean" ? String(v) : "";
+}
+function poetryDependencies(table2) {
+  return Object.entries(recordOf(table2)).filter(([n]) => n !== "python").map(([n, v]) => [n, poetryConstraint(v)]);
+}
+function parsePyproject(text3, file2) {
+  const data = parseTomlLockfile(text3, file2, "fix the TOML syntax of pyproject.toml");
   const project = recordOf(data.project);
   const poetry = recordOf(recordOf(data.tool).poetry);
-  const deps2 = {};
+  const deps2 = [];
   for (const spec of Array.isArray(project.dependencies) ? project.dependencies : []) {
-    const m = /^([A-Za-z0-9][A-Za-z0-9._-]*)(.*)$/.exec(String(spec));
-    if (m) deps2[m[1]] = m[2].trim();
+    const m = typeof spec === "string" ? /^([A-Za-z0-9][A-Za-z0-9._-]*)(.*)$/.exec(spec) : null;
+    if (m) deps2.push([m[1], m[2].trim()]);
   }
-  for (const [n, v] of Object.entries(recordOf(poetry.dependencies))) if (n !== "python") deps2[n] = isRecord2(v) ? String(v.version ?? "") : String(v);
-  const dev = {};
-  for (const [n, v] of Object.entries(recordOf(poetry["dev-dependencies"]))) dev[n] = String(v);
+  deps2.push(...poetryDependencies(poetry.dependencies));
+  const dev = poetryDependencies(poetry["dev-dependencies"]);
   for (const [g, grp] of Object.entries(recordOf(poetry.group))) {
-    if (g === "main") continue;
-    for (const [n, v] of Object.entries(recordOf(recordOf(grp).dependencies))) dev[n] = isRecord2(v) ? String(v.version ?? "") : String(v);
+    if (g !== "main") dev.push(...poetryDependencies(recordOf(grp).dependencies));
   }
   return {
     name: str(project.name) ?? str(poetry.name),
     version: str(project.version) ?? str(poetry.version),
-    dependencies: deps2,
-    devDependencies: dev,
+    dependencies: Object.fromEntries(deps2),
+    devDependencies: Object.fromEntries(dev),
     optionalDependencies: {}
   };
 }
-var import_errors12, FIX4;
+var import_errors8, FIX4;
 var init_poetry = __esm({
   "src/lockfiles/poetry.ts"() {
     "use strict";
-    import_errors12 = require("./cli-errors.js");
+    import_errors8 = require("./cli-errors.js");
     init_util2();
     FIX4 = "regenerate it with `poetry lock`";
   }
 });
 
 // src/lockfiles/requirements.ts
-function parseRequirements(text2, file2) {
-  const list = [];
+function parseRequirements(text3, file2) {
+  const list2 = [];
   const warnings = [];
-  const lines2 = text2.split(/\r?\n/);
+  const lines2 = text3.split(/\r?\n/);
   for (let i = 0; i < lines2.length; i++) {
     const start = i + 1;
     let logical = lines2[i];
@@ -14330,12 +19891,14 @@ function parseRequirements(text2, file2) {
       return "";
     }).trim();
     if (reqPart.startsWith("-")) {
-      warnings.push(`${file2}:${start}: option "${reqPart.split(/\s+/)[0]}" is not followed (only pinned name==version lines are read)`);
+      const option = OPTION.exec(reqPart)?.[1];
+      warnings.push(`${file2}:${start}: ${option ? `option "${option}"` : "an option"} is not followed (only pinned name==version lines are read)`);
       continue;
     }
     const m = PINNED.exec(reqPart);
     if (!m) {
-      warnings.push(`${file2}:${start}: "${reqPart}" is not pinned to one version (name==version); it is not in the SBOM`);
+      const name = NAMED.exec(reqPart)?.[1];
+      warnings.push(`${file2}:${start}: ${name ? `"${name}"` : "the requirement (a URL or path?)"} is not pinned to one version (name==version); it is not in the SBOM`);
       continue;
     }
     const pkg = {
@@ -14348,28 +19911,30 @@ function parseRequirements(text2, file2) {
       dependencies: []
     };
     if (hashes.length) pkg.integrity = hashes;
-    list.push(pkg);
+    list2.push(pkg);
   }
-  const packages = mergeByPurl(list);
+  const packages = mergeByPurl(list2);
   return { path: file2, kind: "requirements", packages, rootDependencies: packages.map((p) => p.purl), warnings };
 }
-var PINNED;
+var PINNED, OPTION, NAMED;
 var init_requirements = __esm({
   "src/lockfiles/requirements.ts"() {
     "use strict";
     init_util2();
     PINNED = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s;#,]+)\s*(?:;.*)?$/;
+    OPTION = /^(-{1,2}[A-Za-z][A-Za-z-]*)(?=[\s=]|$)/;
+    NAMED = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;]|$)/;
   }
 });
 
 // src/lockfiles/yarn.ts
-function parseYarnLock(text2, file2, manifest) {
-  if (/^__metadata:/m.test(text2)) return parseBerry(text2, file2, manifest);
-  if (/^# yarn lockfile v(\d+)/m.test(text2) && !/^# yarn lockfile v1\b/m.test(text2)) {
-    const v = /^# yarn lockfile v(\d+)/m.exec(text2)?.[1];
-    throw new import_errors13.LockfileError(`unknown yarn lockfile version v${v} (chaingate reads v1 and berry); ${FIX_CLASSIC}`, file2, 1);
+function parseYarnLock(text3, file2, manifest, workspaceManifests) {
+  if (/^__metadata:/m.test(text3)) return parseBerry(text3, file2, manifest, workspaceManifests);
+  if (/^# yarn lockfile v(\d+)/m.test(text3) && !/^# yarn lockfile v1\b/m.test(text3)) {
+    const v = /^# yarn lockfile v(\d+)/m.exec(text3)?.[1];
+    throw new import_errors9.LockfileError(`unknown yarn lockfile version v${v} (chaingate reads v1 and berry); ${FIX_CLASSIC}`, file2, 1);
   }
-  return parseClassic(text2, file2, manifest);
+  return parseClassic(text3, file2, manifest);
 }
 function splitDescriptor(d) {
   const at = d.indexOf("@", 1);
@@ -14379,9 +19944,9 @@ function unquote(s) {
   const t = s.trim();
   return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replace(/\\"/g, '"') : t;
 }
-function parseClassic(text2, file2, manifest) {
+function parseClassic(text3, file2, manifest) {
   const entries = [];
-  const lines2 = text2.split(/\r?\n/);
+  const lines2 = text3.split(/\r?\n/);
   let cur;
   let section;
   for (let i = 0; i < lines2.length; i++) {
@@ -14389,7 +19954,7 @@ function parseClassic(text2, file2, manifest) {
     if (raw.trim() === "" || raw.trimStart().startsWith("#")) continue;
     const indent = raw.length - raw.trimStart().length;
     const line = raw.trim();
-    const bad = (why) => new import_errors13.LockfileError(`not a yarn v1 lockfile line (${why}): ${line.slice(0, 80)}; ${FIX_CLASSIC}`, file2, i + 1);
+    const bad = (why) => new import_errors9.LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file2, i + 1);
     if (indent === 0) {
       if (!line.endsWith(":")) throw bad('an entry header must end with ":"');
       cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };
@@ -14413,13 +19978,13 @@ function parseClassic(text2, file2, manifest) {
       throw bad(`unexpected indentation ${indent}`);
     }
   }
-  if (entries.length === 0 && !/^# yarn lockfile v1/m.test(text2))
-    throw new import_errors13.LockfileError(`no entries and no "# yarn lockfile v1" header: is this a yarn.lock? ${FIX_CLASSIC}`, file2, 1);
+  if (entries.length === 0 && !/^# yarn lockfile v1/m.test(text3))
+    throw new import_errors9.LockfileError(`no entries and no "# yarn lockfile v1" header: is this a yarn.lock? ${FIX_CLASSIC}`, file2, 1);
   const byDescriptor = /* @__PURE__ */ new Map();
-  const list = [];
+  const list2 = [];
   for (const e of entries) {
     const version3 = e.fields.version;
-    if (!version3) throw new import_errors13.LockfileError(`entry "${e.keys.join(", ")}" has no version; ${FIX_CLASSIC}`, file2, e.line);
+    if (!version3) throw new import_errors9.LockfileError(`entry "${e.keys.join(", ")}" has no version; ${FIX_CLASSIC}`, file2, e.line);
     const [alias, range] = splitDescriptor(e.keys[0]);
     const real = range.startsWith("npm:") ? splitDescriptor(range.slice(4))[0] : alias;
     const purl = npmPurl(real, version3);
@@ -14427,74 +19992,132 @@ function parseClassic(text2, file2, manifest) {
     const pkg = { ecosystem: "npm", name: real, version: version3, purl, dev: false, direct: false, dependencies: [] };
     const integrity = fromSri(e.fields.integrity);
     if (integrity) pkg.integrity = integrity;
-    list.push(pkg);
+    list2.push(pkg);
   }
   entries.forEach((e, idx) => {
-    const pkg = list[idx];
+    const pkg = list2[idx];
     for (const section2 of ["dependencies", "optionalDependencies"]) {
       for (const [n, r] of Object.entries(e.maps[section2] ?? {})) {
         const p = byDescriptor.get(`${n}@${r}`);
         if (p) pkg.dependencies.push(p);
         else if (section2 === "dependencies")
-          throw new import_errors13.LockfileError(`"${e.keys[0]}" depends on "${n}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file2, e.line);
+          throw new import_errors9.LockfileError(`"${e.keys[0]}" depends on "${n}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file2, e.line);
       }
     }
   });
-  return finish(file2, "yarn-classic", list, manifest, (n, r) => byDescriptor.get(`${n}@${r}`));
+  return finish(file2, "yarn-classic", list2, manifest, (n, r) => byDescriptor.get(`${n}@${r}`));
 }
-function finish(file2, kind, list, manifest, resolveRoot) {
-  return withRoots({ path: file2, kind }, mergeByPurl(list), manifest, resolveRoot);
+function finish(file2, kind, list2, manifest, resolveRoot) {
+  return withRoots({ path: file2, kind }, mergeByPurl(list2), manifest, resolveRoot);
 }
-function parseBerry(text2, file2, manifest) {
-  const data = parseYamlLockfile(text2, file2, FIX_BERRY);
-  if (!isRecord2(data)) throw new import_errors13.LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file2, 1);
+function parseBerry(text3, file2, manifest, workspaceManifests = {}) {
+  const data = parseYamlLockfile(text3, file2, FIX_BERRY);
+  if (!isRecord2(data)) throw new import_errors9.LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file2, 1);
   const meta3 = recordOf(data.__metadata);
   const version3 = Number(meta3.version);
   if (!Number.isInteger(version3) || version3 < 4 || version3 > 10)
-    throw new import_errors13.LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta3.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file2);
+    throw new import_errors9.LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta3.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file2);
   const byDescriptor = /* @__PURE__ */ new Map();
   const entries = [];
-  let workspaceDeps = {};
+  let rootEntry;
   for (const [key, raw] of Object.entries(data)) {
     if (key === "__metadata" || !isRecord2(raw)) continue;
-    const keys = key.split(/,\s*/);
     const resolution = str(raw.resolution) ?? "";
     const [name, ref] = splitDescriptor(resolution);
     const version4 = str(raw.version);
-    if (!version4 || !name) throw new import_errors13.LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file2);
-    if (/^(workspace|link|portal):/.test(ref)) {
-      if (ref === "workspace:.") workspaceDeps = { ...recordOf(raw.dependencies) };
-      entries.push([keys, raw, void 0]);
+    if (!version4 || !name) throw new import_errors9.LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file2);
+    if (ref === "workspace:.") {
+      rootEntry = raw;
       continue;
     }
-    const purl = npmPurl(name, version4);
-    for (const k of keys) byDescriptor.set(k, purl);
-    entries.push([keys, raw, purl]);
-  }
-  const list = [];
-  for (const [keys, raw, purl] of entries) {
-    if (!purl) continue;
-    const [name] = splitDescriptor(str(raw.resolution));
-    const deps2 = [];
-    for (const [n, r] of Object.entries(recordOf(raw.dependencies))) {
-      const p = byDescriptor.get(`${n}@${String(r)}`);
-      if (p) deps2.push(p);
+    let pkg;
+    if (ref.startsWith("workspace:")) {
+      const at = ref.slice("workspace:".length);
+      const v = workspaceManifests[at]?.version ?? "";
+      pkg = { ecosystem: "npm", name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [], workspace: at };
+    } else {
+      if (/^(link|portal):/.test(ref)) continue;
+      pkg = { ecosystem: "npm", name, version: version4, purl: npmPurl(name, version4), dev: false, direct: false, dependencies: [] };
     }
-    list.push({ ecosystem: "npm", name, version: str(raw.version), purl, dev: false, direct: false, dependencies: deps2 });
-    void keys;
+    for (const k of key.split(/,\s*/)) byDescriptor.set(k, pkg.purl);
+    entries.push({ raw, pkg });
   }
-  const lookup = (n, r) => {
-    const spec = str(workspaceDeps[n]) ?? r;
-    return byDescriptor.get(`${n}@${spec}`) ?? byDescriptor.get(`${n}@npm:${spec}`);
+  const byName2 = /* @__PURE__ */ new Map();
+  for (const { pkg } of entries) {
+    const same = byName2.get(pkg.name);
+    if (same) same.push(pkg);
+    else byName2.set(pkg.name, [pkg]);
+  }
+  const exactly = (n, r) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
+  const named = /* @__PURE__ */ new Set();
+  for (const raw of [...entries.map((e) => e.raw), rootEntry ?? {}])
+    for (const [n, r] of Object.entries(recordOf(raw.dependencies))) {
+      const p = exactly(n, String(r));
+      if (p) named.add(p);
+    }
+  const resolutions = manifest?.resolutions ?? {};
+  const resolve17 = (from, n, r) => {
+    const exact = exactly(n, r);
+    if (exact) return exact;
+    const candidates = byName2.get(n) ?? [];
+    const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r.replace(/^npm:/, "")}`] ?? resolutions[n];
+    if (rewrite !== void 0) {
+      const hit = exactly(n, rewrite) ?? candidates.find((c) => c.version === rewrite.replace(/^npm:/, ""))?.purl;
+      if (hit) return hit;
+    }
+    if (candidates.length === 1) return candidates[0].purl;
+    const semver4 = require_semver2();
+    const range = r.replace(/^npm:/, "");
+    const ok = candidates.filter((c) => semver4.valid(c.version) && semver4.satisfies(c.version, range, { includePrerelease: true }));
+    const target = ok.filter((c) => !named.has(c.purl));
+    return (target.length === 1 ? target : ok).sort((a, b) => semver4.rcompare(a.version, b.version))[0]?.purl;
   };
-  const m = manifest ?? { dependencies: Object.fromEntries(Object.entries(workspaceDeps).map(([k, v]) => [k, String(v)])), devDependencies: {}, optionalDependencies: {} };
-  return finish(file2, "yarn-berry", list, m, lookup);
+  const resolveAll = (raw) => Object.entries(recordOf(raw.dependencies)).flatMap(([n, r]) => {
+    const p = resolve17(splitDescriptor(str(raw.resolution) ?? "")[0], n, String(r));
+    return p ? [[n, p]] : [];
+  });
+  const prod = [];
+  const dev = [];
+  const opt = [];
+  const classify = (deps2, m) => {
+    for (const [n, p] of deps2) {
+      if (m && !(n in m.dependencies) && n in m.devDependencies) dev.push(p);
+      else if (m && !(n in m.dependencies) && n in m.optionalDependencies) opt.push(p);
+      else prod.push(p);
+    }
+  };
+  const list2 = [];
+  const rootDeps = [];
+  for (const { raw, pkg } of entries) {
+    const deps2 = resolveAll(raw);
+    pkg.dependencies = deps2.map(([, p]) => p);
+    if (pkg.workspace !== void 0) {
+      classify(deps2, workspaceManifests[pkg.workspace]);
+      rootDeps.push(pkg.purl);
+    }
+    list2.push(pkg);
+  }
+  const own2 = rootEntry ? resolveAll(rootEntry) : [];
+  classify(own2, manifest);
+  rootDeps.push(...own2.map(([, p]) => p));
+  return finishWorkspaces({ path: file2, kind: "yarn-berry" }, list2, { prod, dev, opt, rootDeps }, manifest);
 }
-var import_errors13, FIX_CLASSIC, FIX_BERRY;
+function berryWorkspaces(text3) {
+  const out = /* @__PURE__ */ new Set();
+  const line = /^ {2}resolution: "?(?:@[^@"\s/]+\/)?[^@"\s]+@workspace:([^"\s]+)"?$/;
+  for (let i = text3.indexOf("@workspace:"); i >= 0; i = text3.indexOf("@workspace:", i + 1)) {
+    const start = text3.lastIndexOf("\n", i) + 1;
+    const end = text3.indexOf("\n", i);
+    const m = line.exec(text3.slice(start, end < 0 ? text3.length : end).replace(/\r$/, ""));
+    if (m && m[1] !== ".") out.add(m[1]);
+  }
+  return [...out].sort();
+}
+var import_errors9, FIX_CLASSIC, FIX_BERRY;
 var init_yarn = __esm({
   "src/lockfiles/yarn.ts"() {
     "use strict";
-    import_errors13 = require("./cli-errors.js");
+    import_errors9 = require("./cli-errors.js");
     init_util2();
     FIX_CLASSIC = "regenerate it with `yarn install`";
     FIX_BERRY = "regenerate it with `yarn install --mode=update-lockfile`";
@@ -14506,24 +20129,24 @@ function isLockfileName(base) {
   return LOCKFILE_NAMES.includes(base) || /^requirements.*\.txt$/.test(base);
 }
 function parseLockfile(input2) {
-  const base = path4.basename(input2.path);
+  const base = path3.basename(input2.path);
   let lock;
   if (base === "package-lock.json" || base === "npm-shrinkwrap.json") lock = parsePackageLock(input2.text, input2.path, input2.manifest);
-  else if (base === "yarn.lock") lock = parseYarnLock(input2.text, input2.path, input2.manifest);
+  else if (base === "yarn.lock") lock = parseYarnLock(input2.text, input2.path, input2.manifest, input2.workspaceManifests);
   else if (base === "pnpm-lock.yaml") lock = parsePnpmLock(input2.text, input2.path, input2.manifest);
   else if (base === "poetry.lock") lock = parsePoetryLock(input2.text, input2.path, input2.manifest);
   else if (base === "go.mod") lock = parseGoMod(input2.text, input2.path, input2.goSum);
   else if (/^requirements.*\.txt$/.test(base)) lock = parseRequirements(input2.text, input2.path);
-  else throw new import_errors14.LockfileError(`not a lockfile chaingate reads (${LOCKFILE_NAMES.join(", ")}, requirements*.txt)`, input2.path);
+  else throw new import_errors10.LockfileError(`not a lockfile chaingate reads (${LOCKFILE_NAMES.join(", ")}, requirements*.txt)`, input2.path);
   if (!lock.root && input2.manifest?.name) lock.root = { name: input2.manifest.name, version: input2.manifest.version ?? "0.0.0" };
   return lock;
 }
-var path4, import_errors14, LOCKFILE_NAMES;
+var path3, import_errors10, LOCKFILE_NAMES;
 var init_parse = __esm({
   "src/lockfiles/parse.ts"() {
     "use strict";
-    path4 = __toESM(require("node:path"));
-    import_errors14 = require("./cli-errors.js");
+    path3 = __toESM(require("node:path"));
+    import_errors10 = require("./cli-errors.js");
     init_gomod();
     init_npm();
     init_pnpm();
@@ -14541,108 +20164,282 @@ var init_parse = __esm({
   }
 });
 
-// src/lockfiles/manifest.ts
-function deps(v) {
-  if (!isRecord2(v)) return {};
-  return Object.fromEntries(Object.entries(v).map(([k, r]) => [k, String(r)]));
-}
-function parsePackageJson(text2, file2) {
-  const data = parseJsonLockfile(text2, file2, "fix the JSON syntax of package.json");
-  if (!isRecord2(data)) throw new import_errors15.LockfileError("expected a JSON object", file2);
-  return {
-    name: str(data.name),
-    version: str(data.version),
-    dependencies: deps(data.dependencies),
-    devDependencies: deps(data.devDependencies),
-    optionalDependencies: deps(data.optionalDependencies)
-  };
-}
-var import_errors15;
-var init_manifest = __esm({
-  "src/lockfiles/manifest.ts"() {
-    "use strict";
-    import_errors15 = require("./cli-errors.js");
-    init_util2();
-  }
-});
-
 // src/lockfiles/discover.ts
 function findLockfiles(root, opts = {}) {
   const skip = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   const skipNames = new Set(skip.filter((s) => !s.includes("/")));
-  const skipPaths = new Set(skip.filter((s) => s.includes("/")).map((s) => path5.normalize(s).replace(/\/$/, "")));
+  const skipPaths = new Set(skip.filter((s) => s.includes("/")).map((s) => path4.normalize(s).replace(/\/$/, "")));
   const out = [];
   const walk3 = (dir) => {
     let entries;
     try {
-      entries = fs7.readdirSync(dir, { withFileTypes: true });
+      entries = fs4.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      throw new import_errors17.LockfileError(`cannot read the directory (${e.code ?? e.message})`, dir);
+      throw new import_errors11.LockfileError(`cannot read the directory (${e.code ?? e.message})`, dir);
     }
     const files = entries.filter((e) => e.isFile() && isLockfileName(e.name)).map((e) => e.name);
     const chosen = files.includes("npm-shrinkwrap.json") ? files.filter((f) => f !== "package-lock.json") : files;
-    for (const f of chosen.sort()) out.push(path5.join(dir, f));
+    for (const f of chosen.sort()) out.push(path4.join(dir, f));
     for (const e of entries) {
       if (!e.isDirectory()) continue;
-      const rel = path5.relative(root, path5.join(dir, e.name));
+      const rel = path4.relative(root, path4.join(dir, e.name));
       if (skipNames.has(e.name) || skipPaths.has(rel)) continue;
-      walk3(path5.join(dir, e.name));
+      walk3(path4.join(dir, e.name));
     }
   };
   walk3(root);
   return out.sort();
 }
 function readOptional(file2) {
+  let st;
   try {
-    return fs7.readFileSync(file2, "utf8");
+    st = fs4.lstatSync(file2);
+  } catch {
+    return void 0;
+  }
+  if (st?.isSymbolicLink()) {
+    throw new import_errors11.LockfileError("is a symbolic link; chaingate reads no file of the scanned tree through a link (it could lead outside the project): commit the file itself", file2);
+  }
+  if (!st.isFile()) return void 0;
+  try {
+    return stripBom(fs4.readFileSync(file2, "utf8"));
   } catch {
     return void 0;
   }
 }
 function readManifest(dir) {
-  const pj = path5.join(dir, "package.json");
+  const pj = path4.join(dir, "package.json");
   const pjText = readOptional(pj);
   if (pjText !== void 0) return parsePackageJson(pjText, pj);
-  const py = path5.join(dir, "pyproject.toml");
+  const py = path4.join(dir, "pyproject.toml");
   const pyText = readOptional(py);
   if (pyText !== void 0) return parsePyproject(pyText, py);
   return void 0;
 }
-function readLockfile(file2, display = file2) {
-  let text2;
-  try {
-    text2 = readText2(file2);
-  } catch (e) {
-    throw new import_errors17.LockfileError(`cannot read the lockfile (${e.code ?? e.message})`, display);
+function isInside(p, root) {
+  const rel = path4.relative(root, p);
+  return rel !== "" && rel !== ".." && !rel.startsWith(`..${path4.sep}`) && !path4.isAbsolute(rel);
+}
+function readWorkspaceManifests(dir, folders) {
+  const out = {};
+  const base = path4.resolve(dir);
+  for (const f of folders) {
+    const at = path4.resolve(base, f);
+    if (!at.startsWith(base + path4.sep)) continue;
+    const file2 = path4.join(at, "package.json");
+    const text3 = readOptional(file2);
+    if (text3 !== void 0 && !isInside(fs4.realpathSync(file2), fs4.realpathSync(base))) {
+      throw new import_errors11.LockfileError("is reached through a symbolic link to a folder outside the project; chaingate reads no file of the scanned tree through a link: commit the folder itself", file2);
+    }
+    if (text3 !== void 0) out[f] = parsePackageJson(text3, file2);
   }
-  const dir = path5.dirname(file2);
-  const base = path5.basename(file2);
+  return out;
+}
+function readLockfile(file2, display = file2) {
+  let text3;
+  try {
+    text3 = readText(file2);
+  } catch (e) {
+    throw new import_errors11.LockfileError(`cannot read the lockfile (${e.code ?? e.message})`, display);
+  }
+  const dir = path4.dirname(file2);
+  const base = path4.basename(file2);
   const manifest = base === "go.mod" || base.startsWith("requirements") ? void 0 : readManifest(dir);
-  const goSum = base === "go.mod" ? readOptional(path5.join(dir, "go.sum")) : void 0;
-  const lock = parseLockfile({ path: display, text: text2, manifest, goSum });
+  const goSum = base === "go.mod" ? readOptional(path4.join(dir, "go.sum")) : void 0;
+  const workspaceManifests = base === "yarn.lock" ? readWorkspaceManifests(dir, berryWorkspaces(text3)) : void 0;
+  const lock = parseLockfile({ path: display, text: text3, manifest, goSum, workspaceManifests });
   return lock;
 }
 function discoverLockfiles(root, opts = {}) {
   const found = findLockfiles(root, opts);
   if (found.length === 0)
-    throw new import_errors17.LockfileError(
+    throw new import_errors11.LockfileError(
       `no lockfile found (looked for ${LOCKFILE_NAMES.join(", ")}, requirements*.txt, skipping ${(opts.skipDirs ?? DEFAULT_SKIP_DIRS).join(", ")}); generate one, e.g. \`npm install --package-lock-only\``,
       root
     );
-  return found.map((f) => readLockfile(f, path5.relative(root, f) || path5.basename(f)));
+  return found.map((f) => readLockfile(f, path4.relative(root, f) || path4.basename(f)));
 }
-var fs7, path5, import_errors17;
+var fs4, path4, import_errors11;
 var init_discover = __esm({
   "src/lockfiles/discover.ts"() {
     "use strict";
-    fs7 = __toESM(require("node:fs"));
-    path5 = __toESM(require("node:path"));
+    fs4 = __toESM(require("node:fs"));
+    path4 = __toESM(require("node:path"));
     init_defaults();
-    import_errors17 = require("./cli-errors.js");
+    import_errors11 = require("./cli-errors.js");
     init_manifest();
     init_parse();
     init_poetry();
+    init_yarn();
     init_read_text();
+  }
+});
+
+// src/process/run-tool.ts
+function runTool(command2, args, opts = {}) {
+  const started = Date.now();
+  const max = opts.maxBuffer ?? DEFAULT_MAX;
+  return new Promise((resolve17) => {
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    let settled = false;
+    const child = (0, import_node_child_process.spawn)(command2, args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ["pipe", "pipe", "pipe"],
+      // A process group of its own, so a timeout kills the tool's children too.
+      detached: true
+    });
+    const out = opts.stdoutFile ? (0, import_node_fs.createWriteStream)(opts.stdoutFile) : void 0;
+    const finish2 = (r) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      const done = () => resolve17({ command: command2, args, ...r, timedOut, stdout, stderr, durationMs: Date.now() - started });
+      if (out) out.end(done);
+      else done();
+    };
+    const timer = opts.timeoutMs ? setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    }, opts.timeoutMs) : void 0;
+    child.stdout.on("data", (b) => {
+      if (out) out.write(b);
+      else if (stdout.length < max) stdout += b.toString("utf8");
+    });
+    child.stderr.on("data", (b) => {
+      if (stderr.length < max) stderr += b.toString("utf8");
+    });
+    child.on("error", (e) => {
+      finish2({ exitCode: null, signal: null, spawnError: e.code === "ENOENT" ? `${command2}: not found` : `${command2}: ${e.message}` });
+    });
+    child.on("close", (code, signal) => finish2({ exitCode: code, signal }));
+    child.stdin.on("error", () => void 0);
+    if (opts.input !== void 0) child.stdin.end(opts.input);
+    else child.stdin.end();
+  });
+}
+function firstErrorLine(stderr) {
+  const lines2 = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return lines2.find((l) => /\b(error|fatal|panic|failed)\b/i.test(l)) ?? lines2[0];
+}
+var import_node_child_process, import_node_fs, DEFAULT_MAX;
+var init_run_tool = __esm({
+  "src/process/run-tool.ts"() {
+    "use strict";
+    import_node_child_process = require("node:child_process");
+    import_node_fs = require("node:fs");
+    DEFAULT_MAX = 1024 * 1024;
+  }
+});
+
+// src/tools/resolve.ts
+function envName(tool) {
+  return `CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PATH`;
+}
+function resolveToolPath(tool, env, fromPolicy) {
+  const fromEnv = env[envName(tool)];
+  if (fromEnv) return fromEnv;
+  if (fromPolicy) return fromPolicy;
+  const pinned = path8.join(env.CHAINGATE_TOOLS_DIR ?? path8.join(os.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
+  return fs9.existsSync(pinned) ? pinned : tool;
+}
+function realPath(p) {
+  try {
+    return fs9.realpathSync(p);
+  } catch {
+    const parent = path8.dirname(p);
+    return parent === p ? p : path8.join(realPath(parent), path8.basename(p));
+  }
+}
+function gitRoot(dir) {
+  for (let d = dir; ; d = path8.dirname(d)) {
+    if (fs9.existsSync(path8.join(d, ".git"))) return d;
+    if (path8.dirname(d) === d) return void 0;
+  }
+}
+function untrustedRoots(dirs, env) {
+  const out = /* @__PURE__ */ new Set();
+  for (const d of [...dirs, env.GITHUB_WORKSPACE].filter((x) => !!x)) {
+    const abs = path8.resolve(d);
+    const real = realPath(abs);
+    out.add(abs).add(real);
+    const root = gitRoot(real);
+    if (root) out.add(root);
+  }
+  return [...out];
+}
+function isInside2(p, root) {
+  const rel = path8.relative(root, p);
+  return rel === "" || !rel.startsWith("..") && !path8.isAbsolute(rel);
+}
+function onPath(name, env) {
+  for (const d of (env.PATH ?? "").split(path8.delimiter)) {
+    if (!d) continue;
+    const p = path8.resolve(d, name);
+    try {
+      if (fs9.statSync(p).isFile()) return p;
+    } catch {
+    }
+  }
+  return void 0;
+}
+function checkPolicyToolPath(tool, value, where2, roots, env) {
+  const refuse = (why) => {
+    throw new import_errors18.ConfigError(
+      // The value is not quoted: the policy may be the pull request's, and file:line points at it.
+      `tools.${tool}.path ${why}. A pull request could make the gate run its own program as ${tool}: set ${envName(tool)} in the workflow instead, or install the pinned tools`,
+      where2.file,
+      where2.line
+    );
+  };
+  if (!path8.basename(value).toLowerCase().startsWith(tool)) refuse(`is not a ${tool} program (its file name must start with "${tool}"; a shell or interpreter would run files of the repository)`);
+  const abs = /[\\/]/.test(value) ? path8.resolve(path8.dirname(where2.file), value) : onPath(value, env);
+  if (abs === void 0) return value;
+  for (const candidate of [abs, realPath(abs)]) {
+    const root = roots.find((r) => isInside2(candidate, r));
+    if (root) refuse(`is inside the repository being scanned (${root})`);
+  }
+  return abs;
+}
+function checkPolicyTools(policy, file2, lineOf, roots, env) {
+  const out = {};
+  for (const [tool, entry] of Object.entries(policy.tools)) {
+    if (entry?.path) out[tool] = checkPolicyToolPath(tool, entry.path, { file: file2, line: lineOf?.(["tools", tool, "path"]) }, roots, env);
+  }
+  return out;
+}
+var fs9, os, path8, import_errors18;
+var init_resolve = __esm({
+  "src/tools/resolve.ts"() {
+    "use strict";
+    fs9 = __toESM(require("node:fs"));
+    os = __toESM(require("node:os"));
+    path8 = __toESM(require("node:path"));
+    import_errors18 = require("./cli-errors.js");
+  }
+});
+
+// package.json
+var version2;
+var init_package = __esm({
+  "package.json"() {
+    version2 = "0.1.0";
+  }
+});
+
+// src/version.ts
+var VERSION;
+var init_version = __esm({
+  "src/version.ts"() {
+    "use strict";
+    init_package();
+    VERSION = version2;
   }
 });
 
@@ -18731,7 +24528,7 @@ var require_normalize2 = __commonJS({
 });
 
 // node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/json/index.js
-var require_json = __commonJS({
+var require_json2 = __commonJS({
   "node_modules/@cyclonedx/cyclonedx-library/dist.node/serialize/json/index.js"(exports2) {
     "use strict";
     var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
@@ -19946,7 +25743,7 @@ var require_index_common = __commonJS({
     __exportStar(require_errors3(), exports2);
     exports2.Types = __importStar(require_types());
     __exportStar(require_baseSerializer(), exports2);
-    exports2.JSON = __importStar(require_json());
+    exports2.JSON = __importStar(require_json2());
     __exportStar(require_jsonSerializer(), exports2);
     exports2.XML = __importStar(require_xml());
     __exportStar(require_xmlBaseSerializer(), exports2);
@@ -20683,17 +26480,35 @@ function licensesOf(values, declared) {
   }
   return repo;
 }
-function hashesOf(list) {
-  const dict = new Models.HashDictionary();
+function digestsOf(list2) {
   const seen = /* @__PURE__ */ new Map();
-  for (const h of list ?? []) {
-    if (!Object.values(Enums.HashAlgorithm).includes(h.alg)) continue;
+  for (const h of list2 ?? []) {
+    if (!HASH_ALGS.has(h.alg)) continue;
     const s = seen.get(h.alg) ?? /* @__PURE__ */ new Set();
     s.add(h.content);
     seen.set(h.alg, s);
   }
-  for (const [alg, contents] of seen) if (contents.size === 1) dict.set(alg, [...contents][0]);
+  return new Map([...seen].map(([alg, c]) => [alg, [...c].sort()]));
+}
+function hashesOf(list2) {
+  const dict = new Models.HashDictionary();
+  for (const [alg, contents] of digestsOf(list2)) dict.set(alg, contents[0]);
   return dict;
+}
+function multiDigests(packages) {
+  const out = /* @__PURE__ */ new Map();
+  for (const p of packages) {
+    const d = digestsOf(p.integrity?.map((i) => ({ alg: i.alg, content: i.hex })));
+    if ([...d.values()].some((c) => c.length > 1)) out.set(p.purl, [...d].sort().flatMap(([alg, cs]) => cs.map((content) => ({ alg, content }))));
+  }
+  return out;
+}
+function withAllDigests(doc, multi) {
+  if (multi.size === 0) return;
+  for (const c of doc.components ?? []) {
+    const all = c["bom-ref"] === void 0 ? void 0 : multi.get(c["bom-ref"]);
+    if (all) c.hashes = all;
+  }
 }
 function splitNpmName(name) {
   const slash = name.startsWith("@") ? name.indexOf("/") : -1;
@@ -20710,7 +26525,9 @@ function fromLockPackage(p, byRef) {
     hashes: hashesOf(p.integrity?.map((i) => ({ alg: i.alg, content: i.hex }))),
     licenses: p.licenses ? licensesOf(p.licenses, true) : void 0
   });
-  if (p.dev) c.properties.add(new Models.Property("cdx:npm:package:development", "true"));
+  if (p.dev) c.properties.add(new Models.Property(p.ecosystem === "npm" ? "cdx:npm:package:development" : "chaingate:development", "true"));
+  if (p.workspace !== void 0) c.properties.add(new Models.Property("chaingate:workspace", p.workspace));
+  for (const u of p.unresolved ?? []) c.properties.add(new Models.Property("chaingate:unresolved-dependency", u));
   byRef.set(p.purl, c);
   return c;
 }
@@ -20790,14 +26607,35 @@ function buildSbom(input2, opts) {
   }
   const spec = SPECS[opts.specVersion];
   const normalizer = new Serialize.JSON.Normalize.Factory(spec).makeForBom();
-  const doc = normalizer.normalize(bom, { sortLists: true });
+  const doc = normalizer.normalize(bom, { sortLists: false });
+  withAllDigests(doc, multiDigests(all));
+  sortLists(doc);
   const serial = opts.serialNumber ?? contentSerial(doc);
   const { $schema, bomFormat, specVersion, version: version3, serialNumber: _unset, ...rest } = doc;
   void _unset;
   return { $schema, bomFormat, specVersion, serialNumber: serial, version: version3, ...rest };
 }
+function sortLists(doc) {
+  const components = (list2) => {
+    if (!list2) return;
+    list2.sort(keyed((c) => c["bom-ref"] ?? ""));
+    for (const c of list2) {
+      c.hashes?.sort(keyed((h) => `${h.alg}
+${h.content}`));
+      c.properties?.sort(keyed((p) => `${p.name}
+${p.value}`));
+      components(c.components);
+    }
+  };
+  components(doc.components);
+  const meta3 = doc.metadata;
+  if (meta3?.component) components([meta3.component]);
+  const deps2 = doc.dependencies;
+  deps2?.sort(keyed((d) => d.ref));
+  for (const d of deps2 ?? []) d.dependsOn?.sort(byCodeUnit);
+}
 function contentSerial(doc) {
-  const h = (0, import_node_crypto3.createHash)("sha256").update(JSON.stringify(doc)).digest("hex");
+  const h = (0, import_node_crypto4.createHash)("sha256").update(JSON.stringify(doc)).digest("hex");
   const v = `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${(parseInt(h[16], 16) & 3 | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
   return `urn:uuid:${v}`;
 }
@@ -20807,9 +26645,9 @@ function serializeSbom(doc) {
 }
 function countComponents(doc) {
   let n = 0;
-  const walk3 = (list) => {
-    if (!Array.isArray(list)) return;
-    for (const c of list) {
+  const walk3 = (list2) => {
+    if (!Array.isArray(list2)) return;
+    for (const c of list2) {
       n++;
       walk3(c.components);
     }
@@ -20817,11 +26655,11 @@ function countComponents(doc) {
   walk3(doc.components);
   return n;
 }
-var import_node_crypto3, Enums, Models, Serialize, SPDX, Spec, SPECS;
+var import_node_crypto4, Enums, Models, Serialize, SPDX, Spec, SPECS, HASH_ALGS, byCodeUnit, keyed;
 var init_build = __esm({
   "src/sbom/build.ts"() {
     "use strict";
-    import_node_crypto3 = require("node:crypto");
+    import_node_crypto4 = require("node:crypto");
     Enums = __toESM(require_enums());
     Models = __toESM(require_models());
     Serialize = __toESM(require_index_node());
@@ -20829,6 +26667,9 @@ var init_build = __esm({
     Spec = __toESM(require_spec());
     init_util2();
     SPECS = { "1.6": Spec.Spec1dot6, "1.5": Spec.Spec1dot5 };
+    HASH_ALGS = new Set(Object.values(Enums.HashAlgorithm));
+    byCodeUnit = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+    keyed = (key) => (a, b) => byCodeUnit(key(a), key(b));
   }
 });
 
@@ -20836,17 +26677,17 @@ var init_build = __esm({
 function arr(v) {
   return Array.isArray(v) ? v : [];
 }
-function parseTrivyCycloneDx(text2, file2, imageRef) {
-  const data = parseJsonLockfile(text2, file2, FIX6);
-  if (!isRecord2(data) || data.bomFormat !== "CycloneDX") throw new import_errors23.LockfileError(`not a CycloneDX document; ${FIX6}`, file2);
+function parseTrivyCycloneDx(text3, file2, imageRef) {
+  const data = parseJsonLockfile(text3, file2, FIX6);
+  if (!isRecord2(data) || data.bomFormat !== "CycloneDX") throw new import_errors33.LockfileError(`not a CycloneDX document; ${FIX6}`, file2);
   const meta3 = recordOf(recordOf(data.metadata).component);
   const refMap = /* @__PURE__ */ new Map();
   const flat = [];
-  const visit2 = (list) => {
-    for (const x of arr(list)) {
+  const visit2 = (list2) => {
+    for (const x of arr(list2)) {
       const c = recordOf(x);
       const name = str(c.name);
-      if (!name) throw new import_errors23.LockfileError(`a component without a name; ${FIX6}`, file2);
+      if (!name) throw new import_errors33.LockfileError(`a component without a name; ${FIX6}`, file2);
       const purl = str(c.purl);
       const ref = purl ?? `${str(c.type) ?? "library"}:${name}${str(c.version) ? `@${str(c.version)}` : ""}`;
       const orig = str(c["bom-ref"]);
@@ -20897,11 +26738,11 @@ function parseTrivyCycloneDx(text2, file2, imageRef) {
     dependsOn: mapRefs(str(meta3["bom-ref"]))
   };
 }
-var import_errors23, FIX6;
+var import_errors33, FIX6;
 var init_trivy = __esm({
   "src/sbom/trivy.ts"() {
     "use strict";
-    import_errors23 = require("./cli-errors.js");
+    import_errors33 = require("./cli-errors.js");
     init_util2();
     FIX6 = "run `trivy image --format cyclonedx` again; is the output truncated?";
   }
@@ -20932,28 +26773,28 @@ function trivyImageSbomArgv(ref, isPath, outFile, opts) {
   ];
 }
 async function imageSbom(ref, opts) {
-  const work = fs12.mkdtempSync(path10.join(os3.tmpdir(), "chaingate-sbom-"));
+  const work = fs24.mkdtempSync(path22.join(os6.tmpdir(), "chaingate-sbom-"));
   try {
-    const out = path10.join(work, "image.cdx.json");
-    const isPath = fs12.existsSync(ref);
+    const out = path22.join(work, "image.cdx.json");
+    const isPath = fs24.existsSync(ref);
     const r = await runTool(opts.trivy, trivyImageSbomArgv(ref, isPath, out, opts), { timeoutMs: opts.timeoutMs, env: opts.env });
-    if (r.spawnError) throw new import_errors24.ToolError("trivy", `trivy could not start (${r.spawnError}); run scripts/install-tools.sh or set CHAINGATE_TRIVY_PATH`);
-    if (r.timedOut) throw new import_errors24.ToolError("trivy", `trivy image ${ref} timed out after ${opts.timeoutMs} ms`);
-    if (r.exitCode !== 0 || !fs12.existsSync(out))
-      throw new import_errors24.ToolError("trivy", `trivy image ${ref} failed (exit ${r.exitCode ?? r.signal}): ${firstErrorLine(r.stderr) ?? "no message"}`);
-    return parseTrivyCycloneDx(fs12.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
+    if (r.spawnError) throw new import_errors34.ToolError("trivy", `trivy could not start (${r.spawnError}); run scripts/install-tools.sh or set CHAINGATE_TRIVY_PATH`);
+    if (r.timedOut) throw new import_errors34.ToolError("trivy", `trivy image ${ref} timed out after ${opts.timeoutMs} ms`);
+    if (r.exitCode !== 0 || !fs24.existsSync(out))
+      throw new import_errors34.ToolError("trivy", `trivy image ${ref} failed (exit ${r.exitCode ?? r.signal}): ${firstErrorLine(r.stderr) ?? "no message"}`);
+    return parseTrivyCycloneDx(fs24.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
   } finally {
-    fs12.rmSync(work, { recursive: true, force: true });
+    fs24.rmSync(work, { recursive: true, force: true });
   }
 }
-var fs12, os3, path10, import_errors24;
+var fs24, os6, path22, import_errors34;
 var init_image = __esm({
   "src/sbom/image.ts"() {
     "use strict";
-    fs12 = __toESM(require("node:fs"));
-    os3 = __toESM(require("node:os"));
-    path10 = __toESM(require("node:path"));
-    import_errors24 = require("./cli-errors.js");
+    fs24 = __toESM(require("node:fs"));
+    os6 = __toESM(require("node:os"));
+    path22 = __toESM(require("node:path"));
+    import_errors34 = require("./cli-errors.js");
     init_run_tool();
     init_trivy();
   }
@@ -20968,14 +26809,14 @@ __export(write_exports, {
 function timestampFrom(env, now) {
   const raw = env.SOURCE_DATE_EPOCH;
   if (raw === void 0 || raw === "") return { timestamp: now(), reproducible: false };
-  if (!/^\d+$/.test(raw)) throw new import_errors25.ConfigError(`SOURCE_DATE_EPOCH="${raw}" is not a number of seconds since 1970; unset it or fix it`);
+  if (!/^\d+$/.test(raw)) throw new import_errors35.ConfigError(`SOURCE_DATE_EPOCH="${raw}" is not a number of seconds since 1970; unset it or fix it`);
   return { timestamp: new Date(Number(raw) * 1e3), reproducible: true };
 }
 async function writeSbom(dir, opts = {}) {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
-  const root = path11.resolve(cwd, dir);
-  if (!fs13.existsSync(root) || !fs13.statSync(root).isDirectory()) throw new import_errors25.ConfigError(`not a directory`, root);
+  const root = path23.resolve(cwd, dir);
+  if (!fs25.existsSync(root) || !fs25.statSync(root).isDirectory()) throw new import_errors35.ConfigError(`not a directory`, root);
   const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   let lockfiles = [];
   if (!opts.image || findLockfiles(root, { skipDirs }).length > 0) lockfiles = discoverLockfiles(root, { skipDirs });
@@ -20984,7 +26825,7 @@ async function writeSbom(dir, opts = {}) {
     const { imageSbom: imageSbom2 } = await Promise.resolve().then(() => (init_image(), image_exports));
     image = await imageSbom2(opts.image, {
       trivy: opts.trivy ?? resolveToolPath("trivy", env),
-      cacheDir: path11.join(env.XDG_CACHE_HOME || path11.join(env.HOME || os4.homedir(), ".cache"), "chaingate", "trivy"),
+      cacheDir: path23.join(env.XDG_CACHE_HOME || path23.join(env.HOME || os7.homedir(), ".cache"), "chaingate", "trivy"),
       timeoutMs: opts.timeoutMs ?? 10 * 6e4,
       insecureRegistry: opts.insecureRegistry,
       env
@@ -20993,40 +26834,40 @@ async function writeSbom(dir, opts = {}) {
   const manifest = readManifest(root);
   const { timestamp, reproducible } = timestampFrom(env, opts.now ?? (() => /* @__PURE__ */ new Date()));
   const doc = buildSbom(
-    { lockfiles, image, root: { name: manifest?.name ?? path11.basename(root), version: manifest?.version } },
+    { lockfiles, image, root: { name: manifest?.name ?? path23.basename(root), version: manifest?.version } },
     {
       specVersion: opts.specVersion ?? "1.6",
       excludeDev: opts.excludeDev ?? false,
       toolVersion: VERSION,
       timestamp,
-      serialNumber: reproducible ? void 0 : `urn:uuid:${(0, import_node_crypto4.randomUUID)()}`
+      serialNumber: reproducible ? void 0 : `urn:uuid:${(0, import_node_crypto5.randomUUID)()}`
     }
   );
-  const text2 = serializeSbom(doc);
+  const text3 = serializeSbom(doc);
   const result = {
     components: countComponents(doc),
     lockfiles: lockfiles.map((l) => l.path),
     warnings: lockfiles.flatMap((l) => l.warnings ?? [])
   };
-  if (opts.output === "-") return { file: "-", text: text2, ...result };
-  const file2 = path11.resolve(cwd, opts.output ?? "sbom.cdx.json");
+  if (opts.output === "-") return { file: "-", text: text3, ...result };
+  const file2 = path23.resolve(cwd, opts.output ?? "sbom.cdx.json");
   try {
-    fs13.mkdirSync(path11.dirname(file2), { recursive: true });
-    fs13.writeFileSync(file2, text2);
+    fs25.mkdirSync(path23.dirname(file2), { recursive: true });
+    fs25.writeFileSync(file2, text3);
   } catch (e) {
-    throw new import_errors25.ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file2);
+    throw new import_errors35.ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file2);
   }
   return { file: file2, ...result };
 }
-var import_node_crypto4, fs13, os4, path11, import_errors25;
+var import_node_crypto5, fs25, os7, path23, import_errors35;
 var init_write = __esm({
   "src/sbom/write.ts"() {
     "use strict";
-    import_node_crypto4 = require("node:crypto");
-    fs13 = __toESM(require("node:fs"));
-    os4 = __toESM(require("node:os"));
-    path11 = __toESM(require("node:path"));
-    import_errors25 = require("./cli-errors.js");
+    import_node_crypto5 = require("node:crypto");
+    fs25 = __toESM(require("node:fs"));
+    os7 = __toESM(require("node:os"));
+    path23 = __toESM(require("node:path"));
+    import_errors35 = require("./cli-errors.js");
     init_defaults();
     init_discover();
     init_resolve();
@@ -21040,7 +26881,8 @@ var scan_exports = {};
 __export(scan_exports, {
   cliLogger: () => cliLogger,
   command: () => command,
-  parseScanArgs: () => parseScanArgs
+  parseScanArgs: () => parseScanArgs,
+  printOutcome: () => printOutcome
 });
 module.exports = __toCommonJS(scan_exports);
 var import_node_util = require("node:util");
@@ -21865,10 +27707,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path13) {
-  if (!path13)
+function getElementAtPath(obj, path25) {
+  if (!path25)
     return obj;
-  return path13.reduce((acc, key) => acc?.[key], obj);
+  return path25.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -22208,11 +28050,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path13, issues) {
+function prefixIssues(path25, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path13);
+    iss.path.unshift(path25);
     return iss;
   });
 }
@@ -22275,14 +28117,14 @@ function codePointLength(str2) {
   const units = str2.length;
   if (!highSurrogate.test(str2))
     return units;
-  let count = units;
+  let count2 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str2.charCodeAt(i) & 64512) === 55296 && (str2.charCodeAt(i + 1) & 64512) === 56320) {
-      count--;
+      count2--;
       i++;
     }
   }
-  return count;
+  return count2;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -22674,16 +28516,16 @@ function flattenError(error2, mapper = (issue2) => issue2.message) {
 }
 function formatError(error2, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error3, path13 = []) => {
+  const processError = (error3, path25 = []) => {
     for (const issue2 of error3.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path13, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path25, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path13, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path25, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path13, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path25, ...issue2.path]);
       } else {
-        const fullpath = [...path13, ...issue2.path];
+        const fullpath = [...path25, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -22722,17 +28564,17 @@ function formatError(error2, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error2, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error3, path13 = []) => {
+  const processError = (error3, path25 = []) => {
     var _a3;
     for (const issue2 of error3.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path13, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path25, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path13, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path25, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path13, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path25, ...issue2.path]);
       } else {
-        const fullpath = [...path13, ...issue2.path];
+        const fullpath = [...path25, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -22771,8 +28613,8 @@ function treeifyError(error2, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path13 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path13) {
+  const path25 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path25) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -22906,18 +28748,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse4 = _parse(_Err);
+  const parse5 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse4(schema, value, ctx, finalizeParams(fn, _params));
+    return parse5(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse4 = _parse(_Err);
+  const parse5 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -23058,8 +28900,8 @@ function emoji() {
 }
 var ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
 var ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
-var mac = (delimiter) => {
-  const escapedDelim = escapeRegex(delimiter ?? ":");
+var mac = (delimiter2) => {
+  const escapedDelim = escapeRegex(delimiter2 ?? ":");
   return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
 };
 var cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
@@ -24114,12 +29956,12 @@ var $ZodE164 = /* @__PURE__ */ $constructor("$ZodE164", (inst, def) => {
   $ZodStringFormat.init(inst, def);
 });
 var CC_SANITIZE = /[- ]/g;
-function isLuhnAlgo(digits) {
-  let length = digits.length;
+function isLuhnAlgo(digits2) {
+  let length = digits2.length;
   let bit = 1;
   let sum = 0;
   while (length) {
-    const value = digits.charCodeAt(--length) - 48;
+    const value = digits2.charCodeAt(--length) - 48;
     bit ^= 1;
     sum += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
   }
@@ -24412,7 +30254,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse4 = inst._zod.parse;
+  const parse5 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -24426,7 +30268,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse4(payload, ctx);
+    return parse5(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -26115,7 +31957,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve6) {
+function isRecursive(inst, stack, resolve17) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -26125,7 +31967,7 @@ function isRecursive(inst, stack, resolve6) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve6);
+      const answer = isRecursive(child, stack, resolve17);
       if (answer > result)
         result = answer;
     }
@@ -26136,7 +31978,7 @@ function isRecursive(inst, stack, resolve6) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve6) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve17) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -26200,7 +32042,7 @@ function isRecursive(inst, stack, resolve6) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve6 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve17 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -26255,11 +32097,11 @@ function settle(inst, answer) {
 function isRecursiveSchema(inst) {
   return isRecursive(inst, /* @__PURE__ */ new Set(), true) !== NONE;
 }
-function bucketFor(state, inst) {
-  let bucket2 = state.buckets.get(inst);
+function bucketFor(state2, inst) {
+  let bucket2 = state2.buckets.get(inst);
   if (!bucket2) {
     bucket2 = /* @__PURE__ */ new WeakMap();
-    state.buckets.set(inst, bucket2);
+    state2.buckets.set(inst, bucket2);
   }
   return bucket2;
 }
@@ -26317,16 +32159,16 @@ var memo = {
         const input2 = payload.value;
         if (!isRef(input2))
           return base(payload, ctx);
-        let state = ctx[STATE];
-        if (!state) {
-          state = { buckets: /* @__PURE__ */ new WeakMap(), backEdges: void 0 };
-          ctx[STATE] = state;
+        let state2 = ctx[STATE];
+        if (!state2) {
+          state2 = { buckets: /* @__PURE__ */ new WeakMap(), backEdges: void 0 };
+          ctx[STATE] = state2;
         }
         let bucket2;
         if (lastCtx === ctx) {
           bucket2 = lastBucket;
         } else {
-          bucket2 = bucketFor(state, inst);
+          bucket2 = bucketFor(state2, inst);
           lastCtx = ctx;
           lastBucket = bucket2;
         }
@@ -26338,8 +32180,8 @@ var memo = {
               payload.issues.push(...cloneIssues(hit.issues));
           } else {
             payload.memo = true;
-            state.backEdges ?? (state.backEdges = /* @__PURE__ */ new WeakSet());
-            state.backEdges.add(hit.value);
+            state2.backEdges ?? (state2.backEdges = /* @__PURE__ */ new WeakSet());
+            state2.backEdges.add(hit.value);
           }
           return payload;
         }
@@ -29689,8 +35531,8 @@ var contributors = {
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list)
+  const list2 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list2)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -32471,13 +38313,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path13 = ref.slice(1).split("/").filter(Boolean);
-  if (path13.length === 0) {
+  const path25 = ref.slice(1).split("/").filter(Boolean);
+  if (path25.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path13[0] === defsKey) {
-    const key = path13[1] === void 0 ? void 0 : decodeJSONPointerSegment(path13[1]);
+  if (path25[0] === defsKey) {
+    const key = path25[1] === void 0 ? void 0 : decodeJSONPointerSegment(path25[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -33111,21 +38953,21 @@ function visit(schema, fnOrHandlers) {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
   };
-  const cache2 = /* @__PURE__ */ new Map();
+  const cache3 = /* @__PURE__ */ new Map();
   function run(s) {
-    const cached2 = cache2.get(s);
+    const cached2 = cache3.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache2.get(s)
+        getter: () => cache3.get(s)
       });
     }
     if (cached2 !== void 0)
       return cached2;
-    cache2.set(s, RESOLVING);
+    cache3.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
-    cache2.set(s, mapped);
+    cache3.set(s, mapped);
     return mapped;
   }
   function mapInner(s) {
@@ -33328,136 +39170,14 @@ function date4(params) {
 
 // src/config/schema.ts
 init_defaults();
-var FailOnLevelSchema = external_exports.enum(["critical", "high", "medium", "low", "info", "none"]);
-var ScannerNameSchema = external_exports.enum(["semgrep", "trivy-fs", "trivy-image", "audit"]);
-var isoDate = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD").refine((s) => {
-  const d = /* @__PURE__ */ new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-}, "is not a real calendar date");
-function globProblem(glob) {
-  try {
-    import_picomatch.default.makeRe(glob, { strictBrackets: true, dot: true });
-    return void 0;
-  } catch (e) {
-    return e.message;
-  }
-}
-var globSchema = external_exports.string().min(1).superRefine((g, ctx) => {
-  const problem = globProblem(g);
-  if (problem) ctx.addIssue({ code: "custom", message: `is not a glob chaingate can read (${problem})` });
-});
-var toolPathSchema = external_exports.strictObject({ path: external_exports.string().min(1).optional() });
-var PolicySchema = external_exports.strictObject({
-  version: external_exports.literal(1).default(1),
-  "fail-on": external_exports.strictObject({
-    vulnerability: FailOnLevelSchema.default("high"),
-    code: FailOnLevelSchema.default("high"),
-    secret: FailOnLevelSchema.default("low"),
-    misconfiguration: FailOnLevelSchema.default("high"),
-    license: FailOnLevelSchema.default("none"),
-    signature: FailOnLevelSchema.default("low")
-  }).prefault({}),
-  "unknown-severity": external_exports.enum(["critical", "high", "medium", "low", "info"]).default("medium"),
-  "ignore-unfixed": external_exports.boolean().default(false),
-  "on-scanner-error": external_exports.enum(["fail", "warn"]).default("fail"),
-  exceptions: external_exports.strictObject({
-    file: external_exports.string().min(1).default(".chaingate-exceptions.yml"),
-    "max-active": external_exports.number().int().min(0).optional(),
-    "max-days": external_exports.number().int().min(1).optional(),
-    "warn-within-days": external_exports.number().int().min(0).default(14),
-    vex: external_exports.array(external_exports.string().min(1)).default([])
-  }).prefault({}),
-  scanners: external_exports.array(ScannerNameSchema).default(["semgrep", "trivy-fs", "audit"]),
-  semgrep: external_exports.strictObject({
-    /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */
-    config: external_exports.array(external_exports.string().min(1)).default([])
-  }).prefault({}),
-  trivy: external_exports.strictObject({
-    scanners: external_exports.array(external_exports.enum(["vuln", "secret", "misconfig", "license"])).min(1).default(["vuln", "secret", "misconfig"]),
-    image: external_exports.string().min(1).optional(),
-    "db-repository": external_exports.array(external_exports.string().min(1)).default([]),
-    "cache-dir": external_exports.string().min(1).optional(),
-    "insecure-registry": external_exports.boolean().default(false)
-  }).prefault({}),
-  audit: external_exports.strictObject({
-    "osv-db": external_exports.string().min(1).optional(),
-    /** Run the package managers' own audit commands when their endpoint answers. */
-    "package-managers": external_exports.boolean().default(true)
-  }).prefault({}),
-  "timeout-minutes": external_exports.number().positive().max(360).default(15),
-  sbom: external_exports.boolean().default(false),
-  sarif: external_exports.strictObject({
-    /**
-     * Results kept in each run of chaingate.sarif, the most important first. Code scanning
-     * stores only the first 5,000 results of an analysis and refuses a run over 25,000;
-     * chaingate-result.json always lists every finding.
-     */
-    "max-results-per-run": external_exports.number().int().min(1).max(CODE_SCANNING_MAX_RESULTS_PER_RUN).default(5e3)
-  }).prefault({}),
-  /** Folders (a name at any depth, or a path from the project root) not scanned and not in the SBOM. */
-  "skip-dirs": external_exports.array(external_exports.string().min(1)).default([...DEFAULT_SKIP_DIRS]),
-  tools: external_exports.strictObject({
-    semgrep: toolPathSchema.optional(),
-    trivy: toolPathSchema.optional(),
-    cosign: toolPathSchema.optional(),
-    crane: toolPathSchema.optional(),
-    npm: toolPathSchema.optional(),
-    yarn: toolPathSchema.optional(),
-    pnpm: toolPathSchema.optional(),
-    "pip-audit": toolPathSchema.optional()
-  }).prefault({}),
-  verify: external_exports.strictObject({
-    image: external_exports.string().min(1).optional(),
-    keys: external_exports.array(external_exports.string().min(1)).default([]),
-    "revoked-keys": external_exports.array(external_exports.string().min(1)).default([]),
-    identity: external_exports.string().min(1).optional(),
-    issuer: external_exports.string().min(1).optional(),
-    "require-attestations": external_exports.array(external_exports.enum(["cyclonedx", "vsa"])).default([]),
-    "insecure-registry": external_exports.boolean().default(false)
-  }).optional()
-}).superRefine((p, ctx) => {
-  if (p.verify && p.verify.identity && !p.verify.issuer) {
-    ctx.addIssue({ code: "custom", path: ["verify", "issuer"], message: "verify.identity needs verify.issuer too" });
-  }
-  if (p.scanners.includes("trivy-image") && !p.trivy.image) {
-  }
-});
-var ExceptionSchema = external_exports.strictObject({
-  id: external_exports.string().min(1, "id must not be empty"),
-  package: external_exports.string().regex(/^pkg:[a-z0-9.+-]+\/.+/i, "must be a package URL such as pkg:npm/lodash or pkg:npm/lodash@4.17.20").optional(),
-  paths: external_exports.array(globSchema).optional(),
-  kind: external_exports.enum(["vulnerability", "code", "secret", "misconfiguration", "license", "signature"]).optional(),
-  reason: external_exports.string().trim().min(1, "reason must say why the risk is accepted"),
-  expires: isoDate,
-  owner: external_exports.string().min(1).optional(),
-  ticket: external_exports.string().min(1).optional()
-});
-var ExceptionsFileSchema = external_exports.strictObject({
-  version: external_exports.literal(1).default(1),
-  exceptions: external_exports.array(ExceptionSchema).default([])
-});
-var VexStatementSchema = external_exports.looseObject({
-  vulnerability: external_exports.union([
-    external_exports.looseObject({ name: external_exports.string().min(1).optional(), "@id": external_exports.string().optional(), aliases: external_exports.array(external_exports.string()).optional() }),
-    external_exports.string().min(1)
-  ]),
-  products: external_exports.array(external_exports.union([external_exports.looseObject({ "@id": external_exports.string().min(1), identifiers: external_exports.record(external_exports.string(), external_exports.string()).optional() }), external_exports.string().min(1)])).optional(),
-  status: external_exports.enum(["not_affected", "affected", "fixed", "under_investigation"]),
-  justification: external_exports.string().optional(),
-  impact_statement: external_exports.string().optional(),
-  action_statement: external_exports.string().optional(),
-  timestamp: external_exports.string().optional()
-});
-var VexDocumentSchema = external_exports.looseObject({
-  "@context": external_exports.string().regex(/openvex/, "is not an OpenVEX context"),
-  "@id": external_exports.string().optional(),
-  author: external_exports.string().optional(),
-  timestamp: external_exports.string().optional(),
-  statements: external_exports.array(VexStatementSchema)
-});
+
+// src/core/licenses.ts
+var import_spdx_expression_parse = __toESM(require_spdx_expression_parse());
+var import_spdx_satisfies = __toESM(require_spdx_satisfies());
 
 // src/core/finding.ts
 var crypto = __toESM(require("node:crypto"));
+init_lookup();
 var SEVERITIES = ["critical", "high", "medium", "low", "info", "unknown"];
 var SEVERITY_RANK = {
   critical: 4,
@@ -33466,8 +39186,8 @@ var SEVERITY_RANK = {
   low: 1,
   info: 0
 };
-var KINDS = ["vulnerability", "code", "secret", "misconfiguration", "license", "signature"];
-var SEVERITY_WORDS = {
+var KINDS = ["vulnerability", "code", "secret", "misconfiguration", "license", "signature", "policy"];
+var SEVERITY_WORDS = lookupTable({
   critical: "critical",
   high: "high",
   error: "high",
@@ -33482,7 +39202,7 @@ var SEVERITY_WORDS = {
   note: "low",
   none: "info",
   unknown: "unknown"
-};
+});
 var EXACT_SEVERITY = new Map(
   Object.entries(SEVERITY_WORDS).flatMap(([w, s]) => [w, w.toUpperCase(), w[0].toUpperCase() + w.slice(1)].map((x) => [x, s]))
 );
@@ -33548,6 +39268,9 @@ function sha256Prefix(s, hash2 = ONE_SHOT) {
   const h = hash2("sha256", s);
   return [h.substring(0, 16), h.substring(16, 32)].join("");
 }
+function matchedTextHash(text3) {
+  return sha256Prefix(text3.replace(/\s+/g, ""));
+}
 function locationKey(l) {
   if (!l) return "";
   const p = l.path.includes("\\") ? l.path.replace(/\\/g, "/") : l.path;
@@ -33580,6 +39303,7 @@ function shaped(f) {
     cvssScore: f.cvssScore,
     cwes: f.cwes,
     url: f.url,
+    textHash: f.textHash,
     fingerprint: ""
   };
   out.fingerprint = computeFingerprint(out);
@@ -33600,7 +39324,8 @@ function makeFinding(input2) {
     location: l && { path: l.path, startLine: l.startLine, endLine: l.endLine },
     cvssScore: input2.cvssScore,
     cwes: input2.cwes,
-    url: input2.url
+    url: input2.url,
+    textHash: input2.textHash
   });
 }
 function worseSeverity(a, b) {
@@ -33610,7 +39335,9 @@ function worseSeverity(a, b) {
 }
 function mergeKey(f) {
   if (f.kind !== "vulnerability" || !f.package) return void 0;
-  return packageKey(f.package);
+  const at = f.location?.path ?? "";
+  return `${packageKey(f.package)}
+${at.slice(0, at.lastIndexOf("/") + 1)}`;
 }
 function sameVersion(a, b) {
   const va = a.package?.version;
@@ -33640,17 +39367,18 @@ function mergeTwo(a, b) {
     location: a.location ?? b.location,
     cvssScore: a.cvssScore ?? b.cvssScore,
     cwes: a.cwes || b.cwes ? sortedUnique([...a.cwes ?? [], ...b.cwes ?? []]) : void 0,
-    url: a.url ?? b.url
+    url: a.url ?? b.url,
+    textHash: a.textHash ?? b.textHash
   });
 }
-function sameVersionIn(list, out, f) {
-  for (const i of list) if (sameVersion(out[i], f)) return i;
+function sameVersionIn(list2, out, f) {
+  for (const i of list2) if (sameVersion(out[i], f)) return i;
   return void 0;
 }
 function indexId(idIndex, id, i) {
-  const list = idIndex.get(id);
-  if (!list) idIndex.set(id, [i]);
-  else if (!list.includes(i)) list.push(i);
+  const list2 = idIndex.get(id);
+  if (!list2) idIndex.set(id, [i]);
+  else if (!list2.includes(i)) list2.push(i);
 }
 function hexPrefix(fp) {
   if (fp.length < 8) return -1;
@@ -33665,18 +39393,18 @@ function hexPrefix(fp) {
 }
 var byFingerprintString = (a, b) => a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0;
 var INDEX_SPAN = 2 ** 21;
-function sortByFingerprint(list, span = INDEX_SPAN) {
-  const n = list.length;
-  if (n >= span) return list.slice().sort(byFingerprintString);
+function sortByFingerprint(list2, span = INDEX_SPAN) {
+  const n = list2.length;
+  if (n >= span) return list2.slice().sort(byFingerprintString);
   const keys = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const v = hexPrefix(list[i].fingerprint);
-    if (v < 0) return list.slice().sort(byFingerprintString);
+    const v = hexPrefix(list2[i].fingerprint);
+    if (v < 0) return list2.slice().sort(byFingerprintString);
     keys[i] = v * span + i;
   }
   keys.sort();
   const out = new Array(n);
-  for (let j = 0; j < n; j++) out[j] = list[keys[j] % span];
+  for (let j = 0; j < n; j++) out[j] = list2[keys[j] % span];
   for (let j = 0; j < n - 1; ) {
     let k = j + 1;
     const prefix = Math.floor(keys[j] / span);
@@ -33730,8 +39458,8 @@ function mergeFindings(findings) {
     for (const f of group) {
       let target;
       for (let a = -1; a < f.aliases.length && target === void 0; a++) {
-        const list = idIndex.get(a < 0 ? f.id : f.aliases[a]);
-        if (list) target = sameVersionIn(list, out, f);
+        const list2 = idIndex.get(a < 0 ? f.id : f.aliases[a]);
+        if (list2) target = sameVersionIn(list2, out, f);
       }
       if (target === void 0) target = out.push(f) - 1;
       else out[target] = mergeTwo(out[target], f);
@@ -33744,24 +39472,301 @@ function mergeFindings(findings) {
   return sortByFingerprint(result);
 }
 
+// src/core/licenses.ts
+var LICENSE_TOOL = "licenses";
+var LICENSE_IDS = {
+  denied: "chaingate.license.denied",
+  notAllowed: "chaingate.license.not-allowed",
+  unknown: "chaingate.license.unknown"
+};
+var MAX_EXPRESSION_CHARS = 1e3;
+var MAX_ALTERNATIVES = 256;
+function spdxIdProblem(id) {
+  let node2;
+  try {
+    node2 = (0, import_spdx_expression_parse.default)(id);
+  } catch {
+    return "is not an SPDX license id (see https://spdx.org/licenses/; ids are case-sensitive, e.g. MIT, Apache-2.0, GPL-3.0-only)";
+  }
+  if ("conjunction" in node2) return "is an expression; list each license on its own";
+  return void 0;
+}
+function quoted(expr) {
+  return expr.length > 200 ? `${expr.slice(0, 200)}…` : expr;
+}
+function text(n) {
+  return `${n.license}${n.plus ? "+" : ""}${n.exception ? ` WITH ${n.exception}` : ""}`;
+}
+function alternatives(node2) {
+  if (!("conjunction" in node2)) return [[node2]];
+  const left = alternatives(node2.left);
+  const right = left && alternatives(node2.right);
+  if (!left || !right) return void 0;
+  if (node2.conjunction === "or") return left.length + right.length > MAX_ALTERNATIVES ? void 0 : [...left, ...right];
+  if (left.length * right.length > MAX_ALTERNATIVES) return void 0;
+  return left.flatMap((l) => right.map((r) => [...l, ...r]));
+}
+function judgeLicense(expression, rules) {
+  const expr = expression?.trim();
+  if (!expr) return { status: "unknown", why: "no license recorded" };
+  if (expr.length > MAX_EXPRESSION_CHARS) return { status: "unknown", why: `license expression longer than ${MAX_EXPRESSION_CHARS} characters` };
+  let alts;
+  try {
+    alts = alternatives((0, import_spdx_expression_parse.default)(expr));
+  } catch {
+    return { status: "unknown", why: `"${quoted(expr)}" is not an SPDX license expression` };
+  }
+  if (!alts) return { status: "unknown", why: `"${quoted(expr)}" has more than ${MAX_ALTERNATIVES} alternatives` };
+  const denied = /* @__PURE__ */ new Set();
+  const notAllowed = /* @__PURE__ */ new Set();
+  let everyDenied = true;
+  for (const alt of alts) {
+    const bad = rules.deny.length ? alt.filter((n) => (0, import_spdx_satisfies.default)(text(n), rules.deny)) : [];
+    const outside2 = rules.allow.length ? alt.filter((n) => !(0, import_spdx_satisfies.default)(text(n), rules.allow)) : [];
+    if (bad.length === 0 && outside2.length === 0) return { status: "ok" };
+    for (const n of bad) denied.add(text(n));
+    if (bad.length === 0) {
+      everyDenied = false;
+      for (const n of outside2) notAllowed.add(text(n));
+    }
+  }
+  return everyDenied ? { status: "denied", licenses: [...denied].sort() } : { status: "not-allowed", licenses: [...notAllowed].sort() };
+}
+function licenseFindings(lockfiles, rules) {
+  const out = [];
+  const judged = /* @__PURE__ */ new Map();
+  for (const lock of lockfiles) {
+    for (const p of lock.packages) {
+      if (p.workspace !== void 0) continue;
+      const expr = p.licenses?.length ? p.licenses.length === 1 ? p.licenses[0] : p.licenses.map((l) => `(${l})`).join(" AND ") : void 0;
+      const key = expr ?? "";
+      let j = judged.get(key);
+      if (!j) judged.set(key, j = judgeLicense(expr, rules));
+      if (j.status === "ok" || j.status === "unknown" && rules.unknown === "allow") continue;
+      const what = `${p.name}@${p.version}`;
+      const [id, title, severity2] = j.status === "denied" ? [LICENSE_IDS.denied, `License ${j.licenses.join(", ")} of ${what} is denied (licenses.deny)`, "high"] : j.status === "not-allowed" ? [LICENSE_IDS.notAllowed, `License ${j.licenses.join(", ")} of ${what} is not in licenses.allow`, "high"] : [LICENSE_IDS.unknown, `License of ${what} is unknown: ${j.why} (licenses.unknown: ${rules.unknown})`, "medium"];
+      out.push(
+        makeFinding({
+          tool: LICENSE_TOOL,
+          kind: "license",
+          severity: severity2,
+          id,
+          title,
+          description: expr ? `License expression: ${quoted(expr)}` : void 0,
+          package: { purl: p.purl, ecosystem: p.ecosystem, name: p.name, version: p.version, fixedVersions: [] },
+          location: { path: lock.path }
+        })
+      );
+    }
+  }
+  return out;
+}
+
+// src/config/schema.ts
+var FailOnLevelSchema = external_exports.enum(["critical", "high", "medium", "low", "info", "none"]);
+var ScannerNameSchema = external_exports.enum(["semgrep", "trivy-fs", "trivy-image", "audit", "zizmor"]);
+var isoDate = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD").refine((s) => {
+  const d = /* @__PURE__ */ new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+}, "is not a real calendar date");
+function globProblem(glob) {
+  if (!/[[\]{}()]/.test(glob)) return void 0;
+  if (globProblems.has(glob)) return globProblems.get(glob);
+  let problem;
+  try {
+    import_picomatch.default.makeRe(glob, { strictBrackets: true, dot: true });
+  } catch (e) {
+    problem = e.message;
+  }
+  if (globProblems.size > 1e4) globProblems.clear();
+  globProblems.set(glob, problem);
+  return problem;
+}
+var globProblems = /* @__PURE__ */ new Map();
+var globSchema = external_exports.string().min(1).superRefine((g, ctx) => {
+  const problem = globProblem(g);
+  if (problem) ctx.addIssue({ code: "custom", message: `is not a glob chaingate can read (${problem})` });
+});
+var denyPatternSchema = external_exports.string().regex(/^pkg:[a-z0-9.+-]+\/(?:@[^@\s/]+\/)?[^@\s]+(?:@\S+)?$/i, "must be a package URL pattern such as pkg:npm/event-stream, pkg:npm/colors@>=1.4.1 or pkg:pypi/*-nightly");
+var spdxIdSchema = external_exports.string().min(1).superRefine((id, ctx) => {
+  const problem = spdxIdProblem(id);
+  if (problem) ctx.addIssue({ code: "custom", message: `${JSON.stringify(id)} ${problem}` });
+});
+var toolPathSchema = external_exports.strictObject({ path: external_exports.string().min(1).optional() });
+var days = external_exports.number().int().min(1);
+var SlaSettingSchema = external_exports.union([
+  days,
+  external_exports.strictObject({ critical: days.optional(), high: days.optional(), medium: days.optional(), low: days.optional() })
+]);
+var PolicySchema = external_exports.strictObject({
+  version: external_exports.literal(1).default(1),
+  "fail-on": external_exports.strictObject({
+    vulnerability: FailOnLevelSchema.default("high"),
+    code: FailOnLevelSchema.default("high"),
+    secret: FailOnLevelSchema.default("low"),
+    misconfiguration: FailOnLevelSchema.default("high"),
+    license: FailOnLevelSchema.default("none"),
+    signature: FailOnLevelSchema.default("low"),
+    policy: FailOnLevelSchema.default("low")
+  }).prefault({}),
+  // Unrated findings (pip-audit, Go vulndb and PyPA advisories, Trivy's UNKNOWN) rank as high by
+  // default, so that an unrated vulnerability blocks as osv-scanner's does: fail closed.
+  "unknown-severity": external_exports.enum(["critical", "high", "medium", "low", "info"]).default("high"),
+  "ignore-unfixed": external_exports.boolean().default(false),
+  "on-scanner-error": external_exports.enum(["fail", "warn"]).default("fail"),
+  /**
+   * With a baseline (--baseline): `new` lets only findings the change introduced block, `all`
+   * every finding. Unset: `new` with a baseline, `all` without.
+   */
+  block: external_exports.enum(["new", "all"]).optional(),
+  /**
+   * Package URL patterns no change may add or move to: `pkg:npm/event-stream`,
+   * `pkg:npm/colors@>=1.4.1`, `pkg:pypi/*-nightly`. A match is a finding of kind `policy`.
+   */
+  "deny-packages": external_exports.array(denyPatternSchema).default([]),
+  /**
+   * License policy on the locked packages' SPDX expressions: a denied license, or one outside a
+   * non-empty allow list, is a blocking finding of kind `license` whatever fail-on.license says.
+   */
+  licenses: external_exports.strictObject({
+    allow: external_exports.array(spdxIdSchema).default([]),
+    deny: external_exports.array(spdxIdSchema).default([]),
+    /** A package with no license, or one that is not an SPDX expression. */
+    unknown: external_exports.enum(["allow", "warn", "block"]).default("warn")
+  }).optional(),
+  exceptions: external_exports.strictObject({
+    file: external_exports.string().min(1).default(".chaingate-exceptions.yml"),
+    "max-active": external_exports.number().int().min(0).optional(),
+    /** No exception may expire further out than this (per severity of what it suppresses, with a map). */
+    "max-days": SlaSettingSchema.optional(),
+    "warn-within-days": external_exports.number().int().min(0).default(14),
+    vex: external_exports.array(external_exports.string().min(1)).default([])
+  }).prefault({}),
+  /** Days a finding may stay open, per severity; needs a first-seen date (a baseline) to apply. */
+  sla: SlaSettingSchema.optional(),
+  "sla-overdue": external_exports.enum(["block", "warn"]).default("warn"),
+  scanners: external_exports.array(ScannerNameSchema).default(["semgrep", "trivy-fs", "audit"]),
+  /**
+   * The projects of a monorepo: folders or globs of folders, relative to this file. `chaingate
+   * plan` makes one shard of each, and findings carry the project they are in. Without it,
+   * `plan` takes every folder holding a lockfile or a .chaingate.yml.
+   */
+  projects: external_exports.array(external_exports.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, "a folder or glob inside the repository (no leading /, no ..)")).min(1).optional(),
+  semgrep: external_exports.strictObject({
+    /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */
+    config: external_exports.array(external_exports.string().min(1)).default([])
+  }).prefault({}),
+  trivy: external_exports.strictObject({
+    scanners: external_exports.array(external_exports.enum(["vuln", "secret", "misconfig", "license"])).min(1).default(["vuln", "secret", "misconfig"]),
+    image: external_exports.string().min(1).optional(),
+    "db-repository": external_exports.array(external_exports.string().min(1)).default([]),
+    "cache-dir": external_exports.string().min(1).optional(),
+    "insecure-registry": external_exports.boolean().default(false)
+  }).prefault({}),
+  audit: external_exports.strictObject({
+    "osv-db": external_exports.string().min(1).optional(),
+    /** Run the package managers' own audit commands when their endpoint answers. */
+    "package-managers": external_exports.boolean().default(true)
+  }).prefault({}),
+  "timeout-minutes": external_exports.number().positive().max(360).default(15),
+  sbom: external_exports.boolean().default(false),
+  sarif: external_exports.strictObject({
+    /**
+     * Results kept in each run of chaingate.sarif, the most important first. Code scanning
+     * stores only the first 5,000 results of an analysis and refuses a run over 25,000;
+     * chaingate-result.json always lists every finding.
+     */
+    "max-results-per-run": external_exports.number().int().min(1).max(CODE_SCANNING_MAX_RESULTS_PER_RUN).default(5e3)
+  }).prefault({}),
+  /** Folders (a name at any depth, or a path from the project root) not scanned and not in the SBOM. */
+  "skip-dirs": external_exports.array(external_exports.string().min(1)).default([...DEFAULT_SKIP_DIRS]),
+  tools: external_exports.strictObject({
+    semgrep: toolPathSchema.optional(),
+    trivy: toolPathSchema.optional(),
+    cosign: toolPathSchema.optional(),
+    crane: toolPathSchema.optional(),
+    npm: toolPathSchema.optional(),
+    yarn: toolPathSchema.optional(),
+    pnpm: toolPathSchema.optional(),
+    "pip-audit": toolPathSchema.optional(),
+    zizmor: toolPathSchema.optional()
+  }).prefault({}),
+  verify: external_exports.strictObject({
+    image: external_exports.string().min(1).optional(),
+    keys: external_exports.array(external_exports.string().min(1)).default([]),
+    "revoked-keys": external_exports.array(external_exports.string().min(1)).default([]),
+    identity: external_exports.string().min(1).optional(),
+    issuer: external_exports.string().min(1).optional(),
+    "require-attestations": external_exports.array(external_exports.enum(["cyclonedx", "vsa"])).default([]),
+    "insecure-registry": external_exports.boolean().default(false)
+  }).optional()
+}).superRefine((p, ctx) => {
+  if (p.verify && p.verify.identity && !p.verify.issuer) {
+    ctx.addIssue({ code: "custom", path: ["verify", "issuer"], message: "verify.identity needs verify.issuer too" });
+  }
+  if (p.scanners.includes("trivy-image") && !p.trivy.image) {
+  }
+});
+var ExceptionSchema = external_exports.strictObject({
+  id: external_exports.string().min(1, "id must not be empty"),
+  package: external_exports.string().regex(/^pkg:[a-z0-9.+-]+\/.+/i, "must be a package URL such as pkg:npm/lodash or pkg:npm/lodash@4.17.20").optional(),
+  // Bounded: each glob is compiled, and a PR could otherwise list 100,000 of them.
+  paths: external_exports.array(globSchema).max(100, "at most 100 globs an exception; split it or use a wider glob").optional(),
+  kind: external_exports.enum(["vulnerability", "code", "secret", "misconfiguration", "license", "signature", "policy"]).optional(),
+  reason: external_exports.string().trim().min(1, "reason must say why the risk is accepted"),
+  expires: isoDate,
+  owner: external_exports.string().min(1).optional(),
+  ticket: external_exports.string().min(1).optional()
+});
+var ExceptionsFileSchema = external_exports.strictObject({
+  version: external_exports.literal(1).default(1),
+  exceptions: external_exports.array(ExceptionSchema).default([])
+});
+var VexStatementSchema = external_exports.looseObject({
+  vulnerability: external_exports.union([
+    external_exports.looseObject({ name: external_exports.string().min(1).optional(), "@id": external_exports.string().optional(), aliases: external_exports.array(external_exports.string()).optional() }),
+    external_exports.string().min(1)
+  ]),
+  products: external_exports.array(external_exports.union([external_exports.looseObject({ "@id": external_exports.string().min(1), identifiers: external_exports.record(external_exports.string(), external_exports.string()).optional() }), external_exports.string().min(1)])).optional(),
+  status: external_exports.enum(["not_affected", "affected", "fixed", "under_investigation"]),
+  justification: external_exports.string().optional(),
+  impact_statement: external_exports.string().optional(),
+  action_statement: external_exports.string().optional(),
+  timestamp: external_exports.string().optional()
+});
+var VexDocumentSchema = external_exports.looseObject({
+  "@context": external_exports.string().regex(/openvex/, "is not an OpenVEX context"),
+  "@id": external_exports.string().optional(),
+  author: external_exports.string().optional(),
+  timestamp: external_exports.string().optional(),
+  statements: external_exports.array(VexStatementSchema)
+});
+
 // src/core/exceptions.ts
 var import_picomatch2 = __toESM(require_picomatch2());
 
 // src/core/purl-key.ts
+function decodePart(s) {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
 function parsePurl(purl) {
   const m = /^pkg:([a-zA-Z][a-zA-Z0-9.+-]*)\/([^?#]+)/.exec(purl.trim());
   if (!m) return void 0;
   const type = m[1].toLowerCase();
-  let path13 = m[2];
+  let path25 = m[2];
   let version3;
-  const at = path13.lastIndexOf("@");
-  if (at > 0 && path13[at - 1] !== "/") {
-    version3 = decodeURIComponent(path13.slice(at + 1));
-    path13 = path13.slice(0, at);
+  const at = path25.lastIndexOf("@");
+  if (at > 0 && path25[at - 1] !== "/") {
+    version3 = decodePart(path25.slice(at + 1));
+    path25 = path25.slice(0, at);
   }
-  const segments = path13.split("/").filter(Boolean).map((s) => decodeURIComponent(s));
-  const sep = type === "maven" ? ":" : "/";
-  return { type, name: segments.join(sep), version: version3 || void 0 };
+  const segments = path25.split("/").filter(Boolean).map(decodePart);
+  const sep11 = type === "maven" ? ":" : "/";
+  return { type, name: segments.join(sep11), version: version3 || void 0 };
 }
 function keyOfParts(p) {
   return packageKey({ ecosystem: p.type, name: p.name, fixedVersions: [] });
@@ -33775,25 +39780,71 @@ function purlMatches(pattern, pkg) {
   return (pkg.version ?? fromPurl?.version) === pattern.version;
 }
 
-// src/core/exceptions.ts
+// src/core/sla.ts
+var SLA_SEVERITIES = ["critical", "high", "medium", "low"];
+var DEFAULT_SLA_DAYS = { critical: 7, high: 30, medium: 90, low: 180 };
 var DAY_MS = 24 * 60 * 60 * 1e3;
+function slaSeverity(severity2, unknownAs) {
+  const s = severity2 === "unknown" ? unknownAs : severity2;
+  return s === "info" ? "low" : s;
+}
+function slaDays(setting, severity2, unknownAs = "medium") {
+  if (setting === void 0 || typeof setting === "number") return setting;
+  return setting[slaSeverity(severity2, unknownAs)];
+}
+function largestDays(setting) {
+  if (setting === void 0 || typeof setting === "number") return setting;
+  const values = SLA_SEVERITIES.map((s) => setting[s]).filter((d) => d !== void 0);
+  return values.length ? Math.max(...values) : void 0;
+}
+function exceptionDays(limits, severity2, unknownAs = "medium") {
+  const set2 = [slaDays(limits.maxDays, severity2, unknownAs), slaDays(limits.sla, severity2, unknownAs)].filter((d) => d !== void 0);
+  return set2.length ? Math.min(...set2) : DEFAULT_SLA_DAYS[slaSeverity(severity2, unknownAs)];
+}
+function addDays(now, days2) {
+  const day2 = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return new Date(day2 + days2 * DAY_MS).toISOString().slice(0, 10);
+}
+function daysSince(date5, now) {
+  const then = Date.parse(date5.length === 10 ? `${date5}T00:00:00Z` : date5);
+  const a = Date.UTC(new Date(then).getUTCFullYear(), new Date(then).getUTCMonth(), new Date(then).getUTCDate());
+  const b = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Math.round((b - a) / DAY_MS);
+}
+function overdueFindings(findings, firstSeen, sla, now, unknownAs = "medium") {
+  const out = [];
+  if (!firstSeen || sla === void 0) return out;
+  for (const f of findings) {
+    const seen = firstSeen.get(f.fingerprint);
+    const days2 = slaDays(sla, f.severity, unknownAs);
+    if (seen === void 0 || days2 === void 0 || Number.isNaN(Date.parse(seen.length === 10 ? `${seen}T00:00:00Z` : seen))) continue;
+    const open2 = daysSince(seen, now);
+    if (open2 > days2) out.push({ fingerprint: f.fingerprint, firstSeen: seen, daysOpen: open2, slaDays: days2 });
+  }
+  return out;
+}
+
+// src/core/exceptions.ts
+var DAY_MS2 = 24 * 60 * 60 * 1e3;
 function utcDay(d) {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
 }
 function daysUntil(expires, now) {
-  return Math.round((Date.parse(`${expires}T00:00:00Z`) - utcDay(now)) / DAY_MS);
+  return Math.round((Date.parse(`${expires}T00:00:00Z`) - utcDay(now)) / DAY_MS2);
 }
-function checkExceptionLimits(src, maxDays, now) {
+function checkExceptionLimits(src, setting, now) {
   const problems = [];
+  const maxDays = largestDays(setting);
   if (maxDays === void 0) return problems;
+  const limit = typeof setting === "number" ? `${maxDays}` : `${maxDays} (its longest, for any severity)`;
   src.entries.forEach((e, index) => {
-    const days = daysUntil(e.expires, now);
-    if (days > maxDays) {
+    const days2 = daysUntil(e.expires, now);
+    if (days2 > maxDays) {
       problems.push({
         source: src.source,
         index,
         line: src.lines?.[index],
-        message: `exception ${e.id} expires ${e.expires}, ${days} days from today, beyond the policy's exceptions.max-days ${maxDays}; pick an earlier date or raise max-days`
+        message: `exception ${e.id} expires ${e.expires}, ${days2} days from today, beyond the policy's exceptions.max-days ${limit}; pick an earlier date or raise max-days`
       });
     }
   });
@@ -33809,18 +39860,18 @@ function compileExceptions(sources, now) {
         index,
         entry,
         purl: entry.package ? parsePurl(entry.package) : void 0,
-        pathMatchers: entry.paths?.map((g) => (0, import_picomatch2.default)(g, { dot: true })),
         expired: daysLeft < 0,
         daysLeft,
-        matched: []
+        matched: [],
+        line: src.lines?.[index]
       });
     });
   }
   return out;
 }
-function indexExceptions(list) {
+function indexExceptions(list2) {
   const idx = /* @__PURE__ */ new Map();
-  for (const c of list) {
+  for (const c of list2) {
     const k = c.entry.id.toLowerCase();
     const arr2 = idx.get(k);
     if (arr2) arr2.push(c);
@@ -33831,7 +39882,8 @@ function indexExceptions(list) {
 function fieldsMatch(c, f) {
   if (c.entry.kind && c.entry.kind !== f.kind) return false;
   if (c.purl && !purlMatches(c.purl, f.package)) return false;
-  if (c.pathMatchers) {
+  if (c.entry.paths) {
+    c.pathMatchers ??= c.entry.paths.map((g) => (0, import_picomatch2.default)(g, { dot: true }));
     const p = f.location?.path.replace(/\\/g, "/").replace(/^\.\//, "");
     if (!p || !c.pathMatchers.some((m) => m(p))) return false;
   }
@@ -33840,9 +39892,9 @@ function fieldsMatch(c, f) {
 function matchExceptions(idx, f) {
   let found;
   for (let i = -1; i < f.aliases.length; i++) {
-    const list = idx.get((i < 0 ? f.id : f.aliases[i]).toLowerCase());
-    if (list === void 0) continue;
-    for (const c of list) {
+    const list2 = idx.get((i < 0 ? f.id : f.aliases[i]).toLowerCase());
+    if (list2 === void 0) continue;
+    for (const c of list2) {
       if (found?.includes(c) || !fieldsMatch(c, f)) continue;
       (found ??= []).push(c);
     }
@@ -33883,14 +39935,14 @@ function inReportOrder(findings) {
   }
   return true;
 }
-function inFingerprintOrder(list) {
-  for (let i = 1; i < list.length; i++) if (list[i - 1].fingerprint > list[i].fingerprint) return false;
+function inFingerprintOrder(list2) {
+  for (let i = 1; i < list2.length; i++) if (list2[i - 1].fingerprint > list2[i].fingerprint) return false;
   return true;
 }
 var sorted = /* @__PURE__ */ new WeakSet();
-function remember(list) {
-  sorted.add(Object.freeze(list));
-  return list;
+function remember(list2) {
+  sorted.add(Object.freeze(list2));
+  return list2;
 }
 function sortFindings(findings) {
   if (sorted.has(findings) || inReportOrder(findings)) return remember(findings.slice());
@@ -33917,46 +39969,97 @@ function productPurls(products) {
   }
   return out;
 }
-function indexVex(sources) {
-  const idx = /* @__PURE__ */ new Map();
+var DAY_MS3 = 24 * 60 * 60 * 1e3;
+function expiryOf(timestamp, maxDays, now) {
+  if (timestamp === void 0) return { problem: "has no timestamp (nor has its document), so exceptions.max-days cannot be applied to it" };
+  const t = Date.parse(timestamp);
+  if (Number.isNaN(t)) return { problem: "has a timestamp that is not a date" };
+  if (t > now.getTime() + DAY_MS3) return { problem: `is dated in the future (${new Date(t).toISOString()}), which would stretch exceptions.max-days` };
+  return { expires: new Date(t + maxDays * DAY_MS3).toISOString().slice(0, 10) };
+}
+function checkVexLimits(sources, maxDays, now) {
+  if (maxDays === void 0) return [];
+  const problems = [];
   for (const { source, doc } of sources) {
-    for (const s of doc.statements) {
-      if (s.status !== "not_affected" && s.status !== "fixed") continue;
+    doc.statements.forEach((s, index) => {
+      if (s.status !== "not_affected" && s.status !== "fixed") return;
+      const e = expiryOf(s.timestamp ?? doc.timestamp, maxDays, now);
+      if ("problem" in e) problems.push({ source, index, message: `VEX statement ${index + 1} ${e.problem}` });
+    });
+  }
+  return problems;
+}
+function compileVex(sources, now, maxDays) {
+  const out = [];
+  for (const { source, doc } of sources) {
+    doc.statements.forEach((s, index) => {
+      if (s.status !== "not_affected" && s.status !== "fixed") return;
       const v = s.vulnerability;
       const names = typeof v === "string" ? [v] : [v.name, v["@id"], ...v.aliases ?? []].filter((x) => !!x);
-      const compiled = {
+      const c = {
         source,
-        vulnerability: names[0],
+        index,
+        vulnerability: names[0] ?? "(unnamed)",
+        names,
         status: s.status,
         justification: s.justification,
         statement: s.impact_statement ?? s.action_statement,
-        products: productPurls(s.products)
+        products: productPurls(s.products),
+        expired: false,
+        matched: []
       };
-      for (const n of names) {
-        const k = n.toLowerCase();
-        const arr2 = idx.get(k);
-        if (arr2) arr2.push(compiled);
-        else idx.set(k, [compiled]);
+      if (maxDays !== void 0) {
+        const e = expiryOf(s.timestamp ?? doc.timestamp, maxDays, now);
+        c.expires = e.expires;
+        c.daysLeft = daysUntil(e.expires, now);
+        c.expired = c.daysLeft < 0;
       }
+      out.push(c);
+    });
+  }
+  return out;
+}
+function indexVex(statements) {
+  const idx = /* @__PURE__ */ new Map();
+  for (const c of statements) {
+    for (const n of c.names) {
+      const k = n.toLowerCase();
+      const arr2 = idx.get(k);
+      if (arr2) arr2.push(c);
+      else idx.set(k, [c]);
     }
   }
   return idx;
 }
 function matchVex(idx, f) {
   if (f.kind !== "vulnerability" || idx.size === 0) return void 0;
+  let found;
   for (let i = -1; i < f.aliases.length; i++) {
     for (const s of idx.get((i < 0 ? f.id : f.aliases[i]).toLowerCase()) ?? []) {
       if (s.products && !s.products.some((p) => purlMatches(p, f.package))) continue;
-      const sup = { source: s.source, vulnerability: s.vulnerability, status: s.status };
-      if (s.justification) sup.justification = s.justification;
-      if (s.statement) sup.statement = s.statement;
-      return sup;
+      if (s.matched[s.matched.length - 1] !== f.fingerprint) s.matched.push(f.fingerprint);
+      if (s.expired || found) continue;
+      found = { source: s.source, vulnerability: s.vulnerability, status: s.status };
+      if (s.justification) found.justification = s.justification;
+      if (s.statement) found.statement = s.statement;
     }
   }
-  return void 0;
+  return found;
+}
+function statementUse(c) {
+  const u = { source: c.source, index: c.index, vulnerability: c.vulnerability, status: c.status, expired: c.expired, matched: c.matched };
+  if (c.justification) u.justification = c.justification;
+  if (c.expires !== void 0) {
+    u.expires = c.expires;
+    u.daysLeft = c.daysLeft;
+  }
+  return u;
 }
 
 // src/core/policy.ts
+function blockMode(policy, hasBaseline) {
+  return policy.block ?? (hasBaseline ? "new" : "all");
+}
 function rankOf(sev, policy) {
   return SEVERITY_RANK[sev === "unknown" ? policy["unknown-severity"] : sev];
 }
@@ -33975,12 +40078,21 @@ function decide(f, policy) {
 function unfixed(f) {
   return f.kind === "vulnerability" && (f.package?.fixedVersions.length ?? 0) === 0;
 }
+function licenseDecision(f, policy) {
+  if (!f.tools.includes(LICENSE_TOOL)) return void 0;
+  if (f.id === LICENSE_IDS.denied) return { blocking: true, rationale: "its license is in licenses.deny" };
+  if (f.id === LICENSE_IDS.notAllowed) return { blocking: true, rationale: "its license is not in licenses.allow" };
+  if (f.id !== LICENSE_IDS.unknown) return void 0;
+  return policy.licenses?.unknown === "block" ? { blocking: true, rationale: "its license is unknown and licenses.unknown is block" } : { blocking: false, rationale: "its license is unknown and licenses.unknown is warn" };
+}
 function decider(policy) {
   const byKind = /* @__PURE__ */ new Map();
   return (f) => {
-    let list = byKind.get(f.kind);
-    if (!list) byKind.set(f.kind, list = []);
-    return list[severityPosition(f.severity) * 2 + Number(unfixed(f))] ??= decide(f, policy);
+    const license = f.kind === "license" ? licenseDecision(f, policy) : void 0;
+    if (license) return license;
+    let list2 = byKind.get(f.kind);
+    if (!list2) byKind.set(f.kind, list2 = []);
+    return list2[severityPosition(f.severity) * 2 + Number(unfixed(f))] ??= decide(f, policy);
   };
 }
 function emptyCounts() {
@@ -33996,20 +40108,38 @@ function evaluate(input2) {
   const { policy, now } = input2;
   const compiled = compileExceptions(input2.exceptions, now);
   const exIdx = indexExceptions(compiled);
-  const vexIdx = indexVex(input2.vex);
+  const vexStatements = compileVex(input2.vex, now, largestDays(policy.exceptions["max-days"]));
+  const vexIdx = indexVex(vexStatements);
   const counts = /* @__PURE__ */ new Map();
   const blockingCounts = /* @__PURE__ */ new Map();
-  const count = (m, f) => {
+  const count2 = (m, f) => {
     let c = m.get(f.kind);
     if (!c) m.set(f.kind, c = SEVERITIES.map(() => 0));
     c[severityPosition(f.severity)]++;
   };
   let suppressed = 0;
   const decideFor = decider(policy);
+  const marks = input2.baseline?.marks;
+  const block2 = blockMode(policy, marks !== void 0);
+  let newCount = 0;
+  let existingCount = 0;
+  let newlyDisclosed = 0;
+  let existingHeld = 0;
+  const maxDays = policy.exceptions["max-days"];
+  const tooLong = [];
   const findings = input2.findings.map((f) => {
     const matches = matchExceptions(exIdx, f);
     for (const c of matches) c.matched.push(f.fingerprint);
-    const active = matches.find((c) => !c.expired);
+    let active = matches.find((c) => !c.expired);
+    const limit = active && typeof maxDays === "object" ? slaDays(maxDays, f.severity, policy["unknown-severity"]) : void 0;
+    if (active && limit !== void 0 && active.daysLeft > limit) {
+      const at = active.line === void 0 ? `${active.source} #${active.index + 1}` : `${active.source}:${active.line}`;
+      const what = f.package ? `${f.id} in ${f.package.name}${f.package.version ? `@${f.package.version}` : ""}` : f.location ? `${f.id} at ${f.location.path}` : f.id;
+      tooLong.push(
+        `exception ${active.entry.id} (${at}) expires ${active.entry.expires}, ${active.daysLeft} days out, past the ${limit}-day SLA for ${f.severity} finding ${what} (exceptions.max-days): it suppresses nothing until it expires sooner`
+      );
+      active = void 0;
+    }
     const vex = active ? void 0 : matchVex(vexIdx, f);
     const ev = {
       tools: f.tools,
@@ -34024,12 +40154,26 @@ function evaluate(input2) {
       cvssScore: f.cvssScore,
       cwes: f.cwes,
       url: f.url,
+      textHash: f.textHash,
+      project: f.project,
       fingerprint: f.fingerprint,
       blocking: false,
       rationale: "",
       exception: void 0,
-      vex: void 0
+      vex: void 0,
+      baseline: void 0,
+      newlyDisclosed: void 0
     };
+    if (marks) {
+      const m = marks.get(f.fingerprint);
+      ev.baseline = m?.state ?? "new";
+      if (ev.baseline === "new") newCount++;
+      else existingCount++;
+      if (m?.newlyDisclosed) {
+        ev.newlyDisclosed = true;
+        newlyDisclosed++;
+      }
+    }
     if (active) {
       const e = active.entry;
       ev.exception = { source: active.source, index: active.index, id: e.id, reason: e.reason, expires: e.expires };
@@ -34048,11 +40192,20 @@ function evaluate(input2) {
     const d = decideFor(f);
     ev.blocking = d.blocking;
     ev.rationale = d.rationale;
-    count(counts, f);
-    if (d.blocking) count(blockingCounts, f);
+    if (d.blocking && block2 === "new" && ev.baseline === "existing") {
+      ev.blocking = false;
+      ev.rationale = `${d.rationale}, but it existed before this change and block is new`;
+      existingHeld++;
+    }
+    count2(counts, f);
+    if (ev.blocking) count2(blockingCounts, f);
     return ev;
   });
   const summary = { ...emptyCounts(), blocking: 0, suppressed, total: input2.findings.length };
+  if (marks) {
+    summary.new = newCount;
+    summary.existing = existingCount;
+  }
   const byKind = {};
   for (const [kind, c] of counts) {
     const k = byKind[kind] = emptyCounts();
@@ -34080,6 +40233,29 @@ function evaluate(input2) {
     else exceptions.unused.push(applied(c));
     if (c.daysLeft <= policy.exceptions["warn-within-days"]) exceptions.expiringSoon.push(applied(c));
   }
+  const activeVex = vexStatements.filter((c) => !c.expired).length;
+  if (vexStatements.length > 0) {
+    exceptions.vex = vexStatements.map(statementUse);
+    exceptions.active += activeVex;
+  }
+  const overdue = overdueFindings(
+    findings.filter((f) => !f.exception && !f.vex),
+    input2.firstSeen,
+    policy.sla,
+    now,
+    policy["unknown-severity"]
+  );
+  if (policy["sla-overdue"] === "block" && overdue.length > 0) {
+    const byFp = new Map(overdue.map((o) => [o.fingerprint, o]));
+    for (const f of findings) {
+      const o = byFp.get(f.fingerprint);
+      if (!o || f.blocking) continue;
+      f.blocking = true;
+      f.rationale = `open ${o.daysOpen} days since ${o.firstSeen}, past the ${o.slaDays}-day SLA for ${f.severity} (sla-overdue: block)`;
+      count2(blockingCounts, f);
+      summary.blocking++;
+    }
+  }
   const reasons = [];
   let fail = false;
   if (summary.blocking > 0) {
@@ -34090,13 +40266,23 @@ function evaluate(input2) {
         if (c[i]) parts.push(`${c[i]} ${sev} ${kind}`);
       });
     }
-    reasons.push(`${plural2(summary.blocking, "finding")} at or above the policy threshold: ${parts.join(", ")}`);
+    reasons.push(`${plural2(summary.blocking, `${marks && block2 === "new" ? "new " : ""}finding`)} at or above the policy threshold: ${parts.join(", ")}`);
+  }
+  if (tooLong.length > 0) {
+    fail = true;
+    reasons.push(...tooLong.slice(0, 20));
+    if (tooLong.length > 20) reasons.push(`${tooLong.length - 20} more exceptions past their finding's SLA`);
+  }
+  if (overdue.length > 0) {
+    const blocks = policy["sla-overdue"] === "block";
+    fail ||= blocks;
+    reasons.push(`${plural2(overdue.length, "finding")} open past ${overdue.length === 1 ? "its" : "their"} SLA (sla-overdue: ${policy["sla-overdue"]})`);
   }
   const maxActive = policy.exceptions["max-active"];
   if (maxActive !== void 0 && exceptions.active > maxActive) {
     fail = true;
     reasons.push(
-      `${plural2(exceptions.active, "active exception")}, more than exceptions.max-active ${maxActive}: fix findings or retire exceptions`
+      `${plural2(exceptions.active, "active exception")}${activeVex ? ` (${plural2(activeVex, "VEX statement")} among them)` : ""}, more than exceptions.max-active ${maxActive}: fix findings or retire exceptions`
     );
   }
   const failed = input2.scanners.filter((s) => s.status === "failed");
@@ -34104,18 +40290,30 @@ function evaluate(input2) {
     const what = `scanner ${s.name} could not scan: ${s.error ?? "unknown error"}`;
     reasons.push(policy["on-scanner-error"] === "fail" ? what : `${what} (on-scanner-error: warn)`);
   }
-  const incomplete = failed.length > 0 && policy["on-scanner-error"] === "fail";
+  const scannedNothing = !input2.scanners.some((s) => s.status === "ok" && s.name !== "cosign-verify");
+  if (scannedNothing) {
+    reasons.push(
+      failed.length > 0 ? "nothing was scanned: every scanner failed and no report was read" : "nothing was scanned: no scanner ran and no report was read (scanners: [] or --scanners none without --report)"
+    );
+  }
+  const incomplete = failed.length > 0 && policy["on-scanner-error"] === "fail" || scannedNothing;
   if (exceptions.expired.length > 0) {
     const hit = exceptions.expired.filter((e) => e.matched.length > 0).length;
     reasons.push(`${plural2(exceptions.expired.length, "exception")} expired (${hit} still matching findings)`);
+  }
+  const expiredVex = vexStatements.filter((c) => c.expired);
+  if (expiredVex.length > 0) {
+    const hit = expiredVex.filter((c) => c.matched.length > 0).length;
+    reasons.push(`${plural2(expiredVex.length, "VEX statement")} older than exceptions.max-days (${hit} still matching findings): re-issue them or fix the findings`);
   }
   const verdict = fail ? "fail" : incomplete ? "incomplete" : "pass";
   if (verdict === "pass") {
     const ran = input2.scanners.filter((s) => s.status === "ok").map((s) => s.name);
     reasons.unshift(
-      `no finding at or above the policy threshold${ran.length ? ` (scanned by ${ran.join(", ")})` : ""}${summary.suppressed ? `; ${summary.suppressed} suppressed` : ""}`
+      `no ${marks && block2 === "new" ? "new " : ""}finding at or above the policy threshold (scanned by ${ran.join(", ")})${summary.suppressed ? `; ${summary.suppressed} suppressed` : ""}`
     );
   }
+  if (existingHeld > 0) reasons.push(`${plural2(existingHeld, "existing finding")} at or above the threshold did not block: they predate this change (block: new)`);
   return {
     schemaVersion: 1,
     tool: { name: "chaingate", version: input2.version },
@@ -34129,7 +40327,10 @@ function evaluate(input2) {
     findings: sortFindings(findings),
     exceptions,
     scanners: input2.scanners,
-    inputs: input2.inputs
+    inputs: input2.inputs,
+    baseline: input2.baseline && { ...input2.baseline.record, block: block2, newlyDisclosed },
+    dependencyChanges: input2.dependencyChanges,
+    policyChanges: input2.policyChanges
   };
 }
 function exitCodeFor(result) {
@@ -34138,18 +40339,22 @@ function exitCodeFor(result) {
 }
 
 // src/cli/commands/scan.ts
-var import_errors27 = require("./cli-errors.js");
+var import_errors37 = require("./cli-errors.js");
 
 // src/gate/run-gate.ts
-var fs6 = __toESM(require("node:fs"));
-var path3 = __toESM(require("node:path"));
+var fs19 = __toESM(require("node:fs"));
+var os4 = __toESM(require("node:os"));
+var path17 = __toESM(require("node:path"));
 
 // src/config/load.ts
-var fs = __toESM(require("node:fs"));
+var fs2 = __toESM(require("node:fs"));
 var import_node_crypto = require("node:crypto");
 var import_errors2 = require("./cli-errors.js");
+init_util();
+init_read_text();
 
 // src/config/block-yaml.ts
+var BLOCK_MAX_DEPTH = 64;
 var Outside = class extends Error {
 };
 var outside = () => {
@@ -34190,7 +40395,7 @@ function plain(s) {
   return s;
 }
 var ESCAPES = { "\\": "\\", '"': '"', "/": "/", n: "\n", t: "	", r: "\r" };
-function quoted(s) {
+function quoted2(s) {
   if (s[0] === "'") {
     let out2 = "";
     for (let i = 1; i < s.length; i++) {
@@ -34235,14 +40440,14 @@ function flowList(s) {
   for (; ; ) {
     let item;
     if (rest[0] === '"' || rest[0] === "'") {
-      const q = quoted(rest);
+      const q = quoted2(rest);
       item = q.value;
       rest = q.rest.trimStart();
     } else {
       const m = /^[^,[\]{}#]*/.exec(rest);
-      const text2 = m[0].trimEnd();
-      if (text2 === "") outside();
-      item = plain(text2);
+      const text3 = m[0].trimEnd();
+      if (text3 === "") outside();
+      item = plain(text3);
       rest = rest.slice(m[0].length);
     }
     out.push(item);
@@ -34256,7 +40461,7 @@ function flowList(s) {
 }
 function scalar(s) {
   if (s[0] === '"' || s[0] === "'") {
-    const q = quoted(s);
+    const q = quoted2(s);
     endOfValue(q.rest);
     return q.value;
   }
@@ -34273,7 +40478,9 @@ var Reader = class _Reader {
   }
   lines;
   i = 0;
+  depth = 0;
   itemLines = /* @__PURE__ */ new WeakMap();
+  keyLines = /* @__PURE__ */ new WeakMap();
   document() {
     if (this.lines.length === 0) outside();
     const value = this.block(this.lines[0].indent);
@@ -34283,8 +40490,8 @@ var Reader = class _Reader {
   peek() {
     return this.lines[this.i];
   }
-  static isItem(text2) {
-    return text2 === "-" || text2.startsWith("- ");
+  static isItem(text3) {
+    return text3 === "-" || text3.startsWith("- ");
   }
   block(indent) {
     const first = this.peek();
@@ -34298,7 +40505,12 @@ var Reader = class _Reader {
     if (next.indent === parentIndent) return _Reader.isItem(next.text) ? this.list(parentIndent) : null;
     return this.block(next.indent);
   }
+  /** Every level of nesting passes through list() or mapping(). */
+  enter() {
+    if (++this.depth > BLOCK_MAX_DEPTH) outside();
+  }
   list(indent) {
+    this.enter();
     const out = [];
     const lines2 = [];
     this.itemLines.set(out, lines2);
@@ -34318,35 +40530,43 @@ var Reader = class _Reader {
     }
     const after = this.peek();
     if (after && after.indent > indent) outside();
+    this.depth--;
     return out;
   }
   /** A mapping at `indent`; `firstText` is its first entry, already consumed when `inItem`. */
   mapping(indent, firstText, inItem = false) {
+    this.enter();
     const out = {};
-    let text2 = firstText;
+    const lines2 = /* @__PURE__ */ new Map();
+    this.keyLines.set(out, lines2);
+    let text3 = firstText;
     let consumed = inItem;
     for (; ; ) {
+      lines2.set(text3.slice(0, Math.max(0, text3.indexOf(":"))), this.lines[consumed ? this.i - 1 : this.i].no);
       if (!consumed) this.i++;
-      const colon = text2.indexOf(":");
+      const colon = text3.indexOf(":");
       if (colon < 0) outside();
-      const key = text2.slice(0, colon);
-      const rest = text2.slice(colon + 1);
+      const key = text3.slice(0, colon);
+      const rest = text3.slice(colon + 1);
       if (!KEY.test(key) || KEYWORDS.has(key) || rest !== "" && !/^\s/.test(rest)) outside();
       if (Object.prototype.hasOwnProperty.call(out, key) || key === "__proto__") outside();
       const value = uncommented(rest.trimStart()) === "" ? this.nested(indent) : scalar(rest.trimStart());
       out[key] = value;
       const next = this.peek();
-      if (next === void 0 || next.indent < indent) return out;
+      if (next === void 0 || next.indent < indent) {
+        this.depth--;
+        return out;
+      }
       if (next.indent > indent || _Reader.isItem(next.text)) outside();
-      text2 = next.text;
+      text3 = next.text;
       consumed = false;
     }
   }
 };
-function readBlockYaml(text2) {
-  if (text2.charCodeAt(0) === 65279) return void 0;
+function readBlockYaml(text3) {
+  if (text3.charCodeAt(0) === 65279) return void 0;
   const lines2 = [];
-  const raw = text2.split("\n");
+  const raw = text3.split("\n");
   for (let n = 0; n < raw.length; n++) {
     const l = n < raw.length - 1 && raw[n].endsWith("\r") ? raw[n].slice(0, -1) : raw[n];
     if (/[\u0000-\u001f\u007f-\u00a0\u1680\u180e\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff\ufffe\uffff]/.test(l)) return void 0;
@@ -34358,17 +40578,77 @@ function readBlockYaml(text2) {
   }
   const reader = new Reader(lines2);
   try {
-    return { value: reader.document(), itemLines: reader.itemLines };
+    return { value: reader.document(), itemLines: reader.itemLines, keyLines: reader.keyLines };
   } catch (e) {
     if (e instanceof Outside) return void 0;
     throw e;
   }
 }
 
-// src/config/load.ts
-function readText(file2, what) {
+// src/config/json-text.ts
+function scan(text3, maxDepth, target) {
+  const stack = [];
+  let line = 1;
+  let best = { line: 1, matched: 0, items: [] };
+  const atValue = () => {
+    if (!target) return;
+    let n = 0;
+    while (n < stack.length && n < target.length && String(stack[n].at) === String(target[n])) n++;
+    if (n === stack.length && n > best.matched) best = { ...best, line, matched: n };
+    if (n === target.length && stack.length === n + 1 && !stack[n].isObject) best.items.push(line);
+  };
+  for (let i = 0; i < text3.length; i++) {
+    const c = text3[i];
+    const top = stack[stack.length - 1];
+    if (c === "\n") line++;
+    else if (c === '"') {
+      let j = i + 1;
+      while (text3[j] !== '"') j += text3[j] === "\\" ? 2 : 1;
+      if (top?.isObject && top.expectingKey) {
+        const raw = text3.slice(i, j + 1);
+        const key = raw.includes("\\") ? JSON.parse(raw) : raw.slice(1, -1);
+        if (top.keys.has(key)) return { problem: { message: "a key appears twice in one object: keys must be unique", line }, ...best };
+        top.keys.add(key);
+        top.at = key;
+        top.expectingKey = false;
+      } else atValue();
+      i = j;
+    } else if (c === "{" || c === "[") {
+      atValue();
+      if (stack.length >= maxDepth) return { problem: { message: `nested more than ${maxDepth} levels deep`, line }, ...best };
+      stack.push(c === "{" ? { isObject: true, keys: /* @__PURE__ */ new Set(), at: "", expectingKey: true } : { isObject: false, at: 0, expectingKey: false });
+    } else if (c === "}" || c === "]") stack.pop();
+    else if (c === ",") {
+      if (top.isObject) top.expectingKey = true;
+      else top.at++;
+    } else if (c !== ":" && c !== " " && c !== "	" && c !== "\r") {
+      atValue();
+      while (i + 1 < text3.length && !/[\s,\]}]/.test(text3[i + 1])) i++;
+    }
+  }
+  return best;
+}
+function readJson(text3, maxDepth) {
+  const first = /\S/.exec(text3)?.[0];
+  if (first !== "{" && first !== "[") return void 0;
+  let value;
   try {
-    return fs.readFileSync(file2, "utf8");
+    value = JSON.parse(text3);
+  } catch {
+    return void 0;
+  }
+  const { problem } = scan(text3, maxDepth);
+  if (problem) return problem;
+  return { value, lineOf: (path25) => scan(text3, Number.MAX_SAFE_INTEGER, path25).line, itemLines: (path25) => scan(text3, Number.MAX_SAFE_INTEGER, path25).items };
+}
+function isJsonProblem(r) {
+  return "message" in r;
+}
+
+// src/config/load.ts
+function readText2(file2, what) {
+  try {
+    return fs2.readFileSync(file2, "utf8");
   } catch (e) {
     const code = e.code;
     if (code === "ENOENT") throw new import_errors2.ConfigError(`${what} not found; create it or point to the right file`, file2);
@@ -34376,9 +40656,9 @@ function readText(file2, what) {
     throw new import_errors2.ConfigError(`cannot read ${what}: ${e.message}`, file2);
   }
 }
-function position(doc, lc, path13) {
-  for (let n = path13.length; n >= 0; n--) {
-    const node2 = doc.getIn(path13.slice(0, n), true);
+function position2(doc, lc, path25) {
+  for (let n = path25.length; n >= 0; n--) {
+    const node2 = doc.getIn(path25.slice(0, n), true);
     if (node2 && node2.range) {
       const p = lc.linePos(node2.range[0]);
       return { line: p.line, col: p.col };
@@ -34386,9 +40666,9 @@ function position(doc, lc, path13) {
   }
   return {};
 }
-function keyPosition(doc, lc, path13, key) {
+function keyPosition(doc, lc, path25, key) {
   const { isMap } = require_dist();
-  const parent = path13.length ? doc.getIn(path13, true) : doc.contents;
+  const parent = path25.length ? doc.getIn(path25, true) : doc.contents;
   if (isMap(parent)) {
     for (const pair of parent.items) {
       const k = pair.key;
@@ -34398,67 +40678,230 @@ function keyPosition(doc, lc, path13, key) {
       }
     }
   }
-  return position(doc, lc, path13);
+  return position2(doc, lc, path25);
 }
-function parseConfigText(text2, file2, schema, what) {
-  const fast = readBlockYaml(text2);
-  if (fast !== void 0) {
-    const r2 = schema.safeParse(fast.value);
+var CONFIG_LIMITS = {
+  /** Bytes of any policy, exceptions or VEX file (about 5,000 exceptions). */
+  maxBytes: 1024 * 1024,
+  /** Bytes read by the yaml library (it needs ~1 s and 100 MB for 64 KiB of flow YAML on a loaded machine); larger files must be JSON or plain block YAML. */
+  maxLibraryBytes: 32 * 1024,
+  /** Levels of lists and mappings. */
+  maxDepth: 64,
+  /** Nodes that YAML aliases may add by expansion, all aliases together. */
+  maxAliasNodes: 1e4,
+  /** YAML aliases in a file (the yaml library's own default limit). */
+  maxAliases: 100
+};
+function kindOf(v) {
+  if (v === null) return "an empty value (null)";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return "a string";
+  return `a ${typeof v}`;
+}
+function valueAt(raw, path25) {
+  let v = raw;
+  for (const k of path25) {
+    if (v === null || typeof v !== "object" || !Object.prototype.hasOwnProperty.call(v, k)) return { present: false };
+    v = v[k];
+  }
+  return { present: v !== void 0, value: v };
+}
+var YAML_PROBLEMS = {
+  ALIAS_PROPS: "an alias cannot have an anchor or a tag",
+  BAD_ALIAS: "an alias here is not valid",
+  BAD_DIRECTIVE: "a % directive is not valid",
+  BAD_DQ_ESCAPE: "a double-quoted string has an escape sequence YAML does not know",
+  BAD_INDENT: "the indentation is wrong",
+  BAD_PROP_ORDER: "an anchor or tag is in the wrong place",
+  BAD_SCALAR_START: "a plain value starts with a character it cannot start with (quote the value)",
+  BLOCK_AS_IMPLICIT_KEY: "a block value is used as a key",
+  BLOCK_IN_FLOW: "a block value is inside a flow collection ([...] or {...})",
+  DUPLICATE_KEY: "a key appears twice in one mapping",
+  KEY_OVER_1024_CHARS: "a key is longer than 1024 characters",
+  MISSING_CHAR: "a character is missing (a closing quote or bracket, a comma or a colon)",
+  MULTILINE_IMPLICIT_KEY: "a key runs over several lines",
+  MULTIPLE_ANCHORS: "a value has more than one anchor",
+  MULTIPLE_DOCS: "it holds more than one YAML document",
+  MULTIPLE_TAGS: "a value has more than one tag",
+  NON_STRING_KEY: "a key is not a string",
+  TAB_AS_INDENT: "a tab is used for indentation (use spaces)",
+  TAG_RESOLVE_FAILED: "a value has a tag (!...) chaingate does not read",
+  BAD_COLLECTION_TYPE: "a tag does not fit the kind of value it is on",
+  UNEXPECTED_TOKEN: "something here is not valid YAML syntax"
+};
+function schemaMessage(error2, raw, known) {
+  const issue2 = error2.issues[0];
+  const path25 = issue2.path;
+  const dotted = path25.length ? path25.map((k) => typeof k === "number" || known.has(String(k)) ? String(k) : "(key)").join(".") : "(top level)";
+  let message = `${dotted}: ${issue2.message}`;
+  let key;
+  if (issue2.code === "unrecognized_keys") {
+    key = issue2.keys[0];
+    message = `${path25.length ? `${dotted}: ` : ""}unknown key here; check its spelling against the JSON Schema in schemas/`;
+  } else if (issue2.code === "invalid_type") {
+    const at = valueAt(raw, path25);
+    message = at.present ? `${dotted}: expected ${issue2.expected}, found ${kindOf(at.value)}` : `${dotted}: is required (${issue2.message})`;
+  }
+  const more = error2.issues.length > 1 ? ` (and ${error2.issues.length - 1} more problem${error2.issues.length > 2 ? "s" : ""})` : "";
+  return { message: message + more, path: path25, key };
+}
+function blockLineOf(fast) {
+  return (path25) => {
+    let v = fast.value;
+    let line;
+    for (const k of path25) {
+      if (Array.isArray(v)) line = fast.itemLines.get(v)?.[Number(k)] ?? line;
+      else if (v !== null && typeof v === "object") line = fast.keyLines.get(v)?.get(String(k)) ?? line;
+      else break;
+      v = v[k];
+    }
+    return line;
+  };
+}
+function aliasProblem(doc, lc, lib) {
+  const lineOfNode = (node2) => {
+    const range = node2.range;
+    return range ? lc.linePos(range[0]).line : 1;
+  };
+  const anchors = /* @__PURE__ */ new Map();
+  const targets = /* @__PURE__ */ new Map();
+  let tooMany;
+  let missing;
+  lib.visit(doc, (_, node2) => {
+    if (lib.isAlias(node2)) {
+      if (!anchors.has(node2.source)) {
+        missing = node2;
+        return lib.visit.BREAK;
+      }
+      targets.set(node2, anchors.get(node2.source));
+      if (targets.size > CONFIG_LIMITS.maxAliases) {
+        tooMany = node2;
+        return lib.visit.BREAK;
+      }
+    } else if (node2?.anchor) anchors.set(node2.anchor, node2);
+    return void 0;
+  });
+  if (missing) return { message: "an alias (*name) refers to no anchor (&name) set before it", line: lineOfNode(missing) };
+  if (tooMany) return { message: `it has more than ${CONFIG_LIMITS.maxAliases} aliases; write the entries out`, line: lineOfNode(tooMany) };
+  const sizes = /* @__PURE__ */ new Map();
+  const tooDeep = (node2) => {
+    throw Object.assign(new Error("depth"), { line: lineOfNode(node2) });
+  };
+  const measure = (node2, level) => {
+    if (level > CONFIG_LIMITS.maxDepth) tooDeep(node2);
+    const known = sizes.get(node2);
+    if (known) {
+      if (level + known.height > CONFIG_LIMITS.maxDepth) tooDeep(node2);
+      return known;
+    }
+    let m = { nodes: 1, height: 0 };
+    if (lib.isAlias(node2)) {
+      const target = targets.get(node2);
+      m = target ? measure(target, level) : m;
+    } else if (lib.isCollection(node2)) {
+      for (const item of node2.items) {
+        for (const part of lib.isPair(item) ? [item.key, item.value] : [item]) {
+          if (part === null || part === void 0 || typeof part !== "object") continue;
+          const c = measure(part, level + 1);
+          m = { nodes: m.nodes + c.nodes, height: Math.max(m.height, c.height + 1) };
+        }
+      }
+    }
+    sizes.set(node2, m);
+    return m;
+  };
+  try {
+    let extra = 0;
+    for (const alias of targets.keys()) {
+      extra += measure(alias, 0).nodes - 1;
+      if (extra > CONFIG_LIMITS.maxAliasNodes) {
+        return { message: `its aliases expand to more than ${CONFIG_LIMITS.maxAliasNodes} values (an alias bomb?); write the entries out`, line: lineOfNode(alias) };
+      }
+    }
+    if (doc.contents) measure(doc.contents, 0);
+    return void 0;
+  } catch (e) {
+    const line = e.line;
+    if (line === void 0) throw e;
+    return { message: `it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep`, line };
+  }
+}
+function parseConfigText(input2, file2, schema, what) {
+  const text3 = stripBom(input2);
+  const bytes2 = Buffer.byteLength(text3, "utf8");
+  if (bytes2 > CONFIG_LIMITS.maxBytes) {
+    throw new import_errors2.ConfigError(`${what} is ${Math.ceil(bytes2 / 1024)} KiB, more than chaingate reads (${CONFIG_LIMITS.maxBytes / 1024} KiB)`, file2, 1);
+  }
+  const small = bytes2 <= CONFIG_LIMITS.maxLibraryBytes;
+  const json2 = readJson(text3, CONFIG_LIMITS.maxDepth);
+  const fast = json2 === void 0 ? readBlockYaml(text3) : void 0;
+  if (json2 && isJsonProblem(json2)) throw new import_errors2.ConfigError(`${what} is not valid: ${json2.message}`, file2, json2.line);
+  const quick = fast ? { value: fast.value, lineOf: blockLineOf(fast) } : json2;
+  if (quick) {
+    const r2 = schema.safeParse(quick.value);
     if (r2.success) {
-      const list2 = fast.value.exceptions;
-      const itemLines2 = Array.isArray(list2) ? fast.itemLines.get(list2) : [];
-      return { value: r2.data, itemLines: itemLines2, raw: fast.value };
+      const list3 = quick.value.exceptions;
+      const itemLines2 = !Array.isArray(list3) ? [] : fast ? fast.itemLines.get(list3) : json2.itemLines(["exceptions"]);
+      return { value: r2.data, itemLines: itemLines2, raw: quick.value, lineOf: quick.lineOf };
+    }
+    if (!small) {
+      const m = schemaMessage(r2.error, quick.value, schemaKeys(schema));
+      throw new import_errors2.ConfigError(`invalid ${what}: ${m.message}`, file2, quick.lineOf(m.key ? [...m.path, m.key] : m.path) ?? 1);
     }
   }
-  const { isSeq, LineCounter, parseDocument } = require_dist();
-  const lc = new LineCounter();
-  const doc = parseDocument(text2, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (!small) {
+    const asJson = /^\s*[[{]/.test(text3) ? "not valid JSON, and " : "";
+    throw new import_errors2.ConfigError(
+      `${what} is ${asJson}${Math.ceil(bytes2 / 1024)} KiB of YAML beyond plain block style; over ${CONFIG_LIMITS.maxLibraryBytes / 1024} KiB chaingate reads only JSON and plain block YAML (no anchors, aliases, tags or flow mappings)`,
+      file2,
+      1
+    );
+  }
+  const lib = require_dist();
+  const lc = new lib.LineCounter();
+  const doc = lib.parseDocument(text3, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const p = lc.linePos(err.pos[0]);
-    const msg = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    const msg = /call stack/i.test(err.message) ? `it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep` : YAML_PROBLEMS[err.code] ?? "it is not valid YAML syntax here";
     throw new import_errors2.ConfigError(`${what} is not valid YAML/JSON: ${msg}`, file2, p.line, p.col);
   }
-  const raw = doc.toJS() ?? {};
+  const problem = aliasProblem(doc, lc, lib);
+  if (problem) throw new import_errors2.ConfigError(`${what} is refused: ${problem.message}`, file2, problem.line);
+  const raw = doc.toJS({ maxAliasCount: -1 }) ?? {};
+  const lineOf = (path25) => {
+    const last = path25[path25.length - 1];
+    return (typeof last === "string" ? keyPosition(doc, lc, path25.slice(0, -1), last) : position2(doc, lc, path25)).line;
+  };
   const r = schema.safeParse(raw);
   if (!r.success) {
-    const issue2 = r.error.issues[0];
-    const path13 = issue2.path;
-    const dotted = path13.length ? path13.map(String).join(".") : "(top level)";
-    let pos = position(doc, lc, path13);
-    let message = `${dotted}: ${issue2.message}`;
-    if (issue2.code === "unrecognized_keys") {
-      const key = issue2.keys[0];
-      pos = keyPosition(doc, lc, path13, key);
-      message = `${path13.length ? `${dotted}: ` : ""}unknown key "${key}"; check its spelling against the JSON Schema in schemas/`;
-    } else if (issue2.code === "invalid_type" && issue2.input === void 0) {
-      message = `${dotted}: is required (${issue2.message})`;
-    }
-    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem${r.error.issues.length > 2 ? "s" : ""})` : "";
-    throw new import_errors2.ConfigError(`invalid ${what}: ${message}${more}`, file2, pos.line, pos.col);
+    const m = schemaMessage(r.error, raw, schemaKeys(schema));
+    const pos = m.key ? keyPosition(doc, lc, m.path, m.key) : position2(doc, lc, m.path);
+    throw new import_errors2.ConfigError(`invalid ${what}: ${m.message}`, file2, pos.line ?? 1, pos.col);
   }
   const itemLines = [];
-  const list = doc.getIn(["exceptions"], true);
-  if (isSeq(list)) {
-    for (const item of list.items) {
+  const list2 = doc.getIn(["exceptions"], true);
+  if (lib.isSeq(list2)) {
+    for (const item of list2.items) {
       const range = item.range;
       itemLines.push(range ? lc.linePos(range[0]).line : 0);
     }
   }
-  return { value: r.data, itemLines, raw };
+  return { value: r.data, itemLines, raw, lineOf };
 }
-function sha256(text2) {
-  return (0, import_node_crypto.createHash)("sha256").update(text2).digest("hex");
+function sha256(text3) {
+  return (0, import_node_crypto.createHash)("sha256").update(text3).digest("hex");
 }
 function loadPolicyFile(file2, overrides = (r) => r) {
-  const text2 = readText(file2, "policy file");
-  const { raw } = parseConfigText(text2, file2, PolicySchema, "policy");
+  const text3 = readText2(file2, "policy file");
+  const { raw, lineOf } = parseConfigText(text3, file2, PolicySchema, "policy");
   const merged = PolicySchema.safeParse(overrides(raw));
   if (!merged.success) {
     const i = merged.error.issues[0];
     throw new import_errors2.ConfigError(`invalid option ${i.path.map(String).join(".")}: ${i.message}`);
   }
-  return { value: merged.data, path: file2, sha256: sha256(text2) };
+  return { value: merged.data, path: file2, sha256: sha256(text3), lineOf };
 }
 function defaultPolicy(overrides = (r) => r) {
   const r = PolicySchema.safeParse(overrides({}));
@@ -34469,23 +40912,332 @@ function defaultPolicy(overrides = (r) => r) {
   return r.data;
 }
 function loadExceptionsFile(file2) {
-  const text2 = readText(file2, "exceptions file");
-  const { value, itemLines } = parseConfigText(text2, file2, ExceptionsFileSchema, "exceptions file");
-  return { value, path: file2, sha256: sha256(text2), itemLines };
+  const text3 = readText2(file2, "exceptions file");
+  const { value, itemLines } = parseConfigText(text3, file2, ExceptionsFileSchema, "exceptions file");
+  return { value, path: file2, sha256: sha256(text3), itemLines };
 }
 function loadVexFile(file2) {
-  const text2 = readText(file2, "VEX document");
-  const { value } = parseConfigText(text2, file2, VexDocumentSchema, "OpenVEX document");
-  return { value, path: file2, sha256: sha256(text2) };
+  const text3 = readText2(file2, "VEX document");
+  const { value, lineOf } = parseConfigText(text3, file2, VexDocumentSchema, "OpenVEX document");
+  return { value, path: file2, sha256: sha256(text3), lineOf };
 }
 
 // src/gate/run-gate.ts
-var import_errors7 = require("./cli-errors.js");
+var import_errors27 = require("./cli-errors.js");
+
+// src/reports/result-schema.ts
+var count = external_exports.number().int().min(0);
+var SeverityCountsSchema = external_exports.strictObject({
+  critical: count,
+  high: count,
+  medium: count,
+  low: count,
+  info: count,
+  unknown: count
+});
+var SeveritySchema = external_exports.enum(SEVERITIES);
+var PackageRefSchema = external_exports.strictObject({
+  purl: external_exports.string().optional(),
+  ecosystem: external_exports.string().optional(),
+  name: external_exports.string(),
+  version: external_exports.string().optional(),
+  fixedVersions: external_exports.array(external_exports.string()),
+  /** The nearest fixed version above the installed one, in the ecosystem's version order. */
+  fixedIn: external_exports.string().optional()
+});
+var LocationSchema = external_exports.strictObject({
+  path: external_exports.string(),
+  startLine: external_exports.number().int().optional(),
+  endLine: external_exports.number().int().optional()
+});
+var FindingExceptionSchema = external_exports.strictObject({
+  source: external_exports.string(),
+  index: external_exports.number().int().min(0),
+  id: external_exports.string(),
+  reason: external_exports.string(),
+  expires: external_exports.string(),
+  owner: external_exports.string().optional(),
+  ticket: external_exports.string().optional()
+});
+var VexSuppressionSchema = external_exports.strictObject({
+  source: external_exports.string(),
+  vulnerability: external_exports.string(),
+  status: external_exports.enum(["not_affected", "fixed"]),
+  justification: external_exports.string().optional(),
+  statement: external_exports.string().optional()
+});
+var EvaluatedFindingSchema = external_exports.strictObject({
+  id: external_exports.string(),
+  aliases: external_exports.array(external_exports.string()),
+  kind: external_exports.enum(KINDS),
+  severity: SeveritySchema,
+  blocking: external_exports.boolean(),
+  rationale: external_exports.string(),
+  title: external_exports.string(),
+  description: external_exports.string().optional(),
+  tools: external_exports.array(external_exports.string()).min(1),
+  package: PackageRefSchema.optional(),
+  location: LocationSchema.optional(),
+  cvssScore: external_exports.number().optional(),
+  cwes: external_exports.array(external_exports.string()).optional(),
+  url: external_exports.string().optional(),
+  exception: FindingExceptionSchema.optional(),
+  vex: VexSuppressionSchema.optional(),
+  textHash: external_exports.string().optional(),
+  baseline: external_exports.enum(["new", "existing"]).optional(),
+  newlyDisclosed: external_exports.boolean().optional(),
+  project: external_exports.string().optional(),
+  fingerprint: external_exports.string()
+});
+var AppliedExceptionSchema = external_exports.strictObject({
+  index: external_exports.number().int().min(0),
+  source: external_exports.string(),
+  entry: ExceptionSchema,
+  matched: external_exports.array(external_exports.string()),
+  daysLeft: external_exports.number().int()
+});
+var ScannerStatusSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  status: external_exports.enum(["ok", "failed", "skipped"]),
+  durationMs: external_exports.number().min(0),
+  findings: count,
+  error: external_exports.string().optional(),
+  outputs: external_exports.array(external_exports.string()).optional(),
+  notes: external_exports.array(external_exports.string()).optional()
+});
+var BaselineRecordSchema = external_exports.strictObject({
+  source: external_exports.enum(["ref", "file"]),
+  ref: external_exports.string().optional(),
+  commit: external_exports.string().optional(),
+  file: external_exports.string().optional(),
+  sha256: external_exports.string().optional(),
+  block: external_exports.enum(["new", "all"]),
+  trustedPolicy: external_exports.enum(["head", "baseline"]),
+  changedFiles: external_exports.array(external_exports.string()).optional(),
+  newlyDisclosed: count,
+  notes: external_exports.array(external_exports.string())
+});
+var dependencyRef = { ecosystem: external_exports.string(), name: external_exports.string(), version: external_exports.string(), purl: external_exports.string() };
+var DependencyChangeSchema = external_exports.strictObject({
+  lockfile: external_exports.string(),
+  added: external_exports.array(external_exports.strictObject({ ...dependencyRef, findings: external_exports.array(external_exports.string()) })),
+  removed: external_exports.array(external_exports.strictObject(dependencyRef)),
+  changed: external_exports.array(
+    external_exports.strictObject({ ecosystem: external_exports.string(), name: external_exports.string(), from: external_exports.string(), to: external_exports.string(), purl: external_exports.string(), findings: external_exports.array(external_exports.string()) })
+  )
+});
+var PolicyChangeSchema = external_exports.strictObject({
+  file: external_exports.string(),
+  what: external_exports.enum(["policy", "exceptions", "vex"]),
+  change: external_exports.enum(["added", "removed", "modified"]),
+  details: external_exports.array(external_exports.string())
+});
+var fileDigest = external_exports.strictObject({ path: external_exports.string(), sha256: external_exports.string().regex(/^[0-9a-f]{64}$/) });
+var GateResultSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  tool: external_exports.strictObject({ name: external_exports.literal("chaingate"), version: external_exports.string() }),
+  generatedAt: external_exports.string(),
+  verdict: external_exports.enum(["pass", "fail", "incomplete"]),
+  mode: external_exports.enum(["enforce", "warn"]),
+  reasons: external_exports.array(external_exports.string()),
+  summary: SeverityCountsSchema.extend({ blocking: count, suppressed: count, total: count, new: count.optional(), existing: count.optional() }),
+  byKind: external_exports.record(external_exports.string(), SeverityCountsSchema),
+  findings: external_exports.array(EvaluatedFindingSchema).readonly(),
+  exceptions: external_exports.strictObject({
+    applied: external_exports.array(AppliedExceptionSchema),
+    expired: external_exports.array(AppliedExceptionSchema),
+    unused: external_exports.array(AppliedExceptionSchema),
+    expiringSoon: external_exports.array(AppliedExceptionSchema),
+    active: count,
+    maxActive: count.optional(),
+    vex: external_exports.array(
+      external_exports.strictObject({
+        source: external_exports.string(),
+        index: count,
+        vulnerability: external_exports.string(),
+        status: external_exports.enum(["not_affected", "fixed"]),
+        justification: external_exports.string().optional(),
+        expires: external_exports.string().optional(),
+        daysLeft: external_exports.number().int().optional(),
+        expired: external_exports.boolean(),
+        matched: external_exports.array(external_exports.string())
+      })
+    ).optional()
+  }),
+  scanners: external_exports.array(ScannerStatusSchema),
+  inputs: external_exports.strictObject({
+    policy: fileDigest.optional(),
+    exceptions: fileDigest.optional(),
+    vex: external_exports.array(fileDigest)
+  }),
+  baseline: BaselineRecordSchema.optional(),
+  dependencyChanges: external_exports.array(DependencyChangeSchema).optional(),
+  policyChanges: external_exports.array(PolicyChangeSchema).optional(),
+  commit: external_exports.string().optional(),
+  project: external_exports.string().optional()
+}).meta({
+  title: "chaingate result",
+  description: "chaingate-result.json: the verdict of the chaingate supply-chain gate, every finding with whether it blocks, and the exceptions and scanners behind it."
+});
+
+// src/core/result-version.ts
+var RESULT_SCHEMA_VERSION = 1;
+
+// src/parsers/chaingate.ts
+init_util();
+var WHAT = "chaingate result";
+function rawFinding(f, prefix) {
+  const out = { tools: f.tools, kind: f.kind, severity: f.severity, id: f.id, aliases: f.aliases, title: f.title, fingerprint: "" };
+  if (f.description !== void 0) out.description = f.description;
+  const p = f.package;
+  if (p) {
+    out.package = { name: p.name, fixedVersions: p.fixedVersions };
+    if (p.purl !== void 0) out.package.purl = p.purl;
+    if (p.ecosystem !== void 0) out.package.ecosystem = p.ecosystem;
+    if (p.version !== void 0) out.package.version = p.version;
+  }
+  const l = f.location;
+  if (l) {
+    out.location = { path: prefix + l.path };
+    if (l.startLine !== void 0) out.location.startLine = l.startLine;
+    if (l.endLine !== void 0) out.location.endLine = l.endLine;
+  }
+  if (f.cvssScore !== void 0) out.cvssScore = f.cvssScore;
+  if (f.cwes !== void 0) out.cwes = f.cwes;
+  if (f.url !== void 0) out.url = f.url;
+  if (f.textHash !== void 0) out.textHash = f.textHash;
+  out.fingerprint = computeFingerprint(out);
+  return out;
+}
+function projectPrefix(project) {
+  if (project === void 0 || project === "") return "";
+  const parts = project.split("/");
+  if (project.startsWith("/") || project.includes("\\") || parts.some((s) => s === ".." || s === "." || s === "")) {
+    throw new FormatError(`${WHAT}: project "${project.slice(0, 200)}" is not a folder inside the repository`);
+  }
+  return `${project}/`;
+}
+function parseChaingateResult(text3) {
+  const raw = parseJson(text3, WHAT);
+  const version3 = raw?.schemaVersion;
+  if (typeof version3 === "number" && version3 > RESULT_SCHEMA_VERSION && raw?.tool?.name === "chaingate") {
+    throw new FormatError(`${WHAT}: written by a newer chaingate (result schema version ${version3}; this one reads up to ${RESULT_SCHEMA_VERSION}): run the gate with the shards' version`);
+  }
+  if (raw?.tool?.name !== "chaingate") throw new FormatError(`${WHAT}: not a chaingate-result.json (no tool.name "chaingate")`);
+  const r = validate2(GateResultSchema, raw, WHAT);
+  const prefix = projectPrefix(r.project);
+  return {
+    findings: r.findings.map((f) => rawFinding(f, prefix)),
+    verdict: r.verdict,
+    reasons: r.reasons,
+    failed: r.scanners.filter((s) => s.status === "failed").map((s) => ({ name: s.name, error: s.error })),
+    commit: r.commit,
+    project: r.project
+  };
+}
+function shardProblems(s, commit) {
+  const problems = s.failed.map((f) => `its scanner ${f.name} failed${f.error ? `: ${f.error}` : ""}`);
+  if (s.verdict === "incomplete" && problems.length === 0) problems.push(`it is incomplete${s.reasons.length ? `: ${s.reasons[0]}` : ""}`);
+  if (commit !== void 0 && s.commit !== commit) problems.push(s.commit === void 0 ? `it records no commit (this run is of ${commit})` : `it is of commit ${s.commit}, not ${commit}`);
+  return problems;
+}
+var parseChaingate = (text3) => parseChaingateResult(text3).findings;
 
 // src/parsers/grype.ts
+init_lookup();
 init_purl();
 init_util();
-var WHAT = "grype report";
+
+// src/parsers/report-fields.ts
+init_json_error();
+init_util();
+function parseCwes(value) {
+  const found = /* @__PURE__ */ new Set();
+  addCwes(value, found);
+  return [...found].sort();
+}
+var CWE = /CWE-(\d+)/gi;
+function addCwes(v, found) {
+  if (Array.isArray(v)) {
+    for (const x of v) addCwes(x, found);
+  } else if (typeof v === "string") {
+    CWE.lastIndex = 0;
+    for (let m = CWE.exec(v); m !== null; m = CWE.exec(v)) found.add(`CWE-${m[1]}`);
+  }
+}
+var MAX_HEADLINE = 120;
+function headline(text3) {
+  const paragraph = text3.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, " ").trim()).find((p) => p !== "") ?? "";
+  const body = paragraph.replace(/^#+\s*(summary|impact|details|description|overview)\b:?\s*/i, "").replace(/^#+\s*/, "");
+  const sentence = /^(.+?[.!?])\s+(?=[A-Z`'"([])/.exec(body)?.[1] ?? body;
+  if (sentence.length <= MAX_HEADLINE) return sentence;
+  const cut = sentence.slice(0, MAX_HEADLINE);
+  const space = cut.lastIndexOf(" ");
+  return `${space > MAX_HEADLINE / 3 ? cut.slice(0, space) : cut}…`;
+}
+function redactUrlCredentials(text3) {
+  return text3.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@"']+@/gi, "$1***@");
+}
+function ghsaFromUrl(url2) {
+  const m = url2 ? /\/(GHSA(?:-[0-9a-z]{4}){3})\/?$/i.exec(url2) : null;
+  return m ? `GHSA-${m[1].slice(5).toLowerCase()}` : void 0;
+}
+function keysOf(data) {
+  return new Set(data !== null && typeof data === "object" && !Array.isArray(data) ? Object.keys(data) : []);
+}
+function guessReportKind(data) {
+  const k = keysOf(data);
+  if (k.has("runs")) return "a SARIF log";
+  if (k.has("SchemaVersion")) return "Trivy JSON output";
+  if (k.has("matches")) return "grype JSON output";
+  if (k.has("auditReportVersion")) return "npm audit (npm 7+) output";
+  if (k.has("advisories")) return "npm 6 / pnpm / yarn 2-3 audit output";
+  if (k.has("dependencies") && k.has("fixes")) return "pip-audit output";
+  if (k.has("experimental_config")) return "osv-scanner output";
+  if (k.has("results") && k.has("errors")) return "semgrep JSON output";
+  if (k.has("bomFormat")) return "a CycloneDX SBOM";
+  if (k.has("type") && k.has("data")) return "yarn 1 audit NDJSON";
+  return void 0;
+}
+function describeOther(data) {
+  return guessReportKind(data) ?? shapeOf(data);
+}
+function validateReport(schema, data, what, kind) {
+  try {
+    return validate2(schema, data, what);
+  } catch (e) {
+    const guess = guessReportKind(data);
+    if (guess === void 0 || guess === kind) throw e;
+    throw new FormatError(`${e.message} (this looks like ${guess}, not ${kind})`);
+  }
+}
+function parseNdjson(text3, what) {
+  const out = [];
+  const lines2 = text3.split("\n");
+  for (let i = 0; i < lines2.length; i++) {
+    const raw = lines2[i].trim();
+    if (raw === "") continue;
+    try {
+      out.push({ line: i + 1, value: jsonParse(raw) });
+    } catch (e) {
+      const p = describeJsonError(raw, e);
+      throw new FormatError(
+        `${what}: line ${i + 1} is not valid JSON (${p.problem}); is the file truncated, or was other output mixed into it?`,
+        i + 1
+      );
+    }
+  }
+  if (out.length === 0) throw new FormatError(`${what}: the report is empty`);
+  return out;
+}
+function compact(o) {
+  const out = {};
+  for (const k in o) if (o[k] !== void 0) out[k] = o[k];
+  return out;
+}
+
+// src/parsers/grype.ts
+var WHAT2 = "grype report";
 var TOOL = "grype";
 var CvssSchema = external_exports.looseObject({
   version: external_exports.string().optional(),
@@ -34513,7 +41265,7 @@ var MatchSchema = external_exports.looseObject({
   })
 });
 var GrypeReportSchema = external_exports.looseObject({ matches: external_exports.array(MatchSchema) });
-var ARTIFACT_TYPES = {
+var ARTIFACT_TYPES = lookupTable({
   npm: "npm",
   python: "pypi",
   "java-archive": "maven",
@@ -34532,7 +41284,7 @@ var ARTIFACT_TYPES = {
   cocoapods: "cocoapods",
   swift: "swift",
   binary: "generic"
-};
+});
 var NO_FIX_STATES = /* @__PURE__ */ new Set(["not-fixed", "wont-fix"]);
 function cvssScore(lists) {
   const modern = lists.flat().filter((c) => /^[34]\./.test(c.version ?? "") && c.metrics?.baseScore !== void 0);
@@ -34543,10 +41295,10 @@ function packageOf(m) {
   const a = m.artifact;
   const mapped = ARTIFACT_TYPES[(a.type ?? "").toLowerCase()];
   const purl = a.purl && purlWithoutQualifiers(a.purl) || (mapped ? buildPurl(mapped, a.name, a.version) : void 0);
-  const fix = m.vulnerability.fix;
+  const fix2 = m.vulnerability.fix;
   const pkg = {
     name: a.name,
-    fixedVersions: fix && !NO_FIX_STATES.has(fix.state ?? "") ? fix.versions ?? [] : []
+    fixedVersions: fix2 && !NO_FIX_STATES.has(fix2.state ?? "") ? fix2.versions ?? [] : []
   };
   if (purl) pkg.purl = purl;
   const ecosystem = purl && purlType(purl) || mapped;
@@ -34569,110 +41321,25 @@ function fromMatch(m) {
   };
   const description = v.description ?? related.find((r) => r.description)?.description;
   if (description) f.description = description;
-  const path13 = m.artifact.locations?.[0]?.path;
-  if (path13) f.location = { path: path13 };
+  const path25 = m.artifact.locations?.[0]?.path;
+  if (path25) f.location = { path: path25 };
   const score = cvssScore([v.cvss ?? [], ...related.map((r) => r.cvss ?? [])]);
   if (score !== void 0) f.cvssScore = score;
   if (v.dataSource) f.url = v.dataSource;
   return f;
 }
-var parseGrype = (text2) => {
-  const data = parseJson(text2, WHAT);
+var parseGrype = (text3) => {
+  const data = parseJson(text3, WHAT2);
   if (typeof data !== "object" || data === null || Array.isArray(data) || !("matches" in data)) {
-    const keys = data && typeof data === "object" ? Object.keys(data).slice(0, 5).join(", ") : typeof data;
-    throw new FormatError(`${WHAT}: not a grype JSON report (no "matches"; found ${keys || "nothing"}); write it with \`grype -o json\``);
+    throw new FormatError(`${WHAT2}: not a grype JSON report (no "matches"; found ${describeOther(data)}); write it with \`grype -o json\``);
   }
-  return validate2(GrypeReportSchema, data, WHAT).matches.map((m) => makeFinding(fromMatch(m)));
+  return validate2(GrypeReportSchema, data, WHAT2).matches.map((m) => makeFinding(fromMatch(m)));
 };
 
 // src/parsers/npm-advisory.ts
 var import_semver = __toESM(require_semver2());
+init_lookup();
 init_purl();
-
-// src/parsers/report-fields.ts
-init_util();
-function parseCwes(value) {
-  const found = /* @__PURE__ */ new Set();
-  addCwes(value, found);
-  return [...found].sort();
-}
-var CWE = /CWE-(\d+)/gi;
-function addCwes(v, found) {
-  if (Array.isArray(v)) {
-    for (const x of v) addCwes(x, found);
-  } else if (typeof v === "string") {
-    CWE.lastIndex = 0;
-    for (let m = CWE.exec(v); m !== null; m = CWE.exec(v)) found.add(`CWE-${m[1]}`);
-  }
-}
-var MAX_HEADLINE = 120;
-function headline(text2) {
-  const paragraph = text2.split(/\n\s*\n/).map((p) => p.replace(/\s+/g, " ").trim()).find((p) => p !== "") ?? "";
-  const body = paragraph.replace(/^#+\s*(summary|impact|details|description|overview)\b:?\s*/i, "").replace(/^#+\s*/, "");
-  const sentence = /^(.+?[.!?])\s+(?=[A-Z`'"([])/.exec(body)?.[1] ?? body;
-  if (sentence.length <= MAX_HEADLINE) return sentence;
-  const cut = sentence.slice(0, MAX_HEADLINE);
-  const space = cut.lastIndexOf(" ");
-  return `${space > MAX_HEADLINE / 3 ? cut.slice(0, space) : cut}…`;
-}
-function redactUrlCredentials(text2) {
-  return text2.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@"']+@/gi, "$1***@");
-}
-function ghsaFromUrl(url2) {
-  const m = url2 ? /\/(GHSA(?:-[0-9a-z]{4}){3})\/?$/i.exec(url2) : null;
-  return m ? `GHSA-${m[1].slice(5).toLowerCase()}` : void 0;
-}
-function keysOf(data) {
-  return new Set(data !== null && typeof data === "object" && !Array.isArray(data) ? Object.keys(data) : []);
-}
-function guessReportKind(data) {
-  const k = keysOf(data);
-  if (k.has("runs")) return "a SARIF log";
-  if (k.has("SchemaVersion")) return "Trivy JSON output";
-  if (k.has("matches")) return "grype JSON output";
-  if (k.has("auditReportVersion")) return "npm audit (npm 7+) output";
-  if (k.has("advisories")) return "npm 6 / pnpm / yarn 2-3 audit output";
-  if (k.has("dependencies") && k.has("fixes")) return "pip-audit output";
-  if (k.has("experimental_config")) return "osv-scanner output";
-  if (k.has("results") && k.has("errors")) return "semgrep JSON output";
-  if (k.has("bomFormat")) return "a CycloneDX SBOM";
-  if (k.has("type") && k.has("data")) return "yarn 1 audit NDJSON";
-  return void 0;
-}
-function validateReport(schema, data, what, kind) {
-  try {
-    return validate2(schema, data, what);
-  } catch (e) {
-    const guess = guessReportKind(data);
-    if (guess === void 0 || guess === kind) throw e;
-    throw new FormatError(`${e.message} (this looks like ${guess}, not ${kind})`);
-  }
-}
-function parseNdjson(text2, what) {
-  const out = [];
-  const lines2 = text2.split("\n");
-  for (let i = 0; i < lines2.length; i++) {
-    const raw = lines2[i].trim();
-    if (raw === "") continue;
-    try {
-      out.push({ line: i + 1, value: JSON.parse(raw) });
-    } catch (e) {
-      throw new FormatError(
-        `${what}: line ${i + 1} is not valid JSON (${e.message}); is the file truncated, or was other output mixed into it?`,
-        i + 1
-      );
-    }
-  }
-  if (out.length === 0) throw new FormatError(`${what}: the report is empty`);
-  return out;
-}
-function compact(o) {
-  const out = {};
-  for (const k in o) if (o[k] !== void 0) out[k] = o[k];
-  return out;
-}
-
-// src/parsers/npm-advisory.ts
 init_util();
 var CvssSchema2 = external_exports.looseObject({ score: external_exports.number(), vectorString: external_exports.string().nullish() });
 var CweFieldSchema = external_exports.union([external_exports.string(), external_exports.array(external_exports.string())]).nullish();
@@ -34690,9 +41357,35 @@ var NpmAdvisorySchema = external_exports.looseObject({
   cvss: CvssSchema2.nullish(),
   overview: external_exports.string().nullish()
 });
+var SeverityCountsSchema2 = external_exports.record(external_exports.string(), external_exports.number());
 var NpmAdvisoriesReportSchema = external_exports.looseObject({
-  advisories: external_exports.record(external_exports.string(), NpmAdvisorySchema)
+  advisories: external_exports.record(external_exports.string(), NpmAdvisorySchema),
+  metadata: external_exports.looseObject({ vulnerabilities: SeverityCountsSchema2.optional() }).nullish()
 });
+function checkSummaryCounts(claimed, listed, what, where2) {
+  if (claimed === void 0) return;
+  let total = 0;
+  for (const n of listed.values()) total += n;
+  for (const [word, n] of Object.entries(claimed)) {
+    const have = word === "total" ? total : listed.get(word.toLowerCase()) ?? 0;
+    if (n > have) {
+      throw new FormatError(`${what}: ${where2} counts ${n} ${word} but the report lists ${have}; the report is incomplete or was edited, and is not a clean result`);
+    }
+  }
+}
+function countSeverity(counts, word, n = 1) {
+  const w = word.toLowerCase();
+  counts.set(w, (counts.get(w) ?? 0) + n);
+}
+function advisoriesOf(report, what) {
+  const advisories = Object.values(report.advisories);
+  const listed = /* @__PURE__ */ new Map();
+  for (const a of advisories) {
+    for (const f of a.findings) countSeverity(listed, a.severity, Math.max(1, f.paths?.length ?? 0));
+  }
+  checkSummaryCounts(report.metadata?.vulnerabilities, listed, what, "metadata.vulnerabilities");
+  return advisories;
+}
 var NpmErrorSchema = external_exports.looseObject({
   // npm 10+ puts the reason here (e.g. the failed request) and leaves error.summary empty.
   message: external_exports.string().nullish(),
@@ -34703,18 +41396,18 @@ var NpmErrorSchema = external_exports.looseObject({
     detail: external_exports.string().nullish()
   })
 });
-var ERROR_HINTS = {
+var ERROR_HINTS = lookupTable({
   ENOAUDIT: "the registry's audit endpoint did not answer: check network access and the registry setting, then rerun",
   ENOLOCK: "the audit needs a lockfile: create one (e.g. `npm install --package-lock-only`) and rerun"
-};
+});
 function throwIfAuditError(data, what) {
   const r = NpmErrorSchema.safeParse(data);
   if (!r.success) return;
   const { code, summary, message, detail } = r.data.error;
   const parts = [summary, message, detail, r.data.message].map((s) => s?.trim()).filter((s) => s);
-  const said = redactUrlCredentials(parts.join(" ") || "no details given");
+  const said2 = redactUrlCredentials(parts.join(" ") || "no details given");
   const hint = (code && ERROR_HINTS[code]) ?? "fix the cause and rerun";
-  throw new FormatError(`${what}: the audit did not run (${code ?? "no error code"}: ${said}); this is not a clean result: ${hint}`);
+  throw new FormatError(`${what}: the audit did not run (${code ?? "no error code"}: ${said2}); this is not a clean result: ${hint}`);
 }
 function npmAdvisoryId(id) {
   return /^\d+$/.test(String(id)) ? `NPM-${id}` : String(id);
@@ -34782,7 +41475,7 @@ ${version3 ?? ""}`;
 
 // src/parsers/npm-audit.ts
 init_util();
-var WHAT2 = "npm audit --json report";
+var WHAT3 = "npm audit --json report";
 var KIND = "npm audit (npm 7+) output";
 var ViaAdvisorySchema = external_exports.looseObject({
   source: external_exports.union([external_exports.number(), external_exports.string()]),
@@ -34803,23 +41496,32 @@ var VulnerabilitySchema = external_exports.looseObject({
 });
 var NpmAuditV2Schema = external_exports.looseObject({
   auditReportVersion: external_exports.literal(2, { error: "only auditReportVersion 2 (npm 7 and later) is supported" }),
-  vulnerabilities: external_exports.record(external_exports.string(), VulnerabilitySchema)
+  vulnerabilities: external_exports.record(external_exports.string(), VulnerabilitySchema),
+  metadata: external_exports.looseObject({ vulnerabilities: SeverityCountsSchema2.optional() }).nullish()
 });
 function fromV2(report) {
+  const listed = /* @__PURE__ */ new Map();
+  for (const vuln of Object.values(report.vulnerabilities)) countSeverity(listed, vuln.severity);
+  checkSummaryCounts(report.metadata?.vulnerabilities, listed, WHAT3, "metadata.vulnerabilities");
   const byKey = /* @__PURE__ */ new Map();
-  for (const vuln of Object.values(report.vulnerabilities)) {
+  for (const [n, vuln] of Object.values(report.vulnerabilities).entries()) {
     for (const via of vuln.via) {
-      if (typeof via === "string") continue;
+      if (typeof via === "string") {
+        if (!Object.prototype.hasOwnProperty.call(report.vulnerabilities, via)) {
+          throw new FormatError(`${WHAT3}: vulnerabilities entry ${n} is vulnerable through a package that has no entry in vulnerabilities; the report is incomplete or was edited`);
+        }
+        continue;
+      }
       const key = `${via.source}
 ${via.name}`;
       let entry = byKey.get(key);
       if (!entry) byKey.set(key, entry = { via, fixed: /* @__PURE__ */ new Set() });
-      const fix = vuln.fixAvailable;
-      if (typeof fix === "object" && fix.name === via.name) entry.fixed.add(fix.version);
+      const fix2 = vuln.fixAvailable;
+      if (typeof fix2 === "object" && fix2.name === via.name) entry.fixed.add(fix2.version);
     }
   }
   if (byKey.size === 0 && Object.keys(report.vulnerabilities).length > 0) {
-    throw new FormatError(`${WHAT2}: vulnerable packages are listed but no advisory is; the report is incomplete, rerun npm audit`);
+    throw new FormatError(`${WHAT3}: vulnerable packages are listed but no advisory is; the report is incomplete, rerun npm audit`);
   }
   return [...byKey.values()].map(({ via, fixed }) => {
     const { id, aliases } = advisoryIds(via.source, void 0, via.url);
@@ -34838,20 +41540,20 @@ ${via.name}`;
     });
   });
 }
-var parseNpmAudit = (text2) => {
-  const data = parseJson(text2, WHAT2);
-  throwIfAuditError(data, WHAT2);
+var parseNpmAudit = (text3) => {
+  const data = parseJson(text3, WHAT3);
+  throwIfAuditError(data, WHAT3);
   if (data !== null && typeof data === "object" && "advisories" in data && !("auditReportVersion" in data)) {
-    const report = validateReport(NpmAdvisoriesReportSchema, data, WHAT2, "npm 6 / pnpm / yarn 2-3 audit output");
-    return npmAdvisoryFindings("npm-audit", Object.values(report.advisories));
+    const report = validateReport(NpmAdvisoriesReportSchema, data, WHAT3, "npm 6 / pnpm / yarn 2-3 audit output");
+    return npmAdvisoryFindings("npm-audit", advisoriesOf(report, WHAT3));
   }
-  return fromV2(validateReport(NpmAuditV2Schema, data, WHAT2, KIND));
+  return fromV2(validateReport(NpmAuditV2Schema, data, WHAT3, KIND));
 };
 
 // src/parsers/osv-scanner.ts
 init_purl();
 init_util();
-var WHAT3 = "osv-scanner report";
+var WHAT4 = "osv-scanner report";
 var TOOL2 = "osv-scanner";
 var OsvPackageSchema = external_exports.looseObject({
   ecosystem: external_exports.string().optional(),
@@ -34900,27 +41602,28 @@ var OsvScannerReportSchema = external_exports.looseObject({
   results: external_exports.array(
     external_exports.looseObject({
       source: external_exports.looseObject({ path: external_exports.string(), type: external_exports.string().optional() }),
-      packages: external_exports.array(PackageResultSchema).nullish()
+      // osv-scanner always writes it for a source: without it the source's findings are gone.
+      packages: external_exports.array(PackageResultSchema).nullable()
     })
   )
 });
-function stripLogPrefix(text2) {
-  if (text2.trimStart().startsWith("{")) return { json: text2, skippedLines: 0 };
-  const m = /^\{/m.exec(text2);
+function stripLogPrefix(text3) {
+  if (text3.trimStart().startsWith("{")) return { json: text3, skippedLines: 0 };
+  const m = /^\{/m.exec(text3);
   if (!m) {
     throw new FormatError(
-      `${WHAT3}: no JSON object found (the file holds only log text); write the report with \`osv-scanner --format json --output FILE\``
+      `${WHAT4}: no JSON object found (the file holds only log text); write the report with \`osv-scanner --format json --output FILE\``
     );
   }
-  return { json: text2.slice(m.index), skippedLines: text2.slice(0, m.index).split("\n").length - 1 };
+  return { json: text3.slice(m.index), skippedLines: text3.slice(0, m.index).split("\n").length - 1 };
 }
-function parseReport(text2) {
-  const { json: json2, skippedLines } = stripLogPrefix(text2);
+function parseReport(text3) {
+  const { json: json2, skippedLines } = stripLogPrefix(text3);
   try {
-    return parseJson(json2, WHAT3);
+    return parseJson(json2, WHAT4);
   } catch (e) {
     const err = e;
-    throw new FormatError(err.message, err.line === void 0 ? void 0 : err.line + skippedLines);
+    throw new FormatError(err.message, err.line + skippedLines);
   }
 }
 function sameEcosystem(a, b) {
@@ -34965,7 +41668,7 @@ function cwesOf(vulns) {
   }
   return [...cwes].sort();
 }
-function fromGroup(group, vulns, p, path13) {
+function fromGroup(group, vulns, p, path25) {
   const id = group.ids[0];
   const primary = vulns.find((v) => v.id === id) ?? vulns[0];
   const base = packageOf2(p);
@@ -34982,7 +41685,7 @@ function fromGroup(group, vulns, p, path13) {
     aliases: [...group.ids, ...group.aliases ?? [], ...vulns.flatMap((v) => v.aliases ?? [])],
     title: primary?.summary || `${id} in ${pkg.name}${pkg.version ? ` ${pkg.version}` : ""}`,
     package: pkg,
-    location: { path: path13 },
+    location: { path: path25 },
     url: primary?.references?.find((r) => r.type === "ADVISORY")?.url ?? `https://osv.dev/vulnerability/${id}`
   };
   const details = primary?.details?.trim();
@@ -35005,13 +41708,12 @@ function groupsOf(p) {
   for (const v of vulns) if (!grouped.has(v.id)) out.push({ group: { ids: [v.id] }, vulns: [v] });
   return out;
 }
-var parseOsvScanner = (text2) => {
-  const data = parseReport(text2);
+var parseOsvScanner = (text3) => {
+  const data = parseReport(text3);
   if (!("results" in data)) {
-    const keys = Object.keys(data).slice(0, 5).join(", ");
-    throw new FormatError(`${WHAT3}: not an osv-scanner JSON report (no "results"; found ${keys || "nothing"}); write it with \`osv-scanner --format json\``);
+    throw new FormatError(`${WHAT4}: not an osv-scanner JSON report (no "results"; found ${describeOther(data)}); write it with \`osv-scanner --format json\``);
   }
-  const report = validate2(OsvScannerReportSchema, data, WHAT3);
+  const report = validate2(OsvScannerReportSchema, data, WHAT4);
   const out = [];
   for (const r of report.results) {
     for (const p of r.packages ?? []) {
@@ -35024,7 +41726,7 @@ var parseOsvScanner = (text2) => {
 // src/parsers/pip-audit.ts
 init_purl();
 init_util();
-var WHAT4 = "pip-audit JSON report";
+var WHAT5 = "pip-audit JSON report";
 var KIND2 = "pip-audit output";
 var VulnSchema = external_exports.looseObject({
   id: external_exports.string().min(1),
@@ -35042,25 +41744,36 @@ var PipAuditSchema = external_exports.union([
   external_exports.looseObject({ dependencies: external_exports.array(DependencySchema), fixes: external_exports.array(external_exports.unknown()).optional() }),
   external_exports.array(DependencySchema)
 ]);
-function dependencies(text2) {
-  const report = validateReport(PipAuditSchema, parseJson(text2, WHAT4), WHAT4, KIND2);
+function skipKind(reason) {
+  if (/^Dependency not found on PyPI\b/.test(reason)) return "not found on PyPI, so it could not be audited";
+  return "skipped for a reason pip-audit gave";
+}
+function dependencies(text3, alone) {
+  const report = validateReport(PipAuditSchema, parseJson(text3, WHAT5), WHAT5, KIND2);
   const deps2 = Array.isArray(report) ? report : report.dependencies;
   const audited = [];
-  const skipped = [];
+  const skipped2 = [];
   deps2.forEach((d, i) => {
     if (d.skip_reason !== void 0) {
-      skipped.push(d);
+      skipped2.push(d);
     } else if (d.version !== void 0 && d.vulns !== void 0) {
       audited.push({ ...d, version: d.version, vulns: d.vulns });
     } else {
-      throw new FormatError(`${WHAT4}: dependency ${i} (${d.name}) has no ${d.version === void 0 ? "version" : "vulns list"} and no skip_reason`);
+      throw new FormatError(`${WHAT5}: dependency ${i} has no ${d.version === void 0 ? "version" : "vulns list"} and no skip_reason`);
     }
   });
-  return { audited, skipped };
+  if (!alone) return { audited, skipped: skipped2 };
+  if (deps2.length === 0) throw new FormatError(`${WHAT5}: the report lists no dependencies, so nothing was audited`);
+  if (audited.length === 0) {
+    throw new FormatError(`${WHAT5}: every dependency was skipped (${skipped2.length}, e.g. dependency ${deps2.indexOf(skipped2[0])}: ${skipKind(skipped2[0].skip_reason)}), so nothing was audited`);
+  }
+  return { audited, skipped: skipped2 };
 }
-var parsePipAudit = (text2) => {
+var parsePipAudit = (text3) => findingsOf(dependencies(text3, true).audited);
+var parsePipAuditBesideMatcher = (text3) => findingsOf(dependencies(text3, false).audited);
+function findingsOf(audited) {
   const out = [];
-  for (const dep of dependencies(text2).audited) {
+  for (const dep of audited) {
     for (const v of dep.vulns) {
       const description = v.description?.trim() || void 0;
       out.push(
@@ -35086,25 +41799,26 @@ var parsePipAudit = (text2) => {
     }
   }
   return out;
-};
-function pipAuditSkipped(text2) {
-  return dependencies(text2).skipped.map((d) => compact({ name: d.name, version: d.version, reason: d.skip_reason }));
+}
+function pipAuditSkipped(text3) {
+  return dependencies(text3, false).skipped.map((d) => compact({ name: d.name, version: d.version, reason: d.skip_reason }));
 }
 
 // src/parsers/pnpm-audit.ts
 init_util();
-var WHAT5 = "pnpm audit --json report";
-var parsePnpmAudit = (text2) => {
-  const data = parseJson(text2, WHAT5);
-  throwIfAuditError(data, WHAT5);
-  const report = validateReport(NpmAdvisoriesReportSchema, data, WHAT5, "npm 6 / pnpm / yarn 2-3 audit output");
-  return npmAdvisoryFindings("pnpm-audit", Object.values(report.advisories));
+var WHAT6 = "pnpm audit --json report";
+var parsePnpmAudit = (text3) => {
+  const data = parseJson(text3, WHAT6);
+  throwIfAuditError(data, WHAT6);
+  const report = validateReport(NpmAdvisoriesReportSchema, data, WHAT6, "npm 6 / pnpm / yarn 2-3 audit output");
+  return npmAdvisoryFindings("pnpm-audit", advisoriesOf(report, WHAT6));
 };
 
 // src/parsers/sarif.ts
 var path = __toESM(require("node:path"));
+init_lookup();
 init_util();
-var WHAT6 = "SARIF log";
+var WHAT7 = "SARIF log";
 var TextSchema = external_exports.looseObject({ text: external_exports.string().optional() });
 var RuleSchema = external_exports.looseObject({
   id: external_exports.string().min(1),
@@ -35146,29 +41860,68 @@ var ResultSchema = external_exports.looseObject({
 });
 var RunSchema = external_exports.looseObject({
   tool: external_exports.looseObject({ driver: ToolComponentSchema, extensions: external_exports.array(ToolComponentSchema).nullish() }),
-  // A run that did not get to produce results has none; that is not "no findings" for a run that
-  // crashed, but SARIF cannot tell the two apart and the invocation is the scanner adapter's job.
+  invocations: external_exports.array(external_exports.looseObject({ executionSuccessful: external_exports.boolean().optional() })).nullish(),
+  // Absent or null when the tool did not produce results (see failedRun).
   results: external_exports.array(ResultSchema).nullish()
 });
 var SarifLogSchema = external_exports.looseObject({
   version: external_exports.literal("2.1.0"),
   runs: external_exports.array(RunSchema)
 });
+var LOG_KEYS = /* @__PURE__ */ new Set(["$schema", "version", "runs", "inlineExternalProperties", "properties"]);
+var RUN_KEYS = /* @__PURE__ */ new Set([
+  "tool",
+  "invocations",
+  "conversion",
+  "language",
+  "versionControlProvenance",
+  "originalUriBaseIds",
+  "artifacts",
+  "logicalLocations",
+  "graphs",
+  "results",
+  "automationDetails",
+  "runAggregates",
+  "baselineGuid",
+  "redactionTokens",
+  "defaultEncoding",
+  "defaultSourceLanguage",
+  "newlineSequences",
+  "columnKind",
+  "externalPropertyFileReferences",
+  "threadFlowLocations",
+  "taxonomies",
+  "addresses",
+  "translations",
+  "policies",
+  "webRequests",
+  "webResponses",
+  "specialLocations",
+  "properties"
+]);
+function unknownKey(o, known) {
+  return Object.keys(o).find((k) => !known.has(k));
+}
+function failedRun(run) {
+  if (run.results == null) return 'has no "results" array, which in SARIF means the tool did not produce results';
+  if ((run.invocations ?? []).some((i) => i.executionSuccessful === false)) return "has an invocation with executionSuccessful false";
+  return void 0;
+}
 function isSarif(data) {
   if (typeof data !== "object" || data === null || Array.isArray(data)) return false;
   const o = data;
   return Array.isArray(o.runs) && (typeof o.version === "string" || /sarif/i.test(String(o.$schema ?? "")));
 }
-var LEVELS = { error: "high", warning: "medium", note: "low", none: "info" };
+var LEVELS = lookupTable({ error: "high", warning: "medium", note: "low", none: "info" });
 var SECRET_TOOLS = /* @__PURE__ */ new Set(["gitleaks", "trufflehog", "detect-secrets", "ggshield", "secretlint"]);
 var IAC_TOOLS = /* @__PURE__ */ new Set(["checkov", "tfsec", "kics", "terrascan", "hadolint"]);
-var TRIVY_RULE_NAMES = {
+var TRIVY_RULE_NAMES = lookupTable({
   ospackagevulnerability: "vulnerability",
   languagespecificpackagevulnerability: "vulnerability",
   misconfiguration: "misconfiguration",
   secret: "secret",
   license: "license"
-};
+});
 var ADVISORY_ID = /^(CVE|GHSA|GO|PYSEC|RUSTSEC|OSV|MAL|DLA|DSA|DTSA|USN|ALAS\d*|RHSA|ELSA|SUSE-SU|OPENSUSE-SU)-/i;
 function toolName(driverName) {
   const slug2 = driverName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
@@ -35197,11 +41950,11 @@ function severityOf2(r, rule2) {
   const level = (r.level ?? rule2?.defaultConfiguration?.level ?? "warning").toLowerCase();
   return LEVELS[level] ?? "unknown";
 }
-function kindOf(tool, id, rule2) {
+function kindOf2(tool, id, rule2) {
   const tags = (rule2?.properties?.tags ?? []).map((t) => t.toLowerCase());
   if (tool === "trivy") {
-    const byName = TRIVY_RULE_NAMES[(rule2?.name ?? "").toLowerCase()];
-    if (byName) return byName;
+    const byName2 = TRIVY_RULE_NAMES[(rule2?.name ?? "").toLowerCase()];
+    if (byName2) return byName2;
     if (tags.includes("secret")) return "secret";
     return ADVISORY_ID.test(id) ? "vulnerability" : "misconfiguration";
   }
@@ -35233,8 +41986,8 @@ function locationOf(r) {
   if (end !== void 0) loc.endLine = end;
   return loc;
 }
-function firstLine(text2) {
-  return text2?.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== "");
+function firstLine(text3) {
+  return text3?.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== "");
 }
 function cwesOf2(rule2) {
   const cwes = /* @__PURE__ */ new Set();
@@ -35259,7 +42012,7 @@ function trivyPackage(message) {
 function fromResult(run, tool, r) {
   const rule2 = findRule(run, r);
   const id = r.ruleId ?? r.rule?.id ?? rule2?.id ?? `${tool}-result`;
-  const kind = kindOf(tool, id, rule2);
+  const kind = kindOf2(tool, id, rule2);
   const ruleTitle = rule2?.shortDescription?.text || rule2?.name;
   const title = kind === "secret" || tool === "trivy" ? ruleTitle ?? id : firstLine(r.message.text) ?? ruleTitle ?? id;
   const f = { tool, kind, severity: severityOf2(r, rule2), id, title };
@@ -35278,21 +42031,28 @@ function fromResult(run, tool, r) {
   if (rule2?.helpUri) f.url = rule2.helpUri;
   return f;
 }
-function parseSarifLog(text2) {
-  const data = parseJson(text2, WHAT6);
+function parseSarifLog(text3) {
+  const data = parseJson(text3, WHAT7);
   if (!isSarif(data)) {
-    throw new FormatError(`${WHAT6}: not a SARIF log (expected an object with "version" and "runs")`);
+    throw new FormatError(`${WHAT7}: not a SARIF log (expected an object with "version" and "runs")`);
   }
   const version3 = data.version;
   if (version3 !== "2.1.0") {
-    throw new FormatError(`${WHAT6}: SARIF version ${JSON.stringify(version3)} is not supported; chaingate reads SARIF 2.1.0`);
+    const shown = typeof version3 === "string" && /^[0-9]{1,3}(\.[0-9]{1,3}){0,3}$/.test(version3) ? `${version3} ` : "";
+    throw new FormatError(`${WHAT7}: SARIF version ${shown}is not supported; chaingate reads SARIF 2.1.0`);
   }
-  const log = validate2(SarifLogSchema, data, WHAT6);
+  const log = validate2(SarifLogSchema, data, WHAT7);
+  const extra = unknownKey(log, LOG_KEYS);
+  if (extra !== void 0) throw new FormatError(`${WHAT7}: unexpected key in the log, which SARIF 2.1.0 does not define; the log is damaged or was edited`);
   const findings = [];
   let suppressed = 0;
-  for (const run of log.runs) {
+  for (const [i, run] of log.runs.entries()) {
     const tool = toolName(run.tool.driver.name);
-    for (const r of run.results ?? []) {
+    const key = unknownKey(run, RUN_KEYS);
+    if (key !== void 0) throw new FormatError(`${WHAT7}: run ${i}: unexpected key, which SARIF 2.1.0 does not define for a run; the log is damaged or was edited`);
+    const failed = failedRun(run);
+    if (failed !== void 0) throw new FormatError(`${WHAT7}: run ${i} ${failed}; this is not a clean result`);
+    for (const r of run.results) {
       const kind = (r.kind ?? "fail").toLowerCase();
       if (kind === "pass" || kind === "notapplicable") continue;
       if (isSuppressed(r)) {
@@ -35304,11 +42064,11 @@ function parseSarifLog(text2) {
   }
   return { findings, suppressed };
 }
-var parseSarif = (text2) => parseSarifLog(text2).findings;
+var parseSarif = (text3) => parseSarifLog(text3).findings;
 
 // src/parsers/semgrep.ts
 init_util();
-var WHAT7 = "semgrep --json report";
+var WHAT8 = "semgrep --json report";
 var KIND3 = "semgrep JSON output";
 var PositionSchema = external_exports.looseObject({ line: external_exports.number().int() });
 var MetadataSchema = external_exports.record(external_exports.string(), external_exports.unknown());
@@ -35338,7 +42098,8 @@ var ErrorSchema = external_exports.looseObject({
 });
 var ReportSchema = external_exports.looseObject({
   results: external_exports.array(ResultSchema2),
-  errors: external_exports.array(ErrorSchema).optional()
+  // semgrep always writes it (empty when nothing went wrong): a report without it is cut or edited.
+  errors: external_exports.array(ErrorSchema)
 });
 function strings(v) {
   return (Array.isArray(v) ? v : [v]).filter((x) => typeof x === "string");
@@ -35348,12 +42109,17 @@ function isSecretRule(checkId, meta3) {
   const words = [meta3.category, meta3.subcategory, meta3.tags, meta3.technology].flatMap(strings);
   return words.some((w) => /\bsecrets?\b/i.test(w));
 }
+var CONFIG_TECHNOLOGY = /^(dockerfile|docker|docker-compose|kubernetes|k8s|github-actions|terraform|hcl|helm|cloudformation)$/i;
+function isConfigRule(meta3) {
+  if ([meta3.category, meta3.subcategory, meta3.tags].flatMap(strings).some((w) => /^misconfigurations?$/i.test(w))) return true;
+  return strings(meta3.technology).some((t) => CONFIG_TECHNOLOGY.test(t));
+}
 function severity(word) {
   if (/^(inventory|experimental)$/i.test(word.trim())) return "info";
   return normalizeSeverity(word, { semgrepLegacy: true });
 }
-function redactSecret(text2, r) {
-  let out = text2;
+function redactSecret(text3, r) {
+  let out = text3;
   for (const mv of Object.values(r.extra.metavars ?? {})) {
     const v = mv.abstract_content;
     if (v && v.length >= 6) out = out.split(v).join("[redacted]");
@@ -35366,6 +42132,7 @@ function ruleInfo(r, caches) {
     const meta3 = r.extra.metadata ?? {};
     info = {
       secret: isSecretRule(r.check_id, meta3),
+      config: isConfigRule(meta3),
       cwes: parseCwes(meta3.cwe),
       url: [meta3.source, meta3.references].flatMap(strings).find((u) => /^https?:\/\//i.test(u))
     };
@@ -35379,12 +42146,12 @@ function titleOf(message, caches) {
   return title;
 }
 function toFinding(r, caches) {
-  const { secret, cwes, url: url2 } = ruleInfo(r, caches);
+  const { secret, config: config2, cwes, url: url2 } = ruleInfo(r, caches);
   const message = secret ? redactSecret(r.extra.message.trim(), r) : r.extra.message.trim();
   const title = titleOf(message, caches) || r.check_id;
   return makeFinding({
     tool: "semgrep",
-    kind: secret ? "secret" : "code",
+    kind: secret ? "secret" : config2 ? "misconfiguration" : "code",
     severity: severity(r.extra.severity),
     id: r.check_id,
     title,
@@ -35394,8 +42161,8 @@ function toFinding(r, caches) {
     url: url2
   });
 }
-var parseSemgrep = (text2) => {
-  const report = validateReport(ReportSchema, parseJson(text2, WHAT7), WHAT7, KIND3);
+var parseSemgrep = (text3) => {
+  const report = validateReport(ReportSchema, parseJson(text3, WHAT8), WHAT8, KIND3);
   const caches = { rules: /* @__PURE__ */ new Map(), titles: /* @__PURE__ */ new Map() };
   return report.results.map((r) => toFinding(r, caches));
 };
@@ -35403,9 +42170,9 @@ var TARGET_PARSE_ERRORS = /* @__PURE__ */ new Set(["syntax error", "lexical erro
 function isFatal(level, type) {
   return level.trim().toLowerCase() === "error" && !TARGET_PARSE_ERRORS.has(type.trim().toLowerCase());
 }
-function semgrepErrors(text2) {
-  const report = validateReport(ReportSchema, parseJson(text2, WHAT7), WHAT7, KIND3);
-  return (report.errors ?? []).map((e) => {
+function semgrepErrors(text3) {
+  const report = validateReport(ReportSchema, parseJson(text3, WHAT8), WHAT8, KIND3);
+  return report.errors.map((e) => {
     const type = typeof e.type === "string" ? e.type : e.type[0];
     const message = e.message ?? ([e.short_msg, e.long_msg].filter(Boolean).join(": ") || type);
     return compact({
@@ -35420,8 +42187,10 @@ function semgrepErrors(text2) {
 }
 
 // src/parsers/trivy.ts
+init_lookup();
 init_purl();
 init_conforms();
+init_key_check();
 
 // src/parsers/trivy-split.ts
 init_util();
@@ -35433,15 +42202,15 @@ var OPEN_BRACE = 123;
 var CLOSE_BRACE = 125;
 var OPEN_BRACKET = 91;
 var CLOSE_BRACKET = 93;
-function isSpace(c) {
+function isSpace2(c) {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
 function skipSpace(bytes2, i) {
-  while (isSpace(bytes2[i])) i++;
+  while (isSpace2(bytes2[i])) i++;
   return i;
 }
 function skipSpaceBack(bytes2, i) {
-  while (isSpace(bytes2[i])) i--;
+  while (isSpace2(bytes2[i])) i--;
   return i;
 }
 var FIRST_KEY = '"VulnerabilityID"';
@@ -35466,7 +42235,7 @@ function splitTrivy(bytes2, batchBytes = 64 << 10) {
   let vulnsInResult = false;
   let listStart = -1;
   let batchStart = -1;
-  let list = [];
+  let list2 = [];
   const n = bytes2.length;
   let i = skipSpace(bytes2, 0);
   if (bytes2[i] !== OPEN_BRACE) return void 0;
@@ -35503,11 +42272,11 @@ function splitTrivy(bytes2, batchBytes = 64 << 10) {
             if (opensList) {
               depth++;
               listStart = batchStart = value + 1;
-              list = [];
+              list2 = [];
               let next = bytes2.indexOf(NEXT_LIST, batchStart);
               if (next < 0) next = n;
               for (let comma; (comma = nextElement(bytes2, batchStart + batchBytes, batchStart, next)) >= 0; batchStart = comma + 1) {
-                list.push([batchStart, comma]);
+                list2.push([batchStart, comma]);
               }
               i = batchStart - 1;
               continue;
@@ -35526,9 +42295,9 @@ function splitTrivy(bytes2, batchBytes = 64 << 10) {
     } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       if (depth === 4 && listStart >= 0) {
         if (c !== CLOSE_BRACKET) return void 0;
-        if (skipSpace(bytes2, batchStart) < i) list.push([batchStart, i]);
-        else if (list.length > 0) return void 0;
-        if (list.length > 0) batches.set(result, list);
+        if (skipSpace(bytes2, batchStart) < i) list2.push([batchStart, i]);
+        else if (list2.length > 0) return void 0;
+        if (list2.length > 0) batches.set(result, list2);
         cuts.push([listStart, i]);
         listStart = -1;
       } else if (depth === 2 && inResults) {
@@ -35539,7 +42308,7 @@ function splitTrivy(bytes2, batchBytes = 64 << 10) {
     } else if (c === COMMA) {
       if (depth === 2 && inResults) result++;
       else if (depth === 4 && listStart >= 0 && i - batchStart >= batchBytes) {
-        list.push([batchStart, i]);
+        list2.push([batchStart, i]);
         batchStart = i + 1;
       }
     }
@@ -35557,7 +42326,7 @@ function splitTrivy(bytes2, batchBytes = 64 << 10) {
 
 // src/parsers/trivy.ts
 init_util();
-var WHAT8 = "trivy report";
+var WHAT9 = "trivy report";
 var TOOL3 = "trivy";
 var CvssEntrySchema = external_exports.looseObject({
   V3Score: external_exports.number().optional(),
@@ -35590,7 +42359,8 @@ var MisconfigurationSchema = external_exports.looseObject({
   Resolution: external_exports.string().optional(),
   Severity: external_exports.string(),
   PrimaryURL: external_exports.string().optional(),
-  Status: external_exports.string().optional(),
+  // What Trivy writes; anything else (a misspelled or lower-cased FAIL) would read as a check that held.
+  Status: external_exports.literal(["FAIL", "PASS", "EXCEPTION"], { error: "expected FAIL, PASS or EXCEPTION" }).optional(),
   CauseMetadata: external_exports.looseObject({
     StartLine: external_exports.number().int().optional(),
     EndLine: external_exports.number().int().optional()
@@ -35623,10 +42393,11 @@ var ResultSchema3 = external_exports.looseObject({
 });
 var TrivyReportSchema = external_exports.looseObject({
   SchemaVersion: external_exports.literal(2),
+  ArtifactName: external_exports.string().optional(),
   // Trivy leaves Results out when nothing was scanned.
   Results: external_exports.array(ResultSchema3).nullish()
 });
-var LANG_TYPES = {
+var LANG_TYPES = lookupTable({
   npm: "npm",
   yarn: "npm",
   pnpm: "npm",
@@ -35663,8 +42434,8 @@ var LANG_TYPES = {
   hex: "hex",
   bitnami: "bitnami",
   julia: "julia"
-};
-var OS_TYPES = {
+});
+var OS_TYPES = lookupTable({
   debian: "deb",
   ubuntu: "deb",
   alpine: "apk",
@@ -35687,7 +42458,7 @@ var OS_TYPES = {
   "opensuse-tumbleweed": "rpm",
   sles: "rpm",
   slem: "rpm"
-};
+});
 var AGGREGATED_TYPES = /* @__PURE__ */ new Set(["jar", "node-pkg", "python-pkg", "gemspec", "conda-pkg"]);
 var CVE = /\bCVE-\d{4}-\d{4,}\b/g;
 var GHSA_URL = /\/advisories\/(GHSA(?:-[23456789cfghjmpqrvwx]{4}){3})\b/g;
@@ -35732,31 +42503,33 @@ function cvssScore3(v) {
   }
   return void 0;
 }
-function reportPurl(purl, cache2) {
-  let hit = cache2.get(purl);
+function reportPurl(purl, cache3) {
+  let hit = cache3.get(purl);
   if (hit === void 0) {
     const p = purlWithoutQualifiers(purl);
     hit = { purl: p, type: p && purlType(p) };
-    cache2.set(purl, hit);
+    cache3.set(purl, hit);
   }
   return hit;
 }
 function builtPurl(v, type) {
-  if (OS_TYPES[type]) return buildPurl(OS_TYPES[type], v.PkgName, v.InstalledVersion, type);
-  return LANG_TYPES[type] ? buildPurl(LANG_TYPES[type], v.PkgName, v.InstalledVersion) : void 0;
+  const os8 = OS_TYPES[type];
+  if (os8) return buildPurl(os8, v.PkgName, v.InstalledVersion, type);
+  const lang = LANG_TYPES[type];
+  return lang ? buildPurl(lang, v.PkgName, v.InstalledVersion) : void 0;
 }
 function resultContext(r) {
   const type = (r.Type ?? "").toLowerCase();
   return { type, file: r.Class === "lang-pkgs" && !AGGREGATED_TYPES.has(type) ? r.Target : void 0 };
 }
-function packageOf3(v, { type }, cache2) {
+function packageOf3(v, { type }, cache3) {
   const reported = v.PkgIdentifier?.PURL;
   let purl;
   let purlEcosystem;
   if (reported) {
     purlEcosystem = canonicalPurlType(reported);
     if (purlEcosystem !== void 0) purl = reported;
-    else ({ purl, type: purlEcosystem } = reportPurl(reported, cache2));
+    else ({ purl, type: purlEcosystem } = reportPurl(reported, cache3));
   }
   if (purl === void 0) {
     purl = builtPurl(v, type);
@@ -35774,13 +42547,13 @@ function vulnerabilityLocation(v, ctx) {
   if (v.PkgPath) return { path: v.PkgPath };
   return ctx.file === void 0 ? void 0 : { path: ctx.file };
 }
-function lines(path13, start, end) {
-  const loc = { path: path13 };
+function lines(path25, start, end) {
+  const loc = { path: path25 };
   if (start !== void 0 && start > 0) loc.startLine = start;
   if (end !== void 0 && end > 0) loc.endLine = end;
   return loc;
 }
-function text(s) {
+function text2(s) {
   return s === "" ? void 0 : s;
 }
 function fromVulnerability(v, ctx, purls) {
@@ -35791,12 +42564,12 @@ function fromVulnerability(v, ctx, purls) {
     id: v.VulnerabilityID,
     aliases: vulnerabilityAliases(v),
     title: v.Title || v.VulnerabilityID,
-    description: text(v.Description),
+    description: text2(v.Description),
     package: packageOf3(v, ctx, purls),
     location: vulnerabilityLocation(v, ctx),
     cvssScore: cvssScore3(v),
     cwes: v.CweIDs?.length ? v.CweIDs : void 0,
-    url: text(v.PrimaryURL)
+    url: text2(v.PrimaryURL)
   };
 }
 function fromMisconfiguration(m, r) {
@@ -35807,9 +42580,9 @@ function fromMisconfiguration(m, r) {
     id: m.ID,
     aliases: m.AVDID ? [m.AVDID] : [],
     title: m.Title || m.ID,
-    description: text([m.Message, m.Description, m.Resolution && `Resolution: ${m.Resolution}`].filter(Boolean).join("\n\n")),
+    description: text2([m.Message, m.Description, m.Resolution && `Resolution: ${m.Resolution}`].filter(Boolean).join("\n\n")),
     location: lines(r.Target, m.CauseMetadata?.StartLine, m.CauseMetadata?.EndLine),
-    url: text(m.PrimaryURL)
+    url: text2(m.PrimaryURL)
   };
 }
 function fromSecret(s, r) {
@@ -35834,23 +42607,22 @@ function fromLicense(l, r) {
     package: l.PkgName ? { name: l.PkgName, fixedVersions: [] } : void 0,
     // License results of packages have a made-up Target ("Node.js", "OS Packages").
     location: l.FilePath ? { path: l.FilePath } : r.Class === "license-file" ? { path: r.Target } : void 0,
-    url: text(l.Link)
+    url: text2(l.Link)
   };
 }
 function explainWrongFormat(data) {
   if (Array.isArray(data)) {
     throw new FormatError(
-      `${WHAT8}: a top-level array is the JSON of Trivy before 0.20 (no SchemaVersion); run a current Trivy with --format json`
+      `${WHAT9}: a top-level array is the JSON of Trivy before 0.20 (no SchemaVersion); run a current Trivy with --format json`
     );
   }
-  if (typeof data !== "object" || data === null) throw new FormatError(`${WHAT8}: expected a JSON object, got ${JSON.stringify(data)}`);
+  if (typeof data !== "object" || data === null) throw new FormatError(`${WHAT9}: expected a JSON object, got ${shapeOf(data)}`);
   const o = data;
   if ("SchemaVersion" in o || "Results" in o) return;
   let hint = "was it written by `trivy ... --format json`?";
   if (o.bomFormat === "CycloneDX") hint = "this is a CycloneDX document; write the report with --format json";
   else if (typeof o.version === "string" && Array.isArray(o.runs)) hint = "this is a SARIF log; read it as format sarif";
-  const keys = Object.keys(o).slice(0, 5).join(", ") || "none";
-  throw new FormatError(`${WHAT8}: not a Trivy JSON report (no SchemaVersion or Results; top-level keys: ${keys}); ${hint}`);
+  throw new FormatError(`${WHAT9}: not a Trivy JSON report (no SchemaVersion or Results; found ${describeOther(o)}); ${hint}`);
 }
 function resultFindings(r, vulns, purls, out) {
   const ctx = resultContext(r);
@@ -35859,38 +42631,43 @@ function resultFindings(r, vulns, purls, out) {
   for (const s of r.Secrets ?? []) out.push(makeFinding(fromSecret(s, r)));
   for (const l of r.Licenses ?? []) out.push(makeFinding(fromLicense(l, r)));
 }
-function parseWhole(text2) {
-  const data = parseJson(text2, WHAT8);
+function scannedSomething(report) {
+  return (report.Results ?? []).length > 0 || report.ArtifactName !== void 0;
+}
+function parseWhole(text3) {
+  const data = parseJson(text3, WHAT9);
   explainWrongFormat(data);
-  const report = validate2(TrivyReportSchema, data, WHAT8);
+  const report = validate2(TrivyReportSchema, data, WHAT9);
+  if (!scannedSomething(report)) throw new FormatError(`${WHAT9}: no Results and no ArtifactName, so it does not show that anything was scanned`);
   const out = [];
   const purls = /* @__PURE__ */ new Map();
   for (const r of report.Results ?? []) resultFindings(r, [r.Vulnerabilities ?? []], purls, out);
   return out;
 }
+var VulnerabilityListSchema = external_exports.array(VulnerabilitySchema2);
 var isReport = plainValidator(TrivyReportSchema);
-var isVulnerabilityList = plainValidator(external_exports.array(VulnerabilitySchema2));
-function tryParse(text2) {
+var isVulnerabilityList = plainValidator(VulnerabilityListSchema);
+function tryParse(text3) {
   try {
-    return JSON.parse(text2);
+    return jsonParse(text3);
   } catch {
     return void 0;
   }
 }
 function parseInBatches(bytes2, split) {
   const report = tryParse(split.skeleton);
-  if (!isReport?.(report)) return void 0;
+  if (!isReport?.(report) || misspelledKey(TrivyReportSchema, report) !== void 0 || !scannedSomething(report)) return void 0;
   const out = [];
   const purls = /* @__PURE__ */ new Map();
   let ok = true;
   function* batches(ranges) {
     for (const [from, to] of ranges) {
-      const list = tryParse(`[${decodeText(bytes2, from, to)}]`);
-      if (!isVulnerabilityList?.(list)) {
+      const list2 = tryParse(`[${decodeText(bytes2, from, to)}]`);
+      if (!isVulnerabilityList?.(list2) || misspelledKey(VulnerabilityListSchema, list2) !== void 0) {
         ok = false;
         return;
       }
-      yield list;
+      yield list2;
     }
   }
   (report.Results ?? []).forEach((r, i) => resultFindings(r, batches(split.batches.get(i) ?? []), purls, out));
@@ -35913,9 +42690,35 @@ init_util();
 
 // src/parsers/yarn-audit.ts
 init_util();
-var WHAT9 = "yarn audit --json report";
+var WHAT10 = "yarn audit --json report";
 var TOOL4 = "yarn-audit";
 var AuditAdvisoryDataSchema = external_exports.looseObject({ advisory: NpmAdvisorySchema });
+var AuditSummaryDataSchema = external_exports.looseObject({ vulnerabilities: SeverityCountsSchema2 });
+var YARN1_TYPES = /* @__PURE__ */ new Set([
+  "auditAdvisory",
+  "auditAction",
+  "auditSummary",
+  "info",
+  "warning",
+  "error",
+  "success",
+  "log",
+  "command",
+  "step",
+  "inspect",
+  "list",
+  "header",
+  "footer",
+  "tree",
+  "table",
+  "activityStart",
+  "activityTick",
+  "activityEnd",
+  "progressStart",
+  "progressTick",
+  "progressFinish",
+  "question"
+]);
 var Yarn4LineSchema = external_exports.looseObject({
   value: external_exports.string().min(1),
   children: external_exports.looseObject({
@@ -35946,16 +42749,23 @@ function isRecord(v) {
 }
 function validateLine(schema, value, line) {
   try {
-    return validate2(schema, value, `${WHAT9}, line ${line}`);
+    return validate2(schema, value, `${WHAT10}, line ${line}`);
   } catch (e) {
     throw new FormatError(e.message, line);
   }
 }
-function readRecords(text2) {
+function withLine(line, fn) {
   try {
-    return [{ line: 1, value: JSON.parse(text2) }];
+    return fn();
+  } catch (e) {
+    throw new FormatError(e.message, line);
+  }
+}
+function readRecords(text3) {
+  try {
+    return [{ line: 1, value: jsonParse(text3) }];
   } catch {
-    return parseNdjson(text2, WHAT9);
+    return parseNdjson(text3, WHAT10);
   }
 }
 function fromYarn4(lines2) {
@@ -36007,41 +42817,56 @@ function fromBulk(bulk) {
     })
   );
 }
-var parseYarnAudit = (text2) => {
+var parseYarnAudit = (text3) => {
   const advisories = [];
   const yarn4 = [];
   const bulk = [];
   const errors = [];
   let complete = false;
-  for (const { line, value } of readRecords(text2)) {
-    throwIfAuditError(value, WHAT9);
+  const yarn1 = /* @__PURE__ */ new Map();
+  let summary;
+  for (const { line, value } of readRecords(text3)) {
+    throwIfAuditError(value, WHAT10);
     if (isRecord(value) && "advisories" in value) {
-      advisories.push(...Object.values(validateLine(NpmAdvisoriesReportSchema, value, line).advisories));
+      const report = validateLine(NpmAdvisoriesReportSchema, value, line);
+      advisories.push(...withLine(line, () => advisoriesOf(report, `${WHAT10}, line ${line}`)));
       complete = true;
     } else if (isRecord(value) && "children" in value) {
       yarn4.push(validateLine(Yarn4LineSchema, value, line));
       complete = true;
     } else if (isRecord(value) && isBulk(value)) {
       bulk.push(...fromBulk(validateLine(BulkSchema, value, line)));
-      complete = true;
+      if (Object.keys(value).length > 0) complete = true;
     } else if (isRecord(value) && typeof value.type === "string") {
       const data = value.data;
-      if (value.type === "auditAdvisory") advisories.push(validateLine(AuditAdvisoryDataSchema, data, line).advisory);
-      else if (value.type === "auditSummary") complete = true;
-      else if (value.type === "error") errors.push(typeof data === "string" ? data : JSON.stringify(data));
+      if (!YARN1_TYPES.has(value.type)) {
+        throw new FormatError(`${WHAT10}: line ${line} has a record type yarn does not write; the report is damaged or was edited`, line);
+      }
+      if (value.type === "auditAdvisory") {
+        const { advisory } = validateLine(AuditAdvisoryDataSchema, data, line);
+        advisories.push(advisory);
+        countSeverity(yarn1, advisory.severity);
+      } else if (value.type === "auditSummary") {
+        summary = { line, counts: validateLine(AuditSummaryDataSchema, data, line).vulnerabilities };
+        complete = true;
+      } else if (value.type === "error") errors.push(typeof data === "string" ? data : JSON.stringify(data));
       else if (value.type === "info" && typeof data === "string" && /^no audit suggestions/i.test(data.trim())) complete = true;
     } else {
       const guess = guessReportKind(value);
       const hint = guess ? `; this looks like ${guess}` : "";
       throw new FormatError(
-        `${WHAT9}: line ${line} is not a yarn audit record (expected {type, data}, an advisories object, {value, children} or {package: [advisories]})${hint}`,
+        `${WHAT10}: line ${line} is not a yarn audit record (expected {type, data}, an advisories object, {value, children} or {package: [advisories]})${hint}`,
         line
       );
     }
   }
   if (errors.length > 0 || !complete) {
     const why = errors.length ? redactUrlCredentials(errors.join(" ")) : "no audit summary or result in the output";
-    throw new FormatError(`${WHAT9}: the audit did not complete (${why}); this is not a clean result: fix the cause (network, registry, lockfile) and rerun`);
+    throw new FormatError(`${WHAT10}: the audit did not complete (${why}); this is not a clean result: fix the cause (network, registry, lockfile) and rerun`);
+  }
+  if (summary) {
+    const { line, counts } = summary;
+    withLine(line, () => checkSummaryCounts(counts, yarn1, `${WHAT10}, line ${line}`, "the auditSummary"));
   }
   return [...npmAdvisoryFindings(TOOL4, advisories), ...fromYarn4(yarn4), ...bulk];
 };
@@ -36056,37 +42881,291 @@ var PARSERS = {
   "pip-audit": parsePipAudit,
   "osv-scanner": parseOsvScanner,
   grype: parseGrype,
-  sarif: parseSarif
+  sarif: parseSarif,
+  chaingate: parseChaingate
 };
-function looksLikeSarif(head, text2) {
+function looksLikeSarif(head, text3) {
   if (!/"runs"\s*:/.test(head) && !/sarif/i.test(head)) return false;
   try {
-    return isSarif(JSON.parse(text2()));
+    return isSarif(JSON.parse(text3()));
   } catch {
     return false;
   }
 }
 function parseReport2(tool, report) {
-  let text2 = typeof report === "string" ? report : void 0;
-  const whole = () => text2 ??= decodeText(report);
+  let text3 = typeof report === "string" ? report : void 0;
+  const whole = () => text3 ??= decodeText(report);
   if (tool === "trivy" || tool === "semgrep") {
     const head = typeof report === "string" ? report.slice(0, 4096) : report.toString("latin1", 0, 4096);
     if (looksLikeSarif(head, whole)) return parseSarif(whole());
   }
-  return tool === "trivy" ? parseTrivy(text2 ?? report) : PARSERS[tool](whole());
+  return tool === "trivy" ? parseTrivy(text3 ?? report) : PARSERS[tool](whole());
+}
+
+// src/gate/report-glob.ts
+var fs3 = __toESM(require("node:fs"));
+var path2 = __toESM(require("node:path"));
+var import_picomatch3 = __toESM(require_picomatch2());
+var MAX_FILES = 1e4;
+function expandReportPath(file2) {
+  if (!import_picomatch3.default.scan(file2).isGlob) return [file2];
+  const abs = path2.resolve(file2).split(path2.sep).join("/");
+  const { base } = import_picomatch3.default.scan(abs);
+  const isMatch = (0, import_picomatch3.default)(abs, { dot: false });
+  const found = [];
+  const walk3 = (dir) => {
+    let entries;
+    try {
+      entries = fs3.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (found.length >= MAX_FILES) return;
+      const p = `${dir}/${e.name}`;
+      if (e.isDirectory()) walk3(p);
+      else if (e.isFile() && isMatch(p)) found.push(p);
+    }
+  };
+  walk3(base || "/");
+  return found.length ? found.sort() : [file2];
+}
+
+// src/gate/projects.ts
+var fs5 = __toESM(require("node:fs"));
+var path5 = __toESM(require("node:path"));
+var import_picomatch4 = __toESM(require_picomatch2());
+init_defaults();
+var import_errors12 = require("./cli-errors.js");
+init_discover();
+function allFolders(root) {
+  const out = [];
+  const skip = new Set(DEFAULT_SKIP_DIRS);
+  const walk3 = (dir, rel) => {
+    for (const e of fs5.readdirSync(dir, { withFileTypes: true })) {
+      if (!e.isDirectory() || skip.has(e.name)) continue;
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      out.push(r);
+      walk3(path5.join(dir, e.name), r);
+    }
+  };
+  walk3(root, "");
+  return out;
+}
+function listedProjects(root, policyFile, entries) {
+  const base = path5.dirname(policyFile);
+  const found = /* @__PURE__ */ new Set();
+  let folders;
+  for (const entry of entries) {
+    const abs = path5.resolve(base, entry);
+    const rel = path5.relative(root, abs).split(path5.sep).join("/");
+    if (rel.startsWith("..") || path5.isAbsolute(rel)) throw new import_errors12.ConfigError(`projects: "${entry}" is outside ${root}`, policyFile);
+    if (!import_picomatch4.default.scan(entry).isGlob) {
+      if (!fs5.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new import_errors12.ConfigError(`projects: "${entry}" is not a folder`, policyFile);
+      found.add(rel);
+      continue;
+    }
+    folders ??= allFolders(root);
+    const isMatch = (0, import_picomatch4.default)(rel);
+    const matched = folders.filter((f) => isMatch(f));
+    if (matched.length === 0) throw new import_errors12.ConfigError(`projects: "${entry}" names no folder`, policyFile);
+    for (const m of matched) found.add(m);
+  }
+  return [...found].sort();
+}
+
+// src/core/plan.ts
+function assignProjects(findings, projects) {
+  const folders = [...new Set(projects)].filter((p) => p !== "").sort((a, b) => b.length - a.length);
+  return findings.map((f) => {
+    const at = f.location?.path;
+    const project = at === void 0 ? void 0 : folders.find((p) => at.startsWith(`${p}/`));
+    return project === void 0 ? f : { ...f, project };
+  });
 }
 
 // src/gate/run-gate.ts
 init_util();
+
+// src/osv/versions.ts
+var semver2 = __toESM(require_semver2());
+init_lookup();
+
+// src/osv/pep440.ts
+var PATTERN = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?$/;
+var PRE_RANK = { a: 0, alpha: 0, b: 1, beta: 1, c: 2, rc: 2, pre: 2, preview: 2 };
+function parsePep440(text3) {
+  const m = PATTERN.exec(text3.trim().toLowerCase());
+  if (!m) return void 0;
+  const v = {
+    epoch: m[1] ? Number(m[1]) : 0,
+    release: m[2].split(".").map(Number)
+  };
+  if (m[3]) v.pre = [PRE_RANK[m[3]], Number(m[4] ?? 0)];
+  if (m[5] !== void 0) v.post = Number(m[5]);
+  else if (m[6]) v.post = Number(m[7] ?? 0);
+  if (m[8]) v.dev = Number(m[9] ?? 0);
+  if (m[10]) v.local = m[10].split(/[-_.]/).map((s) => /^\d+$/.test(s) ? Number(s) : s);
+  return v;
+}
+function cmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+function cmpRelease(a, b) {
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const c = cmp(a[i] ?? 0, b[i] ?? 0);
+    if (c) return c;
+  }
+  return 0;
+}
+function preKey(v) {
+  if (v.pre) return v.pre;
+  if (v.dev !== void 0 && v.post === void 0) return [-Infinity, 0];
+  return [Infinity, 0];
+}
+function cmpLocal(a, b) {
+  if (!a && !b) return 0;
+  if (!a) return -1;
+  if (!b) return 1;
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === void 0) return -1;
+    if (y === void 0) return 1;
+    if (typeof x === "number" && typeof y === "number") {
+      const c = cmp(x, y);
+      if (c) return c;
+    } else if (typeof x === "number") return 1;
+    else if (typeof y === "number") return -1;
+    else if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+function comparePep440Parsed(a, b) {
+  return cmp(a.epoch, b.epoch) || cmpRelease(a.release, b.release) || cmp(preKey(a)[0], preKey(b)[0]) || cmp(preKey(a)[1], preKey(b)[1]) || cmp(a.post ?? -Infinity, b.post ?? -Infinity) || cmp(a.dev ?? Infinity, b.dev ?? Infinity) || cmpLocal(a.local, b.local);
+}
+function comparePep440(a, b) {
+  const x = parsePep440(a);
+  const y = parsePep440(b);
+  if (!x || !y) return void 0;
+  return comparePep440Parsed(x, y);
+}
+
+// src/osv/versions.ts
+function compareGeneric(a, b) {
+  const tok = (s) => s.replace(/^v(?=\d)/i, "").match(/\d+|~|[^\d~]+/g) ?? [];
+  const x = tok(a);
+  const y = tok(b);
+  const n = Math.max(x.length, y.length);
+  for (let i = 0; i < n; i++) {
+    const p = x[i];
+    const q = y[i];
+    if (p === q) continue;
+    if (p === void 0) return q === "~" ? 1 : -1;
+    if (q === void 0) return p === "~" ? -1 : 1;
+    if (p === "~") return -1;
+    if (q === "~") return 1;
+    const pn = /^\d+$/.test(p);
+    const qn = /^\d+$/.test(q);
+    if (pn && qn) {
+      const d = BigInt(p) - BigInt(q);
+      if (d !== 0n) return d < 0n ? -1 : 1;
+      continue;
+    }
+    if (pn) return 1;
+    if (qn) return -1;
+    return p < q ? -1 : 1;
+  }
+  return 0;
+}
+var SEMVER_CACHE = /* @__PURE__ */ new Map();
+var SEMVER_CACHE_MAX = 1e5;
+function semverOf(v) {
+  let parsed = SEMVER_CACHE.get(v);
+  if (parsed === void 0) {
+    parsed = semver2.parse(v.trim(), { loose: true });
+    if (SEMVER_CACHE.size >= SEMVER_CACHE_MAX) SEMVER_CACHE.clear();
+    SEMVER_CACHE.set(v, parsed);
+  }
+  return parsed;
+}
+function compareSemver(a, b) {
+  const x = semverOf(a);
+  const y = semverOf(b);
+  if (x && y) return x.compare(y);
+  return compareGeneric(a, b);
+}
+function comparePypi(a, b) {
+  return comparePep440(a, b) ?? compareGeneric(a, b);
+}
+function baseEcosystem(ecosystem) {
+  const i = ecosystem.indexOf(":");
+  return (i === -1 ? ecosystem : ecosystem.slice(0, i)).toLowerCase();
+}
+function ecosystemComparator(ecosystem) {
+  switch (baseEcosystem(ecosystem)) {
+    case "npm":
+    case "go":
+    case "crates.io":
+    case "hex":
+    case "pub":
+      return compareSemver;
+    case "pypi":
+      return comparePypi;
+    default:
+      return compareGeneric;
+  }
+}
+var PURL_TO_OSV = lookupTable({
+  npm: "npm",
+  pypi: "PyPI",
+  golang: "Go",
+  go: "Go",
+  cargo: "crates.io",
+  maven: "Maven",
+  gem: "RubyGems",
+  nuget: "NuGet",
+  composer: "Packagist",
+  pub: "Pub",
+  hex: "Hex",
+  deb: "Debian",
+  apk: "Alpine",
+  swift: "SwiftURL"
+});
+function osvEcosystem(ecosystem) {
+  return PURL_TO_OSV[ecosystem.toLowerCase()] ?? ecosystem;
+}
+function normalizeName(ecosystem, name) {
+  return baseEcosystem(osvEcosystem(ecosystem)) === "pypi" ? name.toLowerCase().replace(/[-_.]+/g, "-") : name;
+}
+function packageIndexKey(ecosystem, name) {
+  return `${baseEcosystem(osvEcosystem(ecosystem))}/${normalizeName(ecosystem, name)}`;
+}
+
+// src/core/fix.ts
+function versionOrder(ecosystem) {
+  return ecosystemComparator(osvEcosystem(ecosystem ?? ""));
+}
+function nearestFix(p) {
+  const list2 = p.fixedVersions;
+  if (list2.length < 2) return list2[0];
+  const cmp2 = versionOrder(p.ecosystem);
+  const sorted2 = list2.slice().sort(cmp2);
+  if (p.version === void 0) return sorted2[0];
+  const installed = p.version;
+  return sorted2.find((v) => cmp2(v, installed) > 0) ?? sorted2[sorted2.length - 1];
+}
 
 // src/reports/order.ts
 function packageLabel(p) {
   return p.version === void 0 ? p.name : `${p.name}@${p.version}`;
 }
 function locationLabel(l) {
-  const path13 = normalizePath(l.path);
-  if (l.startLine === void 0 || l.startLine < 1) return path13;
-  return l.endLine !== void 0 && l.endLine !== l.startLine ? `${path13}:${l.startLine}-${l.endLine}` : `${path13}:${l.startLine}`;
+  const path25 = normalizePath(l.path);
+  if (l.startLine === void 0 || l.startLine < 1) return path25;
+  return l.endLine !== void 0 && l.endLine !== l.startLine ? `${path25}:${l.startLine}-${l.endLine}` : `${path25}:${l.startLine}`;
 }
 function normalizePath(p) {
   return p.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
@@ -36098,8 +43177,8 @@ function whereLabel(f) {
   return parts.join(" in ");
 }
 function findingLabel(f) {
-  const where = whereLabel(f);
-  return where === "" ? f.id : `${f.id} in ${where}`;
+  const where2 = whereLabel(f);
+  return where2 === "" ? f.id : `${f.id} in ${where2}`;
 }
 
 // src/reports/result-json.ts
@@ -36121,18 +43200,22 @@ function finding(f) {
     title: f.title,
     description: f.description,
     tools: f.tools,
-    package: p && { purl: p.purl, ecosystem: p.ecosystem, name: p.name, version: p.version, fixedVersions: p.fixedVersions },
+    package: p && { purl: p.purl, ecosystem: p.ecosystem, name: p.name, version: p.version, fixedVersions: p.fixedVersions, fixedIn: nearestFix(p) },
     location: l && { path: l.path, startLine: l.startLine, endLine: l.endLine },
     cvssScore: f.cvssScore,
     cwes: f.cwes,
     url: f.url,
     exception: e && { source: e.source, index: e.index, id: e.id, reason: e.reason, expires: e.expires, owner: e.owner, ticket: e.ticket },
     vex: v && { source: v.source, vulnerability: v.vulnerability, status: v.status, justification: v.justification, statement: v.statement },
+    textHash: f.textHash,
+    baseline: f.baseline,
+    newlyDisclosed: f.newlyDisclosed,
+    project: f.project,
     fingerprint: f.fingerprint
   };
 }
-function exceptionList(list) {
-  return [...list].sort((a, b) => compareStrings(a.source, b.source) || a.index - b.index).map(({ index, source, entry: x, matched, daysLeft }) => ({
+function exceptionList(list2) {
+  return [...list2].sort((a, b) => compareStrings(a.source, b.source) || a.index - b.index).map(({ index, source, entry: x, matched, daysLeft }) => ({
     index,
     source,
     entry: { id: x.id, package: x.package, paths: x.paths, kind: x.kind, reason: x.reason, expires: x.expires, owner: x.owner, ticket: x.ticket },
@@ -36146,6 +43229,20 @@ function scanner(s) {
 function digest(d) {
   return d && { path: d.path, sha256: d.sha256 };
 }
+function baselineRecord(b) {
+  return b && {
+    source: b.source,
+    ref: b.ref,
+    commit: b.commit,
+    file: b.file,
+    sha256: b.sha256,
+    block: b.block,
+    trustedPolicy: b.trustedPolicy,
+    changedFiles: b.changedFiles,
+    newlyDisclosed: b.newlyDisclosed,
+    notes: b.notes
+  };
+}
 function orderResult(result) {
   const byKind = {};
   for (const kind of Object.keys(result.byKind).sort()) byKind[kind] = severityCounts(result.byKind[kind]);
@@ -36157,7 +43254,7 @@ function orderResult(result) {
     verdict: result.verdict,
     mode: result.mode,
     reasons: result.reasons,
-    summary: { ...severityCounts(s), blocking: s.blocking, suppressed: s.suppressed, total: s.total },
+    summary: { ...severityCounts(s), blocking: s.blocking, suppressed: s.suppressed, total: s.total, new: s.new, existing: s.existing },
     byKind,
     findings: sortFindings(result.findings).map(finding),
     exceptions: {
@@ -36166,10 +43263,27 @@ function orderResult(result) {
       unused: exceptionList(ex.unused),
       expiringSoon: exceptionList(ex.expiringSoon),
       active: ex.active,
-      maxActive: ex.maxActive
+      maxActive: ex.maxActive,
+      vex: ex.vex?.map((v) => ({
+        source: v.source,
+        index: v.index,
+        vulnerability: v.vulnerability,
+        status: v.status,
+        justification: v.justification,
+        expires: v.expires,
+        daysLeft: v.daysLeft,
+        expired: v.expired,
+        // Findings arrive in scanner order; sorted, two runs write the same file.
+        matched: [...v.matched].sort(compareStrings)
+      }))
     },
     scanners: [...result.scanners].sort((a, b) => compareStrings(a.name, b.name)).map(scanner),
-    inputs: { policy: digest(inputs.policy), exceptions: digest(inputs.exceptions), vex: inputs.vex.map(digest) }
+    inputs: { policy: digest(inputs.policy), exceptions: digest(inputs.exceptions), vex: inputs.vex.map(digest) },
+    baseline: baselineRecord(result.baseline),
+    dependencyChanges: result.dependencyChanges,
+    policyChanges: result.policyChanges,
+    commit: result.commit,
+    project: result.project
   };
 }
 var FINDINGS_MARK = "\0findings\0";
@@ -36184,9 +43298,9 @@ function* resultJsonChunks(result, chunkSize = 100) {
     return;
   }
   head.findings = FINDINGS_MARK;
-  const text2 = JSON.stringify(head, null, 2) + "\n";
-  const at = text2.indexOf(FINDINGS_AT);
-  yield `${text2.slice(0, at)}"findings": [
+  const text3 = JSON.stringify(head, null, 2) + "\n";
+  const at = text3.indexOf(FINDINGS_AT);
+  yield `${text3.slice(0, at)}"findings": [
 `;
   for (let i = 0; i < findings.length; i += chunkSize) {
     const items = JSON.stringify(findings.slice(i, i + chunkSize).map(finding));
@@ -36194,13 +43308,115 @@ function* resultJsonChunks(result, chunkSize = 100) {
 ${ITEM_INDENT}{"id":`)}`;
   }
   yield `
-  ]${text2.slice(at + FINDINGS_AT.length)}`;
+  ]${text3.slice(at + FINDINGS_AT.length)}`;
 }
 
 // src/reports/sarif.ts
+init_lookup();
+
+// src/reports/markdown.ts
+var MAX_CELL_CHARS = 300;
+var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+function md(text3, max = MAX_CELL_CHARS) {
+  let t = text3.replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, "").replace(/[\s\u0000-\u001f\u007f]+/g, " ").trim();
+  if (t.length > max) {
+    t = t.slice(0, max - 1);
+    if (/[\ud800-\udbff]$/.test(t)) t = t.slice(0, -1);
+    t += "…";
+  }
+  return t.replace(/[\\`*_[\]()#|~$]/g, "\\$&").replace(/^[-+](?= |$)/, "\\$&").replace(/^(\d{1,9})([.)])(?= |$)/, "$1\\$2").replace(/^=+$/, "\\$&").replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]).replace(EMAIL_AT, "<span>@</span>");
+}
+var EMAIL_AT = /(?<=[A-Za-z0-9.+_-])@(?=(?:[A-Za-z0-9-]|\\_)+\.(?:[A-Za-z0-9-]|\\_))/g;
+function table(header, rows) {
+  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows];
+}
+function row(cells) {
+  return `| ${cells.join(" | ")} |`;
+}
+function plural3(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+function duration3(ms) {
+  if (ms < 1e3) return `${Math.round(ms)} ms`;
+  if (ms < 59950) return `${(ms / 1e3).toFixed(1)} s`;
+  const total = Math.round(ms / 1e3);
+  return `${Math.floor(total / 60)} min ${total % 60} s`;
+}
+function bytes(s) {
+  return Buffer.byteLength(s, "utf8");
+}
+
+// src/reports/remedy.ts
+init_purl();
+function commitLinksFromEnv(env, project) {
+  const server = env.GITHUB_SERVER_URL;
+  const repository = env.GITHUB_REPOSITORY;
+  const sha = env.GITHUB_SHA;
+  if (!server || !/^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?\/?$/.test(server)) return void 0;
+  if (!repository || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) return void 0;
+  if (!sha || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha)) return void 0;
+  return { server: server.replace(/\/$/, ""), repository, sha, project };
+}
+function linkTarget(url2) {
+  return url2.replace(/[()<>|\\\s"'`[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
+}
+function fileUrl(links, file2, startLine, endLine2) {
+  const rel = normalizePath([links.project, normalizePath(file2)].filter(Boolean).join("/"));
+  if (rel.startsWith("/") || /^[A-Za-z]:/.test(rel) || rel.split("/").includes("..")) return void 0;
+  const encoded = rel.split("/").map(encodeURIComponent).join("/");
+  let anchor2 = "";
+  if (startLine !== void 0 && startLine >= 1) anchor2 = endLine2 !== void 0 && endLine2 > startLine ? `#L${startLine}-L${endLine2}` : `#L${startLine}`;
+  return linkTarget(`${links.server}/${links.repository}/blob/${links.sha}/${encoded}${anchor2}`);
+}
+var OSV_ID = /^(?:CVE|GHSA|PYSEC|GO|RUSTSEC|OSV|GSD|MAL)-[A-Za-z0-9-]+$/;
+function advisoryUrl(f) {
+  if (f.url && /^https?:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][^\s]*)?$/.test(f.url)) return linkTarget(f.url);
+  if (f.kind === "vulnerability" && OSV_ID.test(f.id)) return `https://osv.dev/vulnerability/${f.id}`;
+  return void 0;
+}
+var SECRET_REMEDIATION = "A secret in the repository is compromised once pushed: **rotate it first** (revoke the key or change the password where it is issued, and update whoever uses it), **then remove it from the history** (`git filter-repo` or BFG, then force-push and ask others to re-clone), and load it from the CI secret store or the environment instead.";
+function scalar2(s) {
+  return /^[A-Za-z0-9][A-Za-z0-9._/:%@+-]*$/.test(s) && !/^(?:true|false|null|yes|no|on|off|~)$/i.test(s) ? s : JSON.stringify(s);
+}
+function purlOf(f) {
+  const p = f.package;
+  if (!p) return void 0;
+  if (p.purl) return p.purl;
+  return p.ecosystem ? buildPurl(p.ecosystem.toLowerCase(), p.name, p.version) : void 0;
+}
+function exceptionEntry(f, opts) {
+  const days2 = opts.days(f.severity);
+  const lines2 = [`  - id: ${scalar2(f.id)}`];
+  const purl = purlOf(f);
+  if (purl) lines2.push(`    package: ${scalar2(purl)}`);
+  else if (f.location) lines2.push(`    paths: [${scalar2(normalizePath(f.location.path))}]`);
+  lines2.push(`    kind: ${f.kind}`);
+  lines2.push('    reason: "TODO: why this risk is accepted (who checked what)"');
+  lines2.push(`    expires: ${addDays(opts.now, days2)}   # today + ${days2} days, the SLA for ${f.severity}`);
+  lines2.push('    owner: "@TODO"');
+  return lines2;
+}
+function fenced(lang, body) {
+  const longest = Math.max(2, ...body.map((l) => Math.max(0, ...(l.match(/`+/g) ?? []).map((r) => r.length))));
+  const fence = "`".repeat(longest + 1);
+  return [fence + lang, ...body, fence];
+}
+
+// src/reports/sarif.ts
+var path6 = __toESM(require("node:path"));
 init_defaults();
 var SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 var DEFAULT_FALLBACK_URI = ".chaingate.yml";
+var TOOL_URIS = {
+  trivy: "https://trivy.dev/",
+  semgrep: "https://semgrep.dev/",
+  osv: "https://osv.dev/",
+  "osv-scanner": "https://google.github.io/osv-scanner/",
+  grype: "https://github.com/anchore/grype",
+  "pip-audit": "https://github.com/pypa/pip-audit",
+  cosign: "https://docs.sigstore.dev/cosign/",
+  zizmor: "https://docs.zizmor.sh/"
+};
 var LEVEL = {
   critical: "error",
   high: "error",
@@ -36209,8 +43425,8 @@ var LEVEL = {
   info: "note",
   unknown: "note"
 };
-function toArtifactUri(path13, root) {
-  return relativeTo(normalizePath(path13), rootPrefix(root)).split("/").map((seg) => encodeURIComponent(seg)).join("/");
+function toArtifactUri(path25, root) {
+  return relativeTo(normalizePath(path25), rootPrefix(root)).split("/").map((seg) => encodeURIComponent(wellFormed(seg))).join("/");
 }
 function rootPrefix(root) {
   return root ? normalizePath(root).replace(/\/+$/, "") : void 0;
@@ -36235,8 +43451,9 @@ function cweTag(cwe) {
 }
 function messageText(f) {
   if (f.package) {
-    const fixed = f.package.fixedVersions.length ? `Fixed in ${f.package.fixedVersions.join(", ")}.` : "No fixed version yet.";
-    return `${f.id} in ${packageLabel(f.package)}: ${f.title || f.id}. ${fixed}`;
+    const nearest = nearestFix(f.package);
+    const fixed = f.kind === "license" ? "" : nearest === void 0 ? " No fixed version yet." : ` Fixed in ${nearest}.`;
+    return `${f.id} in ${packageLabel(f.package)}: ${f.title || f.id}.${fixed}`;
   }
   return f.title ? `${f.title} (${f.id})` : f.id;
 }
@@ -36247,18 +43464,32 @@ function region(f) {
   return { startLine: l.startLine, endLine: end };
 }
 var PLAIN_PATH = /^(?!\.\/)[A-Za-z0-9\-_.!~*'()/]*$/;
+var ABSOLUTE = /^(?:[\\/]|[A-Za-z]:[\\/])/;
 function uriFor(file2, ctx) {
+  const project = ctx.project;
+  if (project !== void 0 && !ABSOLUTE.test(file2)) file2 = path6.posix.join(project, normalizePath(file2));
   return PLAIN_PATH.test(file2) ? relativeTo(file2, ctx.root) : toArtifactUri(file2, ctx.opts.root);
+}
+function projectPrefix2(project) {
+  const p = project === void 0 ? "" : path6.posix.normalize(normalizePath(project)).replace(/\/+$/, "");
+  return p === "" || p === "." ? void 0 : p;
 }
 function lockfileFor(p, ctx) {
   const eco = p?.ecosystem?.toLowerCase();
-  return eco === void 0 ? void 0 : ctx.opts.lockfiles?.[eco];
+  const files = ctx.opts.lockfiles;
+  return eco === void 0 || files === void 0 || !Object.hasOwn(files, eco) ? void 0 : files[eco];
 }
 function location(f, ctx) {
   const p = f.package;
-  const file2 = f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback;
+  let file2 = f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback;
+  let at = region(f);
+  const anchor2 = at === void 0 ? ctx.opts.anchor?.(f) : void 0;
+  if (anchor2) {
+    file2 = anchor2.path;
+    at = { startLine: anchor2.startLine };
+  }
   return {
-    physicalLocation: { artifactLocation: { uri: uriFor(file2, ctx) }, region: region(f) },
+    physicalLocation: { artifactLocation: { uri: uriFor(file2, ctx) }, region: at },
     logicalLocations: p && [{ fullyQualifiedName: p.purl ?? packageLabel(p), kind: "package" }]
   };
 }
@@ -36297,15 +43528,44 @@ function resultProperties(f) {
     aliases: f.aliases.length ? f.aliases : void 0,
     // The package itself is the logical location; its fix is what a reader acts on.
     fixedVersions: f.package?.fixedVersions,
+    fixedIn: f.package && nearestFix(f.package),
     cvssScore: f.cvssScore
   };
+}
+function remediation(f) {
+  switch (f.kind) {
+    case "vulnerability": {
+      const to = f.package && nearestFix(f.package);
+      const pkg = f.package ? `\`${codeText(f.package.name)}\`` : "the package";
+      if (to === void 0) return `No fixed version of ${pkg} is known yet: remove or replace it, or accept the risk in the exceptions file with a reason and an expiry.`;
+      return `Upgrade ${pkg} to \`${codeText(to)}\` or later (the nearest fixed version). A transitive dependency is upgraded through the package that requires it, or pinned (npm \`overrides\`, yarn \`resolutions\`, a pip constraint); then regenerate the lockfile.`;
+    }
+    case "secret":
+      return SECRET_REMEDIATION;
+    case "license":
+      return "Replace the package with one under a license the policy allows, or accept it in the exceptions file with a reason and an expiry.";
+    case "signature":
+      return "Sign the image with a trusted key or identity, or correct the keys in the policy's `verify:` section.";
+    default:
+      return "Change the code or configuration at the location shown" + (f.url && isWebUrl(f.url) ? ", as the rule's documentation describes." : ".") + " To accept the risk instead, add an exception with a reason and an expiry.";
+  }
+}
+function codeText(s) {
+  return s.replace(/[`\u0000-\u001f\u007f]/g, " ");
+}
+function helpMarkdown(id, f) {
+  const parts = [`**${md(f.title || id)}**`];
+  if (f.description) parts.push(md(f.description, 4e3));
+  parts.push(`**Remediation:** ${remediation(f)}`);
+  if (f.url && isWebUrl(f.url)) parts.push(`[${md(id)}](${linkTarget(f.url)})`);
+  return parts.join("\n\n");
 }
 function rule(id, acc) {
   const f = acc.first;
   const r = { id, shortDescription: { text: f.title || id } };
   if (f.description) r.fullDescription = { text: f.description };
   if (f.url && isWebUrl(f.url)) r.helpUri = f.url;
-  r.help = { text: [f.description || f.title, f.url].filter(Boolean).join("\n\n") || id };
+  r.help = { text: [f.description || f.title, f.url].filter(Boolean).join("\n\n") || id, markdown: helpMarkdown(id, f) };
   r.properties = {
     "security-severity": securitySeverityScore(acc.worst),
     // Code scanning rejects a rule with more than 20 tags.
@@ -36322,6 +43582,8 @@ function sarifResult(f, ruleIndex, ctx) {
     locations: [location(f, ctx)],
     partialFingerprints: { "chaingateFingerprint/v1": f.fingerprint },
     suppressions: f.exception || f.vex ? suppressions(f) : void 0,
+    // SARIF's own word for a baseline comparison: code scanning and viewers read it.
+    baselineState: f.baseline === void 0 ? void 0 : f.baseline === "new" ? "new" : "unchanged",
     properties: resultProperties(f)
   };
 }
@@ -36339,10 +43601,10 @@ function buildRun(tool, { kept: findings, omitted }, ctx) {
   const ruleIds = [...rules.keys()].sort(compareStrings);
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const run = {
-    tool: { driver: { name: tool, rules: ruleIds.map((id) => rule(id, rules.get(id))) } },
+    tool: { driver: { name: tool, version: ctx.opts.toolVersions?.[tool], informationUri: TOOL_URIS[tool], rules: ruleIds.map((id) => rule(id, rules.get(id))) } },
     conversion: { tool: { driver: { name: "chaingate", version: ctx.opts.toolVersion } } },
-    // A distinct category per tool, so code scanning tracks each tool's alerts separately.
-    automationDetails: { id: `chaingate/${tool}/` },
+    // A distinct category per tool and project, so code scanning tracks each one's alerts separately.
+    automationDetails: { id: ctx.project === void 0 ? `chaingate/${tool}/` : `chaingate/${tool}/${ctx.project}/` },
     // Said where a reader of the log looks: the run's own invocation notifications.
     invocations: omitted ? [
       {
@@ -36358,7 +43620,7 @@ function buildRun(tool, { kept: findings, omitted }, ctx) {
   return { run, findings, ruleIndex };
 }
 function sarifParts(result, opts) {
-  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root) };
+  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix2(opts.project) };
   const byTool = /* @__PURE__ */ new Map();
   const max = opts.maxResultsPerRun ?? Infinity;
   for (const f of sortFindings(result.findings)) {
@@ -36378,12 +43640,12 @@ var resultsMark = (i) => `\0results ${i}\0`;
 function* sarifJsonChunks(result, opts, chunkSize = 100) {
   const { log, runs, ctx } = sarifParts(result, opts);
   runs.forEach((p, i) => p.run.results = resultsMark(i));
-  const text2 = JSON.stringify(log) + "\n";
+  const text3 = JSON.stringify(log) + "\n";
   let from = 0;
   for (let i = 0; i < runs.length; i++) {
     const at = `"results":${JSON.stringify(resultsMark(i))}`;
-    const pos = text2.indexOf(at, from);
-    yield `${text2.slice(from, pos)}"results":[`;
+    const pos = text3.indexOf(at, from);
+    yield `${text3.slice(from, pos)}"results":[`;
     const { findings, ruleIndex } = runs[i];
     for (let j = 0; j < findings.length; j += chunkSize) {
       const items = JSON.stringify(findings.slice(j, j + chunkSize).map((f) => sarifResult(f, ruleIndex, ctx)));
@@ -36392,38 +43654,93 @@ function* sarifJsonChunks(result, opts, chunkSize = 100) {
     yield "]";
     from = pos + at.length;
   }
-  yield text2.slice(from);
+  yield text3.slice(from);
 }
 
-// src/reports/markdown.ts
-var MAX_CELL_CHARS = 300;
-var HTML_ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-function md(text2, max = MAX_CELL_CHARS) {
-  let t = text2.replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, "").replace(/[\s\u0000-\u001f\u007f]+/g, " ").trim();
-  if (t.length > max) {
-    t = t.slice(0, max - 1);
-    if (/[\ud800-\udbff]$/.test(t)) t = t.slice(0, -1);
-    t += "…";
+// src/core/dep-path.ts
+var MANIFEST_OF = {
+  "package-lock": "package.json",
+  "npm-shrinkwrap": "package.json",
+  "yarn-classic": "package.json",
+  "yarn-berry": "package.json",
+  pnpm: "package.json",
+  poetry: "pyproject.toml",
+  gomod: "go.mod"
+};
+function manifestFor(lock) {
+  const slash = lock.path.replace(/\\/g, "/").lastIndexOf("/");
+  const dir = slash < 0 ? "" : lock.path.slice(0, slash + 1);
+  return dir + (MANIFEST_OF[lock.kind] ?? lock.path.slice(slash + 1));
+}
+function keyOf(ecosystem, name, version3) {
+  return `${packageKey({ ecosystem, name, fixedVersions: [] })}@${version3 ?? ""}`;
+}
+function graph(lock) {
+  const byKey = /* @__PURE__ */ new Map();
+  const byPurl = /* @__PURE__ */ new Map();
+  for (const p of lock.packages) {
+    byKey.set(keyOf(p.ecosystem, p.name, p.version), p);
+    byPurl.set(p.purl, p);
   }
-  return t.replace(/[\\`*_[\]()#|~$]/g, "\\$&").replace(/^[-+](?= |$)/, "\\$&").replace(/^(\d{1,9})([.)])(?= |$)/, "$1\\$2").replace(/^=+$/, "\\$&").replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]);
+  const roots = new Set(lock.rootDependencies ?? lock.packages.filter((p) => p.direct).map((p) => p.purl));
+  return { lock, byKey, byPurl, roots };
 }
-function table(header, rows) {
-  return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows];
+function parentsOf(g) {
+  if (g.parents) return g.parents;
+  const parents = /* @__PURE__ */ new Map();
+  for (const p of g.lock.packages)
+    for (const d of p.dependencies) {
+      const list2 = parents.get(d);
+      if (list2) list2.push(p);
+      else parents.set(d, [p]);
+    }
+  return g.parents = parents;
 }
-function row(cells) {
-  return `| ${cells.join(" | ")} |`;
+function chainUp(g, start) {
+  if (g.roots.has(start.purl)) return [start];
+  const parents = parentsOf(g);
+  const via = /* @__PURE__ */ new Map([[start.purl, null]]);
+  let frontier = [start];
+  while (frontier.length > 0) {
+    const next = [];
+    for (const p of frontier)
+      for (const up of parents.get(p.purl) ?? []) {
+        if (via.has(up.purl)) continue;
+        via.set(up.purl, p);
+        if (g.roots.has(up.purl)) {
+          const chain = [up];
+          for (let at = via.get(up.purl); at; at = via.get(at.purl)) chain.unshift(at);
+          return chain;
+        }
+        next.push(up);
+      }
+    frontier = next;
+  }
+  return void 0;
 }
-function plural3(n, one, many = `${one}s`) {
-  return `${n} ${n === 1 ? one : many}`;
+function dependencyPathIndex(lockfiles) {
+  const graphs = lockfiles.map(graph);
+  return (pkg, file2) => {
+    const key = keyOf(pkg.ecosystem, pkg.name, pkg.version);
+    const norm = file2?.replace(/\\/g, "/").replace(/^\.\//, "");
+    const ordered = norm === void 0 ? graphs : [...graphs.filter((g) => g.lock.path === norm), ...graphs.filter((g) => g.lock.path !== norm)];
+    for (const g of ordered) {
+      const start = (pkg.purl !== void 0 ? g.byPurl.get(pkg.purl) : void 0) ?? g.byKey.get(key);
+      if (!start) continue;
+      const chain = chainUp(g, start);
+      if (!chain) continue;
+      return {
+        lockfile: g.lock.path,
+        manifest: manifestFor(g.lock),
+        chain: chain.map((p) => ({ name: p.name, version: p.version })),
+        direct: chain.length === 1
+      };
+    }
+    return void 0;
+  };
 }
-function duration3(ms) {
-  if (ms < 1e3) return `${Math.round(ms)} ms`;
-  if (ms < 59950) return `${(ms / 1e3).toFixed(1)} s`;
-  const total = Math.round(ms / 1e3);
-  return `${Math.floor(total / 60)} min ${total % 60} s`;
-}
-function bytes(s) {
-  return Buffer.byteLength(s, "utf8");
+function formatDependencyPath(p) {
+  return [...p.chain.map((c) => `${c.name} ${c.version}`), p.manifest].join(" ← ");
 }
 
 // src/reports/summary.ts
@@ -36432,6 +43749,8 @@ var MAX_ROWS = 50;
 var MAX_REASONS = 20;
 var MAX_MATCHES_SHOWN = 5;
 var DEFAULT_SUMMARY_MAX_BLOCKING_ROWS = 1e3;
+var MAX_SNIPPETS = 20;
+var MAX_NON_BLOCKING_ROWS = 100;
 var HEADLINE = {
   pass: "# ✅ chaingate: pass",
   fail: "# ❌ chaingate: fail",
@@ -36486,23 +43805,110 @@ function countsSection(result) {
     else if (f.vex) byVex++;
   }
   out.push("", `**${s.blocking} blocking** · ${s.suppressed} suppressed (${byException} by exception, ${byVex} by VEX) · ${s.total} total`);
+  if (s.new !== void 0) {
+    const nd = result.baseline?.newlyDisclosed ?? 0;
+    out.push("", `**${s.new} new** in this change · ${s.existing} existing before it${nd ? ` (${nd} newly disclosed)` : ""} · compared with ${baselineLabel(result)}`);
+  }
   return out;
 }
-function blockingRow(f) {
-  const sev = f.severity === "critical" || f.severity === "high" ? `**${f.severity}**` : f.severity;
-  let where = "";
-  let fix = "";
-  if (f.package) {
-    where = md(packageLabel(f.package));
-    fix = f.package.fixedVersions.length ? md(f.package.fixedVersions.join(", ")) : "no fix yet";
+function scannedLine(result, opts) {
+  const parts = [];
+  const sc = opts.scanned;
+  if (sc) {
+    const shown = sc.lockfiles.slice(0, 10).map((l) => md(l, 120));
+    if (sc.lockfiles.length > 10) shown.push(`… ${sc.lockfiles.length - 10} more`);
+    parts.push(sc.lockfiles.length ? `${plural3(sc.lockfiles.length, "lockfile")} (${shown.join(", ")}), ${plural3(sc.packages, "package")}` : "no lockfile");
   }
-  if (f.location) where = where ? `${where} in ${md(locationLabel(f.location))}` : md(locationLabel(f.location));
-  const title = f.title ? `${md(f.id)}: ${md(f.title, 150)}` : md(f.id);
-  return row([sev, md(f.kind), title, where || "—", fix || "—", md(f.tools.join(", "))]);
+  const ran = result.scanners.filter((x) => x.status === "ok").map((x) => `${md(x.name)} (${plural3(x.findings, "finding")})`);
+  parts.push(ran.length ? `scanners ${ran.slice(0, MAX_ROWS).join(", ")}` : "no scanner completed");
+  return [`**Scanned:** ${parts.join(" · ")}`];
 }
-var BLOCKING_HEADER = ["Severity", "Kind", "Finding", "Where", "Fixed in", "Tools"];
-function blockingSection(result, budget, opts) {
-  const blocking = sortFindings(result.findings).filter((f) => f.blocking);
+function baselineLabel(result) {
+  const b = result.baseline;
+  if (!b) return "no baseline";
+  const what = b.source === "ref" ? `${md(b.ref)} (${md(b.commit.slice(0, 12))})` : md(b.file);
+  return `baseline ${what}, block: ${md(b.block)}`;
+}
+function gateEditsSection(result) {
+  const changes = result.policyChanges ?? [];
+  const trusted = result.baseline?.trustedPolicy === "baseline";
+  if (changes.length === 0 && !trusted) return [];
+  const out = ["## ⚠️ This change edits the gate", ""];
+  if (trusted) {
+    out.push(
+      "_The baseline's policy, exceptions and VEX applied (`--trusted-policy baseline`): the edits below take effect only once merged._",
+      ""
+    );
+  }
+  if (changes.length === 0) return [...out, "No edit to the policy, exceptions or VEX."];
+  for (const c of changes.slice(0, MAX_ROWS)) {
+    out.push(`- **${md(c.what)}** ${md(c.file)}: ${md(c.change)}`);
+    for (const d of c.details.slice(0, MAX_ROWS)) out.push(`  - ${md(d, 300)}`);
+    if (c.details.length > MAX_ROWS) out.push(`  - … ${plural3(c.details.length - MAX_ROWS, "more change")}`);
+  }
+  if (changes.length > MAX_ROWS) out.push(`- … ${plural3(changes.length - MAX_ROWS, "more file")}`);
+  return out;
+}
+function dependencySection(result) {
+  const changes = result.dependencyChanges;
+  if (!changes || changes.length === 0) return [];
+  const rows = [];
+  const cell = (ids) => ids.length ? md(ids.slice(0, MAX_MATCHES_SHOWN).join(", ") + (ids.length > MAX_MATCHES_SHOWN ? ` … ${ids.length - MAX_MATCHES_SHOWN} more` : "")) : "—";
+  for (const c of changes) {
+    for (const a of c.added) rows.push(row([md(c.lockfile), "➕ added", md(`${a.ecosystem}/${a.name}`), md(a.version), cell(a.findings)]));
+    for (const x of c.changed) rows.push(row([md(c.lockfile), "🔄 changed", md(`${x.ecosystem}/${x.name}`), `${md(x.from)} → ${md(x.to)}`, cell(x.findings)]));
+    for (const r of c.removed) rows.push(row([md(c.lockfile), "➖ removed", md(`${r.ecosystem}/${r.name}`), md(r.version), "—"]));
+  }
+  const out = ["## Dependency changes", "", ...table(["Lockfile", "Change", "Package", "Version", "Findings"], rows.slice(0, MAX_ROWS * 4))];
+  if (rows.length > MAX_ROWS * 4) out.push("", `_… ${plural3(rows.length - MAX_ROWS * 4, "more dependency change")}: see the result file._`);
+  return out;
+}
+var MAX_EXISTING_ROWS = 100;
+function existingSection(result, opts) {
+  const existing = sortFindings(result.findings).filter((f) => f.baseline === "existing");
+  if (existing.length === 0) return [];
+  const rows = existing.slice(0, MAX_EXISTING_ROWS).map((f) => blockingRow(f, opts, f.newlyDisclosed ? " (newly disclosed)" : ""));
+  const out = ["<details>", `<summary>${plural3(existing.length, "existing finding")}: there before this change</summary>`, "", ...table(BLOCKING_HEADER, rows)];
+  if (existing.length > MAX_EXISTING_ROWS) out.push("", `_… ${existing.length - MAX_EXISTING_ROWS} more: ${see(opts)}._`);
+  out.push("", "</details>");
+  return out;
+}
+function findingCell(f, note) {
+  const url2 = advisoryUrl(f);
+  const id = url2 ? `[${md(f.id)}](${url2})` : md(f.id);
+  return (f.title ? `${id}: ${md(f.title, 150)}` : id) + note;
+}
+function locationCell(f, opts) {
+  const l = f.location;
+  const url2 = opts.links && fileUrl(opts.links, l.path, l.startLine, l.endLine);
+  return url2 ? `[${md(locationLabel(l))}](${url2})` : md(locationLabel(l));
+}
+function whereCell(f, opts) {
+  const chain = f.package && opts.dependencyPath?.(f);
+  if (chain) {
+    const text3 = `${md(formatDependencyPath(chain))} (${chain.direct ? "direct" : "transitive"})`;
+    const at = opts.links && opts.anchor?.(f);
+    const url2 = at && fileUrl(opts.links, at.path, at.startLine);
+    return url2 ? `${text3} in [${md(locationLabel(at))}](${url2})` : text3;
+  }
+  let where2 = f.package ? md(packageLabel(f.package)) : "";
+  if (f.location) where2 = where2 ? `${where2} in ${locationCell(f, opts)}` : locationCell(f, opts);
+  return where2 || "—";
+}
+function fixCell(f) {
+  if (f.kind === "secret") return "rotate it, then remove it from history";
+  if (f.kind === "license") return "replace it or add an exception";
+  if (!f.package) return "—";
+  const to = nearestFix(f.package);
+  if (to === void 0) return "no fix yet";
+  return f.package.version === void 0 ? md(to) : `${md(f.package.version)} → **${md(to)}**`;
+}
+function blockingRow(f, opts, note = "") {
+  const sev = f.severity === "critical" || f.severity === "high" ? `**${f.severity}**` : f.severity;
+  return row([sev, md(f.kind), findingCell(f, note), whereCell(f, opts), fixCell(f), md(f.tools.join(", "))]);
+}
+var BLOCKING_HEADER = ["Severity", "Kind", "Finding", "Where", "Fix", "Tools"];
+function blockingSection(blocking, budget, opts) {
   if (blocking.length === 0) return [];
   const head = [`## Blocking findings (${blocking.length})`, "", ...table(BLOCKING_HEADER, [])];
   const omittedNote = (n) => `
@@ -36512,7 +43918,7 @@ _… ${plural3(n, "more blocking finding")} not shown to keep this summary short
   const maxRows = opts.maxBlockingRows ?? DEFAULT_SUMMARY_MAX_BLOCKING_ROWS;
   for (const f of blocking) {
     if (rows.length === maxRows) break;
-    const r = blockingRow(f);
+    const r = blockingRow(f, opts);
     const size = bytes(r) + 1;
     if (used + size > budget) break;
     used += size;
@@ -36521,6 +43927,58 @@ _… ${plural3(n, "more blocking finding")} not shown to keep this summary short
   const out = [...head, ...rows];
   if (rows.length < blocking.length) out.push(omittedNote(blocking.length - rows.length));
   return out;
+}
+function defaultDays(severity2) {
+  return DEFAULT_SLA_DAYS[slaSeverity(severity2, "medium")];
+}
+function nextStepsSection(result, blocking, opts) {
+  if (blocking.length === 0) return [];
+  const kinds = new Set(blocking.map((f) => f.kind));
+  const out = ["## What to do next", ""];
+  if (kinds.has("vulnerability"))
+    out.push(
+      "- **Dependencies:** move each package to the fix shown. A direct dependency is changed in its manifest; a transitive one by upgrading the package above it in the chain, or by pinning it (npm `overrides`, yarn `resolutions`, pnpm `overrides`, a pip constraint), then regenerating the lockfile."
+    );
+  if (kinds.has("secret")) out.push(`- **Secrets:** ${SECRET_REMEDIATION}`);
+  if (kinds.has("code") || kinds.has("misconfiguration")) out.push("- **Code and configuration:** change the lines linked above; each rule's page says what a safe version looks like.");
+  if (kinds.has("signature")) out.push("- **Signatures:** sign the image with a trusted key (or identity), or fix the policy's `verify:` keys.");
+  const file2 = opts.exceptionsFile ?? ".chaingate-exceptions.yml";
+  const now = new Date(result.generatedAt);
+  const days2 = opts.exceptionDays ?? defaultDays;
+  const seen = /* @__PURE__ */ new Set();
+  const entries = [];
+  for (const f of blocking) {
+    if (entries.length === MAX_SNIPPETS) break;
+    const e = exceptionEntry(f, { now, days: days2 });
+    const key = e.slice(0, 3).join("\n");
+    if (seen.has(key)) continue;
+    seen.add(key);
+    entries.push(e);
+  }
+  const more = blocking.length > seen.size && entries.length === MAX_SNIPPETS ? ` (the first ${MAX_SNIPPETS}; every finding is in ${md(opts.resultFile)})` : "";
+  out.push(
+    `- **Accepting a risk instead:** add an entry under \`exceptions:\` in ${md(file2)}${more}, with a real reason and owner; it expires after the SLA of its severity, and the gate lists it until then. Or run \`chaingate exceptions add ID --package PURL --reason TEXT\`, which checks it against the policy.`,
+    "",
+    ...fenced("yaml", entries.flat())
+  );
+  return out;
+}
+function nonBlockingSection(list2, budget) {
+  if (list2.length === 0) return [];
+  const head = ["<details>", `<summary>${plural3(list2.length, "finding")} that ${list2.length === 1 ? "does" : "do"} not block</summary>`, "", ...table(["Severity", "Kind", "Finding", "Where", "Why it does not block"], [])];
+  const tail = (n) => n > 0 ? ["", `_… ${plural3(n, "more finding")} in the full results._`, "", "</details>"] : ["", "</details>"];
+  let used = bytes([...head, ...tail(list2.length)].join("\n")) + 2;
+  if (used > budget) return [];
+  const rows = [];
+  for (const f of list2) {
+    if (rows.length === MAX_NON_BLOCKING_ROWS) break;
+    const where2 = [f.package ? md(packageLabel(f.package)) : "", f.location ? md(locationLabel(f.location)) : ""].filter(Boolean).join(" in ");
+    const r = row([f.severity, md(f.kind), f.title ? `${md(f.id)}: ${md(f.title, 100)}` : md(f.id), where2 || "—", md(f.rationale, 200)]);
+    if (used + bytes(r) + 1 > budget) break;
+    used += bytes(r) + 1;
+    rows.push(r);
+  }
+  return [...head, ...rows, ...tail(list2.length - rows.length)];
 }
 function statusCell(s) {
   return s.status === "failed" ? "❌ failed" : s.status === "skipped" ? "⏭️ skipped" : "✅ ok";
@@ -36551,11 +44009,11 @@ function matchedCell(e, byFingerprint) {
   if (e.matched.length > MAX_MATCHES_SHOWN) shown.push(`… ${e.matched.length - MAX_MATCHES_SHOWN} more`);
   return shown.join("<br>") || "nothing";
 }
-function exceptionTable(title, list, header, cells) {
-  if (list.length === 0) return [];
-  const rows = list.slice(0, MAX_ROWS).map((e) => row(cells(e)));
-  const out = ["", `### ${title} (${list.length})`, "", ...table(header, rows)];
-  if (list.length > MAX_ROWS) out.push("", `_… ${list.length - MAX_ROWS} more._`);
+function exceptionTable(title, list2, header, cells) {
+  if (list2.length === 0) return [];
+  const rows = list2.slice(0, MAX_ROWS).map((e) => row(cells(e)));
+  const out = ["", `### ${title} (${list2.length})`, "", ...table(header, rows)];
+  if (list2.length > MAX_ROWS) out.push("", `_… ${list2.length - MAX_ROWS} more._`);
   return out;
 }
 function daysAgo(daysLeft) {
@@ -36563,20 +44021,22 @@ function daysAgo(daysLeft) {
 }
 function exceptionsSection(result) {
   const ex = result.exceptions;
-  if (ex.applied.length + ex.expired.length + ex.unused.length + ex.expiringSoon.length === 0) return [];
+  const vex = ex.vex ?? [];
+  if (ex.applied.length + ex.expired.length + ex.unused.length + ex.expiringSoon.length + vex.length === 0) return [];
   const wanted = /* @__PURE__ */ new Set();
-  for (const list of [ex.expired, ex.applied]) for (const e of list.slice(0, MAX_ROWS)) for (const fp of e.matched.slice(0, MAX_MATCHES_SHOWN)) wanted.add(fp);
-  const anyFinding = ex.expired.slice(0, MAX_ROWS).some((e) => e.matched.length > 0);
+  for (const list2 of [ex.expired, ex.applied, vex]) for (const e of list2.slice(0, MAX_ROWS)) for (const fp of e.matched.slice(0, MAX_MATCHES_SHOWN)) wanted.add(fp);
+  const anyFinding = [...ex.expired.slice(0, MAX_ROWS), ...vex.slice(0, MAX_ROWS)].some((e) => e.matched.length > 0);
   const byFingerprint = /* @__PURE__ */ new Map();
   if (wanted.size > 0) {
     for (const f of result.findings) if ((anyFinding || f.exception !== void 0) && wanted.has(f.fingerprint)) byFingerprint.set(f.fingerprint, f);
   }
+  const activeVex = vex.filter((v) => !v.expired).length;
   const owner = (e) => e.entry.owner ? md(e.entry.owner) : "—";
   const limit = ex.maxActive === void 0 ? "" : ` of at most ${ex.maxActive}`;
   return [
     "## Exceptions",
     "",
-    `${plural3(ex.active, "active exception")}${limit}.`,
+    `${plural3(ex.active, "active exception")}${limit}${activeVex ? `, ${plural3(activeVex, "VEX statement")} among them` : ""}.`,
     ...exceptionTable("Expired: they suppress nothing any more", ex.expired, ["Exception", "Expired", "Would have matched", "Owner", "Reason"], (e) => [
       exceptionLabel(e),
       `${md(e.entry.expires)} (${daysAgo(e.daysLeft)})`,
@@ -36596,6 +44056,13 @@ function exceptionsSection(result) {
       owner(e),
       md(e.entry.reason)
     ]),
+    // VEX statements are accepted risks like exceptions: they count toward max-active.
+    ...exceptionTable("VEX statements", vex, ["Statement", "Matches", "Holds until", "Justification"], (v) => [
+      `${md(v.vulnerability)} ${md(v.status)}<br>${md(v.source)} \\#${v.index + 1}`,
+      matchedCell(v, byFingerprint),
+      v.expires === void 0 ? "no expiry" : `${md(v.expires)}${v.expired ? ` (expired ${daysAgo(v.daysLeft)})` : ""}`,
+      v.justification ? md(v.justification) : "—"
+    ]),
     ...exceptionTable("Applied", ex.applied, ["Exception", "Suppressed", "Expires", "Owner", "Reason"], (e) => [
       exceptionLabel(e),
       matchedCell(e, byFingerprint),
@@ -36608,16 +44075,16 @@ function exceptionsSection(result) {
 function footer(result, opts) {
   return ["---", `Full results: ${md(opts.resultFile)} · SARIF: ${md(opts.sarifFile)} · chaingate ${md(result.tool.version)}`];
 }
-function join(sections) {
+function join4(sections) {
   return sections.filter((s) => s.length > 0).map((s) => s.join("\n")).join("\n\n");
 }
-function hardCut(text2, max, opts) {
+function hardCut(text3, max, opts) {
   const note = `
 
 _Summary cut to fit ${max} bytes: ${see(opts)}._
 `;
   const room = Math.max(0, max - bytes(note));
-  let cut = Buffer.from(text2, "utf8").subarray(0, room).toString("utf8");
+  let cut = Buffer.from(text3, "utf8").subarray(0, room).toString("utf8");
   const nl = cut.lastIndexOf("\n");
   cut = nl >= 0 ? cut.slice(0, nl) : "";
   const out = cut + note;
@@ -36625,20 +44092,308 @@ _Summary cut to fit ${max} bytes: ${see(opts)}._
 }
 function renderSummary(result, opts) {
   const maxBytes = opts.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES;
-  const head = [verdictSection(result), countsSection(result)];
-  const tail = [scannersSection(result), exceptionsSection(result), footer(result, opts)];
-  const fixed = bytes(join([...head, ...tail])) + 4;
-  const blocking = blockingSection(result, maxBytes - fixed, opts);
-  const text2 = join([...head, blocking, ...tail]) + "\n";
-  return bytes(text2) <= maxBytes ? text2 : hardCut(text2, maxBytes, opts);
+  const head = [verdictSection(result), gateEditsSection(result), dependencySection(result), [...countsSection(result), "", ...scannedLine(result, opts)]];
+  const blockingList = [];
+  const nonBlocking = [];
+  for (const f of sortFindings(result.findings)) (f.blocking ? blockingList : nonBlocking).push(f);
+  const next = nextStepsSection(result, blockingList, opts);
+  const tail = [existingSection(result, opts), scannersSection(result), exceptionsSection(result), footer(result, opts)];
+  const fixed = bytes(join4([...head, next, ...tail])) + 8;
+  const blocking = blockingSection(blockingList, maxBytes - fixed, opts);
+  const others = nonBlockingSection(nonBlocking, maxBytes - fixed - bytes(blocking.join("\n")));
+  const text3 = join4([...head, blocking, next, others, ...tail]) + "\n";
+  return bytes(text3) <= maxBytes ? text3 : hardCut(text3, maxBytes, opts);
+}
+
+// src/scanners/semgrep.ts
+var fs7 = __toESM(require("node:fs"));
+var path7 = __toESM(require("node:path"));
+var import_errors13 = require("./cli-errors.js");
+init_util();
+init_run_tool();
+init_read_text();
+
+// src/reports/redact-raw.ts
+var REDACTED = "[redacted by chaingate]";
+var isObj = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+var list = (v) => Array.isArray(v) ? v : [];
+var isCode = (v) => typeof v === "string" && v !== "" && v !== REDACTED;
+function blank(o, key) {
+  if (!isCode(o[key])) return 0;
+  o[key] = REDACTED;
+  return 1;
+}
+function redactCode(code) {
+  let n = 0;
+  for (const line of list(isObj(code) ? code.Lines : void 0)) {
+    if (isObj(line)) n += blank(line, "Content") + blank(line, "Highlighted");
+  }
+  return n;
+}
+function redactTrivyReport(report) {
+  let n = 0;
+  for (const r of list(isObj(report) ? report.Results : void 0)) {
+    if (!isObj(r)) continue;
+    for (const s of list(r.Secrets)) {
+      if (!isObj(s)) continue;
+      n += blank(s, "Match") + redactCode(s.Code);
+    }
+    for (const m of list(r.Misconfigurations)) {
+      if (isObj(m) && isObj(m.CauseMetadata)) n += redactCode(m.CauseMetadata.Code);
+    }
+  }
+  return n;
+}
+function redactTrace(v) {
+  let n = 0;
+  if (Array.isArray(v)) {
+    for (let i = 1; i < v.length; i++) {
+      if (isCode(v[i])) {
+        v[i] = REDACTED;
+        n++;
+      } else n += redactTrace(v[i]);
+    }
+    if (typeof v[0] !== "string") n += redactTrace(v[0]);
+  } else if (isObj(v)) {
+    n += blank(v, "content");
+    for (const [k, x] of Object.entries(v)) if (k !== "content") n += redactTrace(x);
+  }
+  return n;
+}
+function redactSemgrepReport(report) {
+  let n = 0;
+  for (const r of list(isObj(report) ? report.results : void 0)) {
+    const extra = isObj(r) ? r.extra : void 0;
+    if (!isObj(extra)) continue;
+    if (extra.lines !== "requires login") n += blank(extra, "lines");
+    if (isObj(extra.metavars)) {
+      for (const mv of Object.values(extra.metavars)) if (isObj(mv)) n += blank(mv, "abstract_content");
+    }
+    n += redactTrace(extra.dataflow_trace);
+  }
+  for (const e of list(isObj(report) ? report.errors : void 0)) {
+    if (!isObj(e) || typeof e.message !== "string") continue;
+    const message = e.message.replace(/`[^`]*`/g, `\`${REDACTED}\``);
+    if (message !== e.message) {
+      e.message = message;
+      n++;
+    }
+  }
+  return n;
+}
+
+// src/scanners/raw-output.ts
+var fs6 = __toESM(require("node:fs"));
+init_util();
+function redactRawReport(file2, bytes2, markers, redact2) {
+  if (!markers.some((m) => bytes2.includes(m))) return;
+  try {
+    const data = JSON.parse(typeof bytes2 === "string" ? bytes2 : decodeText(bytes2));
+    if (redact2(data) > 0) fs6.writeFileSync(file2, `${JSON.stringify(data, null, 2)}
+`);
+  } catch {
+    fs6.rmSync(file2, { force: true });
+  }
+}
+
+// src/scanners/semgrep.ts
+var SEMGREP = "semgrep";
+var EXIT_MEANINGS = {
+  1: "findings (only with --error)",
+  2: "fatal error",
+  3: "a target file could not be parsed",
+  4: "a rule could not be parsed",
+  5: "a rule file is not valid YAML",
+  7: "the rule configuration was not found",
+  8: "a rule names an unknown language",
+  13: "invalid API token"
+};
+function rulesDirCandidates(moduleDir) {
+  return [path7.resolve(moduleDir, "..", "rules"), path7.resolve(moduleDir, "..", "..", "rules")];
+}
+function resolveRulesDir(moduleDir = __dirname, isDir = isDirectory) {
+  const candidates = rulesDirCandidates(moduleDir);
+  const found = candidates.find(isDir);
+  if (found === void 0) {
+    throw new import_errors13.ToolError(
+      SEMGREP,
+      `chaingate's Semgrep rules were not found (looked in ${candidates.join(" and ")}); reinstall chaingate, or list rule files under semgrep.config in .chaingate.yml`
+    );
+  }
+  return found;
+}
+function isDirectory(p) {
+  try {
+    return fs7.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+function absoluteConfigs(config2, dir, exists = fs7.existsSync) {
+  return config2.map((c) => {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(c)) return c;
+    const abs = path7.resolve(dir, c);
+    return exists(abs) ? abs : c;
+  });
+}
+function semgrepOutputFile(ctx) {
+  return path7.join(ctx.workDir, "semgrep.json");
+}
+function semgrepArgv(ctx, opts) {
+  if (opts.config.length === 0) throw new import_errors13.ToolError(SEMGREP, "semgrep: no rule configuration given");
+  return [
+    {
+      command: ctx.toolPath(SEMGREP),
+      args: [
+        "scan",
+        "--json",
+        // A gate in CI must not phone home or nag about upgrades.
+        "--metrics=off",
+        "--disable-version-check",
+        // A `nosemgrep` comment exempts a finding with no reason and no expiry, decided by whoever
+        // edits the file; in a gate, exceptions go through chaingate's exceptions file instead.
+        "--disable-nosem",
+        ...opts.trustedRules ? ["--x-rule-validation=none"] : [],
+        ...opts.config.flatMap((c) => ["--config", c]),
+        // Run from the project with "." (or the files to scan, each relative one starting with
+        // "./" so that a file named like an option is read as a file) so report paths are
+        // relative to it.
+        ...ctx.targets ? ctx.targets.map((t) => path7.isAbsolute(t) ? t : `./${t}`) : ["."]
+      ],
+      outputFile: semgrepOutputFile(ctx),
+      cwd: ctx.dir,
+      env: { ...ctx.env, SEMGREP_SEND_METRICS: "off", SEMGREP_ENABLE_VERSION_CHECK: "0" }
+    }
+  ];
+}
+function semgrepErrorLine(stderr) {
+  const lines2 = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const picked = lines2.find((l) => /^\[?(error|fatal)\b/i.test(l)) ?? [...lines2].reverse().find((l) => /(Error|Exception):\s/.test(l)) ?? firstErrorLine(stderr);
+  if (picked === void 0) return void 0;
+  return picked.length > 500 ? `${picked.slice(0, 500)}…` : picked;
+}
+function formatDuration(ms) {
+  if (ms >= 6e4) return `${Number((ms / 6e4).toFixed(1))} min`;
+  return `${Number((ms / 1e3).toFixed(1))} s`;
+}
+function binaryName(inv) {
+  return inv.command === SEMGREP ? SEMGREP : `${SEMGREP} (${inv.command})`;
+}
+function describeErrors(errors) {
+  const shown = errors.slice(0, 3).map((e) => `${e.type}${e.ruleId ? ` in rule ${e.ruleId}` : ""}${e.path ? ` (${e.path})` : ""}: ${e.message.split("\n")[0]}`);
+  const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : "";
+  return shown.join("; ") + more;
+}
+function readErrors(text3) {
+  try {
+    return semgrepErrors(text3);
+  } catch (e) {
+    if (e instanceof FormatError) return void 0;
+    throw e;
+  }
+}
+function ownRuleId(id) {
+  const m = /\.(chaingate\.[a-z0-9]+\.[\w-]+)$/.exec(id);
+  return m ? m[1] : id;
+}
+function withOwnIds(findings) {
+  return findings.map((f) => {
+    const id = ownRuleId(f.id);
+    if (id === f.id) return f;
+    const renamed = { ...f, id };
+    return { ...renamed, fingerprint: computeFingerprint(renamed) };
+  });
+}
+function interpretSemgrep(inv, result, outputText) {
+  const bin = binaryName(inv);
+  const said2 = () => {
+    const line = semgrepErrorLine(result.stderr);
+    return line ? `: ${line}` : " and printed no error message";
+  };
+  if (result.spawnError !== void 0) {
+    throw new import_errors13.ToolError(
+      SEMGREP,
+      `${bin} could not be started (${result.spawnError}); install it with scripts/install-tools.sh or set tools.semgrep.path in .chaingate.yml`
+    );
+  }
+  if (result.timedOut) {
+    throw new import_errors13.ToolError(SEMGREP, `${SEMGREP} timed out after ${formatDuration(result.durationMs)} and was stopped; raise timeout-minutes or exclude large generated files with .semgrepignore`);
+  }
+  if (result.signal) throw new import_errors13.ToolError(SEMGREP, `${bin} was killed by ${result.signal}${said2()}`);
+  const errors = readErrors(outputText);
+  if (result.exitCode !== 0 && result.exitCode !== 1) {
+    const meaning = EXIT_MEANINGS[result.exitCode ?? -1];
+    const fatal2 = errors?.filter((e) => e.fatal) ?? [];
+    const detail = fatal2.length > 0 ? `: ${describeErrors(fatal2)}` : said2();
+    throw new import_errors13.ToolError(SEMGREP, `${bin} exited with code ${result.exitCode}${meaning ? ` (${meaning})` : ""}${detail}`);
+  }
+  let findings;
+  try {
+    findings = parseSemgrep(outputText);
+  } catch (e) {
+    if (e instanceof FormatError) {
+      throw new import_errors13.ToolError(SEMGREP, `${bin} exited with code ${result.exitCode} but its report ${inv.outputFile} is unusable: ${e.message}${said2()}`);
+    }
+    throw e;
+  }
+  const all = errors ?? [];
+  const fatal = all.filter((e) => e.fatal);
+  if (fatal.length > 0) {
+    throw new import_errors13.ToolError(SEMGREP, `${bin} reported ${fatal.length === 1 ? "an error" : `${fatal.length} errors`}, so its results are incomplete: ${describeErrors(fatal)}`);
+  }
+  const notes = [];
+  const skipped2 = all.filter((e) => !e.fatal);
+  if (skipped2.length > 0) {
+    const files = [...new Set(skipped2.map((e) => e.path).filter((p) => p !== void 0))];
+    notes.push(
+      files.length > 0 ? `semgrep could not fully parse ${files.length} file(s), the rest of each was scanned: ${files.slice(0, 5).join(", ")}${files.length > 5 ? ", …" : ""}` : `semgrep warnings: ${describeErrors(skipped2)}`
+    );
+  }
+  const scanned = scannedFiles(outputText);
+  if (scanned !== void 0) notes.push(`scanned ${scanned} file${scanned === 1 ? "" : "s"}`);
+  return { findings: withOwnIds(findings), notes };
+}
+function scannedFiles(outputText) {
+  try {
+    const scanned = JSON.parse(outputText).paths?.scanned;
+    return Array.isArray(scanned) ? scanned.length : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function readOutput(file2) {
+  try {
+    return readText(file2);
+  } catch {
+    return "";
+  }
+}
+async function runSemgrep(ctx, opts, rulesDir = resolveRulesDir) {
+  if (ctx.targets !== void 0 && ctx.targets.length === 0) return { findings: [], rawOutputs: [], notes: ["no changed file to scan"] };
+  const own2 = opts.config.length === 0;
+  const config2 = own2 ? [rulesDir()] : absoluteConfigs(opts.config, ctx.dir);
+  const [inv] = semgrepArgv(ctx, { config: config2, trustedRules: own2 });
+  fs7.rmSync(inv.outputFile, { force: true });
+  ctx.log(`${SEMGREP} ${inv.args.join(" ")}`);
+  const result = await runTool(inv.command, inv.args, { cwd: inv.cwd, env: inv.env, timeoutMs: ctx.timeoutMs, stdoutFile: inv.outputFile });
+  const output2 = readOutput(inv.outputFile);
+  try {
+    const { findings, notes } = interpretSemgrep(inv, result, output2);
+    return { findings, rawOutputs: [inv.outputFile], notes };
+  } finally {
+    redactRawReport(inv.outputFile, output2, ['"lines"', '"abstract_content"', '"dataflow_trace"', '"errors"'], redactSemgrepReport);
+  }
+}
+function createSemgrepScanner(opts) {
+  return { name: SEMGREP, run: (ctx) => runSemgrep(ctx, opts) };
 }
 
 // src/sign/run-sign.ts
-var import_errors5 = require("./cli-errors.js");
+var import_errors16 = require("./cli-errors.js");
 init_run_tool();
 
 // src/sign/key-mode.ts
-var import_errors3 = require("./cli-errors.js");
+var import_errors14 = require("./cli-errors.js");
 var KMS_SCHEMES = ["awskms://", "gcpkms://", "azurekms://", "hashivault://"];
 var PRIVATE_KEY_ENV = "COSIGN_PRIVATE_KEY";
 var PASSWORD_ENV = "COSIGN_PASSWORD";
@@ -36659,22 +44414,22 @@ function looksLikeKeyMaterial(value) {
 }
 function parseKeyRef(value, env, flag = "--key") {
   const v = value.trim();
-  if (!v) throw new import_errors3.UsageError(`${flag} is empty: give a key file, env://VAR or a KMS URI (${KMS_SCHEMES.join(", ")})`);
+  if (!v) throw new import_errors14.UsageError(`${flag} is empty: give a key file, env://VAR or a KMS URI (${KMS_SCHEMES.join(", ")})`);
   if (looksLikeKeyMaterial(v)) {
-    throw new import_errors3.UsageError(
+    throw new import_errors14.UsageError(
       `${flag} was given key material, not a reference to it: never put a key on a command line; put it in the ${PRIVATE_KEY_ENV} environment variable (a CI secret) or a file, and pass ${flag} env://${PRIVATE_KEY_ENV} or the file's path`
     );
   }
   if (v.startsWith("env://")) {
     const variable = v.slice("env://".length);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new import_errors3.UsageError(`${flag} ${v}: env:// must be followed by a variable name`);
-    if (!env[variable]) throw new import_errors3.UsageError(`${flag} ${v}: the environment variable ${variable} is not set`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new import_errors14.UsageError(`${flag} ${v}: env:// must be followed by a variable name`);
+    if (!env[variable]) throw new import_errors14.UsageError(`${flag} ${v}: the environment variable ${variable} is not set`);
     return { kind: "env", variable };
   }
   if (KMS_SCHEMES.some((s) => v.startsWith(s))) return { kind: "kms", uri: v };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(v);
   if (scheme) {
-    throw new import_errors3.UsageError(`${flag} ${v}: unsupported key scheme ${scheme[1]}://; use a key file, env://VAR or one of ${KMS_SCHEMES.join(", ")}`);
+    throw new import_errors14.UsageError(`${flag} ${v}: unsupported key scheme ${scheme[1]}://; use a key file, env://VAR or one of ${KMS_SCHEMES.join(", ")}`);
   }
   return { kind: "file", path: v };
 }
@@ -36807,7 +44562,7 @@ function classifyVerifyFailure(stderr, check2, expected) {
 }
 
 // src/sign/resolve-digest.ts
-var import_errors4 = require("./cli-errors.js");
+var import_errors15 = require("./cli-errors.js");
 init_run_tool();
 
 // src/sign/image-ref.ts
@@ -36849,25 +44604,25 @@ function signatureTag(digest2) {
 // src/sign/resolve-digest.ts
 function requireImageRef(ref) {
   const parsed = parseImageRef(ref);
-  if (!parsed) throw new import_errors4.UsageError(`--image ${ref}: not an image reference; write REGISTRY/REPOSITORY[:TAG][@sha256:DIGEST]`);
+  if (!parsed) throw new import_errors15.UsageError(`--image ${ref}: not an image reference; write REGISTRY/REPOSITORY[:TAG][@sha256:DIGEST]`);
   return parsed;
 }
 async function resolveDigest(ref, crane, o) {
   const parsed = requireImageRef(ref);
   const r = await runTool(crane, craneDigestArgv(ref, o), { timeoutMs: o.timeoutMs ?? 12e4, env: o.env });
   const problem = runProblem(r, "crane", Boolean(o.insecureRegistry));
-  if (problem) throw new import_errors4.ToolError("crane", problem.problem);
+  if (problem) throw new import_errors15.ToolError("crane", problem.problem);
   if (r.exitCode !== 0) {
     const err = cosignError(r.stderr);
     if (/MANIFEST_UNKNOWN|NAME_UNKNOWN|not found/i.test(err)) {
-      throw new import_errors4.ChaingateError("VERIFY_FAILED", `image ${ref} does not exist in the registry (${err})`);
+      throw new import_errors15.ChaingateError("VERIFY_FAILED", `image ${ref} does not exist in the registry (${err})`);
     }
-    throw new import_errors4.ToolError("crane", `crane digest ${ref} failed: ${err}`);
+    throw new import_errors15.ToolError("crane", `crane digest ${ref} failed: ${err}`);
   }
   const digest2 = r.stdout.trim();
-  if (!isDigest(digest2)) throw new import_errors4.ToolError("crane", `crane digest ${ref} printed "${digest2.slice(0, 80)}", not a sha256 digest`);
+  if (!isDigest(digest2)) throw new import_errors15.ToolError("crane", `crane digest ${ref} printed "${digest2.slice(0, 80)}", not a sha256 digest`);
   if (parsed.digest && parsed.digest !== digest2) {
-    throw new import_errors4.ChaingateError("VERIFY_FAILED", `${ref} names ${parsed.digest} but the registry serves ${digest2}`);
+    throw new import_errors15.ChaingateError("VERIFY_FAILED", `${ref} names ${parsed.digest} but the registry serves ${digest2}`);
   }
   return { ref, parsed, digest: digest2, image: byDigest(parsed.repository, digest2) };
 }
@@ -36899,16 +44654,16 @@ function defaultMask(env) {
   const core = require("./cli-actions-core.js");
   return (v) => core.setSecret(v);
 }
-function redact(text2, secrets) {
-  let out = text2;
+function redact(text3, secrets) {
+  let out = text3;
   for (const s of [...secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join("***");
   return out;
 }
 
 // src/sign/run-verify.ts
 var import_node_crypto2 = require("node:crypto");
-var fs2 = __toESM(require("node:fs"));
-var import_errors6 = require("./cli-errors.js");
+var fs8 = __toESM(require("node:fs"));
+var import_errors17 = require("./cli-errors.js");
 init_util();
 init_run_tool();
 
@@ -36926,8 +44681,8 @@ function decodeAttestations(stdout) {
     if (env.payloadType !== "application/vnd.in-toto+json") {
       throw new FormatError(`attestation ${i + 1}: payload type ${env.payloadType} is not an in-toto statement`);
     }
-    const text2 = Buffer.from(env.payload, "base64").toString("utf8");
-    out.push(validate2(StatementSchema, parseJson(text2, `attestation ${i + 1} payload`), `attestation ${i + 1} payload`));
+    const text3 = Buffer.from(env.payload, "base64").toString("utf8");
+    out.push(validate2(StatementSchema, parseJson(text3, `attestation ${i + 1} payload`), `attestation ${i + 1} payload`));
   });
   return out;
 }
@@ -37018,9 +44773,9 @@ function keyFingerprint(ref, env) {
   let pem;
   if (k.kind === "file") {
     try {
-      pem = fs2.readFileSync(k.path, "utf8");
+      pem = fs8.readFileSync(k.path, "utf8");
     } catch (e) {
-      throw new import_errors6.ConfigError(`cannot read the public key: ${e.code ?? e.message}`, k.path);
+      throw new import_errors17.ConfigError(`cannot read the public key: ${e.code ?? e.message}`, k.path);
     }
   } else if (k.kind === "env") pem = env[k.variable];
   if (pem === void 0) return `ref:${ref}`;
@@ -37028,7 +44783,7 @@ function keyFingerprint(ref, env) {
     const der = (0, import_node_crypto2.createPublicKey)(pem).export({ type: "spki", format: "der" });
     return `spki:${(0, import_node_crypto2.createHash)("sha256").update(der).digest("hex")}`;
   } catch {
-    throw new import_errors6.ConfigError("not a PEM public key (cosign generate-key-pair writes cosign.pub)", k.kind === "file" ? k.path : ref);
+    throw new import_errors17.ConfigError("not a PEM public key (cosign generate-key-pair writes cosign.pub)", k.kind === "file" ? k.path : ref);
   }
 }
 function keyArgFor(ref, env) {
@@ -37036,7 +44791,7 @@ function keyArgFor(ref, env) {
 }
 function planVerifiers(t, env) {
   if (t.keys.length === 0 && !t.identity) {
-    throw new import_errors6.UsageError("nothing to verify against: pass --key PUB (repeatable) or --identity SUBJECT --issuer URL");
+    throw new import_errors17.UsageError("nothing to verify against: pass --key PUB (repeatable) or --identity SUBJECT --issuer URL");
   }
   const revokedPrints = new Set(t.revokedKeys.map((r) => keyFingerprint(r, env)));
   const trusted = [];
@@ -37080,7 +44835,7 @@ var Runner = class {
   async cosign(args) {
     const r = await runTool(this.e.tools.cosign, args, { env: this.e.env, timeoutMs: this.e.timeoutMs ?? 3e5, maxBuffer: 256 * 1024 * 1024 });
     const problem = runProblem(r, "cosign", this.insecure);
-    if (problem) throw new import_errors6.ToolError("cosign", redact(problem.problem, this.secrets));
+    if (problem) throw new import_errors17.ToolError("cosign", redact(problem.problem, this.secrets));
     return r;
   }
 };
@@ -37135,11 +44890,11 @@ async function runVerifyImage(o, e) {
       const tags = await listTags(resolved.parsed.repository, e.tools.crane, regOpts);
       const others = (tags ?? []).filter((t) => /^sha256-[a-f0-9]{64}\.sig$/.test(t) && t !== signatureTag(resolved.digest));
       if (others.length) {
-        const where = resolved.parsed.tag ? `tag ${resolved.parsed.tag} now points at ${resolved.digest}` : `${resolved.digest}`;
+        const where2 = resolved.parsed.tag ? `tag ${resolved.parsed.tag} now points at ${resolved.digest}` : `${resolved.digest}`;
         f = {
           reason: "unsigned-digest",
           check: "signature",
-          message: `${where}, which is not signed; the repository has signatures for ${others.length} other digest(s): the image was re-pushed after signing`
+          message: `${where2}, which is not signed; the repository has signatures for ${others.length} other digest(s): the image was re-pushed after signing`
         };
       }
     }
@@ -37159,7 +44914,7 @@ async function runVerifyImage(o, e) {
         decided = att.by;
       } catch (err) {
         if (!(err instanceof FormatError)) throw err;
-        throw new import_errors6.ToolError("cosign", `cosign verify-attestation printed something that is not DSSE envelopes: ${err.message}`);
+        throw new import_errors17.ToolError("cosign", `cosign verify-attestation printed something that is not DSSE envelopes: ${err.message}`);
       }
     } else {
       judged = att.failure;
@@ -37172,9 +44927,9 @@ async function runVerifyImage(o, e) {
   return outcome(resolved.image, checks, failures, resolved.digest);
 }
 function keyOnlyTrustedRoot(workDir) {
-  fs2.mkdirSync(workDir, { recursive: true });
+  fs8.mkdirSync(workDir, { recursive: true });
   const file2 = `${workDir}/key-only.trusted_root.json`;
-  fs2.writeFileSync(
+  fs8.writeFileSync(
     file2,
     JSON.stringify({ mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1", tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] })
   );
@@ -37208,14 +44963,14 @@ init_version();
 init_read_text();
 
 // src/gate/write-chunks.ts
-var fs5 = __toESM(require("node:fs"));
+var fs10 = __toESM(require("node:fs"));
 var IN_FLIGHT = 8;
 async function writeAt(fh, buf, at) {
   for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off, at + off)).bytesWritten;
 }
 async function writeChunks(file2, chunks, inFlight = IN_FLIGHT) {
   const partial2 = `${file2}.partial`;
-  const fh = await fs5.promises.open(partial2, "w");
+  const fh = await fs10.promises.open(partial2, "w");
   const writes = [];
   let pos = 0;
   try {
@@ -37232,246 +44987,567 @@ async function writeChunks(file2, chunks, inFlight = IN_FLIGHT) {
     await Promise.allSettled(writes);
     await fh.close();
   }
-  fs5.renameSync(partial2, file2);
+  fs10.renameSync(partial2, file2);
 }
 
-// src/gate/run-gate.ts
-var REPORT_COVERS = {
-  trivy: ["trivy-fs"],
-  semgrep: ["semgrep"],
-  "npm-audit": ["audit"],
-  "yarn-audit": ["audit"],
-  "pnpm-audit": ["audit"],
-  "pip-audit": ["audit"],
-  "osv-scanner": ["audit"]
-};
-var COMPLETED_TOOL_NAMES = {
-  semgrep: ["semgrep"],
-  "trivy-fs": ["trivy"],
-  "trivy-image": ["trivy"],
-  audit: ["osv"],
-  "cosign-verify": ["cosign"],
-  "report:sarif": []
-};
-function overridesFrom(opts) {
-  return (raw) => {
-    const r = { ...raw };
-    if (opts.scanners) r.scanners = opts.scanners;
-    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs6.existsSync(opts.image) ? path3.resolve(opts.image) : opts.image };
-    if (opts.insecureRegistry) r.trivy = { ...r.trivy ?? {}, "insecure-registry": true };
-    if (opts.osvDb) r.audit = { ...r.audit ?? {}, "osv-db": path3.resolve(opts.osvDb) };
-    if (opts.sbom !== void 0) r.sbom = opts.sbom;
-    return r;
-  };
+// src/gate/repo-root.ts
+var fs11 = __toESM(require("node:fs"));
+var path9 = __toESM(require("node:path"));
+function inside(dir, root) {
+  const rel = path9.relative(root, dir);
+  return rel === "" || !rel.startsWith("..") && !path9.isAbsolute(rel);
 }
-function resolveFrom(base, p) {
-  return path3.isAbsolute(p) ? p : path3.resolve(base, p);
-}
-function loadInputs(opts) {
-  const dir = path3.resolve(opts.dir);
-  if (!fs6.existsSync(dir) || !fs6.statSync(dir).isDirectory()) {
-    throw new import_errors7.ConfigError(`project directory ${opts.dir} does not exist`);
+function repositoryRoot(dir, env) {
+  const abs = path9.resolve(dir);
+  const ws = env.GITHUB_WORKSPACE;
+  if (ws && inside(abs, path9.resolve(ws))) return path9.resolve(ws);
+  for (let d = abs; ; d = path9.dirname(d)) {
+    if (fs11.existsSync(path9.join(d, ".git"))) return d;
+    if (path9.dirname(d) === d) return abs;
   }
-  const explicitConfig = opts.configFile !== void 0;
-  const configPath = resolveFrom(dir, opts.configFile ?? ".chaingate.yml");
-  const policyLoaded = explicitConfig || fs6.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
-  const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
-  const baseDir = policyLoaded ? path3.dirname(configPath) : dir;
-  const exceptions = [];
-  let exceptionsInput;
-  const exPath = opts.exceptionsFile !== void 0 ? resolveFrom(process.cwd(), opts.exceptionsFile) : resolveFrom(baseDir, policy.exceptions.file);
-  if (opts.exceptionsFile !== void 0 || fs6.existsSync(exPath)) {
-    const ex = loadExceptionsFile(exPath);
-    const source = path3.relative(dir, exPath) || exPath;
-    exceptions.push({ source, entries: ex.value.exceptions, lines: ex.itemLines });
-    exceptionsInput = { path: source, sha256: ex.sha256 };
-    const problems = checkExceptionLimits(exceptions[0], policy.exceptions["max-days"], opts.now());
-    if (problems.length > 0) {
-      const p = problems[0];
-      throw new import_errors7.ConfigError(p.message + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""), exPath, p.line);
+}
+function projectPath(dir, env) {
+  const root = repositoryRoot(dir, env);
+  return { root, project: path9.relative(root, path9.resolve(dir)).split(path9.sep).join("/") };
+}
+
+// src/gate/anchors.ts
+var fs12 = __toESM(require("node:fs"));
+var path10 = __toESM(require("node:path"));
+
+// src/core/anchors.ts
+function escape(s) {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+function namePattern(name, pypi) {
+  return pypi ? name.split(/[-_.]+/).map(escape).join("[-_.]+") : escape(name);
+}
+var VERSION_WINDOW = 8;
+function lockfileEntryLine(file2, lines2, name, version3, candidates) {
+  const base = file2.replace(/\\/g, "/").split("/").pop();
+  const pypi = /^requirements.*\.txt$|^poetry\.lock$|^Pipfile\.lock$|^uv\.lock$/.test(base);
+  const n = namePattern(name, pypi);
+  const v = escape(version3);
+  const hasVersion = new RegExp(`(^|[^\\w.+-])v?${v}(?![\\w.+-])`);
+  let entry;
+  if (base === "package-lock.json" || base === "npm-shrinkwrap.json") entry = new RegExp(`"(?:[^"]*/)?node_modules/${n}"\\s*:\\s*\\{`);
+  else if (base === "yarn.lock") entry = new RegExp(`^(?:"?[^\\s"]+"?, )*"?${n}@`);
+  else if (base === "pnpm-lock.yaml") entry = new RegExp(`^\\s+['"]?/?${n}[@/]${v}(?:[(:'"]|$)`);
+  else if (base === "poetry.lock") entry = new RegExp(`^name = "${n}"$`, "i");
+  else if (pypi) entry = new RegExp(`^\\s*${n}(?:\\[[^\\]]*\\])?\\s*===?\\s*${v}(?![\\w.+-])`, "i");
+  else if (base === "go.mod") entry = new RegExp(`^\\s*(?:require\\s+)?${n}\\s+${v}(?![\\w.+-])`);
+  else entry = new RegExp(`(^|[\\s"'/@])${n}(?=["'@=:\\s]|$)`);
+  for (const i of candidates ?? lines2.keys()) {
+    if (!entry.test(lines2[i])) continue;
+    for (let j = i; j < Math.min(lines2.length, i + VERSION_WINDOW); j++) {
+      if (hasVersion.test(lines2[j])) return i + 1;
+      if (j > i && lines2[j].trim() === "") break;
     }
   }
-  const vex = [];
-  const vexInputs = [];
-  const vexFiles = [...policy.exceptions.vex.map((v) => resolveFrom(baseDir, v)), ...opts.vexFiles.map((v) => resolveFrom(process.cwd(), v))];
-  for (const f of vexFiles) {
-    const v = loadVexFile(f);
-    const source = path3.relative(dir, f) || f;
-    vex.push({ source, doc: v.value });
-    vexInputs.push({ path: source, sha256: v.sha256 });
-  }
-  const inputs = { vex: vexInputs };
-  if (policyLoaded) inputs.policy = { path: path3.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
-  if (exceptionsInput) inputs.exceptions = exceptionsInput;
-  return { dir, policy, exceptions, vex, inputs };
+  return void 0;
 }
-function ingestReport(tool, file2) {
-  const started = Date.now();
-  const name = `report:${tool}`;
-  let bytes2;
-  try {
-    bytes2 = readBytes(file2);
-  } catch (e) {
-    const code = e.code;
-    return {
-      findings: [],
-      status: { name, status: "failed", durationMs: 0, findings: 0, error: `${file2}: ${code === "ENOENT" ? "report file not found" : e.message}` }
-    };
+function instructions(text3) {
+  const out = [];
+  const lines2 = text3.split("\n");
+  for (let i = 0; i < lines2.length; i++) {
+    const t = lines2[i].trim();
+    if (t === "" || t.startsWith("#")) continue;
+    const start = i;
+    let body = t;
+    while (body.endsWith("\\") && i + 1 < lines2.length) body = body.slice(0, -1) + " " + lines2[++i].trim();
+    const m = /^([A-Za-z]+)\s*(.*)$/.exec(body);
+    out.push({ line: start + 1, keyword: m[1].toUpperCase(), args: m[2] });
   }
-  try {
-    const findings = parseReport2(tool, bytes2);
-    return { findings, status: { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: [file2] } };
-  } catch (e) {
-    if (!(e instanceof FormatError)) throw e;
-    const where = e.line ? `${file2}:${e.line}` : file2;
-    return {
-      findings: [],
-      status: { name, status: "failed", durationMs: Date.now() - started, findings: 0, error: `${where}: ${e.message}` }
-    };
-  }
-}
-async function bounded(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
-function toolPathResolver(policy, env) {
-  return (tool) => resolveToolPath(tool, env, policy.tools[tool]?.path);
+function dockerfileInstructionLine(text3, checkId) {
+  const all = instructions(text3);
+  let from = -1;
+  all.forEach((x, i) => {
+    if (x.keyword === "FROM") from = i;
+  });
+  if (from < 0) return void 0;
+  const stage = all.slice(from);
+  if (/^(DS-?0*2|AVD-DS-0*2|CKV_DOCKER_(3|8))$/i.test(checkId)) {
+    const users = stage.filter((x) => x.keyword === "USER");
+    if (users.length) return users[users.length - 1].line;
+  }
+  return stage[0].line;
 }
-async function runGate(opts, deps2) {
-  const { dir, policy, exceptions, vex, inputs } = loadInputs(opts);
-  const outDir = path3.resolve(opts.outputDir);
-  fs6.mkdirSync(outDir, { recursive: true });
-  const statuses = [];
-  const all = [];
-  const covered = /* @__PURE__ */ new Set();
-  for (const r of opts.reports) {
-    const { findings, status } = ingestReport(r.tool, resolveFrom(process.cwd(), r.path));
-    statuses.push(status);
-    all.push(...findings);
-    for (const s of REPORT_COVERS[r.tool] ?? []) covered.add(s);
-  }
-  const toRun = policy.scanners.filter((s) => !covered.has(s));
-  for (const s of policy.scanners.filter((s2) => covered.has(s2))) {
-    statuses.push({ name: s, status: "skipped", durationMs: 0, findings: 0, notes: ["its report was given with --report"] });
-  }
-  const workRoot = path3.join(outDir, "raw");
-  const toolPath = toolPathResolver(policy, opts.env);
-  const concurrency = Math.max(1, Number(opts.env.CHAINGATE_CONCURRENCY ?? 3) || 3);
-  const results = await bounded(toRun, concurrency, async (name) => {
-    const started = Date.now();
-    const lines2 = [];
-    const workDir = path3.join(workRoot, name);
-    fs6.mkdirSync(workDir, { recursive: true });
-    const ctx = {
-      dir,
-      workDir,
-      toolPath,
-      timeoutMs: policy["timeout-minutes"] * 6e4,
-      env: opts.env,
-      log: (l) => lines2.push(l)
-    };
-    let status;
-    let findings = [];
-    try {
-      const scanner2 = deps2.createScanner(name, policy, opts);
-      const out = await scanner2.run(ctx);
-      findings = out.findings;
-      status = { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => path3.relative(outDir, o) || o) };
-      if (out.notes.length) status.notes = out.notes;
-    } catch (e) {
-      if (!(e instanceof import_errors7.ChaingateError)) throw e;
-      status = { name, status: "failed", durationMs: Date.now() - started, findings: 0, error: e.message };
-      lines2.push(`error: ${e.message}`);
-    }
-    opts.log.group(`${name}: ${status.status}, ${status.findings} findings, ${(status.durationMs / 1e3).toFixed(1)} s`, lines2);
-    return { status, findings };
-  });
-  for (const r of results) {
-    statuses.push(r.status);
-    all.push(...r.findings);
-  }
-  const verifyImage = opts.verifyImage ?? policy.verify?.image;
-  if (verifyImage) {
-    const v = policy.verify ?? { keys: [], "revoked-keys": [], "require-attestations": [], "insecure-registry": false };
-    const started = Date.now();
-    const lines2 = [];
-    const workDir = path3.join(workRoot, "cosign-verify");
-    fs6.mkdirSync(workDir, { recursive: true });
-    try {
-      const o = await runVerifyImage(
-        {
-          image: verifyImage,
-          keys: v.keys.map((k) => k.includes("://") ? k : resolveFrom(dir, k)),
-          revokedKeys: v["revoked-keys"].map((k) => k.includes("://") ? k : resolveFrom(dir, k)),
-          identity: v.identity && v.issuer ? { identity: v.identity, issuer: v.issuer } : void 0,
-          requireAttestations: v["require-attestations"],
-          insecureRegistry: v["insecure-registry"] || opts.insecureRegistry === true
-        },
-        { tools: signTools(opts.env, { cosign: policy.tools.cosign?.path, crane: policy.tools.crane?.path }), env: opts.env, log: (l) => lines2.push(l), workDir }
-      );
-      all.push(...o.findings);
-      statuses.push(verifyScannerStatus(o, Date.now() - started));
-    } catch (e) {
-      if (!(e instanceof import_errors7.ChaingateError)) throw e;
-      statuses.push(verifyScannerFailed(e.message, Date.now() - started));
-      lines2.push(`error: ${e.message}`);
-    }
-    opts.log.group(`cosign-verify: ${verifyImage}, ${((Date.now() - started) / 1e3).toFixed(1)} s`, lines2);
-  }
-  let sbomFile;
-  if (policy.sbom && deps2.writeSbom) {
-    sbomFile = path3.join(outDir, "sbom.cdx.json");
-    const { components } = await deps2.writeSbom(dir, policy, sbomFile, opts);
-    opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
-  }
-  const result = evaluate({
-    findings: mergeFindings(all),
-    policy,
-    exceptions,
-    vex,
-    scanners: statuses,
-    now: opts.now(),
-    mode: opts.mode,
-    inputs,
-    version: VERSION
-  });
-  const resultFile = path3.join(outDir, "chaingate-result.json");
-  const sarifFile = path3.join(outDir, "chaingate.sarif");
-  const summaryFile = path3.join(outDir, "summary.md");
-  await writeChunks(resultFile, resultJsonChunks(result));
-  await writeChunks(
-    sarifFile,
-    sarifJsonChunks(result, {
-      toolVersion: VERSION,
-      root: dir,
-      // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
-      // important ones there; chaingate-result.json has them all.
-      maxResultsPerRun: policy.sarif["max-results-per-run"],
-      // Tools that ran to the end get a run even when empty, so code scanning closes their alerts.
-      completedTools: [...new Set(statuses.filter((s) => s.status === "ok").flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, "")]))]
-    })
-  );
-  const summary = renderSummary(result, { resultFile: path3.basename(resultFile), sarifFile: path3.basename(sarifFile) });
-  fs6.writeFileSync(summaryFile, summary);
-  return { result, resultFile, sarifFile, summaryFile, summary, sbomFile };
+function lineTokens(line) {
+  return line.toLowerCase().split(/[^a-z0-9_.-]+/).filter((t) => t !== "");
+}
+function nameToken(name) {
+  return name.toLowerCase().split("/").pop().replace(/^@/, "");
 }
 
-// src/gate/deps.ts
+// src/gate/anchors.ts
+var MAX_BYTES = 64 * 1024 * 1024;
+function findingAnchors(dir, lockfiles) {
+  const root = path10.resolve(dir);
+  const cache3 = /* @__PURE__ */ new Map();
+  const read = (rel) => {
+    let got = cache3.get(rel);
+    if (got !== void 0) return got;
+    got = null;
+    const abs = path10.resolve(root, rel);
+    if (abs.startsWith(root + path10.sep)) {
+      try {
+        if (fs12.statSync(abs).size <= MAX_BYTES) {
+          const lines2 = fs12.readFileSync(abs, "utf8").split("\n");
+          const byToken = /* @__PURE__ */ new Map();
+          lines2.forEach((l, i) => {
+            for (const t of new Set(lineTokens(l))) {
+              const list2 = byToken.get(t);
+              if (list2) list2.push(i);
+              else byToken.set(t, [i]);
+            }
+          });
+          got = { lines: lines2, byToken };
+        }
+      } catch {
+        got = null;
+      }
+    }
+    cache3.set(rel, got);
+    return got;
+  };
+  return (f) => {
+    const l = f.location;
+    if (l?.startLine !== void 0 && l.startLine >= 1) return void 0;
+    if (f.kind === "vulnerability" && f.package?.version) {
+      const { name, version: version3 } = f.package;
+      const key = nameToken(name);
+      for (const file2 of /* @__PURE__ */ new Set([...l ? [l.path] : [], ...lockfiles])) {
+        const ix = read(file2);
+        const candidates = ix && (ix.byToken.get(key) ?? ix.byToken.get(key.replace(/[-_.]+/g, "-")) ?? ix.byToken.get(key.replace(/[-_.]+/g, "_")));
+        const line = candidates ? lockfileEntryLine(file2, ix.lines, name, version3, candidates) : void 0;
+        if (line !== void 0) return { path: file2, startLine: line };
+      }
+      return void 0;
+    }
+    if (f.kind === "misconfiguration" && l && /(^|[\\/])(Dockerfile|Containerfile)[^\\/]*$|\.dockerfile$/i.test(l.path)) {
+      const ix = read(l.path);
+      const line = ix ? dockerfileInstructionLine(ix.lines.join("\n"), f.id) : void 0;
+      return line === void 0 ? void 0 : { path: l.path, startLine: line };
+    }
+    return void 0;
+  };
+}
+
+// src/tools/versions.json
+var versions_default = {
+  semgrep: {
+    version: "1.185.0",
+    source: "pypi",
+    package: "semgrep",
+    requirements: "src/tools/semgrep-requirements.txt",
+    "no-wheel": {
+      "darwin-amd64": "semgrep 1.185.0 publishes no macOS x86_64 wheel (its files: manylinux_2_34 and musllinux_1_2 for x86_64 and aarch64, macosx_11_0_arm64, an sdist), and installs take wheels only"
+    }
+  },
+  trivy: {
+    version: "0.74.0",
+    source: "go",
+    module: "github.com/aquasecurity/trivy/cmd/trivy",
+    release: {
+      url: "https://github.com/aquasecurity/trivy/releases/download/v{version}/{asset}",
+      binary: "trivy",
+      assets: {
+        "linux-amd64": { asset: "trivy_0.74.0_Linux-64bit.tar.gz", sha256: "2ae6fe3ee734b7fdf11335663e18c75ea12dccc76062f09f164a3b0f8be4371a" },
+        "linux-arm64": { asset: "trivy_0.74.0_Linux-ARM64.tar.gz", sha256: "b94ce1976bbf3c15b514b605ee88be7c6d94a29be2302847ff01cb794d47aad5" },
+        "darwin-amd64": { asset: "trivy_0.74.0_macOS-64bit.tar.gz", sha256: "472816f6888dda689d075c30254d4210b4d1035acf365aa72332f584c2f60485" },
+        "darwin-arm64": { asset: "trivy_0.74.0_macOS-ARM64.tar.gz", sha256: "1caada5e0e2091909357c7525d3aa76f4b660b13821bc143b190c7483e31cc11" }
+      },
+      "hashes-from": [
+        "cashapp/hermit-packages trivy.hcl at f0517fd7532fc6adfd910cfba3ef2b4c59f662db (sha256sums for all four assets)",
+        "the same four values in several unrelated public pin lists (a Bazel toolchain, a generated pinned-tools module, Go and Python installers)"
+      ]
+    }
+  },
+  cosign: {
+    version: "2.6.5",
+    source: "go",
+    module: "github.com/sigstore/cosign/v2/cmd/cosign",
+    release: {
+      url: "https://github.com/sigstore/cosign/releases/download/v{version}/{asset}",
+      binary: null,
+      assets: {
+        "linux-amd64": { asset: "cosign-linux-amd64", sha256: "c3b4f5410e608af03a5eb0aaac84a4313d8da131248e08ff1759ac70c79d1644" },
+        "linux-arm64": { asset: "cosign-linux-arm64", sha256: "426193b4c5da4d4d643e822f48fe0cc8a476ca1782a272704831f5a0cef716d7" },
+        "darwin-amd64": { asset: "cosign-darwin-amd64", sha256: "0f8a1a70c81de9740a2b62e91307ff396ce54e7dd80568d42411bb2d9d44269c" },
+        "darwin-arm64": { asset: "cosign-darwin-arm64", sha256: "4d41cc18f0563907c0c785b51db76e1d1af10db4422b605ba876b1758e1771ab" }
+      },
+      "hashes-from": [
+        "gaboracnicolai/edge-infra deploy/hack/supply-chain.sh at 15560b04c0299989ac668aa7f920cb607f954283 (linux-amd64, darwin-arm64; 'from each release's own checksums file')",
+        "spread-one/my-mastra deploy/cosign_download.py at 758d958ba9481993bd462dea98a75b2c2a715fd4 (linux-amd64)",
+        "all four values together in three unrelated public installer scripts that cite cosign_checksums.txt of v2.6.5 (the code index did not name their repositories); linux-arm64 also in two Python pin tables 'matched against the official release asset digests and cosign_checksums.txt'"
+      ]
+    }
+  },
+  crane: {
+    version: "0.22.1",
+    source: "go",
+    module: "github.com/google/go-containerregistry/cmd/crane",
+    release: {
+      url: "https://github.com/google/go-containerregistry/releases/download/v{version}/{asset}",
+      binary: "crane",
+      assets: {
+        "linux-amd64": { asset: "go-containerregistry_Linux_x86_64.tar.gz", sha256: "0ab7a1d6932a213aed964ce97666c3077fe691c8606413674a8b3e0b9ec4cda0" },
+        "linux-arm64": { asset: "go-containerregistry_Linux_arm64.tar.gz", sha256: "898c0cff975f898a33e8c4580bdafb0e7c02c7faa33374e946762f97c4ab7110" },
+        "darwin-amd64": { asset: "go-containerregistry_Darwin_x86_64.tar.gz", sha256: "6fedd06a648c11335f0e8b9547e4783002c30e9336047fec292942cd518bb799" },
+        "darwin-arm64": { asset: "go-containerregistry_Darwin_arm64.tar.gz", sha256: "2231fc8df8806d20d680ff1225db44e095a55dd6ac1ae8eced4faf4b278b78fb" }
+      },
+      "hashes-from": [
+        "all four values together in three unrelated public pin lists for v0.22.1 (a Makefile of per-platform CRANE_*_SHA256, a Python SHA256 table, a shell installer); the code index did not name their repositories",
+        "linux-amd64 and darwin-arm64 in several more installers, one checking the release's checksums.txt"
+      ]
+    }
+  },
+  actionlint: { version: "1.7.12", source: "go", module: "github.com/rhysd/actionlint/cmd/actionlint" },
+  "osv-scanner": { version: "2.5.0", source: "go", module: "github.com/google/osv-scanner/v2/cmd/osv-scanner" },
+  "docker-registry": { version: "2.8.2", source: "apt", package: "docker-registry" },
+  "pip-audit": { version: "2.10.1", source: "pypi", package: "pip-audit" },
+  zizmor: { version: "1.32.0", source: "pypi", package: "zizmor" },
+  "pre-commit": { version: "4.7.0", source: "pypi", package: "pre-commit" },
+  pnpm: { version: "10.34.9", source: "npm", package: "pnpm" },
+  yarn: { version: "1.22.22", source: "npm", package: "yarn" },
+  "yarn-berry": { version: "4.9.4", source: "npm", package: "@yarnpkg/cli-dist" }
+};
+
+// src/gate/baseline.ts
+var fs15 = __toESM(require("node:fs"));
+var os3 = __toESM(require("node:os"));
 var path12 = __toESM(require("node:path"));
-var import_errors26 = require("./cli-errors.js");
 
-// src/scanners/audit.ts
-var fs9 = __toESM(require("node:fs"));
-var path7 = __toESM(require("node:path"));
-var import_errors20 = require("./cli-errors.js");
+// src/core/baseline.ts
+var LOCATED_KINDS = /* @__PURE__ */ new Set(["code", "secret", "misconfiguration"]);
+function normalizeRelPath(p) {
+  const s = p.includes("\\") ? p.replace(/\\/g, "/") : p;
+  return s.startsWith("./") ? s.slice(2) : s;
+}
+function packageIdentity(p) {
+  return `${packageKey({ ecosystem: p.ecosystem, name: p.name, fixedVersions: [] })}@${p.version ?? ""}`;
+}
+function vulnKeys(f) {
+  const p = f.package;
+  const pkg = packageKey({ ecosystem: p.ecosystem, name: p.name, fixedVersions: [] });
+  return [f.id, ...f.aliases].map((id) => `v
+${pkg}
+${id}`);
+}
+function locatedKeys(f, path25) {
+  const text3 = f.textHash ?? "";
+  const keys = [`${f.kind}
+${f.id}
+${path25}
+${text3}`];
+  if (f.kind === "secret") keys.push(`secret
+
+${path25}
+${text3}`);
+  return keys;
+}
+function otherKey(f, path25) {
+  return `${f.kind}
+${f.id}
+${f.package ? packageIdentity(f.package) : ""}
+${path25}`;
+}
+function kindOf3(f) {
+  if (f.kind === "vulnerability" && f.package) return "vuln";
+  if (LOCATED_KINDS.has(f.kind) && f.location) return "located";
+  return "other";
+}
+function keysOf2(f, path25) {
+  const k = kindOf3(f);
+  return k === "vuln" ? vulnKeys(f) : k === "located" ? locatedKeys(f, path25) : [otherKey(f, path25)];
+}
+function pathOf(f) {
+  return f.location ? normalizeRelPath(f.location.path) : "";
+}
+function matchBaseline(head, base, ctx = {}) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const b of base) {
+    const p = pathOf(b);
+    for (const key of keysOf2(b, ctx.renames?.get(p) ?? p)) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const marks = /* @__PURE__ */ new Map();
+  const ordered = [...head].sort((a, b) => (a.location?.startLine ?? 0) - (b.location?.startLine ?? 0));
+  for (const f of ordered) {
+    const keys = keysOf2(f, pathOf(f));
+    let existing = false;
+    if (kindOf3(f) === "located") {
+      const key = keys.find((k) => (counts.get(k) ?? 0) > 0);
+      if (key !== void 0) {
+        counts.set(key, counts.get(key) - 1);
+        existing = true;
+      }
+    } else existing = keys.some((k) => counts.has(k));
+    if (existing) marks.set(f.fingerprint, { state: "existing" });
+    else if (kindOf3(f) === "vuln" && ctx.basePackages?.has(packageIdentity(f.package))) {
+      marks.set(f.fingerprint, { state: "existing", newlyDisclosed: true });
+    } else marks.set(f.fingerprint, { state: "new" });
+  }
+  return marks;
+}
+function parseNameStatus(out) {
+  const parts = out.split("\0");
+  const changes = [];
+  for (let i = 0; i < parts.length; ) {
+    const code = parts[i++];
+    if (code === "") continue;
+    const status = code[0];
+    if (status === "R" || status === "C") {
+      changes.push({ status, oldPath: parts[i], path: parts[i + 1] });
+      i += 2;
+    } else {
+      changes.push({ status, path: parts[i] });
+      i += 1;
+    }
+  }
+  return changes;
+}
+function renameMap(changes) {
+  return new Map(changes.filter((c) => c.status === "R").map((c) => [c.oldPath, c.path]));
+}
+var DEPENDENCY_FILES = /* @__PURE__ */ new Set([
+  "package.json",
+  "package-lock.json",
+  "npm-shrinkwrap.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  "pyproject.toml",
+  "poetry.lock",
+  "Pipfile",
+  "Pipfile.lock",
+  "setup.py",
+  "setup.cfg",
+  "go.mod",
+  "go.sum",
+  "Gemfile",
+  "Gemfile.lock",
+  "Cargo.toml",
+  "Cargo.lock",
+  "composer.json",
+  "composer.lock",
+  "pom.xml",
+  "build.gradle",
+  "build.gradle.kts",
+  "gradle.lockfile",
+  "packages.lock.json",
+  "uv.lock"
+]);
+function isDependencyFile(p) {
+  const name = p.slice(p.lastIndexOf("/") + 1);
+  return DEPENDENCY_FILES.has(name) || /^requirements.*\.(txt|in)$/.test(name) || /\.(csproj|fsproj|vbproj)$/.test(name);
+}
+function isInfrastructureFile(p) {
+  const name = p.slice(p.lastIndexOf("/") + 1);
+  return /(^|\.)(Dockerfile|Containerfile)(\.|$)/i.test(name) || /\.(tf|tfvars|hcl|ya?ml|json|tpl)$/i.test(name);
+}
+
+// src/core/dependency-changes.ts
+var import_picomatch5 = __toESM(require_picomatch2());
+var import_semver2 = __toESM(require_semver2());
+var byName = (a, b) => a.ecosystem.localeCompare(b.ecosystem, "en") || a.name.localeCompare(b.name, "en");
+function findingIndex(findings) {
+  const idx = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    if (!f.package) continue;
+    const k = packageIdentity(f.package);
+    const list2 = idx.get(k);
+    if (!list2) idx.set(k, [f.id]);
+    else if (!list2.includes(f.id)) list2.push(f.id);
+  }
+  return idx;
+}
+function diffInventories(base, head, findings) {
+  const idx = findingIndex(findings);
+  const ids = (p) => [...idx.get(packageIdentity(p)) ?? []].sort();
+  const files = [.../* @__PURE__ */ new Set([...base.map((i) => i.lockfile), ...head.map((i) => i.lockfile)])].sort();
+  const out = [];
+  for (const lockfile of files) {
+    const group = (inv) => {
+      const m = /* @__PURE__ */ new Map();
+      for (const p of inv?.packages ?? []) {
+        const k = packageKey({ ecosystem: p.ecosystem, name: p.name, fixedVersions: [] });
+        const list2 = m.get(k);
+        if (!list2) m.set(k, [p]);
+        else if (!list2.some((x) => x.version === p.version)) list2.push(p);
+      }
+      return m;
+    };
+    const before = group(base.find((i) => i.lockfile === lockfile));
+    const after = group(head.find((i) => i.lockfile === lockfile));
+    const change2 = { lockfile, added: [], removed: [], changed: [] };
+    for (const [k, now] of after) {
+      const was = before.get(k);
+      if (!was) {
+        for (const p of now) change2.added.push({ ...p, findings: ids(p) });
+        continue;
+      }
+      const gone = was.filter((p) => !now.some((n) => n.version === p.version));
+      const fresh = now.filter((p) => !was.some((w) => w.version === p.version));
+      fresh.forEach((p, i) => {
+        const from = gone[i] ?? gone[gone.length - 1];
+        if (from) change2.changed.push({ ecosystem: p.ecosystem, name: p.name, from: from.version, to: p.version, purl: p.purl, findings: ids(p) });
+        else change2.added.push({ ...p, findings: ids(p) });
+      });
+      for (const p of gone.slice(fresh.length)) change2.removed.push(p);
+    }
+    for (const [k, was] of before) if (!after.has(k)) change2.removed.push(...was);
+    if (change2.added.length + change2.removed.length + change2.changed.length === 0) continue;
+    change2.added.sort(byName);
+    change2.removed.sort(byName);
+    change2.changed.sort(byName);
+    out.push(change2);
+  }
+  return out;
+}
+function parseDenyPattern(pattern) {
+  const p = parsePurl(pattern);
+  if (!p) return void 0;
+  const name = p.type === "pypi" ? p.name.toLowerCase().replace(/[-_.]+/g, "-") : p.name;
+  return { pattern, type: p.type, name: (0, import_picomatch5.default)(name, { dot: true, nocase: p.type === "pypi" }), range: p.version };
+}
+var COMPARATOR = /^(>=|<=|>|<|==|=|!=)?\s*(.+)$/;
+function versionInRange(ecosystem, version3, range) {
+  if (ecosystem === "npm" && import_semver2.default.validRange(range, { loose: true })) {
+    return import_semver2.default.satisfies(version3, range, { loose: true, includePrerelease: true });
+  }
+  const compare = ecosystemComparator(osvEcosystem(ecosystem));
+  return range.split(",").map((c) => c.trim()).filter(Boolean).every((c) => {
+    const [, op = "=", v] = COMPARATOR.exec(c);
+    const d = compare(version3, v.trim());
+    switch (op) {
+      case ">=":
+        return d >= 0;
+      case "<=":
+        return d <= 0;
+      case ">":
+        return d > 0;
+      case "<":
+        return d < 0;
+      case "!=":
+        return d !== 0;
+      default:
+        return d === 0;
+    }
+  });
+}
+function denyMatches(p, pkg) {
+  if (p.type !== pkg.ecosystem.toLowerCase()) return false;
+  const name = p.type === "pypi" ? pkg.name.toLowerCase().replace(/[-_.]+/g, "-") : pkg.name;
+  if (!p.name(name)) return false;
+  return p.range === void 0 || versionInRange(p.type, pkg.version, p.range);
+}
+function denyFindings(patterns, candidates) {
+  const compiled = patterns.map(parseDenyPattern).filter((p) => p !== void 0);
+  const out = [];
+  for (const { lockfile, pkg } of candidates) {
+    const hit = compiled.find((p) => denyMatches(p, pkg));
+    if (!hit) continue;
+    out.push(
+      makeFinding({
+        tool: "chaingate",
+        kind: "policy",
+        severity: "high",
+        id: `deny-packages:${hit.pattern}`,
+        title: `${pkg.purl} is denied by the policy (deny-packages: ${hit.pattern})`,
+        package: { purl: pkg.purl, ecosystem: pkg.ecosystem, name: pkg.name, version: pkg.version, fixedVersions: [] },
+        location: { path: lockfile }
+      })
+    );
+  }
+  return out;
+}
+function denyCandidates(changes, head) {
+  if (changes === void 0) return head.flatMap((i) => i.packages.map((pkg) => ({ lockfile: i.lockfile, pkg })));
+  return changes.flatMap((c) => [
+    ...c.added.map((a) => ({ lockfile: c.lockfile, pkg: { ecosystem: a.ecosystem, name: a.name, version: a.version, purl: a.purl } })),
+    ...c.changed.map((x) => ({ lockfile: c.lockfile, pkg: { ecosystem: x.ecosystem, name: x.name, version: x.to, purl: x.purl } }))
+  ]);
+}
+
+// src/core/policy-changes.ts
+function show(v) {
+  return v === void 0 ? "(unset)" : JSON.stringify(v);
+}
+function leaves(v, prefix = "", out = /* @__PURE__ */ new Map()) {
+  if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+    for (const [k, x] of Object.entries(v)) leaves(x, prefix ? `${prefix}.${k}` : k, out);
+  } else out.set(prefix, v);
+  return out;
+}
+function policyDetails(base, head) {
+  const a = leaves(base);
+  const b = leaves(head);
+  const keys = [.../* @__PURE__ */ new Set([...a.keys(), ...b.keys()])].sort();
+  return keys.filter((k) => show(a.get(k)) !== show(b.get(k))).map((k) => `${k}: ${show(a.get(k))} → ${show(b.get(k))}`);
+}
+function exceptionKey(e) {
+  return JSON.stringify([e.id, e.package ?? "", e.kind ?? "", [...e.paths ?? []].sort()]);
+}
+function exceptionLabel2(e) {
+  return [e.id, e.package, e.kind && `kind ${e.kind}`, e.paths?.length ? `in ${e.paths.join(", ")}` : void 0].filter(Boolean).join(" ");
+}
+function exceptionDetails(base, head) {
+  const before = new Map(base.map((e) => [exceptionKey(e), e]));
+  const after = new Map(head.map((e) => [exceptionKey(e), e]));
+  const out = [];
+  for (const [k, e] of after) {
+    const was = before.get(k);
+    if (!was) {
+      out.push(`added exception ${exceptionLabel2(e)} until ${e.expires} (${e.reason})`);
+      continue;
+    }
+    const diffs = [];
+    for (const f of ["expires", "reason", "owner", "ticket"]) if (was[f] !== e[f]) diffs.push(`${f} ${show(was[f])} → ${show(e[f])}`);
+    if (diffs.length) out.push(`${e.expires > was.expires ? "extended" : "changed"} exception ${exceptionLabel2(e)}: ${diffs.join(", ")}`);
+  }
+  for (const [k, e] of before) if (!after.has(k)) out.push(`removed exception ${exceptionLabel2(e)}`);
+  return out;
+}
+function statementLabel(s) {
+  const v = typeof s.vulnerability === "string" ? s.vulnerability : s.vulnerability.name ?? s.vulnerability["@id"] ?? "?";
+  const products = (s.products ?? []).map((p) => typeof p === "string" ? p : p["@id"]);
+  return `${v} ${s.status}${products.length ? ` for ${products.join(", ")}` : ""}${s.justification ? ` (${s.justification})` : ""}`;
+}
+function vexDetails(base, head) {
+  const a = new Map((base ? base.statements : []).map((s) => [JSON.stringify(s), s]));
+  const b = new Map((head ? head.statements : []).map((s) => [JSON.stringify(s), s]));
+  const out = [];
+  for (const [k, s] of b) if (!a.has(k)) out.push(`added statement: ${statementLabel(s)}`);
+  for (const [k, s] of a) if (!b.has(k)) out.push(`removed statement: ${statementLabel(s)}`);
+  return out;
+}
+function change(file2, what, was, is, details) {
+  if (was && is && details.length === 0) return [];
+  return [{ file: file2, what, change: !was ? "added" : !is ? "removed" : "modified", details }];
+}
+function diffGate(base, head) {
+  const out = [];
+  const policyFile = head.policyFile ?? base.policyFile;
+  const pd = policyDetails(base.policy, head.policy);
+  if (policyFile !== void 0) out.push(...change(policyFile, "policy", base.policyFile !== void 0, head.policyFile !== void 0, pd));
+  const exFiles = [.../* @__PURE__ */ new Set([...base.exceptions.map((e) => e.file), ...head.exceptions.map((e) => e.file)])].sort();
+  for (const file2 of exFiles) {
+    const a = base.exceptions.find((e) => e.file === file2);
+    const b = head.exceptions.find((e) => e.file === file2);
+    out.push(...change(file2, "exceptions", a !== void 0, b !== void 0, exceptionDetails(a?.entries ?? [], b?.entries ?? [])));
+  }
+  const vexFiles = [.../* @__PURE__ */ new Set([...base.vex.map((e) => e.file), ...head.vex.map((e) => e.file)])].sort();
+  for (const file2 of vexFiles) {
+    const a = base.vex.find((e) => e.file === file2);
+    const b = head.vex.find((e) => e.file === file2);
+    out.push(...change(file2, "vex", a !== void 0, b !== void 0, vexDetails(a?.doc, b?.doc)));
+  }
+  return out;
+}
+
+// src/gate/baseline.ts
+var import_errors22 = require("./cli-errors.js");
 
 // src/lockfiles/index.ts
 init_parse();
@@ -37484,21 +45560,22 @@ init_gomod();
 init_manifest();
 
 // src/lockfiles/cyclonedx.ts
-var import_errors16 = require("./cli-errors.js");
+init_lookup();
+var import_errors19 = require("./cli-errors.js");
 init_purl();
 init_util2();
 var FIX5 = 'pass a CycloneDX JSON SBOM (bomFormat "CycloneDX")';
-var ECOSYSTEMS = { npm: "npm", pypi: "pypi", golang: "golang" };
+var ECOSYSTEMS = lookupTable({ npm: "npm", pypi: "pypi", golang: "golang" });
 var ALGS = /* @__PURE__ */ new Set(["SHA-1", "SHA-256", "SHA-384", "SHA-512"]);
 function packagesFromCycloneDx(json2, file2 = "SBOM") {
   const data = typeof json2 === "string" ? parseJsonLockfile(json2, file2, FIX5) : json2;
-  if (!isRecord2(data) || data.bomFormat !== "CycloneDX") throw new import_errors16.LockfileError(`not a CycloneDX JSON document; ${FIX5}`, file2);
+  if (!isRecord2(data) || data.bomFormat !== "CycloneDX") throw new import_errors19.LockfileError(`not a CycloneDX JSON document; ${FIX5}`, file2);
   const refToPurl = /* @__PURE__ */ new Map();
   const found = [];
   const { PackageURL } = packageUrlLib();
-  const visit2 = (list) => {
-    if (!Array.isArray(list)) return;
-    for (const raw of list) {
+  const visit2 = (list2) => {
+    if (!Array.isArray(list2)) return;
+    for (const raw of list2) {
       const c = recordOf(raw);
       visit2(c.components);
       const p = str(c.purl);
@@ -37507,7 +45584,7 @@ function packagesFromCycloneDx(json2, file2 = "SBOM") {
       try {
         parsed = PackageURL.fromString(p);
       } catch {
-        throw new import_errors16.LockfileError(`component "${str(c.name) ?? "?"}" has an invalid purl "${p}"; ${FIX5}`, file2);
+        throw new import_errors19.LockfileError(`component "${str(c.name) ?? "?"}" has an invalid purl "${p}"; ${FIX5}`, file2);
       }
       const eco = ECOSYSTEMS[parsed.type];
       if (!eco || !parsed.version) continue;
@@ -37571,8 +45648,1287 @@ function packagesFromCycloneDx(json2, file2 = "SBOM") {
 init_util2();
 init_discover();
 
+// src/gate/baseline-file.ts
+var import_node_crypto3 = require("node:crypto");
+var fs13 = __toESM(require("node:fs"));
+var import_errors20 = require("./cli-errors.js");
+init_json_error();
+init_util();
+var BaselineFindingSchema = external_exports.looseObject({
+  kind: external_exports.string(),
+  id: external_exports.string(),
+  aliases: external_exports.array(external_exports.string()).default([]),
+  package: external_exports.looseObject({ ecosystem: external_exports.string().optional(), name: external_exports.string(), version: external_exports.string().optional() }).optional(),
+  location: external_exports.looseObject({ path: external_exports.string(), startLine: external_exports.number().optional() }).optional(),
+  textHash: external_exports.string().optional()
+});
+var ResultFileSchema = external_exports.looseObject({
+  schemaVersion: external_exports.number().int(),
+  tool: external_exports.looseObject({ name: external_exports.literal("chaingate") }),
+  verdict: external_exports.string(),
+  findings: external_exports.array(BaselineFindingSchema)
+});
+var WHAT11 = "is not a chaingate result (chaingate-result.json of an earlier `chaingate scan`)";
+function loadBaselineFile(file2) {
+  let bytes2;
+  try {
+    bytes2 = fs13.readFileSync(file2);
+  } catch (e) {
+    throw new import_errors20.ConfigError(`cannot read the baseline: ${e.code ?? e.message}`, file2);
+  }
+  let raw;
+  const text3 = bytes2.toString("utf8");
+  try {
+    raw = JSON.parse(text3);
+  } catch (e) {
+    const p = describeJsonError(text3, e);
+    throw new import_errors20.ConfigError(`the baseline ${WHAT11}: it is not JSON (${p.problem})`, file2, p.line, p.column);
+  }
+  const version3 = raw?.schemaVersion;
+  if (typeof version3 === "number" && version3 > RESULT_SCHEMA_VERSION && raw.tool?.name === "chaingate") {
+    throw new import_errors20.ConfigError(
+      `the baseline was written by a newer chaingate (result schema version ${version3}; this one reads up to ${RESULT_SCHEMA_VERSION}): upgrade chaingate, or make the baseline with this version`,
+      file2
+    );
+  }
+  const r = ResultFileSchema.safeParse(raw);
+  if (!r.success) {
+    throw new import_errors20.ConfigError(`the baseline ${WHAT11}: ${describeIssue(ResultFileSchema, r.error.issues[0])}`, file2);
+  }
+  const findings = r.data.findings;
+  const packages = /* @__PURE__ */ new Set();
+  for (const f of findings) if (f.package) packages.add(packageIdentity(f.package));
+  return { file: file2, sha256: (0, import_node_crypto3.createHash)("sha256").update(bytes2).digest("hex"), findings, packages };
+}
+
+// src/gate/baseline-ref.ts
+var fs14 = __toESM(require("node:fs"));
+var os2 = __toESM(require("node:os"));
+var path11 = __toESM(require("node:path"));
+var import_errors21 = require("./cli-errors.js");
+init_run_tool();
+var PREFIX = "chaingate-baseline-";
+var GIT_TIMEOUT_MS = 3e5;
+function gitEnv(env) {
+  return { ...env, GIT_TERMINAL_PROMPT: "0", GIT_LFS_SKIP_SMUDGE: "1", GIT_OPTIONAL_LOCKS: "0" };
+}
+async function git(cwd, args, env) {
+  const r = await runTool("git", ["-c", "core.hooksPath=/dev/null", ...args], { cwd, env: gitEnv(env), timeoutMs: GIT_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
+  if (r.spawnError !== void 0) throw new import_errors21.ConfigError(`--baseline REF needs git, which could not be started (${r.spawnError}); install git or pass a chaingate-result.json as --baseline FILE`);
+  if (r.timedOut) throw new import_errors21.ConfigError(`git ${args[0]} timed out after ${Math.round(r.durationMs / 1e3)} s`);
+  return r;
+}
+function stderrLine(r) {
+  return r.stderr.trim().split("\n")[0] || `exit code ${r.exitCode}`;
+}
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === "EPERM";
+  }
+}
+async function removeLeftovers(repoRoot, g) {
+  const list2 = await git(repoRoot, ["worktree", "list", "--porcelain", "-z"], g.env);
+  const paths = list2.stdout.split("\0").filter((l) => l.startsWith("worktree ")).map((l) => l.slice("worktree ".length));
+  for (const p of paths) {
+    const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(path11.basename(p));
+    if (!m || alive(Number(m[1]))) continue;
+    g.log(`removing the baseline worktree an earlier run left behind: ${p}`);
+    const r = await git(repoRoot, ["worktree", "remove", "--force", "--force", p], g.env);
+    if (r.exitCode !== 0 && fs14.existsSync(p)) {
+      throw new import_errors21.ConfigError(`a baseline worktree left by an earlier chaingate run could not be removed (${stderrLine(r)}): remove it with \`git worktree remove --force ${p}\` and run again`, p);
+    }
+  }
+  await git(repoRoot, ["worktree", "prune"], g.env);
+}
+async function resolveCommit(repoRoot, ref, g) {
+  const r = await git(repoRoot, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`], g.env);
+  if (r.exitCode === 0) return r.stdout.trim();
+  const shallow = (await git(repoRoot, ["rev-parse", "--is-shallow-repository"], g.env)).stdout.trim() === "true";
+  const fix2 = /^[0-9a-f]{7,40}$/i.test(ref) ? `\`git fetch origin ${ref}\`` : `\`git fetch origin ${ref}\` (a branch: \`git fetch origin ${ref}:${ref}\`)`;
+  throw new import_errors21.ConfigError(
+    shallow ? `--baseline ${ref}: this is a shallow clone that does not have that revision; check out with full history (actions/checkout with \`fetch-depth: 0\`) or fetch it first with ${fix2}` : `--baseline ${ref}: no such revision in ${repoRoot}; fetch it first with ${fix2}, or name a commit, branch or tag that exists`
+  );
+}
+async function listChanges(repoRoot, commit, g) {
+  const diff = await git(repoRoot, ["diff", "--name-status", "-z", "-M", "--no-ext-diff", commit, "--"], g.env);
+  if (diff.exitCode !== 0) throw new import_errors21.ConfigError(`git diff against the baseline failed: ${stderrLine(diff)}`);
+  const untracked = await git(repoRoot, ["ls-files", "--others", "--exclude-standard", "-z"], g.env);
+  if (untracked.exitCode !== 0) throw new import_errors21.ConfigError(`git ls-files failed: ${stderrLine(untracked)}`);
+  const changes = parseNameStatus(diff.stdout);
+  for (const p of untracked.stdout.split("\0").filter(Boolean)) changes.push({ status: "A", path: p });
+  return changes;
+}
+function underDir(changes, sub) {
+  if (sub === "") return changes;
+  const prefix = `${sub}/`;
+  const inside2 = (p) => p !== void 0 && p.startsWith(prefix);
+  const out = [];
+  for (const c of changes) {
+    if (!inside2(c.path)) {
+      if (c.status === "R" && inside2(c.oldPath)) out.push({ status: "D", path: c.oldPath.slice(prefix.length) });
+      continue;
+    }
+    const p = c.path.slice(prefix.length);
+    if (c.oldPath === void 0) out.push({ status: c.status, path: p });
+    else if (inside2(c.oldPath)) out.push({ status: c.status, path: p, oldPath: c.oldPath.slice(prefix.length) });
+    else out.push({ status: "A", path: p });
+  }
+  return out;
+}
+async function openBaseCheckout(dir, ref, g) {
+  if (ref.startsWith("-") || ref.trim() === "") throw new import_errors21.ConfigError(`--baseline ${ref}: not a git revision`);
+  const top = await git(dir, ["rev-parse", "--show-toplevel"], g.env);
+  if (top.exitCode !== 0) {
+    throw new import_errors21.ConfigError(`--baseline ${ref}: ${dir} is not inside a git repository (${stderrLine(top)}); check the repository out, or pass an earlier chaingate-result.json as --baseline FILE`);
+  }
+  const repoRoot = fs14.realpathSync(top.stdout.trim());
+  const sub = path11.relative(repoRoot, fs14.realpathSync(dir)).split(path11.sep).join("/");
+  const commit = await resolveCommit(repoRoot, ref, g);
+  await removeLeftovers(repoRoot, g);
+  const worktree = fs14.mkdtempSync(path11.join(g.tmpRoot ?? os2.tmpdir(), `${PREFIX}${process.pid}-`));
+  let removed = false;
+  const onSignal = (sig) => {
+    fs14.rmSync(worktree, { recursive: true, force: true });
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+    process.kill(process.pid, sig);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const remove = async () => {
+    if (removed) return;
+    removed = true;
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+    try {
+      await git(repoRoot, ["worktree", "remove", "--force", "--force", worktree], g.env);
+    } finally {
+      fs14.rmSync(worktree, { recursive: true, force: true });
+      await git(repoRoot, ["worktree", "prune"], g.env).catch(() => void 0);
+    }
+  };
+  try {
+    const add = await git(repoRoot, ["worktree", "add", "--detach", "--quiet", worktree, commit], g.env);
+    if (add.exitCode !== 0) throw new import_errors21.ConfigError(`git worktree add of the baseline ${ref} failed: ${stderrLine(add)}`);
+    const changes = underDir(await listChanges(repoRoot, commit, g), sub);
+    g.log(`baseline ${ref} (${commit.slice(0, 12)}) checked out in ${worktree}; ${changes.length} changed file(s)`);
+    return { ref, commit, dir: sub ? path11.join(worktree, sub) : worktree, sub, repoRoot, worktree, changes, remove };
+  } catch (e) {
+    await remove();
+    throw e;
+  }
+}
+
+// src/gate/baseline.ts
+var MAX_TARGETS = 1e3;
+function toSide(g) {
+  return {
+    policy: g.policy,
+    policyFile: g.inputs.policy?.path,
+    exceptions: g.exceptions.map((e) => ({ file: e.source, entries: e.entries })),
+    vex: g.vex.map((v) => ({ file: v.source, doc: v.doc }))
+  };
+}
+function skipped(p, skipDirs) {
+  const segs = p.split("/");
+  return skipDirs.some((s) => s.includes("/") ? p === s.replace(/\/$/, "") || p.startsWith(`${s.replace(/\/$/, "")}/`) : segs.slice(0, -1).includes(s));
+}
+function isFile(p) {
+  try {
+    return fs15.lstatSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+function readInventories(dir, skipDirs) {
+  const inventories = [];
+  const errors = [];
+  if (!fs15.existsSync(dir)) return { inventories, errors };
+  for (const file2 of findLockfiles(dir, { skipDirs })) {
+    const rel = path12.relative(dir, file2).split(path12.sep).join("/");
+    try {
+      const lock = readLockfile(file2, rel);
+      inventories.push({ lockfile: rel, packages: lock.packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, purl: p.purl })) });
+    } catch (e) {
+      if (!(e instanceof import_errors22.ChaingateError)) throw e;
+      errors.push(e.message);
+    }
+  }
+  return { inventories, errors };
+}
+async function openBaseline(o) {
+  const asFile = path12.resolve(o.spec);
+  if (isFile(asFile)) {
+    if (o.trustedPolicy === "baseline") {
+      throw new import_errors22.ChaingateError("USAGE", "--trusted-policy baseline needs --baseline REF: a result file does not hold the policy it ran with");
+    }
+    return fileSession(loadBaselineFile(asFile), o);
+  }
+  if (/\.json$/i.test(o.spec)) throw new import_errors22.ConfigError(`the baseline result file was not found; pass an existing chaingate-result.json or a git revision`, asFile);
+  const checkout = await openBaseCheckout(o.headDir, o.spec, { env: o.env, log: o.log });
+  try {
+    fs15.mkdirSync(checkout.dir, { recursive: true });
+    return refSession(checkout, o);
+  } catch (e) {
+    await checkout.remove();
+    throw e;
+  }
+}
+function fileSession(b, o) {
+  return {
+    source: "file",
+    partial: /* @__PURE__ */ new Set(),
+    headJob: (name, dir) => ({ name, side: "head", dir }),
+    baseJobs: () => [],
+    compare(_head, _base, merged, policy, headDir) {
+      const deps2 = dependencyReview(headDir, void 0, merged, policy);
+      return {
+        marks: matchBaseline(merged, b.findings, { basePackages: b.packages }),
+        record: { source: "file", file: path12.relative(process.cwd(), b.file) || b.file, sha256: b.sha256, trustedPolicy: o.trustedPolicy, notes: deps2.notes },
+        denied: deps2.denied,
+        lockfileErrors: deps2.headErrors
+      };
+    },
+    close: async () => void 0
+  };
+}
+function dependencyReview(headDir, baseDir, findings, policy) {
+  const head = readInventories(headDir, policy["skip-dirs"]);
+  const base = baseDir === void 0 ? void 0 : readInventories(baseDir, policy["skip-dirs"]);
+  const first = base && diffInventories(base.inventories, head.inventories, findings);
+  const denied = denyFindings(policy["deny-packages"], denyCandidates(first, head.inventories));
+  const changes = base && (denied.length ? diffInventories(base.inventories, head.inventories, [...findings, ...denied]) : first);
+  const notes = [...head.errors.map((e) => `lockfile not read: ${e}`), ...(base?.errors ?? []).map((e) => `baseline lockfile not read: ${e}`)];
+  return { changes, denied, notes, headErrors: head.errors, basePackages: base && new Set(base.inventories.flatMap((i) => i.packages.map(packageIdentity))) };
+}
+function refSession(c, o) {
+  let baseInputs;
+  let policyChanges;
+  try {
+    baseInputs = o.loadBase(c.dir, (file2) => {
+      let abs = path12.resolve(file2);
+      try {
+        abs = fs15.realpathSync(abs);
+      } catch {
+      }
+      const rel = path12.relative(c.repoRoot, abs);
+      if (rel.startsWith("..") || path12.isAbsolute(rel)) return abs;
+      const copy = path12.join(c.worktree, rel);
+      return fs15.existsSync(copy) ? copy : void 0;
+    });
+    policyChanges = diffGate(toSide(baseInputs), toSide(o.head));
+  } catch (e) {
+    if (!(e instanceof import_errors22.ChaingateError) || o.trustedPolicy === "baseline") throw e;
+    policyChanges = [{ file: o.head.inputs.policy?.path ?? ".chaingate.yml", what: "policy", change: "modified", details: [`the baseline's policy, exceptions or VEX could not be read: ${e.message}`] }];
+  }
+  const changed = c.changes.filter((x) => x.status !== "D");
+  const changedHead = new Set(changed.map((x) => normalizeRelPath(x.path)));
+  const depsChanged = c.changes.some((x) => isDependencyFile(x.path) || x.oldPath !== void 0 && isDependencyFile(x.oldPath));
+  const iacChanged = c.changes.some((x) => isInfrastructureFile(x.path) || x.oldPath !== void 0 && isInfrastructureFile(x.oldPath));
+  const notes = [];
+  const partial2 = /* @__PURE__ */ new Set();
+  const reuse = /* @__PURE__ */ new Set();
+  let sparseDir;
+  const trivyChangedFiles = (dir, policy) => {
+    sparseDir = fs15.mkdtempSync(path12.join(os3.tmpdir(), "chaingate-baseline-files-"));
+    const copy = (from, to) => {
+      fs15.mkdirSync(path12.dirname(to), { recursive: true });
+      fs15.copyFileSync(from, to);
+    };
+    const headFiles = [...changedHead].filter((p) => !skipped(p, policy["skip-dirs"]) && isFile(path12.join(dir, p)));
+    for (const t of headFiles) copy(path12.join(dir, t), path12.join(sparseDir, "head", t));
+    for (const t of baseTargets(policy["skip-dirs"])) copy(path12.join(c.dir, t), path12.join(sparseDir, "base", t));
+    fs15.mkdirSync(path12.join(sparseDir, "head"), { recursive: true });
+    fs15.mkdirSync(path12.join(sparseDir, "base"), { recursive: true });
+    partial2.add("trivy-fs");
+    notes.push(
+      `trivy-fs: no dependency or infrastructure file changed, so it searched only the ${headFiles.length} changed file(s) and their baseline versions for secrets; its other findings are the baseline's`
+    );
+    const secretOnly = { ...policy, trivy: { ...policy.trivy, scanners: policy.trivy.scanners.filter((x) => x === "secret") } };
+    return { name: "trivy-fs", side: "head", dir: sparseDir, policy: secretOnly, split: { baseDir: path12.join(sparseDir, "base"), headDir: path12.join(sparseDir, "head") } };
+  };
+  const baseTargets = (skipDirs) => changed.map((x) => x.oldPath ?? x.path).filter((p) => !skipped(p, skipDirs) && isFile(path12.join(c.dir, p)));
+  const semgrepScope = (policy) => {
+    if (changed.length > MAX_TARGETS) return "full";
+    if (policyChanges.some((p) => p.what === "policy" && p.details.some((d) => d.startsWith("semgrep.")))) return "full";
+    const ruleDirs = policy.semgrep.config.map((r) => path12.resolve(o.headDir, r)).filter((r) => r.startsWith(o.headDir + path12.sep));
+    if (ruleDirs.some((r) => [...changedHead].some((p) => path12.join(o.headDir, p).startsWith(r)))) return "full";
+    return "changed";
+  };
+  return {
+    source: "ref",
+    baseInputs,
+    policyChanges,
+    partial: partial2,
+    headJob(name, dir, policy) {
+      if (name === "trivy-fs" && !depsChanged && !iacChanged && policy.trivy.scanners.includes("secret")) return trivyChangedFiles(dir, policy);
+      if (name !== "semgrep" || semgrepScope(policy) === "full") return { name, side: "head", dir };
+      partial2.add(name);
+      const targets = [...changedHead].filter((p) => !skipped(p, policy["skip-dirs"]) && isFile(path12.join(dir, p))).sort();
+      const before = baseTargets(policy["skip-dirs"]).sort();
+      notes.push(`semgrep scanned the ${targets.length} file(s) this change touches and their ${before.length} baseline version(s), in one run; unchanged files were not scanned`);
+      const both = targets.length ? [...targets, ...before.map((t) => path12.join(c.dir, t))] : [];
+      return { name, side: "head", dir, targets: both, split: { baseDir: c.dir } };
+    },
+    baseJobs(names, policy) {
+      const jobs = [];
+      for (const name of names) {
+        if (name === "semgrep") {
+          if (semgrepScope(policy) === "full") jobs.push({ name, side: "base", dir: c.dir });
+        } else if (name === "trivy-fs") {
+          if (depsChanged || iacChanged) {
+            jobs.push({ name, side: "base", dir: c.dir });
+            continue;
+          }
+          reuse.add(name);
+        } else if (name === "audit") {
+          if (depsChanged) jobs.push({ name, side: "base", dir: c.dir });
+          else {
+            reuse.add(name);
+            notes.push("audit: no dependency file changed, so its findings stand for both sides");
+          }
+        }
+      }
+      return jobs;
+    },
+    compare(head, base, merged, policy, headDir) {
+      const baseFindings = [...base.flatMap((r) => r.findings), ...head.flatMap((r) => r.baseFindings ?? [])];
+      for (const r of head) {
+        if (!reuse.has(r.job.name)) continue;
+        for (const f of r.findings) if (!f.location || !changedHead.has(normalizeRelPath(f.location.path))) baseFindings.push(f);
+      }
+      const deps2 = dependencyReview(headDir, c.dir, merged, policy);
+      return {
+        marks: matchBaseline(merged, baseFindings, { renames: renameMap(c.changes), basePackages: deps2.basePackages }),
+        record: {
+          source: "ref",
+          ref: c.ref,
+          commit: c.commit,
+          trustedPolicy: o.trustedPolicy,
+          changedFiles: c.changes.map((x) => x.oldPath ? `${x.oldPath} → ${x.path}` : x.path).slice(0, MAX_TARGETS),
+          notes: [...notes, ...deps2.notes]
+        },
+        dependencyChanges: deps2.changes,
+        denied: deps2.denied,
+        lockfileErrors: deps2.headErrors
+      };
+    },
+    async close() {
+      if (sparseDir) fs15.rmSync(sparseDir, { recursive: true, force: true });
+      await c.remove();
+    }
+  };
+}
+
+// src/gate/text-hash.ts
+var fs16 = __toESM(require("node:fs"));
+var path13 = __toESM(require("node:path"));
+var HASHED_KINDS = /* @__PURE__ */ new Set(["code", "secret", "misconfiguration"]);
+var MAX_FILE_BYTES = 8 * 1024 * 1024;
+function addTextHashes(findings, dir) {
+  const cache3 = /* @__PURE__ */ new Map();
+  const root = path13.resolve(dir);
+  const lines2 = (rel) => {
+    let got = cache3.get(rel);
+    if (got !== void 0) return got;
+    got = null;
+    const file2 = path13.resolve(root, rel);
+    if (file2.startsWith(root + path13.sep)) {
+      try {
+        const st = fs16.lstatSync(file2);
+        if (st.isFile() && st.size <= MAX_FILE_BYTES) got = fs16.readFileSync(file2, "utf8").split(/\r?\n/);
+      } catch {
+        got = null;
+      }
+    }
+    cache3.set(rel, got);
+    return got;
+  };
+  for (const f of findings) {
+    if (!HASHED_KINDS.has(f.kind) || !f.location || f.textHash !== void 0) continue;
+    const all = lines2(f.location.path);
+    if (all === null) continue;
+    const start = f.location.startLine;
+    if (start === void 0 || start < 1) {
+      f.textHash = matchedTextHash(all.join("\n"));
+      continue;
+    }
+    const end = f.location.endLine !== void 0 && f.location.endLine >= start ? f.location.endLine : start;
+    f.textHash = matchedTextHash(all.slice(start - 1, end).join("\n"));
+  }
+}
+
+// src/gate/output-paths.ts
+var fs17 = __toESM(require("node:fs"));
+var path14 = __toESM(require("node:path"));
+var import_errors23 = require("./cli-errors.js");
+function isInside3(p, root) {
+  const rel = path14.relative(root, p);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${path14.sep}`) && !path14.isAbsolute(rel);
+}
+function leavesThroughLink(file2, roots) {
+  let real;
+  try {
+    real = fs17.realpathSync(file2);
+  } catch {
+    return lexists(file2) && fs17.lstatSync(file2).isSymbolicLink();
+  }
+  const realRoots = roots.flatMap((r) => {
+    try {
+      return [fs17.realpathSync(r)];
+    } catch {
+      return [];
+    }
+  });
+  if (realRoots.some((r) => isInside3(real, r))) return false;
+  const lexical = path14.resolve(file2);
+  return [...roots.map((r) => path14.resolve(r)), ...realRoots].some((r) => isInside3(lexical, r)) || fs17.lstatSync(file2).isSymbolicLink();
+}
+function checkRepoFileLink(file2, roots, what) {
+  let real;
+  try {
+    real = fs17.realpathSync(file2);
+  } catch {
+    return;
+  }
+  const realRoots = roots.flatMap((r) => {
+    try {
+      return [fs17.realpathSync(r)];
+    } catch {
+      return [];
+    }
+  });
+  if (realRoots.some((r) => isInside3(real, r))) return;
+  const lexical = path14.resolve(file2);
+  if ([...roots.map((r) => path14.resolve(r)), ...realRoots].some((r) => isInside3(lexical, r))) {
+    throw new import_errors23.ConfigError(`the ${what} is a symbolic link (or inside a linked folder) leading outside the repository; commit the file itself`, file2);
+  }
+}
+function checkReportPath(file2, roots) {
+  if (leavesThroughLink(file2, roots)) {
+    throw new import_errors23.ConfigError("the report is a symbolic link to a file outside the project and the workspace; give the file itself", file2);
+  }
+}
+function lexists(p) {
+  try {
+    return fs17.lstatSync(p, { throwIfNoEntry: false }) !== void 0;
+  } catch {
+    return false;
+  }
+}
+var OUTPUT_NAMES = ["chaingate-result.json", "chaingate.sarif", "summary.md", "sbom.cdx.json", "chaingate-vsa.predicate.json", "chaingate-vsa.intoto.json", "raw"];
+async function prepareOutputDir(outDir, given, roots) {
+  let existing = outDir;
+  while (!lexists(existing) && path14.dirname(existing) !== existing) existing = path14.dirname(existing);
+  if (leavesThroughLink(existing, roots)) {
+    throw new import_errors23.ConfigError("the output directory is a symbolic link to a place outside the project and the workspace; choose another output-dir", given);
+  }
+  await outputWrite(given, async () => {
+    fs17.mkdirSync(outDir, { recursive: true });
+    for (const name of OUTPUT_NAMES) fs17.rmSync(path14.join(outDir, name), { recursive: true, force: true });
+  });
+}
+async function outputWrite(file2, write) {
+  try {
+    await write();
+  } catch (e) {
+    const code = e.code;
+    if (!code) throw e;
+    throw new import_errors23.ConfigError(`cannot write to the output directory (${code}); check output-dir`, file2);
+  }
+}
+
+// src/core/history.ts
+var import_errors24 = require("./cli-errors.js");
+init_json_error();
+init_util();
+var HISTORY_VERSION = 1;
+var RECENT_DAYS = 28;
+var MAX_RUNS = 100;
+var MAX_WEEKS = 104;
+var FORGET_FIXED_DAYS = 90;
+var LABEL_CHARS = 80;
+var DAY_MS4 = 24 * 60 * 60 * 1e3;
+var Day = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a YYYY-MM-DD date");
+var Count = external_exports.number().int().nonnegative();
+var SeverityEnum = external_exports.enum(SEVERITIES);
+var EntrySchema = external_exports.object({
+  /** Day first seen (the SLA counts from it) and the run that saw it first. */
+  first: Day,
+  firstRun: Count,
+  /** The last run that saw it. */
+  lastRun: Count,
+  /** Set when a complete run no longer saw it. */
+  fixed: Day.optional(),
+  fixedRun: Count.optional(),
+  severity: SeverityEnum,
+  label: external_exports.string().max(LABEL_CHARS)
+}).strict();
+var RunSchema2 = external_exports.object({
+  n: Count,
+  at: external_exports.string().datetime(),
+  commit: external_exports.string().max(64).optional(),
+  /** Findings seen, by severity and by kind, suppressed ones included (the risk is still there). */
+  severity: external_exports.record(SeverityEnum, Count),
+  kind: external_exports.record(external_exports.enum(KINDS), Count),
+  /** Active exceptions and VEX statements. */
+  exceptions: Count,
+  /** Whether every scanner finished: an incomplete run marks nothing fixed. */
+  complete: external_exports.boolean()
+}).strict();
+var WeekSchema = external_exports.object({
+  /** Monday of the week, UTC. */
+  week: Day,
+  runs: Count,
+  /** The counts of the week's last run. */
+  critical: Count,
+  high: Count,
+  exceptions: Count
+}).strict();
+var HistorySchema = external_exports.object({
+  version: external_exports.literal(HISTORY_VERSION),
+  nextRun: Count,
+  /** By a digest of the finding's history key (see historyKeys). */
+  findings: external_exports.record(external_exports.string().regex(/^[0-9a-f]{20}$/), EntrySchema),
+  runs: external_exports.array(RunSchema2),
+  weeks: external_exports.array(WeekSchema)
+}).strict();
+function emptyHistory() {
+  return { version: HISTORY_VERSION, nextRun: 1, findings: {}, runs: [], weeks: [] };
+}
+function parseHistory(text3, file2) {
+  let raw;
+  try {
+    raw = JSON.parse(text3);
+  } catch (e) {
+    const p = describeJsonError(text3, e);
+    throw new import_errors24.ConfigError(`history file is not valid JSON (${p.problem}); it was left as it is: fix it or move it away to start a new history`, file2, p.line, p.column);
+  }
+  const version3 = raw?.version;
+  if (typeof version3 === "number" && version3 > HISTORY_VERSION) {
+    throw new import_errors24.ConfigError(`history file has schema version ${version3}, newer than the ${HISTORY_VERSION} this chaingate reads: upgrade chaingate; the file was left as it is`, file2);
+  }
+  const r = HistorySchema.safeParse(raw);
+  if (!r.success) {
+    throw new import_errors24.ConfigError(`history file is not a chaingate history: ${describeIssue(HistorySchema, r.error.issues[0])}; it was left as it is`, file2);
+  }
+  return r.data;
+}
+function historyKeys(findings) {
+  const base = findings.map((f) => {
+    if (f.kind === "vulnerability") {
+      return `vulnerability
+${f.package ? packageKey(f.package) : ""}
+${canonicalId([f.id, ...f.aliases])}`;
+    }
+    const where2 = f.location ? f.location.path.replace(/\\/g, "/") : f.package ? packageKey(f.package) : "";
+    return `${f.kind}
+${f.id}
+${where2}${f.textHash ? `
+${f.textHash}` : ""}`;
+  });
+  const order = findings.map((_, i) => i).sort((a, b) => (findings[a].location?.startLine ?? 0) - (findings[b].location?.startLine ?? 0) || a - b);
+  const seen = /* @__PURE__ */ new Map();
+  const out = new Array(findings.length);
+  for (const i of order) {
+    if (findings[i].kind === "vulnerability") {
+      out[i] = base[i];
+      continue;
+    }
+    const n = seen.get(base[i]) ?? 0;
+    seen.set(base[i], n + 1);
+    out[i] = `${base[i]}
+${n}`;
+  }
+  return out;
+}
+function keyDigest(key) {
+  return sha256Prefix(key).slice(0, 20);
+}
+function findingLabel2(f) {
+  const where2 = f.package ? `${f.package.name}${f.package.version ? `@${f.package.version}` : ""}` : f.location ? `${f.location.path}${f.location.startLine ? `:${f.location.startLine}` : ""}` : "";
+  const s = where2 ? `${f.id} ${where2}` : f.id;
+  return s.length > LABEL_CHARS ? `${s.slice(0, LABEL_CHARS - 1)}…` : s;
+}
+function day(d) {
+  return d.toISOString().slice(0, 10);
+}
+function weekOf(date5) {
+  const t = Date.parse(`${date5.slice(0, 10)}T00:00:00Z`);
+  const dow = (new Date(t).getUTCDay() + 6) % 7;
+  return day(new Date(t - dow * DAY_MS4));
+}
+function firstSeenMap(history, findings, now) {
+  const out = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const e = history.findings[keyDigest(f.key)];
+    out.set(f.fingerprint, e && e.fixed === void 0 ? e.first : day(now));
+  }
+  return out;
+}
+function historyDigests(findings) {
+  return new Map(findings.map((f) => [f.fingerprint, keyDigest(f.key)]));
+}
+function countsOf(findings) {
+  const severity2 = {};
+  const kind = {};
+  for (const s of SEVERITIES) severity2[s] = 0;
+  for (const k of KINDS) kind[k] = 0;
+  for (const f of findings) {
+    severity2[f.severity]++;
+    kind[f.kind]++;
+  }
+  return { severity: severity2, kind };
+}
+function pointOf(r) {
+  return { week: weekOf(r.at), runs: 1, critical: r.severity.critical, high: r.severity.high, exceptions: r.exceptions };
+}
+function fold(weeks, runs) {
+  const byWeek = new Map(weeks.map((w) => [w.week, { ...w }]));
+  for (const r of runs) {
+    const p = pointOf(r);
+    const w = byWeek.get(p.week);
+    byWeek.set(p.week, w ? { ...p, runs: w.runs + 1 } : p);
+  }
+  return [...byWeek.values()].sort((a, b) => a.week.localeCompare(b.week)).slice(-MAX_WEEKS);
+}
+function updateHistory(prev, input2) {
+  const today = day(input2.now);
+  const n = prev.nextRun;
+  const previous = prev.runs[prev.runs.length - 1];
+  const findings = {};
+  const added = [];
+  const fixed = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const f of input2.findings) {
+    const d = keyDigest(f.key);
+    if (seen.has(d)) continue;
+    seen.add(d);
+    const e = prev.findings[d];
+    const open2 = e !== void 0 && e.fixed === void 0;
+    if (!open2) added.push(d);
+    findings[d] = { first: open2 ? e.first : today, firstRun: open2 ? e.firstRun : n, lastRun: n, severity: f.severity, label: f.label };
+  }
+  const forgetBefore = input2.now.getTime() - FORGET_FIXED_DAYS * DAY_MS4;
+  for (const [d, e] of Object.entries(prev.findings)) {
+    if (seen.has(d)) continue;
+    if (e.fixed !== void 0) {
+      if (Date.parse(`${e.fixed}T00:00:00Z`) >= forgetBefore) findings[d] = e;
+    } else if (input2.complete) {
+      findings[d] = { ...e, fixed: today, fixedRun: n };
+      fixed.push(d);
+    } else {
+      findings[d] = e;
+    }
+  }
+  const run = { n, at: input2.now.toISOString(), ...input2.commit ? { commit: input2.commit } : {}, ...countsOf(input2.findings), exceptions: input2.exceptions, complete: input2.complete };
+  const all = [...prev.runs, run];
+  const recentFrom = input2.now.getTime() - RECENT_DAYS * DAY_MS4;
+  let cut = 0;
+  while (cut < all.length - 1 && (Date.parse(all[cut].at) < recentFrom || all.length - cut > MAX_RUNS)) cut++;
+  const history = { version: HISTORY_VERSION, nextRun: n + 1, findings, runs: all.slice(cut), weeks: fold(prev.weeks, all.slice(0, cut)) };
+  return { history, run, previous, added, fixed };
+}
+function trend(history, now, weeks = 12) {
+  const from = day(new Date(Date.parse(`${weekOf(day(now))}T00:00:00Z`) - (weeks - 1) * 7 * DAY_MS4));
+  const points = fold(history.weeks, history.runs);
+  return points.filter((p) => p.week >= from && p.week <= day(now)).map((p) => ({ week: p.week, critical: p.critical, high: p.high, exceptions: p.exceptions }));
+}
+
+// src/gate/history-file.ts
+var fs18 = __toESM(require("node:fs"));
+var path15 = __toESM(require("node:path"));
+var import_errors25 = require("./cli-errors.js");
+init_run_tool();
+function readHistoryFile(file2) {
+  let text3;
+  try {
+    text3 = fs18.readFileSync(file2, "utf8");
+  } catch (e) {
+    if (e.code === "ENOENT") return emptyHistory();
+    throw new import_errors25.ConfigError(`cannot read the history file: ${e.message}`, file2);
+  }
+  return parseHistory(text3, file2);
+}
+function writeHistoryFile(file2, history, io = fs18) {
+  const dir = path15.dirname(path15.resolve(file2));
+  fs18.mkdirSync(dir, { recursive: true });
+  const tmp = path15.join(dir, `.${path15.basename(file2)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    io.writeFileSync(tmp, JSON.stringify(history) + "\n", { flag: "wx", mode: 420 });
+    io.renameSync(tmp, file2);
+  } catch (e) {
+    io.rmSync(tmp, { force: true });
+    throw new import_errors25.ConfigError(`cannot write the history file (the previous one was kept): ${e.message}`, file2);
+  }
+}
+async function currentCommit(dir, env, run = runTool) {
+  if (env.GITHUB_SHA && /^[0-9a-f]{40}$/.test(env.GITHUB_SHA)) return env.GITHUB_SHA;
+  const r = await run("git", ["-C", dir, "rev-parse", "--verify", "-q", "HEAD"], { env: { ...env, GIT_TERMINAL_PROMPT: "0" }, timeoutMs: 3e4 });
+  const sha = r.stdout.trim();
+  return r.exitCode === 0 && /^[0-9a-f]{40,64}$/.test(sha) ? sha : void 0;
+}
+
+// src/reports/history-summary.ts
+var MAX_ROWS2 = 30;
+function chart(points) {
+  const labels = points.map((p) => `"${p.week.slice(5)}"`).join(", ");
+  const top = Math.max(1, ...points.flatMap((p) => [p.critical, p.high, p.exceptions]));
+  return [
+    "```mermaid",
+    "xychart-beta",
+    '    title "Open critical, high and exceptions by week"',
+    `    x-axis [${labels}]`,
+    `    y-axis "count" 0 --> ${top}`,
+    `    line [${points.map((p) => p.critical).join(", ")}]`,
+    `    line [${points.map((p) => p.high).join(", ")}]`,
+    `    line [${points.map((p) => p.exceptions).join(", ")}]`,
+    "```",
+    "",
+    `Lines in order: critical, high, open exceptions. Per week (critical/high/exceptions): ${points.map((p) => `${p.week}: ${p.critical}/${p.high}/${p.exceptions}`).join("; ")}.`
+  ];
+}
+function state(f) {
+  if (f.exception) return "exception";
+  if (f.vex) return "VEX";
+  return f.blocking ? "blocking" : "open";
+}
+function renderHistorySection(result, change2, opts) {
+  const { history, run, previous } = change2;
+  const max = opts.maxRows ?? MAX_ROWS2;
+  const out = ["## History", ""];
+  const since = previous ? `last run ${previous.at.slice(0, 10)}${previous.commit ? ` at ${previous.commit.slice(0, 12)}` : ""}` : "the first run recorded";
+  out.push(`Run ${run.n}, ${since}. ${plural3(change2.added.length, "new finding")}, ${plural3(change2.fixed.length, "fixed finding")} since then.`);
+  if (!run.complete) out.push("", "A scanner did not finish: findings it did not report are not counted as fixed.");
+  const byDigest2 = /* @__PURE__ */ new Map();
+  for (const f of result.findings) {
+    const d = opts.digests.get(f.fingerprint);
+    if (!byDigest2.has(d)) byDigest2.set(d, f);
+  }
+  const firstSeen = /* @__PURE__ */ new Map();
+  for (const [d, f] of byDigest2) firstSeen.set(f.fingerprint, history.findings[d].first);
+  if (change2.added.length > 0) {
+    out.push("", `**New since the last run (${change2.added.length})**`, "");
+    for (const d of change2.added.slice(0, opts.maxRows ?? MAX_ROWS2)) out.push(`- ${history.findings[d].severity}: ${md(history.findings[d].label)}`);
+    if (change2.added.length > max) out.push(`- and ${change2.added.length - max} more`);
+  }
+  if (change2.fixed.length > 0) {
+    out.push("", `**Fixed since the last run (${change2.fixed.length})**`, "");
+    for (const d of change2.fixed.slice(0, opts.maxRows ?? MAX_ROWS2)) {
+      const e = history.findings[d];
+      out.push(`- ${e.severity}: ${md(e.label)}, open since ${e.first}, fixed ${e.fixed}`);
+    }
+    if (change2.fixed.length > max) out.push(`- and ${change2.fixed.length - max} more`);
+  }
+  const open2 = [...byDigest2.values()];
+  const overdue = overdueFindings(open2.filter((f) => !f.exception && !f.vex), firstSeen, opts.sla, opts.now, opts.unknownAs);
+  if (overdue.length > 0) {
+    const byFp = new Map(open2.map((f) => [f.fingerprint, f]));
+    out.push("", `**Overdue against the SLA (${overdue.length})**`, "");
+    out.push(
+      ...table(
+        ["Severity", "Finding", "First seen", "Days open", "SLA days"],
+        // In report order: blocking first, worst first.
+        overdue.map((o) => {
+          const f = byFp.get(o.fingerprint);
+          return row([f.severity, md(history.findings[opts.digests.get(f.fingerprint)].label), o.firstSeen, String(o.daysOpen), String(o.slaDays)]);
+        })
+      )
+    );
+  }
+  if (open2.length > 0) {
+    const rows = open2.map((f) => ({ f, first: firstSeen.get(f.fingerprint) })).sort((a, b) => a.first.localeCompare(b.first));
+    out.push("", `**Open findings by age (${open2.length}, oldest first)**`, "");
+    out.push(
+      ...table(
+        ["Severity", "Finding", "State", "First seen", "Age (days)", "SLA days"],
+        rows.slice(0, max).map(
+          ({ f, first }) => row([f.severity, md(history.findings[opts.digests.get(f.fingerprint)].label), state(f), first, String(daysSince(first, opts.now)), String(slaDays(opts.sla, f.severity, opts.unknownAs) ?? "—")])
+        )
+      )
+    );
+    if (rows.length > max) out.push("", `${rows.length - max} more in chaingate-result.json.`);
+  }
+  const points = trend(history, opts.now);
+  out.push("", "**Trend, last 12 weeks**", "");
+  out.push(...points.length >= 2 ? chart(points) : ["Not enough weeks yet: the chart starts with the second week of history."]);
+  return out.join("\n") + "\n";
+}
+
+// src/gate/licenses.ts
+var path16 = __toESM(require("node:path"));
+var import_errors26 = require("./cli-errors.js");
+init_read_text();
+function readProjectLockfiles(dir, policy) {
+  const lockfiles = [];
+  const errors = [];
+  const read = (f) => {
+    try {
+      f();
+    } catch (e) {
+      if (!(e instanceof import_errors26.ChaingateError)) throw e;
+      errors.push(e.message);
+    }
+  };
+  read(() => {
+    for (const file2 of findLockfiles(dir, { skipDirs: policy["skip-dirs"] })) read(() => lockfiles.push(readLockfile(file2, path16.relative(dir, file2) || path16.basename(file2))));
+  });
+  return { lockfiles, errors };
+}
+function readSbom(dir, file2) {
+  const abs = path16.resolve(file2);
+  const display = path16.relative(dir, abs) || path16.basename(abs);
+  try {
+    return { lockfiles: [{ path: display, kind: "cyclonedx", packages: packagesFromCycloneDx(readText(abs), display) }], errors: [] };
+  } catch (e) {
+    if (!(e instanceof import_errors26.ChaingateError) && !e.code) throw e;
+    return { lockfiles: [], errors: [e instanceof import_errors26.ChaingateError ? e.message : `${display}: cannot read the SBOM (${e.code})`] };
+  }
+}
+function checkLicenses(dir, policy, rules, sbom) {
+  const started = Date.now();
+  const { lockfiles, errors } = sbom ? readSbom(dir, sbom) : readProjectLockfiles(dir, policy);
+  const durationMs = Date.now() - started;
+  if (errors.length > 0) {
+    return { findings: [], status: { name: "licenses", status: "failed", durationMs, findings: 0, error: `the license policy cannot read every lockfile: ${errors.join("; ")}` } };
+  }
+  const findings = licenseFindings(lockfiles, rules);
+  const packages = lockfiles.reduce((n, l) => n + l.packages.filter((p) => p.workspace === void 0).length, 0);
+  const notes = [lockfiles.length ? `${packages} packages of ${lockfiles.map((l) => l.path).join(", ")} checked` : "no lockfile found: no package to check"];
+  return { findings, status: { name: "licenses", status: "ok", durationMs, findings: findings.length, notes } };
+}
+
+// src/gate/run-gate.ts
+var REPORT_COVERS = {
+  trivy: ["trivy-fs"],
+  semgrep: ["semgrep"],
+  "npm-audit": ["audit"],
+  "yarn-audit": ["audit"],
+  "pnpm-audit": ["audit"],
+  "pip-audit": ["audit"],
+  "osv-scanner": ["audit"],
+  // The shards ran the scanners of their projects: the gate merging them runs none again.
+  chaingate: ["semgrep", "trivy-fs", "audit"]
+};
+var COMPLETED_TOOL_NAMES = {
+  semgrep: ["semgrep"],
+  "trivy-fs": ["trivy"],
+  "trivy-image": ["trivy"],
+  audit: ["osv"],
+  "cosign-verify": ["cosign"],
+  zizmor: ["zizmor"],
+  "report:sarif": []
+};
+function overridesFrom(opts) {
+  return (raw) => {
+    const r = { ...raw };
+    if (opts.scanners) r.scanners = opts.scanners;
+    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs19.existsSync(opts.image) ? path17.resolve(opts.image) : opts.image };
+    if (opts.insecureRegistry) r.trivy = { ...r.trivy ?? {}, "insecure-registry": true };
+    if (opts.trivyScanners) r.trivy = { ...r.trivy ?? {}, scanners: opts.trivyScanners };
+    if (opts.osvDb) r.audit = { ...r.audit ?? {}, "osv-db": path17.resolve(opts.osvDb) };
+    if (opts.sbom !== void 0) r.sbom = opts.sbom;
+    return r;
+  };
+}
+function resolveFrom(base, p) {
+  return path17.isAbsolute(p) ? p : path17.resolve(base, p);
+}
+function loadInputs(opts) {
+  const dir = path17.resolve(opts.dir);
+  if (!fs19.existsSync(dir) || !fs19.statSync(dir).isDirectory()) {
+    throw new import_errors27.ConfigError(`project directory ${opts.dir} does not exist`);
+  }
+  const explicitConfig = opts.configFile !== void 0;
+  const configPath = explicitConfig ? resolveFrom(process.cwd(), opts.configFile) : path17.join(dir, ".chaingate.yml");
+  const repoRoots = untrustedRoots([dir], opts.env);
+  if (explicitConfig || fs19.existsSync(configPath)) checkRepoFileLink(configPath, repoRoots, "policy file");
+  const policyLoaded = explicitConfig || fs19.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
+  const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
+  const baseDir = policyLoaded ? path17.dirname(configPath) : dir;
+  const tools = policyLoaded ? checkPolicyTools(policy, configPath, policyLoaded.lineOf, repoRoots, opts.env) : {};
+  for (const c of absoluteConfigs(policy.semgrep.config, dir)) if (path17.isAbsolute(c)) checkRepoFileLink(c, repoRoots, "semgrep rule file");
+  const exceptions = [];
+  let exceptionsInput;
+  const exPath = opts.exceptionsFile !== void 0 ? resolveFrom(process.cwd(), opts.exceptionsFile) : resolveFrom(baseDir, policy.exceptions.file);
+  if (opts.exceptionsFile !== void 0 || fs19.existsSync(exPath)) {
+    checkRepoFileLink(exPath, repoRoots, "exceptions file");
+    const ex = loadExceptionsFile(exPath);
+    const source = path17.relative(dir, exPath) || exPath;
+    exceptions.push({ source, entries: ex.value.exceptions, lines: ex.itemLines });
+    exceptionsInput = { path: source, sha256: ex.sha256 };
+    const problems = checkExceptionLimits(exceptions[0], policy.exceptions["max-days"], opts.now());
+    if (problems.length > 0) {
+      const p = problems[0];
+      throw new import_errors27.ConfigError(p.message + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""), exPath, p.line);
+    }
+  }
+  const vex = [];
+  const vexInputs = [];
+  const vexFiles = [...policy.exceptions.vex.map((v) => resolveFrom(baseDir, v)), ...opts.vexFiles.map((v) => resolveFrom(process.cwd(), v))];
+  const vexLoaded = vexFiles.map((v) => {
+    checkRepoFileLink(v, repoRoots, "VEX document");
+    return loadVexFile(v);
+  });
+  for (const v of vexLoaded) {
+    const source = path17.relative(dir, v.path) || v.path;
+    vex.push({ source, doc: v.value });
+    vexInputs.push({ path: source, sha256: v.sha256 });
+  }
+  const vexProblems = checkVexLimits(vex, largestDays(policy.exceptions["max-days"]), opts.now());
+  if (vexProblems.length > 0) {
+    const p = vexProblems[0];
+    const v = vexLoaded[vex.findIndex((x) => x.source === p.source)];
+    throw new import_errors27.ConfigError(p.message + (vexProblems.length > 1 ? ` (and ${vexProblems.length - 1} more)` : ""), v.path, v.lineOf?.(["statements", p.index]));
+  }
+  const inputs = { vex: vexInputs };
+  if (policyLoaded) inputs.policy = { path: path17.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
+  if (exceptionsInput) inputs.exceptions = exceptionsInput;
+  return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath };
+}
+function ingestShard(bytes2, file2, commit, started) {
+  const shard = parseChaingateResult(decodeText(bytes2));
+  const problems = shardProblems(shard, commit);
+  const status = problems.length ? { name: "report:chaingate", status: "failed", durationMs: Date.now() - started, findings: shard.findings.length, error: `${file2}: ${problems.join("; ")}`, outputs: [file2] } : { name: "report:chaingate", status: "ok", durationMs: Date.now() - started, findings: shard.findings.length, outputs: [file2] };
+  return { findings: shard.findings, status, project: shard.project };
+}
+function policyProjects(dir, policy, inputs) {
+  const file2 = inputs.policy && path17.resolve(dir, inputs.policy.path);
+  return policy.projects && file2 && path17.dirname(file2) === path17.resolve(dir) ? listedProjects(dir, file2, policy.projects) : [];
+}
+function ingestReport(tool, file2, roots, commit) {
+  const started = Date.now();
+  const name = `report:${tool}`;
+  checkReportPath(file2, roots);
+  let bytes2;
+  try {
+    bytes2 = readBytes(file2);
+  } catch (e) {
+    const code = e.code;
+    return {
+      findings: [],
+      status: { name, status: "failed", durationMs: 0, findings: 0, error: `${file2}: ${code === "ENOENT" ? "report file not found" : e.message}` }
+    };
+  }
+  try {
+    if (tool === "chaingate") return ingestShard(bytes2, file2, commit, started);
+    const findings = parseReport2(tool, bytes2);
+    return { findings, status: { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: [file2] } };
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    const where2 = e.line ? `${file2}:${e.line}` : file2;
+    return {
+      findings: [],
+      status: { name, status: "failed", durationMs: Date.now() - started, findings: 0, error: `${where2}: ${e.message}` }
+    };
+  }
+}
+function splitSides(all, dir, split) {
+  const findings = [];
+  const baseFindings = [];
+  const rel = (from, p) => path17.relative(from, p).split(path17.sep).join("/");
+  for (const f of all) {
+    const l = f.location;
+    const abs = l && path17.resolve(dir, l.path);
+    if (l && abs && abs.startsWith(split.baseDir + path17.sep)) baseFindings.push({ ...f, location: { ...l, path: rel(split.baseDir, abs) } });
+    else if (l && abs && split.headDir) findings.push({ ...f, location: { ...l, path: rel(split.headDir, abs) }, fingerprint: computeFingerprint({ ...f, location: { ...l, path: rel(split.headDir, abs) } }) });
+    else findings.push(f);
+  }
+  return { findings, baseFindings };
+}
+async function bounded(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+function toolPathResolver(tools, env) {
+  return (tool) => resolveToolPath(tool, env, tools[tool]);
+}
+function scannedLockfiles(dir, policy) {
+  return readProjectLockfiles(dir, policy).lockfiles;
+}
+function dependenciesScanned(statuses, policy) {
+  return statuses.some(
+    (s) => s.status === "ok" && (s.name === "audit" || s.name === "trivy-fs" && policy.trivy.scanners.includes("vuln") || s.name.startsWith("report:") && s.name !== "report:semgrep" && s.name !== "report:sarif")
+  );
+}
+function toolVersions(statuses, toolPath, env) {
+  const out = {};
+  const ran = new Set(statuses.filter((s) => s.status === "ok").map((s) => s.name));
+  const pinnedDir = path17.join(env.CHAINGATE_TOOLS_DIR ?? path17.join(os4.homedir(), ".cache", "chaingate", "tools"), "bin");
+  const pinned = { semgrep: "semgrep", "trivy-fs": "trivy", "trivy-image": "trivy", "cosign-verify": "cosign", zizmor: "zizmor" };
+  for (const [scanner2, tool] of Object.entries(pinned)) {
+    const v = versions_default[tool]?.version;
+    if (ran.has(scanner2) && v && toolPath(tool) === path17.join(pinnedDir, tool)) out[tool] = v;
+  }
+  if (ran.has("audit")) out.osv = VERSION;
+  return out;
+}
+async function runGate(opts, deps2) {
+  const head = loadInputs(opts);
+  const session = opts.baseline ? await openBaseline({
+    spec: opts.baseline,
+    trustedPolicy: opts.trustedPolicy ?? "head",
+    headDir: head.dir,
+    env: opts.env,
+    log: (l) => opts.log.info(l),
+    loadBase: (d, toBase) => {
+      const vexFiles = opts.vexFiles.map((v) => toBase(resolveFrom(process.cwd(), v))).filter((v) => v !== void 0);
+      const configFile = opts.configFile === void 0 ? void 0 : toBase(resolveFrom(head.dir, opts.configFile));
+      const exceptionsFile = opts.exceptionsFile === void 0 ? void 0 : toBase(resolveFrom(process.cwd(), opts.exceptionsFile));
+      return loadInputs({ ...opts, dir: d, configFile, exceptionsFile, vexFiles });
+    },
+    head
+  }) : void 0;
+  try {
+    return await gate(opts, deps2, head, session);
+  } finally {
+    await session?.close();
+  }
+}
+async function gate(opts, deps2, head, session) {
+  const trusted = opts.trustedPolicy === "baseline" && session?.baseInputs ? session.baseInputs : head;
+  const { policy, exceptions, vex, inputs, tools, exceptionsPath } = trusted;
+  const dir = head.dir;
+  const scannerOpts = trusted === head ? opts : { ...opts, dir: trusted.dir };
+  const historyFile = opts.history !== void 0 ? resolveFrom(process.cwd(), opts.history) : void 0;
+  const previousHistory = historyFile !== void 0 ? readHistoryFile(historyFile) : void 0;
+  const outDir = path17.resolve(opts.outputDir);
+  const roots = [dir, ...opts.env.GITHUB_WORKSPACE ? [opts.env.GITHUB_WORKSPACE] : []];
+  const statuses = [];
+  const all = [];
+  const covered = /* @__PURE__ */ new Set();
+  const commit = opts.env.GITHUB_SHA || void 0;
+  const shardProjects = [];
+  for (const r of opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })))) {
+    const { findings, status, project } = ingestReport(r.tool, r.path, roots, commit);
+    if (project) shardProjects.push(project);
+    addTextHashes(findings, dir);
+    statuses.push(status);
+    all.push(...findings);
+    for (const s of REPORT_COVERS[r.tool] ?? []) covered.add(s);
+  }
+  await prepareOutputDir(outDir, opts.outputDir, roots);
+  const toRun = policy.scanners.filter((s) => !covered.has(s));
+  for (const s of policy.scanners.filter((s2) => covered.has(s2))) {
+    statuses.push({ name: s, status: "skipped", durationMs: 0, findings: 0, notes: ["its report was given with --report"] });
+  }
+  const workRoot = path17.join(outDir, "raw");
+  const toolPath = toolPathResolver(tools, opts.env);
+  const concurrency = Math.max(1, Number(opts.env.CHAINGATE_CONCURRENCY ?? 3) || 3);
+  const jobs = toRun.map((name) => session?.headJob(name, dir, policy) ?? { name, side: "head", dir });
+  for (const b of session?.baseJobs(toRun, policy) ?? []) jobs.splice(jobs.findIndex((j) => j.name === b.name) + 1, 0, b);
+  const results = await bounded(jobs, concurrency, async (job) => {
+    const name = job.side === "base" ? `baseline:${job.name}` : job.name;
+    const started = Date.now();
+    const lines2 = [];
+    const workDir = path17.join(workRoot, job.side === "base" ? path17.join("baseline", job.name) : job.name);
+    fs19.mkdirSync(workDir, { recursive: true });
+    const ctx = {
+      dir: job.dir,
+      workDir,
+      toolPath,
+      timeoutMs: policy["timeout-minutes"] * 6e4,
+      env: opts.env,
+      log: (l) => lines2.push(l),
+      targets: job.targets
+    };
+    let status;
+    let findings = [];
+    let baseFindings;
+    try {
+      const scanner2 = deps2.createScanner(job.name, job.policy ?? policy, scannerOpts);
+      const out = await scanner2.run(ctx);
+      findings = out.findings;
+      if (job.split) ({ findings, baseFindings } = splitSides(findings, job.dir, job.split));
+      addTextHashes(findings, job.split?.headDir ?? job.dir);
+      if (baseFindings && job.split) addTextHashes(baseFindings, job.split.baseDir);
+      status = { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => path17.relative(outDir, o) || o) };
+      if (out.notes.length) status.notes = out.notes;
+    } catch (e) {
+      if (!(e instanceof import_errors27.ChaingateError)) throw e;
+      const side = job.side === "base" ? `the baseline side (${opts.baseline}) could not be scanned: ` : "";
+      status = { name, status: "failed", durationMs: Date.now() - started, findings: 0, error: `${side}${e.message}` };
+      lines2.push(`error: ${e.message}`);
+    }
+    opts.log.group(`${name}: ${status.status}, ${status.findings} findings, ${(status.durationMs / 1e3).toFixed(1)} s`, lines2);
+    return { job, status, findings, baseFindings };
+  });
+  for (const r of results) {
+    statuses.push(r.status);
+    if (r.job.side === "head") all.push(...r.findings);
+  }
+  const verifyImage = opts.verifyImage ?? policy.verify?.image;
+  if (verifyImage) {
+    const v = policy.verify ?? { keys: [], "revoked-keys": [], "require-attestations": [], "insecure-registry": false };
+    const started = Date.now();
+    const lines2 = [];
+    const workDir = path17.join(workRoot, "cosign-verify");
+    fs19.mkdirSync(workDir, { recursive: true });
+    try {
+      const o = await runVerifyImage(
+        {
+          image: verifyImage,
+          keys: v.keys.map((k) => k.includes("://") ? k : resolveFrom(dir, k)),
+          revokedKeys: v["revoked-keys"].map((k) => k.includes("://") ? k : resolveFrom(dir, k)),
+          identity: v.identity && v.issuer ? { identity: v.identity, issuer: v.issuer } : void 0,
+          requireAttestations: v["require-attestations"],
+          insecureRegistry: v["insecure-registry"] || opts.insecureRegistry === true
+        },
+        { tools: signTools(opts.env, tools), env: opts.env, log: (l) => lines2.push(l), workDir }
+      );
+      all.push(...o.findings);
+      statuses.push(verifyScannerStatus(o, Date.now() - started));
+    } catch (e) {
+      if (!(e instanceof import_errors27.ChaingateError)) throw e;
+      statuses.push(verifyScannerFailed(e.message, Date.now() - started));
+      lines2.push(`error: ${e.message}`);
+    }
+    opts.log.group(`cosign-verify: ${verifyImage}, ${((Date.now() - started) / 1e3).toFixed(1)} s`, lines2);
+  }
+  let sbomFile;
+  if (policy.sbom && deps2.writeSbom) {
+    sbomFile = path17.join(outDir, "sbom.cdx.json");
+    const { components } = await deps2.writeSbom(dir, policy, sbomFile, opts);
+    opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
+  }
+  if (policy.licenses) {
+    const { findings, status } = checkLicenses(dir, policy, policy.licenses, opts.sbomInput);
+    all.push(...findings);
+    statuses.push(status);
+  }
+  const merged = assignProjects(mergeFindings(all), [...shardProjects, ...policyProjects(dir, policy, inputs)]);
+  const now = opts.now();
+  let runFindings = [];
+  if (previousHistory) {
+    const keys = historyKeys(merged);
+    runFindings = merged.map((f, i) => ({ key: keys[i], severity: f.severity, kind: f.kind, label: findingLabel2(f), fingerprint: f.fingerprint }));
+  }
+  const firstSeen = previousHistory ? firstSeenMap(previousHistory, runFindings, now) : opts.firstSeen;
+  let comparison;
+  let denied = [];
+  let lockfileErrors = [];
+  if (session) {
+    comparison = session.compare(
+      results.filter((r) => r.job.side === "head"),
+      results.filter((r) => r.job.side === "base"),
+      merged,
+      policy,
+      dir
+    );
+    ({ denied, lockfileErrors } = comparison);
+    if (session.source === "ref") {
+      if (opts.reports.length) comparison.record.notes.push("findings of --report files have no baseline side: they count as new (an earlier result as --baseline FILE has one)");
+      if (toRun.includes("trivy-image")) comparison.record.notes.push("trivy-image scans an image, not the tree: its findings count as new");
+    }
+  } else if (policy["deny-packages"].length > 0) {
+    const review = dependencyReview(dir, void 0, merged, policy);
+    denied = review.denied;
+    lockfileErrors = review.headErrors;
+  }
+  if (policy["deny-packages"].length > 0 && lockfileErrors.length > 0) {
+    statuses.push({ name: "deny-packages", status: "failed", durationMs: 0, findings: 0, error: lockfileErrors.join("; ") });
+  }
+  const evaluated = evaluate({
+    findings: denied.length ? [...merged, ...denied] : merged,
+    baseline: comparison && { marks: comparison.marks, record: comparison.record },
+    dependencyChanges: comparison?.dependencyChanges,
+    policyChanges: session?.policyChanges,
+    policy,
+    exceptions,
+    vex,
+    scanners: statuses,
+    now,
+    mode: opts.mode,
+    inputs,
+    version: VERSION,
+    firstSeen
+  });
+  let history;
+  let overdue;
+  if (previousHistory && historyFile) {
+    const open2 = evaluated.findings.filter((f) => !f.exception && !f.vex);
+    overdue = overdueFindings(open2, firstSeen, policy.sla, now, policy["unknown-severity"]);
+    history = updateHistory(previousHistory, {
+      now,
+      commit: await currentCommit(dir, opts.env),
+      findings: runFindings,
+      exceptions: evaluated.exceptions.active,
+      complete: !statuses.some((s) => s.status === "failed") && evaluated.verdict !== "incomplete"
+    });
+    writeHistoryFile(historyFile, history.history);
+    opts.log.info(`history: run ${history.run.n} recorded in ${historyFile} (${history.added.length} new, ${history.fixed.length} fixed since the last run)`);
+  }
+  const scannedProject = projectPath(dir, opts.env).project;
+  const result = { ...evaluated, ...commit ? { commit } : {}, ...scannedProject ? { project: scannedProject } : {} };
+  const resultFile = path17.join(outDir, "chaingate-result.json");
+  const sarifFile = path17.join(outDir, "chaingate.sarif");
+  const summaryFile = path17.join(outDir, "summary.md");
+  const repo = projectPath(dir, opts.env);
+  const lockfiles = scannedLockfiles(dir, policy);
+  const findPath = dependencyPathIndex(lockfiles);
+  const anchor2 = findingAnchors(dir, lockfiles.map((l) => l.path));
+  await outputWrite(resultFile, () => writeChunks(resultFile, resultJsonChunks(result)));
+  await outputWrite(sarifFile, () => writeChunks(
+    sarifFile,
+    sarifJsonChunks(result, {
+      toolVersion: VERSION,
+      root: repo.root,
+      project: repo.project,
+      toolVersions: toolVersions(statuses, toolPath, opts.env),
+      anchor: anchor2,
+      // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
+      // important ones there; chaingate-result.json has them all.
+      maxResultsPerRun: policy.sarif["max-results-per-run"],
+      // Tools that ran to the end get a run even when empty, so code scanning closes their alerts.
+      // A baseline side, or a scanner that saw only the changed files, must not close alerts.
+      completedTools: [
+        ...new Set(
+          statuses.filter((s) => s.status === "ok" && !s.name.startsWith("baseline:") && !session?.partial.has(s.name)).flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, "")])
+        )
+      ]
+    })
+  ));
+  const exceptionsFile = path17.relative(repo.root, exceptionsPath).split(path17.sep).join("/") || exceptionsPath;
+  const daysFor = (sev) => exceptionDays({ maxDays: policy.exceptions["max-days"], sla: policy.sla }, sev, policy["unknown-severity"]);
+  const summary = renderSummary(result, {
+    resultFile: path17.basename(resultFile),
+    sarifFile: path17.basename(sarifFile),
+    dependencyPath: (f) => f.package ? findPath(f.package, f.location?.path) : void 0,
+    links: commitLinksFromEnv(opts.env, repo.project),
+    anchor: anchor2,
+    exceptionsFile,
+    exceptionDays: daysFor,
+    // Lockfiles count as scanned only when a dependency scanner read them to the end.
+    scanned: dependenciesScanned(statuses, policy) ? { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) } : void 0
+  });
+  const withHistory = history ? `${summary}
+${renderHistorySection(result, history, { now, digests: historyDigests(runFindings), sla: policy.sla, unknownAs: policy["unknown-severity"] })}` : summary;
+  await outputWrite(summaryFile, async () => fs19.writeFileSync(summaryFile, withHistory));
+  return { result, resultFile, sarifFile, summaryFile, summary: withHistory, sbomFile, exceptionsFile, exceptionDays: daysFor, history, overdue };
+}
+
+// src/gate/deps.ts
+var path24 = __toESM(require("node:path"));
+var import_errors36 = require("./cli-errors.js");
+
+// src/scanners/audit.ts
+var fs21 = __toESM(require("node:fs"));
+var path19 = __toESM(require("node:path"));
+var import_errors30 = require("./cli-errors.js");
+
 // src/osv/api.ts
-var import_errors18 = require("./cli-errors.js");
+var import_errors28 = require("./cli-errors.js");
 init_util();
 
 // src/osv/schema.ts
@@ -37633,162 +46989,6 @@ var OsvBatchResponseSchema = external_exports.looseObject({
   )
 });
 
-// src/osv/versions.ts
-var semver2 = __toESM(require_semver2());
-
-// src/osv/pep440.ts
-var PATTERN = /^v?(?:(\d+)!)?(\d+(?:\.\d+)*)(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d+)?)?(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?(?:[-_.]?(dev)[-_.]?(\d+)?)?(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?$/;
-var PRE_RANK = { a: 0, alpha: 0, b: 1, beta: 1, c: 2, rc: 2, pre: 2, preview: 2 };
-function parsePep440(text2) {
-  const m = PATTERN.exec(text2.trim().toLowerCase());
-  if (!m) return void 0;
-  const v = {
-    epoch: m[1] ? Number(m[1]) : 0,
-    release: m[2].split(".").map(Number)
-  };
-  if (m[3]) v.pre = [PRE_RANK[m[3]], Number(m[4] ?? 0)];
-  if (m[5] !== void 0) v.post = Number(m[5]);
-  else if (m[6]) v.post = Number(m[7] ?? 0);
-  if (m[8]) v.dev = Number(m[9] ?? 0);
-  if (m[10]) v.local = m[10].split(/[-_.]/).map((s) => /^\d+$/.test(s) ? Number(s) : s);
-  return v;
-}
-function cmp(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-function cmpRelease(a, b) {
-  const n = Math.max(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const c = cmp(a[i] ?? 0, b[i] ?? 0);
-    if (c) return c;
-  }
-  return 0;
-}
-function preKey(v) {
-  if (v.pre) return v.pre;
-  if (v.dev !== void 0 && v.post === void 0) return [-Infinity, 0];
-  return [Infinity, 0];
-}
-function cmpLocal(a, b) {
-  if (!a && !b) return 0;
-  if (!a) return -1;
-  if (!b) return 1;
-  const n = Math.max(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === void 0) return -1;
-    if (y === void 0) return 1;
-    if (typeof x === "number" && typeof y === "number") {
-      const c = cmp(x, y);
-      if (c) return c;
-    } else if (typeof x === "number") return 1;
-    else if (typeof y === "number") return -1;
-    else if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-}
-function comparePep440Parsed(a, b) {
-  return cmp(a.epoch, b.epoch) || cmpRelease(a.release, b.release) || cmp(preKey(a)[0], preKey(b)[0]) || cmp(preKey(a)[1], preKey(b)[1]) || cmp(a.post ?? -Infinity, b.post ?? -Infinity) || cmp(a.dev ?? Infinity, b.dev ?? Infinity) || cmpLocal(a.local, b.local);
-}
-function comparePep440(a, b) {
-  const x = parsePep440(a);
-  const y = parsePep440(b);
-  if (!x || !y) return void 0;
-  return comparePep440Parsed(x, y);
-}
-
-// src/osv/versions.ts
-function compareGeneric(a, b) {
-  const tok = (s) => s.replace(/^v(?=\d)/i, "").match(/\d+|~|[^\d~]+/g) ?? [];
-  const x = tok(a);
-  const y = tok(b);
-  const n = Math.max(x.length, y.length);
-  for (let i = 0; i < n; i++) {
-    const p = x[i];
-    const q = y[i];
-    if (p === q) continue;
-    if (p === void 0) return q === "~" ? 1 : -1;
-    if (q === void 0) return p === "~" ? -1 : 1;
-    if (p === "~") return -1;
-    if (q === "~") return 1;
-    const pn = /^\d+$/.test(p);
-    const qn = /^\d+$/.test(q);
-    if (pn && qn) {
-      const d = BigInt(p) - BigInt(q);
-      if (d !== 0n) return d < 0n ? -1 : 1;
-      continue;
-    }
-    if (pn) return 1;
-    if (qn) return -1;
-    return p < q ? -1 : 1;
-  }
-  return 0;
-}
-var SEMVER_CACHE = /* @__PURE__ */ new Map();
-var SEMVER_CACHE_MAX = 1e5;
-function semverOf(v) {
-  let parsed = SEMVER_CACHE.get(v);
-  if (parsed === void 0) {
-    parsed = semver2.parse(v.trim(), { loose: true });
-    if (SEMVER_CACHE.size >= SEMVER_CACHE_MAX) SEMVER_CACHE.clear();
-    SEMVER_CACHE.set(v, parsed);
-  }
-  return parsed;
-}
-function compareSemver(a, b) {
-  const x = semverOf(a);
-  const y = semverOf(b);
-  if (x && y) return x.compare(y);
-  return compareGeneric(a, b);
-}
-function comparePypi(a, b) {
-  return comparePep440(a, b) ?? compareGeneric(a, b);
-}
-function baseEcosystem(ecosystem) {
-  const i = ecosystem.indexOf(":");
-  return (i === -1 ? ecosystem : ecosystem.slice(0, i)).toLowerCase();
-}
-function ecosystemComparator(ecosystem) {
-  switch (baseEcosystem(ecosystem)) {
-    case "npm":
-    case "go":
-    case "crates.io":
-    case "hex":
-    case "pub":
-      return compareSemver;
-    case "pypi":
-      return comparePypi;
-    default:
-      return compareGeneric;
-  }
-}
-var PURL_TO_OSV = {
-  npm: "npm",
-  pypi: "PyPI",
-  golang: "Go",
-  go: "Go",
-  cargo: "crates.io",
-  maven: "Maven",
-  gem: "RubyGems",
-  nuget: "NuGet",
-  composer: "Packagist",
-  pub: "Pub",
-  hex: "Hex",
-  deb: "Debian",
-  apk: "Alpine",
-  swift: "SwiftURL"
-};
-function osvEcosystem(ecosystem) {
-  return PURL_TO_OSV[ecosystem.toLowerCase()] ?? ecosystem;
-}
-function normalizeName(ecosystem, name) {
-  return baseEcosystem(osvEcosystem(ecosystem)) === "pypi" ? name.toLowerCase().replace(/[-_.]+/g, "-") : name;
-}
-function packageIndexKey(ecosystem, name) {
-  return `${baseEcosystem(osvEcosystem(ecosystem))}/${normalizeName(ecosystem, name)}`;
-}
-
 // src/osv/api.ts
 var DEFAULT_OSV_API_URL = "https://api.osv.dev";
 var OsvApiUnreachable = class extends Error {
@@ -37815,14 +47015,14 @@ async function request(url2, init, opts) {
     const cause = e.cause;
     throw new OsvApiUnreachable(`OSV API ${url2}: ${cause?.code ?? cause?.message ?? e.message}`);
   }
-  const text2 = await res.text();
+  const text3 = await res.text();
   if (!res.ok) {
-    throw new import_errors18.ToolError("osv", `OSV API ${init.method ?? "GET"} ${url2} answered HTTP ${res.status}: ${text2.slice(0, 200).trim()}`);
+    throw new import_errors28.ToolError("osv", `OSV API ${init.method ?? "GET"} ${url2} answered HTTP ${res.status}: ${text3.slice(0, 200).trim()}`);
   }
   try {
-    return JSON.parse(text2);
+    return JSON.parse(text3);
   } catch {
-    throw new import_errors18.ToolError("osv", `OSV API ${url2} answered with something that is not JSON (${text2.slice(0, 80).trim()}...)`);
+    throw new import_errors28.ToolError("osv", `OSV API ${url2} answered with something that is not JSON (${text3.slice(0, 80).trim()}...)`);
   }
 }
 async function pool(items, n, fn) {
@@ -37836,7 +47036,7 @@ function checked(schema, data, what) {
   try {
     return validate2(schema, data, what);
   } catch (e) {
-    if (e instanceof FormatError) throw new import_errors18.ToolError("osv", e.message);
+    if (e instanceof FormatError) throw new import_errors28.ToolError("osv", e.message);
     throw e;
   }
 }
@@ -37855,7 +47055,7 @@ async function queryOsvApi(packages, opts = {}) {
       requests++;
       const parsed = checked(OsvBatchResponseSchema, body, "OSV API querybatch response");
       if (parsed.results.length !== chunk.length) {
-        throw new import_errors18.ToolError("osv", `OSV API querybatch answered ${parsed.results.length} results for ${chunk.length} queries`);
+        throw new import_errors28.ToolError("osv", `OSV API querybatch answered ${parsed.results.length} results for ${chunk.length} queries`);
       }
       parsed.results.forEach((r, k) => {
         const i = chunk[k].i;
@@ -37871,17 +47071,20 @@ async function queryOsvApi(packages, opts = {}) {
     const body = await request(`${base}/v1/vulns/${encodeURIComponent(id)}`, { method: "GET" }, opts);
     requests++;
     const adv = checked(OsvAdvisorySchema, body, `OSV API advisory ${id}`);
-    if (adv.id !== id) throw new import_errors18.ToolError("osv", `OSV API answered advisory ${adv.id} when asked for ${id}`);
+    if (adv.id !== id) throw new import_errors28.ToolError("osv", `OSV API answered advisory ${adv.id} when asked for ${id}`);
     advisories.set(id, adv);
   });
   return { ids, advisories, requests };
 }
 
 // src/osv/db.ts
-var fs8 = __toESM(require("node:fs"));
-var path6 = __toESM(require("node:path"));
-var import_errors19 = require("./cli-errors.js");
+var fs20 = __toESM(require("node:fs"));
+var path18 = __toESM(require("node:path"));
+var import_errors29 = require("./cli-errors.js");
 init_util();
+
+// src/osv/matcher.ts
+init_lookup();
 
 // src/osv/ranges.ts
 function eventVersion(e) {
@@ -37941,12 +47144,13 @@ function matchAffected(version3, affected, ecosystem) {
 }
 
 // src/osv/cvss.ts
-var AV = { N: 0.85, A: 0.62, L: 0.55, P: 0.2 };
-var AC = { L: 0.77, H: 0.44 };
-var PR_UNCHANGED = { N: 0.85, L: 0.62, H: 0.27 };
-var PR_CHANGED = { N: 0.85, L: 0.68, H: 0.5 };
-var UI = { N: 0.85, R: 0.62 };
-var CIA = { H: 0.56, L: 0.22, N: 0 };
+init_lookup();
+var AV = lookupTable({ N: 0.85, A: 0.62, L: 0.55, P: 0.2 });
+var AC = lookupTable({ L: 0.77, H: 0.44 });
+var PR_UNCHANGED = lookupTable({ N: 0.85, L: 0.62, H: 0.27 });
+var PR_CHANGED = lookupTable({ N: 0.85, L: 0.68, H: 0.5 });
+var UI = lookupTable({ N: 0.85, R: 0.62 });
+var CIA = lookupTable({ H: 0.56, L: 0.22, N: 0 });
 function metrics(parts) {
   const m = /* @__PURE__ */ new Map();
   for (const p of parts) {
@@ -37974,7 +47178,7 @@ function v3Score(m, roundUp) {
   const c = CIA[m.C];
   const i = CIA[m.I];
   const a = CIA[m.A];
-  if ([av, ac, pr, ui, c, i, a].some((x) => x === void 0)) return void 0;
+  if (av === void 0 || ac === void 0 || pr === void 0 || ui === void 0 || c === void 0 || i === void 0 || a === void 0) return void 0;
   const iss = 1 - (1 - c) * (1 - i) * (1 - a);
   const impact = changed ? 7.52 * (iss - 0.029) - 3.25 * Math.pow(iss - 0.02, 15) : 6.42 * iss;
   const exploitability = 8.22 * av * ac * pr * ui;
@@ -38022,8 +47226,8 @@ function cvss4ApproxScore(vector) {
 }
 
 // src/osv/severity.ts
-function firstScore(list, pick2) {
-  for (const s of list) {
+function firstScore(list2, pick2) {
+  for (const s of list2) {
     const score = pick2(s);
     if (score !== void 0) return score;
   }
@@ -38053,11 +47257,27 @@ function rate(advisory, affected) {
   if (/^MAL-/.test(advisory.id)) return { severity: "critical", source: "malicious" };
   return { severity: "unknown", source: "none" };
 }
+function groupSeverity(advisory, affected, group) {
+  const own2 = advisorySeverity(advisory, affected);
+  if (own2.severity !== "unknown") return own2;
+  let best;
+  for (const other of group) {
+    if (other === advisory) continue;
+    const sev = advisorySeverity(other);
+    if (sev.severity === "unknown") continue;
+    const rank = SEVERITY_RANK[sev.severity];
+    if (best === void 0 || rank > SEVERITY_RANK[best.sev.severity]) best = { sev, id: other.id };
+  }
+  if (best === void 0) return own2;
+  const out = { severity: best.sev.severity, source: "alias", from: best.id };
+  if (best.sev.cvssScore !== void 0) out.cvssScore = best.sev.cvssScore;
+  return out;
+}
 
 // src/osv/matcher.ts
 var OSV_TOOL = "osv";
 function emptyIndex() {
-  return { byPackage: /* @__PURE__ */ new Map(), byId: /* @__PURE__ */ new Map(), count: 0, withdrawn: 0 };
+  return { byPackage: /* @__PURE__ */ new Map(), byId: /* @__PURE__ */ new Map(), byAlias: /* @__PURE__ */ new Map(), count: 0, withdrawn: 0 };
 }
 function addToIndex(index, advisories) {
   for (const a of advisories) {
@@ -38068,17 +47288,22 @@ function addToIndex(index, advisories) {
     if (index.byId.has(a.id)) continue;
     index.byId.set(a.id, a);
     index.count++;
+    for (const alias of a.aliases ?? []) {
+      const list2 = index.byAlias.get(alias);
+      if (list2) list2.push(a);
+      else index.byAlias.set(alias, [a]);
+    }
     for (const affected of a.affected ?? []) {
       if (!affected.package) continue;
       const key = packageIndexKey(affected.package.ecosystem, affected.package.name);
-      let list = index.byPackage.get(key);
-      if (!list) index.byPackage.set(key, list = []);
-      list.push({ advisory: a, affected });
+      let list2 = index.byPackage.get(key);
+      if (!list2) index.byPackage.set(key, list2 = []);
+      list2.push({ advisory: a, affected });
     }
   }
   return index;
 }
-var OSV_TO_PURL = {
+var OSV_TO_PURL = lookupTable({
   npm: "npm",
   pypi: "pypi",
   go: "golang",
@@ -38091,7 +47316,7 @@ var OSV_TO_PURL = {
   hex: "hex",
   debian: "deb",
   alpine: "apk"
-};
+});
 function purlType2(ecosystem) {
   const base = baseEcosystem(osvEcosystem(ecosystem));
   return OSV_TO_PURL[base] ?? base;
@@ -38103,9 +47328,9 @@ function cwesOf3(advisory, affected) {
     for (const c of ids) if (typeof c === "string") out.push(c);
   }
   for (const a of affected) {
-    const list = a.database_specific?.cwes;
-    if (!Array.isArray(list)) continue;
-    for (const c of list) {
+    const list2 = a.database_specific?.cwes;
+    if (!Array.isArray(list2)) continue;
+    for (const c of list2) {
       const id = c?.cweId;
       if (typeof id === "string") out.push(id);
     }
@@ -38123,8 +47348,17 @@ function urlOf(advisory) {
   const ref = refs.find((r) => r.type === "ADVISORY") ?? refs.find((r) => r.type === "WEB");
   return ref?.url ?? `https://osv.dev/vulnerability/${encodeURIComponent(advisory.id)}`;
 }
-function osvFinding(pkg, advisory, affected, fixed) {
-  const sev = advisorySeverity(advisory, affected[0]);
+function aliasGroup(advisory, index) {
+  const group = /* @__PURE__ */ new Set();
+  for (const id of [advisory.id, ...advisory.aliases ?? []]) {
+    const named = index.byId.get(id);
+    if (named) group.add(named);
+    for (const a of index.byAlias.get(id) ?? []) group.add(a);
+  }
+  return group;
+}
+function osvFinding(pkg, advisory, affected, fixed, group = []) {
+  const sev = groupSeverity(advisory, affected[0], group);
   const cwes = cwesOf3(advisory, affected);
   return makeFinding({
     tool: OSV_TOOL,
@@ -38160,7 +47394,7 @@ function matchPackage(pkg, index) {
       h.fixed.push(...m.fixed);
     } else hits.set(advisory.id, { advisory, affected: [affected], fixed: [...m.fixed] });
   }
-  return [...hits.values()].map((h) => osvFinding(pkg, h.advisory, h.affected, h.fixed));
+  return [...hits.values()].map((h) => osvFinding(pkg, h.advisory, h.affected, h.fixed, aliasGroup(h.advisory, index)));
 }
 function packageKey2(p) {
   return `${packageIndexKey(p.ecosystem, p.name)}@${p.version}
@@ -38179,6 +47413,11 @@ function matchPackages(packages, index) {
 }
 function findingsForMatchedIds(pkg, ids, advisories) {
   const key = packageIndexKey(pkg.ecosystem, pkg.name);
+  const byAlias = /* @__PURE__ */ new Map();
+  for (const id of ids) {
+    const a = advisories.get(id);
+    for (const alias of a?.aliases ?? []) byAlias.set(alias, [...byAlias.get(alias) ?? [], a]);
+  }
   const out = [];
   for (const id of ids) {
     const advisory = advisories.get(id);
@@ -38192,7 +47431,7 @@ function findingsForMatchedIds(pkg, ids, advisories) {
       matched.push(a);
       fixed.push(...m.fixed);
     }
-    out.push(osvFinding(pkg, advisory, matched.length ? matched : entries, fixed));
+    out.push(osvFinding(pkg, advisory, matched.length ? matched : entries, fixed, aliasGroup(advisory, { byId: advisories, byAlias })));
   }
   return out;
 }
@@ -38200,8 +47439,8 @@ function findingsForMatchedIds(pkg, ids, advisories) {
 // src/osv/parse.ts
 init_util();
 var OneOrMany = external_exports.union([OsvAdvisorySchema, external_exports.array(OsvAdvisorySchema)]);
-function parseAdvisories(text2, what) {
-  const data = parseJson(text2, what);
+function parseAdvisories(text3, what) {
+  const data = parseJson(text3, what);
   const parsed = validate2(OneOrMany, data, `${what} (OSV advisory)`);
   return Array.isArray(parsed) ? parsed : [parsed];
 }
@@ -38236,16 +47475,16 @@ function listZip(read, size) {
     }
   }
   if (eocd < 0) throw new ZipError("not a ZIP archive (no end of central directory record)");
-  let count = tail.readUInt16LE(eocd + 10);
+  let count2 = tail.readUInt16LE(eocd + 10);
   let cdSize = tail.readUInt32LE(eocd + 12);
   let cdOffset = tail.readUInt32LE(eocd + 16);
-  if (count === 65535 || cdSize === MAX32 || cdOffset === MAX32) {
+  if (count2 === 65535 || cdSize === MAX32 || cdOffset === MAX32) {
     const locAt = size - tailLen + eocd - 20;
     const loc = locAt >= 0 ? read(locAt, 20) : Buffer.alloc(0);
     if (loc.length < 20 || loc.readUInt32LE(0) !== EOCD64_LOCATOR) throw new ZipError("ZIP64 locator missing");
     const rec = read(u64(loc, 8), 56);
     if (rec.readUInt32LE(0) !== EOCD64) throw new ZipError("ZIP64 end of central directory record missing");
-    count = u64(rec, 32);
+    count2 = u64(rec, 32);
     cdSize = u64(rec, 40);
     cdOffset = u64(rec, 48);
   }
@@ -38253,7 +47492,7 @@ function listZip(read, size) {
   const cd = read(cdOffset, cdSize);
   const entries = [];
   let p = 0;
-  for (let n = 0; n < count; n++) {
+  for (let n = 0; n < count2; n++) {
     if (p + 46 > cd.length || cd.readUInt32LE(p) !== CENTRAL) throw new ZipError(`central directory entry ${n} is damaged`);
     const method = cd.readUInt16LE(p + 10);
     let compressedSize = cd.readUInt32LE(p + 20);
@@ -38308,8 +47547,8 @@ function readZipEntry(read, entry) {
 
 // src/osv/db.ts
 function mentionsWanted(data, wanted) {
-  const list = Array.isArray(data) ? data : [data];
-  for (const a of list) {
+  const list2 = Array.isArray(data) ? data : [data];
+  for (const a of list2) {
     const affected = a?.affected;
     if (!Array.isArray(affected)) continue;
     for (const x of affected) {
@@ -38329,40 +47568,40 @@ function wantedNames(wanted) {
   return names;
 }
 var NAME_FIELD = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
-function mayMention(text2, names) {
-  for (const m of text2.matchAll(NAME_FIELD)) {
+function mayMention(text3, names) {
+  for (const m of text3.matchAll(NAME_FIELD)) {
     const n = m[1];
     if (n.includes("\\") || names.has(n) || names.has(n.toLowerCase().replace(/[-_.]+/g, "-"))) return true;
   }
   return false;
 }
-function ingest(index, text2, what, opts, names) {
+function ingest(index, text3, what, opts, names) {
   try {
     if (opts.wanted) {
-      if (names && !mayMention(text2, names)) return;
+      if (names && !mayMention(text3, names)) return;
       let data;
       try {
-        data = JSON.parse(text2);
+        data = JSON.parse(text3);
       } catch {
         data = void 0;
       }
       if (data !== void 0 && !mentionsWanted(data, opts.wanted)) return;
     }
-    addToIndex(index, parseAdvisories(text2, what));
+    addToIndex(index, parseAdvisories(text3, what));
   } catch (e) {
-    if (e instanceof FormatError) throw new import_errors19.ToolError("osv", `${e.message}; remove the file or replace the OSV database`);
+    if (e instanceof FormatError) throw new import_errors29.ToolError("osv", `${e.message}; remove the file or replace the OSV database`);
     throw e;
   }
 }
 function loadZip(file2, index, opts, names) {
-  const fd = fs8.openSync(file2, "r");
+  const fd = fs20.openSync(file2, "r");
   try {
-    const size = fs8.fstatSync(fd).size;
+    const size = fs20.fstatSync(fd).size;
     const read = (offset, length) => {
       const b = Buffer.alloc(length);
       let got = 0;
       while (got < length) {
-        const n2 = fs8.readSync(fd, b, got, length - got, offset + got);
+        const n2 = fs20.readSync(fd, b, got, length - got, offset + got);
         if (n2 === 0) break;
         got += n2;
       }
@@ -38376,15 +47615,15 @@ function loadZip(file2, index, opts, names) {
     }
     return n;
   } catch (e) {
-    if (e instanceof ZipError) throw new import_errors19.ToolError("osv", `${file2}: ${e.message}; download the OSV export again`);
+    if (e instanceof ZipError) throw new import_errors29.ToolError("osv", `${file2}: ${e.message}; download the OSV export again`);
     throw e;
   } finally {
-    fs8.closeSync(fd);
+    fs20.closeSync(fd);
   }
 }
 function walk2(dir, out) {
-  for (const d of fs8.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
-    const p = path6.join(dir, d.name);
+  for (const d of fs20.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
+    const p = path18.join(dir, d.name);
     if (d.isDirectory()) walk2(p, out);
     else if (d.isFile() && /\.(json|zip)$/i.test(d.name)) out.push(p);
   }
@@ -38392,9 +47631,9 @@ function walk2(dir, out) {
 function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
   let stat;
   try {
-    stat = fs8.statSync(dbPath);
+    stat = fs20.statSync(dbPath);
   } catch {
-    throw new import_errors19.ConfigError(`${configKey}: ${dbPath} does not exist; point it at a folder of OSV JSON files or an OSV zip export`);
+    throw new import_errors29.ConfigError(`${configKey}: ${dbPath} does not exist; point it at a folder of OSV JSON files or an OSV zip export`);
   }
   const index = emptyIndex();
   let files = 0;
@@ -38405,11 +47644,11 @@ function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
   for (const p of paths) {
     if (/\.zip$/i.test(p)) files += loadZip(p, index, opts, names);
     else {
-      ingest(index, fs8.readFileSync(p, "utf8"), p, opts, names);
+      ingest(index, fs20.readFileSync(p, "utf8"), p, opts, names);
       files++;
     }
   }
-  if (files === 0) throw new import_errors19.ToolError("osv", `${configKey}: ${dbPath} holds no OSV JSON files or zip exports`);
+  if (files === 0) throw new import_errors29.ToolError("osv", `${configKey}: ${dbPath} holds no OSV JSON files or zip exports`);
   return { index, files };
 }
 
@@ -38444,8 +47683,8 @@ var PM_AUDITS = {
   requirements: {
     tool: "pip-audit",
     label: "pip-audit",
-    args: (lock, osvApi) => ["-f", "json", "-r", path7.basename(lock), "--no-deps", "--disable-pip", "--progress-spinner", "off", "-s", "osv", "--osv-url", `${osvApi}/v1/query`],
-    parse: parsePipAudit
+    args: (lock, osvApi) => ["-f", "json", "-r", path19.basename(lock), "--no-deps", "--disable-pip", "--progress-spinner", "off", "-s", "osv", "--osv-url", `${osvApi}/v1/query`],
+    parse: parsePipAuditBesideMatcher
   }
 };
 var UNREACHABLE = new RegExp(
@@ -38459,14 +47698,14 @@ var UNREACHABLE = new RegExp(
   ].join("|"),
   "i"
 );
-function isEndpointFailure(text2) {
-  return UNREACHABLE.test(text2);
+function isEndpointFailure(text3) {
+  return UNREACHABLE.test(text3);
 }
 var PIP_AUDIT_REFUSED = /is not pinned to an exact version|invalid requirements input/;
-function auditErrorObject(text2) {
+function auditErrorObject(text3) {
   let data;
   try {
-    data = JSON.parse(text2);
+    data = JSON.parse(text3);
   } catch {
     return void 0;
   }
@@ -38490,44 +47729,44 @@ async function runPmAudit(ctx, lock, pm, osvApi) {
     const r = await runPmAuditRaw(ctx, lock, pm, osvApi);
     return r.note === void 0 ? r : { ...r, note: redactUrlCredentials(r.note) };
   } catch (e) {
-    if (e instanceof import_errors20.ToolError) throw new import_errors20.ToolError(e.tool, redactUrlCredentials(e.message));
+    if (e instanceof import_errors30.ToolError) throw new import_errors30.ToolError(e.tool, redactUrlCredentials(e.message));
     throw e;
   }
 }
 async function runPmAuditRaw(ctx, lock, pm, osvApi) {
-  const lockAbs = path7.resolve(ctx.dir, lock.path);
+  const lockAbs = path19.resolve(ctx.dir, lock.path);
   const bin = ctx.toolPath(pm.tool);
-  const outputFile = path7.join(ctx.workDir, `${slug(pm.label)}-${slug(lock.path)}.json`);
+  const outputFile = path19.join(ctx.workDir, `${slug(pm.label)}-${slug(lock.path)}.json`);
   const r = await runTool(bin, pm.args(lockAbs, osvApi), {
-    cwd: path7.dirname(lockAbs),
+    cwd: path19.dirname(lockAbs),
     env: ctx.env,
     stdoutFile: outputFile,
     timeoutMs: Math.min(ctx.timeoutMs, PM_AUDIT_TIMEOUT_MS)
   });
-  const where = `${pm.label} (${bin}) for ${lock.path}`;
-  if (r.spawnError) return { findings: [], note: `${where}: not run, ${r.spawnError}; the OSV matcher covers these packages` };
-  if (r.timedOut) return { findings: [], output: outputFile, note: `${where}: no answer within ${Math.round(Math.min(ctx.timeoutMs, PM_AUDIT_TIMEOUT_MS) / 1e3)} s; the OSV matcher covers these packages` };
-  if (r.signal) throw new import_errors20.ToolError(pm.tool, `${where} was killed by ${r.signal}: ${toolMessage(r.stderr) ?? "no message"}`);
-  const text2 = readText2(outputFile);
-  const errorObject = auditErrorObject(text2);
+  const where2 = `${pm.label} (${bin}) for ${lock.path}`;
+  if (r.spawnError) return { findings: [], note: `${where2}: not run, ${r.spawnError}; the OSV matcher covers these packages` };
+  if (r.timedOut) return { findings: [], output: outputFile, note: `${where2}: no answer within ${Math.round(Math.min(ctx.timeoutMs, PM_AUDIT_TIMEOUT_MS) / 1e3)} s; the OSV matcher covers these packages` };
+  if (r.signal) throw new import_errors30.ToolError(pm.tool, `${where2} was killed by ${r.signal}: ${toolMessage(r.stderr) ?? "no message"}`);
+  const text3 = readText(outputFile);
+  const errorObject = auditErrorObject(text3);
   if (errorObject !== void 0) {
-    return { findings: [], output: outputFile, note: `${where}: endpoint unavailable (${errorObject.slice(0, 300)}); the OSV matcher covers these packages` };
+    return { findings: [], output: outputFile, note: `${where2}: endpoint unavailable (${errorObject.slice(0, 300)}); the OSV matcher covers these packages` };
   }
   try {
-    const findings = pm.parse(text2).map((f) => withLocation(f, lock.path));
-    const notes = pm.tool === "pip-audit" ? pipAuditSkipped(text2).map((s) => `${s.name}${s.version ? ` ${s.version}` : ""}: ${s.reason}`) : [];
-    return { findings, output: outputFile, note: notes.length ? `${where}: not audited by pip-audit (the OSV matcher still checks them): ${notes.join("; ")}` : void 0 };
+    const findings = pm.parse(text3).map((f) => withLocation(f, lock.path));
+    const notes = pm.tool === "pip-audit" ? pipAuditSkipped(text3).map((s) => `${s.name}${s.version ? ` ${s.version}` : ""}: ${s.reason}`) : [];
+    return { findings, output: outputFile, note: notes.length ? `${where2}: not audited by pip-audit (the OSV matcher still checks them): ${notes.join("; ")}` : void 0 };
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
-    const said = toolMessage(r.stderr) ?? e.message;
-    if (pm.tool === "pip-audit" && text2.trim() === "" && PIP_AUDIT_REFUSED.test(r.stderr)) {
-      return { findings: [], output: outputFile, note: `${where}: pip-audit refused the file (${said.slice(0, 300)}); the OSV matcher checks its pinned lines` };
+    const said2 = toolMessage(r.stderr) ?? e.message;
+    if (pm.tool === "pip-audit" && text3.trim() === "" && PIP_AUDIT_REFUSED.test(r.stderr)) {
+      return { findings: [], output: outputFile, note: `${where2}: pip-audit refused the file (${said2.slice(0, 300)}); the OSV matcher checks its pinned lines` };
     }
-    if ((text2.trim() === "" || /did not (run|complete)/.test(e.message)) && isEndpointFailure(`${r.stderr}
+    if ((text3.trim() === "" || /did not (run|complete)/.test(e.message)) && isEndpointFailure(`${r.stderr}
 ${e.message}`)) {
-      return { findings: [], output: outputFile, note: `${where}: endpoint unavailable (${said.slice(0, 300)}); the OSV matcher covers these packages` };
+      return { findings: [], output: outputFile, note: `${where2}: endpoint unavailable (${said2.slice(0, 300)}); the OSV matcher covers these packages` };
     }
-    throw new import_errors20.ToolError(pm.tool, `${where} failed (exit ${r.exitCode}): ${said}; raw output in ${outputFile}`);
+    throw new import_errors30.ToolError(pm.tool, `${where2} failed (exit ${r.exitCode}): ${said2}; raw output in ${outputFile}`);
   }
 }
 function toolMessage(stderr) {
@@ -38537,19 +47776,19 @@ function toolMessage(stderr) {
   }
   return firstErrorLine(stderr);
 }
-function toOsvPackages(packages, where) {
-  return packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, purl: p.purl, path: where }));
+function toOsvPackages(packages, where2) {
+  return packages.filter((p) => p.workspace === void 0).map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, purl: p.purl, path: where2 }));
 }
 async function osvFindings(ctx, opts, packages) {
   if (opts.osvDb) {
-    const db = path7.resolve(ctx.dir, opts.osvDb);
+    const db = path19.resolve(ctx.dir, opts.osvDb);
     const wanted = new Set(packages.map((p) => packageIndexKey(p.ecosystem, p.name)));
     const t = Date.now();
     const { index, files } = loadOsvDb(db, { wanted });
     ctx.log(`osv: ${files} advisory files read from ${opts.osvDb} (${index.count} about these packages) in ${Date.now() - t} ms`);
     return { findings: matchPackages(packages, index), source: `osv-db ${opts.osvDb}` };
   }
-  if (opts.offline) throw new import_errors20.ToolError("osv", "no advisory source: set audit.osv-db or allow network (the OSV API is off in offline mode)");
+  if (opts.offline) throw new import_errors30.ToolError("osv", "no advisory source: set audit.osv-db or allow network (the OSV API is off in offline mode)");
   const groups = /* @__PURE__ */ new Map();
   for (const p of packages) {
     const k = `${packageIndexKey(p.ecosystem, p.name)}@${p.version}`;
@@ -38563,8 +47802,8 @@ async function osvFindings(ctx, opts, packages) {
   try {
     result = await queryOsvApi(unique, { baseUrl: base, timeoutMs: Math.min(ctx.timeoutMs, 12e4) });
   } catch (e) {
-    if (e instanceof OsvApiUnreachable) throw new import_errors20.ToolError("osv", `no advisory source: set audit.osv-db or allow network (${redactUrlCredentials(e.message)})`);
-    if (e instanceof import_errors20.ToolError) throw new import_errors20.ToolError(e.tool, redactUrlCredentials(e.message));
+    if (e instanceof OsvApiUnreachable) throw new import_errors30.ToolError("osv", `no advisory source: set audit.osv-db or allow network (${redactUrlCredentials(e.message)})`);
+    if (e instanceof import_errors30.ToolError) throw new import_errors30.ToolError(e.tool, redactUrlCredentials(e.message));
     throw e;
   }
   ctx.log(`osv: ${unique.length} package versions queried at ${redactUrlCredentials(base)} (${result.requests} requests, ${result.advisories.size} advisories)`);
@@ -38579,23 +47818,23 @@ async function osvFindings(ctx, opts, packages) {
 function readPackages(ctx, opts) {
   const notes = [];
   if (opts.sbom) {
-    const file2 = path7.resolve(ctx.dir, opts.sbom);
-    const display = path7.relative(ctx.dir, file2) || path7.basename(file2);
-    let text2;
+    const file2 = path19.resolve(ctx.dir, opts.sbom);
+    const display = path19.relative(ctx.dir, file2) || path19.basename(file2);
+    let text3;
     try {
-      text2 = fs9.readFileSync(file2, "utf8");
+      text3 = fs21.readFileSync(file2, "utf8");
     } catch (e) {
-      throw new import_errors20.ToolError("audit", `${display}: cannot read the SBOM (${e.code ?? e.message})`);
+      throw new import_errors30.ToolError("audit", `${display}: cannot read the SBOM (${e.code ?? e.message})`);
     }
-    return { locks: [], packages: toOsvPackages(packagesFromCycloneDx(text2, display), display), notes };
+    return { locks: [], packages: toOsvPackages(packagesFromCycloneDx(text3, display), display), notes };
   }
   const discover = opts.skipDirs ? { skipDirs: opts.skipDirs } : {};
-  if (findLockfiles(ctx.dir, discover).length === 0 && !MANIFESTS.some((m) => fs9.existsSync(path7.join(ctx.dir, m)))) {
+  if (findLockfiles(ctx.dir, discover).length === 0 && !MANIFESTS.some((m) => fs21.existsSync(path19.join(ctx.dir, m)))) {
     notes.push(`no lockfile and no manifest (${MANIFESTS.join(", ")}) in the project: no dependencies to audit`);
     return { locks: [], packages: [], notes };
   }
   const locks = discoverLockfiles(ctx.dir, discover);
-  for (const l of locks) for (const w of l.warnings ?? []) notes.push(`${l.path}: ${w}`);
+  for (const l of locks) for (const w of l.warnings ?? []) notes.push(w.startsWith(`${l.path}:`) ? w : `${l.path}: ${w}`);
   return { locks, packages: locks.flatMap((l) => toOsvPackages(l.packages, l.path)), notes };
 }
 function createAuditScanner(opts = {}) {
@@ -38624,8 +47863,8 @@ function createAuditScanner(opts = {}) {
         if (r.note) notes.push(r.note);
       }
       findings.push(...osv.findings);
-      const osvOut = path7.join(ctx.workDir, "osv-findings.json");
-      fs9.writeFileSync(osvOut, JSON.stringify(osv.findings, null, 2) + "\n");
+      const osvOut = path19.join(ctx.workDir, "osv-findings.json");
+      fs21.writeFileSync(osvOut, JSON.stringify(osv.findings, null, 2) + "\n");
       rawOutputs.push(osvOut);
       notes.push(`OSV matcher: ${packages.length} packages, ${osv.findings.length} findings, advisories from ${osv.source}`);
       return { findings, rawOutputs, notes };
@@ -38633,197 +47872,19 @@ function createAuditScanner(opts = {}) {
   };
 }
 
-// src/scanners/semgrep.ts
-var fs10 = __toESM(require("node:fs"));
-var path8 = __toESM(require("node:path"));
-var import_errors21 = require("./cli-errors.js");
-init_util();
-init_run_tool();
-init_read_text();
-var SEMGREP = "semgrep";
-var EXIT_MEANINGS = {
-  1: "findings (only with --error)",
-  2: "fatal error",
-  3: "a target file could not be parsed",
-  4: "a rule could not be parsed",
-  5: "a rule file is not valid YAML",
-  7: "the rule configuration was not found",
-  8: "a rule names an unknown language",
-  13: "invalid API token"
-};
-function rulesDirCandidates(moduleDir) {
-  return [path8.resolve(moduleDir, "..", "rules"), path8.resolve(moduleDir, "..", "..", "rules")];
-}
-function resolveRulesDir(moduleDir = __dirname, isDir = isDirectory) {
-  const candidates = rulesDirCandidates(moduleDir);
-  const found = candidates.find(isDir);
-  if (found === void 0) {
-    throw new import_errors21.ToolError(
-      SEMGREP,
-      `chaingate's Semgrep rules were not found (looked in ${candidates.join(" and ")}); reinstall chaingate, or list rule files under semgrep.config in .chaingate.yml`
-    );
-  }
-  return found;
-}
-function isDirectory(p) {
-  try {
-    return fs10.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-function absoluteConfigs(config2, dir, exists = fs10.existsSync) {
-  return config2.map((c) => {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(c)) return c;
-    const abs = path8.resolve(dir, c);
-    return exists(abs) ? abs : c;
-  });
-}
-function semgrepOutputFile(ctx) {
-  return path8.join(ctx.workDir, "semgrep.json");
-}
-function semgrepArgv(ctx, opts) {
-  if (opts.config.length === 0) throw new import_errors21.ToolError(SEMGREP, "semgrep: no rule configuration given");
-  return [
-    {
-      command: ctx.toolPath(SEMGREP),
-      args: [
-        "scan",
-        "--json",
-        // A gate in CI must not phone home or nag about upgrades.
-        "--metrics=off",
-        "--disable-version-check",
-        // A `nosemgrep` comment exempts a finding with no reason and no expiry, decided by whoever
-        // edits the file; in a gate, exceptions go through chaingate's exceptions file instead.
-        "--disable-nosem",
-        ...opts.config.flatMap((c) => ["--config", c]),
-        // Run from the project with "." so report paths are relative to the project.
-        "."
-      ],
-      outputFile: semgrepOutputFile(ctx),
-      cwd: ctx.dir,
-      env: { ...ctx.env, SEMGREP_SEND_METRICS: "off", SEMGREP_ENABLE_VERSION_CHECK: "0" }
-    }
-  ];
-}
-function semgrepErrorLine(stderr) {
-  const lines2 = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const picked = lines2.find((l) => /^\[?(error|fatal)\b/i.test(l)) ?? [...lines2].reverse().find((l) => /(Error|Exception):\s/.test(l)) ?? firstErrorLine(stderr);
-  if (picked === void 0) return void 0;
-  return picked.length > 500 ? `${picked.slice(0, 500)}…` : picked;
-}
-function formatDuration(ms) {
-  if (ms >= 6e4) return `${Number((ms / 6e4).toFixed(1))} min`;
-  return `${Number((ms / 1e3).toFixed(1))} s`;
-}
-function binaryName(inv) {
-  return inv.command === SEMGREP ? SEMGREP : `${SEMGREP} (${inv.command})`;
-}
-function describeErrors(errors) {
-  const shown = errors.slice(0, 3).map((e) => `${e.type}${e.ruleId ? ` in rule ${e.ruleId}` : ""}${e.path ? ` (${e.path})` : ""}: ${e.message.split("\n")[0]}`);
-  const more = errors.length > 3 ? ` (and ${errors.length - 3} more)` : "";
-  return shown.join("; ") + more;
-}
-function readErrors(text2) {
-  try {
-    return semgrepErrors(text2);
-  } catch (e) {
-    if (e instanceof FormatError) return void 0;
-    throw e;
-  }
-}
-function ownRuleId(id) {
-  const m = /\.(chaingate\.(?:js|python)\.[\w-]+)$/.exec(id);
-  return m ? m[1] : id;
-}
-function withOwnIds(findings) {
-  return findings.map((f) => {
-    const id = ownRuleId(f.id);
-    if (id === f.id) return f;
-    const renamed = { ...f, id };
-    return { ...renamed, fingerprint: computeFingerprint(renamed) };
-  });
-}
-function interpretSemgrep(inv, result, outputText) {
-  const bin = binaryName(inv);
-  const said = () => {
-    const line = semgrepErrorLine(result.stderr);
-    return line ? `: ${line}` : " and printed no error message";
-  };
-  if (result.spawnError !== void 0) {
-    throw new import_errors21.ToolError(
-      SEMGREP,
-      `${bin} could not be started (${result.spawnError}); install it with scripts/install-tools.sh or set tools.semgrep.path in .chaingate.yml`
-    );
-  }
-  if (result.timedOut) {
-    throw new import_errors21.ToolError(SEMGREP, `${SEMGREP} timed out after ${formatDuration(result.durationMs)} and was stopped; raise timeout-minutes or exclude large generated files with .semgrepignore`);
-  }
-  if (result.signal) throw new import_errors21.ToolError(SEMGREP, `${bin} was killed by ${result.signal}${said()}`);
-  const errors = readErrors(outputText);
-  if (result.exitCode !== 0 && result.exitCode !== 1) {
-    const meaning = EXIT_MEANINGS[result.exitCode ?? -1];
-    const fatal2 = errors?.filter((e) => e.fatal) ?? [];
-    const detail = fatal2.length > 0 ? `: ${describeErrors(fatal2)}` : said();
-    throw new import_errors21.ToolError(SEMGREP, `${bin} exited with code ${result.exitCode}${meaning ? ` (${meaning})` : ""}${detail}`);
-  }
-  let findings;
-  try {
-    findings = parseSemgrep(outputText);
-  } catch (e) {
-    if (e instanceof FormatError) {
-      throw new import_errors21.ToolError(SEMGREP, `${bin} exited with code ${result.exitCode} but its report ${inv.outputFile} is unusable: ${e.message}${said()}`);
-    }
-    throw e;
-  }
-  const all = errors ?? [];
-  const fatal = all.filter((e) => e.fatal);
-  if (fatal.length > 0) {
-    throw new import_errors21.ToolError(SEMGREP, `${bin} reported ${fatal.length === 1 ? "an error" : `${fatal.length} errors`}, so its results are incomplete: ${describeErrors(fatal)}`);
-  }
-  const notes = [];
-  const skipped = all.filter((e) => !e.fatal);
-  if (skipped.length > 0) {
-    const files = [...new Set(skipped.map((e) => e.path).filter((p) => p !== void 0))];
-    notes.push(
-      files.length > 0 ? `semgrep could not fully parse ${files.length} file(s), the rest of each was scanned: ${files.slice(0, 5).join(", ")}${files.length > 5 ? ", …" : ""}` : `semgrep warnings: ${describeErrors(skipped)}`
-    );
-  }
-  return { findings: withOwnIds(findings), notes };
-}
-function readOutput(file2) {
-  try {
-    return readText2(file2);
-  } catch {
-    return "";
-  }
-}
-async function runSemgrep(ctx, opts, rulesDir = resolveRulesDir) {
-  const config2 = opts.config.length === 0 ? [rulesDir()] : absoluteConfigs(opts.config, ctx.dir);
-  const [inv] = semgrepArgv(ctx, { config: config2 });
-  fs10.rmSync(inv.outputFile, { force: true });
-  ctx.log(`${SEMGREP} ${inv.args.join(" ")}`);
-  const result = await runTool(inv.command, inv.args, { cwd: inv.cwd, env: inv.env, timeoutMs: ctx.timeoutMs, stdoutFile: inv.outputFile });
-  const { findings, notes } = interpretSemgrep(inv, result, readOutput(inv.outputFile));
-  return { findings, rawOutputs: [inv.outputFile], notes };
-}
-function createSemgrepScanner(opts) {
-  return { name: SEMGREP, run: (ctx) => runSemgrep(ctx, opts) };
-}
-
 // src/scanners/trivy.ts
-var fs11 = __toESM(require("node:fs"));
-var os2 = __toESM(require("node:os"));
-var path9 = __toESM(require("node:path"));
-var import_errors22 = require("./cli-errors.js");
+var fs22 = __toESM(require("node:fs"));
+var os5 = __toESM(require("node:os"));
+var path20 = __toESM(require("node:path"));
+var import_errors31 = require("./cli-errors.js");
 init_util();
 init_run_tool();
 init_read_text();
 var TRIVY = "trivy";
 var TRIVY_DB_SCHEMA = 2;
 function defaultTrivyCacheDir(env = process.env) {
-  const base = env.XDG_CACHE_HOME || path9.join(env.HOME || os2.homedir(), ".cache");
-  return path9.join(base, "chaingate", "trivy");
+  const base = env.XDG_CACHE_HOME || path20.join(env.HOME || os5.homedir(), ".cache");
+  return path20.join(base, "chaingate", "trivy");
 }
 function trivyOptionsFromPolicy(policy, env = process.env) {
   return {
@@ -38848,14 +47909,14 @@ function dbIsFresh(metadataText, dbExists, now) {
   return !Number.isNaN(next) && next > now.getTime();
 }
 function readDbState(cacheDir, now) {
-  const dbDir = path9.join(cacheDir, "db");
+  const dbDir = path20.join(cacheDir, "db");
   let meta3;
   try {
-    meta3 = fs11.readFileSync(path9.join(dbDir, "metadata.json"), "utf8");
+    meta3 = fs22.readFileSync(path20.join(dbDir, "metadata.json"), "utf8");
   } catch {
     meta3 = void 0;
   }
-  return { fresh: dbIsFresh(meta3, fs11.existsSync(path9.join(dbDir, "trivy.db")), now) };
+  return { fresh: dbIsFresh(meta3, fs22.existsSync(path20.join(dbDir, "trivy.db")), now) };
 }
 function skipDirPatterns(skipDirs) {
   const out = [];
@@ -38897,7 +47958,7 @@ function commonArgs(ctx, opts, db, outputFile) {
   return opts.dbRepositories.map((repo) => [...base, "--db-repository", repo]);
 }
 function outputPath(ctx, name) {
-  return path9.join(ctx.workDir, `${name}.json`);
+  return path20.join(ctx.workDir, `${name}.json`);
 }
 function toInvocations(ctx, head, tail, argSets, outputFile) {
   return argSets.map((args) => ({
@@ -38943,26 +48004,26 @@ function isDbDownloadFailure(result) {
 }
 function describeFailure(result) {
   const line = trivyErrorLine(result.stderr);
-  const said = line ? `: ${line}` : " and printed no error message";
+  const said2 = line ? `: ${line}` : " and printed no error message";
   if (result.spawnError !== void 0) {
     return `${TRIVY} could not be started (${result.spawnError}); install it with scripts/install-tools.sh or set tools.trivy.path in .chaingate.yml`;
   }
   if (result.timedOut) {
     return `${TRIVY} did not finish within ${Math.round(result.durationMs / 1e3)} s and was stopped; raise timeout-minutes or skip large folders with skip-dirs`;
   }
-  if (result.signal) return `${TRIVY} was killed by ${result.signal}${said}`;
-  return `${TRIVY} exited with code ${result.exitCode}${said}`;
+  if (result.signal) return `${TRIVY} was killed by ${result.signal}${said2}`;
+  return `${TRIVY} exited with code ${result.exitCode}${said2}`;
 }
 function interpretTrivy(inv, result, output2) {
   if (result.spawnError !== void 0 || result.timedOut || result.signal || result.exitCode !== 0) {
-    throw new import_errors22.ToolError(TRIVY, describeFailure(result));
+    throw new import_errors31.ToolError(TRIVY, describeFailure(result));
   }
   try {
     return parseTrivy(output2);
   } catch (e) {
     if (e instanceof FormatError) {
       const line = trivyErrorLine(result.stderr);
-      throw new import_errors22.ToolError(TRIVY, `${TRIVY} exited 0 but its report ${inv.outputFile} is unusable: ${e.message}${line ? ` (trivy said: ${line})` : ""}`);
+      throw new import_errors31.ToolError(TRIVY, `${TRIVY} exited 0 but its report ${inv.outputFile} is unusable: ${e.message}${line ? ` (trivy said: ${line})` : ""}`);
     }
     throw e;
   }
@@ -38982,7 +48043,7 @@ async function runWithFallback(ctx, invocations, interpret) {
   const notes = [];
   const failures = [];
   for (const [i, inv] of invocations.entries()) {
-    fs11.rmSync(inv.outputFile, { force: true });
+    fs22.rmSync(inv.outputFile, { force: true });
     ctx.log(`${TRIVY} ${inv.args.join(" ")}`);
     const result = await runTool(inv.command, inv.args, { cwd: inv.cwd, env: inv.env, timeoutMs: ctx.timeoutMs });
     const last = i === invocations.length - 1;
@@ -38994,13 +48055,19 @@ async function runWithFallback(ctx, invocations, interpret) {
     }
     if (isDbDownloadFailure(result) && failures.length > 0) {
       failures.push(`${mirrorOf(inv)}: ${trivyErrorLine(result.stderr) ?? `exit code ${result.exitCode}`}`);
-      throw new import_errors22.ToolError(TRIVY, `${TRIVY} could not download its vulnerability DB from any mirror: ${failures.join("; ")}`);
+      throw new import_errors31.ToolError(TRIVY, `${TRIVY} could not download its vulnerability DB from any mirror: ${failures.join("; ")}`);
     }
-    const findings = interpret(inv, result, readOutput2(inv.outputFile));
+    const output2 = readOutput2(inv.outputFile);
+    let findings;
+    try {
+      findings = interpret(inv, result, output2);
+    } finally {
+      redactRawReport(inv.outputFile, output2, ['"Lines"', '"Match"'], redactTrivyReport);
+    }
     if (failures.length > 0) notes.push(`trivy DB downloaded from ${mirrorOf(inv)}`);
     return { findings, rawOutputs: [inv.outputFile], notes };
   }
-  throw new import_errors22.ToolError(TRIVY, `${TRIVY}: nothing to run`);
+  throw new import_errors31.ToolError(TRIVY, `${TRIVY}: nothing to run`);
 }
 function createTrivyFsScanner(opts, now = () => /* @__PURE__ */ new Date()) {
   return {
@@ -39012,10 +48079,158 @@ function createTrivyImageScanner(opts, now = () => /* @__PURE__ */ new Date()) {
   return {
     name: "trivy-image",
     run: (ctx) => {
-      const resolved = { ...opts, imageIsPath: opts.imageIsPath ?? fs11.existsSync(opts.image) };
+      const resolved = { ...opts, imageIsPath: opts.imageIsPath ?? fs22.existsSync(opts.image) };
       return runWithFallback(ctx, trivyImageArgv(ctx, resolved, readDbState(opts.cacheDir, now())), interpretTrivy);
     }
   };
+}
+
+// src/scanners/zizmor.ts
+var fs23 = __toESM(require("node:fs"));
+var path21 = __toESM(require("node:path"));
+var import_errors32 = require("./cli-errors.js");
+
+// src/parsers/zizmor.ts
+init_util();
+var WHAT12 = "zizmor --format json report";
+var KIND4 = "zizmor JSON output";
+var PointSchema = external_exports.looseObject({ row: external_exports.number().int().nonnegative(), column: external_exports.number().int().nonnegative() });
+var LocationSchema2 = external_exports.looseObject({
+  symbolic: external_exports.looseObject({
+    // Local inputs only: chaingate runs zizmor --offline on the project's own files.
+    key: external_exports.looseObject({ Local: external_exports.looseObject({ verbatim_path: external_exports.string().min(1) }) }),
+    annotation: external_exports.string(),
+    // Primary is where the problem is; Related and Hidden give context.
+    kind: external_exports.string()
+  }),
+  concrete: external_exports.looseObject({
+    location: external_exports.looseObject({ start_point: PointSchema, end_point: PointSchema })
+  })
+});
+var FindingSchema = external_exports.looseObject({
+  ident: external_exports.string().min(1),
+  desc: external_exports.string(),
+  url: external_exports.string().optional(),
+  determinations: external_exports.looseObject({
+    confidence: external_exports.string(),
+    severity: external_exports.string()
+  }),
+  locations: external_exports.array(LocationSchema2).min(1),
+  // An inline `# zizmor: ignore[...]`: still listed (with --no-ignores, still counted in the exit
+  // code) and kept, since an exemption goes through the exceptions file.
+  ignored: external_exports.boolean().optional()
+});
+var ReportSchema2 = external_exports.array(FindingSchema);
+function severityOf3(word) {
+  return normalizeSeverity(word);
+}
+var IGNORED = " The workflow asks zizmor to ignore it in a comment; the gate does not (use the exceptions file).";
+function endLine(startRow, end) {
+  return end.column === 0 && end.row > startRow ? end.row : end.row + 1;
+}
+function toFinding2(f) {
+  const primary = f.locations.find((l) => l.symbolic.kind === "Primary") ?? f.locations[0];
+  const file2 = primary.symbolic.key.Local.verbatim_path.replace(/^(\.\/)+/, "");
+  const confidence = f.determinations.confidence.toLowerCase();
+  const note = primary.symbolic.annotation.trim();
+  return makeFinding({
+    tool: "zizmor",
+    kind: "misconfiguration",
+    severity: severityOf3(f.determinations.severity),
+    id: `zizmor.${f.ident}`,
+    title: f.desc.trim() || f.ident,
+    // zizmor's confidence has no place in the finding model: it is said, not dropped.
+    description: `${note ? `${note}. ` : ""}zizmor confidence: ${confidence}.${f.ignored === true ? IGNORED : ""}`,
+    location: {
+      path: file2,
+      // zizmor's rows count from 0.
+      startLine: primary.concrete.location.start_point.row + 1,
+      endLine: endLine(primary.concrete.location.start_point.row, primary.concrete.location.end_point)
+    },
+    url: f.url && /^https?:\/\//i.test(f.url) ? f.url : void 0
+  });
+}
+var parseZizmor = (text3) => {
+  const report = validateReport(ReportSchema2, parseJson(text3, WHAT12), WHAT12, KIND4);
+  return report.map(toFinding2);
+};
+
+// src/scanners/zizmor.ts
+init_util();
+init_run_tool();
+init_read_text();
+var ZIZMOR = "zizmor";
+function findingsExit(code) {
+  return code === 0 || code !== null && code >= 10 && code <= 14;
+}
+function zizmorArgv(ctx) {
+  return {
+    command: ctx.toolPath(ZIZMOR),
+    args: [
+      // No network: no online audits, no remote repositories, no GitHub token used.
+      "--offline",
+      // The PR's own zizmor.yml and `# zizmor: ignore[...]` comments must not silence the gate:
+      // accepted risks go through the exceptions file, with a reason and an expiry.
+      "--no-config",
+      "--no-ignores",
+      // A workflow zizmor cannot load is an error, not a warning and a shorter scan.
+      "--strict-collection",
+      "--no-progress",
+      "--color=never",
+      "--format=json",
+      "."
+    ],
+    outputFile: path21.join(ctx.workDir, "zizmor.json"),
+    cwd: ctx.dir,
+    env: { ...ctx.env, NO_COLOR: "1" }
+  };
+}
+function said(stderr) {
+  const lines2 = stderr.split(/\r?\n/).map((l) => l.trim());
+  const picked = lines2.find((l) => /^error:/.test(l)) ?? lines2.find((l) => /^failed to /.test(l)) ?? firstErrorLine(stderr);
+  return picked ? `: ${picked.length > 500 ? `${picked.slice(0, 500)}…` : picked}` : " and printed no error message";
+}
+function interpretZizmor(inv, result, outputText) {
+  if (result.spawnError !== void 0) {
+    throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} could not be started (${result.spawnError}); install it with scripts/install-tools.sh zizmor or set CHAINGATE_ZIZMOR_PATH`);
+  }
+  if (result.timedOut) throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} timed out and was stopped`);
+  if (result.signal) throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} was killed by ${result.signal}${said(result.stderr)}`);
+  if (result.exitCode === 3) {
+    throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} found no workflow or action.yml to audit in the project; remove zizmor from scanners if it has none`);
+  }
+  if (!findingsExit(result.exitCode)) throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} exited with code ${result.exitCode}${said(result.stderr)}`);
+  let findings;
+  try {
+    findings = parseZizmor(outputText);
+  } catch (e) {
+    if (e instanceof FormatError) throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} exited with code ${result.exitCode} but its report ${inv.outputFile} is unusable: ${e.message}`);
+    throw e;
+  }
+  if (result.exitCode !== 0 && findings.length === 0) {
+    throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} exited with code ${result.exitCode} (findings) but its report lists none`);
+  }
+  if (result.exitCode === 0 && findings.length > 0) {
+    throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} exited with code 0 (no findings) but its report lists ${findings.length}`);
+  }
+  return findings;
+}
+function readOutput3(file2) {
+  try {
+    return readText(file2);
+  } catch {
+    return "";
+  }
+}
+async function runZizmor(ctx) {
+  const inv = zizmorArgv(ctx);
+  fs23.rmSync(inv.outputFile, { force: true });
+  ctx.log(`${ZIZMOR} ${inv.args.join(" ")}`);
+  const result = await runTool(inv.command, inv.args, { cwd: inv.cwd, env: inv.env, timeoutMs: ctx.timeoutMs, stdoutFile: inv.outputFile });
+  return { findings: interpretZizmor(inv, result, readOutput3(inv.outputFile)), rawOutputs: [inv.outputFile], notes: [] };
+}
+function createZizmorScanner() {
+  return { name: ZIZMOR, run: runZizmor };
 }
 
 // src/gate/deps.ts
@@ -39025,25 +48240,27 @@ function offline(opts) {
 function createScanner(name, policy, opts) {
   const trivyCommon = { ...trivyOptionsFromPolicy(policy, opts.env), offline: offline(opts) };
   if (!policy.trivy["cache-dir"] && opts.env.CHAINGATE_TRIVY_CACHE_DIR) trivyCommon.cacheDir = opts.env.CHAINGATE_TRIVY_CACHE_DIR;
-  const projectDir = path12.resolve(opts.dir);
+  const projectDir = path24.resolve(opts.dir);
   switch (name) {
     case "semgrep":
-      return createSemgrepScanner({ config: policy.semgrep.config });
+      return createSemgrepScanner({ config: absoluteConfigs(policy.semgrep.config, projectDir) });
     case "trivy-fs":
       return createTrivyFsScanner({ ...trivyCommon, skipDirs: policy["skip-dirs"] }, opts.now);
     case "trivy-image": {
       const image = policy.trivy.image;
-      if (!image) throw new import_errors26.ConfigError("scanner trivy-image needs an image: set trivy.image in the policy or pass --image");
+      if (!image) throw new import_errors36.ConfigError("scanner trivy-image needs an image: set trivy.image in the policy or pass --image");
       return createTrivyImageScanner({ ...trivyCommon, image, insecureRegistry: policy.trivy["insecure-registry"] }, opts.now);
     }
     case "audit":
       return createAuditScanner({
-        osvDb: policy.audit["osv-db"] ? path12.resolve(projectDir, policy.audit["osv-db"]) : void 0,
+        osvDb: policy.audit["osv-db"] ? path24.resolve(projectDir, policy.audit["osv-db"]) : void 0,
         packageManagers: policy.audit["package-managers"],
-        sbom: opts.sbomInput ? path12.resolve(opts.sbomInput) : void 0,
+        sbom: opts.sbomInput ? path24.resolve(opts.sbomInput) : void 0,
         offline: offline(opts),
         skipDirs: policy["skip-dirs"]
       });
+    case "zizmor":
+      return createZizmorScanner();
   }
 }
 async function writeSbom2(dir, policy, outFile, opts) {
@@ -39074,8 +48291,58 @@ var REPORT_TOOLS = [
   "pip-audit",
   "osv-scanner",
   "grype",
-  "sarif"
+  "sarif",
+  "chaingate"
 ];
+
+// src/reports/terminal.ts
+var DEFAULT_TERMINAL_ROWS = 20;
+var WIDTH = { severity: 8, kind: 16, id: 36, where: 48, fix: 40 };
+function plainCell(text3, max) {
+  const t = text3.replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, "").replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, " ").trim();
+  const chars = Array.from(t);
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : t;
+}
+function pad(s, width) {
+  return s + " ".repeat(Math.max(0, width - Array.from(s).length));
+}
+function where(f) {
+  const parts = [];
+  if (f.package) parts.push(f.package.version === void 0 ? f.package.name : `${f.package.name} ${f.package.version}`);
+  if (f.location) parts.push(locationLabel(f.location));
+  return parts.join(" in ") || "-";
+}
+function fix(f) {
+  if (f.kind === "secret") return "rotate it, then remove it from history";
+  if (f.kind === "license") return "replace it or add an exception";
+  if (!f.package) return "-";
+  const to = nearestFix(f.package);
+  if (to === void 0) return "no fix yet";
+  return f.package.version === void 0 ? to : `${f.package.version} -> ${to}`;
+}
+function renderTerminalTable(result, opts) {
+  const max = opts.maxRows ?? DEFAULT_TERMINAL_ROWS;
+  const blocking = result.findings.filter((f) => f.blocking);
+  if (blocking.length === 0) return "";
+  const rows = blocking.slice(0, max).map((f) => [
+    plainCell(f.severity, WIDTH.severity),
+    plainCell(f.kind, WIDTH.kind),
+    plainCell(f.id, WIDTH.id),
+    plainCell(where(f), WIDTH.where),
+    plainCell(fix(f), WIDTH.fix)
+  ]);
+  const header = ["SEVERITY", "KIND", "ID", "WHERE", "FIX"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => Array.from(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => i === cells.length - 1 ? c : pad(c, widths[i])).join("  ");
+  const out = [`Blocking findings (${blocking.length}):`, line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
+  if (blocking.length > rows.length) out.push(`${blocking.length - rows.length} more in ${plainCell(opts.summaryFile, 300)}`);
+  return out.join("\n") + "\n";
+}
+
+// src/log-text.ts
+function escapeData(text3) {
+  return text3.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
 
 // src/cli/commands/scan.ts
 var USAGE = `chaingate scan [DIR] [options]
@@ -39085,7 +48352,7 @@ var USAGE = `chaingate scan [DIR] [options]
   --vex FILE               OpenVEX document (repeatable)
   --report TOOL=PATH       ingest an existing report instead of running TOOL (repeatable);
                            TOOL: ${REPORT_TOOLS.join(", ")}
-  --scanners LIST|none     comma-separated: semgrep, trivy-fs, trivy-image, audit
+  --scanners LIST|none     comma-separated: semgrep, trivy-fs, trivy-image, audit, zizmor
   --image REF              image for trivy-image (registry reference, tarball or OCI layout)
   --insecure-registry      allow a plain-HTTP registry (a local test registry)
   --osv-db DIR             offline OSV advisories (folder of OSV JSON or an OSV zip export)
@@ -39094,8 +48361,20 @@ var USAGE = `chaingate scan [DIR] [options]
   --write-sbom             also write sbom.cdx.json to the output dir
   --output-dir DIR         where reports go (default: chaingate-out)
   --mode enforce|warn      warn reports everything and exits 0
+  --baseline REF|FILE      gate what a change introduces: compare with a git revision of the
+                           repository (scanned in a temporary worktree) or an earlier
+                           chaingate-result.json; findings are then new or existing
+  --trusted-policy head|baseline
+                           with --baseline REF: apply the change's own policy, exceptions and
+                           VEX (head, default) or the baseline's (changes apply once merged)
+  --history FILE           read and update a history of findings (first seen, fixed, weekly
+                           trend); the summary shows what changed and the SLA's overdue findings
 
-Exit codes: 0 pass, 1 blocked by policy, 2 invalid configuration or usage, 3 incomplete.`;
+Paths given as options are relative to the current directory; paths written in the policy
+(exceptions.file, exceptions.vex, tools.<tool>.path, ...) are relative to the policy file.
+
+Exit codes: 0 pass, 1 blocked by policy, 2 invalid configuration or usage, 3 incomplete (a scanner
+failed, or nothing was scanned).`;
 function parseScanArgs(argv, io, log) {
   let parsed;
   try {
@@ -39116,32 +48395,39 @@ function parseScanArgs(argv, io, log) {
         sbom: { type: "string" },
         "write-sbom": { type: "boolean" },
         "output-dir": { type: "string" },
-        mode: { type: "string" }
+        mode: { type: "string" },
+        baseline: { type: "string" },
+        "trusted-policy": { type: "string" },
+        history: { type: "string" }
       }
     });
   } catch (e) {
-    throw new import_errors27.UsageError(`${e.message}
+    throw new import_errors37.UsageError(`${e.message}
 
 ${USAGE}`);
   }
   const { values: v, positionals } = parsed;
-  if (positionals.length > 1) throw new import_errors27.UsageError(`scan takes one directory, got: ${positionals.join(" ")}`);
+  if (positionals.length > 1) throw new import_errors37.UsageError(`scan takes one directory, got: ${positionals.join(" ")}`);
   const mode = v.mode ?? "enforce";
-  if (mode !== "enforce" && mode !== "warn") throw new import_errors27.UsageError(`--mode must be enforce or warn, got "${mode}"`);
+  if (mode !== "enforce" && mode !== "warn") throw new import_errors37.UsageError(`--mode must be enforce or warn, got "${mode}"`);
+  const trusted = v["trusted-policy"];
+  if (trusted !== void 0 && trusted !== "head" && trusted !== "baseline") throw new import_errors37.UsageError(`--trusted-policy must be head or baseline, got "${trusted}"`);
+  if (trusted === "baseline" && v.baseline === void 0) throw new import_errors37.UsageError("--trusted-policy baseline needs --baseline REF");
+  if (v.baseline !== void 0 && v.baseline.trim() === "") throw new import_errors37.UsageError("--baseline needs a git revision or a chaingate-result.json file");
   const reports = (v.report ?? []).map((r) => {
     const eq = r.indexOf("=");
     const tool = r.slice(0, eq);
     if (eq <= 0 || !REPORT_TOOLS.includes(tool) || eq === r.length - 1) {
-      throw new import_errors27.UsageError(`--report ${r}: expected TOOL=PATH with TOOL one of ${REPORT_TOOLS.join(", ")}`);
+      throw new import_errors37.UsageError(`--report ${r}: expected TOOL=PATH with TOOL one of ${REPORT_TOOLS.join(", ")}`);
     }
     return { tool, path: r.slice(eq + 1) };
   });
   let scanners;
   if (v.scanners !== void 0) {
-    const list = v.scanners.split(",").map((s) => s.trim()).filter(Boolean);
-    scanners = list.length === 1 && list[0] === "none" ? [] : list.map((s) => {
+    const list2 = v.scanners.split(",").map((s) => s.trim()).filter(Boolean);
+    scanners = list2.length === 1 && list2[0] === "none" ? [] : list2.map((s) => {
       const r = ScannerNameSchema.safeParse(s);
-      if (!r.success) throw new import_errors27.UsageError(`--scanners: unknown scanner "${s}"; use ${ScannerNameSchema.options.join(", ")} or none`);
+      if (!r.success) throw new import_errors37.UsageError(`--scanners: unknown scanner "${s}"; use ${ScannerNameSchema.options.join(", ")} or none`);
       return r.data;
     });
   }
@@ -39160,6 +48446,9 @@ ${USAGE}`);
     sbom: v["write-sbom"] ? true : void 0,
     insecureRegistry: v["insecure-registry"],
     offline: v.offline,
+    baseline: v.baseline,
+    trustedPolicy: trusted,
+    history: v.history,
     env: io.env,
     now: io.now,
     log
@@ -39167,11 +48456,11 @@ ${USAGE}`);
 }
 function cliLogger(io) {
   return {
-    info: (l) => io.stderr(`${l}
+    info: (l) => io.stderr(`${escapeData(l)}
 `),
-    warning: (l) => io.stderr(`warning: ${l}
+    warning: (l) => io.stderr(`warning: ${escapeData(l)}
 `),
-    group: (title, lines2) => io.stderr([`── ${title}`, ...lines2.map((l) => `   ${l}`)].join("\n") + "\n")
+    group: (title, lines2) => io.stderr([`── ${escapeData(title)}`, ...lines2.map((l) => `   ${escapeData(l)}`)].join("\n") + "\n")
   };
 }
 var command = {
@@ -39181,24 +48470,31 @@ var command = {
   async run(argv, io) {
     const log = cliLogger(io);
     const opts = parseScanArgs(argv, io, log);
-    const out = await runGate(opts, defaultDeps());
-    const r = out.result;
-    const s = r.summary;
-    io.stdout(
-      [
-        `chaingate: ${r.verdict.toUpperCase()}${r.mode === "warn" ? " (warn mode: not enforced)" : ""}`,
-        ...r.reasons.map((x) => `  - ${x}`),
-        `  findings: ${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info, ${s.unknown} unknown; ${s.blocking} blocking, ${s.suppressed} suppressed`,
-        `  reports: ${out.resultFile}, ${out.sarifFile}, ${out.summaryFile}${out.sbomFile ? `, ${out.sbomFile}` : ""}`,
-        ""
-      ].join("\n")
-    );
-    return exitCodeFor(r);
+    return printOutcome(await runGate(opts, defaultDeps()), io);
   }
 };
+function printOutcome(out, io) {
+  const r = out.result;
+  const s = r.summary;
+  io.stdout(
+    [
+      `chaingate: ${r.verdict.toUpperCase()}${r.mode === "warn" ? " (warn mode: not enforced)" : ""}`,
+      ...r.reasons.map((x) => `  - ${escapeData(x)}`),
+      `  findings: ${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info, ${s.unknown} unknown; ${s.blocking} blocking, ${s.suppressed} suppressed`,
+      ...s.new !== void 0 ? [`  baseline ${escapeData(r.baseline?.ref ?? r.baseline?.file ?? "")}: ${s.new} new, ${s.existing} existing`] : [],
+      `  reports: ${[out.resultFile, out.sarifFile, out.summaryFile, ...out.sbomFile ? [out.sbomFile] : []].map(escapeData).join(", ")}`,
+      ""
+    ].join("\n")
+  );
+  const blocking = renderTerminalTable(r, { summaryFile: out.summaryFile });
+  if (blocking) io.stdout(`
+${blocking}`);
+  return exitCodeFor(r);
+}
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   cliLogger,
   command,
-  parseScanArgs
+  parseScanArgs,
+  printOutcome
 });

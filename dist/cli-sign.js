@@ -34,9 +34,10 @@ __export(sign_exports, {
 });
 module.exports = __toCommonJS(sign_exports);
 var path3 = __toESM(require("node:path"));
-var import_errors6 = require("./cli-errors.js");
+var import_errors7 = require("./cli-errors.js");
 
 // src/sign/cli-support.ts
+var import_node_crypto = require("node:crypto");
 var fs = __toESM(require("node:fs"));
 var import_node_util = require("node:util");
 
@@ -2050,8 +2051,8 @@ function emoji() {
 }
 var ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
 var ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
-var mac = (delimiter) => {
-  const escapedDelim = escapeRegex(delimiter ?? ":");
+var mac = (delimiter2) => {
+  const escapedDelim = escapeRegex(delimiter2 ?? ":");
   return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
 };
 var cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
@@ -5107,7 +5108,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -5117,7 +5118,7 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -5128,7 +5129,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -5192,7 +5193,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -12320,6 +12321,45 @@ function date4(params) {
 
 // src/sign/cli-support.ts
 var import_errors2 = require("./cli-errors.js");
+
+// src/log-text.ts
+function escapeData(text) {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+// src/parsers/util.ts
+var KEYS = /* @__PURE__ */ new WeakMap();
+function describeIssue(schema, issue2) {
+  return `${issuePath(issue2.path, schemaKeys(schema))}: ${issue2.code === "unrecognized_keys" ? "unknown key" : issue2.message}`;
+}
+function schemaKeys(schema) {
+  let keys = KEYS.get(schema);
+  if (keys) return keys;
+  const found = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Set();
+  const visit2 = (s) => {
+    const def = s?._zod?.def;
+    if (!def || seen.has(s)) return;
+    seen.add(s);
+    const shape = def.shape;
+    for (const k of Object.keys(shape ?? {})) found.add(k);
+    for (const v of [...Object.values(shape ?? {}), ...Object.values(def)]) {
+      if (Array.isArray(v)) v.forEach(visit2);
+      else visit2(v);
+    }
+    if (typeof def.getter === "function") visit2(def.getter());
+  };
+  visit2(schema);
+  keys = found;
+  KEYS.set(schema, keys);
+  return keys;
+}
+function issuePath(path4, keys) {
+  if (path4.length === 0) return "(root)";
+  return path4.map((p) => typeof p === "number" || typeof p === "string" && keys.has(p) ? String(p) : "*").join(".");
+}
+
+// src/sign/cli-support.ts
 function parseCommandArgs(argv, options, usage) {
   try {
     const parsed = (0, import_node_util.parseArgs)({ args: argv, options, strict: true, allowPositionals: false });
@@ -12330,11 +12370,23 @@ function parseCommandArgs(argv, options, usage) {
 ${usage}`);
   }
 }
-function setStepOutputs(env, outputs) {
+function warnTo(io) {
+  return (m) => io.stderr(`chaingate: warning: ${escapeData(m)}
+`);
+}
+function setStepOutputs(env, outputs, warn) {
   const file2 = env.GITHUB_OUTPUT;
   if (!file2) return;
-  fs.appendFileSync(file2, Object.entries(outputs).map(([k, v]) => `${k}=${v}
-`).join(""));
+  const delimiter2 = `ghadelimiter_${(0, import_node_crypto.randomUUID)()}`;
+  const text = Object.entries(outputs).map(([k, v]) => `${k}<<${delimiter2}
+${v}
+${delimiter2}
+`).join("");
+  try {
+    fs.appendFileSync(file2, text);
+  } catch (e) {
+    warn(`could not write the step outputs (GITHUB_OUTPUT): ${e.code ?? e.message}`);
+  }
 }
 var ResultFileSchema = external_exports.looseObject({
   schemaVersion: external_exports.literal(1),
@@ -12366,8 +12418,7 @@ function readGateResult(file2) {
   }
   const r = ResultFileSchema.safeParse(data);
   if (!r.success) {
-    const i = r.error.issues[0];
-    throw new import_errors2.ConfigError(`not a chaingate result: ${i.path.join(".") || "(root)"}: ${i.message}`, file2);
+    throw new import_errors2.ConfigError(`not a chaingate result: ${describeIssue(ResultFileSchema, r.error.issues[0])}`, file2);
   }
   return r.data;
 }
@@ -12431,7 +12482,7 @@ function resolveSigningKey(opts, env) {
 }
 
 // src/sign/run-sign.ts
-var import_node_crypto = require("node:crypto");
+var import_node_crypto2 = require("node:crypto");
 var fs2 = __toESM(require("node:fs"));
 var path = __toESM(require("node:path"));
 var import_errors5 = require("./cli-errors.js");
@@ -12443,7 +12494,7 @@ var DEFAULT_MAX = 1024 * 1024;
 function runTool(command2, args, opts = {}) {
   const started = Date.now();
   const max = opts.maxBuffer ?? DEFAULT_MAX;
-  return new Promise((resolve2) => {
+  return new Promise((resolve3) => {
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -12460,7 +12511,7 @@ function runTool(command2, args, opts = {}) {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      const done = () => resolve2({ command: command2, args, ...r, timedOut, stdout, stderr, durationMs: Date.now() - started });
+      const done = () => resolve3({ command: command2, args, ...r, timedOut, stdout, stderr, durationMs: Date.now() - started });
       if (out) out.end(done);
       else done();
     };
@@ -12768,7 +12819,7 @@ async function runSignImage(o, e) {
     const r = await run2(cosignAttestArgv(resolved.image, "cyclonedx", o.sbom, so));
     if (r.exitCode !== 0) throw signFailure(`attesting the SBOM ${o.sbom} to ${resolved.image}`, r, secrets, Boolean(o.insecureRegistry));
     attestations.push({ type: "cyclonedx", predicateType: CYCLONEDX_PREDICATE_TYPE, predicate: o.sbom });
-    inputAttestations.push({ uri: path.basename(o.sbom), digest: { sha256: (0, import_node_crypto.createHash)("sha256").update(sbomText).digest("hex") } });
+    inputAttestations.push({ uri: path.basename(o.sbom), digest: { sha256: (0, import_node_crypto2.createHash)("sha256").update(sbomText).digest("hex") } });
     e.log(`attested the SBOM ${o.sbom}`);
   }
   let vsa;
@@ -12815,15 +12866,19 @@ async function runSignBlob(o, e) {
   if (r.exitCode !== 0) throw signFailure(`signing ${o.file}`, r, secrets, false);
   if (!fs2.existsSync(bundle)) throw new import_errors5.ToolError("cosign", `cosign sign-blob succeeded but wrote no bundle at ${bundle}`);
   e.log(`signed ${o.file}: ${bundle}`);
-  return { file: o.file, bundle, sha256: (0, import_node_crypto.createHash)("sha256").update(data).digest("hex"), keyless: isKeyless(o.key), tlog: tlogOn(o.key, o.tlog) };
+  return { file: o.file, bundle, sha256: (0, import_node_crypto2.createHash)("sha256").update(data).digest("hex"), keyless: isKeyless(o.key), tlog: tlogOn(o.key, o.tlog) };
 }
 
 // src/tools/resolve.ts
 var fs3 = __toESM(require("node:fs"));
 var os = __toESM(require("node:os"));
 var path2 = __toESM(require("node:path"));
+var import_errors6 = require("./cli-errors.js");
+function envName(tool) {
+  return `CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PATH`;
+}
 function resolveToolPath(tool, env, fromPolicy) {
-  const fromEnv = env[`CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PATH`];
+  const fromEnv = env[envName(tool)];
   if (fromEnv) return fromEnv;
   if (fromPolicy) return fromPolicy;
   const pinned = path2.join(env.CHAINGATE_TOOLS_DIR ?? path2.join(os.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
@@ -12869,7 +12924,7 @@ var OPTIONS = {
 };
 async function run(argv, io) {
   const v = parseCommandArgs(argv, OPTIONS, USAGE);
-  if (Boolean(v.image) === Boolean(v.blob)) throw new import_errors6.UsageError(`give exactly one of --image REF or --blob FILE
+  if (Boolean(v.image) === Boolean(v.blob)) throw new import_errors7.UsageError(`give exactly one of --image REF or --blob FILE
 
 ${USAGE}`);
   const keyValue = v.key !== void 0 && v.key.trim() && !/^[a-z][a-z0-9+.-]*:\/\//i.test(v.key) ? path3.resolve(io.cwd, v.key) : v.key;
@@ -12878,17 +12933,17 @@ ${USAGE}`);
     tools: signTools(io.env),
     env: io.env,
     now: io.now,
-    log: (l) => io.stderr(`${l}
+    log: (l) => io.stderr(`${escapeData(l)}
 `)
   };
   if (v.blob) {
-    if (v.sbom || v.result || v["insecure-registry"]) throw new import_errors6.UsageError("--sbom, --result and --insecure-registry apply to --image only");
+    if (v.sbom || v.result || v["insecure-registry"]) throw new import_errors7.UsageError("--sbom, --result and --insecure-registry apply to --image only");
     const file2 = path3.resolve(io.cwd, v.blob);
     const out2 = await runSignBlob({ file: file2, key, tlog: v["tlog-upload"] }, e);
     io.stdout(`signed ${v.blob} (sha256:${out2.sha256})
 bundle ${out2.bundle}
 `);
-    setStepOutputs(io.env, { bundle: out2.bundle, "blob-sha256": out2.sha256 });
+    setStepOutputs(io.env, { bundle: out2.bundle, "blob-sha256": out2.sha256 }, warnTo(io));
     return EXIT.PASS;
   }
   const result = v.result ? { path: v.result, value: readGateResult(path3.resolve(io.cwd, v.result)) } : void 0;
@@ -12907,7 +12962,7 @@ bundle ${out2.bundle}
   const lines = [`signed ${out.image}`, `digest ${out.digest}`];
   for (const a of out.attestations) lines.push(`attested ${a.type} (${a.predicateType})`);
   io.stdout(lines.join("\n") + "\n");
-  setStepOutputs(io.env, { digest: out.digest, image: out.image });
+  setStepOutputs(io.env, { digest: out.digest, image: out.image }, warnTo(io));
   return EXIT.PASS;
 }
 var command = { name: "sign", summary: "sign an image (by digest) with SBOM and verdict attestations, or a blob", usage: USAGE, run };

@@ -345,7 +345,7 @@ var require_scan = __commonJS({
         token.depth = token.isGlobstar ? Infinity : 1;
       }
     };
-    var scan = (input2, options) => {
+    var scan2 = (input2, options) => {
       const opts = options || {};
       const length = input2.length - 1;
       const scanToEnd = opts.parts === true || opts.tokens === true || opts.scanToEnd === true;
@@ -634,7 +634,7 @@ var require_scan = __commonJS({
       }
       return state;
     };
-    module2.exports = scan;
+    module2.exports = scan2;
   }
 });
 
@@ -891,7 +891,7 @@ var require_parse = __commonJS({
       }
       return { risky: false };
     };
-    var parse3 = (input2, options) => {
+    var parse4 = (input2, options) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected a string");
       }
@@ -1061,7 +1061,7 @@ var require_parse = __commonJS({
             output2 = token.close = `)$))${extglobStar}`;
           }
           if (token.inner.includes("*") && (rest = remaining()) && /^\.[^\\/.]+$/.test(rest)) {
-            const expression = parse3(rest, { ...options, fastpaths: false }).output;
+            const expression = parse4(rest, { ...options, fastpaths: false }).output;
             output2 = token.close = `)${expression})${extglobStar})`;
           }
           if (token.prev.type === "bos") {
@@ -1584,7 +1584,7 @@ var require_parse = __commonJS({
       }
       return state;
     };
-    parse3.fastpaths = (input2, options) => {
+    parse4.fastpaths = (input2, options) => {
       const opts = { ...options };
       const max = typeof opts.maxLength === "number" ? Math.min(MAX_LENGTH, opts.maxLength) : MAX_LENGTH;
       const len = input2.length;
@@ -1649,7 +1649,7 @@ var require_parse = __commonJS({
       }
       return source;
     };
-    module2.exports = parse3;
+    module2.exports = parse4;
   }
 });
 
@@ -1657,8 +1657,8 @@ var require_parse = __commonJS({
 var require_picomatch = __commonJS({
   "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
-    var scan = require_scan();
-    var parse3 = require_parse();
+    var scan2 = require_scan();
+    var parse4 = require_parse();
     var utils = require_utils();
     var constants = require_constants();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
@@ -1746,9 +1746,9 @@ var require_picomatch = __commonJS({
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
-      return parse3(pattern, { ...options, fastpaths: false });
+      return parse4(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input2, options) => scan(input2, options);
+    picomatch2.scan = (input2, options) => scan2(input2, options);
     picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
@@ -1772,10 +1772,10 @@ var require_picomatch = __commonJS({
       }
       let parsed = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input2[0] === "." || input2[0] === "*")) {
-        parsed.output = parse3.fastpaths(input2, options);
+        parsed.output = parse4.fastpaths(input2, options);
       }
       if (!parsed.output) {
-        parsed = parse3(input2, options);
+        parsed = parse4(input2, options);
       }
       return picomatch2.compileRe(parsed, options, returnOutput, returnState);
     };
@@ -1807,6 +1807,1954 @@ var require_picomatch2 = __commonJS({
     }
     Object.assign(picomatch2, pico);
     module2.exports = picomatch2;
+  }
+});
+
+// node_modules/spdx-license-ids/index.json
+var require_spdx_license_ids = __commonJS({
+  "node_modules/spdx-license-ids/index.json"(exports2, module2) {
+    module2.exports = [
+      "0BSD",
+      "3D-Slicer-1.0",
+      "AAL",
+      "ADSL",
+      "AFL-1.1",
+      "AFL-1.2",
+      "AFL-2.0",
+      "AFL-2.1",
+      "AFL-3.0",
+      "AGPL-1.0-only",
+      "AGPL-1.0-or-later",
+      "AGPL-3.0-only",
+      "AGPL-3.0-or-later",
+      "ALGLIB-Documentation",
+      "AMD-newlib",
+      "AMDPLPA",
+      "AML",
+      "AML-glslang",
+      "AMPAS",
+      "ANTLR-PD",
+      "ANTLR-PD-fallback",
+      "APAFML",
+      "APL-1.0",
+      "APSL-1.0",
+      "APSL-1.1",
+      "APSL-1.2",
+      "APSL-2.0",
+      "ASWF-Digital-Assets-1.0",
+      "ASWF-Digital-Assets-1.1",
+      "Abstyles",
+      "AdaCore-doc",
+      "Adobe-2006",
+      "Adobe-Display-PostScript",
+      "Adobe-Glyph",
+      "Adobe-Utopia",
+      "Advanced-Cryptics-Dictionary",
+      "Afmparse",
+      "Aladdin",
+      "Apache-1.0",
+      "Apache-1.1",
+      "Apache-2.0",
+      "App-s2p",
+      "Arphic-1999",
+      "Artistic-1.0",
+      "Artistic-1.0-Perl",
+      "Artistic-1.0-cl8",
+      "Artistic-2.0",
+      "Artistic-dist",
+      "Aspell-RU",
+      "BOLA-1.1",
+      "BSD-1-Clause",
+      "BSD-2-Clause",
+      "BSD-2-Clause-Darwin",
+      "BSD-2-Clause-Patent",
+      "BSD-2-Clause-Views",
+      "BSD-2-Clause-first-lines",
+      "BSD-2-Clause-pkgconf-disclaimer",
+      "BSD-2-Clause-pos-unchanged",
+      "BSD-3-Clause",
+      "BSD-3-Clause-Attribution",
+      "BSD-3-Clause-Clear",
+      "BSD-3-Clause-HP",
+      "BSD-3-Clause-LBNL",
+      "BSD-3-Clause-Modification",
+      "BSD-3-Clause-No-Military-License",
+      "BSD-3-Clause-No-Nuclear-License",
+      "BSD-3-Clause-No-Nuclear-License-2014",
+      "BSD-3-Clause-No-Nuclear-Warranty",
+      "BSD-3-Clause-Open-MPI",
+      "BSD-3-Clause-OpenWebUI",
+      "BSD-3-Clause-Sun",
+      "BSD-3-Clause-Tso",
+      "BSD-3-Clause-acpica",
+      "BSD-3-Clause-flex",
+      "BSD-4-Clause",
+      "BSD-4-Clause-Shortened",
+      "BSD-4-Clause-UC",
+      "BSD-4.3RENO",
+      "BSD-4.3TAHOE",
+      "BSD-Advertising-Acknowledgement",
+      "BSD-Attribution-HPND-disclaimer",
+      "BSD-Inferno-Nettverk",
+      "BSD-Mark-Modifications",
+      "BSD-Protection",
+      "BSD-Source-Code",
+      "BSD-Source-Code-no-disclaimer",
+      "BSD-Source-alt-GPL",
+      "BSD-Source-beginning-file",
+      "BSD-Systemics",
+      "BSD-Systemics-W3Works",
+      "BSD-ask-to-endorse",
+      "BSL-1.0",
+      "BUSL-1.1",
+      "Baekmuk",
+      "Bahyph",
+      "Barr",
+      "Beerware",
+      "BitTorrent-1.0",
+      "BitTorrent-1.1",
+      "Bitstream-Charter",
+      "Bitstream-Vera",
+      "BlueOak-1.0.0",
+      "Boehm-GC",
+      "Boehm-GC-without-fee",
+      "Borceux",
+      "Brian-Gladman-2-Clause",
+      "Brian-Gladman-3-Clause",
+      "Brian-Gladman-3-Clause-no-conversion",
+      "Buddy",
+      "Bugroff",
+      "C-UDA-1.0",
+      "CAL-1.0",
+      "CAL-1.0-Combined-Work-Exception",
+      "CAPEC-tou",
+      "CATOSL-1.1",
+      "CC-BY-1.0",
+      "CC-BY-2.0",
+      "CC-BY-2.5",
+      "CC-BY-2.5-AU",
+      "CC-BY-3.0",
+      "CC-BY-3.0-AT",
+      "CC-BY-3.0-AU",
+      "CC-BY-3.0-DE",
+      "CC-BY-3.0-IGO",
+      "CC-BY-3.0-NL",
+      "CC-BY-3.0-US",
+      "CC-BY-4.0",
+      "CC-BY-NC-1.0",
+      "CC-BY-NC-2.0",
+      "CC-BY-NC-2.5",
+      "CC-BY-NC-3.0",
+      "CC-BY-NC-3.0-DE",
+      "CC-BY-NC-3.0-IGO",
+      "CC-BY-NC-4.0",
+      "CC-BY-NC-ND-1.0",
+      "CC-BY-NC-ND-2.0",
+      "CC-BY-NC-ND-2.5",
+      "CC-BY-NC-ND-3.0",
+      "CC-BY-NC-ND-3.0-DE",
+      "CC-BY-NC-ND-3.0-IGO",
+      "CC-BY-NC-ND-4.0",
+      "CC-BY-NC-SA-1.0",
+      "CC-BY-NC-SA-2.0",
+      "CC-BY-NC-SA-2.0-DE",
+      "CC-BY-NC-SA-2.0-FR",
+      "CC-BY-NC-SA-2.0-UK",
+      "CC-BY-NC-SA-2.5",
+      "CC-BY-NC-SA-3.0",
+      "CC-BY-NC-SA-3.0-DE",
+      "CC-BY-NC-SA-3.0-IGO",
+      "CC-BY-NC-SA-4.0",
+      "CC-BY-ND-1.0",
+      "CC-BY-ND-2.0",
+      "CC-BY-ND-2.5",
+      "CC-BY-ND-3.0",
+      "CC-BY-ND-3.0-DE",
+      "CC-BY-ND-4.0",
+      "CC-BY-SA-1.0",
+      "CC-BY-SA-2.0",
+      "CC-BY-SA-2.0-UK",
+      "CC-BY-SA-2.1-JP",
+      "CC-BY-SA-2.5",
+      "CC-BY-SA-3.0",
+      "CC-BY-SA-3.0-AT",
+      "CC-BY-SA-3.0-DE",
+      "CC-BY-SA-3.0-IGO",
+      "CC-BY-SA-4.0",
+      "CC-PDDC",
+      "CC-PDM-1.0",
+      "CC-SA-1.0",
+      "CC0-1.0",
+      "CDDL-1.0",
+      "CDDL-1.1",
+      "CDL-1.0",
+      "CDLA-Permissive-1.0",
+      "CDLA-Permissive-2.0",
+      "CDLA-Sharing-1.0",
+      "CECILL-1.0",
+      "CECILL-1.1",
+      "CECILL-2.0",
+      "CECILL-2.1",
+      "CECILL-B",
+      "CECILL-C",
+      "CERN-OHL-1.1",
+      "CERN-OHL-1.2",
+      "CERN-OHL-P-2.0",
+      "CERN-OHL-S-2.0",
+      "CERN-OHL-W-2.0",
+      "CFITSIO",
+      "CMU-Mach",
+      "CMU-Mach-nodoc",
+      "CNRI-Jython",
+      "CNRI-Python",
+      "CNRI-Python-GPL-Compatible",
+      "COIL-1.0",
+      "CPAL-1.0",
+      "CPL-1.0",
+      "CPOL-1.02",
+      "CUA-OPL-1.0",
+      "Caldera",
+      "Caldera-no-preamble",
+      "Catharon",
+      "ClArtistic",
+      "Clips",
+      "Community-Spec-1.0",
+      "Condor-1.1",
+      "Cornell-Lossless-JPEG",
+      "Cronyx",
+      "Crossword",
+      "CryptoSwift",
+      "CrystalStacker",
+      "Cube",
+      "D-FSL-1.0",
+      "DEC-3-Clause",
+      "DL-DE-BY-2.0",
+      "DL-DE-ZERO-2.0",
+      "DOC",
+      "DRL-1.0",
+      "DRL-1.1",
+      "DSDP",
+      "DocBook-DTD",
+      "DocBook-Schema",
+      "DocBook-Stylesheet",
+      "DocBook-XML",
+      "Dotseqn",
+      "ECL-1.0",
+      "ECL-2.0",
+      "EFL-1.0",
+      "EFL-2.0",
+      "EPICS",
+      "EPL-1.0",
+      "EPL-2.0",
+      "ESA-PL-permissive-2.4",
+      "ESA-PL-strong-copyleft-2.4",
+      "ESA-PL-weak-copyleft-2.4",
+      "EUDatagrid",
+      "EUPL-1.0",
+      "EUPL-1.1",
+      "EUPL-1.2",
+      "Elastic-2.0",
+      "Entessa",
+      "ErlPL-1.1",
+      "Eurosym",
+      "FBM",
+      "FDK-AAC",
+      "FDK-MPEG-H",
+      "FSFAP",
+      "FSFAP-no-warranty-disclaimer",
+      "FSFUL",
+      "FSFULLR",
+      "FSFULLRSD",
+      "FSFULLRWD",
+      "FSL-1.1-ALv2",
+      "FSL-1.1-MIT",
+      "FTL",
+      "Fair",
+      "Ferguson-Twofish",
+      "Frameworx-1.0",
+      "FreeBSD-DOC",
+      "FreeImage",
+      "Furuseth",
+      "GCR-docs",
+      "GD",
+      "GFDL-1.1-invariants-only",
+      "GFDL-1.1-invariants-or-later",
+      "GFDL-1.1-no-invariants-only",
+      "GFDL-1.1-no-invariants-or-later",
+      "GFDL-1.1-only",
+      "GFDL-1.1-or-later",
+      "GFDL-1.2-invariants-only",
+      "GFDL-1.2-invariants-or-later",
+      "GFDL-1.2-no-invariants-only",
+      "GFDL-1.2-no-invariants-or-later",
+      "GFDL-1.2-only",
+      "GFDL-1.2-or-later",
+      "GFDL-1.3-invariants-only",
+      "GFDL-1.3-invariants-or-later",
+      "GFDL-1.3-no-invariants-only",
+      "GFDL-1.3-no-invariants-or-later",
+      "GFDL-1.3-only",
+      "GFDL-1.3-or-later",
+      "GL2PS",
+      "GLWTPL",
+      "GPL-1.0-only",
+      "GPL-1.0-or-later",
+      "GPL-2.0-only",
+      "GPL-2.0-or-later",
+      "GPL-3.0-only",
+      "GPL-3.0-or-later",
+      "Game-Programming-Gems",
+      "Giftware",
+      "Glide",
+      "Glulxe",
+      "Graphics-Gems",
+      "Gutmann",
+      "HDF5",
+      "HIDAPI",
+      "HP-1986",
+      "HP-1989",
+      "HPND",
+      "HPND-DEC",
+      "HPND-Fenneberg-Livingston",
+      "HPND-INRIA-IMAG",
+      "HPND-Intel",
+      "HPND-Kevlin-Henney",
+      "HPND-MIT-disclaimer",
+      "HPND-Markus-Kuhn",
+      "HPND-Netrek",
+      "HPND-Pbmplus",
+      "HPND-SMC",
+      "HPND-UC",
+      "HPND-UC-export-US",
+      "HPND-doc",
+      "HPND-doc-sell",
+      "HPND-export-US",
+      "HPND-export-US-acknowledgement",
+      "HPND-export-US-modify",
+      "HPND-export2-US",
+      "HPND-merchantability-variant",
+      "HPND-sell-MIT-disclaimer-xserver",
+      "HPND-sell-regexpr",
+      "HPND-sell-variant",
+      "HPND-sell-variant-MIT-disclaimer",
+      "HPND-sell-variant-MIT-disclaimer-rev",
+      "HPND-sell-variant-critical-systems",
+      "HTMLTIDY",
+      "HaskellReport",
+      "Hippocratic-2.1",
+      "Hippocratic-3.0-core",
+      "IBM-pibs",
+      "ICU",
+      "IEC-Code-Components-EULA",
+      "IJG",
+      "IJG-short",
+      "IPA",
+      "IPL-1.0",
+      "ISC",
+      "ISC-Veillard",
+      "ISO-permission",
+      "ImageMagick",
+      "Imlib2",
+      "Info-ZIP",
+      "Informatica",
+      "Inner-Net-2.0",
+      "InnoSetup",
+      "Intel",
+      "Intel-ACPI",
+      "Interbase-1.0",
+      "JPL-image",
+      "JPNIC",
+      "JSON",
+      "Jam",
+      "JasPer-2.0",
+      "Kastrup",
+      "Kazlib",
+      "Knuth-CTAN",
+      "LAL-1.2",
+      "LAL-1.3",
+      "LGPL-2.0-only",
+      "LGPL-2.0-or-later",
+      "LGPL-2.1-only",
+      "LGPL-2.1-or-later",
+      "LGPL-3.0-only",
+      "LGPL-3.0-or-later",
+      "LGPLLR",
+      "LOOP",
+      "LPD-document",
+      "LPL-1.0",
+      "LPL-1.02",
+      "LPPL-1.0",
+      "LPPL-1.1",
+      "LPPL-1.2",
+      "LPPL-1.3a",
+      "LPPL-1.3c",
+      "LZMA-SDK-9.11-to-9.20",
+      "LZMA-SDK-9.22",
+      "Latex2e",
+      "Latex2e-translated-notice",
+      "Leptonica",
+      "LiLiQ-P-1.1",
+      "LiLiQ-R-1.1",
+      "LiLiQ-Rplus-1.1",
+      "Libpng",
+      "Linux-OpenIB",
+      "Linux-man-pages-1-para",
+      "Linux-man-pages-copyleft",
+      "Linux-man-pages-copyleft-2-para",
+      "Linux-man-pages-copyleft-var",
+      "Lucida-Bitmap-Fonts",
+      "MIPS",
+      "MIT",
+      "MIT-0",
+      "MIT-CMU",
+      "MIT-Click",
+      "MIT-Festival",
+      "MIT-Khronos-old",
+      "MIT-Modern-Variant",
+      "MIT-STK",
+      "MIT-Wu",
+      "MIT-advertising",
+      "MIT-enna",
+      "MIT-feh",
+      "MIT-open-group",
+      "MIT-testregex",
+      "MITNFA",
+      "MMIXware",
+      "MMPL-1.0.1",
+      "MPEG-SSG",
+      "MPL-1.0",
+      "MPL-1.1",
+      "MPL-2.0",
+      "MPL-2.0-no-copyleft-exception",
+      "MS-LPL",
+      "MS-PL",
+      "MS-RL",
+      "MTLL",
+      "MVT-1.1",
+      "Mackerras-3-Clause",
+      "Mackerras-3-Clause-acknowledgment",
+      "MakeIndex",
+      "Martin-Birgmeier",
+      "McPhee-slideshow",
+      "Minpack",
+      "MirOS",
+      "Motosoto",
+      "MulanPSL-1.0",
+      "MulanPSL-2.0",
+      "Multics",
+      "Mup",
+      "NAIST-2003",
+      "NASA-1.3",
+      "NBPL-1.0",
+      "NCBI-PD",
+      "NCGL-UK-2.0",
+      "NCL",
+      "NCSA",
+      "NGPL",
+      "NICTA-1.0",
+      "NIST-PD",
+      "NIST-PD-TNT",
+      "NIST-PD-fallback",
+      "NIST-Software",
+      "NLOD-1.0",
+      "NLOD-2.0",
+      "NLPL",
+      "NOSL",
+      "NPL-1.0",
+      "NPL-1.1",
+      "NPOSL-3.0",
+      "NRL",
+      "NTIA-PD",
+      "NTP",
+      "NTP-0",
+      "Naumen",
+      "NetCDF",
+      "Newsletr",
+      "Nokia",
+      "Noweb",
+      "O-UDA-1.0",
+      "OAR",
+      "OCCT-PL",
+      "OCLC-2.0",
+      "ODC-By-1.0",
+      "ODbL-1.0",
+      "OFFIS",
+      "OFL-1.0",
+      "OFL-1.0-RFN",
+      "OFL-1.0-no-RFN",
+      "OFL-1.1",
+      "OFL-1.1-RFN",
+      "OFL-1.1-no-RFN",
+      "OGC-1.0",
+      "OGDL-Taiwan-1.0",
+      "OGL-Canada-2.0",
+      "OGL-UK-1.0",
+      "OGL-UK-2.0",
+      "OGL-UK-3.0",
+      "OGTSL",
+      "OLDAP-1.1",
+      "OLDAP-1.2",
+      "OLDAP-1.3",
+      "OLDAP-1.4",
+      "OLDAP-2.0",
+      "OLDAP-2.0.1",
+      "OLDAP-2.1",
+      "OLDAP-2.2",
+      "OLDAP-2.2.1",
+      "OLDAP-2.2.2",
+      "OLDAP-2.3",
+      "OLDAP-2.4",
+      "OLDAP-2.5",
+      "OLDAP-2.6",
+      "OLDAP-2.7",
+      "OLDAP-2.8",
+      "OLFL-1.3",
+      "OML",
+      "OPL-1.0",
+      "OPL-UK-3.0",
+      "OPUBL-1.0",
+      "OSC-1.0",
+      "OSET-PL-2.1",
+      "OSL-1.0",
+      "OSL-1.1",
+      "OSL-2.0",
+      "OSL-2.1",
+      "OSL-3.0",
+      "OSSP",
+      "OpenMDW-1.0",
+      "OpenPBS-2.3",
+      "OpenSSL",
+      "OpenSSL-standalone",
+      "OpenVision",
+      "PADL",
+      "PDDL-1.0",
+      "PHP-3.0",
+      "PHP-3.01",
+      "PPL",
+      "PSF-2.0",
+      "ParaType-Free-Font-1.3",
+      "Parity-6.0.0",
+      "Parity-7.0.0",
+      "Pixar",
+      "Plexus",
+      "PolyForm-Noncommercial-1.0.0",
+      "PolyForm-Small-Business-1.0.0",
+      "PostgreSQL",
+      "Python-2.0",
+      "Python-2.0.1",
+      "QPL-1.0",
+      "QPL-1.0-INRIA-2004",
+      "Qhull",
+      "RHeCos-1.1",
+      "RPL-1.1",
+      "RPL-1.5",
+      "RPSL-1.0",
+      "RSA-MD",
+      "RSCPL",
+      "Rdisc",
+      "Ruby",
+      "Ruby-pty",
+      "SAX-PD",
+      "SAX-PD-2.0",
+      "SCEA",
+      "SGI-B-1.0",
+      "SGI-B-1.1",
+      "SGI-B-2.0",
+      "SGI-OpenGL",
+      "SGMLUG-PM",
+      "SGP4",
+      "SHL-0.5",
+      "SHL-0.51",
+      "SISSL",
+      "SISSL-1.2",
+      "SL",
+      "SMAIL-GPL",
+      "SMLNJ",
+      "SMPPL",
+      "SNIA",
+      "SOFA",
+      "SPL-1.0",
+      "SSH-OpenSSH",
+      "SSH-short",
+      "SSLeay-standalone",
+      "SSPL-1.0",
+      "SUL-1.0",
+      "SWL",
+      "Saxpath",
+      "SchemeReport",
+      "Sendmail",
+      "Sendmail-8.23",
+      "Sendmail-Open-Source-1.1",
+      "SimPL-2.0",
+      "Sleepycat",
+      "Soundex",
+      "Spencer-86",
+      "Spencer-94",
+      "Spencer-99",
+      "SugarCRM-1.1.3",
+      "Sun-PPP",
+      "Sun-PPP-2000",
+      "SunPro",
+      "Symlinks",
+      "TAPR-OHL-1.0",
+      "TCL",
+      "TCP-wrappers",
+      "TGPPL-1.0",
+      "TMate",
+      "TORQUE-1.1",
+      "TOSL",
+      "TPDL",
+      "TPL-1.0",
+      "TTWL",
+      "TTYP0",
+      "TU-Berlin-1.0",
+      "TU-Berlin-2.0",
+      "TekHVC",
+      "TermReadKey",
+      "ThirdEye",
+      "TrustedQSL",
+      "UCAR",
+      "UCL-1.0",
+      "UMich-Merit",
+      "UPL-1.0",
+      "URT-RLE",
+      "Ubuntu-font-1.0",
+      "UnRAR",
+      "Unicode-3.0",
+      "Unicode-DFS-2015",
+      "Unicode-DFS-2016",
+      "Unicode-TOU",
+      "UnixCrypt",
+      "Unlicense",
+      "Unlicense-libtelnet",
+      "Unlicense-libwhirlpool",
+      "VOSTROM",
+      "VSL-1.0",
+      "Vim",
+      "Vixie-Cron",
+      "W3C",
+      "W3C-19980720",
+      "W3C-20150513",
+      "WTFNMFPL",
+      "WTFPL",
+      "Watcom-1.0",
+      "Widget-Workshop",
+      "WordNet",
+      "Wsuipa",
+      "X11",
+      "X11-distribute-modifications-variant",
+      "X11-no-permit-persons",
+      "X11-swapped",
+      "XFree86-1.1",
+      "XSkat",
+      "Xdebug-1.03",
+      "Xerox",
+      "Xfig",
+      "Xnet",
+      "YPL-1.0",
+      "YPL-1.1",
+      "ZPL-1.1",
+      "ZPL-2.0",
+      "ZPL-2.1",
+      "Zed",
+      "Zeeff",
+      "Zend-2.0",
+      "Zimbra-1.3",
+      "Zimbra-1.4",
+      "Zlib",
+      "any-OSI",
+      "any-OSI-perl-modules",
+      "atc-game",
+      "bcrypt-Solar-Designer",
+      "blessing",
+      "bzip2-1.0.6",
+      "check-cvs",
+      "checkmk",
+      "copyleft-next-0.3.0",
+      "copyleft-next-0.3.1",
+      "curl",
+      "cve-tou",
+      "diffmark",
+      "dtoa",
+      "dvipdfm",
+      "eGenix",
+      "etalab-2.0",
+      "fwlw",
+      "gSOAP-1.3b",
+      "generic-xts",
+      "gnuplot",
+      "gtkbook",
+      "hdparm",
+      "hyphen-bulgarian",
+      "iMatix",
+      "jove",
+      "libpng-1.6.35",
+      "libpng-2.0",
+      "libselinux-1.0",
+      "libtiff",
+      "libutil-David-Nugent",
+      "lsof",
+      "magaz",
+      "mailprio",
+      "man2html",
+      "metamail",
+      "mpi-permissive",
+      "mpich2",
+      "mplus",
+      "ngrep",
+      "pkgconf",
+      "pnmstitch",
+      "psfrag",
+      "psutils",
+      "python-ldap",
+      "radvd",
+      "snprintf",
+      "softSurfer",
+      "ssh-keyscan",
+      "swrule",
+      "threeparttable",
+      "ulem",
+      "w3m",
+      "wwl",
+      "xinetd",
+      "xkeyboard-config-Zinoviev",
+      "xlock",
+      "xpp",
+      "xzoom",
+      "zlib-acknowledgement"
+    ];
+  }
+});
+
+// node_modules/spdx-license-ids/deprecated.json
+var require_deprecated = __commonJS({
+  "node_modules/spdx-license-ids/deprecated.json"(exports2, module2) {
+    module2.exports = [
+      "AGPL-1.0",
+      "AGPL-3.0",
+      "BSD-2-Clause-FreeBSD",
+      "BSD-2-Clause-NetBSD",
+      "GFDL-1.1",
+      "GFDL-1.2",
+      "GFDL-1.3",
+      "GPL-1.0",
+      "GPL-2.0",
+      "GPL-2.0-with-GCC-exception",
+      "GPL-2.0-with-autoconf-exception",
+      "GPL-2.0-with-bison-exception",
+      "GPL-2.0-with-classpath-exception",
+      "GPL-2.0-with-font-exception",
+      "GPL-3.0",
+      "GPL-3.0-with-GCC-exception",
+      "GPL-3.0-with-autoconf-exception",
+      "LGPL-2.0",
+      "LGPL-2.1",
+      "LGPL-3.0",
+      "Net-SNMP",
+      "Nunit",
+      "StandardML-NJ",
+      "bzip2-1.0.5",
+      "eCos-2.0",
+      "wxWindows"
+    ];
+  }
+});
+
+// node_modules/spdx-exceptions/index.json
+var require_spdx_exceptions = __commonJS({
+  "node_modules/spdx-exceptions/index.json"(exports2, module2) {
+    module2.exports = [
+      "389-exception",
+      "Asterisk-exception",
+      "Autoconf-exception-2.0",
+      "Autoconf-exception-3.0",
+      "Autoconf-exception-generic",
+      "Autoconf-exception-generic-3.0",
+      "Autoconf-exception-macro",
+      "Bison-exception-1.24",
+      "Bison-exception-2.2",
+      "Bootloader-exception",
+      "Classpath-exception-2.0",
+      "CLISP-exception-2.0",
+      "cryptsetup-OpenSSL-exception",
+      "DigiRule-FOSS-exception",
+      "eCos-exception-2.0",
+      "Fawkes-Runtime-exception",
+      "FLTK-exception",
+      "fmt-exception",
+      "Font-exception-2.0",
+      "freertos-exception-2.0",
+      "GCC-exception-2.0",
+      "GCC-exception-2.0-note",
+      "GCC-exception-3.1",
+      "Gmsh-exception",
+      "GNAT-exception",
+      "GNOME-examples-exception",
+      "GNU-compiler-exception",
+      "gnu-javamail-exception",
+      "GPL-3.0-interface-exception",
+      "GPL-3.0-linking-exception",
+      "GPL-3.0-linking-source-exception",
+      "GPL-CC-1.0",
+      "GStreamer-exception-2005",
+      "GStreamer-exception-2008",
+      "i2p-gpl-java-exception",
+      "KiCad-libraries-exception",
+      "LGPL-3.0-linking-exception",
+      "libpri-OpenH323-exception",
+      "Libtool-exception",
+      "Linux-syscall-note",
+      "LLGPL",
+      "LLVM-exception",
+      "LZMA-exception",
+      "mif-exception",
+      "OCaml-LGPL-linking-exception",
+      "OCCT-exception-1.0",
+      "OpenJDK-assembly-exception-1.0",
+      "openvpn-openssl-exception",
+      "PS-or-PDF-font-exception-20170817",
+      "QPL-1.0-INRIA-2004-exception",
+      "Qt-GPL-exception-1.0",
+      "Qt-LGPL-exception-1.1",
+      "Qwt-exception-1.0",
+      "SANE-exception",
+      "SHL-2.0",
+      "SHL-2.1",
+      "stunnel-exception",
+      "SWI-exception",
+      "Swift-exception",
+      "Texinfo-exception",
+      "u-boot-exception-2.0",
+      "UBDL-exception",
+      "Universal-FOSS-exception-1.0",
+      "vsftpd-openssl-exception",
+      "WxWindows-exception-3.1",
+      "x11vnc-openssl-exception"
+    ];
+  }
+});
+
+// node_modules/spdx-expression-parse/scan.js
+var require_scan2 = __commonJS({
+  "node_modules/spdx-expression-parse/scan.js"(exports2, module2) {
+    "use strict";
+    var licenses = [].concat(require_spdx_license_ids()).concat(require_deprecated());
+    var exceptions = require_spdx_exceptions();
+    module2.exports = function(source) {
+      var index = 0;
+      function hasMore() {
+        return index < source.length;
+      }
+      function read(value) {
+        if (value instanceof RegExp) {
+          var chars = source.slice(index);
+          var match = chars.match(value);
+          if (match) {
+            index += match[0].length;
+            return match[0];
+          }
+        } else {
+          if (source.indexOf(value, index) === index) {
+            index += value.length;
+            return value;
+          }
+        }
+      }
+      function skipWhitespace() {
+        read(/[ ]*/);
+      }
+      function operator() {
+        var string4;
+        var possibilities = [/^WITH/i, /^AND/i, /^OR/i, "(", ")", ":", "+"];
+        for (var i = 0; i < possibilities.length; i++) {
+          string4 = read(possibilities[i]);
+          if (string4) {
+            break;
+          }
+        }
+        if (string4 === "+" && index > 1 && source[index - 2] === " ") {
+          throw new Error("Space before `+`");
+        }
+        return string4 && {
+          type: "OPERATOR",
+          string: string4.toUpperCase()
+        };
+      }
+      function idstring() {
+        return read(/[A-Za-z0-9-.]+/);
+      }
+      function expectIdstring() {
+        var string4 = idstring();
+        if (!string4) {
+          throw new Error("Expected idstring at offset " + index);
+        }
+        return string4;
+      }
+      function documentRef() {
+        if (read("DocumentRef-")) {
+          var string4 = expectIdstring();
+          return { type: "DOCUMENTREF", string: string4 };
+        }
+      }
+      function licenseRef() {
+        if (read("LicenseRef-")) {
+          var string4 = expectIdstring();
+          return { type: "LICENSEREF", string: string4 };
+        }
+      }
+      function identifier() {
+        var begin = index;
+        var string4 = idstring();
+        if (licenses.indexOf(string4) !== -1) {
+          return {
+            type: "LICENSE",
+            string: string4
+          };
+        } else if (exceptions.indexOf(string4) !== -1) {
+          return {
+            type: "EXCEPTION",
+            string: string4
+          };
+        }
+        index = begin;
+      }
+      function parseToken() {
+        return operator() || documentRef() || licenseRef() || identifier();
+      }
+      var tokens = [];
+      while (hasMore()) {
+        skipWhitespace();
+        if (!hasMore()) {
+          break;
+        }
+        var token = parseToken();
+        if (!token) {
+          throw new Error("Unexpected `" + source[index] + "` at offset " + index);
+        }
+        tokens.push(token);
+      }
+      return tokens;
+    };
+  }
+});
+
+// node_modules/spdx-expression-parse/parse.js
+var require_parse2 = __commonJS({
+  "node_modules/spdx-expression-parse/parse.js"(exports2, module2) {
+    "use strict";
+    module2.exports = function(tokens) {
+      var index = 0;
+      function hasMore() {
+        return index < tokens.length;
+      }
+      function token() {
+        return hasMore() ? tokens[index] : null;
+      }
+      function next() {
+        if (!hasMore()) {
+          throw new Error();
+        }
+        index++;
+      }
+      function parseOperator(operator) {
+        var t = token();
+        if (t && t.type === "OPERATOR" && operator === t.string) {
+          next();
+          return t.string;
+        }
+      }
+      function parseWith() {
+        if (parseOperator("WITH")) {
+          var t = token();
+          if (t && t.type === "EXCEPTION") {
+            next();
+            return t.string;
+          }
+          throw new Error("Expected exception after `WITH`");
+        }
+      }
+      function parseLicenseRef() {
+        var begin = index;
+        var string4 = "";
+        var t = token();
+        if (t.type === "DOCUMENTREF") {
+          next();
+          string4 += "DocumentRef-" + t.string + ":";
+          if (!parseOperator(":")) {
+            throw new Error("Expected `:` after `DocumentRef-...`");
+          }
+        }
+        t = token();
+        if (t.type === "LICENSEREF") {
+          next();
+          string4 += "LicenseRef-" + t.string;
+          return { license: string4 };
+        }
+        index = begin;
+      }
+      function parseLicense() {
+        var t = token();
+        if (t && t.type === "LICENSE") {
+          next();
+          var node3 = { license: t.string };
+          if (parseOperator("+")) {
+            node3.plus = true;
+          }
+          var exception = parseWith();
+          if (exception) {
+            node3.exception = exception;
+          }
+          return node3;
+        }
+      }
+      function parseParenthesizedExpression() {
+        var left = parseOperator("(");
+        if (!left) {
+          return;
+        }
+        var expr = parseExpression();
+        if (!parseOperator(")")) {
+          throw new Error("Expected `)`");
+        }
+        return expr;
+      }
+      function parseAtom() {
+        return parseParenthesizedExpression() || parseLicenseRef() || parseLicense();
+      }
+      function makeBinaryOpParser(operator, nextParser) {
+        return function parseBinaryOp() {
+          var left = nextParser();
+          if (!left) {
+            return;
+          }
+          if (!parseOperator(operator)) {
+            return left;
+          }
+          var right = parseBinaryOp();
+          if (!right) {
+            throw new Error("Expected expression");
+          }
+          return {
+            left,
+            conjunction: operator.toLowerCase(),
+            right
+          };
+        };
+      }
+      var parseAnd = makeBinaryOpParser("AND", parseAtom);
+      var parseExpression = makeBinaryOpParser("OR", parseAnd);
+      var node2 = parseExpression();
+      if (!node2 || hasMore()) {
+        throw new Error("Syntax error");
+      }
+      return node2;
+    };
+  }
+});
+
+// node_modules/spdx-expression-parse/index.js
+var require_spdx_expression_parse = __commonJS({
+  "node_modules/spdx-expression-parse/index.js"(exports2, module2) {
+    "use strict";
+    var scan2 = require_scan2();
+    var parse4 = require_parse2();
+    module2.exports = function(source) {
+      return parse4(scan2(source));
+    };
+  }
+});
+
+// node_modules/array-find-index/index.js
+var require_array_find_index = __commonJS({
+  "node_modules/array-find-index/index.js"(exports2, module2) {
+    "use strict";
+    module2.exports = function(arr, predicate, ctx) {
+      if (typeof Array.prototype.findIndex === "function") {
+        return arr.findIndex(predicate, ctx);
+      }
+      if (typeof predicate !== "function") {
+        throw new TypeError("predicate must be a function");
+      }
+      var list = Object(arr);
+      var len = list.length;
+      if (len === 0) {
+        return -1;
+      }
+      for (var i = 0; i < len; i++) {
+        if (predicate.call(ctx, list[i], i, list)) {
+          return i;
+        }
+      }
+      return -1;
+    };
+  }
+});
+
+// node_modules/spdx-compare/node_modules/spdx-expression-parse/scan.js
+var require_scan3 = __commonJS({
+  "node_modules/spdx-compare/node_modules/spdx-expression-parse/scan.js"(exports2, module2) {
+    "use strict";
+    var licenses = [].concat(require_spdx_license_ids()).concat(require_deprecated());
+    var exceptions = require_spdx_exceptions();
+    module2.exports = function(source) {
+      var index = 0;
+      function hasMore() {
+        return index < source.length;
+      }
+      function read(value) {
+        if (value instanceof RegExp) {
+          var chars = source.slice(index);
+          var match = chars.match(value);
+          if (match) {
+            index += match[0].length;
+            return match[0];
+          }
+        } else {
+          if (source.indexOf(value, index) === index) {
+            index += value.length;
+            return value;
+          }
+        }
+      }
+      function skipWhitespace() {
+        read(/[ ]*/);
+      }
+      function operator() {
+        var string4;
+        var possibilities = ["WITH", "AND", "OR", "(", ")", ":", "+"];
+        for (var i = 0; i < possibilities.length; i++) {
+          string4 = read(possibilities[i]);
+          if (string4) {
+            break;
+          }
+        }
+        if (string4 === "+" && index > 1 && source[index - 2] === " ") {
+          throw new Error("Space before `+`");
+        }
+        return string4 && {
+          type: "OPERATOR",
+          string: string4
+        };
+      }
+      function idstring() {
+        return read(/[A-Za-z0-9-.]+/);
+      }
+      function expectIdstring() {
+        var string4 = idstring();
+        if (!string4) {
+          throw new Error("Expected idstring at offset " + index);
+        }
+        return string4;
+      }
+      function documentRef() {
+        if (read("DocumentRef-")) {
+          var string4 = expectIdstring();
+          return { type: "DOCUMENTREF", string: string4 };
+        }
+      }
+      function licenseRef() {
+        if (read("LicenseRef-")) {
+          var string4 = expectIdstring();
+          return { type: "LICENSEREF", string: string4 };
+        }
+      }
+      function identifier() {
+        var begin = index;
+        var string4 = idstring();
+        if (licenses.indexOf(string4) !== -1) {
+          return {
+            type: "LICENSE",
+            string: string4
+          };
+        } else if (exceptions.indexOf(string4) !== -1) {
+          return {
+            type: "EXCEPTION",
+            string: string4
+          };
+        }
+        index = begin;
+      }
+      function parseToken() {
+        return operator() || documentRef() || licenseRef() || identifier();
+      }
+      var tokens = [];
+      while (hasMore()) {
+        skipWhitespace();
+        if (!hasMore()) {
+          break;
+        }
+        var token = parseToken();
+        if (!token) {
+          throw new Error("Unexpected `" + source[index] + "` at offset " + index);
+        }
+        tokens.push(token);
+      }
+      return tokens;
+    };
+  }
+});
+
+// node_modules/spdx-compare/node_modules/spdx-expression-parse/parse.js
+var require_parse3 = __commonJS({
+  "node_modules/spdx-compare/node_modules/spdx-expression-parse/parse.js"(exports2, module2) {
+    "use strict";
+    module2.exports = function(tokens) {
+      var index = 0;
+      function hasMore() {
+        return index < tokens.length;
+      }
+      function token() {
+        return hasMore() ? tokens[index] : null;
+      }
+      function next() {
+        if (!hasMore()) {
+          throw new Error();
+        }
+        index++;
+      }
+      function parseOperator(operator) {
+        var t = token();
+        if (t && t.type === "OPERATOR" && operator === t.string) {
+          next();
+          return t.string;
+        }
+      }
+      function parseWith() {
+        if (parseOperator("WITH")) {
+          var t = token();
+          if (t && t.type === "EXCEPTION") {
+            next();
+            return t.string;
+          }
+          throw new Error("Expected exception after `WITH`");
+        }
+      }
+      function parseLicenseRef() {
+        var begin = index;
+        var string4 = "";
+        var t = token();
+        if (t.type === "DOCUMENTREF") {
+          next();
+          string4 += "DocumentRef-" + t.string + ":";
+          if (!parseOperator(":")) {
+            throw new Error("Expected `:` after `DocumentRef-...`");
+          }
+        }
+        t = token();
+        if (t.type === "LICENSEREF") {
+          next();
+          string4 += "LicenseRef-" + t.string;
+          return { license: string4 };
+        }
+        index = begin;
+      }
+      function parseLicense() {
+        var t = token();
+        if (t && t.type === "LICENSE") {
+          next();
+          var node3 = { license: t.string };
+          if (parseOperator("+")) {
+            node3.plus = true;
+          }
+          var exception = parseWith();
+          if (exception) {
+            node3.exception = exception;
+          }
+          return node3;
+        }
+      }
+      function parseParenthesizedExpression() {
+        var left = parseOperator("(");
+        if (!left) {
+          return;
+        }
+        var expr = parseExpression();
+        if (!parseOperator(")")) {
+          throw new Error("Expected `)`");
+        }
+        return expr;
+      }
+      function parseAtom() {
+        return parseParenthesizedExpression() || parseLicenseRef() || parseLicense();
+      }
+      function makeBinaryOpParser(operator, nextParser) {
+        return function parseBinaryOp() {
+          var left = nextParser();
+          if (!left) {
+            return;
+          }
+          if (!parseOperator(operator)) {
+            return left;
+          }
+          var right = parseBinaryOp();
+          if (!right) {
+            throw new Error("Expected expression");
+          }
+          return {
+            left,
+            conjunction: operator.toLowerCase(),
+            right
+          };
+        };
+      }
+      var parseAnd = makeBinaryOpParser("AND", parseAtom);
+      var parseExpression = makeBinaryOpParser("OR", parseAnd);
+      var node2 = parseExpression();
+      if (!node2 || hasMore()) {
+        throw new Error("Syntax error");
+      }
+      return node2;
+    };
+  }
+});
+
+// node_modules/spdx-compare/node_modules/spdx-expression-parse/index.js
+var require_spdx_expression_parse2 = __commonJS({
+  "node_modules/spdx-compare/node_modules/spdx-expression-parse/index.js"(exports2, module2) {
+    "use strict";
+    var scan2 = require_scan3();
+    var parse4 = require_parse3();
+    module2.exports = function(source) {
+      return parse4(scan2(source));
+    };
+  }
+});
+
+// node_modules/spdx-ranges/index.json
+var require_spdx_ranges = __commonJS({
+  "node_modules/spdx-ranges/index.json"(exports2, module2) {
+    module2.exports = [
+      [
+        "AFL-1.1",
+        "AFL-1.2",
+        "AFL-2.0",
+        "AFL-2.1",
+        "AFL-3.0"
+      ],
+      [
+        "AGPL-1.0",
+        [
+          "AGPL-3.0",
+          "AGPL-3.0-only"
+        ]
+      ],
+      [
+        "Apache-1.0",
+        "Apache-1.1",
+        "Apache-2.0"
+      ],
+      [
+        "APSL-1.0",
+        "APSL-1.1",
+        "APSL-1.2",
+        "APSL-2.0"
+      ],
+      [
+        "Artistic-1.0",
+        "Artistic-2.0"
+      ],
+      [
+        "BitTorrent-1.0",
+        "BitTorrent-1.1"
+      ],
+      [
+        "CC-BY-1.0",
+        "CC-BY-2.0",
+        "CC-BY-2.5",
+        "CC-BY-3.0",
+        "CC-BY-4.0"
+      ],
+      [
+        "CC-BY-NC-1.0",
+        "CC-BY-NC-2.0",
+        "CC-BY-NC-2.5",
+        "CC-BY-NC-3.0",
+        "CC-BY-NC-4.0"
+      ],
+      [
+        "CC-BY-NC-ND-1.0",
+        "CC-BY-NC-ND-2.0",
+        "CC-BY-NC-ND-2.5",
+        "CC-BY-NC-ND-3.0",
+        "CC-BY-NC-ND-4.0"
+      ],
+      [
+        "CC-BY-NC-SA-1.0",
+        "CC-BY-NC-SA-2.0",
+        "CC-BY-NC-SA-2.5",
+        "CC-BY-NC-SA-3.0",
+        "CC-BY-NC-SA-4.0"
+      ],
+      [
+        "CC-BY-ND-1.0",
+        "CC-BY-ND-2.0",
+        "CC-BY-ND-2.5",
+        "CC-BY-ND-3.0",
+        "CC-BY-ND-4.0"
+      ],
+      [
+        "CC-BY-SA-1.0",
+        "CC-BY-SA-2.0",
+        "CC-BY-SA-2.5",
+        "CC-BY-SA-3.0",
+        "CC-BY-SA-4.0"
+      ],
+      [
+        "CDDL-1.0",
+        "CDDL-1.1"
+      ],
+      [
+        "CECILL-1.0",
+        "CECILL-1.1",
+        "CECILL-2.0"
+      ],
+      [
+        "ECL-1.0",
+        "ECL-2.0"
+      ],
+      [
+        "EFL-1.0",
+        "EFL-2.0"
+      ],
+      [
+        "EPL-1.0",
+        "EPL-2.0"
+      ],
+      [
+        "EUPL-1.0",
+        "EUPL-1.1"
+      ],
+      [
+        [
+          "GFDL-1.1",
+          "GFDL-1.1-only"
+        ],
+        [
+          "GFDL-1.2",
+          "GFDL-1.2-only"
+        ],
+        [
+          "GFDL-1.1-or-later",
+          "GFDL-1.2-or-later",
+          "GFDL-1.3",
+          "GFDL-1.3-only",
+          "GFDL-1.3-or-later"
+        ]
+      ],
+      [
+        [
+          "GPL-1.0",
+          "GPL-1.0-only"
+        ],
+        [
+          "GPL-2.0",
+          "GPL-2.0-only"
+        ],
+        [
+          "GPL-1.0-or-later",
+          "GPL-2.0-or-later",
+          "GPL-3.0",
+          "GPL-3.0-only",
+          "GPL-3.0-or-later"
+        ]
+      ],
+      [
+        [
+          "LGPL-2.0",
+          "LGPL-2.0-only"
+        ],
+        [
+          "LGPL-2.1",
+          "LGPL-2.1-only"
+        ],
+        [
+          "LGPL-2.0-or-later",
+          "LGPL-2.1-or-later",
+          "LGPL-3.0",
+          "LGPL-3.0-only",
+          "LGPL-3.0-or-later"
+        ]
+      ],
+      [
+        "LPL-1.0",
+        "LPL-1.02"
+      ],
+      [
+        "LPPL-1.0",
+        "LPPL-1.1",
+        "LPPL-1.2",
+        "LPPL-1.3a",
+        "LPPL-1.3c"
+      ],
+      [
+        "MPL-1.0",
+        "MPL-1.1",
+        "MPL-2.0"
+      ],
+      [
+        "MPL-1.0",
+        "MPL-1.1",
+        "MPL-2.0-no-copyleft-exception"
+      ],
+      [
+        "NPL-1.0",
+        "NPL-1.1"
+      ],
+      [
+        "OFL-1.0",
+        "OFL-1.1"
+      ],
+      [
+        "OLDAP-1.1",
+        "OLDAP-1.2",
+        "OLDAP-1.3",
+        "OLDAP-1.4",
+        "OLDAP-2.0",
+        "OLDAP-2.0.1",
+        "OLDAP-2.1",
+        "OLDAP-2.2",
+        "OLDAP-2.2.1",
+        "OLDAP-2.2.2",
+        "OLDAP-2.3",
+        "OLDAP-2.4",
+        "OLDAP-2.5",
+        "OLDAP-2.6",
+        "OLDAP-2.7",
+        "OLDAP-2.8"
+      ],
+      [
+        "OSL-1.0",
+        "OSL-1.1",
+        "OSL-2.0",
+        "OSL-2.1",
+        "OSL-3.0"
+      ],
+      [
+        "PHP-3.0",
+        "PHP-3.01"
+      ],
+      [
+        "RPL-1.1",
+        "RPL-1.5"
+      ],
+      [
+        "SGI-B-1.0",
+        "SGI-B-1.1",
+        "SGI-B-2.0"
+      ],
+      [
+        "YPL-1.0",
+        "YPL-1.1"
+      ],
+      [
+        "ZPL-1.1",
+        "ZPL-2.0",
+        "ZPL-2.1"
+      ],
+      [
+        "Zimbra-1.3",
+        "Zimbra-1.4"
+      ],
+      [
+        "bzip2-1.0.5",
+        "bzip2-1.0.6"
+      ]
+    ];
+  }
+});
+
+// node_modules/spdx-compare/index.js
+var require_spdx_compare = __commonJS({
+  "node_modules/spdx-compare/index.js"(exports2) {
+    var arrayFindIndex = require_array_find_index();
+    var parse4 = require_spdx_expression_parse2();
+    var ranges = require_spdx_ranges();
+    var notALicenseIdentifier = " is not a simple license identifier";
+    var rangeComparison = function(comparison) {
+      return function(first, second) {
+        var firstAST = parse4(first);
+        if (!firstAST.hasOwnProperty("license")) {
+          throw new Error('"' + first + '"' + notALicenseIdentifier);
+        }
+        var secondAST = parse4(second);
+        if (!secondAST.hasOwnProperty("license")) {
+          throw new Error('"' + second + '"' + notALicenseIdentifier);
+        }
+        return ranges.some(function(range) {
+          var firstLicense = firstAST.license;
+          var indexOfFirst = arrayFindIndex(range, function(element) {
+            return element === firstLicense || Array.isArray(element) && element.indexOf(firstLicense) !== -1;
+          });
+          if (indexOfFirst < 0) {
+            return false;
+          }
+          var secondLicense = secondAST.license;
+          var indexOfSecond = arrayFindIndex(range, function(element) {
+            return element === secondLicense || Array.isArray(element) && element.indexOf(secondLicense) !== -1;
+          });
+          if (indexOfSecond < 0) {
+            return false;
+          }
+          return comparison(indexOfFirst, indexOfSecond);
+        });
+      };
+    };
+    exports2.gt = rangeComparison(function(first, second) {
+      return first > second;
+    });
+    exports2.lt = rangeComparison(function(first, second) {
+      return first < second;
+    });
+    exports2.eq = rangeComparison(function(first, second) {
+      return first === second;
+    });
+  }
+});
+
+// node_modules/spdx-satisfies/node_modules/spdx-expression-parse/scan.js
+var require_scan4 = __commonJS({
+  "node_modules/spdx-satisfies/node_modules/spdx-expression-parse/scan.js"(exports2, module2) {
+    "use strict";
+    var licenses = [].concat(require_spdx_license_ids()).concat(require_deprecated());
+    var exceptions = require_spdx_exceptions();
+    module2.exports = function(source) {
+      var index = 0;
+      function hasMore() {
+        return index < source.length;
+      }
+      function read(value) {
+        if (value instanceof RegExp) {
+          var chars = source.slice(index);
+          var match = chars.match(value);
+          if (match) {
+            index += match[0].length;
+            return match[0];
+          }
+        } else {
+          if (source.indexOf(value, index) === index) {
+            index += value.length;
+            return value;
+          }
+        }
+      }
+      function skipWhitespace() {
+        read(/[ ]*/);
+      }
+      function operator() {
+        var string4;
+        var possibilities = ["WITH", "AND", "OR", "(", ")", ":", "+"];
+        for (var i = 0; i < possibilities.length; i++) {
+          string4 = read(possibilities[i]);
+          if (string4) {
+            break;
+          }
+        }
+        if (string4 === "+" && index > 1 && source[index - 2] === " ") {
+          throw new Error("Space before `+`");
+        }
+        return string4 && {
+          type: "OPERATOR",
+          string: string4
+        };
+      }
+      function idstring() {
+        return read(/[A-Za-z0-9-.]+/);
+      }
+      function expectIdstring() {
+        var string4 = idstring();
+        if (!string4) {
+          throw new Error("Expected idstring at offset " + index);
+        }
+        return string4;
+      }
+      function documentRef() {
+        if (read("DocumentRef-")) {
+          var string4 = expectIdstring();
+          return { type: "DOCUMENTREF", string: string4 };
+        }
+      }
+      function licenseRef() {
+        if (read("LicenseRef-")) {
+          var string4 = expectIdstring();
+          return { type: "LICENSEREF", string: string4 };
+        }
+      }
+      function identifier() {
+        var begin = index;
+        var string4 = idstring();
+        if (licenses.indexOf(string4) !== -1) {
+          return {
+            type: "LICENSE",
+            string: string4
+          };
+        } else if (exceptions.indexOf(string4) !== -1) {
+          return {
+            type: "EXCEPTION",
+            string: string4
+          };
+        }
+        index = begin;
+      }
+      function parseToken() {
+        return operator() || documentRef() || licenseRef() || identifier();
+      }
+      var tokens = [];
+      while (hasMore()) {
+        skipWhitespace();
+        if (!hasMore()) {
+          break;
+        }
+        var token = parseToken();
+        if (!token) {
+          throw new Error("Unexpected `" + source[index] + "` at offset " + index);
+        }
+        tokens.push(token);
+      }
+      return tokens;
+    };
+  }
+});
+
+// node_modules/spdx-satisfies/node_modules/spdx-expression-parse/parse.js
+var require_parse4 = __commonJS({
+  "node_modules/spdx-satisfies/node_modules/spdx-expression-parse/parse.js"(exports2, module2) {
+    "use strict";
+    module2.exports = function(tokens) {
+      var index = 0;
+      function hasMore() {
+        return index < tokens.length;
+      }
+      function token() {
+        return hasMore() ? tokens[index] : null;
+      }
+      function next() {
+        if (!hasMore()) {
+          throw new Error();
+        }
+        index++;
+      }
+      function parseOperator(operator) {
+        var t = token();
+        if (t && t.type === "OPERATOR" && operator === t.string) {
+          next();
+          return t.string;
+        }
+      }
+      function parseWith() {
+        if (parseOperator("WITH")) {
+          var t = token();
+          if (t && t.type === "EXCEPTION") {
+            next();
+            return t.string;
+          }
+          throw new Error("Expected exception after `WITH`");
+        }
+      }
+      function parseLicenseRef() {
+        var begin = index;
+        var string4 = "";
+        var t = token();
+        if (t.type === "DOCUMENTREF") {
+          next();
+          string4 += "DocumentRef-" + t.string + ":";
+          if (!parseOperator(":")) {
+            throw new Error("Expected `:` after `DocumentRef-...`");
+          }
+        }
+        t = token();
+        if (t.type === "LICENSEREF") {
+          next();
+          string4 += "LicenseRef-" + t.string;
+          return { license: string4 };
+        }
+        index = begin;
+      }
+      function parseLicense() {
+        var t = token();
+        if (t && t.type === "LICENSE") {
+          next();
+          var node3 = { license: t.string };
+          if (parseOperator("+")) {
+            node3.plus = true;
+          }
+          var exception = parseWith();
+          if (exception) {
+            node3.exception = exception;
+          }
+          return node3;
+        }
+      }
+      function parseParenthesizedExpression() {
+        var left = parseOperator("(");
+        if (!left) {
+          return;
+        }
+        var expr = parseExpression();
+        if (!parseOperator(")")) {
+          throw new Error("Expected `)`");
+        }
+        return expr;
+      }
+      function parseAtom() {
+        return parseParenthesizedExpression() || parseLicenseRef() || parseLicense();
+      }
+      function makeBinaryOpParser(operator, nextParser) {
+        return function parseBinaryOp() {
+          var left = nextParser();
+          if (!left) {
+            return;
+          }
+          if (!parseOperator(operator)) {
+            return left;
+          }
+          var right = parseBinaryOp();
+          if (!right) {
+            throw new Error("Expected expression");
+          }
+          return {
+            left,
+            conjunction: operator.toLowerCase(),
+            right
+          };
+        };
+      }
+      var parseAnd = makeBinaryOpParser("AND", parseAtom);
+      var parseExpression = makeBinaryOpParser("OR", parseAnd);
+      var node2 = parseExpression();
+      if (!node2 || hasMore()) {
+        throw new Error("Syntax error");
+      }
+      return node2;
+    };
+  }
+});
+
+// node_modules/spdx-satisfies/node_modules/spdx-expression-parse/index.js
+var require_spdx_expression_parse3 = __commonJS({
+  "node_modules/spdx-satisfies/node_modules/spdx-expression-parse/index.js"(exports2, module2) {
+    "use strict";
+    var scan2 = require_scan4();
+    var parse4 = require_parse4();
+    module2.exports = function(source) {
+      return parse4(scan2(source));
+    };
+  }
+});
+
+// node_modules/spdx-satisfies/index.js
+var require_spdx_satisfies = __commonJS({
+  "node_modules/spdx-satisfies/index.js"(exports2, module2) {
+    var compare = require_spdx_compare();
+    var parse4 = require_spdx_expression_parse3();
+    var ranges = require_spdx_ranges();
+    function rangesAreCompatible(first, second) {
+      return first.license === second.license || ranges.some(function(range) {
+        return licenseInRange(first.license, range) && licenseInRange(second.license, range);
+      });
+    }
+    function licenseInRange(license, range) {
+      return range.indexOf(license) !== -1 || range.some(function(element) {
+        return Array.isArray(element) && element.indexOf(license) !== -1;
+      });
+    }
+    function identifierInRange(identifier, range) {
+      return identifier.license === range.license || compare.gt(identifier.license, range.license) || compare.eq(identifier.license, range.license);
+    }
+    function licensesAreCompatible(first, second) {
+      if (first.exception !== second.exception) {
+        return false;
+      } else if (second.hasOwnProperty("license")) {
+        if (second.hasOwnProperty("plus")) {
+          if (first.hasOwnProperty("plus")) {
+            return rangesAreCompatible(first, second);
+          } else {
+            return identifierInRange(first, second);
+          }
+        } else {
+          if (first.hasOwnProperty("plus")) {
+            return identifierInRange(second, first);
+          } else {
+            return first.license === second.license;
+          }
+        }
+      }
+    }
+    function replaceGPLOnlyOrLaterWithRanges(argument) {
+      var license = argument.license;
+      if (license) {
+        if (endsWith(license, "-or-later")) {
+          argument.license = license.replace("-or-later", "");
+          argument.plus = true;
+        } else if (endsWith(license, "-only")) {
+          argument.license = license.replace("-only", "");
+          delete argument.plus;
+        }
+      } else if (argument.left && argument.right) {
+        argument.left = replaceGPLOnlyOrLaterWithRanges(argument.left);
+        argument.right = replaceGPLOnlyOrLaterWithRanges(argument.right);
+      }
+      return argument;
+    }
+    function endsWith(string4, substring) {
+      return string4.indexOf(substring) === string4.length - substring.length;
+    }
+    function licenseString(e) {
+      if (e.hasOwnProperty("noassertion")) return "NOASSERTION";
+      if (e.license) {
+        return e.license + (e.plus ? "+" : "") + (e.exception ? "WITH " + e.exception : "");
+      }
+    }
+    function expand(expression) {
+      return sort(expandInner(expression));
+    }
+    function expandInner(expression) {
+      if (!expression.conjunction) return [{ [licenseString(expression)]: expression }];
+      if (expression.conjunction === "or") return expandInner(expression.left).concat(expandInner(expression.right));
+      if (expression.conjunction === "and") {
+        var left = expandInner(expression.left);
+        var right = expandInner(expression.right);
+        return left.reduce(function(result, l) {
+          right.forEach(function(r) {
+            result.push(Object.assign({}, l, r));
+          });
+          return result;
+        }, []);
+      }
+    }
+    function sort(licenseList) {
+      var sortedLicenseLists = licenseList.filter(function(e) {
+        return Object.keys(e).length;
+      }).map(function(e) {
+        return Object.keys(e).sort();
+      });
+      return sortedLicenseLists.map(function(list, i) {
+        return list.map(function(license) {
+          return licenseList[i][license];
+        });
+      });
+    }
+    function isANDCompatible(parsedExpression, parsedLicenses) {
+      return parsedExpression.every(function(element) {
+        return parsedLicenses.some(function(approvedLicense) {
+          return licensesAreCompatible(element, approvedLicense);
+        });
+      });
+    }
+    function satisfies2(spdxExpression, arrayOfLicenses) {
+      var parsedExpression = expand(replaceGPLOnlyOrLaterWithRanges(parse4(spdxExpression)));
+      var parsedLicenses = arrayOfLicenses.map(function(l) {
+        return replaceGPLOnlyOrLaterWithRanges(parse4(l));
+      });
+      for (const parsed of parsedLicenses) {
+        if (parsed.hasOwnProperty("conjunction")) {
+          throw new Error("Approved licenses cannot be AND or OR expressions.");
+        }
+      }
+      return parsedExpression.some(function(o) {
+        return isANDCompatible(o, parsedLicenses);
+      });
+    }
+    module2.exports = satisfies2;
   }
 });
 
@@ -7402,7 +9350,7 @@ var require_cst = __commonJS({
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
-    var BOM = "\uFEFF";
+    var BOM2 = "\uFEFF";
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
@@ -7410,7 +9358,7 @@ var require_cst = __commonJS({
     var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
-        case BOM:
+        case BOM2:
           return "<BOM>";
         case DOCUMENT:
           return "<DOC>";
@@ -7424,7 +9372,7 @@ var require_cst = __commonJS({
     }
     function tokenType(source) {
       switch (source) {
-        case BOM:
+        case BOM2:
           return "byte-order-mark";
         case DOCUMENT:
           return "doc-mode";
@@ -7486,7 +9434,7 @@ var require_cst = __commonJS({
     exports2.setScalarValue = cstScalar.setScalarValue;
     exports2.stringify = cstStringify.stringify;
     exports2.visit = cstVisit.visit;
-    exports2.BOM = BOM;
+    exports2.BOM = BOM2;
     exports2.DOCUMENT = DOCUMENT;
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
@@ -9040,7 +10988,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse3(src, reviver, options) {
+    function parse4(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -9081,7 +11029,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports2.parse = parse3;
+    exports2.parse = parse4;
     exports2.parseAllDocuments = parseAllDocuments;
     exports2.parseDocument = parseDocument;
     exports2.stringify = stringify;
@@ -10901,8 +12849,8 @@ var require_stream = __commonJS({
       get position() {
         return this.start;
       }
-      seek(position2) {
-        this.start = position2;
+      seek(position3) {
+        this.start = position3;
       }
       // Returns a Buffer containing the specified number of bytes starting at the
       // given start position.
@@ -11033,7 +12981,7 @@ var require_length = __commonJS({
 });
 
 // node_modules/@sigstore/core/dist/asn1/parse.js
-var require_parse2 = __commonJS({
+var require_parse5 = __commonJS({
   "node_modules/@sigstore/core/dist/asn1/parse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
@@ -11203,7 +13151,7 @@ var require_obj = __commonJS({
     var stream_1 = require_stream();
     var error_1 = require_error2();
     var length_1 = require_length();
-    var parse_1 = require_parse2();
+    var parse_1 = require_parse5();
     var tag_1 = require_tag();
     var ASN1Obj = class {
       tag;
@@ -14044,7 +15992,492 @@ var fs = __toESM(require("node:fs"));
 var import_node_crypto = require("node:crypto");
 var import_errors2 = require("./cli-errors.js");
 
+// src/core/lookup.ts
+function lookupTable(entries) {
+  return Object.freeze(Object.assign(/* @__PURE__ */ Object.create(null), entries));
+}
+function wellFormed(s) {
+  return s.toWellFormed();
+}
+var SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+function wellFormedValue(_key, value) {
+  if (typeof value === "string") return wellFormed(value);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.every((k) => wellFormed(k) === k)) return value;
+  return Object.fromEntries(keys.map((k) => [wellFormed(k), value[k]]));
+}
+function jsonParse(text) {
+  return SURROGATE_ESCAPE.test(text) ? JSON.parse(text, wellFormedValue) : JSON.parse(text);
+}
+
+// src/parsers/conforms.ts
+var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+function compileCheckDef(c) {
+  switch (c.check) {
+    // Length checks carry a `when` (zod skips them for values without a length): the value has
+    // passed its string or array type test by then, so they always apply here.
+    case "min_length":
+      return (v) => v.length >= c.minimum;
+    case "max_length":
+      return (v) => v.length <= c.maximum;
+    case "length_equals":
+      return (v) => v.length === c.length;
+  }
+  if (c.when !== void 0) return void 0;
+  switch (c.check) {
+    case "number_format":
+      return c.format === "safeint" ? (v) => Number.isSafeInteger(v) : void 0;
+    case "greater_than":
+      return c.inclusive ? (v) => v >= c.value : (v) => v > c.value;
+    case "less_than":
+      return c.inclusive ? (v) => v <= c.value : (v) => v < c.value;
+    default:
+      return void 0;
+  }
+}
+function withChecks(def, base) {
+  const checks = [];
+  for (const c of def.checks ?? []) {
+    const compiled = compileCheckDef(c._zod.def);
+    if (compiled === void 0) return void 0;
+    checks.push(compiled);
+  }
+  if (checks.length === 0) return base;
+  return (v) => base(v) && checks.every((c) => c(v));
+}
+var cache = /* @__PURE__ */ new WeakMap();
+function compileSchema(s) {
+  const cached2 = cache.get(s);
+  if (cached2 !== void 0) return cached2 ?? void 0;
+  cache.set(s, null);
+  const compiled = compileDef(s._zod.def);
+  cache.set(s, compiled ?? null);
+  return compiled;
+}
+function compileAll(schemas) {
+  const out = [];
+  for (const s of schemas) {
+    const c = compileSchema(s);
+    if (c === void 0) return void 0;
+    out.push(c);
+  }
+  return out;
+}
+function compileObject(def) {
+  const catchall = def.catchall?._zod.def.type;
+  if (catchall !== "unknown" && catchall !== "never") return void 0;
+  const keys = Object.keys(def.shape);
+  const checks = compileAll(keys.map((k) => def.shape[k]));
+  if (checks === void 0) return void 0;
+  const optional2 = keys.map((k) => def.shape[k]._zod.def.type === "optional");
+  const known = new Set(keys);
+  const strict = catchall === "never";
+  return objectCheck(keys, optional2, checks, strict ? known : void 0);
+}
+function objectCheck(keys, optional2, checks, known) {
+  const body = keys.map((k, i) => {
+    const key = JSON.stringify(k);
+    if (optional2[i]) return `x = v[${key}]; if (x !== undefined && !c[${i}](x)) return false;`;
+    return `x = v[${key}]; if (x === undefined && !(${key} in v)) return false; if (!c[${i}](x)) return false;`;
+  });
+  const c = checks;
+  const source = [
+    // zod leaves an own `__proto__` out of its copy: let zod handle such input.
+    "return function (v) {",
+    'if (!isObject(v) || hasOwn(v, "__proto__")) return false;',
+    "let x;",
+    ...body,
+    known ? "for (const k in v) if (!known.has(k)) return false;" : "",
+    "return true; };"
+  ].join("\n");
+  const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
+  return new Function("c", "isObject", "hasOwn", "known", source)(c, isObject, hasOwn, known);
+}
+function compileDef(def) {
+  if (def.check !== void 0 || def.coerce) return void 0;
+  switch (def.type) {
+    case "string":
+      return withChecks(def, (v) => typeof v === "string");
+    case "number":
+      return withChecks(def, (v) => typeof v === "number" && Number.isFinite(v));
+    case "boolean":
+      return withChecks(def, (v) => typeof v === "boolean");
+    case "null":
+      return withChecks(def, (v) => v === null);
+    case "unknown":
+    case "any":
+      return withChecks(def, () => true);
+    case "literal": {
+      const values = def.values;
+      return withChecks(def, (v) => values.includes(v));
+    }
+    case "optional": {
+      const inner = compileSchema(def.innerType);
+      return inner && withChecks(def, (v) => v === void 0 || inner(v));
+    }
+    case "nullable": {
+      const inner = compileSchema(def.innerType);
+      return inner && withChecks(def, (v) => v === null || inner(v));
+    }
+    case "array": {
+      const el = compileSchema(def.element);
+      return el && withChecks(def, (v) => {
+        if (!Array.isArray(v)) return false;
+        for (let i = 0; i < v.length; i++) if (!el(v[i])) return false;
+        return true;
+      });
+    }
+    case "tuple": {
+      const items = compileAll(def.items);
+      const rest = def.rest ? compileSchema(def.rest) : null;
+      if (items === void 0 || rest === void 0) return void 0;
+      return withChecks(def, (v) => {
+        if (!Array.isArray(v) || v.length < items.length || rest === null && v.length > items.length) return false;
+        return v.every((x, i) => i < items.length ? items[i](x) : rest(x));
+      });
+    }
+    case "record": {
+      const key = def.keyType;
+      const value = compileSchema(def.valueType);
+      if (key._zod.def.type !== "string" || (key._zod.def.checks?.length ?? 0) > 0 || value === void 0) return void 0;
+      return withChecks(def, (v) => {
+        if (!isObject(v) || Object.prototype.hasOwnProperty.call(v, "__proto__")) return false;
+        for (const k in v) if (!value(v[k])) return false;
+        return true;
+      });
+    }
+    case "union": {
+      if (def.discriminator !== void 0 || def.inclusive === false) return void 0;
+      const options = compileAll(def.options);
+      return options && withChecks(def, (v) => options.some((o) => o(v)));
+    }
+    case "object": {
+      const obj = compileObject(def);
+      return obj && withChecks(def, obj);
+    }
+    default:
+      return void 0;
+  }
+}
+function plainValidator(schema) {
+  return compileSchema(schema);
+}
+
+// src/parsers/key-check.ts
+function squeeze(k) {
+  return k.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+function digits(s) {
+  return s.replace(/[^0-9]/g, "");
+}
+function distance(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2 = [];
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      cur.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    prev2 = prev;
+    prev = cur;
+  }
+  return prev[b.length];
+}
+function lookalike(key, known) {
+  const k = squeeze(key);
+  for (const name of known) {
+    const n = squeeze(name);
+    if (k === n) return name;
+    if (n.length < 5 || k.length < 4 || digits(k) !== digits(n)) continue;
+    if (distance(k, n, n.length >= 8 ? 2 : 1) <= (n.length >= 8 ? 2 : 1)) return name;
+  }
+  return void 0;
+}
+function under(key, p) {
+  if (p !== void 0) p.path.unshift(key);
+  return p;
+}
+var cache2 = /* @__PURE__ */ new WeakMap();
+var none = () => void 0;
+function isPlainObject(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function compile(s) {
+  const hit = cache2.get(s);
+  if (hit) return hit;
+  cache2.set(s, none);
+  const walk = compileDef2(s);
+  cache2.set(s, walk);
+  return walk;
+}
+function objectWalk(shape) {
+  const names = Object.keys(shape);
+  const known = new Set(names);
+  const walks = new Map(names.map((n) => [n, compile(shape[n])]).filter(([, w]) => w !== none));
+  const judged = /* @__PURE__ */ new Map();
+  return (v) => {
+    if (!isPlainObject(v)) return void 0;
+    for (const k in v) {
+      if (known.has(k)) {
+        const walk = walks.get(k);
+        const p = walk && under(k, walk(v[k]));
+        if (p) return p;
+        continue;
+      }
+      let like = judged.get(k);
+      if (like === void 0) {
+        if (judged.size >= 1e3) judged.clear();
+        judged.set(k, like = lookalike(k, names) ?? null);
+      }
+      if (like !== null) return { path: [], key: k, like };
+    }
+    return void 0;
+  };
+}
+function compileDef2(s) {
+  const def = s._zod.def;
+  switch (def.type) {
+    case "optional":
+    case "nullable":
+      return compile(def.innerType);
+    case "array": {
+      const el = compile(def.element);
+      if (el === none) return none;
+      return (v) => {
+        if (!Array.isArray(v)) return void 0;
+        for (let i = 0; i < v.length; i++) {
+          const p = under(i, el(v[i]));
+          if (p) return p;
+        }
+        return void 0;
+      };
+    }
+    case "record": {
+      const value = compile(def.valueType);
+      if (value === none) return none;
+      return (v) => {
+        if (!isPlainObject(v)) return void 0;
+        for (const k in v) {
+          const p = under(k, value(v[k]));
+          if (p) return p;
+        }
+        return void 0;
+      };
+    }
+    case "union": {
+      const options = def.options;
+      const walks = options.map(compile);
+      if (walks.every((w) => w === none)) return none;
+      const accepts = options.map((o) => plainValidator(o) ?? ((v) => o.safeParse(v).success));
+      return (v) => {
+        const i = accepts.findIndex((a) => a(v));
+        return i < 0 ? void 0 : walks[i](v);
+      };
+    }
+    case "object":
+      return objectWalk(def.shape);
+    default:
+      return none;
+  }
+}
+function misspelledKey(schema, data) {
+  const p = compile(schema)(data);
+  if (p === void 0) return void 0;
+  return `${p.path.length ? p.path.join(".") : "(root)"}: unexpected key ${JSON.stringify(p.key.slice(0, 40))} where ${JSON.stringify(p.like)} belongs`;
+}
+
+// src/parsers/json-error.ts
+var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+var ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
+function isSpace(c) {
+  return c === 32 || c === 10 || c === 13 || c === 9;
+}
+function position(text, offset, problem) {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1, problem };
+}
+function findJsonProblem(text) {
+  const stack = [];
+  let expect = "value";
+  let i = 0;
+  const fail2 = (problem, at = i) => position(text, at, problem);
+  const afterValue = () => stack.length ? "comma-or-close" : "end";
+  const string4 = () => {
+    const start = i++;
+    for (; ; ) {
+      if (i >= text.length) return fail2("unterminated string", start);
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return void 0;
+      }
+      if (c === 92) {
+        ESCAPE.lastIndex = i;
+        if (!ESCAPE.test(text)) return fail2("invalid escape sequence in a string");
+        i = ESCAPE.lastIndex;
+      } else if (c < 32) {
+        return fail2("control character (such as a line break) inside a string");
+      } else i++;
+    }
+  };
+  for (; ; ) {
+    while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+    if (i >= text.length) return expect === "end" ? void 0 : fail2("unexpected end of the file (truncated?)");
+    const c = text[i];
+    if (c === "\uFEFF") return fail2("unexpected byte order mark (BOM)");
+    switch (expect) {
+      case "end":
+        return fail2("unexpected text after the end of the JSON value");
+      case "colon":
+        if (c !== ":") return fail2("expected ':' after a property name");
+        i++;
+        expect = "value";
+        break;
+      case "comma-or-close": {
+        const open2 = stack[stack.length - 1];
+        if (c === ",") {
+          i++;
+          expect = open2 === "{" ? "key" : "value";
+        } else if (c === (open2 === "{" ? "}" : "]")) {
+          i++;
+          stack.pop();
+          expect = afterValue();
+        } else return fail2(`expected ',' or '${open2 === "{" ? "}" : "]"}'`);
+        break;
+      }
+      case "key":
+      case "key-or-close":
+        if (c === "}" && expect === "key-or-close") {
+          i++;
+          stack.pop();
+          expect = afterValue();
+          break;
+        }
+        if (c !== '"') return fail2("expected a property name in double quotes");
+        {
+          const p = string4();
+          if (p) return p;
+        }
+        expect = "colon";
+        break;
+      default: {
+        if (c === "]" && expect === "value-or-close") {
+          i++;
+          stack.pop();
+          expect = afterValue();
+        } else if (c === "{" || c === "[") {
+          stack.push(c);
+          i++;
+          expect = c === "{" ? "key-or-close" : "value-or-close";
+        } else if (c === '"') {
+          const p = string4();
+          if (p) return p;
+          expect = afterValue();
+        } else if (c === "-" || c >= "0" && c <= "9") {
+          NUMBER.lastIndex = i;
+          const start = i;
+          if (!NUMBER.test(text) || /[0-9.eE+-]/.test(text[NUMBER.lastIndex] ?? "")) return fail2("malformed number", start);
+          i = NUMBER.lastIndex;
+          expect = afterValue();
+        } else {
+          const word = ["true", "false", "null"].find((w) => text.startsWith(w, i));
+          if (!word) return fail2("unexpected character");
+          i += word.length;
+          expect = afterValue();
+        }
+      }
+    }
+  }
+}
+function describeJsonError(text, error2) {
+  const p = findJsonProblem(text);
+  if (p) return p;
+  return { line: 1, column: 1, problem: error2 instanceof RangeError ? "nested too deeply to read" : "not readable as JSON" };
+}
+
+// src/parsers/util.ts
+var FormatError = class extends Error {
+  constructor(message, line) {
+    super(message);
+    this.line = line;
+    this.name = "FormatError";
+  }
+  line;
+};
+function parseJson(text, what) {
+  if (text.trim() === "") throw new FormatError(`${what}: the report is empty`);
+  try {
+    return jsonParse(text);
+  } catch (e) {
+    const p = describeJsonError(text, e);
+    throw new FormatError(`${what}: not valid JSON at column ${p.column}: ${p.problem}; is the file truncated or of another format?`, p.line);
+  }
+}
+function withoutMisspelledKeys(schema, data, what) {
+  const problem = misspelledKey(schema, data);
+  if (problem !== void 0) throw new FormatError(`${what}: ${problem}; the report is damaged or was edited, and its findings cannot be trusted`);
+  return data;
+}
+function validate(schema, data, what) {
+  if (plainValidator(schema)?.(data)) return withoutMisspelledKeys(schema, data, what);
+  const r = schema.safeParse(data);
+  withoutMisspelledKeys(schema, data, what);
+  if (r.success) return r.data;
+  const issues = r.error.issues.slice(0, 3).map((i) => describeIssue(schema, i)).join("; ");
+  throw new FormatError(`${what}: unexpected format: ${issues}`);
+}
+var KEYS = /* @__PURE__ */ new WeakMap();
+function describeIssue(schema, issue2) {
+  return `${issuePath(issue2.path, schemaKeys(schema))}: ${issue2.code === "unrecognized_keys" ? "unknown key" : issue2.message}`;
+}
+function schemaKeys(schema) {
+  let keys = KEYS.get(schema);
+  if (keys) return keys;
+  const found = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Set();
+  const visit2 = (s) => {
+    const def = s?._zod?.def;
+    if (!def || seen.has(s)) return;
+    seen.add(s);
+    const shape = def.shape;
+    for (const k of Object.keys(shape ?? {})) found.add(k);
+    for (const v of [...Object.values(shape ?? {}), ...Object.values(def)]) {
+      if (Array.isArray(v)) v.forEach(visit2);
+      else visit2(v);
+    }
+    if (typeof def.getter === "function") visit2(def.getter());
+  };
+  visit2(schema);
+  keys = found;
+  KEYS.set(schema, keys);
+  return keys;
+}
+function issuePath(path3, keys) {
+  if (path3.length === 0) return "(root)";
+  return path3.map((p) => typeof p === "number" || typeof p === "string" && keys.has(p) ? String(p) : "*").join(".");
+}
+
+// src/read-text.ts
+var BOM = Buffer.from([239, 187, 191]);
+function stripBom(text) {
+  return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
+}
+
 // src/config/block-yaml.ts
+var BLOCK_MAX_DEPTH = 64;
 var Outside = class extends Error {
 };
 var outside = () => {
@@ -14168,7 +16601,9 @@ var Reader = class _Reader {
   }
   lines;
   i = 0;
+  depth = 0;
   itemLines = /* @__PURE__ */ new WeakMap();
+  keyLines = /* @__PURE__ */ new WeakMap();
   document() {
     if (this.lines.length === 0) outside();
     const value = this.block(this.lines[0].indent);
@@ -14193,7 +16628,12 @@ var Reader = class _Reader {
     if (next.indent === parentIndent) return _Reader.isItem(next.text) ? this.list(parentIndent) : null;
     return this.block(next.indent);
   }
+  /** Every level of nesting passes through list() or mapping(). */
+  enter() {
+    if (++this.depth > BLOCK_MAX_DEPTH) outside();
+  }
   list(indent) {
+    this.enter();
     const out = [];
     const lines = [];
     this.itemLines.set(out, lines);
@@ -14213,14 +16653,19 @@ var Reader = class _Reader {
     }
     const after = this.peek();
     if (after && after.indent > indent) outside();
+    this.depth--;
     return out;
   }
   /** A mapping at `indent`; `firstText` is its first entry, already consumed when `inItem`. */
   mapping(indent, firstText, inItem = false) {
+    this.enter();
     const out = {};
+    const lines = /* @__PURE__ */ new Map();
+    this.keyLines.set(out, lines);
     let text = firstText;
     let consumed = inItem;
     for (; ; ) {
+      lines.set(text.slice(0, Math.max(0, text.indexOf(":"))), this.lines[consumed ? this.i - 1 : this.i].no);
       if (!consumed) this.i++;
       const colon = text.indexOf(":");
       if (colon < 0) outside();
@@ -14231,7 +16676,10 @@ var Reader = class _Reader {
       const value = uncommented(rest.trimStart()) === "" ? this.nested(indent) : scalar(rest.trimStart());
       out[key] = value;
       const next = this.peek();
-      if (next === void 0 || next.indent < indent) return out;
+      if (next === void 0 || next.indent < indent) {
+        this.depth--;
+        return out;
+      }
       if (next.indent > indent || _Reader.isItem(next.text)) outside();
       text = next.text;
       consumed = false;
@@ -14253,11 +16701,71 @@ function readBlockYaml(text) {
   }
   const reader = new Reader(lines);
   try {
-    return { value: reader.document(), itemLines: reader.itemLines };
+    return { value: reader.document(), itemLines: reader.itemLines, keyLines: reader.keyLines };
   } catch (e) {
     if (e instanceof Outside) return void 0;
     throw e;
   }
+}
+
+// src/config/json-text.ts
+function scan(text, maxDepth, target) {
+  const stack = [];
+  let line = 1;
+  let best = { line: 1, matched: 0, items: [] };
+  const atValue = () => {
+    if (!target) return;
+    let n = 0;
+    while (n < stack.length && n < target.length && String(stack[n].at) === String(target[n])) n++;
+    if (n === stack.length && n > best.matched) best = { ...best, line, matched: n };
+    if (n === target.length && stack.length === n + 1 && !stack[n].isObject) best.items.push(line);
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    const top = stack[stack.length - 1];
+    if (c === "\n") line++;
+    else if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+      if (top?.isObject && top.expectingKey) {
+        const raw = text.slice(i, j + 1);
+        const key = raw.includes("\\") ? JSON.parse(raw) : raw.slice(1, -1);
+        if (top.keys.has(key)) return { problem: { message: "a key appears twice in one object: keys must be unique", line }, ...best };
+        top.keys.add(key);
+        top.at = key;
+        top.expectingKey = false;
+      } else atValue();
+      i = j;
+    } else if (c === "{" || c === "[") {
+      atValue();
+      if (stack.length >= maxDepth) return { problem: { message: `nested more than ${maxDepth} levels deep`, line }, ...best };
+      stack.push(c === "{" ? { isObject: true, keys: /* @__PURE__ */ new Set(), at: "", expectingKey: true } : { isObject: false, at: 0, expectingKey: false });
+    } else if (c === "}" || c === "]") stack.pop();
+    else if (c === ",") {
+      if (top.isObject) top.expectingKey = true;
+      else top.at++;
+    } else if (c !== ":" && c !== " " && c !== "	" && c !== "\r") {
+      atValue();
+      while (i + 1 < text.length && !/[\s,\]}]/.test(text[i + 1])) i++;
+    }
+  }
+  return best;
+}
+function readJson(text, maxDepth) {
+  const first = /\S/.exec(text)?.[0];
+  if (first !== "{" && first !== "[") return void 0;
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return void 0;
+  }
+  const { problem } = scan(text, maxDepth);
+  if (problem) return problem;
+  return { value, lineOf: (path3) => scan(text, Number.MAX_SAFE_INTEGER, path3).line, itemLines: (path3) => scan(text, Number.MAX_SAFE_INTEGER, path3).items };
+}
+function isJsonProblem(r) {
+  return "message" in r;
 }
 
 // src/config/schema.ts
@@ -14370,7 +16878,7 @@ __export(external_exports, {
   clone: () => clone,
   codec: () => codec,
   coerce: () => coerce_exports,
-  compile: () => compile,
+  compile: () => compile2,
   config: () => config,
   core: () => core_exports2,
   creditCard: () => creditCard2,
@@ -14518,7 +17026,7 @@ __export(external_exports, {
   uuidv4: () => uuidv4,
   uuidv6: () => uuidv6,
   uuidv7: () => uuidv7,
-  validate: () => validate,
+  validate: () => validate2,
   validateAsync: () => validateAsync,
   void: () => _void2,
   withParser: () => withParser,
@@ -14781,7 +17289,7 @@ __export(core_exports2, {
   base64urlCharset: () => base64urlCharset,
   canParseURL: () => canParseURL,
   clone: () => clone,
-  compile: () => compile,
+  compile: () => compile2,
   compileFn: () => compileFn,
   config: () => config,
   createStandardJSONSchemaMethod: () => createStandardJSONSchemaMethod,
@@ -14836,7 +17344,7 @@ __export(core_exports2, {
   urlHostnameOk: () => urlHostnameOk,
   urlProtocolOk: () => urlProtocolOk,
   util: () => util_exports,
-  validate: () => validate,
+  validate: () => validate2,
   validateAsync: () => validateAsync,
   validateURL: () => validateURL,
   version: () => version,
@@ -14887,8 +17395,8 @@ __export(util_exports, {
   hexToUint8Array: () => hexToUint8Array,
   hide: () => hide,
   installLazyProp: () => installLazyProp,
-  isObject: () => isObject,
-  isPlainObject: () => isPlainObject,
+  isObject: () => isObject2,
+  isPlainObject: () => isPlainObject2,
   issue: () => issue,
   joinValues: () => joinValues,
   jsonStringifyReplacer: () => jsonStringifyReplacer,
@@ -15112,7 +17620,7 @@ function slugify(input2) {
 }
 var captureStackTrace = "captureStackTrace" in Error ? Error.captureStackTrace : (..._args) => {
 };
-function isObject(data) {
+function isObject2(data) {
   return typeof data === "object" && data !== null && !Array.isArray(data);
 }
 var allowsEval = /* @__PURE__ */ cached(() => {
@@ -15130,8 +17638,8 @@ var allowsEval = /* @__PURE__ */ cached(() => {
     return false;
   }
 });
-function isPlainObject(o) {
-  if (isObject(o) === false)
+function isPlainObject2(o) {
+  if (isObject2(o) === false)
     return false;
   const ctor = o.constructor;
   if (ctor === void 0)
@@ -15139,7 +17647,7 @@ function isPlainObject(o) {
   if (typeof ctor !== "function")
     return true;
   const prot = ctor.prototype;
-  if (isObject(prot) === false)
+  if (isObject2(prot) === false)
     return false;
   if (Object.prototype.hasOwnProperty.call(prot, "isPrototypeOf") === false) {
     return false;
@@ -15147,7 +17655,7 @@ function isPlainObject(o) {
   return true;
 }
 function shallowClone(o) {
-  if (isPlainObject(o))
+  if (isPlainObject2(o))
     return { ...o };
   if (Array.isArray(o))
     return [...o];
@@ -15336,7 +17844,7 @@ function omit(schema, mask) {
   return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
 }
 function extend(schema, shape) {
-  if (!isPlainObject(shape)) {
+  if (!isPlainObject2(shape)) {
     throw new Error("Invalid input to extend: expected a plain object");
   }
   const checks = schema._zod.def.checks;
@@ -15358,7 +17866,7 @@ function extended(schema, shape) {
   return newShape;
 }
 function safeExtend(schema, shape) {
-  if (!isPlainObject(shape)) {
+  if (!isPlainObject2(shape)) {
     throw new Error("Invalid input to safeExtend: expected a plain object");
   }
   return clone(schema, mergeDefs(schema._zod.def, { shape: extended(schema, shape) }));
@@ -16088,7 +18596,7 @@ var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
 var safeParseAsync = /* @__PURE__ */ _safeParseAsync($ZodRealError);
 var COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var COMPILE_FALLBACK = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
-var validate = ((schema, value, _ctx) => {
+var validate2 = ((schema, value, _ctx) => {
   const validator = schema._zod.bag.validator;
   if (validator !== void 0) {
     if (validator(value) !== COMPILE_INVALID)
@@ -16121,18 +18629,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse3(schema, value, ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse3 = _parse(_Err);
+  const parse4 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse3(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -16273,8 +18781,8 @@ function emoji() {
 }
 var ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
 var ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
-var mac = (delimiter) => {
-  const escapedDelim = escapeRegex(delimiter ?? ":");
+var mac = (delimiter2) => {
+  const escapedDelim = escapeRegex(delimiter2 ?? ":");
   return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
 };
 var cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
@@ -17329,12 +19837,12 @@ var $ZodE164 = /* @__PURE__ */ $constructor("$ZodE164", (inst, def) => {
   $ZodStringFormat.init(inst, def);
 });
 var CC_SANITIZE = /[- ]/g;
-function isLuhnAlgo(digits) {
-  let length = digits.length;
+function isLuhnAlgo(digits2) {
+  let length = digits2.length;
   let bit = 1;
   let sum = 0;
   while (length) {
-    const value = digits.charCodeAt(--length) - 48;
+    const value = digits2.charCodeAt(--length) - 48;
     bit ^= 1;
     sum += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
   }
@@ -17627,7 +20135,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse3 = inst._zod.parse;
+  const parse4 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -17641,7 +20149,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse3(payload, ctx);
+    return parse4(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -17825,7 +20333,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject3 = isObject;
+  const isObject3 = isObject2;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -17969,7 +20477,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject3 = isObject;
+  const isObject3 = isObject2;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -18186,7 +20694,7 @@ var $ZodDiscriminatedUnion = /* @__PURE__ */ $constructor("$ZodDiscriminatedUnio
   const disc = cached(() => discriminatorMap(def));
   inst._zod.parse = (payload, ctx) => {
     const input2 = payload.value;
-    if (!isObject(input2)) {
+    if (!isObject2(input2)) {
       payload.issues.push({
         code: "invalid_type",
         expected: "object",
@@ -18238,7 +20746,7 @@ function mergeValues(a, b) {
   if (a instanceof Date && b instanceof Date && +a === +b) {
     return { valid: true, data: a };
   }
-  if (isPlainObject(a) && isPlainObject(b)) {
+  if (isPlainObject2(a) && isPlainObject2(b)) {
     const bKeys = Object.keys(b);
     const sharedKeys = Object.keys(a).filter((key) => bKeys.indexOf(key) !== -1);
     const newObj = { ...a, ...b };
@@ -18459,7 +20967,7 @@ var $ZodRecord = /* @__PURE__ */ $constructor("$ZodRecord", (inst, def) => {
   memo2?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
     const input2 = payload.value;
-    if (!isPlainObject(input2)) {
+    if (!isPlainObject2(input2)) {
       payload.issues.push({
         expected: "record",
         code: "invalid_type",
@@ -19330,7 +21838,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -19340,7 +21848,7 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -19351,7 +21859,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -19415,7 +21923,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -19664,7 +22172,7 @@ function compileValidator(schema, parser) {
     return parser;
   }
 }
-function compile(schema, options) {
+function compile2(schema, options) {
   try {
     const parser = compileFn(schema);
     const clone2 = withParser(schema, parser);
@@ -20984,7 +23492,7 @@ function generateIntersectionCheck(doc, ctx, schema, accessor) {
 }
 function generateRecordCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
-  const isPlainObjectConst = addConstant(ctx, isPlainObject);
+  const isPlainObjectConst = addConstant(ctx, isPlainObject2);
   doc.write(`if (!${isPlainObjectConst}(${accessor})) return INVALID;`);
   const outputVar = newVar(ctx);
   const kVar = newVar(ctx);
@@ -24213,7 +26721,7 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
     util_exports.own(this, "spa", value);
   },
   validate(data, params) {
-    return validate(this, data, params);
+    return validate2(this, data, params);
   },
   validateAsync(data, params) {
     return validateAsync(this, data, params);
@@ -26115,7 +28623,7 @@ function convertBaseSchema(schema, ctx) {
           const patterns = patternKeys.map((p) => new RegExp(p));
           const basePatternSchema = zodSchema;
           zodSchema = zodSchema.check((payload) => {
-            if (!isPlainObject(payload.value))
+            if (!isPlainObject2(payload.value))
               return;
             const unrecognized = [];
             for (const key of Object.keys(payload.value)) {
@@ -26326,21 +28834,21 @@ function visit(schema, fnOrHandlers) {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
   };
-  const cache2 = /* @__PURE__ */ new Map();
+  const cache3 = /* @__PURE__ */ new Map();
   function run2(s) {
-    const cached2 = cache2.get(s);
+    const cached2 = cache3.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
         type: "lazy",
-        getter: () => cache2.get(s)
+        getter: () => cache3.get(s)
       });
     }
     if (cached2 !== void 0)
       return cached2;
-    cache2.set(s, RESOLVING);
+    cache3.set(s, RESOLVING);
     const inner = mapInner(s);
     const mapped = fn(inner, inner !== s);
-    cache2.set(s, mapped);
+    cache3.set(s, mapped);
     return mapped;
   }
   function mapInner(s) {
@@ -26487,14 +28995,14 @@ function deepPartial(schema) {
 }
 
 // node_modules/zod/v4/classic/in-out.js
-function withChecks(side, checks) {
+function withChecks2(side, checks) {
   if (!checks?.length)
     return side;
   const def = side._zod.def;
   return clone(side, mergeDefs(def, { checks: [...def.checks ?? [], ...checks] }), { parent: true });
 }
 function outSide(def) {
-  return withChecks(def.out, def.checks);
+  return withChecks2(def.out, def.checks);
 }
 function inSide(def) {
   return def.in._zod.traits.has("$ZodTransform") ? outSide(def) : def.in;
@@ -26545,273 +29053,13 @@ function date4(params) {
 var DEFAULT_SKIP_DIRS = ["node_modules", "vendor", ".git", "fixtures", "__fixtures__", "testdata", ".venv", "venv"];
 var CODE_SCANNING_MAX_RESULTS_PER_RUN = 25e3;
 
-// src/config/schema.ts
-var FailOnLevelSchema = external_exports.enum(["critical", "high", "medium", "low", "info", "none"]);
-var ScannerNameSchema = external_exports.enum(["semgrep", "trivy-fs", "trivy-image", "audit"]);
-var isoDate = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD").refine((s) => {
-  const d = /* @__PURE__ */ new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-}, "is not a real calendar date");
-function globProblem(glob) {
-  try {
-    import_picomatch.default.makeRe(glob, { strictBrackets: true, dot: true });
-    return void 0;
-  } catch (e) {
-    return e.message;
-  }
-}
-var globSchema = external_exports.string().min(1).superRefine((g, ctx) => {
-  const problem = globProblem(g);
-  if (problem) ctx.addIssue({ code: "custom", message: `is not a glob chaingate can read (${problem})` });
-});
-var toolPathSchema = external_exports.strictObject({ path: external_exports.string().min(1).optional() });
-var PolicySchema = external_exports.strictObject({
-  version: external_exports.literal(1).default(1),
-  "fail-on": external_exports.strictObject({
-    vulnerability: FailOnLevelSchema.default("high"),
-    code: FailOnLevelSchema.default("high"),
-    secret: FailOnLevelSchema.default("low"),
-    misconfiguration: FailOnLevelSchema.default("high"),
-    license: FailOnLevelSchema.default("none"),
-    signature: FailOnLevelSchema.default("low")
-  }).prefault({}),
-  "unknown-severity": external_exports.enum(["critical", "high", "medium", "low", "info"]).default("medium"),
-  "ignore-unfixed": external_exports.boolean().default(false),
-  "on-scanner-error": external_exports.enum(["fail", "warn"]).default("fail"),
-  exceptions: external_exports.strictObject({
-    file: external_exports.string().min(1).default(".chaingate-exceptions.yml"),
-    "max-active": external_exports.number().int().min(0).optional(),
-    "max-days": external_exports.number().int().min(1).optional(),
-    "warn-within-days": external_exports.number().int().min(0).default(14),
-    vex: external_exports.array(external_exports.string().min(1)).default([])
-  }).prefault({}),
-  scanners: external_exports.array(ScannerNameSchema).default(["semgrep", "trivy-fs", "audit"]),
-  semgrep: external_exports.strictObject({
-    /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */
-    config: external_exports.array(external_exports.string().min(1)).default([])
-  }).prefault({}),
-  trivy: external_exports.strictObject({
-    scanners: external_exports.array(external_exports.enum(["vuln", "secret", "misconfig", "license"])).min(1).default(["vuln", "secret", "misconfig"]),
-    image: external_exports.string().min(1).optional(),
-    "db-repository": external_exports.array(external_exports.string().min(1)).default([]),
-    "cache-dir": external_exports.string().min(1).optional(),
-    "insecure-registry": external_exports.boolean().default(false)
-  }).prefault({}),
-  audit: external_exports.strictObject({
-    "osv-db": external_exports.string().min(1).optional(),
-    /** Run the package managers' own audit commands when their endpoint answers. */
-    "package-managers": external_exports.boolean().default(true)
-  }).prefault({}),
-  "timeout-minutes": external_exports.number().positive().max(360).default(15),
-  sbom: external_exports.boolean().default(false),
-  sarif: external_exports.strictObject({
-    /**
-     * Results kept in each run of chaingate.sarif, the most important first. Code scanning
-     * stores only the first 5,000 results of an analysis and refuses a run over 25,000;
-     * chaingate-result.json always lists every finding.
-     */
-    "max-results-per-run": external_exports.number().int().min(1).max(CODE_SCANNING_MAX_RESULTS_PER_RUN).default(5e3)
-  }).prefault({}),
-  /** Folders (a name at any depth, or a path from the project root) not scanned and not in the SBOM. */
-  "skip-dirs": external_exports.array(external_exports.string().min(1)).default([...DEFAULT_SKIP_DIRS]),
-  tools: external_exports.strictObject({
-    semgrep: toolPathSchema.optional(),
-    trivy: toolPathSchema.optional(),
-    cosign: toolPathSchema.optional(),
-    crane: toolPathSchema.optional(),
-    npm: toolPathSchema.optional(),
-    yarn: toolPathSchema.optional(),
-    pnpm: toolPathSchema.optional(),
-    "pip-audit": toolPathSchema.optional()
-  }).prefault({}),
-  verify: external_exports.strictObject({
-    image: external_exports.string().min(1).optional(),
-    keys: external_exports.array(external_exports.string().min(1)).default([]),
-    "revoked-keys": external_exports.array(external_exports.string().min(1)).default([]),
-    identity: external_exports.string().min(1).optional(),
-    issuer: external_exports.string().min(1).optional(),
-    "require-attestations": external_exports.array(external_exports.enum(["cyclonedx", "vsa"])).default([]),
-    "insecure-registry": external_exports.boolean().default(false)
-  }).optional()
-}).superRefine((p, ctx) => {
-  if (p.verify && p.verify.identity && !p.verify.issuer) {
-    ctx.addIssue({ code: "custom", path: ["verify", "issuer"], message: "verify.identity needs verify.issuer too" });
-  }
-  if (p.scanners.includes("trivy-image") && !p.trivy.image) {
-  }
-});
-var ExceptionSchema = external_exports.strictObject({
-  id: external_exports.string().min(1, "id must not be empty"),
-  package: external_exports.string().regex(/^pkg:[a-z0-9.+-]+\/.+/i, "must be a package URL such as pkg:npm/lodash or pkg:npm/lodash@4.17.20").optional(),
-  paths: external_exports.array(globSchema).optional(),
-  kind: external_exports.enum(["vulnerability", "code", "secret", "misconfiguration", "license", "signature"]).optional(),
-  reason: external_exports.string().trim().min(1, "reason must say why the risk is accepted"),
-  expires: isoDate,
-  owner: external_exports.string().min(1).optional(),
-  ticket: external_exports.string().min(1).optional()
-});
-var ExceptionsFileSchema = external_exports.strictObject({
-  version: external_exports.literal(1).default(1),
-  exceptions: external_exports.array(ExceptionSchema).default([])
-});
-var VexStatementSchema = external_exports.looseObject({
-  vulnerability: external_exports.union([
-    external_exports.looseObject({ name: external_exports.string().min(1).optional(), "@id": external_exports.string().optional(), aliases: external_exports.array(external_exports.string()).optional() }),
-    external_exports.string().min(1)
-  ]),
-  products: external_exports.array(external_exports.union([external_exports.looseObject({ "@id": external_exports.string().min(1), identifiers: external_exports.record(external_exports.string(), external_exports.string()).optional() }), external_exports.string().min(1)])).optional(),
-  status: external_exports.enum(["not_affected", "affected", "fixed", "under_investigation"]),
-  justification: external_exports.string().optional(),
-  impact_statement: external_exports.string().optional(),
-  action_statement: external_exports.string().optional(),
-  timestamp: external_exports.string().optional()
-});
-var VexDocumentSchema = external_exports.looseObject({
-  "@context": external_exports.string().regex(/openvex/, "is not an OpenVEX context"),
-  "@id": external_exports.string().optional(),
-  author: external_exports.string().optional(),
-  timestamp: external_exports.string().optional(),
-  statements: external_exports.array(VexStatementSchema)
-});
-
-// src/config/load.ts
-function readText(file2, what) {
-  try {
-    return fs.readFileSync(file2, "utf8");
-  } catch (e) {
-    const code = e.code;
-    if (code === "ENOENT") throw new import_errors2.ConfigError(`${what} not found; create it or point to the right file`, file2);
-    if (code === "EISDIR") throw new import_errors2.ConfigError(`${what} is a directory, expected a file`, file2);
-    throw new import_errors2.ConfigError(`cannot read ${what}: ${e.message}`, file2);
-  }
-}
-function position(doc, lc, path3) {
-  for (let n = path3.length; n >= 0; n--) {
-    const node2 = doc.getIn(path3.slice(0, n), true);
-    if (node2 && node2.range) {
-      const p = lc.linePos(node2.range[0]);
-      return { line: p.line, col: p.col };
-    }
-  }
-  return {};
-}
-function keyPosition(doc, lc, path3, key) {
-  const { isMap } = require_dist();
-  const parent = path3.length ? doc.getIn(path3, true) : doc.contents;
-  if (isMap(parent)) {
-    for (const pair of parent.items) {
-      const k = pair.key;
-      if (k && k.value === key && k.range) {
-        const p = lc.linePos(k.range[0]);
-        return { line: p.line, col: p.col };
-      }
-    }
-  }
-  return position(doc, lc, path3);
-}
-function parseConfigText(text, file2, schema, what) {
-  const fast = readBlockYaml(text);
-  if (fast !== void 0) {
-    const r2 = schema.safeParse(fast.value);
-    if (r2.success) {
-      const list2 = fast.value.exceptions;
-      const itemLines2 = Array.isArray(list2) ? fast.itemLines.get(list2) : [];
-      return { value: r2.data, itemLines: itemLines2, raw: fast.value };
-    }
-  }
-  const { isSeq, LineCounter, parseDocument } = require_dist();
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0];
-    const p = lc.linePos(err.pos[0]);
-    const msg = err.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    throw new import_errors2.ConfigError(`${what} is not valid YAML/JSON: ${msg}`, file2, p.line, p.col);
-  }
-  const raw = doc.toJS() ?? {};
-  const r = schema.safeParse(raw);
-  if (!r.success) {
-    const issue2 = r.error.issues[0];
-    const path3 = issue2.path;
-    const dotted = path3.length ? path3.map(String).join(".") : "(top level)";
-    let pos = position(doc, lc, path3);
-    let message = `${dotted}: ${issue2.message}`;
-    if (issue2.code === "unrecognized_keys") {
-      const key = issue2.keys[0];
-      pos = keyPosition(doc, lc, path3, key);
-      message = `${path3.length ? `${dotted}: ` : ""}unknown key "${key}"; check its spelling against the JSON Schema in schemas/`;
-    } else if (issue2.code === "invalid_type" && issue2.input === void 0) {
-      message = `${dotted}: is required (${issue2.message})`;
-    }
-    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem${r.error.issues.length > 2 ? "s" : ""})` : "";
-    throw new import_errors2.ConfigError(`invalid ${what}: ${message}${more}`, file2, pos.line, pos.col);
-  }
-  const itemLines = [];
-  const list = doc.getIn(["exceptions"], true);
-  if (isSeq(list)) {
-    for (const item of list.items) {
-      const range = item.range;
-      itemLines.push(range ? lc.linePos(range[0]).line : 0);
-    }
-  }
-  return { value: r.data, itemLines, raw };
-}
-function sha256(text) {
-  return (0, import_node_crypto.createHash)("sha256").update(text).digest("hex");
-}
-function loadPolicyFile(file2, overrides = (r) => r) {
-  const text = readText(file2, "policy file");
-  const { raw } = parseConfigText(text, file2, PolicySchema, "policy");
-  const merged = PolicySchema.safeParse(overrides(raw));
-  if (!merged.success) {
-    const i = merged.error.issues[0];
-    throw new import_errors2.ConfigError(`invalid option ${i.path.map(String).join(".")}: ${i.message}`);
-  }
-  return { value: merged.data, path: file2, sha256: sha256(text) };
-}
-
-// src/cli/commands/verify.ts
-var import_errors7 = require("./cli-errors.js");
-
-// src/sign/cli-support.ts
-var fs2 = __toESM(require("node:fs"));
-var import_node_util = require("node:util");
-var import_errors3 = require("./cli-errors.js");
-function parseCommandArgs(argv, options, usage) {
-  try {
-    const parsed = (0, import_node_util.parseArgs)({ args: argv, options, strict: true, allowPositionals: false });
-    return parsed.values;
-  } catch (e) {
-    throw new import_errors3.UsageError(`${e.message}
-
-${usage}`);
-  }
-}
-function setStepOutputs(env, outputs) {
-  const file2 = env.GITHUB_OUTPUT;
-  if (!file2) return;
-  fs2.appendFileSync(file2, Object.entries(outputs).map(([k, v]) => `${k}=${v}
-`).join(""));
-}
-var ResultFileSchema = external_exports.looseObject({
-  schemaVersion: external_exports.literal(1),
-  tool: external_exports.looseObject({ name: external_exports.literal("chaingate"), version: external_exports.string() }),
-  verdict: external_exports.enum(["pass", "fail", "incomplete"]),
-  mode: external_exports.enum(["enforce", "warn"]),
-  reasons: external_exports.array(external_exports.string()),
-  summary: external_exports.record(external_exports.string(), external_exports.number()),
-  scanners: external_exports.array(external_exports.looseObject({ name: external_exports.string(), status: external_exports.string() })),
-  exceptions: external_exports.looseObject({ active: external_exports.number(), applied: external_exports.array(external_exports.unknown()), expired: external_exports.array(external_exports.unknown()) }),
-  inputs: external_exports.looseObject({
-    policy: external_exports.looseObject({ path: external_exports.string(), sha256: external_exports.string() }).optional(),
-    exceptions: external_exports.looseObject({ path: external_exports.string(), sha256: external_exports.string() }).optional(),
-    vex: external_exports.array(external_exports.looseObject({ path: external_exports.string(), sha256: external_exports.string() }))
-  })
-});
+// src/core/licenses.ts
+var import_spdx_expression_parse = __toESM(require_spdx_expression_parse());
+var import_spdx_satisfies = __toESM(require_spdx_satisfies());
 
 // src/core/finding.ts
 var crypto = __toESM(require("node:crypto"));
-var SEVERITY_WORDS = {
+var SEVERITY_WORDS = lookupTable({
   critical: "critical",
   high: "high",
   error: "high",
@@ -26826,7 +29074,7 @@ var SEVERITY_WORDS = {
   note: "low",
   none: "info",
   unknown: "unknown"
-};
+});
 var EXACT_SEVERITY = new Map(
   Object.entries(SEVERITY_WORDS).flatMap(([w, s]) => [w, w.toUpperCase(), w[0].toUpperCase() + w.slice(1)].map((x) => [x, s]))
 );
@@ -26894,6 +29142,7 @@ function shaped(f) {
     cvssScore: f.cvssScore,
     cwes: f.cwes,
     url: f.url,
+    textHash: f.textHash,
     fingerprint: ""
   };
   out.fingerprint = computeFingerprint(out);
@@ -26914,10 +29163,521 @@ function makeFinding(input2) {
     location: l && { path: l.path, startLine: l.startLine, endLine: l.endLine },
     cvssScore: input2.cvssScore,
     cwes: input2.cwes,
-    url: input2.url
+    url: input2.url,
+    textHash: input2.textHash
   });
 }
 var INDEX_SPAN = 2 ** 21;
+
+// src/core/licenses.ts
+function spdxIdProblem(id) {
+  let node2;
+  try {
+    node2 = (0, import_spdx_expression_parse.default)(id);
+  } catch {
+    return "is not an SPDX license id (see https://spdx.org/licenses/; ids are case-sensitive, e.g. MIT, Apache-2.0, GPL-3.0-only)";
+  }
+  if ("conjunction" in node2) return "is an expression; list each license on its own";
+  return void 0;
+}
+
+// src/config/schema.ts
+var FailOnLevelSchema = external_exports.enum(["critical", "high", "medium", "low", "info", "none"]);
+var ScannerNameSchema = external_exports.enum(["semgrep", "trivy-fs", "trivy-image", "audit", "zizmor"]);
+var isoDate = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD").refine((s) => {
+  const d = /* @__PURE__ */ new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+}, "is not a real calendar date");
+function globProblem(glob) {
+  if (!/[[\]{}()]/.test(glob)) return void 0;
+  if (globProblems.has(glob)) return globProblems.get(glob);
+  let problem;
+  try {
+    import_picomatch.default.makeRe(glob, { strictBrackets: true, dot: true });
+  } catch (e) {
+    problem = e.message;
+  }
+  if (globProblems.size > 1e4) globProblems.clear();
+  globProblems.set(glob, problem);
+  return problem;
+}
+var globProblems = /* @__PURE__ */ new Map();
+var globSchema = external_exports.string().min(1).superRefine((g, ctx) => {
+  const problem = globProblem(g);
+  if (problem) ctx.addIssue({ code: "custom", message: `is not a glob chaingate can read (${problem})` });
+});
+var denyPatternSchema = external_exports.string().regex(/^pkg:[a-z0-9.+-]+\/(?:@[^@\s/]+\/)?[^@\s]+(?:@\S+)?$/i, "must be a package URL pattern such as pkg:npm/event-stream, pkg:npm/colors@>=1.4.1 or pkg:pypi/*-nightly");
+var spdxIdSchema = external_exports.string().min(1).superRefine((id, ctx) => {
+  const problem = spdxIdProblem(id);
+  if (problem) ctx.addIssue({ code: "custom", message: `${JSON.stringify(id)} ${problem}` });
+});
+var toolPathSchema = external_exports.strictObject({ path: external_exports.string().min(1).optional() });
+var days = external_exports.number().int().min(1);
+var SlaSettingSchema = external_exports.union([
+  days,
+  external_exports.strictObject({ critical: days.optional(), high: days.optional(), medium: days.optional(), low: days.optional() })
+]);
+var PolicySchema = external_exports.strictObject({
+  version: external_exports.literal(1).default(1),
+  "fail-on": external_exports.strictObject({
+    vulnerability: FailOnLevelSchema.default("high"),
+    code: FailOnLevelSchema.default("high"),
+    secret: FailOnLevelSchema.default("low"),
+    misconfiguration: FailOnLevelSchema.default("high"),
+    license: FailOnLevelSchema.default("none"),
+    signature: FailOnLevelSchema.default("low"),
+    policy: FailOnLevelSchema.default("low")
+  }).prefault({}),
+  // Unrated findings (pip-audit, Go vulndb and PyPA advisories, Trivy's UNKNOWN) rank as high by
+  // default, so that an unrated vulnerability blocks as osv-scanner's does: fail closed.
+  "unknown-severity": external_exports.enum(["critical", "high", "medium", "low", "info"]).default("high"),
+  "ignore-unfixed": external_exports.boolean().default(false),
+  "on-scanner-error": external_exports.enum(["fail", "warn"]).default("fail"),
+  /**
+   * With a baseline (--baseline): `new` lets only findings the change introduced block, `all`
+   * every finding. Unset: `new` with a baseline, `all` without.
+   */
+  block: external_exports.enum(["new", "all"]).optional(),
+  /**
+   * Package URL patterns no change may add or move to: `pkg:npm/event-stream`,
+   * `pkg:npm/colors@>=1.4.1`, `pkg:pypi/*-nightly`. A match is a finding of kind `policy`.
+   */
+  "deny-packages": external_exports.array(denyPatternSchema).default([]),
+  /**
+   * License policy on the locked packages' SPDX expressions: a denied license, or one outside a
+   * non-empty allow list, is a blocking finding of kind `license` whatever fail-on.license says.
+   */
+  licenses: external_exports.strictObject({
+    allow: external_exports.array(spdxIdSchema).default([]),
+    deny: external_exports.array(spdxIdSchema).default([]),
+    /** A package with no license, or one that is not an SPDX expression. */
+    unknown: external_exports.enum(["allow", "warn", "block"]).default("warn")
+  }).optional(),
+  exceptions: external_exports.strictObject({
+    file: external_exports.string().min(1).default(".chaingate-exceptions.yml"),
+    "max-active": external_exports.number().int().min(0).optional(),
+    /** No exception may expire further out than this (per severity of what it suppresses, with a map). */
+    "max-days": SlaSettingSchema.optional(),
+    "warn-within-days": external_exports.number().int().min(0).default(14),
+    vex: external_exports.array(external_exports.string().min(1)).default([])
+  }).prefault({}),
+  /** Days a finding may stay open, per severity; needs a first-seen date (a baseline) to apply. */
+  sla: SlaSettingSchema.optional(),
+  "sla-overdue": external_exports.enum(["block", "warn"]).default("warn"),
+  scanners: external_exports.array(ScannerNameSchema).default(["semgrep", "trivy-fs", "audit"]),
+  /**
+   * The projects of a monorepo: folders or globs of folders, relative to this file. `chaingate
+   * plan` makes one shard of each, and findings carry the project they are in. Without it,
+   * `plan` takes every folder holding a lockfile or a .chaingate.yml.
+   */
+  projects: external_exports.array(external_exports.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, "a folder or glob inside the repository (no leading /, no ..)")).min(1).optional(),
+  semgrep: external_exports.strictObject({
+    /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */
+    config: external_exports.array(external_exports.string().min(1)).default([])
+  }).prefault({}),
+  trivy: external_exports.strictObject({
+    scanners: external_exports.array(external_exports.enum(["vuln", "secret", "misconfig", "license"])).min(1).default(["vuln", "secret", "misconfig"]),
+    image: external_exports.string().min(1).optional(),
+    "db-repository": external_exports.array(external_exports.string().min(1)).default([]),
+    "cache-dir": external_exports.string().min(1).optional(),
+    "insecure-registry": external_exports.boolean().default(false)
+  }).prefault({}),
+  audit: external_exports.strictObject({
+    "osv-db": external_exports.string().min(1).optional(),
+    /** Run the package managers' own audit commands when their endpoint answers. */
+    "package-managers": external_exports.boolean().default(true)
+  }).prefault({}),
+  "timeout-minutes": external_exports.number().positive().max(360).default(15),
+  sbom: external_exports.boolean().default(false),
+  sarif: external_exports.strictObject({
+    /**
+     * Results kept in each run of chaingate.sarif, the most important first. Code scanning
+     * stores only the first 5,000 results of an analysis and refuses a run over 25,000;
+     * chaingate-result.json always lists every finding.
+     */
+    "max-results-per-run": external_exports.number().int().min(1).max(CODE_SCANNING_MAX_RESULTS_PER_RUN).default(5e3)
+  }).prefault({}),
+  /** Folders (a name at any depth, or a path from the project root) not scanned and not in the SBOM. */
+  "skip-dirs": external_exports.array(external_exports.string().min(1)).default([...DEFAULT_SKIP_DIRS]),
+  tools: external_exports.strictObject({
+    semgrep: toolPathSchema.optional(),
+    trivy: toolPathSchema.optional(),
+    cosign: toolPathSchema.optional(),
+    crane: toolPathSchema.optional(),
+    npm: toolPathSchema.optional(),
+    yarn: toolPathSchema.optional(),
+    pnpm: toolPathSchema.optional(),
+    "pip-audit": toolPathSchema.optional(),
+    zizmor: toolPathSchema.optional()
+  }).prefault({}),
+  verify: external_exports.strictObject({
+    image: external_exports.string().min(1).optional(),
+    keys: external_exports.array(external_exports.string().min(1)).default([]),
+    "revoked-keys": external_exports.array(external_exports.string().min(1)).default([]),
+    identity: external_exports.string().min(1).optional(),
+    issuer: external_exports.string().min(1).optional(),
+    "require-attestations": external_exports.array(external_exports.enum(["cyclonedx", "vsa"])).default([]),
+    "insecure-registry": external_exports.boolean().default(false)
+  }).optional()
+}).superRefine((p, ctx) => {
+  if (p.verify && p.verify.identity && !p.verify.issuer) {
+    ctx.addIssue({ code: "custom", path: ["verify", "issuer"], message: "verify.identity needs verify.issuer too" });
+  }
+  if (p.scanners.includes("trivy-image") && !p.trivy.image) {
+  }
+});
+var ExceptionSchema = external_exports.strictObject({
+  id: external_exports.string().min(1, "id must not be empty"),
+  package: external_exports.string().regex(/^pkg:[a-z0-9.+-]+\/.+/i, "must be a package URL such as pkg:npm/lodash or pkg:npm/lodash@4.17.20").optional(),
+  // Bounded: each glob is compiled, and a PR could otherwise list 100,000 of them.
+  paths: external_exports.array(globSchema).max(100, "at most 100 globs an exception; split it or use a wider glob").optional(),
+  kind: external_exports.enum(["vulnerability", "code", "secret", "misconfiguration", "license", "signature", "policy"]).optional(),
+  reason: external_exports.string().trim().min(1, "reason must say why the risk is accepted"),
+  expires: isoDate,
+  owner: external_exports.string().min(1).optional(),
+  ticket: external_exports.string().min(1).optional()
+});
+var ExceptionsFileSchema = external_exports.strictObject({
+  version: external_exports.literal(1).default(1),
+  exceptions: external_exports.array(ExceptionSchema).default([])
+});
+var VexStatementSchema = external_exports.looseObject({
+  vulnerability: external_exports.union([
+    external_exports.looseObject({ name: external_exports.string().min(1).optional(), "@id": external_exports.string().optional(), aliases: external_exports.array(external_exports.string()).optional() }),
+    external_exports.string().min(1)
+  ]),
+  products: external_exports.array(external_exports.union([external_exports.looseObject({ "@id": external_exports.string().min(1), identifiers: external_exports.record(external_exports.string(), external_exports.string()).optional() }), external_exports.string().min(1)])).optional(),
+  status: external_exports.enum(["not_affected", "affected", "fixed", "under_investigation"]),
+  justification: external_exports.string().optional(),
+  impact_statement: external_exports.string().optional(),
+  action_statement: external_exports.string().optional(),
+  timestamp: external_exports.string().optional()
+});
+var VexDocumentSchema = external_exports.looseObject({
+  "@context": external_exports.string().regex(/openvex/, "is not an OpenVEX context"),
+  "@id": external_exports.string().optional(),
+  author: external_exports.string().optional(),
+  timestamp: external_exports.string().optional(),
+  statements: external_exports.array(VexStatementSchema)
+});
+
+// src/config/load.ts
+function readText(file2, what) {
+  try {
+    return fs.readFileSync(file2, "utf8");
+  } catch (e) {
+    const code = e.code;
+    if (code === "ENOENT") throw new import_errors2.ConfigError(`${what} not found; create it or point to the right file`, file2);
+    if (code === "EISDIR") throw new import_errors2.ConfigError(`${what} is a directory, expected a file`, file2);
+    throw new import_errors2.ConfigError(`cannot read ${what}: ${e.message}`, file2);
+  }
+}
+function position2(doc, lc, path3) {
+  for (let n = path3.length; n >= 0; n--) {
+    const node2 = doc.getIn(path3.slice(0, n), true);
+    if (node2 && node2.range) {
+      const p = lc.linePos(node2.range[0]);
+      return { line: p.line, col: p.col };
+    }
+  }
+  return {};
+}
+function keyPosition(doc, lc, path3, key) {
+  const { isMap } = require_dist();
+  const parent = path3.length ? doc.getIn(path3, true) : doc.contents;
+  if (isMap(parent)) {
+    for (const pair of parent.items) {
+      const k = pair.key;
+      if (k && k.value === key && k.range) {
+        const p = lc.linePos(k.range[0]);
+        return { line: p.line, col: p.col };
+      }
+    }
+  }
+  return position2(doc, lc, path3);
+}
+var CONFIG_LIMITS = {
+  /** Bytes of any policy, exceptions or VEX file (about 5,000 exceptions). */
+  maxBytes: 1024 * 1024,
+  /** Bytes read by the yaml library (it needs ~1 s and 100 MB for 64 KiB of flow YAML on a loaded machine); larger files must be JSON or plain block YAML. */
+  maxLibraryBytes: 32 * 1024,
+  /** Levels of lists and mappings. */
+  maxDepth: 64,
+  /** Nodes that YAML aliases may add by expansion, all aliases together. */
+  maxAliasNodes: 1e4,
+  /** YAML aliases in a file (the yaml library's own default limit). */
+  maxAliases: 100
+};
+function kindOf(v) {
+  if (v === null) return "an empty value (null)";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "string") return "a string";
+  return `a ${typeof v}`;
+}
+function valueAt(raw, path3) {
+  let v = raw;
+  for (const k of path3) {
+    if (v === null || typeof v !== "object" || !Object.prototype.hasOwnProperty.call(v, k)) return { present: false };
+    v = v[k];
+  }
+  return { present: v !== void 0, value: v };
+}
+var YAML_PROBLEMS = {
+  ALIAS_PROPS: "an alias cannot have an anchor or a tag",
+  BAD_ALIAS: "an alias here is not valid",
+  BAD_DIRECTIVE: "a % directive is not valid",
+  BAD_DQ_ESCAPE: "a double-quoted string has an escape sequence YAML does not know",
+  BAD_INDENT: "the indentation is wrong",
+  BAD_PROP_ORDER: "an anchor or tag is in the wrong place",
+  BAD_SCALAR_START: "a plain value starts with a character it cannot start with (quote the value)",
+  BLOCK_AS_IMPLICIT_KEY: "a block value is used as a key",
+  BLOCK_IN_FLOW: "a block value is inside a flow collection ([...] or {...})",
+  DUPLICATE_KEY: "a key appears twice in one mapping",
+  KEY_OVER_1024_CHARS: "a key is longer than 1024 characters",
+  MISSING_CHAR: "a character is missing (a closing quote or bracket, a comma or a colon)",
+  MULTILINE_IMPLICIT_KEY: "a key runs over several lines",
+  MULTIPLE_ANCHORS: "a value has more than one anchor",
+  MULTIPLE_DOCS: "it holds more than one YAML document",
+  MULTIPLE_TAGS: "a value has more than one tag",
+  NON_STRING_KEY: "a key is not a string",
+  TAB_AS_INDENT: "a tab is used for indentation (use spaces)",
+  TAG_RESOLVE_FAILED: "a value has a tag (!...) chaingate does not read",
+  BAD_COLLECTION_TYPE: "a tag does not fit the kind of value it is on",
+  UNEXPECTED_TOKEN: "something here is not valid YAML syntax"
+};
+function schemaMessage(error2, raw, known) {
+  const issue2 = error2.issues[0];
+  const path3 = issue2.path;
+  const dotted = path3.length ? path3.map((k) => typeof k === "number" || known.has(String(k)) ? String(k) : "(key)").join(".") : "(top level)";
+  let message = `${dotted}: ${issue2.message}`;
+  let key;
+  if (issue2.code === "unrecognized_keys") {
+    key = issue2.keys[0];
+    message = `${path3.length ? `${dotted}: ` : ""}unknown key here; check its spelling against the JSON Schema in schemas/`;
+  } else if (issue2.code === "invalid_type") {
+    const at = valueAt(raw, path3);
+    message = at.present ? `${dotted}: expected ${issue2.expected}, found ${kindOf(at.value)}` : `${dotted}: is required (${issue2.message})`;
+  }
+  const more = error2.issues.length > 1 ? ` (and ${error2.issues.length - 1} more problem${error2.issues.length > 2 ? "s" : ""})` : "";
+  return { message: message + more, path: path3, key };
+}
+function blockLineOf(fast) {
+  return (path3) => {
+    let v = fast.value;
+    let line;
+    for (const k of path3) {
+      if (Array.isArray(v)) line = fast.itemLines.get(v)?.[Number(k)] ?? line;
+      else if (v !== null && typeof v === "object") line = fast.keyLines.get(v)?.get(String(k)) ?? line;
+      else break;
+      v = v[k];
+    }
+    return line;
+  };
+}
+function aliasProblem(doc, lc, lib) {
+  const lineOfNode = (node2) => {
+    const range = node2.range;
+    return range ? lc.linePos(range[0]).line : 1;
+  };
+  const anchors = /* @__PURE__ */ new Map();
+  const targets = /* @__PURE__ */ new Map();
+  let tooMany;
+  let missing;
+  lib.visit(doc, (_, node2) => {
+    if (lib.isAlias(node2)) {
+      if (!anchors.has(node2.source)) {
+        missing = node2;
+        return lib.visit.BREAK;
+      }
+      targets.set(node2, anchors.get(node2.source));
+      if (targets.size > CONFIG_LIMITS.maxAliases) {
+        tooMany = node2;
+        return lib.visit.BREAK;
+      }
+    } else if (node2?.anchor) anchors.set(node2.anchor, node2);
+    return void 0;
+  });
+  if (missing) return { message: "an alias (*name) refers to no anchor (&name) set before it", line: lineOfNode(missing) };
+  if (tooMany) return { message: `it has more than ${CONFIG_LIMITS.maxAliases} aliases; write the entries out`, line: lineOfNode(tooMany) };
+  const sizes = /* @__PURE__ */ new Map();
+  const tooDeep = (node2) => {
+    throw Object.assign(new Error("depth"), { line: lineOfNode(node2) });
+  };
+  const measure = (node2, level) => {
+    if (level > CONFIG_LIMITS.maxDepth) tooDeep(node2);
+    const known = sizes.get(node2);
+    if (known) {
+      if (level + known.height > CONFIG_LIMITS.maxDepth) tooDeep(node2);
+      return known;
+    }
+    let m = { nodes: 1, height: 0 };
+    if (lib.isAlias(node2)) {
+      const target = targets.get(node2);
+      m = target ? measure(target, level) : m;
+    } else if (lib.isCollection(node2)) {
+      for (const item of node2.items) {
+        for (const part of lib.isPair(item) ? [item.key, item.value] : [item]) {
+          if (part === null || part === void 0 || typeof part !== "object") continue;
+          const c = measure(part, level + 1);
+          m = { nodes: m.nodes + c.nodes, height: Math.max(m.height, c.height + 1) };
+        }
+      }
+    }
+    sizes.set(node2, m);
+    return m;
+  };
+  try {
+    let extra = 0;
+    for (const alias of targets.keys()) {
+      extra += measure(alias, 0).nodes - 1;
+      if (extra > CONFIG_LIMITS.maxAliasNodes) {
+        return { message: `its aliases expand to more than ${CONFIG_LIMITS.maxAliasNodes} values (an alias bomb?); write the entries out`, line: lineOfNode(alias) };
+      }
+    }
+    if (doc.contents) measure(doc.contents, 0);
+    return void 0;
+  } catch (e) {
+    const line = e.line;
+    if (line === void 0) throw e;
+    return { message: `it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep`, line };
+  }
+}
+function parseConfigText(input2, file2, schema, what) {
+  const text = stripBom(input2);
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > CONFIG_LIMITS.maxBytes) {
+    throw new import_errors2.ConfigError(`${what} is ${Math.ceil(bytes / 1024)} KiB, more than chaingate reads (${CONFIG_LIMITS.maxBytes / 1024} KiB)`, file2, 1);
+  }
+  const small = bytes <= CONFIG_LIMITS.maxLibraryBytes;
+  const json2 = readJson(text, CONFIG_LIMITS.maxDepth);
+  const fast = json2 === void 0 ? readBlockYaml(text) : void 0;
+  if (json2 && isJsonProblem(json2)) throw new import_errors2.ConfigError(`${what} is not valid: ${json2.message}`, file2, json2.line);
+  const quick = fast ? { value: fast.value, lineOf: blockLineOf(fast) } : json2;
+  if (quick) {
+    const r2 = schema.safeParse(quick.value);
+    if (r2.success) {
+      const list2 = quick.value.exceptions;
+      const itemLines2 = !Array.isArray(list2) ? [] : fast ? fast.itemLines.get(list2) : json2.itemLines(["exceptions"]);
+      return { value: r2.data, itemLines: itemLines2, raw: quick.value, lineOf: quick.lineOf };
+    }
+    if (!small) {
+      const m = schemaMessage(r2.error, quick.value, schemaKeys(schema));
+      throw new import_errors2.ConfigError(`invalid ${what}: ${m.message}`, file2, quick.lineOf(m.key ? [...m.path, m.key] : m.path) ?? 1);
+    }
+  }
+  if (!small) {
+    const asJson = /^\s*[[{]/.test(text) ? "not valid JSON, and " : "";
+    throw new import_errors2.ConfigError(
+      `${what} is ${asJson}${Math.ceil(bytes / 1024)} KiB of YAML beyond plain block style; over ${CONFIG_LIMITS.maxLibraryBytes / 1024} KiB chaingate reads only JSON and plain block YAML (no anchors, aliases, tags or flow mappings)`,
+      file2,
+      1
+    );
+  }
+  const lib = require_dist();
+  const lc = new lib.LineCounter();
+  const doc = lib.parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const err = doc.errors[0];
+    const p = lc.linePos(err.pos[0]);
+    const msg = /call stack/i.test(err.message) ? `it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep` : YAML_PROBLEMS[err.code] ?? "it is not valid YAML syntax here";
+    throw new import_errors2.ConfigError(`${what} is not valid YAML/JSON: ${msg}`, file2, p.line, p.col);
+  }
+  const problem = aliasProblem(doc, lc, lib);
+  if (problem) throw new import_errors2.ConfigError(`${what} is refused: ${problem.message}`, file2, problem.line);
+  const raw = doc.toJS({ maxAliasCount: -1 }) ?? {};
+  const lineOf = (path3) => {
+    const last = path3[path3.length - 1];
+    return (typeof last === "string" ? keyPosition(doc, lc, path3.slice(0, -1), last) : position2(doc, lc, path3)).line;
+  };
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const m = schemaMessage(r.error, raw, schemaKeys(schema));
+    const pos = m.key ? keyPosition(doc, lc, m.path, m.key) : position2(doc, lc, m.path);
+    throw new import_errors2.ConfigError(`invalid ${what}: ${m.message}`, file2, pos.line ?? 1, pos.col);
+  }
+  const itemLines = [];
+  const list = doc.getIn(["exceptions"], true);
+  if (lib.isSeq(list)) {
+    for (const item of list.items) {
+      const range = item.range;
+      itemLines.push(range ? lc.linePos(range[0]).line : 0);
+    }
+  }
+  return { value: r.data, itemLines, raw, lineOf };
+}
+function sha256(text) {
+  return (0, import_node_crypto.createHash)("sha256").update(text).digest("hex");
+}
+function loadPolicyFile(file2, overrides = (r) => r) {
+  const text = readText(file2, "policy file");
+  const { raw, lineOf } = parseConfigText(text, file2, PolicySchema, "policy");
+  const merged = PolicySchema.safeParse(overrides(raw));
+  if (!merged.success) {
+    const i = merged.error.issues[0];
+    throw new import_errors2.ConfigError(`invalid option ${i.path.map(String).join(".")}: ${i.message}`);
+  }
+  return { value: merged.data, path: file2, sha256: sha256(text), lineOf };
+}
+
+// src/cli/commands/verify.ts
+var import_errors8 = require("./cli-errors.js");
+
+// src/sign/cli-support.ts
+var import_node_crypto2 = require("node:crypto");
+var fs2 = __toESM(require("node:fs"));
+var import_node_util = require("node:util");
+var import_errors3 = require("./cli-errors.js");
+
+// src/log-text.ts
+function escapeData(text) {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+// src/sign/cli-support.ts
+function parseCommandArgs(argv, options, usage) {
+  try {
+    const parsed = (0, import_node_util.parseArgs)({ args: argv, options, strict: true, allowPositionals: false });
+    return parsed.values;
+  } catch (e) {
+    throw new import_errors3.UsageError(`${e.message}
+
+${usage}`);
+  }
+}
+function warnTo(io) {
+  return (m) => io.stderr(`chaingate: warning: ${escapeData(m)}
+`);
+}
+function setStepOutputs(env, outputs, warn) {
+  const file2 = env.GITHUB_OUTPUT;
+  if (!file2) return;
+  const delimiter2 = `ghadelimiter_${(0, import_node_crypto2.randomUUID)()}`;
+  const text = Object.entries(outputs).map(([k, v]) => `${k}<<${delimiter2}
+${v}
+${delimiter2}
+`).join("");
+  try {
+    fs2.appendFileSync(file2, text);
+  } catch (e) {
+    warn(`could not write the step outputs (GITHUB_OUTPUT): ${e.code ?? e.message}`);
+  }
+}
+var ResultFileSchema = external_exports.looseObject({
+  schemaVersion: external_exports.literal(1),
+  tool: external_exports.looseObject({ name: external_exports.literal("chaingate"), version: external_exports.string() }),
+  verdict: external_exports.enum(["pass", "fail", "incomplete"]),
+  mode: external_exports.enum(["enforce", "warn"]),
+  reasons: external_exports.array(external_exports.string()),
+  summary: external_exports.record(external_exports.string(), external_exports.number()),
+  scanners: external_exports.array(external_exports.looseObject({ name: external_exports.string(), status: external_exports.string() })),
+  exceptions: external_exports.looseObject({ active: external_exports.number(), applied: external_exports.array(external_exports.unknown()), expired: external_exports.array(external_exports.unknown()) }),
+  inputs: external_exports.looseObject({
+    policy: external_exports.looseObject({ path: external_exports.string(), sha256: external_exports.string() }).optional(),
+    exceptions: external_exports.looseObject({ path: external_exports.string(), sha256: external_exports.string() }).optional(),
+    vex: external_exports.array(external_exports.looseObject({ path: external_exports.string(), sha256: external_exports.string() }))
+  })
+});
 
 // src/sign/reasons.ts
 var TITLES = {
@@ -26955,191 +29715,9 @@ function failureToFinding(f, subject, severity = "high") {
 }
 
 // src/sign/run-verify.ts
-var import_node_crypto3 = require("node:crypto");
+var import_node_crypto4 = require("node:crypto");
 var fs3 = __toESM(require("node:fs"));
 var import_errors6 = require("./cli-errors.js");
-
-// src/parsers/conforms.ts
-var isObject2 = (v) => typeof v === "object" && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
-function compileCheckDef(c) {
-  switch (c.check) {
-    // Length checks carry a `when` (zod skips them for values without a length): the value has
-    // passed its string or array type test by then, so they always apply here.
-    case "min_length":
-      return (v) => v.length >= c.minimum;
-    case "max_length":
-      return (v) => v.length <= c.maximum;
-    case "length_equals":
-      return (v) => v.length === c.length;
-  }
-  if (c.when !== void 0) return void 0;
-  switch (c.check) {
-    case "number_format":
-      return c.format === "safeint" ? (v) => Number.isSafeInteger(v) : void 0;
-    case "greater_than":
-      return c.inclusive ? (v) => v >= c.value : (v) => v > c.value;
-    case "less_than":
-      return c.inclusive ? (v) => v <= c.value : (v) => v < c.value;
-    default:
-      return void 0;
-  }
-}
-function withChecks2(def, base) {
-  const checks = [];
-  for (const c of def.checks ?? []) {
-    const compiled = compileCheckDef(c._zod.def);
-    if (compiled === void 0) return void 0;
-    checks.push(compiled);
-  }
-  if (checks.length === 0) return base;
-  return (v) => base(v) && checks.every((c) => c(v));
-}
-var cache = /* @__PURE__ */ new WeakMap();
-function compileSchema(s) {
-  const cached2 = cache.get(s);
-  if (cached2 !== void 0) return cached2 ?? void 0;
-  cache.set(s, null);
-  const compiled = compileDef(s._zod.def);
-  cache.set(s, compiled ?? null);
-  return compiled;
-}
-function compileAll(schemas) {
-  const out = [];
-  for (const s of schemas) {
-    const c = compileSchema(s);
-    if (c === void 0) return void 0;
-    out.push(c);
-  }
-  return out;
-}
-function compileObject(def) {
-  const catchall = def.catchall?._zod.def.type;
-  if (catchall !== "unknown" && catchall !== "never") return void 0;
-  const keys = Object.keys(def.shape);
-  const checks = compileAll(keys.map((k) => def.shape[k]));
-  if (checks === void 0) return void 0;
-  const optional2 = keys.map((k) => def.shape[k]._zod.def.type === "optional");
-  const known = new Set(keys);
-  const strict = catchall === "never";
-  return objectCheck(keys, optional2, checks, strict ? known : void 0);
-}
-function objectCheck(keys, optional2, checks, known) {
-  const body = keys.map((k, i) => {
-    const key = JSON.stringify(k);
-    if (optional2[i]) return `x = v[${key}]; if (x !== undefined && !c[${i}](x)) return false;`;
-    return `x = v[${key}]; if (x === undefined && !(${key} in v)) return false; if (!c[${i}](x)) return false;`;
-  });
-  const c = checks;
-  const source = [
-    // zod leaves an own `__proto__` out of its copy: let zod handle such input.
-    "return function (v) {",
-    'if (!isObject(v) || hasOwn(v, "__proto__")) return false;',
-    "let x;",
-    ...body,
-    known ? "for (const k in v) if (!known.has(k)) return false;" : "",
-    "return true; };"
-  ].join("\n");
-  const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
-  return new Function("c", "isObject", "hasOwn", "known", source)(c, isObject2, hasOwn, known);
-}
-function compileDef(def) {
-  if (def.check !== void 0 || def.coerce) return void 0;
-  switch (def.type) {
-    case "string":
-      return withChecks2(def, (v) => typeof v === "string");
-    case "number":
-      return withChecks2(def, (v) => typeof v === "number" && Number.isFinite(v));
-    case "boolean":
-      return withChecks2(def, (v) => typeof v === "boolean");
-    case "null":
-      return withChecks2(def, (v) => v === null);
-    case "unknown":
-    case "any":
-      return withChecks2(def, () => true);
-    case "literal": {
-      const values = def.values;
-      return withChecks2(def, (v) => values.includes(v));
-    }
-    case "optional": {
-      const inner = compileSchema(def.innerType);
-      return inner && withChecks2(def, (v) => v === void 0 || inner(v));
-    }
-    case "nullable": {
-      const inner = compileSchema(def.innerType);
-      return inner && withChecks2(def, (v) => v === null || inner(v));
-    }
-    case "array": {
-      const el = compileSchema(def.element);
-      return el && withChecks2(def, (v) => {
-        if (!Array.isArray(v)) return false;
-        for (let i = 0; i < v.length; i++) if (!el(v[i])) return false;
-        return true;
-      });
-    }
-    case "tuple": {
-      const items = compileAll(def.items);
-      const rest = def.rest ? compileSchema(def.rest) : null;
-      if (items === void 0 || rest === void 0) return void 0;
-      return withChecks2(def, (v) => {
-        if (!Array.isArray(v) || v.length < items.length || rest === null && v.length > items.length) return false;
-        return v.every((x, i) => i < items.length ? items[i](x) : rest(x));
-      });
-    }
-    case "record": {
-      const key = def.keyType;
-      const value = compileSchema(def.valueType);
-      if (key._zod.def.type !== "string" || (key._zod.def.checks?.length ?? 0) > 0 || value === void 0) return void 0;
-      return withChecks2(def, (v) => {
-        if (!isObject2(v) || Object.prototype.hasOwnProperty.call(v, "__proto__")) return false;
-        for (const k in v) if (!value(v[k])) return false;
-        return true;
-      });
-    }
-    case "union": {
-      if (def.discriminator !== void 0 || def.inclusive === false) return void 0;
-      const options = compileAll(def.options);
-      return options && withChecks2(def, (v) => options.some((o) => o(v)));
-    }
-    case "object": {
-      const obj = compileObject(def);
-      return obj && withChecks2(def, obj);
-    }
-    default:
-      return void 0;
-  }
-}
-function plainValidator(schema) {
-  return compileSchema(schema);
-}
-
-// src/parsers/util.ts
-var FormatError = class extends Error {
-  constructor(message, line) {
-    super(message);
-    this.line = line;
-    this.name = "FormatError";
-  }
-  line;
-};
-function parseJson(text, what) {
-  if (text.trim() === "") throw new FormatError(`${what}: the report is empty`);
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const msg = e.message;
-    const m = /position (\d+)/.exec(msg);
-    let line;
-    if (m) line = text.slice(0, Number(m[1])).split("\n").length;
-    throw new FormatError(`${what}: not valid JSON (${msg}); is the file truncated or of another format?`, line);
-  }
-}
-function validate2(schema, data, what) {
-  if (plainValidator(schema)?.(data)) return data;
-  const r = schema.safeParse(data);
-  if (r.success) return r.data;
-  const issues = r.error.issues.slice(0, 3).map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`).join("; ");
-  throw new FormatError(`${what}: unexpected format: ${issues}`);
-}
 
 // src/process/run-tool.ts
 var import_node_child_process = require("node:child_process");
@@ -27148,7 +29726,7 @@ var DEFAULT_MAX = 1024 * 1024;
 function runTool(command2, args, opts = {}) {
   const started = Date.now();
   const max = opts.maxBuffer ?? DEFAULT_MAX;
-  return new Promise((resolve2) => {
+  return new Promise((resolve3) => {
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -27165,7 +29743,7 @@ function runTool(command2, args, opts = {}) {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      const done = () => resolve2({ command: command2, args, ...r, timedOut, stdout, stderr, durationMs: Date.now() - started });
+      const done = () => resolve3({ command: command2, args, ...r, timedOut, stdout, stderr, durationMs: Date.now() - started });
       if (out) out.end(done);
       else done();
     };
@@ -27313,12 +29891,12 @@ function decodeAttestations(stdout) {
   const out = [];
   const lines = stdout.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   lines.forEach((line, i) => {
-    const env = validate2(EnvelopeSchema, parseJson(line, `attestation ${i + 1}`), `attestation ${i + 1}`);
+    const env = validate(EnvelopeSchema, parseJson(line, `attestation ${i + 1}`), `attestation ${i + 1}`);
     if (env.payloadType !== "application/vnd.in-toto+json") {
       throw new FormatError(`attestation ${i + 1}: payload type ${env.payloadType} is not an in-toto statement`);
     }
     const text = Buffer.from(env.payload, "base64").toString("utf8");
-    out.push(validate2(StatementSchema, parseJson(text, `attestation ${i + 1} payload`), `attestation ${i + 1} payload`));
+    out.push(validate(StatementSchema, parseJson(text, `attestation ${i + 1} payload`), `attestation ${i + 1} payload`));
   });
   return out;
 }
@@ -27337,7 +29915,7 @@ function judgeAttestations(statements, predicateType, digest, check2, opts = {})
   const vsas = [];
   for (const s of mine) {
     try {
-      vsas.push(validate2(VsaPredicateSchema, s.predicate, "verification summary"));
+      vsas.push(validate(VsaPredicateSchema, s.predicate, "verification summary"));
     } catch (e) {
       return { failure: { reason: "attestation-invalid", check: check2, message: e.message } };
     }
@@ -27368,7 +29946,7 @@ function judgeAttestations(statements, predicateType, digest, check2, opts = {})
 }
 
 // src/sign/keyless-bundle.ts
-var import_node_crypto2 = require("node:crypto");
+var import_node_crypto3 = require("node:crypto");
 var CHECK = "bundle";
 var bundleLib = () => require_dist3();
 var specsLib = () => require_dist2();
@@ -27404,8 +29982,8 @@ function dsseSubjectCovers(bundle, artifact) {
     return { ok: false, error: "the DSSE payload is not an in-toto statement" };
   }
   const hashes = {
-    sha256: (0, import_node_crypto2.createHash)("sha256").update(artifact).digest("hex"),
-    sha512: (0, import_node_crypto2.createHash)("sha512").update(artifact).digest("hex")
+    sha256: (0, import_node_crypto3.createHash)("sha256").update(artifact).digest("hex"),
+    sha512: (0, import_node_crypto3.createHash)("sha512").update(artifact).digest("hex")
   };
   const ok = statement.subject.some((s) => Object.entries(s.digest).some(([alg, v]) => hashes[alg] !== void 0 && hashes[alg] === v.toLowerCase()));
   return { ok, predicateType: statement.predicateType };
@@ -27413,7 +29991,7 @@ function dsseSubjectCovers(bundle, artifact) {
 function artifactCovered(bundle, artifact) {
   if (bundle.content.$case === "messageSignature") {
     const md = bundle.content.messageSignature.messageDigest;
-    if (md && !Buffer.from(md.digest).equals((0, import_node_crypto2.createHash)("sha256").update(artifact).digest())) {
+    if (md && !Buffer.from(md.digest).equals((0, import_node_crypto3.createHash)("sha256").update(artifact).digest())) {
       return { failure: { reason: "artifact-mismatch", check: CHECK, message: "the artifact was modified: its sha256 differs from the digest the bundle signs" } };
     }
     return {};
@@ -27622,8 +30200,8 @@ function keyFingerprint(ref, env) {
   } else if (k.kind === "env") pem = env[k.variable];
   if (pem === void 0) return `ref:${ref}`;
   try {
-    const der = (0, import_node_crypto3.createPublicKey)(pem).export({ type: "spki", format: "der" });
-    return `spki:${(0, import_node_crypto3.createHash)("sha256").update(der).digest("hex")}`;
+    const der = (0, import_node_crypto4.createPublicKey)(pem).export({ type: "spki", format: "der" });
+    return `spki:${(0, import_node_crypto4.createHash)("sha256").update(der).digest("hex")}`;
   } catch {
     throw new import_errors6.ConfigError("not a PEM public key (cosign generate-key-pair writes cosign.pub)", k.kind === "file" ? k.path : ref);
   }
@@ -27798,7 +30376,13 @@ async function runVerifyBlob(o, e) {
   let ok;
   const tried = [];
   if (o.identity && o.trustedRoot) {
-    const rootJson = JSON.parse(readFile(o.trustedRoot, "trusted root").toString("utf8"));
+    let rootJson;
+    try {
+      rootJson = JSON.parse(readFile(o.trustedRoot, "trusted root").toString("utf8"));
+    } catch (e2) {
+      if (e2 instanceof import_errors6.ChaingateError) throw e2;
+      throw new import_errors6.ConfigError("the trusted root is not JSON (a Sigstore trusted_root.json is expected)", o.trustedRoot);
+    }
     const r = verifyKeylessBundle(bundleJson, artifact, loadTrustedRoot(rootJson), o.identity);
     if (r.ok) ok = { by: o.identity, label: `identity ${r.identity} (${r.issuer})` };
     else tried.push(r.failure);
@@ -27839,12 +30423,81 @@ function keyOnlyTrustedRoot(workDir) {
 var fs4 = __toESM(require("node:fs"));
 var os = __toESM(require("node:os"));
 var path = __toESM(require("node:path"));
+var import_errors7 = require("./cli-errors.js");
+function envName(tool) {
+  return `CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PATH`;
+}
 function resolveToolPath(tool, env, fromPolicy) {
-  const fromEnv = env[`CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PATH`];
+  const fromEnv = env[envName(tool)];
   if (fromEnv) return fromEnv;
   if (fromPolicy) return fromPolicy;
   const pinned = path.join(env.CHAINGATE_TOOLS_DIR ?? path.join(os.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
   return fs4.existsSync(pinned) ? pinned : tool;
+}
+function realPath(p) {
+  try {
+    return fs4.realpathSync(p);
+  } catch {
+    const parent = path.dirname(p);
+    return parent === p ? p : path.join(realPath(parent), path.basename(p));
+  }
+}
+function gitRoot(dir) {
+  for (let d = dir; ; d = path.dirname(d)) {
+    if (fs4.existsSync(path.join(d, ".git"))) return d;
+    if (path.dirname(d) === d) return void 0;
+  }
+}
+function untrustedRoots(dirs, env) {
+  const out = /* @__PURE__ */ new Set();
+  for (const d of [...dirs, env.GITHUB_WORKSPACE].filter((x) => !!x)) {
+    const abs = path.resolve(d);
+    const real = realPath(abs);
+    out.add(abs).add(real);
+    const root = gitRoot(real);
+    if (root) out.add(root);
+  }
+  return [...out];
+}
+function isInside(p, root) {
+  const rel = path.relative(root, p);
+  return rel === "" || !rel.startsWith("..") && !path.isAbsolute(rel);
+}
+function onPath(name, env) {
+  for (const d of (env.PATH ?? "").split(path.delimiter)) {
+    if (!d) continue;
+    const p = path.resolve(d, name);
+    try {
+      if (fs4.statSync(p).isFile()) return p;
+    } catch {
+    }
+  }
+  return void 0;
+}
+function checkPolicyToolPath(tool, value, where, roots, env) {
+  const refuse = (why) => {
+    throw new import_errors7.ConfigError(
+      // The value is not quoted: the policy may be the pull request's, and file:line points at it.
+      `tools.${tool}.path ${why}. A pull request could make the gate run its own program as ${tool}: set ${envName(tool)} in the workflow instead, or install the pinned tools`,
+      where.file,
+      where.line
+    );
+  };
+  if (!path.basename(value).toLowerCase().startsWith(tool)) refuse(`is not a ${tool} program (its file name must start with "${tool}"; a shell or interpreter would run files of the repository)`);
+  const abs = /[\\/]/.test(value) ? path.resolve(path.dirname(where.file), value) : onPath(value, env);
+  if (abs === void 0) return value;
+  for (const candidate of [abs, realPath(abs)]) {
+    const root = roots.find((r) => isInside(candidate, r));
+    if (root) refuse(`is inside the repository being scanned (${root})`);
+  }
+  return abs;
+}
+function checkPolicyTools(policy, file2, lineOf, roots, env) {
+  const out = {};
+  for (const [tool, entry] of Object.entries(policy.tools)) {
+    if (entry?.path) out[tool] = checkPolicyToolPath(tool, entry.path, { file: file2, line: lineOf?.(["tools", tool, "path"]) }, roots, env);
+  }
+  return out;
 }
 
 // src/sign/tool-paths.ts
@@ -27891,7 +30544,7 @@ var OPTIONS = {
 };
 function attestationTypes(list) {
   return list.map((t) => {
-    if (!(t in ATTESTATION_TYPES)) throw new import_errors7.UsageError(`--require-attestation ${t}: use one of ${Object.keys(ATTESTATION_TYPES).join(", ")}`);
+    if (!(t in ATTESTATION_TYPES)) throw new import_errors8.UsageError(`--require-attestation ${t}: use one of ${Object.keys(ATTESTATION_TYPES).join(", ")}`);
     return t;
   });
 }
@@ -27905,16 +30558,18 @@ function render(o) {
 async function run(argv, io) {
   const v = parseCommandArgs(argv, OPTIONS, USAGE);
   const rel = (p) => path2.resolve(io.cwd, p);
-  const policy = v.config ? loadPolicyFile(rel(v.config)).value : void 0;
+  const loaded = v.config ? loadPolicyFile(rel(v.config)) : void 0;
+  const policy = loaded?.value;
+  const tools = loaded ? checkPolicyTools(loaded.value, loaded.path, loaded.lineOf, untrustedRoots([io.cwd], io.env), io.env) : {};
   const policyVerify = policy?.verify;
   const image = v.image ?? (v.blob ? void 0 : policyVerify?.image);
-  if (Boolean(image) === Boolean(v.blob)) throw new import_errors7.UsageError(`give exactly one of --image REF or --blob FILE
+  if (Boolean(image) === Boolean(v.blob)) throw new import_errors8.UsageError(`give exactly one of --image REF or --blob FILE
 
 ${USAGE}`);
-  if (v.blob && !v.bundle) throw new import_errors7.UsageError("--blob needs --bundle FILE.sigstore.json");
+  if (v.blob && !v.bundle) throw new import_errors8.UsageError("--blob needs --bundle FILE.sigstore.json");
   const identity = v.identity ?? policyVerify?.identity;
   const issuer = v.issuer ?? policyVerify?.issuer;
-  if (Boolean(identity) !== Boolean(issuer)) throw new import_errors7.UsageError("--identity and --issuer go together: a keyless identity is only meaningful with its OIDC issuer");
+  if (Boolean(identity) !== Boolean(issuer)) throw new import_errors8.UsageError("--identity and --issuer go together: a keyless identity is only meaningful with its OIDC issuer");
   const keyRef = (base) => (k) => /^[a-z][a-z0-9+.-]*:\/\//i.test(k) ? k : path2.resolve(base, k);
   const policyDir = v.config ? path2.dirname(rel(v.config)) : io.cwd;
   const keys = v.key ? v.key.map(keyRef(io.cwd)) : (policyVerify?.keys ?? []).map(keyRef(policyDir));
@@ -27927,7 +30582,7 @@ ${USAGE}`);
     trustedRoot: v["trusted-root"] ? rel(v["trusted-root"]) : void 0
   };
   const workDir = fs5.mkdtempSync(path2.join(os2.tmpdir(), "chaingate-verify-"));
-  const e = { tools: signTools(io.env, { cosign: policy?.tools.cosign?.path, crane: policy?.tools.crane?.path }), env: io.env, log: (l) => io.stderr(`${l}
+  const e = { tools: signTools(io.env, tools), env: io.env, log: (l) => io.stderr(`${escapeData(l)}
 `), workDir };
   const requireAttestations = attestationTypes(v["require-attestation"] ?? policyVerify?.["require-attestations"] ?? []);
   let outcome2;
@@ -27940,8 +30595,15 @@ ${USAGE}`);
     fs5.rmSync(workDir, { recursive: true, force: true });
   }
   io.stdout(render(outcome2));
-  if (v.output) fs5.writeFileSync(rel(v.output), JSON.stringify(outcome2, null, 2) + "\n");
-  setStepOutputs(io.env, { verified: String(outcome2.verified), ...outcome2.digest ? { digest: outcome2.digest } : {} });
+  if (v.output) {
+    const file2 = rel(v.output);
+    try {
+      fs5.writeFileSync(file2, JSON.stringify(outcome2, null, 2) + "\n");
+    } catch (e2) {
+      throw new import_errors8.ConfigError(`cannot write the verification record (${e2.code ?? "write failed"}); choose another --output`, file2);
+    }
+  }
+  setStepOutputs(io.env, { verified: String(outcome2.verified), ...outcome2.digest ? { digest: outcome2.digest } : {} }, warnTo(io));
   return outcome2.verified ? EXIT.PASS : EXIT.FAIL;
 }
 var command = { name: "verify", summary: "verify signatures, revocations, identities and attestations of an image or blob", usage: USAGE, run };

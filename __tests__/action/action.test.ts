@@ -95,10 +95,14 @@ describe('action entry', () => {
     expect(o.baseline).toBeUndefined();
   });
 
-  it('passes baseline and trusted-policy to the gate, refusing an unknown trusted-policy', () => {
+  it('passes trusted-policy to the gate, refusing an unknown one; the baseline input is resolved later', () => {
     const log = { info: () => undefined, warning: () => undefined, group: () => undefined };
-    const o = optionsFromInputs({ CHAINGATE_INPUT_BASELINE: ' 0123abcd ', CHAINGATE_INPUT_TRUSTED_POLICY: 'baseline' }, () => new Date(), log);
-    expect([o.baseline, o.trustedPolicy]).toEqual(['0123abcd', 'baseline']);
+    const env = { CHAINGATE_INPUT_BASELINE: ' 0123abcd ', CHAINGATE_INPUT_TRUSTED_POLICY: 'baseline' };
+    const o = optionsFromInputs(env, () => new Date(), log);
+    // baseline (auto by default) needs the event and git, so main() resolves it (resolveBaseline,
+    // pull-request.test.ts) from the trimmed input.
+    expect([o.baseline, o.trustedPolicy]).toEqual([undefined, 'baseline']);
+    expect(input(env, 'baseline')).toBe('0123abcd');
     expect(() => optionsFromInputs({ CHAINGATE_INPUT_TRUSTED_POLICY: 'pr' }, () => new Date(), log)).toThrow(/input trusted-policy must be head or baseline/);
   });
 

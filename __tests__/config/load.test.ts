@@ -98,6 +98,16 @@ describe('messages and encodings', () => {
     const e3 = errorOf(() => loadPolicyFile(write('t3.json', '{"scanners": {"semgrep": true}}')));
     expect(e3.message).toMatch(/t3\.json:1:\d+: invalid policy: scanners: expected array, found a mapping/);
   });
+  it('refuses an alias with no anchor before it at its line, without quoting its name (was a ReferenceError, exit 70)', () => {
+    for (const [name, text, line] of [
+      ['a1.yml', 'version: 1\nskip-dirs: [*ghp_CanaryAlias, vendor]\n', 2],
+      ['a2.yml', 'version: 1\nskip-dirs:\n  - *x\nsemgrep: &x {config: []}\n', 3],
+      ['a3.yml', 'exceptions:\n  vex: *v\n', 2],
+    ] as const) {
+      const e = errorOf(() => loadPolicyFile(write(name, text)));
+      expect(e.message).toBe(`${path.join(dir, name)}:${line}: policy is refused: an alias (*name) refers to no anchor (&name) set before it`);
+    }
+  });
   it('strips a UTF-8 BOM from YAML and JSON files, and still points at the right line', () => {
     expect(loadPolicyFile(write('bom.yml', '\ufeffversion: 1\nfail-on:\n  code: critical\n')).value['fail-on'].code).toBe('critical');
     expect(loadVexFile(write('bom.json', '\ufeff{"@context": "https://openvex.dev/ns/v0.2.0", "statements": []}')).value.statements).toEqual([]);

@@ -149,7 +149,9 @@ describe('deny-packages', () => {
     expect(denyMatches(p('pkg:pypi/*-nightly'), dep('torch-nightly', '2.0', 'npm'))).toBe(false);
     expect(denyMatches(p('pkg:npm/left-pad'), dep('right-pad', '1.0.0'))).toBe(false);
     expect(parseDenyPattern('not a purl')).toBeUndefined();
-    expect(parseDenyPattern('pkg:npm/a@%')).toBeUndefined();
+    // A stray % is kept as written (not a crash, not a wildcard): a range no version satisfies.
+    expect(parseDenyPattern('pkg:npm/a@%')).toMatchObject({ type: 'npm', range: '%' });
+    expect(denyMatches(p('pkg:npm/a@%'), dep('a', '1.0.0'))).toBe(false);
   });
   it('compares non-npm versions with comma-separated comparators', () => {
     for (const [range, want] of [

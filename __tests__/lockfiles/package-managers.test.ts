@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { writeSbom } from '../../src/sbom';
 import { diff, edgesOutside, npmLsGraph, pnpmListGraph, pnpmPeerVariants, reachableFromRoot, sbomGraph, toolPath, withoutOtherVariants, withWorkspaceNames, yarnInfoGraph, yarnListGraph } from '../helpers/package-managers';
 import type { Cdx } from '../sbom/helpers';
+import { FIXTURES } from '../helpers/paths';
 
-const PUBLIC = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'lockfiles-public');
+const PUBLIC = path.join(FIXTURES, 'lockfiles-public');
 const EPOCH = { SOURCE_DATE_EPOCH: '1700000000' };
 
 async function ours(dir: string): Promise<Cdx> {

@@ -131,6 +131,19 @@ describe('bad lockfiles', () => {
     expect(e.message).toMatch(/^pnpm-lock\.yaml:\d+:\d+: not valid YAML/);
   });
 
+  it('says what is wrong with the YAML without quoting the alias or tag names it read', () => {
+    for (const [bad, why] of [
+      ['importers: *ghp_CanaryAlias', 'an alias refers to no anchor'],
+      ['importers: !<tag:ghp_CanaryTag> x', 'unknown tag'],
+      ['importers: !ghpCanary!x y', 'undeclared tag handle'],
+      ['importers: !a\x01ghp_Canary y', 'tag name cannot contain such characters'],
+    ]) {
+      const e = thrown(() => parsePnpmLock(`lockfileVersion: '9.0'\n${bad}\n`, 'pnpm-lock.yaml'));
+      expect(e.message).toMatch(new RegExp(`^pnpm-lock\\.yaml:2:\\d+: not valid YAML \\(${why}\\); `));
+      expect(e.message).not.toMatch(/Canary/);
+    }
+  });
+
   it('rejects an unknown pnpm lockfileVersion', () => {
     expect(thrown(() => parsePnpmLock("lockfileVersion: '4.0'\n", 'pnpm-lock.yaml')).message).toMatch(/unknown lockfileVersion "4.0"/);
   });

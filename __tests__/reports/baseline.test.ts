@@ -30,7 +30,7 @@ describe('renderers with a baseline', () => {
     const s = renderSummary(withBaseline(), OPTS);
     expect(s).toMatch(/\*\*1 new\*\* in this change · 2 existing before it \(1 newly disclosed\) · compared with baseline origin\/main \(0123456789ab\), block: new/);
     expect(s).toMatch(/<details>\n<summary>2 existing findings: there before this change<\/summary>/);
-    expect(s).toMatch(/CVE-2099-1: new advisory \(newly disclosed\)/);
+    expect(s).toMatch(/\[CVE-2099-1\]\(https:\/\/osv\.dev\/vulnerability\/CVE-2099-1\): new advisory \(newly disclosed\)/);
     expect(s).not.toMatch(/This change edits the gate/);
     const file = renderSummary(withBaseline({ baseline: { source: 'file', file: 'prev/chaingate-result.json', sha256: 'a'.repeat(64), block: 'all', trustedPolicy: 'head', newlyDisclosed: 0, notes: [] } }), OPTS);
     expect(file).toMatch(/existing before it · compared with baseline prev\/chaingate-result.json, block: all/);

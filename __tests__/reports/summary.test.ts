@@ -242,7 +242,7 @@ describe('renderSummary', () => {
       const t = section(render(r), '## Exceptions');
       expect(t).toContain('3 active exceptions of at most 5, 1 VEX statement among them.');
       expect(t).toContain('### VEX statements (2)');
-      expect(t).toContain('| CVE-2021-44906 not\\_affected<br>vex/app.openvex.json \\#1 | GHSA-xvch-5gv4-984h in minimist@1.2.5 in web/package-lock.json | no expiry | vulnerable\\_code\\_not\\_in\\_execute\\_path |');
+      expect(t).toContain('| CVE-2021-44906 not\\_affected<br>vex/app.openvex.json \\#1 | GHSA-xvch-5gv4-984h in minimist<span>@</span>1.2.5 in web/package-lock.json | no expiry | vulnerable\\_code\\_not\\_in\\_execute\\_path |');
       expect(t).toContain('| CVE-2020-1 fixed<br>vex/app.openvex.json \\#2 | nothing | 2026-11-01 (expired 27 days ago) | — |');
       // VEX statements alone make the section.
       const only = gateResult({ exceptions: { applied: [], expired: [], unused: [], expiringSoon: [], active: 0, vex: [{ source: 'v.json', index: 0, vulnerability: 'X', status: 'fixed', expires: '2026-12-01', daysLeft: 3, expired: false, matched: [] }] } });

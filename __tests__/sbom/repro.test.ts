@@ -7,8 +7,9 @@ import { golangPurl, parseLockfile, parsePackageLock, parsePnpmLock, pypiName, p
 import { writeSbom } from '../../src/sbom';
 import { sbomGraph } from '../helpers/package-managers';
 import { expectValidCycloneDx, type Cdx } from './helpers';
+import { FIXTURES } from '../helpers/paths';
 
-const REPRO = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'sbom-repro');
+const REPRO = path.join(FIXTURES, 'sbom-repro');
 const EPOCH = { SOURCE_DATE_EPOCH: '1700000000' };
 
 type Component = Cdx['components'][number] & { properties?: { name: string; value: string }[] };

@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import { readLockfile } from '../../src/lockfiles';
 import { planSnapshots, type Snapshot, type SnapshotRun } from '../../src/sbom/dependency-snapshot';
 import { submitDependencies, type SubmitOptions } from '../../src/sbom/submit-dependencies';
+import { FIXTURES } from '../helpers/paths';
 
-const REPRO = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'sbom-repro');
+const REPRO = path.join(FIXTURES, 'sbom-repro');
 const PUBLIC = path.resolve(REPRO, '..', 'lockfiles-public');
 const SHA = 'a'.repeat(40);
 

@@ -5,8 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createAuditScanner } from '../../src/scanners/audit';
 import type { ScanContext } from '../../src/scanners/types';
+import { FIXTURES } from '../helpers/paths';
 
-const REPRO = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'sbom-repro');
+const REPRO = path.join(FIXTURES, 'sbom-repro');
 
 function context(dir: string): ScanContext {
   return { dir, workDir: fs.mkdtempSync(path.join(os.tmpdir(), 'audit-lf-')), toolPath: (t) => t, timeoutMs: 60_000, env: {}, log: () => undefined };

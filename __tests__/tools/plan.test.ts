@@ -94,7 +94,7 @@ describe("action.yml's plan step", () => {
     const cache = steps.find((s) => s.name === 'Cache chaingate tools')!;
     expect(cache.with?.key).toBe('${{ steps.plan.outputs.cache-key }}');
     expect(JSON.stringify(action)).not.toMatch(/hashFiles/);
-    for (const s of steps.filter((x) => /Install pinned tools|Cache chaingate tools|Set up Go/.test(x.name ?? ''))) {
+    for (const s of steps.filter((x) => /Install pinned tools|Use the installed tools|Cache chaingate tools|Set up Go/.test(x.name ?? ''))) {
       expect(s.if).toMatch(/steps\.plan\.outputs\.tools != ''/);
     }
   });

@@ -89,13 +89,8 @@ export interface DenyPattern {
 }
 
 export function parseDenyPattern(pattern: string): DenyPattern | undefined {
-  let p: ReturnType<typeof parsePurl>;
-  try {
-    p = parsePurl(pattern);
-  } catch {
-    // A malformed %-escape: not a pattern anything could match.
-    return undefined;
-  }
+  // parsePurl keeps a stray `%` as written, so a malformed escape is a range no version satisfies.
+  const p = parsePurl(pattern);
   if (!p) return undefined;
   const name = p.type === 'pypi' ? p.name.toLowerCase().replace(/[-_.]+/g, '-') : p.name;
   return { pattern, type: p.type, name: picomatch(name, { dot: true, nocase: p.type === 'pypi' }), range: p.version };

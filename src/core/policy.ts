@@ -325,9 +325,10 @@ export function evaluate(input: EvaluateInput): GateResult {
   }
   const verdict = fail ? 'fail' : incomplete ? 'incomplete' : 'pass';
   if (verdict === 'pass') {
+    // A pass has scanned something (scannedNothing above), so at least one scanner or report ran.
     const ran = input.scanners.filter((s) => s.status === 'ok').map((s) => s.name);
     reasons.unshift(
-      `no ${marks && block === 'new' ? 'new ' : ''}finding at or above the policy threshold${ran.length ? ` (scanned by ${ran.join(', ')})` : ''}${summary.suppressed ? `; ${summary.suppressed} suppressed` : ''}`,
+      `no ${marks && block === 'new' ? 'new ' : ''}finding at or above the policy threshold (scanned by ${ran.join(', ')})${summary.suppressed ? `; ${summary.suppressed} suppressed` : ''}`,
     );
   }
   if (existingHeld > 0) reasons.push(`${plural(existingHeld, 'existing finding')} at or above the threshold did not block: they predate this change (block: new)`);

@@ -119,10 +119,9 @@ export function parseJsonLockfile(text: string, file: string, fix: string): unkn
  * pull request's text: anything quoting, or with a tag, becomes our own words.
  */
 function yamlReason(reason: string): string {
-  if (!/["!<>:]/.test(reason)) return reason;
-  if (reason.startsWith('unidentified alias')) return 'an alias (*name) refers to no anchor (&name) set before it';
-  if (/tag/.test(reason)) return 'a tag (!...) that is not valid or not known';
-  return 'a YAML syntax error';
+  // js-yaml's reasons are fixed sentences followed by what it read ("…", !<…>, ": …"): keep the sentence.
+  if (reason.startsWith('unidentified alias')) return 'an alias refers to no anchor';
+  return reason.replace(/\s*(?:"|!<|: ).*$/s, '');
 }
 
 /**

@@ -182,7 +182,7 @@ function existingSection(result: GateResult, opts: SummaryOptions): string[] {
   return out;
 }
 
-function findingCell(f: EvaluatedFinding, note = ''): string {
+function findingCell(f: EvaluatedFinding, note: string): string {
   const url = advisoryUrl(f);
   const id = url ? `[${md(f.id)}](${url})` : md(f.id);
   return (f.title ? `${id}: ${md(f.title, 150)}` : id) + note;
