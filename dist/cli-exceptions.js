@@ -24563,6 +24563,7 @@ var load_exports = {};
 __export(load_exports, {
   CONFIG_LIMITS: () => CONFIG_LIMITS,
   defaultPolicy: () => defaultPolicy,
+  flowDepthLine: () => flowDepthLine,
   loadExceptionsFile: () => loadExceptionsFile,
   loadPolicyFile: () => loadPolicyFile,
   loadVexFile: () => loadVexFile,
@@ -24714,6 +24715,32 @@ function aliasProblem(doc, lc, lib) {
     return { message: `it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep`, line };
   }
 }
+function flowDepthLine(text, maxDepth) {
+  let depth = 0;
+  let line = 1;
+  let quote = "";
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "\n") {
+      line++;
+      continue;
+    }
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = "";
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === "#" && (i === 0 || /\s/.test(text[i - 1]))) {
+      const end = text.indexOf("\n", i);
+      if (end < 0) break;
+      i = end - 1;
+    } else if (c === "[" || c === "{") {
+      if (++depth > maxDepth) return line;
+    } else if ((c === "]" || c === "}") && depth > 0) depth--;
+  }
+  return void 0;
+}
 function parseConfigText(input2, file2, schema, what) {
   const text = stripBom(input2);
   const bytes = Buffer.byteLength(text, "utf8");
@@ -24746,6 +24773,8 @@ function parseConfigText(input2, file2, schema, what) {
     );
   }
   const lib = require_dist();
+  const deepAt = flowDepthLine(text, CONFIG_LIMITS.maxDepth);
+  if (deepAt !== void 0) throw new import_errors2.ConfigError(`${what} is not valid YAML/JSON: it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep`, file2, deepAt);
   const lc = new lib.LineCounter();
   const doc = lib.parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {

@@ -68019,6 +68019,32 @@ function aliasProblem(doc, lc, lib) {
     return { message: `it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep`, line };
   }
 }
+function flowDepthLine(text3, maxDepth) {
+  let depth = 0;
+  let line = 1;
+  let quote = "";
+  for (let i = 0; i < text3.length; i++) {
+    const c = text3[i];
+    if (c === "\n") {
+      line++;
+      continue;
+    }
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = "";
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === "#" && (i === 0 || /\s/.test(text3[i - 1]))) {
+      const end = text3.indexOf("\n", i);
+      if (end < 0) break;
+      i = end - 1;
+    } else if (c === "[" || c === "{") {
+      if (++depth > maxDepth) return line;
+    } else if ((c === "]" || c === "}") && depth > 0) depth--;
+  }
+  return void 0;
+}
 function parseConfigText(input3, file2, schema, what) {
   const text3 = stripBom(input3);
   const bytes2 = Buffer.byteLength(text3, "utf8");
@@ -68051,6 +68077,8 @@ function parseConfigText(input3, file2, schema, what) {
     );
   }
   const lib = require_dist2();
+  const deepAt = flowDepthLine(text3, CONFIG_LIMITS.maxDepth);
+  if (deepAt !== void 0) throw new ConfigError(`${what} is not valid YAML/JSON: it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep`, file2, deepAt);
   const lc = new lib.LineCounter();
   const doc = lib.parseDocument(text3, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { HistorySchema } from '../../src/core/history';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { defaultPolicy, loadExceptionsFile, loadPolicyFile, loadVexFile } from '../../src/config/load';
+import { defaultPolicy, flowDepthLine, loadExceptionsFile, loadPolicyFile, loadVexFile } from '../../src/config/load';
 import { ExceptionsFileSchema, PolicySchema } from '../../src/config/schema';
 import { ConfigError } from '../../src/errors';
 import { REPO, tmpDir } from '../helpers/paths';
@@ -203,5 +203,24 @@ describe('published JSON Schemas', () => {
       fs.writeFileSync(file, generated);
     }
     expect(fs.readFileSync(file, 'utf8')).toBe(generated);
+  });
+});
+
+describe('flowDepthLine, the bracket count before the yaml library parses', () => {
+  it('finds the line where flow brackets nest too deep, ignoring quoted text and comments', () => {
+    expect(flowDepthLine(`a: 1\nb: ${'['.repeat(65)}${']'.repeat(65)}\n`, 64)).toBe(2);
+    expect(flowDepthLine(`a: ${'['.repeat(64)}${']'.repeat(64)}\n`, 64)).toBeUndefined();
+    expect(flowDepthLine(`a: "${'['.repeat(100)}"\nb: '${'{'.repeat(100)}'\nc: "x\\"${'['.repeat(100)}"\n`, 64)).toBeUndefined();
+    expect(flowDepthLine(`a: 1 # ${'['.repeat(100)}\n# ${'{'.repeat(100)}`, 64)).toBeUndefined();
+    expect(flowDepthLine(`a: x#${'['.repeat(65)}\n`, 64)).toBe(1);
+  });
+
+  it('refuses 3,000 nested flow mappings at their line with exit 2, before the library recurses', () => {
+    const dir = tmpDir('chaingate-depth-');
+    const file = path.join(dir, 'p.yml');
+    fs.writeFileSync(file, `version: 1\nfail-on: ${'{a: '.repeat(3000)}1${'}'.repeat(3000)}\n`);
+    const started = Date.now();
+    expect(() => loadPolicyFile(file)).toThrow(/p\.yml:2: .*nested more than 64 levels deep/);
+    expect(Date.now() - started).toBeLessThan(200);
   });
 });

@@ -243,6 +243,39 @@ function aliasProblem(doc: Document, lc: LineCounter, lib: typeof YamlLib): { me
 }
 
 /**
+ * The line where flow brackets (`[`, `{`) outside quotes and comments first nest deeper than
+ * maxDepth, or undefined. Checked before the yaml library parses: on a few thousand nested
+ * brackets the library recurses until the stack overflows, which takes most of a second.
+ */
+export function flowDepthLine(text: string, maxDepth: number): number | undefined {
+  let depth = 0;
+  let line = 1;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      line++;
+      // A YAML single-quoted or double-quoted scalar may span lines; a comment may not.
+      continue;
+    }
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const end = text.indexOf('\n', i);
+      if (end < 0) break;
+      i = end - 1;
+    } else if (c === '[' || c === '{') {
+      if (++depth > maxDepth) return line;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+/**
  * Parses YAML/JSON text and validates it with a zod schema; throws ConfigError at the spot.
  * Plain block YAML that is valid takes the fast reader (block-yaml.ts), JSON takes JSON.parse;
  * everything else, and every mistake in a small file (for its line and column), goes through
@@ -290,6 +323,8 @@ export function parseConfigText<S extends z.ZodType>(
   // Loaded only here: the common case above never needs the library.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const lib = require('yaml') as typeof YamlLib;
+  const deepAt = flowDepthLine(text, CONFIG_LIMITS.maxDepth);
+  if (deepAt !== undefined) throw new ConfigError(`${what} is not valid YAML/JSON: it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep`, file, deepAt);
   const lc = new lib.LineCounter();
   const doc = lib.parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
