@@ -24574,9 +24574,9 @@ function readText(file2, what) {
     return fs.readFileSync(file2, "utf8");
   } catch (e) {
     const code = e.code;
-    if (code === "ENOENT") throw new import_errors2.ConfigError(`${what} not found; create it or point to the right file`, file2);
-    if (code === "EISDIR") throw new import_errors2.ConfigError(`${what} is a directory, expected a file`, file2);
-    throw new import_errors2.ConfigError(`cannot read ${what}: ${e.message}`, file2);
+    if (code === "ENOENT") throw new import_errors3.ConfigError(`${what} not found; create it or point to the right file`, file2);
+    if (code === "EISDIR") throw new import_errors3.ConfigError(`${what} is a directory, expected a file`, file2);
+    throw new import_errors3.ConfigError(`cannot read ${what}: ${e.message}`, file2);
   }
 }
 function position(doc, lc, path2) {
@@ -24745,12 +24745,12 @@ function parseConfigText(input2, file2, schema, what) {
   const text = stripBom(input2);
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > CONFIG_LIMITS.maxBytes) {
-    throw new import_errors2.ConfigError(`${what} is ${Math.ceil(bytes / 1024)} KiB, more than chaingate reads (${CONFIG_LIMITS.maxBytes / 1024} KiB)`, file2, 1);
+    throw new import_errors3.ConfigError(`${what} is ${Math.ceil(bytes / 1024)} KiB, more than chaingate reads (${CONFIG_LIMITS.maxBytes / 1024} KiB)`, file2, 1);
   }
   const small = bytes <= CONFIG_LIMITS.maxLibraryBytes;
   const json2 = readJson(text, CONFIG_LIMITS.maxDepth);
   const fast = json2 === void 0 ? readBlockYaml(text) : void 0;
-  if (json2 && isJsonProblem(json2)) throw new import_errors2.ConfigError(`${what} is not valid: ${json2.message}`, file2, json2.line);
+  if (json2 && isJsonProblem(json2)) throw new import_errors3.ConfigError(`${what} is not valid: ${json2.message}`, file2, json2.line);
   const quick = fast ? { value: fast.value, lineOf: blockLineOf(fast) } : json2;
   if (quick) {
     const r2 = schema.safeParse(quick.value);
@@ -24761,12 +24761,12 @@ function parseConfigText(input2, file2, schema, what) {
     }
     if (!small) {
       const m = schemaMessage(r2.error, quick.value, schemaKeys(schema));
-      throw new import_errors2.ConfigError(`invalid ${what}: ${m.message}`, file2, quick.lineOf(m.key ? [...m.path, m.key] : m.path) ?? 1);
+      throw new import_errors3.ConfigError(`invalid ${what}: ${m.message}`, file2, quick.lineOf(m.key ? [...m.path, m.key] : m.path) ?? 1);
     }
   }
   if (!small) {
     const asJson = /^\s*[[{]/.test(text) ? "not valid JSON, and " : "";
-    throw new import_errors2.ConfigError(
+    throw new import_errors3.ConfigError(
       `${what} is ${asJson}${Math.ceil(bytes / 1024)} KiB of YAML beyond plain block style; over ${CONFIG_LIMITS.maxLibraryBytes / 1024} KiB chaingate reads only JSON and plain block YAML (no anchors, aliases, tags or flow mappings)`,
       file2,
       1
@@ -24774,17 +24774,17 @@ function parseConfigText(input2, file2, schema, what) {
   }
   const lib = require_dist();
   const deepAt = flowDepthLine(text, CONFIG_LIMITS.maxDepth);
-  if (deepAt !== void 0) throw new import_errors2.ConfigError(`${what} is not valid YAML/JSON: it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep`, file2, deepAt);
+  if (deepAt !== void 0) throw new import_errors3.ConfigError(`${what} is not valid YAML/JSON: it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep`, file2, deepAt);
   const lc = new lib.LineCounter();
   const doc = lib.parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const p = lc.linePos(err.pos[0]);
     const msg = /call stack/i.test(err.message) ? `it is nested more than ${CONFIG_LIMITS.maxDepth} levels deep` : YAML_PROBLEMS[err.code] ?? "it is not valid YAML syntax here";
-    throw new import_errors2.ConfigError(`${what} is not valid YAML/JSON: ${msg}`, file2, p.line, p.col);
+    throw new import_errors3.ConfigError(`${what} is not valid YAML/JSON: ${msg}`, file2, p.line, p.col);
   }
   const problem = aliasProblem(doc, lc, lib);
-  if (problem) throw new import_errors2.ConfigError(`${what} is refused: ${problem.message}`, file2, problem.line);
+  if (problem) throw new import_errors3.ConfigError(`${what} is refused: ${problem.message}`, file2, problem.line);
   const raw = doc.toJS({ maxAliasCount: -1 }) ?? {};
   const lineOf = (path2) => {
     const last = path2[path2.length - 1];
@@ -24794,7 +24794,7 @@ function parseConfigText(input2, file2, schema, what) {
   if (!r.success) {
     const m = schemaMessage(r.error, raw, schemaKeys(schema));
     const pos = m.key ? keyPosition(doc, lc, m.path, m.key) : position(doc, lc, m.path);
-    throw new import_errors2.ConfigError(`invalid ${what}: ${m.message}`, file2, pos.line ?? 1, pos.col);
+    throw new import_errors3.ConfigError(`invalid ${what}: ${m.message}`, file2, pos.line ?? 1, pos.col);
   }
   const itemLines = [];
   const list = doc.getIn(["exceptions"], true);
@@ -24815,7 +24815,7 @@ function loadPolicyFile(file2, overrides = (r) => r) {
   const merged = PolicySchema.safeParse(overrides(raw));
   if (!merged.success) {
     const i = merged.error.issues[0];
-    throw new import_errors2.ConfigError(`invalid option ${i.path.map(String).join(".")}: ${i.message}`);
+    throw new import_errors3.ConfigError(`invalid option ${i.path.map(String).join(".")}: ${i.message}`);
   }
   return { value: merged.data, path: file2, sha256: sha256(text), lineOf };
 }
@@ -24823,7 +24823,7 @@ function defaultPolicy(overrides = (r) => r) {
   const r = PolicySchema.safeParse(overrides({}));
   if (!r.success) {
     const i = r.error.issues[0];
-    throw new import_errors2.ConfigError(`invalid option ${i.path.map(String).join(".")}: ${i.message}`);
+    throw new import_errors3.ConfigError(`invalid option ${i.path.map(String).join(".")}: ${i.message}`);
   }
   return r.data;
 }
@@ -24837,13 +24837,13 @@ function loadVexFile(file2) {
   const { value, lineOf } = parseConfigText(text, file2, VexDocumentSchema, "OpenVEX document");
   return { value, path: file2, sha256: sha256(text), lineOf };
 }
-var fs, import_node_crypto, import_errors2, CONFIG_LIMITS, YAML_PROBLEMS;
+var fs, import_node_crypto, import_errors3, CONFIG_LIMITS, YAML_PROBLEMS;
 var init_load = __esm({
   "src/config/load.ts"() {
     "use strict";
     fs = __toESM(require("node:fs"));
     import_node_crypto = require("node:crypto");
-    import_errors2 = require("./cli-errors.js");
+    import_errors3 = require("./cli-errors.js");
     init_util();
     init_read_text();
     init_block_yaml();
@@ -24947,9 +24947,9 @@ __export(exceptions_edit_exports, {
 function exceptionFor(add2, policy, now) {
   const limit = slaDays(policy.exceptions["max-days"], add2.severity, policy["unknown-severity"]);
   const days2 = add2.days ?? exceptionDays({ maxDays: policy.exceptions["max-days"], sla: policy.sla }, add2.severity, policy["unknown-severity"]);
-  if (!Number.isInteger(days2) || days2 < 1) throw new import_errors3.ConfigError(`--days must be a whole number of days, at least 1 (got ${days2})`);
+  if (!Number.isInteger(days2) || days2 < 1) throw new import_errors4.ConfigError(`--days must be a whole number of days, at least 1 (got ${days2})`);
   if (limit !== void 0 && days2 > limit) {
-    throw new import_errors3.ConfigError(
+    throw new import_errors4.ConfigError(
       `an exception for a ${add2.severity} finding may run at most ${limit} days (exceptions.max-days of the policy), not ${days2}: fix the finding, or ask for a shorter exception`
     );
   }
@@ -24957,7 +24957,7 @@ function exceptionFor(add2, policy, now) {
   const parsed = ExceptionSchema.safeParse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== void 0)));
   if (!parsed.success) {
     const i = parsed.error.issues[0];
-    throw new import_errors3.ConfigError(`the new exception's ${i.path.map(String).join(".") || "entry"} ${i.message}`);
+    throw new import_errors4.ConfigError(`the new exception's ${i.path.map(String).join(".") || "entry"} ${i.message}`);
   }
   return { entry: parsed.data, days: days2, limit };
 }
@@ -24967,7 +24967,7 @@ function appendException(text, file2, entry, policy, now) {
   const max = policy.exceptions["max-active"];
   const active = current.exceptions.filter((e) => daysUntil(e.expires, now) >= 0).length;
   if (max !== void 0 && active + 1 > max) {
-    throw new import_errors3.ConfigError(`${active} active exceptions already, and exceptions.max-active is ${max}: retire one (fix its finding, or remove an expired or unused entry) before adding another`, file2);
+    throw new import_errors4.ConfigError(`${active} active exceptions already, and exceptions.max-active is ${max}: retire one (fix its finding, or remove an expired or unused entry) before adding another`, file2);
   }
   return spliceEntry(source, file2, entry);
 }
@@ -24980,7 +24980,7 @@ function entryLines(entry, indent) {
 }
 function spliceEntry(source, file2, entry) {
   const doc = (0, import_yaml.parseDocument)(source);
-  if (!(0, import_yaml.isMap)(doc.contents)) throw new import_errors3.ConfigError("expected a mapping with an exceptions: list", file2);
+  if (!(0, import_yaml.isMap)(doc.contents)) throw new import_errors4.ConfigError("expected a mapping with an exceptions: list", file2);
   const list = doc.get("exceptions", true);
   const lineEnd = (at) => {
     const nl = source.indexOf("\n", at);
@@ -25006,12 +25006,12 @@ ${entryLines(entry, "  ")}`;
   const lineStart = source.lastIndexOf("\n", key[0] - 1) + 1;
   return source.slice(0, lineStart) + block + source.slice(end);
 }
-var import_yaml, import_errors3, EMPTY_FILE;
+var import_yaml, import_errors4, EMPTY_FILE;
 var init_exceptions_edit = __esm({
   "src/config/exceptions-edit.ts"() {
     "use strict";
     import_yaml = __toESM(require_dist());
-    import_errors3 = require("./cli-errors.js");
+    import_errors4 = require("./cli-errors.js");
     init_exceptions();
     init_sla();
     init_load();
@@ -25028,11 +25028,23 @@ __export(exceptions_exports, {
 module.exports = __toCommonJS(exceptions_exports);
 var fs2 = __toESM(require("node:fs"));
 var path = __toESM(require("node:path"));
-var import_node_util = require("node:util");
-var import_errors4 = require("./cli-errors.js");
+var import_errors5 = require("./cli-errors.js");
 
 // src/cli/types.ts
 var EXIT = { PASS: 0, FAIL: 1, CONFIG: 2, INCOMPLETE: 3 };
+
+// src/cli/args.ts
+var import_node_util = require("node:util");
+var import_errors = require("./cli-errors.js");
+function parseCommandLine(argv, options, usage) {
+  try {
+    return (0, import_node_util.parseArgs)({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new import_errors.UsageError(`${e.message}
+
+${usage}`);
+  }
+}
 
 // src/cli/commands/exceptions.ts
 var USAGE = `chaingate exceptions add ID [options]
@@ -25070,51 +25082,39 @@ function severityFromResult(file2, id, purl) {
   return worst === void 0 ? void 0 : SEVERITIES2[worst];
 }
 async function add(argv, io) {
-  let parsed;
-  try {
-    parsed = (0, import_node_util.parseArgs)({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        reason: { type: "string" },
-        package: { type: "string" },
-        path: { type: "string", multiple: true },
-        kind: { type: "string" },
-        owner: { type: "string" },
-        ticket: { type: "string" },
-        days: { type: "string" },
-        severity: { type: "string" },
-        result: { type: "string" },
-        config: { type: "string" },
-        file: { type: "string" }
-      }
-    });
-  } catch (e) {
-    throw new import_errors4.UsageError(`${e.message}
-
-${USAGE}`);
-  }
+  const parsed = parseCommandLine(argv, {
+    reason: { type: "string" },
+    package: { type: "string" },
+    path: { type: "string", multiple: true },
+    kind: { type: "string" },
+    owner: { type: "string" },
+    ticket: { type: "string" },
+    days: { type: "string" },
+    severity: { type: "string" },
+    result: { type: "string" },
+    config: { type: "string" },
+    file: { type: "string" }
+  }, USAGE);
   const { values: v, positionals } = parsed;
-  if (positionals.length !== 1) throw new import_errors4.UsageError(`exceptions add takes one ID${positionals.length ? `, got: ${positionals.join(" ")}` : ""}
+  if (positionals.length !== 1) throw new import_errors5.UsageError(`exceptions add takes one ID${positionals.length ? `, got: ${positionals.join(" ")}` : ""}
 
 ${USAGE}`);
-  if (v.reason === void 0 || v.reason.trim() === "") throw new import_errors4.UsageError("--reason is required: say why the risk is accepted");
-  if (v.severity !== void 0 && !SEVERITIES2.includes(v.severity)) throw new import_errors4.UsageError(`--severity must be one of ${SEVERITIES2.join(", ")}, got "${v.severity}"`);
+  if (v.reason === void 0 || v.reason.trim() === "") throw new import_errors5.UsageError("--reason is required: say why the risk is accepted");
+  if (v.severity !== void 0 && !SEVERITIES2.includes(v.severity)) throw new import_errors5.UsageError(`--severity must be one of ${SEVERITIES2.join(", ")}, got "${v.severity}"`);
   let days2;
   if (v.days !== void 0) {
     days2 = Number(v.days);
-    if (!/^\d+$/.test(v.days) || days2 < 1) throw new import_errors4.UsageError(`--days must be a whole number of days, at least 1, got "${v.days}"`);
+    if (!/^\d+$/.test(v.days) || days2 < 1) throw new import_errors5.UsageError(`--days must be a whole number of days, at least 1, got "${v.days}"`);
   }
   const [{ defaultPolicy: defaultPolicy2, loadPolicyFile: loadPolicyFile2 }, { appendException: appendException2, exceptionFor: exceptionFor2 }, { KINDS: KINDS2 }] = await Promise.all([Promise.resolve().then(() => (init_load(), load_exports)), Promise.resolve().then(() => (init_exceptions_edit(), exceptions_edit_exports)), Promise.resolve().then(() => (init_finding(), finding_exports))]);
-  if (v.kind !== void 0 && !KINDS2.includes(v.kind)) throw new import_errors4.UsageError(`--kind must be one of ${KINDS2.join(", ")}, got "${v.kind}"`);
+  if (v.kind !== void 0 && !KINDS2.includes(v.kind)) throw new import_errors5.UsageError(`--kind must be one of ${KINDS2.join(", ")}, got "${v.kind}"`);
   const configPath = path.resolve(io.cwd, v.config ?? ".chaingate.yml");
   const hasPolicy = v.config !== void 0 || fs2.existsSync(configPath);
   const policy = hasPolicy ? loadPolicyFile2(configPath).value : defaultPolicy2();
   const file2 = v.file !== void 0 ? path.resolve(io.cwd, v.file) : path.resolve(hasPolicy ? path.dirname(configPath) : io.cwd, policy.exceptions.file);
   const id = positionals[0];
   const resultFile = path.resolve(io.cwd, v.result ?? path.join("chaingate-out", "chaingate-result.json"));
-  if (v.result !== void 0 && !fs2.existsSync(resultFile)) throw new import_errors4.UsageError(`--result ${v.result}: file not found`);
+  if (v.result !== void 0 && !fs2.existsSync(resultFile)) throw new import_errors5.UsageError(`--result ${v.result}: file not found`);
   const severity = v.severity ?? severityFromResult(resultFile, id, v.package) ?? "critical";
   const now = io.now();
   const { entry, days: ran } = exceptionFor2(
@@ -25126,7 +25126,7 @@ ${USAGE}`);
   try {
     text = fs2.readFileSync(file2, "utf8");
   } catch (e) {
-    if (e.code !== "ENOENT") throw new import_errors4.ConfigError(`cannot read the exceptions file: ${e.message}`, file2);
+    if (e.code !== "ENOENT") throw new import_errors5.ConfigError(`cannot read the exceptions file: ${e.message}`, file2);
   }
   const out = appendException2(text, file2, entry, policy, now);
   fs2.writeFileSync(file2, out);
@@ -25141,7 +25141,7 @@ var command = {
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub === "add") return add(rest, io);
-    throw new import_errors4.UsageError(`${sub === void 0 ? "exceptions needs a subcommand" : `unknown subcommand "${sub}"`}
+    throw new import_errors5.UsageError(`${sub === void 0 ? "exceptions needs a subcommand" : `unknown subcommand "${sub}"`}
 
 ${USAGE}`);
   }

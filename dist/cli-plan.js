@@ -18216,7 +18216,6 @@ __export(plan_exports, {
 module.exports = __toCommonJS(plan_exports);
 var fs5 = __toESM(require("node:fs"));
 var path4 = __toESM(require("node:path"));
-var import_node_util = require("node:util");
 
 // src/config/defaults.ts
 var DEFAULT_SKIP_DIRS = ["node_modules", "vendor", ".git", "fixtures", "__fixtures__", "testdata", ".venv", "venv"];
@@ -32940,10 +32939,23 @@ function planShards(projects, opts = {}) {
 }
 
 // src/cli/commands/plan.ts
-var import_errors13 = require("./cli-errors.js");
+var import_errors14 = require("./cli-errors.js");
 
 // src/cli/types.ts
 var EXIT = { PASS: 0, FAIL: 1, CONFIG: 2, INCOMPLETE: 3 };
+
+// src/cli/args.ts
+var import_node_util = require("node:util");
+var import_errors13 = require("./cli-errors.js");
+function parseCommandLine(argv, options, usage) {
+  try {
+    return (0, import_node_util.parseArgs)({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new import_errors13.UsageError(`${e.message}
+
+${usage}`);
+  }
+}
 
 // src/cli/commands/plan.ts
 var USAGE = `chaingate plan [DIR] [options]
@@ -32986,25 +32998,18 @@ var command = {
   summary: "print the GitHub Actions matrix of scan shards for the projects of a monorepo",
   usage: USAGE,
   async run(argv, io) {
-    let parsed;
-    try {
-      parsed = (0, import_node_util.parseArgs)({ args: argv, allowPositionals: true, strict: true, options: { shards: { type: "string" }, config: { type: "string" } } });
-    } catch (e) {
-      throw new import_errors13.UsageError(`${e.message}
-
-${USAGE}`);
-    }
+    const parsed = parseCommandLine(argv, { shards: { type: "string" }, config: { type: "string" } }, USAGE);
     const { values: v, positionals } = parsed;
-    if (positionals.length > 1) throw new import_errors13.UsageError(`plan takes one directory, got: ${positionals.join(" ")}`);
+    if (positionals.length > 1) throw new import_errors14.UsageError(`plan takes one directory, got: ${positionals.join(" ")}`);
     const shards = v.shards === void 0 ? void 0 : Number(v.shards);
-    if (shards !== void 0 && (!Number.isInteger(shards) || shards < 1 || shards > 256)) throw new import_errors13.UsageError(`--shards must be a whole number from 1 to 256 (a matrix's limit), got "${v.shards}"`);
+    if (shards !== void 0 && (!Number.isInteger(shards) || shards < 1 || shards > 256)) throw new import_errors14.UsageError(`--shards must be a whole number from 1 to 256 (a matrix's limit), got "${v.shards}"`);
     const root = path4.resolve(io.cwd, positionals[0] ?? ".");
-    if (!fs5.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new import_errors13.ConfigError("not a directory", root);
+    if (!fs5.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new import_errors14.ConfigError("not a directory", root);
     const policyFile = v.config !== void 0 ? path4.resolve(io.cwd, v.config) : fs5.existsSync(path4.join(root, POLICY_NAME)) ? path4.join(root, POLICY_NAME) : void 0;
     const config2 = policyFile && path4.relative(root, policyFile).split(path4.sep).join("/");
     const listed = policyFile === void 0 ? void 0 : loadPolicyFile(policyFile).value.projects;
     const found = listed && policyFile ? listedProjects(root, policyFile, listed) : discoverProjects(root);
-    if (found.length === 0) throw new import_errors13.ConfigError(`no project found (no lockfile and no ${POLICY_NAME} under it)`, root);
+    if (found.length === 0) throw new import_errors14.ConfigError(`no project found (no lockfile and no ${POLICY_NAME} under it)`, root);
     const projects = found.map((p) => ({ path: p, files: countFiles(path4.join(root, p)), packages: countPackages(path4.join(root, p)) }));
     io.stdout(`${JSON.stringify(planShards(projects, { shards, config: config2 }))}
 `);

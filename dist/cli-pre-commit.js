@@ -26886,7 +26886,6 @@ module.exports = __toCommonJS(pre_commit_exports);
 var fs26 = __toESM(require("node:fs"));
 var os8 = __toESM(require("node:os"));
 var path25 = __toESM(require("node:path"));
-var import_node_util = require("node:util");
 
 // src/config/schema.ts
 var import_picomatch = __toESM(require_picomatch2());
@@ -39744,7 +39743,7 @@ var VexDocumentSchema = external_exports.looseObject({
 });
 
 // src/cli/commands/pre-commit.ts
-var import_errors38 = require("./cli-errors.js");
+var import_errors39 = require("./cli-errors.js");
 
 // src/gate/deps.ts
 var path11 = __toESM(require("node:path"));
@@ -48315,7 +48314,7 @@ ${renderHistorySection(result, history, { now, digests: historyDigests(runFindin
 }
 
 // src/cli/commands/scan.ts
-var import_errors37 = require("./cli-errors.js");
+var import_errors38 = require("./cli-errors.js");
 
 // src/parsers/types.ts
 var REPORT_TOOLS = [
@@ -48378,6 +48377,19 @@ function renderTerminalTable(result, opts) {
 // src/log-text.ts
 function escapeData(text3) {
   return text3.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+// src/cli/args.ts
+var import_node_util = require("node:util");
+var import_errors37 = require("./cli-errors.js");
+function parseCommandLine(argv, options, usage) {
+  try {
+    return (0, import_node_util.parseArgs)({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new import_errors37.UsageError(`${e.message}
+
+${usage}`);
+  }
 }
 
 // src/cli/commands/scan.ts
@@ -48454,7 +48466,7 @@ function stagedFiles(root, args) {
   const out = /* @__PURE__ */ new Set();
   for (const a of args) {
     const rel = path25.relative(root, path25.resolve(root, a));
-    if (rel === "" || rel.startsWith("..") || path25.isAbsolute(rel)) throw new import_errors38.UsageError(`pre-commit: ${a} is not a file inside ${root}`);
+    if (rel === "" || rel.startsWith("..") || path25.isAbsolute(rel)) throw new import_errors39.UsageError(`pre-commit: ${a} is not a file inside ${root}`);
     let st;
     try {
       st = fs26.lstatSync(path25.join(root, rel));
@@ -48481,19 +48493,7 @@ var command = {
   summary: "scan the files a commit stages with the Semgrep ruleset and Trivy secret scanning (for pre-commit)",
   usage: USAGE2,
   async run(argv, io) {
-    let parsed;
-    try {
-      parsed = (0, import_node_util.parseArgs)({
-        args: argv,
-        allowPositionals: true,
-        strict: true,
-        options: { config: { type: "string" }, exceptions: { type: "string" }, "output-dir": { type: "string" } }
-      });
-    } catch (e) {
-      throw new import_errors38.UsageError(`${e.message}
-
-${USAGE2}`);
-    }
+    const parsed = parseCommandLine(argv, { config: { type: "string" }, exceptions: { type: "string" }, "output-dir": { type: "string" } }, USAGE2);
     const { values: v, positionals } = parsed;
     const root = io.cwd;
     const files = stagedFiles(root, positionals);

@@ -26885,7 +26885,6 @@ __export(scan_exports, {
   printOutcome: () => printOutcome
 });
 module.exports = __toCommonJS(scan_exports);
-var import_node_util = require("node:util");
 
 // src/config/schema.ts
 var import_picomatch = __toESM(require_picomatch2());
@@ -40339,7 +40338,7 @@ function exitCodeFor(result) {
 }
 
 // src/cli/commands/scan.ts
-var import_errors37 = require("./cli-errors.js");
+var import_errors38 = require("./cli-errors.js");
 
 // src/gate/run-gate.ts
 var fs19 = __toESM(require("node:fs"));
@@ -48372,6 +48371,19 @@ function escapeData(text3) {
   return text3.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
 
+// src/cli/args.ts
+var import_node_util = require("node:util");
+var import_errors37 = require("./cli-errors.js");
+function parseCommandLine(argv, options, usage) {
+  try {
+    return (0, import_node_util.parseArgs)({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new import_errors37.UsageError(`${e.message}
+
+${usage}`);
+  }
+}
+
 // src/cli/commands/scan.ts
 var USAGE = `chaingate scan [DIR] [options]
 
@@ -48404,49 +48416,37 @@ Paths given as options are relative to the current directory; paths written in t
 Exit codes: 0 pass, 1 blocked by policy, 2 invalid configuration or usage, 3 incomplete (a scanner
 failed, or nothing was scanned).`;
 function parseScanArgs(argv, io, log) {
-  let parsed;
-  try {
-    parsed = (0, import_node_util.parseArgs)({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        config: { type: "string" },
-        exceptions: { type: "string" },
-        vex: { type: "string", multiple: true },
-        report: { type: "string", multiple: true },
-        scanners: { type: "string" },
-        image: { type: "string" },
-        "insecure-registry": { type: "boolean" },
-        "osv-db": { type: "string" },
-        offline: { type: "boolean" },
-        sbom: { type: "string" },
-        "write-sbom": { type: "boolean" },
-        "output-dir": { type: "string" },
-        mode: { type: "string" },
-        baseline: { type: "string" },
-        "trusted-policy": { type: "string" },
-        history: { type: "string" }
-      }
-    });
-  } catch (e) {
-    throw new import_errors37.UsageError(`${e.message}
-
-${USAGE}`);
-  }
+  const parsed = parseCommandLine(argv, {
+    config: { type: "string" },
+    exceptions: { type: "string" },
+    vex: { type: "string", multiple: true },
+    report: { type: "string", multiple: true },
+    scanners: { type: "string" },
+    image: { type: "string" },
+    "insecure-registry": { type: "boolean" },
+    "osv-db": { type: "string" },
+    offline: { type: "boolean" },
+    sbom: { type: "string" },
+    "write-sbom": { type: "boolean" },
+    "output-dir": { type: "string" },
+    mode: { type: "string" },
+    baseline: { type: "string" },
+    "trusted-policy": { type: "string" },
+    history: { type: "string" }
+  }, USAGE);
   const { values: v, positionals } = parsed;
-  if (positionals.length > 1) throw new import_errors37.UsageError(`scan takes one directory, got: ${positionals.join(" ")}`);
+  if (positionals.length > 1) throw new import_errors38.UsageError(`scan takes one directory, got: ${positionals.join(" ")}`);
   const mode = v.mode ?? "enforce";
-  if (mode !== "enforce" && mode !== "warn") throw new import_errors37.UsageError(`--mode must be enforce or warn, got "${mode}"`);
+  if (mode !== "enforce" && mode !== "warn") throw new import_errors38.UsageError(`--mode must be enforce or warn, got "${mode}"`);
   const trusted = v["trusted-policy"];
-  if (trusted !== void 0 && trusted !== "head" && trusted !== "baseline") throw new import_errors37.UsageError(`--trusted-policy must be head or baseline, got "${trusted}"`);
-  if (trusted === "baseline" && v.baseline === void 0) throw new import_errors37.UsageError("--trusted-policy baseline needs --baseline REF");
-  if (v.baseline !== void 0 && v.baseline.trim() === "") throw new import_errors37.UsageError("--baseline needs a git revision or a chaingate-result.json file");
+  if (trusted !== void 0 && trusted !== "head" && trusted !== "baseline") throw new import_errors38.UsageError(`--trusted-policy must be head or baseline, got "${trusted}"`);
+  if (trusted === "baseline" && v.baseline === void 0) throw new import_errors38.UsageError("--trusted-policy baseline needs --baseline REF");
+  if (v.baseline !== void 0 && v.baseline.trim() === "") throw new import_errors38.UsageError("--baseline needs a git revision or a chaingate-result.json file");
   const reports = (v.report ?? []).map((r) => {
     const eq = r.indexOf("=");
     const tool = r.slice(0, eq);
     if (eq <= 0 || !REPORT_TOOLS.includes(tool) || eq === r.length - 1) {
-      throw new import_errors37.UsageError(`--report ${r}: expected TOOL=PATH with TOOL one of ${REPORT_TOOLS.join(", ")}`);
+      throw new import_errors38.UsageError(`--report ${r}: expected TOOL=PATH with TOOL one of ${REPORT_TOOLS.join(", ")}`);
     }
     return { tool, path: r.slice(eq + 1) };
   });
@@ -48455,7 +48455,7 @@ ${USAGE}`);
     const list2 = v.scanners.split(",").map((s) => s.trim()).filter(Boolean);
     scanners = list2.length === 1 && list2[0] === "none" ? [] : list2.map((s) => {
       const r = ScannerNameSchema.safeParse(s);
-      if (!r.success) throw new import_errors37.UsageError(`--scanners: unknown scanner "${s}"; use ${ScannerNameSchema.options.join(", ")} or none`);
+      if (!r.success) throw new import_errors38.UsageError(`--scanners: unknown scanner "${s}"; use ${ScannerNameSchema.options.join(", ")} or none`);
       return r.data;
     });
   }

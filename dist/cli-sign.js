@@ -34,12 +34,24 @@ __export(sign_exports, {
 });
 module.exports = __toCommonJS(sign_exports);
 var path3 = __toESM(require("node:path"));
-var import_errors7 = require("./cli-errors.js");
+var import_errors8 = require("./cli-errors.js");
 
 // src/sign/cli-support.ts
 var import_node_crypto = require("node:crypto");
 var fs = __toESM(require("node:fs"));
+
+// src/cli/args.ts
 var import_node_util = require("node:util");
+var import_errors = require("./cli-errors.js");
+function parseCommandLine(argv, options, usage) {
+  try {
+    return (0, import_node_util.parseArgs)({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new import_errors.UsageError(`${e.message}
+
+${usage}`);
+  }
+}
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -12320,7 +12332,7 @@ function date4(params) {
 }
 
 // src/sign/cli-support.ts
-var import_errors2 = require("./cli-errors.js");
+var import_errors3 = require("./cli-errors.js");
 
 // src/log-text.ts
 function escapeData(text) {
@@ -12361,14 +12373,11 @@ function issuePath(path4, keys) {
 
 // src/sign/cli-support.ts
 function parseCommandArgs(argv, options, usage) {
-  try {
-    const parsed = (0, import_node_util.parseArgs)({ args: argv, options, strict: true, allowPositionals: false });
-    return parsed.values;
-  } catch (e) {
-    throw new import_errors2.UsageError(`${e.message}
+  const parsed = parseCommandLine(argv, options, usage);
+  if (parsed.positionals.length > 0) throw new import_errors3.UsageError(`Unexpected argument '${parsed.positionals[0]}'. This command does not take positional arguments
 
 ${usage}`);
-  }
+  return parsed.values;
 }
 function warnTo(io) {
   return (m) => io.stderr(`chaingate: warning: ${escapeData(m)}
@@ -12408,23 +12417,23 @@ function readGateResult(file2) {
   try {
     text = fs.readFileSync(file2, "utf8");
   } catch (e) {
-    throw new import_errors2.ConfigError(`cannot read the gate result: ${e.code ?? e.message} (chaingate scan writes chaingate-out/chaingate-result.json)`, file2);
+    throw new import_errors3.ConfigError(`cannot read the gate result: ${e.code ?? e.message} (chaingate scan writes chaingate-out/chaingate-result.json)`, file2);
   }
   let data;
   try {
     data = JSON.parse(text);
   } catch {
-    throw new import_errors2.ConfigError("the gate result is not JSON; is the file truncated?", file2);
+    throw new import_errors3.ConfigError("the gate result is not JSON; is the file truncated?", file2);
   }
   const r = ResultFileSchema.safeParse(data);
   if (!r.success) {
-    throw new import_errors2.ConfigError(`not a chaingate result: ${describeIssue(ResultFileSchema, r.error.issues[0])}`, file2);
+    throw new import_errors3.ConfigError(`not a chaingate result: ${describeIssue(ResultFileSchema, r.error.issues[0])}`, file2);
   }
   return r.data;
 }
 
 // src/sign/key-mode.ts
-var import_errors3 = require("./cli-errors.js");
+var import_errors4 = require("./cli-errors.js");
 var KMS_SCHEMES = ["awskms://", "gcpkms://", "azurekms://", "hashivault://"];
 var PRIVATE_KEY_ENV = "COSIGN_PRIVATE_KEY";
 var PASSWORD_ENV = "COSIGN_PASSWORD";
@@ -12451,32 +12460,32 @@ function looksLikeKeyMaterial(value) {
 }
 function parseKeyRef(value, env, flag = "--key") {
   const v = value.trim();
-  if (!v) throw new import_errors3.UsageError(`${flag} is empty: give a key file, env://VAR or a KMS URI (${KMS_SCHEMES.join(", ")})`);
+  if (!v) throw new import_errors4.UsageError(`${flag} is empty: give a key file, env://VAR or a KMS URI (${KMS_SCHEMES.join(", ")})`);
   if (looksLikeKeyMaterial(v)) {
-    throw new import_errors3.UsageError(
+    throw new import_errors4.UsageError(
       `${flag} was given key material, not a reference to it: never put a key on a command line; put it in the ${PRIVATE_KEY_ENV} environment variable (a CI secret) or a file, and pass ${flag} env://${PRIVATE_KEY_ENV} or the file's path`
     );
   }
   if (v.startsWith("env://")) {
     const variable = v.slice("env://".length);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new import_errors3.UsageError(`${flag} ${v}: env:// must be followed by a variable name`);
-    if (!env[variable]) throw new import_errors3.UsageError(`${flag} ${v}: the environment variable ${variable} is not set`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new import_errors4.UsageError(`${flag} ${v}: env:// must be followed by a variable name`);
+    if (!env[variable]) throw new import_errors4.UsageError(`${flag} ${v}: the environment variable ${variable} is not set`);
     return { kind: "env", variable };
   }
   if (KMS_SCHEMES.some((s) => v.startsWith(s))) return { kind: "kms", uri: v };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(v);
   if (scheme) {
-    throw new import_errors3.UsageError(`${flag} ${v}: unsupported key scheme ${scheme[1]}://; use a key file, env://VAR or one of ${KMS_SCHEMES.join(", ")}`);
+    throw new import_errors4.UsageError(`${flag} ${v}: unsupported key scheme ${scheme[1]}://; use a key file, env://VAR or one of ${KMS_SCHEMES.join(", ")}`);
   }
   return { kind: "file", path: v };
 }
 function resolveSigningKey(opts, env) {
-  if (opts.key !== void 0 && opts.keyless) throw new import_errors3.UsageError("--key and --keyless exclude each other: pick one");
+  if (opts.key !== void 0 && opts.keyless) throw new import_errors4.UsageError("--key and --keyless exclude each other: pick one");
   if (opts.key !== void 0) return parseKeyRef(opts.key, env);
   if (opts.keyless) return { kind: "keyless" };
   if (env[PRIVATE_KEY_ENV]) return { kind: "env", variable: PRIVATE_KEY_ENV };
   if (githubOidcAvailable(env)) return { kind: "keyless" };
-  throw new import_errors3.UsageError(
+  throw new import_errors4.UsageError(
     `no signing key: pass --key FILE|env://VAR|KMS-URI, set ${PRIVATE_KEY_ENV} (+ ${PASSWORD_ENV}), or sign keyless in GitHub Actions (the job needs "permissions: id-token: write")`
   );
 }
@@ -12485,7 +12494,7 @@ function resolveSigningKey(opts, env) {
 var import_node_crypto2 = require("node:crypto");
 var fs2 = __toESM(require("node:fs"));
 var path = __toESM(require("node:path"));
-var import_errors5 = require("./cli-errors.js");
+var import_errors6 = require("./cli-errors.js");
 
 // src/process/run-tool.ts
 var import_node_child_process = require("node:child_process");
@@ -12678,7 +12687,7 @@ function runProblem(r, tool, insecureRegistry) {
 }
 
 // src/sign/resolve-digest.ts
-var import_errors4 = require("./cli-errors.js");
+var import_errors5 = require("./cli-errors.js");
 
 // src/sign/image-ref.ts
 var DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
@@ -12716,25 +12725,25 @@ function byDigest(repository, digest) {
 // src/sign/resolve-digest.ts
 function requireImageRef(ref) {
   const parsed = parseImageRef(ref);
-  if (!parsed) throw new import_errors4.UsageError(`--image ${ref}: not an image reference; write REGISTRY/REPOSITORY[:TAG][@sha256:DIGEST]`);
+  if (!parsed) throw new import_errors5.UsageError(`--image ${ref}: not an image reference; write REGISTRY/REPOSITORY[:TAG][@sha256:DIGEST]`);
   return parsed;
 }
 async function resolveDigest(ref, crane, o) {
   const parsed = requireImageRef(ref);
   const r = await runTool(crane, craneDigestArgv(ref, o), { timeoutMs: o.timeoutMs ?? 12e4, env: o.env });
   const problem = runProblem(r, "crane", Boolean(o.insecureRegistry));
-  if (problem) throw new import_errors4.ToolError("crane", problem.problem);
+  if (problem) throw new import_errors5.ToolError("crane", problem.problem);
   if (r.exitCode !== 0) {
     const err = cosignError(r.stderr);
     if (/MANIFEST_UNKNOWN|NAME_UNKNOWN|not found/i.test(err)) {
-      throw new import_errors4.ChaingateError("VERIFY_FAILED", `image ${ref} does not exist in the registry (${err})`);
+      throw new import_errors5.ChaingateError("VERIFY_FAILED", `image ${ref} does not exist in the registry (${err})`);
     }
-    throw new import_errors4.ToolError("crane", `crane digest ${ref} failed: ${err}`);
+    throw new import_errors5.ToolError("crane", `crane digest ${ref} failed: ${err}`);
   }
   const digest = r.stdout.trim();
-  if (!isDigest(digest)) throw new import_errors4.ToolError("crane", `crane digest ${ref} printed "${digest.slice(0, 80)}", not a sha256 digest`);
+  if (!isDigest(digest)) throw new import_errors5.ToolError("crane", `crane digest ${ref} printed "${digest.slice(0, 80)}", not a sha256 digest`);
   if (parsed.digest && parsed.digest !== digest) {
-    throw new import_errors4.ChaingateError("VERIFY_FAILED", `${ref} names ${parsed.digest} but the registry serves ${digest}`);
+    throw new import_errors5.ChaingateError("VERIFY_FAILED", `${ref} names ${parsed.digest} but the registry serves ${digest}`);
   }
   return { ref, parsed, digest, image: byDigest(parsed.repository, digest) };
 }
@@ -12776,28 +12785,28 @@ function prepareSecrets(e, key) {
 }
 function signFailure(what, r, secrets, insecure) {
   const problem = runProblem(r, "cosign", insecure);
-  if (problem) return new import_errors5.ToolError("cosign", redact(problem.problem, secrets));
+  if (problem) return new import_errors6.ToolError("cosign", redact(problem.problem, secrets));
   const err = cosignError(r.stderr);
   let hint = "";
   if (/decrypt|password|passphrase/i.test(err)) hint = " (is COSIGN_PASSWORD the password of this key?)";
   else if (/getting signer|id token|oidc|provider/i.test(err)) hint = ' (keyless signing needs GitHub Actions with "permissions: id-token: write")';
-  return new import_errors5.ChaingateError("SIGN_FAILED", redact(`${what} failed: ${err || `cosign exited with ${r.exitCode}`}${hint}`, secrets));
+  return new import_errors6.ChaingateError("SIGN_FAILED", redact(`${what} failed: ${err || `cosign exited with ${r.exitCode}`}${hint}`, secrets));
 }
 function readSbom(file2) {
   let text;
   try {
     text = fs2.readFileSync(file2, "utf8");
   } catch (e) {
-    throw new import_errors5.ConfigError(`cannot read the SBOM: ${e.code ?? e.message}`, file2);
+    throw new import_errors6.ConfigError(`cannot read the SBOM: ${e.code ?? e.message}`, file2);
   }
   let doc;
   try {
     doc = JSON.parse(text);
   } catch {
-    throw new import_errors5.ConfigError("the SBOM is not JSON; attest a CycloneDX JSON SBOM (chaingate scan --write-sbom writes one)", file2);
+    throw new import_errors6.ConfigError("the SBOM is not JSON; attest a CycloneDX JSON SBOM (chaingate scan --write-sbom writes one)", file2);
   }
   if (!doc || typeof doc !== "object" || doc.bomFormat !== "CycloneDX") {
-    throw new import_errors5.ConfigError('not a CycloneDX SBOM (bomFormat is not "CycloneDX")', file2);
+    throw new import_errors6.ConfigError('not a CycloneDX SBOM (bomFormat is not "CycloneDX")', file2);
   }
   return text;
 }
@@ -12859,12 +12868,12 @@ async function runSignBlob(o, e) {
   try {
     data = fs2.readFileSync(o.file);
   } catch (err) {
-    throw new import_errors5.ConfigError(`cannot read the file to sign: ${err.code ?? err.message}`, o.file);
+    throw new import_errors6.ConfigError(`cannot read the file to sign: ${err.code ?? err.message}`, o.file);
   }
   const bundle = o.bundle ?? bundlePathFor(o.file);
   const r = await runTool(e.tools.cosign, cosignSignBlobArgv(o.file, bundle, { key: o.key, tlog: o.tlog }), { env: e.env, timeoutMs: e.timeoutMs ?? 3e5 });
   if (r.exitCode !== 0) throw signFailure(`signing ${o.file}`, r, secrets, false);
-  if (!fs2.existsSync(bundle)) throw new import_errors5.ToolError("cosign", `cosign sign-blob succeeded but wrote no bundle at ${bundle}`);
+  if (!fs2.existsSync(bundle)) throw new import_errors6.ToolError("cosign", `cosign sign-blob succeeded but wrote no bundle at ${bundle}`);
   e.log(`signed ${o.file}: ${bundle}`);
   return { file: o.file, bundle, sha256: (0, import_node_crypto2.createHash)("sha256").update(data).digest("hex"), keyless: isKeyless(o.key), tlog: tlogOn(o.key, o.tlog) };
 }
@@ -12873,7 +12882,7 @@ async function runSignBlob(o, e) {
 var fs3 = __toESM(require("node:fs"));
 var os = __toESM(require("node:os"));
 var path2 = __toESM(require("node:path"));
-var import_errors6 = require("./cli-errors.js");
+var import_errors7 = require("./cli-errors.js");
 function envName(tool) {
   return `CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PATH`;
 }
@@ -12924,7 +12933,7 @@ var OPTIONS = {
 };
 async function run(argv, io) {
   const v = parseCommandArgs(argv, OPTIONS, USAGE);
-  if (Boolean(v.image) === Boolean(v.blob)) throw new import_errors7.UsageError(`give exactly one of --image REF or --blob FILE
+  if (Boolean(v.image) === Boolean(v.blob)) throw new import_errors8.UsageError(`give exactly one of --image REF or --blob FILE
 
 ${USAGE}`);
   const keyValue = v.key !== void 0 && v.key.trim() && !/^[a-z][a-z0-9+.-]*:\/\//i.test(v.key) ? path3.resolve(io.cwd, v.key) : v.key;
@@ -12937,7 +12946,7 @@ ${USAGE}`);
 `)
   };
   if (v.blob) {
-    if (v.sbom || v.result || v["insecure-registry"]) throw new import_errors7.UsageError("--sbom, --result and --insecure-registry apply to --image only");
+    if (v.sbom || v.result || v["insecure-registry"]) throw new import_errors8.UsageError("--sbom, --result and --insecure-registry apply to --image only");
     const file2 = path3.resolve(io.cwd, v.blob);
     const out2 = await runSignBlob({ file: file2, key, tlog: v["tlog-upload"] }, e);
     io.stdout(`signed ${v.blob} (sha256:${out2.sha256})

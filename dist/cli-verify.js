@@ -29649,13 +29649,27 @@ function loadPolicyFile(file2, overrides = (r) => r) {
 }
 
 // src/cli/commands/verify.ts
-var import_errors8 = require("./cli-errors.js");
+var import_errors9 = require("./cli-errors.js");
 
 // src/sign/cli-support.ts
 var import_node_crypto2 = require("node:crypto");
 var fs2 = __toESM(require("node:fs"));
+
+// src/cli/args.ts
 var import_node_util = require("node:util");
 var import_errors3 = require("./cli-errors.js");
+function parseCommandLine(argv, options, usage) {
+  try {
+    return (0, import_node_util.parseArgs)({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (e) {
+    throw new import_errors3.UsageError(`${e.message}
+
+${usage}`);
+  }
+}
+
+// src/sign/cli-support.ts
+var import_errors4 = require("./cli-errors.js");
 
 // src/log-text.ts
 function escapeData(text) {
@@ -29664,14 +29678,11 @@ function escapeData(text) {
 
 // src/sign/cli-support.ts
 function parseCommandArgs(argv, options, usage) {
-  try {
-    const parsed = (0, import_node_util.parseArgs)({ args: argv, options, strict: true, allowPositionals: false });
-    return parsed.values;
-  } catch (e) {
-    throw new import_errors3.UsageError(`${e.message}
+  const parsed = parseCommandLine(argv, options, usage);
+  if (parsed.positionals.length > 0) throw new import_errors4.UsageError(`Unexpected argument '${parsed.positionals[0]}'. This command does not take positional arguments
 
 ${usage}`);
-  }
+  return parsed.values;
 }
 function warnTo(io) {
   return (m) => io.stderr(`chaingate: warning: ${escapeData(m)}
@@ -29745,7 +29756,7 @@ function failureToFinding(f, subject, severity = "high") {
 // src/sign/run-verify.ts
 var import_node_crypto4 = require("node:crypto");
 var fs3 = __toESM(require("node:fs"));
-var import_errors6 = require("./cli-errors.js");
+var import_errors7 = require("./cli-errors.js");
 
 // src/process/run-tool.ts
 var import_node_child_process = require("node:child_process");
@@ -29805,7 +29816,7 @@ function firstErrorLine(stderr) {
 }
 
 // src/sign/key-mode.ts
-var import_errors4 = require("./cli-errors.js");
+var import_errors5 = require("./cli-errors.js");
 var KMS_SCHEMES = ["awskms://", "gcpkms://", "azurekms://", "hashivault://"];
 var PRIVATE_KEY_ENV = "COSIGN_PRIVATE_KEY";
 var PASSWORD_ENV = "COSIGN_PASSWORD";
@@ -29826,22 +29837,22 @@ function looksLikeKeyMaterial(value) {
 }
 function parseKeyRef(value, env, flag = "--key") {
   const v = value.trim();
-  if (!v) throw new import_errors4.UsageError(`${flag} is empty: give a key file, env://VAR or a KMS URI (${KMS_SCHEMES.join(", ")})`);
+  if (!v) throw new import_errors5.UsageError(`${flag} is empty: give a key file, env://VAR or a KMS URI (${KMS_SCHEMES.join(", ")})`);
   if (looksLikeKeyMaterial(v)) {
-    throw new import_errors4.UsageError(
+    throw new import_errors5.UsageError(
       `${flag} was given key material, not a reference to it: never put a key on a command line; put it in the ${PRIVATE_KEY_ENV} environment variable (a CI secret) or a file, and pass ${flag} env://${PRIVATE_KEY_ENV} or the file's path`
     );
   }
   if (v.startsWith("env://")) {
     const variable = v.slice("env://".length);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new import_errors4.UsageError(`${flag} ${v}: env:// must be followed by a variable name`);
-    if (!env[variable]) throw new import_errors4.UsageError(`${flag} ${v}: the environment variable ${variable} is not set`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new import_errors5.UsageError(`${flag} ${v}: env:// must be followed by a variable name`);
+    if (!env[variable]) throw new import_errors5.UsageError(`${flag} ${v}: the environment variable ${variable} is not set`);
     return { kind: "env", variable };
   }
   if (KMS_SCHEMES.some((s) => v.startsWith(s))) return { kind: "kms", uri: v };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(v);
   if (scheme) {
-    throw new import_errors4.UsageError(`${flag} ${v}: unsupported key scheme ${scheme[1]}://; use a key file, env://VAR or one of ${KMS_SCHEMES.join(", ")}`);
+    throw new import_errors5.UsageError(`${flag} ${v}: unsupported key scheme ${scheme[1]}://; use a key file, env://VAR or one of ${KMS_SCHEMES.join(", ")}`);
   }
   return { kind: "file", path: v };
 }
@@ -30117,7 +30128,7 @@ function classifyVerifyFailure(stderr, check2, expected) {
 }
 
 // src/sign/resolve-digest.ts
-var import_errors5 = require("./cli-errors.js");
+var import_errors6 = require("./cli-errors.js");
 
 // src/sign/image-ref.ts
 var DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
@@ -30158,25 +30169,25 @@ function signatureTag(digest) {
 // src/sign/resolve-digest.ts
 function requireImageRef(ref) {
   const parsed = parseImageRef(ref);
-  if (!parsed) throw new import_errors5.UsageError(`--image ${ref}: not an image reference; write REGISTRY/REPOSITORY[:TAG][@sha256:DIGEST]`);
+  if (!parsed) throw new import_errors6.UsageError(`--image ${ref}: not an image reference; write REGISTRY/REPOSITORY[:TAG][@sha256:DIGEST]`);
   return parsed;
 }
 async function resolveDigest(ref, crane, o) {
   const parsed = requireImageRef(ref);
   const r = await runTool(crane, craneDigestArgv(ref, o), { timeoutMs: o.timeoutMs ?? 12e4, env: o.env });
   const problem = runProblem(r, "crane", Boolean(o.insecureRegistry));
-  if (problem) throw new import_errors5.ToolError("crane", problem.problem);
+  if (problem) throw new import_errors6.ToolError("crane", problem.problem);
   if (r.exitCode !== 0) {
     const err = cosignError(r.stderr);
     if (/MANIFEST_UNKNOWN|NAME_UNKNOWN|not found/i.test(err)) {
-      throw new import_errors5.ChaingateError("VERIFY_FAILED", `image ${ref} does not exist in the registry (${err})`);
+      throw new import_errors6.ChaingateError("VERIFY_FAILED", `image ${ref} does not exist in the registry (${err})`);
     }
-    throw new import_errors5.ToolError("crane", `crane digest ${ref} failed: ${err}`);
+    throw new import_errors6.ToolError("crane", `crane digest ${ref} failed: ${err}`);
   }
   const digest = r.stdout.trim();
-  if (!isDigest(digest)) throw new import_errors5.ToolError("crane", `crane digest ${ref} printed "${digest.slice(0, 80)}", not a sha256 digest`);
+  if (!isDigest(digest)) throw new import_errors6.ToolError("crane", `crane digest ${ref} printed "${digest.slice(0, 80)}", not a sha256 digest`);
   if (parsed.digest && parsed.digest !== digest) {
-    throw new import_errors5.ChaingateError("VERIFY_FAILED", `${ref} names ${parsed.digest} but the registry serves ${digest}`);
+    throw new import_errors6.ChaingateError("VERIFY_FAILED", `${ref} names ${parsed.digest} but the registry serves ${digest}`);
   }
   return { ref, parsed, digest, image: byDigest(parsed.repository, digest) };
 }
@@ -30223,7 +30234,7 @@ function keyFingerprint(ref, env) {
     try {
       pem = fs3.readFileSync(k.path, "utf8");
     } catch (e) {
-      throw new import_errors6.ConfigError(`cannot read the public key: ${e.code ?? e.message}`, k.path);
+      throw new import_errors7.ConfigError(`cannot read the public key: ${e.code ?? e.message}`, k.path);
     }
   } else if (k.kind === "env") pem = env[k.variable];
   if (pem === void 0) return `ref:${ref}`;
@@ -30231,7 +30242,7 @@ function keyFingerprint(ref, env) {
     const der = (0, import_node_crypto4.createPublicKey)(pem).export({ type: "spki", format: "der" });
     return `spki:${(0, import_node_crypto4.createHash)("sha256").update(der).digest("hex")}`;
   } catch {
-    throw new import_errors6.ConfigError("not a PEM public key (cosign generate-key-pair writes cosign.pub)", k.kind === "file" ? k.path : ref);
+    throw new import_errors7.ConfigError("not a PEM public key (cosign generate-key-pair writes cosign.pub)", k.kind === "file" ? k.path : ref);
   }
 }
 function keyArgFor(ref, env) {
@@ -30239,7 +30250,7 @@ function keyArgFor(ref, env) {
 }
 function planVerifiers(t, env) {
   if (t.keys.length === 0 && !t.identity) {
-    throw new import_errors6.UsageError("nothing to verify against: pass --key PUB (repeatable) or --identity SUBJECT --issuer URL");
+    throw new import_errors7.UsageError("nothing to verify against: pass --key PUB (repeatable) or --identity SUBJECT --issuer URL");
   }
   const revokedPrints = new Set(t.revokedKeys.map((r) => keyFingerprint(r, env)));
   const trusted = [];
@@ -30283,7 +30294,7 @@ var Runner = class {
   async cosign(args) {
     const r = await runTool(this.e.tools.cosign, args, { env: this.e.env, timeoutMs: this.e.timeoutMs ?? 3e5, maxBuffer: 256 * 1024 * 1024 });
     const problem = runProblem(r, "cosign", this.insecure);
-    if (problem) throw new import_errors6.ToolError("cosign", redact(problem.problem, this.secrets));
+    if (problem) throw new import_errors7.ToolError("cosign", redact(problem.problem, this.secrets));
     return r;
   }
 };
@@ -30362,7 +30373,7 @@ async function runVerifyImage(o, e) {
         decided = att.by;
       } catch (err) {
         if (!(err instanceof FormatError)) throw err;
-        throw new import_errors6.ToolError("cosign", `cosign verify-attestation printed something that is not DSSE envelopes: ${err.message}`);
+        throw new import_errors7.ToolError("cosign", `cosign verify-attestation printed something that is not DSSE envelopes: ${err.message}`);
       }
     } else {
       judged = att.failure;
@@ -30378,7 +30389,7 @@ function readFile(file2, what) {
   try {
     return fs3.readFileSync(file2);
   } catch (e) {
-    throw new import_errors6.ConfigError(`cannot read the ${what}: ${e.code ?? e.message}`, file2);
+    throw new import_errors7.ConfigError(`cannot read the ${what}: ${e.code ?? e.message}`, file2);
   }
 }
 async function runVerifyBlob(o, e) {
@@ -30390,7 +30401,7 @@ async function runVerifyBlob(o, e) {
   try {
     bundleJson = JSON.parse(bundleText);
   } catch {
-    throw new import_errors6.ConfigError("the bundle is not JSON (a Sigstore bundle, .sigstore.json, is expected)", o.bundle);
+    throw new import_errors7.ConfigError("the bundle is not JSON (a Sigstore bundle, .sigstore.json, is expected)", o.bundle);
   }
   const checks = [];
   const failures = [];
@@ -30408,8 +30419,8 @@ async function runVerifyBlob(o, e) {
     try {
       rootJson = JSON.parse(readFile(o.trustedRoot, "trusted root").toString("utf8"));
     } catch (e2) {
-      if (e2 instanceof import_errors6.ChaingateError) throw e2;
-      throw new import_errors6.ConfigError("the trusted root is not JSON (a Sigstore trusted_root.json is expected)", o.trustedRoot);
+      if (e2 instanceof import_errors7.ChaingateError) throw e2;
+      throw new import_errors7.ConfigError("the trusted root is not JSON (a Sigstore trusted_root.json is expected)", o.trustedRoot);
     }
     const r = verifyKeylessBundle(bundleJson, artifact, loadTrustedRoot(rootJson), o.identity);
     if (r.ok) ok = { by: o.identity, label: `identity ${r.identity} (${r.issuer})` };
@@ -30451,7 +30462,7 @@ function keyOnlyTrustedRoot(workDir) {
 var fs4 = __toESM(require("node:fs"));
 var os = __toESM(require("node:os"));
 var path = __toESM(require("node:path"));
-var import_errors7 = require("./cli-errors.js");
+var import_errors8 = require("./cli-errors.js");
 function envName(tool) {
   return `CHAINGATE_${tool.toUpperCase().replace(/[^A-Z0-9]/g, "_")}_PATH`;
 }
@@ -30504,7 +30515,7 @@ function onPath(name, env) {
 }
 function checkPolicyToolPath(tool, value, where, roots, env) {
   const refuse = (why) => {
-    throw new import_errors7.ConfigError(
+    throw new import_errors8.ConfigError(
       // The value is not quoted: the policy may be the pull request's, and file:line points at it.
       `tools.${tool}.path ${why}. A pull request could make the gate run its own program as ${tool}: set ${envName(tool)} in the workflow instead, or install the pinned tools`,
       where.file,
@@ -30572,7 +30583,7 @@ var OPTIONS = {
 };
 function attestationTypes(list) {
   return list.map((t) => {
-    if (!(t in ATTESTATION_TYPES)) throw new import_errors8.UsageError(`--require-attestation ${t}: use one of ${Object.keys(ATTESTATION_TYPES).join(", ")}`);
+    if (!(t in ATTESTATION_TYPES)) throw new import_errors9.UsageError(`--require-attestation ${t}: use one of ${Object.keys(ATTESTATION_TYPES).join(", ")}`);
     return t;
   });
 }
@@ -30591,13 +30602,13 @@ async function run(argv, io) {
   const tools = loaded ? checkPolicyTools(loaded.value, loaded.path, loaded.lineOf, untrustedRoots([io.cwd], io.env), io.env) : {};
   const policyVerify = policy?.verify;
   const image = v.image ?? (v.blob ? void 0 : policyVerify?.image);
-  if (Boolean(image) === Boolean(v.blob)) throw new import_errors8.UsageError(`give exactly one of --image REF or --blob FILE
+  if (Boolean(image) === Boolean(v.blob)) throw new import_errors9.UsageError(`give exactly one of --image REF or --blob FILE
 
 ${USAGE}`);
-  if (v.blob && !v.bundle) throw new import_errors8.UsageError("--blob needs --bundle FILE.sigstore.json");
+  if (v.blob && !v.bundle) throw new import_errors9.UsageError("--blob needs --bundle FILE.sigstore.json");
   const identity = v.identity ?? policyVerify?.identity;
   const issuer = v.issuer ?? policyVerify?.issuer;
-  if (Boolean(identity) !== Boolean(issuer)) throw new import_errors8.UsageError("--identity and --issuer go together: a keyless identity is only meaningful with its OIDC issuer");
+  if (Boolean(identity) !== Boolean(issuer)) throw new import_errors9.UsageError("--identity and --issuer go together: a keyless identity is only meaningful with its OIDC issuer");
   const keyRef = (base) => (k) => /^[a-z][a-z0-9+.-]*:\/\//i.test(k) ? k : path2.resolve(base, k);
   const policyDir = v.config ? path2.dirname(rel(v.config)) : io.cwd;
   const keys = v.key ? v.key.map(keyRef(io.cwd)) : (policyVerify?.keys ?? []).map(keyRef(policyDir));
@@ -30628,7 +30639,7 @@ ${USAGE}`);
     try {
       fs5.writeFileSync(file2, JSON.stringify(outcome2, null, 2) + "\n");
     } catch (e2) {
-      throw new import_errors8.ConfigError(`cannot write the verification record (${e2.code ?? "write failed"}); choose another --output`, file2);
+      throw new import_errors9.ConfigError(`cannot write the verification record (${e2.code ?? "write failed"}); choose another --output`, file2);
     }
   }
   setStepOutputs(io.env, { verified: String(outcome2.verified), ...outcome2.digest ? { digest: outcome2.digest } : {} }, warnTo(io));

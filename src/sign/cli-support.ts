@@ -2,7 +2,8 @@
 // and reading the gate's result file.
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { parseCommandLine } from '../cli/args';
 import { z } from 'zod';
 import type { GateResult } from '../core/result';
 import type { CommandIO } from '../cli/types';
@@ -11,12 +12,9 @@ import { escapeData } from '../log-text';
 import { describeIssue } from '../parsers/util';
 
 export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, usage: string) {
-  try {
-    const parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false });
-    return parsed.values;
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${usage}`);
-  }
+  const parsed = parseCommandLine(argv, options, usage);
+  if (parsed.positionals.length > 0) throw new UsageError(`Unexpected argument '${parsed.positionals[0]}'. This command does not take positional arguments\n\n${usage}`);
+  return parsed.values;
 }
 
 /** Sets a step output when running in GitHub Actions (values here never hold newlines or secrets). */

@@ -2,9 +2,9 @@
 // against the policy the gate will apply (its max-days per severity, its max-active).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { ConfigError, UsageError } from '../../errors';
 import { EXIT, type Command, type CommandIO } from '../types';
+import { parseCommandLine } from '../args';
 
 const USAGE = `chaingate exceptions add ID [options]
 
@@ -51,13 +51,7 @@ function severityFromResult(file: string, id: string, purl: string | undefined):
 }
 
 async function add(argv: string[], io: CommandIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
+  const parsed = parseCommandLine(argv, {
         reason: { type: 'string' },
         package: { type: 'string' },
         path: { type: 'string', multiple: true },
@@ -69,11 +63,7 @@ async function add(argv: string[], io: CommandIO): Promise<number> {
         result: { type: 'string' },
         config: { type: 'string' },
         file: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-  }
+      }, USAGE);
   const { values: v, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError(`exceptions add takes one ID${positionals.length ? `, got: ${positionals.join(' ')}` : ''}\n\n${USAGE}`);
   if (v.reason === undefined || v.reason.trim() === '') throw new UsageError('--reason is required: say why the risk is accepted');

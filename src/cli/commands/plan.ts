@@ -1,7 +1,6 @@
 // `chaingate plan [DIR]`: the projects under DIR as a matrix of `chaingate scan` shards.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_SKIP_DIRS } from '../../config/defaults';
 import { loadPolicyFile } from '../../config/load';
 import { discoverProjects, listedProjects, POLICY_NAME } from '../../gate/projects';
@@ -9,6 +8,7 @@ import { planShards, type PlanProject } from '../../core/plan';
 import { ConfigError, UsageError } from '../../errors';
 import { findLockfiles, readLockfile } from '../../lockfiles/discover';
 import { EXIT, type Command } from '../types';
+import { parseCommandLine } from '../args';
 
 const USAGE = `chaingate plan [DIR] [options]
 
@@ -56,12 +56,7 @@ export const command: Command = {
   summary: 'print the GitHub Actions matrix of scan shards for the projects of a monorepo',
   usage: USAGE,
   async run(argv, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { shards: { type: 'string' }, config: { type: 'string' } } });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-    }
+    const parsed = parseCommandLine(argv, { shards: { type: 'string' }, config: { type: 'string' } }, USAGE);
     const { values: v, positionals } = parsed;
     if (positionals.length > 1) throw new UsageError(`plan takes one directory, got: ${positionals.join(' ')}`);
     const shards = v.shards === undefined ? undefined : Number(v.shards);

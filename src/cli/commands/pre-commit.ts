@@ -5,13 +5,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { PolicySchema } from '../../config/schema';
 import { UsageError } from '../../errors';
 import { defaultDeps } from '../../gate/deps';
 import { runGate } from '../../gate/run-gate';
 import type { Command } from '../types';
 import { cliLogger, printOutcome } from './scan';
+import { parseCommandLine } from '../args';
 
 const USAGE = `chaingate pre-commit [options] FILE...
 
@@ -67,17 +67,7 @@ export const command: Command = {
   summary: 'scan the files a commit stages with the Semgrep ruleset and Trivy secret scanning (for pre-commit)',
   usage: USAGE,
   async run(argv, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        strict: true,
-        options: { config: { type: 'string' }, exceptions: { type: 'string' }, 'output-dir': { type: 'string' } },
-      });
-    } catch (e) {
-      throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-    }
+    const parsed = parseCommandLine(argv, { config: { type: 'string' }, exceptions: { type: 'string' }, 'output-dir': { type: 'string' } }, USAGE);
     const { values: v, positionals } = parsed;
     const root = io.cwd;
     const files = stagedFiles(root, positionals);

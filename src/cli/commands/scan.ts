@@ -1,5 +1,4 @@
 // `chaingate scan [DIR] ...`: run the gate and exit with its verdict.
-import { parseArgs } from 'node:util';
 import { ScannerNameSchema, type ScannerName } from '../../config/schema';
 import { exitCodeFor } from '../../core/policy';
 import { UsageError } from '../../errors';
@@ -9,6 +8,7 @@ import { REPORT_TOOLS, type ReportTool } from '../../parsers/types';
 import { renderTerminalTable } from '../../reports/terminal';
 import { escapeData } from '../../log-text';
 import type { Command, CommandIO } from '../types';
+import { parseCommandLine } from '../args';
 
 const USAGE = `chaingate scan [DIR] [options]
 
@@ -42,13 +42,7 @@ Exit codes: 0 pass, 1 blocked by policy, 2 invalid configuration or usage, 3 inc
 failed, or nothing was scanned).`;
 
 export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>, log: Logger): GateOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
+  const parsed = parseCommandLine(argv, {
         config: { type: 'string' },
         exceptions: { type: 'string' },
         vex: { type: 'string', multiple: true },
@@ -65,11 +59,7 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
         baseline: { type: 'string' },
         'trusted-policy': { type: 'string' },
         history: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-  }
+      }, USAGE);
   const { values: v, positionals } = parsed;
   if (positionals.length > 1) throw new UsageError(`scan takes one directory, got: ${positionals.join(' ')}`);
   const mode = v.mode ?? 'enforce';
