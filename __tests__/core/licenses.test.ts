@@ -166,6 +166,12 @@ describe('the policy on license findings', () => {
     expect(r.findings.find((f) => f.tools[0] === 'trivy' && f.id === LICENSE_IDS.unknown)).toMatchObject({ blocking: false, rationale: 'low is below fail-on.license high' });
   });
 
+  it("judges a licenses-tool finding with an id of no rule of ours (from another run's result) by fail-on.license", () => {
+    const other = makeFinding({ tool: 'licenses', kind: 'license', severity: 'medium', id: 'chaingate.license.renamed', title: 'License', package: { name: 'z', fixedVersions: [] } });
+    const r = run({ 'fail-on': { license: 'high' }, licenses: {} }, [], [other]);
+    expect(r.findings.find((f) => f.id === 'chaingate.license.renamed')).toMatchObject({ blocking: false, rationale: 'medium is below fail-on.license high' });
+  });
+
   it('lets an exception by package suppress a denied license', () => {
     const r = run({ licenses: { deny: ['GPL-3.0-only'] } }, [
       { id: LICENSE_IDS.denied, package: 'pkg:npm/gpl', kind: 'license', reason: 'used only in the build, never shipped', expires: '2027-01-31' },
