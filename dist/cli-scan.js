@@ -44395,6 +44395,14 @@ function readOutput(file2) {
     return "";
   }
 }
+function countOwnRules(dir) {
+  let n = 0;
+  for (const e of fs7.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile() || !/\.ya?ml$/.test(e.name) || /\.test\.ya?ml$/.test(e.name)) continue;
+    n += (readText(path7.join(e.parentPath, e.name)).match(/^\s*-\s*id:/gm) ?? []).length;
+  }
+  return n;
+}
 async function runSemgrep(ctx, opts, rulesDir = resolveRulesDir) {
   if (ctx.targets !== void 0 && ctx.targets.length === 0) return { findings: [], rawOutputs: [], notes: ["no changed file to scan"] };
   const own2 = opts.config.length === 0;
@@ -44406,6 +44414,7 @@ async function runSemgrep(ctx, opts, rulesDir = resolveRulesDir) {
   const output2 = readOutput(inv.outputFile);
   try {
     const { findings, notes } = interpretSemgrep(inv, result, output2);
+    notes.push(own2 ? `chaingate's ruleset: ${countOwnRules(config2[0])} rules` : `rules from semgrep.config: ${opts.config.length} entr${opts.config.length === 1 ? "y" : "ies"}`);
     return { findings, rawOutputs: [inv.outputFile], notes };
   } finally {
     redactRawReport(inv.outputFile, output2, ['"lines"', '"abstract_content"', '"dataflow_trace"', '"errors"'], redactSemgrepReport);

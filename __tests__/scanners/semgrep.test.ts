@@ -13,6 +13,7 @@ import {
   ownRuleId,
   resolveRulesDir,
   rulesDirCandidates,
+  countOwnRules,
   semgrepArgv,
   semgrepErrorLine,
   type SemgrepOptions,
@@ -89,7 +90,9 @@ describe('semgrep adapter with the real Semgrep', () => {
       expect(outcome.rawOutputs).toEqual([path.join(ctx.workDir, 'semgrep.json')]);
       expect(JSON.parse(fs.readFileSync(outcome.rawOutputs[0], 'utf8')).results).toHaveLength(10);
       // What it covered, for the summary: a clean result says how much was scanned.
-      expect(outcome.notes).toEqual([expect.stringMatching(/^scanned [1-9]\d* files?$/)]);
+      // ...and against how many rules: chaingate's ruleset, one `- id:` a rule file (rules/*/*.yml).
+      const ruleFiles = fs.readdirSync(path.join(REPO, 'rules'), { recursive: true }).filter((f) => /\.yml$/.test(String(f)) && !/\.test\.yml$/.test(String(f)));
+      expect(outcome.notes).toEqual([expect.stringMatching(/^scanned [1-9]\d* files?$/), `chaingate's ruleset: ${ruleFiles.length} rules`]);
       // The planted credential's value never reaches the findings or the kept report.
       expect(fs.readFileSync(outcome.rawOutputs[0], 'utf8')).not.toContain('p4ssw0rd-for-the-sample-db');
       expect(JSON.stringify(outcome.findings)).not.toContain('p4ssw0rd-for-the-sample-db');
@@ -158,7 +161,7 @@ describe('semgrep adapter with the real Semgrep', () => {
     const outcome = await run(context(dir, toolBin('semgrep')), { config: ['semgrep/local.yml'] });
     // An inline nosemgrep does not exempt a finding from the gate: the exceptions file does.
     expect(summary(outcome).filter((l) => l.startsWith('a.py'))).toEqual(['a.py:2 semgrep.no-print low code', 'a.py:3 semgrep.no-print low code']);
-    expect(outcome.notes).toEqual([expect.stringContaining('broken.js'), expect.stringMatching(/^scanned [1-9]\d* files?$/)]);
+    expect(outcome.notes).toEqual([expect.stringContaining('broken.js'), expect.stringMatching(/^scanned [1-9]\d* files?$/), 'rules from semgrep.config: 1 entry']);
   }, 300_000);
 
   it('fails with the rule error when a configured rule is invalid (real Semgrep)', async () => {
@@ -354,5 +357,17 @@ describe('semgrep adapter fault injection (fake binaries)', () => {
     const ctx = context(SAMPLE, fake('silent2', 'exit 0'));
     fs.writeFileSync(path.join(ctx.workDir, 'semgrep.json'), JSON.stringify({ results: [], errors: [] }));
     await expect(run(ctx)).rejects.toThrow(ToolError);
+  });
+});
+
+describe('countOwnRules', () => {
+  it('counts every rule id of the rule files, in subfolders, leaving out rule tests', () => {
+    const dir = tmpDir('chaingate-rules-');
+    fs.mkdirSync(path.join(dir, 'js'));
+    fs.writeFileSync(path.join(dir, 'js', 'two.yml'), 'rules:\n  - id: a\n    pattern: x\n  -   id: b\n    pattern: y\n');
+    fs.writeFileSync(path.join(dir, 'one.yaml'), 'rules:\n- id: c\n  pattern: z\n');
+    fs.writeFileSync(path.join(dir, 'two.test.yml'), 'rules:\n  - id: not-a-rule\n');
+    fs.writeFileSync(path.join(dir, 'two.js'), '// - id: not a rule either\n');
+    expect(countOwnRules(dir)).toBe(3);
   });
 });

@@ -255,6 +255,19 @@ function readOutput(file: string): string {
   }
 }
 
+/**
+ * How many rules chaingate's own ruleset holds (every `- id:` of its rule files, leaving out the
+ * `.test.yml` rule tests), so a pass says what it was checked against. Semgrep's JSON has no count.
+ */
+export function countOwnRules(dir: string): number {
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile() || !/\.ya?ml$/.test(e.name) || /\.test\.ya?ml$/.test(e.name)) continue;
+    n += (readText(path.join(e.parentPath, e.name)).match(/^\s*-\s*id:/gm) ?? []).length;
+  }
+  return n;
+}
+
 export async function runSemgrep(ctx: ScanContext, opts: SemgrepOptions, rulesDir: () => string = resolveRulesDir): Promise<ScannerOutcome> {
   if (ctx.targets !== undefined && ctx.targets.length === 0) return { findings: [], rawOutputs: [], notes: ['no changed file to scan'] };
   const own = opts.config.length === 0;
@@ -267,6 +280,7 @@ export async function runSemgrep(ctx: ScanContext, opts: SemgrepOptions, rulesDi
   const output = readOutput(inv.outputFile);
   try {
     const { findings, notes } = interpretSemgrep(inv, result, output);
+    notes.push(own ? `chaingate's ruleset: ${countOwnRules(config[0])} rules` : `rules from semgrep.config: ${opts.config.length} entr${opts.config.length === 1 ? 'y' : 'ies'}`);
     return { findings, rawOutputs: [inv.outputFile], notes };
   } finally {
     // Also when the run failed: the report stays in raw/ without the code it quotes.
