@@ -212,6 +212,24 @@ describe('evaluate', () => {
       const winPath = [code({ location: { path: '.\\legacy\\a.js', startLine: 1 } })];
       expect(run({ findings: winPath, entries: [ex({ id: 'chaingate.js.eval', paths: ['legacy/*.js'] })] }).verdict).toBe('pass');
     });
+    it('scoped to a project suppress only the findings of that project', () => {
+      // The gate assigns projects after the parsers made the findings.
+      const api = { ...f({ location: { path: 'services/api/package-lock.json' } }), project: 'services/api' };
+      const web = { ...f({ location: { path: 'services/web/package-lock.json' } }), project: 'services/web' };
+      const r = run({ findings: [api, web], entries: [ex({ project: 'services/api' })] });
+      expect(r.verdict).toBe('fail');
+      expect(r.findings.map((x) => [x.project, x.exception?.id, x.blocking])).toEqual([
+        ['services/web', undefined, true],
+        ['services/api', 'CVE-2021-23337', false],
+      ]);
+      // Written as a folder path, it names the same project; a finding without one never matches.
+      expect(run({ findings: [api], entries: [ex({ project: './services/api/' })] }).verdict).toBe('pass');
+      expect(run({ findings: [api], entries: [ex({ project: 'services' })] }).verdict).toBe('fail');
+      expect(run({ findings: [f()], entries: [ex({ project: 'legacy' })] }).verdict).toBe('fail');
+      // `.` is the root project, which findings carry as ''.
+      expect(run({ findings: [{ ...f(), project: '' }], entries: [ex({ project: '.' })] }).verdict).toBe('pass');
+      expect(run({ findings: [api], entries: [ex({ project: '.' })] }).verdict).toBe('fail');
+    });
     it('when expired, suppress nothing and report what they would have matched', () => {
       const r = run({ findings: [f()], entries: [ex({ expires: '2026-11-27' })] });
       expect(r.verdict).toBe('fail');

@@ -103,8 +103,15 @@ export function indexExceptions(list: CompiledException[]): Map<string, Compiled
   return idx;
 }
 
+/** `services/api/` and `./services/api` name the project findings carry as `services/api`; `.` the root (''). */
+function normProject(p: string): string {
+  const n = p.replace(/\\/g, '/').replace(/\/+$/, '').replace(/^(\.\/)+/, '');
+  return n === '.' ? '' : n;
+}
+
 function fieldsMatch(c: CompiledException, f: Finding): boolean {
   if (c.entry.kind && c.entry.kind !== f.kind) return false;
+  if (c.entry.project !== undefined && normProject(c.entry.project) !== f.project) return false;
   if (c.purl && !purlMatches(c.purl, f.package)) return false;
   if (c.entry.paths) {
     c.pathMatchers ??= c.entry.paths.map((g) => picomatch(g, { dot: true }));
