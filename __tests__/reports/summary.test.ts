@@ -132,6 +132,39 @@ describe('renderSummary', () => {
     expect(order).toEqual(['code', 'alpha', 'zeta', '**all**']);
   });
 
+  it('counts findings by project when they carry two or more, blocking ones first, bounded', () => {
+    const at = (project: string | undefined, severity: 'critical' | 'high' | 'low', id: string, extra: Parameters<typeof evaluated>[1] = {}) => ({
+      ...evaluated({ tool: 'semgrep', kind: 'code', severity, id, title: 't', location: { path: `${project ?? 'x'}/a.js`, startLine: 1 } }, extra),
+      project,
+    });
+    const findings = [
+      at('services/web', 'low', 'r1'),
+      at('services/api', 'critical', 'r2', { blocking: true }),
+      at('services/api', 'high', 'r3', { exception: { source: 'x.yml', index: 0, id: 'r3', reason: 'ok', expires: '2027-01-31' } }),
+      at('', 'high', 'r4'),
+      at(undefined, 'high', 'r5'),
+      at('services/a|b', 'high', 'r6'),
+    ];
+    const counts = section(render(gateResult({ findings })), '## Findings');
+    const lines = counts.slice(counts.indexOf('**By project:**')).split('\n').filter((l) => l.startsWith('| '));
+    expect(lines.map(cells)).toEqual([
+      ['Project', 'blocking', 'critical', 'high', 'medium', 'low', 'suppressed'],
+      ['---', '---', '---', '---', '---', '---', '---'],
+      ['services/api', '1', '1', '0', '0', '0', '1'],
+      ['`.` (root)', '0', '0', '1', '0', '0', '0'],
+      ['services/a\\|b', '0', '0', '1', '0', '0', '0'],
+      ['_outside any project_', '0', '0', '1', '0', '0', '0'],
+      ['services/web', '0', '0', '0', '0', '1', '0'],
+    ]);
+    // One project, or none: no table, the golden of a plain run is unchanged.
+    expect(render(gateResult({ findings: findings.slice(1, 3) }))).not.toContain('By project');
+    expect(render(representative())).not.toContain('By project');
+    const lots = Array.from({ length: 60 }, (_, i) => at(`p${String(i).padStart(2, '0')}`, 'low', `r${i}`));
+    const cut = section(render(gateResult({ findings: lots })), '## Findings');
+    expect(cut.split('\n').filter((l) => /^\| p\d\d /.test(l))).toHaveLength(50);
+    expect(cut).toContain('_… 10 more projects: see the result file._');
+  });
+
   it('lists the blocking findings with where they are, fixed versions and tools', () => {
     const text = render(representative());
     const block = section(text, '## Blocking findings (3)');

@@ -109,6 +109,33 @@ function countsSection(result: GateResult): string[] {
   return out;
 }
 
+const PROJECT_SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+
+/**
+ * A monorepo's findings by project, only when they carry two or more (one project, or none, says
+ * nothing the counts above do not). Severities count the findings not suppressed, as above.
+ */
+function projectsSection(result: GateResult): string[] {
+  const by = new Map<string | undefined, { blocking: number; suppressed: number } & Record<Severity, number>>();
+  for (const f of result.findings) {
+    let c = by.get(f.project);
+    if (!c) by.set(f.project, (c = { blocking: 0, suppressed: 0, critical: 0, high: 0, medium: 0, low: 0, info: 0, unknown: 0 }));
+    if (f.blocking) c.blocking++;
+    if (f.exception || f.vex) c.suppressed++;
+    else c[f.severity]++;
+  }
+  if (by.size < 2) return [];
+  // The projects that block first, then the most findings: the table is cut, never those.
+  const sorted = [...by].sort(
+    ([pa, a], [pb, b]) => b.blocking - a.blocking || PROJECT_SEVERITIES.reduce((n, sev) => n || b[sev] - a[sev], 0) || compareStrings(pa ?? '\uffff', pb ?? '\uffff'),
+  );
+  const label = (p: string | undefined): string => (p === undefined ? '_outside any project_' : p === '' ? '`.` (root)' : md(p, 200));
+  const rows = sorted.slice(0, MAX_ROWS).map(([p, c]) => row([label(p), String(c.blocking), ...PROJECT_SEVERITIES.map((sev) => String(c[sev])), String(c.suppressed)]));
+  const out = ['**By project:**', '', ...table(['Project', 'blocking', ...PROJECT_SEVERITIES, 'suppressed'], rows)];
+  if (sorted.length > MAX_ROWS) out.push('', `_… ${plural(sorted.length - MAX_ROWS, 'more project')}: see the result file._`);
+  return ['', ...out];
+}
+
 /** One line saying what the verdict covers: lockfiles, packages, the scanners that ran. */
 function scannedLine(result: GateResult, opts: SummaryOptions): string[] {
   const parts: string[] = [];
@@ -430,7 +457,7 @@ function hardCut(text: string, max: number, opts: SummaryOptions): string {
 
 export function renderSummary(result: GateResult, opts: SummaryOptions): string {
   const maxBytes = opts.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES;
-  const head = [verdictSection(result), gateEditsSection(result), dependencySection(result), [...countsSection(result), '', ...scannedLine(result, opts)]];
+  const head = [verdictSection(result), gateEditsSection(result), dependencySection(result), [...countsSection(result), ...projectsSection(result), '', ...scannedLine(result, opts)]];
   // Sorted once (in report order already, as evaluate() returns it, this is a check), then split.
   const blockingList: EvaluatedFinding[] = [];
   const nonBlocking: EvaluatedFinding[] = [];
