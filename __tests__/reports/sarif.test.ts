@@ -193,6 +193,44 @@ describe('renderSarif', () => {
       for (const project of ['', '.', './']) expect(render(gateResult({ findings }), { project }).runs[0].automationDetails.id).toBe('chaingate/osv/');
     });
 
+    it('with findings in monorepo projects, makes one run per tool and project, URIs still from the repository root', () => {
+      const inProject = (project: string | undefined, tool: string, id: string, path: string) => ({
+        ...evaluated({ tool, kind: 'code', severity: 'low', id, title: 't', location: { path, startLine: 1 } }),
+        project,
+      });
+      const findings = [
+        inProject('services/api', 'semgrep', 'a1', 'services/api/x.js'),
+        inProject('services/api', 'semgrep', 'a2', 'services/api/y.js'),
+        inProject('services/web', 'semgrep', 'w1', 'services/web/x.js'),
+        inProject('services/web', 'trivy', 'w2', 'services/web/Dockerfile'),
+        inProject(undefined, 'semgrep', 'r1', 'tools/z.js'),
+      ];
+      const log = render(gateResult({ findings }), { root: '/ci/repo', completedTools: ['semgrep', 'trivy'], projects: ['services/api', 'services/web', 'services/idle'] });
+      expectValid(log);
+      const runs = log.runs.map((r: Obj) => [r.automationDetails.id, r.results.map((x: Obj) => x.ruleId).sort()]);
+      // Every completed tool gets a run per project, empty ones too, so code scanning closes a project's fixed alerts.
+      expect(runs).toEqual([
+        ['chaingate/semgrep/', ['r1']],
+        ['chaingate/semgrep/services/api/', ['a1', 'a2']],
+        ['chaingate/semgrep/services/idle/', []],
+        ['chaingate/semgrep/services/web/', ['w1']],
+        ['chaingate/trivy/', []],
+        ['chaingate/trivy/services/api/', []],
+        ['chaingate/trivy/services/idle/', []],
+        ['chaingate/trivy/services/web/', ['w2']],
+      ]);
+      expect(resultFor(log, 'w2').locations[0].physicalLocation.artifactLocation.uri).toBe('services/web/Dockerfile');
+      // Scanned from a subfolder whose projects are inside it: the category names the path from the root.
+      const sub = render(gateResult({ findings: [inProject('api', 'semgrep', 'a1', 'api/x.js')] }), { project: 'services' });
+      expect(sub.runs.map((r: Obj) => [r.automationDetails.id, r.results[0].locations[0].physicalLocation.artifactLocation.uri])).toEqual([['chaingate/semgrep/services/api/', 'services/api/x.js']]);
+      // More runs than code scanning accepts in one log: one run per tool, as without projects.
+      const lots = Array.from({ length: 25 }, (_, i) => inProject(`p${i}`, 'semgrep', `r${i}`, `p${i}/a.js`));
+      const capped = render(gateResult({ findings: lots }), { completedTools: ['semgrep'] });
+      expectValid(capped);
+      expect(capped.runs.map((r: Obj) => [r.automationDetails.id, r.results.length])).toEqual([['chaingate/semgrep/', 25]]);
+      expect(render(gateResult({ findings: lots.slice(0, 20) })).runs).toHaveLength(20);
+    });
+
     it('places a finding its tool gave no line at the anchor line, and keeps lines the tool gave', () => {
       const vuln = evaluated({ tool: 'trivy', kind: 'vulnerability', severity: 'high', id: 'CVE-1', title: 't', package: { ecosystem: 'npm', name: 'qs', version: '6.5.2', fixedVersions: ['6.5.3'] }, location: { path: 'package-lock.json' } });
       const lined = evaluated({ tool: 'semgrep', kind: 'code', severity: 'high', id: 'r', title: 't', location: { path: 'a.js', startLine: 3 } });

@@ -58,6 +58,12 @@ export interface SarifOptions {
    * a tool that failed: its empty run would close its alerts as if they were fixed.
    */
   completedTools?: string[];
+  /**
+   * The monorepo's project folders (relative to the scanned folder, as findings carry them):
+   * each completed tool also gets an empty run per project, so code scanning closes the alerts
+   * of a project that has none left. Projects findings carry are included anyway.
+   */
+  projects?: string[];
 }
 
 export { CODE_SCANNING_MAX_RESULTS_PER_RUN } from '../config/defaults';
@@ -319,7 +325,14 @@ interface ToolFindings {
   omitted: number;
 }
 
-function buildRun(tool: string, { kept: findings, omitted }: ToolFindings, ctx: Ctx): RunParts {
+/** The category's project: the scanned folder, then the finding's project inside it. */
+function categoryProject(ctx: Ctx, project: string | undefined): string | undefined {
+  const p = projectPrefix(project);
+  if (p === undefined) return ctx.project;
+  return ctx.project === undefined ? p : `${ctx.project}/${p}`;
+}
+
+function buildRun(tool: string, project: string | undefined, { kept: findings, omitted }: ToolFindings, ctx: Ctx): RunParts {
   const max = ctx.opts.maxResultsPerRun;
   const rules = new Map<string, RuleAcc>();
   for (const f of findings) {
@@ -336,7 +349,7 @@ function buildRun(tool: string, { kept: findings, omitted }: ToolFindings, ctx: 
     tool: { driver: { name: tool, version: ctx.opts.toolVersions?.[tool], informationUri: TOOL_URIS[tool], rules: ruleIds.map((id) => rule(id, rules.get(id) as RuleAcc)) } },
     conversion: { tool: { driver: { name: 'chaingate', version: ctx.opts.toolVersion } } },
     // A distinct category per tool and project, so code scanning tracks each one's alerts separately.
-    automationDetails: { id: ctx.project === undefined ? `chaingate/${tool}/` : `chaingate/${tool}/${ctx.project}/` },
+    automationDetails: { id: project === undefined ? `chaingate/${tool}/` : `chaingate/${tool}/${project}/` },
     // Said where a reader of the log looks: the run's own invocation notifications.
     invocations: omitted
       ? [
@@ -354,26 +367,56 @@ function buildRun(tool: string, { kept: findings, omitted }: ToolFindings, ctx: 
   return { run, findings, ruleIndex };
 }
 
-/** The log with every run's results still to be filled: what renderSarif and sarifJsonChunks share. */
-function sarifParts(result: GateResult, opts: SarifOptions): { log: Obj; runs: RunParts[]; ctx: Ctx } {
-  const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix(opts.project) };
-  const byTool = new Map<string, ToolFindings>();
+/** Code scanning rejects a log of more runs than this. */
+export const CODE_SCANNING_MAX_RUNS = 20;
+
+interface RunGroup {
+  tool: string;
+  project: string | undefined;
+  t: ToolFindings;
+}
+
+/**
+ * Runs by tool and, with `perProject`, by project too (the category's, from the repository root):
+ * a monorepo's projects are then tracked apart, as if each had uploaded its own log.
+ */
+function groupRuns(findings: readonly EvaluatedFinding[], ctx: Ctx, perProject: boolean): RunGroup[] {
+  const opts = ctx.opts;
+  const byRun = new Map<string, RunGroup>();
+  const get = (tool: string, project: string | undefined): ToolFindings => {
+    const key = `${tool}\0${project ?? ''}`;
+    let r = byRun.get(key);
+    if (!r) byRun.set(key, (r = { tool, project, t: { kept: [], omitted: 0 } }));
+    return r.t;
+  };
   const max = opts.maxResultsPerRun ?? Infinity;
-  // Sorted once up front, so each run's results come out in the same order as the other reports.
-  for (const f of sortFindings(result.findings)) {
+  const projects = new Set<string | undefined>([ctx.project]);
+  if (perProject) for (const p of opts.projects ?? []) projects.add(categoryProject(ctx, p));
+  for (const f of findings) {
     // A finding several tools reported lives in the run of the first (tools are sorted).
     // The model always names a tool; should one slip through without, it still gets a run.
-    const tool = f.tools[0] ?? 'chaingate';
-    let t = byTool.get(tool);
-    if (!t) byTool.set(tool, (t = { kept: [], omitted: 0 }));
+    const project = perProject ? categoryProject(ctx, f.project) : ctx.project;
+    projects.add(project);
+    const t = get(f.tools[0] ?? 'chaingate', project);
     if (t.kept.length < max) t.kept.push(f);
     else t.omitted++;
   }
-  for (const t of opts.completedTools ?? []) if (!byTool.has(t)) byTool.set(t, { kept: [], omitted: 0 });
-  const tools = [...byTool.keys()].sort(compareStrings);
-  const runs = tools.map((t) => buildRun(t, byTool.get(t) as ToolFindings, ctx));
+  for (const tool of opts.completedTools ?? []) for (const p of projects) get(tool, p);
+  return [...byRun.values()].sort((a, b) => compareStrings(a.tool, b.tool) || compareStrings(a.project ?? '', b.project ?? ''));
+}
+
+/** The log with every run's results still to be filled: what renderSarif and sarifJsonChunks share. */
+function sarifParts(result: GateResult, opts: SarifOptions): { log: Obj; runs: RunParts[]; ctx: Ctx } {
+  const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix(opts.project) };
+  // Sorted once up front, so each run's results come out in the same order as the other reports.
+  const findings = sortFindings(result.findings);
+  let groups = groupRuns(findings, ctx, true);
+  // Too many projects × tools for one upload: one run per tool, as without projects, rather
+  // than a log code scanning refuses.
+  if (groups.length > CODE_SCANNING_MAX_RUNS) groups = groupRuns(findings, ctx, false);
+  const runs = groups.map((r) => buildRun(r.tool, r.project, r.t, ctx));
   // A log without runs tells code scanning nothing; an empty chaingate run says "no findings".
-  if (runs.length === 0) runs.push(buildRun('chaingate', { kept: [], omitted: 0 }, ctx));
+  if (runs.length === 0) runs.push(buildRun('chaingate', ctx.project, { kept: [], omitted: 0 }, ctx));
   return { log: { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: runs.map((r) => r.run) }, runs, ctx };
 }
 
