@@ -41,6 +41,28 @@ describe('chaingate scan --report chaingate=...', () => {
     expect(r.result.scanners.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([['report:chaingate', 'ok']]);
   });
 
+  it('scopes an exception to a shard\'s project, and gives each project its own SARIF runs', async () => {
+    const web = JSON.stringify({ ...JSON.parse(CLEAN), project: 'services/web' }, null, 2);
+    const dir = gateDir({
+      'shards/a/chaingate-result.json': REAL,
+      'shards/b/chaingate-result.json': web,
+      '.chaingate-exceptions.yml':
+        'version: 1\nexceptions:\n  - id: CVE-2021-23337\n    project: services/web\n    reason: "not this project"\n    expires: 2027-01-31\n  - id: CVE-2021-44906\n    project: examples/vulnerable\n    reason: "minimist only parses our own argv"\n    expires: 2027-01-31\n',
+    });
+    const r = await gate(dir, [`${dir}/shards/*/chaingate-result.json`], { GITHUB_SHA: COMMIT });
+    const byId = (id: string) => r.result.findings.find((f: { id: string }) => f.id === id);
+    expect(byId('CVE-2021-44906')).toMatchObject({ project: 'examples/vulnerable', exception: { id: 'CVE-2021-44906' } });
+    expect(byId('CVE-2021-23337').project).toBe('examples/vulnerable');
+    expect(byId('CVE-2021-23337').exception).toBeUndefined();
+    expect(r.result.exceptions.unused.map((e: { entry: { id: string } }) => e.entry.id)).toEqual(['CVE-2021-23337']);
+    const sarif = readJson(path.join(dir, 'out', 'chaingate.sarif'));
+    const ids: string[] = sarif.runs.map((x: { automationDetails: { id: string } }) => x.automationDetails.id);
+    expect(ids).toEqual(expect.arrayContaining(['chaingate/osv/examples/vulnerable/', 'chaingate/semgrep/examples/vulnerable/', 'chaingate/trivy/examples/vulnerable/', 'chaingate/chaingate/services/web/']));
+    const uris: string[] = sarif.runs.flatMap((x: { results: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }) => x.results.map((res) => res.locations[0].physicalLocation.artifactLocation.uri));
+    expect(uris.length).toBeGreaterThan(0);
+    expect(uris.every((u) => u.startsWith('examples/vulnerable/'))).toBe(true);
+  });
+
   it('reads every file a glob names; one finding per fingerprint across shards', async () => {
     const dir = gateDir({ 'shards/a/chaingate-result.json': REAL, 'shards/b/chaingate-result.json': REAL });
     const r = await gate(dir, [`${dir}/shards/*/chaingate-result.json`]);

@@ -478,7 +478,8 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     statuses.push(status);
   }
 
-  const merged = assignProjects(mergeFindings(all), [...shardProjects, ...policyProjects(dir, policy, inputs)]);
+  const projects = [...shardProjects, ...policyProjects(dir, policy, inputs)];
+  const merged = assignProjects(mergeFindings(all), projects);
   const now = opts.now();
   let runFindings: RunFinding[] = [];
   if (previousHistory) {
@@ -562,6 +563,8 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
       toolVersion: VERSION,
       root: repo.root,
       project: repo.project,
+      // A project with no finding left still gets its runs, so code scanning closes its alerts.
+      projects,
       toolVersions: toolVersions(statuses, toolPath, opts.env),
       anchor,
       // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
