@@ -31172,6 +31172,9 @@ var ExceptionSchema = external_exports.strictObject({
   // Bounded: each glob is compiled, and a PR could otherwise list 100,000 of them.
   paths: external_exports.array(globSchema).max(100, "at most 100 globs an exception; split it or use a wider glob").optional(),
   kind: external_exports.enum(["vulnerability", "code", "secret", "misconfiguration", "license", "signature", "policy"]).optional(),
+  // A monorepo project (its folder from the repository root, as findings carry it): the
+  // exception then suppresses only that project's findings.
+  project: external_exports.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, "a folder from the repository root (no leading /, no ..)").optional(),
   reason: external_exports.string().trim().min(1, "reason must say why the risk is accepted"),
   expires: isoDate,
   owner: external_exports.string().min(1).optional(),

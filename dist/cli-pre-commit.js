@@ -39713,6 +39713,9 @@ var ExceptionSchema = external_exports.strictObject({
   // Bounded: each glob is compiled, and a PR could otherwise list 100,000 of them.
   paths: external_exports.array(globSchema).max(100, "at most 100 globs an exception; split it or use a wider glob").optional(),
   kind: external_exports.enum(["vulnerability", "code", "secret", "misconfiguration", "license", "signature", "policy"]).optional(),
+  // A monorepo project (its folder from the repository root, as findings carry it): the
+  // exception then suppresses only that project's findings.
+  project: external_exports.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, "a folder from the repository root (no leading /, no ..)").optional(),
   reason: external_exports.string().trim().min(1, "reason must say why the risk is accepted"),
   expires: isoDate,
   owner: external_exports.string().min(1).optional(),
@@ -43605,8 +43608,13 @@ function indexExceptions(list2) {
   }
   return idx;
 }
+function normProject(p) {
+  const n = p.replace(/\\/g, "/").replace(/\/+$/, "").replace(/^(\.\/)+/, "");
+  return n === "." ? "" : n;
+}
 function fieldsMatch(c, f) {
   if (c.entry.kind && c.entry.kind !== f.kind) return false;
+  if (c.entry.project !== void 0 && normProject(c.entry.project) !== f.project) return false;
   if (c.purl && !purlMatches(c.purl, f.package)) return false;
   if (c.entry.paths) {
     c.pathMatchers ??= c.entry.paths.map((g) => (0, import_picomatch2.default)(g, { dot: true }));
@@ -45373,7 +45381,12 @@ function sarifResult(f, ruleIndex, ctx) {
     properties: resultProperties(f)
   };
 }
-function buildRun(tool, { kept: findings, omitted }, ctx) {
+function categoryProject(ctx, project) {
+  const p = projectPrefix2(project);
+  if (p === void 0) return ctx.project;
+  return ctx.project === void 0 ? p : `${ctx.project}/${p}`;
+}
+function buildRun(tool, project, { kept: findings, omitted }, ctx) {
   const max = ctx.opts.maxResultsPerRun;
   const rules = /* @__PURE__ */ new Map();
   for (const f of findings) {
@@ -45390,7 +45403,7 @@ function buildRun(tool, { kept: findings, omitted }, ctx) {
     tool: { driver: { name: tool, version: ctx.opts.toolVersions?.[tool], informationUri: TOOL_URIS[tool], rules: ruleIds.map((id) => rule(id, rules.get(id))) } },
     conversion: { tool: { driver: { name: "chaingate", version: ctx.opts.toolVersion } } },
     // A distinct category per tool and project, so code scanning tracks each one's alerts separately.
-    automationDetails: { id: ctx.project === void 0 ? `chaingate/${tool}/` : `chaingate/${tool}/${ctx.project}/` },
+    automationDetails: { id: project === void 0 ? `chaingate/${tool}/` : `chaingate/${tool}/${project}/` },
     // Said where a reader of the log looks: the run's own invocation notifications.
     invocations: omitted ? [
       {
@@ -45405,21 +45418,36 @@ function buildRun(tool, { kept: findings, omitted }, ctx) {
   };
   return { run, findings, ruleIndex };
 }
-function sarifParts(result, opts) {
-  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix2(opts.project) };
-  const byTool = /* @__PURE__ */ new Map();
+var CODE_SCANNING_MAX_RUNS = 20;
+function groupRuns(findings, ctx, perProject) {
+  const opts = ctx.opts;
+  const byRun = /* @__PURE__ */ new Map();
+  const get = (tool, project) => {
+    const key = `${tool}\0${project ?? ""}`;
+    let r = byRun.get(key);
+    if (!r) byRun.set(key, r = { tool, project, t: { kept: [], omitted: 0 } });
+    return r.t;
+  };
   const max = opts.maxResultsPerRun ?? Infinity;
-  for (const f of sortFindings(result.findings)) {
-    const tool = f.tools[0] ?? "chaingate";
-    let t = byTool.get(tool);
-    if (!t) byTool.set(tool, t = { kept: [], omitted: 0 });
+  const projects = /* @__PURE__ */ new Set([ctx.project]);
+  if (perProject) for (const p of opts.projects ?? []) projects.add(categoryProject(ctx, p));
+  for (const f of findings) {
+    const project = perProject ? categoryProject(ctx, f.project) : ctx.project;
+    projects.add(project);
+    const t = get(f.tools[0] ?? "chaingate", project);
     if (t.kept.length < max) t.kept.push(f);
     else t.omitted++;
   }
-  for (const t of opts.completedTools ?? []) if (!byTool.has(t)) byTool.set(t, { kept: [], omitted: 0 });
-  const tools = [...byTool.keys()].sort(compareStrings);
-  const runs = tools.map((t) => buildRun(t, byTool.get(t), ctx));
-  if (runs.length === 0) runs.push(buildRun("chaingate", { kept: [], omitted: 0 }, ctx));
+  for (const tool of opts.completedTools ?? []) for (const p of projects) get(tool, p);
+  return [...byRun.values()].sort((a, b) => compareStrings(a.tool, b.tool) || compareStrings(a.project ?? "", b.project ?? ""));
+}
+function sarifParts(result, opts) {
+  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix2(opts.project) };
+  const findings = sortFindings(result.findings);
+  let groups = groupRuns(findings, ctx, true);
+  if (groups.length > CODE_SCANNING_MAX_RUNS) groups = groupRuns(findings, ctx, false);
+  const runs = groups.map((r) => buildRun(r.tool, r.project, r.t, ctx));
+  if (runs.length === 0) runs.push(buildRun("chaingate", ctx.project, { kept: [], omitted: 0 }, ctx));
   return { log: { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: runs.map((r) => r.run) }, runs, ctx };
 }
 var resultsMark = (i) => `\0results ${i}\0`;
@@ -45596,6 +45624,26 @@ function countsSection(result) {
     out.push("", `**${s.new} new** in this change · ${s.existing} existing before it${nd ? ` (${nd} newly disclosed)` : ""} · compared with ${baselineLabel(result)}`);
   }
   return out;
+}
+var PROJECT_SEVERITIES = ["critical", "high", "medium", "low"];
+function projectsSection(result) {
+  const by = /* @__PURE__ */ new Map();
+  for (const f of result.findings) {
+    let c = by.get(f.project);
+    if (!c) by.set(f.project, c = { blocking: 0, suppressed: 0, critical: 0, high: 0, medium: 0, low: 0, info: 0, unknown: 0 });
+    if (f.blocking) c.blocking++;
+    if (f.exception || f.vex) c.suppressed++;
+    else c[f.severity]++;
+  }
+  if (by.size < 2) return [];
+  const sorted2 = [...by].sort(
+    ([pa, a], [pb, b]) => b.blocking - a.blocking || PROJECT_SEVERITIES.reduce((n, sev) => n || b[sev] - a[sev], 0) || compareStrings(pa ?? "￿", pb ?? "￿")
+  );
+  const label = (p) => p === void 0 ? "_outside any project_" : p === "" ? "`.` (root)" : md(p, 200);
+  const rows = sorted2.slice(0, MAX_ROWS).map(([p, c]) => row([label(p), String(c.blocking), ...PROJECT_SEVERITIES.map((sev) => String(c[sev])), String(c.suppressed)]));
+  const out = ["**By project:**", "", ...table(["Project", "blocking", ...PROJECT_SEVERITIES, "suppressed"], rows)];
+  if (sorted2.length > MAX_ROWS) out.push("", `_… ${plural3(sorted2.length - MAX_ROWS, "more project")}: see the result file._`);
+  return ["", ...out];
 }
 function scannedLine(result, opts) {
   const parts = [];
@@ -45878,7 +45926,7 @@ _Summary cut to fit ${max} bytes: ${see(opts)}._
 }
 function renderSummary(result, opts) {
   const maxBytes = opts.maxBytes ?? DEFAULT_SUMMARY_MAX_BYTES;
-  const head = [verdictSection(result), gateEditsSection(result), dependencySection(result), [...countsSection(result), "", ...scannedLine(result, opts)]];
+  const head = [verdictSection(result), gateEditsSection(result), dependencySection(result), [...countsSection(result), ...projectsSection(result), "", ...scannedLine(result, opts)]];
   const blockingList = [];
   const nonBlocking = [];
   for (const f of sortFindings(result.findings)) (f.blocking ? blockingList : nonBlocking).push(f);
@@ -48211,7 +48259,8 @@ async function gate(opts, deps2, head, session) {
     all.push(...findings);
     statuses.push(status);
   }
-  const merged = assignProjects(mergeFindings(all), [...shardProjects, ...policyProjects(dir, policy, inputs)]);
+  const projects = [...shardProjects, ...policyProjects(dir, policy, inputs)];
+  const merged = assignProjects(mergeFindings(all), projects);
   const now = opts.now();
   let runFindings = [];
   if (previousHistory) {
@@ -48289,6 +48338,8 @@ async function gate(opts, deps2, head, session) {
       toolVersion: VERSION,
       root: repo.root,
       project: repo.project,
+      // A project with no finding left still gets its runs, so code scanning closes its alerts.
+      projects,
       toolVersions: toolVersions(statuses, toolPath, opts.env),
       anchor: anchor2,
       // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
