@@ -135,35 +135,35 @@ function plain(s) {
   return s;
 }
 function quoted(s) {
-  if (s[0] === "'") {
-    let out2 = "";
-    for (let i = 1; i < s.length; i++) {
-      if (s[i] !== "'") out2 += s[i];
-      else if (s[i + 1] !== "'") return { value: out2, rest: s.slice(i + 1) };
-      else {
-        out2 += "'";
-        i++;
-      }
-    }
-    return outside();
-  }
   let out = "";
-  for (let i = 1; i < s.length; i++) {
-    const c = s[i];
-    if (c === '"') return { value: out, rest: s.slice(i + 1) };
-    if (c !== "\\") {
-      out += c;
-      continue;
+  if (s[0] === "'") {
+    for (let i = 1; ; ) {
+      const j = s.indexOf("'", i);
+      if (j < 0) return outside();
+      out += s.slice(i, j);
+      if (s[j + 1] !== "'") return { value: out, rest: s.slice(j + 1) };
+      out += "'";
+      i = j + 2;
     }
-    const e = s[++i];
+  }
+  for (let i = 1; ; ) {
+    QUOTE_OR_ESCAPE.lastIndex = i;
+    const m = QUOTE_OR_ESCAPE.exec(s);
+    if (m === null) return outside();
+    out += s.slice(i, m.index);
+    if (m[0] === '"') return { value: out, rest: s.slice(m.index + 1) };
+    i = m.index + 1;
+    const e = s[i];
     if (e === "u" && /^[0-9a-fA-F]{4}$/.test(s.slice(i + 1, i + 5))) {
       const code = parseInt(s.slice(i + 1, i + 5), 16);
       if (code >= 55296 && code <= 57343) outside();
       out += String.fromCharCode(code);
-      i += 4;
-    } else out += ESCAPES[e] ?? outside();
+      i += 5;
+    } else {
+      out += ESCAPES[e] ?? outside();
+      i += 1;
+    }
   }
-  return outside();
 }
 function endOfValue(rest) {
   if (rest !== "" && uncommented(rest) !== "") outside();
@@ -232,7 +232,7 @@ function readBlockYaml(text) {
     throw e;
   }
 }
-var BLOCK_MAX_DEPTH, Outside, outside, KEY, PLAIN_START, INTEGER, OTHER_NUMBER, KEYWORDS, ESCAPES, Reader;
+var BLOCK_MAX_DEPTH, Outside, outside, KEY, PLAIN_START, INTEGER, OTHER_NUMBER, KEYWORDS, ESCAPES, QUOTE_OR_ESCAPE, Reader;
 var init_block_yaml = __esm({
   "src/config/block-yaml.ts"() {
     "use strict";
@@ -266,6 +266,7 @@ var init_block_yaml = __esm({
       ["FALSE", false]
     ]);
     ESCAPES = { "\\": "\\", '"': '"', "/": "/", n: "\n", t: "	", r: "\r" };
+    QUOTE_OR_ESCAPE = /["\\]/g;
     Reader = class _Reader {
       constructor(lines) {
         this.lines = lines;

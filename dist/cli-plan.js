@@ -18447,36 +18447,37 @@ function plain(s) {
   return s;
 }
 var ESCAPES = { "\\": "\\", '"': '"', "/": "/", n: "\n", t: "	", r: "\r" };
+var QUOTE_OR_ESCAPE = /["\\]/g;
 function quoted(s) {
-  if (s[0] === "'") {
-    let out2 = "";
-    for (let i = 1; i < s.length; i++) {
-      if (s[i] !== "'") out2 += s[i];
-      else if (s[i + 1] !== "'") return { value: out2, rest: s.slice(i + 1) };
-      else {
-        out2 += "'";
-        i++;
-      }
-    }
-    return outside();
-  }
   let out = "";
-  for (let i = 1; i < s.length; i++) {
-    const c = s[i];
-    if (c === '"') return { value: out, rest: s.slice(i + 1) };
-    if (c !== "\\") {
-      out += c;
-      continue;
+  if (s[0] === "'") {
+    for (let i = 1; ; ) {
+      const j = s.indexOf("'", i);
+      if (j < 0) return outside();
+      out += s.slice(i, j);
+      if (s[j + 1] !== "'") return { value: out, rest: s.slice(j + 1) };
+      out += "'";
+      i = j + 2;
     }
-    const e = s[++i];
+  }
+  for (let i = 1; ; ) {
+    QUOTE_OR_ESCAPE.lastIndex = i;
+    const m = QUOTE_OR_ESCAPE.exec(s);
+    if (m === null) return outside();
+    out += s.slice(i, m.index);
+    if (m[0] === '"') return { value: out, rest: s.slice(m.index + 1) };
+    i = m.index + 1;
+    const e = s[i];
     if (e === "u" && /^[0-9a-fA-F]{4}$/.test(s.slice(i + 1, i + 5))) {
       const code = parseInt(s.slice(i + 1, i + 5), 16);
       if (code >= 55296 && code <= 57343) outside();
       out += String.fromCharCode(code);
-      i += 4;
-    } else out += ESCAPES[e] ?? outside();
+      i += 5;
+    } else {
+      out += ESCAPES[e] ?? outside();
+      i += 1;
+    }
   }
-  return outside();
 }
 function endOfValue(rest) {
   if (rest !== "" && uncommented(rest) !== "") outside();
