@@ -13,7 +13,7 @@ import {
   type CommentResult,
   type PrCommentContext,
 } from '../../src/reports/pr-comment';
-import type { EvaluatedFinding } from '../../src/core/result';
+import type { DependencyChange, EvaluatedFinding, PolicyChange } from '../../src/core/result';
 import { GOLDENS } from '../helpers/paths';
 import { evaluated, gateResult, HOSTILE_TITLE, many, representative } from './build';
 
@@ -26,16 +26,16 @@ const CTX: PrCommentContext = {
   now: new Date('2026-12-05T08:00:00Z'),
 };
 
-const DEPENDENCY_CHANGES = [
+const DEPENDENCY_CHANGES: DependencyChange[] = [
   {
     lockfile: 'package-lock.json',
-    added: [{ name: 'left-pad', version: '1.3.0' }],
-    changed: [{ name: 'lodash', from: '4.17.21', to: '4.17.20' }],
-    removed: [{ name: 'qs', version: '6.5.3' }],
+    added: [{ ecosystem: 'npm', name: 'left-pad', version: '1.3.0', purl: 'pkg:npm/left-pad@1.3.0', findings: [] }],
+    changed: [{ ecosystem: 'npm', name: 'lodash', from: '4.17.21', to: '4.17.20', purl: 'pkg:npm/lodash@4.17.20', findings: ['CVE-2021-23337'] }],
+    removed: [{ ecosystem: 'npm', name: 'qs', version: '6.5.3', purl: 'pkg:npm/qs@6.5.3' }],
   },
 ];
 
-const POLICY_CHANGES = [
+const POLICY_CHANGES: PolicyChange[] = [
   { file: '.chaingate.yml', what: 'policy', change: 'modified', details: ['fail-on.vulnerability: high → critical'] },
   { file: '.chaingate-exceptions.yml', what: 'exceptions', change: 'added', details: ['CVE-2021-23337 <until 2027-03-01>'] },
 ];
@@ -123,15 +123,14 @@ describe('renderPrComment', () => {
     expect(incomplete).toContain('- semgrep failed: exit 2');
   });
 
-  it('says when the change edits the gate, bounded, escaped, skipping what it cannot read', () => {
-    const changes = Array.from({ length: 300 }, (_, i) => ({ file: `f${i}<!--`, what: 'vex', change: 'removed', details: ['x'.repeat(300)] }));
-    const text = render({ ...gateResult({}), policyChanges: [null, 'x', { details: [1, 'd'] }, ...changes] });
-    expect(text).toContain('**⚠️ This change edits the gate** (its policy, exceptions or VEX): review it like code.\n- ?: d\n- f0&lt;!--');
+  it('says when the change edits the gate, bounded and escaped', () => {
+    const changes: PolicyChange[] = Array.from({ length: 300 }, (_, i) => ({ file: `f${i}<!--`, what: 'vex', change: 'removed', details: ['x'.repeat(300)] }));
+    const text = render({ ...gateResult({}), policyChanges: changes });
+    expect(text).toContain('**⚠️ This change edits the gate** (its policy, exceptions or VEX): review it like code.\n- f0&lt;!-- (vex, removed): xxx');
     expect(text).toMatch(/- … \d+ more changes\n/);
     expect(text.match(/<!--/g)).toHaveLength(1);
     expect(render({ ...gateResult({}), policyChanges: [] })).not.toContain('edits the gate');
-    expect(render({ ...gateResult({}), policyChanges: { changed: true } })).not.toContain('edits the gate');
-    expect(render({ ...gateResult({}), policyChanges: [{ file: 'a.yml' }] })).toContain('review it like code.\n- a.yml\n');
+    expect(render({ ...gateResult({}), policyChanges: [{ file: 'a.yml', what: 'policy', change: 'added', details: [] }] })).toContain('review it like code.\n- a.yml (policy, added)\n');
   });
 
   it('marks new findings and counts them when the result carries a baseline', () => {
@@ -189,8 +188,10 @@ describe('renderPrComment', () => {
         ),
       );
     }
-    const deps = [{ path: long, added: Array.from({ length: 500 }, (_, i) => ({ name: `${i}${long}`, version: long })) }];
-    const policyChanges = Array.from({ length: 100 }, () => ({ file: long, what: long, change: long, details: [long, long] }));
+    const deps: DependencyChange[] = [
+      { lockfile: long, added: Array.from({ length: 500 }, (_, i) => ({ ecosystem: 'npm', name: `${i}${long}`, version: long, purl: `pkg:npm/${i}`, findings: [] })), changed: [], removed: [] },
+    ];
+    const policyChanges: PolicyChange[] = Array.from({ length: 100 }, () => ({ file: long, what: 'policy', change: 'modified', details: [long, long] }));
     const r = { ...gateResult({ findings, reasons: Array.from({ length: 50 }, () => long) }), dependencyChanges: deps, policyChanges };
     const text = render(r);
     expect(text.length).toBeLessThanOrEqual(PR_COMMENT_MAX_CHARS);
@@ -245,35 +246,19 @@ describe('baseline fields', () => {
     expect(hasBaseline({ ...r, summary: { ...r.summary, new: 0 } })).toBe(true);
   });
 
-  it('policyChanged reads a list, an object with or without `changed`, and absence', () => {
+  it('policyChanged is true when the result lists an edit of the gate', () => {
     const r = representative();
     expect(policyChanged(r)).toBe(false);
     expect(policyChanged({ ...r, policyChanges: [] })).toBe(false);
-    expect(policyChanged({ ...r, policyChanges: [{ file: '.chaingate.yml' }] })).toBe(true);
-    expect(policyChanged({ ...r, policyChanges: { changed: false, files: ['x'] } })).toBe(false);
-    expect(policyChanged({ ...r, policyChanges: { policy: ['fail-on'] } })).toBe(true);
-    expect(policyChanged({ ...r, policyChanges: {} })).toBe(false);
-    expect(policyChanged({ ...r, policyChanges: null })).toBe(false);
-    expect(policyChanged({ ...r, policyChanges: 'yes' })).toBe(false);
+    expect(policyChanged({ ...r, policyChanges: POLICY_CHANGES })).toBe(true);
   });
 
-  it('dependencyRows reads per-lockfile lists and skips what it cannot read', () => {
+  it('dependencyRows gives a row per added, changed and removed package of every lockfile', () => {
     expect(dependencyRows(undefined)).toEqual([]);
-    expect(dependencyRows({ added: [] })).toEqual([]);
-    expect(
-      dependencyRows([
-        null,
-        { file: 'a.lock', added: [null, { purl: 'pkg:npm/x@1' }, {}], changed: [{ name: 'y', oldVersion: '1', newVersion: '2' }, { name: 'z' }], removed: 'no' },
-        { added: [{ name: 'w', from: '3' }] },
-      ]),
-    ).toEqual([
-      { change: 'added', name: 'pkg:npm/x@1', versions: '', lockfile: 'a.lock' },
-      { change: 'added', name: '?', versions: '', lockfile: 'a.lock' },
-      { change: 'changed', name: 'y', versions: '1 → 2', lockfile: 'a.lock' },
-      { change: 'changed', name: 'z', versions: '? → ?', lockfile: 'a.lock' },
-      { change: 'added', name: 'w', versions: '3', lockfile: '' },
+    expect(dependencyRows([...DEPENDENCY_CHANGES, { lockfile: 'b/yarn.lock', added: [], changed: [], removed: [] }])).toEqual([
+      { change: 'added', name: 'left-pad', versions: '1.3.0', lockfile: 'package-lock.json' },
+      { change: 'changed', name: 'lodash', versions: '4.17.21 → 4.17.20', lockfile: 'package-lock.json' },
+      { change: 'removed', name: 'qs', versions: '6.5.3', lockfile: 'package-lock.json' },
     ]);
-    const text = render({ ...gateResult({}), dependencyChanges: [{ added: [{ name: 'w', version: '1' }] }] });
-    expect(text).toContain('| added | w | 1 | — |');
   });
 });

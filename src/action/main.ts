@@ -13,7 +13,7 @@ import { runGate, type GateOptions, type GateOutput, type Logger } from '../gate
 import { REPORT_TOOLS, type ReportTool } from '../parsers/types';
 import { projectPath, repositoryRoot } from '../gate/repo-root';
 import { blockingAnnotations } from '../reports/annotations';
-import { commentMarker, newBlocking, policyChanged, renderPrComment, type CommentResult } from '../reports/pr-comment';
+import { commentMarker, newBlocking, policyChanged, renderPrComment } from '../reports/pr-comment';
 import { commitLinksFromEnv } from '../reports/remedy';
 import { resolveSigningKey, runSignBlob, runSignImage, signTools } from '../sign';
 import { describeApiError, githubClient } from './github-api';
@@ -192,7 +192,7 @@ export async function commentOnPullRequest(env: NodeJS.ProcessEnv, event: PullRe
   }
   core.setSecret(token);
   try {
-    const r = out.result as CommentResult;
+    const r = out.result;
     const { project } = projectPath(opts.dir, env);
     const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
     const repository = env.GITHUB_REPOSITORY ?? `${event.pr.owner}/${event.pr.repo}`;
@@ -355,8 +355,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env, now: () =>
     setOutput('sarif-file', out.sarifFile);
     if (out.sbomFile) setOutput('sbom-file', out.sbomFile);
     writeJobSummary(env, out.summary);
-    setOutput('new-blocking', String(newBlocking(r as CommentResult)));
-    setOutput('policy-changed', String(policyChanged(r as CommentResult)));
+    setOutput('new-blocking', String(newBlocking(r)));
+    setOutput('policy-changed', String(policyChanged(r)));
     annotate(out, opts, repoRoot);
     await commentOnPullRequest(env, event, opts, out);
     await trackIssueAfterGate(env, event, opts, out);

@@ -30,15 +30,8 @@ const SNIPPET_CHARS = 8_000;
 const POLICY_CHANGE_CHARS = 4_000;
 const MARKER_PREFIX = '<!-- chaingate:pr-comment';
 
-/** Fields the baseline feature adds to a result; read when present. */
-export interface BaselineFields {
-  findings: readonly (EvaluatedFinding & { baseline?: 'new' | 'existing' })[];
-  summary: GateResult['summary'] & { new?: number; existing?: number };
-  dependencyChanges?: unknown;
-  policyChanges?: unknown;
-}
-
-export type CommentResult = Omit<GateResult, 'findings' | 'summary' | 'dependencyChanges' | 'policyChanges'> & BaselineFields;
+/** What the comment is rendered from: the gate's result (its baseline fields when there is one). */
+export type CommentResult = GateResult;
 
 export interface PrCommentContext {
   /** From commentMarker(). */
@@ -89,13 +82,7 @@ export function newBlocking(result: CommentResult): number {
 
 /** Whether the change edits the gate's policy, exceptions or VEX (a non-empty `policyChanges`). */
 export function policyChanged(result: CommentResult): boolean {
-  const p = result.policyChanges;
-  if (Array.isArray(p)) return p.length > 0;
-  if (p !== null && typeof p === 'object') {
-    const changed = (p as { changed?: unknown }).changed;
-    return typeof changed === 'boolean' ? changed : Object.keys(p).length > 0;
-  }
-  return false;
+  return (result.policyChanges?.length ?? 0) > 0;
 }
 
 const HEADLINE: Record<GateResult['verdict'], string> = {
@@ -131,19 +118,12 @@ function reasonsSection(result: CommentResult): string[] {
   return ['**Why:**', ...reasons];
 }
 
-/**
- * The baseline feature's `policyChanges` (file, what, change, details): a change that edits the
- * gate is said on the PR, where its reviewers are. Read defensively, like dependencyRows.
- */
+/** The change's edits to the gate itself, said on the PR, where its reviewers are. */
 function policyChangesSection(result: CommentResult): string[] {
-  if (!Array.isArray(result.policyChanges)) return [];
-  const items: string[] = [];
-  for (const c of result.policyChanges as Record<string, unknown>[]) {
-    if (c === null || typeof c !== 'object') continue;
-    const what = [str(c.what), str(c.change)].filter((x): x is string => x !== undefined).join(', ');
-    const details = Array.isArray(c.details) ? c.details.filter((d): d is string => typeof d === 'string').map((d) => md(d, 200)) : [];
-    items.push(`- ${md(str(c.file) ?? '?', 200)}${what ? ` (${md(what, 60)})` : ''}${details.length ? `: ${details.join('; ')}` : ''}`);
-  }
+  const items = (result.policyChanges ?? []).map((c) => {
+    const details = c.details.map((d) => md(d, 200));
+    return `- ${md(c.file, 200)} (${c.what}, ${c.change})${details.length ? `: ${details.join('; ')}` : ''}`;
+  });
   const shown = within(items, POLICY_CHANGE_CHARS);
   if (shown.length === 0) return [];
   if (items.length > shown.length) shown.push(`- … ${plural(items.length - shown.length, 'more change')}`);
@@ -210,35 +190,13 @@ interface DependencyRow {
   lockfile: string;
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-function packageName(p: Record<string, unknown>): string {
-  return str(p.name) ?? str(p.purl) ?? '?';
-}
-
-/**
- * The baseline feature's `dependencyChanges`, per lockfile with `added`, `removed` and `changed`
- * lists; read defensively, as this renderer may meet results from other versions.
- */
-export function dependencyRows(value: unknown): DependencyRow[] {
-  if (!Array.isArray(value)) return [];
+/** The dependency changes of every lockfile, one row each: added, changed (old → new), removed. */
+export function dependencyRows(changes: CommentResult['dependencyChanges']): DependencyRow[] {
   const rows: DependencyRow[] = [];
-  for (const file of value as Record<string, unknown>[]) {
-    if (file === null || typeof file !== 'object') continue;
-    const lockfile = str(file.lockfile) ?? str(file.path) ?? str(file.file) ?? '';
-    for (const change of ['added', 'changed', 'removed'] as const) {
-      const list = file[change];
-      if (!Array.isArray(list)) continue;
-      for (const p of list as Record<string, unknown>[]) {
-        if (p === null || typeof p !== 'object') continue;
-        const from = str(p.from) ?? str(p.oldVersion);
-        const to = str(p.to) ?? str(p.newVersion) ?? str(p.version);
-        const versions = change === 'changed' ? `${from ?? '?'} → ${to ?? '?'}` : (to ?? from ?? '');
-        rows.push({ change, name: packageName(p), versions, lockfile });
-      }
-    }
+  for (const c of changes ?? []) {
+    for (const p of c.added) rows.push({ change: 'added', name: p.name, versions: p.version, lockfile: c.lockfile });
+    for (const p of c.changed) rows.push({ change: 'changed', name: p.name, versions: `${p.from} → ${p.to}`, lockfile: c.lockfile });
+    for (const p of c.removed) rows.push({ change: 'removed', name: p.name, versions: p.version, lockfile: c.lockfile });
   }
   return rows;
 }
@@ -247,7 +205,7 @@ function dependencySection(result: CommentResult): string[] {
   const rows = dependencyRows(result.dependencyChanges);
   if (rows.length === 0) return [];
   const shown = within(
-    rows.slice(0, MAX_DEPENDENCY_ROWS).map((r) => row([r.change, md(r.name, 150), md(r.versions, 120), md(r.lockfile, 150) || '—'])),
+    rows.slice(0, MAX_DEPENDENCY_ROWS).map((r) => row([r.change, md(r.name, 150), md(r.versions, 120), md(r.lockfile, 150)])),
     DEPENDENCY_CHARS,
   );
   const out = ['#### Dependency changes', '', ...table(['Change', 'Package', 'Version', 'Lockfile'], shown)];
