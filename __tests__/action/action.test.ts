@@ -7,6 +7,7 @@ import { actionLogger, input, optionsFromInputs, runAction } from '../../src/act
 import { eventEnv } from '../helpers/events';
 import { GitHubApiServer } from '../helpers/github-api-server';
 import { fixture, REPO, tmpDir } from '../helpers/paths';
+import { captureActionIo } from '../helpers/action-io';
 
 const action = parse(fs.readFileSync(path.join(REPO, 'action.yml'), 'utf8'));
 
@@ -180,16 +181,7 @@ describe('action entry on pull requests', () => {
   beforeEach(async () => {
     server = new GitHubApiServer();
     await server.start();
-    const d = tmpDir('chaingate-action-pr-');
-    outFile = path.join(d, 'github_output');
-    fs.writeFileSync(outFile, '');
-    process.env.GITHUB_OUTPUT = outFile;
-    process.exitCode = undefined;
-    stdout = [];
-    write = jest.spyOn(process.stdout, 'write').mockImplementation((c) => {
-      stdout.push(String(c));
-      return true;
-    });
+    ({ outFile, stdout, write } = captureActionIo('chaingate-action-pr-'));
   });
   afterEach(async () => {
     write.mockRestore();

@@ -14,6 +14,7 @@ import { gateResult } from '../reports/build';
 import { makeFinding } from '../../src/core/finding';
 import { BODIES, GitHubApiServer } from '../helpers/github-api-server';
 import { REPO, tmpDir } from '../helpers/paths';
+import { captureActionIo } from '../helpers/action-io';
 
 const REPO_REF = { owner: 'octo-org', repo: 'app' };
 const MARKER = trackingMarker(commentMarker('svc', '.chaingate.yml'));
@@ -118,20 +119,11 @@ describe('action entry on a schedule: history and tracking issue', () => {
   let historyFile: string;
 
   beforeEach(() => {
-    const d = tmpDir('chaingate-action-sched-');
-    outFile = path.join(d, 'github_output');
-    fs.writeFileSync(outFile, '');
-    process.env.GITHUB_OUTPUT = outFile;
-    process.exitCode = undefined;
-    stdout = [];
-    write = jest.spyOn(process.stdout, 'write').mockImplementation((c) => {
-      stdout.push(String(c));
-      return true;
-    });
+    ({ outFile, stdout, write } = captureActionIo('chaingate-action-sched-'));
     ws = tmpDir('chaingate-ws-');
     fs.mkdirSync(path.join(ws, 'svc'));
     fs.writeFileSync(path.join(ws, 'svc', '.chaingate.yml'), 'sla:\n  critical: 5\n');
-    historyFile = path.join(d, 'runner-temp', 'chaingate-history', 'history.json');
+    historyFile = path.join(path.dirname(outFile), 'runner-temp', 'chaingate-history', 'history.json');
   });
   afterEach(() => {
     write.mockRestore();
