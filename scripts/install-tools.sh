@@ -63,6 +63,7 @@ have_version() { # tool binary expected-version
     actionlint) out="$("$2" --version 2>/dev/null | head -1 || true)" ;;
     osv-scanner) out="$("$2" --version 2>/dev/null | head -1 || true)" ;;
     pip-audit|zizmor|pre-commit|pnpm|yarn|yarn-berry) out="$("$2" --version 2>/dev/null || true)" ;;
+    observatory) out="$(cat "$tools_dir/observatory-npm/version" 2>/dev/null || true)" ;;
   esac
   [[ "$out" == *"$3"* ]]
 }
@@ -224,6 +225,27 @@ install_npm_tool() { # pnpm | yarn | yarn-berry
   ln -sf "$entry" "$bin/$1"
 }
 
+# The MDN HTTP Observatory, only for bench/headers-observatory.mjs (not installed by default).
+# Its postinstall downloads Chromium's HSTS preload list and IANA's TLD list from the internet;
+# scripts are skipped here and the two lists start empty: the preload list only adds a bonus for
+# preloaded domains (test servers are never preloaded) and the TLD list is read by its web API only.
+# Its own wrapper replaces NODE_EXTRA_CA_CERTS with a bundled CA set, so ours runs src/scan.js
+# directly and a test CA can be trusted through NODE_EXTRA_CA_CERTS.
+install_observatory() {
+  local ver pkg root; ver="$(field observatory version)"; pkg="$(field observatory package)"
+  if have_version observatory "$bin/observatory" "$ver"; then log "observatory $ver already installed"; return; fi
+  log "installing the MDN HTTP Observatory $ver with npm (scripts skipped)"
+  rm -rf "$tools_dir/observatory-npm"
+  npm install --no-save --no-audit --no-fund --ignore-scripts --prefix "$tools_dir/observatory-npm" "$pkg@$ver" >/dev/null
+  root="$tools_dir/observatory-npm/node_modules/$pkg"
+  [ -f "$root/src/scan.js" ] || die "observatory: $root/src/scan.js missing after install"
+  echo '{}' > "$root/conf/hsts-preload.json"
+  echo '[]' > "$root/conf/tld-list.json"
+  printf '#!/bin/sh\nexec node "%s/src/scan.js" "$@"\n' "$root" > "$bin/observatory"
+  chmod +x "$bin/observatory"
+  echo "$ver" > "$tools_dir/observatory-npm/version"
+}
+
 install_registry() {
   if [ -x /usr/bin/docker-registry ]; then log "docker-registry already installed"; return; fi
   log "installing Debian's docker-registry"
@@ -245,6 +267,7 @@ for t in "${want[@]}"; do
     docker-registry) install_registry ;;
     pip-audit|zizmor|pre-commit) install_pip_tool "$t" ;;
     pnpm|yarn|yarn-berry) install_npm_tool "$t" ;;
+    observatory) install_observatory ;;
     *) log "unknown tool: $t"; exit 2 ;;
   esac
 done
