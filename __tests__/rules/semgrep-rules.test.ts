@@ -99,6 +99,9 @@ describe('chaingate Semgrep ruleset', () => {
       'chaingate.k8s.unpinned-image',
     ]);
     for (const r of posture) expect([r.id, r.metadata?.tags]).toEqual([r.id, ['misconfiguration']]);
+    // Users write exceptions by these ids: each is named, with what passes, in the README.
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    for (const r of posture) expect([r.id, readme.includes(`\`${r.id}\``)]).toEqual([r.id, true]);
   });
 
   it('gives every rule a unique chaingate. id, a message, a severity and full metadata', () => {
