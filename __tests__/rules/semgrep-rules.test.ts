@@ -93,6 +93,7 @@ describe('chaingate Semgrep ruleset', () => {
     expect(posture.map((r) => r.id).sort()).toEqual([
       'chaingate.compose.unpinned-image',
       'chaingate.docker.unpinned-base-image',
+      'chaingate.docker.unpinned-copy-from',
       'chaingate.gha.unpinned-image',
       'chaingate.gha.unpinned-uses',
       'chaingate.helm.unpinned-image',

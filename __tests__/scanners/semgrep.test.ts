@@ -133,6 +133,7 @@ describe('semgrep adapter with the real Semgrep', () => {
       '.github/workflows/ci.yml:20 chaingate.gha.unpinned-image medium misconfiguration',
       '.github/workflows/ci.yml:9 chaingate.gha.unpinned-image medium misconfiguration',
       'Dockerfile:1 chaingate.docker.unpinned-base-image medium misconfiguration',
+      'Dockerfile:5 chaingate.docker.unpinned-copy-from medium misconfiguration',
       'action.yml:5 chaingate.gha.unpinned-uses medium misconfiguration',
       'chart/values.yaml:1 chaingate.helm.unpinned-image medium misconfiguration',
       'docker-compose.yml:3 chaingate.compose.unpinned-image medium misconfiguration',
