@@ -89,14 +89,20 @@ describe('chaingate Semgrep ruleset', () => {
   });
 
   it('marks the pinning posture rules as misconfigurations (tags), which the parser reports as such', () => {
-    const posture = allRules.filter((r) => /^chaingate\.(docker|compose|k8s|gha)\./.test(r.id));
+    const posture = allRules.filter((r) => /^chaingate\.(docker|compose|k8s|helm|gha)\./.test(r.id));
     expect(posture.map((r) => r.id).sort()).toEqual([
       'chaingate.compose.unpinned-image',
       'chaingate.docker.unpinned-base-image',
+      'chaingate.docker.unpinned-copy-from',
+      'chaingate.gha.unpinned-image',
       'chaingate.gha.unpinned-uses',
+      'chaingate.helm.unpinned-image',
       'chaingate.k8s.unpinned-image',
     ]);
     for (const r of posture) expect([r.id, r.metadata?.tags]).toEqual([r.id, ['misconfiguration']]);
+    // Users write exceptions by these ids: each is named, with what passes, in the README.
+    const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+    for (const r of posture) expect([r.id, readme.includes(`\`${r.id}\``)]).toEqual([r.id, true]);
   });
 
   it('gives every rule a unique chaingate. id, a message, a severity and full metadata', () => {

@@ -124,12 +124,18 @@ describe('semgrep adapter with the real Semgrep', () => {
 
   it('reports unpinned images and actions as misconfigurations, only in the files each rule is about', async () => {
     const outcome = await run(context(path.join(REPO, '__tests__', 'projects', 'pinning-posture'), toolBin('semgrep')));
-    // Not docs/notes.yml (neither Compose nor a workflow), not the workflow's service container,
-    // not the digest-pinned image, SHA-pinned action or local action.
+    // Not docs/notes.yml (neither Compose nor a workflow), not the workflow's service container
+    // as Compose, not the digest-pinned image, SHA-pinned action or local action; each image
+    // once: docker:// not also as an action, the one-key container mapping not also as a whole.
     expect(summary(outcome)).toEqual([
       '.github/workflows/ci.yml:11 chaingate.gha.unpinned-uses medium misconfiguration',
+      '.github/workflows/ci.yml:15 chaingate.gha.unpinned-image medium misconfiguration',
+      '.github/workflows/ci.yml:20 chaingate.gha.unpinned-image medium misconfiguration',
+      '.github/workflows/ci.yml:9 chaingate.gha.unpinned-image medium misconfiguration',
       'Dockerfile:1 chaingate.docker.unpinned-base-image medium misconfiguration',
+      'Dockerfile:5 chaingate.docker.unpinned-copy-from medium misconfiguration',
       'action.yml:5 chaingate.gha.unpinned-uses medium misconfiguration',
+      'chart/values.yaml:1 chaingate.helm.unpinned-image medium misconfiguration',
       'docker-compose.yml:3 chaingate.compose.unpinned-image medium misconfiguration',
       'k8s/deploy.yaml:10 chaingate.k8s.unpinned-image medium misconfiguration',
     ]);
