@@ -45266,7 +45266,8 @@ var versions_default = {
       "hashes-from": [
         "gaboracnicolai/edge-infra deploy/hack/supply-chain.sh at 15560b04c0299989ac668aa7f920cb607f954283 (linux-amd64, darwin-arm64; 'from each release's own checksums file')",
         "spread-one/my-mastra deploy/cosign_download.py at 758d958ba9481993bd462dea98a75b2c2a715fd4 (linux-amd64)",
-        "all four values together in three unrelated public installer scripts that cite cosign_checksums.txt of v2.6.5 (the code index did not name their repositories); linux-arm64 also in two Python pin tables 'matched against the official release asset digests and cosign_checksums.txt'"
+        "onixus/Shapoclyack scripts/install-cosign.sh at a3dbfbb5f5c23248e55187cacfb8950350fa10fe (all four assets; 'taken from the release's cosign_checksums.txt after checking its signature')",
+        "all four values together in two more unrelated public installer scripts that cite cosign_checksums.txt of v2.6.5 (one is by its content mwashburn160/pipeline-builder deploy/bin/verify-image-signatures.sh, in a version whose commit the code index did not show; the stored commit 8a4dba01f5b47321fabdbd366018d0d2021c729e has moved to v3.1.3); linux-arm64 also in two Python pin tables 'matched against the official release asset digests and cosign_checksums.txt'"
       ]
     }
   },
@@ -45284,7 +45285,8 @@ var versions_default = {
         "darwin-arm64": { asset: "go-containerregistry_Darwin_arm64.tar.gz", sha256: "2231fc8df8806d20d680ff1225db44e095a55dd6ac1ae8eced4faf4b278b78fb" }
       },
       "hashes-from": [
-        "all four values together in three unrelated public pin lists for v0.22.1 (a Makefile of per-platform CRANE_*_SHA256, a Python SHA256 table, a shell installer); the code index did not name their repositories",
+        "webern/deslag scripts/blobstore/blobs.sh at 18975fbc7bcb6b125c88f6a610dc66f7dfb47413 (all four assets, CRANE_VERSION 0.22.1)",
+        "all four values together in three more unrelated public pin lists for v0.22.1: by their content the Makefiles of external-secrets/external-secrets and saschagrunert/nri-supply-chain (versions whose commits the code index did not show; their stored commits predate the pins), and a Python SHA256 table 'taken from the release's checksums.txt'",
         "linux-amd64 and darwin-arm64 in several more installers, one checking the release's checksums.txt"
       ]
     }
@@ -45297,7 +45299,8 @@ var versions_default = {
   "pre-commit": { version: "4.7.0", source: "pypi", package: "pre-commit" },
   pnpm: { version: "10.34.9", source: "npm", package: "pnpm" },
   yarn: { version: "1.22.22", source: "npm", package: "yarn" },
-  "yarn-berry": { version: "4.9.4", source: "npm", package: "@yarnpkg/cli-dist" }
+  "yarn-berry": { version: "4.9.4", source: "npm", package: "@yarnpkg/cli-dist" },
+  observatory: { version: "1.4.8", source: "npm", package: "@mdn/mdn-http-observatory" }
 };
 
 // src/gate/baseline.ts
