@@ -80,6 +80,13 @@ const TOOL_URIS: Record<string, string> = {
   zizmor: 'https://docs.zizmor.sh/',
 };
 
+/**
+ * A finding located at a deployed URL (the headers scanner), not at a file: code scanning maps
+ * artifact URIs to files of the repository, so it is shown on the policy file that names the URL,
+ * with the URL as its logical location and in its message.
+ */
+const URL_LOCATION = /^https?:\/\//i;
+
 type Obj = Record<string, unknown>;
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
@@ -140,7 +147,8 @@ function messageText(f: EvaluatedFinding): string {
     const fixed = f.kind === 'license' ? '' : nearest === undefined ? ' No fixed version yet.' : ` Fixed in ${nearest}.`;
     return `${f.id} in ${packageLabel(f.package)}: ${f.title || f.id}.${fixed}`;
   }
-  return f.title ? `${f.title} (${f.id})` : f.id;
+  const at = f.location && URL_LOCATION.test(f.location.path) ? ` at ${f.location.path}` : '';
+  return `${f.title ? `${f.title} (${f.id})` : f.id}${at}`;
 }
 
 function region(f: EvaluatedFinding): Obj | undefined {
@@ -189,7 +197,8 @@ function lockfileFor(p: EvaluatedFinding['package'], ctx: Ctx): string | undefin
 
 function location(f: EvaluatedFinding, ctx: Ctx): Obj {
   const p = f.package;
-  let file = f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback;
+  const url = f.location && URL_LOCATION.test(f.location.path) ? f.location.path : undefined;
+  let file = url ? ctx.fallback : (f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback);
   let at = region(f);
   const anchor = at === undefined ? ctx.opts.anchor?.(f) : undefined;
   if (anchor) {
@@ -198,7 +207,7 @@ function location(f: EvaluatedFinding, ctx: Ctx): Obj {
   }
   return {
     physicalLocation: { artifactLocation: { uri: uriFor(file, ctx) }, region: at },
-    logicalLocations: p && [{ fullyQualifiedName: p.purl ?? packageLabel(p), kind: 'package' }],
+    logicalLocations: p ? [{ fullyQualifiedName: p.purl ?? packageLabel(p), kind: 'package' }] : url && [{ fullyQualifiedName: url, kind: 'resource' }],
   };
 }
 

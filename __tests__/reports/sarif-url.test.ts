@@ -1,0 +1,32 @@
+// A finding located at a deployed URL (the headers scanner) is shown in SARIF on the policy file
+// that names the URL: code scanning maps artifact URIs to repository files, and a URL made into a
+// path (`https%3A//host/`, or joined under a project folder) would point at nothing.
+import { renderSarif } from '../../src/reports/sarif';
+import { evaluated, gateResult } from './build';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const URL_FINDING = evaluated({ tool: 'headers', kind: 'misconfiguration', severity: 'medium', id: 'chaingate.headers.hsts-missing', title: 'No valid Strict-Transport-Security header', location: { path: 'https://staging.example.test:8443/app' } });
+
+function only(r: ReturnType<typeof gateResult>, extra: Obj = {}): Obj {
+  const log = renderSarif(r, { toolVersion: '0.1.0', ...extra }) as Obj;
+  return log.runs.flatMap((run: Obj) => run.results)[0];
+}
+
+describe('SARIF for URL-located findings', () => {
+  it('puts them on the policy file, the URL as logical location and in the message', () => {
+    const res = only(gateResult({ findings: [URL_FINDING] }), { fallbackUri: 'config/.chaingate.yml', project: 'services/web' });
+    expect(res.locations).toEqual([
+      { physicalLocation: { artifactLocation: { uri: 'services/web/config/.chaingate.yml' } }, logicalLocations: [{ fullyQualifiedName: 'https://staging.example.test:8443/app', kind: 'resource' }] },
+    ]);
+    expect(res.message.text).toBe('No valid Strict-Transport-Security header (chaingate.headers.hsts-missing) at https://staging.example.test:8443/app');
+  });
+
+  it('leaves file findings as they were', () => {
+    const file = evaluated({ tool: 'semgrep', kind: 'code', severity: 'high', id: 'r', title: '', location: { path: 'src/a.ts', startLine: 3 } });
+    const res = only(gateResult({ findings: [file] }));
+    expect(res.locations[0].physicalLocation.artifactLocation.uri).toBe('src/a.ts');
+    expect(res.locations[0].logicalLocations).toBeUndefined();
+    expect(res.message.text).toBe('r');
+  });
+});
