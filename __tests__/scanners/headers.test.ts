@@ -127,12 +127,12 @@ describe('headers scanner on real HTTPS servers', () => {
   it('fails on a closed port, naming the URL', async () => {
     const port = await closedPort();
     const e = await failure(scan([`https://127.0.0.1:${port}/`]));
-    expect(e.message).toBe(`headers: https://127.0.0.1:${port}/: connection refused`);
+    expect(e.message).toBe(`https://127.0.0.1:${port}/: connection refused`);
   });
 
   it('fails on a certificate of a CA it does not trust, and without the ca-file', async () => {
     const wrong = await failure(scan([site.url('/')], { caFile: other.caFile }));
-    expect(wrong.message).toMatch(new RegExp(`^headers: ${site.url('/').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: TLS error [A-Z_]+`));
+    expect(wrong.message).toMatch(new RegExp(`^${site.url('/').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: TLS error [A-Z_]+`));
     const none = await failure(scan([site.url('/')], { caFile: undefined }));
     expect(none.message).toContain('TLS error');
   });
@@ -140,7 +140,7 @@ describe('headers scanner on real HTTPS servers', () => {
   it('fails on a URL that does not answer in time', async () => {
     const started = Date.now();
     const e = await failure(scan([site.url('/hang')], { timeoutMs: 500 }));
-    expect(e.message).toBe(`headers: ${site.url('/hang')}: no answer within 0.5 s`);
+    expect(e.message).toBe(`${site.url('/hang')}: no answer within 0.5 s`);
     expect(Date.now() - started).toBeLessThan(4_000);
   });
 

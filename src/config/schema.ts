@@ -222,9 +222,6 @@ export const PolicySchema = z
     if (p.verify && p.verify.identity && !p.verify.issuer) {
       ctx.addIssue({ code: 'custom', path: ['verify', 'issuer'], message: 'verify.identity needs verify.issuer too' });
     }
-    if (p.scanners.includes('headers') && p.headers.urls.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['headers', 'urls'], message: 'scanner headers needs at least one URL: set headers.urls or pass --url' });
-    }
     if (p.scanners.includes('trivy-image') && !p.trivy.image) {
       // The image can still come from --image; the CLI checks again after flags are laid over.
     }

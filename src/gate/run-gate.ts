@@ -176,6 +176,10 @@ export function loadInputs(opts: GateOptions) {
   const baseDir = policyLoaded ? path.dirname(configPath) : dir;
   // Refused before anything runs: a tool path the scanned repository could have written.
   const tools: PolicyTools = policyLoaded ? checkPolicyTools(policy, configPath, policyLoaded.lineOf, repoRoots, opts.env) : {};
+  // Checked once --url and the urls input are laid over: the file alone may leave them to those.
+  if (policy.scanners.includes('headers') && policy.headers.urls.length === 0) {
+    throw new ConfigError('scanner headers needs at least one URL: set headers.urls or pass --url (the urls input)', policyLoaded ? configPath : undefined, policyLoaded?.lineOf?.(['scanners']));
+  }
   // semgrep would read a rule file linked out of the repository and print its text in its errors.
   for (const c of absoluteConfigs(policy.semgrep.config, dir)) if (path.isAbsolute(c)) checkRepoFileLink(c, repoRoots, 'semgrep rule file');
 

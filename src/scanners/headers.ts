@@ -191,15 +191,15 @@ function readCa(file: string): string[] {
   try {
     pem = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ToolError(HEADERS, `headers: cannot read ca-file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new ToolError(HEADERS, `cannot read ca-file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ToolError(HEADERS, `headers: ca-file ${file} holds no PEM certificate`);
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ToolError(HEADERS, `ca-file ${file} holds no PEM certificate`);
   // Beside the system's roots, not instead: a redirect to a public host must still verify.
   return [...tls.rootCertificates, pem];
 }
 
 export async function runHeaders(ctx: ScanContext, opts: HeadersOptions): Promise<ScannerOutcome> {
-  if (opts.urls.length === 0) throw new ToolError(HEADERS, 'headers: no URL to check; set headers.urls in the policy or pass --url');
+  if (opts.urls.length === 0) throw new ToolError(HEADERS, 'no URL to check; set headers.urls in the policy or pass --url');
   const ca = opts.caFile ? readCa(opts.caFile) : undefined;
   const findings: Finding[] = [];
   const notes: string[] = [];
@@ -221,7 +221,7 @@ export async function runHeaders(ctx: ScanContext, opts: HeadersOptions): Promis
   fs.writeFileSync(rawFile, `${JSON.stringify(raw, null, 2)}\n`);
   if (failures.length > 0) {
     const others = opts.urls.length - failures.length;
-    throw new ToolError(HEADERS, `headers: ${failures.join('; ')}${others > 0 ? ` (the responses of the other ${others} URL(s) are in ${rawFile})` : ''}`);
+    throw new ToolError(HEADERS, `${failures.join('; ')}${others > 0 ? ` (the responses of the other ${others} URL(s) are in ${rawFile})` : ''}`);
   }
   return { findings, rawOutputs: [rawFile], notes };
 }

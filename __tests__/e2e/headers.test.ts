@@ -1,0 +1,167 @@
+// The headers scanner end to end: the bundled CLI (dist/cli.js, `npm run build`) with --url and
+// with the policy's `headers:`, and the action with its `urls` input, against real HTTPS servers
+// on 127.0.0.1. Verdicts and exit codes as documented; a cookie value never appears in stdout,
+// stderr, the result, the summary, the SARIF, the raw output, GITHUB_OUTPUT or the job summary;
+// a header value shaped like a workflow command does not become one.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { runAction } from '../../src/action/main';
+import { runTool } from '../../src/process/run-tool';
+import { REPO, tmpDir } from '../helpers/paths';
+import { closedPort, GOOD_BODY, makeTestCa, siteRoutes, startHttpsServer, withChanges, type TestCa, type TestServer } from '../helpers/https-servers';
+
+// Built at run time, so this file holds nothing a secret scanner would flag.
+const SESSION_VALUE = ['CanaryCookie', 'Q1w2E3r4T5y6U7i8'].join('');
+const SECOND_VALUE = ['CanaryCookie', 'Z9x8C7v6B5n4M3'].join('');
+
+let ca: TestCa;
+let other: TestCa;
+let site: TestServer;
+
+beforeAll(async () => {
+  ca = makeTestCa();
+  other = makeTestCa('untrusted CA');
+  const routes = siteRoutes();
+  // Session cookie without HttpOnly or Secure, another without SameSite, CORS reflecting any
+  // Origin with credentials, and a header value written like a workflow command.
+  routes['/leaky'] = {
+    headers: (req) => ({
+      ...withChanges({
+        'Set-Cookie': [`sessionid=${SESSION_VALUE}; Path=/; SameSite=Lax`, `prefs=${SECOND_VALUE}; Secure`],
+        'X-Content-Type-Options': '::warning file=README.md::forged by the site',
+      }),
+      'Access-Control-Allow-Origin': req.headers.origin ?? '',
+      'Access-Control-Allow-Credentials': 'true',
+    }),
+    body: GOOD_BODY,
+  };
+  site = await startHttpsServer(ca, routes);
+});
+
+afterAll(async () => {
+  await site?.close();
+});
+
+function project(policy: string): string {
+  const dir = tmpDir('chaingate-headers-e2e-');
+  fs.writeFileSync(path.join(dir, '.chaingate.yml'), policy);
+  fs.copyFileSync(ca.caFile, path.join(dir, 'staging-ca.pem'));
+  fs.copyFileSync(other.caFile, path.join(dir, 'other-ca.pem'));
+  return dir;
+}
+
+async function cli(args: string[]) {
+  const out = path.join(tmpDir('chaingate-headers-out-'), 'out');
+  const r = await runTool(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'scan', ...args, '--output-dir', out], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    timeoutMs: 120_000,
+  });
+  const result = fs.existsSync(path.join(out, 'chaingate-result.json')) ? JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'), 'utf8')) : undefined;
+  return { ...r, out, result };
+}
+
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+function texts(out: string, extra: Record<string, string>): Record<string, string> {
+  return { ...extra, ...Object.fromEntries(filesUnder(out).map((f) => [path.relative(out, f), fs.readFileSync(f, 'utf8')])) };
+}
+
+const leaks = (t: Record<string, string>) => Object.entries(t).flatMap(([where, text]) => [SESSION_VALUE, SECOND_VALUE, 'CanaryCookie'].filter((n) => text.includes(n)).map((n) => `${where}: ${n}`));
+
+describe('headers scanner through dist/cli.js', () => {
+  it('--url adds the scanner to the policy\'s (empty) list and passes a good site', async () => {
+    const dir = project('scanners: []\nheaders:\n  ca-file: staging-ca.pem\n');
+    const r = await cli([dir, '--url', site.url('/')]);
+    expect(r.stderr).toContain(`GET ${site.url('/')} → 200`);
+    expect(r.exitCode).toBe(0);
+    expect(r.result.verdict).toBe('pass');
+    expect(r.result.scanners.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([['headers', 'ok']]);
+    expect(r.result.findings).toEqual([]);
+    // The completed scanner gets its SARIF run, so code scanning closes alerts it no longer reports.
+    const sarif = JSON.parse(fs.readFileSync(path.join(r.out, 'chaingate.sarif'), 'utf8'));
+    expect(sarif.runs.map((x: { tool: { driver: { name: string } } }) => x.tool.driver.name)).toContain('headers');
+  });
+
+  it('policy headers: blocks a reflected CORS origin, names cookies, never their values', async () => {
+    const dir = project(`scanners: [headers]\nheaders:\n  urls: [${JSON.stringify(site.url('/leaky'))}, ${JSON.stringify(site.url('/bad/csp-unsafe-inline'))}]\n  ca-file: staging-ca.pem\n  timeout-seconds: 10\n`);
+    const r = await cli([dir]);
+    expect(r.exitCode).toBe(1);
+    const found = r.result.findings.map((f: { id: string; severity: string; blocking: boolean; location: { path: string } }) => [f.location.path, f.id, f.severity, f.blocking]).sort();
+    expect(found).toEqual(
+      [
+        [site.url('/bad/csp-unsafe-inline'), 'chaingate.headers.csp-unsafe-inline', 'medium', false],
+        [site.url('/leaky'), 'chaingate.headers.cookie-no-httponly', 'medium', false],
+        [site.url('/leaky'), 'chaingate.headers.cookie-no-samesite', 'low', false],
+        [site.url('/leaky'), 'chaingate.headers.cookie-no-secure', 'medium', false],
+        [site.url('/leaky'), 'chaingate.headers.cors-origin-reflected', 'high', true],
+        [site.url('/leaky'), 'chaingate.headers.nosniff-missing', 'low', false],
+      ].sort(),
+    );
+    expect(r.stdout).toContain(`chaingate.headers.cors-origin-refle…  ${site.url('/leaky')}`);
+    const all = texts(r.out, { stdout: r.stdout, stderr: r.stderr });
+    expect(all['summary.md']).toContain('sessionid');
+    expect(all['chaingate.sarif']).toContain('sessionid');
+    expect(leaks(all)).toEqual([]);
+    expect(Object.keys(all)).toContain(path.join('raw', 'headers', 'headers.json'));
+  });
+
+  it('is incomplete (exit 3) on a closed port and on a certificate of another CA, naming the URL', async () => {
+    const port = await closedPort();
+    const closed = await cli([project('scanners: [headers]\nheaders:\n  ca-file: staging-ca.pem\n'), '--url', `https://127.0.0.1:${port}/`]);
+    expect(closed.exitCode).toBe(3);
+    expect(closed.result.verdict).toBe('incomplete');
+    expect(closed.stdout).toContain(`https://127.0.0.1:${port}/: connection refused`);
+    const wrong = await cli([project('scanners: [headers]\nheaders:\n  ca-file: other-ca.pem\n'), '--url', site.url('/')]);
+    expect(wrong.exitCode).toBe(3);
+    expect(wrong.result.scanners[0]).toMatchObject({ name: 'headers', status: 'failed', error: expect.stringContaining(`${site.url('/')}: TLS error`) });
+  });
+
+  it('refuses --url beside a scanner list without headers, and headers without a URL (exit 2)', async () => {
+    const dir = project('scanners: []\n');
+    const usage = await cli([dir, '--scanners', 'semgrep', '--url', site.url('/')]);
+    expect(usage.exitCode).toBe(2);
+    expect(usage.stderr).toContain('--url needs the headers scanner');
+    const none = await cli([project('scanners: [headers]\n')]);
+    expect(none.exitCode).toBe(2);
+    expect(none.stderr).toMatch(/\.chaingate\.yml:1:? scanner headers needs at least one URL/);
+    const bad = await cli([project('scanners: []\n'), '--url', 'javascript:alert(1)']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('is not an http(s) URL');
+  });
+});
+
+describe('headers scanner through the action', () => {
+  it('takes the urls input, keeps cookie values out of every output, and forges no workflow command', async () => {
+    const dir = project('scanners: []\nheaders:\n  ca-file: staging-ca.pem\n');
+    const d = tmpDir('chaingate-headers-action-');
+    const out = path.join(d, 'out');
+    const runner = { GITHUB_OUTPUT: path.join(d, 'github_output'), GITHUB_STEP_SUMMARY: path.join(d, 'step_summary') };
+    for (const f of Object.values(runner)) fs.writeFileSync(f, '');
+    let stdout = '';
+    let stderr = '';
+    const w1 = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true));
+    const w2 = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true));
+    let code: number;
+    const saved = process.env.GITHUB_OUTPUT;
+    process.env.GITHUB_OUTPUT = runner.GITHUB_OUTPUT;
+    try {
+      code = await runAction({ PATH: process.env.PATH, HOME: process.env.HOME, ...runner, CHAINGATE_INPUT_WORKING_DIRECTORY: dir, CHAINGATE_INPUT_OUTPUT_DIR: out, CHAINGATE_INPUT_URLS: `${site.url('/leaky')}\n${site.url('/')}` });
+    } finally {
+      if (saved === undefined) delete process.env.GITHUB_OUTPUT;
+      else process.env.GITHUB_OUTPUT = saved;
+      w1.mockRestore();
+      w2.mockRestore();
+      process.exitCode = undefined;
+    }
+    expect(code).toBe(1);
+    const result = JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'), 'utf8'));
+    expect(result.scanners.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([['headers', 'ok']]);
+    expect(result.findings.some((f: { id: string }) => f.id === 'chaingate.headers.cors-origin-reflected')).toBe(true);
+    const all = texts(out, { stdout, stderr, GITHUB_OUTPUT: fs.readFileSync(runner.GITHUB_OUTPUT, 'utf8'), GITHUB_STEP_SUMMARY: fs.readFileSync(runner.GITHUB_STEP_SUMMARY, 'utf8') });
+    expect(leaks(all)).toEqual([]);
+    // The site's "::warning file=README.md::" is text, never a command the runner would act on.
+    expect((stdout + stderr).split('\n').filter((l) => /::warning file=README\.md::forged/.test(l) && /^::/.test(l))).toEqual([]);
+  });
+});
