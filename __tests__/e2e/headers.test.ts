@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runAction } from '../../src/action/main';
 import { runTool } from '../../src/process/run-tool';
+import { captureActionIo } from '../helpers/action-io';
 import { REPO, tmpDir } from '../helpers/paths';
 import { closedPort, GOOD_BODY, makeTestCa, siteRoutes, startHttpsServer, withChanges, type TestCa, type TestServer } from '../helpers/https-servers';
 
@@ -23,11 +24,11 @@ beforeAll(async () => {
   other = makeTestCa('untrusted CA');
   const routes = siteRoutes();
   // Session cookie without HttpOnly or Secure, another without SameSite, CORS reflecting any
-  // Origin with credentials, and a header value written like a workflow command.
+  // Origin with credentials, and a cookie name and a header value written like workflow commands.
   routes['/leaky'] = {
     headers: (req) => ({
       ...withChanges({
-        'Set-Cookie': [`sessionid=${SESSION_VALUE}; Path=/; SameSite=Lax`, `prefs=${SECOND_VALUE}; Secure`],
+        'Set-Cookie': [`sessionid=${SESSION_VALUE}; Path=/; SameSite=Lax`, `prefs=${SECOND_VALUE}; Secure`, '::warning::forged-by-site=1; Secure'],
         'X-Content-Type-Options': '::warning file=README.md::forged by the site',
       }),
       'Access-Control-Allow-Origin': req.headers.origin ?? '',
@@ -134,34 +135,39 @@ describe('headers scanner through dist/cli.js', () => {
 
 describe('headers scanner through the action', () => {
   it('takes the urls input, keeps cookie values out of every output, and forges no workflow command', async () => {
-    const dir = project('scanners: []\nheaders:\n  ca-file: staging-ca.pem\n');
-    const d = tmpDir('chaingate-headers-action-');
-    const out = path.join(d, 'out');
-    const runner = { GITHUB_OUTPUT: path.join(d, 'github_output'), GITHUB_STEP_SUMMARY: path.join(d, 'step_summary') };
-    for (const f of Object.values(runner)) fs.writeFileSync(f, '');
-    let stdout = '';
-    let stderr = '';
-    const w1 = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((stdout += String(c)), true));
-    const w2 = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => ((stderr += String(c)), true));
-    let code: number;
+    // Every finding blocks, so each is annotated on stdout, hostile cookie name included.
+    const dir = project('scanners: []\nfail-on: {misconfiguration: low}\nheaders:\n  ca-file: staging-ca.pem\n');
+    const out = path.join(tmpDir('chaingate-headers-action-'), 'out');
+    const summaryFile = path.join(tmpDir('chaingate-headers-summary-'), 'step_summary');
+    fs.writeFileSync(summaryFile, '');
     const saved = process.env.GITHUB_OUTPUT;
-    process.env.GITHUB_OUTPUT = runner.GITHUB_OUTPUT;
+    const io = captureActionIo('chaingate-headers-action-io-');
+    const stderr: string[] = [];
+    const errWrite = jest.spyOn(process.stderr, 'write').mockImplementation((c) => (stderr.push(String(c)), true));
+    let code: number;
     try {
-      code = await runAction({ PATH: process.env.PATH, HOME: process.env.HOME, ...runner, CHAINGATE_INPUT_WORKING_DIRECTORY: dir, CHAINGATE_INPUT_OUTPUT_DIR: out, CHAINGATE_INPUT_URLS: `${site.url('/leaky')}\n${site.url('/')}` });
+      code = await runAction({ PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_OUTPUT: io.outFile, GITHUB_STEP_SUMMARY: summaryFile, CHAINGATE_INPUT_WORKING_DIRECTORY: dir, CHAINGATE_INPUT_OUTPUT_DIR: out, CHAINGATE_INPUT_URLS: `${site.url('/leaky')}\n${site.url('/')}` });
     } finally {
+      io.write.mockRestore();
+      errWrite.mockRestore();
       if (saved === undefined) delete process.env.GITHUB_OUTPUT;
       else process.env.GITHUB_OUTPUT = saved;
-      w1.mockRestore();
-      w2.mockRestore();
       process.exitCode = undefined;
     }
+    const stdout = io.stdout.join('');
     expect(code).toBe(1);
     const result = JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'), 'utf8'));
     expect(result.scanners.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([['headers', 'ok']]);
     expect(result.findings.some((f: { id: string }) => f.id === 'chaingate.headers.cors-origin-reflected')).toBe(true);
-    const all = texts(out, { stdout, stderr, GITHUB_OUTPUT: fs.readFileSync(runner.GITHUB_OUTPUT, 'utf8'), GITHUB_STEP_SUMMARY: fs.readFileSync(runner.GITHUB_STEP_SUMMARY, 'utf8') });
+    const all = texts(out, { stdout, stderr: stderr.join(''), GITHUB_OUTPUT: fs.readFileSync(io.outFile, 'utf8'), GITHUB_STEP_SUMMARY: fs.readFileSync(summaryFile, 'utf8') });
+    expect(all.GITHUB_STEP_SUMMARY).toContain('sessionid');
     expect(leaks(all)).toEqual([]);
-    // The site's "::warning file=README.md::" is text, never a command the runner would act on.
-    expect((stdout + stderr).split('\n').filter((l) => /::warning file=README\.md::forged/.test(l) && /^::/.test(l))).toEqual([]);
+    // The site's `::warning::` is text inside chaingate's own annotation, never a command of its own.
+    const forged = stdout.split('\n').filter((l) => l.includes('::warning::forged-by-site'));
+    expect(forged.length).toBeGreaterThan(0);
+    expect(forged.filter((l) => l.startsWith('::warning::forged'))).toEqual([]);
+    for (const l of forged) expect(l).toMatch(/^::error title=[^:]*::chaingate\.headers\.cookie-no-samesite: Cookie without SameSite: prefs, ::warning::forged-by-site at https/);
+    // URL findings are annotated without a file: the URL is no file of the repository.
+    expect(stdout).not.toMatch(/file=https/);
   });
 });

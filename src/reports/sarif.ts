@@ -3,6 +3,7 @@
 // result, our fingerprint as a partial fingerprint). Pure.
 import { securitySeverityScore, worseSeverity, type Severity } from '../core/finding';
 import { nearestFix } from '../core/fix';
+import { isUrlLocation } from '../core/url-location';
 import { wellFormed } from '../core/lookup';
 import { md } from './markdown';
 import { linkTarget, SECRET_REMEDIATION } from './remedy';
@@ -80,12 +81,6 @@ const TOOL_URIS: Record<string, string> = {
   zizmor: 'https://docs.zizmor.sh/',
 };
 
-/**
- * A finding located at a deployed URL (the headers scanner), not at a file: code scanning maps
- * artifact URIs to files of the repository, so it is shown on the policy file that names the URL,
- * with the URL as its logical location and in its message.
- */
-const URL_LOCATION = /^https?:\/\//i;
 
 type Obj = Record<string, unknown>;
 
@@ -147,7 +142,7 @@ function messageText(f: EvaluatedFinding): string {
     const fixed = f.kind === 'license' ? '' : nearest === undefined ? ' No fixed version yet.' : ` Fixed in ${nearest}.`;
     return `${f.id} in ${packageLabel(f.package)}: ${f.title || f.id}.${fixed}`;
   }
-  const at = f.location && URL_LOCATION.test(f.location.path) ? ` at ${f.location.path}` : '';
+  const at = f.location && isUrlLocation(f.location.path) ? ` at ${f.location.path}` : '';
   return `${f.title ? `${f.title} (${f.id})` : f.id}${at}`;
 }
 
@@ -197,7 +192,9 @@ function lockfileFor(p: EvaluatedFinding['package'], ctx: Ctx): string | undefin
 
 function location(f: EvaluatedFinding, ctx: Ctx): Obj {
   const p = f.package;
-  const url = f.location && URL_LOCATION.test(f.location.path) ? f.location.path : undefined;
+  // Code scanning maps artifact URIs to repository files: a deployed URL (the headers scanner) is
+  // shown on the policy file that names it, the URL its logical location and in its message.
+  const url = f.location && isUrlLocation(f.location.path) ? f.location.path : undefined;
   let file = url ? ctx.fallback : (f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback);
   let at = region(f);
   const anchor = at === undefined ? ctx.opts.anchor?.(f) : undefined;

@@ -1,6 +1,7 @@
 // A finding located at a deployed URL (the headers scanner) is shown in SARIF on the policy file
-// that names the URL: code scanning maps artifact URIs to repository files, and a URL made into a
-// path (`https%3A//host/`, or joined under a project folder) would point at nothing.
+// that names the URL, and annotated without a file: code scanning and annotations map paths to
+// repository files, and a URL made into a path (`https%3A//host/`) would point at nothing.
+import { blockingAnnotations } from '../../src/reports/annotations';
 import { renderSarif } from '../../src/reports/sarif';
 import { evaluated, gateResult } from './build';
 
@@ -28,5 +29,17 @@ describe('SARIF for URL-located findings', () => {
     expect(res.locations[0].physicalLocation.artifactLocation.uri).toBe('src/a.ts');
     expect(res.locations[0].logicalLocations).toBeUndefined();
     expect(res.message.text).toBe('r');
+  });
+});
+
+describe('annotations for URL-located findings', () => {
+  it('carry no file, and say the URL in the message', () => {
+    const blocking = { ...URL_FINDING, blocking: true, rationale: 'medium is at or above fail-on.misconfiguration medium' };
+    expect(blockingAnnotations({ findings: [blocking] }, '/work/repo', '/work/repo')).toEqual([
+      {
+        title: 'chaingate: medium misconfiguration chaingate.headers.hsts-missing',
+        message: 'chaingate.headers.hsts-missing: No valid Strict-Transport-Security header at https://staging.example.test:8443/app — medium is at or above fail-on.misconfiguration medium',
+      },
+    ]);
   });
 });
