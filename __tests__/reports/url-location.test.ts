@@ -2,7 +2,9 @@
 // that names the URL, and annotated without a file: code scanning and annotations map paths to
 // repository files, and a URL made into a path (`https%3A//host/`) would point at nothing.
 import { blockingAnnotations } from '../../src/reports/annotations';
+import { fileUrl } from '../../src/reports/remedy';
 import { renderSarif } from '../../src/reports/sarif';
+import { renderSummary } from '../../src/reports/summary';
 import { evaluated, gateResult } from './build';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -41,5 +43,16 @@ describe('annotations for URL-located findings', () => {
         message: 'chaingate.headers.hsts-missing: No valid Strict-Transport-Security header at https://staging.example.test:8443/app — medium is at or above fail-on.misconfiguration medium',
       },
     ]);
+  });
+});
+
+describe('links at the commit for URL-located findings', () => {
+  it('are not made: a URL is no file of the repository', () => {
+    const links = { server: 'https://github.com', repository: 'o/r', sha: 'a'.repeat(40), project: '' };
+    expect(fileUrl(links, 'https://staging.example.test/app')).toBeUndefined();
+    expect(fileUrl(links, 'src/a.ts', 2)).toBe(`https://github.com/o/r/blob/${'a'.repeat(40)}/src/a.ts#L2`);
+    const summary = renderSummary(gateResult({ findings: [{ ...URL_FINDING, blocking: true }] }), { resultFile: 'r.json', sarifFile: 'r.sarif', links });
+    expect(summary).toContain('https://staging.example.test:8443/app');
+    expect(summary).not.toContain('blob/');
   });
 });
