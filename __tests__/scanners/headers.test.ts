@@ -144,6 +144,12 @@ describe('headers scanner on real HTTPS servers', () => {
     expect(Date.now() - started).toBeLessThan(4_000);
   });
 
+  it('stops at the scanner\'s own timeout, however long each URL may take', async () => {
+    const ctx = { ...context(), timeoutMs: 300 };
+    const e = await failure(scan([site.url('/hang'), site.url('/hang')], { timeoutMs: 60_000 }, ctx));
+    expect(e.message).toBe(`${site.url('/hang')}: the scanner ran out of time (timeout-minutes); ${site.url('/hang')}: the scanner ran out of time (timeout-minutes)`);
+  });
+
   it('fails on a redirect loop, too many hops and a javascript: redirect', async () => {
     expect((await failure(scan([site.url('/redirect/loop-a')]))).message).toContain(`redirect loop: ${site.url('/redirect/loop-b')} leads back to ${site.url('/redirect/loop-a')}`);
     expect((await failure(scan([site.url('/redirect/hops/12')])))).toBeDefined();

@@ -138,8 +138,14 @@ function request(url: string, ca: string[] | undefined, deadline: number, maxBod
 }
 
 /** The chain of one URL, or why it could not be observed. */
-export async function observe(url: string, opts: HeadersOptions, ca: string[] | undefined, log: (l: string) => void): Promise<Observation | { url: string; error: string }> {
-  const deadline = Date.now() + opts.timeoutMs;
+export async function observe(
+  url: string,
+  opts: HeadersOptions,
+  ca: string[] | undefined,
+  log: (l: string) => void,
+  scanDeadline = Infinity,
+): Promise<Observation | { url: string; error: string }> {
+  const deadline = Math.min(Date.now() + opts.timeoutMs, scanDeadline);
   const maxRedirects = opts.maxRedirects ?? MAX_REDIRECTS;
   const chain: ObservedResponse[] = [];
   const start = new URL(url);
@@ -151,7 +157,9 @@ export async function observe(url: string, opts: HeadersOptions, ca: string[] | 
     try {
       hop = await request(current, ca, deadline, opts.maxBodyBytes ?? MAX_BODY_BYTES);
     } catch (e) {
-      const why = (e as Error).message === 'timed out' ? `no answer within ${opts.timeoutMs / 1000} s` : describeError(e as NodeJS.ErrnoException);
+      const why = (e as Error).message !== 'timed out'
+        ? describeError(e as NodeJS.ErrnoException)
+        : deadline === scanDeadline ? 'the scanner ran out of time (timeout-minutes)' : `no answer within ${opts.timeoutMs / 1000} s`;
       return { url, error: `${displayUrl(current)}: ${why}` };
     }
     log(`GET ${displayUrl(current)} → ${hop.status}`);
@@ -201,12 +209,14 @@ function readCa(file: string): string[] {
 export async function runHeaders(ctx: ScanContext, opts: HeadersOptions): Promise<ScannerOutcome> {
   if (opts.urls.length === 0) throw new ToolError(HEADERS, 'no URL to check; set headers.urls in the policy or pass --url');
   const ca = opts.caFile ? readCa(opts.caFile) : undefined;
+  // timeout-minutes bounds the scanner as a whole, however many URLs wait their timeout-seconds.
+  const scanDeadline = Date.now() + ctx.timeoutMs;
   const findings: Finding[] = [];
   const notes: string[] = [];
   const failures: string[] = [];
   const raw: unknown[] = [];
   for (const url of opts.urls) {
-    const o = await observe(url, opts, ca, ctx.log);
+    const o = await observe(url, opts, ca, ctx.log, scanDeadline);
     raw.push(rawRecord(o));
     if ('error' in o) {
       failures.push(o.error);
