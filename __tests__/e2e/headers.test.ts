@@ -8,6 +8,8 @@ import * as path from 'node:path';
 import { runAction } from '../../src/action/main';
 import { runTool } from '../../src/process/run-tool';
 import { captureActionIo } from '../helpers/action-io';
+import { cli as cliInProcess } from '../helpers/cli';
+import { commitAll, repoWith, write } from '../helpers/git-repo';
 import { REPO, tmpDir } from '../helpers/paths';
 import { closedPort, GOOD_BODY, makeTestCa, siteRoutes, startHttpsServer, withChanges, type TestCa, type TestServer } from '../helpers/https-servers';
 
@@ -169,5 +171,36 @@ describe('headers scanner through the action', () => {
     for (const l of forged) expect(l).toMatch(/^::error title=[^:]*::chaingate\.headers\.cookie-no-samesite: Cookie without SameSite: prefs, ::warning::forged-by-site at https/);
     // URL findings are annotated without a file: the URL is no file of the repository.
     expect(stdout).not.toMatch(/file=https/);
+  });
+});
+
+describe('a pull request that edits headers: (--baseline REF)', () => {
+  function prRepointingTheScanner() {
+    const policy = (url: string) => `scanners: [headers]\nheaders:\n  urls: [${JSON.stringify(url)}]\n  ca-file: staging-ca.pem\n`;
+    const { dir, base } = repoWith({ '.chaingate.yml': policy(site.url('/bad/hsts-missing')), 'staging-ca.pem': fs.readFileSync(ca.caFile, 'utf8') });
+    write(dir, { '.chaingate.yml': policy(site.url('/')) });
+    commitAll(dir);
+    return { dir, base };
+  }
+
+  it("head: the PR's URL is scanned, and the edit is listed among the gate's changes", async () => {
+    const { dir, base } = prRepointingTheScanner();
+    const out = path.join(tmpDir(), 'out');
+    const r = await cliInProcess(['scan', dir, '--baseline', base, '--output-dir', out]);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'), 'utf8'));
+    expect(result.policyChanges).toEqual([
+      { file: '.chaingate.yml', what: 'policy', change: 'modified', details: [`headers.urls: [${JSON.stringify(site.url('/bad/hsts-missing'))}] → [${JSON.stringify(site.url('/'))}]`] },
+    ]);
+    expect(fs.readFileSync(path.join(out, 'summary.md'), 'utf8')).toContain('This change edits the gate');
+  });
+
+  it("baseline: the base branch's URL is scanned, whatever the PR wrote", async () => {
+    const { dir, base } = prRepointingTheScanner();
+    const out = path.join(tmpDir(), 'out');
+    const r = await cliInProcess(['scan', dir, '--baseline', base, '--trusted-policy', 'baseline', '--output-dir', out]);
+    const result = JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'), 'utf8'));
+    expect(result.findings.map((f: { id: string; location: { path: string } }) => [f.id, f.location.path])).toEqual([['chaingate.headers.hsts-missing', site.url('/bad/hsts-missing')]]);
+    expect(r.code).toBe(0);
   });
 });
