@@ -131,7 +131,13 @@ describe('headers scanner through dist/cli.js', () => {
     expect(none.stderr).toMatch(/\.chaingate\.yml:1:? scanner headers needs at least one URL/);
     const bad = await cli([project('scanners: []\n'), '--url', 'javascript:alert(1)']);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toContain('is not an http(s) URL');
+    expect(bad.stderr).toContain('headers.urls.0: must be an http:// or https:// URL');
+    const secret = await cli([project('scanners: []\n'), '--url', 'https://user:pw@example.test/']);
+    expect(secret.exitCode).toBe(2);
+    expect(secret.stderr).toContain('a URL must not hold a user name or password');
+    const notUrl = await cli([project('scanners: []\n'), '--url', 'https://exa mple.test/']);
+    expect(notUrl.exitCode).toBe(2);
+    expect(notUrl.stderr).toContain('is not an absolute URL');
   });
 });
 
