@@ -2,14 +2,14 @@
 // the openssl CLI (nothing key-like is committed). Importable on its own, to run any HTTP
 // header scanner (chaingate's, the MDN HTTP Observatory...) against the same sites:
 //
-//   const ca = makeTestCa();                       // CA + a server cert for 127.0.0.1 and localhost
-//   const site = await startHttpsServer(ca, siteRoutes());
-//   // site.url('/') is https://127.0.0.1:<port>/ ; GOOD_HEADERS there, one bad header per
-//   // /bad/<check> path (BAD_SITES), redirect chains under /redirect/...
-//   // trust ca.caFile (headers.ca-file, NODE_EXTRA_CA_CERTS, curl --cacert)
-//   await site.close();
+//   const sites = await startTestSites();          // a fresh CA, the HTTPS site and its plain-HTTP side
+//   sites.urls                                     // name → URL: good, bad/<check>, redirect chains
+//   sites.expected                                 // name → the chaingate.headers.* ids chaingate reports
+//   // trust sites.ca.caFile (headers.ca-file, NODE_EXTRA_CA_CERTS, curl --cacert)
+//   await sites.close();
 //
-// `startHttpServer(routes)` is the plain-HTTP side (http→https redirects and downgrades).
+// Lower level: makeTestCa() (a CA and a server cert for 127.0.0.1 and localhost),
+// startHttpsServer(ca, siteRoutes(), port?) and startHttpServer(routes, port?).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -167,13 +167,16 @@ function handler(routes: Routes, requests: TestServer['requests']): http.Request
   };
 }
 
-async function listen(server: http.Server | https.Server, scheme: 'http' | 'https', requests: TestServer['requests']): Promise<TestServer> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const origin = `${scheme}://127.0.0.1:${port}`;
+async function listen(server: http.Server | https.Server, scheme: 'http' | 'https', requests: TestServer['requests'], port = 0): Promise<TestServer> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const origin = `${scheme}://127.0.0.1:${bound}`;
   return {
     origin,
-    port,
+    port: bound,
     url: (p = '/') => `${origin}${p}`,
     requests,
     close: () =>
@@ -184,16 +187,96 @@ async function listen(server: http.Server | https.Server, scheme: 'http' | 'http
   };
 }
 
-/** An HTTPS server on 127.0.0.1 (a free port) with the CA's server certificate. */
-export function startHttpsServer(ca: TestCa, routes: Routes): Promise<TestServer> {
+/** An HTTPS server on 127.0.0.1 (a free port, or `port`) with the CA's server certificate. */
+export function startHttpsServer(ca: TestCa, routes: Routes, port = 0): Promise<TestServer> {
   const requests: TestServer['requests'] = [];
-  return listen(https.createServer({ key: ca.key, cert: ca.cert }, handler(routes, requests)), 'https', requests);
+  return listen(https.createServer({ key: ca.key, cert: ca.cert }, handler(routes, requests)), 'https', requests, port);
 }
 
-/** A plain-HTTP server on 127.0.0.1 (a free port). */
-export function startHttpServer(routes: Routes): Promise<TestServer> {
+/** A plain-HTTP server on 127.0.0.1 (a free port, or `port`). Routes may be added once it listens. */
+export function startHttpServer(routes: Routes, port = 0): Promise<TestServer> {
   const requests: TestServer['requests'] = [];
-  return listen(http.createServer(handler(routes, requests)), 'http', requests);
+  return listen(http.createServer(handler(routes, requests)), 'http', requests, port);
+}
+
+export interface TestSites {
+  ca: TestCa;
+  site: TestServer;
+  plain: TestServer;
+  /** Every test URL by name: `good`, `meta-csp`, `bad/<check>`, `http-redirect`, `http-only`... */
+  urls: Record<string, string>;
+  /**
+   * The chaingate.headers.* ids (without the prefix, sorted) chaingate reports for each URL of
+   * `urls` that it can scan; `incomplete` for those it must refuse (loop, hops, javascript:, 5xx).
+   */
+  expected: Record<string, string[] | 'incomplete'>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole test setup: a fresh CA, the HTTPS site (siteRoutes) and its plain-HTTP side, where
+ * `/` redirects to the HTTPS site at once, `/stays` answers over HTTP, `/via-http` takes another
+ * HTTP hop first, and `/plain` is where the HTTPS site's `/redirect/downgrade` lands.
+ */
+export async function startTestSites(ports: { https?: number; http?: number } = {}): Promise<TestSites> {
+  const ca = makeTestCa();
+  // Each side's routes name the other's port: the plain side's are filled in once both listen.
+  const plainRoutes: Routes = {};
+  const plain = await startHttpServer(plainRoutes, ports.http);
+  const site = await startHttpsServer(ca, siteRoutes({ downgradeTo: `${plain.origin}/plain` }), ports.https);
+  const page = { headers: { 'Content-Type': 'text/html' }, body: '<html></html>' };
+  Object.assign(plainRoutes, {
+    '/': { status: 301, headers: { Location: site.url('/') } },
+    '/stays': page,
+    '/via-http': { status: 301, headers: { Location: `${plain.origin}/` } },
+    '/plain': page,
+  });
+  const plainPage = ['csp-missing', 'framing-unrestricted', 'nosniff-missing', 'referrer-policy-missing'];
+  const urls: Record<string, string> = {
+    good: site.url('/'),
+    'meta-csp': site.url('/meta-csp'),
+    'not-found': site.url('/missing'),
+    'redirect-relative': site.url('/redirect/to-good'),
+    'http-redirect': plain.url('/'),
+    'http-only': plain.url('/stays'),
+    'http-via-http': plain.url('/via-http'),
+    downgrade: site.url('/redirect/downgrade'),
+    'cors-origin-reflected': site.url('/bad/cors-origin-reflected'),
+    'server-error': site.url('/error'),
+    'redirect-loop': site.url('/redirect/loop-a'),
+    'redirect-11-hops': site.url('/redirect/hops/11'),
+    'redirect-javascript': site.url('/redirect/javascript'),
+  };
+  const expected: TestSites['expected'] = {
+    good: [],
+    'meta-csp': [],
+    'not-found': [],
+    'redirect-relative': [],
+    'http-redirect': [],
+    'http-only': [...plainPage, 'no-https-redirect'].sort(),
+    'http-via-http': ['no-https-redirect'],
+    downgrade: [...plainPage, 'https-downgrade'].sort(),
+    'cors-origin-reflected': ['cors-origin-reflected'],
+    'server-error': 'incomplete',
+    'redirect-loop': 'incomplete',
+    'redirect-11-hops': 'incomplete',
+    'redirect-javascript': 'incomplete',
+  };
+  for (const id of Object.keys(BAD_SITES)) {
+    urls[`bad/${id}`] = site.url(`/bad/${id}`);
+    expected[`bad/${id}`] = [id];
+  }
+  return {
+    ca,
+    site,
+    plain,
+    urls,
+    expected,
+    close: async () => {
+      await site.close();
+      await plain.close();
+    },
+  };
 }
 
 /** A port nothing listens on (bound, then released). */

@@ -9,12 +9,13 @@ import { ToolError } from '../../src/errors';
 import { createHeadersScanner, PROBE_ORIGIN, runHeaders, type HeadersOptions } from '../../src/scanners/headers';
 import type { ScanContext, ScannerOutcome } from '../../src/scanners/types';
 import { tmpDir } from '../helpers/paths';
-import { BAD_SITES, closedPort, makeTestCa, siteRoutes, startHttpServer, startHttpsServer, type Routes, type TestCa, type TestServer } from '../helpers/https-servers';
+import { BAD_SITES, closedPort, makeTestCa, startTestSites, type TestCa, type TestServer, type TestSites } from '../helpers/https-servers';
 
 let ca: TestCa;
 let other: TestCa;
 let site: TestServer;
 let plain: TestServer;
+let sites: TestSites;
 
 function context(): ScanContext & { lines: string[] } {
   const lines: string[] = [];
@@ -34,27 +35,13 @@ async function failure(p: Promise<unknown>): Promise<ToolError> {
 }
 
 beforeAll(async () => {
-  ca = makeTestCa();
+  sites = await startTestSites();
+  ({ ca, site, plain } = sites);
   other = makeTestCa('another CA');
-  // Each side's routes name the other's port: the plain side's are filled in once both listen.
-  const plainRoutes: Routes = {};
-  plain = await startHttpServer(plainRoutes);
-  site = await startHttpsServer(ca, siteRoutes({ downgradeTo: `${plain.origin}/plain` }));
-  Object.assign(plainRoutes, {
-    // Redirects to the HTTPS site at once.
-    '/': { status: 301, headers: { Location: site.url('/') } },
-    // Answers over plain HTTP.
-    '/stays': { headers: { 'Content-Type': 'text/html' }, body: '<html></html>' },
-    // Goes through another plain-HTTP hop before HTTPS.
-    '/via-http': { status: 301, headers: { Location: `${plain.origin}/` } },
-    // Where the HTTPS site's downgrade lands.
-    '/plain': { headers: { 'Content-Type': 'text/html' }, body: '<html></html>' },
-  });
 });
 
 afterAll(async () => {
-  await site?.close();
-  await plain?.close();
+  await sites?.close();
 });
 
 describe('headers scanner on real HTTPS servers', () => {
@@ -76,6 +63,17 @@ describe('headers scanner on real HTTPS servers', () => {
     const f = out.findings[0];
     expect(f).toMatchObject({ kind: 'misconfiguration', tools: ['headers'], location: { path: site.url(`/bad/${id}`) }, severity: HEADER_CHECKS[id as keyof typeof HEADER_CHECKS].severity });
     expect(JSON.stringify(out)).not.toContain('S3CRET');
+  });
+
+  it('gives, on every URL of the shared test sites, what their `expected` table says (the table the Observatory comparison reads)', async () => {
+    const got: Record<string, string[] | 'incomplete'> = {};
+    for (const [name, url] of Object.entries(sites.urls)) {
+      got[name] = await scan([url]).then(ids, (e: unknown) => {
+        if (!(e instanceof ToolError)) throw e;
+        return 'incomplete';
+      });
+    }
+    expect(got).toEqual(sites.expected);
   });
 
   it('finds a server that reflects any Origin with credentials', async () => {
