@@ -172,7 +172,7 @@ export const PolicySchema = z
     headers: z
       .strictObject({
         urls: z.array(HeadersUrlSchema).max(100).default([]),
-        /** PEM file of extra CA certificates (a private staging CA), relative to the policy file. */
+        /** PEM file of extra CA certificates (a private staging CA), relative to the scanned folder, as audit.osv-db. */
         'ca-file': z.string().min(1).optional(),
         /** Per URL, its whole redirect chain. */
         'timeout-seconds': z.number().positive().max(600).default(30),
