@@ -24,7 +24,7 @@ import { readEvent, resolveBaseline, type PullRequestEvent } from './pull-reques
 
 
 /** Inputs that take one item per line; every other input is a single line. */
-const LIST_INPUTS = new Set(['reports', 'vex', 'sign-blobs', 'scanners']);
+const LIST_INPUTS = new Set(['reports', 'vex', 'sign-blobs', 'scanners', 'urls']);
 // C0 and C1 controls, DEL and the Unicode line/paragraph separators: no path, reference or option
 // has them, and they are how a value would smuggle a workflow command or a fake log line.
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
@@ -86,6 +86,8 @@ export function optionsFromInputs(env: NodeJS.ProcessEnv, now: () => Date, log: 
       return r.data;
     });
   }
+  const urls = lines(input(env, 'urls'));
+  if (urls.length > 0 && scanners !== undefined && !scanners.includes('headers')) throw new ConfigError('input urls needs the headers scanner: add headers to the scanners input');
   prCommentMode(env);
   bool(env, 'tracking-issue');
   // history: true keeps the file the workflow's cache steps restore and save (action.yml sets where).
@@ -103,6 +105,7 @@ export function optionsFromInputs(env: NodeJS.ProcessEnv, now: () => Date, log: 
     mode,
     scanners,
     image: input(env, 'image'),
+    urls: urls.length ? urls : undefined,
     osvDb: input(env, 'osv-db'),
     sbom: bool(env, 'sbom'),
     insecureRegistry: bool(env, 'insecure-registry'),

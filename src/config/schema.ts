@@ -8,7 +8,7 @@ import { spdxIdProblem } from '../core/licenses';
 export const FailOnLevelSchema = z.enum(['critical', 'high', 'medium', 'low', 'info', 'none']);
 export type FailOnLevel = z.infer<typeof FailOnLevelSchema>;
 
-export const ScannerNameSchema = z.enum(['semgrep', 'trivy-fs', 'trivy-image', 'audit', 'zizmor']);
+export const ScannerNameSchema = z.enum(['semgrep', 'trivy-fs', 'trivy-image', 'audit', 'zizmor', 'headers']);
 export type ScannerName = z.infer<typeof ScannerNameSchema>;
 
 const isoDate = z
@@ -59,6 +59,21 @@ const spdxIdSchema = z
   .superRefine((id, ctx) => {
     const problem = spdxIdProblem(id);
     if (problem) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(id)} ${problem}` });
+  });
+
+/** A URL the `headers` scanner requests: http(s) only, no user:password (it would land in reports). */
+export const HeadersUrlSchema = z
+  .string()
+  .regex(/^https?:\/\//i, 'must be an http:// or https:// URL')
+  .superRefine((u, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(u);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(u)} is not an absolute URL` });
+      return;
+    }
+    if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'a URL must not hold a user name or password' });
   });
 
 const toolPathSchema = z.strictObject({ path: z.string().min(1).optional() });
@@ -151,6 +166,16 @@ export const PolicySchema = z
         'osv-db': z.string().min(1).optional(),
         /** Run the package managers' own audit commands when their endpoint answers. */
         'package-managers': z.boolean().default(true),
+      })
+      .prefault({}),
+    /** The `headers` scanner: deployed URLs whose HTTPS, HSTS, CSP, cookie and CORS headers are checked. */
+    headers: z
+      .strictObject({
+        urls: z.array(HeadersUrlSchema).max(100).default([]),
+        /** PEM file of extra CA certificates (a private staging CA), relative to the scanned folder, as audit.osv-db. */
+        'ca-file': z.string().min(1).optional(),
+        /** Per URL, its whole redirect chain. */
+        'timeout-seconds': z.number().positive().max(600).default(30),
       })
       .prefault({}),
     'timeout-minutes': z.number().positive().max(360).default(15),

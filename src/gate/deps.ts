@@ -7,6 +7,7 @@ import { createAuditScanner } from '../scanners/audit';
 import { absoluteConfigs, createSemgrepScanner } from '../scanners/semgrep';
 import { createTrivyFsScanner, createTrivyImageScanner, trivyOptionsFromPolicy } from '../scanners/trivy';
 import { createZizmorScanner } from '../scanners/zizmor';
+import { createHeadersScanner } from '../scanners/headers';
 import type { Scanner } from '../scanners/types';
 import type { GateDeps, GateOptions } from './run-gate';
 
@@ -40,6 +41,10 @@ export function createScanner(name: ScannerName, policy: Policy, opts: GateOptio
       });
     case 'zizmor':
       return createZizmorScanner();
+    case 'headers': {
+      const h = policy.headers;
+      return createHeadersScanner({ urls: h.urls, caFile: h['ca-file'] ? path.resolve(projectDir, h['ca-file']) : undefined, timeoutMs: h['timeout-seconds'] * 1000 });
+    }
   }
 }
 

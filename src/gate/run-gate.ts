@@ -68,6 +68,11 @@ export interface GateOptions {
   verifyImage?: string;
   /** Never touch the network: cached Trivy DB, offline OSV advisories only. */
   offline?: boolean;
+  /**
+   * URLs for the `headers` scanner (--url, the urls input): they replace headers.urls of the
+   * policy, and add the scanner to the policy's scanners when `scanners` is not given.
+   */
+  urls?: string[];
   /** Trivy's scanners for this run, over the policy's trivy.scanners (`chaingate pre-commit`: secrets only). */
   trivyScanners?: Policy['trivy']['scanners'];
   /**
@@ -141,6 +146,11 @@ function overridesFrom(opts: GateOptions) {
     if (opts.trivyScanners) r.trivy = { ...(r.trivy ?? {}), scanners: opts.trivyScanners };
     if (opts.osvDb) r.audit = { ...(r.audit ?? {}), 'osv-db': path.resolve(opts.osvDb) };
     if (opts.sbom !== undefined) r.sbom = opts.sbom;
+    if (opts.urls?.length) {
+      r.headers = { ...(r.headers ?? {}), urls: opts.urls };
+      const scanners = r.scanners ?? defaultPolicy().scanners;
+      if (!opts.scanners && !scanners.includes('headers')) r.scanners = [...scanners, 'headers'];
+    }
     return r;
   };
 }
@@ -166,6 +176,10 @@ export function loadInputs(opts: GateOptions) {
   const baseDir = policyLoaded ? path.dirname(configPath) : dir;
   // Refused before anything runs: a tool path the scanned repository could have written.
   const tools: PolicyTools = policyLoaded ? checkPolicyTools(policy, configPath, policyLoaded.lineOf, repoRoots, opts.env) : {};
+  // Checked once --url and the urls input are laid over: the file alone may leave them to those.
+  if (policy.scanners.includes('headers') && policy.headers.urls.length === 0) {
+    throw new ConfigError('scanner headers needs at least one URL: set headers.urls or pass --url (the urls input)', policyLoaded ? configPath : undefined, policyLoaded?.lineOf?.(['scanners']));
+  }
   // semgrep would read a rule file linked out of the repository and print its text in its errors.
   for (const c of absoluteConfigs(policy.semgrep.config, dir)) if (path.isAbsolute(c)) checkRepoFileLink(c, repoRoots, 'semgrep rule file');
 

@@ -5,6 +5,7 @@
 // toolkit's (core.error); this only shapes and bounds it. Pure.
 import * as path from 'node:path';
 import { nearestFix } from '../core/fix';
+import { isUrlLocation } from '../core/url-location';
 import type { EvaluatedFinding, GateResult } from '../core/result';
 import { normalizePath, packageLabel, sortFindings } from './order';
 
@@ -41,9 +42,12 @@ function annotation(f: EvaluatedFinding, projectDir: string, workspace: string):
     const fix = nearestFix(f.package);
     parts.push(fix === undefined ? '(no fixed version yet)' : `(fixed in ${fix})`);
   }
+  // A deployed URL (the headers scanner) is no file of the repository: said in the message.
+  const url = f.location && isUrlLocation(f.location.path) ? f.location.path : undefined;
+  if (url) parts.push(`at ${url}`);
   parts.push(`— ${f.rationale}`);
   const a: Annotation = { title: oneLine(`chaingate: ${f.severity} ${f.kind} ${f.id}`, MAX_TITLE_CHARS), message: oneLine(parts.join(' '), MAX_MESSAGE_CHARS) };
-  const file = f.location ? repositoryPath(f.location.path, projectDir, workspace) : undefined;
+  const file = f.location && !url ? repositoryPath(f.location.path, projectDir, workspace) : undefined;
   if (file) {
     a.file = file;
     const start = f.location?.startLine;

@@ -1,6 +1,7 @@
 // What a developer whose change was blocked does next, as the summary shows it: the advisory to
 // read, the file and line at the commit, the fix to move to, and the exceptions entry to paste
 // when the risk is accepted instead. Pure: every input (clock, links, SLAs) is passed in.
+import { isUrlLocation } from '../core/url-location';
 import type { Severity } from '../core/finding';
 import type { EvaluatedFinding } from '../core/result';
 import { addDays } from '../core/sla';
@@ -37,6 +38,8 @@ export function linkTarget(url: string): string {
 
 /** The file and line at the commit, or undefined for a path outside the checkout. */
 export function fileUrl(links: CommitLinks, file: string, startLine?: number, endLine?: number): string | undefined {
+  // A deployed URL (the headers scanner) is no file at the commit; it is shown as text, unlinked.
+  if (isUrlLocation(file)) return undefined;
   const rel = normalizePath([links.project, normalizePath(file)].filter(Boolean).join('/'));
   if (rel.startsWith('/') || /^[A-Za-z]:/.test(rel) || rel.split('/').includes('..')) return undefined;
   const encoded = rel.split('/').map(encodeURIComponent).join('/');

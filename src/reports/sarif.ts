@@ -3,6 +3,7 @@
 // result, our fingerprint as a partial fingerprint). Pure.
 import { securitySeverityScore, worseSeverity, type Severity } from '../core/finding';
 import { nearestFix } from '../core/fix';
+import { isUrlLocation } from '../core/url-location';
 import { wellFormed } from '../core/lookup';
 import { md } from './markdown';
 import { linkTarget, SECRET_REMEDIATION } from './remedy';
@@ -80,6 +81,7 @@ const TOOL_URIS: Record<string, string> = {
   zizmor: 'https://docs.zizmor.sh/',
 };
 
+
 type Obj = Record<string, unknown>;
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
@@ -140,7 +142,8 @@ function messageText(f: EvaluatedFinding): string {
     const fixed = f.kind === 'license' ? '' : nearest === undefined ? ' No fixed version yet.' : ` Fixed in ${nearest}.`;
     return `${f.id} in ${packageLabel(f.package)}: ${f.title || f.id}.${fixed}`;
   }
-  return f.title ? `${f.title} (${f.id})` : f.id;
+  const at = f.location && isUrlLocation(f.location.path) ? ` at ${f.location.path}` : '';
+  return `${f.title ? `${f.title} (${f.id})` : f.id}${at}`;
 }
 
 function region(f: EvaluatedFinding): Obj | undefined {
@@ -189,7 +192,10 @@ function lockfileFor(p: EvaluatedFinding['package'], ctx: Ctx): string | undefin
 
 function location(f: EvaluatedFinding, ctx: Ctx): Obj {
   const p = f.package;
-  let file = f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback;
+  // Code scanning maps artifact URIs to repository files: a deployed URL (the headers scanner) is
+  // shown on the policy file that names it, the URL its logical location and in its message.
+  const url = f.location && isUrlLocation(f.location.path) ? f.location.path : undefined;
+  let file = url ? ctx.fallback : (f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback);
   let at = region(f);
   const anchor = at === undefined ? ctx.opts.anchor?.(f) : undefined;
   if (anchor) {
@@ -198,7 +204,7 @@ function location(f: EvaluatedFinding, ctx: Ctx): Obj {
   }
   return {
     physicalLocation: { artifactLocation: { uri: uriFor(file, ctx) }, region: at },
-    logicalLocations: p && [{ fullyQualifiedName: p.purl ?? packageLabel(p), kind: 'package' }],
+    logicalLocations: p ? [{ fullyQualifiedName: p.purl ?? packageLabel(p), kind: 'package' }] : url && [{ fullyQualifiedName: url, kind: 'resource' }],
   };
 }
 

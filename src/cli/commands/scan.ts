@@ -17,7 +17,10 @@ const USAGE = `chaingate scan [DIR] [options]
   --vex FILE               OpenVEX document (repeatable)
   --report TOOL=PATH       ingest an existing report instead of running TOOL (repeatable);
                            TOOL: ${REPORT_TOOLS.join(', ')}
-  --scanners LIST|none     comma-separated: semgrep, trivy-fs, trivy-image, audit, zizmor
+  --scanners LIST|none     comma-separated: semgrep, trivy-fs, trivy-image, audit, zizmor, headers
+  --url URL                check this deployed URL's security headers (repeatable); replaces
+                           headers.urls of the policy and, without --scanners, adds headers to
+                           the policy's scanners
   --image REF              image for trivy-image (registry reference, tarball or OCI layout)
   --insecure-registry      allow a plain-HTTP registry (a local test registry)
   --osv-db DIR             offline OSV advisories (folder of OSV JSON or an OSV zip export)
@@ -49,6 +52,7 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
         report: { type: 'string', multiple: true },
         scanners: { type: 'string' },
         image: { type: 'string' },
+        url: { type: 'string', multiple: true },
         'insecure-registry': { type: 'boolean' },
         'osv-db': { type: 'string' },
         offline: { type: 'boolean' },
@@ -85,8 +89,12 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
       return r.data;
     });
   }
+  const urls = v.url ?? [];
+  // A URL asked for and a scanner list without headers contradict each other: say so, do not drop the URL.
+  if (urls.length > 0 && scanners !== undefined && !scanners.includes('headers')) throw new UsageError('--url needs the headers scanner: add headers to --scanners');
   return {
     dir: positionals[0] ?? '.',
+    urls: urls.length ? urls : undefined,
     configFile: v.config,
     exceptionsFile: v.exceptions,
     vexFiles: v.vex ?? [],
