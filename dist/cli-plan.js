@@ -31024,7 +31024,7 @@ function spdxIdProblem(id) {
 
 // src/config/schema.ts
 var FailOnLevelSchema = external_exports.enum(["critical", "high", "medium", "low", "info", "none"]);
-var ScannerNameSchema = external_exports.enum(["semgrep", "trivy-fs", "trivy-image", "audit", "zizmor"]);
+var ScannerNameSchema = external_exports.enum(["semgrep", "trivy-fs", "trivy-image", "audit", "zizmor", "headers"]);
 var isoDate = external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD").refine((s) => {
   const d = /* @__PURE__ */ new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
@@ -31051,6 +31051,16 @@ var denyPatternSchema = external_exports.string().regex(/^pkg:[a-z0-9.+-]+\/(?:@
 var spdxIdSchema = external_exports.string().min(1).superRefine((id, ctx) => {
   const problem = spdxIdProblem(id);
   if (problem) ctx.addIssue({ code: "custom", message: `${JSON.stringify(id)} ${problem}` });
+});
+var HeadersUrlSchema = external_exports.string().regex(/^https?:\/\//i, "must be an http:// or https:// URL").superRefine((u, ctx) => {
+  let url2;
+  try {
+    url2 = new URL(u);
+  } catch {
+    ctx.addIssue({ code: "custom", message: `${JSON.stringify(u)} is not an absolute URL` });
+    return;
+  }
+  if (url2.username || url2.password) ctx.addIssue({ code: "custom", message: "a URL must not hold a user name or password" });
 });
 var toolPathSchema = external_exports.strictObject({ path: external_exports.string().min(1).optional() });
 var days = external_exports.number().int().min(1);
@@ -31127,6 +31137,14 @@ var PolicySchema = external_exports.strictObject({
     "osv-db": external_exports.string().min(1).optional(),
     /** Run the package managers' own audit commands when their endpoint answers. */
     "package-managers": external_exports.boolean().default(true)
+  }).prefault({}),
+  /** The `headers` scanner: deployed URLs whose HTTPS, HSTS, CSP, cookie and CORS headers are checked. */
+  headers: external_exports.strictObject({
+    urls: external_exports.array(HeadersUrlSchema).max(100).default([]),
+    /** PEM file of extra CA certificates (a private staging CA), relative to the scanned folder, as audit.osv-db. */
+    "ca-file": external_exports.string().min(1).optional(),
+    /** Per URL, its whole redirect chain. */
+    "timeout-seconds": external_exports.number().positive().max(600).default(30)
   }).prefault({}),
   "timeout-minutes": external_exports.number().positive().max(360).default(15),
   sbom: external_exports.boolean().default(false),
