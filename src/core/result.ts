@@ -155,4 +155,8 @@ export interface GateResult {
   commit?: string;
   /** The scanned folder relative to the repository root, when not the root: finding paths are relative to it. */
   project?: string;
+  /** With `--project`: the folders scanned (from the repository root), the rest of `project` unscanned. */
+  projects?: string[];
+  /** With `--shard`: which shard of which plan (`chaingate plan`) this run is, for the gate merging them. */
+  shard?: { name: string; plan: string };
 }

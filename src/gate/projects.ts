@@ -67,3 +67,23 @@ export function listedProjects(root: string, policyFile: string, entries: string
   return [...found].sort();
 }
 
+
+/**
+ * `chaingate scan DIR --project P...`: the folders as paths from DIR (forward slashes, '' for DIR
+ * itself), each a real folder inside DIR, none reached through a link out of it.
+ */
+export function scanProjects(dir: string, list: readonly string[]): string[] {
+  const realDir = fs.realpathSync(dir);
+  const out = new Set<string>();
+  for (const given of list) {
+    const p = given.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    const parts = p.split('/');
+    if (given.includes('\\') || path.isAbsolute(given) || parts.some((s) => s === '..')) throw new ConfigError(`--project "${given}" must be a folder inside ${dir}, as a path from it`);
+    const abs = path.join(dir, p === '.' ? '' : p);
+    if (!fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new ConfigError(`--project "${given}" is not a folder`, dir);
+    const real = path.relative(realDir, fs.realpathSync(abs));
+    if (real.startsWith('..') || path.isAbsolute(real)) throw new ConfigError(`--project "${given}" leads out of ${dir} through a link`);
+    out.add(p === '.' ? '' : p);
+  }
+  return [...out].sort();
+}

@@ -14,14 +14,15 @@ import { ChaingateError, ConfigError } from '../errors';
 import { parseReport } from '../parsers';
 import { parseChaingateResult, shardProblems } from '../parsers/chaingate';
 import { expandReportPath } from './report-glob';
-import { listedProjects } from './projects';
-import { assignProjects } from '../core/plan';
+import { listedProjects, scanProjects } from './projects';
+import { assignProjects, shardCoverage, underProject, type ShardStamp } from '../core/plan';
+import { readShardPlan } from './shard-plan';
 import type { ReportTool } from '../parsers/types';
 import { decodeText, FormatError } from '../parsers/util';
 import { resultJsonChunks } from '../reports/result-json';
 import { sarifJsonChunks } from '../reports/sarif';
 import { renderSummary } from '../reports/summary';
-import type { ScanContext, Scanner } from '../scanners/types';
+import type { ScanContext, Scanner, ScannerOutcome } from '../scanners/types';
 import { absoluteConfigs } from '../scanners/semgrep';
 import { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } from '../sign';
 import { checkPolicyTools, resolveToolPath, untrustedRoots, type PolicyTools } from '../tools/resolve';
@@ -84,6 +85,12 @@ export interface GateOptions {
   log: Logger;
   /** When each finding (by fingerprint) was first seen, from a baseline: what `sla` counts from. */
   firstSeen?: ReadonlyMap<string, string>;
+  /** `--project`: scan only these folders of `dir` (paths from it), finding paths still from `dir`. */
+  projects?: string[];
+  /** `--shard NAME --plan-id ID`: stamped into the result, for the gate merging a plan's shards. */
+  shard?: { name: string; plan: string };
+  /** `--expect-shards FILE`: the matrix `chaingate plan` printed; each of its shards must be read once. */
+  expectShards?: string;
 }
 
 export interface GateDeps {
@@ -214,13 +221,22 @@ export function loadInputs(opts: GateOptions) {
  * Another run's chaingate-result.json (a shard of a matrix): its raw findings, and a failed status
  * naming the file when it cannot stand for its part of the run (see shardProblems).
  */
-function ingestShard(bytes: Buffer, file: string, commit: string | undefined, started: number): { findings: Finding[]; status: ScannerStatus; project?: string } {
+function ingestShard(bytes: Buffer, file: string, commit: string | undefined, started: number): Ingested {
   const shard = parseChaingateResult(decodeText(bytes));
   const problems = shardProblems(shard, commit);
   const status: ScannerStatus = problems.length
     ? { name: 'report:chaingate', status: 'failed', durationMs: Date.now() - started, findings: shard.findings.length, error: `${file}: ${problems.join('; ')}`, outputs: [file] }
     : { name: 'report:chaingate', status: 'ok', durationMs: Date.now() - started, findings: shard.findings.length, outputs: [file] };
-  return { findings: shard.findings, status, project: shard.project };
+  return { findings: shard.findings, status, project: shard.project, projects: shard.projects, shard: shard.shard ?? null };
+}
+
+/** A report read; `shard` is null for a chaingate result without a stamp, undefined for other tools' or unreadable ones. */
+interface Ingested {
+  findings: Finding[];
+  status: ScannerStatus;
+  project?: string;
+  projects?: string[];
+  shard?: ShardStamp | null;
 }
 
 /**
@@ -233,7 +249,7 @@ function policyProjects(dir: string, policy: Policy, inputs: GateResult['inputs'
   return policy.projects && file && path.dirname(file) === path.resolve(dir) ? listedProjects(dir, file, policy.projects) : [];
 }
 
-function ingestReport(tool: ReportTool, file: string, roots: string[], commit?: string): { findings: Finding[]; status: ScannerStatus; project?: string } {
+function ingestReport(tool: ReportTool, file: string, roots: string[], commit?: string): Ingested {
   const started = Date.now();
   const name = `report:${tool}`;
   checkReportPath(file, roots);
@@ -274,6 +290,30 @@ function splitSides(all: Finding[], dir: string, split: { baseDir: string; headD
     else findings.push(f);
   }
   return { findings, baseFindings };
+}
+
+/**
+ * One scanner over the `--project` folders one after the other, as one status: findings with
+ * paths from the scanned folder. A project it cannot scan fails the scanner, naming the project.
+ */
+async function runOver(scanner: Scanner, ctx: ScanContext, projects: string[] | undefined): Promise<ScannerOutcome> {
+  if (!projects) return scanner.run(ctx);
+  const all: ScannerOutcome = { findings: [], rawOutputs: [], notes: [] };
+  for (const p of projects) {
+    const workDir = p === '' ? ctx.workDir : path.join(ctx.workDir, p.replace(/[^A-Za-z0-9._-]+/g, '-'));
+    fs.mkdirSync(workDir, { recursive: true });
+    let out: ScannerOutcome;
+    try {
+      out = await scanner.run({ ...ctx, dir: path.join(ctx.dir, p), workDir });
+    } catch (e) {
+      if (e instanceof ChaingateError) e.message = `project ${p || '.'}: ${e.message}`;
+      throw e;
+    }
+    all.findings.push(...underProject(out.findings, p));
+    all.rawOutputs.push(...out.rawOutputs);
+    all.notes.push(...out.notes.map((n) => (projects.length > 1 ? `${p || '.'}: ${n}` : n)));
+  }
+  return all;
 }
 
 /** Runs async tasks with at most `limit` at once, keeping the input order in the output. */
@@ -371,14 +411,24 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const covered = new Set<ScannerName>();
   const commit = opts.env.GITHUB_SHA || undefined;
   const shardProjects: string[] = [];
+  const plan = opts.expectShards === undefined ? undefined : readShardPlan(resolveFrom(process.cwd(), opts.expectShards));
+  const stamps: { file: string; shard?: ShardStamp }[] = [];
   for (const r of opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })))) {
-    const { findings, status, project } = ingestReport(r.tool, r.path, roots, commit);
+    const { findings, status, project, projects: shardFolders, shard } = ingestReport(r.tool, r.path, roots, commit);
     if (project) shardProjects.push(project);
+    // A shard of several projects scanned from the root: each of its folders is a project.
+    if (shardFolders) shardProjects.push(...shardFolders.filter((p) => p !== ''));
+    if (shard !== undefined) stamps.push({ file: r.path, shard: shard ?? undefined });
     // A later run may take this result as its baseline: its findings need their text hashes too.
     addTextHashes(findings, dir);
     statuses.push(status);
     all.push(...findings);
     for (const s of REPORT_COVERS[r.tool] ?? []) covered.add(s);
+  }
+  // A shard missing, truncated, duplicated or of another plan leaves part of the repository
+  // unscanned: the gate is incomplete, naming it (a blocking finding elsewhere still fails it).
+  if (plan) {
+    for (const problem of shardCoverage(plan, stamps)) statuses.push({ name: 'report:chaingate', status: 'failed', durationMs: 0, findings: 0, error: problem });
   }
   // After the reports are read: one may be a file of an earlier run in this folder.
   await prepareOutputDir(outDir, opts.outputDir, roots);
@@ -390,6 +440,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const workRoot = path.join(outDir, 'raw');
   const toolPath = toolPathResolver(tools, opts.env);
   const concurrency = Math.max(1, Number(opts.env.CHAINGATE_CONCURRENCY ?? 3) || 3);
+  const scanned = opts.projects && scanProjects(dir, opts.projects);
   const jobs: ScanJob[] = toRun.map((name) => session?.headJob(name, dir, policy) ?? { name, side: 'head', dir });
   // Each baseline job right after its head job: both sides of one scanner run together.
   for (const b of session?.baseJobs(toRun, policy) ?? []) jobs.splice(jobs.findIndex((j) => j.name === b.name) + 1, 0, b);
@@ -413,7 +464,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     let baseFindings: Finding[] | undefined;
     try {
       const scanner = deps.createScanner(job.name, job.policy ?? policy, scannerOpts);
-      const out = await scanner.run(ctx);
+      const out = await runOver(scanner, ctx, scanned);
       findings = out.findings;
       if (job.split) ({ findings, baseFindings } = splitSides(findings, job.dir, job.split));
       addTextHashes(findings, job.split?.headDir ?? job.dir);
@@ -478,7 +529,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     statuses.push(status);
   }
 
-  const projects = [...shardProjects, ...policyProjects(dir, policy, inputs)];
+  const projects = [...shardProjects, ...(scanned ?? []).filter((p) => p !== ''), ...policyProjects(dir, policy, inputs)];
   const merged = assignProjects(mergeFindings(all), projects);
   const now = opts.now();
   let runFindings: RunFinding[] = [];
@@ -546,7 +597,13 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
 
   // Paths in the result are relative to the scanned folder: a gate merging shards needs which one.
   const scannedProject = projectPath(dir, opts.env).project;
-  const result: GateResult = { ...evaluated, ...(commit ? { commit } : {}), ...(scannedProject ? { project: scannedProject } : {}) };
+  const result: GateResult = {
+    ...evaluated,
+    ...(commit ? { commit } : {}),
+    ...(scannedProject ? { project: scannedProject } : {}),
+    ...(scanned ? { projects: scanned.map((p) => [scannedProject, p].filter(Boolean).join('/')) } : {}),
+    ...(opts.shard ? { shard: opts.shard } : {}),
+  };
   const resultFile = path.join(outDir, 'chaingate-result.json');
   const sarifFile = path.join(outDir, 'chaingate.sarif');
   const summaryFile = path.join(outDir, 'summary.md');

@@ -21,6 +21,9 @@ export interface ShardResult {
   failed: { name: string; error?: string }[];
   commit?: string;
   project?: string;
+  /** The folders it scanned (`--project`), from the repository root. */
+  projects?: string[];
+  shard?: { name: string; plan: string };
 }
 
 type ResultFinding = ReturnType<typeof GateResultSchema.parse>['findings'][number];
@@ -77,6 +80,8 @@ export function parseChaingateResult(text: string): ShardResult {
     failed: r.scanners.filter((s) => s.status === 'failed').map((s) => ({ name: s.name, error: s.error })),
     commit: r.commit,
     project: r.project,
+    projects: r.projects,
+    shard: r.shard,
   };
 }
 

@@ -123,6 +123,8 @@ export function orderResult(result: GateResult): Obj {
     policyChanges: result.policyChanges,
     commit: result.commit,
     project: result.project,
+    projects: result.projects,
+    shard: result.shard && { name: result.shard.name, plan: result.shard.plan },
   };
 }
 

@@ -173,6 +173,8 @@ export const GateResultSchema = z
     policyChanges: z.array(PolicyChangeSchema).optional(),
     commit: z.string().optional(),
     project: z.string().optional(),
+    projects: z.array(z.string()).optional(),
+    shard: z.strictObject({ name: z.string(), plan: z.string() }).optional(),
   })
   .meta({
     title: 'chaingate result',
