@@ -63,3 +63,34 @@ describe('chaingate scan --project', () => {
     expect(r.all).toMatch(message);
   });
 });
+
+describe('projects with their own policy file', () => {
+  const scanWith = async (files: Record<string, string>) => {
+    const d = writeTree({ 'a/svc/pnpm-lock.yaml': PNPM_LOCK, ...files }, 'chaingate-project-policy-');
+    return cli(['scan', d, '--offline', '--osv-db', OSV, '--output-dir', path.join(tmpDir('chaingate-pp-out-'), 'o')]);
+  };
+  const policy = (entry: string) => `version: 1\nscanners: [audit]\nprojects:\n  - ${entry}\n`;
+
+  it("applies the project's thresholds and records its digest", async () => {
+    const d = writeTree({ 'a/svc/pnpm-lock.yaml': PNPM_LOCK, '.chaingate.yml': policy('{ path: "a/*", policy: a/p.yml }'), 'a/p.yml': 'fail-on:\n  vulnerability: none\n' }, 'chaingate-project-policy-');
+    const out = path.join(tmpDir('chaingate-pp-out-'), 'o');
+    const r = await cli(['scan', d, '--offline', '--osv-db', OSV, '--output-dir', out]);
+    expect(r.code).toBe(0);
+    const res = JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'), 'utf8'));
+    expect(res.findings.length).toBeGreaterThan(0);
+    expect(res.findings.every((f: { rationale: string; project: string }) => f.project === 'a/svc' && f.rationale === 'fail-on.vulnerability is none (policy of project a/svc)')).toBe(true);
+    expect(res.inputs.projectPolicies).toEqual([{ path: 'a/p.yml', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+  });
+
+  it.each([
+    ['a key the project may not set', { '.chaingate.yml': policy('{ path: a/svc, policy: a/p.yml }'), 'a/p.yml': 'version: 1\nscanners: [semgrep]\n' }, /a\/p\.yml:2:1: invalid project policy: unknown key/],
+    ['a bad threshold', { '.chaingate.yml': policy('{ path: a/svc, policy: a/p.yml }'), 'a/p.yml': 'fail-on:\n  vulnerability: severe\n' }, /a\/p\.yml:2/],
+    ['a missing file', { '.chaingate.yml': policy('{ path: a/svc, policy: a/nope.yml }') }, /a\/nope\.yml: project policy file not found/],
+    ['a file outside the repository', { '.chaingate.yml': policy('{ path: a/svc, policy: ../../etc/passwd }') }, /\.chaingate\.yml:4: projects: the policy "\.\.\/\.\.\/etc\/passwd" of a\/svc is outside the repository/],
+    ['two policies for one folder', { '.chaingate.yml': `${policy('{ path: a/svc, policy: a/p.yml }')}  - { path: "a/*", policy: a/q.yml }\n`, 'a/p.yml': 'version: 1\n', 'a/q.yml': 'version: 1\n' }, /\.chaingate\.yml:5: projects: a\/svc has two policy files/],
+  ])('refuses %s (exit 2, file:line)', async (_what, files, message) => {
+    const r = await scanWith(files);
+    expect(r.code).toBe(2);
+    expect(r.all).toMatch(message);
+  });
+});

@@ -38,7 +38,18 @@ const name = (i: number) => `svc/p${String(i).padStart(2, '0')}`;
 
 function monorepo(): string {
   const files: Record<string, string> = {
-    '.chaingate.yml': 'version: 1\nscanners: [audit]\nprojects: ["svc/*"]\nexceptions:\n  file: .chaingate-exceptions.yml\n',
+    // svc/p08 (Go, its advisory unrated) has its own thresholds: unrated counts as medium there.
+    '.chaingate.yml': [
+      'version: 1',
+      'scanners: [audit]',
+      'projects:',
+      `  - { path: ${name(8)}, policy: ${name(8)}/chaingate-project.yml }`,
+      '  - "svc/*"',
+      'exceptions:',
+      '  file: .chaingate-exceptions.yml',
+      '',
+    ].join('\n'),
+    [`${name(8)}/chaingate-project.yml`]: 'version: 1\nunknown-severity: medium\nfail-on:\n  vulnerability: high\n',
     '.chaingate-exceptions.yml': [
       'version: 1',
       'exceptions:',
@@ -145,6 +156,9 @@ describe('30 projects in 3 shards equal one full run', () => {
       [name(20), true, false],
       [name(29), true, false],
     ]);
+    // The project's own policy: its Go advisory does not block, the same one elsewhere does.
+    const go = full.findings.filter((f) => f.location?.path.endsWith('go.mod')).map((f) => [f.project, f.blocking]);
+    expect(go.sort()).toEqual([[name(8), false], [name(17), true], [name(26), true]]);
     expect(accounting(merged)).toEqual(accounting(full));
     expect(merged.reasons.some((r) => r.includes('could not scan'))).toBe(false);
   }, 60_000);

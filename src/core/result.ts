@@ -144,7 +144,13 @@ export interface GateResult {
   };
   scanners: ScannerStatus[];
   /** sha256 of the policy and exceptions files used, for the VSA. */
-  inputs: { policy?: { path: string; sha256: string }; exceptions?: { path: string; sha256: string }; vex: { path: string; sha256: string }[] };
+  inputs: {
+    policy?: { path: string; sha256: string };
+    exceptions?: { path: string; sha256: string };
+    vex: { path: string; sha256: string }[];
+    /** Monorepo projects' own policy files (`projects: [{path, policy}]`). */
+    projectPolicies?: { path: string; sha256: string }[];
+  };
   /** Present with `--baseline`. */
   baseline?: BaselineRecord;
   /** With a baseline: the dependency changes, one entry per lockfile that differs. */

@@ -14,7 +14,7 @@ import { ChaingateError, ConfigError } from '../errors';
 import { parseReport } from '../parsers';
 import { parseChaingateResult, shardProblems } from '../parsers/chaingate';
 import { expandReportPath } from './report-glob';
-import { listedProjects, scanProjects } from './projects';
+import { listedProjects, projectPolicies, scanProjects } from './projects';
 import { assignProjects, shardCoverage, underProject, type ShardStamp } from '../core/plan';
 import { readShardPlan } from './shard-plan';
 import type { ReportTool } from '../parsers/types';
@@ -213,8 +213,11 @@ export function loadInputs(opts: GateOptions) {
   }
   const inputs: GateResult['inputs'] = { vex: vexInputs };
   if (policyLoaded) inputs.policy = { path: path.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
+  // Projects' own policies, where the policy's projects: are folders of this scan (see policyProjects).
+  const byProject = policyLoaded && path.dirname(configPath) === dir ? projectPolicies(dir, configPath, policy, policyLoaded.lineOf, repoRoots) : undefined;
+  if (byProject?.files.length) inputs.projectPolicies = byProject.files;
   if (exceptionsInput) inputs.exceptions = exceptionsInput;
-  return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath };
+  return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath, projectPolicies: byProject?.policies };
 }
 
 /**
@@ -396,7 +399,7 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
 
 async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof loadInputs>, session: BaselineSession | undefined): Promise<GateOutput> {
   const trusted = opts.trustedPolicy === 'baseline' && session?.baseInputs ? session.baseInputs : head;
-  const { policy, exceptions, vex, inputs, tools, exceptionsPath } = trusted as typeof head;
+  const { policy, exceptions, vex, inputs, tools, exceptionsPath, projectPolicies: byProject } = trusted as typeof head;
   const dir = head.dir;
   // Scanners are configured from where the applied policy lives (its rule files, its OSV DB).
   const scannerOpts = trusted === head ? opts : { ...opts, dir: trusted.dir };
@@ -570,6 +573,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     dependencyChanges: comparison?.dependencyChanges,
     policyChanges: session?.policyChanges,
     policy,
+    projectPolicies: byProject,
     exceptions,
     vex,
     scanners: statuses,

@@ -117,7 +117,7 @@ export function orderResult(result: GateResult): Obj {
       })),
     },
     scanners: [...result.scanners].sort((a, b) => compareStrings(a.name, b.name)).map(scanner),
-    inputs: { policy: digest(inputs.policy), exceptions: digest(inputs.exceptions), vex: inputs.vex.map(digest) },
+    inputs: { policy: digest(inputs.policy), exceptions: digest(inputs.exceptions), vex: inputs.vex.map(digest), projectPolicies: inputs.projectPolicies?.map(digest) },
     baseline: baselineRecord(result.baseline),
     dependencyChanges: result.dependencyChanges,
     policyChanges: result.policyChanges,

@@ -167,6 +167,7 @@ export const GateResultSchema = z
       policy: fileDigest.optional(),
       exceptions: fileDigest.optional(),
       vex: z.array(fileDigest),
+      projectPolicies: z.array(fileDigest).optional(),
     }),
     baseline: BaselineRecordSchema.optional(),
     dependencyChanges: z.array(DependencyChangeSchema).optional(),
