@@ -42,6 +42,7 @@ function monorepo(): string {
     '.chaingate.yml': [
       'version: 1',
       'scanners: [audit]',
+      'sbom: true',
       'projects:',
       `  - { path: ${name(8)}, policy: ${name(8)}/chaingate-project.yml }`,
       '  - "svc/*"',
@@ -103,6 +104,7 @@ describe('30 projects in 3 shards equal one full run', () => {
   let full: R;
   let plan: Plan;
   let planFile: string;
+  let fullOut: string;
   const gate = (extra: string[], sha = SHA) => {
     const out = path.join(tmpDir('chaingate-gate30-'), 'out');
     return scan(root, ['.', '--scanners', 'none', '--expect-shards', planFile, '--output-dir', out, ...extra], sha).then((r) => ({ ...r, out }));
@@ -116,7 +118,7 @@ describe('30 projects in 3 shards equal one full run', () => {
     plan = JSON.parse(p.stdout);
     planFile = path.join(tmpDir('chaingate-plan30-'), 'plan.json');
     fs.writeFileSync(planFile, p.stdout);
-    const fullOut = path.join(tmpDir('chaingate-full30-'), 'out');
+    fullOut = path.join(tmpDir('chaingate-full30-'), 'out');
     // The full run and the 3 shards at once, each its own process.
     const [f, ...shards] = await Promise.all([scan(root, ['.', '--output-dir', fullOut]), ...plan.include.map((e) => scan(root, e.args))]);
     expect(f.exitCode).toBe(1);
@@ -161,6 +163,25 @@ describe('30 projects in 3 shards equal one full run', () => {
     expect(go.sort()).toEqual([[name(8), false], [name(17), true], [name(26), true]]);
     expect(accounting(merged)).toEqual(accounting(full));
     expect(merged.reasons.some((r) => r.includes('could not scan'))).toBe(false);
+  }, 60_000);
+
+  it("writes the SBOM of a full run from the shards' components alone", async () => {
+    const purls = (f: string) => (JSON.parse(fs.readFileSync(f, 'utf8')).components as { purl?: string }[]).flatMap((c) => (c.purl ? [c.purl] : [])).sort();
+    const full = purls(path.join(fullOut, 'sbom.cdx.json'));
+    expect(full.length).toBeGreaterThan(50);
+    // Each shard lists the components of its own projects' lockfiles only.
+    const listed = plan.include.map((e) => read(path.join(root, 'chaingate-shards', e.name, 'chaingate-result.json')) as R & { components: { purl: string; project: string }[] });
+    for (const [i, r] of listed.entries()) for (const c of r.components) expect(plan.include[i].projects).toContain(c.project);
+    expect([...new Set(listed.flatMap((r) => r.components.map((c) => c.purl)))].sort()).toEqual(full);
+    // A gate run in a folder with no lockfile at all: its SBOM is the shards' components.
+    fs.mkdirSync(path.join(root, 'empty'));
+    const out = path.join(tmpDir('chaingate-sbom30-'), 'out');
+    const g = await runTool(process.execPath, [CLI, 'scan', 'empty', '--scanners', 'none', '--write-sbom', '--expect-shards', planFile, '--report', 'chaingate=chaingate-shards/*/chaingate-result.json', '--output-dir', out, '--mode', 'warn'], { cwd: root, env: env(root), timeoutMs: 60_000 });
+    expect(g.exitCode).toBe(0);
+    expect(purls(path.join(out, 'sbom.cdx.json'))).toEqual(full);
+    // And one in the checkout (the usual gate job) has the same components, each once.
+    const h = await gate(['--write-sbom', '--report', 'chaingate=chaingate-shards/*/chaingate-result.json']);
+    expect(purls(path.join(h.out, 'sbom.cdx.json'))).toEqual(full);
   }, 60_000);
 
   it('names a missing, truncated, duplicated, foreign or other-commit shard (incomplete, exit 3)', async () => {

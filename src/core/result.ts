@@ -165,4 +165,15 @@ export interface GateResult {
   projects?: string[];
   /** With `--shard`: which shard of which plan (`chaingate plan`) this run is, for the gate merging them. */
   shard?: { name: string; plan: string };
+  /** A shard that wrote an SBOM: its components, which the gate merging the shards adds to its own. */
+  components?: ResultComponent[];
+}
+
+/** An SBOM component as a result lists it (a shard's, for the gate's SBOM). */
+export interface ResultComponent {
+  purl: string;
+  name: string;
+  version?: string;
+  /** The project (folder from the repository root) of the first lockfile holding it. */
+  project?: string;
 }

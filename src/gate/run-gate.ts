@@ -8,7 +8,7 @@ import type { Policy, PolicyInput, ScannerName } from '../config/schema';
 import { checkExceptionLimits, type ExceptionSource } from '../core/exceptions';
 import { computeFingerprint, mergeFindings, type Finding, type Severity } from '../core/finding';
 import { evaluate } from '../core/policy';
-import type { GateResult, ScannerStatus } from '../core/result';
+import type { GateResult, ResultComponent, ScannerStatus } from '../core/result';
 import { checkVexLimits, type VexSource } from '../core/vex';
 import { ChaingateError, ConfigError } from '../errors';
 import { parseReport } from '../parsers';
@@ -95,8 +95,17 @@ export interface GateOptions {
 
 export interface GateDeps {
   createScanner(name: ScannerName, policy: Policy, opts: GateOptions): Scanner;
-  writeSbom?(dir: string, policy: Policy, outFile: string, opts: GateOptions): Promise<{ components: number }>;
+  writeSbom?(dir: string, policy: Policy, outFile: string, opts: GateOptions, merge?: SbomMerge): Promise<{ components: number; list?: ResultComponent[] }>;
 }
+
+/** A shard's SBOM covers its `--project` folders only; the gate's adds the shards' components. */
+export interface SbomMerge {
+  only?: string[];
+  extra?: ResultComponent[];
+}
+
+/** Components a result lists at most (chaingate-result.json stays readable); a bigger shard is split. */
+const MAX_RESULT_COMPONENTS = 100_000;
 
 export interface GateOutput {
   result: GateResult;
@@ -230,7 +239,7 @@ function ingestShard(bytes: Buffer, file: string, commit: string | undefined, st
   const status: ScannerStatus = problems.length
     ? { name: 'report:chaingate', status: 'failed', durationMs: Date.now() - started, findings: shard.findings.length, error: `${file}: ${problems.join('; ')}`, outputs: [file] }
     : { name: 'report:chaingate', status: 'ok', durationMs: Date.now() - started, findings: shard.findings.length, outputs: [file] };
-  return { findings: shard.findings, status, project: shard.project, projects: shard.projects, shard: shard.shard ?? null };
+  return { findings: shard.findings, status, project: shard.project, projects: shard.projects, shard: shard.shard ?? null, components: shard.components };
 }
 
 /** A report read; `shard` is null for a chaingate result without a stamp, undefined for other tools' or unreadable ones. */
@@ -240,6 +249,7 @@ interface Ingested {
   project?: string;
   projects?: string[];
   shard?: ShardStamp | null;
+  components?: ResultComponent[];
 }
 
 /**
@@ -416,12 +426,15 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const shardProjects: string[] = [];
   const plan = opts.expectShards === undefined ? undefined : readShardPlan(resolveFrom(process.cwd(), opts.expectShards));
   const stamps: { file: string; shard?: ShardStamp }[] = [];
+  const shardComponents: ResultComponent[] = [];
   for (const r of opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })))) {
-    const { findings, status, project, projects: shardFolders, shard } = ingestReport(r.tool, r.path, roots, commit);
+    const { findings, status, project, projects: shardFolders, shard, components } = ingestReport(r.tool, r.path, roots, commit);
     if (project) shardProjects.push(project);
     // A shard of several projects scanned from the root: each of its folders is a project.
     if (shardFolders) shardProjects.push(...shardFolders.filter((p) => p !== ''));
     if (shard !== undefined) stamps.push({ file: r.path, shard: shard ?? undefined });
+    if (components) shardComponents.push(...components);
+    else if (shard !== undefined && policy.sbom && status.status === 'ok') opts.log.warning(`SBOM: ${r.path} lists no components (its scan wrote no SBOM): the SBOM has this checkout's lockfiles only for it`);
     // A later run may take this result as its baseline: its findings need their text hashes too.
     addTextHashes(findings, dir);
     statuses.push(status);
@@ -520,10 +533,16 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   }
 
   let sbomFile: string | undefined;
+  let listed: ResultComponent[] | undefined;
   if (policy.sbom && deps.writeSbom) {
     sbomFile = path.join(outDir, 'sbom.cdx.json');
-    const { components } = await deps.writeSbom(dir, policy, sbomFile, opts);
+    const { components, list } = await deps.writeSbom(dir, policy, sbomFile, opts, { only: scanned, extra: shardComponents.length ? shardComponents : undefined });
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
+    // A shard lists its components in its result, for the gate's SBOM to equal a full run's.
+    if (opts.shard && list) {
+      if (list.length > MAX_RESULT_COMPONENTS) throw new ConfigError(`this shard's SBOM has ${list.length} components, more than the ${MAX_RESULT_COMPONENTS} a result lists: plan more shards (chaingate plan --shards N)`);
+      listed = list;
+    }
   }
 
   if (policy.licenses) {
@@ -607,6 +626,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     ...(scannedProject ? { project: scannedProject } : {}),
     ...(scanned ? { projects: scanned.map((p) => [scannedProject, p].filter(Boolean).join('/')) } : {}),
     ...(opts.shard ? { shard: opts.shard } : {}),
+    ...(listed ? { components: listed.map((c) => (c.project === undefined || !scannedProject ? c : { ...c, project: c.project ? `${scannedProject}/${c.project}` : scannedProject })) } : {}),
   };
   const resultFile = path.join(outDir, 'chaingate-result.json');
   const sarifFile = path.join(outDir, 'chaingate.sarif');

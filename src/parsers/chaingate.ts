@@ -9,6 +9,7 @@ import { computeFingerprint, type Finding } from '../core/finding';
 import { GateResultSchema } from '../reports/result-schema';
 import { RESULT_SCHEMA_VERSION } from '../core/result-version';
 import type { Parser } from './types';
+import type { ResultComponent } from '../core/result';
 import { FormatError, parseJson, validate } from './util';
 
 const WHAT = 'chaingate result';
@@ -24,6 +25,8 @@ export interface ShardResult {
   /** The folders it scanned (`--project`), from the repository root. */
   projects?: string[];
   shard?: { name: string; plan: string };
+  /** Its SBOM's components, projects from the repository root. */
+  components?: ResultComponent[];
 }
 
 type ResultFinding = ReturnType<typeof GateResultSchema.parse>['findings'][number];
@@ -82,6 +85,7 @@ export function parseChaingateResult(text: string): ShardResult {
     project: r.project,
     projects: r.projects,
     shard: r.shard,
+    components: r.components,
   };
 }
 

@@ -125,6 +125,7 @@ export function orderResult(result: GateResult): Obj {
     project: result.project,
     projects: result.projects,
     shard: result.shard && { name: result.shard.name, plan: result.shard.plan },
+    components: result.components?.map((c) => ({ purl: c.purl, name: c.name, version: c.version, project: c.project })),
   };
 }
 

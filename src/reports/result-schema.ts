@@ -176,6 +176,7 @@ export const GateResultSchema = z
     project: z.string().optional(),
     projects: z.array(z.string()).optional(),
     shard: z.strictObject({ name: z.string(), plan: z.string() }).optional(),
+    components: z.array(z.strictObject({ purl: z.string(), name: z.string(), version: z.string().optional(), project: z.string().optional() })).max(100_000).optional(),
   })
   .meta({
     title: 'chaingate result',
