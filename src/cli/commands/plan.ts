@@ -12,13 +12,16 @@ import { parseCommandLine } from '../args';
 
 const USAGE = `chaingate plan [DIR] [options]
 
-Prints a GitHub Actions matrix, {"include": [{"name": ..., "args": [...]}, ...]}, for
-strategy.matrix through fromJSON: one shard per project under DIR (a folder holding a lockfile
-or a .chaingate.yml), each the arguments of \`chaingate scan\` (paths relative to DIR), costliest
-first (files and packages). Merge the shards' chaingate-result.json in one gate job with
-\`chaingate scan DIR --scanners none --report chaingate=GLOB\`.
+Prints a GitHub Actions matrix, {"include": [{"name": ..., "args": [...], "projects": [...]}, ...]},
+for strategy.matrix through fromJSON: one shard per project under DIR (a folder holding a lockfile
+or a .chaingate.yml), each the arguments of \`chaingate scan\` (paths relative to DIR, stamped
+--shard NAME --plan-id ID), costliest first (files and packages). Merge the shards'
+chaingate-result.json in one gate job with \`chaingate scan DIR --scanners none
+--report chaingate=GLOB --expect-shards PLAN.json\` (PLAN.json: what this printed).
 
-  --shards N      with more shards than projects, split the costliest projects by scanner
+  --shards N      fewer shards than projects: group the projects into N shards (largest
+                  first into the cheapest), each one scan of DIR with --project per folder;
+                  more: split the costliest projects by scanner
   --config FILE   the policy every shard applies (default: DIR/.chaingate.yml when present);
                   its projects: key, when set, lists the projects instead of the discovery`;
 
