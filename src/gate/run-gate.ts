@@ -480,7 +480,8 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     let baseFindings: Finding[] | undefined;
     try {
       const scanner = deps.createScanner(job.name, job.policy ?? policy, scannerOpts);
-      const out = await runOver(scanner, ctx, scanned);
+      // An image is not a folder of the repository: scanned once, whatever the projects.
+      const out = await runOver(scanner, ctx, job.name === 'trivy-image' ? undefined : scanned);
       findings = out.findings;
       if (job.split) ({ findings, baseFindings } = splitSides(findings, job.dir, job.split));
       addTextHashes(findings, job.split?.headDir ?? job.dir);
