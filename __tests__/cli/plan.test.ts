@@ -36,6 +36,16 @@ describe('chaingate plan', () => {
     expect([...new Set(projectsOf(r.stdout))]).toEqual(['empty', 'services/a', 'services/b']);
   });
 
+  it('takes projects given with their own policy file, and groups them into fewer shards', async () => {
+    const d = tree({ ...files, '.chaingate.yml': 'version: 1\nprojects:\n  - { path: "services/*", policy: p.yml }\n  - docs\n', 'p.yml': 'version: 1\n' });
+    const r = await cli(['plan', d, '--shards', '2']);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout) as { include: { name: string; args: string[]; projects: string[] }[] };
+    expect(plan.include.map((e) => e.name)).toEqual(['shard-1-of-2', 'shard-2-of-2']);
+    expect(plan.include.flatMap((e) => e.projects).sort()).toEqual(['docs', 'services/a', 'services/b']);
+    for (const e of plan.include) expect(e.args.filter((_, i) => e.args[i - 1] === '--project').sort()).toEqual([...e.projects].sort());
+  });
+
   it.each([
     ['projects: [missing]', /projects: "missing" is not a folder/],
     ['projects: ["apps/*"]', /projects: "apps\/\*" names no folder/],

@@ -227,7 +227,7 @@ describe('30 projects in 3 shards equal one full run', () => {
     const old = cleanCopy(results[2], path.join(cases, 'old.json'), (r) => (r.commit = 'c0ffee0000000000000000000000000000000000'));
     const o = await gate(rep([all[0], all[1], old]));
     expect(o.exitCode).toBe(3);
-    expect(o.stdout).toContain(`old.json: it is of commit c0ffee0000000000000000000000000000000000, not ${SHA}`);
+    expect(o.stdout).toContain(`old.json (shard ${c}): it is of commit c0ffee0000000000000000000000000000000000, not ${SHA}`);
   }, 60_000);
 
   it('still names a missing shard when a blocking finding fails the gate (exit 1: fail outranks incomplete)', async () => {

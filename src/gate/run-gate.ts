@@ -237,7 +237,7 @@ function ingestShard(bytes: Buffer, file: string, commit: string | undefined, st
   const shard = parseChaingateResult(decodeText(bytes));
   const problems = shardProblems(shard, commit);
   const status: ScannerStatus = problems.length
-    ? { name: 'report:chaingate', status: 'failed', durationMs: Date.now() - started, findings: shard.findings.length, error: `${file}: ${problems.join('; ')}`, outputs: [file] }
+    ? { name: 'report:chaingate', status: 'failed', durationMs: Date.now() - started, findings: shard.findings.length, error: `${file}${shard.shard ? ` (shard ${shard.shard.name})` : ''}: ${problems.join('; ')}`, outputs: [file] }
     : { name: 'report:chaingate', status: 'ok', durationMs: Date.now() - started, findings: shard.findings.length, outputs: [file] };
   return { findings: shard.findings, status, project: shard.project, projects: shard.projects, shard: shard.shard ?? null, components: shard.components };
 }
