@@ -46,6 +46,17 @@ describe('chaingate plan', () => {
     for (const e of plan.include) expect(e.args.filter((_, i) => e.args[i - 1] === '--project').sort()).toEqual([...e.projects].sort());
   });
 
+  it('warns of files no shard scans, not of the policy and exceptions files', async () => {
+    const d = tree({ ...files, '.chaingate.yml': 'version: 1\n', '.chaingate-exceptions.yml': 'version: 1\n' });
+    const r = await cli(['plan', d]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`warning: 1 file(s) of ${d} are in no project (empty/readme.txt): no shard scans them; list their folders, or ".", in projects:\n`);
+    const inside = tree({ 'a/package-lock.json': lock, '.chaingate.yml': 'version: 1\n' });
+    expect((await cli(['plan', inside])).stderr).toBe('');
+    const root = tree({ 'package-lock.json': lock, 'a/package-lock.json': lock, 'x.txt': 'x' });
+    expect((await cli(['plan', root])).stderr).toBe('');
+  });
+
   it.each([
     ['projects: [missing]', /projects: "missing" is not a folder/],
     ['projects: ["apps/*"]', /projects: "apps\/\*" names no folder/],
