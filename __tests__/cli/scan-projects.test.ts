@@ -38,6 +38,24 @@ describe('chaingate scan --project', () => {
     expect(res.scanners.find((s) => s.name === 'audit')?.status).toBe('ok');
   });
 
+  it("lists a shard's SBOM components with their projects from the repository root", async () => {
+    const d = repo();
+    const out = path.join(tmpDir('chaingate-projects-out-'), 'o');
+    const r = await cli(['scan', path.join(d, 'a'), '--project', 'svc', '--write-sbom', '--shard', 's', '--plan-id', 'p', '--offline', '--osv-db', OSV, '--mode', 'warn', '--output-dir', out], { GITHUB_WORKSPACE: d });
+    expect(r.code).toBe(0);
+    const res = JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'), 'utf8'));
+    expect(res.project).toBe('a');
+    expect(res.projects).toEqual(['a/svc']);
+    expect(res.components).toEqual([
+      { purl: 'pkg:npm/lodash@4.17.20', name: 'lodash', version: '4.17.20', project: 'a/svc' },
+      { purl: 'pkg:npm/minimist@1.2.5', name: 'minimist', version: '1.2.5', project: 'a/svc' },
+    ]);
+    // Without --shard a result lists none.
+    const plain = await cli(['scan', d, '--project', 'a/svc', '--write-sbom', '--offline', '--osv-db', OSV, '--mode', 'warn', '--output-dir', out]);
+    expect(plain.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'), 'utf8')).components).toBeUndefined();
+  });
+
   it('fails the scanner naming the project it could not scan', async () => {
     const d = repo();
     const out = path.join(tmpDir('chaingate-projects-out-'), 'o');

@@ -329,6 +329,13 @@ async function runOver(scanner: Scanner, ctx: ScanContext, projects: string[] | 
   return all;
 }
 
+function withProject(c: ResultComponent, project: string): ResultComponent {
+  const out: ResultComponent = { purl: c.purl, name: c.name };
+  if (c.version !== undefined) out.version = c.version;
+  if (project) out.project = project;
+  return out;
+}
+
 /** Runs async tasks with at most `limit` at once, keeping the input order in the output. */
 async function bounded<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -424,6 +431,8 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const covered = new Set<ScannerName>();
   const commit = opts.env.GITHUB_SHA || undefined;
   const shardProjects: string[] = [];
+  // Refused before anything is read or run: a --project that is no folder of the scanned one.
+  const scanned = opts.projects && scanProjects(dir, opts.projects);
   const plan = opts.expectShards === undefined ? undefined : readShardPlan(resolveFrom(process.cwd(), opts.expectShards));
   const stamps: { file: string; shard?: ShardStamp }[] = [];
   const shardComponents: ResultComponent[] = [];
@@ -456,7 +465,6 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const workRoot = path.join(outDir, 'raw');
   const toolPath = toolPathResolver(tools, opts.env);
   const concurrency = Math.max(1, Number(opts.env.CHAINGATE_CONCURRENCY ?? 3) || 3);
-  const scanned = opts.projects && scanProjects(dir, opts.projects);
   const jobs: ScanJob[] = toRun.map((name) => session?.headJob(name, dir, policy) ?? { name, side: 'head', dir });
   // Each baseline job right after its head job: both sides of one scanner run together.
   for (const b of session?.baseJobs(toRun, policy) ?? []) jobs.splice(jobs.findIndex((j) => j.name === b.name) + 1, 0, b);
@@ -627,7 +635,8 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     ...(scannedProject ? { project: scannedProject } : {}),
     ...(scanned ? { projects: scanned.map((p) => [scannedProject, p].filter(Boolean).join('/')) } : {}),
     ...(opts.shard ? { shard: opts.shard } : {}),
-    ...(listed ? { components: listed.map((c) => (c.project === undefined || !scannedProject ? c : { ...c, project: c.project ? `${scannedProject}/${c.project}` : scannedProject })) } : {}),
+    // Components' projects from the repository root, as findings' are.
+    ...(listed ? { components: listed.map((c) => withProject(c, [scannedProject, c.project ?? ''].filter(Boolean).join('/'))) } : {}),
   };
   const resultFile = path.join(outDir, 'chaingate-result.json');
   const sarifFile = path.join(outDir, 'chaingate.sarif');

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from '../errors';
 import { DEFAULT_SKIP_DIRS } from '../config/defaults';
-import { discoverLockfiles, findLockfiles, readManifest } from '../lockfiles/discover';
+import { discoverLockfiles, findLockfiles, readLockfile, readManifest } from '../lockfiles/discover';
 import type { Lockfile } from '../lockfiles/types';
 import { resolveToolPath } from '../tools/resolve';
 import { VERSION } from '../version';
@@ -93,8 +93,15 @@ export async function writeSbom(dir: string, opts: WriteSbomOptions = {}): Promi
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new ConfigError(`not a directory`, root);
   const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   let lockfiles: Lockfile[] = [];
-  // With an image, or other runs' components, a directory without lockfiles is fine.
-  if ((!opts.image && !opts.extra?.length) || findLockfiles(root, { skipDirs }).length > 0) lockfiles = discoverLockfiles(root, { skipDirs });
+  const only = opts.only;
+  if (only) {
+    // A shard's folders alone: the lockfiles of other folders are not even read.
+    const files = [...new Set(only.flatMap((p) => findLockfiles(path.join(root, p), { skipDirs })))].sort();
+    lockfiles = files.map((f) => readLockfile(f, path.relative(root, f).split(path.sep).join('/')));
+  } else if ((!opts.image && !opts.extra?.length) || findLockfiles(root, { skipDirs }).length > 0) {
+    // With an image, or other runs' components, a directory without lockfiles is fine.
+    lockfiles = discoverLockfiles(root, { skipDirs });
+  }
   let image: ImageSbom | undefined;
   if (opts.image) {
     // Loaded only for images: it brings the process runner (child_process) with it.
@@ -107,8 +114,6 @@ export async function writeSbom(dir: string, opts: WriteSbomOptions = {}): Promi
       env,
     });
   }
-  const only = opts.only;
-  if (only) lockfiles = lockfiles.filter((l) => only.some((p) => p === '' || l.path.startsWith(`${p}/`)));
   const manifest = readManifest(root);
   const { timestamp, reproducible } = timestampFrom(env, opts.now ?? (() => new Date()));
   const doc = buildSbom(
