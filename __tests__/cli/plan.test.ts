@@ -43,7 +43,7 @@ describe('chaingate plan', () => {
     const plan = JSON.parse(r.stdout) as { include: { name: string; args: string[]; projects: string[] }[] };
     expect(plan.include.map((e) => e.name)).toEqual(['shard-1-of-2', 'shard-2-of-2']);
     expect(plan.include.flatMap((e) => e.projects).sort()).toEqual(['docs', 'services/a', 'services/b']);
-    for (const e of plan.include) expect(e.args.filter((_, i) => e.args[i - 1] === '--project').sort()).toEqual([...e.projects].sort());
+    for (const e of plan.include) expect(e.args.filter((a) => a.startsWith('--project=')).sort()).toEqual(e.projects.map((p) => `--project=${p}`).sort());
   });
 
   it('warns of files no shard scans, not of the policy and exceptions files', async () => {

@@ -28,13 +28,15 @@ describe('planShards', () => {
       ['shard-2-of-3', ['b', 'e']],
       ['shard-3-of-3', ['c', 'd']],
     ]);
-    expect(plan[0].args.slice(0, 9)).toEqual(['.', '--project', 'a', '--project', 'f', '--mode', 'warn', '--output-dir', 'chaingate-shards/shard-1-of-3']);
+    expect(plan[0].args.slice(0, 7)).toEqual(['.', '--project=a', '--project=f', '--mode', 'warn', '--output-dir', 'chaingate-shards/shard-1-of-3']);
     expect(plan[0].args).toEqual(expect.arrayContaining(['--config', 'p.yml', '--shard', 'shard-1-of-3']));
     // The root as a project is `--project .`; fewer projects than shards asked leaves no empty shard.
-    expect(planShards([P('', 5, 0), P('x', 1, 0), P('y', 1, 0)], { shards: 2 }).include.map((e) => e.args.slice(0, 5))).toEqual([
-      ['.', '--project', '.', '--mode', 'warn'],
-      ['.', '--project', 'x', '--project', 'y'],
+    expect(planShards([P('', 5, 0), P('x', 1, 0), P('-y', 1, 0)], { shards: 2 }).include.map((e) => e.args.slice(0, 3))).toEqual([
+      ['.', '--project=.', '--mode'],
+      ['.', '--project=-y', '--project=x'],
     ]);
+    // A folder named like a flag, alone in its shard, is a path.
+    expect(planShards([P('-x', 1, 0)]).include[0].args[0]).toBe('./-x');
   });
 
   it('orders shards of equal cost by name', () => {

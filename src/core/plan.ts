@@ -87,7 +87,8 @@ export function planShards(projects: readonly PlanProject[], opts: { shards?: nu
     const groups = groupProjects(projects, want);
     entries = groups.map((g, i) => {
       const name = `shard-${i + 1}-of-${groups.length}`;
-      return { name, args: ['.', ...g.projects.flatMap((p) => ['--project', p.path || '.']), ...common(name)], projects: g.projects.map((p) => p.path), cost: g.cost };
+      // One word each (--project=PATH): a folder of the pull request named like a flag stays a value.
+      return { name, args: ['.', ...g.projects.map((p) => `--project=${p.path || '.'}`), ...common(name)], projects: g.projects.map((p) => p.path), cost: g.cost };
     });
   } else {
     const units: Unit[] = projects.map((p) => ({ project: p, cost: p.files + p.packages }));
@@ -105,7 +106,8 @@ export function planShards(projects: readonly PlanProject[], opts: { shards?: nu
     }
     entries = units.map((u) => {
       const name = shardName(u.project, u.scanners);
-      const args = [u.project.path || '.', ...common(name)];
+      // A folder named like a flag (-x) is given as ./-x, a path and not an option.
+      const args = [u.project.path === '' ? '.' : u.project.path.startsWith('-') ? `./${u.project.path}` : u.project.path, ...common(name)];
       if (u.scanners) args.push('--scanners', u.scanners.join(','));
       return { name, args, projects: [u.project.path], cost: u.cost };
     });
