@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Monorepo sharding (issue 19), through the bundled CLI:
-//  1. a synthetic monorepo of 30 projects (npm, Python, Go lockfiles taken from examples/, some
-//     vulnerable), scanned offline with the audit (OSV advisories of ../shared/fixtures): one full
-//     run, against the shards of `chaingate plan` (one per project) run 3 at a time (as 3
-//     runners would), plus the merge: printed side by side;
+//  1. a synthetic monorepo of 30 projects (npm, pnpm, yarn 1 and berry, Python and Go lockfiles
+//     taken from examples/ and __tests__/lockfiles/fixtures, some vulnerable), scanned offline
+//     with the audit (OSV advisories of ../shared/fixtures): one full run, against the 3 shards
+//     of `chaingate plan --shards 3` (10 projects each) run at once (as 3 runners would), plus
+//     the merge with --expect-shards: printed side by side;
 //  2. the merge alone of 3 shard results holding 100,000 findings in all (goal: under 2 s).
 //   npm run build && node bench/monorepo.mjs
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,6 +18,7 @@ const OSV_DB = path.resolve(REPO, '..', '..', 'shared', 'fixtures', 'osv-advisor
 const WORK = path.join(REPO, 'bench', '.work', 'monorepo');
 const SHA = 'c0ffee0000000000000000000000000000000002';
 const ex = (...p) => fs.readFileSync(path.join(REPO, 'examples', ...p), 'utf8');
+const lock = (...p) => fs.readFileSync(path.join(REPO, '__tests__', 'lockfiles', 'fixtures', ...p), 'utf8');
 
 function write(root, files) {
   for (const [name, text] of Object.entries(files)) {
@@ -59,28 +61,35 @@ const kinds = [
   ['requirements.txt', ex('vulnerable', 'requirements.txt')],
   ['requirements.txt', ex('clean', 'requirements.txt')],
   ['go.mod', 'module example.com/m\n\ngo 1.21\n\nrequire golang.org/x/text v0.3.7\n'],
+  ['package.json', lock('pnpm9', 'package.json'), 'pnpm-lock.yaml', lock('pnpm9', 'pnpm-lock.yaml')],
+  ['package.json', lock('yarn1', 'package.json'), 'yarn.lock', lock('yarn1', 'yarn.lock')],
+  ['package.json', lock('berry', 'package.json'), 'yarn.lock', lock('berry', 'yarn.lock')],
 ];
 for (let i = 0; i < 30; i++) {
   const k = kinds[i % kinds.length];
   for (let j = 0; j < k.length; j += 2) files[`services/p${String(i).padStart(2, '0')}/${k[j]}`] = k[j + 1];
 }
 write(root, files);
-const plan = JSON.parse(spawnSync(process.execPath, [CLI, 'plan', root], { env: env(root), encoding: 'utf8' }).stdout);
+const planText = spawnSync(process.execPath, [CLI, 'plan', root, '--shards', '3'], { env: env(root), encoding: 'utf8' }).stdout;
+const plan = JSON.parse(planText);
+fs.writeFileSync(path.join(WORK, 'plan.json'), planText);
 const full = await run(root, ['scan', '.', '--offline', '--osv-db', OSV_DB, '--mode', 'warn', '--output-dir', path.join(WORK, 'full')]);
 const wallStart = process.hrtime.bigint();
 const shards = await pool(plan.include, 3, (e) => run(root, ['scan', ...e.args, '--offline', '--osv-db', OSV_DB]));
 const wall = Number(process.hrtime.bigint() - wallStart) / 1e6;
-const merge = await run(root, ['scan', '.', '--scanners', 'none', '--report', 'chaingate=chaingate-shards/*/chaingate-result.json', '--mode', 'warn', '--output-dir', path.join(WORK, 'merged')]);
+const merge = await run(root, ['scan', '.', '--scanners', 'none', '--report', 'chaingate=chaingate-shards/*/chaingate-result.json', '--expect-shards', path.join(WORK, 'plan.json'), '--mode', 'warn', '--output-dir', path.join(WORK, 'merged')]);
 const bad = [full, ...shards, merge].find((r) => r.code !== 0);
 if (bad) throw new Error(`a run failed (exit ${bad.code}): ${bad.err.slice(0, 2000)}`);
 const sumShards = shards.reduce((n, r) => n + r.ms, 0);
 const read = (d) => JSON.parse(fs.readFileSync(path.join(WORK, d, 'chaingate-result.json'), 'utf8'));
 const same = JSON.stringify(read('full').findings.map((f) => f.fingerprint).sort()) === JSON.stringify(read('merged').findings.map((f) => f.fingerprint).sort());
-console.log(`30 projects, ${plan.include.length} shards run 3 at a time on this machine:`);
-console.log(`  full run                      ${(full.ms / 1000).toFixed(2)} s`);
-console.log(`  shards, 3 at a time           ${(wall / 1000).toFixed(2)} s wall (slowest ${(shards.reduce((m, r) => Math.max(m, r.ms), 0) / 1000).toFixed(2)} s, ${(sumShards / 1000).toFixed(2)} s in all)`);
-console.log(`  merge                         ${(merge.ms / 1000).toFixed(2)} s`);
-console.log(`  same findings by fingerprint  ${same}`);
+const slowest = shards.reduce((m, r) => Math.max(m, r.ms), 0);
+const merged1 = read('merged');
+if (merged1.scanners.some((s) => s.status === 'failed')) throw new Error(`the merge names a shard problem: ${merged1.reasons.join('; ')}`);
+console.log(`30 projects, ${plan.include.length} shards of ${plan.include.map((e) => e.projects.length).join(', ')} projects, run at once on this machine:`);
+console.log(`  full run                           ${(full.ms / 1000).toFixed(2)} s`);
+console.log(`  sharded: slowest shard + merge     ${((slowest + merge.ms) / 1000).toFixed(2)} s (slowest ${(slowest / 1000).toFixed(2)} s, merge ${(merge.ms / 1000).toFixed(2)} s; ${(wall / 1000).toFixed(2)} s wall for the 3 on this 2-core machine, ${(sumShards / 1000).toFixed(2)} s in all)`);
+console.log(`  same findings by fingerprint       ${same}; verdict ${read('full').verdict} / ${merged1.verdict}`);
 
 // 2. Merge of 3 shards, 100,000 findings in all. The findings are made from the real result of
 // examples/vulnerable (one shard = one project), renamed so none are equal.

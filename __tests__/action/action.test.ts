@@ -94,6 +94,8 @@ describe('action entry', () => {
     expect(o.configFile).toBeUndefined();
     expect(o.mode).toBe('enforce');
     expect(o.baseline).toBeUndefined();
+    expect(o.expectShards).toBeUndefined();
+    expect(optionsFromInputs({ CHAINGATE_INPUT_EXPECT_SHARDS: ' plan.json ' }, () => new Date(), { info: () => undefined, warning: () => undefined, group: () => undefined }).expectShards).toBe('plan.json');
   });
 
   it('passes trusted-policy to the gate, refusing an unknown one; the baseline input is resolved later', () => {

@@ -36,6 +36,27 @@ describe('chaingate plan', () => {
     expect([...new Set(projectsOf(r.stdout))]).toEqual(['empty', 'services/a', 'services/b']);
   });
 
+  it('takes projects given with their own policy file, and groups them into fewer shards', async () => {
+    const d = tree({ ...files, '.chaingate.yml': 'version: 1\nprojects:\n  - { path: "services/*", policy: p.yml }\n  - docs\n', 'p.yml': 'version: 1\n' });
+    const r = await cli(['plan', d, '--shards', '2']);
+    expect(r.code).toBe(0);
+    const plan = JSON.parse(r.stdout) as { include: { name: string; args: string[]; projects: string[] }[] };
+    expect(plan.include.map((e) => e.name)).toEqual(['shard-1-of-2', 'shard-2-of-2']);
+    expect(plan.include.flatMap((e) => e.projects).sort()).toEqual(['docs', 'services/a', 'services/b']);
+    for (const e of plan.include) expect(e.args.filter((a) => a.startsWith('--project=')).sort()).toEqual(e.projects.map((p) => `--project=${p}`).sort());
+  });
+
+  it('warns of files no shard scans, not of the policy and exceptions files', async () => {
+    const d = tree({ ...files, '.chaingate.yml': 'version: 1\n', '.chaingate-exceptions.yml': 'version: 1\n' });
+    const r = await cli(['plan', d]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`warning: 1 file(s) of ${d} are in no project (empty/readme.txt): no shard scans them; list their folders, or ".", in projects:\n`);
+    const inside = tree({ 'a/package-lock.json': lock, '.chaingate.yml': 'version: 1\n' });
+    expect((await cli(['plan', inside])).stderr).toBe('');
+    const root = tree({ 'package-lock.json': lock, 'a/package-lock.json': lock, 'x.txt': 'x' });
+    expect((await cli(['plan', root])).stderr).toBe('');
+  });
+
   it.each([
     ['projects: [missing]', /projects: "missing" is not a folder/],
     ['projects: ["apps/*"]', /projects: "apps\/\*" names no folder/],

@@ -3,7 +3,7 @@ import { HistorySchema } from '../../src/core/history';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { defaultPolicy, flowDepthLine, loadExceptionsFile, loadPolicyFile, loadVexFile } from '../../src/config/load';
-import { ExceptionsFileSchema, PolicySchema } from '../../src/config/schema';
+import { ExceptionsFileSchema, PolicySchema, ProjectPolicySchema } from '../../src/config/schema';
 import { ConfigError } from '../../src/errors';
 import { REPO, tmpDir } from '../helpers/paths';
 
@@ -195,6 +195,7 @@ describe('published JSON Schemas', () => {
     ['chaingate-policy.schema.json', PolicySchema],
     ['chaingate-exceptions.schema.json', ExceptionsFileSchema],
     ['chaingate-history.schema.json', HistorySchema],
+    ['chaingate-project-policy.schema.json', ProjectPolicySchema],
   ])('%s matches the zod schema', (name, schema) => {
     const file = path.join(REPO, 'schemas', name);
     const generated = JSON.stringify(z.toJSONSchema(schema as z.ZodType, { io: 'input', unrepresentable: 'any' }), null, 2) + '\n';

@@ -469,3 +469,23 @@ describe('triage SLAs', () => {
     expect(run({ findings: [low], policyInput: { sla: { low: 10 }, 'sla-overdue': 'block' } }).verdict).toBe('pass');
   });
 });
+
+describe('projects with their own policy', () => {
+  const strict = PolicySchema.parse({ 'fail-on': { vulnerability: 'medium' } });
+  const lax = PolicySchema.parse({ 'fail-on': { vulnerability: 'critical' } });
+  const at = (project: string | undefined, severity: Finding['severity'] = 'high'): Finding => ({ ...f({ severity, location: { path: `${project ?? 'top'}/package-lock.json` } }), ...(project === undefined ? {} : { project }) });
+
+  it("holds each project's findings to its policy, the others to the monorepo's, and says which", () => {
+    const r = run({ findings: [at('svc/lax'), at('svc/strict', 'medium'), at('svc/other'), at(undefined), at('', 'medium')], projectPolicies: new Map([['svc/lax', lax], ['svc/strict', strict], ['', strict]]) });
+    const by = (p: string) => r.findings.find((x) => x.location?.path === `${p}/package-lock.json`);
+    expect(by('svc/lax')).toMatchObject({ blocking: false, rationale: 'high is below fail-on.vulnerability critical (policy of project svc/lax)' });
+    expect(by('svc/strict')).toMatchObject({ blocking: true, rationale: 'medium is at or above fail-on.vulnerability medium (policy of project svc/strict)' });
+    expect(by('svc/other')).toMatchObject({ blocking: true, rationale: 'high is at or above fail-on.vulnerability high' });
+    expect(by('top')?.blocking).toBe(true);
+    expect(by('')).toMatchObject({ blocking: true, rationale: expect.stringContaining('(policy of project .)') });
+  });
+
+  it('is the monorepo policy alone without project policies', () => {
+    expect(run({ findings: [at('svc/lax')], projectPolicies: new Map() }).findings[0].blocking).toBe(true);
+  });
+});

@@ -121,6 +121,20 @@ describe('the chaingate-result JSON Schema', () => {
     }
   });
 
+  it("accepts a shard's result: its stamp, folders, components and project policies, in a fixed order", () => {
+    const r = gateResult({
+      inputs: { vex: [], projectPolicies: [{ path: 'svc/a/p.yml', sha256: 'a'.repeat(64) }] },
+      projects: ['svc/a', 'svc/b'],
+      shard: { name: 'shard-1-of-3', plan: '0123456789abcdef' },
+      components: [{ purl: 'pkg:npm/lodash@4.17.20', name: 'lodash', version: '4.17.20', project: 'svc/a' }, { purl: 'pkg:golang/x', name: 'x' }],
+    });
+    const out = JSON.parse(renderResultJson(r));
+    expect(Object.keys(out).slice(-3)).toEqual(['projects', 'shard', 'components']);
+    expect(out.components[1]).toEqual({ purl: 'pkg:golang/x', name: 'x' });
+    expect(out.inputs.projectPolicies).toEqual([{ path: 'svc/a/p.yml', sha256: 'a'.repeat(64) }]);
+    expect(validator()(out)).toBe(true);
+  });
+
   it('rejects results that break the contract', () => {
     const validate = validator();
     const good = JSON.parse(renderResultJson(representative()));

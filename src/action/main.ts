@@ -112,6 +112,7 @@ export function optionsFromInputs(env: NodeJS.ProcessEnv, now: () => Date, log: 
     verifyImage: input(env, 'verify-image'),
     trustedPolicy,
     history,
+    expectShards: input(env, 'expect-shards'),
     env: gateEnv,
     now,
     log,

@@ -10,7 +10,7 @@ import { schemaKeys } from '../parsers/util';
 import { stripBom } from '../read-text';
 import { readBlockYaml, type BlockYaml } from './block-yaml';
 import { isJsonProblem, readJson, type JsonText } from './json-text';
-import { ExceptionsFileSchema, PolicySchema, VexDocumentSchema, type ExceptionsFile, type Policy, type PolicyInput, type VexDocument } from './schema';
+import { ExceptionsFileSchema, PolicySchema, ProjectPolicySchema, VexDocumentSchema, type ExceptionsFile, type Policy, type PolicyInput, type ProjectPolicy, type VexDocument } from './schema';
 
 export interface Loaded<T> {
   value: T;
@@ -390,6 +390,12 @@ export function loadExceptionsFile(file: string): Loaded<ExceptionsFile> {
   const text = readText(file, 'exceptions file');
   const { value, itemLines } = parseConfigText(text, file, ExceptionsFileSchema, 'exceptions file');
   return { value, path: file, sha256: sha256(text), itemLines };
+}
+
+export function loadProjectPolicyFile(file: string): Loaded<ProjectPolicy> {
+  const text = readText(file, 'project policy file');
+  const { value, lineOf } = parseConfigText(text, file, ProjectPolicySchema, 'project policy');
+  return { value, path: file, sha256: sha256(text), lineOf };
 }
 
 export function loadVexFile(file: string): Loaded<VexDocument> {

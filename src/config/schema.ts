@@ -85,6 +85,8 @@ export const SlaSettingSchema = z.union([
   z.strictObject({ critical: days.optional(), high: days.optional(), medium: days.optional(), low: days.optional() }),
 ]);
 
+const projectFolderSchema = z.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, 'a folder or glob inside the repository (no leading /, no ..)');
+
 export const PolicySchema = z
   .strictObject({
     version: z.literal(1).default(1),
@@ -145,7 +147,16 @@ export const PolicySchema = z
      * plan` makes one shard of each, and findings carry the project they are in. Without it,
      * `plan` takes every folder holding a lockfile or a .chaingate.yml.
      */
-    projects: z.array(z.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, 'a folder or glob inside the repository (no leading /, no ..)')).min(1).optional(),
+    projects: z
+      .array(
+        z.union([
+          projectFolderSchema,
+          /** A project with its own policy file (relative to this file, inside the repository): its thresholds apply to its findings. */
+          z.strictObject({ path: projectFolderSchema, policy: z.string().min(1) }),
+        ]),
+      )
+      .min(1)
+      .optional(),
     semgrep: z
       .strictObject({
         /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */
@@ -227,6 +238,29 @@ export const PolicySchema = z
   });
 export type Policy = z.infer<typeof PolicySchema>;
 export type PolicyInput = z.input<typeof PolicySchema>;
+
+/**
+ * A monorepo project's own policy file (`projects: [{path, policy}]`): the thresholds its
+ * findings are held to, each key unset taking the monorepo policy's. Exceptions, scanners and
+ * everything else stay the monorepo's: a key of those here is refused, not ignored.
+ */
+export const ProjectPolicySchema = z.strictObject({
+  version: z.literal(1).default(1),
+  'fail-on': z
+    .strictObject({
+      vulnerability: FailOnLevelSchema.optional(),
+      code: FailOnLevelSchema.optional(),
+      secret: FailOnLevelSchema.optional(),
+      misconfiguration: FailOnLevelSchema.optional(),
+      license: FailOnLevelSchema.optional(),
+      signature: FailOnLevelSchema.optional(),
+      policy: FailOnLevelSchema.optional(),
+    })
+    .optional(),
+  'unknown-severity': z.enum(['critical', 'high', 'medium', 'low', 'info']).optional(),
+  'ignore-unfixed': z.boolean().optional(),
+});
+export type ProjectPolicy = z.infer<typeof ProjectPolicySchema>;
 
 export const ExceptionSchema = z.strictObject({
   id: z.string().min(1, 'id must not be empty'),

@@ -1,8 +1,11 @@
 // `chaingate plan`: the matrix of shards for `strategy.matrix` (through `fromJSON`). Pure.
 //
-// A shard is one `chaingate scan` of one project folder, or of some of its scanners when more
-// shards are asked for than there are projects. Shards are listed costliest first, so the jobs
-// GitHub starts first are the long ones.
+// A shard is one `chaingate scan` of one project folder, of some of its scanners when more
+// shards are asked for than there are projects, or of several projects when fewer are. Shards
+// are listed costliest first, so the jobs GitHub starts first are the long ones. Every shard is
+// stamped with its name and the plan's id, so the gate merging them knows which to expect.
+import { createHash } from 'node:crypto';
+import { computeFingerprint, type Finding } from './finding';
 import { compareStrings } from './order';
 
 export interface PlanProject {
@@ -16,7 +19,16 @@ export interface PlanEntry {
   name: string;
   /** Arguments of `chaingate scan`, paths relative to the planned DIR. */
   args: string[];
+  /** The project folders the shard covers, relative to the planned DIR. */
+  projects: string[];
   cost: number;
+}
+
+/** One entry of the printed matrix. */
+export interface MatrixEntry {
+  name: string;
+  args: string[];
+  projects: string[];
 }
 
 export const PLAN_SCANNERS = ['semgrep', 'trivy-fs', 'audit'] as const;
@@ -40,34 +52,117 @@ interface Unit {
 }
 
 /**
+ * Projects into `n` groups of similar cost: the costliest first, each into the cheapest group so
+ * far (largest processing time first; ties to the first group, so the plan is deterministic).
+ */
+function groupProjects(projects: readonly PlanProject[], n: number): { projects: PlanProject[]; cost: number }[] {
+  const groups = Array.from({ length: n }, () => ({ projects: [] as PlanProject[], cost: 0 }));
+  const sorted = [...projects].sort((a, b) => b.files + b.packages - (a.files + a.packages) || compareStrings(a.path, b.path));
+  for (const p of sorted) {
+    const g = groups.reduce((a, b) => (b.cost < a.cost ? b : a));
+    g.projects.push(p);
+    g.cost += p.files + p.packages;
+  }
+  for (const g of groups) g.projects.sort((a, b) => compareStrings(a.path, b.path));
+  return groups.filter((g) => g.projects.length > 0);
+}
+
+/** The plan's id: a digest of its shards (names, projects, arguments), stamped into each. */
+export function planId(entries: readonly { name: string; args: readonly string[] }[]): string {
+  return createHash('sha256').update(JSON.stringify(entries.map((e) => [e.name, e.args]))).digest('hex').slice(0, 16);
+}
+
+/**
  * One shard per project; with `shards` above the number of projects, the costliest projects are
  * split by scanner (into two, then three) until there are that many shards or nothing is left
- * to split. `config` is the policy every shard applies (the gate decides again anyway).
+ * to split; with `shards` below it, projects are grouped into that many shards, each one scan of
+ * DIR with a `--project` per folder. `config` is the policy every shard applies (the gate
+ * decides again anyway).
  */
-export function planShards(projects: readonly PlanProject[], opts: { shards?: number; config?: string } = {}): { include: { name: string; args: string[] }[] } {
-  const units: Unit[] = projects.map((p) => ({ project: p, cost: p.files + p.packages }));
-  const want = opts.shards ?? units.length;
-  const splits = new Map<PlanProject, number>();
-  while (units.length < want) {
-    // The costliest unit that can still be split into more scanner groups.
-    const candidates = units.filter((u) => (splits.get(u.project) ?? 1) < PLAN_SCANNERS.length && (u.scanners === undefined || u.scanners.length > 1));
-    if (candidates.length === 0) break;
-    const top = candidates.reduce((a, b) => (b.cost > a.cost ? b : a));
-    const parts = (splits.get(top.project) ?? 1) + 1;
-    splits.set(top.project, parts);
-    const groups: PlanScanner[][] = parts === 2 ? [['semgrep'], ['trivy-fs', 'audit']] : PLAN_SCANNERS.map((s) => [s]);
-    for (let i = units.length - 1; i >= 0; i--) if (units[i].project === top.project) units.splice(i, 1);
-    for (const g of groups) units.push({ project: top.project, scanners: g, cost: g.reduce((n, s) => n + scannerCost(top.project, s), 0) });
+export function planShards(projects: readonly PlanProject[], opts: { shards?: number; config?: string } = {}): { include: MatrixEntry[] } {
+  const want = opts.shards ?? projects.length;
+  const common = (name: string) => ['--mode', 'warn', '--output-dir', `chaingate-shards/${name}`, ...(opts.config !== undefined ? ['--config', opts.config] : [])];
+  let entries: PlanEntry[];
+  if (want < projects.length) {
+    const groups = groupProjects(projects, want);
+    entries = groups.map((g, i) => {
+      const name = `shard-${i + 1}-of-${groups.length}`;
+      // One word each (--project=PATH): a folder of the pull request named like a flag stays a value.
+      return { name, args: ['.', ...g.projects.map((p) => `--project=${p.path || '.'}`), ...common(name)], projects: g.projects.map((p) => p.path), cost: g.cost };
+    });
+  } else {
+    const units: Unit[] = projects.map((p) => ({ project: p, cost: p.files + p.packages }));
+    const splits = new Map<PlanProject, number>();
+    while (units.length < want) {
+      // The costliest unit that can still be split into more scanner groups.
+      const candidates = units.filter((u) => (splits.get(u.project) ?? 1) < PLAN_SCANNERS.length && (u.scanners === undefined || u.scanners.length > 1));
+      if (candidates.length === 0) break;
+      const top = candidates.reduce((a, b) => (b.cost > a.cost ? b : a));
+      const parts = (splits.get(top.project) ?? 1) + 1;
+      splits.set(top.project, parts);
+      const groups: PlanScanner[][] = parts === 2 ? [['semgrep'], ['trivy-fs', 'audit']] : PLAN_SCANNERS.map((s) => [s]);
+      for (let i = units.length - 1; i >= 0; i--) if (units[i].project === top.project) units.splice(i, 1);
+      for (const g of groups) units.push({ project: top.project, scanners: g, cost: g.reduce((n, s) => n + scannerCost(top.project, s), 0) });
+    }
+    entries = units.map((u) => {
+      const name = shardName(u.project, u.scanners);
+      // A folder named like a flag (-x) is given as ./-x, a path and not an option.
+      const args = [u.project.path === '' ? '.' : u.project.path.startsWith('-') ? `./${u.project.path}` : u.project.path, ...common(name)];
+      if (u.scanners) args.push('--scanners', u.scanners.join(','));
+      return { name, args, projects: [u.project.path], cost: u.cost };
+    });
   }
-  const entries: PlanEntry[] = units.map((u) => {
-    const name = shardName(u.project, u.scanners);
-    const args = [u.project.path || '.', '--mode', 'warn', '--output-dir', `chaingate-shards/${name}`];
-    if (opts.config !== undefined) args.push('--config', opts.config);
-    if (u.scanners) args.push('--scanners', u.scanners.join(','));
-    return { name, args, cost: u.cost };
-  });
   entries.sort((a, b) => b.cost - a.cost || compareStrings(a.name, b.name));
-  return { include: entries.map(({ name, args }) => ({ name, args })) };
+  const id = planId(entries);
+  return { include: entries.map(({ name, args, projects: p }) => ({ name, args: [...args, '--shard', name, '--plan-id', id], projects: p })) };
+}
+
+/** What a shard's result says it is: `--shard` and `--plan-id` of its scan. */
+export interface ShardStamp {
+  name: string;
+  plan: string;
+}
+
+/**
+ * The shards a plan (the matrix `chaingate plan` printed) expects, against the results read:
+ * one problem per shard with no result, with more than one, and per result of no shard of the
+ * plan. `results` are the readable shard results, with the file each came from.
+ */
+export function shardCoverage(plan: { include: readonly { name: string; args: readonly string[]; projects?: readonly string[] }[] }, results: readonly { file: string; shard?: ShardStamp }[]): string[] {
+  // The reader of the plan file (gate/shard-plan.ts) checked every entry has one, the same.
+  const first = plan.include[0].args;
+  const id = first[first.indexOf('--plan-id') + 1];
+  const problems: string[] = [];
+  const byName = new Map<string, string[]>();
+  for (const r of results) {
+    const s = r.shard;
+    const known = s !== undefined && plan.include.some((e) => e.name === s.name);
+    if (!s) problems.push(`${r.file}: not a shard of plan ${id} (its result has no shard stamp: scan it with the plan's args)`);
+    else if (s.plan !== id) problems.push(`${r.file}: shard ${s.name} is of plan ${s.plan}, not ${id} (another commit's or another plan's shard)`);
+    else if (!known) problems.push(`${r.file}: shard ${s.name} is not in plan ${id}`);
+    else byName.set(s.name, [...(byName.get(s.name) ?? []), r.file]);
+  }
+  for (const e of plan.include) {
+    const files = byName.get(e.name) ?? [];
+    const covers = e.projects?.length ? ` (projects ${e.projects.map((p) => p || '.').join(', ')})` : '';
+    if (files.length === 0) problems.push(`shard ${e.name}${covers} of plan ${id}: no readable result (missing, truncated or not of this plan)`);
+    else if (files.length > 1) problems.push(`shard ${e.name}${covers} of plan ${id}: ${files.length} results (${files.join(', ')}); keep one`);
+  }
+  return problems;
+}
+
+/**
+ * Findings of a scan of the folder `project` (relative to the scanned DIR) with paths from DIR,
+ * fingerprints recomputed from them: what one scan of DIR would have reported.
+ */
+export function underProject(findings: Finding[], project: string): Finding[] {
+  if (project === '') return findings;
+  return findings.map((f) => {
+    if (!f.location) return f;
+    const moved = { ...f, location: { ...f.location, path: `${project}/${f.location.path}` } };
+    moved.fingerprint = computeFingerprint(moved);
+    return moved;
+  });
 }
 
 /**

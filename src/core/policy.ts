@@ -14,6 +14,8 @@ import { LICENSE_IDS, LICENSE_TOOL } from './licenses';
 export interface EvaluateInput {
   findings: Finding[];
   policy: Policy;
+  /** Monorepo projects with their own thresholds: the policy for findings of that `project`. */
+  projectPolicies?: ReadonlyMap<string, Policy>;
   exceptions: ExceptionSource[];
   vex: VexSource[];
   scanners: ScannerStatus[];
@@ -80,15 +82,24 @@ function licenseDecision(f: Finding, policy: Policy): Decision | undefined {
  * combination, so 100,000 findings share a handful of rationale strings instead of each
  * building its own.
  */
-function decider(policy: Policy): (f: Finding) => Decision {
+function decider(policy: Policy, project?: string): (f: Finding) => Decision {
   const byKind = new Map<string, Decision[]>();
+  const of = (d: Decision): Decision => (project === undefined ? d : { ...d, rationale: `${d.rationale} (policy of project ${project})` });
   return (f) => {
     const license = f.kind === 'license' ? licenseDecision(f, policy) : undefined;
     if (license) return license;
     let list = byKind.get(f.kind);
     if (!list) byKind.set(f.kind, (list = []));
-    return (list[severityPosition(f.severity) * 2 + Number(unfixed(f))] ??= decide(f, policy));
+    return (list[severityPosition(f.severity) * 2 + Number(unfixed(f))] ??= of(decide(f, policy)));
   };
+}
+
+/** The decider of each finding: its project's policy when the project has one, else the policy. */
+function projectDecider(policy: Policy, projects: ReadonlyMap<string, Policy> | undefined): (f: Finding) => Decision {
+  const base = decider(policy);
+  if (!projects || projects.size === 0) return base;
+  const by = new Map([...projects].map(([p, pol]) => [p, decider(pol, p || '.')]));
+  return (f) => ((f.project !== undefined && by.get(f.project)) || base)(f);
 }
 
 function emptyCounts(): Record<Severity, number> {
@@ -120,7 +131,7 @@ export function evaluate(input: EvaluateInput): GateResult {
     c[severityPosition(f.severity)]++;
   };
   let suppressed = 0;
-  const decideFor = decider(policy);
+  const decideFor = projectDecider(policy, input.projectPolicies);
   const marks = input.baseline?.marks;
   const block = blockMode(policy, marks !== undefined);
   let newCount = 0;

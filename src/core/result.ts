@@ -144,7 +144,13 @@ export interface GateResult {
   };
   scanners: ScannerStatus[];
   /** sha256 of the policy and exceptions files used, for the VSA. */
-  inputs: { policy?: { path: string; sha256: string }; exceptions?: { path: string; sha256: string }; vex: { path: string; sha256: string }[] };
+  inputs: {
+    policy?: { path: string; sha256: string };
+    exceptions?: { path: string; sha256: string };
+    vex: { path: string; sha256: string }[];
+    /** Monorepo projects' own policy files (`projects: [{path, policy}]`). */
+    projectPolicies?: { path: string; sha256: string }[];
+  };
   /** Present with `--baseline`. */
   baseline?: BaselineRecord;
   /** With a baseline: the dependency changes, one entry per lockfile that differs. */
@@ -154,5 +160,20 @@ export interface GateResult {
   /** The commit scanned (GITHUB_SHA), when known: a gate merging shards refuses one of another commit. */
   commit?: string;
   /** The scanned folder relative to the repository root, when not the root: finding paths are relative to it. */
+  project?: string;
+  /** With `--project`: the folders scanned (from the repository root), the rest of `project` unscanned. */
+  projects?: string[];
+  /** With `--shard`: which shard of which plan (`chaingate plan`) this run is, for the gate merging them. */
+  shard?: { name: string; plan: string };
+  /** A shard that wrote an SBOM: its components, which the gate merging the shards adds to its own. */
+  components?: ResultComponent[];
+}
+
+/** An SBOM component as a result lists it (a shard's, for the gate's SBOM). */
+export interface ResultComponent {
+  purl: string;
+  name: string;
+  version?: string;
+  /** The project (folder from the repository root) of the first lockfile holding it. */
   project?: string;
 }

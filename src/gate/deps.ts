@@ -9,7 +9,8 @@ import { createTrivyFsScanner, createTrivyImageScanner, trivyOptionsFromPolicy }
 import { createZizmorScanner } from '../scanners/zizmor';
 import { createHeadersScanner } from '../scanners/headers';
 import type { Scanner } from '../scanners/types';
-import type { GateDeps, GateOptions } from './run-gate';
+import type { GateDeps, GateOptions, SbomMerge } from './run-gate';
+import type { ResultComponent } from '../core/result';
 
 function offline(opts: GateOptions): boolean {
   return opts.offline === true || opts.env.CHAINGATE_OFFLINE === '1';
@@ -49,7 +50,7 @@ export function createScanner(name: ScannerName, policy: Policy, opts: GateOptio
 }
 
 /** `sbom: true` (or --write-sbom / the sbom input): the same SBOM `chaingate sbom` writes. */
-async function writeSbom(dir: string, policy: Policy, outFile: string, opts: GateOptions): Promise<{ components: number }> {
+async function writeSbom(dir: string, policy: Policy, outFile: string, opts: GateOptions, merge: SbomMerge = {}): Promise<{ components: number; list: ResultComponent[] }> {
   const { writeSbom: write } = await import('../sbom/write');
   const image = policy.scanners.includes('trivy-image') ? policy.trivy.image : undefined;
   const r = await write(dir, {
@@ -59,9 +60,11 @@ async function writeSbom(dir: string, policy: Policy, outFile: string, opts: Gat
     insecureRegistry: policy.trivy['insecure-registry'],
     env: opts.env,
     now: opts.now,
+    only: merge.only,
+    extra: merge.extra,
   });
   for (const w of r.warnings) opts.log.warning(`SBOM: ${w}`);
-  return { components: r.components };
+  return { components: r.components, list: r.list };
 }
 
 export function defaultDeps(): GateDeps {

@@ -6,6 +6,11 @@ import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { DEFAULT_SKIP_DIRS } from '../config/defaults';
 import { ConfigError } from '../errors';
+import { loadProjectPolicyFile, type LineOf } from '../config/load';
+import type { Policy } from '../config/schema';
+import { checkRepoFileLink } from './output-paths';
+
+type ProjectEntry = NonNullable<Policy['projects']>[number];
 import { findLockfiles } from '../lockfiles/discover';
 
 export const POLICY_NAME = '.chaingate.yml';
@@ -45,11 +50,12 @@ function allFolders(root: string): string[] {
  * The policy's `projects:` (folders or globs relative to the policy file) as folders relative to
  * `root`. A folder that does not exist, or a glob that names none, is a mistake in the policy.
  */
-export function listedProjects(root: string, policyFile: string, entries: string[]): string[] {
+export function listedProjects(root: string, policyFile: string, entries: readonly ProjectEntry[]): string[] {
   const base = path.dirname(policyFile);
   const found = new Set<string>();
   let folders: string[] | undefined;
-  for (const entry of entries) {
+  for (const listed of entries) {
+    const entry = typeof listed === 'string' ? listed : listed.path;
     const abs = path.resolve(base, entry);
     const rel = path.relative(root, abs).split(path.sep).join('/');
     if (rel.startsWith('..') || path.isAbsolute(rel)) throw new ConfigError(`projects: "${entry}" is outside ${root}`, policyFile);
@@ -67,3 +73,63 @@ export function listedProjects(root: string, policyFile: string, entries: string
   return [...found].sort();
 }
 
+
+/**
+ * `chaingate scan DIR --project P...`: the folders as paths from DIR (forward slashes, '' for DIR
+ * itself), each a real folder inside DIR, none reached through a link out of it.
+ */
+export function scanProjects(dir: string, list: readonly string[]): string[] {
+  const realDir = fs.realpathSync(dir);
+  const out = new Set<string>();
+  for (const given of list) {
+    const p = given.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+    const parts = p.split('/');
+    if (given.includes('\\') || path.isAbsolute(given) || parts.some((s) => s === '..')) throw new ConfigError(`--project "${given}" must be a folder inside ${dir}, as a path from it`);
+    const abs = path.join(dir, p === '.' ? '' : p);
+    if (!fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new ConfigError(`--project "${given}" is not a folder`, dir);
+    const real = path.relative(realDir, fs.realpathSync(abs));
+    if (real.startsWith('..') || path.isAbsolute(real)) throw new ConfigError(`--project "${given}" leads out of ${dir} through a link`);
+    out.add(p === '.' ? '' : p);
+  }
+  return [...out].sort();
+}
+
+/**
+ * The policies of the projects that name their own (`projects: [{path, policy}]`), by folder
+ * relative to `root`: the monorepo policy with the project file's thresholds laid over it. A
+ * project file must be inside `repoRoot` (the pull request may write it, and nothing outside);
+ * one folder given two policy files is a mistake in the policy.
+ */
+export function projectPolicies(root: string, policyFile: string, policy: Policy, lineOf: LineOf | undefined, repoRoots: string[]): { policies: Map<string, Policy>; files: { path: string; sha256: string }[] } {
+  const policies = new Map<string, Policy>();
+  const from = new Map<string, string>();
+  const files: { path: string; sha256: string }[] = [];
+  for (const [i, entry] of (policy.projects ?? []).entries()) {
+    if (typeof entry === 'string') continue;
+    const file = path.resolve(path.dirname(policyFile), entry.policy);
+    const inside = repoRoots.some((r) => {
+      const rel = path.relative(r, file);
+      return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+    });
+    if (!inside) throw new ConfigError(`projects: the policy "${entry.policy}" of ${entry.path} is outside the repository: a project policy must be a file of it`, policyFile, lineOf?.(['projects', i]));
+    checkRepoFileLink(file, repoRoots, 'project policy file');
+    const loaded = loadProjectPolicyFile(file);
+    const p = loaded.value;
+    files.push({ path: path.relative(root, file).split(path.sep).join('/'), sha256: loaded.sha256 });
+    const merged: Policy = {
+      ...policy,
+      'fail-on': { ...policy['fail-on'], ...Object.fromEntries(Object.entries(p['fail-on'] ?? {}).filter(([, v]) => v !== undefined)) },
+      'unknown-severity': p['unknown-severity'] ?? policy['unknown-severity'],
+      'ignore-unfixed': p['ignore-unfixed'] ?? policy['ignore-unfixed'],
+    };
+    for (const folder of listedProjects(root, policyFile, [entry.path])) {
+      const before = from.get(folder);
+      if (before !== undefined && before !== file) {
+        throw new ConfigError(`projects: ${folder || '.'} has two policy files, ${path.relative(root, before)} and ${path.relative(root, file)}`, policyFile, lineOf?.(['projects', i]));
+      }
+      from.set(folder, file);
+      policies.set(folder, merged);
+    }
+  }
+  return { policies, files };
+}

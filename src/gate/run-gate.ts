@@ -8,20 +8,21 @@ import type { Policy, PolicyInput, ScannerName } from '../config/schema';
 import { checkExceptionLimits, type ExceptionSource } from '../core/exceptions';
 import { computeFingerprint, mergeFindings, type Finding, type Severity } from '../core/finding';
 import { evaluate } from '../core/policy';
-import type { GateResult, ScannerStatus } from '../core/result';
+import type { GateResult, ResultComponent, ScannerStatus } from '../core/result';
 import { checkVexLimits, type VexSource } from '../core/vex';
 import { ChaingateError, ConfigError } from '../errors';
 import { parseReport } from '../parsers';
 import { parseChaingateResult, shardProblems } from '../parsers/chaingate';
 import { expandReportPath } from './report-glob';
-import { listedProjects } from './projects';
-import { assignProjects } from '../core/plan';
+import { listedProjects, projectPolicies, scanProjects } from './projects';
+import { assignProjects, shardCoverage, underProject, type ShardStamp } from '../core/plan';
+import { readShardPlan } from './shard-plan';
 import type { ReportTool } from '../parsers/types';
 import { decodeText, FormatError } from '../parsers/util';
 import { resultJsonChunks } from '../reports/result-json';
 import { sarifJsonChunks } from '../reports/sarif';
 import { renderSummary } from '../reports/summary';
-import type { ScanContext, Scanner } from '../scanners/types';
+import type { ScanContext, Scanner, ScannerOutcome } from '../scanners/types';
 import { absoluteConfigs } from '../scanners/semgrep';
 import { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } from '../sign';
 import { checkPolicyTools, resolveToolPath, untrustedRoots, type PolicyTools } from '../tools/resolve';
@@ -89,12 +90,27 @@ export interface GateOptions {
   log: Logger;
   /** When each finding (by fingerprint) was first seen, from a baseline: what `sla` counts from. */
   firstSeen?: ReadonlyMap<string, string>;
+  /** `--project`: scan only these folders of `dir` (paths from it), finding paths still from `dir`. */
+  projects?: string[];
+  /** `--shard NAME --plan-id ID`: stamped into the result, for the gate merging a plan's shards. */
+  shard?: { name: string; plan: string };
+  /** `--expect-shards FILE`: the matrix `chaingate plan` printed; each of its shards must be read once. */
+  expectShards?: string;
 }
 
 export interface GateDeps {
   createScanner(name: ScannerName, policy: Policy, opts: GateOptions): Scanner;
-  writeSbom?(dir: string, policy: Policy, outFile: string, opts: GateOptions): Promise<{ components: number }>;
+  writeSbom?(dir: string, policy: Policy, outFile: string, opts: GateOptions, merge?: SbomMerge): Promise<{ components: number; list?: ResultComponent[] }>;
 }
+
+/** A shard's SBOM covers its `--project` folders only; the gate's adds the shards' components. */
+export interface SbomMerge {
+  only?: string[];
+  extra?: ResultComponent[];
+}
+
+/** Components a result lists at most (chaingate-result.json stays readable); a bigger shard is split. */
+const MAX_RESULT_COMPONENTS = 100_000;
 
 export interface GateOutput {
   result: GateResult;
@@ -220,21 +236,34 @@ export function loadInputs(opts: GateOptions) {
   }
   const inputs: GateResult['inputs'] = { vex: vexInputs };
   if (policyLoaded) inputs.policy = { path: path.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
+  // Projects' own policies, where the policy's projects: are folders of this scan (see policyProjects).
+  const byProject = policyLoaded && path.dirname(configPath) === dir ? projectPolicies(dir, configPath, policy, policyLoaded.lineOf, repoRoots) : undefined;
+  if (byProject?.files.length) inputs.projectPolicies = byProject.files;
   if (exceptionsInput) inputs.exceptions = exceptionsInput;
-  return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath };
+  return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath, projectPolicies: byProject?.policies };
 }
 
 /**
  * Another run's chaingate-result.json (a shard of a matrix): its raw findings, and a failed status
  * naming the file when it cannot stand for its part of the run (see shardProblems).
  */
-function ingestShard(bytes: Buffer, file: string, commit: string | undefined, started: number): { findings: Finding[]; status: ScannerStatus; project?: string } {
+function ingestShard(bytes: Buffer, file: string, commit: string | undefined, started: number): Ingested {
   const shard = parseChaingateResult(decodeText(bytes));
   const problems = shardProblems(shard, commit);
   const status: ScannerStatus = problems.length
-    ? { name: 'report:chaingate', status: 'failed', durationMs: Date.now() - started, findings: shard.findings.length, error: `${file}: ${problems.join('; ')}`, outputs: [file] }
+    ? { name: 'report:chaingate', status: 'failed', durationMs: Date.now() - started, findings: shard.findings.length, error: `${file}${shard.shard ? ` (shard ${shard.shard.name})` : ''}: ${problems.join('; ')}`, outputs: [file] }
     : { name: 'report:chaingate', status: 'ok', durationMs: Date.now() - started, findings: shard.findings.length, outputs: [file] };
-  return { findings: shard.findings, status, project: shard.project };
+  return { findings: shard.findings, status, project: shard.project, projects: shard.projects, shard: shard.shard ?? null, components: shard.components };
+}
+
+/** A report read; `shard` is null for a chaingate result without a stamp, undefined for other tools' or unreadable ones. */
+interface Ingested {
+  findings: Finding[];
+  status: ScannerStatus;
+  project?: string;
+  projects?: string[];
+  shard?: ShardStamp | null;
+  components?: ResultComponent[];
 }
 
 /**
@@ -247,7 +276,7 @@ function policyProjects(dir: string, policy: Policy, inputs: GateResult['inputs'
   return policy.projects && file && path.dirname(file) === path.resolve(dir) ? listedProjects(dir, file, policy.projects) : [];
 }
 
-function ingestReport(tool: ReportTool, file: string, roots: string[], commit?: string): { findings: Finding[]; status: ScannerStatus; project?: string } {
+function ingestReport(tool: ReportTool, file: string, roots: string[], commit?: string): Ingested {
   const started = Date.now();
   const name = `report:${tool}`;
   checkReportPath(file, roots);
@@ -288,6 +317,37 @@ function splitSides(all: Finding[], dir: string, split: { baseDir: string; headD
     else findings.push(f);
   }
   return { findings, baseFindings };
+}
+
+/**
+ * One scanner over the `--project` folders one after the other, as one status: findings with
+ * paths from the scanned folder. A project it cannot scan fails the scanner, naming the project.
+ */
+async function runOver(scanner: Scanner, ctx: ScanContext, projects: string[] | undefined): Promise<ScannerOutcome> {
+  if (!projects) return scanner.run(ctx);
+  const all: ScannerOutcome = { findings: [], rawOutputs: [], notes: [] };
+  for (const p of projects) {
+    const workDir = p === '' ? ctx.workDir : path.join(ctx.workDir, p.replace(/[^A-Za-z0-9._-]+/g, '-'));
+    fs.mkdirSync(workDir, { recursive: true });
+    let out: ScannerOutcome;
+    try {
+      out = await scanner.run({ ...ctx, dir: path.join(ctx.dir, p), workDir });
+    } catch (e) {
+      if (e instanceof ChaingateError) e.message = `project ${p || '.'}: ${e.message}`;
+      throw e;
+    }
+    all.findings.push(...underProject(out.findings, p));
+    all.rawOutputs.push(...out.rawOutputs);
+    all.notes.push(...out.notes.map((n) => (projects.length > 1 ? `${p || '.'}: ${n}` : n)));
+  }
+  return all;
+}
+
+function withProject(c: ResultComponent, project: string): ResultComponent {
+  const out: ResultComponent = { purl: c.purl, name: c.name };
+  if (c.version !== undefined) out.version = c.version;
+  if (project) out.project = project;
+  return out;
 }
 
 /** Runs async tasks with at most `limit` at once, keeping the input order in the output. */
@@ -370,7 +430,7 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
 
 async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof loadInputs>, session: BaselineSession | undefined): Promise<GateOutput> {
   const trusted = opts.trustedPolicy === 'baseline' && session?.baseInputs ? session.baseInputs : head;
-  const { policy, exceptions, vex, inputs, tools, exceptionsPath } = trusted as typeof head;
+  const { policy, exceptions, vex, inputs, tools, exceptionsPath, projectPolicies: byProject } = trusted as typeof head;
   const dir = head.dir;
   // Scanners are configured from where the applied policy lives (its rule files, its OSV DB).
   const scannerOpts = trusted === head ? opts : { ...opts, dir: trusted.dir };
@@ -385,14 +445,29 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const covered = new Set<ScannerName>();
   const commit = opts.env.GITHUB_SHA || undefined;
   const shardProjects: string[] = [];
+  // Refused before anything is read or run: a --project that is no folder of the scanned one.
+  const scanned = opts.projects && scanProjects(dir, opts.projects);
+  const plan = opts.expectShards === undefined ? undefined : readShardPlan(resolveFrom(process.cwd(), opts.expectShards));
+  const stamps: { file: string; shard?: ShardStamp }[] = [];
+  const shardComponents: ResultComponent[] = [];
   for (const r of opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })))) {
-    const { findings, status, project } = ingestReport(r.tool, r.path, roots, commit);
+    const { findings, status, project, projects: shardFolders, shard, components } = ingestReport(r.tool, r.path, roots, commit);
     if (project) shardProjects.push(project);
+    // A shard of several projects scanned from the root: each of its folders is a project.
+    if (shardFolders) shardProjects.push(...shardFolders.filter((p) => p !== ''));
+    if (shard !== undefined) stamps.push({ file: r.path, shard: shard ?? undefined });
+    if (components) shardComponents.push(...components);
+    else if (shard !== undefined && policy.sbom && status.status === 'ok') opts.log.warning(`SBOM: ${r.path} lists no components (its scan wrote no SBOM): the SBOM has this checkout's lockfiles only for it`);
     // A later run may take this result as its baseline: its findings need their text hashes too.
     addTextHashes(findings, dir);
     statuses.push(status);
     all.push(...findings);
     for (const s of REPORT_COVERS[r.tool] ?? []) covered.add(s);
+  }
+  // A shard missing, truncated, duplicated or of another plan leaves part of the repository
+  // unscanned: the gate is incomplete, naming it (a blocking finding elsewhere still fails it).
+  if (plan) {
+    for (const problem of shardCoverage(plan, stamps)) statuses.push({ name: 'report:chaingate', status: 'failed', durationMs: 0, findings: 0, error: problem });
   }
   // After the reports are read: one may be a file of an earlier run in this folder.
   await prepareOutputDir(outDir, opts.outputDir, roots);
@@ -427,7 +502,8 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     let baseFindings: Finding[] | undefined;
     try {
       const scanner = deps.createScanner(job.name, job.policy ?? policy, scannerOpts);
-      const out = await scanner.run(ctx);
+      // An image is not a folder of the repository: scanned once, whatever the projects.
+      const out = await runOver(scanner, ctx, job.name === 'trivy-image' ? undefined : scanned);
       findings = out.findings;
       if (job.split) ({ findings, baseFindings } = splitSides(findings, job.dir, job.split));
       addTextHashes(findings, job.split?.headDir ?? job.dir);
@@ -480,10 +556,16 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   }
 
   let sbomFile: string | undefined;
+  let listed: ResultComponent[] | undefined;
   if (policy.sbom && deps.writeSbom) {
     sbomFile = path.join(outDir, 'sbom.cdx.json');
-    const { components } = await deps.writeSbom(dir, policy, sbomFile, opts);
+    const { components, list } = await deps.writeSbom(dir, policy, sbomFile, opts, { only: scanned, extra: shardComponents.length ? shardComponents : undefined });
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
+    // A shard lists its components in its result, for the gate's SBOM to equal a full run's.
+    if (opts.shard && list) {
+      if (list.length > MAX_RESULT_COMPONENTS) throw new ConfigError(`this shard's SBOM has ${list.length} components, more than the ${MAX_RESULT_COMPONENTS} a result lists: plan more shards (chaingate plan --shards N)`);
+      listed = list;
+    }
   }
 
   if (policy.licenses) {
@@ -492,7 +574,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     statuses.push(status);
   }
 
-  const projects = [...shardProjects, ...policyProjects(dir, policy, inputs)];
+  const projects = [...shardProjects, ...(scanned ?? []).filter((p) => p !== ''), ...policyProjects(dir, policy, inputs)];
   const merged = assignProjects(mergeFindings(all), projects);
   const now = opts.now();
   let runFindings: RunFinding[] = [];
@@ -533,6 +615,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     dependencyChanges: comparison?.dependencyChanges,
     policyChanges: session?.policyChanges,
     policy,
+    projectPolicies: byProject,
     exceptions,
     vex,
     scanners: statuses,
@@ -560,7 +643,15 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
 
   // Paths in the result are relative to the scanned folder: a gate merging shards needs which one.
   const scannedProject = projectPath(dir, opts.env).project;
-  const result: GateResult = { ...evaluated, ...(commit ? { commit } : {}), ...(scannedProject ? { project: scannedProject } : {}) };
+  const result: GateResult = {
+    ...evaluated,
+    ...(commit ? { commit } : {}),
+    ...(scannedProject ? { project: scannedProject } : {}),
+    ...(scanned ? { projects: scanned.map((p) => [scannedProject, p].filter(Boolean).join('/')) } : {}),
+    ...(opts.shard ? { shard: opts.shard } : {}),
+    // Components' projects from the repository root, as findings' are.
+    ...(listed ? { components: listed.map((c) => withProject(c, [scannedProject, c.project ?? ''].filter(Boolean).join('/'))) } : {}),
+  };
   const resultFile = path.join(outDir, 'chaingate-result.json');
   const sarifFile = path.join(outDir, 'chaingate.sarif');
   const summaryFile = path.join(outDir, 'summary.md');

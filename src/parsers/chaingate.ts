@@ -9,6 +9,7 @@ import { computeFingerprint, type Finding } from '../core/finding';
 import { GateResultSchema } from '../reports/result-schema';
 import { RESULT_SCHEMA_VERSION } from '../core/result-version';
 import type { Parser } from './types';
+import type { ResultComponent } from '../core/result';
 import { FormatError, parseJson, validate } from './util';
 
 const WHAT = 'chaingate result';
@@ -21,6 +22,11 @@ export interface ShardResult {
   failed: { name: string; error?: string }[];
   commit?: string;
   project?: string;
+  /** The folders it scanned (`--project`), from the repository root. */
+  projects?: string[];
+  shard?: { name: string; plan: string };
+  /** Its SBOM's components, projects from the repository root. */
+  components?: ResultComponent[];
 }
 
 type ResultFinding = ReturnType<typeof GateResultSchema.parse>['findings'][number];
@@ -77,6 +83,9 @@ export function parseChaingateResult(text: string): ShardResult {
     failed: r.scanners.filter((s) => s.status === 'failed').map((s) => ({ name: s.name, error: s.error })),
     commit: r.commit,
     project: r.project,
+    projects: r.projects,
+    shard: r.shard,
+    components: r.components,
   };
 }
 

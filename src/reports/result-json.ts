@@ -117,12 +117,15 @@ export function orderResult(result: GateResult): Obj {
       })),
     },
     scanners: [...result.scanners].sort((a, b) => compareStrings(a.name, b.name)).map(scanner),
-    inputs: { policy: digest(inputs.policy), exceptions: digest(inputs.exceptions), vex: inputs.vex.map(digest) },
+    inputs: { policy: digest(inputs.policy), exceptions: digest(inputs.exceptions), vex: inputs.vex.map(digest), projectPolicies: inputs.projectPolicies?.map(digest) },
     baseline: baselineRecord(result.baseline),
     dependencyChanges: result.dependencyChanges,
     policyChanges: result.policyChanges,
     commit: result.commit,
     project: result.project,
+    projects: result.projects,
+    shard: result.shard && { name: result.shard.name, plan: result.shard.plan },
+    components: result.components?.map((c) => ({ purl: c.purl, name: c.name, version: c.version, project: c.project })),
   };
 }
 

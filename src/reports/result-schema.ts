@@ -167,12 +167,16 @@ export const GateResultSchema = z
       policy: fileDigest.optional(),
       exceptions: fileDigest.optional(),
       vex: z.array(fileDigest),
+      projectPolicies: z.array(fileDigest).optional(),
     }),
     baseline: BaselineRecordSchema.optional(),
     dependencyChanges: z.array(DependencyChangeSchema).optional(),
     policyChanges: z.array(PolicyChangeSchema).optional(),
     commit: z.string().optional(),
     project: z.string().optional(),
+    projects: z.array(z.string()).optional(),
+    shard: z.strictObject({ name: z.string(), plan: z.string() }).optional(),
+    components: z.array(z.strictObject({ purl: z.string(), name: z.string(), version: z.string().optional(), project: z.string().optional() })).max(100_000).optional(),
   })
   .meta({
     title: 'chaingate result',

@@ -184,6 +184,15 @@ export function buildSbom(input: SbomInput, opts: SbomOptions): Record<string, u
     }
   }
 
+  const seen = new Set([...byRef.keys(), ...(image?.components.flatMap((f) => (f.purl ? [f.purl] : [])) ?? [])]);
+  for (const f of input.extra ?? []) {
+    if (f.purl === undefined || seen.has(f.purl)) continue;
+    seen.add(f.purl);
+    const c = fromForeign(f);
+    bom.components.add(c);
+    if (c.bomRef.value) rootComponent.dependencies.add(c.bomRef);
+  }
+
   const spec = SPECS[opts.specVersion];
   const normalizer = new Serialize.JSON.Normalize.Factory(spec).makeForBom();
   // The library's sortLists orders with localeCompare, whose first call loads ICU's collation

@@ -35,6 +35,11 @@ export interface SbomInput {
   /** The scanned directory's own name/version (manifest), used for the root component. */
   root: { name: string; version?: string };
   image?: ImageSbom;
+  /**
+   * Components other runs listed (the shards of a matrix, from their chaingate-result.json):
+   * each added, under the root, when no lockfile or image component has its purl.
+   */
+  extra?: ForeignComponent[];
 }
 
 export interface SbomOptions {

@@ -5,12 +5,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from '../errors';
 import { DEFAULT_SKIP_DIRS } from '../config/defaults';
-import { discoverLockfiles, findLockfiles, readManifest } from '../lockfiles/discover';
+import { discoverLockfiles, findLockfiles, readLockfile, readManifest } from '../lockfiles/discover';
 import type { Lockfile } from '../lockfiles/types';
 import { resolveToolPath } from '../tools/resolve';
 import { VERSION } from '../version';
 import { buildSbom, countComponents, serializeSbom } from './build';
-import type { ImageSbom, SpecVersion } from './types';
+import type { ForeignComponent, ImageSbom, SpecVersion } from './types';
+import type { ResultComponent } from '../core/result';
 
 export interface WriteSbomOptions {
   /** File to write; '-' returns the text instead (the CLI prints it). Default: <cwd>/sbom.cdx.json. */
@@ -26,7 +27,14 @@ export interface WriteSbomOptions {
   /** Trivy binary for --image (default: the pinned install, then PATH). */
   trivy?: string;
   timeoutMs?: number;
+  /** Only the lockfiles under these folders (paths from `dir`, '' for all): a shard's projects. */
+  only?: string[];
+  /** Components of other runs (shards) to add when their purl is not there yet. */
+  extra?: SbomComponentEntry[];
 }
+
+/** A component as a chaingate-result.json lists it: enough to merge shards' SBOMs. */
+export type SbomComponentEntry = ResultComponent;
 
 export interface WriteSbomResult {
   /** The file written, or '-' when the text is returned. */
@@ -36,6 +44,8 @@ export interface WriteSbomResult {
   /** Lockfiles read, and their notes (unpinned requirements...). */
   lockfiles: string[];
   warnings: string[];
+  /** Every component with a purl, sorted by purl. */
+  list: SbomComponentEntry[];
 }
 
 /** SOURCE_DATE_EPOCH (reproducible builds): the timestamp, and a serial derived from content. */
@@ -47,6 +57,35 @@ export function timestampFrom(env: NodeJS.ProcessEnv, now: () => Date): { timest
 }
 
 
+function foreign(e: SbomComponentEntry): ForeignComponent {
+  return { ref: e.purl, type: 'library', name: e.name, version: e.version, purl: e.purl, licenses: [], hashes: [], properties: e.project === undefined ? [] : [{ name: 'chaingate:project', value: e.project }], dependsOn: [] };
+}
+
+/** The document's components with a purl, each with the project of the first lockfile holding it. */
+function componentList(doc: Record<string, unknown>, lockfiles: Lockfile[], projects: string[] | undefined): SbomComponentEntry[] {
+  const projectOf = new Map<string, string>();
+  const folders = [...(projects ?? [])].sort((a, b) => b.length - a.length);
+  for (const l of [...lockfiles].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    const p = folders.find((f) => f === '' || l.path.startsWith(`${f}/`)) ?? (l.path.includes('/') ? path.posix.dirname(l.path) : '');
+    for (const pkg of l.packages) if (!projectOf.has(pkg.purl)) projectOf.set(pkg.purl, p);
+  }
+  const out: SbomComponentEntry[] = [];
+  const walk = (list: unknown) => {
+    for (const c of (Array.isArray(list) ? list : []) as { purl?: string; name: string; group?: string; version?: string; components?: unknown }[]) {
+      if (c.purl) {
+        const e: SbomComponentEntry = { purl: c.purl, name: c.group ? `${c.group}/${c.name}` : c.name };
+        if (c.version !== undefined) e.version = c.version;
+        const p = projectOf.get(c.purl);
+        if (p) e.project = p;
+        out.push(e);
+      }
+      walk(c.components);
+    }
+  };
+  walk(doc.components);
+  return out.sort((a, b) => (a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0));
+}
+
 export async function writeSbom(dir: string, opts: WriteSbomOptions = {}): Promise<WriteSbomResult> {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
@@ -54,8 +93,15 @@ export async function writeSbom(dir: string, opts: WriteSbomOptions = {}): Promi
   if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new ConfigError(`not a directory`, root);
   const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   let lockfiles: Lockfile[] = [];
-  // With an image, a directory without lockfiles is fine: the image is the subject.
-  if (!opts.image || findLockfiles(root, { skipDirs }).length > 0) lockfiles = discoverLockfiles(root, { skipDirs });
+  const only = opts.only;
+  if (only) {
+    // A shard's folders alone: the lockfiles of other folders are not even read.
+    const files = [...new Set(only.flatMap((p) => findLockfiles(path.join(root, p), { skipDirs })))].sort();
+    lockfiles = files.map((f) => readLockfile(f, path.relative(root, f).split(path.sep).join('/')));
+  } else if ((!opts.image && !opts.extra?.length) || findLockfiles(root, { skipDirs }).length > 0) {
+    // With an image, or other runs' components, a directory without lockfiles is fine.
+    lockfiles = discoverLockfiles(root, { skipDirs });
+  }
   let image: ImageSbom | undefined;
   if (opts.image) {
     // Loaded only for images: it brings the process runner (child_process) with it.
@@ -71,7 +117,7 @@ export async function writeSbom(dir: string, opts: WriteSbomOptions = {}): Promi
   const manifest = readManifest(root);
   const { timestamp, reproducible } = timestampFrom(env, opts.now ?? (() => new Date()));
   const doc = buildSbom(
-    { lockfiles, image, root: { name: manifest?.name ?? path.basename(root), version: manifest?.version } },
+    { lockfiles, image, root: { name: manifest?.name ?? path.basename(root), version: manifest?.version }, extra: opts.extra?.map(foreign) },
     {
       specVersion: opts.specVersion ?? '1.6',
       excludeDev: opts.excludeDev ?? false,
@@ -83,6 +129,7 @@ export async function writeSbom(dir: string, opts: WriteSbomOptions = {}): Promi
   const text = serializeSbom(doc);
   const result = {
     components: countComponents(doc),
+    list: componentList(doc, lockfiles, only),
     lockfiles: lockfiles.map((l) => l.path),
     warnings: lockfiles.flatMap((l) => l.warnings ?? []),
   };

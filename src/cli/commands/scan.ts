@@ -37,6 +37,12 @@ const USAGE = `chaingate scan [DIR] [options]
                            VEX (head, default) or the baseline's (changes apply once merged)
   --history FILE           read and update a history of findings (first seen, fixed, weekly
                            trend); the summary shows what changed and the SLA's overdue findings
+  --project FOLDER         scan only this folder of DIR (repeatable): one shard of several
+                           monorepo projects; finding paths stay relative to DIR
+  --shard NAME --plan-id ID
+                           stamp the result as this shard of a \`chaingate plan\` (its args do)
+  --expect-shards FILE     the matrix \`chaingate plan\` printed: each of its shards must come
+                           in once through --report chaingate=..., else the gate is incomplete
 
 Paths given as options are relative to the current directory; paths written in the policy
 (exceptions.file, exceptions.vex, tools.<tool>.path, ...) are relative to the policy file.
@@ -63,6 +69,10 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
         baseline: { type: 'string' },
         'trusted-policy': { type: 'string' },
         history: { type: 'string' },
+        project: { type: 'string', multiple: true },
+        shard: { type: 'string' },
+        'plan-id': { type: 'string' },
+        'expect-shards': { type: 'string' },
       }, USAGE);
   const { values: v, positionals } = parsed;
   if (positionals.length > 1) throw new UsageError(`scan takes one directory, got: ${positionals.join(' ')}`);
@@ -72,6 +82,11 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
   if (trusted !== undefined && trusted !== 'head' && trusted !== 'baseline') throw new UsageError(`--trusted-policy must be head or baseline, got "${trusted}"`);
   if (trusted === 'baseline' && v.baseline === undefined) throw new UsageError('--trusted-policy baseline needs --baseline REF');
   if (v.baseline !== undefined && v.baseline.trim() === '') throw new UsageError('--baseline needs a git revision or a chaingate-result.json file');
+  if (v.project !== undefined && v.baseline !== undefined) throw new UsageError('--project cannot be combined with --baseline: compare whole folders, or run the baseline in the gate job');
+  if ((v.shard === undefined) !== (v['plan-id'] === undefined)) throw new UsageError('--shard and --plan-id go together (as `chaingate plan` writes them)');
+  for (const [k, x] of [['--shard', v.shard], ['--plan-id', v['plan-id']]] as const) {
+    if (x !== undefined && !/^[A-Za-z0-9._-]{1,128}$/.test(x)) throw new UsageError(`${k} must be letters, digits, ., _ or - (at most 128), got "${x.slice(0, 200)}"`);
+  }
   const reports = (v.report ?? []).map((r) => {
     const eq = r.indexOf('=');
     const tool = r.slice(0, eq);
@@ -111,6 +126,9 @@ export function parseScanArgs(argv: string[], io: Pick<CommandIO, 'env' | 'now'>
     baseline: v.baseline,
     trustedPolicy: trusted,
     history: v.history,
+    projects: v.project,
+    shard: v.shard !== undefined && v['plan-id'] !== undefined ? { name: v.shard, plan: v['plan-id'] } : undefined,
+    expectShards: v['expect-shards'],
     env: io.env,
     now: io.now,
     log,
