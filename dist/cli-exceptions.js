@@ -17053,7 +17053,7 @@ function globProblem(glob) {
   globProblems.set(glob, problem);
   return problem;
 }
-var import_picomatch, FailOnLevelSchema, ScannerNameSchema, isoDate, globProblems, globSchema, denyPatternSchema, spdxIdSchema, HeadersUrlSchema, toolPathSchema, days, SlaSettingSchema, PolicySchema, ExceptionSchema, ExceptionsFileSchema, VexStatementSchema, VexDocumentSchema;
+var import_picomatch, FailOnLevelSchema, ScannerNameSchema, isoDate, globProblems, globSchema, denyPatternSchema, spdxIdSchema, HeadersUrlSchema, toolPathSchema, days, SlaSettingSchema, projectFolderSchema, PolicySchema, ProjectPolicySchema, ExceptionSchema, ExceptionsFileSchema, VexStatementSchema, VexDocumentSchema;
 var init_schema = __esm({
   "src/config/schema.ts"() {
     "use strict";
@@ -17093,6 +17093,7 @@ var init_schema = __esm({
       days,
       external_exports.strictObject({ critical: days.optional(), high: days.optional(), medium: days.optional(), low: days.optional() })
     ]);
+    projectFolderSchema = external_exports.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, "a folder or glob inside the repository (no leading /, no ..)");
     PolicySchema = external_exports.strictObject({
       version: external_exports.literal(1).default(1),
       "fail-on": external_exports.strictObject({
@@ -17146,7 +17147,13 @@ var init_schema = __esm({
        * plan` makes one shard of each, and findings carry the project they are in. Without it,
        * `plan` takes every folder holding a lockfile or a .chaingate.yml.
        */
-      projects: external_exports.array(external_exports.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, "a folder or glob inside the repository (no leading /, no ..)")).min(1).optional(),
+      projects: external_exports.array(
+        external_exports.union([
+          projectFolderSchema,
+          /** A project with its own policy file (relative to this file, inside the repository): its thresholds apply to its findings. */
+          external_exports.strictObject({ path: projectFolderSchema, policy: external_exports.string().min(1) })
+        ])
+      ).min(1).optional(),
       semgrep: external_exports.strictObject({
         /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */
         config: external_exports.array(external_exports.string().min(1)).default([])
@@ -17209,6 +17216,20 @@ var init_schema = __esm({
       }
       if (p.scanners.includes("trivy-image") && !p.trivy.image) {
       }
+    });
+    ProjectPolicySchema = external_exports.strictObject({
+      version: external_exports.literal(1).default(1),
+      "fail-on": external_exports.strictObject({
+        vulnerability: FailOnLevelSchema.optional(),
+        code: FailOnLevelSchema.optional(),
+        secret: FailOnLevelSchema.optional(),
+        misconfiguration: FailOnLevelSchema.optional(),
+        license: FailOnLevelSchema.optional(),
+        signature: FailOnLevelSchema.optional(),
+        policy: FailOnLevelSchema.optional()
+      }).optional(),
+      "unknown-severity": external_exports.enum(["critical", "high", "medium", "low", "info"]).optional(),
+      "ignore-unfixed": external_exports.boolean().optional()
     });
     ExceptionSchema = external_exports.strictObject({
       id: external_exports.string().min(1, "id must not be empty"),
@@ -24588,6 +24609,7 @@ __export(load_exports, {
   flowDepthLine: () => flowDepthLine,
   loadExceptionsFile: () => loadExceptionsFile,
   loadPolicyFile: () => loadPolicyFile,
+  loadProjectPolicyFile: () => loadProjectPolicyFile,
   loadVexFile: () => loadVexFile,
   parseConfigText: () => parseConfigText
 });
@@ -24853,6 +24875,11 @@ function loadExceptionsFile(file2) {
   const text = readText(file2, "exceptions file");
   const { value, itemLines } = parseConfigText(text, file2, ExceptionsFileSchema, "exceptions file");
   return { value, path: file2, sha256: sha256(text), itemLines };
+}
+function loadProjectPolicyFile(file2) {
+  const text = readText(file2, "project policy file");
+  const { value, lineOf } = parseConfigText(text, file2, ProjectPolicySchema, "project policy");
+  return { value, path: file2, sha256: sha256(text), lineOf };
 }
 function loadVexFile(file2) {
   const text = readText(file2, "VEX document");

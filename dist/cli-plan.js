@@ -31068,6 +31068,7 @@ var SlaSettingSchema = external_exports.union([
   days,
   external_exports.strictObject({ critical: days.optional(), high: days.optional(), medium: days.optional(), low: days.optional() })
 ]);
+var projectFolderSchema = external_exports.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, "a folder or glob inside the repository (no leading /, no ..)");
 var PolicySchema = external_exports.strictObject({
   version: external_exports.literal(1).default(1),
   "fail-on": external_exports.strictObject({
@@ -31121,7 +31122,13 @@ var PolicySchema = external_exports.strictObject({
    * plan` makes one shard of each, and findings carry the project they are in. Without it,
    * `plan` takes every folder holding a lockfile or a .chaingate.yml.
    */
-  projects: external_exports.array(external_exports.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, "a folder or glob inside the repository (no leading /, no ..)")).min(1).optional(),
+  projects: external_exports.array(
+    external_exports.union([
+      projectFolderSchema,
+      /** A project with its own policy file (relative to this file, inside the repository): its thresholds apply to its findings. */
+      external_exports.strictObject({ path: projectFolderSchema, policy: external_exports.string().min(1) })
+    ])
+  ).min(1).optional(),
   semgrep: external_exports.strictObject({
     /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */
     config: external_exports.array(external_exports.string().min(1)).default([])
@@ -31184,6 +31191,20 @@ var PolicySchema = external_exports.strictObject({
   }
   if (p.scanners.includes("trivy-image") && !p.trivy.image) {
   }
+});
+var ProjectPolicySchema = external_exports.strictObject({
+  version: external_exports.literal(1).default(1),
+  "fail-on": external_exports.strictObject({
+    vulnerability: FailOnLevelSchema.optional(),
+    code: FailOnLevelSchema.optional(),
+    secret: FailOnLevelSchema.optional(),
+    misconfiguration: FailOnLevelSchema.optional(),
+    license: FailOnLevelSchema.optional(),
+    signature: FailOnLevelSchema.optional(),
+    policy: FailOnLevelSchema.optional()
+  }).optional(),
+  "unknown-severity": external_exports.enum(["critical", "high", "medium", "low", "info"]).optional(),
+  "ignore-unfixed": external_exports.boolean().optional()
 });
 var ExceptionSchema = external_exports.strictObject({
   id: external_exports.string().min(1, "id must not be empty"),
@@ -31514,18 +31535,21 @@ function loadPolicyFile(file2, overrides = (r) => r) {
 var fs4 = __toESM(require("node:fs"));
 var path3 = __toESM(require("node:path"));
 var import_picomatch2 = __toESM(require_picomatch2());
-var import_errors12 = require("./cli-errors.js");
+var import_errors13 = require("./cli-errors.js");
+
+// src/gate/output-paths.ts
+var import_errors3 = require("./cli-errors.js");
 
 // src/lockfiles/discover.ts
 var fs3 = __toESM(require("node:fs"));
 var path2 = __toESM(require("node:path"));
-var import_errors11 = require("./cli-errors.js");
+var import_errors12 = require("./cli-errors.js");
 
 // src/lockfiles/manifest.ts
-var import_errors4 = require("./cli-errors.js");
+var import_errors5 = require("./cli-errors.js");
 
 // src/lockfiles/util.ts
-var import_errors3 = require("./cli-errors.js");
+var import_errors4 = require("./cli-errors.js");
 
 // src/lockfiles/lockfile-yaml.ts
 var Unsupported = class extends Error {
@@ -31846,12 +31870,12 @@ function fromPrefixedHex(s) {
   return hex3.length === HEX_LEN[alg] ? { alg, hex: hex3 } : void 0;
 }
 function parseJsonLockfile(text, file2, fix) {
-  if (text.trim() === "") throw new import_errors3.LockfileError(`the file is empty; ${fix}`, file2);
+  if (text.trim() === "") throw new import_errors4.LockfileError(`the file is empty; ${fix}`, file2);
   try {
     return jsonParse(text);
   } catch (e) {
     const p = describeJsonError(text, e);
-    throw new import_errors3.LockfileError(`not valid JSON (${p.problem}); ${fix}`, file2, p.line, p.column);
+    throw new import_errors4.LockfileError(`not valid JSON (${p.problem}); ${fix}`, file2, p.line, p.column);
   }
 }
 function yamlReason(reason) {
@@ -31859,7 +31883,7 @@ function yamlReason(reason) {
   return reason.replace(/\s*(?:"|!<|: ).*$/s, "");
 }
 function parseYamlDocuments(text, file2, fix) {
-  if (text.trim() === "") throw new import_errors3.LockfileError(`the file is empty; ${fix}`, file2);
+  if (text.trim() === "") throw new import_errors4.LockfileError(`the file is empty; ${fix}`, file2);
   const fast = parseLockfileYaml(text);
   if (fast) return fast;
   const { loadAll, CORE_SCHEMA, YAMLException } = require_js_yaml();
@@ -31867,23 +31891,23 @@ function parseYamlDocuments(text, file2, fix) {
     return loadAll(text, void 0, { schema: CORE_SCHEMA, filename: file2 });
   } catch (e) {
     if (!(e instanceof YAMLException)) throw e;
-    throw new import_errors3.LockfileError(`not valid YAML (${yamlReason(e.reason)}); ${fix}`, file2, e.mark ? e.mark.line + 1 : void 0, e.mark ? e.mark.column + 1 : void 0);
+    throw new import_errors4.LockfileError(`not valid YAML (${yamlReason(e.reason)}); ${fix}`, file2, e.mark ? e.mark.line + 1 : void 0, e.mark ? e.mark.column + 1 : void 0);
   }
 }
 function parseYamlLockfile(text, file2, fix) {
   const docs = parseYamlDocuments(text, file2, fix);
-  if (docs.length !== 1) throw new import_errors3.LockfileError(`expected one YAML document, found ${docs.length}; ${fix}`, file2);
+  if (docs.length !== 1) throw new import_errors4.LockfileError(`expected one YAML document, found ${docs.length}; ${fix}`, file2);
   return docs[0];
 }
 function parseTomlLockfile(text, file2, fix) {
-  if (text.trim() === "") throw new import_errors3.LockfileError(`the file is empty; ${fix}`, file2);
+  if (text.trim() === "") throw new import_errors4.LockfileError(`the file is empty; ${fix}`, file2);
   const { parse: parseToml, TomlError } = require_dist2();
   try {
     return parseToml(text);
   } catch (e) {
     if (e instanceof TomlError) {
       const first = e.message.split("\n")[0];
-      throw new import_errors3.LockfileError(`not valid TOML (${first}); ${fix}`, file2, e.line, e.column);
+      throw new import_errors4.LockfileError(`not valid TOML (${first}); ${fix}`, file2, e.line, e.column);
     }
     throw e;
   }
@@ -31985,7 +32009,7 @@ function deps(v) {
 }
 function parsePackageJson(text, file2) {
   const data = parseJsonLockfile(text, file2, "fix the JSON syntax of package.json");
-  if (!isRecord(data)) throw new import_errors4.LockfileError("expected a JSON object", file2);
+  if (!isRecord(data)) throw new import_errors5.LockfileError("expected a JSON object", file2);
   return {
     name: str(data.name),
     version: str(data.version),
@@ -31998,10 +32022,10 @@ function parsePackageJson(text, file2) {
 
 // src/lockfiles/parse.ts
 var path = __toESM(require("node:path"));
-var import_errors10 = require("./cli-errors.js");
+var import_errors11 = require("./cli-errors.js");
 
 // src/lockfiles/gomod.ts
-var import_errors5 = require("./cli-errors.js");
+var import_errors6 = require("./cli-errors.js");
 var FIX = "fix it with `go mod tidy`";
 function parseGoMod(text, file2, goSum) {
   let module2;
@@ -32024,7 +32048,7 @@ function parseGoMod(text, file2, goSum) {
       continue;
     }
     const m = /^(\w+)\s*(.*)$/.exec(line);
-    if (!m) throw new import_errors5.LockfileError(`unexpected line (not a go.mod directive); ${FIX}`, file2, i + 1);
+    if (!m) throw new import_errors6.LockfileError(`unexpected line (not a go.mod directive); ${FIX}`, file2, i + 1);
     if (m[2] === "(") {
       block2 = m[1];
       continue;
@@ -32036,15 +32060,15 @@ function parseGoMod(text, file2, goSum) {
     if (verb === "module") module2 = f[0];
     else if (verb === "go") goVersion = f[0];
     else if (verb === "require") {
-      if (f.length < 2 || !f[1].startsWith("v")) throw new import_errors5.LockfileError(`require "${rest}" has no version; ${FIX}`, file2, line);
+      if (f.length < 2 || !f[1].startsWith("v")) throw new import_errors6.LockfileError(`require "${rest}" has no version; ${FIX}`, file2, line);
       requires.push({ path: f[0], version: f[1], indirect });
     } else if (verb === "replace") {
       const arrow = f.indexOf("=>");
-      if (arrow < 1) throw new import_errors5.LockfileError(`replace "${rest}" has no "=>"; ${FIX}`, file2, line);
+      if (arrow < 1) throw new import_errors6.LockfileError(`replace "${rest}" has no "=>"; ${FIX}`, file2, line);
       replaces.set(f[0], { path: f[arrow + 1], version: f[arrow + 2] });
     }
   }
-  if (!module2) throw new import_errors5.LockfileError(`no "module" directive: is this a go.mod? ${FIX}`, file2, 1);
+  if (!module2) throw new import_errors6.LockfileError(`no "module" directive: is this a go.mod? ${FIX}`, file2, 1);
   const old = goVersion !== void 0 && /^1\.(\d+)/.test(goVersion) && Number(/^1\.(\d+)/.exec(goVersion)?.[1]) < 17;
   if (old && goSum) {
     const known = new Set(requires.map((r) => r.path));
@@ -32084,23 +32108,23 @@ function parseGoMod(text, file2, goSum) {
 }
 
 // src/lockfiles/npm.ts
-var import_errors6 = require("./cli-errors.js");
+var import_errors7 = require("./cli-errors.js");
 var FIX2 = "regenerate it with `npm install --package-lock-only`";
 function parsePackageLock(text, file2, manifest) {
   const kind = /npm-shrinkwrap\.json$/.test(file2) ? "npm-shrinkwrap" : "package-lock";
   const data = parseJsonLockfile(text, file2, FIX2);
-  if (!isRecord(data)) throw new import_errors6.LockfileError(`expected a JSON object; ${FIX2}`, file2);
+  if (!isRecord(data)) throw new import_errors7.LockfileError(`expected a JSON object; ${FIX2}`, file2);
   const version2 = data.lockfileVersion;
   if (version2 === 2 || version2 === 3) {
-    if (!isRecord(data.packages)) throw new import_errors6.LockfileError(`lockfileVersion ${version2} without "packages"; ${FIX2}`, file2);
+    if (!isRecord(data.packages)) throw new import_errors7.LockfileError(`lockfileVersion ${version2} without "packages"; ${FIX2}`, file2);
     return fromPackages(data, data.packages, file2, kind);
   }
   if (version2 === 1) {
     if (data.dependencies !== void 0 && !isRecord(data.dependencies))
-      throw new import_errors6.LockfileError(`"dependencies" is not an object; ${FIX2}`, file2);
+      throw new import_errors7.LockfileError(`"dependencies" is not an object; ${FIX2}`, file2);
     return fromV1(data, file2, kind, manifest);
   }
-  throw new import_errors6.LockfileError(
+  throw new import_errors7.LockfileError(
     `unknown lockfileVersion ${JSON.stringify(version2)} (chaingate reads 1, 2 and 3); ${FIX2} using npm 7 or later`,
     file2
   );
@@ -32132,7 +32156,7 @@ function fromPackages(data, packages, file2, kind) {
       entries.push([key, raw]);
       continue;
     }
-    if (!version2) throw new import_errors6.LockfileError(`entry "${key}" has no version; ${FIX2}`, file2);
+    if (!version2) throw new import_errors7.LockfileError(`entry "${key}" has no version; ${FIX2}`, file2);
     keyToPurl.set(key, npmPurl(name, version2));
     entries.push([key, raw]);
   }
@@ -32175,7 +32199,7 @@ function fromPackages(data, packages, file2, kind) {
       else if (optional2 && !d.optional) {
         unresolved.push(d.name);
         warnings.push(`${file2}: optional package "${key}" depends on "${d.name}", which the lockfile leaves unresolved; "${d.name}" is not in the SBOM`);
-      } else if (!d.optional) throw new import_errors6.LockfileError(`"${key}" depends on "${d.name}" which the lockfile does not contain; ${FIX2}`, file2);
+      } else if (!d.optional) throw new import_errors7.LockfileError(`"${key}" depends on "${d.name}" which the lockfile does not contain; ${FIX2}`, file2);
     }
     const license = str(e.license);
     const pkg = {
@@ -32216,7 +32240,7 @@ function fromV1(data, file2, kind, manifest) {
   const warnings = [];
   const purlOf = (name2, e, path5) => {
     const v = str(e.version);
-    if (!v) throw new import_errors6.LockfileError(`"${path5}" has no version; ${FIX2}`, file2);
+    if (!v) throw new import_errors7.LockfileError(`"${path5}" has no version; ${FIX2}`, file2);
     const alias = /^npm:(@?[^@]+)@(.+)$/.exec(v);
     return alias ? { name: alias[1], version: alias[2] } : { name: name2, version: v };
   };
@@ -32249,7 +32273,7 @@ function fromV1(data, file2, kind, manifest) {
         else if (e.optional === true) {
           unresolved.push(req);
           warnings.push(`${file2}: optional package "${path5}${name2}" requires "${req}", which the lockfile leaves unresolved; "${req}" is not in the SBOM`);
-        } else throw new import_errors6.LockfileError(`"${path5}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file2);
+        } else throw new import_errors7.LockfileError(`"${path5}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file2);
       }
       const pkg = {
         ecosystem: "npm",
@@ -32294,7 +32318,7 @@ function fromV1(data, file2, kind, manifest) {
 
 // src/lockfiles/pnpm.ts
 var posix = __toESM(require("node:path/posix"));
-var import_errors7 = require("./cli-errors.js");
+var import_errors8 = require("./cli-errors.js");
 var FIX3 = "regenerate it with `pnpm install --lockfile-only`";
 function splitKey2(key, format) {
   const k = key.startsWith("/") ? key.slice(1) : key;
@@ -32320,15 +32344,15 @@ function isEnvDocument(d) {
 function mainDocument(docs, file2) {
   const main = docs.filter((d) => !isEnvDocument(d));
   if (main.length !== 1)
-    throw new import_errors7.LockfileError(`expected one lockfile document (besides pnpm's env document), found ${main.length}; ${FIX3}`, file2, 1);
-  if (!isRecord(main[0])) throw new import_errors7.LockfileError(`expected a YAML mapping; ${FIX3}`, file2, 1);
+    throw new import_errors8.LockfileError(`expected one lockfile document (besides pnpm's env document), found ${main.length}; ${FIX3}`, file2, 1);
+  if (!isRecord(main[0])) throw new import_errors8.LockfileError(`expected a YAML mapping; ${FIX3}`, file2, 1);
   return main[0];
 }
 function parsePnpmLock(text, file2, manifest) {
   const data = mainDocument(parseYamlDocuments(text, file2, FIX3), file2);
   const major = Number(String(data.lockfileVersion ?? "").split(".")[0]);
   if (major !== 5 && major !== 6 && major !== 9)
-    throw new import_errors7.LockfileError(`unknown lockfileVersion ${JSON.stringify(data.lockfileVersion)} (chaingate reads 5.x, 6.x and 9.x); ${FIX3} using pnpm 6 or later`, file2, 1);
+    throw new import_errors8.LockfileError(`unknown lockfileVersion ${JSON.stringify(data.lockfileVersion)} (chaingate reads 5.x, 6.x and 9.x); ${FIX3} using pnpm 6 or later`, file2, 1);
   const format = major;
   const graph = recordOf(format === 9 ? data.snapshots : data.packages);
   const meta3 = recordOf(data.packages);
@@ -32366,7 +32390,7 @@ function parsePnpmLock(text, file2, manifest) {
     const nv = splitKey2(key, format);
     const name = str(e.name) ?? str(m.name) ?? nv?.name;
     const version2 = str(e.version) ?? str(m.version) ?? nv?.version;
-    if (!name || !version2) throw new import_errors7.LockfileError(`entry "${key}" has no name@version; ${FIX3}`, file2);
+    if (!name || !version2) throw new import_errors8.LockfileError(`entry "${key}" has no name@version; ${FIX3}`, file2);
     purlByKey.set(key, npmPurl(name, version2));
   }
   const list = [];
@@ -32382,7 +32406,7 @@ function parsePnpmLock(text, file2, manifest) {
         const p = purlByKey.get(k);
         if (p) deps2.push(p);
         else if (section === "dependencies")
-          throw new import_errors7.LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX3}`, file2);
+          throw new import_errors8.LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX3}`, file2);
       }
     }
     const nv = splitKey2(key, format) ?? { name: "", version: "" };
@@ -32417,7 +32441,7 @@ function parsePnpmLock(text, file2, manifest) {
         const k = ref ? keyOf(at, n, ref) : void 0;
         const p = k ? purlByKey.get(k) : void 0;
         if (!p) {
-          if (k) throw new import_errors7.LockfileError(`the project ${at === "." ? "" : `"${at}" `}depends on "${n}" (${ref}) which the lockfile does not contain; ${FIX3}`, file2);
+          if (k) throw new import_errors8.LockfileError(`the project ${at === "." ? "" : `"${at}" `}depends on "${n}" (${ref}) which the lockfile does not contain; ${FIX3}`, file2);
           continue;
         }
         into.push(p);
@@ -32433,22 +32457,22 @@ function parsePnpmLock(text, file2, manifest) {
 }
 
 // src/lockfiles/poetry.ts
-var import_errors8 = require("./cli-errors.js");
+var import_errors9 = require("./cli-errors.js");
 var FIX4 = "regenerate it with `poetry lock`";
 function parsePoetryLock(text, file2, manifest) {
   const data = parseTomlLockfile(text, file2, FIX4);
   const meta3 = recordOf(data.metadata);
   const lockVersion = str(meta3["lock-version"]);
   if (lockVersion !== void 0 && !/^[12]\./.test(lockVersion))
-    throw new import_errors8.LockfileError(`unknown lock-version "${lockVersion}" (chaingate reads 1.x and 2.x); ${FIX4}`, file2);
-  if (!Array.isArray(data.package)) throw new import_errors8.LockfileError(`no [[package]] tables; ${FIX4}`, file2);
+    throw new import_errors9.LockfileError(`unknown lock-version "${lockVersion}" (chaingate reads 1.x and 2.x); ${FIX4}`, file2);
+  if (!Array.isArray(data.package)) throw new import_errors9.LockfileError(`no [[package]] tables; ${FIX4}`, file2);
   const legacyFiles = recordOf(meta3.files);
   const purlByName = /* @__PURE__ */ new Map();
   for (const raw of data.package) {
     const e = recordOf(raw);
     const name = str(e.name);
     const version2 = str(e.version);
-    if (!name || !version2) throw new import_errors8.LockfileError(`a [[package]] without name or version; ${FIX4}`, file2);
+    if (!name || !version2) throw new import_errors9.LockfileError(`a [[package]] without name or version; ${FIX4}`, file2);
     if (!purlByName.has(pypiName(name))) purlByName.set(pypiName(name), pypiPurl(name, version2));
   }
   const list = [];
@@ -32569,14 +32593,14 @@ function parseRequirements(text, file2) {
 }
 
 // src/lockfiles/yarn.ts
-var import_errors9 = require("./cli-errors.js");
+var import_errors10 = require("./cli-errors.js");
 var FIX_CLASSIC = "regenerate it with `yarn install`";
 var FIX_BERRY = "regenerate it with `yarn install --mode=update-lockfile`";
 function parseYarnLock(text, file2, manifest, workspaceManifests) {
   if (/^__metadata:/m.test(text)) return parseBerry(text, file2, manifest, workspaceManifests);
   if (/^# yarn lockfile v(\d+)/m.test(text) && !/^# yarn lockfile v1\b/m.test(text)) {
     const v = /^# yarn lockfile v(\d+)/m.exec(text)?.[1];
-    throw new import_errors9.LockfileError(`unknown yarn lockfile version v${v} (chaingate reads v1 and berry); ${FIX_CLASSIC}`, file2, 1);
+    throw new import_errors10.LockfileError(`unknown yarn lockfile version v${v} (chaingate reads v1 and berry); ${FIX_CLASSIC}`, file2, 1);
   }
   return parseClassic(text, file2, manifest);
 }
@@ -32598,7 +32622,7 @@ function parseClassic(text, file2, manifest) {
     if (raw.trim() === "" || raw.trimStart().startsWith("#")) continue;
     const indent = raw.length - raw.trimStart().length;
     const line = raw.trim();
-    const bad = (why) => new import_errors9.LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file2, i + 1);
+    const bad = (why) => new import_errors10.LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file2, i + 1);
     if (indent === 0) {
       if (!line.endsWith(":")) throw bad('an entry header must end with ":"');
       cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };
@@ -32623,12 +32647,12 @@ function parseClassic(text, file2, manifest) {
     }
   }
   if (entries.length === 0 && !/^# yarn lockfile v1/m.test(text))
-    throw new import_errors9.LockfileError(`no entries and no "# yarn lockfile v1" header: is this a yarn.lock? ${FIX_CLASSIC}`, file2, 1);
+    throw new import_errors10.LockfileError(`no entries and no "# yarn lockfile v1" header: is this a yarn.lock? ${FIX_CLASSIC}`, file2, 1);
   const byDescriptor = /* @__PURE__ */ new Map();
   const list = [];
   for (const e of entries) {
     const version2 = e.fields.version;
-    if (!version2) throw new import_errors9.LockfileError(`entry "${e.keys.join(", ")}" has no version; ${FIX_CLASSIC}`, file2, e.line);
+    if (!version2) throw new import_errors10.LockfileError(`entry "${e.keys.join(", ")}" has no version; ${FIX_CLASSIC}`, file2, e.line);
     const [alias, range] = splitDescriptor(e.keys[0]);
     const real = range.startsWith("npm:") ? splitDescriptor(range.slice(4))[0] : alias;
     const purl = npmPurl(real, version2);
@@ -32645,7 +32669,7 @@ function parseClassic(text, file2, manifest) {
         const p = byDescriptor.get(`${n}@${r}`);
         if (p) pkg.dependencies.push(p);
         else if (section2 === "dependencies")
-          throw new import_errors9.LockfileError(`"${e.keys[0]}" depends on "${n}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file2, e.line);
+          throw new import_errors10.LockfileError(`"${e.keys[0]}" depends on "${n}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file2, e.line);
       }
     }
   });
@@ -32656,11 +32680,11 @@ function finish(file2, kind, list, manifest, resolveRoot) {
 }
 function parseBerry(text, file2, manifest, workspaceManifests = {}) {
   const data = parseYamlLockfile(text, file2, FIX_BERRY);
-  if (!isRecord(data)) throw new import_errors9.LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file2, 1);
+  if (!isRecord(data)) throw new import_errors10.LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file2, 1);
   const meta3 = recordOf(data.__metadata);
   const version2 = Number(meta3.version);
   if (!Number.isInteger(version2) || version2 < 4 || version2 > 10)
-    throw new import_errors9.LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta3.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file2);
+    throw new import_errors10.LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta3.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file2);
   const byDescriptor = /* @__PURE__ */ new Map();
   const entries = [];
   let rootEntry;
@@ -32669,7 +32693,7 @@ function parseBerry(text, file2, manifest, workspaceManifests = {}) {
     const resolution = str(raw.resolution) ?? "";
     const [name, ref] = splitDescriptor(resolution);
     const version3 = str(raw.version);
-    if (!version3 || !name) throw new import_errors9.LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file2);
+    if (!version3 || !name) throw new import_errors10.LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file2);
     if (ref === "workspace:.") {
       rootEntry = raw;
       continue;
@@ -32779,7 +32803,7 @@ function parseLockfile(input2) {
   else if (base === "poetry.lock") lock = parsePoetryLock(input2.text, input2.path, input2.manifest);
   else if (base === "go.mod") lock = parseGoMod(input2.text, input2.path, input2.goSum);
   else if (/^requirements.*\.txt$/.test(base)) lock = parseRequirements(input2.text, input2.path);
-  else throw new import_errors10.LockfileError(`not a lockfile chaingate reads (${LOCKFILE_NAMES.join(", ")}, requirements*.txt)`, input2.path);
+  else throw new import_errors11.LockfileError(`not a lockfile chaingate reads (${LOCKFILE_NAMES.join(", ")}, requirements*.txt)`, input2.path);
   if (!lock.root && input2.manifest?.name) lock.root = { name: input2.manifest.name, version: input2.manifest.version ?? "0.0.0" };
   return lock;
 }
@@ -32795,7 +32819,7 @@ function findLockfiles(root, opts = {}) {
     try {
       entries = fs3.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      throw new import_errors11.LockfileError(`cannot read the directory (${e.code ?? e.message})`, dir);
+      throw new import_errors12.LockfileError(`cannot read the directory (${e.code ?? e.message})`, dir);
     }
     const files = entries.filter((e) => e.isFile() && isLockfileName(e.name)).map((e) => e.name);
     const chosen = files.includes("npm-shrinkwrap.json") ? files.filter((f) => f !== "package-lock.json") : files;
@@ -32818,7 +32842,7 @@ function readOptional(file2) {
     return void 0;
   }
   if (st?.isSymbolicLink()) {
-    throw new import_errors11.LockfileError("is a symbolic link; chaingate reads no file of the scanned tree through a link (it could lead outside the project): commit the file itself", file2);
+    throw new import_errors12.LockfileError("is a symbolic link; chaingate reads no file of the scanned tree through a link (it could lead outside the project): commit the file itself", file2);
   }
   if (!st.isFile()) return void 0;
   try {
@@ -32849,7 +32873,7 @@ function readWorkspaceManifests(dir, folders) {
     const file2 = path2.join(at, "package.json");
     const text = readOptional(file2);
     if (text !== void 0 && !isInside(fs3.realpathSync(file2), fs3.realpathSync(base))) {
-      throw new import_errors11.LockfileError("is reached through a symbolic link to a folder outside the project; chaingate reads no file of the scanned tree through a link: commit the folder itself", file2);
+      throw new import_errors12.LockfileError("is reached through a symbolic link to a folder outside the project; chaingate reads no file of the scanned tree through a link: commit the folder itself", file2);
     }
     if (text !== void 0) out[f] = parsePackageJson(text, file2);
   }
@@ -32860,7 +32884,7 @@ function readLockfile(file2, display = file2) {
   try {
     text = readText(file2);
   } catch (e) {
-    throw new import_errors11.LockfileError(`cannot read the lockfile (${e.code ?? e.message})`, display);
+    throw new import_errors12.LockfileError(`cannot read the lockfile (${e.code ?? e.message})`, display);
   }
   const dir = path2.dirname(file2);
   const base = path2.basename(file2);
@@ -32903,23 +32927,27 @@ function listedProjects(root, policyFile, entries) {
   const base = path3.dirname(policyFile);
   const found = /* @__PURE__ */ new Set();
   let folders;
-  for (const entry of entries) {
+  for (const listed of entries) {
+    const entry = typeof listed === "string" ? listed : listed.path;
     const abs = path3.resolve(base, entry);
     const rel = path3.relative(root, abs).split(path3.sep).join("/");
-    if (rel.startsWith("..") || path3.isAbsolute(rel)) throw new import_errors12.ConfigError(`projects: "${entry}" is outside ${root}`, policyFile);
+    if (rel.startsWith("..") || path3.isAbsolute(rel)) throw new import_errors13.ConfigError(`projects: "${entry}" is outside ${root}`, policyFile);
     if (!import_picomatch2.default.scan(entry).isGlob) {
-      if (!fs4.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new import_errors12.ConfigError(`projects: "${entry}" is not a folder`, policyFile);
+      if (!fs4.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new import_errors13.ConfigError(`projects: "${entry}" is not a folder`, policyFile);
       found.add(rel);
       continue;
     }
     folders ??= allFolders(root);
     const isMatch = (0, import_picomatch2.default)(rel);
     const matched = folders.filter((f) => isMatch(f));
-    if (matched.length === 0) throw new import_errors12.ConfigError(`projects: "${entry}" names no folder`, policyFile);
+    if (matched.length === 0) throw new import_errors13.ConfigError(`projects: "${entry}" names no folder`, policyFile);
     for (const m of matched) found.add(m);
   }
   return [...found].sort();
 }
+
+// src/core/plan.ts
+var import_node_crypto2 = require("node:crypto");
 
 // src/core/order.ts
 function compareStrings(a, b) {
@@ -32935,75 +32963,112 @@ function shardName(p, scanners) {
   const base = p.path === "" ? "root" : p.path.replace(/[^A-Za-z0-9._-]+/g, "-");
   return scanners ? `${base}--${scanners.join("-")}` : base;
 }
-function planShards(projects, opts = {}) {
-  const units = projects.map((p) => ({ project: p, cost: p.files + p.packages }));
-  const want = opts.shards ?? units.length;
-  const splits = /* @__PURE__ */ new Map();
-  while (units.length < want) {
-    const candidates = units.filter((u) => (splits.get(u.project) ?? 1) < PLAN_SCANNERS.length && (u.scanners === void 0 || u.scanners.length > 1));
-    if (candidates.length === 0) break;
-    const top = candidates.reduce((a, b) => b.cost > a.cost ? b : a);
-    const parts = (splits.get(top.project) ?? 1) + 1;
-    splits.set(top.project, parts);
-    const groups = parts === 2 ? [["semgrep"], ["trivy-fs", "audit"]] : PLAN_SCANNERS.map((s) => [s]);
-    for (let i = units.length - 1; i >= 0; i--) if (units[i].project === top.project) units.splice(i, 1);
-    for (const g of groups) units.push({ project: top.project, scanners: g, cost: g.reduce((n, s) => n + scannerCost(top.project, s), 0) });
+function groupProjects(projects, n) {
+  const groups = Array.from({ length: n }, () => ({ projects: [], cost: 0 }));
+  const sorted = [...projects].sort((a, b) => b.files + b.packages - (a.files + a.packages) || compareStrings(a.path, b.path));
+  for (const p of sorted) {
+    const g = groups.reduce((a, b) => b.cost < a.cost ? b : a);
+    g.projects.push(p);
+    g.cost += p.files + p.packages;
   }
-  const entries = units.map((u) => {
-    const name = shardName(u.project, u.scanners);
-    const args = [u.project.path || ".", "--mode", "warn", "--output-dir", `chaingate-shards/${name}`];
-    if (opts.config !== void 0) args.push("--config", opts.config);
-    if (u.scanners) args.push("--scanners", u.scanners.join(","));
-    return { name, args, cost: u.cost };
-  });
+  for (const g of groups) g.projects.sort((a, b) => compareStrings(a.path, b.path));
+  return groups.filter((g) => g.projects.length > 0);
+}
+function planId(entries) {
+  return (0, import_node_crypto2.createHash)("sha256").update(JSON.stringify(entries.map((e) => [e.name, e.args]))).digest("hex").slice(0, 16);
+}
+function planShards(projects, opts = {}) {
+  const want = opts.shards ?? projects.length;
+  const common = (name) => ["--mode", "warn", "--output-dir", `chaingate-shards/${name}`, ...opts.config !== void 0 ? ["--config", opts.config] : []];
+  let entries;
+  if (want < projects.length) {
+    const groups = groupProjects(projects, want);
+    entries = groups.map((g, i) => {
+      const name = `shard-${i + 1}-of-${groups.length}`;
+      return { name, args: [".", ...g.projects.map((p) => `--project=${p.path || "."}`), ...common(name)], projects: g.projects.map((p) => p.path), cost: g.cost };
+    });
+  } else {
+    const units = projects.map((p) => ({ project: p, cost: p.files + p.packages }));
+    const splits = /* @__PURE__ */ new Map();
+    while (units.length < want) {
+      const candidates = units.filter((u) => (splits.get(u.project) ?? 1) < PLAN_SCANNERS.length && (u.scanners === void 0 || u.scanners.length > 1));
+      if (candidates.length === 0) break;
+      const top = candidates.reduce((a, b) => b.cost > a.cost ? b : a);
+      const parts = (splits.get(top.project) ?? 1) + 1;
+      splits.set(top.project, parts);
+      const groups = parts === 2 ? [["semgrep"], ["trivy-fs", "audit"]] : PLAN_SCANNERS.map((s) => [s]);
+      for (let i = units.length - 1; i >= 0; i--) if (units[i].project === top.project) units.splice(i, 1);
+      for (const g of groups) units.push({ project: top.project, scanners: g, cost: g.reduce((n, s) => n + scannerCost(top.project, s), 0) });
+    }
+    entries = units.map((u) => {
+      const name = shardName(u.project, u.scanners);
+      const args = [u.project.path === "" ? "." : u.project.path.startsWith("-") ? `./${u.project.path}` : u.project.path, ...common(name)];
+      if (u.scanners) args.push("--scanners", u.scanners.join(","));
+      return { name, args, projects: [u.project.path], cost: u.cost };
+    });
+  }
   entries.sort((a, b) => b.cost - a.cost || compareStrings(a.name, b.name));
-  return { include: entries.map(({ name, args }) => ({ name, args })) };
+  const id = planId(entries);
+  return { include: entries.map(({ name, args, projects: p }) => ({ name, args: [...args, "--shard", name, "--plan-id", id], projects: p })) };
 }
 
 // src/cli/commands/plan.ts
-var import_errors14 = require("./cli-errors.js");
+var import_errors15 = require("./cli-errors.js");
 
 // src/cli/types.ts
 var EXIT = { PASS: 0, FAIL: 1, CONFIG: 2, INCOMPLETE: 3 };
 
 // src/cli/args.ts
 var import_node_util = require("node:util");
-var import_errors13 = require("./cli-errors.js");
+var import_errors14 = require("./cli-errors.js");
 function parseCommandLine(argv, options, usage) {
   try {
     return (0, import_node_util.parseArgs)({ args: argv, options, strict: true, allowPositionals: true });
   } catch (e) {
-    throw new import_errors13.UsageError(`${e.message}
+    throw new import_errors14.UsageError(`${e.message}
 
 ${usage}`);
   }
 }
 
+// src/log-text.ts
+function escapeData(text) {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
 // src/cli/commands/plan.ts
 var USAGE = `chaingate plan [DIR] [options]
 
-Prints a GitHub Actions matrix, {"include": [{"name": ..., "args": [...]}, ...]}, for
-strategy.matrix through fromJSON: one shard per project under DIR (a folder holding a lockfile
-or a .chaingate.yml), each the arguments of \`chaingate scan\` (paths relative to DIR), costliest
-first (files and packages). Merge the shards' chaingate-result.json in one gate job with
-\`chaingate scan DIR --scanners none --report chaingate=GLOB\`.
+Prints a GitHub Actions matrix, {"include": [{"name": ..., "args": [...], "projects": [...]}, ...]},
+for strategy.matrix through fromJSON: one shard per project under DIR (a folder holding a lockfile
+or a .chaingate.yml), each the arguments of \`chaingate scan\` (paths relative to DIR, stamped
+--shard NAME --plan-id ID), costliest first (files and packages). Merge the shards'
+chaingate-result.json in one gate job with \`chaingate scan DIR --scanners none
+--report chaingate=GLOB --expect-shards PLAN.json\` (PLAN.json: what this printed).
 
-  --shards N      with more shards than projects, split the costliest projects by scanner
+  --shards N      fewer shards than projects: group the projects into N shards (largest
+                  first into the cheapest), each one scan of DIR with --project per folder;
+                  more: split the costliest projects by scanner
   --config FILE   the policy every shard applies (default: DIR/.chaingate.yml when present);
                   its projects: key, when set, lists the projects instead of the discovery`;
 var MAX_FILES = 1e6;
-function countFiles(dir) {
+function countFiles(dir, outside2 = /* @__PURE__ */ new Set()) {
   let n = 0;
+  let first;
   const skip = new Set(DEFAULT_SKIP_DIRS);
-  const walk2 = (d) => {
+  const walk2 = (d, rel) => {
     for (const e of fs5.readdirSync(d, { withFileTypes: true })) {
       if (n >= MAX_FILES) return;
-      if (e.isFile()) n++;
-      else if (e.isDirectory() && !skip.has(e.name)) walk2(path4.join(d, e.name));
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (outside2.has(r)) continue;
+      if (e.isFile()) {
+        n++;
+        first ??= r;
+      } else if (e.isDirectory() && !skip.has(e.name)) walk2(path4.join(d, e.name), r);
     }
   };
-  walk2(dir);
-  return n;
+  walk2(dir, "");
+  return { n, first };
 }
 function countPackages(dir) {
   let n = 0;
@@ -33022,17 +33087,26 @@ var command = {
   async run(argv, io) {
     const parsed = parseCommandLine(argv, { shards: { type: "string" }, config: { type: "string" } }, USAGE);
     const { values: v, positionals } = parsed;
-    if (positionals.length > 1) throw new import_errors14.UsageError(`plan takes one directory, got: ${positionals.join(" ")}`);
+    if (positionals.length > 1) throw new import_errors15.UsageError(`plan takes one directory, got: ${positionals.join(" ")}`);
     const shards = v.shards === void 0 ? void 0 : Number(v.shards);
-    if (shards !== void 0 && (!Number.isInteger(shards) || shards < 1 || shards > 256)) throw new import_errors14.UsageError(`--shards must be a whole number from 1 to 256 (a matrix's limit), got "${v.shards}"`);
+    if (shards !== void 0 && (!Number.isInteger(shards) || shards < 1 || shards > 256)) throw new import_errors15.UsageError(`--shards must be a whole number from 1 to 256 (a matrix's limit), got "${v.shards}"`);
     const root = path4.resolve(io.cwd, positionals[0] ?? ".");
-    if (!fs5.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new import_errors14.ConfigError("not a directory", root);
+    if (!fs5.statSync(root, { throwIfNoEntry: false })?.isDirectory()) throw new import_errors15.ConfigError("not a directory", root);
     const policyFile = v.config !== void 0 ? path4.resolve(io.cwd, v.config) : fs5.existsSync(path4.join(root, POLICY_NAME)) ? path4.join(root, POLICY_NAME) : void 0;
     const config2 = policyFile && path4.relative(root, policyFile).split(path4.sep).join("/");
-    const listed = policyFile === void 0 ? void 0 : loadPolicyFile(policyFile).value.projects;
+    const policy = policyFile === void 0 ? void 0 : loadPolicyFile(policyFile).value;
+    const listed = policy?.projects;
     const found = listed && policyFile ? listedProjects(root, policyFile, listed) : discoverProjects(root);
-    if (found.length === 0) throw new import_errors14.ConfigError(`no project found (no lockfile and no ${POLICY_NAME} under it)`, root);
-    const projects = found.map((p) => ({ path: p, files: countFiles(path4.join(root, p)), packages: countPackages(path4.join(root, p)) }));
+    if (found.length === 0) throw new import_errors15.ConfigError(`no project found (no lockfile and no ${POLICY_NAME} under it)`, root);
+    const projects = found.map((p) => ({ path: p, files: countFiles(path4.join(root, p)).n, packages: countPackages(path4.join(root, p)) }));
+    if (!found.includes("")) {
+      const own2 = [policyFile, policyFile && policy && path4.resolve(path4.dirname(policyFile), policy.exceptions.file)].map((f) => f && path4.relative(root, f).split(path4.sep).join("/"));
+      const rest = countFiles(root, /* @__PURE__ */ new Set([...found, ...own2.filter((f) => f !== void 0)]));
+      if (rest.first !== void 0) {
+        io.stderr(`warning: ${rest.n} file(s) of ${escapeData(root)} are in no project (${escapeData(rest.first)}${rest.n > 1 ? ", ..." : ""}): no shard scans them; list their folders, or ".", in projects:
+`);
+      }
+    }
     io.stdout(`${JSON.stringify(planShards(projects, { shards, config: config2 }))}
 `);
     return EXIT.PASS;

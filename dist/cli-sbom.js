@@ -15003,24 +15003,32 @@ function buildSbom(input, opts) {
     }
   }
   if (image) {
-    const foreign = /* @__PURE__ */ new Map();
+    const foreign2 = /* @__PURE__ */ new Map();
     for (const f of image.components) {
       const existing = f.purl ? byRef.get(f.purl) : void 0;
       const c = existing ?? fromForeign(f);
       if (!existing) bom.components.add(c);
-      foreign.set(f.ref, c);
+      foreign2.set(f.ref, c);
     }
     for (const f of image.components) {
-      const c = foreign.get(f.ref);
+      const c = foreign2.get(f.ref);
       for (const d of f.dependsOn) {
-        const dc = foreign.get(d);
+        const dc = foreign2.get(d);
         if (dc?.bomRef) c.dependencies.add(dc.bomRef);
       }
     }
     for (const d of image.dependsOn) {
-      const dc = foreign.get(d);
+      const dc = foreign2.get(d);
       if (dc?.bomRef) rootComponent.dependencies.add(dc.bomRef);
     }
+  }
+  const seen = /* @__PURE__ */ new Set([...byRef.keys(), ...image?.components.flatMap((f) => f.purl ? [f.purl] : []) ?? []]);
+  for (const f of input.extra ?? []) {
+    if (f.purl === void 0 || seen.has(f.purl)) continue;
+    seen.add(f.purl);
+    const c = fromForeign(f);
+    bom.components.add(c);
+    if (c.bomRef.value) rootComponent.dependencies.add(c.bomRef);
   }
   const spec = SPECS[opts.specVersion];
   const normalizer = new Serialize.JSON.Normalize.Factory(spec).makeForBom();
@@ -15292,6 +15300,32 @@ function timestampFrom(env, now) {
   if (!/^\d+$/.test(raw)) throw new import_errors13.ConfigError(`SOURCE_DATE_EPOCH="${raw}" is not a number of seconds since 1970; unset it or fix it`);
   return { timestamp: new Date(Number(raw) * 1e3), reproducible: true };
 }
+function foreign(e) {
+  return { ref: e.purl, type: "library", name: e.name, version: e.version, purl: e.purl, licenses: [], hashes: [], properties: e.project === void 0 ? [] : [{ name: "chaingate:project", value: e.project }], dependsOn: [] };
+}
+function componentList(doc, lockfiles, projects) {
+  const projectOf = /* @__PURE__ */ new Map();
+  const folders = [...projects ?? []].sort((a, b) => b.length - a.length);
+  for (const l of [...lockfiles].sort((a, b) => a.path < b.path ? -1 : 1)) {
+    const p = folders.find((f) => f === "" || l.path.startsWith(`${f}/`)) ?? (l.path.includes("/") ? path5.posix.dirname(l.path) : "");
+    for (const pkg of l.packages) if (!projectOf.has(pkg.purl)) projectOf.set(pkg.purl, p);
+  }
+  const out = [];
+  const walk2 = (list) => {
+    for (const c of Array.isArray(list) ? list : []) {
+      if (c.purl) {
+        const e = { purl: c.purl, name: c.group ? `${c.group}/${c.name}` : c.name };
+        if (c.version !== void 0) e.version = c.version;
+        const p = projectOf.get(c.purl);
+        if (p) e.project = p;
+        out.push(e);
+      }
+      walk2(c.components);
+    }
+  };
+  walk2(doc.components);
+  return out.sort((a, b) => a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0);
+}
 async function writeSbom(dir, opts = {}) {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
@@ -15299,7 +15333,13 @@ async function writeSbom(dir, opts = {}) {
   if (!fs5.existsSync(root) || !fs5.statSync(root).isDirectory()) throw new import_errors13.ConfigError(`not a directory`, root);
   const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   let lockfiles = [];
-  if (!opts.image || findLockfiles(root, { skipDirs }).length > 0) lockfiles = discoverLockfiles(root, { skipDirs });
+  const only = opts.only;
+  if (only) {
+    const files = [...new Set(only.flatMap((p) => findLockfiles(path5.join(root, p), { skipDirs })))].sort();
+    lockfiles = files.map((f) => readLockfile(f, path5.relative(root, f).split(path5.sep).join("/")));
+  } else if (!opts.image && !opts.extra?.length || findLockfiles(root, { skipDirs }).length > 0) {
+    lockfiles = discoverLockfiles(root, { skipDirs });
+  }
   let image;
   if (opts.image) {
     const { imageSbom: imageSbom2 } = await Promise.resolve().then(() => (init_image(), image_exports));
@@ -15314,7 +15354,7 @@ async function writeSbom(dir, opts = {}) {
   const manifest = readManifest(root);
   const { timestamp, reproducible } = timestampFrom(env, opts.now ?? (() => /* @__PURE__ */ new Date()));
   const doc = buildSbom(
-    { lockfiles, image, root: { name: manifest?.name ?? path5.basename(root), version: manifest?.version } },
+    { lockfiles, image, root: { name: manifest?.name ?? path5.basename(root), version: manifest?.version }, extra: opts.extra?.map(foreign) },
     {
       specVersion: opts.specVersion ?? "1.6",
       excludeDev: opts.excludeDev ?? false,
@@ -15326,6 +15366,7 @@ async function writeSbom(dir, opts = {}) {
   const text = serializeSbom(doc);
   const result = {
     components: countComponents(doc),
+    list: componentList(doc, lockfiles, only),
     lockfiles: lockfiles.map((l) => l.path),
     warnings: lockfiles.flatMap((l) => l.warnings ?? [])
   };

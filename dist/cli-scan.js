@@ -1168,9 +1168,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
+                const posix5 = POSIX_REGEX_SOURCE[rest2];
+                if (posix5) {
+                  prev.value = pre + posix5;
                   state2.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1687,7 +1687,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix4 = opts.windows;
+      const posix5 = opts.windows;
       const regex = isState ? picomatch6.compileRe(glob, options) : picomatch6.makeRe(glob, options, false, true);
       const state2 = regex.state;
       delete regex.state;
@@ -1697,8 +1697,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch6.test(input2, regex, options, { glob, posix: posix4 });
-        const result = { glob, state: state2, regex, posix: posix4, input: input2, output: output2, match, isMatch };
+        const { isMatch, match, output: output2 } = picomatch6.test(input2, regex, options, { glob, posix: posix5 });
+        const result = { glob, state: state2, regex, posix: posix5, input: input2, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1723,7 +1723,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch6.test = (input2, regex, options, { glob, posix: posix4 } = {}) => {
+    picomatch6.test = (input2, regex, options, { glob, posix: posix5 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1731,7 +1731,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix5 ? utils.toPosixSlashes : null);
       let match = input2 === glob;
       let output2 = match && format ? format(input2) : input2;
       if (match === false) {
@@ -1740,16 +1740,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch6.matchBase(input2, regex, options, posix4);
+          match = picomatch6.matchBase(input2, regex, options, posix5);
         } else {
           match = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch6.matchBase = (input2, glob, options, posix4 = options && options.windows) => {
+    picomatch6.matchBase = (input2, glob, options, posix5 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch6.makeRe(glob, options);
-      return regex.test(utils.basename(input2, { windows: posix4 }));
+      return regex.test(utils.basename(input2, { windows: posix5 }));
     };
     picomatch6.isMatch = (str2, patterns, options) => picomatch6(patterns, options)(str2);
     picomatch6.parse = (pattern, options) => {
@@ -8287,10 +8287,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep11, value } = collItem;
+        const { start, key, sep: sep12, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep11?.[0],
+          next: key ?? sep12?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -8304,7 +8304,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep11) {
+          if (!keyProps.anchor && !keyProps.tag && !sep12) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -8328,7 +8328,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep11 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep12 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -8344,7 +8344,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep11, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep12, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -8435,7 +8435,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep11 = "";
+        let sep12 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -8449,13 +8449,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep11 + cb;
-              sep11 = "";
+                comment += sep12 + cb;
+              sep12 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep11 += source;
+                sep12 += source;
               hasSpace = true;
               break;
             default:
@@ -8498,18 +8498,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep11, value } = collItem;
+        const { start, key, sep: sep12, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep11?.[0],
+          next: key ?? sep12?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep11 && !value) {
+          if (!props.anchor && !props.tag && !sep12 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -8563,8 +8563,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep11 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep11, null, props, onError);
+        if (!isMap && !sep12 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep12, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -8576,7 +8576,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep11 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep12 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -8587,8 +8587,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep11)
-                for (const st of sep11) {
+              if (sep12)
+                for (const st of sep12) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -8605,7 +8605,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep11, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep12, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -8785,7 +8785,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep11 = "";
+      let sep12 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
@@ -8802,24 +8802,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep11 + indent.slice(trimIndent) + content;
-          sep11 = "\n";
+          value += sep12 + indent.slice(trimIndent) + content;
+          sep12 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep11 === " ")
-            sep11 = "\n";
-          else if (!prevMoreIndented && sep11 === "\n")
-            sep11 = "\n\n";
-          value += sep11 + indent.slice(trimIndent) + content;
-          sep11 = "\n";
+          if (sep12 === " ")
+            sep12 = "\n";
+          else if (!prevMoreIndented && sep12 === "\n")
+            sep12 = "\n\n";
+          value += sep12 + indent.slice(trimIndent) + content;
+          sep12 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep11 === "\n")
+          if (sep12 === "\n")
             value += "\n";
           else
-            sep11 = "\n";
+            sep12 = "\n";
         } else {
-          value += sep11 + content;
-          sep11 = " ";
+          value += sep12 + content;
+          sep12 = " ";
           prevMoreIndented = false;
         }
       }
@@ -9002,25 +9002,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep11 = " ";
+      let sep12 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep11 === "\n")
-            res += sep11;
+          if (sep12 === "\n")
+            res += sep12;
           else
-            sep11 = "\n";
+            sep12 = "\n";
         } else {
-          res += sep11 + lm;
-          sep11 = " ";
+          res += sep12 + lm;
+          sep12 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep11 + (match?.[1] ?? "");
+      return res + sep12 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -9830,14 +9830,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep11, value }) {
+    function stringifyItem({ start, key, sep: sep12, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep11)
-        for (const st of sep11)
+      if (sep12)
+        for (const st of sep12)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -11004,18 +11004,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep11;
+          let sep12;
           if (scalar3.end) {
-            sep11 = scalar3.end;
-            sep11.push(this.sourceToken);
+            sep12 = scalar3.end;
+            sep12.push(this.sourceToken);
             delete scalar3.end;
           } else
-            sep11 = [this.sourceToken];
+            sep12 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar3.offset,
             indent: scalar3.indent,
-            items: [{ start, key: scalar3, sep: sep11 }]
+            items: [{ start, key: scalar3, sep: sep12 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -11168,15 +11168,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep11 = it.sep;
-                  sep11.push(this.sourceToken);
+                  const sep12 = it.sep;
+                  sep12.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep11 }]
+                    items: [{ start: start2, key, sep: sep12 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -11370,13 +11370,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep11 = fc.end.splice(1, fc.end.length);
-            sep11.push(this.sourceToken);
+            const sep12 = fc.end.splice(1, fc.end.length);
+            sep12.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep11 }]
+              items: [{ start, key: fc, sep: sep12 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -19146,12 +19146,12 @@ function fromPrefixedHex(s) {
   return hex3.length === HEX_LEN[alg] ? { alg, hex: hex3 } : void 0;
 }
 function parseJsonLockfile(text3, file2, fix2) {
-  if (text3.trim() === "") throw new import_errors3.LockfileError(`the file is empty; ${fix2}`, file2);
+  if (text3.trim() === "") throw new import_errors4.LockfileError(`the file is empty; ${fix2}`, file2);
   try {
     return jsonParse(text3);
   } catch (e) {
     const p = describeJsonError(text3, e);
-    throw new import_errors3.LockfileError(`not valid JSON (${p.problem}); ${fix2}`, file2, p.line, p.column);
+    throw new import_errors4.LockfileError(`not valid JSON (${p.problem}); ${fix2}`, file2, p.line, p.column);
   }
 }
 function yamlReason(reason) {
@@ -19159,7 +19159,7 @@ function yamlReason(reason) {
   return reason.replace(/\s*(?:"|!<|: ).*$/s, "");
 }
 function parseYamlDocuments(text3, file2, fix2) {
-  if (text3.trim() === "") throw new import_errors3.LockfileError(`the file is empty; ${fix2}`, file2);
+  if (text3.trim() === "") throw new import_errors4.LockfileError(`the file is empty; ${fix2}`, file2);
   const fast = parseLockfileYaml(text3);
   if (fast) return fast;
   const { loadAll, CORE_SCHEMA, YAMLException } = require_js_yaml();
@@ -19167,23 +19167,23 @@ function parseYamlDocuments(text3, file2, fix2) {
     return loadAll(text3, void 0, { schema: CORE_SCHEMA, filename: file2 });
   } catch (e) {
     if (!(e instanceof YAMLException)) throw e;
-    throw new import_errors3.LockfileError(`not valid YAML (${yamlReason(e.reason)}); ${fix2}`, file2, e.mark ? e.mark.line + 1 : void 0, e.mark ? e.mark.column + 1 : void 0);
+    throw new import_errors4.LockfileError(`not valid YAML (${yamlReason(e.reason)}); ${fix2}`, file2, e.mark ? e.mark.line + 1 : void 0, e.mark ? e.mark.column + 1 : void 0);
   }
 }
 function parseYamlLockfile(text3, file2, fix2) {
   const docs = parseYamlDocuments(text3, file2, fix2);
-  if (docs.length !== 1) throw new import_errors3.LockfileError(`expected one YAML document, found ${docs.length}; ${fix2}`, file2);
+  if (docs.length !== 1) throw new import_errors4.LockfileError(`expected one YAML document, found ${docs.length}; ${fix2}`, file2);
   return docs[0];
 }
 function parseTomlLockfile(text3, file2, fix2) {
-  if (text3.trim() === "") throw new import_errors3.LockfileError(`the file is empty; ${fix2}`, file2);
+  if (text3.trim() === "") throw new import_errors4.LockfileError(`the file is empty; ${fix2}`, file2);
   const { parse: parseToml, TomlError } = require_dist2();
   try {
     return parseToml(text3);
   } catch (e) {
     if (e instanceof TomlError) {
       const first2 = e.message.split("\n")[0];
-      throw new import_errors3.LockfileError(`not valid TOML (${first2}); ${fix2}`, file2, e.line, e.column);
+      throw new import_errors4.LockfileError(`not valid TOML (${first2}); ${fix2}`, file2, e.line, e.column);
     }
     throw e;
   }
@@ -19277,12 +19277,12 @@ function finishWorkspaces(base, list2, roots, manifest) {
   const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? "0.0.0" } : void 0;
   return { ...base, root, packages, rootDependencies };
 }
-var import_errors3, PLAIN_PART, PLAIN_VERSION2, SRI_ALGS, HEX_LEN;
+var import_errors4, PLAIN_PART, PLAIN_VERSION2, SRI_ALGS, HEX_LEN;
 var init_util2 = __esm({
   "src/lockfiles/util.ts"() {
     "use strict";
     init_lookup();
-    import_errors3 = require("./cli-errors.js");
+    import_errors4 = require("./cli-errors.js");
     init_lockfile_yaml();
     init_json_error();
     init_purl();
@@ -19305,7 +19305,7 @@ function deps(v) {
 }
 function parsePackageJson(text3, file2) {
   const data = parseJsonLockfile(text3, file2, "fix the JSON syntax of package.json");
-  if (!isRecord2(data)) throw new import_errors4.LockfileError("expected a JSON object", file2);
+  if (!isRecord2(data)) throw new import_errors5.LockfileError("expected a JSON object", file2);
   return {
     name: str(data.name),
     version: str(data.version),
@@ -19315,11 +19315,11 @@ function parsePackageJson(text3, file2) {
     ...isRecord2(data.resolutions) ? { resolutions: deps(data.resolutions) } : {}
   };
 }
-var import_errors4;
+var import_errors5;
 var init_manifest = __esm({
   "src/lockfiles/manifest.ts"() {
     "use strict";
-    import_errors4 = require("./cli-errors.js");
+    import_errors5 = require("./cli-errors.js");
     init_util2();
   }
 });
@@ -19346,7 +19346,7 @@ function parseGoMod(text3, file2, goSum) {
       continue;
     }
     const m = /^(\w+)\s*(.*)$/.exec(line);
-    if (!m) throw new import_errors5.LockfileError(`unexpected line (not a go.mod directive); ${FIX}`, file2, i + 1);
+    if (!m) throw new import_errors6.LockfileError(`unexpected line (not a go.mod directive); ${FIX}`, file2, i + 1);
     if (m[2] === "(") {
       block2 = m[1];
       continue;
@@ -19358,15 +19358,15 @@ function parseGoMod(text3, file2, goSum) {
     if (verb === "module") module2 = f[0];
     else if (verb === "go") goVersion = f[0];
     else if (verb === "require") {
-      if (f.length < 2 || !f[1].startsWith("v")) throw new import_errors5.LockfileError(`require "${rest}" has no version; ${FIX}`, file2, line);
+      if (f.length < 2 || !f[1].startsWith("v")) throw new import_errors6.LockfileError(`require "${rest}" has no version; ${FIX}`, file2, line);
       requires.push({ path: f[0], version: f[1], indirect });
     } else if (verb === "replace") {
       const arrow = f.indexOf("=>");
-      if (arrow < 1) throw new import_errors5.LockfileError(`replace "${rest}" has no "=>"; ${FIX}`, file2, line);
+      if (arrow < 1) throw new import_errors6.LockfileError(`replace "${rest}" has no "=>"; ${FIX}`, file2, line);
       replaces.set(f[0], { path: f[arrow + 1], version: f[arrow + 2] });
     }
   }
-  if (!module2) throw new import_errors5.LockfileError(`no "module" directive: is this a go.mod? ${FIX}`, file2, 1);
+  if (!module2) throw new import_errors6.LockfileError(`no "module" directive: is this a go.mod? ${FIX}`, file2, 1);
   const old = goVersion !== void 0 && /^1\.(\d+)/.test(goVersion) && Number(/^1\.(\d+)/.exec(goVersion)?.[1]) < 17;
   if (old && goSum) {
     const known = new Set(requires.map((r) => r.path));
@@ -19404,11 +19404,11 @@ function parseGoMod(text3, file2, goSum) {
     warnings
   };
 }
-var import_errors5, FIX;
+var import_errors6, FIX;
 var init_gomod = __esm({
   "src/lockfiles/gomod.ts"() {
     "use strict";
-    import_errors5 = require("./cli-errors.js");
+    import_errors6 = require("./cli-errors.js");
     init_util2();
     FIX = "fix it with `go mod tidy`";
   }
@@ -19418,18 +19418,18 @@ var init_gomod = __esm({
 function parsePackageLock(text3, file2, manifest) {
   const kind = /npm-shrinkwrap\.json$/.test(file2) ? "npm-shrinkwrap" : "package-lock";
   const data = parseJsonLockfile(text3, file2, FIX2);
-  if (!isRecord2(data)) throw new import_errors6.LockfileError(`expected a JSON object; ${FIX2}`, file2);
+  if (!isRecord2(data)) throw new import_errors7.LockfileError(`expected a JSON object; ${FIX2}`, file2);
   const version3 = data.lockfileVersion;
   if (version3 === 2 || version3 === 3) {
-    if (!isRecord2(data.packages)) throw new import_errors6.LockfileError(`lockfileVersion ${version3} without "packages"; ${FIX2}`, file2);
+    if (!isRecord2(data.packages)) throw new import_errors7.LockfileError(`lockfileVersion ${version3} without "packages"; ${FIX2}`, file2);
     return fromPackages(data, data.packages, file2, kind);
   }
   if (version3 === 1) {
     if (data.dependencies !== void 0 && !isRecord2(data.dependencies))
-      throw new import_errors6.LockfileError(`"dependencies" is not an object; ${FIX2}`, file2);
+      throw new import_errors7.LockfileError(`"dependencies" is not an object; ${FIX2}`, file2);
     return fromV1(data, file2, kind, manifest);
   }
-  throw new import_errors6.LockfileError(
+  throw new import_errors7.LockfileError(
     `unknown lockfileVersion ${JSON.stringify(version3)} (chaingate reads 1, 2 and 3); ${FIX2} using npm 7 or later`,
     file2
   );
@@ -19460,7 +19460,7 @@ function fromPackages(data, packages, file2, kind) {
       entries.push([key, raw]);
       continue;
     }
-    if (!version3) throw new import_errors6.LockfileError(`entry "${key}" has no version; ${FIX2}`, file2);
+    if (!version3) throw new import_errors7.LockfileError(`entry "${key}" has no version; ${FIX2}`, file2);
     keyToPurl.set(key, npmPurl(name, version3));
     entries.push([key, raw]);
   }
@@ -19503,7 +19503,7 @@ function fromPackages(data, packages, file2, kind) {
       else if (optional2 && !d.optional) {
         unresolved.push(d.name);
         warnings.push(`${file2}: optional package "${key}" depends on "${d.name}", which the lockfile leaves unresolved; "${d.name}" is not in the SBOM`);
-      } else if (!d.optional) throw new import_errors6.LockfileError(`"${key}" depends on "${d.name}" which the lockfile does not contain; ${FIX2}`, file2);
+      } else if (!d.optional) throw new import_errors7.LockfileError(`"${key}" depends on "${d.name}" which the lockfile does not contain; ${FIX2}`, file2);
     }
     const license = str(e.license);
     const pkg = {
@@ -19544,7 +19544,7 @@ function fromV1(data, file2, kind, manifest) {
   const warnings = [];
   const purlOf2 = (name2, e, path26) => {
     const v = str(e.version);
-    if (!v) throw new import_errors6.LockfileError(`"${path26}" has no version; ${FIX2}`, file2);
+    if (!v) throw new import_errors7.LockfileError(`"${path26}" has no version; ${FIX2}`, file2);
     const alias = /^npm:(@?[^@]+)@(.+)$/.exec(v);
     return alias ? { name: alias[1], version: alias[2] } : { name: name2, version: v };
   };
@@ -19577,7 +19577,7 @@ function fromV1(data, file2, kind, manifest) {
         else if (e.optional === true) {
           unresolved.push(req);
           warnings.push(`${file2}: optional package "${path26}${name2}" requires "${req}", which the lockfile leaves unresolved; "${req}" is not in the SBOM`);
-        } else throw new import_errors6.LockfileError(`"${path26}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file2);
+        } else throw new import_errors7.LockfileError(`"${path26}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file2);
       }
       const pkg = {
         ecosystem: "npm",
@@ -19619,11 +19619,11 @@ function fromV1(data, file2, kind, manifest) {
   if (warnings.length) lock.warnings = warnings;
   return lock;
 }
-var import_errors6, FIX2, isFolderKey;
+var import_errors7, FIX2, isFolderKey;
 var init_npm = __esm({
   "src/lockfiles/npm.ts"() {
     "use strict";
-    import_errors6 = require("./cli-errors.js");
+    import_errors7 = require("./cli-errors.js");
     init_util2();
     FIX2 = "regenerate it with `npm install --package-lock-only`";
     isFolderKey = (key) => key !== "" && !key.startsWith("node_modules/") && !key.includes("/node_modules/");
@@ -19655,15 +19655,15 @@ function isEnvDocument(d) {
 function mainDocument(docs, file2) {
   const main = docs.filter((d) => !isEnvDocument(d));
   if (main.length !== 1)
-    throw new import_errors7.LockfileError(`expected one lockfile document (besides pnpm's env document), found ${main.length}; ${FIX3}`, file2, 1);
-  if (!isRecord2(main[0])) throw new import_errors7.LockfileError(`expected a YAML mapping; ${FIX3}`, file2, 1);
+    throw new import_errors8.LockfileError(`expected one lockfile document (besides pnpm's env document), found ${main.length}; ${FIX3}`, file2, 1);
+  if (!isRecord2(main[0])) throw new import_errors8.LockfileError(`expected a YAML mapping; ${FIX3}`, file2, 1);
   return main[0];
 }
 function parsePnpmLock(text3, file2, manifest) {
   const data = mainDocument(parseYamlDocuments(text3, file2, FIX3), file2);
   const major = Number(String(data.lockfileVersion ?? "").split(".")[0]);
   if (major !== 5 && major !== 6 && major !== 9)
-    throw new import_errors7.LockfileError(`unknown lockfileVersion ${JSON.stringify(data.lockfileVersion)} (chaingate reads 5.x, 6.x and 9.x); ${FIX3} using pnpm 6 or later`, file2, 1);
+    throw new import_errors8.LockfileError(`unknown lockfileVersion ${JSON.stringify(data.lockfileVersion)} (chaingate reads 5.x, 6.x and 9.x); ${FIX3} using pnpm 6 or later`, file2, 1);
   const format = major;
   const graph2 = recordOf(format === 9 ? data.snapshots : data.packages);
   const meta3 = recordOf(data.packages);
@@ -19701,7 +19701,7 @@ function parsePnpmLock(text3, file2, manifest) {
     const nv = splitKey2(key, format);
     const name = str(e.name) ?? str(m.name) ?? nv?.name;
     const version3 = str(e.version) ?? str(m.version) ?? nv?.version;
-    if (!name || !version3) throw new import_errors7.LockfileError(`entry "${key}" has no name@version; ${FIX3}`, file2);
+    if (!name || !version3) throw new import_errors8.LockfileError(`entry "${key}" has no name@version; ${FIX3}`, file2);
     purlByKey.set(key, npmPurl(name, version3));
   }
   const list2 = [];
@@ -19717,7 +19717,7 @@ function parsePnpmLock(text3, file2, manifest) {
         const p = purlByKey.get(k);
         if (p) deps2.push(p);
         else if (section === "dependencies")
-          throw new import_errors7.LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX3}`, file2);
+          throw new import_errors8.LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX3}`, file2);
       }
     }
     const nv = splitKey2(key, format) ?? { name: "", version: "" };
@@ -19752,7 +19752,7 @@ function parsePnpmLock(text3, file2, manifest) {
         const k = ref ? keyOf2(at, n, ref) : void 0;
         const p = k ? purlByKey.get(k) : void 0;
         if (!p) {
-          if (k) throw new import_errors7.LockfileError(`the project ${at === "." ? "" : `"${at}" `}depends on "${n}" (${ref}) which the lockfile does not contain; ${FIX3}`, file2);
+          if (k) throw new import_errors8.LockfileError(`the project ${at === "." ? "" : `"${at}" `}depends on "${n}" (${ref}) which the lockfile does not contain; ${FIX3}`, file2);
           continue;
         }
         into.push(p);
@@ -19766,12 +19766,12 @@ function parsePnpmLock(text3, file2, manifest) {
   }
   return finishWorkspaces({ path: file2, kind: "pnpm" }, list2, { prod, dev, opt, rootDeps }, manifest);
 }
-var posix2, import_errors7, FIX3;
+var posix2, import_errors8, FIX3;
 var init_pnpm = __esm({
   "src/lockfiles/pnpm.ts"() {
     "use strict";
     posix2 = __toESM(require("node:path/posix"));
-    import_errors7 = require("./cli-errors.js");
+    import_errors8 = require("./cli-errors.js");
     init_util2();
     FIX3 = "regenerate it with `pnpm install --lockfile-only`";
   }
@@ -19783,15 +19783,15 @@ function parsePoetryLock(text3, file2, manifest) {
   const meta3 = recordOf(data.metadata);
   const lockVersion = str(meta3["lock-version"]);
   if (lockVersion !== void 0 && !/^[12]\./.test(lockVersion))
-    throw new import_errors8.LockfileError(`unknown lock-version "${lockVersion}" (chaingate reads 1.x and 2.x); ${FIX4}`, file2);
-  if (!Array.isArray(data.package)) throw new import_errors8.LockfileError(`no [[package]] tables; ${FIX4}`, file2);
+    throw new import_errors9.LockfileError(`unknown lock-version "${lockVersion}" (chaingate reads 1.x and 2.x); ${FIX4}`, file2);
+  if (!Array.isArray(data.package)) throw new import_errors9.LockfileError(`no [[package]] tables; ${FIX4}`, file2);
   const legacyFiles = recordOf(meta3.files);
   const purlByName = /* @__PURE__ */ new Map();
   for (const raw of data.package) {
     const e = recordOf(raw);
     const name = str(e.name);
     const version3 = str(e.version);
-    if (!name || !version3) throw new import_errors8.LockfileError(`a [[package]] without name or version; ${FIX4}`, file2);
+    if (!name || !version3) throw new import_errors9.LockfileError(`a [[package]] without name or version; ${FIX4}`, file2);
     if (!purlByName.has(pypiName(name))) purlByName.set(pypiName(name), pypiPurl(name, version3));
   }
   const list2 = [];
@@ -19863,11 +19863,11 @@ function parsePyproject(text3, file2) {
     optionalDependencies: {}
   };
 }
-var import_errors8, FIX4;
+var import_errors9, FIX4;
 var init_poetry = __esm({
   "src/lockfiles/poetry.ts"() {
     "use strict";
-    import_errors8 = require("./cli-errors.js");
+    import_errors9 = require("./cli-errors.js");
     init_util2();
     FIX4 = "regenerate it with `poetry lock`";
   }
@@ -19932,7 +19932,7 @@ function parseYarnLock(text3, file2, manifest, workspaceManifests) {
   if (/^__metadata:/m.test(text3)) return parseBerry(text3, file2, manifest, workspaceManifests);
   if (/^# yarn lockfile v(\d+)/m.test(text3) && !/^# yarn lockfile v1\b/m.test(text3)) {
     const v = /^# yarn lockfile v(\d+)/m.exec(text3)?.[1];
-    throw new import_errors9.LockfileError(`unknown yarn lockfile version v${v} (chaingate reads v1 and berry); ${FIX_CLASSIC}`, file2, 1);
+    throw new import_errors10.LockfileError(`unknown yarn lockfile version v${v} (chaingate reads v1 and berry); ${FIX_CLASSIC}`, file2, 1);
   }
   return parseClassic(text3, file2, manifest);
 }
@@ -19954,7 +19954,7 @@ function parseClassic(text3, file2, manifest) {
     if (raw.trim() === "" || raw.trimStart().startsWith("#")) continue;
     const indent = raw.length - raw.trimStart().length;
     const line = raw.trim();
-    const bad = (why) => new import_errors9.LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file2, i + 1);
+    const bad = (why) => new import_errors10.LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file2, i + 1);
     if (indent === 0) {
       if (!line.endsWith(":")) throw bad('an entry header must end with ":"');
       cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };
@@ -19979,12 +19979,12 @@ function parseClassic(text3, file2, manifest) {
     }
   }
   if (entries.length === 0 && !/^# yarn lockfile v1/m.test(text3))
-    throw new import_errors9.LockfileError(`no entries and no "# yarn lockfile v1" header: is this a yarn.lock? ${FIX_CLASSIC}`, file2, 1);
+    throw new import_errors10.LockfileError(`no entries and no "# yarn lockfile v1" header: is this a yarn.lock? ${FIX_CLASSIC}`, file2, 1);
   const byDescriptor = /* @__PURE__ */ new Map();
   const list2 = [];
   for (const e of entries) {
     const version3 = e.fields.version;
-    if (!version3) throw new import_errors9.LockfileError(`entry "${e.keys.join(", ")}" has no version; ${FIX_CLASSIC}`, file2, e.line);
+    if (!version3) throw new import_errors10.LockfileError(`entry "${e.keys.join(", ")}" has no version; ${FIX_CLASSIC}`, file2, e.line);
     const [alias, range] = splitDescriptor(e.keys[0]);
     const real = range.startsWith("npm:") ? splitDescriptor(range.slice(4))[0] : alias;
     const purl = npmPurl(real, version3);
@@ -20001,7 +20001,7 @@ function parseClassic(text3, file2, manifest) {
         const p = byDescriptor.get(`${n}@${r}`);
         if (p) pkg.dependencies.push(p);
         else if (section2 === "dependencies")
-          throw new import_errors9.LockfileError(`"${e.keys[0]}" depends on "${n}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file2, e.line);
+          throw new import_errors10.LockfileError(`"${e.keys[0]}" depends on "${n}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file2, e.line);
       }
     }
   });
@@ -20012,11 +20012,11 @@ function finish(file2, kind, list2, manifest, resolveRoot) {
 }
 function parseBerry(text3, file2, manifest, workspaceManifests = {}) {
   const data = parseYamlLockfile(text3, file2, FIX_BERRY);
-  if (!isRecord2(data)) throw new import_errors9.LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file2, 1);
+  if (!isRecord2(data)) throw new import_errors10.LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file2, 1);
   const meta3 = recordOf(data.__metadata);
   const version3 = Number(meta3.version);
   if (!Number.isInteger(version3) || version3 < 4 || version3 > 10)
-    throw new import_errors9.LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta3.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file2);
+    throw new import_errors10.LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta3.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file2);
   const byDescriptor = /* @__PURE__ */ new Map();
   const entries = [];
   let rootEntry;
@@ -20025,7 +20025,7 @@ function parseBerry(text3, file2, manifest, workspaceManifests = {}) {
     const resolution = str(raw.resolution) ?? "";
     const [name, ref] = splitDescriptor(resolution);
     const version4 = str(raw.version);
-    if (!version4 || !name) throw new import_errors9.LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file2);
+    if (!version4 || !name) throw new import_errors10.LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file2);
     if (ref === "workspace:.") {
       rootEntry = raw;
       continue;
@@ -20113,11 +20113,11 @@ function berryWorkspaces(text3) {
   }
   return [...out].sort();
 }
-var import_errors9, FIX_CLASSIC, FIX_BERRY;
+var import_errors10, FIX_CLASSIC, FIX_BERRY;
 var init_yarn = __esm({
   "src/lockfiles/yarn.ts"() {
     "use strict";
-    import_errors9 = require("./cli-errors.js");
+    import_errors10 = require("./cli-errors.js");
     init_util2();
     FIX_CLASSIC = "regenerate it with `yarn install`";
     FIX_BERRY = "regenerate it with `yarn install --mode=update-lockfile`";
@@ -20129,7 +20129,7 @@ function isLockfileName(base) {
   return LOCKFILE_NAMES.includes(base) || /^requirements.*\.txt$/.test(base);
 }
 function parseLockfile(input2) {
-  const base = path3.basename(input2.path);
+  const base = path4.basename(input2.path);
   let lock;
   if (base === "package-lock.json" || base === "npm-shrinkwrap.json") lock = parsePackageLock(input2.text, input2.path, input2.manifest);
   else if (base === "yarn.lock") lock = parseYarnLock(input2.text, input2.path, input2.manifest, input2.workspaceManifests);
@@ -20137,16 +20137,16 @@ function parseLockfile(input2) {
   else if (base === "poetry.lock") lock = parsePoetryLock(input2.text, input2.path, input2.manifest);
   else if (base === "go.mod") lock = parseGoMod(input2.text, input2.path, input2.goSum);
   else if (/^requirements.*\.txt$/.test(base)) lock = parseRequirements(input2.text, input2.path);
-  else throw new import_errors10.LockfileError(`not a lockfile chaingate reads (${LOCKFILE_NAMES.join(", ")}, requirements*.txt)`, input2.path);
+  else throw new import_errors11.LockfileError(`not a lockfile chaingate reads (${LOCKFILE_NAMES.join(", ")}, requirements*.txt)`, input2.path);
   if (!lock.root && input2.manifest?.name) lock.root = { name: input2.manifest.name, version: input2.manifest.version ?? "0.0.0" };
   return lock;
 }
-var path3, import_errors10, LOCKFILE_NAMES;
+var path4, import_errors11, LOCKFILE_NAMES;
 var init_parse = __esm({
   "src/lockfiles/parse.ts"() {
     "use strict";
-    path3 = __toESM(require("node:path"));
-    import_errors10 = require("./cli-errors.js");
+    path4 = __toESM(require("node:path"));
+    import_errors11 = require("./cli-errors.js");
     init_gomod();
     init_npm();
     init_pnpm();
@@ -20168,23 +20168,23 @@ var init_parse = __esm({
 function findLockfiles(root, opts = {}) {
   const skip = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   const skipNames = new Set(skip.filter((s) => !s.includes("/")));
-  const skipPaths = new Set(skip.filter((s) => s.includes("/")).map((s) => path4.normalize(s).replace(/\/$/, "")));
+  const skipPaths = new Set(skip.filter((s) => s.includes("/")).map((s) => path5.normalize(s).replace(/\/$/, "")));
   const out = [];
   const walk3 = (dir) => {
     let entries;
     try {
-      entries = fs4.readdirSync(dir, { withFileTypes: true });
+      entries = fs5.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      throw new import_errors11.LockfileError(`cannot read the directory (${e.code ?? e.message})`, dir);
+      throw new import_errors12.LockfileError(`cannot read the directory (${e.code ?? e.message})`, dir);
     }
     const files = entries.filter((e) => e.isFile() && isLockfileName(e.name)).map((e) => e.name);
     const chosen = files.includes("npm-shrinkwrap.json") ? files.filter((f) => f !== "package-lock.json") : files;
-    for (const f of chosen.sort()) out.push(path4.join(dir, f));
+    for (const f of chosen.sort()) out.push(path5.join(dir, f));
     for (const e of entries) {
       if (!e.isDirectory()) continue;
-      const rel = path4.relative(root, path4.join(dir, e.name));
+      const rel = path5.relative(root, path5.join(dir, e.name));
       if (skipNames.has(e.name) || skipPaths.has(rel)) continue;
-      walk3(path4.join(dir, e.name));
+      walk3(path5.join(dir, e.name));
     }
   };
   walk3(root);
@@ -20193,43 +20193,43 @@ function findLockfiles(root, opts = {}) {
 function readOptional(file2) {
   let st;
   try {
-    st = fs4.lstatSync(file2);
+    st = fs5.lstatSync(file2);
   } catch {
     return void 0;
   }
   if (st?.isSymbolicLink()) {
-    throw new import_errors11.LockfileError("is a symbolic link; chaingate reads no file of the scanned tree through a link (it could lead outside the project): commit the file itself", file2);
+    throw new import_errors12.LockfileError("is a symbolic link; chaingate reads no file of the scanned tree through a link (it could lead outside the project): commit the file itself", file2);
   }
   if (!st.isFile()) return void 0;
   try {
-    return stripBom(fs4.readFileSync(file2, "utf8"));
+    return stripBom(fs5.readFileSync(file2, "utf8"));
   } catch {
     return void 0;
   }
 }
 function readManifest(dir) {
-  const pj = path4.join(dir, "package.json");
+  const pj = path5.join(dir, "package.json");
   const pjText = readOptional(pj);
   if (pjText !== void 0) return parsePackageJson(pjText, pj);
-  const py = path4.join(dir, "pyproject.toml");
+  const py = path5.join(dir, "pyproject.toml");
   const pyText = readOptional(py);
   if (pyText !== void 0) return parsePyproject(pyText, py);
   return void 0;
 }
-function isInside(p, root) {
-  const rel = path4.relative(root, p);
-  return rel !== "" && rel !== ".." && !rel.startsWith(`..${path4.sep}`) && !path4.isAbsolute(rel);
+function isInside2(p, root) {
+  const rel = path5.relative(root, p);
+  return rel !== "" && rel !== ".." && !rel.startsWith(`..${path5.sep}`) && !path5.isAbsolute(rel);
 }
 function readWorkspaceManifests(dir, folders) {
   const out = {};
-  const base = path4.resolve(dir);
+  const base = path5.resolve(dir);
   for (const f of folders) {
-    const at = path4.resolve(base, f);
-    if (!at.startsWith(base + path4.sep)) continue;
-    const file2 = path4.join(at, "package.json");
+    const at = path5.resolve(base, f);
+    if (!at.startsWith(base + path5.sep)) continue;
+    const file2 = path5.join(at, "package.json");
     const text3 = readOptional(file2);
-    if (text3 !== void 0 && !isInside(fs4.realpathSync(file2), fs4.realpathSync(base))) {
-      throw new import_errors11.LockfileError("is reached through a symbolic link to a folder outside the project; chaingate reads no file of the scanned tree through a link: commit the folder itself", file2);
+    if (text3 !== void 0 && !isInside2(fs5.realpathSync(file2), fs5.realpathSync(base))) {
+      throw new import_errors12.LockfileError("is reached through a symbolic link to a folder outside the project; chaingate reads no file of the scanned tree through a link: commit the folder itself", file2);
     }
     if (text3 !== void 0) out[f] = parsePackageJson(text3, file2);
   }
@@ -20240,12 +20240,12 @@ function readLockfile(file2, display = file2) {
   try {
     text3 = readText(file2);
   } catch (e) {
-    throw new import_errors11.LockfileError(`cannot read the lockfile (${e.code ?? e.message})`, display);
+    throw new import_errors12.LockfileError(`cannot read the lockfile (${e.code ?? e.message})`, display);
   }
-  const dir = path4.dirname(file2);
-  const base = path4.basename(file2);
+  const dir = path5.dirname(file2);
+  const base = path5.basename(file2);
   const manifest = base === "go.mod" || base.startsWith("requirements") ? void 0 : readManifest(dir);
-  const goSum = base === "go.mod" ? readOptional(path4.join(dir, "go.sum")) : void 0;
+  const goSum = base === "go.mod" ? readOptional(path5.join(dir, "go.sum")) : void 0;
   const workspaceManifests = base === "yarn.lock" ? readWorkspaceManifests(dir, berryWorkspaces(text3)) : void 0;
   const lock = parseLockfile({ path: display, text: text3, manifest, goSum, workspaceManifests });
   return lock;
@@ -20253,20 +20253,20 @@ function readLockfile(file2, display = file2) {
 function discoverLockfiles(root, opts = {}) {
   const found = findLockfiles(root, opts);
   if (found.length === 0)
-    throw new import_errors11.LockfileError(
+    throw new import_errors12.LockfileError(
       `no lockfile found (looked for ${LOCKFILE_NAMES.join(", ")}, requirements*.txt, skipping ${(opts.skipDirs ?? DEFAULT_SKIP_DIRS).join(", ")}); generate one, e.g. \`npm install --package-lock-only\``,
       root
     );
-  return found.map((f) => readLockfile(f, path4.relative(root, f) || path4.basename(f)));
+  return found.map((f) => readLockfile(f, path5.relative(root, f) || path5.basename(f)));
 }
-var fs4, path4, import_errors11;
+var fs5, path5, import_errors12;
 var init_discover = __esm({
   "src/lockfiles/discover.ts"() {
     "use strict";
-    fs4 = __toESM(require("node:fs"));
-    path4 = __toESM(require("node:path"));
+    fs5 = __toESM(require("node:fs"));
+    path5 = __toESM(require("node:path"));
     init_defaults();
-    import_errors11 = require("./cli-errors.js");
+    import_errors12 = require("./cli-errors.js");
     init_manifest();
     init_parse();
     init_poetry();
@@ -20346,27 +20346,27 @@ function resolveToolPath(tool, env, fromPolicy) {
   const fromEnv = env[envName(tool)];
   if (fromEnv) return fromEnv;
   if (fromPolicy) return fromPolicy;
-  const pinned = path8.join(env.CHAINGATE_TOOLS_DIR ?? path8.join(os.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
-  return fs9.existsSync(pinned) ? pinned : tool;
+  const pinned = path9.join(env.CHAINGATE_TOOLS_DIR ?? path9.join(os.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
+  return fs10.existsSync(pinned) ? pinned : tool;
 }
 function realPath(p) {
   try {
-    return fs9.realpathSync(p);
+    return fs10.realpathSync(p);
   } catch {
-    const parent = path8.dirname(p);
-    return parent === p ? p : path8.join(realPath(parent), path8.basename(p));
+    const parent = path9.dirname(p);
+    return parent === p ? p : path9.join(realPath(parent), path9.basename(p));
   }
 }
 function gitRoot(dir) {
-  for (let d = dir; ; d = path8.dirname(d)) {
-    if (fs9.existsSync(path8.join(d, ".git"))) return d;
-    if (path8.dirname(d) === d) return void 0;
+  for (let d = dir; ; d = path9.dirname(d)) {
+    if (fs10.existsSync(path9.join(d, ".git"))) return d;
+    if (path9.dirname(d) === d) return void 0;
   }
 }
 function untrustedRoots(dirs, env) {
   const out = /* @__PURE__ */ new Set();
   for (const d of [...dirs, env.GITHUB_WORKSPACE].filter((x) => !!x)) {
-    const abs = path8.resolve(d);
+    const abs = path9.resolve(d);
     const real = realPath(abs);
     out.add(abs).add(real);
     const root = gitRoot(real);
@@ -20374,16 +20374,16 @@ function untrustedRoots(dirs, env) {
   }
   return [...out];
 }
-function isInside2(p, root) {
-  const rel = path8.relative(root, p);
-  return rel === "" || !rel.startsWith("..") && !path8.isAbsolute(rel);
+function isInside3(p, root) {
+  const rel = path9.relative(root, p);
+  return rel === "" || !rel.startsWith("..") && !path9.isAbsolute(rel);
 }
 function onPath(name, env) {
-  for (const d of (env.PATH ?? "").split(path8.delimiter)) {
+  for (const d of (env.PATH ?? "").split(path9.delimiter)) {
     if (!d) continue;
-    const p = path8.resolve(d, name);
+    const p = path9.resolve(d, name);
     try {
-      if (fs9.statSync(p).isFile()) return p;
+      if (fs10.statSync(p).isFile()) return p;
     } catch {
     }
   }
@@ -20391,18 +20391,18 @@ function onPath(name, env) {
 }
 function checkPolicyToolPath(tool, value, where2, roots, env) {
   const refuse = (why) => {
-    throw new import_errors18.ConfigError(
+    throw new import_errors20.ConfigError(
       // The value is not quoted: the policy may be the pull request's, and file:line points at it.
       `tools.${tool}.path ${why}. A pull request could make the gate run its own program as ${tool}: set ${envName(tool)} in the workflow instead, or install the pinned tools`,
       where2.file,
       where2.line
     );
   };
-  if (!path8.basename(value).toLowerCase().startsWith(tool)) refuse(`is not a ${tool} program (its file name must start with "${tool}"; a shell or interpreter would run files of the repository)`);
-  const abs = /[\\/]/.test(value) ? path8.resolve(path8.dirname(where2.file), value) : onPath(value, env);
+  if (!path9.basename(value).toLowerCase().startsWith(tool)) refuse(`is not a ${tool} program (its file name must start with "${tool}"; a shell or interpreter would run files of the repository)`);
+  const abs = /[\\/]/.test(value) ? path9.resolve(path9.dirname(where2.file), value) : onPath(value, env);
   if (abs === void 0) return value;
   for (const candidate of [abs, realPath(abs)]) {
-    const root = roots.find((r) => isInside2(candidate, r));
+    const root = roots.find((r) => isInside3(candidate, r));
     if (root) refuse(`is inside the repository being scanned (${root})`);
   }
   return abs;
@@ -20414,14 +20414,14 @@ function checkPolicyTools(policy, file2, lineOf, roots, env) {
   }
   return out;
 }
-var fs9, os, path8, import_errors18;
+var fs10, os, path9, import_errors20;
 var init_resolve = __esm({
   "src/tools/resolve.ts"() {
     "use strict";
-    fs9 = __toESM(require("node:fs"));
+    fs10 = __toESM(require("node:fs"));
     os = __toESM(require("node:os"));
-    path8 = __toESM(require("node:path"));
-    import_errors18 = require("./cli-errors.js");
+    path9 = __toESM(require("node:path"));
+    import_errors20 = require("./cli-errors.js");
   }
 });
 
@@ -27711,24 +27711,32 @@ function buildSbom(input2, opts) {
     }
   }
   if (image) {
-    const foreign = /* @__PURE__ */ new Map();
+    const foreign2 = /* @__PURE__ */ new Map();
     for (const f of image.components) {
       const existing = f.purl ? byRef.get(f.purl) : void 0;
       const c = existing ?? fromForeign(f);
       if (!existing) bom.components.add(c);
-      foreign.set(f.ref, c);
+      foreign2.set(f.ref, c);
     }
     for (const f of image.components) {
-      const c = foreign.get(f.ref);
+      const c = foreign2.get(f.ref);
       for (const d of f.dependsOn) {
-        const dc = foreign.get(d);
+        const dc = foreign2.get(d);
         if (dc?.bomRef) c.dependencies.add(dc.bomRef);
       }
     }
     for (const d of image.dependsOn) {
-      const dc = foreign.get(d);
+      const dc = foreign2.get(d);
       if (dc?.bomRef) rootComponent.dependencies.add(dc.bomRef);
     }
+  }
+  const seen = /* @__PURE__ */ new Set([...byRef.keys(), ...image?.components.flatMap((f) => f.purl ? [f.purl] : []) ?? []]);
+  for (const f of input2.extra ?? []) {
+    if (f.purl === void 0 || seen.has(f.purl)) continue;
+    seen.add(f.purl);
+    const c = fromForeign(f);
+    bom.components.add(c);
+    if (c.bomRef.value) rootComponent.dependencies.add(c.bomRef);
   }
   const spec = SPECS[opts.specVersion];
   const normalizer = new Serialize.JSON.Normalize.Factory(spec).makeForBom();
@@ -27804,7 +27812,7 @@ function arr(v) {
 }
 function parseTrivyCycloneDx(text3, file2, imageRef) {
   const data = parseJsonLockfile(text3, file2, FIX6);
-  if (!isRecord2(data) || data.bomFormat !== "CycloneDX") throw new import_errors34.LockfileError(`not a CycloneDX document; ${FIX6}`, file2);
+  if (!isRecord2(data) || data.bomFormat !== "CycloneDX") throw new import_errors35.LockfileError(`not a CycloneDX document; ${FIX6}`, file2);
   const meta3 = recordOf(recordOf(data.metadata).component);
   const refMap = /* @__PURE__ */ new Map();
   const flat = [];
@@ -27812,7 +27820,7 @@ function parseTrivyCycloneDx(text3, file2, imageRef) {
     for (const x of arr(list2)) {
       const c = recordOf(x);
       const name = str(c.name);
-      if (!name) throw new import_errors34.LockfileError(`a component without a name; ${FIX6}`, file2);
+      if (!name) throw new import_errors35.LockfileError(`a component without a name; ${FIX6}`, file2);
       const purl = str(c.purl);
       const ref = purl ?? `${str(c.type) ?? "library"}:${name}${str(c.version) ? `@${str(c.version)}` : ""}`;
       const orig = str(c["bom-ref"]);
@@ -27863,11 +27871,11 @@ function parseTrivyCycloneDx(text3, file2, imageRef) {
     dependsOn: mapRefs(str(meta3["bom-ref"]))
   };
 }
-var import_errors34, FIX6;
+var import_errors35, FIX6;
 var init_trivy = __esm({
   "src/sbom/trivy.ts"() {
     "use strict";
-    import_errors34 = require("./cli-errors.js");
+    import_errors35 = require("./cli-errors.js");
     init_util2();
     FIX6 = "run `trivy image --format cyclonedx` again; is the output truncated?";
   }
@@ -27903,23 +27911,23 @@ async function imageSbom(ref, opts) {
     const out = path23.join(work, "image.cdx.json");
     const isPath = fs25.existsSync(ref);
     const r = await runTool(opts.trivy, trivyImageSbomArgv(ref, isPath, out, opts), { timeoutMs: opts.timeoutMs, env: opts.env });
-    if (r.spawnError) throw new import_errors35.ToolError("trivy", `trivy could not start (${r.spawnError}); run scripts/install-tools.sh or set CHAINGATE_TRIVY_PATH`);
-    if (r.timedOut) throw new import_errors35.ToolError("trivy", `trivy image ${ref} timed out after ${opts.timeoutMs} ms`);
+    if (r.spawnError) throw new import_errors36.ToolError("trivy", `trivy could not start (${r.spawnError}); run scripts/install-tools.sh or set CHAINGATE_TRIVY_PATH`);
+    if (r.timedOut) throw new import_errors36.ToolError("trivy", `trivy image ${ref} timed out after ${opts.timeoutMs} ms`);
     if (r.exitCode !== 0 || !fs25.existsSync(out))
-      throw new import_errors35.ToolError("trivy", `trivy image ${ref} failed (exit ${r.exitCode ?? r.signal}): ${firstErrorLine(r.stderr) ?? "no message"}`);
+      throw new import_errors36.ToolError("trivy", `trivy image ${ref} failed (exit ${r.exitCode ?? r.signal}): ${firstErrorLine(r.stderr) ?? "no message"}`);
     return parseTrivyCycloneDx(fs25.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
   } finally {
     fs25.rmSync(work, { recursive: true, force: true });
   }
 }
-var fs25, os6, path23, import_errors35;
+var fs25, os6, path23, import_errors36;
 var init_image = __esm({
   "src/sbom/image.ts"() {
     "use strict";
     fs25 = __toESM(require("node:fs"));
     os6 = __toESM(require("node:os"));
     path23 = __toESM(require("node:path"));
-    import_errors35 = require("./cli-errors.js");
+    import_errors36 = require("./cli-errors.js");
     init_run_tool();
     init_trivy();
   }
@@ -27934,17 +27942,49 @@ __export(write_exports, {
 function timestampFrom(env, now) {
   const raw = env.SOURCE_DATE_EPOCH;
   if (raw === void 0 || raw === "") return { timestamp: now(), reproducible: false };
-  if (!/^\d+$/.test(raw)) throw new import_errors36.ConfigError(`SOURCE_DATE_EPOCH="${raw}" is not a number of seconds since 1970; unset it or fix it`);
+  if (!/^\d+$/.test(raw)) throw new import_errors37.ConfigError(`SOURCE_DATE_EPOCH="${raw}" is not a number of seconds since 1970; unset it or fix it`);
   return { timestamp: new Date(Number(raw) * 1e3), reproducible: true };
+}
+function foreign(e) {
+  return { ref: e.purl, type: "library", name: e.name, version: e.version, purl: e.purl, licenses: [], hashes: [], properties: e.project === void 0 ? [] : [{ name: "chaingate:project", value: e.project }], dependsOn: [] };
+}
+function componentList(doc, lockfiles, projects) {
+  const projectOf = /* @__PURE__ */ new Map();
+  const folders = [...projects ?? []].sort((a, b) => b.length - a.length);
+  for (const l of [...lockfiles].sort((a, b) => a.path < b.path ? -1 : 1)) {
+    const p = folders.find((f) => f === "" || l.path.startsWith(`${f}/`)) ?? (l.path.includes("/") ? path24.posix.dirname(l.path) : "");
+    for (const pkg of l.packages) if (!projectOf.has(pkg.purl)) projectOf.set(pkg.purl, p);
+  }
+  const out = [];
+  const walk3 = (list2) => {
+    for (const c of Array.isArray(list2) ? list2 : []) {
+      if (c.purl) {
+        const e = { purl: c.purl, name: c.group ? `${c.group}/${c.name}` : c.name };
+        if (c.version !== void 0) e.version = c.version;
+        const p = projectOf.get(c.purl);
+        if (p) e.project = p;
+        out.push(e);
+      }
+      walk3(c.components);
+    }
+  };
+  walk3(doc.components);
+  return out.sort((a, b) => a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0);
 }
 async function writeSbom(dir, opts = {}) {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
   const root = path24.resolve(cwd, dir);
-  if (!fs26.existsSync(root) || !fs26.statSync(root).isDirectory()) throw new import_errors36.ConfigError(`not a directory`, root);
+  if (!fs26.existsSync(root) || !fs26.statSync(root).isDirectory()) throw new import_errors37.ConfigError(`not a directory`, root);
   const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   let lockfiles = [];
-  if (!opts.image || findLockfiles(root, { skipDirs }).length > 0) lockfiles = discoverLockfiles(root, { skipDirs });
+  const only = opts.only;
+  if (only) {
+    const files = [...new Set(only.flatMap((p) => findLockfiles(path24.join(root, p), { skipDirs })))].sort();
+    lockfiles = files.map((f) => readLockfile(f, path24.relative(root, f).split(path24.sep).join("/")));
+  } else if (!opts.image && !opts.extra?.length || findLockfiles(root, { skipDirs }).length > 0) {
+    lockfiles = discoverLockfiles(root, { skipDirs });
+  }
   let image;
   if (opts.image) {
     const { imageSbom: imageSbom2 } = await Promise.resolve().then(() => (init_image(), image_exports));
@@ -27959,7 +27999,7 @@ async function writeSbom(dir, opts = {}) {
   const manifest = readManifest(root);
   const { timestamp, reproducible } = timestampFrom(env, opts.now ?? (() => /* @__PURE__ */ new Date()));
   const doc = buildSbom(
-    { lockfiles, image, root: { name: manifest?.name ?? path24.basename(root), version: manifest?.version } },
+    { lockfiles, image, root: { name: manifest?.name ?? path24.basename(root), version: manifest?.version }, extra: opts.extra?.map(foreign) },
     {
       specVersion: opts.specVersion ?? "1.6",
       excludeDev: opts.excludeDev ?? false,
@@ -27971,6 +28011,7 @@ async function writeSbom(dir, opts = {}) {
   const text3 = serializeSbom(doc);
   const result = {
     components: countComponents(doc),
+    list: componentList(doc, lockfiles, only),
     lockfiles: lockfiles.map((l) => l.path),
     warnings: lockfiles.flatMap((l) => l.warnings ?? [])
   };
@@ -27980,11 +28021,11 @@ async function writeSbom(dir, opts = {}) {
     fs26.mkdirSync(path24.dirname(file2), { recursive: true });
     fs26.writeFileSync(file2, text3);
   } catch (e) {
-    throw new import_errors36.ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file2);
+    throw new import_errors37.ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file2);
   }
   return { file: file2, ...result };
 }
-var import_node_crypto5, fs26, os7, path24, import_errors36;
+var import_node_crypto5, fs26, os7, path24, import_errors37;
 var init_write = __esm({
   "src/sbom/write.ts"() {
     "use strict";
@@ -27992,7 +28033,7 @@ var init_write = __esm({
     fs26 = __toESM(require("node:fs"));
     os7 = __toESM(require("node:os"));
     path24 = __toESM(require("node:path"));
-    import_errors36 = require("./cli-errors.js");
+    import_errors37 = require("./cli-errors.js");
     init_defaults();
     init_discover();
     init_resolve();
@@ -40732,6 +40773,7 @@ var SlaSettingSchema = external_exports.union([
   days,
   external_exports.strictObject({ critical: days.optional(), high: days.optional(), medium: days.optional(), low: days.optional() })
 ]);
+var projectFolderSchema = external_exports.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, "a folder or glob inside the repository (no leading /, no ..)");
 var PolicySchema = external_exports.strictObject({
   version: external_exports.literal(1).default(1),
   "fail-on": external_exports.strictObject({
@@ -40785,7 +40827,13 @@ var PolicySchema = external_exports.strictObject({
    * plan` makes one shard of each, and findings carry the project they are in. Without it,
    * `plan` takes every folder holding a lockfile or a .chaingate.yml.
    */
-  projects: external_exports.array(external_exports.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, "a folder or glob inside the repository (no leading /, no ..)")).min(1).optional(),
+  projects: external_exports.array(
+    external_exports.union([
+      projectFolderSchema,
+      /** A project with its own policy file (relative to this file, inside the repository): its thresholds apply to its findings. */
+      external_exports.strictObject({ path: projectFolderSchema, policy: external_exports.string().min(1) })
+    ])
+  ).min(1).optional(),
   semgrep: external_exports.strictObject({
     /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */
     config: external_exports.array(external_exports.string().min(1)).default([])
@@ -40849,6 +40897,20 @@ var PolicySchema = external_exports.strictObject({
   if (p.scanners.includes("trivy-image") && !p.trivy.image) {
   }
 });
+var ProjectPolicySchema = external_exports.strictObject({
+  version: external_exports.literal(1).default(1),
+  "fail-on": external_exports.strictObject({
+    vulnerability: FailOnLevelSchema.optional(),
+    code: FailOnLevelSchema.optional(),
+    secret: FailOnLevelSchema.optional(),
+    misconfiguration: FailOnLevelSchema.optional(),
+    license: FailOnLevelSchema.optional(),
+    signature: FailOnLevelSchema.optional(),
+    policy: FailOnLevelSchema.optional()
+  }).optional(),
+  "unknown-severity": external_exports.enum(["critical", "high", "medium", "low", "info"]).optional(),
+  "ignore-unfixed": external_exports.boolean().optional()
+});
 var ExceptionSchema = external_exports.strictObject({
   id: external_exports.string().min(1, "id must not be empty"),
   package: external_exports.string().regex(/^pkg:[a-z0-9.+-]+\/.+/i, "must be a package URL such as pkg:npm/lodash or pkg:npm/lodash@4.17.20").optional(),
@@ -40910,8 +40972,8 @@ function parsePurl(purl) {
     path26 = path26.slice(0, at);
   }
   const segments = path26.split("/").filter(Boolean).map(decodePart);
-  const sep11 = type === "maven" ? ":" : "/";
-  return { type, name: segments.join(sep11), version: version3 || void 0 };
+  const sep12 = type === "maven" ? ":" : "/";
+  return { type, name: segments.join(sep12), version: version3 || void 0 };
 }
 function keyOfParts(p) {
   return packageKey({ ecosystem: p.type, name: p.name, fixedVersions: [] });
@@ -41235,15 +41297,22 @@ function licenseDecision(f, policy) {
   if (f.id !== LICENSE_IDS.unknown) return void 0;
   return policy.licenses?.unknown === "block" ? { blocking: true, rationale: "its license is unknown and licenses.unknown is block" } : { blocking: false, rationale: "its license is unknown and licenses.unknown is warn" };
 }
-function decider(policy) {
+function decider(policy, project) {
   const byKind = /* @__PURE__ */ new Map();
+  const of = (d) => project === void 0 ? d : { ...d, rationale: `${d.rationale} (policy of project ${project})` };
   return (f) => {
     const license = f.kind === "license" ? licenseDecision(f, policy) : void 0;
     if (license) return license;
     let list2 = byKind.get(f.kind);
     if (!list2) byKind.set(f.kind, list2 = []);
-    return list2[severityPosition(f.severity) * 2 + Number(unfixed(f))] ??= decide(f, policy);
+    return list2[severityPosition(f.severity) * 2 + Number(unfixed(f))] ??= of(decide(f, policy));
   };
+}
+function projectDecider(policy, projects) {
+  const base = decider(policy);
+  if (!projects || projects.size === 0) return base;
+  const by = new Map([...projects].map(([p, pol]) => [p, decider(pol, p || ".")]));
+  return (f) => (f.project !== void 0 && by.get(f.project) || base)(f);
 }
 function emptyCounts() {
   return Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
@@ -41268,7 +41337,7 @@ function evaluate(input2) {
     c[severityPosition(f.severity)]++;
   };
   let suppressed = 0;
-  const decideFor = decider(policy);
+  const decideFor = projectDecider(policy, input2.projectPolicies);
   const marks = input2.baseline?.marks;
   const block2 = blockMode(policy, marks !== void 0);
   let newCount = 0;
@@ -41489,7 +41558,7 @@ function exitCodeFor(result) {
 }
 
 // src/cli/commands/scan.ts
-var import_errors39 = require("./cli-errors.js");
+var import_errors40 = require("./cli-errors.js");
 
 // src/gate/run-gate.ts
 var fs19 = __toESM(require("node:fs"));
@@ -42095,6 +42164,11 @@ function loadExceptionsFile(file2) {
   const { value, itemLines } = parseConfigText(text3, file2, ExceptionsFileSchema, "exceptions file");
   return { value, path: file2, sha256: sha256(text3), itemLines };
 }
+function loadProjectPolicyFile(file2) {
+  const text3 = readText2(file2, "project policy file");
+  const { value, lineOf } = parseConfigText(text3, file2, ProjectPolicySchema, "project policy");
+  return { value, path: file2, sha256: sha256(text3), lineOf };
+}
 function loadVexFile(file2) {
   const text3 = readText2(file2, "VEX document");
   const { value, lineOf } = parseConfigText(text3, file2, VexDocumentSchema, "OpenVEX document");
@@ -42102,7 +42176,7 @@ function loadVexFile(file2) {
 }
 
 // src/gate/run-gate.ts
-var import_errors27 = require("./cli-errors.js");
+var import_errors28 = require("./cli-errors.js");
 
 // src/reports/result-schema.ts
 var count = external_exports.number().int().min(0);
@@ -42247,13 +42321,17 @@ var GateResultSchema = external_exports.strictObject({
   inputs: external_exports.strictObject({
     policy: fileDigest.optional(),
     exceptions: fileDigest.optional(),
-    vex: external_exports.array(fileDigest)
+    vex: external_exports.array(fileDigest),
+    projectPolicies: external_exports.array(fileDigest).optional()
   }),
   baseline: BaselineRecordSchema.optional(),
   dependencyChanges: external_exports.array(DependencyChangeSchema).optional(),
   policyChanges: external_exports.array(PolicyChangeSchema).optional(),
   commit: external_exports.string().optional(),
-  project: external_exports.string().optional()
+  project: external_exports.string().optional(),
+  projects: external_exports.array(external_exports.string()).optional(),
+  shard: external_exports.strictObject({ name: external_exports.string(), plan: external_exports.string() }).optional(),
+  components: external_exports.array(external_exports.strictObject({ purl: external_exports.string(), name: external_exports.string(), version: external_exports.string().optional(), project: external_exports.string().optional() })).max(1e5).optional()
 }).meta({
   title: "chaingate result",
   description: "chaingate-result.json: the verdict of the chaingate supply-chain gate, every finding with whether it blocks, and the exceptions and scanners behind it."
@@ -42311,7 +42389,10 @@ function parseChaingateResult(text3) {
     reasons: r.reasons,
     failed: r.scanners.filter((s) => s.status === "failed").map((s) => ({ name: s.name, error: s.error })),
     commit: r.commit,
-    project: r.project
+    project: r.project,
+    projects: r.projects,
+    shard: r.shard,
+    components: r.components
   };
 }
 function shardProblems(s, commit) {
@@ -44111,49 +44192,210 @@ function expandReportPath(file2) {
 }
 
 // src/gate/projects.ts
-var fs5 = __toESM(require("node:fs"));
-var path5 = __toESM(require("node:path"));
+var fs6 = __toESM(require("node:fs"));
+var path6 = __toESM(require("node:path"));
 var import_picomatch4 = __toESM(require_picomatch2());
 init_defaults();
-var import_errors12 = require("./cli-errors.js");
+var import_errors13 = require("./cli-errors.js");
+
+// src/gate/output-paths.ts
+var fs4 = __toESM(require("node:fs"));
+var path3 = __toESM(require("node:path"));
+var import_errors3 = require("./cli-errors.js");
+function isInside(p, root) {
+  const rel = path3.relative(root, p);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${path3.sep}`) && !path3.isAbsolute(rel);
+}
+function leavesThroughLink(file2, roots) {
+  let real;
+  try {
+    real = fs4.realpathSync(file2);
+  } catch {
+    return lexists(file2) && fs4.lstatSync(file2).isSymbolicLink();
+  }
+  const realRoots = roots.flatMap((r) => {
+    try {
+      return [fs4.realpathSync(r)];
+    } catch {
+      return [];
+    }
+  });
+  if (realRoots.some((r) => isInside(real, r))) return false;
+  const lexical = path3.resolve(file2);
+  return [...roots.map((r) => path3.resolve(r)), ...realRoots].some((r) => isInside(lexical, r)) || fs4.lstatSync(file2).isSymbolicLink();
+}
+function checkRepoFileLink(file2, roots, what) {
+  let real;
+  try {
+    real = fs4.realpathSync(file2);
+  } catch {
+    return;
+  }
+  const realRoots = roots.flatMap((r) => {
+    try {
+      return [fs4.realpathSync(r)];
+    } catch {
+      return [];
+    }
+  });
+  if (realRoots.some((r) => isInside(real, r))) return;
+  const lexical = path3.resolve(file2);
+  if ([...roots.map((r) => path3.resolve(r)), ...realRoots].some((r) => isInside(lexical, r))) {
+    throw new import_errors3.ConfigError(`the ${what} is a symbolic link (or inside a linked folder) leading outside the repository; commit the file itself`, file2);
+  }
+}
+function checkReportPath(file2, roots) {
+  if (leavesThroughLink(file2, roots)) {
+    throw new import_errors3.ConfigError("the report is a symbolic link to a file outside the project and the workspace; give the file itself", file2);
+  }
+}
+function lexists(p) {
+  try {
+    return fs4.lstatSync(p, { throwIfNoEntry: false }) !== void 0;
+  } catch {
+    return false;
+  }
+}
+var OUTPUT_NAMES = ["chaingate-result.json", "chaingate.sarif", "summary.md", "sbom.cdx.json", "chaingate-vsa.predicate.json", "chaingate-vsa.intoto.json", "raw"];
+async function prepareOutputDir(outDir, given, roots) {
+  let existing = outDir;
+  while (!lexists(existing) && path3.dirname(existing) !== existing) existing = path3.dirname(existing);
+  if (leavesThroughLink(existing, roots)) {
+    throw new import_errors3.ConfigError("the output directory is a symbolic link to a place outside the project and the workspace; choose another output-dir", given);
+  }
+  await outputWrite(given, async () => {
+    fs4.mkdirSync(outDir, { recursive: true });
+    for (const name of OUTPUT_NAMES) fs4.rmSync(path3.join(outDir, name), { recursive: true, force: true });
+  });
+}
+async function outputWrite(file2, write) {
+  try {
+    await write();
+  } catch (e) {
+    const code = e.code;
+    if (!code) throw e;
+    throw new import_errors3.ConfigError(`cannot write to the output directory (${code}); check output-dir`, file2);
+  }
+}
+
+// src/gate/projects.ts
 init_discover();
 function allFolders(root) {
   const out = [];
   const skip = new Set(DEFAULT_SKIP_DIRS);
   const walk3 = (dir, rel) => {
-    for (const e of fs5.readdirSync(dir, { withFileTypes: true })) {
+    for (const e of fs6.readdirSync(dir, { withFileTypes: true })) {
       if (!e.isDirectory() || skip.has(e.name)) continue;
       const r = rel ? `${rel}/${e.name}` : e.name;
       out.push(r);
-      walk3(path5.join(dir, e.name), r);
+      walk3(path6.join(dir, e.name), r);
     }
   };
   walk3(root, "");
   return out;
 }
 function listedProjects(root, policyFile, entries) {
-  const base = path5.dirname(policyFile);
+  const base = path6.dirname(policyFile);
   const found = /* @__PURE__ */ new Set();
   let folders;
-  for (const entry of entries) {
-    const abs = path5.resolve(base, entry);
-    const rel = path5.relative(root, abs).split(path5.sep).join("/");
-    if (rel.startsWith("..") || path5.isAbsolute(rel)) throw new import_errors12.ConfigError(`projects: "${entry}" is outside ${root}`, policyFile);
+  for (const listed of entries) {
+    const entry = typeof listed === "string" ? listed : listed.path;
+    const abs = path6.resolve(base, entry);
+    const rel = path6.relative(root, abs).split(path6.sep).join("/");
+    if (rel.startsWith("..") || path6.isAbsolute(rel)) throw new import_errors13.ConfigError(`projects: "${entry}" is outside ${root}`, policyFile);
     if (!import_picomatch4.default.scan(entry).isGlob) {
-      if (!fs5.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new import_errors12.ConfigError(`projects: "${entry}" is not a folder`, policyFile);
+      if (!fs6.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new import_errors13.ConfigError(`projects: "${entry}" is not a folder`, policyFile);
       found.add(rel);
       continue;
     }
     folders ??= allFolders(root);
     const isMatch = (0, import_picomatch4.default)(rel);
     const matched = folders.filter((f) => isMatch(f));
-    if (matched.length === 0) throw new import_errors12.ConfigError(`projects: "${entry}" names no folder`, policyFile);
+    if (matched.length === 0) throw new import_errors13.ConfigError(`projects: "${entry}" names no folder`, policyFile);
     for (const m of matched) found.add(m);
   }
   return [...found].sort();
 }
+function scanProjects(dir, list2) {
+  const realDir = fs6.realpathSync(dir);
+  const out = /* @__PURE__ */ new Set();
+  for (const given of list2) {
+    const p = given.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+    const parts = p.split("/");
+    if (given.includes("\\") || path6.isAbsolute(given) || parts.some((s) => s === "..")) throw new import_errors13.ConfigError(`--project "${given}" must be a folder inside ${dir}, as a path from it`);
+    const abs = path6.join(dir, p === "." ? "" : p);
+    if (!fs6.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new import_errors13.ConfigError(`--project "${given}" is not a folder`, dir);
+    const real = path6.relative(realDir, fs6.realpathSync(abs));
+    if (real.startsWith("..") || path6.isAbsolute(real)) throw new import_errors13.ConfigError(`--project "${given}" leads out of ${dir} through a link`);
+    out.add(p === "." ? "" : p);
+  }
+  return [...out].sort();
+}
+function projectPolicies(root, policyFile, policy, lineOf, repoRoots) {
+  const policies = /* @__PURE__ */ new Map();
+  const from = /* @__PURE__ */ new Map();
+  const files = [];
+  for (const [i, entry] of (policy.projects ?? []).entries()) {
+    if (typeof entry === "string") continue;
+    const file2 = path6.resolve(path6.dirname(policyFile), entry.policy);
+    const inside2 = repoRoots.some((r) => {
+      const rel = path6.relative(r, file2);
+      return rel !== "" && !rel.startsWith("..") && !path6.isAbsolute(rel);
+    });
+    if (!inside2) throw new import_errors13.ConfigError(`projects: the policy "${entry.policy}" of ${entry.path} is outside the repository: a project policy must be a file of it`, policyFile, lineOf?.(["projects", i]));
+    checkRepoFileLink(file2, repoRoots, "project policy file");
+    const loaded = loadProjectPolicyFile(file2);
+    const p = loaded.value;
+    files.push({ path: path6.relative(root, file2).split(path6.sep).join("/"), sha256: loaded.sha256 });
+    const merged = {
+      ...policy,
+      "fail-on": { ...policy["fail-on"], ...Object.fromEntries(Object.entries(p["fail-on"] ?? {}).filter(([, v]) => v !== void 0)) },
+      "unknown-severity": p["unknown-severity"] ?? policy["unknown-severity"],
+      "ignore-unfixed": p["ignore-unfixed"] ?? policy["ignore-unfixed"]
+    };
+    for (const folder of listedProjects(root, policyFile, [entry.path])) {
+      const before = from.get(folder);
+      if (before !== void 0 && before !== file2) {
+        throw new import_errors13.ConfigError(`projects: ${folder || "."} has two policy files, ${path6.relative(root, before)} and ${path6.relative(root, file2)}`, policyFile, lineOf?.(["projects", i]));
+      }
+      from.set(folder, file2);
+      policies.set(folder, merged);
+    }
+  }
+  return { policies, files };
+}
 
 // src/core/plan.ts
+function shardCoverage(plan, results) {
+  const first2 = plan.include[0].args;
+  const id = first2[first2.indexOf("--plan-id") + 1];
+  const problems = [];
+  const byName2 = /* @__PURE__ */ new Map();
+  for (const r of results) {
+    const s = r.shard;
+    const known = s !== void 0 && plan.include.some((e) => e.name === s.name);
+    if (!s) problems.push(`${r.file}: not a shard of plan ${id} (its result has no shard stamp: scan it with the plan's args)`);
+    else if (s.plan !== id) problems.push(`${r.file}: shard ${s.name} is of plan ${s.plan}, not ${id} (another commit's or another plan's shard)`);
+    else if (!known) problems.push(`${r.file}: shard ${s.name} is not in plan ${id}`);
+    else byName2.set(s.name, [...byName2.get(s.name) ?? [], r.file]);
+  }
+  for (const e of plan.include) {
+    const files = byName2.get(e.name) ?? [];
+    const covers = e.projects?.length ? ` (projects ${e.projects.map((p) => p || ".").join(", ")})` : "";
+    if (files.length === 0) problems.push(`shard ${e.name}${covers} of plan ${id}: no readable result (missing, truncated or not of this plan)`);
+    else if (files.length > 1) problems.push(`shard ${e.name}${covers} of plan ${id}: ${files.length} results (${files.join(", ")}); keep one`);
+  }
+  return problems;
+}
+function underProject(findings, project) {
+  if (project === "") return findings;
+  return findings.map((f) => {
+    if (!f.location) return f;
+    const moved = { ...f, location: { ...f.location, path: `${project}/${f.location.path}` } };
+    moved.fingerprint = computeFingerprint(moved);
+    return moved;
+  });
+}
 function assignProjects(findings, projects) {
   const folders = [...new Set(projects)].filter((p) => p !== "").sort((a, b) => b.length - a.length);
   return findings.map((f) => {
@@ -44161,6 +44403,44 @@ function assignProjects(findings, projects) {
     const project = at === void 0 ? void 0 : folders.find((p) => at.startsWith(`${p}/`));
     return project === void 0 ? f : { ...f, project };
   });
+}
+
+// src/gate/shard-plan.ts
+var import_errors14 = require("./cli-errors.js");
+init_util();
+init_read_text();
+var PlanSchema = external_exports.looseObject({
+  include: external_exports.array(external_exports.looseObject({ name: external_exports.string().min(1), args: external_exports.array(external_exports.string()), projects: external_exports.array(external_exports.string()).optional() })).min(1).max(256)
+});
+var flag = (args, name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : void 0;
+};
+function readShardPlan(file2) {
+  let text3;
+  try {
+    text3 = readText(file2);
+  } catch (e) {
+    throw new import_errors14.ConfigError(`--expect-shards: cannot read the plan (${e.code ?? e.message})`, file2);
+  }
+  let plan;
+  try {
+    plan = validate2(PlanSchema, parseJson(text3, "shard plan"), "shard plan");
+  } catch (e) {
+    if (e instanceof FormatError) throw new import_errors14.ConfigError(e.message, file2, e.line);
+    throw e;
+  }
+  const id = flag(plan.include[0].args, "--plan-id");
+  const names = /* @__PURE__ */ new Set();
+  for (const [i, e] of plan.include.entries()) {
+    if (flag(e.args, "--shard") !== e.name || flag(e.args, "--plan-id") === void 0) {
+      throw new import_errors14.ConfigError(`--expect-shards: include[${i}] (${e.name.slice(0, 100)}) has no --shard ${e.name.slice(0, 100)} --plan-id ID in its args: print the plan with this chaingate's plan command`, file2);
+    }
+    if (flag(e.args, "--plan-id") !== id) throw new import_errors14.ConfigError(`--expect-shards: include[${i}] is of plan ${flag(e.args, "--plan-id")}, include[0] of ${id}: one plan per file`, file2);
+    if (names.has(e.name)) throw new import_errors14.ConfigError(`--expect-shards: shard ${e.name.slice(0, 100)} is listed twice`, file2);
+    names.add(e.name);
+  }
+  return plan;
 }
 
 // src/gate/run-gate.ts
@@ -44457,12 +44737,15 @@ function orderResult(result) {
       }))
     },
     scanners: [...result.scanners].sort((a, b) => compareStrings(a.name, b.name)).map(scanner),
-    inputs: { policy: digest(inputs.policy), exceptions: digest(inputs.exceptions), vex: inputs.vex.map(digest) },
+    inputs: { policy: digest(inputs.policy), exceptions: digest(inputs.exceptions), vex: inputs.vex.map(digest), projectPolicies: inputs.projectPolicies?.map(digest) },
     baseline: baselineRecord(result.baseline),
     dependencyChanges: result.dependencyChanges,
     policyChanges: result.policyChanges,
     commit: result.commit,
-    project: result.project
+    project: result.project,
+    projects: result.projects,
+    shard: result.shard && { name: result.shard.name, plan: result.shard.plan },
+    components: result.components?.map((c) => ({ purl: c.purl, name: c.name, version: c.version, project: c.project }))
   };
 }
 var FINDINGS_MARK = "\0findings\0";
@@ -44588,7 +44871,7 @@ function fenced(lang, body) {
 }
 
 // src/reports/sarif.ts
-var path6 = __toESM(require("node:path"));
+var path7 = __toESM(require("node:path"));
 init_defaults();
 var SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 var DEFAULT_FALLBACK_URI = ".chaingate.yml";
@@ -44653,11 +44936,11 @@ var PLAIN_PATH = /^(?!\.\/)[A-Za-z0-9\-_.!~*'()/]*$/;
 var ABSOLUTE = /^(?:[\\/]|[A-Za-z]:[\\/])/;
 function uriFor(file2, ctx) {
   const project = ctx.project;
-  if (project !== void 0 && !ABSOLUTE.test(file2)) file2 = path6.posix.join(project, normalizePath(file2));
+  if (project !== void 0 && !ABSOLUTE.test(file2)) file2 = path7.posix.join(project, normalizePath(file2));
   return PLAIN_PATH.test(file2) ? relativeTo(file2, ctx.root) : toArtifactUri(file2, ctx.opts.root);
 }
 function projectPrefix2(project) {
-  const p = project === void 0 ? "" : path6.posix.normalize(normalizePath(project)).replace(/\/+$/, "");
+  const p = project === void 0 ? "" : path7.posix.normalize(normalizePath(project)).replace(/\/+$/, "");
   return p === "" || p === "." ? void 0 : p;
 }
 function lockfileFor(p, ctx) {
@@ -45302,7 +45585,7 @@ function exceptionsSection(result) {
 function footer(result, opts) {
   return ["---", `Full results: ${md(opts.resultFile)} · SARIF: ${md(opts.sarifFile)} · chaingate ${md(result.tool.version)}`];
 }
-function join4(sections) {
+function join5(sections) {
   return sections.filter((s) => s.length > 0).map((s) => s.join("\n")).join("\n\n");
 }
 function hardCut(text3, max, opts) {
@@ -45325,17 +45608,17 @@ function renderSummary(result, opts) {
   for (const f of sortFindings(result.findings)) (f.blocking ? blockingList : nonBlocking).push(f);
   const next = nextStepsSection(result, blockingList, opts);
   const tail = [existingSection(result, opts), scannersSection(result), exceptionsSection(result), footer(result, opts)];
-  const fixed = bytes(join4([...head, next, ...tail])) + 8;
+  const fixed = bytes(join5([...head, next, ...tail])) + 8;
   const blocking = blockingSection(blockingList, maxBytes - fixed, opts);
   const others = nonBlockingSection(nonBlocking, maxBytes - fixed - bytes(blocking.join("\n")));
-  const text3 = join4([...head, blocking, next, others, ...tail]) + "\n";
+  const text3 = join5([...head, blocking, next, others, ...tail]) + "\n";
   return bytes(text3) <= maxBytes ? text3 : hardCut(text3, maxBytes, opts);
 }
 
 // src/scanners/semgrep.ts
-var fs7 = __toESM(require("node:fs"));
-var path7 = __toESM(require("node:path"));
-var import_errors13 = require("./cli-errors.js");
+var fs8 = __toESM(require("node:fs"));
+var path8 = __toESM(require("node:path"));
+var import_errors15 = require("./cli-errors.js");
 init_util();
 init_run_tool();
 init_read_text();
@@ -45410,16 +45693,16 @@ function redactSemgrepReport(report) {
 }
 
 // src/scanners/raw-output.ts
-var fs6 = __toESM(require("node:fs"));
+var fs7 = __toESM(require("node:fs"));
 init_util();
 function redactRawReport(file2, bytes2, markers, redact2) {
   if (!markers.some((m) => bytes2.includes(m))) return;
   try {
     const data = JSON.parse(typeof bytes2 === "string" ? bytes2 : decodeText(bytes2));
-    if (redact2(data) > 0) fs6.writeFileSync(file2, `${JSON.stringify(data, null, 2)}
+    if (redact2(data) > 0) fs7.writeFileSync(file2, `${JSON.stringify(data, null, 2)}
 `);
   } catch {
-    fs6.rmSync(file2, { force: true });
+    fs7.rmSync(file2, { force: true });
   }
 }
 
@@ -45436,13 +45719,13 @@ var EXIT_MEANINGS = {
   13: "invalid API token"
 };
 function rulesDirCandidates(moduleDir) {
-  return [path7.resolve(moduleDir, "..", "rules"), path7.resolve(moduleDir, "..", "..", "rules")];
+  return [path8.resolve(moduleDir, "..", "rules"), path8.resolve(moduleDir, "..", "..", "rules")];
 }
 function resolveRulesDir(moduleDir = __dirname, isDir = isDirectory) {
   const candidates = rulesDirCandidates(moduleDir);
   const found = candidates.find(isDir);
   if (found === void 0) {
-    throw new import_errors13.ToolError(
+    throw new import_errors15.ToolError(
       SEMGREP,
       `chaingate's Semgrep rules were not found (looked in ${candidates.join(" and ")}); reinstall chaingate, or list rule files under semgrep.config in .chaingate.yml`
     );
@@ -45451,23 +45734,23 @@ function resolveRulesDir(moduleDir = __dirname, isDir = isDirectory) {
 }
 function isDirectory(p) {
   try {
-    return fs7.statSync(p).isDirectory();
+    return fs8.statSync(p).isDirectory();
   } catch {
     return false;
   }
 }
-function absoluteConfigs(config2, dir, exists = fs7.existsSync) {
+function absoluteConfigs(config2, dir, exists = fs8.existsSync) {
   return config2.map((c) => {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(c)) return c;
-    const abs = path7.resolve(dir, c);
+    const abs = path8.resolve(dir, c);
     return exists(abs) ? abs : c;
   });
 }
 function semgrepOutputFile(ctx) {
-  return path7.join(ctx.workDir, "semgrep.json");
+  return path8.join(ctx.workDir, "semgrep.json");
 }
 function semgrepArgv(ctx, opts) {
-  if (opts.config.length === 0) throw new import_errors13.ToolError(SEMGREP, "semgrep: no rule configuration given");
+  if (opts.config.length === 0) throw new import_errors15.ToolError(SEMGREP, "semgrep: no rule configuration given");
   return [
     {
       command: ctx.toolPath(SEMGREP),
@@ -45485,7 +45768,7 @@ function semgrepArgv(ctx, opts) {
         // Run from the project with "." (or the files to scan, each relative one starting with
         // "./" so that a file named like an option is read as a file) so report paths are
         // relative to it.
-        ...ctx.targets ? ctx.targets.map((t) => path7.isAbsolute(t) ? t : `./${t}`) : ["."]
+        ...ctx.targets ? ctx.targets.map((t) => path8.isAbsolute(t) ? t : `./${t}`) : ["."]
       ],
       outputFile: semgrepOutputFile(ctx),
       cwd: ctx.dir,
@@ -45538,35 +45821,35 @@ function interpretSemgrep(inv, result, outputText) {
     return line ? `: ${line}` : " and printed no error message";
   };
   if (result.spawnError !== void 0) {
-    throw new import_errors13.ToolError(
+    throw new import_errors15.ToolError(
       SEMGREP,
       `${bin} could not be started (${result.spawnError}); install it with scripts/install-tools.sh or set tools.semgrep.path in .chaingate.yml`
     );
   }
   if (result.timedOut) {
-    throw new import_errors13.ToolError(SEMGREP, `${SEMGREP} timed out after ${formatDuration(result.durationMs)} and was stopped; raise timeout-minutes or exclude large generated files with .semgrepignore`);
+    throw new import_errors15.ToolError(SEMGREP, `${SEMGREP} timed out after ${formatDuration(result.durationMs)} and was stopped; raise timeout-minutes or exclude large generated files with .semgrepignore`);
   }
-  if (result.signal) throw new import_errors13.ToolError(SEMGREP, `${bin} was killed by ${result.signal}${said2()}`);
+  if (result.signal) throw new import_errors15.ToolError(SEMGREP, `${bin} was killed by ${result.signal}${said2()}`);
   const errors = readErrors(outputText);
   if (result.exitCode !== 0 && result.exitCode !== 1) {
     const meaning = EXIT_MEANINGS[result.exitCode ?? -1];
     const fatal2 = errors?.filter((e) => e.fatal) ?? [];
     const detail = fatal2.length > 0 ? `: ${describeErrors(fatal2)}` : said2();
-    throw new import_errors13.ToolError(SEMGREP, `${bin} exited with code ${result.exitCode}${meaning ? ` (${meaning})` : ""}${detail}`);
+    throw new import_errors15.ToolError(SEMGREP, `${bin} exited with code ${result.exitCode}${meaning ? ` (${meaning})` : ""}${detail}`);
   }
   let findings;
   try {
     findings = parseSemgrep(outputText);
   } catch (e) {
     if (e instanceof FormatError) {
-      throw new import_errors13.ToolError(SEMGREP, `${bin} exited with code ${result.exitCode} but its report ${inv.outputFile} is unusable: ${e.message}${said2()}`);
+      throw new import_errors15.ToolError(SEMGREP, `${bin} exited with code ${result.exitCode} but its report ${inv.outputFile} is unusable: ${e.message}${said2()}`);
     }
     throw e;
   }
   const all = errors ?? [];
   const fatal = all.filter((e) => e.fatal);
   if (fatal.length > 0) {
-    throw new import_errors13.ToolError(SEMGREP, `${bin} reported ${fatal.length === 1 ? "an error" : `${fatal.length} errors`}, so its results are incomplete: ${describeErrors(fatal)}`);
+    throw new import_errors15.ToolError(SEMGREP, `${bin} reported ${fatal.length === 1 ? "an error" : `${fatal.length} errors`}, so its results are incomplete: ${describeErrors(fatal)}`);
   }
   const notes = [];
   const skipped2 = all.filter((e) => !e.fatal);
@@ -45597,9 +45880,9 @@ function readOutput(file2) {
 }
 function countOwnRules(dir) {
   let n = 0;
-  for (const e of fs7.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+  for (const e of fs8.readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (!e.isFile() || !/\.ya?ml$/.test(e.name) || /\.test\.ya?ml$/.test(e.name)) continue;
-    n += (readText(path7.join(e.parentPath, e.name)).match(/^\s*-\s*id:/gm) ?? []).length;
+    n += (readText(path8.join(e.parentPath, e.name)).match(/^\s*-\s*id:/gm) ?? []).length;
   }
   return n;
 }
@@ -45608,7 +45891,7 @@ async function runSemgrep(ctx, opts, rulesDir = resolveRulesDir) {
   const own2 = opts.config.length === 0;
   const config2 = own2 ? [rulesDir()] : absoluteConfigs(opts.config, ctx.dir);
   const [inv] = semgrepArgv(ctx, { config: config2, trustedRules: own2 });
-  fs7.rmSync(inv.outputFile, { force: true });
+  fs8.rmSync(inv.outputFile, { force: true });
   ctx.log(`${SEMGREP} ${inv.args.join(" ")}`);
   const result = await runTool(inv.command, inv.args, { cwd: inv.cwd, env: inv.env, timeoutMs: ctx.timeoutMs, stdoutFile: inv.outputFile });
   const output2 = readOutput(inv.outputFile);
@@ -45625,11 +45908,11 @@ function createSemgrepScanner(opts) {
 }
 
 // src/sign/run-sign.ts
-var import_errors16 = require("./cli-errors.js");
+var import_errors18 = require("./cli-errors.js");
 init_run_tool();
 
 // src/sign/key-mode.ts
-var import_errors14 = require("./cli-errors.js");
+var import_errors16 = require("./cli-errors.js");
 var KMS_SCHEMES = ["awskms://", "gcpkms://", "azurekms://", "hashivault://"];
 var PRIVATE_KEY_ENV = "COSIGN_PRIVATE_KEY";
 var PASSWORD_ENV = "COSIGN_PASSWORD";
@@ -45648,24 +45931,24 @@ function keyArg(k) {
 function looksLikeKeyMaterial(value) {
   return /-----BEGIN [A-Z ]*KEY-----/.test(value) || /\n/.test(value);
 }
-function parseKeyRef(value, env, flag = "--key") {
+function parseKeyRef(value, env, flag2 = "--key") {
   const v = value.trim();
-  if (!v) throw new import_errors14.UsageError(`${flag} is empty: give a key file, env://VAR or a KMS URI (${KMS_SCHEMES.join(", ")})`);
+  if (!v) throw new import_errors16.UsageError(`${flag2} is empty: give a key file, env://VAR or a KMS URI (${KMS_SCHEMES.join(", ")})`);
   if (looksLikeKeyMaterial(v)) {
-    throw new import_errors14.UsageError(
-      `${flag} was given key material, not a reference to it: never put a key on a command line; put it in the ${PRIVATE_KEY_ENV} environment variable (a CI secret) or a file, and pass ${flag} env://${PRIVATE_KEY_ENV} or the file's path`
+    throw new import_errors16.UsageError(
+      `${flag2} was given key material, not a reference to it: never put a key on a command line; put it in the ${PRIVATE_KEY_ENV} environment variable (a CI secret) or a file, and pass ${flag2} env://${PRIVATE_KEY_ENV} or the file's path`
     );
   }
   if (v.startsWith("env://")) {
     const variable = v.slice("env://".length);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new import_errors14.UsageError(`${flag} ${v}: env:// must be followed by a variable name`);
-    if (!env[variable]) throw new import_errors14.UsageError(`${flag} ${v}: the environment variable ${variable} is not set`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new import_errors16.UsageError(`${flag2} ${v}: env:// must be followed by a variable name`);
+    if (!env[variable]) throw new import_errors16.UsageError(`${flag2} ${v}: the environment variable ${variable} is not set`);
     return { kind: "env", variable };
   }
   if (KMS_SCHEMES.some((s) => v.startsWith(s))) return { kind: "kms", uri: v };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(v);
   if (scheme) {
-    throw new import_errors14.UsageError(`${flag} ${v}: unsupported key scheme ${scheme[1]}://; use a key file, env://VAR or one of ${KMS_SCHEMES.join(", ")}`);
+    throw new import_errors16.UsageError(`${flag2} ${v}: unsupported key scheme ${scheme[1]}://; use a key file, env://VAR or one of ${KMS_SCHEMES.join(", ")}`);
   }
   return { kind: "file", path: v };
 }
@@ -45798,7 +46081,7 @@ function classifyVerifyFailure(stderr, check2, expected) {
 }
 
 // src/sign/resolve-digest.ts
-var import_errors15 = require("./cli-errors.js");
+var import_errors17 = require("./cli-errors.js");
 init_run_tool();
 
 // src/sign/image-ref.ts
@@ -45840,25 +46123,25 @@ function signatureTag(digest2) {
 // src/sign/resolve-digest.ts
 function requireImageRef(ref) {
   const parsed = parseImageRef(ref);
-  if (!parsed) throw new import_errors15.UsageError(`--image ${ref}: not an image reference; write REGISTRY/REPOSITORY[:TAG][@sha256:DIGEST]`);
+  if (!parsed) throw new import_errors17.UsageError(`--image ${ref}: not an image reference; write REGISTRY/REPOSITORY[:TAG][@sha256:DIGEST]`);
   return parsed;
 }
 async function resolveDigest(ref, crane, o) {
   const parsed = requireImageRef(ref);
   const r = await runTool(crane, craneDigestArgv(ref, o), { timeoutMs: o.timeoutMs ?? 12e4, env: o.env });
   const problem = runProblem(r, "crane", Boolean(o.insecureRegistry));
-  if (problem) throw new import_errors15.ToolError("crane", problem.problem);
+  if (problem) throw new import_errors17.ToolError("crane", problem.problem);
   if (r.exitCode !== 0) {
     const err = cosignError(r.stderr);
     if (/MANIFEST_UNKNOWN|NAME_UNKNOWN|not found/i.test(err)) {
-      throw new import_errors15.ChaingateError("VERIFY_FAILED", `image ${ref} does not exist in the registry (${err})`);
+      throw new import_errors17.ChaingateError("VERIFY_FAILED", `image ${ref} does not exist in the registry (${err})`);
     }
-    throw new import_errors15.ToolError("crane", `crane digest ${ref} failed: ${err}`);
+    throw new import_errors17.ToolError("crane", `crane digest ${ref} failed: ${err}`);
   }
   const digest2 = r.stdout.trim();
-  if (!isDigest(digest2)) throw new import_errors15.ToolError("crane", `crane digest ${ref} printed "${digest2.slice(0, 80)}", not a sha256 digest`);
+  if (!isDigest(digest2)) throw new import_errors17.ToolError("crane", `crane digest ${ref} printed "${digest2.slice(0, 80)}", not a sha256 digest`);
   if (parsed.digest && parsed.digest !== digest2) {
-    throw new import_errors15.ChaingateError("VERIFY_FAILED", `${ref} names ${parsed.digest} but the registry serves ${digest2}`);
+    throw new import_errors17.ChaingateError("VERIFY_FAILED", `${ref} names ${parsed.digest} but the registry serves ${digest2}`);
   }
   return { ref, parsed, digest: digest2, image: byDigest(parsed.repository, digest2) };
 }
@@ -45898,8 +46181,8 @@ function redact(text3, secrets) {
 
 // src/sign/run-verify.ts
 var import_node_crypto2 = require("node:crypto");
-var fs8 = __toESM(require("node:fs"));
-var import_errors17 = require("./cli-errors.js");
+var fs9 = __toESM(require("node:fs"));
+var import_errors19 = require("./cli-errors.js");
 init_util();
 init_run_tool();
 
@@ -46009,9 +46292,9 @@ function keyFingerprint(ref, env) {
   let pem;
   if (k.kind === "file") {
     try {
-      pem = fs8.readFileSync(k.path, "utf8");
+      pem = fs9.readFileSync(k.path, "utf8");
     } catch (e) {
-      throw new import_errors17.ConfigError(`cannot read the public key: ${e.code ?? e.message}`, k.path);
+      throw new import_errors19.ConfigError(`cannot read the public key: ${e.code ?? e.message}`, k.path);
     }
   } else if (k.kind === "env") pem = env[k.variable];
   if (pem === void 0) return `ref:${ref}`;
@@ -46019,7 +46302,7 @@ function keyFingerprint(ref, env) {
     const der = (0, import_node_crypto2.createPublicKey)(pem).export({ type: "spki", format: "der" });
     return `spki:${(0, import_node_crypto2.createHash)("sha256").update(der).digest("hex")}`;
   } catch {
-    throw new import_errors17.ConfigError("not a PEM public key (cosign generate-key-pair writes cosign.pub)", k.kind === "file" ? k.path : ref);
+    throw new import_errors19.ConfigError("not a PEM public key (cosign generate-key-pair writes cosign.pub)", k.kind === "file" ? k.path : ref);
   }
 }
 function keyArgFor(ref, env) {
@@ -46027,7 +46310,7 @@ function keyArgFor(ref, env) {
 }
 function planVerifiers(t, env) {
   if (t.keys.length === 0 && !t.identity) {
-    throw new import_errors17.UsageError("nothing to verify against: pass --key PUB (repeatable) or --identity SUBJECT --issuer URL");
+    throw new import_errors19.UsageError("nothing to verify against: pass --key PUB (repeatable) or --identity SUBJECT --issuer URL");
   }
   const revokedPrints = new Set(t.revokedKeys.map((r) => keyFingerprint(r, env)));
   const trusted = [];
@@ -46071,7 +46354,7 @@ var Runner = class {
   async cosign(args) {
     const r = await runTool(this.e.tools.cosign, args, { env: this.e.env, timeoutMs: this.e.timeoutMs ?? 3e5, maxBuffer: 256 * 1024 * 1024 });
     const problem = runProblem(r, "cosign", this.insecure);
-    if (problem) throw new import_errors17.ToolError("cosign", redact(problem.problem, this.secrets));
+    if (problem) throw new import_errors19.ToolError("cosign", redact(problem.problem, this.secrets));
     return r;
   }
 };
@@ -46150,7 +46433,7 @@ async function runVerifyImage(o, e) {
         decided = att.by;
       } catch (err) {
         if (!(err instanceof FormatError)) throw err;
-        throw new import_errors17.ToolError("cosign", `cosign verify-attestation printed something that is not DSSE envelopes: ${err.message}`);
+        throw new import_errors19.ToolError("cosign", `cosign verify-attestation printed something that is not DSSE envelopes: ${err.message}`);
       }
     } else {
       judged = att.failure;
@@ -46163,9 +46446,9 @@ async function runVerifyImage(o, e) {
   return outcome(resolved.image, checks, failures, resolved.digest);
 }
 function keyOnlyTrustedRoot(workDir) {
-  fs8.mkdirSync(workDir, { recursive: true });
+  fs9.mkdirSync(workDir, { recursive: true });
   const file2 = `${workDir}/key-only.trusted_root.json`;
-  fs8.writeFileSync(
+  fs9.writeFileSync(
     file2,
     JSON.stringify({ mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1", tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] })
   );
@@ -46199,14 +46482,14 @@ init_version();
 init_read_text();
 
 // src/gate/write-chunks.ts
-var fs10 = __toESM(require("node:fs"));
+var fs11 = __toESM(require("node:fs"));
 var IN_FLIGHT = 8;
 async function writeAt(fh, buf, at) {
   for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off, at + off)).bytesWritten;
 }
 async function writeChunks(file2, chunks, inFlight = IN_FLIGHT) {
   const partial2 = `${file2}.partial`;
-  const fh = await fs10.promises.open(partial2, "w");
+  const fh = await fs11.promises.open(partial2, "w");
   const writes = [];
   let pos = 0;
   try {
@@ -46223,33 +46506,33 @@ async function writeChunks(file2, chunks, inFlight = IN_FLIGHT) {
     await Promise.allSettled(writes);
     await fh.close();
   }
-  fs10.renameSync(partial2, file2);
+  fs11.renameSync(partial2, file2);
 }
 
 // src/gate/repo-root.ts
-var fs11 = __toESM(require("node:fs"));
-var path9 = __toESM(require("node:path"));
+var fs12 = __toESM(require("node:fs"));
+var path10 = __toESM(require("node:path"));
 function inside(dir, root) {
-  const rel = path9.relative(root, dir);
-  return rel === "" || !rel.startsWith("..") && !path9.isAbsolute(rel);
+  const rel = path10.relative(root, dir);
+  return rel === "" || !rel.startsWith("..") && !path10.isAbsolute(rel);
 }
 function repositoryRoot(dir, env) {
-  const abs = path9.resolve(dir);
+  const abs = path10.resolve(dir);
   const ws = env.GITHUB_WORKSPACE;
-  if (ws && inside(abs, path9.resolve(ws))) return path9.resolve(ws);
-  for (let d = abs; ; d = path9.dirname(d)) {
-    if (fs11.existsSync(path9.join(d, ".git"))) return d;
-    if (path9.dirname(d) === d) return abs;
+  if (ws && inside(abs, path10.resolve(ws))) return path10.resolve(ws);
+  for (let d = abs; ; d = path10.dirname(d)) {
+    if (fs12.existsSync(path10.join(d, ".git"))) return d;
+    if (path10.dirname(d) === d) return abs;
   }
 }
 function projectPath(dir, env) {
   const root = repositoryRoot(dir, env);
-  return { root, project: path9.relative(root, path9.resolve(dir)).split(path9.sep).join("/") };
+  return { root, project: path10.relative(root, path10.resolve(dir)).split(path10.sep).join("/") };
 }
 
 // src/gate/anchors.ts
-var fs12 = __toESM(require("node:fs"));
-var path10 = __toESM(require("node:path"));
+var fs13 = __toESM(require("node:fs"));
+var path11 = __toESM(require("node:path"));
 
 // src/core/anchors.ts
 function escape(s) {
@@ -46320,17 +46603,17 @@ function nameToken(name) {
 // src/gate/anchors.ts
 var MAX_BYTES = 64 * 1024 * 1024;
 function findingAnchors(dir, lockfiles) {
-  const root = path10.resolve(dir);
+  const root = path11.resolve(dir);
   const cache3 = /* @__PURE__ */ new Map();
   const read = (rel) => {
     let got = cache3.get(rel);
     if (got !== void 0) return got;
     got = null;
-    const abs = path10.resolve(root, rel);
-    if (abs.startsWith(root + path10.sep)) {
+    const abs = path11.resolve(root, rel);
+    if (abs.startsWith(root + path11.sep)) {
       try {
-        if (fs12.statSync(abs).size <= MAX_BYTES) {
-          const lines2 = fs12.readFileSync(abs, "utf8").split("\n");
+        if (fs13.statSync(abs).size <= MAX_BYTES) {
+          const lines2 = fs13.readFileSync(abs, "utf8").split("\n");
           const byToken = /* @__PURE__ */ new Map();
           lines2.forEach((l, i) => {
             for (const t of new Set(lineTokens(l))) {
@@ -46455,9 +46738,9 @@ var versions_default = {
 };
 
 // src/gate/baseline.ts
-var fs15 = __toESM(require("node:fs"));
+var fs16 = __toESM(require("node:fs"));
 var os3 = __toESM(require("node:os"));
-var path12 = __toESM(require("node:path"));
+var path13 = __toESM(require("node:path"));
 
 // src/core/baseline.ts
 var LOCATED_KINDS = /* @__PURE__ */ new Set(["code", "secret", "misconfiguration"]);
@@ -46786,7 +47069,7 @@ function diffGate(base, head) {
 }
 
 // src/gate/baseline.ts
-var import_errors22 = require("./cli-errors.js");
+var import_errors24 = require("./cli-errors.js");
 
 // src/lockfiles/index.ts
 init_parse();
@@ -46800,7 +47083,7 @@ init_manifest();
 
 // src/lockfiles/cyclonedx.ts
 init_lookup();
-var import_errors19 = require("./cli-errors.js");
+var import_errors21 = require("./cli-errors.js");
 init_purl();
 init_util2();
 var FIX5 = 'pass a CycloneDX JSON SBOM (bomFormat "CycloneDX")';
@@ -46808,7 +47091,7 @@ var ECOSYSTEMS = lookupTable({ npm: "npm", pypi: "pypi", golang: "golang" });
 var ALGS = /* @__PURE__ */ new Set(["SHA-1", "SHA-256", "SHA-384", "SHA-512"]);
 function packagesFromCycloneDx(json2, file2 = "SBOM") {
   const data = typeof json2 === "string" ? parseJsonLockfile(json2, file2, FIX5) : json2;
-  if (!isRecord2(data) || data.bomFormat !== "CycloneDX") throw new import_errors19.LockfileError(`not a CycloneDX JSON document; ${FIX5}`, file2);
+  if (!isRecord2(data) || data.bomFormat !== "CycloneDX") throw new import_errors21.LockfileError(`not a CycloneDX JSON document; ${FIX5}`, file2);
   const refToPurl = /* @__PURE__ */ new Map();
   const found = [];
   const { PackageURL } = packageUrlLib();
@@ -46823,7 +47106,7 @@ function packagesFromCycloneDx(json2, file2 = "SBOM") {
       try {
         parsed = PackageURL.fromString(p);
       } catch {
-        throw new import_errors19.LockfileError(`component "${str(c.name) ?? "?"}" has an invalid purl "${p}"; ${FIX5}`, file2);
+        throw new import_errors21.LockfileError(`component "${str(c.name) ?? "?"}" has an invalid purl "${p}"; ${FIX5}`, file2);
       }
       const eco = ECOSYSTEMS[parsed.type];
       if (!eco || !parsed.version) continue;
@@ -46889,8 +47172,8 @@ init_discover();
 
 // src/gate/baseline-file.ts
 var import_node_crypto3 = require("node:crypto");
-var fs13 = __toESM(require("node:fs"));
-var import_errors20 = require("./cli-errors.js");
+var fs14 = __toESM(require("node:fs"));
+var import_errors22 = require("./cli-errors.js");
 init_json_error();
 init_util();
 var BaselineFindingSchema = external_exports.looseObject({
@@ -46911,9 +47194,9 @@ var WHAT11 = "is not a chaingate result (chaingate-result.json of an earlier `ch
 function loadBaselineFile(file2) {
   let bytes2;
   try {
-    bytes2 = fs13.readFileSync(file2);
+    bytes2 = fs14.readFileSync(file2);
   } catch (e) {
-    throw new import_errors20.ConfigError(`cannot read the baseline: ${e.code ?? e.message}`, file2);
+    throw new import_errors22.ConfigError(`cannot read the baseline: ${e.code ?? e.message}`, file2);
   }
   let raw;
   const text3 = bytes2.toString("utf8");
@@ -46921,18 +47204,18 @@ function loadBaselineFile(file2) {
     raw = JSON.parse(text3);
   } catch (e) {
     const p = describeJsonError(text3, e);
-    throw new import_errors20.ConfigError(`the baseline ${WHAT11}: it is not JSON (${p.problem})`, file2, p.line, p.column);
+    throw new import_errors22.ConfigError(`the baseline ${WHAT11}: it is not JSON (${p.problem})`, file2, p.line, p.column);
   }
   const version3 = raw?.schemaVersion;
   if (typeof version3 === "number" && version3 > RESULT_SCHEMA_VERSION && raw.tool?.name === "chaingate") {
-    throw new import_errors20.ConfigError(
+    throw new import_errors22.ConfigError(
       `the baseline was written by a newer chaingate (result schema version ${version3}; this one reads up to ${RESULT_SCHEMA_VERSION}): upgrade chaingate, or make the baseline with this version`,
       file2
     );
   }
   const r = ResultFileSchema.safeParse(raw);
   if (!r.success) {
-    throw new import_errors20.ConfigError(`the baseline ${WHAT11}: ${describeIssue(ResultFileSchema, r.error.issues[0])}`, file2);
+    throw new import_errors22.ConfigError(`the baseline ${WHAT11}: ${describeIssue(ResultFileSchema, r.error.issues[0])}`, file2);
   }
   const findings = r.data.findings;
   const packages = /* @__PURE__ */ new Set();
@@ -46941,10 +47224,10 @@ function loadBaselineFile(file2) {
 }
 
 // src/gate/baseline-ref.ts
-var fs14 = __toESM(require("node:fs"));
+var fs15 = __toESM(require("node:fs"));
 var os2 = __toESM(require("node:os"));
-var path11 = __toESM(require("node:path"));
-var import_errors21 = require("./cli-errors.js");
+var path12 = __toESM(require("node:path"));
+var import_errors23 = require("./cli-errors.js");
 init_run_tool();
 var PREFIX = "chaingate-baseline-";
 var GIT_TIMEOUT_MS = 3e5;
@@ -46953,8 +47236,8 @@ function gitEnv(env) {
 }
 async function git(cwd, args, env) {
   const r = await runTool("git", ["-c", "core.hooksPath=/dev/null", ...args], { cwd, env: gitEnv(env), timeoutMs: GIT_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
-  if (r.spawnError !== void 0) throw new import_errors21.ConfigError(`--baseline REF needs git, which could not be started (${r.spawnError}); install git or pass a chaingate-result.json as --baseline FILE`);
-  if (r.timedOut) throw new import_errors21.ConfigError(`git ${args[0]} timed out after ${Math.round(r.durationMs / 1e3)} s`);
+  if (r.spawnError !== void 0) throw new import_errors23.ConfigError(`--baseline REF needs git, which could not be started (${r.spawnError}); install git or pass a chaingate-result.json as --baseline FILE`);
+  if (r.timedOut) throw new import_errors23.ConfigError(`git ${args[0]} timed out after ${Math.round(r.durationMs / 1e3)} s`);
   return r;
 }
 function stderrLine(r) {
@@ -46972,12 +47255,12 @@ async function removeLeftovers(repoRoot, g) {
   const list2 = await git(repoRoot, ["worktree", "list", "--porcelain", "-z"], g.env);
   const paths = list2.stdout.split("\0").filter((l) => l.startsWith("worktree ")).map((l) => l.slice("worktree ".length));
   for (const p of paths) {
-    const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(path11.basename(p));
+    const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(path12.basename(p));
     if (!m || alive(Number(m[1]))) continue;
     g.log(`removing the baseline worktree an earlier run left behind: ${p}`);
     const r = await git(repoRoot, ["worktree", "remove", "--force", "--force", p], g.env);
-    if (r.exitCode !== 0 && fs14.existsSync(p)) {
-      throw new import_errors21.ConfigError(`a baseline worktree left by an earlier chaingate run could not be removed (${stderrLine(r)}): remove it with \`git worktree remove --force ${p}\` and run again`, p);
+    if (r.exitCode !== 0 && fs15.existsSync(p)) {
+      throw new import_errors23.ConfigError(`a baseline worktree left by an earlier chaingate run could not be removed (${stderrLine(r)}): remove it with \`git worktree remove --force ${p}\` and run again`, p);
     }
   }
   await git(repoRoot, ["worktree", "prune"], g.env);
@@ -46987,15 +47270,15 @@ async function resolveCommit(repoRoot, ref, g) {
   if (r.exitCode === 0) return r.stdout.trim();
   const shallow = (await git(repoRoot, ["rev-parse", "--is-shallow-repository"], g.env)).stdout.trim() === "true";
   const fix2 = /^[0-9a-f]{7,40}$/i.test(ref) ? `\`git fetch origin ${ref}\`` : `\`git fetch origin ${ref}\` (a branch: \`git fetch origin ${ref}:${ref}\`)`;
-  throw new import_errors21.ConfigError(
+  throw new import_errors23.ConfigError(
     shallow ? `--baseline ${ref}: this is a shallow clone that does not have that revision; check out with full history (actions/checkout with \`fetch-depth: 0\`) or fetch it first with ${fix2}` : `--baseline ${ref}: no such revision in ${repoRoot}; fetch it first with ${fix2}, or name a commit, branch or tag that exists`
   );
 }
 async function listChanges(repoRoot, commit, g) {
   const diff = await git(repoRoot, ["diff", "--name-status", "-z", "-M", "--no-ext-diff", commit, "--"], g.env);
-  if (diff.exitCode !== 0) throw new import_errors21.ConfigError(`git diff against the baseline failed: ${stderrLine(diff)}`);
+  if (diff.exitCode !== 0) throw new import_errors23.ConfigError(`git diff against the baseline failed: ${stderrLine(diff)}`);
   const untracked = await git(repoRoot, ["ls-files", "--others", "--exclude-standard", "-z"], g.env);
-  if (untracked.exitCode !== 0) throw new import_errors21.ConfigError(`git ls-files failed: ${stderrLine(untracked)}`);
+  if (untracked.exitCode !== 0) throw new import_errors23.ConfigError(`git ls-files failed: ${stderrLine(untracked)}`);
   const changes = parseNameStatus(diff.stdout);
   for (const p of untracked.stdout.split("\0").filter(Boolean)) changes.push({ status: "A", path: p });
   return changes;
@@ -47018,19 +47301,19 @@ function underDir(changes, sub) {
   return out;
 }
 async function openBaseCheckout(dir, ref, g) {
-  if (ref.startsWith("-") || ref.trim() === "") throw new import_errors21.ConfigError(`--baseline ${ref}: not a git revision`);
+  if (ref.startsWith("-") || ref.trim() === "") throw new import_errors23.ConfigError(`--baseline ${ref}: not a git revision`);
   const top = await git(dir, ["rev-parse", "--show-toplevel"], g.env);
   if (top.exitCode !== 0) {
-    throw new import_errors21.ConfigError(`--baseline ${ref}: ${dir} is not inside a git repository (${stderrLine(top)}); check the repository out, or pass an earlier chaingate-result.json as --baseline FILE`);
+    throw new import_errors23.ConfigError(`--baseline ${ref}: ${dir} is not inside a git repository (${stderrLine(top)}); check the repository out, or pass an earlier chaingate-result.json as --baseline FILE`);
   }
-  const repoRoot = fs14.realpathSync(top.stdout.trim());
-  const sub = path11.relative(repoRoot, fs14.realpathSync(dir)).split(path11.sep).join("/");
+  const repoRoot = fs15.realpathSync(top.stdout.trim());
+  const sub = path12.relative(repoRoot, fs15.realpathSync(dir)).split(path12.sep).join("/");
   const commit = await resolveCommit(repoRoot, ref, g);
   await removeLeftovers(repoRoot, g);
-  const worktree = fs14.mkdtempSync(path11.join(g.tmpRoot ?? os2.tmpdir(), `${PREFIX}${process.pid}-`));
+  const worktree = fs15.mkdtempSync(path12.join(g.tmpRoot ?? os2.tmpdir(), `${PREFIX}${process.pid}-`));
   let removed = false;
   const onSignal = (sig) => {
-    fs14.rmSync(worktree, { recursive: true, force: true });
+    fs15.rmSync(worktree, { recursive: true, force: true });
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
     process.kill(process.pid, sig);
@@ -47045,16 +47328,16 @@ async function openBaseCheckout(dir, ref, g) {
     try {
       await git(repoRoot, ["worktree", "remove", "--force", "--force", worktree], g.env);
     } finally {
-      fs14.rmSync(worktree, { recursive: true, force: true });
+      fs15.rmSync(worktree, { recursive: true, force: true });
       await git(repoRoot, ["worktree", "prune"], g.env).catch(() => void 0);
     }
   };
   try {
     const add = await git(repoRoot, ["worktree", "add", "--detach", "--quiet", worktree, commit], g.env);
-    if (add.exitCode !== 0) throw new import_errors21.ConfigError(`git worktree add of the baseline ${ref} failed: ${stderrLine(add)}`);
+    if (add.exitCode !== 0) throw new import_errors23.ConfigError(`git worktree add of the baseline ${ref} failed: ${stderrLine(add)}`);
     const changes = underDir(await listChanges(repoRoot, commit, g), sub);
     g.log(`baseline ${ref} (${commit.slice(0, 12)}) checked out in ${worktree}; ${changes.length} changed file(s)`);
-    return { ref, commit, dir: sub ? path11.join(worktree, sub) : worktree, sub, repoRoot, worktree, changes, remove };
+    return { ref, commit, dir: sub ? path12.join(worktree, sub) : worktree, sub, repoRoot, worktree, changes, remove };
   } catch (e) {
     await remove();
     throw e;
@@ -47077,7 +47360,7 @@ function skipped(p, skipDirs) {
 }
 function isFile(p) {
   try {
-    return fs15.lstatSync(p).isFile();
+    return fs16.lstatSync(p).isFile();
   } catch {
     return false;
   }
@@ -47085,31 +47368,31 @@ function isFile(p) {
 function readInventories(dir, skipDirs) {
   const inventories = [];
   const errors = [];
-  if (!fs15.existsSync(dir)) return { inventories, errors };
+  if (!fs16.existsSync(dir)) return { inventories, errors };
   for (const file2 of findLockfiles(dir, { skipDirs })) {
-    const rel = path12.relative(dir, file2).split(path12.sep).join("/");
+    const rel = path13.relative(dir, file2).split(path13.sep).join("/");
     try {
       const lock = readLockfile(file2, rel);
       inventories.push({ lockfile: rel, packages: lock.packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, purl: p.purl })) });
     } catch (e) {
-      if (!(e instanceof import_errors22.ChaingateError)) throw e;
+      if (!(e instanceof import_errors24.ChaingateError)) throw e;
       errors.push(e.message);
     }
   }
   return { inventories, errors };
 }
 async function openBaseline(o) {
-  const asFile = path12.resolve(o.spec);
+  const asFile = path13.resolve(o.spec);
   if (isFile(asFile)) {
     if (o.trustedPolicy === "baseline") {
-      throw new import_errors22.ChaingateError("USAGE", "--trusted-policy baseline needs --baseline REF: a result file does not hold the policy it ran with");
+      throw new import_errors24.ChaingateError("USAGE", "--trusted-policy baseline needs --baseline REF: a result file does not hold the policy it ran with");
     }
     return fileSession(loadBaselineFile(asFile), o);
   }
-  if (/\.json$/i.test(o.spec)) throw new import_errors22.ConfigError(`the baseline result file was not found; pass an existing chaingate-result.json or a git revision`, asFile);
+  if (/\.json$/i.test(o.spec)) throw new import_errors24.ConfigError(`the baseline result file was not found; pass an existing chaingate-result.json or a git revision`, asFile);
   const checkout = await openBaseCheckout(o.headDir, o.spec, { env: o.env, log: o.log });
   try {
-    fs15.mkdirSync(checkout.dir, { recursive: true });
+    fs16.mkdirSync(checkout.dir, { recursive: true });
     return refSession(checkout, o);
   } catch (e) {
     await checkout.remove();
@@ -47126,7 +47409,7 @@ function fileSession(b, o) {
       const deps2 = dependencyReview(headDir, void 0, merged, policy);
       return {
         marks: matchBaseline(merged, b.findings, { basePackages: b.packages }),
-        record: { source: "file", file: path12.relative(process.cwd(), b.file) || b.file, sha256: b.sha256, trustedPolicy: o.trustedPolicy, notes: deps2.notes },
+        record: { source: "file", file: path13.relative(process.cwd(), b.file) || b.file, sha256: b.sha256, trustedPolicy: o.trustedPolicy, notes: deps2.notes },
         denied: deps2.denied,
         lockfileErrors: deps2.headErrors
       };
@@ -47148,19 +47431,19 @@ function refSession(c, o) {
   let policyChanges;
   try {
     baseInputs = o.loadBase(c.dir, (file2) => {
-      let abs = path12.resolve(file2);
+      let abs = path13.resolve(file2);
       try {
-        abs = fs15.realpathSync(abs);
+        abs = fs16.realpathSync(abs);
       } catch {
       }
-      const rel = path12.relative(c.repoRoot, abs);
-      if (rel.startsWith("..") || path12.isAbsolute(rel)) return abs;
-      const copy = path12.join(c.worktree, rel);
-      return fs15.existsSync(copy) ? copy : void 0;
+      const rel = path13.relative(c.repoRoot, abs);
+      if (rel.startsWith("..") || path13.isAbsolute(rel)) return abs;
+      const copy = path13.join(c.worktree, rel);
+      return fs16.existsSync(copy) ? copy : void 0;
     });
     policyChanges = diffGate(toSide(baseInputs), toSide(o.head));
   } catch (e) {
-    if (!(e instanceof import_errors22.ChaingateError) || o.trustedPolicy === "baseline") throw e;
+    if (!(e instanceof import_errors24.ChaingateError) || o.trustedPolicy === "baseline") throw e;
     policyChanges = [{ file: o.head.inputs.policy?.path ?? ".chaingate.yml", what: "policy", change: "modified", details: [`the baseline's policy, exceptions or VEX could not be read: ${e.message}`] }];
   }
   const changed = c.changes.filter((x) => x.status !== "D");
@@ -47172,29 +47455,29 @@ function refSession(c, o) {
   const reuse = /* @__PURE__ */ new Set();
   let sparseDir;
   const trivyChangedFiles = (dir, policy) => {
-    sparseDir = fs15.mkdtempSync(path12.join(os3.tmpdir(), "chaingate-baseline-files-"));
+    sparseDir = fs16.mkdtempSync(path13.join(os3.tmpdir(), "chaingate-baseline-files-"));
     const copy = (from, to) => {
-      fs15.mkdirSync(path12.dirname(to), { recursive: true });
-      fs15.copyFileSync(from, to);
+      fs16.mkdirSync(path13.dirname(to), { recursive: true });
+      fs16.copyFileSync(from, to);
     };
-    const headFiles = [...changedHead].filter((p) => !skipped(p, policy["skip-dirs"]) && isFile(path12.join(dir, p)));
-    for (const t of headFiles) copy(path12.join(dir, t), path12.join(sparseDir, "head", t));
-    for (const t of baseTargets(policy["skip-dirs"])) copy(path12.join(c.dir, t), path12.join(sparseDir, "base", t));
-    fs15.mkdirSync(path12.join(sparseDir, "head"), { recursive: true });
-    fs15.mkdirSync(path12.join(sparseDir, "base"), { recursive: true });
+    const headFiles = [...changedHead].filter((p) => !skipped(p, policy["skip-dirs"]) && isFile(path13.join(dir, p)));
+    for (const t of headFiles) copy(path13.join(dir, t), path13.join(sparseDir, "head", t));
+    for (const t of baseTargets(policy["skip-dirs"])) copy(path13.join(c.dir, t), path13.join(sparseDir, "base", t));
+    fs16.mkdirSync(path13.join(sparseDir, "head"), { recursive: true });
+    fs16.mkdirSync(path13.join(sparseDir, "base"), { recursive: true });
     partial2.add("trivy-fs");
     notes.push(
       `trivy-fs: no dependency or infrastructure file changed, so it searched only the ${headFiles.length} changed file(s) and their baseline versions for secrets; its other findings are the baseline's`
     );
     const secretOnly = { ...policy, trivy: { ...policy.trivy, scanners: policy.trivy.scanners.filter((x) => x === "secret") } };
-    return { name: "trivy-fs", side: "head", dir: sparseDir, policy: secretOnly, split: { baseDir: path12.join(sparseDir, "base"), headDir: path12.join(sparseDir, "head") } };
+    return { name: "trivy-fs", side: "head", dir: sparseDir, policy: secretOnly, split: { baseDir: path13.join(sparseDir, "base"), headDir: path13.join(sparseDir, "head") } };
   };
-  const baseTargets = (skipDirs) => changed.map((x) => x.oldPath ?? x.path).filter((p) => !skipped(p, skipDirs) && isFile(path12.join(c.dir, p)));
+  const baseTargets = (skipDirs) => changed.map((x) => x.oldPath ?? x.path).filter((p) => !skipped(p, skipDirs) && isFile(path13.join(c.dir, p)));
   const semgrepScope = (policy) => {
     if (changed.length > MAX_TARGETS) return "full";
     if (policyChanges.some((p) => p.what === "policy" && p.details.some((d) => d.startsWith("semgrep.")))) return "full";
-    const ruleDirs = policy.semgrep.config.map((r) => path12.resolve(o.headDir, r)).filter((r) => r.startsWith(o.headDir + path12.sep));
-    if (ruleDirs.some((r) => [...changedHead].some((p) => path12.join(o.headDir, p).startsWith(r)))) return "full";
+    const ruleDirs = policy.semgrep.config.map((r) => path13.resolve(o.headDir, r)).filter((r) => r.startsWith(o.headDir + path13.sep));
+    if (ruleDirs.some((r) => [...changedHead].some((p) => path13.join(o.headDir, p).startsWith(r)))) return "full";
     return "changed";
   };
   return {
@@ -47206,10 +47489,10 @@ function refSession(c, o) {
       if (name === "trivy-fs" && !depsChanged && !iacChanged && policy.trivy.scanners.includes("secret")) return trivyChangedFiles(dir, policy);
       if (name !== "semgrep" || semgrepScope(policy) === "full") return { name, side: "head", dir };
       partial2.add(name);
-      const targets = [...changedHead].filter((p) => !skipped(p, policy["skip-dirs"]) && isFile(path12.join(dir, p))).sort();
+      const targets = [...changedHead].filter((p) => !skipped(p, policy["skip-dirs"]) && isFile(path13.join(dir, p))).sort();
       const before = baseTargets(policy["skip-dirs"]).sort();
       notes.push(`semgrep scanned the ${targets.length} file(s) this change touches and their ${before.length} baseline version(s), in one run; unchanged files were not scanned`);
-      const both = targets.length ? [...targets, ...before.map((t) => path12.join(c.dir, t))] : [];
+      const both = targets.length ? [...targets, ...before.map((t) => path13.join(c.dir, t))] : [];
       return { name, side: "head", dir, targets: both, split: { baseDir: c.dir } };
     },
     baseJobs(names, policy) {
@@ -47256,29 +47539,29 @@ function refSession(c, o) {
       };
     },
     async close() {
-      if (sparseDir) fs15.rmSync(sparseDir, { recursive: true, force: true });
+      if (sparseDir) fs16.rmSync(sparseDir, { recursive: true, force: true });
       await c.remove();
     }
   };
 }
 
 // src/gate/text-hash.ts
-var fs16 = __toESM(require("node:fs"));
-var path13 = __toESM(require("node:path"));
+var fs17 = __toESM(require("node:fs"));
+var path14 = __toESM(require("node:path"));
 var HASHED_KINDS = /* @__PURE__ */ new Set(["code", "secret", "misconfiguration"]);
 var MAX_FILE_BYTES = 8 * 1024 * 1024;
 function addTextHashes(findings, dir) {
   const cache3 = /* @__PURE__ */ new Map();
-  const root = path13.resolve(dir);
+  const root = path14.resolve(dir);
   const lines2 = (rel) => {
     let got = cache3.get(rel);
     if (got !== void 0) return got;
     got = null;
-    const file2 = path13.resolve(root, rel);
-    if (file2.startsWith(root + path13.sep)) {
+    const file2 = path14.resolve(root, rel);
+    if (file2.startsWith(root + path14.sep)) {
       try {
-        const st = fs16.lstatSync(file2);
-        if (st.isFile() && st.size <= MAX_FILE_BYTES) got = fs16.readFileSync(file2, "utf8").split(/\r?\n/);
+        const st = fs17.lstatSync(file2);
+        if (st.isFile() && st.size <= MAX_FILE_BYTES) got = fs17.readFileSync(file2, "utf8").split(/\r?\n/);
       } catch {
         got = null;
       }
@@ -47300,88 +47583,8 @@ function addTextHashes(findings, dir) {
   }
 }
 
-// src/gate/output-paths.ts
-var fs17 = __toESM(require("node:fs"));
-var path14 = __toESM(require("node:path"));
-var import_errors23 = require("./cli-errors.js");
-function isInside3(p, root) {
-  const rel = path14.relative(root, p);
-  return rel === "" || rel !== ".." && !rel.startsWith(`..${path14.sep}`) && !path14.isAbsolute(rel);
-}
-function leavesThroughLink(file2, roots) {
-  let real;
-  try {
-    real = fs17.realpathSync(file2);
-  } catch {
-    return lexists(file2) && fs17.lstatSync(file2).isSymbolicLink();
-  }
-  const realRoots = roots.flatMap((r) => {
-    try {
-      return [fs17.realpathSync(r)];
-    } catch {
-      return [];
-    }
-  });
-  if (realRoots.some((r) => isInside3(real, r))) return false;
-  const lexical = path14.resolve(file2);
-  return [...roots.map((r) => path14.resolve(r)), ...realRoots].some((r) => isInside3(lexical, r)) || fs17.lstatSync(file2).isSymbolicLink();
-}
-function checkRepoFileLink(file2, roots, what) {
-  let real;
-  try {
-    real = fs17.realpathSync(file2);
-  } catch {
-    return;
-  }
-  const realRoots = roots.flatMap((r) => {
-    try {
-      return [fs17.realpathSync(r)];
-    } catch {
-      return [];
-    }
-  });
-  if (realRoots.some((r) => isInside3(real, r))) return;
-  const lexical = path14.resolve(file2);
-  if ([...roots.map((r) => path14.resolve(r)), ...realRoots].some((r) => isInside3(lexical, r))) {
-    throw new import_errors23.ConfigError(`the ${what} is a symbolic link (or inside a linked folder) leading outside the repository; commit the file itself`, file2);
-  }
-}
-function checkReportPath(file2, roots) {
-  if (leavesThroughLink(file2, roots)) {
-    throw new import_errors23.ConfigError("the report is a symbolic link to a file outside the project and the workspace; give the file itself", file2);
-  }
-}
-function lexists(p) {
-  try {
-    return fs17.lstatSync(p, { throwIfNoEntry: false }) !== void 0;
-  } catch {
-    return false;
-  }
-}
-var OUTPUT_NAMES = ["chaingate-result.json", "chaingate.sarif", "summary.md", "sbom.cdx.json", "chaingate-vsa.predicate.json", "chaingate-vsa.intoto.json", "raw"];
-async function prepareOutputDir(outDir, given, roots) {
-  let existing = outDir;
-  while (!lexists(existing) && path14.dirname(existing) !== existing) existing = path14.dirname(existing);
-  if (leavesThroughLink(existing, roots)) {
-    throw new import_errors23.ConfigError("the output directory is a symbolic link to a place outside the project and the workspace; choose another output-dir", given);
-  }
-  await outputWrite(given, async () => {
-    fs17.mkdirSync(outDir, { recursive: true });
-    for (const name of OUTPUT_NAMES) fs17.rmSync(path14.join(outDir, name), { recursive: true, force: true });
-  });
-}
-async function outputWrite(file2, write) {
-  try {
-    await write();
-  } catch (e) {
-    const code = e.code;
-    if (!code) throw e;
-    throw new import_errors23.ConfigError(`cannot write to the output directory (${code}); check output-dir`, file2);
-  }
-}
-
 // src/core/history.ts
-var import_errors24 = require("./cli-errors.js");
+var import_errors25 = require("./cli-errors.js");
 init_json_error();
 init_util();
 var HISTORY_VERSION = 1;
@@ -47444,15 +47647,15 @@ function parseHistory(text3, file2) {
     raw = JSON.parse(text3);
   } catch (e) {
     const p = describeJsonError(text3, e);
-    throw new import_errors24.ConfigError(`history file is not valid JSON (${p.problem}); it was left as it is: fix it or move it away to start a new history`, file2, p.line, p.column);
+    throw new import_errors25.ConfigError(`history file is not valid JSON (${p.problem}); it was left as it is: fix it or move it away to start a new history`, file2, p.line, p.column);
   }
   const version3 = raw?.version;
   if (typeof version3 === "number" && version3 > HISTORY_VERSION) {
-    throw new import_errors24.ConfigError(`history file has schema version ${version3}, newer than the ${HISTORY_VERSION} this chaingate reads: upgrade chaingate; the file was left as it is`, file2);
+    throw new import_errors25.ConfigError(`history file has schema version ${version3}, newer than the ${HISTORY_VERSION} this chaingate reads: upgrade chaingate; the file was left as it is`, file2);
   }
   const r = HistorySchema.safeParse(raw);
   if (!r.success) {
-    throw new import_errors24.ConfigError(`history file is not a chaingate history: ${describeIssue(HistorySchema, r.error.issues[0])}; it was left as it is`, file2);
+    throw new import_errors25.ConfigError(`history file is not a chaingate history: ${describeIssue(HistorySchema, r.error.issues[0])}; it was left as it is`, file2);
   }
   return r.data;
 }
@@ -47580,7 +47783,7 @@ function trend(history, now, weeks = 12) {
 // src/gate/history-file.ts
 var fs18 = __toESM(require("node:fs"));
 var path15 = __toESM(require("node:path"));
-var import_errors25 = require("./cli-errors.js");
+var import_errors26 = require("./cli-errors.js");
 init_run_tool();
 function readHistoryFile(file2) {
   let text3;
@@ -47588,7 +47791,7 @@ function readHistoryFile(file2) {
     text3 = fs18.readFileSync(file2, "utf8");
   } catch (e) {
     if (e.code === "ENOENT") return emptyHistory();
-    throw new import_errors25.ConfigError(`cannot read the history file: ${e.message}`, file2);
+    throw new import_errors26.ConfigError(`cannot read the history file: ${e.message}`, file2);
   }
   return parseHistory(text3, file2);
 }
@@ -47601,7 +47804,7 @@ function writeHistoryFile(file2, history, io = fs18) {
     io.renameSync(tmp, file2);
   } catch (e) {
     io.rmSync(tmp, { force: true });
-    throw new import_errors25.ConfigError(`cannot write the history file (the previous one was kept): ${e.message}`, file2);
+    throw new import_errors26.ConfigError(`cannot write the history file (the previous one was kept): ${e.message}`, file2);
   }
 }
 async function currentCommit(dir, env, run = runTool) {
@@ -47699,7 +47902,7 @@ function renderHistorySection(result, change2, opts) {
 
 // src/gate/licenses.ts
 var path16 = __toESM(require("node:path"));
-var import_errors26 = require("./cli-errors.js");
+var import_errors27 = require("./cli-errors.js");
 init_read_text();
 function readProjectLockfiles(dir, policy) {
   const lockfiles = [];
@@ -47708,7 +47911,7 @@ function readProjectLockfiles(dir, policy) {
     try {
       f();
     } catch (e) {
-      if (!(e instanceof import_errors26.ChaingateError)) throw e;
+      if (!(e instanceof import_errors27.ChaingateError)) throw e;
       errors.push(e.message);
     }
   };
@@ -47723,8 +47926,8 @@ function readSbom(dir, file2) {
   try {
     return { lockfiles: [{ path: display, kind: "cyclonedx", packages: packagesFromCycloneDx(readText(abs), display) }], errors: [] };
   } catch (e) {
-    if (!(e instanceof import_errors26.ChaingateError) && !e.code) throw e;
-    return { lockfiles: [], errors: [e instanceof import_errors26.ChaingateError ? e.message : `${display}: cannot read the SBOM (${e.code})`] };
+    if (!(e instanceof import_errors27.ChaingateError) && !e.code) throw e;
+    return { lockfiles: [], errors: [e instanceof import_errors27.ChaingateError ? e.message : `${display}: cannot read the SBOM (${e.code})`] };
   }
 }
 function checkLicenses(dir, policy, rules, sbom) {
@@ -47741,6 +47944,7 @@ function checkLicenses(dir, policy, rules, sbom) {
 }
 
 // src/gate/run-gate.ts
+var MAX_RESULT_COMPONENTS = 1e5;
 var REPORT_COVERS = {
   trivy: ["trivy-fs"],
   semgrep: ["semgrep"],
@@ -47784,7 +47988,7 @@ function resolveFrom(base, p) {
 function loadInputs(opts) {
   const dir = path17.resolve(opts.dir);
   if (!fs19.existsSync(dir) || !fs19.statSync(dir).isDirectory()) {
-    throw new import_errors27.ConfigError(`project directory ${opts.dir} does not exist`);
+    throw new import_errors28.ConfigError(`project directory ${opts.dir} does not exist`);
   }
   const explicitConfig = opts.configFile !== void 0;
   const configPath = explicitConfig ? resolveFrom(process.cwd(), opts.configFile) : path17.join(dir, ".chaingate.yml");
@@ -47795,7 +47999,7 @@ function loadInputs(opts) {
   const baseDir = policyLoaded ? path17.dirname(configPath) : dir;
   const tools = policyLoaded ? checkPolicyTools(policy, configPath, policyLoaded.lineOf, repoRoots, opts.env) : {};
   if (policy.scanners.includes("headers") && policy.headers.urls.length === 0) {
-    throw new import_errors27.ConfigError("scanner headers needs at least one URL: set headers.urls or pass --url (the urls input)", policyLoaded ? configPath : void 0, policyLoaded?.lineOf?.(["scanners"]));
+    throw new import_errors28.ConfigError("scanner headers needs at least one URL: set headers.urls or pass --url (the urls input)", policyLoaded ? configPath : void 0, policyLoaded?.lineOf?.(["scanners"]));
   }
   for (const c of absoluteConfigs(policy.semgrep.config, dir)) if (path17.isAbsolute(c)) checkRepoFileLink(c, repoRoots, "semgrep rule file");
   const exceptions = [];
@@ -47810,7 +48014,7 @@ function loadInputs(opts) {
     const problems = checkExceptionLimits(exceptions[0], policy.exceptions["max-days"], opts.now());
     if (problems.length > 0) {
       const p = problems[0];
-      throw new import_errors27.ConfigError(p.message + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""), exPath, p.line);
+      throw new import_errors28.ConfigError(p.message + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""), exPath, p.line);
     }
   }
   const vex = [];
@@ -47829,18 +48033,20 @@ function loadInputs(opts) {
   if (vexProblems.length > 0) {
     const p = vexProblems[0];
     const v = vexLoaded[vex.findIndex((x) => x.source === p.source)];
-    throw new import_errors27.ConfigError(p.message + (vexProblems.length > 1 ? ` (and ${vexProblems.length - 1} more)` : ""), v.path, v.lineOf?.(["statements", p.index]));
+    throw new import_errors28.ConfigError(p.message + (vexProblems.length > 1 ? ` (and ${vexProblems.length - 1} more)` : ""), v.path, v.lineOf?.(["statements", p.index]));
   }
   const inputs = { vex: vexInputs };
   if (policyLoaded) inputs.policy = { path: path17.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
+  const byProject = policyLoaded && path17.dirname(configPath) === dir ? projectPolicies(dir, configPath, policy, policyLoaded.lineOf, repoRoots) : void 0;
+  if (byProject?.files.length) inputs.projectPolicies = byProject.files;
   if (exceptionsInput) inputs.exceptions = exceptionsInput;
-  return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath };
+  return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath, projectPolicies: byProject?.policies };
 }
 function ingestShard(bytes2, file2, commit, started) {
   const shard = parseChaingateResult(decodeText(bytes2));
   const problems = shardProblems(shard, commit);
-  const status = problems.length ? { name: "report:chaingate", status: "failed", durationMs: Date.now() - started, findings: shard.findings.length, error: `${file2}: ${problems.join("; ")}`, outputs: [file2] } : { name: "report:chaingate", status: "ok", durationMs: Date.now() - started, findings: shard.findings.length, outputs: [file2] };
-  return { findings: shard.findings, status, project: shard.project };
+  const status = problems.length ? { name: "report:chaingate", status: "failed", durationMs: Date.now() - started, findings: shard.findings.length, error: `${file2}${shard.shard ? ` (shard ${shard.shard.name})` : ""}: ${problems.join("; ")}`, outputs: [file2] } : { name: "report:chaingate", status: "ok", durationMs: Date.now() - started, findings: shard.findings.length, outputs: [file2] };
+  return { findings: shard.findings, status, project: shard.project, projects: shard.projects, shard: shard.shard ?? null, components: shard.components };
 }
 function policyProjects(dir, policy, inputs) {
   const file2 = inputs.policy && path17.resolve(dir, inputs.policy.path);
@@ -47885,6 +48091,31 @@ function splitSides(all, dir, split) {
     else findings.push(f);
   }
   return { findings, baseFindings };
+}
+async function runOver(scanner2, ctx, projects) {
+  if (!projects) return scanner2.run(ctx);
+  const all = { findings: [], rawOutputs: [], notes: [] };
+  for (const p of projects) {
+    const workDir = p === "" ? ctx.workDir : path17.join(ctx.workDir, p.replace(/[^A-Za-z0-9._-]+/g, "-"));
+    fs19.mkdirSync(workDir, { recursive: true });
+    let out;
+    try {
+      out = await scanner2.run({ ...ctx, dir: path17.join(ctx.dir, p), workDir });
+    } catch (e) {
+      if (e instanceof import_errors28.ChaingateError) e.message = `project ${p || "."}: ${e.message}`;
+      throw e;
+    }
+    all.findings.push(...underProject(out.findings, p));
+    all.rawOutputs.push(...out.rawOutputs);
+    all.notes.push(...out.notes.map((n) => projects.length > 1 ? `${p || "."}: ${n}` : n));
+  }
+  return all;
+}
+function withProject(c, project) {
+  const out = { purl: c.purl, name: c.name };
+  if (c.version !== void 0) out.version = c.version;
+  if (project) out.project = project;
+  return out;
 }
 async function bounded(items, limit, fn) {
   const out = new Array(items.length);
@@ -47945,7 +48176,7 @@ async function runGate(opts, deps2) {
 }
 async function gate(opts, deps2, head, session) {
   const trusted = opts.trustedPolicy === "baseline" && session?.baseInputs ? session.baseInputs : head;
-  const { policy, exceptions, vex, inputs, tools, exceptionsPath } = trusted;
+  const { policy, exceptions, vex, inputs, tools, exceptionsPath, projectPolicies: byProject } = trusted;
   const dir = head.dir;
   const scannerOpts = trusted === head ? opts : { ...opts, dir: trusted.dir };
   const historyFile = opts.history !== void 0 ? resolveFrom(process.cwd(), opts.history) : void 0;
@@ -47957,13 +48188,24 @@ async function gate(opts, deps2, head, session) {
   const covered = /* @__PURE__ */ new Set();
   const commit = opts.env.GITHUB_SHA || void 0;
   const shardProjects = [];
+  const scanned = opts.projects && scanProjects(dir, opts.projects);
+  const plan = opts.expectShards === void 0 ? void 0 : readShardPlan(resolveFrom(process.cwd(), opts.expectShards));
+  const stamps = [];
+  const shardComponents = [];
   for (const r of opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })))) {
-    const { findings, status, project } = ingestReport(r.tool, r.path, roots, commit);
+    const { findings, status, project, projects: shardFolders, shard, components } = ingestReport(r.tool, r.path, roots, commit);
     if (project) shardProjects.push(project);
+    if (shardFolders) shardProjects.push(...shardFolders.filter((p) => p !== ""));
+    if (shard !== void 0) stamps.push({ file: r.path, shard: shard ?? void 0 });
+    if (components) shardComponents.push(...components);
+    else if (shard !== void 0 && policy.sbom && status.status === "ok") opts.log.warning(`SBOM: ${r.path} lists no components (its scan wrote no SBOM): the SBOM has this checkout's lockfiles only for it`);
     addTextHashes(findings, dir);
     statuses.push(status);
     all.push(...findings);
     for (const s of REPORT_COVERS[r.tool] ?? []) covered.add(s);
+  }
+  if (plan) {
+    for (const problem of shardCoverage(plan, stamps)) statuses.push({ name: "report:chaingate", status: "failed", durationMs: 0, findings: 0, error: problem });
   }
   await prepareOutputDir(outDir, opts.outputDir, roots);
   const toRun = policy.scanners.filter((s) => !covered.has(s));
@@ -47995,7 +48237,7 @@ async function gate(opts, deps2, head, session) {
     let baseFindings;
     try {
       const scanner2 = deps2.createScanner(job.name, job.policy ?? policy, scannerOpts);
-      const out = await scanner2.run(ctx);
+      const out = await runOver(scanner2, ctx, job.name === "trivy-image" ? void 0 : scanned);
       findings = out.findings;
       if (job.split) ({ findings, baseFindings } = splitSides(findings, job.dir, job.split));
       addTextHashes(findings, job.split?.headDir ?? job.dir);
@@ -48003,7 +48245,7 @@ async function gate(opts, deps2, head, session) {
       status = { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => path17.relative(outDir, o) || o) };
       if (out.notes.length) status.notes = out.notes;
     } catch (e) {
-      if (!(e instanceof import_errors27.ChaingateError)) throw e;
+      if (!(e instanceof import_errors28.ChaingateError)) throw e;
       const side = job.side === "base" ? `the baseline side (${opts.baseline}) could not be scanned: ` : "";
       status = { name, status: "failed", durationMs: Date.now() - started, findings: 0, error: `${side}${e.message}` };
       lines2.push(`error: ${e.message}`);
@@ -48037,24 +48279,29 @@ async function gate(opts, deps2, head, session) {
       all.push(...o.findings);
       statuses.push(verifyScannerStatus(o, Date.now() - started));
     } catch (e) {
-      if (!(e instanceof import_errors27.ChaingateError)) throw e;
+      if (!(e instanceof import_errors28.ChaingateError)) throw e;
       statuses.push(verifyScannerFailed(e.message, Date.now() - started));
       lines2.push(`error: ${e.message}`);
     }
     opts.log.group(`cosign-verify: ${verifyImage}, ${((Date.now() - started) / 1e3).toFixed(1)} s`, lines2);
   }
   let sbomFile;
+  let listed;
   if (policy.sbom && deps2.writeSbom) {
     sbomFile = path17.join(outDir, "sbom.cdx.json");
-    const { components } = await deps2.writeSbom(dir, policy, sbomFile, opts);
+    const { components, list: list2 } = await deps2.writeSbom(dir, policy, sbomFile, opts, { only: scanned, extra: shardComponents.length ? shardComponents : void 0 });
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
+    if (opts.shard && list2) {
+      if (list2.length > MAX_RESULT_COMPONENTS) throw new import_errors28.ConfigError(`this shard's SBOM has ${list2.length} components, more than the ${MAX_RESULT_COMPONENTS} a result lists: plan more shards (chaingate plan --shards N)`);
+      listed = list2;
+    }
   }
   if (policy.licenses) {
     const { findings, status } = checkLicenses(dir, policy, policy.licenses, opts.sbomInput);
     all.push(...findings);
     statuses.push(status);
   }
-  const projects = [...shardProjects, ...policyProjects(dir, policy, inputs)];
+  const projects = [...shardProjects, ...(scanned ?? []).filter((p) => p !== ""), ...policyProjects(dir, policy, inputs)];
   const merged = assignProjects(mergeFindings(all), projects);
   const now = opts.now();
   let runFindings = [];
@@ -48093,6 +48340,7 @@ async function gate(opts, deps2, head, session) {
     dependencyChanges: comparison?.dependencyChanges,
     policyChanges: session?.policyChanges,
     policy,
+    projectPolicies: byProject,
     exceptions,
     vex,
     scanners: statuses,
@@ -48118,7 +48366,15 @@ async function gate(opts, deps2, head, session) {
     opts.log.info(`history: run ${history.run.n} recorded in ${historyFile} (${history.added.length} new, ${history.fixed.length} fixed since the last run)`);
   }
   const scannedProject = projectPath(dir, opts.env).project;
-  const result = { ...evaluated, ...commit ? { commit } : {}, ...scannedProject ? { project: scannedProject } : {} };
+  const result = {
+    ...evaluated,
+    ...commit ? { commit } : {},
+    ...scannedProject ? { project: scannedProject } : {},
+    ...scanned ? { projects: scanned.map((p) => [scannedProject, p].filter(Boolean).join("/")) } : {},
+    ...opts.shard ? { shard: opts.shard } : {},
+    // Components' projects from the repository root, as findings' are.
+    ...listed ? { components: listed.map((c) => withProject(c, [scannedProject, c.project ?? ""].filter(Boolean).join("/"))) } : {}
+  };
   const resultFile = path17.join(outDir, "chaingate-result.json");
   const sarifFile = path17.join(outDir, "chaingate.sarif");
   const summaryFile = path17.join(outDir, "summary.md");
@@ -48170,15 +48426,15 @@ ${renderHistorySection(result, history, { now, digests: historyDigests(runFindin
 
 // src/gate/deps.ts
 var path25 = __toESM(require("node:path"));
-var import_errors37 = require("./cli-errors.js");
+var import_errors38 = require("./cli-errors.js");
 
 // src/scanners/audit.ts
 var fs21 = __toESM(require("node:fs"));
 var path19 = __toESM(require("node:path"));
-var import_errors30 = require("./cli-errors.js");
+var import_errors31 = require("./cli-errors.js");
 
 // src/osv/api.ts
-var import_errors28 = require("./cli-errors.js");
+var import_errors29 = require("./cli-errors.js");
 init_util();
 
 // src/osv/schema.ts
@@ -48267,12 +48523,12 @@ async function request(url2, init, opts) {
   }
   const text3 = await res.text();
   if (!res.ok) {
-    throw new import_errors28.ToolError("osv", `OSV API ${init.method ?? "GET"} ${url2} answered HTTP ${res.status}: ${text3.slice(0, 200).trim()}`);
+    throw new import_errors29.ToolError("osv", `OSV API ${init.method ?? "GET"} ${url2} answered HTTP ${res.status}: ${text3.slice(0, 200).trim()}`);
   }
   try {
     return JSON.parse(text3);
   } catch {
-    throw new import_errors28.ToolError("osv", `OSV API ${url2} answered with something that is not JSON (${text3.slice(0, 80).trim()}...)`);
+    throw new import_errors29.ToolError("osv", `OSV API ${url2} answered with something that is not JSON (${text3.slice(0, 80).trim()}...)`);
   }
 }
 async function pool(items, n, fn) {
@@ -48286,7 +48542,7 @@ function checked(schema, data, what) {
   try {
     return validate2(schema, data, what);
   } catch (e) {
-    if (e instanceof FormatError) throw new import_errors28.ToolError("osv", e.message);
+    if (e instanceof FormatError) throw new import_errors29.ToolError("osv", e.message);
     throw e;
   }
 }
@@ -48305,7 +48561,7 @@ async function queryOsvApi(packages, opts = {}) {
       requests++;
       const parsed = checked(OsvBatchResponseSchema, body, "OSV API querybatch response");
       if (parsed.results.length !== chunk.length) {
-        throw new import_errors28.ToolError("osv", `OSV API querybatch answered ${parsed.results.length} results for ${chunk.length} queries`);
+        throw new import_errors29.ToolError("osv", `OSV API querybatch answered ${parsed.results.length} results for ${chunk.length} queries`);
       }
       parsed.results.forEach((r, k) => {
         const i = chunk[k].i;
@@ -48321,7 +48577,7 @@ async function queryOsvApi(packages, opts = {}) {
     const body = await request(`${base}/v1/vulns/${encodeURIComponent(id)}`, { method: "GET" }, opts);
     requests++;
     const adv = checked(OsvAdvisorySchema, body, `OSV API advisory ${id}`);
-    if (adv.id !== id) throw new import_errors28.ToolError("osv", `OSV API answered advisory ${adv.id} when asked for ${id}`);
+    if (adv.id !== id) throw new import_errors29.ToolError("osv", `OSV API answered advisory ${adv.id} when asked for ${id}`);
     advisories.set(id, adv);
   });
   return { ids, advisories, requests };
@@ -48330,7 +48586,7 @@ async function queryOsvApi(packages, opts = {}) {
 // src/osv/db.ts
 var fs20 = __toESM(require("node:fs"));
 var path18 = __toESM(require("node:path"));
-var import_errors29 = require("./cli-errors.js");
+var import_errors30 = require("./cli-errors.js");
 init_util();
 
 // src/osv/matcher.ts
@@ -48839,7 +49095,7 @@ function ingest(index, text3, what, opts, names) {
     }
     addToIndex(index, parseAdvisories(text3, what));
   } catch (e) {
-    if (e instanceof FormatError) throw new import_errors29.ToolError("osv", `${e.message}; remove the file or replace the OSV database`);
+    if (e instanceof FormatError) throw new import_errors30.ToolError("osv", `${e.message}; remove the file or replace the OSV database`);
     throw e;
   }
 }
@@ -48865,7 +49121,7 @@ function loadZip(file2, index, opts, names) {
     }
     return n;
   } catch (e) {
-    if (e instanceof ZipError) throw new import_errors29.ToolError("osv", `${file2}: ${e.message}; download the OSV export again`);
+    if (e instanceof ZipError) throw new import_errors30.ToolError("osv", `${file2}: ${e.message}; download the OSV export again`);
     throw e;
   } finally {
     fs20.closeSync(fd);
@@ -48883,7 +49139,7 @@ function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
   try {
     stat = fs20.statSync(dbPath);
   } catch {
-    throw new import_errors29.ConfigError(`${configKey}: ${dbPath} does not exist; point it at a folder of OSV JSON files or an OSV zip export`);
+    throw new import_errors30.ConfigError(`${configKey}: ${dbPath} does not exist; point it at a folder of OSV JSON files or an OSV zip export`);
   }
   const index = emptyIndex();
   let files = 0;
@@ -48898,7 +49154,7 @@ function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
       files++;
     }
   }
-  if (files === 0) throw new import_errors29.ToolError("osv", `${configKey}: ${dbPath} holds no OSV JSON files or zip exports`);
+  if (files === 0) throw new import_errors30.ToolError("osv", `${configKey}: ${dbPath} holds no OSV JSON files or zip exports`);
   return { index, files };
 }
 
@@ -48979,7 +49235,7 @@ async function runPmAudit(ctx, lock, pm, osvApi) {
     const r = await runPmAuditRaw(ctx, lock, pm, osvApi);
     return r.note === void 0 ? r : { ...r, note: redactUrlCredentials(r.note) };
   } catch (e) {
-    if (e instanceof import_errors30.ToolError) throw new import_errors30.ToolError(e.tool, redactUrlCredentials(e.message));
+    if (e instanceof import_errors31.ToolError) throw new import_errors31.ToolError(e.tool, redactUrlCredentials(e.message));
     throw e;
   }
 }
@@ -48996,7 +49252,7 @@ async function runPmAuditRaw(ctx, lock, pm, osvApi) {
   const where2 = `${pm.label} (${bin}) for ${lock.path}`;
   if (r.spawnError) return { findings: [], note: `${where2}: not run, ${r.spawnError}; the OSV matcher covers these packages` };
   if (r.timedOut) return { findings: [], output: outputFile, note: `${where2}: no answer within ${Math.round(Math.min(ctx.timeoutMs, PM_AUDIT_TIMEOUT_MS) / 1e3)} s; the OSV matcher covers these packages` };
-  if (r.signal) throw new import_errors30.ToolError(pm.tool, `${where2} was killed by ${r.signal}: ${toolMessage(r.stderr) ?? "no message"}`);
+  if (r.signal) throw new import_errors31.ToolError(pm.tool, `${where2} was killed by ${r.signal}: ${toolMessage(r.stderr) ?? "no message"}`);
   const text3 = readText(outputFile);
   const errorObject = auditErrorObject(text3);
   if (errorObject !== void 0) {
@@ -49016,7 +49272,7 @@ async function runPmAuditRaw(ctx, lock, pm, osvApi) {
 ${e.message}`)) {
       return { findings: [], output: outputFile, note: `${where2}: endpoint unavailable (${said2.slice(0, 300)}); the OSV matcher covers these packages` };
     }
-    throw new import_errors30.ToolError(pm.tool, `${where2} failed (exit ${r.exitCode}): ${said2}; raw output in ${outputFile}`);
+    throw new import_errors31.ToolError(pm.tool, `${where2} failed (exit ${r.exitCode}): ${said2}; raw output in ${outputFile}`);
   }
 }
 function toolMessage(stderr) {
@@ -49038,7 +49294,7 @@ async function osvFindings(ctx, opts, packages) {
     ctx.log(`osv: ${files} advisory files read from ${opts.osvDb} (${index.count} about these packages) in ${Date.now() - t} ms`);
     return { findings: matchPackages(packages, index), source: `osv-db ${opts.osvDb}` };
   }
-  if (opts.offline) throw new import_errors30.ToolError("osv", "no advisory source: set audit.osv-db or allow network (the OSV API is off in offline mode)");
+  if (opts.offline) throw new import_errors31.ToolError("osv", "no advisory source: set audit.osv-db or allow network (the OSV API is off in offline mode)");
   const groups = /* @__PURE__ */ new Map();
   for (const p of packages) {
     const k = `${packageIndexKey(p.ecosystem, p.name)}@${p.version}`;
@@ -49052,8 +49308,8 @@ async function osvFindings(ctx, opts, packages) {
   try {
     result = await queryOsvApi(unique, { baseUrl: base, timeoutMs: Math.min(ctx.timeoutMs, 12e4) });
   } catch (e) {
-    if (e instanceof OsvApiUnreachable) throw new import_errors30.ToolError("osv", `no advisory source: set audit.osv-db or allow network (${redactUrlCredentials(e.message)})`);
-    if (e instanceof import_errors30.ToolError) throw new import_errors30.ToolError(e.tool, redactUrlCredentials(e.message));
+    if (e instanceof OsvApiUnreachable) throw new import_errors31.ToolError("osv", `no advisory source: set audit.osv-db or allow network (${redactUrlCredentials(e.message)})`);
+    if (e instanceof import_errors31.ToolError) throw new import_errors31.ToolError(e.tool, redactUrlCredentials(e.message));
     throw e;
   }
   ctx.log(`osv: ${unique.length} package versions queried at ${redactUrlCredentials(base)} (${result.requests} requests, ${result.advisories.size} advisories)`);
@@ -49074,7 +49330,7 @@ function readPackages(ctx, opts) {
     try {
       text3 = fs21.readFileSync(file2, "utf8");
     } catch (e) {
-      throw new import_errors30.ToolError("audit", `${display}: cannot read the SBOM (${e.code ?? e.message})`);
+      throw new import_errors31.ToolError("audit", `${display}: cannot read the SBOM (${e.code ?? e.message})`);
     }
     return { locks: [], packages: toOsvPackages(packagesFromCycloneDx(text3, display), display), notes };
   }
@@ -49126,7 +49382,7 @@ function createAuditScanner(opts = {}) {
 var fs22 = __toESM(require("node:fs"));
 var os5 = __toESM(require("node:os"));
 var path20 = __toESM(require("node:path"));
-var import_errors31 = require("./cli-errors.js");
+var import_errors32 = require("./cli-errors.js");
 init_util();
 init_run_tool();
 init_read_text();
@@ -49266,14 +49522,14 @@ function describeFailure(result) {
 }
 function interpretTrivy(inv, result, output2) {
   if (result.spawnError !== void 0 || result.timedOut || result.signal || result.exitCode !== 0) {
-    throw new import_errors31.ToolError(TRIVY, describeFailure(result));
+    throw new import_errors32.ToolError(TRIVY, describeFailure(result));
   }
   try {
     return parseTrivy(output2);
   } catch (e) {
     if (e instanceof FormatError) {
       const line = trivyErrorLine(result.stderr);
-      throw new import_errors31.ToolError(TRIVY, `${TRIVY} exited 0 but its report ${inv.outputFile} is unusable: ${e.message}${line ? ` (trivy said: ${line})` : ""}`);
+      throw new import_errors32.ToolError(TRIVY, `${TRIVY} exited 0 but its report ${inv.outputFile} is unusable: ${e.message}${line ? ` (trivy said: ${line})` : ""}`);
     }
     throw e;
   }
@@ -49305,7 +49561,7 @@ async function runWithFallback(ctx, invocations, interpret) {
     }
     if (isDbDownloadFailure(result) && failures.length > 0) {
       failures.push(`${mirrorOf(inv)}: ${trivyErrorLine(result.stderr) ?? `exit code ${result.exitCode}`}`);
-      throw new import_errors31.ToolError(TRIVY, `${TRIVY} could not download its vulnerability DB from any mirror: ${failures.join("; ")}`);
+      throw new import_errors32.ToolError(TRIVY, `${TRIVY} could not download its vulnerability DB from any mirror: ${failures.join("; ")}`);
     }
     const output2 = readOutput2(inv.outputFile);
     let findings;
@@ -49317,7 +49573,7 @@ async function runWithFallback(ctx, invocations, interpret) {
     if (failures.length > 0) notes.push(`trivy DB downloaded from ${mirrorOf(inv)}`);
     return { findings, rawOutputs: [inv.outputFile], notes };
   }
-  throw new import_errors31.ToolError(TRIVY, `${TRIVY}: nothing to run`);
+  throw new import_errors32.ToolError(TRIVY, `${TRIVY}: nothing to run`);
 }
 function createTrivyFsScanner(opts, now = () => /* @__PURE__ */ new Date()) {
   return {
@@ -49338,7 +49594,7 @@ function createTrivyImageScanner(opts, now = () => /* @__PURE__ */ new Date()) {
 // src/scanners/zizmor.ts
 var fs23 = __toESM(require("node:fs"));
 var path21 = __toESM(require("node:path"));
-var import_errors32 = require("./cli-errors.js");
+var import_errors33 = require("./cli-errors.js");
 
 // src/parsers/zizmor.ts
 init_util();
@@ -49442,26 +49698,26 @@ function said(stderr) {
 }
 function interpretZizmor(inv, result, outputText) {
   if (result.spawnError !== void 0) {
-    throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} could not be started (${result.spawnError}); install it with scripts/install-tools.sh zizmor or set CHAINGATE_ZIZMOR_PATH`);
+    throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} could not be started (${result.spawnError}); install it with scripts/install-tools.sh zizmor or set CHAINGATE_ZIZMOR_PATH`);
   }
-  if (result.timedOut) throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} timed out and was stopped`);
-  if (result.signal) throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} was killed by ${result.signal}${said(result.stderr)}`);
+  if (result.timedOut) throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} timed out and was stopped`);
+  if (result.signal) throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} was killed by ${result.signal}${said(result.stderr)}`);
   if (result.exitCode === 3) {
-    throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} found no workflow or action.yml to audit in the project; remove zizmor from scanners if it has none`);
+    throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} found no workflow or action.yml to audit in the project; remove zizmor from scanners if it has none`);
   }
-  if (!findingsExit(result.exitCode)) throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} exited with code ${result.exitCode}${said(result.stderr)}`);
+  if (!findingsExit(result.exitCode)) throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} exited with code ${result.exitCode}${said(result.stderr)}`);
   let findings;
   try {
     findings = parseZizmor(outputText);
   } catch (e) {
-    if (e instanceof FormatError) throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} exited with code ${result.exitCode} but its report ${inv.outputFile} is unusable: ${e.message}`);
+    if (e instanceof FormatError) throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} exited with code ${result.exitCode} but its report ${inv.outputFile} is unusable: ${e.message}`);
     throw e;
   }
   if (result.exitCode !== 0 && findings.length === 0) {
-    throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} exited with code ${result.exitCode} (findings) but its report lists none`);
+    throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} exited with code ${result.exitCode} (findings) but its report lists none`);
   }
   if (result.exitCode === 0 && findings.length > 0) {
-    throw new import_errors32.ToolError(ZIZMOR, `${ZIZMOR} exited with code 0 (no findings) but its report lists ${findings.length}`);
+    throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} exited with code 0 (no findings) but its report lists ${findings.length}`);
   }
   return findings;
 }
@@ -50676,7 +50932,7 @@ function decodeEntities(s) {
 }
 
 // src/scanners/headers.ts
-var import_errors33 = require("./cli-errors.js");
+var import_errors34 = require("./cli-errors.js");
 init_version();
 var HEADERS = "headers";
 var PROBE_ORIGIN = "https://chaingate-cors-probe.invalid";
@@ -50816,13 +51072,13 @@ function readCa(file2) {
   try {
     pem = fs24.readFileSync(file2, "utf8");
   } catch (e) {
-    throw new import_errors33.ToolError(HEADERS, `cannot read ca-file ${file2}: ${e.code ?? e.message}`);
+    throw new import_errors34.ToolError(HEADERS, `cannot read ca-file ${file2}: ${e.code ?? e.message}`);
   }
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new import_errors33.ToolError(HEADERS, `ca-file ${file2} holds no PEM certificate`);
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new import_errors34.ToolError(HEADERS, `ca-file ${file2} holds no PEM certificate`);
   return [...tls.rootCertificates, pem];
 }
 async function runHeaders(ctx, opts) {
-  if (opts.urls.length === 0) throw new import_errors33.ToolError(HEADERS, "no URL to check; set headers.urls in the policy or pass --url");
+  if (opts.urls.length === 0) throw new import_errors34.ToolError(HEADERS, "no URL to check; set headers.urls in the policy or pass --url");
   const ca = opts.caFile ? readCa(opts.caFile) : void 0;
   const scanDeadline = Date.now() + ctx.timeoutMs;
   const findings = [];
@@ -50846,7 +51102,7 @@ async function runHeaders(ctx, opts) {
 `);
   if (failures.length > 0) {
     const others = opts.urls.length - failures.length;
-    throw new import_errors33.ToolError(HEADERS, `${failures.join("; ")}${others > 0 ? ` (the responses of the other ${others} URL(s) are in ${rawFile})` : ""}`);
+    throw new import_errors34.ToolError(HEADERS, `${failures.join("; ")}${others > 0 ? ` (the responses of the other ${others} URL(s) are in ${rawFile})` : ""}`);
   }
   return { findings, rawOutputs: [rawFile], notes };
 }
@@ -50869,7 +51125,7 @@ function createScanner(name, policy, opts) {
       return createTrivyFsScanner({ ...trivyCommon, skipDirs: policy["skip-dirs"] }, opts.now);
     case "trivy-image": {
       const image = policy.trivy.image;
-      if (!image) throw new import_errors37.ConfigError("scanner trivy-image needs an image: set trivy.image in the policy or pass --image");
+      if (!image) throw new import_errors38.ConfigError("scanner trivy-image needs an image: set trivy.image in the policy or pass --image");
       return createTrivyImageScanner({ ...trivyCommon, image, insecureRegistry: policy.trivy["insecure-registry"] }, opts.now);
     }
     case "audit":
@@ -50888,7 +51144,7 @@ function createScanner(name, policy, opts) {
     }
   }
 }
-async function writeSbom2(dir, policy, outFile, opts) {
+async function writeSbom2(dir, policy, outFile, opts, merge2 = {}) {
   const { writeSbom: write } = await Promise.resolve().then(() => (init_write(), write_exports));
   const image = policy.scanners.includes("trivy-image") ? policy.trivy.image : void 0;
   const r = await write(dir, {
@@ -50897,10 +51153,12 @@ async function writeSbom2(dir, policy, outFile, opts) {
     image,
     insecureRegistry: policy.trivy["insecure-registry"],
     env: opts.env,
-    now: opts.now
+    now: opts.now,
+    only: merge2.only,
+    extra: merge2.extra
   });
   for (const w of r.warnings) opts.log.warning(`SBOM: ${w}`);
-  return { components: r.components };
+  return { components: r.components, list: r.list };
 }
 function defaultDeps() {
   return { createScanner, writeSbom: writeSbom2 };
@@ -50971,12 +51229,12 @@ function escapeData(text3) {
 
 // src/cli/args.ts
 var import_node_util = require("node:util");
-var import_errors38 = require("./cli-errors.js");
+var import_errors39 = require("./cli-errors.js");
 function parseCommandLine(argv, options, usage) {
   try {
     return (0, import_node_util.parseArgs)({ args: argv, options, strict: true, allowPositionals: true });
   } catch (e) {
-    throw new import_errors38.UsageError(`${e.message}
+    throw new import_errors39.UsageError(`${e.message}
 
 ${usage}`);
   }
@@ -51010,6 +51268,12 @@ var USAGE = `chaingate scan [DIR] [options]
                            VEX (head, default) or the baseline's (changes apply once merged)
   --history FILE           read and update a history of findings (first seen, fixed, weekly
                            trend); the summary shows what changed and the SLA's overdue findings
+  --project FOLDER         scan only this folder of DIR (repeatable): one shard of several
+                           monorepo projects; finding paths stay relative to DIR
+  --shard NAME --plan-id ID
+                           stamp the result as this shard of a \`chaingate plan\` (its args do)
+  --expect-shards FILE     the matrix \`chaingate plan\` printed: each of its shards must come
+                           in once through --report chaingate=..., else the gate is incomplete
 
 Paths given as options are relative to the current directory; paths written in the policy
 (exceptions.file, exceptions.vex, tools.<tool>.path, ...) are relative to the policy file.
@@ -51034,21 +51298,30 @@ function parseScanArgs(argv, io, log) {
     mode: { type: "string" },
     baseline: { type: "string" },
     "trusted-policy": { type: "string" },
-    history: { type: "string" }
+    history: { type: "string" },
+    project: { type: "string", multiple: true },
+    shard: { type: "string" },
+    "plan-id": { type: "string" },
+    "expect-shards": { type: "string" }
   }, USAGE);
   const { values: v, positionals } = parsed;
-  if (positionals.length > 1) throw new import_errors39.UsageError(`scan takes one directory, got: ${positionals.join(" ")}`);
+  if (positionals.length > 1) throw new import_errors40.UsageError(`scan takes one directory, got: ${positionals.join(" ")}`);
   const mode = v.mode ?? "enforce";
-  if (mode !== "enforce" && mode !== "warn") throw new import_errors39.UsageError(`--mode must be enforce or warn, got "${mode}"`);
+  if (mode !== "enforce" && mode !== "warn") throw new import_errors40.UsageError(`--mode must be enforce or warn, got "${mode}"`);
   const trusted = v["trusted-policy"];
-  if (trusted !== void 0 && trusted !== "head" && trusted !== "baseline") throw new import_errors39.UsageError(`--trusted-policy must be head or baseline, got "${trusted}"`);
-  if (trusted === "baseline" && v.baseline === void 0) throw new import_errors39.UsageError("--trusted-policy baseline needs --baseline REF");
-  if (v.baseline !== void 0 && v.baseline.trim() === "") throw new import_errors39.UsageError("--baseline needs a git revision or a chaingate-result.json file");
+  if (trusted !== void 0 && trusted !== "head" && trusted !== "baseline") throw new import_errors40.UsageError(`--trusted-policy must be head or baseline, got "${trusted}"`);
+  if (trusted === "baseline" && v.baseline === void 0) throw new import_errors40.UsageError("--trusted-policy baseline needs --baseline REF");
+  if (v.baseline !== void 0 && v.baseline.trim() === "") throw new import_errors40.UsageError("--baseline needs a git revision or a chaingate-result.json file");
+  if (v.project !== void 0 && v.baseline !== void 0) throw new import_errors40.UsageError("--project cannot be combined with --baseline: compare whole folders, or run the baseline in the gate job");
+  if (v.shard === void 0 !== (v["plan-id"] === void 0)) throw new import_errors40.UsageError("--shard and --plan-id go together (as `chaingate plan` writes them)");
+  for (const [k, x] of [["--shard", v.shard], ["--plan-id", v["plan-id"]]]) {
+    if (x !== void 0 && !/^[A-Za-z0-9._-]{1,128}$/.test(x)) throw new import_errors40.UsageError(`${k} must be letters, digits, ., _ or - (at most 128), got "${x.slice(0, 200)}"`);
+  }
   const reports = (v.report ?? []).map((r) => {
     const eq = r.indexOf("=");
     const tool = r.slice(0, eq);
     if (eq <= 0 || !REPORT_TOOLS.includes(tool) || eq === r.length - 1) {
-      throw new import_errors39.UsageError(`--report ${r}: expected TOOL=PATH with TOOL one of ${REPORT_TOOLS.join(", ")}`);
+      throw new import_errors40.UsageError(`--report ${r}: expected TOOL=PATH with TOOL one of ${REPORT_TOOLS.join(", ")}`);
     }
     return { tool, path: r.slice(eq + 1) };
   });
@@ -51057,12 +51330,12 @@ function parseScanArgs(argv, io, log) {
     const list2 = v.scanners.split(",").map((s) => s.trim()).filter(Boolean);
     scanners = list2.length === 1 && list2[0] === "none" ? [] : list2.map((s) => {
       const r = ScannerNameSchema.safeParse(s);
-      if (!r.success) throw new import_errors39.UsageError(`--scanners: unknown scanner "${s}"; use ${ScannerNameSchema.options.join(", ")} or none`);
+      if (!r.success) throw new import_errors40.UsageError(`--scanners: unknown scanner "${s}"; use ${ScannerNameSchema.options.join(", ")} or none`);
       return r.data;
     });
   }
   const urls = v.url ?? [];
-  if (urls.length > 0 && scanners !== void 0 && !scanners.includes("headers")) throw new import_errors39.UsageError("--url needs the headers scanner: add headers to --scanners");
+  if (urls.length > 0 && scanners !== void 0 && !scanners.includes("headers")) throw new import_errors40.UsageError("--url needs the headers scanner: add headers to --scanners");
   return {
     dir: positionals[0] ?? ".",
     urls: urls.length ? urls : void 0,
@@ -51082,6 +51355,9 @@ function parseScanArgs(argv, io, log) {
     baseline: v.baseline,
     trustedPolicy: trusted,
     history: v.history,
+    projects: v.project,
+    shard: v.shard !== void 0 && v["plan-id"] !== void 0 ? { name: v.shard, plan: v["plan-id"] } : void 0,
+    expectShards: v["expect-shards"],
     env: io.env,
     now: io.now,
     log

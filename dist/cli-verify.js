@@ -29228,6 +29228,7 @@ var SlaSettingSchema = external_exports.union([
   days,
   external_exports.strictObject({ critical: days.optional(), high: days.optional(), medium: days.optional(), low: days.optional() })
 ]);
+var projectFolderSchema = external_exports.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, "a folder or glob inside the repository (no leading /, no ..)");
 var PolicySchema = external_exports.strictObject({
   version: external_exports.literal(1).default(1),
   "fail-on": external_exports.strictObject({
@@ -29281,7 +29282,13 @@ var PolicySchema = external_exports.strictObject({
    * plan` makes one shard of each, and findings carry the project they are in. Without it,
    * `plan` takes every folder holding a lockfile or a .chaingate.yml.
    */
-  projects: external_exports.array(external_exports.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, "a folder or glob inside the repository (no leading /, no ..)")).min(1).optional(),
+  projects: external_exports.array(
+    external_exports.union([
+      projectFolderSchema,
+      /** A project with its own policy file (relative to this file, inside the repository): its thresholds apply to its findings. */
+      external_exports.strictObject({ path: projectFolderSchema, policy: external_exports.string().min(1) })
+    ])
+  ).min(1).optional(),
   semgrep: external_exports.strictObject({
     /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */
     config: external_exports.array(external_exports.string().min(1)).default([])
@@ -29344,6 +29351,20 @@ var PolicySchema = external_exports.strictObject({
   }
   if (p.scanners.includes("trivy-image") && !p.trivy.image) {
   }
+});
+var ProjectPolicySchema = external_exports.strictObject({
+  version: external_exports.literal(1).default(1),
+  "fail-on": external_exports.strictObject({
+    vulnerability: FailOnLevelSchema.optional(),
+    code: FailOnLevelSchema.optional(),
+    secret: FailOnLevelSchema.optional(),
+    misconfiguration: FailOnLevelSchema.optional(),
+    license: FailOnLevelSchema.optional(),
+    signature: FailOnLevelSchema.optional(),
+    policy: FailOnLevelSchema.optional()
+  }).optional(),
+  "unknown-severity": external_exports.enum(["critical", "high", "medium", "low", "info"]).optional(),
+  "ignore-unfixed": external_exports.boolean().optional()
 });
 var ExceptionSchema = external_exports.strictObject({
   id: external_exports.string().min(1, "id must not be empty"),

@@ -20952,9 +20952,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix4 = POSIX_REGEX_SOURCE[rest2];
-                if (posix4) {
-                  prev.value = pre + posix4;
+                const posix5 = POSIX_REGEX_SOURCE[rest2];
+                if (posix5) {
+                  prev.value = pre + posix5;
                   state2.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -21471,7 +21471,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix4 = opts.windows;
+      const posix5 = opts.windows;
       const regex = isState ? picomatch6.compileRe(glob, options) : picomatch6.makeRe(glob, options, false, true);
       const state2 = regex.state;
       delete regex.state;
@@ -21481,8 +21481,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch6(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input3, returnObject = false) => {
-        const { isMatch, match, output: output2 } = picomatch6.test(input3, regex, options, { glob, posix: posix4 });
-        const result = { glob, state: state2, regex, posix: posix4, input: input3, output: output2, match, isMatch };
+        const { isMatch, match, output: output2 } = picomatch6.test(input3, regex, options, { glob, posix: posix5 });
+        const result = { glob, state: state2, regex, posix: posix5, input: input3, output: output2, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -21507,7 +21507,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch6.test = (input3, regex, options, { glob, posix: posix4 } = {}) => {
+    picomatch6.test = (input3, regex, options, { glob, posix: posix5 } = {}) => {
       if (typeof input3 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -21515,7 +21515,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix4 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix5 ? utils.toPosixSlashes : null);
       let match = input3 === glob;
       let output2 = match && format ? format(input3) : input3;
       if (match === false) {
@@ -21524,16 +21524,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch6.matchBase(input3, regex, options, posix4);
+          match = picomatch6.matchBase(input3, regex, options, posix5);
         } else {
           match = regex.exec(output2);
         }
       }
       return { isMatch: Boolean(match), match, output: output2 };
     };
-    picomatch6.matchBase = (input3, glob, options, posix4 = options && options.windows) => {
+    picomatch6.matchBase = (input3, glob, options, posix5 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch6.makeRe(glob, options);
-      return regex.test(utils.basename(input3, { windows: posix4 }));
+      return regex.test(utils.basename(input3, { windows: posix5 }));
     };
     picomatch6.isMatch = (str2, patterns, options) => picomatch6(patterns, options)(str2);
     picomatch6.parse = (pattern, options) => {
@@ -40222,24 +40222,32 @@ function buildSbom(input3, opts) {
     }
   }
   if (image) {
-    const foreign = /* @__PURE__ */ new Map();
+    const foreign2 = /* @__PURE__ */ new Map();
     for (const f of image.components) {
       const existing = f.purl ? byRef.get(f.purl) : void 0;
       const c = existing ?? fromForeign(f);
       if (!existing) bom.components.add(c);
-      foreign.set(f.ref, c);
+      foreign2.set(f.ref, c);
     }
     for (const f of image.components) {
-      const c = foreign.get(f.ref);
+      const c = foreign2.get(f.ref);
       for (const d of f.dependsOn) {
-        const dc = foreign.get(d);
+        const dc = foreign2.get(d);
         if (dc?.bomRef) c.dependencies.add(dc.bomRef);
       }
     }
     for (const d of image.dependsOn) {
-      const dc = foreign.get(d);
+      const dc = foreign2.get(d);
       if (dc?.bomRef) rootComponent.dependencies.add(dc.bomRef);
     }
+  }
+  const seen = /* @__PURE__ */ new Set([...byRef.keys(), ...image?.components.flatMap((f) => f.purl ? [f.purl] : []) ?? []]);
+  for (const f of input3.extra ?? []) {
+    if (f.purl === void 0 || seen.has(f.purl)) continue;
+    seen.add(f.purl);
+    const c = fromForeign(f);
+    bom.components.add(c);
+    if (c.bomRef.value) rootComponent.dependencies.add(c.bomRef);
   }
   const spec = SPECS[opts.specVersion];
   const normalizer = new Serialize.JSON.Normalize.Factory(spec).makeForBom();
@@ -40448,6 +40456,32 @@ function timestampFrom(env, now) {
   if (!/^\d+$/.test(raw)) throw new ConfigError(`SOURCE_DATE_EPOCH="${raw}" is not a number of seconds since 1970; unset it or fix it`);
   return { timestamp: new Date(Number(raw) * 1e3), reproducible: true };
 }
+function foreign(e) {
+  return { ref: e.purl, type: "library", name: e.name, version: e.version, purl: e.purl, licenses: [], hashes: [], properties: e.project === void 0 ? [] : [{ name: "chaingate:project", value: e.project }], dependsOn: [] };
+}
+function componentList(doc, lockfiles, projects) {
+  const projectOf = /* @__PURE__ */ new Map();
+  const folders = [...projects ?? []].sort((a, b) => b.length - a.length);
+  for (const l of [...lockfiles].sort((a, b) => a.path < b.path ? -1 : 1)) {
+    const p = folders.find((f) => f === "" || l.path.startsWith(`${f}/`)) ?? (l.path.includes("/") ? path11.posix.dirname(l.path) : "");
+    for (const pkg of l.packages) if (!projectOf.has(pkg.purl)) projectOf.set(pkg.purl, p);
+  }
+  const out = [];
+  const walk3 = (list2) => {
+    for (const c of Array.isArray(list2) ? list2 : []) {
+      if (c.purl) {
+        const e = { purl: c.purl, name: c.group ? `${c.group}/${c.name}` : c.name };
+        if (c.version !== void 0) e.version = c.version;
+        const p = projectOf.get(c.purl);
+        if (p) e.project = p;
+        out.push(e);
+      }
+      walk3(c.components);
+    }
+  };
+  walk3(doc.components);
+  return out.sort((a, b) => a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0);
+}
 async function writeSbom(dir, opts = {}) {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
@@ -40455,7 +40489,13 @@ async function writeSbom(dir, opts = {}) {
   if (!fs12.existsSync(root) || !fs12.statSync(root).isDirectory()) throw new ConfigError(`not a directory`, root);
   const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   let lockfiles = [];
-  if (!opts.image || findLockfiles(root, { skipDirs }).length > 0) lockfiles = discoverLockfiles(root, { skipDirs });
+  const only = opts.only;
+  if (only) {
+    const files = [...new Set(only.flatMap((p) => findLockfiles(path11.join(root, p), { skipDirs })))].sort();
+    lockfiles = files.map((f) => readLockfile(f, path11.relative(root, f).split(path11.sep).join("/")));
+  } else if (!opts.image && !opts.extra?.length || findLockfiles(root, { skipDirs }).length > 0) {
+    lockfiles = discoverLockfiles(root, { skipDirs });
+  }
   let image;
   if (opts.image) {
     const { imageSbom: imageSbom2 } = await Promise.resolve().then(() => (init_image(), image_exports));
@@ -40470,7 +40510,7 @@ async function writeSbom(dir, opts = {}) {
   const manifest = readManifest(root);
   const { timestamp, reproducible } = timestampFrom(env, opts.now ?? (() => /* @__PURE__ */ new Date()));
   const doc = buildSbom(
-    { lockfiles, image, root: { name: manifest?.name ?? path11.basename(root), version: manifest?.version } },
+    { lockfiles, image, root: { name: manifest?.name ?? path11.basename(root), version: manifest?.version }, extra: opts.extra?.map(foreign) },
     {
       specVersion: opts.specVersion ?? "1.6",
       excludeDev: opts.excludeDev ?? false,
@@ -40482,6 +40522,7 @@ async function writeSbom(dir, opts = {}) {
   const text3 = serializeSbom(doc);
   const result = {
     components: countComponents(doc),
+    list: componentList(doc, lockfiles, only),
     lockfiles: lockfiles.map((l) => l.path),
     warnings: lockfiles.flatMap((l) => l.warnings ?? [])
   };
@@ -44475,10 +44516,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep12, value } = collItem;
+        const { start, key, sep: sep13, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep12?.[0],
+          next: key ?? sep13?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -44492,7 +44533,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep12) {
+          if (!keyProps.anchor && !keyProps.tag && !sep13) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -44516,7 +44557,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep12 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep13 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -44532,7 +44573,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep12, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep13, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -44623,7 +44664,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep12 = "";
+        let sep13 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -44637,13 +44678,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep12 + cb;
-              sep12 = "";
+                comment += sep13 + cb;
+              sep13 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep12 += source;
+                sep13 += source;
               hasSpace = true;
               break;
             default:
@@ -44686,18 +44727,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep12, value } = collItem;
+        const { start, key, sep: sep13, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep12?.[0],
+          next: key ?? sep13?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep12 && !value) {
+          if (!props.anchor && !props.tag && !sep13 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -44751,8 +44792,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep12 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep12, null, props, onError);
+        if (!isMap && !sep13 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep13, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -44764,7 +44805,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep12 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep13 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -44775,8 +44816,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep12)
-                for (const st of sep12) {
+              if (sep13)
+                for (const st of sep13) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -44793,7 +44834,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep12, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep13, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -44973,7 +45014,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep12 = "";
+      let sep13 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines3[i][0].slice(trimIndent) + "\n";
@@ -44990,24 +45031,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep12 + indent.slice(trimIndent) + content;
-          sep12 = "\n";
+          value += sep13 + indent.slice(trimIndent) + content;
+          sep13 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep12 === " ")
-            sep12 = "\n";
-          else if (!prevMoreIndented && sep12 === "\n")
-            sep12 = "\n\n";
-          value += sep12 + indent.slice(trimIndent) + content;
-          sep12 = "\n";
+          if (sep13 === " ")
+            sep13 = "\n";
+          else if (!prevMoreIndented && sep13 === "\n")
+            sep13 = "\n\n";
+          value += sep13 + indent.slice(trimIndent) + content;
+          sep13 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep12 === "\n")
+          if (sep13 === "\n")
             value += "\n";
           else
-            sep12 = "\n";
+            sep13 = "\n";
         } else {
-          value += sep12 + content;
-          sep12 = " ";
+          value += sep13 + content;
+          sep13 = " ";
           prevMoreIndented = false;
         }
       }
@@ -45190,25 +45231,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep12 = " ";
+      let sep13 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep12 === "\n")
-            res += sep12;
+          if (sep13 === "\n")
+            res += sep13;
           else
-            sep12 = "\n";
+            sep13 = "\n";
         } else {
-          res += sep12 + lm;
-          sep12 = " ";
+          res += sep13 + lm;
+          sep13 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep12 + (match?.[1] ?? "");
+      return res + sep13 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -46018,14 +46059,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep12, value }) {
+    function stringifyItem({ start, key, sep: sep13, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep12)
-        for (const st of sep12)
+      if (sep13)
+        for (const st of sep13)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -47192,18 +47233,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep12;
+          let sep13;
           if (scalar3.end) {
-            sep12 = scalar3.end;
-            sep12.push(this.sourceToken);
+            sep13 = scalar3.end;
+            sep13.push(this.sourceToken);
             delete scalar3.end;
           } else
-            sep12 = [this.sourceToken];
+            sep13 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar3.offset,
             indent: scalar3.indent,
-            items: [{ start, key: scalar3, sep: sep12 }]
+            items: [{ start, key: scalar3, sep: sep13 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -47356,15 +47397,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep12 = it.sep;
-                  sep12.push(this.sourceToken);
+                  const sep13 = it.sep;
+                  sep13.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep12 }]
+                    items: [{ start: start2, key, sep: sep13 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -47558,13 +47599,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep12 = fc.end.splice(1, fc.end.length);
-            sep12.push(this.sourceToken);
+            const sep13 = fc.end.splice(1, fc.end.length);
+            sep13.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep12 }]
+              items: [{ start, key: fc, sep: sep13 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -64807,6 +64848,7 @@ var SlaSettingSchema = external_exports.union([
   days,
   external_exports.strictObject({ critical: days.optional(), high: days.optional(), medium: days.optional(), low: days.optional() })
 ]);
+var projectFolderSchema = external_exports.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, "a folder or glob inside the repository (no leading /, no ..)");
 var PolicySchema = external_exports.strictObject({
   version: external_exports.literal(1).default(1),
   "fail-on": external_exports.strictObject({
@@ -64860,7 +64902,13 @@ var PolicySchema = external_exports.strictObject({
    * plan` makes one shard of each, and findings carry the project they are in. Without it,
    * `plan` takes every folder holding a lockfile or a .chaingate.yml.
    */
-  projects: external_exports.array(external_exports.string().min(1).regex(/^(?!\/)(?!.*(^|\/)\.\.(\/|$))/, "a folder or glob inside the repository (no leading /, no ..)")).min(1).optional(),
+  projects: external_exports.array(
+    external_exports.union([
+      projectFolderSchema,
+      /** A project with its own policy file (relative to this file, inside the repository): its thresholds apply to its findings. */
+      external_exports.strictObject({ path: projectFolderSchema, policy: external_exports.string().min(1) })
+    ])
+  ).min(1).optional(),
   semgrep: external_exports.strictObject({
     /** Rule files, folders or registry packs. Empty: chaingate's own ruleset. */
     config: external_exports.array(external_exports.string().min(1)).default([])
@@ -64924,6 +64972,20 @@ var PolicySchema = external_exports.strictObject({
   if (p.scanners.includes("trivy-image") && !p.trivy.image) {
   }
 });
+var ProjectPolicySchema = external_exports.strictObject({
+  version: external_exports.literal(1).default(1),
+  "fail-on": external_exports.strictObject({
+    vulnerability: FailOnLevelSchema.optional(),
+    code: FailOnLevelSchema.optional(),
+    secret: FailOnLevelSchema.optional(),
+    misconfiguration: FailOnLevelSchema.optional(),
+    license: FailOnLevelSchema.optional(),
+    signature: FailOnLevelSchema.optional(),
+    policy: FailOnLevelSchema.optional()
+  }).optional(),
+  "unknown-severity": external_exports.enum(["critical", "high", "medium", "low", "info"]).optional(),
+  "ignore-unfixed": external_exports.boolean().optional()
+});
 var ExceptionSchema = external_exports.strictObject({
   id: external_exports.string().min(1, "id must not be empty"),
   package: external_exports.string().regex(/^pkg:[a-z0-9.+-]+\/.+/i, "must be a package URL such as pkg:npm/lodash or pkg:npm/lodash@4.17.20").optional(),
@@ -64985,8 +65047,8 @@ function parsePurl(purl) {
     path30 = path30.slice(0, at);
   }
   const segments = path30.split("/").filter(Boolean).map(decodePart);
-  const sep12 = type === "maven" ? ":" : "/";
-  return { type, name: segments.join(sep12), version: version3 || void 0 };
+  const sep13 = type === "maven" ? ":" : "/";
+  return { type, name: segments.join(sep13), version: version3 || void 0 };
 }
 function keyOfParts(p) {
   return packageKey({ ecosystem: p.type, name: p.name, fixedVersions: [] });
@@ -65310,15 +65372,22 @@ function licenseDecision(f, policy) {
   if (f.id !== LICENSE_IDS.unknown) return void 0;
   return policy.licenses?.unknown === "block" ? { blocking: true, rationale: "its license is unknown and licenses.unknown is block" } : { blocking: false, rationale: "its license is unknown and licenses.unknown is warn" };
 }
-function decider(policy) {
+function decider(policy, project) {
   const byKind = /* @__PURE__ */ new Map();
+  const of = (d) => project === void 0 ? d : { ...d, rationale: `${d.rationale} (policy of project ${project})` };
   return (f) => {
     const license = f.kind === "license" ? licenseDecision(f, policy) : void 0;
     if (license) return license;
     let list2 = byKind.get(f.kind);
     if (!list2) byKind.set(f.kind, list2 = []);
-    return list2[severityPosition(f.severity) * 2 + Number(unfixed(f))] ??= decide(f, policy);
+    return list2[severityPosition(f.severity) * 2 + Number(unfixed(f))] ??= of(decide(f, policy));
   };
+}
+function projectDecider(policy, projects) {
+  const base = decider(policy);
+  if (!projects || projects.size === 0) return base;
+  const by = new Map([...projects].map(([p, pol]) => [p, decider(pol, p || ".")]));
+  return (f) => (f.project !== void 0 && by.get(f.project) || base)(f);
 }
 function emptyCounts() {
   return Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
@@ -65343,7 +65412,7 @@ function evaluate(input3) {
     c[severityPosition(f.severity)]++;
   };
   let suppressed = 0;
-  const decideFor = decider(policy);
+  const decideFor = projectDecider(policy, input3.projectPolicies);
   const marks = input3.baseline?.marks;
   const block2 = blockMode(policy, marks !== void 0);
   let newCount = 0;
@@ -70050,7 +70119,7 @@ function createScanner(name, policy, opts) {
     }
   }
 }
-async function writeSbom2(dir, policy, outFile, opts) {
+async function writeSbom2(dir, policy, outFile, opts, merge2 = {}) {
   const { writeSbom: write } = await Promise.resolve().then(() => (init_write(), write_exports));
   const image = policy.scanners.includes("trivy-image") ? policy.trivy.image : void 0;
   const r = await write(dir, {
@@ -70059,10 +70128,12 @@ async function writeSbom2(dir, policy, outFile, opts) {
     image,
     insecureRegistry: policy.trivy["insecure-registry"],
     env: opts.env,
-    now: opts.now
+    now: opts.now,
+    only: merge2.only,
+    extra: merge2.extra
   });
   for (const w of r.warnings) opts.log.warning(`SBOM: ${w}`);
-  return { components: r.components };
+  return { components: r.components, list: r.list };
 }
 function defaultDeps() {
   return { createScanner, writeSbom: writeSbom2 };
@@ -70672,6 +70743,11 @@ function loadExceptionsFile(file2) {
   const { value, itemLines } = parseConfigText(text3, file2, ExceptionsFileSchema, "exceptions file");
   return { value, path: file2, sha256: sha256(text3), itemLines };
 }
+function loadProjectPolicyFile(file2) {
+  const text3 = readText2(file2, "project policy file");
+  const { value, lineOf } = parseConfigText(text3, file2, ProjectPolicySchema, "project policy");
+  return { value, path: file2, sha256: sha256(text3), lineOf };
+}
 function loadVexFile(file2) {
   const text3 = readText2(file2, "VEX document");
   const { value, lineOf } = parseConfigText(text3, file2, VexDocumentSchema, "OpenVEX document");
@@ -70824,13 +70900,17 @@ var GateResultSchema = external_exports.strictObject({
   inputs: external_exports.strictObject({
     policy: fileDigest.optional(),
     exceptions: fileDigest.optional(),
-    vex: external_exports.array(fileDigest)
+    vex: external_exports.array(fileDigest),
+    projectPolicies: external_exports.array(fileDigest).optional()
   }),
   baseline: BaselineRecordSchema.optional(),
   dependencyChanges: external_exports.array(DependencyChangeSchema).optional(),
   policyChanges: external_exports.array(PolicyChangeSchema).optional(),
   commit: external_exports.string().optional(),
-  project: external_exports.string().optional()
+  project: external_exports.string().optional(),
+  projects: external_exports.array(external_exports.string()).optional(),
+  shard: external_exports.strictObject({ name: external_exports.string(), plan: external_exports.string() }).optional(),
+  components: external_exports.array(external_exports.strictObject({ purl: external_exports.string(), name: external_exports.string(), version: external_exports.string().optional(), project: external_exports.string().optional() })).max(1e5).optional()
 }).meta({
   title: "chaingate result",
   description: "chaingate-result.json: the verdict of the chaingate supply-chain gate, every finding with whether it blocks, and the exceptions and scanners behind it."
@@ -70888,7 +70968,10 @@ function parseChaingateResult(text3) {
     reasons: r.reasons,
     failed: r.scanners.filter((s) => s.status === "failed").map((s) => ({ name: s.name, error: s.error })),
     commit: r.commit,
-    project: r.project
+    project: r.project,
+    projects: r.projects,
+    shard: r.shard,
+    components: r.components
   };
 }
 function shardProblems(s, commit) {
@@ -71489,36 +71572,119 @@ function expandReportPath(file2) {
 }
 
 // src/gate/projects.ts
-var fs15 = __toESM(require("node:fs"));
-var path15 = __toESM(require("node:path"));
+var fs16 = __toESM(require("node:fs"));
+var path16 = __toESM(require("node:path"));
 var import_picomatch4 = __toESM(require_picomatch2());
 init_defaults();
 init_errors();
+
+// src/gate/output-paths.ts
+var fs15 = __toESM(require("node:fs"));
+var path15 = __toESM(require("node:path"));
+init_errors();
+function isInside3(p, root) {
+  const rel = path15.relative(root, p);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${path15.sep}`) && !path15.isAbsolute(rel);
+}
+function leavesThroughLink(file2, roots) {
+  let real;
+  try {
+    real = fs15.realpathSync(file2);
+  } catch {
+    return lexists(file2) && fs15.lstatSync(file2).isSymbolicLink();
+  }
+  const realRoots = roots.flatMap((r) => {
+    try {
+      return [fs15.realpathSync(r)];
+    } catch {
+      return [];
+    }
+  });
+  if (realRoots.some((r) => isInside3(real, r))) return false;
+  const lexical = path15.resolve(file2);
+  return [...roots.map((r) => path15.resolve(r)), ...realRoots].some((r) => isInside3(lexical, r)) || fs15.lstatSync(file2).isSymbolicLink();
+}
+function checkRepoFileLink(file2, roots, what) {
+  let real;
+  try {
+    real = fs15.realpathSync(file2);
+  } catch {
+    return;
+  }
+  const realRoots = roots.flatMap((r) => {
+    try {
+      return [fs15.realpathSync(r)];
+    } catch {
+      return [];
+    }
+  });
+  if (realRoots.some((r) => isInside3(real, r))) return;
+  const lexical = path15.resolve(file2);
+  if ([...roots.map((r) => path15.resolve(r)), ...realRoots].some((r) => isInside3(lexical, r))) {
+    throw new ConfigError(`the ${what} is a symbolic link (or inside a linked folder) leading outside the repository; commit the file itself`, file2);
+  }
+}
+function checkReportPath(file2, roots) {
+  if (leavesThroughLink(file2, roots)) {
+    throw new ConfigError("the report is a symbolic link to a file outside the project and the workspace; give the file itself", file2);
+  }
+}
+function lexists(p) {
+  try {
+    return fs15.lstatSync(p, { throwIfNoEntry: false }) !== void 0;
+  } catch {
+    return false;
+  }
+}
+var OUTPUT_NAMES = ["chaingate-result.json", "chaingate.sarif", "summary.md", "sbom.cdx.json", "chaingate-vsa.predicate.json", "chaingate-vsa.intoto.json", "raw"];
+async function prepareOutputDir(outDir, given, roots) {
+  let existing = outDir;
+  while (!lexists(existing) && path15.dirname(existing) !== existing) existing = path15.dirname(existing);
+  if (leavesThroughLink(existing, roots)) {
+    throw new ConfigError("the output directory is a symbolic link to a place outside the project and the workspace; choose another output-dir", given);
+  }
+  await outputWrite(given, async () => {
+    fs15.mkdirSync(outDir, { recursive: true });
+    for (const name of OUTPUT_NAMES) fs15.rmSync(path15.join(outDir, name), { recursive: true, force: true });
+  });
+}
+async function outputWrite(file2, write) {
+  try {
+    await write();
+  } catch (e) {
+    const code = e.code;
+    if (!code) throw e;
+    throw new ConfigError(`cannot write to the output directory (${code}); check output-dir`, file2);
+  }
+}
+
+// src/gate/projects.ts
 init_discover();
 function allFolders(root) {
   const out = [];
   const skip = new Set(DEFAULT_SKIP_DIRS);
   const walk3 = (dir, rel) => {
-    for (const e of fs15.readdirSync(dir, { withFileTypes: true })) {
+    for (const e of fs16.readdirSync(dir, { withFileTypes: true })) {
       if (!e.isDirectory() || skip.has(e.name)) continue;
       const r = rel ? `${rel}/${e.name}` : e.name;
       out.push(r);
-      walk3(path15.join(dir, e.name), r);
+      walk3(path16.join(dir, e.name), r);
     }
   };
   walk3(root, "");
   return out;
 }
 function listedProjects(root, policyFile, entries) {
-  const base = path15.dirname(policyFile);
+  const base = path16.dirname(policyFile);
   const found = /* @__PURE__ */ new Set();
   let folders;
-  for (const entry of entries) {
-    const abs = path15.resolve(base, entry);
-    const rel = path15.relative(root, abs).split(path15.sep).join("/");
-    if (rel.startsWith("..") || path15.isAbsolute(rel)) throw new ConfigError(`projects: "${entry}" is outside ${root}`, policyFile);
+  for (const listed of entries) {
+    const entry = typeof listed === "string" ? listed : listed.path;
+    const abs = path16.resolve(base, entry);
+    const rel = path16.relative(root, abs).split(path16.sep).join("/");
+    if (rel.startsWith("..") || path16.isAbsolute(rel)) throw new ConfigError(`projects: "${entry}" is outside ${root}`, policyFile);
     if (!import_picomatch4.default.scan(entry).isGlob) {
-      if (!fs15.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new ConfigError(`projects: "${entry}" is not a folder`, policyFile);
+      if (!fs16.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new ConfigError(`projects: "${entry}" is not a folder`, policyFile);
       found.add(rel);
       continue;
     }
@@ -71530,8 +71696,86 @@ function listedProjects(root, policyFile, entries) {
   }
   return [...found].sort();
 }
+function scanProjects(dir, list2) {
+  const realDir = fs16.realpathSync(dir);
+  const out = /* @__PURE__ */ new Set();
+  for (const given of list2) {
+    const p = given.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+    const parts = p.split("/");
+    if (given.includes("\\") || path16.isAbsolute(given) || parts.some((s) => s === "..")) throw new ConfigError(`--project "${given}" must be a folder inside ${dir}, as a path from it`);
+    const abs = path16.join(dir, p === "." ? "" : p);
+    if (!fs16.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw new ConfigError(`--project "${given}" is not a folder`, dir);
+    const real = path16.relative(realDir, fs16.realpathSync(abs));
+    if (real.startsWith("..") || path16.isAbsolute(real)) throw new ConfigError(`--project "${given}" leads out of ${dir} through a link`);
+    out.add(p === "." ? "" : p);
+  }
+  return [...out].sort();
+}
+function projectPolicies(root, policyFile, policy, lineOf, repoRoots) {
+  const policies = /* @__PURE__ */ new Map();
+  const from = /* @__PURE__ */ new Map();
+  const files = [];
+  for (const [i, entry] of (policy.projects ?? []).entries()) {
+    if (typeof entry === "string") continue;
+    const file2 = path16.resolve(path16.dirname(policyFile), entry.policy);
+    const inside2 = repoRoots.some((r) => {
+      const rel = path16.relative(r, file2);
+      return rel !== "" && !rel.startsWith("..") && !path16.isAbsolute(rel);
+    });
+    if (!inside2) throw new ConfigError(`projects: the policy "${entry.policy}" of ${entry.path} is outside the repository: a project policy must be a file of it`, policyFile, lineOf?.(["projects", i]));
+    checkRepoFileLink(file2, repoRoots, "project policy file");
+    const loaded = loadProjectPolicyFile(file2);
+    const p = loaded.value;
+    files.push({ path: path16.relative(root, file2).split(path16.sep).join("/"), sha256: loaded.sha256 });
+    const merged = {
+      ...policy,
+      "fail-on": { ...policy["fail-on"], ...Object.fromEntries(Object.entries(p["fail-on"] ?? {}).filter(([, v]) => v !== void 0)) },
+      "unknown-severity": p["unknown-severity"] ?? policy["unknown-severity"],
+      "ignore-unfixed": p["ignore-unfixed"] ?? policy["ignore-unfixed"]
+    };
+    for (const folder of listedProjects(root, policyFile, [entry.path])) {
+      const before = from.get(folder);
+      if (before !== void 0 && before !== file2) {
+        throw new ConfigError(`projects: ${folder || "."} has two policy files, ${path16.relative(root, before)} and ${path16.relative(root, file2)}`, policyFile, lineOf?.(["projects", i]));
+      }
+      from.set(folder, file2);
+      policies.set(folder, merged);
+    }
+  }
+  return { policies, files };
+}
 
 // src/core/plan.ts
+function shardCoverage(plan, results) {
+  const first2 = plan.include[0].args;
+  const id = first2[first2.indexOf("--plan-id") + 1];
+  const problems = [];
+  const byName2 = /* @__PURE__ */ new Map();
+  for (const r of results) {
+    const s = r.shard;
+    const known = s !== void 0 && plan.include.some((e) => e.name === s.name);
+    if (!s) problems.push(`${r.file}: not a shard of plan ${id} (its result has no shard stamp: scan it with the plan's args)`);
+    else if (s.plan !== id) problems.push(`${r.file}: shard ${s.name} is of plan ${s.plan}, not ${id} (another commit's or another plan's shard)`);
+    else if (!known) problems.push(`${r.file}: shard ${s.name} is not in plan ${id}`);
+    else byName2.set(s.name, [...byName2.get(s.name) ?? [], r.file]);
+  }
+  for (const e of plan.include) {
+    const files = byName2.get(e.name) ?? [];
+    const covers = e.projects?.length ? ` (projects ${e.projects.map((p) => p || ".").join(", ")})` : "";
+    if (files.length === 0) problems.push(`shard ${e.name}${covers} of plan ${id}: no readable result (missing, truncated or not of this plan)`);
+    else if (files.length > 1) problems.push(`shard ${e.name}${covers} of plan ${id}: ${files.length} results (${files.join(", ")}); keep one`);
+  }
+  return problems;
+}
+function underProject(findings, project) {
+  if (project === "") return findings;
+  return findings.map((f) => {
+    if (!f.location) return f;
+    const moved = { ...f, location: { ...f.location, path: `${project}/${f.location.path}` } };
+    moved.fingerprint = computeFingerprint(moved);
+    return moved;
+  });
+}
 function assignProjects(findings, projects) {
   const folders = [...new Set(projects)].filter((p) => p !== "").sort((a, b) => b.length - a.length);
   return findings.map((f) => {
@@ -71539,6 +71783,44 @@ function assignProjects(findings, projects) {
     const project = at === void 0 ? void 0 : folders.find((p) => at.startsWith(`${p}/`));
     return project === void 0 ? f : { ...f, project };
   });
+}
+
+// src/gate/shard-plan.ts
+init_errors();
+init_util2();
+init_read_text();
+var PlanSchema = external_exports.looseObject({
+  include: external_exports.array(external_exports.looseObject({ name: external_exports.string().min(1), args: external_exports.array(external_exports.string()), projects: external_exports.array(external_exports.string()).optional() })).min(1).max(256)
+});
+var flag = (args, name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : void 0;
+};
+function readShardPlan(file2) {
+  let text3;
+  try {
+    text3 = readText(file2);
+  } catch (e) {
+    throw new ConfigError(`--expect-shards: cannot read the plan (${e.code ?? e.message})`, file2);
+  }
+  let plan;
+  try {
+    plan = validate2(PlanSchema, parseJson(text3, "shard plan"), "shard plan");
+  } catch (e) {
+    if (e instanceof FormatError) throw new ConfigError(e.message, file2, e.line);
+    throw e;
+  }
+  const id = flag(plan.include[0].args, "--plan-id");
+  const names = /* @__PURE__ */ new Set();
+  for (const [i, e] of plan.include.entries()) {
+    if (flag(e.args, "--shard") !== e.name || flag(e.args, "--plan-id") === void 0) {
+      throw new ConfigError(`--expect-shards: include[${i}] (${e.name.slice(0, 100)}) has no --shard ${e.name.slice(0, 100)} --plan-id ID in its args: print the plan with this chaingate's plan command`, file2);
+    }
+    if (flag(e.args, "--plan-id") !== id) throw new ConfigError(`--expect-shards: include[${i}] is of plan ${flag(e.args, "--plan-id")}, include[0] of ${id}: one plan per file`, file2);
+    if (names.has(e.name)) throw new ConfigError(`--expect-shards: shard ${e.name.slice(0, 100)} is listed twice`, file2);
+    names.add(e.name);
+  }
+  return plan;
 }
 
 // src/gate/run-gate.ts
@@ -71678,12 +71960,15 @@ function orderResult(result) {
       }))
     },
     scanners: [...result.scanners].sort((a, b) => compareStrings(a.name, b.name)).map(scanner),
-    inputs: { policy: digest(inputs.policy), exceptions: digest(inputs.exceptions), vex: inputs.vex.map(digest) },
+    inputs: { policy: digest(inputs.policy), exceptions: digest(inputs.exceptions), vex: inputs.vex.map(digest), projectPolicies: inputs.projectPolicies?.map(digest) },
     baseline: baselineRecord(result.baseline),
     dependencyChanges: result.dependencyChanges,
     policyChanges: result.policyChanges,
     commit: result.commit,
-    project: result.project
+    project: result.project,
+    projects: result.projects,
+    shard: result.shard && { name: result.shard.name, plan: result.shard.plan },
+    components: result.components?.map((c) => ({ purl: c.purl, name: c.name, version: c.version, project: c.project }))
   };
 }
 var FINDINGS_MARK = "\0findings\0";
@@ -71809,7 +72094,7 @@ function fenced(lang, body) {
 }
 
 // src/reports/sarif.ts
-var path16 = __toESM(require("node:path"));
+var path17 = __toESM(require("node:path"));
 init_defaults();
 var SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 var DEFAULT_FALLBACK_URI = ".chaingate.yml";
@@ -71874,11 +72159,11 @@ var PLAIN_PATH = /^(?!\.\/)[A-Za-z0-9\-_.!~*'()/]*$/;
 var ABSOLUTE = /^(?:[\\/]|[A-Za-z]:[\\/])/;
 function uriFor(file2, ctx) {
   const project = ctx.project;
-  if (project !== void 0 && !ABSOLUTE.test(file2)) file2 = path16.posix.join(project, normalizePath(file2));
+  if (project !== void 0 && !ABSOLUTE.test(file2)) file2 = path17.posix.join(project, normalizePath(file2));
   return PLAIN_PATH.test(file2) ? relativeTo(file2, ctx.root) : toArtifactUri(file2, ctx.opts.root);
 }
 function projectPrefix2(project) {
-  const p = project === void 0 ? "" : path16.posix.normalize(normalizePath(project)).replace(/\/+$/, "");
+  const p = project === void 0 ? "" : path17.posix.normalize(normalizePath(project)).replace(/\/+$/, "");
   return p === "" || p === "." ? void 0 : p;
 }
 function lockfileFor(p, ctx) {
@@ -72523,7 +72808,7 @@ function exceptionsSection(result) {
 function footer(result, opts) {
   return ["---", `Full results: ${md(opts.resultFile)} · SARIF: ${md(opts.sarifFile)} · chaingate ${md(result.tool.version)}`];
 }
-function join13(sections) {
+function join14(sections) {
   return sections.filter((s) => s.length > 0).map((s) => s.join("\n")).join("\n\n");
 }
 function hardCut(text3, max, opts) {
@@ -72546,17 +72831,17 @@ function renderSummary(result, opts) {
   for (const f of sortFindings(result.findings)) (f.blocking ? blockingList : nonBlocking).push(f);
   const next = nextStepsSection(result, blockingList, opts);
   const tail = [existingSection(result, opts), scannersSection(result), exceptionsSection(result), footer(result, opts)];
-  const fixed = bytes(join13([...head, next, ...tail])) + 8;
+  const fixed = bytes(join14([...head, next, ...tail])) + 8;
   const blocking = blockingSection(blockingList, maxBytes - fixed, opts);
   const others = nonBlockingSection(nonBlocking, maxBytes - fixed - bytes(blocking.join("\n")));
-  const text3 = join13([...head, blocking, next, others, ...tail]) + "\n";
+  const text3 = join14([...head, blocking, next, others, ...tail]) + "\n";
   return bytes(text3) <= maxBytes ? text3 : hardCut(text3, maxBytes, opts);
 }
 
 // src/sign/run-sign.ts
 var import_node_crypto4 = require("node:crypto");
-var fs16 = __toESM(require("node:fs"));
-var path17 = __toESM(require("node:path"));
+var fs17 = __toESM(require("node:fs"));
+var path18 = __toESM(require("node:path"));
 init_errors();
 init_run_tool();
 
@@ -72586,24 +72871,24 @@ function githubOidcAvailable(env) {
 function looksLikeKeyMaterial(value) {
   return /-----BEGIN [A-Z ]*KEY-----/.test(value) || /\n/.test(value);
 }
-function parseKeyRef(value, env, flag = "--key") {
+function parseKeyRef(value, env, flag2 = "--key") {
   const v = value.trim();
-  if (!v) throw new UsageError(`${flag} is empty: give a key file, env://VAR or a KMS URI (${KMS_SCHEMES.join(", ")})`);
+  if (!v) throw new UsageError(`${flag2} is empty: give a key file, env://VAR or a KMS URI (${KMS_SCHEMES.join(", ")})`);
   if (looksLikeKeyMaterial(v)) {
     throw new UsageError(
-      `${flag} was given key material, not a reference to it: never put a key on a command line; put it in the ${PRIVATE_KEY_ENV} environment variable (a CI secret) or a file, and pass ${flag} env://${PRIVATE_KEY_ENV} or the file's path`
+      `${flag2} was given key material, not a reference to it: never put a key on a command line; put it in the ${PRIVATE_KEY_ENV} environment variable (a CI secret) or a file, and pass ${flag2} env://${PRIVATE_KEY_ENV} or the file's path`
     );
   }
   if (v.startsWith("env://")) {
     const variable = v.slice("env://".length);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new UsageError(`${flag} ${v}: env:// must be followed by a variable name`);
-    if (!env[variable]) throw new UsageError(`${flag} ${v}: the environment variable ${variable} is not set`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new UsageError(`${flag2} ${v}: env:// must be followed by a variable name`);
+    if (!env[variable]) throw new UsageError(`${flag2} ${v}: the environment variable ${variable} is not set`);
     return { kind: "env", variable };
   }
   if (KMS_SCHEMES.some((s) => v.startsWith(s))) return { kind: "kms", uri: v };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(v);
   if (scheme) {
-    throw new UsageError(`${flag} ${v}: unsupported key scheme ${scheme[1]}://; use a key file, env://VAR or one of ${KMS_SCHEMES.join(", ")}`);
+    throw new UsageError(`${flag2} ${v}: unsupported key scheme ${scheme[1]}://; use a key file, env://VAR or one of ${KMS_SCHEMES.join(", ")}`);
   }
   return { kind: "file", path: v };
 }
@@ -72937,7 +73222,7 @@ function signFailure(what, r, secrets, insecure) {
 function readSbom(file2) {
   let text3;
   try {
-    text3 = fs16.readFileSync(file2, "utf8");
+    text3 = fs17.readFileSync(file2, "utf8");
   } catch (e) {
     throw new ConfigError(`cannot read the SBOM: ${e.code ?? e.message}`, file2);
   }
@@ -72964,13 +73249,13 @@ async function runSignImage(o, e) {
   if (sig.exitCode !== 0) throw signFailure(`signing ${resolved.image}`, sig, secrets, Boolean(o.insecureRegistry));
   e.log(`signed ${resolved.image}`);
   const attestations = [];
-  fs16.mkdirSync(o.workDir, { recursive: true });
+  fs17.mkdirSync(o.workDir, { recursive: true });
   const inputAttestations = [];
   if (o.sbom !== void 0 && sbomText !== void 0) {
     const r = await run(cosignAttestArgv(resolved.image, "cyclonedx", o.sbom, so));
     if (r.exitCode !== 0) throw signFailure(`attesting the SBOM ${o.sbom} to ${resolved.image}`, r, secrets, Boolean(o.insecureRegistry));
     attestations.push({ type: "cyclonedx", predicateType: CYCLONEDX_PREDICATE_TYPE, predicate: o.sbom });
-    inputAttestations.push({ uri: path17.basename(o.sbom), digest: { sha256: (0, import_node_crypto4.createHash)("sha256").update(sbomText).digest("hex") } });
+    inputAttestations.push({ uri: path18.basename(o.sbom), digest: { sha256: (0, import_node_crypto4.createHash)("sha256").update(sbomText).digest("hex") } });
     e.log(`attested the SBOM ${o.sbom}`);
   }
   let vsa;
@@ -72983,9 +73268,9 @@ async function runSignImage(o, e) {
       verifierId: o.verifierId,
       inputAttestations
     });
-    const predicateFile = path17.join(o.workDir, "chaingate-vsa.predicate.json");
-    fs16.writeFileSync(predicateFile, JSON.stringify(vsa.predicate, null, 2) + "\n");
-    fs16.writeFileSync(path17.join(o.workDir, "chaingate-vsa.intoto.json"), JSON.stringify(vsa, null, 2) + "\n");
+    const predicateFile = path18.join(o.workDir, "chaingate-vsa.predicate.json");
+    fs17.writeFileSync(predicateFile, JSON.stringify(vsa.predicate, null, 2) + "\n");
+    fs17.writeFileSync(path18.join(o.workDir, "chaingate-vsa.intoto.json"), JSON.stringify(vsa, null, 2) + "\n");
     const r = await run(cosignAttestArgv(resolved.image, VSA_PREDICATE_TYPE, predicateFile, so));
     if (r.exitCode !== 0) throw signFailure(`attesting the verdict to ${resolved.image}`, r, secrets, Boolean(o.insecureRegistry));
     attestations.push({ type: "vsa", predicateType: VSA_PREDICATE_TYPE, predicate: predicateFile });
@@ -73008,21 +73293,21 @@ async function runSignBlob(o, e) {
   const secrets = prepareSecrets(e, o.key);
   let data;
   try {
-    data = fs16.readFileSync(o.file);
+    data = fs17.readFileSync(o.file);
   } catch (err) {
     throw new ConfigError(`cannot read the file to sign: ${err.code ?? err.message}`, o.file);
   }
   const bundle = o.bundle ?? bundlePathFor(o.file);
   const r = await runTool(e.tools.cosign, cosignSignBlobArgv(o.file, bundle, { key: o.key, tlog: o.tlog }), { env: e.env, timeoutMs: e.timeoutMs ?? 3e5 });
   if (r.exitCode !== 0) throw signFailure(`signing ${o.file}`, r, secrets, false);
-  if (!fs16.existsSync(bundle)) throw new ToolError("cosign", `cosign sign-blob succeeded but wrote no bundle at ${bundle}`);
+  if (!fs17.existsSync(bundle)) throw new ToolError("cosign", `cosign sign-blob succeeded but wrote no bundle at ${bundle}`);
   e.log(`signed ${o.file}: ${bundle}`);
   return { file: o.file, bundle, sha256: (0, import_node_crypto4.createHash)("sha256").update(data).digest("hex"), keyless: isKeyless(o.key), tlog: tlogOn(o.key, o.tlog) };
 }
 
 // src/sign/run-verify.ts
 var import_node_crypto5 = require("node:crypto");
-var fs17 = __toESM(require("node:fs"));
+var fs18 = __toESM(require("node:fs"));
 init_errors();
 init_util2();
 init_run_tool();
@@ -73133,7 +73418,7 @@ function keyFingerprint(ref, env) {
   let pem;
   if (k.kind === "file") {
     try {
-      pem = fs17.readFileSync(k.path, "utf8");
+      pem = fs18.readFileSync(k.path, "utf8");
     } catch (e) {
       throw new ConfigError(`cannot read the public key: ${e.code ?? e.message}`, k.path);
     }
@@ -73287,9 +73572,9 @@ async function runVerifyImage(o, e) {
   return outcome(resolved.image, checks, failures, resolved.digest);
 }
 function keyOnlyTrustedRoot(workDir) {
-  fs17.mkdirSync(workDir, { recursive: true });
+  fs18.mkdirSync(workDir, { recursive: true });
   const file2 = `${workDir}/key-only.trusted_root.json`;
-  fs17.writeFileSync(
+  fs18.writeFileSync(
     file2,
     JSON.stringify({ mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1", tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] })
   );
@@ -73323,14 +73608,14 @@ init_version();
 init_read_text();
 
 // src/gate/write-chunks.ts
-var fs18 = __toESM(require("node:fs"));
+var fs19 = __toESM(require("node:fs"));
 var IN_FLIGHT = 8;
 async function writeAt(fh, buf, at) {
   for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off, at + off)).bytesWritten;
 }
 async function writeChunks(file2, chunks, inFlight = IN_FLIGHT) {
   const partial2 = `${file2}.partial`;
-  const fh = await fs18.promises.open(partial2, "w");
+  const fh = await fs19.promises.open(partial2, "w");
   const writes = [];
   let pos = 0;
   try {
@@ -73347,33 +73632,33 @@ async function writeChunks(file2, chunks, inFlight = IN_FLIGHT) {
     await Promise.allSettled(writes);
     await fh.close();
   }
-  fs18.renameSync(partial2, file2);
+  fs19.renameSync(partial2, file2);
 }
 
 // src/gate/repo-root.ts
-var fs19 = __toESM(require("node:fs"));
-var path18 = __toESM(require("node:path"));
+var fs20 = __toESM(require("node:fs"));
+var path19 = __toESM(require("node:path"));
 function inside(dir, root) {
-  const rel = path18.relative(root, dir);
-  return rel === "" || !rel.startsWith("..") && !path18.isAbsolute(rel);
+  const rel = path19.relative(root, dir);
+  return rel === "" || !rel.startsWith("..") && !path19.isAbsolute(rel);
 }
 function repositoryRoot(dir, env) {
-  const abs = path18.resolve(dir);
+  const abs = path19.resolve(dir);
   const ws = env.GITHUB_WORKSPACE;
-  if (ws && inside(abs, path18.resolve(ws))) return path18.resolve(ws);
-  for (let d = abs; ; d = path18.dirname(d)) {
-    if (fs19.existsSync(path18.join(d, ".git"))) return d;
-    if (path18.dirname(d) === d) return abs;
+  if (ws && inside(abs, path19.resolve(ws))) return path19.resolve(ws);
+  for (let d = abs; ; d = path19.dirname(d)) {
+    if (fs20.existsSync(path19.join(d, ".git"))) return d;
+    if (path19.dirname(d) === d) return abs;
   }
 }
 function projectPath(dir, env) {
   const root = repositoryRoot(dir, env);
-  return { root, project: path18.relative(root, path18.resolve(dir)).split(path18.sep).join("/") };
+  return { root, project: path19.relative(root, path19.resolve(dir)).split(path19.sep).join("/") };
 }
 
 // src/gate/anchors.ts
-var fs20 = __toESM(require("node:fs"));
-var path19 = __toESM(require("node:path"));
+var fs21 = __toESM(require("node:fs"));
+var path20 = __toESM(require("node:path"));
 
 // src/core/anchors.ts
 function escape(s) {
@@ -73444,17 +73729,17 @@ function nameToken(name) {
 // src/gate/anchors.ts
 var MAX_BYTES = 64 * 1024 * 1024;
 function findingAnchors(dir, lockfiles) {
-  const root = path19.resolve(dir);
+  const root = path20.resolve(dir);
   const cache3 = /* @__PURE__ */ new Map();
   const read = (rel) => {
     let got = cache3.get(rel);
     if (got !== void 0) return got;
     got = null;
-    const abs = path19.resolve(root, rel);
-    if (abs.startsWith(root + path19.sep)) {
+    const abs = path20.resolve(root, rel);
+    if (abs.startsWith(root + path20.sep)) {
       try {
-        if (fs20.statSync(abs).size <= MAX_BYTES) {
-          const lines3 = fs20.readFileSync(abs, "utf8").split("\n");
+        if (fs21.statSync(abs).size <= MAX_BYTES) {
+          const lines3 = fs21.readFileSync(abs, "utf8").split("\n");
           const byToken = /* @__PURE__ */ new Map();
           lines3.forEach((l, i) => {
             for (const t of new Set(lineTokens(l))) {
@@ -73579,9 +73864,9 @@ var versions_default = {
 };
 
 // src/gate/baseline.ts
-var fs23 = __toESM(require("node:fs"));
+var fs24 = __toESM(require("node:fs"));
 var os6 = __toESM(require("node:os"));
-var path21 = __toESM(require("node:path"));
+var path22 = __toESM(require("node:path"));
 
 // src/core/baseline.ts
 var LOCATED_KINDS = /* @__PURE__ */ new Set(["code", "secret", "misconfiguration"]);
@@ -73914,7 +74199,7 @@ init_errors();
 
 // src/gate/baseline-file.ts
 var import_node_crypto6 = require("node:crypto");
-var fs21 = __toESM(require("node:fs"));
+var fs22 = __toESM(require("node:fs"));
 init_errors();
 init_json_error();
 init_util2();
@@ -73936,7 +74221,7 @@ var WHAT12 = "is not a chaingate result (chaingate-result.json of an earlier `ch
 function loadBaselineFile(file2) {
   let bytes2;
   try {
-    bytes2 = fs21.readFileSync(file2);
+    bytes2 = fs22.readFileSync(file2);
   } catch (e) {
     throw new ConfigError(`cannot read the baseline: ${e.code ?? e.message}`, file2);
   }
@@ -73966,9 +74251,9 @@ function loadBaselineFile(file2) {
 }
 
 // src/gate/baseline-ref.ts
-var fs22 = __toESM(require("node:fs"));
+var fs23 = __toESM(require("node:fs"));
 var os5 = __toESM(require("node:os"));
-var path20 = __toESM(require("node:path"));
+var path21 = __toESM(require("node:path"));
 init_errors();
 init_run_tool();
 var PREFIX = "chaingate-baseline-";
@@ -73997,11 +74282,11 @@ async function removeLeftovers(repoRoot, g) {
   const list2 = await git(repoRoot, ["worktree", "list", "--porcelain", "-z"], g.env);
   const paths = list2.stdout.split("\0").filter((l) => l.startsWith("worktree ")).map((l) => l.slice("worktree ".length));
   for (const p of paths) {
-    const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(path20.basename(p));
+    const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(path21.basename(p));
     if (!m || alive(Number(m[1]))) continue;
     g.log(`removing the baseline worktree an earlier run left behind: ${p}`);
     const r = await git(repoRoot, ["worktree", "remove", "--force", "--force", p], g.env);
-    if (r.exitCode !== 0 && fs22.existsSync(p)) {
+    if (r.exitCode !== 0 && fs23.existsSync(p)) {
       throw new ConfigError(`a baseline worktree left by an earlier chaingate run could not be removed (${stderrLine(r)}): remove it with \`git worktree remove --force ${p}\` and run again`, p);
     }
   }
@@ -74048,14 +74333,14 @@ async function openBaseCheckout(dir, ref, g) {
   if (top.exitCode !== 0) {
     throw new ConfigError(`--baseline ${ref}: ${dir} is not inside a git repository (${stderrLine(top)}); check the repository out, or pass an earlier chaingate-result.json as --baseline FILE`);
   }
-  const repoRoot = fs22.realpathSync(top.stdout.trim());
-  const sub = path20.relative(repoRoot, fs22.realpathSync(dir)).split(path20.sep).join("/");
+  const repoRoot = fs23.realpathSync(top.stdout.trim());
+  const sub = path21.relative(repoRoot, fs23.realpathSync(dir)).split(path21.sep).join("/");
   const commit = await resolveCommit(repoRoot, ref, g);
   await removeLeftovers(repoRoot, g);
-  const worktree = fs22.mkdtempSync(path20.join(g.tmpRoot ?? os5.tmpdir(), `${PREFIX}${process.pid}-`));
+  const worktree = fs23.mkdtempSync(path21.join(g.tmpRoot ?? os5.tmpdir(), `${PREFIX}${process.pid}-`));
   let removed = false;
   const onSignal = (sig) => {
-    fs22.rmSync(worktree, { recursive: true, force: true });
+    fs23.rmSync(worktree, { recursive: true, force: true });
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
     process.kill(process.pid, sig);
@@ -74070,7 +74355,7 @@ async function openBaseCheckout(dir, ref, g) {
     try {
       await git(repoRoot, ["worktree", "remove", "--force", "--force", worktree], g.env);
     } finally {
-      fs22.rmSync(worktree, { recursive: true, force: true });
+      fs23.rmSync(worktree, { recursive: true, force: true });
       await git(repoRoot, ["worktree", "prune"], g.env).catch(() => void 0);
     }
   };
@@ -74079,7 +74364,7 @@ async function openBaseCheckout(dir, ref, g) {
     if (add.exitCode !== 0) throw new ConfigError(`git worktree add of the baseline ${ref} failed: ${stderrLine(add)}`);
     const changes = underDir(await listChanges(repoRoot, commit, g), sub);
     g.log(`baseline ${ref} (${commit.slice(0, 12)}) checked out in ${worktree}; ${changes.length} changed file(s)`);
-    return { ref, commit, dir: sub ? path20.join(worktree, sub) : worktree, sub, repoRoot, worktree, changes, remove };
+    return { ref, commit, dir: sub ? path21.join(worktree, sub) : worktree, sub, repoRoot, worktree, changes, remove };
   } catch (e) {
     await remove();
     throw e;
@@ -74102,7 +74387,7 @@ function skipped(p, skipDirs) {
 }
 function isFile(p) {
   try {
-    return fs23.lstatSync(p).isFile();
+    return fs24.lstatSync(p).isFile();
   } catch {
     return false;
   }
@@ -74110,9 +74395,9 @@ function isFile(p) {
 function readInventories(dir, skipDirs) {
   const inventories = [];
   const errors = [];
-  if (!fs23.existsSync(dir)) return { inventories, errors };
+  if (!fs24.existsSync(dir)) return { inventories, errors };
   for (const file2 of findLockfiles(dir, { skipDirs })) {
-    const rel = path21.relative(dir, file2).split(path21.sep).join("/");
+    const rel = path22.relative(dir, file2).split(path22.sep).join("/");
     try {
       const lock = readLockfile(file2, rel);
       inventories.push({ lockfile: rel, packages: lock.packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, purl: p.purl })) });
@@ -74124,7 +74409,7 @@ function readInventories(dir, skipDirs) {
   return { inventories, errors };
 }
 async function openBaseline(o) {
-  const asFile = path21.resolve(o.spec);
+  const asFile = path22.resolve(o.spec);
   if (isFile(asFile)) {
     if (o.trustedPolicy === "baseline") {
       throw new ChaingateError("USAGE", "--trusted-policy baseline needs --baseline REF: a result file does not hold the policy it ran with");
@@ -74134,7 +74419,7 @@ async function openBaseline(o) {
   if (/\.json$/i.test(o.spec)) throw new ConfigError(`the baseline result file was not found; pass an existing chaingate-result.json or a git revision`, asFile);
   const checkout = await openBaseCheckout(o.headDir, o.spec, { env: o.env, log: o.log });
   try {
-    fs23.mkdirSync(checkout.dir, { recursive: true });
+    fs24.mkdirSync(checkout.dir, { recursive: true });
     return refSession(checkout, o);
   } catch (e) {
     await checkout.remove();
@@ -74151,7 +74436,7 @@ function fileSession(b, o) {
       const deps2 = dependencyReview(headDir, void 0, merged, policy);
       return {
         marks: matchBaseline(merged, b.findings, { basePackages: b.packages }),
-        record: { source: "file", file: path21.relative(process.cwd(), b.file) || b.file, sha256: b.sha256, trustedPolicy: o.trustedPolicy, notes: deps2.notes },
+        record: { source: "file", file: path22.relative(process.cwd(), b.file) || b.file, sha256: b.sha256, trustedPolicy: o.trustedPolicy, notes: deps2.notes },
         denied: deps2.denied,
         lockfileErrors: deps2.headErrors
       };
@@ -74173,15 +74458,15 @@ function refSession(c, o) {
   let policyChanges;
   try {
     baseInputs = o.loadBase(c.dir, (file2) => {
-      let abs = path21.resolve(file2);
+      let abs = path22.resolve(file2);
       try {
-        abs = fs23.realpathSync(abs);
+        abs = fs24.realpathSync(abs);
       } catch {
       }
-      const rel = path21.relative(c.repoRoot, abs);
-      if (rel.startsWith("..") || path21.isAbsolute(rel)) return abs;
-      const copy = path21.join(c.worktree, rel);
-      return fs23.existsSync(copy) ? copy : void 0;
+      const rel = path22.relative(c.repoRoot, abs);
+      if (rel.startsWith("..") || path22.isAbsolute(rel)) return abs;
+      const copy = path22.join(c.worktree, rel);
+      return fs24.existsSync(copy) ? copy : void 0;
     });
     policyChanges = diffGate(toSide(baseInputs), toSide(o.head));
   } catch (e) {
@@ -74197,29 +74482,29 @@ function refSession(c, o) {
   const reuse = /* @__PURE__ */ new Set();
   let sparseDir;
   const trivyChangedFiles = (dir, policy) => {
-    sparseDir = fs23.mkdtempSync(path21.join(os6.tmpdir(), "chaingate-baseline-files-"));
+    sparseDir = fs24.mkdtempSync(path22.join(os6.tmpdir(), "chaingate-baseline-files-"));
     const copy = (from, to) => {
-      fs23.mkdirSync(path21.dirname(to), { recursive: true });
-      fs23.copyFileSync(from, to);
+      fs24.mkdirSync(path22.dirname(to), { recursive: true });
+      fs24.copyFileSync(from, to);
     };
-    const headFiles = [...changedHead].filter((p) => !skipped(p, policy["skip-dirs"]) && isFile(path21.join(dir, p)));
-    for (const t of headFiles) copy(path21.join(dir, t), path21.join(sparseDir, "head", t));
-    for (const t of baseTargets(policy["skip-dirs"])) copy(path21.join(c.dir, t), path21.join(sparseDir, "base", t));
-    fs23.mkdirSync(path21.join(sparseDir, "head"), { recursive: true });
-    fs23.mkdirSync(path21.join(sparseDir, "base"), { recursive: true });
+    const headFiles = [...changedHead].filter((p) => !skipped(p, policy["skip-dirs"]) && isFile(path22.join(dir, p)));
+    for (const t of headFiles) copy(path22.join(dir, t), path22.join(sparseDir, "head", t));
+    for (const t of baseTargets(policy["skip-dirs"])) copy(path22.join(c.dir, t), path22.join(sparseDir, "base", t));
+    fs24.mkdirSync(path22.join(sparseDir, "head"), { recursive: true });
+    fs24.mkdirSync(path22.join(sparseDir, "base"), { recursive: true });
     partial2.add("trivy-fs");
     notes.push(
       `trivy-fs: no dependency or infrastructure file changed, so it searched only the ${headFiles.length} changed file(s) and their baseline versions for secrets; its other findings are the baseline's`
     );
     const secretOnly = { ...policy, trivy: { ...policy.trivy, scanners: policy.trivy.scanners.filter((x) => x === "secret") } };
-    return { name: "trivy-fs", side: "head", dir: sparseDir, policy: secretOnly, split: { baseDir: path21.join(sparseDir, "base"), headDir: path21.join(sparseDir, "head") } };
+    return { name: "trivy-fs", side: "head", dir: sparseDir, policy: secretOnly, split: { baseDir: path22.join(sparseDir, "base"), headDir: path22.join(sparseDir, "head") } };
   };
-  const baseTargets = (skipDirs) => changed.map((x) => x.oldPath ?? x.path).filter((p) => !skipped(p, skipDirs) && isFile(path21.join(c.dir, p)));
+  const baseTargets = (skipDirs) => changed.map((x) => x.oldPath ?? x.path).filter((p) => !skipped(p, skipDirs) && isFile(path22.join(c.dir, p)));
   const semgrepScope = (policy) => {
     if (changed.length > MAX_TARGETS) return "full";
     if (policyChanges.some((p) => p.what === "policy" && p.details.some((d) => d.startsWith("semgrep.")))) return "full";
-    const ruleDirs = policy.semgrep.config.map((r) => path21.resolve(o.headDir, r)).filter((r) => r.startsWith(o.headDir + path21.sep));
-    if (ruleDirs.some((r) => [...changedHead].some((p) => path21.join(o.headDir, p).startsWith(r)))) return "full";
+    const ruleDirs = policy.semgrep.config.map((r) => path22.resolve(o.headDir, r)).filter((r) => r.startsWith(o.headDir + path22.sep));
+    if (ruleDirs.some((r) => [...changedHead].some((p) => path22.join(o.headDir, p).startsWith(r)))) return "full";
     return "changed";
   };
   return {
@@ -74231,10 +74516,10 @@ function refSession(c, o) {
       if (name === "trivy-fs" && !depsChanged && !iacChanged && policy.trivy.scanners.includes("secret")) return trivyChangedFiles(dir, policy);
       if (name !== "semgrep" || semgrepScope(policy) === "full") return { name, side: "head", dir };
       partial2.add(name);
-      const targets = [...changedHead].filter((p) => !skipped(p, policy["skip-dirs"]) && isFile(path21.join(dir, p))).sort();
+      const targets = [...changedHead].filter((p) => !skipped(p, policy["skip-dirs"]) && isFile(path22.join(dir, p))).sort();
       const before = baseTargets(policy["skip-dirs"]).sort();
       notes.push(`semgrep scanned the ${targets.length} file(s) this change touches and their ${before.length} baseline version(s), in one run; unchanged files were not scanned`);
-      const both = targets.length ? [...targets, ...before.map((t) => path21.join(c.dir, t))] : [];
+      const both = targets.length ? [...targets, ...before.map((t) => path22.join(c.dir, t))] : [];
       return { name, side: "head", dir, targets: both, split: { baseDir: c.dir } };
     },
     baseJobs(names, policy) {
@@ -74281,29 +74566,29 @@ function refSession(c, o) {
       };
     },
     async close() {
-      if (sparseDir) fs23.rmSync(sparseDir, { recursive: true, force: true });
+      if (sparseDir) fs24.rmSync(sparseDir, { recursive: true, force: true });
       await c.remove();
     }
   };
 }
 
 // src/gate/text-hash.ts
-var fs24 = __toESM(require("node:fs"));
-var path22 = __toESM(require("node:path"));
+var fs25 = __toESM(require("node:fs"));
+var path23 = __toESM(require("node:path"));
 var HASHED_KINDS = /* @__PURE__ */ new Set(["code", "secret", "misconfiguration"]);
 var MAX_FILE_BYTES = 8 * 1024 * 1024;
 function addTextHashes(findings, dir) {
   const cache3 = /* @__PURE__ */ new Map();
-  const root = path22.resolve(dir);
+  const root = path23.resolve(dir);
   const lines3 = (rel) => {
     let got = cache3.get(rel);
     if (got !== void 0) return got;
     got = null;
-    const file2 = path22.resolve(root, rel);
-    if (file2.startsWith(root + path22.sep)) {
+    const file2 = path23.resolve(root, rel);
+    if (file2.startsWith(root + path23.sep)) {
       try {
-        const st = fs24.lstatSync(file2);
-        if (st.isFile() && st.size <= MAX_FILE_BYTES) got = fs24.readFileSync(file2, "utf8").split(/\r?\n/);
+        const st = fs25.lstatSync(file2);
+        if (st.isFile() && st.size <= MAX_FILE_BYTES) got = fs25.readFileSync(file2, "utf8").split(/\r?\n/);
       } catch {
         got = null;
       }
@@ -74322,86 +74607,6 @@ function addTextHashes(findings, dir) {
     }
     const end = f.location.endLine !== void 0 && f.location.endLine >= start ? f.location.endLine : start;
     f.textHash = matchedTextHash(all.slice(start - 1, end).join("\n"));
-  }
-}
-
-// src/gate/output-paths.ts
-var fs25 = __toESM(require("node:fs"));
-var path23 = __toESM(require("node:path"));
-init_errors();
-function isInside3(p, root) {
-  const rel = path23.relative(root, p);
-  return rel === "" || rel !== ".." && !rel.startsWith(`..${path23.sep}`) && !path23.isAbsolute(rel);
-}
-function leavesThroughLink(file2, roots) {
-  let real;
-  try {
-    real = fs25.realpathSync(file2);
-  } catch {
-    return lexists(file2) && fs25.lstatSync(file2).isSymbolicLink();
-  }
-  const realRoots = roots.flatMap((r) => {
-    try {
-      return [fs25.realpathSync(r)];
-    } catch {
-      return [];
-    }
-  });
-  if (realRoots.some((r) => isInside3(real, r))) return false;
-  const lexical = path23.resolve(file2);
-  return [...roots.map((r) => path23.resolve(r)), ...realRoots].some((r) => isInside3(lexical, r)) || fs25.lstatSync(file2).isSymbolicLink();
-}
-function checkRepoFileLink(file2, roots, what) {
-  let real;
-  try {
-    real = fs25.realpathSync(file2);
-  } catch {
-    return;
-  }
-  const realRoots = roots.flatMap((r) => {
-    try {
-      return [fs25.realpathSync(r)];
-    } catch {
-      return [];
-    }
-  });
-  if (realRoots.some((r) => isInside3(real, r))) return;
-  const lexical = path23.resolve(file2);
-  if ([...roots.map((r) => path23.resolve(r)), ...realRoots].some((r) => isInside3(lexical, r))) {
-    throw new ConfigError(`the ${what} is a symbolic link (or inside a linked folder) leading outside the repository; commit the file itself`, file2);
-  }
-}
-function checkReportPath(file2, roots) {
-  if (leavesThroughLink(file2, roots)) {
-    throw new ConfigError("the report is a symbolic link to a file outside the project and the workspace; give the file itself", file2);
-  }
-}
-function lexists(p) {
-  try {
-    return fs25.lstatSync(p, { throwIfNoEntry: false }) !== void 0;
-  } catch {
-    return false;
-  }
-}
-var OUTPUT_NAMES = ["chaingate-result.json", "chaingate.sarif", "summary.md", "sbom.cdx.json", "chaingate-vsa.predicate.json", "chaingate-vsa.intoto.json", "raw"];
-async function prepareOutputDir(outDir, given, roots) {
-  let existing = outDir;
-  while (!lexists(existing) && path23.dirname(existing) !== existing) existing = path23.dirname(existing);
-  if (leavesThroughLink(existing, roots)) {
-    throw new ConfigError("the output directory is a symbolic link to a place outside the project and the workspace; choose another output-dir", given);
-  }
-  await outputWrite(given, async () => {
-    fs25.mkdirSync(outDir, { recursive: true });
-    for (const name of OUTPUT_NAMES) fs25.rmSync(path23.join(outDir, name), { recursive: true, force: true });
-  });
-}
-async function outputWrite(file2, write) {
-  try {
-    await write();
-  } catch (e) {
-    const code = e.code;
-    if (!code) throw e;
-    throw new ConfigError(`cannot write to the output directory (${code}); check output-dir`, file2);
   }
 }
 
@@ -74766,6 +74971,7 @@ function checkLicenses(dir, policy, rules, sbom) {
 }
 
 // src/gate/run-gate.ts
+var MAX_RESULT_COMPONENTS = 1e5;
 var REPORT_COVERS = {
   trivy: ["trivy-fs"],
   semgrep: ["semgrep"],
@@ -74858,14 +75064,16 @@ function loadInputs(opts) {
   }
   const inputs = { vex: vexInputs };
   if (policyLoaded) inputs.policy = { path: path26.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
+  const byProject = policyLoaded && path26.dirname(configPath) === dir ? projectPolicies(dir, configPath, policy, policyLoaded.lineOf, repoRoots) : void 0;
+  if (byProject?.files.length) inputs.projectPolicies = byProject.files;
   if (exceptionsInput) inputs.exceptions = exceptionsInput;
-  return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath };
+  return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath, projectPolicies: byProject?.policies };
 }
 function ingestShard(bytes2, file2, commit, started) {
   const shard = parseChaingateResult(decodeText(bytes2));
   const problems = shardProblems(shard, commit);
-  const status = problems.length ? { name: "report:chaingate", status: "failed", durationMs: Date.now() - started, findings: shard.findings.length, error: `${file2}: ${problems.join("; ")}`, outputs: [file2] } : { name: "report:chaingate", status: "ok", durationMs: Date.now() - started, findings: shard.findings.length, outputs: [file2] };
-  return { findings: shard.findings, status, project: shard.project };
+  const status = problems.length ? { name: "report:chaingate", status: "failed", durationMs: Date.now() - started, findings: shard.findings.length, error: `${file2}${shard.shard ? ` (shard ${shard.shard.name})` : ""}: ${problems.join("; ")}`, outputs: [file2] } : { name: "report:chaingate", status: "ok", durationMs: Date.now() - started, findings: shard.findings.length, outputs: [file2] };
+  return { findings: shard.findings, status, project: shard.project, projects: shard.projects, shard: shard.shard ?? null, components: shard.components };
 }
 function policyProjects(dir, policy, inputs) {
   const file2 = inputs.policy && path26.resolve(dir, inputs.policy.path);
@@ -74910,6 +75118,31 @@ function splitSides(all, dir, split) {
     else findings.push(f);
   }
   return { findings, baseFindings };
+}
+async function runOver(scanner2, ctx, projects) {
+  if (!projects) return scanner2.run(ctx);
+  const all = { findings: [], rawOutputs: [], notes: [] };
+  for (const p of projects) {
+    const workDir = p === "" ? ctx.workDir : path26.join(ctx.workDir, p.replace(/[^A-Za-z0-9._-]+/g, "-"));
+    fs27.mkdirSync(workDir, { recursive: true });
+    let out;
+    try {
+      out = await scanner2.run({ ...ctx, dir: path26.join(ctx.dir, p), workDir });
+    } catch (e) {
+      if (e instanceof ChaingateError) e.message = `project ${p || "."}: ${e.message}`;
+      throw e;
+    }
+    all.findings.push(...underProject(out.findings, p));
+    all.rawOutputs.push(...out.rawOutputs);
+    all.notes.push(...out.notes.map((n) => projects.length > 1 ? `${p || "."}: ${n}` : n));
+  }
+  return all;
+}
+function withProject(c, project) {
+  const out = { purl: c.purl, name: c.name };
+  if (c.version !== void 0) out.version = c.version;
+  if (project) out.project = project;
+  return out;
 }
 async function bounded(items, limit, fn) {
   const out = new Array(items.length);
@@ -74970,7 +75203,7 @@ async function runGate(opts, deps2) {
 }
 async function gate(opts, deps2, head, session) {
   const trusted = opts.trustedPolicy === "baseline" && session?.baseInputs ? session.baseInputs : head;
-  const { policy, exceptions, vex, inputs, tools, exceptionsPath } = trusted;
+  const { policy, exceptions, vex, inputs, tools, exceptionsPath, projectPolicies: byProject } = trusted;
   const dir = head.dir;
   const scannerOpts = trusted === head ? opts : { ...opts, dir: trusted.dir };
   const historyFile = opts.history !== void 0 ? resolveFrom(process.cwd(), opts.history) : void 0;
@@ -74982,13 +75215,24 @@ async function gate(opts, deps2, head, session) {
   const covered = /* @__PURE__ */ new Set();
   const commit = opts.env.GITHUB_SHA || void 0;
   const shardProjects = [];
+  const scanned = opts.projects && scanProjects(dir, opts.projects);
+  const plan = opts.expectShards === void 0 ? void 0 : readShardPlan(resolveFrom(process.cwd(), opts.expectShards));
+  const stamps = [];
+  const shardComponents = [];
   for (const r of opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })))) {
-    const { findings, status, project } = ingestReport(r.tool, r.path, roots, commit);
+    const { findings, status, project, projects: shardFolders, shard, components } = ingestReport(r.tool, r.path, roots, commit);
     if (project) shardProjects.push(project);
+    if (shardFolders) shardProjects.push(...shardFolders.filter((p) => p !== ""));
+    if (shard !== void 0) stamps.push({ file: r.path, shard: shard ?? void 0 });
+    if (components) shardComponents.push(...components);
+    else if (shard !== void 0 && policy.sbom && status.status === "ok") opts.log.warning(`SBOM: ${r.path} lists no components (its scan wrote no SBOM): the SBOM has this checkout's lockfiles only for it`);
     addTextHashes(findings, dir);
     statuses.push(status);
     all.push(...findings);
     for (const s of REPORT_COVERS[r.tool] ?? []) covered.add(s);
+  }
+  if (plan) {
+    for (const problem of shardCoverage(plan, stamps)) statuses.push({ name: "report:chaingate", status: "failed", durationMs: 0, findings: 0, error: problem });
   }
   await prepareOutputDir(outDir, opts.outputDir, roots);
   const toRun = policy.scanners.filter((s) => !covered.has(s));
@@ -75020,7 +75264,7 @@ async function gate(opts, deps2, head, session) {
     let baseFindings;
     try {
       const scanner2 = deps2.createScanner(job.name, job.policy ?? policy, scannerOpts);
-      const out = await scanner2.run(ctx);
+      const out = await runOver(scanner2, ctx, job.name === "trivy-image" ? void 0 : scanned);
       findings = out.findings;
       if (job.split) ({ findings, baseFindings } = splitSides(findings, job.dir, job.split));
       addTextHashes(findings, job.split?.headDir ?? job.dir);
@@ -75069,17 +75313,22 @@ async function gate(opts, deps2, head, session) {
     opts.log.group(`cosign-verify: ${verifyImage}, ${((Date.now() - started) / 1e3).toFixed(1)} s`, lines3);
   }
   let sbomFile;
+  let listed;
   if (policy.sbom && deps2.writeSbom) {
     sbomFile = path26.join(outDir, "sbom.cdx.json");
-    const { components } = await deps2.writeSbom(dir, policy, sbomFile, opts);
+    const { components, list: list2 } = await deps2.writeSbom(dir, policy, sbomFile, opts, { only: scanned, extra: shardComponents.length ? shardComponents : void 0 });
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
+    if (opts.shard && list2) {
+      if (list2.length > MAX_RESULT_COMPONENTS) throw new ConfigError(`this shard's SBOM has ${list2.length} components, more than the ${MAX_RESULT_COMPONENTS} a result lists: plan more shards (chaingate plan --shards N)`);
+      listed = list2;
+    }
   }
   if (policy.licenses) {
     const { findings, status } = checkLicenses(dir, policy, policy.licenses, opts.sbomInput);
     all.push(...findings);
     statuses.push(status);
   }
-  const projects = [...shardProjects, ...policyProjects(dir, policy, inputs)];
+  const projects = [...shardProjects, ...(scanned ?? []).filter((p) => p !== ""), ...policyProjects(dir, policy, inputs)];
   const merged = assignProjects(mergeFindings(all), projects);
   const now = opts.now();
   let runFindings = [];
@@ -75118,6 +75367,7 @@ async function gate(opts, deps2, head, session) {
     dependencyChanges: comparison?.dependencyChanges,
     policyChanges: session?.policyChanges,
     policy,
+    projectPolicies: byProject,
     exceptions,
     vex,
     scanners: statuses,
@@ -75143,7 +75393,15 @@ async function gate(opts, deps2, head, session) {
     opts.log.info(`history: run ${history.run.n} recorded in ${historyFile} (${history.added.length} new, ${history.fixed.length} fixed since the last run)`);
   }
   const scannedProject = projectPath(dir, opts.env).project;
-  const result = { ...evaluated, ...commit ? { commit } : {}, ...scannedProject ? { project: scannedProject } : {} };
+  const result = {
+    ...evaluated,
+    ...commit ? { commit } : {},
+    ...scannedProject ? { project: scannedProject } : {},
+    ...scanned ? { projects: scanned.map((p) => [scannedProject, p].filter(Boolean).join("/")) } : {},
+    ...opts.shard ? { shard: opts.shard } : {},
+    // Components' projects from the repository root, as findings' are.
+    ...listed ? { components: listed.map((c) => withProject(c, [scannedProject, c.project ?? ""].filter(Boolean).join("/"))) } : {}
+  };
   const resultFile = path26.join(outDir, "chaingate-result.json");
   const sarifFile = path26.join(outDir, "chaingate.sarif");
   const summaryFile = path26.join(outDir, "summary.md");
@@ -75758,6 +76016,7 @@ function optionsFromInputs(env, now, log) {
     verifyImage: input2(env, "verify-image"),
     trustedPolicy,
     history,
+    expectShards: input2(env, "expect-shards"),
     env: gateEnv,
     now,
     log
