@@ -47048,10 +47048,18 @@ function change(file2, what, was, is, details) {
   if (was && is && details.length === 0) return [];
   return [{ file: file2, what, change: !was ? "added" : !is ? "removed" : "modified", details }];
 }
+function projectDetails(base, head, top) {
+  const seen = new Set(top);
+  const folders = [.../* @__PURE__ */ new Set([...base.projects?.keys() ?? [], ...head.projects?.keys() ?? []])].sort();
+  return folders.flatMap(
+    (folder) => policyDetails(base.projects?.get(folder) ?? base.policy, head.projects?.get(folder) ?? head.policy).filter((d) => !seen.has(d)).map((d) => `project ${folder || "."}: ${d}`)
+  );
+}
 function diffGate(base, head) {
   const out = [];
   const policyFile = head.policyFile ?? base.policyFile;
-  const pd = policyDetails(base.policy, head.policy);
+  const top = policyDetails(base.policy, head.policy);
+  const pd = [...top, ...projectDetails(base, head, top)];
   if (policyFile !== void 0) out.push(...change(policyFile, "policy", base.policyFile !== void 0, head.policyFile !== void 0, pd));
   const exFiles = [.../* @__PURE__ */ new Set([...base.exceptions.map((e) => e.file), ...head.exceptions.map((e) => e.file)])].sort();
   for (const file2 of exFiles) {
@@ -47351,7 +47359,8 @@ function toSide(g) {
     policy: g.policy,
     policyFile: g.inputs.policy?.path,
     exceptions: g.exceptions.map((e) => ({ file: e.source, entries: e.entries })),
-    vex: g.vex.map((v) => ({ file: v.source, doc: v.doc }))
+    vex: g.vex.map((v) => ({ file: v.source, doc: v.doc })),
+    projects: g.projectPolicies
   };
 }
 function skipped(p, skipDirs) {

@@ -9,6 +9,8 @@ export interface GateSide {
   policyFile?: string;
   exceptions: { file: string; entries: ExceptionEntry[] }[];
   vex: { file: string; doc: VexDocument }[];
+  /** Projects with a policy file of their own: folder → the policy in effect there. */
+  projects?: ReadonlyMap<string, Policy>;
 }
 
 function show(v: unknown): string {
@@ -77,11 +79,27 @@ function change(file: string, what: PolicyChange['what'], was: boolean, is: bool
   return [{ file, what, change: !was ? 'added' : !is ? 'removed' : 'modified', details }];
 }
 
+/**
+ * What a change does to the projects' own policy files (`projects: [{path, policy}]`), beyond
+ * what it does to the monorepo's policy: a project file can lower a threshold as surely as the
+ * policy can, so its edits are listed with the policy's, named by project folder.
+ */
+function projectDetails(base: GateSide, head: GateSide, top: readonly string[]): string[] {
+  const seen = new Set(top);
+  const folders = [...new Set([...(base.projects?.keys() ?? []), ...(head.projects?.keys() ?? [])])].sort();
+  return folders.flatMap((folder) =>
+    policyDetails(base.projects?.get(folder) ?? base.policy, head.projects?.get(folder) ?? head.policy)
+      .filter((d) => !seen.has(d))
+      .map((d) => `project ${folder || '.'}: ${d}`),
+  );
+}
+
 /** Every edit the change makes to the gate, policy first. */
 export function diffGate(base: GateSide, head: GateSide): PolicyChange[] {
   const out: PolicyChange[] = [];
   const policyFile = head.policyFile ?? base.policyFile;
-  const pd = policyDetails(base.policy, head.policy);
+  const top = policyDetails(base.policy, head.policy);
+  const pd = [...top, ...projectDetails(base, head, top)];
   if (policyFile !== undefined) out.push(...change(policyFile, 'policy', base.policyFile !== undefined, head.policyFile !== undefined, pd));
   const exFiles = [...new Set([...base.exceptions.map((e) => e.file), ...head.exceptions.map((e) => e.file)])].sort();
   for (const file of exFiles) {

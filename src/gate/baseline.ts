@@ -25,6 +25,7 @@ export interface GateInputs {
   exceptions: { source: string; entries: GateSide['exceptions'][number]['entries'] }[];
   vex: { source: string; doc: GateSide['vex'][number]['doc'] }[];
   inputs: { policy?: { path: string } };
+  projectPolicies?: ReadonlyMap<string, Policy>;
 }
 
 export interface ScanJob {
@@ -60,6 +61,7 @@ function toSide(g: GateInputs): GateSide {
     policyFile: g.inputs.policy?.path,
     exceptions: g.exceptions.map((e) => ({ file: e.source, entries: e.entries })),
     vex: g.vex.map((v) => ({ file: v.source, doc: v.doc })),
+    projects: g.projectPolicies,
   };
 }
 
