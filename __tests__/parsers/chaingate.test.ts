@@ -72,7 +72,46 @@ describe('parseChaingateResult', () => {
   it('refuses a result whose fields are not the schema', () => {
     const raw = real();
     raw.findings[0].severity = 'dreadful';
-    expect(() => parseChaingateResult(text(raw))).toThrow(/unexpected format/);
+    expect(() => parseChaingateResult(text(raw))).toThrow(/unexpected format: findings\.0\.severity: /);
+  });
+
+  // Valid findings skip zod's copy (a predicate compiled from the schema checks them); the rest
+  // of the result is zod's to check, and the messages are those of zod checking it all.
+  const zodOnly = (t: string): unknown => {
+    let out: unknown;
+    jest.isolateModules(() => {
+      jest.doMock('../../src/parsers/conforms', () => ({ plainValidator: () => undefined }));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const m = require('../../src/parsers/chaingate') as typeof import('../../src/parsers/chaingate');
+      try {
+        out = m.parseChaingateResult(t);
+      } catch (e) {
+        out = `${(e as Error).name}: ${(e as Error).message}`;
+      }
+    });
+    jest.dontMock('../../src/parsers/conforms');
+    return out;
+  };
+  const outcome = (t: string): unknown => {
+    try {
+      return parseChaingateResult(t);
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+  };
+
+  it.each<[string, (r: Raw) => void]>([
+    ['valid', () => undefined],
+    ['a bad scanner status beside valid findings', (r) => (r.scanners[0].status = 'crashed')],
+    ['an unknown key beside valid findings', (r) => (r.extra = 1)],
+    ['a bad finding', (r) => (r.findings[1].tools = [])],
+    ['an unknown key in a finding', (r) => (r.findings[0].extra = 1)],
+    ['findings that are not a list', (r) => (r.findings = {} as never)],
+    ['no findings', (r) => delete (r as Record<string, unknown>).findings],
+  ])('reads and refuses as zod alone would: %s', (_name, edit) => {
+    const raw = real();
+    edit(raw);
+    expect(outcome(text(raw))).toEqual(zodOnly(text(raw)));
   });
 
   it.each(['../outside', '/etc', 'a//b', 'a/./b', 'a\\b', 'a/'])('refuses the project folder %j', (project) => {
