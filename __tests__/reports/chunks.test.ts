@@ -41,7 +41,7 @@ describe('resultJsonChunks', () => {
 });
 
 describe('sarifJsonChunks', () => {
-  it.each([1, 2, 2000])('joins to the compact serialization of the log (%i results a piece)', (size) => {
+  it.each([1, 2, 2000])('joins to the compact serialization of the log (%i rules or results a piece)', (size) => {
     const opts = { toolVersion: '1.0.0', completedTools: ['grype'], maxResultsPerRun: 5 };
     for (const r of [representative(), gateResult({ findings: many(12) }), gateResult({ findings: [] })]) {
       expect([...sarifJsonChunks(r, opts, size)].join('')).toBe(JSON.stringify(renderSarif(r, opts)) + '\n');
