@@ -162,6 +162,8 @@ interface Ctx {
   /** md() of each title, and of each description, met so far (see mdOnce). */
   titles: Map<string, string>;
   descriptions: Map<string, string>;
+  /** isWebUrl of each rule link met so far. */
+  webUrls: Map<string, boolean>;
 }
 
 /**
@@ -264,7 +266,7 @@ interface RuleAcc {
 }
 
 /** What to do about a finding of this kind: the remediation code scanning shows under the alert. */
-function remediation(f: EvaluatedFinding): string {
+function remediation(f: EvaluatedFinding, webUrl: boolean): string {
   switch (f.kind) {
     case 'vulnerability': {
       const to = f.package && nearestFix(f.package);
@@ -279,7 +281,7 @@ function remediation(f: EvaluatedFinding): string {
     case 'signature':
       return 'Sign the image with a trusted key or identity, or correct the keys in the policy\'s `verify:` section.';
     default:
-      return 'Change the code or configuration at the location shown' + (f.url && isWebUrl(f.url) ? ', as the rule\'s documentation describes.' : '.') + ' To accept the risk instead, add an exception with a reason and an expiry.';
+      return 'Change the code or configuration at the location shown' + (webUrl ? ', as the rule\'s documentation describes.' : '.') + ' To accept the risk instead, add an exception with a reason and an expiry.';
   }
 }
 
@@ -292,20 +294,29 @@ function codeText(s: string): string {
 /** How much of a description the help's Markdown shows. */
 const MAX_DESCRIPTION_CHARS = 4000;
 
-function helpMarkdown(id: string, f: EvaluatedFinding, ctx: Ctx): string {
+function helpMarkdown(id: string, f: EvaluatedFinding, ctx: Ctx, webUrl: boolean): string {
   const parts = [`**${f.title ? mdOnce(ctx.titles, f.title) : md(id)}**`];
   if (f.description) parts.push(mdOnce(ctx.descriptions, f.description, MAX_DESCRIPTION_CHARS));
-  parts.push(`**Remediation:** ${remediation(f)}`);
-  if (f.url && isWebUrl(f.url)) parts.push(`[${md(id)}](${linkTarget(f.url)})`);
+  parts.push(`**Remediation:** ${remediation(f, webUrl)}`);
+  if (webUrl) parts.push(`[${md(id)}](${linkTarget(f.url as string)})`);
   return parts.join('\n\n');
+}
+
+/** isWebUrl of a rule's link, once per link in a render: thousands of rules share a few hundred. */
+function webUrlOnce(ctx: Ctx, url: string | undefined): boolean {
+  if (!url) return false;
+  let web = ctx.webUrls.get(url);
+  if (web === undefined) ctx.webUrls.set(url, (web = isWebUrl(url)));
+  return web;
 }
 
 function rule(id: string, acc: RuleAcc, ctx: Ctx): Obj {
   const f = acc.first;
+  const web = webUrlOnce(ctx, f.url);
   const r: Obj = { id, shortDescription: { text: f.title || id } };
   if (f.description) r.fullDescription = { text: f.description };
-  if (f.url && isWebUrl(f.url)) r.helpUri = f.url;
-  r.help = { text: [f.description || f.title, f.url].filter(Boolean).join('\n\n') || id, markdown: helpMarkdown(id, f, ctx) };
+  if (web) r.helpUri = f.url;
+  r.help = { text: [f.description || f.title, f.url].filter(Boolean).join('\n\n') || id, markdown: helpMarkdown(id, f, ctx, web) };
   r.properties = {
     'security-severity': securitySeverityScore(acc.worst),
     // Code scanning rejects a rule with more than 20 tags.
@@ -403,11 +414,13 @@ interface RunGroup {
  */
 function groupRuns(findings: readonly EvaluatedFinding[], ctx: Ctx, perProject: boolean): RunGroup[] {
   const opts = ctx.opts;
-  const byRun = new Map<string, RunGroup>();
+  // By tool, then project: a key string made per finding cost more than the grouping itself.
+  const byRun = new Map<string, Map<string, RunGroup>>();
   const get = (tool: string, project: string | undefined): ToolFindings => {
-    const key = `${tool}\0${project ?? ''}`;
-    let r = byRun.get(key);
-    if (!r) byRun.set(key, (r = { tool, project, t: { kept: [], omitted: 0 } }));
+    let inTool = byRun.get(tool);
+    if (!inTool) byRun.set(tool, (inTool = new Map()));
+    let r = inTool.get(project ?? '');
+    if (!r) inTool.set(project ?? '', (r = { tool, project, t: { kept: [], omitted: 0 } }));
     return r.t;
   };
   const max = opts.maxResultsPerRun ?? Infinity;
@@ -430,12 +443,12 @@ function groupRuns(findings: readonly EvaluatedFinding[], ctx: Ctx, perProject: 
     else t.omitted++;
   }
   for (const tool of opts.completedTools ?? []) for (const p of projects) get(tool, p);
-  return [...byRun.values()].sort((a, b) => compareStrings(a.tool, b.tool) || compareStrings(a.project ?? '', b.project ?? ''));
+  return [...byRun.values()].flatMap((m) => [...m.values()]).sort((a, b) => compareStrings(a.tool, b.tool) || compareStrings(a.project ?? '', b.project ?? ''));
 }
 
 /** The log with every run's results still to be filled: what renderSarif and sarifJsonChunks share. */
 function sarifParts(result: GateResult, opts: SarifOptions): { log: Obj; runs: RunParts[]; ctx: Ctx } {
-  const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix(opts.project), titles: new Map(), descriptions: new Map() };
+  const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix(opts.project), titles: new Map(), descriptions: new Map(), webUrls: new Map() };
   // Sorted once up front, so each run's results come out in the same order as the other reports.
   const findings = sortFindings(result.findings);
   let groups = groupRuns(findings, ctx, true);
