@@ -4,6 +4,7 @@ import { computeFingerprint } from '../../src/core/finding';
 import { parseReport } from '../../src/parsers';
 import { parseChaingateResult, shardProblems, type ShardResult } from '../../src/parsers/chaingate';
 import { FormatError } from '../../src/parsers/util';
+import { GateResultSchema } from '../../src/reports/result-schema';
 import { expectGolden } from '../helpers/golden';
 import { GOLDENS } from '../helpers/paths';
 
@@ -99,6 +100,17 @@ describe('parseChaingateResult', () => {
       return `${(e as Error).name}: ${(e as Error).message}`;
     }
   };
+
+  it('leaves valid findings out of zod, which copies each (0.35 s on 100,000)', () => {
+    const parse = jest.spyOn(GateResultSchema, 'safeParse');
+    try {
+      const r = parseChaingateResult(REAL);
+      expect(r.findings).toHaveLength(real().findings.length);
+      expect(parse.mock.calls.map(([data]) => (data as { findings: unknown[] }).findings.length)).toEqual([0]);
+    } finally {
+      parse.mockRestore();
+    }
+  });
 
   it.each<[string, (r: Raw) => void]>([
     ['valid', () => undefined],
