@@ -26,6 +26,7 @@ describe('plainValidator', () => {
     expectAgreement(z.boolean(), [[false, true], [0, false]]);
     expectAgreement(z.null(), [[null, true], [undefined, false]]);
     expectAgreement(z.literal(2), [[2, true], [3, false], ['2', false]]);
+    expectAgreement(z.enum(['a', 'b']), [['a', true], ['b', true], ['c', false], [0, false], [undefined, false]]);
     expectAgreement(z.unknown(), [[{ a: [1] }, true], [undefined, true]]);
     expectAgreement(z.any(), [['x', true]]);
   });
@@ -110,6 +111,8 @@ describe('plainValidator', () => {
       z.xor([z.string(), z.number()]),
       z.union([z.string(), z.string().trim()]),
       z.record(z.enum(['a']), z.string()),
+      // A numeric TypeScript enum: its reverse mappings are not values zod accepts.
+      z.enum({ A: 0, B: 1, 0: 'A', 1: 'B' }),
       z.record(z.string().min(1), z.string()),
       z.record(z.string(), z.string().trim()),
       z.array(z.date()),

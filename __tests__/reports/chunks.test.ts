@@ -41,10 +41,19 @@ describe('resultJsonChunks', () => {
 });
 
 describe('sarifJsonChunks', () => {
-  it.each([1, 2, 2000])('joins to the compact serialization of the log (%i results a piece)', (size) => {
+  it.each([1, 2, 2000])('joins to the compact serialization of the log (%i rules or results a piece)', (size) => {
     const opts = { toolVersion: '1.0.0', completedTools: ['grype'], maxResultsPerRun: 5 };
     for (const r of [representative(), gateResult({ findings: many(12) }), gateResult({ findings: [] })]) {
       expect([...sarifJsonChunks(r, opts, size)].join('')).toBe(JSON.stringify(renderSarif(r, opts)) + '\n');
     }
+  });
+
+  it('streams rules as it streams results: no piece holds more of them than a chunk', () => {
+    const r = gateResult({ findings: many(12) });
+    const opts = { toolVersion: '1.0.0' };
+    const rules = (JSON.stringify(renderSarif(r, opts)).match(/"shortDescription"/g) ?? []).length;
+    expect(rules).toBeGreaterThan(4);
+    const pieces = [...sarifJsonChunks(r, opts, 2)];
+    expect(Math.max(...pieces.map((p) => (p.match(/"shortDescription"/g) ?? []).length))).toBe(2);
   });
 });

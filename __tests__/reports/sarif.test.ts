@@ -271,6 +271,21 @@ describe('renderSarif', () => {
       expect(nopkg.runs[0].tool.driver.rules[0].help.markdown).toContain('[V](https://a.example/x%20%28y%29)');
     });
 
+    it('escapes a title, description or link shared by many rules once, the same for each', () => {
+      const shared = { tool: 'osv', kind: 'vulnerability' as const, severity: 'high' as const, title: 'Prototype *pollution* <b>', description: 'Use `_.merge` | 4.17.21 @ a@b.io', url: 'https://a.example/advisory' };
+      const log = render(gateResult({ findings: [evaluated({ ...shared, id: 'A-1' }), evaluated({ ...shared, id: 'A-2' }), evaluated({ ...shared, id: 'A-3', title: '', url: 'javascript:x' })] }));
+      const rules = log.runs[0].tool.driver.rules;
+      expect(rules.map((r: Obj) => r.helpUri)).toEqual(['https://a.example/advisory', 'https://a.example/advisory', undefined]);
+      expect(rules.map((r: Obj) => (r.help.markdown as string).endsWith(`[${r.id}](https://a.example/advisory)`))).toEqual([true, true, false]);
+      const help = rules.map((r: Obj) => (r.help.markdown as string).split('\n\n').slice(0, 2));
+      const description = 'Use \\`\\_.merge\\` \\| 4.17.21 @ a<span>@</span>b.io';
+      expect(help).toEqual([
+        ['**Prototype \\*pollution\\* &lt;b&gt;**', description],
+        ['**Prototype \\*pollution\\* &lt;b&gt;**', description],
+        ['**A-3**', description],
+      ]);
+    });
+
     it('writes every path as toArtifactUri would, whether or not it needs encoding', () => {
       const paths = ['src/a.ts', "odd!~*'()_-.ts", 'C:/work/x.ts', './x.ts', 'a b/c%d.ts', '/abs/p.ts', 'weird$&+,;=@.ts', 'ünï/cödé.ts'];
       const findings = paths.map((p) => evaluated({ tool: 'semgrep', kind: 'code', severity: 'low', id: p, title: 't', location: { path: p, startLine: 1 } }));

@@ -27,7 +27,10 @@ export function findingAnchors(dir: string, lockfiles: readonly string[]): Ancho
     // Only files of the project: a path from a report must not make the gate read elsewhere.
     if (abs.startsWith(root + path.sep)) {
       try {
-        if (fs.statSync(abs).size <= MAX_BYTES) {
+        // Most paths of a large merge name no file here (the shards' checkouts had them): an
+        // ENOENT thrown per path cost 0.2 s on 100,000 findings.
+        const size = fs.statSync(abs, { throwIfNoEntry: false })?.size;
+        if (size !== undefined && size <= MAX_BYTES) {
           const lines = fs.readFileSync(abs, 'utf8').split('\n');
           const byToken = new Map<string, number[]>();
           lines.forEach((l, i) => {

@@ -6,7 +6,7 @@
 // known to be valid. This module compiles such a schema into one plain predicate.
 //
 // It understands the subset of zod whose output is a plain copy of its input (strings, numbers,
-// literals, optional and nullable, arrays, tuples, records, unions, loose and strict objects,
+// literals, string enums, optional and nullable, arrays, tuples, records, unions, loose and strict objects,
 // length and integer checks). Anything else (transforms, defaults, refinements, string formats,
 // stripping objects...) makes the schema unsupported, and `validate` then runs zod as before.
 // The predicate is conservative: it may reject what zod would accept (zod then decides and
@@ -33,6 +33,7 @@ interface Def {
   items?: Schema[];
   rest?: Schema | null;
   values?: unknown[];
+  entries?: Record<string, unknown>;
 }
 interface CheckDef {
   check: string;
@@ -172,6 +173,14 @@ function compileDef(def: Def): Check | undefined {
     case 'literal': {
       const values = def.values as unknown[];
       return withChecks(def, (v) => values.includes(v));
+    }
+    case 'enum': {
+      // A TypeScript numeric enum also maps its values back to its names, which zod leaves out of
+      // the values it accepts: only enums of strings, whose values are their entries', here.
+      const values = Object.values(def.entries as Record<string, unknown>);
+      if (!values.every((v) => typeof v === 'string')) return undefined;
+      const allowed = new Set<unknown>(values);
+      return withChecks(def, (v) => allowed.has(v));
     }
     case 'optional': {
       const inner = compileSchema(def.innerType as Schema);
