@@ -5433,11 +5433,11 @@ var require_exception = __commonJS({
       }
       return message + " " + where2;
     }
-    function YAMLException(reason, mark) {
+    function YAMLException(reason, mark2) {
       Error.call(this);
       this.name = "YAMLException";
       this.reason = reason;
-      this.mark = mark;
+      this.mark = mark2;
       this.message = formatError2(this, false);
       if (Error.captureStackTrace) {
         Error.captureStackTrace(this, this.constructor);
@@ -5480,9 +5480,9 @@ var require_snippet = __commonJS({
     function padStart(string4, max) {
       return common.repeat(" ", max - string4.length) + string4;
     }
-    function makeSnippet(mark, options) {
+    function makeSnippet(mark2, options) {
       options = Object.create(options || null);
-      if (!mark.buffer) return null;
+      if (!mark2.buffer) return null;
       if (!options.maxLength) options.maxLength = 79;
       if (typeof options.indent !== "number") options.indent = 1;
       if (typeof options.linesBefore !== "number") options.linesBefore = 3;
@@ -5492,41 +5492,41 @@ var require_snippet = __commonJS({
       const lineEnds = [];
       let match;
       let foundLineNo = -1;
-      while (match = re.exec(mark.buffer)) {
+      while (match = re.exec(mark2.buffer)) {
         lineEnds.push(match.index);
         lineStarts.push(match.index + match[0].length);
-        if (mark.position <= match.index && foundLineNo < 0) {
+        if (mark2.position <= match.index && foundLineNo < 0) {
           foundLineNo = lineStarts.length - 2;
         }
       }
       if (foundLineNo < 0) foundLineNo = lineStarts.length - 1;
       let result = "";
-      const lineNoLength = Math.min(mark.line + options.linesAfter, lineEnds.length).toString().length;
+      const lineNoLength = Math.min(mark2.line + options.linesAfter, lineEnds.length).toString().length;
       const maxLineLength = options.maxLength - (options.indent + lineNoLength + 3);
       for (let i = 1; i <= options.linesBefore; i++) {
         if (foundLineNo - i < 0) break;
         const line2 = getLine(
-          mark.buffer,
+          mark2.buffer,
           lineStarts[foundLineNo - i],
           lineEnds[foundLineNo - i],
-          mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
+          mark2.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo - i]),
           maxLineLength
         );
-        result = common.repeat(" ", options.indent) + padStart((mark.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
+        result = common.repeat(" ", options.indent) + padStart((mark2.line - i + 1).toString(), lineNoLength) + " | " + line2.str + "\n" + result;
       }
-      const line = getLine(mark.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark.position, maxLineLength);
-      result += common.repeat(" ", options.indent) + padStart((mark.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
+      const line = getLine(mark2.buffer, lineStarts[foundLineNo], lineEnds[foundLineNo], mark2.position, maxLineLength);
+      result += common.repeat(" ", options.indent) + padStart((mark2.line + 1).toString(), lineNoLength) + " | " + line.str + "\n";
       result += common.repeat("-", options.indent + lineNoLength + 3 + line.pos) + "^\n";
       for (let i = 1; i <= options.linesAfter; i++) {
         if (foundLineNo + i >= lineEnds.length) break;
         const line2 = getLine(
-          mark.buffer,
+          mark2.buffer,
           lineStarts[foundLineNo + i],
           lineEnds[foundLineNo + i],
-          mark.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
+          mark2.position - (lineStarts[foundLineNo] - lineStarts[foundLineNo + i]),
           maxLineLength
         );
-        result += common.repeat(" ", options.indent) + padStart((mark.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
+        result += common.repeat(" ", options.indent) + padStart((mark2.line + i + 1).toString(), lineNoLength) + " | " + line2.str + "\n";
       }
       return result.replace(/\n$/, "");
     }
@@ -6497,7 +6497,7 @@ var require_loader = __commonJS({
       this.anchorMapTransactions = [];
     }
     function generateError(state2, message) {
-      const mark = {
+      const mark2 = {
         name: state2.filename,
         buffer: state2.input.slice(0, -1),
         // omit trailing \0
@@ -6505,8 +6505,8 @@ var require_loader = __commonJS({
         line: state2.line,
         column: state2.position - state2.lineStart
       };
-      mark.snippet = makeSnippet(mark);
-      return new YAMLException(message, mark);
+      mark2.snippet = makeSnippet(mark2);
+      return new YAMLException(message, mark2);
     }
     function throwError(state2, message) {
       throw generateError(state2, message);
@@ -12529,6 +12529,12 @@ function compileDef(def) {
     case "literal": {
       const values2 = def.values;
       return withChecks2(def, (v) => values2.includes(v));
+    }
+    case "enum": {
+      const values2 = Object.values(def.entries);
+      if (!values2.every((v) => typeof v === "string")) return void 0;
+      const allowed = new Set(values2);
+      return withChecks2(def, (v) => allowed.has(v));
     }
     case "optional": {
       const inner = compileSchema(def.innerType);
@@ -46829,12 +46835,23 @@ var GateResultSchema = external_exports.strictObject({
   description: "chaingate-result.json: the verdict of the chaingate supply-chain gate, every finding with whether it blocks, and the exceptions and scanners behind it."
 });
 
+// src/parsers/chaingate.ts
+init_conforms();
+
 // src/core/result-version.ts
 var RESULT_SCHEMA_VERSION = 1;
 
 // src/parsers/chaingate.ts
 init_util2();
 var WHAT8 = "chaingate result";
+var isFinding = plainValidator(EvaluatedFindingSchema);
+function validResult(raw) {
+  const findings = raw.findings;
+  if (isFinding && Array.isArray(findings) && findings.every(isFinding)) {
+    return { ...validate2(GateResultSchema, { ...raw, findings: [] }, WHAT8), findings };
+  }
+  return validate2(GateResultSchema, raw, WHAT8);
+}
 function rawFinding(f, prefix) {
   const out = { tools: f.tools, kind: f.kind, severity: f.severity, id: f.id, aliases: f.aliases, title: f.title, fingerprint: "" };
   if (f.description !== void 0) out.description = f.description;
@@ -46873,7 +46890,7 @@ function parseChaingateResult(text3) {
     throw new FormatError(`${WHAT8}: written by a newer chaingate (result schema version ${version3}; this one reads up to ${RESULT_SCHEMA_VERSION}): run the gate with the shards' version`);
   }
   if (raw?.tool?.name !== "chaingate") throw new FormatError(`${WHAT8}: not a chaingate-result.json (no tool.name "chaingate")`);
-  const r = validate2(GateResultSchema, raw, WHAT8);
+  const r = validResult(raw);
   const prefix = projectPrefix(r.project);
   return {
     findings: r.findings.map((f) => rawFinding(f, prefix)),
@@ -48068,6 +48085,11 @@ function region(f) {
   const end = l.endLine !== void 0 && Number.isInteger(l.endLine) && l.endLine >= l.startLine ? l.endLine : void 0;
   return { startLine: l.startLine, endLine: end };
 }
+function mdOnce(seen, text3, max) {
+  let out = seen.get(text3);
+  if (out === void 0) seen.set(text3, out = md(text3, max));
+  return out;
+}
 var PLAIN_PATH = /^(?!\.\/)[A-Za-z0-9\-_.!~*'()/]*$/;
 var ABSOLUTE = /^(?:[\\/]|[A-Za-z]:[\\/])/;
 function uriFor(file2, ctx) {
@@ -48138,7 +48160,7 @@ function resultProperties(f) {
     cvssScore: f.cvssScore
   };
 }
-function remediation(f) {
+function remediation(f, webUrl) {
   switch (f.kind) {
     case "vulnerability": {
       const to = f.package && nearestFix(f.package);
@@ -48153,25 +48175,33 @@ function remediation(f) {
     case "signature":
       return "Sign the image with a trusted key or identity, or correct the keys in the policy's `verify:` section.";
     default:
-      return "Change the code or configuration at the location shown" + (f.url && isWebUrl(f.url) ? ", as the rule's documentation describes." : ".") + " To accept the risk instead, add an exception with a reason and an expiry.";
+      return "Change the code or configuration at the location shown" + (webUrl ? ", as the rule's documentation describes." : ".") + " To accept the risk instead, add an exception with a reason and an expiry.";
   }
 }
 function codeText(s) {
   return s.replace(/[`\u0000-\u001f\u007f]/g, " ");
 }
-function helpMarkdown(id, f) {
-  const parts = [`**${md(f.title || id)}**`];
-  if (f.description) parts.push(md(f.description, 4e3));
-  parts.push(`**Remediation:** ${remediation(f)}`);
-  if (f.url && isWebUrl(f.url)) parts.push(`[${md(id)}](${linkTarget(f.url)})`);
+var MAX_DESCRIPTION_CHARS = 4e3;
+function helpMarkdown(id, f, ctx, webUrl) {
+  const parts = [`**${f.title ? mdOnce(ctx.titles, f.title) : md(id)}**`];
+  if (f.description) parts.push(mdOnce(ctx.descriptions, f.description, MAX_DESCRIPTION_CHARS));
+  parts.push(`**Remediation:** ${remediation(f, webUrl)}`);
+  if (webUrl) parts.push(`[${md(id)}](${linkTarget(f.url)})`);
   return parts.join("\n\n");
 }
-function rule(id, acc) {
+function webUrlOnce(ctx, url2) {
+  if (!url2) return false;
+  let web = ctx.webUrls.get(url2);
+  if (web === void 0) ctx.webUrls.set(url2, web = isWebUrl(url2));
+  return web;
+}
+function rule(id, acc, ctx) {
   const f = acc.first;
+  const web = webUrlOnce(ctx, f.url);
   const r = { id, shortDescription: { text: f.title || id } };
   if (f.description) r.fullDescription = { text: f.description };
-  if (f.url && isWebUrl(f.url)) r.helpUri = f.url;
-  r.help = { text: [f.description || f.title, f.url].filter(Boolean).join("\n\n") || id, markdown: helpMarkdown(id, f) };
+  if (web) r.helpUri = f.url;
+  r.help = { text: [f.description || f.title, f.url].filter(Boolean).join("\n\n") || id, markdown: helpMarkdown(id, f, ctx, web) };
   r.properties = {
     "security-severity": securitySeverityScore(acc.worst),
     // Code scanning rejects a rule with more than 20 tags.
@@ -48211,8 +48241,9 @@ function buildRun(tool, project, { kept: findings, omitted }, ctx) {
   }
   const ruleIds = [...rules.keys()].sort(compareStrings);
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  const driver = { name: tool, version: ctx.opts.toolVersions?.[tool], informationUri: TOOL_URIS[tool], rules: void 0 };
   const run = {
-    tool: { driver: { name: tool, version: ctx.opts.toolVersions?.[tool], informationUri: TOOL_URIS[tool], rules: ruleIds.map((id) => rule(id, rules.get(id))) } },
+    tool: { driver },
     conversion: { tool: { driver: { name: "chaingate", version: ctx.opts.toolVersion } } },
     // A distinct category per tool and project, so code scanning tracks each one's alerts separately.
     automationDetails: { id: project === void 0 ? `chaingate/${tool}/` : `chaingate/${tool}/${project}/` },
@@ -48228,33 +48259,39 @@ function buildRun(tool, project, { kept: findings, omitted }, ctx) {
     properties: omitted ? { omittedResults: omitted } : void 0,
     results: void 0
   };
-  return { run, findings, ruleIndex };
+  return { run, driver, findings, ruleIds, rules, ruleIndex };
 }
 var CODE_SCANNING_MAX_RUNS = 20;
 function groupRuns(findings, ctx, perProject) {
   const opts = ctx.opts;
   const byRun = /* @__PURE__ */ new Map();
   const get = (tool, project) => {
-    const key = `${tool}\0${project ?? ""}`;
-    let r = byRun.get(key);
-    if (!r) byRun.set(key, r = { tool, project, t: { kept: [], omitted: 0 } });
+    let inTool = byRun.get(tool);
+    if (!inTool) byRun.set(tool, inTool = /* @__PURE__ */ new Map());
+    let r = inTool.get(project ?? "");
+    if (!r) inTool.set(project ?? "", r = { tool, project, t: { kept: [], omitted: 0 } });
     return r.t;
   };
   const max = opts.maxResultsPerRun ?? Infinity;
   const projects = /* @__PURE__ */ new Set([ctx.project]);
   if (perProject) for (const p of opts.projects ?? []) projects.add(categoryProject(ctx, p));
+  const categories = /* @__PURE__ */ new Map();
+  const categoryOf = (p) => {
+    if (!categories.has(p)) categories.set(p, categoryProject(ctx, p));
+    return categories.get(p);
+  };
   for (const f of findings) {
-    const project = perProject ? categoryProject(ctx, f.project) : ctx.project;
+    const project = perProject ? categoryOf(f.project) : ctx.project;
     projects.add(project);
     const t = get(f.tools[0] ?? "chaingate", project);
     if (t.kept.length < max) t.kept.push(f);
     else t.omitted++;
   }
   for (const tool of opts.completedTools ?? []) for (const p of projects) get(tool, p);
-  return [...byRun.values()].sort((a, b) => compareStrings(a.tool, b.tool) || compareStrings(a.project ?? "", b.project ?? ""));
+  return [...byRun.values()].flatMap((m) => [...m.values()]).sort((a, b) => compareStrings(a.tool, b.tool) || compareStrings(a.project ?? "", b.project ?? ""));
 }
 function sarifParts(result, opts) {
-  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix2(opts.project) };
+  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix2(opts.project), titles: /* @__PURE__ */ new Map(), descriptions: /* @__PURE__ */ new Map(), webUrls: /* @__PURE__ */ new Map() };
   const findings = sortFindings(result.findings);
   let groups = groupRuns(findings, ctx, true);
   if (groups.length > CODE_SCANNING_MAX_RUNS) groups = groupRuns(findings, ctx, false);
@@ -48262,23 +48299,35 @@ function sarifParts(result, opts) {
   if (runs.length === 0) runs.push(buildRun("chaingate", ctx.project, { kept: [], omitted: 0 }, ctx));
   return { log: { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: runs.map((r) => r.run) }, runs, ctx };
 }
-var resultsMark = (i) => `\0results ${i}\0`;
+var mark = (what, i) => `\0${what} ${i}\0`;
+function* arrayChunks(items, toJson, chunkSize) {
+  for (let j = 0; j < items.length; j += chunkSize) {
+    const text3 = JSON.stringify(items.slice(j, j + chunkSize).map(toJson));
+    yield (j > 0 ? "," : "") + text3.slice(1, -1);
+  }
+}
 function* sarifJsonChunks(result, opts, chunkSize = 100) {
   const { log, runs, ctx } = sarifParts(result, opts);
-  runs.forEach((p, i) => p.run.results = resultsMark(i));
+  runs.forEach((p, i) => {
+    p.driver.rules = mark("rules", i);
+    p.run.results = mark("results", i);
+  });
   const text3 = JSON.stringify(log) + "\n";
   let from = 0;
-  for (let i = 0; i < runs.length; i++) {
-    const at = `"results":${JSON.stringify(resultsMark(i))}`;
+  const upTo = function* (member, i) {
+    const at = `"${member}":${JSON.stringify(mark(member, i))}`;
     const pos = text3.indexOf(at, from);
-    yield `${text3.slice(from, pos)}"results":[`;
-    const { findings, ruleIndex } = runs[i];
-    for (let j = 0; j < findings.length; j += chunkSize) {
-      const items = JSON.stringify(findings.slice(j, j + chunkSize).map((f) => sarifResult(f, ruleIndex, ctx)));
-      yield (j > 0 ? "," : "") + items.slice(1, -1);
-    }
-    yield "]";
+    yield `${text3.slice(from, pos)}"${member}":[`;
     from = pos + at.length;
+  };
+  for (let i = 0; i < runs.length; i++) {
+    const { rules, ruleIds, findings, ruleIndex } = runs[i];
+    yield* upTo("rules", i);
+    yield* arrayChunks(ruleIds, (id) => rule(id, rules.get(id), ctx), chunkSize);
+    yield "]";
+    yield* upTo("results", i);
+    yield* arrayChunks(findings, (f) => sarifResult(f, ruleIndex, ctx), chunkSize);
+    yield "]";
   }
   yield text3.slice(from);
 }
@@ -49456,7 +49505,8 @@ function findingAnchors(dir, lockfiles) {
     const abs = path19.resolve(root, rel);
     if (abs.startsWith(root + path19.sep)) {
       try {
-        if (fs20.statSync(abs).size <= MAX_BYTES) {
+        const size = fs20.statSync(abs, { throwIfNoEntry: false })?.size;
+        if (size !== void 0 && size <= MAX_BYTES) {
           const lines2 = fs20.readFileSync(abs, "utf8").split("\n");
           const byToken = /* @__PURE__ */ new Map();
           lines2.forEach((l, i) => {

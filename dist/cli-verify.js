@@ -16112,6 +16112,12 @@ function compileDef(def) {
       const values = def.values;
       return withChecks(def, (v) => values.includes(v));
     }
+    case "enum": {
+      const values = Object.values(def.entries);
+      if (!values.every((v) => typeof v === "string")) return void 0;
+      const allowed = new Set(values);
+      return withChecks(def, (v) => allowed.has(v));
+    }
     case "optional": {
       const inner = compileSchema(def.innerType);
       return inner && withChecks(def, (v) => v === void 0 || inner(v));

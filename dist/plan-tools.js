@@ -23863,6 +23863,12 @@ function compileDef(def) {
       const values = def.values;
       return withChecks2(def, (v) => values.includes(v));
     }
+    case "enum": {
+      const values = Object.values(def.entries);
+      if (!values.every((v) => typeof v === "string")) return void 0;
+      const allowed = new Set(values);
+      return withChecks2(def, (v) => allowed.has(v));
+    }
     case "optional": {
       const inner = compileSchema(def.innerType);
       return inner && withChecks2(def, (v) => v === void 0 || inner(v));
@@ -53645,7 +53651,9 @@ var GateResultSchema = external_exports.strictObject({
 });
 
 // src/parsers/chaingate.ts
+init_conforms();
 init_util2();
+var isFinding = plainValidator(EvaluatedFindingSchema);
 
 // src/parsers/grype.ts
 init_lookup();
