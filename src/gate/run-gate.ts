@@ -42,6 +42,7 @@ import { findingLabel, firstSeenMap, historyDigests, historyKeys, updateHistory,
 import { currentCommit, readHistoryFile, writeHistoryFile } from './history-file';
 import { renderHistorySection } from '../reports/history-summary';
 import { checkLicenses, readProjectLockfiles } from './licenses';
+import { cachedLockfileReader, type LockfileReader } from './lockfile-cache';
 
 export interface Logger {
   info(line: string): void;
@@ -298,8 +299,8 @@ function toolPathResolver(tools: PolicyTools, env: NodeJS.ProcessEnv) {
  * The project's lockfiles, for the summary: what was scanned, and the dependency chains of
  * vulnerable packages. One that cannot be read is left out here; the audit reports it.
  */
-function scannedLockfiles(dir: string, policy: Policy): Lockfile[] {
-  return readProjectLockfiles(dir, policy).lockfiles;
+function scannedLockfiles(dir: string, policy: Policy, readLock: LockfileReader): Lockfile[] {
+  return readProjectLockfiles(dir, policy, readLock).lockfiles;
 }
 
 /** Whether a scanner that reads lockfiles (the audit, Trivy's vuln scanner, a dependency report) completed. */
@@ -388,6 +389,8 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     statuses.push({ name: s, status: 'skipped', durationMs: 0, findings: 0, notes: ['its report was given with --report'] });
   }
   const workRoot = path.join(outDir, 'raw');
+  // The audit, the license policy and the summary below share each lockfile's one parse.
+  const readLock = cachedLockfileReader();
   const toolPath = toolPathResolver(tools, opts.env);
   const concurrency = Math.max(1, Number(opts.env.CHAINGATE_CONCURRENCY ?? 3) || 3);
   const jobs: ScanJob[] = toRun.map((name) => session?.headJob(name, dir, policy) ?? { name, side: 'head', dir });
@@ -407,6 +410,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
       env: opts.env,
       log: (l) => lines.push(l),
       targets: job.targets,
+      readLockfile: readLock,
     };
     let status: ScannerStatus;
     let findings: Finding[] = [];
@@ -473,7 +477,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   }
 
   if (policy.licenses) {
-    const { findings, status } = checkLicenses(dir, policy, policy.licenses, opts.sbomInput);
+    const { findings, status } = checkLicenses(dir, policy, policy.licenses, opts.sbomInput, readLock);
     all.push(...findings);
     statuses.push(status);
   }
@@ -552,7 +556,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const summaryFile = path.join(outDir, 'summary.md');
   // Code scanning and links at the commit need paths from the repository root, not the project.
   const repo = projectPath(dir, opts.env);
-  const lockfiles = scannedLockfiles(dir, policy);
+  const lockfiles = scannedLockfiles(dir, policy, readLock);
   const findPath = dependencyPathIndex(lockfiles);
   // A vulnerability at its package's line in the lockfile, a Dockerfile check at its instruction.
   const anchor = findingAnchors(dir, lockfiles.map((l) => l.path));
