@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dockerfileInstructionLine, lineTokens, lockfileEntryLine, nameToken } from '../../src/core/anchors';
+import { dockerfileInstructionLine, lineIndex, lineTokens, lockfileEntryLine, nameToken } from '../../src/core/anchors';
 import { fixture, REPO } from '../helpers/paths';
 
 const lines = (...p: string[]) => fs.readFileSync(path.join(...p), 'utf8').split('\n');
@@ -36,6 +36,46 @@ describe('lockfileEntryLine on real lockfiles', () => {
     expect(lineTokens('    "node_modules/@babel/core": {')).toEqual(['node_modules', 'babel', 'core']);
     expect(nameToken('@babel/core')).toBe('core');
     expect(nameToken('@scoped')).toBe('scoped');
+  });
+});
+
+describe('lineIndex', () => {
+  /** What indexing every line with lineTokens gives: the reference both ways of lineIndex must equal. */
+  function reference(text: string): Map<string, number[]> {
+    const byToken = new Map<string, number[]>();
+    text.split('\n').forEach((l, i) => {
+      for (const t of new Set(lineTokens(l))) byToken.set(t, [...(byToken.get(t) ?? []), i]);
+    });
+    return byToken;
+  }
+
+  it('finds the same lines by searching the text as by indexing every line, on a real berry lockfile', () => {
+    const text = fs.readFileSync(fixture('lockfiles-public', 'berry-overleaf', 'yarn.lock'), 'utf8');
+    const ref = reference(text);
+    const tokens = [...ref.keys()].filter((_, i) => i % 97 === 0);
+    // Tokens that are parts of longer ones (core, babel, types), and names not in the file.
+    const probes = [...tokens, 'core', 'babel', 'types', 'yaml', 'lodash', 'no-such-package-anywhere', 'b'];
+    const searching = lineIndex(text, Infinity);
+    const indexing = lineIndex(text, 0);
+    for (const t of probes) {
+      expect([t, searching.linesWith(t)]).toEqual([t, ref.get(t)]);
+      expect([t, indexing.linesWith(t)]).toEqual([t, ref.get(t)]);
+    }
+    expect(searching.lines).toEqual(text.split('\n'));
+  });
+
+  it('matches whole tokens only, in any case, at the start and end of the text, and switches to an index after enough searches', () => {
+    const text = 'Foo@1:\n  foo-bar foo\nxfoo foo.x\r\nFOO';
+    const ix = lineIndex(text, 2);
+    expect(ix.linesWith('foo')).toEqual([0, 1, 3]);
+    expect(ix.linesWith('foo-bar')).toEqual([1]);
+    expect(ix.linesWith('foo.x')).toEqual([2]);
+    expect(ix.linesWith('xfoo')).toEqual([2]);
+    expect(ix.linesWith('fo')).toBeUndefined();
+    expect(ix.linesWith('foo')).toEqual([0, 1, 3]);
+    // No line holds a token with other characters, nor an empty one.
+    expect(ix.linesWith('foo@1')).toBeUndefined();
+    expect(ix.linesWith('')).toBeUndefined();
   });
 });
 

@@ -97,3 +97,65 @@ export function lineTokens(line: string): string[] {
 export function nameToken(name: string): string {
   return (name.toLowerCase().split('/').pop() as string).replace(/^@/, '');
 }
+
+/** The lines of a file, and which of them hold a name token (see lineTokens), found on demand. */
+export interface LineIndex {
+  lines: string[];
+  /** 0-based indexes (ascending) of the lines holding `token`; undefined when none does. */
+  linesWith(token: string): number[] | undefined;
+}
+
+const NOT_TOKEN = /[^a-z0-9_.-]/;
+
+function isTokenChar(c: number): boolean {
+  // a-z 0-9 _ . -
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
+}
+
+/**
+ * Indexes `text` for lockfileEntryLine's candidates. A gate has a few vulnerable packages to
+ * place in a lockfile of tens of thousands of lines: each name is searched for in the text
+ * until `searchesBeforeIndex` names were, and only then is every line tokenized (which costs
+ * what some thirty searches do). Either way the answer is the lines whose lineTokens hold it.
+ */
+export function lineIndex(text: string, searchesBeforeIndex = 32): LineIndex {
+  const lines = text.split('\n');
+  let byToken: Map<string, number[]> | undefined;
+  let lower: string | undefined;
+  let starts: number[] | undefined;
+  let searches = 0;
+  const search = (token: string): number[] | undefined => {
+    // Lower-casing keeps every newline, so lines of the lowered text are the lowered lines.
+    lower ??= text.toLowerCase();
+    if (!starts) {
+      starts = [0];
+      for (let i = lower.indexOf('\n'); i >= 0; i = lower.indexOf('\n', i + 1)) starts.push(i + 1);
+    }
+    const out: number[] = [];
+    let line = 0;
+    for (let at = lower.indexOf(token); at >= 0; at = lower.indexOf(token, at + 1)) {
+      if (at > 0 && isTokenChar(lower.charCodeAt(at - 1))) continue;
+      if (isTokenChar(lower.charCodeAt(at + token.length))) continue;
+      while (line + 1 < starts.length && starts[line + 1] <= at) line++;
+      if (out[out.length - 1] !== line) out.push(line);
+    }
+    return out.length ? out : undefined;
+  };
+  return {
+    lines,
+    linesWith(token) {
+      if (token === '' || NOT_TOKEN.test(token)) return undefined;
+      if (!byToken && ++searches <= searchesBeforeIndex) return search(token);
+      if (!byToken) {
+        byToken = new Map();
+        for (let i = 0; i < lines.length; i++)
+          for (const t of new Set(lineTokens(lines[i]))) {
+            const list = byToken.get(t);
+            if (list) list.push(i);
+            else byToken.set(t, [i]);
+          }
+      }
+      return byToken.get(token);
+    },
+  };
+}

@@ -2,24 +2,19 @@
 // log can place a finding its tool gave no line for (see core/anchors.ts for the rules).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dockerfileInstructionLine, lineTokens, lockfileEntryLine, nameToken } from '../core/anchors';
+import { dockerfileInstructionLine, lineIndex, lockfileEntryLine, nameToken, type LineIndex } from '../core/anchors';
 import type { EvaluatedFinding } from '../core/result';
 
 /** Files larger than this are not read for a line number. */
 const MAX_BYTES = 64 * 1024 * 1024;
-
-interface Indexed {
-  lines: string[];
-  byToken: Map<string, number[]>;
-}
 
 export type Anchor = (f: EvaluatedFinding) => { path: string; startLine: number } | undefined;
 
 /** `lockfiles`: the project's lockfile paths, relative to `dir`, tried after the file a finding names. */
 export function findingAnchors(dir: string, lockfiles: readonly string[]): Anchor {
   const root = path.resolve(dir);
-  const cache = new Map<string, Indexed | null>();
-  const read = (rel: string): Indexed | null => {
+  const cache = new Map<string, LineIndex | null>();
+  const read = (rel: string): LineIndex | null => {
     let got = cache.get(rel);
     if (got !== undefined) return got;
     got = null;
@@ -27,18 +22,7 @@ export function findingAnchors(dir: string, lockfiles: readonly string[]): Ancho
     // Only files of the project: a path from a report must not make the gate read elsewhere.
     if (abs.startsWith(root + path.sep)) {
       try {
-        if (fs.statSync(abs).size <= MAX_BYTES) {
-          const lines = fs.readFileSync(abs, 'utf8').split('\n');
-          const byToken = new Map<string, number[]>();
-          lines.forEach((l, i) => {
-            for (const t of new Set(lineTokens(l))) {
-              const list = byToken.get(t);
-              if (list) list.push(i);
-              else byToken.set(t, [i]);
-            }
-          });
-          got = { lines, byToken };
-        }
+        if (fs.statSync(abs).size <= MAX_BYTES) got = lineIndex(fs.readFileSync(abs, 'utf8'));
       } catch {
         got = null;
       }
@@ -54,8 +38,8 @@ export function findingAnchors(dir: string, lockfiles: readonly string[]): Ancho
       const key = nameToken(name);
       for (const file of new Set([...(l ? [l.path] : []), ...lockfiles])) {
         const ix = read(file);
-        const candidates = ix && (ix.byToken.get(key) ?? ix.byToken.get(key.replace(/[-_.]+/g, '-')) ?? ix.byToken.get(key.replace(/[-_.]+/g, '_')));
-        const line = candidates ? lockfileEntryLine(file, (ix as Indexed).lines, name, version, candidates) : undefined;
+        const candidates = ix && (ix.linesWith(key) ?? ix.linesWith(key.replace(/[-_.]+/g, '-')) ?? ix.linesWith(key.replace(/[-_.]+/g, '_')));
+        const line = candidates ? lockfileEntryLine(file, (ix as LineIndex).lines, name, version, candidates) : undefined;
         if (line !== undefined) return { path: file, startLine: line };
       }
       return undefined;
