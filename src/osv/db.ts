@@ -84,20 +84,40 @@ function ingest(index: AdvisoryIndex, text: string, what: string, opts: OsvDbOpt
   }
 }
 
+/** Bytes read from the archive at a time: an export's entries lie one after the other. */
+const WINDOW = 1 << 20;
+
+/**
+ * Reads through a window of the file: an export of thousands of small entries is read a
+ * megabyte at a time instead of in two system calls per entry (a header, then the data). Each
+ * read returns its own copy, so what a caller holds stays valid after the next read.
+ */
+function windowedReader(fd: number): ReadAt {
+  let window = Buffer.alloc(0);
+  let start = 0;
+  const fill = (offset: number, length: number) => {
+    const b = Buffer.allocUnsafe(Math.max(length, WINDOW));
+    let got = 0;
+    while (got < b.length) {
+      const n = fs.readSync(fd, b, got, b.length - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    window = b.subarray(0, got);
+    start = offset;
+  };
+  return (offset, length) => {
+    if (offset < start || offset + length > start + window.length) fill(offset, length);
+    const from = offset - start;
+    return Buffer.from(window.subarray(from, Math.min(from + length, window.length)));
+  };
+}
+
 function loadZip(file: string, index: AdvisoryIndex, opts: OsvDbOptions, names?: Set<string>): number {
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
-    const read: ReadAt = (offset, length) => {
-      const b = Buffer.alloc(length);
-      let got = 0;
-      while (got < length) {
-        const n = fs.readSync(fd, b, got, length - got, offset + got);
-        if (n === 0) break;
-        got += n;
-      }
-      return got === length ? b : b.subarray(0, got);
-    };
+    const read = windowedReader(fd);
     let n = 0;
     for (const entry of listZip(read, size)) {
       if (!entry.name.endsWith('.json')) continue;
