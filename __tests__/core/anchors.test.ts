@@ -49,8 +49,12 @@ describe('lineIndex', () => {
     return byToken;
   }
 
-  it('finds the same lines by searching the text as by indexing every line, on a real berry lockfile', () => {
-    const text = fs.readFileSync(fixture('lockfiles-public', 'berry-overleaf', 'yarn.lock'), 'utf8');
+  it.each([
+    ['berry-overleaf', 'yarn.lock'],
+    // Not ASCII throughout (authors' names): a two-byte string.
+    ['npm-overleaf', 'package-lock.json'],
+  ])('finds the same lines by searching the text as by indexing every line, on the real %s/%s', (folder, file) => {
+    const text = fs.readFileSync(fixture('lockfiles-public', folder, file), 'utf8');
     const ref = reference(text);
     const tokens = [...ref.keys()].filter((_, i) => i % 97 === 0);
     // Tokens that are parts of longer ones (core, babel, types), and names not in the file.
@@ -73,6 +77,12 @@ describe('lineIndex', () => {
     expect(ix.linesWith('xfoo')).toEqual([2]);
     expect(ix.linesWith('fo')).toBeUndefined();
     expect(ix.linesWith('foo')).toEqual([0, 1, 3]);
+    // Only ASCII letters fold: a Kelvin sign or a long s is no k or s, as in lineTokens.
+    const odd = lineIndex('\u212Aey \u017Ftrong Strong\nKEY-x', 0);
+    expect(lineTokens('\u212Aey \u017Ftrong Strong')).toEqual(['ey', 'trong', 'strong']);
+    expect([odd.linesWith('key'), odd.linesWith('ey'), odd.linesWith('strong')]).toEqual([undefined, [0], [0]]);
+    const oddSearch = lineIndex('\u212Aey \u017Ftrong Strong\nKEY-x', Infinity);
+    expect([oddSearch.linesWith('key'), oddSearch.linesWith('ey'), oddSearch.linesWith('strong'), oddSearch.linesWith('key-x')]).toEqual([undefined, [0], [0], [1]]);
     // No line holds a token with other characters, nor an empty one.
     expect(ix.linesWith('foo@1')).toBeUndefined();
     expect(ix.linesWith('')).toBeUndefined();

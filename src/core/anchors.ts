@@ -88,9 +88,16 @@ export function dockerfileInstructionLine(text: string, checkId: string): number
   return stage[0].line;
 }
 
-/** The lower-cased names a line could be the entry of (split at what no package name holds), for an index of a lockfile. */
+/**
+ * The lower-cased names a line could be the entry of (split at what no package name holds), for
+ * an index of a lockfile. Only ASCII letters fold: package names are ASCII, and lineIndex's
+ * search folds the same way.
+ */
 export function lineTokens(line: string): string[] {
-  return line.toLowerCase().split(/[^a-z0-9_.-]+/).filter((t) => t !== '');
+  return line
+    .split(/[^A-Za-z0-9_.-]+/)
+    .filter((t) => t !== '')
+    .map((t) => t.toLowerCase());
 }
 
 /** The index key of a package name: its last path segment, lower-cased (what lineTokens yields for it). */
@@ -107,11 +114,6 @@ export interface LineIndex {
 
 const NOT_TOKEN = /[^a-z0-9_.-]/;
 
-function isTokenChar(c: number): boolean {
-  // a-z 0-9 _ . -
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
-}
-
 /**
  * Indexes `text` for lockfileEntryLine's candidates. A gate has a few vulnerable packages to
  * place in a lockfile of tens of thousands of lines: each name is searched for in the text
@@ -121,22 +123,21 @@ function isTokenChar(c: number): boolean {
 export function lineIndex(text: string, searchesBeforeIndex = 32): LineIndex {
   const lines = text.split('\n');
   let byToken: Map<string, number[]> | undefined;
-  let lower: string | undefined;
   let starts: number[] | undefined;
   let searches = 0;
   const search = (token: string): number[] | undefined => {
-    // Lower-casing keeps every newline, so lines of the lowered text are the lowered lines.
-    lower ??= text.toLowerCase();
     if (!starts) {
       starts = [0];
-      for (let i = lower.indexOf('\n'); i >= 0; i = lower.indexOf('\n', i + 1)) starts.push(i + 1);
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     }
+    // The token alone, in any ASCII case (without the u flag no other letter folds to ASCII);
+    // not lower-casing the text, which for a lockfile with one non-ASCII character costs more
+    // than all the searches.
+    const pattern = new RegExp(`(?<![A-Za-z0-9_.-])${token.replace(/\./g, '\\.')}(?![A-Za-z0-9_.-])`, 'gi');
     const out: number[] = [];
     let line = 0;
-    for (let at = lower.indexOf(token); at >= 0; at = lower.indexOf(token, at + 1)) {
-      if (at > 0 && isTokenChar(lower.charCodeAt(at - 1))) continue;
-      if (isTokenChar(lower.charCodeAt(at + token.length))) continue;
-      while (line + 1 < starts.length && starts[line + 1] <= at) line++;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      while (line + 1 < starts.length && starts[line + 1] <= m.index) line++;
       if (out[out.length - 1] !== line) out.push(line);
     }
     return out.length ? out : undefined;
