@@ -83,6 +83,8 @@ describe('lineIndex', () => {
     expect([odd.linesWith('key'), odd.linesWith('ey'), odd.linesWith('strong')]).toEqual([undefined, [0], [0]]);
     const oddSearch = lineIndex('\u212Aey \u017Ftrong Strong\nKEY-x', Infinity);
     expect([oddSearch.linesWith('key'), oddSearch.linesWith('ey'), oddSearch.linesWith('strong'), oddSearch.linesWith('key-x')]).toEqual([undefined, [0], [0], [1]]);
+    // Asked again (a package at another version): the same answer.
+    expect([oddSearch.linesWith('key'), oddSearch.linesWith('strong')]).toEqual([undefined, [0]]);
     // No line holds a token with other characters, nor an empty one.
     expect(ix.linesWith('foo@1')).toBeUndefined();
     expect(ix.linesWith('')).toBeUndefined();

@@ -117,18 +117,18 @@ const NOT_TOKEN = /[^a-z0-9_.-]/;
 /**
  * Indexes `text` for lockfileEntryLine's candidates. A gate has a few vulnerable packages to
  * place in a lockfile of tens of thousands of lines: each name is searched for in the text
- * until `searchesBeforeIndex` names were, and only then is every line tokenized (which costs
- * what some thirty searches do). Either way the answer is the lines whose lineTokens hold it.
+ * until `searchesBeforeIndex` distinct names were, and only then is every line tokenized (which
+ * costs what some thirty searches do). Either way the answer is the lines whose lineTokens hold it.
  */
 export function lineIndex(text: string, searchesBeforeIndex = 32): LineIndex {
   const lines = text.split('\n');
   let byToken: Map<string, number[]> | undefined;
   let starts: number[] | undefined;
-  let searches = 0;
+  const found = new Map<string, number[] | undefined>();
   const search = (token: string): number[] | undefined => {
     if (!starts) {
-      starts = [0];
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      starts = new Array<number>(lines.length);
+      for (let i = 0, at = 0; i < lines.length; at += lines[i].length + 1, i++) starts[i] = at;
     }
     // The token alone, in any ASCII case (without the u flag no other letter folds to ASCII);
     // not lower-casing the text, which for a lockfile with one non-ASCII character costs more
@@ -146,7 +146,13 @@ export function lineIndex(text: string, searchesBeforeIndex = 32): LineIndex {
     lines,
     linesWith(token) {
       if (token === '' || NOT_TOKEN.test(token)) return undefined;
-      if (!byToken && ++searches <= searchesBeforeIndex) return search(token);
+      // A package at several versions (and its name's other spellings) asks again.
+      if (!byToken && found.has(token)) return found.get(token);
+      if (!byToken && found.size < searchesBeforeIndex) {
+        const hit = search(token);
+        found.set(token, hit);
+        return hit;
+      }
       if (!byToken) {
         byToken = new Map();
         for (let i = 0; i < lines.length; i++)
