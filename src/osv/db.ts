@@ -36,14 +36,13 @@ function mentionsWanted(data: unknown, wanted: Set<string>): boolean {
   return false;
 }
 
-/** Names (as written and PEP 503-normalized) of the wanted package keys, for the quick text check. */
+/**
+ * Names of the wanted package keys, for the quick text check: as the keys hold them, which for
+ * PyPI is already PEP 503-normalized (mayMention normalizes what an advisory writes to match).
+ */
 function wantedNames(wanted: Set<string>): Set<string> {
   const names = new Set<string>();
-  for (const k of wanted) {
-    const name = k.slice(k.indexOf('/') + 1);
-    names.add(name);
-    names.add(name.toLowerCase().replace(/[-_.]+/g, '-'));
-  }
+  for (const k of wanted) names.add(k.slice(k.indexOf('/') + 1));
   return names;
 }
 
