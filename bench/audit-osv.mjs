@@ -8,6 +8,10 @@
 // is the same gate without the audit (start-up, the lockfile parse the summary needs, reports):
 // what the audit itself costs is the difference. The load average is printed before and after.
 //   npm run build && node bench/audit-osv.mjs [RUNS] [FOLDER...]     (RUNS default 5)
+// AUDIT_OSV_FILLER=N adds N generated npm records about packages no lockfile has (shaped like
+// the MAL- record among the advisories: a whole-ecosystem export is mostly those) to npm's
+// all.zip, and chaingate then reads the same zips (--osv-db on the osv-scalibr folder).
+// Findings stay the same; what grows is the load.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -18,6 +22,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED = path.resolve(REPO, '..', '..', 'shared', 'fixtures');
 const WORK = path.join(REPO, 'bench', '.work', 'audit-osv');
 const RUNS = Number(process.argv[2] ?? 5);
+const FILLER = Number(process.env.AUDIT_OSV_FILLER ?? 0);
 const FOLDERS = process.argv.length > 3 ? process.argv.slice(3) : ['jest', 'npm-overleaf', 'berry-overleaf'];
 const TOOLS = path.join(process.env.CHAINGATE_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'chaingate', 'tools'), 'bin');
 const OSV_SCANNER = path.join(TOOLS, 'osv-scanner');
@@ -41,8 +46,22 @@ for (const f of fs.readdirSync(path.join(SHARED, 'osv-advisories')).filter((f) =
 for (const [eco, files] of byEcosystem) {
   const dir = path.join(dbCache, 'osv-scalibr', eco);
   fs.mkdirSync(dir, { recursive: true });
-  const py = 'import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED)\nfor f in sys.argv[3:]: z.write(sys.argv[2] + "/" + f, f)\nz.close()';
-  const r = spawnSync('python3', ['-c', py, path.join(dir, 'all.zip'), advisories, ...files], { encoding: 'utf8' });
+  const py = [
+    'import sys, json, random, zipfile',
+    'z = zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED)',
+    'for f in sys.argv[4:]: z.write(sys.argv[2] + "/" + f, f)',
+    'n, tmpl = int(sys.argv[3]), None',
+    'for f in sys.argv[4:]:',
+    '    if f.startswith("MAL-"): tmpl = json.load(open(sys.argv[2] + "/" + f))',
+    'random.seed(22)',
+    'for i in range(n if tmpl else 0):',
+    // Names with a digit and an underscore: no lockfile of the benchmark holds one such.
+    '    name = "zz_%d_" % i + "".join(random.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(8))',
+    '    a = dict(tmpl, id="MAL-2099-%d" % i, affected=[dict(tmpl["affected"][0], package={"ecosystem": "npm", "name": name})])',
+    '    z.writestr(a["id"] + ".json", json.dumps(a, indent=2))',
+    'z.close()',
+  ].join('\n');
+  const r = spawnSync('python3', ['-c', py, path.join(dir, 'all.zip'), advisories, String(eco === 'npm' ? FILLER : 0), ...files], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
 }
 
@@ -76,7 +95,7 @@ function osvFound(stdout) {
 const contenders = [
   {
     name: 'chaingate audit',
-    argv: (dir, out) => [process.execPath, path.join(REPO, 'dist', 'cli.js'), 'scan', dir, '--scanners', 'audit', '--offline', '--osv-db', advisories, '--output-dir', out, '--mode', 'warn'],
+    argv: (dir, out) => [process.execPath, path.join(REPO, 'dist', 'cli.js'), 'scan', dir, '--scanners', 'audit', '--offline', '--osv-db', FILLER ? path.join(dbCache, 'osv-scalibr') : advisories, '--output-dir', out, '--mode', 'warn'],
     ok: (r) => r.status === 0,
   },
   {
@@ -121,5 +140,5 @@ for (const f of FOLDERS) {
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) console.log(r.map((x, i) => x.padEnd(widths[i])).join('  '));
-console.log(`\n${RUNS} interleaved runs; ${fs.readdirSync(advisories).length} advisories (${[...byEcosystem.keys()].join(', ')}); load average ${loadBefore} before, ${load()} after; > 1x: chaingate faster`);
+console.log(`\n${RUNS} interleaved runs; ${fs.readdirSync(advisories).length} advisories${FILLER ? ` and ${FILLER} generated npm records, from the zips` : ''} (${[...byEcosystem.keys()].join(', ')}); load average ${loadBefore} before, ${load()} after; > 1x: chaingate faster`);
 for (const v of verdicts) console.log(`  ${v}`);

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadOsvDb } from '../../src/osv/db';
 import { listZip, readZipEntry, type ReadAt } from '../../src/osv/zip';
+import { deflateRawSync } from 'node:zlib';
 import { matchPackages } from '../../src/osv/matcher';
 import { packageIndexKey } from '../../src/osv/versions';
 import { runTool } from '../../src/process/run-tool';
@@ -149,6 +150,16 @@ describe('OSV database loading', () => {
     const bz = handZip('x.json', data, 12);
     const bzRead: ReadAt = (o, l) => bz.subarray(o, o + l);
     expect(() => readZipEntry(bzRead, listZip(bzRead, bz.length)[0])).toThrow(/compression method 12 is not supported/);
+  });
+
+  it('stops inflating an entry at the size the directory gives it (a zip bomb fills no memory)', () => {
+    // 1 MiB of one byte deflates to about a kilobyte; the directory claims that kilobyte is all.
+    const packed = deflateRawSync(Buffer.alloc(1 << 20, 0x20));
+    const bomb = handZip('npm/bomb.json', packed, 8);
+    const read: ReadAt = (o, l) => bomb.subarray(o, o + l);
+    const [entry] = listZip(read, bomb.length);
+    expect(entry.size).toBe(packed.length);
+    expect(() => readZipEntry(read, entry)).toThrow(/npm\/bomb\.json: cannot inflate/);
   });
 
   it('keeps only the advisories about wanted packages', () => {
