@@ -53,24 +53,35 @@ describe('lineIndex', () => {
     ['berry-overleaf', 'yarn.lock'],
     // Not ASCII throughout (authors' names): a two-byte string.
     ['npm-overleaf', 'package-lock.json'],
-  ])('finds the same lines by searching the text as by indexing every line, on the real %s/%s', (folder, file) => {
-    const text = fs.readFileSync(fixture('lockfiles-public', folder, file), 'utf8');
+  ])('finds the same lines by searching the bytes as by indexing every line, on the real %s/%s', (folder, file) => {
+    const bytes = fs.readFileSync(fixture('lockfiles-public', folder, file));
+    const text = bytes.toString('utf8');
+    const split = text.split('\n');
     const ref = reference(text);
     const tokens = [...ref.keys()].filter((_, i) => i % 97 === 0);
     // Tokens that are parts of longer ones (core, babel, types), and names not in the file.
     const probes = [...tokens, 'core', 'babel', 'types', 'yaml', 'lodash', 'no-such-package-anywhere', 'b'];
-    const searching = lineIndex(text, Infinity);
-    const indexing = lineIndex(text, 0);
+    const searching = lineIndex(bytes, Infinity);
+    const indexing = lineIndex(bytes, 0);
+    // Three searches, then the index.
+    const both = lineIndex(bytes, 3);
     for (const t of probes) {
-      expect([t, searching.linesWith(t)]).toEqual([t, ref.get(t)]);
+      const hit = searching.linesWith(t);
+      expect([t, hit]).toEqual([t, ref.get(t)]);
       expect([t, indexing.linesWith(t)]).toEqual([t, ref.get(t)]);
+      expect([t, both.linesWith(t)]).toEqual([t, ref.get(t)]);
+      // The lines found, and the next ones (where the version is), are decoded as split gives them.
+      for (const i of hit ?? []) for (let j = i; j < Math.min(split.length, i + 8); j++) expect([j, searching.lines[j]]).toEqual([j, split[j]]);
     }
-    expect(searching.lines).toEqual(text.split('\n'));
+    expect(searching.lines).toHaveLength(split.length);
+    expect(indexing.lines).toEqual(split);
+    expect(both.lines).toEqual(split);
+    expect(searching.text).toBe(text);
   });
 
   it('matches whole tokens only, in any case, at the start and end of the text, and switches to an index after enough searches', () => {
     const text = 'Foo@1:\n  foo-bar foo\nxfoo foo.x\r\nFOO';
-    const ix = lineIndex(text, 2);
+    const ix = lineIndex(Buffer.from(text), 2);
     expect(ix.linesWith('foo')).toEqual([0, 1, 3]);
     expect(ix.linesWith('foo-bar')).toEqual([1]);
     expect(ix.linesWith('foo.x')).toEqual([2]);
@@ -78,10 +89,10 @@ describe('lineIndex', () => {
     expect(ix.linesWith('fo')).toBeUndefined();
     expect(ix.linesWith('foo')).toEqual([0, 1, 3]);
     // Only ASCII letters fold: a Kelvin sign or a long s is no k or s, as in lineTokens.
-    const odd = lineIndex('\u212Aey \u017Ftrong Strong\nKEY-x', 0);
+    const odd = lineIndex(Buffer.from('\u212Aey \u017Ftrong Strong\nKEY-x'), 0);
     expect(lineTokens('\u212Aey \u017Ftrong Strong')).toEqual(['ey', 'trong', 'strong']);
     expect([odd.linesWith('key'), odd.linesWith('ey'), odd.linesWith('strong')]).toEqual([undefined, [0], [0]]);
-    const oddSearch = lineIndex('\u212Aey \u017Ftrong Strong\nKEY-x', Infinity);
+    const oddSearch = lineIndex(Buffer.from('\u212Aey \u017Ftrong Strong\nKEY-x'), Infinity);
     expect([oddSearch.linesWith('key'), oddSearch.linesWith('ey'), oddSearch.linesWith('strong'), oddSearch.linesWith('key-x')]).toEqual([undefined, [0], [0], [1]]);
     // Asked again (a package at another version): the same answer.
     expect([oddSearch.linesWith('key'), oddSearch.linesWith('strong')]).toEqual([undefined, [0]]);

@@ -105,8 +105,14 @@ export function nameToken(name: string): string {
   return (name.toLowerCase().split('/').pop() as string).replace(/^@/, '');
 }
 
-/** The lines of a file, and which of them hold a name token (see lineTokens), found on demand. */
+/** A file's lines, and which of them hold a name token (see lineTokens), found on demand. */
 export interface LineIndex {
+  /** The whole text (for a Dockerfile). */
+  readonly text: string;
+  /**
+   * Its lines, as `text.split('\n')` gives them; only the lines linesWith named (and the few
+   * after each, where lockfileEntryLine looks for the version) are sure to be filled in.
+   */
   lines: string[];
   /** 0-based indexes (ascending) of the lines holding `token`; undefined when none does. */
   linesWith(token: string): number[] | undefined;
@@ -114,37 +120,36 @@ export interface LineIndex {
 
 const NOT_TOKEN = /[^a-z0-9_.-]/;
 
+function isTokenChar(c: number): boolean {
+  // a-z 0-9 _ . -
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
+}
+
 /**
- * Indexes `text` for lockfileEntryLine's candidates. A gate has a few vulnerable packages to
- * place in a lockfile of tens of thousands of lines: each name is searched for in the text
- * until `searchesBeforeIndex` distinct names were, and only then is every line tokenized (which
- * costs what some thirty searches do). Either way the answer is the lines whose lineTokens hold it.
+ * Indexes a file's UTF-8 `bytes` for lockfileEntryLine's candidates. A gate has a few vulnerable
+ * packages to place in a lockfile of tens of thousands of lines: each name is searched for in
+ * the bytes (ASCII letters folded) and only the lines found are decoded, until
+ * `searchesBeforeIndex` distinct names were; only then is every line decoded and tokenized
+ * (which costs what some thirty searches do). Either way the answer is the lines whose
+ * lineTokens hold the name.
  */
-export function lineIndex(text: string, searchesBeforeIndex = 32): LineIndex {
-  const lines = text.split('\n');
-  let byToken: Map<string, number[]> | undefined;
+export function lineIndex(bytes: Buffer, searchesBeforeIndex = 32): LineIndex {
+  let text: string | undefined;
+  let lines: string[] | undefined;
+  // The bytes one character each (Latin-1), lower-cased: offsets stay byte offsets (no Latin-1
+  // letter changes length or becomes ASCII), and a one-byte string is the fastest to search.
+  let lower: string | undefined;
   let starts: number[] | undefined;
+  let byToken: Map<string, number[]> | undefined;
   const found = new Map<string, number[] | undefined>();
-  const search = (token: string): number[] | undefined => {
-    if (!starts) {
-      starts = new Array<number>(lines.length);
-      for (let i = 0, at = 0; i < lines.length; at += lines[i].length + 1, i++) starts[i] = at;
-    }
-    // The token alone, in any ASCII case (without the u flag no other letter folds to ASCII);
-    // not lower-casing the text, which for a lockfile with one non-ASCII character costs more
-    // than all the searches.
-    const pattern = new RegExp(`(?<![A-Za-z0-9_.-])${token.replace(/\./g, '\\.')}(?![A-Za-z0-9_.-])`, 'gi');
-    const out: number[] = [];
-    let line = 0;
-    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
-      while (line + 1 < starts.length && starts[line + 1] <= m.index) line++;
-      if (out[out.length - 1] !== line) out.push(line);
-    }
-    return out.length ? out : undefined;
-  };
-  return {
-    lines,
-    linesWith(token) {
+  const index = {
+    get text() {
+      return (text ??= bytes.toString('utf8'));
+    },
+    get lines() {
+      return (lines ??= index.text.split('\n'));
+    },
+    linesWith(token: string): number[] | undefined {
       if (token === '' || NOT_TOKEN.test(token)) return undefined;
       // A package at several versions (and its name's other spellings) asks again.
       if (!byToken && found.has(token)) return found.get(token);
@@ -155,8 +160,10 @@ export function lineIndex(text: string, searchesBeforeIndex = 32): LineIndex {
       }
       if (!byToken) {
         byToken = new Map();
-        for (let i = 0; i < lines.length; i++)
-          for (const t of new Set(lineTokens(lines[i]))) {
+        // Every line now, in place of those the searches decoded.
+        const all = (lines = index.text.split('\n'));
+        for (let i = 0; i < all.length; i++)
+          for (const t of new Set(lineTokens(all[i]))) {
             const list = byToken.get(t);
             if (list) list.push(i);
             else byToken.set(t, [i]);
@@ -165,4 +172,27 @@ export function lineIndex(text: string, searchesBeforeIndex = 32): LineIndex {
       return byToken.get(token);
     },
   };
+  const search = (token: string): number[] | undefined => {
+    if (lower === undefined || starts === undefined) {
+      lower = bytes.toString('latin1').toLowerCase();
+      starts = [0];
+      for (let i = lower.indexOf('\n'); i >= 0; i = lower.indexOf('\n', i + 1)) starts.push(i + 1);
+      // Until every line is wanted, only those a search finds are decoded.
+      lines ??= new Array<string>(starts.length);
+    }
+    const out: number[] = [];
+    let at = 0;
+    for (let hit = lower.indexOf(token); hit >= 0; hit = lower.indexOf(token, hit + 1)) {
+      if (hit > 0 && isTokenChar(lower.charCodeAt(hit - 1))) continue;
+      if (isTokenChar(lower.charCodeAt(hit + token.length))) continue;
+      while (at + 1 < starts.length && starts[at + 1] <= hit) at++;
+      if (out[out.length - 1] !== at) out.push(at);
+    }
+    const all = lines as string[];
+    for (const i of out)
+      for (let j = i; j < Math.min(starts.length, i + VERSION_WINDOW); j++)
+        all[j] ??= bytes.toString('utf8', starts[j], j + 1 < starts.length ? starts[j + 1] - 1 : bytes.length);
+    return out.length ? out : undefined;
+  };
+  return index;
 }

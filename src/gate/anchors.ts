@@ -22,7 +22,7 @@ export function findingAnchors(dir: string, lockfiles: readonly string[]): Ancho
     // Only files of the project: a path from a report must not make the gate read elsewhere.
     if (abs.startsWith(root + path.sep)) {
       try {
-        if (fs.statSync(abs).size <= MAX_BYTES) got = lineIndex(fs.readFileSync(abs, 'utf8'));
+        if (fs.statSync(abs).size <= MAX_BYTES) got = lineIndex(fs.readFileSync(abs));
       } catch {
         got = null;
       }
@@ -46,7 +46,7 @@ export function findingAnchors(dir: string, lockfiles: readonly string[]): Ancho
     }
     if (f.kind === 'misconfiguration' && l && /(^|[\\/])(Dockerfile|Containerfile)[^\\/]*$|\.dockerfile$/i.test(l.path)) {
       const ix = read(l.path);
-      const line = ix ? dockerfileInstructionLine(ix.lines.join('\n'), f.id) : undefined;
+      const line = ix ? dockerfileInstructionLine(ix.text, f.id) : undefined;
       return line === undefined ? undefined : { path: l.path, startLine: line };
     }
     return undefined;
