@@ -68,29 +68,43 @@ describe('cachedLockfileReader', () => {
   });
 });
 
-describe('a scan with the audit and a license policy', () => {
-  it('reads the lockfile (and its manifest) once for the audit, the license check and the summary', async () => {
+/** Runs `chaingate scan` in process; counts the reads of the project's package.json (one per lockfile parse). */
+async function scanCountingManifestReads(d: string, args: string[]) {
+  const out = path.join(tmpDir('chaingate-lockcache-out-'), 'out');
+  const manifest = path.join(d, 'package.json');
+  // The module object itself: the namespace import's properties cannot be redefined.
+  const spy = jest.spyOn(jest.requireActual<typeof fs>('node:fs'), 'readFileSync');
+  try {
+    const r = await cli(['scan', d, ...args, '--output-dir', out]);
+    const manifestReads = spy.mock.calls.filter(([f]) => typeof f === 'string' && path.resolve(f) === manifest).length;
+    return { code: r.code, out, manifestReads, summary: fs.readFileSync(path.join(out, 'summary.md'), 'utf8') };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('the lockfiles of a scan', () => {
+  it('are read once (with their manifest) for the audit, the license check and the summary', async () => {
     const d = npmProject();
     const osv = tmpDir('chaingate-lockcache-osv-');
     const advisory = { id: 'GHSA-test-strong', modified: '2026-01-01T00:00:00Z', summary: 'strong is weak', affected: [{ package: { ecosystem: 'npm', name: 'strong' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }, { fixed: '1.0.1' }] }] }] };
     fs.writeFileSync(path.join(osv, 'GHSA-test-strong.json'), JSON.stringify(advisory));
     fs.writeFileSync(path.join(d, '.chaingate.yml'), 'licenses:\n  deny: [GPL-3.0-only]\n  unknown: allow\n');
-    const out = path.join(tmpDir('chaingate-lockcache-out-'), 'out');
-    const manifest = path.join(d, 'package.json');
-    // The module object itself: the namespace import's properties cannot be redefined.
-    const spy = jest.spyOn(jest.requireActual<typeof fs>('node:fs'), 'readFileSync');
-    let r;
-    let manifestReads;
-    try {
-      r = await cli(['scan', d, '--scanners', 'audit', '--offline', '--osv-db', osv, '--output-dir', out]);
-      manifestReads = spy.mock.calls.filter(([f]) => typeof f === 'string' && path.resolve(f) === manifest);
-    } finally {
-      spy.mockRestore();
-    }
+    const r = await scanCountingManifestReads(d, ['--scanners', 'audit', '--offline', '--osv-db', osv]);
     expect(r.code).toBe(1);
-    const result = JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'), 'utf8'));
+    const result = JSON.parse(fs.readFileSync(path.join(r.out, 'chaingate-result.json'), 'utf8'));
     expect(result.findings.map((f: { id: string; package?: { name: string } }) => `${f.id} ${f.package?.name}`).sort()).toEqual(['GHSA-test-strong strong', 'chaingate.license.denied strong']);
-    expect(fs.readFileSync(path.join(out, 'summary.md'), 'utf8')).toContain('package-lock.json');
-    expect(manifestReads).toHaveLength(1);
+    // The summary's dependency chain and scanned lockfiles come from the same read.
+    expect(r.summary).toContain('strong 1.0.0 ← package.json');
+    expect(r.summary).toContain('package-lock.json');
+    expect(r.manifestReads).toBe(1);
+  });
+
+  it('are not read at all when nothing in the run needs them (code findings only)', async () => {
+    const report = fixture('semgrep', 'json-1.84.1-low-severity-custom-rule.json');
+    const r = await scanCountingManifestReads(npmProject(), ['--scanners', 'none', '--report', `semgrep=${report}`, '--mode', 'warn']);
+    expect(r.code).toBe(0);
+    expect(r.summary).toContain('semgrep');
+    expect(r.manifestReads).toBe(0);
   });
 });

@@ -10,9 +10,13 @@ const MAX_BYTES = 64 * 1024 * 1024;
 
 export type Anchor = (f: EvaluatedFinding) => { path: string; startLine: number } | undefined;
 
-/** `lockfiles`: the project's lockfile paths, relative to `dir`, tried after the file a finding names. */
-export function findingAnchors(dir: string, lockfiles: readonly string[]): Anchor {
+/**
+ * `lockfiles`: the project's lockfile paths, relative to `dir`, tried after the file a finding
+ * names; as a function, asked only once a vulnerability needs them.
+ */
+export function findingAnchors(dir: string, lockfiles: readonly string[] | (() => readonly string[])): Anchor {
   const root = path.resolve(dir);
+  let lockPaths = typeof lockfiles === 'function' ? undefined : lockfiles;
   const cache = new Map<string, LineIndex | null>();
   const read = (rel: string): LineIndex | null => {
     let got = cache.get(rel);
@@ -36,7 +40,8 @@ export function findingAnchors(dir: string, lockfiles: readonly string[]): Ancho
     if (f.kind === 'vulnerability' && f.package?.version) {
       const { name, version } = f.package;
       const key = nameToken(name);
-      for (const file of new Set([...(l ? [l.path] : []), ...lockfiles])) {
+      lockPaths ??= (lockfiles as () => readonly string[])();
+      for (const file of new Set([...(l ? [l.path] : []), ...lockPaths])) {
         const ix = read(file);
         const candidates = ix && (ix.linesWith(key) ?? ix.linesWith(key.replace(/[-_.]+/g, '-')) ?? ix.linesWith(key.replace(/[-_.]+/g, '_')));
         const line = candidates ? lockfileEntryLine(file, (ix as LineIndex).lines, name, version, candidates) : undefined;

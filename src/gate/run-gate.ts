@@ -556,10 +556,14 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const summaryFile = path.join(outDir, 'summary.md');
   // Code scanning and links at the commit need paths from the repository root, not the project.
   const repo = projectPath(dir, opts.env);
-  const lockfiles = scannedLockfiles(dir, policy, readLock);
-  const findPath = dependencyPathIndex(lockfiles);
+  // Read only when something asks: a run without dependency scanners or package findings (Semgrep
+  // alone, zizmor) has no use for the lockfiles, and parsing a large one is most of a short run.
+  let lockfileList: Lockfile[] | undefined;
+  const lockfiles = () => (lockfileList ??= scannedLockfiles(dir, policy, readLock));
+  let pathIndex: ReturnType<typeof dependencyPathIndex> | undefined;
+  const findPath: ReturnType<typeof dependencyPathIndex> = (pkg, file) => (pathIndex ??= dependencyPathIndex(lockfiles()))(pkg, file);
   // A vulnerability at its package's line in the lockfile, a Dockerfile check at its instruction.
-  const anchor = findingAnchors(dir, lockfiles.map((l) => l.path));
+  const anchor = findingAnchors(dir, () => lockfiles().map((l) => l.path));
   await outputWrite(resultFile, () => writeChunks(resultFile, resultJsonChunks(result)));
   await outputWrite(sarifFile, () => writeChunks(
     sarifFile,
@@ -596,7 +600,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     exceptionsFile,
     exceptionDays: daysFor,
     // Lockfiles count as scanned only when a dependency scanner read them to the end.
-    scanned: dependenciesScanned(statuses, policy) ? { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) } : undefined,
+    scanned: dependenciesScanned(statuses, policy) ? { lockfiles: lockfiles().map((l) => l.path), packages: lockfiles().reduce((n, l) => n + l.packages.length, 0) } : undefined,
   });
   const withHistory = history
     ? `${summary}\n${renderHistorySection(result, history, { now, digests: historyDigests(runFindings), sla: policy.sla, unknownAs: policy['unknown-severity'] })}`
