@@ -5,8 +5,9 @@
 // osv-scanner, peak memory lower. The advisories are every OSV record under
 // ../shared/fixtures/osv-advisories: a folder for chaingate (--osv-db), the same records as
 // <ecosystem>/all.zip for osv-scanner's offline database. A third row, `scan --scanners none`,
-// is the same gate without the audit (start-up, the lockfile parse the summary needs, reports):
-// what the audit itself costs is the difference. The load average is printed before and after.
+// is the same gate without the audit (start-up, config, reports; it reads no lockfile): the
+// difference is what the audit costs, its lockfile parse included. The load average is printed
+// before and after.
 //   npm run build && node bench/audit-osv.mjs [RUNS] [FOLDER...]     (RUNS default 5)
 // AUDIT_OSV_FILLER=N adds N generated npm records about packages no lockfile has (shaped like
 // the MAL- record among the advisories: a whole-ecosystem export is mostly those) to npm's
@@ -135,7 +136,7 @@ for (const f of FOLDERS) {
   const [ours, floor, theirs] = res;
   const same = ours.found.size === theirs.found.size && [...ours.found].every((x) => theirs.found.has(x));
   verdicts.push(
-    `${f}: ${(median(theirs.walls) / median(ours.walls)).toFixed(2)}x osv-scanner's speed (wall), ${(median(theirs.cpus) / median(ours.cpus)).toFixed(2)}x (CPU), ${((100 * ours.rss) / theirs.rss).toFixed(0)}% of its memory; the audit over the gate without it: ${(1000 * (median(ours.cpus) - median(floor.cpus))).toFixed(0)} ms CPU, ${(ours.rss - floor.rss).toFixed(0)} MB; ${same ? 'same findings' : `findings differ: ours only ${[...ours.found].filter((x) => !theirs.found.has(x)).join(', ')}; theirs only ${[...theirs.found].filter((x) => !ours.found.has(x)).join(', ')}`}`,
+    `${f}: ${(median(theirs.walls) / median(ours.walls)).toFixed(2)}x osv-scanner's speed (wall), ${(median(theirs.cpus) / median(ours.cpus)).toFixed(2)}x (CPU), ${((100 * ours.rss) / theirs.rss).toFixed(0)}% of its memory; the audit (lockfile parse included) over the gate without it: ${(1000 * (median(ours.cpus) - median(floor.cpus))).toFixed(0)} ms CPU, ${(ours.rss - floor.rss).toFixed(0)} MB; ${same ? 'same findings' : `findings differ: ours only ${[...ours.found].filter((x) => !theirs.found.has(x)).join(', ')}; theirs only ${[...theirs.found].filter((x) => !ours.found.has(x)).join(', ')}`}`,
   );
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
