@@ -65,17 +65,16 @@ describe('lineIndex', () => {
     const indexing = lineIndex(bytes, 0);
     // Three searches, then the index.
     const both = lineIndex(bytes, 3);
-    for (const t of probes) {
-      const hit = searching.linesWith(t);
-      expect([t, hit]).toEqual([t, ref.get(t)]);
-      expect([t, indexing.linesWith(t)]).toEqual([t, ref.get(t)]);
-      expect([t, both.linesWith(t)]).toEqual([t, ref.get(t)]);
-      // The lines found, and the next ones (where the version is), are decoded as split gives them.
-      for (const i of hit ?? []) for (let j = i; j < Math.min(split.length, i + 8); j++) expect([j, searching.lines[j]]).toEqual([j, split[j]]);
-    }
-    expect(searching.lines).toHaveLength(split.length);
-    expect(indexing.lines).toEqual(split);
-    expect(both.lines).toEqual(split);
+    for (const ix of [searching, indexing, both])
+      for (const t of probes) {
+        const hit = ix.linesWith(t);
+        expect([t, hit]).toEqual([t, ref.get(t)]);
+        // The lines found, and the next ones (where the version is), are decoded as split gives them.
+        for (const i of hit ?? []) for (let j = i; j < Math.min(split.length, i + 8); j++) expect([j, ix.lines[j]]).toEqual([j, split[j]]);
+      }
+    for (const ix of [searching, indexing, both]) expect(ix.lines).toHaveLength(split.length);
+    // Nothing asked yet: the lines are the text's.
+    expect(lineIndex(bytes).lines).toEqual(split);
     expect(searching.text).toBe(text);
   });
 

@@ -128,10 +128,10 @@ function isTokenChar(c: number): boolean {
 /**
  * Indexes a file's UTF-8 `bytes` for lockfileEntryLine's candidates. A gate has a few vulnerable
  * packages to place in a lockfile of tens of thousands of lines: each name is searched for in
- * the bytes (ASCII letters folded) and only the lines found are decoded, until
- * `searchesBeforeIndex` distinct names were; only then is every line decoded and tokenized
- * (which costs what some thirty searches do). Either way the answer is the lines whose
- * lineTokens hold the name.
+ * the bytes (ASCII letters folded) until `searchesBeforeIndex` distinct names were; only then
+ * are all the tokens indexed in one pass (which costs what some thirty searches do). Either way
+ * the answer is the lines whose lineTokens hold the name, and only the lines found (and the few
+ * after each, where the version is) are decoded.
  */
 export function lineIndex(bytes: Buffer, searchesBeforeIndex = 32): LineIndex {
   let text: string | undefined;
@@ -139,9 +139,45 @@ export function lineIndex(bytes: Buffer, searchesBeforeIndex = 32): LineIndex {
   // The bytes one character each (Latin-1), lower-cased: offsets stay byte offsets (no Latin-1
   // letter changes length or becomes ASCII), and a one-byte string is the fastest to search.
   let lower: string | undefined;
-  let starts: number[] | undefined;
+  let starts: number[] = [];
   let byToken: Map<string, number[]> | undefined;
   const found = new Map<string, number[] | undefined>();
+  const prepare = (): string => {
+    if (lower === undefined) {
+      lower = bytes.toString('latin1').toLowerCase();
+      starts = [0];
+      for (let i = lower.indexOf('\n'); i >= 0; i = lower.indexOf('\n', i + 1)) starts.push(i + 1);
+      lines ??= new Array<string>(starts.length);
+    }
+    return lower;
+  };
+  /** The 0-based line of each offset (ascending), once per line; its window decoded. */
+  const linesAt = (offsets: Iterable<number>): number[] | undefined => {
+    const out: number[] = [];
+    for (const o of offsets) {
+      // The last line starting at or before o.
+      let lo = out.length ? out[out.length - 1] : 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= o) lo = mid;
+        else hi = mid - 1;
+      }
+      if (out[out.length - 1] !== lo) out.push(lo);
+    }
+    const all = lines as string[];
+    for (const i of out)
+      for (let j = i; j < Math.min(starts.length, i + VERSION_WINDOW); j++)
+        all[j] ??= bytes.toString('utf8', starts[j], j + 1 < starts.length ? starts[j + 1] - 1 : bytes.length);
+    return out.length ? out : undefined;
+  };
+  function* occurrences(low: string, token: string): Generator<number> {
+    for (let hit = low.indexOf(token); hit >= 0; hit = low.indexOf(token, hit + 1)) {
+      if (hit > 0 && isTokenChar(low.charCodeAt(hit - 1))) continue;
+      if (isTokenChar(low.charCodeAt(hit + token.length))) continue;
+      yield hit;
+    }
+  }
   const index = {
     get text() {
       return (text ??= bytes.toString('utf8'));
@@ -152,47 +188,22 @@ export function lineIndex(bytes: Buffer, searchesBeforeIndex = 32): LineIndex {
     linesWith(token: string): number[] | undefined {
       if (token === '' || NOT_TOKEN.test(token)) return undefined;
       // A package at several versions (and its name's other spellings) asks again.
-      if (!byToken && found.has(token)) return found.get(token);
-      if (!byToken && found.size < searchesBeforeIndex) {
-        const hit = search(token);
-        found.set(token, hit);
-        return hit;
-      }
-      if (!byToken) {
-        byToken = new Map();
-        // Every line now, in place of those the searches decoded.
-        const all = (lines = index.text.split('\n'));
-        for (let i = 0; i < all.length; i++)
-          for (const t of new Set(lineTokens(all[i]))) {
-            const list = byToken.get(t);
-            if (list) list.push(i);
-            else byToken.set(t, [i]);
+      if (!found.has(token)) {
+        const low = prepare();
+        if (!byToken && found.size >= searchesBeforeIndex) {
+          // Every token's offsets in one pass; lines are worked out for those asked for.
+          byToken = new Map();
+          const re = /[a-z0-9_.-]+/g;
+          for (let m = re.exec(low); m; m = re.exec(low)) {
+            const list = byToken.get(m[0]);
+            if (list) list.push(m.index);
+            else byToken.set(m[0], [m.index]);
           }
+        }
+        found.set(token, linesAt(byToken ? (byToken.get(token) ?? []) : occurrences(low, token)));
       }
-      return byToken.get(token);
+      return found.get(token);
     },
-  };
-  const search = (token: string): number[] | undefined => {
-    if (lower === undefined || starts === undefined) {
-      lower = bytes.toString('latin1').toLowerCase();
-      starts = [0];
-      for (let i = lower.indexOf('\n'); i >= 0; i = lower.indexOf('\n', i + 1)) starts.push(i + 1);
-      // Until every line is wanted, only those a search finds are decoded.
-      lines ??= new Array<string>(starts.length);
-    }
-    const out: number[] = [];
-    let at = 0;
-    for (let hit = lower.indexOf(token); hit >= 0; hit = lower.indexOf(token, hit + 1)) {
-      if (hit > 0 && isTokenChar(lower.charCodeAt(hit - 1))) continue;
-      if (isTokenChar(lower.charCodeAt(hit + token.length))) continue;
-      while (at + 1 < starts.length && starts[at + 1] <= hit) at++;
-      if (out[out.length - 1] !== at) out.push(at);
-    }
-    const all = lines as string[];
-    for (const i of out)
-      for (let j = i; j < Math.min(starts.length, i + VERSION_WINDOW); j++)
-        all[j] ??= bytes.toString('utf8', starts[j], j + 1 < starts.length ? starts[j + 1] - 1 : bytes.length);
-    return out.length ? out : undefined;
   };
   return index;
 }
