@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dockerfileInstructionLine, lineTokens, lockfileEntryLine, nameToken } from '../../src/core/anchors';
+import { dockerfileInstructionLine, lineIndex, lineTokens, lockfileEntryLine, nameToken } from '../../src/core/anchors';
 import { fixture, REPO } from '../helpers/paths';
 
 const lines = (...p: string[]) => fs.readFileSync(path.join(...p), 'utf8').split('\n');
@@ -36,6 +36,68 @@ describe('lockfileEntryLine on real lockfiles', () => {
     expect(lineTokens('    "node_modules/@babel/core": {')).toEqual(['node_modules', 'babel', 'core']);
     expect(nameToken('@babel/core')).toBe('core');
     expect(nameToken('@scoped')).toBe('scoped');
+  });
+});
+
+describe('lineIndex', () => {
+  /** What indexing every line with lineTokens gives: the reference both ways of lineIndex must equal. */
+  function reference(text: string): Map<string, number[]> {
+    const byToken = new Map<string, number[]>();
+    text.split('\n').forEach((l, i) => {
+      for (const t of new Set(lineTokens(l))) byToken.set(t, [...(byToken.get(t) ?? []), i]);
+    });
+    return byToken;
+  }
+
+  it.each([
+    ['berry-overleaf', 'yarn.lock'],
+    // Not ASCII throughout (authors' names): a two-byte string.
+    ['npm-overleaf', 'package-lock.json'],
+  ])('finds the same lines by searching the bytes as by indexing every line, on the real %s/%s', (folder, file) => {
+    const bytes = fs.readFileSync(fixture('lockfiles-public', folder, file));
+    const text = bytes.toString('utf8');
+    const split = text.split('\n');
+    const ref = reference(text);
+    const tokens = [...ref.keys()].filter((_, i) => i % 97 === 0);
+    // Tokens that are parts of longer ones (core, babel, types), and names not in the file.
+    const probes = [...tokens, 'core', 'babel', 'types', 'yaml', 'lodash', 'no-such-package-anywhere', 'b'];
+    const searching = lineIndex(bytes, Infinity);
+    const indexing = lineIndex(bytes, 0);
+    // Three searches, then the index.
+    const both = lineIndex(bytes, 3);
+    for (const ix of [searching, indexing, both])
+      for (const t of probes) {
+        const hit = ix.linesWith(t);
+        expect([t, hit]).toEqual([t, ref.get(t)]);
+        // The lines found, and the next ones (where the version is), are decoded as split gives them.
+        for (const i of hit ?? []) for (let j = i; j < Math.min(split.length, i + 8); j++) expect([j, ix.lines[j]]).toEqual([j, split[j]]);
+      }
+    for (const ix of [searching, indexing, both]) expect(ix.lines).toHaveLength(split.length);
+    // Nothing asked yet: the lines are the text's.
+    expect(lineIndex(bytes).lines).toEqual(split);
+    expect(searching.text).toBe(text);
+  });
+
+  it('matches whole tokens only, in any case, at the start and end of the text, and switches to an index after enough searches', () => {
+    const text = 'Foo@1:\n  foo-bar foo\nxfoo foo.x\r\nFOO';
+    const ix = lineIndex(Buffer.from(text), 2);
+    expect(ix.linesWith('foo')).toEqual([0, 1, 3]);
+    expect(ix.linesWith('foo-bar')).toEqual([1]);
+    expect(ix.linesWith('foo.x')).toEqual([2]);
+    expect(ix.linesWith('xfoo')).toEqual([2]);
+    expect(ix.linesWith('fo')).toBeUndefined();
+    expect(ix.linesWith('foo')).toEqual([0, 1, 3]);
+    // Only ASCII letters fold: a Kelvin sign or a long s is no k or s, as in lineTokens.
+    const odd = lineIndex(Buffer.from('\u212Aey \u017Ftrong Strong\nKEY-x'), 0);
+    expect(lineTokens('\u212Aey \u017Ftrong Strong')).toEqual(['ey', 'trong', 'strong']);
+    expect([odd.linesWith('key'), odd.linesWith('ey'), odd.linesWith('strong')]).toEqual([undefined, [0], [0]]);
+    const oddSearch = lineIndex(Buffer.from('\u212Aey \u017Ftrong Strong\nKEY-x'), Infinity);
+    expect([oddSearch.linesWith('key'), oddSearch.linesWith('ey'), oddSearch.linesWith('strong'), oddSearch.linesWith('key-x')]).toEqual([undefined, [0], [0], [1]]);
+    // Asked again (a package at another version): the same answer.
+    expect([oddSearch.linesWith('key'), oddSearch.linesWith('strong')]).toEqual([undefined, [0]]);
+    // No line holds a token with other characters, nor an empty one.
+    expect(ix.linesWith('foo@1')).toBeUndefined();
+    expect(ix.linesWith('')).toBeUndefined();
   });
 });
 

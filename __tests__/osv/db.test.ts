@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadOsvDb } from '../../src/osv/db';
 import { listZip, readZipEntry, type ReadAt } from '../../src/osv/zip';
+import { deflateRawSync } from 'node:zlib';
 import { matchPackages } from '../../src/osv/matcher';
 import { packageIndexKey } from '../../src/osv/versions';
 import { runTool } from '../../src/process/run-tool';
@@ -116,6 +117,29 @@ describe('OSV database loading', () => {
     expect(loadOsvDb(zip).index.count).toBe(advisoryFiles().length - 1);
   });
 
+  it('reads entries that straddle the reader’s 1 MiB window and entries larger than it', async () => {
+    const zip = path.join(dir, 'all-large.zip');
+    // Stored, so sizes on disk are what they say: 330 KiB, then 1.5 MiB of details.
+    const script = [
+      'import sys, os, json, zipfile',
+      'with zipfile.ZipFile(sys.argv[2], "w", zipfile.ZIP_STORED) as z:',
+      '    for i, n in enumerate(sorted(os.listdir(sys.argv[1]))):',
+      '        a = json.load(open(os.path.join(sys.argv[1], n)))',
+      '        a["details"] = ("%s " % n) * ((1500000 if i == 3 else 330000) // (len(n) + 1))',
+      '        z.writestr(n, json.dumps(a))',
+    ].join('\n');
+    const r = await runTool('python3', ['-c', script, ADVISORY_DIR, zip]);
+    expect(r.stderr).toBe('');
+    expect(fs.statSync(zip).size).toBeGreaterThan(8 << 20);
+    const { index, files } = loadOsvDb(zip);
+    expect(files).toBe(advisoryFiles().length);
+    const folder = loadOsvDb(ADVISORY_DIR).index;
+    expect([...index.byId.keys()].sort()).toEqual([...folder.byId.keys()].sort());
+    for (const [id, a] of index.byId) expect([id, a.details?.length, a.details?.endsWith('.json ')]).toEqual([id, expect.any(Number), true]);
+    expect(Math.max(...[...index.byId.values()].map((a) => a.details?.length ?? 0))).toBeGreaterThan(1 << 20);
+    expect(matchPackages(PROBE, index).map((f) => f.id)).toEqual(matchPackages(PROBE, folder).map((f) => f.id));
+  });
+
   it('reads ZIP64 sizes from the central directory’s extra field, and refuses unknown compression', () => {
     const data = fs.readFileSync(path.join(ADVISORY_DIR, 'MAL-2025-46969-chalk.json'));
     const zip = handZip('npm/MAL-2025-46969.json', data, 0);
@@ -126,6 +150,16 @@ describe('OSV database loading', () => {
     const bz = handZip('x.json', data, 12);
     const bzRead: ReadAt = (o, l) => bz.subarray(o, o + l);
     expect(() => readZipEntry(bzRead, listZip(bzRead, bz.length)[0])).toThrow(/compression method 12 is not supported/);
+  });
+
+  it('stops inflating an entry at the size the directory gives it (a zip bomb fills no memory)', () => {
+    // 1 MiB of one byte deflates to about a kilobyte; the directory claims that kilobyte is all.
+    const packed = deflateRawSync(Buffer.alloc(1 << 20, 0x20));
+    const bomb = handZip('npm/bomb.json', packed, 8);
+    const read: ReadAt = (o, l) => bomb.subarray(o, o + l);
+    const [entry] = listZip(read, bomb.length);
+    expect(entry.size).toBe(packed.length);
+    expect(() => readZipEntry(read, entry)).toThrow(/npm\/bomb\.json: cannot inflate/);
   });
 
   it('keeps only the advisories about wanted packages', () => {

@@ -29,6 +29,11 @@ describe('plainValidator', () => {
     expectAgreement(z.enum(['a', 'b']), [['a', true], ['b', true], ['c', false], [0, false], [undefined, false]]);
     expectAgreement(z.unknown(), [[{ a: [1] }, true], [undefined, true]]);
     expectAgreement(z.any(), [['x', true]]);
+    expectAgreement(z.enum(['SEMVER', 'GIT']), [['SEMVER', true], ['GIT', true], ['semver', false], [undefined, false], [['GIT'], false]]);
+    // A TypeScript numeric enum: its reverse mapping (1 -> 'A') is not a value.
+    expectAgreement(z.enum({ A: 1, B: 2, 1: 'A', 2: 'B' }), [[1, true], [2, true], ['A', false], ['1', false]]);
+    // An enum without zod's set of values (another zod version): left to zod.
+    expect(plainValidator({ _zod: { def: { type: 'enum', entries: { A: 'A' } } } } as unknown as z.ZodType)).toBeUndefined();
   });
 
   it('applies length, integer and range checks like zod', () => {

@@ -95,11 +95,13 @@ function chainUp(g: Graph, start: LockPackage): LockPackage[] | undefined {
 /**
  * A lookup from a finding's package (and the file a tool named) to its dependency chain. The
  * lockfile the finding names is tried first, then every other in order; graphs are indexed once
- * and their reverse edges only when a transitive package is asked for.
+ * (at the first lookup) and their reverse edges only when a transitive package is asked for.
  */
 export function dependencyPathIndex(lockfiles: readonly Lockfile[]): (pkg: PackageRef, file?: string) => DependencyPath | undefined {
-  const graphs = lockfiles.map(graph);
+  // Indexed on the first question: a run without a vulnerable package asks none.
+  let graphs: Graph[] | undefined;
   return (pkg, file) => {
+    graphs ??= lockfiles.map(graph);
     const key = keyOf(pkg.ecosystem, pkg.name, pkg.version);
     const norm = file?.replace(/\\/g, '/').replace(/^\.\//, '');
     const ordered = norm === undefined ? graphs : [...graphs.filter((g) => g.lock.path === norm), ...graphs.filter((g) => g.lock.path !== norm)];

@@ -2,24 +2,23 @@
 // log can place a finding its tool gave no line for (see core/anchors.ts for the rules).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dockerfileInstructionLine, lineTokens, lockfileEntryLine, nameToken } from '../core/anchors';
+import { dockerfileInstructionLine, lineIndex, lockfileEntryLine, nameToken, type LineIndex } from '../core/anchors';
 import type { EvaluatedFinding } from '../core/result';
 
 /** Files larger than this are not read for a line number. */
 const MAX_BYTES = 64 * 1024 * 1024;
 
-interface Indexed {
-  lines: string[];
-  byToken: Map<string, number[]>;
-}
-
 export type Anchor = (f: EvaluatedFinding) => { path: string; startLine: number } | undefined;
 
-/** `lockfiles`: the project's lockfile paths, relative to `dir`, tried after the file a finding names. */
-export function findingAnchors(dir: string, lockfiles: readonly string[]): Anchor {
+/**
+ * `lockfiles`: the project's lockfile paths, relative to `dir`, tried after the file a finding
+ * names; as a function, asked only once a vulnerability needs them.
+ */
+export function findingAnchors(dir: string, lockfiles: readonly string[] | (() => readonly string[])): Anchor {
   const root = path.resolve(dir);
-  const cache = new Map<string, Indexed | null>();
-  const read = (rel: string): Indexed | null => {
+  let lockPaths = typeof lockfiles === 'function' ? undefined : lockfiles;
+  const cache = new Map<string, LineIndex | null>();
+  const read = (rel: string): LineIndex | null => {
     let got = cache.get(rel);
     if (got !== undefined) return got;
     got = null;
@@ -30,18 +29,7 @@ export function findingAnchors(dir: string, lockfiles: readonly string[]): Ancho
         // Most paths of a large merge name no file here (the shards' checkouts had them): an
         // ENOENT thrown per path cost 0.2 s on 100,000 findings.
         const size = fs.statSync(abs, { throwIfNoEntry: false })?.size;
-        if (size !== undefined && size <= MAX_BYTES) {
-          const lines = fs.readFileSync(abs, 'utf8').split('\n');
-          const byToken = new Map<string, number[]>();
-          lines.forEach((l, i) => {
-            for (const t of new Set(lineTokens(l))) {
-              const list = byToken.get(t);
-              if (list) list.push(i);
-              else byToken.set(t, [i]);
-            }
-          });
-          got = { lines, byToken };
-        }
+        if (size !== undefined && size <= MAX_BYTES) got = lineIndex(fs.readFileSync(abs));
       } catch {
         got = null;
       }
@@ -55,17 +43,18 @@ export function findingAnchors(dir: string, lockfiles: readonly string[]): Ancho
     if (f.kind === 'vulnerability' && f.package?.version) {
       const { name, version } = f.package;
       const key = nameToken(name);
-      for (const file of new Set([...(l ? [l.path] : []), ...lockfiles])) {
+      lockPaths ??= (lockfiles as () => readonly string[])();
+      for (const file of new Set([...(l ? [l.path] : []), ...lockPaths])) {
         const ix = read(file);
-        const candidates = ix && (ix.byToken.get(key) ?? ix.byToken.get(key.replace(/[-_.]+/g, '-')) ?? ix.byToken.get(key.replace(/[-_.]+/g, '_')));
-        const line = candidates ? lockfileEntryLine(file, (ix as Indexed).lines, name, version, candidates) : undefined;
+        const candidates = ix && (ix.linesWith(key) ?? ix.linesWith(key.replace(/[-_.]+/g, '-')) ?? ix.linesWith(key.replace(/[-_.]+/g, '_')));
+        const line = candidates ? lockfileEntryLine(file, (ix as LineIndex).lines, name, version, candidates) : undefined;
         if (line !== undefined) return { path: file, startLine: line };
       }
       return undefined;
     }
     if (f.kind === 'misconfiguration' && l && /(^|[\\/])(Dockerfile|Containerfile)[^\\/]*$|\.dockerfile$/i.test(l.path)) {
       const ix = read(l.path);
-      const line = ix ? dockerfileInstructionLine(ix.lines.join('\n'), f.id) : undefined;
+      const line = ix ? dockerfileInstructionLine(ix.text, f.id) : undefined;
       return line === undefined ? undefined : { path: l.path, startLine: line };
     }
     return undefined;

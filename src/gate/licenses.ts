@@ -7,9 +7,10 @@ import type { ScannerStatus } from '../core/result';
 import { ChaingateError } from '../errors';
 import { findLockfiles, packagesFromCycloneDx, readLockfile, type Lockfile } from '../lockfiles';
 import { readText } from '../read-text';
+import type { LockfileReader } from './lockfile-cache';
 
 /** The project's lockfiles, and why any could not be read (the folder walk included). */
-export function readProjectLockfiles(dir: string, policy: Policy): { lockfiles: Lockfile[]; errors: string[] } {
+export function readProjectLockfiles(dir: string, policy: Policy, readLock: LockfileReader = readLockfile): { lockfiles: Lockfile[]; errors: string[] } {
   const lockfiles: Lockfile[] = [];
   const errors: string[] = [];
   const read = (f: () => void) => {
@@ -21,7 +22,7 @@ export function readProjectLockfiles(dir: string, policy: Policy): { lockfiles: 
     }
   };
   read(() => {
-    for (const file of findLockfiles(dir, { skipDirs: policy['skip-dirs'] })) read(() => lockfiles.push(readLockfile(file, path.relative(dir, file) || path.basename(file))));
+    for (const file of findLockfiles(dir, { skipDirs: policy['skip-dirs'] })) read(() => lockfiles.push(readLock(file, path.relative(dir, file) || path.basename(file))));
   });
   return { lockfiles, errors };
 }
@@ -47,9 +48,10 @@ export function checkLicenses(
   rules: NonNullable<Policy['licenses']>,
   /** A CycloneDX SBOM (--sbom): judged instead of the lockfiles, as the audit reads it instead of them. */
   sbom?: string,
+  readLock?: LockfileReader,
 ): { findings: Finding[]; status: ScannerStatus } {
   const started = Date.now();
-  const { lockfiles, errors } = sbom ? readSbom(dir, sbom) : readProjectLockfiles(dir, policy);
+  const { lockfiles, errors } = sbom ? readSbom(dir, sbom) : readProjectLockfiles(dir, policy, readLock);
   const durationMs = Date.now() - started;
   if (errors.length > 0) {
     return { findings: [], status: { name: 'licenses', status: 'failed', durationMs, findings: 0, error: `the license policy cannot read every lockfile: ${errors.join('; ')}` } };

@@ -43,6 +43,7 @@ import { findingLabel, firstSeenMap, historyDigests, historyKeys, updateHistory,
 import { currentCommit, readHistoryFile, writeHistoryFile } from './history-file';
 import { renderHistorySection } from '../reports/history-summary';
 import { checkLicenses, readProjectLockfiles } from './licenses';
+import { cachedLockfileReader, type LockfileReader } from './lockfile-cache';
 
 export interface Logger {
   info(line: string): void;
@@ -372,8 +373,8 @@ function toolPathResolver(tools: PolicyTools, env: NodeJS.ProcessEnv) {
  * The project's lockfiles, for the summary: what was scanned, and the dependency chains of
  * vulnerable packages. One that cannot be read is left out here; the audit reports it.
  */
-function scannedLockfiles(dir: string, policy: Policy): Lockfile[] {
-  return readProjectLockfiles(dir, policy).lockfiles;
+function scannedLockfiles(dir: string, policy: Policy, readLock: LockfileReader): Lockfile[] {
+  return readProjectLockfiles(dir, policy, readLock).lockfiles;
 }
 
 /** Whether a scanner that reads lockfiles (the audit, Trivy's vuln scanner, a dependency report) completed. */
@@ -477,6 +478,8 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     statuses.push({ name: s, status: 'skipped', durationMs: 0, findings: 0, notes: ['its report was given with --report'] });
   }
   const workRoot = path.join(outDir, 'raw');
+  // The audit, the license policy and the summary below share each lockfile's one parse.
+  const readLock = cachedLockfileReader();
   const toolPath = toolPathResolver(tools, opts.env);
   const concurrency = Math.max(1, Number(opts.env.CHAINGATE_CONCURRENCY ?? 3) || 3);
   const jobs: ScanJob[] = toRun.map((name) => session?.headJob(name, dir, policy) ?? { name, side: 'head', dir });
@@ -496,6 +499,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
       env: opts.env,
       log: (l) => lines.push(l),
       targets: job.targets,
+      readLockfile: readLock,
     };
     let status: ScannerStatus;
     let findings: Finding[] = [];
@@ -569,7 +573,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   }
 
   if (policy.licenses) {
-    const { findings, status } = checkLicenses(dir, policy, policy.licenses, opts.sbomInput);
+    const { findings, status } = checkLicenses(dir, policy, policy.licenses, opts.sbomInput, readLock);
     all.push(...findings);
     statuses.push(status);
   }
@@ -657,10 +661,14 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const summaryFile = path.join(outDir, 'summary.md');
   // Code scanning and links at the commit need paths from the repository root, not the project.
   const repo = projectPath(dir, opts.env);
-  const lockfiles = scannedLockfiles(dir, policy);
-  const findPath = dependencyPathIndex(lockfiles);
+  // Read only when something asks: a run without dependency scanners or package findings (Semgrep
+  // alone, zizmor) has no use for the lockfiles, and parsing a large one is most of a short run.
+  let lockfileList: Lockfile[] | undefined;
+  const lockfiles = () => (lockfileList ??= scannedLockfiles(dir, policy, readLock));
+  let pathIndex: ReturnType<typeof dependencyPathIndex> | undefined;
+  const findPath: ReturnType<typeof dependencyPathIndex> = (pkg, file) => (pathIndex ??= dependencyPathIndex(lockfiles()))(pkg, file);
   // A vulnerability at its package's line in the lockfile, a Dockerfile check at its instruction.
-  const anchor = findingAnchors(dir, lockfiles.map((l) => l.path));
+  const anchor = findingAnchors(dir, () => lockfiles().map((l) => l.path));
   await outputWrite(resultFile, () => writeChunks(resultFile, resultJsonChunks(result)));
   await outputWrite(sarifFile, () => writeChunks(
     sarifFile,
@@ -697,7 +705,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     exceptionsFile,
     exceptionDays: daysFor,
     // Lockfiles count as scanned only when a dependency scanner read them to the end.
-    scanned: dependenciesScanned(statuses, policy) ? { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) } : undefined,
+    scanned: dependenciesScanned(statuses, policy) ? { lockfiles: lockfiles().map((l) => l.path), packages: lockfiles().reduce((n, l) => n + l.packages.length, 0) } : undefined,
   });
   const withHistory = history
     ? `${summary}\n${renderHistorySection(result, history, { now, digests: historyDigests(runFindings), sla: policy.sla, unknownAs: policy['unknown-severity'] })}`

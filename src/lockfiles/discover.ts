@@ -14,6 +14,8 @@ import { readText, stripBom } from '../read-text';
 export interface DiscoverOptions {
   /** Folder names (any depth) or paths relative to the root that are not searched. */
   skipDirs?: readonly string[];
+  /** Reads one lockfile (default readLockfile): a gate run passes one that remembers what it read. */
+  read?: (file: string, display: string) => Lockfile;
 }
 
 /** Lockfile paths under `root`, sorted, one kind per folder for npm (shrinkwrap wins). */
@@ -128,5 +130,6 @@ export function discoverLockfiles(root: string, opts: DiscoverOptions = {}): Loc
       `no lockfile found (looked for ${LOCKFILE_NAMES.join(', ')}, requirements*.txt, skipping ${(opts.skipDirs ?? DEFAULT_SKIP_DIRS).join(', ')}); generate one, e.g. \`npm install --package-lock-only\``,
       root,
     );
-  return found.map((f) => readLockfile(f, path.relative(root, f) || path.basename(f)));
+  const read = opts.read ?? readLockfile;
+  return found.map((f) => read(f, path.relative(root, f) || path.basename(f)));
 }

@@ -36,14 +36,13 @@ function mentionsWanted(data: unknown, wanted: Set<string>): boolean {
   return false;
 }
 
-/** Names (as written and PEP 503-normalized) of the wanted package keys, for the quick text check. */
+/**
+ * Names of the wanted package keys, for the quick text check: as the keys hold them, which for
+ * PyPI is already PEP 503-normalized (mayMention normalizes what an advisory writes to match).
+ */
 function wantedNames(wanted: Set<string>): Set<string> {
   const names = new Set<string>();
-  for (const k of wanted) {
-    const name = k.slice(k.indexOf('/') + 1);
-    names.add(name);
-    names.add(name.toLowerCase().replace(/[-_.]+/g, '-'));
-  }
+  for (const k of wanted) names.add(k.slice(k.indexOf('/') + 1));
   return names;
 }
 
@@ -84,20 +83,40 @@ function ingest(index: AdvisoryIndex, text: string, what: string, opts: OsvDbOpt
   }
 }
 
+/** Bytes read from the archive at a time: an export's entries lie one after the other. */
+const WINDOW = 1 << 20;
+
+/**
+ * Reads through a window of the file: an export of thousands of small entries is read a
+ * megabyte at a time instead of in two system calls per entry (a header, then the data). Each
+ * read returns its own copy, so what a caller holds stays valid after the next read.
+ */
+function windowedReader(fd: number): ReadAt {
+  let window = Buffer.alloc(0);
+  let start = 0;
+  const fill = (offset: number, length: number) => {
+    const b = Buffer.allocUnsafe(Math.max(length, WINDOW));
+    let got = 0;
+    while (got < b.length) {
+      const n = fs.readSync(fd, b, got, b.length - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    window = b.subarray(0, got);
+    start = offset;
+  };
+  return (offset, length) => {
+    if (offset < start || offset + length > start + window.length) fill(offset, length);
+    const from = offset - start;
+    return Buffer.from(window.subarray(from, Math.min(from + length, window.length)));
+  };
+}
+
 function loadZip(file: string, index: AdvisoryIndex, opts: OsvDbOptions, names?: Set<string>): number {
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
-    const read: ReadAt = (offset, length) => {
-      const b = Buffer.alloc(length);
-      let got = 0;
-      while (got < length) {
-        const n = fs.readSync(fd, b, got, length - got, offset + got);
-        if (n === 0) break;
-        got += n;
-      }
-      return got === length ? b : b.subarray(0, got);
-    };
+    const read = windowedReader(fd);
     let n = 0;
     for (const entry of listZip(read, size)) {
       if (!entry.name.endsWith('.json')) continue;

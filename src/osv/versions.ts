@@ -116,12 +116,30 @@ export function osvEcosystem(ecosystem: string): string {
   return PURL_TO_OSV[ecosystem.toLowerCase()] ?? ecosystem;
 }
 
+// A lockfile's thousands of packages name a handful of ecosystems: resolve each spelling once.
+const BASES = new Map<string, string>();
+
+function baseOf(ecosystem: string): string {
+  let base = BASES.get(ecosystem);
+  if (base === undefined) {
+    base = baseEcosystem(osvEcosystem(ecosystem));
+    // Spellings come from advisories too: bounded.
+    if (BASES.size < 1000) BASES.set(ecosystem, base);
+  }
+  return base;
+}
+
+function nameIn(base: string, name: string): string {
+  return base === 'pypi' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name;
+}
+
 /** Name as OSV compares it: PyPI names per PEP 503; others are case-sensitive. */
 export function normalizeName(ecosystem: string, name: string): string {
-  return baseEcosystem(osvEcosystem(ecosystem)) === 'pypi' ? name.toLowerCase().replace(/[-_.]+/g, '-') : name;
+  return nameIn(baseOf(ecosystem), name);
 }
 
 /** The index key that links a package to the advisories about it. */
 export function packageIndexKey(ecosystem: string, name: string): string {
-  return `${baseEcosystem(osvEcosystem(ecosystem))}/${normalizeName(ecosystem, name)}`;
+  const base = baseOf(ecosystem);
+  return `${base}/${nameIn(base, name)}`;
 }

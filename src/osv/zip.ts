@@ -110,7 +110,10 @@ export function readZipEntry(read: ReadAt, entry: ZipEntry): Buffer {
   if (entry.method === 0) out = data;
   else if (entry.method === 8) {
     try {
-      out = inflateRawSync(data);
+      // Output sized to the entry: zlib's default is a fresh 16 KiB buffer per call, which for an
+      // export of thousands of 2 KiB records is most of the memory (and work) of loading it. An
+      // entry inflating past its stated size (a zip bomb) stops there instead of filling memory.
+      out = inflateRawSync(data, { chunkSize: Math.max(64, entry.size + 1), maxOutputLength: Math.max(1, entry.size) });
     } catch (e) {
       throw new ZipError(`${entry.name}: cannot inflate (${(e as Error).message})`);
     }

@@ -6,7 +6,7 @@
 // known to be valid. This module compiles such a schema into one plain predicate.
 //
 // It understands the subset of zod whose output is a plain copy of its input (strings, numbers,
-// literals, string enums, optional and nullable, arrays, tuples, records, unions, loose and strict objects,
+// literals, enums, optional and nullable, arrays, tuples, records, unions, loose and strict objects,
 // length and integer checks). Anything else (transforms, defaults, refinements, string formats,
 // stripping objects...) makes the schema unsupported, and `validate` then runs zod as before.
 // The predicate is conservative: it may reject what zod would accept (zod then decides and
@@ -46,7 +46,8 @@ interface CheckDef {
   inclusive?: boolean;
 }
 interface Schema {
-  _zod: { def: Def };
+  /** `values`: what an enum or literal accepts, as zod itself keeps it. */
+  _zod: { def: Def; values?: unknown };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -97,7 +98,7 @@ function compileSchema(s: Schema): Check | undefined {
   // Marked unsupported while it compiles: a schema that refers to itself (a getter in a shape)
   // ends up unsupported instead of recursing forever.
   cache.set(s, null);
-  const compiled = compileDef(s._zod.def);
+  const compiled = compileDef(s._zod.def, s._zod.values);
   cache.set(s, compiled ?? null);
   return compiled;
 }
@@ -155,7 +156,7 @@ function objectCheck(keys: string[], optional: boolean[], checks: Check[], known
   return new Function('c', 'isObject', 'hasOwn', 'known', source)(c, isObject, hasOwn, known) as Check;
 }
 
-function compileDef(def: Def): Check | undefined {
+function compileDef(def: Def, values?: unknown): Check | undefined {
   // A schema that is itself a check (z.email(), z.url()...) or coerces is not a plain copy.
   if (def.check !== undefined || def.coerce) return undefined;
   switch (def.type) {
@@ -175,12 +176,9 @@ function compileDef(def: Def): Check | undefined {
       return withChecks(def, (v) => values.includes(v));
     }
     case 'enum': {
-      // A TypeScript numeric enum also maps its values back to its names, which zod leaves out of
-      // the values it accepts: only enums of strings, whose values are their entries', here.
-      const values = Object.values(def.entries as Record<string, unknown>);
-      if (!values.every((v) => typeof v === 'string')) return undefined;
-      const allowed = new Set<unknown>(values);
-      return withChecks(def, (v) => allowed.has(v));
+      // zod's own set of the accepted values (a TypeScript enum's reverse-mapping keys left out).
+      const accepted = values;
+      return accepted instanceof Set ? withChecks(def, (v) => accepted.has(v)) : undefined;
     }
     case 'optional': {
       const inner = compileSchema(def.innerType as Schema);

@@ -265,7 +265,7 @@ function readPackages(ctx: ScanContext, opts: AuditOptions): { locks: Lockfile[]
     }
     return { locks: [], packages: toOsvPackages(packagesFromCycloneDx(text, display), display), notes };
   }
-  const discover = opts.skipDirs ? { skipDirs: opts.skipDirs } : {};
+  const discover = { ...(opts.skipDirs ? { skipDirs: opts.skipDirs } : {}), ...(ctx.readLockfile ? { read: ctx.readLockfile } : {}) };
   // A project without dependencies has nothing to audit; one whose manifest has no lockfile
   // cannot be audited, and discoverLockfiles' error says how to make one.
   if (findLockfiles(ctx.dir, discover).length === 0 && !MANIFESTS.some((m) => fs.existsSync(path.join(ctx.dir, m)))) {

@@ -1,5 +1,6 @@
 // One adapter per scanner behind one small interface: build argv, run (through runTool), parse.
 import type { Finding } from '../core/finding';
+import type { Lockfile } from '../lockfiles/types';
 import type { RunResult } from '../process/run-tool';
 
 export interface ScanContext {
@@ -17,6 +18,11 @@ export interface ScanContext {
    * baseline comparison scans only what the change touches.
    */
   targets?: string[];
+  /**
+   * Reads a lockfile (absolute path, display name) for scanners that parse them; the gate's
+   * remembers each, so the audit, the license policy and the summary parse a lockfile once.
+   */
+  readLockfile?: (file: string, display: string) => Lockfile;
 }
 
 export interface Invocation {
