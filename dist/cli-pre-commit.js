@@ -297,8 +297,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports2.basename = (path27, { windows } = {}) => {
-      const segs = path27.split(windows ? /[\\/]/ : "/");
+    exports2.basename = (path28, { windows } = {}) => {
+      const segs = path28.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -4444,7 +4444,7 @@ var require_normalize = __commonJS({
     "use strict";
     var { isObject: isObject3 } = require_objects();
     var { isBlank } = require_strings();
-    function normalizeName2(rawName) {
+    function normalizeName(rawName) {
       return typeof rawName === "string" ? rawName.trim() : void 0;
     }
     function normalizeNamespace(rawNamespace) {
@@ -4516,7 +4516,7 @@ var require_normalize = __commonJS({
       return !isBlank(segment);
     }
     module2.exports = {
-      normalizeName: normalizeName2,
+      normalizeName,
       normalizeNamespace,
       normalizePath: normalizePath2,
       normalizeQualifiers,
@@ -4707,7 +4707,7 @@ var require_purl_component = __commonJS({
     var {
       normalizeType,
       normalizeNamespace,
-      normalizeName: normalizeName2,
+      normalizeName,
       normalizeVersion,
       normalizeQualifiers,
       normalizeSubpath
@@ -4758,7 +4758,7 @@ var require_purl_component = __commonJS({
           normalize: {
             type: normalizeType,
             namespace: normalizeNamespace,
-            name: normalizeName2,
+            name: normalizeName,
             version: normalizeVersion,
             qualifiers: normalizeQualifiers,
             subpath: normalizeSubpath
@@ -9172,8 +9172,8 @@ function pypiPurl(name, version3) {
   if (PLAIN_PART.test(n) && PLAIN_VERSION2.test(version3)) return `pkg:pypi/${n}@${version3}`;
   return new (packageUrlLib()).PackageURL("pypi", void 0, n, version3, void 0, void 0).toString();
 }
-function golangPurl(path27, version3) {
-  const modulePath = path27.toLowerCase();
+function golangPurl(path28, version3) {
+  const modulePath = path28.toLowerCase();
   if (modulePath.split("/").every((p) => PLAIN_PART.test(p)) && PLAIN_VERSION2.test(version3)) return `pkg:golang/${modulePath}@${version3}`;
   const slash = modulePath.lastIndexOf("/");
   const ns = slash > 0 ? modulePath.slice(0, slash) : void 0;
@@ -9409,17 +9409,17 @@ function parseGoMod(text3, file2, goSum) {
   const list2 = [];
   for (const r of requires) {
     const rep = replaces.get(r.path) ?? replaces.get(`${r.path}@${r.version}`);
-    let path27 = r.path;
+    let path28 = r.path;
     let version3 = r.version;
     if (rep) {
       if (!rep.version) {
         warnings.push(`${file2}: ${r.path} is replaced by the local directory ${rep.path}; it is not in the SBOM`);
         continue;
       }
-      path27 = rep.path;
+      path28 = rep.path;
       version3 = rep.version;
     }
-    list2.push({ ecosystem: "golang", name: path27, version: version3, purl: golangPurl(path27, version3), dev: false, direct: !r.indirect, dependencies: [] });
+    list2.push({ ecosystem: "golang", name: path28, version: version3, purl: golangPurl(path28, version3), dev: false, direct: !r.indirect, dependencies: [] });
   }
   const packages = mergeByPurl(list2);
   return {
@@ -9501,7 +9501,7 @@ function fromPackages(data, packages, file2, kind) {
       if (/^node_modules\/(@[^/]+\/)?[^/@][^/]*$/.test(key)) rootDeps.push(target);
     }
   }
-  const resolve18 = (from, dep) => {
+  const resolve19 = (from, dep) => {
     let base = from;
     for (; ; ) {
       const hit = keyToPurl.get(base === "" ? `node_modules/${dep}` : `${base}/node_modules/${dep}`);
@@ -9513,7 +9513,7 @@ function fromPackages(data, packages, file2, kind) {
     }
   };
   for (const d of depNames(rootEntry, true)) {
-    const p = resolve18("", d.name);
+    const p = resolve19("", d.name);
     if (p) rootDeps.push(p);
   }
   const direct = new Set(rootDeps);
@@ -9526,7 +9526,7 @@ function fromPackages(data, packages, file2, kind) {
     const deps2 = [];
     const unresolved = [];
     for (const d of depNames(e, folder)) {
-      const p = resolve18(key, d.name);
+      const p = resolve19(key, d.name);
       if (p) deps2.push(p);
       else if (optional2 && !d.optional) {
         unresolved.push(d.name);
@@ -9570,17 +9570,17 @@ function fromV1(data, file2, kind, manifest) {
   const list2 = [];
   const rootDeps = [];
   const warnings = [];
-  const purlOf2 = (name2, e, path27) => {
+  const purlOf2 = (name2, e, path28) => {
     const v = str(e.version);
-    if (!v) throw new import_errors4.LockfileError(`"${path27}" has no version; ${FIX2}`, file2);
+    if (!v) throw new import_errors4.LockfileError(`"${path28}" has no version; ${FIX2}`, file2);
     const alias = /^npm:(@?[^@]+)@(.+)$/.exec(v);
     return alias ? { name: alias[1], version: alias[2] } : { name: name2, version: v };
   };
-  const build = (deps2, parent, path27) => {
+  const build = (deps2, parent, path28) => {
     const frame = { deps: deps2, parent, resolved: /* @__PURE__ */ new Map() };
     for (const [name2, raw] of Object.entries(deps2)) {
       const e = recordOf(raw);
-      const real = purlOf2(name2, e, `${path27}${name2}`);
+      const real = purlOf2(name2, e, `${path28}${name2}`);
       frame.resolved.set(name2, npmPurl(real.name, real.version));
     }
     return frame;
@@ -9592,11 +9592,11 @@ function fromV1(data, file2, kind, manifest) {
     }
     return void 0;
   };
-  const visit2 = (frame, path27) => {
+  const visit2 = (frame, path28) => {
     for (const [name2, raw] of Object.entries(frame.deps)) {
       const e = recordOf(raw);
-      const real = purlOf2(name2, e, `${path27}${name2}`);
-      const nested = isRecord(e.dependencies) ? build(e.dependencies, frame, `${path27}${name2}/`) : void 0;
+      const real = purlOf2(name2, e, `${path28}${name2}`);
+      const nested = isRecord(e.dependencies) ? build(e.dependencies, frame, `${path28}${name2}/`) : void 0;
       const deps2 = [];
       const unresolved = [];
       for (const req of Object.keys(recordOf(e.requires))) {
@@ -9604,8 +9604,8 @@ function fromV1(data, file2, kind, manifest) {
         if (p) deps2.push(p);
         else if (e.optional === true) {
           unresolved.push(req);
-          warnings.push(`${file2}: optional package "${path27}${name2}" requires "${req}", which the lockfile leaves unresolved; "${req}" is not in the SBOM`);
-        } else throw new import_errors4.LockfileError(`"${path27}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file2);
+          warnings.push(`${file2}: optional package "${path28}${name2}" requires "${req}", which the lockfile leaves unresolved; "${req}" is not in the SBOM`);
+        } else throw new import_errors4.LockfileError(`"${path28}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file2);
       }
       const pkg = {
         ecosystem: "npm",
@@ -9622,7 +9622,7 @@ function fromV1(data, file2, kind, manifest) {
       if (unresolved.length) pkg.unresolved = unresolved;
       if (frame.parent === void 0) rootDeps.push(pkg.purl);
       list2.push(pkg);
-      if (nested) visit2(nested, `${path27}${name2}/`);
+      if (nested) visit2(nested, `${path28}${name2}/`);
     }
   };
   const top = build(recordOf(data.dependencies), void 0, "");
@@ -12297,7 +12297,7 @@ function parseBerry(text3, file2, manifest, workspaceManifests = {}) {
       if (p) named.add(p);
     }
   const resolutions = manifest?.resolutions ?? {};
-  const resolve18 = (from, n, r) => {
+  const resolve19 = (from, n, r) => {
     const exact = exactly(n, r);
     if (exact) return exact;
     const candidates = byName2.get(n) ?? [];
@@ -12314,7 +12314,7 @@ function parseBerry(text3, file2, manifest, workspaceManifests = {}) {
     return (target.length === 1 ? target : ok).sort((a, b) => semver4.rcompare(a.version, b.version))[0]?.purl;
   };
   const resolveAll = (raw) => Object.entries(recordOf(raw.dependencies)).flatMap(([n, r]) => {
-    const p = resolve18(splitDescriptor(str(raw.resolution) ?? "")[0], n, String(r));
+    const p = resolve19(splitDescriptor(str(raw.resolution) ?? "")[0], n, String(r));
     return p ? [[n, p]] : [];
   });
   const prod = [];
@@ -12469,7 +12469,7 @@ function compileSchema(s) {
   const cached2 = cache.get(s);
   if (cached2 !== void 0) return cached2 ?? void 0;
   cache.set(s, null);
-  const compiled = compileDef(s._zod.def);
+  const compiled = compileDef(s._zod.def, s._zod.values);
   cache.set(s, compiled ?? null);
   return compiled;
 }
@@ -12512,7 +12512,7 @@ function objectCheck(keys, optional2, checks, known) {
   const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   return new Function("c", "isObject", "hasOwn", "known", source)(c, isObject2, hasOwn, known);
 }
-function compileDef(def) {
+function compileDef(def, values2) {
   if (def.check !== void 0 || def.coerce) return void 0;
   switch (def.type) {
     case "string":
@@ -12527,14 +12527,12 @@ function compileDef(def) {
     case "any":
       return withChecks2(def, () => true);
     case "literal": {
-      const values2 = def.values;
-      return withChecks2(def, (v) => values2.includes(v));
+      const values3 = def.values;
+      return withChecks2(def, (v) => values3.includes(v));
     }
     case "enum": {
-      const values2 = Object.values(def.entries);
-      if (!values2.every((v) => typeof v === "string")) return void 0;
-      const allowed = new Set(values2);
-      return withChecks2(def, (v) => allowed.has(v));
+      const accepted = values2;
+      return accepted instanceof Set ? withChecks2(def, (v) => accepted.has(v)) : void 0;
     }
     case "optional": {
       const inner = compileSchema(def.innerType);
@@ -12785,9 +12783,9 @@ function schemaKeys(schema) {
   KEYS.set(schema, keys);
   return keys;
 }
-function issuePath(path27, keys) {
-  if (path27.length === 0) return "(root)";
-  return path27.map((p) => typeof p === "number" || typeof p === "string" && keys.has(p) ? String(p) : "*").join(".");
+function issuePath(path28, keys) {
+  if (path28.length === 0) return "(root)";
+  return path28.map((p) => typeof p === "number" || typeof p === "string" && keys.has(p) ? String(p) : "*").join(".");
 }
 function shapeOf(data) {
   if (data === null) return "null";
@@ -12933,7 +12931,8 @@ function discoverLockfiles(root, opts = {}) {
       `no lockfile found (looked for ${LOCKFILE_NAMES.join(", ")}, requirements*.txt, skipping ${(opts.skipDirs ?? DEFAULT_SKIP_DIRS).join(", ")}); generate one, e.g. \`npm install --package-lock-only\``,
       root
     );
-  return found.map((f) => readLockfile(f, path2.relative(root, f) || path2.basename(f)));
+  const read = opts.read ?? readLockfile;
+  return found.map((f) => read(f, path2.relative(root, f) || path2.basename(f)));
 }
 var fs2, path2, import_errors11;
 var init_discover = __esm({
@@ -12955,7 +12954,7 @@ var init_discover = __esm({
 function runTool(command2, args, opts = {}) {
   const started = Date.now();
   const max = opts.maxBuffer ?? DEFAULT_MAX;
-  return new Promise((resolve18) => {
+  return new Promise((resolve19) => {
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -12972,7 +12971,7 @@ function runTool(command2, args, opts = {}) {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      const done = () => resolve18({ command: command2, args, ...r, timedOut, stdout, stderr, durationMs: Date.now() - started });
+      const done = () => resolve19({ command: command2, args, ...r, timedOut, stdout, stderr, durationMs: Date.now() - started });
       if (out) out.end(done);
       else done();
     };
@@ -20795,17 +20794,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path27) {
-      const ctrl = callVisitor(key, node2, visitor, path27);
+    function visit_(key, node2, visitor, path28) {
+      const ctrl = callVisitor(key, node2, visitor, path28);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path27, ctrl);
-        return visit_(key, ctrl, visitor, path27);
+        replaceNode(key, path28, ctrl);
+        return visit_(key, ctrl, visitor, path28);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path27 = Object.freeze(path27.concat(node2));
+          path28 = Object.freeze(path28.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path27);
+            const ci = visit_(i, node2.items[i], visitor, path28);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -20816,13 +20815,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path27 = Object.freeze(path27.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path27);
+          path28 = Object.freeze(path28.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path28);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path27);
+          const cv = visit_("value", node2.value, visitor, path28);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20843,17 +20842,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path27) {
-      const ctrl = await callVisitor(key, node2, visitor, path27);
+    async function visitAsync_(key, node2, visitor, path28) {
+      const ctrl = await callVisitor(key, node2, visitor, path28);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path27, ctrl);
-        return visitAsync_(key, ctrl, visitor, path27);
+        replaceNode(key, path28, ctrl);
+        return visitAsync_(key, ctrl, visitor, path28);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path27 = Object.freeze(path27.concat(node2));
+          path28 = Object.freeze(path28.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path27);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path28);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -20864,13 +20863,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path27 = Object.freeze(path27.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path27);
+          path28 = Object.freeze(path28.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path28);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path27);
+          const cv = await visitAsync_("value", node2.value, visitor, path28);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -20897,23 +20896,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path27) {
+    function callVisitor(key, node2, visitor, path28) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path27);
+        return visitor(key, node2, path28);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path27);
+        return visitor.Map?.(key, node2, path28);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path27);
+        return visitor.Seq?.(key, node2, path28);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path27);
+        return visitor.Pair?.(key, node2, path28);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path27);
+        return visitor.Scalar?.(key, node2, path28);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path27);
+        return visitor.Alias?.(key, node2, path28);
       return void 0;
     }
-    function replaceNode(key, path27, node2) {
-      const parent = path27[path27.length - 1];
+    function replaceNode(key, path28, node2) {
+      const parent = path28[path28.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -21525,10 +21524,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path27, value) {
+    function collectionFromPath(schema, path28, value) {
       let v = value;
-      for (let i = path27.length - 1; i >= 0; --i) {
-        const k = path27[i];
+      for (let i = path28.length - 1; i >= 0; --i) {
+        const k = path28[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -21547,7 +21546,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path27) => path27 == null || typeof path27 === "object" && !!path27[Symbol.iterator]().next().done;
+    var isEmptyPath = (path28) => path28 == null || typeof path28 === "object" && !!path28[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -21577,11 +21576,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path27, value) {
-        if (isEmptyPath(path27))
+      addIn(path28, value) {
+        if (isEmptyPath(path28))
           this.add(value);
         else {
-          const [key, ...rest] = path27;
+          const [key, ...rest] = path28;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -21595,8 +21594,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path27) {
-        const [key, ...rest] = path27;
+      deleteIn(path28) {
+        const [key, ...rest] = path28;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -21610,8 +21609,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path27, keepScalar) {
-        const [key, ...rest] = path27;
+      getIn(path28, keepScalar) {
+        const [key, ...rest] = path28;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -21629,8 +21628,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path27) {
-        const [key, ...rest] = path27;
+      hasIn(path28) {
+        const [key, ...rest] = path28;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -21640,8 +21639,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path27, value) {
-        const [key, ...rest] = path27;
+      setIn(path28, value) {
+        const [key, ...rest] = path28;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -24156,9 +24155,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path27, value) {
+      addIn(path28, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path27, value);
+          this.contents.addIn(path28, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -24233,14 +24232,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path27) {
-        if (Collection.isEmptyPath(path27)) {
+      deleteIn(path28) {
+        if (Collection.isEmptyPath(path28)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path27) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path28) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -24255,10 +24254,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path27, keepScalar) {
-        if (Collection.isEmptyPath(path27))
+      getIn(path28, keepScalar) {
+        if (Collection.isEmptyPath(path28))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path27, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path28, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -24269,10 +24268,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path27) {
-        if (Collection.isEmptyPath(path27))
+      hasIn(path28) {
+        if (Collection.isEmptyPath(path28))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path27) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path28) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -24289,13 +24288,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path27, value) {
-        if (Collection.isEmptyPath(path27)) {
+      setIn(path28, value) {
+        if (Collection.isEmptyPath(path28)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path27), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path28), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path27, value);
+          this.contents.setIn(path28, value);
         }
       }
       /**
@@ -26256,9 +26255,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path27) => {
+    visit2.itemAtPath = (cst, path28) => {
       let item = cst;
-      for (const [field, index] of path27) {
+      for (const [field, index] of path28) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -26267,23 +26266,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path27) => {
-      const parent = visit2.itemAtPath(cst, path27.slice(0, -1));
-      const field = path27[path27.length - 1][0];
+    visit2.parentCollection = (cst, path28) => {
+      const parent = visit2.itemAtPath(cst, path28.slice(0, -1));
+      const field = path28[path28.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path27, item, visitor) {
-      let ctrl = visitor(item, path27);
+    function _visit(path28, item, visitor) {
+      let ctrl = visitor(item, path28);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path27.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path28.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -26294,10 +26293,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path27);
+            ctrl = ctrl(item, path28);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path27) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path28) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -27599,14 +27598,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs28 = this.flowScalar(this.type);
+              const fs29 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs28, sep: [] });
+                map2.items.push({ start, key: fs29, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs28);
+                this.stack.push(fs29);
               } else {
-                Object.assign(it, { key: fs28, sep: [] });
+                Object.assign(it, { key: fs29, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -27734,13 +27733,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs28 = this.flowScalar(this.type);
+              const fs29 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs28, sep: [] });
+                fc.items.push({ start: [], key: fs29, sep: [] });
               else if (it.sep)
-                this.stack.push(fs28);
+                this.stack.push(fs29);
               else
-                Object.assign(it, { key: fs28, sep: [] });
+                Object.assign(it, { key: fs29, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -28055,9 +28054,9 @@ __export(pre_commit_exports, {
   stagedFiles: () => stagedFiles
 });
 module.exports = __toCommonJS(pre_commit_exports);
-var fs27 = __toESM(require("node:fs"));
+var fs28 = __toESM(require("node:fs"));
 var os8 = __toESM(require("node:os"));
-var path26 = __toESM(require("node:path"));
+var path27 = __toESM(require("node:path"));
 
 // src/config/schema.ts
 var import_picomatch = __toESM(require_picomatch2());
@@ -28879,10 +28878,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path27) {
-  if (!path27)
+function getElementAtPath(obj, path28) {
+  if (!path28)
     return obj;
-  return path27.reduce((acc, key) => acc?.[key], obj);
+  return path28.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -29222,11 +29221,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path27, issues) {
+function prefixIssues(path28, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path27);
+    iss.path.unshift(path28);
     return iss;
   });
 }
@@ -29688,16 +29687,16 @@ function flattenError(error2, mapper = (issue2) => issue2.message) {
 }
 function formatError(error2, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error3, path27 = []) => {
+  const processError = (error3, path28 = []) => {
     for (const issue2 of error3.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path27, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path28, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path27, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path28, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path27, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path28, ...issue2.path]);
       } else {
-        const fullpath = [...path27, ...issue2.path];
+        const fullpath = [...path28, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -29736,17 +29735,17 @@ function formatError(error2, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error2, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error3, path27 = []) => {
+  const processError = (error3, path28 = []) => {
     var _a3;
     for (const issue2 of error3.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path27, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path28, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path27, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path28, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path27, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path28, ...issue2.path]);
       } else {
-        const fullpath = [...path27, ...issue2.path];
+        const fullpath = [...path28, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -29785,8 +29784,8 @@ function treeifyError(error2, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path27 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path27) {
+  const path28 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path28) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -33129,7 +33128,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve18) {
+function isRecursive(inst, stack, resolve19) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -33139,7 +33138,7 @@ function isRecursive(inst, stack, resolve18) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve18);
+      const answer = isRecursive(child, stack, resolve19);
       if (answer > result)
         result = answer;
     }
@@ -33150,7 +33149,7 @@ function isRecursive(inst, stack, resolve18) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve18) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve19) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -33214,7 +33213,7 @@ function isRecursive(inst, stack, resolve18) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve18 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve19 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -39485,13 +39484,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path27 = ref.slice(1).split("/").filter(Boolean);
-  if (path27.length === 0) {
+  const path28 = ref.slice(1).split("/").filter(Boolean);
+  if (path28.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path27[0] === defsKey) {
-    const key = path27[1] === void 0 ? void 0 : decodeJSONPointerSegment(path27[1]);
+  if (path28[0] === defsKey) {
+    const key = path28[1] === void 0 ? void 0 : decodeJSONPointerSegment(path28[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -41279,11 +41278,21 @@ var PURL_TO_OSV = lookupTable({
 function osvEcosystem(ecosystem) {
   return PURL_TO_OSV[ecosystem.toLowerCase()] ?? ecosystem;
 }
-function normalizeName(ecosystem, name) {
-  return baseEcosystem(osvEcosystem(ecosystem)) === "pypi" ? name.toLowerCase().replace(/[-_.]+/g, "-") : name;
+var BASES = /* @__PURE__ */ new Map();
+function baseOf(ecosystem) {
+  let base = BASES.get(ecosystem);
+  if (base === void 0) {
+    base = baseEcosystem(osvEcosystem(ecosystem));
+    if (BASES.size < 1e3) BASES.set(ecosystem, base);
+  }
+  return base;
+}
+function nameIn(base, name) {
+  return base === "pypi" ? name.toLowerCase().replace(/[-_.]+/g, "-") : name;
 }
 function packageIndexKey(ecosystem, name) {
-  return `${baseEcosystem(osvEcosystem(ecosystem))}/${normalizeName(ecosystem, name)}`;
+  const base = baseOf(ecosystem);
+  return `${base}/${nameIn(base, name)}`;
 }
 
 // src/osv/api.ts
@@ -41833,7 +41842,7 @@ function readZipEntry(read, entry) {
   if (entry.method === 0) out = data;
   else if (entry.method === 8) {
     try {
-      out = (0, import_node_zlib.inflateRawSync)(data);
+      out = (0, import_node_zlib.inflateRawSync)(data, { chunkSize: Math.max(64, entry.size + 1), maxOutputLength: Math.max(1, entry.size) });
     } catch (e) {
       throw new ZipError(`${entry.name}: cannot inflate (${e.message})`);
     }
@@ -41857,11 +41866,7 @@ function mentionsWanted(data, wanted) {
 }
 function wantedNames(wanted) {
   const names = /* @__PURE__ */ new Set();
-  for (const k of wanted) {
-    const name = k.slice(k.indexOf("/") + 1);
-    names.add(name);
-    names.add(name.toLowerCase().replace(/[-_.]+/g, "-"));
-  }
+  for (const k of wanted) names.add(k.slice(k.indexOf("/") + 1));
   return names;
 }
 var NAME_FIELD = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
@@ -41890,20 +41895,32 @@ function ingest(index, text3, what, opts, names) {
     throw e;
   }
 }
+var WINDOW = 1 << 20;
+function windowedReader(fd) {
+  let window = Buffer.alloc(0);
+  let start = 0;
+  const fill = (offset, length) => {
+    const b = Buffer.allocUnsafe(Math.max(length, WINDOW));
+    let got = 0;
+    while (got < b.length) {
+      const n = fs3.readSync(fd, b, got, b.length - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    window = b.subarray(0, got);
+    start = offset;
+  };
+  return (offset, length) => {
+    if (offset < start || offset + length > start + window.length) fill(offset, length);
+    const from = offset - start;
+    return Buffer.from(window.subarray(from, Math.min(from + length, window.length)));
+  };
+}
 function loadZip(file2, index, opts, names) {
   const fd = fs3.openSync(file2, "r");
   try {
     const size = fs3.fstatSync(fd).size;
-    const read = (offset, length) => {
-      const b = Buffer.alloc(length);
-      let got = 0;
-      while (got < length) {
-        const n2 = fs3.readSync(fd, b, got, length - got, offset + got);
-        if (n2 === 0) break;
-        got += n2;
-      }
-      return got === length ? b : b.subarray(0, got);
-    };
+    const read = windowedReader(fd);
     let n = 0;
     for (const entry of listZip(read, size)) {
       if (!entry.name.endsWith(".json")) continue;
@@ -42705,7 +42722,7 @@ function readPackages(ctx, opts) {
     }
     return { locks: [], packages: toOsvPackages(packagesFromCycloneDx(text3, display), display), notes };
   }
-  const discover = opts.skipDirs ? { skipDirs: opts.skipDirs } : {};
+  const discover = { ...opts.skipDirs ? { skipDirs: opts.skipDirs } : {}, ...ctx.readLockfile ? { read: ctx.readLockfile } : {} };
   if (findLockfiles(ctx.dir, discover).length === 0 && !MANIFESTS.some((m) => fs4.existsSync(path4.join(ctx.dir, m)))) {
     notes.push(`no lockfile and no manifest (${MANIFESTS.join(", ")}) in the project: no dependencies to audit`);
     return { locks: [], packages: [], notes };
@@ -43530,8 +43547,8 @@ function vulnerabilityLocation(v, ctx) {
   if (v.PkgPath) return { path: v.PkgPath };
   return ctx.file === void 0 ? void 0 : { path: ctx.file };
 }
-function lines(path27, start, end) {
-  const loc = { path: path27 };
+function lines(path28, start, end) {
+  const loc = { path: path28 };
   if (start !== void 0 && start > 0) loc.startLine = start;
   if (end !== void 0 && end > 0) loc.endLine = end;
   return loc;
@@ -45250,7 +45267,7 @@ function isHtml(contentType) {
   return t !== void 0 && /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(t);
 }
 function request2(url2, ca, deadline, maxBody) {
-  return new Promise((resolve18, reject) => {
+  return new Promise((resolve19, reject) => {
     const u = new URL(url2);
     const lib = u.protocol === "https:" ? https : http;
     const remaining = deadline - Date.now();
@@ -45289,12 +45306,12 @@ function request2(url2, ca, deadline, maxBody) {
       const redirect = location2 !== void 0 && status >= 300 && status < 400;
       if (redirect || !isHtml(res.headers["content-type"])) {
         res.destroy();
-        done(() => resolve18(hop));
+        done(() => resolve19(hop));
         return;
       }
       const chunks = [];
       let size = 0;
-      const finish2 = () => done(() => resolve18({ ...hop, metaCsp: metaCsps(Buffer.concat(chunks).toString("utf8")) }));
+      const finish2 = () => done(() => resolve19({ ...hop, metaCsp: metaCsps(Buffer.concat(chunks).toString("utf8")) }));
       res.on("data", (c) => {
         chunks.push(c);
         size += c.length;
@@ -45451,9 +45468,9 @@ function defaultDeps() {
 }
 
 // src/gate/run-gate.ts
-var fs26 = __toESM(require("node:fs"));
+var fs27 = __toESM(require("node:fs"));
 var os7 = __toESM(require("node:os"));
-var path25 = __toESM(require("node:path"));
+var path26 = __toESM(require("node:path"));
 
 // src/config/load.ts
 var fs13 = __toESM(require("node:fs"));
@@ -45749,7 +45766,7 @@ function readJson(text3, maxDepth) {
   }
   const { problem } = scan(text3, maxDepth);
   if (problem) return problem;
-  return { value, lineOf: (path27) => scan(text3, Number.MAX_SAFE_INTEGER, path27).line, itemLines: (path27) => scan(text3, Number.MAX_SAFE_INTEGER, path27).items };
+  return { value, lineOf: (path28) => scan(text3, Number.MAX_SAFE_INTEGER, path28).line, itemLines: (path28) => scan(text3, Number.MAX_SAFE_INTEGER, path28).items };
 }
 function isJsonProblem(r) {
   return "message" in r;
@@ -45766,9 +45783,9 @@ function readText2(file2, what) {
     throw new import_errors24.ConfigError(`cannot read ${what}: ${e.message}`, file2);
   }
 }
-function position2(doc, lc, path27) {
-  for (let n = path27.length; n >= 0; n--) {
-    const node2 = doc.getIn(path27.slice(0, n), true);
+function position2(doc, lc, path28) {
+  for (let n = path28.length; n >= 0; n--) {
+    const node2 = doc.getIn(path28.slice(0, n), true);
     if (node2 && node2.range) {
       const p = lc.linePos(node2.range[0]);
       return { line: p.line, col: p.col };
@@ -45776,9 +45793,9 @@ function position2(doc, lc, path27) {
   }
   return {};
 }
-function keyPosition(doc, lc, path27, key) {
+function keyPosition(doc, lc, path28, key) {
   const { isMap } = require_dist2();
-  const parent = path27.length ? doc.getIn(path27, true) : doc.contents;
+  const parent = path28.length ? doc.getIn(path28, true) : doc.contents;
   if (isMap(parent)) {
     for (const pair of parent.items) {
       const k = pair.key;
@@ -45788,7 +45805,7 @@ function keyPosition(doc, lc, path27, key) {
       }
     }
   }
-  return position2(doc, lc, path27);
+  return position2(doc, lc, path28);
 }
 var CONFIG_LIMITS = {
   /** Bytes of any policy, exceptions or VEX file (about 5,000 exceptions). */
@@ -45809,9 +45826,9 @@ function kindOf(v) {
   if (typeof v === "string") return "a string";
   return `a ${typeof v}`;
 }
-function valueAt(raw, path27) {
+function valueAt(raw, path28) {
   let v = raw;
-  for (const k of path27) {
+  for (const k of path28) {
     if (v === null || typeof v !== "object" || !Object.prototype.hasOwnProperty.call(v, k)) return { present: false };
     v = v[k];
   }
@@ -45842,25 +45859,25 @@ var YAML_PROBLEMS = {
 };
 function schemaMessage(error2, raw, known) {
   const issue2 = error2.issues[0];
-  const path27 = issue2.path;
-  const dotted = path27.length ? path27.map((k) => typeof k === "number" || known.has(String(k)) ? String(k) : "(key)").join(".") : "(top level)";
+  const path28 = issue2.path;
+  const dotted = path28.length ? path28.map((k) => typeof k === "number" || known.has(String(k)) ? String(k) : "(key)").join(".") : "(top level)";
   let message = `${dotted}: ${issue2.message}`;
   let key;
   if (issue2.code === "unrecognized_keys") {
     key = issue2.keys[0];
-    message = `${path27.length ? `${dotted}: ` : ""}unknown key here; check its spelling against the JSON Schema in schemas/`;
+    message = `${path28.length ? `${dotted}: ` : ""}unknown key here; check its spelling against the JSON Schema in schemas/`;
   } else if (issue2.code === "invalid_type") {
-    const at = valueAt(raw, path27);
+    const at = valueAt(raw, path28);
     message = at.present ? `${dotted}: expected ${issue2.expected}, found ${kindOf(at.value)}` : `${dotted}: is required (${issue2.message})`;
   }
   const more = error2.issues.length > 1 ? ` (and ${error2.issues.length - 1} more problem${error2.issues.length > 2 ? "s" : ""})` : "";
-  return { message: message + more, path: path27, key };
+  return { message: message + more, path: path28, key };
 }
 function blockLineOf(fast) {
-  return (path27) => {
+  return (path28) => {
     let v = fast.value;
     let line;
-    for (const k of path27) {
+    for (const k of path28) {
       if (Array.isArray(v)) line = fast.itemLines.get(v)?.[Number(k)] ?? line;
       else if (v !== null && typeof v === "object") line = fast.keyLines.get(v)?.get(String(k)) ?? line;
       else break;
@@ -46008,9 +46025,9 @@ function parseConfigText(input2, file2, schema, what) {
   const problem = aliasProblem(doc, lc, lib);
   if (problem) throw new import_errors24.ConfigError(`${what} is refused: ${problem.message}`, file2, problem.line);
   const raw = doc.toJS({ maxAliasCount: -1 }) ?? {};
-  const lineOf = (path27) => {
-    const last = path27[path27.length - 1];
-    return (typeof last === "string" ? keyPosition(doc, lc, path27.slice(0, -1), last) : position2(doc, lc, path27)).line;
+  const lineOf = (path28) => {
+    const last = path28[path28.length - 1];
+    return (typeof last === "string" ? keyPosition(doc, lc, path28.slice(0, -1), last) : position2(doc, lc, path28)).line;
   };
   const r = schema.safeParse(raw);
   if (!r.success) {
@@ -46080,14 +46097,14 @@ function parsePurl(purl) {
   const m = /^pkg:([a-zA-Z][a-zA-Z0-9.+-]*)\/([^?#]+)/.exec(purl.trim());
   if (!m) return void 0;
   const type = m[1].toLowerCase();
-  let path27 = m[2];
+  let path28 = m[2];
   let version3;
-  const at = path27.lastIndexOf("@");
-  if (at > 0 && path27[at - 1] !== "/") {
-    version3 = decodePart(path27.slice(at + 1));
-    path27 = path27.slice(0, at);
+  const at = path28.lastIndexOf("@");
+  if (at > 0 && path28[at - 1] !== "/") {
+    version3 = decodePart(path28.slice(at + 1));
+    path28 = path28.slice(0, at);
   }
-  const segments = path27.split("/").filter(Boolean).map(decodePart);
+  const segments = path28.split("/").filter(Boolean).map(decodePart);
   const sep12 = type === "maven" ? ":" : "/";
   return { type, name: segments.join(sep12), version: version3 || void 0 };
 }
@@ -47000,8 +47017,8 @@ function fromMatch(m) {
   };
   const description = v.description ?? related.find((r) => r.description)?.description;
   if (description) f.description = description;
-  const path27 = m.artifact.locations?.[0]?.path;
-  if (path27) f.location = { path: path27 };
+  const path28 = m.artifact.locations?.[0]?.path;
+  if (path28) f.location = { path: path28 };
   const score = cvssScore3([v.cvss ?? [], ...related.map((r) => r.cvss ?? [])]);
   if (score !== void 0) f.cvssScore = score;
   if (v.dataSource) f.url = v.dataSource;
@@ -47133,7 +47150,7 @@ function cwesOf2(vulns) {
   }
   return [...cwes].sort();
 }
-function fromGroup(group, vulns, p, path27) {
+function fromGroup(group, vulns, p, path28) {
   const id = group.ids[0];
   const primary = vulns.find((v) => v.id === id) ?? vulns[0];
   const base = packageOf3(p);
@@ -47150,7 +47167,7 @@ function fromGroup(group, vulns, p, path27) {
     aliases: [...group.ids, ...group.aliases ?? [], ...vulns.flatMap((v) => v.aliases ?? [])],
     title: primary?.summary || `${id} in ${pkg.name}${pkg.version ? ` ${pkg.version}` : ""}`,
     package: pkg,
-    location: { path: path27 },
+    location: { path: path28 },
     url: primary?.references?.find((r) => r.type === "ADVISORY")?.url ?? `https://osv.dev/vulnerability/${id}`
   };
   const details = primary?.details?.trim();
@@ -47775,9 +47792,9 @@ function packageLabel(p) {
   return p.version === void 0 ? p.name : `${p.name}@${p.version}`;
 }
 function locationLabel(l) {
-  const path27 = normalizePath(l.path);
-  if (l.startLine === void 0 || l.startLine < 1) return path27;
-  return l.endLine !== void 0 && l.endLine !== l.startLine ? `${path27}:${l.startLine}-${l.endLine}` : `${path27}:${l.startLine}`;
+  const path28 = normalizePath(l.path);
+  if (l.startLine === void 0 || l.startLine < 1) return path28;
+  return l.endLine !== void 0 && l.endLine !== l.startLine ? `${path28}:${l.startLine}-${l.endLine}` : `${path28}:${l.startLine}`;
 }
 function normalizePath(p) {
   return p.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
@@ -48046,8 +48063,8 @@ var LEVEL = {
   info: "note",
   unknown: "note"
 };
-function toArtifactUri(path27, root) {
-  return relativeTo(normalizePath(path27), rootPrefix(root)).split("/").map((seg) => encodeURIComponent(wellFormed(seg))).join("/");
+function toArtifactUri(path28, root) {
+  return relativeTo(normalizePath(path28), rootPrefix(root)).split("/").map((seg) => encodeURIComponent(wellFormed(seg))).join("/");
 }
 function rootPrefix(root) {
   return root ? normalizePath(root).replace(/\/+$/, "") : void 0;
@@ -48394,8 +48411,9 @@ function chainUp(g, start) {
   return void 0;
 }
 function dependencyPathIndex(lockfiles) {
-  const graphs = lockfiles.map(graph);
+  let graphs;
   return (pkg, file2) => {
+    graphs ??= lockfiles.map(graph);
     const key = keyOf(pkg.ecosystem, pkg.name, pkg.version);
     const norm = file2?.replace(/\\/g, "/").replace(/^\.\//, "");
     const ordered = norm === void 0 ? graphs : [...graphs.filter((g) => g.lock.path === norm), ...graphs.filter((g) => g.lock.path !== norm)];
@@ -49486,17 +49504,87 @@ function dockerfileInstructionLine(text3, checkId) {
   }
   return stage[0].line;
 }
-function lineTokens(line) {
-  return line.toLowerCase().split(/[^a-z0-9_.-]+/).filter((t) => t !== "");
-}
 function nameToken(name) {
   return name.toLowerCase().split("/").pop().replace(/^@/, "");
+}
+var NOT_TOKEN = /[^a-z0-9_.-]/;
+function isTokenChar(c) {
+  return c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 95 || c === 46 || c === 45;
+}
+function lineIndex(bytes2, searchesBeforeIndex = 32) {
+  let text3;
+  let lines2;
+  let lower2;
+  let starts = [];
+  let byToken;
+  const found = /* @__PURE__ */ new Map();
+  const prepare = () => {
+    if (lower2 === void 0) {
+      lower2 = bytes2.toString("latin1").toLowerCase();
+      starts = [0];
+      for (let i = lower2.indexOf("\n"); i >= 0; i = lower2.indexOf("\n", i + 1)) starts.push(i + 1);
+      lines2 ??= new Array(starts.length);
+    }
+    return lower2;
+  };
+  const linesAt = (offsets) => {
+    const out = [];
+    for (const o of offsets) {
+      let lo = out.length ? out[out.length - 1] : 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = lo + hi + 1 >> 1;
+        if (starts[mid] <= o) lo = mid;
+        else hi = mid - 1;
+      }
+      if (out[out.length - 1] !== lo) out.push(lo);
+    }
+    const all = lines2;
+    for (const i of out)
+      for (let j = i; j < Math.min(starts.length, i + VERSION_WINDOW); j++)
+        all[j] ??= bytes2.toString("utf8", starts[j], j + 1 < starts.length ? starts[j + 1] - 1 : bytes2.length);
+    return out.length ? out : void 0;
+  };
+  function* occurrences(low, token) {
+    for (let hit = low.indexOf(token); hit >= 0; hit = low.indexOf(token, hit + 1)) {
+      if (hit > 0 && isTokenChar(low.charCodeAt(hit - 1))) continue;
+      if (isTokenChar(low.charCodeAt(hit + token.length))) continue;
+      yield hit;
+    }
+  }
+  const index = {
+    get text() {
+      return text3 ??= bytes2.toString("utf8");
+    },
+    get lines() {
+      return lines2 ??= index.text.split("\n");
+    },
+    linesWith(token) {
+      if (token === "" || NOT_TOKEN.test(token)) return void 0;
+      if (!found.has(token)) {
+        const low = prepare();
+        if (!byToken && found.size >= searchesBeforeIndex) {
+          byToken = /* @__PURE__ */ new Map();
+          const re = /[a-z0-9_.-]+/g;
+          for (let m = re.exec(low); m; m = re.exec(low)) {
+            const list2 = byToken.get(m[0]);
+            if (list2) list2.push(m.index);
+            else byToken.set(m[0], [m.index]);
+          }
+        }
+        found.set(token, linesAt(byToken ? byToken.get(token) ?? [] : occurrences(low, token)));
+      }
+      return found.get(token);
+    }
+  };
+  return index;
 }
 
 // src/gate/anchors.ts
 var MAX_BYTES = 64 * 1024 * 1024;
 function findingAnchors(dir, lockfiles) {
   const root = path19.resolve(dir);
+  let lockPaths = typeof lockfiles === "function" ? void 0 : lockfiles;
   const cache3 = /* @__PURE__ */ new Map();
   const read = (rel) => {
     let got = cache3.get(rel);
@@ -49506,18 +49594,7 @@ function findingAnchors(dir, lockfiles) {
     if (abs.startsWith(root + path19.sep)) {
       try {
         const size = fs20.statSync(abs, { throwIfNoEntry: false })?.size;
-        if (size !== void 0 && size <= MAX_BYTES) {
-          const lines2 = fs20.readFileSync(abs, "utf8").split("\n");
-          const byToken = /* @__PURE__ */ new Map();
-          lines2.forEach((l, i) => {
-            for (const t of new Set(lineTokens(l))) {
-              const list2 = byToken.get(t);
-              if (list2) list2.push(i);
-              else byToken.set(t, [i]);
-            }
-          });
-          got = { lines: lines2, byToken };
-        }
+        if (size !== void 0 && size <= MAX_BYTES) got = lineIndex(fs20.readFileSync(abs));
       } catch {
         got = null;
       }
@@ -49531,9 +49608,10 @@ function findingAnchors(dir, lockfiles) {
     if (f.kind === "vulnerability" && f.package?.version) {
       const { name, version: version3 } = f.package;
       const key = nameToken(name);
-      for (const file2 of /* @__PURE__ */ new Set([...l ? [l.path] : [], ...lockfiles])) {
+      lockPaths ??= lockfiles();
+      for (const file2 of /* @__PURE__ */ new Set([...l ? [l.path] : [], ...lockPaths])) {
         const ix = read(file2);
-        const candidates = ix && (ix.byToken.get(key) ?? ix.byToken.get(key.replace(/[-_.]+/g, "-")) ?? ix.byToken.get(key.replace(/[-_.]+/g, "_")));
+        const candidates = ix && (ix.linesWith(key) ?? ix.linesWith(key.replace(/[-_.]+/g, "-")) ?? ix.linesWith(key.replace(/[-_.]+/g, "_")));
         const line = candidates ? lockfileEntryLine(file2, ix.lines, name, version3, candidates) : void 0;
         if (line !== void 0) return { path: file2, startLine: line };
       }
@@ -49541,7 +49619,7 @@ function findingAnchors(dir, lockfiles) {
     }
     if (f.kind === "misconfiguration" && l && /(^|[\\/])(Dockerfile|Containerfile)[^\\/]*$|\.dockerfile$/i.test(l.path)) {
       const ix = read(l.path);
-      const line = ix ? dockerfileInstructionLine(ix.lines.join("\n"), f.id) : void 0;
+      const line = ix ? dockerfileInstructionLine(ix.text, f.id) : void 0;
       return line === void 0 ? void 0 : { path: l.path, startLine: line };
     }
     return void 0;
@@ -49652,32 +49730,32 @@ function vulnKeys(f) {
 ${pkg}
 ${id}`);
 }
-function locatedKeys(f, path27) {
+function locatedKeys(f, path28) {
   const text3 = f.textHash ?? "";
   const keys = [`${f.kind}
 ${f.id}
-${path27}
+${path28}
 ${text3}`];
   if (f.kind === "secret") keys.push(`secret
 
-${path27}
+${path28}
 ${text3}`);
   return keys;
 }
-function otherKey(f, path27) {
+function otherKey(f, path28) {
   return `${f.kind}
 ${f.id}
 ${f.package ? packageIdentity(f.package) : ""}
-${path27}`;
+${path28}`;
 }
 function kindOf3(f) {
   if (f.kind === "vulnerability" && f.package) return "vuln";
   if (LOCATED_KINDS.has(f.kind) && f.location) return "located";
   return "other";
 }
-function keysOf2(f, path27) {
+function keysOf2(f, path28) {
   const k = kindOf3(f);
-  return k === "vuln" ? vulnKeys(f) : k === "located" ? locatedKeys(f, path27) : [otherKey(f, path27)];
+  return k === "vuln" ? vulnKeys(f) : k === "located" ? locatedKeys(f, path28) : [otherKey(f, path28)];
 }
 function pathOf(f) {
   return f.location ? normalizeRelPath(f.location.path) : "";
@@ -50708,7 +50786,7 @@ function renderHistorySection(result, change2, opts) {
 var path24 = __toESM(require("node:path"));
 var import_errors37 = require("./cli-errors.js");
 init_read_text();
-function readProjectLockfiles(dir, policy) {
+function readProjectLockfiles(dir, policy, readLock = readLockfile) {
   const lockfiles = [];
   const errors = [];
   const read = (f) => {
@@ -50720,7 +50798,7 @@ function readProjectLockfiles(dir, policy) {
     }
   };
   read(() => {
-    for (const file2 of findLockfiles(dir, { skipDirs: policy["skip-dirs"] })) read(() => lockfiles.push(readLockfile(file2, path24.relative(dir, file2) || path24.basename(file2))));
+    for (const file2 of findLockfiles(dir, { skipDirs: policy["skip-dirs"] })) read(() => lockfiles.push(readLock(file2, path24.relative(dir, file2) || path24.basename(file2))));
   });
   return { lockfiles, errors };
 }
@@ -50734,9 +50812,9 @@ function readSbom(dir, file2) {
     return { lockfiles: [], errors: [e instanceof import_errors37.ChaingateError ? e.message : `${display}: cannot read the SBOM (${e.code})`] };
   }
 }
-function checkLicenses(dir, policy, rules, sbom) {
+function checkLicenses(dir, policy, rules, sbom, readLock) {
   const started = Date.now();
-  const { lockfiles, errors } = sbom ? readSbom(dir, sbom) : readProjectLockfiles(dir, policy);
+  const { lockfiles, errors } = sbom ? readSbom(dir, sbom) : readProjectLockfiles(dir, policy, readLock);
   const durationMs = Date.now() - started;
   if (errors.length > 0) {
     return { findings: [], status: { name: "licenses", status: "failed", durationMs, findings: 0, error: `the license policy cannot read every lockfile: ${errors.join("; ")}` } };
@@ -50745,6 +50823,39 @@ function checkLicenses(dir, policy, rules, sbom) {
   const packages = lockfiles.reduce((n, l) => n + l.packages.filter((p) => p.workspace === void 0).length, 0);
   const notes = [lockfiles.length ? `${packages} packages of ${lockfiles.map((l) => l.path).join(", ")} checked` : "no lockfile found: no package to check"];
   return { findings, status: { name: "licenses", status: "ok", durationMs, findings: findings.length, notes } };
+}
+
+// src/gate/lockfile-cache.ts
+var fs26 = __toESM(require("node:fs"));
+var path25 = __toESM(require("node:path"));
+function stampOf(file2) {
+  try {
+    const st = fs26.statSync(file2);
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  } catch {
+    return "";
+  }
+}
+function cachedLockfileReader(read = readLockfile) {
+  const cache3 = /* @__PURE__ */ new Map();
+  return (file2, display) => {
+    const key = `${path25.resolve(file2)}
+${display}`;
+    const stamp = stampOf(file2);
+    const hit = cache3.get(key);
+    if (hit && stamp !== "" && hit.stamp === stamp) {
+      if (hit.error !== void 0) throw hit.error;
+      return hit.lock;
+    }
+    try {
+      const lock = read(file2, display);
+      if (stamp !== "") cache3.set(key, { stamp, lock });
+      return lock;
+    } catch (e) {
+      if (stamp !== "") cache3.set(key, { stamp, error: e });
+      throw e;
+    }
+  };
 }
 
 // src/gate/run-gate.ts
@@ -50773,10 +50884,10 @@ function overridesFrom(opts) {
   return (raw) => {
     const r = { ...raw };
     if (opts.scanners) r.scanners = opts.scanners;
-    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs26.existsSync(opts.image) ? path25.resolve(opts.image) : opts.image };
+    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs27.existsSync(opts.image) ? path26.resolve(opts.image) : opts.image };
     if (opts.insecureRegistry) r.trivy = { ...r.trivy ?? {}, "insecure-registry": true };
     if (opts.trivyScanners) r.trivy = { ...r.trivy ?? {}, scanners: opts.trivyScanners };
-    if (opts.osvDb) r.audit = { ...r.audit ?? {}, "osv-db": path25.resolve(opts.osvDb) };
+    if (opts.osvDb) r.audit = { ...r.audit ?? {}, "osv-db": path26.resolve(opts.osvDb) };
     if (opts.sbom !== void 0) r.sbom = opts.sbom;
     if (opts.urls?.length) {
       r.headers = { ...r.headers ?? {}, urls: opts.urls };
@@ -50787,32 +50898,32 @@ function overridesFrom(opts) {
   };
 }
 function resolveFrom(base, p) {
-  return path25.isAbsolute(p) ? p : path25.resolve(base, p);
+  return path26.isAbsolute(p) ? p : path26.resolve(base, p);
 }
 function loadInputs(opts) {
-  const dir = path25.resolve(opts.dir);
-  if (!fs26.existsSync(dir) || !fs26.statSync(dir).isDirectory()) {
+  const dir = path26.resolve(opts.dir);
+  if (!fs27.existsSync(dir) || !fs27.statSync(dir).isDirectory()) {
     throw new import_errors38.ConfigError(`project directory ${opts.dir} does not exist`);
   }
   const explicitConfig = opts.configFile !== void 0;
-  const configPath = explicitConfig ? resolveFrom(process.cwd(), opts.configFile) : path25.join(dir, ".chaingate.yml");
+  const configPath = explicitConfig ? resolveFrom(process.cwd(), opts.configFile) : path26.join(dir, ".chaingate.yml");
   const repoRoots = untrustedRoots([dir], opts.env);
-  if (explicitConfig || fs26.existsSync(configPath)) checkRepoFileLink(configPath, repoRoots, "policy file");
-  const policyLoaded = explicitConfig || fs26.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
+  if (explicitConfig || fs27.existsSync(configPath)) checkRepoFileLink(configPath, repoRoots, "policy file");
+  const policyLoaded = explicitConfig || fs27.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
   const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
-  const baseDir = policyLoaded ? path25.dirname(configPath) : dir;
+  const baseDir = policyLoaded ? path26.dirname(configPath) : dir;
   const tools = policyLoaded ? checkPolicyTools(policy, configPath, policyLoaded.lineOf, repoRoots, opts.env) : {};
   if (policy.scanners.includes("headers") && policy.headers.urls.length === 0) {
     throw new import_errors38.ConfigError("scanner headers needs at least one URL: set headers.urls or pass --url (the urls input)", policyLoaded ? configPath : void 0, policyLoaded?.lineOf?.(["scanners"]));
   }
-  for (const c of absoluteConfigs(policy.semgrep.config, dir)) if (path25.isAbsolute(c)) checkRepoFileLink(c, repoRoots, "semgrep rule file");
+  for (const c of absoluteConfigs(policy.semgrep.config, dir)) if (path26.isAbsolute(c)) checkRepoFileLink(c, repoRoots, "semgrep rule file");
   const exceptions = [];
   let exceptionsInput;
   const exPath = opts.exceptionsFile !== void 0 ? resolveFrom(process.cwd(), opts.exceptionsFile) : resolveFrom(baseDir, policy.exceptions.file);
-  if (opts.exceptionsFile !== void 0 || fs26.existsSync(exPath)) {
+  if (opts.exceptionsFile !== void 0 || fs27.existsSync(exPath)) {
     checkRepoFileLink(exPath, repoRoots, "exceptions file");
     const ex = loadExceptionsFile(exPath);
-    const source = path25.relative(dir, exPath) || exPath;
+    const source = path26.relative(dir, exPath) || exPath;
     exceptions.push({ source, entries: ex.value.exceptions, lines: ex.itemLines });
     exceptionsInput = { path: source, sha256: ex.sha256 };
     const problems = checkExceptionLimits(exceptions[0], policy.exceptions["max-days"], opts.now());
@@ -50829,7 +50940,7 @@ function loadInputs(opts) {
     return loadVexFile(v);
   });
   for (const v of vexLoaded) {
-    const source = path25.relative(dir, v.path) || v.path;
+    const source = path26.relative(dir, v.path) || v.path;
     vex.push({ source, doc: v.value });
     vexInputs.push({ path: source, sha256: v.sha256 });
   }
@@ -50840,8 +50951,8 @@ function loadInputs(opts) {
     throw new import_errors38.ConfigError(p.message + (vexProblems.length > 1 ? ` (and ${vexProblems.length - 1} more)` : ""), v.path, v.lineOf?.(["statements", p.index]));
   }
   const inputs = { vex: vexInputs };
-  if (policyLoaded) inputs.policy = { path: path25.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
-  const byProject = policyLoaded && path25.dirname(configPath) === dir ? projectPolicies(dir, configPath, policy, policyLoaded.lineOf, repoRoots) : void 0;
+  if (policyLoaded) inputs.policy = { path: path26.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
+  const byProject = policyLoaded && path26.dirname(configPath) === dir ? projectPolicies(dir, configPath, policy, policyLoaded.lineOf, repoRoots) : void 0;
   if (byProject?.files.length) inputs.projectPolicies = byProject.files;
   if (exceptionsInput) inputs.exceptions = exceptionsInput;
   return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath, projectPolicies: byProject?.policies };
@@ -50853,8 +50964,8 @@ function ingestShard(bytes2, file2, commit, started) {
   return { findings: shard.findings, status, project: shard.project, projects: shard.projects, shard: shard.shard ?? null, components: shard.components };
 }
 function policyProjects(dir, policy, inputs) {
-  const file2 = inputs.policy && path25.resolve(dir, inputs.policy.path);
-  return policy.projects && file2 && path25.dirname(file2) === path25.resolve(dir) ? listedProjects(dir, file2, policy.projects) : [];
+  const file2 = inputs.policy && path26.resolve(dir, inputs.policy.path);
+  return policy.projects && file2 && path26.dirname(file2) === path26.resolve(dir) ? listedProjects(dir, file2, policy.projects) : [];
 }
 function ingestReport(tool, file2, roots, commit) {
   const started = Date.now();
@@ -50886,11 +50997,11 @@ function ingestReport(tool, file2, roots, commit) {
 function splitSides(all, dir, split) {
   const findings = [];
   const baseFindings = [];
-  const rel = (from, p) => path25.relative(from, p).split(path25.sep).join("/");
+  const rel = (from, p) => path26.relative(from, p).split(path26.sep).join("/");
   for (const f of all) {
     const l = f.location;
-    const abs = l && path25.resolve(dir, l.path);
-    if (l && abs && abs.startsWith(split.baseDir + path25.sep)) baseFindings.push({ ...f, location: { ...l, path: rel(split.baseDir, abs) } });
+    const abs = l && path26.resolve(dir, l.path);
+    if (l && abs && abs.startsWith(split.baseDir + path26.sep)) baseFindings.push({ ...f, location: { ...l, path: rel(split.baseDir, abs) } });
     else if (l && abs && split.headDir) findings.push({ ...f, location: { ...l, path: rel(split.headDir, abs) }, fingerprint: computeFingerprint({ ...f, location: { ...l, path: rel(split.headDir, abs) } }) });
     else findings.push(f);
   }
@@ -50900,11 +51011,11 @@ async function runOver(scanner2, ctx, projects) {
   if (!projects) return scanner2.run(ctx);
   const all = { findings: [], rawOutputs: [], notes: [] };
   for (const p of projects) {
-    const workDir = p === "" ? ctx.workDir : path25.join(ctx.workDir, p.replace(/[^A-Za-z0-9._-]+/g, "-"));
-    fs26.mkdirSync(workDir, { recursive: true });
+    const workDir = p === "" ? ctx.workDir : path26.join(ctx.workDir, p.replace(/[^A-Za-z0-9._-]+/g, "-"));
+    fs27.mkdirSync(workDir, { recursive: true });
     let out;
     try {
-      out = await scanner2.run({ ...ctx, dir: path25.join(ctx.dir, p), workDir });
+      out = await scanner2.run({ ...ctx, dir: path26.join(ctx.dir, p), workDir });
     } catch (e) {
       if (e instanceof import_errors38.ChaingateError) e.message = `project ${p || "."}: ${e.message}`;
       throw e;
@@ -50936,8 +51047,8 @@ async function bounded(items, limit, fn) {
 function toolPathResolver(tools, env) {
   return (tool) => resolveToolPath(tool, env, tools[tool]);
 }
-function scannedLockfiles(dir, policy) {
-  return readProjectLockfiles(dir, policy).lockfiles;
+function scannedLockfiles(dir, policy, readLock) {
+  return readProjectLockfiles(dir, policy, readLock).lockfiles;
 }
 function dependenciesScanned(statuses, policy) {
   return statuses.some(
@@ -50947,11 +51058,11 @@ function dependenciesScanned(statuses, policy) {
 function toolVersions(statuses, toolPath, env) {
   const out = {};
   const ran = new Set(statuses.filter((s) => s.status === "ok").map((s) => s.name));
-  const pinnedDir = path25.join(env.CHAINGATE_TOOLS_DIR ?? path25.join(os7.homedir(), ".cache", "chaingate", "tools"), "bin");
+  const pinnedDir = path26.join(env.CHAINGATE_TOOLS_DIR ?? path26.join(os7.homedir(), ".cache", "chaingate", "tools"), "bin");
   const pinned = { semgrep: "semgrep", "trivy-fs": "trivy", "trivy-image": "trivy", "cosign-verify": "cosign", zizmor: "zizmor" };
   for (const [scanner2, tool] of Object.entries(pinned)) {
     const v = versions_default[tool]?.version;
-    if (ran.has(scanner2) && v && toolPath(tool) === path25.join(pinnedDir, tool)) out[tool] = v;
+    if (ran.has(scanner2) && v && toolPath(tool) === path26.join(pinnedDir, tool)) out[tool] = v;
   }
   if (ran.has("audit")) out.osv = VERSION;
   return out;
@@ -50985,7 +51096,7 @@ async function gate(opts, deps2, head, session) {
   const scannerOpts = trusted === head ? opts : { ...opts, dir: trusted.dir };
   const historyFile = opts.history !== void 0 ? resolveFrom(process.cwd(), opts.history) : void 0;
   const previousHistory = historyFile !== void 0 ? readHistoryFile(historyFile) : void 0;
-  const outDir = path25.resolve(opts.outputDir);
+  const outDir = path26.resolve(opts.outputDir);
   const roots = [dir, ...opts.env.GITHUB_WORKSPACE ? [opts.env.GITHUB_WORKSPACE] : []];
   const statuses = [];
   const all = [];
@@ -51016,7 +51127,8 @@ async function gate(opts, deps2, head, session) {
   for (const s of policy.scanners.filter((s2) => covered.has(s2))) {
     statuses.push({ name: s, status: "skipped", durationMs: 0, findings: 0, notes: ["its report was given with --report"] });
   }
-  const workRoot = path25.join(outDir, "raw");
+  const workRoot = path26.join(outDir, "raw");
+  const readLock = cachedLockfileReader();
   const toolPath = toolPathResolver(tools, opts.env);
   const concurrency = Math.max(1, Number(opts.env.CHAINGATE_CONCURRENCY ?? 3) || 3);
   const jobs = toRun.map((name) => session?.headJob(name, dir, policy) ?? { name, side: "head", dir });
@@ -51025,8 +51137,8 @@ async function gate(opts, deps2, head, session) {
     const name = job.side === "base" ? `baseline:${job.name}` : job.name;
     const started = Date.now();
     const lines2 = [];
-    const workDir = path25.join(workRoot, job.side === "base" ? path25.join("baseline", job.name) : job.name);
-    fs26.mkdirSync(workDir, { recursive: true });
+    const workDir = path26.join(workRoot, job.side === "base" ? path26.join("baseline", job.name) : job.name);
+    fs27.mkdirSync(workDir, { recursive: true });
     const ctx = {
       dir: job.dir,
       workDir,
@@ -51034,7 +51146,8 @@ async function gate(opts, deps2, head, session) {
       timeoutMs: policy["timeout-minutes"] * 6e4,
       env: opts.env,
       log: (l) => lines2.push(l),
-      targets: job.targets
+      targets: job.targets,
+      readLockfile: readLock
     };
     let status;
     let findings = [];
@@ -51046,7 +51159,7 @@ async function gate(opts, deps2, head, session) {
       if (job.split) ({ findings, baseFindings } = splitSides(findings, job.dir, job.split));
       addTextHashes(findings, job.split?.headDir ?? job.dir);
       if (baseFindings && job.split) addTextHashes(baseFindings, job.split.baseDir);
-      status = { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => path25.relative(outDir, o) || o) };
+      status = { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => path26.relative(outDir, o) || o) };
       if (out.notes.length) status.notes = out.notes;
     } catch (e) {
       if (!(e instanceof import_errors38.ChaingateError)) throw e;
@@ -51066,8 +51179,8 @@ async function gate(opts, deps2, head, session) {
     const v = policy.verify ?? { keys: [], "revoked-keys": [], "require-attestations": [], "insecure-registry": false };
     const started = Date.now();
     const lines2 = [];
-    const workDir = path25.join(workRoot, "cosign-verify");
-    fs26.mkdirSync(workDir, { recursive: true });
+    const workDir = path26.join(workRoot, "cosign-verify");
+    fs27.mkdirSync(workDir, { recursive: true });
     try {
       const o = await runVerifyImage(
         {
@@ -51092,7 +51205,7 @@ async function gate(opts, deps2, head, session) {
   let sbomFile;
   let listed;
   if (policy.sbom && deps2.writeSbom) {
-    sbomFile = path25.join(outDir, "sbom.cdx.json");
+    sbomFile = path26.join(outDir, "sbom.cdx.json");
     const { components, list: list2 } = await deps2.writeSbom(dir, policy, sbomFile, opts, { only: scanned, extra: shardComponents.length ? shardComponents : void 0 });
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
     if (opts.shard && list2) {
@@ -51101,7 +51214,7 @@ async function gate(opts, deps2, head, session) {
     }
   }
   if (policy.licenses) {
-    const { findings, status } = checkLicenses(dir, policy, policy.licenses, opts.sbomInput);
+    const { findings, status } = checkLicenses(dir, policy, policy.licenses, opts.sbomInput, readLock);
     all.push(...findings);
     statuses.push(status);
   }
@@ -51179,13 +51292,15 @@ async function gate(opts, deps2, head, session) {
     // Components' projects from the repository root, as findings' are.
     ...listed ? { components: listed.map((c) => withProject(c, [scannedProject, c.project ?? ""].filter(Boolean).join("/"))) } : {}
   };
-  const resultFile = path25.join(outDir, "chaingate-result.json");
-  const sarifFile = path25.join(outDir, "chaingate.sarif");
-  const summaryFile = path25.join(outDir, "summary.md");
+  const resultFile = path26.join(outDir, "chaingate-result.json");
+  const sarifFile = path26.join(outDir, "chaingate.sarif");
+  const summaryFile = path26.join(outDir, "summary.md");
   const repo = projectPath(dir, opts.env);
-  const lockfiles = scannedLockfiles(dir, policy);
-  const findPath = dependencyPathIndex(lockfiles);
-  const anchor2 = findingAnchors(dir, lockfiles.map((l) => l.path));
+  let lockfileList;
+  const lockfiles = () => lockfileList ??= scannedLockfiles(dir, policy, readLock);
+  let pathIndex;
+  const findPath = (pkg, file2) => (pathIndex ??= dependencyPathIndex(lockfiles()))(pkg, file2);
+  const anchor2 = findingAnchors(dir, () => lockfiles().map((l) => l.path));
   await outputWrite(resultFile, () => writeChunks(resultFile, resultJsonChunks(result)));
   await outputWrite(sarifFile, () => writeChunks(
     sarifFile,
@@ -51209,22 +51324,22 @@ async function gate(opts, deps2, head, session) {
       ]
     })
   ));
-  const exceptionsFile2 = path25.relative(repo.root, exceptionsPath).split(path25.sep).join("/") || exceptionsPath;
+  const exceptionsFile2 = path26.relative(repo.root, exceptionsPath).split(path26.sep).join("/") || exceptionsPath;
   const daysFor = (sev) => exceptionDays({ maxDays: policy.exceptions["max-days"], sla: policy.sla }, sev, policy["unknown-severity"]);
   const summary = renderSummary(result, {
-    resultFile: path25.basename(resultFile),
-    sarifFile: path25.basename(sarifFile),
+    resultFile: path26.basename(resultFile),
+    sarifFile: path26.basename(sarifFile),
     dependencyPath: (f) => f.package ? findPath(f.package, f.location?.path) : void 0,
     links: commitLinksFromEnv(opts.env, repo.project),
     anchor: anchor2,
     exceptionsFile: exceptionsFile2,
     exceptionDays: daysFor,
     // Lockfiles count as scanned only when a dependency scanner read them to the end.
-    scanned: dependenciesScanned(statuses, policy) ? { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) } : void 0
+    scanned: dependenciesScanned(statuses, policy) ? { lockfiles: lockfiles().map((l) => l.path), packages: lockfiles().reduce((n, l) => n + l.packages.length, 0) } : void 0
   });
   const withHistory = history ? `${summary}
 ${renderHistorySection(result, history, { now, digests: historyDigests(runFindings), sla: policy.sla, unknownAs: policy["unknown-severity"] })}` : summary;
-  await outputWrite(summaryFile, async () => fs26.writeFileSync(summaryFile, withHistory));
+  await outputWrite(summaryFile, async () => fs27.writeFileSync(summaryFile, withHistory));
   return { result, resultFile, sarifFile, summaryFile, summary: withHistory, sbomFile, exceptionsFile: exceptionsFile2, exceptionDays: daysFor, history, overdue };
 }
 
@@ -51389,11 +51504,11 @@ Exit codes: 0 pass, 1 blocked by policy, 2 invalid configuration or usage, 3 inc
 function stagedFiles(root, args) {
   const out = /* @__PURE__ */ new Set();
   for (const a of args) {
-    const rel = path26.relative(root, path26.resolve(root, a));
-    if (rel === "" || rel.startsWith("..") || path26.isAbsolute(rel)) throw new import_errors41.UsageError(`pre-commit: ${a} is not a file inside ${root}`);
+    const rel = path27.relative(root, path27.resolve(root, a));
+    if (rel === "" || rel.startsWith("..") || path27.isAbsolute(rel)) throw new import_errors41.UsageError(`pre-commit: ${a} is not a file inside ${root}`);
     let st;
     try {
-      st = fs27.lstatSync(path26.join(root, rel));
+      st = fs28.lstatSync(path27.join(root, rel));
     } catch {
       continue;
     }
@@ -51402,14 +51517,14 @@ function stagedFiles(root, args) {
   return [...out].sort();
 }
 function exceptionsFile(root, given, policyFile) {
-  if (given !== void 0) return path26.resolve(root, given);
-  const fallback = path26.join(root, PolicySchema.parse({}).exceptions.file);
-  return !fs27.existsSync(policyFile) && fs27.existsSync(fallback) ? fallback : void 0;
+  if (given !== void 0) return path27.resolve(root, given);
+  const fallback = path27.join(root, PolicySchema.parse({}).exceptions.file);
+  return !fs28.existsSync(policyFile) && fs28.existsSync(fallback) ? fallback : void 0;
 }
 function copyInto(root, files, dir) {
   for (const f of files) {
-    fs27.mkdirSync(path26.dirname(path26.join(dir, f)), { recursive: true });
-    fs27.copyFileSync(path26.join(root, f), path26.join(dir, f));
+    fs28.mkdirSync(path27.dirname(path27.join(dir, f)), { recursive: true });
+    fs28.copyFileSync(path27.join(root, f), path27.join(dir, f));
   }
 }
 var command = {
@@ -51425,20 +51540,20 @@ var command = {
       io.stdout("chaingate: PASS\n  - no staged file to scan\n");
       return 0;
     }
-    const scratch = fs27.mkdtempSync(path26.join(os8.tmpdir(), "chaingate-pre-commit-"));
-    const staged = path26.join(scratch, "files");
+    const scratch = fs28.mkdtempSync(path27.join(os8.tmpdir(), "chaingate-pre-commit-"));
+    const staged = path27.join(scratch, "files");
     try {
       copyInto(root, files, staged);
-      const policyFile = v.config ?? path26.join(root, ".chaingate.yml");
+      const policyFile = v.config ?? path27.join(root, ".chaingate.yml");
       const out = await runGate(
         {
           dir: staged,
           // The repository's policy, not one among the staged files: paths in it stay relative to it.
-          configFile: v.config !== void 0 || fs27.existsSync(policyFile) ? path26.resolve(root, policyFile) : void 0,
+          configFile: v.config !== void 0 || fs28.existsSync(policyFile) ? path27.resolve(root, policyFile) : void 0,
           exceptionsFile: exceptionsFile(root, v.exceptions, policyFile),
           vexFiles: [],
           reports: [],
-          outputDir: v["output-dir"] ? path26.resolve(root, v["output-dir"]) : path26.join(scratch, "out"),
+          outputDir: v["output-dir"] ? path27.resolve(root, v["output-dir"]) : path27.join(scratch, "out"),
           mode: "enforce",
           scanners: ["semgrep", "trivy-fs"],
           trivyScanners: ["secret"],
@@ -51450,7 +51565,7 @@ var command = {
       );
       return printOutcome(out, io);
     } finally {
-      fs27.rmSync(v["output-dir"] ? scratch : staged, { recursive: true, force: true });
+      fs28.rmSync(v["output-dir"] ? scratch : staged, { recursive: true, force: true });
     }
   }
 };

@@ -8802,7 +8802,8 @@ function discoverLockfiles(root, opts = {}) {
       `no lockfile found (looked for ${LOCKFILE_NAMES.join(", ")}, requirements*.txt, skipping ${(opts.skipDirs ?? DEFAULT_SKIP_DIRS).join(", ")}); generate one, e.g. \`npm install --package-lock-only\``,
       root
     );
-  return found.map((f) => readLockfile(f, path2.relative(root, f) || path2.basename(f)));
+  const read = opts.read ?? readLockfile;
+  return found.map((f) => read(f, path2.relative(root, f) || path2.basename(f)));
 }
 var fs2, path2, import_errors9;
 var init_discover = __esm({

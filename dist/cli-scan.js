@@ -297,8 +297,8 @@ var require_utils = __commonJS({
       }
       return output2;
     };
-    exports2.basename = (path26, { windows } = {}) => {
-      const segs = path26.split(windows ? /[\\/]/ : "/");
+    exports2.basename = (path27, { windows } = {}) => {
+      const segs = path27.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -3839,7 +3839,7 @@ function compileSchema(s) {
   const cached2 = cache.get(s);
   if (cached2 !== void 0) return cached2 ?? void 0;
   cache.set(s, null);
-  const compiled = compileDef(s._zod.def);
+  const compiled = compileDef(s._zod.def, s._zod.values);
   cache.set(s, compiled ?? null);
   return compiled;
 }
@@ -3882,7 +3882,7 @@ function objectCheck(keys, optional2, checks, known) {
   const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   return new Function("c", "isObject", "hasOwn", "known", source)(c, isObject2, hasOwn, known);
 }
-function compileDef(def) {
+function compileDef(def, values2) {
   if (def.check !== void 0 || def.coerce) return void 0;
   switch (def.type) {
     case "string":
@@ -3897,14 +3897,12 @@ function compileDef(def) {
     case "any":
       return withChecks2(def, () => true);
     case "literal": {
-      const values2 = def.values;
-      return withChecks2(def, (v) => values2.includes(v));
+      const values3 = def.values;
+      return withChecks2(def, (v) => values3.includes(v));
     }
     case "enum": {
-      const values2 = Object.values(def.entries);
-      if (!values2.every((v) => typeof v === "string")) return void 0;
-      const allowed = new Set(values2);
-      return withChecks2(def, (v) => allowed.has(v));
+      const accepted = values2;
+      return accepted instanceof Set ? withChecks2(def, (v) => accepted.has(v)) : void 0;
     }
     case "optional": {
       const inner = compileSchema(def.innerType);
@@ -4275,9 +4273,9 @@ function schemaKeys(schema) {
   KEYS.set(schema, keys);
   return keys;
 }
-function issuePath(path26, keys) {
-  if (path26.length === 0) return "(root)";
-  return path26.map((p) => typeof p === "number" || typeof p === "string" && keys.has(p) ? String(p) : "*").join(".");
+function issuePath(path27, keys) {
+  if (path27.length === 0) return "(root)";
+  return path27.map((p) => typeof p === "number" || typeof p === "string" && keys.has(p) ? String(p) : "*").join(".");
 }
 function shapeOf(data) {
   if (data === null) return "null";
@@ -4407,17 +4405,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path26) {
-      const ctrl = callVisitor(key, node2, visitor, path26);
+    function visit_(key, node2, visitor, path27) {
+      const ctrl = callVisitor(key, node2, visitor, path27);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path26, ctrl);
-        return visit_(key, ctrl, visitor, path26);
+        replaceNode(key, path27, ctrl);
+        return visit_(key, ctrl, visitor, path27);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path26 = Object.freeze(path26.concat(node2));
+          path27 = Object.freeze(path27.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path26);
+            const ci = visit_(i, node2.items[i], visitor, path27);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -4428,13 +4426,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path26 = Object.freeze(path26.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path26);
+          path27 = Object.freeze(path27.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path27);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path26);
+          const cv = visit_("value", node2.value, visitor, path27);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -4455,17 +4453,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path26) {
-      const ctrl = await callVisitor(key, node2, visitor, path26);
+    async function visitAsync_(key, node2, visitor, path27) {
+      const ctrl = await callVisitor(key, node2, visitor, path27);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path26, ctrl);
-        return visitAsync_(key, ctrl, visitor, path26);
+        replaceNode(key, path27, ctrl);
+        return visitAsync_(key, ctrl, visitor, path27);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path26 = Object.freeze(path26.concat(node2));
+          path27 = Object.freeze(path27.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path26);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path27);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -4476,13 +4474,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path26 = Object.freeze(path26.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path26);
+          path27 = Object.freeze(path27.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path27);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path26);
+          const cv = await visitAsync_("value", node2.value, visitor, path27);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -4509,23 +4507,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path26) {
+    function callVisitor(key, node2, visitor, path27) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path26);
+        return visitor(key, node2, path27);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path26);
+        return visitor.Map?.(key, node2, path27);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path26);
+        return visitor.Seq?.(key, node2, path27);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path26);
+        return visitor.Pair?.(key, node2, path27);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path26);
+        return visitor.Scalar?.(key, node2, path27);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path26);
+        return visitor.Alias?.(key, node2, path27);
       return void 0;
     }
-    function replaceNode(key, path26, node2) {
-      const parent = path26[path26.length - 1];
+    function replaceNode(key, path27, node2) {
+      const parent = path27[path27.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -5137,10 +5135,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path26, value) {
+    function collectionFromPath(schema, path27, value) {
       let v = value;
-      for (let i = path26.length - 1; i >= 0; --i) {
-        const k = path26[i];
+      for (let i = path27.length - 1; i >= 0; --i) {
+        const k = path27[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -5159,7 +5157,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path26) => path26 == null || typeof path26 === "object" && !!path26[Symbol.iterator]().next().done;
+    var isEmptyPath = (path27) => path27 == null || typeof path27 === "object" && !!path27[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -5189,11 +5187,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path26, value) {
-        if (isEmptyPath(path26))
+      addIn(path27, value) {
+        if (isEmptyPath(path27))
           this.add(value);
         else {
-          const [key, ...rest] = path26;
+          const [key, ...rest] = path27;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -5207,8 +5205,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path26) {
-        const [key, ...rest] = path26;
+      deleteIn(path27) {
+        const [key, ...rest] = path27;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -5222,8 +5220,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path26, keepScalar) {
-        const [key, ...rest] = path26;
+      getIn(path27, keepScalar) {
+        const [key, ...rest] = path27;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -5241,8 +5239,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path26) {
-        const [key, ...rest] = path26;
+      hasIn(path27) {
+        const [key, ...rest] = path27;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -5252,8 +5250,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path26, value) {
-        const [key, ...rest] = path26;
+      setIn(path27, value) {
+        const [key, ...rest] = path27;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -7768,9 +7766,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path26, value) {
+      addIn(path27, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path26, value);
+          this.contents.addIn(path27, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -7845,14 +7843,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path26) {
-        if (Collection.isEmptyPath(path26)) {
+      deleteIn(path27) {
+        if (Collection.isEmptyPath(path27)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path26) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path27) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -7867,10 +7865,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path26, keepScalar) {
-        if (Collection.isEmptyPath(path26))
+      getIn(path27, keepScalar) {
+        if (Collection.isEmptyPath(path27))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path26, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path27, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -7881,10 +7879,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path26) {
-        if (Collection.isEmptyPath(path26))
+      hasIn(path27) {
+        if (Collection.isEmptyPath(path27))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path26) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path27) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -7901,13 +7899,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path26, value) {
-        if (Collection.isEmptyPath(path26)) {
+      setIn(path27, value) {
+        if (Collection.isEmptyPath(path27)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path26), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path27), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path26, value);
+          this.contents.setIn(path27, value);
         }
       }
       /**
@@ -9868,9 +9866,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path26) => {
+    visit2.itemAtPath = (cst, path27) => {
       let item = cst;
-      for (const [field, index] of path26) {
+      for (const [field, index] of path27) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -9879,23 +9877,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path26) => {
-      const parent = visit2.itemAtPath(cst, path26.slice(0, -1));
-      const field = path26[path26.length - 1][0];
+    visit2.parentCollection = (cst, path27) => {
+      const parent = visit2.itemAtPath(cst, path27.slice(0, -1));
+      const field = path27[path27.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path26, item, visitor) {
-      let ctrl = visitor(item, path26);
+    function _visit(path27, item, visitor) {
+      let ctrl = visitor(item, path27);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path26.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path27.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -9906,10 +9904,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path26);
+            ctrl = ctrl(item, path27);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path26) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path27) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -11211,14 +11209,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs27 = this.flowScalar(this.type);
+              const fs28 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs27, sep: [] });
+                map2.items.push({ start, key: fs28, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs27);
+                this.stack.push(fs28);
               } else {
-                Object.assign(it, { key: fs27, sep: [] });
+                Object.assign(it, { key: fs28, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -11346,13 +11344,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs27 = this.flowScalar(this.type);
+              const fs28 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs27, sep: [] });
+                fc.items.push({ start: [], key: fs28, sep: [] });
               else if (it.sep)
-                this.stack.push(fs27);
+                this.stack.push(fs28);
               else
-                Object.assign(it, { key: fs27, sep: [] });
+                Object.assign(it, { key: fs28, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -11970,7 +11968,7 @@ var require_normalize = __commonJS({
     "use strict";
     var { isObject: isObject3 } = require_objects();
     var { isBlank } = require_strings();
-    function normalizeName2(rawName) {
+    function normalizeName(rawName) {
       return typeof rawName === "string" ? rawName.trim() : void 0;
     }
     function normalizeNamespace(rawNamespace) {
@@ -12042,7 +12040,7 @@ var require_normalize = __commonJS({
       return !isBlank(segment);
     }
     module2.exports = {
-      normalizeName: normalizeName2,
+      normalizeName,
       normalizeNamespace,
       normalizePath: normalizePath2,
       normalizeQualifiers,
@@ -12233,7 +12231,7 @@ var require_purl_component = __commonJS({
     var {
       normalizeType,
       normalizeNamespace,
-      normalizeName: normalizeName2,
+      normalizeName,
       normalizeVersion,
       normalizeQualifiers,
       normalizeSubpath
@@ -12284,7 +12282,7 @@ var require_purl_component = __commonJS({
           normalize: {
             type: normalizeType,
             namespace: normalizeNamespace,
-            name: normalizeName2,
+            name: normalizeName,
             version: normalizeVersion,
             qualifiers: normalizeQualifiers,
             subpath: normalizeSubpath
@@ -19124,8 +19122,8 @@ function pypiPurl(name, version3) {
   if (PLAIN_PART.test(n) && PLAIN_VERSION2.test(version3)) return `pkg:pypi/${n}@${version3}`;
   return new (packageUrlLib()).PackageURL("pypi", void 0, n, version3, void 0, void 0).toString();
 }
-function golangPurl(path26, version3) {
-  const modulePath = path26.toLowerCase();
+function golangPurl(path27, version3) {
+  const modulePath = path27.toLowerCase();
   if (modulePath.split("/").every((p) => PLAIN_PART.test(p)) && PLAIN_VERSION2.test(version3)) return `pkg:golang/${modulePath}@${version3}`;
   const slash = modulePath.lastIndexOf("/");
   const ns = slash > 0 ? modulePath.slice(0, slash) : void 0;
@@ -19387,17 +19385,17 @@ function parseGoMod(text3, file2, goSum) {
   const list2 = [];
   for (const r of requires) {
     const rep = replaces.get(r.path) ?? replaces.get(`${r.path}@${r.version}`);
-    let path26 = r.path;
+    let path27 = r.path;
     let version3 = r.version;
     if (rep) {
       if (!rep.version) {
         warnings.push(`${file2}: ${r.path} is replaced by the local directory ${rep.path}; it is not in the SBOM`);
         continue;
       }
-      path26 = rep.path;
+      path27 = rep.path;
       version3 = rep.version;
     }
-    list2.push({ ecosystem: "golang", name: path26, version: version3, purl: golangPurl(path26, version3), dev: false, direct: !r.indirect, dependencies: [] });
+    list2.push({ ecosystem: "golang", name: path27, version: version3, purl: golangPurl(path27, version3), dev: false, direct: !r.indirect, dependencies: [] });
   }
   const packages = mergeByPurl(list2);
   return {
@@ -19479,7 +19477,7 @@ function fromPackages(data, packages, file2, kind) {
       if (/^node_modules\/(@[^/]+\/)?[^/@][^/]*$/.test(key)) rootDeps.push(target);
     }
   }
-  const resolve17 = (from, dep) => {
+  const resolve18 = (from, dep) => {
     let base = from;
     for (; ; ) {
       const hit = keyToPurl.get(base === "" ? `node_modules/${dep}` : `${base}/node_modules/${dep}`);
@@ -19491,7 +19489,7 @@ function fromPackages(data, packages, file2, kind) {
     }
   };
   for (const d of depNames(rootEntry, true)) {
-    const p = resolve17("", d.name);
+    const p = resolve18("", d.name);
     if (p) rootDeps.push(p);
   }
   const direct = new Set(rootDeps);
@@ -19504,7 +19502,7 @@ function fromPackages(data, packages, file2, kind) {
     const deps2 = [];
     const unresolved = [];
     for (const d of depNames(e, folder)) {
-      const p = resolve17(key, d.name);
+      const p = resolve18(key, d.name);
       if (p) deps2.push(p);
       else if (optional2 && !d.optional) {
         unresolved.push(d.name);
@@ -19548,17 +19546,17 @@ function fromV1(data, file2, kind, manifest) {
   const list2 = [];
   const rootDeps = [];
   const warnings = [];
-  const purlOf2 = (name2, e, path26) => {
+  const purlOf2 = (name2, e, path27) => {
     const v = str(e.version);
-    if (!v) throw new import_errors7.LockfileError(`"${path26}" has no version; ${FIX2}`, file2);
+    if (!v) throw new import_errors7.LockfileError(`"${path27}" has no version; ${FIX2}`, file2);
     const alias = /^npm:(@?[^@]+)@(.+)$/.exec(v);
     return alias ? { name: alias[1], version: alias[2] } : { name: name2, version: v };
   };
-  const build = (deps2, parent, path26) => {
+  const build = (deps2, parent, path27) => {
     const frame = { deps: deps2, parent, resolved: /* @__PURE__ */ new Map() };
     for (const [name2, raw] of Object.entries(deps2)) {
       const e = recordOf(raw);
-      const real = purlOf2(name2, e, `${path26}${name2}`);
+      const real = purlOf2(name2, e, `${path27}${name2}`);
       frame.resolved.set(name2, npmPurl(real.name, real.version));
     }
     return frame;
@@ -19570,11 +19568,11 @@ function fromV1(data, file2, kind, manifest) {
     }
     return void 0;
   };
-  const visit2 = (frame, path26) => {
+  const visit2 = (frame, path27) => {
     for (const [name2, raw] of Object.entries(frame.deps)) {
       const e = recordOf(raw);
-      const real = purlOf2(name2, e, `${path26}${name2}`);
-      const nested = isRecord2(e.dependencies) ? build(e.dependencies, frame, `${path26}${name2}/`) : void 0;
+      const real = purlOf2(name2, e, `${path27}${name2}`);
+      const nested = isRecord2(e.dependencies) ? build(e.dependencies, frame, `${path27}${name2}/`) : void 0;
       const deps2 = [];
       const unresolved = [];
       for (const req of Object.keys(recordOf(e.requires))) {
@@ -19582,8 +19580,8 @@ function fromV1(data, file2, kind, manifest) {
         if (p) deps2.push(p);
         else if (e.optional === true) {
           unresolved.push(req);
-          warnings.push(`${file2}: optional package "${path26}${name2}" requires "${req}", which the lockfile leaves unresolved; "${req}" is not in the SBOM`);
-        } else throw new import_errors7.LockfileError(`"${path26}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file2);
+          warnings.push(`${file2}: optional package "${path27}${name2}" requires "${req}", which the lockfile leaves unresolved; "${req}" is not in the SBOM`);
+        } else throw new import_errors7.LockfileError(`"${path27}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file2);
       }
       const pkg = {
         ecosystem: "npm",
@@ -19600,7 +19598,7 @@ function fromV1(data, file2, kind, manifest) {
       if (unresolved.length) pkg.unresolved = unresolved;
       if (frame.parent === void 0) rootDeps.push(pkg.purl);
       list2.push(pkg);
-      if (nested) visit2(nested, `${path26}${name2}/`);
+      if (nested) visit2(nested, `${path27}${name2}/`);
     }
   };
   const top = build(recordOf(data.dependencies), void 0, "");
@@ -20062,7 +20060,7 @@ function parseBerry(text3, file2, manifest, workspaceManifests = {}) {
       if (p) named.add(p);
     }
   const resolutions = manifest?.resolutions ?? {};
-  const resolve17 = (from, n, r) => {
+  const resolve18 = (from, n, r) => {
     const exact = exactly(n, r);
     if (exact) return exact;
     const candidates = byName2.get(n) ?? [];
@@ -20079,7 +20077,7 @@ function parseBerry(text3, file2, manifest, workspaceManifests = {}) {
     return (target.length === 1 ? target : ok).sort((a, b) => semver4.rcompare(a.version, b.version))[0]?.purl;
   };
   const resolveAll = (raw) => Object.entries(recordOf(raw.dependencies)).flatMap(([n, r]) => {
-    const p = resolve17(splitDescriptor(str(raw.resolution) ?? "")[0], n, String(r));
+    const p = resolve18(splitDescriptor(str(raw.resolution) ?? "")[0], n, String(r));
     return p ? [[n, p]] : [];
   });
   const prod = [];
@@ -20263,7 +20261,8 @@ function discoverLockfiles(root, opts = {}) {
       `no lockfile found (looked for ${LOCKFILE_NAMES.join(", ")}, requirements*.txt, skipping ${(opts.skipDirs ?? DEFAULT_SKIP_DIRS).join(", ")}); generate one, e.g. \`npm install --package-lock-only\``,
       root
     );
-  return found.map((f) => readLockfile(f, path5.relative(root, f) || path5.basename(f)));
+  const read = opts.read ?? readLockfile;
+  return found.map((f) => read(f, path5.relative(root, f) || path5.basename(f)));
 }
 var fs5, path5, import_errors12;
 var init_discover = __esm({
@@ -20285,7 +20284,7 @@ var init_discover = __esm({
 function runTool(command2, args, opts = {}) {
   const started = Date.now();
   const max = opts.maxBuffer ?? DEFAULT_MAX;
-  return new Promise((resolve17) => {
+  return new Promise((resolve18) => {
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -20302,7 +20301,7 @@ function runTool(command2, args, opts = {}) {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      const done = () => resolve17({ command: command2, args, ...r, timedOut, stdout, stderr, durationMs: Date.now() - started });
+      const done = () => resolve18({ command: command2, args, ...r, timedOut, stdout, stderr, durationMs: Date.now() - started });
       if (out) out.end(done);
       else done();
     };
@@ -27912,27 +27911,27 @@ function trivyImageSbomArgv(ref, isPath, outFile, opts) {
   ];
 }
 async function imageSbom(ref, opts) {
-  const work = fs25.mkdtempSync(path23.join(os6.tmpdir(), "chaingate-sbom-"));
+  const work = fs26.mkdtempSync(path24.join(os6.tmpdir(), "chaingate-sbom-"));
   try {
-    const out = path23.join(work, "image.cdx.json");
-    const isPath = fs25.existsSync(ref);
+    const out = path24.join(work, "image.cdx.json");
+    const isPath = fs26.existsSync(ref);
     const r = await runTool(opts.trivy, trivyImageSbomArgv(ref, isPath, out, opts), { timeoutMs: opts.timeoutMs, env: opts.env });
     if (r.spawnError) throw new import_errors36.ToolError("trivy", `trivy could not start (${r.spawnError}); run scripts/install-tools.sh or set CHAINGATE_TRIVY_PATH`);
     if (r.timedOut) throw new import_errors36.ToolError("trivy", `trivy image ${ref} timed out after ${opts.timeoutMs} ms`);
-    if (r.exitCode !== 0 || !fs25.existsSync(out))
+    if (r.exitCode !== 0 || !fs26.existsSync(out))
       throw new import_errors36.ToolError("trivy", `trivy image ${ref} failed (exit ${r.exitCode ?? r.signal}): ${firstErrorLine(r.stderr) ?? "no message"}`);
-    return parseTrivyCycloneDx(fs25.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
+    return parseTrivyCycloneDx(fs26.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
   } finally {
-    fs25.rmSync(work, { recursive: true, force: true });
+    fs26.rmSync(work, { recursive: true, force: true });
   }
 }
-var fs25, os6, path23, import_errors36;
+var fs26, os6, path24, import_errors36;
 var init_image = __esm({
   "src/sbom/image.ts"() {
     "use strict";
-    fs25 = __toESM(require("node:fs"));
+    fs26 = __toESM(require("node:fs"));
     os6 = __toESM(require("node:os"));
-    path23 = __toESM(require("node:path"));
+    path24 = __toESM(require("node:path"));
     import_errors36 = require("./cli-errors.js");
     init_run_tool();
     init_trivy();
@@ -27958,7 +27957,7 @@ function componentList(doc, lockfiles, projects) {
   const projectOf = /* @__PURE__ */ new Map();
   const folders = [...projects ?? []].sort((a, b) => b.length - a.length);
   for (const l of [...lockfiles].sort((a, b) => a.path < b.path ? -1 : 1)) {
-    const p = folders.find((f) => f === "" || l.path.startsWith(`${f}/`)) ?? (l.path.includes("/") ? path24.posix.dirname(l.path) : "");
+    const p = folders.find((f) => f === "" || l.path.startsWith(`${f}/`)) ?? (l.path.includes("/") ? path25.posix.dirname(l.path) : "");
     for (const pkg of l.packages) if (!projectOf.has(pkg.purl)) projectOf.set(pkg.purl, p);
   }
   const out = [];
@@ -27980,14 +27979,14 @@ function componentList(doc, lockfiles, projects) {
 async function writeSbom(dir, opts = {}) {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
-  const root = path24.resolve(cwd, dir);
-  if (!fs26.existsSync(root) || !fs26.statSync(root).isDirectory()) throw new import_errors37.ConfigError(`not a directory`, root);
+  const root = path25.resolve(cwd, dir);
+  if (!fs27.existsSync(root) || !fs27.statSync(root).isDirectory()) throw new import_errors37.ConfigError(`not a directory`, root);
   const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   let lockfiles = [];
   const only = opts.only;
   if (only) {
-    const files = [...new Set(only.flatMap((p) => findLockfiles(path24.join(root, p), { skipDirs })))].sort();
-    lockfiles = files.map((f) => readLockfile(f, path24.relative(root, f).split(path24.sep).join("/")));
+    const files = [...new Set(only.flatMap((p) => findLockfiles(path25.join(root, p), { skipDirs })))].sort();
+    lockfiles = files.map((f) => readLockfile(f, path25.relative(root, f).split(path25.sep).join("/")));
   } else if (!opts.image && !opts.extra?.length || findLockfiles(root, { skipDirs }).length > 0) {
     lockfiles = discoverLockfiles(root, { skipDirs });
   }
@@ -27996,7 +27995,7 @@ async function writeSbom(dir, opts = {}) {
     const { imageSbom: imageSbom2 } = await Promise.resolve().then(() => (init_image(), image_exports));
     image = await imageSbom2(opts.image, {
       trivy: opts.trivy ?? resolveToolPath("trivy", env),
-      cacheDir: path24.join(env.XDG_CACHE_HOME || path24.join(env.HOME || os7.homedir(), ".cache"), "chaingate", "trivy"),
+      cacheDir: path25.join(env.XDG_CACHE_HOME || path25.join(env.HOME || os7.homedir(), ".cache"), "chaingate", "trivy"),
       timeoutMs: opts.timeoutMs ?? 10 * 6e4,
       insecureRegistry: opts.insecureRegistry,
       env
@@ -28005,7 +28004,7 @@ async function writeSbom(dir, opts = {}) {
   const manifest = readManifest(root);
   const { timestamp, reproducible } = timestampFrom(env, opts.now ?? (() => /* @__PURE__ */ new Date()));
   const doc = buildSbom(
-    { lockfiles, image, root: { name: manifest?.name ?? path24.basename(root), version: manifest?.version }, extra: opts.extra?.map(foreign) },
+    { lockfiles, image, root: { name: manifest?.name ?? path25.basename(root), version: manifest?.version }, extra: opts.extra?.map(foreign) },
     {
       specVersion: opts.specVersion ?? "1.6",
       excludeDev: opts.excludeDev ?? false,
@@ -28022,23 +28021,23 @@ async function writeSbom(dir, opts = {}) {
     warnings: lockfiles.flatMap((l) => l.warnings ?? [])
   };
   if (opts.output === "-") return { file: "-", text: text3, ...result };
-  const file2 = path24.resolve(cwd, opts.output ?? "sbom.cdx.json");
+  const file2 = path25.resolve(cwd, opts.output ?? "sbom.cdx.json");
   try {
-    fs26.mkdirSync(path24.dirname(file2), { recursive: true });
-    fs26.writeFileSync(file2, text3);
+    fs27.mkdirSync(path25.dirname(file2), { recursive: true });
+    fs27.writeFileSync(file2, text3);
   } catch (e) {
     throw new import_errors37.ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file2);
   }
   return { file: file2, ...result };
 }
-var import_node_crypto5, fs26, os7, path24, import_errors37;
+var import_node_crypto5, fs27, os7, path25, import_errors37;
 var init_write = __esm({
   "src/sbom/write.ts"() {
     "use strict";
     import_node_crypto5 = require("node:crypto");
-    fs26 = __toESM(require("node:fs"));
+    fs27 = __toESM(require("node:fs"));
     os7 = __toESM(require("node:os"));
-    path24 = __toESM(require("node:path"));
+    path25 = __toESM(require("node:path"));
     import_errors37 = require("./cli-errors.js");
     init_defaults();
     init_discover();
@@ -28878,10 +28877,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path26) {
-  if (!path26)
+function getElementAtPath(obj, path27) {
+  if (!path27)
     return obj;
-  return path26.reduce((acc, key) => acc?.[key], obj);
+  return path27.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -29221,11 +29220,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path26, issues) {
+function prefixIssues(path27, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path26);
+    iss.path.unshift(path27);
     return iss;
   });
 }
@@ -29687,16 +29686,16 @@ function flattenError(error2, mapper = (issue2) => issue2.message) {
 }
 function formatError(error2, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error3, path26 = []) => {
+  const processError = (error3, path27 = []) => {
     for (const issue2 of error3.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path26, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path27, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path26, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path27, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path26, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path27, ...issue2.path]);
       } else {
-        const fullpath = [...path26, ...issue2.path];
+        const fullpath = [...path27, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -29735,17 +29734,17 @@ function formatError(error2, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error2, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error3, path26 = []) => {
+  const processError = (error3, path27 = []) => {
     var _a3;
     for (const issue2 of error3.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path26, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path27, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path26, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path27, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path26, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path27, ...issue2.path]);
       } else {
-        const fullpath = [...path26, ...issue2.path];
+        const fullpath = [...path27, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -29784,8 +29783,8 @@ function treeifyError(error2, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path26 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path26) {
+  const path27 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path27) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -33128,7 +33127,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve17) {
+function isRecursive(inst, stack, resolve18) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -33138,7 +33137,7 @@ function isRecursive(inst, stack, resolve17) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve17);
+      const answer = isRecursive(child, stack, resolve18);
       if (answer > result)
         result = answer;
     }
@@ -33149,7 +33148,7 @@ function isRecursive(inst, stack, resolve17) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve17) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve18) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -33213,7 +33212,7 @@ function isRecursive(inst, stack, resolve17) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve17 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve18 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -39484,13 +39483,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path26 = ref.slice(1).split("/").filter(Boolean);
-  if (path26.length === 0) {
+  const path27 = ref.slice(1).split("/").filter(Boolean);
+  if (path27.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path26[0] === defsKey) {
-    const key = path26[1] === void 0 ? void 0 : decodeJSONPointerSegment(path26[1]);
+  if (path27[0] === defsKey) {
+    const key = path27[1] === void 0 ? void 0 : decodeJSONPointerSegment(path27[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -40970,14 +40969,14 @@ function parsePurl(purl) {
   const m = /^pkg:([a-zA-Z][a-zA-Z0-9.+-]*)\/([^?#]+)/.exec(purl.trim());
   if (!m) return void 0;
   const type = m[1].toLowerCase();
-  let path26 = m[2];
+  let path27 = m[2];
   let version3;
-  const at = path26.lastIndexOf("@");
-  if (at > 0 && path26[at - 1] !== "/") {
-    version3 = decodePart(path26.slice(at + 1));
-    path26 = path26.slice(0, at);
+  const at = path27.lastIndexOf("@");
+  if (at > 0 && path27[at - 1] !== "/") {
+    version3 = decodePart(path27.slice(at + 1));
+    path27 = path27.slice(0, at);
   }
-  const segments = path26.split("/").filter(Boolean).map(decodePart);
+  const segments = path27.split("/").filter(Boolean).map(decodePart);
   const sep12 = type === "maven" ? ":" : "/";
   return { type, name: segments.join(sep12), version: version3 || void 0 };
 }
@@ -41567,9 +41566,9 @@ function exitCodeFor(result) {
 var import_errors40 = require("./cli-errors.js");
 
 // src/gate/run-gate.ts
-var fs19 = __toESM(require("node:fs"));
+var fs20 = __toESM(require("node:fs"));
 var os4 = __toESM(require("node:os"));
-var path17 = __toESM(require("node:path"));
+var path18 = __toESM(require("node:path"));
 
 // src/config/load.ts
 var fs2 = __toESM(require("node:fs"));
@@ -41865,7 +41864,7 @@ function readJson(text3, maxDepth) {
   }
   const { problem } = scan(text3, maxDepth);
   if (problem) return problem;
-  return { value, lineOf: (path26) => scan(text3, Number.MAX_SAFE_INTEGER, path26).line, itemLines: (path26) => scan(text3, Number.MAX_SAFE_INTEGER, path26).items };
+  return { value, lineOf: (path27) => scan(text3, Number.MAX_SAFE_INTEGER, path27).line, itemLines: (path27) => scan(text3, Number.MAX_SAFE_INTEGER, path27).items };
 }
 function isJsonProblem(r) {
   return "message" in r;
@@ -41882,9 +41881,9 @@ function readText2(file2, what) {
     throw new import_errors2.ConfigError(`cannot read ${what}: ${e.message}`, file2);
   }
 }
-function position2(doc, lc, path26) {
-  for (let n = path26.length; n >= 0; n--) {
-    const node2 = doc.getIn(path26.slice(0, n), true);
+function position2(doc, lc, path27) {
+  for (let n = path27.length; n >= 0; n--) {
+    const node2 = doc.getIn(path27.slice(0, n), true);
     if (node2 && node2.range) {
       const p = lc.linePos(node2.range[0]);
       return { line: p.line, col: p.col };
@@ -41892,9 +41891,9 @@ function position2(doc, lc, path26) {
   }
   return {};
 }
-function keyPosition(doc, lc, path26, key) {
+function keyPosition(doc, lc, path27, key) {
   const { isMap } = require_dist();
-  const parent = path26.length ? doc.getIn(path26, true) : doc.contents;
+  const parent = path27.length ? doc.getIn(path27, true) : doc.contents;
   if (isMap(parent)) {
     for (const pair of parent.items) {
       const k = pair.key;
@@ -41904,7 +41903,7 @@ function keyPosition(doc, lc, path26, key) {
       }
     }
   }
-  return position2(doc, lc, path26);
+  return position2(doc, lc, path27);
 }
 var CONFIG_LIMITS = {
   /** Bytes of any policy, exceptions or VEX file (about 5,000 exceptions). */
@@ -41925,9 +41924,9 @@ function kindOf(v) {
   if (typeof v === "string") return "a string";
   return `a ${typeof v}`;
 }
-function valueAt(raw, path26) {
+function valueAt(raw, path27) {
   let v = raw;
-  for (const k of path26) {
+  for (const k of path27) {
     if (v === null || typeof v !== "object" || !Object.prototype.hasOwnProperty.call(v, k)) return { present: false };
     v = v[k];
   }
@@ -41958,25 +41957,25 @@ var YAML_PROBLEMS = {
 };
 function schemaMessage(error2, raw, known) {
   const issue2 = error2.issues[0];
-  const path26 = issue2.path;
-  const dotted = path26.length ? path26.map((k) => typeof k === "number" || known.has(String(k)) ? String(k) : "(key)").join(".") : "(top level)";
+  const path27 = issue2.path;
+  const dotted = path27.length ? path27.map((k) => typeof k === "number" || known.has(String(k)) ? String(k) : "(key)").join(".") : "(top level)";
   let message = `${dotted}: ${issue2.message}`;
   let key;
   if (issue2.code === "unrecognized_keys") {
     key = issue2.keys[0];
-    message = `${path26.length ? `${dotted}: ` : ""}unknown key here; check its spelling against the JSON Schema in schemas/`;
+    message = `${path27.length ? `${dotted}: ` : ""}unknown key here; check its spelling against the JSON Schema in schemas/`;
   } else if (issue2.code === "invalid_type") {
-    const at = valueAt(raw, path26);
+    const at = valueAt(raw, path27);
     message = at.present ? `${dotted}: expected ${issue2.expected}, found ${kindOf(at.value)}` : `${dotted}: is required (${issue2.message})`;
   }
   const more = error2.issues.length > 1 ? ` (and ${error2.issues.length - 1} more problem${error2.issues.length > 2 ? "s" : ""})` : "";
-  return { message: message + more, path: path26, key };
+  return { message: message + more, path: path27, key };
 }
 function blockLineOf(fast) {
-  return (path26) => {
+  return (path27) => {
     let v = fast.value;
     let line;
-    for (const k of path26) {
+    for (const k of path27) {
       if (Array.isArray(v)) line = fast.itemLines.get(v)?.[Number(k)] ?? line;
       else if (v !== null && typeof v === "object") line = fast.keyLines.get(v)?.get(String(k)) ?? line;
       else break;
@@ -42124,9 +42123,9 @@ function parseConfigText(input2, file2, schema, what) {
   const problem = aliasProblem(doc, lc, lib);
   if (problem) throw new import_errors2.ConfigError(`${what} is refused: ${problem.message}`, file2, problem.line);
   const raw = doc.toJS({ maxAliasCount: -1 }) ?? {};
-  const lineOf = (path26) => {
-    const last = path26[path26.length - 1];
-    return (typeof last === "string" ? keyPosition(doc, lc, path26.slice(0, -1), last) : position2(doc, lc, path26)).line;
+  const lineOf = (path27) => {
+    const last = path27[path27.length - 1];
+    return (typeof last === "string" ? keyPosition(doc, lc, path27.slice(0, -1), last) : position2(doc, lc, path27)).line;
   };
   const r = schema.safeParse(raw);
   if (!r.success) {
@@ -42598,8 +42597,8 @@ function fromMatch(m) {
   };
   const description = v.description ?? related.find((r) => r.description)?.description;
   if (description) f.description = description;
-  const path26 = m.artifact.locations?.[0]?.path;
-  if (path26) f.location = { path: path26 };
+  const path27 = m.artifact.locations?.[0]?.path;
+  if (path27) f.location = { path: path27 };
   const score = cvssScore([v.cvss ?? [], ...related.map((r) => r.cvss ?? [])]);
   if (score !== void 0) f.cvssScore = score;
   if (v.dataSource) f.url = v.dataSource;
@@ -42945,7 +42944,7 @@ function cwesOf(vulns) {
   }
   return [...cwes].sort();
 }
-function fromGroup(group, vulns, p, path26) {
+function fromGroup(group, vulns, p, path27) {
   const id = group.ids[0];
   const primary = vulns.find((v) => v.id === id) ?? vulns[0];
   const base = packageOf2(p);
@@ -42962,7 +42961,7 @@ function fromGroup(group, vulns, p, path26) {
     aliases: [...group.ids, ...group.aliases ?? [], ...vulns.flatMap((v) => v.aliases ?? [])],
     title: primary?.summary || `${id} in ${pkg.name}${pkg.version ? ` ${pkg.version}` : ""}`,
     package: pkg,
-    location: { path: path26 },
+    location: { path: path27 },
     url: primary?.references?.find((r) => r.type === "ADVISORY")?.url ?? `https://osv.dev/vulnerability/${id}`
   };
   const details = primary?.details?.trim();
@@ -43824,8 +43823,8 @@ function vulnerabilityLocation(v, ctx) {
   if (v.PkgPath) return { path: v.PkgPath };
   return ctx.file === void 0 ? void 0 : { path: ctx.file };
 }
-function lines(path26, start, end) {
-  const loc = { path: path26 };
+function lines(path27, start, end) {
+  const loc = { path: path27 };
   if (start !== void 0 && start > 0) loc.startLine = start;
   if (end !== void 0 && end > 0) loc.endLine = end;
   return loc;
@@ -44613,11 +44612,21 @@ var PURL_TO_OSV = lookupTable({
 function osvEcosystem(ecosystem) {
   return PURL_TO_OSV[ecosystem.toLowerCase()] ?? ecosystem;
 }
-function normalizeName(ecosystem, name) {
-  return baseEcosystem(osvEcosystem(ecosystem)) === "pypi" ? name.toLowerCase().replace(/[-_.]+/g, "-") : name;
+var BASES = /* @__PURE__ */ new Map();
+function baseOf(ecosystem) {
+  let base = BASES.get(ecosystem);
+  if (base === void 0) {
+    base = baseEcosystem(osvEcosystem(ecosystem));
+    if (BASES.size < 1e3) BASES.set(ecosystem, base);
+  }
+  return base;
+}
+function nameIn(base, name) {
+  return base === "pypi" ? name.toLowerCase().replace(/[-_.]+/g, "-") : name;
 }
 function packageIndexKey(ecosystem, name) {
-  return `${baseEcosystem(osvEcosystem(ecosystem))}/${normalizeName(ecosystem, name)}`;
+  const base = baseOf(ecosystem);
+  return `${base}/${nameIn(base, name)}`;
 }
 
 // src/core/fix.ts
@@ -44639,9 +44648,9 @@ function packageLabel(p) {
   return p.version === void 0 ? p.name : `${p.name}@${p.version}`;
 }
 function locationLabel(l) {
-  const path26 = normalizePath(l.path);
-  if (l.startLine === void 0 || l.startLine < 1) return path26;
-  return l.endLine !== void 0 && l.endLine !== l.startLine ? `${path26}:${l.startLine}-${l.endLine}` : `${path26}:${l.startLine}`;
+  const path27 = normalizePath(l.path);
+  if (l.startLine === void 0 || l.startLine < 1) return path27;
+  return l.endLine !== void 0 && l.endLine !== l.startLine ? `${path27}:${l.startLine}-${l.endLine}` : `${path27}:${l.startLine}`;
 }
 function normalizePath(p) {
   return p.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
@@ -44910,8 +44919,8 @@ var LEVEL = {
   info: "note",
   unknown: "note"
 };
-function toArtifactUri(path26, root) {
-  return relativeTo(normalizePath(path26), rootPrefix(root)).split("/").map((seg) => encodeURIComponent(wellFormed(seg))).join("/");
+function toArtifactUri(path27, root) {
+  return relativeTo(normalizePath(path27), rootPrefix(root)).split("/").map((seg) => encodeURIComponent(wellFormed(seg))).join("/");
 }
 function rootPrefix(root) {
   return root ? normalizePath(root).replace(/\/+$/, "") : void 0;
@@ -45258,8 +45267,9 @@ function chainUp(g, start) {
   return void 0;
 }
 function dependencyPathIndex(lockfiles) {
-  const graphs = lockfiles.map(graph);
+  let graphs;
   return (pkg, file2) => {
+    graphs ??= lockfiles.map(graph);
     const key = keyOf(pkg.ecosystem, pkg.name, pkg.version);
     const norm = file2?.replace(/\\/g, "/").replace(/^\.\//, "");
     const ordered = norm === void 0 ? graphs : [...graphs.filter((g) => g.lock.path === norm), ...graphs.filter((g) => g.lock.path !== norm)];
@@ -46642,17 +46652,87 @@ function dockerfileInstructionLine(text3, checkId) {
   }
   return stage[0].line;
 }
-function lineTokens(line) {
-  return line.toLowerCase().split(/[^a-z0-9_.-]+/).filter((t) => t !== "");
-}
 function nameToken(name) {
   return name.toLowerCase().split("/").pop().replace(/^@/, "");
+}
+var NOT_TOKEN = /[^a-z0-9_.-]/;
+function isTokenChar(c) {
+  return c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 95 || c === 46 || c === 45;
+}
+function lineIndex(bytes2, searchesBeforeIndex = 32) {
+  let text3;
+  let lines2;
+  let lower2;
+  let starts = [];
+  let byToken;
+  const found = /* @__PURE__ */ new Map();
+  const prepare = () => {
+    if (lower2 === void 0) {
+      lower2 = bytes2.toString("latin1").toLowerCase();
+      starts = [0];
+      for (let i = lower2.indexOf("\n"); i >= 0; i = lower2.indexOf("\n", i + 1)) starts.push(i + 1);
+      lines2 ??= new Array(starts.length);
+    }
+    return lower2;
+  };
+  const linesAt = (offsets) => {
+    const out = [];
+    for (const o of offsets) {
+      let lo = out.length ? out[out.length - 1] : 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = lo + hi + 1 >> 1;
+        if (starts[mid] <= o) lo = mid;
+        else hi = mid - 1;
+      }
+      if (out[out.length - 1] !== lo) out.push(lo);
+    }
+    const all = lines2;
+    for (const i of out)
+      for (let j = i; j < Math.min(starts.length, i + VERSION_WINDOW); j++)
+        all[j] ??= bytes2.toString("utf8", starts[j], j + 1 < starts.length ? starts[j + 1] - 1 : bytes2.length);
+    return out.length ? out : void 0;
+  };
+  function* occurrences(low, token) {
+    for (let hit = low.indexOf(token); hit >= 0; hit = low.indexOf(token, hit + 1)) {
+      if (hit > 0 && isTokenChar(low.charCodeAt(hit - 1))) continue;
+      if (isTokenChar(low.charCodeAt(hit + token.length))) continue;
+      yield hit;
+    }
+  }
+  const index = {
+    get text() {
+      return text3 ??= bytes2.toString("utf8");
+    },
+    get lines() {
+      return lines2 ??= index.text.split("\n");
+    },
+    linesWith(token) {
+      if (token === "" || NOT_TOKEN.test(token)) return void 0;
+      if (!found.has(token)) {
+        const low = prepare();
+        if (!byToken && found.size >= searchesBeforeIndex) {
+          byToken = /* @__PURE__ */ new Map();
+          const re = /[a-z0-9_.-]+/g;
+          for (let m = re.exec(low); m; m = re.exec(low)) {
+            const list2 = byToken.get(m[0]);
+            if (list2) list2.push(m.index);
+            else byToken.set(m[0], [m.index]);
+          }
+        }
+        found.set(token, linesAt(byToken ? byToken.get(token) ?? [] : occurrences(low, token)));
+      }
+      return found.get(token);
+    }
+  };
+  return index;
 }
 
 // src/gate/anchors.ts
 var MAX_BYTES = 64 * 1024 * 1024;
 function findingAnchors(dir, lockfiles) {
   const root = path11.resolve(dir);
+  let lockPaths = typeof lockfiles === "function" ? void 0 : lockfiles;
   const cache3 = /* @__PURE__ */ new Map();
   const read = (rel) => {
     let got = cache3.get(rel);
@@ -46662,18 +46742,7 @@ function findingAnchors(dir, lockfiles) {
     if (abs.startsWith(root + path11.sep)) {
       try {
         const size = fs13.statSync(abs, { throwIfNoEntry: false })?.size;
-        if (size !== void 0 && size <= MAX_BYTES) {
-          const lines2 = fs13.readFileSync(abs, "utf8").split("\n");
-          const byToken = /* @__PURE__ */ new Map();
-          lines2.forEach((l, i) => {
-            for (const t of new Set(lineTokens(l))) {
-              const list2 = byToken.get(t);
-              if (list2) list2.push(i);
-              else byToken.set(t, [i]);
-            }
-          });
-          got = { lines: lines2, byToken };
-        }
+        if (size !== void 0 && size <= MAX_BYTES) got = lineIndex(fs13.readFileSync(abs));
       } catch {
         got = null;
       }
@@ -46687,9 +46756,10 @@ function findingAnchors(dir, lockfiles) {
     if (f.kind === "vulnerability" && f.package?.version) {
       const { name, version: version3 } = f.package;
       const key = nameToken(name);
-      for (const file2 of /* @__PURE__ */ new Set([...l ? [l.path] : [], ...lockfiles])) {
+      lockPaths ??= lockfiles();
+      for (const file2 of /* @__PURE__ */ new Set([...l ? [l.path] : [], ...lockPaths])) {
         const ix = read(file2);
-        const candidates = ix && (ix.byToken.get(key) ?? ix.byToken.get(key.replace(/[-_.]+/g, "-")) ?? ix.byToken.get(key.replace(/[-_.]+/g, "_")));
+        const candidates = ix && (ix.linesWith(key) ?? ix.linesWith(key.replace(/[-_.]+/g, "-")) ?? ix.linesWith(key.replace(/[-_.]+/g, "_")));
         const line = candidates ? lockfileEntryLine(file2, ix.lines, name, version3, candidates) : void 0;
         if (line !== void 0) return { path: file2, startLine: line };
       }
@@ -46697,7 +46767,7 @@ function findingAnchors(dir, lockfiles) {
     }
     if (f.kind === "misconfiguration" && l && /(^|[\\/])(Dockerfile|Containerfile)[^\\/]*$|\.dockerfile$/i.test(l.path)) {
       const ix = read(l.path);
-      const line = ix ? dockerfileInstructionLine(ix.lines.join("\n"), f.id) : void 0;
+      const line = ix ? dockerfileInstructionLine(ix.text, f.id) : void 0;
       return line === void 0 ? void 0 : { path: l.path, startLine: line };
     }
     return void 0;
@@ -46808,32 +46878,32 @@ function vulnKeys(f) {
 ${pkg}
 ${id}`);
 }
-function locatedKeys(f, path26) {
+function locatedKeys(f, path27) {
   const text3 = f.textHash ?? "";
   const keys = [`${f.kind}
 ${f.id}
-${path26}
+${path27}
 ${text3}`];
   if (f.kind === "secret") keys.push(`secret
 
-${path26}
+${path27}
 ${text3}`);
   return keys;
 }
-function otherKey(f, path26) {
+function otherKey(f, path27) {
   return `${f.kind}
 ${f.id}
 ${f.package ? packageIdentity(f.package) : ""}
-${path26}`;
+${path27}`;
 }
 function kindOf3(f) {
   if (f.kind === "vulnerability" && f.package) return "vuln";
   if (LOCATED_KINDS.has(f.kind) && f.location) return "located";
   return "other";
 }
-function keysOf2(f, path26) {
+function keysOf2(f, path27) {
   const k = kindOf3(f);
-  return k === "vuln" ? vulnKeys(f) : k === "located" ? locatedKeys(f, path26) : [otherKey(f, path26)];
+  return k === "vuln" ? vulnKeys(f) : k === "located" ? locatedKeys(f, path27) : [otherKey(f, path27)];
 }
 function pathOf(f) {
   return f.location ? normalizeRelPath(f.location.path) : "";
@@ -47963,7 +48033,7 @@ function renderHistorySection(result, change2, opts) {
 var path16 = __toESM(require("node:path"));
 var import_errors27 = require("./cli-errors.js");
 init_read_text();
-function readProjectLockfiles(dir, policy) {
+function readProjectLockfiles(dir, policy, readLock = readLockfile) {
   const lockfiles = [];
   const errors = [];
   const read = (f) => {
@@ -47975,7 +48045,7 @@ function readProjectLockfiles(dir, policy) {
     }
   };
   read(() => {
-    for (const file2 of findLockfiles(dir, { skipDirs: policy["skip-dirs"] })) read(() => lockfiles.push(readLockfile(file2, path16.relative(dir, file2) || path16.basename(file2))));
+    for (const file2 of findLockfiles(dir, { skipDirs: policy["skip-dirs"] })) read(() => lockfiles.push(readLock(file2, path16.relative(dir, file2) || path16.basename(file2))));
   });
   return { lockfiles, errors };
 }
@@ -47989,9 +48059,9 @@ function readSbom(dir, file2) {
     return { lockfiles: [], errors: [e instanceof import_errors27.ChaingateError ? e.message : `${display}: cannot read the SBOM (${e.code})`] };
   }
 }
-function checkLicenses(dir, policy, rules, sbom) {
+function checkLicenses(dir, policy, rules, sbom, readLock) {
   const started = Date.now();
-  const { lockfiles, errors } = sbom ? readSbom(dir, sbom) : readProjectLockfiles(dir, policy);
+  const { lockfiles, errors } = sbom ? readSbom(dir, sbom) : readProjectLockfiles(dir, policy, readLock);
   const durationMs = Date.now() - started;
   if (errors.length > 0) {
     return { findings: [], status: { name: "licenses", status: "failed", durationMs, findings: 0, error: `the license policy cannot read every lockfile: ${errors.join("; ")}` } };
@@ -48000,6 +48070,39 @@ function checkLicenses(dir, policy, rules, sbom) {
   const packages = lockfiles.reduce((n, l) => n + l.packages.filter((p) => p.workspace === void 0).length, 0);
   const notes = [lockfiles.length ? `${packages} packages of ${lockfiles.map((l) => l.path).join(", ")} checked` : "no lockfile found: no package to check"];
   return { findings, status: { name: "licenses", status: "ok", durationMs, findings: findings.length, notes } };
+}
+
+// src/gate/lockfile-cache.ts
+var fs19 = __toESM(require("node:fs"));
+var path17 = __toESM(require("node:path"));
+function stampOf(file2) {
+  try {
+    const st = fs19.statSync(file2);
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  } catch {
+    return "";
+  }
+}
+function cachedLockfileReader(read = readLockfile) {
+  const cache3 = /* @__PURE__ */ new Map();
+  return (file2, display) => {
+    const key = `${path17.resolve(file2)}
+${display}`;
+    const stamp = stampOf(file2);
+    const hit = cache3.get(key);
+    if (hit && stamp !== "" && hit.stamp === stamp) {
+      if (hit.error !== void 0) throw hit.error;
+      return hit.lock;
+    }
+    try {
+      const lock = read(file2, display);
+      if (stamp !== "") cache3.set(key, { stamp, lock });
+      return lock;
+    } catch (e) {
+      if (stamp !== "") cache3.set(key, { stamp, error: e });
+      throw e;
+    }
+  };
 }
 
 // src/gate/run-gate.ts
@@ -48028,10 +48131,10 @@ function overridesFrom(opts) {
   return (raw) => {
     const r = { ...raw };
     if (opts.scanners) r.scanners = opts.scanners;
-    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs19.existsSync(opts.image) ? path17.resolve(opts.image) : opts.image };
+    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs20.existsSync(opts.image) ? path18.resolve(opts.image) : opts.image };
     if (opts.insecureRegistry) r.trivy = { ...r.trivy ?? {}, "insecure-registry": true };
     if (opts.trivyScanners) r.trivy = { ...r.trivy ?? {}, scanners: opts.trivyScanners };
-    if (opts.osvDb) r.audit = { ...r.audit ?? {}, "osv-db": path17.resolve(opts.osvDb) };
+    if (opts.osvDb) r.audit = { ...r.audit ?? {}, "osv-db": path18.resolve(opts.osvDb) };
     if (opts.sbom !== void 0) r.sbom = opts.sbom;
     if (opts.urls?.length) {
       r.headers = { ...r.headers ?? {}, urls: opts.urls };
@@ -48042,32 +48145,32 @@ function overridesFrom(opts) {
   };
 }
 function resolveFrom(base, p) {
-  return path17.isAbsolute(p) ? p : path17.resolve(base, p);
+  return path18.isAbsolute(p) ? p : path18.resolve(base, p);
 }
 function loadInputs(opts) {
-  const dir = path17.resolve(opts.dir);
-  if (!fs19.existsSync(dir) || !fs19.statSync(dir).isDirectory()) {
+  const dir = path18.resolve(opts.dir);
+  if (!fs20.existsSync(dir) || !fs20.statSync(dir).isDirectory()) {
     throw new import_errors28.ConfigError(`project directory ${opts.dir} does not exist`);
   }
   const explicitConfig = opts.configFile !== void 0;
-  const configPath = explicitConfig ? resolveFrom(process.cwd(), opts.configFile) : path17.join(dir, ".chaingate.yml");
+  const configPath = explicitConfig ? resolveFrom(process.cwd(), opts.configFile) : path18.join(dir, ".chaingate.yml");
   const repoRoots = untrustedRoots([dir], opts.env);
-  if (explicitConfig || fs19.existsSync(configPath)) checkRepoFileLink(configPath, repoRoots, "policy file");
-  const policyLoaded = explicitConfig || fs19.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
+  if (explicitConfig || fs20.existsSync(configPath)) checkRepoFileLink(configPath, repoRoots, "policy file");
+  const policyLoaded = explicitConfig || fs20.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
   const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
-  const baseDir = policyLoaded ? path17.dirname(configPath) : dir;
+  const baseDir = policyLoaded ? path18.dirname(configPath) : dir;
   const tools = policyLoaded ? checkPolicyTools(policy, configPath, policyLoaded.lineOf, repoRoots, opts.env) : {};
   if (policy.scanners.includes("headers") && policy.headers.urls.length === 0) {
     throw new import_errors28.ConfigError("scanner headers needs at least one URL: set headers.urls or pass --url (the urls input)", policyLoaded ? configPath : void 0, policyLoaded?.lineOf?.(["scanners"]));
   }
-  for (const c of absoluteConfigs(policy.semgrep.config, dir)) if (path17.isAbsolute(c)) checkRepoFileLink(c, repoRoots, "semgrep rule file");
+  for (const c of absoluteConfigs(policy.semgrep.config, dir)) if (path18.isAbsolute(c)) checkRepoFileLink(c, repoRoots, "semgrep rule file");
   const exceptions = [];
   let exceptionsInput;
   const exPath = opts.exceptionsFile !== void 0 ? resolveFrom(process.cwd(), opts.exceptionsFile) : resolveFrom(baseDir, policy.exceptions.file);
-  if (opts.exceptionsFile !== void 0 || fs19.existsSync(exPath)) {
+  if (opts.exceptionsFile !== void 0 || fs20.existsSync(exPath)) {
     checkRepoFileLink(exPath, repoRoots, "exceptions file");
     const ex = loadExceptionsFile(exPath);
-    const source = path17.relative(dir, exPath) || exPath;
+    const source = path18.relative(dir, exPath) || exPath;
     exceptions.push({ source, entries: ex.value.exceptions, lines: ex.itemLines });
     exceptionsInput = { path: source, sha256: ex.sha256 };
     const problems = checkExceptionLimits(exceptions[0], policy.exceptions["max-days"], opts.now());
@@ -48084,7 +48187,7 @@ function loadInputs(opts) {
     return loadVexFile(v);
   });
   for (const v of vexLoaded) {
-    const source = path17.relative(dir, v.path) || v.path;
+    const source = path18.relative(dir, v.path) || v.path;
     vex.push({ source, doc: v.value });
     vexInputs.push({ path: source, sha256: v.sha256 });
   }
@@ -48095,8 +48198,8 @@ function loadInputs(opts) {
     throw new import_errors28.ConfigError(p.message + (vexProblems.length > 1 ? ` (and ${vexProblems.length - 1} more)` : ""), v.path, v.lineOf?.(["statements", p.index]));
   }
   const inputs = { vex: vexInputs };
-  if (policyLoaded) inputs.policy = { path: path17.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
-  const byProject = policyLoaded && path17.dirname(configPath) === dir ? projectPolicies(dir, configPath, policy, policyLoaded.lineOf, repoRoots) : void 0;
+  if (policyLoaded) inputs.policy = { path: path18.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
+  const byProject = policyLoaded && path18.dirname(configPath) === dir ? projectPolicies(dir, configPath, policy, policyLoaded.lineOf, repoRoots) : void 0;
   if (byProject?.files.length) inputs.projectPolicies = byProject.files;
   if (exceptionsInput) inputs.exceptions = exceptionsInput;
   return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath, projectPolicies: byProject?.policies };
@@ -48108,8 +48211,8 @@ function ingestShard(bytes2, file2, commit, started) {
   return { findings: shard.findings, status, project: shard.project, projects: shard.projects, shard: shard.shard ?? null, components: shard.components };
 }
 function policyProjects(dir, policy, inputs) {
-  const file2 = inputs.policy && path17.resolve(dir, inputs.policy.path);
-  return policy.projects && file2 && path17.dirname(file2) === path17.resolve(dir) ? listedProjects(dir, file2, policy.projects) : [];
+  const file2 = inputs.policy && path18.resolve(dir, inputs.policy.path);
+  return policy.projects && file2 && path18.dirname(file2) === path18.resolve(dir) ? listedProjects(dir, file2, policy.projects) : [];
 }
 function ingestReport(tool, file2, roots, commit) {
   const started = Date.now();
@@ -48141,11 +48244,11 @@ function ingestReport(tool, file2, roots, commit) {
 function splitSides(all, dir, split) {
   const findings = [];
   const baseFindings = [];
-  const rel = (from, p) => path17.relative(from, p).split(path17.sep).join("/");
+  const rel = (from, p) => path18.relative(from, p).split(path18.sep).join("/");
   for (const f of all) {
     const l = f.location;
-    const abs = l && path17.resolve(dir, l.path);
-    if (l && abs && abs.startsWith(split.baseDir + path17.sep)) baseFindings.push({ ...f, location: { ...l, path: rel(split.baseDir, abs) } });
+    const abs = l && path18.resolve(dir, l.path);
+    if (l && abs && abs.startsWith(split.baseDir + path18.sep)) baseFindings.push({ ...f, location: { ...l, path: rel(split.baseDir, abs) } });
     else if (l && abs && split.headDir) findings.push({ ...f, location: { ...l, path: rel(split.headDir, abs) }, fingerprint: computeFingerprint({ ...f, location: { ...l, path: rel(split.headDir, abs) } }) });
     else findings.push(f);
   }
@@ -48155,11 +48258,11 @@ async function runOver(scanner2, ctx, projects) {
   if (!projects) return scanner2.run(ctx);
   const all = { findings: [], rawOutputs: [], notes: [] };
   for (const p of projects) {
-    const workDir = p === "" ? ctx.workDir : path17.join(ctx.workDir, p.replace(/[^A-Za-z0-9._-]+/g, "-"));
-    fs19.mkdirSync(workDir, { recursive: true });
+    const workDir = p === "" ? ctx.workDir : path18.join(ctx.workDir, p.replace(/[^A-Za-z0-9._-]+/g, "-"));
+    fs20.mkdirSync(workDir, { recursive: true });
     let out;
     try {
-      out = await scanner2.run({ ...ctx, dir: path17.join(ctx.dir, p), workDir });
+      out = await scanner2.run({ ...ctx, dir: path18.join(ctx.dir, p), workDir });
     } catch (e) {
       if (e instanceof import_errors28.ChaingateError) e.message = `project ${p || "."}: ${e.message}`;
       throw e;
@@ -48191,8 +48294,8 @@ async function bounded(items, limit, fn) {
 function toolPathResolver(tools, env) {
   return (tool) => resolveToolPath(tool, env, tools[tool]);
 }
-function scannedLockfiles(dir, policy) {
-  return readProjectLockfiles(dir, policy).lockfiles;
+function scannedLockfiles(dir, policy, readLock) {
+  return readProjectLockfiles(dir, policy, readLock).lockfiles;
 }
 function dependenciesScanned(statuses, policy) {
   return statuses.some(
@@ -48202,11 +48305,11 @@ function dependenciesScanned(statuses, policy) {
 function toolVersions(statuses, toolPath, env) {
   const out = {};
   const ran = new Set(statuses.filter((s) => s.status === "ok").map((s) => s.name));
-  const pinnedDir = path17.join(env.CHAINGATE_TOOLS_DIR ?? path17.join(os4.homedir(), ".cache", "chaingate", "tools"), "bin");
+  const pinnedDir = path18.join(env.CHAINGATE_TOOLS_DIR ?? path18.join(os4.homedir(), ".cache", "chaingate", "tools"), "bin");
   const pinned = { semgrep: "semgrep", "trivy-fs": "trivy", "trivy-image": "trivy", "cosign-verify": "cosign", zizmor: "zizmor" };
   for (const [scanner2, tool] of Object.entries(pinned)) {
     const v = versions_default[tool]?.version;
-    if (ran.has(scanner2) && v && toolPath(tool) === path17.join(pinnedDir, tool)) out[tool] = v;
+    if (ran.has(scanner2) && v && toolPath(tool) === path18.join(pinnedDir, tool)) out[tool] = v;
   }
   if (ran.has("audit")) out.osv = VERSION;
   return out;
@@ -48240,7 +48343,7 @@ async function gate(opts, deps2, head, session) {
   const scannerOpts = trusted === head ? opts : { ...opts, dir: trusted.dir };
   const historyFile = opts.history !== void 0 ? resolveFrom(process.cwd(), opts.history) : void 0;
   const previousHistory = historyFile !== void 0 ? readHistoryFile(historyFile) : void 0;
-  const outDir = path17.resolve(opts.outputDir);
+  const outDir = path18.resolve(opts.outputDir);
   const roots = [dir, ...opts.env.GITHUB_WORKSPACE ? [opts.env.GITHUB_WORKSPACE] : []];
   const statuses = [];
   const all = [];
@@ -48271,7 +48374,8 @@ async function gate(opts, deps2, head, session) {
   for (const s of policy.scanners.filter((s2) => covered.has(s2))) {
     statuses.push({ name: s, status: "skipped", durationMs: 0, findings: 0, notes: ["its report was given with --report"] });
   }
-  const workRoot = path17.join(outDir, "raw");
+  const workRoot = path18.join(outDir, "raw");
+  const readLock = cachedLockfileReader();
   const toolPath = toolPathResolver(tools, opts.env);
   const concurrency = Math.max(1, Number(opts.env.CHAINGATE_CONCURRENCY ?? 3) || 3);
   const jobs = toRun.map((name) => session?.headJob(name, dir, policy) ?? { name, side: "head", dir });
@@ -48280,8 +48384,8 @@ async function gate(opts, deps2, head, session) {
     const name = job.side === "base" ? `baseline:${job.name}` : job.name;
     const started = Date.now();
     const lines2 = [];
-    const workDir = path17.join(workRoot, job.side === "base" ? path17.join("baseline", job.name) : job.name);
-    fs19.mkdirSync(workDir, { recursive: true });
+    const workDir = path18.join(workRoot, job.side === "base" ? path18.join("baseline", job.name) : job.name);
+    fs20.mkdirSync(workDir, { recursive: true });
     const ctx = {
       dir: job.dir,
       workDir,
@@ -48289,7 +48393,8 @@ async function gate(opts, deps2, head, session) {
       timeoutMs: policy["timeout-minutes"] * 6e4,
       env: opts.env,
       log: (l) => lines2.push(l),
-      targets: job.targets
+      targets: job.targets,
+      readLockfile: readLock
     };
     let status;
     let findings = [];
@@ -48301,7 +48406,7 @@ async function gate(opts, deps2, head, session) {
       if (job.split) ({ findings, baseFindings } = splitSides(findings, job.dir, job.split));
       addTextHashes(findings, job.split?.headDir ?? job.dir);
       if (baseFindings && job.split) addTextHashes(baseFindings, job.split.baseDir);
-      status = { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => path17.relative(outDir, o) || o) };
+      status = { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => path18.relative(outDir, o) || o) };
       if (out.notes.length) status.notes = out.notes;
     } catch (e) {
       if (!(e instanceof import_errors28.ChaingateError)) throw e;
@@ -48321,8 +48426,8 @@ async function gate(opts, deps2, head, session) {
     const v = policy.verify ?? { keys: [], "revoked-keys": [], "require-attestations": [], "insecure-registry": false };
     const started = Date.now();
     const lines2 = [];
-    const workDir = path17.join(workRoot, "cosign-verify");
-    fs19.mkdirSync(workDir, { recursive: true });
+    const workDir = path18.join(workRoot, "cosign-verify");
+    fs20.mkdirSync(workDir, { recursive: true });
     try {
       const o = await runVerifyImage(
         {
@@ -48347,7 +48452,7 @@ async function gate(opts, deps2, head, session) {
   let sbomFile;
   let listed;
   if (policy.sbom && deps2.writeSbom) {
-    sbomFile = path17.join(outDir, "sbom.cdx.json");
+    sbomFile = path18.join(outDir, "sbom.cdx.json");
     const { components, list: list2 } = await deps2.writeSbom(dir, policy, sbomFile, opts, { only: scanned, extra: shardComponents.length ? shardComponents : void 0 });
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
     if (opts.shard && list2) {
@@ -48356,7 +48461,7 @@ async function gate(opts, deps2, head, session) {
     }
   }
   if (policy.licenses) {
-    const { findings, status } = checkLicenses(dir, policy, policy.licenses, opts.sbomInput);
+    const { findings, status } = checkLicenses(dir, policy, policy.licenses, opts.sbomInput, readLock);
     all.push(...findings);
     statuses.push(status);
   }
@@ -48434,13 +48539,15 @@ async function gate(opts, deps2, head, session) {
     // Components' projects from the repository root, as findings' are.
     ...listed ? { components: listed.map((c) => withProject(c, [scannedProject, c.project ?? ""].filter(Boolean).join("/"))) } : {}
   };
-  const resultFile = path17.join(outDir, "chaingate-result.json");
-  const sarifFile = path17.join(outDir, "chaingate.sarif");
-  const summaryFile = path17.join(outDir, "summary.md");
+  const resultFile = path18.join(outDir, "chaingate-result.json");
+  const sarifFile = path18.join(outDir, "chaingate.sarif");
+  const summaryFile = path18.join(outDir, "summary.md");
   const repo = projectPath(dir, opts.env);
-  const lockfiles = scannedLockfiles(dir, policy);
-  const findPath = dependencyPathIndex(lockfiles);
-  const anchor2 = findingAnchors(dir, lockfiles.map((l) => l.path));
+  let lockfileList;
+  const lockfiles = () => lockfileList ??= scannedLockfiles(dir, policy, readLock);
+  let pathIndex;
+  const findPath = (pkg, file2) => (pathIndex ??= dependencyPathIndex(lockfiles()))(pkg, file2);
+  const anchor2 = findingAnchors(dir, () => lockfiles().map((l) => l.path));
   await outputWrite(resultFile, () => writeChunks(resultFile, resultJsonChunks(result)));
   await outputWrite(sarifFile, () => writeChunks(
     sarifFile,
@@ -48464,32 +48571,32 @@ async function gate(opts, deps2, head, session) {
       ]
     })
   ));
-  const exceptionsFile = path17.relative(repo.root, exceptionsPath).split(path17.sep).join("/") || exceptionsPath;
+  const exceptionsFile = path18.relative(repo.root, exceptionsPath).split(path18.sep).join("/") || exceptionsPath;
   const daysFor = (sev) => exceptionDays({ maxDays: policy.exceptions["max-days"], sla: policy.sla }, sev, policy["unknown-severity"]);
   const summary = renderSummary(result, {
-    resultFile: path17.basename(resultFile),
-    sarifFile: path17.basename(sarifFile),
+    resultFile: path18.basename(resultFile),
+    sarifFile: path18.basename(sarifFile),
     dependencyPath: (f) => f.package ? findPath(f.package, f.location?.path) : void 0,
     links: commitLinksFromEnv(opts.env, repo.project),
     anchor: anchor2,
     exceptionsFile,
     exceptionDays: daysFor,
     // Lockfiles count as scanned only when a dependency scanner read them to the end.
-    scanned: dependenciesScanned(statuses, policy) ? { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) } : void 0
+    scanned: dependenciesScanned(statuses, policy) ? { lockfiles: lockfiles().map((l) => l.path), packages: lockfiles().reduce((n, l) => n + l.packages.length, 0) } : void 0
   });
   const withHistory = history ? `${summary}
 ${renderHistorySection(result, history, { now, digests: historyDigests(runFindings), sla: policy.sla, unknownAs: policy["unknown-severity"] })}` : summary;
-  await outputWrite(summaryFile, async () => fs19.writeFileSync(summaryFile, withHistory));
+  await outputWrite(summaryFile, async () => fs20.writeFileSync(summaryFile, withHistory));
   return { result, resultFile, sarifFile, summaryFile, summary: withHistory, sbomFile, exceptionsFile, exceptionDays: daysFor, history, overdue };
 }
 
 // src/gate/deps.ts
-var path25 = __toESM(require("node:path"));
+var path26 = __toESM(require("node:path"));
 var import_errors38 = require("./cli-errors.js");
 
 // src/scanners/audit.ts
-var fs21 = __toESM(require("node:fs"));
-var path19 = __toESM(require("node:path"));
+var fs22 = __toESM(require("node:fs"));
+var path20 = __toESM(require("node:path"));
 var import_errors31 = require("./cli-errors.js");
 
 // src/osv/api.ts
@@ -48643,8 +48750,8 @@ async function queryOsvApi(packages, opts = {}) {
 }
 
 // src/osv/db.ts
-var fs20 = __toESM(require("node:fs"));
-var path18 = __toESM(require("node:path"));
+var fs21 = __toESM(require("node:fs"));
+var path19 = __toESM(require("node:path"));
 var import_errors30 = require("./cli-errors.js");
 init_util();
 
@@ -49101,7 +49208,7 @@ function readZipEntry(read, entry) {
   if (entry.method === 0) out = data;
   else if (entry.method === 8) {
     try {
-      out = (0, import_node_zlib.inflateRawSync)(data);
+      out = (0, import_node_zlib.inflateRawSync)(data, { chunkSize: Math.max(64, entry.size + 1), maxOutputLength: Math.max(1, entry.size) });
     } catch (e) {
       throw new ZipError(`${entry.name}: cannot inflate (${e.message})`);
     }
@@ -49125,11 +49232,7 @@ function mentionsWanted(data, wanted) {
 }
 function wantedNames(wanted) {
   const names = /* @__PURE__ */ new Set();
-  for (const k of wanted) {
-    const name = k.slice(k.indexOf("/") + 1);
-    names.add(name);
-    names.add(name.toLowerCase().replace(/[-_.]+/g, "-"));
-  }
+  for (const k of wanted) names.add(k.slice(k.indexOf("/") + 1));
   return names;
 }
 var NAME_FIELD = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
@@ -49158,20 +49261,32 @@ function ingest(index, text3, what, opts, names) {
     throw e;
   }
 }
+var WINDOW = 1 << 20;
+function windowedReader(fd) {
+  let window = Buffer.alloc(0);
+  let start = 0;
+  const fill = (offset, length) => {
+    const b = Buffer.allocUnsafe(Math.max(length, WINDOW));
+    let got = 0;
+    while (got < b.length) {
+      const n = fs21.readSync(fd, b, got, b.length - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    window = b.subarray(0, got);
+    start = offset;
+  };
+  return (offset, length) => {
+    if (offset < start || offset + length > start + window.length) fill(offset, length);
+    const from = offset - start;
+    return Buffer.from(window.subarray(from, Math.min(from + length, window.length)));
+  };
+}
 function loadZip(file2, index, opts, names) {
-  const fd = fs20.openSync(file2, "r");
+  const fd = fs21.openSync(file2, "r");
   try {
-    const size = fs20.fstatSync(fd).size;
-    const read = (offset, length) => {
-      const b = Buffer.alloc(length);
-      let got = 0;
-      while (got < length) {
-        const n2 = fs20.readSync(fd, b, got, length - got, offset + got);
-        if (n2 === 0) break;
-        got += n2;
-      }
-      return got === length ? b : b.subarray(0, got);
-    };
+    const size = fs21.fstatSync(fd).size;
+    const read = windowedReader(fd);
     let n = 0;
     for (const entry of listZip(read, size)) {
       if (!entry.name.endsWith(".json")) continue;
@@ -49183,12 +49298,12 @@ function loadZip(file2, index, opts, names) {
     if (e instanceof ZipError) throw new import_errors30.ToolError("osv", `${file2}: ${e.message}; download the OSV export again`);
     throw e;
   } finally {
-    fs20.closeSync(fd);
+    fs21.closeSync(fd);
   }
 }
 function walk2(dir, out) {
-  for (const d of fs20.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
-    const p = path18.join(dir, d.name);
+  for (const d of fs21.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
+    const p = path19.join(dir, d.name);
     if (d.isDirectory()) walk2(p, out);
     else if (d.isFile() && /\.(json|zip)$/i.test(d.name)) out.push(p);
   }
@@ -49196,7 +49311,7 @@ function walk2(dir, out) {
 function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
   let stat;
   try {
-    stat = fs20.statSync(dbPath);
+    stat = fs21.statSync(dbPath);
   } catch {
     throw new import_errors30.ConfigError(`${configKey}: ${dbPath} does not exist; point it at a folder of OSV JSON files or an OSV zip export`);
   }
@@ -49209,7 +49324,7 @@ function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
   for (const p of paths) {
     if (/\.zip$/i.test(p)) files += loadZip(p, index, opts, names);
     else {
-      ingest(index, fs20.readFileSync(p, "utf8"), p, opts, names);
+      ingest(index, fs21.readFileSync(p, "utf8"), p, opts, names);
       files++;
     }
   }
@@ -49248,7 +49363,7 @@ var PM_AUDITS = {
   requirements: {
     tool: "pip-audit",
     label: "pip-audit",
-    args: (lock, osvApi) => ["-f", "json", "-r", path19.basename(lock), "--no-deps", "--disable-pip", "--progress-spinner", "off", "-s", "osv", "--osv-url", `${osvApi}/v1/query`],
+    args: (lock, osvApi) => ["-f", "json", "-r", path20.basename(lock), "--no-deps", "--disable-pip", "--progress-spinner", "off", "-s", "osv", "--osv-url", `${osvApi}/v1/query`],
     parse: parsePipAuditBesideMatcher
   }
 };
@@ -49299,11 +49414,11 @@ async function runPmAudit(ctx, lock, pm, osvApi) {
   }
 }
 async function runPmAuditRaw(ctx, lock, pm, osvApi) {
-  const lockAbs = path19.resolve(ctx.dir, lock.path);
+  const lockAbs = path20.resolve(ctx.dir, lock.path);
   const bin = ctx.toolPath(pm.tool);
-  const outputFile = path19.join(ctx.workDir, `${slug(pm.label)}-${slug(lock.path)}.json`);
+  const outputFile = path20.join(ctx.workDir, `${slug(pm.label)}-${slug(lock.path)}.json`);
   const r = await runTool(bin, pm.args(lockAbs, osvApi), {
-    cwd: path19.dirname(lockAbs),
+    cwd: path20.dirname(lockAbs),
     env: ctx.env,
     stdoutFile: outputFile,
     timeoutMs: Math.min(ctx.timeoutMs, PM_AUDIT_TIMEOUT_MS)
@@ -49346,7 +49461,7 @@ function toOsvPackages(packages, where2) {
 }
 async function osvFindings(ctx, opts, packages) {
   if (opts.osvDb) {
-    const db = path19.resolve(ctx.dir, opts.osvDb);
+    const db = path20.resolve(ctx.dir, opts.osvDb);
     const wanted = new Set(packages.map((p) => packageIndexKey(p.ecosystem, p.name)));
     const t = Date.now();
     const { index, files } = loadOsvDb(db, { wanted });
@@ -49383,18 +49498,18 @@ async function osvFindings(ctx, opts, packages) {
 function readPackages(ctx, opts) {
   const notes = [];
   if (opts.sbom) {
-    const file2 = path19.resolve(ctx.dir, opts.sbom);
-    const display = path19.relative(ctx.dir, file2) || path19.basename(file2);
+    const file2 = path20.resolve(ctx.dir, opts.sbom);
+    const display = path20.relative(ctx.dir, file2) || path20.basename(file2);
     let text3;
     try {
-      text3 = fs21.readFileSync(file2, "utf8");
+      text3 = fs22.readFileSync(file2, "utf8");
     } catch (e) {
       throw new import_errors31.ToolError("audit", `${display}: cannot read the SBOM (${e.code ?? e.message})`);
     }
     return { locks: [], packages: toOsvPackages(packagesFromCycloneDx(text3, display), display), notes };
   }
-  const discover = opts.skipDirs ? { skipDirs: opts.skipDirs } : {};
-  if (findLockfiles(ctx.dir, discover).length === 0 && !MANIFESTS.some((m) => fs21.existsSync(path19.join(ctx.dir, m)))) {
+  const discover = { ...opts.skipDirs ? { skipDirs: opts.skipDirs } : {}, ...ctx.readLockfile ? { read: ctx.readLockfile } : {} };
+  if (findLockfiles(ctx.dir, discover).length === 0 && !MANIFESTS.some((m) => fs22.existsSync(path20.join(ctx.dir, m)))) {
     notes.push(`no lockfile and no manifest (${MANIFESTS.join(", ")}) in the project: no dependencies to audit`);
     return { locks: [], packages: [], notes };
   }
@@ -49428,8 +49543,8 @@ function createAuditScanner(opts = {}) {
         if (r.note) notes.push(r.note);
       }
       findings.push(...osv.findings);
-      const osvOut = path19.join(ctx.workDir, "osv-findings.json");
-      fs21.writeFileSync(osvOut, JSON.stringify(osv.findings, null, 2) + "\n");
+      const osvOut = path20.join(ctx.workDir, "osv-findings.json");
+      fs22.writeFileSync(osvOut, JSON.stringify(osv.findings, null, 2) + "\n");
       rawOutputs.push(osvOut);
       notes.push(`OSV matcher: ${packages.length} packages, ${osv.findings.length} findings, advisories from ${osv.source}`);
       return { findings, rawOutputs, notes };
@@ -49438,9 +49553,9 @@ function createAuditScanner(opts = {}) {
 }
 
 // src/scanners/trivy.ts
-var fs22 = __toESM(require("node:fs"));
+var fs23 = __toESM(require("node:fs"));
 var os5 = __toESM(require("node:os"));
-var path20 = __toESM(require("node:path"));
+var path21 = __toESM(require("node:path"));
 var import_errors32 = require("./cli-errors.js");
 init_util();
 init_run_tool();
@@ -49448,8 +49563,8 @@ init_read_text();
 var TRIVY = "trivy";
 var TRIVY_DB_SCHEMA = 2;
 function defaultTrivyCacheDir(env = process.env) {
-  const base = env.XDG_CACHE_HOME || path20.join(env.HOME || os5.homedir(), ".cache");
-  return path20.join(base, "chaingate", "trivy");
+  const base = env.XDG_CACHE_HOME || path21.join(env.HOME || os5.homedir(), ".cache");
+  return path21.join(base, "chaingate", "trivy");
 }
 function trivyOptionsFromPolicy(policy, env = process.env) {
   return {
@@ -49474,14 +49589,14 @@ function dbIsFresh(metadataText, dbExists, now) {
   return !Number.isNaN(next) && next > now.getTime();
 }
 function readDbState(cacheDir, now) {
-  const dbDir = path20.join(cacheDir, "db");
+  const dbDir = path21.join(cacheDir, "db");
   let meta3;
   try {
-    meta3 = fs22.readFileSync(path20.join(dbDir, "metadata.json"), "utf8");
+    meta3 = fs23.readFileSync(path21.join(dbDir, "metadata.json"), "utf8");
   } catch {
     meta3 = void 0;
   }
-  return { fresh: dbIsFresh(meta3, fs22.existsSync(path20.join(dbDir, "trivy.db")), now) };
+  return { fresh: dbIsFresh(meta3, fs23.existsSync(path21.join(dbDir, "trivy.db")), now) };
 }
 function skipDirPatterns(skipDirs) {
   const out = [];
@@ -49523,7 +49638,7 @@ function commonArgs(ctx, opts, db, outputFile) {
   return opts.dbRepositories.map((repo) => [...base, "--db-repository", repo]);
 }
 function outputPath(ctx, name) {
-  return path20.join(ctx.workDir, `${name}.json`);
+  return path21.join(ctx.workDir, `${name}.json`);
 }
 function toInvocations(ctx, head, tail, argSets, outputFile) {
   return argSets.map((args) => ({
@@ -49608,7 +49723,7 @@ async function runWithFallback(ctx, invocations, interpret) {
   const notes = [];
   const failures = [];
   for (const [i, inv] of invocations.entries()) {
-    fs22.rmSync(inv.outputFile, { force: true });
+    fs23.rmSync(inv.outputFile, { force: true });
     ctx.log(`${TRIVY} ${inv.args.join(" ")}`);
     const result = await runTool(inv.command, inv.args, { cwd: inv.cwd, env: inv.env, timeoutMs: ctx.timeoutMs });
     const last = i === invocations.length - 1;
@@ -49644,15 +49759,15 @@ function createTrivyImageScanner(opts, now = () => /* @__PURE__ */ new Date()) {
   return {
     name: "trivy-image",
     run: (ctx) => {
-      const resolved = { ...opts, imageIsPath: opts.imageIsPath ?? fs22.existsSync(opts.image) };
+      const resolved = { ...opts, imageIsPath: opts.imageIsPath ?? fs23.existsSync(opts.image) };
       return runWithFallback(ctx, trivyImageArgv(ctx, resolved, readDbState(opts.cacheDir, now())), interpretTrivy);
     }
   };
 }
 
 // src/scanners/zizmor.ts
-var fs23 = __toESM(require("node:fs"));
-var path21 = __toESM(require("node:path"));
+var fs24 = __toESM(require("node:fs"));
+var path22 = __toESM(require("node:path"));
 var import_errors33 = require("./cli-errors.js");
 
 // src/parsers/zizmor.ts
@@ -49745,7 +49860,7 @@ function zizmorArgv(ctx) {
       "--format=json",
       "."
     ],
-    outputFile: path21.join(ctx.workDir, "zizmor.json"),
+    outputFile: path22.join(ctx.workDir, "zizmor.json"),
     cwd: ctx.dir,
     env: { ...ctx.env, NO_COLOR: "1" }
   };
@@ -49789,7 +49904,7 @@ function readOutput3(file2) {
 }
 async function runZizmor(ctx) {
   const inv = zizmorArgv(ctx);
-  fs23.rmSync(inv.outputFile, { force: true });
+  fs24.rmSync(inv.outputFile, { force: true });
   ctx.log(`${ZIZMOR} ${inv.args.join(" ")}`);
   const result = await runTool(inv.command, inv.args, { cwd: inv.cwd, env: inv.env, timeoutMs: ctx.timeoutMs, stdoutFile: inv.outputFile });
   return { findings: interpretZizmor(inv, result, readOutput3(inv.outputFile)), rawOutputs: [inv.outputFile], notes: [] };
@@ -49799,10 +49914,10 @@ function createZizmorScanner() {
 }
 
 // src/scanners/headers.ts
-var fs24 = __toESM(require("node:fs"));
+var fs25 = __toESM(require("node:fs"));
 var http = __toESM(require("node:http"));
 var https = __toESM(require("node:https"));
-var path22 = __toESM(require("node:path"));
+var path23 = __toESM(require("node:path"));
 var tls = __toESM(require("node:tls"));
 
 // node_modules/content-security-policy-parser/esm/mod.js
@@ -51023,7 +51138,7 @@ function isHtml(contentType) {
   return t !== void 0 && /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(t);
 }
 function request2(url2, ca, deadline, maxBody) {
-  return new Promise((resolve17, reject) => {
+  return new Promise((resolve18, reject) => {
     const u = new URL(url2);
     const lib = u.protocol === "https:" ? https : http;
     const remaining = deadline - Date.now();
@@ -51062,12 +51177,12 @@ function request2(url2, ca, deadline, maxBody) {
       const redirect = location2 !== void 0 && status >= 300 && status < 400;
       if (redirect || !isHtml(res.headers["content-type"])) {
         res.destroy();
-        done(() => resolve17(hop));
+        done(() => resolve18(hop));
         return;
       }
       const chunks = [];
       let size = 0;
-      const finish2 = () => done(() => resolve17({ ...hop, metaCsp: metaCsps(Buffer.concat(chunks).toString("utf8")) }));
+      const finish2 = () => done(() => resolve18({ ...hop, metaCsp: metaCsps(Buffer.concat(chunks).toString("utf8")) }));
       res.on("data", (c) => {
         chunks.push(c);
         size += c.length;
@@ -51129,7 +51244,7 @@ function cookieShape(line) {
 function readCa(file2) {
   let pem;
   try {
-    pem = fs24.readFileSync(file2, "utf8");
+    pem = fs25.readFileSync(file2, "utf8");
   } catch (e) {
     throw new import_errors34.ToolError(HEADERS, `cannot read ca-file ${file2}: ${e.code ?? e.message}`);
   }
@@ -51156,8 +51271,8 @@ async function runHeaders(ctx, opts) {
     notes.push(...checked2.notes);
     if (checked2.incomplete) failures.push(checked2.incomplete);
   }
-  const rawFile = path22.join(ctx.workDir, "headers.json");
-  fs24.writeFileSync(rawFile, `${JSON.stringify(raw, null, 2)}
+  const rawFile = path23.join(ctx.workDir, "headers.json");
+  fs25.writeFileSync(rawFile, `${JSON.stringify(raw, null, 2)}
 `);
   if (failures.length > 0) {
     const others = opts.urls.length - failures.length;
@@ -51176,7 +51291,7 @@ function offline(opts) {
 function createScanner(name, policy, opts) {
   const trivyCommon = { ...trivyOptionsFromPolicy(policy, opts.env), offline: offline(opts) };
   if (!policy.trivy["cache-dir"] && opts.env.CHAINGATE_TRIVY_CACHE_DIR) trivyCommon.cacheDir = opts.env.CHAINGATE_TRIVY_CACHE_DIR;
-  const projectDir = path25.resolve(opts.dir);
+  const projectDir = path26.resolve(opts.dir);
   switch (name) {
     case "semgrep":
       return createSemgrepScanner({ config: absoluteConfigs(policy.semgrep.config, projectDir) });
@@ -51189,9 +51304,9 @@ function createScanner(name, policy, opts) {
     }
     case "audit":
       return createAuditScanner({
-        osvDb: policy.audit["osv-db"] ? path25.resolve(projectDir, policy.audit["osv-db"]) : void 0,
+        osvDb: policy.audit["osv-db"] ? path26.resolve(projectDir, policy.audit["osv-db"]) : void 0,
         packageManagers: policy.audit["package-managers"],
-        sbom: opts.sbomInput ? path25.resolve(opts.sbomInput) : void 0,
+        sbom: opts.sbomInput ? path26.resolve(opts.sbomInput) : void 0,
         offline: offline(opts),
         skipDirs: policy["skip-dirs"]
       });
@@ -51199,7 +51314,7 @@ function createScanner(name, policy, opts) {
       return createZizmorScanner();
     case "headers": {
       const h = policy.headers;
-      return createHeadersScanner({ urls: h.urls, caFile: h["ca-file"] ? path25.resolve(projectDir, h["ca-file"]) : void 0, timeoutMs: h["timeout-seconds"] * 1e3 });
+      return createHeadersScanner({ urls: h.urls, caFile: h["ca-file"] ? path26.resolve(projectDir, h["ca-file"]) : void 0, timeoutMs: h["timeout-seconds"] * 1e3 });
     }
   }
 }

@@ -16051,7 +16051,7 @@ function compileSchema(s) {
   const cached2 = cache.get(s);
   if (cached2 !== void 0) return cached2 ?? void 0;
   cache.set(s, null);
-  const compiled = compileDef(s._zod.def);
+  const compiled = compileDef(s._zod.def, s._zod.values);
   cache.set(s, compiled ?? null);
   return compiled;
 }
@@ -16094,7 +16094,7 @@ function objectCheck(keys, optional2, checks, known) {
   const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   return new Function("c", "isObject", "hasOwn", "known", source)(c, isObject, hasOwn, known);
 }
-function compileDef(def) {
+function compileDef(def, values) {
   if (def.check !== void 0 || def.coerce) return void 0;
   switch (def.type) {
     case "string":
@@ -16109,14 +16109,12 @@ function compileDef(def) {
     case "any":
       return withChecks(def, () => true);
     case "literal": {
-      const values = def.values;
-      return withChecks(def, (v) => values.includes(v));
+      const values2 = def.values;
+      return withChecks(def, (v) => values2.includes(v));
     }
     case "enum": {
-      const values = Object.values(def.entries);
-      if (!values.every((v) => typeof v === "string")) return void 0;
-      const allowed = new Set(values);
-      return withChecks(def, (v) => allowed.has(v));
+      const accepted = values;
+      return accepted instanceof Set ? withChecks(def, (v) => accepted.has(v)) : void 0;
     }
     case "optional": {
       const inner = compileSchema(def.innerType);

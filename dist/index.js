@@ -195,7 +195,7 @@ var require_file_command = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.prepareKeyValueMessage = exports2.issueFileCommand = void 0;
     var crypto2 = __importStar(require("crypto"));
-    var fs30 = __importStar(require("fs"));
+    var fs31 = __importStar(require("fs"));
     var os8 = __importStar(require("os"));
     var utils_1 = require_utils();
     function issueFileCommand(command, message) {
@@ -203,10 +203,10 @@ var require_file_command = __commonJS({
       if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
       }
-      if (!fs30.existsSync(filePath)) {
+      if (!fs31.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
       }
-      fs30.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os8.EOL}`, {
+      fs31.appendFileSync(filePath, `${(0, utils_1.toCommandValue)(message)}${os8.EOL}`, {
         encoding: "utf8"
       });
     }
@@ -1009,14 +1009,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol}//${url2.hostname}:${port}`;
-        let path30 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path31 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin.endsWith("/")) {
           origin = origin.substring(0, origin.length - 1);
         }
-        if (path30 && !path30.startsWith("/")) {
-          path30 = `/${path30}`;
+        if (path31 && !path31.startsWith("/")) {
+          path31 = `/${path31}`;
         }
-        url2 = new URL(origin + path30);
+        url2 = new URL(origin + path31);
       }
       return url2;
     }
@@ -2630,20 +2630,20 @@ var require_parseParams = __commonJS({
 var require_basename = __commonJS({
   "node_modules/@fastify/busboy/lib/utils/basename.js"(exports2, module2) {
     "use strict";
-    module2.exports = function basename11(path30) {
-      if (typeof path30 !== "string") {
+    module2.exports = function basename11(path31) {
+      if (typeof path31 !== "string") {
         return "";
       }
-      for (var i = path30.length - 1; i >= 0; --i) {
-        switch (path30.charCodeAt(i)) {
+      for (var i = path31.length - 1; i >= 0; --i) {
+        switch (path31.charCodeAt(i)) {
           case 47:
           // '/'
           case 92:
-            path30 = path30.slice(i + 1);
-            return path30 === ".." || path30 === "." ? "" : path30;
+            path31 = path31.slice(i + 1);
+            return path31 === ".." || path31 === "." ? "" : path31;
         }
       }
-      return path30 === ".." || path30 === "." ? "" : path30;
+      return path31 === ".." || path31 === "." ? "" : path31;
     };
   }
 });
@@ -4036,8 +4036,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve20, reject) => {
-        res = resolve20;
+      const promise2 = new Promise((resolve21, reject) => {
+        res = resolve21;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -5541,8 +5541,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                 });
               }
             });
-            const busboyResolve = new Promise((resolve20, reject) => {
-              busboy.on("finish", resolve20);
+            const busboyResolve = new Promise((resolve21, reject) => {
+              busboy.on("finish", resolve21);
               busboy.on("error", (err) => reject(new TypeError(err)));
             });
             if (this.body !== null) for await (const chunk of consumeBody(this[kState].body)) busboy.write(chunk);
@@ -5673,7 +5673,7 @@ var require_request = __commonJS({
     }
     var Request = class _Request {
       constructor(origin, {
-        path: path30,
+        path: path31,
         method,
         body,
         headers,
@@ -5687,11 +5687,11 @@ var require_request = __commonJS({
         throwOnError,
         expectContinue
       }, handler) {
-        if (typeof path30 !== "string") {
+        if (typeof path31 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path30[0] !== "/" && !(path30.startsWith("http://") || path30.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path31[0] !== "/" && !(path31.startsWith("http://") || path31.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.exec(path30) !== null) {
+        } else if (invalidPathRegex.exec(path31) !== null) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -5754,7 +5754,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? util.buildURL(path30, query) : path30;
+        this.path = query ? util.buildURL(path31, query) : path31;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6076,9 +6076,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve20, reject) => {
+          return new Promise((resolve21, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve20(data);
+              return err ? reject(err) : resolve21(data);
             });
           });
         }
@@ -6116,12 +6116,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve20, reject) => {
+          return new Promise((resolve21, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve20(data);
+              ) : resolve21(data);
             });
           });
         }
@@ -6762,9 +6762,9 @@ var require_RedirectHandler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path30 = search ? `${pathname}${search}` : pathname;
+        const path31 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path30;
+        this.opts.path = path31;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7181,16 +7181,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve20) => {
+        return new Promise((resolve21) => {
           if (!this[kSize]) {
-            resolve20(null);
+            resolve21(null);
           } else {
-            this[kClosedResolve] = resolve20;
+            this[kClosedResolve] = resolve21;
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve20) => {
+        return new Promise((resolve21) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request3 = requests[i];
@@ -7201,7 +7201,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve20();
+            resolve21();
           };
           if (this[kHTTP2Session] != null) {
             util.destroy(this[kHTTP2Session], err);
@@ -7781,7 +7781,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve20, reject) => {
+        const socket = await new Promise((resolve21, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7793,7 +7793,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve20(socket2);
+              resolve21(socket2);
             }
           });
         });
@@ -8004,7 +8004,7 @@ var require_client = __commonJS({
         writeH2(client, client[kHTTP2Session], request3);
         return;
       }
-      const { body, method, path: path30, host, upgrade, headers, blocking, reset } = request3;
+      const { body, method, path: path31, host, upgrade, headers, blocking, reset } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
         body.read(0);
@@ -8054,7 +8054,7 @@ var require_client = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path30} HTTP/1.1\r
+      let header = `${method} ${path31} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -8117,7 +8117,7 @@ upgrade: ${upgrade}\r
       return true;
     }
     function writeH2(client, session, request3) {
-      const { body, method, path: path30, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      const { body, method, path: path31, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
       let headers;
       if (typeof reqHeaders === "string") headers = Request[kHTTP2CopyHeaders](reqHeaders.trim());
       else headers = reqHeaders;
@@ -8160,7 +8160,7 @@ upgrade: ${upgrade}\r
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path30;
+      headers[HTTP2_HEADER_PATH] = path31;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -8417,12 +8417,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve20, reject) => {
+      const waitForDrain = () => new Promise((resolve21, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve20;
+          callback = resolve21;
         }
       });
       if (client[kHTTPConnVersion] === "h2") {
@@ -8767,8 +8767,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           return Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          return new Promise((resolve20) => {
-            this[kClosedResolve] = resolve20;
+          return new Promise((resolve21) => {
+            this[kClosedResolve] = resolve21;
           });
         }
       }
@@ -9346,7 +9346,7 @@ var require_readable = __commonJS({
         if (this.closed) {
           return Promise.resolve(null);
         }
-        return new Promise((resolve20, reject) => {
+        return new Promise((resolve21, reject) => {
           const signalListenerCleanup = signal ? util.addAbortListener(signal, () => {
             this.destroy();
           }) : noop;
@@ -9355,7 +9355,7 @@ var require_readable = __commonJS({
             if (signal && signal.aborted) {
               reject(signal.reason || Object.assign(new Error("The operation was aborted"), { name: "AbortError" }));
             } else {
-              resolve20(null);
+              resolve21(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9377,11 +9377,11 @@ var require_readable = __commonJS({
         throw new TypeError("unusable");
       }
       assert2(!stream[kConsume]);
-      return new Promise((resolve20, reject) => {
+      return new Promise((resolve21, reject) => {
         stream[kConsume] = {
           type,
           stream,
-          resolve: resolve20,
+          resolve: resolve21,
           reject,
           length: 0,
           body: []
@@ -9416,12 +9416,12 @@ var require_readable = __commonJS({
       }
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve20, stream, length: length2 } = consume2;
+      const { type, body, resolve: resolve21, stream, length: length2 } = consume2;
       try {
         if (type === "text") {
-          resolve20(toUSVString(Buffer.concat(body)));
+          resolve21(toUSVString(Buffer.concat(body)));
         } else if (type === "json") {
-          resolve20(JSON.parse(Buffer.concat(body)));
+          resolve21(JSON.parse(Buffer.concat(body)));
         } else if (type === "arrayBuffer") {
           const dst = new Uint8Array(length2);
           let pos = 0;
@@ -9429,12 +9429,12 @@ var require_readable = __commonJS({
             dst.set(buf, pos);
             pos += buf.byteLength;
           }
-          resolve20(dst.buffer);
+          resolve21(dst.buffer);
         } else if (type === "blob") {
           if (!Blob2) {
             Blob2 = require("buffer").Blob;
           }
-          resolve20(new Blob2(body, { type: stream[kContentType] }));
+          resolve21(new Blob2(body, { type: stream[kContentType] }));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9689,9 +9689,9 @@ var require_api_request = __commonJS({
     };
     function request3(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve20, reject) => {
+        return new Promise((resolve21, reject) => {
           request3.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve20(data);
+            return err ? reject(err) : resolve21(data);
           });
         });
       }
@@ -9864,9 +9864,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve20, reject) => {
+        return new Promise((resolve21, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve20(data);
+            return err ? reject(err) : resolve21(data);
           });
         });
       }
@@ -10147,9 +10147,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve20, reject) => {
+        return new Promise((resolve21, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve20(data);
+            return err ? reject(err) : resolve21(data);
           });
         });
       }
@@ -10238,9 +10238,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve20, reject) => {
+        return new Promise((resolve21, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve20(data);
+            return err ? reject(err) : resolve21(data);
           });
         });
       }
@@ -10400,20 +10400,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path30) {
-      if (typeof path30 !== "string") {
-        return path30;
+    function safeUrl(path31) {
+      if (typeof path31 !== "string") {
+        return path31;
       }
-      const pathSegments = path30.split("?");
+      const pathSegments = path31.split("?");
       if (pathSegments.length !== 2) {
-        return path30;
+        return path31;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path30, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path30);
+    function matchKey(mockDispatch2, { path: path31, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path31);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10431,7 +10431,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path30 }) => matchValue(safeUrl(path30), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path31 }) => matchValue(safeUrl(path31), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10468,9 +10468,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path30, method, body, headers, query } = opts;
+      const { path: path31, method, body, headers, query } = opts;
       return {
-        path: path30,
+        path: path31,
         method,
         body,
         headers,
@@ -10919,10 +10919,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path30, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path31, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path30,
+            Path: path31,
             "Status code": statusCode,
             Persistent: persist ? "✅" : "❌",
             Invocations: timesInvoked,
@@ -13862,7 +13862,7 @@ var require_fetch = __commonJS({
       async function dispatch({ body }) {
         const url2 = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve20, reject) => agent.dispatch(
+        return new Promise((resolve21, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -13938,7 +13938,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              resolve20({
+              resolve21({
                 status,
                 statusText,
                 headersList: headers[kHeadersList],
@@ -13981,7 +13981,7 @@ var require_fetch = __commonJS({
                 const val = headersList[n + 1].toString("latin1");
                 headers[kHeadersList].append(key, val);
               }
-              resolve20({
+              resolve21({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList: headers[kHeadersList],
@@ -15542,8 +15542,8 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path30) {
-      for (const char of path30) {
+    function validateCookiePath(path31) {
+      for (const char of path31) {
         const code = char.charCodeAt(0);
         if (code < 33 || char === ";") {
           throw new Error("Invalid cookie path");
@@ -17223,11 +17223,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path30 = opts.path;
+          let path31 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path30 = `/${path30}`;
+            path31 = `/${path31}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path30);
+          url2 = new URL(util.parseOrigin(url2).origin + path31);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -17335,11 +17335,11 @@ var require_lib = __commonJS({
     };
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve20) {
-          resolve20(value);
+        return value instanceof P ? value : new P(function(resolve21) {
+          resolve21(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve20, reject) {
+      return new (P || (P = Promise))(function(resolve21, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -17355,7 +17355,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve20(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve21(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -17441,26 +17441,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve20) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve21) => __awaiter(this, void 0, void 0, function* () {
             let output2 = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output2 = Buffer.concat([output2, chunk]);
             });
             this.message.on("end", () => {
-              resolve20(output2.toString());
+              resolve21(output2.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve20) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve21) => __awaiter(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve20(Buffer.concat(chunks));
+              resolve21(Buffer.concat(chunks));
             });
           }));
         });
@@ -17669,14 +17669,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve20, reject) => {
+          return new Promise((resolve21, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve20(res);
+                resolve21(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -17858,12 +17858,12 @@ var require_lib = __commonJS({
         return __awaiter(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve20) => setTimeout(() => resolve20(), ms));
+          return new Promise((resolve21) => setTimeout(() => resolve21(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve20, reject) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve21, reject) => __awaiter(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -17871,7 +17871,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes.NotFound) {
-              resolve20(response);
+              resolve21(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -17910,7 +17910,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve20(response);
+              resolve21(response);
             }
           }));
         });
@@ -17927,11 +17927,11 @@ var require_auth = __commonJS({
     "use strict";
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve20) {
-          resolve20(value);
+        return value instanceof P ? value : new P(function(resolve21) {
+          resolve21(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve20, reject) {
+      return new (P || (P = Promise))(function(resolve21, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -17947,7 +17947,7 @@ var require_auth = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve20(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve21(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -18031,11 +18031,11 @@ var require_oidc_utils = __commonJS({
     "use strict";
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve20) {
-          resolve20(value);
+        return value instanceof P ? value : new P(function(resolve21) {
+          resolve21(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve20, reject) {
+      return new (P || (P = Promise))(function(resolve21, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -18051,7 +18051,7 @@ var require_oidc_utils = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve20(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve21(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -18129,11 +18129,11 @@ var require_summary = __commonJS({
     "use strict";
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve20) {
-          resolve20(value);
+        return value instanceof P ? value : new P(function(resolve21) {
+          resolve21(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve20, reject) {
+      return new (P || (P = Promise))(function(resolve21, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -18149,7 +18149,7 @@ var require_summary = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve20(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve21(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -18450,7 +18450,7 @@ var require_path_utils = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.toPlatformPath = exports2.toWin32Path = exports2.toPosixPath = void 0;
-    var path30 = __importStar(require("path"));
+    var path31 = __importStar(require("path"));
     function toPosixPath(pth) {
       return pth.replace(/[\\]/g, "/");
     }
@@ -18460,7 +18460,7 @@ var require_path_utils = __commonJS({
     }
     exports2.toWin32Path = toWin32Path;
     function toPlatformPath(pth) {
-      return pth.replace(/[/\\]/g, path30.sep);
+      return pth.replace(/[/\\]/g, path31.sep);
     }
     exports2.toPlatformPath = toPlatformPath;
   }
@@ -18495,11 +18495,11 @@ var require_io_util = __commonJS({
     };
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve20) {
-          resolve20(value);
+        return value instanceof P ? value : new P(function(resolve21) {
+          resolve21(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve20, reject) {
+      return new (P || (P = Promise))(function(resolve21, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -18515,7 +18515,7 @@ var require_io_util = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve20(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve21(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -18523,12 +18523,12 @@ var require_io_util = __commonJS({
     var _a3;
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getCmdPath = exports2.tryGetExecutablePath = exports2.isRooted = exports2.isDirectory = exports2.exists = exports2.READONLY = exports2.UV_FS_O_EXLOCK = exports2.IS_WINDOWS = exports2.unlink = exports2.symlink = exports2.stat = exports2.rmdir = exports2.rm = exports2.rename = exports2.readlink = exports2.readdir = exports2.open = exports2.mkdir = exports2.lstat = exports2.copyFile = exports2.chmod = void 0;
-    var fs30 = __importStar(require("fs"));
-    var path30 = __importStar(require("path"));
-    _a3 = fs30.promises, exports2.chmod = _a3.chmod, exports2.copyFile = _a3.copyFile, exports2.lstat = _a3.lstat, exports2.mkdir = _a3.mkdir, exports2.open = _a3.open, exports2.readdir = _a3.readdir, exports2.readlink = _a3.readlink, exports2.rename = _a3.rename, exports2.rm = _a3.rm, exports2.rmdir = _a3.rmdir, exports2.stat = _a3.stat, exports2.symlink = _a3.symlink, exports2.unlink = _a3.unlink;
+    var fs31 = __importStar(require("fs"));
+    var path31 = __importStar(require("path"));
+    _a3 = fs31.promises, exports2.chmod = _a3.chmod, exports2.copyFile = _a3.copyFile, exports2.lstat = _a3.lstat, exports2.mkdir = _a3.mkdir, exports2.open = _a3.open, exports2.readdir = _a3.readdir, exports2.readlink = _a3.readlink, exports2.rename = _a3.rename, exports2.rm = _a3.rm, exports2.rmdir = _a3.rmdir, exports2.stat = _a3.stat, exports2.symlink = _a3.symlink, exports2.unlink = _a3.unlink;
     exports2.IS_WINDOWS = process.platform === "win32";
     exports2.UV_FS_O_EXLOCK = 268435456;
-    exports2.READONLY = fs30.constants.O_RDONLY;
+    exports2.READONLY = fs31.constants.O_RDONLY;
     function exists(fsPath) {
       return __awaiter(this, void 0, void 0, function* () {
         try {
@@ -18573,7 +18573,7 @@ var require_io_util = __commonJS({
         }
         if (stats && stats.isFile()) {
           if (exports2.IS_WINDOWS) {
-            const upperExt = path30.extname(filePath).toUpperCase();
+            const upperExt = path31.extname(filePath).toUpperCase();
             if (extensions.some((validExt) => validExt.toUpperCase() === upperExt)) {
               return filePath;
             }
@@ -18597,11 +18597,11 @@ var require_io_util = __commonJS({
           if (stats && stats.isFile()) {
             if (exports2.IS_WINDOWS) {
               try {
-                const directory = path30.dirname(filePath);
-                const upperName = path30.basename(filePath).toUpperCase();
+                const directory = path31.dirname(filePath);
+                const upperName = path31.basename(filePath).toUpperCase();
                 for (const actualName of yield exports2.readdir(directory)) {
                   if (upperName === actualName.toUpperCase()) {
-                    filePath = path30.join(directory, actualName);
+                    filePath = path31.join(directory, actualName);
                     break;
                   }
                 }
@@ -18668,11 +18668,11 @@ var require_io = __commonJS({
     };
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve20) {
-          resolve20(value);
+        return value instanceof P ? value : new P(function(resolve21) {
+          resolve21(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve20, reject) {
+      return new (P || (P = Promise))(function(resolve21, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -18688,7 +18688,7 @@ var require_io = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve20(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve21(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -18696,7 +18696,7 @@ var require_io = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.findInPath = exports2.which = exports2.mkdirP = exports2.rmRF = exports2.mv = exports2.cp = void 0;
     var assert_1 = require("assert");
-    var path30 = __importStar(require("path"));
+    var path31 = __importStar(require("path"));
     var ioUtil = __importStar(require_io_util());
     function cp(source, dest, options = {}) {
       return __awaiter(this, void 0, void 0, function* () {
@@ -18705,7 +18705,7 @@ var require_io = __commonJS({
         if (destStat && destStat.isFile() && !force) {
           return;
         }
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path30.join(dest, path30.basename(source)) : dest;
+        const newDest = destStat && destStat.isDirectory() && copySourceDirectory ? path31.join(dest, path31.basename(source)) : dest;
         if (!(yield ioUtil.exists(source))) {
           throw new Error(`no such file or directory: ${source}`);
         }
@@ -18717,7 +18717,7 @@ var require_io = __commonJS({
             yield cpDirRecursive(source, newDest, 0, force);
           }
         } else {
-          if (path30.relative(source, newDest) === "") {
+          if (path31.relative(source, newDest) === "") {
             throw new Error(`'${newDest}' and '${source}' are the same file`);
           }
           yield copyFile(source, newDest, force);
@@ -18730,7 +18730,7 @@ var require_io = __commonJS({
         if (yield ioUtil.exists(dest)) {
           let destExists = true;
           if (yield ioUtil.isDirectory(dest)) {
-            dest = path30.join(dest, path30.basename(source));
+            dest = path31.join(dest, path31.basename(source));
             destExists = yield ioUtil.exists(dest);
           }
           if (destExists) {
@@ -18741,7 +18741,7 @@ var require_io = __commonJS({
             }
           }
         }
-        yield mkdirP(path30.dirname(dest));
+        yield mkdirP(path31.dirname(dest));
         yield ioUtil.rename(source, dest);
       });
     }
@@ -18804,7 +18804,7 @@ var require_io = __commonJS({
         }
         const extensions = [];
         if (ioUtil.IS_WINDOWS && process.env["PATHEXT"]) {
-          for (const extension of process.env["PATHEXT"].split(path30.delimiter)) {
+          for (const extension of process.env["PATHEXT"].split(path31.delimiter)) {
             if (extension) {
               extensions.push(extension);
             }
@@ -18817,12 +18817,12 @@ var require_io = __commonJS({
           }
           return [];
         }
-        if (tool.includes(path30.sep)) {
+        if (tool.includes(path31.sep)) {
           return [];
         }
         const directories = [];
         if (process.env.PATH) {
-          for (const p of process.env.PATH.split(path30.delimiter)) {
+          for (const p of process.env.PATH.split(path31.delimiter)) {
             if (p) {
               directories.push(p);
             }
@@ -18830,7 +18830,7 @@ var require_io = __commonJS({
         }
         const matches = [];
         for (const directory of directories) {
-          const filePath = yield ioUtil.tryGetExecutablePath(path30.join(directory, tool), extensions);
+          const filePath = yield ioUtil.tryGetExecutablePath(path31.join(directory, tool), extensions);
           if (filePath) {
             matches.push(filePath);
           }
@@ -18916,11 +18916,11 @@ var require_toolrunner = __commonJS({
     };
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve20) {
-          resolve20(value);
+        return value instanceof P ? value : new P(function(resolve21) {
+          resolve21(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve20, reject) {
+      return new (P || (P = Promise))(function(resolve21, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -18936,7 +18936,7 @@ var require_toolrunner = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve20(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve21(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -18946,7 +18946,7 @@ var require_toolrunner = __commonJS({
     var os8 = __importStar(require("os"));
     var events = __importStar(require("events"));
     var child = __importStar(require("child_process"));
-    var path30 = __importStar(require("path"));
+    var path31 = __importStar(require("path"));
     var io = __importStar(require_io());
     var ioUtil = __importStar(require_io_util());
     var timers_1 = require("timers");
@@ -19161,10 +19161,10 @@ var require_toolrunner = __commonJS({
       exec() {
         return __awaiter(this, void 0, void 0, function* () {
           if (!ioUtil.isRooted(this.toolPath) && (this.toolPath.includes("/") || IS_WINDOWS && this.toolPath.includes("\\"))) {
-            this.toolPath = path30.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+            this.toolPath = path31.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
           }
           this.toolPath = yield io.which(this.toolPath, true);
-          return new Promise((resolve20, reject) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve21, reject) => __awaiter(this, void 0, void 0, function* () {
             this._debug(`exec tool: ${this.toolPath}`);
             this._debug("arguments:");
             for (const arg of this.args) {
@@ -19247,7 +19247,7 @@ var require_toolrunner = __commonJS({
               if (error3) {
                 reject(error3);
               } else {
-                resolve20(exitCode);
+                resolve21(exitCode);
               }
             });
             if (this.options.input) {
@@ -19400,11 +19400,11 @@ var require_exec = __commonJS({
     };
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve20) {
-          resolve20(value);
+        return value instanceof P ? value : new P(function(resolve21) {
+          resolve21(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve20, reject) {
+      return new (P || (P = Promise))(function(resolve21, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19420,7 +19420,7 @@ var require_exec = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve20(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve21(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19511,11 +19511,11 @@ var require_platform = __commonJS({
     };
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve20) {
-          resolve20(value);
+        return value instanceof P ? value : new P(function(resolve21) {
+          resolve21(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve20, reject) {
+      return new (P || (P = Promise))(function(resolve21, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19531,7 +19531,7 @@ var require_platform = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve20(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve21(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19630,11 +19630,11 @@ var require_core = __commonJS({
     };
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve20) {
-          resolve20(value);
+        return value instanceof P ? value : new P(function(resolve21) {
+          resolve21(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve20, reject) {
+      return new (P || (P = Promise))(function(resolve21, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19650,7 +19650,7 @@ var require_core = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve20(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve21(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19661,7 +19661,7 @@ var require_core = __commonJS({
     var file_command_1 = require_file_command();
     var utils_1 = require_utils();
     var os8 = __importStar(require("os"));
-    var path30 = __importStar(require("path"));
+    var path31 = __importStar(require("path"));
     var oidc_utils_1 = require_oidc_utils();
     var ExitCode;
     (function(ExitCode2) {
@@ -19689,7 +19689,7 @@ var require_core = __commonJS({
       } else {
         (0, command_1.issueCommand)("add-path", {}, inputPath);
       }
-      process.env["PATH"] = `${inputPath}${path30.delimiter}${process.env["PATH"]}`;
+      process.env["PATH"] = `${inputPath}${path31.delimiter}${process.env["PATH"]}`;
     }
     exports2.addPath = addPath;
     function getInput(name, options) {
@@ -20081,8 +20081,8 @@ var require_utils3 = __commonJS({
       }
       return output2;
     };
-    exports2.basename = (path30, { windows } = {}) => {
-      const segs = path30.split(windows ? /[\\/]/ : "/");
+    exports2.basename = (path31, { windows } = {}) => {
+      const segs = path31.split(windows ? /[\\/]/ : "/");
       const last = segs[segs.length - 1];
       if (last === "") {
         return segs[segs.length - 2];
@@ -24286,7 +24286,7 @@ var require_normalize = __commonJS({
     "use strict";
     var { isObject: isObject3 } = require_objects();
     var { isBlank } = require_strings();
-    function normalizeName2(rawName) {
+    function normalizeName(rawName) {
       return typeof rawName === "string" ? rawName.trim() : void 0;
     }
     function normalizeNamespace(rawNamespace) {
@@ -24358,7 +24358,7 @@ var require_normalize = __commonJS({
       return !isBlank(segment);
     }
     module2.exports = {
-      normalizeName: normalizeName2,
+      normalizeName,
       normalizeNamespace,
       normalizePath: normalizePath2,
       normalizeQualifiers,
@@ -24549,7 +24549,7 @@ var require_purl_component = __commonJS({
     var {
       normalizeType,
       normalizeNamespace,
-      normalizeName: normalizeName2,
+      normalizeName,
       normalizeVersion,
       normalizeQualifiers,
       normalizeSubpath
@@ -24600,7 +24600,7 @@ var require_purl_component = __commonJS({
           normalize: {
             type: normalizeType,
             namespace: normalizeNamespace,
-            name: normalizeName2,
+            name: normalizeName,
             version: normalizeVersion,
             qualifiers: normalizeQualifiers,
             subpath: normalizeSubpath
@@ -29014,8 +29014,8 @@ function pypiPurl(name, version3) {
   if (PLAIN_PART.test(n) && PLAIN_VERSION2.test(version3)) return `pkg:pypi/${n}@${version3}`;
   return new (packageUrlLib()).PackageURL("pypi", void 0, n, version3, void 0, void 0).toString();
 }
-function golangPurl(path30, version3) {
-  const modulePath = path30.toLowerCase();
+function golangPurl(path31, version3) {
+  const modulePath = path31.toLowerCase();
   if (modulePath.split("/").every((p) => PLAIN_PART.test(p)) && PLAIN_VERSION2.test(version3)) return `pkg:golang/${modulePath}@${version3}`;
   const slash = modulePath.lastIndexOf("/");
   const ns = slash > 0 ? modulePath.slice(0, slash) : void 0;
@@ -29251,17 +29251,17 @@ function parseGoMod(text3, file2, goSum) {
   const list2 = [];
   for (const r of requires) {
     const rep = replaces.get(r.path) ?? replaces.get(`${r.path}@${r.version}`);
-    let path30 = r.path;
+    let path31 = r.path;
     let version3 = r.version;
     if (rep) {
       if (!rep.version) {
         warnings.push(`${file2}: ${r.path} is replaced by the local directory ${rep.path}; it is not in the SBOM`);
         continue;
       }
-      path30 = rep.path;
+      path31 = rep.path;
       version3 = rep.version;
     }
-    list2.push({ ecosystem: "golang", name: path30, version: version3, purl: golangPurl(path30, version3), dev: false, direct: !r.indirect, dependencies: [] });
+    list2.push({ ecosystem: "golang", name: path31, version: version3, purl: golangPurl(path31, version3), dev: false, direct: !r.indirect, dependencies: [] });
   }
   const packages = mergeByPurl(list2);
   return {
@@ -29343,7 +29343,7 @@ function fromPackages(data, packages, file2, kind) {
       if (/^node_modules\/(@[^/]+\/)?[^/@][^/]*$/.test(key)) rootDeps.push(target);
     }
   }
-  const resolve20 = (from, dep) => {
+  const resolve21 = (from, dep) => {
     let base = from;
     for (; ; ) {
       const hit = keyToPurl.get(base === "" ? `node_modules/${dep}` : `${base}/node_modules/${dep}`);
@@ -29355,7 +29355,7 @@ function fromPackages(data, packages, file2, kind) {
     }
   };
   for (const d of depNames(rootEntry, true)) {
-    const p = resolve20("", d.name);
+    const p = resolve21("", d.name);
     if (p) rootDeps.push(p);
   }
   const direct = new Set(rootDeps);
@@ -29368,7 +29368,7 @@ function fromPackages(data, packages, file2, kind) {
     const deps2 = [];
     const unresolved = [];
     for (const d of depNames(e, folder)) {
-      const p = resolve20(key, d.name);
+      const p = resolve21(key, d.name);
       if (p) deps2.push(p);
       else if (optional2 && !d.optional) {
         unresolved.push(d.name);
@@ -29412,17 +29412,17 @@ function fromV1(data, file2, kind, manifest) {
   const list2 = [];
   const rootDeps = [];
   const warnings = [];
-  const purlOf2 = (name2, e, path30) => {
+  const purlOf2 = (name2, e, path31) => {
     const v = str(e.version);
-    if (!v) throw new LockfileError(`"${path30}" has no version; ${FIX2}`, file2);
+    if (!v) throw new LockfileError(`"${path31}" has no version; ${FIX2}`, file2);
     const alias = /^npm:(@?[^@]+)@(.+)$/.exec(v);
     return alias ? { name: alias[1], version: alias[2] } : { name: name2, version: v };
   };
-  const build = (deps2, parent, path30) => {
+  const build = (deps2, parent, path31) => {
     const frame = { deps: deps2, parent, resolved: /* @__PURE__ */ new Map() };
     for (const [name2, raw] of Object.entries(deps2)) {
       const e = recordOf(raw);
-      const real = purlOf2(name2, e, `${path30}${name2}`);
+      const real = purlOf2(name2, e, `${path31}${name2}`);
       frame.resolved.set(name2, npmPurl(real.name, real.version));
     }
     return frame;
@@ -29434,11 +29434,11 @@ function fromV1(data, file2, kind, manifest) {
     }
     return void 0;
   };
-  const visit2 = (frame, path30) => {
+  const visit2 = (frame, path31) => {
     for (const [name2, raw] of Object.entries(frame.deps)) {
       const e = recordOf(raw);
-      const real = purlOf2(name2, e, `${path30}${name2}`);
-      const nested = isRecord(e.dependencies) ? build(e.dependencies, frame, `${path30}${name2}/`) : void 0;
+      const real = purlOf2(name2, e, `${path31}${name2}`);
+      const nested = isRecord(e.dependencies) ? build(e.dependencies, frame, `${path31}${name2}/`) : void 0;
       const deps2 = [];
       const unresolved = [];
       for (const req of Object.keys(recordOf(e.requires))) {
@@ -29446,8 +29446,8 @@ function fromV1(data, file2, kind, manifest) {
         if (p) deps2.push(p);
         else if (e.optional === true) {
           unresolved.push(req);
-          warnings.push(`${file2}: optional package "${path30}${name2}" requires "${req}", which the lockfile leaves unresolved; "${req}" is not in the SBOM`);
-        } else throw new LockfileError(`"${path30}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file2);
+          warnings.push(`${file2}: optional package "${path31}${name2}" requires "${req}", which the lockfile leaves unresolved; "${req}" is not in the SBOM`);
+        } else throw new LockfileError(`"${path31}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file2);
       }
       const pkg = {
         ecosystem: "npm",
@@ -29464,7 +29464,7 @@ function fromV1(data, file2, kind, manifest) {
       if (unresolved.length) pkg.unresolved = unresolved;
       if (frame.parent === void 0) rootDeps.push(pkg.purl);
       list2.push(pkg);
-      if (nested) visit2(nested, `${path30}${name2}/`);
+      if (nested) visit2(nested, `${path31}${name2}/`);
     }
   };
   const top = build(recordOf(data.dependencies), void 0, "");
@@ -32139,7 +32139,7 @@ function parseBerry(text3, file2, manifest, workspaceManifests = {}) {
       if (p) named.add(p);
     }
   const resolutions = manifest?.resolutions ?? {};
-  const resolve20 = (from, n, r) => {
+  const resolve21 = (from, n, r) => {
     const exact = exactly(n, r);
     if (exact) return exact;
     const candidates = byName2.get(n) ?? [];
@@ -32156,7 +32156,7 @@ function parseBerry(text3, file2, manifest, workspaceManifests = {}) {
     return (target.length === 1 ? target : ok).sort((a, b) => semver4.rcompare(a.version, b.version))[0]?.purl;
   };
   const resolveAll = (raw) => Object.entries(recordOf(raw.dependencies)).flatMap(([n, r]) => {
-    const p = resolve20(splitDescriptor(str(raw.resolution) ?? "")[0], n, String(r));
+    const p = resolve21(splitDescriptor(str(raw.resolution) ?? "")[0], n, String(r));
     return p ? [[n, p]] : [];
   });
   const prod = [];
@@ -32310,7 +32310,7 @@ function compileSchema(s) {
   const cached2 = cache.get(s);
   if (cached2 !== void 0) return cached2 ?? void 0;
   cache.set(s, null);
-  const compiled = compileDef(s._zod.def);
+  const compiled = compileDef(s._zod.def, s._zod.values);
   cache.set(s, compiled ?? null);
   return compiled;
 }
@@ -32353,7 +32353,7 @@ function objectCheck(keys, optional2, checks, known) {
   const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   return new Function("c", "isObject", "hasOwn", "known", source)(c, isObject2, hasOwn, known);
 }
-function compileDef(def) {
+function compileDef(def, values2) {
   if (def.check !== void 0 || def.coerce) return void 0;
   switch (def.type) {
     case "string":
@@ -32368,14 +32368,12 @@ function compileDef(def) {
     case "any":
       return withChecks2(def, () => true);
     case "literal": {
-      const values2 = def.values;
-      return withChecks2(def, (v) => values2.includes(v));
+      const values3 = def.values;
+      return withChecks2(def, (v) => values3.includes(v));
     }
     case "enum": {
-      const values2 = Object.values(def.entries);
-      if (!values2.every((v) => typeof v === "string")) return void 0;
-      const allowed = new Set(values2);
-      return withChecks2(def, (v) => allowed.has(v));
+      const accepted = values2;
+      return accepted instanceof Set ? withChecks2(def, (v) => accepted.has(v)) : void 0;
     }
     case "optional": {
       const inner = compileSchema(def.innerType);
@@ -32626,9 +32624,9 @@ function schemaKeys(schema) {
   KEYS.set(schema, keys);
   return keys;
 }
-function issuePath(path30, keys) {
-  if (path30.length === 0) return "(root)";
-  return path30.map((p) => typeof p === "number" || typeof p === "string" && keys.has(p) ? String(p) : "*").join(".");
+function issuePath(path31, keys) {
+  if (path31.length === 0) return "(root)";
+  return path31.map((p) => typeof p === "number" || typeof p === "string" && keys.has(p) ? String(p) : "*").join(".");
 }
 function shapeOf(data) {
   if (data === null) return "null";
@@ -32774,7 +32772,8 @@ function discoverLockfiles(root, opts = {}) {
       `no lockfile found (looked for ${LOCKFILE_NAMES.join(", ")}, requirements*.txt, skipping ${(opts.skipDirs ?? DEFAULT_SKIP_DIRS).join(", ")}); generate one, e.g. \`npm install --package-lock-only\``,
       root
     );
-  return found.map((f) => readLockfile(f, path2.relative(root, f) || path2.basename(f)));
+  const read = opts.read ?? readLockfile;
+  return found.map((f) => read(f, path2.relative(root, f) || path2.basename(f)));
 }
 var fs2, path2;
 var init_discover = __esm({
@@ -32796,7 +32795,7 @@ var init_discover = __esm({
 function runTool(command, args, opts = {}) {
   const started = Date.now();
   const max = opts.maxBuffer ?? DEFAULT_MAX;
-  return new Promise((resolve20) => {
+  return new Promise((resolve21) => {
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -32813,7 +32812,7 @@ function runTool(command, args, opts = {}) {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      const done = () => resolve20({ command, args, ...r, timedOut, stdout, stderr, durationMs: Date.now() - started });
+      const done = () => resolve21({ command, args, ...r, timedOut, stdout, stderr, durationMs: Date.now() - started });
       if (out) out.end(done);
       else done();
     };
@@ -40636,17 +40635,17 @@ var require_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    function visit_(key, node2, visitor, path30) {
-      const ctrl = callVisitor(key, node2, visitor, path30);
+    function visit_(key, node2, visitor, path31) {
+      const ctrl = callVisitor(key, node2, visitor, path31);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path30, ctrl);
-        return visit_(key, ctrl, visitor, path30);
+        replaceNode(key, path31, ctrl);
+        return visit_(key, ctrl, visitor, path31);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path30 = Object.freeze(path30.concat(node2));
+          path31 = Object.freeze(path31.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = visit_(i, node2.items[i], visitor, path30);
+            const ci = visit_(i, node2.items[i], visitor, path31);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -40657,13 +40656,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path30 = Object.freeze(path30.concat(node2));
-          const ck = visit_("key", node2.key, visitor, path30);
+          path31 = Object.freeze(path31.concat(node2));
+          const ck = visit_("key", node2.key, visitor, path31);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = visit_("value", node2.value, visitor, path30);
+          const cv = visit_("value", node2.value, visitor, path31);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -40684,17 +40683,17 @@ var require_visit = __commonJS({
     visitAsync.BREAK = BREAK;
     visitAsync.SKIP = SKIP;
     visitAsync.REMOVE = REMOVE;
-    async function visitAsync_(key, node2, visitor, path30) {
-      const ctrl = await callVisitor(key, node2, visitor, path30);
+    async function visitAsync_(key, node2, visitor, path31) {
+      const ctrl = await callVisitor(key, node2, visitor, path31);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
-        replaceNode(key, path30, ctrl);
-        return visitAsync_(key, ctrl, visitor, path30);
+        replaceNode(key, path31, ctrl);
+        return visitAsync_(key, ctrl, visitor, path31);
       }
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node2)) {
-          path30 = Object.freeze(path30.concat(node2));
+          path31 = Object.freeze(path31.concat(node2));
           for (let i = 0; i < node2.items.length; ++i) {
-            const ci = await visitAsync_(i, node2.items[i], visitor, path30);
+            const ci = await visitAsync_(i, node2.items[i], visitor, path31);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -40705,13 +40704,13 @@ var require_visit = __commonJS({
             }
           }
         } else if (identity.isPair(node2)) {
-          path30 = Object.freeze(path30.concat(node2));
-          const ck = await visitAsync_("key", node2.key, visitor, path30);
+          path31 = Object.freeze(path31.concat(node2));
+          const ck = await visitAsync_("key", node2.key, visitor, path31);
           if (ck === BREAK)
             return BREAK;
           else if (ck === REMOVE)
             node2.key = null;
-          const cv = await visitAsync_("value", node2.value, visitor, path30);
+          const cv = await visitAsync_("value", node2.value, visitor, path31);
           if (cv === BREAK)
             return BREAK;
           else if (cv === REMOVE)
@@ -40738,23 +40737,23 @@ var require_visit = __commonJS({
       }
       return visitor;
     }
-    function callVisitor(key, node2, visitor, path30) {
+    function callVisitor(key, node2, visitor, path31) {
       if (typeof visitor === "function")
-        return visitor(key, node2, path30);
+        return visitor(key, node2, path31);
       if (identity.isMap(node2))
-        return visitor.Map?.(key, node2, path30);
+        return visitor.Map?.(key, node2, path31);
       if (identity.isSeq(node2))
-        return visitor.Seq?.(key, node2, path30);
+        return visitor.Seq?.(key, node2, path31);
       if (identity.isPair(node2))
-        return visitor.Pair?.(key, node2, path30);
+        return visitor.Pair?.(key, node2, path31);
       if (identity.isScalar(node2))
-        return visitor.Scalar?.(key, node2, path30);
+        return visitor.Scalar?.(key, node2, path31);
       if (identity.isAlias(node2))
-        return visitor.Alias?.(key, node2, path30);
+        return visitor.Alias?.(key, node2, path31);
       return void 0;
     }
-    function replaceNode(key, path30, node2) {
-      const parent = path30[path30.length - 1];
+    function replaceNode(key, path31, node2) {
+      const parent = path31[path31.length - 1];
       if (identity.isCollection(parent)) {
         parent.items[key] = node2;
       } else if (identity.isPair(parent)) {
@@ -41366,10 +41365,10 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path30, value) {
+    function collectionFromPath(schema, path31, value) {
       let v = value;
-      for (let i = path30.length - 1; i >= 0; --i) {
-        const k = path30[i];
+      for (let i = path31.length - 1; i >= 0; --i) {
+        const k = path31[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
           const a = [];
           a[k] = v;
@@ -41388,7 +41387,7 @@ var require_Collection = __commonJS({
         sourceObjects: /* @__PURE__ */ new Map()
       });
     }
-    var isEmptyPath = (path30) => path30 == null || typeof path30 === "object" && !!path30[Symbol.iterator]().next().done;
+    var isEmptyPath = (path31) => path31 == null || typeof path31 === "object" && !!path31[Symbol.iterator]().next().done;
     var Collection = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
@@ -41418,11 +41417,11 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path30, value) {
-        if (isEmptyPath(path30))
+      addIn(path31, value) {
+        if (isEmptyPath(path31))
           this.add(value);
         else {
-          const [key, ...rest] = path30;
+          const [key, ...rest] = path31;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
             node2.addIn(rest, value);
@@ -41436,8 +41435,8 @@ var require_Collection = __commonJS({
        * Removes a value from the collection.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path30) {
-        const [key, ...rest] = path30;
+      deleteIn(path31) {
+        const [key, ...rest] = path31;
         if (rest.length === 0)
           return this.delete(key);
         const node2 = this.get(key, true);
@@ -41451,8 +41450,8 @@ var require_Collection = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path30, keepScalar) {
-        const [key, ...rest] = path30;
+      getIn(path31, keepScalar) {
+        const [key, ...rest] = path31;
         const node2 = this.get(key, true);
         if (rest.length === 0)
           return !keepScalar && identity.isScalar(node2) ? node2.value : node2;
@@ -41470,8 +41469,8 @@ var require_Collection = __commonJS({
       /**
        * Checks if the collection includes a value with the key `key`.
        */
-      hasIn(path30) {
-        const [key, ...rest] = path30;
+      hasIn(path31) {
+        const [key, ...rest] = path31;
         if (rest.length === 0)
           return this.has(key);
         const node2 = this.get(key, true);
@@ -41481,8 +41480,8 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path30, value) {
-        const [key, ...rest] = path30;
+      setIn(path31, value) {
+        const [key, ...rest] = path31;
         if (rest.length === 0) {
           this.set(key, value);
         } else {
@@ -43997,9 +43996,9 @@ var require_Document = __commonJS({
           this.contents.add(value);
       }
       /** Adds a value to the document. */
-      addIn(path30, value) {
+      addIn(path31, value) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path30, value);
+          this.contents.addIn(path31, value);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -44074,14 +44073,14 @@ var require_Document = __commonJS({
        * Removes a value from the document.
        * @returns `true` if the item was found and removed.
        */
-      deleteIn(path30) {
-        if (Collection.isEmptyPath(path30)) {
+      deleteIn(path31) {
+        if (Collection.isEmptyPath(path31)) {
           if (this.contents == null)
             return false;
           this.contents = null;
           return true;
         }
-        return assertCollection(this.contents) ? this.contents.deleteIn(path30) : false;
+        return assertCollection(this.contents) ? this.contents.deleteIn(path31) : false;
       }
       /**
        * Returns item at `key`, or `undefined` if not found. By default unwraps
@@ -44096,10 +44095,10 @@ var require_Document = __commonJS({
        * scalar values from their surrounding node; to disable set `keepScalar` to
        * `true` (collections are always returned intact).
        */
-      getIn(path30, keepScalar) {
-        if (Collection.isEmptyPath(path30))
+      getIn(path31, keepScalar) {
+        if (Collection.isEmptyPath(path31))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
-        return identity.isCollection(this.contents) ? this.contents.getIn(path30, keepScalar) : void 0;
+        return identity.isCollection(this.contents) ? this.contents.getIn(path31, keepScalar) : void 0;
       }
       /**
        * Checks if the document includes a value with the key `key`.
@@ -44110,10 +44109,10 @@ var require_Document = __commonJS({
       /**
        * Checks if the document includes a value at `path`.
        */
-      hasIn(path30) {
-        if (Collection.isEmptyPath(path30))
+      hasIn(path31) {
+        if (Collection.isEmptyPath(path31))
           return this.contents !== void 0;
-        return identity.isCollection(this.contents) ? this.contents.hasIn(path30) : false;
+        return identity.isCollection(this.contents) ? this.contents.hasIn(path31) : false;
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
@@ -44130,13 +44129,13 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path30, value) {
-        if (Collection.isEmptyPath(path30)) {
+      setIn(path31, value) {
+        if (Collection.isEmptyPath(path31)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path30), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path31), value);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path30, value);
+          this.contents.setIn(path31, value);
         }
       }
       /**
@@ -46097,9 +46096,9 @@ var require_cst_visit = __commonJS({
     visit2.BREAK = BREAK;
     visit2.SKIP = SKIP;
     visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path30) => {
+    visit2.itemAtPath = (cst, path31) => {
       let item = cst;
-      for (const [field, index] of path30) {
+      for (const [field, index] of path31) {
         const tok = item?.[field];
         if (tok && "items" in tok) {
           item = tok.items[index];
@@ -46108,23 +46107,23 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path30) => {
-      const parent = visit2.itemAtPath(cst, path30.slice(0, -1));
-      const field = path30[path30.length - 1][0];
+    visit2.parentCollection = (cst, path31) => {
+      const parent = visit2.itemAtPath(cst, path31.slice(0, -1));
+      const field = path31[path31.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
     };
-    function _visit(path30, item, visitor) {
-      let ctrl = visitor(item, path30);
+    function _visit(path31, item, visitor) {
+      let ctrl = visitor(item, path31);
       if (typeof ctrl === "symbol")
         return ctrl;
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path30.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path31.concat([[field, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -46135,10 +46134,10 @@ var require_cst_visit = __commonJS({
             }
           }
           if (typeof ctrl === "function" && field === "key")
-            ctrl = ctrl(item, path30);
+            ctrl = ctrl(item, path31);
         }
       }
-      return typeof ctrl === "function" ? ctrl(item, path30) : ctrl;
+      return typeof ctrl === "function" ? ctrl(item, path31) : ctrl;
     }
     exports2.visit = visit2;
   }
@@ -47440,14 +47439,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs30 = this.flowScalar(this.type);
+              const fs31 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs30, sep: [] });
+                map2.items.push({ start, key: fs31, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs30);
+                this.stack.push(fs31);
               } else {
-                Object.assign(it, { key: fs30, sep: [] });
+                Object.assign(it, { key: fs31, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -47575,13 +47574,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs30 = this.flowScalar(this.type);
+              const fs31 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs30, sep: [] });
+                fc.items.push({ start: [], key: fs31, sep: [] });
               else if (it.sep)
-                this.stack.push(fs30);
+                this.stack.push(fs31);
               else
-                Object.assign(it, { key: fs30, sep: [] });
+                Object.assign(it, { key: fs31, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -47917,8 +47916,8 @@ var require_context = __commonJS({
           if ((0, fs_1.existsSync)(process.env.GITHUB_EVENT_PATH)) {
             this.payload = JSON.parse((0, fs_1.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
           } else {
-            const path30 = process.env.GITHUB_EVENT_PATH;
-            process.stdout.write(`GITHUB_EVENT_PATH ${path30} does not exist${os_1.EOL}`);
+            const path31 = process.env.GITHUB_EVENT_PATH;
+            process.stdout.write(`GITHUB_EVENT_PATH ${path31} does not exist${os_1.EOL}`);
           }
         }
         this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -47990,11 +47989,11 @@ var require_utils4 = __commonJS({
     };
     var __awaiter = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve20) {
-          resolve20(value);
+        return value instanceof P ? value : new P(function(resolve21) {
+          resolve21(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve20, reject) {
+      return new (P || (P = Promise))(function(resolve21, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -48010,7 +48009,7 @@ var require_utils4 = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve20(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve21(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -52030,8 +52029,8 @@ function runFromEnv(env, dir, now) {
   if (env.GITHUB_SHA && !/^[0-9a-f]{40}$/.test(env.GITHUB_SHA)) missing.push("GITHUB_SHA as 40 hex digits");
   if (env.GITHUB_REF && !env.GITHUB_REF.startsWith("refs/")) missing.push("GITHUB_REF as refs/...");
   if (missing.length) return { missing };
-  const workspace = env.GITHUB_WORKSPACE ? path28.resolve(env.GITHUB_WORKSPACE) : process.cwd();
-  const rel = path28.relative(workspace, path28.resolve(dir)).split(path28.sep).join("/");
+  const workspace = env.GITHUB_WORKSPACE ? path29.resolve(env.GITHUB_WORKSPACE) : process.cwd();
+  const rel = path29.relative(workspace, path29.resolve(dir)).split(path29.sep).join("/");
   const server = env.GITHUB_SERVER_URL;
   return {
     owner,
@@ -52114,11 +52113,11 @@ async function submitDependencies(opts) {
   }
   return { submitted, warnings };
 }
-var path28, github2, DEFAULT_MAX_BYTES, sleep;
+var path29, github2, DEFAULT_MAX_BYTES, sleep;
 var init_submit_dependencies = __esm({
   "src/sbom/submit-dependencies.ts"() {
     "use strict";
-    path28 = __toESM(require("node:path"));
+    path29 = __toESM(require("node:path"));
     github2 = __toESM(require_github());
     init_discover();
     init_version();
@@ -52129,8 +52128,8 @@ var init_submit_dependencies = __esm({
 });
 
 // src/action/main.ts
-var fs29 = __toESM(require("node:fs"));
-var path29 = __toESM(require("node:path"));
+var fs30 = __toESM(require("node:fs"));
+var path30 = __toESM(require("node:path"));
 var core = __toESM(require_core());
 
 // src/config/schema.ts
@@ -52953,10 +52952,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path30) {
-  if (!path30)
+function getElementAtPath(obj, path31) {
+  if (!path31)
     return obj;
-  return path30.reduce((acc, key) => acc?.[key], obj);
+  return path31.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -53296,11 +53295,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path30, issues) {
+function prefixIssues(path31, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path30);
+    iss.path.unshift(path31);
     return iss;
   });
 }
@@ -53762,16 +53761,16 @@ function flattenError(error3, mapper = (issue2) => issue2.message) {
 }
 function formatError(error3, mapper = (issue2) => issue2.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error4, path30 = []) => {
+  const processError = (error4, path31 = []) => {
     for (const issue2 of error4.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path30, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path31, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path30, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path31, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path30, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path31, ...issue2.path]);
       } else {
-        const fullpath = [...path30, ...issue2.path];
+        const fullpath = [...path31, ...issue2.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue2));
         } else {
@@ -53810,17 +53809,17 @@ function formatError(error3, mapper = (issue2) => issue2.message) {
 }
 function treeifyError(error3, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
-  const processError = (error4, path30 = []) => {
+  const processError = (error4, path31 = []) => {
     var _a3;
     for (const issue2 of error4.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
-        issue2.errors.map((issues) => processError({ issues }, [...path30, ...issue2.path]));
+        issue2.errors.map((issues) => processError({ issues }, [...path31, ...issue2.path]));
       } else if (issue2.code === "invalid_key") {
-        processError({ issues: issue2.issues }, [...path30, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path31, ...issue2.path]);
       } else if (issue2.code === "invalid_element") {
-        processError({ issues: issue2.issues }, [...path30, ...issue2.path]);
+        processError({ issues: issue2.issues }, [...path31, ...issue2.path]);
       } else {
-        const fullpath = [...path30, ...issue2.path];
+        const fullpath = [...path31, ...issue2.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue2));
           continue;
@@ -53859,8 +53858,8 @@ function treeifyError(error3, mapper = (issue2) => issue2.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path30 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path30) {
+  const path31 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path31) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -57203,7 +57202,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve20) {
+function isRecursive(inst, stack, resolve21) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -57213,7 +57212,7 @@ function isRecursive(inst, stack, resolve20) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve20);
+      const answer = isRecursive(child, stack, resolve21);
       if (answer > result)
         result = answer;
     }
@@ -57224,7 +57223,7 @@ function isRecursive(inst, stack, resolve20) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve20) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve21) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -57288,7 +57287,7 @@ function isRecursive(inst, stack, resolve20) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve20 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve21 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -63559,13 +63558,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path30 = ref.slice(1).split("/").filter(Boolean);
-  if (path30.length === 0) {
+  const path31 = ref.slice(1).split("/").filter(Boolean);
+  if (path31.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path30[0] === defsKey) {
-    const key = path30[1] === void 0 ? void 0 : decodeJSONPointerSegment(path30[1]);
+  if (path31[0] === defsKey) {
+    const key = path31[1] === void 0 ? void 0 : decodeJSONPointerSegment(path31[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -65045,14 +65044,14 @@ function parsePurl(purl) {
   const m = /^pkg:([a-zA-Z][a-zA-Z0-9.+-]*)\/([^?#]+)/.exec(purl.trim());
   if (!m) return void 0;
   const type = m[1].toLowerCase();
-  let path30 = m[2];
+  let path31 = m[2];
   let version3;
-  const at = path30.lastIndexOf("@");
-  if (at > 0 && path30[at - 1] !== "/") {
-    version3 = decodePart(path30.slice(at + 1));
-    path30 = path30.slice(0, at);
+  const at = path31.lastIndexOf("@");
+  if (at > 0 && path31[at - 1] !== "/") {
+    version3 = decodePart(path31.slice(at + 1));
+    path31 = path31.slice(0, at);
   }
-  const segments = path30.split("/").filter(Boolean).map(decodePart);
+  const segments = path31.split("/").filter(Boolean).map(decodePart);
   const sep13 = type === "maven" ? ":" : "/";
   return { type, name: segments.join(sep13), version: version3 || void 0 };
 }
@@ -65974,11 +65973,21 @@ var PURL_TO_OSV = lookupTable({
 function osvEcosystem(ecosystem) {
   return PURL_TO_OSV[ecosystem.toLowerCase()] ?? ecosystem;
 }
-function normalizeName(ecosystem, name) {
-  return baseEcosystem(osvEcosystem(ecosystem)) === "pypi" ? name.toLowerCase().replace(/[-_.]+/g, "-") : name;
+var BASES = /* @__PURE__ */ new Map();
+function baseOf(ecosystem) {
+  let base = BASES.get(ecosystem);
+  if (base === void 0) {
+    base = baseEcosystem(osvEcosystem(ecosystem));
+    if (BASES.size < 1e3) BASES.set(ecosystem, base);
+  }
+  return base;
+}
+function nameIn(base, name) {
+  return base === "pypi" ? name.toLowerCase().replace(/[-_.]+/g, "-") : name;
 }
 function packageIndexKey(ecosystem, name) {
-  return `${baseEcosystem(osvEcosystem(ecosystem))}/${normalizeName(ecosystem, name)}`;
+  const base = baseOf(ecosystem);
+  return `${base}/${nameIn(base, name)}`;
 }
 
 // src/osv/api.ts
@@ -66528,7 +66537,7 @@ function readZipEntry(read, entry) {
   if (entry.method === 0) out = data;
   else if (entry.method === 8) {
     try {
-      out = (0, import_node_zlib.inflateRawSync)(data);
+      out = (0, import_node_zlib.inflateRawSync)(data, { chunkSize: Math.max(64, entry.size + 1), maxOutputLength: Math.max(1, entry.size) });
     } catch (e) {
       throw new ZipError(`${entry.name}: cannot inflate (${e.message})`);
     }
@@ -66552,11 +66561,7 @@ function mentionsWanted(data, wanted) {
 }
 function wantedNames(wanted) {
   const names = /* @__PURE__ */ new Set();
-  for (const k of wanted) {
-    const name = k.slice(k.indexOf("/") + 1);
-    names.add(name);
-    names.add(name.toLowerCase().replace(/[-_.]+/g, "-"));
-  }
+  for (const k of wanted) names.add(k.slice(k.indexOf("/") + 1));
   return names;
 }
 var NAME_FIELD = /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
@@ -66585,20 +66590,32 @@ function ingest(index, text3, what, opts, names) {
     throw e;
   }
 }
+var WINDOW = 1 << 20;
+function windowedReader(fd) {
+  let window = Buffer.alloc(0);
+  let start = 0;
+  const fill = (offset, length2) => {
+    const b = Buffer.allocUnsafe(Math.max(length2, WINDOW));
+    let got = 0;
+    while (got < b.length) {
+      const n = fs3.readSync(fd, b, got, b.length - got, offset + got);
+      if (n === 0) break;
+      got += n;
+    }
+    window = b.subarray(0, got);
+    start = offset;
+  };
+  return (offset, length2) => {
+    if (offset < start || offset + length2 > start + window.length) fill(offset, length2);
+    const from = offset - start;
+    return Buffer.from(window.subarray(from, Math.min(from + length2, window.length)));
+  };
+}
 function loadZip(file2, index, opts, names) {
   const fd = fs3.openSync(file2, "r");
   try {
     const size = fs3.fstatSync(fd).size;
-    const read = (offset, length2) => {
-      const b = Buffer.alloc(length2);
-      let got = 0;
-      while (got < length2) {
-        const n2 = fs3.readSync(fd, b, got, length2 - got, offset + got);
-        if (n2 === 0) break;
-        got += n2;
-      }
-      return got === length2 ? b : b.subarray(0, got);
-    };
+    const read = windowedReader(fd);
     let n = 0;
     for (const entry of listZip(read, size)) {
       if (!entry.name.endsWith(".json")) continue;
@@ -67400,7 +67417,7 @@ function readPackages(ctx, opts) {
     }
     return { locks: [], packages: toOsvPackages(packagesFromCycloneDx(text3, display), display), notes };
   }
-  const discover = opts.skipDirs ? { skipDirs: opts.skipDirs } : {};
+  const discover = { ...opts.skipDirs ? { skipDirs: opts.skipDirs } : {}, ...ctx.readLockfile ? { read: ctx.readLockfile } : {} };
   if (findLockfiles(ctx.dir, discover).length === 0 && !MANIFESTS.some((m) => fs4.existsSync(path4.join(ctx.dir, m)))) {
     notes.push(`no lockfile and no manifest (${MANIFESTS.join(", ")}) in the project: no dependencies to audit`);
     return { locks: [], packages: [], notes };
@@ -68225,8 +68242,8 @@ function vulnerabilityLocation(v, ctx) {
   if (v.PkgPath) return { path: v.PkgPath };
   return ctx.file === void 0 ? void 0 : { path: ctx.file };
 }
-function lines(path30, start, end) {
-  const loc = { path: path30 };
+function lines(path31, start, end) {
+  const loc = { path: path31 };
   if (start !== void 0 && start > 0) loc.startLine = start;
   if (end !== void 0 && end > 0) loc.endLine = end;
   return loc;
@@ -69945,7 +69962,7 @@ function isHtml(contentType) {
   return t !== void 0 && /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(t);
 }
 function request2(url2, ca, deadline, maxBody) {
-  return new Promise((resolve20, reject) => {
+  return new Promise((resolve21, reject) => {
     const u = new URL(url2);
     const lib = u.protocol === "https:" ? https : http;
     const remaining = deadline - Date.now();
@@ -69984,12 +70001,12 @@ function request2(url2, ca, deadline, maxBody) {
       const redirect = location2 !== void 0 && status >= 300 && status < 400;
       if (redirect || !isHtml(res.headers["content-type"])) {
         res.destroy();
-        done(() => resolve20(hop));
+        done(() => resolve21(hop));
         return;
       }
       const chunks = [];
       let size = 0;
-      const finish2 = () => done(() => resolve20({ ...hop, metaCsp: metaCsps(Buffer.concat(chunks).toString("utf8")) }));
+      const finish2 = () => done(() => resolve21({ ...hop, metaCsp: metaCsps(Buffer.concat(chunks).toString("utf8")) }));
       res.on("data", (c) => {
         chunks.push(c);
         size += c.length;
@@ -70146,9 +70163,9 @@ function defaultDeps() {
 }
 
 // src/gate/run-gate.ts
-var fs27 = __toESM(require("node:fs"));
+var fs28 = __toESM(require("node:fs"));
 var os7 = __toESM(require("node:os"));
-var path26 = __toESM(require("node:path"));
+var path27 = __toESM(require("node:path"));
 
 // src/config/load.ts
 var fs13 = __toESM(require("node:fs"));
@@ -70444,7 +70461,7 @@ function readJson(text3, maxDepth) {
   }
   const { problem } = scan(text3, maxDepth);
   if (problem) return problem;
-  return { value, lineOf: (path30) => scan(text3, Number.MAX_SAFE_INTEGER, path30).line, itemLines: (path30) => scan(text3, Number.MAX_SAFE_INTEGER, path30).items };
+  return { value, lineOf: (path31) => scan(text3, Number.MAX_SAFE_INTEGER, path31).line, itemLines: (path31) => scan(text3, Number.MAX_SAFE_INTEGER, path31).items };
 }
 function isJsonProblem(r) {
   return "message" in r;
@@ -70461,9 +70478,9 @@ function readText2(file2, what) {
     throw new ConfigError(`cannot read ${what}: ${e.message}`, file2);
   }
 }
-function position2(doc, lc, path30) {
-  for (let n = path30.length; n >= 0; n--) {
-    const node2 = doc.getIn(path30.slice(0, n), true);
+function position2(doc, lc, path31) {
+  for (let n = path31.length; n >= 0; n--) {
+    const node2 = doc.getIn(path31.slice(0, n), true);
     if (node2 && node2.range) {
       const p = lc.linePos(node2.range[0]);
       return { line: p.line, col: p.col };
@@ -70471,9 +70488,9 @@ function position2(doc, lc, path30) {
   }
   return {};
 }
-function keyPosition(doc, lc, path30, key) {
+function keyPosition(doc, lc, path31, key) {
   const { isMap } = require_dist2();
-  const parent = path30.length ? doc.getIn(path30, true) : doc.contents;
+  const parent = path31.length ? doc.getIn(path31, true) : doc.contents;
   if (isMap(parent)) {
     for (const pair of parent.items) {
       const k = pair.key;
@@ -70483,7 +70500,7 @@ function keyPosition(doc, lc, path30, key) {
       }
     }
   }
-  return position2(doc, lc, path30);
+  return position2(doc, lc, path31);
 }
 var CONFIG_LIMITS = {
   /** Bytes of any policy, exceptions or VEX file (about 5,000 exceptions). */
@@ -70504,9 +70521,9 @@ function kindOf(v) {
   if (typeof v === "string") return "a string";
   return `a ${typeof v}`;
 }
-function valueAt(raw, path30) {
+function valueAt(raw, path31) {
   let v = raw;
-  for (const k of path30) {
+  for (const k of path31) {
     if (v === null || typeof v !== "object" || !Object.prototype.hasOwnProperty.call(v, k)) return { present: false };
     v = v[k];
   }
@@ -70537,25 +70554,25 @@ var YAML_PROBLEMS = {
 };
 function schemaMessage(error3, raw, known) {
   const issue2 = error3.issues[0];
-  const path30 = issue2.path;
-  const dotted = path30.length ? path30.map((k) => typeof k === "number" || known.has(String(k)) ? String(k) : "(key)").join(".") : "(top level)";
+  const path31 = issue2.path;
+  const dotted = path31.length ? path31.map((k) => typeof k === "number" || known.has(String(k)) ? String(k) : "(key)").join(".") : "(top level)";
   let message = `${dotted}: ${issue2.message}`;
   let key;
   if (issue2.code === "unrecognized_keys") {
     key = issue2.keys[0];
-    message = `${path30.length ? `${dotted}: ` : ""}unknown key here; check its spelling against the JSON Schema in schemas/`;
+    message = `${path31.length ? `${dotted}: ` : ""}unknown key here; check its spelling against the JSON Schema in schemas/`;
   } else if (issue2.code === "invalid_type") {
-    const at = valueAt(raw, path30);
+    const at = valueAt(raw, path31);
     message = at.present ? `${dotted}: expected ${issue2.expected}, found ${kindOf(at.value)}` : `${dotted}: is required (${issue2.message})`;
   }
   const more = error3.issues.length > 1 ? ` (and ${error3.issues.length - 1} more problem${error3.issues.length > 2 ? "s" : ""})` : "";
-  return { message: message + more, path: path30, key };
+  return { message: message + more, path: path31, key };
 }
 function blockLineOf(fast) {
-  return (path30) => {
+  return (path31) => {
     let v = fast.value;
     let line;
-    for (const k of path30) {
+    for (const k of path31) {
       if (Array.isArray(v)) line = fast.itemLines.get(v)?.[Number(k)] ?? line;
       else if (v !== null && typeof v === "object") line = fast.keyLines.get(v)?.get(String(k)) ?? line;
       else break;
@@ -70703,9 +70720,9 @@ function parseConfigText(input3, file2, schema, what) {
   const problem = aliasProblem(doc, lc, lib);
   if (problem) throw new ConfigError(`${what} is refused: ${problem.message}`, file2, problem.line);
   const raw = doc.toJS({ maxAliasCount: -1 }) ?? {};
-  const lineOf = (path30) => {
-    const last = path30[path30.length - 1];
-    return (typeof last === "string" ? keyPosition(doc, lc, path30.slice(0, -1), last) : position2(doc, lc, path30)).line;
+  const lineOf = (path31) => {
+    const last = path31[path31.length - 1];
+    return (typeof last === "string" ? keyPosition(doc, lc, path31.slice(0, -1), last) : position2(doc, lc, path31)).line;
   };
   const r = schema.safeParse(raw);
   if (!r.success) {
@@ -71087,8 +71104,8 @@ function fromMatch(m) {
   };
   const description = v.description ?? related.find((r) => r.description)?.description;
   if (description) f.description = description;
-  const path30 = m.artifact.locations?.[0]?.path;
-  if (path30) f.location = { path: path30 };
+  const path31 = m.artifact.locations?.[0]?.path;
+  if (path31) f.location = { path: path31 };
   const score = cvssScore3([v.cvss ?? [], ...related.map((r) => r.cvss ?? [])]);
   if (score !== void 0) f.cvssScore = score;
   if (v.dataSource) f.url = v.dataSource;
@@ -71220,7 +71237,7 @@ function cwesOf2(vulns) {
   }
   return [...cwes].sort();
 }
-function fromGroup(group, vulns, p, path30) {
+function fromGroup(group, vulns, p, path31) {
   const id = group.ids[0];
   const primary = vulns.find((v) => v.id === id) ?? vulns[0];
   const base = packageOf3(p);
@@ -71237,7 +71254,7 @@ function fromGroup(group, vulns, p, path30) {
     aliases: [...group.ids, ...group.aliases ?? [], ...vulns.flatMap((v) => v.aliases ?? [])],
     title: primary?.summary || `${id} in ${pkg.name}${pkg.version ? ` ${pkg.version}` : ""}`,
     package: pkg,
-    location: { path: path30 },
+    location: { path: path31 },
     url: primary?.references?.find((r) => r.type === "ADVISORY")?.url ?? `https://osv.dev/vulnerability/${id}`
   };
   const details = primary?.details?.trim();
@@ -71862,9 +71879,9 @@ function packageLabel(p) {
   return p.version === void 0 ? p.name : `${p.name}@${p.version}`;
 }
 function locationLabel(l) {
-  const path30 = normalizePath(l.path);
-  if (l.startLine === void 0 || l.startLine < 1) return path30;
-  return l.endLine !== void 0 && l.endLine !== l.startLine ? `${path30}:${l.startLine}-${l.endLine}` : `${path30}:${l.startLine}`;
+  const path31 = normalizePath(l.path);
+  if (l.startLine === void 0 || l.startLine < 1) return path31;
+  return l.endLine !== void 0 && l.endLine !== l.startLine ? `${path31}:${l.startLine}-${l.endLine}` : `${path31}:${l.startLine}`;
 }
 function normalizePath(p) {
   return p.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
@@ -72133,8 +72150,8 @@ var LEVEL = {
   info: "note",
   unknown: "note"
 };
-function toArtifactUri(path30, root) {
-  return relativeTo(normalizePath(path30), rootPrefix(root)).split("/").map((seg) => encodeURIComponent(wellFormed(seg))).join("/");
+function toArtifactUri(path31, root) {
+  return relativeTo(normalizePath(path31), rootPrefix(root)).split("/").map((seg) => encodeURIComponent(wellFormed(seg))).join("/");
 }
 function rootPrefix(root) {
   return root ? normalizePath(root).replace(/\/+$/, "") : void 0;
@@ -72481,8 +72498,9 @@ function chainUp(g, start) {
   return void 0;
 }
 function dependencyPathIndex(lockfiles) {
-  const graphs = lockfiles.map(graph);
+  let graphs;
   return (pkg, file2) => {
+    graphs ??= lockfiles.map(graph);
     const key = keyOf(pkg.ecosystem, pkg.name, pkg.version);
     const norm = file2?.replace(/\\/g, "/").replace(/^\.\//, "");
     const ordered = norm === void 0 ? graphs : [...graphs.filter((g) => g.lock.path === norm), ...graphs.filter((g) => g.lock.path !== norm)];
@@ -73768,17 +73786,87 @@ function dockerfileInstructionLine(text3, checkId) {
   }
   return stage[0].line;
 }
-function lineTokens(line) {
-  return line.toLowerCase().split(/[^a-z0-9_.-]+/).filter((t) => t !== "");
-}
 function nameToken(name) {
   return name.toLowerCase().split("/").pop().replace(/^@/, "");
+}
+var NOT_TOKEN = /[^a-z0-9_.-]/;
+function isTokenChar(c) {
+  return c >= 97 && c <= 122 || c >= 48 && c <= 57 || c === 95 || c === 46 || c === 45;
+}
+function lineIndex(bytes2, searchesBeforeIndex = 32) {
+  let text3;
+  let lines3;
+  let lower2;
+  let starts = [];
+  let byToken;
+  const found = /* @__PURE__ */ new Map();
+  const prepare = () => {
+    if (lower2 === void 0) {
+      lower2 = bytes2.toString("latin1").toLowerCase();
+      starts = [0];
+      for (let i = lower2.indexOf("\n"); i >= 0; i = lower2.indexOf("\n", i + 1)) starts.push(i + 1);
+      lines3 ??= new Array(starts.length);
+    }
+    return lower2;
+  };
+  const linesAt = (offsets) => {
+    const out = [];
+    for (const o of offsets) {
+      let lo = out.length ? out[out.length - 1] : 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = lo + hi + 1 >> 1;
+        if (starts[mid] <= o) lo = mid;
+        else hi = mid - 1;
+      }
+      if (out[out.length - 1] !== lo) out.push(lo);
+    }
+    const all = lines3;
+    for (const i of out)
+      for (let j = i; j < Math.min(starts.length, i + VERSION_WINDOW); j++)
+        all[j] ??= bytes2.toString("utf8", starts[j], j + 1 < starts.length ? starts[j + 1] - 1 : bytes2.length);
+    return out.length ? out : void 0;
+  };
+  function* occurrences(low, token) {
+    for (let hit = low.indexOf(token); hit >= 0; hit = low.indexOf(token, hit + 1)) {
+      if (hit > 0 && isTokenChar(low.charCodeAt(hit - 1))) continue;
+      if (isTokenChar(low.charCodeAt(hit + token.length))) continue;
+      yield hit;
+    }
+  }
+  const index = {
+    get text() {
+      return text3 ??= bytes2.toString("utf8");
+    },
+    get lines() {
+      return lines3 ??= index.text.split("\n");
+    },
+    linesWith(token) {
+      if (token === "" || NOT_TOKEN.test(token)) return void 0;
+      if (!found.has(token)) {
+        const low = prepare();
+        if (!byToken && found.size >= searchesBeforeIndex) {
+          byToken = /* @__PURE__ */ new Map();
+          const re = /[a-z0-9_.-]+/g;
+          for (let m = re.exec(low); m; m = re.exec(low)) {
+            const list2 = byToken.get(m[0]);
+            if (list2) list2.push(m.index);
+            else byToken.set(m[0], [m.index]);
+          }
+        }
+        found.set(token, linesAt(byToken ? byToken.get(token) ?? [] : occurrences(low, token)));
+      }
+      return found.get(token);
+    }
+  };
+  return index;
 }
 
 // src/gate/anchors.ts
 var MAX_BYTES = 64 * 1024 * 1024;
 function findingAnchors(dir, lockfiles) {
   const root = path20.resolve(dir);
+  let lockPaths = typeof lockfiles === "function" ? void 0 : lockfiles;
   const cache3 = /* @__PURE__ */ new Map();
   const read = (rel) => {
     let got = cache3.get(rel);
@@ -73788,18 +73876,7 @@ function findingAnchors(dir, lockfiles) {
     if (abs.startsWith(root + path20.sep)) {
       try {
         const size = fs21.statSync(abs, { throwIfNoEntry: false })?.size;
-        if (size !== void 0 && size <= MAX_BYTES) {
-          const lines3 = fs21.readFileSync(abs, "utf8").split("\n");
-          const byToken = /* @__PURE__ */ new Map();
-          lines3.forEach((l, i) => {
-            for (const t of new Set(lineTokens(l))) {
-              const list2 = byToken.get(t);
-              if (list2) list2.push(i);
-              else byToken.set(t, [i]);
-            }
-          });
-          got = { lines: lines3, byToken };
-        }
+        if (size !== void 0 && size <= MAX_BYTES) got = lineIndex(fs21.readFileSync(abs));
       } catch {
         got = null;
       }
@@ -73813,9 +73890,10 @@ function findingAnchors(dir, lockfiles) {
     if (f.kind === "vulnerability" && f.package?.version) {
       const { name, version: version3 } = f.package;
       const key = nameToken(name);
-      for (const file2 of /* @__PURE__ */ new Set([...l ? [l.path] : [], ...lockfiles])) {
+      lockPaths ??= lockfiles();
+      for (const file2 of /* @__PURE__ */ new Set([...l ? [l.path] : [], ...lockPaths])) {
         const ix = read(file2);
-        const candidates = ix && (ix.byToken.get(key) ?? ix.byToken.get(key.replace(/[-_.]+/g, "-")) ?? ix.byToken.get(key.replace(/[-_.]+/g, "_")));
+        const candidates = ix && (ix.linesWith(key) ?? ix.linesWith(key.replace(/[-_.]+/g, "-")) ?? ix.linesWith(key.replace(/[-_.]+/g, "_")));
         const line = candidates ? lockfileEntryLine(file2, ix.lines, name, version3, candidates) : void 0;
         if (line !== void 0) return { path: file2, startLine: line };
       }
@@ -73823,7 +73901,7 @@ function findingAnchors(dir, lockfiles) {
     }
     if (f.kind === "misconfiguration" && l && /(^|[\\/])(Dockerfile|Containerfile)[^\\/]*$|\.dockerfile$/i.test(l.path)) {
       const ix = read(l.path);
-      const line = ix ? dockerfileInstructionLine(ix.lines.join("\n"), f.id) : void 0;
+      const line = ix ? dockerfileInstructionLine(ix.text, f.id) : void 0;
       return line === void 0 ? void 0 : { path: l.path, startLine: line };
     }
     return void 0;
@@ -73934,32 +74012,32 @@ function vulnKeys(f) {
 ${pkg}
 ${id}`);
 }
-function locatedKeys(f, path30) {
+function locatedKeys(f, path31) {
   const text3 = f.textHash ?? "";
   const keys = [`${f.kind}
 ${f.id}
-${path30}
+${path31}
 ${text3}`];
   if (f.kind === "secret") keys.push(`secret
 
-${path30}
+${path31}
 ${text3}`);
   return keys;
 }
-function otherKey(f, path30) {
+function otherKey(f, path31) {
   return `${f.kind}
 ${f.id}
 ${f.package ? packageIdentity(f.package) : ""}
-${path30}`;
+${path31}`;
 }
 function kindOf3(f) {
   if (f.kind === "vulnerability" && f.package) return "vuln";
   if (LOCATED_KINDS.has(f.kind) && f.location) return "located";
   return "other";
 }
-function keysOf2(f, path30) {
+function keysOf2(f, path31) {
   const k = kindOf3(f);
-  return k === "vuln" ? vulnKeys(f) : k === "located" ? locatedKeys(f, path30) : [otherKey(f, path30)];
+  return k === "vuln" ? vulnKeys(f) : k === "located" ? locatedKeys(f, path31) : [otherKey(f, path31)];
 }
 function pathOf(f) {
   return f.location ? normalizeRelPath(f.location.path) : "";
@@ -74990,7 +75068,7 @@ function renderHistorySection(result, change2, opts) {
 var path25 = __toESM(require("node:path"));
 init_errors();
 init_read_text();
-function readProjectLockfiles(dir, policy) {
+function readProjectLockfiles(dir, policy, readLock = readLockfile) {
   const lockfiles = [];
   const errors = [];
   const read = (f) => {
@@ -75002,7 +75080,7 @@ function readProjectLockfiles(dir, policy) {
     }
   };
   read(() => {
-    for (const file2 of findLockfiles(dir, { skipDirs: policy["skip-dirs"] })) read(() => lockfiles.push(readLockfile(file2, path25.relative(dir, file2) || path25.basename(file2))));
+    for (const file2 of findLockfiles(dir, { skipDirs: policy["skip-dirs"] })) read(() => lockfiles.push(readLock(file2, path25.relative(dir, file2) || path25.basename(file2))));
   });
   return { lockfiles, errors };
 }
@@ -75016,9 +75094,9 @@ function readSbom2(dir, file2) {
     return { lockfiles: [], errors: [e instanceof ChaingateError ? e.message : `${display}: cannot read the SBOM (${e.code})`] };
   }
 }
-function checkLicenses(dir, policy, rules, sbom) {
+function checkLicenses(dir, policy, rules, sbom, readLock) {
   const started = Date.now();
-  const { lockfiles, errors } = sbom ? readSbom2(dir, sbom) : readProjectLockfiles(dir, policy);
+  const { lockfiles, errors } = sbom ? readSbom2(dir, sbom) : readProjectLockfiles(dir, policy, readLock);
   const durationMs = Date.now() - started;
   if (errors.length > 0) {
     return { findings: [], status: { name: "licenses", status: "failed", durationMs, findings: 0, error: `the license policy cannot read every lockfile: ${errors.join("; ")}` } };
@@ -75027,6 +75105,39 @@ function checkLicenses(dir, policy, rules, sbom) {
   const packages = lockfiles.reduce((n, l) => n + l.packages.filter((p) => p.workspace === void 0).length, 0);
   const notes = [lockfiles.length ? `${packages} packages of ${lockfiles.map((l) => l.path).join(", ")} checked` : "no lockfile found: no package to check"];
   return { findings, status: { name: "licenses", status: "ok", durationMs, findings: findings.length, notes } };
+}
+
+// src/gate/lockfile-cache.ts
+var fs27 = __toESM(require("node:fs"));
+var path26 = __toESM(require("node:path"));
+function stampOf(file2) {
+  try {
+    const st = fs27.statSync(file2);
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  } catch {
+    return "";
+  }
+}
+function cachedLockfileReader(read = readLockfile) {
+  const cache3 = /* @__PURE__ */ new Map();
+  return (file2, display) => {
+    const key = `${path26.resolve(file2)}
+${display}`;
+    const stamp = stampOf(file2);
+    const hit = cache3.get(key);
+    if (hit && stamp !== "" && hit.stamp === stamp) {
+      if (hit.error !== void 0) throw hit.error;
+      return hit.lock;
+    }
+    try {
+      const lock = read(file2, display);
+      if (stamp !== "") cache3.set(key, { stamp, lock });
+      return lock;
+    } catch (e) {
+      if (stamp !== "") cache3.set(key, { stamp, error: e });
+      throw e;
+    }
+  };
 }
 
 // src/gate/run-gate.ts
@@ -75055,10 +75166,10 @@ function overridesFrom(opts) {
   return (raw) => {
     const r = { ...raw };
     if (opts.scanners) r.scanners = opts.scanners;
-    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs27.existsSync(opts.image) ? path26.resolve(opts.image) : opts.image };
+    if (opts.image) r.trivy = { ...r.trivy ?? {}, image: fs28.existsSync(opts.image) ? path27.resolve(opts.image) : opts.image };
     if (opts.insecureRegistry) r.trivy = { ...r.trivy ?? {}, "insecure-registry": true };
     if (opts.trivyScanners) r.trivy = { ...r.trivy ?? {}, scanners: opts.trivyScanners };
-    if (opts.osvDb) r.audit = { ...r.audit ?? {}, "osv-db": path26.resolve(opts.osvDb) };
+    if (opts.osvDb) r.audit = { ...r.audit ?? {}, "osv-db": path27.resolve(opts.osvDb) };
     if (opts.sbom !== void 0) r.sbom = opts.sbom;
     if (opts.urls?.length) {
       r.headers = { ...r.headers ?? {}, urls: opts.urls };
@@ -75069,32 +75180,32 @@ function overridesFrom(opts) {
   };
 }
 function resolveFrom(base, p) {
-  return path26.isAbsolute(p) ? p : path26.resolve(base, p);
+  return path27.isAbsolute(p) ? p : path27.resolve(base, p);
 }
 function loadInputs(opts) {
-  const dir = path26.resolve(opts.dir);
-  if (!fs27.existsSync(dir) || !fs27.statSync(dir).isDirectory()) {
+  const dir = path27.resolve(opts.dir);
+  if (!fs28.existsSync(dir) || !fs28.statSync(dir).isDirectory()) {
     throw new ConfigError(`project directory ${opts.dir} does not exist`);
   }
   const explicitConfig = opts.configFile !== void 0;
-  const configPath = explicitConfig ? resolveFrom(process.cwd(), opts.configFile) : path26.join(dir, ".chaingate.yml");
+  const configPath = explicitConfig ? resolveFrom(process.cwd(), opts.configFile) : path27.join(dir, ".chaingate.yml");
   const repoRoots = untrustedRoots([dir], opts.env);
-  if (explicitConfig || fs27.existsSync(configPath)) checkRepoFileLink(configPath, repoRoots, "policy file");
-  const policyLoaded = explicitConfig || fs27.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
+  if (explicitConfig || fs28.existsSync(configPath)) checkRepoFileLink(configPath, repoRoots, "policy file");
+  const policyLoaded = explicitConfig || fs28.existsSync(configPath) ? loadPolicyFile(configPath, overridesFrom(opts)) : void 0;
   const policy = policyLoaded ? policyLoaded.value : defaultPolicy(overridesFrom(opts));
-  const baseDir = policyLoaded ? path26.dirname(configPath) : dir;
+  const baseDir = policyLoaded ? path27.dirname(configPath) : dir;
   const tools = policyLoaded ? checkPolicyTools(policy, configPath, policyLoaded.lineOf, repoRoots, opts.env) : {};
   if (policy.scanners.includes("headers") && policy.headers.urls.length === 0) {
     throw new ConfigError("scanner headers needs at least one URL: set headers.urls or pass --url (the urls input)", policyLoaded ? configPath : void 0, policyLoaded?.lineOf?.(["scanners"]));
   }
-  for (const c of absoluteConfigs(policy.semgrep.config, dir)) if (path26.isAbsolute(c)) checkRepoFileLink(c, repoRoots, "semgrep rule file");
+  for (const c of absoluteConfigs(policy.semgrep.config, dir)) if (path27.isAbsolute(c)) checkRepoFileLink(c, repoRoots, "semgrep rule file");
   const exceptions = [];
   let exceptionsInput;
   const exPath = opts.exceptionsFile !== void 0 ? resolveFrom(process.cwd(), opts.exceptionsFile) : resolveFrom(baseDir, policy.exceptions.file);
-  if (opts.exceptionsFile !== void 0 || fs27.existsSync(exPath)) {
+  if (opts.exceptionsFile !== void 0 || fs28.existsSync(exPath)) {
     checkRepoFileLink(exPath, repoRoots, "exceptions file");
     const ex = loadExceptionsFile(exPath);
-    const source = path26.relative(dir, exPath) || exPath;
+    const source = path27.relative(dir, exPath) || exPath;
     exceptions.push({ source, entries: ex.value.exceptions, lines: ex.itemLines });
     exceptionsInput = { path: source, sha256: ex.sha256 };
     const problems = checkExceptionLimits(exceptions[0], policy.exceptions["max-days"], opts.now());
@@ -75111,7 +75222,7 @@ function loadInputs(opts) {
     return loadVexFile(v);
   });
   for (const v of vexLoaded) {
-    const source = path26.relative(dir, v.path) || v.path;
+    const source = path27.relative(dir, v.path) || v.path;
     vex.push({ source, doc: v.value });
     vexInputs.push({ path: source, sha256: v.sha256 });
   }
@@ -75122,8 +75233,8 @@ function loadInputs(opts) {
     throw new ConfigError(p.message + (vexProblems.length > 1 ? ` (and ${vexProblems.length - 1} more)` : ""), v.path, v.lineOf?.(["statements", p.index]));
   }
   const inputs = { vex: vexInputs };
-  if (policyLoaded) inputs.policy = { path: path26.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
-  const byProject = policyLoaded && path26.dirname(configPath) === dir ? projectPolicies(dir, configPath, policy, policyLoaded.lineOf, repoRoots) : void 0;
+  if (policyLoaded) inputs.policy = { path: path27.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
+  const byProject = policyLoaded && path27.dirname(configPath) === dir ? projectPolicies(dir, configPath, policy, policyLoaded.lineOf, repoRoots) : void 0;
   if (byProject?.files.length) inputs.projectPolicies = byProject.files;
   if (exceptionsInput) inputs.exceptions = exceptionsInput;
   return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath, projectPolicies: byProject?.policies };
@@ -75135,8 +75246,8 @@ function ingestShard(bytes2, file2, commit, started) {
   return { findings: shard.findings, status, project: shard.project, projects: shard.projects, shard: shard.shard ?? null, components: shard.components };
 }
 function policyProjects(dir, policy, inputs) {
-  const file2 = inputs.policy && path26.resolve(dir, inputs.policy.path);
-  return policy.projects && file2 && path26.dirname(file2) === path26.resolve(dir) ? listedProjects(dir, file2, policy.projects) : [];
+  const file2 = inputs.policy && path27.resolve(dir, inputs.policy.path);
+  return policy.projects && file2 && path27.dirname(file2) === path27.resolve(dir) ? listedProjects(dir, file2, policy.projects) : [];
 }
 function ingestReport(tool, file2, roots, commit) {
   const started = Date.now();
@@ -75168,11 +75279,11 @@ function ingestReport(tool, file2, roots, commit) {
 function splitSides(all, dir, split) {
   const findings = [];
   const baseFindings = [];
-  const rel = (from, p) => path26.relative(from, p).split(path26.sep).join("/");
+  const rel = (from, p) => path27.relative(from, p).split(path27.sep).join("/");
   for (const f of all) {
     const l = f.location;
-    const abs = l && path26.resolve(dir, l.path);
-    if (l && abs && abs.startsWith(split.baseDir + path26.sep)) baseFindings.push({ ...f, location: { ...l, path: rel(split.baseDir, abs) } });
+    const abs = l && path27.resolve(dir, l.path);
+    if (l && abs && abs.startsWith(split.baseDir + path27.sep)) baseFindings.push({ ...f, location: { ...l, path: rel(split.baseDir, abs) } });
     else if (l && abs && split.headDir) findings.push({ ...f, location: { ...l, path: rel(split.headDir, abs) }, fingerprint: computeFingerprint({ ...f, location: { ...l, path: rel(split.headDir, abs) } }) });
     else findings.push(f);
   }
@@ -75182,11 +75293,11 @@ async function runOver(scanner2, ctx, projects) {
   if (!projects) return scanner2.run(ctx);
   const all = { findings: [], rawOutputs: [], notes: [] };
   for (const p of projects) {
-    const workDir = p === "" ? ctx.workDir : path26.join(ctx.workDir, p.replace(/[^A-Za-z0-9._-]+/g, "-"));
-    fs27.mkdirSync(workDir, { recursive: true });
+    const workDir = p === "" ? ctx.workDir : path27.join(ctx.workDir, p.replace(/[^A-Za-z0-9._-]+/g, "-"));
+    fs28.mkdirSync(workDir, { recursive: true });
     let out;
     try {
-      out = await scanner2.run({ ...ctx, dir: path26.join(ctx.dir, p), workDir });
+      out = await scanner2.run({ ...ctx, dir: path27.join(ctx.dir, p), workDir });
     } catch (e) {
       if (e instanceof ChaingateError) e.message = `project ${p || "."}: ${e.message}`;
       throw e;
@@ -75218,8 +75329,8 @@ async function bounded(items, limit, fn) {
 function toolPathResolver(tools, env) {
   return (tool) => resolveToolPath(tool, env, tools[tool]);
 }
-function scannedLockfiles(dir, policy) {
-  return readProjectLockfiles(dir, policy).lockfiles;
+function scannedLockfiles(dir, policy, readLock) {
+  return readProjectLockfiles(dir, policy, readLock).lockfiles;
 }
 function dependenciesScanned(statuses, policy) {
   return statuses.some(
@@ -75229,11 +75340,11 @@ function dependenciesScanned(statuses, policy) {
 function toolVersions(statuses, toolPath, env) {
   const out = {};
   const ran = new Set(statuses.filter((s) => s.status === "ok").map((s) => s.name));
-  const pinnedDir = path26.join(env.CHAINGATE_TOOLS_DIR ?? path26.join(os7.homedir(), ".cache", "chaingate", "tools"), "bin");
+  const pinnedDir = path27.join(env.CHAINGATE_TOOLS_DIR ?? path27.join(os7.homedir(), ".cache", "chaingate", "tools"), "bin");
   const pinned = { semgrep: "semgrep", "trivy-fs": "trivy", "trivy-image": "trivy", "cosign-verify": "cosign", zizmor: "zizmor" };
   for (const [scanner2, tool] of Object.entries(pinned)) {
     const v = versions_default[tool]?.version;
-    if (ran.has(scanner2) && v && toolPath(tool) === path26.join(pinnedDir, tool)) out[tool] = v;
+    if (ran.has(scanner2) && v && toolPath(tool) === path27.join(pinnedDir, tool)) out[tool] = v;
   }
   if (ran.has("audit")) out.osv = VERSION;
   return out;
@@ -75267,7 +75378,7 @@ async function gate(opts, deps2, head, session) {
   const scannerOpts = trusted === head ? opts : { ...opts, dir: trusted.dir };
   const historyFile = opts.history !== void 0 ? resolveFrom(process.cwd(), opts.history) : void 0;
   const previousHistory = historyFile !== void 0 ? readHistoryFile(historyFile) : void 0;
-  const outDir = path26.resolve(opts.outputDir);
+  const outDir = path27.resolve(opts.outputDir);
   const roots = [dir, ...opts.env.GITHUB_WORKSPACE ? [opts.env.GITHUB_WORKSPACE] : []];
   const statuses = [];
   const all = [];
@@ -75298,7 +75409,8 @@ async function gate(opts, deps2, head, session) {
   for (const s of policy.scanners.filter((s2) => covered.has(s2))) {
     statuses.push({ name: s, status: "skipped", durationMs: 0, findings: 0, notes: ["its report was given with --report"] });
   }
-  const workRoot = path26.join(outDir, "raw");
+  const workRoot = path27.join(outDir, "raw");
+  const readLock = cachedLockfileReader();
   const toolPath = toolPathResolver(tools, opts.env);
   const concurrency = Math.max(1, Number(opts.env.CHAINGATE_CONCURRENCY ?? 3) || 3);
   const jobs = toRun.map((name) => session?.headJob(name, dir, policy) ?? { name, side: "head", dir });
@@ -75307,8 +75419,8 @@ async function gate(opts, deps2, head, session) {
     const name = job.side === "base" ? `baseline:${job.name}` : job.name;
     const started = Date.now();
     const lines3 = [];
-    const workDir = path26.join(workRoot, job.side === "base" ? path26.join("baseline", job.name) : job.name);
-    fs27.mkdirSync(workDir, { recursive: true });
+    const workDir = path27.join(workRoot, job.side === "base" ? path27.join("baseline", job.name) : job.name);
+    fs28.mkdirSync(workDir, { recursive: true });
     const ctx = {
       dir: job.dir,
       workDir,
@@ -75316,7 +75428,8 @@ async function gate(opts, deps2, head, session) {
       timeoutMs: policy["timeout-minutes"] * 6e4,
       env: opts.env,
       log: (l) => lines3.push(l),
-      targets: job.targets
+      targets: job.targets,
+      readLockfile: readLock
     };
     let status;
     let findings = [];
@@ -75328,7 +75441,7 @@ async function gate(opts, deps2, head, session) {
       if (job.split) ({ findings, baseFindings } = splitSides(findings, job.dir, job.split));
       addTextHashes(findings, job.split?.headDir ?? job.dir);
       if (baseFindings && job.split) addTextHashes(baseFindings, job.split.baseDir);
-      status = { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => path26.relative(outDir, o) || o) };
+      status = { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => path27.relative(outDir, o) || o) };
       if (out.notes.length) status.notes = out.notes;
     } catch (e) {
       if (!(e instanceof ChaingateError)) throw e;
@@ -75348,8 +75461,8 @@ async function gate(opts, deps2, head, session) {
     const v = policy.verify ?? { keys: [], "revoked-keys": [], "require-attestations": [], "insecure-registry": false };
     const started = Date.now();
     const lines3 = [];
-    const workDir = path26.join(workRoot, "cosign-verify");
-    fs27.mkdirSync(workDir, { recursive: true });
+    const workDir = path27.join(workRoot, "cosign-verify");
+    fs28.mkdirSync(workDir, { recursive: true });
     try {
       const o = await runVerifyImage(
         {
@@ -75374,7 +75487,7 @@ async function gate(opts, deps2, head, session) {
   let sbomFile;
   let listed;
   if (policy.sbom && deps2.writeSbom) {
-    sbomFile = path26.join(outDir, "sbom.cdx.json");
+    sbomFile = path27.join(outDir, "sbom.cdx.json");
     const { components, list: list2 } = await deps2.writeSbom(dir, policy, sbomFile, opts, { only: scanned, extra: shardComponents.length ? shardComponents : void 0 });
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
     if (opts.shard && list2) {
@@ -75383,7 +75496,7 @@ async function gate(opts, deps2, head, session) {
     }
   }
   if (policy.licenses) {
-    const { findings, status } = checkLicenses(dir, policy, policy.licenses, opts.sbomInput);
+    const { findings, status } = checkLicenses(dir, policy, policy.licenses, opts.sbomInput, readLock);
     all.push(...findings);
     statuses.push(status);
   }
@@ -75461,13 +75574,15 @@ async function gate(opts, deps2, head, session) {
     // Components' projects from the repository root, as findings' are.
     ...listed ? { components: listed.map((c) => withProject(c, [scannedProject, c.project ?? ""].filter(Boolean).join("/"))) } : {}
   };
-  const resultFile = path26.join(outDir, "chaingate-result.json");
-  const sarifFile = path26.join(outDir, "chaingate.sarif");
-  const summaryFile = path26.join(outDir, "summary.md");
+  const resultFile = path27.join(outDir, "chaingate-result.json");
+  const sarifFile = path27.join(outDir, "chaingate.sarif");
+  const summaryFile = path27.join(outDir, "summary.md");
   const repo = projectPath(dir, opts.env);
-  const lockfiles = scannedLockfiles(dir, policy);
-  const findPath = dependencyPathIndex(lockfiles);
-  const anchor2 = findingAnchors(dir, lockfiles.map((l) => l.path));
+  let lockfileList;
+  const lockfiles = () => lockfileList ??= scannedLockfiles(dir, policy, readLock);
+  let pathIndex;
+  const findPath = (pkg, file2) => (pathIndex ??= dependencyPathIndex(lockfiles()))(pkg, file2);
+  const anchor2 = findingAnchors(dir, () => lockfiles().map((l) => l.path));
   await outputWrite(resultFile, () => writeChunks(resultFile, resultJsonChunks(result)));
   await outputWrite(sarifFile, () => writeChunks(
     sarifFile,
@@ -75491,22 +75606,22 @@ async function gate(opts, deps2, head, session) {
       ]
     })
   ));
-  const exceptionsFile = path26.relative(repo.root, exceptionsPath).split(path26.sep).join("/") || exceptionsPath;
+  const exceptionsFile = path27.relative(repo.root, exceptionsPath).split(path27.sep).join("/") || exceptionsPath;
   const daysFor = (sev) => exceptionDays({ maxDays: policy.exceptions["max-days"], sla: policy.sla }, sev, policy["unknown-severity"]);
   const summary = renderSummary(result, {
-    resultFile: path26.basename(resultFile),
-    sarifFile: path26.basename(sarifFile),
+    resultFile: path27.basename(resultFile),
+    sarifFile: path27.basename(sarifFile),
     dependencyPath: (f) => f.package ? findPath(f.package, f.location?.path) : void 0,
     links: commitLinksFromEnv(opts.env, repo.project),
     anchor: anchor2,
     exceptionsFile,
     exceptionDays: daysFor,
     // Lockfiles count as scanned only when a dependency scanner read them to the end.
-    scanned: dependenciesScanned(statuses, policy) ? { lockfiles: lockfiles.map((l) => l.path), packages: lockfiles.reduce((n, l) => n + l.packages.length, 0) } : void 0
+    scanned: dependenciesScanned(statuses, policy) ? { lockfiles: lockfiles().map((l) => l.path), packages: lockfiles().reduce((n, l) => n + l.packages.length, 0) } : void 0
   });
   const withHistory = history ? `${summary}
 ${renderHistorySection(result, history, { now, digests: historyDigests(runFindings), sla: policy.sla, unknownAs: policy["unknown-severity"] })}` : summary;
-  await outputWrite(summaryFile, async () => fs27.writeFileSync(summaryFile, withHistory));
+  await outputWrite(summaryFile, async () => fs28.writeFileSync(summaryFile, withHistory));
   return { result, resultFile, sarifFile, summaryFile, summary: withHistory, sbomFile, exceptionsFile, exceptionDays: daysFor, history, overdue };
 }
 
@@ -75525,7 +75640,7 @@ var REPORT_TOOLS = [
 ];
 
 // src/reports/annotations.ts
-var path27 = __toESM(require("node:path"));
+var path28 = __toESM(require("node:path"));
 var MAX_ANNOTATIONS = 10;
 var MAX_MESSAGE_CHARS = 1e3;
 var MAX_TITLE_CHARS = 200;
@@ -75534,8 +75649,8 @@ function oneLine(s, max) {
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 function repositoryPath(file2, projectDir, workspace) {
-  const rel = normalizePath(path27.relative(workspace, path27.resolve(projectDir, normalizePath(file2))));
-  return rel === "" || rel === ".." || rel.startsWith("../") || path27.isAbsolute(rel) ? void 0 : rel;
+  const rel = normalizePath(path28.relative(workspace, path28.resolve(projectDir, normalizePath(file2))));
+  return rel === "" || rel === ".." || rel.startsWith("../") || path28.isAbsolute(rel) ? void 0 : rel;
 }
 function annotation(f, projectDir, workspace) {
   const parts = [f.title ? `${f.id}: ${f.title}` : f.id];
@@ -75942,7 +76057,7 @@ function renderTrackingIssue(result, opts) {
 }
 
 // src/action/pull-request.ts
-var fs28 = __toESM(require("node:fs"));
+var fs29 = __toESM(require("node:fs"));
 init_errors();
 init_json_error();
 init_run_tool();
@@ -75960,7 +76075,7 @@ function readEvent(env) {
   let payload;
   let text3;
   try {
-    text3 = fs28.readFileSync(env.GITHUB_EVENT_PATH, "utf8");
+    text3 = fs29.readFileSync(env.GITHUB_EVENT_PATH, "utf8");
   } catch (e) {
     throw new ConfigError(`cannot read the event payload (${e.code ?? "read failed"})`, env.GITHUB_EVENT_PATH);
   }
@@ -76084,7 +76199,7 @@ function optionsFromInputs(env, now, log) {
 function historyPath(env) {
   if (env.CHAINGATE_HISTORY_FILE) return env.CHAINGATE_HISTORY_FILE;
   if (!env.RUNNER_TEMP) throw new ConfigError("input history is true but neither CHAINGATE_HISTORY_FILE nor RUNNER_TEMP is set");
-  return path29.join(env.RUNNER_TEMP, "chaingate-history", "history.json");
+  return path30.join(env.RUNNER_TEMP, "chaingate-history", "history.json");
 }
 async function trackIssueAfterGate(env, event, opts, out) {
   if (!bool(env, "tracking-issue") || event.pr || ["pull_request", "pull_request_target", "merge_group"].includes(event.name)) return;
@@ -76127,7 +76242,7 @@ function prCommentMode(env) {
   return v;
 }
 function annotate(out, opts, repoRoot) {
-  for (const a of blockingAnnotations(out.result, path29.resolve(opts.dir), repoRoot)) {
+  for (const a of blockingAnnotations(out.result, path30.resolve(opts.dir), repoRoot)) {
     core.error(a.message, { title: a.title, file: a.file, startLine: a.startLine, endLine: a.endLine });
   }
 }
@@ -76235,7 +76350,7 @@ function writeJobSummary(env, summary) {
   const file2 = env.GITHUB_STEP_SUMMARY;
   if (!file2) return;
   try {
-    fs29.appendFileSync(file2, summary);
+    fs30.appendFileSync(file2, summary);
   } catch (e) {
     core.warning(`chaingate: could not write the job summary (GITHUB_STEP_SUMMARY): ${fileProblem(e)}`);
   }

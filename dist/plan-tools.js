@@ -23802,7 +23802,7 @@ function compileSchema(s) {
   const cached2 = cache.get(s);
   if (cached2 !== void 0) return cached2 ?? void 0;
   cache.set(s, null);
-  const compiled = compileDef(s._zod.def);
+  const compiled = compileDef(s._zod.def, s._zod.values);
   cache.set(s, compiled ?? null);
   return compiled;
 }
@@ -23845,7 +23845,7 @@ function objectCheck(keys, optional2, checks, known) {
   const hasOwn = (o, k) => Object.prototype.hasOwnProperty.call(o, k);
   return new Function("c", "isObject", "hasOwn", "known", source)(c, isObject2, hasOwn, known);
 }
-function compileDef(def) {
+function compileDef(def, values) {
   if (def.check !== void 0 || def.coerce) return void 0;
   switch (def.type) {
     case "string":
@@ -23860,14 +23860,12 @@ function compileDef(def) {
     case "any":
       return withChecks2(def, () => true);
     case "literal": {
-      const values = def.values;
-      return withChecks2(def, (v) => values.includes(v));
+      const values2 = def.values;
+      return withChecks2(def, (v) => values2.includes(v));
     }
     case "enum": {
-      const values = Object.values(def.entries);
-      if (!values.every((v) => typeof v === "string")) return void 0;
-      const allowed = new Set(values);
-      return withChecks2(def, (v) => allowed.has(v));
+      const accepted = values;
+      return accepted instanceof Set ? withChecks2(def, (v) => accepted.has(v)) : void 0;
     }
     case "optional": {
       const inner = compileSchema(def.innerType);
@@ -51603,6 +51601,9 @@ var OSV_TO_PURL = lookupTable({
 // src/osv/parse.ts
 init_util2();
 var OneOrMany = external_exports.union([OsvAdvisorySchema, external_exports.array(OsvAdvisorySchema)]);
+
+// src/osv/db.ts
+var WINDOW = 1 << 20;
 
 // src/parsers/npm-advisory.ts
 var import_semver = __toESM(require_semver2());
