@@ -3,7 +3,7 @@
 // projects in ../shared/fixtures/lockfiles-public (read in place), side by side in one run:
 // median wall time, median CPU and peak RSS (GNU time) of RUNS interleaved runs per folder, so
 // load from other processes hits both alike. Goal (issue 22): no slower than Trivy on every
-// lockfile kind, and less memory.
+// lockfile kind, and less memory. Each folder starts with one untimed run of each.
 //   npm run build && node bench/sbom-kinds.mjs [RUNS] [FOLDER...]     (RUNS default 5)
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -59,6 +59,9 @@ for (const f of folders) {
   if (!kind) continue;
   const res = contenders.map(() => ({ walls: [], cpus: [], rss: 0 }));
   let failed;
+  // One untimed run of each first: the files in the page cache for both, and chaingate's V8 code
+  // cache written (src/cli/code-cache.ts), as on any run after a project's first.
+  for (const c of contenders) timed(c.argv(dir, path.join(WORK, `${c.name}-${f}.cdx.json`)));
   for (let i = 0; i < RUNS && !failed; i++) {
     contenders.forEach((c, j) => {
       const t = timed(c.argv(dir, path.join(WORK, `${c.name}-${f}.cdx.json`)));
@@ -79,8 +82,10 @@ for (const f of folders) {
   const [ours, trivy] = res.map((r) => ({ wall: median(r.walls), cpu: median(r.cpus), rss: r.rss }));
   const ratio = trivy.wall / ours.wall;
   const counts = contenders.map((c) => components(path.join(WORK, `${c.name}-${f}.cdx.json`)));
-  // A folder where Trivy finds no component (pnpm 5.x lockfiles) times its start-up only.
-  if (counts[1] > 0) {
+  // A folder where Trivy finds no component (pnpm 5.x lockfiles), or fewer than half of ours
+  // (vuecore-2023's pnpm 6.0 lockfile: 30 of 772), times its start-up rather than a reading of
+  // the lockfile: listed, not counted for the kind.
+  if (counts[1] > 0 && counts[1] * 2 >= counts[0]) {
     const k = byKind.get(kind) ?? [];
     k.push({ f, ratio, memory: ours.rss / trivy.rss });
     byKind.set(kind, k);
@@ -89,7 +94,7 @@ for (const f of folders) {
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) console.log(r.map((x, i) => x.padEnd(widths[i])).join('  '));
-console.log(`\n${RUNS} interleaved runs per folder; ratio > 1: chaingate faster. Per kind, the worst folder where Trivy found components:`);
+console.log(`\n${RUNS} interleaved runs per folder; ratio > 1: chaingate faster. Per kind, the worst folder where Trivy found at least half of our components:`);
 for (const [kind, list] of byKind) {
   const worst = list.reduce((a, b) => (b.ratio < a.ratio ? b : a));
   console.log(`  ${kind.padEnd(13)} ${worst.ratio >= 1 ? 'met    ' : 'NOT met'} worst ${worst.f} ${worst.ratio.toFixed(2)}x, memory at most ${Math.max(...list.map((x) => x.memory * 100)).toFixed(0)}% of trivy's`);

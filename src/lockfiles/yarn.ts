@@ -156,16 +156,23 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
   }
   // Lockfile v4 writes ranges without the npm: protocol that its keys carry.
   const exactly = (n: string, r: string) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
-  const named = new Set<string>();
-  for (const raw of [...entries.map((e) => e.raw), rootEntry ?? {}])
-    for (const [n, r] of Object.entries(recordOf(raw.dependencies))) {
-      const p = exactly(n, String(r));
-      if (p) named.add(p);
+  // Each entry's dependencies as [name, range, exact match], looked up once: the fallback below
+  // needs every exact match first (`named`).
+  const depsOf = (raw: Record<string, unknown>) => {
+    const deps = recordOf(raw.dependencies);
+    const out: [string, string, string | undefined][] = [];
+    for (const n of Object.keys(deps)) {
+      const r = String(deps[n]);
+      out.push([n, r, exactly(n, r)]);
     }
+    return out;
+  };
+  const entryDeps = entries.map((e) => depsOf(e.raw));
+  const rootDepsOf = rootEntry ? depsOf(rootEntry) : [];
+  const named = new Set<string>();
+  for (const deps of [...entryDeps, rootDepsOf]) for (const d of deps) if (d[2]) named.add(d[2]);
   const resolutions = manifest?.resolutions ?? {};
   const resolve = (from: string, n: string, r: string): string | undefined => {
-    const exact = exactly(n, r);
-    if (exact) return exact;
     const candidates = byName.get(n) ?? [];
     // The root package.json's `resolutions` rewrote the descriptor: "parent/name", "name@range"
     // or "name" (ansi-escapes/type-fest: ^2.0.0 locks ansi-escapes' type-fest@^0.21.3 as 2.19.0).
@@ -185,11 +192,14 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
     const target = ok.filter((c) => !named.has(c.purl));
     return (target.length === 1 ? target : ok).sort((a, b) => semver.rcompare(a.version, b.version))[0]?.purl;
   };
-  const resolveAll = (raw: Record<string, unknown>): [string, string][] =>
-    Object.entries(recordOf(raw.dependencies)).flatMap(([n, r]) => {
-      const p = resolve(splitDescriptor(str(raw.resolution) ?? '')[0], n, String(r));
-      return p ? [[n, p] as [string, string]] : [];
-    });
+  const resolveAll = (raw: Record<string, unknown>, deps: [string, string, string | undefined][]): [string, string][] => {
+    const out: [string, string][] = [];
+    for (const [n, r, exact] of deps) {
+      const p = exact ?? resolve(splitDescriptor(str(raw.resolution) ?? '')[0], n, r);
+      if (p) out.push([n, p]);
+    }
+    return out;
+  };
   const prod: string[] = [];
   const dev: string[] = [];
   const opt: string[] = [];
@@ -204,8 +214,9 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
   };
   const list: LockPackage[] = [];
   const rootDeps: string[] = [];
-  for (const { raw, pkg } of entries) {
-    const deps = resolveAll(raw);
+  for (let i = 0; i < entries.length; i++) {
+    const { raw, pkg } = entries[i];
+    const deps = resolveAll(raw, entryDeps[i]);
     pkg.dependencies = deps.map(([, p]) => p);
     if (pkg.workspace !== undefined) {
       classify(deps, workspaceManifests[pkg.workspace]);
@@ -213,7 +224,7 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
     }
     list.push(pkg);
   }
-  const own = rootEntry ? resolveAll(rootEntry) : [];
+  const own = rootEntry ? resolveAll(rootEntry, rootDepsOf) : [];
   classify(own, manifest);
   rootDeps.push(...own.map(([, p]) => p));
   return finishWorkspaces({ path: file, kind: 'yarn-berry' }, list, { prod, dev, opt, rootDeps }, manifest);
