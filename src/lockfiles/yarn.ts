@@ -41,14 +41,17 @@ function parseClassic(text: string, file: string, manifest?: Manifest): Lockfile
   const lines = text.split(/\r?\n/);
   let cur: ClassicEntry | undefined;
   let section: Record<string, string> | undefined;
+  const bad = (why: string, i: number) => new LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file, i + 1);
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i];
-    if (raw.trim() === '' || raw.trimStart().startsWith('#')) continue;
-    const indent = raw.length - raw.trimStart().length;
-    const line = raw.trim();
-    const bad = (why: string) => new LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file, i + 1);
+    // Each line trimmed once: this loop runs over every line of the file before the JIT has
+    // optimized it (a cold start), so work per line is most of the parse.
+    const start = raw.trimStart();
+    if (start === '' || start.charCodeAt(0) === 35) continue;
+    const indent = raw.length - start.length;
+    const line = start.trimEnd();
     if (indent === 0) {
-      if (!line.endsWith(':')) throw bad('an entry header must end with ":"');
+      if (!line.endsWith(':')) throw bad('an entry header must end with ":"', i);
       cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };
       section = undefined;
       entries.push(cur);
@@ -60,14 +63,14 @@ function parseClassic(text: string, file: string, manifest?: Manifest): Lockfile
       }
       section = undefined;
       const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad('expected `key value`');
+      if (!m) throw bad('expected `key value`', i);
       cur.fields[unquote(m[1])] = unquote(m[2]);
     } else if (indent === 4 && section) {
       const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad('expected `name range`');
+      if (!m) throw bad('expected `name range`', i);
       section[unquote(m[1])] = unquote(m[2]);
     } else {
-      throw bad(`unexpected indentation ${indent}`);
+      throw bad(`unexpected indentation ${indent}`, i);
     }
   }
   if (entries.length === 0 && !/^# yarn lockfile v1/m.test(text))
