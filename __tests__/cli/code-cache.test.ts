@@ -112,4 +112,12 @@ describe('dist/cli.js with the code cache', () => {
     expect(fs.statSync(cacheFile).mtimeMs).toBe(written);
     expect(JSON.parse(warm).components.length).toBeGreaterThan(500);
   });
+
+  it('prints nothing but the SBOM on stdout with --output - (the V8 flag the CLI sets says nothing there)', async () => {
+    const dir = tmpDir('chaingate-cc-');
+    const env = { ...process.env, XDG_CACHE_HOME: path.join(dir, 'cache'), SOURCE_DATE_EPOCH: '1700000000' };
+    const r = await runTool(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'sbom', path.join(FIXTURES, 'lockfiles-public', 'pygoat'), '--output', '-'], { cwd: dir, env, timeoutMs: 60_000 });
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(r.stdout).bomFormat).toBe('CycloneDX');
+  });
 });
