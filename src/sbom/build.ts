@@ -115,6 +115,23 @@ function toolComponent(version: string): Models.Component {
   return new Models.Component(Enums.ComponentType.Application, 'chaingate', { version });
 }
 
+/**
+ * Whether `list` is already what mergeByPurl returns (one lockfile's packages, as every parser
+ * returns them): merging again would copy 2,000 packages for nothing. Read only, never changed.
+ */
+function isMerged(list: LockPackage[]): boolean {
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i];
+    if (i > 0 && !(list[i - 1].purl < p.purl)) return false;
+    if (p.optional === false) return false;
+    const d = p.dependencies;
+    for (let j = 0; j < d.length; j++) if (d[j] === p.purl || (j > 0 && !(d[j - 1] < d[j]))) return false;
+    const u = p.unresolved;
+    if (u) for (let j = 1; j < u.length; j++) if (!(u[j - 1] < u[j])) return false;
+  }
+  return true;
+}
+
 /** The document as a plain object, keys in the spec's order, lists sorted. */
 export function buildSbom(input: SbomInput, opts: SbomOptions): Record<string, unknown> {
   const byRef = new Map<string, Models.Component>();
@@ -130,7 +147,8 @@ export function buildSbom(input: SbomInput, opts: SbomOptions): Record<string, u
 
   const keep = (p: LockPackage) => !(opts.excludeDev && p.dev);
   // One package in several projects is one component: required if any project needs it in production.
-  const all = mergeByPurl(input.lockfiles.flatMap((l) => l.packages.filter(keep)));
+  const listed = input.lockfiles.flatMap((l) => l.packages.filter(keep));
+  const all = isMerged(listed) ? listed : mergeByPurl(listed);
   const multi = new Map<string, { alg: string; content: string }[]>();
   for (const p of all) bom.components.add(fromLockPackage(p, byRef, multi));
   for (const p of all) {
