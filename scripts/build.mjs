@@ -30,6 +30,7 @@ const common = {
 const SRC = path.resolve('src');
 const COMMANDS_DIR = path.join(SRC, 'cli', 'commands');
 const COMMAND_INDEX = path.join(COMMANDS_DIR, 'index.ts');
+const CODE_CACHE = path.join(SRC, 'cli', 'code-cache.ts');
 const COMMANDS = fs
   .readdirSync(COMMANDS_DIR)
   .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
@@ -56,10 +57,16 @@ function splitCli(entry) {
         if (args.importer === COMMAND_INDEX && path.dirname(target) === COMMANDS_DIR) {
           const name = path.basename(target, '.ts');
           if (!COMMANDS.includes(name)) throw new Error(`${args.path}: not a command module in src/cli/commands`);
-          return { path: `./cli-${name}.js`, external: true };
+          return { path: name, namespace: 'cli-command' };
         }
         return undefined;
       });
+      // A command bundle is loaded through V8's code cache (src/cli/code-cache.ts), as require() would.
+      b.onLoad({ filter: /.*/, namespace: 'cli-command' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(CODE_CACHE)}).requireBundle(require('node:path').join(__dirname, ${JSON.stringify(`cli-${args.path}.js`)}));`,
+        resolveDir: SRC,
+        loader: 'js',
+      }));
     },
   };
 }

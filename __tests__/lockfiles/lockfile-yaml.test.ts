@@ -53,6 +53,8 @@ describe('parseLockfileYaml', () => {
     ['a tab indent', 'a:\n\tb: c\n'],
     ['a directive', '%YAML 1.2\n---\na: 1\n'],
     ['an unknown escape', 'a: "\\x41"\n'],
+    ['a tab after a value', 'a: b\t\n'],
+    ['a tab inside a quoted value', 'a: "b\tc"\n'],
   ])('declines %s, and parseYamlDocuments still reads it as js-yaml does', (_what, text) => {
     expect(parseLockfileYaml(text)).toBeUndefined();
     let expected: unknown;
@@ -85,6 +87,25 @@ describe('parseLockfileYaml', () => {
 
   it('reads the scalars of the core schema the way js-yaml does', () => {
     const text = "a: ~\nb: null\nc: true\nd: False\ne: 12\nf: -3\ng: 1.5\nh: 5.3\ni: 1.2.3\nj: '9.0'\nk: \"x \\\"y\\\" \\\\ z\"\nl: 'it''s'\nm: [x64, 'arm']\nn: {}\no:\np: a # comment\nq: 0.0.0-use.local\nr: 10c0\n";
+    expect(parseLockfileYaml(text)).toStrictEqual(loadAll(text, undefined, { schema: CORE_SCHEMA }));
+  });
+
+  it('reads quotes, escapes, flow collections and comments the way js-yaml does', () => {
+    const text = [
+      '"q\\"k": "a \\"b\\" c\\\\"',
+      "'s''k': 'it''s' # note",
+      '"k2":    "v2"   ',
+      'f: {integrity: sha512-AB+/cd==, "q": \'x, y\', n: 1}',
+      's: [ a , "b,c" ,d ]',
+      'e: { }',
+      'h: "x" #c',
+      'n:',
+      '  - one',
+      '  - "two"',
+      '  -  3 ',
+      "u: 'a: b'",
+      '',
+    ].join('\r\n');
     expect(parseLockfileYaml(text)).toStrictEqual(loadAll(text, undefined, { schema: CORE_SCHEMA }));
   });
 });

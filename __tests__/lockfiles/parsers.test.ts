@@ -342,6 +342,14 @@ describe('npm purls', () => {
       ['JSONStream', '1.3.5'],
       ['@Scope/Pkg', '1.0.0-rc.1+build:7'],
       ['a', '0.0.0-x y'],
+      // pnpm workspaces named by their folder
+      ['apps/site', ''],
+      ['Packages/UI-Components', '1.0.0'],
+      ['a/..', '2.0.0-rc.1'],
+      ['a/_b/.c', ''],
+      ['a/b', '1.0.0+x'],
+      ['a//b', ''],
+      ['a/b c', ''],
     ];
     for (const [k, v] of Object.entries(raw.packages)) if (k && v.version) cases.push([v.name ?? k.slice(k.lastIndexOf('node_modules/') + 13), v.version]);
     expect(cases.length).toBeGreaterThan(1800);

@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { main } from '../../src/cli/main';
 import type { CommandIO } from '../../src/cli/types';
 import { packagesFromCycloneDx, readLockfile } from '../../src/lockfiles';
-import { writeSbom } from '../../src/sbom';
+import { buildSbom, writeSbom } from '../../src/sbom';
 import { tmpDir } from '../helpers/paths';
 import { expectValidCycloneDx, layout, LOCK_FIXTURES, purls, type Cdx } from './helpers';
 
@@ -191,5 +191,21 @@ describe('chaingate sbom (CLI)', () => {
     const { io: x, err } = io(LOCK_FIXTURES);
     expect(await main(['sbom', 'npm-small', '--spec-version', '1.3'], x)).toBe(2);
     expect(err.join('')).toMatch(/use 1\.6 or 1\.5/);
+  });
+});
+
+describe('buildSbom of one lockfile whose packages are not merged by purl', () => {
+  // Every parser merges by purl, and buildSbom then does not merge again; a list built another way
+  // is still merged: one component per purl, required when any copy is.
+  it('gives one component per purl, required if any copy is', () => {
+    const pkg = (purl: string, dev: boolean, dependencies: string[]) => ({ ecosystem: 'npm' as const, name: purl.slice(8, purl.lastIndexOf('@')), version: '1.0.0', purl, dev, direct: false, dependencies });
+    const packages = [pkg('pkg:npm/b@1.0.0', false, []), pkg('pkg:npm/a@1.0.0', true, ['pkg:npm/b@1.0.0']), pkg('pkg:npm/a@1.0.0', false, [])];
+    const doc = buildSbom({ lockfiles: [{ path: 'package-lock.json', kind: 'package-lock', packages }], root: { name: 'x' } }, { specVersion: '1.6', excludeDev: false, toolVersion: '0', timestamp: new Date(0) });
+    const components = doc.components as { 'bom-ref': string; scope: string }[];
+    expect(components.map((c) => [c['bom-ref'], c.scope])).toEqual([
+      ['pkg:npm/a@1.0.0', 'required'],
+      ['pkg:npm/b@1.0.0', 'required'],
+    ]);
+    expect((doc.dependencies as { ref: string; dependsOn?: string[] }[]).find((d) => d.ref === 'pkg:npm/a@1.0.0')?.dependsOn).toEqual(['pkg:npm/b@1.0.0']);
   });
 });

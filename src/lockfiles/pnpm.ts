@@ -86,6 +86,8 @@ export function parsePnpmLock(text: string, file: string, manifest?: Manifest): 
   };
   const purlByKey = new Map<string, string>();
   for (const at of Object.keys(importers)) if (at !== '.') purlByKey.set(`workspace:${at}`, workspacePurl(at));
+  // Each entry read once: every purl must be known before the first edge is resolved.
+  const nodes: { key: string; e: Record<string, unknown>; m: Record<string, unknown>; name: string; version: string; purl: string }[] = [];
   for (const key of Object.keys(graph)) {
     const e = recordOf(graph[key]);
     const m = metaOf(key);
@@ -93,13 +95,12 @@ export function parsePnpmLock(text: string, file: string, manifest?: Manifest): 
     const name = str(e.name) ?? str(m.name) ?? nv?.name;
     const version = str(e.version) ?? str(m.version) ?? nv?.version;
     if (!name || !version) throw new LockfileError(`entry "${key}" has no name@version; ${FIX}`, file);
-    purlByKey.set(key, npmPurl(name, version));
+    const purl = npmPurl(name, version);
+    purlByKey.set(key, purl);
+    nodes.push({ key, e, m, name, version, purl });
   }
   const list: LockPackage[] = [];
-  for (const key of Object.keys(graph)) {
-    const e = recordOf(graph[key]);
-    const m = metaOf(key);
-    const purl = purlByKey.get(key) as string;
+  for (const { key, e, m, name, version, purl } of nodes) {
     const deps: string[] = [];
     for (const section of ['dependencies', 'optionalDependencies'] as const) {
       for (const [n, r] of Object.entries(recordOf(e[section]))) {
@@ -111,11 +112,10 @@ export function parsePnpmLock(text: string, file: string, manifest?: Manifest): 
           throw new LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX}`, file);
       }
     }
-    const nv = splitKey(key, format) ?? { name: '', version: '' };
     const pkg: LockPackage = {
       ecosystem: 'npm',
-      name: str(e.name) ?? str(m.name) ?? nv.name,
-      version: str(e.version) ?? str(m.version) ?? nv.version,
+      name,
+      version,
       purl,
       dev: e.dev === true,
       direct: false,

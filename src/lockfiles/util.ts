@@ -15,12 +15,18 @@ import type { Ecosystem, Integrity, Lockfile, LockPackage, Manifest } from './ty
 // A test holds the output equal to PackageURL's for every package of a real lockfile.
 type Encoders = { encode: (s: string) => string };
 
+const FOLDER_NAME = /^[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9._-]+)+$/;
+const FOLDER_VERSION = /^[A-Za-z0-9.-]+$/;
+
 /** An empty version (a workspace whose package.json has none) gives a purl without one. */
 export function npmPurl(name: string, version: string): string {
   // The purl spec's npm rule: namespace and name are lower-cased (old packages like JSONStream).
   const lower = name.toLowerCase();
   const plain = plainNpmPurl(lower, version || undefined);
   if (plain !== undefined) return plain;
+  // A pnpm workspace no link names is named by its folder (apps/site): the name encoder writes
+  // each '/' as %2F and leaves these characters alone, so the library need not load for it.
+  if (FOLDER_NAME.test(lower) && (!version || FOLDER_VERSION.test(version))) return `pkg:npm/${lower.replaceAll('/', '%2F')}${version ? `@${version}` : ''}`;
   const enc = packageUrlLib().PurlComponent as unknown as { namespace: Encoders; name: Encoders; version: Encoders };
   const slash = lower.startsWith('@') ? lower.indexOf('/') : -1;
   const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);

@@ -41,14 +41,17 @@ function parseClassic(text: string, file: string, manifest?: Manifest): Lockfile
   const lines = text.split(/\r?\n/);
   let cur: ClassicEntry | undefined;
   let section: Record<string, string> | undefined;
+  const bad = (why: string, i: number) => new LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file, i + 1);
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i];
-    if (raw.trim() === '' || raw.trimStart().startsWith('#')) continue;
-    const indent = raw.length - raw.trimStart().length;
-    const line = raw.trim();
-    const bad = (why: string) => new LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file, i + 1);
+    // Each line trimmed once: this loop runs over every line of the file before the JIT has
+    // optimized it (a cold start), so work per line is most of the parse.
+    const start = raw.trimStart();
+    if (start === '' || start.charCodeAt(0) === 35) continue;
+    const indent = raw.length - start.length;
+    const line = start.trimEnd();
     if (indent === 0) {
-      if (!line.endsWith(':')) throw bad('an entry header must end with ":"');
+      if (!line.endsWith(':')) throw bad('an entry header must end with ":"', i);
       cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };
       section = undefined;
       entries.push(cur);
@@ -60,14 +63,14 @@ function parseClassic(text: string, file: string, manifest?: Manifest): Lockfile
       }
       section = undefined;
       const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad('expected `key value`');
+      if (!m) throw bad('expected `key value`', i);
       cur.fields[unquote(m[1])] = unquote(m[2]);
     } else if (indent === 4 && section) {
       const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad('expected `name range`');
+      if (!m) throw bad('expected `name range`', i);
       section[unquote(m[1])] = unquote(m[2]);
     } else {
-      throw bad(`unexpected indentation ${indent}`);
+      throw bad(`unexpected indentation ${indent}`, i);
     }
   }
   if (entries.length === 0 && !/^# yarn lockfile v1/m.test(text))
@@ -156,16 +159,23 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
   }
   // Lockfile v4 writes ranges without the npm: protocol that its keys carry.
   const exactly = (n: string, r: string) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
-  const named = new Set<string>();
-  for (const raw of [...entries.map((e) => e.raw), rootEntry ?? {}])
-    for (const [n, r] of Object.entries(recordOf(raw.dependencies))) {
-      const p = exactly(n, String(r));
-      if (p) named.add(p);
+  // Each entry's dependencies as [name, range, exact match], looked up once: the fallback below
+  // needs every exact match first (`named`).
+  const depsOf = (raw: Record<string, unknown>) => {
+    const deps = recordOf(raw.dependencies);
+    const out: [string, string, string | undefined][] = [];
+    for (const n of Object.keys(deps)) {
+      const r = String(deps[n]);
+      out.push([n, r, exactly(n, r)]);
     }
+    return out;
+  };
+  const entryDeps = entries.map((e) => depsOf(e.raw));
+  const rootDepsOf = rootEntry ? depsOf(rootEntry) : [];
+  const named = new Set<string>();
+  for (const deps of [...entryDeps, rootDepsOf]) for (const d of deps) if (d[2]) named.add(d[2]);
   const resolutions = manifest?.resolutions ?? {};
   const resolve = (from: string, n: string, r: string): string | undefined => {
-    const exact = exactly(n, r);
-    if (exact) return exact;
     const candidates = byName.get(n) ?? [];
     // The root package.json's `resolutions` rewrote the descriptor: "parent/name", "name@range"
     // or "name" (ansi-escapes/type-fest: ^2.0.0 locks ansi-escapes' type-fest@^0.21.3 as 2.19.0).
@@ -185,11 +195,14 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
     const target = ok.filter((c) => !named.has(c.purl));
     return (target.length === 1 ? target : ok).sort((a, b) => semver.rcompare(a.version, b.version))[0]?.purl;
   };
-  const resolveAll = (raw: Record<string, unknown>): [string, string][] =>
-    Object.entries(recordOf(raw.dependencies)).flatMap(([n, r]) => {
-      const p = resolve(splitDescriptor(str(raw.resolution) ?? '')[0], n, String(r));
-      return p ? [[n, p] as [string, string]] : [];
-    });
+  const resolveAll = (raw: Record<string, unknown>, deps: [string, string, string | undefined][]): [string, string][] => {
+    const out: [string, string][] = [];
+    for (const [n, r, exact] of deps) {
+      const p = exact ?? resolve(splitDescriptor(str(raw.resolution) ?? '')[0], n, r);
+      if (p) out.push([n, p]);
+    }
+    return out;
+  };
   const prod: string[] = [];
   const dev: string[] = [];
   const opt: string[] = [];
@@ -204,8 +217,9 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
   };
   const list: LockPackage[] = [];
   const rootDeps: string[] = [];
-  for (const { raw, pkg } of entries) {
-    const deps = resolveAll(raw);
+  for (let i = 0; i < entries.length; i++) {
+    const { raw, pkg } = entries[i];
+    const deps = resolveAll(raw, entryDeps[i]);
     pkg.dependencies = deps.map(([, p]) => p);
     if (pkg.workspace !== undefined) {
       classify(deps, workspaceManifests[pkg.workspace]);
@@ -213,7 +227,7 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
     }
     list.push(pkg);
   }
-  const own = rootEntry ? resolveAll(rootEntry) : [];
+  const own = rootEntry ? resolveAll(rootEntry, rootDepsOf) : [];
   classify(own, manifest);
   rootDeps.push(...own.map(([, p]) => p));
   return finishWorkspaces({ path: file, kind: 'yarn-berry' }, list, { prod, dev, opt, rootDeps }, manifest);

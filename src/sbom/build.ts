@@ -55,14 +55,14 @@ function hashesOf(list: { alg: string; content: string }[] | undefined): Models.
   return dict;
 }
 
-/** Several digests per algorithm, which the library's model cannot hold: bom-ref -> hashes. */
-function multiDigests(packages: LockPackage[]): Map<string, { alg: string; content: string }[]> {
-  const out = new Map<string, { alg: string; content: string }[]>();
-  for (const p of packages) {
-    const d = digestsOf(p.integrity?.map((i) => ({ alg: i.alg, content: i.hex })));
-    if ([...d.values()].some((c) => c.length > 1)) out.set(p.purl, [...d].sort().flatMap(([alg, cs]) => cs.map((content) => ({ alg, content }))));
-  }
-  return out;
+/** Several digests per algorithm, which the library's model cannot hold: `multi` collects them, bom-ref -> hashes. */
+function packageHashes(p: LockPackage, multi: Map<string, { alg: string; content: string }[]>): Models.HashDictionary {
+  const dict = new Models.HashDictionary();
+  if (!p.integrity) return dict;
+  const d = digestsOf(p.integrity.map((i) => ({ alg: i.alg, content: i.hex })));
+  for (const [alg, contents] of d) dict.set(alg as Enums.HashAlgorithm, contents[0]);
+  if ([...d.values()].some((c) => c.length > 1)) multi.set(p.purl, [...d].sort().flatMap(([alg, cs]) => cs.map((content) => ({ alg, content }))));
+  return dict;
 }
 
 function withAllDigests(doc: Record<string, unknown>, multi: Map<string, { alg: string; content: string }[]>): void {
@@ -78,7 +78,7 @@ function splitNpmName(name: string): { group?: string; name: string } {
   return slash > 0 ? { group: name.slice(0, slash), name: name.slice(slash + 1) } : { name };
 }
 
-function fromLockPackage(p: LockPackage, byRef: Map<string, Models.Component>): Models.Component {
+function fromLockPackage(p: LockPackage, byRef: Map<string, Models.Component>, multi: Map<string, { alg: string; content: string }[]>): Models.Component {
   const n = p.ecosystem === 'npm' ? splitNpmName(p.name) : { name: p.name };
   const c = new Models.Component(Enums.ComponentType.Library, n.name, {
     bomRef: p.purl,
@@ -86,7 +86,7 @@ function fromLockPackage(p: LockPackage, byRef: Map<string, Models.Component>): 
     version: p.version,
     purl: p.purl,
     scope: p.dev || p.optional ? Enums.ComponentScope.Optional : Enums.ComponentScope.Required,
-    hashes: hashesOf(p.integrity?.map((i) => ({ alg: i.alg, content: i.hex }))),
+    hashes: packageHashes(p, multi),
     licenses: p.licenses ? licensesOf(p.licenses, true) : undefined,
   });
   // The CycloneDX taxonomy's development flag is npm's; other ecosystems get our own name.
@@ -115,6 +115,23 @@ function toolComponent(version: string): Models.Component {
   return new Models.Component(Enums.ComponentType.Application, 'chaingate', { version });
 }
 
+/**
+ * Whether `list` is already what mergeByPurl returns (one lockfile's packages, as every parser
+ * returns them): merging again would copy 2,000 packages for nothing. Read only, never changed.
+ */
+function isMerged(list: LockPackage[]): boolean {
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i];
+    if (i > 0 && !(list[i - 1].purl < p.purl)) return false;
+    if (p.optional === false) return false;
+    const d = p.dependencies;
+    for (let j = 0; j < d.length; j++) if (d[j] === p.purl || (j > 0 && !(d[j - 1] < d[j]))) return false;
+    const u = p.unresolved;
+    if (u) for (let j = 1; j < u.length; j++) if (!(u[j - 1] < u[j])) return false;
+  }
+  return true;
+}
+
 /** The document as a plain object, keys in the spec's order, lists sorted. */
 export function buildSbom(input: SbomInput, opts: SbomOptions): Record<string, unknown> {
   const byRef = new Map<string, Models.Component>();
@@ -130,8 +147,10 @@ export function buildSbom(input: SbomInput, opts: SbomOptions): Record<string, u
 
   const keep = (p: LockPackage) => !(opts.excludeDev && p.dev);
   // One package in several projects is one component: required if any project needs it in production.
-  const all = mergeByPurl(input.lockfiles.flatMap((l) => l.packages.filter(keep)));
-  for (const p of all) bom.components.add(fromLockPackage(p, byRef));
+  const listed = input.lockfiles.flatMap((l) => l.packages.filter(keep));
+  const all = isMerged(listed) ? listed : mergeByPurl(listed);
+  const multi = new Map<string, { alg: string; content: string }[]>();
+  for (const p of all) bom.components.add(fromLockPackage(p, byRef, multi));
   for (const p of all) {
     const c = byRef.get(p.purl) as Models.Component;
     for (const d of p.dependencies) {
@@ -198,7 +217,7 @@ export function buildSbom(input: SbomInput, opts: SbomOptions): Record<string, u
   // The library's sortLists orders with localeCompare, whose first call loads ICU's collation
   // data (~10-40 ms of a 0.15 s run): the lists are ordered here instead, by code unit.
   const doc = normalizer.normalize(bom, { sortLists: false }) as unknown as Record<string, unknown>;
-  withAllDigests(doc, multiDigests(all));
+  withAllDigests(doc, multi);
   sortLists(doc);
   const serial = opts.serialNumber ?? contentSerial(doc);
   const { $schema, bomFormat, specVersion, version, serialNumber: _unset, ...rest } = doc;
