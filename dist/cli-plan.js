@@ -18267,7 +18267,7 @@ function findJsonProblem(text) {
   const stack = [];
   let expect = "value";
   let i = 0;
-  const fail = (problem, at = i) => position(text, at, problem);
+  const fail = (problem, at2 = i) => position(text, at2, problem);
   const afterValue = () => stack.length ? "comma-or-close" : "end";
   const string4 = () => {
     const start = i++;
@@ -31339,8 +31339,8 @@ function schemaMessage(error2, raw, known) {
     key = issue2.keys[0];
     message = `${path5.length ? `${dotted}: ` : ""}unknown key here; check its spelling against the JSON Schema in schemas/`;
   } else if (issue2.code === "invalid_type") {
-    const at = valueAt(raw, path5);
-    message = at.present ? `${dotted}: expected ${issue2.expected}, found ${kindOf(at.value)}` : `${dotted}: is required (${issue2.message})`;
+    const at2 = valueAt(raw, path5);
+    message = at2.present ? `${dotted}: expected ${issue2.expected}, found ${kindOf(at2.value)}` : `${dotted}: is required (${issue2.message})`;
   }
   const more = error2.issues.length > 1 ? ` (and ${error2.issues.length - 1} more problem${error2.issues.length > 2 ? "s" : ""})` : "";
   return { message: message + more, path: path5, key };
@@ -31581,175 +31581,199 @@ function plain2(s) {
   if (s.includes(": ") || s.includes(" #")) bail();
   return s;
 }
+var at = 0;
 function quoted2(s, i) {
-  const q = s[i];
-  if (q === "'") {
+  if (s.charCodeAt(i) === 39) {
     let out2 = "";
     let j2 = i + 1;
     for (; ; ) {
       const k = s.indexOf("'", j2);
       if (k < 0) bail();
       out2 += s.slice(j2, k);
-      if (s[k + 1] === "'") {
+      if (s.charCodeAt(k + 1) === 39) {
         out2 += "'";
         j2 = k + 2;
-      } else return [out2, k + 1];
+      } else {
+        at = k + 1;
+        return out2;
+      }
     }
   }
   let j = i + 1;
   let out = "";
   for (; ; ) {
     const k = s.indexOf('"', j);
-    const b = s.indexOf("\\", j);
     if (k < 0) bail();
-    if (b < 0 || b > k) return [out + s.slice(j, k), k + 1];
-    out += s.slice(j, b);
-    const e = s[b + 1];
+    const b = s.lastIndexOf("\\", k);
+    if (b < j) {
+      at = k + 1;
+      return out + s.slice(j, k);
+    }
+    const first = s.indexOf("\\", j);
+    out += s.slice(j, first);
+    const e = s[first + 1];
     if (e === '"' || e === "\\" || e === "/") out += e;
     else if (e === "n") out += "\n";
     else if (e === "t") out += "	";
     else bail();
-    j = b + 2;
+    j = first + 2;
   }
 }
+function endsClean(s, i) {
+  while (s.charCodeAt(i) === 32) i++;
+  return i === s.length || s.charCodeAt(i) === 35;
+}
 function inlineValue(s) {
-  const c = s[0];
-  if (c === "'" || c === '"') {
-    const [v, end] = quoted2(s, 0);
-    const rest = s.slice(end).trim();
-    if (rest !== "" && !rest.startsWith("#")) bail();
+  const c = s.charCodeAt(0);
+  if (c === 39 || c === 34) {
+    const v = quoted2(s, 0);
+    if (!endsClean(s, at)) bail();
     return v;
   }
-  if (c === "{" || c === "[") {
-    const [v, end] = flow(s, 0);
-    const rest = s.slice(end).trim();
-    if (rest !== "" && !rest.startsWith("#")) bail();
+  if (c === 123 || c === 91) {
+    const v = flow(s, 0);
+    if (!endsClean(s, at)) bail();
     return v;
   }
   const hash2 = s.indexOf(" #");
   return plain2(hash2 < 0 ? s : s.slice(0, hash2).trimEnd());
 }
+function firstOf(s, from, a, b) {
+  const i = s.indexOf(a, from);
+  const k = s.indexOf(b, from);
+  if (i < 0) return k < 0 ? s.length : k;
+  return k < 0 || i < k ? i : k;
+}
+function flowScalar(s, j, stop, close) {
+  while (s.charCodeAt(j) === 32) j++;
+  const c = s.charCodeAt(j);
+  if (c === 39 || c === 34) return quoted2(s, j);
+  if (c === 123 || c === 91) bail();
+  at = firstOf(s, j, stop, close);
+  return plain2(s.slice(j, at).trimEnd());
+}
 function flow(s, i) {
-  const map2 = s[i] === "{";
+  const map2 = s.charCodeAt(i) === 123;
   const close = map2 ? "}" : "]";
   const obj = {};
   const arr = [];
   let j = i + 1;
-  const skip = () => {
-    while (s[j] === " ") j++;
-  };
-  const scalar2 = (stops) => {
-    skip();
-    if (s[j] === "'" || s[j] === '"') {
-      const [v, end] = quoted2(s, j);
-      j = end;
-      return v;
-    }
-    if (s[j] === "{" || s[j] === "[") bail();
-    const start = j;
-    while (j < s.length && !stops.includes(s[j])) j++;
-    return plain2(s.slice(start, j).trimEnd());
-  };
-  skip();
-  if (s[j] === close) return [map2 ? obj : arr, j + 1];
+  while (s.charCodeAt(j) === 32) j++;
+  if (s[j] === close) {
+    at = j + 1;
+    return map2 ? obj : arr;
+  }
   for (; ; ) {
     if (map2) {
-      const k = scalar2(":");
-      if (s[j] !== ":" || typeof k !== "string" || Object.hasOwn(obj, k) || k === "__proto__") bail();
-      j++;
-      obj[k] = scalar2(`,${close}`);
-    } else arr.push(scalar2(`,${close}`));
-    skip();
-    if (s[j] === ",") {
+      const k = flowScalar(s, j, ":", ":");
+      if (s.charCodeAt(at) !== 58 || typeof k !== "string" || Object.hasOwn(obj, k) || k === "__proto__") bail();
+      obj[k] = flowScalar(s, at + 1, ",", close);
+    } else arr.push(flowScalar(s, j, ",", close));
+    j = at;
+    while (s.charCodeAt(j) === 32) j++;
+    if (s.charCodeAt(j) === 44) {
       j++;
       continue;
     }
     if (s[j] !== close) bail();
-    return [map2 ? obj : arr, j + 1];
+    at = j + 1;
+    return map2 ? obj : arr;
   }
 }
 function splitKey(t) {
   let key;
-  let after;
-  if (t[0] === '"' || t[0] === "'") {
-    [key, after] = quoted2(t, 0);
-    if (t[after] !== ":") bail();
+  const c = t.charCodeAt(0);
+  if (c === 34 || c === 39) {
+    key = quoted2(t, 0);
+    if (t.charCodeAt(at) !== 58) bail();
   } else {
-    after = t.indexOf(": ");
-    if (after < 0) {
-      if (!t.endsWith(":")) bail();
-      after = t.length - 1;
+    let colon = t.indexOf(": ");
+    if (colon < 0) {
+      if (t.charCodeAt(t.length - 1) !== 58) bail();
+      colon = t.length - 1;
     }
-    key = t.slice(0, after);
+    key = t.slice(0, colon);
     if (key === "" || "&*!|>%@`?-[{#".includes(key[0]) || key === "<<") bail();
+    at = colon;
   }
   if (key === "__proto__") bail();
-  return [key, t.slice(after + 1).trim()];
+  at++;
+  return key;
 }
+var restOf = (t, i) => i === t.length ? "" : t.slice(i).trim();
+var isItem = (t) => t.charCodeAt(0) === 45 && (t.length === 1 || t.charCodeAt(1) === 32);
 function block(lines, start, indent) {
-  if (lines[start].text.startsWith("- ") || lines[start].text === "-") return sequence(lines, start, indent);
+  if (isItem(lines[start].text)) return sequence(lines, start, indent);
   const obj = {};
   let i = start;
   while (i < lines.length) {
     const l = lines[i];
     if (l.indent < indent) break;
     if (l.indent > indent) bail();
-    const [key, rest] = splitKey(l.text);
+    const key = splitKey(l.text);
+    const rest = restOf(l.text, at);
     if (Object.hasOwn(obj, key)) bail();
     i++;
     let value;
-    if (rest === "" || rest.startsWith("#")) {
+    if (rest === "" || rest.charCodeAt(0) === 35) {
       const next = lines[i];
-      if (next && (next.indent > indent || next.indent === indent && next.text.startsWith("- "))) [value, i] = block(lines, i, next.indent);
-      else value = null;
+      if (next && (next.indent > indent || next.indent === indent && next.text.startsWith("- "))) {
+        value = block(lines, i, next.indent);
+        i = at;
+      } else value = null;
     } else value = inlineValue(rest);
     obj[key] = value;
   }
-  return [obj, i];
+  at = i;
+  return obj;
 }
 function sequence(lines, start, indent) {
   const arr = [];
   let i = start;
-  while (i < lines.length && lines[i].indent === indent && (lines[i].text.startsWith("- ") || lines[i].text === "-")) {
+  while (i < lines.length && lines[i].indent === indent && isItem(lines[i].text)) {
     const item = lines[i].text.slice(1).trim();
     if (item === "" || /^[^'"{[]*: |^[^'"{[]*:$/.test(item)) bail();
     arr.push(inlineValue(item));
     i++;
   }
   if (i < lines.length && lines[i].indent > indent) bail();
-  return [arr, i];
+  at = i;
+  return arr;
 }
 function parseLockfileYaml(text) {
   try {
+    if (text.includes("	")) bail();
     const docs = [[]];
+    let lines = docs[0];
     let start = 0;
     while (start <= text.length) {
       let end = text.indexOf("\n", start);
       if (end < 0) end = text.length;
-      let raw = text.slice(start, end);
-      start = end + 1;
-      if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
-      let indent = 0;
-      while (raw.charCodeAt(indent) === 32) indent++;
-      if (indent === raw.length) continue;
-      const c = raw[indent];
-      if (c === "#") continue;
-      if (c === "	") bail();
-      if (indent === 0 && (raw === "---" || raw.startsWith("--- ") || raw.startsWith("..."))) {
-        if (raw !== "---") bail();
-        docs.push([]);
+      const next = end + 1;
+      if (text.charCodeAt(end - 1) === 13 && end > start) end--;
+      let first = start;
+      while (text.charCodeAt(first) === 32 && first < end) first++;
+      const indent = first - start;
+      start = next;
+      if (first === end) continue;
+      const c = text.charCodeAt(first);
+      if (c === 35) continue;
+      if (indent === 0 && c === 45 && text.startsWith("---", first)) {
+        if (end !== first + 3) bail();
+        lines = [];
+        docs.push(lines);
         continue;
       }
-      if (indent === 0 && c === "%") bail();
-      const body = indent ? raw.slice(indent) : raw;
-      docs[docs.length - 1].push({ indent, text: body.charCodeAt(body.length - 1) === 32 ? body.trimEnd() : body });
+      if (indent === 0 && (c === 46 && text.startsWith("...", first) || c === 37)) bail();
+      const body = text.slice(first, end);
+      lines.push({ indent, text: body.charCodeAt(body.length - 1) === 32 ? body.trimEnd() : body });
     }
     if (docs.length > 1 && docs[0].length === 0) docs.shift();
-    return docs.map((lines) => {
-      if (lines.length === 0) return null;
-      if (lines[0].indent !== 0) bail();
-      const [value, end] = block(lines, 0, 0);
-      if (end !== lines.length) bail();
+    return docs.map((doc) => {
+      if (doc.length === 0) return null;
+      if (doc[0].indent !== 0) bail();
+      const value = block(doc, 0, 0);
+      if (at !== doc.length) bail();
       return value;
     });
   } catch (e) {
@@ -31816,10 +31840,13 @@ function plainNpmPurl(name, version2) {
 var CANONICAL_TYPES = lookupTable({ npm: "npm", pypi: "pypi", gem: "gem", cargo: "cargo", nuget: "nuget", deb: "deb", apk: "apk", rpm: "rpm", composer: "composer" });
 
 // src/lockfiles/util.ts
+var FOLDER_NAME = /^[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9._-]+)+$/;
+var FOLDER_VERSION = /^[A-Za-z0-9.-]+$/;
 function npmPurl(name, version2) {
   const lower = name.toLowerCase();
   const plain3 = plainNpmPurl(lower, version2 || void 0);
   if (plain3 !== void 0) return plain3;
+  if (FOLDER_NAME.test(lower) && (!version2 || FOLDER_VERSION.test(version2))) return `pkg:npm/${lower.replaceAll("/", "%2F")}${version2 ? `@${version2}` : ""}`;
   const enc = packageUrlLib().PurlComponent;
   const slash = lower.startsWith("@") ? lower.indexOf("/") : -1;
   const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);
@@ -32332,9 +32359,9 @@ function splitKey2(key, format) {
   }
   const paren = k.indexOf("(");
   const base = paren < 0 ? k : k.slice(0, paren);
-  const at = base.indexOf("@", 1);
-  if (at < 0) return void 0;
-  return { name: base.slice(0, at), version: base.slice(at + 1) };
+  const at2 = base.indexOf("@", 1);
+  if (at2 < 0) return void 0;
+  return { name: base.slice(0, at2), version: base.slice(at2 + 1) };
 }
 function isEnvDocument(d) {
   if (!isRecord(d) || !isRecord(d.importers)) return false;
@@ -32359,15 +32386,15 @@ function parsePnpmLock(text, file2, manifest) {
   const metaOf = (key) => recordOf(format === 9 ? meta3[key.replace(/\(.*$/, "")] : graph[key]);
   const importers = isRecord(data.importers) ? data.importers : { ".": data };
   const workspaceName = /* @__PURE__ */ new Map();
-  for (const [at, imp] of Object.entries(importers)) {
+  for (const [at2, imp] of Object.entries(importers)) {
     for (const section of ["dependencies", "devDependencies", "optionalDependencies"]) {
       for (const [n, spec] of Object.entries(recordOf(recordOf(imp)[section]))) {
         const ref = isRecord(spec) ? str(spec.version) : str(spec);
-        if (ref?.startsWith("link:")) workspaceName.set(posix.normalize(posix.join(at, ref.slice(5))), n);
+        if (ref?.startsWith("link:")) workspaceName.set(posix.normalize(posix.join(at2, ref.slice(5))), n);
       }
     }
   }
-  const workspacePurl = (at) => npmPurl(workspaceName.get(at) ?? at, "");
+  const workspacePurl = (at2) => npmPurl(workspaceName.get(at2) ?? at2, "");
   const keyOf = (from, name, ref) => {
     if (ref.startsWith("link:")) {
       const target = posix.normalize(posix.join(from, ref.slice(5)));
@@ -32383,7 +32410,8 @@ function parsePnpmLock(text, file2, manifest) {
     return format === 9 ? k : `/${k}`;
   };
   const purlByKey = /* @__PURE__ */ new Map();
-  for (const at of Object.keys(importers)) if (at !== ".") purlByKey.set(`workspace:${at}`, workspacePurl(at));
+  for (const at2 of Object.keys(importers)) if (at2 !== ".") purlByKey.set(`workspace:${at2}`, workspacePurl(at2));
+  const nodes = [];
   for (const key of Object.keys(graph)) {
     const e = recordOf(graph[key]);
     const m = metaOf(key);
@@ -32391,13 +32419,12 @@ function parsePnpmLock(text, file2, manifest) {
     const name = str(e.name) ?? str(m.name) ?? nv?.name;
     const version2 = str(e.version) ?? str(m.version) ?? nv?.version;
     if (!name || !version2) throw new import_errors8.LockfileError(`entry "${key}" has no name@version; ${FIX3}`, file2);
-    purlByKey.set(key, npmPurl(name, version2));
+    const purl = npmPurl(name, version2);
+    purlByKey.set(key, purl);
+    nodes.push({ key, e, m, name, version: version2, purl });
   }
   const list = [];
-  for (const key of Object.keys(graph)) {
-    const e = recordOf(graph[key]);
-    const m = metaOf(key);
-    const purl = purlByKey.get(key);
+  for (const { key, e, m, name, version: version2, purl } of nodes) {
     const deps2 = [];
     for (const section of ["dependencies", "optionalDependencies"]) {
       for (const [n, r] of Object.entries(recordOf(e[section]))) {
@@ -32409,11 +32436,10 @@ function parsePnpmLock(text, file2, manifest) {
           throw new import_errors8.LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX3}`, file2);
       }
     }
-    const nv = splitKey2(key, format) ?? { name: "", version: "" };
     const pkg = {
       ecosystem: "npm",
-      name: str(e.name) ?? str(m.name) ?? nv.name,
-      version: str(e.version) ?? str(m.version) ?? nv.version,
+      name,
+      version: version2,
       purl,
       dev: e.dev === true,
       direct: false,
@@ -32428,8 +32454,8 @@ function parsePnpmLock(text, file2, manifest) {
   const dev = [];
   const opt = [];
   const rootDeps = [];
-  for (const [at, imp] of Object.entries(importers)) {
-    const workspace = at === "." ? void 0 : { ecosystem: "npm", name: workspaceName.get(at) ?? at, version: "", purl: workspacePurl(at), dev: false, direct: true, dependencies: [], workspace: at };
+  for (const [at2, imp] of Object.entries(importers)) {
+    const workspace = at2 === "." ? void 0 : { ecosystem: "npm", name: workspaceName.get(at2) ?? at2, version: "", purl: workspacePurl(at2), dev: false, direct: true, dependencies: [], workspace: at2 };
     const sections = [
       ["dependencies", prod],
       ["devDependencies", dev],
@@ -32438,10 +32464,10 @@ function parsePnpmLock(text, file2, manifest) {
     for (const [section, into] of sections) {
       for (const [n, spec] of Object.entries(recordOf(recordOf(imp)[section]))) {
         const ref = isRecord(spec) ? str(spec.version) : str(spec);
-        const k = ref ? keyOf(at, n, ref) : void 0;
+        const k = ref ? keyOf(at2, n, ref) : void 0;
         const p = k ? purlByKey.get(k) : void 0;
         if (!p) {
-          if (k) throw new import_errors8.LockfileError(`the project ${at === "." ? "" : `"${at}" `}depends on "${n}" (${ref}) which the lockfile does not contain; ${FIX3}`, file2);
+          if (k) throw new import_errors8.LockfileError(`the project ${at2 === "." ? "" : `"${at2}" `}depends on "${n}" (${ref}) which the lockfile does not contain; ${FIX3}`, file2);
           continue;
         }
         into.push(p);
@@ -32546,6 +32572,7 @@ function parsePyproject(text, file2) {
 }
 
 // src/lockfiles/requirements.ts
+var CONTINUED = /\\\s*$/;
 var PINNED = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s;#,]+)\s*(?:;.*)?$/;
 var OPTION = /^(-{1,2}[A-Za-z][A-Za-z-]*)(?=[\s=]|$)/;
 var NAMED = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;]|$)/;
@@ -32556,7 +32583,21 @@ function parseRequirements(text, file2) {
   for (let i = 0; i < lines.length; i++) {
     const start = i + 1;
     let logical = lines[i];
-    while (/\\\s*$/.test(logical) && i + 1 < lines.length) logical = logical.replace(/\\\s*$/, " ") + lines[++i];
+    if (CONTINUED.test(logical)) {
+      const parts = [logical];
+      for (; ; ) {
+        let last = parts[parts.length - 1];
+        if (!/\S/.test(last)) {
+          last = parts.join("");
+          parts.length = 0;
+          parts.push(last);
+        }
+        if (!CONTINUED.test(last) || i + 1 >= lines.length) break;
+        parts[parts.length - 1] = last.replace(CONTINUED, " ");
+        parts.push(lines[++i]);
+      }
+      logical = parts.join("");
+    }
     const noComment = logical.replace(/(^|\s)#.*$/, "").trim();
     if (noComment === "") continue;
     const hashes = [];
@@ -32605,8 +32646,8 @@ function parseYarnLock(text, file2, manifest, workspaceManifests) {
   return parseClassic(text, file2, manifest);
 }
 function splitDescriptor(d) {
-  const at = d.indexOf("@", 1);
-  return at < 0 ? [d, ""] : [d.slice(0, at), d.slice(at + 1)];
+  const at2 = d.indexOf("@", 1);
+  return at2 < 0 ? [d, ""] : [d.slice(0, at2), d.slice(at2 + 1)];
 }
 function unquote(s) {
   const t = s.trim();
@@ -32617,14 +32658,15 @@ function parseClassic(text, file2, manifest) {
   const lines = text.split(/\r?\n/);
   let cur;
   let section;
+  const bad = (why, i) => new import_errors10.LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file2, i + 1);
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i];
-    if (raw.trim() === "" || raw.trimStart().startsWith("#")) continue;
-    const indent = raw.length - raw.trimStart().length;
-    const line = raw.trim();
-    const bad = (why) => new import_errors10.LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file2, i + 1);
+    const start = raw.trimStart();
+    if (start === "" || start.charCodeAt(0) === 35) continue;
+    const indent = raw.length - start.length;
+    const line = start.trimEnd();
     if (indent === 0) {
-      if (!line.endsWith(":")) throw bad('an entry header must end with ":"');
+      if (!line.endsWith(":")) throw bad('an entry header must end with ":"', i);
       cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };
       section = void 0;
       entries.push(cur);
@@ -32636,14 +32678,14 @@ function parseClassic(text, file2, manifest) {
       }
       section = void 0;
       const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad("expected `key value`");
+      if (!m) throw bad("expected `key value`", i);
       cur.fields[unquote(m[1])] = unquote(m[2]);
     } else if (indent === 4 && section) {
       const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad("expected `name range`");
+      if (!m) throw bad("expected `name range`", i);
       section[unquote(m[1])] = unquote(m[2]);
     } else {
-      throw bad(`unexpected indentation ${indent}`);
+      throw bad(`unexpected indentation ${indent}`, i);
     }
   }
   if (entries.length === 0 && !/^# yarn lockfile v1/m.test(text))
@@ -32700,9 +32742,9 @@ function parseBerry(text, file2, manifest, workspaceManifests = {}) {
     }
     let pkg;
     if (ref.startsWith("workspace:")) {
-      const at = ref.slice("workspace:".length);
-      const v = workspaceManifests[at]?.version ?? "";
-      pkg = { ecosystem: "npm", name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [], workspace: at };
+      const at2 = ref.slice("workspace:".length);
+      const v = workspaceManifests[at2]?.version ?? "";
+      pkg = { ecosystem: "npm", name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [], workspace: at2 };
     } else {
       if (/^(link|portal):/.test(ref)) continue;
       pkg = { ecosystem: "npm", name, version: version3, purl: npmPurl(name, version3), dev: false, direct: false, dependencies: [] };
@@ -32717,16 +32759,21 @@ function parseBerry(text, file2, manifest, workspaceManifests = {}) {
     else byName.set(pkg.name, [pkg]);
   }
   const exactly = (n, r) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
-  const named = /* @__PURE__ */ new Set();
-  for (const raw of [...entries.map((e) => e.raw), rootEntry ?? {}])
-    for (const [n, r] of Object.entries(recordOf(raw.dependencies))) {
-      const p = exactly(n, String(r));
-      if (p) named.add(p);
+  const depsOf = (raw) => {
+    const deps2 = recordOf(raw.dependencies);
+    const out = [];
+    for (const n of Object.keys(deps2)) {
+      const r = String(deps2[n]);
+      out.push([n, r, exactly(n, r)]);
     }
+    return out;
+  };
+  const entryDeps = entries.map((e) => depsOf(e.raw));
+  const rootDepsOf = rootEntry ? depsOf(rootEntry) : [];
+  const named = /* @__PURE__ */ new Set();
+  for (const deps2 of [...entryDeps, rootDepsOf]) for (const d of deps2) if (d[2]) named.add(d[2]);
   const resolutions = manifest?.resolutions ?? {};
   const resolve4 = (from, n, r) => {
-    const exact = exactly(n, r);
-    if (exact) return exact;
     const candidates = byName.get(n) ?? [];
     const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r.replace(/^npm:/, "")}`] ?? resolutions[n];
     if (rewrite !== void 0) {
@@ -32740,10 +32787,14 @@ function parseBerry(text, file2, manifest, workspaceManifests = {}) {
     const target = ok.filter((c) => !named.has(c.purl));
     return (target.length === 1 ? target : ok).sort((a, b) => semver.rcompare(a.version, b.version))[0]?.purl;
   };
-  const resolveAll = (raw) => Object.entries(recordOf(raw.dependencies)).flatMap(([n, r]) => {
-    const p = resolve4(splitDescriptor(str(raw.resolution) ?? "")[0], n, String(r));
-    return p ? [[n, p]] : [];
-  });
+  const resolveAll = (raw, deps2) => {
+    const out = [];
+    for (const [n, r, exact] of deps2) {
+      const p = exact ?? resolve4(splitDescriptor(str(raw.resolution) ?? "")[0], n, r);
+      if (p) out.push([n, p]);
+    }
+    return out;
+  };
   const prod = [];
   const dev = [];
   const opt = [];
@@ -32756,8 +32807,9 @@ function parseBerry(text, file2, manifest, workspaceManifests = {}) {
   };
   const list = [];
   const rootDeps = [];
-  for (const { raw, pkg } of entries) {
-    const deps2 = resolveAll(raw);
+  for (let i = 0; i < entries.length; i++) {
+    const { raw, pkg } = entries[i];
+    const deps2 = resolveAll(raw, entryDeps[i]);
     pkg.dependencies = deps2.map(([, p]) => p);
     if (pkg.workspace !== void 0) {
       classify(deps2, workspaceManifests[pkg.workspace]);
@@ -32765,7 +32817,7 @@ function parseBerry(text, file2, manifest, workspaceManifests = {}) {
     }
     list.push(pkg);
   }
-  const own2 = rootEntry ? resolveAll(rootEntry) : [];
+  const own2 = rootEntry ? resolveAll(rootEntry, rootDepsOf) : [];
   classify(own2, manifest);
   rootDeps.push(...own2.map(([, p]) => p));
   return finishWorkspaces({ path: file2, kind: "yarn-berry" }, list, { prod, dev, opt, rootDeps }, manifest);
@@ -32868,9 +32920,9 @@ function readWorkspaceManifests(dir, folders) {
   const out = {};
   const base = path2.resolve(dir);
   for (const f of folders) {
-    const at = path2.resolve(base, f);
-    if (!at.startsWith(base + path2.sep)) continue;
-    const file2 = path2.join(at, "package.json");
+    const at2 = path2.resolve(base, f);
+    if (!at2.startsWith(base + path2.sep)) continue;
+    const file2 = path2.join(at2, "package.json");
     const text = readOptional(file2);
     if (text !== void 0 && !isInside(fs3.realpathSync(file2), fs3.realpathSync(base))) {
       throw new import_errors12.LockfileError("is reached through a symbolic link to a folder outside the project; chaingate reads no file of the scanned tree through a link: commit the folder itself", file2);

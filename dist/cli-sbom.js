@@ -96,174 +96,195 @@ function plain(s) {
   return s;
 }
 function quoted(s, i) {
-  const q = s[i];
-  if (q === "'") {
+  if (s.charCodeAt(i) === 39) {
     let out2 = "";
     let j2 = i + 1;
     for (; ; ) {
       const k = s.indexOf("'", j2);
       if (k < 0) bail();
       out2 += s.slice(j2, k);
-      if (s[k + 1] === "'") {
+      if (s.charCodeAt(k + 1) === 39) {
         out2 += "'";
         j2 = k + 2;
-      } else return [out2, k + 1];
+      } else {
+        at = k + 1;
+        return out2;
+      }
     }
   }
   let j = i + 1;
   let out = "";
   for (; ; ) {
     const k = s.indexOf('"', j);
-    const b = s.indexOf("\\", j);
     if (k < 0) bail();
-    if (b < 0 || b > k) return [out + s.slice(j, k), k + 1];
-    out += s.slice(j, b);
-    const e = s[b + 1];
+    const b = s.lastIndexOf("\\", k);
+    if (b < j) {
+      at = k + 1;
+      return out + s.slice(j, k);
+    }
+    const first = s.indexOf("\\", j);
+    out += s.slice(j, first);
+    const e = s[first + 1];
     if (e === '"' || e === "\\" || e === "/") out += e;
     else if (e === "n") out += "\n";
     else if (e === "t") out += "	";
     else bail();
-    j = b + 2;
+    j = first + 2;
   }
 }
+function endsClean(s, i) {
+  while (s.charCodeAt(i) === 32) i++;
+  return i === s.length || s.charCodeAt(i) === 35;
+}
 function inlineValue(s) {
-  const c = s[0];
-  if (c === "'" || c === '"') {
-    const [v, end] = quoted(s, 0);
-    const rest = s.slice(end).trim();
-    if (rest !== "" && !rest.startsWith("#")) bail();
+  const c = s.charCodeAt(0);
+  if (c === 39 || c === 34) {
+    const v = quoted(s, 0);
+    if (!endsClean(s, at)) bail();
     return v;
   }
-  if (c === "{" || c === "[") {
-    const [v, end] = flow(s, 0);
-    const rest = s.slice(end).trim();
-    if (rest !== "" && !rest.startsWith("#")) bail();
+  if (c === 123 || c === 91) {
+    const v = flow(s, 0);
+    if (!endsClean(s, at)) bail();
     return v;
   }
   const hash = s.indexOf(" #");
   return plain(hash < 0 ? s : s.slice(0, hash).trimEnd());
 }
+function firstOf(s, from, a, b) {
+  const i = s.indexOf(a, from);
+  const k = s.indexOf(b, from);
+  if (i < 0) return k < 0 ? s.length : k;
+  return k < 0 || i < k ? i : k;
+}
+function flowScalar(s, j, stop, close) {
+  while (s.charCodeAt(j) === 32) j++;
+  const c = s.charCodeAt(j);
+  if (c === 39 || c === 34) return quoted(s, j);
+  if (c === 123 || c === 91) bail();
+  at = firstOf(s, j, stop, close);
+  return plain(s.slice(j, at).trimEnd());
+}
 function flow(s, i) {
-  const map = s[i] === "{";
+  const map = s.charCodeAt(i) === 123;
   const close = map ? "}" : "]";
   const obj = {};
   const arr2 = [];
   let j = i + 1;
-  const skip = () => {
-    while (s[j] === " ") j++;
-  };
-  const scalar = (stops) => {
-    skip();
-    if (s[j] === "'" || s[j] === '"') {
-      const [v, end] = quoted(s, j);
-      j = end;
-      return v;
-    }
-    if (s[j] === "{" || s[j] === "[") bail();
-    const start = j;
-    while (j < s.length && !stops.includes(s[j])) j++;
-    return plain(s.slice(start, j).trimEnd());
-  };
-  skip();
-  if (s[j] === close) return [map ? obj : arr2, j + 1];
+  while (s.charCodeAt(j) === 32) j++;
+  if (s[j] === close) {
+    at = j + 1;
+    return map ? obj : arr2;
+  }
   for (; ; ) {
     if (map) {
-      const k = scalar(":");
-      if (s[j] !== ":" || typeof k !== "string" || Object.hasOwn(obj, k) || k === "__proto__") bail();
-      j++;
-      obj[k] = scalar(`,${close}`);
-    } else arr2.push(scalar(`,${close}`));
-    skip();
-    if (s[j] === ",") {
+      const k = flowScalar(s, j, ":", ":");
+      if (s.charCodeAt(at) !== 58 || typeof k !== "string" || Object.hasOwn(obj, k) || k === "__proto__") bail();
+      obj[k] = flowScalar(s, at + 1, ",", close);
+    } else arr2.push(flowScalar(s, j, ",", close));
+    j = at;
+    while (s.charCodeAt(j) === 32) j++;
+    if (s.charCodeAt(j) === 44) {
       j++;
       continue;
     }
     if (s[j] !== close) bail();
-    return [map ? obj : arr2, j + 1];
+    at = j + 1;
+    return map ? obj : arr2;
   }
 }
 function splitKey(t) {
   let key;
-  let after;
-  if (t[0] === '"' || t[0] === "'") {
-    [key, after] = quoted(t, 0);
-    if (t[after] !== ":") bail();
+  const c = t.charCodeAt(0);
+  if (c === 34 || c === 39) {
+    key = quoted(t, 0);
+    if (t.charCodeAt(at) !== 58) bail();
   } else {
-    after = t.indexOf(": ");
-    if (after < 0) {
-      if (!t.endsWith(":")) bail();
-      after = t.length - 1;
+    let colon = t.indexOf(": ");
+    if (colon < 0) {
+      if (t.charCodeAt(t.length - 1) !== 58) bail();
+      colon = t.length - 1;
     }
-    key = t.slice(0, after);
+    key = t.slice(0, colon);
     if (key === "" || "&*!|>%@`?-[{#".includes(key[0]) || key === "<<") bail();
+    at = colon;
   }
   if (key === "__proto__") bail();
-  return [key, t.slice(after + 1).trim()];
+  at++;
+  return key;
 }
 function block(lines, start, indent) {
-  if (lines[start].text.startsWith("- ") || lines[start].text === "-") return sequence(lines, start, indent);
+  if (isItem(lines[start].text)) return sequence(lines, start, indent);
   const obj = {};
   let i = start;
   while (i < lines.length) {
     const l = lines[i];
     if (l.indent < indent) break;
     if (l.indent > indent) bail();
-    const [key, rest] = splitKey(l.text);
+    const key = splitKey(l.text);
+    const rest = restOf(l.text, at);
     if (Object.hasOwn(obj, key)) bail();
     i++;
     let value;
-    if (rest === "" || rest.startsWith("#")) {
+    if (rest === "" || rest.charCodeAt(0) === 35) {
       const next = lines[i];
-      if (next && (next.indent > indent || next.indent === indent && next.text.startsWith("- "))) [value, i] = block(lines, i, next.indent);
-      else value = null;
+      if (next && (next.indent > indent || next.indent === indent && next.text.startsWith("- "))) {
+        value = block(lines, i, next.indent);
+        i = at;
+      } else value = null;
     } else value = inlineValue(rest);
     obj[key] = value;
   }
-  return [obj, i];
+  at = i;
+  return obj;
 }
 function sequence(lines, start, indent) {
   const arr2 = [];
   let i = start;
-  while (i < lines.length && lines[i].indent === indent && (lines[i].text.startsWith("- ") || lines[i].text === "-")) {
+  while (i < lines.length && lines[i].indent === indent && isItem(lines[i].text)) {
     const item = lines[i].text.slice(1).trim();
     if (item === "" || /^[^'"{[]*: |^[^'"{[]*:$/.test(item)) bail();
     arr2.push(inlineValue(item));
     i++;
   }
   if (i < lines.length && lines[i].indent > indent) bail();
-  return [arr2, i];
+  at = i;
+  return arr2;
 }
 function parseLockfileYaml(text) {
   try {
+    if (text.includes("	")) bail();
     const docs = [[]];
+    let lines = docs[0];
     let start = 0;
     while (start <= text.length) {
       let end = text.indexOf("\n", start);
       if (end < 0) end = text.length;
-      let raw = text.slice(start, end);
-      start = end + 1;
-      if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
-      let indent = 0;
-      while (raw.charCodeAt(indent) === 32) indent++;
-      if (indent === raw.length) continue;
-      const c = raw[indent];
-      if (c === "#") continue;
-      if (c === "	") bail();
-      if (indent === 0 && (raw === "---" || raw.startsWith("--- ") || raw.startsWith("..."))) {
-        if (raw !== "---") bail();
-        docs.push([]);
+      const next = end + 1;
+      if (text.charCodeAt(end - 1) === 13 && end > start) end--;
+      let first = start;
+      while (text.charCodeAt(first) === 32 && first < end) first++;
+      const indent = first - start;
+      start = next;
+      if (first === end) continue;
+      const c = text.charCodeAt(first);
+      if (c === 35) continue;
+      if (indent === 0 && c === 45 && text.startsWith("---", first)) {
+        if (end !== first + 3) bail();
+        lines = [];
+        docs.push(lines);
         continue;
       }
-      if (indent === 0 && c === "%") bail();
-      const body = indent ? raw.slice(indent) : raw;
-      docs[docs.length - 1].push({ indent, text: body.charCodeAt(body.length - 1) === 32 ? body.trimEnd() : body });
+      if (indent === 0 && (c === 46 && text.startsWith("...", first) || c === 37)) bail();
+      const body = text.slice(first, end);
+      lines.push({ indent, text: body.charCodeAt(body.length - 1) === 32 ? body.trimEnd() : body });
     }
     if (docs.length > 1 && docs[0].length === 0) docs.shift();
-    return docs.map((lines) => {
-      if (lines.length === 0) return null;
-      if (lines[0].indent !== 0) bail();
-      const [value, end] = block(lines, 0, 0);
-      if (end !== lines.length) bail();
+    return docs.map((doc) => {
+      if (doc.length === 0) return null;
+      if (doc[0].indent !== 0) bail();
+      const value = block(doc, 0, 0);
+      if (at !== doc.length) bail();
       return value;
     });
   } catch (e) {
@@ -271,7 +292,7 @@ function parseLockfileYaml(text) {
     throw e;
   }
 }
-var Unsupported, bail, NULL, TRUE, FALSE, INT, FLOAT, OTHER_NUMBER;
+var Unsupported, bail, NULL, TRUE, FALSE, INT, FLOAT, OTHER_NUMBER, at, restOf, isItem;
 var init_lockfile_yaml = __esm({
   "src/lockfiles/lockfile-yaml.ts"() {
     "use strict";
@@ -286,6 +307,9 @@ var init_lockfile_yaml = __esm({
     INT = /^[-+]?(?:0|[1-9][0-9]*)$/;
     FLOAT = /^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
     OTHER_NUMBER = /^[-+]?(?:0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|0[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9_]+(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN))$/;
+    at = 0;
+    restOf = (t, i) => i === t.length ? "" : t.slice(i).trim();
+    isItem = (t) => t.charCodeAt(0) === 45 && (t.length === 1 || t.charCodeAt(1) === 32);
   }
 });
 
@@ -306,7 +330,7 @@ function findJsonProblem(text) {
   const stack = [];
   let expect = "value";
   let i = 0;
-  const fail = (problem, at = i) => position(text, at, problem);
+  const fail = (problem, at2 = i) => position(text, at2, problem);
   const afterValue = () => stack.length ? "comma-or-close" : "end";
   const string = () => {
     const start = i++;
@@ -5384,6 +5408,7 @@ function npmPurl(name, version2) {
   const lower = name.toLowerCase();
   const plain2 = plainNpmPurl(lower, version2 || void 0);
   if (plain2 !== void 0) return plain2;
+  if (FOLDER_NAME.test(lower) && (!version2 || FOLDER_VERSION.test(version2))) return `pkg:npm/${lower.replaceAll("/", "%2F")}${version2 ? `@${version2}` : ""}`;
   const enc = packageUrlLib().PurlComponent;
   const slash = lower.startsWith("@") ? lower.indexOf("/") : -1;
   const head = slash > 0 ? `${enc.namespace.encode(lower.slice(0, slash))}/${enc.name.encode(lower.slice(slash + 1))}` : enc.name.encode(lower);
@@ -5556,7 +5581,7 @@ function finishWorkspaces(base, list, roots, manifest) {
   const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? "0.0.0" } : void 0;
   return { ...base, root, packages, rootDependencies };
 }
-var import_errors, PLAIN_PART, PLAIN_VERSION2, SRI_ALGS, HEX_LEN;
+var import_errors, FOLDER_NAME, FOLDER_VERSION, PLAIN_PART, PLAIN_VERSION2, SRI_ALGS, HEX_LEN;
 var init_util = __esm({
   "src/lockfiles/util.ts"() {
     "use strict";
@@ -5565,6 +5590,8 @@ var init_util = __esm({
     init_lockfile_yaml();
     init_json_error();
     init_purl();
+    FOLDER_NAME = /^[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9._-]+)+$/;
+    FOLDER_VERSION = /^[A-Za-z0-9.-]+$/;
     PLAIN_PART = /^[a-z0-9][a-z0-9._~-]*$/;
     PLAIN_VERSION2 = /^[A-Za-z0-9][A-Za-z0-9._~-]*$/;
     SRI_ALGS = lookupTable({
@@ -5922,9 +5949,9 @@ function splitKey2(key, format) {
   }
   const paren = k.indexOf("(");
   const base = paren < 0 ? k : k.slice(0, paren);
-  const at = base.indexOf("@", 1);
-  if (at < 0) return void 0;
-  return { name: base.slice(0, at), version: base.slice(at + 1) };
+  const at2 = base.indexOf("@", 1);
+  if (at2 < 0) return void 0;
+  return { name: base.slice(0, at2), version: base.slice(at2 + 1) };
 }
 function isEnvDocument(d) {
   if (!isRecord(d) || !isRecord(d.importers)) return false;
@@ -5949,15 +5976,15 @@ function parsePnpmLock(text, file, manifest) {
   const metaOf = (key) => recordOf(format === 9 ? meta[key.replace(/\(.*$/, "")] : graph[key]);
   const importers = isRecord(data.importers) ? data.importers : { ".": data };
   const workspaceName = /* @__PURE__ */ new Map();
-  for (const [at, imp] of Object.entries(importers)) {
+  for (const [at2, imp] of Object.entries(importers)) {
     for (const section of ["dependencies", "devDependencies", "optionalDependencies"]) {
       for (const [n, spec] of Object.entries(recordOf(recordOf(imp)[section]))) {
         const ref = isRecord(spec) ? str(spec.version) : str(spec);
-        if (ref?.startsWith("link:")) workspaceName.set(posix.normalize(posix.join(at, ref.slice(5))), n);
+        if (ref?.startsWith("link:")) workspaceName.set(posix.normalize(posix.join(at2, ref.slice(5))), n);
       }
     }
   }
-  const workspacePurl = (at) => npmPurl(workspaceName.get(at) ?? at, "");
+  const workspacePurl = (at2) => npmPurl(workspaceName.get(at2) ?? at2, "");
   const keyOf = (from, name, ref) => {
     if (ref.startsWith("link:")) {
       const target = posix.normalize(posix.join(from, ref.slice(5)));
@@ -5973,7 +6000,8 @@ function parsePnpmLock(text, file, manifest) {
     return format === 9 ? k : `/${k}`;
   };
   const purlByKey = /* @__PURE__ */ new Map();
-  for (const at of Object.keys(importers)) if (at !== ".") purlByKey.set(`workspace:${at}`, workspacePurl(at));
+  for (const at2 of Object.keys(importers)) if (at2 !== ".") purlByKey.set(`workspace:${at2}`, workspacePurl(at2));
+  const nodes = [];
   for (const key of Object.keys(graph)) {
     const e = recordOf(graph[key]);
     const m = metaOf(key);
@@ -5981,13 +6009,12 @@ function parsePnpmLock(text, file, manifest) {
     const name = str(e.name) ?? str(m.name) ?? nv?.name;
     const version2 = str(e.version) ?? str(m.version) ?? nv?.version;
     if (!name || !version2) throw new import_errors5.LockfileError(`entry "${key}" has no name@version; ${FIX3}`, file);
-    purlByKey.set(key, npmPurl(name, version2));
+    const purl = npmPurl(name, version2);
+    purlByKey.set(key, purl);
+    nodes.push({ key, e, m, name, version: version2, purl });
   }
   const list = [];
-  for (const key of Object.keys(graph)) {
-    const e = recordOf(graph[key]);
-    const m = metaOf(key);
-    const purl = purlByKey.get(key);
+  for (const { key, e, m, name, version: version2, purl } of nodes) {
     const deps2 = [];
     for (const section of ["dependencies", "optionalDependencies"]) {
       for (const [n, r] of Object.entries(recordOf(e[section]))) {
@@ -5999,11 +6026,10 @@ function parsePnpmLock(text, file, manifest) {
           throw new import_errors5.LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX3}`, file);
       }
     }
-    const nv = splitKey2(key, format) ?? { name: "", version: "" };
     const pkg = {
       ecosystem: "npm",
-      name: str(e.name) ?? str(m.name) ?? nv.name,
-      version: str(e.version) ?? str(m.version) ?? nv.version,
+      name,
+      version: version2,
       purl,
       dev: e.dev === true,
       direct: false,
@@ -6018,8 +6044,8 @@ function parsePnpmLock(text, file, manifest) {
   const dev = [];
   const opt = [];
   const rootDeps = [];
-  for (const [at, imp] of Object.entries(importers)) {
-    const workspace = at === "." ? void 0 : { ecosystem: "npm", name: workspaceName.get(at) ?? at, version: "", purl: workspacePurl(at), dev: false, direct: true, dependencies: [], workspace: at };
+  for (const [at2, imp] of Object.entries(importers)) {
+    const workspace = at2 === "." ? void 0 : { ecosystem: "npm", name: workspaceName.get(at2) ?? at2, version: "", purl: workspacePurl(at2), dev: false, direct: true, dependencies: [], workspace: at2 };
     const sections = [
       ["dependencies", prod],
       ["devDependencies", dev],
@@ -6028,10 +6054,10 @@ function parsePnpmLock(text, file, manifest) {
     for (const [section, into] of sections) {
       for (const [n, spec] of Object.entries(recordOf(recordOf(imp)[section]))) {
         const ref = isRecord(spec) ? str(spec.version) : str(spec);
-        const k = ref ? keyOf(at, n, ref) : void 0;
+        const k = ref ? keyOf(at2, n, ref) : void 0;
         const p = k ? purlByKey.get(k) : void 0;
         if (!p) {
-          if (k) throw new import_errors5.LockfileError(`the project ${at === "." ? "" : `"${at}" `}depends on "${n}" (${ref}) which the lockfile does not contain; ${FIX3}`, file);
+          if (k) throw new import_errors5.LockfileError(`the project ${at2 === "." ? "" : `"${at2}" `}depends on "${n}" (${ref}) which the lockfile does not contain; ${FIX3}`, file);
           continue;
         }
         into.push(p);
@@ -6160,7 +6186,21 @@ function parseRequirements(text, file) {
   for (let i = 0; i < lines.length; i++) {
     const start = i + 1;
     let logical = lines[i];
-    while (/\\\s*$/.test(logical) && i + 1 < lines.length) logical = logical.replace(/\\\s*$/, " ") + lines[++i];
+    if (CONTINUED.test(logical)) {
+      const parts = [logical];
+      for (; ; ) {
+        let last = parts[parts.length - 1];
+        if (!/\S/.test(last)) {
+          last = parts.join("");
+          parts.length = 0;
+          parts.push(last);
+        }
+        if (!CONTINUED.test(last) || i + 1 >= lines.length) break;
+        parts[parts.length - 1] = last.replace(CONTINUED, " ");
+        parts.push(lines[++i]);
+      }
+      logical = parts.join("");
+    }
     const noComment = logical.replace(/(^|\s)#.*$/, "").trim();
     if (noComment === "") continue;
     const hashes = [];
@@ -6195,11 +6235,12 @@ function parseRequirements(text, file) {
   const packages = mergeByPurl(list);
   return { path: file, kind: "requirements", packages, rootDependencies: packages.map((p) => p.purl), warnings };
 }
-var PINNED, OPTION, NAMED;
+var CONTINUED, PINNED, OPTION, NAMED;
 var init_requirements = __esm({
   "src/lockfiles/requirements.ts"() {
     "use strict";
     init_util();
+    CONTINUED = /\\\s*$/;
     PINNED = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s;#,]+)\s*(?:;.*)?$/;
     OPTION = /^(-{1,2}[A-Za-z][A-Za-z-]*)(?=[\s=]|$)/;
     NAMED = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;]|$)/;
@@ -8429,8 +8470,8 @@ function parseYarnLock(text, file, manifest, workspaceManifests) {
   return parseClassic(text, file, manifest);
 }
 function splitDescriptor(d) {
-  const at = d.indexOf("@", 1);
-  return at < 0 ? [d, ""] : [d.slice(0, at), d.slice(at + 1)];
+  const at2 = d.indexOf("@", 1);
+  return at2 < 0 ? [d, ""] : [d.slice(0, at2), d.slice(at2 + 1)];
 }
 function unquote(s) {
   const t = s.trim();
@@ -8441,14 +8482,15 @@ function parseClassic(text, file, manifest) {
   const lines = text.split(/\r?\n/);
   let cur;
   let section;
+  const bad = (why, i) => new import_errors7.LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file, i + 1);
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i];
-    if (raw.trim() === "" || raw.trimStart().startsWith("#")) continue;
-    const indent = raw.length - raw.trimStart().length;
-    const line = raw.trim();
-    const bad = (why) => new import_errors7.LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file, i + 1);
+    const start = raw.trimStart();
+    if (start === "" || start.charCodeAt(0) === 35) continue;
+    const indent = raw.length - start.length;
+    const line = start.trimEnd();
     if (indent === 0) {
-      if (!line.endsWith(":")) throw bad('an entry header must end with ":"');
+      if (!line.endsWith(":")) throw bad('an entry header must end with ":"', i);
       cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };
       section = void 0;
       entries.push(cur);
@@ -8460,14 +8502,14 @@ function parseClassic(text, file, manifest) {
       }
       section = void 0;
       const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad("expected `key value`");
+      if (!m) throw bad("expected `key value`", i);
       cur.fields[unquote(m[1])] = unquote(m[2]);
     } else if (indent === 4 && section) {
       const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad("expected `name range`");
+      if (!m) throw bad("expected `name range`", i);
       section[unquote(m[1])] = unquote(m[2]);
     } else {
-      throw bad(`unexpected indentation ${indent}`);
+      throw bad(`unexpected indentation ${indent}`, i);
     }
   }
   if (entries.length === 0 && !/^# yarn lockfile v1/m.test(text))
@@ -8524,9 +8566,9 @@ function parseBerry(text, file, manifest, workspaceManifests = {}) {
     }
     let pkg;
     if (ref.startsWith("workspace:")) {
-      const at = ref.slice("workspace:".length);
-      const v = workspaceManifests[at]?.version ?? "";
-      pkg = { ecosystem: "npm", name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [], workspace: at };
+      const at2 = ref.slice("workspace:".length);
+      const v = workspaceManifests[at2]?.version ?? "";
+      pkg = { ecosystem: "npm", name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [], workspace: at2 };
     } else {
       if (/^(link|portal):/.test(ref)) continue;
       pkg = { ecosystem: "npm", name, version: version3, purl: npmPurl(name, version3), dev: false, direct: false, dependencies: [] };
@@ -8541,16 +8583,21 @@ function parseBerry(text, file, manifest, workspaceManifests = {}) {
     else byName.set(pkg.name, [pkg]);
   }
   const exactly = (n, r) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
-  const named = /* @__PURE__ */ new Set();
-  for (const raw of [...entries.map((e) => e.raw), rootEntry ?? {}])
-    for (const [n, r] of Object.entries(recordOf(raw.dependencies))) {
-      const p = exactly(n, String(r));
-      if (p) named.add(p);
+  const depsOf = (raw) => {
+    const deps2 = recordOf(raw.dependencies);
+    const out = [];
+    for (const n of Object.keys(deps2)) {
+      const r = String(deps2[n]);
+      out.push([n, r, exactly(n, r)]);
     }
+    return out;
+  };
+  const entryDeps = entries.map((e) => depsOf(e.raw));
+  const rootDepsOf = rootEntry ? depsOf(rootEntry) : [];
+  const named = /* @__PURE__ */ new Set();
+  for (const deps2 of [...entryDeps, rootDepsOf]) for (const d of deps2) if (d[2]) named.add(d[2]);
   const resolutions = manifest?.resolutions ?? {};
   const resolve4 = (from, n, r) => {
-    const exact = exactly(n, r);
-    if (exact) return exact;
     const candidates = byName.get(n) ?? [];
     const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r.replace(/^npm:/, "")}`] ?? resolutions[n];
     if (rewrite !== void 0) {
@@ -8564,10 +8611,14 @@ function parseBerry(text, file, manifest, workspaceManifests = {}) {
     const target = ok.filter((c) => !named.has(c.purl));
     return (target.length === 1 ? target : ok).sort((a, b) => semver.rcompare(a.version, b.version))[0]?.purl;
   };
-  const resolveAll = (raw) => Object.entries(recordOf(raw.dependencies)).flatMap(([n, r]) => {
-    const p = resolve4(splitDescriptor(str(raw.resolution) ?? "")[0], n, String(r));
-    return p ? [[n, p]] : [];
-  });
+  const resolveAll = (raw, deps2) => {
+    const out = [];
+    for (const [n, r, exact] of deps2) {
+      const p = exact ?? resolve4(splitDescriptor(str(raw.resolution) ?? "")[0], n, r);
+      if (p) out.push([n, p]);
+    }
+    return out;
+  };
   const prod = [];
   const dev = [];
   const opt = [];
@@ -8580,8 +8631,9 @@ function parseBerry(text, file, manifest, workspaceManifests = {}) {
   };
   const list = [];
   const rootDeps = [];
-  for (const { raw, pkg } of entries) {
-    const deps2 = resolveAll(raw);
+  for (let i = 0; i < entries.length; i++) {
+    const { raw, pkg } = entries[i];
+    const deps2 = resolveAll(raw, entryDeps[i]);
     pkg.dependencies = deps2.map(([, p]) => p);
     if (pkg.workspace !== void 0) {
       classify(deps2, workspaceManifests[pkg.workspace]);
@@ -8589,7 +8641,7 @@ function parseBerry(text, file, manifest, workspaceManifests = {}) {
     }
     list.push(pkg);
   }
-  const own = rootEntry ? resolveAll(rootEntry) : [];
+  const own = rootEntry ? resolveAll(rootEntry, rootDepsOf) : [];
   classify(own, manifest);
   rootDeps.push(...own.map(([, p]) => p));
   return finishWorkspaces({ path: file, kind: "yarn-berry" }, list, { prod, dev, opt, rootDeps }, manifest);
@@ -8769,9 +8821,9 @@ function readWorkspaceManifests(dir, folders) {
   const out = {};
   const base = path2.resolve(dir);
   for (const f of folders) {
-    const at = path2.resolve(base, f);
-    if (!at.startsWith(base + path2.sep)) continue;
-    const file = path2.join(at, "package.json");
+    const at2 = path2.resolve(base, f);
+    if (!at2.startsWith(base + path2.sep)) continue;
+    const file = path2.join(at2, "package.json");
     const text = readOptional(file);
     if (text !== void 0 && !isInside(fs2.realpathSync(file), fs2.realpathSync(base))) {
       throw new import_errors9.LockfileError("is reached through a symbolic link to a folder outside the project; chaingate reads no file of the scanned tree through a link: commit the folder itself", file);
@@ -14913,13 +14965,13 @@ function hashesOf(list) {
   for (const [alg, contents] of digestsOf(list)) dict.set(alg, contents[0]);
   return dict;
 }
-function multiDigests(packages) {
-  const out = /* @__PURE__ */ new Map();
-  for (const p of packages) {
-    const d = digestsOf(p.integrity?.map((i) => ({ alg: i.alg, content: i.hex })));
-    if ([...d.values()].some((c) => c.length > 1)) out.set(p.purl, [...d].sort().flatMap(([alg, cs]) => cs.map((content) => ({ alg, content }))));
-  }
-  return out;
+function packageHashes(p, multi) {
+  const dict = new Models.HashDictionary();
+  if (!p.integrity) return dict;
+  const d = digestsOf(p.integrity.map((i) => ({ alg: i.alg, content: i.hex })));
+  for (const [alg, contents] of d) dict.set(alg, contents[0]);
+  if ([...d.values()].some((c) => c.length > 1)) multi.set(p.purl, [...d].sort().flatMap(([alg, cs]) => cs.map((content) => ({ alg, content }))));
+  return dict;
 }
 function withAllDigests(doc, multi) {
   if (multi.size === 0) return;
@@ -14932,7 +14984,7 @@ function splitNpmName(name) {
   const slash = name.startsWith("@") ? name.indexOf("/") : -1;
   return slash > 0 ? { group: name.slice(0, slash), name: name.slice(slash + 1) } : { name };
 }
-function fromLockPackage(p, byRef) {
+function fromLockPackage(p, byRef, multi) {
   const n = p.ecosystem === "npm" ? splitNpmName(p.name) : { name: p.name };
   const c = new Models.Component(Enums.ComponentType.Library, n.name, {
     bomRef: p.purl,
@@ -14940,7 +14992,7 @@ function fromLockPackage(p, byRef) {
     version: p.version,
     purl: p.purl,
     scope: p.dev || p.optional ? Enums.ComponentScope.Optional : Enums.ComponentScope.Required,
-    hashes: hashesOf(p.integrity?.map((i) => ({ alg: i.alg, content: i.hex }))),
+    hashes: packageHashes(p, multi),
     licenses: p.licenses ? licensesOf(p.licenses, true) : void 0
   });
   if (p.dev) c.properties.add(new Models.Property(p.ecosystem === "npm" ? "cdx:npm:package:development" : "chaingate:development", "true"));
@@ -14965,6 +15017,20 @@ function fromForeign(f) {
 function toolComponent(version2) {
   return new Models.Component(Enums.ComponentType.Application, "chaingate", { version: version2 });
 }
+function isMerged(list) {
+  for (let i = 0; i < list.length; i++) {
+    const p = list[i];
+    if (i > 0 && !(list[i - 1].purl < p.purl)) return false;
+    if (p.optional === false) return false;
+    const d = p.dependencies;
+    for (let j = 0; j < d.length; j++) if (d[j] === p.purl || j > 0 && !(d[j - 1] < d[j])) return false;
+    const u = p.unresolved;
+    if (u) {
+      for (let j = 1; j < u.length; j++) if (!(u[j - 1] < u[j])) return false;
+    }
+  }
+  return true;
+}
 function buildSbom(input, opts) {
   const byRef = /* @__PURE__ */ new Map();
   const bom = new Models.Bom();
@@ -14974,8 +15040,10 @@ function buildSbom(input, opts) {
   const rootComponent = image ? new Models.Component(Enums.ComponentType.Container, image.ref, { bomRef: "image", version: image.digest, purl: image.purl }) : new Models.Component(Enums.ComponentType.Application, input.root.name, { bomRef: "root", version: input.root.version });
   bom.metadata.component = rootComponent;
   const keep = (p) => !(opts.excludeDev && p.dev);
-  const all = mergeByPurl(input.lockfiles.flatMap((l) => l.packages.filter(keep)));
-  for (const p of all) bom.components.add(fromLockPackage(p, byRef));
+  const listed = input.lockfiles.flatMap((l) => l.packages.filter(keep));
+  const all = isMerged(listed) ? listed : mergeByPurl(listed);
+  const multi = /* @__PURE__ */ new Map();
+  for (const p of all) bom.components.add(fromLockPackage(p, byRef, multi));
   for (const p of all) {
     const c = byRef.get(p.purl);
     for (const d of p.dependencies) {
@@ -15034,7 +15102,7 @@ function buildSbom(input, opts) {
   const spec = SPECS[opts.specVersion];
   const normalizer = new Serialize.JSON.Normalize.Factory(spec).makeForBom();
   const doc = normalizer.normalize(bom, { sortLists: false });
-  withAllDigests(doc, multiDigests(all));
+  withAllDigests(doc, multi);
   sortLists(doc);
   const serial = opts.serialNumber ?? contentSerial(doc);
   const { $schema, bomFormat, specVersion, version: version2, serialNumber: _unset, ...rest } = doc;

@@ -7274,35 +7274,35 @@ var require_client = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p, at, len) => {
+          wasm_on_url: (p, at2, len) => {
             return 0;
           },
-          wasm_on_status: (p, at, len) => {
+          wasm_on_status: (p, at2, len) => {
             assert2.strictEqual(currentParser.ptr, p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert2.strictEqual(currentParser.ptr, p);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p, at, len) => {
+          wasm_on_header_field: (p, at2, len) => {
             assert2.strictEqual(currentParser.ptr, p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p, at, len) => {
+          wasm_on_header_value: (p, at2, len) => {
             assert2.strictEqual(currentParser.ptr, p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert2.strictEqual(currentParser.ptr, p);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p, at, len) => {
+          wasm_on_body: (p, at2, len) => {
             assert2.strictEqual(currentParser.ptr, p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
@@ -23663,174 +23663,195 @@ function plain(s) {
   return s;
 }
 function quoted2(s, i) {
-  const q = s[i];
-  if (q === "'") {
+  if (s.charCodeAt(i) === 39) {
     let out2 = "";
     let j2 = i + 1;
     for (; ; ) {
       const k = s.indexOf("'", j2);
       if (k < 0) bail();
       out2 += s.slice(j2, k);
-      if (s[k + 1] === "'") {
+      if (s.charCodeAt(k + 1) === 39) {
         out2 += "'";
         j2 = k + 2;
-      } else return [out2, k + 1];
+      } else {
+        at = k + 1;
+        return out2;
+      }
     }
   }
   let j = i + 1;
   let out = "";
   for (; ; ) {
     const k = s.indexOf('"', j);
-    const b = s.indexOf("\\", j);
     if (k < 0) bail();
-    if (b < 0 || b > k) return [out + s.slice(j, k), k + 1];
-    out += s.slice(j, b);
-    const e = s[b + 1];
+    const b = s.lastIndexOf("\\", k);
+    if (b < j) {
+      at = k + 1;
+      return out + s.slice(j, k);
+    }
+    const first2 = s.indexOf("\\", j);
+    out += s.slice(j, first2);
+    const e = s[first2 + 1];
     if (e === '"' || e === "\\" || e === "/") out += e;
     else if (e === "n") out += "\n";
     else if (e === "t") out += "	";
     else bail();
-    j = b + 2;
+    j = first2 + 2;
   }
 }
+function endsClean(s, i) {
+  while (s.charCodeAt(i) === 32) i++;
+  return i === s.length || s.charCodeAt(i) === 35;
+}
 function inlineValue(s) {
-  const c = s[0];
-  if (c === "'" || c === '"') {
-    const [v, end] = quoted2(s, 0);
-    const rest = s.slice(end).trim();
-    if (rest !== "" && !rest.startsWith("#")) bail();
+  const c = s.charCodeAt(0);
+  if (c === 39 || c === 34) {
+    const v = quoted2(s, 0);
+    if (!endsClean(s, at)) bail();
     return v;
   }
-  if (c === "{" || c === "[") {
-    const [v, end] = flow(s, 0);
-    const rest = s.slice(end).trim();
-    if (rest !== "" && !rest.startsWith("#")) bail();
+  if (c === 123 || c === 91) {
+    const v = flow(s, 0);
+    if (!endsClean(s, at)) bail();
     return v;
   }
   const hash2 = s.indexOf(" #");
   return plain(hash2 < 0 ? s : s.slice(0, hash2).trimEnd());
 }
+function firstOf(s, from, a, b) {
+  const i = s.indexOf(a, from);
+  const k = s.indexOf(b, from);
+  if (i < 0) return k < 0 ? s.length : k;
+  return k < 0 || i < k ? i : k;
+}
+function flowScalar(s, j, stop, close) {
+  while (s.charCodeAt(j) === 32) j++;
+  const c = s.charCodeAt(j);
+  if (c === 39 || c === 34) return quoted2(s, j);
+  if (c === 123 || c === 91) bail();
+  at = firstOf(s, j, stop, close);
+  return plain(s.slice(j, at).trimEnd());
+}
 function flow(s, i) {
-  const map2 = s[i] === "{";
+  const map2 = s.charCodeAt(i) === 123;
   const close = map2 ? "}" : "]";
   const obj = {};
   const arr2 = [];
   let j = i + 1;
-  const skip = () => {
-    while (s[j] === " ") j++;
-  };
-  const scalar3 = (stops) => {
-    skip();
-    if (s[j] === "'" || s[j] === '"') {
-      const [v, end] = quoted2(s, j);
-      j = end;
-      return v;
-    }
-    if (s[j] === "{" || s[j] === "[") bail();
-    const start = j;
-    while (j < s.length && !stops.includes(s[j])) j++;
-    return plain(s.slice(start, j).trimEnd());
-  };
-  skip();
-  if (s[j] === close) return [map2 ? obj : arr2, j + 1];
+  while (s.charCodeAt(j) === 32) j++;
+  if (s[j] === close) {
+    at = j + 1;
+    return map2 ? obj : arr2;
+  }
   for (; ; ) {
     if (map2) {
-      const k = scalar3(":");
-      if (s[j] !== ":" || typeof k !== "string" || Object.hasOwn(obj, k) || k === "__proto__") bail();
-      j++;
-      obj[k] = scalar3(`,${close}`);
-    } else arr2.push(scalar3(`,${close}`));
-    skip();
-    if (s[j] === ",") {
+      const k = flowScalar(s, j, ":", ":");
+      if (s.charCodeAt(at) !== 58 || typeof k !== "string" || Object.hasOwn(obj, k) || k === "__proto__") bail();
+      obj[k] = flowScalar(s, at + 1, ",", close);
+    } else arr2.push(flowScalar(s, j, ",", close));
+    j = at;
+    while (s.charCodeAt(j) === 32) j++;
+    if (s.charCodeAt(j) === 44) {
       j++;
       continue;
     }
     if (s[j] !== close) bail();
-    return [map2 ? obj : arr2, j + 1];
+    at = j + 1;
+    return map2 ? obj : arr2;
   }
 }
 function splitKey(t) {
   let key;
-  let after;
-  if (t[0] === '"' || t[0] === "'") {
-    [key, after] = quoted2(t, 0);
-    if (t[after] !== ":") bail();
+  const c = t.charCodeAt(0);
+  if (c === 34 || c === 39) {
+    key = quoted2(t, 0);
+    if (t.charCodeAt(at) !== 58) bail();
   } else {
-    after = t.indexOf(": ");
-    if (after < 0) {
-      if (!t.endsWith(":")) bail();
-      after = t.length - 1;
+    let colon = t.indexOf(": ");
+    if (colon < 0) {
+      if (t.charCodeAt(t.length - 1) !== 58) bail();
+      colon = t.length - 1;
     }
-    key = t.slice(0, after);
+    key = t.slice(0, colon);
     if (key === "" || "&*!|>%@`?-[{#".includes(key[0]) || key === "<<") bail();
+    at = colon;
   }
   if (key === "__proto__") bail();
-  return [key, t.slice(after + 1).trim()];
+  at++;
+  return key;
 }
 function block(lines3, start, indent) {
-  if (lines3[start].text.startsWith("- ") || lines3[start].text === "-") return sequence(lines3, start, indent);
+  if (isItem(lines3[start].text)) return sequence(lines3, start, indent);
   const obj = {};
   let i = start;
   while (i < lines3.length) {
     const l = lines3[i];
     if (l.indent < indent) break;
     if (l.indent > indent) bail();
-    const [key, rest] = splitKey(l.text);
+    const key = splitKey(l.text);
+    const rest = restOf(l.text, at);
     if (Object.hasOwn(obj, key)) bail();
     i++;
     let value;
-    if (rest === "" || rest.startsWith("#")) {
+    if (rest === "" || rest.charCodeAt(0) === 35) {
       const next = lines3[i];
-      if (next && (next.indent > indent || next.indent === indent && next.text.startsWith("- "))) [value, i] = block(lines3, i, next.indent);
-      else value = null;
+      if (next && (next.indent > indent || next.indent === indent && next.text.startsWith("- "))) {
+        value = block(lines3, i, next.indent);
+        i = at;
+      } else value = null;
     } else value = inlineValue(rest);
     obj[key] = value;
   }
-  return [obj, i];
+  at = i;
+  return obj;
 }
 function sequence(lines3, start, indent) {
   const arr2 = [];
   let i = start;
-  while (i < lines3.length && lines3[i].indent === indent && (lines3[i].text.startsWith("- ") || lines3[i].text === "-")) {
+  while (i < lines3.length && lines3[i].indent === indent && isItem(lines3[i].text)) {
     const item = lines3[i].text.slice(1).trim();
     if (item === "" || /^[^'"{[]*: |^[^'"{[]*:$/.test(item)) bail();
     arr2.push(inlineValue(item));
     i++;
   }
   if (i < lines3.length && lines3[i].indent > indent) bail();
-  return [arr2, i];
+  at = i;
+  return arr2;
 }
 function parseLockfileYaml(text3) {
   try {
+    if (text3.includes("	")) bail();
     const docs = [[]];
+    let lines3 = docs[0];
     let start = 0;
     while (start <= text3.length) {
       let end = text3.indexOf("\n", start);
       if (end < 0) end = text3.length;
-      let raw = text3.slice(start, end);
-      start = end + 1;
-      if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
-      let indent = 0;
-      while (raw.charCodeAt(indent) === 32) indent++;
-      if (indent === raw.length) continue;
-      const c = raw[indent];
-      if (c === "#") continue;
-      if (c === "	") bail();
-      if (indent === 0 && (raw === "---" || raw.startsWith("--- ") || raw.startsWith("..."))) {
-        if (raw !== "---") bail();
-        docs.push([]);
+      const next = end + 1;
+      if (text3.charCodeAt(end - 1) === 13 && end > start) end--;
+      let first2 = start;
+      while (text3.charCodeAt(first2) === 32 && first2 < end) first2++;
+      const indent = first2 - start;
+      start = next;
+      if (first2 === end) continue;
+      const c = text3.charCodeAt(first2);
+      if (c === 35) continue;
+      if (indent === 0 && c === 45 && text3.startsWith("---", first2)) {
+        if (end !== first2 + 3) bail();
+        lines3 = [];
+        docs.push(lines3);
         continue;
       }
-      if (indent === 0 && c === "%") bail();
-      const body = indent ? raw.slice(indent) : raw;
-      docs[docs.length - 1].push({ indent, text: body.charCodeAt(body.length - 1) === 32 ? body.trimEnd() : body });
+      if (indent === 0 && (c === 46 && text3.startsWith("...", first2) || c === 37)) bail();
+      const body = text3.slice(first2, end);
+      lines3.push({ indent, text: body.charCodeAt(body.length - 1) === 32 ? body.trimEnd() : body });
     }
     if (docs.length > 1 && docs[0].length === 0) docs.shift();
-    return docs.map((lines3) => {
-      if (lines3.length === 0) return null;
-      if (lines3[0].indent !== 0) bail();
-      const [value, end] = block(lines3, 0, 0);
-      if (end !== lines3.length) bail();
+    return docs.map((doc) => {
+      if (doc.length === 0) return null;
+      if (doc[0].indent !== 0) bail();
+      const value = block(doc, 0, 0);
+      if (at !== doc.length) bail();
       return value;
     });
   } catch (e) {
@@ -23838,7 +23859,7 @@ function parseLockfileYaml(text3) {
     throw e;
   }
 }
-var Unsupported, bail, NULL, TRUE, FALSE, INT, FLOAT, OTHER_NUMBER;
+var Unsupported, bail, NULL, TRUE, FALSE, INT, FLOAT, OTHER_NUMBER, at, restOf, isItem;
 var init_lockfile_yaml = __esm({
   "src/lockfiles/lockfile-yaml.ts"() {
     "use strict";
@@ -23853,6 +23874,9 @@ var init_lockfile_yaml = __esm({
     INT = /^[-+]?(?:0|[1-9][0-9]*)$/;
     FLOAT = /^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
     OTHER_NUMBER = /^[-+]?(?:0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|0[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9_]+(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN))$/;
+    at = 0;
+    restOf = (t, i) => i === t.length ? "" : t.slice(i).trim();
+    isItem = (t) => t.charCodeAt(0) === 45 && (t.length === 1 || t.charCodeAt(1) === 32);
   }
 });
 
@@ -23873,7 +23897,7 @@ function findJsonProblem(text3) {
   const stack = [];
   let expect = "value";
   let i = 0;
-  const fail = (problem, at = i) => position(text3, at, problem);
+  const fail = (problem, at2 = i) => position(text3, at2, problem);
   const afterValue = () => stack.length ? "comma-or-close" : "end";
   const string4 = () => {
     const start = i++;
@@ -29001,6 +29025,7 @@ function npmPurl(name, version3) {
   const lower2 = name.toLowerCase();
   const plain3 = plainNpmPurl(lower2, version3 || void 0);
   if (plain3 !== void 0) return plain3;
+  if (FOLDER_NAME.test(lower2) && (!version3 || FOLDER_VERSION.test(version3))) return `pkg:npm/${lower2.replaceAll("/", "%2F")}${version3 ? `@${version3}` : ""}`;
   const enc2 = packageUrlLib().PurlComponent;
   const slash = lower2.startsWith("@") ? lower2.indexOf("/") : -1;
   const head = slash > 0 ? `${enc2.namespace.encode(lower2.slice(0, slash))}/${enc2.name.encode(lower2.slice(slash + 1))}` : enc2.name.encode(lower2);
@@ -29173,7 +29198,7 @@ function finishWorkspaces(base, list2, roots, manifest) {
   const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? "0.0.0" } : void 0;
   return { ...base, root, packages, rootDependencies };
 }
-var PLAIN_PART, PLAIN_VERSION2, SRI_ALGS, HEX_LEN;
+var FOLDER_NAME, FOLDER_VERSION, PLAIN_PART, PLAIN_VERSION2, SRI_ALGS, HEX_LEN;
 var init_util = __esm({
   "src/lockfiles/util.ts"() {
     "use strict";
@@ -29182,6 +29207,8 @@ var init_util = __esm({
     init_lockfile_yaml();
     init_json_error();
     init_purl();
+    FOLDER_NAME = /^[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9._-]+)+$/;
+    FOLDER_VERSION = /^[A-Za-z0-9.-]+$/;
     PLAIN_PART = /^[a-z0-9][a-z0-9._~-]*$/;
     PLAIN_VERSION2 = /^[A-Za-z0-9][A-Za-z0-9._~-]*$/;
     SRI_ALGS = lookupTable({
@@ -29513,9 +29540,9 @@ function splitKey2(key, format) {
   }
   const paren = k.indexOf("(");
   const base = paren < 0 ? k : k.slice(0, paren);
-  const at = base.indexOf("@", 1);
-  if (at < 0) return void 0;
-  return { name: base.slice(0, at), version: base.slice(at + 1) };
+  const at2 = base.indexOf("@", 1);
+  if (at2 < 0) return void 0;
+  return { name: base.slice(0, at2), version: base.slice(at2 + 1) };
 }
 function isEnvDocument(d) {
   if (!isRecord(d) || !isRecord(d.importers)) return false;
@@ -29540,15 +29567,15 @@ function parsePnpmLock(text3, file2, manifest) {
   const metaOf = (key) => recordOf(format === 9 ? meta3[key.replace(/\(.*$/, "")] : graph2[key]);
   const importers = isRecord(data.importers) ? data.importers : { ".": data };
   const workspaceName = /* @__PURE__ */ new Map();
-  for (const [at, imp] of Object.entries(importers)) {
+  for (const [at2, imp] of Object.entries(importers)) {
     for (const section of ["dependencies", "devDependencies", "optionalDependencies"]) {
       for (const [n, spec] of Object.entries(recordOf(recordOf(imp)[section]))) {
         const ref = isRecord(spec) ? str(spec.version) : str(spec);
-        if (ref?.startsWith("link:")) workspaceName.set(posix.normalize(posix.join(at, ref.slice(5))), n);
+        if (ref?.startsWith("link:")) workspaceName.set(posix.normalize(posix.join(at2, ref.slice(5))), n);
       }
     }
   }
-  const workspacePurl = (at) => npmPurl(workspaceName.get(at) ?? at, "");
+  const workspacePurl = (at2) => npmPurl(workspaceName.get(at2) ?? at2, "");
   const keyOf2 = (from, name, ref) => {
     if (ref.startsWith("link:")) {
       const target = posix.normalize(posix.join(from, ref.slice(5)));
@@ -29564,7 +29591,8 @@ function parsePnpmLock(text3, file2, manifest) {
     return format === 9 ? k : `/${k}`;
   };
   const purlByKey = /* @__PURE__ */ new Map();
-  for (const at of Object.keys(importers)) if (at !== ".") purlByKey.set(`workspace:${at}`, workspacePurl(at));
+  for (const at2 of Object.keys(importers)) if (at2 !== ".") purlByKey.set(`workspace:${at2}`, workspacePurl(at2));
+  const nodes = [];
   for (const key of Object.keys(graph2)) {
     const e = recordOf(graph2[key]);
     const m = metaOf(key);
@@ -29572,13 +29600,12 @@ function parsePnpmLock(text3, file2, manifest) {
     const name = str(e.name) ?? str(m.name) ?? nv?.name;
     const version3 = str(e.version) ?? str(m.version) ?? nv?.version;
     if (!name || !version3) throw new LockfileError(`entry "${key}" has no name@version; ${FIX3}`, file2);
-    purlByKey.set(key, npmPurl(name, version3));
+    const purl = npmPurl(name, version3);
+    purlByKey.set(key, purl);
+    nodes.push({ key, e, m, name, version: version3, purl });
   }
   const list2 = [];
-  for (const key of Object.keys(graph2)) {
-    const e = recordOf(graph2[key]);
-    const m = metaOf(key);
-    const purl = purlByKey.get(key);
+  for (const { key, e, m, name, version: version3, purl } of nodes) {
     const deps2 = [];
     for (const section of ["dependencies", "optionalDependencies"]) {
       for (const [n, r] of Object.entries(recordOf(e[section]))) {
@@ -29590,11 +29617,10 @@ function parsePnpmLock(text3, file2, manifest) {
           throw new LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX3}`, file2);
       }
     }
-    const nv = splitKey2(key, format) ?? { name: "", version: "" };
     const pkg = {
       ecosystem: "npm",
-      name: str(e.name) ?? str(m.name) ?? nv.name,
-      version: str(e.version) ?? str(m.version) ?? nv.version,
+      name,
+      version: version3,
       purl,
       dev: e.dev === true,
       direct: false,
@@ -29609,8 +29635,8 @@ function parsePnpmLock(text3, file2, manifest) {
   const dev = [];
   const opt = [];
   const rootDeps = [];
-  for (const [at, imp] of Object.entries(importers)) {
-    const workspace = at === "." ? void 0 : { ecosystem: "npm", name: workspaceName.get(at) ?? at, version: "", purl: workspacePurl(at), dev: false, direct: true, dependencies: [], workspace: at };
+  for (const [at2, imp] of Object.entries(importers)) {
+    const workspace = at2 === "." ? void 0 : { ecosystem: "npm", name: workspaceName.get(at2) ?? at2, version: "", purl: workspacePurl(at2), dev: false, direct: true, dependencies: [], workspace: at2 };
     const sections = [
       ["dependencies", prod],
       ["devDependencies", dev],
@@ -29619,10 +29645,10 @@ function parsePnpmLock(text3, file2, manifest) {
     for (const [section, into] of sections) {
       for (const [n, spec] of Object.entries(recordOf(recordOf(imp)[section]))) {
         const ref = isRecord(spec) ? str(spec.version) : str(spec);
-        const k = ref ? keyOf2(at, n, ref) : void 0;
+        const k = ref ? keyOf2(at2, n, ref) : void 0;
         const p = k ? purlByKey.get(k) : void 0;
         if (!p) {
-          if (k) throw new LockfileError(`the project ${at === "." ? "" : `"${at}" `}depends on "${n}" (${ref}) which the lockfile does not contain; ${FIX3}`, file2);
+          if (k) throw new LockfileError(`the project ${at2 === "." ? "" : `"${at2}" `}depends on "${n}" (${ref}) which the lockfile does not contain; ${FIX3}`, file2);
           continue;
         }
         into.push(p);
@@ -29751,7 +29777,21 @@ function parseRequirements(text3, file2) {
   for (let i = 0; i < lines3.length; i++) {
     const start = i + 1;
     let logical = lines3[i];
-    while (/\\\s*$/.test(logical) && i + 1 < lines3.length) logical = logical.replace(/\\\s*$/, " ") + lines3[++i];
+    if (CONTINUED.test(logical)) {
+      const parts = [logical];
+      for (; ; ) {
+        let last = parts[parts.length - 1];
+        if (!/\S/.test(last)) {
+          last = parts.join("");
+          parts.length = 0;
+          parts.push(last);
+        }
+        if (!CONTINUED.test(last) || i + 1 >= lines3.length) break;
+        parts[parts.length - 1] = last.replace(CONTINUED, " ");
+        parts.push(lines3[++i]);
+      }
+      logical = parts.join("");
+    }
     const noComment = logical.replace(/(^|\s)#.*$/, "").trim();
     if (noComment === "") continue;
     const hashes = [];
@@ -29786,11 +29826,12 @@ function parseRequirements(text3, file2) {
   const packages = mergeByPurl(list2);
   return { path: file2, kind: "requirements", packages, rootDependencies: packages.map((p) => p.purl), warnings };
 }
-var PINNED, OPTION, NAMED;
+var CONTINUED, PINNED, OPTION, NAMED;
 var init_requirements = __esm({
   "src/lockfiles/requirements.ts"() {
     "use strict";
     init_util();
+    CONTINUED = /\\\s*$/;
     PINNED = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*===?\s*([^\s;#,]+)\s*(?:;.*)?$/;
     OPTION = /^(-{1,2}[A-Za-z][A-Za-z-]*)(?=[\s=]|$)/;
     NAMED = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;]|$)/;
@@ -32020,8 +32061,8 @@ function parseYarnLock(text3, file2, manifest, workspaceManifests) {
   return parseClassic(text3, file2, manifest);
 }
 function splitDescriptor(d) {
-  const at = d.indexOf("@", 1);
-  return at < 0 ? [d, ""] : [d.slice(0, at), d.slice(at + 1)];
+  const at2 = d.indexOf("@", 1);
+  return at2 < 0 ? [d, ""] : [d.slice(0, at2), d.slice(at2 + 1)];
 }
 function unquote(s) {
   const t = s.trim();
@@ -32032,14 +32073,15 @@ function parseClassic(text3, file2, manifest) {
   const lines3 = text3.split(/\r?\n/);
   let cur;
   let section;
+  const bad = (why, i) => new LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file2, i + 1);
   for (let i = 0; i < lines3.length; i++) {
     const raw = lines3[i];
-    if (raw.trim() === "" || raw.trimStart().startsWith("#")) continue;
-    const indent = raw.length - raw.trimStart().length;
-    const line = raw.trim();
-    const bad = (why) => new LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file2, i + 1);
+    const start = raw.trimStart();
+    if (start === "" || start.charCodeAt(0) === 35) continue;
+    const indent = raw.length - start.length;
+    const line = start.trimEnd();
     if (indent === 0) {
-      if (!line.endsWith(":")) throw bad('an entry header must end with ":"');
+      if (!line.endsWith(":")) throw bad('an entry header must end with ":"', i);
       cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };
       section = void 0;
       entries.push(cur);
@@ -32051,14 +32093,14 @@ function parseClassic(text3, file2, manifest) {
       }
       section = void 0;
       const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad("expected `key value`");
+      if (!m) throw bad("expected `key value`", i);
       cur.fields[unquote(m[1])] = unquote(m[2]);
     } else if (indent === 4 && section) {
       const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad("expected `name range`");
+      if (!m) throw bad("expected `name range`", i);
       section[unquote(m[1])] = unquote(m[2]);
     } else {
-      throw bad(`unexpected indentation ${indent}`);
+      throw bad(`unexpected indentation ${indent}`, i);
     }
   }
   if (entries.length === 0 && !/^# yarn lockfile v1/m.test(text3))
@@ -32115,9 +32157,9 @@ function parseBerry(text3, file2, manifest, workspaceManifests = {}) {
     }
     let pkg;
     if (ref.startsWith("workspace:")) {
-      const at = ref.slice("workspace:".length);
-      const v = workspaceManifests[at]?.version ?? "";
-      pkg = { ecosystem: "npm", name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [], workspace: at };
+      const at2 = ref.slice("workspace:".length);
+      const v = workspaceManifests[at2]?.version ?? "";
+      pkg = { ecosystem: "npm", name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [], workspace: at2 };
     } else {
       if (/^(link|portal):/.test(ref)) continue;
       pkg = { ecosystem: "npm", name, version: version4, purl: npmPurl(name, version4), dev: false, direct: false, dependencies: [] };
@@ -32132,16 +32174,21 @@ function parseBerry(text3, file2, manifest, workspaceManifests = {}) {
     else byName2.set(pkg.name, [pkg]);
   }
   const exactly = (n, r) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
-  const named = /* @__PURE__ */ new Set();
-  for (const raw of [...entries.map((e) => e.raw), rootEntry ?? {}])
-    for (const [n, r] of Object.entries(recordOf(raw.dependencies))) {
-      const p = exactly(n, String(r));
-      if (p) named.add(p);
+  const depsOf = (raw) => {
+    const deps2 = recordOf(raw.dependencies);
+    const out = [];
+    for (const n of Object.keys(deps2)) {
+      const r = String(deps2[n]);
+      out.push([n, r, exactly(n, r)]);
     }
+    return out;
+  };
+  const entryDeps = entries.map((e) => depsOf(e.raw));
+  const rootDepsOf = rootEntry ? depsOf(rootEntry) : [];
+  const named = /* @__PURE__ */ new Set();
+  for (const deps2 of [...entryDeps, rootDepsOf]) for (const d of deps2) if (d[2]) named.add(d[2]);
   const resolutions = manifest?.resolutions ?? {};
   const resolve21 = (from, n, r) => {
-    const exact = exactly(n, r);
-    if (exact) return exact;
     const candidates = byName2.get(n) ?? [];
     const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r.replace(/^npm:/, "")}`] ?? resolutions[n];
     if (rewrite !== void 0) {
@@ -32155,10 +32202,14 @@ function parseBerry(text3, file2, manifest, workspaceManifests = {}) {
     const target = ok.filter((c) => !named.has(c.purl));
     return (target.length === 1 ? target : ok).sort((a, b) => semver4.rcompare(a.version, b.version))[0]?.purl;
   };
-  const resolveAll = (raw) => Object.entries(recordOf(raw.dependencies)).flatMap(([n, r]) => {
-    const p = resolve21(splitDescriptor(str(raw.resolution) ?? "")[0], n, String(r));
-    return p ? [[n, p]] : [];
-  });
+  const resolveAll = (raw, deps2) => {
+    const out = [];
+    for (const [n, r, exact] of deps2) {
+      const p = exact ?? resolve21(splitDescriptor(str(raw.resolution) ?? "")[0], n, r);
+      if (p) out.push([n, p]);
+    }
+    return out;
+  };
   const prod = [];
   const dev = [];
   const opt = [];
@@ -32171,8 +32222,9 @@ function parseBerry(text3, file2, manifest, workspaceManifests = {}) {
   };
   const list2 = [];
   const rootDeps = [];
-  for (const { raw, pkg } of entries) {
-    const deps2 = resolveAll(raw);
+  for (let i = 0; i < entries.length; i++) {
+    const { raw, pkg } = entries[i];
+    const deps2 = resolveAll(raw, entryDeps[i]);
     pkg.dependencies = deps2.map(([, p]) => p);
     if (pkg.workspace !== void 0) {
       classify(deps2, workspaceManifests[pkg.workspace]);
@@ -32180,7 +32232,7 @@ function parseBerry(text3, file2, manifest, workspaceManifests = {}) {
     }
     list2.push(pkg);
   }
-  const own2 = rootEntry ? resolveAll(rootEntry) : [];
+  const own2 = rootEntry ? resolveAll(rootEntry, rootDepsOf) : [];
   classify(own2, manifest);
   rootDeps.push(...own2.map(([, p]) => p));
   return finishWorkspaces({ path: file2, kind: "yarn-berry" }, list2, { prod, dev, opt, rootDeps }, manifest);
@@ -32739,9 +32791,9 @@ function readWorkspaceManifests(dir, folders) {
   const out = {};
   const base = path2.resolve(dir);
   for (const f of folders) {
-    const at = path2.resolve(base, f);
-    if (!at.startsWith(base + path2.sep)) continue;
-    const file2 = path2.join(at, "package.json");
+    const at2 = path2.resolve(base, f);
+    if (!at2.startsWith(base + path2.sep)) continue;
+    const file2 = path2.join(at2, "package.json");
     const text3 = readOptional(file2);
     if (text3 !== void 0 && !isInside(fs2.realpathSync(file2), fs2.realpathSync(base))) {
       throw new LockfileError("is reached through a symbolic link to a folder outside the project; chaingate reads no file of the scanned tree through a link: commit the folder itself", file2);
@@ -40136,13 +40188,13 @@ function hashesOf(list2) {
   for (const [alg, contents] of digestsOf(list2)) dict.set(alg, contents[0]);
   return dict;
 }
-function multiDigests(packages) {
-  const out = /* @__PURE__ */ new Map();
-  for (const p of packages) {
-    const d = digestsOf(p.integrity?.map((i) => ({ alg: i.alg, content: i.hex })));
-    if ([...d.values()].some((c) => c.length > 1)) out.set(p.purl, [...d].sort().flatMap(([alg, cs]) => cs.map((content) => ({ alg, content }))));
-  }
-  return out;
+function packageHashes(p, multi) {
+  const dict = new Models.HashDictionary();
+  if (!p.integrity) return dict;
+  const d = digestsOf(p.integrity.map((i) => ({ alg: i.alg, content: i.hex })));
+  for (const [alg, contents] of d) dict.set(alg, contents[0]);
+  if ([...d.values()].some((c) => c.length > 1)) multi.set(p.purl, [...d].sort().flatMap(([alg, cs]) => cs.map((content) => ({ alg, content }))));
+  return dict;
 }
 function withAllDigests(doc, multi) {
   if (multi.size === 0) return;
@@ -40155,7 +40207,7 @@ function splitNpmName(name) {
   const slash = name.startsWith("@") ? name.indexOf("/") : -1;
   return slash > 0 ? { group: name.slice(0, slash), name: name.slice(slash + 1) } : { name };
 }
-function fromLockPackage(p, byRef) {
+function fromLockPackage(p, byRef, multi) {
   const n = p.ecosystem === "npm" ? splitNpmName(p.name) : { name: p.name };
   const c = new Models.Component(Enums.ComponentType.Library, n.name, {
     bomRef: p.purl,
@@ -40163,7 +40215,7 @@ function fromLockPackage(p, byRef) {
     version: p.version,
     purl: p.purl,
     scope: p.dev || p.optional ? Enums.ComponentScope.Optional : Enums.ComponentScope.Required,
-    hashes: hashesOf(p.integrity?.map((i) => ({ alg: i.alg, content: i.hex }))),
+    hashes: packageHashes(p, multi),
     licenses: p.licenses ? licensesOf(p.licenses, true) : void 0
   });
   if (p.dev) c.properties.add(new Models.Property(p.ecosystem === "npm" ? "cdx:npm:package:development" : "chaingate:development", "true"));
@@ -40188,6 +40240,20 @@ function fromForeign(f) {
 function toolComponent(version3) {
   return new Models.Component(Enums.ComponentType.Application, "chaingate", { version: version3 });
 }
+function isMerged(list2) {
+  for (let i = 0; i < list2.length; i++) {
+    const p = list2[i];
+    if (i > 0 && !(list2[i - 1].purl < p.purl)) return false;
+    if (p.optional === false) return false;
+    const d = p.dependencies;
+    for (let j = 0; j < d.length; j++) if (d[j] === p.purl || j > 0 && !(d[j - 1] < d[j])) return false;
+    const u = p.unresolved;
+    if (u) {
+      for (let j = 1; j < u.length; j++) if (!(u[j - 1] < u[j])) return false;
+    }
+  }
+  return true;
+}
 function buildSbom(input3, opts) {
   const byRef = /* @__PURE__ */ new Map();
   const bom = new Models.Bom();
@@ -40197,8 +40263,10 @@ function buildSbom(input3, opts) {
   const rootComponent = image ? new Models.Component(Enums.ComponentType.Container, image.ref, { bomRef: "image", version: image.digest, purl: image.purl }) : new Models.Component(Enums.ComponentType.Application, input3.root.name, { bomRef: "root", version: input3.root.version });
   bom.metadata.component = rootComponent;
   const keep = (p) => !(opts.excludeDev && p.dev);
-  const all = mergeByPurl(input3.lockfiles.flatMap((l) => l.packages.filter(keep)));
-  for (const p of all) bom.components.add(fromLockPackage(p, byRef));
+  const listed = input3.lockfiles.flatMap((l) => l.packages.filter(keep));
+  const all = isMerged(listed) ? listed : mergeByPurl(listed);
+  const multi = /* @__PURE__ */ new Map();
+  for (const p of all) bom.components.add(fromLockPackage(p, byRef, multi));
   for (const p of all) {
     const c = byRef.get(p.purl);
     for (const d of p.dependencies) {
@@ -40257,7 +40325,7 @@ function buildSbom(input3, opts) {
   const spec = SPECS[opts.specVersion];
   const normalizer = new Serialize.JSON.Normalize.Factory(spec).makeForBom();
   const doc = normalizer.normalize(bom, { sortLists: false });
-  withAllDigests(doc, multiDigests(all));
+  withAllDigests(doc, multi);
   sortLists(doc);
   const serial = opts.serialNumber ?? contentSerial(doc);
   const { $schema, bomFormat, specVersion, version: version3, serialNumber: _unset, ...rest } = doc;
@@ -64580,9 +64648,9 @@ function worseSeverity(a, b) {
 }
 function mergeKey(f) {
   if (f.kind !== "vulnerability" || !f.package) return void 0;
-  const at = f.location?.path ?? "";
+  const at2 = f.location?.path ?? "";
   return `${packageKey(f.package)}
-${at.slice(0, at.lastIndexOf("/") + 1)}`;
+${at2.slice(0, at2.lastIndexOf("/") + 1)}`;
 }
 function sameVersion(a, b) {
   const va = a.package?.version;
@@ -65046,10 +65114,10 @@ function parsePurl(purl) {
   const type = m[1].toLowerCase();
   let path31 = m[2];
   let version3;
-  const at = path31.lastIndexOf("@");
-  if (at > 0 && path31[at - 1] !== "/") {
-    version3 = decodePart(path31.slice(at + 1));
-    path31 = path31.slice(0, at);
+  const at2 = path31.lastIndexOf("@");
+  if (at2 > 0 && path31[at2 - 1] !== "/") {
+    version3 = decodePart(path31.slice(at2 + 1));
+    path31 = path31.slice(0, at2);
   }
   const segments = path31.split("/").filter(Boolean).map(decodePart);
   const sep13 = type === "maven" ? ":" : "/";
@@ -65432,10 +65500,10 @@ function evaluate(input3) {
     let active = matches.find((c) => !c.expired);
     const limit = active && typeof maxDays === "object" ? slaDays(maxDays, f.severity, policy["unknown-severity"]) : void 0;
     if (active && limit !== void 0 && active.daysLeft > limit) {
-      const at = active.line === void 0 ? `${active.source} #${active.index + 1}` : `${active.source}:${active.line}`;
+      const at2 = active.line === void 0 ? `${active.source} #${active.index + 1}` : `${active.source}:${active.line}`;
       const what = f.package ? `${f.id} in ${f.package.name}${f.package.version ? `@${f.package.version}` : ""}` : f.location ? `${f.id} at ${f.location.path}` : f.id;
       tooLong.push(
-        `exception ${active.entry.id} (${at}) expires ${active.entry.expires}, ${active.daysLeft} days out, past the ${limit}-day SLA for ${f.severity} finding ${what} (exceptions.max-days): it suppresses nothing until it expires sooner`
+        `exception ${active.entry.id} (${at2}) expires ${active.entry.expires}, ${active.daysLeft} days out, past the ${limit}-day SLA for ${f.severity} finding ${what} (exceptions.max-days): it suppresses nothing until it expires sooner`
       );
       active = void 0;
     }
@@ -68487,15 +68555,15 @@ function trivyImageArgv(ctx, opts, db) {
 }
 function trivyErrorLine(stderr) {
   const lines3 = stderr.split(/\r?\n/);
-  const at = lines3.findIndex((l) => /^\S*\s+FATAL\b/.test(l) || /^FATAL\b/.test(l));
+  const at2 = lines3.findIndex((l) => /^\S*\s+FATAL\b/.test(l) || /^FATAL\b/.test(l));
   let line;
-  if (at !== -1) {
+  if (at2 !== -1) {
     const cont = [];
-    for (const l of lines3.slice(at + 1)) {
+    for (const l of lines3.slice(at2 + 1)) {
       if (l.trim() === "" || /^\d{4}-\d{2}-\d{2}T/.test(l)) break;
       cont.push(l);
     }
-    line = [lines3[at], ...cont].join(" ");
+    line = [lines3[at2], ...cont].join(" ");
   } else {
     line = firstErrorLine(stderr);
   }
@@ -70562,8 +70630,8 @@ function schemaMessage(error3, raw, known) {
     key = issue2.keys[0];
     message = `${path31.length ? `${dotted}: ` : ""}unknown key here; check its spelling against the JSON Schema in schemas/`;
   } else if (issue2.code === "invalid_type") {
-    const at = valueAt(raw, path31);
-    message = at.present ? `${dotted}: expected ${issue2.expected}, found ${kindOf(at.value)}` : `${dotted}: is required (${issue2.message})`;
+    const at2 = valueAt(raw, path31);
+    message = at2.present ? `${dotted}: expected ${issue2.expected}, found ${kindOf(at2.value)}` : `${dotted}: is required (${issue2.message})`;
   }
   const more = error3.issues.length > 1 ? ` (and ${error3.issues.length - 1} more problem${error3.issues.length > 2 ? "s" : ""})` : "";
   return { message: message + more, path: path31, key };
@@ -71813,8 +71881,8 @@ function underProject(findings, project) {
 function assignProjects(findings, projects) {
   const folders = [...new Set(projects)].filter((p) => p !== "").sort((a, b) => b.length - a.length);
   return findings.map((f) => {
-    const at = f.location?.path;
-    const project = at === void 0 ? void 0 : folders.find((p) => at.startsWith(`${p}/`));
+    const at2 = f.location?.path;
+    const project = at2 === void 0 ? void 0 : folders.find((p) => at2.startsWith(`${p}/`));
     return project === void 0 ? f : { ...f, project };
   });
 }
@@ -72018,8 +72086,8 @@ function* resultJsonChunks(result, chunkSize = 100) {
   }
   head.findings = FINDINGS_MARK;
   const text3 = JSON.stringify(head, null, 2) + "\n";
-  const at = text3.indexOf(FINDINGS_AT);
-  yield `${text3.slice(0, at)}"findings": [
+  const at2 = text3.indexOf(FINDINGS_AT);
+  yield `${text3.slice(0, at2)}"findings": [
 `;
   for (let i = 0; i < findings.length; i += chunkSize) {
     const items = JSON.stringify(findings.slice(i, i + chunkSize).map(finding2));
@@ -72027,7 +72095,7 @@ function* resultJsonChunks(result, chunkSize = 100) {
 ${ITEM_INDENT}{"id":`)}`;
   }
   yield `
-  ]${text3.slice(at + FINDINGS_AT.length)}`;
+  ]${text3.slice(at2 + FINDINGS_AT.length)}`;
 }
 
 // src/core/url-location.ts
@@ -72180,8 +72248,8 @@ function messageText(f) {
     const fixed = f.kind === "license" ? "" : nearest === void 0 ? " No fixed version yet." : ` Fixed in ${nearest}.`;
     return `${f.id} in ${packageLabel(f.package)}: ${f.title || f.id}.${fixed}`;
   }
-  const at = f.location && isUrlLocation(f.location.path) ? ` at ${f.location.path}` : "";
-  return `${f.title ? `${f.title} (${f.id})` : f.id}${at}`;
+  const at2 = f.location && isUrlLocation(f.location.path) ? ` at ${f.location.path}` : "";
+  return `${f.title ? `${f.title} (${f.id})` : f.id}${at2}`;
 }
 function region(f) {
   const l = f.location;
@@ -72214,14 +72282,14 @@ function location(f, ctx) {
   const p = f.package;
   const url2 = f.location && isUrlLocation(f.location.path) ? f.location.path : void 0;
   let file2 = url2 ? ctx.fallback : f.location?.path ?? lockfileFor(p, ctx) ?? ctx.fallback;
-  let at = region(f);
-  const anchor2 = at === void 0 ? ctx.opts.anchor?.(f) : void 0;
+  let at2 = region(f);
+  const anchor2 = at2 === void 0 ? ctx.opts.anchor?.(f) : void 0;
   if (anchor2) {
     file2 = anchor2.path;
-    at = { startLine: anchor2.startLine };
+    at2 = { startLine: anchor2.startLine };
   }
   return {
-    physicalLocation: { artifactLocation: { uri: uriFor(file2, ctx) }, region: at },
+    physicalLocation: { artifactLocation: { uri: uriFor(file2, ctx) }, region: at2 },
     logicalLocations: p ? [{ fullyQualifiedName: p.purl ?? packageLabel(p), kind: "package" }] : url2 && [{ fullyQualifiedName: url2, kind: "resource" }]
   };
 }
@@ -72419,10 +72487,10 @@ function* sarifJsonChunks(result, opts, chunkSize = 100) {
   const text3 = JSON.stringify(log) + "\n";
   let from = 0;
   const upTo = function* (member, i) {
-    const at = `"${member}":${JSON.stringify(mark(member, i))}`;
-    const pos = text3.indexOf(at, from);
+    const at2 = `"${member}":${JSON.stringify(mark(member, i))}`;
+    const pos = text3.indexOf(at2, from);
     yield `${text3.slice(from, pos)}"${member}":[`;
-    from = pos + at.length;
+    from = pos + at2.length;
   };
   for (let i = 0; i < runs.length; i++) {
     const { rules, ruleIds, findings, ruleIndex } = runs[i];
@@ -72488,7 +72556,7 @@ function chainUp(g, start) {
         via.set(up.purl, p);
         if (g.roots.has(up.purl)) {
           const chain = [up];
-          for (let at = via.get(up.purl); at; at = via.get(at.purl)) chain.unshift(at);
+          for (let at2 = via.get(up.purl); at2; at2 = via.get(at2.purl)) chain.unshift(at2);
           return chain;
         }
         next.push(up);
@@ -72687,9 +72755,9 @@ function whereCell(f, opts) {
   const chain = f.package && opts.dependencyPath?.(f);
   if (chain) {
     const text3 = `${md(formatDependencyPath(chain))} (${chain.direct ? "direct" : "transitive"})`;
-    const at = opts.links && opts.anchor?.(f);
-    const url2 = at && fileUrl(opts.links, at.path, at.startLine);
-    return url2 ? `${text3} in [${md(locationLabel(at))}](${url2})` : text3;
+    const at2 = opts.links && opts.anchor?.(f);
+    const url2 = at2 && fileUrl(opts.links, at2.path, at2.startLine);
+    return url2 ? `${text3} in [${md(locationLabel(at2))}](${url2})` : text3;
   }
   let where2 = f.package ? md(packageLabel(f.package)) : "";
   if (f.location) where2 = where2 ? `${where2} in ${locationCell(f, opts)}` : locationCell(f, opts);
@@ -73185,10 +73253,10 @@ function parseImageRef(ref) {
   if (!s || /\s/.test(s)) return void 0;
   let rest = s;
   let digest2;
-  const at = rest.indexOf("@");
-  if (at !== -1) {
-    digest2 = rest.slice(at + 1);
-    rest = rest.slice(0, at);
+  const at2 = rest.indexOf("@");
+  if (at2 !== -1) {
+    digest2 = rest.slice(at2 + 1);
+    rest = rest.slice(0, at2);
     if (!isDigest(digest2)) return void 0;
   }
   let tag;
@@ -73677,8 +73745,8 @@ init_read_text();
 // src/gate/write-chunks.ts
 var fs19 = __toESM(require("node:fs"));
 var IN_FLIGHT = 8;
-async function writeAt(fh, buf, at) {
-  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off, at + off)).bytesWritten;
+async function writeAt(fh, buf, at2) {
+  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off, at2 + off)).bytesWritten;
 }
 async function writeChunks(file2, chunks, inFlight = IN_FLIGHT) {
   const partial2 = `${file2}.partial`;
