@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SHARED = path.resolve(REPO, '..', '..', 'shared', 'fixtures');
+const SHARED = path.resolve(REPO, '..', 'shared', 'fixtures');
 const WORK = path.join(REPO, 'bench', '.work', 'audit-osv');
 const RUNS = Number(process.argv[2] ?? 5);
 const FILLER = Number(process.env.AUDIT_OSV_FILLER ?? 0);

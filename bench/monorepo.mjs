@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(REPO, 'dist', 'cli.js');
-const OSV_DB = path.resolve(REPO, '..', '..', 'shared', 'fixtures', 'osv-advisories');
+const OSV_DB = path.resolve(REPO, '..', 'shared', 'fixtures', 'osv-advisories');
 const WORK = path.join(REPO, 'bench', '.work', 'monorepo');
 const SHA = 'c0ffee0000000000000000000000000000000002';
 const MERGE_ONLY = process.argv.includes('--merge-only');

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PUBLIC = path.resolve(REPO, '..', '..', 'shared', 'fixtures', 'lockfiles-public');
+const PUBLIC = path.resolve(REPO, '..', 'shared', 'fixtures', 'lockfiles-public');
 const WORK = path.join(REPO, 'bench', '.work');
 const RUNS = Number(process.argv[2] ?? 5);
 const TOOLS = path.join(process.env.CHAINGATE_TOOLS_DIR ?? path.join(os.homedir(), '.cache', 'chaingate', 'tools'), 'bin');

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PUBLIC = path.resolve(REPO, '..', '..', 'shared', 'fixtures', 'lockfiles-public');
+const PUBLIC = path.resolve(REPO, '..', 'shared', 'fixtures', 'lockfiles-public');
 const [mode, ref] = process.argv.slice(2);
 if (!['write', 'compare'].includes(mode) || !ref) throw new Error('usage: sbom-same.mjs write|compare DIR');
 const out = mode === 'write' ? path.resolve(ref) : fs.mkdtempSync(path.join(os.tmpdir(), 'sbom-same-'));
