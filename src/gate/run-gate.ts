@@ -23,7 +23,7 @@ import { resultJsonChunks } from '../reports/result-json';
 import { sarifJsonChunks } from '../reports/sarif';
 import { renderSummary } from '../reports/summary';
 import type { ScanContext, Scanner, ScannerOutcome } from '../scanners/types';
-import { absoluteConfigs } from '../scanners/semgrep';
+import { absoluteConfigs } from '../scanners/semgrep-config';
 import { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } from '../sign';
 import { checkPolicyTools, resolveToolPath, untrustedRoots, type PolicyTools } from '../tools/resolve';
 import { VERSION } from '../version';
