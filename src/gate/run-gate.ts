@@ -11,7 +11,6 @@ import { evaluate } from '../core/policy';
 import type { GateResult, ResultComponent, ScannerStatus } from '../core/result';
 import { checkVexLimits, type VexSource } from '../core/vex';
 import { ChaingateError, ConfigError } from '../errors';
-import { parseChaingateResult, shardProblems } from '../parsers/chaingate';
 import { expandReportPath } from './report-glob';
 import { listedProjects, projectPolicies, scanProjects } from './projects';
 import { assignProjects, shardCoverage, underProject, type ShardStamp } from '../core/plan';
@@ -247,7 +246,8 @@ export function loadInputs(opts: GateOptions) {
  * Another run's chaingate-result.json (a shard of a matrix): its raw findings, and a failed status
  * naming the file when it cannot stand for its part of the run (see shardProblems).
  */
-function ingestShard(bytes: Buffer, file: string, commit: string | undefined, started: number): Ingested {
+async function ingestShard(bytes: Buffer, file: string, commit: string | undefined, started: number): Promise<Ingested> {
+  const { parseChaingateResult, shardProblems } = await import('../parsers/chaingate');
   const shard = parseChaingateResult(decodeText(bytes));
   const problems = shardProblems(shard, commit);
   const status: ScannerStatus = problems.length
@@ -291,7 +291,8 @@ async function ingestReport(tool: ReportTool, file: string, roots: string[], com
     };
   }
   try {
-    if (tool === 'chaingate') return ingestShard(bytes, file, commit, started);
+    // Awaited here: its FormatError is caught below.
+    if (tool === 'chaingate') return await ingestShard(bytes, file, commit, started);
     const { parseReport } = await import('../parsers');
     const findings = parseReport(tool, bytes);
     return { findings, status: { name, status: 'ok', durationMs: Date.now() - started, findings: findings.length, outputs: [file] } };
