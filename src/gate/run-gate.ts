@@ -439,7 +439,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   // Read before anything runs: a corrupt history stops the gate at once (exit 2), file untouched.
   const historyFile = opts.history !== undefined ? resolveFrom(process.cwd(), opts.history) : undefined;
   const historyIo = historyFile !== undefined ? await import('./history-file') : undefined;
-  const previousHistory = historyFile !== undefined ? historyIo?.readHistoryFile(historyFile) : undefined;
+  const previousHistory = historyIo && historyFile !== undefined ? historyIo.readHistoryFile(historyFile) : undefined;
   const outDir = path.resolve(opts.outputDir);
   const roots = [dir, ...(opts.env.GITHUB_WORKSPACE ? [opts.env.GITHUB_WORKSPACE] : [])];
 
