@@ -118,6 +118,8 @@ describe('dist/cli.js', () => {
     const r = await loaded(['scan', path.join(REPO, 'examples', 'vulnerable'), '--scanners', 'none', '--report', `trivy=${report}`, '--output-dir', out, '--mode', 'warn']);
     expect(r.files).toEqual(['cli-errors.js', 'cli-scan.js', 'cli.js']);
     for (const p of ['yaml', '@sigstore/verify', '@sigstore/bundle', 'undici', '@actions/core', 'xmlbuilder2', '@cyclonedx/cyclonedx-library']) expect(r.packages).not.toContain(p);
+    // No tool runs, no baseline, no history, no image to verify: nothing spawns a process.
+    expect(r.builtins).not.toContain('child_process');
     expect(JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'), 'utf8')).findings.length).toBeGreaterThan(0);
   });
 
@@ -128,6 +130,8 @@ describe('dist/cli.js', () => {
     for (const p of ['tough-cookie', 'tldts', 'tldts-core']) expect(r.packages).not.toContain(p);
     expect(r.builtins).not.toContain('http');
     expect(r.builtins).not.toContain('tls');
+    // Offline: no package manager audit runs.
+    expect(r.builtins).not.toContain('child_process');
     const result = JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'), 'utf8'));
     expect(result.scanners.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([['audit', 'ok']]);
     expect(result.findings.length).toBeGreaterThan(0);
