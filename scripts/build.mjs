@@ -17,6 +17,7 @@ import { stubOptionalProbes } from './stub-optional-probes.mjs';
 import { stubZodLocales } from './stub-zod-locales.mjs';
 import { lazyCyclonedxSpdx } from './lazy-cyclonedx-spdx.mjs';
 import { sharedBuiltins } from './shared-builtins.mjs';
+import { zodDirect } from './zod-direct.mjs';
 
 const common = {
   bundle: true,
@@ -75,9 +76,9 @@ function splitCli(entry) {
   };
 }
 
-await build({ ...common, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins], entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
+await build({ ...common, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, zodDirect], entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
 // The action's plan step (which tools this run needs): a bundle of its own, run before any tool is installed.
-await build({ ...common, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins], entryPoints: ['src/tools/plan-main.ts'], outfile: 'dist/plan-tools.js' });
+await build({ ...common, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, zodDirect], entryPoints: ['src/tools/plan-main.ts'], outfile: 'dist/plan-tools.js' });
 
 // A command that no longer exists must not leave its bundle behind.
 for (const f of fs.readdirSync('dist')) if (/^cli-.*\.js$/.test(f)) fs.rmSync(path.join('dist', f));
@@ -86,13 +87,13 @@ for (const f of fs.readdirSync('dist')) if (/^cli-.*\.js$/.test(f)) fs.rmSync(pa
 // loader (and its CJS export scan of the command bundle) for nothing: require() it instead.
 const cli = { ...common, supported: { 'dynamic-import': false } };
 const main = path.join(SRC, 'cli.ts');
-await build({ ...cli, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, splitCli(main)], entryPoints: [main], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+await build({ ...cli, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, zodDirect, splitCli(main)], entryPoints: [main], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
 for (const [file, out] of SHARED) {
-  await build({ ...cli, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, splitCli(file)], entryPoints: [file], outfile: path.join('dist', out) });
+  await build({ ...cli, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, zodDirect, splitCli(file)], entryPoints: [file], outfile: path.join('dist', out) });
 }
 for (const name of COMMANDS) {
   const entry = path.join(COMMANDS_DIR, `${name}.ts`);
-  await build({ ...cli, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, splitCli(entry)], entryPoints: [entry], outfile: `dist/cli-${name}.js` });
+  await build({ ...cli, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, zodDirect, splitCli(entry)], entryPoints: [entry], outfile: `dist/cli-${name}.js` });
 }
 
 // Under charset ascii esbuild escapes every other character of code, strings and regular

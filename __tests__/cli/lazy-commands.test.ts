@@ -155,6 +155,13 @@ describe('dist/cli.js', () => {
     expect(text.filter(([, s]) => /^\/\/ node_modules\/(@actions\/core|undici)\//m.test(s)).map(([f]) => f)).toEqual(['cli-actions-core.js']);
   });
 
+  it('reads zod as the module z is: no namespace object of its exports, and no copy of what no source uses (fromJSONSchema)', () => {
+    const scan = fs.readFileSync(path.join(DIST, 'cli-scan.js'), 'utf8');
+    expect(scan).toMatch(/^\/\/ .*node_modules\/zod\/v4\/classic\/schemas\.js$/m);
+    expect(scan).not.toMatch(/^\/\/ .*node_modules\/zod\/v4\/classic\/from-json-schema\.js$/m);
+    expect(scan).not.toContain('external_exports');
+  });
+
   it('the shared Actions toolkit bundle masks a secret as the toolkit does', async () => {
     const r = await runTool(process.execPath, ['-e', `require(${JSON.stringify(path.join(DIST, 'cli-actions-core.js'))}).setSecret('s3cr3t-value')`], { cwd: REPO, env: process.env, timeoutMs: 30_000 });
     expect(r.exitCode).toBe(0);
