@@ -15,6 +15,9 @@ import * as path from 'node:path';
 import { build } from 'esbuild';
 import { stubOptionalProbes } from './stub-optional-probes.mjs';
 import { stubZodLocales } from './stub-zod-locales.mjs';
+import { lazyCyclonedxSpdx } from './lazy-cyclonedx-spdx.mjs';
+import { sharedBuiltins } from './shared-builtins.mjs';
+import { zodDirect } from './zod-direct.mjs';
 
 const common = {
   bundle: true,
@@ -24,7 +27,9 @@ const common = {
   legalComments: 'none',
   sourcemap: false,
   logLevel: 'warning',
-  charset: 'utf8',
+  // ASCII (other characters written as escapes): the CLI reads its bundles as Latin-1, a one-byte
+  // string without a UTF-8 decode (src/cli/code-cache.ts).
+  charset: 'ascii',
 };
 
 const SRC = path.resolve('src');
@@ -71,9 +76,9 @@ function splitCli(entry) {
   };
 }
 
-await build({ ...common, plugins: [stubOptionalProbes, stubZodLocales], entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
+await build({ ...common, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, zodDirect], entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
 // The action's plan step (which tools this run needs): a bundle of its own, run before any tool is installed.
-await build({ ...common, plugins: [stubOptionalProbes, stubZodLocales], entryPoints: ['src/tools/plan-main.ts'], outfile: 'dist/plan-tools.js' });
+await build({ ...common, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, zodDirect], entryPoints: ['src/tools/plan-main.ts'], outfile: 'dist/plan-tools.js' });
 
 // A command that no longer exists must not leave its bundle behind.
 for (const f of fs.readdirSync('dist')) if (/^cli-.*\.js$/.test(f)) fs.rmSync(path.join('dist', f));
@@ -82,11 +87,21 @@ for (const f of fs.readdirSync('dist')) if (/^cli-.*\.js$/.test(f)) fs.rmSync(pa
 // loader (and its CJS export scan of the command bundle) for nothing: require() it instead.
 const cli = { ...common, supported: { 'dynamic-import': false } };
 const main = path.join(SRC, 'cli.ts');
-await build({ ...cli, plugins: [stubOptionalProbes, stubZodLocales, splitCli(main)], entryPoints: [main], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
+await build({ ...cli, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, zodDirect, splitCli(main)], entryPoints: [main], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } });
 for (const [file, out] of SHARED) {
-  await build({ ...cli, plugins: [stubOptionalProbes, stubZodLocales, splitCli(file)], entryPoints: [file], outfile: path.join('dist', out) });
+  await build({ ...cli, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, zodDirect, splitCli(file)], entryPoints: [file], outfile: path.join('dist', out) });
 }
 for (const name of COMMANDS) {
   const entry = path.join(COMMANDS_DIR, `${name}.ts`);
-  await build({ ...cli, plugins: [stubOptionalProbes, stubZodLocales, splitCli(entry)], entryPoints: [entry], outfile: `dist/cli-${name}.js` });
+  await build({ ...cli, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, zodDirect, splitCli(entry)], entryPoints: [entry], outfile: `dist/cli-${name}.js` });
+}
+
+// Under charset ascii esbuild escapes every other character of code, strings and regular
+// expressions, but copies comments as they are: the few of our dependencies' comments with
+// typographic quotes or a § are the only non-ASCII text left, escaped here, so every bundle is ASCII.
+for (const f of fs.readdirSync('dist').filter((f) => f.endsWith('.js'))) {
+  const file = path.join('dist', f);
+  const text = fs.readFileSync(file, 'utf8');
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(text)) fs.writeFileSync(file, text.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`));
 }

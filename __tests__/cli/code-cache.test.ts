@@ -2,6 +2,7 @@
 // change what runs (a different or edited bundle, a damaged or unwritable cache). V8 also keeps
 // compiled scripts per process, so whether a cache was used is observed in fresh processes.
 import { buildSync } from 'esbuild';
+import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { codeCacheDir, requireBundle } from '../../src/cli/code-cache';
@@ -42,6 +43,14 @@ describe('requireBundle', () => {
     expect(requireBundle(file, env)).toBe(requireBundle(file, env));
   });
 
+  it('reads a bundle that is not ASCII as UTF-8, cached or not', async () => {
+    const dir = tmpDir('chaingate-cc-');
+    const env = { XDG_CACHE_HOME: path.join(dir, 'cache') };
+    const file = bundle(dir, 'cli-u.js', 'exports.s = "\u00e9t\u00e9 \u2014 \u{1f512}"; // caf\u00e9\n');
+    expect(await fresh(file, env)).toEqual({ exports: { s: '\u00e9t\u00e9 \u2014 \u{1f512}' }, use: 'compiled' });
+    expect(await fresh(file, env)).toEqual({ exports: { s: '\u00e9t\u00e9 \u2014 \u{1f512}' }, use: 'cached' });
+  });
+
   it('an error thrown while the bundle runs reaches the caller, and a later load runs it again', () => {
     const dir = tmpDir('chaingate-cc-');
     const file = bundle(dir, 'cli-e.js', 'exports.n = (exports.n || 0) + 1; throw new Error("broken bundle");');
@@ -55,7 +64,7 @@ describe('requireBundle', () => {
     const file = bundle(dir, 'cli-b.js', 'exports.n = 1; exports.g = (function () { return "one"; })();');
     expect(await fresh(file, env)).toEqual({ exports: { n: 1, g: 'one' }, use: 'compiled' });
     const first = caches(env);
-    expect(first).toEqual([expect.stringMatching(/^cli-b-[0-9a-f]{40}\.bin$/)]);
+    expect(first).toEqual([expect.stringMatching(/^cli-b-[0-9a-f]{16}\.bin$/)]);
     expect(await fresh(file, env)).toEqual({ exports: { n: 1, g: 'one' }, use: 'cached' });
 
     // Same length, other content: V8 alone would take the old cache (it checks only the length).
@@ -102,7 +111,7 @@ describe('dist/cli.js with the code cache', () => {
       return fs.readFileSync(out, 'utf8');
     };
     const cold = await run(path.join(dir, 'a.json'));
-    expect(caches(env)).toEqual([expect.stringMatching(/^cli-sbom-[0-9a-f]{40}\.bin$/)]);
+    expect(caches(env)).toEqual([expect.stringMatching(/^cli-sbom-[0-9a-f]{16}\.bin$/)]);
     const cacheFile = path.join(codeCacheDir(env), caches(env)[0]);
     const written = fs.statSync(cacheFile).mtimeMs;
     const warm = await run(path.join(dir, 'b.json'));
@@ -111,6 +120,12 @@ describe('dist/cli.js with the code cache', () => {
     // one (src/cli.ts) before the bundle loads.
     expect(fs.statSync(cacheFile).mtimeMs).toBe(written);
     expect(JSON.parse(warm).components.length).toBeGreaterThan(500);
+  });
+
+  it('the CLI bundles are ASCII, read without a UTF-8 decode', () => {
+    const files = fs.readdirSync(path.join(REPO, 'dist')).filter((f) => /^cli.*\.js$/.test(f));
+    expect(files).toContain('cli-scan.js');
+    for (const f of files) expect([f, isAscii(fs.readFileSync(path.join(REPO, 'dist', f)))]).toEqual([f, true]);
   });
 
   it('prints nothing but the SBOM on stdout with --output - (the V8 flag the CLI sets says nothing there)', async () => {

@@ -49,20 +49,23 @@ function instrumentedCli(): { cli: string; preload: string } {
     `globalThis.__inits = new Set();
 process.on('exit', () => {
   const files = Object.keys(require.cache).filter((f) => f.startsWith(${JSON.stringify(dir)}) && f.endsWith('.js')).map((f) => require('path').basename(f)).sort();
-  require('fs').writeSync(2, 'LOADED ' + JSON.stringify({ files, packages: [...globalThis.__inits].sort() }) + '\\n');
+  const builtins = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13));
+  require('fs').writeSync(2, 'LOADED ' + JSON.stringify({ files, packages: [...globalThis.__inits].sort(), builtins }) + '\\n');
 });
 `,
   );
   return { cli: path.join(dir, 'cli.js'), preload };
 }
 
-async function loaded(args: string[]): Promise<{ files: string[]; packages: string[] }> {
+/** The dist/ files a run loaded, the packages it initialized, and Node's own modules it loaded. */
+async function loaded(args: string[]): Promise<{ files: string[]; packages: string[]; builtins: string[] }> {
   const { cli, preload } = instrumented;
   const r = await runTool(process.execPath, ['-r', preload, cli, ...args], { cwd: REPO, env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' }, timeoutMs: 60_000 });
   expect(r.exitCode).toBe(0);
   const line = /^LOADED (.*)$/m.exec(r.stderr);
   expect(line).not.toBeNull();
-  return JSON.parse((line as RegExpExecArray)[1]);
+  const { files, packages, builtins } = JSON.parse((line as RegExpExecArray)[1]);
+  return { files, packages, builtins };
 }
 
 let instrumented: { cli: string; preload: string };
@@ -74,13 +77,13 @@ describe('dist/cli.js', () => {
   });
 
   it('--help and --version load the dispatcher alone', async () => {
-    expect(await loaded(['--help'])).toEqual({ files: ['cli-errors.js', 'cli.js'], packages: [] });
-    expect(await loaded(['--version'])).toEqual({ files: ['cli-errors.js', 'cli.js'], packages: [] });
+    expect(await loaded(['--help'])).toMatchObject({ files: ['cli-errors.js', 'cli.js'], packages: [] });
+    expect(await loaded(['--version'])).toMatchObject({ files: ['cli-errors.js', 'cli.js'], packages: [] });
   });
 
   it('sbom --help loads the sbom bundle and initializes no library', async () => {
     // 'src': the dispatcher's own loader of command bundles (src/cli/code-cache.ts), no package.
-    expect(await loaded(['sbom', '--help'])).toEqual({ files: ['cli-errors.js', 'cli-sbom.js', 'cli.js'], packages: ['src'] });
+    expect(await loaded(['sbom', '--help'])).toMatchObject({ files: ['cli-errors.js', 'cli-sbom.js', 'cli.js'], packages: ['src'] });
   });
 
   it('sbom of npm and pip lockfiles initializes the CycloneDX library, not packageurl-js (plain purls), none of the heavy ones', async () => {
@@ -115,7 +118,23 @@ describe('dist/cli.js', () => {
     const r = await loaded(['scan', path.join(REPO, 'examples', 'vulnerable'), '--scanners', 'none', '--report', `trivy=${report}`, '--output-dir', out, '--mode', 'warn']);
     expect(r.files).toEqual(['cli-errors.js', 'cli-scan.js', 'cli.js']);
     for (const p of ['yaml', '@sigstore/verify', '@sigstore/bundle', 'undici', '@actions/core', 'xmlbuilder2', '@cyclonedx/cyclonedx-library']) expect(r.packages).not.toContain(p);
+    // No tool runs, no baseline, no history, no image to verify: nothing spawns a process.
+    expect(r.builtins).not.toContain('child_process');
     expect(JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'), 'utf8')).findings.length).toBeGreaterThan(0);
+  });
+
+  it('a scan running only the audit initializes no other scanner: not the cookie parser of headers, not Node\'s HTTP client', async () => {
+    const out = tmpDir('chaingate-lazy-scan-');
+    const r = await loaded(['scan', path.join(REPO, 'examples', 'vulnerable'), '--scanners', 'audit', '--offline', '--osv-db', path.join(FIXTURES, 'osv-advisories'), '--output-dir', out, '--mode', 'warn']);
+    expect(r.files).toEqual(['cli-errors.js', 'cli-scan.js', 'cli.js']);
+    for (const p of ['tough-cookie', 'tldts', 'tldts-core']) expect(r.packages).not.toContain(p);
+    expect(r.builtins).not.toContain('http');
+    expect(r.builtins).not.toContain('tls');
+    // Offline: no package manager audit runs.
+    expect(r.builtins).not.toContain('child_process');
+    const result = JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'), 'utf8'));
+    expect(result.scanners.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([['audit', 'ok']]);
+    expect(result.findings.length).toBeGreaterThan(0);
   });
 
   it('a usage error thrown in a command bundle is still a ChaingateError to the dispatcher (exit 2, no stack)', async () => {
@@ -134,6 +153,13 @@ describe('dist/cli.js', () => {
     expect(text.filter(([, s]) => /^\/\/ src\/errors\.ts$/m.test(s)).map(([f]) => f)).toEqual(['cli-errors.js']);
     // The Actions toolkit and its HTTP client live in one file, required only to mask secrets.
     expect(text.filter(([, s]) => /^\/\/ node_modules\/(@actions\/core|undici)\//m.test(s)).map(([f]) => f)).toEqual(['cli-actions-core.js']);
+  });
+
+  it('reads zod as the module z is: no namespace object of its exports, and no copy of what no source uses (fromJSONSchema)', () => {
+    const scan = fs.readFileSync(path.join(DIST, 'cli-scan.js'), 'utf8');
+    expect(scan).toMatch(/^\/\/ .*node_modules\/zod\/v4\/classic\/schemas\.js$/m);
+    expect(scan).not.toMatch(/^\/\/ .*node_modules\/zod\/v4\/classic\/from-json-schema\.js$/m);
+    expect(scan).not.toContain('external_exports');
   });
 
   it('the shared Actions toolkit bundle masks a secret as the toolkit does', async () => {

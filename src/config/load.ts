@@ -300,7 +300,7 @@ export function parseConfigText<S extends z.ZodType>(
   if (json && isJsonProblem(json)) throw new ConfigError(`${what} is not valid: ${json.message}`, file, json.line);
   const quick = fast ? { value: fast.value, lineOf: blockLineOf(fast) } : json;
   if (quick) {
-    const r = schema.safeParse(quick.value);
+    const r = schema.safeParse(quick.value, ONCE);
     if (r.success) {
       const list = (quick.value as { exceptions?: unknown }).exceptions;
       const itemLines = !Array.isArray(list) ? [] : fast ? (fast.itemLines.get(list) as number[]) : (json as JsonText).itemLines(['exceptions']);
@@ -343,7 +343,7 @@ export function parseConfigText<S extends z.ZodType>(
     const last = path[path.length - 1];
     return (typeof last === 'string' ? keyPosition(doc, lc, path.slice(0, -1), last) : position(doc, lc, path)).line;
   };
-  const r = schema.safeParse(raw);
+  const r = schema.safeParse(raw, ONCE);
   if (!r.success) {
     const m = schemaMessage(r.error, raw, schemaKeys(schema));
     const pos = m.key ? keyPosition(doc, lc, m.path, m.key) : position(doc, lc, m.path);
@@ -361,6 +361,13 @@ export function parseConfigText<S extends z.ZodType>(
   return { value: r.data, itemLines, raw, lineOf };
 }
 
+/**
+ * A config file is parsed once or twice a run: zod's JIT compiles each object schema to a
+ * function (new Function, never in the CLI's code cache) on its first parse, which costs more
+ * than the one parse it speeds up. Reports of thousands of findings keep the JIT.
+ */
+const ONCE = { jitless: true } as const;
+
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
@@ -369,7 +376,7 @@ export function loadPolicyFile(file: string, overrides: (raw: PolicyInput) => Po
   const text = readText(file, 'policy file');
   // Validate the file alone first (positions point into it), then lay flags/inputs over it.
   const { raw, lineOf } = parseConfigText(text, file, PolicySchema, 'policy');
-  const merged = PolicySchema.safeParse(overrides(raw as PolicyInput));
+  const merged = PolicySchema.safeParse(overrides(raw as PolicyInput), ONCE);
   if (!merged.success) {
     const i = merged.error.issues[0];
     throw new ConfigError(`invalid option ${i.path.map(String).join('.')}: ${i.message}`);
@@ -378,7 +385,7 @@ export function loadPolicyFile(file: string, overrides: (raw: PolicyInput) => Po
 }
 
 export function defaultPolicy(overrides: (raw: PolicyInput) => PolicyInput = (r) => r): Policy {
-  const r = PolicySchema.safeParse(overrides({}));
+  const r = PolicySchema.safeParse(overrides({}), ONCE);
   if (!r.success) {
     const i = r.error.issues[0];
     throw new ConfigError(`invalid option ${i.path.map(String).join('.')}: ${i.message}`);

@@ -11,8 +11,6 @@ import { evaluate } from '../core/policy';
 import type { GateResult, ResultComponent, ScannerStatus } from '../core/result';
 import { checkVexLimits, type VexSource } from '../core/vex';
 import { ChaingateError, ConfigError } from '../errors';
-import { parseReport } from '../parsers';
-import { parseChaingateResult, shardProblems } from '../parsers/chaingate';
 import { expandReportPath } from './report-glob';
 import { listedProjects, projectPolicies, scanProjects } from './projects';
 import { assignProjects, shardCoverage, underProject, type ShardStamp } from '../core/plan';
@@ -23,8 +21,7 @@ import { resultJsonChunks } from '../reports/result-json';
 import { sarifJsonChunks } from '../reports/sarif';
 import { renderSummary } from '../reports/summary';
 import type { ScanContext, Scanner, ScannerOutcome } from '../scanners/types';
-import { absoluteConfigs } from '../scanners/semgrep';
-import { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } from '../sign';
+import { absoluteConfigs } from '../scanners/semgrep-config';
 import { checkPolicyTools, resolveToolPath, untrustedRoots, type PolicyTools } from '../tools/resolve';
 import { VERSION } from '../version';
 import { readBytes } from '../read-text';
@@ -36,11 +33,12 @@ import type { Lockfile } from '../lockfiles';
 import { commitLinksFromEnv } from '../reports/remedy';
 import { findingAnchors } from './anchors';
 import TOOL_VERSIONS from '../tools/versions.json';
-import { dependencyReview, openBaseline, type BaselineSession, type Comparison, type JobResult, type ScanJob } from './baseline';
+// A baseline, a history file, --report files and an image to verify are loaded where a run has
+// them (dynamic imports, lazy in the bundle): they bring parsers, zod schemas and node:child_process.
+import type { BaselineSession, Comparison, JobResult, ScanJob } from './baseline';
 import { addTextHashes } from './text-hash';
 import { checkRepoFileLink, checkReportPath, outputWrite, prepareOutputDir } from './output-paths';
 import { findingLabel, firstSeenMap, historyDigests, historyKeys, updateHistory, type HistoryChange, type RunFinding } from '../core/history';
-import { currentCommit, readHistoryFile, writeHistoryFile } from './history-file';
 import { renderHistorySection } from '../reports/history-summary';
 import { checkLicenses, readProjectLockfiles } from './licenses';
 import { cachedLockfileReader, type LockfileReader } from './lockfile-cache';
@@ -248,7 +246,8 @@ export function loadInputs(opts: GateOptions) {
  * Another run's chaingate-result.json (a shard of a matrix): its raw findings, and a failed status
  * naming the file when it cannot stand for its part of the run (see shardProblems).
  */
-function ingestShard(bytes: Buffer, file: string, commit: string | undefined, started: number): Ingested {
+async function ingestShard(bytes: Buffer, file: string, commit: string | undefined, started: number): Promise<Ingested> {
+  const { parseChaingateResult, shardProblems } = await import('../parsers/chaingate');
   const shard = parseChaingateResult(decodeText(bytes));
   const problems = shardProblems(shard, commit);
   const status: ScannerStatus = problems.length
@@ -277,7 +276,7 @@ function policyProjects(dir: string, policy: Policy, inputs: GateResult['inputs'
   return policy.projects && file && path.dirname(file) === path.resolve(dir) ? listedProjects(dir, file, policy.projects) : [];
 }
 
-function ingestReport(tool: ReportTool, file: string, roots: string[], commit?: string): Ingested {
+async function ingestReport(tool: ReportTool, file: string, roots: string[], commit?: string): Promise<Ingested> {
   const started = Date.now();
   const name = `report:${tool}`;
   checkReportPath(file, roots);
@@ -292,7 +291,9 @@ function ingestReport(tool: ReportTool, file: string, roots: string[], commit?: 
     };
   }
   try {
-    if (tool === 'chaingate') return ingestShard(bytes, file, commit, started);
+    // Awaited here: its FormatError is caught below.
+    if (tool === 'chaingate') return await ingestShard(bytes, file, commit, started);
+    const { parseReport } = await import('../parsers');
     const findings = parseReport(tool, bytes);
     return { findings, status: { name, status: 'ok', durationMs: Date.now() - started, findings: findings.length, outputs: [file] } };
   } catch (e) {
@@ -406,7 +407,7 @@ function toolVersions(statuses: ScannerStatus[], toolPath: (tool: string) => str
 export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOutput> {
   const head = loadInputs(opts);
   const session = opts.baseline
-    ? await openBaseline({
+    ? await (await import('./baseline')).openBaseline({
         spec: opts.baseline,
         trustedPolicy: opts.trustedPolicy ?? 'head',
         headDir: head.dir,
@@ -437,7 +438,8 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const scannerOpts = trusted === head ? opts : { ...opts, dir: trusted.dir };
   // Read before anything runs: a corrupt history stops the gate at once (exit 2), file untouched.
   const historyFile = opts.history !== undefined ? resolveFrom(process.cwd(), opts.history) : undefined;
-  const previousHistory = historyFile !== undefined ? readHistoryFile(historyFile) : undefined;
+  const historyIo = historyFile !== undefined ? await import('./history-file') : undefined;
+  const previousHistory = historyIo && historyFile !== undefined ? historyIo.readHistoryFile(historyFile) : undefined;
   const outDir = path.resolve(opts.outputDir);
   const roots = [dir, ...(opts.env.GITHUB_WORKSPACE ? [opts.env.GITHUB_WORKSPACE] : [])];
 
@@ -452,7 +454,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const stamps: { file: string; shard?: ShardStamp }[] = [];
   const shardComponents: ResultComponent[] = [];
   for (const r of opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })))) {
-    const { findings, status, project, projects: shardFolders, shard, components } = ingestReport(r.tool, r.path, roots, commit);
+    const { findings, status, project, projects: shardFolders, shard, components } = await ingestReport(r.tool, r.path, roots, commit);
     if (project) shardProjects.push(project);
     // A shard of several projects scanned from the root: each of its folders is a project.
     if (shardFolders) shardProjects.push(...shardFolders.filter((p) => p !== ''));
@@ -537,6 +539,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     const lines: string[] = [];
     const workDir = path.join(workRoot, 'cosign-verify');
     fs.mkdirSync(workDir, { recursive: true });
+    const { runVerifyImage, signTools, verifyScannerFailed, verifyScannerStatus } = await import('../sign');
     try {
       const o = await runVerifyImage(
         {
@@ -605,7 +608,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
       if (toRun.includes('trivy-image')) comparison.record.notes.push('trivy-image scans an image, not the tree: its findings count as new');
     }
   } else if (policy['deny-packages'].length > 0) {
-    const review = dependencyReview(dir, undefined, merged, policy);
+    const review = (await import('./baseline')).dependencyReview(dir, undefined, merged, policy);
     denied = review.denied;
     lockfileErrors = review.headErrors;
   }
@@ -631,17 +634,17 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   });
   let history: HistoryChange | undefined;
   let overdue: Overdue[] | undefined;
-  if (previousHistory && historyFile) {
+  if (previousHistory && historyFile && historyIo) {
     const open = evaluated.findings.filter((f) => !f.exception && !f.vex);
     overdue = overdueFindings(open, firstSeen, policy.sla, now, policy['unknown-severity']);
     history = updateHistory(previousHistory, {
       now,
-      commit: await currentCommit(dir, opts.env),
+      commit: await historyIo.currentCommit(dir, opts.env),
       findings: runFindings,
       exceptions: evaluated.exceptions.active,
       complete: !statuses.some((s) => s.status === 'failed') && evaluated.verdict !== 'incomplete',
     });
-    writeHistoryFile(historyFile, history.history);
+    historyIo.writeHistoryFile(historyFile, history.history);
     opts.log.info(`history: run ${history.run.n} recorded in ${historyFile} (${history.added.length} new, ${history.fixed.length} fixed since the last run)`);
   }
 

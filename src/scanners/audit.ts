@@ -8,19 +8,16 @@ import * as path from 'node:path';
 import { computeFingerprint, type Finding } from '../core/finding';
 import { ToolError } from '../errors';
 import { discoverLockfiles, findLockfiles, packagesFromCycloneDx, type Lockfile, type LockfileKind, type LockPackage } from '../lockfiles';
-import { queryOsvApi, OsvApiUnreachable, osvApiBaseUrl } from '../osv/api';
 import { loadOsvDb } from '../osv/db';
 import { findingsForMatchedIds, matchPackages } from '../osv/matcher';
 import type { OsvPackage } from '../osv/types';
 import { packageIndexKey } from '../osv/versions';
-import { parseNpmAudit } from '../parsers/npm-audit';
-import { parsePipAuditBesideMatcher, pipAuditSkipped } from '../parsers/pip-audit';
-import { parsePnpmAudit } from '../parsers/pnpm-audit';
 import type { Parser } from '../parsers/types';
 import { redactUrlCredentials } from '../parsers/report-fields';
 import { FormatError } from '../parsers/util';
-import { parseYarnAudit } from '../parsers/yarn-audit';
-import { firstErrorLine, runTool, type RunResult } from '../process/run-tool';
+// The package managers' audits (their parsers, node:child_process) and the OSV API client are
+// imported where a run uses them: an offline audit, the common case in CI benchmarks, never does.
+import type { RunResult } from '../process/run-tool';
 import type { ScanContext, Scanner, ScannerOutcome } from './types';
 import { readText } from '../read-text';
 
@@ -67,15 +64,15 @@ interface PmAudit {
   label: string;
   /** `osvApi`: the OSV API base URL our matcher uses, so pip-audit asks the same (mirror) endpoint. */
   args: (lockfile: string, osvApi: string) => string[];
-  parse: Parser;
+  parser: () => Promise<Parser>;
 }
 
 const PM_AUDITS: Partial<Record<LockfileKind, PmAudit>> = {
-  'package-lock': { tool: 'npm', label: 'npm audit', args: () => ['audit', '--json'], parse: parseNpmAudit },
-  'npm-shrinkwrap': { tool: 'npm', label: 'npm audit', args: () => ['audit', '--json'], parse: parseNpmAudit },
-  'yarn-classic': { tool: 'yarn', label: 'yarn audit', args: () => ['audit', '--json'], parse: parseYarnAudit },
-  'yarn-berry': { tool: 'yarn', label: 'yarn npm audit', args: () => ['npm', 'audit', '--json', '--all', '--recursive'], parse: parseYarnAudit },
-  pnpm: { tool: 'pnpm', label: 'pnpm audit', args: () => ['audit', '--json'], parse: parsePnpmAudit },
+  'package-lock': { tool: 'npm', label: 'npm audit', args: () => ['audit', '--json'], parser: async () => (await import('../parsers/npm-audit')).parseNpmAudit },
+  'npm-shrinkwrap': { tool: 'npm', label: 'npm audit', args: () => ['audit', '--json'], parser: async () => (await import('../parsers/npm-audit')).parseNpmAudit },
+  'yarn-classic': { tool: 'yarn', label: 'yarn audit', args: () => ['audit', '--json'], parser: async () => (await import('../parsers/yarn-audit')).parseYarnAudit },
+  'yarn-berry': { tool: 'yarn', label: 'yarn npm audit', args: () => ['npm', 'audit', '--json', '--all', '--recursive'], parser: async () => (await import('../parsers/yarn-audit')).parseYarnAudit },
+  pnpm: { tool: 'pnpm', label: 'pnpm audit', args: () => ['audit', '--json'], parser: async () => (await import('../parsers/pnpm-audit')).parsePnpmAudit },
   // --disable-pip with --no-deps: audit the pins as written, without pip resolving (and
   // installing) anything into a temporary environment. The OSV service at the configured base URL
   // keeps pip-audit on the same (possibly mirrored) endpoint as the matcher.
@@ -83,7 +80,7 @@ const PM_AUDITS: Partial<Record<LockfileKind, PmAudit>> = {
     tool: 'pip-audit',
     label: 'pip-audit',
     args: (lock, osvApi) => ['-f', 'json', '-r', path.basename(lock), '--no-deps', '--disable-pip', '--progress-spinner', 'off', '-s', 'osv', '--osv-url', `${osvApi}/v1/query`],
-    parse: parsePipAuditBesideMatcher,
+    parser: async () => (await import('../parsers/pip-audit')).parsePipAuditBesideMatcher,
   },
 };
 
@@ -165,6 +162,9 @@ async function runPmAuditRaw(ctx: ScanContext, lock: Lockfile, pm: PmAudit, osvA
   const lockAbs = path.resolve(ctx.dir, lock.path);
   const bin = ctx.toolPath(pm.tool);
   const outputFile = path.join(ctx.workDir, `${slug(pm.label)}-${slug(lock.path)}.json`);
+  const { runTool, firstErrorLine } = await import('../process/run-tool');
+  const parse = await pm.parser();
+  const toolMessage = (stderr: string) => lastExceptionLine(stderr) ?? firstErrorLine(stderr);
   const r: RunResult = await runTool(bin, pm.args(lockAbs, osvApi), {
     cwd: path.dirname(lockAbs),
     env: ctx.env,
@@ -181,8 +181,8 @@ async function runPmAuditRaw(ctx: ScanContext, lock: Lockfile, pm: PmAudit, osvA
     return { findings: [], output: outputFile, note: `${where}: endpoint unavailable (${errorObject.slice(0, 300)}); the OSV matcher covers these packages` };
   }
   try {
-    const findings = pm.parse(text).map((f) => withLocation(f, lock.path));
-    const notes = pm.tool === 'pip-audit' ? pipAuditSkipped(text).map((s) => `${s.name}${s.version ? ` ${s.version}` : ''}: ${s.reason}`) : [];
+    const findings = parse(text).map((f) => withLocation(f, lock.path));
+    const notes = pm.tool === 'pip-audit' ? (await import('../parsers/pip-audit')).pipAuditSkipped(text).map((s) => `${s.name}${s.version ? ` ${s.version}` : ''}: ${s.reason}`) : [];
     return { findings, output: outputFile, note: notes.length ? `${where}: not audited by pip-audit (the OSV matcher still checks them): ${notes.join('; ')}` : undefined };
   } catch (e) {
     if (!(e instanceof FormatError)) throw e;
@@ -200,13 +200,13 @@ async function runPmAuditRaw(ctx: ScanContext, lock: Lockfile, pm: PmAudit, osvA
   }
 }
 
-/** The tool's own message: a Python traceback's last line (the exception), else the first error line. */
-function toolMessage(stderr: string): string | undefined {
+/** The tool's own message from a Python traceback: its last line (the exception); else the caller takes the first error line. */
+function lastExceptionLine(stderr: string): string | undefined {
   if (/^Traceback \(most recent call last\)/m.test(stderr)) {
     const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
     return lines[lines.length - 1];
   }
-  return firstErrorLine(stderr);
+  return undefined;
 }
 
 function toOsvPackages(packages: LockPackage[], where: string): OsvPackage[] {
@@ -233,6 +233,7 @@ async function osvFindings(ctx: ScanContext, opts: AuditOptions, packages: OsvPa
     else groups.set(k, [p]);
   }
   const unique = [...groups.values()].map((g) => g[0]);
+  const { queryOsvApi, OsvApiUnreachable, osvApiBaseUrl } = await import('../osv/api');
   const base = osvApiBaseUrl({ baseUrl: opts.osvApiUrl, env: ctx.env });
   let result;
   try {
@@ -291,7 +292,7 @@ export function createAuditScanner(opts: AuditOptions = {}): Scanner {
       if (opts.packageManagers !== false && opts.offline) {
         if (locks.some((l) => PM_AUDITS[l.kind])) notes.push('package manager audits not run: offline mode (they query their registries)');
       } else if (opts.packageManagers !== false) {
-        const osvApi = osvApiBaseUrl({ baseUrl: opts.osvApiUrl, env: ctx.env });
+        const osvApi = (await import('../osv/api')).osvApiBaseUrl({ baseUrl: opts.osvApiUrl, env: ctx.env });
         for (const lock of locks) {
           const pm = PM_AUDITS[lock.kind];
           if (pm) jobs.push(() => runPmAudit(ctx, lock, pm, osvApi));

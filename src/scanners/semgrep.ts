@@ -12,6 +12,9 @@ import type { Invocation, ScanContext, Scanner, ScannerOutcome, ToolAdapter } fr
 import { readText } from '../read-text';
 import { redactSemgrepReport } from '../reports/redact-raw';
 import { redactRawReport } from './raw-output';
+import { absoluteConfigs } from './semgrep-config';
+
+export { absoluteConfigs };
 
 export const SEMGREP = 'semgrep';
 
@@ -67,19 +70,6 @@ function isDirectory(p: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * Config entries that name an existing file or folder, made absolute. Semgrep reads `p/...`,
- * `r/...` and `s/...` as registry packs even when a local path of that name exists, and prefixes
- * rule ids with the config's path, so local entries are always passed as absolute paths.
- */
-export function absoluteConfigs(config: string[], dir: string, exists: (p: string) => boolean = fs.existsSync): string[] {
-  return config.map((c) => {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(c)) return c;
-    const abs = path.resolve(dir, c);
-    return exists(abs) ? abs : c;
-  });
 }
 
 export function semgrepOutputFile(ctx: ScanContext): string {
