@@ -2197,316 +2197,316 @@ var require_parseParams = __commonJS({
       "%7D": "}",
       "%7e": "~",
       "%7E": "~",
-      "%7f": "",
-      "%7F": "",
-      "%80": "",
-      "%81": "",
-      "%82": "",
-      "%83": "",
-      "%84": "",
-      "%85": "",
-      "%86": "",
-      "%87": "",
-      "%88": "",
-      "%89": "",
-      "%8a": "",
-      "%8A": "",
-      "%8b": "",
-      "%8B": "",
-      "%8c": "",
-      "%8C": "",
-      "%8d": "",
-      "%8D": "",
-      "%8e": "",
-      "%8E": "",
-      "%8f": "",
-      "%8F": "",
-      "%90": "",
-      "%91": "",
-      "%92": "",
-      "%93": "",
-      "%94": "",
-      "%95": "",
-      "%96": "",
-      "%97": "",
-      "%98": "",
-      "%99": "",
-      "%9a": "",
-      "%9A": "",
-      "%9b": "",
-      "%9B": "",
-      "%9c": "",
-      "%9C": "",
-      "%9d": "",
-      "%9D": "",
-      "%9e": "",
-      "%9E": "",
-      "%9f": "",
-      "%9F": "",
-      "%a0": " ",
-      "%A0": " ",
-      "%a1": "¡",
-      "%A1": "¡",
-      "%a2": "¢",
-      "%A2": "¢",
-      "%a3": "£",
-      "%A3": "£",
-      "%a4": "¤",
-      "%A4": "¤",
-      "%a5": "¥",
-      "%A5": "¥",
-      "%a6": "¦",
-      "%A6": "¦",
-      "%a7": "§",
-      "%A7": "§",
-      "%a8": "¨",
-      "%A8": "¨",
-      "%a9": "©",
-      "%A9": "©",
-      "%aa": "ª",
-      "%Aa": "ª",
-      "%aA": "ª",
-      "%AA": "ª",
-      "%ab": "«",
-      "%Ab": "«",
-      "%aB": "«",
-      "%AB": "«",
-      "%ac": "¬",
-      "%Ac": "¬",
-      "%aC": "¬",
-      "%AC": "¬",
-      "%ad": "­",
-      "%Ad": "­",
-      "%aD": "­",
-      "%AD": "­",
-      "%ae": "®",
-      "%Ae": "®",
-      "%aE": "®",
-      "%AE": "®",
-      "%af": "¯",
-      "%Af": "¯",
-      "%aF": "¯",
-      "%AF": "¯",
-      "%b0": "°",
-      "%B0": "°",
-      "%b1": "±",
-      "%B1": "±",
-      "%b2": "²",
-      "%B2": "²",
-      "%b3": "³",
-      "%B3": "³",
-      "%b4": "´",
-      "%B4": "´",
-      "%b5": "µ",
-      "%B5": "µ",
-      "%b6": "¶",
-      "%B6": "¶",
-      "%b7": "·",
-      "%B7": "·",
-      "%b8": "¸",
-      "%B8": "¸",
-      "%b9": "¹",
-      "%B9": "¹",
-      "%ba": "º",
-      "%Ba": "º",
-      "%bA": "º",
-      "%BA": "º",
-      "%bb": "»",
-      "%Bb": "»",
-      "%bB": "»",
-      "%BB": "»",
-      "%bc": "¼",
-      "%Bc": "¼",
-      "%bC": "¼",
-      "%BC": "¼",
-      "%bd": "½",
-      "%Bd": "½",
-      "%bD": "½",
-      "%BD": "½",
-      "%be": "¾",
-      "%Be": "¾",
-      "%bE": "¾",
-      "%BE": "¾",
-      "%bf": "¿",
-      "%Bf": "¿",
-      "%bF": "¿",
-      "%BF": "¿",
-      "%c0": "À",
-      "%C0": "À",
-      "%c1": "Á",
-      "%C1": "Á",
-      "%c2": "Â",
-      "%C2": "Â",
-      "%c3": "Ã",
-      "%C3": "Ã",
-      "%c4": "Ä",
-      "%C4": "Ä",
-      "%c5": "Å",
-      "%C5": "Å",
-      "%c6": "Æ",
-      "%C6": "Æ",
-      "%c7": "Ç",
-      "%C7": "Ç",
-      "%c8": "È",
-      "%C8": "È",
-      "%c9": "É",
-      "%C9": "É",
-      "%ca": "Ê",
-      "%Ca": "Ê",
-      "%cA": "Ê",
-      "%CA": "Ê",
-      "%cb": "Ë",
-      "%Cb": "Ë",
-      "%cB": "Ë",
-      "%CB": "Ë",
-      "%cc": "Ì",
-      "%Cc": "Ì",
-      "%cC": "Ì",
-      "%CC": "Ì",
-      "%cd": "Í",
-      "%Cd": "Í",
-      "%cD": "Í",
-      "%CD": "Í",
-      "%ce": "Î",
-      "%Ce": "Î",
-      "%cE": "Î",
-      "%CE": "Î",
-      "%cf": "Ï",
-      "%Cf": "Ï",
-      "%cF": "Ï",
-      "%CF": "Ï",
-      "%d0": "Ð",
-      "%D0": "Ð",
-      "%d1": "Ñ",
-      "%D1": "Ñ",
-      "%d2": "Ò",
-      "%D2": "Ò",
-      "%d3": "Ó",
-      "%D3": "Ó",
-      "%d4": "Ô",
-      "%D4": "Ô",
-      "%d5": "Õ",
-      "%D5": "Õ",
-      "%d6": "Ö",
-      "%D6": "Ö",
-      "%d7": "×",
-      "%D7": "×",
-      "%d8": "Ø",
-      "%D8": "Ø",
-      "%d9": "Ù",
-      "%D9": "Ù",
-      "%da": "Ú",
-      "%Da": "Ú",
-      "%dA": "Ú",
-      "%DA": "Ú",
-      "%db": "Û",
-      "%Db": "Û",
-      "%dB": "Û",
-      "%DB": "Û",
-      "%dc": "Ü",
-      "%Dc": "Ü",
-      "%dC": "Ü",
-      "%DC": "Ü",
-      "%dd": "Ý",
-      "%Dd": "Ý",
-      "%dD": "Ý",
-      "%DD": "Ý",
-      "%de": "Þ",
-      "%De": "Þ",
-      "%dE": "Þ",
-      "%DE": "Þ",
-      "%df": "ß",
-      "%Df": "ß",
-      "%dF": "ß",
-      "%DF": "ß",
-      "%e0": "à",
-      "%E0": "à",
-      "%e1": "á",
-      "%E1": "á",
-      "%e2": "â",
-      "%E2": "â",
-      "%e3": "ã",
-      "%E3": "ã",
-      "%e4": "ä",
-      "%E4": "ä",
-      "%e5": "å",
-      "%E5": "å",
-      "%e6": "æ",
-      "%E6": "æ",
-      "%e7": "ç",
-      "%E7": "ç",
-      "%e8": "è",
-      "%E8": "è",
-      "%e9": "é",
-      "%E9": "é",
-      "%ea": "ê",
-      "%Ea": "ê",
-      "%eA": "ê",
-      "%EA": "ê",
-      "%eb": "ë",
-      "%Eb": "ë",
-      "%eB": "ë",
-      "%EB": "ë",
-      "%ec": "ì",
-      "%Ec": "ì",
-      "%eC": "ì",
-      "%EC": "ì",
-      "%ed": "í",
-      "%Ed": "í",
-      "%eD": "í",
-      "%ED": "í",
-      "%ee": "î",
-      "%Ee": "î",
-      "%eE": "î",
-      "%EE": "î",
-      "%ef": "ï",
-      "%Ef": "ï",
-      "%eF": "ï",
-      "%EF": "ï",
-      "%f0": "ð",
-      "%F0": "ð",
-      "%f1": "ñ",
-      "%F1": "ñ",
-      "%f2": "ò",
-      "%F2": "ò",
-      "%f3": "ó",
-      "%F3": "ó",
-      "%f4": "ô",
-      "%F4": "ô",
-      "%f5": "õ",
-      "%F5": "õ",
-      "%f6": "ö",
-      "%F6": "ö",
-      "%f7": "÷",
-      "%F7": "÷",
-      "%f8": "ø",
-      "%F8": "ø",
-      "%f9": "ù",
-      "%F9": "ù",
-      "%fa": "ú",
-      "%Fa": "ú",
-      "%fA": "ú",
-      "%FA": "ú",
-      "%fb": "û",
-      "%Fb": "û",
-      "%fB": "û",
-      "%FB": "û",
-      "%fc": "ü",
-      "%Fc": "ü",
-      "%fC": "ü",
-      "%FC": "ü",
-      "%fd": "ý",
-      "%Fd": "ý",
-      "%fD": "ý",
-      "%FD": "ý",
-      "%fe": "þ",
-      "%Fe": "þ",
-      "%fE": "þ",
-      "%FE": "þ",
-      "%ff": "ÿ",
-      "%Ff": "ÿ",
-      "%fF": "ÿ",
-      "%FF": "ÿ"
+      "%7f": "\x7F",
+      "%7F": "\x7F",
+      "%80": "\x80",
+      "%81": "\x81",
+      "%82": "\x82",
+      "%83": "\x83",
+      "%84": "\x84",
+      "%85": "\x85",
+      "%86": "\x86",
+      "%87": "\x87",
+      "%88": "\x88",
+      "%89": "\x89",
+      "%8a": "\x8A",
+      "%8A": "\x8A",
+      "%8b": "\x8B",
+      "%8B": "\x8B",
+      "%8c": "\x8C",
+      "%8C": "\x8C",
+      "%8d": "\x8D",
+      "%8D": "\x8D",
+      "%8e": "\x8E",
+      "%8E": "\x8E",
+      "%8f": "\x8F",
+      "%8F": "\x8F",
+      "%90": "\x90",
+      "%91": "\x91",
+      "%92": "\x92",
+      "%93": "\x93",
+      "%94": "\x94",
+      "%95": "\x95",
+      "%96": "\x96",
+      "%97": "\x97",
+      "%98": "\x98",
+      "%99": "\x99",
+      "%9a": "\x9A",
+      "%9A": "\x9A",
+      "%9b": "\x9B",
+      "%9B": "\x9B",
+      "%9c": "\x9C",
+      "%9C": "\x9C",
+      "%9d": "\x9D",
+      "%9D": "\x9D",
+      "%9e": "\x9E",
+      "%9E": "\x9E",
+      "%9f": "\x9F",
+      "%9F": "\x9F",
+      "%a0": "\xA0",
+      "%A0": "\xA0",
+      "%a1": "\xA1",
+      "%A1": "\xA1",
+      "%a2": "\xA2",
+      "%A2": "\xA2",
+      "%a3": "\xA3",
+      "%A3": "\xA3",
+      "%a4": "\xA4",
+      "%A4": "\xA4",
+      "%a5": "\xA5",
+      "%A5": "\xA5",
+      "%a6": "\xA6",
+      "%A6": "\xA6",
+      "%a7": "\xA7",
+      "%A7": "\xA7",
+      "%a8": "\xA8",
+      "%A8": "\xA8",
+      "%a9": "\xA9",
+      "%A9": "\xA9",
+      "%aa": "\xAA",
+      "%Aa": "\xAA",
+      "%aA": "\xAA",
+      "%AA": "\xAA",
+      "%ab": "\xAB",
+      "%Ab": "\xAB",
+      "%aB": "\xAB",
+      "%AB": "\xAB",
+      "%ac": "\xAC",
+      "%Ac": "\xAC",
+      "%aC": "\xAC",
+      "%AC": "\xAC",
+      "%ad": "\xAD",
+      "%Ad": "\xAD",
+      "%aD": "\xAD",
+      "%AD": "\xAD",
+      "%ae": "\xAE",
+      "%Ae": "\xAE",
+      "%aE": "\xAE",
+      "%AE": "\xAE",
+      "%af": "\xAF",
+      "%Af": "\xAF",
+      "%aF": "\xAF",
+      "%AF": "\xAF",
+      "%b0": "\xB0",
+      "%B0": "\xB0",
+      "%b1": "\xB1",
+      "%B1": "\xB1",
+      "%b2": "\xB2",
+      "%B2": "\xB2",
+      "%b3": "\xB3",
+      "%B3": "\xB3",
+      "%b4": "\xB4",
+      "%B4": "\xB4",
+      "%b5": "\xB5",
+      "%B5": "\xB5",
+      "%b6": "\xB6",
+      "%B6": "\xB6",
+      "%b7": "\xB7",
+      "%B7": "\xB7",
+      "%b8": "\xB8",
+      "%B8": "\xB8",
+      "%b9": "\xB9",
+      "%B9": "\xB9",
+      "%ba": "\xBA",
+      "%Ba": "\xBA",
+      "%bA": "\xBA",
+      "%BA": "\xBA",
+      "%bb": "\xBB",
+      "%Bb": "\xBB",
+      "%bB": "\xBB",
+      "%BB": "\xBB",
+      "%bc": "\xBC",
+      "%Bc": "\xBC",
+      "%bC": "\xBC",
+      "%BC": "\xBC",
+      "%bd": "\xBD",
+      "%Bd": "\xBD",
+      "%bD": "\xBD",
+      "%BD": "\xBD",
+      "%be": "\xBE",
+      "%Be": "\xBE",
+      "%bE": "\xBE",
+      "%BE": "\xBE",
+      "%bf": "\xBF",
+      "%Bf": "\xBF",
+      "%bF": "\xBF",
+      "%BF": "\xBF",
+      "%c0": "\xC0",
+      "%C0": "\xC0",
+      "%c1": "\xC1",
+      "%C1": "\xC1",
+      "%c2": "\xC2",
+      "%C2": "\xC2",
+      "%c3": "\xC3",
+      "%C3": "\xC3",
+      "%c4": "\xC4",
+      "%C4": "\xC4",
+      "%c5": "\xC5",
+      "%C5": "\xC5",
+      "%c6": "\xC6",
+      "%C6": "\xC6",
+      "%c7": "\xC7",
+      "%C7": "\xC7",
+      "%c8": "\xC8",
+      "%C8": "\xC8",
+      "%c9": "\xC9",
+      "%C9": "\xC9",
+      "%ca": "\xCA",
+      "%Ca": "\xCA",
+      "%cA": "\xCA",
+      "%CA": "\xCA",
+      "%cb": "\xCB",
+      "%Cb": "\xCB",
+      "%cB": "\xCB",
+      "%CB": "\xCB",
+      "%cc": "\xCC",
+      "%Cc": "\xCC",
+      "%cC": "\xCC",
+      "%CC": "\xCC",
+      "%cd": "\xCD",
+      "%Cd": "\xCD",
+      "%cD": "\xCD",
+      "%CD": "\xCD",
+      "%ce": "\xCE",
+      "%Ce": "\xCE",
+      "%cE": "\xCE",
+      "%CE": "\xCE",
+      "%cf": "\xCF",
+      "%Cf": "\xCF",
+      "%cF": "\xCF",
+      "%CF": "\xCF",
+      "%d0": "\xD0",
+      "%D0": "\xD0",
+      "%d1": "\xD1",
+      "%D1": "\xD1",
+      "%d2": "\xD2",
+      "%D2": "\xD2",
+      "%d3": "\xD3",
+      "%D3": "\xD3",
+      "%d4": "\xD4",
+      "%D4": "\xD4",
+      "%d5": "\xD5",
+      "%D5": "\xD5",
+      "%d6": "\xD6",
+      "%D6": "\xD6",
+      "%d7": "\xD7",
+      "%D7": "\xD7",
+      "%d8": "\xD8",
+      "%D8": "\xD8",
+      "%d9": "\xD9",
+      "%D9": "\xD9",
+      "%da": "\xDA",
+      "%Da": "\xDA",
+      "%dA": "\xDA",
+      "%DA": "\xDA",
+      "%db": "\xDB",
+      "%Db": "\xDB",
+      "%dB": "\xDB",
+      "%DB": "\xDB",
+      "%dc": "\xDC",
+      "%Dc": "\xDC",
+      "%dC": "\xDC",
+      "%DC": "\xDC",
+      "%dd": "\xDD",
+      "%Dd": "\xDD",
+      "%dD": "\xDD",
+      "%DD": "\xDD",
+      "%de": "\xDE",
+      "%De": "\xDE",
+      "%dE": "\xDE",
+      "%DE": "\xDE",
+      "%df": "\xDF",
+      "%Df": "\xDF",
+      "%dF": "\xDF",
+      "%DF": "\xDF",
+      "%e0": "\xE0",
+      "%E0": "\xE0",
+      "%e1": "\xE1",
+      "%E1": "\xE1",
+      "%e2": "\xE2",
+      "%E2": "\xE2",
+      "%e3": "\xE3",
+      "%E3": "\xE3",
+      "%e4": "\xE4",
+      "%E4": "\xE4",
+      "%e5": "\xE5",
+      "%E5": "\xE5",
+      "%e6": "\xE6",
+      "%E6": "\xE6",
+      "%e7": "\xE7",
+      "%E7": "\xE7",
+      "%e8": "\xE8",
+      "%E8": "\xE8",
+      "%e9": "\xE9",
+      "%E9": "\xE9",
+      "%ea": "\xEA",
+      "%Ea": "\xEA",
+      "%eA": "\xEA",
+      "%EA": "\xEA",
+      "%eb": "\xEB",
+      "%Eb": "\xEB",
+      "%eB": "\xEB",
+      "%EB": "\xEB",
+      "%ec": "\xEC",
+      "%Ec": "\xEC",
+      "%eC": "\xEC",
+      "%EC": "\xEC",
+      "%ed": "\xED",
+      "%Ed": "\xED",
+      "%eD": "\xED",
+      "%ED": "\xED",
+      "%ee": "\xEE",
+      "%Ee": "\xEE",
+      "%eE": "\xEE",
+      "%EE": "\xEE",
+      "%ef": "\xEF",
+      "%Ef": "\xEF",
+      "%eF": "\xEF",
+      "%EF": "\xEF",
+      "%f0": "\xF0",
+      "%F0": "\xF0",
+      "%f1": "\xF1",
+      "%F1": "\xF1",
+      "%f2": "\xF2",
+      "%F2": "\xF2",
+      "%f3": "\xF3",
+      "%F3": "\xF3",
+      "%f4": "\xF4",
+      "%F4": "\xF4",
+      "%f5": "\xF5",
+      "%F5": "\xF5",
+      "%f6": "\xF6",
+      "%F6": "\xF6",
+      "%f7": "\xF7",
+      "%F7": "\xF7",
+      "%f8": "\xF8",
+      "%F8": "\xF8",
+      "%f9": "\xF9",
+      "%F9": "\xF9",
+      "%fa": "\xFA",
+      "%Fa": "\xFA",
+      "%fA": "\xFA",
+      "%FA": "\xFA",
+      "%fb": "\xFB",
+      "%Fb": "\xFB",
+      "%fB": "\xFB",
+      "%FB": "\xFB",
+      "%fc": "\xFC",
+      "%Fc": "\xFC",
+      "%fC": "\xFC",
+      "%FC": "\xFC",
+      "%fd": "\xFD",
+      "%Fd": "\xFD",
+      "%fD": "\xFD",
+      "%FD": "\xFD",
+      "%fe": "\xFE",
+      "%Fe": "\xFE",
+      "%fE": "\xFE",
+      "%FE": "\xFE",
+      "%ff": "\xFF",
+      "%Ff": "\xFF",
+      "%fF": "\xFF",
+      "%FF": "\xFF"
     };
     function encodedReplacer(match) {
       return EncodedLookup[match];
@@ -3863,7 +3863,7 @@ var require_util2 = __commonJS({
         // eslint-disable-line
         /**
            * 1. If referrerURL is a potentially trustworthy URL and
-           * request’s current URL is not a potentially trustworthy URL,
+           * request\u{2019}s current URL is not a potentially trustworthy URL,
            * then return no referrer.
            * 2. Return referrerOrigin
           */
@@ -3871,7 +3871,7 @@ var require_util2 = __commonJS({
         // eslint-disable-line
         /**
          * 1. If referrerURL is a potentially trustworthy URL and
-         * request’s current URL is not a potentially trustworthy URL,
+         * request\u{2019}s current URL is not a potentially trustworthy URL,
          * then return no referrer.
          * 2. Return referrerOrigin
         */
@@ -10912,7 +10912,7 @@ var require_pending_interceptors_formatter = __commonJS({
             Origin: origin,
             Path: path,
             "Status code": statusCode,
-            Persistent: persist ? "✅" : "❌",
+            Persistent: persist ? "\u2705" : "\u274C",
             Invocations: timesInvoked,
             Remaining: persist ? Infinity : times - timesInvoked
           })
@@ -12043,12 +12043,12 @@ var require_response = __commonJS({
         }
         initializeResponse(this, init, bodyWithType);
       }
-      // Returns response’s type, e.g., "cors".
+      // Returns response\u{2019}s type, e.g., "cors".
       get type() {
         webidl.brandCheck(this, _Response);
         return this[kState].type;
       }
-      // Returns response’s URL, if it has one; otherwise the empty string.
+      // Returns response\u{2019}s URL, if it has one; otherwise the empty string.
       get url() {
         webidl.brandCheck(this, _Response);
         const urlList = this[kState].urlList;
@@ -12063,22 +12063,22 @@ var require_response = __commonJS({
         webidl.brandCheck(this, _Response);
         return this[kState].urlList.length > 1;
       }
-      // Returns response’s status.
+      // Returns response\u{2019}s status.
       get status() {
         webidl.brandCheck(this, _Response);
         return this[kState].status;
       }
-      // Returns whether response’s status is an ok status.
+      // Returns whether response\u{2019}s status is an ok status.
       get ok() {
         webidl.brandCheck(this, _Response);
         return this[kState].status >= 200 && this[kState].status <= 299;
       }
-      // Returns response’s status message.
+      // Returns response\u{2019}s status message.
       get statusText() {
         webidl.brandCheck(this, _Response);
         return this[kState].statusText;
       }
-      // Returns response’s headers as Headers.
+      // Returns response\u{2019}s headers as Headers.
       get headers() {
         webidl.brandCheck(this, _Response);
         return this[kHeaders];
@@ -12406,46 +12406,46 @@ var require_request2 = __commonJS({
           window = "no-window";
         }
         request = makeRequest({
-          // URL request’s URL.
+          // URL request\u{2019}s URL.
           // undici implementation note: this is set as the first item in request's urlList in makeRequest
-          // method request’s method.
+          // method request\u{2019}s method.
           method: request.method,
-          // header list A copy of request’s header list.
+          // header list A copy of request\u{2019}s header list.
           // undici implementation note: headersList is cloned in makeRequest
           headersList: request.headersList,
           // unsafe-request flag Set.
           unsafeRequest: request.unsafeRequest,
-          // client This’s relevant settings object.
+          // client This\u{2019}s relevant settings object.
           client: this[kRealm].settingsObject,
           // window window.
           window,
-          // priority request’s priority.
+          // priority request\u{2019}s priority.
           priority: request.priority,
-          // origin request’s origin. The propagation of the origin is only significant for navigation requests
+          // origin request\u{2019}s origin. The propagation of the origin is only significant for navigation requests
           // being handled by a service worker. In this scenario a request can have an origin that is different
           // from the current client.
           origin: request.origin,
-          // referrer request’s referrer.
+          // referrer request\u{2019}s referrer.
           referrer: request.referrer,
-          // referrer policy request’s referrer policy.
+          // referrer policy request\u{2019}s referrer policy.
           referrerPolicy: request.referrerPolicy,
-          // mode request’s mode.
+          // mode request\u{2019}s mode.
           mode: request.mode,
-          // credentials mode request’s credentials mode.
+          // credentials mode request\u{2019}s credentials mode.
           credentials: request.credentials,
-          // cache mode request’s cache mode.
+          // cache mode request\u{2019}s cache mode.
           cache: request.cache,
-          // redirect mode request’s redirect mode.
+          // redirect mode request\u{2019}s redirect mode.
           redirect: request.redirect,
-          // integrity metadata request’s integrity metadata.
+          // integrity metadata request\u{2019}s integrity metadata.
           integrity: request.integrity,
-          // keepalive request’s keepalive.
+          // keepalive request\u{2019}s keepalive.
           keepalive: request.keepalive,
-          // reload-navigation flag request’s reload-navigation flag.
+          // reload-navigation flag request\u{2019}s reload-navigation flag.
           reloadNavigation: request.reloadNavigation,
-          // history-navigation flag request’s history-navigation flag.
+          // history-navigation flag request\u{2019}s history-navigation flag.
           historyNavigation: request.historyNavigation,
-          // URL list A clone of request’s URL list.
+          // URL list A clone of request\u{2019}s URL list.
           urlList: [...request.urlList]
         });
         const initHasKey = Object.keys(init).length !== 0;
@@ -12636,7 +12636,7 @@ var require_request2 = __commonJS({
         }
         this[kState].body = finalBody;
       }
-      // Returns request’s HTTP method, which is "GET" by default.
+      // Returns request\u{2019}s HTTP method, which is "GET" by default.
       get method() {
         webidl.brandCheck(this, _Request);
         return this[kState].method;
@@ -12661,7 +12661,7 @@ var require_request2 = __commonJS({
       }
       // Returns the referrer of request. Its value can be a same-origin URL if
       // explicitly set in init, the empty string to indicate no referrer, and
-      // "about:client" when defaulting to the global’s default. This is used
+      // "about:client" when defaulting to the global\u{2019}s default. This is used
       // during fetching to determine the value of the `Referer` header of the
       // request being made.
       get referrer() {
@@ -12675,7 +12675,7 @@ var require_request2 = __commonJS({
         return this[kState].referrer.toString();
       }
       // Returns the referrer policy associated with request.
-      // This is used during fetching to compute the value of the request’s
+      // This is used during fetching to compute the value of the request\u{2019}s
       // referrer.
       get referrerPolicy() {
         webidl.brandCheck(this, _Request);
@@ -12696,7 +12696,7 @@ var require_request2 = __commonJS({
       }
       // Returns the cache mode associated with request,
       // which is a string indicating how the request will
-      // interact with the browser’s cache when fetching.
+      // interact with the browser\u{2019}s cache when fetching.
       get cache() {
         webidl.brandCheck(this, _Request);
         return this[kState].cache;
@@ -12709,7 +12709,7 @@ var require_request2 = __commonJS({
         webidl.brandCheck(this, _Request);
         return this[kState].redirect;
       }
-      // Returns request’s subresource integrity metadata, which is a
+      // Returns request\u{2019}s subresource integrity metadata, which is a
       // cryptographic hash of the resource being fetched. Its value
       // consists of multiple hashes separated by whitespace. [SRI]
       get integrity() {
@@ -13264,10 +13264,10 @@ var require_fetch = __commonJS({
         response = await (async () => {
           const currentURL = requestCurrentURL(request);
           if (
-            // - request’s current URL’s origin is same origin with request’s origin,
-            //   and request’s response tainting is "basic"
-            sameOrigin(currentURL, request.url) && request.responseTainting === "basic" || // request’s current URL’s scheme is "data"
-            currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
+            // - request\u{2019}s current URL\u{2019}s origin is same origin with request\u{2019}s origin,
+            //   and request\u{2019}s response tainting is "basic"
+            sameOrigin(currentURL, request.url) && request.responseTainting === "basic" || // request\u{2019}s current URL\u{2019}s scheme is "data"
+            currentURL.protocol === "data:" || // - request\u{2019}s mode is "navigate" or "websocket"
             (request.mode === "navigate" || request.mode === "websocket")
           ) {
             request.responseTainting = "basic";
@@ -13663,9 +13663,9 @@ var require_fetch = __commonJS({
         return makeNetworkError("proxy authentication required");
       }
       if (
-        // response’s status is 421
+        // response\u{2019}s status is 421
         response.status === 421 && // isNewConnectionFetch is false
-        !isNewConnectionFetch && // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
+        !isNewConnectionFetch && // request\u{2019}s body is null, or request\u{2019}s body is non-null and request\u{2019}s body\u{2019}s source is non-null
         (request.body == null || request.body.source != null)
       ) {
         if (isCancelled(fetchParams)) {

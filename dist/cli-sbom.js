@@ -32,6 +32,7 @@ var __copyProps = (to, from, except, desc) => {
   }
   return to;
 };
+var __reExport = (target, mod, secondTarget) => (__copyProps(target, mod, "default"), secondTarget && __copyProps(secondTarget, mod, "default"));
 var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__getProtoOf(mod)) : {}, __copyProps(
   // If the importer is in node compatibility mode or this is not an ESM
   // file that has been converted to a CommonJS file using a Babel-
@@ -41,6 +42,38 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   mod
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+
+// shared-builtin:node:crypto
+var node_crypto_exports = {};
+var init_node_crypto = __esm({
+  "shared-builtin:node:crypto"() {
+    __reExport(node_crypto_exports, require("node:crypto"));
+  }
+});
+
+// shared-builtin:node:fs
+var node_fs_exports = {};
+var init_node_fs = __esm({
+  "shared-builtin:node:fs"() {
+    __reExport(node_fs_exports, require("node:fs"));
+  }
+});
+
+// shared-builtin:node:os
+var node_os_exports = {};
+var init_node_os = __esm({
+  "shared-builtin:node:os"() {
+    __reExport(node_os_exports, require("node:os"));
+  }
+});
+
+// shared-builtin:node:path
+var node_path_exports = {};
+var init_node_path = __esm({
+  "shared-builtin:node:path"() {
+    __reExport(node_path_exports, require("node:path"));
+  }
+});
 
 // src/config/defaults.ts
 var DEFAULT_SKIP_DIRS;
@@ -1721,7 +1754,7 @@ var require_snippet = __commonJS({
         lineEnd = position2 + maxHalfLength - tail.length;
       }
       return {
-        str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "→") + tail,
+        str: head + buffer.slice(lineStart, lineEnd).replace(/\t/g, "\u2192") + tail,
         pos: position2 - lineStart + head.length
         // relative position
       };
@@ -2684,9 +2717,9 @@ var require_loader = __commonJS({
         case 92:
           return "\\";
         case 78:
-          return "";
+          return "\x85";
         case 95:
-          return " ";
+          return "\xA0";
         case 76:
           return "\u2028";
         case 80:
@@ -4156,9 +4189,9 @@ var require_dumper = __commonJS({
     function isPlainSafeFirst(c) {
       return isPrintable(c) && c !== CHAR_BOM && !isWhitespace(c) && // - s-white
       // - (c-indicator ::=
-      // “-” | “?” | “:” | “,” | “[” | “]” | “{” | “}”
-      c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | “#” | “&” | “*” | “!” | “|” | “=” | “>” | “'” | “"”
-      c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | “%” | “@” | “`”)
+      // \u{201c}-\u{201d} | \u{201c}?\u{201d} | \u{201c}:\u{201d} | \u{201c},\u{201d} | \u{201c}[\u{201d} | \u{201c}]\u{201d} | \u{201c}{\u{201d} | \u{201c}}\u{201d}
+      c !== CHAR_MINUS && c !== CHAR_QUESTION && c !== CHAR_COLON && c !== CHAR_COMMA && c !== CHAR_LEFT_SQUARE_BRACKET && c !== CHAR_RIGHT_SQUARE_BRACKET && c !== CHAR_LEFT_CURLY_BRACKET && c !== CHAR_RIGHT_CURLY_BRACKET && // | \u{201c}#\u{201d} | \u{201c}&\u{201d} | \u{201c}*\u{201d} | \u{201c}!\u{201d} | \u{201c}|\u{201d} | \u{201c}=\u{201d} | \u{201c}>\u{201d} | \u{201c}'\u{201d} | \u{201c}"\u{201d}
+      c !== CHAR_SHARP && c !== CHAR_AMPERSAND && c !== CHAR_ASTERISK && c !== CHAR_EXCLAMATION && c !== CHAR_VERTICAL_LINE && c !== CHAR_EQUALS && c !== CHAR_GREATER_THAN && c !== CHAR_SINGLE_QUOTE && c !== CHAR_DOUBLE_QUOTE && // | \u{201c}%\u{201d} | \u{201c}@\u{201d} | \u{201c}`\u{201d})
       c !== CHAR_PERCENT && c !== CHAR_COMMERCIAL_AT && c !== CHAR_GRAVE_ACCENT;
     }
     function isPlainSafeLast(c) {
@@ -5277,7 +5310,7 @@ ${codeblock}`, options);
       return obj.length != 0;
     }
     function formatWellFormedStringUnchecked(s) {
-      return JSON.stringify(s).replaceAll("", "\\u007f");
+      return JSON.stringify(s).replaceAll("\x7F", "\\u007f");
     }
     function formatString(s) {
       return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
@@ -5422,8 +5455,8 @@ function pypiPurl(name, version2) {
   if (PLAIN_PART.test(n) && PLAIN_VERSION2.test(version2)) return `pkg:pypi/${n}@${version2}`;
   return new (packageUrlLib()).PackageURL("pypi", void 0, n, version2, void 0, void 0).toString();
 }
-function golangPurl(path6, version2) {
-  const modulePath = path6.toLowerCase();
+function golangPurl(path, version2) {
+  const modulePath = path.toLowerCase();
   if (modulePath.split("/").every((p) => PLAIN_PART.test(p)) && PLAIN_VERSION2.test(version2)) return `pkg:golang/${modulePath}@${version2}`;
   const slash = modulePath.lastIndexOf("/");
   const ns = slash > 0 ? modulePath.slice(0, slash) : void 0;
@@ -5687,17 +5720,17 @@ function parseGoMod(text, file, goSum) {
   const list = [];
   for (const r of requires) {
     const rep = replaces.get(r.path) ?? replaces.get(`${r.path}@${r.version}`);
-    let path6 = r.path;
+    let path = r.path;
     let version2 = r.version;
     if (rep) {
       if (!rep.version) {
         warnings.push(`${file}: ${r.path} is replaced by the local directory ${rep.path}; it is not in the SBOM`);
         continue;
       }
-      path6 = rep.path;
+      path = rep.path;
       version2 = rep.version;
     }
-    list.push({ ecosystem: "golang", name: path6, version: version2, purl: golangPurl(path6, version2), dev: false, direct: !r.indirect, dependencies: [] });
+    list.push({ ecosystem: "golang", name: path, version: version2, purl: golangPurl(path, version2), dev: false, direct: !r.indirect, dependencies: [] });
   }
   const packages = mergeByPurl(list);
   return {
@@ -5848,17 +5881,17 @@ function fromV1(data, file, kind, manifest) {
   const list = [];
   const rootDeps = [];
   const warnings = [];
-  const purlOf = (name2, e, path6) => {
+  const purlOf = (name2, e, path) => {
     const v = str(e.version);
-    if (!v) throw new import_errors4.LockfileError(`"${path6}" has no version; ${FIX2}`, file);
+    if (!v) throw new import_errors4.LockfileError(`"${path}" has no version; ${FIX2}`, file);
     const alias = /^npm:(@?[^@]+)@(.+)$/.exec(v);
     return alias ? { name: alias[1], version: alias[2] } : { name: name2, version: v };
   };
-  const build = (deps2, parent, path6) => {
+  const build = (deps2, parent, path) => {
     const frame = { deps: deps2, parent, resolved: /* @__PURE__ */ new Map() };
     for (const [name2, raw] of Object.entries(deps2)) {
       const e = recordOf(raw);
-      const real = purlOf(name2, e, `${path6}${name2}`);
+      const real = purlOf(name2, e, `${path}${name2}`);
       frame.resolved.set(name2, npmPurl(real.name, real.version));
     }
     return frame;
@@ -5870,11 +5903,11 @@ function fromV1(data, file, kind, manifest) {
     }
     return void 0;
   };
-  const visit = (frame, path6) => {
+  const visit = (frame, path) => {
     for (const [name2, raw] of Object.entries(frame.deps)) {
       const e = recordOf(raw);
-      const real = purlOf(name2, e, `${path6}${name2}`);
-      const nested = isRecord(e.dependencies) ? build(e.dependencies, frame, `${path6}${name2}/`) : void 0;
+      const real = purlOf(name2, e, `${path}${name2}`);
+      const nested = isRecord(e.dependencies) ? build(e.dependencies, frame, `${path}${name2}/`) : void 0;
       const deps2 = [];
       const unresolved = [];
       for (const req of Object.keys(recordOf(e.requires))) {
@@ -5882,8 +5915,8 @@ function fromV1(data, file, kind, manifest) {
         if (p) deps2.push(p);
         else if (e.optional === true) {
           unresolved.push(req);
-          warnings.push(`${file}: optional package "${path6}${name2}" requires "${req}", which the lockfile leaves unresolved; "${req}" is not in the SBOM`);
-        } else throw new import_errors4.LockfileError(`"${path6}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file);
+          warnings.push(`${file}: optional package "${path}${name2}" requires "${req}", which the lockfile leaves unresolved; "${req}" is not in the SBOM`);
+        } else throw new import_errors4.LockfileError(`"${path}${name2}" requires "${req}" which the lockfile does not contain; ${FIX2}`, file);
       }
       const pkg = {
         ecosystem: "npm",
@@ -5900,7 +5933,7 @@ function fromV1(data, file, kind, manifest) {
       if (unresolved.length) pkg.unresolved = unresolved;
       if (frame.parent === void 0) rootDeps.push(pkg.purl);
       list.push(pkg);
-      if (nested) visit(nested, `${path6}${name2}/`);
+      if (nested) visit(nested, `${path}${name2}/`);
     }
   };
   const top = build(recordOf(data.dependencies), void 0, "");
@@ -5933,6 +5966,14 @@ var init_npm = __esm({
     init_util();
     FIX2 = "regenerate it with `npm install --package-lock-only`";
     isFolderKey = (key) => key !== "" && !key.startsWith("node_modules/") && !key.includes("/node_modules/");
+  }
+});
+
+// shared-builtin:node:path/posix
+var posix_exports = {};
+var init_posix = __esm({
+  "shared-builtin:node:path/posix"() {
+    __reExport(posix_exports, require("node:path/posix"));
   }
 });
 
@@ -5980,14 +6021,14 @@ function parsePnpmLock(text, file, manifest) {
     for (const section of ["dependencies", "devDependencies", "optionalDependencies"]) {
       for (const [n, spec] of Object.entries(recordOf(recordOf(imp)[section]))) {
         const ref = isRecord(spec) ? str(spec.version) : str(spec);
-        if (ref?.startsWith("link:")) workspaceName.set(posix.normalize(posix.join(at2, ref.slice(5))), n);
+        if (ref?.startsWith("link:")) workspaceName.set(posix_exports.normalize(posix_exports.join(at2, ref.slice(5))), n);
       }
     }
   }
   const workspacePurl = (at2) => npmPurl(workspaceName.get(at2) ?? at2, "");
   const keyOf = (from, name, ref) => {
     if (ref.startsWith("link:")) {
-      const target = posix.normalize(posix.join(from, ref.slice(5)));
+      const target = posix_exports.normalize(posix_exports.join(from, ref.slice(5)));
       return Object.hasOwn(importers, target) && target !== "." ? `workspace:${target}` : void 0;
     }
     if (ref.startsWith("workspace:")) return void 0;
@@ -6071,11 +6112,11 @@ function parsePnpmLock(text, file, manifest) {
   }
   return finishWorkspaces({ path: file, kind: "pnpm" }, list, { prod, dev, opt, rootDeps }, manifest);
 }
-var posix, import_errors5, FIX3;
+var import_errors5, FIX3;
 var init_pnpm = __esm({
   "src/lockfiles/pnpm.ts"() {
     "use strict";
-    posix = __toESM(require("node:path/posix"));
+    init_posix();
     import_errors5 = require("./cli-errors.js");
     init_util();
     FIX3 = "regenerate it with `pnpm install --lockfile-only`";
@@ -6264,24 +6305,24 @@ var require_constants2 = __commonJS({
       "\f",
       "\r",
       " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
+      "\xA0",
+      "\u1680",
+      "\u2000",
+      "\u2001",
+      "\u2002",
+      "\u2003",
+      "\u2004",
+      "\u2005",
+      "\u2006",
+      "\u2007",
+      "\u2008",
+      "\u2009",
+      "\u200A",
       "\u2028",
       "\u2029",
-      " ",
-      " ",
-      "　",
+      "\u202F",
+      "\u205F",
+      "\u3000",
       "\uFEFF"
     ];
     var RELEASE_TYPES = [
@@ -8673,7 +8714,7 @@ function isLockfileName(base) {
   return LOCKFILE_NAMES.includes(base) || /^requirements.*\.txt$/.test(base);
 }
 function parseLockfile(input) {
-  const base = path.basename(input.path);
+  const base = node_path_exports.basename(input.path);
   let lock;
   if (base === "package-lock.json" || base === "npm-shrinkwrap.json") lock = parsePackageLock(input.text, input.path, input.manifest);
   else if (base === "yarn.lock") lock = parseYarnLock(input.text, input.path, input.manifest, input.workspaceManifests);
@@ -8685,11 +8726,11 @@ function parseLockfile(input) {
   if (!lock.root && input.manifest?.name) lock.root = { name: input.manifest.name, version: input.manifest.version ?? "0.0.0" };
   return lock;
 }
-var path, import_errors8, LOCKFILE_NAMES;
+var import_errors8, LOCKFILE_NAMES;
 var init_parse = __esm({
   "src/lockfiles/parse.ts"() {
     "use strict";
-    path = __toESM(require("node:path"));
+    init_node_path();
     import_errors8 = require("./cli-errors.js");
     init_gomod();
     init_npm();
@@ -8705,6 +8746,14 @@ var init_parse = __esm({
       "poetry.lock",
       "go.mod"
     ];
+  }
+});
+
+// shared-builtin:node:buffer
+var node_buffer_exports = {};
+var init_node_buffer = __esm({
+  "shared-builtin:node:buffer"() {
+    __reExport(node_buffer_exports, require("node:buffer"));
   }
 });
 
@@ -8726,13 +8775,12 @@ var init_key_check = __esm({
 // src/parsers/util.ts
 function decodeText(bytes, from = 0, to = bytes.length) {
   const part = bytes.subarray(from, to);
-  return (0, import_node_buffer.isAscii)(part) ? part.toString("latin1") : part.toString("utf8");
+  return (0, node_buffer_exports.isAscii)(part) ? part.toString("latin1") : part.toString("utf8");
 }
-var import_node_buffer;
 var init_util2 = __esm({
   "src/parsers/util.ts"() {
     "use strict";
-    import_node_buffer = require("node:buffer");
+    init_node_buffer();
     init_lookup();
     init_conforms();
     init_key_check();
@@ -8742,7 +8790,7 @@ var init_util2 = __esm({
 
 // src/read-text.ts
 function readBytes(file) {
-  const bytes = fs.readFileSync(file);
+  const bytes = node_fs_exports.readFileSync(file);
   return bytes.subarray(0, 3).equals(BOM) ? bytes.subarray(3) : bytes;
 }
 function readText(file) {
@@ -8751,11 +8799,11 @@ function readText(file) {
 function stripBom(text) {
   return text.charCodeAt(0) === 65279 ? text.slice(1) : text;
 }
-var fs, BOM;
+var BOM;
 var init_read_text = __esm({
   "src/read-text.ts"() {
     "use strict";
-    fs = __toESM(require("node:fs"));
+    init_node_fs();
     init_util2();
     BOM = Buffer.from([239, 187, 191]);
   }
@@ -8765,23 +8813,23 @@ var init_read_text = __esm({
 function findLockfiles(root, opts = {}) {
   const skip = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   const skipNames = new Set(skip.filter((s) => !s.includes("/")));
-  const skipPaths = new Set(skip.filter((s) => s.includes("/")).map((s) => path2.normalize(s).replace(/\/$/, "")));
+  const skipPaths = new Set(skip.filter((s) => s.includes("/")).map((s) => node_path_exports.normalize(s).replace(/\/$/, "")));
   const out = [];
   const walk2 = (dir) => {
     let entries;
     try {
-      entries = fs2.readdirSync(dir, { withFileTypes: true });
+      entries = node_fs_exports.readdirSync(dir, { withFileTypes: true });
     } catch (e) {
       throw new import_errors9.LockfileError(`cannot read the directory (${e.code ?? e.message})`, dir);
     }
     const files = entries.filter((e) => e.isFile() && isLockfileName(e.name)).map((e) => e.name);
     const chosen = files.includes("npm-shrinkwrap.json") ? files.filter((f) => f !== "package-lock.json") : files;
-    for (const f of chosen.sort()) out.push(path2.join(dir, f));
+    for (const f of chosen.sort()) out.push(node_path_exports.join(dir, f));
     for (const e of entries) {
       if (!e.isDirectory()) continue;
-      const rel = path2.relative(root, path2.join(dir, e.name));
+      const rel = node_path_exports.relative(root, node_path_exports.join(dir, e.name));
       if (skipNames.has(e.name) || skipPaths.has(rel)) continue;
-      walk2(path2.join(dir, e.name));
+      walk2(node_path_exports.join(dir, e.name));
     }
   };
   walk2(root);
@@ -8790,7 +8838,7 @@ function findLockfiles(root, opts = {}) {
 function readOptional(file) {
   let st;
   try {
-    st = fs2.lstatSync(file);
+    st = node_fs_exports.lstatSync(file);
   } catch {
     return void 0;
   }
@@ -8799,33 +8847,33 @@ function readOptional(file) {
   }
   if (!st.isFile()) return void 0;
   try {
-    return stripBom(fs2.readFileSync(file, "utf8"));
+    return stripBom(node_fs_exports.readFileSync(file, "utf8"));
   } catch {
     return void 0;
   }
 }
 function readManifest(dir) {
-  const pj = path2.join(dir, "package.json");
+  const pj = node_path_exports.join(dir, "package.json");
   const pjText = readOptional(pj);
   if (pjText !== void 0) return parsePackageJson(pjText, pj);
-  const py = path2.join(dir, "pyproject.toml");
+  const py = node_path_exports.join(dir, "pyproject.toml");
   const pyText = readOptional(py);
   if (pyText !== void 0) return parsePyproject(pyText, py);
   return void 0;
 }
 function isInside(p, root) {
-  const rel = path2.relative(root, p);
-  return rel !== "" && rel !== ".." && !rel.startsWith(`..${path2.sep}`) && !path2.isAbsolute(rel);
+  const rel = node_path_exports.relative(root, p);
+  return rel !== "" && rel !== ".." && !rel.startsWith(`..${node_path_exports.sep}`) && !node_path_exports.isAbsolute(rel);
 }
 function readWorkspaceManifests(dir, folders) {
   const out = {};
-  const base = path2.resolve(dir);
+  const base = node_path_exports.resolve(dir);
   for (const f of folders) {
-    const at2 = path2.resolve(base, f);
-    if (!at2.startsWith(base + path2.sep)) continue;
-    const file = path2.join(at2, "package.json");
+    const at2 = node_path_exports.resolve(base, f);
+    if (!at2.startsWith(base + node_path_exports.sep)) continue;
+    const file = node_path_exports.join(at2, "package.json");
     const text = readOptional(file);
-    if (text !== void 0 && !isInside(fs2.realpathSync(file), fs2.realpathSync(base))) {
+    if (text !== void 0 && !isInside(node_fs_exports.realpathSync(file), node_fs_exports.realpathSync(base))) {
       throw new import_errors9.LockfileError("is reached through a symbolic link to a folder outside the project; chaingate reads no file of the scanned tree through a link: commit the folder itself", file);
     }
     if (text !== void 0) out[f] = parsePackageJson(text, file);
@@ -8839,10 +8887,10 @@ function readLockfile(file, display = file) {
   } catch (e) {
     throw new import_errors9.LockfileError(`cannot read the lockfile (${e.code ?? e.message})`, display);
   }
-  const dir = path2.dirname(file);
-  const base = path2.basename(file);
+  const dir = node_path_exports.dirname(file);
+  const base = node_path_exports.basename(file);
   const manifest = base === "go.mod" || base.startsWith("requirements") ? void 0 : readManifest(dir);
-  const goSum = base === "go.mod" ? readOptional(path2.join(dir, "go.sum")) : void 0;
+  const goSum = base === "go.mod" ? readOptional(node_path_exports.join(dir, "go.sum")) : void 0;
   const workspaceManifests = base === "yarn.lock" ? readWorkspaceManifests(dir, berryWorkspaces(text)) : void 0;
   const lock = parseLockfile({ path: display, text, manifest, goSum, workspaceManifests });
   return lock;
@@ -8855,14 +8903,14 @@ function discoverLockfiles(root, opts = {}) {
       root
     );
   const read = opts.read ?? readLockfile;
-  return found.map((f) => read(f, path2.relative(root, f) || path2.basename(f)));
+  return found.map((f) => read(f, node_path_exports.relative(root, f) || node_path_exports.basename(f)));
 }
-var fs2, path2, import_errors9;
+var import_errors9;
 var init_discover = __esm({
   "src/lockfiles/discover.ts"() {
     "use strict";
-    fs2 = __toESM(require("node:fs"));
-    path2 = __toESM(require("node:path"));
+    init_node_fs();
+    init_node_path();
     init_defaults();
     import_errors9 = require("./cli-errors.js");
     init_manifest();
@@ -8881,16 +8929,16 @@ function resolveToolPath(tool, env, fromPolicy) {
   const fromEnv = env[envName(tool)];
   if (fromEnv) return fromEnv;
   if (fromPolicy) return fromPolicy;
-  const pinned = path3.join(env.CHAINGATE_TOOLS_DIR ?? path3.join(os.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
-  return fs3.existsSync(pinned) ? pinned : tool;
+  const pinned = node_path_exports.join(env.CHAINGATE_TOOLS_DIR ?? node_path_exports.join(node_os_exports.homedir(), ".cache", "chaingate", "tools"), "bin", tool);
+  return node_fs_exports.existsSync(pinned) ? pinned : tool;
 }
-var fs3, os, path3, import_errors10;
+var import_errors10;
 var init_resolve = __esm({
   "src/tools/resolve.ts"() {
     "use strict";
-    fs3 = __toESM(require("node:fs"));
-    os = __toESM(require("node:os"));
-    path3 = __toESM(require("node:path"));
+    init_node_fs();
+    init_node_os();
+    init_node_path();
     import_errors10 = require("./cli-errors.js");
   }
 });
@@ -11732,8 +11780,8 @@ var require_spdx_SNAPSHOT_schema = __commonJS({
         "D-FSL-1.0": "Deutsche Freie Software Lizenz",
         "DEC-3-Clause": "DEC 3-Clause License",
         diffmark: "diffmark license",
-        "DL-DE-BY-2.0": "Data licence Germany – attribution – version 2.0",
-        "DL-DE-ZERO-2.0": "Data licence Germany – zero – version 2.0",
+        "DL-DE-BY-2.0": "Data licence Germany \u2013 attribution \u2013 version 2.0",
+        "DL-DE-ZERO-2.0": "Data licence Germany \u2013 zero \u2013 version 2.0",
         DOC: "DOC License",
         "DocBook-DTD": "DocBook DTD License",
         "DocBook-Schema": "DocBook Schema License",
@@ -11757,9 +11805,9 @@ var require_spdx_SNAPSHOT_schema = __commonJS({
         "EPL-1.0": "Eclipse Public License 1.0",
         "EPL-2.0": "Eclipse Public License 2.0",
         "ErlPL-1.1": "Erlang Public License v1.1",
-        "ESA-PL-permissive-2.4": "European Space Agency Public License – v2.4 – Permissive (Type 3)",
+        "ESA-PL-permissive-2.4": "European Space Agency Public License \u2013 v2.4 \u2013 Permissive (Type 3)",
         "ESA-PL-strong-copyleft-2.4": "European Space Agency Public License (ESA-PL) - V2.4 - Strong Copyleft (Type 1)",
-        "ESA-PL-weak-copyleft-2.4": "European Space Agency Public License – v2.4 – Weak Copyleft (Type 2)",
+        "ESA-PL-weak-copyleft-2.4": "European Space Agency Public License \u2013 v2.4 \u2013 Weak Copyleft (Type 2)",
         "etalab-2.0": "Etalab Open License 2.0",
         EUDatagrid: "EU DataGrid Software License",
         "EUPL-1.0": "European Union Public License 1.0",
@@ -11928,9 +11976,9 @@ var require_spdx_SNAPSHOT_schema = __commonJS({
         "libselinux-1.0": "libselinux public domain notice",
         libtiff: "libtiff License",
         "libutil-David-Nugent": "libutil David Nugent License",
-        "LiLiQ-P-1.1": "Licence Libre du Québec – Permissive version 1.1",
-        "LiLiQ-R-1.1": "Licence Libre du Québec – Réciprocité version 1.1",
-        "LiLiQ-Rplus-1.1": "Licence Libre du Québec – Réciprocité forte version 1.1",
+        "LiLiQ-P-1.1": "Licence Libre du Qu\xE9bec \u2013 Permissive version 1.1",
+        "LiLiQ-R-1.1": "Licence Libre du Qu\xE9bec \u2013 R\xE9ciprocit\xE9 version 1.1",
+        "LiLiQ-Rplus-1.1": "Licence Libre du Qu\xE9bec \u2013 R\xE9ciprocit\xE9 forte version 1.1",
         "Linux-man-pages-1-para": "Linux man-pages - 1 paragraph",
         "Linux-man-pages-copyleft": "Linux man-pages Copyleft",
         "Linux-man-pages-copyleft-2-para": "Linux man-pages Copyleft - 2 paragraphs",
@@ -12335,18 +12383,19 @@ var require_spdx_SNAPSHOT_schema = __commonJS({
 var require_spdx = __commonJS({
   "node_modules/@cyclonedx/cyclonedx-library/dist.node/spdx.js"(exports2) {
     "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.isSupportedSpdxId = isSupportedSpdxId;
-    exports2.fixupSpdxId = fixupSpdxId2;
-    var spdx_SNAPSHOT_schema_json_1 = require_spdx_SNAPSHOT_schema();
-    var spdxIds = new Set(spdx_SNAPSHOT_schema_json_1.enum);
-    var spdxLowerToActual = Object.freeze(Object.fromEntries(spdx_SNAPSHOT_schema_json_1.enum.map((spdxId) => [spdxId.toLowerCase(), spdxId])));
+    var ids;
+    var lower;
+    var list = () => require_spdx_SNAPSHOT_schema().enum;
     function isSupportedSpdxId(value) {
-      return spdxIds.has(value);
+      return (ids ??= new Set(list())).has(value);
     }
     function fixupSpdxId2(value) {
-      return typeof value === "string" && value.length > 0 ? spdxLowerToActual[value.toLowerCase()] : void 0;
+      if (typeof value !== "string" || value.length === 0) return void 0;
+      lower ??= new Map(list().map((id) => [id.toLowerCase(), id]));
+      return lower.get(value.toLowerCase());
     }
+    exports2.isSupportedSpdxId = isSupportedSpdxId;
+    exports2.fixupSpdxId = fixupSpdxId2;
   }
 });
 
@@ -15129,7 +15178,7 @@ ${p.value}`));
   for (const d of deps2 ?? []) d.dependsOn?.sort(byCodeUnit);
 }
 function contentSerial(doc) {
-  const h = (0, import_node_crypto.createHash)("sha256").update(JSON.stringify(doc)).digest("hex");
+  const h = (0, node_crypto_exports.createHash)("sha256").update(JSON.stringify(doc)).digest("hex");
   const v = `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${(parseInt(h[16], 16) & 3 | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
   return `urn:uuid:${v}`;
 }
@@ -15149,11 +15198,11 @@ function countComponents(doc) {
   walk2(doc.components);
   return n;
 }
-var import_node_crypto, Enums, Models, Serialize, SPDX, Spec, SPECS, HASH_ALGS, byCodeUnit, keyed;
+var Enums, Models, Serialize, SPDX, Spec, SPECS, HASH_ALGS, byCodeUnit, keyed;
 var init_build = __esm({
   "src/sbom/build.ts"() {
     "use strict";
-    import_node_crypto = require("node:crypto");
+    init_node_crypto();
     Enums = __toESM(require_enums());
     Models = __toESM(require_models());
     Serialize = __toESM(require_index_node());
@@ -15167,6 +15216,14 @@ var init_build = __esm({
   }
 });
 
+// shared-builtin:node:child_process
+var node_child_process_exports = {};
+var init_node_child_process = __esm({
+  "shared-builtin:node:child_process"() {
+    __reExport(node_child_process_exports, require("node:child_process"));
+  }
+});
+
 // src/process/run-tool.ts
 function runTool(command2, args, opts = {}) {
   const started = Date.now();
@@ -15176,14 +15233,14 @@ function runTool(command2, args, opts = {}) {
     let stderr = "";
     let timedOut = false;
     let settled = false;
-    const child = (0, import_node_child_process.spawn)(command2, args, {
+    const child = (0, node_child_process_exports.spawn)(command2, args, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       stdio: ["pipe", "pipe", "pipe"],
       // A process group of its own, so a timeout kills the tool's children too.
       detached: true
     });
-    const out = opts.stdoutFile ? (0, import_node_fs.createWriteStream)(opts.stdoutFile) : void 0;
+    const out = opts.stdoutFile ? (0, node_fs_exports.createWriteStream)(opts.stdoutFile) : void 0;
     const finish2 = (r) => {
       if (settled) return;
       settled = true;
@@ -15220,12 +15277,12 @@ function firstErrorLine(stderr) {
   const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   return lines.find((l) => /\b(error|fatal|panic|failed)\b/i.test(l)) ?? lines[0];
 }
-var import_node_child_process, import_node_fs, DEFAULT_MAX;
+var DEFAULT_MAX;
 var init_run_tool = __esm({
   "src/process/run-tool.ts"() {
     "use strict";
-    import_node_child_process = require("node:child_process");
-    import_node_fs = require("node:fs");
+    init_node_child_process();
+    init_node_fs();
     DEFAULT_MAX = 1024 * 1024;
   }
 });
@@ -15330,27 +15387,27 @@ function trivyImageSbomArgv(ref, isPath, outFile, opts) {
   ];
 }
 async function imageSbom(ref, opts) {
-  const work = fs4.mkdtempSync(path4.join(os2.tmpdir(), "chaingate-sbom-"));
+  const work = node_fs_exports.mkdtempSync(node_path_exports.join(node_os_exports.tmpdir(), "chaingate-sbom-"));
   try {
-    const out = path4.join(work, "image.cdx.json");
-    const isPath = fs4.existsSync(ref);
+    const out = node_path_exports.join(work, "image.cdx.json");
+    const isPath = node_fs_exports.existsSync(ref);
     const r = await runTool(opts.trivy, trivyImageSbomArgv(ref, isPath, out, opts), { timeoutMs: opts.timeoutMs, env: opts.env });
     if (r.spawnError) throw new import_errors12.ToolError("trivy", `trivy could not start (${r.spawnError}); run scripts/install-tools.sh or set CHAINGATE_TRIVY_PATH`);
     if (r.timedOut) throw new import_errors12.ToolError("trivy", `trivy image ${ref} timed out after ${opts.timeoutMs} ms`);
-    if (r.exitCode !== 0 || !fs4.existsSync(out))
+    if (r.exitCode !== 0 || !node_fs_exports.existsSync(out))
       throw new import_errors12.ToolError("trivy", `trivy image ${ref} failed (exit ${r.exitCode ?? r.signal}): ${firstErrorLine(r.stderr) ?? "no message"}`);
-    return parseTrivyCycloneDx(fs4.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
+    return parseTrivyCycloneDx(node_fs_exports.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
   } finally {
-    fs4.rmSync(work, { recursive: true, force: true });
+    node_fs_exports.rmSync(work, { recursive: true, force: true });
   }
 }
-var fs4, os2, path4, import_errors12;
+var import_errors12;
 var init_image = __esm({
   "src/sbom/image.ts"() {
     "use strict";
-    fs4 = __toESM(require("node:fs"));
-    os2 = __toESM(require("node:os"));
-    path4 = __toESM(require("node:path"));
+    init_node_fs();
+    init_node_os();
+    init_node_path();
     import_errors12 = require("./cli-errors.js");
     init_run_tool();
     init_trivy();
@@ -15376,7 +15433,7 @@ function componentList(doc, lockfiles, projects) {
   const projectOf = /* @__PURE__ */ new Map();
   const folders = [...projects ?? []].sort((a, b) => b.length - a.length);
   for (const l of [...lockfiles].sort((a, b) => a.path < b.path ? -1 : 1)) {
-    const p = folders.find((f) => f === "" || l.path.startsWith(`${f}/`)) ?? (l.path.includes("/") ? path5.posix.dirname(l.path) : "");
+    const p = folders.find((f) => f === "" || l.path.startsWith(`${f}/`)) ?? (l.path.includes("/") ? node_path_exports.posix.dirname(l.path) : "");
     for (const pkg of l.packages) if (!projectOf.has(pkg.purl)) projectOf.set(pkg.purl, p);
   }
   const out = [];
@@ -15398,14 +15455,14 @@ function componentList(doc, lockfiles, projects) {
 async function writeSbom(dir, opts = {}) {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
-  const root = path5.resolve(cwd, dir);
-  if (!fs5.existsSync(root) || !fs5.statSync(root).isDirectory()) throw new import_errors13.ConfigError(`not a directory`, root);
+  const root = node_path_exports.resolve(cwd, dir);
+  if (!node_fs_exports.existsSync(root) || !node_fs_exports.statSync(root).isDirectory()) throw new import_errors13.ConfigError(`not a directory`, root);
   const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   let lockfiles = [];
   const only = opts.only;
   if (only) {
-    const files = [...new Set(only.flatMap((p) => findLockfiles(path5.join(root, p), { skipDirs })))].sort();
-    lockfiles = files.map((f) => readLockfile(f, path5.relative(root, f).split(path5.sep).join("/")));
+    const files = [...new Set(only.flatMap((p) => findLockfiles(node_path_exports.join(root, p), { skipDirs })))].sort();
+    lockfiles = files.map((f) => readLockfile(f, node_path_exports.relative(root, f).split(node_path_exports.sep).join("/")));
   } else if (!opts.image && !opts.extra?.length || findLockfiles(root, { skipDirs }).length > 0) {
     lockfiles = discoverLockfiles(root, { skipDirs });
   }
@@ -15414,7 +15471,7 @@ async function writeSbom(dir, opts = {}) {
     const { imageSbom: imageSbom2 } = await Promise.resolve().then(() => (init_image(), image_exports));
     image = await imageSbom2(opts.image, {
       trivy: opts.trivy ?? resolveToolPath("trivy", env),
-      cacheDir: path5.join(env.XDG_CACHE_HOME || path5.join(env.HOME || os3.homedir(), ".cache"), "chaingate", "trivy"),
+      cacheDir: node_path_exports.join(env.XDG_CACHE_HOME || node_path_exports.join(env.HOME || node_os_exports.homedir(), ".cache"), "chaingate", "trivy"),
       timeoutMs: opts.timeoutMs ?? 10 * 6e4,
       insecureRegistry: opts.insecureRegistry,
       env
@@ -15423,13 +15480,13 @@ async function writeSbom(dir, opts = {}) {
   const manifest = readManifest(root);
   const { timestamp, reproducible } = timestampFrom(env, opts.now ?? (() => /* @__PURE__ */ new Date()));
   const doc = buildSbom(
-    { lockfiles, image, root: { name: manifest?.name ?? path5.basename(root), version: manifest?.version }, extra: opts.extra?.map(foreign) },
+    { lockfiles, image, root: { name: manifest?.name ?? node_path_exports.basename(root), version: manifest?.version }, extra: opts.extra?.map(foreign) },
     {
       specVersion: opts.specVersion ?? "1.6",
       excludeDev: opts.excludeDev ?? false,
       toolVersion: VERSION,
       timestamp,
-      serialNumber: reproducible ? void 0 : `urn:uuid:${(0, import_node_crypto2.randomUUID)()}`
+      serialNumber: reproducible ? void 0 : `urn:uuid:${(0, node_crypto_exports.randomUUID)()}`
     }
   );
   const text = serializeSbom(doc);
@@ -15440,23 +15497,23 @@ async function writeSbom(dir, opts = {}) {
     warnings: lockfiles.flatMap((l) => l.warnings ?? [])
   };
   if (opts.output === "-") return { file: "-", text, ...result };
-  const file = path5.resolve(cwd, opts.output ?? "sbom.cdx.json");
+  const file = node_path_exports.resolve(cwd, opts.output ?? "sbom.cdx.json");
   try {
-    fs5.mkdirSync(path5.dirname(file), { recursive: true });
-    fs5.writeFileSync(file, text);
+    node_fs_exports.mkdirSync(node_path_exports.dirname(file), { recursive: true });
+    node_fs_exports.writeFileSync(file, text);
   } catch (e) {
     throw new import_errors13.ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file);
   }
   return { file, ...result };
 }
-var import_node_crypto2, fs5, os3, path5, import_errors13;
+var import_errors13;
 var init_write = __esm({
   "src/sbom/write.ts"() {
     "use strict";
-    import_node_crypto2 = require("node:crypto");
-    fs5 = __toESM(require("node:fs"));
-    os3 = __toESM(require("node:os"));
-    path5 = __toESM(require("node:path"));
+    init_node_crypto();
+    init_node_fs();
+    init_node_os();
+    init_node_path();
     import_errors13 = require("./cli-errors.js");
     init_defaults();
     init_discover();
@@ -15473,7 +15530,12 @@ __export(sbom_exports, {
   writeSbom: () => writeSbom2
 });
 module.exports = __toCommonJS(sbom_exports);
-var import_node_util = require("node:util");
+
+// shared-builtin:node:util
+var node_util_exports = {};
+__reExport(node_util_exports, require("node:util"));
+
+// src/cli/commands/sbom.ts
 var import_errors14 = require("./cli-errors.js");
 
 // src/cli/types.ts
@@ -15510,7 +15572,7 @@ the same input gives the same bytes.
 Exit codes: 0 written, 2 invalid usage or an unreadable lockfile, 3 a tool could not run.`;
 function parse(argv) {
   try {
-    return (0, import_node_util.parseArgs)({
+    return (0, node_util_exports.parseArgs)({
       args: argv,
       options: {
         output: { type: "string", short: "o" },
