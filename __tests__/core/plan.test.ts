@@ -1,4 +1,4 @@
-import { assignProjects, planId, planShards, shardCoverage, underProject, type PlanProject } from '../../src/core/plan';
+import { assignProjects, planId, planShards, REPOSITORY_SHARD, shardCoverage, underProject, type PlanProject } from '../../src/core/plan';
 import { computeFingerprint, type Finding } from '../../src/core/finding';
 
 const P = (path: string, files: number, packages: number): PlanProject => ({ path, files, packages });
@@ -52,6 +52,39 @@ describe('planShards', () => {
     ]);
     const three = planShards([P('big', 100, 100), P('small', 1, 1)], { shards: 4 }).include.map((e) => e.name);
     expect(three).toEqual(['big--trivy-fs', 'big--audit', 'big--semgrep', 'small']);
+  });
+
+  it("runs the repository's scanners (workflows, URLs, image) once, in a shard of their own", () => {
+    const plan = planShards([P('a', 3, 1), P('b', 2, 1)], { scanners: ['audit', 'headers', 'semgrep', 'zizmor'] }).include;
+    expect(plan.map((e) => [e.name, e.projects, e.args.slice(0, e.args.indexOf('--shard'))])).toEqual([
+      ['a', ['a'], ['a', '--mode', 'warn', '--output-dir', 'chaingate-shards/a', '--scanners', 'semgrep,audit']],
+      ['b', ['b'], ['b', '--mode', 'warn', '--output-dir', 'chaingate-shards/b', '--scanners', 'semgrep,audit']],
+      [REPOSITORY_SHARD, [], ['.', '--mode', 'warn', '--output-dir', `chaingate-shards/${REPOSITORY_SHARD}`, '--scanners', 'zizmor,headers']],
+    ]);
+    // Grouped shards name their scanners too; a policy of repository scanners only is one shard.
+    expect(planShards([P('a', 3, 1), P('b', 2, 1), P('c', 1, 1)], { shards: 2, scanners: ['trivy-fs', 'trivy-image'] }).include.map((e) => e.args.slice(e.args.indexOf('--scanners'), e.args.indexOf('--scanners') + 2))).toEqual([
+      ['--scanners', 'trivy-fs'],
+      ['--scanners', 'trivy-fs'],
+      ['--scanners', 'trivy-image'],
+    ]);
+    expect(planShards([P('a', 3, 1)], { shards: 4, scanners: ['headers'] }).include.map((e) => e.name)).toEqual([REPOSITORY_SHARD]);
+  });
+
+  it("splits by the policy's scanners only, and runs none it does not enable", () => {
+    expect(planShards([P('big', 100, 100)], { shards: 5, scanners: ['audit', 'semgrep'] }).include.map((e) => e.args.slice(e.args.indexOf('--scanners'), e.args.indexOf('--scanners') + 2).join(' '))).toEqual([
+      '--scanners audit',
+      '--scanners semgrep',
+    ]);
+    // Without repository scanners a shard of the whole project runs the policy's own list.
+    expect(planShards([P('x', 1, 1)], { scanners: ['audit'] }).include[0].args).not.toContain('--scanners');
+  });
+
+  it('gives folders that read alike distinct names (artifacts and output folders)', () => {
+    const plan = planShards([P('a b', 1, 0), P('a-b', 1, 0), P('', 1, 0), P('root', 1, 0), P('repository--whole', 1, 0)], { scanners: ['audit', 'headers'] }).include;
+    const names = plan.map((e) => e.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(['a-b', 'a-b-2', 'repository--whole-2', 'root', 'root-2', REPOSITORY_SHARD]);
+    for (const e of plan) expect(e.args).toEqual(expect.arrayContaining([`chaingate-shards/${e.name}`, '--shard', e.name]));
   });
 
   it('stops when nothing is left to split', () => {

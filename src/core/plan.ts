@@ -33,6 +33,14 @@ export interface MatrixEntry {
 
 export const PLAN_SCANNERS = ['semgrep', 'trivy-fs', 'audit'] as const;
 type PlanScanner = (typeof PLAN_SCANNERS)[number];
+/**
+ * Scanners of the repository as a whole, not of a project folder: an image, deployed URLs, the
+ * workflows GitHub reads (only the root's .github/workflows). A plan runs them once, in a shard
+ * of their own, not once per shard (nor never, in shards split by scanner).
+ */
+export const REPOSITORY_SCANNERS = ['zizmor', 'headers', 'trivy-image'] as const;
+/** The shard of REPOSITORY_SCANNERS: a name no project shard takes (those are folder paths, `root`, `shard-N-of-M`). */
+export const REPOSITORY_SHARD = 'repository--whole';
 
 /** What a scanner spends its time on: Semgrep reads files, the audit packages, Trivy both. */
 function scannerCost(p: PlanProject, s: PlanScanner): number {
@@ -79,42 +87,67 @@ export function planId(entries: readonly { name: string; args: readonly string[]
  * DIR with a `--project` per folder. `config` is the policy every shard applies (the gate
  * decides again anyway).
  */
-export function planShards(projects: readonly PlanProject[], opts: { shards?: number; config?: string } = {}): { include: MatrixEntry[] } {
-  const want = opts.shards ?? projects.length;
+export function planShards(projects: readonly PlanProject[], opts: { shards?: number; config?: string; scanners?: readonly string[] } = {}): { include: MatrixEntry[] } {
+  const scanners = opts.scanners ?? PLAN_SCANNERS;
+  const perProject = PLAN_SCANNERS.filter((s) => scanners.includes(s));
+  const whole = REPOSITORY_SCANNERS.filter((s) => scanners.includes(s));
   const common = (name: string) => ['--mode', 'warn', '--output-dir', `chaingate-shards/${name}`, ...(opts.config !== undefined ? ['--config', opts.config] : [])];
+  // With repository scanners in the policy, a project shard names its scanners (the policy's
+  // others), else it would run those too.
+  const only = (name: string, list: readonly string[] | undefined) => [...common(name), ...(list ? ['--scanners', list.join(',')] : whole.length ? ['--scanners', perProject.join(',')] : [])];
+  // Names are artifact and folder names: two folders that read alike (`a b`, `a-b`; `root` and
+  // the root) must not share one, so a repeated name takes -2, -3...
+  const used = new Set<string>(whole.length ? [REPOSITORY_SHARD] : []);
+  const unique = (name: string) => {
+    let n = name;
+    for (let i = 2; used.has(n); i++) n = `${name}-${i}`;
+    used.add(n);
+    return n;
+  };
+  const entries = perProject.length ? projectEntries(projects, opts.shards ?? projects.length, perProject, only, unique) : [];
+  if (whole.length) entries.push({ name: REPOSITORY_SHARD, args: ['.', ...common(REPOSITORY_SHARD), '--scanners', whole.join(',')], projects: [], cost: 0 });
+  entries.sort((a, b) => b.cost - a.cost || compareStrings(a.name, b.name));
+  const id = planId(entries);
+  return { include: entries.map(({ name, args, projects: p }) => ({ name, args: [...args, '--shard', name, '--plan-id', id], projects: p })) };
+}
+
+function projectEntries(
+  projects: readonly PlanProject[],
+  want: number,
+  enabled: readonly PlanScanner[],
+  args: (name: string, scanners?: readonly PlanScanner[]) => string[],
+  unique: (name: string) => string,
+): PlanEntry[] {
   let entries: PlanEntry[];
   if (want < projects.length) {
     const groups = groupProjects(projects, want);
     entries = groups.map((g, i) => {
-      const name = `shard-${i + 1}-of-${groups.length}`;
+      const name = unique(`shard-${i + 1}-of-${groups.length}`);
       // One word each (--project=PATH): a folder of the pull request named like a flag stays a value.
-      return { name, args: ['.', ...g.projects.map((p) => `--project=${p.path || '.'}`), ...common(name)], projects: g.projects.map((p) => p.path), cost: g.cost };
+      return { name, args: ['.', ...g.projects.map((p) => `--project=${p.path || '.'}`), ...args(name)], projects: g.projects.map((p) => p.path), cost: g.cost };
     });
   } else {
     const units: Unit[] = projects.map((p) => ({ project: p, cost: p.files + p.packages }));
     const splits = new Map<PlanProject, number>();
     while (units.length < want) {
       // The costliest unit that can still be split into more scanner groups.
-      const candidates = units.filter((u) => (splits.get(u.project) ?? 1) < PLAN_SCANNERS.length && (u.scanners === undefined || u.scanners.length > 1));
+      const candidates = units.filter((u) => (splits.get(u.project) ?? 1) < enabled.length && (u.scanners === undefined || u.scanners.length > 1));
       if (candidates.length === 0) break;
       const top = candidates.reduce((a, b) => (b.cost > a.cost ? b : a));
       const parts = (splits.get(top.project) ?? 1) + 1;
       splits.set(top.project, parts);
-      const groups: PlanScanner[][] = parts === 2 ? [['semgrep'], ['trivy-fs', 'audit']] : PLAN_SCANNERS.map((s) => [s]);
+      const groups: PlanScanner[][] = parts === 2 ? [enabled.slice(0, 1), enabled.slice(1)] : enabled.map((s) => [s]);
       for (let i = units.length - 1; i >= 0; i--) if (units[i].project === top.project) units.splice(i, 1);
       for (const g of groups) units.push({ project: top.project, scanners: g, cost: g.reduce((n, s) => n + scannerCost(top.project, s), 0) });
     }
     entries = units.map((u) => {
-      const name = shardName(u.project, u.scanners);
+      const name = unique(shardName(u.project, u.scanners));
       // A folder named like a flag (-x) is given as ./-x, a path and not an option.
-      const args = [u.project.path === '' ? '.' : u.project.path.startsWith('-') ? `./${u.project.path}` : u.project.path, ...common(name)];
-      if (u.scanners) args.push('--scanners', u.scanners.join(','));
-      return { name, args, projects: [u.project.path], cost: u.cost };
+      const at = u.project.path === '' ? '.' : u.project.path.startsWith('-') ? `./${u.project.path}` : u.project.path;
+      return { name, args: [at, ...args(name, u.scanners)], projects: [u.project.path], cost: u.cost };
     });
   }
-  entries.sort((a, b) => b.cost - a.cost || compareStrings(a.name, b.name));
-  const id = planId(entries);
-  return { include: entries.map(({ name, args, projects: p }) => ({ name, args: [...args, '--shard', name, '--plan-id', id], projects: p })) };
+  return entries;
 }
 
 /** What a shard's result says it is: `--shard` and `--plan-id` of its scan. */

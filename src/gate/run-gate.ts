@@ -13,7 +13,7 @@ import { checkVexLimits, type VexSource } from '../core/vex';
 import { ChaingateError, ConfigError } from '../errors';
 import { expandReportPath } from './report-glob';
 import { listedProjects, projectPolicies, scanProjects } from './projects';
-import { assignProjects, shardCoverage, underProject, type ShardStamp } from '../core/plan';
+import { assignProjects, REPOSITORY_SCANNERS, shardCoverage, underProject, type ShardStamp } from '../core/plan';
 import { readShardPlan } from './shard-plan';
 import type { ReportTool } from '../parsers/types';
 import { decodeText, FormatError } from '../parsers/util';
@@ -508,8 +508,8 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
     let baseFindings: Finding[] | undefined;
     try {
       const scanner = deps.createScanner(job.name, job.policy ?? policy, scannerOpts);
-      // An image is not a folder of the repository: scanned once, whatever the projects.
-      const out = await runOver(scanner, ctx, job.name === 'trivy-image' ? undefined : scanned);
+      // An image, deployed URLs, the root's workflows are no folder of a project: scanned once, whatever the projects.
+      const out = await runOver(scanner, ctx, (REPOSITORY_SCANNERS as readonly string[]).includes(job.name) ? undefined : scanned);
       findings = out.findings;
       if (job.split) ({ findings, baseFindings } = splitSides(findings, job.dir, job.split));
       addTextHashes(findings, job.split?.headDir ?? job.dir);

@@ -91,7 +91,7 @@ export const command: Command = {
         io.stderr(`warning: ${rest.n} file(s) of ${escapeData(root)} are in no project (${escapeData(rest.first)}${rest.n > 1 ? ', ...' : ''}): no shard scans them; list their folders, or ".", in projects:\n`);
       }
     }
-    io.stdout(`${JSON.stringify(planShards(projects, { shards, config }))}\n`);
+    io.stdout(`${JSON.stringify(planShards(projects, { shards, config, scanners: policy?.scanners }))}\n`);
     return EXIT.PASS;
   },
 };
