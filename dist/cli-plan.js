@@ -26944,6 +26944,8 @@ function compareStrings(a, b) {
 
 // src/core/plan.ts
 var PLAN_SCANNERS = ["semgrep", "trivy-fs", "audit"];
+var REPOSITORY_SCANNERS = ["zizmor", "headers", "trivy-image"];
+var REPOSITORY_SHARD = "repository--whole";
 function scannerCost(p, s) {
   return s === "semgrep" ? p.files : s === "audit" ? p.packages : p.files + p.packages;
 }
@@ -26966,38 +26968,52 @@ function planId(entries) {
   return (0, node_crypto_exports.createHash)("sha256").update(JSON.stringify(entries.map((e) => [e.name, e.args]))).digest("hex").slice(0, 16);
 }
 function planShards(projects, opts = {}) {
-  const want = opts.shards ?? projects.length;
+  const scanners = opts.scanners ?? PLAN_SCANNERS;
+  const perProject = PLAN_SCANNERS.filter((s) => scanners.includes(s));
+  const whole = REPOSITORY_SCANNERS.filter((s) => scanners.includes(s));
   const common = (name) => ["--mode", "warn", "--output-dir", `chaingate-shards/${name}`, ...opts.config !== void 0 ? ["--config", opts.config] : []];
+  const only = (name, list) => [...common(name), ...list ? ["--scanners", list.join(",")] : whole.length ? ["--scanners", perProject.join(",")] : []];
+  const used = new Set(whole.length ? [REPOSITORY_SHARD] : []);
+  const unique = (name) => {
+    let n = name;
+    for (let i = 2; used.has(n); i++) n = `${name}-${i}`;
+    used.add(n);
+    return n;
+  };
+  const entries = perProject.length ? projectEntries(projects, opts.shards ?? projects.length, perProject, only, unique) : [];
+  if (whole.length) entries.push({ name: REPOSITORY_SHARD, args: [".", ...common(REPOSITORY_SHARD), "--scanners", whole.join(",")], projects: [], cost: 0 });
+  entries.sort((a, b) => b.cost - a.cost || compareStrings(a.name, b.name));
+  const id = planId(entries);
+  return { include: entries.map(({ name, args, projects: p }) => ({ name, args: [...args, "--shard", name, "--plan-id", id], projects: p })) };
+}
+function projectEntries(projects, want, enabled, args, unique) {
   let entries;
   if (want < projects.length) {
     const groups = groupProjects(projects, want);
     entries = groups.map((g, i) => {
-      const name = `shard-${i + 1}-of-${groups.length}`;
-      return { name, args: [".", ...g.projects.map((p) => `--project=${p.path || "."}`), ...common(name)], projects: g.projects.map((p) => p.path), cost: g.cost };
+      const name = unique(`shard-${i + 1}-of-${groups.length}`);
+      return { name, args: [".", ...g.projects.map((p) => `--project=${p.path || "."}`), ...args(name)], projects: g.projects.map((p) => p.path), cost: g.cost };
     });
   } else {
     const units = projects.map((p) => ({ project: p, cost: p.files + p.packages }));
     const splits = /* @__PURE__ */ new Map();
     while (units.length < want) {
-      const candidates = units.filter((u) => (splits.get(u.project) ?? 1) < PLAN_SCANNERS.length && (u.scanners === void 0 || u.scanners.length > 1));
+      const candidates = units.filter((u) => (splits.get(u.project) ?? 1) < enabled.length && (u.scanners === void 0 || u.scanners.length > 1));
       if (candidates.length === 0) break;
       const top = candidates.reduce((a, b) => b.cost > a.cost ? b : a);
       const parts = (splits.get(top.project) ?? 1) + 1;
       splits.set(top.project, parts);
-      const groups = parts === 2 ? [["semgrep"], ["trivy-fs", "audit"]] : PLAN_SCANNERS.map((s) => [s]);
+      const groups = parts === 2 ? [enabled.slice(0, 1), enabled.slice(1)] : enabled.map((s) => [s]);
       for (let i = units.length - 1; i >= 0; i--) if (units[i].project === top.project) units.splice(i, 1);
       for (const g of groups) units.push({ project: top.project, scanners: g, cost: g.reduce((n, s) => n + scannerCost(top.project, s), 0) });
     }
     entries = units.map((u) => {
-      const name = shardName(u.project, u.scanners);
-      const args = [u.project.path === "" ? "." : u.project.path.startsWith("-") ? `./${u.project.path}` : u.project.path, ...common(name)];
-      if (u.scanners) args.push("--scanners", u.scanners.join(","));
-      return { name, args, projects: [u.project.path], cost: u.cost };
+      const name = unique(shardName(u.project, u.scanners));
+      const at2 = u.project.path === "" ? "." : u.project.path.startsWith("-") ? `./${u.project.path}` : u.project.path;
+      return { name, args: [at2, ...args(name, u.scanners)], projects: [u.project.path], cost: u.cost };
     });
   }
-  entries.sort((a, b) => b.cost - a.cost || compareStrings(a.name, b.name));
-  const id = planId(entries);
-  return { include: entries.map(({ name, args, projects: p }) => ({ name, args: [...args, "--shard", name, "--plan-id", id], projects: p })) };
+  return entries;
 }
 
 // src/cli/commands/plan.ts
@@ -27098,7 +27114,7 @@ var command = {
 `);
       }
     }
-    io.stdout(`${JSON.stringify(planShards(projects, { shards, config: config2 }))}
+    io.stdout(`${JSON.stringify(planShards(projects, { shards, config: config2, scanners: policy?.scanners }))}
 `);
     return EXIT.PASS;
   }

@@ -49592,6 +49592,7 @@ function projectPolicies(root, policyFile, policy, lineOf, repoRoots) {
 // src/core/plan.ts
 init_node_crypto();
 init_finding();
+var REPOSITORY_SCANNERS = ["zizmor", "headers", "trivy-image"];
 function shardCoverage(plan, results) {
   const first2 = plan.include[0].args;
   const id = first2[first2.indexOf("--plan-id") + 1];
@@ -51554,7 +51555,7 @@ async function gate(opts, deps2, head, session) {
     let baseFindings;
     try {
       const scanner2 = deps2.createScanner(job.name, job.policy ?? policy, scannerOpts);
-      const out = await runOver(scanner2, ctx, job.name === "trivy-image" ? void 0 : scanned);
+      const out = await runOver(scanner2, ctx, REPOSITORY_SCANNERS.includes(job.name) ? void 0 : scanned);
       findings = out.findings;
       if (job.split) ({ findings, baseFindings } = splitSides(findings, job.dir, job.split));
       addTextHashes(findings, job.split?.headDir ?? job.dir);
