@@ -11,8 +11,8 @@
 // back to js-yaml, which gives the same value or the error with its line. A test holds the output
 // equal to js-yaml's (core schema) on every public pnpm and berry lockfile.
 
-class Unsupported extends Error {}
-const bail = (): never => {
+export class Unsupported extends Error {}
+export const bail = (): never => {
   throw new Unsupported();
 };
 
@@ -106,7 +106,7 @@ function endsClean(s: string, i: number): boolean {
 }
 
 /** The value after `key:` on one line: a quoted or plain scalar, or a one-line flow collection. */
-function inlineValue(s: string): unknown {
+export function inlineValue(s: string): unknown {
   const c = s.charCodeAt(0);
   if (c === 39 || c === 34) {
     const v = quoted(s, 0);
@@ -194,6 +194,13 @@ function splitKey(t: string): string {
 
 /** The rest of `t` from `i`, trimmed. */
 const restOf = (t: string, i: number): string => (i === t.length ? '' : t.slice(i).trim());
+
+/**
+ * The key of a one-line `key: rest` (bails outside the subset); `lineRest(t)` then gives the
+ * rest, trimmed: for berry-lock.ts, which reads berry's lockfile lines without building a tree.
+ */
+export const lineKey = splitKey;
+export const lineRest = (t: string): string => restOf(t, at);
 
 const isItem = (t: string) => t.charCodeAt(0) === 45 && (t.length === 1 || t.charCodeAt(1) === 32);
 

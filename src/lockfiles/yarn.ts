@@ -2,6 +2,7 @@
 // Neither records which packages are dev-only, so the manifest (package.json) is used for that.
 import type * as SemverLib from 'semver';
 import { LockfileError } from '../errors';
+import { readBerryLockfile, type BerryEntry, type BerryLockfile } from './berry-lock';
 import type { Lockfile, LockPackage, Manifest } from './types';
 import { finishWorkspaces, fromSri, isRecord, mergeByPurl, npmPurl, parseYamlLockfile, recordOf, str, withRoots } from './util';
 
@@ -115,65 +116,91 @@ function finish(
   return withRoots({ path: file, kind }, mergeByPurl(list), manifest, resolveRoot);
 }
 
-function parseBerry(text: string, file: string, manifest?: Manifest, workspaceManifests: Record<string, Manifest> = {}): Lockfile {
-  const data = parseYamlLockfile(text, file, FIX_BERRY);
+/** The entries of a berry lockfile parsed as YAML (when berry-lock.ts declined it). */
+export function berryFromYaml(data: unknown, file: string): BerryLockfile {
   if (!isRecord(data)) throw new LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file, 1);
-  const meta = recordOf(data.__metadata);
+  const entries: BerryEntry[] = [];
+  for (const key of Object.keys(data)) {
+    const raw = data[key];
+    if (key === '__metadata' || !isRecord(raw)) continue;
+    const deps: string[] = [];
+    const d = recordOf(raw.dependencies);
+    for (const n of Object.keys(d)) deps.push(n, String(d[n]));
+    entries.push({ key, version: str(raw.version), resolution: str(raw.resolution), deps });
+  }
+  return { metadata: recordOf(data.__metadata), entries };
+}
+
+function readBerryEntries(text: string, file: string): BerryLockfile {
+  return readBerryLockfile(text) ?? berryFromYaml(parseYamlLockfile(text, file, FIX_BERRY), file);
+}
+
+// Cold code (it runs once per process, mostly before the JIT optimizes it): plain loops over
+// flat arrays, no tuples or destructuring, one lookup per dependency where the lockfile says.
+function parseBerry(text: string, file: string, manifest?: Manifest, workspaceManifests: Record<string, Manifest> = {}): Lockfile {
+  const { metadata: meta, entries: all } = readBerryEntries(text, file);
   const version = Number(meta.version);
   // Berry lockfile versions 4 (yarn 2) to 10 (yarn 4.10+) share the entry layout we read.
   if (!Number.isInteger(version) || version < 4 || version > 10)
     throw new LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file);
   const byDescriptor = new Map<string, string>();
-  const entries: { raw: Record<string, unknown>; pkg: LockPackage }[] = [];
+  // The packages, and the entries they come from, in the lockfile's order.
+  const entries: BerryEntry[] = [];
+  const list: LockPackage[] = [];
   // The root workspace is the project itself; the others are components under it.
-  let rootEntry: Record<string, unknown> | undefined;
-  for (const [key, raw] of Object.entries(data)) {
-    if (key === '__metadata' || !isRecord(raw)) continue;
-    const resolution = str(raw.resolution) ?? '';
-    const [name, ref] = splitDescriptor(resolution);
-    const version = str(raw.version);
-    if (!version || !name) throw new LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file);
+  let rootEntry: BerryEntry | undefined;
+  let rootName = '';
+  for (const e of all) {
+    const resolution = e.resolution ?? '';
+    const at = resolution.indexOf('@', 1);
+    const name = at < 0 ? resolution : resolution.slice(0, at);
+    const ref = at < 0 ? '' : resolution.slice(at + 1);
+    const v = e.version;
+    if (!v || !name) throw new LockfileError(`entry "${e.key}" has no version or resolution; ${FIX_BERRY}`, file, e.line);
     if (ref === 'workspace:.') {
-      rootEntry = raw;
+      rootEntry = e;
+      rootName = name;
       continue;
     }
     let pkg: LockPackage;
     if (ref.startsWith('workspace:')) {
-      const at = ref.slice('workspace:'.length);
+      const folder = ref.slice('workspace:'.length);
       // The lockfile's version of a workspace is a placeholder (0.0.0-use.local).
-      const v = workspaceManifests[at]?.version ?? '';
-      pkg = { ecosystem: 'npm', name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [], workspace: at };
+      const wv = workspaceManifests[folder]?.version ?? '';
+      pkg = { ecosystem: 'npm', name, version: wv, purl: npmPurl(name, wv), dev: false, direct: false, dependencies: [], workspace: folder };
     } else {
       // link: and portal: point at folders outside the workspaces: not packages of a registry.
-      if (/^(link|portal):/.test(ref)) continue;
-      pkg = { ecosystem: 'npm', name, version, purl: npmPurl(name, version), dev: false, direct: false, dependencies: [] };
+      if (ref.startsWith('link:') || ref.startsWith('portal:')) continue;
+      pkg = { ecosystem: 'npm', name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [] };
     }
-    for (const k of key.split(/,\s*/)) byDescriptor.set(k, pkg.purl);
-    entries.push({ raw, pkg });
+    const key = e.key;
+    if (key.indexOf(',') < 0) byDescriptor.set(key, pkg.purl);
+    else for (const k of key.split(/,\s*/)) byDescriptor.set(k, pkg.purl);
+    entries.push(e);
+    list.push(pkg);
   }
   const byName = new Map<string, LockPackage[]>();
-  for (const { pkg } of entries) {
+  for (const pkg of list) {
     const same = byName.get(pkg.name);
     if (same) same.push(pkg);
     else byName.set(pkg.name, [pkg]);
   }
-  // Lockfile v4 writes ranges without the npm: protocol that its keys carry.
+  // Each dependency's exact match (the descriptor the lockfile keys it by), aligned with `deps`'
+  // names: the fallback below needs every exact match first (`named`). Lockfile v4 writes ranges
+  // without the npm: protocol that its keys carry.
   const exactly = (n: string, r: string) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
-  // Each entry's dependencies as [name, range, exact match], looked up once: the fallback below
-  // needs every exact match first (`named`).
-  const depsOf = (raw: Record<string, unknown>) => {
-    const deps = recordOf(raw.dependencies);
-    const out: [string, string, string | undefined][] = [];
-    for (const n of Object.keys(deps)) {
-      const r = String(deps[n]);
-      out.push([n, r, exactly(n, r)]);
+  const named = new Set<string>();
+  const exactOf = (deps: string[]): (string | undefined)[] => {
+    const out: (string | undefined)[] = [];
+    for (let j = 0; j < deps.length; j += 2) {
+      const p = exactly(deps[j], deps[j + 1]);
+      if (p !== undefined) named.add(p);
+      out.push(p);
     }
     return out;
   };
-  const entryDeps = entries.map((e) => depsOf(e.raw));
-  const rootDepsOf = rootEntry ? depsOf(rootEntry) : [];
-  const named = new Set<string>();
-  for (const deps of [...entryDeps, rootDepsOf]) for (const d of deps) if (d[2]) named.add(d[2]);
+  const exact = entries.map((e) => exactOf(e.deps));
+  const rootExact = rootEntry ? exactOf(rootEntry.deps) : [];
   const resolutions = manifest?.resolutions ?? {};
   const resolve = (from: string, n: string, r: string): string | undefined => {
     const candidates = byName.get(n) ?? [];
@@ -195,11 +222,14 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
     const target = ok.filter((c) => !named.has(c.purl));
     return (target.length === 1 ? target : ok).sort((a, b) => semver.rcompare(a.version, b.version))[0]?.purl;
   };
-  const resolveAll = (raw: Record<string, unknown>, deps: [string, string, string | undefined][]): [string, string][] => {
-    const out: [string, string][] = [];
-    for (const [n, r, exact] of deps) {
-      const p = exact ?? resolve(splitDescriptor(str(raw.resolution) ?? '')[0], n, r);
-      if (p) out.push([n, p]);
+  /** The purls of `deps`' resolved dependencies; their names into `names` when given. */
+  const resolveAll = (from: string, deps: string[], found: (string | undefined)[], names?: string[]): string[] => {
+    const out: string[] = [];
+    for (let j = 0; j < deps.length; j += 2) {
+      const p = found[j >> 1] ?? resolve(from, deps[j], deps[j + 1]);
+      if (p === undefined) continue;
+      out.push(p);
+      if (names) names.push(deps[j]);
     }
     return out;
   };
@@ -208,28 +238,30 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
   const opt: string[] = [];
   // A workspace's lockfile entry merges its dependencies and devDependencies: its package.json
   // (when the caller could read it) tells them apart; without one, all count as production.
-  const classify = (deps: [string, string][], m: Manifest | undefined) => {
-    for (const [n, p] of deps) {
-      if (m && !(n in m.dependencies) && n in m.devDependencies) dev.push(p);
-      else if (m && !(n in m.dependencies) && n in m.optionalDependencies) opt.push(p);
-      else prod.push(p);
+  const classify = (names: string[], purls: string[], m: Manifest | undefined) => {
+    for (let j = 0; j < names.length; j++) {
+      const n = names[j];
+      if (m && !(n in m.dependencies) && n in m.devDependencies) dev.push(purls[j]);
+      else if (m && !(n in m.dependencies) && n in m.optionalDependencies) opt.push(purls[j]);
+      else prod.push(purls[j]);
     }
   };
-  const list: LockPackage[] = [];
   const rootDeps: string[] = [];
-  for (let i = 0; i < entries.length; i++) {
-    const { raw, pkg } = entries[i];
-    const deps = resolveAll(raw, entryDeps[i]);
-    pkg.dependencies = deps.map(([, p]) => p);
-    if (pkg.workspace !== undefined) {
-      classify(deps, workspaceManifests[pkg.workspace]);
+  for (let i = 0; i < list.length; i++) {
+    const pkg = list[i];
+    const names = pkg.workspace !== undefined ? [] : undefined;
+    pkg.dependencies = resolveAll(pkg.name, entries[i].deps, exact[i], names);
+    if (names) {
+      classify(names, pkg.dependencies, workspaceManifests[pkg.workspace as string]);
       rootDeps.push(pkg.purl);
     }
-    list.push(pkg);
   }
-  const own = rootEntry ? resolveAll(rootEntry, rootDepsOf) : [];
-  classify(own, manifest);
-  rootDeps.push(...own.map(([, p]) => p));
+  if (rootEntry) {
+    const names: string[] = [];
+    const own = resolveAll(rootName, rootEntry.deps, rootExact, names);
+    classify(names, own, manifest);
+    for (const p of own) rootDeps.push(p);
+  }
   return finishWorkspaces({ path: file, kind: 'yarn-berry' }, list, { prod, dev, opt, rootDeps }, manifest);
 }
 
