@@ -63,6 +63,10 @@ describe('readBerryLockfile', () => {
     ['a multi-line scalar', `${head}${entry}  checksum: x\n    y\n`],
     ['a mapping under __metadata', `__metadata:\n  version:\n    x: 1\n`],
     ['a __proto__ key', `${head}__proto__:\n  version: 1\n`],
+    ['a quoted __proto__ key', `${head}"__proto__":\n  version: 1\n`],
+    ['a mapping in a value nothing uses', `${head}${entry}  checksum: a: b\n`],
+    ['a value nothing uses ending in a colon', `${head}${entry}  linkType: hard:\n`],
+    ['an unterminated quote', `${head}${entry}  checksum: "abc\n`],
   ])('declines %s', (_what, text) => {
     expect(readBerryLockfile(text)).toBeUndefined();
   });
@@ -73,9 +77,24 @@ describe('readBerryLockfile', () => {
     ['comments, blank lines, CRLF and trailing spaces', `# c\r\n${head}${entry}  # note\r\n\r\n  dependencies:   \r\n    b: "npm:1" # x\r\n`],
     ['a mapping under version', `${head}"a@npm:^1":\n  version:\n    x: y\n  resolution: "a@npm:2"\n`],
     ['fields with no value', `${head}"a@npm:^1":\n  version: 1.0.0\n  dependencies:\n  bin:\n    x:\n`],
+    ['a quoted key and value with escapes', `${head}"a\\"b@npm:^1":\n  version: "1.0.\\"0"\n  resolution: "a@npm:1.0.0"\n`],
+    ['a quoted value and a comment', `${head}${entry}  checksum: "abc" # c\n  dependencies:\n    b: "npm:1" #x\n    c: 'npm:2'\n`],
+    ['plain values of every type nothing uses', `${head}${entry}  checksum: 10/abc\n  conditions: os=darwin & cpu=arm64\n  bin:\n    x: ./bin/x.js\n    y: 12\n    z: .inf\n`],
     ['escapes and single quotes', `${head}'a@npm:^1, a@npm:^1.1':\n  version: "1.0.0"\n  resolution: "a@npm:1.0.0"\n  dependencies:\n    "\\"q\\"": 'it''s'\n`],
   ])('reads %s as the YAML reading does', (_what, text) => {
     expect(withoutLines(readBerryLockfile(text))).toStrictEqual(viaYaml(text));
+  });
+
+  it('takes a `resolutions` rewrite to a patch as the patched version, not the highest the range accepts', () => {
+    const lock = [
+      head,
+      '"app@workspace:.":\n  version: 0.0.0-use.local\n  resolution: "app@workspace:."\n  dependencies:\n    lru: "npm:^10.0.1"\n  languageName: unknown\n  linkType: soft\n\n',
+      '"lru@npm:10.2.0, lru@npm:^10.4.0":\n  version: 10.4.3\n  resolution: "lru@npm:10.4.3"\n\n',
+      '"lru@npm:10.2.0":\n  version: 10.2.0\n  resolution: "lru@npm:10.2.0"\n\n',
+      '"lru@patch:lru@npm%3A10.2.0#./x.patch::locator=app%40workspace%3A.":\n  version: 10.2.0\n  resolution: "lru@patch:lru@npm%3A10.2.0#./x.patch::version=10.2.0&hash=1&locator=app%40workspace%3A."\n',
+    ].join('');
+    const manifest = { name: 'app', dependencies: { lru: '^10.0.1' }, devDependencies: {}, optionalDependencies: {}, resolutions: { 'lru@^10.0.1': 'patch:lru@npm%3A10.2.0#./x.patch' } };
+    expect(parseYarnLock(lock, 'yarn.lock', manifest).rootDependencies).toEqual(['pkg:npm/lru@10.2.0']);
   });
 
   it('names the line of an entry with no version, however the file was read', () => {

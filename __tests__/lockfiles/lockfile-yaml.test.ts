@@ -55,6 +55,7 @@ describe('parseLockfileYaml', () => {
     ['an unknown escape', 'a: "\\x41"\n'],
     ['a tab after a value', 'a: b\t\n'],
     ['a tab inside a quoted value', 'a: "b\tc"\n'],
+    ['a value ending in a colon', 'a: b:\n'],
   ])('declines %s, and parseYamlDocuments still reads it as js-yaml does', (_what, text) => {
     expect(parseLockfileYaml(text)).toBeUndefined();
     let expected: unknown;

@@ -30,14 +30,13 @@ export interface BerryLockfile {
   entries: BerryEntry[];
 }
 
-const DIGIT0 = 48;
-const DIGIT9 = 57;
-
 /** Whether `key` could change the order of an object's keys (an array index) in the YAML reading. */
 const indexLike = (key: string): boolean => {
   const c = key.charCodeAt(0);
-  return c >= DIGIT0 && c <= DIGIT9;
+  return c >= 48 && c <= 57;
 };
+
+const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 
 /** A one-line scalar, as the YAML reading gives it (a flow collection is left to that reading). */
 function scalar(rest: string): unknown {
@@ -52,6 +51,67 @@ function fresh(keys: string[], key: string): void {
   keys.push(key);
 }
 
+/** The fields berry writes under an entry, as bits: a repeated one is a duplicate key. */
+function fieldBit(key: string): number {
+  switch (key) {
+    case 'version':
+      return 1;
+    case 'resolution':
+      return 2;
+    case 'dependencies':
+      return 4;
+    case 'checksum':
+      return 8;
+    case 'languageName':
+      return 16;
+    case 'linkType':
+      return 32;
+    case 'peerDependencies':
+      return 64;
+    case 'peerDependenciesMeta':
+      return 128;
+    case 'dependenciesMeta':
+      return 256;
+    case 'bin':
+      return 512;
+    case 'conditions':
+      return 1024;
+    default:
+      return 0;
+  }
+}
+
+/**
+ * The value of a line whose key read() took apart (`rest` undefined; the value is text[v, end),
+ * `backslash` the next backslash in the text), or of one the YAML reader split (`rest`).
+ */
+function value(text: string, v: number, end: number, backslash: number, rest: string | undefined): unknown {
+  if (rest !== undefined) return scalar(rest);
+  if (text.charCodeAt(v) === 34) {
+    const q = text.indexOf('"', v + 1);
+    if (q === end - 1 && (backslash < 0 || backslash > q)) return text.slice(v + 1, q);
+  }
+  return scalar(text.slice(v, end));
+}
+
+/** Checks that a value nothing uses is a one-line scalar, building it only where that takes the YAML reader. */
+function skip(text: string, v: number, end: number, backslash: number, rest: string | undefined): void {
+  if (rest !== undefined) {
+    scalar(rest);
+    return;
+  }
+  const c = text.charCodeAt(v);
+  if (c === 34) {
+    const q = text.indexOf('"', v + 1);
+    if (q === end - 1 && (backslash < 0 || backslash > q)) return;
+  } else if (isLetter(c) || (c >= 48 && c <= 57) || c === 46 || c === 47) {
+    // A plain scalar of any type: no ": " (a mapping) and no final ":" in it.
+    const colon = text.indexOf(': ', v);
+    if ((colon < 0 || colon >= end) && text.charCodeAt(end - 1) !== 58) return;
+  }
+  scalar(text.slice(v, end));
+}
+
 /** The entries of a berry lockfile, or undefined when it is not the subset this reads. */
 export function readBerryLockfile(text: string): BerryLockfile | undefined {
   try {
@@ -62,6 +122,9 @@ export function readBerryLockfile(text: string): BerryLockfile | undefined {
   }
 }
 
+// Cold code: it runs once per process, mostly before the JIT has optimized it, so the common
+// line shapes (`"key":`, `key: "value"`, `key: plain`) are taken apart here with indexOf on the
+// whole text, one slice per string kept; any other shape goes through the YAML reader's helpers.
 function read(text: string): BerryLockfile {
   // A tab is white space to YAML in some places and content in others: the YAML reading decides.
   if (text.includes('\t')) bail();
@@ -71,15 +134,19 @@ function read(text: string): BerryLockfile {
   // The node being read: an entry, or __metadata (inMeta).
   let inMeta = false;
   let entry: BerryEntry | undefined;
-  // The current top-level node: its keys, and whether it has any line under it yet.
-  let fields: string[] = [];
+  // The current top-level node: its known keys as bits, the others, and whether it has a line yet.
+  let bits = 0;
+  const fields: string[] = [];
   let open = false;
   // The field whose mapping the indent-4 lines belong to: 0 none, 1 dependencies, 2 another.
   let mapOf = 0;
-  let mapKeys: string[] = [];
+  const mapKeys: string[] = [];
   // An indent-4 key with a mapping under it (dependenciesMeta, peerDependenciesMeta).
   let subOpen = false;
-  let subKeys: string[] = [];
+  const subKeys: string[] = [];
+  // The next backslash at or after the current line, -1 when there is none: found once per
+  // backslash rather than searched for on every line.
+  let backslash = text.indexOf('\\');
   let lineNo = 0;
   let start = 0;
   const n = text.length;
@@ -95,17 +162,42 @@ function read(text: string): BerryLockfile {
     start = next;
     if (first === end || text.charCodeAt(first) === 35) continue;
     while (text.charCodeAt(end - 1) === 32) end--;
-    const t = text.slice(first, end);
-    const key = lineKey(t);
-    const rest = lineRest(t);
-    const empty = rest === '' || rest.charCodeAt(0) === 35;
+    if (backslash >= 0 && backslash < first) backslash = text.indexOf('\\', first);
+
+    // The key, and where its value starts (v); or, for other shapes, the line's own rest.
+    let key: string | undefined;
+    let v = end;
+    const c0 = text.charCodeAt(first);
+    if (c0 === 34) {
+      const q = text.indexOf('"', first + 1);
+      if (q > first && q < end && (backslash < 0 || backslash > q) && text.charCodeAt(q + 1) === 58) {
+        key = text.slice(first + 1, q);
+        v = q + 2;
+        if (key === '__proto__') bail();
+      }
+    } else if (isLetter(c0)) {
+      const colon = text.indexOf(':', first);
+      if (colon > first && colon < end && text.charCodeAt(colon - 1) !== 32 && (colon + 1 === end || text.charCodeAt(colon + 1) === 32)) {
+        key = text.slice(first, colon);
+        v = colon + 1;
+      }
+    }
+    let rest: string | undefined;
+    if (key === undefined) {
+      const t = text.slice(first, end);
+      key = lineKey(t);
+      rest = lineRest(t);
+    } else while (v < end && text.charCodeAt(v) === 32) v++;
+    const empty = rest === undefined ? v === end || text.charCodeAt(v) === 35 : rest === '' || rest.charCodeAt(0) === 35;
+
     if (indent === 0) {
       // A node with no lines under it is null: not an entry the YAML reading would give.
       if ((entry || inMeta) && !open) bail();
       if (!empty || indexLike(key) || seen.has(key)) bail();
       seen.add(key);
       open = false;
-      fields = [];
+      bits = 0;
+      fields.length = 0;
       mapOf = 0;
       subOpen = false;
       inMeta = key === '__metadata';
@@ -121,44 +213,52 @@ function read(text: string): BerryLockfile {
     if (indent === 2) {
       if (!entry && !inMeta) bail();
       open = true;
-      fresh(fields, key);
+      const bit = fieldBit(key);
+      if (bit === 0) fresh(fields, key);
+      else if (bits & bit) bail();
+      else bits |= bit;
       subOpen = false;
       if (empty) {
         // __metadata holds scalars only.
         if (!entry) bail();
-        mapOf = key === 'dependencies' ? 1 : 2;
-        mapKeys = [];
+        mapOf = bit === 4 ? 1 : 2;
+        mapKeys.length = 0;
         continue;
       }
       mapOf = 0;
-      const v = scalar(rest);
-      if (entry) {
-        if (key === 'version') entry.version = typeof v === 'string' ? v : undefined;
-        else if (key === 'resolution') entry.resolution = typeof v === 'string' ? v : undefined;
-      } else metadata[key] = v;
+      if (entry && bit === 1) {
+        const x = value(text, v, end, backslash, rest);
+        entry.version = typeof x === 'string' ? x : undefined;
+      } else if (entry && bit === 2) {
+        const x = value(text, v, end, backslash, rest);
+        entry.resolution = typeof x === 'string' ? x : undefined;
+      } else if (entry) skip(text, v, end, backslash, rest);
+      else metadata[key] = value(text, v, end, backslash, rest);
       continue;
     }
     if (indent === 4) {
       if (mapOf === 0) bail();
+      if (mapOf === 1) {
+        // A dependency's range is a scalar; names are checked against the entry's others.
+        if (empty || indexLike(key)) bail();
+        const deps = (entry as BerryEntry).deps;
+        for (let j = 0; j < deps.length; j += 2) if (deps[j] === key) bail();
+        deps.push(key, String(value(text, v, end, backslash, rest)));
+        continue;
+      }
       fresh(mapKeys, key);
       if (empty) {
-        // A dependency's range is a scalar.
-        if (mapOf === 1) bail();
         subOpen = true;
-        subKeys = [];
+        subKeys.length = 0;
         continue;
       }
       subOpen = false;
-      const v = scalar(rest);
-      if (mapOf === 1) {
-        if (indexLike(key)) bail();
-        (entry as BerryEntry).deps.push(key, String(v));
-      }
+      skip(text, v, end, backslash, rest);
       continue;
     }
     if (indent === 6 && subOpen && !empty) {
       fresh(subKeys, key);
-      scalar(rest);
+      skip(text, v, end, backslash, rest);
       continue;
     }
     bail();

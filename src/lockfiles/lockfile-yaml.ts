@@ -48,7 +48,8 @@ function plain(s: string): unknown {
     if (TRUE.test(s)) return true;
     if (FALSE.test(s)) return false;
   }
-  if (s.includes(': ') || s.includes(' #')) bail();
+  // A final ':' makes the scalar a key (js-yaml: bad indentation of a mapping entry).
+  if (s.includes(': ') || s.includes(' #') || s.charCodeAt(s.length - 1) === 58) bail();
   return s;
 }
 

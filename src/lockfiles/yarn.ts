@@ -116,6 +116,21 @@ function finish(
   return withRoots({ path: file, kind }, mergeByPurl(list), manifest, resolveRoot);
 }
 
+/**
+ * The package a `resolutions` rewrite to a patch names (`patch:lru-cache@npm:10.4.3#./x.patch`,
+ * `:` sometimes written %3A): the candidate of the patched version. Without this the range
+ * fallback below picked the highest version the original range accepts, loading semver for it.
+ */
+function patched(rewrite: string, candidates: LockPackage[]): string | undefined {
+  if (!rewrite.startsWith('patch:')) return undefined;
+  const hash = rewrite.indexOf('#');
+  const inner = rewrite.slice('patch:'.length, hash < 0 ? undefined : hash).replace(/%3A/gi, ':');
+  const at = inner.indexOf('@', 1);
+  if (at < 0) return undefined;
+  const version = inner.slice(at + 1).replace(/^npm:/, '');
+  return candidates.find((c) => c.version === version && c.workspace === undefined)?.purl;
+}
+
 /** The entries of a berry lockfile parsed as YAML (when berry-lock.ts declined it). */
 export function berryFromYaml(data: unknown, file: string): BerryLockfile {
   if (!isRecord(data)) throw new LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file, 1);
@@ -179,36 +194,42 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
     entries.push(e);
     list.push(pkg);
   }
-  const byName = new Map<string, LockPackage[]>();
-  for (const pkg of list) {
-    const same = byName.get(pkg.name);
-    if (same) same.push(pkg);
-    else byName.set(pkg.name, [pkg]);
-  }
   // Each dependency's exact match (the descriptor the lockfile keys it by), aligned with `deps`'
   // names: the fallback below needs every exact match first (`named`). Lockfile v4 writes ranges
   // without the npm: protocol that its keys carry.
   const exactly = (n: string, r: string) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
   const named = new Set<string>();
-  const exactOf = (deps: string[]): (string | undefined)[] => {
-    const out: (string | undefined)[] = [];
+  // All entries' matches in one array, in order: entry i's start at exactAt[i], the root's last.
+  const exact: (string | undefined)[] = [];
+  const exactAt: number[] = [];
+  for (const e of rootEntry ? [...entries, rootEntry] : entries) {
+    exactAt.push(exact.length);
+    const deps = e.deps;
     for (let j = 0; j < deps.length; j += 2) {
       const p = exactly(deps[j], deps[j + 1]);
       if (p !== undefined) named.add(p);
-      out.push(p);
+      exact.push(p);
     }
-    return out;
-  };
-  const exact = entries.map((e) => exactOf(e.deps));
-  const rootExact = rootEntry ? exactOf(rootEntry.deps) : [];
+  }
+  // Packages by name, for the few dependencies no descriptor matches: built when one is met.
+  let byName: Map<string, LockPackage[]> | undefined;
   const resolutions = manifest?.resolutions ?? {};
   const resolve = (from: string, n: string, r: string): string | undefined => {
+    if (!byName) {
+      byName = new Map();
+      for (const pkg of list) {
+        const same = byName.get(pkg.name);
+        if (same) same.push(pkg);
+        else byName.set(pkg.name, [pkg]);
+      }
+    }
     const candidates = byName.get(n) ?? [];
     // The root package.json's `resolutions` rewrote the descriptor: "parent/name", "name@range"
     // or "name" (ansi-escapes/type-fest: ^2.0.0 locks ansi-escapes' type-fest@^0.21.3 as 2.19.0).
     const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r.replace(/^npm:/, '')}`] ?? resolutions[n];
     if (rewrite !== undefined) {
-      const hit = exactly(n, rewrite) ?? candidates.find((c) => c.version === rewrite.replace(/^npm:/, ''))?.purl;
+      const version = rewrite.replace(/^npm:/, '');
+      const hit = exactly(n, rewrite) ?? candidates.find((c) => c.version === version)?.purl ?? patched(rewrite, candidates);
       if (hit) return hit;
     }
     // Else the one version of that name, or the highest the range accepts.
@@ -223,10 +244,10 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
     return (target.length === 1 ? target : ok).sort((a, b) => semver.rcompare(a.version, b.version))[0]?.purl;
   };
   /** The purls of `deps`' resolved dependencies; their names into `names` when given. */
-  const resolveAll = (from: string, deps: string[], found: (string | undefined)[], names?: string[]): string[] => {
+  const resolveAll = (from: string, deps: string[], at: number, names?: string[]): string[] => {
     const out: string[] = [];
     for (let j = 0; j < deps.length; j += 2) {
-      const p = found[j >> 1] ?? resolve(from, deps[j], deps[j + 1]);
+      const p = exact[at + (j >> 1)] ?? resolve(from, deps[j], deps[j + 1]);
       if (p === undefined) continue;
       out.push(p);
       if (names) names.push(deps[j]);
@@ -250,7 +271,7 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
   for (let i = 0; i < list.length; i++) {
     const pkg = list[i];
     const names = pkg.workspace !== undefined ? [] : undefined;
-    pkg.dependencies = resolveAll(pkg.name, entries[i].deps, exact[i], names);
+    pkg.dependencies = resolveAll(pkg.name, entries[i].deps, exactAt[i], names);
     if (names) {
       classify(names, pkg.dependencies, workspaceManifests[pkg.workspace as string]);
       rootDeps.push(pkg.purl);
@@ -258,7 +279,7 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
   }
   if (rootEntry) {
     const names: string[] = [];
-    const own = resolveAll(rootName, rootEntry.deps, rootExact, names);
+    const own = resolveAll(rootName, rootEntry.deps, exactAt[entries.length], names);
     classify(names, own, manifest);
     for (const p of own) rootDeps.push(p);
   }
