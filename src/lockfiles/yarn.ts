@@ -27,7 +27,45 @@ function splitDescriptor(d: string): [string, string] {
 
 function unquote(s: string): string {
   const t = s.trim();
-  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replace(/\\"/g, '"') : t;
+  if (t.length < 2 || t.charCodeAt(0) !== 34 || t.charCodeAt(t.length - 1) !== 34) return t;
+  const inner = t.slice(1, -1);
+  return inner.includes('\\') ? inner.replace(/\\"/g, '"') : inner;
+}
+
+const FIELD = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/;
+/** The value of the line splitField last split. */
+let fieldValue = '';
+
+/**
+ * `key value` (either may be quoted) -> the key, unquoted, and fieldValue; undefined when the
+ * line is not that. `clean`: the text is printable ASCII (see parseClassic), so the only white
+ * space is ' ' and the common shapes are split with indexOf; the others by the regex.
+ */
+function splitField(line: string, clean: boolean): string | undefined {
+  if (clean) {
+    let key: string | undefined;
+    let k = 0;
+    if (line.charCodeAt(0) !== 34) {
+      k = line.indexOf(' ');
+      if (k < 0) return undefined;
+      key = line.slice(0, k);
+    } else {
+      const q = line.indexOf('"', 1);
+      if (q > 0 && line.charCodeAt(q + 1) === 32 && line.lastIndexOf('\\', q) < 0) {
+        key = line.slice(1, q);
+        k = q + 1;
+      }
+    }
+    if (key !== undefined) {
+      while (line.charCodeAt(k) === 32) k++;
+      fieldValue = unquote(line.slice(k));
+      return key;
+    }
+  }
+  const m = FIELD.exec(line);
+  if (!m) return undefined;
+  fieldValue = unquote(m[2]);
+  return unquote(m[1]);
 }
 
 interface ClassicEntry {
@@ -37,23 +75,47 @@ interface ClassicEntry {
   maps: Record<string, Record<string, string>>;
 }
 
+const CLASSIC_SECTIONS = ['dependencies', 'optionalDependencies'] as const;
+
 function parseClassic(text: string, file: string, manifest?: Manifest): Lockfile {
   const entries: ClassicEntry[] = [];
-  const lines = text.split(/\r?\n/);
   let cur: ClassicEntry | undefined;
   let section: Record<string, string> | undefined;
   const bad = (why: string, i: number) => new LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file, i + 1);
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
-    // Each line trimmed once: this loop runs over every line of the file before the JIT has
-    // optimized it (a cold start), so work per line is most of the parse.
-    const start = raw.trimStart();
-    if (start === '' || start.charCodeAt(0) === 35) continue;
-    const indent = raw.length - start.length;
-    const line = start.trimEnd();
+  // Printable ASCII and line breaks only (every real yarn.lock): a line's only white space is then
+  // ' ', so it is trimmed and split with indexOf on the text. Otherwise each line is trimmed as
+  // JavaScript trims (tabs, no-break spaces...) and split by the regex, as before.
+  const clean = !/[^\x20-\x7e\n\r]|\r(?!\n)/.test(text);
+  // Cold code, run over every line before the JIT has optimized it: one slice per line, no
+  // array of lines.
+  const n = text.length;
+  let start = 0;
+  for (let i = 0; start <= n; i++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = n;
+    const from = start;
+    start = end + 1;
+    if (end > from && text.charCodeAt(end - 1) === 13) end--;
+    let indent: number;
+    let line: string;
+    if (clean) {
+      let first = from;
+      while (first < end && text.charCodeAt(first) === 32) first++;
+      if (first === end || text.charCodeAt(first) === 35) continue;
+      while (text.charCodeAt(end - 1) === 32) end--;
+      indent = first - from;
+      line = text.slice(first, end);
+    } else {
+      const raw = text.slice(from, end);
+      const trimmed = raw.trimStart();
+      if (trimmed === '' || trimmed.charCodeAt(0) === 35) continue;
+      indent = raw.length - trimmed.length;
+      line = trimmed.trimEnd();
+    }
     if (indent === 0) {
       if (!line.endsWith(':')) throw bad('an entry header must end with ":"', i);
-      cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };
+      const head = line.slice(0, -1);
+      cur = { keys: head.includes(',') ? head.split(/,\s*/).map(unquote) : [unquote(head)], line: i + 1, fields: {}, maps: {} };
       section = undefined;
       entries.push(cur);
     } else if (indent === 2 && cur) {
@@ -63,13 +125,13 @@ function parseClassic(text: string, file: string, manifest?: Manifest): Lockfile
         continue;
       }
       section = undefined;
-      const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad('expected `key value`', i);
-      cur.fields[unquote(m[1])] = unquote(m[2]);
+      const key = splitField(line, clean);
+      if (key === undefined) throw bad('expected `key value`', i);
+      cur.fields[key] = fieldValue;
     } else if (indent === 4 && section) {
-      const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad('expected `name range`', i);
-      section[unquote(m[1])] = unquote(m[2]);
+      const key = splitField(line, clean);
+      if (key === undefined) throw bad('expected `name range`', i);
+      section[key] = fieldValue;
     } else {
       throw bad(`unexpected indentation ${indent}`, i);
     }
@@ -92,17 +154,20 @@ function parseClassic(text: string, file: string, manifest?: Manifest): Lockfile
     if (integrity) pkg.integrity = integrity;
     list.push(pkg);
   }
-  entries.forEach((e, idx) => {
+  for (let idx = 0; idx < entries.length; idx++) {
+    const e = entries[idx];
     const pkg = list[idx];
-    for (const section of ['dependencies', 'optionalDependencies'] as const) {
-      for (const [n, r] of Object.entries(e.maps[section] ?? {})) {
+    for (const section of CLASSIC_SECTIONS) {
+      const m = e.maps[section] ?? {};
+      for (const n of Object.keys(m)) {
+        const r = m[n];
         const p = byDescriptor.get(`${n}@${r}`);
         if (p) pkg.dependencies.push(p);
         else if (section === 'dependencies')
           throw new LockfileError(`"${e.keys[0]}" depends on "${n}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file, e.line);
       }
     }
-  });
+  }
   return finish(file, 'yarn-classic', list, manifest, (n, r) => byDescriptor.get(`${n}@${r}`));
 }
 
@@ -113,7 +178,7 @@ function finish(
   manifest: Manifest | undefined,
   resolveRoot: (name: string, range: string) => string | undefined,
 ): Lockfile {
-  return withRoots({ path: file, kind }, mergeByPurl(list), manifest, resolveRoot);
+  return withRoots({ path: file, kind }, mergeByPurl(list, true), manifest, resolveRoot);
 }
 
 /**
