@@ -91,6 +91,29 @@ describe('parseLockfileYaml', () => {
     expect(parseLockfileYaml(text)).toStrictEqual(loadAll(text, undefined, { schema: CORE_SCHEMA }));
   });
 
+  it('keeps every value within its own line (scalars, escapes and comments on the lines around it)', () => {
+    const text = [
+      'a: {x: 1, y: "z"}   ',
+      'b: [ ]',
+      "c: 'x' # c",
+      'd: "\\""  ',
+      'e: x #c',
+      'f: "y\\\\"',
+      'g: z # w',
+      "h: [a, 'b''c', \"d\\\"e\", 1.5]",
+      'i:',
+      'j: k',
+      "l: ''",
+      'm: "a\\nb\\tc\\/"',
+      '"n\\"k": {"q": \'r\'}',
+      'o:',
+      '  - "p # not a comment"',
+      '  - q',
+      '',
+    ].join('\n');
+    expect(parseLockfileYaml(text)).toStrictEqual(loadAll(text, undefined, { schema: CORE_SCHEMA }));
+  });
+
   it('reads quotes, escapes, flow collections and comments the way js-yaml does', () => {
     const text = [
       '"q\\"k": "a \\"b\\" c\\\\"',

@@ -12,7 +12,7 @@
 // included, returns undefined so the caller reads the file as YAML, which gives the same entries
 // or the error with its line. A test holds the entries equal to the YAML reading's on every
 // public berry lockfile.
-import { bail, inlineValue, lineKey, lineRest, Unsupported } from './lockfile-yaml';
+import { bail, forget, readKey, readValue, Unsupported, valueStart } from './lockfile-yaml';
 
 export interface BerryEntry {
   /** The top-level key: descriptors separated by ", ". */
@@ -38,11 +38,11 @@ const indexLike = (key: string): boolean => {
 
 const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
 
-/** A one-line scalar, as the YAML reading gives it (a flow collection is left to that reading). */
-function scalar(rest: string): unknown {
-  const c = rest.charCodeAt(0);
+/** The one-line scalar in text[v, end), as the YAML reading gives it (a flow collection is left to that reading). */
+function scalar(text: string, v: number, end: number): unknown {
+  const c = text.charCodeAt(v);
   if (c === 123 || c === 91) bail();
-  return inlineValue(rest);
+  return readValue(text, v, end);
 }
 
 /** A key not seen before in `keys` (a small mapping: linear). */
@@ -81,25 +81,17 @@ function fieldBit(key: string): number {
   }
 }
 
-/**
- * The value of a line whose key read() took apart (`rest` undefined; the value is text[v, end),
- * `backslash` the next backslash in the text), or of one the YAML reader split (`rest`).
- */
-function value(text: string, v: number, end: number, backslash: number, rest: string | undefined): unknown {
-  if (rest !== undefined) return scalar(rest);
+/** The value in text[v, end) (`backslash`: the next backslash in the text). */
+function value(text: string, v: number, end: number, backslash: number): unknown {
   if (text.charCodeAt(v) === 34) {
     const q = text.indexOf('"', v + 1);
     if (q === end - 1 && (backslash < 0 || backslash > q)) return text.slice(v + 1, q);
   }
-  return scalar(text.slice(v, end));
+  return scalar(text, v, end);
 }
 
 /** Checks that a value nothing uses is a one-line scalar, building it only where that takes the YAML reader. */
-function skip(text: string, v: number, end: number, backslash: number, rest: string | undefined): void {
-  if (rest !== undefined) {
-    scalar(rest);
-    return;
-  }
+function skip(text: string, v: number, end: number, backslash: number): void {
   const c = text.charCodeAt(v);
   if (c === 34) {
     const q = text.indexOf('"', v + 1);
@@ -109,7 +101,7 @@ function skip(text: string, v: number, end: number, backslash: number, rest: str
     const colon = text.indexOf(': ', v);
     if ((colon < 0 || colon >= end) && text.charCodeAt(end - 1) !== 58) return;
   }
-  scalar(text.slice(v, end));
+  scalar(text, v, end);
 }
 
 /** The entries of a berry lockfile, or undefined when it is not the subset this reads. */
@@ -119,6 +111,8 @@ export function readBerryLockfile(text: string): BerryLockfile | undefined {
   } catch (e) {
     if (e instanceof Unsupported) return undefined;
     throw e;
+  } finally {
+    forget();
   }
 }
 
@@ -164,7 +158,7 @@ function read(text: string): BerryLockfile {
     while (text.charCodeAt(end - 1) === 32) end--;
     if (backslash >= 0 && backslash < first) backslash = text.indexOf('\\', first);
 
-    // The key, and where its value starts (v); or, for other shapes, the line's own rest.
+    // The key, and where its value starts (v): common shapes here, the others by the YAML reader.
     let key: string | undefined;
     let v = end;
     const c0 = text.charCodeAt(first);
@@ -182,13 +176,11 @@ function read(text: string): BerryLockfile {
         v = colon + 1;
       }
     }
-    let rest: string | undefined;
     if (key === undefined) {
-      const t = text.slice(first, end);
-      key = lineKey(t);
-      rest = lineRest(t);
+      key = readKey(text, first, end);
+      v = valueStart();
     } else while (v < end && text.charCodeAt(v) === 32) v++;
-    const empty = rest === undefined ? v === end || text.charCodeAt(v) === 35 : rest === '' || rest.charCodeAt(0) === 35;
+    const empty = v === end || text.charCodeAt(v) === 35;
 
     if (indent === 0) {
       // A node with no lines under it is null: not an entry the YAML reading would give.
@@ -227,13 +219,13 @@ function read(text: string): BerryLockfile {
       }
       mapOf = 0;
       if (entry && bit === 1) {
-        const x = value(text, v, end, backslash, rest);
+        const x = value(text, v, end, backslash);
         entry.version = typeof x === 'string' ? x : undefined;
       } else if (entry && bit === 2) {
-        const x = value(text, v, end, backslash, rest);
+        const x = value(text, v, end, backslash);
         entry.resolution = typeof x === 'string' ? x : undefined;
-      } else if (entry) skip(text, v, end, backslash, rest);
-      else metadata[key] = value(text, v, end, backslash, rest);
+      } else if (entry) skip(text, v, end, backslash);
+      else metadata[key] = value(text, v, end, backslash);
       continue;
     }
     if (indent === 4) {
@@ -243,7 +235,7 @@ function read(text: string): BerryLockfile {
         if (empty || indexLike(key)) bail();
         const deps = (entry as BerryEntry).deps;
         for (let j = 0; j < deps.length; j += 2) if (deps[j] === key) bail();
-        deps.push(key, String(value(text, v, end, backslash, rest)));
+        deps.push(key, String(value(text, v, end, backslash)));
         continue;
       }
       fresh(mapKeys, key);
@@ -253,12 +245,12 @@ function read(text: string): BerryLockfile {
         continue;
       }
       subOpen = false;
-      skip(text, v, end, backslash, rest);
+      skip(text, v, end, backslash);
       continue;
     }
     if (indent === 6 && subOpen && !empty) {
       fresh(subKeys, key);
-      skip(text, v, end, backslash, rest);
+      skip(text, v, end, backslash);
       continue;
     }
     bail();
