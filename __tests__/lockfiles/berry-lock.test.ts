@@ -66,6 +66,8 @@ describe('readBerryLockfile', () => {
     ['a quoted __proto__ key', `${head}"__proto__":\n  version: 1\n`],
     ['a mapping in a value nothing uses', `${head}${entry}  checksum: a: b\n`],
     ['a value nothing uses ending in a colon', `${head}${entry}  linkType: hard:\n`],
+    ['a version ending in a colon', `${head}"a@npm:^1":\n  version: 1.2.3:\n`],
+    ['a range ending in a colon', `${head}${entry}  dependencies:\n    b: 1.2.3:\n`],
     ['an unterminated quote', `${head}${entry}  checksum: "abc\n`],
   ])('declines %s', (_what, text) => {
     expect(readBerryLockfile(text)).toBeUndefined();
@@ -74,6 +76,7 @@ describe('readBerryLockfile', () => {
   it.each([
     ['a number as a version', `${head}"a@npm:^1":\n  version: 2\n  resolution: "a@npm:2"\n`],
     ['a number as a range', `${head}${entry}  dependencies:\n    b: 1.10\n    c: ~\n    d: true\n`],
+    ['versions and ranges that look like numbers or hold comments', `${head}"a@npm:^1":\n  version: 1.2.3 # c\n  resolution: "a@npm:1.2.3"\n  dependencies:\n    b: 1.2\n    c: 1.2.3\n    d: 1.2.3-rc.1\n    e: 1\n    f: 2.0.0 #x\n`],
     ['comments, blank lines, CRLF and trailing spaces', `# c\r\n${head}${entry}  # note\r\n\r\n  dependencies:   \r\n    b: "npm:1" # x\r\n`],
     ['a mapping under version', `${head}"a@npm:^1":\n  version:\n    x: y\n  resolution: "a@npm:2"\n`],
     ['fields with no value', `${head}"a@npm:^1":\n  version: 1.0.0\n  dependencies:\n  bin:\n    x:\n`],

@@ -81,11 +81,21 @@ function fieldBit(key: string): number {
   }
 }
 
-/** The value in text[v, end) (`backslash`: the next backslash in the text). */
-function value(text: string, v: number, end: number, backslash: number): unknown {
-  if (text.charCodeAt(v) === 34) {
+/**
+ * The value in text[v, end) (`backslash`, `comment`: the next backslash and " #" in the text).
+ * A quoted string without escapes, and a plain one starting with a digit and holding two dots
+ * (a version: no number of the core schema has two dots), are read here.
+ */
+function value(text: string, v: number, end: number, backslash: number, comment: number): unknown {
+  const c = text.charCodeAt(v);
+  if (c === 34) {
     const q = text.indexOf('"', v + 1);
     if (q === end - 1 && (backslash < 0 || backslash > q)) return text.slice(v + 1, q);
+  } else if (c >= 48 && c <= 57 && (comment < 0 || comment >= end) && text.charCodeAt(end - 1) !== 58) {
+    const dot = text.indexOf('.', v);
+    const dot2 = dot < 0 ? -1 : text.indexOf('.', dot + 1);
+    const colon = text.indexOf(': ', v);
+    if (dot2 >= 0 && dot2 < end && (colon < 0 || colon >= end)) return text.slice(v, end);
   }
   return scalar(text, v, end);
 }
@@ -138,9 +148,10 @@ function read(text: string): BerryLockfile {
   // An indent-4 key with a mapping under it (dependenciesMeta, peerDependenciesMeta).
   let subOpen = false;
   const subKeys: string[] = [];
-  // The next backslash at or after the current line, -1 when there is none: found once per
-  // backslash rather than searched for on every line.
+  // The next backslash and " #" at or after the current line, -1 when there is none: found once
+  // per occurrence rather than searched for on every line.
   let backslash = text.indexOf('\\');
+  let comment = text.indexOf(' #');
   let lineNo = 0;
   let start = 0;
   const n = text.length;
@@ -157,6 +168,7 @@ function read(text: string): BerryLockfile {
     if (first === end || text.charCodeAt(first) === 35) continue;
     while (text.charCodeAt(end - 1) === 32) end--;
     if (backslash >= 0 && backslash < first) backslash = text.indexOf('\\', first);
+    if (comment >= 0 && comment < first) comment = text.indexOf(' #', first);
 
     // The key, and where its value starts (v): common shapes here, the others by the YAML reader.
     let key: string | undefined;
@@ -219,13 +231,13 @@ function read(text: string): BerryLockfile {
       }
       mapOf = 0;
       if (entry && bit === 1) {
-        const x = value(text, v, end, backslash);
+        const x = value(text, v, end, backslash, comment);
         entry.version = typeof x === 'string' ? x : undefined;
       } else if (entry && bit === 2) {
-        const x = value(text, v, end, backslash);
+        const x = value(text, v, end, backslash, comment);
         entry.resolution = typeof x === 'string' ? x : undefined;
       } else if (entry) skip(text, v, end, backslash);
-      else metadata[key] = value(text, v, end, backslash);
+      else metadata[key] = value(text, v, end, backslash, comment);
       continue;
     }
     if (indent === 4) {
@@ -235,7 +247,7 @@ function read(text: string): BerryLockfile {
         if (empty || indexLike(key)) bail();
         const deps = (entry as BerryEntry).deps;
         for (let j = 0; j < deps.length; j += 2) if (deps[j] === key) bail();
-        deps.push(key, String(value(text, v, end, backslash)));
+        deps.push(key, String(value(text, v, end, backslash, comment)));
         continue;
       }
       fresh(mapKeys, key);
