@@ -12,7 +12,7 @@
 // included, returns undefined so the caller reads the file as YAML, which gives the same entries
 // or the error with its line. A test holds the entries equal to the YAML reading's on every
 // public berry lockfile.
-import { bail, forget, readKey, readValue, Unsupported, valueStart } from './lockfile-yaml';
+import { bail, forget, outsideSubset, readKey, readValue, Unsupported, valueStart } from './lockfile-yaml';
 
 export interface BerryEntry {
   /** The top-level key: descriptors separated by ", ". */
@@ -130,8 +130,7 @@ export function readBerryLockfile(text: string): BerryLockfile | undefined {
 // line shapes (`"key":`, `key: "value"`, `key: plain`) are taken apart here with indexOf on the
 // whole text, one slice per string kept; any other shape goes through the YAML reader's helpers.
 function read(text: string): BerryLockfile {
-  // A tab is white space to YAML in some places and content in others: the YAML reading decides.
-  if (text.includes('\t')) bail();
+  if (outsideSubset(text)) bail();
   const entries: BerryEntry[] = [];
   const seen = new Set<string>();
   let metadata: Record<string, unknown> = {};
@@ -183,7 +182,7 @@ function read(text: string): BerryLockfile {
       }
     } else if (isLetter(c0)) {
       const colon = text.indexOf(':', first);
-      if (colon > first && colon < end && text.charCodeAt(colon - 1) !== 32 && (colon + 1 === end || text.charCodeAt(colon + 1) === 32)) {
+      if (colon > first && colon < end && text.charCodeAt(colon - 1) !== 32 && (colon + 1 === end || text.charCodeAt(colon + 1) === 32) && (comment < 0 || comment >= colon)) {
         key = text.slice(first, colon);
         v = colon + 1;
       }

@@ -63,6 +63,15 @@ let backslashAt = -1;
 let hashFrom = 0;
 let hashAt = -1;
 
+/**
+ * Characters that make a text no business of the readers here: a tab is white space to YAML in
+ * some places and content in others, and a carriage return not before a line feed is a line
+ * break to YAML (js-yaml decides both).
+ */
+export function outsideSubset(text: string): boolean {
+  return text.includes('\t') || (text.includes('\r') && /\r(?!\n)/.test(text));
+}
+
 /** Starts reading `text` (the trackers below belong to one text). */
 function use(text: string): void {
   if (text === src) return;
@@ -154,6 +163,7 @@ function inlineValue(r: number, e: number): unknown {
 // whichever comes first (an indexOf per character ran to the next ',' of the file, kilobytes
 // away in a pnpm lockfile, for every `{integrity: ...}`).
 const KEY_END = /:/g;
+const FLOW_INDICATOR = /[[\]{},]/;
 const IN_MAP_END = /[,}]/g;
 const IN_SEQUENCE_END = /[,\]]/g;
 
@@ -171,7 +181,10 @@ function flowScalar(j: number, e: number, end: RegExp): unknown {
   if (c === 39 || c === 34) return quoted(j, e);
   if (c === 123 || c === 91) bail();
   at = firstOf(j, e, end);
-  return plain(src.slice(j, at).trimEnd());
+  const text = src.slice(j, at).trimEnd();
+  // A flow indicator inside a plain scalar of a flow collection ends it (js-yaml: missed comma).
+  if (FLOW_INDICATOR.test(text)) bail();
+  return plain(text);
 }
 
 /** `{a: b, c: 'd'}` or `[x, y]` without nesting, starting at `src[i]`; `at` is left after it. */
@@ -189,7 +202,8 @@ function flow(i: number, e: number): unknown {
   for (;;) {
     if (map) {
       const k = flowScalar(j, e, KEY_END);
-      if (at >= e || src.charCodeAt(at) !== 58 || typeof k !== 'string' || Object.hasOwn(obj, k) || k === '__proto__') bail();
+      // A ':' not followed by a space is part of a plain key in a flow mapping (`{a:b c: d}`).
+      if (at + 1 >= e || src.charCodeAt(at) !== 58 || src.charCodeAt(at + 1) !== 32 || typeof k !== 'string' || Object.hasOwn(obj, k) || k === '__proto__') bail();
       obj[k as string] = flowScalar(at + 1, e, IN_MAP_END);
     } else arr.push(flowScalar(j, e, IN_SEQUENCE_END));
     j = at;
@@ -218,7 +232,9 @@ function splitKey(s: number, e: number): string {
       colon = e - 1;
     }
     key = src.slice(s, colon);
-    if (key === '' || '&*!|>%@`?-[{#'.includes(key[0]) || key === '<<') bail();
+    // " #" starts a comment, so the line would hold no key (js-yaml: a colon is missed); a space
+    // before the colon is not part of the key.
+    if (key === '' || '&*!|>%@`?-[{#'.includes(key[0]) || key === '<<' || key.includes(' #') || key.charCodeAt(key.length - 1) === 32) bail();
     at = colon;
   }
   if (key === '__proto__') bail();
@@ -304,8 +320,7 @@ function sequence(start: number, to: number, indent: number): unknown {
 /** Every document of `text`, or undefined when it is not the subset this reads. */
 export function parseLockfileYaml(text: string): unknown[] | undefined {
   try {
-    // A tab is white space to YAML in some places and content in others: js-yaml decides.
-    if (text.includes('\t')) bail();
+    if (outsideSubset(text)) bail();
     use(text);
     indents = [];
     starts = [];
