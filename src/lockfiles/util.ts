@@ -186,47 +186,60 @@ export function recordOf(v: unknown): Record<string, unknown> {
   return isRecord(v) ? v : {};
 }
 
-function byPurl(packages: LockPackage[]): Map<string, LockPackage> {
-  const m = new Map<string, LockPackage>();
-  for (const p of packages) m.set(p.purl, p);
-  return m;
-}
-
 /**
  * For lockfiles that do not record which packages are dev-only: a package is dev when no path
  * from a production root reaches it; optional when only optional roots/edges reach it.
  */
-export function markReachability(
-  packages: Map<string, LockPackage>,
-  prodRoots: string[],
-  devRoots: string[],
-  optionalRoots: string[] = [],
-): void {
-  const prod = walk(packages, prodRoots);
-  const all = walk(packages, [...prodRoots, ...devRoots, ...optionalRoots]);
-  const optionalOnly = walk(packages, optionalRoots);
-  for (const [purl, p] of packages) {
-    // Unreachable entries stay as they are (dev=false): better over-report than drop.
-    if (!all.has(purl) || p.workspace !== undefined) continue;
-    const inProd = prod.has(purl);
-    p.dev = !inProd && !optionalOnly.has(purl);
-    if (!inProd && optionalOnly.has(purl)) p.optional = true;
-  }
-}
-
-function walk(packages: Map<string, LockPackage>, roots: string[]): Set<string> {
-  const seen = new Set<string>();
-  const stack = [...roots];
-  while (stack.length) {
-    const purl = stack.pop() as string;
-    if (seen.has(purl)) continue;
-    seen.add(purl);
-    const p = packages.get(purl);
+export function markReachability(packages: LockPackage[], prodRoots: string[], devRoots: string[], optionalRoots: string[] = []): void {
+  // Cold code over every edge: packages by index, the graph as one array of indices, and the
+  // three walks marking bits of one byte per package (not three Sets of purls).
+  const index = new Map<string, number>();
+  for (let i = 0; i < packages.length; i++) index.set(packages[i].purl, i);
+  const first = new Int32Array(packages.length + 1);
+  const to: number[] = [];
+  for (let i = 0; i < packages.length; i++) {
+    first[i] = to.length;
+    const p = packages[i];
     // A workspace is part of the project: its own sections are roots of their own kind.
-    if (p && p.workspace === undefined) for (const d of p.dependencies) if (!seen.has(d)) stack.push(d);
+    if (p.workspace !== undefined) continue;
+    for (const d of p.dependencies) {
+      const j = index.get(d);
+      if (j !== undefined) to.push(j);
+    }
   }
-  return seen;
+  first[packages.length] = to.length;
+  const marks = new Uint8Array(packages.length);
+  const walk = (roots: string[], bit: number) => {
+    const stack: number[] = [];
+    for (const r of roots) {
+      const j = index.get(r);
+      if (j !== undefined) stack.push(j);
+    }
+    while (stack.length) {
+      const i = stack.pop() as number;
+      if (marks[i] & bit) continue;
+      marks[i] |= bit;
+      for (let k = first[i]; k < first[i + 1]; k++) if (!(marks[to[k]] & bit)) stack.push(to[k]);
+    }
+  };
+  walk(prodRoots, PROD);
+  walk(prodRoots, ANY);
+  walk(devRoots, ANY);
+  walk(optionalRoots, ANY);
+  walk(optionalRoots, OPTIONAL);
+  for (let i = 0; i < packages.length; i++) {
+    const p = packages[i];
+    // Unreachable entries stay as they are (dev=false): better over-report than drop.
+    if (!(marks[i] & ANY) || p.workspace !== undefined) continue;
+    const inProd = (marks[i] & PROD) !== 0;
+    const optionalOnly = (marks[i] & OPTIONAL) !== 0;
+    p.dev = !inProd && !optionalOnly;
+    if (!inProd && optionalOnly) p.optional = true;
+  }
 }
+const PROD = 1;
+const ANY = 2;
+const OPTIONAL = 4;
 
 /**
  * Packages deduplicated by purl (the same name@version nested at several paths is one component):
@@ -298,7 +311,7 @@ export function withRoots(
     const prod = roots(manifest.dependencies);
     const dev = roots(manifest.devDependencies);
     const opt = roots(manifest.optionalDependencies);
-    if (markDev) markReachability(byPurl(packages), prod, dev, opt);
+    if (markDev) markReachability(packages, prod, dev, opt);
     rootDependencies = sortedUnique([...prod, ...dev, ...opt]);
   } else {
     const needed = new Set(packages.flatMap((p) => p.dependencies));
@@ -332,7 +345,7 @@ export function finishWorkspaces(
   manifest: Manifest | undefined,
 ): Lockfile {
   const packages = mergeByPurl(list, true);
-  markReachability(byPurl(packages), roots.prod, roots.dev, roots.opt);
+  markReachability(packages, roots.prod, roots.dev, roots.opt);
   const rootDependencies = sortedUnique(roots.rootDeps);
   const direct = new Set([...roots.prod, ...roots.dev, ...roots.opt, ...rootDependencies]);
   for (const p of packages) p.direct = direct.has(p.purl);
