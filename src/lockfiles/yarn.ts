@@ -186,12 +186,13 @@ function finish(
  * `:` sometimes written %3A): the candidate of the patched version. Without this the range
  * fallback below picked the highest version the original range accepts, loading semver for it.
  */
-function patched(rewrite: string, candidates: LockPackage[]): string | undefined {
+function patched(name: string, rewrite: string, candidates: LockPackage[]): string | undefined {
   if (!rewrite.startsWith('patch:')) return undefined;
   const hash = rewrite.indexOf('#');
   const inner = rewrite.slice('patch:'.length, hash < 0 ? undefined : hash).replace(/%3A/gi, ':');
   const at = inner.indexOf('@', 1);
-  if (at < 0) return undefined;
+  // A patch of another package than the one depended on: left to the range fallback.
+  if (at < 0 || inner.slice(0, at) !== name) return undefined;
   const version = inner.slice(at + 1).replace(/^npm:/, '');
   return candidates.find((c) => c.version === version && c.workspace === undefined)?.purl;
 }
@@ -294,7 +295,7 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
     const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r.replace(/^npm:/, '')}`] ?? resolutions[n];
     if (rewrite !== undefined) {
       const version = rewrite.replace(/^npm:/, '');
-      const hit = exactly(n, rewrite) ?? candidates.find((c) => c.version === version)?.purl ?? patched(rewrite, candidates);
+      const hit = exactly(n, rewrite) ?? candidates.find((c) => c.version === version)?.purl ?? patched(n, rewrite, candidates);
       if (hit) return hit;
     }
     // Else the one version of that name, or the highest the range accepts.
