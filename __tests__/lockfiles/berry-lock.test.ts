@@ -88,7 +88,7 @@ describe('readBerryLockfile', () => {
     expect(withoutLines(readBerryLockfile(text))).toStrictEqual(viaYaml(text));
   });
 
-  it('takes a `resolutions` rewrite to a patch as the patched version, not the highest the range accepts', () => {
+  it.each(['lru@^10.0.1', 'lru@npm:^10.0.1', 'lru'])('takes a `resolutions` rewrite (%s) to a patch as the patched version, not the highest the range accepts', (key) => {
     const lock = [
       head,
       '"app@workspace:.":\n  version: 0.0.0-use.local\n  resolution: "app@workspace:."\n  dependencies:\n    lru: "npm:^10.0.1"\n  languageName: unknown\n  linkType: soft\n\n',
@@ -96,7 +96,7 @@ describe('readBerryLockfile', () => {
       '"lru@npm:10.2.0":\n  version: 10.2.0\n  resolution: "lru@npm:10.2.0"\n\n',
       '"lru@patch:lru@npm%3A10.2.0#./x.patch::locator=app%40workspace%3A.":\n  version: 10.2.0\n  resolution: "lru@patch:lru@npm%3A10.2.0#./x.patch::version=10.2.0&hash=1&locator=app%40workspace%3A."\n',
     ].join('');
-    const manifest = { name: 'app', dependencies: { lru: '^10.0.1' }, devDependencies: {}, optionalDependencies: {}, resolutions: { 'lru@^10.0.1': 'patch:lru@npm%3A10.2.0#./x.patch' } };
+    const manifest = { name: 'app', dependencies: { lru: '^10.0.1' }, devDependencies: {}, optionalDependencies: {}, resolutions: { [key]: 'patch:lru@npm%3A10.2.0#./x.patch' } };
     expect(parseYarnLock(lock, 'yarn.lock', manifest).rootDependencies).toEqual(['pkg:npm/lru@10.2.0']);
   });
 

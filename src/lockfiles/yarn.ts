@@ -292,7 +292,8 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
     const candidates = byName.get(n) ?? [];
     // The root package.json's `resolutions` rewrote the descriptor: "parent/name", "name@range"
     // or "name" (ansi-escapes/type-fest: ^2.0.0 locks ansi-escapes' type-fest@^0.21.3 as 2.19.0).
-    const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r.replace(/^npm:/, '')}`] ?? resolutions[n];
+    // Keys name the range with or without its protocol ("retry-request@npm:^8.0.0").
+    const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r}`] ?? resolutions[`${n}@${r.replace(/^npm:/, '')}`] ?? resolutions[n];
     if (rewrite !== undefined) {
       const version = rewrite.replace(/^npm:/, '');
       const hit = exactly(n, rewrite) ?? candidates.find((c) => c.version === version)?.purl ?? patched(n, rewrite, candidates);
