@@ -100,6 +100,18 @@ describe('the lockfiles of a scan', () => {
     expect(r.manifestReads).toBe(1);
   });
 
+  it('are read once with `--write-sbom` too: the SBOM reuses the audit\'s parse', async () => {
+    const d = npmProject();
+    const osv = tmpDir('chaingate-lockcache-osv-');
+    const r = await scanCountingManifestReads(d, ['--scanners', 'audit', '--offline', '--osv-db', osv, '--write-sbom', '--mode', 'warn']);
+    expect(r.code).toBe(0);
+    const sbom = JSON.parse(fs.readFileSync(path.join(r.out, 'sbom.cdx.json'), 'utf8'));
+    expect(sbom.components.map((c: { purl: string }) => c.purl).sort()).toEqual(['pkg:npm/strong@1.0.0', 'pkg:npm/weak@1.0.0']);
+    // readManifest in the SBOM writer reads the root package.json for the document's own name: one
+    // read more than without --write-sbom, none for a second parse of the lockfile.
+    expect(r.manifestReads).toBe(2);
+  });
+
   it('are not read at all when nothing in the run needs them (code findings only)', async () => {
     const report = fixture('semgrep', 'json-1.84.1-low-severity-custom-rule.json');
     const r = await scanCountingManifestReads(npmProject(), ['--scanners', 'none', '--report', `semgrep=${report}`, '--mode', 'warn']);

@@ -55,6 +55,7 @@ describe('parseLockfileYaml', () => {
     ['an unknown escape', 'a: "\\x41"\n'],
     ['a tab after a value', 'a: b\t\n'],
     ['a tab inside a quoted value', 'a: "b\tc"\n'],
+    ['a value ending in a colon', 'a: b:\n'],
   ])('declines %s, and parseYamlDocuments still reads it as js-yaml does', (_what, text) => {
     expect(parseLockfileYaml(text)).toBeUndefined();
     let expected: unknown;
@@ -85,8 +86,38 @@ describe('parseLockfileYaml', () => {
     expect(message).not.toContain('Canary');
   });
 
+  it.each([
+    ['an empty document between separators', '---\n# c\n---\na: 1\n'],
+    ['a document that is only a comment after one with content', 'a: 1\n---\n# nothing\n'],
+  ])('reads %s as js-yaml does', (_what, text) => {
+    expect(parseLockfileYaml(text)).toStrictEqual(loadAll(text, undefined, { schema: CORE_SCHEMA }));
+  });
+
   it('reads the scalars of the core schema the way js-yaml does', () => {
     const text = "a: ~\nb: null\nc: true\nd: False\ne: 12\nf: -3\ng: 1.5\nh: 5.3\ni: 1.2.3\nj: '9.0'\nk: \"x \\\"y\\\" \\\\ z\"\nl: 'it''s'\nm: [x64, 'arm']\nn: {}\no:\np: a # comment\nq: 0.0.0-use.local\nr: 10c0\n";
+    expect(parseLockfileYaml(text)).toStrictEqual(loadAll(text, undefined, { schema: CORE_SCHEMA }));
+  });
+
+  it('keeps every value within its own line (scalars, escapes and comments on the lines around it)', () => {
+    const text = [
+      'a: {x: 1, y: "z"}   ',
+      'b: [ ]',
+      "c: 'x' # c",
+      'd: "\\""  ',
+      'e: x #c',
+      'f: "y\\\\"',
+      'g: z # w',
+      "h: [a, 'b''c', \"d\\\"e\", 1.5]",
+      'i:',
+      'j: k',
+      "l: ''",
+      'm: "a\\nb\\tc\\/"',
+      '"n\\"k": {"q": \'r\'}',
+      'o:',
+      '  - "p # not a comment"',
+      '  - q',
+      '',
+    ].join('\n');
     expect(parseLockfileYaml(text)).toStrictEqual(loadAll(text, undefined, { schema: CORE_SCHEMA }));
   });
 

@@ -209,3 +209,25 @@ describe('buildSbom of one lockfile whose packages are not merged by purl', () =
     expect((doc.dependencies as { ref: string; dependsOn?: string[] }[]).find((d) => d.ref === 'pkg:npm/a@1.0.0')?.dependsOn).toEqual(['pkg:npm/b@1.0.0']);
   });
 });
+
+describe('buildSbom and a lockfile model shared with the rest of the run', () => {
+  // A gate run hands the SBOM writer the same parsed lockfiles the audit and the license policy
+  // read (src/gate/lockfile-cache.ts): writing the SBOM must leave them as they were.
+  const deepFreeze = <T>(v: T): T => {
+    if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+      Object.freeze(v);
+      for (const x of Object.values(v)) deepFreeze(x);
+    }
+    return v;
+  };
+  it.each(['berry', 'pnpm9', 'npm-small'])('builds the same document from a frozen model (%s), merged or not', (dir) => {
+    const file = fs.readdirSync(path.join(LOCK_FIXTURES, dir)).find((f) => /lock/.test(f)) as string;
+    const opts = { specVersion: '1.6' as const, excludeDev: false, toolVersion: '0', timestamp: new Date(0) };
+    const fresh = readLockfile(path.join(LOCK_FIXTURES, dir, file), file);
+    const shared = deepFreeze(readLockfile(path.join(LOCK_FIXTURES, dir, file), file));
+    expect(buildSbom({ lockfiles: [shared], root: { name: 'x' } }, opts)).toEqual(buildSbom({ lockfiles: [fresh], root: { name: 'x' } }, opts));
+    // Two lockfiles: the packages are merged, into copies.
+    const two = buildSbom({ lockfiles: [shared, { ...shared, path: `sub/${file}` }], root: { name: 'x' } }, { ...opts, excludeDev: true });
+    expect((two.components as unknown[]).length).toBeGreaterThan(0);
+  });
+});

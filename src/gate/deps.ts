@@ -80,6 +80,7 @@ async function writeSbom(dir: string, policy: Policy, outFile: string, opts: Gat
     now: opts.now,
     only: merge.only,
     extra: merge.extra,
+    readLockfile: merge.readLockfile,
   });
   for (const w of r.warnings) opts.log.warning(`SBOM: ${w}`);
   return { components: r.components, list: r.list };

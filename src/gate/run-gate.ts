@@ -106,6 +106,8 @@ export interface GateDeps {
 export interface SbomMerge {
   only?: string[];
   extra?: ResultComponent[];
+  /** The run's lockfile reader: the SBOM reuses the audit's parse of each lockfile. */
+  readLockfile?: LockfileReader;
 }
 
 /** Components a result lists at most (chaingate-result.json stays readable); a bigger shard is split. */
@@ -566,7 +568,7 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   let listed: ResultComponent[] | undefined;
   if (policy.sbom && deps.writeSbom) {
     sbomFile = path.join(outDir, 'sbom.cdx.json');
-    const { components, list } = await deps.writeSbom(dir, policy, sbomFile, opts, { only: scanned, extra: shardComponents.length ? shardComponents : undefined });
+    const { components, list } = await deps.writeSbom(dir, policy, sbomFile, opts, { only: scanned, extra: shardComponents.length ? shardComponents : undefined, readLockfile: readLock });
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
     // A shard lists its components in its result, for the gate's SBOM to equal a full run's.
     if (opts.shard && list) {

@@ -11,15 +11,10 @@
 // back to js-yaml, which gives the same value or the error with its line. A test holds the output
 // equal to js-yaml's (core schema) on every public pnpm and berry lockfile.
 
-class Unsupported extends Error {}
-const bail = (): never => {
+export class Unsupported extends Error {}
+export const bail = (): never => {
   throw new Unsupported();
 };
-
-interface Line {
-  indent: number;
-  text: string;
-}
 
 const NULL = /^(?:~|null|Null|NULL)$/;
 const TRUE = /^(?:true|True|TRUE)$/;
@@ -48,7 +43,8 @@ function plain(s: string): unknown {
     if (TRUE.test(s)) return true;
     if (FALSE.test(s)) return false;
   }
-  if (s.includes(': ') || s.includes(' #')) bail();
+  // A final ':' makes the scalar a key (js-yaml: bad indentation of a mapping entry).
+  if (s.includes(': ') || s.includes(' #') || s.charCodeAt(s.length - 1) === 58) bail();
   return s;
 }
 
@@ -56,19 +52,61 @@ function plain(s: string): unknown {
 // destructuring goes through the iterator protocol and closures are allocated per call. So the
 // scanners return their value and leave the index after it in `at`, and scan with indexOf rather
 // than a character at a time: a first parse of nodejs.org's pnpm 9 lockfile took 98 ms of CPU, now 66;
-// jest's berry lockfile 60, now 50 (median of 9 fresh processes each).
+// jest's berry lockfile 60, now 50 (median of 9 fresh processes each). They read the text in
+// place, between a line's first and last character (no string per line, no object per line):
+// every search of the text is bounded by the line's end, and a search that could run to the end
+// of the file on every line (a backslash, " #") is found once and reused until passed.
+let src = '';
 let at = 0;
+let backslashFrom = 0;
+let backslashAt = -1;
+let hashFrom = 0;
+let hashAt = -1;
 
-/** A quoted scalar starting at `s[i]`; `at` is left after the closing quote. */
-function quoted(s: string, i: number): string {
-  if (s.charCodeAt(i) === 39) {
+/**
+ * Characters that make a text no business of the readers here: a tab is white space to YAML in
+ * some places and content in others, and a carriage return not before a line feed is a line
+ * break to YAML (js-yaml decides both).
+ */
+export function outsideSubset(text: string): boolean {
+  return text.includes('\t') || (text.includes('\r') && /\r(?!\n)/.test(text));
+}
+
+/** Starts reading `text` (the trackers below belong to one text). */
+function use(text: string): void {
+  if (text === src) return;
+  src = text;
+  backslashFrom = hashFrom = Number.MAX_SAFE_INTEGER;
+}
+
+/** The first backslash at or after `j`, or -1. */
+function backslash(j: number): number {
+  if (j < backslashFrom || (backslashAt >= 0 && backslashAt < j)) {
+    backslashFrom = j;
+    backslashAt = src.indexOf('\\', j);
+  }
+  return backslashAt;
+}
+
+/** The first " #" at or after `j`, or -1. */
+function commentStart(j: number): number {
+  if (j < hashFrom || (hashAt >= 0 && hashAt < j)) {
+    hashFrom = j;
+    hashAt = src.indexOf(' #', j);
+  }
+  return hashAt;
+}
+
+/** A quoted scalar starting at `src[i]`, ending before `e`; `at` is left after the closing quote. */
+function quoted(i: number, e: number): string {
+  if (src.charCodeAt(i) === 39) {
     let out = '';
     let j = i + 1;
     for (;;) {
-      const k = s.indexOf("'", j);
-      if (k < 0) bail();
-      out += s.slice(j, k);
-      if (s.charCodeAt(k + 1) === 39) {
+      const k = src.indexOf("'", j);
+      if (k < 0 || k >= e) bail();
+      out += src.slice(j, k);
+      if (k + 1 < e && src.charCodeAt(k + 1) === 39) {
         out += "'";
         j = k + 2;
       } else {
@@ -80,111 +118,123 @@ function quoted(s: string, i: number): string {
   let j = i + 1;
   let out = '';
   for (;;) {
-    const k = s.indexOf('"', j);
-    if (k < 0) bail();
-    const b = s.lastIndexOf('\\', k);
-    if (b < j) {
+    const k = src.indexOf('"', j);
+    if (k < 0 || k >= e) bail();
+    const first = backslash(j);
+    if (first < 0 || first > k) {
       at = k + 1;
-      return out + s.slice(j, k);
+      return out + src.slice(j, k);
     }
     // A backslash before the quote: take escapes in order up to the first one.
-    const first = s.indexOf('\\', j);
-    out += s.slice(j, first);
-    const e = s[first + 1];
-    if (e === '"' || e === '\\' || e === '/') out += e;
-    else if (e === 'n') out += '\n';
-    else if (e === 't') out += '\t';
+    out += src.slice(j, first);
+    const c = src[first + 1];
+    if (c === '"' || c === '\\' || c === '/') out += c;
+    else if (c === 'n') out += '\n';
+    else if (c === 't') out += '\t';
     else bail();
     j = first + 2;
   }
 }
 
-/** Nothing but spaces and a comment from `s[i]`. */
-function endsClean(s: string, i: number): boolean {
-  while (s.charCodeAt(i) === 32) i++;
-  return i === s.length || s.charCodeAt(i) === 35;
+/** Nothing but spaces and a comment from `src[i]` to `e`. */
+function endsClean(i: number, e: number): boolean {
+  while (i < e && src.charCodeAt(i) === 32) i++;
+  return i === e || src.charCodeAt(i) === 35;
 }
 
-/** The value after `key:` on one line: a quoted or plain scalar, or a one-line flow collection. */
-function inlineValue(s: string): unknown {
-  const c = s.charCodeAt(0);
+/** The value after `key:` in src[r, e): a quoted or plain scalar, or a one-line flow collection. */
+function inlineValue(r: number, e: number): unknown {
+  const c = src.charCodeAt(r);
   if (c === 39 || c === 34) {
-    const v = quoted(s, 0);
-    if (!endsClean(s, at)) bail();
+    const v = quoted(r, e);
+    if (!endsClean(at, e)) bail();
     return v;
   }
   if (c === 123 || c === 91) {
-    const v = flow(s, 0);
-    if (!endsClean(s, at)) bail();
+    const v = flow(r, e);
+    if (!endsClean(at, e)) bail();
     return v;
   }
-  const hash = s.indexOf(' #');
-  return plain(hash < 0 ? s : s.slice(0, hash).trimEnd());
+  const hash = commentStart(r);
+  return plain(hash < 0 || hash >= e ? src.slice(r, e) : src.slice(r, hash).trimEnd());
 }
 
-/** The index of the first `a` or `b` in `s` from `from`, or s.length. */
-function firstOf(s: string, from: number, a: string, b: string): number {
-  const i = s.indexOf(a, from);
-  const k = s.indexOf(b, from);
-  if (i < 0) return k < 0 ? s.length : k;
-  return k < 0 || i < k ? i : k;
+// The end of a flow scalar: the first of its stop characters, by one search that stops at
+// whichever comes first (an indexOf per character ran to the next ',' of the file, kilobytes
+// away in a pnpm lockfile, for every `{integrity: ...}`).
+const KEY_END = /:/g;
+const FLOW_INDICATOR = /[[\]{},]/;
+const IN_MAP_END = /[,}]/g;
+const IN_SEQUENCE_END = /[,\]]/g;
+
+/** The index of the first character `end` matches in src[from, e), or e. */
+function firstOf(from: number, e: number, end: RegExp): number {
+  end.lastIndex = from;
+  const i = end.test(src) ? end.lastIndex - 1 : -1;
+  return i < 0 || i >= e ? e : i;
 }
 
-/** The scalar of a flow collection at `s[j]` (after spaces), ending before `stop` or `close`. */
-function flowScalar(s: string, j: number, stop: string, close: string): unknown {
-  while (s.charCodeAt(j) === 32) j++;
-  const c = s.charCodeAt(j);
-  if (c === 39 || c === 34) return quoted(s, j);
+/** The scalar of a flow collection at `src[j]` (after spaces), ending before a character `end` matches. */
+function flowScalar(j: number, e: number, end: RegExp): unknown {
+  while (j < e && src.charCodeAt(j) === 32) j++;
+  const c = j < e ? src.charCodeAt(j) : -1;
+  if (c === 39 || c === 34) return quoted(j, e);
   if (c === 123 || c === 91) bail();
-  at = firstOf(s, j, stop, close);
-  return plain(s.slice(j, at).trimEnd());
+  at = firstOf(j, e, end);
+  const text = src.slice(j, at).trimEnd();
+  // A flow indicator inside a plain scalar of a flow collection ends it (js-yaml: missed comma).
+  if (FLOW_INDICATOR.test(text)) bail();
+  return plain(text);
 }
 
-/** `{a: b, c: 'd'}` or `[x, y]` without nesting, starting at `s[i]`; `at` is left after it. */
-function flow(s: string, i: number): unknown {
-  const map = s.charCodeAt(i) === 123;
-  const close = map ? '}' : ']';
+/** `{a: b, c: 'd'}` or `[x, y]` without nesting, starting at `src[i]`; `at` is left after it. */
+function flow(i: number, e: number): unknown {
+  const map = src.charCodeAt(i) === 123;
+  const closeCode = map ? 125 : 93;
   const obj: Record<string, unknown> = {};
   const arr: unknown[] = [];
   let j = i + 1;
-  while (s.charCodeAt(j) === 32) j++;
-  if (s[j] === close) {
+  while (j < e && src.charCodeAt(j) === 32) j++;
+  if (j < e && src.charCodeAt(j) === closeCode) {
     at = j + 1;
     return map ? obj : arr;
   }
   for (;;) {
     if (map) {
-      const k = flowScalar(s, j, ':', ':');
-      if (s.charCodeAt(at) !== 58 || typeof k !== 'string' || Object.hasOwn(obj, k) || k === '__proto__') bail();
-      obj[k as string] = flowScalar(s, at + 1, ',', close);
-    } else arr.push(flowScalar(s, j, ',', close));
+      const k = flowScalar(j, e, KEY_END);
+      // A ':' not followed by a space is part of a plain key in a flow mapping (`{a:b c: d}`).
+      if (at + 1 >= e || src.charCodeAt(at) !== 58 || src.charCodeAt(at + 1) !== 32 || typeof k !== 'string' || Object.hasOwn(obj, k) || k === '__proto__') bail();
+      obj[k as string] = flowScalar(at + 1, e, IN_MAP_END);
+    } else arr.push(flowScalar(j, e, IN_SEQUENCE_END));
     j = at;
-    while (s.charCodeAt(j) === 32) j++;
-    if (s.charCodeAt(j) === 44) {
+    while (j < e && src.charCodeAt(j) === 32) j++;
+    if (j < e && src.charCodeAt(j) === 44) {
       j++;
       continue;
     }
-    if (s[j] !== close) bail();
+    if (j >= e || src.charCodeAt(j) !== closeCode) bail();
     at = j + 1;
     return map ? obj : arr;
   }
 }
 
-/** The key of `key: rest` (plain, ending at ": " or a final ":", or quoted); `at` is left after the colon. */
-function splitKey(t: string): string {
+/** The key of `key: rest` in src[s, e) (plain, ending at ": " or a final ":", or quoted); `at` is left after the colon. */
+function splitKey(s: number, e: number): string {
   let key: string;
-  const c = t.charCodeAt(0);
+  const c = src.charCodeAt(s);
   if (c === 34 || c === 39) {
-    key = quoted(t, 0);
-    if (t.charCodeAt(at) !== 58) bail();
+    key = quoted(s, e);
+    if (at >= e || src.charCodeAt(at) !== 58) bail();
   } else {
-    let colon = t.indexOf(': ');
-    if (colon < 0) {
-      if (t.charCodeAt(t.length - 1) !== 58) bail();
-      colon = t.length - 1;
+    let colon = src.indexOf(': ', s);
+    if (colon < 0 || colon >= e) {
+      if (src.charCodeAt(e - 1) !== 58) bail();
+      colon = e - 1;
     }
-    key = t.slice(0, colon);
-    if (key === '' || '&*!|>%@`?-[{#'.includes(key[0]) || key === '<<') bail();
+    key = src.slice(s, colon);
+    // " #" starts a comment, so the line would hold no key (js-yaml: a colon is missed); a space
+    // before the colon is not part of the key.
+    if (key === '' || '&*!|>%@`?-[{#'.includes(key[0]) || key === '<<' || key.includes(' #') || key.charCodeAt(key.length - 1) === 32) bail();
     at = colon;
   }
   if (key === '__proto__') bail();
@@ -192,60 +242,91 @@ function splitKey(t: string): string {
   return key;
 }
 
-/** The rest of `t` from `i`, trimmed. */
-const restOf = (t: string, i: number): string => (i === t.length ? '' : t.slice(i).trim());
+/**
+ * For berry-lock.ts, which walks berry's lines itself: the key of the line text[s, e) (bails
+ * outside the subset; valueStart() is then where its value starts, spaces skipped), and the value
+ * in text[r, e).
+ */
+export function readKey(text: string, s: number, e: number): string {
+  use(text);
+  const key = splitKey(s, e);
+  while (at < e && src.charCodeAt(at) === 32) at++;
+  return key;
+}
+export const valueStart = (): number => at;
+/** Lets go of the text read last (a lockfile of megabytes is not kept alive by the module). */
+export function forget(): void {
+  src = '';
+}
+export function readValue(text: string, r: number, e: number): unknown {
+  use(text);
+  return inlineValue(r, e);
+}
 
-const isItem = (t: string) => t.charCodeAt(0) === 45 && (t.length === 1 || t.charCodeAt(1) === 32);
+// The lines of the text being read: indent, and the first and end index of the content.
+let indents: number[] = [];
+let starts: number[] = [];
+let ends: number[] = [];
+/** The line after the node block() or sequence() read last. */
+let nextLine = 0;
 
-/** The block node whose first line is `start`; `at` is left at the line after it. */
-function block(lines: Line[], start: number, indent: number): unknown {
-  if (isItem(lines[start].text)) return sequence(lines, start, indent);
+const isItem = (i: number) => src.charCodeAt(starts[i]) === 45 && (ends[i] - starts[i] === 1 || src.charCodeAt(starts[i] + 1) === 32);
+
+/** The block node whose first line is `start`, in lines [start, to); `nextLine` is left at the line after it. */
+function block(start: number, to: number, indent: number): unknown {
+  if (isItem(start)) return sequence(start, to, indent);
   const obj: Record<string, unknown> = {};
   let i = start;
-  while (i < lines.length) {
-    const l = lines[i];
-    if (l.indent < indent) break;
-    if (l.indent > indent) bail();
-    const key = splitKey(l.text);
-    const rest = restOf(l.text, at);
+  while (i < to) {
+    const li = indents[i];
+    if (li < indent) break;
+    if (li > indent) bail();
+    const e = ends[i];
+    const key = splitKey(starts[i], e);
+    let r = at;
+    while (r < e && src.charCodeAt(r) === 32) r++;
     if (Object.hasOwn(obj, key)) bail();
     i++;
     let value: unknown;
-    if (rest === '' || rest.charCodeAt(0) === 35) {
-      const next = lines[i];
-      if (next && (next.indent > indent || (next.indent === indent && next.text.startsWith('- ')))) {
-        value = block(lines, i, next.indent);
-        i = at;
+    if (r === e || src.charCodeAt(r) === 35) {
+      if (i < to && (indents[i] > indent || (indents[i] === indent && src.startsWith('- ', starts[i])))) {
+        value = block(i, to, indents[i]);
+        i = nextLine;
       } else value = null;
-    } else value = inlineValue(rest);
+    } else value = inlineValue(r, e);
     obj[key] = value;
   }
-  at = i;
+  nextLine = i;
   return obj;
 }
 
-function sequence(lines: Line[], start: number, indent: number): unknown {
+function sequence(start: number, to: number, indent: number): unknown {
   const arr: unknown[] = [];
   let i = start;
-  while (i < lines.length && lines[i].indent === indent && isItem(lines[i].text)) {
-    const item = lines[i].text.slice(1).trim();
+  while (i < to && indents[i] === indent && isItem(i)) {
+    const e = ends[i];
+    let r = starts[i] + 1;
+    while (r < e && src.charCodeAt(r) === 32) r++;
     // "- key: value" starts a mapping inside the sequence: not in lockfiles.
-    if (item === '' || /^[^'"{[]*: |^[^'"{[]*:$/.test(item)) bail();
-    arr.push(inlineValue(item));
+    if (r === e || /^[^'"{[]*: |^[^'"{[]*:$/.test(src.slice(r, e))) bail();
+    arr.push(inlineValue(r, e));
     i++;
   }
-  if (i < lines.length && lines[i].indent > indent) bail();
-  at = i;
+  if (i < to && indents[i] > indent) bail();
+  nextLine = i;
   return arr;
 }
 
 /** Every document of `text`, or undefined when it is not the subset this reads. */
 export function parseLockfileYaml(text: string): unknown[] | undefined {
   try {
-    // A tab is white space to YAML in some places and content in others: js-yaml decides.
-    if (text.includes('\t')) bail();
-    const docs: Line[][] = [[]];
-    let lines = docs[0];
+    if (outsideSubset(text)) bail();
+    use(text);
+    indents = [];
+    starts = [];
+    ends = [];
+    // Each document's first line; a "---" line starts the next.
+    const docs: number[] = [0];
     let start = 0;
     while (start <= text.length) {
       let end = text.indexOf('\n', start);
@@ -261,25 +342,37 @@ export function parseLockfileYaml(text: string): unknown[] | undefined {
       if (c === 35) continue;
       if (indent === 0 && c === 45 && text.startsWith('---', first)) {
         if (end !== first + 3) bail();
-        lines = [];
-        docs.push(lines);
+        docs.push(indents.length);
         continue;
       }
       if (indent === 0 && ((c === 46 && text.startsWith('...', first)) || c === 37)) bail();
-      const body = text.slice(first, end);
-      lines.push({ indent, text: body.charCodeAt(body.length - 1) === 32 ? body.trimEnd() : body });
+      // Trailing white space, as String#trimEnd takes it, once there is a trailing space.
+      if (text.charCodeAt(end - 1) === 32) end = first + text.slice(first, end).trimEnd().length;
+      indents.push(indent);
+      starts.push(first);
+      ends.push(end);
     }
+    docs.push(indents.length);
+    const out: unknown[] = [];
     // A leading "---" opens the first document rather than closing an empty one.
-    if (docs.length > 1 && docs[0].length === 0) docs.shift();
-    return docs.map((doc) => {
-      if (doc.length === 0) return null;
-      if (doc[0].indent !== 0) bail();
-      const value = block(doc, 0, 0);
-      if (at !== doc.length) bail();
-      return value;
-    });
+    for (let d = docs.length > 2 && docs[1] === 0 ? 1 : 0; d + 1 < docs.length; d++) {
+      const from = docs[d];
+      const to = docs[d + 1];
+      if (from === to) {
+        out.push(null);
+        continue;
+      }
+      if (indents[from] !== 0) bail();
+      out.push(block(from, to, 0));
+      if (nextLine !== to) bail();
+    }
+    return out;
   } catch (e) {
     if (e instanceof Unsupported) return undefined;
     throw e;
+  } finally {
+    // Nor are the arrays of its lines.
+    indents = starts = ends = [];
+    forget();
   }
 }

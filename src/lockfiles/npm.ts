@@ -34,15 +34,27 @@ function nameFromKey(key: string): string {
   return i < 0 ? key.slice(key.lastIndexOf('/') + 1) : key.slice(i + 'node_modules/'.length);
 }
 
-function depNames(e: Entry, folder: boolean): { name: string; optional: boolean }[] {
-  const out: { name: string; optional: boolean }[] = [];
-  for (const n of Object.keys(recordOf(e.dependencies))) out.push({ name: n, optional: false });
-  for (const n of Object.keys(recordOf(e.optionalDependencies))) out.push({ name: n, optional: true });
+/**
+ * The names an entry depends on into `names`, and whether each is optional into `optional`
+ * (both emptied first: one pair of arrays serves every entry of a large lockfile).
+ */
+function depNames(e: Entry, folder: boolean, names: string[], optional: boolean[]): void {
+  names.length = 0;
+  optional.length = 0;
+  addNames(e.dependencies, false, names, optional);
+  addNames(e.optionalDependencies, true, names, optional);
   // npm 7+ installs peer dependencies, so they are part of the resolved graph.
-  for (const n of Object.keys(recordOf(e.peerDependencies))) out.push({ name: n, optional: true });
+  addNames(e.peerDependencies, true, names, optional);
   // A workspace's (or the root's) devDependencies are installed too; a package's are not.
-  if (folder) for (const n of Object.keys(recordOf(e.devDependencies))) out.push({ name: n, optional: false });
-  return out;
+  if (folder) addNames(e.devDependencies, false, names, optional);
+}
+
+function addNames(section: unknown, opt: boolean, names: string[], optional: boolean[]): void {
+  if (!isRecord(section)) return;
+  for (const n of Object.keys(section)) {
+    names.push(n);
+    optional.push(opt);
+  }
 }
 
 /** "packages/a" (a workspace or `file:` folder), not "node_modules/..." nor the root "". */
@@ -51,8 +63,13 @@ const isFolderKey = (key: string) => key !== '' && !key.startsWith('node_modules
 function fromPackages(data: Entry, packages: Record<string, unknown>, file: string, kind: Lockfile['kind']): Lockfile {
   const rootEntry = recordOf(packages['']);
   const keyToPurl = new Map<string, string>();
-  const entries: [string, Entry][] = [];
-  for (const [key, raw] of Object.entries(packages)) {
+  // Cold code over every package: keys and entries in two arrays, no [key, value] pairs (their
+  // destructuring goes through the iterator protocol before the JIT has optimized the loop).
+  const all = Object.keys(packages);
+  const keys: string[] = [];
+  const entries: Entry[] = [];
+  for (const key of all) {
+    const raw = packages[key];
     if (key === '' || !isRecord(raw)) continue;
     // A link points at a workspace folder whose own entry carries the package.
     if (raw.link === true) continue;
@@ -61,16 +78,19 @@ function fromPackages(data: Entry, packages: Record<string, unknown>, file: stri
     if (isFolderKey(key)) {
       // A workspace: in the graph (root -> workspace -> its dependencies) even without a version.
       keyToPurl.set(key, npmPurl(name, version ?? ''));
-      entries.push([key, raw]);
+      keys.push(key);
+      entries.push(raw);
       continue;
     }
     if (!version) throw new LockfileError(`entry "${key}" has no version; ${FIX}`, file);
     keyToPurl.set(key, npmPurl(name, version));
-    entries.push([key, raw]);
+    keys.push(key);
+    entries.push(raw);
   }
   const rootDeps: string[] = [];
   // Links resolve to their target's purl, so dependency edges through a link still land.
-  for (const [key, raw] of Object.entries(packages)) {
+  for (const key of all) {
+    const raw = packages[key];
     if (isRecord(raw) && raw.link === true) {
       const target = keyToPurl.get(str(raw.resolved) ?? '');
       if (!target) continue;
@@ -91,29 +111,36 @@ function fromPackages(data: Entry, packages: Record<string, unknown>, file: stri
       else base = '';
     }
   };
-  for (const d of depNames(rootEntry, true)) {
-    const p = resolve('', d.name);
+  const names: string[] = [];
+  const optionals: boolean[] = [];
+  depNames(rootEntry, true, names, optionals);
+  for (const n of names) {
+    const p = resolve('', n);
     if (p) rootDeps.push(p);
   }
   const direct = new Set(rootDeps);
   const list: LockPackage[] = [];
   const warnings: string[] = [];
-  for (const [key, e] of entries) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const e = entries[i];
     const purl = keyToPurl.get(key) as string;
     const folder = isFolderKey(key);
     const optional = e.optional === true || e.devOptional === true;
     const deps: string[] = [];
     const unresolved: string[] = [];
-    for (const d of depNames(e, folder)) {
-      const p = resolve(key, d.name);
+    depNames(e, folder, names, optionals);
+    for (let j = 0; j < names.length; j++) {
+      const n = names[j];
+      const p = resolve(key, n);
       if (p) deps.push(p);
       // npm leaves an optional package's own dependencies unresolved when it will not install
       // it (another platform): a note, not an error. A required one means the lockfile is out
       // of date with itself.
-      else if (optional && !d.optional) {
-        unresolved.push(d.name);
-        warnings.push(`${file}: optional package "${key}" depends on "${d.name}", which the lockfile leaves unresolved; "${d.name}" is not in the SBOM`);
-      } else if (!d.optional) throw new LockfileError(`"${key}" depends on "${d.name}" which the lockfile does not contain; ${FIX}`, file);
+      else if (optional && !optionals[j]) {
+        unresolved.push(n);
+        warnings.push(`${file}: optional package "${key}" depends on "${n}", which the lockfile leaves unresolved; "${n}" is not in the SBOM`);
+      } else if (!optionals[j]) throw new LockfileError(`"${key}" depends on "${n}" which the lockfile does not contain; ${FIX}`, file);
     }
     const license = str(e.license);
     const pkg: LockPackage = {
@@ -137,7 +164,7 @@ function fromPackages(data: Entry, packages: Record<string, unknown>, file: stri
     path: file,
     kind,
     root: rootOf(rootEntry, data),
-    packages: mergeByPurl(list),
+    packages: mergeByPurl(list, true),
     rootDependencies: sortedUnique(rootDeps),
   };
   if (warnings.length) lock.warnings = warnings;

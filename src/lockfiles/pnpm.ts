@@ -29,6 +29,14 @@ function splitKey(key: string, format: Format): { name: string; version: string 
   return { name: base.slice(0, at), version: base.slice(at + 1) };
 }
 
+/** A v9 snapshot key without its peer suffix: "a@1.0.0(b@2)" -> "a@1.0.0". */
+function withoutPeers(key: string): string {
+  const paren = key.indexOf('(');
+  if (paren < 0) return key;
+  // As /\(.*$/ takes it: '.' stops at line breaks, which a quoted YAML key may hold.
+  return /[\n\r\u2028\u2029]/.test(key) ? key.replace(/\(.*$/, '') : key.slice(0, paren);
+}
+
 /** pnpm 11 writes its "env lockfile" (config and package-manager dependencies) as a first document. */
 function isEnvDocument(d: unknown): boolean {
   if (!isRecord(d) || !isRecord(d.importers)) return false;
@@ -53,7 +61,7 @@ export function parsePnpmLock(text: string, file: string, manifest?: Manifest): 
   // v9 splits metadata (packages) from the resolved graph (snapshots); v5 and v6 keep both in packages.
   const graph = recordOf(format === 9 ? data.snapshots : data.packages);
   const meta = recordOf(data.packages);
-  const metaOf = (key: string) => recordOf(format === 9 ? meta[key.replace(/\(.*$/, '')] : graph[key]);
+  const metaOf = (key: string) => recordOf(format === 9 ? meta[withoutPeers(key)] : graph[key]);
   const importers = isRecord(data.importers) ? data.importers : { '.': data };
 
   // Workspaces by folder, named by the links that point at them (importers carry no name).
@@ -100,18 +108,22 @@ export function parsePnpmLock(text: string, file: string, manifest?: Manifest): 
     nodes.push({ key, e, m, name, version, purl });
   }
   const list: LockPackage[] = [];
+  // Cold code over every package: no [name, ref] pairs to destructure, no array per iteration.
+  const edges = (key: string, section: unknown, required: boolean, deps: string[]) => {
+    const sec = recordOf(section);
+    for (const n of Object.keys(sec)) {
+      const r = String(sec[n]);
+      const k = keyOf('.', n, r);
+      if (!k) continue;
+      const p = purlByKey.get(k);
+      if (p) deps.push(p);
+      else if (required) throw new LockfileError(`"${key}" depends on "${n}" (${r}) which the lockfile does not contain; ${FIX}`, file);
+    }
+  };
   for (const { key, e, m, name, version, purl } of nodes) {
     const deps: string[] = [];
-    for (const section of ['dependencies', 'optionalDependencies'] as const) {
-      for (const [n, r] of Object.entries(recordOf(e[section]))) {
-        const k = keyOf('.', n, String(r));
-        if (!k) continue;
-        const p = purlByKey.get(k);
-        if (p) deps.push(p);
-        else if (section === 'dependencies')
-          throw new LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX}`, file);
-      }
-    }
+    edges(key, e.dependencies, true, deps);
+    edges(key, e.optionalDependencies, false, deps);
     const pkg: LockPackage = {
       ecosystem: 'npm',
       name,

@@ -190,67 +190,101 @@ export function recordOf(v: unknown): Record<string, unknown> {
  * For lockfiles that do not record which packages are dev-only: a package is dev when no path
  * from a production root reaches it; optional when only optional roots/edges reach it.
  */
-export function markReachability(
-  packages: Map<string, LockPackage>,
-  prodRoots: string[],
-  devRoots: string[],
-  optionalRoots: string[] = [],
-): void {
-  const prod = walk(packages, prodRoots);
-  const all = walk(packages, [...prodRoots, ...devRoots, ...optionalRoots]);
-  const optionalOnly = walk(packages, optionalRoots);
-  for (const [purl, p] of packages) {
-    // Unreachable entries stay as they are (dev=false): better over-report than drop.
-    if (!all.has(purl) || p.workspace !== undefined) continue;
-    const inProd = prod.has(purl);
-    p.dev = !inProd && !optionalOnly.has(purl);
-    if (!inProd && optionalOnly.has(purl)) p.optional = true;
-  }
-}
-
-function walk(packages: Map<string, LockPackage>, roots: string[]): Set<string> {
-  const seen = new Set<string>();
-  const stack = [...roots];
-  while (stack.length) {
-    const purl = stack.pop() as string;
-    if (seen.has(purl)) continue;
-    seen.add(purl);
-    const p = packages.get(purl);
+export function markReachability(packages: LockPackage[], prodRoots: string[], devRoots: string[], optionalRoots: string[] = []): void {
+  // Cold code over every edge: packages by index, the graph as one array of indices, and the
+  // three walks marking bits of one byte per package (not three Sets of purls).
+  const index = new Map<string, number>();
+  for (let i = 0; i < packages.length; i++) index.set(packages[i].purl, i);
+  const first = new Int32Array(packages.length + 1);
+  const to: number[] = [];
+  for (let i = 0; i < packages.length; i++) {
+    first[i] = to.length;
+    const p = packages[i];
     // A workspace is part of the project: its own sections are roots of their own kind.
-    if (p && p.workspace === undefined) for (const d of p.dependencies) if (!seen.has(d)) stack.push(d);
+    if (p.workspace !== undefined) continue;
+    for (const d of p.dependencies) {
+      const j = index.get(d);
+      if (j !== undefined) to.push(j);
+    }
   }
-  return seen;
+  first[packages.length] = to.length;
+  const marks = new Uint8Array(packages.length);
+  const walk = (roots: string[], bit: number) => {
+    const stack: number[] = [];
+    for (const r of roots) {
+      const j = index.get(r);
+      if (j !== undefined) stack.push(j);
+    }
+    while (stack.length) {
+      const i = stack.pop() as number;
+      if (marks[i] & bit) continue;
+      marks[i] |= bit;
+      for (let k = first[i]; k < first[i + 1]; k++) if (!(marks[to[k]] & bit)) stack.push(to[k]);
+    }
+  };
+  walk(prodRoots, PROD);
+  walk(prodRoots, ANY);
+  walk(devRoots, ANY);
+  walk(optionalRoots, ANY);
+  walk(optionalRoots, OPTIONAL);
+  for (let i = 0; i < packages.length; i++) {
+    const p = packages[i];
+    // Unreachable entries stay as they are (dev=false): better over-report than drop.
+    if (!(marks[i] & ANY) || p.workspace !== undefined) continue;
+    const inProd = (marks[i] & PROD) !== 0;
+    const optionalOnly = (marks[i] & OPTIONAL) !== 0;
+    p.dev = !inProd && !optionalOnly;
+    if (!inProd && optionalOnly) p.optional = true;
+  }
 }
+const PROD = 1;
+const ANY = 2;
+const OPTIONAL = 4;
 
 /**
  * Packages deduplicated by purl (the same name@version nested at several paths is one component):
  * prod wins over dev, required over optional, direct over transitive; dependency lists merged and
- * sorted so the output does not depend on the lockfile's key order.
+ * sorted so the output does not depend on the lockfile's key order. `owned`: the caller built
+ * `list` for this and nothing else holds its packages, so they are merged in place, not copied.
  */
-export function mergeByPurl(list: Iterable<LockPackage>): LockPackage[] {
+export function mergeByPurl(list: Iterable<LockPackage>, owned = false): LockPackage[] {
   const by = new Map<string, LockPackage>();
   for (const p of list) {
     const q = by.get(p.purl);
     if (!q) {
-      by.set(p.purl, { ...p, dependencies: [...p.dependencies] });
+      by.set(p.purl, owned ? p : { ...p, dependencies: [...p.dependencies] });
       continue;
     }
     q.dev = q.dev && p.dev;
     if (q.optional !== undefined || p.optional !== undefined) q.optional = Boolean(q.optional && p.optional);
     q.direct = q.direct || p.direct;
-    q.dependencies.push(...p.dependencies);
+    for (const d of p.dependencies) q.dependencies.push(d);
     if (!q.integrity && p.integrity) q.integrity = p.integrity;
     if (!q.licenses && p.licenses) q.licenses = p.licenses;
     if (p.unresolved) q.unresolved = [...(q.unresolved ?? []), ...p.unresolved];
     if (!q.workspace && p.workspace) q.workspace = p.workspace;
   }
-  const out = [...by.values()];
-  for (const p of out) {
-    p.dependencies = [...new Set(p.dependencies)].filter((d) => d !== p.purl).sort();
+  // Sorted by purl (the default sort compares code units, as `<` does), without a comparator
+  // call per comparison: this runs cold, on every package.
+  const purls = [...by.keys()].sort();
+  const out: LockPackage[] = [];
+  for (const purl of purls) {
+    const p = by.get(purl) as LockPackage;
+    sortDependencies(p);
     if (p.optional === false) delete p.optional;
     if (p.unresolved) p.unresolved = sortedUnique(p.unresolved);
+    out.push(p);
   }
-  return out.sort((a, b) => (a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0));
+  return out;
+}
+
+/** `p.dependencies` sorted, without repeats or `p` itself, in place. */
+function sortDependencies(p: LockPackage): void {
+  const d = p.dependencies;
+  if (d.length > 1) d.sort();
+  let w = 0;
+  for (let r = 0; r < d.length; r++) if (d[r] !== p.purl && (w === 0 || d[r] !== d[w - 1])) d[w++] = d[r];
+  d.length = w;
 }
 
 export function sortedUnique(xs: Iterable<string>): string[] {
@@ -277,7 +311,7 @@ export function withRoots(
     const prod = roots(manifest.dependencies);
     const dev = roots(manifest.devDependencies);
     const opt = roots(manifest.optionalDependencies);
-    if (markDev) markReachability(new Map(packages.map((p) => [p.purl, p])), prod, dev, opt);
+    if (markDev) markReachability(packages, prod, dev, opt);
     rootDependencies = sortedUnique([...prod, ...dev, ...opt]);
   } else {
     const needed = new Set(packages.flatMap((p) => p.dependencies));
@@ -299,6 +333,7 @@ export interface WorkspaceRoots {
 }
 
 /**
+ * `list`: packages the caller built for this call alone (they are merged in place).
  * Dev/optional by reachability from every workspace's sections (a workspace node is not walked
  * through, so one workspace's devDependencies never become production because another workspace
  * needs that workspace), direct = named by a workspace or the root.
@@ -309,8 +344,8 @@ export function finishWorkspaces(
   roots: WorkspaceRoots,
   manifest: Manifest | undefined,
 ): Lockfile {
-  const packages = mergeByPurl(list);
-  markReachability(new Map(packages.map((p) => [p.purl, p])), roots.prod, roots.dev, roots.opt);
+  const packages = mergeByPurl(list, true);
+  markReachability(packages, roots.prod, roots.dev, roots.opt);
   const rootDependencies = sortedUnique(roots.rootDeps);
   const direct = new Set([...roots.prod, ...roots.dev, ...roots.opt, ...rootDependencies]);
   for (const p of packages) p.direct = direct.has(p.purl);

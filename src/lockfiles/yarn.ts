@@ -2,6 +2,7 @@
 // Neither records which packages are dev-only, so the manifest (package.json) is used for that.
 import type * as SemverLib from 'semver';
 import { LockfileError } from '../errors';
+import { readBerryLockfile, type BerryEntry, type BerryLockfile } from './berry-lock';
 import type { Lockfile, LockPackage, Manifest } from './types';
 import { finishWorkspaces, fromSri, isRecord, mergeByPurl, npmPurl, parseYamlLockfile, recordOf, str, withRoots } from './util';
 
@@ -26,7 +27,45 @@ function splitDescriptor(d: string): [string, string] {
 
 function unquote(s: string): string {
   const t = s.trim();
-  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replace(/\\"/g, '"') : t;
+  if (t.length < 2 || t.charCodeAt(0) !== 34 || t.charCodeAt(t.length - 1) !== 34) return t;
+  const inner = t.slice(1, -1);
+  return inner.includes('\\') ? inner.replace(/\\"/g, '"') : inner;
+}
+
+const FIELD = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/;
+/** The value of the line splitField last split. */
+let fieldValue = '';
+
+/**
+ * `key value` (either may be quoted) -> the key, unquoted, and fieldValue; undefined when the
+ * line is not that. `clean`: the text is printable ASCII (see parseClassic), so the only white
+ * space is ' ' and the common shapes are split with indexOf; the others by the regex.
+ */
+function splitField(line: string, clean: boolean): string | undefined {
+  if (clean) {
+    let key: string | undefined;
+    let k = 0;
+    if (line.charCodeAt(0) !== 34) {
+      k = line.indexOf(' ');
+      if (k < 0) return undefined;
+      key = line.slice(0, k);
+    } else {
+      const q = line.indexOf('"', 1);
+      if (q > 0 && line.charCodeAt(q + 1) === 32 && line.lastIndexOf('\\', q) < 0) {
+        key = line.slice(1, q);
+        k = q + 1;
+      }
+    }
+    if (key !== undefined) {
+      while (line.charCodeAt(k) === 32) k++;
+      fieldValue = unquote(line.slice(k));
+      return key;
+    }
+  }
+  const m = FIELD.exec(line);
+  if (!m) return undefined;
+  fieldValue = unquote(m[2]);
+  return unquote(m[1]);
 }
 
 interface ClassicEntry {
@@ -36,23 +75,47 @@ interface ClassicEntry {
   maps: Record<string, Record<string, string>>;
 }
 
+const CLASSIC_SECTIONS = ['dependencies', 'optionalDependencies'] as const;
+
 function parseClassic(text: string, file: string, manifest?: Manifest): Lockfile {
   const entries: ClassicEntry[] = [];
-  const lines = text.split(/\r?\n/);
   let cur: ClassicEntry | undefined;
   let section: Record<string, string> | undefined;
   const bad = (why: string, i: number) => new LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file, i + 1);
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
-    // Each line trimmed once: this loop runs over every line of the file before the JIT has
-    // optimized it (a cold start), so work per line is most of the parse.
-    const start = raw.trimStart();
-    if (start === '' || start.charCodeAt(0) === 35) continue;
-    const indent = raw.length - start.length;
-    const line = start.trimEnd();
+  // Printable ASCII and line breaks only (every real yarn.lock): a line's only white space is then
+  // ' ', so it is trimmed and split with indexOf on the text. Otherwise each line is trimmed as
+  // JavaScript trims (tabs, no-break spaces...) and split by the regex, as before.
+  const clean = !/[^\x20-\x7e\n\r]|\r(?!\n)/.test(text);
+  // Cold code, run over every line before the JIT has optimized it: one slice per line, no
+  // array of lines.
+  const n = text.length;
+  let start = 0;
+  for (let i = 0; start <= n; i++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = n;
+    const from = start;
+    start = end + 1;
+    if (end > from && text.charCodeAt(end - 1) === 13) end--;
+    let indent: number;
+    let line: string;
+    if (clean) {
+      let first = from;
+      while (first < end && text.charCodeAt(first) === 32) first++;
+      if (first === end || text.charCodeAt(first) === 35) continue;
+      while (text.charCodeAt(end - 1) === 32) end--;
+      indent = first - from;
+      line = text.slice(first, end);
+    } else {
+      const raw = text.slice(from, end);
+      const trimmed = raw.trimStart();
+      if (trimmed === '' || trimmed.charCodeAt(0) === 35) continue;
+      indent = raw.length - trimmed.length;
+      line = trimmed.trimEnd();
+    }
     if (indent === 0) {
       if (!line.endsWith(':')) throw bad('an entry header must end with ":"', i);
-      cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };
+      const head = line.slice(0, -1);
+      cur = { keys: head.includes(',') ? head.split(/,\s*/).map(unquote) : [unquote(head)], line: i + 1, fields: {}, maps: {} };
       section = undefined;
       entries.push(cur);
     } else if (indent === 2 && cur) {
@@ -62,13 +125,13 @@ function parseClassic(text: string, file: string, manifest?: Manifest): Lockfile
         continue;
       }
       section = undefined;
-      const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad('expected `key value`', i);
-      cur.fields[unquote(m[1])] = unquote(m[2]);
+      const key = splitField(line, clean);
+      if (key === undefined) throw bad('expected `key value`', i);
+      cur.fields[key] = fieldValue;
     } else if (indent === 4 && section) {
-      const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad('expected `name range`', i);
-      section[unquote(m[1])] = unquote(m[2]);
+      const key = splitField(line, clean);
+      if (key === undefined) throw bad('expected `name range`', i);
+      section[key] = fieldValue;
     } else {
       throw bad(`unexpected indentation ${indent}`, i);
     }
@@ -91,17 +154,20 @@ function parseClassic(text: string, file: string, manifest?: Manifest): Lockfile
     if (integrity) pkg.integrity = integrity;
     list.push(pkg);
   }
-  entries.forEach((e, idx) => {
+  for (let idx = 0; idx < entries.length; idx++) {
+    const e = entries[idx];
     const pkg = list[idx];
-    for (const section of ['dependencies', 'optionalDependencies'] as const) {
-      for (const [n, r] of Object.entries(e.maps[section] ?? {})) {
+    for (const section of CLASSIC_SECTIONS) {
+      const m = e.maps[section] ?? {};
+      for (const n of Object.keys(m)) {
+        const r = m[n];
         const p = byDescriptor.get(`${n}@${r}`);
         if (p) pkg.dependencies.push(p);
         else if (section === 'dependencies')
           throw new LockfileError(`"${e.keys[0]}" depends on "${n}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file, e.line);
       }
     }
-  });
+  }
   return finish(file, 'yarn-classic', list, manifest, (n, r) => byDescriptor.get(`${n}@${r}`));
 }
 
@@ -112,76 +178,125 @@ function finish(
   manifest: Manifest | undefined,
   resolveRoot: (name: string, range: string) => string | undefined,
 ): Lockfile {
-  return withRoots({ path: file, kind }, mergeByPurl(list), manifest, resolveRoot);
+  return withRoots({ path: file, kind }, mergeByPurl(list, true), manifest, resolveRoot);
 }
 
-function parseBerry(text: string, file: string, manifest?: Manifest, workspaceManifests: Record<string, Manifest> = {}): Lockfile {
-  const data = parseYamlLockfile(text, file, FIX_BERRY);
+/**
+ * The package a `resolutions` rewrite to a patch names (`patch:lru-cache@npm:10.4.3#./x.patch`,
+ * `:` sometimes written %3A): the candidate of the patched version. Without this the range
+ * fallback below picked the highest version the original range accepts, loading semver for it.
+ */
+function patched(name: string, rewrite: string, candidates: LockPackage[]): string | undefined {
+  if (!rewrite.startsWith('patch:')) return undefined;
+  const hash = rewrite.indexOf('#');
+  const inner = rewrite.slice('patch:'.length, hash < 0 ? undefined : hash).replace(/%3A/gi, ':');
+  const at = inner.indexOf('@', 1);
+  // A patch of another package than the one depended on: left to the range fallback.
+  if (at < 0 || inner.slice(0, at) !== name) return undefined;
+  const version = inner.slice(at + 1).replace(/^npm:/, '');
+  return candidates.find((c) => c.version === version && c.workspace === undefined)?.purl;
+}
+
+/** The entries of a berry lockfile parsed as YAML (when berry-lock.ts declined it). */
+export function berryFromYaml(data: unknown, file: string): BerryLockfile {
   if (!isRecord(data)) throw new LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file, 1);
-  const meta = recordOf(data.__metadata);
+  const entries: BerryEntry[] = [];
+  for (const key of Object.keys(data)) {
+    const raw = data[key];
+    if (key === '__metadata' || !isRecord(raw)) continue;
+    const deps: string[] = [];
+    const d = recordOf(raw.dependencies);
+    for (const n of Object.keys(d)) deps.push(n, String(d[n]));
+    entries.push({ key, version: str(raw.version), resolution: str(raw.resolution), deps });
+  }
+  return { metadata: recordOf(data.__metadata), entries };
+}
+
+function readBerryEntries(text: string, file: string): BerryLockfile {
+  return readBerryLockfile(text) ?? berryFromYaml(parseYamlLockfile(text, file, FIX_BERRY), file);
+}
+
+// Cold code (it runs once per process, mostly before the JIT optimizes it): plain loops over
+// flat arrays, no tuples or destructuring, one lookup per dependency where the lockfile says.
+function parseBerry(text: string, file: string, manifest?: Manifest, workspaceManifests: Record<string, Manifest> = {}): Lockfile {
+  const { metadata: meta, entries: all } = readBerryEntries(text, file);
   const version = Number(meta.version);
   // Berry lockfile versions 4 (yarn 2) to 10 (yarn 4.10+) share the entry layout we read.
   if (!Number.isInteger(version) || version < 4 || version > 10)
     throw new LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file);
   const byDescriptor = new Map<string, string>();
-  const entries: { raw: Record<string, unknown>; pkg: LockPackage }[] = [];
+  // The packages, and the entries they come from, in the lockfile's order.
+  const entries: BerryEntry[] = [];
+  const list: LockPackage[] = [];
   // The root workspace is the project itself; the others are components under it.
-  let rootEntry: Record<string, unknown> | undefined;
-  for (const [key, raw] of Object.entries(data)) {
-    if (key === '__metadata' || !isRecord(raw)) continue;
-    const resolution = str(raw.resolution) ?? '';
-    const [name, ref] = splitDescriptor(resolution);
-    const version = str(raw.version);
-    if (!version || !name) throw new LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file);
+  let rootEntry: BerryEntry | undefined;
+  let rootName = '';
+  for (const e of all) {
+    const resolution = e.resolution ?? '';
+    const at = resolution.indexOf('@', 1);
+    const name = at < 0 ? resolution : resolution.slice(0, at);
+    const ref = at < 0 ? '' : resolution.slice(at + 1);
+    const v = e.version;
+    if (!v || !name) throw new LockfileError(`entry "${e.key}" has no version or resolution; ${FIX_BERRY}`, file, e.line);
     if (ref === 'workspace:.') {
-      rootEntry = raw;
+      rootEntry = e;
+      rootName = name;
       continue;
     }
     let pkg: LockPackage;
     if (ref.startsWith('workspace:')) {
-      const at = ref.slice('workspace:'.length);
+      const folder = ref.slice('workspace:'.length);
       // The lockfile's version of a workspace is a placeholder (0.0.0-use.local).
-      const v = workspaceManifests[at]?.version ?? '';
-      pkg = { ecosystem: 'npm', name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [], workspace: at };
+      const wv = workspaceManifests[folder]?.version ?? '';
+      pkg = { ecosystem: 'npm', name, version: wv, purl: npmPurl(name, wv), dev: false, direct: false, dependencies: [], workspace: folder };
     } else {
       // link: and portal: point at folders outside the workspaces: not packages of a registry.
-      if (/^(link|portal):/.test(ref)) continue;
-      pkg = { ecosystem: 'npm', name, version, purl: npmPurl(name, version), dev: false, direct: false, dependencies: [] };
+      if (ref.startsWith('link:') || ref.startsWith('portal:')) continue;
+      pkg = { ecosystem: 'npm', name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [] };
     }
-    for (const k of key.split(/,\s*/)) byDescriptor.set(k, pkg.purl);
-    entries.push({ raw, pkg });
+    const key = e.key;
+    if (key.indexOf(',') < 0) byDescriptor.set(key, pkg.purl);
+    else for (const k of key.split(/,\s*/)) byDescriptor.set(k, pkg.purl);
+    entries.push(e);
+    list.push(pkg);
   }
-  const byName = new Map<string, LockPackage[]>();
-  for (const { pkg } of entries) {
-    const same = byName.get(pkg.name);
-    if (same) same.push(pkg);
-    else byName.set(pkg.name, [pkg]);
-  }
-  // Lockfile v4 writes ranges without the npm: protocol that its keys carry.
+  // Each dependency's exact match (the descriptor the lockfile keys it by), aligned with `deps`'
+  // names: the fallback below needs every exact match first (`named`). Lockfile v4 writes ranges
+  // without the npm: protocol that its keys carry.
   const exactly = (n: string, r: string) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
-  // Each entry's dependencies as [name, range, exact match], looked up once: the fallback below
-  // needs every exact match first (`named`).
-  const depsOf = (raw: Record<string, unknown>) => {
-    const deps = recordOf(raw.dependencies);
-    const out: [string, string, string | undefined][] = [];
-    for (const n of Object.keys(deps)) {
-      const r = String(deps[n]);
-      out.push([n, r, exactly(n, r)]);
-    }
-    return out;
-  };
-  const entryDeps = entries.map((e) => depsOf(e.raw));
-  const rootDepsOf = rootEntry ? depsOf(rootEntry) : [];
   const named = new Set<string>();
-  for (const deps of [...entryDeps, rootDepsOf]) for (const d of deps) if (d[2]) named.add(d[2]);
+  // All entries' matches in one array, in order: entry i's start at exactAt[i], the root's last.
+  const exact: (string | undefined)[] = [];
+  const exactAt: number[] = [];
+  for (const e of rootEntry ? [...entries, rootEntry] : entries) {
+    exactAt.push(exact.length);
+    const deps = e.deps;
+    for (let j = 0; j < deps.length; j += 2) {
+      const p = exactly(deps[j], deps[j + 1]);
+      if (p !== undefined) named.add(p);
+      exact.push(p);
+    }
+  }
+  // Packages by name, for the few dependencies no descriptor matches: built when one is met.
+  let byName: Map<string, LockPackage[]> | undefined;
   const resolutions = manifest?.resolutions ?? {};
   const resolve = (from: string, n: string, r: string): string | undefined => {
+    if (!byName) {
+      byName = new Map();
+      for (const pkg of list) {
+        const same = byName.get(pkg.name);
+        if (same) same.push(pkg);
+        else byName.set(pkg.name, [pkg]);
+      }
+    }
     const candidates = byName.get(n) ?? [];
     // The root package.json's `resolutions` rewrote the descriptor: "parent/name", "name@range"
     // or "name" (ansi-escapes/type-fest: ^2.0.0 locks ansi-escapes' type-fest@^0.21.3 as 2.19.0).
-    const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r.replace(/^npm:/, '')}`] ?? resolutions[n];
+    // Keys name the range with or without its protocol ("retry-request@npm:^8.0.0").
+    const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r}`] ?? resolutions[`${n}@${r.replace(/^npm:/, '')}`] ?? resolutions[n];
     if (rewrite !== undefined) {
-      const hit = exactly(n, rewrite) ?? candidates.find((c) => c.version === rewrite.replace(/^npm:/, ''))?.purl;
+      const version = rewrite.replace(/^npm:/, '');
+      const hit = exactly(n, rewrite) ?? candidates.find((c) => c.version === version)?.purl ?? patched(n, rewrite, candidates);
       if (hit) return hit;
     }
     // Else the one version of that name, or the highest the range accepts.
@@ -195,11 +310,14 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
     const target = ok.filter((c) => !named.has(c.purl));
     return (target.length === 1 ? target : ok).sort((a, b) => semver.rcompare(a.version, b.version))[0]?.purl;
   };
-  const resolveAll = (raw: Record<string, unknown>, deps: [string, string, string | undefined][]): [string, string][] => {
-    const out: [string, string][] = [];
-    for (const [n, r, exact] of deps) {
-      const p = exact ?? resolve(splitDescriptor(str(raw.resolution) ?? '')[0], n, r);
-      if (p) out.push([n, p]);
+  /** The purls of `deps`' resolved dependencies; their names into `names` when given. */
+  const resolveAll = (from: string, deps: string[], at: number, names?: string[]): string[] => {
+    const out: string[] = [];
+    for (let j = 0; j < deps.length; j += 2) {
+      const p = exact[at + (j >> 1)] ?? resolve(from, deps[j], deps[j + 1]);
+      if (p === undefined) continue;
+      out.push(p);
+      if (names) names.push(deps[j]);
     }
     return out;
   };
@@ -208,28 +326,30 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
   const opt: string[] = [];
   // A workspace's lockfile entry merges its dependencies and devDependencies: its package.json
   // (when the caller could read it) tells them apart; without one, all count as production.
-  const classify = (deps: [string, string][], m: Manifest | undefined) => {
-    for (const [n, p] of deps) {
-      if (m && !(n in m.dependencies) && n in m.devDependencies) dev.push(p);
-      else if (m && !(n in m.dependencies) && n in m.optionalDependencies) opt.push(p);
-      else prod.push(p);
+  const classify = (names: string[], purls: string[], m: Manifest | undefined) => {
+    for (let j = 0; j < names.length; j++) {
+      const n = names[j];
+      if (m && !(n in m.dependencies) && n in m.devDependencies) dev.push(purls[j]);
+      else if (m && !(n in m.dependencies) && n in m.optionalDependencies) opt.push(purls[j]);
+      else prod.push(purls[j]);
     }
   };
-  const list: LockPackage[] = [];
   const rootDeps: string[] = [];
-  for (let i = 0; i < entries.length; i++) {
-    const { raw, pkg } = entries[i];
-    const deps = resolveAll(raw, entryDeps[i]);
-    pkg.dependencies = deps.map(([, p]) => p);
-    if (pkg.workspace !== undefined) {
-      classify(deps, workspaceManifests[pkg.workspace]);
+  for (let i = 0; i < list.length; i++) {
+    const pkg = list[i];
+    const names = pkg.workspace !== undefined ? [] : undefined;
+    pkg.dependencies = resolveAll(pkg.name, entries[i].deps, exactAt[i], names);
+    if (names) {
+      classify(names, pkg.dependencies, workspaceManifests[pkg.workspace as string]);
       rootDeps.push(pkg.purl);
     }
-    list.push(pkg);
   }
-  const own = rootEntry ? resolveAll(rootEntry, rootDepsOf) : [];
-  classify(own, manifest);
-  rootDeps.push(...own.map(([, p]) => p));
+  if (rootEntry) {
+    const names: string[] = [];
+    const own = resolveAll(rootName, rootEntry.deps, exactAt[entries.length], names);
+    classify(names, own, manifest);
+    for (const p of own) rootDeps.push(p);
+  }
   return finishWorkspaces({ path: file, kind: 'yarn-berry' }, list, { prod, dev, opt, rootDeps }, manifest);
 }
 

@@ -31,6 +31,11 @@ export interface WriteSbomOptions {
   only?: string[];
   /** Components of other runs (shards) to add when their purl is not there yet. */
   extra?: SbomComponentEntry[];
+  /**
+   * Reads one lockfile (default readLockfile): a gate run passes the reader its audit and license
+   * policy share, so each lockfile is parsed once per run. The SBOM only reads what it returns.
+   */
+  readLockfile?: (file: string, display: string) => Lockfile;
 }
 
 /** A component as a chaingate-result.json lists it: enough to merge shards' SBOMs. */
@@ -97,10 +102,11 @@ export async function writeSbom(dir: string, opts: WriteSbomOptions = {}): Promi
   if (only) {
     // A shard's folders alone: the lockfiles of other folders are not even read.
     const files = [...new Set(only.flatMap((p) => findLockfiles(path.join(root, p), { skipDirs })))].sort();
-    lockfiles = files.map((f) => readLockfile(f, path.relative(root, f).split(path.sep).join('/')));
+    const read = opts.readLockfile ?? readLockfile;
+    lockfiles = files.map((f) => read(f, path.relative(root, f).split(path.sep).join('/')));
   } else if ((!opts.image && !opts.extra?.length) || findLockfiles(root, { skipDirs }).length > 0) {
     // With an image, or other runs' components, a directory without lockfiles is fine.
-    lockfiles = discoverLockfiles(root, { skipDirs });
+    lockfiles = discoverLockfiles(root, { skipDirs, ...(opts.readLockfile ? { read: opts.readLockfile } : {}) });
   }
   let image: ImageSbom | undefined;
   if (opts.image) {
