@@ -606,27 +606,27 @@ var require_scan = __commonJS({
         for (let idx = 0; idx < slashes.length; idx++) {
           const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
           const i = slashes[idx];
-          const value2 = input.slice(n2, i);
+          const value3 = input.slice(n2, i);
           if (opts.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
               tokens[idx].value = prefix;
             } else {
-              tokens[idx].value = value2;
+              tokens[idx].value = value3;
             }
             depth(tokens[idx]);
             state.maxDepth += tokens[idx].depth;
           }
           if (i >= start) {
-            parts.push(value2);
+            parts.push(value3);
             prevIndex = i;
           }
         }
         const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input.slice(n);
-        parts.push(value);
+        const value2 = input.slice(n);
+        parts.push(value2);
         if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value;
+          tokens[tokens.length - 1].value = value2;
           depth(tokens[tokens.length - 1]);
           state.maxDepth += tokens[tokens.length - 1].depth;
         }
@@ -657,13 +657,13 @@ var require_parse = __commonJS({
         return options.expandRange(...args, options);
       }
       args.sort();
-      const value = `[${args.join("-")}]`;
+      const value2 = `[${args.join("-")}]`;
       try {
-        new RegExp(value);
+        new RegExp(value2);
       } catch (ex) {
         return args.map((v) => utils.escapeRegex(v)).join("..");
       }
-      return value;
+      return value2;
     };
     var syntaxError = (type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
@@ -673,22 +673,22 @@ var require_parse = __commonJS({
       let bracket = 0;
       let paren = 0;
       let quote = 0;
-      let value = "";
+      let value2 = "";
       let escaped = false;
       for (const ch of input) {
         if (escaped === true) {
-          value += ch;
+          value2 += ch;
           escaped = false;
           continue;
         }
         if (ch === "\\") {
-          value += ch;
+          value2 += ch;
           escaped = true;
           continue;
         }
         if (ch === '"') {
           quote = quote === 1 ? 0 : 1;
-          value += ch;
+          value2 += ch;
           continue;
         }
         if (quote === 0) {
@@ -702,15 +702,15 @@ var require_parse = __commonJS({
             } else if (ch === ")" && paren > 0) {
               paren--;
             } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
+              parts.push(value2);
+              value2 = "";
               continue;
             }
           }
         }
-        value += ch;
+        value2 += ch;
       }
-      parts.push(value);
+      parts.push(value2);
       return parts;
     };
     var isPlainBranch = (branch) => {
@@ -731,19 +731,19 @@ var require_parse = __commonJS({
       return true;
     };
     var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
+      let value2 = branch.trim();
       let changed = true;
       while (changed === true) {
         changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
+          value2 = value2.slice(2, -1);
           changed = true;
         }
       }
-      if (!isPlainBranch(value)) {
+      if (!isPlainBranch(value2)) {
         return;
       }
-      return value.replace(/\\(.)/g, "$1");
+      return value2.replace(/\\(.)/g, "$1");
     };
     var hasRepeatedCharPrefixOverlap = (branches) => {
       const values = branches.map(normalizeSimpleBranch).filter(Boolean);
@@ -847,12 +847,12 @@ var require_parse = __commonJS({
     };
     var repeatedExtglobRecursion = (pattern) => {
       let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
+      let value2 = pattern.trim();
+      let match = parseRepeatedExtglob(value2);
       while (match) {
         depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
+        value2 = match.body.trim();
+        match = parseRepeatedExtglob(value2);
       }
       return depth;
     };
@@ -957,13 +957,13 @@ var require_parse = __commonJS({
       const braces = [];
       const stack = [];
       let prev = bos;
-      let value;
+      let value2;
       const eos = () => state.index === len - 1;
       const peek = state.peek = (n = 1) => input[state.index + n];
       const advance = state.advance = () => input[++state.index] || "";
       const remaining = () => input.slice(state.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state.consumed += value2;
+      const consume = (value3 = "", num = 0) => {
+        state.consumed += value3;
         state.index += num;
       };
       const append = (token) => {
@@ -1017,8 +1017,8 @@ var require_parse = __commonJS({
         tokens.push(tok);
         prev = tok;
       };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+      const extglobOpen = (type, value3) => {
+        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
         token.prev = prev;
         token.parens = state.parens;
         token.output = state.output;
@@ -1026,7 +1026,7 @@ var require_parse = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push({ type, value: value2, output: state.output ? "" : ONE_CHAR });
+        push({ type, value: value3, output: state.output ? "" : ONE_CHAR });
         push({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
@@ -1047,7 +1047,7 @@ var require_parse = __commonJS({
           }
           state.output = token.output + open2.output;
           state.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
+          push({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
           return;
         }
@@ -1069,7 +1069,7 @@ var require_parse = __commonJS({
             state.negatedExtglob = true;
           }
         }
-        push({ type: "paren", extglob: true, value, output });
+        push({ type: "paren", extglob: true, value: value2, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -1116,11 +1116,11 @@ var require_parse = __commonJS({
         return state;
       }
       while (!eos()) {
-        value = advance();
-        if (value === "\0") {
+        value2 = advance();
+        if (value2 === "\0") {
           continue;
         }
-        if (value === "\\") {
+        if (value2 === "\\") {
           const next = peek();
           if (next === "/" && opts.bash !== true) {
             continue;
@@ -1129,8 +1129,8 @@ var require_parse = __commonJS({
             continue;
           }
           if (!next) {
-            value += "\\";
-            push({ type: "text", value });
+            value2 += "\\";
+            push({ type: "text", value: value2 });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -1139,21 +1139,21 @@ var require_parse = __commonJS({
             slashes = match[0].length;
             state.index += slashes;
             if (slashes % 2 !== 0) {
-              value += "\\";
+              value2 += "\\";
             }
           }
           if (opts.unescape === true) {
-            value = advance();
+            value2 = advance();
           } else {
-            value += advance();
+            value2 += advance();
           }
           if (state.brackets === 0) {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
             continue;
           }
         }
-        if (state.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
+        if (state.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value2 === ":") {
             const inner = prev.value.slice(1);
             if (inner.includes("[")) {
               prev.posix = true;
@@ -1174,38 +1174,38 @@ var require_parse = __commonJS({
               }
             }
           }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
+          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
+            value2 = `\\${value2}`;
           }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
+          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value2 = `\\${value2}`;
           }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
+          if (opts.posix === true && value2 === "!" && prev.value === "[") {
+            value2 = "^";
           }
-          prev.value += value;
-          append({ value });
+          prev.value += value2;
+          append({ value: value2 });
           continue;
         }
-        if (state.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
+        if (state.quotes === 1 && value2 !== '"') {
+          value2 = utils.escapeRegex(value2);
+          prev.value += value2;
+          append({ value: value2 });
           continue;
         }
-        if (value === '"') {
+        if (value2 === '"') {
           state.quotes = state.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
           }
           continue;
         }
-        if (value === "(") {
+        if (value2 === "(") {
           increment("parens");
-          push({ type: "paren", value });
+          push({ type: "paren", value: value2 });
           continue;
         }
-        if (value === ")") {
+        if (value2 === ")") {
           if (state.parens === 0 && opts.strictBrackets === true) {
             throw new SyntaxError(syntaxError("opening", "("));
           }
@@ -1214,41 +1214,41 @@ var require_parse = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push({ type: "paren", value, output: state.parens ? ")" : "\\)" });
+          push({ type: "paren", value: value2, output: state.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
-        if (value === "[") {
+        if (value2 === "[") {
           if (opts.nobracket === true || !remaining().includes("]")) {
             if (opts.nobracket !== true && opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("closing", "]"));
             }
-            value = `\\${value}`;
+            value2 = `\\${value2}`;
           } else {
             increment("brackets");
           }
-          push({ type: "bracket", value });
+          push({ type: "bracket", value: value2 });
           continue;
         }
-        if (value === "]") {
+        if (value2 === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
+            push({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push({ type: "text", value, output: `\\${value}` });
+            push({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           decrement("brackets");
           const prevValue = prev.value.slice(1);
           if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
+            value2 = `/${value2}`;
           }
-          prev.value += value;
-          append({ value });
+          prev.value += value2;
+          append({ value: value2 });
           if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
             continue;
           }
@@ -1263,11 +1263,11 @@ var require_parse = __commonJS({
           state.output += prev.value;
           continue;
         }
-        if (value === "{" && opts.nobrace !== true) {
+        if (value2 === "{" && opts.nobrace !== true) {
           increment("braces");
           const open2 = {
             type: "brace",
-            value,
+            value: value2,
             output: "(",
             outputIndex: state.output.length,
             tokensIndex: state.tokens.length
@@ -1276,10 +1276,10 @@ var require_parse = __commonJS({
           push(open2);
           continue;
         }
-        if (value === "}") {
+        if (value2 === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
+            push({ type: "text", value: value2, output: value2 });
             continue;
           }
           let output = ")";
@@ -1302,35 +1302,35 @@ var require_parse = __commonJS({
             const out = state.output.slice(0, brace.outputIndex);
             const toks = state.tokens.slice(brace.tokensIndex);
             brace.value = brace.output = "\\{";
-            value = output = "\\}";
+            value2 = output = "\\}";
             state.output = out;
             for (const t of toks) {
               state.output += t.output || t.value;
             }
           }
-          push({ type: "brace", value, output });
+          push({ type: "brace", value: value2, output });
           decrement("braces");
           braces.pop();
           continue;
         }
-        if (value === "|") {
+        if (value2 === "|") {
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value === ",") {
-          let output = value;
+        if (value2 === ",") {
+          let output = value2;
           const brace = braces[braces.length - 1];
           if (brace && stack[stack.length - 1] === "braces") {
             brace.comma = true;
             output = "|";
           }
-          push({ type: "comma", value, output });
+          push({ type: "comma", value: value2, output });
           continue;
         }
-        if (value === "/") {
+        if (value2 === "/") {
           if (prev.type === "dot" && state.index === state.start + 1) {
             state.start = state.index + 1;
             state.consumed = "";
@@ -1339,52 +1339,52 @@ var require_parse = __commonJS({
             prev = bos;
             continue;
           }
-          push({ type: "slash", value, output: SLASH_LITERAL });
+          push({ type: "slash", value: value2, output: SLASH_LITERAL });
           continue;
         }
-        if (value === ".") {
+        if (value2 === ".") {
           if (state.braces > 0 && prev.type === "dot") {
             if (prev.value === ".") prev.output = DOT_LITERAL;
             const brace = braces[braces.length - 1];
             prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
+            prev.output += value2;
+            prev.value += value2;
             brace.dots = true;
             continue;
           }
           if (state.braces + state.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
+            push({ type: "text", value: value2, output: DOT_LITERAL });
             continue;
           }
-          push({ type: "dot", value, output: DOT_LITERAL });
+          push({ type: "dot", value: value2, output: DOT_LITERAL });
           continue;
         }
-        if (value === "?") {
+        if (value2 === "?") {
           const isGroup = prev && prev.value === "(";
           if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
+            extglobOpen("qmark", value2);
             continue;
           }
           if (prev && prev.type === "paren") {
             const next = peek();
-            let output = value;
+            let output = value2;
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
+              output = `\\${value2}`;
             }
-            push({ type: "text", value, output });
+            push({ type: "text", value: value2, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            push({ type: "qmark", value: value2, output: QMARK_NO_DOT });
             continue;
           }
-          push({ type: "qmark", value, output: QMARK });
+          push({ type: "qmark", value: value2, output: QMARK });
           continue;
         }
-        if (value === "!") {
+        if (value2 === "!") {
           if (opts.noextglob !== true && peek() === "(") {
             if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
+              extglobOpen("negate", value2);
               continue;
             }
           }
@@ -1393,60 +1393,60 @@ var require_parse = __commonJS({
             continue;
           }
         }
-        if (value === "+") {
+        if (value2 === "+") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
+            extglobOpen("plus", value2);
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
+            push({ type: "plus", value: value2, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state.parens > 0) {
-            push({ type: "plus", value });
+            push({ type: "plus", value: value2 });
             continue;
           }
           push({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
-        if (value === "@") {
+        if (value2 === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
+            push({ type: "at", extglob: true, value: value2, output: "" });
             continue;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
+        if (value2 !== "*") {
+          if (value2 === "$" || value2 === "^") {
+            value2 = `\\${value2}`;
           }
           const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
           if (match) {
-            value += match[0];
+            value2 += match[0];
             state.index += match[0].length;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
           prev.type = "star";
           prev.star = true;
-          prev.value += value;
+          prev.value += value2;
           prev.output = star;
           state.backtrack = true;
           state.globstar = true;
-          consume(value);
+          consume(value2);
           continue;
         }
         let rest = remaining();
         if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
+          extglobOpen("star", value2);
           continue;
         }
         if (prev.type === "star") {
           if (opts.noglobstar === true) {
-            consume(value);
+            consume(value2);
             continue;
           }
           const prior = prev.prev;
@@ -1454,13 +1454,13 @@ var require_parse = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
+            push({ type: "star", value: value2, output: "" });
             continue;
           }
           const isBrace = state.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
+            push({ type: "star", value: value2, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -1474,11 +1474,11 @@ var require_parse = __commonJS({
           const isEnd = eos() || state.parens > 0 && rest === ")".repeat(state.parens) && !extglobs.some((extglob) => extglob.type === "negate");
           if (prior.type === "bos" && eos()) {
             prev.type = "globstar";
-            prev.value += value;
+            prev.value += value2;
             prev.output = globstar(opts);
             state.output = prev.output;
             state.globstar = true;
-            consume(value);
+            consume(value2);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
@@ -1486,10 +1486,10 @@ var require_parse = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
+            prev.value += value2;
             state.globstar = true;
             state.output += prior.output + prev.output;
-            consume(value);
+            consume(value2);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
@@ -1498,33 +1498,33 @@ var require_parse = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
+            prev.value += value2;
             state.output += prior.output + prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value2 + advance());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
             prev.type = "globstar";
-            prev.value += value;
+            prev.value += value2;
             prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
             state.output = prev.output;
             state.globstar = true;
-            consume(value + advance());
+            consume(value2 + advance());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
           state.output = state.output.slice(0, -prev.output.length);
           prev.type = "globstar";
           prev.output = globstar(opts);
-          prev.value += value;
+          prev.value += value2;
           state.output += prev.output;
           state.globstar = true;
-          consume(value);
+          consume(value2);
           continue;
         }
-        const token = { type: "star", value, output: star };
+        const token = { type: "star", value: value2, output: star };
         if (opts.bash === true) {
           token.output = ".*?";
           if (prev.type === "bos" || prev.type === "slash") {
@@ -1534,7 +1534,7 @@ var require_parse = __commonJS({
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
+          token.output = value2;
           push(token);
           continue;
         }
@@ -2646,29 +2646,29 @@ var require_scan2 = __commonJS({
       function hasMore() {
         return index < source.length;
       }
-      function read(value) {
-        if (value instanceof RegExp) {
+      function read2(value2) {
+        if (value2 instanceof RegExp) {
           var chars = source.slice(index);
-          var match = chars.match(value);
+          var match = chars.match(value2);
           if (match) {
             index += match[0].length;
             return match[0];
           }
         } else {
-          if (source.indexOf(value, index) === index) {
-            index += value.length;
-            return value;
+          if (source.indexOf(value2, index) === index) {
+            index += value2.length;
+            return value2;
           }
         }
       }
       function skipWhitespace() {
-        read(/[ ]*/);
+        read2(/[ ]*/);
       }
       function operator() {
         var string3;
         var possibilities = [/^WITH/i, /^AND/i, /^OR/i, "(", ")", ":", "+"];
         for (var i = 0; i < possibilities.length; i++) {
-          string3 = read(possibilities[i]);
+          string3 = read2(possibilities[i]);
           if (string3) {
             break;
           }
@@ -2682,7 +2682,7 @@ var require_scan2 = __commonJS({
         };
       }
       function idstring() {
-        return read(/[A-Za-z0-9-.]+/);
+        return read2(/[A-Za-z0-9-.]+/);
       }
       function expectIdstring() {
         var string3 = idstring();
@@ -2692,13 +2692,13 @@ var require_scan2 = __commonJS({
         return string3;
       }
       function documentRef() {
-        if (read("DocumentRef-")) {
+        if (read2("DocumentRef-")) {
           var string3 = expectIdstring();
           return { type: "DOCUMENTREF", string: string3 };
         }
       }
       function licenseRef() {
-        if (read("LicenseRef-")) {
+        if (read2("LicenseRef-")) {
           var string3 = expectIdstring();
           return { type: "LICENSEREF", string: string3 };
         }
@@ -2902,29 +2902,29 @@ var require_scan3 = __commonJS({
       function hasMore() {
         return index < source.length;
       }
-      function read(value) {
-        if (value instanceof RegExp) {
+      function read2(value2) {
+        if (value2 instanceof RegExp) {
           var chars = source.slice(index);
-          var match = chars.match(value);
+          var match = chars.match(value2);
           if (match) {
             index += match[0].length;
             return match[0];
           }
         } else {
-          if (source.indexOf(value, index) === index) {
-            index += value.length;
-            return value;
+          if (source.indexOf(value2, index) === index) {
+            index += value2.length;
+            return value2;
           }
         }
       }
       function skipWhitespace() {
-        read(/[ ]*/);
+        read2(/[ ]*/);
       }
       function operator() {
         var string3;
         var possibilities = ["WITH", "AND", "OR", "(", ")", ":", "+"];
         for (var i = 0; i < possibilities.length; i++) {
-          string3 = read(possibilities[i]);
+          string3 = read2(possibilities[i]);
           if (string3) {
             break;
           }
@@ -2938,7 +2938,7 @@ var require_scan3 = __commonJS({
         };
       }
       function idstring() {
-        return read(/[A-Za-z0-9-.]+/);
+        return read2(/[A-Za-z0-9-.]+/);
       }
       function expectIdstring() {
         var string3 = idstring();
@@ -2948,13 +2948,13 @@ var require_scan3 = __commonJS({
         return string3;
       }
       function documentRef() {
-        if (read("DocumentRef-")) {
+        if (read2("DocumentRef-")) {
           var string3 = expectIdstring();
           return { type: "DOCUMENTREF", string: string3 };
         }
       }
       function licenseRef() {
-        if (read("LicenseRef-")) {
+        if (read2("LicenseRef-")) {
           var string3 = expectIdstring();
           return { type: "LICENSEREF", string: string3 };
         }
@@ -3423,29 +3423,29 @@ var require_scan4 = __commonJS({
       function hasMore() {
         return index < source.length;
       }
-      function read(value) {
-        if (value instanceof RegExp) {
+      function read2(value2) {
+        if (value2 instanceof RegExp) {
           var chars = source.slice(index);
-          var match = chars.match(value);
+          var match = chars.match(value2);
           if (match) {
             index += match[0].length;
             return match[0];
           }
         } else {
-          if (source.indexOf(value, index) === index) {
-            index += value.length;
-            return value;
+          if (source.indexOf(value2, index) === index) {
+            index += value2.length;
+            return value2;
           }
         }
       }
       function skipWhitespace() {
-        read(/[ ]*/);
+        read2(/[ ]*/);
       }
       function operator() {
         var string3;
         var possibilities = ["WITH", "AND", "OR", "(", ")", ":", "+"];
         for (var i = 0; i < possibilities.length; i++) {
-          string3 = read(possibilities[i]);
+          string3 = read2(possibilities[i]);
           if (string3) {
             break;
           }
@@ -3459,7 +3459,7 @@ var require_scan4 = __commonJS({
         };
       }
       function idstring() {
-        return read(/[A-Za-z0-9-.]+/);
+        return read2(/[A-Za-z0-9-.]+/);
       }
       function expectIdstring() {
         var string3 = idstring();
@@ -3469,13 +3469,13 @@ var require_scan4 = __commonJS({
         return string3;
       }
       function documentRef() {
-        if (read("DocumentRef-")) {
+        if (read2("DocumentRef-")) {
           var string3 = expectIdstring();
           return { type: "DOCUMENTREF", string: string3 };
         }
       }
       function licenseRef() {
-        if (read("LicenseRef-")) {
+        if (read2("LicenseRef-")) {
           var string3 = expectIdstring();
           return { type: "LICENSEREF", string: string3 };
         }
@@ -4270,26 +4270,26 @@ var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    function toJS(value, arg, ctx) {
-      if (Array.isArray(value))
-        return value.map((v, i) => toJS(v, String(i), ctx));
-      if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity.hasAnchor(value))
-          return value.toJSON(arg, ctx);
+    function toJS(value2, arg, ctx) {
+      if (Array.isArray(value2))
+        return value2.map((v, i) => toJS(v, String(i), ctx));
+      if (value2 && typeof value2.toJSON === "function") {
+        if (!ctx || !identity.hasAnchor(value2))
+          return value2.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
-        ctx.anchors.set(value, data);
+        ctx.anchors.set(value2, data);
         ctx.onCreate = (res2) => {
           data.res = res2;
           delete ctx.onCreate;
         };
-        const res = value.toJSON(arg, ctx);
+        const res = value2.toJSON(arg, ctx);
         if (ctx.onCreate)
           ctx.onCreate(res);
         return res;
       }
-      if (typeof value === "bigint" && !ctx?.keep)
-        return Number(value);
-      return value;
+      if (typeof value2 === "bigint" && !ctx?.keep)
+        return Number(value2);
+      return value2;
     }
     exports2.toJS = toJS;
   }
@@ -4417,7 +4417,7 @@ var require_Alias = __commonJS({
         return ctx.anchors.get(source).res;
       }
       toString(ctx, _onComment, _onChompKeep) {
-        const src = `*${this.source}`;
+        const src2 = `*${this.source}`;
         if (ctx) {
           anchors.anchorIsValid(this.source);
           if (ctx.options.verifyAliasOrder && !ctx.anchors.has(this.source)) {
@@ -4425,9 +4425,9 @@ var require_Alias = __commonJS({
             throw new Error(msg);
           }
           if (ctx.implicitKey)
-            return `${src} `;
+            return `${src2} `;
         }
-        return src;
+        return src2;
       }
     };
     function getAliasCount(doc, node2, anchors2) {
@@ -4461,11 +4461,11 @@ var require_Scalar = __commonJS({
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
-    var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
+    var isScalarValue = (value2) => !value2 || typeof value2 !== "function" && typeof value2 !== "object";
     var Scalar = class extends Node.NodeBase {
-      constructor(value) {
+      constructor(value2) {
         super(identity.SCALAR);
-        this.value = value;
+        this.value = value2;
       }
       toJSON(arg, ctx) {
         return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
@@ -4492,7 +4492,7 @@ var require_createNode = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName, tags) {
+    function findTagObject(value2, tagName, tags) {
       if (tagName) {
         const match = tags.filter((t) => t.tag === tagName);
         const tagObj = match.find((t) => !t.format) ?? match[0];
@@ -4500,53 +4500,53 @@ var require_createNode = __commonJS({
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t) => t.identify?.(value) && !t.format);
+      return tags.find((t) => t.identify?.(value2) && !t.format);
     }
-    function createNode(value, tagName, ctx) {
-      if (identity.isDocument(value))
-        value = value.contents;
-      if (identity.isNode(value))
-        return value;
-      if (identity.isPair(value)) {
+    function createNode(value2, tagName, ctx) {
+      if (identity.isDocument(value2))
+        value2 = value2.contents;
+      if (identity.isNode(value2))
+        return value2;
+      if (identity.isPair(value2)) {
         const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
-        map.items.push(value);
+        map.items.push(value2);
         return map;
       }
-      if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
-        value = value.valueOf();
+      if (value2 instanceof String || value2 instanceof Number || value2 instanceof Boolean || typeof BigInt !== "undefined" && value2 instanceof BigInt) {
+        value2 = value2.valueOf();
       }
       const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
       let ref = void 0;
-      if (aliasDuplicateObjects && value && typeof value === "object") {
-        ref = sourceObjects.get(value);
+      if (aliasDuplicateObjects && value2 && typeof value2 === "object") {
+        ref = sourceObjects.get(value2);
         if (ref) {
-          ref.anchor ?? (ref.anchor = onAnchor(value));
+          ref.anchor ?? (ref.anchor = onAnchor(value2));
           return new Alias.Alias(ref.anchor);
         } else {
           ref = { anchor: null, node: null };
-          sourceObjects.set(value, ref);
+          sourceObjects.set(value2, ref);
         }
       }
       if (tagName?.startsWith("!!"))
         tagName = defaultTagPrefix + tagName.slice(2);
-      let tagObj = findTagObject(value, tagName, schema.tags);
+      let tagObj = findTagObject(value2, tagName, schema.tags);
       if (!tagObj) {
-        if (value && typeof value.toJSON === "function") {
-          value = value.toJSON();
+        if (value2 && typeof value2.toJSON === "function") {
+          value2 = value2.toJSON();
         }
-        if (!value || typeof value !== "object") {
-          const node3 = new Scalar.Scalar(value);
+        if (!value2 || typeof value2 !== "object") {
+          const node3 = new Scalar.Scalar(value2);
           if (ref)
             ref.node = node3;
           return node3;
         }
-        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
+        tagObj = value2 instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value2) ? schema[identity.SEQ] : schema[identity.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node2 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node2 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value2, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value2, ctx) : new Scalar.Scalar(value2);
       if (tagName)
         node2.tag = tagName;
       else if (!tagObj.default)
@@ -4566,8 +4566,8 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path, value) {
-      let v = value;
+    function collectionFromPath(schema, path, value2) {
+      let v = value2;
       for (let i = path.length - 1; i >= 0; --i) {
         const k = path[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
@@ -4618,16 +4618,16 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path, value) {
+      addIn(path, value2) {
         if (isEmptyPath(path))
-          this.add(value);
+          this.add(value2);
         else {
           const [key, ...rest] = path;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
-            node2.addIn(rest, value);
+            node2.addIn(rest, value2);
           else if (node2 === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -4681,16 +4681,16 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
+      setIn(path, value2) {
         const [key, ...rest] = path;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key, value2);
         } else {
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
-            node2.setIn(rest, value);
+            node2.setIn(rest, value2);
           else if (node2 === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -4885,13 +4885,13 @@ var require_stringifyString = __commonJS({
       }
       return true;
     }
-    function doubleQuotedString(value, ctx) {
-      const json = JSON.stringify(value);
+    function doubleQuotedString(value2, ctx) {
+      const json = JSON.stringify(value2);
       if (ctx.options.doubleQuotedAsJSON)
         return json;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
       let str2 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
@@ -4965,22 +4965,22 @@ var require_stringifyString = __commonJS({
       str2 = start ? str2 + json.slice(start) : json;
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
-    function singleQuotedString(value, ctx) {
-      if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
-        return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
+    function singleQuotedString(value2, ctx) {
+      if (ctx.options.singleQuote === false || ctx.implicitKey && value2.includes("\n") || /[ \t]\n|\n[ \t]/.test(value2))
+        return doubleQuotedString(value2, ctx);
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
+      const res = "'" + value2.replace(/'/g, "''").replace(/\n+/g, `$&
 ${indent}`) + "'";
       return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
-    function quotedString(value, ctx) {
+    function quotedString(value2, ctx) {
       const { singleQuote } = ctx.options;
       let qs;
       if (singleQuote === false)
         qs = doubleQuotedString;
       else {
-        const hasDouble = value.includes('"');
-        const hasSingle = value.includes("'");
+        const hasDouble = value2.includes('"');
+        const hasSingle = value2.includes("'");
         if (hasDouble && !hasSingle)
           qs = singleQuotedString;
         else if (hasSingle && !hasDouble)
@@ -4988,7 +4988,7 @@ ${indent}`) + "'";
         else
           qs = singleQuote ? singleQuotedString : doubleQuotedString;
       }
-      return qs(value, ctx);
+      return qs(value2, ctx);
     }
     var blockEndNewlines;
     try {
@@ -4996,27 +4996,27 @@ ${indent}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+    function blockString({ comment, type, value: value2 }, ctx, onComment, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
-      if (!blockQuote || /\n[\t ]+$/.test(value)) {
-        return quotedString(value, ctx);
+      if (!blockQuote || /\n[\t ]+$/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
-      if (!value)
+      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value2) ? "  " : "");
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value2, lineWidth, indent.length);
+      if (!value2)
         return literal2 ? "|\n" : ">\n";
       let chomp;
       let endStart;
-      for (endStart = value.length; endStart > 0; --endStart) {
-        const ch = value[endStart - 1];
+      for (endStart = value2.length; endStart > 0; --endStart) {
+        const ch = value2[endStart - 1];
         if (ch !== "\n" && ch !== "	" && ch !== " ")
           break;
       }
-      let end = value.substring(endStart);
+      let end = value2.substring(endStart);
       const endNlPos = end.indexOf("\n");
       if (endNlPos === -1) {
         chomp = "-";
-      } else if (value === end || endNlPos !== end.length - 1) {
+      } else if (value2 === end || endNlPos !== end.length - 1) {
         chomp = "+";
         if (onChompKeep)
           onChompKeep();
@@ -5024,7 +5024,7 @@ ${indent}`) + "'";
         chomp = "";
       }
       if (end) {
-        value = value.slice(0, -end.length);
+        value2 = value2.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
         end = end.replace(blockEndNewlines, `$&${indent}`);
@@ -5032,8 +5032,8 @@ ${indent}`) + "'";
       let startWithSpace = false;
       let startEnd;
       let startNlPos = -1;
-      for (startEnd = 0; startEnd < value.length; ++startEnd) {
-        const ch = value[startEnd];
+      for (startEnd = 0; startEnd < value2.length; ++startEnd) {
+        const ch = value2[startEnd];
         if (ch === " ")
           startWithSpace = true;
         else if (ch === "\n")
@@ -5041,9 +5041,9 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      let start = value2.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start) {
-        value = value.substring(start.length);
+        value2 = value2.substring(start.length);
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
@@ -5054,7 +5054,7 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal2) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value2.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -5067,37 +5067,37 @@ ${indent}`) + "'";
           return `>${header}
 ${indent}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value2 = value2.replace(/\n+/g, `$&${indent}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent}${start}${value2}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
-      const { type, value } = item;
+      const { type, value: value2 } = item;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
-      if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
-        return quotedString(value, ctx);
+      if (implicitKey && value2.includes("\n") || inFlow && /[[\]{},]/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
+      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value2)) {
+        return implicitKey || inFlow || !value2.includes("\n") ? quotedString(value2, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value2.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
-      if (containsDocumentMarker(value)) {
+      if (containsDocumentMarker(value2)) {
         if (indent === "") {
           ctx.forceBlockIndent = true;
           return blockString(item, ctx, onComment, onChompKeep);
         } else if (implicitKey && indent === indentStep) {
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str2 = value2.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
       }
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
@@ -5270,7 +5270,7 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key, value: value2 }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
@@ -5282,7 +5282,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value2 == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -5297,12 +5297,12 @@ var require_stringifyPair = __commonJS({
         explicitKey = true;
       }
       if (ctx.inFlow) {
-        if (allNullValues || value == null) {
+        if (allNullValues || value2 == null) {
           if (keyCommentDone && onComment)
             onComment();
           return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
-      } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
+      } else if (allNullValues && !simpleKeys || value2 == null && explicitKey) {
         str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
@@ -5323,26 +5323,26 @@ ${indent}:`;
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity.isNode(value)) {
-        vsb = !!value.spaceBefore;
-        vcb = value.commentBefore;
-        valueComment = value.comment;
+      if (identity.isNode(value2)) {
+        vsb = !!value2.spaceBefore;
+        vcb = value2.commentBefore;
+        valueComment = value2.comment;
       } else {
         vsb = false;
         vcb = null;
         valueComment = null;
-        if (value && typeof value === "object")
-          value = doc.createNode(value);
+        if (value2 && typeof value2 === "object")
+          value2 = doc.createNode(value2);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity.isScalar(value))
+      if (!explicitKey && !keyComment && identity.isScalar(value2))
         ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value2) && !value2.flow && !value2.tag && !value2.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify.stringify(value2, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -5358,11 +5358,11 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity.isCollection(value)) {
+      } else if (!explicitKey && identity.isCollection(value2)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
-        const flow2 = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        const flow2 = ctx.inFlow ?? value2.flow ?? value2.items.length === 0;
         if (hasNewline || !flow2) {
           let hasPropsLine = false;
           if (hasNewline && (vs0 === "&" || vs0 === "!")) {
@@ -5425,7 +5425,7 @@ var require_merge = __commonJS({
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
-      identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
+      identify: (value2) => value2 === MERGE_KEY || typeof value2 === "symbol" && value2.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
@@ -5435,8 +5435,8 @@ var require_merge = __commonJS({
       stringify: () => MERGE_KEY
     };
     var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
-    function addMergeToJSMap(ctx, map, value) {
-      const source = resolveAliasValue(ctx, value);
+    function addMergeToJSMap(ctx, map, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (identity.isSeq(source))
         for (const it of source.items)
           mergeValue(ctx, map, it);
@@ -5446,20 +5446,20 @@ var require_merge = __commonJS({
       else
         mergeValue(ctx, map, source);
     }
-    function mergeValue(ctx, map, value) {
-      const source = resolveAliasValue(ctx, value);
+    function mergeValue(ctx, map, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key, value3] of srcMap) {
         if (map instanceof Map) {
           if (!map.has(key))
-            map.set(key, value2);
+            map.set(key, value3);
         } else if (map instanceof Set) {
           map.add(key);
         } else if (!Object.prototype.hasOwnProperty.call(map, key)) {
           Object.defineProperty(map, key, {
-            value: value2,
+            value: value3,
             writable: true,
             enumerable: true,
             configurable: true
@@ -5468,8 +5468,8 @@ var require_merge = __commonJS({
       }
       return map;
     }
-    function resolveAliasValue(ctx, value) {
-      return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+    function resolveAliasValue(ctx, value2) {
+      return ctx && identity.isAlias(value2) ? value2.resolve(ctx.doc, ctx) : value2;
     }
     exports2.addMergeToJSMap = addMergeToJSMap;
     exports2.isMergeKey = isMergeKey;
@@ -5486,20 +5486,20 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map, { key, value }) {
+    function addPairToJSMap(ctx, map, { key, value: value2 }) {
       if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map, value);
+        key.addToJSMap(ctx, map, value2);
       else if (merge2.isMergeKey(ctx, key))
-        merge2.addMergeToJSMap(ctx, map, value);
+        merge2.addMergeToJSMap(ctx, map, value2);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map instanceof Map) {
-          map.set(jsKey, toJS.toJS(value, jsKey, ctx));
+          map.set(jsKey, toJS.toJS(value2, jsKey, ctx));
         } else if (map instanceof Set) {
           map.add(jsKey);
         } else {
           const stringKey = stringifyKey(key, jsKey, ctx);
-          const jsValue = toJS.toJS(value, stringKey, ctx);
+          const jsValue = toJS.toJS(value2, stringKey, ctx);
           if (stringKey in map)
             Object.defineProperty(map, stringKey, {
               value: jsValue,
@@ -5549,24 +5549,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value, ctx) {
+    function createPair(key, value2, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
-      const v = createNode.createNode(value, void 0, ctx);
+      const v = createNode.createNode(value2, void 0, ctx);
       return new Pair(k, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key, value2 = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
-        this.value = value;
+        this.value = value2;
       }
       clone(schema) {
-        let { key, value } = this;
+        let { key, value: value2 } = this;
         if (identity.isNode(key))
           key = key.clone(schema);
-        if (identity.isNode(value))
-          value = value.clone(schema);
-        return new _Pair(key, value);
+        if (identity.isNode(value2))
+          value2 = value2.clone(schema);
+        return new _Pair(key, value2);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -5769,17 +5769,17 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
-        const add = (key, value) => {
+        const add = (key, value2) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
+            value2 = replacer.call(obj, key, value2);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
-          if (value !== void 0 || keepUndefined)
-            map.items.push(Pair.createPair(key, value, ctx));
+          if (value2 !== void 0 || keepUndefined)
+            map.items.push(Pair.createPair(key, value2, ctx));
         };
         if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
+          for (const [key, value2] of obj)
+            add(key, value2);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
             add(key, obj[key]);
@@ -5837,8 +5837,8 @@ var require_YAMLMap = __commonJS({
       has(key) {
         return !!findPair(this.items, key);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key, value2) {
+        this.add(new Pair.Pair(key, value2), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -5916,8 +5916,8 @@ var require_YAMLSeq = __commonJS({
         super(identity.SEQ, schema);
         this.items = [];
       }
-      add(value) {
-        this.items.push(value);
+      add(value2) {
+        this.items.push(value2);
       }
       /**
        * Removes a value from the collection.
@@ -5958,15 +5958,15 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
+      set(key, value2) {
         const idx = asItemIndex(key);
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
-          prev.value = value;
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value2))
+          prev.value = value2;
         else
-          this.items[idx] = value;
+          this.items[idx] = value2;
       }
       toJSON(_, ctx) {
         const seq = [];
@@ -6042,7 +6042,7 @@ var require_string = __commonJS({
     "use strict";
     var stringifyString = require_stringifyString();
     var string3 = {
-      identify: (value) => typeof value === "string",
+      identify: (value2) => typeof value2 === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
       resolve: (str2) => str2,
@@ -6061,7 +6061,7 @@ var require_null = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
-      identify: (value) => value == null,
+      identify: (value2) => value2 == null,
       createNode: () => new Scalar.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
@@ -6079,18 +6079,18 @@ var require_bool = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
-      identify: (value) => typeof value === "boolean",
+      identify: (value2) => typeof value2 === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
       resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
-      stringify({ source, value }, ctx) {
+      stringify({ source, value: value2 }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
-          if (value === sv)
+          if (value2 === sv)
             return source;
         }
-        return value ? ctx.options.trueStr : ctx.options.falseStr;
+        return value2 ? ctx.options.trueStr : ctx.options.falseStr;
       }
     };
     exports2.boolTag = boolTag;
@@ -6101,13 +6101,13 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
-    function stringifyNumber({ format, minFractionDigits, tag, value }) {
-      if (typeof value === "bigint")
-        return String(value);
-      const num = typeof value === "number" ? value : Number(value);
+    function stringifyNumber({ format, minFractionDigits, tag, value: value2 }) {
+      if (typeof value2 === "bigint")
+        return String(value2);
+      const num = typeof value2 === "number" ? value2 : Number(value2);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
-      let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
+      let n = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
@@ -6131,7 +6131,7 @@ var require_float = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -6139,7 +6139,7 @@ var require_float = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -6151,7 +6151,7 @@ var require_float = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
@@ -6175,16 +6175,16 @@ var require_int = __commonJS({
   "node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node2, radix, prefix) {
-      const { value } = node2;
-      if (intIdentify(value) && value >= 0)
-        return prefix + value.toString(radix);
+      const { value: value2 } = node2;
+      if (intIdentify(value2) && value2 >= 0)
+        return prefix + value2.toString(radix);
       return stringifyNumber.stringifyNumber(node2);
     }
     var intOct = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
@@ -6201,7 +6201,7 @@ var require_int = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
@@ -6250,20 +6250,20 @@ var require_schema2 = __commonJS({
     var Scalar = require_Scalar();
     var map = require_map();
     var seq = require_seq();
-    function intIdentify(value) {
-      return typeof value === "bigint" || Number.isInteger(value);
+    function intIdentify(value2) {
+      return typeof value2 === "bigint" || Number.isInteger(value2);
     }
-    var stringifyJSON = ({ value }) => JSON.stringify(value);
+    var stringifyJSON = ({ value: value2 }) => JSON.stringify(value2);
     var jsonScalars = [
       {
-        identify: (value) => typeof value === "string",
+        identify: (value2) => typeof value2 === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
         resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
-        identify: (value) => value == null,
+        identify: (value2) => value2 == null,
         createNode: () => new Scalar.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
@@ -6272,7 +6272,7 @@ var require_schema2 = __commonJS({
         stringify: stringifyJSON
       },
       {
-        identify: (value) => typeof value === "boolean",
+        identify: (value2) => typeof value2 === "boolean",
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
@@ -6285,10 +6285,10 @@ var require_schema2 = __commonJS({
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
         resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
-        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+        stringify: ({ value: value2 }) => intIdentify(value2) ? value2.toString() : JSON.stringify(value2)
       },
       {
-        identify: (value) => typeof value === "number",
+        identify: (value2) => typeof value2 === "number",
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
@@ -6318,7 +6318,7 @@ var require_binary = __commonJS({
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
-      identify: (value) => value instanceof Uint8Array,
+      identify: (value2) => value2 instanceof Uint8Array,
       // Buffer inherits from Uint8Array
       default: false,
       tag: "tag:yaml.org,2002:binary",
@@ -6330,24 +6330,24 @@ var require_binary = __commonJS({
        *   const blob = new Blob([buffer], { type: 'image/jpeg' })
        *   document.querySelector('#photo').src = URL.createObjectURL(blob)
        */
-      resolve(src, onError) {
+      resolve(src2, onError) {
         if (typeof node_buffer.Buffer === "function") {
-          return node_buffer.Buffer.from(src, "base64");
+          return node_buffer.Buffer.from(src2, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const str2 = atob(src2.replace(/[\n\r]/g, ""));
           const buffer = new Uint8Array(str2.length);
           for (let i = 0; i < str2.length; ++i)
             buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
-          return src;
+          return src2;
         }
       },
-      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
-        if (!value)
+      stringify({ comment, type, value: value2 }, ctx, onComment, onChompKeep) {
+        if (!value2)
           return "";
-        const buf = value;
+        const buf = value2;
         let str2;
         if (typeof node_buffer.Buffer === "function") {
           str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
@@ -6419,25 +6419,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key, value;
+          let key, value2;
           if (Array.isArray(it)) {
             if (it.length === 2) {
               key = it[0];
-              value = it[1];
+              value2 = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
               key = keys[0];
-              value = it[key];
+              value2 = it[key];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
             key = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key, value2, ctx));
         }
       return pairs2;
     }
@@ -6484,16 +6484,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map);
         for (const pair of this.items) {
-          let key, value;
+          let key, value2;
           if (identity.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            value2 = toJS.toJS(pair.value, key, ctx);
           } else {
             key = toJS.toJS(pair, "", ctx);
           }
           if (map.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
-          map.set(key, value);
+          map.set(key, value2);
         }
         return map;
       }
@@ -6507,7 +6507,7 @@ var require_omap = __commonJS({
     YAMLOMap.tag = "tag:yaml.org,2002:omap";
     var omap = {
       collection: "seq",
-      identify: (value) => value instanceof Map,
+      identify: (value2) => value2 instanceof Map,
       nodeClass: YAMLOMap,
       default: false,
       tag: "tag:yaml.org,2002:omap",
@@ -6537,14 +6537,14 @@ var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
-    function boolStringify({ value, source }, ctx) {
-      const boolObj = value ? trueTag : falseTag;
+    function boolStringify({ value: value2, source }, ctx) {
+      const boolObj = value2 ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
         return source;
-      return value ? ctx.options.trueStr : ctx.options.falseStr;
+      return value2 ? ctx.options.trueStr : ctx.options.falseStr;
     }
     var trueTag = {
-      identify: (value) => value === true,
+      identify: (value2) => value2 === true,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
@@ -6552,7 +6552,7 @@ var require_bool2 = __commonJS({
       stringify: boolStringify
     };
     var falseTag = {
-      identify: (value) => value === false,
+      identify: (value2) => value2 === false,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
@@ -6571,7 +6571,7 @@ var require_float2 = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -6579,7 +6579,7 @@ var require_float2 = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -6591,7 +6591,7 @@ var require_float2 = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
@@ -6618,7 +6618,7 @@ var require_int2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     function intResolve(str2, offset, radix, { intAsBigInt }) {
       const sign = str2[0];
       if (sign === "-" || sign === "+")
@@ -6643,10 +6643,10 @@ var require_int2 = __commonJS({
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node2, radix, prefix) {
-      const { value } = node2;
-      if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+      const { value: value2 } = node2;
+      if (intIdentify(value2)) {
+        const str2 = value2.toString(radix);
+        return value2 < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node2);
     }
@@ -6724,13 +6724,13 @@ var require_set = __commonJS({
         const pair = YAMLMap.findPair(this.items, key);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
-        if (typeof value !== "boolean")
-          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+      set(key, value2) {
+        if (typeof value2 !== "boolean")
+          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value2}`);
         const prev = YAMLMap.findPair(this.items, key);
-        if (prev && !value) {
+        if (prev && !value2) {
           this.items.splice(this.items.indexOf(prev), 1);
-        } else if (!prev && value) {
+        } else if (!prev && value2) {
           this.items.push(new Pair.Pair(key));
         }
       }
@@ -6749,10 +6749,10 @@ var require_set = __commonJS({
         const { replacer } = ctx;
         const set2 = new this(schema);
         if (iterable && Symbol.iterator in Object(iterable))
-          for (let value of iterable) {
+          for (let value2 of iterable) {
             if (typeof replacer === "function")
-              value = replacer.call(iterable, value, value);
-            set2.items.push(Pair.createPair(value, null, ctx));
+              value2 = replacer.call(iterable, value2, value2);
+            set2.items.push(Pair.createPair(value2, null, ctx));
           }
         return set2;
       }
@@ -6760,7 +6760,7 @@ var require_set = __commonJS({
     YAMLSet.tag = "tag:yaml.org,2002:set";
     var set = {
       collection: "map",
-      identify: (value) => value instanceof Set,
+      identify: (value2) => value2 instanceof Set,
       nodeClass: YAMLSet,
       default: false,
       tag: "tag:yaml.org,2002:set",
@@ -6794,33 +6794,33 @@ var require_timestamp = __commonJS({
       return sign === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
-      let { value } = node2;
+      let { value: value2 } = node2;
       let num = (n) => n;
-      if (typeof value === "bigint")
+      if (typeof value2 === "bigint")
         num = (n) => BigInt(n);
-      else if (isNaN(value) || !isFinite(value))
+      else if (isNaN(value2) || !isFinite(value2))
         return stringifyNumber.stringifyNumber(node2);
       let sign = "";
-      if (value < 0) {
+      if (value2 < 0) {
         sign = "-";
-        value *= num(-1);
+        value2 *= num(-1);
       }
       const _60 = num(60);
-      const parts = [value % _60];
-      if (value < 60) {
+      const parts = [value2 % _60];
+      if (value2 < 60) {
         parts.unshift(0);
       } else {
-        value = (value - parts[0]) / _60;
-        parts.unshift(value % _60);
-        if (value >= 60) {
-          value = (value - parts[0]) / _60;
-          parts.unshift(value);
+        value2 = (value2 - parts[0]) / _60;
+        parts.unshift(value2 % _60);
+        if (value2 >= 60) {
+          value2 = (value2 - parts[0]) / _60;
+          parts.unshift(value2);
         }
       }
       return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
-      identify: (value) => typeof value === "bigint" || Number.isInteger(value),
+      identify: (value2) => typeof value2 === "bigint" || Number.isInteger(value2),
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
@@ -6829,7 +6829,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var floatTime = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
@@ -6838,7 +6838,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var timestamp = {
-      identify: (value) => value instanceof Date,
+      identify: (value2) => value2 instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
       // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
@@ -6861,7 +6861,7 @@ var require_timestamp = __commonJS({
         }
         return new Date(date2);
       },
-      stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
+      stringify: ({ value: value2 }) => value2?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
     };
     exports2.floatTime = floatTime;
     exports2.intTime = intTime;
@@ -7135,7 +7135,7 @@ var require_Document = __commonJS({
     var createNode = require_createNode();
     var directives = require_directives();
     var Document = class _Document {
-      constructor(value, replacer, options) {
+      constructor(value2, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
         this.errors = [];
@@ -7167,7 +7167,7 @@ var require_Document = __commonJS({
         } else
           this.directives = new directives.Directives({ version: version2 });
         this.setSchema(version2, options);
-        this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
+        this.contents = value2 === void 0 ? null : this.createNode(value2, _replacer, options);
       }
       /**
        * Create a deep copy of this Document and its contents.
@@ -7192,14 +7192,14 @@ var require_Document = __commonJS({
         return copy;
       }
       /** Adds a value to the document. */
-      add(value) {
+      add(value2) {
         if (assertCollection(this.contents))
-          this.contents.add(value);
+          this.contents.add(value2);
       }
       /** Adds a value to the document. */
-      addIn(path, value) {
+      addIn(path, value2) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path, value);
+          this.contents.addIn(path, value2);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -7218,10 +7218,10 @@ var require_Document = __commonJS({
         }
         return new Alias.Alias(node2.anchor);
       }
-      createNode(value, replacer, options) {
+      createNode(value2, replacer, options) {
         let _replacer = void 0;
         if (typeof replacer === "function") {
-          value = replacer.call({ "": value }, "", value);
+          value2 = replacer.call({ "": value2 }, "", value2);
           _replacer = replacer;
         } else if (Array.isArray(replacer)) {
           const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
@@ -7248,7 +7248,7 @@ var require_Document = __commonJS({
           schema: this.schema,
           sourceObjects
         };
-        const node2 = createNode.createNode(value, tag, ctx);
+        const node2 = createNode.createNode(value2, tag, ctx);
         if (flow2 && identity.isCollection(node2))
           node2.flow = true;
         setAnchors();
@@ -7258,9 +7258,9 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
+      createPair(key, value2, options = {}) {
         const k = this.createNode(key, null, options);
-        const v = this.createNode(value, null, options);
+        const v = this.createNode(value2, null, options);
         return new Pair.Pair(k, v);
       }
       /**
@@ -7319,24 +7319,24 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key, value2) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key], value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key, value2);
         }
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
+      setIn(path, value2) {
         if (Collection.isEmptyPath(path)) {
-          this.contents = value;
+          this.contents = value2;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path, value);
+          this.contents.setIn(path, value2);
         }
       }
       /**
@@ -7451,14 +7451,14 @@ var require_errors = __commonJS({
         super("YAMLWarning", pos, code, message);
       }
     };
-    var prettifyError = (src, lc) => (error2) => {
+    var prettifyError = (src2, lc) => (error2) => {
       if (error2.pos[0] === -1)
         return;
       error2.linePos = error2.pos.map((pos) => lc.linePos(pos));
       const { line, col } = error2.linePos[0];
       error2.message += ` at line ${line}, column ${col}`;
       let ci = col - 1;
-      let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
+      let lineStr = src2.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
         const trimStart = Math.min(ci - 39, lineStr.length - 79);
         lineStr = "\u2026" + lineStr.substring(trimStart);
@@ -7467,7 +7467,7 @@ var require_errors = __commonJS({
       if (lineStr.length > 80)
         lineStr = lineStr.substring(0, 79) + "\u2026";
       if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
-        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+        let prev = src2.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
         if (prev.length > 80)
           prev = prev.substring(0, 79) + "\u2026\n";
         lineStr = prev + lineStr;
@@ -7722,7 +7722,7 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep5, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
           next: key ?? sep5?.[0],
@@ -7765,7 +7765,7 @@ var require_resolve_block_map = __commonJS({
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
         const valueProps = resolveProps.resolveProps(sep5 ?? [], {
           indicator: "map-value-ind",
-          next: value,
+          next: value2,
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
@@ -7774,14 +7774,14 @@ var require_resolve_block_map = __commonJS({
         offset = valueProps.end;
         if (valueProps.found) {
           if (implicitKey) {
-            if (value?.type === "block-map" && !valueProps.hasNewline)
+            if (value2?.type === "block-map" && !valueProps.hasNewline)
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
           if (ctx.schema.compat)
-            utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
@@ -7827,18 +7827,18 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs.offset;
       let commentEnd = null;
-      for (const { start, value } of bs.items) {
+      for (const { start, value: value2 } of bs.items) {
         const props = resolveProps.resolveProps(start, {
           indicator: "seq-item-ind",
-          next: value,
+          next: value2,
           offset,
           onError,
           parentIndent: bs.indent,
           startOnNewline: true
         });
         if (!props.found) {
-          if (props.anchor || props.tag || value) {
-            if (value?.type === "block-seq")
+          if (props.anchor || props.tag || value2) {
+            if (value2?.type === "block-seq")
               onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
             else
               onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
@@ -7849,9 +7849,9 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node2 = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+          utilFlowIndentCheck.flowIndentCheck(bs.indent, value2, onError);
         offset = node2.range[2];
         seq.items.push(node2);
       }
@@ -7933,7 +7933,7 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep5, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
@@ -7944,7 +7944,7 @@ var require_resolve_flow_collection = __commonJS({
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep5 && !value) {
+          if (!props.anchor && !props.tag && !sep5 && !value2) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -7999,10 +7999,10 @@ var require_resolve_flow_collection = __commonJS({
           }
         }
         if (!isMap && !sep5 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
-          if (isBlock(value))
+          if (isBlock(value2))
             onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
         } else {
           ctx.atKey = true;
@@ -8014,7 +8014,7 @@ var require_resolve_flow_collection = __commonJS({
           const valueProps = resolveProps.resolveProps(sep5 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
-            next: value,
+            next: value2,
             offset: keyNode.range[2],
             onError,
             parentIndent: fc.indent,
@@ -8034,15 +8034,15 @@ var require_resolve_flow_collection = __commonJS({
               if (props.start < valueProps.found.offset - 1024)
                 onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
             }
-          } else if (value) {
-            if ("source" in value && value.source?.[0] === ":")
-              onError(value, "MISSING_CHAR", `Missing space after : in ${fcName}`);
+          } else if (value2) {
+            if ("source" in value2 && value2.source?.[0] === ":")
+              onError(value2, "MISSING_CHAR", `Missing space after : in ${fcName}`);
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
           if (valueNode) {
-            if (isBlock(value))
+            if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
           } else if (valueProps.comment) {
             if (keyNode.comment)
@@ -8169,13 +8169,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar2, onError) {
-      const start = scalar2.offset;
-      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar3, onError) {
+      const start = scalar3.offset;
+      const header = parseBlockScalarHeader(scalar3, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar2.source ? splitLines(scalar2.source) : [];
+      const lines = scalar3.source ? splitLines(scalar3.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -8185,14 +8185,14 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value3 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar2.source)
-          end2 += scalar2.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        if (scalar3.source)
+          end2 += scalar3.source.length;
+        return { value: value3, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar2.indent + header.indent;
-      let offset = scalar2.offset + header.length;
+      let trimIndent = scalar3.indent + header.indent;
+      let offset = scalar3.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
@@ -8219,11 +8219,11 @@ var require_resolve_block_scalar = __commonJS({
         if (lines[i][0].length > trimIndent)
           chompStart = i + 1;
       }
-      let value = "";
+      let value2 = "";
       let sep5 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines[i][0].slice(trimIndent) + "\n";
+        value2 += lines[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
         let [indent, content] = lines[i];
         offset += indent.length + content.length + 1;
@@ -8231,29 +8231,29 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
-          const message = `Block scalar lines must not be less indented than their ${src}`;
+          const src2 = header.indent ? "explicit indentation indicator" : "first line";
+          const message = `Block scalar lines must not be less indented than their ${src2}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep5 + indent.slice(trimIndent) + content;
+          value2 += sep5 + indent.slice(trimIndent) + content;
           sep5 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
           if (sep5 === " ")
             sep5 = "\n";
           else if (!prevMoreIndented && sep5 === "\n")
             sep5 = "\n\n";
-          value += sep5 + indent.slice(trimIndent) + content;
+          value2 += sep5 + indent.slice(trimIndent) + content;
           sep5 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
           if (sep5 === "\n")
-            value += "\n";
+            value2 += "\n";
           else
             sep5 = "\n";
         } else {
-          value += sep5 + content;
+          value2 += sep5 + content;
           sep5 = " ";
           prevMoreIndented = false;
         }
@@ -8263,15 +8263,15 @@ var require_resolve_block_scalar = __commonJS({
           break;
         case "+":
           for (let i = chompStart; i < lines.length; ++i)
-            value += "\n" + lines[i][0].slice(trimIndent);
-          if (value[value.length - 1] !== "\n")
-            value += "\n";
+            value2 += "\n" + lines[i][0].slice(trimIndent);
+          if (value2[value2.length - 1] !== "\n")
+            value2 += "\n";
           break;
         default:
-          value += "\n";
+          value2 += "\n";
       }
-      const end = start + header.length + scalar2.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start + header.length + scalar3.source.length;
+      return { value: value2, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -8353,27 +8353,27 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar2, strict, onError) {
-      const { offset, type, source, end } = scalar2;
+    function resolveFlowScalar(scalar3, strict, onError) {
+      const { offset, type, source, end } = scalar3;
       let _type;
-      let value;
+      let value2;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value2 = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
-          value = singleQuotedValue(source, _onError);
+          value2 = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_DOUBLE;
-          value = doubleQuotedValue(source, _onError);
+          value2 = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar3, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -8384,7 +8384,7 @@ var require_resolve_flow_scalar = __commonJS({
       const valueEnd = offset + source.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
-        value,
+        value: value2,
         type: _type,
         comment: re.comment,
         range: [offset, valueEnd, re.offset]
@@ -8577,39 +8577,39 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value: value2, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag = ctx.schema[identity.SCALAR];
       } else if (tagName)
-        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+        tag = findScalarTagByName(ctx.schema, value2, tagName, tagToken, onError);
       else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value, token, onError);
+        tag = findScalarTagByTest(ctx, value2, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar2;
+      let scalar3;
       try {
-        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar2 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        const res = tag.resolve(value2, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        scalar3 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar2 = new Scalar.Scalar(value);
+        scalar3 = new Scalar.Scalar(value2);
       }
-      scalar2.range = range;
-      scalar2.source = value;
+      scalar3.range = range;
+      scalar3.source = value2;
       if (type)
-        scalar2.type = type;
+        scalar3.type = type;
       if (tagName)
-        scalar2.tag = tagName;
+        scalar3.tag = tagName;
       if (tag.format)
-        scalar2.format = tag.format;
+        scalar3.format = tag.format;
       if (comment)
-        scalar2.comment = comment;
-      return scalar2;
+        scalar3.comment = comment;
+      return scalar3;
     }
-    function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    function findScalarTagByName(schema, value2, tagName, tagToken, onError) {
       if (tagName === "!")
         return schema[identity.SCALAR];
       const matchWithTest = [];
@@ -8622,7 +8622,7 @@ var require_compose_scalar = __commonJS({
         }
       }
       for (const tag of matchWithTest)
-        if (tag.test?.test(value))
+        if (tag.test?.test(value2))
           return tag;
       const kt = schema.knownTags[tagName];
       if (kt && !kt.collection) {
@@ -8632,10 +8632,10 @@ var require_compose_scalar = __commonJS({
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema[identity.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
+    function findScalarTagByTest({ atKey, directives, schema }, value2, token, onError) {
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value2)) || schema[identity.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value2)) ?? schema[identity.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -8793,7 +8793,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    function composeDoc(options, directives, { offset, start, value: value2, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
@@ -8805,7 +8805,7 @@ var require_compose_doc = __commonJS({
       };
       const props = resolveProps.resolveProps(start, {
         indicator: "doc-start",
-        next: value ?? end?.[0],
+        next: value2 ?? end?.[0],
         offset,
         onError,
         parentIndent: 0,
@@ -8813,10 +8813,10 @@ var require_compose_doc = __commonJS({
       });
       if (props.found) {
         doc.directives.docStart = true;
-        if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
+        if (value2 && (value2.type === "block-map" || value2.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value2 ? composeNode.composeNode(ctx, value2, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -8839,12 +8839,12 @@ var require_composer = __commonJS({
     var identity = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
-    function getErrorPos(src) {
-      if (typeof src === "number")
-        return [src, src + 1];
-      if (Array.isArray(src))
-        return src.length === 2 ? src : [src[0], src[1]];
-      const { offset, source } = src;
+    function getErrorPos(src2) {
+      if (typeof src2 === "number")
+        return [src2, src2 + 1];
+      if (Array.isArray(src2))
+        return src2.length === 2 ? src2 : [src2[0], src2[1]];
+      const { offset, source } = src2;
       return [offset, offset + (typeof source === "string" ? source.length : 1)];
     }
     function parsePrelude(prelude) {
@@ -9064,9 +9064,9 @@ var require_cst_scalar = __commonJS({
       }
       return null;
     }
-    function createScalarToken(value, context) {
+    function createScalarToken(value2, context) {
       const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value: value2 }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -9096,7 +9096,7 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
-    function setScalarValue(token, value, context = {}) {
+    function setScalarValue(token, value2, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
       let indent = "indent" in token ? token.indent : null;
       if (afterKey && typeof indent === "number")
@@ -9119,7 +9119,7 @@ var require_cst_scalar = __commonJS({
           default:
             type = "PLAIN";
         }
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value: value2 }, {
         implicitKey: implicitKey || indent === null,
         indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -9265,7 +9265,7 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value }) {
+    function stringifyItem({ start, key, sep: sep5, value: value2 }) {
       let res = "";
       for (const st of start)
         res += st.source;
@@ -9274,8 +9274,8 @@ var require_cst_stringify = __commonJS({
       if (sep5)
         for (const st of sep5)
           res += st.source;
-      if (value)
-        res += stringifyToken(value);
+      if (value2)
+        res += stringifyToken(value2);
       return res;
     }
     exports2.stringify = stringify;
@@ -10435,37 +10435,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar2) {
+      *scalar(scalar3) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep5;
-          if (scalar2.end) {
-            sep5 = scalar2.end;
+          if (scalar3.end) {
+            sep5 = scalar3.end;
             sep5.push(this.sourceToken);
-            delete scalar2.end;
+            delete scalar3.end;
           } else
             sep5 = [this.sourceToken];
           const map = {
             type: "block-map",
-            offset: scalar2.offset,
-            indent: scalar2.indent,
-            items: [{ start, key: scalar2, sep: sep5 }]
+            offset: scalar3.offset,
+            indent: scalar3.indent,
+            items: [{ start, key: scalar3, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
         } else
-          yield* this.lineEnd(scalar2);
+          yield* this.lineEnd(scalar3);
       }
-      *blockScalar(scalar2) {
+      *blockScalar(scalar3) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar2.props.push(this.sourceToken);
+            scalar3.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar2.source = this.source;
+            scalar3.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -10989,14 +10989,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse3(src, reviver, options) {
+    function parse3(src2, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument(src2, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -11008,7 +11008,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify(value2, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -11021,14 +11021,14 @@ var require_public_api = __commonJS({
         const indent = Math.round(options);
         options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
       }
-      if (value === void 0) {
+      if (value2 === void 0) {
         const { keepUndefined } = options ?? replacer ?? {};
         if (!keepUndefined)
           return void 0;
       }
-      if (identity.isDocument(value) && !_replacer)
-        return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      if (identity.isDocument(value2) && !_replacer)
+        return value2.toString(options);
+      return new Document.Document(value2, _replacer, options).toString(options);
     }
     exports2.parse = parse3;
     exports2.parseAllDocuments = parseAllDocuments;
@@ -11158,8 +11158,8 @@ var require_objects = __commonJS({
   "node_modules/packageurl-js/src/objects.js"(exports2, module2) {
     "use strict";
     var { LOOP_SENTINEL } = require_constants2();
-    function isObject2(value) {
-      return value !== null && typeof value === "object";
+    function isObject2(value2) {
+      return value2 !== null && typeof value2 === "object";
     }
     function recursiveFreeze(value_) {
       if (value_ === null || !(typeof value_ === "object" || typeof value_ === "function") || Object.isFrozen(value_)) {
@@ -11243,11 +11243,11 @@ var require_strings = __commonJS({
       }
       return true;
     }
-    function isNonEmptyString(value) {
-      return typeof value === "string" && value.length > 0;
+    function isNonEmptyString(value2) {
+      return typeof value2 === "string" && value2.length > 0;
     }
-    function isSemverString(value) {
-      return typeof value === "string" && regexSemverNumberedGroups.test(value);
+    function isSemverString(value2) {
+      return typeof value2 === "string" && regexSemverNumberedGroups.test(value2);
     }
     function lowerName(purl) {
       purl.name = purl.name.toLowerCase();
@@ -11434,8 +11434,8 @@ var require_normalize = __commonJS({
     }
     function normalizeQualifiers(rawQualifiers) {
       let qualifiers;
-      for (const { 0: key, 1: value } of qualifiersToEntries(rawQualifiers)) {
-        const strValue = typeof value === "string" ? value : String(value);
+      for (const { 0: key, 1: value2 } of qualifiersToEntries(rawQualifiers)) {
+        const strValue = typeof value2 === "string" ? value2 : String(value2);
         const trimmed = strValue.trim();
         if (trimmed.length === 0) {
           continue;
@@ -11486,8 +11486,8 @@ var require_normalize = __commonJS({
 var require_lang = __commonJS({
   "node_modules/packageurl-js/src/lang.js"(exports2, module2) {
     "use strict";
-    function isNullishOrEmptyString(value) {
-      return value === null || value === void 0 || typeof value === "string" && value.length === 0;
+    function isNullishOrEmptyString(value2) {
+      return value2 === null || value2 === void 0 || typeof value2 === "string" && value2.length === 0;
     }
     module2.exports = {
       isNullishOrEmptyString
@@ -11502,8 +11502,8 @@ var require_validate = __commonJS({
     var { PurlError } = require_error();
     var { isNullishOrEmptyString } = require_lang();
     var { isNonEmptyString } = require_strings();
-    function validateEmptyByType(type, name, value, throws2) {
-      if (!isNullishOrEmptyString(value)) {
+    function validateEmptyByType(type, name, value2, throws2) {
+      if (!isNullishOrEmptyString(value2)) {
         if (throws2) {
           throw new PurlError(`${type} "${name}" component must be empty`);
         }
@@ -11560,8 +11560,8 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateRequired(name, value, throws2) {
-      if (isNullishOrEmptyString(value)) {
+    function validateRequired(name, value2, throws2) {
+      if (isNullishOrEmptyString(value2)) {
         if (throws2) {
           throw new PurlError(`"${name}" is a required component`);
         }
@@ -11569,8 +11569,8 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateRequiredByType(type, name, value, throws2) {
-      if (isNullishOrEmptyString(value)) {
+    function validateRequiredByType(type, name, value2, throws2) {
+      if (isNullishOrEmptyString(value2)) {
         if (throws2) {
           throw new PurlError(`${type} requires a "${name}" component`);
         }
@@ -11578,13 +11578,13 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateStartsWithoutNumber(name, value, throws2) {
-      if (isNonEmptyString(value)) {
-        const code = value.charCodeAt(0);
+    function validateStartsWithoutNumber(name, value2, throws2) {
+      if (isNonEmptyString(value2)) {
+        const code = value2.charCodeAt(0);
         if (code >= 48 && code <= 57) {
           if (throws2) {
             throw new PurlError(
-              `${name} "${value}" cannot start with a number`
+              `${name} "${value2}" cannot start with a number`
             );
           }
           return false;
@@ -11592,8 +11592,8 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateStrings(name, value, throws2) {
-      if (value === null || value === void 0 || typeof value === "string") {
+    function validateStrings(name, value2, throws2) {
+      if (value2 === null || value2 === void 0 || typeof value2 === "string") {
         return true;
       }
       if (throws2) {
@@ -12160,7 +12160,7 @@ var require_package_url = __commonJS({
         const { searchParams } = url;
         if (searchParams.size !== 0) {
           searchParams.forEach(
-            (value) => decodePurlComponent("qualifiers", value)
+            (value2) => decodePurlComponent("qualifiers", value2)
           );
           rawQualifiers = searchParams;
         }
@@ -12730,21 +12730,21 @@ var require_int3 = __commonJS({
       return isFinite(parseYamlInteger(data));
     }
     function parseYamlInteger(data) {
-      let value = data;
+      let value2 = data;
       let sign = 1;
-      let ch = value[0];
+      let ch = value2[0];
       if (ch === "-" || ch === "+") {
         if (ch === "-") sign = -1;
-        value = value.slice(1);
-        ch = value[0];
+        value2 = value2.slice(1);
+        ch = value2[0];
       }
-      if (value === "0") return 0;
+      if (value2 === "0") return 0;
       if (ch === "0") {
-        if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
-        if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
-        if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+        if (value2[1] === "b") return sign * parseInt(value2.slice(2), 2);
+        if (value2[1] === "x") return sign * parseInt(value2.slice(2), 16);
+        if (value2[1] === "o") return sign * parseInt(value2.slice(2), 8);
       }
-      return sign * parseInt(value, 10);
+      return sign * parseInt(value2, 10);
     }
     function constructYamlInteger(data) {
       return parseYamlInteger(data);
@@ -12806,17 +12806,17 @@ var require_float3 = __commonJS({
       return YAML_FLOAT_SPECIAL_PATTERN.test(data);
     }
     function constructYamlFloat(data) {
-      let value = data.toLowerCase();
-      const sign = value[0] === "-" ? -1 : 1;
-      if ("+-".indexOf(value[0]) >= 0) {
-        value = value.slice(1);
+      let value2 = data.toLowerCase();
+      const sign = value2[0] === "-" ? -1 : 1;
+      if ("+-".indexOf(value2[0]) >= 0) {
+        value2 = value2.slice(1);
       }
-      if (value === ".inf") {
+      if (value2 === ".inf") {
         return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-      } else if (value === ".nan") {
+      } else if (value2 === ".nan") {
         return NaN;
       }
-      return sign * parseFloat(value, 10);
+      return sign * parseFloat(value2, 10);
     }
     var SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
     function representYamlFloat(object, style) {
@@ -13297,16 +13297,16 @@ var require_loader = __commonJS({
         (c - 65536 & 1023) + 56320
       );
     }
-    function setProperty(object, key, value) {
+    function setProperty(object, key, value2) {
       if (key === "__proto__") {
         Object.defineProperty(object, key, {
           configurable: true,
           enumerable: true,
           writable: true,
-          value
+          value: value2
         });
       } else {
-        object[key] = value;
+        object[key] = value2;
       }
     }
     var simpleEscapeCheck = new Array(256);
@@ -13358,7 +13358,7 @@ var require_loader = __commonJS({
         state.onWarning.call(null, generateError(state, message));
       }
     }
-    function storeAnchor(state, name, value) {
+    function storeAnchor(state, name, value2) {
       const transactions = state.anchorMapTransactions;
       if (transactions.length !== 0) {
         const transaction = transactions[transactions.length - 1];
@@ -13369,7 +13369,7 @@ var require_loader = __commonJS({
           };
         }
       }
-      state.anchorMap[name] = value;
+      state.anchorMap[name] = value2;
     }
     function beginAnchorTransaction(state) {
       state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
@@ -14944,11 +14944,11 @@ var require_dumper = __commonJS({
       let _result = "";
       const _tag = state.tag;
       for (let index = 0, length = object.length; index < length; index += 1) {
-        let value = object[index];
+        let value2 = object[index];
         if (state.replacer) {
-          value = state.replacer.call(object, String(index), value);
+          value2 = state.replacer.call(object, String(index), value2);
         }
-        if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+        if (writeNode(state, level, value2, false, false) || typeof value2 === "undefined" && writeNode(state, level, null, false, false)) {
           if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
           _result += state.dump;
         }
@@ -14960,11 +14960,11 @@ var require_dumper = __commonJS({
       let _result = "";
       const _tag = state.tag;
       for (let index = 0, length = object.length; index < length; index += 1) {
-        let value = object[index];
+        let value2 = object[index];
         if (state.replacer) {
-          value = state.replacer.call(object, String(index), value);
+          value2 = state.replacer.call(object, String(index), value2);
         }
-        if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+        if (writeNode(state, level + 1, value2, true, true, false, true) || typeof value2 === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
           if (!compact || _result !== "") {
             _result += generateNextLine(state, level);
           }
@@ -15204,11 +15204,11 @@ var require_dumper = __commonJS({
       options = options || {};
       const state = new State(options);
       if (!state.noRefs) getDuplicateReferences(input, state);
-      let value = input;
+      let value2 = input;
       if (state.replacer) {
-        value = state.replacer.call({ "": value }, "", value);
+        value2 = state.replacer.call({ "": value2 }, "", value2);
       }
-      if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+      if (writeNode(state, 0, value2, true, true)) return state.dump + "\n";
       return "";
     }
     module2.exports.dump = dump;
@@ -15345,16 +15345,16 @@ ${codeblock}`, options);
         } else if (state === 1) {
           if (c === 120 || c === 117 || c === 85) {
             let errPtr = ctx.p++ - 1;
-            let value = 0;
+            let value2 = 0;
             let len = c === 120 ? 2 : c === 117 ? 4 : 8;
             for (let j = 0; j < len; j++, ctx.p++) {
               let hex = ctx.s.charCodeAt(ctx.p);
               let digit = hex >= 48 && hex <= 57 ? hex - 48 : hex >= 65 && hex <= 70 ? hex - 65 + 10 : hex >= 97 && hex <= 102 ? hex - 97 + 10 : -1;
               if (digit < 0) TomlError.x("invalid non-hex character in unicode escape", ctx);
-              value = value << 4 | digit;
+              value2 = value2 << 4 | digit;
             }
-            if (value < 0 || value > 1114111 || value >= 55296 && value <= 57343) TomlError.x("invalid unicode escape", ctx, errPtr);
-            parsed += String.fromCodePoint(value);
+            if (value2 < 0 || value2 > 1114111 || value2 >= 55296 && value2 <= 57343) TomlError.x("invalid unicode escape", ctx, errPtr);
+            parsed += String.fromCodePoint(value2);
             sliceStart = ctx.p--;
             state = 0;
           } else if (isMultiline && (c === 32 || c === 9)) state = 2;
@@ -15488,9 +15488,9 @@ ${codeblock}`, options);
       let c = ctx.s.charCodeAt(ctx.p);
       if (c === 91 || c === 123) {
         ctx.d-- || TomlError.x("document contains excessively nested structures. aborting.", ctx);
-        let value = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
+        let value2 = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
         ctx.d++;
-        return value;
+        return value2;
       }
       if (c === 34 || c === 39) return parseString(ctx);
       if (c === 116) {
@@ -15703,8 +15703,8 @@ ${codeblock}`, options);
         }
         if (hasOwn) TomlError.x("trying to redefine an already defined value", ctx, errPtr);
         skipVoid(ctx, true, true);
-        let value = extractValue(ctx, 125);
-        if (t && typeof (t[k] = value) === "object") seen.add(value);
+        let value2 = extractValue(ctx, 125);
+        if (t && typeof (t[k] = value2) === "object") seen.add(value2);
         skipVoid(ctx);
         if ((c = ctx.s.charCodeAt(ctx.p++)) === 125) return res;
         if (c !== 44) TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
@@ -16079,7 +16079,7 @@ var require_re = __commonJS({
     exports2 = module2.exports = {};
     var re = exports2.re = [];
     var safeRe = exports2.safeRe = [];
-    var src = exports2.src = [];
+    var src2 = exports2.src = [];
     var safeSrc = exports2.safeSrc = [];
     var t = exports2.t = {};
     var R = 0;
@@ -16089,65 +16089,65 @@ var require_re = __commonJS({
       ["\\d", MAX_LENGTH],
       [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
     ];
-    var makeSafeRegex = (value) => {
+    var makeSafeRegex = (value2) => {
       for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+        value2 = value2.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
       }
-      return value;
+      return value2;
     };
-    var createToken = (name, value, isGlobal) => {
-      const safe = makeSafeRegex(value);
+    var createToken = (name, value2, isGlobal) => {
+      const safe = makeSafeRegex(value2);
       const index = R++;
-      debug(name, index, value);
+      debug(name, index, value2);
       t[name] = index;
-      src[index] = value;
+      src2[index] = value2;
       safeSrc[index] = safe;
-      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      re[index] = new RegExp(value2, isGlobal ? "g" : void 0);
       safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
     };
     createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
     createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
     createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
-    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
-    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
-    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
-    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("MAINVERSION", `(${src2[t.NUMERICIDENTIFIER]})\\.(${src2[t.NUMERICIDENTIFIER]})\\.(${src2[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src2[t.NUMERICIDENTIFIERLOOSE]})\\.(${src2[t.NUMERICIDENTIFIERLOOSE]})\\.(${src2[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src2[t.NONNUMERICIDENTIFIER]}|${src2[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src2[t.NONNUMERICIDENTIFIER]}|${src2[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src2[t.PRERELEASEIDENTIFIER]}(?:\\.${src2[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src2[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src2[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
     createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
-    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
-    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
-    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
-    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
-    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("BUILD", `(?:\\+(${src2[t.BUILDIDENTIFIER]}(?:\\.${src2[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src2[t.MAINVERSION]}${src2[t.PRERELEASE]}?${src2[t.BUILD]}?`);
+    createToken("FULL", `^${src2[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src2[t.MAINVERSIONLOOSE]}${src2[t.PRERELEASELOOSE]}?${src2[t.BUILD]}?`);
+    createToken("LOOSE", `^${src2[t.LOOSEPLAIN]}$`);
     createToken("GTLT", "((?:<|>)?=?)");
-    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
-    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
-    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
-    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("XRANGEIDENTIFIERLOOSE", `${src2[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src2[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src2[t.XRANGEIDENTIFIER]})(?:\\.(${src2[t.XRANGEIDENTIFIER]})(?:\\.(${src2[t.XRANGEIDENTIFIER]})(?:${src2[t.PRERELEASE]})?${src2[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src2[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src2[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src2[t.XRANGEIDENTIFIERLOOSE]})(?:${src2[t.PRERELEASELOOSE]})?${src2[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src2[t.GTLT]}\\s*${src2[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src2[t.GTLT]}\\s*${src2[t.XRANGEPLAINLOOSE]}$`);
     createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
-    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
-    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
-    createToken("COERCERTL", src[t.COERCE], true);
-    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("COERCE", `${src2[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src2[t.COERCEPLAIN] + `(?:${src2[t.PRERELEASE]})?(?:${src2[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src2[t.COERCE], true);
+    createToken("COERCERTLFULL", src2[t.COERCEFULL], true);
     createToken("LONETILDE", "(?:~>?)");
-    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    createToken("TILDETRIM", `(\\s*)${src2[t.LONETILDE]}\\s+`, true);
     exports2.tildeTrimReplace = "$1~";
-    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
-    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("TILDE", `^${src2[t.LONETILDE]}${src2[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src2[t.LONETILDE]}${src2[t.XRANGEPLAINLOOSE]}$`);
     createToken("LONECARET", "(?:\\^)");
-    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    createToken("CARETTRIM", `(\\s*)${src2[t.LONECARET]}\\s+`, true);
     exports2.caretTrimReplace = "$1^";
-    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
-    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
-    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
-    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    createToken("CARET", `^${src2[t.LONECARET]}${src2[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src2[t.LONECARET]}${src2[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src2[t.GTLT]}\\s*(${src2[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src2[t.GTLT]}\\s*(${src2[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src2[t.GTLT]}\\s*(${src2[t.LOOSEPLAIN]}|${src2[t.XRANGEPLAIN]})`, true);
     exports2.comparatorTrimReplace = "$1$2$3";
-    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
-    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("HYPHENRANGE", `^\\s*(${src2[t.XRANGEPLAIN]})\\s+-\\s+(${src2[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src2[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src2[t.XRANGEPLAINLOOSE]})\\s*$`);
     createToken("STAR", "(<|>)?=?\\s*\\*");
     createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
     createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
@@ -16920,26 +16920,26 @@ var require_lrucache = __commonJS({
         this.map = /* @__PURE__ */ new Map();
       }
       get(key) {
-        const value = this.map.get(key);
-        if (value === void 0) {
+        const value2 = this.map.get(key);
+        if (value2 === void 0) {
           return void 0;
         } else {
           this.map.delete(key);
-          this.map.set(key, value);
-          return value;
+          this.map.set(key, value2);
+          return value2;
         }
       }
       delete(key) {
         return this.map.delete(key);
       }
-      set(key, value) {
+      set(key, value2) {
         const deleted = this.delete(key);
-        if (!deleted && value !== void 0) {
+        if (!deleted && value2 !== void 0) {
           if (this.map.size >= this.max) {
             const firstKey = this.map.keys().next().value;
             this.delete(firstKey);
           }
-          this.map.set(key, value);
+          this.map.set(key, value2);
         }
         return this;
       }
@@ -16964,8 +16964,8 @@ var require_trim_comparator_whitespace = __commonJS({
     var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
     var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
     var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
-    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isLetter2 = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter2(char) || char === "-";
     var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
     var findDigitsEndIndex = (range, start, limit, digitRuns) => {
       if (!isDigit(range[start])) {
@@ -16995,7 +16995,7 @@ var require_trim_comparator_whitespace = __commonJS({
     };
     var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
       const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
-      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+      if (isLetter2(range[digitsEnd]) || range[digitsEnd] === "-") {
         let end = digitsEnd + 1;
         const limit = end + MAX_SAFE_BUILD_LENGTH;
         while (end < limit && isIdentifierCharacter(range[end])) {
@@ -17293,13 +17293,13 @@ var require_range = __commonJS({
     var trimComparatorWhitespace = require_trim_comparator_whitespace();
     var {
       safeRe: re,
-      src,
+      src: src2,
       t,
       tildeTrimReplace,
       caretTrimReplace
     } = require_re();
     var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants3();
-    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var BUILDSTRIPRE = new RegExp(src2[t.BUILD], "g");
     var isNullSet = (c) => c.value === "<0.0.0-0";
     var isAny = (c) => c.value === "";
     var isSatisfiable = (comparators, options) => {
@@ -17528,10 +17528,10 @@ var require_range = __commonJS({
 var require_comparator = __commonJS({
   "node_modules/semver/classes/comparator.js"(exports2, module2) {
     "use strict";
-    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var ANY2 = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
       static get ANY() {
-        return ANY;
+        return ANY2;
       }
       constructor(comp, options) {
         options = parseOptions(options);
@@ -17547,7 +17547,7 @@ var require_comparator = __commonJS({
         this.options = options;
         this.loose = !!options.loose;
         this.parse(comp);
-        if (this.semver === ANY) {
+        if (this.semver === ANY2) {
           this.value = "";
         } else {
           this.value = this.operator + this.semver.version;
@@ -17565,7 +17565,7 @@ var require_comparator = __commonJS({
           this.operator = "";
         }
         if (!m[2]) {
-          this.semver = ANY;
+          this.semver = ANY2;
         } else {
           this.semver = new SemVer(m[2], this.options.loose);
         }
@@ -17575,7 +17575,7 @@ var require_comparator = __commonJS({
       }
       test(version2) {
         debug("Comparator.test", version2, this.options.loose);
-        if (this.semver === ANY || version2 === ANY) {
+        if (this.semver === ANY2 || version2 === ANY2) {
           return true;
         }
         if (typeof version2 === "string") {
@@ -17803,7 +17803,7 @@ var require_outside = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Comparator = require_comparator();
-    var { ANY } = Comparator;
+    var { ANY: ANY2 } = Comparator;
     var Range = require_range();
     var satisfies2 = require_satisfies();
     var gt = require_gt();
@@ -17840,7 +17840,7 @@ var require_outside = __commonJS({
         let high = null;
         let low = null;
         comparators.forEach((comparator) => {
-          if (comparator.semver === ANY) {
+          if (comparator.semver === ANY2) {
             comparator = new Comparator(">=0.0.0");
           }
           high = high || comparator;
@@ -17956,7 +17956,7 @@ var require_subset = __commonJS({
     "use strict";
     var Range = require_range();
     var Comparator = require_comparator();
-    var { ANY } = Comparator;
+    var { ANY: ANY2 } = Comparator;
     var satisfies2 = require_satisfies();
     var compare = require_compare();
     var subset = (sub, dom, options = {}) => {
@@ -17986,8 +17986,8 @@ var require_subset = __commonJS({
       if (sub === dom) {
         return true;
       }
-      if (sub.length === 1 && sub[0].semver === ANY) {
-        if (dom.length === 1 && dom[0].semver === ANY) {
+      if (sub.length === 1 && sub[0].semver === ANY2) {
+        if (dom.length === 1 && dom[0].semver === ANY2) {
           return true;
         } else if (options.includePrerelease) {
           sub = minimumVersionWithPreRelease;
@@ -17995,7 +17995,7 @@ var require_subset = __commonJS({
           sub = minimumVersion;
         }
       }
-      if (dom.length === 1 && dom[0].semver === ANY) {
+      if (dom.length === 1 && dom[0].semver === ANY2) {
         if (options.includePrerelease) {
           return true;
         } else {
@@ -18247,12 +18247,12 @@ function wellFormed(s) {
   return s.toWellFormed();
 }
 var SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
-function wellFormedValue(_key, value) {
-  if (typeof value === "string") return wellFormed(value);
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
-  const keys = Object.keys(value);
-  if (keys.every((k) => wellFormed(k) === k)) return value;
-  return Object.fromEntries(keys.map((k) => [wellFormed(k), value[k]]));
+function wellFormedValue(_key, value2) {
+  if (typeof value2 === "string") return wellFormed(value2);
+  if (value2 === null || typeof value2 !== "object" || Array.isArray(value2)) return value2;
+  const keys = Object.keys(value2);
+  if (keys.every((k) => wellFormed(k) === k)) return value2;
+  return Object.fromEntries(keys.map((k) => [wellFormed(k), value2[k]]));
 }
 function jsonParse(text) {
   return SURROGATE_ESCAPE.test(text) ? JSON.parse(text, wellFormedValue) : JSON.parse(text);
@@ -18545,9 +18545,9 @@ var Reader = class _Reader {
   keyLines = /* @__PURE__ */ new WeakMap();
   document() {
     if (this.lines.length === 0) outside();
-    const value = this.block(this.lines[0].indent);
+    const value2 = this.block(this.lines[0].indent);
     if (this.i < this.lines.length) outside();
-    return value;
+    return value2;
   }
   peek() {
     return this.lines[this.i];
@@ -18612,8 +18612,8 @@ var Reader = class _Reader {
       const rest = text.slice(colon + 1);
       if (!KEY.test(key) || KEYWORDS.has(key) || rest !== "" && !/^\s/.test(rest)) outside();
       if (Object.prototype.hasOwnProperty.call(out, key) || key === "__proto__") outside();
-      const value = uncommented(rest.trimStart()) === "" ? this.nested(indent) : scalar(rest.trimStart());
-      out[key] = value;
+      const value2 = uncommented(rest.trimStart()) === "" ? this.nested(indent) : scalar(rest.trimStart());
+      out[key] = value2;
       const next = this.peek();
       if (next === void 0 || next.indent < indent) {
         this.depth--;
@@ -18693,15 +18693,15 @@ function scan(text, maxDepth, target) {
 function readJson(text, maxDepth) {
   const first = /\S/.exec(text)?.[0];
   if (first !== "{" && first !== "[") return void 0;
-  let value;
+  let value2;
   try {
-    value = JSON.parse(text);
+    value2 = JSON.parse(text);
   } catch {
     return void 0;
   }
   const { problem } = scan(text, maxDepth);
   if (problem) return problem;
-  return { value, lineOf: (path) => scan(text, Number.MAX_SAFE_INTEGER, path).line, itemLines: (path) => scan(text, Number.MAX_SAFE_INTEGER, path).items };
+  return { value: value2, lineOf: (path) => scan(text, Number.MAX_SAFE_INTEGER, path).line, itemLines: (path) => scan(text, Number.MAX_SAFE_INTEGER, path).items };
 }
 function isJsonProblem(r) {
   return "message" in r;
@@ -18814,10 +18814,10 @@ function getEnumValues(entries) {
 function joinValues(array2, separator = "|") {
   return array2.map((val) => stringifyPrimitive(val)).join(separator);
 }
-function jsonStringifyReplacer(_, value) {
-  if (typeof value === "bigint")
-    return value.toString();
-  return value;
+function jsonStringifyReplacer(_, value2) {
+  if (typeof value2 === "bigint")
+    return value2.toString();
+  return value2;
 }
 var Cached = class {
   constructor(getter) {
@@ -18854,17 +18854,17 @@ function floatSafeRemainder(val, step) {
 }
 var EVALUATING = /* @__PURE__ */ Symbol("evaluating");
 function defineLazy(object, key, getter) {
-  let value = void 0;
+  let value2 = void 0;
   Object.defineProperty(object, key, {
     get() {
-      if (value === EVALUATING) {
+      if (value2 === EVALUATING) {
         return void 0;
       }
-      if (value === void 0) {
-        value = EVALUATING;
-        value = getter();
+      if (value2 === void 0) {
+        value2 = EVALUATING;
+        value2 = getter();
       }
-      return value;
+      return value2;
     },
     set(v) {
       Object.defineProperty(object, key, {
@@ -18878,9 +18878,9 @@ function defineLazy(object, key, getter) {
 function objectClone(obj) {
   return Object.create(Object.getPrototypeOf(obj), Object.getOwnPropertyDescriptors(obj));
 }
-function assignProp(target, prop, value) {
+function assignProp(target, prop, value2) {
   Object.defineProperty(target, prop, {
-    value,
+    value: value2,
     writable: true,
     enumerable: true,
     configurable: true
@@ -18896,19 +18896,19 @@ function sourceShape(schema) {
 function deferProp(target, key, getter) {
   Object.defineProperty(target, key, {
     get() {
-      const value = getter();
-      assignProp(this, key, value);
-      return value;
+      const value2 = getter();
+      assignProp(this, key, value2);
+      return value2;
     },
     enumerable: true,
     configurable: true
   });
 }
-function putProp(target, key, value) {
+function putProp(target, key, value2) {
   if (key in target)
-    assignProp(target, key, value);
+    assignProp(target, key, value2);
   else
-    target[key] = value;
+    target[key] = value2;
 }
 function mirrorShape(target, source, keys, wrap) {
   const raw = sourceShape(source);
@@ -18918,8 +18918,8 @@ function mirrorShape(target, source, keys, wrap) {
       continue;
     if (desc.get) {
       deferProp(target, key, () => {
-        const value = source._zod.def.shape[key];
-        return wrap ? wrap(value, key) : value;
+        const value2 = source._zod.def.shape[key];
+        return wrap ? wrap(value2, key) : value2;
       });
     } else
       putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
@@ -19118,9 +19118,9 @@ function createTransparentProxy(getter) {
       target ?? (target = getter());
       return Reflect.get(target, prop, receiver);
     },
-    set(_, prop, value, receiver) {
+    set(_, prop, value2, receiver) {
       target ?? (target = getter());
-      return Reflect.set(target, prop, value, receiver);
+      return Reflect.set(target, prop, value2, receiver);
     },
     has(_, prop) {
       target ?? (target = getter());
@@ -19144,12 +19144,12 @@ function createTransparentProxy(getter) {
     }
   });
 }
-function stringifyPrimitive(value) {
-  if (typeof value === "bigint")
-    return value.toString() + "n";
-  if (typeof value === "string")
-    return `"${value}"`;
-  return `${value}`;
+function stringifyPrimitive(value2) {
+  if (typeof value2 === "bigint")
+    return value2.toString() + "n";
+  if (typeof value2 === "string")
+    return `"${value2}"`;
+  return `${value2}`;
 }
 function optionalKeys(shape) {
   return Object.keys(shape).filter((k) => {
@@ -19258,15 +19258,15 @@ function partial(Class2, schema, mask, name = "partial") {
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value, key) => selected && !selected.has(key) ? value : new Class2({ type: "optional", innerType: value })));
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value2, key) => selected && !selected.has(key) ? value2 : new Class2({ type: "optional", innerType: value2 })));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
 }
 function required(Class2, schema, mask) {
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key) => (
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value2, key) => (
     // overwrite with non-optional
-    selected && !selected.has(key) ? value : new Class2({ type: "nonoptional", innerType: value })
+    selected && !selected.has(key) ? value2 : new Class2({ type: "nonoptional", innerType: value2 })
   ));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
 }
@@ -19461,12 +19461,12 @@ function members(proto, table) {
       defineBound(proto, key, desc.value);
   }
 }
-function own(inst, key, value, enumerable = true) {
-  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
-  return value;
+function own(inst, key, value2, enumerable = true) {
+  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value: value2 });
+  return value2;
 }
-function hide(inst, key, value) {
-  return own(inst, key, value, false);
+function hide(inst, key, value2) {
+  return own(inst, key, value2, false);
 }
 // @__NO_SIDE_EFFECTS__
 function derived(computes, table) {
@@ -19478,8 +19478,8 @@ function derived(computes, table) {
       get() {
         return own(this, key, compute(this));
       },
-      set(value) {
-        own(this, key, value);
+      set(value2) {
+        own(this, key, value2);
       }
     });
   }
@@ -19491,8 +19491,8 @@ function defineBound(proto, key, fn) {
     get() {
       return this == null ? fn : own(this, key, fn.bind(this));
     },
-    set(value) {
-      own(this, key, value);
+    set(value2) {
+      own(this, key, value2);
     }
   });
 }
@@ -19523,21 +19523,21 @@ function defineLazyInternal(inst, key, compute) {
       const outer = broke;
       broke = false;
       try {
-        const value = compute(this);
+        const value2 = compute(this);
         if (broke)
           delete this[key];
         else
-          Object.defineProperty(this, key, { configurable: true, writable: true, value });
+          Object.defineProperty(this, key, { configurable: true, writable: true, value: value2 });
         broke = broke || outer;
-        return value;
+        return value2;
       } catch (err) {
         delete this[key];
         broke = broke || outer;
         throw err;
       }
     },
-    set(value) {
-      Object.defineProperty(this, key, { configurable: true, writable: true, value });
+    set(value2) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, value: value2 });
     }
   });
 }
@@ -19554,14 +19554,14 @@ function installLazyProp(inst, key, make, enumerable) {
       Object.defineProperty(this, key, desc);
       return desc.value;
     },
-    set(value) {
-      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
+    set(value2) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value: value2 });
     }
   });
 }
 var CONSTANT_CATCH = "~constantCatch";
-function constantCatch(value) {
-  const fn = () => value;
+function constantCatch(value2) {
+  const fn = () => value2;
   fn[CONSTANT_CATCH] = true;
   return fn;
 }
@@ -19690,8 +19690,8 @@ function _getMessage() {
   internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
   return internals.message;
 }
-function _setMessage(value) {
-  this._zod.message = value;
+function _setMessage(value2) {
+  this._zod.message = value2;
 }
 var _messageDesc = {
   get: _getMessage,
@@ -19714,12 +19714,12 @@ var initializer = (inst, def) => {
       configurable: true,
       enumerable: false,
       get() {
-        const value = () => this.message;
-        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-        return value;
+        const value2 = () => this.message;
+        Object.defineProperty(this, "toString", { value: value2, configurable: true, writable: true });
+        return value2;
       },
-      set(value) {
-        Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+      set(value2) {
+        Object.defineProperty(this, "toString", { value: value2, configurable: true, writable: true });
       }
     });
   }
@@ -19804,9 +19804,9 @@ function finalizeParams(callee, params) {
   return { callee: params?.callee ?? callee, Err: params?.Err };
 }
 var _parse = (_Err) => {
-  const fn = (schema, value, _ctx, _params) => {
+  const fn = (schema, value2, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-    const result = schema._zod.run({ value, issues: [] }, ctx);
+    const result = schema._zod.run({ value: value2, issues: [] }, ctx);
     if (result instanceof Promise) {
       throw new $ZodAsyncError();
     }
@@ -19820,9 +19820,9 @@ var _parse = (_Err) => {
   return fn;
 };
 var _parseAsync = (_Err) => {
-  const fn = async (schema, value, _ctx, params) => {
+  const fn = async (schema, value2, _ctx, params) => {
     const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-    let result = schema._zod.run({ value, issues: [] }, ctx);
+    let result = schema._zod.run({ value: value2, issues: [] }, ctx);
     if (result instanceof Promise)
       result = await result;
     if (result.issues.length) {
@@ -19834,9 +19834,9 @@ var _parseAsync = (_Err) => {
   };
   return fn;
 };
-var _safeParse = (_Err) => (schema, value, _ctx) => {
+var _safeParse = (_Err) => (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-  const result = schema._zod.run({ value, issues: [] }, ctx);
+  const result = schema._zod.run({ value: value2, issues: [] }, ctx);
   if (result instanceof Promise) {
     throw new $ZodAsyncError();
   }
@@ -19861,90 +19861,90 @@ function failure(Err, issues, ctx) {
     }
   };
 }
-var _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
+var _safeParseAsync = (_Err) => async (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-  let result = schema._zod.run({ value, issues: [] }, ctx);
+  let result = schema._zod.run({ value: value2, issues: [] }, ctx);
   if (result instanceof Promise)
     result = await result;
   return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
 };
 var COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var COMPILE_FALLBACK = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
-var validate = ((schema, value, _ctx) => {
+var validate = ((schema, value2, _ctx) => {
   const validator = schema._zod.bag.validator;
   if (validator !== void 0) {
-    if (validator(value) !== COMPILE_INVALID)
+    if (validator(value2) !== COMPILE_INVALID)
       return true;
     if (validator.definite === true && _ctx === void 0)
       return false;
   }
-  return validateFallback(schema, value, _ctx);
+  return validateFallback(schema, value2, _ctx);
 });
-function validateFallback(schema, value, _ctx) {
+function validateFallback(schema, value2, _ctx) {
   const ctx = _ctx ? { ..._ctx, async: false, abortEarly: true } : { async: false, abortEarly: true };
   const fallbackRun = schema._zod.bag.fallbackRun;
   let result;
   if (fallbackRun) {
     ctx[COMPILE_FALLBACK] = true;
-    result = fallbackRun({ value, issues: [] }, ctx);
+    result = fallbackRun({ value: value2, issues: [] }, ctx);
   } else {
-    result = schema._zod.run({ value, issues: [] }, ctx);
+    result = schema._zod.run({ value: value2, issues: [] }, ctx);
   }
   if (result instanceof Promise) {
     throw new $ZodAsyncError();
   }
   return result.issues.length === 0;
 }
-var validateAsync = async (schema, value, _ctx) => {
+var validateAsync = async (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, async: true, abortEarly: true } : { async: true, abortEarly: true };
-  let result = schema._zod.run({ value, issues: [] }, ctx);
+  let result = schema._zod.run({ value: value2, issues: [] }, ctx);
   if (result instanceof Promise)
     result = await result;
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
   const parse3 = _parse(_Err);
-  const fn = (schema, value, _ctx, _params) => {
+  const fn = (schema, value2, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse3(schema, value, ctx, finalizeParams(fn, _params));
+    return parse3(schema, value2, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var _decode = (_Err) => {
   const parse3 = _parse(_Err);
-  const fn = (schema, value, _ctx, _params) => {
-    return parse3(schema, value, _ctx, finalizeParams(fn, _params));
+  const fn = (schema, value2, _ctx, _params) => {
+    return parse3(schema, value2, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var _encodeAsync = (_Err) => {
   const parseAsync2 = _parseAsync(_Err);
-  const fn = async (schema, value, _ctx, _params) => {
+  const fn = async (schema, value2, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return await parseAsync2(schema, value, ctx, finalizeParams(fn, _params));
+    return await parseAsync2(schema, value2, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var _decodeAsync = (_Err) => {
   const parseAsync2 = _parseAsync(_Err);
-  const fn = async (schema, value, _ctx, _params) => {
-    return await parseAsync2(schema, value, _ctx, finalizeParams(fn, _params));
+  const fn = async (schema, value2, _ctx, _params) => {
+    return await parseAsync2(schema, value2, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
-var _safeEncode = (_Err) => (schema, value, _ctx) => {
+var _safeEncode = (_Err) => (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-  return _safeParse(_Err)(schema, value, ctx);
+  return _safeParse(_Err)(schema, value2, ctx);
 };
-var _safeDecode = (_Err) => (schema, value, _ctx) => {
-  return _safeParse(_Err)(schema, value, _ctx);
+var _safeDecode = (_Err) => (schema, value2, _ctx) => {
+  return _safeParse(_Err)(schema, value2, _ctx);
 };
-var _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
+var _safeEncodeAsync = (_Err) => async (schema, value2, _ctx) => {
   const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-  return _safeParseAsync(_Err)(schema, value, ctx);
+  return _safeParseAsync(_Err)(schema, value2, ctx);
 };
-var _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
-  return _safeParseAsync(_Err)(schema, value, _ctx);
+var _safeDecodeAsync = (_Err) => async (schema, value2, _ctx) => {
+  return _safeParseAsync(_Err)(schema, value2, _ctx);
 };
 
 // node_modules/zod/v4/core/regexes.js
@@ -20479,26 +20479,26 @@ var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
   get "~standard"() {
     return hide(this, "~standard", standardProps(this));
   },
-  set "~standard"(value) {
-    own(this, "~standard", value);
+  set "~standard"(value2) {
+    own(this, "~standard", value2);
   }
 });
 var toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => finalizeIssue(iss, ctx, config())) } : { value: r.value };
-async function validateAsync2(inst, value) {
+async function validateAsync2(inst, value2) {
   const ctx = { async: true };
-  return toStandardResult(await inst._zod.run({ value, issues: [] }, ctx), ctx);
+  return toStandardResult(await inst._zod.run({ value: value2, issues: [] }, ctx), ctx);
 }
 function standardProps(inst) {
   return {
-    validate: (value) => {
+    validate: (value2) => {
       const ctx = { async: false };
       try {
-        const r = inst._zod.run({ value, issues: [] }, ctx);
+        const r = inst._zod.run({ value: value2, issues: [] }, ctx);
         if (!(r instanceof Promise))
           return toStandardResult(r, ctx);
       } catch (_) {
       }
-      return validateAsync2(inst, value);
+      return validateAsync2(inst, value2);
     },
     vendor: "zod",
     version: 1
@@ -20590,8 +20590,8 @@ function parseURLObject(trimmed, def) {
   }
 }
 var asciiTabOrNewline = /[\t\n\r]/g;
-function stripTabAndNewline(value) {
-  return value.replace(asciiTabOrNewline, "");
+function stripTabAndNewline(value2) {
+  return value2.replace(asciiTabOrNewline, "");
 }
 function urlHostnameOk(url, hostname) {
   hostname.lastIndex = 0;
@@ -20718,10 +20718,10 @@ var $ZodIPv4 = /* @__PURE__ */ $constructor("$ZodIPv4", (inst, def) => {
   $ZodStringFormat.init(inst, def);
 });
 var ipv6Alphabet = /^[0-9a-fA-F:.]+$/;
-function isValidIPv6(value) {
-  if (!ipv6Alphabet.test(value))
+function isValidIPv6(value2) {
+  if (!ipv6Alphabet.test(value2))
     return false;
-  return canParseURL(`http://[${value}]`);
+  return canParseURL(`http://[${value2}]`);
 }
 var $ZodIPv6 = /* @__PURE__ */ $constructor("$ZodIPv6", (inst, def) => {
   def.pattern ?? (def.pattern = ipv6);
@@ -20742,8 +20742,8 @@ var $ZodCIDRv4 = /* @__PURE__ */ $constructor("$ZodCIDRv4", (inst, def) => {
   def.pattern ?? (def.pattern = cidrv4);
   $ZodStringFormat.init(inst, def);
 });
-function isValidCIDRv6(value) {
-  const parts = value.split("/");
+function isValidCIDRv6(value2) {
+  const parts = value2.split("/");
   if (parts.length !== 2)
     return false;
   const [address, prefix] = parts;
@@ -21130,11 +21130,11 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   });
   const isObject2 = isObject;
   const catchall = def.catchall;
-  let value;
+  let value2;
   const memo2 = globalConfig.memoizer;
   memo2?.attach(inst);
   inst._zod.parse = (payload, ctx) => {
-    value ?? (value = _normalized.value);
+    value2 ?? (value2 = _normalized.value);
     const input = payload.value;
     if (!isObject2(input)) {
       payload.issues.push({
@@ -21147,10 +21147,10 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
     const proms = [];
-    const shape = value.shape;
+    const shape = value2.shape;
     const abortEarly = ctx?.abortEarly;
     let seen = payload.issues.length;
-    for (const key of value.allKeys) {
+    for (const key of value2.allKeys) {
       if (abortEarly && payload.issues.length !== seen) {
         if (aborted(payload, seen))
           break;
@@ -21277,9 +21277,9 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
   const catchall = def.catchall;
-  let value;
+  let value2;
   inst._zod.parse = (payload, ctx) => {
-    value ?? (value = _normalized.value);
+    value2 ?? (value2 = _normalized.value);
     const input = payload.value;
     if (!isObject2(input)) {
       payload.issues.push({
@@ -21296,7 +21296,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
       payload = fastpass(payload, ctx);
       if (!catchall)
         return payload;
-      return handleCatchall([], input, payload, ctx, value, inst, ctx?.abortEarly === true);
+      return handleCatchall([], input, payload, ctx, value2, inst, ctx?.abortEarly === true);
     }
     return superParse(payload, ctx);
   };
@@ -21946,8 +21946,8 @@ var $ZodCyclicError = class extends Error {
 };
 var STATE = "~memo";
 var NO_ISSUES = [];
-function isRef(value) {
-  return value !== null && typeof value === "object";
+function isRef(value2) {
+  return value2 !== null && typeof value2 === "object";
 }
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
@@ -22074,13 +22074,13 @@ function isRecursive(inst, stack, resolve5) {
         const desc = Object.getOwnPropertyDescriptor(def, key);
         if (!desc || desc.get)
           continue;
-        const value = desc.value;
-        if (!value || typeof value !== "object")
+        const value2 = desc.value;
+        if (!value2 || typeof value2 !== "object")
           continue;
-        if (value._zod)
-          check(value);
-        else if (Array.isArray(value))
-          for (const el of value)
+        if (value2._zod)
+          check(value2);
+        else if (Array.isArray(value2))
+          for (const el of value2)
             check(el);
       }
     }
@@ -22206,9 +22206,9 @@ var memo = {
 function memoizer() {
   return memo;
 }
-function isBackEdge(ctx, value) {
+function isBackEdge(ctx, value2) {
   const backEdges = ctx[STATE]?.backEdges;
-  return backEdges !== void 0 && isRef(value) && backEdges.has(value);
+  return backEdges !== void 0 && isRef(value2) && backEdges.has(value2);
 }
 
 // node_modules/zod/v4/core/registries.js
@@ -22567,47 +22567,47 @@ function _never(Class2, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lt(value, params) {
+function _lt(value2, params) {
   return new $ZodCheckLessThan({
     check: "less_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lte(value, params) {
+function _lte(value2, params) {
   return new $ZodCheckLessThan({
     check: "less_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: true
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gt(value, params) {
+function _gt(value2, params) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gte(value, params) {
+function _gte(value2, params) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: true
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _multipleOf(value, params) {
+function _multipleOf(value2, params) {
   return new $ZodCheckMultipleOf({
     check: "multiple_of",
     ...normalizeParams(params),
-    value
+    value: value2
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -23298,22 +23298,22 @@ var createStandardJSONSchemaMethod = (schema, io, processors = {}) => (params) =
 };
 
 // node_modules/zod/v4/core/json-schema-processors.js
-var narrowMin = (agg, key, value) => {
-  if (agg[key] === void 0 || value > agg[key])
-    agg[key] = value;
+var narrowMin = (agg, key, value2) => {
+  if (agg[key] === void 0 || value2 > agg[key])
+    agg[key] = value2;
 };
-var narrowMax = (agg, key, value) => {
-  if (agg[key] === void 0 || value < agg[key])
-    agg[key] = value;
+var narrowMax = (agg, key, value2) => {
+  if (agg[key] === void 0 || value2 < agg[key])
+    agg[key] = value2;
 };
-var narrowBoth = (agg, value) => {
-  narrowMin(agg, "minimum", value);
-  narrowMax(agg, "maximum", value);
+var narrowBoth = (agg, value2) => {
+  narrowMin(agg, "minimum", value2);
+  narrowMax(agg, "maximum", value2);
 };
-var addDivisor = (agg, value) => {
+var addDivisor = (agg, value2) => {
   agg.multipleOf ?? (agg.multipleOf = []);
-  if (!agg.multipleOf.includes(value))
-    agg.multipleOf.push(value);
+  if (!agg.multipleOf.includes(value2))
+    agg.multipleOf.push(value2);
 };
 var addPattern = (agg, pattern) => {
   agg.patterns ?? (agg.patterns = /* @__PURE__ */ new Set());
@@ -23757,9 +23757,9 @@ var nonoptionalProcessor = (schema, ctx, _json, params) => {
   seen.ref = def.innerType;
 };
 var UNREPRESENTABLE_DEFAULT = /* @__PURE__ */ Symbol();
-function serializeDefaultValue(value, schema, ctx, json, params) {
+function serializeDefaultValue(value2, schema, ctx, json, params) {
   let unrepresentable = false;
-  const serialized = JSON.stringify(value, (_, val) => {
+  const serialized = JSON.stringify(value2, (_, val) => {
     if (typeof val !== "bigint")
       return val;
     unrepresentable = true;
@@ -23775,9 +23775,9 @@ var defaultProcessor = (schema, ctx, json, params) => {
   processSchema(def.innerType, ctx, params);
   const seen = ctx.seen.get(schema);
   seen.ref = def.innerType;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
-  if (value !== UNREPRESENTABLE_DEFAULT)
-    json.default = value;
+  const value2 = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
+  if (value2 !== UNREPRESENTABLE_DEFAULT)
+    json.default = value2;
 };
 var prefaultProcessor = (schema, ctx, json, params) => {
   const def = schema._zod.def;
@@ -23786,9 +23786,9 @@ var prefaultProcessor = (schema, ctx, json, params) => {
   seen.ref = def.innerType;
   if (ctx.io !== "input")
     return;
-  const value = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
-  if (value !== UNREPRESENTABLE_DEFAULT)
-    json._prefault = value;
+  const value2 = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
+  if (value2 !== UNREPRESENTABLE_DEFAULT)
+    json._prefault = value2;
 };
 var catchProcessor = (schema, ctx, json, params) => {
   const def = schema._zod.def;
@@ -23958,12 +23958,12 @@ function _lazyMethod(proto, key, make) {
     configurable: true,
     enumerable: false,
     get() {
-      const value = make(this);
-      Object.defineProperty(this, key, { value, configurable: true, writable: true });
-      return value;
+      const value2 = make(this);
+      Object.defineProperty(this, key, { value: value2, configurable: true, writable: true });
+      return value2;
     },
-    set(value) {
-      Object.defineProperty(this, key, { value, configurable: true, writable: true });
+    set(value2) {
+      Object.defineProperty(this, key, { value: value2, configurable: true, writable: true });
     }
   });
 }
@@ -24130,8 +24130,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
       }
     });
   },
-  set "~standard"(value) {
-    util_exports.own(this, "~standard", value);
+  set "~standard"(value2) {
+    util_exports.own(this, "~standard", value2);
   },
   parse: function _parse2(data, params) {
     return parse(this, data, params, { callee: _parse2 });
@@ -24149,8 +24149,8 @@ var ZodType = /* @__PURE__ */ $constructor("ZodType", (inst, def) => {
   get spa() {
     return this?.safeParseAsync;
   },
-  set spa(value) {
-    util_exports.own(this, "spa", value);
+  set spa(value2) {
+    util_exports.own(this, "spa", value2);
   },
   validate(data, params) {
     return validate(this, data, params);
@@ -24458,23 +24458,23 @@ var ZodNumber = /* @__PURE__ */ $constructor(
     },
     format: (inst) => aggregateChecks(inst).format ?? null
   }, {
-    gt(value, params) {
-      return this.check(_gt(value, params));
+    gt(value2, params) {
+      return this.check(_gt(value2, params));
     },
-    gte(value, params) {
-      return this.check(_gte(value, params));
+    gte(value2, params) {
+      return this.check(_gte(value2, params));
     },
-    min(value, params) {
-      return this.check(_gte(value, params));
+    min(value2, params) {
+      return this.check(_gte(value2, params));
     },
-    lt(value, params) {
-      return this.check(_lt(value, params));
+    lt(value2, params) {
+      return this.check(_lt(value2, params));
     },
-    lte(value, params) {
-      return this.check(_lte(value, params));
+    lte(value2, params) {
+      return this.check(_lte(value2, params));
     },
-    max(value, params) {
-      return this.check(_lte(value, params));
+    max(value2, params) {
+      return this.check(_lte(value2, params));
     },
     int(params) {
       return this.check(int(params));
@@ -24494,11 +24494,11 @@ var ZodNumber = /* @__PURE__ */ $constructor(
     nonpositive(params) {
       return this.check(_lte(0, params));
     },
-    multipleOf(value, params) {
-      return this.check(_multipleOf(value, params));
+    multipleOf(value2, params) {
+      return this.check(_multipleOf(value2, params));
     },
-    step(value, params) {
-      return this.check(_multipleOf(value, params));
+    step(value2, params) {
+      return this.check(_multipleOf(value2, params));
     },
     finite() {
       return this;
@@ -24689,11 +24689,11 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   const keys = new Set(Object.keys(def.entries));
   inst.extract = (values, params) => {
     const newEntries = {};
-    for (const value of values) {
-      if (keys.has(value)) {
-        newEntries[value] = def.entries[value];
+    for (const value2 of values) {
+      if (keys.has(value2)) {
+        newEntries[value2] = def.entries[value2];
       } else
-        throw new Error(`Key ${value} not found in enum`);
+        throw new Error(`Key ${value2} not found in enum`);
     }
     return new ZodEnum({
       ...def,
@@ -24704,11 +24704,11 @@ var ZodEnum = /* @__PURE__ */ $constructor("ZodEnum", (inst, def) => {
   };
   inst.exclude = (values, params) => {
     const newEntries = { ...def.entries };
-    for (const value of values) {
-      if (keys.has(value)) {
-        delete newEntries[value];
+    for (const value2 of values) {
+      if (keys.has(value2)) {
+        delete newEntries[value2];
       } else
-        throw new Error(`Key ${value} not found in enum`);
+        throw new Error(`Key ${value2} not found in enum`);
     }
     return new ZodEnum({
       ...def,
@@ -24740,10 +24740,10 @@ var ZodLiteral = /* @__PURE__ */ $constructor("ZodLiteral", (inst, def) => {
     }
   });
 });
-function literal(value, params) {
+function literal(value2, params) {
   return new ZodLiteral({
     type: "literal",
-    values: Array.isArray(value) ? value : [value],
+    values: Array.isArray(value2) ? value2 : [value2],
     ...util_exports.normalizeParams(params)
   });
 }
@@ -25515,19 +25515,46 @@ function plain2(s) {
     if (TRUE.test(s)) return true;
     if (FALSE.test(s)) return false;
   }
-  if (s.includes(": ") || s.includes(" #")) bail();
+  if (s.includes(": ") || s.includes(" #") || s.charCodeAt(s.length - 1) === 58) bail();
   return s;
 }
+var src = "";
 var at = 0;
-function quoted2(s, i) {
-  if (s.charCodeAt(i) === 39) {
+var backslashFrom = 0;
+var backslashAt = -1;
+var hashFrom = 0;
+var hashAt = -1;
+function outsideSubset(text) {
+  return text.includes("	") || text.includes("\r") && /\r(?!\n)/.test(text);
+}
+function use(text) {
+  if (text === src) return;
+  src = text;
+  backslashFrom = hashFrom = Number.MAX_SAFE_INTEGER;
+}
+function backslash(j) {
+  if (j < backslashFrom || backslashAt >= 0 && backslashAt < j) {
+    backslashFrom = j;
+    backslashAt = src.indexOf("\\", j);
+  }
+  return backslashAt;
+}
+function commentStart(j) {
+  if (j < hashFrom || hashAt >= 0 && hashAt < j) {
+    hashFrom = j;
+    hashAt = src.indexOf(" #", j);
+  }
+  return hashAt;
+}
+function quoted2(i, e) {
+  if (src.charCodeAt(i) === 39) {
     let out2 = "";
     let j2 = i + 1;
     for (; ; ) {
-      const k = s.indexOf("'", j2);
-      if (k < 0) bail();
-      out2 += s.slice(j2, k);
-      if (s.charCodeAt(k + 1) === 39) {
+      const k = src.indexOf("'", j2);
+      if (k < 0 || k >= e) bail();
+      out2 += src.slice(j2, k);
+      if (k + 1 < e && src.charCodeAt(k + 1) === 39) {
         out2 += "'";
         j2 = k + 2;
       } else {
@@ -25539,149 +25566,176 @@ function quoted2(s, i) {
   let j = i + 1;
   let out = "";
   for (; ; ) {
-    const k = s.indexOf('"', j);
-    if (k < 0) bail();
-    const b = s.lastIndexOf("\\", k);
-    if (b < j) {
+    const k = src.indexOf('"', j);
+    if (k < 0 || k >= e) bail();
+    const first = backslash(j);
+    if (first < 0 || first > k) {
       at = k + 1;
-      return out + s.slice(j, k);
+      return out + src.slice(j, k);
     }
-    const first = s.indexOf("\\", j);
-    out += s.slice(j, first);
-    const e = s[first + 1];
-    if (e === '"' || e === "\\" || e === "/") out += e;
-    else if (e === "n") out += "\n";
-    else if (e === "t") out += "	";
+    out += src.slice(j, first);
+    const c = src[first + 1];
+    if (c === '"' || c === "\\" || c === "/") out += c;
+    else if (c === "n") out += "\n";
+    else if (c === "t") out += "	";
     else bail();
     j = first + 2;
   }
 }
-function endsClean(s, i) {
-  while (s.charCodeAt(i) === 32) i++;
-  return i === s.length || s.charCodeAt(i) === 35;
+function endsClean(i, e) {
+  while (i < e && src.charCodeAt(i) === 32) i++;
+  return i === e || src.charCodeAt(i) === 35;
 }
-function inlineValue(s) {
-  const c = s.charCodeAt(0);
+function inlineValue(r, e) {
+  const c = src.charCodeAt(r);
   if (c === 39 || c === 34) {
-    const v = quoted2(s, 0);
-    if (!endsClean(s, at)) bail();
+    const v = quoted2(r, e);
+    if (!endsClean(at, e)) bail();
     return v;
   }
   if (c === 123 || c === 91) {
-    const v = flow(s, 0);
-    if (!endsClean(s, at)) bail();
+    const v = flow(r, e);
+    if (!endsClean(at, e)) bail();
     return v;
   }
-  const hash = s.indexOf(" #");
-  return plain2(hash < 0 ? s : s.slice(0, hash).trimEnd());
+  const hash = commentStart(r);
+  return plain2(hash < 0 || hash >= e ? src.slice(r, e) : src.slice(r, hash).trimEnd());
 }
-function firstOf(s, from, a, b) {
-  const i = s.indexOf(a, from);
-  const k = s.indexOf(b, from);
-  if (i < 0) return k < 0 ? s.length : k;
-  return k < 0 || i < k ? i : k;
+var KEY_END = /:/g;
+var FLOW_INDICATOR = /[[\]{},]/;
+var IN_MAP_END = /[,}]/g;
+var IN_SEQUENCE_END = /[,\]]/g;
+function firstOf(from, e, end) {
+  end.lastIndex = from;
+  const i = end.test(src) ? end.lastIndex - 1 : -1;
+  return i < 0 || i >= e ? e : i;
 }
-function flowScalar(s, j, stop, close) {
-  while (s.charCodeAt(j) === 32) j++;
-  const c = s.charCodeAt(j);
-  if (c === 39 || c === 34) return quoted2(s, j);
+function flowScalar(j, e, end) {
+  while (j < e && src.charCodeAt(j) === 32) j++;
+  const c = j < e ? src.charCodeAt(j) : -1;
+  if (c === 39 || c === 34) return quoted2(j, e);
   if (c === 123 || c === 91) bail();
-  at = firstOf(s, j, stop, close);
-  return plain2(s.slice(j, at).trimEnd());
+  at = firstOf(j, e, end);
+  const text = src.slice(j, at).trimEnd();
+  if (FLOW_INDICATOR.test(text)) bail();
+  return plain2(text);
 }
-function flow(s, i) {
-  const map = s.charCodeAt(i) === 123;
-  const close = map ? "}" : "]";
+function flow(i, e) {
+  const map = src.charCodeAt(i) === 123;
+  const closeCode = map ? 125 : 93;
   const obj = {};
   const arr = [];
   let j = i + 1;
-  while (s.charCodeAt(j) === 32) j++;
-  if (s[j] === close) {
+  while (j < e && src.charCodeAt(j) === 32) j++;
+  if (j < e && src.charCodeAt(j) === closeCode) {
     at = j + 1;
     return map ? obj : arr;
   }
   for (; ; ) {
     if (map) {
-      const k = flowScalar(s, j, ":", ":");
-      if (s.charCodeAt(at) !== 58 || typeof k !== "string" || Object.hasOwn(obj, k) || k === "__proto__") bail();
-      obj[k] = flowScalar(s, at + 1, ",", close);
-    } else arr.push(flowScalar(s, j, ",", close));
+      const k = flowScalar(j, e, KEY_END);
+      if (at + 1 >= e || src.charCodeAt(at) !== 58 || src.charCodeAt(at + 1) !== 32 || typeof k !== "string" || Object.hasOwn(obj, k) || k === "__proto__") bail();
+      obj[k] = flowScalar(at + 1, e, IN_MAP_END);
+    } else arr.push(flowScalar(j, e, IN_SEQUENCE_END));
     j = at;
-    while (s.charCodeAt(j) === 32) j++;
-    if (s.charCodeAt(j) === 44) {
+    while (j < e && src.charCodeAt(j) === 32) j++;
+    if (j < e && src.charCodeAt(j) === 44) {
       j++;
       continue;
     }
-    if (s[j] !== close) bail();
+    if (j >= e || src.charCodeAt(j) !== closeCode) bail();
     at = j + 1;
     return map ? obj : arr;
   }
 }
-function splitKey(t) {
+function splitKey(s, e) {
   let key;
-  const c = t.charCodeAt(0);
+  const c = src.charCodeAt(s);
   if (c === 34 || c === 39) {
-    key = quoted2(t, 0);
-    if (t.charCodeAt(at) !== 58) bail();
+    key = quoted2(s, e);
+    if (at >= e || src.charCodeAt(at) !== 58) bail();
   } else {
-    let colon = t.indexOf(": ");
-    if (colon < 0) {
-      if (t.charCodeAt(t.length - 1) !== 58) bail();
-      colon = t.length - 1;
+    let colon = src.indexOf(": ", s);
+    if (colon < 0 || colon >= e) {
+      if (src.charCodeAt(e - 1) !== 58) bail();
+      colon = e - 1;
     }
-    key = t.slice(0, colon);
-    if (key === "" || "&*!|>%@`?-[{#".includes(key[0]) || key === "<<") bail();
+    key = src.slice(s, colon);
+    if (key === "" || "&*!|>%@`?-[{#".includes(key[0]) || key === "<<" || key.includes(" #") || key.charCodeAt(key.length - 1) === 32) bail();
     at = colon;
   }
   if (key === "__proto__") bail();
   at++;
   return key;
 }
-var restOf = (t, i) => i === t.length ? "" : t.slice(i).trim();
-var isItem = (t) => t.charCodeAt(0) === 45 && (t.length === 1 || t.charCodeAt(1) === 32);
-function block(lines, start, indent) {
-  if (isItem(lines[start].text)) return sequence(lines, start, indent);
+function readKey(text, s, e) {
+  use(text);
+  const key = splitKey(s, e);
+  while (at < e && src.charCodeAt(at) === 32) at++;
+  return key;
+}
+var valueStart = () => at;
+function forget() {
+  src = "";
+}
+function readValue(text, r, e) {
+  use(text);
+  return inlineValue(r, e);
+}
+var indents = [];
+var starts = [];
+var ends = [];
+var nextLine = 0;
+var isItem = (i) => src.charCodeAt(starts[i]) === 45 && (ends[i] - starts[i] === 1 || src.charCodeAt(starts[i] + 1) === 32);
+function block(start, to, indent) {
+  if (isItem(start)) return sequence(start, to, indent);
   const obj = {};
   let i = start;
-  while (i < lines.length) {
-    const l = lines[i];
-    if (l.indent < indent) break;
-    if (l.indent > indent) bail();
-    const key = splitKey(l.text);
-    const rest = restOf(l.text, at);
+  while (i < to) {
+    const li = indents[i];
+    if (li < indent) break;
+    if (li > indent) bail();
+    const e = ends[i];
+    const key = splitKey(starts[i], e);
+    let r = at;
+    while (r < e && src.charCodeAt(r) === 32) r++;
     if (Object.hasOwn(obj, key)) bail();
     i++;
-    let value;
-    if (rest === "" || rest.charCodeAt(0) === 35) {
-      const next = lines[i];
-      if (next && (next.indent > indent || next.indent === indent && next.text.startsWith("- "))) {
-        value = block(lines, i, next.indent);
-        i = at;
-      } else value = null;
-    } else value = inlineValue(rest);
-    obj[key] = value;
+    let value2;
+    if (r === e || src.charCodeAt(r) === 35) {
+      if (i < to && (indents[i] > indent || indents[i] === indent && src.startsWith("- ", starts[i]))) {
+        value2 = block(i, to, indents[i]);
+        i = nextLine;
+      } else value2 = null;
+    } else value2 = inlineValue(r, e);
+    obj[key] = value2;
   }
-  at = i;
+  nextLine = i;
   return obj;
 }
-function sequence(lines, start, indent) {
+function sequence(start, to, indent) {
   const arr = [];
   let i = start;
-  while (i < lines.length && lines[i].indent === indent && isItem(lines[i].text)) {
-    const item = lines[i].text.slice(1).trim();
-    if (item === "" || /^[^'"{[]*: |^[^'"{[]*:$/.test(item)) bail();
-    arr.push(inlineValue(item));
+  while (i < to && indents[i] === indent && isItem(i)) {
+    const e = ends[i];
+    let r = starts[i] + 1;
+    while (r < e && src.charCodeAt(r) === 32) r++;
+    if (r === e || /^[^'"{[]*: |^[^'"{[]*:$/.test(src.slice(r, e))) bail();
+    arr.push(inlineValue(r, e));
     i++;
   }
-  if (i < lines.length && lines[i].indent > indent) bail();
-  at = i;
+  if (i < to && indents[i] > indent) bail();
+  nextLine = i;
   return arr;
 }
 function parseLockfileYaml(text) {
   try {
-    if (text.includes("	")) bail();
-    const docs = [[]];
-    let lines = docs[0];
+    if (outsideSubset(text)) bail();
+    use(text);
+    indents = [];
+    starts = [];
+    ends = [];
+    const docs = [0];
     let start = 0;
     while (start <= text.length) {
       let end = text.indexOf("\n", start);
@@ -25697,25 +25751,35 @@ function parseLockfileYaml(text) {
       if (c === 35) continue;
       if (indent === 0 && c === 45 && text.startsWith("---", first)) {
         if (end !== first + 3) bail();
-        lines = [];
-        docs.push(lines);
+        docs.push(indents.length);
         continue;
       }
       if (indent === 0 && (c === 46 && text.startsWith("...", first) || c === 37)) bail();
-      const body = text.slice(first, end);
-      lines.push({ indent, text: body.charCodeAt(body.length - 1) === 32 ? body.trimEnd() : body });
+      if (text.charCodeAt(end - 1) === 32) end = first + text.slice(first, end).trimEnd().length;
+      indents.push(indent);
+      starts.push(first);
+      ends.push(end);
     }
-    if (docs.length > 1 && docs[0].length === 0) docs.shift();
-    return docs.map((doc) => {
-      if (doc.length === 0) return null;
-      if (doc[0].indent !== 0) bail();
-      const value = block(doc, 0, 0);
-      if (at !== doc.length) bail();
-      return value;
-    });
+    docs.push(indents.length);
+    const out = [];
+    for (let d = docs.length > 2 && docs[1] === 0 ? 1 : 0; d + 1 < docs.length; d++) {
+      const from = docs[d];
+      const to = docs[d + 1];
+      if (from === to) {
+        out.push(null);
+        continue;
+      }
+      if (indents[from] !== 0) bail();
+      out.push(block(from, to, 0));
+      if (nextLine !== to) bail();
+    }
+    return out;
   } catch (e) {
     if (e instanceof Unsupported) return void 0;
     throw e;
+  } finally {
+    indents = starts = ends = [];
+    forget();
   }
 }
 
@@ -25886,54 +25950,85 @@ function recordOf(v) {
   return isRecord(v) ? v : {};
 }
 function markReachability(packages, prodRoots, devRoots, optionalRoots = []) {
-  const prod = walk(packages, prodRoots);
-  const all = walk(packages, [...prodRoots, ...devRoots, ...optionalRoots]);
-  const optionalOnly = walk(packages, optionalRoots);
-  for (const [purl, p] of packages) {
-    if (!all.has(purl) || p.workspace !== void 0) continue;
-    const inProd = prod.has(purl);
-    p.dev = !inProd && !optionalOnly.has(purl);
-    if (!inProd && optionalOnly.has(purl)) p.optional = true;
-  }
-}
-function walk(packages, roots) {
-  const seen = /* @__PURE__ */ new Set();
-  const stack = [...roots];
-  while (stack.length) {
-    const purl = stack.pop();
-    if (seen.has(purl)) continue;
-    seen.add(purl);
-    const p = packages.get(purl);
-    if (p && p.workspace === void 0) {
-      for (const d of p.dependencies) if (!seen.has(d)) stack.push(d);
+  const index = /* @__PURE__ */ new Map();
+  for (let i = 0; i < packages.length; i++) index.set(packages[i].purl, i);
+  const first = new Int32Array(packages.length + 1);
+  const to = [];
+  for (let i = 0; i < packages.length; i++) {
+    first[i] = to.length;
+    const p = packages[i];
+    if (p.workspace !== void 0) continue;
+    for (const d of p.dependencies) {
+      const j = index.get(d);
+      if (j !== void 0) to.push(j);
     }
   }
-  return seen;
+  first[packages.length] = to.length;
+  const marks = new Uint8Array(packages.length);
+  const walk = (roots, bit) => {
+    const stack = [];
+    for (const r of roots) {
+      const j = index.get(r);
+      if (j !== void 0) stack.push(j);
+    }
+    while (stack.length) {
+      const i = stack.pop();
+      if (marks[i] & bit) continue;
+      marks[i] |= bit;
+      for (let k = first[i]; k < first[i + 1]; k++) if (!(marks[to[k]] & bit)) stack.push(to[k]);
+    }
+  };
+  walk(prodRoots, PROD);
+  walk(prodRoots, ANY);
+  walk(devRoots, ANY);
+  walk(optionalRoots, ANY);
+  walk(optionalRoots, OPTIONAL);
+  for (let i = 0; i < packages.length; i++) {
+    const p = packages[i];
+    if (!(marks[i] & ANY) || p.workspace !== void 0) continue;
+    const inProd = (marks[i] & PROD) !== 0;
+    const optionalOnly = (marks[i] & OPTIONAL) !== 0;
+    p.dev = !inProd && !optionalOnly;
+    if (!inProd && optionalOnly) p.optional = true;
+  }
 }
-function mergeByPurl(list) {
+var PROD = 1;
+var ANY = 2;
+var OPTIONAL = 4;
+function mergeByPurl(list, owned = false) {
   const by = /* @__PURE__ */ new Map();
   for (const p of list) {
     const q = by.get(p.purl);
     if (!q) {
-      by.set(p.purl, { ...p, dependencies: [...p.dependencies] });
+      by.set(p.purl, owned ? p : { ...p, dependencies: [...p.dependencies] });
       continue;
     }
     q.dev = q.dev && p.dev;
     if (q.optional !== void 0 || p.optional !== void 0) q.optional = Boolean(q.optional && p.optional);
     q.direct = q.direct || p.direct;
-    q.dependencies.push(...p.dependencies);
+    for (const d of p.dependencies) q.dependencies.push(d);
     if (!q.integrity && p.integrity) q.integrity = p.integrity;
     if (!q.licenses && p.licenses) q.licenses = p.licenses;
     if (p.unresolved) q.unresolved = [...q.unresolved ?? [], ...p.unresolved];
     if (!q.workspace && p.workspace) q.workspace = p.workspace;
   }
-  const out = [...by.values()];
-  for (const p of out) {
-    p.dependencies = [...new Set(p.dependencies)].filter((d) => d !== p.purl).sort();
+  const purls = [...by.keys()].sort();
+  const out = [];
+  for (const purl of purls) {
+    const p = by.get(purl);
+    sortDependencies(p);
     if (p.optional === false) delete p.optional;
     if (p.unresolved) p.unresolved = sortedUnique(p.unresolved);
+    out.push(p);
   }
-  return out.sort((a, b) => a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0);
+  return out;
+}
+function sortDependencies(p) {
+  const d = p.dependencies;
+  if (d.length > 1) d.sort();
+  let w = 0;
+  for (let r = 0; r < d.length; r++) if (d[r] !== p.purl && (w === 0 || d[r] !== d[w - 1])) d[w++] = d[r];
+  d.length = w;
 }
 function sortedUnique(xs) {
   return [...new Set(xs)].sort();
@@ -25945,7 +26040,7 @@ function withRoots(base, packages, manifest, resolveRoot, markDev = true) {
     const prod = roots(manifest.dependencies);
     const dev = roots(manifest.devDependencies);
     const opt = roots(manifest.optionalDependencies);
-    if (markDev) markReachability(new Map(packages.map((p) => [p.purl, p])), prod, dev, opt);
+    if (markDev) markReachability(packages, prod, dev, opt);
     rootDependencies = sortedUnique([...prod, ...dev, ...opt]);
   } else {
     const needed = new Set(packages.flatMap((p) => p.dependencies));
@@ -25957,8 +26052,8 @@ function withRoots(base, packages, manifest, resolveRoot, markDev = true) {
   return { ...base, root, packages, rootDependencies };
 }
 function finishWorkspaces(base, list, roots, manifest) {
-  const packages = mergeByPurl(list);
-  markReachability(new Map(packages.map((p) => [p.purl, p])), roots.prod, roots.dev, roots.opt);
+  const packages = mergeByPurl(list, true);
+  markReachability(packages, roots.prod, roots.dev, roots.opt);
   const rootDependencies = sortedUnique(roots.rootDeps);
   const direct = /* @__PURE__ */ new Set([...roots.prod, ...roots.dev, ...roots.opt, ...rootDependencies]);
   for (const p of packages) p.direct = direct.has(p.purl);
@@ -26096,35 +26191,48 @@ function nameFromKey(key) {
   const i = key.lastIndexOf("node_modules/");
   return i < 0 ? key.slice(key.lastIndexOf("/") + 1) : key.slice(i + "node_modules/".length);
 }
-function depNames(e, folder) {
-  const out = [];
-  for (const n of Object.keys(recordOf(e.dependencies))) out.push({ name: n, optional: false });
-  for (const n of Object.keys(recordOf(e.optionalDependencies))) out.push({ name: n, optional: true });
-  for (const n of Object.keys(recordOf(e.peerDependencies))) out.push({ name: n, optional: true });
-  if (folder) for (const n of Object.keys(recordOf(e.devDependencies))) out.push({ name: n, optional: false });
-  return out;
+function depNames(e, folder, names, optional2) {
+  names.length = 0;
+  optional2.length = 0;
+  addNames(e.dependencies, false, names, optional2);
+  addNames(e.optionalDependencies, true, names, optional2);
+  addNames(e.peerDependencies, true, names, optional2);
+  if (folder) addNames(e.devDependencies, false, names, optional2);
+}
+function addNames(section, opt, names, optional2) {
+  if (!isRecord(section)) return;
+  for (const n of Object.keys(section)) {
+    names.push(n);
+    optional2.push(opt);
+  }
 }
 var isFolderKey = (key) => key !== "" && !key.startsWith("node_modules/") && !key.includes("/node_modules/");
 function fromPackages(data, packages, file, kind) {
   const rootEntry = recordOf(packages[""]);
   const keyToPurl = /* @__PURE__ */ new Map();
+  const all = Object.keys(packages);
+  const keys = [];
   const entries = [];
-  for (const [key, raw] of Object.entries(packages)) {
+  for (const key of all) {
+    const raw = packages[key];
     if (key === "" || !isRecord(raw)) continue;
     if (raw.link === true) continue;
     const name = str(raw.name) ?? nameFromKey(key);
     const version2 = str(raw.version);
     if (isFolderKey(key)) {
       keyToPurl.set(key, npmPurl(name, version2 ?? ""));
-      entries.push([key, raw]);
+      keys.push(key);
+      entries.push(raw);
       continue;
     }
     if (!version2) throw new import_errors7.LockfileError(`entry "${key}" has no version; ${FIX2}`, file);
     keyToPurl.set(key, npmPurl(name, version2));
-    entries.push([key, raw]);
+    keys.push(key);
+    entries.push(raw);
   }
   const rootDeps = [];
-  for (const [key, raw] of Object.entries(packages)) {
+  for (const key of all) {
+    const raw = packages[key];
     if (isRecord(raw) && raw.link === true) {
       const target = keyToPurl.get(str(raw.resolved) ?? "");
       if (!target) continue;
@@ -26143,26 +26251,33 @@ function fromPackages(data, packages, file, kind) {
       else base = "";
     }
   };
-  for (const d of depNames(rootEntry, true)) {
-    const p = resolve5("", d.name);
+  const names = [];
+  const optionals = [];
+  depNames(rootEntry, true, names, optionals);
+  for (const n of names) {
+    const p = resolve5("", n);
     if (p) rootDeps.push(p);
   }
   const direct = new Set(rootDeps);
   const list = [];
   const warnings = [];
-  for (const [key, e] of entries) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const e = entries[i];
     const purl = keyToPurl.get(key);
     const folder = isFolderKey(key);
     const optional2 = e.optional === true || e.devOptional === true;
     const deps2 = [];
     const unresolved = [];
-    for (const d of depNames(e, folder)) {
-      const p = resolve5(key, d.name);
+    depNames(e, folder, names, optionals);
+    for (let j = 0; j < names.length; j++) {
+      const n = names[j];
+      const p = resolve5(key, n);
       if (p) deps2.push(p);
-      else if (optional2 && !d.optional) {
-        unresolved.push(d.name);
-        warnings.push(`${file}: optional package "${key}" depends on "${d.name}", which the lockfile leaves unresolved; "${d.name}" is not in the SBOM`);
-      } else if (!d.optional) throw new import_errors7.LockfileError(`"${key}" depends on "${d.name}" which the lockfile does not contain; ${FIX2}`, file);
+      else if (optional2 && !optionals[j]) {
+        unresolved.push(n);
+        warnings.push(`${file}: optional package "${key}" depends on "${n}", which the lockfile leaves unresolved; "${n}" is not in the SBOM`);
+      } else if (!optionals[j]) throw new import_errors7.LockfileError(`"${key}" depends on "${n}" which the lockfile does not contain; ${FIX2}`, file);
     }
     const license = str(e.license);
     const pkg = {
@@ -26186,7 +26301,7 @@ function fromPackages(data, packages, file, kind) {
     path: file,
     kind,
     root: rootOf(rootEntry, data),
-    packages: mergeByPurl(list),
+    packages: mergeByPurl(list, true),
     rootDependencies: sortedUnique(rootDeps)
   };
   if (warnings.length) lock.warnings = warnings;
@@ -26302,6 +26417,11 @@ function splitKey2(key, format) {
   if (at2 < 0) return void 0;
   return { name: base.slice(0, at2), version: base.slice(at2 + 1) };
 }
+function withoutPeers(key) {
+  const paren = key.indexOf("(");
+  if (paren < 0) return key;
+  return /[\n\r\u2028\u2029]/.test(key) ? key.replace(/\(.*$/, "") : key.slice(0, paren);
+}
 function isEnvDocument(d) {
   if (!isRecord(d) || !isRecord(d.importers)) return false;
   const keys = Object.values(d.importers).flatMap((imp) => Object.keys(recordOf(imp)));
@@ -26322,7 +26442,7 @@ function parsePnpmLock(text, file, manifest) {
   const format = major;
   const graph = recordOf(format === 9 ? data.snapshots : data.packages);
   const meta2 = recordOf(data.packages);
-  const metaOf = (key) => recordOf(format === 9 ? meta2[key.replace(/\(.*$/, "")] : graph[key]);
+  const metaOf = (key) => recordOf(format === 9 ? meta2[withoutPeers(key)] : graph[key]);
   const importers = isRecord(data.importers) ? data.importers : { ".": data };
   const workspaceName = /* @__PURE__ */ new Map();
   for (const [at2, imp] of Object.entries(importers)) {
@@ -26363,18 +26483,21 @@ function parsePnpmLock(text, file, manifest) {
     nodes.push({ key, e, m, name, version: version2, purl });
   }
   const list = [];
+  const edges = (key, section, required2, deps2) => {
+    const sec = recordOf(section);
+    for (const n of Object.keys(sec)) {
+      const r = String(sec[n]);
+      const k = keyOf(".", n, r);
+      if (!k) continue;
+      const p = purlByKey.get(k);
+      if (p) deps2.push(p);
+      else if (required2) throw new import_errors8.LockfileError(`"${key}" depends on "${n}" (${r}) which the lockfile does not contain; ${FIX3}`, file);
+    }
+  };
   for (const { key, e, m, name, version: version2, purl } of nodes) {
     const deps2 = [];
-    for (const section of ["dependencies", "optionalDependencies"]) {
-      for (const [n, r] of Object.entries(recordOf(e[section]))) {
-        const k = keyOf(".", n, String(r));
-        if (!k) continue;
-        const p = purlByKey.get(k);
-        if (p) deps2.push(p);
-        else if (section === "dependencies")
-          throw new import_errors8.LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX3}`, file);
-      }
-    }
+    edges(key, e.dependencies, true, deps2);
+    edges(key, e.optionalDependencies, false, deps2);
     const pkg = {
       ecosystem: "npm",
       name,
@@ -26574,6 +26697,214 @@ function parseRequirements(text, file) {
 
 // src/lockfiles/yarn.ts
 var import_errors10 = require("./cli-errors.js");
+
+// src/lockfiles/berry-lock.ts
+var indexLike = (key) => {
+  const c = key.charCodeAt(0);
+  return c >= 48 && c <= 57;
+};
+var isLetter = (c) => c >= 97 && c <= 122 || c >= 65 && c <= 90;
+function scalar2(text, v, end) {
+  const c = text.charCodeAt(v);
+  if (c === 123 || c === 91) bail();
+  return readValue(text, v, end);
+}
+function fresh(keys, key) {
+  for (let i = 0; i < keys.length; i++) if (keys[i] === key) bail();
+  keys.push(key);
+}
+function fieldBit(key) {
+  switch (key) {
+    case "version":
+      return 1;
+    case "resolution":
+      return 2;
+    case "dependencies":
+      return 4;
+    case "checksum":
+      return 8;
+    case "languageName":
+      return 16;
+    case "linkType":
+      return 32;
+    case "peerDependencies":
+      return 64;
+    case "peerDependenciesMeta":
+      return 128;
+    case "dependenciesMeta":
+      return 256;
+    case "bin":
+      return 512;
+    case "conditions":
+      return 1024;
+    default:
+      return 0;
+  }
+}
+function value(text, v, end, backslash2, comment) {
+  const c = text.charCodeAt(v);
+  if (c === 34) {
+    const q = text.indexOf('"', v + 1);
+    if (q === end - 1 && (backslash2 < 0 || backslash2 > q)) return text.slice(v + 1, q);
+  } else if (c >= 48 && c <= 57 && (comment < 0 || comment >= end) && text.charCodeAt(end - 1) !== 58) {
+    const dot = text.indexOf(".", v);
+    const dot2 = dot < 0 ? -1 : text.indexOf(".", dot + 1);
+    const colon = text.indexOf(": ", v);
+    if (dot2 >= 0 && dot2 < end && (colon < 0 || colon >= end)) return text.slice(v, end);
+  }
+  return scalar2(text, v, end);
+}
+function skip(text, v, end, backslash2) {
+  const c = text.charCodeAt(v);
+  if (c === 34) {
+    const q = text.indexOf('"', v + 1);
+    if (q === end - 1 && (backslash2 < 0 || backslash2 > q)) return;
+  } else if (isLetter(c) || c >= 48 && c <= 57 || c === 46 || c === 47) {
+    const colon = text.indexOf(": ", v);
+    if ((colon < 0 || colon >= end) && text.charCodeAt(end - 1) !== 58) return;
+  }
+  scalar2(text, v, end);
+}
+function readBerryLockfile(text) {
+  try {
+    return read(text);
+  } catch (e) {
+    if (e instanceof Unsupported) return void 0;
+    throw e;
+  } finally {
+    forget();
+  }
+}
+function read(text) {
+  if (outsideSubset(text)) bail();
+  const entries = [];
+  const seen = /* @__PURE__ */ new Set();
+  let metadata = {};
+  let inMeta = false;
+  let entry;
+  let bits = 0;
+  const fields = [];
+  let open2 = false;
+  let mapOf = 0;
+  const mapKeys = [];
+  let subOpen = false;
+  const subKeys = [];
+  let backslash2 = text.indexOf("\\");
+  let comment = text.indexOf(" #");
+  let lineNo = 0;
+  let start = 0;
+  const n = text.length;
+  while (start <= n) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = n;
+    const next = end + 1;
+    lineNo++;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    let first = start;
+    while (first < end && text.charCodeAt(first) === 32) first++;
+    const indent = first - start;
+    start = next;
+    if (first === end || text.charCodeAt(first) === 35) continue;
+    while (text.charCodeAt(end - 1) === 32) end--;
+    if (backslash2 >= 0 && backslash2 < first) backslash2 = text.indexOf("\\", first);
+    if (comment >= 0 && comment < first) comment = text.indexOf(" #", first);
+    let key;
+    let v = end;
+    const c0 = text.charCodeAt(first);
+    if (c0 === 34) {
+      const q = text.indexOf('"', first + 1);
+      if (q > first && q < end && (backslash2 < 0 || backslash2 > q) && text.charCodeAt(q + 1) === 58) {
+        key = text.slice(first + 1, q);
+        v = q + 2;
+        if (key === "__proto__") bail();
+      }
+    } else if (isLetter(c0)) {
+      const colon = text.indexOf(":", first);
+      if (colon > first && colon < end && text.charCodeAt(colon - 1) !== 32 && (colon + 1 === end || text.charCodeAt(colon + 1) === 32) && (comment < 0 || comment >= colon)) {
+        key = text.slice(first, colon);
+        v = colon + 1;
+      }
+    }
+    if (key === void 0) {
+      key = readKey(text, first, end);
+      v = valueStart();
+    } else while (v < end && text.charCodeAt(v) === 32) v++;
+    const empty = v === end || text.charCodeAt(v) === 35;
+    if (indent === 0) {
+      if ((entry || inMeta) && !open2) bail();
+      if (!empty || indexLike(key) || seen.has(key)) bail();
+      seen.add(key);
+      open2 = false;
+      bits = 0;
+      fields.length = 0;
+      mapOf = 0;
+      subOpen = false;
+      inMeta = key === "__metadata";
+      if (inMeta) {
+        metadata = {};
+        entry = void 0;
+      } else {
+        entry = { key, line: lineNo, version: void 0, resolution: void 0, deps: [] };
+        entries.push(entry);
+      }
+      continue;
+    }
+    if (indent === 2) {
+      if (!entry && !inMeta) bail();
+      open2 = true;
+      const bit = fieldBit(key);
+      if (bit === 0) fresh(fields, key);
+      else if (bits & bit) bail();
+      else bits |= bit;
+      subOpen = false;
+      if (empty) {
+        if (!entry) bail();
+        mapOf = bit === 4 ? 1 : 2;
+        mapKeys.length = 0;
+        continue;
+      }
+      mapOf = 0;
+      if (entry && bit === 1) {
+        const x = value(text, v, end, backslash2, comment);
+        entry.version = typeof x === "string" ? x : void 0;
+      } else if (entry && bit === 2) {
+        const x = value(text, v, end, backslash2, comment);
+        entry.resolution = typeof x === "string" ? x : void 0;
+      } else if (entry) skip(text, v, end, backslash2);
+      else metadata[key] = value(text, v, end, backslash2, comment);
+      continue;
+    }
+    if (indent === 4) {
+      if (mapOf === 0) bail();
+      if (mapOf === 1) {
+        if (empty || indexLike(key)) bail();
+        const deps2 = entry.deps;
+        for (let j = 0; j < deps2.length; j += 2) if (deps2[j] === key) bail();
+        deps2.push(key, String(value(text, v, end, backslash2, comment)));
+        continue;
+      }
+      fresh(mapKeys, key);
+      if (empty) {
+        subOpen = true;
+        subKeys.length = 0;
+        continue;
+      }
+      subOpen = false;
+      skip(text, v, end, backslash2);
+      continue;
+    }
+    if (indent === 6 && subOpen && !empty) {
+      fresh(subKeys, key);
+      skip(text, v, end, backslash2);
+      continue;
+    }
+    bail();
+  }
+  if ((entry || inMeta) && !open2) bail();
+  return { metadata, entries };
+}
+
+// src/lockfiles/yarn.ts
 var FIX_CLASSIC = "regenerate it with `yarn install`";
 var FIX_BERRY = "regenerate it with `yarn install --mode=update-lockfile`";
 function parseYarnLock(text, file, manifest, workspaceManifests) {
@@ -26590,23 +26921,73 @@ function splitDescriptor(d) {
 }
 function unquote(s) {
   const t = s.trim();
-  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replace(/\\"/g, '"') : t;
+  if (t.length < 2 || t.charCodeAt(0) !== 34 || t.charCodeAt(t.length - 1) !== 34) return t;
+  const inner = t.slice(1, -1);
+  return inner.includes("\\") ? inner.replace(/\\"/g, '"') : inner;
 }
+var FIELD = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/;
+var fieldValue = "";
+function splitField(line, clean) {
+  if (clean) {
+    let key;
+    let k = 0;
+    if (line.charCodeAt(0) !== 34) {
+      k = line.indexOf(" ");
+      if (k < 0) return void 0;
+      key = line.slice(0, k);
+    } else {
+      const q = line.indexOf('"', 1);
+      if (q > 0 && line.charCodeAt(q + 1) === 32 && line.lastIndexOf("\\", q) < 0) {
+        key = line.slice(1, q);
+        k = q + 1;
+      }
+    }
+    if (key !== void 0) {
+      while (line.charCodeAt(k) === 32) k++;
+      fieldValue = unquote(line.slice(k));
+      return key;
+    }
+  }
+  const m = FIELD.exec(line);
+  if (!m) return void 0;
+  fieldValue = unquote(m[2]);
+  return unquote(m[1]);
+}
+var CLASSIC_SECTIONS = ["dependencies", "optionalDependencies"];
 function parseClassic(text, file, manifest) {
   const entries = [];
-  const lines = text.split(/\r?\n/);
   let cur;
   let section;
   const bad = (why, i) => new import_errors10.LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file, i + 1);
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
-    const start = raw.trimStart();
-    if (start === "" || start.charCodeAt(0) === 35) continue;
-    const indent = raw.length - start.length;
-    const line = start.trimEnd();
+  const clean = !/[^\x20-\x7e\n\r]|\r(?!\n)/.test(text);
+  const n = text.length;
+  let start = 0;
+  for (let i = 0; start <= n; i++) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = n;
+    const from = start;
+    start = end + 1;
+    if (end > from && text.charCodeAt(end - 1) === 13) end--;
+    let indent;
+    let line;
+    if (clean) {
+      let first = from;
+      while (first < end && text.charCodeAt(first) === 32) first++;
+      if (first === end || text.charCodeAt(first) === 35) continue;
+      while (text.charCodeAt(end - 1) === 32) end--;
+      indent = first - from;
+      line = text.slice(first, end);
+    } else {
+      const raw = text.slice(from, end);
+      const trimmed = raw.trimStart();
+      if (trimmed === "" || trimmed.charCodeAt(0) === 35) continue;
+      indent = raw.length - trimmed.length;
+      line = trimmed.trimEnd();
+    }
     if (indent === 0) {
       if (!line.endsWith(":")) throw bad('an entry header must end with ":"', i);
-      cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };
+      const head = line.slice(0, -1);
+      cur = { keys: head.includes(",") ? head.split(/,\s*/).map(unquote) : [unquote(head)], line: i + 1, fields: {}, maps: {} };
       section = void 0;
       entries.push(cur);
     } else if (indent === 2 && cur) {
@@ -26616,13 +26997,13 @@ function parseClassic(text, file, manifest) {
         continue;
       }
       section = void 0;
-      const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad("expected `key value`", i);
-      cur.fields[unquote(m[1])] = unquote(m[2]);
+      const key = splitField(line, clean);
+      if (key === void 0) throw bad("expected `key value`", i);
+      cur.fields[key] = fieldValue;
     } else if (indent === 4 && section) {
-      const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad("expected `name range`", i);
-      section[unquote(m[1])] = unquote(m[2]);
+      const key = splitField(line, clean);
+      if (key === void 0) throw bad("expected `name range`", i);
+      section[key] = fieldValue;
     } else {
       throw bad(`unexpected indentation ${indent}`, i);
     }
@@ -26643,80 +27024,116 @@ function parseClassic(text, file, manifest) {
     if (integrity) pkg.integrity = integrity;
     list.push(pkg);
   }
-  entries.forEach((e, idx) => {
+  for (let idx = 0; idx < entries.length; idx++) {
+    const e = entries[idx];
     const pkg = list[idx];
-    for (const section2 of ["dependencies", "optionalDependencies"]) {
-      for (const [n, r] of Object.entries(e.maps[section2] ?? {})) {
-        const p = byDescriptor.get(`${n}@${r}`);
+    for (const section2 of CLASSIC_SECTIONS) {
+      const m = e.maps[section2] ?? {};
+      for (const n2 of Object.keys(m)) {
+        const r = m[n2];
+        const p = byDescriptor.get(`${n2}@${r}`);
         if (p) pkg.dependencies.push(p);
         else if (section2 === "dependencies")
-          throw new import_errors10.LockfileError(`"${e.keys[0]}" depends on "${n}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file, e.line);
+          throw new import_errors10.LockfileError(`"${e.keys[0]}" depends on "${n2}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file, e.line);
       }
     }
-  });
-  return finish(file, "yarn-classic", list, manifest, (n, r) => byDescriptor.get(`${n}@${r}`));
+  }
+  return finish(file, "yarn-classic", list, manifest, (n2, r) => byDescriptor.get(`${n2}@${r}`));
 }
 function finish(file, kind, list, manifest, resolveRoot) {
-  return withRoots({ path: file, kind }, mergeByPurl(list), manifest, resolveRoot);
+  return withRoots({ path: file, kind }, mergeByPurl(list, true), manifest, resolveRoot);
+}
+function patched(name, rewrite, candidates) {
+  if (!rewrite.startsWith("patch:")) return void 0;
+  const hash = rewrite.indexOf("#");
+  const inner = rewrite.slice("patch:".length, hash < 0 ? void 0 : hash).replace(/%3A/gi, ":");
+  const at2 = inner.indexOf("@", 1);
+  if (at2 < 0 || inner.slice(0, at2) !== name) return void 0;
+  const version2 = inner.slice(at2 + 1).replace(/^npm:/, "");
+  return candidates.find((c) => c.version === version2 && c.workspace === void 0)?.purl;
+}
+function berryFromYaml(data, file) {
+  if (!isRecord(data)) throw new import_errors10.LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file, 1);
+  const entries = [];
+  for (const key of Object.keys(data)) {
+    const raw = data[key];
+    if (key === "__metadata" || !isRecord(raw)) continue;
+    const deps2 = [];
+    const d = recordOf(raw.dependencies);
+    for (const n of Object.keys(d)) deps2.push(n, String(d[n]));
+    entries.push({ key, version: str(raw.version), resolution: str(raw.resolution), deps: deps2 });
+  }
+  return { metadata: recordOf(data.__metadata), entries };
+}
+function readBerryEntries(text, file) {
+  return readBerryLockfile(text) ?? berryFromYaml(parseYamlLockfile(text, file, FIX_BERRY), file);
 }
 function parseBerry(text, file, manifest, workspaceManifests = {}) {
-  const data = parseYamlLockfile(text, file, FIX_BERRY);
-  if (!isRecord(data)) throw new import_errors10.LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file, 1);
-  const meta2 = recordOf(data.__metadata);
+  const { metadata: meta2, entries: all } = readBerryEntries(text, file);
   const version2 = Number(meta2.version);
   if (!Number.isInteger(version2) || version2 < 4 || version2 > 10)
     throw new import_errors10.LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta2.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file);
   const byDescriptor = /* @__PURE__ */ new Map();
   const entries = [];
+  const list = [];
   let rootEntry;
-  for (const [key, raw] of Object.entries(data)) {
-    if (key === "__metadata" || !isRecord(raw)) continue;
-    const resolution = str(raw.resolution) ?? "";
-    const [name, ref] = splitDescriptor(resolution);
-    const version3 = str(raw.version);
-    if (!version3 || !name) throw new import_errors10.LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file);
+  let rootName = "";
+  for (const e of all) {
+    const resolution = e.resolution ?? "";
+    const at2 = resolution.indexOf("@", 1);
+    const name = at2 < 0 ? resolution : resolution.slice(0, at2);
+    const ref = at2 < 0 ? "" : resolution.slice(at2 + 1);
+    const v = e.version;
+    if (!v || !name) throw new import_errors10.LockfileError(`entry "${e.key}" has no version or resolution; ${FIX_BERRY}`, file, e.line);
     if (ref === "workspace:.") {
-      rootEntry = raw;
+      rootEntry = e;
+      rootName = name;
       continue;
     }
     let pkg;
     if (ref.startsWith("workspace:")) {
-      const at2 = ref.slice("workspace:".length);
-      const v = workspaceManifests[at2]?.version ?? "";
-      pkg = { ecosystem: "npm", name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [], workspace: at2 };
+      const folder = ref.slice("workspace:".length);
+      const wv = workspaceManifests[folder]?.version ?? "";
+      pkg = { ecosystem: "npm", name, version: wv, purl: npmPurl(name, wv), dev: false, direct: false, dependencies: [], workspace: folder };
     } else {
-      if (/^(link|portal):/.test(ref)) continue;
-      pkg = { ecosystem: "npm", name, version: version3, purl: npmPurl(name, version3), dev: false, direct: false, dependencies: [] };
+      if (ref.startsWith("link:") || ref.startsWith("portal:")) continue;
+      pkg = { ecosystem: "npm", name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [] };
     }
-    for (const k of key.split(/,\s*/)) byDescriptor.set(k, pkg.purl);
-    entries.push({ raw, pkg });
-  }
-  const byName = /* @__PURE__ */ new Map();
-  for (const { pkg } of entries) {
-    const same = byName.get(pkg.name);
-    if (same) same.push(pkg);
-    else byName.set(pkg.name, [pkg]);
+    const key = e.key;
+    if (key.indexOf(",") < 0) byDescriptor.set(key, pkg.purl);
+    else for (const k of key.split(/,\s*/)) byDescriptor.set(k, pkg.purl);
+    entries.push(e);
+    list.push(pkg);
   }
   const exactly = (n, r) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
-  const depsOf = (raw) => {
-    const deps2 = recordOf(raw.dependencies);
-    const out = [];
-    for (const n of Object.keys(deps2)) {
-      const r = String(deps2[n]);
-      out.push([n, r, exactly(n, r)]);
-    }
-    return out;
-  };
-  const entryDeps = entries.map((e) => depsOf(e.raw));
-  const rootDepsOf = rootEntry ? depsOf(rootEntry) : [];
   const named = /* @__PURE__ */ new Set();
-  for (const deps2 of [...entryDeps, rootDepsOf]) for (const d of deps2) if (d[2]) named.add(d[2]);
+  const exact = [];
+  const exactAt = [];
+  for (const e of rootEntry ? [...entries, rootEntry] : entries) {
+    exactAt.push(exact.length);
+    const deps2 = e.deps;
+    for (let j = 0; j < deps2.length; j += 2) {
+      const p = exactly(deps2[j], deps2[j + 1]);
+      if (p !== void 0) named.add(p);
+      exact.push(p);
+    }
+  }
+  let byName;
   const resolutions = manifest?.resolutions ?? {};
   const resolve5 = (from, n, r) => {
+    if (!byName) {
+      byName = /* @__PURE__ */ new Map();
+      for (const pkg of list) {
+        const same = byName.get(pkg.name);
+        if (same) same.push(pkg);
+        else byName.set(pkg.name, [pkg]);
+      }
+    }
     const candidates = byName.get(n) ?? [];
-    const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r.replace(/^npm:/, "")}`] ?? resolutions[n];
+    const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r}`] ?? resolutions[`${n}@${r.replace(/^npm:/, "")}`] ?? resolutions[n];
     if (rewrite !== void 0) {
-      const hit = exactly(n, rewrite) ?? candidates.find((c) => c.version === rewrite.replace(/^npm:/, ""))?.purl;
+      const version3 = rewrite.replace(/^npm:/, "");
+      const hit = exactly(n, rewrite) ?? candidates.find((c) => c.version === version3)?.purl ?? patched(n, rewrite, candidates);
       if (hit) return hit;
     }
     if (candidates.length === 1) return candidates[0].purl;
@@ -26726,39 +27143,43 @@ function parseBerry(text, file, manifest, workspaceManifests = {}) {
     const target = ok.filter((c) => !named.has(c.purl));
     return (target.length === 1 ? target : ok).sort((a, b) => semver.rcompare(a.version, b.version))[0]?.purl;
   };
-  const resolveAll = (raw, deps2) => {
+  const resolveAll = (from, deps2, at2, names) => {
     const out = [];
-    for (const [n, r, exact] of deps2) {
-      const p = exact ?? resolve5(splitDescriptor(str(raw.resolution) ?? "")[0], n, r);
-      if (p) out.push([n, p]);
+    for (let j = 0; j < deps2.length; j += 2) {
+      const p = exact[at2 + (j >> 1)] ?? resolve5(from, deps2[j], deps2[j + 1]);
+      if (p === void 0) continue;
+      out.push(p);
+      if (names) names.push(deps2[j]);
     }
     return out;
   };
   const prod = [];
   const dev = [];
   const opt = [];
-  const classify = (deps2, m) => {
-    for (const [n, p] of deps2) {
-      if (m && !(n in m.dependencies) && n in m.devDependencies) dev.push(p);
-      else if (m && !(n in m.dependencies) && n in m.optionalDependencies) opt.push(p);
-      else prod.push(p);
+  const classify = (names, purls, m) => {
+    for (let j = 0; j < names.length; j++) {
+      const n = names[j];
+      if (m && !(n in m.dependencies) && n in m.devDependencies) dev.push(purls[j]);
+      else if (m && !(n in m.dependencies) && n in m.optionalDependencies) opt.push(purls[j]);
+      else prod.push(purls[j]);
     }
   };
-  const list = [];
   const rootDeps = [];
-  for (let i = 0; i < entries.length; i++) {
-    const { raw, pkg } = entries[i];
-    const deps2 = resolveAll(raw, entryDeps[i]);
-    pkg.dependencies = deps2.map(([, p]) => p);
-    if (pkg.workspace !== void 0) {
-      classify(deps2, workspaceManifests[pkg.workspace]);
+  for (let i = 0; i < list.length; i++) {
+    const pkg = list[i];
+    const names = pkg.workspace !== void 0 ? [] : void 0;
+    pkg.dependencies = resolveAll(pkg.name, entries[i].deps, exactAt[i], names);
+    if (names) {
+      classify(names, pkg.dependencies, workspaceManifests[pkg.workspace]);
       rootDeps.push(pkg.purl);
     }
-    list.push(pkg);
   }
-  const own2 = rootEntry ? resolveAll(rootEntry, rootDepsOf) : [];
-  classify(own2, manifest);
-  rootDeps.push(...own2.map(([, p]) => p));
+  if (rootEntry) {
+    const names = [];
+    const own2 = resolveAll(rootName, rootEntry.deps, exactAt[entries.length], names);
+    classify(names, own2, manifest);
+    for (const p of own2) rootDeps.push(p);
+  }
   return finishWorkspaces({ path: file, kind: "yarn-berry" }, list, { prod, dev, opt, rootDeps }, manifest);
 }
 function berryWorkspaces(text) {
@@ -26801,11 +27222,11 @@ function parseLockfile(input) {
 
 // src/lockfiles/discover.ts
 function findLockfiles(root, opts = {}) {
-  const skip = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
-  const skipNames = new Set(skip.filter((s) => !s.includes("/")));
-  const skipPaths = new Set(skip.filter((s) => s.includes("/")).map((s) => node_path_exports.normalize(s).replace(/\/$/, "")));
+  const skip2 = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
+  const skipNames = new Set(skip2.filter((s) => !s.includes("/")));
+  const skipPaths = new Set(skip2.filter((s) => s.includes("/")).map((s) => node_path_exports.normalize(s).replace(/\/$/, "")));
   const out = [];
-  const walk2 = (dir) => {
+  const walk = (dir) => {
     let entries;
     try {
       entries = node_fs_exports.readdirSync(dir, { withFileTypes: true });
@@ -26819,10 +27240,10 @@ function findLockfiles(root, opts = {}) {
       if (!e.isDirectory()) continue;
       const rel = node_path_exports.relative(root, node_path_exports.join(dir, e.name));
       if (skipNames.has(e.name) || skipPaths.has(rel)) continue;
-      walk2(node_path_exports.join(dir, e.name));
+      walk(node_path_exports.join(dir, e.name));
     }
   };
-  walk2(root);
+  walk(root);
   return out.sort();
 }
 function readOptional(file) {
@@ -26890,28 +27311,28 @@ function readLockfile(file, display = file) {
 var POLICY_NAME = ".chaingate.yml";
 function discoverProjects(root) {
   const dirs = new Set(findLockfiles(root).map((f) => node_path_exports.dirname(node_path_exports.relative(root, f))));
-  const skip = new Set(DEFAULT_SKIP_DIRS);
-  const walk2 = (dir) => {
+  const skip2 = new Set(DEFAULT_SKIP_DIRS);
+  const walk = (dir) => {
     for (const e of node_fs_exports.readdirSync(dir, { withFileTypes: true })) {
       if (e.isFile() && e.name === POLICY_NAME && dir !== root) dirs.add(node_path_exports.relative(root, dir));
-      else if (e.isDirectory() && !skip.has(e.name)) walk2(node_path_exports.join(dir, e.name));
+      else if (e.isDirectory() && !skip2.has(e.name)) walk(node_path_exports.join(dir, e.name));
     }
   };
-  walk2(root);
+  walk(root);
   return [...dirs].map((d) => d === "." ? "" : d.split(node_path_exports.sep).join("/")).sort();
 }
 function allFolders(root) {
   const out = [];
-  const skip = new Set(DEFAULT_SKIP_DIRS);
-  const walk2 = (dir, rel) => {
+  const skip2 = new Set(DEFAULT_SKIP_DIRS);
+  const walk = (dir, rel) => {
     for (const e of node_fs_exports.readdirSync(dir, { withFileTypes: true })) {
-      if (!e.isDirectory() || skip.has(e.name)) continue;
+      if (!e.isDirectory() || skip2.has(e.name)) continue;
       const r = rel ? `${rel}/${e.name}` : e.name;
       out.push(r);
-      walk2(node_path_exports.join(dir, e.name), r);
+      walk(node_path_exports.join(dir, e.name), r);
     }
   };
-  walk2(root, "");
+  walk(root, "");
   return out;
 }
 function listedProjects(root, policyFile, entries) {
@@ -27062,8 +27483,8 @@ var MAX_FILES = 1e6;
 function countFiles(dir, outside2 = /* @__PURE__ */ new Set()) {
   let n = 0;
   let first;
-  const skip = new Set(DEFAULT_SKIP_DIRS);
-  const walk2 = (d, rel) => {
+  const skip2 = new Set(DEFAULT_SKIP_DIRS);
+  const walk = (d, rel) => {
     for (const e of node_fs_exports.readdirSync(d, { withFileTypes: true })) {
       if (n >= MAX_FILES) return;
       const r = rel ? `${rel}/${e.name}` : e.name;
@@ -27071,10 +27492,10 @@ function countFiles(dir, outside2 = /* @__PURE__ */ new Set()) {
       if (e.isFile()) {
         n++;
         first ??= r;
-      } else if (e.isDirectory() && !skip.has(e.name)) walk2(node_path_exports.join(d, e.name), r);
+      } else if (e.isDirectory() && !skip2.has(e.name)) walk(node_path_exports.join(d, e.name), r);
     }
   };
-  walk2(dir, "");
+  walk(dir, "");
   return { n, first };
 }
 function countPackages(dir) {

@@ -91,12 +91,12 @@ function lookupTable(entries) {
 function wellFormed(s) {
   return s.toWellFormed();
 }
-function wellFormedValue(_key, value) {
-  if (typeof value === "string") return wellFormed(value);
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
-  const keys = Object.keys(value);
-  if (keys.every((k) => wellFormed(k) === k)) return value;
-  return Object.fromEntries(keys.map((k) => [wellFormed(k), value[k]]));
+function wellFormedValue(_key, value2) {
+  if (typeof value2 === "string") return wellFormed(value2);
+  if (value2 === null || typeof value2 !== "object" || Array.isArray(value2)) return value2;
+  const keys = Object.keys(value2);
+  if (keys.every((k) => wellFormed(k) === k)) return value2;
+  return Object.fromEntries(keys.map((k) => [wellFormed(k), value2[k]]));
 }
 function jsonParse(text) {
   return SURROGATE_ESCAPE.test(text) ? JSON.parse(text, wellFormedValue) : JSON.parse(text);
@@ -125,18 +125,40 @@ function plain(s) {
     if (TRUE.test(s)) return true;
     if (FALSE.test(s)) return false;
   }
-  if (s.includes(": ") || s.includes(" #")) bail();
+  if (s.includes(": ") || s.includes(" #") || s.charCodeAt(s.length - 1) === 58) bail();
   return s;
 }
-function quoted(s, i) {
-  if (s.charCodeAt(i) === 39) {
+function outsideSubset(text) {
+  return text.includes("	") || text.includes("\r") && /\r(?!\n)/.test(text);
+}
+function use(text) {
+  if (text === src) return;
+  src = text;
+  backslashFrom = hashFrom = Number.MAX_SAFE_INTEGER;
+}
+function backslash(j) {
+  if (j < backslashFrom || backslashAt >= 0 && backslashAt < j) {
+    backslashFrom = j;
+    backslashAt = src.indexOf("\\", j);
+  }
+  return backslashAt;
+}
+function commentStart(j) {
+  if (j < hashFrom || hashAt >= 0 && hashAt < j) {
+    hashFrom = j;
+    hashAt = src.indexOf(" #", j);
+  }
+  return hashAt;
+}
+function quoted(i, e) {
+  if (src.charCodeAt(i) === 39) {
     let out2 = "";
     let j2 = i + 1;
     for (; ; ) {
-      const k = s.indexOf("'", j2);
-      if (k < 0) bail();
-      out2 += s.slice(j2, k);
-      if (s.charCodeAt(k + 1) === 39) {
+      const k = src.indexOf("'", j2);
+      if (k < 0 || k >= e) bail();
+      out2 += src.slice(j2, k);
+      if (k + 1 < e && src.charCodeAt(k + 1) === 39) {
         out2 += "'";
         j2 = k + 2;
       } else {
@@ -148,147 +170,166 @@ function quoted(s, i) {
   let j = i + 1;
   let out = "";
   for (; ; ) {
-    const k = s.indexOf('"', j);
-    if (k < 0) bail();
-    const b = s.lastIndexOf("\\", k);
-    if (b < j) {
+    const k = src.indexOf('"', j);
+    if (k < 0 || k >= e) bail();
+    const first = backslash(j);
+    if (first < 0 || first > k) {
       at = k + 1;
-      return out + s.slice(j, k);
+      return out + src.slice(j, k);
     }
-    const first = s.indexOf("\\", j);
-    out += s.slice(j, first);
-    const e = s[first + 1];
-    if (e === '"' || e === "\\" || e === "/") out += e;
-    else if (e === "n") out += "\n";
-    else if (e === "t") out += "	";
+    out += src.slice(j, first);
+    const c = src[first + 1];
+    if (c === '"' || c === "\\" || c === "/") out += c;
+    else if (c === "n") out += "\n";
+    else if (c === "t") out += "	";
     else bail();
     j = first + 2;
   }
 }
-function endsClean(s, i) {
-  while (s.charCodeAt(i) === 32) i++;
-  return i === s.length || s.charCodeAt(i) === 35;
+function endsClean(i, e) {
+  while (i < e && src.charCodeAt(i) === 32) i++;
+  return i === e || src.charCodeAt(i) === 35;
 }
-function inlineValue(s) {
-  const c = s.charCodeAt(0);
+function inlineValue(r, e) {
+  const c = src.charCodeAt(r);
   if (c === 39 || c === 34) {
-    const v = quoted(s, 0);
-    if (!endsClean(s, at)) bail();
+    const v = quoted(r, e);
+    if (!endsClean(at, e)) bail();
     return v;
   }
   if (c === 123 || c === 91) {
-    const v = flow(s, 0);
-    if (!endsClean(s, at)) bail();
+    const v = flow(r, e);
+    if (!endsClean(at, e)) bail();
     return v;
   }
-  const hash = s.indexOf(" #");
-  return plain(hash < 0 ? s : s.slice(0, hash).trimEnd());
+  const hash = commentStart(r);
+  return plain(hash < 0 || hash >= e ? src.slice(r, e) : src.slice(r, hash).trimEnd());
 }
-function firstOf(s, from, a, b) {
-  const i = s.indexOf(a, from);
-  const k = s.indexOf(b, from);
-  if (i < 0) return k < 0 ? s.length : k;
-  return k < 0 || i < k ? i : k;
+function firstOf(from, e, end) {
+  end.lastIndex = from;
+  const i = end.test(src) ? end.lastIndex - 1 : -1;
+  return i < 0 || i >= e ? e : i;
 }
-function flowScalar(s, j, stop, close) {
-  while (s.charCodeAt(j) === 32) j++;
-  const c = s.charCodeAt(j);
-  if (c === 39 || c === 34) return quoted(s, j);
+function flowScalar(j, e, end) {
+  while (j < e && src.charCodeAt(j) === 32) j++;
+  const c = j < e ? src.charCodeAt(j) : -1;
+  if (c === 39 || c === 34) return quoted(j, e);
   if (c === 123 || c === 91) bail();
-  at = firstOf(s, j, stop, close);
-  return plain(s.slice(j, at).trimEnd());
+  at = firstOf(j, e, end);
+  const text = src.slice(j, at).trimEnd();
+  if (FLOW_INDICATOR.test(text)) bail();
+  return plain(text);
 }
-function flow(s, i) {
-  const map = s.charCodeAt(i) === 123;
-  const close = map ? "}" : "]";
+function flow(i, e) {
+  const map = src.charCodeAt(i) === 123;
+  const closeCode = map ? 125 : 93;
   const obj = {};
   const arr2 = [];
   let j = i + 1;
-  while (s.charCodeAt(j) === 32) j++;
-  if (s[j] === close) {
+  while (j < e && src.charCodeAt(j) === 32) j++;
+  if (j < e && src.charCodeAt(j) === closeCode) {
     at = j + 1;
     return map ? obj : arr2;
   }
   for (; ; ) {
     if (map) {
-      const k = flowScalar(s, j, ":", ":");
-      if (s.charCodeAt(at) !== 58 || typeof k !== "string" || Object.hasOwn(obj, k) || k === "__proto__") bail();
-      obj[k] = flowScalar(s, at + 1, ",", close);
-    } else arr2.push(flowScalar(s, j, ",", close));
+      const k = flowScalar(j, e, KEY_END);
+      if (at + 1 >= e || src.charCodeAt(at) !== 58 || src.charCodeAt(at + 1) !== 32 || typeof k !== "string" || Object.hasOwn(obj, k) || k === "__proto__") bail();
+      obj[k] = flowScalar(at + 1, e, IN_MAP_END);
+    } else arr2.push(flowScalar(j, e, IN_SEQUENCE_END));
     j = at;
-    while (s.charCodeAt(j) === 32) j++;
-    if (s.charCodeAt(j) === 44) {
+    while (j < e && src.charCodeAt(j) === 32) j++;
+    if (j < e && src.charCodeAt(j) === 44) {
       j++;
       continue;
     }
-    if (s[j] !== close) bail();
+    if (j >= e || src.charCodeAt(j) !== closeCode) bail();
     at = j + 1;
     return map ? obj : arr2;
   }
 }
-function splitKey(t) {
+function splitKey(s, e) {
   let key;
-  const c = t.charCodeAt(0);
+  const c = src.charCodeAt(s);
   if (c === 34 || c === 39) {
-    key = quoted(t, 0);
-    if (t.charCodeAt(at) !== 58) bail();
+    key = quoted(s, e);
+    if (at >= e || src.charCodeAt(at) !== 58) bail();
   } else {
-    let colon = t.indexOf(": ");
-    if (colon < 0) {
-      if (t.charCodeAt(t.length - 1) !== 58) bail();
-      colon = t.length - 1;
+    let colon = src.indexOf(": ", s);
+    if (colon < 0 || colon >= e) {
+      if (src.charCodeAt(e - 1) !== 58) bail();
+      colon = e - 1;
     }
-    key = t.slice(0, colon);
-    if (key === "" || "&*!|>%@`?-[{#".includes(key[0]) || key === "<<") bail();
+    key = src.slice(s, colon);
+    if (key === "" || "&*!|>%@`?-[{#".includes(key[0]) || key === "<<" || key.includes(" #") || key.charCodeAt(key.length - 1) === 32) bail();
     at = colon;
   }
   if (key === "__proto__") bail();
   at++;
   return key;
 }
-function block(lines, start, indent) {
-  if (isItem(lines[start].text)) return sequence(lines, start, indent);
+function readKey(text, s, e) {
+  use(text);
+  const key = splitKey(s, e);
+  while (at < e && src.charCodeAt(at) === 32) at++;
+  return key;
+}
+function forget() {
+  src = "";
+}
+function readValue(text, r, e) {
+  use(text);
+  return inlineValue(r, e);
+}
+function block(start, to, indent) {
+  if (isItem(start)) return sequence(start, to, indent);
   const obj = {};
   let i = start;
-  while (i < lines.length) {
-    const l = lines[i];
-    if (l.indent < indent) break;
-    if (l.indent > indent) bail();
-    const key = splitKey(l.text);
-    const rest = restOf(l.text, at);
+  while (i < to) {
+    const li = indents[i];
+    if (li < indent) break;
+    if (li > indent) bail();
+    const e = ends[i];
+    const key = splitKey(starts[i], e);
+    let r = at;
+    while (r < e && src.charCodeAt(r) === 32) r++;
     if (Object.hasOwn(obj, key)) bail();
     i++;
-    let value;
-    if (rest === "" || rest.charCodeAt(0) === 35) {
-      const next = lines[i];
-      if (next && (next.indent > indent || next.indent === indent && next.text.startsWith("- "))) {
-        value = block(lines, i, next.indent);
-        i = at;
-      } else value = null;
-    } else value = inlineValue(rest);
-    obj[key] = value;
+    let value2;
+    if (r === e || src.charCodeAt(r) === 35) {
+      if (i < to && (indents[i] > indent || indents[i] === indent && src.startsWith("- ", starts[i]))) {
+        value2 = block(i, to, indents[i]);
+        i = nextLine;
+      } else value2 = null;
+    } else value2 = inlineValue(r, e);
+    obj[key] = value2;
   }
-  at = i;
+  nextLine = i;
   return obj;
 }
-function sequence(lines, start, indent) {
+function sequence(start, to, indent) {
   const arr2 = [];
   let i = start;
-  while (i < lines.length && lines[i].indent === indent && isItem(lines[i].text)) {
-    const item = lines[i].text.slice(1).trim();
-    if (item === "" || /^[^'"{[]*: |^[^'"{[]*:$/.test(item)) bail();
-    arr2.push(inlineValue(item));
+  while (i < to && indents[i] === indent && isItem(i)) {
+    const e = ends[i];
+    let r = starts[i] + 1;
+    while (r < e && src.charCodeAt(r) === 32) r++;
+    if (r === e || /^[^'"{[]*: |^[^'"{[]*:$/.test(src.slice(r, e))) bail();
+    arr2.push(inlineValue(r, e));
     i++;
   }
-  if (i < lines.length && lines[i].indent > indent) bail();
-  at = i;
+  if (i < to && indents[i] > indent) bail();
+  nextLine = i;
   return arr2;
 }
 function parseLockfileYaml(text) {
   try {
-    if (text.includes("	")) bail();
-    const docs = [[]];
-    let lines = docs[0];
+    if (outsideSubset(text)) bail();
+    use(text);
+    indents = [];
+    starts = [];
+    ends = [];
+    const docs = [0];
     let start = 0;
     while (start <= text.length) {
       let end = text.indexOf("\n", start);
@@ -304,28 +345,38 @@ function parseLockfileYaml(text) {
       if (c === 35) continue;
       if (indent === 0 && c === 45 && text.startsWith("---", first)) {
         if (end !== first + 3) bail();
-        lines = [];
-        docs.push(lines);
+        docs.push(indents.length);
         continue;
       }
       if (indent === 0 && (c === 46 && text.startsWith("...", first) || c === 37)) bail();
-      const body = text.slice(first, end);
-      lines.push({ indent, text: body.charCodeAt(body.length - 1) === 32 ? body.trimEnd() : body });
+      if (text.charCodeAt(end - 1) === 32) end = first + text.slice(first, end).trimEnd().length;
+      indents.push(indent);
+      starts.push(first);
+      ends.push(end);
     }
-    if (docs.length > 1 && docs[0].length === 0) docs.shift();
-    return docs.map((doc) => {
-      if (doc.length === 0) return null;
-      if (doc[0].indent !== 0) bail();
-      const value = block(doc, 0, 0);
-      if (at !== doc.length) bail();
-      return value;
-    });
+    docs.push(indents.length);
+    const out = [];
+    for (let d = docs.length > 2 && docs[1] === 0 ? 1 : 0; d + 1 < docs.length; d++) {
+      const from = docs[d];
+      const to = docs[d + 1];
+      if (from === to) {
+        out.push(null);
+        continue;
+      }
+      if (indents[from] !== 0) bail();
+      out.push(block(from, to, 0));
+      if (nextLine !== to) bail();
+    }
+    return out;
   } catch (e) {
     if (e instanceof Unsupported) return void 0;
     throw e;
+  } finally {
+    indents = starts = ends = [];
+    forget();
   }
 }
-var Unsupported, bail, NULL, TRUE, FALSE, INT, FLOAT, OTHER_NUMBER, at, restOf, isItem;
+var Unsupported, bail, NULL, TRUE, FALSE, INT, FLOAT, OTHER_NUMBER, src, at, backslashFrom, backslashAt, hashFrom, hashAt, KEY_END, FLOW_INDICATOR, IN_MAP_END, IN_SEQUENCE_END, valueStart, indents, starts, ends, nextLine, isItem;
 var init_lockfile_yaml = __esm({
   "src/lockfiles/lockfile-yaml.ts"() {
     "use strict";
@@ -340,9 +391,22 @@ var init_lockfile_yaml = __esm({
     INT = /^[-+]?(?:0|[1-9][0-9]*)$/;
     FLOAT = /^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
     OTHER_NUMBER = /^[-+]?(?:0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|0[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9_]+(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN))$/;
+    src = "";
     at = 0;
-    restOf = (t, i) => i === t.length ? "" : t.slice(i).trim();
-    isItem = (t) => t.charCodeAt(0) === 45 && (t.length === 1 || t.charCodeAt(1) === 32);
+    backslashFrom = 0;
+    backslashAt = -1;
+    hashFrom = 0;
+    hashAt = -1;
+    KEY_END = /:/g;
+    FLOW_INDICATOR = /[[\]{},]/;
+    IN_MAP_END = /[,}]/g;
+    IN_SEQUENCE_END = /[,\]]/g;
+    valueStart = () => at;
+    indents = [];
+    starts = [];
+    ends = [];
+    nextLine = 0;
+    isItem = (i) => src.charCodeAt(starts[i]) === 45 && (ends[i] - starts[i] === 1 || src.charCodeAt(starts[i] + 1) === 32);
   }
 });
 
@@ -535,8 +599,8 @@ var require_objects = __commonJS({
   "node_modules/packageurl-js/src/objects.js"(exports2, module2) {
     "use strict";
     var { LOOP_SENTINEL } = require_constants();
-    function isObject(value) {
-      return value !== null && typeof value === "object";
+    function isObject(value2) {
+      return value2 !== null && typeof value2 === "object";
     }
     function recursiveFreeze(value_) {
       if (value_ === null || !(typeof value_ === "object" || typeof value_ === "function") || Object.isFrozen(value_)) {
@@ -620,11 +684,11 @@ var require_strings = __commonJS({
       }
       return true;
     }
-    function isNonEmptyString(value) {
-      return typeof value === "string" && value.length > 0;
+    function isNonEmptyString(value2) {
+      return typeof value2 === "string" && value2.length > 0;
     }
-    function isSemverString(value) {
-      return typeof value === "string" && regexSemverNumberedGroups.test(value);
+    function isSemverString(value2) {
+      return typeof value2 === "string" && regexSemverNumberedGroups.test(value2);
     }
     function lowerName(purl) {
       purl.name = purl.name.toLowerCase();
@@ -811,8 +875,8 @@ var require_normalize = __commonJS({
     }
     function normalizeQualifiers(rawQualifiers) {
       let qualifiers;
-      for (const { 0: key, 1: value } of qualifiersToEntries(rawQualifiers)) {
-        const strValue = typeof value === "string" ? value : String(value);
+      for (const { 0: key, 1: value2 } of qualifiersToEntries(rawQualifiers)) {
+        const strValue = typeof value2 === "string" ? value2 : String(value2);
         const trimmed = strValue.trim();
         if (trimmed.length === 0) {
           continue;
@@ -863,8 +927,8 @@ var require_normalize = __commonJS({
 var require_lang = __commonJS({
   "node_modules/packageurl-js/src/lang.js"(exports2, module2) {
     "use strict";
-    function isNullishOrEmptyString(value) {
-      return value === null || value === void 0 || typeof value === "string" && value.length === 0;
+    function isNullishOrEmptyString(value2) {
+      return value2 === null || value2 === void 0 || typeof value2 === "string" && value2.length === 0;
     }
     module2.exports = {
       isNullishOrEmptyString
@@ -879,8 +943,8 @@ var require_validate = __commonJS({
     var { PurlError } = require_error();
     var { isNullishOrEmptyString } = require_lang();
     var { isNonEmptyString } = require_strings();
-    function validateEmptyByType(type, name, value, throws2) {
-      if (!isNullishOrEmptyString(value)) {
+    function validateEmptyByType(type, name, value2, throws2) {
+      if (!isNullishOrEmptyString(value2)) {
         if (throws2) {
           throw new PurlError(`${type} "${name}" component must be empty`);
         }
@@ -937,8 +1001,8 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateRequired(name, value, throws2) {
-      if (isNullishOrEmptyString(value)) {
+    function validateRequired(name, value2, throws2) {
+      if (isNullishOrEmptyString(value2)) {
         if (throws2) {
           throw new PurlError(`"${name}" is a required component`);
         }
@@ -946,8 +1010,8 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateRequiredByType(type, name, value, throws2) {
-      if (isNullishOrEmptyString(value)) {
+    function validateRequiredByType(type, name, value2, throws2) {
+      if (isNullishOrEmptyString(value2)) {
         if (throws2) {
           throw new PurlError(`${type} requires a "${name}" component`);
         }
@@ -955,13 +1019,13 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateStartsWithoutNumber(name, value, throws2) {
-      if (isNonEmptyString(value)) {
-        const code = value.charCodeAt(0);
+    function validateStartsWithoutNumber(name, value2, throws2) {
+      if (isNonEmptyString(value2)) {
+        const code = value2.charCodeAt(0);
         if (code >= 48 && code <= 57) {
           if (throws2) {
             throw new PurlError(
-              `${name} "${value}" cannot start with a number`
+              `${name} "${value2}" cannot start with a number`
             );
           }
           return false;
@@ -969,8 +1033,8 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateStrings(name, value, throws2) {
-      if (value === null || value === void 0 || typeof value === "string") {
+    function validateStrings(name, value2, throws2) {
+      if (value2 === null || value2 === void 0 || typeof value2 === "string") {
         return true;
       }
       if (throws2) {
@@ -1537,7 +1601,7 @@ var require_package_url = __commonJS({
         const { searchParams } = url;
         if (searchParams.size !== 0) {
           searchParams.forEach(
-            (value) => decodePurlComponent("qualifiers", value)
+            (value2) => decodePurlComponent("qualifiers", value2)
           );
           rawQualifiers = searchParams;
         }
@@ -2170,21 +2234,21 @@ var require_int = __commonJS({
       return isFinite(parseYamlInteger(data));
     }
     function parseYamlInteger(data) {
-      let value = data;
+      let value2 = data;
       let sign = 1;
-      let ch = value[0];
+      let ch = value2[0];
       if (ch === "-" || ch === "+") {
         if (ch === "-") sign = -1;
-        value = value.slice(1);
-        ch = value[0];
+        value2 = value2.slice(1);
+        ch = value2[0];
       }
-      if (value === "0") return 0;
+      if (value2 === "0") return 0;
       if (ch === "0") {
-        if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
-        if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
-        if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+        if (value2[1] === "b") return sign * parseInt(value2.slice(2), 2);
+        if (value2[1] === "x") return sign * parseInt(value2.slice(2), 16);
+        if (value2[1] === "o") return sign * parseInt(value2.slice(2), 8);
       }
-      return sign * parseInt(value, 10);
+      return sign * parseInt(value2, 10);
     }
     function constructYamlInteger(data) {
       return parseYamlInteger(data);
@@ -2246,17 +2310,17 @@ var require_float = __commonJS({
       return YAML_FLOAT_SPECIAL_PATTERN.test(data);
     }
     function constructYamlFloat(data) {
-      let value = data.toLowerCase();
-      const sign = value[0] === "-" ? -1 : 1;
-      if ("+-".indexOf(value[0]) >= 0) {
-        value = value.slice(1);
+      let value2 = data.toLowerCase();
+      const sign = value2[0] === "-" ? -1 : 1;
+      if ("+-".indexOf(value2[0]) >= 0) {
+        value2 = value2.slice(1);
       }
-      if (value === ".inf") {
+      if (value2 === ".inf") {
         return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-      } else if (value === ".nan") {
+      } else if (value2 === ".nan") {
         return NaN;
       }
-      return sign * parseFloat(value, 10);
+      return sign * parseFloat(value2, 10);
     }
     var SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
     function representYamlFloat(object, style) {
@@ -2737,16 +2801,16 @@ var require_loader = __commonJS({
         (c - 65536 & 1023) + 56320
       );
     }
-    function setProperty(object, key, value) {
+    function setProperty(object, key, value2) {
       if (key === "__proto__") {
         Object.defineProperty(object, key, {
           configurable: true,
           enumerable: true,
           writable: true,
-          value
+          value: value2
         });
       } else {
-        object[key] = value;
+        object[key] = value2;
       }
     }
     var simpleEscapeCheck = new Array(256);
@@ -2798,7 +2862,7 @@ var require_loader = __commonJS({
         state.onWarning.call(null, generateError(state, message));
       }
     }
-    function storeAnchor(state, name, value) {
+    function storeAnchor(state, name, value2) {
       const transactions = state.anchorMapTransactions;
       if (transactions.length !== 0) {
         const transaction = transactions[transactions.length - 1];
@@ -2809,7 +2873,7 @@ var require_loader = __commonJS({
           };
         }
       }
-      state.anchorMap[name] = value;
+      state.anchorMap[name] = value2;
     }
     function beginAnchorTransaction(state) {
       state.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
@@ -4384,11 +4448,11 @@ var require_dumper = __commonJS({
       let _result = "";
       const _tag = state.tag;
       for (let index = 0, length = object.length; index < length; index += 1) {
-        let value = object[index];
+        let value2 = object[index];
         if (state.replacer) {
-          value = state.replacer.call(object, String(index), value);
+          value2 = state.replacer.call(object, String(index), value2);
         }
-        if (writeNode(state, level, value, false, false) || typeof value === "undefined" && writeNode(state, level, null, false, false)) {
+        if (writeNode(state, level, value2, false, false) || typeof value2 === "undefined" && writeNode(state, level, null, false, false)) {
           if (_result !== "") _result += "," + (!state.condenseFlow ? " " : "");
           _result += state.dump;
         }
@@ -4400,11 +4464,11 @@ var require_dumper = __commonJS({
       let _result = "";
       const _tag = state.tag;
       for (let index = 0, length = object.length; index < length; index += 1) {
-        let value = object[index];
+        let value2 = object[index];
         if (state.replacer) {
-          value = state.replacer.call(object, String(index), value);
+          value2 = state.replacer.call(object, String(index), value2);
         }
-        if (writeNode(state, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
+        if (writeNode(state, level + 1, value2, true, true, false, true) || typeof value2 === "undefined" && writeNode(state, level + 1, null, true, true, false, true)) {
           if (!compact || _result !== "") {
             _result += generateNextLine(state, level);
           }
@@ -4644,11 +4708,11 @@ var require_dumper = __commonJS({
       options = options || {};
       const state = new State(options);
       if (!state.noRefs) getDuplicateReferences(input, state);
-      let value = input;
+      let value2 = input;
       if (state.replacer) {
-        value = state.replacer.call({ "": value }, "", value);
+        value2 = state.replacer.call({ "": value2 }, "", value2);
       }
-      if (writeNode(state, 0, value, true, true)) return state.dump + "\n";
+      if (writeNode(state, 0, value2, true, true)) return state.dump + "\n";
       return "";
     }
     module2.exports.dump = dump;
@@ -4785,16 +4849,16 @@ ${codeblock}`, options);
         } else if (state === 1) {
           if (c === 120 || c === 117 || c === 85) {
             let errPtr = ctx.p++ - 1;
-            let value = 0;
+            let value2 = 0;
             let len = c === 120 ? 2 : c === 117 ? 4 : 8;
             for (let j = 0; j < len; j++, ctx.p++) {
               let hex = ctx.s.charCodeAt(ctx.p);
               let digit = hex >= 48 && hex <= 57 ? hex - 48 : hex >= 65 && hex <= 70 ? hex - 65 + 10 : hex >= 97 && hex <= 102 ? hex - 97 + 10 : -1;
               if (digit < 0) TomlError.x("invalid non-hex character in unicode escape", ctx);
-              value = value << 4 | digit;
+              value2 = value2 << 4 | digit;
             }
-            if (value < 0 || value > 1114111 || value >= 55296 && value <= 57343) TomlError.x("invalid unicode escape", ctx, errPtr);
-            parsed += String.fromCodePoint(value);
+            if (value2 < 0 || value2 > 1114111 || value2 >= 55296 && value2 <= 57343) TomlError.x("invalid unicode escape", ctx, errPtr);
+            parsed += String.fromCodePoint(value2);
             sliceStart = ctx.p--;
             state = 0;
           } else if (isMultiline && (c === 32 || c === 9)) state = 2;
@@ -4928,9 +4992,9 @@ ${codeblock}`, options);
       let c = ctx.s.charCodeAt(ctx.p);
       if (c === 91 || c === 123) {
         ctx.d-- || TomlError.x("document contains excessively nested structures. aborting.", ctx);
-        let value = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
+        let value2 = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
         ctx.d++;
-        return value;
+        return value2;
       }
       if (c === 34 || c === 39) return parseString(ctx);
       if (c === 116) {
@@ -5143,8 +5207,8 @@ ${codeblock}`, options);
         }
         if (hasOwn) TomlError.x("trying to redefine an already defined value", ctx, errPtr);
         skipVoid(ctx, true, true);
-        let value = extractValue(ctx, 125);
-        if (t && typeof (t[k] = value) === "object") seen.add(value);
+        let value2 = extractValue(ctx, 125);
+        if (t && typeof (t[k] = value2) === "object") seen.add(value2);
         skipVoid(ctx);
         if ((c = ctx.s.charCodeAt(ctx.p++)) === 125) return res;
         if (c !== 44) TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
@@ -5535,54 +5599,82 @@ function recordOf(v) {
   return isRecord(v) ? v : {};
 }
 function markReachability(packages, prodRoots, devRoots, optionalRoots = []) {
-  const prod = walk(packages, prodRoots);
-  const all = walk(packages, [...prodRoots, ...devRoots, ...optionalRoots]);
-  const optionalOnly = walk(packages, optionalRoots);
-  for (const [purl, p] of packages) {
-    if (!all.has(purl) || p.workspace !== void 0) continue;
-    const inProd = prod.has(purl);
-    p.dev = !inProd && !optionalOnly.has(purl);
-    if (!inProd && optionalOnly.has(purl)) p.optional = true;
-  }
-}
-function walk(packages, roots) {
-  const seen = /* @__PURE__ */ new Set();
-  const stack = [...roots];
-  while (stack.length) {
-    const purl = stack.pop();
-    if (seen.has(purl)) continue;
-    seen.add(purl);
-    const p = packages.get(purl);
-    if (p && p.workspace === void 0) {
-      for (const d of p.dependencies) if (!seen.has(d)) stack.push(d);
+  const index = /* @__PURE__ */ new Map();
+  for (let i = 0; i < packages.length; i++) index.set(packages[i].purl, i);
+  const first = new Int32Array(packages.length + 1);
+  const to = [];
+  for (let i = 0; i < packages.length; i++) {
+    first[i] = to.length;
+    const p = packages[i];
+    if (p.workspace !== void 0) continue;
+    for (const d of p.dependencies) {
+      const j = index.get(d);
+      if (j !== void 0) to.push(j);
     }
   }
-  return seen;
+  first[packages.length] = to.length;
+  const marks = new Uint8Array(packages.length);
+  const walk = (roots, bit) => {
+    const stack = [];
+    for (const r of roots) {
+      const j = index.get(r);
+      if (j !== void 0) stack.push(j);
+    }
+    while (stack.length) {
+      const i = stack.pop();
+      if (marks[i] & bit) continue;
+      marks[i] |= bit;
+      for (let k = first[i]; k < first[i + 1]; k++) if (!(marks[to[k]] & bit)) stack.push(to[k]);
+    }
+  };
+  walk(prodRoots, PROD);
+  walk(prodRoots, ANY);
+  walk(devRoots, ANY);
+  walk(optionalRoots, ANY);
+  walk(optionalRoots, OPTIONAL);
+  for (let i = 0; i < packages.length; i++) {
+    const p = packages[i];
+    if (!(marks[i] & ANY) || p.workspace !== void 0) continue;
+    const inProd = (marks[i] & PROD) !== 0;
+    const optionalOnly = (marks[i] & OPTIONAL) !== 0;
+    p.dev = !inProd && !optionalOnly;
+    if (!inProd && optionalOnly) p.optional = true;
+  }
 }
-function mergeByPurl(list) {
+function mergeByPurl(list, owned = false) {
   const by = /* @__PURE__ */ new Map();
   for (const p of list) {
     const q = by.get(p.purl);
     if (!q) {
-      by.set(p.purl, { ...p, dependencies: [...p.dependencies] });
+      by.set(p.purl, owned ? p : { ...p, dependencies: [...p.dependencies] });
       continue;
     }
     q.dev = q.dev && p.dev;
     if (q.optional !== void 0 || p.optional !== void 0) q.optional = Boolean(q.optional && p.optional);
     q.direct = q.direct || p.direct;
-    q.dependencies.push(...p.dependencies);
+    for (const d of p.dependencies) q.dependencies.push(d);
     if (!q.integrity && p.integrity) q.integrity = p.integrity;
     if (!q.licenses && p.licenses) q.licenses = p.licenses;
     if (p.unresolved) q.unresolved = [...q.unresolved ?? [], ...p.unresolved];
     if (!q.workspace && p.workspace) q.workspace = p.workspace;
   }
-  const out = [...by.values()];
-  for (const p of out) {
-    p.dependencies = [...new Set(p.dependencies)].filter((d) => d !== p.purl).sort();
+  const purls = [...by.keys()].sort();
+  const out = [];
+  for (const purl of purls) {
+    const p = by.get(purl);
+    sortDependencies(p);
     if (p.optional === false) delete p.optional;
     if (p.unresolved) p.unresolved = sortedUnique(p.unresolved);
+    out.push(p);
   }
-  return out.sort((a, b) => a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0);
+  return out;
+}
+function sortDependencies(p) {
+  const d = p.dependencies;
+  if (d.length > 1) d.sort();
+  let w = 0;
+  for (let r = 0; r < d.length; r++) if (d[r] !== p.purl && (w === 0 || d[r] !== d[w - 1])) d[w++] = d[r];
+  d.length = w;
 }
 function sortedUnique(xs) {
   return [...new Set(xs)].sort();
@@ -5594,7 +5686,7 @@ function withRoots(base, packages, manifest, resolveRoot, markDev = true) {
     const prod = roots(manifest.dependencies);
     const dev = roots(manifest.devDependencies);
     const opt = roots(manifest.optionalDependencies);
-    if (markDev) markReachability(new Map(packages.map((p) => [p.purl, p])), prod, dev, opt);
+    if (markDev) markReachability(packages, prod, dev, opt);
     rootDependencies = sortedUnique([...prod, ...dev, ...opt]);
   } else {
     const needed = new Set(packages.flatMap((p) => p.dependencies));
@@ -5606,15 +5698,15 @@ function withRoots(base, packages, manifest, resolveRoot, markDev = true) {
   return { ...base, root, packages, rootDependencies };
 }
 function finishWorkspaces(base, list, roots, manifest) {
-  const packages = mergeByPurl(list);
-  markReachability(new Map(packages.map((p) => [p.purl, p])), roots.prod, roots.dev, roots.opt);
+  const packages = mergeByPurl(list, true);
+  markReachability(packages, roots.prod, roots.dev, roots.opt);
   const rootDependencies = sortedUnique(roots.rootDeps);
   const direct = /* @__PURE__ */ new Set([...roots.prod, ...roots.dev, ...roots.opt, ...rootDependencies]);
   for (const p of packages) p.direct = direct.has(p.purl);
   const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? "0.0.0" } : void 0;
   return { ...base, root, packages, rootDependencies };
 }
-var import_errors, FOLDER_NAME, FOLDER_VERSION, PLAIN_PART, PLAIN_VERSION2, SRI_ALGS, HEX_LEN;
+var import_errors, FOLDER_NAME, FOLDER_VERSION, PLAIN_PART, PLAIN_VERSION2, SRI_ALGS, HEX_LEN, PROD, ANY, OPTIONAL;
 var init_util = __esm({
   "src/lockfiles/util.ts"() {
     "use strict";
@@ -5634,6 +5726,9 @@ var init_util = __esm({
       sha512: "SHA-512"
     });
     HEX_LEN = { "SHA-1": 40, "SHA-256": 64, "SHA-384": 96, "SHA-512": 128 };
+    PROD = 1;
+    ANY = 2;
+    OPTIONAL = 4;
   }
 });
 
@@ -5777,34 +5872,47 @@ function nameFromKey(key) {
   const i = key.lastIndexOf("node_modules/");
   return i < 0 ? key.slice(key.lastIndexOf("/") + 1) : key.slice(i + "node_modules/".length);
 }
-function depNames(e, folder) {
-  const out = [];
-  for (const n of Object.keys(recordOf(e.dependencies))) out.push({ name: n, optional: false });
-  for (const n of Object.keys(recordOf(e.optionalDependencies))) out.push({ name: n, optional: true });
-  for (const n of Object.keys(recordOf(e.peerDependencies))) out.push({ name: n, optional: true });
-  if (folder) for (const n of Object.keys(recordOf(e.devDependencies))) out.push({ name: n, optional: false });
-  return out;
+function depNames(e, folder, names, optional) {
+  names.length = 0;
+  optional.length = 0;
+  addNames(e.dependencies, false, names, optional);
+  addNames(e.optionalDependencies, true, names, optional);
+  addNames(e.peerDependencies, true, names, optional);
+  if (folder) addNames(e.devDependencies, false, names, optional);
+}
+function addNames(section, opt, names, optional) {
+  if (!isRecord(section)) return;
+  for (const n of Object.keys(section)) {
+    names.push(n);
+    optional.push(opt);
+  }
 }
 function fromPackages(data, packages, file, kind) {
   const rootEntry = recordOf(packages[""]);
   const keyToPurl = /* @__PURE__ */ new Map();
+  const all = Object.keys(packages);
+  const keys = [];
   const entries = [];
-  for (const [key, raw] of Object.entries(packages)) {
+  for (const key of all) {
+    const raw = packages[key];
     if (key === "" || !isRecord(raw)) continue;
     if (raw.link === true) continue;
     const name = str(raw.name) ?? nameFromKey(key);
     const version2 = str(raw.version);
     if (isFolderKey(key)) {
       keyToPurl.set(key, npmPurl(name, version2 ?? ""));
-      entries.push([key, raw]);
+      keys.push(key);
+      entries.push(raw);
       continue;
     }
     if (!version2) throw new import_errors4.LockfileError(`entry "${key}" has no version; ${FIX2}`, file);
     keyToPurl.set(key, npmPurl(name, version2));
-    entries.push([key, raw]);
+    keys.push(key);
+    entries.push(raw);
   }
   const rootDeps = [];
-  for (const [key, raw] of Object.entries(packages)) {
+  for (const key of all) {
+    const raw = packages[key];
     if (isRecord(raw) && raw.link === true) {
       const target = keyToPurl.get(str(raw.resolved) ?? "");
       if (!target) continue;
@@ -5823,26 +5931,33 @@ function fromPackages(data, packages, file, kind) {
       else base = "";
     }
   };
-  for (const d of depNames(rootEntry, true)) {
-    const p = resolve4("", d.name);
+  const names = [];
+  const optionals = [];
+  depNames(rootEntry, true, names, optionals);
+  for (const n of names) {
+    const p = resolve4("", n);
     if (p) rootDeps.push(p);
   }
   const direct = new Set(rootDeps);
   const list = [];
   const warnings = [];
-  for (const [key, e] of entries) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const e = entries[i];
     const purl = keyToPurl.get(key);
     const folder = isFolderKey(key);
     const optional = e.optional === true || e.devOptional === true;
     const deps2 = [];
     const unresolved = [];
-    for (const d of depNames(e, folder)) {
-      const p = resolve4(key, d.name);
+    depNames(e, folder, names, optionals);
+    for (let j = 0; j < names.length; j++) {
+      const n = names[j];
+      const p = resolve4(key, n);
       if (p) deps2.push(p);
-      else if (optional && !d.optional) {
-        unresolved.push(d.name);
-        warnings.push(`${file}: optional package "${key}" depends on "${d.name}", which the lockfile leaves unresolved; "${d.name}" is not in the SBOM`);
-      } else if (!d.optional) throw new import_errors4.LockfileError(`"${key}" depends on "${d.name}" which the lockfile does not contain; ${FIX2}`, file);
+      else if (optional && !optionals[j]) {
+        unresolved.push(n);
+        warnings.push(`${file}: optional package "${key}" depends on "${n}", which the lockfile leaves unresolved; "${n}" is not in the SBOM`);
+      } else if (!optionals[j]) throw new import_errors4.LockfileError(`"${key}" depends on "${n}" which the lockfile does not contain; ${FIX2}`, file);
     }
     const license = str(e.license);
     const pkg = {
@@ -5866,7 +5981,7 @@ function fromPackages(data, packages, file, kind) {
     path: file,
     kind,
     root: rootOf(rootEntry, data),
-    packages: mergeByPurl(list),
+    packages: mergeByPurl(list, true),
     rootDependencies: sortedUnique(rootDeps)
   };
   if (warnings.length) lock.warnings = warnings;
@@ -5994,6 +6109,11 @@ function splitKey2(key, format) {
   if (at2 < 0) return void 0;
   return { name: base.slice(0, at2), version: base.slice(at2 + 1) };
 }
+function withoutPeers(key) {
+  const paren = key.indexOf("(");
+  if (paren < 0) return key;
+  return /[\n\r\u2028\u2029]/.test(key) ? key.replace(/\(.*$/, "") : key.slice(0, paren);
+}
 function isEnvDocument(d) {
   if (!isRecord(d) || !isRecord(d.importers)) return false;
   const keys = Object.values(d.importers).flatMap((imp) => Object.keys(recordOf(imp)));
@@ -6014,7 +6134,7 @@ function parsePnpmLock(text, file, manifest) {
   const format = major;
   const graph = recordOf(format === 9 ? data.snapshots : data.packages);
   const meta = recordOf(data.packages);
-  const metaOf = (key) => recordOf(format === 9 ? meta[key.replace(/\(.*$/, "")] : graph[key]);
+  const metaOf = (key) => recordOf(format === 9 ? meta[withoutPeers(key)] : graph[key]);
   const importers = isRecord(data.importers) ? data.importers : { ".": data };
   const workspaceName = /* @__PURE__ */ new Map();
   for (const [at2, imp] of Object.entries(importers)) {
@@ -6055,18 +6175,21 @@ function parsePnpmLock(text, file, manifest) {
     nodes.push({ key, e, m, name, version: version2, purl });
   }
   const list = [];
+  const edges = (key, section, required, deps2) => {
+    const sec = recordOf(section);
+    for (const n of Object.keys(sec)) {
+      const r = String(sec[n]);
+      const k = keyOf(".", n, r);
+      if (!k) continue;
+      const p = purlByKey.get(k);
+      if (p) deps2.push(p);
+      else if (required) throw new import_errors5.LockfileError(`"${key}" depends on "${n}" (${r}) which the lockfile does not contain; ${FIX3}`, file);
+    }
+  };
   for (const { key, e, m, name, version: version2, purl } of nodes) {
     const deps2 = [];
-    for (const section of ["dependencies", "optionalDependencies"]) {
-      for (const [n, r] of Object.entries(recordOf(e[section]))) {
-        const k = keyOf(".", n, String(r));
-        if (!k) continue;
-        const p = purlByKey.get(k);
-        if (p) deps2.push(p);
-        else if (section === "dependencies")
-          throw new import_errors5.LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX3}`, file);
-      }
-    }
+    edges(key, e.dependencies, true, deps2);
+    edges(key, e.optionalDependencies, false, deps2);
     const pkg = {
       ecosystem: "npm",
       name,
@@ -6288,6 +6411,219 @@ var init_requirements = __esm({
   }
 });
 
+// src/lockfiles/berry-lock.ts
+function scalar(text, v, end) {
+  const c = text.charCodeAt(v);
+  if (c === 123 || c === 91) bail();
+  return readValue(text, v, end);
+}
+function fresh(keys, key) {
+  for (let i = 0; i < keys.length; i++) if (keys[i] === key) bail();
+  keys.push(key);
+}
+function fieldBit(key) {
+  switch (key) {
+    case "version":
+      return 1;
+    case "resolution":
+      return 2;
+    case "dependencies":
+      return 4;
+    case "checksum":
+      return 8;
+    case "languageName":
+      return 16;
+    case "linkType":
+      return 32;
+    case "peerDependencies":
+      return 64;
+    case "peerDependenciesMeta":
+      return 128;
+    case "dependenciesMeta":
+      return 256;
+    case "bin":
+      return 512;
+    case "conditions":
+      return 1024;
+    default:
+      return 0;
+  }
+}
+function value(text, v, end, backslash2, comment) {
+  const c = text.charCodeAt(v);
+  if (c === 34) {
+    const q = text.indexOf('"', v + 1);
+    if (q === end - 1 && (backslash2 < 0 || backslash2 > q)) return text.slice(v + 1, q);
+  } else if (c >= 48 && c <= 57 && (comment < 0 || comment >= end) && text.charCodeAt(end - 1) !== 58) {
+    const dot = text.indexOf(".", v);
+    const dot2 = dot < 0 ? -1 : text.indexOf(".", dot + 1);
+    const colon = text.indexOf(": ", v);
+    if (dot2 >= 0 && dot2 < end && (colon < 0 || colon >= end)) return text.slice(v, end);
+  }
+  return scalar(text, v, end);
+}
+function skip(text, v, end, backslash2) {
+  const c = text.charCodeAt(v);
+  if (c === 34) {
+    const q = text.indexOf('"', v + 1);
+    if (q === end - 1 && (backslash2 < 0 || backslash2 > q)) return;
+  } else if (isLetter(c) || c >= 48 && c <= 57 || c === 46 || c === 47) {
+    const colon = text.indexOf(": ", v);
+    if ((colon < 0 || colon >= end) && text.charCodeAt(end - 1) !== 58) return;
+  }
+  scalar(text, v, end);
+}
+function readBerryLockfile(text) {
+  try {
+    return read(text);
+  } catch (e) {
+    if (e instanceof Unsupported) return void 0;
+    throw e;
+  } finally {
+    forget();
+  }
+}
+function read(text) {
+  if (outsideSubset(text)) bail();
+  const entries = [];
+  const seen = /* @__PURE__ */ new Set();
+  let metadata = {};
+  let inMeta = false;
+  let entry;
+  let bits = 0;
+  const fields = [];
+  let open = false;
+  let mapOf = 0;
+  const mapKeys = [];
+  let subOpen = false;
+  const subKeys = [];
+  let backslash2 = text.indexOf("\\");
+  let comment = text.indexOf(" #");
+  let lineNo = 0;
+  let start = 0;
+  const n = text.length;
+  while (start <= n) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = n;
+    const next = end + 1;
+    lineNo++;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    let first = start;
+    while (first < end && text.charCodeAt(first) === 32) first++;
+    const indent = first - start;
+    start = next;
+    if (first === end || text.charCodeAt(first) === 35) continue;
+    while (text.charCodeAt(end - 1) === 32) end--;
+    if (backslash2 >= 0 && backslash2 < first) backslash2 = text.indexOf("\\", first);
+    if (comment >= 0 && comment < first) comment = text.indexOf(" #", first);
+    let key;
+    let v = end;
+    const c0 = text.charCodeAt(first);
+    if (c0 === 34) {
+      const q = text.indexOf('"', first + 1);
+      if (q > first && q < end && (backslash2 < 0 || backslash2 > q) && text.charCodeAt(q + 1) === 58) {
+        key = text.slice(first + 1, q);
+        v = q + 2;
+        if (key === "__proto__") bail();
+      }
+    } else if (isLetter(c0)) {
+      const colon = text.indexOf(":", first);
+      if (colon > first && colon < end && text.charCodeAt(colon - 1) !== 32 && (colon + 1 === end || text.charCodeAt(colon + 1) === 32) && (comment < 0 || comment >= colon)) {
+        key = text.slice(first, colon);
+        v = colon + 1;
+      }
+    }
+    if (key === void 0) {
+      key = readKey(text, first, end);
+      v = valueStart();
+    } else while (v < end && text.charCodeAt(v) === 32) v++;
+    const empty = v === end || text.charCodeAt(v) === 35;
+    if (indent === 0) {
+      if ((entry || inMeta) && !open) bail();
+      if (!empty || indexLike(key) || seen.has(key)) bail();
+      seen.add(key);
+      open = false;
+      bits = 0;
+      fields.length = 0;
+      mapOf = 0;
+      subOpen = false;
+      inMeta = key === "__metadata";
+      if (inMeta) {
+        metadata = {};
+        entry = void 0;
+      } else {
+        entry = { key, line: lineNo, version: void 0, resolution: void 0, deps: [] };
+        entries.push(entry);
+      }
+      continue;
+    }
+    if (indent === 2) {
+      if (!entry && !inMeta) bail();
+      open = true;
+      const bit = fieldBit(key);
+      if (bit === 0) fresh(fields, key);
+      else if (bits & bit) bail();
+      else bits |= bit;
+      subOpen = false;
+      if (empty) {
+        if (!entry) bail();
+        mapOf = bit === 4 ? 1 : 2;
+        mapKeys.length = 0;
+        continue;
+      }
+      mapOf = 0;
+      if (entry && bit === 1) {
+        const x = value(text, v, end, backslash2, comment);
+        entry.version = typeof x === "string" ? x : void 0;
+      } else if (entry && bit === 2) {
+        const x = value(text, v, end, backslash2, comment);
+        entry.resolution = typeof x === "string" ? x : void 0;
+      } else if (entry) skip(text, v, end, backslash2);
+      else metadata[key] = value(text, v, end, backslash2, comment);
+      continue;
+    }
+    if (indent === 4) {
+      if (mapOf === 0) bail();
+      if (mapOf === 1) {
+        if (empty || indexLike(key)) bail();
+        const deps2 = entry.deps;
+        for (let j = 0; j < deps2.length; j += 2) if (deps2[j] === key) bail();
+        deps2.push(key, String(value(text, v, end, backslash2, comment)));
+        continue;
+      }
+      fresh(mapKeys, key);
+      if (empty) {
+        subOpen = true;
+        subKeys.length = 0;
+        continue;
+      }
+      subOpen = false;
+      skip(text, v, end, backslash2);
+      continue;
+    }
+    if (indent === 6 && subOpen && !empty) {
+      fresh(subKeys, key);
+      skip(text, v, end, backslash2);
+      continue;
+    }
+    bail();
+  }
+  if ((entry || inMeta) && !open) bail();
+  return { metadata, entries };
+}
+var indexLike, isLetter;
+var init_berry_lock = __esm({
+  "src/lockfiles/berry-lock.ts"() {
+    "use strict";
+    init_lockfile_yaml();
+    indexLike = (key) => {
+      const c = key.charCodeAt(0);
+      return c >= 48 && c <= 57;
+    };
+    isLetter = (c) => c >= 97 && c <= 122 || c >= 65 && c <= 90;
+  }
+});
+
 // node_modules/semver/internal/constants.js
 var require_constants2 = __commonJS({
   "node_modules/semver/internal/constants.js"(exports2, module2) {
@@ -6371,7 +6707,7 @@ var require_re = __commonJS({
     exports2 = module2.exports = {};
     var re = exports2.re = [];
     var safeRe = exports2.safeRe = [];
-    var src = exports2.src = [];
+    var src2 = exports2.src = [];
     var safeSrc = exports2.safeSrc = [];
     var t = exports2.t = {};
     var R = 0;
@@ -6381,65 +6717,65 @@ var require_re = __commonJS({
       ["\\d", MAX_LENGTH],
       [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
     ];
-    var makeSafeRegex = (value) => {
+    var makeSafeRegex = (value2) => {
       for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+        value2 = value2.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
       }
-      return value;
+      return value2;
     };
-    var createToken = (name, value, isGlobal) => {
-      const safe = makeSafeRegex(value);
+    var createToken = (name, value2, isGlobal) => {
+      const safe = makeSafeRegex(value2);
       const index = R++;
-      debug(name, index, value);
+      debug(name, index, value2);
       t[name] = index;
-      src[index] = value;
+      src2[index] = value2;
       safeSrc[index] = safe;
-      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      re[index] = new RegExp(value2, isGlobal ? "g" : void 0);
       safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
     };
     createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
     createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
     createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
-    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
-    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
-    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
-    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("MAINVERSION", `(${src2[t.NUMERICIDENTIFIER]})\\.(${src2[t.NUMERICIDENTIFIER]})\\.(${src2[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src2[t.NUMERICIDENTIFIERLOOSE]})\\.(${src2[t.NUMERICIDENTIFIERLOOSE]})\\.(${src2[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src2[t.NONNUMERICIDENTIFIER]}|${src2[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src2[t.NONNUMERICIDENTIFIER]}|${src2[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src2[t.PRERELEASEIDENTIFIER]}(?:\\.${src2[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src2[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src2[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
     createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
-    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
-    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
-    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
-    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
-    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("BUILD", `(?:\\+(${src2[t.BUILDIDENTIFIER]}(?:\\.${src2[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src2[t.MAINVERSION]}${src2[t.PRERELEASE]}?${src2[t.BUILD]}?`);
+    createToken("FULL", `^${src2[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src2[t.MAINVERSIONLOOSE]}${src2[t.PRERELEASELOOSE]}?${src2[t.BUILD]}?`);
+    createToken("LOOSE", `^${src2[t.LOOSEPLAIN]}$`);
     createToken("GTLT", "((?:<|>)?=?)");
-    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
-    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
-    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
-    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("XRANGEIDENTIFIERLOOSE", `${src2[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src2[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src2[t.XRANGEIDENTIFIER]})(?:\\.(${src2[t.XRANGEIDENTIFIER]})(?:\\.(${src2[t.XRANGEIDENTIFIER]})(?:${src2[t.PRERELEASE]})?${src2[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src2[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src2[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src2[t.XRANGEIDENTIFIERLOOSE]})(?:${src2[t.PRERELEASELOOSE]})?${src2[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src2[t.GTLT]}\\s*${src2[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src2[t.GTLT]}\\s*${src2[t.XRANGEPLAINLOOSE]}$`);
     createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
-    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
-    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
-    createToken("COERCERTL", src[t.COERCE], true);
-    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("COERCE", `${src2[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src2[t.COERCEPLAIN] + `(?:${src2[t.PRERELEASE]})?(?:${src2[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src2[t.COERCE], true);
+    createToken("COERCERTLFULL", src2[t.COERCEFULL], true);
     createToken("LONETILDE", "(?:~>?)");
-    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    createToken("TILDETRIM", `(\\s*)${src2[t.LONETILDE]}\\s+`, true);
     exports2.tildeTrimReplace = "$1~";
-    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
-    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("TILDE", `^${src2[t.LONETILDE]}${src2[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src2[t.LONETILDE]}${src2[t.XRANGEPLAINLOOSE]}$`);
     createToken("LONECARET", "(?:\\^)");
-    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    createToken("CARETTRIM", `(\\s*)${src2[t.LONECARET]}\\s+`, true);
     exports2.caretTrimReplace = "$1^";
-    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
-    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
-    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
-    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    createToken("CARET", `^${src2[t.LONECARET]}${src2[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src2[t.LONECARET]}${src2[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src2[t.GTLT]}\\s*(${src2[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src2[t.GTLT]}\\s*(${src2[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src2[t.GTLT]}\\s*(${src2[t.LOOSEPLAIN]}|${src2[t.XRANGEPLAIN]})`, true);
     exports2.comparatorTrimReplace = "$1$2$3";
-    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
-    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("HYPHENRANGE", `^\\s*(${src2[t.XRANGEPLAIN]})\\s+-\\s+(${src2[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src2[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src2[t.XRANGEPLAINLOOSE]})\\s*$`);
     createToken("STAR", "(<|>)?=?\\s*\\*");
     createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
     createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
@@ -7212,26 +7548,26 @@ var require_lrucache = __commonJS({
         this.map = /* @__PURE__ */ new Map();
       }
       get(key) {
-        const value = this.map.get(key);
-        if (value === void 0) {
+        const value2 = this.map.get(key);
+        if (value2 === void 0) {
           return void 0;
         } else {
           this.map.delete(key);
-          this.map.set(key, value);
-          return value;
+          this.map.set(key, value2);
+          return value2;
         }
       }
       delete(key) {
         return this.map.delete(key);
       }
-      set(key, value) {
+      set(key, value2) {
         const deleted = this.delete(key);
-        if (!deleted && value !== void 0) {
+        if (!deleted && value2 !== void 0) {
           if (this.map.size >= this.max) {
             const firstKey = this.map.keys().next().value;
             this.delete(firstKey);
           }
-          this.map.set(key, value);
+          this.map.set(key, value2);
         }
         return this;
       }
@@ -7256,8 +7592,8 @@ var require_trim_comparator_whitespace = __commonJS({
     var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
     var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
     var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
-    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isLetter2 = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter2(char) || char === "-";
     var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
     var findDigitsEndIndex = (range, start, limit, digitRuns) => {
       if (!isDigit(range[start])) {
@@ -7287,7 +7623,7 @@ var require_trim_comparator_whitespace = __commonJS({
     };
     var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
       const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
-      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+      if (isLetter2(range[digitsEnd]) || range[digitsEnd] === "-") {
         let end = digitsEnd + 1;
         const limit = end + MAX_SAFE_BUILD_LENGTH;
         while (end < limit && isIdentifierCharacter(range[end])) {
@@ -7585,13 +7921,13 @@ var require_range = __commonJS({
     var trimComparatorWhitespace = require_trim_comparator_whitespace();
     var {
       safeRe: re,
-      src,
+      src: src2,
       t,
       tildeTrimReplace,
       caretTrimReplace
     } = require_re();
     var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants2();
-    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var BUILDSTRIPRE = new RegExp(src2[t.BUILD], "g");
     var isNullSet = (c) => c.value === "<0.0.0-0";
     var isAny = (c) => c.value === "";
     var isSatisfiable = (comparators, options) => {
@@ -7820,10 +8156,10 @@ var require_range = __commonJS({
 var require_comparator = __commonJS({
   "node_modules/semver/classes/comparator.js"(exports2, module2) {
     "use strict";
-    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var ANY2 = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
       static get ANY() {
-        return ANY;
+        return ANY2;
       }
       constructor(comp, options) {
         options = parseOptions(options);
@@ -7839,7 +8175,7 @@ var require_comparator = __commonJS({
         this.options = options;
         this.loose = !!options.loose;
         this.parse(comp);
-        if (this.semver === ANY) {
+        if (this.semver === ANY2) {
           this.value = "";
         } else {
           this.value = this.operator + this.semver.version;
@@ -7857,7 +8193,7 @@ var require_comparator = __commonJS({
           this.operator = "";
         }
         if (!m[2]) {
-          this.semver = ANY;
+          this.semver = ANY2;
         } else {
           this.semver = new SemVer(m[2], this.options.loose);
         }
@@ -7867,7 +8203,7 @@ var require_comparator = __commonJS({
       }
       test(version2) {
         debug("Comparator.test", version2, this.options.loose);
-        if (this.semver === ANY || version2 === ANY) {
+        if (this.semver === ANY2 || version2 === ANY2) {
           return true;
         }
         if (typeof version2 === "string") {
@@ -8095,7 +8431,7 @@ var require_outside = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Comparator = require_comparator();
-    var { ANY } = Comparator;
+    var { ANY: ANY2 } = Comparator;
     var Range = require_range();
     var satisfies = require_satisfies();
     var gt = require_gt();
@@ -8132,7 +8468,7 @@ var require_outside = __commonJS({
         let high = null;
         let low = null;
         comparators.forEach((comparator) => {
-          if (comparator.semver === ANY) {
+          if (comparator.semver === ANY2) {
             comparator = new Comparator(">=0.0.0");
           }
           high = high || comparator;
@@ -8248,7 +8584,7 @@ var require_subset = __commonJS({
     "use strict";
     var Range = require_range();
     var Comparator = require_comparator();
-    var { ANY } = Comparator;
+    var { ANY: ANY2 } = Comparator;
     var satisfies = require_satisfies();
     var compare = require_compare();
     var subset = (sub, dom, options = {}) => {
@@ -8278,8 +8614,8 @@ var require_subset = __commonJS({
       if (sub === dom) {
         return true;
       }
-      if (sub.length === 1 && sub[0].semver === ANY) {
-        if (dom.length === 1 && dom[0].semver === ANY) {
+      if (sub.length === 1 && sub[0].semver === ANY2) {
+        if (dom.length === 1 && dom[0].semver === ANY2) {
           return true;
         } else if (options.includePrerelease) {
           sub = minimumVersionWithPreRelease;
@@ -8287,7 +8623,7 @@ var require_subset = __commonJS({
           sub = minimumVersion;
         }
       }
-      if (dom.length === 1 && dom[0].semver === ANY) {
+      if (dom.length === 1 && dom[0].semver === ANY2) {
         if (options.includePrerelease) {
           return true;
         } else {
@@ -8516,23 +8852,70 @@ function splitDescriptor(d) {
 }
 function unquote(s) {
   const t = s.trim();
-  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replace(/\\"/g, '"') : t;
+  if (t.length < 2 || t.charCodeAt(0) !== 34 || t.charCodeAt(t.length - 1) !== 34) return t;
+  const inner = t.slice(1, -1);
+  return inner.includes("\\") ? inner.replace(/\\"/g, '"') : inner;
+}
+function splitField(line, clean) {
+  if (clean) {
+    let key;
+    let k = 0;
+    if (line.charCodeAt(0) !== 34) {
+      k = line.indexOf(" ");
+      if (k < 0) return void 0;
+      key = line.slice(0, k);
+    } else {
+      const q = line.indexOf('"', 1);
+      if (q > 0 && line.charCodeAt(q + 1) === 32 && line.lastIndexOf("\\", q) < 0) {
+        key = line.slice(1, q);
+        k = q + 1;
+      }
+    }
+    if (key !== void 0) {
+      while (line.charCodeAt(k) === 32) k++;
+      fieldValue = unquote(line.slice(k));
+      return key;
+    }
+  }
+  const m = FIELD.exec(line);
+  if (!m) return void 0;
+  fieldValue = unquote(m[2]);
+  return unquote(m[1]);
 }
 function parseClassic(text, file, manifest) {
   const entries = [];
-  const lines = text.split(/\r?\n/);
   let cur;
   let section;
   const bad = (why, i) => new import_errors7.LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file, i + 1);
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
-    const start = raw.trimStart();
-    if (start === "" || start.charCodeAt(0) === 35) continue;
-    const indent = raw.length - start.length;
-    const line = start.trimEnd();
+  const clean = !/[^\x20-\x7e\n\r]|\r(?!\n)/.test(text);
+  const n = text.length;
+  let start = 0;
+  for (let i = 0; start <= n; i++) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = n;
+    const from = start;
+    start = end + 1;
+    if (end > from && text.charCodeAt(end - 1) === 13) end--;
+    let indent;
+    let line;
+    if (clean) {
+      let first = from;
+      while (first < end && text.charCodeAt(first) === 32) first++;
+      if (first === end || text.charCodeAt(first) === 35) continue;
+      while (text.charCodeAt(end - 1) === 32) end--;
+      indent = first - from;
+      line = text.slice(first, end);
+    } else {
+      const raw = text.slice(from, end);
+      const trimmed = raw.trimStart();
+      if (trimmed === "" || trimmed.charCodeAt(0) === 35) continue;
+      indent = raw.length - trimmed.length;
+      line = trimmed.trimEnd();
+    }
     if (indent === 0) {
       if (!line.endsWith(":")) throw bad('an entry header must end with ":"', i);
-      cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };
+      const head = line.slice(0, -1);
+      cur = { keys: head.includes(",") ? head.split(/,\s*/).map(unquote) : [unquote(head)], line: i + 1, fields: {}, maps: {} };
       section = void 0;
       entries.push(cur);
     } else if (indent === 2 && cur) {
@@ -8542,13 +8925,13 @@ function parseClassic(text, file, manifest) {
         continue;
       }
       section = void 0;
-      const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad("expected `key value`", i);
-      cur.fields[unquote(m[1])] = unquote(m[2]);
+      const key = splitField(line, clean);
+      if (key === void 0) throw bad("expected `key value`", i);
+      cur.fields[key] = fieldValue;
     } else if (indent === 4 && section) {
-      const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad("expected `name range`", i);
-      section[unquote(m[1])] = unquote(m[2]);
+      const key = splitField(line, clean);
+      if (key === void 0) throw bad("expected `name range`", i);
+      section[key] = fieldValue;
     } else {
       throw bad(`unexpected indentation ${indent}`, i);
     }
@@ -8569,80 +8952,116 @@ function parseClassic(text, file, manifest) {
     if (integrity) pkg.integrity = integrity;
     list.push(pkg);
   }
-  entries.forEach((e, idx) => {
+  for (let idx = 0; idx < entries.length; idx++) {
+    const e = entries[idx];
     const pkg = list[idx];
-    for (const section2 of ["dependencies", "optionalDependencies"]) {
-      for (const [n, r] of Object.entries(e.maps[section2] ?? {})) {
-        const p = byDescriptor.get(`${n}@${r}`);
+    for (const section2 of CLASSIC_SECTIONS) {
+      const m = e.maps[section2] ?? {};
+      for (const n2 of Object.keys(m)) {
+        const r = m[n2];
+        const p = byDescriptor.get(`${n2}@${r}`);
         if (p) pkg.dependencies.push(p);
         else if (section2 === "dependencies")
-          throw new import_errors7.LockfileError(`"${e.keys[0]}" depends on "${n}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file, e.line);
+          throw new import_errors7.LockfileError(`"${e.keys[0]}" depends on "${n2}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file, e.line);
       }
     }
-  });
-  return finish(file, "yarn-classic", list, manifest, (n, r) => byDescriptor.get(`${n}@${r}`));
+  }
+  return finish(file, "yarn-classic", list, manifest, (n2, r) => byDescriptor.get(`${n2}@${r}`));
 }
 function finish(file, kind, list, manifest, resolveRoot) {
-  return withRoots({ path: file, kind }, mergeByPurl(list), manifest, resolveRoot);
+  return withRoots({ path: file, kind }, mergeByPurl(list, true), manifest, resolveRoot);
+}
+function patched(name, rewrite, candidates) {
+  if (!rewrite.startsWith("patch:")) return void 0;
+  const hash = rewrite.indexOf("#");
+  const inner = rewrite.slice("patch:".length, hash < 0 ? void 0 : hash).replace(/%3A/gi, ":");
+  const at2 = inner.indexOf("@", 1);
+  if (at2 < 0 || inner.slice(0, at2) !== name) return void 0;
+  const version2 = inner.slice(at2 + 1).replace(/^npm:/, "");
+  return candidates.find((c) => c.version === version2 && c.workspace === void 0)?.purl;
+}
+function berryFromYaml(data, file) {
+  if (!isRecord(data)) throw new import_errors7.LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file, 1);
+  const entries = [];
+  for (const key of Object.keys(data)) {
+    const raw = data[key];
+    if (key === "__metadata" || !isRecord(raw)) continue;
+    const deps2 = [];
+    const d = recordOf(raw.dependencies);
+    for (const n of Object.keys(d)) deps2.push(n, String(d[n]));
+    entries.push({ key, version: str(raw.version), resolution: str(raw.resolution), deps: deps2 });
+  }
+  return { metadata: recordOf(data.__metadata), entries };
+}
+function readBerryEntries(text, file) {
+  return readBerryLockfile(text) ?? berryFromYaml(parseYamlLockfile(text, file, FIX_BERRY), file);
 }
 function parseBerry(text, file, manifest, workspaceManifests = {}) {
-  const data = parseYamlLockfile(text, file, FIX_BERRY);
-  if (!isRecord(data)) throw new import_errors7.LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file, 1);
-  const meta = recordOf(data.__metadata);
+  const { metadata: meta, entries: all } = readBerryEntries(text, file);
   const version2 = Number(meta.version);
   if (!Number.isInteger(version2) || version2 < 4 || version2 > 10)
     throw new import_errors7.LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file);
   const byDescriptor = /* @__PURE__ */ new Map();
   const entries = [];
+  const list = [];
   let rootEntry;
-  for (const [key, raw] of Object.entries(data)) {
-    if (key === "__metadata" || !isRecord(raw)) continue;
-    const resolution = str(raw.resolution) ?? "";
-    const [name, ref] = splitDescriptor(resolution);
-    const version3 = str(raw.version);
-    if (!version3 || !name) throw new import_errors7.LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file);
+  let rootName = "";
+  for (const e of all) {
+    const resolution = e.resolution ?? "";
+    const at2 = resolution.indexOf("@", 1);
+    const name = at2 < 0 ? resolution : resolution.slice(0, at2);
+    const ref = at2 < 0 ? "" : resolution.slice(at2 + 1);
+    const v = e.version;
+    if (!v || !name) throw new import_errors7.LockfileError(`entry "${e.key}" has no version or resolution; ${FIX_BERRY}`, file, e.line);
     if (ref === "workspace:.") {
-      rootEntry = raw;
+      rootEntry = e;
+      rootName = name;
       continue;
     }
     let pkg;
     if (ref.startsWith("workspace:")) {
-      const at2 = ref.slice("workspace:".length);
-      const v = workspaceManifests[at2]?.version ?? "";
-      pkg = { ecosystem: "npm", name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [], workspace: at2 };
+      const folder = ref.slice("workspace:".length);
+      const wv = workspaceManifests[folder]?.version ?? "";
+      pkg = { ecosystem: "npm", name, version: wv, purl: npmPurl(name, wv), dev: false, direct: false, dependencies: [], workspace: folder };
     } else {
-      if (/^(link|portal):/.test(ref)) continue;
-      pkg = { ecosystem: "npm", name, version: version3, purl: npmPurl(name, version3), dev: false, direct: false, dependencies: [] };
+      if (ref.startsWith("link:") || ref.startsWith("portal:")) continue;
+      pkg = { ecosystem: "npm", name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [] };
     }
-    for (const k of key.split(/,\s*/)) byDescriptor.set(k, pkg.purl);
-    entries.push({ raw, pkg });
-  }
-  const byName = /* @__PURE__ */ new Map();
-  for (const { pkg } of entries) {
-    const same = byName.get(pkg.name);
-    if (same) same.push(pkg);
-    else byName.set(pkg.name, [pkg]);
+    const key = e.key;
+    if (key.indexOf(",") < 0) byDescriptor.set(key, pkg.purl);
+    else for (const k of key.split(/,\s*/)) byDescriptor.set(k, pkg.purl);
+    entries.push(e);
+    list.push(pkg);
   }
   const exactly = (n, r) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
-  const depsOf = (raw) => {
-    const deps2 = recordOf(raw.dependencies);
-    const out = [];
-    for (const n of Object.keys(deps2)) {
-      const r = String(deps2[n]);
-      out.push([n, r, exactly(n, r)]);
-    }
-    return out;
-  };
-  const entryDeps = entries.map((e) => depsOf(e.raw));
-  const rootDepsOf = rootEntry ? depsOf(rootEntry) : [];
   const named = /* @__PURE__ */ new Set();
-  for (const deps2 of [...entryDeps, rootDepsOf]) for (const d of deps2) if (d[2]) named.add(d[2]);
+  const exact = [];
+  const exactAt = [];
+  for (const e of rootEntry ? [...entries, rootEntry] : entries) {
+    exactAt.push(exact.length);
+    const deps2 = e.deps;
+    for (let j = 0; j < deps2.length; j += 2) {
+      const p = exactly(deps2[j], deps2[j + 1]);
+      if (p !== void 0) named.add(p);
+      exact.push(p);
+    }
+  }
+  let byName;
   const resolutions = manifest?.resolutions ?? {};
   const resolve4 = (from, n, r) => {
+    if (!byName) {
+      byName = /* @__PURE__ */ new Map();
+      for (const pkg of list) {
+        const same = byName.get(pkg.name);
+        if (same) same.push(pkg);
+        else byName.set(pkg.name, [pkg]);
+      }
+    }
     const candidates = byName.get(n) ?? [];
-    const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r.replace(/^npm:/, "")}`] ?? resolutions[n];
+    const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r}`] ?? resolutions[`${n}@${r.replace(/^npm:/, "")}`] ?? resolutions[n];
     if (rewrite !== void 0) {
-      const hit = exactly(n, rewrite) ?? candidates.find((c) => c.version === rewrite.replace(/^npm:/, ""))?.purl;
+      const version3 = rewrite.replace(/^npm:/, "");
+      const hit = exactly(n, rewrite) ?? candidates.find((c) => c.version === version3)?.purl ?? patched(n, rewrite, candidates);
       if (hit) return hit;
     }
     if (candidates.length === 1) return candidates[0].purl;
@@ -8652,39 +9071,43 @@ function parseBerry(text, file, manifest, workspaceManifests = {}) {
     const target = ok.filter((c) => !named.has(c.purl));
     return (target.length === 1 ? target : ok).sort((a, b) => semver.rcompare(a.version, b.version))[0]?.purl;
   };
-  const resolveAll = (raw, deps2) => {
+  const resolveAll = (from, deps2, at2, names) => {
     const out = [];
-    for (const [n, r, exact] of deps2) {
-      const p = exact ?? resolve4(splitDescriptor(str(raw.resolution) ?? "")[0], n, r);
-      if (p) out.push([n, p]);
+    for (let j = 0; j < deps2.length; j += 2) {
+      const p = exact[at2 + (j >> 1)] ?? resolve4(from, deps2[j], deps2[j + 1]);
+      if (p === void 0) continue;
+      out.push(p);
+      if (names) names.push(deps2[j]);
     }
     return out;
   };
   const prod = [];
   const dev = [];
   const opt = [];
-  const classify = (deps2, m) => {
-    for (const [n, p] of deps2) {
-      if (m && !(n in m.dependencies) && n in m.devDependencies) dev.push(p);
-      else if (m && !(n in m.dependencies) && n in m.optionalDependencies) opt.push(p);
-      else prod.push(p);
+  const classify = (names, purls, m) => {
+    for (let j = 0; j < names.length; j++) {
+      const n = names[j];
+      if (m && !(n in m.dependencies) && n in m.devDependencies) dev.push(purls[j]);
+      else if (m && !(n in m.dependencies) && n in m.optionalDependencies) opt.push(purls[j]);
+      else prod.push(purls[j]);
     }
   };
-  const list = [];
   const rootDeps = [];
-  for (let i = 0; i < entries.length; i++) {
-    const { raw, pkg } = entries[i];
-    const deps2 = resolveAll(raw, entryDeps[i]);
-    pkg.dependencies = deps2.map(([, p]) => p);
-    if (pkg.workspace !== void 0) {
-      classify(deps2, workspaceManifests[pkg.workspace]);
+  for (let i = 0; i < list.length; i++) {
+    const pkg = list[i];
+    const names = pkg.workspace !== void 0 ? [] : void 0;
+    pkg.dependencies = resolveAll(pkg.name, entries[i].deps, exactAt[i], names);
+    if (names) {
+      classify(names, pkg.dependencies, workspaceManifests[pkg.workspace]);
       rootDeps.push(pkg.purl);
     }
-    list.push(pkg);
   }
-  const own = rootEntry ? resolveAll(rootEntry, rootDepsOf) : [];
-  classify(own, manifest);
-  rootDeps.push(...own.map(([, p]) => p));
+  if (rootEntry) {
+    const names = [];
+    const own = resolveAll(rootName, rootEntry.deps, exactAt[entries.length], names);
+    classify(names, own, manifest);
+    for (const p of own) rootDeps.push(p);
+  }
   return finishWorkspaces({ path: file, kind: "yarn-berry" }, list, { prod, dev, opt, rootDeps }, manifest);
 }
 function berryWorkspaces(text) {
@@ -8698,14 +9121,18 @@ function berryWorkspaces(text) {
   }
   return [...out].sort();
 }
-var import_errors7, FIX_CLASSIC, FIX_BERRY;
+var import_errors7, FIX_CLASSIC, FIX_BERRY, FIELD, fieldValue, CLASSIC_SECTIONS;
 var init_yarn = __esm({
   "src/lockfiles/yarn.ts"() {
     "use strict";
     import_errors7 = require("./cli-errors.js");
+    init_berry_lock();
     init_util();
     FIX_CLASSIC = "regenerate it with `yarn install`";
     FIX_BERRY = "regenerate it with `yarn install --mode=update-lockfile`";
+    FIELD = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/;
+    fieldValue = "";
+    CLASSIC_SECTIONS = ["dependencies", "optionalDependencies"];
   }
 });
 
@@ -8811,11 +9238,11 @@ var init_read_text = __esm({
 
 // src/lockfiles/discover.ts
 function findLockfiles(root, opts = {}) {
-  const skip = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
-  const skipNames = new Set(skip.filter((s) => !s.includes("/")));
-  const skipPaths = new Set(skip.filter((s) => s.includes("/")).map((s) => node_path_exports.normalize(s).replace(/\/$/, "")));
+  const skip2 = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
+  const skipNames = new Set(skip2.filter((s) => !s.includes("/")));
+  const skipPaths = new Set(skip2.filter((s) => s.includes("/")).map((s) => node_path_exports.normalize(s).replace(/\/$/, "")));
   const out = [];
-  const walk2 = (dir) => {
+  const walk = (dir) => {
     let entries;
     try {
       entries = node_fs_exports.readdirSync(dir, { withFileTypes: true });
@@ -8829,10 +9256,10 @@ function findLockfiles(root, opts = {}) {
       if (!e.isDirectory()) continue;
       const rel = node_path_exports.relative(root, node_path_exports.join(dir, e.name));
       if (skipNames.has(e.name) || skipPaths.has(rel)) continue;
-      walk2(node_path_exports.join(dir, e.name));
+      walk(node_path_exports.join(dir, e.name));
     }
   };
-  walk2(root);
+  walk(root);
   return out.sort();
 }
 function readOptional(file) {
@@ -8902,8 +9329,8 @@ function discoverLockfiles(root, opts = {}) {
       `no lockfile found (looked for ${LOCKFILE_NAMES.join(", ")}, requirements*.txt, skipping ${(opts.skipDirs ?? DEFAULT_SKIP_DIRS).join(", ")}); generate one, e.g. \`npm install --package-lock-only\``,
       root
     );
-  const read = opts.read ?? readLockfile;
-  return found.map((f) => read(f, node_path_exports.relative(root, f) || node_path_exports.basename(f)));
+  const read2 = opts.read ?? readLockfile;
+  return found.map((f) => read2(f, node_path_exports.relative(root, f) || node_path_exports.basename(f)));
 }
 var import_errors9;
 var init_discover = __esm({
@@ -9411,14 +9838,14 @@ var require_integer = __commonJS({
     exports2.isInteger = isInteger;
     exports2.isNonNegativeInteger = isNonNegativeInteger;
     exports2.isPositiveInteger = isPositiveInteger;
-    function isInteger(value) {
-      return Number.isInteger(value);
+    function isInteger(value2) {
+      return Number.isInteger(value2);
     }
-    function isNonNegativeInteger(value) {
-      return isInteger(value) && value >= 0;
+    function isNonNegativeInteger(value2) {
+      return isInteger(value2) && value2 >= 0;
     }
-    function isPositiveInteger(value) {
-      return isInteger(value) && value > 0;
+    function isPositiveInteger(value2) {
+      return isInteger(value2) && value2 > 0;
     }
   }
 });
@@ -9440,8 +9867,8 @@ var require_cpe = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isCPE = isCPE;
     var cpePattern = /^([c][pP][eE]:\/[AHOaho]?(:[A-Za-z0-9\._\-~%]*){0,6})$|^(cpe:2\.3:[aho\*\-](:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!"#$$%&'\(\)\+,\/:;<=>@\[\]\^`\{\|}~]))+(\?*|\*?))|[\*\-])){5}(:(([a-zA-Z]{2,3}(-([a-zA-Z]{2}|[0-9]{3}))?)|[\*\-]))(:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!"#$$%&'\(\)\+,\/:;<=>@\[\]\^`\{\|}~]))+(\?*|\*?))|[\*\-])){4})$/;
-    function isCPE(value) {
-      return typeof value === "string" && cpePattern.test(value);
+    function isCPE(value2) {
+      return typeof value2 === "string" && cpePattern.test(value2);
     }
   }
 });
@@ -9454,8 +9881,8 @@ var require_bomRef = __commonJS({
     exports2.BomRefRepository = exports2.BomRef = void 0;
     var BomRef = class {
       value;
-      constructor(value) {
-        this.value = value;
+      constructor(value2) {
+        this.value = value2;
       }
       compare(other) {
         return this.toString().localeCompare(other.toString());
@@ -9542,9 +9969,9 @@ var require_property = __commonJS({
     var Property2 = class {
       name;
       value;
-      constructor(name, value) {
+      constructor(name, value2) {
         this.name = name;
-        this.value = value;
+        this.value = value2;
       }
       compare(other) {
         return this.name.localeCompare(other.name) || this.value.localeCompare(other.value);
@@ -9573,11 +10000,11 @@ var require_license = __commonJS({
       get expression() {
         return this.#expression;
       }
-      set expression(value) {
-        if (value === "") {
+      set expression(value2) {
+        if (value2 === "") {
           throw new RangeError("value is empty string");
         }
-        this.#expression = value;
+        this.#expression = value2;
       }
       compare(other) {
         return this.#expression.localeCompare(other.#expression);
@@ -9598,8 +10025,8 @@ var require_license = __commonJS({
       get url() {
         return this.#url;
       }
-      set url(value) {
-        this.#url = value === "" ? void 0 : value;
+      set url(value2) {
+        this.#url = value2 === "" ? void 0 : value2;
       }
     };
     var NamedLicense2 = class extends DisjunctiveLicenseBase {
@@ -9622,11 +10049,11 @@ var require_license = __commonJS({
       get id() {
         return this.#id;
       }
-      set id(value) {
-        if (value === "") {
+      set id(value2) {
+        if (value2 === "") {
           throw new RangeError("value is empty string");
         }
-        this.#id = value;
+        this.#id = value2;
       }
       compare(other) {
         return this.#id.localeCompare(other.#id);
@@ -9714,11 +10141,11 @@ var require_component = __commonJS({
       get cpe() {
         return this.#cpe;
       }
-      set cpe(value) {
-        if (value !== void 0 && !(0, cpe_1.isCPE)(value)) {
+      set cpe(value2) {
+        if (value2 !== void 0 && !(0, cpe_1.isCPE)(value2)) {
           throw new TypeError("Not CPE nor undefined");
         }
-        this.#cpe = value;
+        this.#cpe = value2;
       }
       compare(other) {
         const bomRefCompare = this.bomRef.compare(other.bomRef);
@@ -9989,8 +10416,8 @@ var require_cwe = __commonJS({
     exports2.isCWE = isCWE;
     var sortable_1 = require_sortable();
     var integer_1 = require_integer();
-    function isCWE(value) {
-      return (0, integer_1.isPositiveInteger)(value);
+    function isCWE(value2) {
+      return (0, integer_1.isPositiveInteger)(value2);
     }
     var CweRepository = class extends sortable_1.SortableNumbers {
     };
@@ -10234,17 +10661,17 @@ var require_bom = __commonJS({
       get version() {
         return this.#version;
       }
-      set version(value) {
-        if (!(0, integer_1.isPositiveInteger)(value)) {
+      set version(value2) {
+        if (!(0, integer_1.isPositiveInteger)(value2)) {
           throw new TypeError("Not PositiveInteger");
         }
-        this.#version = value;
+        this.#version = value2;
       }
       get serialNumber() {
         return this.#serialNumber;
       }
-      set serialNumber(value) {
-        this.#serialNumber = value === "" ? void 0 : value;
+      set serialNumber(value2) {
+        this.#serialNumber = value2 === "" ? void 0 : value2;
       }
     };
     exports2.Bom = Bom2;
@@ -10259,17 +10686,17 @@ var require_bomLink = __commonJS({
     exports2.BomLinkElement = exports2.BomLinkDocument = void 0;
     var BomLinkBase = class {
       #value;
-      constructor(value) {
-        this.value = value;
+      constructor(value2) {
+        this.value = value2;
       }
       get value() {
         return this.#value;
       }
-      set value(value) {
-        if (!this._isValid(value)) {
+      set value(value2) {
+        if (!this._isValid(value2)) {
           throw new RangeError("invalid value");
         }
-        this.#value = value;
+        this.#value = value2;
       }
       compare(other) {
         return this.toString().localeCompare(other.toString());
@@ -10280,21 +10707,21 @@ var require_bomLink = __commonJS({
     };
     var BomLinkDocument = class _BomLinkDocument extends BomLinkBase {
       static #pattern = /^urn:cdx:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[1-9][0-9]*$/;
-      static isValid(value) {
-        return typeof value === "string" && this.#pattern.test(value);
+      static isValid(value2) {
+        return typeof value2 === "string" && this.#pattern.test(value2);
       }
-      _isValid(value) {
-        return _BomLinkDocument.isValid(value);
+      _isValid(value2) {
+        return _BomLinkDocument.isValid(value2);
       }
     };
     exports2.BomLinkDocument = BomLinkDocument;
     var BomLinkElement = class _BomLinkElement extends BomLinkBase {
       static #pattern = /^urn:cdx:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[1-9][0-9]*#.+$/;
-      static isValid(value) {
-        return typeof value === "string" && this.#pattern.test(value);
+      static isValid(value2) {
+        return typeof value2 === "string" && this.#pattern.test(value2);
       }
-      _isValid(value) {
-        return _BomLinkElement.isValid(value);
+      _isValid(value2) {
+        return _BomLinkElement.isValid(value2);
       }
     };
     exports2.BomLinkElement = BomLinkElement;
@@ -10356,11 +10783,11 @@ var require_swid = __commonJS({
       get tagVersion() {
         return this.#tagVersion;
       }
-      set tagVersion(value) {
-        if (value !== void 0 && !(0, integer_1.isNonNegativeInteger)(value)) {
+      set tagVersion(value2) {
+        if (value2 !== void 0 && !(0, integer_1.isNonNegativeInteger)(value2)) {
           throw new TypeError("Not NonNegativeInteger nor undefined");
         }
-        this.#tagVersion = value;
+        this.#tagVersion = value2;
       }
     };
     exports2.SWID = SWID;
@@ -10554,12 +10981,12 @@ var require_bomRefDiscriminator = __commonJS({
       discriminate() {
         const knownRefValues = /* @__PURE__ */ new Set([""]);
         for (const [bomRef] of this.#originalValues) {
-          let value = bomRef.value;
-          if (value === void 0 || knownRefValues.has(value)) {
-            value = this.#makeUniqueId();
-            bomRef.value = value;
+          let value2 = bomRef.value;
+          if (value2 === void 0 || knownRefValues.has(value2)) {
+            value2 = this.#makeUniqueId();
+            bomRef.value = value2;
           }
-          knownRefValues.add(value);
+          knownRefValues.add(value2);
         }
       }
       reset() {
@@ -10676,8 +11103,8 @@ var require_notUndefined = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isNotUndefined = isNotUndefined;
-    function isNotUndefined(value) {
-      return value !== void 0;
+    function isNotUndefined(value2) {
+      return value2 !== void 0;
     }
   }
 });
@@ -10699,14 +11126,14 @@ var require_uri = __commonJS({
       [/\{/g, "%7B"],
       [/}/g, "%7D"]
     ];
-    function escapeUri(value) {
-      if (value === void 0) {
-        return value;
+    function escapeUri(value2) {
+      if (value2 === void 0) {
+        return value2;
       }
       for (const [s, r] of _ESCAPES) {
-        value = value.replace(s, r);
+        value2 = value2.replace(s, r);
       }
-      return value;
+      return value2;
     }
   }
 });
@@ -12386,13 +12813,13 @@ var require_spdx = __commonJS({
     var ids;
     var lower;
     var list = () => require_spdx_SNAPSHOT_schema().enum;
-    function isSupportedSpdxId(value) {
-      return (ids ??= new Set(list())).has(value);
+    function isSupportedSpdxId(value2) {
+      return (ids ??= new Set(list())).has(value2);
     }
-    function fixupSpdxId2(value) {
-      if (typeof value !== "string" || value.length === 0) return void 0;
+    function fixupSpdxId2(value2) {
+      if (typeof value2 !== "string" || value2.length === 0) return void 0;
       lower ??= new Map(list().map((id) => [id.toLowerCase(), id]));
-      return lower.get(value.toLowerCase());
+      return lower.get(value2.toLowerCase());
     }
     exports2.isSupportedSpdxId = isSupportedSpdxId;
     exports2.fixupSpdxId = fixupSpdxId2;
@@ -12432,12 +12859,12 @@ var require_types2 = __commonJS({
     exports2.JsonSchema = void 0;
     var JsonSchema;
     (function(JsonSchema2) {
-      function isIriReference(value) {
-        return typeof value === "string" && value.length > 0;
+      function isIriReference(value2) {
+        return typeof value2 === "string" && value2.length > 0;
       }
       JsonSchema2.isIriReference = isIriReference;
-      function isIdnEmail(value) {
-        return typeof value === "string" && value.length > 0;
+      function isIdnEmail(value2) {
+        return typeof value2 === "string" && value2.length > 0;
       }
       JsonSchema2.isIdnEmail = isIdnEmail;
     })(JsonSchema || (exports2.JsonSchema = JsonSchema = {}));
@@ -13167,20 +13594,20 @@ var require_types3 = __commonJS({
     var XmlSchema;
     (function(XmlSchema2) {
       const _AnyUriSchemePattern = /^[a-z][a-z0-9+\-.]*$/i;
-      function isAnyURI(value) {
-        if (typeof value !== "string") {
+      function isAnyURI(value2) {
+        if (typeof value2 !== "string") {
           return false;
         }
-        if (value.length === 0) {
+        if (value2.length === 0) {
           return false;
         }
-        const fragmentPos = value.indexOf("#");
-        let beforeFragment = value;
+        const fragmentPos = value2.indexOf("#");
+        let beforeFragment = value2;
         if (fragmentPos >= 0) {
-          if (value.includes("#", fragmentPos + 1)) {
+          if (value2.includes("#", fragmentPos + 1)) {
             return false;
           }
-          beforeFragment = value.slice(void 0, fragmentPos);
+          beforeFragment = value2.slice(void 0, fragmentPos);
         }
         const schemePos = beforeFragment.indexOf(":");
         if (schemePos >= 0) {
@@ -15188,14 +15615,14 @@ function serializeSbom(doc) {
 }
 function countComponents(doc) {
   let n = 0;
-  const walk2 = (list) => {
+  const walk = (list) => {
     if (!Array.isArray(list)) return;
     for (const c of list) {
       n++;
-      walk2(c.components);
+      walk(c.components);
     }
   };
-  walk2(doc.components);
+  walk(doc.components);
   return n;
 }
 var Enums, Models, Serialize, SPDX, Spec, SPECS, HASH_ALGS, byCodeUnit, keyed;
@@ -15437,7 +15864,7 @@ function componentList(doc, lockfiles, projects) {
     for (const pkg of l.packages) if (!projectOf.has(pkg.purl)) projectOf.set(pkg.purl, p);
   }
   const out = [];
-  const walk2 = (list) => {
+  const walk = (list) => {
     for (const c of Array.isArray(list) ? list : []) {
       if (c.purl) {
         const e = { purl: c.purl, name: c.group ? `${c.group}/${c.name}` : c.name };
@@ -15446,10 +15873,10 @@ function componentList(doc, lockfiles, projects) {
         if (p) e.project = p;
         out.push(e);
       }
-      walk2(c.components);
+      walk(c.components);
     }
   };
-  walk2(doc.components);
+  walk(doc.components);
   return out.sort((a, b) => a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0);
 }
 async function writeSbom(dir, opts = {}) {
@@ -15462,9 +15889,10 @@ async function writeSbom(dir, opts = {}) {
   const only = opts.only;
   if (only) {
     const files = [...new Set(only.flatMap((p) => findLockfiles(node_path_exports.join(root, p), { skipDirs })))].sort();
-    lockfiles = files.map((f) => readLockfile(f, node_path_exports.relative(root, f).split(node_path_exports.sep).join("/")));
+    const read2 = opts.readLockfile ?? readLockfile;
+    lockfiles = files.map((f) => read2(f, node_path_exports.relative(root, f).split(node_path_exports.sep).join("/")));
   } else if (!opts.image && !opts.extra?.length || findLockfiles(root, { skipDirs }).length > 0) {
-    lockfiles = discoverLockfiles(root, { skipDirs });
+    lockfiles = discoverLockfiles(root, { skipDirs, ...opts.readLockfile ? { read: opts.readLockfile } : {} });
   }
   let image;
   if (opts.image) {

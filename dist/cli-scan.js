@@ -614,27 +614,27 @@ var require_scan = __commonJS({
         for (let idx = 0; idx < slashes.length; idx++) {
           const n2 = prevIndex !== void 0 ? prevIndex + 1 : start;
           const i = slashes[idx];
-          const value2 = input.slice(n2, i);
+          const value3 = input.slice(n2, i);
           if (opts.tokens) {
             if (idx === 0 && start !== 0) {
               tokens[idx].isPrefix = true;
               tokens[idx].value = prefix;
             } else {
-              tokens[idx].value = value2;
+              tokens[idx].value = value3;
             }
             depth(tokens[idx]);
             state2.maxDepth += tokens[idx].depth;
           }
           if (i >= start) {
-            parts.push(value2);
+            parts.push(value3);
             prevIndex = i;
           }
         }
         const n = prevIndex !== void 0 ? prevIndex + 1 : start;
-        const value = input.slice(n);
-        parts.push(value);
+        const value2 = input.slice(n);
+        parts.push(value2);
         if (opts.tokens && prevIndex && prevIndex + 1 < input.length) {
-          tokens[tokens.length - 1].value = value;
+          tokens[tokens.length - 1].value = value2;
           depth(tokens[tokens.length - 1]);
           state2.maxDepth += tokens[tokens.length - 1].depth;
         }
@@ -665,13 +665,13 @@ var require_parse = __commonJS({
         return options.expandRange(...args, options);
       }
       args.sort();
-      const value = `[${args.join("-")}]`;
+      const value2 = `[${args.join("-")}]`;
       try {
-        new RegExp(value);
+        new RegExp(value2);
       } catch (ex) {
         return args.map((v) => utils.escapeRegex(v)).join("..");
       }
-      return value;
+      return value2;
     };
     var syntaxError = (type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
@@ -681,22 +681,22 @@ var require_parse = __commonJS({
       let bracket = 0;
       let paren = 0;
       let quote2 = 0;
-      let value = "";
+      let value2 = "";
       let escaped = false;
       for (const ch of input) {
         if (escaped === true) {
-          value += ch;
+          value2 += ch;
           escaped = false;
           continue;
         }
         if (ch === "\\") {
-          value += ch;
+          value2 += ch;
           escaped = true;
           continue;
         }
         if (ch === '"') {
           quote2 = quote2 === 1 ? 0 : 1;
-          value += ch;
+          value2 += ch;
           continue;
         }
         if (quote2 === 0) {
@@ -710,15 +710,15 @@ var require_parse = __commonJS({
             } else if (ch === ")" && paren > 0) {
               paren--;
             } else if (ch === "|" && paren === 0) {
-              parts.push(value);
-              value = "";
+              parts.push(value2);
+              value2 = "";
               continue;
             }
           }
         }
-        value += ch;
+        value2 += ch;
       }
-      parts.push(value);
+      parts.push(value2);
       return parts;
     };
     var isPlainBranch = (branch) => {
@@ -739,19 +739,19 @@ var require_parse = __commonJS({
       return true;
     };
     var normalizeSimpleBranch = (branch) => {
-      let value = branch.trim();
+      let value2 = branch.trim();
       let changed = true;
       while (changed === true) {
         changed = false;
-        if (/^@\([^\\()[\]{}|]+\)$/.test(value)) {
-          value = value.slice(2, -1);
+        if (/^@\([^\\()[\]{}|]+\)$/.test(value2)) {
+          value2 = value2.slice(2, -1);
           changed = true;
         }
       }
-      if (!isPlainBranch(value)) {
+      if (!isPlainBranch(value2)) {
         return;
       }
-      return value.replace(/\\(.)/g, "$1");
+      return value2.replace(/\\(.)/g, "$1");
     };
     var hasRepeatedCharPrefixOverlap = (branches) => {
       const values2 = branches.map(normalizeSimpleBranch).filter(Boolean);
@@ -855,12 +855,12 @@ var require_parse = __commonJS({
     };
     var repeatedExtglobRecursion = (pattern) => {
       let depth = 0;
-      let value = pattern.trim();
-      let match = parseRepeatedExtglob(value);
+      let value2 = pattern.trim();
+      let match = parseRepeatedExtglob(value2);
       while (match) {
         depth++;
-        value = match.body.trim();
-        match = parseRepeatedExtglob(value);
+        value2 = match.body.trim();
+        match = parseRepeatedExtglob(value2);
       }
       return depth;
     };
@@ -965,13 +965,13 @@ var require_parse = __commonJS({
       const braces = [];
       const stack = [];
       let prev = bos;
-      let value;
+      let value2;
       const eos = () => state2.index === len - 1;
       const peek = state2.peek = (n = 1) => input[state2.index + n];
       const advance = state2.advance = () => input[++state2.index] || "";
       const remaining = () => input.slice(state2.index + 1);
-      const consume = (value2 = "", num = 0) => {
-        state2.consumed += value2;
+      const consume = (value3 = "", num = 0) => {
+        state2.consumed += value3;
         state2.index += num;
       };
       const append = (token) => {
@@ -1025,8 +1025,8 @@ var require_parse = __commonJS({
         tokens.push(tok);
         prev = tok;
       };
-      const extglobOpen = (type, value2) => {
-        const token = { ...EXTGLOB_CHARS[value2], conditions: 1, inner: "" };
+      const extglobOpen = (type, value3) => {
+        const token = { ...EXTGLOB_CHARS[value3], conditions: 1, inner: "" };
         token.prev = prev;
         token.parens = state2.parens;
         token.output = state2.output;
@@ -1034,7 +1034,7 @@ var require_parse = __commonJS({
         token.tokensIndex = tokens.length;
         const output = (opts.capture ? "(" : "") + token.open;
         increment("parens");
-        push({ type, value: value2, output: state2.output ? "" : ONE_CHAR });
+        push({ type, value: value3, output: state2.output ? "" : ONE_CHAR });
         push({ type: "paren", extglob: true, value: advance(), output });
         extglobs.push(token);
       };
@@ -1055,7 +1055,7 @@ var require_parse = __commonJS({
           }
           state2.output = token.output + open2.output;
           state2.backtrack = true;
-          push({ type: "paren", extglob: true, value, output: "" });
+          push({ type: "paren", extglob: true, value: value2, output: "" });
           decrement("parens");
           return;
         }
@@ -1077,7 +1077,7 @@ var require_parse = __commonJS({
             state2.negatedExtglob = true;
           }
         }
-        push({ type: "paren", extglob: true, value, output });
+        push({ type: "paren", extglob: true, value: value2, output });
         decrement("parens");
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
@@ -1124,11 +1124,11 @@ var require_parse = __commonJS({
         return state2;
       }
       while (!eos()) {
-        value = advance();
-        if (value === "\0") {
+        value2 = advance();
+        if (value2 === "\0") {
           continue;
         }
-        if (value === "\\") {
+        if (value2 === "\\") {
           const next = peek();
           if (next === "/" && opts.bash !== true) {
             continue;
@@ -1137,8 +1137,8 @@ var require_parse = __commonJS({
             continue;
           }
           if (!next) {
-            value += "\\";
-            push({ type: "text", value });
+            value2 += "\\";
+            push({ type: "text", value: value2 });
             continue;
           }
           const match = /^\\+/.exec(remaining());
@@ -1147,21 +1147,21 @@ var require_parse = __commonJS({
             slashes = match[0].length;
             state2.index += slashes;
             if (slashes % 2 !== 0) {
-              value += "\\";
+              value2 += "\\";
             }
           }
           if (opts.unescape === true) {
-            value = advance();
+            value2 = advance();
           } else {
-            value += advance();
+            value2 += advance();
           }
           if (state2.brackets === 0) {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
             continue;
           }
         }
-        if (state2.brackets > 0 && (value !== "]" || prev.value === "[" || prev.value === "[^")) {
-          if (opts.posix !== false && value === ":") {
+        if (state2.brackets > 0 && (value2 !== "]" || prev.value === "[" || prev.value === "[^")) {
+          if (opts.posix !== false && value2 === ":") {
             const inner = prev.value.slice(1);
             if (inner.includes("[")) {
               prev.posix = true;
@@ -1182,38 +1182,38 @@ var require_parse = __commonJS({
               }
             }
           }
-          if (value === "[" && peek() !== ":" || value === "-" && peek() === "]") {
-            value = `\\${value}`;
+          if (value2 === "[" && peek() !== ":" || value2 === "-" && peek() === "]") {
+            value2 = `\\${value2}`;
           }
-          if (value === "]" && (prev.value === "[" || prev.value === "[^")) {
-            value = `\\${value}`;
+          if (value2 === "]" && (prev.value === "[" || prev.value === "[^")) {
+            value2 = `\\${value2}`;
           }
-          if (opts.posix === true && value === "!" && prev.value === "[") {
-            value = "^";
+          if (opts.posix === true && value2 === "!" && prev.value === "[") {
+            value2 = "^";
           }
-          prev.value += value;
-          append({ value });
+          prev.value += value2;
+          append({ value: value2 });
           continue;
         }
-        if (state2.quotes === 1 && value !== '"') {
-          value = utils.escapeRegex(value);
-          prev.value += value;
-          append({ value });
+        if (state2.quotes === 1 && value2 !== '"') {
+          value2 = utils.escapeRegex(value2);
+          prev.value += value2;
+          append({ value: value2 });
           continue;
         }
-        if (value === '"') {
+        if (value2 === '"') {
           state2.quotes = state2.quotes === 1 ? 0 : 1;
           if (opts.keepQuotes === true) {
-            push({ type: "text", value });
+            push({ type: "text", value: value2 });
           }
           continue;
         }
-        if (value === "(") {
+        if (value2 === "(") {
           increment("parens");
-          push({ type: "paren", value });
+          push({ type: "paren", value: value2 });
           continue;
         }
-        if (value === ")") {
+        if (value2 === ")") {
           if (state2.parens === 0 && opts.strictBrackets === true) {
             throw new SyntaxError(syntaxError("opening", "("));
           }
@@ -1222,41 +1222,41 @@ var require_parse = __commonJS({
             extglobClose(extglobs.pop());
             continue;
           }
-          push({ type: "paren", value, output: state2.parens ? ")" : "\\)" });
+          push({ type: "paren", value: value2, output: state2.parens ? ")" : "\\)" });
           decrement("parens");
           continue;
         }
-        if (value === "[") {
+        if (value2 === "[") {
           if (opts.nobracket === true || !remaining().includes("]")) {
             if (opts.nobracket !== true && opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("closing", "]"));
             }
-            value = `\\${value}`;
+            value2 = `\\${value2}`;
           } else {
             increment("brackets");
           }
-          push({ type: "bracket", value });
+          push({ type: "bracket", value: value2 });
           continue;
         }
-        if (value === "]") {
+        if (value2 === "]") {
           if (opts.nobracket === true || prev && prev.type === "bracket" && prev.value.length === 1) {
-            push({ type: "text", value, output: `\\${value}` });
+            push({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           if (state2.brackets === 0) {
             if (opts.strictBrackets === true) {
               throw new SyntaxError(syntaxError("opening", "["));
             }
-            push({ type: "text", value, output: `\\${value}` });
+            push({ type: "text", value: value2, output: `\\${value2}` });
             continue;
           }
           decrement("brackets");
           const prevValue = prev.value.slice(1);
           if (prev.posix !== true && prevValue[0] === "^" && !prevValue.includes("/")) {
-            value = `/${value}`;
+            value2 = `/${value2}`;
           }
-          prev.value += value;
-          append({ value });
+          prev.value += value2;
+          append({ value: value2 });
           if (opts.literalBrackets === false || utils.hasRegexChars(prevValue)) {
             continue;
           }
@@ -1271,11 +1271,11 @@ var require_parse = __commonJS({
           state2.output += prev.value;
           continue;
         }
-        if (value === "{" && opts.nobrace !== true) {
+        if (value2 === "{" && opts.nobrace !== true) {
           increment("braces");
           const open2 = {
             type: "brace",
-            value,
+            value: value2,
             output: "(",
             outputIndex: state2.output.length,
             tokensIndex: state2.tokens.length
@@ -1284,10 +1284,10 @@ var require_parse = __commonJS({
           push(open2);
           continue;
         }
-        if (value === "}") {
+        if (value2 === "}") {
           const brace = braces[braces.length - 1];
           if (opts.nobrace === true || !brace) {
-            push({ type: "text", value, output: value });
+            push({ type: "text", value: value2, output: value2 });
             continue;
           }
           let output = ")";
@@ -1310,35 +1310,35 @@ var require_parse = __commonJS({
             const out = state2.output.slice(0, brace.outputIndex);
             const toks = state2.tokens.slice(brace.tokensIndex);
             brace.value = brace.output = "\\{";
-            value = output = "\\}";
+            value2 = output = "\\}";
             state2.output = out;
             for (const t of toks) {
               state2.output += t.output || t.value;
             }
           }
-          push({ type: "brace", value, output });
+          push({ type: "brace", value: value2, output });
           decrement("braces");
           braces.pop();
           continue;
         }
-        if (value === "|") {
+        if (value2 === "|") {
           if (extglobs.length > 0) {
             extglobs[extglobs.length - 1].conditions++;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value === ",") {
-          let output = value;
+        if (value2 === ",") {
+          let output = value2;
           const brace = braces[braces.length - 1];
           if (brace && stack[stack.length - 1] === "braces") {
             brace.comma = true;
             output = "|";
           }
-          push({ type: "comma", value, output });
+          push({ type: "comma", value: value2, output });
           continue;
         }
-        if (value === "/") {
+        if (value2 === "/") {
           if (prev.type === "dot" && state2.index === state2.start + 1) {
             state2.start = state2.index + 1;
             state2.consumed = "";
@@ -1347,52 +1347,52 @@ var require_parse = __commonJS({
             prev = bos;
             continue;
           }
-          push({ type: "slash", value, output: SLASH_LITERAL });
+          push({ type: "slash", value: value2, output: SLASH_LITERAL });
           continue;
         }
-        if (value === ".") {
+        if (value2 === ".") {
           if (state2.braces > 0 && prev.type === "dot") {
             if (prev.value === ".") prev.output = DOT_LITERAL;
             const brace = braces[braces.length - 1];
             prev.type = "dots";
-            prev.output += value;
-            prev.value += value;
+            prev.output += value2;
+            prev.value += value2;
             brace.dots = true;
             continue;
           }
           if (state2.braces + state2.parens === 0 && prev.type !== "bos" && prev.type !== "slash") {
-            push({ type: "text", value, output: DOT_LITERAL });
+            push({ type: "text", value: value2, output: DOT_LITERAL });
             continue;
           }
-          push({ type: "dot", value, output: DOT_LITERAL });
+          push({ type: "dot", value: value2, output: DOT_LITERAL });
           continue;
         }
-        if (value === "?") {
+        if (value2 === "?") {
           const isGroup = prev && prev.value === "(";
           if (!isGroup && opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("qmark", value);
+            extglobOpen("qmark", value2);
             continue;
           }
           if (prev && prev.type === "paren") {
             const next = peek();
-            let output = value;
+            let output = value2;
             if (prev.value === "(" && !/[!=<:]/.test(next) || next === "<" && !/<([!=]|\w+>)/.test(remaining())) {
-              output = `\\${value}`;
+              output = `\\${value2}`;
             }
-            push({ type: "text", value, output });
+            push({ type: "text", value: value2, output });
             continue;
           }
           if (opts.dot !== true && (prev.type === "slash" || prev.type === "bos")) {
-            push({ type: "qmark", value, output: QMARK_NO_DOT });
+            push({ type: "qmark", value: value2, output: QMARK_NO_DOT });
             continue;
           }
-          push({ type: "qmark", value, output: QMARK });
+          push({ type: "qmark", value: value2, output: QMARK });
           continue;
         }
-        if (value === "!") {
+        if (value2 === "!") {
           if (opts.noextglob !== true && peek() === "(") {
             if (peek(2) !== "?" || !/[!=<:]/.test(peek(3))) {
-              extglobOpen("negate", value);
+              extglobOpen("negate", value2);
               continue;
             }
           }
@@ -1401,60 +1401,60 @@ var require_parse = __commonJS({
             continue;
           }
         }
-        if (value === "+") {
+        if (value2 === "+") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            extglobOpen("plus", value);
+            extglobOpen("plus", value2);
             continue;
           }
           if (prev && prev.value === "(" || opts.regex === false) {
-            push({ type: "plus", value, output: PLUS_LITERAL });
+            push({ type: "plus", value: value2, output: PLUS_LITERAL });
             continue;
           }
           if (prev && (prev.type === "bracket" || prev.type === "paren" || prev.type === "brace") || state2.parens > 0) {
-            push({ type: "plus", value });
+            push({ type: "plus", value: value2 });
             continue;
           }
           push({ type: "plus", value: PLUS_LITERAL });
           continue;
         }
-        if (value === "@") {
+        if (value2 === "@") {
           if (opts.noextglob !== true && peek() === "(" && peek(2) !== "?") {
-            push({ type: "at", extglob: true, value, output: "" });
+            push({ type: "at", extglob: true, value: value2, output: "" });
             continue;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
-        if (value !== "*") {
-          if (value === "$" || value === "^") {
-            value = `\\${value}`;
+        if (value2 !== "*") {
+          if (value2 === "$" || value2 === "^") {
+            value2 = `\\${value2}`;
           }
           const match = REGEX_NON_SPECIAL_CHARS.exec(remaining());
           if (match) {
-            value += match[0];
+            value2 += match[0];
             state2.index += match[0].length;
           }
-          push({ type: "text", value });
+          push({ type: "text", value: value2 });
           continue;
         }
         if (prev && (prev.type === "globstar" || prev.star === true)) {
           prev.type = "star";
           prev.star = true;
-          prev.value += value;
+          prev.value += value2;
           prev.output = star;
           state2.backtrack = true;
           state2.globstar = true;
-          consume(value);
+          consume(value2);
           continue;
         }
         let rest = remaining();
         if (opts.noextglob !== true && /^\([^?]/.test(rest)) {
-          extglobOpen("star", value);
+          extglobOpen("star", value2);
           continue;
         }
         if (prev.type === "star") {
           if (opts.noglobstar === true) {
-            consume(value);
+            consume(value2);
             continue;
           }
           const prior = prev.prev;
@@ -1462,13 +1462,13 @@ var require_parse = __commonJS({
           const isStart = prior.type === "slash" || prior.type === "bos";
           const afterStar = before && (before.type === "star" || before.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
-            push({ type: "star", value, output: "" });
+            push({ type: "star", value: value2, output: "" });
             continue;
           }
           const isBrace = state2.braces > 0 && (prior.type === "comma" || prior.type === "brace");
           const isExtglob = extglobs.length && (prior.type === "pipe" || prior.type === "paren");
           if (!isStart && prior.type !== "paren" && !isBrace && !isExtglob) {
-            push({ type: "star", value, output: "" });
+            push({ type: "star", value: value2, output: "" });
             continue;
           }
           while (rest.slice(0, 3) === "/**") {
@@ -1482,11 +1482,11 @@ var require_parse = __commonJS({
           const isEnd = eos() || state2.parens > 0 && rest === ")".repeat(state2.parens) && !extglobs.some((extglob) => extglob.type === "negate");
           if (prior.type === "bos" && eos()) {
             prev.type = "globstar";
-            prev.value += value;
+            prev.value += value2;
             prev.output = globstar(opts);
             state2.output = prev.output;
             state2.globstar = true;
-            consume(value);
+            consume(value2);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && !afterStar && isEnd) {
@@ -1494,10 +1494,10 @@ var require_parse = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = globstar(opts) + (opts.strictSlashes ? ")" : "|$)");
-            prev.value += value;
+            prev.value += value2;
             state2.globstar = true;
             state2.output += prior.output + prev.output;
-            consume(value);
+            consume(value2);
             continue;
           }
           if (prior.type === "slash" && prior.prev.type !== "bos" && rest[0] === "/") {
@@ -1506,33 +1506,33 @@ var require_parse = __commonJS({
             prior.output = `(?:${prior.output}`;
             prev.type = "globstar";
             prev.output = `${globstar(opts)}${SLASH_LITERAL}|${SLASH_LITERAL}${end})`;
-            prev.value += value;
+            prev.value += value2;
             state2.output += prior.output + prev.output;
             state2.globstar = true;
-            consume(value + advance());
+            consume(value2 + advance());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
           if (prior.type === "bos" && rest[0] === "/") {
             prev.type = "globstar";
-            prev.value += value;
+            prev.value += value2;
             prev.output = `(?:^|${SLASH_LITERAL}|${globstar(opts)}${SLASH_LITERAL})`;
             state2.output = prev.output;
             state2.globstar = true;
-            consume(value + advance());
+            consume(value2 + advance());
             push({ type: "slash", value: "/", output: "" });
             continue;
           }
           state2.output = state2.output.slice(0, -prev.output.length);
           prev.type = "globstar";
           prev.output = globstar(opts);
-          prev.value += value;
+          prev.value += value2;
           state2.output += prev.output;
           state2.globstar = true;
-          consume(value);
+          consume(value2);
           continue;
         }
-        const token = { type: "star", value, output: star };
+        const token = { type: "star", value: value2, output: star };
         if (opts.bash === true) {
           token.output = ".*?";
           if (prev.type === "bos" || prev.type === "slash") {
@@ -1542,7 +1542,7 @@ var require_parse = __commonJS({
           continue;
         }
         if (prev && (prev.type === "bracket" || prev.type === "paren") && opts.regex === true) {
-          token.output = value;
+          token.output = value2;
           push(token);
           continue;
         }
@@ -1923,10 +1923,10 @@ function getEnumValues(entries) {
 function joinValues(array2, separator = "|") {
   return array2.map((val) => stringifyPrimitive(val)).join(separator);
 }
-function jsonStringifyReplacer(_, value) {
-  if (typeof value === "bigint")
-    return value.toString();
-  return value;
+function jsonStringifyReplacer(_, value2) {
+  if (typeof value2 === "bigint")
+    return value2.toString();
+  return value2;
 }
 function cached(getter) {
   return new Cached(getter);
@@ -1948,17 +1948,17 @@ function floatSafeRemainder(val, step) {
   return ratio - roundedRatio;
 }
 function defineLazy(object2, key, getter) {
-  let value = void 0;
+  let value2 = void 0;
   Object.defineProperty(object2, key, {
     get() {
-      if (value === EVALUATING) {
+      if (value2 === EVALUATING) {
         return void 0;
       }
-      if (value === void 0) {
-        value = EVALUATING;
-        value = getter();
+      if (value2 === void 0) {
+        value2 = EVALUATING;
+        value2 = getter();
       }
-      return value;
+      return value2;
     },
     set(v) {
       Object.defineProperty(object2, key, {
@@ -1972,9 +1972,9 @@ function defineLazy(object2, key, getter) {
 function objectClone(obj) {
   return Object.create(Object.getPrototypeOf(obj), Object.getOwnPropertyDescriptors(obj));
 }
-function assignProp(target, prop, value) {
+function assignProp(target, prop, value2) {
   Object.defineProperty(target, prop, {
-    value,
+    value: value2,
     writable: true,
     enumerable: true,
     configurable: true
@@ -1990,19 +1990,19 @@ function sourceShape(schema) {
 function deferProp(target, key, getter) {
   Object.defineProperty(target, key, {
     get() {
-      const value = getter();
-      assignProp(this, key, value);
-      return value;
+      const value2 = getter();
+      assignProp(this, key, value2);
+      return value2;
     },
     enumerable: true,
     configurable: true
   });
 }
-function putProp(target, key, value) {
+function putProp(target, key, value2) {
   if (key in target)
-    assignProp(target, key, value);
+    assignProp(target, key, value2);
   else
-    target[key] = value;
+    target[key] = value2;
 }
 function mirrorShape(target, source, keys, wrap) {
   const raw = sourceShape(source);
@@ -2012,8 +2012,8 @@ function mirrorShape(target, source, keys, wrap) {
       continue;
     if (desc.get) {
       deferProp(target, key, () => {
-        const value = source._zod.def.shape[key];
-        return wrap ? wrap(value, key) : value;
+        const value2 = source._zod.def.shape[key];
+        return wrap ? wrap(value2, key) : value2;
       });
     } else
       putProp(target, key, wrap ? wrap(desc.value, key) : desc.value);
@@ -2142,9 +2142,9 @@ function createTransparentProxy(getter) {
       target ?? (target = getter());
       return Reflect.get(target, prop, receiver);
     },
-    set(_, prop, value, receiver) {
+    set(_, prop, value2, receiver) {
       target ?? (target = getter());
-      return Reflect.set(target, prop, value, receiver);
+      return Reflect.set(target, prop, value2, receiver);
     },
     has(_, prop) {
       target ?? (target = getter());
@@ -2168,12 +2168,12 @@ function createTransparentProxy(getter) {
     }
   });
 }
-function stringifyPrimitive(value) {
-  if (typeof value === "bigint")
-    return value.toString() + "n";
-  if (typeof value === "string")
-    return `"${value}"`;
-  return `${value}`;
+function stringifyPrimitive(value2) {
+  if (typeof value2 === "bigint")
+    return value2.toString() + "n";
+  if (typeof value2 === "string")
+    return `"${value2}"`;
+  return `${value2}`;
 }
 function optionalKeys(shape) {
   return Object.keys(shape).filter((k) => {
@@ -2271,15 +2271,15 @@ function partial(Class2, schema, mask, name = "partial") {
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value, key) => selected && !selected.has(key) ? value : new Class2({ type: "optional", innerType: value })));
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), Class2 && ((value2, key) => selected && !selected.has(key) ? value2 : new Class2({ type: "optional", innerType: value2 })));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape, checks: [] }));
 }
 function required(Class2, schema, mask) {
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
-  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value, key) => (
+  mirrorShape(newShape, schema, Reflect.ownKeys(sourceShape(schema)), (value2, key) => (
     // overwrite with non-optional
-    selected && !selected.has(key) ? value : new Class2({ type: "nonoptional", innerType: value })
+    selected && !selected.has(key) ? value2 : new Class2({ type: "nonoptional", innerType: value2 })
   ));
   return clone(schema, mergeDefs(schema._zod.def, { shape: newShape }));
 }
@@ -2469,12 +2469,12 @@ function members(proto, table2) {
       defineBound(proto, key, desc.value);
   }
 }
-function own(inst, key, value, enumerable = true) {
-  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value });
-  return value;
+function own(inst, key, value2, enumerable = true) {
+  Object.defineProperty(inst, key, { configurable: true, writable: true, enumerable, value: value2 });
+  return value2;
 }
-function hide(inst, key, value) {
-  return own(inst, key, value, false);
+function hide(inst, key, value2) {
+  return own(inst, key, value2, false);
 }
 // @__NO_SIDE_EFFECTS__
 function derived(computes, table2) {
@@ -2486,8 +2486,8 @@ function derived(computes, table2) {
       get() {
         return own(this, key, compute(this));
       },
-      set(value) {
-        own(this, key, value);
+      set(value2) {
+        own(this, key, value2);
       }
     });
   }
@@ -2499,8 +2499,8 @@ function defineBound(proto, key, fn) {
     get() {
       return this == null ? fn : own(this, key, fn.bind(this));
     },
-    set(value) {
-      own(this, key, value);
+    set(value2) {
+      own(this, key, value2);
     }
   });
 }
@@ -2522,21 +2522,21 @@ function defineLazyInternal(inst, key, compute) {
       const outer = broke;
       broke = false;
       try {
-        const value = compute(this);
+        const value2 = compute(this);
         if (broke)
           delete this[key];
         else
-          Object.defineProperty(this, key, { configurable: true, writable: true, value });
+          Object.defineProperty(this, key, { configurable: true, writable: true, value: value2 });
         broke = broke || outer;
-        return value;
+        return value2;
       } catch (err) {
         delete this[key];
         broke = broke || outer;
         throw err;
       }
     },
-    set(value) {
-      Object.defineProperty(this, key, { configurable: true, writable: true, value });
+    set(value2) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, value: value2 });
     }
   });
 }
@@ -2553,13 +2553,13 @@ function installLazyProp(inst, key, make, enumerable) {
       Object.defineProperty(this, key, desc);
       return desc.value;
     },
-    set(value) {
-      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value });
+    set(value2) {
+      Object.defineProperty(this, key, { configurable: true, writable: true, enumerable, value: value2 });
     }
   });
 }
-function constantCatch(value) {
-  const fn = () => value;
+function constantCatch(value2) {
+  const fn = () => value2;
   fn[CONSTANT_CATCH] = true;
   return fn;
 }
@@ -2809,8 +2809,8 @@ function _getMessage() {
   internals.message ?? (internals.message = JSON.stringify(internals.def, jsonStringifyReplacer, 2));
   return internals.message;
 }
-function _setMessage(value) {
-  this._zod.message = value;
+function _setMessage(value2) {
+  this._zod.message = value2;
 }
 function node(obj, key, make) {
   if (!Object.prototype.hasOwnProperty.call(obj, key)) {
@@ -2908,12 +2908,12 @@ var init_errors = __esm({
           configurable: true,
           enumerable: false,
           get() {
-            const value = () => this.message;
-            Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
-            return value;
+            const value2 = () => this.message;
+            Object.defineProperty(this, "toString", { value: value2, configurable: true, writable: true });
+            return value2;
           },
-          set(value) {
-            Object.defineProperty(this, "toString", { value, configurable: true, writable: true });
+          set(value2) {
+            Object.defineProperty(this, "toString", { value: value2, configurable: true, writable: true });
           }
         });
       }
@@ -2948,15 +2948,15 @@ function failure(Err, issues, ctx) {
     }
   };
 }
-function validateFallback(schema, value, _ctx) {
+function validateFallback(schema, value2, _ctx) {
   const ctx = _ctx ? { ..._ctx, async: false, abortEarly: true } : { async: false, abortEarly: true };
   const fallbackRun = schema._zod.bag.fallbackRun;
   let result;
   if (fallbackRun) {
     ctx[COMPILE_FALLBACK] = true;
-    result = fallbackRun({ value, issues: [] }, ctx);
+    result = fallbackRun({ value: value2, issues: [] }, ctx);
   } else {
-    result = schema._zod.run({ value, issues: [] }, ctx);
+    result = schema._zod.run({ value: value2, issues: [] }, ctx);
   }
   if (result instanceof Promise) {
     throw new $ZodAsyncError();
@@ -2969,9 +2969,9 @@ var init_parse = __esm({
     init_core();
     init_util();
     _parse = (_Err) => {
-      const fn = (schema, value, _ctx, _params) => {
+      const fn = (schema, value2, _ctx, _params) => {
         const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-        const result = schema._zod.run({ value, issues: [] }, ctx);
+        const result = schema._zod.run({ value: value2, issues: [] }, ctx);
         if (result instanceof Promise) {
           throw new $ZodAsyncError();
         }
@@ -2985,9 +2985,9 @@ var init_parse = __esm({
       return fn;
     };
     _parseAsync = (_Err) => {
-      const fn = async (schema, value, _ctx, params) => {
+      const fn = async (schema, value2, _ctx, params) => {
         const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-        let result = schema._zod.run({ value, issues: [] }, ctx);
+        let result = schema._zod.run({ value: value2, issues: [] }, ctx);
         if (result instanceof Promise)
           result = await result;
         if (result.issues.length) {
@@ -2999,83 +2999,83 @@ var init_parse = __esm({
       };
       return fn;
     };
-    _safeParse = (_Err) => (schema, value, _ctx) => {
+    _safeParse = (_Err) => (schema, value2, _ctx) => {
       const ctx = _ctx ? { ..._ctx, async: false } : { async: false };
-      const result = schema._zod.run({ value, issues: [] }, ctx);
+      const result = schema._zod.run({ value: value2, issues: [] }, ctx);
       if (result instanceof Promise) {
         throw new $ZodAsyncError();
       }
       return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
     };
-    _safeParseAsync = (_Err) => async (schema, value, _ctx) => {
+    _safeParseAsync = (_Err) => async (schema, value2, _ctx) => {
       const ctx = _ctx ? { ..._ctx, async: true } : { async: true };
-      let result = schema._zod.run({ value, issues: [] }, ctx);
+      let result = schema._zod.run({ value: value2, issues: [] }, ctx);
       if (result instanceof Promise)
         result = await result;
       return result.issues.length ? failure(_Err, result.issues, ctx) : { success: true, data: result.value };
     };
     COMPILE_INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
     COMPILE_FALLBACK = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
-    validate = ((schema, value, _ctx) => {
+    validate = ((schema, value2, _ctx) => {
       const validator = schema._zod.bag.validator;
       if (validator !== void 0) {
-        if (validator(value) !== COMPILE_INVALID)
+        if (validator(value2) !== COMPILE_INVALID)
           return true;
         if (validator.definite === true && _ctx === void 0)
           return false;
       }
-      return validateFallback(schema, value, _ctx);
+      return validateFallback(schema, value2, _ctx);
     });
-    validateAsync = async (schema, value, _ctx) => {
+    validateAsync = async (schema, value2, _ctx) => {
       const ctx = _ctx ? { ..._ctx, async: true, abortEarly: true } : { async: true, abortEarly: true };
-      let result = schema._zod.run({ value, issues: [] }, ctx);
+      let result = schema._zod.run({ value: value2, issues: [] }, ctx);
       if (result instanceof Promise)
         result = await result;
       return result.issues.length === 0;
     };
     _encode = (_Err) => {
       const parse5 = _parse(_Err);
-      const fn = (schema, value, _ctx, _params) => {
+      const fn = (schema, value2, _ctx, _params) => {
         const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-        return parse5(schema, value, ctx, finalizeParams(fn, _params));
+        return parse5(schema, value2, ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
     _decode = (_Err) => {
       const parse5 = _parse(_Err);
-      const fn = (schema, value, _ctx, _params) => {
-        return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+      const fn = (schema, value2, _ctx, _params) => {
+        return parse5(schema, value2, _ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
     _encodeAsync = (_Err) => {
       const parseAsync2 = _parseAsync(_Err);
-      const fn = async (schema, value, _ctx, _params) => {
+      const fn = async (schema, value2, _ctx, _params) => {
         const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-        return await parseAsync2(schema, value, ctx, finalizeParams(fn, _params));
+        return await parseAsync2(schema, value2, ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
     _decodeAsync = (_Err) => {
       const parseAsync2 = _parseAsync(_Err);
-      const fn = async (schema, value, _ctx, _params) => {
-        return await parseAsync2(schema, value, _ctx, finalizeParams(fn, _params));
+      const fn = async (schema, value2, _ctx, _params) => {
+        return await parseAsync2(schema, value2, _ctx, finalizeParams(fn, _params));
       };
       return fn;
     };
-    _safeEncode = (_Err) => (schema, value, _ctx) => {
+    _safeEncode = (_Err) => (schema, value2, _ctx) => {
       const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-      return _safeParse(_Err)(schema, value, ctx);
+      return _safeParse(_Err)(schema, value2, ctx);
     };
-    _safeDecode = (_Err) => (schema, value, _ctx) => {
-      return _safeParse(_Err)(schema, value, _ctx);
+    _safeDecode = (_Err) => (schema, value2, _ctx) => {
+      return _safeParse(_Err)(schema, value2, _ctx);
     };
-    _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
+    _safeEncodeAsync = (_Err) => async (schema, value2, _ctx) => {
       const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-      return _safeParseAsync(_Err)(schema, value, ctx);
+      return _safeParseAsync(_Err)(schema, value2, ctx);
     };
-    _safeDecodeAsync = (_Err) => async (schema, value, _ctx) => {
-      return _safeParseAsync(_Err)(schema, value, _ctx);
+    _safeDecodeAsync = (_Err) => async (schema, value2, _ctx) => {
+      return _safeParseAsync(_Err)(schema, value2, _ctx);
     };
   }
 });
@@ -3530,21 +3530,21 @@ var init_versions = __esm({
 });
 
 // node_modules/zod/v4/core/schemas.js
-async function validateAsync2(inst, value) {
+async function validateAsync2(inst, value2) {
   const ctx = { async: true };
-  return toStandardResult(await inst._zod.run({ value, issues: [] }, ctx), ctx);
+  return toStandardResult(await inst._zod.run({ value: value2, issues: [] }, ctx), ctx);
 }
 function standardProps(inst) {
   return {
-    validate: (value) => {
+    validate: (value2) => {
       const ctx = { async: false };
       try {
-        const r = inst._zod.run({ value, issues: [] }, ctx);
+        const r = inst._zod.run({ value: value2, issues: [] }, ctx);
         if (!(r instanceof Promise))
           return toStandardResult(r, ctx);
       } catch (_) {
       }
-      return validateAsync2(inst, value);
+      return validateAsync2(inst, value2);
     },
     vendor: "zod",
     version: 1
@@ -3581,8 +3581,8 @@ function parseURLObject(trimmed, def) {
     return URL_UNPARSEABLE;
   }
 }
-function stripTabAndNewline(value) {
-  return value.replace(asciiTabOrNewline, "");
+function stripTabAndNewline(value2) {
+  return value2.replace(asciiTabOrNewline, "");
 }
 function urlHostnameOk(url, hostname) {
   hostname.lastIndex = 0;
@@ -3592,13 +3592,13 @@ function urlProtocolOk(url, protocol) {
   protocol.lastIndex = 0;
   return protocol.test(url.protocol.endsWith(":") ? url.protocol.slice(0, -1) : url.protocol);
 }
-function isValidIPv6(value) {
-  if (!ipv6Alphabet.test(value))
+function isValidIPv6(value2) {
+  if (!ipv6Alphabet.test(value2))
     return false;
-  return canParseURL(`http://[${value}]`);
+  return canParseURL(`http://[${value2}]`);
 }
-function isValidCIDRv6(value) {
-  const parts = value.split("/");
+function isValidCIDRv6(value2) {
+  const parts = value2.split("/");
   if (parts.length !== 2)
     return false;
   const [address, prefix] = parts;
@@ -4121,8 +4121,8 @@ var init_schemas = __esm({
       get "~standard"() {
         return hide(this, "~standard", standardProps(this));
       },
-      set "~standard"(value) {
-        own(this, "~standard", value);
+      set "~standard"(value2) {
+        own(this, "~standard", value2);
       }
     });
     toStandardResult = (r, ctx) => r.issues.length ? { issues: r.issues.map((iss) => finalizeIssue(iss, ctx, config())) } : { value: r.value };
@@ -4522,11 +4522,11 @@ var init_schemas = __esm({
       });
       const isObject3 = isObject;
       const catchall = def.catchall;
-      let value;
+      let value2;
       const memo2 = globalConfig.memoizer;
       memo2?.attach(inst);
       inst._zod.parse = (payload, ctx) => {
-        value ?? (value = _normalized.value);
+        value2 ?? (value2 = _normalized.value);
         const input = payload.value;
         if (!isObject3(input)) {
           payload.issues.push({
@@ -4539,10 +4539,10 @@ var init_schemas = __esm({
         }
         payload.value = memo2 ? memo2.alloc(inst, payload, {}, ctx) : {};
         const proms = [];
-        const shape = value.shape;
+        const shape = value2.shape;
         const abortEarly = ctx?.abortEarly;
         let seen = payload.issues.length;
-        for (const key of value.allKeys) {
+        for (const key of value2.allKeys) {
           if (abortEarly && payload.issues.length !== seen) {
             if (aborted(payload, seen))
               break;
@@ -4669,9 +4669,9 @@ var init_schemas = __esm({
       const allowsEval2 = allowsEval;
       const fastEnabled = jit && allowsEval2.value;
       const catchall = def.catchall;
-      let value;
+      let value2;
       inst._zod.parse = (payload, ctx) => {
-        value ?? (value = _normalized.value);
+        value2 ?? (value2 = _normalized.value);
         const input = payload.value;
         if (!isObject3(input)) {
           payload.issues.push({
@@ -4688,7 +4688,7 @@ var init_schemas = __esm({
           payload = fastpass(payload, ctx);
           if (!catchall)
             return payload;
-          return handleCatchall([], input, payload, ctx, value, inst, ctx?.abortEarly === true);
+          return handleCatchall([], input, payload, ctx, value2, inst, ctx?.abortEarly === true);
         }
         return superParse(payload, ctx);
       };
@@ -5229,8 +5229,8 @@ var init_schemas = __esm({
 });
 
 // node_modules/zod/v4/core/memoizer.js
-function isRef(value) {
-  return value !== null && typeof value === "object";
+function isRef(value2) {
+  return value2 !== null && typeof value2 === "object";
 }
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
@@ -5353,13 +5353,13 @@ function isRecursive(inst, stack, resolve19) {
         const desc = Object.getOwnPropertyDescriptor(def, key);
         if (!desc || desc.get)
           continue;
-        const value = desc.value;
-        if (!value || typeof value !== "object")
+        const value2 = desc.value;
+        if (!value2 || typeof value2 !== "object")
           continue;
-        if (value._zod)
-          check(value);
-        else if (Array.isArray(value))
-          for (const el of value)
+        if (value2._zod)
+          check(value2);
+        else if (Array.isArray(value2))
+          for (const el of value2)
             check(el);
       }
     }
@@ -5383,9 +5383,9 @@ function bucketFor(state2, inst) {
 function memoizer() {
   return memo;
 }
-function isBackEdge(ctx, value) {
+function isBackEdge(ctx, value2) {
   const backEdges = ctx[STATE]?.backEdges;
-  return backEdges !== void 0 && isRef(value) && backEdges.has(value);
+  return backEdges !== void 0 && isRef(value2) && backEdges.has(value2);
 }
 var $ZodCyclicError, STATE, NO_ISSUES, recursive, NONE, ASSUMED, PROVEN, handoff, open, memo;
 var init_memoizer = __esm({
@@ -5879,47 +5879,47 @@ function _never(Class2, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lt(value, params) {
+function _lt(value2, params) {
   return new $ZodCheckLessThan({
     check: "less_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _lte(value, params) {
+function _lte(value2, params) {
   return new $ZodCheckLessThan({
     check: "less_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: true
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gt(value, params) {
+function _gt(value2, params) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: false
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _gte(value, params) {
+function _gte(value2, params) {
   return new $ZodCheckGreaterThan({
     check: "greater_than",
     ...normalizeParams(params),
-    value,
+    value: value2,
     inclusive: true
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _multipleOf(value, params) {
+function _multipleOf(value2, params) {
   return new $ZodCheckMultipleOf({
     check: "multiple_of",
     ...normalizeParams(params),
-    value
+    value: value2
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -6723,9 +6723,9 @@ function rewriteKeyNames(ctx) {
     }
   }
 }
-function serializeDefaultValue(value, schema, ctx, json, params) {
+function serializeDefaultValue(value2, schema, ctx, json, params) {
   let unrepresentable = false;
-  const serialized = JSON.stringify(value, (_, val) => {
+  const serialized = JSON.stringify(value2, (_, val) => {
     if (typeof val !== "bigint")
       return val;
     unrepresentable = true;
@@ -6743,22 +6743,22 @@ var init_json_schema_processors = __esm({
     init_schemas();
     init_to_json_schema();
     init_util();
-    narrowMin = (agg, key, value) => {
-      if (agg[key] === void 0 || value > agg[key])
-        agg[key] = value;
+    narrowMin = (agg, key, value2) => {
+      if (agg[key] === void 0 || value2 > agg[key])
+        agg[key] = value2;
     };
-    narrowMax = (agg, key, value) => {
-      if (agg[key] === void 0 || value < agg[key])
-        agg[key] = value;
+    narrowMax = (agg, key, value2) => {
+      if (agg[key] === void 0 || value2 < agg[key])
+        agg[key] = value2;
     };
-    narrowBoth = (agg, value) => {
-      narrowMin(agg, "minimum", value);
-      narrowMax(agg, "maximum", value);
+    narrowBoth = (agg, value2) => {
+      narrowMin(agg, "minimum", value2);
+      narrowMax(agg, "maximum", value2);
     };
-    addDivisor = (agg, value) => {
+    addDivisor = (agg, value2) => {
       agg.multipleOf ?? (agg.multipleOf = []);
-      if (!agg.multipleOf.includes(value))
-        agg.multipleOf.push(value);
+      if (!agg.multipleOf.includes(value2))
+        agg.multipleOf.push(value2);
     };
     addPattern = (agg, pattern) => {
       agg.patterns ?? (agg.patterns = /* @__PURE__ */ new Set());
@@ -7171,9 +7171,9 @@ var init_json_schema_processors = __esm({
       processSchema(def.innerType, ctx, params);
       const seen = ctx.seen.get(schema);
       seen.ref = def.innerType;
-      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
-      if (value !== UNREPRESENTABLE_DEFAULT)
-        json.default = value;
+      const value2 = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
+      if (value2 !== UNREPRESENTABLE_DEFAULT)
+        json.default = value2;
     };
     prefaultProcessor = (schema, ctx, json, params) => {
       const def = schema._zod.def;
@@ -7182,9 +7182,9 @@ var init_json_schema_processors = __esm({
       seen.ref = def.innerType;
       if (ctx.io !== "input")
         return;
-      const value = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
-      if (value !== UNREPRESENTABLE_DEFAULT)
-        json._prefault = value;
+      const value2 = serializeDefaultValue(def.defaultValue, schema, ctx, json, params);
+      if (value2 !== UNREPRESENTABLE_DEFAULT)
+        json._prefault = value2;
     };
     catchProcessor = (schema, ctx, json, params) => {
       const def = schema._zod.def;
@@ -7396,12 +7396,12 @@ function _lazyMethod(proto, key, make) {
     configurable: true,
     enumerable: false,
     get() {
-      const value = make(this);
-      Object.defineProperty(this, key, { value, configurable: true, writable: true });
-      return value;
+      const value2 = make(this);
+      Object.defineProperty(this, key, { value: value2, configurable: true, writable: true });
+      return value2;
     },
-    set(value) {
-      Object.defineProperty(this, key, { value, configurable: true, writable: true });
+    set(value2) {
+      Object.defineProperty(this, key, { value: value2, configurable: true, writable: true });
     }
   });
 }
@@ -7568,10 +7568,10 @@ function _enum(values2, params) {
     ...util_exports.normalizeParams(params)
   });
 }
-function literal(value, params) {
+function literal(value2, params) {
   return new ZodLiteral({
     type: "literal",
-    values: Array.isArray(value) ? value : [value],
+    values: Array.isArray(value2) ? value2 : [value2],
     ...util_exports.normalizeParams(params)
   });
 }
@@ -7772,8 +7772,8 @@ var init_schemas2 = __esm({
           }
         });
       },
-      set "~standard"(value) {
-        util_exports.own(this, "~standard", value);
+      set "~standard"(value2) {
+        util_exports.own(this, "~standard", value2);
       },
       parse: function _parse2(data, params) {
         return parse(this, data, params, { callee: _parse2 });
@@ -7791,8 +7791,8 @@ var init_schemas2 = __esm({
       get spa() {
         return this?.safeParseAsync;
       },
-      set spa(value) {
-        util_exports.own(this, "spa", value);
+      set spa(value2) {
+        util_exports.own(this, "spa", value2);
       },
       validate(data, params) {
         return validate(this, data, params);
@@ -8097,23 +8097,23 @@ var init_schemas2 = __esm({
         },
         format: (inst) => aggregateChecks(inst).format ?? null
       }, {
-        gt(value, params) {
-          return this.check(_gt(value, params));
+        gt(value2, params) {
+          return this.check(_gt(value2, params));
         },
-        gte(value, params) {
-          return this.check(_gte(value, params));
+        gte(value2, params) {
+          return this.check(_gte(value2, params));
         },
-        min(value, params) {
-          return this.check(_gte(value, params));
+        min(value2, params) {
+          return this.check(_gte(value2, params));
         },
-        lt(value, params) {
-          return this.check(_lt(value, params));
+        lt(value2, params) {
+          return this.check(_lt(value2, params));
         },
-        lte(value, params) {
-          return this.check(_lte(value, params));
+        lte(value2, params) {
+          return this.check(_lte(value2, params));
         },
-        max(value, params) {
-          return this.check(_lte(value, params));
+        max(value2, params) {
+          return this.check(_lte(value2, params));
         },
         int(params) {
           return this.check(int(params));
@@ -8133,11 +8133,11 @@ var init_schemas2 = __esm({
         nonpositive(params) {
           return this.check(_lte(0, params));
         },
-        multipleOf(value, params) {
-          return this.check(_multipleOf(value, params));
+        multipleOf(value2, params) {
+          return this.check(_multipleOf(value2, params));
         },
-        step(value, params) {
-          return this.check(_multipleOf(value, params));
+        step(value2, params) {
+          return this.check(_multipleOf(value2, params));
         },
         finite() {
           return this;
@@ -8286,11 +8286,11 @@ var init_schemas2 = __esm({
       const keys = new Set(Object.keys(def.entries));
       inst.extract = (values2, params) => {
         const newEntries = {};
-        for (const value of values2) {
-          if (keys.has(value)) {
-            newEntries[value] = def.entries[value];
+        for (const value2 of values2) {
+          if (keys.has(value2)) {
+            newEntries[value2] = def.entries[value2];
           } else
-            throw new Error(`Key ${value} not found in enum`);
+            throw new Error(`Key ${value2} not found in enum`);
         }
         return new ZodEnum({
           ...def,
@@ -8301,11 +8301,11 @@ var init_schemas2 = __esm({
       };
       inst.exclude = (values2, params) => {
         const newEntries = { ...def.entries };
-        for (const value of values2) {
-          if (keys.has(value)) {
-            delete newEntries[value];
+        for (const value2 of values2) {
+          if (keys.has(value2)) {
+            delete newEntries[value2];
           } else
-            throw new Error(`Key ${value} not found in enum`);
+            throw new Error(`Key ${value2} not found in enum`);
         }
         return new ZodEnum({
           ...def,
@@ -9309,29 +9309,29 @@ var require_scan2 = __commonJS({
       function hasMore() {
         return index < source.length;
       }
-      function read(value) {
-        if (value instanceof RegExp) {
+      function read2(value2) {
+        if (value2 instanceof RegExp) {
           var chars = source.slice(index);
-          var match = chars.match(value);
+          var match = chars.match(value2);
           if (match) {
             index += match[0].length;
             return match[0];
           }
         } else {
-          if (source.indexOf(value, index) === index) {
-            index += value.length;
-            return value;
+          if (source.indexOf(value2, index) === index) {
+            index += value2.length;
+            return value2;
           }
         }
       }
       function skipWhitespace() {
-        read(/[ ]*/);
+        read2(/[ ]*/);
       }
       function operator() {
         var string3;
         var possibilities = [/^WITH/i, /^AND/i, /^OR/i, "(", ")", ":", "+"];
         for (var i = 0; i < possibilities.length; i++) {
-          string3 = read(possibilities[i]);
+          string3 = read2(possibilities[i]);
           if (string3) {
             break;
           }
@@ -9345,7 +9345,7 @@ var require_scan2 = __commonJS({
         };
       }
       function idstring() {
-        return read(/[A-Za-z0-9-.]+/);
+        return read2(/[A-Za-z0-9-.]+/);
       }
       function expectIdstring() {
         var string3 = idstring();
@@ -9355,13 +9355,13 @@ var require_scan2 = __commonJS({
         return string3;
       }
       function documentRef() {
-        if (read("DocumentRef-")) {
+        if (read2("DocumentRef-")) {
           var string3 = expectIdstring();
           return { type: "DOCUMENTREF", string: string3 };
         }
       }
       function licenseRef() {
-        if (read("LicenseRef-")) {
+        if (read2("LicenseRef-")) {
           var string3 = expectIdstring();
           return { type: "LICENSEREF", string: string3 };
         }
@@ -9565,29 +9565,29 @@ var require_scan3 = __commonJS({
       function hasMore() {
         return index < source.length;
       }
-      function read(value) {
-        if (value instanceof RegExp) {
+      function read2(value2) {
+        if (value2 instanceof RegExp) {
           var chars = source.slice(index);
-          var match = chars.match(value);
+          var match = chars.match(value2);
           if (match) {
             index += match[0].length;
             return match[0];
           }
         } else {
-          if (source.indexOf(value, index) === index) {
-            index += value.length;
-            return value;
+          if (source.indexOf(value2, index) === index) {
+            index += value2.length;
+            return value2;
           }
         }
       }
       function skipWhitespace() {
-        read(/[ ]*/);
+        read2(/[ ]*/);
       }
       function operator() {
         var string3;
         var possibilities = ["WITH", "AND", "OR", "(", ")", ":", "+"];
         for (var i = 0; i < possibilities.length; i++) {
-          string3 = read(possibilities[i]);
+          string3 = read2(possibilities[i]);
           if (string3) {
             break;
           }
@@ -9601,7 +9601,7 @@ var require_scan3 = __commonJS({
         };
       }
       function idstring() {
-        return read(/[A-Za-z0-9-.]+/);
+        return read2(/[A-Za-z0-9-.]+/);
       }
       function expectIdstring() {
         var string3 = idstring();
@@ -9611,13 +9611,13 @@ var require_scan3 = __commonJS({
         return string3;
       }
       function documentRef() {
-        if (read("DocumentRef-")) {
+        if (read2("DocumentRef-")) {
           var string3 = expectIdstring();
           return { type: "DOCUMENTREF", string: string3 };
         }
       }
       function licenseRef() {
-        if (read("LicenseRef-")) {
+        if (read2("LicenseRef-")) {
           var string3 = expectIdstring();
           return { type: "LICENSEREF", string: string3 };
         }
@@ -10086,29 +10086,29 @@ var require_scan4 = __commonJS({
       function hasMore() {
         return index < source.length;
       }
-      function read(value) {
-        if (value instanceof RegExp) {
+      function read2(value2) {
+        if (value2 instanceof RegExp) {
           var chars = source.slice(index);
-          var match = chars.match(value);
+          var match = chars.match(value2);
           if (match) {
             index += match[0].length;
             return match[0];
           }
         } else {
-          if (source.indexOf(value, index) === index) {
-            index += value.length;
-            return value;
+          if (source.indexOf(value2, index) === index) {
+            index += value2.length;
+            return value2;
           }
         }
       }
       function skipWhitespace() {
-        read(/[ ]*/);
+        read2(/[ ]*/);
       }
       function operator() {
         var string3;
         var possibilities = ["WITH", "AND", "OR", "(", ")", ":", "+"];
         for (var i = 0; i < possibilities.length; i++) {
-          string3 = read(possibilities[i]);
+          string3 = read2(possibilities[i]);
           if (string3) {
             break;
           }
@@ -10122,7 +10122,7 @@ var require_scan4 = __commonJS({
         };
       }
       function idstring() {
-        return read(/[A-Za-z0-9-.]+/);
+        return read2(/[A-Za-z0-9-.]+/);
       }
       function expectIdstring() {
         var string3 = idstring();
@@ -10132,13 +10132,13 @@ var require_scan4 = __commonJS({
         return string3;
       }
       function documentRef() {
-        if (read("DocumentRef-")) {
+        if (read2("DocumentRef-")) {
           var string3 = expectIdstring();
           return { type: "DOCUMENTREF", string: string3 };
         }
       }
       function licenseRef() {
-        if (read("LicenseRef-")) {
+        if (read2("LicenseRef-")) {
           var string3 = expectIdstring();
           return { type: "LICENSEREF", string: string3 };
         }
@@ -10437,12 +10437,12 @@ function lookupTable(entries) {
 function wellFormed(s) {
   return s.toWellFormed();
 }
-function wellFormedValue(_key, value) {
-  if (typeof value === "string") return wellFormed(value);
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
-  const keys = Object.keys(value);
-  if (keys.every((k) => wellFormed(k) === k)) return value;
-  return Object.fromEntries(keys.map((k) => [wellFormed(k), value[k]]));
+function wellFormedValue(_key, value2) {
+  if (typeof value2 === "string") return wellFormed(value2);
+  if (value2 === null || typeof value2 !== "object" || Array.isArray(value2)) return value2;
+  const keys = Object.keys(value2);
+  if (keys.every((k) => wellFormed(k) === k)) return value2;
+  return Object.fromEntries(keys.map((k) => [wellFormed(k), value2[k]]));
 }
 function jsonParse(text3) {
   return SURROGATE_ESCAPE.test(text3) ? JSON.parse(text3, wellFormedValue) : JSON.parse(text3);
@@ -11292,11 +11292,11 @@ function compileDef(def, values2) {
     }
     case "record": {
       const key = def.keyType;
-      const value = compileSchema(def.valueType);
-      if (key._zod.def.type !== "string" || (key._zod.def.checks?.length ?? 0) > 0 || value === void 0) return void 0;
+      const value2 = compileSchema(def.valueType);
+      if (key._zod.def.type !== "string" || (key._zod.def.checks?.length ?? 0) > 0 || value2 === void 0) return void 0;
       return withChecks(def, (v) => {
         if (!isObject2(v) || Object.prototype.hasOwnProperty.call(v, "__proto__")) return false;
-        for (const k in v) if (!value(v[k])) return false;
+        for (const k in v) if (!value2(v[k])) return false;
         return true;
       });
     }
@@ -11373,9 +11373,9 @@ function compile(s) {
   const hit = cache2.get(s);
   if (hit) return hit;
   cache2.set(s, none);
-  const walk3 = compileDef2(s);
-  cache2.set(s, walk3);
-  return walk3;
+  const walk2 = compileDef2(s);
+  cache2.set(s, walk2);
+  return walk2;
 }
 function objectWalk(shape) {
   const names = Object.keys(shape);
@@ -11386,8 +11386,8 @@ function objectWalk(shape) {
     if (!isPlainObject2(v)) return void 0;
     for (const k in v) {
       if (known.has(k)) {
-        const walk3 = walks.get(k);
-        const p = walk3 && under(k, walk3(v[k]));
+        const walk2 = walks.get(k);
+        const p = walk2 && under(k, walk2(v[k]));
         if (p) return p;
         continue;
       }
@@ -11420,12 +11420,12 @@ function compileDef2(s) {
       };
     }
     case "record": {
-      const value = compile(def.valueType);
-      if (value === none) return none;
+      const value2 = compile(def.valueType);
+      if (value2 === none) return none;
       return (v) => {
         if (!isPlainObject2(v)) return void 0;
         for (const k in v) {
-          const p = under(k, value(v[k]));
+          const p = under(k, value2(v[k]));
           if (p) return p;
         }
         return void 0;
@@ -12200,26 +12200,26 @@ var require_toJS = __commonJS({
   "node_modules/yaml/dist/nodes/toJS.js"(exports2) {
     "use strict";
     var identity = require_identity();
-    function toJS(value, arg, ctx) {
-      if (Array.isArray(value))
-        return value.map((v, i) => toJS(v, String(i), ctx));
-      if (value && typeof value.toJSON === "function") {
-        if (!ctx || !identity.hasAnchor(value))
-          return value.toJSON(arg, ctx);
+    function toJS(value2, arg, ctx) {
+      if (Array.isArray(value2))
+        return value2.map((v, i) => toJS(v, String(i), ctx));
+      if (value2 && typeof value2.toJSON === "function") {
+        if (!ctx || !identity.hasAnchor(value2))
+          return value2.toJSON(arg, ctx);
         const data = { aliasCount: 0, count: 1, res: void 0 };
-        ctx.anchors.set(value, data);
+        ctx.anchors.set(value2, data);
         ctx.onCreate = (res2) => {
           data.res = res2;
           delete ctx.onCreate;
         };
-        const res = value.toJSON(arg, ctx);
+        const res = value2.toJSON(arg, ctx);
         if (ctx.onCreate)
           ctx.onCreate(res);
         return res;
       }
-      if (typeof value === "bigint" && !ctx?.keep)
-        return Number(value);
-      return value;
+      if (typeof value2 === "bigint" && !ctx?.keep)
+        return Number(value2);
+      return value2;
     }
     exports2.toJS = toJS;
   }
@@ -12347,7 +12347,7 @@ var require_Alias = __commonJS({
         return ctx.anchors.get(source).res;
       }
       toString(ctx, _onComment, _onChompKeep) {
-        const src = `*${this.source}`;
+        const src2 = `*${this.source}`;
         if (ctx) {
           anchors.anchorIsValid(this.source);
           if (ctx.options.verifyAliasOrder && !ctx.anchors.has(this.source)) {
@@ -12355,9 +12355,9 @@ var require_Alias = __commonJS({
             throw new Error(msg);
           }
           if (ctx.implicitKey)
-            return `${src} `;
+            return `${src2} `;
         }
-        return src;
+        return src2;
       }
     };
     function getAliasCount(doc, node2, anchors2) {
@@ -12391,11 +12391,11 @@ var require_Scalar = __commonJS({
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
-    var isScalarValue = (value) => !value || typeof value !== "function" && typeof value !== "object";
+    var isScalarValue = (value2) => !value2 || typeof value2 !== "function" && typeof value2 !== "object";
     var Scalar = class extends Node.NodeBase {
-      constructor(value) {
+      constructor(value2) {
         super(identity.SCALAR);
-        this.value = value;
+        this.value = value2;
       }
       toJSON(arg, ctx) {
         return ctx?.keep ? this.value : toJS.toJS(this.value, arg, ctx);
@@ -12422,7 +12422,7 @@ var require_createNode = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var defaultTagPrefix = "tag:yaml.org,2002:";
-    function findTagObject(value, tagName, tags) {
+    function findTagObject(value2, tagName, tags) {
       if (tagName) {
         const match = tags.filter((t) => t.tag === tagName);
         const tagObj = match.find((t) => !t.format) ?? match[0];
@@ -12430,53 +12430,53 @@ var require_createNode = __commonJS({
           throw new Error(`Tag ${tagName} not found`);
         return tagObj;
       }
-      return tags.find((t) => t.identify?.(value) && !t.format);
+      return tags.find((t) => t.identify?.(value2) && !t.format);
     }
-    function createNode(value, tagName, ctx) {
-      if (identity.isDocument(value))
-        value = value.contents;
-      if (identity.isNode(value))
-        return value;
-      if (identity.isPair(value)) {
+    function createNode(value2, tagName, ctx) {
+      if (identity.isDocument(value2))
+        value2 = value2.contents;
+      if (identity.isNode(value2))
+        return value2;
+      if (identity.isPair(value2)) {
         const map = ctx.schema[identity.MAP].createNode?.(ctx.schema, null, ctx);
-        map.items.push(value);
+        map.items.push(value2);
         return map;
       }
-      if (value instanceof String || value instanceof Number || value instanceof Boolean || typeof BigInt !== "undefined" && value instanceof BigInt) {
-        value = value.valueOf();
+      if (value2 instanceof String || value2 instanceof Number || value2 instanceof Boolean || typeof BigInt !== "undefined" && value2 instanceof BigInt) {
+        value2 = value2.valueOf();
       }
       const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
       let ref = void 0;
-      if (aliasDuplicateObjects && value && typeof value === "object") {
-        ref = sourceObjects.get(value);
+      if (aliasDuplicateObjects && value2 && typeof value2 === "object") {
+        ref = sourceObjects.get(value2);
         if (ref) {
-          ref.anchor ?? (ref.anchor = onAnchor(value));
+          ref.anchor ?? (ref.anchor = onAnchor(value2));
           return new Alias.Alias(ref.anchor);
         } else {
           ref = { anchor: null, node: null };
-          sourceObjects.set(value, ref);
+          sourceObjects.set(value2, ref);
         }
       }
       if (tagName?.startsWith("!!"))
         tagName = defaultTagPrefix + tagName.slice(2);
-      let tagObj = findTagObject(value, tagName, schema.tags);
+      let tagObj = findTagObject(value2, tagName, schema.tags);
       if (!tagObj) {
-        if (value && typeof value.toJSON === "function") {
-          value = value.toJSON();
+        if (value2 && typeof value2.toJSON === "function") {
+          value2 = value2.toJSON();
         }
-        if (!value || typeof value !== "object") {
-          const node3 = new Scalar.Scalar(value);
+        if (!value2 || typeof value2 !== "object") {
+          const node3 = new Scalar.Scalar(value2);
           if (ref)
             ref.node = node3;
           return node3;
         }
-        tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
+        tagObj = value2 instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value2) ? schema[identity.SEQ] : schema[identity.MAP];
       }
       if (onTagObj) {
         onTagObj(tagObj);
         delete ctx.onTagObj;
       }
-      const node2 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value, ctx) : new Scalar.Scalar(value);
+      const node2 = tagObj?.createNode ? tagObj.createNode(ctx.schema, value2, ctx) : typeof tagObj?.nodeClass?.from === "function" ? tagObj.nodeClass.from(ctx.schema, value2, ctx) : new Scalar.Scalar(value2);
       if (tagName)
         node2.tag = tagName;
       else if (!tagObj.default)
@@ -12496,8 +12496,8 @@ var require_Collection = __commonJS({
     var createNode = require_createNode();
     var identity = require_identity();
     var Node = require_Node();
-    function collectionFromPath(schema, path, value) {
-      let v = value;
+    function collectionFromPath(schema, path, value2) {
+      let v = value2;
       for (let i = path.length - 1; i >= 0; --i) {
         const k = path[i];
         if (typeof k === "number" && Number.isInteger(k) && k >= 0) {
@@ -12548,16 +12548,16 @@ var require_Collection = __commonJS({
        * be a Pair instance or a `{ key, value }` object, which may not have a key
        * that already exists in the map.
        */
-      addIn(path, value) {
+      addIn(path, value2) {
         if (isEmptyPath(path))
-          this.add(value);
+          this.add(value2);
         else {
           const [key, ...rest] = path;
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
-            node2.addIn(rest, value);
+            node2.addIn(rest, value2);
           else if (node2 === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -12611,16 +12611,16 @@ var require_Collection = __commonJS({
        * Sets a value in this collection. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
+      setIn(path, value2) {
         const [key, ...rest] = path;
         if (rest.length === 0) {
-          this.set(key, value);
+          this.set(key, value2);
         } else {
           const node2 = this.get(key, true);
           if (identity.isCollection(node2))
-            node2.setIn(rest, value);
+            node2.setIn(rest, value2);
           else if (node2 === void 0 && this.schema)
-            this.set(key, collectionFromPath(this.schema, rest, value));
+            this.set(key, collectionFromPath(this.schema, rest, value2));
           else
             throw new Error(`Expected YAML collection at ${key}. Remaining path: ${rest}`);
         }
@@ -12815,13 +12815,13 @@ var require_stringifyString = __commonJS({
       }
       return true;
     }
-    function doubleQuotedString(value, ctx) {
-      const json = JSON.stringify(value);
+    function doubleQuotedString(value2, ctx) {
+      const json = JSON.stringify(value2);
       if (ctx.options.doubleQuotedAsJSON)
         return json;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
       let str2 = "";
       let start = 0;
       for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
@@ -12895,22 +12895,22 @@ var require_stringifyString = __commonJS({
       str2 = start ? str2 + json.slice(start) : json;
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
-    function singleQuotedString(value, ctx) {
-      if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
-        return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
+    function singleQuotedString(value2, ctx) {
+      if (ctx.options.singleQuote === false || ctx.implicitKey && value2.includes("\n") || /[ \t]\n|\n[ \t]/.test(value2))
+        return doubleQuotedString(value2, ctx);
+      const indent = ctx.indent || (containsDocumentMarker(value2) ? "  " : "");
+      const res = "'" + value2.replace(/'/g, "''").replace(/\n+/g, `$&
 ${indent}`) + "'";
       return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
-    function quotedString(value, ctx) {
+    function quotedString(value2, ctx) {
       const { singleQuote } = ctx.options;
       let qs;
       if (singleQuote === false)
         qs = doubleQuotedString;
       else {
-        const hasDouble = value.includes('"');
-        const hasSingle = value.includes("'");
+        const hasDouble = value2.includes('"');
+        const hasSingle = value2.includes("'");
         if (hasDouble && !hasSingle)
           qs = singleQuotedString;
         else if (hasSingle && !hasDouble)
@@ -12918,7 +12918,7 @@ ${indent}`) + "'";
         else
           qs = singleQuote ? singleQuotedString : doubleQuotedString;
       }
-      return qs(value, ctx);
+      return qs(value2, ctx);
     }
     var blockEndNewlines;
     try {
@@ -12926,27 +12926,27 @@ ${indent}`) + "'";
     } catch {
       blockEndNewlines = /\n+(?!\n|$)/g;
     }
-    function blockString({ comment, type, value }, ctx, onComment, onChompKeep) {
+    function blockString({ comment, type, value: value2 }, ctx, onComment, onChompKeep) {
       const { blockQuote, commentString, lineWidth } = ctx.options;
-      if (!blockQuote || /\n[\t ]+$/.test(value)) {
-        return quotedString(value, ctx);
+      if (!blockQuote || /\n[\t ]+$/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
-      if (!value)
+      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value2) ? "  " : "");
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value2, lineWidth, indent.length);
+      if (!value2)
         return literal2 ? "|\n" : ">\n";
       let chomp;
       let endStart;
-      for (endStart = value.length; endStart > 0; --endStart) {
-        const ch = value[endStart - 1];
+      for (endStart = value2.length; endStart > 0; --endStart) {
+        const ch = value2[endStart - 1];
         if (ch !== "\n" && ch !== "	" && ch !== " ")
           break;
       }
-      let end = value.substring(endStart);
+      let end = value2.substring(endStart);
       const endNlPos = end.indexOf("\n");
       if (endNlPos === -1) {
         chomp = "-";
-      } else if (value === end || endNlPos !== end.length - 1) {
+      } else if (value2 === end || endNlPos !== end.length - 1) {
         chomp = "+";
         if (onChompKeep)
           onChompKeep();
@@ -12954,7 +12954,7 @@ ${indent}`) + "'";
         chomp = "";
       }
       if (end) {
-        value = value.slice(0, -end.length);
+        value2 = value2.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
         end = end.replace(blockEndNewlines, `$&${indent}`);
@@ -12962,8 +12962,8 @@ ${indent}`) + "'";
       let startWithSpace = false;
       let startEnd;
       let startNlPos = -1;
-      for (startEnd = 0; startEnd < value.length; ++startEnd) {
-        const ch = value[startEnd];
+      for (startEnd = 0; startEnd < value2.length; ++startEnd) {
+        const ch = value2[startEnd];
         if (ch === " ")
           startWithSpace = true;
         else if (ch === "\n")
@@ -12971,9 +12971,9 @@ ${indent}`) + "'";
         else
           break;
       }
-      let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+      let start = value2.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start) {
-        value = value.substring(start.length);
+        value2 = value2.substring(start.length);
         start = start.replace(/\n+/g, `$&${indent}`);
       }
       const indentSize = indent ? "2" : "1";
@@ -12984,7 +12984,7 @@ ${indent}`) + "'";
           onComment();
       }
       if (!literal2) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value2.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -12997,37 +12997,37 @@ ${indent}`) + "'";
           return `>${header}
 ${indent}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value2 = value2.replace(/\n+/g, `$&${indent}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent}${start}${value2}${end}`;
     }
     function plainString(item, ctx, onComment, onChompKeep) {
-      const { type, value } = item;
+      const { type, value: value2 } = item;
       const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
-      if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
-        return quotedString(value, ctx);
+      if (implicitKey && value2.includes("\n") || inFlow && /[[\]{},]/.test(value2)) {
+        return quotedString(value2, ctx);
       }
-      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value)) {
-        return implicitKey || inFlow || !value.includes("\n") ? quotedString(value, ctx) : blockString(item, ctx, onComment, onChompKeep);
+      if (/^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/.test(value2)) {
+        return implicitKey || inFlow || !value2.includes("\n") ? quotedString(value2, ctx) : blockString(item, ctx, onComment, onChompKeep);
       }
-      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value.includes("\n")) {
+      if (!implicitKey && !inFlow && type !== Scalar.Scalar.PLAIN && value2.includes("\n")) {
         return blockString(item, ctx, onComment, onChompKeep);
       }
-      if (containsDocumentMarker(value)) {
+      if (containsDocumentMarker(value2)) {
         if (indent === "") {
           ctx.forceBlockIndent = true;
           return blockString(item, ctx, onComment, onChompKeep);
         } else if (implicitKey && indent === indentStep) {
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str2 = value2.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
-          return quotedString(value, ctx);
+          return quotedString(value2, ctx);
       }
       return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
@@ -13200,7 +13200,7 @@ var require_stringifyPair = __commonJS({
     var Scalar = require_Scalar();
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
-    function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
+    function stringifyPair({ key, value: value2 }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
@@ -13212,7 +13212,7 @@ var require_stringifyPair = __commonJS({
           throw new Error(msg);
         }
       }
-      let explicitKey = !simpleKeys && (!key || keyComment && value == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
+      let explicitKey = !simpleKeys && (!key || keyComment && value2 == null && !ctx.inFlow || identity.isCollection(key) || (identity.isScalar(key) ? key.type === Scalar.Scalar.BLOCK_FOLDED || key.type === Scalar.Scalar.BLOCK_LITERAL : typeof key === "object"));
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
@@ -13227,12 +13227,12 @@ var require_stringifyPair = __commonJS({
         explicitKey = true;
       }
       if (ctx.inFlow) {
-        if (allNullValues || value == null) {
+        if (allNullValues || value2 == null) {
           if (keyCommentDone && onComment)
             onComment();
           return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
         }
-      } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
+      } else if (allNullValues && !simpleKeys || value2 == null && explicitKey) {
         str2 = `? ${str2}`;
         if (keyComment && !keyCommentDone) {
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
@@ -13253,26 +13253,26 @@ ${indent}:`;
           str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
-      if (identity.isNode(value)) {
-        vsb = !!value.spaceBefore;
-        vcb = value.commentBefore;
-        valueComment = value.comment;
+      if (identity.isNode(value2)) {
+        vsb = !!value2.spaceBefore;
+        vcb = value2.commentBefore;
+        valueComment = value2.comment;
       } else {
         vsb = false;
         vcb = null;
         valueComment = null;
-        if (value && typeof value === "object")
-          value = doc.createNode(value);
+        if (value2 && typeof value2 === "object")
+          value2 = doc.createNode(value2);
       }
       ctx.implicitKey = false;
-      if (!explicitKey && !keyComment && identity.isScalar(value))
+      if (!explicitKey && !keyComment && identity.isScalar(value2))
         ctx.indentAtStart = str2.length + 1;
       chompKeep = false;
-      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
+      if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value2) && !value2.flow && !value2.tag && !value2.anchor) {
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify.stringify(value2, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -13288,11 +13288,11 @@ ${stringifyComment.indentComment(cs, ctx.indent)}`;
           ws += `
 ${ctx.indent}`;
         }
-      } else if (!explicitKey && identity.isCollection(value)) {
+      } else if (!explicitKey && identity.isCollection(value2)) {
         const vs0 = valueStr[0];
         const nl0 = valueStr.indexOf("\n");
         const hasNewline = nl0 !== -1;
-        const flow2 = ctx.inFlow ?? value.flow ?? value.items.length === 0;
+        const flow2 = ctx.inFlow ?? value2.flow ?? value2.items.length === 0;
         if (hasNewline || !flow2) {
           let hasPropsLine = false;
           if (hasNewline && (vs0 === "&" || vs0 === "!")) {
@@ -13355,7 +13355,7 @@ var require_merge = __commonJS({
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
     var merge2 = {
-      identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
+      identify: (value2) => value2 === MERGE_KEY || typeof value2 === "symbol" && value2.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
       test: /^<<$/,
@@ -13365,8 +13365,8 @@ var require_merge = __commonJS({
       stringify: () => MERGE_KEY
     };
     var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
-    function addMergeToJSMap(ctx, map, value) {
-      const source = resolveAliasValue(ctx, value);
+    function addMergeToJSMap(ctx, map, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (identity.isSeq(source))
         for (const it of source.items)
           mergeValue(ctx, map, it);
@@ -13376,20 +13376,20 @@ var require_merge = __commonJS({
       else
         mergeValue(ctx, map, source);
     }
-    function mergeValue(ctx, map, value) {
-      const source = resolveAliasValue(ctx, value);
+    function mergeValue(ctx, map, value2) {
+      const source = resolveAliasValue(ctx, value2);
       if (!identity.isMap(source))
         throw new Error("Merge sources must be maps or map aliases");
       const srcMap = source.toJSON(null, ctx, Map);
-      for (const [key, value2] of srcMap) {
+      for (const [key, value3] of srcMap) {
         if (map instanceof Map) {
           if (!map.has(key))
-            map.set(key, value2);
+            map.set(key, value3);
         } else if (map instanceof Set) {
           map.add(key);
         } else if (!Object.prototype.hasOwnProperty.call(map, key)) {
           Object.defineProperty(map, key, {
-            value: value2,
+            value: value3,
             writable: true,
             enumerable: true,
             configurable: true
@@ -13398,8 +13398,8 @@ var require_merge = __commonJS({
       }
       return map;
     }
-    function resolveAliasValue(ctx, value) {
-      return ctx && identity.isAlias(value) ? value.resolve(ctx.doc, ctx) : value;
+    function resolveAliasValue(ctx, value2) {
+      return ctx && identity.isAlias(value2) ? value2.resolve(ctx.doc, ctx) : value2;
     }
     exports2.addMergeToJSMap = addMergeToJSMap;
     exports2.isMergeKey = isMergeKey;
@@ -13416,20 +13416,20 @@ var require_addPairToJSMap = __commonJS({
     var stringify = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
-    function addPairToJSMap(ctx, map, { key, value }) {
+    function addPairToJSMap(ctx, map, { key, value: value2 }) {
       if (identity.isNode(key) && key.addToJSMap)
-        key.addToJSMap(ctx, map, value);
+        key.addToJSMap(ctx, map, value2);
       else if (merge2.isMergeKey(ctx, key))
-        merge2.addMergeToJSMap(ctx, map, value);
+        merge2.addMergeToJSMap(ctx, map, value2);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map instanceof Map) {
-          map.set(jsKey, toJS.toJS(value, jsKey, ctx));
+          map.set(jsKey, toJS.toJS(value2, jsKey, ctx));
         } else if (map instanceof Set) {
           map.add(jsKey);
         } else {
           const stringKey = stringifyKey(key, jsKey, ctx);
-          const jsValue = toJS.toJS(value, stringKey, ctx);
+          const jsValue = toJS.toJS(value2, stringKey, ctx);
           if (stringKey in map)
             Object.defineProperty(map, stringKey, {
               value: jsValue,
@@ -13479,24 +13479,24 @@ var require_Pair = __commonJS({
     var stringifyPair = require_stringifyPair();
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
-    function createPair(key, value, ctx) {
+    function createPair(key, value2, ctx) {
       const k = createNode.createNode(key, void 0, ctx);
-      const v = createNode.createNode(value, void 0, ctx);
+      const v = createNode.createNode(value2, void 0, ctx);
       return new Pair(k, v);
     }
     var Pair = class _Pair {
-      constructor(key, value = null) {
+      constructor(key, value2 = null) {
         Object.defineProperty(this, identity.NODE_TYPE, { value: identity.PAIR });
         this.key = key;
-        this.value = value;
+        this.value = value2;
       }
       clone(schema) {
-        let { key, value } = this;
+        let { key, value: value2 } = this;
         if (identity.isNode(key))
           key = key.clone(schema);
-        if (identity.isNode(value))
-          value = value.clone(schema);
-        return new _Pair(key, value);
+        if (identity.isNode(value2))
+          value2 = value2.clone(schema);
+        return new _Pair(key, value2);
       }
       toJSON(_, ctx) {
         const pair = ctx?.mapAsMap ? /* @__PURE__ */ new Map() : {};
@@ -13699,17 +13699,17 @@ var require_YAMLMap = __commonJS({
       static from(schema, obj, ctx) {
         const { keepUndefined, replacer } = ctx;
         const map = new this(schema);
-        const add = (key, value) => {
+        const add = (key, value2) => {
           if (typeof replacer === "function")
-            value = replacer.call(obj, key, value);
+            value2 = replacer.call(obj, key, value2);
           else if (Array.isArray(replacer) && !replacer.includes(key))
             return;
-          if (value !== void 0 || keepUndefined)
-            map.items.push(Pair.createPair(key, value, ctx));
+          if (value2 !== void 0 || keepUndefined)
+            map.items.push(Pair.createPair(key, value2, ctx));
         };
         if (obj instanceof Map) {
-          for (const [key, value] of obj)
-            add(key, value);
+          for (const [key, value2] of obj)
+            add(key, value2);
         } else if (obj && typeof obj === "object") {
           for (const key of Object.keys(obj))
             add(key, obj[key]);
@@ -13767,8 +13767,8 @@ var require_YAMLMap = __commonJS({
       has(key) {
         return !!findPair(this.items, key);
       }
-      set(key, value) {
-        this.add(new Pair.Pair(key, value), true);
+      set(key, value2) {
+        this.add(new Pair.Pair(key, value2), true);
       }
       /**
        * @param ctx - Conversion context, originally set in Document#toJS()
@@ -13846,8 +13846,8 @@ var require_YAMLSeq = __commonJS({
         super(identity.SEQ, schema);
         this.items = [];
       }
-      add(value) {
-        this.items.push(value);
+      add(value2) {
+        this.items.push(value2);
       }
       /**
        * Removes a value from the collection.
@@ -13888,15 +13888,15 @@ var require_YAMLSeq = __commonJS({
        * If `key` does not contain a representation of an integer, this will throw.
        * It may be wrapped in a `Scalar`.
        */
-      set(key, value) {
+      set(key, value2) {
         const idx = asItemIndex(key);
         if (typeof idx !== "number")
           throw new Error(`Expected a valid index, not ${key}.`);
         const prev = this.items[idx];
-        if (identity.isScalar(prev) && Scalar.isScalarValue(value))
-          prev.value = value;
+        if (identity.isScalar(prev) && Scalar.isScalarValue(value2))
+          prev.value = value2;
         else
-          this.items[idx] = value;
+          this.items[idx] = value2;
       }
       toJSON(_, ctx) {
         const seq = [];
@@ -13972,7 +13972,7 @@ var require_string = __commonJS({
     "use strict";
     var stringifyString = require_stringifyString();
     var string3 = {
-      identify: (value) => typeof value === "string",
+      identify: (value2) => typeof value2 === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
       resolve: (str2) => str2,
@@ -13991,7 +13991,7 @@ var require_null = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var nullTag = {
-      identify: (value) => value == null,
+      identify: (value2) => value2 == null,
       createNode: () => new Scalar.Scalar(null),
       default: true,
       tag: "tag:yaml.org,2002:null",
@@ -14009,18 +14009,18 @@ var require_bool = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var boolTag = {
-      identify: (value) => typeof value === "boolean",
+      identify: (value2) => typeof value2 === "boolean",
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
       resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
-      stringify({ source, value }, ctx) {
+      stringify({ source, value: value2 }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
-          if (value === sv)
+          if (value2 === sv)
             return source;
         }
-        return value ? ctx.options.trueStr : ctx.options.falseStr;
+        return value2 ? ctx.options.trueStr : ctx.options.falseStr;
       }
     };
     exports2.boolTag = boolTag;
@@ -14031,13 +14031,13 @@ var require_bool = __commonJS({
 var require_stringifyNumber = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyNumber.js"(exports2) {
     "use strict";
-    function stringifyNumber({ format, minFractionDigits, tag, value }) {
-      if (typeof value === "bigint")
-        return String(value);
-      const num = typeof value === "number" ? value : Number(value);
+    function stringifyNumber({ format, minFractionDigits, tag, value: value2 }) {
+      if (typeof value2 === "bigint")
+        return String(value2);
+      const num = typeof value2 === "number" ? value2 : Number(value2);
       if (!isFinite(num))
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
-      let n = Object.is(value, -0) ? "-0" : JSON.stringify(value);
+      let n = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
         if (i < 0) {
@@ -14061,7 +14061,7 @@ var require_float = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -14069,7 +14069,7 @@ var require_float = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -14081,7 +14081,7 @@ var require_float = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
@@ -14105,16 +14105,16 @@ var require_int = __commonJS({
   "node_modules/yaml/dist/schema/core/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
     function intStringify(node2, radix, prefix) {
-      const { value } = node2;
-      if (intIdentify(value) && value >= 0)
-        return prefix + value.toString(radix);
+      const { value: value2 } = node2;
+      if (intIdentify(value2) && value2 >= 0)
+        return prefix + value2.toString(radix);
       return stringifyNumber.stringifyNumber(node2);
     }
     var intOct = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
@@ -14131,7 +14131,7 @@ var require_int = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
-      identify: (value) => intIdentify(value) && value >= 0,
+      identify: (value2) => intIdentify(value2) && value2 >= 0,
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
@@ -14180,20 +14180,20 @@ var require_schema2 = __commonJS({
     var Scalar = require_Scalar();
     var map = require_map();
     var seq = require_seq();
-    function intIdentify(value) {
-      return typeof value === "bigint" || Number.isInteger(value);
+    function intIdentify(value2) {
+      return typeof value2 === "bigint" || Number.isInteger(value2);
     }
-    var stringifyJSON = ({ value }) => JSON.stringify(value);
+    var stringifyJSON = ({ value: value2 }) => JSON.stringify(value2);
     var jsonScalars = [
       {
-        identify: (value) => typeof value === "string",
+        identify: (value2) => typeof value2 === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
         resolve: (str2) => str2,
         stringify: stringifyJSON
       },
       {
-        identify: (value) => value == null,
+        identify: (value2) => value2 == null,
         createNode: () => new Scalar.Scalar(null),
         default: true,
         tag: "tag:yaml.org,2002:null",
@@ -14202,7 +14202,7 @@ var require_schema2 = __commonJS({
         stringify: stringifyJSON
       },
       {
-        identify: (value) => typeof value === "boolean",
+        identify: (value2) => typeof value2 === "boolean",
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
@@ -14215,10 +14215,10 @@ var require_schema2 = __commonJS({
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
         resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
-        stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
+        stringify: ({ value: value2 }) => intIdentify(value2) ? value2.toString() : JSON.stringify(value2)
       },
       {
-        identify: (value) => typeof value === "number",
+        identify: (value2) => typeof value2 === "number",
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
@@ -14248,7 +14248,7 @@ var require_binary = __commonJS({
     var Scalar = require_Scalar();
     var stringifyString = require_stringifyString();
     var binary = {
-      identify: (value) => value instanceof Uint8Array,
+      identify: (value2) => value2 instanceof Uint8Array,
       // Buffer inherits from Uint8Array
       default: false,
       tag: "tag:yaml.org,2002:binary",
@@ -14260,24 +14260,24 @@ var require_binary = __commonJS({
        *   const blob = new Blob([buffer], { type: 'image/jpeg' })
        *   document.querySelector('#photo').src = URL.createObjectURL(blob)
        */
-      resolve(src, onError) {
+      resolve(src2, onError) {
         if (typeof node_buffer.Buffer === "function") {
-          return node_buffer.Buffer.from(src, "base64");
+          return node_buffer.Buffer.from(src2, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
+          const str2 = atob(src2.replace(/[\n\r]/g, ""));
           const buffer = new Uint8Array(str2.length);
           for (let i = 0; i < str2.length; ++i)
             buffer[i] = str2.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
-          return src;
+          return src2;
         }
       },
-      stringify({ comment, type, value }, ctx, onComment, onChompKeep) {
-        if (!value)
+      stringify({ comment, type, value: value2 }, ctx, onComment, onChompKeep) {
+        if (!value2)
           return "";
-        const buf = value;
+        const buf = value2;
         let str2;
         if (typeof node_buffer.Buffer === "function") {
           str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
@@ -14349,25 +14349,25 @@ ${cn.comment}` : item.comment;
         for (let it of iterable) {
           if (typeof replacer === "function")
             it = replacer.call(iterable, String(i++), it);
-          let key, value;
+          let key, value2;
           if (Array.isArray(it)) {
             if (it.length === 2) {
               key = it[0];
-              value = it[1];
+              value2 = it[1];
             } else
               throw new TypeError(`Expected [key, value] tuple: ${it}`);
           } else if (it && it instanceof Object) {
             const keys = Object.keys(it);
             if (keys.length === 1) {
               key = keys[0];
-              value = it[key];
+              value2 = it[key];
             } else {
               throw new TypeError(`Expected tuple with one key, not ${keys.length} keys`);
             }
           } else {
             key = it;
           }
-          pairs2.items.push(Pair.createPair(key, value, ctx));
+          pairs2.items.push(Pair.createPair(key, value2, ctx));
         }
       return pairs2;
     }
@@ -14414,16 +14414,16 @@ var require_omap = __commonJS({
         if (ctx?.onCreate)
           ctx.onCreate(map);
         for (const pair of this.items) {
-          let key, value;
+          let key, value2;
           if (identity.isPair(pair)) {
             key = toJS.toJS(pair.key, "", ctx);
-            value = toJS.toJS(pair.value, key, ctx);
+            value2 = toJS.toJS(pair.value, key, ctx);
           } else {
             key = toJS.toJS(pair, "", ctx);
           }
           if (map.has(key))
             throw new Error("Ordered maps must not include duplicate keys");
-          map.set(key, value);
+          map.set(key, value2);
         }
         return map;
       }
@@ -14437,7 +14437,7 @@ var require_omap = __commonJS({
     YAMLOMap.tag = "tag:yaml.org,2002:omap";
     var omap = {
       collection: "seq",
-      identify: (value) => value instanceof Map,
+      identify: (value2) => value2 instanceof Map,
       nodeClass: YAMLOMap,
       default: false,
       tag: "tag:yaml.org,2002:omap",
@@ -14467,14 +14467,14 @@ var require_bool2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/bool.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
-    function boolStringify({ value, source }, ctx) {
-      const boolObj = value ? trueTag : falseTag;
+    function boolStringify({ value: value2, source }, ctx) {
+      const boolObj = value2 ? trueTag : falseTag;
       if (source && boolObj.test.test(source))
         return source;
-      return value ? ctx.options.trueStr : ctx.options.falseStr;
+      return value2 ? ctx.options.trueStr : ctx.options.falseStr;
     }
     var trueTag = {
-      identify: (value) => value === true,
+      identify: (value2) => value2 === true,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
@@ -14482,7 +14482,7 @@ var require_bool2 = __commonJS({
       stringify: boolStringify
     };
     var falseTag = {
-      identify: (value) => value === false,
+      identify: (value2) => value2 === false,
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
@@ -14501,7 +14501,7 @@ var require_float2 = __commonJS({
     var Scalar = require_Scalar();
     var stringifyNumber = require_stringifyNumber();
     var floatNaN = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
@@ -14509,7 +14509,7 @@ var require_float2 = __commonJS({
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
@@ -14521,7 +14521,7 @@ var require_float2 = __commonJS({
       }
     };
     var float = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
@@ -14548,7 +14548,7 @@ var require_int2 = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/int.js"(exports2) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
+    var intIdentify = (value2) => typeof value2 === "bigint" || Number.isInteger(value2);
     function intResolve(str2, offset, radix, { intAsBigInt }) {
       const sign = str2[0];
       if (sign === "-" || sign === "+")
@@ -14573,10 +14573,10 @@ var require_int2 = __commonJS({
       return sign === "-" ? -1 * n : n;
     }
     function intStringify(node2, radix, prefix) {
-      const { value } = node2;
-      if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+      const { value: value2 } = node2;
+      if (intIdentify(value2)) {
+        const str2 = value2.toString(radix);
+        return value2 < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
       }
       return stringifyNumber.stringifyNumber(node2);
     }
@@ -14654,13 +14654,13 @@ var require_set = __commonJS({
         const pair = YAMLMap.findPair(this.items, key);
         return !keepPair && identity.isPair(pair) ? identity.isScalar(pair.key) ? pair.key.value : pair.key : pair;
       }
-      set(key, value) {
-        if (typeof value !== "boolean")
-          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value}`);
+      set(key, value2) {
+        if (typeof value2 !== "boolean")
+          throw new Error(`Expected boolean value for set(key, value) in a YAML set, not ${typeof value2}`);
         const prev = YAMLMap.findPair(this.items, key);
-        if (prev && !value) {
+        if (prev && !value2) {
           this.items.splice(this.items.indexOf(prev), 1);
-        } else if (!prev && value) {
+        } else if (!prev && value2) {
           this.items.push(new Pair.Pair(key));
         }
       }
@@ -14679,10 +14679,10 @@ var require_set = __commonJS({
         const { replacer } = ctx;
         const set2 = new this(schema);
         if (iterable && Symbol.iterator in Object(iterable))
-          for (let value of iterable) {
+          for (let value2 of iterable) {
             if (typeof replacer === "function")
-              value = replacer.call(iterable, value, value);
-            set2.items.push(Pair.createPair(value, null, ctx));
+              value2 = replacer.call(iterable, value2, value2);
+            set2.items.push(Pair.createPair(value2, null, ctx));
           }
         return set2;
       }
@@ -14690,7 +14690,7 @@ var require_set = __commonJS({
     YAMLSet.tag = "tag:yaml.org,2002:set";
     var set = {
       collection: "map",
-      identify: (value) => value instanceof Set,
+      identify: (value2) => value2 instanceof Set,
       nodeClass: YAMLSet,
       default: false,
       tag: "tag:yaml.org,2002:set",
@@ -14724,33 +14724,33 @@ var require_timestamp = __commonJS({
       return sign === "-" ? num(-1) * res : res;
     }
     function stringifySexagesimal(node2) {
-      let { value } = node2;
+      let { value: value2 } = node2;
       let num = (n) => n;
-      if (typeof value === "bigint")
+      if (typeof value2 === "bigint")
         num = (n) => BigInt(n);
-      else if (isNaN(value) || !isFinite(value))
+      else if (isNaN(value2) || !isFinite(value2))
         return stringifyNumber.stringifyNumber(node2);
       let sign = "";
-      if (value < 0) {
+      if (value2 < 0) {
         sign = "-";
-        value *= num(-1);
+        value2 *= num(-1);
       }
       const _60 = num(60);
-      const parts = [value % _60];
-      if (value < 60) {
+      const parts = [value2 % _60];
+      if (value2 < 60) {
         parts.unshift(0);
       } else {
-        value = (value - parts[0]) / _60;
-        parts.unshift(value % _60);
-        if (value >= 60) {
-          value = (value - parts[0]) / _60;
-          parts.unshift(value);
+        value2 = (value2 - parts[0]) / _60;
+        parts.unshift(value2 % _60);
+        if (value2 >= 60) {
+          value2 = (value2 - parts[0]) / _60;
+          parts.unshift(value2);
         }
       }
       return sign + parts.map((n) => String(n).padStart(2, "0")).join(":").replace(/000000\d*$/, "");
     }
     var intTime = {
-      identify: (value) => typeof value === "bigint" || Number.isInteger(value),
+      identify: (value2) => typeof value2 === "bigint" || Number.isInteger(value2),
       default: true,
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
@@ -14759,7 +14759,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var floatTime = {
-      identify: (value) => typeof value === "number",
+      identify: (value2) => typeof value2 === "number",
       default: true,
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
@@ -14768,7 +14768,7 @@ var require_timestamp = __commonJS({
       stringify: stringifySexagesimal
     };
     var timestamp = {
-      identify: (value) => value instanceof Date,
+      identify: (value2) => value2 instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
       // If the time zone is omitted, the timestamp is assumed to be specified in UTC. The time part
@@ -14791,7 +14791,7 @@ var require_timestamp = __commonJS({
         }
         return new Date(date2);
       },
-      stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
+      stringify: ({ value: value2 }) => value2?.toISOString().replace(/(T00:00:00)?\.000Z$/, "") ?? ""
     };
     exports2.floatTime = floatTime;
     exports2.intTime = intTime;
@@ -15065,7 +15065,7 @@ var require_Document = __commonJS({
     var createNode = require_createNode();
     var directives = require_directives();
     var Document = class _Document {
-      constructor(value, replacer, options) {
+      constructor(value2, replacer, options) {
         this.commentBefore = null;
         this.comment = null;
         this.errors = [];
@@ -15097,7 +15097,7 @@ var require_Document = __commonJS({
         } else
           this.directives = new directives.Directives({ version: version3 });
         this.setSchema(version3, options);
-        this.contents = value === void 0 ? null : this.createNode(value, _replacer, options);
+        this.contents = value2 === void 0 ? null : this.createNode(value2, _replacer, options);
       }
       /**
        * Create a deep copy of this Document and its contents.
@@ -15122,14 +15122,14 @@ var require_Document = __commonJS({
         return copy;
       }
       /** Adds a value to the document. */
-      add(value) {
+      add(value2) {
         if (assertCollection(this.contents))
-          this.contents.add(value);
+          this.contents.add(value2);
       }
       /** Adds a value to the document. */
-      addIn(path, value) {
+      addIn(path, value2) {
         if (assertCollection(this.contents))
-          this.contents.addIn(path, value);
+          this.contents.addIn(path, value2);
       }
       /**
        * Create a new `Alias` node, ensuring that the target `node` has the required anchor.
@@ -15148,10 +15148,10 @@ var require_Document = __commonJS({
         }
         return new Alias.Alias(node2.anchor);
       }
-      createNode(value, replacer, options) {
+      createNode(value2, replacer, options) {
         let _replacer = void 0;
         if (typeof replacer === "function") {
-          value = replacer.call({ "": value }, "", value);
+          value2 = replacer.call({ "": value2 }, "", value2);
           _replacer = replacer;
         } else if (Array.isArray(replacer)) {
           const keyToStr = (v) => typeof v === "number" || v instanceof String || v instanceof Number;
@@ -15178,7 +15178,7 @@ var require_Document = __commonJS({
           schema: this.schema,
           sourceObjects
         };
-        const node2 = createNode.createNode(value, tag, ctx);
+        const node2 = createNode.createNode(value2, tag, ctx);
         if (flow2 && identity.isCollection(node2))
           node2.flow = true;
         setAnchors();
@@ -15188,9 +15188,9 @@ var require_Document = __commonJS({
        * Convert a key and a value into a `Pair` using the current schema,
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
-      createPair(key, value, options = {}) {
+      createPair(key, value2, options = {}) {
         const k = this.createNode(key, null, options);
-        const v = this.createNode(value, null, options);
+        const v = this.createNode(value2, null, options);
         return new Pair.Pair(k, v);
       }
       /**
@@ -15249,24 +15249,24 @@ var require_Document = __commonJS({
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      set(key, value) {
+      set(key, value2) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection.collectionFromPath(this.schema, [key], value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.set(key, value);
+          this.contents.set(key, value2);
         }
       }
       /**
        * Sets a value in this document. For `!!set`, `value` needs to be a
        * boolean to add/remove the item from the set.
        */
-      setIn(path, value) {
+      setIn(path, value2) {
         if (Collection.isEmptyPath(path)) {
-          this.contents = value;
+          this.contents = value2;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+          this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value2);
         } else if (assertCollection(this.contents)) {
-          this.contents.setIn(path, value);
+          this.contents.setIn(path, value2);
         }
       }
       /**
@@ -15381,14 +15381,14 @@ var require_errors = __commonJS({
         super("YAMLWarning", pos, code, message);
       }
     };
-    var prettifyError = (src, lc) => (error2) => {
+    var prettifyError = (src2, lc) => (error2) => {
       if (error2.pos[0] === -1)
         return;
       error2.linePos = error2.pos.map((pos) => lc.linePos(pos));
       const { line, col } = error2.linePos[0];
       error2.message += ` at line ${line}, column ${col}`;
       let ci = col - 1;
-      let lineStr = src.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
+      let lineStr = src2.substring(lc.lineStarts[line - 1], lc.lineStarts[line]).replace(/[\n\r]+$/, "");
       if (ci >= 60 && lineStr.length > 80) {
         const trimStart = Math.min(ci - 39, lineStr.length - 79);
         lineStr = "\u2026" + lineStr.substring(trimStart);
@@ -15397,7 +15397,7 @@ var require_errors = __commonJS({
       if (lineStr.length > 80)
         lineStr = lineStr.substring(0, 79) + "\u2026";
       if (line > 1 && /^ *$/.test(lineStr.substring(0, ci))) {
-        let prev = src.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
+        let prev = src2.substring(lc.lineStarts[line - 2], lc.lineStarts[line - 1]);
         if (prev.length > 80)
           prev = prev.substring(0, 79) + "\u2026\n";
         lineStr = prev + lineStr;
@@ -15652,7 +15652,7 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep12, value } = collItem;
+        const { start, key, sep: sep12, value: value2 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
           next: key ?? sep12?.[0],
@@ -15695,7 +15695,7 @@ var require_resolve_block_map = __commonJS({
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
         const valueProps = resolveProps.resolveProps(sep12 ?? [], {
           indicator: "map-value-ind",
-          next: value,
+          next: value2,
           offset: keyNode.range[2],
           onError,
           parentIndent: bm.indent,
@@ -15704,14 +15704,14 @@ var require_resolve_block_map = __commonJS({
         offset = valueProps.end;
         if (valueProps.found) {
           if (implicitKey) {
-            if (value?.type === "block-map" && !valueProps.hasNewline)
+            if (value2?.type === "block-map" && !valueProps.hasNewline)
               onError(offset, "BLOCK_AS_IMPLICIT_KEY", "Nested mappings are not allowed in compact mappings");
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep12, null, valueProps, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : composeEmptyNode(ctx, offset, sep12, null, valueProps, onError);
           if (ctx.schema.compat)
-            utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
+            utilFlowIndentCheck.flowIndentCheck(bm.indent, value2, onError);
           offset = valueNode.range[2];
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
@@ -15757,18 +15757,18 @@ var require_resolve_block_seq = __commonJS({
         ctx.atKey = false;
       let offset = bs.offset;
       let commentEnd = null;
-      for (const { start, value } of bs.items) {
+      for (const { start, value: value2 } of bs.items) {
         const props = resolveProps.resolveProps(start, {
           indicator: "seq-item-ind",
-          next: value,
+          next: value2,
           offset,
           onError,
           parentIndent: bs.indent,
           startOnNewline: true
         });
         if (!props.found) {
-          if (props.anchor || props.tag || value) {
-            if (value?.type === "block-seq")
+          if (props.anchor || props.tag || value2) {
+            if (value2?.type === "block-seq")
               onError(props.end, "BAD_INDENT", "All sequence items must start at the same column");
             else
               onError(offset, "MISSING_CHAR", "Sequence item without - indicator");
@@ -15779,9 +15779,9 @@ var require_resolve_block_seq = __commonJS({
             continue;
           }
         }
-        const node2 = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
+        const node2 = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, start, null, props, onError);
         if (ctx.schema.compat)
-          utilFlowIndentCheck.flowIndentCheck(bs.indent, value, onError);
+          utilFlowIndentCheck.flowIndentCheck(bs.indent, value2, onError);
         offset = node2.range[2];
         seq.items.push(node2);
       }
@@ -15863,7 +15863,7 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep12, value } = collItem;
+        const { start, key, sep: sep12, value: value2 } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
@@ -15874,7 +15874,7 @@ var require_resolve_flow_collection = __commonJS({
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep12 && !value) {
+          if (!props.anchor && !props.tag && !sep12 && !value2) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -15929,10 +15929,10 @@ var require_resolve_flow_collection = __commonJS({
           }
         }
         if (!isMap && !sep12 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep12, null, props, onError);
+          const valueNode = value2 ? composeNode(ctx, value2, props, onError) : composeEmptyNode(ctx, props.end, sep12, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
-          if (isBlock(value))
+          if (isBlock(value2))
             onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
         } else {
           ctx.atKey = true;
@@ -15944,7 +15944,7 @@ var require_resolve_flow_collection = __commonJS({
           const valueProps = resolveProps.resolveProps(sep12 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
-            next: value,
+            next: value2,
             offset: keyNode.range[2],
             onError,
             parentIndent: fc.indent,
@@ -15964,15 +15964,15 @@ var require_resolve_flow_collection = __commonJS({
               if (props.start < valueProps.found.offset - 1024)
                 onError(valueProps.found, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit flow sequence key");
             }
-          } else if (value) {
-            if ("source" in value && value.source?.[0] === ":")
-              onError(value, "MISSING_CHAR", `Missing space after : in ${fcName}`);
+          } else if (value2) {
+            if ("source" in value2 && value2.source?.[0] === ":")
+              onError(value2, "MISSING_CHAR", `Missing space after : in ${fcName}`);
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep12, null, valueProps, onError) : null;
+          const valueNode = value2 ? composeNode(ctx, value2, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep12, null, valueProps, onError) : null;
           if (valueNode) {
-            if (isBlock(value))
+            if (isBlock(value2))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
           } else if (valueProps.comment) {
             if (keyNode.comment)
@@ -16099,13 +16099,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports2) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar3, onError) {
-      const start = scalar3.offset;
-      const header = parseBlockScalarHeader(scalar3, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar4, onError) {
+      const start = scalar4.offset;
+      const header = parseBlockScalarHeader(scalar4, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines2 = scalar3.source ? splitLines(scalar3.source) : [];
+      const lines2 = scalar4.source ? splitLines(scalar4.source) : [];
       let chompStart = lines2.length;
       for (let i = lines2.length - 1; i >= 0; --i) {
         const content = lines2[i][1];
@@ -16115,14 +16115,14 @@ var require_resolve_block_scalar = __commonJS({
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
+        const value3 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar3.source)
-          end2 += scalar3.source.length;
-        return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
+        if (scalar4.source)
+          end2 += scalar4.source.length;
+        return { value: value3, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar3.indent + header.indent;
-      let offset = scalar3.offset + header.length;
+      let trimIndent = scalar4.indent + header.indent;
+      let offset = scalar4.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines2[i];
@@ -16149,11 +16149,11 @@ var require_resolve_block_scalar = __commonJS({
         if (lines2[i][0].length > trimIndent)
           chompStart = i + 1;
       }
-      let value = "";
+      let value2 = "";
       let sep12 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines2[i][0].slice(trimIndent) + "\n";
+        value2 += lines2[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
         let [indent, content] = lines2[i];
         offset += indent.length + content.length + 1;
@@ -16161,29 +16161,29 @@ var require_resolve_block_scalar = __commonJS({
         if (crlf)
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
-          const src = header.indent ? "explicit indentation indicator" : "first line";
-          const message = `Block scalar lines must not be less indented than their ${src}`;
+          const src2 = header.indent ? "explicit indentation indicator" : "first line";
+          const message = `Block scalar lines must not be less indented than their ${src2}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep12 + indent.slice(trimIndent) + content;
+          value2 += sep12 + indent.slice(trimIndent) + content;
           sep12 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
           if (sep12 === " ")
             sep12 = "\n";
           else if (!prevMoreIndented && sep12 === "\n")
             sep12 = "\n\n";
-          value += sep12 + indent.slice(trimIndent) + content;
+          value2 += sep12 + indent.slice(trimIndent) + content;
           sep12 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
           if (sep12 === "\n")
-            value += "\n";
+            value2 += "\n";
           else
             sep12 = "\n";
         } else {
-          value += sep12 + content;
+          value2 += sep12 + content;
           sep12 = " ";
           prevMoreIndented = false;
         }
@@ -16193,15 +16193,15 @@ var require_resolve_block_scalar = __commonJS({
           break;
         case "+":
           for (let i = chompStart; i < lines2.length; ++i)
-            value += "\n" + lines2[i][0].slice(trimIndent);
-          if (value[value.length - 1] !== "\n")
-            value += "\n";
+            value2 += "\n" + lines2[i][0].slice(trimIndent);
+          if (value2[value2.length - 1] !== "\n")
+            value2 += "\n";
           break;
         default:
-          value += "\n";
+          value2 += "\n";
       }
-      const end = start + header.length + scalar3.source.length;
-      return { value, type, comment: header.comment, range: [start, end, end] };
+      const end = start + header.length + scalar4.source.length;
+      return { value: value2, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
       if (props[0].type !== "block-scalar-header") {
@@ -16283,27 +16283,27 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar3, strict, onError) {
-      const { offset, type, source, end } = scalar3;
+    function resolveFlowScalar(scalar4, strict, onError) {
+      const { offset, type, source, end } = scalar4;
       let _type;
-      let value;
+      let value2;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
-          value = plainValue(source, _onError);
+          value2 = plainValue(source, _onError);
           break;
         case "single-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_SINGLE;
-          value = singleQuotedValue(source, _onError);
+          value2 = singleQuotedValue(source, _onError);
           break;
         case "double-quoted-scalar":
           _type = Scalar.Scalar.QUOTE_DOUBLE;
-          value = doubleQuotedValue(source, _onError);
+          value2 = doubleQuotedValue(source, _onError);
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar3, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar4, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -16314,7 +16314,7 @@ var require_resolve_flow_scalar = __commonJS({
       const valueEnd = offset + source.length;
       const re = resolveEnd.resolveEnd(end, valueEnd, strict, onError);
       return {
-        value,
+        value: value2,
         type: _type,
         comment: re.comment,
         range: [offset, valueEnd, re.offset]
@@ -16507,39 +16507,39 @@ var require_compose_scalar = __commonJS({
     var resolveBlockScalar = require_resolve_block_scalar();
     var resolveFlowScalar = require_resolve_flow_scalar();
     function composeScalar(ctx, token, tagToken, onError) {
-      const { value, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
+      const { value: value2, type, comment, range } = token.type === "block-scalar" ? resolveBlockScalar.resolveBlockScalar(ctx, token, onError) : resolveFlowScalar.resolveFlowScalar(token, ctx.options.strict, onError);
       const tagName = tagToken ? ctx.directives.tagName(tagToken.source, (msg) => onError(tagToken, "TAG_RESOLVE_FAILED", msg)) : null;
       let tag;
       if (ctx.options.stringKeys && ctx.atKey) {
         tag = ctx.schema[identity.SCALAR];
       } else if (tagName)
-        tag = findScalarTagByName(ctx.schema, value, tagName, tagToken, onError);
+        tag = findScalarTagByName(ctx.schema, value2, tagName, tagToken, onError);
       else if (token.type === "scalar")
-        tag = findScalarTagByTest(ctx, value, token, onError);
+        tag = findScalarTagByTest(ctx, value2, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar3;
+      let scalar4;
       try {
-        const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar3 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        const res = tag.resolve(value2, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
+        scalar4 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar3 = new Scalar.Scalar(value);
+        scalar4 = new Scalar.Scalar(value2);
       }
-      scalar3.range = range;
-      scalar3.source = value;
+      scalar4.range = range;
+      scalar4.source = value2;
       if (type)
-        scalar3.type = type;
+        scalar4.type = type;
       if (tagName)
-        scalar3.tag = tagName;
+        scalar4.tag = tagName;
       if (tag.format)
-        scalar3.format = tag.format;
+        scalar4.format = tag.format;
       if (comment)
-        scalar3.comment = comment;
-      return scalar3;
+        scalar4.comment = comment;
+      return scalar4;
     }
-    function findScalarTagByName(schema, value, tagName, tagToken, onError) {
+    function findScalarTagByName(schema, value2, tagName, tagToken, onError) {
       if (tagName === "!")
         return schema[identity.SCALAR];
       const matchWithTest = [];
@@ -16552,7 +16552,7 @@ var require_compose_scalar = __commonJS({
         }
       }
       for (const tag of matchWithTest)
-        if (tag.test?.test(value))
+        if (tag.test?.test(value2))
           return tag;
       const kt = schema.knownTags[tagName];
       if (kt && !kt.collection) {
@@ -16562,10 +16562,10 @@ var require_compose_scalar = __commonJS({
       onError(tagToken, "TAG_RESOLVE_FAILED", `Unresolved tag: ${tagName}`, tagName !== "tag:yaml.org,2002:str");
       return schema[identity.SCALAR];
     }
-    function findScalarTagByTest({ atKey, directives, schema }, value, token, onError) {
-      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value)) || schema[identity.SCALAR];
+    function findScalarTagByTest({ atKey, directives, schema }, value2, token, onError) {
+      const tag = schema.tags.find((tag2) => (tag2.default === true || atKey && tag2.default === "key") && tag2.test?.test(value2)) || schema[identity.SCALAR];
       if (schema.compat) {
-        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value)) ?? schema[identity.SCALAR];
+        const compat = schema.compat.find((tag2) => tag2.default && tag2.test?.test(value2)) ?? schema[identity.SCALAR];
         if (tag.tag !== compat.tag) {
           const ts = directives.tagString(tag.tag);
           const cs = directives.tagString(compat.tag);
@@ -16723,7 +16723,7 @@ var require_compose_doc = __commonJS({
     var composeNode = require_compose_node();
     var resolveEnd = require_resolve_end();
     var resolveProps = require_resolve_props();
-    function composeDoc(options, directives, { offset, start, value, end }, onError) {
+    function composeDoc(options, directives, { offset, start, value: value2, end }, onError) {
       const opts = Object.assign({ _directives: directives }, options);
       const doc = new Document.Document(void 0, opts);
       const ctx = {
@@ -16735,7 +16735,7 @@ var require_compose_doc = __commonJS({
       };
       const props = resolveProps.resolveProps(start, {
         indicator: "doc-start",
-        next: value ?? end?.[0],
+        next: value2 ?? end?.[0],
         offset,
         onError,
         parentIndent: 0,
@@ -16743,10 +16743,10 @@ var require_compose_doc = __commonJS({
       });
       if (props.found) {
         doc.directives.docStart = true;
-        if (value && (value.type === "block-map" || value.type === "block-seq") && !props.hasNewline)
+        if (value2 && (value2.type === "block-map" || value2.type === "block-seq") && !props.hasNewline)
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
-      doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
+      doc.contents = value2 ? composeNode.composeNode(ctx, value2, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
       const contentEnd = doc.contents.range[2];
       const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
       if (re.comment)
@@ -16769,12 +16769,12 @@ var require_composer = __commonJS({
     var identity = require_identity();
     var composeDoc = require_compose_doc();
     var resolveEnd = require_resolve_end();
-    function getErrorPos(src) {
-      if (typeof src === "number")
-        return [src, src + 1];
-      if (Array.isArray(src))
-        return src.length === 2 ? src : [src[0], src[1]];
-      const { offset, source } = src;
+    function getErrorPos(src2) {
+      if (typeof src2 === "number")
+        return [src2, src2 + 1];
+      if (Array.isArray(src2))
+        return src2.length === 2 ? src2 : [src2[0], src2[1]];
+      const { offset, source } = src2;
       return [offset, offset + (typeof source === "string" ? source.length : 1)];
     }
     function parsePrelude(prelude) {
@@ -16994,9 +16994,9 @@ var require_cst_scalar = __commonJS({
       }
       return null;
     }
-    function createScalarToken(value, context) {
+    function createScalarToken(value2, context) {
       const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value: value2 }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -17026,7 +17026,7 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
-    function setScalarValue(token, value, context = {}) {
+    function setScalarValue(token, value2, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
       let indent = "indent" in token ? token.indent : null;
       if (afterKey && typeof indent === "number")
@@ -17049,7 +17049,7 @@ var require_cst_scalar = __commonJS({
           default:
             type = "PLAIN";
         }
-      const source = stringifyString.stringifyString({ type, value }, {
+      const source = stringifyString.stringifyString({ type, value: value2 }, {
         implicitKey: implicitKey || indent === null,
         indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
         inFlow,
@@ -17195,7 +17195,7 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep12, value }) {
+    function stringifyItem({ start, key, sep: sep12, value: value2 }) {
       let res = "";
       for (const st of start)
         res += st.source;
@@ -17204,8 +17204,8 @@ var require_cst_stringify = __commonJS({
       if (sep12)
         for (const st of sep12)
           res += st.source;
-      if (value)
-        res += stringifyToken(value);
+      if (value2)
+        res += stringifyToken(value2);
       return res;
     }
     exports2.stringify = stringify;
@@ -18365,37 +18365,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar3) {
+      *scalar(scalar4) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep12;
-          if (scalar3.end) {
-            sep12 = scalar3.end;
+          if (scalar4.end) {
+            sep12 = scalar4.end;
             sep12.push(this.sourceToken);
-            delete scalar3.end;
+            delete scalar4.end;
           } else
             sep12 = [this.sourceToken];
           const map = {
             type: "block-map",
-            offset: scalar3.offset,
-            indent: scalar3.indent,
-            items: [{ start, key: scalar3, sep: sep12 }]
+            offset: scalar4.offset,
+            indent: scalar4.indent,
+            items: [{ start, key: scalar4, sep: sep12 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
         } else
-          yield* this.lineEnd(scalar3);
+          yield* this.lineEnd(scalar4);
       }
-      *blockScalar(scalar3) {
+      *blockScalar(scalar4) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar3.props.push(this.sourceToken);
+            scalar4.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar3.source = this.source;
+            scalar4.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -18919,14 +18919,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse5(src2, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument(src, options);
+      const doc = parseDocument(src2, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -18938,7 +18938,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify(value, replacer, options) {
+    function stringify(value2, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -18951,14 +18951,14 @@ var require_public_api = __commonJS({
         const indent = Math.round(options);
         options = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
       }
-      if (value === void 0) {
+      if (value2 === void 0) {
         const { keepUndefined } = options ?? replacer ?? {};
         if (!keepUndefined)
           return void 0;
       }
-      if (identity.isDocument(value) && !_replacer)
-        return value.toString(options);
-      return new Document.Document(value, _replacer, options).toString(options);
+      if (identity.isDocument(value2) && !_replacer)
+        return value2.toString(options);
+      return new Document.Document(value2, _replacer, options).toString(options);
     }
     exports2.parse = parse5;
     exports2.parseAllDocuments = parseAllDocuments;
@@ -19035,18 +19035,40 @@ function plain2(s) {
     if (TRUE.test(s)) return true;
     if (FALSE.test(s)) return false;
   }
-  if (s.includes(": ") || s.includes(" #")) bail();
+  if (s.includes(": ") || s.includes(" #") || s.charCodeAt(s.length - 1) === 58) bail();
   return s;
 }
-function quoted3(s, i) {
-  if (s.charCodeAt(i) === 39) {
+function outsideSubset(text3) {
+  return text3.includes("	") || text3.includes("\r") && /\r(?!\n)/.test(text3);
+}
+function use(text3) {
+  if (text3 === src) return;
+  src = text3;
+  backslashFrom = hashFrom = Number.MAX_SAFE_INTEGER;
+}
+function backslash(j) {
+  if (j < backslashFrom || backslashAt >= 0 && backslashAt < j) {
+    backslashFrom = j;
+    backslashAt = src.indexOf("\\", j);
+  }
+  return backslashAt;
+}
+function commentStart(j) {
+  if (j < hashFrom || hashAt >= 0 && hashAt < j) {
+    hashFrom = j;
+    hashAt = src.indexOf(" #", j);
+  }
+  return hashAt;
+}
+function quoted3(i, e) {
+  if (src.charCodeAt(i) === 39) {
     let out2 = "";
     let j2 = i + 1;
     for (; ; ) {
-      const k = s.indexOf("'", j2);
-      if (k < 0) bail();
-      out2 += s.slice(j2, k);
-      if (s.charCodeAt(k + 1) === 39) {
+      const k = src.indexOf("'", j2);
+      if (k < 0 || k >= e) bail();
+      out2 += src.slice(j2, k);
+      if (k + 1 < e && src.charCodeAt(k + 1) === 39) {
         out2 += "'";
         j2 = k + 2;
       } else {
@@ -19058,147 +19080,166 @@ function quoted3(s, i) {
   let j = i + 1;
   let out = "";
   for (; ; ) {
-    const k = s.indexOf('"', j);
-    if (k < 0) bail();
-    const b = s.lastIndexOf("\\", k);
-    if (b < j) {
+    const k = src.indexOf('"', j);
+    if (k < 0 || k >= e) bail();
+    const first2 = backslash(j);
+    if (first2 < 0 || first2 > k) {
       at = k + 1;
-      return out + s.slice(j, k);
+      return out + src.slice(j, k);
     }
-    const first2 = s.indexOf("\\", j);
-    out += s.slice(j, first2);
-    const e = s[first2 + 1];
-    if (e === '"' || e === "\\" || e === "/") out += e;
-    else if (e === "n") out += "\n";
-    else if (e === "t") out += "	";
+    out += src.slice(j, first2);
+    const c = src[first2 + 1];
+    if (c === '"' || c === "\\" || c === "/") out += c;
+    else if (c === "n") out += "\n";
+    else if (c === "t") out += "	";
     else bail();
     j = first2 + 2;
   }
 }
-function endsClean(s, i) {
-  while (s.charCodeAt(i) === 32) i++;
-  return i === s.length || s.charCodeAt(i) === 35;
+function endsClean(i, e) {
+  while (i < e && src.charCodeAt(i) === 32) i++;
+  return i === e || src.charCodeAt(i) === 35;
 }
-function inlineValue(s) {
-  const c = s.charCodeAt(0);
+function inlineValue(r, e) {
+  const c = src.charCodeAt(r);
   if (c === 39 || c === 34) {
-    const v = quoted3(s, 0);
-    if (!endsClean(s, at)) bail();
+    const v = quoted3(r, e);
+    if (!endsClean(at, e)) bail();
     return v;
   }
   if (c === 123 || c === 91) {
-    const v = flow(s, 0);
-    if (!endsClean(s, at)) bail();
+    const v = flow(r, e);
+    if (!endsClean(at, e)) bail();
     return v;
   }
-  const hash = s.indexOf(" #");
-  return plain2(hash < 0 ? s : s.slice(0, hash).trimEnd());
+  const hash = commentStart(r);
+  return plain2(hash < 0 || hash >= e ? src.slice(r, e) : src.slice(r, hash).trimEnd());
 }
-function firstOf(s, from, a, b) {
-  const i = s.indexOf(a, from);
-  const k = s.indexOf(b, from);
-  if (i < 0) return k < 0 ? s.length : k;
-  return k < 0 || i < k ? i : k;
+function firstOf(from, e, end) {
+  end.lastIndex = from;
+  const i = end.test(src) ? end.lastIndex - 1 : -1;
+  return i < 0 || i >= e ? e : i;
 }
-function flowScalar(s, j, stop, close) {
-  while (s.charCodeAt(j) === 32) j++;
-  const c = s.charCodeAt(j);
-  if (c === 39 || c === 34) return quoted3(s, j);
+function flowScalar(j, e, end) {
+  while (j < e && src.charCodeAt(j) === 32) j++;
+  const c = j < e ? src.charCodeAt(j) : -1;
+  if (c === 39 || c === 34) return quoted3(j, e);
   if (c === 123 || c === 91) bail();
-  at = firstOf(s, j, stop, close);
-  return plain2(s.slice(j, at).trimEnd());
+  at = firstOf(j, e, end);
+  const text3 = src.slice(j, at).trimEnd();
+  if (FLOW_INDICATOR.test(text3)) bail();
+  return plain2(text3);
 }
-function flow(s, i) {
-  const map = s.charCodeAt(i) === 123;
-  const close = map ? "}" : "]";
+function flow(i, e) {
+  const map = src.charCodeAt(i) === 123;
+  const closeCode = map ? 125 : 93;
   const obj = {};
   const arr2 = [];
   let j = i + 1;
-  while (s.charCodeAt(j) === 32) j++;
-  if (s[j] === close) {
+  while (j < e && src.charCodeAt(j) === 32) j++;
+  if (j < e && src.charCodeAt(j) === closeCode) {
     at = j + 1;
     return map ? obj : arr2;
   }
   for (; ; ) {
     if (map) {
-      const k = flowScalar(s, j, ":", ":");
-      if (s.charCodeAt(at) !== 58 || typeof k !== "string" || Object.hasOwn(obj, k) || k === "__proto__") bail();
-      obj[k] = flowScalar(s, at + 1, ",", close);
-    } else arr2.push(flowScalar(s, j, ",", close));
+      const k = flowScalar(j, e, KEY_END);
+      if (at + 1 >= e || src.charCodeAt(at) !== 58 || src.charCodeAt(at + 1) !== 32 || typeof k !== "string" || Object.hasOwn(obj, k) || k === "__proto__") bail();
+      obj[k] = flowScalar(at + 1, e, IN_MAP_END);
+    } else arr2.push(flowScalar(j, e, IN_SEQUENCE_END));
     j = at;
-    while (s.charCodeAt(j) === 32) j++;
-    if (s.charCodeAt(j) === 44) {
+    while (j < e && src.charCodeAt(j) === 32) j++;
+    if (j < e && src.charCodeAt(j) === 44) {
       j++;
       continue;
     }
-    if (s[j] !== close) bail();
+    if (j >= e || src.charCodeAt(j) !== closeCode) bail();
     at = j + 1;
     return map ? obj : arr2;
   }
 }
-function splitKey(t) {
+function splitKey(s, e) {
   let key;
-  const c = t.charCodeAt(0);
+  const c = src.charCodeAt(s);
   if (c === 34 || c === 39) {
-    key = quoted3(t, 0);
-    if (t.charCodeAt(at) !== 58) bail();
+    key = quoted3(s, e);
+    if (at >= e || src.charCodeAt(at) !== 58) bail();
   } else {
-    let colon = t.indexOf(": ");
-    if (colon < 0) {
-      if (t.charCodeAt(t.length - 1) !== 58) bail();
-      colon = t.length - 1;
+    let colon = src.indexOf(": ", s);
+    if (colon < 0 || colon >= e) {
+      if (src.charCodeAt(e - 1) !== 58) bail();
+      colon = e - 1;
     }
-    key = t.slice(0, colon);
-    if (key === "" || "&*!|>%@`?-[{#".includes(key[0]) || key === "<<") bail();
+    key = src.slice(s, colon);
+    if (key === "" || "&*!|>%@`?-[{#".includes(key[0]) || key === "<<" || key.includes(" #") || key.charCodeAt(key.length - 1) === 32) bail();
     at = colon;
   }
   if (key === "__proto__") bail();
   at++;
   return key;
 }
-function block(lines2, start, indent) {
-  if (isItem(lines2[start].text)) return sequence(lines2, start, indent);
+function readKey(text3, s, e) {
+  use(text3);
+  const key = splitKey(s, e);
+  while (at < e && src.charCodeAt(at) === 32) at++;
+  return key;
+}
+function forget() {
+  src = "";
+}
+function readValue(text3, r, e) {
+  use(text3);
+  return inlineValue(r, e);
+}
+function block(start, to, indent) {
+  if (isItem(start)) return sequence(start, to, indent);
   const obj = {};
   let i = start;
-  while (i < lines2.length) {
-    const l = lines2[i];
-    if (l.indent < indent) break;
-    if (l.indent > indent) bail();
-    const key = splitKey(l.text);
-    const rest = restOf(l.text, at);
+  while (i < to) {
+    const li = indents[i];
+    if (li < indent) break;
+    if (li > indent) bail();
+    const e = ends[i];
+    const key = splitKey(starts[i], e);
+    let r = at;
+    while (r < e && src.charCodeAt(r) === 32) r++;
     if (Object.hasOwn(obj, key)) bail();
     i++;
-    let value;
-    if (rest === "" || rest.charCodeAt(0) === 35) {
-      const next = lines2[i];
-      if (next && (next.indent > indent || next.indent === indent && next.text.startsWith("- "))) {
-        value = block(lines2, i, next.indent);
-        i = at;
-      } else value = null;
-    } else value = inlineValue(rest);
-    obj[key] = value;
+    let value2;
+    if (r === e || src.charCodeAt(r) === 35) {
+      if (i < to && (indents[i] > indent || indents[i] === indent && src.startsWith("- ", starts[i]))) {
+        value2 = block(i, to, indents[i]);
+        i = nextLine;
+      } else value2 = null;
+    } else value2 = inlineValue(r, e);
+    obj[key] = value2;
   }
-  at = i;
+  nextLine = i;
   return obj;
 }
-function sequence(lines2, start, indent) {
+function sequence(start, to, indent) {
   const arr2 = [];
   let i = start;
-  while (i < lines2.length && lines2[i].indent === indent && isItem(lines2[i].text)) {
-    const item = lines2[i].text.slice(1).trim();
-    if (item === "" || /^[^'"{[]*: |^[^'"{[]*:$/.test(item)) bail();
-    arr2.push(inlineValue(item));
+  while (i < to && indents[i] === indent && isItem(i)) {
+    const e = ends[i];
+    let r = starts[i] + 1;
+    while (r < e && src.charCodeAt(r) === 32) r++;
+    if (r === e || /^[^'"{[]*: |^[^'"{[]*:$/.test(src.slice(r, e))) bail();
+    arr2.push(inlineValue(r, e));
     i++;
   }
-  if (i < lines2.length && lines2[i].indent > indent) bail();
-  at = i;
+  if (i < to && indents[i] > indent) bail();
+  nextLine = i;
   return arr2;
 }
 function parseLockfileYaml(text3) {
   try {
-    if (text3.includes("	")) bail();
-    const docs = [[]];
-    let lines2 = docs[0];
+    if (outsideSubset(text3)) bail();
+    use(text3);
+    indents = [];
+    starts = [];
+    ends = [];
+    const docs = [0];
     let start = 0;
     while (start <= text3.length) {
       let end = text3.indexOf("\n", start);
@@ -19214,28 +19255,38 @@ function parseLockfileYaml(text3) {
       if (c === 35) continue;
       if (indent === 0 && c === 45 && text3.startsWith("---", first2)) {
         if (end !== first2 + 3) bail();
-        lines2 = [];
-        docs.push(lines2);
+        docs.push(indents.length);
         continue;
       }
       if (indent === 0 && (c === 46 && text3.startsWith("...", first2) || c === 37)) bail();
-      const body = text3.slice(first2, end);
-      lines2.push({ indent, text: body.charCodeAt(body.length - 1) === 32 ? body.trimEnd() : body });
+      if (text3.charCodeAt(end - 1) === 32) end = first2 + text3.slice(first2, end).trimEnd().length;
+      indents.push(indent);
+      starts.push(first2);
+      ends.push(end);
     }
-    if (docs.length > 1 && docs[0].length === 0) docs.shift();
-    return docs.map((doc) => {
-      if (doc.length === 0) return null;
-      if (doc[0].indent !== 0) bail();
-      const value = block(doc, 0, 0);
-      if (at !== doc.length) bail();
-      return value;
-    });
+    docs.push(indents.length);
+    const out = [];
+    for (let d = docs.length > 2 && docs[1] === 0 ? 1 : 0; d + 1 < docs.length; d++) {
+      const from = docs[d];
+      const to = docs[d + 1];
+      if (from === to) {
+        out.push(null);
+        continue;
+      }
+      if (indents[from] !== 0) bail();
+      out.push(block(from, to, 0));
+      if (nextLine !== to) bail();
+    }
+    return out;
   } catch (e) {
     if (e instanceof Unsupported) return void 0;
     throw e;
+  } finally {
+    indents = starts = ends = [];
+    forget();
   }
 }
-var Unsupported, bail, NULL, TRUE, FALSE, INT, FLOAT, OTHER_NUMBER2, at, restOf, isItem;
+var Unsupported, bail, NULL, TRUE, FALSE, INT, FLOAT, OTHER_NUMBER2, src, at, backslashFrom, backslashAt, hashFrom, hashAt, KEY_END, FLOW_INDICATOR, IN_MAP_END, IN_SEQUENCE_END, valueStart, indents, starts, ends, nextLine, isItem;
 var init_lockfile_yaml = __esm({
   "src/lockfiles/lockfile-yaml.ts"() {
     "use strict";
@@ -19250,9 +19301,22 @@ var init_lockfile_yaml = __esm({
     INT = /^[-+]?(?:0|[1-9][0-9]*)$/;
     FLOAT = /^[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
     OTHER_NUMBER2 = /^[-+]?(?:0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|0[0-9_]+|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.[0-9_]+(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN))$/;
+    src = "";
     at = 0;
-    restOf = (t, i) => i === t.length ? "" : t.slice(i).trim();
-    isItem = (t) => t.charCodeAt(0) === 45 && (t.length === 1 || t.charCodeAt(1) === 32);
+    backslashFrom = 0;
+    backslashAt = -1;
+    hashFrom = 0;
+    hashAt = -1;
+    KEY_END = /:/g;
+    FLOW_INDICATOR = /[[\]{},]/;
+    IN_MAP_END = /[,}]/g;
+    IN_SEQUENCE_END = /[,\]]/g;
+    valueStart = () => at;
+    indents = [];
+    starts = [];
+    ends = [];
+    nextLine = 0;
+    isItem = (i) => src.charCodeAt(starts[i]) === 45 && (ends[i] - starts[i] === 1 || src.charCodeAt(starts[i] + 1) === 32);
   }
 });
 
@@ -19325,8 +19389,8 @@ var require_objects = __commonJS({
   "node_modules/packageurl-js/src/objects.js"(exports2, module2) {
     "use strict";
     var { LOOP_SENTINEL } = require_constants2();
-    function isObject3(value) {
-      return value !== null && typeof value === "object";
+    function isObject3(value2) {
+      return value2 !== null && typeof value2 === "object";
     }
     function recursiveFreeze(value_) {
       if (value_ === null || !(typeof value_ === "object" || typeof value_ === "function") || Object.isFrozen(value_)) {
@@ -19410,11 +19474,11 @@ var require_strings = __commonJS({
       }
       return true;
     }
-    function isNonEmptyString(value) {
-      return typeof value === "string" && value.length > 0;
+    function isNonEmptyString(value2) {
+      return typeof value2 === "string" && value2.length > 0;
     }
-    function isSemverString(value) {
-      return typeof value === "string" && regexSemverNumberedGroups.test(value);
+    function isSemverString(value2) {
+      return typeof value2 === "string" && regexSemverNumberedGroups.test(value2);
     }
     function lowerName(purl) {
       purl.name = purl.name.toLowerCase();
@@ -19601,8 +19665,8 @@ var require_normalize = __commonJS({
     }
     function normalizeQualifiers(rawQualifiers) {
       let qualifiers;
-      for (const { 0: key, 1: value } of qualifiersToEntries(rawQualifiers)) {
-        const strValue = typeof value === "string" ? value : String(value);
+      for (const { 0: key, 1: value2 } of qualifiersToEntries(rawQualifiers)) {
+        const strValue = typeof value2 === "string" ? value2 : String(value2);
         const trimmed = strValue.trim();
         if (trimmed.length === 0) {
           continue;
@@ -19653,8 +19717,8 @@ var require_normalize = __commonJS({
 var require_lang = __commonJS({
   "node_modules/packageurl-js/src/lang.js"(exports2, module2) {
     "use strict";
-    function isNullishOrEmptyString(value) {
-      return value === null || value === void 0 || typeof value === "string" && value.length === 0;
+    function isNullishOrEmptyString(value2) {
+      return value2 === null || value2 === void 0 || typeof value2 === "string" && value2.length === 0;
     }
     module2.exports = {
       isNullishOrEmptyString
@@ -19669,8 +19733,8 @@ var require_validate = __commonJS({
     var { PurlError } = require_error();
     var { isNullishOrEmptyString } = require_lang();
     var { isNonEmptyString } = require_strings();
-    function validateEmptyByType(type, name, value, throws2) {
-      if (!isNullishOrEmptyString(value)) {
+    function validateEmptyByType(type, name, value2, throws2) {
+      if (!isNullishOrEmptyString(value2)) {
         if (throws2) {
           throw new PurlError(`${type} "${name}" component must be empty`);
         }
@@ -19727,8 +19791,8 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateRequired(name, value, throws2) {
-      if (isNullishOrEmptyString(value)) {
+    function validateRequired(name, value2, throws2) {
+      if (isNullishOrEmptyString(value2)) {
         if (throws2) {
           throw new PurlError(`"${name}" is a required component`);
         }
@@ -19736,8 +19800,8 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateRequiredByType(type, name, value, throws2) {
-      if (isNullishOrEmptyString(value)) {
+    function validateRequiredByType(type, name, value2, throws2) {
+      if (isNullishOrEmptyString(value2)) {
         if (throws2) {
           throw new PurlError(`${type} requires a "${name}" component`);
         }
@@ -19745,13 +19809,13 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateStartsWithoutNumber(name, value, throws2) {
-      if (isNonEmptyString(value)) {
-        const code = value.charCodeAt(0);
+    function validateStartsWithoutNumber(name, value2, throws2) {
+      if (isNonEmptyString(value2)) {
+        const code = value2.charCodeAt(0);
         if (code >= 48 && code <= 57) {
           if (throws2) {
             throw new PurlError(
-              `${name} "${value}" cannot start with a number`
+              `${name} "${value2}" cannot start with a number`
             );
           }
           return false;
@@ -19759,8 +19823,8 @@ var require_validate = __commonJS({
       }
       return true;
     }
-    function validateStrings(name, value, throws2) {
-      if (value === null || value === void 0 || typeof value === "string") {
+    function validateStrings(name, value2, throws2) {
+      if (value2 === null || value2 === void 0 || typeof value2 === "string") {
         return true;
       }
       if (throws2) {
@@ -20327,7 +20391,7 @@ var require_package_url = __commonJS({
         const { searchParams } = url;
         if (searchParams.size !== 0) {
           searchParams.forEach(
-            (value) => decodePurlComponent("qualifiers", value)
+            (value2) => decodePurlComponent("qualifiers", value2)
           );
           rawQualifiers = searchParams;
         }
@@ -21010,21 +21074,21 @@ var require_int3 = __commonJS({
       return isFinite(parseYamlInteger(data));
     }
     function parseYamlInteger(data) {
-      let value = data;
+      let value2 = data;
       let sign = 1;
-      let ch = value[0];
+      let ch = value2[0];
       if (ch === "-" || ch === "+") {
         if (ch === "-") sign = -1;
-        value = value.slice(1);
-        ch = value[0];
+        value2 = value2.slice(1);
+        ch = value2[0];
       }
-      if (value === "0") return 0;
+      if (value2 === "0") return 0;
       if (ch === "0") {
-        if (value[1] === "b") return sign * parseInt(value.slice(2), 2);
-        if (value[1] === "x") return sign * parseInt(value.slice(2), 16);
-        if (value[1] === "o") return sign * parseInt(value.slice(2), 8);
+        if (value2[1] === "b") return sign * parseInt(value2.slice(2), 2);
+        if (value2[1] === "x") return sign * parseInt(value2.slice(2), 16);
+        if (value2[1] === "o") return sign * parseInt(value2.slice(2), 8);
       }
-      return sign * parseInt(value, 10);
+      return sign * parseInt(value2, 10);
     }
     function constructYamlInteger(data) {
       return parseYamlInteger(data);
@@ -21086,17 +21150,17 @@ var require_float3 = __commonJS({
       return YAML_FLOAT_SPECIAL_PATTERN.test(data);
     }
     function constructYamlFloat(data) {
-      let value = data.toLowerCase();
-      const sign = value[0] === "-" ? -1 : 1;
-      if ("+-".indexOf(value[0]) >= 0) {
-        value = value.slice(1);
+      let value2 = data.toLowerCase();
+      const sign = value2[0] === "-" ? -1 : 1;
+      if ("+-".indexOf(value2[0]) >= 0) {
+        value2 = value2.slice(1);
       }
-      if (value === ".inf") {
+      if (value2 === ".inf") {
         return sign === 1 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-      } else if (value === ".nan") {
+      } else if (value2 === ".nan") {
         return NaN;
       }
-      return sign * parseFloat(value, 10);
+      return sign * parseFloat(value2, 10);
     }
     var SCIENTIFIC_WITHOUT_DOT = /^[-+]?[0-9]+e/;
     function representYamlFloat(object2, style) {
@@ -21577,16 +21641,16 @@ var require_loader = __commonJS({
         (c - 65536 & 1023) + 56320
       );
     }
-    function setProperty(object2, key, value) {
+    function setProperty(object2, key, value2) {
       if (key === "__proto__") {
         Object.defineProperty(object2, key, {
           configurable: true,
           enumerable: true,
           writable: true,
-          value
+          value: value2
         });
       } else {
-        object2[key] = value;
+        object2[key] = value2;
       }
     }
     var simpleEscapeCheck = new Array(256);
@@ -21638,7 +21702,7 @@ var require_loader = __commonJS({
         state2.onWarning.call(null, generateError(state2, message));
       }
     }
-    function storeAnchor(state2, name, value) {
+    function storeAnchor(state2, name, value2) {
       const transactions = state2.anchorMapTransactions;
       if (transactions.length !== 0) {
         const transaction = transactions[transactions.length - 1];
@@ -21649,7 +21713,7 @@ var require_loader = __commonJS({
           };
         }
       }
-      state2.anchorMap[name] = value;
+      state2.anchorMap[name] = value2;
     }
     function beginAnchorTransaction(state2) {
       state2.anchorMapTransactions.push(/* @__PURE__ */ Object.create(null));
@@ -23224,11 +23288,11 @@ var require_dumper = __commonJS({
       let _result = "";
       const _tag = state2.tag;
       for (let index = 0, length = object2.length; index < length; index += 1) {
-        let value = object2[index];
+        let value2 = object2[index];
         if (state2.replacer) {
-          value = state2.replacer.call(object2, String(index), value);
+          value2 = state2.replacer.call(object2, String(index), value2);
         }
-        if (writeNode(state2, level, value, false, false) || typeof value === "undefined" && writeNode(state2, level, null, false, false)) {
+        if (writeNode(state2, level, value2, false, false) || typeof value2 === "undefined" && writeNode(state2, level, null, false, false)) {
           if (_result !== "") _result += "," + (!state2.condenseFlow ? " " : "");
           _result += state2.dump;
         }
@@ -23240,11 +23304,11 @@ var require_dumper = __commonJS({
       let _result = "";
       const _tag = state2.tag;
       for (let index = 0, length = object2.length; index < length; index += 1) {
-        let value = object2[index];
+        let value2 = object2[index];
         if (state2.replacer) {
-          value = state2.replacer.call(object2, String(index), value);
+          value2 = state2.replacer.call(object2, String(index), value2);
         }
-        if (writeNode(state2, level + 1, value, true, true, false, true) || typeof value === "undefined" && writeNode(state2, level + 1, null, true, true, false, true)) {
+        if (writeNode(state2, level + 1, value2, true, true, false, true) || typeof value2 === "undefined" && writeNode(state2, level + 1, null, true, true, false, true)) {
           if (!compact2 || _result !== "") {
             _result += generateNextLine(state2, level);
           }
@@ -23484,11 +23548,11 @@ var require_dumper = __commonJS({
       options = options || {};
       const state2 = new State(options);
       if (!state2.noRefs) getDuplicateReferences(input, state2);
-      let value = input;
+      let value2 = input;
       if (state2.replacer) {
-        value = state2.replacer.call({ "": value }, "", value);
+        value2 = state2.replacer.call({ "": value2 }, "", value2);
       }
-      if (writeNode(state2, 0, value, true, true)) return state2.dump + "\n";
+      if (writeNode(state2, 0, value2, true, true)) return state2.dump + "\n";
       return "";
     }
     module2.exports.dump = dump;
@@ -23625,16 +23689,16 @@ ${codeblock}`, options);
         } else if (state2 === 1) {
           if (c === 120 || c === 117 || c === 85) {
             let errPtr = ctx.p++ - 1;
-            let value = 0;
+            let value2 = 0;
             let len = c === 120 ? 2 : c === 117 ? 4 : 8;
             for (let j = 0; j < len; j++, ctx.p++) {
               let hex = ctx.s.charCodeAt(ctx.p);
               let digit = hex >= 48 && hex <= 57 ? hex - 48 : hex >= 65 && hex <= 70 ? hex - 65 + 10 : hex >= 97 && hex <= 102 ? hex - 97 + 10 : -1;
               if (digit < 0) TomlError.x("invalid non-hex character in unicode escape", ctx);
-              value = value << 4 | digit;
+              value2 = value2 << 4 | digit;
             }
-            if (value < 0 || value > 1114111 || value >= 55296 && value <= 57343) TomlError.x("invalid unicode escape", ctx, errPtr);
-            parsed += String.fromCodePoint(value);
+            if (value2 < 0 || value2 > 1114111 || value2 >= 55296 && value2 <= 57343) TomlError.x("invalid unicode escape", ctx, errPtr);
+            parsed += String.fromCodePoint(value2);
             sliceStart = ctx.p--;
             state2 = 0;
           } else if (isMultiline && (c === 32 || c === 9)) state2 = 2;
@@ -23768,9 +23832,9 @@ ${codeblock}`, options);
       let c = ctx.s.charCodeAt(ctx.p);
       if (c === 91 || c === 123) {
         ctx.d-- || TomlError.x("document contains excessively nested structures. aborting.", ctx);
-        let value = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
+        let value2 = c === 91 ? parseArray(ctx) : parseInlineTable(ctx);
         ctx.d++;
-        return value;
+        return value2;
       }
       if (c === 34 || c === 39) return parseString(ctx);
       if (c === 116) {
@@ -23983,8 +24047,8 @@ ${codeblock}`, options);
         }
         if (hasOwn) TomlError.x("trying to redefine an already defined value", ctx, errPtr);
         skipVoid(ctx, true, true);
-        let value = extractValue(ctx, 125);
-        if (t && typeof (t[k] = value) === "object") seen.add(value);
+        let value2 = extractValue(ctx, 125);
+        if (t && typeof (t[k] = value2) === "object") seen.add(value2);
         skipVoid(ctx);
         if ((c = ctx.s.charCodeAt(ctx.p++)) === 125) return res;
         if (c !== 44) TomlError.x("expected comma or end of structure", ctx, ctx.p - 1);
@@ -24375,54 +24439,82 @@ function recordOf(v) {
   return isRecord(v) ? v : {};
 }
 function markReachability(packages, prodRoots, devRoots, optionalRoots = []) {
-  const prod = walk(packages, prodRoots);
-  const all = walk(packages, [...prodRoots, ...devRoots, ...optionalRoots]);
-  const optionalOnly = walk(packages, optionalRoots);
-  for (const [purl, p] of packages) {
-    if (!all.has(purl) || p.workspace !== void 0) continue;
-    const inProd = prod.has(purl);
-    p.dev = !inProd && !optionalOnly.has(purl);
-    if (!inProd && optionalOnly.has(purl)) p.optional = true;
-  }
-}
-function walk(packages, roots) {
-  const seen = /* @__PURE__ */ new Set();
-  const stack = [...roots];
-  while (stack.length) {
-    const purl = stack.pop();
-    if (seen.has(purl)) continue;
-    seen.add(purl);
-    const p = packages.get(purl);
-    if (p && p.workspace === void 0) {
-      for (const d of p.dependencies) if (!seen.has(d)) stack.push(d);
+  const index = /* @__PURE__ */ new Map();
+  for (let i = 0; i < packages.length; i++) index.set(packages[i].purl, i);
+  const first2 = new Int32Array(packages.length + 1);
+  const to = [];
+  for (let i = 0; i < packages.length; i++) {
+    first2[i] = to.length;
+    const p = packages[i];
+    if (p.workspace !== void 0) continue;
+    for (const d of p.dependencies) {
+      const j = index.get(d);
+      if (j !== void 0) to.push(j);
     }
   }
-  return seen;
+  first2[packages.length] = to.length;
+  const marks = new Uint8Array(packages.length);
+  const walk2 = (roots, bit) => {
+    const stack = [];
+    for (const r of roots) {
+      const j = index.get(r);
+      if (j !== void 0) stack.push(j);
+    }
+    while (stack.length) {
+      const i = stack.pop();
+      if (marks[i] & bit) continue;
+      marks[i] |= bit;
+      for (let k = first2[i]; k < first2[i + 1]; k++) if (!(marks[to[k]] & bit)) stack.push(to[k]);
+    }
+  };
+  walk2(prodRoots, PROD);
+  walk2(prodRoots, ANY);
+  walk2(devRoots, ANY);
+  walk2(optionalRoots, ANY);
+  walk2(optionalRoots, OPTIONAL);
+  for (let i = 0; i < packages.length; i++) {
+    const p = packages[i];
+    if (!(marks[i] & ANY) || p.workspace !== void 0) continue;
+    const inProd = (marks[i] & PROD) !== 0;
+    const optionalOnly = (marks[i] & OPTIONAL) !== 0;
+    p.dev = !inProd && !optionalOnly;
+    if (!inProd && optionalOnly) p.optional = true;
+  }
 }
-function mergeByPurl(list2) {
+function mergeByPurl(list2, owned = false) {
   const by = /* @__PURE__ */ new Map();
   for (const p of list2) {
     const q = by.get(p.purl);
     if (!q) {
-      by.set(p.purl, { ...p, dependencies: [...p.dependencies] });
+      by.set(p.purl, owned ? p : { ...p, dependencies: [...p.dependencies] });
       continue;
     }
     q.dev = q.dev && p.dev;
     if (q.optional !== void 0 || p.optional !== void 0) q.optional = Boolean(q.optional && p.optional);
     q.direct = q.direct || p.direct;
-    q.dependencies.push(...p.dependencies);
+    for (const d of p.dependencies) q.dependencies.push(d);
     if (!q.integrity && p.integrity) q.integrity = p.integrity;
     if (!q.licenses && p.licenses) q.licenses = p.licenses;
     if (p.unresolved) q.unresolved = [...q.unresolved ?? [], ...p.unresolved];
     if (!q.workspace && p.workspace) q.workspace = p.workspace;
   }
-  const out = [...by.values()];
-  for (const p of out) {
-    p.dependencies = [...new Set(p.dependencies)].filter((d) => d !== p.purl).sort();
+  const purls = [...by.keys()].sort();
+  const out = [];
+  for (const purl of purls) {
+    const p = by.get(purl);
+    sortDependencies(p);
     if (p.optional === false) delete p.optional;
     if (p.unresolved) p.unresolved = sortedUnique2(p.unresolved);
+    out.push(p);
   }
-  return out.sort((a, b) => a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0);
+  return out;
+}
+function sortDependencies(p) {
+  const d = p.dependencies;
+  if (d.length > 1) d.sort();
+  let w = 0;
+  for (let r = 0; r < d.length; r++) if (d[r] !== p.purl && (w === 0 || d[r] !== d[w - 1])) d[w++] = d[r];
+  d.length = w;
 }
 function sortedUnique2(xs) {
   return [...new Set(xs)].sort();
@@ -24434,7 +24526,7 @@ function withRoots(base, packages, manifest, resolveRoot, markDev = true) {
     const prod = roots(manifest.dependencies);
     const dev = roots(manifest.devDependencies);
     const opt = roots(manifest.optionalDependencies);
-    if (markDev) markReachability(new Map(packages.map((p) => [p.purl, p])), prod, dev, opt);
+    if (markDev) markReachability(packages, prod, dev, opt);
     rootDependencies = sortedUnique2([...prod, ...dev, ...opt]);
   } else {
     const needed = new Set(packages.flatMap((p) => p.dependencies));
@@ -24446,15 +24538,15 @@ function withRoots(base, packages, manifest, resolveRoot, markDev = true) {
   return { ...base, root, packages, rootDependencies };
 }
 function finishWorkspaces(base, list2, roots, manifest) {
-  const packages = mergeByPurl(list2);
-  markReachability(new Map(packages.map((p) => [p.purl, p])), roots.prod, roots.dev, roots.opt);
+  const packages = mergeByPurl(list2, true);
+  markReachability(packages, roots.prod, roots.dev, roots.opt);
   const rootDependencies = sortedUnique2(roots.rootDeps);
   const direct = /* @__PURE__ */ new Set([...roots.prod, ...roots.dev, ...roots.opt, ...rootDependencies]);
   for (const p of packages) p.direct = direct.has(p.purl);
   const root = manifest?.name ? { name: manifest.name, version: manifest.version ?? "0.0.0" } : void 0;
   return { ...base, root, packages, rootDependencies };
 }
-var import_errors4, FOLDER_NAME, FOLDER_VERSION, PLAIN_PART, PLAIN_VERSION2, SRI_ALGS, HEX_LEN;
+var import_errors4, FOLDER_NAME, FOLDER_VERSION, PLAIN_PART, PLAIN_VERSION2, SRI_ALGS, HEX_LEN, PROD, ANY, OPTIONAL;
 var init_util3 = __esm({
   "src/lockfiles/util.ts"() {
     "use strict";
@@ -24474,6 +24566,9 @@ var init_util3 = __esm({
       sha512: "SHA-512"
     });
     HEX_LEN = { "SHA-1": 40, "SHA-256": 64, "SHA-384": 96, "SHA-512": 128 };
+    PROD = 1;
+    ANY = 2;
+    OPTIONAL = 4;
   }
 });
 
@@ -24617,34 +24712,47 @@ function nameFromKey(key) {
   const i = key.lastIndexOf("node_modules/");
   return i < 0 ? key.slice(key.lastIndexOf("/") + 1) : key.slice(i + "node_modules/".length);
 }
-function depNames(e, folder) {
-  const out = [];
-  for (const n of Object.keys(recordOf(e.dependencies))) out.push({ name: n, optional: false });
-  for (const n of Object.keys(recordOf(e.optionalDependencies))) out.push({ name: n, optional: true });
-  for (const n of Object.keys(recordOf(e.peerDependencies))) out.push({ name: n, optional: true });
-  if (folder) for (const n of Object.keys(recordOf(e.devDependencies))) out.push({ name: n, optional: false });
-  return out;
+function depNames(e, folder, names, optional2) {
+  names.length = 0;
+  optional2.length = 0;
+  addNames(e.dependencies, false, names, optional2);
+  addNames(e.optionalDependencies, true, names, optional2);
+  addNames(e.peerDependencies, true, names, optional2);
+  if (folder) addNames(e.devDependencies, false, names, optional2);
+}
+function addNames(section, opt, names, optional2) {
+  if (!isRecord(section)) return;
+  for (const n of Object.keys(section)) {
+    names.push(n);
+    optional2.push(opt);
+  }
 }
 function fromPackages(data, packages, file, kind) {
   const rootEntry = recordOf(packages[""]);
   const keyToPurl = /* @__PURE__ */ new Map();
+  const all = Object.keys(packages);
+  const keys = [];
   const entries = [];
-  for (const [key, raw] of Object.entries(packages)) {
+  for (const key of all) {
+    const raw = packages[key];
     if (key === "" || !isRecord(raw)) continue;
     if (raw.link === true) continue;
     const name = str(raw.name) ?? nameFromKey(key);
     const version3 = str(raw.version);
     if (isFolderKey(key)) {
       keyToPurl.set(key, npmPurl(name, version3 ?? ""));
-      entries.push([key, raw]);
+      keys.push(key);
+      entries.push(raw);
       continue;
     }
     if (!version3) throw new import_errors7.LockfileError(`entry "${key}" has no version; ${FIX2}`, file);
     keyToPurl.set(key, npmPurl(name, version3));
-    entries.push([key, raw]);
+    keys.push(key);
+    entries.push(raw);
   }
   const rootDeps = [];
-  for (const [key, raw] of Object.entries(packages)) {
+  for (const key of all) {
+    const raw = packages[key];
     if (isRecord(raw) && raw.link === true) {
       const target = keyToPurl.get(str(raw.resolved) ?? "");
       if (!target) continue;
@@ -24663,26 +24771,33 @@ function fromPackages(data, packages, file, kind) {
       else base = "";
     }
   };
-  for (const d of depNames(rootEntry, true)) {
-    const p = resolve19("", d.name);
+  const names = [];
+  const optionals = [];
+  depNames(rootEntry, true, names, optionals);
+  for (const n of names) {
+    const p = resolve19("", n);
     if (p) rootDeps.push(p);
   }
   const direct = new Set(rootDeps);
   const list2 = [];
   const warnings = [];
-  for (const [key, e] of entries) {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    const e = entries[i];
     const purl = keyToPurl.get(key);
     const folder = isFolderKey(key);
     const optional2 = e.optional === true || e.devOptional === true;
     const deps2 = [];
     const unresolved = [];
-    for (const d of depNames(e, folder)) {
-      const p = resolve19(key, d.name);
+    depNames(e, folder, names, optionals);
+    for (let j = 0; j < names.length; j++) {
+      const n = names[j];
+      const p = resolve19(key, n);
       if (p) deps2.push(p);
-      else if (optional2 && !d.optional) {
-        unresolved.push(d.name);
-        warnings.push(`${file}: optional package "${key}" depends on "${d.name}", which the lockfile leaves unresolved; "${d.name}" is not in the SBOM`);
-      } else if (!d.optional) throw new import_errors7.LockfileError(`"${key}" depends on "${d.name}" which the lockfile does not contain; ${FIX2}`, file);
+      else if (optional2 && !optionals[j]) {
+        unresolved.push(n);
+        warnings.push(`${file}: optional package "${key}" depends on "${n}", which the lockfile leaves unresolved; "${n}" is not in the SBOM`);
+      } else if (!optionals[j]) throw new import_errors7.LockfileError(`"${key}" depends on "${n}" which the lockfile does not contain; ${FIX2}`, file);
     }
     const license = str(e.license);
     const pkg = {
@@ -24706,7 +24821,7 @@ function fromPackages(data, packages, file, kind) {
     path: file,
     kind,
     root: rootOf(rootEntry, data),
-    packages: mergeByPurl(list2),
+    packages: mergeByPurl(list2, true),
     rootDependencies: sortedUnique2(rootDeps)
   };
   if (warnings.length) lock.warnings = warnings;
@@ -24834,6 +24949,11 @@ function splitKey2(key, format) {
   if (at2 < 0) return void 0;
   return { name: base.slice(0, at2), version: base.slice(at2 + 1) };
 }
+function withoutPeers(key) {
+  const paren = key.indexOf("(");
+  if (paren < 0) return key;
+  return /[\n\r\u2028\u2029]/.test(key) ? key.replace(/\(.*$/, "") : key.slice(0, paren);
+}
 function isEnvDocument(d) {
   if (!isRecord(d) || !isRecord(d.importers)) return false;
   const keys = Object.values(d.importers).flatMap((imp) => Object.keys(recordOf(imp)));
@@ -24854,7 +24974,7 @@ function parsePnpmLock(text3, file, manifest) {
   const format = major;
   const graph2 = recordOf(format === 9 ? data.snapshots : data.packages);
   const meta2 = recordOf(data.packages);
-  const metaOf = (key) => recordOf(format === 9 ? meta2[key.replace(/\(.*$/, "")] : graph2[key]);
+  const metaOf = (key) => recordOf(format === 9 ? meta2[withoutPeers(key)] : graph2[key]);
   const importers = isRecord(data.importers) ? data.importers : { ".": data };
   const workspaceName = /* @__PURE__ */ new Map();
   for (const [at2, imp] of Object.entries(importers)) {
@@ -24895,18 +25015,21 @@ function parsePnpmLock(text3, file, manifest) {
     nodes.push({ key, e, m, name, version: version3, purl });
   }
   const list2 = [];
+  const edges = (key, section, required2, deps2) => {
+    const sec = recordOf(section);
+    for (const n of Object.keys(sec)) {
+      const r = String(sec[n]);
+      const k = keyOf2(".", n, r);
+      if (!k) continue;
+      const p = purlByKey.get(k);
+      if (p) deps2.push(p);
+      else if (required2) throw new import_errors8.LockfileError(`"${key}" depends on "${n}" (${r}) which the lockfile does not contain; ${FIX3}`, file);
+    }
+  };
   for (const { key, e, m, name, version: version3, purl } of nodes) {
     const deps2 = [];
-    for (const section of ["dependencies", "optionalDependencies"]) {
-      for (const [n, r] of Object.entries(recordOf(e[section]))) {
-        const k = keyOf2(".", n, String(r));
-        if (!k) continue;
-        const p = purlByKey.get(k);
-        if (p) deps2.push(p);
-        else if (section === "dependencies")
-          throw new import_errors8.LockfileError(`"${key}" depends on "${n}" (${String(r)}) which the lockfile does not contain; ${FIX3}`, file);
-      }
-    }
+    edges(key, e.dependencies, true, deps2);
+    edges(key, e.optionalDependencies, false, deps2);
     const pkg = {
       ecosystem: "npm",
       name,
@@ -25128,6 +25251,219 @@ var init_requirements = __esm({
   }
 });
 
+// src/lockfiles/berry-lock.ts
+function scalar2(text3, v, end) {
+  const c = text3.charCodeAt(v);
+  if (c === 123 || c === 91) bail();
+  return readValue(text3, v, end);
+}
+function fresh(keys, key) {
+  for (let i = 0; i < keys.length; i++) if (keys[i] === key) bail();
+  keys.push(key);
+}
+function fieldBit(key) {
+  switch (key) {
+    case "version":
+      return 1;
+    case "resolution":
+      return 2;
+    case "dependencies":
+      return 4;
+    case "checksum":
+      return 8;
+    case "languageName":
+      return 16;
+    case "linkType":
+      return 32;
+    case "peerDependencies":
+      return 64;
+    case "peerDependenciesMeta":
+      return 128;
+    case "dependenciesMeta":
+      return 256;
+    case "bin":
+      return 512;
+    case "conditions":
+      return 1024;
+    default:
+      return 0;
+  }
+}
+function value(text3, v, end, backslash2, comment) {
+  const c = text3.charCodeAt(v);
+  if (c === 34) {
+    const q = text3.indexOf('"', v + 1);
+    if (q === end - 1 && (backslash2 < 0 || backslash2 > q)) return text3.slice(v + 1, q);
+  } else if (c >= 48 && c <= 57 && (comment < 0 || comment >= end) && text3.charCodeAt(end - 1) !== 58) {
+    const dot = text3.indexOf(".", v);
+    const dot2 = dot < 0 ? -1 : text3.indexOf(".", dot + 1);
+    const colon = text3.indexOf(": ", v);
+    if (dot2 >= 0 && dot2 < end && (colon < 0 || colon >= end)) return text3.slice(v, end);
+  }
+  return scalar2(text3, v, end);
+}
+function skip(text3, v, end, backslash2) {
+  const c = text3.charCodeAt(v);
+  if (c === 34) {
+    const q = text3.indexOf('"', v + 1);
+    if (q === end - 1 && (backslash2 < 0 || backslash2 > q)) return;
+  } else if (isLetter(c) || c >= 48 && c <= 57 || c === 46 || c === 47) {
+    const colon = text3.indexOf(": ", v);
+    if ((colon < 0 || colon >= end) && text3.charCodeAt(end - 1) !== 58) return;
+  }
+  scalar2(text3, v, end);
+}
+function readBerryLockfile(text3) {
+  try {
+    return read(text3);
+  } catch (e) {
+    if (e instanceof Unsupported) return void 0;
+    throw e;
+  } finally {
+    forget();
+  }
+}
+function read(text3) {
+  if (outsideSubset(text3)) bail();
+  const entries = [];
+  const seen = /* @__PURE__ */ new Set();
+  let metadata = {};
+  let inMeta = false;
+  let entry;
+  let bits = 0;
+  const fields = [];
+  let open2 = false;
+  let mapOf = 0;
+  const mapKeys = [];
+  let subOpen = false;
+  const subKeys = [];
+  let backslash2 = text3.indexOf("\\");
+  let comment = text3.indexOf(" #");
+  let lineNo = 0;
+  let start = 0;
+  const n = text3.length;
+  while (start <= n) {
+    let end = text3.indexOf("\n", start);
+    if (end < 0) end = n;
+    const next = end + 1;
+    lineNo++;
+    if (end > start && text3.charCodeAt(end - 1) === 13) end--;
+    let first2 = start;
+    while (first2 < end && text3.charCodeAt(first2) === 32) first2++;
+    const indent = first2 - start;
+    start = next;
+    if (first2 === end || text3.charCodeAt(first2) === 35) continue;
+    while (text3.charCodeAt(end - 1) === 32) end--;
+    if (backslash2 >= 0 && backslash2 < first2) backslash2 = text3.indexOf("\\", first2);
+    if (comment >= 0 && comment < first2) comment = text3.indexOf(" #", first2);
+    let key;
+    let v = end;
+    const c0 = text3.charCodeAt(first2);
+    if (c0 === 34) {
+      const q = text3.indexOf('"', first2 + 1);
+      if (q > first2 && q < end && (backslash2 < 0 || backslash2 > q) && text3.charCodeAt(q + 1) === 58) {
+        key = text3.slice(first2 + 1, q);
+        v = q + 2;
+        if (key === "__proto__") bail();
+      }
+    } else if (isLetter(c0)) {
+      const colon = text3.indexOf(":", first2);
+      if (colon > first2 && colon < end && text3.charCodeAt(colon - 1) !== 32 && (colon + 1 === end || text3.charCodeAt(colon + 1) === 32) && (comment < 0 || comment >= colon)) {
+        key = text3.slice(first2, colon);
+        v = colon + 1;
+      }
+    }
+    if (key === void 0) {
+      key = readKey(text3, first2, end);
+      v = valueStart();
+    } else while (v < end && text3.charCodeAt(v) === 32) v++;
+    const empty = v === end || text3.charCodeAt(v) === 35;
+    if (indent === 0) {
+      if ((entry || inMeta) && !open2) bail();
+      if (!empty || indexLike(key) || seen.has(key)) bail();
+      seen.add(key);
+      open2 = false;
+      bits = 0;
+      fields.length = 0;
+      mapOf = 0;
+      subOpen = false;
+      inMeta = key === "__metadata";
+      if (inMeta) {
+        metadata = {};
+        entry = void 0;
+      } else {
+        entry = { key, line: lineNo, version: void 0, resolution: void 0, deps: [] };
+        entries.push(entry);
+      }
+      continue;
+    }
+    if (indent === 2) {
+      if (!entry && !inMeta) bail();
+      open2 = true;
+      const bit = fieldBit(key);
+      if (bit === 0) fresh(fields, key);
+      else if (bits & bit) bail();
+      else bits |= bit;
+      subOpen = false;
+      if (empty) {
+        if (!entry) bail();
+        mapOf = bit === 4 ? 1 : 2;
+        mapKeys.length = 0;
+        continue;
+      }
+      mapOf = 0;
+      if (entry && bit === 1) {
+        const x = value(text3, v, end, backslash2, comment);
+        entry.version = typeof x === "string" ? x : void 0;
+      } else if (entry && bit === 2) {
+        const x = value(text3, v, end, backslash2, comment);
+        entry.resolution = typeof x === "string" ? x : void 0;
+      } else if (entry) skip(text3, v, end, backslash2);
+      else metadata[key] = value(text3, v, end, backslash2, comment);
+      continue;
+    }
+    if (indent === 4) {
+      if (mapOf === 0) bail();
+      if (mapOf === 1) {
+        if (empty || indexLike(key)) bail();
+        const deps2 = entry.deps;
+        for (let j = 0; j < deps2.length; j += 2) if (deps2[j] === key) bail();
+        deps2.push(key, String(value(text3, v, end, backslash2, comment)));
+        continue;
+      }
+      fresh(mapKeys, key);
+      if (empty) {
+        subOpen = true;
+        subKeys.length = 0;
+        continue;
+      }
+      subOpen = false;
+      skip(text3, v, end, backslash2);
+      continue;
+    }
+    if (indent === 6 && subOpen && !empty) {
+      fresh(subKeys, key);
+      skip(text3, v, end, backslash2);
+      continue;
+    }
+    bail();
+  }
+  if ((entry || inMeta) && !open2) bail();
+  return { metadata, entries };
+}
+var indexLike, isLetter;
+var init_berry_lock = __esm({
+  "src/lockfiles/berry-lock.ts"() {
+    "use strict";
+    init_lockfile_yaml();
+    indexLike = (key) => {
+      const c = key.charCodeAt(0);
+      return c >= 48 && c <= 57;
+    };
+    isLetter = (c) => c >= 97 && c <= 122 || c >= 65 && c <= 90;
+  }
+});
+
 // node_modules/semver/internal/constants.js
 var require_constants3 = __commonJS({
   "node_modules/semver/internal/constants.js"(exports2, module2) {
@@ -25211,7 +25547,7 @@ var require_re = __commonJS({
     exports2 = module2.exports = {};
     var re = exports2.re = [];
     var safeRe = exports2.safeRe = [];
-    var src = exports2.src = [];
+    var src2 = exports2.src = [];
     var safeSrc = exports2.safeSrc = [];
     var t = exports2.t = {};
     var R = 0;
@@ -25221,65 +25557,65 @@ var require_re = __commonJS({
       ["\\d", MAX_LENGTH],
       [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
     ];
-    var makeSafeRegex = (value) => {
+    var makeSafeRegex = (value2) => {
       for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+        value2 = value2.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
       }
-      return value;
+      return value2;
     };
-    var createToken = (name, value, isGlobal) => {
-      const safe = makeSafeRegex(value);
+    var createToken = (name, value2, isGlobal) => {
+      const safe = makeSafeRegex(value2);
       const index = R++;
-      debug(name, index, value);
+      debug(name, index, value2);
       t[name] = index;
-      src[index] = value;
+      src2[index] = value2;
       safeSrc[index] = safe;
-      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      re[index] = new RegExp(value2, isGlobal ? "g" : void 0);
       safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
     };
     createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
     createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
     createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
-    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
-    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
-    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
-    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("MAINVERSION", `(${src2[t.NUMERICIDENTIFIER]})\\.(${src2[t.NUMERICIDENTIFIER]})\\.(${src2[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src2[t.NUMERICIDENTIFIERLOOSE]})\\.(${src2[t.NUMERICIDENTIFIERLOOSE]})\\.(${src2[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src2[t.NONNUMERICIDENTIFIER]}|${src2[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src2[t.NONNUMERICIDENTIFIER]}|${src2[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src2[t.PRERELEASEIDENTIFIER]}(?:\\.${src2[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src2[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src2[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
     createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
-    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
-    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
-    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
-    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
-    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("BUILD", `(?:\\+(${src2[t.BUILDIDENTIFIER]}(?:\\.${src2[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src2[t.MAINVERSION]}${src2[t.PRERELEASE]}?${src2[t.BUILD]}?`);
+    createToken("FULL", `^${src2[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src2[t.MAINVERSIONLOOSE]}${src2[t.PRERELEASELOOSE]}?${src2[t.BUILD]}?`);
+    createToken("LOOSE", `^${src2[t.LOOSEPLAIN]}$`);
     createToken("GTLT", "((?:<|>)?=?)");
-    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
-    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
-    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
-    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("XRANGEIDENTIFIERLOOSE", `${src2[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src2[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src2[t.XRANGEIDENTIFIER]})(?:\\.(${src2[t.XRANGEIDENTIFIER]})(?:\\.(${src2[t.XRANGEIDENTIFIER]})(?:${src2[t.PRERELEASE]})?${src2[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src2[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src2[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src2[t.XRANGEIDENTIFIERLOOSE]})(?:${src2[t.PRERELEASELOOSE]})?${src2[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src2[t.GTLT]}\\s*${src2[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src2[t.GTLT]}\\s*${src2[t.XRANGEPLAINLOOSE]}$`);
     createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
-    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
-    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
-    createToken("COERCERTL", src[t.COERCE], true);
-    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("COERCE", `${src2[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src2[t.COERCEPLAIN] + `(?:${src2[t.PRERELEASE]})?(?:${src2[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src2[t.COERCE], true);
+    createToken("COERCERTLFULL", src2[t.COERCEFULL], true);
     createToken("LONETILDE", "(?:~>?)");
-    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    createToken("TILDETRIM", `(\\s*)${src2[t.LONETILDE]}\\s+`, true);
     exports2.tildeTrimReplace = "$1~";
-    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
-    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("TILDE", `^${src2[t.LONETILDE]}${src2[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src2[t.LONETILDE]}${src2[t.XRANGEPLAINLOOSE]}$`);
     createToken("LONECARET", "(?:\\^)");
-    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    createToken("CARETTRIM", `(\\s*)${src2[t.LONECARET]}\\s+`, true);
     exports2.caretTrimReplace = "$1^";
-    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
-    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
-    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
-    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    createToken("CARET", `^${src2[t.LONECARET]}${src2[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src2[t.LONECARET]}${src2[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src2[t.GTLT]}\\s*(${src2[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src2[t.GTLT]}\\s*(${src2[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src2[t.GTLT]}\\s*(${src2[t.LOOSEPLAIN]}|${src2[t.XRANGEPLAIN]})`, true);
     exports2.comparatorTrimReplace = "$1$2$3";
-    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
-    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("HYPHENRANGE", `^\\s*(${src2[t.XRANGEPLAIN]})\\s+-\\s+(${src2[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src2[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src2[t.XRANGEPLAINLOOSE]})\\s*$`);
     createToken("STAR", "(<|>)?=?\\s*\\*");
     createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
     createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
@@ -26052,26 +26388,26 @@ var require_lrucache = __commonJS({
         this.map = /* @__PURE__ */ new Map();
       }
       get(key) {
-        const value = this.map.get(key);
-        if (value === void 0) {
+        const value2 = this.map.get(key);
+        if (value2 === void 0) {
           return void 0;
         } else {
           this.map.delete(key);
-          this.map.set(key, value);
-          return value;
+          this.map.set(key, value2);
+          return value2;
         }
       }
       delete(key) {
         return this.map.delete(key);
       }
-      set(key, value) {
+      set(key, value2) {
         const deleted = this.delete(key);
-        if (!deleted && value !== void 0) {
+        if (!deleted && value2 !== void 0) {
           if (this.map.size >= this.max) {
             const firstKey = this.map.keys().next().value;
             this.delete(firstKey);
           }
-          this.map.set(key, value);
+          this.map.set(key, value2);
         }
         return this;
       }
@@ -26096,8 +26432,8 @@ var require_trim_comparator_whitespace = __commonJS({
     var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
     var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
     var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
-    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isLetter2 = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter2(char) || char === "-";
     var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
     var findDigitsEndIndex = (range, start, limit, digitRuns) => {
       if (!isDigit(range[start])) {
@@ -26127,7 +26463,7 @@ var require_trim_comparator_whitespace = __commonJS({
     };
     var findPrereleaseIdentifierEndIndex = (range, start, loose, digitRuns) => {
       const digitsEnd = findDigitsEndIndex(range, start, MAX_LENGTH, digitRuns);
-      if (isLetter(range[digitsEnd]) || range[digitsEnd] === "-") {
+      if (isLetter2(range[digitsEnd]) || range[digitsEnd] === "-") {
         let end = digitsEnd + 1;
         const limit = end + MAX_SAFE_BUILD_LENGTH;
         while (end < limit && isIdentifierCharacter(range[end])) {
@@ -26425,13 +26761,13 @@ var require_range = __commonJS({
     var trimComparatorWhitespace = require_trim_comparator_whitespace();
     var {
       safeRe: re,
-      src,
+      src: src2,
       t,
       tildeTrimReplace,
       caretTrimReplace
     } = require_re();
     var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants3();
-    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var BUILDSTRIPRE = new RegExp(src2[t.BUILD], "g");
     var isNullSet = (c) => c.value === "<0.0.0-0";
     var isAny = (c) => c.value === "";
     var isSatisfiable = (comparators, options) => {
@@ -26660,10 +26996,10 @@ var require_range = __commonJS({
 var require_comparator = __commonJS({
   "node_modules/semver/classes/comparator.js"(exports2, module2) {
     "use strict";
-    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var ANY2 = /* @__PURE__ */ Symbol("SemVer ANY");
     var Comparator = class _Comparator {
       static get ANY() {
-        return ANY;
+        return ANY2;
       }
       constructor(comp, options) {
         options = parseOptions(options);
@@ -26679,7 +27015,7 @@ var require_comparator = __commonJS({
         this.options = options;
         this.loose = !!options.loose;
         this.parse(comp);
-        if (this.semver === ANY) {
+        if (this.semver === ANY2) {
           this.value = "";
         } else {
           this.value = this.operator + this.semver.version;
@@ -26697,7 +27033,7 @@ var require_comparator = __commonJS({
           this.operator = "";
         }
         if (!m[2]) {
-          this.semver = ANY;
+          this.semver = ANY2;
         } else {
           this.semver = new SemVer(m[2], this.options.loose);
         }
@@ -26707,7 +27043,7 @@ var require_comparator = __commonJS({
       }
       test(version3) {
         debug("Comparator.test", version3, this.options.loose);
-        if (this.semver === ANY || version3 === ANY) {
+        if (this.semver === ANY2 || version3 === ANY2) {
           return true;
         }
         if (typeof version3 === "string") {
@@ -26935,7 +27271,7 @@ var require_outside = __commonJS({
     "use strict";
     var SemVer = require_semver();
     var Comparator = require_comparator();
-    var { ANY } = Comparator;
+    var { ANY: ANY2 } = Comparator;
     var Range = require_range();
     var satisfies2 = require_satisfies();
     var gt = require_gt();
@@ -26972,7 +27308,7 @@ var require_outside = __commonJS({
         let high = null;
         let low = null;
         comparators.forEach((comparator) => {
-          if (comparator.semver === ANY) {
+          if (comparator.semver === ANY2) {
             comparator = new Comparator(">=0.0.0");
           }
           high = high || comparator;
@@ -27088,7 +27424,7 @@ var require_subset = __commonJS({
     "use strict";
     var Range = require_range();
     var Comparator = require_comparator();
-    var { ANY } = Comparator;
+    var { ANY: ANY2 } = Comparator;
     var satisfies2 = require_satisfies();
     var compare = require_compare();
     var subset = (sub, dom, options = {}) => {
@@ -27118,8 +27454,8 @@ var require_subset = __commonJS({
       if (sub === dom) {
         return true;
       }
-      if (sub.length === 1 && sub[0].semver === ANY) {
-        if (dom.length === 1 && dom[0].semver === ANY) {
+      if (sub.length === 1 && sub[0].semver === ANY2) {
+        if (dom.length === 1 && dom[0].semver === ANY2) {
           return true;
         } else if (options.includePrerelease) {
           sub = minimumVersionWithPreRelease;
@@ -27127,7 +27463,7 @@ var require_subset = __commonJS({
           sub = minimumVersion;
         }
       }
-      if (dom.length === 1 && dom[0].semver === ANY) {
+      if (dom.length === 1 && dom[0].semver === ANY2) {
         if (options.includePrerelease) {
           return true;
         } else {
@@ -27356,23 +27692,70 @@ function splitDescriptor(d) {
 }
 function unquote(s) {
   const t = s.trim();
-  return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replace(/\\"/g, '"') : t;
+  if (t.length < 2 || t.charCodeAt(0) !== 34 || t.charCodeAt(t.length - 1) !== 34) return t;
+  const inner = t.slice(1, -1);
+  return inner.includes("\\") ? inner.replace(/\\"/g, '"') : inner;
+}
+function splitField(line, clean) {
+  if (clean) {
+    let key;
+    let k = 0;
+    if (line.charCodeAt(0) !== 34) {
+      k = line.indexOf(" ");
+      if (k < 0) return void 0;
+      key = line.slice(0, k);
+    } else {
+      const q = line.indexOf('"', 1);
+      if (q > 0 && line.charCodeAt(q + 1) === 32 && line.lastIndexOf("\\", q) < 0) {
+        key = line.slice(1, q);
+        k = q + 1;
+      }
+    }
+    if (key !== void 0) {
+      while (line.charCodeAt(k) === 32) k++;
+      fieldValue = unquote(line.slice(k));
+      return key;
+    }
+  }
+  const m = FIELD.exec(line);
+  if (!m) return void 0;
+  fieldValue = unquote(m[2]);
+  return unquote(m[1]);
 }
 function parseClassic(text3, file, manifest) {
   const entries = [];
-  const lines2 = text3.split(/\r?\n/);
   let cur;
   let section;
   const bad = (why, i) => new import_errors10.LockfileError(`not a yarn v1 lockfile line (${why}); ${FIX_CLASSIC}`, file, i + 1);
-  for (let i = 0; i < lines2.length; i++) {
-    const raw = lines2[i];
-    const start = raw.trimStart();
-    if (start === "" || start.charCodeAt(0) === 35) continue;
-    const indent = raw.length - start.length;
-    const line = start.trimEnd();
+  const clean = !/[^\x20-\x7e\n\r]|\r(?!\n)/.test(text3);
+  const n = text3.length;
+  let start = 0;
+  for (let i = 0; start <= n; i++) {
+    let end = text3.indexOf("\n", start);
+    if (end < 0) end = n;
+    const from = start;
+    start = end + 1;
+    if (end > from && text3.charCodeAt(end - 1) === 13) end--;
+    let indent;
+    let line;
+    if (clean) {
+      let first2 = from;
+      while (first2 < end && text3.charCodeAt(first2) === 32) first2++;
+      if (first2 === end || text3.charCodeAt(first2) === 35) continue;
+      while (text3.charCodeAt(end - 1) === 32) end--;
+      indent = first2 - from;
+      line = text3.slice(first2, end);
+    } else {
+      const raw = text3.slice(from, end);
+      const trimmed = raw.trimStart();
+      if (trimmed === "" || trimmed.charCodeAt(0) === 35) continue;
+      indent = raw.length - trimmed.length;
+      line = trimmed.trimEnd();
+    }
     if (indent === 0) {
       if (!line.endsWith(":")) throw bad('an entry header must end with ":"', i);
-      cur = { keys: line.slice(0, -1).split(/,\s*/).map(unquote), line: i + 1, fields: {}, maps: {} };
+      const head = line.slice(0, -1);
+      cur = { keys: head.includes(",") ? head.split(/,\s*/).map(unquote) : [unquote(head)], line: i + 1, fields: {}, maps: {} };
       section = void 0;
       entries.push(cur);
     } else if (indent === 2 && cur) {
@@ -27382,13 +27765,13 @@ function parseClassic(text3, file, manifest) {
         continue;
       }
       section = void 0;
-      const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad("expected `key value`", i);
-      cur.fields[unquote(m[1])] = unquote(m[2]);
+      const key = splitField(line, clean);
+      if (key === void 0) throw bad("expected `key value`", i);
+      cur.fields[key] = fieldValue;
     } else if (indent === 4 && section) {
-      const m = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/.exec(line);
-      if (!m) throw bad("expected `name range`", i);
-      section[unquote(m[1])] = unquote(m[2]);
+      const key = splitField(line, clean);
+      if (key === void 0) throw bad("expected `name range`", i);
+      section[key] = fieldValue;
     } else {
       throw bad(`unexpected indentation ${indent}`, i);
     }
@@ -27409,80 +27792,116 @@ function parseClassic(text3, file, manifest) {
     if (integrity) pkg.integrity = integrity;
     list2.push(pkg);
   }
-  entries.forEach((e, idx) => {
+  for (let idx = 0; idx < entries.length; idx++) {
+    const e = entries[idx];
     const pkg = list2[idx];
-    for (const section2 of ["dependencies", "optionalDependencies"]) {
-      for (const [n, r] of Object.entries(e.maps[section2] ?? {})) {
-        const p = byDescriptor.get(`${n}@${r}`);
+    for (const section2 of CLASSIC_SECTIONS) {
+      const m = e.maps[section2] ?? {};
+      for (const n2 of Object.keys(m)) {
+        const r = m[n2];
+        const p = byDescriptor.get(`${n2}@${r}`);
         if (p) pkg.dependencies.push(p);
         else if (section2 === "dependencies")
-          throw new import_errors10.LockfileError(`"${e.keys[0]}" depends on "${n}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file, e.line);
+          throw new import_errors10.LockfileError(`"${e.keys[0]}" depends on "${n2}@${r}" which the lockfile does not contain; ${FIX_CLASSIC}`, file, e.line);
       }
     }
-  });
-  return finish(file, "yarn-classic", list2, manifest, (n, r) => byDescriptor.get(`${n}@${r}`));
+  }
+  return finish(file, "yarn-classic", list2, manifest, (n2, r) => byDescriptor.get(`${n2}@${r}`));
 }
 function finish(file, kind, list2, manifest, resolveRoot) {
-  return withRoots({ path: file, kind }, mergeByPurl(list2), manifest, resolveRoot);
+  return withRoots({ path: file, kind }, mergeByPurl(list2, true), manifest, resolveRoot);
+}
+function patched(name, rewrite, candidates) {
+  if (!rewrite.startsWith("patch:")) return void 0;
+  const hash = rewrite.indexOf("#");
+  const inner = rewrite.slice("patch:".length, hash < 0 ? void 0 : hash).replace(/%3A/gi, ":");
+  const at2 = inner.indexOf("@", 1);
+  if (at2 < 0 || inner.slice(0, at2) !== name) return void 0;
+  const version3 = inner.slice(at2 + 1).replace(/^npm:/, "");
+  return candidates.find((c) => c.version === version3 && c.workspace === void 0)?.purl;
+}
+function berryFromYaml(data, file) {
+  if (!isRecord(data)) throw new import_errors10.LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file, 1);
+  const entries = [];
+  for (const key of Object.keys(data)) {
+    const raw = data[key];
+    if (key === "__metadata" || !isRecord(raw)) continue;
+    const deps2 = [];
+    const d = recordOf(raw.dependencies);
+    for (const n of Object.keys(d)) deps2.push(n, String(d[n]));
+    entries.push({ key, version: str(raw.version), resolution: str(raw.resolution), deps: deps2 });
+  }
+  return { metadata: recordOf(data.__metadata), entries };
+}
+function readBerryEntries(text3, file) {
+  return readBerryLockfile(text3) ?? berryFromYaml(parseYamlLockfile(text3, file, FIX_BERRY), file);
 }
 function parseBerry(text3, file, manifest, workspaceManifests = {}) {
-  const data = parseYamlLockfile(text3, file, FIX_BERRY);
-  if (!isRecord(data)) throw new import_errors10.LockfileError(`expected a YAML mapping; ${FIX_BERRY}`, file, 1);
-  const meta2 = recordOf(data.__metadata);
+  const { metadata: meta2, entries: all } = readBerryEntries(text3, file);
   const version3 = Number(meta2.version);
   if (!Number.isInteger(version3) || version3 < 4 || version3 > 10)
     throw new import_errors10.LockfileError(`unknown yarn berry __metadata.version ${JSON.stringify(meta2.version)} (chaingate reads 4 to 10); ${FIX_BERRY}`, file);
   const byDescriptor = /* @__PURE__ */ new Map();
   const entries = [];
+  const list2 = [];
   let rootEntry;
-  for (const [key, raw] of Object.entries(data)) {
-    if (key === "__metadata" || !isRecord(raw)) continue;
-    const resolution = str(raw.resolution) ?? "";
-    const [name, ref] = splitDescriptor(resolution);
-    const version4 = str(raw.version);
-    if (!version4 || !name) throw new import_errors10.LockfileError(`entry "${key}" has no version or resolution; ${FIX_BERRY}`, file);
+  let rootName = "";
+  for (const e of all) {
+    const resolution = e.resolution ?? "";
+    const at2 = resolution.indexOf("@", 1);
+    const name = at2 < 0 ? resolution : resolution.slice(0, at2);
+    const ref = at2 < 0 ? "" : resolution.slice(at2 + 1);
+    const v = e.version;
+    if (!v || !name) throw new import_errors10.LockfileError(`entry "${e.key}" has no version or resolution; ${FIX_BERRY}`, file, e.line);
     if (ref === "workspace:.") {
-      rootEntry = raw;
+      rootEntry = e;
+      rootName = name;
       continue;
     }
     let pkg;
     if (ref.startsWith("workspace:")) {
-      const at2 = ref.slice("workspace:".length);
-      const v = workspaceManifests[at2]?.version ?? "";
-      pkg = { ecosystem: "npm", name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [], workspace: at2 };
+      const folder = ref.slice("workspace:".length);
+      const wv = workspaceManifests[folder]?.version ?? "";
+      pkg = { ecosystem: "npm", name, version: wv, purl: npmPurl(name, wv), dev: false, direct: false, dependencies: [], workspace: folder };
     } else {
-      if (/^(link|portal):/.test(ref)) continue;
-      pkg = { ecosystem: "npm", name, version: version4, purl: npmPurl(name, version4), dev: false, direct: false, dependencies: [] };
+      if (ref.startsWith("link:") || ref.startsWith("portal:")) continue;
+      pkg = { ecosystem: "npm", name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [] };
     }
-    for (const k of key.split(/,\s*/)) byDescriptor.set(k, pkg.purl);
-    entries.push({ raw, pkg });
-  }
-  const byName2 = /* @__PURE__ */ new Map();
-  for (const { pkg } of entries) {
-    const same = byName2.get(pkg.name);
-    if (same) same.push(pkg);
-    else byName2.set(pkg.name, [pkg]);
+    const key = e.key;
+    if (key.indexOf(",") < 0) byDescriptor.set(key, pkg.purl);
+    else for (const k of key.split(/,\s*/)) byDescriptor.set(k, pkg.purl);
+    entries.push(e);
+    list2.push(pkg);
   }
   const exactly = (n, r) => byDescriptor.get(`${n}@${r}`) ?? byDescriptor.get(`${n}@npm:${r}`);
-  const depsOf = (raw) => {
-    const deps2 = recordOf(raw.dependencies);
-    const out = [];
-    for (const n of Object.keys(deps2)) {
-      const r = String(deps2[n]);
-      out.push([n, r, exactly(n, r)]);
-    }
-    return out;
-  };
-  const entryDeps = entries.map((e) => depsOf(e.raw));
-  const rootDepsOf = rootEntry ? depsOf(rootEntry) : [];
   const named = /* @__PURE__ */ new Set();
-  for (const deps2 of [...entryDeps, rootDepsOf]) for (const d of deps2) if (d[2]) named.add(d[2]);
+  const exact = [];
+  const exactAt = [];
+  for (const e of rootEntry ? [...entries, rootEntry] : entries) {
+    exactAt.push(exact.length);
+    const deps2 = e.deps;
+    for (let j = 0; j < deps2.length; j += 2) {
+      const p = exactly(deps2[j], deps2[j + 1]);
+      if (p !== void 0) named.add(p);
+      exact.push(p);
+    }
+  }
+  let byName2;
   const resolutions = manifest?.resolutions ?? {};
   const resolve19 = (from, n, r) => {
+    if (!byName2) {
+      byName2 = /* @__PURE__ */ new Map();
+      for (const pkg of list2) {
+        const same = byName2.get(pkg.name);
+        if (same) same.push(pkg);
+        else byName2.set(pkg.name, [pkg]);
+      }
+    }
     const candidates = byName2.get(n) ?? [];
-    const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r.replace(/^npm:/, "")}`] ?? resolutions[n];
+    const rewrite = resolutions[`${from}/${n}`] ?? resolutions[`${n}@${r}`] ?? resolutions[`${n}@${r.replace(/^npm:/, "")}`] ?? resolutions[n];
     if (rewrite !== void 0) {
-      const hit = exactly(n, rewrite) ?? candidates.find((c) => c.version === rewrite.replace(/^npm:/, ""))?.purl;
+      const version4 = rewrite.replace(/^npm:/, "");
+      const hit = exactly(n, rewrite) ?? candidates.find((c) => c.version === version4)?.purl ?? patched(n, rewrite, candidates);
       if (hit) return hit;
     }
     if (candidates.length === 1) return candidates[0].purl;
@@ -27492,39 +27911,43 @@ function parseBerry(text3, file, manifest, workspaceManifests = {}) {
     const target = ok.filter((c) => !named.has(c.purl));
     return (target.length === 1 ? target : ok).sort((a, b) => semver4.rcompare(a.version, b.version))[0]?.purl;
   };
-  const resolveAll = (raw, deps2) => {
+  const resolveAll = (from, deps2, at2, names) => {
     const out = [];
-    for (const [n, r, exact] of deps2) {
-      const p = exact ?? resolve19(splitDescriptor(str(raw.resolution) ?? "")[0], n, r);
-      if (p) out.push([n, p]);
+    for (let j = 0; j < deps2.length; j += 2) {
+      const p = exact[at2 + (j >> 1)] ?? resolve19(from, deps2[j], deps2[j + 1]);
+      if (p === void 0) continue;
+      out.push(p);
+      if (names) names.push(deps2[j]);
     }
     return out;
   };
   const prod = [];
   const dev = [];
   const opt = [];
-  const classify = (deps2, m) => {
-    for (const [n, p] of deps2) {
-      if (m && !(n in m.dependencies) && n in m.devDependencies) dev.push(p);
-      else if (m && !(n in m.dependencies) && n in m.optionalDependencies) opt.push(p);
-      else prod.push(p);
+  const classify = (names, purls, m) => {
+    for (let j = 0; j < names.length; j++) {
+      const n = names[j];
+      if (m && !(n in m.dependencies) && n in m.devDependencies) dev.push(purls[j]);
+      else if (m && !(n in m.dependencies) && n in m.optionalDependencies) opt.push(purls[j]);
+      else prod.push(purls[j]);
     }
   };
-  const list2 = [];
   const rootDeps = [];
-  for (let i = 0; i < entries.length; i++) {
-    const { raw, pkg } = entries[i];
-    const deps2 = resolveAll(raw, entryDeps[i]);
-    pkg.dependencies = deps2.map(([, p]) => p);
-    if (pkg.workspace !== void 0) {
-      classify(deps2, workspaceManifests[pkg.workspace]);
+  for (let i = 0; i < list2.length; i++) {
+    const pkg = list2[i];
+    const names = pkg.workspace !== void 0 ? [] : void 0;
+    pkg.dependencies = resolveAll(pkg.name, entries[i].deps, exactAt[i], names);
+    if (names) {
+      classify(names, pkg.dependencies, workspaceManifests[pkg.workspace]);
       rootDeps.push(pkg.purl);
     }
-    list2.push(pkg);
   }
-  const own2 = rootEntry ? resolveAll(rootEntry, rootDepsOf) : [];
-  classify(own2, manifest);
-  rootDeps.push(...own2.map(([, p]) => p));
+  if (rootEntry) {
+    const names = [];
+    const own2 = resolveAll(rootName, rootEntry.deps, exactAt[entries.length], names);
+    classify(names, own2, manifest);
+    for (const p of own2) rootDeps.push(p);
+  }
   return finishWorkspaces({ path: file, kind: "yarn-berry" }, list2, { prod, dev, opt, rootDeps }, manifest);
 }
 function berryWorkspaces(text3) {
@@ -27538,14 +27961,18 @@ function berryWorkspaces(text3) {
   }
   return [...out].sort();
 }
-var import_errors10, FIX_CLASSIC, FIX_BERRY;
+var import_errors10, FIX_CLASSIC, FIX_BERRY, FIELD, fieldValue, CLASSIC_SECTIONS;
 var init_yarn = __esm({
   "src/lockfiles/yarn.ts"() {
     "use strict";
     import_errors10 = require("./cli-errors.js");
+    init_berry_lock();
     init_util3();
     FIX_CLASSIC = "regenerate it with `yarn install`";
     FIX_BERRY = "regenerate it with `yarn install --mode=update-lockfile`";
+    FIELD = /^("(?:[^"\\]|\\.)*"|\S+)\s+(.*)$/;
+    fieldValue = "";
+    CLASSIC_SECTIONS = ["dependencies", "optionalDependencies"];
   }
 });
 
@@ -27591,11 +28018,11 @@ var init_parse3 = __esm({
 
 // src/lockfiles/discover.ts
 function findLockfiles(root, opts = {}) {
-  const skip = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
-  const skipNames = new Set(skip.filter((s) => !s.includes("/")));
-  const skipPaths = new Set(skip.filter((s) => s.includes("/")).map((s) => node_path_exports.normalize(s).replace(/\/$/, "")));
+  const skip2 = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
+  const skipNames = new Set(skip2.filter((s) => !s.includes("/")));
+  const skipPaths = new Set(skip2.filter((s) => s.includes("/")).map((s) => node_path_exports.normalize(s).replace(/\/$/, "")));
   const out = [];
-  const walk3 = (dir) => {
+  const walk2 = (dir) => {
     let entries;
     try {
       entries = node_fs_exports.readdirSync(dir, { withFileTypes: true });
@@ -27609,10 +28036,10 @@ function findLockfiles(root, opts = {}) {
       if (!e.isDirectory()) continue;
       const rel = node_path_exports.relative(root, node_path_exports.join(dir, e.name));
       if (skipNames.has(e.name) || skipPaths.has(rel)) continue;
-      walk3(node_path_exports.join(dir, e.name));
+      walk2(node_path_exports.join(dir, e.name));
     }
   };
-  walk3(root);
+  walk2(root);
   return out.sort();
 }
 function readOptional(file) {
@@ -27682,8 +28109,8 @@ function discoverLockfiles(root, opts = {}) {
       `no lockfile found (looked for ${LOCKFILE_NAMES.join(", ")}, requirements*.txt, skipping ${(opts.skipDirs ?? DEFAULT_SKIP_DIRS).join(", ")}); generate one, e.g. \`npm install --package-lock-only\``,
       root
     );
-  const read = opts.read ?? readLockfile;
-  return found.map((f) => read(f, node_path_exports.relative(root, f) || node_path_exports.basename(f)));
+  const read2 = opts.read ?? readLockfile;
+  return found.map((f) => read2(f, node_path_exports.relative(root, f) || node_path_exports.basename(f)));
 }
 var import_errors12;
 var init_discover = __esm({
@@ -27946,7 +28373,7 @@ function onPath(name, env) {
   }
   return void 0;
 }
-function checkPolicyToolPath(tool, value, where2, roots, env) {
+function checkPolicyToolPath(tool, value2, where2, roots, env) {
   const refuse = (why) => {
     throw new import_errors15.ConfigError(
       // The value is not quoted: the policy may be the pull request's, and file:line points at it.
@@ -27955,9 +28382,9 @@ function checkPolicyToolPath(tool, value, where2, roots, env) {
       where2.line
     );
   };
-  if (!node_path_exports.basename(value).toLowerCase().startsWith(tool)) refuse(`is not a ${tool} program (its file name must start with "${tool}"; a shell or interpreter would run files of the repository)`);
-  const abs = /[\\/]/.test(value) ? node_path_exports.resolve(node_path_exports.dirname(where2.file), value) : onPath(value, env);
-  if (abs === void 0) return value;
+  if (!node_path_exports.basename(value2).toLowerCase().startsWith(tool)) refuse(`is not a ${tool} program (its file name must start with "${tool}"; a shell or interpreter would run files of the repository)`);
+  const abs = /[\\/]/.test(value2) ? node_path_exports.resolve(node_path_exports.dirname(where2.file), value2) : onPath(value2, env);
+  if (abs === void 0) return value2;
   for (const candidate of [abs, realPath(abs)]) {
     const root = roots.find((r) => isInside3(candidate, r));
     if (root) refuse(`is inside the repository being scanned (${root})`);
@@ -28579,9 +29006,9 @@ var init_chaingate = __esm({
 });
 
 // src/parsers/report-fields.ts
-function parseCwes(value) {
+function parseCwes(value2) {
   const found = /* @__PURE__ */ new Set();
-  addCwes(value, found);
+  addCwes(value2, found);
   return [...found].sort();
 }
 function addCwes(v, found) {
@@ -29762,15 +30189,15 @@ function splitTrivy(bytes2, batchBytes = 64 << 10) {
         if (bytes2[after] === COLON) {
           const key = bytes2.toString("latin1", i + 1, end);
           if (key.includes("\\")) return void 0;
-          const value = skipSpace(bytes2, after + 1);
-          const opensList = bytes2[value] === OPEN_BRACKET;
+          const value2 = skipSpace(bytes2, after + 1);
+          const opensList = bytes2[value2] === OPEN_BRACKET;
           if (depth === 1 && key === "Results") {
             if (resultsSeen) return void 0;
             resultsSeen = true;
             if (opensList) {
               inResults = true;
               depth++;
-              i = value;
+              i = value2;
               continue;
             }
           } else if (depth === 3 && key === "Vulnerabilities") {
@@ -29778,7 +30205,7 @@ function splitTrivy(bytes2, batchBytes = 64 << 10) {
             vulnsInResult = true;
             if (opensList) {
               depth++;
-              listStart = batchStart = value + 1;
+              listStart = batchStart = value2 + 1;
               list2 = [];
               let next = bytes2.indexOf(NEXT_LIST, batchStart);
               if (next < 0) next = n;
@@ -30234,9 +30661,9 @@ function isBulk(v) {
 function isRecord2(v) {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
-function validateLine(schema, value, line) {
+function validateLine(schema, value2, line) {
   try {
-    return validate2(schema, value, `${WHAT10}, line ${line}`);
+    return validate2(schema, value2, `${WHAT10}, line ${line}`);
   } catch (e) {
     throw new FormatError(e.message, line);
   }
@@ -30372,34 +30799,34 @@ var init_yarn_audit = __esm({
       let complete = false;
       const yarn1 = /* @__PURE__ */ new Map();
       let summary;
-      for (const { line, value } of readRecords(text3)) {
-        throwIfAuditError(value, WHAT10);
-        if (isRecord2(value) && "advisories" in value) {
-          const report = validateLine(NpmAdvisoriesReportSchema, value, line);
+      for (const { line, value: value2 } of readRecords(text3)) {
+        throwIfAuditError(value2, WHAT10);
+        if (isRecord2(value2) && "advisories" in value2) {
+          const report = validateLine(NpmAdvisoriesReportSchema, value2, line);
           advisories.push(...withLine(line, () => advisoriesOf(report, `${WHAT10}, line ${line}`)));
           complete = true;
-        } else if (isRecord2(value) && "children" in value) {
-          yarn4.push(validateLine(Yarn4LineSchema, value, line));
+        } else if (isRecord2(value2) && "children" in value2) {
+          yarn4.push(validateLine(Yarn4LineSchema, value2, line));
           complete = true;
-        } else if (isRecord2(value) && isBulk(value)) {
-          bulk.push(...fromBulk(validateLine(BulkSchema, value, line)));
-          if (Object.keys(value).length > 0) complete = true;
-        } else if (isRecord2(value) && typeof value.type === "string") {
-          const data = value.data;
-          if (!YARN1_TYPES.has(value.type)) {
+        } else if (isRecord2(value2) && isBulk(value2)) {
+          bulk.push(...fromBulk(validateLine(BulkSchema, value2, line)));
+          if (Object.keys(value2).length > 0) complete = true;
+        } else if (isRecord2(value2) && typeof value2.type === "string") {
+          const data = value2.data;
+          if (!YARN1_TYPES.has(value2.type)) {
             throw new FormatError(`${WHAT10}: line ${line} has a record type yarn does not write; the report is damaged or was edited`, line);
           }
-          if (value.type === "auditAdvisory") {
+          if (value2.type === "auditAdvisory") {
             const { advisory } = validateLine(AuditAdvisoryDataSchema, data, line);
             advisories.push(advisory);
             countSeverity(yarn1, advisory.severity);
-          } else if (value.type === "auditSummary") {
+          } else if (value2.type === "auditSummary") {
             summary = { line, counts: validateLine(AuditSummaryDataSchema, data, line).vulnerabilities };
             complete = true;
-          } else if (value.type === "error") errors.push(typeof data === "string" ? data : JSON.stringify(data));
-          else if (value.type === "info" && typeof data === "string" && /^no audit suggestions/i.test(data.trim())) complete = true;
+          } else if (value2.type === "error") errors.push(typeof data === "string" ? data : JSON.stringify(data));
+          else if (value2.type === "info" && typeof data === "string" && /^no audit suggestions/i.test(data.trim())) complete = true;
         } else {
-          const guess = guessReportKind(value);
+          const guess = guessReportKind(value2);
           const hint = guess ? `; this looks like ${guess}` : "";
           throw new FormatError(
             `${WHAT10}: line ${line} is not a yarn audit record (expected {type, data}, an advisories object, {value, children} or {package: [advisories]})${hint}`,
@@ -30645,13 +31072,13 @@ function diffInventories(base, head, findings) {
         continue;
       }
       const gone = was.filter((p) => !now.some((n) => n.version === p.version));
-      const fresh = now.filter((p) => !was.some((w) => w.version === p.version));
-      fresh.forEach((p, i) => {
+      const fresh2 = now.filter((p) => !was.some((w) => w.version === p.version));
+      fresh2.forEach((p, i) => {
         const from = gone[i] ?? gone[gone.length - 1];
         if (from) change2.changed.push({ ecosystem: p.ecosystem, name: p.name, from: from.version, to: p.version, purl: p.purl, findings: ids(p) });
         else change2.added.push({ ...p, findings: ids(p) });
       });
-      for (const p of gone.slice(fresh.length)) change2.removed.push(p);
+      for (const p of gone.slice(fresh2.length)) change2.removed.push(p);
     }
     for (const [k, was] of before) if (!after.has(k)) change2.removed.push(...was);
     if (change2.added.length + change2.removed.length + change2.changed.length === 0) continue;
@@ -31385,11 +31812,11 @@ function isKeyless(k) {
 function githubOidcAvailable(env) {
   return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
 }
-function looksLikeKeyMaterial(value) {
-  return /-----BEGIN [A-Z ]*KEY-----/.test(value) || /\n/.test(value);
+function looksLikeKeyMaterial(value2) {
+  return /-----BEGIN [A-Z ]*KEY-----/.test(value2) || /\n/.test(value2);
 }
-function parseKeyRef(value, env, flag2 = "--key") {
-  const v = value.trim();
+function parseKeyRef(value2, env, flag2 = "--key") {
+  const v = value2.trim();
   if (!v) throw new import_errors23.UsageError(`${flag2} is empty: give a key file, env://VAR or a KMS URI (${KMS_SCHEMES.join(", ")})`);
   if (looksLikeKeyMaterial(v)) {
     throw new import_errors23.UsageError(
@@ -31633,8 +32060,8 @@ var require_envelope = __commonJS({
     function base64FromBytes(arr2) {
       return globalThis.Buffer.from(arr2).toString("base64");
     }
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -31663,8 +32090,8 @@ var require_timestamp3 = __commonJS({
         return obj;
       }
     };
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -32159,8 +32586,8 @@ var require_sigstore_common = __commonJS({
         return fromTimestamp(timestamp_1.Timestamp.fromJSON(o));
       }
     }
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -32290,8 +32717,8 @@ var require_sigstore_rekor = __commonJS({
     function base64FromBytes(arr2) {
       return globalThis.Buffer.from(arr2).toString("base64");
     }
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -32372,8 +32799,8 @@ var require_sigstore_bundle = __commonJS({
         return obj;
       }
     };
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -32624,8 +33051,8 @@ var require_sigstore_trustroot = __commonJS({
         return obj;
       }
     };
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -32872,8 +33299,8 @@ var require_sigstore_verification = __commonJS({
     function base64FromBytes(arr2) {
       return globalThis.Buffer.from(arr2).toString("base64");
     }
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -33361,16 +33788,16 @@ var require_stream = __commonJS({
       }
       appendUint16(num) {
         this.ensureCapacity(2);
-        const value = new Uint16Array([num]);
-        const view = new Uint8Array(value.buffer);
+        const value2 = new Uint16Array([num]);
+        const view = new Uint8Array(value2.buffer);
         this.view[this.start] = view[1];
         this.view[this.start + 1] = view[0];
         this.start += 2;
       }
       appendUint24(num) {
         this.ensureCapacity(3);
-        const value = new Uint32Array([num]);
-        const view = new Uint8Array(value.buffer);
+        const value2 = new Uint32Array([num]);
+        const view = new Uint8Array(value2.buffer);
         this.view[this.start] = view[2];
         this.view[this.start + 1] = view[1];
         this.view[this.start + 2] = view[0];
@@ -33549,8 +33976,8 @@ var require_parse6 = __commonJS({
       const bits = [];
       for (let i = start; i < end; ++i) {
         const byte = buf[i];
-        const skip = i === end - 1 ? unused : 0;
-        for (let j = 7; j >= skip; --j) {
+        const skip2 = i === end - 1 ? unused : 0;
+        for (let j = 7; j >= skip2; --j) {
           bits.push(byte >> j & 1);
         }
       }
@@ -33650,9 +34077,9 @@ var require_obj = __commonJS({
       tag;
       subs;
       value;
-      constructor(tag, value, subs) {
+      constructor(tag, value2, subs) {
         this.tag = tag;
-        this.value = value;
+        this.value = value2;
         this.subs = subs;
       }
       // Constructs an ASN.1 object from a Buffer of DER-encoded bytes.
@@ -33668,11 +34095,11 @@ var require_obj = __commonJS({
         } else {
           valueStream.appendView(this.value);
         }
-        const value = valueStream.buffer;
+        const value2 = valueStream.buffer;
         const obj = new stream_1.ByteStream();
         obj.appendChar(this.tag.toDER());
-        obj.appendView((0, length_1.encodeLength)(value.length));
-        obj.appendView(value);
+        obj.appendView((0, length_1.encodeLength)(value2.length));
+        obj.appendView(value2);
         return obj.buffer;
       }
       /////////////////////////////////////////////////////////////////////////////
@@ -33727,7 +34154,7 @@ var require_obj = __commonJS({
     function parseStream(stream) {
       const tag = new tag_1.ASN1Tag(stream.getUint8());
       const len = (0, length_1.decodeLength)(stream);
-      const value = stream.slice(stream.position, len);
+      const value2 = stream.slice(stream.position, len);
       const start = stream.position;
       let subs = [];
       if (tag.constructed) {
@@ -33741,7 +34168,7 @@ var require_obj = __commonJS({
       if (subs.length === 0) {
         stream.seek(start + len);
       }
-      return new ASN1Obj(tag, value, subs);
+      return new ASN1Obj(tag, value2, subs);
     }
     function collectSubs(stream, len) {
       const end = stream.position + len;
@@ -35585,8 +36012,8 @@ var require_verifier = __commonJS({
     function base64FromBytes(arr2) {
       return globalThis.Buffer.from(arr2).toString("base64");
     }
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -35636,8 +36063,8 @@ var require_dsse3 = __commonJS({
         return obj;
       }
     };
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -35692,8 +36119,8 @@ var require_hashedrekord = __commonJS({
     function base64FromBytes(arr2) {
       return globalThis.Buffer.from(arr2).toString("base64");
     }
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -35763,8 +36190,8 @@ var require_entry = __commonJS({
         return obj;
       }
     };
-    function isSet(value) {
-      return value !== null && value !== void 0;
+    function isSet(value2) {
+      return value2 !== null && value2 !== void 0;
     }
   }
 });
@@ -37517,8 +37944,8 @@ function toInvocations(ctx, head, tail, argSets, outputFile) {
 }
 function trivyFsArgv(ctx, opts, db) {
   const outputFile = outputPath(ctx, "trivy-fs");
-  const skip = skipDirPatterns(opts.skipDirs).flatMap((d) => ["--skip-dirs", d]);
-  return toInvocations(ctx, ["fs"], [...skip, ctx.dir], commonArgs(ctx, opts, db, outputFile), outputFile);
+  const skip2 = skipDirPatterns(opts.skipDirs).flatMap((d) => ["--skip-dirs", d]);
+  return toInvocations(ctx, ["fs"], [...skip2, ctx.dir], commonArgs(ctx, opts, db, outputFile), outputFile);
 }
 function trivyImageArgv(ctx, opts, db) {
   const outputFile = outputPath(ctx, "trivy-image");
@@ -38377,9 +38804,9 @@ function u64(b, off) {
   if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ZipError("ZIP64 value too large");
   return Number(v);
 }
-function listZip(read, size) {
+function listZip(read2, size) {
   const tailLen = Math.min(size, 22 + 65535);
-  const tail = read(size - tailLen, tailLen);
+  const tail = read2(size - tailLen, tailLen);
   let eocd = -1;
   for (let i = tail.length - 22; i >= 0; i--) {
     if (tail.readUInt32LE(i) === EOCD) {
@@ -38393,16 +38820,16 @@ function listZip(read, size) {
   let cdOffset = tail.readUInt32LE(eocd + 16);
   if (count2 === 65535 || cdSize === MAX32 || cdOffset === MAX32) {
     const locAt = size - tailLen + eocd - 20;
-    const loc = locAt >= 0 ? read(locAt, 20) : Buffer.alloc(0);
+    const loc = locAt >= 0 ? read2(locAt, 20) : Buffer.alloc(0);
     if (loc.length < 20 || loc.readUInt32LE(0) !== EOCD64_LOCATOR) throw new ZipError("ZIP64 locator missing");
-    const rec = read(u64(loc, 8), 56);
+    const rec = read2(u64(loc, 8), 56);
     if (rec.readUInt32LE(0) !== EOCD64) throw new ZipError("ZIP64 end of central directory record missing");
     count2 = u64(rec, 32);
     cdSize = u64(rec, 40);
     cdOffset = u64(rec, 48);
   }
   if (cdOffset + cdSize > size) throw new ZipError("central directory outside the file: truncated archive?");
-  const cd = read(cdOffset, cdSize);
+  const cd = read2(cdOffset, cdSize);
   const entries = [];
   let p = 0;
   for (let n = 0; n < count2; n++) {
@@ -38439,11 +38866,11 @@ function listZip(read, size) {
   }
   return entries;
 }
-function readZipEntry(read, entry) {
-  const header = read(entry.localHeaderOffset, 30);
+function readZipEntry(read2, entry) {
+  const header = read2(entry.localHeaderOffset, 30);
   if (header.length < 30 || header.readUInt32LE(0) !== LOCAL) throw new ZipError(`${entry.name}: local header damaged`);
   const dataAt = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-  const data = read(dataAt, entry.compressedSize);
+  const data = read2(dataAt, entry.compressedSize);
   if (data.length < entry.compressedSize) throw new ZipError(`${entry.name}: data truncated`);
   let out;
   if (entry.method === 0) out = data;
@@ -38544,11 +38971,11 @@ function loadZip(file, index, opts, names) {
   const fd = node_fs_exports.openSync(file, "r");
   try {
     const size = node_fs_exports.fstatSync(fd).size;
-    const read = windowedReader(fd);
+    const read2 = windowedReader(fd);
     let n = 0;
-    for (const entry of listZip(read, size)) {
+    for (const entry of listZip(read2, size)) {
       if (!entry.name.endsWith(".json")) continue;
-      ingest(index, readZipEntry(read, entry).toString("utf8"), `${file}!${entry.name}`, opts, names);
+      ingest(index, readZipEntry(read2, entry).toString("utf8"), `${file}!${entry.name}`, opts, names);
       n++;
     }
     return n;
@@ -38559,10 +38986,10 @@ function loadZip(file, index, opts, names) {
     node_fs_exports.closeSync(fd);
   }
 }
-function walk2(dir, out) {
+function walk(dir, out) {
   for (const d of node_fs_exports.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name < b.name ? -1 : 1)) {
     const p = node_path_exports.join(dir, d.name);
-    if (d.isDirectory()) walk2(p, out);
+    if (d.isDirectory()) walk(p, out);
     else if (d.isFile() && /\.(json|zip)$/i.test(d.name)) out.push(p);
   }
 }
@@ -38577,7 +39004,7 @@ function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
   let files = 0;
   const paths = [];
   const names = opts.wanted ? wantedNames(opts.wanted) : void 0;
-  if (stat.isDirectory()) walk2(dbPath, paths);
+  if (stat.isDirectory()) walk(dbPath, paths);
   else paths.push(dbPath);
   for (const p of paths) {
     if (/\.zip$/i.test(p)) files += loadZip(p, index, opts, names);
@@ -39589,7 +40016,7 @@ var require_cjs = __commonJS({
           }
         }
         const start = i;
-        let value = 0;
+        let value2 = 0;
         for (; i < end; i += 1) {
           const code = hostname.charCodeAt(i);
           if (code === 46) {
@@ -39599,15 +40026,15 @@ var require_cjs = __commonJS({
           if (digit >= radix) {
             return false;
           }
-          value = value * radix + digit;
+          value2 = value2 * radix + digit;
         }
         if (i === start && radix !== 16) {
           return false;
         }
         if (i === end) {
-          return value <= 4294967295 >>> 8 * (numbers - 1);
+          return value2 <= 4294967295 >>> 8 * (numbers - 1);
         }
-        if (value > 255) {
+        if (value2 > 255) {
           return false;
         }
         i += 1;
@@ -39617,14 +40044,14 @@ var require_cjs = __commonJS({
     function isDottedDecimal(hostname, i, end) {
       for (let numbers = 1; numbers <= 4; numbers += 1) {
         const start = i;
-        let value = 0;
+        let value2 = 0;
         for (; i < end; i += 1) {
           const digit = hostname.charCodeAt(i) - 48;
           if (digit < 0 || digit > 9) {
             break;
           }
-          value = value * 10 + digit;
-          if (value > 255 || value < 10 && i !== start) {
+          value2 = value2 * 10 + digit;
+          if (value2 > 255 || value2 < 10 && i !== start) {
             return false;
           }
         }
@@ -39702,18 +40129,18 @@ var require_cjs = __commonJS({
         } else if (cp > ipMappingLast[mid]) {
           low = mid + 1;
         } else {
-          const value = ipMappingValue[mid];
+          const value2 = ipMappingValue[mid];
           const offset = cp - ipMappingFirst[mid];
-          if (value === 0) {
+          if (value2 === 0) {
             return "";
           }
-          if (value < 128) {
-            return String.fromCharCode(value + offset);
+          if (value2 < 128) {
+            return String.fromCharCode(value2 + offset);
           }
-          if (value < 2e3) {
-            return String(value - 1e3 + offset);
+          if (value2 < 2e3) {
+            return String(value2 - 1e3 + offset);
           }
-          return String.fromCharCode(value >> 8, value & 255);
+          return String.fromCharCode(value2 >> 8, value2 & 255);
         }
       }
       return "g";
@@ -40178,10 +40605,10 @@ var require_cjs = __commonJS({
       let hi = edgeStart[node2 + 1];
       while (lo < hi) {
         const mid = lo + hi >>> 1;
-        const value = edgeHash[mid];
-        if (value < hash) {
+        const value2 = edgeHash[mid];
+        if (value2 < hash) {
           lo = mid + 1;
-        } else if (value > hash) {
+        } else if (value2 > hash) {
           hi = mid;
         } else {
           for (let e = mid; e >= lo && edgeHash[e] === hash; e -= 1) {
@@ -40197,7 +40624,7 @@ var require_cjs = __commonJS({
       }
       return -1;
     }
-    function walk3(hostname, root, allowedMask) {
+    function walk2(hostname, root, allowedMask) {
       let node2 = root;
       let end = hostname.length;
       let hash = 5381;
@@ -40244,13 +40671,13 @@ var require_cjs = __commonJS({
         return false;
       }
       const allowedMask = (options.allowPrivateDomains ? 2 : 0) | (options.allowIcannDomains ? 1 : 0);
-      if (walk3(hostname, exceptionsRoot, allowedMask)) {
+      if (walk2(hostname, exceptionsRoot, allowedMask)) {
         out.isIcann = (nodeFlags[matchNode] & 1) !== 0;
         out.isPrivate = (nodeFlags[matchNode] & 2) !== 0;
         out.publicSuffix = hostname.slice(matchEnd + 1);
         return true;
       }
-      if (walk3(hostname, rulesRoot, allowedMask)) {
+      if (walk2(hostname, rulesRoot, allowedMask)) {
         out.isIcann = (nodeFlags[matchNode] & 1) !== 0;
         out.isPrivate = (nodeFlags[matchNode] & 2) !== 0;
         out.publicSuffix = hostname.slice(matchStart);
@@ -41212,10 +41639,10 @@ function quote(v) {
   const clipped = v.length > 100 ? `${v.slice(0, 100)}\u2026` : v;
   return JSON.stringify(clipped);
 }
-function parseHsts(value) {
+function parseHsts(value2) {
   const seen = /* @__PURE__ */ new Set();
   let maxAge;
-  for (const part of value.split(";")) {
+  for (const part of value2.split(";")) {
     const d = part.trim();
     if (d === "") continue;
     const eq = d.indexOf("=");
@@ -41242,13 +41669,13 @@ function enforcedPolicies(r) {
 function scriptPosture(p) {
   const directive = p.get("script-src") ?? p.get("default-src");
   if (directive === void 0) return { unsafeInline: true, unsafeEval: true, missing: true, unrestricted: "a policy has neither script-src nor default-src" };
-  const src = lower(directive);
-  const nonceOrHash = src.some(isNonceOrHash);
-  const strictDynamic = nonceOrHash && src.includes("'strict-dynamic'");
-  const broad = strictDynamic ? [] : src.filter(isBroad);
+  const src2 = lower(directive);
+  const nonceOrHash = src2.some(isNonceOrHash);
+  const strictDynamic = nonceOrHash && src2.includes("'strict-dynamic'");
+  const broad = strictDynamic ? [] : src2.filter(isBroad);
   return {
-    unsafeInline: src.includes("'unsafe-inline'") && !nonceOrHash,
-    unsafeEval: src.includes("'unsafe-eval'"),
+    unsafeInline: src2.includes("'unsafe-inline'") && !nonceOrHash,
+    unsafeEval: src2.includes("'unsafe-eval'"),
     missing: false,
     unrestricted: broad.length ? `its ${p.has("script-src") ? "script-src" : "default-src"} allows ${broad.join(" ")}` : void 0
   };
@@ -42130,14 +42557,14 @@ var require_integer = __commonJS({
     exports2.isInteger = isInteger;
     exports2.isNonNegativeInteger = isNonNegativeInteger;
     exports2.isPositiveInteger = isPositiveInteger;
-    function isInteger(value) {
-      return Number.isInteger(value);
+    function isInteger(value2) {
+      return Number.isInteger(value2);
     }
-    function isNonNegativeInteger(value) {
-      return isInteger(value) && value >= 0;
+    function isNonNegativeInteger(value2) {
+      return isInteger(value2) && value2 >= 0;
     }
-    function isPositiveInteger(value) {
-      return isInteger(value) && value > 0;
+    function isPositiveInteger(value2) {
+      return isInteger(value2) && value2 > 0;
     }
   }
 });
@@ -42159,8 +42586,8 @@ var require_cpe = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isCPE = isCPE;
     var cpePattern = /^([c][pP][eE]:\/[AHOaho]?(:[A-Za-z0-9\._\-~%]*){0,6})$|^(cpe:2\.3:[aho\*\-](:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!"#$$%&'\(\)\+,\/:;<=>@\[\]\^`\{\|}~]))+(\?*|\*?))|[\*\-])){5}(:(([a-zA-Z]{2,3}(-([a-zA-Z]{2}|[0-9]{3}))?)|[\*\-]))(:(((\?*|\*?)([a-zA-Z0-9\-\._]|(\\[\\\*\?!"#$$%&'\(\)\+,\/:;<=>@\[\]\^`\{\|}~]))+(\?*|\*?))|[\*\-])){4})$/;
-    function isCPE(value) {
-      return typeof value === "string" && cpePattern.test(value);
+    function isCPE(value2) {
+      return typeof value2 === "string" && cpePattern.test(value2);
     }
   }
 });
@@ -42173,8 +42600,8 @@ var require_bomRef = __commonJS({
     exports2.BomRefRepository = exports2.BomRef = void 0;
     var BomRef = class {
       value;
-      constructor(value) {
-        this.value = value;
+      constructor(value2) {
+        this.value = value2;
       }
       compare(other) {
         return this.toString().localeCompare(other.toString());
@@ -42261,9 +42688,9 @@ var require_property = __commonJS({
     var Property2 = class {
       name;
       value;
-      constructor(name, value) {
+      constructor(name, value2) {
         this.name = name;
-        this.value = value;
+        this.value = value2;
       }
       compare(other) {
         return this.name.localeCompare(other.name) || this.value.localeCompare(other.value);
@@ -42292,11 +42719,11 @@ var require_license = __commonJS({
       get expression() {
         return this.#expression;
       }
-      set expression(value) {
-        if (value === "") {
+      set expression(value2) {
+        if (value2 === "") {
           throw new RangeError("value is empty string");
         }
-        this.#expression = value;
+        this.#expression = value2;
       }
       compare(other) {
         return this.#expression.localeCompare(other.#expression);
@@ -42317,8 +42744,8 @@ var require_license = __commonJS({
       get url() {
         return this.#url;
       }
-      set url(value) {
-        this.#url = value === "" ? void 0 : value;
+      set url(value2) {
+        this.#url = value2 === "" ? void 0 : value2;
       }
     };
     var NamedLicense2 = class extends DisjunctiveLicenseBase {
@@ -42341,11 +42768,11 @@ var require_license = __commonJS({
       get id() {
         return this.#id;
       }
-      set id(value) {
-        if (value === "") {
+      set id(value2) {
+        if (value2 === "") {
           throw new RangeError("value is empty string");
         }
-        this.#id = value;
+        this.#id = value2;
       }
       compare(other) {
         return this.#id.localeCompare(other.#id);
@@ -42433,11 +42860,11 @@ var require_component = __commonJS({
       get cpe() {
         return this.#cpe;
       }
-      set cpe(value) {
-        if (value !== void 0 && !(0, cpe_1.isCPE)(value)) {
+      set cpe(value2) {
+        if (value2 !== void 0 && !(0, cpe_1.isCPE)(value2)) {
           throw new TypeError("Not CPE nor undefined");
         }
-        this.#cpe = value;
+        this.#cpe = value2;
       }
       compare(other) {
         const bomRefCompare = this.bomRef.compare(other.bomRef);
@@ -42708,8 +43135,8 @@ var require_cwe = __commonJS({
     exports2.isCWE = isCWE;
     var sortable_1 = require_sortable();
     var integer_1 = require_integer();
-    function isCWE(value) {
-      return (0, integer_1.isPositiveInteger)(value);
+    function isCWE(value2) {
+      return (0, integer_1.isPositiveInteger)(value2);
     }
     var CweRepository = class extends sortable_1.SortableNumbers {
     };
@@ -42953,17 +43380,17 @@ var require_bom = __commonJS({
       get version() {
         return this.#version;
       }
-      set version(value) {
-        if (!(0, integer_1.isPositiveInteger)(value)) {
+      set version(value2) {
+        if (!(0, integer_1.isPositiveInteger)(value2)) {
           throw new TypeError("Not PositiveInteger");
         }
-        this.#version = value;
+        this.#version = value2;
       }
       get serialNumber() {
         return this.#serialNumber;
       }
-      set serialNumber(value) {
-        this.#serialNumber = value === "" ? void 0 : value;
+      set serialNumber(value2) {
+        this.#serialNumber = value2 === "" ? void 0 : value2;
       }
     };
     exports2.Bom = Bom2;
@@ -42978,17 +43405,17 @@ var require_bomLink = __commonJS({
     exports2.BomLinkElement = exports2.BomLinkDocument = void 0;
     var BomLinkBase = class {
       #value;
-      constructor(value) {
-        this.value = value;
+      constructor(value2) {
+        this.value = value2;
       }
       get value() {
         return this.#value;
       }
-      set value(value) {
-        if (!this._isValid(value)) {
+      set value(value2) {
+        if (!this._isValid(value2)) {
           throw new RangeError("invalid value");
         }
-        this.#value = value;
+        this.#value = value2;
       }
       compare(other) {
         return this.toString().localeCompare(other.toString());
@@ -42999,21 +43426,21 @@ var require_bomLink = __commonJS({
     };
     var BomLinkDocument = class _BomLinkDocument extends BomLinkBase {
       static #pattern = /^urn:cdx:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[1-9][0-9]*$/;
-      static isValid(value) {
-        return typeof value === "string" && this.#pattern.test(value);
+      static isValid(value2) {
+        return typeof value2 === "string" && this.#pattern.test(value2);
       }
-      _isValid(value) {
-        return _BomLinkDocument.isValid(value);
+      _isValid(value2) {
+        return _BomLinkDocument.isValid(value2);
       }
     };
     exports2.BomLinkDocument = BomLinkDocument;
     var BomLinkElement = class _BomLinkElement extends BomLinkBase {
       static #pattern = /^urn:cdx:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/[1-9][0-9]*#.+$/;
-      static isValid(value) {
-        return typeof value === "string" && this.#pattern.test(value);
+      static isValid(value2) {
+        return typeof value2 === "string" && this.#pattern.test(value2);
       }
-      _isValid(value) {
-        return _BomLinkElement.isValid(value);
+      _isValid(value2) {
+        return _BomLinkElement.isValid(value2);
       }
     };
     exports2.BomLinkElement = BomLinkElement;
@@ -43075,11 +43502,11 @@ var require_swid = __commonJS({
       get tagVersion() {
         return this.#tagVersion;
       }
-      set tagVersion(value) {
-        if (value !== void 0 && !(0, integer_1.isNonNegativeInteger)(value)) {
+      set tagVersion(value2) {
+        if (value2 !== void 0 && !(0, integer_1.isNonNegativeInteger)(value2)) {
           throw new TypeError("Not NonNegativeInteger nor undefined");
         }
-        this.#tagVersion = value;
+        this.#tagVersion = value2;
       }
     };
     exports2.SWID = SWID;
@@ -43273,12 +43700,12 @@ var require_bomRefDiscriminator = __commonJS({
       discriminate() {
         const knownRefValues = /* @__PURE__ */ new Set([""]);
         for (const [bomRef] of this.#originalValues) {
-          let value = bomRef.value;
-          if (value === void 0 || knownRefValues.has(value)) {
-            value = this.#makeUniqueId();
-            bomRef.value = value;
+          let value2 = bomRef.value;
+          if (value2 === void 0 || knownRefValues.has(value2)) {
+            value2 = this.#makeUniqueId();
+            bomRef.value = value2;
           }
-          knownRefValues.add(value);
+          knownRefValues.add(value2);
         }
       }
       reset() {
@@ -43395,8 +43822,8 @@ var require_notUndefined = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.isNotUndefined = isNotUndefined;
-    function isNotUndefined(value) {
-      return value !== void 0;
+    function isNotUndefined(value2) {
+      return value2 !== void 0;
     }
   }
 });
@@ -43418,14 +43845,14 @@ var require_uri = __commonJS({
       [/\{/g, "%7B"],
       [/}/g, "%7D"]
     ];
-    function escapeUri(value) {
-      if (value === void 0) {
-        return value;
+    function escapeUri(value2) {
+      if (value2 === void 0) {
+        return value2;
       }
       for (const [s, r] of _ESCAPES) {
-        value = value.replace(s, r);
+        value2 = value2.replace(s, r);
       }
-      return value;
+      return value2;
     }
   }
 });
@@ -45105,13 +45532,13 @@ var require_spdx = __commonJS({
     var ids;
     var lower2;
     var list2 = () => require_spdx_SNAPSHOT_schema().enum;
-    function isSupportedSpdxId(value) {
-      return (ids ??= new Set(list2())).has(value);
+    function isSupportedSpdxId(value2) {
+      return (ids ??= new Set(list2())).has(value2);
     }
-    function fixupSpdxId2(value) {
-      if (typeof value !== "string" || value.length === 0) return void 0;
+    function fixupSpdxId2(value2) {
+      if (typeof value2 !== "string" || value2.length === 0) return void 0;
       lower2 ??= new Map(list2().map((id) => [id.toLowerCase(), id]));
-      return lower2.get(value.toLowerCase());
+      return lower2.get(value2.toLowerCase());
     }
     exports2.isSupportedSpdxId = isSupportedSpdxId;
     exports2.fixupSpdxId = fixupSpdxId2;
@@ -45151,12 +45578,12 @@ var require_types2 = __commonJS({
     exports2.JsonSchema = void 0;
     var JsonSchema;
     (function(JsonSchema2) {
-      function isIriReference(value) {
-        return typeof value === "string" && value.length > 0;
+      function isIriReference(value2) {
+        return typeof value2 === "string" && value2.length > 0;
       }
       JsonSchema2.isIriReference = isIriReference;
-      function isIdnEmail(value) {
-        return typeof value === "string" && value.length > 0;
+      function isIdnEmail(value2) {
+        return typeof value2 === "string" && value2.length > 0;
       }
       JsonSchema2.isIdnEmail = isIdnEmail;
     })(JsonSchema || (exports2.JsonSchema = JsonSchema = {}));
@@ -45886,20 +46313,20 @@ var require_types3 = __commonJS({
     var XmlSchema;
     (function(XmlSchema2) {
       const _AnyUriSchemePattern = /^[a-z][a-z0-9+\-.]*$/i;
-      function isAnyURI(value) {
-        if (typeof value !== "string") {
+      function isAnyURI(value2) {
+        if (typeof value2 !== "string") {
           return false;
         }
-        if (value.length === 0) {
+        if (value2.length === 0) {
           return false;
         }
-        const fragmentPos = value.indexOf("#");
-        let beforeFragment = value;
+        const fragmentPos = value2.indexOf("#");
+        let beforeFragment = value2;
         if (fragmentPos >= 0) {
-          if (value.includes("#", fragmentPos + 1)) {
+          if (value2.includes("#", fragmentPos + 1)) {
             return false;
           }
-          beforeFragment = value.slice(void 0, fragmentPos);
+          beforeFragment = value2.slice(void 0, fragmentPos);
         }
         const schemePos = beforeFragment.indexOf(":");
         if (schemePos >= 0) {
@@ -47907,14 +48334,14 @@ function serializeSbom(doc) {
 }
 function countComponents(doc) {
   let n = 0;
-  const walk3 = (list2) => {
+  const walk2 = (list2) => {
     if (!Array.isArray(list2)) return;
     for (const c of list2) {
       n++;
-      walk3(c.components);
+      walk2(c.components);
     }
   };
-  walk3(doc.components);
+  walk2(doc.components);
   return n;
 }
 var Enums, Models, Serialize, SPDX, Spec, SPECS, HASH_ALGS, byCodeUnit, keyed;
@@ -48085,7 +48512,7 @@ function componentList(doc, lockfiles, projects) {
     for (const pkg of l.packages) if (!projectOf.has(pkg.purl)) projectOf.set(pkg.purl, p);
   }
   const out = [];
-  const walk3 = (list2) => {
+  const walk2 = (list2) => {
     for (const c of Array.isArray(list2) ? list2 : []) {
       if (c.purl) {
         const e = { purl: c.purl, name: c.group ? `${c.group}/${c.name}` : c.name };
@@ -48094,10 +48521,10 @@ function componentList(doc, lockfiles, projects) {
         if (p) e.project = p;
         out.push(e);
       }
-      walk3(c.components);
+      walk2(c.components);
     }
   };
-  walk3(doc.components);
+  walk2(doc.components);
   return out.sort((a, b) => a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0);
 }
 async function writeSbom(dir, opts = {}) {
@@ -48110,9 +48537,10 @@ async function writeSbom(dir, opts = {}) {
   const only = opts.only;
   if (only) {
     const files = [...new Set(only.flatMap((p) => findLockfiles(node_path_exports.join(root, p), { skipDirs })))].sort();
-    lockfiles = files.map((f) => readLockfile(f, node_path_exports.relative(root, f).split(node_path_exports.sep).join("/")));
+    const read2 = opts.readLockfile ?? readLockfile;
+    lockfiles = files.map((f) => read2(f, node_path_exports.relative(root, f).split(node_path_exports.sep).join("/")));
   } else if (!opts.image && !opts.extra?.length || findLockfiles(root, { skipDirs }).length > 0) {
-    lockfiles = discoverLockfiles(root, { skipDirs });
+    lockfiles = discoverLockfiles(root, { skipDirs, ...opts.readLockfile ? { read: opts.readLockfile } : {} });
   }
   let image;
   if (opts.image) {
@@ -48241,18 +48669,18 @@ function utcDay(d) {
 function daysUntil(expires, now) {
   return Math.round((Date.parse(`${expires}T00:00:00Z`) - utcDay(now)) / DAY_MS2);
 }
-function checkExceptionLimits(src, setting, now) {
+function checkExceptionLimits(src2, setting, now) {
   const problems = [];
   const maxDays = largestDays(setting);
   if (maxDays === void 0) return problems;
   const limit = typeof setting === "number" ? `${maxDays}` : `${maxDays} (its longest, for any severity)`;
-  src.entries.forEach((e, index) => {
+  src2.entries.forEach((e, index) => {
     const days2 = daysUntil(e.expires, now);
     if (days2 > maxDays) {
       problems.push({
-        source: src.source,
+        source: src2.source,
         index,
-        line: src.lines?.[index],
+        line: src2.lines?.[index],
         message: `exception ${e.id} expires ${e.expires}, ${days2} days from today, beyond the policy's exceptions.max-days ${limit}; pick an earlier date or raise max-days`
       });
     }
@@ -48261,18 +48689,18 @@ function checkExceptionLimits(src, setting, now) {
 }
 function compileExceptions(sources, now) {
   const out = [];
-  for (const src of sources) {
-    src.entries.forEach((entry, index) => {
+  for (const src2 of sources) {
+    src2.entries.forEach((entry, index) => {
       const daysLeft = daysUntil(entry.expires, now);
       out.push({
-        source: src.source,
+        source: src2.source,
         index,
         entry,
         purl: entry.package ? parsePurl(entry.package) : void 0,
         expired: daysLeft < 0,
         daysLeft,
         matched: [],
-        line: src.lines?.[index]
+        line: src2.lines?.[index]
       });
     });
   }
@@ -48908,9 +49336,9 @@ var Reader = class _Reader {
   keyLines = /* @__PURE__ */ new WeakMap();
   document() {
     if (this.lines.length === 0) outside();
-    const value = this.block(this.lines[0].indent);
+    const value2 = this.block(this.lines[0].indent);
     if (this.i < this.lines.length) outside();
-    return value;
+    return value2;
   }
   peek() {
     return this.lines[this.i];
@@ -48975,8 +49403,8 @@ var Reader = class _Reader {
       const rest = text3.slice(colon + 1);
       if (!KEY.test(key) || KEYWORDS.has(key) || rest !== "" && !/^\s/.test(rest)) outside();
       if (Object.prototype.hasOwnProperty.call(out, key) || key === "__proto__") outside();
-      const value = uncommented(rest.trimStart()) === "" ? this.nested(indent) : scalar(rest.trimStart());
-      out[key] = value;
+      const value2 = uncommented(rest.trimStart()) === "" ? this.nested(indent) : scalar(rest.trimStart());
+      out[key] = value2;
       const next = this.peek();
       if (next === void 0 || next.indent < indent) {
         this.depth--;
@@ -49056,15 +49484,15 @@ function scan(text3, maxDepth, target) {
 function readJson(text3, maxDepth) {
   const first2 = /\S/.exec(text3)?.[0];
   if (first2 !== "{" && first2 !== "[") return void 0;
-  let value;
+  let value2;
   try {
-    value = JSON.parse(text3);
+    value2 = JSON.parse(text3);
   } catch {
     return void 0;
   }
   const { problem } = scan(text3, maxDepth);
   if (problem) return problem;
-  return { value, lineOf: (path) => scan(text3, Number.MAX_SAFE_INTEGER, path).line, itemLines: (path) => scan(text3, Number.MAX_SAFE_INTEGER, path).items };
+  return { value: value2, lineOf: (path) => scan(text3, Number.MAX_SAFE_INTEGER, path).line, itemLines: (path) => scan(text3, Number.MAX_SAFE_INTEGER, path).items };
 }
 function isJsonProblem(r) {
   return "message" in r;
@@ -49368,18 +49796,18 @@ function defaultPolicy(overrides = (r) => r) {
 }
 function loadExceptionsFile(file) {
   const text3 = readText2(file, "exceptions file");
-  const { value, itemLines } = parseConfigText(text3, file, ExceptionsFileSchema, "exceptions file");
-  return { value, path: file, sha256: sha256(text3), itemLines };
+  const { value: value2, itemLines } = parseConfigText(text3, file, ExceptionsFileSchema, "exceptions file");
+  return { value: value2, path: file, sha256: sha256(text3), itemLines };
 }
 function loadProjectPolicyFile(file) {
   const text3 = readText2(file, "project policy file");
-  const { value, lineOf } = parseConfigText(text3, file, ProjectPolicySchema, "project policy");
-  return { value, path: file, sha256: sha256(text3), lineOf };
+  const { value: value2, lineOf } = parseConfigText(text3, file, ProjectPolicySchema, "project policy");
+  return { value: value2, path: file, sha256: sha256(text3), lineOf };
 }
 function loadVexFile(file) {
   const text3 = readText2(file, "VEX document");
-  const { value, lineOf } = parseConfigText(text3, file, VexDocumentSchema, "OpenVEX document");
-  return { value, path: file, sha256: sha256(text3), lineOf };
+  const { value: value2, lineOf } = parseConfigText(text3, file, VexDocumentSchema, "OpenVEX document");
+  return { value: value2, path: file, sha256: sha256(text3), lineOf };
 }
 
 // src/gate/run-gate.ts
@@ -49397,7 +49825,7 @@ function expandReportPath(file) {
   const { base } = import_picomatch3.default.scan(abs);
   const isMatch = (0, import_picomatch3.default)(abs, { dot: false });
   const found = [];
-  const walk3 = (dir) => {
+  const walk2 = (dir) => {
     let entries;
     try {
       entries = node_fs_exports.readdirSync(dir, { withFileTypes: true });
@@ -49407,11 +49835,11 @@ function expandReportPath(file) {
     for (const e of entries) {
       if (found.length >= MAX_FILES) return;
       const p = `${dir}/${e.name}`;
-      if (e.isDirectory()) walk3(p);
+      if (e.isDirectory()) walk2(p);
       else if (e.isFile() && isMatch(p)) found.push(p);
     }
   };
-  walk3(base || "/");
+  walk2(base || "/");
   return found.length ? found.sort() : [file];
 }
 
@@ -49506,16 +49934,16 @@ async function outputWrite(file, write) {
 init_discover();
 function allFolders(root) {
   const out = [];
-  const skip = new Set(DEFAULT_SKIP_DIRS);
-  const walk3 = (dir, rel) => {
+  const skip2 = new Set(DEFAULT_SKIP_DIRS);
+  const walk2 = (dir, rel) => {
     for (const e of node_fs_exports.readdirSync(dir, { withFileTypes: true })) {
-      if (!e.isDirectory() || skip.has(e.name)) continue;
+      if (!e.isDirectory() || skip2.has(e.name)) continue;
       const r = rel ? `${rel}/${e.name}` : e.name;
       out.push(r);
-      walk3(node_path_exports.join(dir, e.name), r);
+      walk2(node_path_exports.join(dir, e.name), r);
     }
   };
-  walk3(root, "");
+  walk2(root, "");
   return out;
 }
 function listedProjects(root, policyFile, entries) {
@@ -49918,7 +50346,7 @@ function advisoryUrl(f) {
   return void 0;
 }
 var SECRET_REMEDIATION = "A secret in the repository is compromised once pushed: **rotate it first** (revoke the key or change the password where it is issued, and update whoever uses it), **then remove it from the history** (`git filter-repo` or BFG, then force-push and ask others to re-clone), and load it from the CI secret store or the environment instead.";
-function scalar2(s) {
+function scalar3(s) {
   return /^[A-Za-z0-9][A-Za-z0-9._/:%@+-]*$/.test(s) && !/^(?:true|false|null|yes|no|on|off|~)$/i.test(s) ? s : JSON.stringify(s);
 }
 function purlOf(f) {
@@ -49929,10 +50357,10 @@ function purlOf(f) {
 }
 function exceptionEntry(f, opts) {
   const days2 = opts.days(f.severity);
-  const lines2 = [`  - id: ${scalar2(f.id)}`];
+  const lines2 = [`  - id: ${scalar3(f.id)}`];
   const purl = purlOf(f);
-  if (purl) lines2.push(`    package: ${scalar2(purl)}`);
-  else if (f.location) lines2.push(`    paths: [${scalar2(normalizePath(f.location.path))}]`);
+  if (purl) lines2.push(`    package: ${scalar3(purl)}`);
+  else if (f.location) lines2.push(`    paths: [${scalar3(normalizePath(f.location.path))}]`);
   lines2.push(`    kind: ${f.kind}`);
   lines2.push('    reason: "TODO: why this risk is accepted (who checked what)"');
   lines2.push(`    expires: ${addDays(opts.now, days2)}   # today + ${days2} days, the SLA for ${f.severity}`);
@@ -50854,15 +51282,15 @@ function lineIndex(bytes2, searchesBeforeIndex = 32) {
   let text3;
   let lines2;
   let lower2;
-  let starts = [];
+  let starts2 = [];
   let byToken;
   const found = /* @__PURE__ */ new Map();
   const prepare = () => {
     if (lower2 === void 0) {
       lower2 = bytes2.toString("latin1").toLowerCase();
-      starts = [0];
-      for (let i = lower2.indexOf("\n"); i >= 0; i = lower2.indexOf("\n", i + 1)) starts.push(i + 1);
-      lines2 ??= new Array(starts.length);
+      starts2 = [0];
+      for (let i = lower2.indexOf("\n"); i >= 0; i = lower2.indexOf("\n", i + 1)) starts2.push(i + 1);
+      lines2 ??= new Array(starts2.length);
     }
     return lower2;
   };
@@ -50870,18 +51298,18 @@ function lineIndex(bytes2, searchesBeforeIndex = 32) {
     const out = [];
     for (const o of offsets) {
       let lo = out.length ? out[out.length - 1] : 0;
-      let hi = starts.length - 1;
+      let hi = starts2.length - 1;
       while (lo < hi) {
         const mid = lo + hi + 1 >> 1;
-        if (starts[mid] <= o) lo = mid;
+        if (starts2[mid] <= o) lo = mid;
         else hi = mid - 1;
       }
       if (out[out.length - 1] !== lo) out.push(lo);
     }
     const all = lines2;
     for (const i of out)
-      for (let j = i; j < Math.min(starts.length, i + VERSION_WINDOW); j++)
-        all[j] ??= bytes2.toString("utf8", starts[j], j + 1 < starts.length ? starts[j + 1] - 1 : bytes2.length);
+      for (let j = i; j < Math.min(starts2.length, i + VERSION_WINDOW); j++)
+        all[j] ??= bytes2.toString("utf8", starts2[j], j + 1 < starts2.length ? starts2[j + 1] - 1 : bytes2.length);
     return out.length ? out : void 0;
   };
   function* occurrences(low, token) {
@@ -50925,7 +51353,7 @@ function findingAnchors(dir, lockfiles) {
   const root = node_path_exports.resolve(dir);
   let lockPaths = typeof lockfiles === "function" ? void 0 : lockfiles;
   const cache3 = /* @__PURE__ */ new Map();
-  const read = (rel) => {
+  const read2 = (rel) => {
     let got = cache3.get(rel);
     if (got !== void 0) return got;
     got = null;
@@ -50949,7 +51377,7 @@ function findingAnchors(dir, lockfiles) {
       const key = nameToken(name);
       lockPaths ??= lockfiles();
       for (const file of /* @__PURE__ */ new Set([...l ? [l.path] : [], ...lockPaths])) {
-        const ix = read(file);
+        const ix = read2(file);
         const candidates = ix && (ix.linesWith(key) ?? ix.linesWith(key.replace(/[-_.]+/g, "-")) ?? ix.linesWith(key.replace(/[-_.]+/g, "_")));
         const line = candidates ? lockfileEntryLine(file, ix.lines, name, version3, candidates) : void 0;
         if (line !== void 0) return { path: file, startLine: line };
@@ -50957,7 +51385,7 @@ function findingAnchors(dir, lockfiles) {
       return void 0;
     }
     if (f.kind === "misconfiguration" && l && /(^|[\\/])(Dockerfile|Containerfile)[^\\/]*$|\.dockerfile$/i.test(l.path)) {
-      const ix = read(l.path);
+      const ix = read2(l.path);
       const line = ix ? dockerfileInstructionLine(ix.text, f.id) : void 0;
       return line === void 0 ? void 0 : { path: l.path, startLine: line };
     }
@@ -51186,7 +51614,7 @@ init_read_text();
 function readProjectLockfiles(dir, policy, readLock = readLockfile) {
   const lockfiles = [];
   const errors = [];
-  const read = (f) => {
+  const read2 = (f) => {
     try {
       f();
     } catch (e) {
@@ -51194,8 +51622,8 @@ function readProjectLockfiles(dir, policy, readLock = readLockfile) {
       errors.push(e.message);
     }
   };
-  read(() => {
-    for (const file of findLockfiles(dir, { skipDirs: policy["skip-dirs"] })) read(() => lockfiles.push(readLock(file, node_path_exports.relative(dir, file) || node_path_exports.basename(file))));
+  read2(() => {
+    for (const file of findLockfiles(dir, { skipDirs: policy["skip-dirs"] })) read2(() => lockfiles.push(readLock(file, node_path_exports.relative(dir, file) || node_path_exports.basename(file))));
   });
   return { lockfiles, errors };
 }
@@ -51234,7 +51662,7 @@ function stampOf(file) {
     return "";
   }
 }
-function cachedLockfileReader(read = readLockfile) {
+function cachedLockfileReader(read2 = readLockfile) {
   const cache3 = /* @__PURE__ */ new Map();
   return (file, display) => {
     const key = `${node_path_exports.resolve(file)}
@@ -51246,7 +51674,7 @@ ${display}`;
       return hit.lock;
     }
     try {
-      const lock = read(file, display);
+      const lock = read2(file, display);
       if (stamp !== "") cache3.set(key, { stamp, lock });
       return lock;
     } catch (e) {
@@ -51608,7 +52036,7 @@ async function gate(opts, deps2, head, session) {
   let listed;
   if (policy.sbom && deps2.writeSbom) {
     sbomFile = node_path_exports.join(outDir, "sbom.cdx.json");
-    const { components, list: list2 } = await deps2.writeSbom(dir, policy, sbomFile, opts, { only: scanned, extra: shardComponents.length ? shardComponents : void 0 });
+    const { components, list: list2 } = await deps2.writeSbom(dir, policy, sbomFile, opts, { only: scanned, extra: shardComponents.length ? shardComponents : void 0, readLockfile: readLock });
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
     if (opts.shard && list2) {
       if (list2.length > MAX_RESULT_COMPONENTS) throw new import_errors27.ConfigError(`this shard's SBOM has ${list2.length} components, more than the ${MAX_RESULT_COMPONENTS} a result lists: plan more shards (chaingate plan --shards N)`);
@@ -51809,7 +52237,8 @@ async function writeSbom2(dir, policy, outFile, opts, merge2 = {}) {
     env: opts.env,
     now: opts.now,
     only: merge2.only,
-    extra: merge2.extra
+    extra: merge2.extra,
+    readLockfile: merge2.readLockfile
   });
   for (const w of r.warnings) opts.log.warning(`SBOM: ${w}`);
   return { components: r.components, list: r.list };

@@ -37924,11 +37924,20 @@ var init_requirements = __esm({
   }
 });
 
+// src/lockfiles/berry-lock.ts
+var init_berry_lock = __esm({
+  "src/lockfiles/berry-lock.ts"() {
+    "use strict";
+    init_lockfile_yaml();
+  }
+});
+
 // src/lockfiles/yarn.ts
 var init_yarn = __esm({
   "src/lockfiles/yarn.ts"() {
     "use strict";
     init_errors3();
+    init_berry_lock();
     init_util3();
   }
 });
