@@ -452,8 +452,11 @@ function groupRuns(findings: readonly EvaluatedFinding[], ctx: Ctx, perProject: 
   return [...byRun.values()].flatMap((m) => [...m.values()]).sort((a, b) => compareStrings(a.tool, b.tool) || compareStrings(a.project ?? '', b.project ?? ''));
 }
 
+/** What the log is made of: the findings, and the policy file (the fallback location). */
+export type SarifSource = Pick<GateResult, 'findings' | 'inputs'>;
+
 /** The log with every run's results still to be filled: what renderSarif and sarifJsonChunks share. */
-function sarifParts(result: GateResult, opts: SarifOptions): { log: Obj; runs: RunParts[]; ctx: Ctx } {
+function sarifParts(result: SarifSource, opts: SarifOptions): { log: Obj; runs: RunParts[]; ctx: Ctx } {
   const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix(opts.project), titles: new Map(), descriptions: new Map(), webUrls: new Map() };
   // Sorted once up front, so each run's results come out in the same order as the other reports.
   const findings = sortFindings(result.findings);
@@ -471,7 +474,7 @@ function sarifParts(result: GateResult, opts: SarifOptions): { log: Obj; runs: R
  * The SARIF log object. Members left undefined are not written by JSON.stringify, which is how
  * it is meant to be serialized (compact: the log of a big scan is tens of MB pretty-printed).
  */
-export function renderSarif(result: GateResult, opts: SarifOptions): Obj {
+export function renderSarif(result: SarifSource, opts: SarifOptions): Obj {
   const { log, runs, ctx } = sarifParts(result, opts);
   for (const p of runs) {
     p.driver.rules = p.ruleIds.map((id) => rule(id, p.rules.get(id) as RuleAcc, ctx));
@@ -497,7 +500,7 @@ function* arrayChunks<T>(items: readonly T[], toJson: (item: T) => Obj, chunkSiz
  * whose objects and help text (about 130 MB) all outlived the young generation when built up
  * front, and their copying took 0.8 s of garbage collection.
  */
-export function* sarifJsonChunks(result: GateResult, opts: SarifOptions, chunkSize = 100): Generator<string> {
+export function* sarifJsonChunks(result: SarifSource, opts: SarifOptions, chunkSize = 100): Generator<string> {
   const { log, runs, ctx } = sarifParts(result, opts);
   runs.forEach((p, i) => {
     p.driver.rules = mark('rules', i);
@@ -524,6 +527,6 @@ export function* sarifJsonChunks(result: GateResult, opts: SarifOptions, chunkSi
 }
 
 /** chaingate.sarif text: compact, because the log of a large scan runs to tens of MB. */
-export function renderSarifJson(result: GateResult, opts: SarifOptions): string {
+export function renderSarifJson(result: SarifSource, opts: SarifOptions): string {
   return [...sarifJsonChunks(result, opts)].join('');
 }
