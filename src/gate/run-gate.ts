@@ -711,10 +711,6 @@ async function gateWith(opts: GateOptions, deps: GateDeps, head: ReturnType<type
     await sarifOnThread?.then(() => fs.rmSync(`${sarifFile}.partial`, { force: true }), () => undefined);
     throw e;
   }
-  await outputWrite(sarifFile, async () => {
-    if (await sarifOnThread) fs.renameSync(`${sarifFile}.partial`, sarifFile);
-    else await writeChunks(sarifFile, sarifJsonChunks(result, { ...sarifOptions, anchor }));
-  });
   const exceptionsFile = path.relative(repo.root, exceptionsPath).split(path.sep).join('/') || exceptionsPath;
   const daysFor = (sev: Severity) => exceptionDays({ maxDays: policy.exceptions['max-days'], sla: policy.sla }, sev, policy['unknown-severity']);
   const summary = renderSummary(result, {
@@ -731,6 +727,11 @@ async function gateWith(opts: GateOptions, deps: GateDeps, head: ReturnType<type
   const withHistory = history
     ? `${summary}\n${renderHistorySection(result, history, { now, digests: historyDigests(runFindings), sla: policy.sla, unknownAs: policy['unknown-severity'] })}`
     : summary;
+  // The summary is rendered while the thread may still be on the log; written after it, as before.
+  await outputWrite(sarifFile, async () => {
+    if (await sarifOnThread) fs.renameSync(`${sarifFile}.partial`, sarifFile);
+    else await writeChunks(sarifFile, sarifJsonChunks(result, { ...sarifOptions, anchor }));
+  });
   await outputWrite(summaryFile, async () => fs.writeFileSync(summaryFile, withHistory));
   return { result, resultFile, sarifFile, summaryFile, summary: withHistory, sbomFile, exceptionsFile, exceptionDays: daysFor, history, overdue };
 }
