@@ -15,6 +15,13 @@ describe('writeChunks', () => {
     expect(fs.existsSync(`${file}.partial`)).toBe(false);
   });
 
+  it('writes many small pieces a full buffer at a time', async () => {
+    const file = path.join(dir, 'small.json');
+    const small = Array.from({ length: 200_000 }, (_, i) => `{"i":${i},"t":"é✓🐛"},`);
+    await writeChunks(file, small);
+    expect(fs.readFileSync(file, 'utf8')).toBe(small.join(''));
+  });
+
   it('grows its buffer for a piece larger than it', async () => {
     const file = path.join(dir, 'large.json');
     // 3 bytes per character, past the first 1 MB buffer; then small pieces again.

@@ -485,22 +485,22 @@ export function renderSarif(result: SarifSource, opts: SarifOptions): Obj {
 
 const mark = (what: string, i: number): string => `\u0000${what} ${i}\u0000`;
 
-/** A JSON array's items, `chunkSize` at a time: the array's compact text once joined, with its brackets. */
-function* arrayChunks<T>(items: readonly T[], toJson: (item: T) => Obj, chunkSize: number): Generator<string> {
-  for (let j = 0; j < items.length; j += chunkSize) {
-    const text = JSON.stringify(items.slice(j, j + chunkSize).map(toJson));
-    yield (j > 0 ? ',' : '') + text.slice(1, -1);
-  }
+/**
+ * A JSON array's items, one a piece: the array's compact text once joined, without its brackets.
+ * One item a piece for the writer's sake (see resultJsonChunks).
+ */
+function* arrayChunks<T>(items: readonly T[], toJson: (item: T) => Obj): Generator<string> {
+  for (let j = 0; j < items.length; j++) yield (j > 0 ? ',' : '') + JSON.stringify(toJson(items[j]));
 }
 
 /**
- * chaingate.sarif text in pieces, `chunkSize` rules or results at a time: the same bytes as
+ * chaingate.sarif text in pieces, one rule or result a piece: the same bytes as
  * renderSarifJson, without holding the whole log, or every rule and result object, at once.
  * Rules are streamed as results are: 100,000 findings of distinct advisories make as many rules,
  * whose objects and help text (about 130 MB) all outlived the young generation when built up
  * front, and their copying took 0.8 s of garbage collection.
  */
-export function* sarifJsonChunks(result: SarifSource, opts: SarifOptions, chunkSize = 100): Generator<string> {
+export function* sarifJsonChunks(result: SarifSource, opts: SarifOptions): Generator<string> {
   const { log, runs, ctx } = sarifParts(result, opts);
   runs.forEach((p, i) => {
     p.driver.rules = mark('rules', i);
@@ -517,10 +517,10 @@ export function* sarifJsonChunks(result: SarifSource, opts: SarifOptions, chunkS
   for (let i = 0; i < runs.length; i++) {
     const { rules, ruleIds, findings, ruleIndex } = runs[i];
     yield* upTo('rules', i);
-    yield* arrayChunks(ruleIds, (id) => rule(id, rules.get(id) as RuleAcc, ctx), chunkSize);
+    yield* arrayChunks(ruleIds, (id) => rule(id, rules.get(id) as RuleAcc, ctx));
     yield ']';
     yield* upTo('results', i);
-    yield* arrayChunks(findings, (f) => sarifResult(f, ruleIndex, ctx), chunkSize);
+    yield* arrayChunks(findings, (f) => sarifResult(f, ruleIndex, ctx));
     yield ']';
   }
   yield text.slice(from);
