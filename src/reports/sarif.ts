@@ -135,6 +135,13 @@ function cweTag(cwe: string): string {
   return m ? `external/cwe/cwe-${m[1]}` : cwe;
 }
 
+/** cweTag, worked out once per CWE in a render: a log of 100,000 findings names a few dozen. */
+function cweTagOnce(ctx: Ctx, cwe: string): string {
+  let tag = ctx.cweTags.get(cwe);
+  if (tag === undefined) ctx.cweTags.set(cwe, (tag = cweTag(cwe)));
+  return tag;
+}
+
 function messageText(f: EvaluatedFinding): string {
   if (f.package) {
     const nearest = nearestFix(f.package);
@@ -167,6 +174,8 @@ interface Ctx {
   descriptions: Map<string, string>;
   /** isWebUrl of each rule link met so far. */
   webUrls: Map<string, boolean>;
+  /** cweTag of each CWE met so far. */
+  cweTags: Map<string, string>;
 }
 
 /**
@@ -326,7 +335,7 @@ function rule(id: string, acc: RuleAcc, ctx: Ctx): Obj {
   r.properties = {
     'security-severity': securitySeverityScore(acc.worst),
     // Code scanning rejects a rule with more than 20 tags.
-    tags: ['security', f.kind, ...[...acc.cwes].sort().map(cweTag)].slice(0, 20),
+    tags: ['security', f.kind, ...[...acc.cwes].sort().map((c) => cweTagOnce(ctx, c))].slice(0, 20),
   };
   return r;
 }
@@ -457,7 +466,7 @@ export type SarifSource = Pick<GateResult, 'findings' | 'inputs'>;
 
 /** The log with every run's results still to be filled: what renderSarif and sarifJsonChunks share. */
 function sarifParts(result: SarifSource, opts: SarifOptions): { log: Obj; runs: RunParts[]; ctx: Ctx } {
-  const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix(opts.project), titles: new Map(), descriptions: new Map(), webUrls: new Map() };
+  const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix(opts.project), titles: new Map(), descriptions: new Map(), webUrls: new Map(), cweTags: new Map() };
   // Sorted once up front, so each run's results come out in the same order as the other reports.
   const findings = sortFindings(result.findings);
   let groups = groupRuns(findings, ctx, true);
