@@ -7,7 +7,7 @@ import { sortFindings } from '../../src/core/order';
 import type { EvaluatedFinding } from '../../src/core/result';
 import { findingAnchors } from '../../src/gate/anchors';
 import { applyDelta, ShardFindings } from '../../src/gate/sarif-delta';
-import { needsLockfiles, readShared, SarifThread } from '../../src/gate/sarif-thread';
+import { coreFree, needsLockfiles, readShared, SarifThread } from '../../src/gate/sarif-thread';
 import { parseChaingateResult } from '../../src/parsers/chaingate';
 import { decodeText } from '../../src/parsers/util';
 import { readBytes } from '../../src/read-text';
@@ -127,6 +127,14 @@ describe('SARIF thread', () => {
 
   it('is not started without its bundle (running from source)', () => {
     expect(SarifThread.start(path.join(dir, 'missing.js'))).toBeUndefined();
+  });
+
+  it('is started only with a core free for it', () => {
+    expect(coreFree(2, 0.3)).toBe(true);
+    expect(coreFree(2, 1.6)).toBe(false);
+    expect(coreFree(1, 0)).toBe(false);
+    expect(coreFree(8, 6)).toBe(true);
+    expect(typeof coreFree()).toBe('boolean');
   });
 });
 
