@@ -7,7 +7,7 @@ import { sortFindings } from '../../src/core/order';
 import type { EvaluatedFinding } from '../../src/core/result';
 import { findingAnchors } from '../../src/gate/anchors';
 import { applyDelta, ShardFindings } from '../../src/gate/sarif-delta';
-import { coreFree, needsLockfiles, readShared, SarifThread } from '../../src/gate/sarif-thread';
+import { coreFree, needsLockfiles, readShared, SarifThread, threadWanted } from '../../src/gate/sarif-thread';
 import { parseChaingateResult } from '../../src/parsers/chaingate';
 import { decodeText } from '../../src/parsers/util';
 import { readBytes } from '../../src/read-text';
@@ -135,6 +135,17 @@ describe('SARIF thread', () => {
     expect(coreFree(1, 0)).toBe(false);
     expect(coreFree(8, 6)).toBe(true);
     expect(typeof coreFree()).toBe('boolean');
+  });
+
+  it('is on, off, or (by default) on with a core free, as CHAINGATE_SARIF_THREAD says', () => {
+    const busy = () => false;
+    const free = () => true;
+    expect(threadWanted({}, free)).toBe(true);
+    expect(threadWanted({}, busy)).toBe(false);
+    expect(threadWanted({ CHAINGATE_SARIF_THREAD: 'auto' }, busy)).toBe(false);
+    expect(threadWanted({ CHAINGATE_SARIF_THREAD: 'on' }, busy)).toBe(true);
+    expect(threadWanted({ CHAINGATE_SARIF_THREAD: 'off' }, free)).toBe(false);
+    expect(() => threadWanted({ CHAINGATE_SARIF_THREAD: 'yes' })).toThrow('CHAINGATE_SARIF_THREAD="yes" is not one of on, off, auto');
   });
 });
 

@@ -29,7 +29,7 @@ import { checkPolicyTools, resolveToolPath, untrustedRoots, type PolicyTools } f
 import { VERSION } from '../version';
 import { readBytes } from '../read-text';
 import { writeChunks } from './write-chunks';
-import { coreFree, readShared, SarifThread } from './sarif-thread';
+import { readShared, SarifThread, threadWanted } from './sarif-thread';
 import { projectPath } from './repo-root';
 import { dependencyPathIndex } from '../core/dep-path';
 import { exceptionDays, largestDays, overdueFindings, type Overdue } from '../core/sla';
@@ -432,8 +432,8 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
 }
 
 async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof loadInputs>, session: BaselineSession | undefined): Promise<GateOutput> {
-  // Shards' results to merge: their SARIF log is rendered on a second thread, with a core free for it (see sarif-thread.ts).
-  const sarifThread = opts.reports.some((r) => r.tool === 'chaingate') && coreFree() ? SarifThread.start() : undefined;
+  // Shards' results to merge: their SARIF log is rendered on a second thread (see sarif-thread.ts).
+  const sarifThread = opts.reports.some((r) => r.tool === 'chaingate') && threadWanted(opts.env) ? SarifThread.start() : undefined;
   try {
     return await gateWith(opts, deps, head, session, sarifThread);
   } finally {

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Finding } from '../core/finding';
+import { ConfigError } from '../errors';
 import type { EvaluatedFinding, GateResult } from '../core/result';
 import type { SarifOptions } from '../reports/sarif';
 import { withoutBom } from '../read-text';
@@ -45,6 +46,18 @@ const WORKER_FILE = path.join(__dirname, 'sarif-worker.js');
  */
 export function coreFree(cores = os.availableParallelism(), load = os.loadavg()[0]): boolean {
   return cores > 1 && load < cores - 0.5;
+}
+
+/**
+ * Whether to render the log on the thread: CHAINGATE_SARIF_THREAD `on`, `off`, or `auto` (the
+ * default: with a core free, see coreFree).
+ */
+export function threadWanted(env: NodeJS.ProcessEnv, free: () => boolean = coreFree): boolean {
+  const mode = env.CHAINGATE_SARIF_THREAD ?? 'auto';
+  if (mode === 'on') return true;
+  if (mode === 'off') return false;
+  if (mode === 'auto') return free();
+  throw new ConfigError(`CHAINGATE_SARIF_THREAD="${mode.slice(0, 40)}" is not one of on, off, auto`);
 }
 
 /** A vulnerability its tool gave no line for: the SARIF anchor looks it up in the lockfiles. */
