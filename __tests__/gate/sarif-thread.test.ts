@@ -7,7 +7,7 @@ import { sortFindings } from '../../src/core/order';
 import type { EvaluatedFinding } from '../../src/core/result';
 import { findingAnchors } from '../../src/gate/anchors';
 import { applyDelta, ShardFindings } from '../../src/gate/sarif-delta';
-import { coreFree, needsLockfiles, readShared, SarifThread, threadWanted } from '../../src/gate/sarif-thread';
+import { coreFree, needsLockfiles, readShared, SarifThread, THREAD_MIN_BYTES, threadWanted } from '../../src/gate/sarif-thread';
 import { parseChaingateResult } from '../../src/parsers/chaingate';
 import { decodeText } from '../../src/parsers/util';
 import { readBytes } from '../../src/read-text';
@@ -137,15 +137,17 @@ describe('SARIF thread', () => {
     expect(typeof coreFree()).toBe('boolean');
   });
 
-  it('is on, off, or (by default) on with a core free, as CHAINGATE_SARIF_THREAD says', () => {
+  it('is on, off, or (by default) on for large shards with a core free, as CHAINGATE_SARIF_THREAD says', () => {
     const busy = () => false;
     const free = () => true;
-    expect(threadWanted({}, free)).toBe(true);
-    expect(threadWanted({}, busy)).toBe(false);
-    expect(threadWanted({ CHAINGATE_SARIF_THREAD: 'auto' }, busy)).toBe(false);
-    expect(threadWanted({ CHAINGATE_SARIF_THREAD: 'on' }, busy)).toBe(true);
-    expect(threadWanted({ CHAINGATE_SARIF_THREAD: 'off' }, free)).toBe(false);
-    expect(() => threadWanted({ CHAINGATE_SARIF_THREAD: 'yes' })).toThrow('CHAINGATE_SARIF_THREAD="yes" is not one of on, off, auto');
+    const large = THREAD_MIN_BYTES;
+    expect(threadWanted({}, large, free)).toBe(true);
+    expect(threadWanted({}, large - 1, free)).toBe(false);
+    expect(threadWanted({}, large, busy)).toBe(false);
+    expect(threadWanted({ CHAINGATE_SARIF_THREAD: 'auto' }, large, busy)).toBe(false);
+    expect(threadWanted({ CHAINGATE_SARIF_THREAD: 'on' }, 1, busy)).toBe(true);
+    expect(threadWanted({ CHAINGATE_SARIF_THREAD: 'off' }, large, free)).toBe(false);
+    expect(() => threadWanted({ CHAINGATE_SARIF_THREAD: 'yes' }, large)).toThrow('CHAINGATE_SARIF_THREAD="yes" is not one of on, off, auto');
   });
 });
 

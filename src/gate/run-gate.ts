@@ -432,16 +432,25 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
 }
 
 async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof loadInputs>, session: BaselineSession | undefined): Promise<GateOutput> {
+  const reportFiles = opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })));
   // Shards' results to merge: their SARIF log is rendered on a second thread (see sarif-thread.ts).
-  const sarifThread = opts.reports.some((r) => r.tool === 'chaingate') && threadWanted(opts.env) ? SarifThread.start() : undefined;
+  const shardBytes = reportFiles.reduce((n, r) => n + (r.tool === 'chaingate' ? (fs.statSync(r.path, { throwIfNoEntry: false })?.size ?? 0) : 0), 0);
+  const sarifThread = threadWanted(opts.env, shardBytes) && shardBytes > 0 ? SarifThread.start() : undefined;
   try {
-    return await gateWith(opts, deps, head, session, sarifThread);
+    return await gateWith(opts, deps, head, session, reportFiles, sarifThread);
   } finally {
     await sarifThread?.close();
   }
 }
 
-async function gateWith(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof loadInputs>, session: BaselineSession | undefined, sarifThread: SarifThread | undefined): Promise<GateOutput> {
+async function gateWith(
+  opts: GateOptions,
+  deps: GateDeps,
+  head: ReturnType<typeof loadInputs>,
+  session: BaselineSession | undefined,
+  reportFiles: { tool: ReportTool; path: string }[],
+  sarifThread: SarifThread | undefined,
+): Promise<GateOutput> {
   const trusted = opts.trustedPolicy === 'baseline' && session?.baseInputs ? session.baseInputs : head;
   const { policy, exceptions, vex, inputs, tools, exceptionsPath, projectPolicies: byProject } = trusted as typeof head;
   const dir = head.dir;
@@ -463,7 +472,7 @@ async function gateWith(opts: GateOptions, deps: GateDeps, head: ReturnType<type
   const plan = opts.expectShards === undefined ? undefined : readShardPlan(resolveFrom(process.cwd(), opts.expectShards));
   const stamps: { file: string; shard?: ShardStamp }[] = [];
   const shardComponents: ResultComponent[] = [];
-  for (const r of opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })))) {
+  for (const r of reportFiles) {
     const { findings, status, project, projects: shardFolders, shard, components } = ingestReport(r.tool, r.path, roots, commit, sarifThread && ((b, f) => sarifThread.addShard(b, f)));
     if (project) shardProjects.push(project);
     // A shard of several projects scanned from the root: each of its folders is a project.

@@ -49,14 +49,20 @@ export function coreFree(cores = os.availableParallelism(), load = os.loadavg()[
 }
 
 /**
- * Whether to render the log on the thread: CHAINGATE_SARIF_THREAD `on`, `off`, or `auto` (the
- * default: with a core free, see coreFree).
+ * Shard results smaller than this (in all) are rendered by the gate alone: the thread's start
+ * (loading its bundle) would take longer than their whole log (about 16,000 findings).
  */
-export function threadWanted(env: NodeJS.ProcessEnv, free: () => boolean = coreFree): boolean {
+export const THREAD_MIN_BYTES = 16 << 20;
+
+/**
+ * Whether to render the log of shard results of `bytes` on the thread: CHAINGATE_SARIF_THREAD
+ * `on`, `off`, or `auto` (the default: for THREAD_MIN_BYTES or more, with a core free).
+ */
+export function threadWanted(env: NodeJS.ProcessEnv, bytes: number, free: () => boolean = coreFree): boolean {
   const mode = env.CHAINGATE_SARIF_THREAD ?? 'auto';
   if (mode === 'on') return true;
   if (mode === 'off') return false;
-  if (mode === 'auto') return free();
+  if (mode === 'auto') return bytes >= THREAD_MIN_BYTES && free();
   throw new ConfigError(`CHAINGATE_SARIF_THREAD="${mode.slice(0, 40)}" is not one of on, off, auto`);
 }
 
