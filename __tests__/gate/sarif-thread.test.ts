@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
@@ -190,6 +191,12 @@ describe('readShared', () => {
       expect(got.buffer).toBeInstanceOf(SharedArrayBuffer);
       expect(got.equals(readBytes(file))).toBe(true);
     }
+    // Not a regular file: read as readBytes reads it (to its end, whatever its size says).
+    const fifo = path.join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', `printf '{"x":1}' > '${fifo}'`]);
+    expect(readShared(fifo).toString()).toBe('{"x":1}');
+    writer.kill();
   });
 
   it('asks for the lockfiles only for a vulnerability without a line', () => {

@@ -78,7 +78,10 @@ export function needsLockfiles(findings: readonly EvaluatedFinding[]): boolean {
 export function readShared(file: string): Buffer {
   const fd = fs.openSync(file, 'r');
   try {
-    const size = fs.fstatSync(fd).size;
+    const st = fs.fstatSync(fd);
+    // Not a regular file (a pipe, a device): its size says nothing, read as readBytes reads.
+    if (!st.isFile()) return withoutBom(fs.readFileSync(fd));
+    const size = st.size;
     const buf = Buffer.from(new SharedArrayBuffer(size));
     let n = 0;
     for (let got = 1; n < size && got > 0; n += got) got = fs.readSync(fd, buf, n, size - n, n);
