@@ -132,7 +132,8 @@ describe('SARIF thread', () => {
 
   it('is started only with a core free for it', () => {
     expect(coreFree(2, 0.3)).toBe(true);
-    expect(coreFree(2, 1.6)).toBe(false);
+    expect(coreFree(2, 1.9)).toBe(true);
+    expect(coreFree(2, 2)).toBe(false);
     expect(coreFree(1, 0)).toBe(false);
     expect(coreFree(8, 6)).toBe(true);
     expect(typeof coreFree()).toBe('boolean');
