@@ -20,13 +20,12 @@ function answer(a: ThreadAnswer): void {
 }
 
 async function render(m: RenderMessage): Promise<void> {
-  const all: Finding[] = [];
   for (let k = 0; k < m.counts.length; k++) {
     const s = shards[k];
     // Cannot happen with the same bytes and parser; if it did, the gate renders the log itself.
     if (!s || s.length !== m.counts[k]) return answer({ op: 'error', message: `shard ${k} parsed to ${s?.length ?? 'nothing'} findings here, ${m.counts[k]} in the gate` });
-    for (const f of s) all.push(f);
   }
+  const all = ([] as Finding[]).concat(...(shards.slice(0, m.counts.length) as Finding[][]));
   const result = { findings: applyDelta(m.delta, all), inputs: m.inputs };
   try {
     await writeChunks(m.partial, sarifJsonChunks(result, { ...m.options, anchor: findingAnchors(m.dir, m.lockfiles) }));
