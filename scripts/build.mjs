@@ -77,6 +77,8 @@ function splitCli(entry) {
 }
 
 await build({ ...common, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, zodDirect], entryPoints: ['src/index.ts'], outfile: 'dist/index.js' });
+// The thread that renders a shard merge's SARIF log (src/gate/sarif-thread.ts), for the action and the CLI.
+await build({ ...common, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, zodDirect], entryPoints: ['src/gate/sarif-worker.ts'], outfile: 'dist/sarif-worker.js' });
 // The action's plan step (which tools this run needs): a bundle of its own, run before any tool is installed.
 await build({ ...common, plugins: [stubOptionalProbes, stubZodLocales, lazyCyclonedxSpdx, sharedBuiltins, zodDirect], entryPoints: ['src/tools/plan-main.ts'], outfile: 'dist/plan-tools.js' });
 

@@ -7,7 +7,10 @@ import { decodeText } from './parsers/util';
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export function readBytes(file: string): Buffer {
-  const bytes = fs.readFileSync(file);
+  return withoutBom(fs.readFileSync(file));
+}
+
+export function withoutBom(bytes: Buffer): Buffer {
   return bytes.subarray(0, 3).equals(BOM) ? bytes.subarray(3) : bytes;
 }
 

@@ -130,8 +130,9 @@ describe('dist/cli.js', () => {
     for (const p of ['tough-cookie', 'tldts', 'tldts-core']) expect(r.packages).not.toContain(p);
     expect(r.builtins).not.toContain('http');
     expect(r.builtins).not.toContain('tls');
-    // Offline: no package manager audit runs.
+    // Offline: no package manager audit runs; no shard merge, so no SARIF thread.
     expect(r.builtins).not.toContain('child_process');
+    expect(r.builtins).not.toContain('worker_threads');
     const result = JSON.parse(fs.readFileSync(path.join(out, 'chaingate-result.json'), 'utf8'));
     expect(result.scanners.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([['audit', 'ok']]);
     expect(result.findings.length).toBeGreaterThan(0);

@@ -84,9 +84,9 @@ type R = {
 };
 type Plan = { include: { name: string; args: string[]; projects: string[] }[] };
 const read = (f: string): R => JSON.parse(fs.readFileSync(f, 'utf8'));
-const env = (root: string, sha = SHA) => ({ ...process.env, GITHUB_WORKSPACE: root, GITHUB_SHA: sha });
-const scan = (root: string, args: string[], sha = SHA) =>
-  runTool(process.execPath, [CLI, 'scan', ...args, '--offline', '--osv-db', OSV_DB], { cwd: root, env: env(root, sha), timeoutMs: 120_000 });
+const env = (root: string, sha = SHA, extra: Record<string, string> = {}) => ({ ...process.env, GITHUB_WORKSPACE: root, GITHUB_SHA: sha, ...extra });
+const scan = (root: string, args: string[], sha = SHA, extra: Record<string, string> = {}) =>
+  runTool(process.execPath, [CLI, 'scan', ...args, '--offline', '--osv-db', OSV_DB], { cwd: root, env: env(root, sha, extra), timeoutMs: 120_000 });
 
 function accounting(r: R) {
   return {
@@ -105,9 +105,9 @@ describe('30 projects in 3 shards equal one full run', () => {
   let plan: Plan;
   let planFile: string;
   let fullOut: string;
-  const gate = (extra: string[], sha = SHA) => {
+  const gate = (extra: string[], sha = SHA, vars: Record<string, string> = {}) => {
     const out = path.join(tmpDir('chaingate-gate30-'), 'out');
-    return scan(root, ['.', '--scanners', 'none', '--expect-shards', planFile, '--output-dir', out, ...extra], sha).then((r) => ({ ...r, out }));
+    return scan(root, ['.', '--scanners', 'none', '--expect-shards', planFile, '--output-dir', out, ...extra], sha, vars).then((r) => ({ ...r, out }));
   };
 
   beforeAll(async () => {
@@ -163,6 +163,34 @@ describe('30 projects in 3 shards equal one full run', () => {
     expect(go.sort()).toEqual([[name(8), false], [name(17), true], [name(26), true]]);
     expect(accounting(merged)).toEqual(accounting(full));
     expect(merged.reasons.some((r) => r.includes('could not scan'))).toBe(false);
+  }, 60_000);
+
+  it('writes the same reports with the SARIF log on its own thread as without, and a broken shard still makes it incomplete', async () => {
+    const shards = ['--report', 'chaingate=chaingate-shards/*/chaingate-result.json'];
+    const [on, off] = await Promise.all([gate(shards, SHA, { CHAINGATE_SARIF_THREAD: 'on' }), gate(shards, SHA, { CHAINGATE_SARIF_THREAD: 'off' })]);
+    expect([on.exitCode, off.exitCode]).toEqual([1, 1]);
+    const file = (g: { out: string }, name: string) => fs.readFileSync(path.join(g.out, name), 'utf8');
+    expect(file(on, 'chaingate.sarif')).toBe(file(off, 'chaingate.sarif'));
+    const runs = JSON.parse(file(on, 'chaingate.sarif')).runs as { results: unknown[] }[];
+    expect(runs.reduce((n, r) => n + r.results.length, 0)).toBeGreaterThan(60);
+    // The result differs in its time and durations only.
+    const stable = (g: { out: string }) => file(g, 'chaingate-result.json').replace(/"generatedAt": "[^"]*"|"durationMs": \d+/g, '');
+    expect(stable(on)).toBe(stable(off));
+    expect(fs.readdirSync(on.out).filter((f) => f.endsWith('.partial'))).toEqual([]);
+    // A truncated shard: no parse of the thread stands in for the gate's. The others' blocking
+    // findings fail the gate (fail outranks incomplete), which still names the shard.
+    const cut = path.join(tmpDir('chaingate-cut30-'), 'cut.json');
+    fs.writeFileSync(cut, fs.readFileSync(path.join(root, 'chaingate-shards', plan.include[1].name, 'chaingate-result.json'), 'utf8').slice(0, 5000));
+    const t = await gate(['--report', `chaingate=chaingate-shards/${plan.include[0].name}/chaingate-result.json`, '--report', `chaingate=${cut}`, '--report', `chaingate=chaingate-shards/${plan.include[2].name}/chaingate-result.json`], SHA, { CHAINGATE_SARIF_THREAD: 'on' });
+    expect(t.exitCode).toBe(1);
+    const r = read(path.join(t.out, 'chaingate-result.json'));
+    expect(r.reasons.some((x) => /cut\.json:\d+: chaingate result: not valid JSON/.test(x))).toBe(true);
+    expect(r.reasons.some((x) => x.includes(`shard ${plan.include[1].name} (projects`))).toBe(true);
+    expect(fs.existsSync(path.join(t.out, 'chaingate.sarif'))).toBe(true);
+    // An unknown setting is refused.
+    const bad = await gate(shards, SHA, { CHAINGATE_SARIF_THREAD: 'fast' });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr + bad.stdout).toContain('CHAINGATE_SARIF_THREAD="fast" is not one of on, off, auto');
   }, 60_000);
 
   it("writes the SBOM of a full run from the shards' components alone", async () => {

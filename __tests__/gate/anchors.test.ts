@@ -28,6 +28,10 @@ describe('findingAnchors', () => {
     expect(anchor(mis('DS-0026', 'web/Dockerfile'))).toEqual({ path: 'web/Dockerfile', startLine: 2 });
     expect(anchor(mis('AWS-0104', 'infra/main.tf'))).toBeUndefined();
     expect(anchor(mis('DS-0002', 'missing/Dockerfile'))).toBeUndefined();
+    expect(anchor(mis('DS-0002', 'missing/deeper/Dockerfile'))).toBeUndefined();
+    // A "folder" that is a file holds nothing.
+    expect(anchor(mis('DS-0002', 'Dockerfile/Dockerfile'))).toBeUndefined();
+    expect(anchor(vuln('follow-redirects', '1.15.5', 'missing/package-lock.json'))).toEqual({ path: 'package-lock.json', startLine: 25 });
   });
 
   it('reads no file outside the project', () => {

@@ -128,6 +128,12 @@ describe('renderSarif', () => {
     expect(log.runs[0].tool.driver.rules[0].properties).toEqual({ 'security-severity': '9.5', tags: ['security', 'code', 'not-a-number'] });
   });
 
+  it('tags every rule of a shared CWE with it', () => {
+    const mk = (id: string, cwes: string[]) => evaluated({ tool: 'semgrep', kind: 'code', severity: 'high', id, title: 'x', cwes, location: { path: 'a.js', startLine: 1 } });
+    const log = render(gateResult({ findings: [mk('r1', ['CWE-79: XSS']), mk('r2', ['CWE-79: XSS', 'CWE-20']), mk('r3', ['CWE-20'])] }));
+    expect(log.runs[0].tool.driver.rules.map((r: Obj) => r.properties.tags.slice(2))).toEqual([['external/cwe/cwe-79'], ['external/cwe/cwe-20', 'external/cwe/cwe-79'], ['external/cwe/cwe-20']]);
+  });
+
   it.each([
     ['critical', 'error'],
     ['high', 'error'],

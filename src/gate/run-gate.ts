@@ -18,7 +18,7 @@ import { readShardPlan } from './shard-plan';
 import type { ReportTool } from '../parsers/types';
 import { decodeText, FormatError } from '../parsers/util';
 import { resultJsonChunks } from '../reports/result-json';
-import { sarifJsonChunks } from '../reports/sarif';
+import { sarifJsonChunks, type SarifOptions } from '../reports/sarif';
 import { renderSummary } from '../reports/summary';
 import type { ScanContext, Scanner, ScannerOutcome } from '../scanners/types';
 import { absoluteConfigs } from '../scanners/semgrep-config';
@@ -26,6 +26,7 @@ import { checkPolicyTools, resolveToolPath, untrustedRoots, type PolicyTools } f
 import { VERSION } from '../version';
 import { readBytes } from '../read-text';
 import { writeChunks } from './write-chunks';
+import { readShared, SarifThread, threadWanted } from './sarif-thread';
 import { projectPath } from './repo-root';
 import { dependencyPathIndex } from '../core/dep-path';
 import { exceptionDays, largestDays, overdueFindings, type Overdue } from '../core/sla';
@@ -248,9 +249,10 @@ export function loadInputs(opts: GateOptions) {
  * Another run's chaingate-result.json (a shard of a matrix): its raw findings, and a failed status
  * naming the file when it cannot stand for its part of the run (see shardProblems).
  */
-async function ingestShard(bytes: Buffer, file: string, commit: string | undefined, started: number): Promise<Ingested> {
+async function ingestShard(bytes: Buffer, file: string, commit: string | undefined, started: number, onShard?: (bytes: Buffer, findings: Finding[]) => void): Promise<Ingested> {
   const { parseChaingateResult, shardProblems } = await import('../parsers/chaingate');
   const shard = parseChaingateResult(decodeText(bytes));
+  onShard?.(bytes, shard.findings);
   const problems = shardProblems(shard, commit);
   const status: ScannerStatus = problems.length
     ? { name: 'report:chaingate', status: 'failed', durationMs: Date.now() - started, findings: shard.findings.length, error: `${file}${shard.shard ? ` (shard ${shard.shard.name})` : ''}: ${problems.join('; ')}`, outputs: [file] }
@@ -278,13 +280,13 @@ function policyProjects(dir: string, policy: Policy, inputs: GateResult['inputs'
   return policy.projects && file && path.dirname(file) === path.resolve(dir) ? listedProjects(dir, file, policy.projects) : [];
 }
 
-async function ingestReport(tool: ReportTool, file: string, roots: string[], commit?: string): Promise<Ingested> {
+async function ingestReport(tool: ReportTool, file: string, roots: string[], commit?: string, onShard?: (bytes: Buffer, findings: Finding[]) => void): Promise<Ingested> {
   const started = Date.now();
   const name = `report:${tool}`;
   checkReportPath(file, roots);
   let bytes: Buffer;
   try {
-    bytes = readBytes(file);
+    bytes = tool === 'chaingate' && onShard ? readShared(file) : readBytes(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return {
@@ -294,7 +296,7 @@ async function ingestReport(tool: ReportTool, file: string, roots: string[], com
   }
   try {
     // Awaited here: its FormatError is caught below.
-    if (tool === 'chaingate') return await ingestShard(bytes, file, commit, started);
+    if (tool === 'chaingate') return await ingestShard(bytes, file, commit, started, onShard);
     const { parseReport } = await import('../parsers');
     const findings = parseReport(tool, bytes);
     return { findings, status: { name, status: 'ok', durationMs: Date.now() - started, findings: findings.length, outputs: [file] } };
@@ -433,6 +435,25 @@ export async function runGate(opts: GateOptions, deps: GateDeps): Promise<GateOu
 }
 
 async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof loadInputs>, session: BaselineSession | undefined): Promise<GateOutput> {
+  const reportFiles = opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })));
+  // Shards' results to merge: their SARIF log is rendered on a second thread (see sarif-thread.ts).
+  const shardBytes = reportFiles.reduce((n, r) => n + (r.tool === 'chaingate' ? (fs.statSync(r.path, { throwIfNoEntry: false })?.size ?? 0) : 0), 0);
+  const sarifThread = threadWanted(opts.env, shardBytes) && shardBytes > 0 ? SarifThread.start() : undefined;
+  try {
+    return await gateWith(opts, deps, head, session, reportFiles, sarifThread);
+  } finally {
+    await sarifThread?.close();
+  }
+}
+
+async function gateWith(
+  opts: GateOptions,
+  deps: GateDeps,
+  head: ReturnType<typeof loadInputs>,
+  session: BaselineSession | undefined,
+  reportFiles: { tool: ReportTool; path: string }[],
+  sarifThread: SarifThread | undefined,
+): Promise<GateOutput> {
   const trusted = opts.trustedPolicy === 'baseline' && session?.baseInputs ? session.baseInputs : head;
   const { policy, exceptions, vex, inputs, tools, exceptionsPath, projectPolicies: byProject } = trusted as typeof head;
   const dir = head.dir;
@@ -455,8 +476,8 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const plan = opts.expectShards === undefined ? undefined : readShardPlan(resolveFrom(process.cwd(), opts.expectShards));
   const stamps: { file: string; shard?: ShardStamp }[] = [];
   const shardComponents: ResultComponent[] = [];
-  for (const r of opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })))) {
-    const { findings, status, project, projects: shardFolders, shard, components } = await ingestReport(r.tool, r.path, roots, commit);
+  for (const r of reportFiles) {
+    const { findings, status, project, projects: shardFolders, shard, components } = await ingestReport(r.tool, r.path, roots, commit, sarifThread && ((b, f) => sarifThread.addShard(b, f)));
     if (project) shardProjects.push(project);
     // A shard of several projects scanned from the root: each of its folders is a project.
     if (shardFolders) shardProjects.push(...shardFolders.filter((p) => p !== ''));
@@ -674,31 +695,36 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const findPath: ReturnType<typeof dependencyPathIndex> = (pkg, file) => (pathIndex ??= dependencyPathIndex(lockfiles()))(pkg, file);
   // A vulnerability at its package's line in the lockfile, a Dockerfile check at its instruction.
   const anchor = findingAnchors(dir, () => lockfiles().map((l) => l.path));
-  await outputWrite(resultFile, () => writeChunks(resultFile, resultJsonChunks(result)));
-  await outputWrite(sarifFile, () => writeChunks(
-    sarifFile,
-    sarifJsonChunks(result, {
-      toolVersion: VERSION,
-      root: repo.root,
-      project: repo.project,
-      // A project with no finding left still gets its runs, so code scanning closes its alerts.
-      projects,
-      toolVersions: toolVersions(statuses, toolPath, opts.env),
-      anchor,
-      // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
-      // important ones there; chaingate-result.json has them all.
-      maxResultsPerRun: policy.sarif['max-results-per-run'],
-      // Tools that ran to the end get a run even when empty, so code scanning closes their alerts.
-      // A baseline side, or a scanner that saw only the changed files, must not close alerts.
-      completedTools: [
-        ...new Set(
-          statuses
-            .filter((s) => s.status === 'ok' && !s.name.startsWith('baseline:') && !session?.partial.has(s.name))
-            .flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, '')]),
-        ),
-      ],
-    }),
-  ));
+  const sarifOptions: Omit<SarifOptions, 'anchor'> = {
+    toolVersion: VERSION,
+    root: repo.root,
+    project: repo.project,
+    // A project with no finding left still gets its runs, so code scanning closes its alerts.
+    projects,
+    toolVersions: toolVersions(statuses, toolPath, opts.env),
+    // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
+    // important ones there; chaingate-result.json has them all.
+    maxResultsPerRun: policy.sarif['max-results-per-run'],
+    // Tools that ran to the end get a run even when empty, so code scanning closes their alerts.
+    // A baseline side, or a scanner that saw only the changed files, must not close alerts.
+    completedTools: [
+      ...new Set(
+        statuses
+          .filter((s) => s.status === 'ok' && !s.name.startsWith('baseline:') && !session?.partial.has(s.name))
+          .flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, '')]),
+      ),
+    ],
+  };
+  // The log on the second thread while this one renders the result, where there is one.
+  const sarifOnThread = sarifThread?.render(sarifFile, result, sarifOptions, dir, () => lockfiles().map((l) => l.path));
+  sarifOnThread?.catch(() => undefined);
+  try {
+    await outputWrite(resultFile, () => writeChunks(resultFile, resultJsonChunks(result)));
+  } catch (e) {
+    // No log without its result: the thread's is dropped.
+    await sarifOnThread?.then(() => fs.rmSync(`${sarifFile}.partial`, { force: true }), () => undefined);
+    throw e;
+  }
   const exceptionsFile = path.relative(repo.root, exceptionsPath).split(path.sep).join('/') || exceptionsPath;
   const daysFor = (sev: Severity) => exceptionDays({ maxDays: policy.exceptions['max-days'], sla: policy.sla }, sev, policy['unknown-severity']);
   const summary = renderSummary(result, {
@@ -715,6 +741,11 @@ async function gate(opts: GateOptions, deps: GateDeps, head: ReturnType<typeof l
   const withHistory = history
     ? `${summary}\n${renderHistorySection(result, history, { now, digests: historyDigests(runFindings), sla: policy.sla, unknownAs: policy['unknown-severity'] })}`
     : summary;
+  // The summary is rendered while the thread may still be on the log; written after it, as before.
+  await outputWrite(sarifFile, async () => {
+    if (await sarifOnThread) fs.renameSync(`${sarifFile}.partial`, sarifFile);
+    else await writeChunks(sarifFile, sarifJsonChunks(result, { ...sarifOptions, anchor }));
+  });
   await outputWrite(summaryFile, async () => fs.writeFileSync(summaryFile, withHistory));
   return { result, resultFile, sarifFile, summaryFile, summary: withHistory, sbomFile, exceptionsFile, exceptionDays: daysFor, history, overdue };
 }

@@ -135,6 +135,13 @@ function cweTag(cwe: string): string {
   return m ? `external/cwe/cwe-${m[1]}` : cwe;
 }
 
+/** cweTag, worked out once per CWE in a render: a log of 100,000 findings names a few dozen. */
+function cweTagOnce(ctx: Ctx, cwe: string): string {
+  let tag = ctx.cweTags.get(cwe);
+  if (tag === undefined) ctx.cweTags.set(cwe, (tag = cweTag(cwe)));
+  return tag;
+}
+
 function messageText(f: EvaluatedFinding): string {
   if (f.package) {
     const nearest = nearestFix(f.package);
@@ -167,6 +174,10 @@ interface Ctx {
   descriptions: Map<string, string>;
   /** isWebUrl of each rule link met so far. */
   webUrls: Map<string, boolean>;
+  /** cweTag of each CWE met so far. */
+  cweTags: Map<string, string>;
+  /** textBytes of each shared text met so far. */
+  textBytes: Map<string, Uint8Array>;
 }
 
 /**
@@ -300,12 +311,27 @@ function codeText(s: string): string {
 /** How much of a description the help's Markdown shows. */
 const MAX_DESCRIPTION_CHARS = 4000;
 
+/** The help's Markdown paragraphs: a heading, the description, the remediation, a link. */
+interface HelpParagraphs {
+  /** Of the title (shared by the rules of one advisory), else of the rule's id (its own). */
+  heading: string;
+  description?: string;
+  remediation: string;
+  link?: string;
+}
+
+function helpParagraphs(id: string, f: EvaluatedFinding, ctx: Ctx, webUrl: boolean): HelpParagraphs {
+  return {
+    heading: `**${f.title ? mdOnce(ctx.titles, f.title) : md(id)}**`,
+    description: f.description ? mdOnce(ctx.descriptions, f.description, MAX_DESCRIPTION_CHARS) : undefined,
+    remediation: `**Remediation:** ${remediation(f, webUrl)}`,
+    link: webUrl ? `[${md(id)}](${linkTarget(f.url as string)})` : undefined,
+  };
+}
+
 function helpMarkdown(id: string, f: EvaluatedFinding, ctx: Ctx, webUrl: boolean): string {
-  const parts = [`**${f.title ? mdOnce(ctx.titles, f.title) : md(id)}**`];
-  if (f.description) parts.push(mdOnce(ctx.descriptions, f.description, MAX_DESCRIPTION_CHARS));
-  parts.push(`**Remediation:** ${remediation(f, webUrl)}`);
-  if (webUrl) parts.push(`[${md(id)}](${linkTarget(f.url as string)})`);
-  return parts.join('\n\n');
+  const h = helpParagraphs(id, f, ctx, webUrl);
+  return [h.heading, h.description, h.remediation, h.link].filter((p) => p !== undefined).join('\n\n');
 }
 
 /** isWebUrl of a rule's link, once per link in a render: thousands of rules share a few hundred. */
@@ -326,9 +352,62 @@ function rule(id: string, acc: RuleAcc, ctx: Ctx): Obj {
   r.properties = {
     'security-severity': securitySeverityScore(acc.worst),
     // Code scanning rejects a rule with more than 20 tags.
-    tags: ['security', f.kind, ...[...acc.cwes].sort().map(cweTag)].slice(0, 20),
+    tags: ['security', f.kind, ...[...acc.cwes].sort().map((c) => cweTagOnce(ctx, c))].slice(0, 20),
   };
   return r;
+}
+
+/** A piece of a log: text, the UTF-8 bytes of a text met before (see textBytes), or a list of those. */
+export type SarifPiece = string | Uint8Array | readonly (string | Uint8Array)[];
+
+/**
+ * The UTF-8 bytes of JSON.stringify(text) without its quotes, made once per text in a render. The
+ * rules of a log repeat a few hundred titles, descriptions and remediations, each two or three
+ * times a rule: 80 of the 107 MB of the log of 100,000 findings of distinct advisories. Written
+ * from these bytes, they are neither escaped nor encoded again.
+ */
+function textBytes(ctx: Ctx, text: string): Uint8Array {
+  let b = ctx.textBytes.get(text);
+  if (b === undefined) ctx.textBytes.set(text, (b = Buffer.from(JSON.stringify(text).slice(1, -1), 'utf8')));
+  return b;
+}
+
+/**
+ * JSON.stringify(rule(id, acc, ctx)), as pieces: the same bytes once encoded and joined. Texts
+ * rules share are textBytes; escaping pieces apart equals escaping them joined, because every
+ * joint is an ASCII character (JSON escapes a character alone, except a surrogate, whose escape
+ * depends on its neighbours; an ASCII one leaves it as lone as the end of its piece did).
+ */
+function rulePieces(id: string, acc: RuleAcc, ctx: Ctx, firstRule: boolean): (string | Uint8Array)[] {
+  const f = acc.first;
+  const web = webUrlOnce(ctx, f.url);
+  const idJson = JSON.stringify(id);
+  const out: (string | Uint8Array)[] = [`${firstRule ? '' : ','}{"id":${idJson},"shortDescription":{"text":`];
+  const quoted = (text: string, after: string) => out.push('"', textBytes(ctx, text), `"${after}`);
+  if (f.title) quoted(f.title, '}');
+  else out.push(`${idJson}}`);
+  if (f.description) {
+    out.push(',"fullDescription":{"text":');
+    quoted(f.description, '}');
+  }
+  if (web) {
+    out.push(',"helpUri":');
+    quoted(f.url as string, '');
+  }
+  out.push(',"help":{"text":');
+  const first = f.description || f.title;
+  if (first && f.url) out.push('"', textBytes(ctx, first), '\\n\\n', textBytes(ctx, f.url), '",');
+  else if (first || f.url) quoted((first || f.url) as string, ',');
+  else out.push(`${idJson},`);
+  const h = helpParagraphs(id, f, ctx, web);
+  // The heading of an id is the rule's own: not kept.
+  out.push('"markdown":"', f.title ? textBytes(ctx, h.heading) : JSON.stringify(h.heading).slice(1, -1));
+  if (h.description !== undefined) out.push('\\n\\n', textBytes(ctx, h.description));
+  out.push('\\n\\n', textBytes(ctx, h.remediation));
+  const tags = ['security', f.kind, ...[...acc.cwes].sort().map((c) => cweTagOnce(ctx, c))].slice(0, 20);
+  const properties = `"},"properties":{"security-severity":${JSON.stringify(securitySeverityScore(acc.worst))},"tags":${JSON.stringify(tags)}}}`;
+  out.push(h.link === undefined ? properties : `\\n\\n${JSON.stringify(h.link).slice(1, -1)}${properties}`);
+  return out;
 }
 
 /** A run whose driver's `rules` and whose `results` are still to be filled from `ruleIds` and `findings`. */
@@ -452,9 +531,12 @@ function groupRuns(findings: readonly EvaluatedFinding[], ctx: Ctx, perProject: 
   return [...byRun.values()].flatMap((m) => [...m.values()]).sort((a, b) => compareStrings(a.tool, b.tool) || compareStrings(a.project ?? '', b.project ?? ''));
 }
 
+/** What the log is made of: the findings, and the policy file (the fallback location). */
+export type SarifSource = Pick<GateResult, 'findings' | 'inputs'>;
+
 /** The log with every run's results still to be filled: what renderSarif and sarifJsonChunks share. */
-function sarifParts(result: GateResult, opts: SarifOptions): { log: Obj; runs: RunParts[]; ctx: Ctx } {
-  const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix(opts.project), titles: new Map(), descriptions: new Map(), webUrls: new Map() };
+function sarifParts(result: SarifSource, opts: SarifOptions): { log: Obj; runs: RunParts[]; ctx: Ctx } {
+  const ctx: Ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix(opts.project), titles: new Map(), descriptions: new Map(), webUrls: new Map(), cweTags: new Map(), textBytes: new Map() };
   // Sorted once up front, so each run's results come out in the same order as the other reports.
   const findings = sortFindings(result.findings);
   let groups = groupRuns(findings, ctx, true);
@@ -471,7 +553,7 @@ function sarifParts(result: GateResult, opts: SarifOptions): { log: Obj; runs: R
  * The SARIF log object. Members left undefined are not written by JSON.stringify, which is how
  * it is meant to be serialized (compact: the log of a big scan is tens of MB pretty-printed).
  */
-export function renderSarif(result: GateResult, opts: SarifOptions): Obj {
+export function renderSarif(result: SarifSource, opts: SarifOptions): Obj {
   const { log, runs, ctx } = sarifParts(result, opts);
   for (const p of runs) {
     p.driver.rules = p.ruleIds.map((id) => rule(id, p.rules.get(id) as RuleAcc, ctx));
@@ -482,22 +564,22 @@ export function renderSarif(result: GateResult, opts: SarifOptions): Obj {
 
 const mark = (what: string, i: number): string => `\u0000${what} ${i}\u0000`;
 
-/** A JSON array's items, `chunkSize` at a time: the array's compact text once joined, with its brackets. */
-function* arrayChunks<T>(items: readonly T[], toJson: (item: T) => Obj, chunkSize: number): Generator<string> {
-  for (let j = 0; j < items.length; j += chunkSize) {
-    const text = JSON.stringify(items.slice(j, j + chunkSize).map(toJson));
-    yield (j > 0 ? ',' : '') + text.slice(1, -1);
-  }
+/**
+ * A JSON array's items, one a piece: the array's compact text once joined, without its brackets.
+ * One item a piece for the writer's sake (see resultJsonChunks).
+ */
+function* arrayChunks<T>(items: readonly T[], toJson: (item: T) => Obj): Generator<string> {
+  for (let j = 0; j < items.length; j++) yield (j > 0 ? ',' : '') + JSON.stringify(toJson(items[j]));
 }
 
 /**
- * chaingate.sarif text in pieces, `chunkSize` rules or results at a time: the same bytes as
+ * chaingate.sarif text in pieces, one rule or result a piece: the same bytes as
  * renderSarifJson, without holding the whole log, or every rule and result object, at once.
  * Rules are streamed as results are: 100,000 findings of distinct advisories make as many rules,
  * whose objects and help text (about 130 MB) all outlived the young generation when built up
  * front, and their copying took 0.8 s of garbage collection.
  */
-export function* sarifJsonChunks(result: GateResult, opts: SarifOptions, chunkSize = 100): Generator<string> {
+export function* sarifJsonChunks(result: SarifSource, opts: SarifOptions): Generator<SarifPiece> {
   const { log, runs, ctx } = sarifParts(result, opts);
   runs.forEach((p, i) => {
     p.driver.rules = mark('rules', i);
@@ -514,16 +596,23 @@ export function* sarifJsonChunks(result: GateResult, opts: SarifOptions, chunkSi
   for (let i = 0; i < runs.length; i++) {
     const { rules, ruleIds, findings, ruleIndex } = runs[i];
     yield* upTo('rules', i);
-    yield* arrayChunks(ruleIds, (id) => rule(id, rules.get(id) as RuleAcc, ctx), chunkSize);
+    for (let j = 0; j < ruleIds.length; j++) yield rulePieces(ruleIds[j], rules.get(ruleIds[j]) as RuleAcc, ctx, j === 0);
     yield ']';
     yield* upTo('results', i);
-    yield* arrayChunks(findings, (f) => sarifResult(f, ruleIndex, ctx), chunkSize);
+    yield* arrayChunks(findings, (f) => sarifResult(f, ruleIndex, ctx));
     yield ']';
   }
   yield text.slice(from);
 }
 
+/** A piece as text: bytes are of whole texts, so decoded alone. */
+export function pieceText(p: SarifPiece): string {
+  if (typeof p === 'string') return p;
+  if (p instanceof Uint8Array) return Buffer.from(p.buffer, p.byteOffset, p.byteLength).toString('utf8');
+  return p.map(pieceText).join('');
+}
+
 /** chaingate.sarif text: compact, because the log of a large scan runs to tens of MB. */
-export function renderSarifJson(result: GateResult, opts: SarifOptions): string {
-  return [...sarifJsonChunks(result, opts)].join('');
+export function renderSarifJson(result: SarifSource, opts: SarifOptions): string {
+  return [...sarifJsonChunks(result, opts)].map(pieceText).join('');
 }
