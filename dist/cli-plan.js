@@ -18404,7 +18404,9 @@ function schemaKeys(schema) {
 // src/read-text.ts
 var BOM = Buffer.from([239, 187, 191]);
 function readBytes(file) {
-  const bytes = node_fs_exports.readFileSync(file);
+  return withoutBom(node_fs_exports.readFileSync(file));
+}
+function withoutBom(bytes) {
   return bytes.subarray(0, 3).equals(BOM) ? bytes.subarray(3) : bytes;
 }
 function readText(file) {

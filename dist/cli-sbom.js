@@ -9217,7 +9217,9 @@ var init_util2 = __esm({
 
 // src/read-text.ts
 function readBytes(file) {
-  const bytes = node_fs_exports.readFileSync(file);
+  return withoutBom(node_fs_exports.readFileSync(file));
+}
+function withoutBom(bytes) {
   return bytes.subarray(0, 3).equals(BOM) ? bytes.subarray(3) : bytes;
 }
 function readText(file) {

@@ -2048,8 +2048,8 @@ function getElementAtPath(obj, path) {
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
-  const promises2 = keys.map((key) => promisesObj[key]);
-  return Promise.all(promises2).then((results) => {
+  const promises = keys.map((key) => promisesObj[key]);
+  return Promise.all(promises).then((results) => {
     const resolvedObj = {};
     for (let i = 0; i < keys.length; i++) {
       resolvedObj[keys[i]] = results[i];
@@ -11670,7 +11670,9 @@ var init_util2 = __esm({
 
 // src/read-text.ts
 function readBytes(file) {
-  const bytes2 = node_fs_exports.readFileSync(file);
+  return withoutBom(node_fs_exports.readFileSync(file));
+}
+function withoutBom(bytes2) {
   return bytes2.subarray(0, 3).equals(BOM) ? bytes2.subarray(3) : bytes2;
 }
 function readText(file) {
@@ -28437,15 +28439,15 @@ function parseHistory(text3, file) {
     raw = JSON.parse(text3);
   } catch (e) {
     const p = describeJsonError(text3, e);
-    throw new import_errors16.ConfigError(`history file is not valid JSON (${p.problem}); it was left as it is: fix it or move it away to start a new history`, file, p.line, p.column);
+    throw new import_errors17.ConfigError(`history file is not valid JSON (${p.problem}); it was left as it is: fix it or move it away to start a new history`, file, p.line, p.column);
   }
   const version3 = raw?.version;
   if (typeof version3 === "number" && version3 > HISTORY_VERSION) {
-    throw new import_errors16.ConfigError(`history file has schema version ${version3}, newer than the ${HISTORY_VERSION} this chaingate reads: upgrade chaingate; the file was left as it is`, file);
+    throw new import_errors17.ConfigError(`history file has schema version ${version3}, newer than the ${HISTORY_VERSION} this chaingate reads: upgrade chaingate; the file was left as it is`, file);
   }
   const r = HistorySchema.safeParse(raw);
   if (!r.success) {
-    throw new import_errors16.ConfigError(`history file is not a chaingate history: ${describeIssue(HistorySchema, r.error.issues[0])}; it was left as it is`, file);
+    throw new import_errors17.ConfigError(`history file is not a chaingate history: ${describeIssue(HistorySchema, r.error.issues[0])}; it was left as it is`, file);
   }
   return r.data;
 }
@@ -28569,12 +28571,12 @@ function trend(history, now, weeks = 12) {
   const points = fold(history.weeks, history.runs);
   return points.filter((p) => p.week >= from && p.week <= day(now)).map((p) => ({ week: p.week, critical: p.critical, high: p.high, exceptions: p.exceptions }));
 }
-var import_errors16, HISTORY_VERSION, RECENT_DAYS, MAX_RUNS, MAX_WEEKS, FORGET_FIXED_DAYS, LABEL_CHARS, DAY_MS4, Day, Count, SeverityEnum, EntrySchema, RunSchema, WeekSchema, HistorySchema;
+var import_errors17, HISTORY_VERSION, RECENT_DAYS, MAX_RUNS, MAX_WEEKS, FORGET_FIXED_DAYS, LABEL_CHARS, DAY_MS4, Day, Count, SeverityEnum, EntrySchema, RunSchema, WeekSchema, HistorySchema;
 var init_history = __esm({
   "src/core/history.ts"() {
     "use strict";
     init_external();
-    import_errors16 = require("./cli-errors.js");
+    import_errors17 = require("./cli-errors.js");
     init_json_error();
     init_util2();
     init_finding();
@@ -28635,7 +28637,7 @@ var init_history = __esm({
 // src/lockfiles/cyclonedx.ts
 function packagesFromCycloneDx(json, file = "SBOM") {
   const data = typeof json === "string" ? parseJsonLockfile(json, file, FIX5) : json;
-  if (!isRecord(data) || data.bomFormat !== "CycloneDX") throw new import_errors17.LockfileError(`not a CycloneDX JSON document; ${FIX5}`, file);
+  if (!isRecord(data) || data.bomFormat !== "CycloneDX") throw new import_errors18.LockfileError(`not a CycloneDX JSON document; ${FIX5}`, file);
   const refToPurl = /* @__PURE__ */ new Map();
   const found = [];
   const { PackageURL } = packageUrlLib();
@@ -28650,7 +28652,7 @@ function packagesFromCycloneDx(json, file = "SBOM") {
       try {
         parsed = PackageURL.fromString(p);
       } catch {
-        throw new import_errors17.LockfileError(`component "${str(c.name) ?? "?"}" has an invalid purl "${p}"; ${FIX5}`, file);
+        throw new import_errors18.LockfileError(`component "${str(c.name) ?? "?"}" has an invalid purl "${p}"; ${FIX5}`, file);
       }
       const eco = ECOSYSTEMS[parsed.type];
       if (!eco || !parsed.version) continue;
@@ -28709,12 +28711,12 @@ function packagesFromCycloneDx(json, file = "SBOM") {
     })
   );
 }
-var import_errors17, FIX5, ECOSYSTEMS, ALGS;
+var import_errors18, FIX5, ECOSYSTEMS, ALGS;
 var init_cyclonedx = __esm({
   "src/lockfiles/cyclonedx.ts"() {
     "use strict";
     init_lookup();
-    import_errors17 = require("./cli-errors.js");
+    import_errors18 = require("./cli-errors.js");
     init_purl();
     init_util3();
     FIX5 = 'pass a CycloneDX JSON SBOM (bomFormat "CycloneDX")';
@@ -29782,17 +29784,17 @@ function findRule(run, r) {
   }
   return void 0;
 }
-function severityOf2(r, rule2) {
-  const raw = rule2?.properties?.["security-severity"];
+function severityOf2(r, rule) {
+  const raw = rule?.properties?.["security-severity"];
   const score = raw === void 0 || raw === "" ? NaN : Number(raw);
   if (Number.isFinite(score)) return severityFromScore(score);
-  const level = (r.level ?? rule2?.defaultConfiguration?.level ?? "warning").toLowerCase();
+  const level = (r.level ?? rule?.defaultConfiguration?.level ?? "warning").toLowerCase();
   return LEVELS[level] ?? "unknown";
 }
-function kindOf2(tool, id, rule2) {
-  const tags = (rule2?.properties?.tags ?? []).map((t) => t.toLowerCase());
+function kindOf2(tool, id, rule) {
+  const tags = (rule?.properties?.tags ?? []).map((t) => t.toLowerCase());
   if (tool === "trivy") {
-    const byName2 = TRIVY_RULE_NAMES[(rule2?.name ?? "").toLowerCase()];
+    const byName2 = TRIVY_RULE_NAMES[(rule?.name ?? "").toLowerCase()];
     if (byName2) return byName2;
     if (tags.includes("secret")) return "secret";
     return ADVISORY_ID.test(id) ? "vulnerability" : "misconfiguration";
@@ -29828,9 +29830,9 @@ function locationOf(r) {
 function firstLine(text3) {
   return text3?.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== "");
 }
-function cwesOf2(rule2) {
+function cwesOf2(rule) {
   const cwes = /* @__PURE__ */ new Set();
-  for (const t of rule2?.properties?.tags ?? []) for (const m of t.matchAll(/\bcwe[-/](\d+)/gi)) cwes.add(`CWE-${Number(m[1])}`);
+  for (const t of rule?.properties?.tags ?? []) for (const m of t.matchAll(/\bcwe[-/](\d+)/gi)) cwes.add(`CWE-${Number(m[1])}`);
   return [...cwes].sort();
 }
 function trivyPackage(message) {
@@ -29849,25 +29851,25 @@ function trivyPackage(message) {
   return pkg;
 }
 function fromResult(run, tool, r) {
-  const rule2 = findRule(run, r);
-  const id = r.ruleId ?? r.rule?.id ?? rule2?.id ?? `${tool}-result`;
-  const kind = kindOf2(tool, id, rule2);
-  const ruleTitle = rule2?.shortDescription?.text || rule2?.name;
+  const rule = findRule(run, r);
+  const id = r.ruleId ?? r.rule?.id ?? rule?.id ?? `${tool}-result`;
+  const kind = kindOf2(tool, id, rule);
+  const ruleTitle = rule?.shortDescription?.text || rule?.name;
   const title = kind === "secret" || tool === "trivy" ? ruleTitle ?? id : firstLine(r.message.text) ?? ruleTitle ?? id;
-  const f = { tool, kind, severity: severityOf2(r, rule2), id, title };
-  const description = kind === "secret" ? void 0 : rule2?.fullDescription?.text;
+  const f = { tool, kind, severity: severityOf2(r, rule), id, title };
+  const description = kind === "secret" ? void 0 : rule?.fullDescription?.text;
   if (description && description !== title) f.description = description;
   if (tool === "trivy" && kind === "vulnerability") {
     const pkg = trivyPackage(r.message.text);
     if (pkg) f.package = pkg;
-    const score = rule2?.properties?.cvssv3_baseScore;
+    const score = rule?.properties?.cvssv3_baseScore;
     if (score !== void 0) f.cvssScore = score;
   }
   const loc = locationOf(r);
   if (loc) f.location = loc;
-  const cwes = cwesOf2(rule2);
+  const cwes = cwesOf2(rule);
   if (cwes.length) f.cwes = cwes;
-  if (rule2?.helpUri) f.url = rule2.helpUri;
+  if (rule?.helpUri) f.url = rule.helpUri;
   return f;
 }
 function parseSarifLog(text3) {
@@ -31262,7 +31264,7 @@ function loadBaselineFile(file) {
   try {
     bytes2 = node_fs_exports.readFileSync(file);
   } catch (e) {
-    throw new import_errors19.ConfigError(`cannot read the baseline: ${e.code ?? e.message}`, file);
+    throw new import_errors20.ConfigError(`cannot read the baseline: ${e.code ?? e.message}`, file);
   }
   let raw;
   const text3 = bytes2.toString("utf8");
@@ -31270,25 +31272,25 @@ function loadBaselineFile(file) {
     raw = JSON.parse(text3);
   } catch (e) {
     const p = describeJsonError(text3, e);
-    throw new import_errors19.ConfigError(`the baseline ${WHAT11}: it is not JSON (${p.problem})`, file, p.line, p.column);
+    throw new import_errors20.ConfigError(`the baseline ${WHAT11}: it is not JSON (${p.problem})`, file, p.line, p.column);
   }
   const version3 = raw?.schemaVersion;
   if (typeof version3 === "number" && version3 > RESULT_SCHEMA_VERSION && raw.tool?.name === "chaingate") {
-    throw new import_errors19.ConfigError(
+    throw new import_errors20.ConfigError(
       `the baseline was written by a newer chaingate (result schema version ${version3}; this one reads up to ${RESULT_SCHEMA_VERSION}): upgrade chaingate, or make the baseline with this version`,
       file
     );
   }
   const r = ResultFileSchema.safeParse(raw);
   if (!r.success) {
-    throw new import_errors19.ConfigError(`the baseline ${WHAT11}: ${describeIssue(ResultFileSchema, r.error.issues[0])}`, file);
+    throw new import_errors20.ConfigError(`the baseline ${WHAT11}: ${describeIssue(ResultFileSchema, r.error.issues[0])}`, file);
   }
   const findings = r.data.findings;
   const packages = /* @__PURE__ */ new Set();
   for (const f of findings) if (f.package) packages.add(packageIdentity(f.package));
   return { file, sha256: (0, node_crypto_exports.createHash)("sha256").update(bytes2).digest("hex"), findings, packages };
 }
-var import_errors19, BaselineFindingSchema, ResultFileSchema, WHAT11;
+var import_errors20, BaselineFindingSchema, ResultFileSchema, WHAT11;
 var init_baseline_file = __esm({
   "src/gate/baseline-file.ts"() {
     "use strict";
@@ -31296,7 +31298,7 @@ var init_baseline_file = __esm({
     init_node_fs();
     init_external();
     init_baseline();
-    import_errors19 = require("./cli-errors.js");
+    import_errors20 = require("./cli-errors.js");
     init_json_error();
     init_util2();
     init_result_version();
@@ -31400,8 +31402,8 @@ function gitEnv(env) {
 }
 async function git(cwd, args, env) {
   const r = await runTool("git", ["-c", "core.hooksPath=/dev/null", ...args], { cwd, env: gitEnv(env), timeoutMs: GIT_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
-  if (r.spawnError !== void 0) throw new import_errors20.ConfigError(`--baseline REF needs git, which could not be started (${r.spawnError}); install git or pass a chaingate-result.json as --baseline FILE`);
-  if (r.timedOut) throw new import_errors20.ConfigError(`git ${args[0]} timed out after ${Math.round(r.durationMs / 1e3)} s`);
+  if (r.spawnError !== void 0) throw new import_errors21.ConfigError(`--baseline REF needs git, which could not be started (${r.spawnError}); install git or pass a chaingate-result.json as --baseline FILE`);
+  if (r.timedOut) throw new import_errors21.ConfigError(`git ${args[0]} timed out after ${Math.round(r.durationMs / 1e3)} s`);
   return r;
 }
 function stderrLine(r) {
@@ -31424,7 +31426,7 @@ async function removeLeftovers(repoRoot, g) {
     g.log(`removing the baseline worktree an earlier run left behind: ${p}`);
     const r = await git(repoRoot, ["worktree", "remove", "--force", "--force", p], g.env);
     if (r.exitCode !== 0 && node_fs_exports.existsSync(p)) {
-      throw new import_errors20.ConfigError(`a baseline worktree left by an earlier chaingate run could not be removed (${stderrLine(r)}): remove it with \`git worktree remove --force ${p}\` and run again`, p);
+      throw new import_errors21.ConfigError(`a baseline worktree left by an earlier chaingate run could not be removed (${stderrLine(r)}): remove it with \`git worktree remove --force ${p}\` and run again`, p);
     }
   }
   await git(repoRoot, ["worktree", "prune"], g.env);
@@ -31434,15 +31436,15 @@ async function resolveCommit(repoRoot, ref, g) {
   if (r.exitCode === 0) return r.stdout.trim();
   const shallow = (await git(repoRoot, ["rev-parse", "--is-shallow-repository"], g.env)).stdout.trim() === "true";
   const fix2 = /^[0-9a-f]{7,40}$/i.test(ref) ? `\`git fetch origin ${ref}\`` : `\`git fetch origin ${ref}\` (a branch: \`git fetch origin ${ref}:${ref}\`)`;
-  throw new import_errors20.ConfigError(
+  throw new import_errors21.ConfigError(
     shallow ? `--baseline ${ref}: this is a shallow clone that does not have that revision; check out with full history (actions/checkout with \`fetch-depth: 0\`) or fetch it first with ${fix2}` : `--baseline ${ref}: no such revision in ${repoRoot}; fetch it first with ${fix2}, or name a commit, branch or tag that exists`
   );
 }
 async function listChanges(repoRoot, commit, g) {
   const diff = await git(repoRoot, ["diff", "--name-status", "-z", "-M", "--no-ext-diff", commit, "--"], g.env);
-  if (diff.exitCode !== 0) throw new import_errors20.ConfigError(`git diff against the baseline failed: ${stderrLine(diff)}`);
+  if (diff.exitCode !== 0) throw new import_errors21.ConfigError(`git diff against the baseline failed: ${stderrLine(diff)}`);
   const untracked = await git(repoRoot, ["ls-files", "--others", "--exclude-standard", "-z"], g.env);
-  if (untracked.exitCode !== 0) throw new import_errors20.ConfigError(`git ls-files failed: ${stderrLine(untracked)}`);
+  if (untracked.exitCode !== 0) throw new import_errors21.ConfigError(`git ls-files failed: ${stderrLine(untracked)}`);
   const changes = parseNameStatus(diff.stdout);
   for (const p of untracked.stdout.split("\0").filter(Boolean)) changes.push({ status: "A", path: p });
   return changes;
@@ -31465,10 +31467,10 @@ function underDir(changes, sub) {
   return out;
 }
 async function openBaseCheckout(dir, ref, g) {
-  if (ref.startsWith("-") || ref.trim() === "") throw new import_errors20.ConfigError(`--baseline ${ref}: not a git revision`);
+  if (ref.startsWith("-") || ref.trim() === "") throw new import_errors21.ConfigError(`--baseline ${ref}: not a git revision`);
   const top = await git(dir, ["rev-parse", "--show-toplevel"], g.env);
   if (top.exitCode !== 0) {
-    throw new import_errors20.ConfigError(`--baseline ${ref}: ${dir} is not inside a git repository (${stderrLine(top)}); check the repository out, or pass an earlier chaingate-result.json as --baseline FILE`);
+    throw new import_errors21.ConfigError(`--baseline ${ref}: ${dir} is not inside a git repository (${stderrLine(top)}); check the repository out, or pass an earlier chaingate-result.json as --baseline FILE`);
   }
   const repoRoot = node_fs_exports.realpathSync(top.stdout.trim());
   const sub = node_path_exports.relative(repoRoot, node_fs_exports.realpathSync(dir)).split(node_path_exports.sep).join("/");
@@ -31498,7 +31500,7 @@ async function openBaseCheckout(dir, ref, g) {
   };
   try {
     const add = await git(repoRoot, ["worktree", "add", "--detach", "--quiet", worktree, commit], g.env);
-    if (add.exitCode !== 0) throw new import_errors20.ConfigError(`git worktree add of the baseline ${ref} failed: ${stderrLine(add)}`);
+    if (add.exitCode !== 0) throw new import_errors21.ConfigError(`git worktree add of the baseline ${ref} failed: ${stderrLine(add)}`);
     const changes = underDir(await listChanges(repoRoot, commit, g), sub);
     g.log(`baseline ${ref} (${commit.slice(0, 12)}) checked out in ${worktree}; ${changes.length} changed file(s)`);
     return { ref, commit, dir: sub ? node_path_exports.join(worktree, sub) : worktree, sub, repoRoot, worktree, changes, remove };
@@ -31507,7 +31509,7 @@ async function openBaseCheckout(dir, ref, g) {
     throw e;
   }
 }
-var import_errors20, PREFIX, GIT_TIMEOUT_MS;
+var import_errors21, PREFIX, GIT_TIMEOUT_MS;
 var init_baseline_ref = __esm({
   "src/gate/baseline-ref.ts"() {
     "use strict";
@@ -31515,7 +31517,7 @@ var init_baseline_ref = __esm({
     init_node_os();
     init_node_path();
     init_baseline();
-    import_errors20 = require("./cli-errors.js");
+    import_errors21 = require("./cli-errors.js");
     init_run_tool();
     PREFIX = "chaingate-baseline-";
     GIT_TIMEOUT_MS = 3e5;
@@ -31559,7 +31561,7 @@ function readInventories(dir, skipDirs) {
       const lock = readLockfile(file, rel);
       inventories.push({ lockfile: rel, packages: lock.packages.map((p) => ({ ecosystem: p.ecosystem, name: p.name, version: p.version, purl: p.purl })) });
     } catch (e) {
-      if (!(e instanceof import_errors21.ChaingateError)) throw e;
+      if (!(e instanceof import_errors22.ChaingateError)) throw e;
       errors.push(e.message);
     }
   }
@@ -31569,11 +31571,11 @@ async function openBaseline(o) {
   const asFile = node_path_exports.resolve(o.spec);
   if (isFile(asFile)) {
     if (o.trustedPolicy === "baseline") {
-      throw new import_errors21.ChaingateError("USAGE", "--trusted-policy baseline needs --baseline REF: a result file does not hold the policy it ran with");
+      throw new import_errors22.ChaingateError("USAGE", "--trusted-policy baseline needs --baseline REF: a result file does not hold the policy it ran with");
     }
     return fileSession(loadBaselineFile(asFile), o);
   }
-  if (/\.json$/i.test(o.spec)) throw new import_errors21.ConfigError(`the baseline result file was not found; pass an existing chaingate-result.json or a git revision`, asFile);
+  if (/\.json$/i.test(o.spec)) throw new import_errors22.ConfigError(`the baseline result file was not found; pass an existing chaingate-result.json or a git revision`, asFile);
   const checkout = await openBaseCheckout(o.headDir, o.spec, { env: o.env, log: o.log });
   try {
     node_fs_exports.mkdirSync(checkout.dir, { recursive: true });
@@ -31627,7 +31629,7 @@ function refSession(c, o) {
     });
     policyChanges = diffGate(toSide(baseInputs), toSide(o.head));
   } catch (e) {
-    if (!(e instanceof import_errors21.ChaingateError) || o.trustedPolicy === "baseline") throw e;
+    if (!(e instanceof import_errors22.ChaingateError) || o.trustedPolicy === "baseline") throw e;
     policyChanges = [{ file: o.head.inputs.policy?.path ?? ".chaingate.yml", what: "policy", change: "modified", details: [`the baseline's policy, exceptions or VEX could not be read: ${e.message}`] }];
   }
   const changed = c.changes.filter((x) => x.status !== "D");
@@ -31728,7 +31730,7 @@ function refSession(c, o) {
     }
   };
 }
-var import_errors21, MAX_TARGETS;
+var import_errors22, MAX_TARGETS;
 var init_baseline2 = __esm({
   "src/gate/baseline.ts"() {
     "use strict";
@@ -31738,7 +31740,7 @@ var init_baseline2 = __esm({
     init_baseline();
     init_dependency_changes();
     init_policy_changes();
-    import_errors21 = require("./cli-errors.js");
+    import_errors22 = require("./cli-errors.js");
     init_lockfiles();
     init_baseline_file();
     init_baseline_ref();
@@ -31759,7 +31761,7 @@ function readHistoryFile(file) {
     text3 = node_fs_exports.readFileSync(file, "utf8");
   } catch (e) {
     if (e.code === "ENOENT") return emptyHistory();
-    throw new import_errors22.ConfigError(`cannot read the history file: ${e.message}`, file);
+    throw new import_errors23.ConfigError(`cannot read the history file: ${e.message}`, file);
   }
   return parseHistory(text3, file);
 }
@@ -31772,7 +31774,7 @@ function writeHistoryFile(file, history, io = node_fs_exports) {
     io.renameSync(tmp, file);
   } catch (e) {
     io.rmSync(tmp, { force: true });
-    throw new import_errors22.ConfigError(`cannot write the history file (the previous one was kept): ${e.message}`, file);
+    throw new import_errors23.ConfigError(`cannot write the history file (the previous one was kept): ${e.message}`, file);
   }
 }
 async function currentCommit(dir, env, run = runTool) {
@@ -31781,14 +31783,14 @@ async function currentCommit(dir, env, run = runTool) {
   const sha = r.stdout.trim();
   return r.exitCode === 0 && /^[0-9a-f]{40,64}$/.test(sha) ? sha : void 0;
 }
-var import_errors22;
+var import_errors23;
 var init_history_file = __esm({
   "src/gate/history-file.ts"() {
     "use strict";
     init_node_fs();
     init_node_path();
     init_history();
-    import_errors22 = require("./cli-errors.js");
+    import_errors23 = require("./cli-errors.js");
     init_run_tool();
   }
 });
@@ -31817,40 +31819,40 @@ function looksLikeKeyMaterial(value2) {
 }
 function parseKeyRef(value2, env, flag2 = "--key") {
   const v = value2.trim();
-  if (!v) throw new import_errors23.UsageError(`${flag2} is empty: give a key file, env://VAR or a KMS URI (${KMS_SCHEMES.join(", ")})`);
+  if (!v) throw new import_errors24.UsageError(`${flag2} is empty: give a key file, env://VAR or a KMS URI (${KMS_SCHEMES.join(", ")})`);
   if (looksLikeKeyMaterial(v)) {
-    throw new import_errors23.UsageError(
+    throw new import_errors24.UsageError(
       `${flag2} was given key material, not a reference to it: never put a key on a command line; put it in the ${PRIVATE_KEY_ENV} environment variable (a CI secret) or a file, and pass ${flag2} env://${PRIVATE_KEY_ENV} or the file's path`
     );
   }
   if (v.startsWith("env://")) {
     const variable = v.slice("env://".length);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new import_errors23.UsageError(`${flag2} ${v}: env:// must be followed by a variable name`);
-    if (!env[variable]) throw new import_errors23.UsageError(`${flag2} ${v}: the environment variable ${variable} is not set`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable)) throw new import_errors24.UsageError(`${flag2} ${v}: env:// must be followed by a variable name`);
+    if (!env[variable]) throw new import_errors24.UsageError(`${flag2} ${v}: the environment variable ${variable} is not set`);
     return { kind: "env", variable };
   }
   if (KMS_SCHEMES.some((s) => v.startsWith(s))) return { kind: "kms", uri: v };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(v);
   if (scheme) {
-    throw new import_errors23.UsageError(`${flag2} ${v}: unsupported key scheme ${scheme[1]}://; use a key file, env://VAR or one of ${KMS_SCHEMES.join(", ")}`);
+    throw new import_errors24.UsageError(`${flag2} ${v}: unsupported key scheme ${scheme[1]}://; use a key file, env://VAR or one of ${KMS_SCHEMES.join(", ")}`);
   }
   return { kind: "file", path: v };
 }
 function resolveSigningKey(opts, env) {
-  if (opts.key !== void 0 && opts.keyless) throw new import_errors23.UsageError("--key and --keyless exclude each other: pick one");
+  if (opts.key !== void 0 && opts.keyless) throw new import_errors24.UsageError("--key and --keyless exclude each other: pick one");
   if (opts.key !== void 0) return parseKeyRef(opts.key, env);
   if (opts.keyless) return { kind: "keyless" };
   if (env[PRIVATE_KEY_ENV]) return { kind: "env", variable: PRIVATE_KEY_ENV };
   if (githubOidcAvailable(env)) return { kind: "keyless" };
-  throw new import_errors23.UsageError(
+  throw new import_errors24.UsageError(
     `no signing key: pass --key FILE|env://VAR|KMS-URI, set ${PRIVATE_KEY_ENV} (+ ${PASSWORD_ENV}), or sign keyless in GitHub Actions (the job needs "permissions: id-token: write")`
   );
 }
-var import_errors23, KMS_SCHEMES, PRIVATE_KEY_ENV, PASSWORD_ENV;
+var import_errors24, KMS_SCHEMES, PRIVATE_KEY_ENV, PASSWORD_ENV;
 var init_key_mode = __esm({
   "src/sign/key-mode.ts"() {
     "use strict";
-    import_errors23 = require("./cli-errors.js");
+    import_errors24 = require("./cli-errors.js");
     KMS_SCHEMES = ["awskms://", "gcpkms://", "azurekms://", "hashivault://"];
     PRIVATE_KEY_ENV = "COSIGN_PRIVATE_KEY";
     PASSWORD_ENV = "COSIGN_PASSWORD";
@@ -37101,25 +37103,25 @@ var init_image_ref = __esm({
 // src/sign/resolve-digest.ts
 function requireImageRef(ref) {
   const parsed = parseImageRef(ref);
-  if (!parsed) throw new import_errors24.UsageError(`--image ${ref}: not an image reference; write REGISTRY/REPOSITORY[:TAG][@sha256:DIGEST]`);
+  if (!parsed) throw new import_errors25.UsageError(`--image ${ref}: not an image reference; write REGISTRY/REPOSITORY[:TAG][@sha256:DIGEST]`);
   return parsed;
 }
 async function resolveDigest(ref, crane, o) {
   const parsed = requireImageRef(ref);
   const r = await runTool(crane, craneDigestArgv(ref, o), { timeoutMs: o.timeoutMs ?? 12e4, env: o.env });
   const problem = runProblem(r, "crane", Boolean(o.insecureRegistry));
-  if (problem) throw new import_errors24.ToolError("crane", problem.problem);
+  if (problem) throw new import_errors25.ToolError("crane", problem.problem);
   if (r.exitCode !== 0) {
     const err = cosignError(r.stderr);
     if (/MANIFEST_UNKNOWN|NAME_UNKNOWN|not found/i.test(err)) {
-      throw new import_errors24.ChaingateError("VERIFY_FAILED", `image ${ref} does not exist in the registry (${err})`);
+      throw new import_errors25.ChaingateError("VERIFY_FAILED", `image ${ref} does not exist in the registry (${err})`);
     }
-    throw new import_errors24.ToolError("crane", `crane digest ${ref} failed: ${err}`);
+    throw new import_errors25.ToolError("crane", `crane digest ${ref} failed: ${err}`);
   }
   const digest2 = r.stdout.trim();
-  if (!isDigest(digest2)) throw new import_errors24.ToolError("crane", `crane digest ${ref} printed "${digest2.slice(0, 80)}", not a sha256 digest`);
+  if (!isDigest(digest2)) throw new import_errors25.ToolError("crane", `crane digest ${ref} printed "${digest2.slice(0, 80)}", not a sha256 digest`);
   if (parsed.digest && parsed.digest !== digest2) {
-    throw new import_errors24.ChaingateError("VERIFY_FAILED", `${ref} names ${parsed.digest} but the registry serves ${digest2}`);
+    throw new import_errors25.ChaingateError("VERIFY_FAILED", `${ref} names ${parsed.digest} but the registry serves ${digest2}`);
   }
   return { ref, parsed, digest: digest2, image: byDigest(parsed.repository, digest2) };
 }
@@ -37128,11 +37130,11 @@ async function listTags(repository, crane, o) {
   if (r.exitCode !== 0) return void 0;
   return r.stdout.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
 }
-var import_errors24;
+var import_errors25;
 var init_resolve_digest = __esm({
   "src/sign/resolve-digest.ts"() {
     "use strict";
-    import_errors24 = require("./cli-errors.js");
+    import_errors25 = require("./cli-errors.js");
     init_run_tool();
     init_argv();
     init_classify();
@@ -37183,28 +37185,28 @@ function prepareSecrets(e, key) {
 }
 function signFailure(what, r, secrets, insecure) {
   const problem = runProblem(r, "cosign", insecure);
-  if (problem) return new import_errors25.ToolError("cosign", redact(problem.problem, secrets));
+  if (problem) return new import_errors26.ToolError("cosign", redact(problem.problem, secrets));
   const err = cosignError(r.stderr);
   let hint = "";
   if (/decrypt|password|passphrase/i.test(err)) hint = " (is COSIGN_PASSWORD the password of this key?)";
   else if (/getting signer|id token|oidc|provider/i.test(err)) hint = ' (keyless signing needs GitHub Actions with "permissions: id-token: write")';
-  return new import_errors25.ChaingateError("SIGN_FAILED", redact(`${what} failed: ${err || `cosign exited with ${r.exitCode}`}${hint}`, secrets));
+  return new import_errors26.ChaingateError("SIGN_FAILED", redact(`${what} failed: ${err || `cosign exited with ${r.exitCode}`}${hint}`, secrets));
 }
 function readSbom2(file) {
   let text3;
   try {
     text3 = node_fs_exports.readFileSync(file, "utf8");
   } catch (e) {
-    throw new import_errors25.ConfigError(`cannot read the SBOM: ${e.code ?? e.message}`, file);
+    throw new import_errors26.ConfigError(`cannot read the SBOM: ${e.code ?? e.message}`, file);
   }
   let doc;
   try {
     doc = JSON.parse(text3);
   } catch {
-    throw new import_errors25.ConfigError("the SBOM is not JSON; attest a CycloneDX JSON SBOM (chaingate scan --write-sbom writes one)", file);
+    throw new import_errors26.ConfigError("the SBOM is not JSON; attest a CycloneDX JSON SBOM (chaingate scan --write-sbom writes one)", file);
   }
   if (!doc || typeof doc !== "object" || doc.bomFormat !== "CycloneDX") {
-    throw new import_errors25.ConfigError('not a CycloneDX SBOM (bomFormat is not "CycloneDX")', file);
+    throw new import_errors26.ConfigError('not a CycloneDX SBOM (bomFormat is not "CycloneDX")', file);
   }
   return text3;
 }
@@ -37266,23 +37268,23 @@ async function runSignBlob(o, e) {
   try {
     data = node_fs_exports.readFileSync(o.file);
   } catch (err) {
-    throw new import_errors25.ConfigError(`cannot read the file to sign: ${err.code ?? err.message}`, o.file);
+    throw new import_errors26.ConfigError(`cannot read the file to sign: ${err.code ?? err.message}`, o.file);
   }
   const bundle = o.bundle ?? bundlePathFor(o.file);
   const r = await runTool(e.tools.cosign, cosignSignBlobArgv(o.file, bundle, { key: o.key, tlog: o.tlog }), { env: e.env, timeoutMs: e.timeoutMs ?? 3e5 });
   if (r.exitCode !== 0) throw signFailure(`signing ${o.file}`, r, secrets, false);
-  if (!node_fs_exports.existsSync(bundle)) throw new import_errors25.ToolError("cosign", `cosign sign-blob succeeded but wrote no bundle at ${bundle}`);
+  if (!node_fs_exports.existsSync(bundle)) throw new import_errors26.ToolError("cosign", `cosign sign-blob succeeded but wrote no bundle at ${bundle}`);
   e.log(`signed ${o.file}: ${bundle}`);
   return { file: o.file, bundle, sha256: (0, node_crypto_exports.createHash)("sha256").update(data).digest("hex"), keyless: isKeyless(o.key), tlog: tlogOn(o.key, o.tlog) };
 }
-var import_errors25;
+var import_errors26;
 var init_run_sign = __esm({
   "src/sign/run-sign.ts"() {
     "use strict";
     init_node_crypto();
     init_node_fs();
     init_node_path();
-    import_errors25 = require("./cli-errors.js");
+    import_errors26 = require("./cli-errors.js");
     init_run_tool();
     init_argv();
     init_classify();
@@ -37430,7 +37432,7 @@ function keyFingerprint(ref, env) {
     try {
       pem = node_fs_exports.readFileSync(k.path, "utf8");
     } catch (e) {
-      throw new import_errors26.ConfigError(`cannot read the public key: ${e.code ?? e.message}`, k.path);
+      throw new import_errors27.ConfigError(`cannot read the public key: ${e.code ?? e.message}`, k.path);
     }
   } else if (k.kind === "env") pem = env[k.variable];
   if (pem === void 0) return `ref:${ref}`;
@@ -37438,7 +37440,7 @@ function keyFingerprint(ref, env) {
     const der = (0, node_crypto_exports.createPublicKey)(pem).export({ type: "spki", format: "der" });
     return `spki:${(0, node_crypto_exports.createHash)("sha256").update(der).digest("hex")}`;
   } catch {
-    throw new import_errors26.ConfigError("not a PEM public key (cosign generate-key-pair writes cosign.pub)", k.kind === "file" ? k.path : ref);
+    throw new import_errors27.ConfigError("not a PEM public key (cosign generate-key-pair writes cosign.pub)", k.kind === "file" ? k.path : ref);
   }
 }
 function keyArgFor(ref, env) {
@@ -37446,7 +37448,7 @@ function keyArgFor(ref, env) {
 }
 function planVerifiers(t, env) {
   if (t.keys.length === 0 && !t.identity) {
-    throw new import_errors26.UsageError("nothing to verify against: pass --key PUB (repeatable) or --identity SUBJECT --issuer URL");
+    throw new import_errors27.UsageError("nothing to verify against: pass --key PUB (repeatable) or --identity SUBJECT --issuer URL");
   }
   const revokedPrints = new Set(t.revokedKeys.map((r) => keyFingerprint(r, env)));
   const trusted = [];
@@ -37536,7 +37538,7 @@ async function runVerifyImage(o, e) {
         decided = att.by;
       } catch (err) {
         if (!(err instanceof FormatError)) throw err;
-        throw new import_errors26.ToolError("cosign", `cosign verify-attestation printed something that is not DSSE envelopes: ${err.message}`);
+        throw new import_errors27.ToolError("cosign", `cosign verify-attestation printed something that is not DSSE envelopes: ${err.message}`);
       }
     } else {
       judged = att.failure;
@@ -37552,7 +37554,7 @@ function readFile(file, what) {
   try {
     return node_fs_exports.readFileSync(file);
   } catch (e) {
-    throw new import_errors26.ConfigError(`cannot read the ${what}: ${e.code ?? e.message}`, file);
+    throw new import_errors27.ConfigError(`cannot read the ${what}: ${e.code ?? e.message}`, file);
   }
 }
 async function runVerifyBlob(o, e) {
@@ -37564,7 +37566,7 @@ async function runVerifyBlob(o, e) {
   try {
     bundleJson = JSON.parse(bundleText);
   } catch {
-    throw new import_errors26.ConfigError("the bundle is not JSON (a Sigstore bundle, .sigstore.json, is expected)", o.bundle);
+    throw new import_errors27.ConfigError("the bundle is not JSON (a Sigstore bundle, .sigstore.json, is expected)", o.bundle);
   }
   const checks = [];
   const failures = [];
@@ -37582,8 +37584,8 @@ async function runVerifyBlob(o, e) {
     try {
       rootJson = JSON.parse(readFile(o.trustedRoot, "trusted root").toString("utf8"));
     } catch (e2) {
-      if (e2 instanceof import_errors26.ChaingateError) throw e2;
-      throw new import_errors26.ConfigError("the trusted root is not JSON (a Sigstore trusted_root.json is expected)", o.trustedRoot);
+      if (e2 instanceof import_errors27.ChaingateError) throw e2;
+      throw new import_errors27.ConfigError("the trusted root is not JSON (a Sigstore trusted_root.json is expected)", o.trustedRoot);
     }
     const r = verifyKeylessBundle(bundleJson, artifact, loadTrustedRoot(rootJson), o.identity);
     if (r.ok) ok = { by: o.identity, label: `identity ${r.identity} (${r.issuer})` };
@@ -37620,13 +37622,13 @@ function keyOnlyTrustedRoot(workDir) {
   );
   return file;
 }
-var import_errors26, ATTESTATION_TYPES, FAILURE_RANK, Runner;
+var import_errors27, ATTESTATION_TYPES, FAILURE_RANK, Runner;
 var init_run_verify = __esm({
   "src/sign/run-verify.ts"() {
     "use strict";
     init_node_crypto();
     init_node_fs();
-    import_errors26 = require("./cli-errors.js");
+    import_errors27 = require("./cli-errors.js");
     init_util2();
     init_run_tool();
     init_argv();
@@ -37669,7 +37671,7 @@ var init_run_verify = __esm({
       async cosign(args) {
         const r = await runTool(this.e.tools.cosign, args, { env: this.e.env, timeoutMs: this.e.timeoutMs ?? 3e5, maxBuffer: 256 * 1024 * 1024 });
         const problem = runProblem(r, "cosign", this.insecure);
-        if (problem) throw new import_errors26.ToolError("cosign", redact(problem.problem, this.secrets));
+        if (problem) throw new import_errors27.ToolError("cosign", redact(problem.problem, this.secrets));
         return r;
       }
     };
@@ -37990,14 +37992,14 @@ function describeFailure(result) {
 }
 function interpretTrivy(inv, result, output) {
   if (result.spawnError !== void 0 || result.timedOut || result.signal || result.exitCode !== 0) {
-    throw new import_errors28.ToolError(TRIVY, describeFailure(result));
+    throw new import_errors29.ToolError(TRIVY, describeFailure(result));
   }
   try {
     return parseTrivy(output);
   } catch (e) {
     if (e instanceof FormatError) {
       const line = trivyErrorLine(result.stderr);
-      throw new import_errors28.ToolError(TRIVY, `${TRIVY} exited 0 but its report ${inv.outputFile} is unusable: ${e.message}${line ? ` (trivy said: ${line})` : ""}`);
+      throw new import_errors29.ToolError(TRIVY, `${TRIVY} exited 0 but its report ${inv.outputFile} is unusable: ${e.message}${line ? ` (trivy said: ${line})` : ""}`);
     }
     throw e;
   }
@@ -38029,7 +38031,7 @@ async function runWithFallback(ctx, invocations, interpret) {
     }
     if (isDbDownloadFailure(result) && failures.length > 0) {
       failures.push(`${mirrorOf(inv)}: ${trivyErrorLine(result.stderr) ?? `exit code ${result.exitCode}`}`);
-      throw new import_errors28.ToolError(TRIVY, `${TRIVY} could not download its vulnerability DB from any mirror: ${failures.join("; ")}`);
+      throw new import_errors29.ToolError(TRIVY, `${TRIVY} could not download its vulnerability DB from any mirror: ${failures.join("; ")}`);
     }
     const output = readOutput(inv.outputFile);
     let findings;
@@ -38041,7 +38043,7 @@ async function runWithFallback(ctx, invocations, interpret) {
     if (failures.length > 0) notes.push(`trivy DB downloaded from ${mirrorOf(inv)}`);
     return { findings, rawOutputs: [inv.outputFile], notes };
   }
-  throw new import_errors28.ToolError(TRIVY, `${TRIVY}: nothing to run`);
+  throw new import_errors29.ToolError(TRIVY, `${TRIVY}: nothing to run`);
 }
 function createTrivyFsScanner(opts, now = () => /* @__PURE__ */ new Date()) {
   return {
@@ -38064,14 +38066,14 @@ function createTrivyImageScanner(opts, now = () => /* @__PURE__ */ new Date()) {
     }
   };
 }
-var import_errors28, TRIVY, TRIVY_DB_SCHEMA, trivyFsAdapter, trivyImageAdapter;
+var import_errors29, TRIVY, TRIVY_DB_SCHEMA, trivyFsAdapter, trivyImageAdapter;
 var init_trivy2 = __esm({
   "src/scanners/trivy.ts"() {
     "use strict";
     init_node_fs();
     init_node_os();
     init_node_path();
-    import_errors28 = require("./cli-errors.js");
+    import_errors29 = require("./cli-errors.js");
     init_trivy();
     init_util2();
     init_run_tool();
@@ -38118,7 +38120,7 @@ function resolveRulesDir(moduleDir = __dirname, isDir = isDirectory) {
   const candidates = rulesDirCandidates(moduleDir);
   const found = candidates.find(isDir);
   if (found === void 0) {
-    throw new import_errors29.ToolError(
+    throw new import_errors30.ToolError(
       SEMGREP,
       `chaingate's Semgrep rules were not found (looked in ${candidates.join(" and ")}); reinstall chaingate, or list rule files under semgrep.config in .chaingate.yml`
     );
@@ -38136,7 +38138,7 @@ function semgrepOutputFile(ctx) {
   return node_path_exports.join(ctx.workDir, "semgrep.json");
 }
 function semgrepArgv(ctx, opts) {
-  if (opts.config.length === 0) throw new import_errors29.ToolError(SEMGREP, "semgrep: no rule configuration given");
+  if (opts.config.length === 0) throw new import_errors30.ToolError(SEMGREP, "semgrep: no rule configuration given");
   return [
     {
       command: ctx.toolPath(SEMGREP),
@@ -38207,35 +38209,35 @@ function interpretSemgrep(inv, result, outputText) {
     return line ? `: ${line}` : " and printed no error message";
   };
   if (result.spawnError !== void 0) {
-    throw new import_errors29.ToolError(
+    throw new import_errors30.ToolError(
       SEMGREP,
       `${bin} could not be started (${result.spawnError}); install it with scripts/install-tools.sh or set tools.semgrep.path in .chaingate.yml`
     );
   }
   if (result.timedOut) {
-    throw new import_errors29.ToolError(SEMGREP, `${SEMGREP} timed out after ${formatDuration(result.durationMs)} and was stopped; raise timeout-minutes or exclude large generated files with .semgrepignore`);
+    throw new import_errors30.ToolError(SEMGREP, `${SEMGREP} timed out after ${formatDuration(result.durationMs)} and was stopped; raise timeout-minutes or exclude large generated files with .semgrepignore`);
   }
-  if (result.signal) throw new import_errors29.ToolError(SEMGREP, `${bin} was killed by ${result.signal}${said2()}`);
+  if (result.signal) throw new import_errors30.ToolError(SEMGREP, `${bin} was killed by ${result.signal}${said2()}`);
   const errors = readErrors(outputText);
   if (result.exitCode !== 0 && result.exitCode !== 1) {
     const meaning = EXIT_MEANINGS[result.exitCode ?? -1];
     const fatal2 = errors?.filter((e) => e.fatal) ?? [];
     const detail = fatal2.length > 0 ? `: ${describeErrors(fatal2)}` : said2();
-    throw new import_errors29.ToolError(SEMGREP, `${bin} exited with code ${result.exitCode}${meaning ? ` (${meaning})` : ""}${detail}`);
+    throw new import_errors30.ToolError(SEMGREP, `${bin} exited with code ${result.exitCode}${meaning ? ` (${meaning})` : ""}${detail}`);
   }
   let findings;
   try {
     findings = parseSemgrep(outputText);
   } catch (e) {
     if (e instanceof FormatError) {
-      throw new import_errors29.ToolError(SEMGREP, `${bin} exited with code ${result.exitCode} but its report ${inv.outputFile} is unusable: ${e.message}${said2()}`);
+      throw new import_errors30.ToolError(SEMGREP, `${bin} exited with code ${result.exitCode} but its report ${inv.outputFile} is unusable: ${e.message}${said2()}`);
     }
     throw e;
   }
   const all = errors ?? [];
   const fatal = all.filter((e) => e.fatal);
   if (fatal.length > 0) {
-    throw new import_errors29.ToolError(SEMGREP, `${bin} reported ${fatal.length === 1 ? "an error" : `${fatal.length} errors`}, so its results are incomplete: ${describeErrors(fatal)}`);
+    throw new import_errors30.ToolError(SEMGREP, `${bin} reported ${fatal.length === 1 ? "an error" : `${fatal.length} errors`}, so its results are incomplete: ${describeErrors(fatal)}`);
   }
   const notes = [];
   const skipped2 = all.filter((e) => !e.fatal);
@@ -38292,14 +38294,14 @@ async function runSemgrep(ctx, opts, rulesDir = resolveRulesDir) {
 function createSemgrepScanner(opts) {
   return { name: SEMGREP, run: (ctx) => runSemgrep(ctx, opts) };
 }
-var import_errors29, SEMGREP, EXIT_MEANINGS, semgrepAdapter;
+var import_errors30, SEMGREP, EXIT_MEANINGS, semgrepAdapter;
 var init_semgrep2 = __esm({
   "src/scanners/semgrep.ts"() {
     "use strict";
     init_node_fs();
     init_node_path();
     init_finding();
-    import_errors29 = require("./cli-errors.js");
+    import_errors30 = require("./cli-errors.js");
     init_semgrep();
     init_util2();
     init_run_tool();
@@ -38943,7 +38945,7 @@ function ingest(index, text3, what, opts, names) {
     }
     addToIndex(index, parseAdvisories(text3, what));
   } catch (e) {
-    if (e instanceof FormatError) throw new import_errors30.ToolError("osv", `${e.message}; remove the file or replace the OSV database`);
+    if (e instanceof FormatError) throw new import_errors31.ToolError("osv", `${e.message}; remove the file or replace the OSV database`);
     throw e;
   }
 }
@@ -38980,7 +38982,7 @@ function loadZip(file, index, opts, names) {
     }
     return n;
   } catch (e) {
-    if (e instanceof ZipError) throw new import_errors30.ToolError("osv", `${file}: ${e.message}; download the OSV export again`);
+    if (e instanceof ZipError) throw new import_errors31.ToolError("osv", `${file}: ${e.message}; download the OSV export again`);
     throw e;
   } finally {
     node_fs_exports.closeSync(fd);
@@ -38998,7 +39000,7 @@ function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
   try {
     stat = node_fs_exports.statSync(dbPath);
   } catch {
-    throw new import_errors30.ConfigError(`${configKey}: ${dbPath} does not exist; point it at a folder of OSV JSON files or an OSV zip export`);
+    throw new import_errors31.ConfigError(`${configKey}: ${dbPath} does not exist; point it at a folder of OSV JSON files or an OSV zip export`);
   }
   const index = emptyIndex();
   let files = 0;
@@ -39013,16 +39015,16 @@ function loadOsvDb(dbPath, opts = {}, configKey = "audit.osv-db") {
       files++;
     }
   }
-  if (files === 0) throw new import_errors30.ToolError("osv", `${configKey}: ${dbPath} holds no OSV JSON files or zip exports`);
+  if (files === 0) throw new import_errors31.ToolError("osv", `${configKey}: ${dbPath} holds no OSV JSON files or zip exports`);
   return { index, files };
 }
-var import_errors30, NAME_FIELD, WINDOW;
+var import_errors31, NAME_FIELD, WINDOW;
 var init_db = __esm({
   "src/osv/db.ts"() {
     "use strict";
     init_node_fs();
     init_node_path();
-    import_errors30 = require("./cli-errors.js");
+    import_errors31 = require("./cli-errors.js");
     init_util2();
     init_matcher();
     init_parse4();
@@ -39062,12 +39064,12 @@ async function request(url, init, opts) {
   }
   const text3 = await res.text();
   if (!res.ok) {
-    throw new import_errors31.ToolError("osv", `OSV API ${init.method ?? "GET"} ${url} answered HTTP ${res.status}: ${text3.slice(0, 200).trim()}`);
+    throw new import_errors32.ToolError("osv", `OSV API ${init.method ?? "GET"} ${url} answered HTTP ${res.status}: ${text3.slice(0, 200).trim()}`);
   }
   try {
     return JSON.parse(text3);
   } catch {
-    throw new import_errors31.ToolError("osv", `OSV API ${url} answered with something that is not JSON (${text3.slice(0, 80).trim()}...)`);
+    throw new import_errors32.ToolError("osv", `OSV API ${url} answered with something that is not JSON (${text3.slice(0, 80).trim()}...)`);
   }
 }
 async function pool(items, n, fn) {
@@ -39081,7 +39083,7 @@ function checked(schema, data, what) {
   try {
     return validate2(schema, data, what);
   } catch (e) {
-    if (e instanceof FormatError) throw new import_errors31.ToolError("osv", e.message);
+    if (e instanceof FormatError) throw new import_errors32.ToolError("osv", e.message);
     throw e;
   }
 }
@@ -39100,7 +39102,7 @@ async function queryOsvApi(packages, opts = {}) {
       requests++;
       const parsed = checked(OsvBatchResponseSchema, body, "OSV API querybatch response");
       if (parsed.results.length !== chunk.length) {
-        throw new import_errors31.ToolError("osv", `OSV API querybatch answered ${parsed.results.length} results for ${chunk.length} queries`);
+        throw new import_errors32.ToolError("osv", `OSV API querybatch answered ${parsed.results.length} results for ${chunk.length} queries`);
       }
       parsed.results.forEach((r, k) => {
         const i = chunk[k].i;
@@ -39116,16 +39118,16 @@ async function queryOsvApi(packages, opts = {}) {
     const body = await request(`${base}/v1/vulns/${encodeURIComponent(id)}`, { method: "GET" }, opts);
     requests++;
     const adv = checked(OsvAdvisorySchema, body, `OSV API advisory ${id}`);
-    if (adv.id !== id) throw new import_errors31.ToolError("osv", `OSV API answered advisory ${adv.id} when asked for ${id}`);
+    if (adv.id !== id) throw new import_errors32.ToolError("osv", `OSV API answered advisory ${adv.id} when asked for ${id}`);
     advisories.set(id, adv);
   });
   return { ids, advisories, requests };
 }
-var import_errors31, DEFAULT_OSV_API_URL, OsvApiUnreachable;
+var import_errors32, DEFAULT_OSV_API_URL, OsvApiUnreachable;
 var init_api2 = __esm({
   "src/osv/api.ts"() {
     "use strict";
-    import_errors31 = require("./cli-errors.js");
+    import_errors32 = require("./cli-errors.js");
     init_util2();
     init_schema2();
     init_versions2();
@@ -39188,7 +39190,7 @@ async function runPmAudit(ctx, lock, pm, osvApi) {
     const r = await runPmAuditRaw(ctx, lock, pm, osvApi);
     return r.note === void 0 ? r : { ...r, note: redactUrlCredentials(r.note) };
   } catch (e) {
-    if (e instanceof import_errors32.ToolError) throw new import_errors32.ToolError(e.tool, redactUrlCredentials(e.message));
+    if (e instanceof import_errors33.ToolError) throw new import_errors33.ToolError(e.tool, redactUrlCredentials(e.message));
     throw e;
   }
 }
@@ -39208,7 +39210,7 @@ async function runPmAuditRaw(ctx, lock, pm, osvApi) {
   const where2 = `${pm.label} (${bin}) for ${lock.path}`;
   if (r.spawnError) return { findings: [], note: `${where2}: not run, ${r.spawnError}; the OSV matcher covers these packages` };
   if (r.timedOut) return { findings: [], output: outputFile, note: `${where2}: no answer within ${Math.round(Math.min(ctx.timeoutMs, PM_AUDIT_TIMEOUT_MS) / 1e3)} s; the OSV matcher covers these packages` };
-  if (r.signal) throw new import_errors32.ToolError(pm.tool, `${where2} was killed by ${r.signal}: ${toolMessage(r.stderr) ?? "no message"}`);
+  if (r.signal) throw new import_errors33.ToolError(pm.tool, `${where2} was killed by ${r.signal}: ${toolMessage(r.stderr) ?? "no message"}`);
   const text3 = readText(outputFile);
   const errorObject = auditErrorObject(text3);
   if (errorObject !== void 0) {
@@ -39228,7 +39230,7 @@ async function runPmAuditRaw(ctx, lock, pm, osvApi) {
 ${e.message}`)) {
       return { findings: [], output: outputFile, note: `${where2}: endpoint unavailable (${said2.slice(0, 300)}); the OSV matcher covers these packages` };
     }
-    throw new import_errors32.ToolError(pm.tool, `${where2} failed (exit ${r.exitCode}): ${said2}; raw output in ${outputFile}`);
+    throw new import_errors33.ToolError(pm.tool, `${where2} failed (exit ${r.exitCode}): ${said2}; raw output in ${outputFile}`);
   }
 }
 function lastExceptionLine(stderr) {
@@ -39250,7 +39252,7 @@ async function osvFindings(ctx, opts, packages) {
     ctx.log(`osv: ${files} advisory files read from ${opts.osvDb} (${index.count} about these packages) in ${Date.now() - t} ms`);
     return { findings: matchPackages(packages, index), source: `osv-db ${opts.osvDb}` };
   }
-  if (opts.offline) throw new import_errors32.ToolError("osv", "no advisory source: set audit.osv-db or allow network (the OSV API is off in offline mode)");
+  if (opts.offline) throw new import_errors33.ToolError("osv", "no advisory source: set audit.osv-db or allow network (the OSV API is off in offline mode)");
   const groups = /* @__PURE__ */ new Map();
   for (const p of packages) {
     const k = `${packageIndexKey(p.ecosystem, p.name)}@${p.version}`;
@@ -39265,8 +39267,8 @@ async function osvFindings(ctx, opts, packages) {
   try {
     result = await queryOsvApi2(unique, { baseUrl: base, timeoutMs: Math.min(ctx.timeoutMs, 12e4) });
   } catch (e) {
-    if (e instanceof OsvApiUnreachable2) throw new import_errors32.ToolError("osv", `no advisory source: set audit.osv-db or allow network (${redactUrlCredentials(e.message)})`);
-    if (e instanceof import_errors32.ToolError) throw new import_errors32.ToolError(e.tool, redactUrlCredentials(e.message));
+    if (e instanceof OsvApiUnreachable2) throw new import_errors33.ToolError("osv", `no advisory source: set audit.osv-db or allow network (${redactUrlCredentials(e.message)})`);
+    if (e instanceof import_errors33.ToolError) throw new import_errors33.ToolError(e.tool, redactUrlCredentials(e.message));
     throw e;
   }
   ctx.log(`osv: ${unique.length} package versions queried at ${redactUrlCredentials(base)} (${result.requests} requests, ${result.advisories.size} advisories)`);
@@ -39287,7 +39289,7 @@ function readPackages(ctx, opts) {
     try {
       text3 = node_fs_exports.readFileSync(file, "utf8");
     } catch (e) {
-      throw new import_errors32.ToolError("audit", `${display}: cannot read the SBOM (${e.code ?? e.message})`);
+      throw new import_errors33.ToolError("audit", `${display}: cannot read the SBOM (${e.code ?? e.message})`);
     }
     return { locks: [], packages: toOsvPackages(packagesFromCycloneDx(text3, display), display), notes };
   }
@@ -39334,14 +39336,14 @@ function createAuditScanner(opts = {}) {
     }
   };
 }
-var import_errors32, MANIFESTS, PM_AUDIT_CONCURRENCY, PM_AUDIT_TIMEOUT_MS, PM_AUDITS, UNREACHABLE, PIP_AUDIT_REFUSED;
+var import_errors33, MANIFESTS, PM_AUDIT_CONCURRENCY, PM_AUDIT_TIMEOUT_MS, PM_AUDITS, UNREACHABLE, PIP_AUDIT_REFUSED;
 var init_audit = __esm({
   "src/scanners/audit.ts"() {
     "use strict";
     init_node_fs();
     init_node_path();
     init_finding();
-    import_errors32 = require("./cli-errors.js");
+    import_errors33 = require("./cli-errors.js");
     init_lockfiles();
     init_db();
     init_matcher();
@@ -39498,26 +39500,26 @@ function said(stderr) {
 }
 function interpretZizmor(inv, result, outputText) {
   if (result.spawnError !== void 0) {
-    throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} could not be started (${result.spawnError}); install it with scripts/install-tools.sh zizmor or set CHAINGATE_ZIZMOR_PATH`);
+    throw new import_errors34.ToolError(ZIZMOR, `${ZIZMOR} could not be started (${result.spawnError}); install it with scripts/install-tools.sh zizmor or set CHAINGATE_ZIZMOR_PATH`);
   }
-  if (result.timedOut) throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} timed out and was stopped`);
-  if (result.signal) throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} was killed by ${result.signal}${said(result.stderr)}`);
+  if (result.timedOut) throw new import_errors34.ToolError(ZIZMOR, `${ZIZMOR} timed out and was stopped`);
+  if (result.signal) throw new import_errors34.ToolError(ZIZMOR, `${ZIZMOR} was killed by ${result.signal}${said(result.stderr)}`);
   if (result.exitCode === 3) {
-    throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} found no workflow or action.yml to audit in the project; remove zizmor from scanners if it has none`);
+    throw new import_errors34.ToolError(ZIZMOR, `${ZIZMOR} found no workflow or action.yml to audit in the project; remove zizmor from scanners if it has none`);
   }
-  if (!findingsExit(result.exitCode)) throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} exited with code ${result.exitCode}${said(result.stderr)}`);
+  if (!findingsExit(result.exitCode)) throw new import_errors34.ToolError(ZIZMOR, `${ZIZMOR} exited with code ${result.exitCode}${said(result.stderr)}`);
   let findings;
   try {
     findings = parseZizmor(outputText);
   } catch (e) {
-    if (e instanceof FormatError) throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} exited with code ${result.exitCode} but its report ${inv.outputFile} is unusable: ${e.message}`);
+    if (e instanceof FormatError) throw new import_errors34.ToolError(ZIZMOR, `${ZIZMOR} exited with code ${result.exitCode} but its report ${inv.outputFile} is unusable: ${e.message}`);
     throw e;
   }
   if (result.exitCode !== 0 && findings.length === 0) {
-    throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} exited with code ${result.exitCode} (findings) but its report lists none`);
+    throw new import_errors34.ToolError(ZIZMOR, `${ZIZMOR} exited with code ${result.exitCode} (findings) but its report lists none`);
   }
   if (result.exitCode === 0 && findings.length > 0) {
-    throw new import_errors33.ToolError(ZIZMOR, `${ZIZMOR} exited with code 0 (no findings) but its report lists ${findings.length}`);
+    throw new import_errors34.ToolError(ZIZMOR, `${ZIZMOR} exited with code 0 (no findings) but its report lists ${findings.length}`);
   }
   return findings;
 }
@@ -39538,13 +39540,13 @@ async function runZizmor(ctx) {
 function createZizmorScanner() {
   return { name: ZIZMOR, run: runZizmor };
 }
-var import_errors33, ZIZMOR;
+var import_errors34, ZIZMOR;
 var init_zizmor2 = __esm({
   "src/scanners/zizmor.ts"() {
     "use strict";
     init_node_fs();
     init_node_path();
-    import_errors33 = require("./cli-errors.js");
+    import_errors34 = require("./cli-errors.js");
     init_zizmor();
     init_util2();
     init_run_tool();
@@ -40338,7 +40340,7 @@ var require_cjs = __commonJS({
       const none2 = hostname.length + 1;
       let exception = none2;
       let exceptionIsIcann = false;
-      let rule2 = none2;
+      let rule = none2;
       let ruleIsIcann = false;
       const extra = options.extraSuffixes;
       for (let section = 0; section < 2; section += 1) {
@@ -40368,20 +40370,20 @@ var require_cjs = __commonJS({
           if (wildcard && start > 1 && hostname.charCodeAt(start - 2) !== 46) {
             start = hostname.lastIndexOf(".", start - 2) + 1;
           }
-          if (start < rule2) {
-            rule2 = start;
+          if (start < rule) {
+            rule = start;
             ruleIsIcann = isIcann;
           }
         }
       }
       const suffixStart = hostname.length - suffix.length;
       const builtin = isException ? hostname.lastIndexOf(".", suffixStart - 2) + 1 : suffixStart;
-      if (exception <= rule2 && (isException ? exception < builtin : exception <= builtin)) {
+      if (exception <= rule && (isException ? exception < builtin : exception <= builtin)) {
         out.publicSuffix = hostname.slice(hostname.indexOf(".", exception) + 1);
         out.isIcann = exceptionIsIcann;
         out.isPrivate = !exceptionIsIcann;
-      } else if (rule2 < builtin || rule2 === builtin && !out.isIcann && !out.isPrivate) {
-        out.publicSuffix = hostname.slice(rule2);
+      } else if (rule < builtin || rule === builtin && !out.isIcann && !out.isPrivate) {
+        out.publicSuffix = hostname.slice(rule);
         out.isIcann = ruleIsIcann;
         out.isPrivate = !ruleIsIcann;
       }
@@ -42038,13 +42040,13 @@ function readCa(file) {
   try {
     pem = node_fs_exports.readFileSync(file, "utf8");
   } catch (e) {
-    throw new import_errors34.ToolError(HEADERS, `cannot read ca-file ${file}: ${e.code ?? e.message}`);
+    throw new import_errors35.ToolError(HEADERS, `cannot read ca-file ${file}: ${e.code ?? e.message}`);
   }
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new import_errors34.ToolError(HEADERS, `ca-file ${file} holds no PEM certificate`);
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new import_errors35.ToolError(HEADERS, `ca-file ${file} holds no PEM certificate`);
   return [...node_tls_exports.rootCertificates, pem];
 }
 async function runHeaders(ctx, opts) {
-  if (opts.urls.length === 0) throw new import_errors34.ToolError(HEADERS, "no URL to check; set headers.urls in the policy or pass --url");
+  if (opts.urls.length === 0) throw new import_errors35.ToolError(HEADERS, "no URL to check; set headers.urls in the policy or pass --url");
   const ca = opts.caFile ? readCa(opts.caFile) : void 0;
   const scanDeadline = Date.now() + ctx.timeoutMs;
   const findings = [];
@@ -42068,14 +42070,14 @@ async function runHeaders(ctx, opts) {
 `);
   if (failures.length > 0) {
     const others = opts.urls.length - failures.length;
-    throw new import_errors34.ToolError(HEADERS, `${failures.join("; ")}${others > 0 ? ` (the responses of the other ${others} URL(s) are in ${rawFile})` : ""}`);
+    throw new import_errors35.ToolError(HEADERS, `${failures.join("; ")}${others > 0 ? ` (the responses of the other ${others} URL(s) are in ${rawFile})` : ""}`);
   }
   return { findings, rawOutputs: [rawFile], notes };
 }
 function createHeadersScanner(opts) {
   return { name: HEADERS, run: (ctx) => runHeaders(ctx, opts) };
 }
-var import_errors34, HEADERS, PROBE_ORIGIN, MAX_REDIRECTS, MAX_BODY_BYTES, KEPT_HEADERS;
+var import_errors35, HEADERS, PROBE_ORIGIN, MAX_REDIRECTS, MAX_BODY_BYTES, KEPT_HEADERS;
 var init_headers2 = __esm({
   "src/scanners/headers.ts"() {
     "use strict";
@@ -42085,7 +42087,7 @@ var init_headers2 = __esm({
     init_node_path();
     init_node_tls();
     init_headers();
-    import_errors34 = require("./cli-errors.js");
+    import_errors35 = require("./cli-errors.js");
     init_version();
     HEADERS = "headers";
     PROBE_ORIGIN = "https://chaingate-cors-probe.invalid";
@@ -48368,7 +48370,7 @@ function arr(v) {
 }
 function parseTrivyCycloneDx(text3, file, imageRef) {
   const data = parseJsonLockfile(text3, file, FIX6);
-  if (!isRecord(data) || data.bomFormat !== "CycloneDX") throw new import_errors35.LockfileError(`not a CycloneDX document; ${FIX6}`, file);
+  if (!isRecord(data) || data.bomFormat !== "CycloneDX") throw new import_errors36.LockfileError(`not a CycloneDX document; ${FIX6}`, file);
   const meta2 = recordOf(recordOf(data.metadata).component);
   const refMap = /* @__PURE__ */ new Map();
   const flat = [];
@@ -48376,7 +48378,7 @@ function parseTrivyCycloneDx(text3, file, imageRef) {
     for (const x of arr(list2)) {
       const c = recordOf(x);
       const name = str(c.name);
-      if (!name) throw new import_errors35.LockfileError(`a component without a name; ${FIX6}`, file);
+      if (!name) throw new import_errors36.LockfileError(`a component without a name; ${FIX6}`, file);
       const purl = str(c.purl);
       const ref = purl ?? `${str(c.type) ?? "library"}:${name}${str(c.version) ? `@${str(c.version)}` : ""}`;
       const orig = str(c["bom-ref"]);
@@ -48427,11 +48429,11 @@ function parseTrivyCycloneDx(text3, file, imageRef) {
     dependsOn: mapRefs(str(meta2["bom-ref"]))
   };
 }
-var import_errors35, FIX6;
+var import_errors36, FIX6;
 var init_trivy3 = __esm({
   "src/sbom/trivy.ts"() {
     "use strict";
-    import_errors35 = require("./cli-errors.js");
+    import_errors36 = require("./cli-errors.js");
     init_util3();
     FIX6 = "run `trivy image --format cyclonedx` again; is the output truncated?";
   }
@@ -48467,23 +48469,23 @@ async function imageSbom(ref, opts) {
     const out = node_path_exports.join(work, "image.cdx.json");
     const isPath = node_fs_exports.existsSync(ref);
     const r = await runTool(opts.trivy, trivyImageSbomArgv(ref, isPath, out, opts), { timeoutMs: opts.timeoutMs, env: opts.env });
-    if (r.spawnError) throw new import_errors36.ToolError("trivy", `trivy could not start (${r.spawnError}); run scripts/install-tools.sh or set CHAINGATE_TRIVY_PATH`);
-    if (r.timedOut) throw new import_errors36.ToolError("trivy", `trivy image ${ref} timed out after ${opts.timeoutMs} ms`);
+    if (r.spawnError) throw new import_errors37.ToolError("trivy", `trivy could not start (${r.spawnError}); run scripts/install-tools.sh or set CHAINGATE_TRIVY_PATH`);
+    if (r.timedOut) throw new import_errors37.ToolError("trivy", `trivy image ${ref} timed out after ${opts.timeoutMs} ms`);
     if (r.exitCode !== 0 || !node_fs_exports.existsSync(out))
-      throw new import_errors36.ToolError("trivy", `trivy image ${ref} failed (exit ${r.exitCode ?? r.signal}): ${firstErrorLine(r.stderr) ?? "no message"}`);
+      throw new import_errors37.ToolError("trivy", `trivy image ${ref} failed (exit ${r.exitCode ?? r.signal}): ${firstErrorLine(r.stderr) ?? "no message"}`);
     return parseTrivyCycloneDx(node_fs_exports.readFileSync(out, "utf8"), `trivy output for ${ref}`, ref);
   } finally {
     node_fs_exports.rmSync(work, { recursive: true, force: true });
   }
 }
-var import_errors36;
+var import_errors37;
 var init_image = __esm({
   "src/sbom/image.ts"() {
     "use strict";
     init_node_fs();
     init_node_os();
     init_node_path();
-    import_errors36 = require("./cli-errors.js");
+    import_errors37 = require("./cli-errors.js");
     init_run_tool();
     init_trivy3();
   }
@@ -48498,7 +48500,7 @@ __export(write_exports, {
 function timestampFrom(env, now) {
   const raw = env.SOURCE_DATE_EPOCH;
   if (raw === void 0 || raw === "") return { timestamp: now(), reproducible: false };
-  if (!/^\d+$/.test(raw)) throw new import_errors37.ConfigError(`SOURCE_DATE_EPOCH="${raw}" is not a number of seconds since 1970; unset it or fix it`);
+  if (!/^\d+$/.test(raw)) throw new import_errors38.ConfigError(`SOURCE_DATE_EPOCH="${raw}" is not a number of seconds since 1970; unset it or fix it`);
   return { timestamp: new Date(Number(raw) * 1e3), reproducible: true };
 }
 function foreign(e) {
@@ -48531,7 +48533,7 @@ async function writeSbom(dir, opts = {}) {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
   const root = node_path_exports.resolve(cwd, dir);
-  if (!node_fs_exports.existsSync(root) || !node_fs_exports.statSync(root).isDirectory()) throw new import_errors37.ConfigError(`not a directory`, root);
+  if (!node_fs_exports.existsSync(root) || !node_fs_exports.statSync(root).isDirectory()) throw new import_errors38.ConfigError(`not a directory`, root);
   const skipDirs = opts.skipDirs ?? DEFAULT_SKIP_DIRS;
   let lockfiles = [];
   const only = opts.only;
@@ -48578,11 +48580,11 @@ async function writeSbom(dir, opts = {}) {
     node_fs_exports.mkdirSync(node_path_exports.dirname(file), { recursive: true });
     node_fs_exports.writeFileSync(file, text3);
   } catch (e) {
-    throw new import_errors37.ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file);
+    throw new import_errors38.ConfigError(`cannot write the SBOM (${e.code ?? e.message}); choose another --output`, file);
   }
   return { file, ...result };
 }
-var import_errors37;
+var import_errors38;
 var init_write = __esm({
   "src/sbom/write.ts"() {
     "use strict";
@@ -48590,7 +48592,7 @@ var init_write = __esm({
     init_node_fs();
     init_node_os();
     init_node_path();
-    import_errors37 = require("./cli-errors.js");
+    import_errors38 = require("./cli-errors.js");
     init_defaults();
     init_discover();
     init_resolve();
@@ -49191,7 +49193,7 @@ function exitCodeFor(result) {
 }
 
 // src/cli/commands/scan.ts
-var import_errors40 = require("./cli-errors.js");
+var import_errors41 = require("./cli-errors.js");
 
 // src/gate/run-gate.ts
 init_node_fs();
@@ -49812,7 +49814,7 @@ function loadVexFile(file) {
 
 // src/gate/run-gate.ts
 init_finding();
-var import_errors27 = require("./cli-errors.js");
+var import_errors28 = require("./cli-errors.js");
 
 // src/gate/report-glob.ts
 init_node_fs();
@@ -50251,8 +50253,7 @@ function orderResult(result) {
 var FINDINGS_MARK = "\0findings\0";
 var FINDINGS_AT = `"findings": ${JSON.stringify(FINDINGS_MARK)}`;
 var ITEM_INDENT = "    ";
-var BETWEEN_FINDINGS = '},{"id":';
-function* resultJsonChunks(result, chunkSize = 100) {
+function* resultJsonChunks(result) {
   const findings = sortFindings(result.findings);
   const head = orderResult({ ...result, findings: [] });
   if (findings.length === 0) {
@@ -50264,11 +50265,7 @@ function* resultJsonChunks(result, chunkSize = 100) {
   const at2 = text3.indexOf(FINDINGS_AT);
   yield `${text3.slice(0, at2)}"findings": [
 `;
-  for (let i = 0; i < findings.length; i += chunkSize) {
-    const items = JSON.stringify(findings.slice(i, i + chunkSize).map(finding));
-    yield `${i > 0 ? ",\n" : ""}${ITEM_INDENT}${items.slice(1, -1).replaceAll(BETWEEN_FINDINGS, `},
-${ITEM_INDENT}{"id":`)}`;
-  }
+  for (let i = 0; i < findings.length; i++) yield `${i > 0 ? ",\n" : ""}${ITEM_INDENT}${JSON.stringify(finding(findings[i]))}`;
   yield `
   ]${text3.slice(at2 + FINDINGS_AT.length)}`;
 }
@@ -50420,6 +50417,11 @@ function cweTag(cwe) {
   const m = /(\d+)/.exec(cwe);
   return m ? `external/cwe/cwe-${m[1]}` : cwe;
 }
+function cweTagOnce(ctx, cwe) {
+  let tag = ctx.cweTags.get(cwe);
+  if (tag === void 0) ctx.cweTags.set(cwe, tag = cweTag(cwe));
+  return tag;
+}
 function messageText(f) {
   if (f.package) {
     const nearest = nearestFix(f.package);
@@ -50532,12 +50534,13 @@ function codeText(s) {
   return s.replace(/[`\u0000-\u001f\u007f]/g, " ");
 }
 var MAX_DESCRIPTION_CHARS = 4e3;
-function helpMarkdown(id, f, ctx, webUrl) {
-  const parts = [`**${f.title ? mdOnce(ctx.titles, f.title) : md(id)}**`];
-  if (f.description) parts.push(mdOnce(ctx.descriptions, f.description, MAX_DESCRIPTION_CHARS));
-  parts.push(`**Remediation:** ${remediation(f, webUrl)}`);
-  if (webUrl) parts.push(`[${md(id)}](${linkTarget(f.url)})`);
-  return parts.join("\n\n");
+function helpParagraphs(id, f, ctx, webUrl) {
+  return {
+    heading: `**${f.title ? mdOnce(ctx.titles, f.title) : md(id)}**`,
+    description: f.description ? mdOnce(ctx.descriptions, f.description, MAX_DESCRIPTION_CHARS) : void 0,
+    remediation: `**Remediation:** ${remediation(f, webUrl)}`,
+    link: webUrl ? `[${md(id)}](${linkTarget(f.url)})` : void 0
+  };
 }
 function webUrlOnce(ctx, url) {
   if (!url) return false;
@@ -50545,19 +50548,40 @@ function webUrlOnce(ctx, url) {
   if (web === void 0) ctx.webUrls.set(url, web = isWebUrl(url));
   return web;
 }
-function rule(id, acc, ctx) {
+function textBytes(ctx, text3) {
+  let b = ctx.textBytes.get(text3);
+  if (b === void 0) ctx.textBytes.set(text3, b = Buffer.from(JSON.stringify(text3).slice(1, -1), "utf8"));
+  return b;
+}
+function rulePieces(id, acc, ctx, firstRule) {
   const f = acc.first;
   const web = webUrlOnce(ctx, f.url);
-  const r = { id, shortDescription: { text: f.title || id } };
-  if (f.description) r.fullDescription = { text: f.description };
-  if (web) r.helpUri = f.url;
-  r.help = { text: [f.description || f.title, f.url].filter(Boolean).join("\n\n") || id, markdown: helpMarkdown(id, f, ctx, web) };
-  r.properties = {
-    "security-severity": securitySeverityScore(acc.worst),
-    // Code scanning rejects a rule with more than 20 tags.
-    tags: ["security", f.kind, ...[...acc.cwes].sort().map(cweTag)].slice(0, 20)
-  };
-  return r;
+  const idJson = JSON.stringify(id);
+  const out = [`${firstRule ? "" : ","}{"id":${idJson},"shortDescription":{"text":`];
+  const quoted4 = (text3, after) => out.push('"', textBytes(ctx, text3), `"${after}`);
+  if (f.title) quoted4(f.title, "}");
+  else out.push(`${idJson}}`);
+  if (f.description) {
+    out.push(',"fullDescription":{"text":');
+    quoted4(f.description, "}");
+  }
+  if (web) {
+    out.push(',"helpUri":');
+    quoted4(f.url, "");
+  }
+  out.push(',"help":{"text":');
+  const first2 = f.description || f.title;
+  if (first2 && f.url) out.push('"', textBytes(ctx, first2), "\\n\\n", textBytes(ctx, f.url), '",');
+  else if (first2 || f.url) quoted4(first2 || f.url, ",");
+  else out.push(`${idJson},`);
+  const h = helpParagraphs(id, f, ctx, web);
+  out.push('"markdown":"', f.title ? textBytes(ctx, h.heading) : JSON.stringify(h.heading).slice(1, -1));
+  if (h.description !== void 0) out.push("\\n\\n", textBytes(ctx, h.description));
+  out.push("\\n\\n", textBytes(ctx, h.remediation));
+  const tags = ["security", f.kind, ...[...acc.cwes].sort().map((c) => cweTagOnce(ctx, c))].slice(0, 20);
+  const properties = `"},"properties":{"security-severity":${JSON.stringify(securitySeverityScore(acc.worst))},"tags":${JSON.stringify(tags)}}}`;
+  out.push(h.link === void 0 ? properties : `\\n\\n${JSON.stringify(h.link).slice(1, -1)}${properties}`);
+  return out;
 }
 function sarifResult(f, ruleIndex, ctx) {
   return {
@@ -50641,7 +50665,7 @@ function groupRuns(findings, ctx, perProject) {
   return [...byRun.values()].flatMap((m) => [...m.values()]).sort((a, b) => compareStrings(a.tool, b.tool) || compareStrings(a.project ?? "", b.project ?? ""));
 }
 function sarifParts(result, opts) {
-  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix(opts.project), titles: /* @__PURE__ */ new Map(), descriptions: /* @__PURE__ */ new Map(), webUrls: /* @__PURE__ */ new Map() };
+  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix(opts.project), titles: /* @__PURE__ */ new Map(), descriptions: /* @__PURE__ */ new Map(), webUrls: /* @__PURE__ */ new Map(), cweTags: /* @__PURE__ */ new Map(), textBytes: /* @__PURE__ */ new Map() };
   const findings = sortFindings(result.findings);
   let groups = groupRuns(findings, ctx, true);
   if (groups.length > CODE_SCANNING_MAX_RUNS) groups = groupRuns(findings, ctx, false);
@@ -50650,13 +50674,10 @@ function sarifParts(result, opts) {
   return { log: { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: runs.map((r) => r.run) }, runs, ctx };
 }
 var mark = (what, i) => `\0${what} ${i}\0`;
-function* arrayChunks(items, toJson, chunkSize) {
-  for (let j = 0; j < items.length; j += chunkSize) {
-    const text3 = JSON.stringify(items.slice(j, j + chunkSize).map(toJson));
-    yield (j > 0 ? "," : "") + text3.slice(1, -1);
-  }
+function* arrayChunks(items, toJson) {
+  for (let j = 0; j < items.length; j++) yield (j > 0 ? "," : "") + JSON.stringify(toJson(items[j]));
 }
-function* sarifJsonChunks(result, opts, chunkSize = 100) {
+function* sarifJsonChunks(result, opts) {
   const { log, runs, ctx } = sarifParts(result, opts);
   runs.forEach((p, i) => {
     p.driver.rules = mark("rules", i);
@@ -50673,10 +50694,10 @@ function* sarifJsonChunks(result, opts, chunkSize = 100) {
   for (let i = 0; i < runs.length; i++) {
     const { rules, ruleIds, findings, ruleIndex } = runs[i];
     yield* upTo("rules", i);
-    yield* arrayChunks(ruleIds, (id) => rule(id, rules.get(id), ctx), chunkSize);
+    for (let j = 0; j < ruleIds.length; j++) yield rulePieces(ruleIds[j], rules.get(ruleIds[j]), ctx, j === 0);
     yield "]";
     yield* upTo("results", i);
-    yield* arrayChunks(findings, (f) => sarifResult(f, ruleIndex, ctx), chunkSize);
+    yield* arrayChunks(findings, (f) => sarifResult(f, ruleIndex, ctx));
     yield "]";
   }
   yield text3.slice(from);
@@ -51161,31 +51182,184 @@ init_read_text();
 
 // src/gate/write-chunks.ts
 init_node_fs();
-var IN_FLIGHT = 8;
-async function writeAt(fh, buf, at2) {
-  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off, at2 + off)).bytesWritten;
-}
-async function writeChunks(file, chunks, inFlight = IN_FLIGHT) {
+var BUFFER_BYTES = 1 << 20;
+async function writeChunks(file, chunks) {
   const partial2 = `${file}.partial`;
-  const fh = await node_fs_exports.promises.open(partial2, "w");
-  const writes = [];
-  let pos = 0;
+  const fd = node_fs_exports.openSync(partial2, "w");
   try {
+    let buf = Buffer.allocUnsafe(BUFFER_BYTES);
+    let used = 0;
+    const flush = () => {
+      for (let off = 0; off < used; ) off += node_fs_exports.writeSync(fd, buf, off, used - off);
+      used = 0;
+    };
+    const put = (c) => {
+      const most = typeof c === "string" ? c.length * 3 : c.byteLength;
+      if (used + most > buf.length) {
+        flush();
+        if (most > buf.length) buf = Buffer.allocUnsafe(most);
+      }
+      if (typeof c === "string") used += buf.write(c, used, "utf8");
+      else {
+        buf.set(c, used);
+        used += c.byteLength;
+      }
+    };
     for (const c of chunks) {
-      const buf = Buffer.from(c, "utf8");
-      if (writes.length >= inFlight) await writes.shift();
-      const w = writeAt(fh, buf, pos);
-      w.catch(() => void 0);
-      writes.push(w);
-      pos += buf.length;
+      if (typeof c === "string" || c instanceof Uint8Array) put(c);
+      else for (const p of c) put(p);
     }
-    for (const w of writes) await w;
-  } finally {
-    await Promise.allSettled(writes);
-    await fh.close();
+    flush();
+  } catch (e) {
+    node_fs_exports.closeSync(fd);
+    node_fs_exports.rmSync(partial2, { force: true });
+    throw e;
   }
+  node_fs_exports.closeSync(fd);
   node_fs_exports.renameSync(partial2, file);
 }
+
+// src/gate/sarif-thread.ts
+init_node_fs();
+init_node_os();
+init_node_path();
+var import_errors16 = require("./cli-errors.js");
+init_read_text();
+
+// src/gate/sarif-delta.ts
+function sameBase(e, r) {
+  return e.fingerprint === r.fingerprint && e.id === r.id && e.tools === r.tools && e.kind === r.kind && e.severity === r.severity && e.aliases === r.aliases && e.title === r.title && e.description === r.description && e.package === r.package && e.location === r.location && e.cvssScore === r.cvssScore && e.cwes === r.cwes && e.url === r.url && e.textHash === r.textHash;
+}
+var ShardFindings = class {
+  all = [];
+  byFingerprint = /* @__PURE__ */ new Map();
+  /** Which findings had a text hash as read: the others may get one from the gate later. */
+  hashed = [];
+  add(findings) {
+    for (const f of findings) {
+      const i = this.all.push(f) - 1;
+      this.hashed.push(f.textHash !== void 0);
+      this.byFingerprint.set(f.fingerprint, this.byFingerprint.has(f.fingerprint) ? -1 : i);
+    }
+  }
+  delta(findings) {
+    const n = findings.length;
+    const d = { source: new Int32Array(n), blocking: new Uint8Array(n), texts: [], rationale: new Int32Array(n), project: new Int32Array(n), textHashes: [], marks: [], whole: [] };
+    const textIndex = /* @__PURE__ */ new Map();
+    const text3 = (s) => {
+      let i = textIndex.get(s);
+      if (i === void 0) textIndex.set(s, i = d.texts.push(s) - 1);
+      return i;
+    };
+    for (let i = 0; i < n; i++) {
+      const e = findings[i];
+      const at2 = this.byFingerprint.get(e.fingerprint) ?? -1;
+      if (at2 < 0 || !sameBase(e, this.all[at2])) {
+        d.source[i] = -1;
+        d.whole.push([i, e]);
+        continue;
+      }
+      d.source[i] = at2;
+      d.blocking[i] = e.blocking ? 1 : 0;
+      d.rationale[i] = text3(e.rationale);
+      d.project[i] = e.project === void 0 ? -1 : text3(e.project);
+      if (!this.hashed[at2] && e.textHash !== void 0) d.textHashes.push([i, e.textHash]);
+      if (e.exception !== void 0 || e.vex !== void 0 || e.baseline !== void 0 || e.newlyDisclosed !== void 0) {
+        d.marks.push([i, { exception: e.exception, vex: e.vex, baseline: e.baseline, newlyDisclosed: e.newlyDisclosed }]);
+      }
+    }
+    return d;
+  }
+};
+
+// src/gate/sarif-thread.ts
+var WORKER_FILE = node_path_exports.join(__dirname, "sarif-worker.js");
+function coreFree(cores = node_os_exports.availableParallelism(), load = node_os_exports.loadavg()[0]) {
+  return cores > 1 && load < cores;
+}
+var THREAD_MIN_BYTES = 16 << 20;
+function threadWanted(env, bytes2, free = coreFree) {
+  const mode = env.CHAINGATE_SARIF_THREAD ?? "auto";
+  if (mode === "on") return true;
+  if (mode === "off") return false;
+  if (mode === "auto") return bytes2 >= THREAD_MIN_BYTES && free();
+  throw new import_errors16.ConfigError(`CHAINGATE_SARIF_THREAD="${mode.slice(0, 40)}" is not one of on, off, auto`);
+}
+function needsLockfiles(findings) {
+  return findings.some((f) => f.kind === "vulnerability" && f.package?.version && !(f.location?.startLine !== void 0 && f.location.startLine >= 1));
+}
+function readShared(file) {
+  const fd = node_fs_exports.openSync(file, "r");
+  try {
+    const st = node_fs_exports.fstatSync(fd);
+    if (!st.isFile()) return withoutBom(node_fs_exports.readFileSync(fd));
+    const size = st.size;
+    const buf = Buffer.from(new SharedArrayBuffer(size));
+    let n = 0;
+    for (let got = 1; n < size && got > 0; n += got) got = node_fs_exports.readSync(fd, buf, n, size - n, n);
+    return withoutBom(buf.subarray(0, n));
+  } finally {
+    node_fs_exports.closeSync(fd);
+  }
+}
+var SarifThread = class _SarifThread {
+  constructor(worker) {
+    this.worker = worker;
+    this.answered = new Promise((resolve19) => {
+      worker.once("message", resolve19);
+      worker.once("error", (e) => resolve19({ op: "error", message: e.message }));
+      worker.once("exit", (code) => resolve19({ op: "error", message: `the SARIF thread stopped (exit code ${code})` }));
+    });
+  }
+  worker;
+  shards = new ShardFindings();
+  counts = [];
+  answered;
+  /** The thread, or undefined where its bundle is not there (running from source). */
+  static start(file = WORKER_FILE) {
+    if (!node_fs_exports.existsSync(file)) return void 0;
+    const threads = require("node:worker_threads");
+    return new _SarifThread(new threads.Worker(file));
+  }
+  /**
+   * A shard result the gate read and parsed to `findings`: the thread parses the same bytes, shared
+   * when read by readShared, else a copy.
+   */
+  addShard(bytes2, findings) {
+    const shared = bytes2.buffer instanceof SharedArrayBuffer ? bytes2 : new Uint8Array(bytes2);
+    this.worker.postMessage({ op: "shard", index: this.counts.length, bytes: shared }, shared === bytes2 ? [] : [shared.buffer]);
+    this.counts.push(findings.length);
+    this.shards.add(findings);
+  }
+  /**
+   * Renders the log of `result` to `${file}.partial`. Resolves true when written, false when the
+   * thread could not (then nothing is left behind: the gate renders it), and rejects with a failed
+   * write's error (its system code, as fs gives it).
+   */
+  async render(file, result, options, dir, lockfiles) {
+    const delta = this.shards.delta(result.findings);
+    if (delta.whole.length * 2 > result.findings.length) return false;
+    const msg = {
+      op: "render",
+      partial: `${file}.partial`,
+      counts: this.counts,
+      delta,
+      inputs: result.inputs,
+      options,
+      dir,
+      lockfiles: needsLockfiles(result.findings) ? lockfiles() : []
+    };
+    this.worker.postMessage(msg);
+    const a = await this.answered;
+    if (a.op === "done") return true;
+    node_fs_exports.rmSync(msg.partial, { force: true });
+    if (a.op === "failed") throw Object.assign(new Error(a.message), { code: a.code });
+    return false;
+  }
+  async close() {
+    await this.worker.terminate();
+  }
+};
 
 // src/gate/repo-root.ts
 init_node_fs();
@@ -51353,12 +51527,21 @@ function findingAnchors(dir, lockfiles) {
   const root = node_path_exports.resolve(dir);
   let lockPaths = typeof lockfiles === "function" ? void 0 : lockfiles;
   const cache3 = /* @__PURE__ */ new Map();
+  const folders = /* @__PURE__ */ new Map([[root, true]]);
+  const folderThere = (d) => {
+    let there = folders.get(d);
+    if (there === void 0) {
+      there = folderThere(node_path_exports.dirname(d)) && node_fs_exports.statSync(d, { throwIfNoEntry: false })?.isDirectory() === true;
+      folders.set(d, there);
+    }
+    return there;
+  };
   const read2 = (rel) => {
     let got = cache3.get(rel);
     if (got !== void 0) return got;
     got = null;
     const abs = node_path_exports.resolve(root, rel);
-    if (abs.startsWith(root + node_path_exports.sep)) {
+    if (abs.startsWith(root + node_path_exports.sep) && folderThere(node_path_exports.dirname(abs))) {
       try {
         const size = node_fs_exports.statSync(abs, { throwIfNoEntry: false })?.size;
         if (size !== void 0 && size <= MAX_BYTES) got = lineIndex(node_fs_exports.readFileSync(abs));
@@ -51608,7 +51791,7 @@ function renderHistorySection(result, change2, opts) {
 // src/gate/licenses.ts
 init_node_path();
 init_licenses();
-var import_errors18 = require("./cli-errors.js");
+var import_errors19 = require("./cli-errors.js");
 init_lockfiles();
 init_read_text();
 function readProjectLockfiles(dir, policy, readLock = readLockfile) {
@@ -51618,7 +51801,7 @@ function readProjectLockfiles(dir, policy, readLock = readLockfile) {
     try {
       f();
     } catch (e) {
-      if (!(e instanceof import_errors18.ChaingateError)) throw e;
+      if (!(e instanceof import_errors19.ChaingateError)) throw e;
       errors.push(e.message);
     }
   };
@@ -51633,8 +51816,8 @@ function readSbom(dir, file) {
   try {
     return { lockfiles: [{ path: display, kind: "cyclonedx", packages: packagesFromCycloneDx(readText(abs), display) }], errors: [] };
   } catch (e) {
-    if (!(e instanceof import_errors18.ChaingateError) && !e.code) throw e;
-    return { lockfiles: [], errors: [e instanceof import_errors18.ChaingateError ? e.message : `${display}: cannot read the SBOM (${e.code})`] };
+    if (!(e instanceof import_errors19.ChaingateError) && !e.code) throw e;
+    return { lockfiles: [], errors: [e instanceof import_errors19.ChaingateError ? e.message : `${display}: cannot read the SBOM (${e.code})`] };
   }
 }
 function checkLicenses(dir, policy, rules, sbom, readLock) {
@@ -51729,7 +51912,7 @@ function resolveFrom(base, p) {
 function loadInputs(opts) {
   const dir = node_path_exports.resolve(opts.dir);
   if (!node_fs_exports.existsSync(dir) || !node_fs_exports.statSync(dir).isDirectory()) {
-    throw new import_errors27.ConfigError(`project directory ${opts.dir} does not exist`);
+    throw new import_errors28.ConfigError(`project directory ${opts.dir} does not exist`);
   }
   const explicitConfig = opts.configFile !== void 0;
   const configPath = explicitConfig ? resolveFrom(process.cwd(), opts.configFile) : node_path_exports.join(dir, ".chaingate.yml");
@@ -51740,7 +51923,7 @@ function loadInputs(opts) {
   const baseDir = policyLoaded ? node_path_exports.dirname(configPath) : dir;
   const tools = policyLoaded ? checkPolicyTools(policy, configPath, policyLoaded.lineOf, repoRoots, opts.env) : {};
   if (policy.scanners.includes("headers") && policy.headers.urls.length === 0) {
-    throw new import_errors27.ConfigError("scanner headers needs at least one URL: set headers.urls or pass --url (the urls input)", policyLoaded ? configPath : void 0, policyLoaded?.lineOf?.(["scanners"]));
+    throw new import_errors28.ConfigError("scanner headers needs at least one URL: set headers.urls or pass --url (the urls input)", policyLoaded ? configPath : void 0, policyLoaded?.lineOf?.(["scanners"]));
   }
   for (const c of absoluteConfigs(policy.semgrep.config, dir)) if (node_path_exports.isAbsolute(c)) checkRepoFileLink(c, repoRoots, "semgrep rule file");
   const exceptions = [];
@@ -51755,7 +51938,7 @@ function loadInputs(opts) {
     const problems = checkExceptionLimits(exceptions[0], policy.exceptions["max-days"], opts.now());
     if (problems.length > 0) {
       const p = problems[0];
-      throw new import_errors27.ConfigError(p.message + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""), exPath, p.line);
+      throw new import_errors28.ConfigError(p.message + (problems.length > 1 ? ` (and ${problems.length - 1} more)` : ""), exPath, p.line);
     }
   }
   const vex = [];
@@ -51774,7 +51957,7 @@ function loadInputs(opts) {
   if (vexProblems.length > 0) {
     const p = vexProblems[0];
     const v = vexLoaded[vex.findIndex((x) => x.source === p.source)];
-    throw new import_errors27.ConfigError(p.message + (vexProblems.length > 1 ? ` (and ${vexProblems.length - 1} more)` : ""), v.path, v.lineOf?.(["statements", p.index]));
+    throw new import_errors28.ConfigError(p.message + (vexProblems.length > 1 ? ` (and ${vexProblems.length - 1} more)` : ""), v.path, v.lineOf?.(["statements", p.index]));
   }
   const inputs = { vex: vexInputs };
   if (policyLoaded) inputs.policy = { path: node_path_exports.relative(dir, configPath) || configPath, sha256: policyLoaded.sha256 };
@@ -51783,9 +51966,10 @@ function loadInputs(opts) {
   if (exceptionsInput) inputs.exceptions = exceptionsInput;
   return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath, projectPolicies: byProject?.policies };
 }
-async function ingestShard(bytes2, file, commit, started) {
+async function ingestShard(bytes2, file, commit, started, onShard) {
   const { parseChaingateResult: parseChaingateResult2, shardProblems: shardProblems2 } = await Promise.resolve().then(() => (init_chaingate(), chaingate_exports));
   const shard = parseChaingateResult2(decodeText(bytes2));
+  onShard?.(bytes2, shard.findings);
   const problems = shardProblems2(shard, commit);
   const status = problems.length ? { name: "report:chaingate", status: "failed", durationMs: Date.now() - started, findings: shard.findings.length, error: `${file}${shard.shard ? ` (shard ${shard.shard.name})` : ""}: ${problems.join("; ")}`, outputs: [file] } : { name: "report:chaingate", status: "ok", durationMs: Date.now() - started, findings: shard.findings.length, outputs: [file] };
   return { findings: shard.findings, status, project: shard.project, projects: shard.projects, shard: shard.shard ?? null, components: shard.components };
@@ -51794,13 +51978,13 @@ function policyProjects(dir, policy, inputs) {
   const file = inputs.policy && node_path_exports.resolve(dir, inputs.policy.path);
   return policy.projects && file && node_path_exports.dirname(file) === node_path_exports.resolve(dir) ? listedProjects(dir, file, policy.projects) : [];
 }
-async function ingestReport(tool, file, roots, commit) {
+async function ingestReport(tool, file, roots, commit, onShard) {
   const started = Date.now();
   const name = `report:${tool}`;
   checkReportPath(file, roots);
   let bytes2;
   try {
-    bytes2 = readBytes(file);
+    bytes2 = tool === "chaingate" && onShard ? readShared(file) : readBytes(file);
   } catch (e) {
     const code = e.code;
     return {
@@ -51809,7 +51993,7 @@ async function ingestReport(tool, file, roots, commit) {
     };
   }
   try {
-    if (tool === "chaingate") return await ingestShard(bytes2, file, commit, started);
+    if (tool === "chaingate") return await ingestShard(bytes2, file, commit, started, onShard);
     const { parseReport: parseReport3 } = await Promise.resolve().then(() => (init_parsers(), parsers_exports));
     const findings = parseReport3(tool, bytes2);
     return { findings, status: { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: [file] } };
@@ -51845,7 +52029,7 @@ async function runOver(scanner2, ctx, projects) {
     try {
       out = await scanner2.run({ ...ctx, dir: node_path_exports.join(ctx.dir, p), workDir });
     } catch (e) {
-      if (e instanceof import_errors27.ChaingateError) e.message = `project ${p || "."}: ${e.message}`;
+      if (e instanceof import_errors28.ChaingateError) e.message = `project ${p || "."}: ${e.message}`;
       throw e;
     }
     all.findings.push(...underProject(out.findings, p));
@@ -51918,6 +52102,16 @@ async function runGate(opts, deps2) {
   }
 }
 async function gate(opts, deps2, head, session) {
+  const reportFiles = opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })));
+  const shardBytes = reportFiles.reduce((n, r) => n + (r.tool === "chaingate" ? node_fs_exports.statSync(r.path, { throwIfNoEntry: false })?.size ?? 0 : 0), 0);
+  const sarifThread = threadWanted(opts.env, shardBytes) && shardBytes > 0 ? SarifThread.start() : void 0;
+  try {
+    return await gateWith(opts, deps2, head, session, reportFiles, sarifThread);
+  } finally {
+    await sarifThread?.close();
+  }
+}
+async function gateWith(opts, deps2, head, session, reportFiles, sarifThread) {
   const trusted = opts.trustedPolicy === "baseline" && session?.baseInputs ? session.baseInputs : head;
   const { policy, exceptions, vex, inputs, tools, exceptionsPath, projectPolicies: byProject } = trusted;
   const dir = head.dir;
@@ -51936,8 +52130,8 @@ async function gate(opts, deps2, head, session) {
   const plan = opts.expectShards === void 0 ? void 0 : readShardPlan(resolveFrom(process.cwd(), opts.expectShards));
   const stamps = [];
   const shardComponents = [];
-  for (const r of opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })))) {
-    const { findings, status, project, projects: shardFolders, shard, components } = await ingestReport(r.tool, r.path, roots, commit);
+  for (const r of reportFiles) {
+    const { findings, status, project, projects: shardFolders, shard, components } = await ingestReport(r.tool, r.path, roots, commit, sarifThread && ((b, f) => sarifThread.addShard(b, f)));
     if (project) shardProjects.push(project);
     if (shardFolders) shardProjects.push(...shardFolders.filter((p) => p !== ""));
     if (shard !== void 0) stamps.push({ file: r.path, shard: shard ?? void 0 });
@@ -51991,7 +52185,7 @@ async function gate(opts, deps2, head, session) {
       status = { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: out.rawOutputs.map((o) => node_path_exports.relative(outDir, o) || o) };
       if (out.notes.length) status.notes = out.notes;
     } catch (e) {
-      if (!(e instanceof import_errors27.ChaingateError)) throw e;
+      if (!(e instanceof import_errors28.ChaingateError)) throw e;
       const side = job.side === "base" ? `the baseline side (${opts.baseline}) could not be scanned: ` : "";
       status = { name, status: "failed", durationMs: Date.now() - started, findings: 0, error: `${side}${e.message}` };
       lines2.push(`error: ${e.message}`);
@@ -52026,7 +52220,7 @@ async function gate(opts, deps2, head, session) {
       all.push(...o.findings);
       statuses.push(verifyScannerStatus2(o, Date.now() - started));
     } catch (e) {
-      if (!(e instanceof import_errors27.ChaingateError)) throw e;
+      if (!(e instanceof import_errors28.ChaingateError)) throw e;
       statuses.push(verifyScannerFailed2(e.message, Date.now() - started));
       lines2.push(`error: ${e.message}`);
     }
@@ -52039,7 +52233,7 @@ async function gate(opts, deps2, head, session) {
     const { components, list: list2 } = await deps2.writeSbom(dir, policy, sbomFile, opts, { only: scanned, extra: shardComponents.length ? shardComponents : void 0, readLockfile: readLock });
     opts.log.info(`SBOM: ${components} components in ${sbomFile}`);
     if (opts.shard && list2) {
-      if (list2.length > MAX_RESULT_COMPONENTS) throw new import_errors27.ConfigError(`this shard's SBOM has ${list2.length} components, more than the ${MAX_RESULT_COMPONENTS} a result lists: plan more shards (chaingate plan --shards N)`);
+      if (list2.length > MAX_RESULT_COMPONENTS) throw new import_errors28.ConfigError(`this shard's SBOM has ${list2.length} components, more than the ${MAX_RESULT_COMPONENTS} a result lists: plan more shards (chaingate plan --shards N)`);
       listed = list2;
     }
   }
@@ -52131,29 +52325,32 @@ async function gate(opts, deps2, head, session) {
   let pathIndex;
   const findPath = (pkg, file) => (pathIndex ??= dependencyPathIndex(lockfiles()))(pkg, file);
   const anchor2 = findingAnchors(dir, () => lockfiles().map((l) => l.path));
-  await outputWrite(resultFile, () => writeChunks(resultFile, resultJsonChunks(result)));
-  await outputWrite(sarifFile, () => writeChunks(
-    sarifFile,
-    sarifJsonChunks(result, {
-      toolVersion: VERSION,
-      root: repo.root,
-      project: repo.project,
-      // A project with no finding left still gets its runs, so code scanning closes its alerts.
-      projects,
-      toolVersions: toolVersions(statuses, toolPath, opts.env),
-      anchor: anchor2,
-      // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
-      // important ones there; chaingate-result.json has them all.
-      maxResultsPerRun: policy.sarif["max-results-per-run"],
-      // Tools that ran to the end get a run even when empty, so code scanning closes their alerts.
-      // A baseline side, or a scanner that saw only the changed files, must not close alerts.
-      completedTools: [
-        ...new Set(
-          statuses.filter((s) => s.status === "ok" && !s.name.startsWith("baseline:") && !session?.partial.has(s.name)).flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, "")])
-        )
-      ]
-    })
-  ));
+  const sarifOptions = {
+    toolVersion: VERSION,
+    root: repo.root,
+    project: repo.project,
+    // A project with no finding left still gets its runs, so code scanning closes its alerts.
+    projects,
+    toolVersions: toolVersions(statuses, toolPath, opts.env),
+    // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
+    // important ones there; chaingate-result.json has them all.
+    maxResultsPerRun: policy.sarif["max-results-per-run"],
+    // Tools that ran to the end get a run even when empty, so code scanning closes their alerts.
+    // A baseline side, or a scanner that saw only the changed files, must not close alerts.
+    completedTools: [
+      ...new Set(
+        statuses.filter((s) => s.status === "ok" && !s.name.startsWith("baseline:") && !session?.partial.has(s.name)).flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, "")])
+      )
+    ]
+  };
+  const sarifOnThread = sarifThread?.render(sarifFile, result, sarifOptions, dir, () => lockfiles().map((l) => l.path));
+  sarifOnThread?.catch(() => void 0);
+  try {
+    await outputWrite(resultFile, () => writeChunks(resultFile, resultJsonChunks(result)));
+  } catch (e) {
+    await sarifOnThread?.then(() => node_fs_exports.rmSync(`${sarifFile}.partial`, { force: true }), () => void 0);
+    throw e;
+  }
   const exceptionsFile = node_path_exports.relative(repo.root, exceptionsPath).split(node_path_exports.sep).join("/") || exceptionsPath;
   const daysFor = (sev) => exceptionDays({ maxDays: policy.exceptions["max-days"], sla: policy.sla }, sev, policy["unknown-severity"]);
   const summary = renderSummary(result, {
@@ -52169,13 +52366,17 @@ async function gate(opts, deps2, head, session) {
   });
   const withHistory = history ? `${summary}
 ${renderHistorySection(result, history, { now, digests: historyDigests(runFindings), sla: policy.sla, unknownAs: policy["unknown-severity"] })}` : summary;
+  await outputWrite(sarifFile, async () => {
+    if (await sarifOnThread) node_fs_exports.renameSync(`${sarifFile}.partial`, sarifFile);
+    else await writeChunks(sarifFile, sarifJsonChunks(result, { ...sarifOptions, anchor: anchor2 }));
+  });
   await outputWrite(summaryFile, async () => node_fs_exports.writeFileSync(summaryFile, withHistory));
   return { result, resultFile, sarifFile, summaryFile, summary: withHistory, sbomFile, exceptionsFile, exceptionDays: daysFor, history, overdue };
 }
 
 // src/gate/deps.ts
 init_node_path();
-var import_errors38 = require("./cli-errors.js");
+var import_errors39 = require("./cli-errors.js");
 init_semgrep_config();
 function offline(opts) {
   return opts.offline === true || opts.env.CHAINGATE_OFFLINE === "1";
@@ -52201,7 +52402,7 @@ function createScanner(name, policy, opts) {
       return onFirstRun(name, async () => (await Promise.resolve().then(() => (init_trivy2(), trivy_exports))).createTrivyFsScanner({ ...await trivyCommon(policy, opts), skipDirs: policy["skip-dirs"] }, opts.now));
     case "trivy-image": {
       const image = policy.trivy.image;
-      if (!image) throw new import_errors38.ConfigError("scanner trivy-image needs an image: set trivy.image in the policy or pass --image");
+      if (!image) throw new import_errors39.ConfigError("scanner trivy-image needs an image: set trivy.image in the policy or pass --image");
       return onFirstRun(
         name,
         async () => (await Promise.resolve().then(() => (init_trivy2(), trivy_exports))).createTrivyImageScanner({ ...await trivyCommon(policy, opts), image, insecureRegistry: policy.trivy["insecure-registry"] }, opts.now)
@@ -52315,12 +52516,12 @@ var node_util_exports = {};
 __reExport(node_util_exports, require("node:util"));
 
 // src/cli/args.ts
-var import_errors39 = require("./cli-errors.js");
+var import_errors40 = require("./cli-errors.js");
 function parseCommandLine(argv, options, usage) {
   try {
     return (0, node_util_exports.parseArgs)({ args: argv, options, strict: true, allowPositionals: true });
   } catch (e) {
-    throw new import_errors39.UsageError(`${e.message}
+    throw new import_errors40.UsageError(`${e.message}
 
 ${usage}`);
   }
@@ -52391,23 +52592,23 @@ function parseScanArgs(argv, io, log) {
     "expect-shards": { type: "string" }
   }, USAGE);
   const { values: v, positionals } = parsed;
-  if (positionals.length > 1) throw new import_errors40.UsageError(`scan takes one directory, got: ${positionals.join(" ")}`);
+  if (positionals.length > 1) throw new import_errors41.UsageError(`scan takes one directory, got: ${positionals.join(" ")}`);
   const mode = v.mode ?? "enforce";
-  if (mode !== "enforce" && mode !== "warn") throw new import_errors40.UsageError(`--mode must be enforce or warn, got "${mode}"`);
+  if (mode !== "enforce" && mode !== "warn") throw new import_errors41.UsageError(`--mode must be enforce or warn, got "${mode}"`);
   const trusted = v["trusted-policy"];
-  if (trusted !== void 0 && trusted !== "head" && trusted !== "baseline") throw new import_errors40.UsageError(`--trusted-policy must be head or baseline, got "${trusted}"`);
-  if (trusted === "baseline" && v.baseline === void 0) throw new import_errors40.UsageError("--trusted-policy baseline needs --baseline REF");
-  if (v.baseline !== void 0 && v.baseline.trim() === "") throw new import_errors40.UsageError("--baseline needs a git revision or a chaingate-result.json file");
-  if (v.project !== void 0 && v.baseline !== void 0) throw new import_errors40.UsageError("--project cannot be combined with --baseline: compare whole folders, or run the baseline in the gate job");
-  if (v.shard === void 0 !== (v["plan-id"] === void 0)) throw new import_errors40.UsageError("--shard and --plan-id go together (as `chaingate plan` writes them)");
+  if (trusted !== void 0 && trusted !== "head" && trusted !== "baseline") throw new import_errors41.UsageError(`--trusted-policy must be head or baseline, got "${trusted}"`);
+  if (trusted === "baseline" && v.baseline === void 0) throw new import_errors41.UsageError("--trusted-policy baseline needs --baseline REF");
+  if (v.baseline !== void 0 && v.baseline.trim() === "") throw new import_errors41.UsageError("--baseline needs a git revision or a chaingate-result.json file");
+  if (v.project !== void 0 && v.baseline !== void 0) throw new import_errors41.UsageError("--project cannot be combined with --baseline: compare whole folders, or run the baseline in the gate job");
+  if (v.shard === void 0 !== (v["plan-id"] === void 0)) throw new import_errors41.UsageError("--shard and --plan-id go together (as `chaingate plan` writes them)");
   for (const [k, x] of [["--shard", v.shard], ["--plan-id", v["plan-id"]]]) {
-    if (x !== void 0 && !/^[A-Za-z0-9._-]{1,128}$/.test(x)) throw new import_errors40.UsageError(`${k} must be letters, digits, ., _ or - (at most 128), got "${x.slice(0, 200)}"`);
+    if (x !== void 0 && !/^[A-Za-z0-9._-]{1,128}$/.test(x)) throw new import_errors41.UsageError(`${k} must be letters, digits, ., _ or - (at most 128), got "${x.slice(0, 200)}"`);
   }
   const reports = (v.report ?? []).map((r) => {
     const eq = r.indexOf("=");
     const tool = r.slice(0, eq);
     if (eq <= 0 || !REPORT_TOOLS.includes(tool) || eq === r.length - 1) {
-      throw new import_errors40.UsageError(`--report ${r}: expected TOOL=PATH with TOOL one of ${REPORT_TOOLS.join(", ")}`);
+      throw new import_errors41.UsageError(`--report ${r}: expected TOOL=PATH with TOOL one of ${REPORT_TOOLS.join(", ")}`);
     }
     return { tool, path: r.slice(eq + 1) };
   });
@@ -52416,12 +52617,12 @@ function parseScanArgs(argv, io, log) {
     const list2 = v.scanners.split(",").map((s) => s.trim()).filter(Boolean);
     scanners = list2.length === 1 && list2[0] === "none" ? [] : list2.map((s) => {
       const r = ScannerNameSchema.safeParse(s);
-      if (!r.success) throw new import_errors40.UsageError(`--scanners: unknown scanner "${s}"; use ${ScannerNameSchema.options.join(", ")} or none`);
+      if (!r.success) throw new import_errors41.UsageError(`--scanners: unknown scanner "${s}"; use ${ScannerNameSchema.options.join(", ")} or none`);
       return r.data;
     });
   }
   const urls = v.url ?? [];
-  if (urls.length > 0 && scanners !== void 0 && !scanners.includes("headers")) throw new import_errors40.UsageError("--url needs the headers scanner: add headers to --scanners");
+  if (urls.length > 0 && scanners !== void 0 && !scanners.includes("headers")) throw new import_errors41.UsageError("--url needs the headers scanner: add headers to --scanners");
   return {
     dir: positionals[0] ?? ".",
     urls: urls.length ? urls : void 0,

@@ -21847,8 +21847,8 @@ function getElementAtPath(obj, path) {
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
-  const promises2 = keys.map((key) => promisesObj[key]);
-  return Promise.all(promises2).then((results) => {
+  const promises = keys.map((key) => promisesObj[key]);
+  return Promise.all(promises).then((results) => {
     const resolvedObj = {};
     for (let i = 0; i < keys.length; i++) {
       resolvedObj[keys[i]] = results[i];
@@ -33448,7 +33448,9 @@ var init_run_tool = __esm({
 
 // src/read-text.ts
 function readBytes(file) {
-  const bytes2 = node_fs_exports.readFileSync(file);
+  return withoutBom(node_fs_exports.readFileSync(file));
+}
+function withoutBom(bytes2) {
   return bytes2.subarray(0, 3).equals(BOM) ? bytes2.subarray(3) : bytes2;
 }
 function readText(file) {
@@ -44902,7 +44904,7 @@ var require_cjs = __commonJS({
       const none2 = hostname.length + 1;
       let exception = none2;
       let exceptionIsIcann = false;
-      let rule2 = none2;
+      let rule = none2;
       let ruleIsIcann = false;
       const extra = options.extraSuffixes;
       for (let section = 0; section < 2; section += 1) {
@@ -44932,20 +44934,20 @@ var require_cjs = __commonJS({
           if (wildcard && start > 1 && hostname.charCodeAt(start - 2) !== 46) {
             start = hostname.lastIndexOf(".", start - 2) + 1;
           }
-          if (start < rule2) {
-            rule2 = start;
+          if (start < rule) {
+            rule = start;
             ruleIsIcann = isIcann;
           }
         }
       }
       const suffixStart = hostname.length - suffix.length;
       const builtin = isException ? hostname.lastIndexOf(".", suffixStart - 2) + 1 : suffixStart;
-      if (exception <= rule2 && (isException ? exception < builtin : exception <= builtin)) {
+      if (exception <= rule && (isException ? exception < builtin : exception <= builtin)) {
         out.publicSuffix = hostname.slice(hostname.indexOf(".", exception) + 1);
         out.isIcann = exceptionIsIcann;
         out.isPrivate = !exceptionIsIcann;
-      } else if (rule2 < builtin || rule2 === builtin && !out.isIcann && !out.isPrivate) {
-        out.publicSuffix = hostname.slice(rule2);
+      } else if (rule < builtin || rule === builtin && !out.isIcann && !out.isPrivate) {
+        out.publicSuffix = hostname.slice(rule);
         out.isIcann = ruleIsIcann;
         out.isPrivate = !ruleIsIcann;
       }
@@ -61392,17 +61394,17 @@ function findRule(run, r) {
   }
   return void 0;
 }
-function severityOf3(r, rule2) {
-  const raw = rule2?.properties?.["security-severity"];
+function severityOf3(r, rule) {
+  const raw = rule?.properties?.["security-severity"];
   const score = raw === void 0 || raw === "" ? NaN : Number(raw);
   if (Number.isFinite(score)) return severityFromScore(score);
-  const level = (r.level ?? rule2?.defaultConfiguration?.level ?? "warning").toLowerCase();
+  const level = (r.level ?? rule?.defaultConfiguration?.level ?? "warning").toLowerCase();
   return LEVELS[level] ?? "unknown";
 }
-function kindOf2(tool, id, rule2) {
-  const tags = (rule2?.properties?.tags ?? []).map((t) => t.toLowerCase());
+function kindOf2(tool, id, rule) {
+  const tags = (rule?.properties?.tags ?? []).map((t) => t.toLowerCase());
   if (tool === "trivy") {
-    const byName2 = TRIVY_RULE_NAMES[(rule2?.name ?? "").toLowerCase()];
+    const byName2 = TRIVY_RULE_NAMES[(rule?.name ?? "").toLowerCase()];
     if (byName2) return byName2;
     if (tags.includes("secret")) return "secret";
     return ADVISORY_ID.test(id) ? "vulnerability" : "misconfiguration";
@@ -61438,9 +61440,9 @@ function locationOf(r) {
 function firstLine(text3) {
   return text3?.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== "");
 }
-function cwesOf3(rule2) {
+function cwesOf3(rule) {
   const cwes = /* @__PURE__ */ new Set();
-  for (const t of rule2?.properties?.tags ?? []) for (const m of t.matchAll(/\bcwe[-/](\d+)/gi)) cwes.add(`CWE-${Number(m[1])}`);
+  for (const t of rule?.properties?.tags ?? []) for (const m of t.matchAll(/\bcwe[-/](\d+)/gi)) cwes.add(`CWE-${Number(m[1])}`);
   return [...cwes].sort();
 }
 function trivyPackage(message) {
@@ -61459,25 +61461,25 @@ function trivyPackage(message) {
   return pkg;
 }
 function fromResult(run, tool, r) {
-  const rule2 = findRule(run, r);
-  const id = r.ruleId ?? r.rule?.id ?? rule2?.id ?? `${tool}-result`;
-  const kind = kindOf2(tool, id, rule2);
-  const ruleTitle = rule2?.shortDescription?.text || rule2?.name;
+  const rule = findRule(run, r);
+  const id = r.ruleId ?? r.rule?.id ?? rule?.id ?? `${tool}-result`;
+  const kind = kindOf2(tool, id, rule);
+  const ruleTitle = rule?.shortDescription?.text || rule?.name;
   const title = kind === "secret" || tool === "trivy" ? ruleTitle ?? id : firstLine(r.message.text) ?? ruleTitle ?? id;
-  const f = { tool, kind, severity: severityOf3(r, rule2), id, title };
-  const description = kind === "secret" ? void 0 : rule2?.fullDescription?.text;
+  const f = { tool, kind, severity: severityOf3(r, rule), id, title };
+  const description = kind === "secret" ? void 0 : rule?.fullDescription?.text;
   if (description && description !== title) f.description = description;
   if (tool === "trivy" && kind === "vulnerability") {
     const pkg = trivyPackage(r.message.text);
     if (pkg) f.package = pkg;
-    const score = rule2?.properties?.cvssv3_baseScore;
+    const score = rule?.properties?.cvssv3_baseScore;
     if (score !== void 0) f.cvssScore = score;
   }
   const loc = locationOf(r);
   if (loc) f.location = loc;
-  const cwes = cwesOf3(rule2);
+  const cwes = cwesOf3(rule);
   if (cwes.length) f.cwes = cwes;
-  if (rule2?.helpUri) f.url = rule2.helpUri;
+  if (rule?.helpUri) f.url = rule.helpUri;
   return f;
 }
 function parseSarifLog(text3) {
@@ -74405,8 +74407,7 @@ function orderResult(result) {
 var FINDINGS_MARK = "\0findings\0";
 var FINDINGS_AT = `"findings": ${JSON.stringify(FINDINGS_MARK)}`;
 var ITEM_INDENT = "    ";
-var BETWEEN_FINDINGS = '},{"id":';
-function* resultJsonChunks(result, chunkSize = 100) {
+function* resultJsonChunks(result) {
   const findings = sortFindings(result.findings);
   const head = orderResult({ ...result, findings: [] });
   if (findings.length === 0) {
@@ -74418,11 +74419,7 @@ function* resultJsonChunks(result, chunkSize = 100) {
   const at2 = text3.indexOf(FINDINGS_AT);
   yield `${text3.slice(0, at2)}"findings": [
 `;
-  for (let i = 0; i < findings.length; i += chunkSize) {
-    const items = JSON.stringify(findings.slice(i, i + chunkSize).map(finding2));
-    yield `${i > 0 ? ",\n" : ""}${ITEM_INDENT}${items.slice(1, -1).replaceAll(BETWEEN_FINDINGS, `},
-${ITEM_INDENT}{"id":`)}`;
-  }
+  for (let i = 0; i < findings.length; i++) yield `${i > 0 ? ",\n" : ""}${ITEM_INDENT}${JSON.stringify(finding2(findings[i]))}`;
   yield `
   ]${text3.slice(at2 + FINDINGS_AT.length)}`;
 }
@@ -74574,6 +74571,11 @@ function cweTag(cwe) {
   const m = /(\d+)/.exec(cwe);
   return m ? `external/cwe/cwe-${m[1]}` : cwe;
 }
+function cweTagOnce(ctx, cwe) {
+  let tag = ctx.cweTags.get(cwe);
+  if (tag === void 0) ctx.cweTags.set(cwe, tag = cweTag(cwe));
+  return tag;
+}
 function messageText(f) {
   if (f.package) {
     const nearest = nearestFix(f.package);
@@ -74686,12 +74688,13 @@ function codeText(s) {
   return s.replace(/[`\u0000-\u001f\u007f]/g, " ");
 }
 var MAX_DESCRIPTION_CHARS = 4e3;
-function helpMarkdown(id, f, ctx, webUrl) {
-  const parts = [`**${f.title ? mdOnce(ctx.titles, f.title) : md(id)}**`];
-  if (f.description) parts.push(mdOnce(ctx.descriptions, f.description, MAX_DESCRIPTION_CHARS));
-  parts.push(`**Remediation:** ${remediation(f, webUrl)}`);
-  if (webUrl) parts.push(`[${md(id)}](${linkTarget(f.url)})`);
-  return parts.join("\n\n");
+function helpParagraphs(id, f, ctx, webUrl) {
+  return {
+    heading: `**${f.title ? mdOnce(ctx.titles, f.title) : md(id)}**`,
+    description: f.description ? mdOnce(ctx.descriptions, f.description, MAX_DESCRIPTION_CHARS) : void 0,
+    remediation: `**Remediation:** ${remediation(f, webUrl)}`,
+    link: webUrl ? `[${md(id)}](${linkTarget(f.url)})` : void 0
+  };
 }
 function webUrlOnce(ctx, url) {
   if (!url) return false;
@@ -74699,19 +74702,40 @@ function webUrlOnce(ctx, url) {
   if (web === void 0) ctx.webUrls.set(url, web = isWebUrl(url));
   return web;
 }
-function rule(id, acc, ctx) {
+function textBytes(ctx, text3) {
+  let b = ctx.textBytes.get(text3);
+  if (b === void 0) ctx.textBytes.set(text3, b = Buffer.from(JSON.stringify(text3).slice(1, -1), "utf8"));
+  return b;
+}
+function rulePieces(id, acc, ctx, firstRule) {
   const f = acc.first;
   const web = webUrlOnce(ctx, f.url);
-  const r = { id, shortDescription: { text: f.title || id } };
-  if (f.description) r.fullDescription = { text: f.description };
-  if (web) r.helpUri = f.url;
-  r.help = { text: [f.description || f.title, f.url].filter(Boolean).join("\n\n") || id, markdown: helpMarkdown(id, f, ctx, web) };
-  r.properties = {
-    "security-severity": securitySeverityScore(acc.worst),
-    // Code scanning rejects a rule with more than 20 tags.
-    tags: ["security", f.kind, ...[...acc.cwes].sort().map(cweTag)].slice(0, 20)
-  };
-  return r;
+  const idJson = JSON.stringify(id);
+  const out = [`${firstRule ? "" : ","}{"id":${idJson},"shortDescription":{"text":`];
+  const quoted4 = (text3, after) => out.push('"', textBytes(ctx, text3), `"${after}`);
+  if (f.title) quoted4(f.title, "}");
+  else out.push(`${idJson}}`);
+  if (f.description) {
+    out.push(',"fullDescription":{"text":');
+    quoted4(f.description, "}");
+  }
+  if (web) {
+    out.push(',"helpUri":');
+    quoted4(f.url, "");
+  }
+  out.push(',"help":{"text":');
+  const first2 = f.description || f.title;
+  if (first2 && f.url) out.push('"', textBytes(ctx, first2), "\\n\\n", textBytes(ctx, f.url), '",');
+  else if (first2 || f.url) quoted4(first2 || f.url, ",");
+  else out.push(`${idJson},`);
+  const h = helpParagraphs(id, f, ctx, web);
+  out.push('"markdown":"', f.title ? textBytes(ctx, h.heading) : JSON.stringify(h.heading).slice(1, -1));
+  if (h.description !== void 0) out.push("\\n\\n", textBytes(ctx, h.description));
+  out.push("\\n\\n", textBytes(ctx, h.remediation));
+  const tags = ["security", f.kind, ...[...acc.cwes].sort().map((c) => cweTagOnce(ctx, c))].slice(0, 20);
+  const properties = `"},"properties":{"security-severity":${JSON.stringify(securitySeverityScore(acc.worst))},"tags":${JSON.stringify(tags)}}}`;
+  out.push(h.link === void 0 ? properties : `\\n\\n${JSON.stringify(h.link).slice(1, -1)}${properties}`);
+  return out;
 }
 function sarifResult(f, ruleIndex, ctx) {
   return {
@@ -74795,7 +74819,7 @@ function groupRuns(findings, ctx, perProject) {
   return [...byRun.values()].flatMap((m) => [...m.values()]).sort((a, b) => compareStrings(a.tool, b.tool) || compareStrings(a.project ?? "", b.project ?? ""));
 }
 function sarifParts(result, opts) {
-  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix(opts.project), titles: /* @__PURE__ */ new Map(), descriptions: /* @__PURE__ */ new Map(), webUrls: /* @__PURE__ */ new Map() };
+  const ctx = { opts, fallback: opts.fallbackUri ?? result.inputs.policy?.path ?? DEFAULT_FALLBACK_URI, root: rootPrefix(opts.root), project: projectPrefix(opts.project), titles: /* @__PURE__ */ new Map(), descriptions: /* @__PURE__ */ new Map(), webUrls: /* @__PURE__ */ new Map(), cweTags: /* @__PURE__ */ new Map(), textBytes: /* @__PURE__ */ new Map() };
   const findings = sortFindings(result.findings);
   let groups = groupRuns(findings, ctx, true);
   if (groups.length > CODE_SCANNING_MAX_RUNS) groups = groupRuns(findings, ctx, false);
@@ -74804,13 +74828,10 @@ function sarifParts(result, opts) {
   return { log: { $schema: SARIF_SCHEMA_URI, version: "2.1.0", runs: runs.map((r) => r.run) }, runs, ctx };
 }
 var mark = (what, i) => `\0${what} ${i}\0`;
-function* arrayChunks(items, toJson, chunkSize) {
-  for (let j = 0; j < items.length; j += chunkSize) {
-    const text3 = JSON.stringify(items.slice(j, j + chunkSize).map(toJson));
-    yield (j > 0 ? "," : "") + text3.slice(1, -1);
-  }
+function* arrayChunks(items, toJson) {
+  for (let j = 0; j < items.length; j++) yield (j > 0 ? "," : "") + JSON.stringify(toJson(items[j]));
 }
-function* sarifJsonChunks(result, opts, chunkSize = 100) {
+function* sarifJsonChunks(result, opts) {
   const { log, runs, ctx } = sarifParts(result, opts);
   runs.forEach((p, i) => {
     p.driver.rules = mark("rules", i);
@@ -74827,10 +74848,10 @@ function* sarifJsonChunks(result, opts, chunkSize = 100) {
   for (let i = 0; i < runs.length; i++) {
     const { rules, ruleIds, findings, ruleIndex } = runs[i];
     yield* upTo("rules", i);
-    yield* arrayChunks(ruleIds, (id) => rule(id, rules.get(id), ctx), chunkSize);
+    for (let j = 0; j < ruleIds.length; j++) yield rulePieces(ruleIds[j], rules.get(ruleIds[j]), ctx, j === 0);
     yield "]";
     yield* upTo("results", i);
-    yield* arrayChunks(findings, (f) => sarifResult(f, ruleIndex, ctx), chunkSize);
+    yield* arrayChunks(findings, (f) => sarifResult(f, ruleIndex, ctx));
     yield "]";
   }
   yield text3.slice(from);
@@ -75315,31 +75336,184 @@ init_read_text();
 
 // src/gate/write-chunks.ts
 init_node_fs();
-var IN_FLIGHT = 8;
-async function writeAt(fh, buf, at2) {
-  for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off, at2 + off)).bytesWritten;
-}
-async function writeChunks(file, chunks, inFlight = IN_FLIGHT) {
+var BUFFER_BYTES = 1 << 20;
+async function writeChunks(file, chunks) {
   const partial2 = `${file}.partial`;
-  const fh = await node_fs_exports.promises.open(partial2, "w");
-  const writes = [];
-  let pos = 0;
+  const fd = node_fs_exports.openSync(partial2, "w");
   try {
+    let buf = Buffer.allocUnsafe(BUFFER_BYTES);
+    let used = 0;
+    const flush = () => {
+      for (let off = 0; off < used; ) off += node_fs_exports.writeSync(fd, buf, off, used - off);
+      used = 0;
+    };
+    const put = (c) => {
+      const most = typeof c === "string" ? c.length * 3 : c.byteLength;
+      if (used + most > buf.length) {
+        flush();
+        if (most > buf.length) buf = Buffer.allocUnsafe(most);
+      }
+      if (typeof c === "string") used += buf.write(c, used, "utf8");
+      else {
+        buf.set(c, used);
+        used += c.byteLength;
+      }
+    };
     for (const c of chunks) {
-      const buf = Buffer.from(c, "utf8");
-      if (writes.length >= inFlight) await writes.shift();
-      const w = writeAt(fh, buf, pos);
-      w.catch(() => void 0);
-      writes.push(w);
-      pos += buf.length;
+      if (typeof c === "string" || c instanceof Uint8Array) put(c);
+      else for (const p of c) put(p);
     }
-    for (const w of writes) await w;
-  } finally {
-    await Promise.allSettled(writes);
-    await fh.close();
+    flush();
+  } catch (e) {
+    node_fs_exports.closeSync(fd);
+    node_fs_exports.rmSync(partial2, { force: true });
+    throw e;
   }
+  node_fs_exports.closeSync(fd);
   node_fs_exports.renameSync(partial2, file);
 }
+
+// src/gate/sarif-thread.ts
+init_node_fs();
+init_node_os();
+init_node_path();
+init_errors3();
+init_read_text();
+
+// src/gate/sarif-delta.ts
+function sameBase(e, r) {
+  return e.fingerprint === r.fingerprint && e.id === r.id && e.tools === r.tools && e.kind === r.kind && e.severity === r.severity && e.aliases === r.aliases && e.title === r.title && e.description === r.description && e.package === r.package && e.location === r.location && e.cvssScore === r.cvssScore && e.cwes === r.cwes && e.url === r.url && e.textHash === r.textHash;
+}
+var ShardFindings = class {
+  all = [];
+  byFingerprint = /* @__PURE__ */ new Map();
+  /** Which findings had a text hash as read: the others may get one from the gate later. */
+  hashed = [];
+  add(findings) {
+    for (const f of findings) {
+      const i = this.all.push(f) - 1;
+      this.hashed.push(f.textHash !== void 0);
+      this.byFingerprint.set(f.fingerprint, this.byFingerprint.has(f.fingerprint) ? -1 : i);
+    }
+  }
+  delta(findings) {
+    const n = findings.length;
+    const d = { source: new Int32Array(n), blocking: new Uint8Array(n), texts: [], rationale: new Int32Array(n), project: new Int32Array(n), textHashes: [], marks: [], whole: [] };
+    const textIndex = /* @__PURE__ */ new Map();
+    const text3 = (s) => {
+      let i = textIndex.get(s);
+      if (i === void 0) textIndex.set(s, i = d.texts.push(s) - 1);
+      return i;
+    };
+    for (let i = 0; i < n; i++) {
+      const e = findings[i];
+      const at2 = this.byFingerprint.get(e.fingerprint) ?? -1;
+      if (at2 < 0 || !sameBase(e, this.all[at2])) {
+        d.source[i] = -1;
+        d.whole.push([i, e]);
+        continue;
+      }
+      d.source[i] = at2;
+      d.blocking[i] = e.blocking ? 1 : 0;
+      d.rationale[i] = text3(e.rationale);
+      d.project[i] = e.project === void 0 ? -1 : text3(e.project);
+      if (!this.hashed[at2] && e.textHash !== void 0) d.textHashes.push([i, e.textHash]);
+      if (e.exception !== void 0 || e.vex !== void 0 || e.baseline !== void 0 || e.newlyDisclosed !== void 0) {
+        d.marks.push([i, { exception: e.exception, vex: e.vex, baseline: e.baseline, newlyDisclosed: e.newlyDisclosed }]);
+      }
+    }
+    return d;
+  }
+};
+
+// src/gate/sarif-thread.ts
+var WORKER_FILE = node_path_exports.join(__dirname, "sarif-worker.js");
+function coreFree(cores = node_os_exports.availableParallelism(), load = node_os_exports.loadavg()[0]) {
+  return cores > 1 && load < cores;
+}
+var THREAD_MIN_BYTES = 16 << 20;
+function threadWanted(env, bytes2, free = coreFree) {
+  const mode = env.CHAINGATE_SARIF_THREAD ?? "auto";
+  if (mode === "on") return true;
+  if (mode === "off") return false;
+  if (mode === "auto") return bytes2 >= THREAD_MIN_BYTES && free();
+  throw new ConfigError(`CHAINGATE_SARIF_THREAD="${mode.slice(0, 40)}" is not one of on, off, auto`);
+}
+function needsLockfiles(findings) {
+  return findings.some((f) => f.kind === "vulnerability" && f.package?.version && !(f.location?.startLine !== void 0 && f.location.startLine >= 1));
+}
+function readShared(file) {
+  const fd = node_fs_exports.openSync(file, "r");
+  try {
+    const st = node_fs_exports.fstatSync(fd);
+    if (!st.isFile()) return withoutBom(node_fs_exports.readFileSync(fd));
+    const size = st.size;
+    const buf = Buffer.from(new SharedArrayBuffer(size));
+    let n = 0;
+    for (let got = 1; n < size && got > 0; n += got) got = node_fs_exports.readSync(fd, buf, n, size - n, n);
+    return withoutBom(buf.subarray(0, n));
+  } finally {
+    node_fs_exports.closeSync(fd);
+  }
+}
+var SarifThread = class _SarifThread {
+  constructor(worker) {
+    this.worker = worker;
+    this.answered = new Promise((resolve22) => {
+      worker.once("message", resolve22);
+      worker.once("error", (e) => resolve22({ op: "error", message: e.message }));
+      worker.once("exit", (code) => resolve22({ op: "error", message: `the SARIF thread stopped (exit code ${code})` }));
+    });
+  }
+  worker;
+  shards = new ShardFindings();
+  counts = [];
+  answered;
+  /** The thread, or undefined where its bundle is not there (running from source). */
+  static start(file = WORKER_FILE) {
+    if (!node_fs_exports.existsSync(file)) return void 0;
+    const threads = require("node:worker_threads");
+    return new _SarifThread(new threads.Worker(file));
+  }
+  /**
+   * A shard result the gate read and parsed to `findings`: the thread parses the same bytes, shared
+   * when read by readShared, else a copy.
+   */
+  addShard(bytes2, findings) {
+    const shared = bytes2.buffer instanceof SharedArrayBuffer ? bytes2 : new Uint8Array(bytes2);
+    this.worker.postMessage({ op: "shard", index: this.counts.length, bytes: shared }, shared === bytes2 ? [] : [shared.buffer]);
+    this.counts.push(findings.length);
+    this.shards.add(findings);
+  }
+  /**
+   * Renders the log of `result` to `${file}.partial`. Resolves true when written, false when the
+   * thread could not (then nothing is left behind: the gate renders it), and rejects with a failed
+   * write's error (its system code, as fs gives it).
+   */
+  async render(file, result, options, dir, lockfiles) {
+    const delta = this.shards.delta(result.findings);
+    if (delta.whole.length * 2 > result.findings.length) return false;
+    const msg = {
+      op: "render",
+      partial: `${file}.partial`,
+      counts: this.counts,
+      delta,
+      inputs: result.inputs,
+      options,
+      dir,
+      lockfiles: needsLockfiles(result.findings) ? lockfiles() : []
+    };
+    this.worker.postMessage(msg);
+    const a = await this.answered;
+    if (a.op === "done") return true;
+    node_fs_exports.rmSync(msg.partial, { force: true });
+    if (a.op === "failed") throw Object.assign(new Error(a.message), { code: a.code });
+    return false;
+  }
+  async close() {
+    await this.worker.terminate();
+  }
+};
 
 // src/gate/repo-root.ts
 init_node_fs();
@@ -75507,12 +75681,21 @@ function findingAnchors(dir, lockfiles) {
   const root = node_path_exports.resolve(dir);
   let lockPaths = typeof lockfiles === "function" ? void 0 : lockfiles;
   const cache3 = /* @__PURE__ */ new Map();
+  const folders = /* @__PURE__ */ new Map([[root, true]]);
+  const folderThere = (d) => {
+    let there = folders.get(d);
+    if (there === void 0) {
+      there = folderThere(node_path_exports.dirname(d)) && node_fs_exports.statSync(d, { throwIfNoEntry: false })?.isDirectory() === true;
+      folders.set(d, there);
+    }
+    return there;
+  };
   const read2 = (rel) => {
     let got = cache3.get(rel);
     if (got !== void 0) return got;
     got = null;
     const abs = node_path_exports.resolve(root, rel);
-    if (abs.startsWith(root + node_path_exports.sep)) {
+    if (abs.startsWith(root + node_path_exports.sep) && folderThere(node_path_exports.dirname(abs))) {
       try {
         const size = node_fs_exports.statSync(abs, { throwIfNoEntry: false })?.size;
         if (size !== void 0 && size <= MAX_BYTES) got = lineIndex(node_fs_exports.readFileSync(abs));
@@ -75937,9 +76120,10 @@ function loadInputs(opts) {
   if (exceptionsInput) inputs.exceptions = exceptionsInput;
   return { dir, policy, exceptions, vex, inputs, tools, exceptionsPath: exPath, projectPolicies: byProject?.policies };
 }
-async function ingestShard(bytes2, file, commit, started) {
+async function ingestShard(bytes2, file, commit, started, onShard) {
   const { parseChaingateResult: parseChaingateResult2, shardProblems: shardProblems2 } = await Promise.resolve().then(() => (init_chaingate(), chaingate_exports));
   const shard = parseChaingateResult2(decodeText(bytes2));
+  onShard?.(bytes2, shard.findings);
   const problems = shardProblems2(shard, commit);
   const status = problems.length ? { name: "report:chaingate", status: "failed", durationMs: Date.now() - started, findings: shard.findings.length, error: `${file}${shard.shard ? ` (shard ${shard.shard.name})` : ""}: ${problems.join("; ")}`, outputs: [file] } : { name: "report:chaingate", status: "ok", durationMs: Date.now() - started, findings: shard.findings.length, outputs: [file] };
   return { findings: shard.findings, status, project: shard.project, projects: shard.projects, shard: shard.shard ?? null, components: shard.components };
@@ -75948,13 +76132,13 @@ function policyProjects(dir, policy, inputs) {
   const file = inputs.policy && node_path_exports.resolve(dir, inputs.policy.path);
   return policy.projects && file && node_path_exports.dirname(file) === node_path_exports.resolve(dir) ? listedProjects(dir, file, policy.projects) : [];
 }
-async function ingestReport(tool, file, roots, commit) {
+async function ingestReport(tool, file, roots, commit, onShard) {
   const started = Date.now();
   const name = `report:${tool}`;
   checkReportPath(file, roots);
   let bytes2;
   try {
-    bytes2 = readBytes(file);
+    bytes2 = tool === "chaingate" && onShard ? readShared(file) : readBytes(file);
   } catch (e) {
     const code = e.code;
     return {
@@ -75963,7 +76147,7 @@ async function ingestReport(tool, file, roots, commit) {
     };
   }
   try {
-    if (tool === "chaingate") return await ingestShard(bytes2, file, commit, started);
+    if (tool === "chaingate") return await ingestShard(bytes2, file, commit, started, onShard);
     const { parseReport: parseReport3 } = await Promise.resolve().then(() => (init_parsers(), parsers_exports));
     const findings = parseReport3(tool, bytes2);
     return { findings, status: { name, status: "ok", durationMs: Date.now() - started, findings: findings.length, outputs: [file] } };
@@ -76072,6 +76256,16 @@ async function runGate(opts, deps2) {
   }
 }
 async function gate(opts, deps2, head, session) {
+  const reportFiles = opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })));
+  const shardBytes = reportFiles.reduce((n, r) => n + (r.tool === "chaingate" ? node_fs_exports.statSync(r.path, { throwIfNoEntry: false })?.size ?? 0 : 0), 0);
+  const sarifThread = threadWanted(opts.env, shardBytes) && shardBytes > 0 ? SarifThread.start() : void 0;
+  try {
+    return await gateWith(opts, deps2, head, session, reportFiles, sarifThread);
+  } finally {
+    await sarifThread?.close();
+  }
+}
+async function gateWith(opts, deps2, head, session, reportFiles, sarifThread) {
   const trusted = opts.trustedPolicy === "baseline" && session?.baseInputs ? session.baseInputs : head;
   const { policy, exceptions, vex, inputs, tools, exceptionsPath, projectPolicies: byProject } = trusted;
   const dir = head.dir;
@@ -76090,8 +76284,8 @@ async function gate(opts, deps2, head, session) {
   const plan = opts.expectShards === void 0 ? void 0 : readShardPlan(resolveFrom(process.cwd(), opts.expectShards));
   const stamps = [];
   const shardComponents = [];
-  for (const r of opts.reports.flatMap((x) => expandReportPath(resolveFrom(process.cwd(), x.path)).map((p) => ({ tool: x.tool, path: p })))) {
-    const { findings, status, project, projects: shardFolders, shard, components } = await ingestReport(r.tool, r.path, roots, commit);
+  for (const r of reportFiles) {
+    const { findings, status, project, projects: shardFolders, shard, components } = await ingestReport(r.tool, r.path, roots, commit, sarifThread && ((b, f) => sarifThread.addShard(b, f)));
     if (project) shardProjects.push(project);
     if (shardFolders) shardProjects.push(...shardFolders.filter((p) => p !== ""));
     if (shard !== void 0) stamps.push({ file: r.path, shard: shard ?? void 0 });
@@ -76285,29 +76479,32 @@ async function gate(opts, deps2, head, session) {
   let pathIndex;
   const findPath = (pkg, file) => (pathIndex ??= dependencyPathIndex(lockfiles()))(pkg, file);
   const anchor2 = findingAnchors(dir, () => lockfiles().map((l) => l.path));
-  await outputWrite(resultFile, () => writeChunks(resultFile, resultJsonChunks(result)));
-  await outputWrite(sarifFile, () => writeChunks(
-    sarifFile,
-    sarifJsonChunks(result, {
-      toolVersion: VERSION,
-      root: repo.root,
-      project: repo.project,
-      // A project with no finding left still gets its runs, so code scanning closes its alerts.
-      projects,
-      toolVersions: toolVersions(statuses, toolPath, opts.env),
-      anchor: anchor2,
-      // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
-      // important ones there; chaingate-result.json has them all.
-      maxResultsPerRun: policy.sarif["max-results-per-run"],
-      // Tools that ran to the end get a run even when empty, so code scanning closes their alerts.
-      // A baseline side, or a scanner that saw only the changed files, must not close alerts.
-      completedTools: [
-        ...new Set(
-          statuses.filter((s) => s.status === "ok" && !s.name.startsWith("baseline:") && !session?.partial.has(s.name)).flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, "")])
-        )
-      ]
-    })
-  ));
+  const sarifOptions = {
+    toolVersion: VERSION,
+    root: repo.root,
+    project: repo.project,
+    // A project with no finding left still gets its runs, so code scanning closes its alerts.
+    projects,
+    toolVersions: toolVersions(statuses, toolPath, opts.env),
+    // Code scanning stores 5,000 results of a run (and refuses one over 25,000): keep the most
+    // important ones there; chaingate-result.json has them all.
+    maxResultsPerRun: policy.sarif["max-results-per-run"],
+    // Tools that ran to the end get a run even when empty, so code scanning closes their alerts.
+    // A baseline side, or a scanner that saw only the changed files, must not close alerts.
+    completedTools: [
+      ...new Set(
+        statuses.filter((s) => s.status === "ok" && !s.name.startsWith("baseline:") && !session?.partial.has(s.name)).flatMap((s) => COMPLETED_TOOL_NAMES[s.name] ?? [s.name.replace(/^report:/, "")])
+      )
+    ]
+  };
+  const sarifOnThread = sarifThread?.render(sarifFile, result, sarifOptions, dir, () => lockfiles().map((l) => l.path));
+  sarifOnThread?.catch(() => void 0);
+  try {
+    await outputWrite(resultFile, () => writeChunks(resultFile, resultJsonChunks(result)));
+  } catch (e) {
+    await sarifOnThread?.then(() => node_fs_exports.rmSync(`${sarifFile}.partial`, { force: true }), () => void 0);
+    throw e;
+  }
   const exceptionsFile = node_path_exports.relative(repo.root, exceptionsPath).split(node_path_exports.sep).join("/") || exceptionsPath;
   const daysFor = (sev) => exceptionDays({ maxDays: policy.exceptions["max-days"], sla: policy.sla }, sev, policy["unknown-severity"]);
   const summary = renderSummary(result, {
@@ -76323,6 +76520,10 @@ async function gate(opts, deps2, head, session) {
   });
   const withHistory = history ? `${summary}
 ${renderHistorySection(result, history, { now, digests: historyDigests(runFindings), sla: policy.sla, unknownAs: policy["unknown-severity"] })}` : summary;
+  await outputWrite(sarifFile, async () => {
+    if (await sarifOnThread) node_fs_exports.renameSync(`${sarifFile}.partial`, sarifFile);
+    else await writeChunks(sarifFile, sarifJsonChunks(result, { ...sarifOptions, anchor: anchor2 }));
+  });
   await outputWrite(summaryFile, async () => node_fs_exports.writeFileSync(summaryFile, withHistory));
   return { result, resultFile, sarifFile, summaryFile, summary: withHistory, sbomFile, exceptionsFile, exceptionDays: daysFor, history, overdue };
 }
@@ -76531,11 +76732,11 @@ function footer2(result, ctx) {
   const commit = ctx.links ? ` \xB7 commit ${ctx.links.sha.slice(0, 12)}` : "";
   return ["---", `<sub>${run}chaingate ${md(result.tool.version, 40)}${commit}</sub>`];
 }
-function join21(sections) {
+function join22(sections) {
   return sections.filter((s) => s.length > 0).map((s) => s.join("\n")).join("\n\n");
 }
 function length(sections) {
-  return join21(sections).length;
+  return join22(sections).length;
 }
 function renderPrComment(result, ctx) {
   const max = ctx.maxChars ?? PR_COMMENT_MAX_CHARS;
@@ -76559,9 +76760,9 @@ _\u2026 ${plural2(n, "more blocking finding")} not shown here (a comment holds $
     out.push(rows.length < blocking.length ? [...title, ...rows, note(blocking.length - rows.length)] : [...title, ...rows]);
   }
   out.push(...tail);
-  const text3 = join21(out) + "\n";
+  const text3 = join22(out) + "\n";
   if (text3.length <= max) return text3;
-  return (join21(verdict) + "\n").slice(0, max);
+  return (join22(verdict) + "\n").slice(0, max);
 }
 
 // src/action/main.ts

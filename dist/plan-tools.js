@@ -21847,8 +21847,8 @@ function getElementAtPath(obj, path) {
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
-  const promises2 = keys.map((key) => promisesObj[key]);
-  return Promise.all(promises2).then((results) => {
+  const promises = keys.map((key) => promisesObj[key]);
+  return Promise.all(promises).then((results) => {
     const resolvedObj = {};
     for (let i = 0; i < keys.length; i++) {
       resolvedObj[keys[i]] = results[i];
@@ -45549,6 +45549,16 @@ init_read_text();
 
 // src/gate/write-chunks.ts
 init_node_fs();
+var BUFFER_BYTES = 1 << 20;
+
+// src/gate/sarif-thread.ts
+init_node_fs();
+init_node_os();
+init_node_path();
+init_errors3();
+init_read_text();
+var WORKER_FILE = node_path_exports.join(__dirname, "sarif-worker.js");
+var THREAD_MIN_BYTES = 16 << 20;
 
 // src/gate/repo-root.ts
 init_node_fs();
