@@ -71,6 +71,13 @@ describe('renderResultJson', () => {
     expect('maxActive' in out.exceptions).toBe(false); // parsed from the text: undefined members are not written
   });
 
+  it("writes an exception's project scope with it (else it would read as repository-wide)", () => {
+    const r = gateResult({ exceptions: { applied: [applied(0, { id: 'CVE-1', project: 'services/web' }, ['f1'], 10)], expired: [], unused: [], expiringSoon: [], active: 1 } });
+    const out = JSON.parse(renderResultJson(r));
+    expect(out.exceptions.applied[0].entry).toEqual({ id: 'CVE-1', project: 'services/web', reason: expect.any(String), expires: expect.any(String) });
+    expect(GateResultSchema.parse(out).exceptions.applied[0].entry.project).toBe('services/web');
+  });
+
   it('leaves absent optional fields out rather than writing null', () => {
     const r = gateResult({ findings: [evaluated({ tool: 'semgrep', kind: 'code', severity: 'low', id: 'r', title: 't' })] });
     const text = renderResultJson(r);

@@ -222,6 +222,12 @@ describe('renderSummary', () => {
       expect(ex).toContain('| aws-access-key-id<br>.chaingate-exceptions.yml \\#1 | aws-access-key-id in config/prod settings.env:3 | 2026-12-03 | @sec-team | revoked test key kept as fixture |');
     });
 
+    it('says the project an exception is scoped to', () => {
+      const r = representative();
+      r.exceptions.expired[0].entry = { ...r.exceptions.expired[0].entry, project: 'services/web' };
+      expect(render(r)).toContain('| CVE-2021-23337 pkg:npm/lodash in legacy/\\*\\* (project services/web)<br>.chaingate-exceptions.yml \\#2 |');
+    });
+
     it('names what an exception matched by id, package or file', () => {
       const r = representative();
       const sig = r.findings.find((f) => f.id === 'image-unsigned') as (typeof r.findings)[number];

@@ -50,7 +50,7 @@ function exceptionList(list: AppliedException[]): Obj[] {
     .map(({ index, source, entry: x, matched, daysLeft }) => ({
       index,
       source,
-      entry: { id: x.id, package: x.package, paths: x.paths, kind: x.kind, reason: x.reason, expires: x.expires, owner: x.owner, ticket: x.ticket },
+      entry: { id: x.id, package: x.package, paths: x.paths, kind: x.kind, project: x.project, reason: x.reason, expires: x.expires, owner: x.owner, ticket: x.ticket },
       matched: [...matched].sort(),
       daysLeft,
     }));

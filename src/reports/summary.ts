@@ -350,6 +350,7 @@ function exceptionLabel(e: AppliedException): string {
   const parts = [md(e.entry.id)];
   if (e.entry.package) parts.push(md(e.entry.package));
   if (e.entry.paths?.length) parts.push(`in ${md(e.entry.paths.join(', '))}`);
+  if (e.entry.project) parts.push(`(project ${md(e.entry.project)})`);
   return `${parts.join(' ')}<br>${md(e.source)} \\#${e.index + 1}`;
 }
 
