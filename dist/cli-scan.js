@@ -50179,7 +50179,7 @@ function exceptionList(list2) {
   return [...list2].sort((a, b) => compareStrings(a.source, b.source) || a.index - b.index).map(({ index, source, entry: x, matched, daysLeft }) => ({
     index,
     source,
-    entry: { id: x.id, package: x.package, paths: x.paths, kind: x.kind, reason: x.reason, expires: x.expires, owner: x.owner, ticket: x.ticket },
+    entry: { id: x.id, package: x.package, paths: x.paths, kind: x.kind, project: x.project, reason: x.reason, expires: x.expires, owner: x.owner, ticket: x.ticket },
     matched: [...matched].sort(),
     daysLeft
   }));
@@ -51068,6 +51068,7 @@ function exceptionLabel(e) {
   const parts = [md(e.entry.id)];
   if (e.entry.package) parts.push(md(e.entry.package));
   if (e.entry.paths?.length) parts.push(`in ${md(e.entry.paths.join(", "))}`);
+  if (e.entry.project) parts.push(`(project ${md(e.entry.project)})`);
   return `${parts.join(" ")}<br>${md(e.source)} \\#${e.index + 1}`;
 }
 function matchedCell(e, byFingerprint) {
