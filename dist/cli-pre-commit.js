@@ -51355,7 +51355,7 @@ function coreFree(cores = node_os_exports.availableParallelism(), load = node_os
 }
 var THREAD_MIN_BYTES = 16 << 20;
 function threadWanted(env, bytes2, free = coreFree) {
-  const mode = env.CHAINGATE_SARIF_THREAD ?? "auto";
+  const mode = env.CHAINGATE_SARIF_THREAD ?? "off";
   if (mode === "on") return true;
   if (mode === "off") return false;
   if (mode === "auto") return bytes2 >= THREAD_MIN_BYTES && free();

@@ -139,13 +139,13 @@ describe('SARIF thread', () => {
     expect(typeof coreFree()).toBe('boolean');
   });
 
-  it('is on, off, or (by default) on for large shards with a core free, as CHAINGATE_SARIF_THREAD says', () => {
+  it('is off by default; on, off, or on for large shards with a core free (auto), as CHAINGATE_SARIF_THREAD says', () => {
     const busy = () => false;
     const free = () => true;
     const large = THREAD_MIN_BYTES;
-    expect(threadWanted({}, large, free)).toBe(true);
-    expect(threadWanted({}, large - 1, free)).toBe(false);
-    expect(threadWanted({}, large, busy)).toBe(false);
+    expect(threadWanted({}, large, free)).toBe(false);
+    expect(threadWanted({ CHAINGATE_SARIF_THREAD: 'auto' }, large, free)).toBe(true);
+    expect(threadWanted({ CHAINGATE_SARIF_THREAD: 'auto' }, large - 1, free)).toBe(false);
     expect(threadWanted({ CHAINGATE_SARIF_THREAD: 'auto' }, large, busy)).toBe(false);
     expect(threadWanted({ CHAINGATE_SARIF_THREAD: 'on' }, 1, busy)).toBe(true);
     expect(threadWanted({ CHAINGATE_SARIF_THREAD: 'off' }, large, free)).toBe(false);
