@@ -100,6 +100,16 @@ describe('readBerryLockfile', () => {
     expect(parseYarnLock(lock, 'yarn.lock', manifest).rootDependencies).toEqual(['pkg:npm/lru@10.2.0']);
   });
 
+  it('refuses a dependency with no entry of its name (a package the audit would not see), naming the line', () => {
+    const entry = (k: string, v: string, deps = '') => `"${k}":\n  version: ${v}\n  resolution: "${k.replace(/@npm:.*/, '')}@npm:${v}"\n${deps}\n`;
+    const lock = head + entry('a@npm:^1', '1.0.0', '  dependencies:\n    gone: "npm:^2.0.0"\n');
+    expect(() => parseYarnLock(lock, 'yarn.lock')).toThrow(/^yarn\.lock:4: entry "a@npm:\^1" depends on "gone@npm:\^2\.0\.0", which has no entry in the lockfile/);
+    // With the entry there it resolves; a link: or portal: dependency is a folder, not a package.
+    expect(parseYarnLock(lock + entry('gone@npm:^2.0.0', '2.1.0'), 'yarn.lock').packages.find((p) => p.name === 'a')?.dependencies).toEqual(['pkg:npm/gone@2.1.0']);
+    const linked = head + entry('a@npm:^1', '1.0.0', '  dependencies:\n    local: "link:../local"\n    here: "portal:./here"\n') + '"here@portal:./here::locator=a%40npm%3A1.0.0":\n  version: 0.0.0-use.local\n  resolution: "here@portal:./here::locator=a%40npm%3A1.0.0"\n';
+    expect(parseYarnLock(linked, 'yarn.lock').packages.map((p) => p.name)).toEqual(['a']);
+  });
+
   it('names the line of an entry with no version, however the file was read', () => {
     const text = `${head}"a@npm:^1":\n  resolution: "a@npm:1.0.0"\n`;
     expect(() => parseYarnLock(text, 'yarn.lock')).toThrow(/^yarn\.lock:4: entry "a@npm:\^1" has no version or resolution/);

@@ -231,6 +231,8 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
   // The root workspace is the project itself; the others are components under it.
   let rootEntry: BerryEntry | undefined;
   let rootName = '';
+  // Names of link: and portal: entries: a dependency on one is no package, not a missing one.
+  const folders = new Set<string>();
   for (const e of all) {
     const resolution = e.resolution ?? '';
     const at = resolution.indexOf('@', 1);
@@ -251,7 +253,10 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
       pkg = { ecosystem: 'npm', name, version: wv, purl: npmPurl(name, wv), dev: false, direct: false, dependencies: [], workspace: folder };
     } else {
       // link: and portal: point at folders outside the workspaces: not packages of a registry.
-      if (ref.startsWith('link:') || ref.startsWith('portal:')) continue;
+      if (ref.startsWith('link:') || ref.startsWith('portal:')) {
+        folders.add(name);
+        continue;
+      }
       pkg = { ecosystem: 'npm', name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [] };
     }
     const key = e.key;
@@ -311,11 +316,19 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
     return (target.length === 1 ? target : ok).sort((a, b) => semver.rcompare(a.version, b.version))[0]?.purl;
   };
   /** The purls of `deps`' resolved dependencies; their names into `names` when given. */
-  const resolveAll = (from: string, deps: string[], at: number, names?: string[]): string[] => {
+  const resolveAll = (from: string, deps: string[], at: number, names: string[] | undefined, e: BerryEntry): string[] => {
     const out: string[] = [];
     for (let j = 0; j < deps.length; j += 2) {
       const p = exact[at + (j >> 1)] ?? resolve(from, deps[j], deps[j + 1]);
-      if (p === undefined) continue;
+      if (p === undefined) {
+        // No entry of that name at all: the package is installed but not in the lockfile, so
+        // neither the audit nor the SBOM would see it (yarn writes every dependency, optional
+        // ones too). Not a guess to skip. A name with entries none of which fits the range is
+        // left out, as before (resolutions can rewrite ranges this reader does not follow).
+        if (!byName?.has(deps[j]) && !folders.has(deps[j]) && !/^(?:link|portal):/.test(deps[j + 1]))
+          throw new LockfileError(`entry "${e.key}" depends on "${deps[j]}@${deps[j + 1]}", which has no entry in the lockfile; ${FIX_BERRY}`, file, e.line);
+        continue;
+      }
       out.push(p);
       if (names) names.push(deps[j]);
     }
@@ -338,7 +351,7 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
   for (let i = 0; i < list.length; i++) {
     const pkg = list[i];
     const names = pkg.workspace !== undefined ? [] : undefined;
-    pkg.dependencies = resolveAll(pkg.name, entries[i].deps, exactAt[i], names);
+    pkg.dependencies = resolveAll(pkg.name, entries[i].deps, exactAt[i], names, entries[i]);
     if (names) {
       classify(names, pkg.dependencies, workspaceManifests[pkg.workspace as string]);
       rootDeps.push(pkg.purl);
@@ -346,7 +359,7 @@ function parseBerry(text: string, file: string, manifest?: Manifest, workspaceMa
   }
   if (rootEntry) {
     const names: string[] = [];
-    const own = resolveAll(rootName, rootEntry.deps, exactAt[entries.length], names);
+    const own = resolveAll(rootName, rootEntry.deps, exactAt[entries.length], names, rootEntry);
     classify(names, own, manifest);
     for (const p of own) rootDeps.push(p);
   }
