@@ -21865,6 +21865,7 @@ function parseBerry(text3, file, manifest, workspaceManifests = {}) {
   const list2 = [];
   let rootEntry;
   let rootName = "";
+  const folders = /* @__PURE__ */ new Set();
   for (const e of all) {
     const resolution = e.resolution ?? "";
     const at2 = resolution.indexOf("@", 1);
@@ -21883,7 +21884,10 @@ function parseBerry(text3, file, manifest, workspaceManifests = {}) {
       const wv = workspaceManifests[folder]?.version ?? "";
       pkg = { ecosystem: "npm", name, version: wv, purl: npmPurl(name, wv), dev: false, direct: false, dependencies: [], workspace: folder };
     } else {
-      if (ref.startsWith("link:") || ref.startsWith("portal:")) continue;
+      if (ref.startsWith("link:") || ref.startsWith("portal:")) {
+        folders.add(name);
+        continue;
+      }
       pkg = { ecosystem: "npm", name, version: v, purl: npmPurl(name, v), dev: false, direct: false, dependencies: [] };
     }
     const key = e.key;
@@ -21930,11 +21934,15 @@ function parseBerry(text3, file, manifest, workspaceManifests = {}) {
     const target = ok.filter((c) => !named.has(c.purl));
     return (target.length === 1 ? target : ok).sort((a, b) => semver4.rcompare(a.version, b.version))[0]?.purl;
   };
-  const resolveAll = (from, deps2, at2, names) => {
+  const resolveAll = (from, deps2, at2, names, e) => {
     const out = [];
     for (let j = 0; j < deps2.length; j += 2) {
       const p = exact[at2 + (j >> 1)] ?? resolve20(from, deps2[j], deps2[j + 1]);
-      if (p === void 0) continue;
+      if (p === void 0) {
+        if (!byName2?.has(deps2[j]) && !folders.has(deps2[j]) && !/^(?:link|portal):/.test(deps2[j + 1]))
+          throw new import_errors9.LockfileError(`entry "${e.key}" depends on "${deps2[j]}@${deps2[j + 1]}", which has no entry in the lockfile; ${FIX_BERRY}`, file, e.line);
+        continue;
+      }
       out.push(p);
       if (names) names.push(deps2[j]);
     }
@@ -21955,7 +21963,7 @@ function parseBerry(text3, file, manifest, workspaceManifests = {}) {
   for (let i = 0; i < list2.length; i++) {
     const pkg = list2[i];
     const names = pkg.workspace !== void 0 ? [] : void 0;
-    pkg.dependencies = resolveAll(pkg.name, entries[i].deps, exactAt[i], names);
+    pkg.dependencies = resolveAll(pkg.name, entries[i].deps, exactAt[i], names, entries[i]);
     if (names) {
       classify(names, pkg.dependencies, workspaceManifests[pkg.workspace]);
       rootDeps.push(pkg.purl);
@@ -21963,7 +21971,7 @@ function parseBerry(text3, file, manifest, workspaceManifests = {}) {
   }
   if (rootEntry) {
     const names = [];
-    const own2 = resolveAll(rootName, rootEntry.deps, exactAt[entries.length], names);
+    const own2 = resolveAll(rootName, rootEntry.deps, exactAt[entries.length], names, rootEntry);
     classify(names, own2, manifest);
     for (const p of own2) rootDeps.push(p);
   }
